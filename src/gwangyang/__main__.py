@@ -1,0 +1,5 @@
+"""``python -m gwangyang``."""
+
+from .cli.main import entry
+
+entry()

@@ -1,0 +1,355 @@
+"""Ingest cycler files into the store: discover, group into tests, read and summarise in parallel, commit.
+
+Workers read and summarise a group of files (one test) and write it whole into a staging folder
+inside the store; the calling process, holding the store's write lock, renames each staged cell
+into place as its result arrives. A bad file fails only its own test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..compute import Executor, SerialExecutor
+from ..errors import GwangyangError, InputError, NotFoundError, one_line
+from ..store.store import Store, write_parquet
+from . import schema as s
+from .cycles import VoltageGrid, default_grid, discharge_curves, summarize_cycles
+from .io.base import file_hash, safe_cell_id
+from .io.registry import is_companion, read_cycler
+from .schema import CyclerData
+from .stitch import stitch, stitch_key
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class IngestTask:
+    """One test to ingest: the files that make it and where to stage it (picklable)."""
+
+    cell_id: str
+    files: list[str]
+    hashes: list[str]
+    staging: str
+    existing: str | None = None
+    chemistry: str | None = None
+    column_map: str | None = None
+
+
+@dataclass
+class IngestOutcome:
+    """What a worker did with one task."""
+
+    cell_id: str
+    files: list[str]
+    staged: str | None = None
+    rows: int = 0
+    cycles: int = 0
+    vendor: str | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    """Result of an ingest: per file, ingested, skipped or failed."""
+
+    ingested: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...]}``."""
+        return {"ingested": self.ingested, "skipped": self.skipped, "failed": self.failed}
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and files found recursively in folders named, less companions and hidden files.
+
+    Raises
+    ------
+    InputError
+        A path does not exist.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                    if not is_companion(child):
+                        found.append(child)
+        elif path.is_file():
+            if not is_companion(path):
+                found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder.")
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def group_files(files: Sequence[Path], cell_id: str | None = None) -> dict[str, list[Path]]:
+    """Group files into tests by folder and stitch key; names are made unique across folders."""
+    if cell_id is not None:
+        return {safe_cell_id(cell_id): list(files)}
+    by_key: dict[tuple[Path, str], list[Path]] = defaultdict(list)
+    for path in files:
+        by_key[(path.resolve().parent, stitch_key(path))].append(path)
+    names: dict[str, int] = defaultdict(int)
+    for _folder, key in by_key:
+        names[key] += 1
+    groups: dict[str, list[Path]] = {}
+    for (folder, key), members in by_key.items():
+        name = key if names[key] == 1 else safe_cell_id(f"{folder.name}_{key}")
+        groups[name] = members
+    return groups
+
+
+def _first_last_time(data: CyclerData) -> tuple[str | None, str | None]:
+    ts = data.timeseries
+    if s.DATE_TIME in ts.columns:
+        stamps = pd.to_datetime(ts[s.DATE_TIME]).dropna()
+        if len(stamps):
+            return stamps.min().isoformat(), stamps.max().isoformat()
+    if data.start_time is not None:
+        start = pd.Timestamp(data.start_time)
+        end = start + pd.to_timedelta(float(ts[s.TIME].iloc[-1] - ts[s.TIME].iloc[0]), unit="s")
+        return start.isoformat(), end.isoformat()
+    return None, None
+
+
+def _existing_part(existing: Path) -> CyclerData:
+    meta = json.loads((existing / "meta.json").read_text())
+    ts = pd.read_parquet(existing / "timeseries.parquet").drop(columns=["cell_id"], errors="ignore")
+    start = pd.Timestamp(meta["start_time"]) if meta.get("start_time") else None
+    return CyclerData(
+        timeseries=ts,
+        vendor=meta["vendor"],
+        source=Path(meta["sources"][0]["name"]),
+        cell_id=meta["cell_id"],
+        channel=meta.get("channel"),
+        start_time=start,
+        nominal_capacity_ah=meta.get("nominal_capacity_ah"),
+        extra=meta.get("extra", {}),
+    )
+
+
+def build_cell(task: IngestTask) -> IngestOutcome:
+    """Read, stitch, summarise and stage one test (runs in a worker; touches only its staging folder)."""
+    outcome = IngestOutcome(cell_id=task.cell_id, files=task.files)
+    parts: list[CyclerData] = []
+    for name in task.files:
+        try:
+            parts.append(read_cycler(name, column_map=task.column_map))
+        except GwangyangError as exc:
+            outcome.errors.append((name, one_line(str(exc))))
+        except Exception as exc:
+            outcome.errors.append((name, one_line(f"{name}: {type(exc).__name__}: {exc}")))
+    if outcome.errors:
+        return outcome
+    try:
+        sources = [
+            {"file": str(Path(n).resolve()), "name": Path(n).name, "hash": h, "size_bytes": Path(n).stat().st_size,
+             "vendor": p.vendor, "rows": p.rows}
+            for n, h, p in zip(task.files, task.hashes, parts, strict=True)
+        ]
+        if task.existing is not None:
+            old = json.loads((Path(task.existing) / "meta.json").read_text())
+            sources = old["sources"] + sources
+            parts.insert(0, _existing_part(Path(task.existing)))
+        vendors = {p.vendor for p in parts}
+        if len(vendors) > 1:
+            raise InputError(f"cell {task.cell_id}: files of one test come from different cyclers ({sorted(vendors)}).")
+        data = stitch(parts, cell_id=task.cell_id) if len(parts) > 1 else parts[0]
+        ts = data.timeseries
+        cycles = summarize_cycles(ts)
+        grid = default_grid(ts, task.chemistry)
+        curves = discharge_curves(ts, grid)
+        staged = Path(task.staging)
+        staged.mkdir(parents=True, exist_ok=False)
+        for name, table in (("timeseries", ts), ("cycles", cycles), ("curves", curves)):
+            table = table.copy()
+            table.insert(0, "cell_id", task.cell_id)
+            write_parquet(table, staged / f"{name}.parquet")
+        first, last = _first_last_time(data)
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "cell_id": task.cell_id,
+            "vendor": data.vendor,
+            "channel": data.channel,
+            "start_time": pd.Timestamp(data.start_time).isoformat() if data.start_time is not None else None,
+            "first_time": first,
+            "last_time": last,
+            "rows": len(ts),
+            "cycles": int(ts[s.CYCLE].nunique()),
+            "nominal_capacity_ah": data.nominal_capacity_ah,
+            "columns": [c for c in ts.columns],
+            "grid": None if grid is None else {"low_v": grid.low_v, "high_v": grid.high_v, "points": grid.points},
+            "sources": sources,
+            "extra": _jsonable(data.extra),
+            "ingested_at": datetime.now(UTC).isoformat(),
+        }
+        (staged / "meta.json").write_text(json.dumps(meta, indent=1))
+        outcome.staged = str(staged)
+        outcome.rows = len(ts)
+        outcome.cycles = int(meta["cycles"])
+        outcome.vendor = data.vendor
+    except GwangyangError as exc:
+        outcome.errors.append((task.files[0], one_line(str(exc))))
+    except Exception as exc:
+        outcome.errors.append((task.files[0], one_line(f"{task.files[0]}: {type(exc).__name__}: {exc}")))
+    return outcome
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chemistry: str | None = None,
+    cell_id: str | None = None,
+    column_map: str | Path | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the store.
+
+    Parameters
+    ----------
+    paths
+        Files or folders (searched recursively).
+    store
+        Target store; default: the default store.
+    executor
+        Where to read and summarise; default: serial.
+    progress
+        ``progress(done, total)`` in tests.
+    chemistry
+        Chemistry whose voltage grid to use for Q(V) curves; default: a grid from each cell's data.
+    cell_id
+        Treat all files as one test with this cell id.
+    column_map
+        TOML column map: read every file with the generic CSV reader.
+
+    Returns
+    -------
+    IngestReport
+        What was ingested, skipped (already in the store) and failed, per file.
+    """
+    store = store or Store()
+    executor = executor or SerialExecutor()
+    report = IngestReport()
+    files = discover(paths)
+    store.root.mkdir(parents=True, exist_ok=True)
+    with store.write_lock():
+        store.recover()
+        known = store.known_hashes()
+        tasks: list[IngestTask] = []
+        seen: dict[str, str] = {}
+        for name, members in group_files(files, cell_id).items():
+            hashes = [file_hash(p) for p in members]
+            fresh = []
+            for path, digest in zip(members, hashes, strict=True):
+                if digest in known:
+                    report.skipped.append({"file": str(path), "reason": f"already in store as cell {known[digest]}"})
+                elif digest in seen:
+                    report.skipped.append({"file": str(path), "reason": f"same content as {seen[digest]}"})
+                else:
+                    seen[digest] = str(path)
+                    fresh.append((path, digest))
+            if not fresh:
+                continue
+            existing = store.cell_dir(name)
+            tasks.append(
+                IngestTask(
+                    cell_id=name,
+                    files=[str(p) for p, _ in fresh],
+                    hashes=[d for _, d in fresh],
+                    staging=str(store.root / "staging" / f"{name}-{fresh[0][1][:12]}"),
+                    existing=str(existing) if existing.exists() else None,
+                    chemistry=chemistry,
+                    column_map=None if column_map is None else str(column_map),
+                )
+            )
+        (store.root / "staging").mkdir(exist_ok=True)
+
+        def commit(_index: int, outcome: IngestOutcome) -> None:
+            if outcome.errors or outcome.staged is None:
+                failed_files = {f for f, _ in outcome.errors}
+                for file_name, error in outcome.errors:
+                    report.failed.append({"file": file_name, "error": error})
+                for file_name in outcome.files:
+                    if file_name not in failed_files:
+                        report.failed.append(
+                            {"file": file_name, "error": f"{file_name}: not ingested: another file of test "
+                             f"{outcome.cell_id} failed."}
+                        )
+                if outcome.staged:
+                    shutil.rmtree(outcome.staged, ignore_errors=True)
+                return
+            store.commit(Path(outcome.staged), outcome.cell_id)
+            for file_name in outcome.files:
+                report.ingested.append(
+                    {"file": file_name, "cell_id": outcome.cell_id, "rows": outcome.rows, "cycles": outcome.cycles}
+                )
+
+        executor.map(build_cell, tasks, progress=progress, on_result=commit)
+        shutil.rmtree(store.root / "staging", ignore_errors=True)
+    return report
+
+
+def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
+    """Export a cell's canonical time series as Parquet or CSV.
+
+    Raises
+    ------
+    InputError
+        Unknown format.
+    NotFoundError
+        No such cell.
+    """
+    if fmt not in {"parquet", "csv"}:
+        raise InputError(f"--format: expected parquet or csv, got {fmt!r}.")
+    if not store.cell_dir(cell_id).exists():
+        raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
+    ts = store.timeseries(cell_id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    if fmt == "parquet":
+        write_parquet(ts, tmp)
+    else:
+        ts.to_csv(tmp, index=False)
+    tmp.replace(out)
+    return out
+
+
+__all__ = ["IngestReport", "VoltageGrid", "discover", "export_cell", "group_files", "ingest"]

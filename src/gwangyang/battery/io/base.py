@@ -1,0 +1,79 @@
+"""The loader contract every cycler reader follows, and small helpers they share."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from ..schema import CyclerData
+
+HEAD_BYTES = 65536
+"""How much of a file ``can_load`` gets to look at."""
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """A cycler file reader: a cheap content check and a full read.
+
+    Attributes
+    ----------
+    name
+        Vendor / format name, stored as the cell's ``vendor``.
+    """
+
+    name: str
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """Tell from the first bytes of a file (and its name only as a tie-break) whether this reader applies."""
+        ...
+
+    def read(self, path: Path) -> CyclerData:
+        """Read the file into the canonical schema; raise ``CorruptFileError`` with a one-line message if it can't."""
+        ...
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """Return the first ``size`` bytes of a file."""
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
+def head_text(head: bytes) -> str:
+    """Decode a file head as text, tolerating any encoding (latin-1 never fails)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return head.decode("latin-1")
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when a head has NUL bytes or mostly non-printable bytes."""
+    if not head:
+        return False
+    if b"\x00" in head[:4096]:
+        return True
+    sample = head[:4096]
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 128 for b in sample)
+    return printable / len(sample) < 0.9
+
+
+def file_hash(path: Path) -> str:
+    """Content hash of a file (BLAKE2b, 128 bits, hex)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_cell_id(text: str) -> str:
+    """Make a cell id safe for file names and URLs: letters, digits, ``_``, ``-`` and ``.`` only."""
+    cleaned = _SAFE.sub("_", text).strip("._-")
+    return cleaned[:120] or "cell"

@@ -1,0 +1,7 @@
+"""Biologic cycler files."""
+
+from __future__ import annotations
+
+from .base import Reader
+
+READERS: list[Reader] = []

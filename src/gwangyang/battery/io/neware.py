@@ -1,0 +1,7 @@
+"""Neware cycler files."""
+
+from __future__ import annotations
+
+from .base import Reader
+
+READERS: list[Reader] = []

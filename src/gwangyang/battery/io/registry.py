@@ -1,0 +1,130 @@
+"""Detect a cycler file's format from its content and read it with the right reader."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
+from ..schema import CyclerData
+from .base import Reader, looks_binary, read_head
+
+_READERS: list[Reader] = []
+_COMPANION_SUFFIXES = ("_metadata.csv",)
+
+
+def register(reader: Reader) -> Reader:
+    """Add a reader to the registry (later registrations are tried first)."""
+    _READERS.insert(0, reader)
+    return reader
+
+
+def readers() -> list[Reader]:
+    """The registered readers, in the order they are tried."""
+    _load_builtin()
+    return list(_READERS)
+
+
+_LOADED = False
+
+
+def _load_builtin() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    from . import builtin
+
+    for reader in builtin.READERS:
+        _READERS.append(reader)
+
+
+def is_companion(path: Path) -> bool:
+    """True for files that belong to another file and are read with it (Arbin/Novonix ``*_Metadata.csv``)."""
+    return path.name.lower().endswith(_COMPANION_SUFFIXES)
+
+
+def detect(path: str | os.PathLike[str]) -> Reader:
+    """Find the reader for a file by looking at its content.
+
+    Parameters
+    ----------
+    path
+        A cycler file.
+
+    Returns
+    -------
+    Reader
+        The first reader whose ``can_load`` accepts the file.
+
+    Raises
+    ------
+    InputError
+        The file does not exist, is empty, or no reader recognises it.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    head = read_head(path)
+    if not head:
+        raise CorruptFileError(f"{path}: file is empty.")
+    for reader in readers():
+        try:
+            if reader.can_load(path, head):
+                return reader
+        except Exception:  # a content check must never take the detection down
+            continue
+    kind = "binary" if looks_binary(head) else "text"
+    raise UnknownFormatError(
+        f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "
+        "Novonix or Basytec; use --column-map for another cycler)."
+    )
+
+
+def read_cycler(
+    path: str | os.PathLike[str],
+    vendor: str | None = None,
+    column_map: str | os.PathLike[str] | None = None,
+) -> CyclerData:
+    """Read one cycler file into the canonical schema, without a store.
+
+    Parameters
+    ----------
+    path
+        The file.
+    vendor
+        Force a reader by name instead of detecting it.
+    column_map
+        A TOML column-map file for the generic CSV reader (any other cycler); overrides detection.
+
+    Returns
+    -------
+    CyclerData
+        The canonical time series and the file's metadata.
+
+    Raises
+    ------
+    InputError
+        The file is missing, of an unknown format, or broken; the message names the file.
+    """
+    path = Path(path)
+    if column_map is not None:
+        from .generic import ColumnMapReader
+
+        reader: Reader = ColumnMapReader.from_file(column_map)
+    elif vendor is None:
+        reader = detect(path)
+    else:
+        matches = [r for r in readers() if r.name == vendor]
+        if not matches:
+            names = ", ".join(sorted({r.name for r in readers()}))
+            raise InputError(f"vendor: expected one of {names}, got {vendor!r}.")
+        reader = matches[0]
+    try:
+        return reader.read(path)
+    except GwangyangError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise CorruptFileError(one_line(f"{path}: not a readable {reader.name} file ({type(exc).__name__}: {exc}).")) from exc

@@ -1,0 +1,98 @@
+"""``gwangyang battery``: ingest cycler files, list cells and cycles, export, plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..battery.ingest import export_cell, ingest
+from ..compute import make_executor
+from ..errors import InputError
+from ..store import Store
+from .common import EXIT_FAILED, err_console, print_json, progress_bar, records
+
+app = typer.Typer(help="Battery data: ingest cycler files, query cells and cycles.", no_args_is_help=True)
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    store: StoreOpt = None,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", help="Workers for processes/dask.")] = None,
+    chemistry: Annotated[str | None, typer.Option("--chemistry", help="Voltage grid of Q(V): lfp, nmc, lco, lmo, nca.")] = None,
+    cell_id: Annotated[str | None, typer.Option("--cell-id", help="Stitch all files into one cell with this id.")] = None,
+    column_map: Annotated[Path | None, typer.Option("--column-map", help="TOML column map for any other cycler's CSV.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed)."""
+    target = Store(store)
+    pool = make_executor(executor, workers=workers)
+    try:
+        with progress_bar("ingesting") as update:
+            report = ingest(paths, store=target, executor=pool, progress=update, chemistry=chemistry, cell_id=cell_id,
+                            column_map=column_map)
+    finally:
+        pool.close()
+    if json_out:
+        print_json(report.to_dict())
+    else:
+        for item in report.ingested:
+            err_console.print(f"ingested {item['file']} -> {item['cell_id']} ({item['rows']} rows, {item['cycles']} cycles)")
+        for item in report.skipped:
+            err_console.print(f"skipped  {item['file']}: {item['reason']}")
+        for item in report.failed:
+            err_console.print(f"[red]failed[/red]   {item['error']}", highlight=False)
+        err_console.print(
+            f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed; store {target.root}"
+        )
+    if not report.ok:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("cells")
+def cells_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """List the cells in the store."""
+    table = Store(store).cells()[["cell_id", "vendor", "rows", "cycles", "first_time", "last_time"]]
+    if json_out:
+        print_json(records(table))
+    else:
+        err_console.print(table.to_string(index=False) if len(table) else "no cells in store")
+
+
+@app.command("cycles")
+def cycles_command(
+    cell_id: Annotated[str, typer.Argument(help="Cell id, as `gwangyang battery cells` lists it.")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write capacity and efficiency against cycle to a PNG.")] = None,
+) -> None:
+    """Per-cycle summary of one cell."""
+    cycles = Store(store).cycles(cell_id).drop(columns=["cell_id"], errors="ignore")
+    if plot is not None:
+        from ..battery.plots import plot_cycles
+
+        plot_cycles(cycles, cell_id, plot)
+    if json_out:
+        print_json(records(cycles))
+    else:
+        err_console.print(cycles.to_string(index=False, max_rows=60))
+
+
+@app.command("export")
+def export_command(
+    cell_id: Annotated[str, typer.Argument(help="Cell id.")],
+    out: Annotated[Path, typer.Argument(help="Output file.")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    store: StoreOpt = None,
+) -> None:
+    """Export a cell's canonical time series."""
+    if out.is_dir():
+        raise InputError(f"{out}: is a folder; give an output file name.")
+    export_cell(Store(store), cell_id, fmt, out)
+    err_console.print(f"wrote {out}")

@@ -1,0 +1,38 @@
+"""``gwangyang demo``: the main job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..demo import run_demo
+from .common import err_console, print_json
+
+
+def demo(
+    store: Annotated[Path, typer.Option("--store", help="Fresh store to build (deleted first).")] = Path("gwangyang-demo"),
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Run the analyses and print a summary; do not serve.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
+) -> None:
+    """Load the shipped samples into a fresh store, run the analyses and print the summaries."""
+    summary = run_demo(store, progress=lambda name: err_console.print(f"[bold]demo[/bold]: {name}"))
+    if json_out:
+        print_json(summary)
+        return
+    battery = summary["battery"]
+    err_console.print(f"store: {summary['store']}")
+    err_console.print(f"{'cell':40} {'vendor':10} {'rows':>8} {'cycles':>6} {'Qmax Ah':>9} {'Qlast Ah':>9} {'CE':>7}")
+    for cell in battery["cells"]:
+        def fmt(value: float | None, spec: str) -> str:
+            return format(value, spec) if value is not None and value == value else "-"
+
+        err_console.print(
+            f"{cell['cell_id'][:40]:40} {cell['vendor']:10} {cell['rows']:>8} {cell['cycles']:>6} "
+            f"{fmt(cell['max_discharge_capacity_ah'], '9.4f')} {fmt(cell['last_discharge_capacity_ah'], '9.4f')} "
+            f"{fmt(cell['median_coulombic_efficiency'], '7.4f')}",
+            highlight=False,
+        )
+    for item in battery["failed"]:
+        err_console.print(f"[red]failed[/red] {item['error']}", highlight=False)

@@ -1,0 +1,59 @@
+"""The ``gwangyang`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import GwangyangError, InputError, StoreError, one_line
+from .battery import app as battery_app
+from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console
+from .demo import demo
+
+app = typer.Typer(
+    name="gwangyang",
+    help="AI for the Gwangyang industrial cluster: batteries, port, logistics, factories.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(battery_app, name="battery")
+app.command("demo")(demo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; a ``GwangyangError`` prints one line on stderr and exits 2 (bad input) or 1."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except (InputError, StoreError) as exc:
+        err_console.print(f"error: {one_line(str(exc))}", markup=False, highlight=False)
+        return EXIT_BAD_INPUT
+    except GwangyangError as exc:
+        err_console.print(f"error: {one_line(str(exc))}", markup=False, highlight=False)
+        return EXIT_FAILED
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return EXIT_BAD_INPUT
+        if isinstance(exc, click.exceptions.Abort):
+            return EXIT_FAILED
+        raise
+    return result if isinstance(result, int) else 0
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

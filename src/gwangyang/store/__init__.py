@@ -1,0 +1,3 @@
+"""The embedded store: Parquet files as the source of truth, queried with DuckDB."""
+
+from .store import Store as Store
