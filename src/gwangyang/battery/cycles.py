@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -68,9 +69,14 @@ CHEMISTRY_GRIDS: dict[str, VoltageGrid] = {
 
 
 def _integrate(time: np.ndarray, values: np.ndarray, cycles: np.ndarray) -> np.ndarray:
-    """Cumulative trapezoid integral of ``values`` over ``time`` (in hours), restarting each cycle."""
+    """Cumulative trapezoid integral of non-negative ``values`` over ``time`` (hours), restarting each cycle.
+
+    An interval counts only when both its ends are positive, so a step change (charge to rest or
+    discharge) adds nothing across the gap between the two logged rows.
+    """
     dt = np.diff(time, prepend=time[:1]) / 3600.0
-    mid = (values + np.r_[values[:1], values[:-1]]) / 2.0
+    previous = np.r_[values[:1], values[:-1]]
+    mid = np.where((values > 0) & (previous > 0), (values + previous) / 2.0, 0.0)
     increments = dt * mid
     increments[np.r_[True, np.diff(cycles) != 0]] = 0.0
     total = np.cumsum(increments)
@@ -92,7 +98,10 @@ def ensure_capacities(ts: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The same table with all four capacity / energy columns present.
     """
-    if all(c in ts.columns for c in (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)):
+    if all(
+        c in ts.columns
+        for c in (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)
+    ):
         return ts
     ts = ts.copy()
     time = ts[s.TIME].to_numpy(dtype="float64")
@@ -221,7 +230,7 @@ def discharge_curves(ts: pd.DataFrame, grid: VoltageGrid | None) -> pd.DataFrame
     if len(cycles) == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     bounds = np.r_[0, np.flatnonzero(np.diff(cycles) != 0) + 1, len(cycles)]
-    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+    for start, end in pairwise(bounds):
         if end - start < 2:
             continue
         volts = np.minimum.accumulate(volts_all[start:end])

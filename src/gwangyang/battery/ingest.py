@@ -89,9 +89,9 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
-                    if not is_companion(child):
-                        found.append(child)
+                hidden = any(p.startswith(".") for p in child.relative_to(path).parts)
+                if child.is_file() and not hidden and not is_companion(child):
+                    found.append(child)
         elif path.is_file():
             if not is_companion(path):
                 found.append(path)
@@ -103,20 +103,50 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
+def _full_key(path: Path) -> str:
+    return safe_cell_id(f"{path.stem}_{path.suffix.lstrip('.')}") if path.suffix else safe_cell_id(path.stem)
+
+
+def is_multipart(members: Sequence[Path]) -> bool:
+    """True when files are named as parts of one test (a trailing date or part marker)."""
+    return any(stitch_key(p) != safe_cell_id(p.stem) for p in members)
+
+
 def group_files(files: Sequence[Path], cell_id: str | None = None) -> dict[str, list[Path]]:
-    """Group files into tests by folder and stitch key; names are made unique across folders."""
+    """Group files into tests.
+
+    Files in one folder whose names differ only by a trailing date or part marker (see
+    :func:`~gwangyang.battery.stitch.stitch_key`) are one test. Any other file is a test of its own,
+    named by its stem, or by its stem and suffix where two files share a stem (``test.nda`` and
+    ``test.ndax`` are two tests). Names repeated across folders get the folder's name in front.
+    """
     if cell_id is not None:
         return {safe_cell_id(cell_id): list(files)}
     by_key: dict[tuple[Path, str], list[Path]] = defaultdict(list)
     for path in files:
-        by_key[(path.resolve().parent, stitch_key(path))].append(path)
-    names: dict[str, int] = defaultdict(int)
-    for _folder, key in by_key:
-        names[key] += 1
+        key = stitch_key(path)
+        if key == safe_cell_id(path.stem):
+            key = _full_key(path)  # no marker: a test of its own, for now keyed by its full name
+        by_key[(path.resolve().parent, key)].append(path)
+    # Prefer the bare stem as the cell id for single files unless two files of a folder share it.
+    stems: dict[tuple[Path, str], int] = defaultdict(int)
+    for (folder, _key), members in by_key.items():
+        if len(members) == 1:
+            stems[(folder, safe_cell_id(members[0].stem))] += 1
+    named: dict[tuple[Path, str], str] = {}
+    for (folder, key), members in by_key.items():
+        stem = safe_cell_id(members[0].stem)
+        if len(members) == 1 and key == _full_key(members[0]):
+            named[(folder, key)] = stem if stems[(folder, stem)] == 1 else key
+        else:
+            named[(folder, key)] = key
+    counts: dict[str, int] = defaultdict(int)
+    for name in named.values():
+        counts[name] += 1
     groups: dict[str, list[Path]] = {}
     for (folder, key), members in by_key.items():
-        name = key if names[key] == 1 else safe_cell_id(f"{folder.name}_{key}")
-        groups[name] = members
+        name = named[(folder, key)]
+        groups[name if counts[name] == 1 else safe_cell_id(f"{folder.name}_{name}")] = members
     return groups
 
 
@@ -164,8 +194,14 @@ def build_cell(task: IngestTask) -> IngestOutcome:
         return outcome
     try:
         sources = [
-            {"file": str(Path(n).resolve()), "name": Path(n).name, "hash": h, "size_bytes": Path(n).stat().st_size,
-             "vendor": p.vendor, "rows": p.rows}
+            {
+                "file": str(Path(n).resolve()),
+                "name": Path(n).name,
+                "hash": h,
+                "size_bytes": Path(n).stat().st_size,
+                "vendor": p.vendor,
+                "rows": p.rows,
+            }
             for n, h, p in zip(task.files, task.hashes, parts, strict=True)
         ]
         if task.existing is not None:
@@ -174,7 +210,9 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             parts.insert(0, _existing_part(Path(task.existing)))
         vendors = {p.vendor for p in parts}
         if len(vendors) > 1:
-            raise InputError(f"cell {task.cell_id}: files of one test come from different cyclers ({sorted(vendors)}).")
+            raise InputError(
+                f"cell {task.cell_id}: files of one test come from different cyclers ({sorted(vendors)})."
+            )
         data = stitch(parts, cell_id=task.cell_id) if len(parts) > 1 else parts[0]
         ts = data.timeseries
         cycles = summarize_cycles(ts)
@@ -199,7 +237,9 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             "cycles": int(ts[s.CYCLE].nunique()),
             "nominal_capacity_ah": data.nominal_capacity_ah,
             "columns": [c for c in ts.columns],
-            "grid": None if grid is None else {"low_v": grid.low_v, "high_v": grid.high_v, "points": grid.points},
+            "grid": None
+            if grid is None
+            else {"low_v": grid.low_v, "high_v": grid.high_v, "points": grid.points},
             "sources": sources,
             "extra": _jsonable(data.extra),
             "ingested_at": datetime.now(UTC).isoformat(),
@@ -280,7 +320,9 @@ def ingest(
             fresh = []
             for path, digest in zip(members, hashes, strict=True):
                 if digest in known:
-                    report.skipped.append({"file": str(path), "reason": f"already in store as cell {known[digest]}"})
+                    report.skipped.append(
+                        {"file": str(path), "reason": f"already in store as cell {known[digest]}"}
+                    )
                 elif digest in seen:
                     report.skipped.append({"file": str(path), "reason": f"same content as {seen[digest]}"})
                 else:
@@ -289,13 +331,16 @@ def ingest(
             if not fresh:
                 continue
             existing = store.cell_dir(name)
+            # Parts of a test (dated or numbered files) extend a cell already in the store; any other
+            # file under an existing cell's name is a newer export of that test and replaces it.
+            append = cell_id is not None or is_multipart(members)
             tasks.append(
                 IngestTask(
                     cell_id=name,
                     files=[str(p) for p, _ in fresh],
                     hashes=[d for _, d in fresh],
                     staging=str(store.root / "staging" / f"{name}-{fresh[0][1][:12]}"),
-                    existing=str(existing) if existing.exists() else None,
+                    existing=str(existing) if existing.exists() and append else None,
                     chemistry=chemistry,
                     column_map=None if column_map is None else str(column_map),
                 )
@@ -310,8 +355,11 @@ def ingest(
                 for file_name in outcome.files:
                     if file_name not in failed_files:
                         report.failed.append(
-                            {"file": file_name, "error": f"{file_name}: not ingested: another file of test "
-                             f"{outcome.cell_id} failed."}
+                            {
+                                "file": file_name,
+                                "error": f"{file_name}: not ingested: another file of test "
+                                f"{outcome.cell_id} failed.",
+                            }
                         )
                 if outcome.staged:
                     shutil.rmtree(outcome.staged, ignore_errors=True)
@@ -319,7 +367,12 @@ def ingest(
             store.commit(Path(outcome.staged), outcome.cell_id)
             for file_name in outcome.files:
                 report.ingested.append(
-                    {"file": file_name, "cell_id": outcome.cell_id, "rows": outcome.rows, "cycles": outcome.cycles}
+                    {
+                        "file": file_name,
+                        "cell_id": outcome.cell_id,
+                        "rows": outcome.rows,
+                        "cycles": outcome.cycles,
+                    }
                 )
 
         executor.map(build_cell, tasks, progress=progress, on_result=commit)

@@ -158,7 +158,9 @@ def finalize(df: pd.DataFrame, source: Path) -> pd.DataFrame:
         valid &= np.isfinite(out[column].to_numpy(dtype="float64"))
     out = out.loc[valid].reset_index(drop=True)
     if len(out) == 0:
-        raise CorruptFileError(f"{source}: no valid rows (time, cycle, current and voltage must be finite numbers).")
+        raise CorruptFileError(
+            f"{source}: no valid rows (time, cycle, current and voltage must be finite numbers)."
+        )
     for column in INT_COLUMNS:
         if column in out.columns:
             out[column] = np.nan_to_num(out[column].to_numpy(dtype="float64"), nan=-1).astype("int64")

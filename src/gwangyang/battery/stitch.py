@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -14,7 +15,9 @@ from .schema import CyclerData
 
 # Trailing date or part markers that vary between files of one test, e.g. CALCE "CS2_35_10_15_10"
 # (month_day_year) or "cell7_2021-03-04" or "cell7_part2".
-_TRAILING = re.compile(r"([_-](\d{1,2}[_-]\d{1,2}[_-]\d{2,4}|\d{4}-\d{2}-\d{2}|part\d+|\d{8}))+$", re.IGNORECASE)
+_TRAILING = re.compile(
+    r"([_-](\d{1,2}[_-]\d{1,2}[_-]\d{2,4}|\d{4}-\d{2}-\d{2}|part\d+|\d{8}))+$", re.IGNORECASE
+)
 
 
 def stitch_key(path: Path) -> str:
@@ -33,12 +36,25 @@ def _order_key(part: CyclerData) -> tuple[int, float, str]:
     return (1, 0.0, part.source.name)
 
 
+MIN_GAP_S = 1e-3
+"""Smallest time step put between two parts, so test time keeps strictly increasing across files."""
+
+
+def _same_test(a: CyclerData, b: CyclerData) -> bool:
+    """Two exports of one run: the same known start time (a later export holds the earlier one's rows)."""
+    key_a, key_b = _order_key(a), _order_key(b)
+    return key_a[0] == 0 and key_b[0] == 0 and key_a[1] == key_b[1]
+
+
 def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
     """Join parts of one test in time order, so test time and cycle index keep increasing.
 
-    Parts are ordered by their start time (by file name where unknown). Each part's time is shifted
-    to start at its real start time relative to the first part (or right after the previous part
-    when start times are unknown); its cycles are renumbered to follow the previous part's last cycle.
+    Parts are ordered by their start time (by file name where unknown). Test time counts from the
+    first part's start; each later part starts at its real start relative to the first part's when
+    both are known (else right after the previous part), and never before the previous part has
+    ended; its cycles are renumbered to follow the previous part's last cycle. Several exports of
+    the same run (the same start time, e.g. a test exported twice while it ran) are one part: the
+    one with the most rows is kept and the others are listed as duplicates.
 
     Parameters
     ----------
@@ -50,35 +66,49 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
     Returns
     -------
     CyclerData
-        One test; ``extra["parts"]`` lists each source with its time and cycle offsets.
+        One test; ``extra["parts"]`` lists each source with its time and cycle offsets;
+        ``vendor_cycles`` are joined with the same cycle offsets where every part has them.
     """
     if not parts:
         raise InputError("stitch: no parts given.")
     if len(parts) == 1 and cell_id is None:
         return parts[0]
     ordered = sorted(parts, key=_order_key)
-    first = ordered[0]
-    frames = []
-    offsets = []
+    kept: list[CyclerData] = []
+    duplicates: list[dict[str, Any]] = []
+    for part in ordered:
+        if kept and _same_test(kept[-1], part):
+            small, large = sorted((kept[-1], part), key=lambda p: p.rows)
+            kept[-1] = large
+            duplicates.append(
+                {"file": small.source.name, "rows": small.rows, "duplicate_of": large.source.name}
+            )
+        else:
+            kept.append(part)
+    first = kept[0]
+    first_key = _order_key(first)
+    frames, vendor_frames, offsets = [], [], []
     prev_end_time = 0.0
     prev_last_cycle: int | None = None
-    first_start = _order_key(first)
-    for k, part in enumerate(ordered):
+    for k, part in enumerate(kept):
         ts = part.timeseries
         t0 = float(ts[s.TIME].iloc[0])
         key = _order_key(part)
-        if k == 0:
-            shift = -t0
-        elif key[0] == 0 and first_start[0] == 0:
-            shift = max(key[1] - first_start[1], prev_end_time) - t0
-        else:
-            shift = prev_end_time - t0
+        # time counts from the first part's start; a part's own test time counts from its own start,
+        # which is its start time's distance from the first part's, and never before the previous end
+        shift = 0.0 if k == 0 else prev_end_time - t0 + max(t0, MIN_GAP_S)
+        if k > 0 and key[0] == 0 and first_key[0] == 0:
+            shift = max(shift, key[1] - first_key[1])
         cycles = ts[s.CYCLE].to_numpy()
         cycle_shift = 0 if prev_last_cycle is None else prev_last_cycle + 1 - int(cycles.min())
         shifted = ts.copy()
         shifted[s.TIME] = ts[s.TIME].to_numpy() + shift
         shifted[s.CYCLE] = cycles + cycle_shift
         frames.append(shifted)
+        if part.vendor_cycles is not None and s.CYCLE in part.vendor_cycles.columns:
+            vendor = part.vendor_cycles.copy()
+            vendor[s.CYCLE] = vendor[s.CYCLE] + cycle_shift
+            vendor_frames.append(vendor)
         offsets.append(
             {"file": part.source.name, "time_offset_s": shift, "cycle_offset": cycle_shift, "rows": len(ts)}
         )
@@ -87,6 +117,8 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
     timeseries = pd.concat(frames, ignore_index=True)
     extra = dict(first.extra)
     extra["parts"] = offsets
+    if duplicates:
+        extra["duplicate_parts"] = duplicates
     return CyclerData(
         timeseries=timeseries,
         vendor=first.vendor,
@@ -95,6 +127,8 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
         channel=first.channel,
         start_time=first.start_time,
         nominal_capacity_ah=first.nominal_capacity_ah,
-        vendor_cycles=None,
+        vendor_cycles=pd.concat(vendor_frames, ignore_index=True)
+        if len(vendor_frames) == len(kept)
+        else None,
         extra=extra,
     )

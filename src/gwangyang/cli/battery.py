@@ -12,10 +12,16 @@ from ..compute import make_executor
 from ..errors import InputError
 from ..store import Store
 from .common import EXIT_FAILED, err_console, print_json, progress_bar, records
+from .life import app as life_app
+from .life import health_command
 
 app = typer.Typer(help="Battery data: ingest cycler files, query cells and cycles.", no_args_is_help=True)
+app.add_typer(life_app, name="life")
+app.command("health")(health_command)
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data).")]
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
@@ -25,9 +31,15 @@ def ingest_command(
     store: StoreOpt = None,
     executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
     workers: Annotated[int | None, typer.Option("--workers", help="Workers for processes/dask.")] = None,
-    chemistry: Annotated[str | None, typer.Option("--chemistry", help="Voltage grid of Q(V): lfp, nmc, lco, lmo, nca.")] = None,
-    cell_id: Annotated[str | None, typer.Option("--cell-id", help="Stitch all files into one cell with this id.")] = None,
-    column_map: Annotated[Path | None, typer.Option("--column-map", help="TOML column map for any other cycler's CSV.")] = None,
+    chemistry: Annotated[
+        str | None, typer.Option("--chemistry", help="Voltage grid of Q(V): lfp, nmc, lco, lmo, nca.")
+    ] = None,
+    cell_id: Annotated[
+        str | None, typer.Option("--cell-id", help="Stitch all files into one cell with this id.")
+    ] = None,
+    column_map: Annotated[
+        Path | None, typer.Option("--column-map", help="TOML column map for any other cycler's CSV.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed)."""
@@ -35,15 +47,24 @@ def ingest_command(
     pool = make_executor(executor, workers=workers)
     try:
         with progress_bar("ingesting") as update:
-            report = ingest(paths, store=target, executor=pool, progress=update, chemistry=chemistry, cell_id=cell_id,
-                            column_map=column_map)
+            report = ingest(
+                paths,
+                store=target,
+                executor=pool,
+                progress=update,
+                chemistry=chemistry,
+                cell_id=cell_id,
+                column_map=column_map,
+            )
     finally:
         pool.close()
     if json_out:
         print_json(report.to_dict())
     else:
         for item in report.ingested:
-            err_console.print(f"ingested {item['file']} -> {item['cell_id']} ({item['rows']} rows, {item['cycles']} cycles)")
+            err_console.print(
+                f"ingested {item['file']} -> {item['cell_id']} ({item['rows']} rows, {item['cycles']} cycles)"
+            )
         for item in report.skipped:
             err_console.print(f"skipped  {item['file']}: {item['reason']}")
         for item in report.failed:
@@ -70,7 +91,9 @@ def cycles_command(
     cell_id: Annotated[str, typer.Argument(help="Cell id, as `gwangyang battery cells` lists it.")],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write capacity and efficiency against cycle to a PNG.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write capacity and efficiency against cycle to a PNG.")
+    ] = None,
 ) -> None:
     """Per-cycle summary of one cell."""
     cycles = Store(store).cycles(cell_id).drop(columns=["cell_id"], errors="ignore")

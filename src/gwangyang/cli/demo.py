@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,19 +12,40 @@ from .common import err_console, print_json
 
 
 def demo(
-    store: Annotated[Path, typer.Option("--store", help="Fresh store to build (deleted first).")] = Path("gwangyang-demo"),
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Run the analyses and print a summary; do not serve.")] = False,
+    store: Annotated[Path, typer.Option("--store", help="Fresh store to build (deleted first).")] = Path(
+        "gwangyang-demo"
+    ),
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Run the analyses and print a summary; do not serve.")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
+    host: Annotated[str, typer.Option("--host", help="Interface to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port to serve on.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Load the shipped samples into a fresh store, run the analyses and print the summaries."""
+    """Load the shipped samples into a fresh store, run the analyses, print the summaries and serve the dashboard."""
     summary = run_demo(store, progress=lambda name: err_console.print(f"[bold]demo[/bold]: {name}"))
     if json_out:
         print_json(summary)
-        return
+    else:
+        print_summary(summary)
+    if not no_serve:
+        from ..api import create_app
+        from .serve import announce, run_server
+
+        app = create_app(store)
+        announce(app, host, port, always_show_token=True)
+        run_server(app, host, port)
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """Print the demo's summary tables on stderr."""
     battery = summary["battery"]
     err_console.print(f"store: {summary['store']}")
-    err_console.print(f"{'cell':40} {'vendor':10} {'rows':>8} {'cycles':>6} {'Qmax Ah':>9} {'Qlast Ah':>9} {'CE':>7}")
+    err_console.print(
+        f"{'cell':40} {'vendor':10} {'rows':>8} {'cycles':>6} {'Qmax Ah':>9} {'Qlast Ah':>9} {'CE':>7}"
+    )
     for cell in battery["cells"]:
+
         def fmt(value: float | None, spec: str) -> str:
             return format(value, spec) if value is not None and value == value else "-"
 

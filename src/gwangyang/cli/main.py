@@ -8,8 +8,13 @@ import typer
 
 from ..errors import GwangyangError, InputError, StoreError, one_line
 from .battery import app as battery_app
+from .port import app as port_app
 from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console
 from .demo import demo
+from .factory import app as factory_app
+from .logistics import app as routes_app
+from .logistics import forecast_command
+from .serve import serve
 
 app = typer.Typer(
     name="gwangyang",
@@ -19,7 +24,12 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(battery_app, name="battery")
+app.add_typer(port_app, name="port")
+app.add_typer(routes_app, name="routes")
+app.command("forecast")(forecast_command)
+app.add_typer(factory_app, name="factory")
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,9 @@ class WriteLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise StoreError(f"{self.path.parent}: another process is writing to this store; try again later.") from None
+            raise StoreError(
+                f"{self.path.parent}: another process is writing to this store; try again later."
+            ) from None
         self._fd = fd
         return self
 

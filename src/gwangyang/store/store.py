@@ -159,7 +159,16 @@ class Store:
 
     def cells(self) -> pd.DataFrame:
         """One row per cell: ``cell_id``, ``vendor``, ``rows``, ``cycles``, ``first_time``, ``last_time`` and more."""
-        columns = ["cell_id", "vendor", "channel", "rows", "cycles", "first_time", "last_time", "nominal_capacity_ah"]
+        columns = [
+            "cell_id",
+            "vendor",
+            "channel",
+            "rows",
+            "cycles",
+            "first_time",
+            "last_time",
+            "nominal_capacity_ah",
+        ]
         rows = [{c: m.get(c) for c in columns} for m in self.metas()]
         return pd.DataFrame(rows, columns=columns)
 

@@ -1,7 +1,77 @@
-"""Basytec cycler files."""
+"""Basytec cycler files: the text export with ``~``-prefixed metadata lines.
+
+The table is read through ``maps/basytec.toml`` (Ah-Cyc-Charge / Ah-Cyc-Discharge are already
+per cycle); ``~Start of Test`` gives the start time, and each row's ``date_time`` is the start plus
+its test time, as Basytec's own converter does.
+"""
 
 from __future__ import annotations
 
-from .base import Reader
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-READERS: list[Reader] = []
+import pandas as pd
+
+from .. import schema as s
+from ..schema import CyclerData
+from .base import Reader, head_text, looks_binary, safe_cell_id
+from .generic import ColumnMap, load_shipped_map, read_mapped
+
+
+@cache
+def _map() -> ColumnMap:
+    return load_shipped_map("basytec")
+
+
+def parse_preamble(path: Path) -> dict[str, str]:
+    """The ``~Key: value`` lines above the table."""
+    fields: dict[str, str] = {}
+    with open(path, encoding="latin-1") as handle:
+        for index, line in enumerate(handle):
+            if not line.startswith("~") or line.startswith("~Time[s]") or index > 500:
+                break
+            key, sep, value = line[1:].partition(":")
+            if sep:
+                fields[key.strip()] = value.strip()
+    return fields
+
+
+class BasytecReader:
+    """Basytec text export headed ``~Resultfile from Basytec``."""
+
+    name = "basytec"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """The ``~Resultfile from Basytec`` banner, or a ``~Time[s]`` tab-separated header."""
+        if looks_binary(head):
+            return False
+        text = head_text(head)
+        return text.startswith("~Resultfile from Basytec") or "\n~Time[s]\t" in text
+
+    def read(self, path: Path) -> CyclerData:
+        """Read the export."""
+        path = Path(path)
+        table = read_mapped(path, _map())
+        preamble = parse_preamble(path)
+        start = pd.to_datetime(preamble.get("Start of Test", ""), format="%d.%m.%Y %H:%M:%S", errors="coerce")
+        if not pd.isna(start):
+            table[s.DATE_TIME] = pd.Timestamp(start) + pd.to_timedelta(table[s.TIME], unit="s")
+        table = s.finalize(table, path)
+        extra: dict[str, Any] = {
+            key.lower().replace(" ", "_").replace("(", "").replace(")", ""): value
+            for key, value in preamble.items()
+            if key in ("Name of Test", "Battery", "Testplan", "Operator (Test)", "End of Test") and value
+        }
+        return CyclerData(
+            timeseries=table,
+            vendor=self.name,
+            source=path,
+            cell_id=safe_cell_id(path.stem),
+            channel=preamble.get("Testchannel") or None,
+            start_time=None if pd.isna(start) else pd.Timestamp(start),
+            extra=extra,
+        )
+
+
+READERS: list[Reader] = [BasytecReader()]

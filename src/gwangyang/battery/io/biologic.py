@@ -1,7 +1,290 @@
-"""Biologic cycler files."""
+"""BioLogic (EC-Lab / BT-Lab) files: binary ``.mpr`` and text exports (``.mpt`` with or without header, ``;`` CSV).
+
+Conventions of the canonical table for BioLogic:
+
+* current: EC-Lab's ``I/mA`` (positive = oxidation at the working electrode = charging a cell
+  whose positive electrode is the working electrode), divided by 1000;
+* cycles: **full** cycles as EC-Lab numbers them, from 0: its ``cycle number`` column where the
+  file has one, otherwise ``half cycle // 2`` (two half cycles, a charge and a discharge, make a
+  cycle), otherwise one cycle 0;
+* steps: EC-Lab's sequence number ``Ns``;
+* capacities and energies: accumulated within each cycle from the charge passed between points
+  (``dq``, or the change of ``(Q-Qo)``, or ``I·dt``), split by its sign; energy adds ``|dq|·|Ewe|``.
+"""
 
 from __future__ import annotations
 
-from .base import Reader
+import re
+from pathlib import Path
 
-READERS: list[Reader] = []
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError, GwangyangError, one_line
+from .. import schema as s
+from ..schema import CyclerData, cumulative_within_cycle, finalize
+from .base import Reader, head_text, looks_binary, safe_cell_id
+from .biologic_mpr import MAGIC, read_mpr
+
+VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
+CURRENT_NAMES = ("I/mA", "<I>/mA")
+DQ_NAMES = ("dq/mA.h", "dQ/mA.h")
+OCV_MODE = 3
+"""EC-Lab's ``mode`` flag: 1 galvanostatic, 2 potentiostatic, 3 open circuit."""
+_TEMPERATURE = re.compile(r"^(Temperature|T)/.{0,3}C$")
+_TEXT_MAGIC = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")
+_HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
+_STARTED = re.compile(r"Acquisition started on\s*:\s*(.+)")
+_DATE_FORMATS = ("%m/%d/%Y %H:%M:%S.%f", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S.%f", "%d.%m.%Y %H:%M:%S.%f")
+"""EC-Lab's absolute time formats ('Time format : Absolute MMDDYYYY' and the European ones)."""
+_USED = frozenset(
+    {
+        "time/s",
+        "cycle number",
+        "half cycle",
+        "Ns",
+        "(Q-Qo)/mA.h",
+        "mode",
+        *VOLTAGE_NAMES,
+        *CURRENT_NAMES,
+        *DQ_NAMES,
+    }
+)
+"""Columns the canonical table is built from; the text readers parse only these."""
+_SIGNATURE = frozenset({*CURRENT_NAMES, "mode", "ox/red", "Ns", "control/V/mA", "(Q-Qo)/mA.h"})
+"""Beside ``time/s`` and a voltage, a header needs one of these (an OCV export has no current)."""
+_CAUGHT = (ValueError, TypeError, KeyError, IndexError, OverflowError, UnicodeError, AttributeError)
+
+
+def _first(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        if name in table.columns and table[name].notna().any():
+            return name
+    return None
+
+
+def _numeric(table: pd.DataFrame, name: str) -> np.ndarray:
+    return pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")
+
+
+def _time(table: pd.DataFrame, source: Path) -> tuple[np.ndarray, pd.Series | None]:
+    """Seconds from ``time/s``; when the export wrote absolute dates there, also the date-times."""
+    if "time/s" not in table.columns:
+        raise CorruptFileError(f"{source}: BioLogic table has no 'time/s' column.")
+    raw = table["time/s"]
+    if pd.api.types.is_numeric_dtype(raw):
+        return raw.to_numpy(dtype="float64"), None
+    sample = pd.to_numeric(raw.dropna().iloc[:200], errors="coerce")
+    if len(sample) and sample.notna().mean() > 0.5:
+        return pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64"), None
+    stamps = None
+    for fmt in _DATE_FORMATS:
+        stamps = pd.to_datetime(raw, format=fmt, errors="coerce")
+        if stamps.notna().mean() > 0.5:
+            break
+    if stamps is None or stamps.notna().mean() <= 0.5:
+        raise CorruptFileError(f"{source}: 'time/s' holds neither seconds nor MM/DD/YYYY date-times.")
+    first = stamps.dropna().iloc[0]
+    seconds = (stamps - first).dt.total_seconds().to_numpy(dtype="float64")
+    return seconds, stamps
+
+
+def to_canonical(table: pd.DataFrame, source: Path, start_time: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Map a BioLogic table (EC-Lab column names) onto the canonical schema.
+
+    Parameters
+    ----------
+    table
+        Columns as EC-Lab names them (``time/s``, ``Ewe/V``, ``I/mA``, ``dq/mA.h``, ...).
+    source
+        The file, named in errors.
+    start_time
+        Acquisition start, to give ``date_time`` when ``time/s`` is relative.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical table (see the module docstring for the conventions).
+
+    Raises
+    ------
+    CorruptFileError
+        No time, voltage or current column, or no valid row.
+    """
+    voltage_name = _first(table, VOLTAGE_NAMES)
+    current_name = _first(table, CURRENT_NAMES)
+    open_circuit = "mode" in table.columns and bool((_numeric(table, "mode") == OCV_MODE).all())
+    if voltage_name is None or (current_name is None and not open_circuit):
+        raise CorruptFileError(
+            f"{source}: BioLogic table needs a voltage ({'/'.join(VOLTAGE_NAMES)}) and a current "
+            f"({'/'.join(CURRENT_NAMES)}) column."
+        )
+    seconds, stamps = _time(table, source)
+    voltage = _numeric(table, voltage_name)
+    # an open-circuit record (every point in mode 3) carries no current column: no current flows
+    current_ma = np.zeros(len(table)) if current_name is None else _numeric(table, current_name)
+    out = pd.DataFrame({s.TIME: seconds, s.CURRENT: current_ma / 1000.0, s.VOLTAGE: voltage})
+    if "cycle number" in table.columns:
+        cycles = np.floor(_numeric(table, "cycle number"))
+    elif "half cycle" in table.columns:
+        cycles = np.floor(_numeric(table, "half cycle") / 2)
+    else:
+        cycles = np.zeros(len(table))
+    out[s.CYCLE] = cycles
+    if "Ns" in table.columns:
+        out[s.STEP] = _numeric(table, "Ns")
+    # keep only rows the canonical table keeps, so increments are taken between kept rows
+    keep = np.isfinite(seconds) & np.isfinite(voltage) & np.isfinite(current_ma) & np.isfinite(cycles)
+    out = out.loc[keep].reset_index(drop=True)
+    table = table.loc[keep].reset_index(drop=True)
+    voltage = voltage[keep]
+    dq_name = _first(table, DQ_NAMES)
+    if dq_name is not None:
+        dq = np.nan_to_num(_numeric(table, dq_name))
+    elif "(Q-Qo)/mA.h" in table.columns:
+        dq = np.nan_to_num(np.diff(_numeric(table, "(Q-Qo)/mA.h"), prepend=np.nan))
+    else:
+        t = out[s.TIME].to_numpy()
+        dq = np.nan_to_num(current_ma[keep] * np.diff(t, prepend=np.nan) / 3600.0)
+    cycle_values = out[s.CYCLE].to_numpy()
+    level = np.abs(np.nan_to_num((voltage + np.r_[voltage[:1], voltage[:-1]]) / 2))
+    for name, part in (
+        (s.CHARGE_CAPACITY, np.maximum(dq, 0.0)),
+        (s.DISCHARGE_CAPACITY, np.maximum(-dq, 0.0)),
+    ):
+        out[name] = cumulative_within_cycle(np.cumsum(part), cycle_values) / 1000.0
+        energy = s.CHARGE_ENERGY if name == s.CHARGE_CAPACITY else s.DISCHARGE_ENERGY
+        out[energy] = cumulative_within_cycle(np.cumsum(part * level), cycle_values) / 1000.0
+    temperature = next(
+        (c for c in table.columns if _TEMPERATURE.match(str(c)) and np.isfinite(_numeric(table, c)).any()),
+        None,
+    )
+    if temperature is not None:
+        out[s.TEMPERATURE] = _numeric(table, temperature)
+    if stamps is not None:
+        out[s.DATE_TIME] = stamps.loc[keep].to_numpy()
+    elif start_time is not None:
+        out[s.DATE_TIME] = start_time + pd.to_timedelta(out[s.TIME].to_numpy(), unit="s")
+    return finalize(out, source)
+
+
+class BiologicMprReader:
+    """EC-Lab binary ``.mpr`` files (read by our own parser, :mod:`.biologic_mpr`)."""
+
+    name = "biologic"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """True when the file starts with the ``BIO-LOGIC MODULAR FILE`` magic."""
+        return head.startswith(MAGIC)
+
+    def read(self, path: Path) -> CyclerData:
+        """Read an ``.mpr`` file into the canonical schema."""
+        path = Path(path)
+        mpr = read_mpr(path)
+        if mpr.data.empty:
+            raise CorruptFileError(f"{path}: .mpr data module holds no data points.")
+        timeseries = to_canonical(mpr.data, path, mpr.start_time)
+        return CyclerData(
+            timeseries=timeseries,
+            vendor=self.name,
+            source=path,
+            cell_id=safe_cell_id(path.stem),
+            start_time=mpr.start_time,
+            extra={"format": "mpr", "modules": mpr.modules, "column_ids": mpr.column_ids},
+        )
+
+
+def _header_line(text: str) -> tuple[int, str | None]:
+    """Lines to skip before the column header, and the start time, of an EC-Lab text export."""
+    lines = text.splitlines()
+    if lines and lines[0].strip().startswith(_TEXT_MAGIC):
+        match = _HEADER_LINES.search("\n".join(lines[:3]))
+        if match is None:
+            return -1, None
+        started = next((m.group(1).strip() for line in lines[:200] if (m := _STARTED.search(line))), None)
+        return int(match.group(1)) - 1, started
+    return 0, None
+
+
+def _separator(line: str) -> str:
+    return "\t" if "\t" in line else ";" if ";" in line else ","
+
+
+def _is_biologic_header(line: str) -> bool:
+    names = {part.strip() for part in re.split(r"[\t;]", line)}
+    return "time/s" in names and bool(names & set(VOLTAGE_NAMES)) and bool(names & _SIGNATURE)
+
+
+class BiologicTextReader:
+    """EC-Lab / BT-Lab text exports: ``.mpt`` (with or without its header) and ``;``-separated CSV."""
+
+    name = "biologic"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """True for an EC-Lab ASCII header, or a first line of EC-Lab column names (tab or ``;``)."""
+        if looks_binary(head):
+            return False
+        text = head_text(head)
+        first = text.split("\n", 1)[0].strip("\r")
+        if first.strip().startswith(_TEXT_MAGIC):
+            return True
+        return _is_biologic_header(first)
+
+    def read(self, path: Path) -> CyclerData:
+        """Read a text export into the canonical schema."""
+        path = Path(path)
+        try:
+            return self._read(path)
+        except GwangyangError:
+            raise
+        except _CAUGHT as exc:
+            raise CorruptFileError(one_line(f"{path}: not a readable BioLogic text export ({exc}).")) from exc
+
+    def _read(self, path: Path) -> CyclerData:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+        text = head_text(head)
+        skip, started = _header_line(text)
+        if skip < 0:
+            raise CorruptFileError(f"{path}: EC-Lab text header has no 'Nb header lines' entry.")
+        lines = text.splitlines()
+        if skip >= len(lines):
+            raise CorruptFileError(f"{path}: EC-Lab text export ends inside its {skip}-line header.")
+        header = lines[skip]
+        if not _is_biologic_header(header):
+            raise CorruptFileError(f"{path}: no EC-Lab column header (time/s, Ewe/V or Ecell/V, I/mA) found.")
+        sep = _separator(header)
+        sample = "\n".join(lines[skip + 1 : skip + 20])
+        decimal = "," if sep != "," and re.search(r"\d,\d", sample) else "."
+        table = pd.read_csv(
+            path,
+            sep=sep,
+            skiprows=skip,
+            encoding="latin-1",
+            decimal=decimal,
+            low_memory=False,
+            on_bad_lines="skip",
+            usecols=lambda name: str(name).strip() in _USED or bool(_TEMPERATURE.match(str(name).strip())),
+        )
+        table.columns = [str(c).strip() for c in table.columns]
+        table = table.loc[:, [not c.startswith("Unnamed:") for c in table.columns]]
+        if table.empty:
+            raise CorruptFileError(f"{path}: BioLogic text export has a header but no data rows.")
+        start_time = None
+        if started:
+            stamp = pd.to_datetime(started, format="%m/%d/%Y %H:%M:%S.%f", errors="coerce")
+            start_time = None if pd.isna(stamp) else pd.Timestamp(stamp)
+        timeseries = to_canonical(table, path, start_time)
+        if start_time is None and s.DATE_TIME in timeseries.columns:
+            start_time = pd.Timestamp(timeseries[s.DATE_TIME].iloc[0])
+        return CyclerData(
+            timeseries=timeseries,
+            vendor=self.name,
+            source=path,
+            cell_id=safe_cell_id(path.stem),
+            start_time=start_time,
+            extra={"format": "mpt" if sep == "\t" else "csv"},
+        )
+
+
+READERS: list[Reader] = [BiologicMprReader(), BiologicTextReader()]

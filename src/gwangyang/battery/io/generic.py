@@ -1,32 +1,322 @@
-"""Generic CSV reader driven by a TOML column-map file, for any cycler without a reader of its own."""
+r"""Generic CSV reader driven by a TOML column map, for any cycler without a reader of its own.
+
+Column-map format
+-----------------
+A column map is a small TOML file (see ``maps/example.toml``)::
+
+    name = "prime"                       # vendor name stored with the cell (default "generic")
+
+    [file]
+    delimiter = ";"                      # one character; "\\t" for tab (default ",")
+    header_marker = "index;test_time"    # the header is the first line starting with this text ...
+    skip_lines = 0                       # ... or the number of lines above the header (default 0)
+    encoding = "utf-8"                   # bytes that do not decode become U+FFFD (default "utf-8")
+    decimal = "."                        # decimal mark, "." or "," (default ".")
+    quoted_lines = false                 # true when every line is wrapped in one pair of quotes (Novonix)
+
+    [options]
+    allow_cycle_gaps = false             # a cycle index jumping by more than one is an error unless true
+    on_invalid = "error"                 # a missing/non-finite time, cycle, current or voltage: "error" or "drop"
+
+    [columns.current_a]                  # one table per canonical column (units in the name)
+    source = "current"                   # header name in the file; a list means "the first one present"
+    scale = 0.001                        # multiply by this: mA -> A is 0.001, hours -> s is 3600 (default 1)
+    sign = "positive_charge"             # current only: "positive_charge", "negative_charge" or "unsigned"
+    optional = false                     # true: skip the column when the file lacks it (not for required ones)
+
+    [columns.charge_capacity_ah]
+    source = "charge_capacity"
+    scale = 0.001
+    convention = "per_cycle"             # "per_cycle" (default), "per_step" (needs step_index) or "test_cumulative"
+
+    [columns.date_time]
+    source = "date_stamp"
+    format = "excel_days"                # "number" (default), "duration", "datetime" or "excel_days"
+
+    [state]                              # only for sign = "unsigned" or a single capacity column
+    source = "State"
+    charge = ["C"]
+    discharge = ["D"]
+
+Use it with ``read_cycler(path, column_map="map.toml")`` or ``gwangyang battery ingest PATH
+--column-map map.toml``; a bare name (``cellpy_custom``, ``maccor_text``, ``maccor_csv``,
+``novonix``, ``basytec``) picks a map shipped in ``gwangyang/battery/io/maps/``.
+
+Columns. Canonical names are those of :mod:`gwangyang.battery.schema`, units in the name;
+``test_time_s``, ``cycle_index``, ``current_a`` and ``voltage_v`` are required. A mapped column
+that the file lacks is an error unless ``optional = true``.
+
+Capacity conventions (capacities and energies are taken as magnitudes):
+``per_cycle`` -- restarts at each cycle (the canonical convention); ``per_step`` -- restarts at
+each step (Maccor), summed over the steps of each cycle; ``test_cumulative`` -- grows over the
+whole test (Arbin), made to restart at each cycle.
+
+One column for both directions. ``capacity_ah`` and ``energy_wh`` take a single unsigned column
+and split it into the charge and discharge columns, by the ``[state]`` codes or else by the sign
+of the current over each step. Their conventions: ``per_cycle``, ``per_step``, or ``running`` (a
+counter that runs on through the steps of a cycle, up or down; each change counts as charge or
+discharge by that direction, as Novonix's Capacity).
+
+Time formats: ``number`` (times ``scale``); ``duration`` reads ``[Nd ]HH:MM:SS[.f]`` or plain
+seconds; ``datetime`` reads ``datetime_format`` (strftime codes; a list tries each in turn;
+default ISO 8601); ``excel_days`` reads days since 1899-12-30. A ``test_time_s`` given as a date
+becomes seconds since the first row.
+
+Checks. The file must have the header and every mapped column; its last line must have all
+the header's fields (else it is truncated); time, cycle, current and voltage must be finite
+numbers (``on_invalid``); the cycle index must not skip a cycle or go back (``allow_cycle_gaps``).
+Each failure is a one-line :class:`~gwangyang.errors.CorruptFileError` naming the file, the
+column and the data row.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from ...errors import InputError
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError, InputError, one_line
+from .. import schema as s
 from ..schema import CyclerData
+from .base import safe_cell_id
+from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec, StateSpec, load_shipped_map
+from .textparse import (
+    check_last_line,
+    cycle_gaps,
+    locate_header,
+    parse_datetime,
+    parse_duration,
+    read_table,
+    to_float,
+)
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
+    """Read a delimited text file with a column map into canonical columns (not yet finalized).
+
+    Raises
+    ------
+    CorruptFileError
+        A mapped column is missing, the file is truncated, a required value is not a finite
+        number (with ``on_invalid = "error"``) or the cycle index skips a cycle.
+    """
+    header_line, names = locate_header(
+        path, cmap.delimiter, cmap.encoding, cmap.header_marker, cmap.skip_lines, cmap.quoted_lines
+    )
+    resolved = {
+        c: _resolve(path, spec.sources, c, names, header_line)
+        for c, spec in cmap.columns.items()
+        if not spec.optional or any(source in names for source in spec.sources)
+    }
+    state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
+    check_last_line(path, cmap.delimiter, len(names), cmap.encoding)
+    wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
+    raw = read_table(
+        path, header_line, names, wanted, cmap.delimiter, cmap.encoding, cmap.decimal, cmap.quoted_lines
+    )
+    if len(raw) == 0:
+        raise CorruptFileError(f"{path}: no data rows after the header on line {header_line + 1}.")
+    values = {c: _convert(raw[src], cmap.columns[c]) for c, src in resolved.items()}
+    values[s.TIME] = _seconds_since_first(values[s.TIME])
+    first_line = header_line + 2
+    keep = _check_required(path, values, resolved, cmap.on_invalid, first_line)
+    if not keep.all():
+        values = {c: v[keep] for c, v in values.items()}
+        raw = raw.loc[keep].reset_index(drop=True)
+    cycles = values[s.CYCLE]
+    if not cmap.allow_cycle_gaps:
+        problem = cycle_gaps(cycles)
+        if problem is not None:
+            row, before, after = problem
+            what = "skips cycle(s)" if after > before else "goes back"
+            raise CorruptFileError(
+                f"{path}: cycle index {what} from {before:g} to {after:g} at data row {row + 1}; "
+                "set options.allow_cycle_gaps = true in the column map to accept it."
+            )
+    current = values[s.CURRENT]
+    states = raw[state_column] if state_column else None
+    spec_current = cmap.columns[s.CURRENT]
+    if spec_current.sign == "negative_charge":
+        current = -current
+    direction = _direction(states, cmap.state, current, cycles, values.get(s.STEP))
+    if spec_current.sign == "unsigned":
+        current = np.where(direction > 0, np.abs(current), np.where(direction < 0, -np.abs(current), current))
+    out: dict[str, Any] = {s.CURRENT: current}
+    for canonical, array in values.items():
+        if canonical == s.CURRENT:
+            continue
+        spec = cmap.columns[canonical]
+        if canonical in SPLIT_COLUMNS:
+            charge_name, discharge_name = SPLIT_COLUMNS[canonical]
+            if spec.convention == "running":
+                out[charge_name], out[discharge_name] = _running(array, direction, cycles)
+                continue
+            magnitude = np.abs(array)
+            out[charge_name] = _accumulate(
+                np.where(direction > 0, magnitude, 0.0), spec, cycles, values.get(s.STEP)
+            )
+            out[discharge_name] = _accumulate(
+                np.where(direction < 0, magnitude, 0.0), spec, cycles, values.get(s.STEP)
+            )
+        elif canonical in MAGNITUDE_COLUMNS:
+            out[canonical] = _accumulate(np.abs(array), spec, cycles, values.get(s.STEP))
+        else:
+            out[canonical] = array
+    return pd.DataFrame(out)
+
+
+def _resolve(path: Path, sources: tuple[str, ...], canonical: str, names: list[str], header_line: int) -> str:
+    for source in sources:
+        if source in names:
+            return source
+    shown = ", ".join(names[:30]) + (", ..." if len(names) > 30 else "")
+    wanted = " or ".join(repr(x) for x in sources)
+    raise CorruptFileError(
+        one_line(
+            f"{path}: no column {wanted} (for {canonical}) in the header on line {header_line + 1}; found: {shown}."
+        )
+    )
+
+
+def _convert(series: pd.Series, spec: ColumnSpec) -> Any:
+    if spec.format == "number":
+        return to_float(series) * spec.scale
+    if spec.format == "duration":
+        return parse_duration(series) * spec.scale
+    moments: Any
+    if spec.format == "excel_days":
+        days = to_float(series)
+        days[(days < -1e5) | (days > 1e6)] = np.nan  # outside the years 1626..4637: not a date
+        moments = _EXCEL_EPOCH + pd.to_timedelta(days * 86400.0, unit="s").round("ms")
+    else:
+        moments = parse_datetime(series, spec.datetime_formats)
+    return pd.Series(moments).to_numpy(dtype="datetime64[ns]")
+
+
+def _check_required(
+    path: Path, values: dict[str, Any], resolved: dict[str, str], on_invalid: str, first_line: int
+) -> np.ndarray:
+    """Rows whose required values are finite; raise on the first bad one when asked to."""
+    n = len(values[s.TIME])
+    keep = np.ones(n, dtype=bool)
+    for canonical in s.REQUIRED_COLUMNS:
+        array = values[canonical]
+        good = np.isfinite(array)
+        if on_invalid == "error" and not good.all():
+            row = int(np.flatnonzero(~good)[0])
+            raise CorruptFileError(
+                f"{path}: column {resolved[canonical]!r} ({canonical}) is missing or not a finite number "
+                f'in data row {row + 1} (line {first_line + row}); set options.on_invalid = "drop" to skip such rows.'
+            )
+        keep &= good
+    if not keep.any():
+        raise CorruptFileError(f"{path}: no row has finite time, cycle, current and voltage.")
+    return keep
+
+
+def _seconds_since_first(values: Any) -> Any:
+    if values.dtype.kind != "M":
+        return values
+    valid = ~np.isnat(values)
+    seconds = np.full(len(values), np.nan)
+    if valid.any():
+        origin = values[valid][0]
+        seconds[valid] = (values[valid] - origin) / np.timedelta64(1, "s")
+    return seconds
+
+
+def _segments(cycles: np.ndarray, steps: np.ndarray | None) -> np.ndarray:
+    change = np.diff(cycles) != 0
+    if steps is not None:
+        change |= np.diff(np.nan_to_num(steps, nan=-1.0)) != 0
+    return np.cumsum(np.r_[False, change])
+
+
+def _direction(
+    states: pd.Series | None,
+    state: StateSpec | None,
+    current: np.ndarray,
+    cycles: np.ndarray,
+    steps: np.ndarray | None,
+) -> np.ndarray:
+    """+1 where a row charges, -1 where it discharges, 0 otherwise."""
+    if states is not None and state is not None:
+        codes, uniques = pd.factorize(states, use_na_sentinel=True)
+        labels = pd.Series(uniques).astype(str).str.strip().to_numpy()
+        signs = np.where(np.isin(labels, state.charge), 1, np.where(np.isin(labels, state.discharge), -1, 0))
+        return np.where(codes >= 0, np.r_[signs, 0][codes], 0)
+    segment = _segments(cycles, steps)
+    total = np.bincount(segment, weights=np.nan_to_num(current))
+    return np.sign(total)[segment].astype(int)
+
+
+def _running(values: np.ndarray, direction: np.ndarray, cycles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split a counter that runs on through a cycle (net or gross) by the direction of each change."""
+    values = np.nan_to_num(values)
+    change = np.abs(np.diff(values, prepend=values[:1]))
+    change[np.r_[True, np.diff(cycles) != 0]] = 0.0
+    charge = s.cumulative_within_cycle(np.cumsum(np.where(direction > 0, change, 0.0)), cycles)
+    discharge = s.cumulative_within_cycle(np.cumsum(np.where(direction < 0, change, 0.0)), cycles)
+    return charge, discharge
+
+
+def _accumulate(
+    values: np.ndarray, spec: ColumnSpec, cycles: np.ndarray, steps: np.ndarray | None
+) -> np.ndarray:
+    values = np.nan_to_num(values)
+    if spec.convention == "per_step" and steps is not None:
+        return s.cumulative_from_steps(values, cycles, np.nan_to_num(steps, nan=-1.0))
+    if spec.convention == "test_cumulative":
+        return s.cumulative_within_cycle(values, cycles)
+    return pd.Series(values).groupby(cycles).cummax().to_numpy(dtype="float64")
 
 
 class ColumnMapReader:
-    """Reads a delimited text file whose columns a TOML column map names (placeholder, being written)."""
+    """Reads a delimited text file whose columns a TOML column map names.
 
-    name = "generic"
+    Parameters
+    ----------
+    column_map
+        The validated map.
+    """
 
-    def __init__(self, spec: dict[str, object], source: Path) -> None:
-        self.spec = spec
-        self.source = source
+    def __init__(self, column_map: ColumnMap) -> None:
+        self.column_map = column_map
+        self.name = column_map.name
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> ColumnMapReader:
-        """Load a column map from a TOML file."""
-        raise InputError(f"{path}: column-map reader not available yet.")
+        """Load a column map from a TOML file (see the module docstring for the format)."""
+        return cls(ColumnMap.from_file(path))
 
     def can_load(self, path: Path, head: bytes) -> bool:
         """Never auto-detected: used only with an explicit column map."""
         return False
 
     def read(self, path: Path) -> CyclerData:
-        """Read a file with this column map."""
-        raise InputError(f"{path}: column-map reader not available yet.")
+        """Read a file with this column map.
+
+        Raises
+        ------
+        InputError
+            The file is missing or does not fit the map; the message names the file and the problem.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file.")
+        table = s.finalize(read_mapped(path, self.column_map), path)
+        return CyclerData(
+            timeseries=table,
+            vendor=self.name,
+            source=path,
+            cell_id=safe_cell_id(path.stem),
+            extra={"column_map": self.column_map.origin},
+        )
+
+
+__all__ = ["ColumnMap", "ColumnMapReader", "ColumnSpec", "StateSpec", "load_shipped_map", "read_mapped"]

@@ -1,7 +1,231 @@
-"""Maccor cycler files."""
+"""Maccor cycler files: raw text exports (``.0NN``) and CSV exports.
+
+Both are read through shipped column maps (``maps/maccor_text.toml``, ``maps/maccor_csv.toml``):
+Amp-hr / Watt-hr reset at each step and become cumulative within each cycle; the raw export's
+current is signed from its State column (C charges, D discharges).
+
+Clock handling (raw export). Maccor's own test time stands still while a test is paused (and
+through an impedance sweep), and the PC's wall clock (``DPt Time``) jumps at a daylight-saving or
+time-zone change. Comparing the two row by row:
+
+* the wall clock running ahead of the test clock by more than :data:`PAUSE_THRESHOLD_S`, or
+  running on while the test clock stands still, is a pause: its length is added to
+  ``test_time_s``, so that test time is elapsed real time;
+* the wall clock going back, or leaping exactly one hour forward at night on a spring Sunday, is
+  a clock change: it is removed from ``date_time``, which stays monotonic in the UTC offset in
+  force at the file's first row.
+
+Both are listed in ``CyclerData.extra`` (``pauses``, ``clock_changes``). Maccor's date-only stamp
+at midnight (``10/22/2019`` with no time) is read as 00:00:00.
+"""
 
 from __future__ import annotations
 
-from .base import Reader
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-READERS: list[Reader] = []
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError
+from .. import schema as s
+from ..schema import CyclerData
+from .base import Reader, head_text, looks_binary, read_head, safe_cell_id
+from .generic import ColumnMap, load_shipped_map, read_mapped
+
+PAUSE_THRESHOLD_S = 60.0
+"""Wall clock ahead of the test clock by more than this between two rows is a pause."""
+
+_FROZEN_MIN_S = 2.0
+_ZONE_STEP_S = 900.0  # time zones and daylight saving move clocks by multiples of 15 minutes
+_METADATA_FIELDS = ("Today's Date", "Date of Test:", "Filename:", "Procedure:", "Comment/Barcode:")
+
+
+@cache
+def _map(name: str) -> ColumnMap:
+    return load_shipped_map(name)
+
+
+def _first_lines(head: bytes, count: int) -> list[str]:
+    return head_text(head).splitlines()[:count]
+
+
+def parse_metadata_line(line: str) -> dict[str, str]:
+    """Split Maccor's first line (``Today's Date ... Date of Test: ... Filename: ...``) into fields."""
+    fields: dict[str, str] = {}
+    positions = [(line.find(name), name) for name in _METADATA_FIELDS if name in line]
+    positions.sort()
+    for index, (start, name) in enumerate(positions):
+        end = positions[index + 1][0] if index + 1 < len(positions) else len(line)
+        key = name.rstrip(":").lower().replace("'", "").replace("/", "_").replace(" ", "_")
+        fields[key] = line[start + len(name) : end].strip(" \t,")
+    return fields
+
+
+def _spring_forward(moments: np.ndarray) -> np.ndarray:
+    """True where a wall-clock time could follow a daylight-saving spring-forward (Sunday night)."""
+    stamps = pd.DatetimeIndex(moments)
+    spring_months = np.isin(stamps.month, (3, 4, 9, 10))  # northern and southern hemispheres
+    return np.asarray(spring_months & (stamps.dayofweek == 6) & np.isin(stamps.hour, (1, 2, 3, 4)))
+
+
+def correct_clock(
+    test_time: np.ndarray, wall: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Add pauses to test time and remove clock changes from the wall clock (see the module docstring).
+
+    Parameters
+    ----------
+    test_time
+        The cycler's test time in seconds.
+    wall
+        The PC's wall-clock time of each row (``datetime64[ns]``, NaT where unreadable).
+
+    Returns
+    -------
+    tuple
+        Corrected test time, corrected wall clock, the pauses (consecutive rows merged) and the
+        clock changes found.
+    """
+    valid = np.flatnonzero(~np.isnat(wall) & np.isfinite(test_time))
+    if len(valid) < 2:
+        return test_time, wall, [], []
+    seconds = (wall[valid] - wall[valid[0]]) / np.timedelta64(1, "s")
+    advance = np.diff(test_time[valid])
+    excess = np.diff(seconds) - advance
+    after = wall[valid[1:]]
+    spring = (np.abs(excess - 3600.0) <= 90.0) & _spring_forward(after)
+    change = (excess < -PAUSE_THRESHOLD_S) | spring
+    # the test clock stood still (EIS sweeps) while the wall clock ran on beyond its 1 s resolution
+    frozen = (advance <= 0) & (excess >= _FROZEN_MIN_S)
+    pause = ((excess > PAUSE_THRESHOLD_S) | frozen) & ~change
+    rounded = np.round(excess / _ZONE_STEP_S) * _ZONE_STEP_S
+    shift = np.where(change, np.where(np.abs(excess - rounded) <= 90.0, rounded, excess), 0.0)
+    added = np.zeros(len(test_time))
+    added[valid[1:]] = np.where(pause, excess, 0.0)
+    removed = np.zeros(len(test_time))
+    removed[valid[1:]] = shift
+    new_time = test_time + np.cumsum(added)
+    new_wall = wall - (np.cumsum(removed) * 1e9).astype("timedelta64[ns]")
+    changes = [{"at": str(after[i]), "shift_s": float(shift[i])} for i in np.flatnonzero(change)]
+    pauses = _merge_pauses(
+        pause | (advance <= 0), np.where(pause, excess, 0.0), wall[valid[:-1]], test_time[valid[:-1]]
+    )
+    return new_time, new_wall, pauses, changes
+
+
+def _merge_pauses(
+    group: np.ndarray, added: np.ndarray, wall: np.ndarray, test_time: np.ndarray
+) -> list[dict[str, Any]]:
+    """One entry per run of consecutive paused (or clock-stopped) row intervals that added time."""
+    if not (added > 0).any():
+        return []
+    edges = np.diff(np.r_[0, group.astype(np.int8), 0])
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    running = np.r_[0.0, np.cumsum(added)]
+    totals = running[stops] - running[starts]
+    return [
+        {
+            "at": str(wall[a]),
+            "after_test_time_s": float(test_time[a]),
+            "duration_s": float(total),
+            "rows": int(b - a),
+        }
+        for a, b, total in zip(starts, stops, totals, strict=True)
+        if total > 0
+    ]
+
+
+class MaccorReader:
+    """Maccor exports: the raw text export (``.0NN``) and the CSV export, told apart by content."""
+
+    name = "maccor"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """A first line starting ``Today's Date`` and a ``Rec#`` (tab) or ``Rec,`` header."""
+        return self._kind(head) is not None
+
+    @staticmethod
+    def _kind(head: bytes) -> str | None:
+        if looks_binary(head):
+            return None
+        lines = _first_lines(head, 5)
+        if not lines or not lines[0].startswith("Today's Date"):
+            return None
+        if len(lines) > 1 and lines[1].startswith("Rec#\t"):
+            return "text"
+        if any(line.startswith("Rec,") for line in lines):
+            return "csv"
+        return None
+
+    def read(self, path: Path) -> CyclerData:
+        """Read either export; see the module docstring for the clock handling of the text export."""
+        path = Path(path)
+        if not path.is_file():
+            raise CorruptFileError(f"{path}: no such file.")
+        kind = self._kind(read_head(path))
+        if kind is None:
+            raise CorruptFileError(
+                f'{path}: not a Maccor export (expected a "Today\'s Date" line and a Rec# or Rec, header).'
+            )
+        return _read_text(path) if kind == "text" else _read_csv(path)
+
+
+def _read_text(path: Path) -> CyclerData:
+    table = read_mapped(path, _map("maccor_text"))
+    extra: dict[str, Any] = {}
+    if s.DATE_TIME in table.columns:
+        time, wall, pauses, changes = correct_clock(
+            table[s.TIME].to_numpy(dtype="float64"), table[s.DATE_TIME].to_numpy(dtype="datetime64[ns]")
+        )
+        table[s.TIME] = time
+        table[s.DATE_TIME] = wall
+        extra.update(pauses=pauses, clock_changes=changes)
+    table = s.finalize(table, path)
+    with open(path, encoding="latin-1") as handle:
+        extra.update(parse_metadata_line(handle.readline().rstrip("\r\n")))
+    channel = path.suffix[1:] if re.fullmatch(r"\.\d+", path.suffix) else None
+    return CyclerData(
+        timeseries=table,
+        vendor="maccor",
+        source=path,
+        cell_id=safe_cell_id(path.name),
+        channel=str(int(channel)) if channel else None,
+        start_time=_start_time(table),
+        extra=extra,
+    )
+
+
+def _read_csv(path: Path) -> CyclerData:
+    table = s.finalize(read_mapped(path, _map("maccor_csv")), path)
+    extra: dict[str, Any] = {}
+    with open(path, encoding="latin-1") as handle:
+        for line in (handle.readline(), handle.readline()):
+            key, _, value = line.partition(",")
+            if key.strip() and not key.startswith("Rec"):
+                extra[key.strip().rstrip(":").lower().replace("'", "").replace(" ", "_")] = value.strip()
+    return CyclerData(
+        timeseries=table,
+        vendor="maccor",
+        source=path,
+        cell_id=safe_cell_id(path.stem),
+        start_time=_start_time(table),
+        extra=extra,
+    )
+
+
+def _start_time(table: pd.DataFrame) -> pd.Timestamp | None:
+    """The test's start: the first row's wall clock less its test time."""
+    if s.DATE_TIME not in table.columns:
+        return None
+    stamps = table[s.DATE_TIME]
+    valid = stamps.notna().to_numpy()
+    if not valid.any():
+        return None
+    first = int(np.flatnonzero(valid)[0])
+    return pd.Timestamp(stamps.iloc[first]) - pd.Timedelta(seconds=float(table[s.TIME].iloc[first]))
+
+
+READERS: list[Reader] = [MaccorReader()]

@@ -1,7 +1,121 @@
-"""Novonix cycler files."""
+"""Novonix cycler files: the HPC text export and its ``*_metadata.csv`` per-cycle companion.
+
+The table is read through ``maps/novonix.toml``: Capacity (Ah) and Energy (Wh) run on through the
+steps of a cycle; their changes count as charge or discharge by the sign of the step's current. The ``[Summary]``
+section gives the channel, start time and nominal capacity; the companion file (same name plus
+``_metadata.csv``), when present, gives Novonix's own per-cycle figures (``vendor_cycles``).
+"""
 
 from __future__ import annotations
 
-from .base import Reader
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-READERS: list[Reader] = []
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError, one_line
+from .. import schema as s
+from ..schema import CyclerData
+from .base import Reader, head_text, looks_binary, safe_cell_id
+from .generic import ColumnMap, load_shipped_map, read_mapped
+
+_COMPANION_COLUMNS = {
+    "Cycle": s.CYCLE,
+    "Qc": s.CHARGE_CAPACITY,
+    "Qd": s.DISCHARGE_CAPACITY,
+    "Ec": s.CHARGE_ENERGY,
+    "Ed": s.DISCHARGE_ENERGY,
+    "CE": "coulombic_efficiency",
+}
+
+
+@cache
+def _map() -> ColumnMap:
+    return load_shipped_map("novonix")
+
+
+def parse_summary(path: Path) -> dict[str, str]:
+    """The ``key: value`` lines of the ``[Summary]`` section."""
+    fields: dict[str, str] = {}
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for index, line in enumerate(handle):
+            text = line.strip().strip('"')
+            if text == "[End Summary]" or index > 200:
+                break
+            key, sep, value = text.partition(":")
+            if sep:
+                fields[key.strip()] = value.strip()
+    return fields
+
+
+def companion_path(path: Path) -> Path:
+    """Where the per-cycle companion of a Novonix file lives."""
+    return path.with_name(f"{path.stem}_metadata.csv")
+
+
+def read_companion(path: Path) -> pd.DataFrame | None:
+    """Novonix's own per-cycle summary (canonical names), or None when there is no companion file."""
+    companion = companion_path(path)
+    if not companion.is_file():
+        return None
+    try:
+        frame = pd.read_csv(companion, index_col=0)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as exc:
+        raise CorruptFileError(one_line(f"{companion}: not a readable Novonix summary ({exc}).")) from None
+    present = {k: v for k, v in _COMPANION_COLUMNS.items() if k in frame.columns}
+    if "Cycle" not in present:
+        raise CorruptFileError(f"{companion}: no 'Cycle' column in the Novonix summary.")
+    out = frame[list(present)].rename(columns=present).apply(pd.to_numeric, errors="coerce")
+    return out.reset_index(drop=True)
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and np.isfinite(value) and value > 0 else None
+
+
+class NovonixReader:
+    """Novonix HPC export with a ``[Summary]`` header and a ``[Data]`` table."""
+
+    name = "novonix"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """A ``[Summary]`` section naming Novonix, or the Novonix data header."""
+        if looks_binary(head):
+            return False
+        text = head_text(head)
+        start = text.lstrip()[:400]
+        return (
+            start.startswith("[Summary]") and "Novonix" in start
+        ) or "Date and Time,Cycle Number,Step Type" in text
+
+    def read(self, path: Path) -> CyclerData:
+        """Read the export and, when present, its ``_metadata.csv`` companion."""
+        path = Path(path)
+        table = s.finalize(read_mapped(path, _map()), path)
+        summary = parse_summary(path)
+        start = pd.to_datetime(summary.get("Started", ""), format="%Y-%m-%d %I:%M:%S %p", errors="coerce")
+        extra: dict[str, Any] = {
+            key.lower().replace(" ", "_"): summary[key]
+            for key in ("Cell", "Protocol", "Serial Number", "Version")
+            if summary.get(key)
+        }
+        return CyclerData(
+            timeseries=table,
+            vendor=self.name,
+            source=path,
+            cell_id=safe_cell_id(path.stem),
+            channel=summary.get("Channel") or None,
+            start_time=None if pd.isna(start) else pd.Timestamp(start),
+            nominal_capacity_ah=_float(summary.get("Capacity (Ah)")),
+            vendor_cycles=read_companion(path),
+            extra=extra,
+        )
+
+
+READERS: list[Reader] = [NovonixReader()]

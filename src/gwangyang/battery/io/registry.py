@@ -127,4 +127,6 @@ def read_cycler(
     except MemoryError:
         raise
     except Exception as exc:
-        raise CorruptFileError(one_line(f"{path}: not a readable {reader.name} file ({type(exc).__name__}: {exc}).")) from exc
+        raise CorruptFileError(
+            one_line(f"{path}: not a readable {reader.name} file ({type(exc).__name__}: {exc}).")
+        ) from exc

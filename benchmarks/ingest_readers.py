@@ -1,0 +1,179 @@
+"""Reader throughput and peak memory: our cycler readers against cellpy's loaders on the same files.
+
+Each side reads each file set in a fresh Python process (so imports and caches of one run do not
+help the next); the process reports rows, seconds spent reading (imports excluded) and its peak
+resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, imports included). Before timing,
+each process reads the set's smallest file once, untimed, so one-off lazy imports and loader set-up
+(on both sides) do not count as reading. cellpy is the
+optional ``bench`` extra (``pip install -e .[bench]``); a file cellpy cannot read is reported as a
+failure, with its error, not left out.
+
+Files: the largest cycler fixtures in ../shared/data/battery/cyclers (BEEP, navani, cellpy, PyProBE
+test files) and the CALCE CS2_35 Arbin exports in ../shared/data/battery/calce (CALCE battery data via
+XiuzeZhou/RUL); sources in ../shared/data/README.md. The default run uses 3 CALCE files; ``--full``
+reads all 25.
+
+Usage: .venv/bin/python benchmarks/ingest_readers.py [--full] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "battery"
+CYCLERS = DATA / "cyclers"
+CALCE = DATA / "calce" / "CS2_35"
+
+CELLPY_ROWS_PER_S_CALCE = 9_800
+"""cellpy on the 25 CALCE files as measured when issue 2 was filed (the issue's benchmark section)."""
+
+FIXTURES: list[tuple[str, str]] = [
+    # (path under cyclers/, cellpy instrument for it)
+    ("arbin/bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx", "arbin_sql_xlsx"),
+    ("arbin/arbin_example.res", "arbin_res"),
+    ("arbin/2017-05-09_test-TC-contact_CH33.csv", "arbin_sql_csv"),
+    ("maccor/PredictionDiagnostics_000109_tztest.010", "maccor_txt"),
+    ("neware/nw_regular_export_ife_example.csv", "neware_txt"),
+    ("biologic/00_test_04_MB_C01.mpr", "biologics_mpr"),
+]
+
+
+def worker(side: str, instrument: str, files: list[str]) -> dict[str, Any]:
+    """Read ``files`` with one side in this process; report rows, seconds and peak memory."""
+    import resource
+
+    rows = 0
+    error = None
+    warm_up = min(files, key=lambda name: Path(name).stat().st_size)
+    if side == "ours":
+        from gwangyang.battery.io import read_cycler
+
+        with contextlib.suppress(Exception):
+            read_cycler(warm_up)
+        start, cpu_start = time.perf_counter(), _cpu()
+        try:
+            for name in files:
+                rows += read_cycler(name).rows
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+    else:
+        import logging
+        import warnings
+
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)
+        import cellpy
+
+        with contextlib.suppress(Exception):
+            cellpy.get(warm_up, instrument=instrument, auto_summary=False)
+        start, cpu_start = time.perf_counter(), _cpu()
+        try:
+            for name in files:
+                cell = cellpy.get(name, instrument=instrument, auto_summary=False)
+                rows += len(cell.data.raw)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+    seconds, cpu_seconds = time.perf_counter() - start, _cpu() - cpu_start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"rows": rows, "seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mb": peak_mb, "error": error}
+
+
+def _cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(side: str, instrument: str, files: list[Path]) -> dict[str, Any]:
+    """Run :func:`worker` in a fresh interpreter (in a scratch folder: cellpy writes log files)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", side, instrument, *map(str, files)]
+    with tempfile.TemporaryDirectory() as scratch:
+        env = dict(os.environ, HOME=scratch)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=scratch, env=env, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {
+            "rows": 0,
+            "seconds": 0.0,
+            "cpu_seconds": 0.0,
+            "peak_mb": 0.0,
+            "error": f"exit {done.returncode}: {tail}",
+        }
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def _cell(result: dict[str, Any], size_mb: float) -> tuple[str, str, str]:
+    if result["error"]:
+        return "failed", "", f"{result['peak_mb']:.0f}" if result["peak_mb"] else ""
+    seconds = max(result["seconds"], 1e-9)
+    return f"{result['rows'] / seconds:,.0f}", f"{size_mb / seconds:.2f}", f"{result['peak_mb']:.0f}"
+
+
+def main() -> None:
+    """Measure both sides on each file set and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="all 25 CALCE files (default: 3)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per side; the fastest is kept")
+    args = parser.parse_args()
+    calce = sorted(CALCE.glob("*.xlsx"))
+    if not args.full:
+        calce = [CALCE / n for n in ("CS2_35_10_15_10.xlsx", "CS2_35_1_18_11.xlsx", "CS2_35_8_19_10.xlsx")]
+    sets = [(f"CALCE CS2_35 ({len(calce)} xlsx)", "arbin_sql_xlsx", calce)]
+    sets += [(name, instrument, [CYCLERS / name]) for name, instrument in FIXTURES]
+    header = (
+        f"{'files':48} {'rows':>8} {'MB':>6} | {'ours rows/s':>12} {'MB/s':>6} {'peak MB':>7} | "
+        f"{'cellpy rows/s':>13} {'MB/s':>6} {'peak MB':>7} | {'speed':>6} {'cpu':>6} {'memory':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    failures = []
+    for label, instrument, files in sets:
+        size_mb = sum(f.stat().st_size for f in files) / 1e6
+        results = {}
+        for side in ("ours", "cellpy"):
+            runs = [measure(side, instrument, files) for _ in range(max(args.repeat, 1))]
+            results[side] = min(runs, key=lambda r: (r["error"] is not None, r["seconds"]))
+        ours, theirs = results["ours"], results["cellpy"]
+        speed = cpu = memory = ""
+        if not ours["error"] and not theirs["error"]:
+            speed = f"{(ours['rows'] / ours['seconds']) / (theirs['rows'] / theirs['seconds']):.1f}x"
+            cpu = f"{(ours['rows'] / ours['cpu_seconds']) / (theirs['rows'] / theirs['cpu_seconds']):.1f}x"
+            memory = f"{ours['peak_mb'] / theirs['peak_mb']:.2f}x"
+        rows = ours["rows"] or theirs["rows"]
+        o, c = _cell(ours, size_mb), _cell(theirs, size_mb)
+        print(
+            f"{label[:48]:48} {rows:>8} {size_mb:>6.2f} | {o[0]:>12} {o[1]:>6} {o[2]:>7} | "
+            f"{c[0]:>13} {c[1]:>6} {c[2]:>7} | {speed:>6} {cpu:>6} {memory:>6}"
+        )
+        for side, result in results.items():
+            if result["error"]:
+                failures.append(f"{side} on {label}: {result['error'][:200]}")
+    print()
+    print(
+        f"Issue 2 goal: >= 10x cellpy's rows/s (cellpy measured ~{CELLPY_ROWS_PER_S_CALCE:,} rows/s on the 25 CALCE"
+    )
+    print(
+        "files when the issue was filed) at no more peak memory. speed = ours/cellpy rows/s; memory = ours/cellpy"
+    )
+    print("peak RSS (imports included).")
+    for line in failures:
+        print("FAILED", line)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        print(json.dumps(worker(sys.argv[2], sys.argv[3], sys.argv[4:])))
+    else:
+        main()

@@ -1,0 +1,159 @@
+"""The FastAPI app: API under ``/api/v1``, pages, jobs and ``/health``, for one store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from ..errors import GwangyangError, InputError, NotFoundError, StoreError, UnknownFormatError, one_line
+from ..store import Store
+from .auth import require_token, resolve_token
+from .jobs import JobManager
+from .parts import load_parts
+from .uploads import DEFAULT_MAX_UPLOAD_BYTES, UploadError
+from .web import LoginRequiredError, TokenInQueryError, make_templates, set_token_cookie
+from .web import router as web_router
+
+API_VERSION = "v1"
+
+jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], dependencies=[Depends(require_token)])
+
+
+@jobs_router.get("", summary="Recent jobs, newest first")
+def list_jobs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+    """The newest jobs' records."""
+    jobs: JobManager = request.app.state.jobs
+    return jobs.list(limit)
+
+
+@jobs_router.get("/{job_id}", summary="One job: status, progress, result or error")
+def get_job(job_id: str, request: Request) -> dict[str, Any]:
+    """A job's record: ``status`` is queued, running, done or failed."""
+    jobs: JobManager = request.app.state.jobs
+    return jobs.get(job_id)
+
+
+def _status_of(exc: GwangyangError) -> int:
+    if isinstance(exc, UploadError):
+        return exc.status_code
+    if isinstance(exc, UnknownFormatError):
+        return 415
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, StoreError):
+        return 409
+    return 500
+
+
+def _error_response(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GwangyangError)
+    return JSONResponse({"detail": one_line(str(exc))}, status_code=_status_of(exc))
+
+
+def _login_redirect(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequiredError)
+    return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
+
+
+def _token_in_query(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TokenInQueryError)
+    import secrets
+
+    expected: str = request.app.state.token.token
+    if not secrets.compare_digest(exc.token.encode(), expected.encode()):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    response = RedirectResponse(exc.clean_url, status_code=303)
+    set_token_cookie(response, expected)
+    return response
+
+
+def create_app(
+    store_root: str | os.PathLike[str] | None = None,
+    token: str | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+) -> FastAPI:
+    """Build the app for one store.
+
+    Parameters
+    ----------
+    store_root
+        Store folder; default: ``$GWANGYANG_HOME`` or ``./gwangyang-data``. Created if missing.
+    token
+        The bearer token; default: ``$GWANGYANG_TOKEN``, else the store's ``.api-token`` file
+        (created on first start; ``app.state.token.created`` tells the caller to print it once).
+    max_upload_bytes
+        Largest upload accepted.
+
+    Returns
+    -------
+    fastapi.FastAPI
+        The app; serve it with uvicorn.
+    """
+    store = Store(store_root)
+    store.root.mkdir(parents=True, exist_ok=True)
+    token_info = resolve_token(store.root, token)
+    jobs = JobManager(store.root)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    from .. import __version__
+
+    app = FastAPI(
+        title="Gwangyang AI platform",
+        version=__version__,
+        description="Batteries, port, logistics and factories. Send `Authorization: Bearer <token>` on every call.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.store = store
+    app.state.token = token_info
+    app.state.jobs = jobs
+    app.state.max_upload_bytes = max_upload_bytes
+    app.state.templates = make_templates()
+    app.state.parts = load_parts()
+
+    app.add_exception_handler(GwangyangError, _error_response)
+    app.add_exception_handler(LoginRequiredError, _login_redirect)
+    app.add_exception_handler(TokenInQueryError, _token_in_query)
+
+    @app.get("/health", tags=["platform"], summary="Liveness (no token needed)")
+    def health() -> dict[str, str]:
+        """``{"status": "ok"}`` while the server runs."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(require_token)])
+    def openapi() -> dict[str, Any]:
+        return app.openapi()
+
+    @app.get("/docs", include_in_schema=False, dependencies=[Depends(require_token)])
+    def docs() -> Response:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Gwangyang API")
+
+    app.include_router(jobs_router)
+    app.include_router(web_router)
+    for part in app.state.parts:
+        app.include_router(part.api)
+        if part.pages is not None:
+            app.include_router(part.pages())
+    return app
+
+
+def store_of(app: FastAPI) -> Path:
+    """The store folder an app serves."""
+    store: Store = app.state.store
+    return store.root

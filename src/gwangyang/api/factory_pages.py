@@ -1,0 +1,19 @@
+"""Factory page: saved monitors, fit and score forms, T² / Q charts with limits and the alarms of a scoring job."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from .factory import list_monitors
+from .web import page_auth, render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
+
+
+@router.get("/factory", response_class=HTMLResponse)
+def factory_page(request: Request) -> HTMLResponse:
+    """Monitors, the fit and score forms, and (``?job=<id>``) one scoring job's charts and alarms."""
+    monitors = list_monitors(request.app.state.store)
+    page_data = {"page": "factory", "monitors": [m["name"] for m in monitors]}
+    return render(request, "factory/monitor.html", {"monitors": monitors, "page_data": page_data})

@@ -1,0 +1,224 @@
+"""Size-limited streaming of multipart uploads to disk inside the store.
+
+The request body is parsed as it arrives (``python-multipart``'s push parser) and each file part is
+written straight to ``<store>/uploads/<id>/<name>``: an upload is never held whole in memory.
+File names are checked, never cleaned up silently: a name with a path separator, a leading dot or
+``..`` is refused. Files are written without execute permission and only ever read as data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from fastapi import Request
+
+from ..errors import InputError
+
+DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+"""Largest request body accepted by default (200 MiB)."""
+
+MAX_FIELD_BYTES = 4096
+MAX_FILES = 100
+
+
+class UploadError(InputError):
+    """An upload that is refused; ``status_code`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+@dataclass
+class SavedUpload:
+    """Files of one upload, saved in their own folder.
+
+    Attributes
+    ----------
+    folder
+        ``<store>/uploads/<id>``.
+    files
+        The saved files, in the order they arrived.
+    fields
+        The form's text fields.
+    size_bytes
+        Bytes of file content received.
+    """
+
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    size_bytes: int = 0
+
+    def discard(self) -> None:
+        """Delete the upload's folder."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def check_filename(name: str) -> str:
+    """Return a client's file name if it is a plain name; refuse anything that could leave the folder.
+
+    Raises
+    ------
+    UploadError
+        Empty, too long, with a path separator, a NUL or control character, a leading dot, or ``..``.
+    """
+    if not name or len(name) > 200:
+        raise UploadError(f"filename {name[:60]!r}: expected a plain file name of 1 to 200 characters.")
+    if "/" in name or "\\" in name or any(ord(ch) < 32 for ch in name):
+        raise UploadError(f"filename {name[:60]!r}: path separators and control characters are not allowed.")
+    if name.startswith(".") or ".." in name:
+        raise UploadError(
+            f"filename {name[:60]!r}: names starting with '.' or containing '..' are not allowed."
+        )
+    return name
+
+
+def _disposition(value: bytes) -> dict[str, str]:
+    from python_multipart.multipart import parse_options_header
+
+    _kind, options = parse_options_header(value)
+    return {k.decode("latin-1"): v.decode("utf-8", "replace") for k, v in options.items()}
+
+
+async def receive_files(
+    request: Request, uploads_dir: Path, max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+) -> SavedUpload:
+    """Stream a ``multipart/form-data`` request's files into a new folder under ``uploads_dir``.
+
+    Parameters
+    ----------
+    request
+        The incoming request.
+    uploads_dir
+        ``<store>/uploads``.
+    max_bytes
+        Largest body accepted; a bigger one is refused with 413 (before reading, when the client
+        declares its length) and whatever was written is deleted.
+
+    Returns
+    -------
+    SavedUpload
+        The saved files and text fields.
+
+    Raises
+    ------
+    UploadError
+        Not multipart (415), too large (413), truncated or malformed (400), no file (400), bad name (400).
+    """
+    from python_multipart import MultipartParser
+    from python_multipart.multipart import parse_options_header
+
+    kind, options = parse_options_header(request.headers.get("content-type", ""))
+    boundary = options.get(b"boundary")
+    if kind != b"multipart/form-data" or not boundary:
+        raise UploadError("upload: expected a multipart/form-data body with a boundary.", 415)
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise UploadError(f"upload: {int(declared)} bytes is over the limit of {max_bytes} bytes.", 413)
+
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    saved = SavedUpload(folder=uploads_dir / uuid.uuid4().hex)
+    saved.folder.mkdir(mode=0o700)
+    state: dict[str, Any] = {
+        "headers": {},
+        "name": b"",
+        "value": b"",
+        "handle": None,
+        "field": None,
+        "ended": False,
+    }
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        state["name"] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        state["value"] += data[start:end]
+
+    def on_header_end() -> None:
+        state["headers"][state["name"].lower()] = state["value"]
+        state["name"], state["value"] = b"", b""
+
+    def on_headers_finished() -> None:
+        disposition = _disposition(state["headers"].get(b"content-disposition", b""))
+        state["headers"] = {}
+        if "filename" in disposition:
+            if len(saved.files) >= MAX_FILES:
+                raise UploadError(f"upload: more than {MAX_FILES} files in one request.")
+            name = check_filename(disposition["filename"])
+            target = saved.folder / name
+            if target in saved.files:
+                raise UploadError(f"filename {name!r}: sent twice in one upload.")
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            state["handle"] = os.fdopen(fd, "wb")
+            saved.files.append(target)
+        else:
+            state["field"] = [disposition.get("name", ""), b""]
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        handle: IO[bytes] | None = state["handle"]
+        if handle is not None:
+            saved.size_bytes += end - start
+            if saved.size_bytes > max_bytes:
+                raise UploadError(f"upload: more than the limit of {max_bytes} bytes.", 413)
+            handle.write(data[start:end])
+        elif state["field"] is not None:
+            state["field"][1] += data[start:end]
+            if len(state["field"][1]) > MAX_FIELD_BYTES:
+                raise UploadError(f"form field {state['field'][0]!r}: longer than {MAX_FIELD_BYTES} bytes.")
+
+    def on_part_end() -> None:
+        if state["handle"] is not None:
+            state["handle"].close()
+            state["handle"] = None
+        elif state["field"] is not None:
+            saved.fields[state["field"][0]] = state["field"][1].decode("utf-8", "replace")
+            state["field"] = None
+
+    def on_end() -> None:
+        state["ended"] = True
+
+    parser = MultipartParser(
+        boundary,
+        callbacks={
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_end": on_end,
+        },
+    )
+    try:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > max_bytes + 64 * 1024:  # multipart framing on top of the content limit
+                raise UploadError(f"upload: more than the limit of {max_bytes} bytes.", 413)
+            parser.write(chunk)
+        parser.finalize()
+        if not state["ended"]:
+            raise UploadError("upload truncated: the body ended before the multipart end boundary.")
+        if not saved.files:
+            raise UploadError("upload: no file in the request (send files as multipart field 'files').")
+    except UploadError:
+        _close(state)
+        saved.discard()
+        raise
+    except Exception as exc:  # python-multipart's parse errors, a client that went away
+        _close(state)
+        saved.discard()
+        raise UploadError(f"upload: malformed multipart body ({type(exc).__name__}: {exc}).") from exc
+    return saved
+
+
+def _close(state: dict[str, Any]) -> None:
+    if state["handle"] is not None:
+        state["handle"].close()
+        state["handle"] = None

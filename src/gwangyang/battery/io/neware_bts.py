@@ -1,0 +1,279 @@
+"""Neware BTSDA "regular export" CSV: three nested levels in one comma-separated file.
+
+The first three lines are the headers of the levels: cycle (``Cycle Index,Chg. Cap.(Ah),...``),
+step (``,Step Index,Step Number,Step Type,...``) and record (``,,DataPoint,Time,Total Time,...``).
+Then each cycle row (no leading comma) is followed by its steps (one leading comma), each followed
+by its records (two leading commas). The first cycle row may carry its first step on the same line.
+Record times are ``H:MM:SS`` (hours may pass 24); currents are signed (negative on discharge);
+capacity and energy restart at every step.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError, GwangyangError, one_line
+from .. import schema as s
+from ..schema import CyclerData, cumulative_from_steps, finalize
+from .base import head_text, looks_binary, safe_cell_id
+
+_UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
+_SCALE = {
+    "A": 1.0,
+    "mA": 1e-3,
+    "Ah": 1.0,
+    "mAh": 1e-3,
+    "Wh": 1.0,
+    "mWh": 1e-3,
+    "V": 1.0,
+    "mV": 1e-3,
+    "W": 1.0,
+}
+_CAUGHT = (ValueError, TypeError, KeyError, IndexError, OverflowError, UnicodeError, AttributeError)
+
+
+def _find(header: list[str], base: str) -> tuple[int, float] | None:
+    """Position of a column by its name without unit, and the factor that brings its unit to SI."""
+    for position, name in enumerate(header):
+        name = name.strip()
+        match = _UNIT.match(name)
+        if match and match.group("base").strip() == base:
+            return position, _SCALE.get(match.group("unit").strip(), 1.0)
+        if name == base:
+            return position, 1.0
+    return None
+
+
+def _seconds(values: pd.Series) -> np.ndarray:
+    """``H:MM:SS[.f]`` (hours unbounded) or plain seconds -> float seconds (NaN where neither)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy(dtype="float64")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(
+        pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    )
+    clock = pc.fill_null(pc.match_substring_regex(text, r"^\d+:\d+:\d+(\.\d*)?$"), False)
+    plain = pc.fill_null(pc.match_substring_regex(text, r"^\d+(\.\d*)?$"), False)
+    parts = pc.list_flatten(pc.split_pattern(pc.if_else(clock, text, pa.scalar("0:0:0")), ":"))
+    seconds = pc.cast(parts, pa.float64()).to_numpy().reshape(-1, 3) @ np.array([3600.0, 60.0, 1.0])
+    numbers = pc.cast(pc.if_else(plain, text, pa.scalar("0")), pa.float64()).to_numpy()
+    clock_mask = clock.to_numpy(zero_copy_only=False)
+    plain_mask = plain.to_numpy(zero_copy_only=False)
+    return np.where(clock_mask, seconds, np.where(plain_mask, numbers, np.nan))
+
+
+_TEXT_COLUMNS = frozenset({"Time", "Total Time", "Date", "Step Time", "Step Type"})
+
+
+def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None = None) -> pd.DataFrame:
+    """Parse comma-separated lines with the C parser into ``width`` positional columns (ragged rows padded)."""
+    if not lines:
+        return pd.DataFrame({i: pd.Series(dtype="float64") for i in range(width)})
+    width = max(width, max(line.count(b",") for line in lines) + 1)
+    dtypes = dict.fromkeys(text or [], "object")
+    return pd.read_csv(
+        io.BytesIO(b"\n".join(lines)),
+        header=None,
+        names=list(range(width)),
+        encoding=encoding,
+        index_col=False,
+        dtype=dtypes or None,
+        skip_blank_lines=False,
+    )
+
+
+def _previous(event_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each row, the index of the last event at or before it (-1 when none)."""
+    return np.searchsorted(event_rows, rows, side="right") - 1
+
+
+class NewareBtsCsvReader:
+    """Neware BTSDA three-level CSV export (cycle / step / record)."""
+
+    name = "neware"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """True when the first three lines are the cycle, step and record headers."""
+        if looks_binary(head):
+            return False
+        lines = head_text(head).splitlines()[:3]
+        return (
+            len(lines) == 3
+            and lines[0].startswith("Cycle Index,")
+            and "Chg. Cap." in lines[0]
+            and lines[1].startswith(",Step")
+            and lines[2].startswith(",,")
+            and "Voltage" in lines[2]
+        )
+
+    def read(self, path: Path) -> CyclerData:
+        """Read the export: records as the time series, the cycle level as ``vendor_cycles``."""
+        path = Path(path)
+        try:
+            return self._read(path)
+        except GwangyangError:
+            raise
+        except _CAUGHT as exc:
+            raise CorruptFileError(
+                one_line(f"{path}: not a readable Neware BTS CSV export ({exc}).")
+            ) from exc
+
+    def _read(self, path: Path) -> CyclerData:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+        lines = head_text(head).splitlines()
+        if len(lines) < 4 or not self.can_load(path, head):
+            raise CorruptFileError(f"{path}: Neware BTS CSV needs its three header lines and data.")
+        cycle_header = [c.strip() for c in lines[0].split(",")]
+        step_header = [c.strip() for c in lines[1].split(",")[1:]]
+        record_header = [c.strip() for c in lines[2].split(",")[2:]]
+        try:
+            head.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "latin-1"
+        # sort the lines into the three levels (by their leading commas), then parse each level in C
+        body = path.read_bytes().splitlines()[3:]
+        kinds = np.array(
+            [
+                (2 if line[1:2] == b"," else 1) if line[:1] == b"," else (0 if line.strip() else -1)
+                for line in body
+            ],
+            dtype="int8",
+        )
+        positions = np.arange(len(body))
+        cycle_rows, step_rows, record_rows = (positions[kinds == k] for k in (0, 1, 2))
+        if not len(record_rows) or not len(cycle_rows):
+            raise CorruptFileError(f"{path}: Neware BTS CSV has no cycle or no record rows.")
+        n_cycle, n_step = len(cycle_header), len(step_header)
+        cycle_table = _parse([body[i] for i in cycle_rows], n_cycle + n_step + 2, encoding)
+        cycles = cycle_table.iloc[:, :n_cycle].set_axis(cycle_header, axis=1)
+        # steps: their own rows, plus a step carried on a cycle row after the cycle's fields
+        own = _parse([body[i] for i in step_rows], n_step + 3, encoding).iloc[:, 1 : 1 + n_step]
+        carries = cycle_table[n_cycle].notna().to_numpy()
+        carried = cycle_table.loc[carries, list(range(n_cycle, n_cycle + n_step))]
+        steps = pd.concat(
+            [
+                own.set_axis(step_header, axis=1).set_axis(step_rows),
+                carried.set_axis(step_header, axis=1).set_axis(cycle_rows[carries]),
+            ]
+        ).sort_index(kind="stable")
+        text_columns = [i + 2 for i, name in enumerate(record_header) if name in _TEXT_COLUMNS]
+        records = _parse([body[i] for i in record_rows], len(record_header) + 4, encoding, text_columns)
+        records = records.iloc[:, 2 : 2 + len(record_header)].set_axis(record_header, axis=1)
+
+        cycle_of = _previous(cycle_rows, record_rows)
+        step_of = _previous(steps.index.to_numpy(), record_rows)
+        if (cycle_of < 0).any() or (step_of < 0).any():
+            raise CorruptFileError(f"{path}: Neware BTS CSV has records before their cycle or step row.")
+        cycle_index = pd.to_numeric(cycles["Cycle Index"], errors="coerce").to_numpy(dtype="float64")[
+            cycle_of
+        ]
+        step_number_name = "Step Number" if "Step Number" in steps.columns else step_header[0]
+        step_number = pd.to_numeric(steps[step_number_name], errors="coerce").to_numpy(dtype="float64")[
+            step_of
+        ]
+        step_index = pd.to_numeric(steps[step_header[0]], errors="coerce").to_numpy(dtype="float64")[step_of]
+        step_type = steps["Step Type"].astype(str).to_numpy()[step_of] if "Step Type" in steps else None
+
+        def optional(base: str) -> np.ndarray | None:
+            found = _find(record_header, base)
+            if found is None:
+                return None
+            values = records[record_header[found[0]]]
+            if not pd.api.types.is_float_dtype(values):
+                values = pd.to_numeric(values, errors="coerce")
+            return values.to_numpy(dtype="float64") * found[1]
+
+        def column(base: str) -> np.ndarray:
+            values = optional(base)
+            if values is None:
+                raise CorruptFileError(f"{path}: Neware BTS CSV record level has no {base!r} column.")
+            return values
+
+        current = column("Current")
+        if "Total Time" in record_header:
+            time = _seconds(records["Total Time"])
+        else:
+            raise CorruptFileError(f"{path}: Neware BTS CSV record level has no 'Total Time' column.")
+        out = pd.DataFrame(
+            {
+                s.TIME: time,
+                s.CYCLE: cycle_index,
+                s.STEP: step_index,
+                s.CURRENT: current,
+                s.VOLTAGE: column("Voltage"),
+            }
+        )
+        if step_type is not None:
+            lowered = np.char.lower(step_type.astype("U"))
+            discharge = np.char.find(lowered, "dchg") >= 0
+            charge = (np.char.find(lowered, "chg") >= 0) & ~discharge
+            unknown = ~(charge | discharge)
+        else:
+            charge = discharge = np.zeros(len(out), dtype=bool)
+            unknown = np.ones(len(out), dtype=bool)
+        charge = charge | (unknown & (current > 0))
+        discharge = discharge | (unknown & (current < 0))
+        block = np.nan_to_num(step_number, nan=-1.0)
+        cycle_values = np.nan_to_num(cycle_index, nan=-1.0)
+        for base, targets in (
+            ("Capacity", (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY)),
+            ("Energy", (s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)),
+        ):
+            values = optional(base)
+            if values is None:
+                continue
+            values = np.abs(values)
+            out[targets[0]] = cumulative_from_steps(np.where(charge, values, 0.0), cycle_values, block)
+            out[targets[1]] = cumulative_from_steps(np.where(discharge, values, 0.0), cycle_values, block)
+        temperature = next((name for name in record_header if re.fullmatch(r"T\d*\(.*\)", name)), None)
+        if temperature is not None:
+            out[s.TEMPERATURE] = pd.to_numeric(records[temperature], errors="coerce").to_numpy(
+                dtype="float64"
+            )
+        if "Date" in record_header:
+            out[s.DATE_TIME] = pd.to_datetime(
+                records["Date"], errors="coerce", format="%Y-%m-%d %H:%M:%S"
+            ).to_numpy()
+        timeseries = finalize(out, path)
+        start = None
+        if s.DATE_TIME in timeseries.columns and timeseries[s.DATE_TIME].notna().any():
+            start = pd.Timestamp(timeseries[s.DATE_TIME].dropna().iloc[0])
+        return CyclerData(
+            timeseries=timeseries,
+            vendor=self.name,
+            source=path,
+            cell_id=safe_cell_id(path.stem),
+            start_time=start,
+            vendor_cycles=_vendor_cycles(cycles, cycle_header),
+            extra={"format": "bts_csv"},
+        )
+
+
+def _vendor_cycles(cycles: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """The cycle level in canonical names (capacities in Ah, energies in Wh, efficiency as a fraction)."""
+    out = pd.DataFrame({s.CYCLE: pd.to_numeric(cycles["Cycle Index"], errors="coerce").to_numpy()})
+    for base, target in (
+        ("Chg. Cap.", s.CHARGE_CAPACITY),
+        ("DChg. Cap.", s.DISCHARGE_CAPACITY),
+        ("Chg. Energy", s.CHARGE_ENERGY),
+        ("DChg. Energy", s.DISCHARGE_ENERGY),
+    ):
+        found = _find(header, base)
+        if found is not None:
+            values = pd.to_numeric(cycles[header[found[0]]], errors="coerce").to_numpy(dtype="float64")
+            out[target] = values * found[1]
+    found = _find(header, "Chg.-DChg. Eff")
+    if found is not None:
+        out["coulombic_efficiency"] = (
+            pd.to_numeric(cycles[header[found[0]]], errors="coerce").to_numpy() / 100.0
+        )
+    return out.dropna(subset=[s.CYCLE]).reset_index(drop=True)

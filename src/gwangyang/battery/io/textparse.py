@@ -1,0 +1,216 @@
+"""Vectorised helpers the text readers share: find the header, read the table, parse numbers and times.
+
+Every helper raises :class:`~gwangyang.errors.CorruptFileError` with a one-line message naming the
+file, never a pandas exception.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError, one_line
+
+MAX_HEADER_LINES = 10_000
+"""How far into a file a header line is looked for."""
+
+_TAIL_BYTES = 65536
+_DURATION = r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d*)?)$"
+
+
+def _split_line(line: str, delimiter: str, quoted: bool) -> list[str]:
+    line = line.rstrip("\r\n").lstrip("\ufeff")
+    if quoted and len(line) >= 2 and line.startswith('"') and line.endswith('"'):
+        line = line[1:-1]
+    return [name.strip() for name in line.split(delimiter)]
+
+
+def locate_header(
+    path: Path,
+    delimiter: str,
+    encoding: str = "utf-8",
+    marker: str | None = None,
+    skip_lines: int = 0,
+    quoted: bool = False,
+) -> tuple[int, list[str]]:
+    """Find a table's header line.
+
+    Parameters
+    ----------
+    path
+        The file.
+    delimiter
+        Field separator.
+    encoding
+        Text encoding; undecodable bytes become U+FFFD.
+    marker
+        When given, the header is the first line that starts with it (after a BOM or an opening quote).
+    skip_lines
+        Otherwise, the number of lines above the header.
+    quoted
+        Lines are wrapped in one pair of double quotes.
+
+    Returns
+    -------
+    tuple
+        The header's 0-based line number and its column names (duplicates get ``.1``, ``.2``...).
+    """
+    index = -1
+    found: str | None = None
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        for index, line in enumerate(handle):
+            if index >= MAX_HEADER_LINES:
+                break
+            if marker is None:
+                if index == skip_lines:
+                    found = line
+                    break
+            elif line.lstrip('\ufeff"').startswith(marker.lstrip('"')):
+                found = line
+                break
+    if found is None:
+        if marker is None:
+            raise CorruptFileError(f"{path}: the file ends before its header line {skip_lines + 1}.")
+        raise CorruptFileError(
+            f"{path}: no header line starting with {marker!r} in the first {min(index + 1, MAX_HEADER_LINES)} lines."
+        )
+    names = _split_line(found, delimiter, quoted)
+    if len(names) < 2:
+        raise CorruptFileError(
+            f"{path}: the header on line {index + 1} has no {delimiter!r}-separated columns."
+        )
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        unique.append(name if count == 0 else f"{name}.{count}")
+    return index, unique
+
+
+def check_last_line(path: Path, delimiter: str, fields: int, encoding: str = "utf-8") -> None:
+    """Raise when the file's last non-blank line has fewer fields than the header: a truncated file."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        handle.seek(max(0, size - _TAIL_BYTES))
+        tail = handle.read().decode(encoding, errors="replace")
+    lines = [line for line in tail.splitlines() if line.strip()]
+    if not lines:
+        return
+    found = lines[-1].count(delimiter) + 1
+    if found < fields:
+        raise CorruptFileError(
+            f"{path}: the last line has {found} of {fields} fields; the file looks truncated."
+        )
+
+
+def read_table(
+    path: Path,
+    header_line: int,
+    names: list[str],
+    usecols: list[str],
+    delimiter: str,
+    encoding: str = "utf-8",
+    decimal: str = ".",
+    quoted: bool = False,
+) -> pd.DataFrame:
+    """Read the rows below a header line, only the columns asked for, with pandas' C parser."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = pd.read_csv(
+                path,
+                sep=delimiter,
+                header=None,
+                names=names,
+                usecols=usecols,
+                skiprows=header_line + 1,
+                encoding=encoding,
+                encoding_errors="replace",
+                decimal=decimal,
+                low_memory=False,
+                index_col=False,
+                quoting=csv.QUOTE_NONE if quoted else csv.QUOTE_MINIMAL,
+                engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as exc:
+        raise CorruptFileError(
+            one_line(f"{path}: cannot parse the table below line {header_line + 1} ({exc}).")
+        ) from None
+    if quoted:
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].astype(str).str.strip('"')
+    return frame
+
+
+def to_float(series: pd.Series, decimal: str = ".") -> np.ndarray:
+    """Numbers of a column as float64; anything that is not a number becomes NaN."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    text = series.astype(str).str.strip().str.strip('"')
+    if decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def parse_duration(series: pd.Series) -> np.ndarray:
+    """Seconds from ``[Nd ]HH:MM:SS[.f]`` text (Maccor ``TestTime``) or plain numbers."""
+    numbers = to_float(series)
+    missing = np.isnan(numbers)
+    if not missing.any():
+        return numbers
+    parts = series[missing].astype(str).str.strip().str.extract(_DURATION)
+    days = pd.to_numeric(parts["d"], errors="coerce").fillna(0.0)
+    seconds = (
+        days * 86400.0
+        + pd.to_numeric(parts["h"], errors="coerce") * 3600.0
+        + pd.to_numeric(parts["m"], errors="coerce") * 60.0
+        + pd.to_numeric(parts["s"], errors="coerce")
+    )
+    numbers[missing] = seconds.to_numpy(dtype="float64", na_value=np.nan)
+    return numbers
+
+
+def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarray:
+    """Naive ``datetime64[ns]`` from text; each format is tried on the values still unparsed.
+
+    Zone-aware stamps are converted to UTC; text that fits no format becomes NaT. Each distinct
+    value is parsed once (cycler stamps repeat many times at one-second resolution).
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    text = pd.Series(uniques).astype(str).str.strip().str.strip('"')
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for fmt in formats or ("ISO8601",):
+        missing = parsed.isna().to_numpy()
+        if not missing.any():
+            break
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                found = pd.to_datetime(text[missing], format=fmt, errors="coerce", utc=True)
+            except (ValueError, OverflowError):
+                continue
+        parsed[missing] = found.dt.tz_localize(None).astype("datetime64[ns]")
+    values = parsed.to_numpy(dtype="datetime64[ns]")
+    out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+    present = codes >= 0
+    out[present] = values[codes[present]]
+    return out
+
+
+def cycle_gaps(cycles: np.ndarray) -> tuple[int, float, float] | None:
+    """The first row where the cycle index skips a cycle or goes back: ``(row, before, after)``."""
+    if len(cycles) < 2:
+        return None
+    step = np.diff(cycles)
+    bad = np.flatnonzero((step > 1) | (step < 0))
+    if len(bad) == 0:
+        return None
+    row = int(bad[0]) + 1
+    return row, float(cycles[row - 1]), float(cycles[row])

@@ -1,0 +1,312 @@
+"""Load early-life Q(V) data: the Severson ``Qdlin`` folder layout, or cells in the store.
+
+The folder layout (as in petermattia/revisit-severson-et-al)::
+
+    <folder>/cells.csv              cell, split, cycle_life (optional), ...
+    <folder>/<split>/<name>.csv.gz  1000 × 99 matrix: Q (Ah) on a linear voltage grid from 3.6 V
+                                    down to 2.0 V (rows) for cycles 2..100 (columns)
+
+where a ``cell`` of ``train_cell1`` in split ``train`` lives at ``train/cell1.csv.gz``. A folder
+without ``cells.csv`` takes every ``cell*.csv.gz`` in it, named by file stem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CorruptFileError, InputError
+from .features import CellCurves
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+QDLIN_VOLTAGES = 1000
+"""Rows of a Severson ``Qdlin`` matrix: a linear grid from 3.6 V down to 2.0 V."""
+
+QDLIN_FIRST_CYCLE = 2
+"""Cycle number of a ``Qdlin`` file's first column."""
+
+MIN_CYCLES = 100
+"""Early-life prediction needs cycles up to 100 (Severson's default pair is 10 and 100)."""
+
+
+@dataclass
+class EarlyLifeSet:
+    """Cells with their Q(V) curves and, where known, their cycle life.
+
+    Attributes
+    ----------
+    cells
+        The cells, in table order.
+    table
+        One row per cell: ``cell``, ``cycle_life`` (NaN where unknown) and any other columns given.
+    """
+
+    cells: list[CellCurves]
+    table: pd.DataFrame
+
+    @property
+    def cycle_life(self) -> np.ndarray:
+        """Cycle life per cell (NaN where unknown)."""
+        return pd.to_numeric(self.table["cycle_life"], errors="coerce").to_numpy(dtype="float64")
+
+    def subset(self, mask: np.ndarray) -> EarlyLifeSet:
+        """The cells where ``mask`` is true."""
+        keep = np.asarray(mask, dtype=bool)
+        return EarlyLifeSet(
+            [c for c, k in zip(self.cells, keep, strict=True) if k], self.table[keep].reset_index(drop=True)
+        )
+
+    def sorted(self) -> EarlyLifeSet:
+        """The same cells ordered by name, so that fold assignments do not depend on file order."""
+        order = np.argsort(np.asarray([c.cell for c in self.cells], dtype=object), kind="stable")
+        return EarlyLifeSet([self.cells[i] for i in order], self.table.iloc[order].reset_index(drop=True))
+
+    def data_hash(self) -> str:
+        """SHA-256 over cell names, Q(V) matrices and cycle lives: identifies a training set."""
+        digest = hashlib.sha256()
+        for cell, life in zip(self.cells, self.cycle_life, strict=True):
+            digest.update(cell.cell.encode())
+            digest.update(np.ascontiguousarray(cell.qdlin).tobytes())
+            digest.update(np.float64(life).tobytes())
+        return digest.hexdigest()
+
+
+def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES) -> CellCurves:
+    """Read one ``Qdlin`` matrix file (CSV, optionally gzipped).
+
+    Parameters
+    ----------
+    path
+        The file.
+    cell
+        Cell name; default: the file name without ``.csv.gz``.
+    min_cycles
+        The last cycle the file must reach.
+
+    Returns
+    -------
+    CellCurves
+    """
+    name = cell or path.name.removesuffix(".gz").removesuffix(".csv")
+    try:
+        matrix = pd.read_csv(path, header=None, dtype="float64").to_numpy()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file.") from exc
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
+        raise CorruptFileError(f"{path}: not a numeric Q(V) matrix ({type(exc).__name__}).") from exc
+    if matrix.ndim != 2 or matrix.shape[0] != QDLIN_VOLTAGES:
+        raise InputError(
+            f"{path}: expected a {QDLIN_VOLTAGES} × cycles matrix (rows 3.6 V down to 2.0 V, columns cycles 2, 3, ...), "
+            f"got shape {matrix.shape}."
+        )
+    if not np.isfinite(matrix).all():
+        raise InputError(
+            f"{path}: Q(V) matrix holds {int((~np.isfinite(matrix)).sum())} NaN or empty values."
+        )
+    last = QDLIN_FIRST_CYCLE + matrix.shape[1] - 1
+    if last < min_cycles:
+        raise InputError(
+            f"{path}: has cycles {QDLIN_FIRST_CYCLE}–{last}; early-life prediction needs {min_cycles} cycles."
+        )
+    return CellCurves(name, matrix, first_cycle=QDLIN_FIRST_CYCLE)
+
+
+def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
+    candidates = []
+    if split:
+        candidates += [
+            folder / split / f"{cell.removeprefix(split + '_')}.csv.gz",
+            folder / split / f"{cell}.csv.gz",
+        ]
+    candidates += [folder / f"{cell}.csv.gz", folder / f"{cell}.csv"]
+    for path in candidates:
+        if path.exists():
+            return path
+    raise InputError(
+        f"{folder / 'cells.csv'}: cell {cell!r} has no matrix file (looked for {candidates[0]})."
+    )
+
+
+def load_severson(folder: str | Path, split: str | None = None, require_life: bool = False) -> EarlyLifeSet:
+    """Load a folder in the Severson ``Qdlin`` layout.
+
+    Parameters
+    ----------
+    folder
+        The folder (with ``cells.csv``, or holding ``cell*.csv.gz`` files directly), or one matrix file.
+    split
+        Keep only the rows of ``cells.csv`` whose ``split`` is this (``train``, ``test1``...).
+    require_life
+        Refuse cells without a ``cycle_life``.
+
+    Returns
+    -------
+    EarlyLifeSet
+    """
+    root = Path(folder)
+    if root.is_file():
+        cell = read_qdlin(root)
+        table = pd.DataFrame({"cell": [cell.cell], "cycle_life": [np.nan]})
+    elif not root.is_dir():
+        raise InputError(f"{root}: no such folder or file.")
+    elif (root / "cells.csv").exists():
+        try:
+            table = pd.read_csv(root / "cells.csv")
+        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise CorruptFileError(
+                f"{root / 'cells.csv'}: not a readable CSV ({type(exc).__name__})."
+            ) from exc
+        if "cell" not in table.columns:
+            raise InputError(
+                f"{root / 'cells.csv'}: expected a 'cell' column, got {', '.join(map(str, table.columns))}."
+            )
+        if split is not None:
+            if "split" not in table.columns:
+                raise InputError(f"{root / 'cells.csv'}: no 'split' column to select split {split!r} from.")
+            table = table[table["split"].astype(str) == split].reset_index(drop=True)
+            if table.empty:
+                raise InputError(f"{root / 'cells.csv'}: no cell has split {split!r}.")
+        if "cycle_life" not in table.columns:
+            table["cycle_life"] = np.nan
+        splits = table["split"].astype(str) if "split" in table.columns else pd.Series([None] * len(table))
+        cells = []
+        for name, part in zip(table["cell"].astype(str), splits, strict=True):
+            cells.append(read_qdlin(_cell_file(root, name, part), cell=name))
+        return _checked(EarlyLifeSet(cells, table), root, require_life)
+    else:
+        files = sorted(root.glob("cell*.csv.gz"), key=lambda p: _natural(p.name))
+        if not files:
+            raise InputError(f"{root}: no cells.csv and no cell*.csv.gz files.")
+        cells = [read_qdlin(p) for p in files]
+        table = pd.DataFrame({"cell": [c.cell for c in cells], "cycle_life": np.nan})
+        return _checked(EarlyLifeSet(cells, table), root, require_life)
+    return _checked(EarlyLifeSet([cell], table), root, require_life)
+
+
+def _natural(name: str) -> tuple[str, int]:
+    match = re.search(r"(\d+)", name)
+    return (name[: match.start()], int(match.group(1))) if match else (name, -1)
+
+
+def _checked(data: EarlyLifeSet, root: Path, require_life: bool) -> EarlyLifeSet:
+    if require_life:
+        life = data.cycle_life
+        if np.isnan(life).any():
+            missing = data.table["cell"][np.isnan(life)].tolist()
+            raise InputError(
+                f"{root}: cycle_life is unknown for {len(missing)} cell(s), e.g. {missing[0]!r}."
+            )
+        if (life <= 0).any():
+            raise InputError(f"{root}: cycle_life must be positive.")
+    return data
+
+
+def cycle_life_from_capacity(
+    cycles: pd.DataFrame, nominal_ah: float | None = None, threshold: float = 0.8
+) -> float | None:
+    """Cycles to ``threshold`` × nominal capacity (or × the cell's initial capacity); None if not reached."""
+    cap = pd.to_numeric(cycles["discharge_capacity_ah"], errors="coerce").to_numpy(dtype="float64")
+    idx = cycles["cycle_index"].to_numpy()
+    ok = np.isfinite(cap) & (cap > 0)
+    if ok.sum() < 2:
+        return None
+    reference = nominal_ah if nominal_ah else float(np.median(cap[ok][:5]))
+    below = np.flatnonzero(ok & (cap < threshold * reference))
+    return float(idx[below[0]]) if len(below) else None
+
+
+def load_store_cell(store: Store, cell_id: str, last_cycle: int = MIN_CYCLES) -> CellCurves:
+    """Early-life curves of a store cell: Q(V), capacity and summary over cycles 2..``last_cycle``."""
+    curves = store.curves(cell_id)
+    if curves.empty:
+        raise InputError(f"cell {cell_id!r}: has no discharge Q(V) curves in the store.")
+    wide = curves.pivot_table(
+        index="voltage_v", columns="cycle_index", values="discharge_capacity_ah", aggfunc="mean"
+    )
+    wide = wide.sort_index(ascending=False)
+    needed = list(range(QDLIN_FIRST_CYCLE, last_cycle + 1))
+    missing = [c for c in needed if c not in wide.columns]
+    if missing:
+        have = int(wide.columns.max()) if len(wide.columns) else 0
+        raise InputError(
+            f"cell {cell_id!r}: needs Q(V) for cycles {QDLIN_FIRST_CYCLE}–{last_cycle}; "
+            f"{len(missing)} missing (last cycle {have}, first missing {missing[0]})."
+        )
+    matrix = wide[needed].dropna(axis=0, how="any")
+    if len(matrix) < 10:
+        raise InputError(
+            f"cell {cell_id!r}: fewer than 10 voltage points shared by cycles {QDLIN_FIRST_CYCLE}–{last_cycle}."
+        )
+    cycles = store.cycles(cell_id)
+    summary = cycles[["cycle_index", "discharge_capacity_ah", "internal_resistance_ohm"]].copy()
+    summary = summary.merge(_timeseries_summary(store, cell_id), on="cycle_index", how="left")
+    capacity = (
+        summary.set_index("cycle_index")["discharge_capacity_ah"].reindex(needed).to_numpy(dtype="float64")
+    )
+    if not np.isfinite(capacity).all():
+        capacity = matrix.to_numpy()[-1]
+    return CellCurves(
+        cell_id, matrix.to_numpy(), first_cycle=QDLIN_FIRST_CYCLE, capacity=capacity, summary=summary
+    )
+
+
+def _timeseries_summary(store: Store, cell_id: str) -> pd.DataFrame:
+    """Charge time and temperature integral (°C·s) per cycle from the canonical time series."""
+    ts = store.timeseries(cell_id)
+    if ts.empty:
+        return pd.DataFrame(
+            {"cycle_index": pd.Series(dtype="int64"), "charge_time_s": pd.Series(dtype="float64")}
+        )
+    time = ts["test_time_s"].to_numpy(dtype="float64")
+    cycle = ts["cycle_index"].to_numpy()
+    dt = np.diff(time, prepend=time[0])
+    dt[np.r_[True, np.diff(cycle) != 0]] = 0.0
+    frame = pd.DataFrame(
+        {"cycle_index": cycle, "charge_dt": np.where(ts["current_a"].to_numpy() > 0, dt, 0.0)}
+    )
+    if "temperature_c" in ts.columns:
+        frame["temp_dt"] = ts["temperature_c"].to_numpy(dtype="float64") * dt
+    grouped = frame.groupby("cycle_index")
+    out = pd.DataFrame({"charge_time_s": grouped["charge_dt"].sum()})
+    if "temp_dt" in frame.columns:
+        out["temperature_integral_c_s"] = grouped["temp_dt"].sum(min_count=1)
+    return out.reset_index()
+
+
+def load_store(store: Store, cell_ids: list[str] | None = None, require_life: bool = False) -> EarlyLifeSet:
+    """Early-life set from store cells; life is the meta ``cycle_life`` or cycles to 80 % capacity.
+
+    With ``require_life`` (training), cells whose life is unknown are left out; with no such cell
+    left, an error is raised.
+    """
+    metas = {m["cell_id"]: m for m in store.metas()}
+    ids = cell_ids if cell_ids is not None else sorted(metas)
+    cells, rows = [], []
+    for cell_id in ids:
+        meta = metas.get(cell_id) or store.meta(cell_id)
+        life = meta.get("cycle_life")
+        if life is None:
+            life = cycle_life_from_capacity(store.cycles(cell_id), meta.get("nominal_capacity_ah"))
+        if require_life and life is None:
+            continue
+        if require_life and cell_ids is None:
+            try:
+                cells.append(load_store_cell(store, cell_id))
+            except InputError:
+                continue  # too short for early-life features
+        else:
+            cells.append(load_store_cell(store, cell_id))
+        rows.append({"cell": cell_id, "cycle_life": np.nan if life is None else float(life)})
+    if require_life and not cells:
+        raise InputError(
+            f"store {store.root}: no cell with a known cycle life and {MIN_CYCLES} cycles of Q(V) curves."
+        )
+    return EarlyLifeSet(cells, pd.DataFrame(rows, columns=["cell", "cycle_life"]))

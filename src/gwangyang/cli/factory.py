@@ -1,0 +1,137 @@
+"""``gwangyang factory``: fit a process monitor on a normal period, score new data, univariate SPC."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError
+from .common import err_console, print_json
+
+app = typer.Typer(
+    help="Factory process monitoring: SPC charts, multivariate fault detection, alarms.", no_args_is_help=True
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write a PNG plot to this file.")]
+
+
+@app.command("fit")
+def fit_command(
+    table: Annotated[
+        Path, typer.Argument(help="CSV or Parquet table of normal operation (or a TEP .dat file).")
+    ],
+    time_column: Annotated[str, typer.Option("--time-column", help="Name of the time column.")],
+    out: Annotated[Path, typer.Option("--out", help="Monitor file to write (.npz).")],
+    method: Annotated[str, typer.Option("--method", help="pca, dpca or kpca.")] = "pca",
+    alpha: Annotated[float, typer.Option("--alpha", help="False-alarm rate of each control limit.")] = 0.01,
+    k: Annotated[int, typer.Option("--k", help="Consecutive violations that raise an alarm.")] = 3,
+    holdout: Annotated[
+        float,
+        typer.Option("--holdout", help="Share of the last rows that checks (and widens) the limits; 0: off."),
+    ] = 0.3,
+    json_out: JsonOpt = False,
+) -> None:
+    """Learn normal operation from a table and save the monitor."""
+    from ..factory.fitting import fit_table
+    from ..factory.io import ConstantColumnWarning, read_table
+
+    data = read_table(table, time_column)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConstantColumnWarning)
+        result = fit_table(data, time_column, method, alpha, k=k, holdout=holdout, source=str(table))
+    for warning in caught:
+        err_console.print(f"warning: {warning.message}", markup=False, highlight=False)
+    result.monitor.save(out)
+    summary = {**result.to_dict(), "monitor": str(out)}
+    if json_out:
+        print_json(summary)
+        return
+    err_console.print(
+        f"{summary['method']} monitor on {summary['rows']} rows × {len(summary['columns'])} variables, "
+        f"{summary['n_components']} components; limits T² {summary['limits']['t2']:.4g}, Q {summary['limits']['q']:.4g}; "
+        f"wrote {out}",
+        highlight=False,
+    )
+
+
+@app.command("score")
+def score_command(
+    table: Annotated[Path, typer.Argument(help="CSV or Parquet table to score (or a TEP .dat file).")],
+    monitor: Annotated[Path, typer.Option("--monitor", help="Monitor file written by `factory fit`.")],
+    json_out: JsonOpt = False,
+    plot: PlotOpt = None,
+) -> None:
+    """Score every row: T², Q, alarm; list alarms with their top contributing variables."""
+    from ..factory.io import read_table
+    from ..factory.streaming import StreamingMonitor
+
+    fitted = StreamingMonitor.load(monitor)
+    result = fitted.score_table(read_table(table, fitted.time_column), source=str(table))
+    if plot is not None:
+        from ..factory.plots import plot_scores
+
+        plot_scores(result, plot, title=f"{table.name}: {result.method}")
+    if json_out:
+        print_json(result.to_dict())
+        return
+    summary = result.summary()
+    err_console.print(
+        f"{summary['rows']} rows, {summary['violations']} beyond a limit, {summary['alarms']} alarm(s)"
+    )
+    for alarm in result.alarms:
+        names = ", ".join(f"{v['variable']} ({v['share']:.0%})" for v in alarm.top_variables)
+        err_console.print(f"alarm {alarm.start} .. {alarm.end} ({alarm.rows} rows): {names}", highlight=False)
+
+
+def _limits(text: str | None) -> tuple[float | None, float | None] | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise InputError(f"--limits: expected L,U (either may be empty), got {text!r}.")
+    try:
+        lower, upper = (float(p) if p.strip() else None for p in parts)
+    except ValueError as exc:
+        raise InputError(f"--limits: expected numbers L,U, got {text!r}.") from exc
+    return lower, upper
+
+
+@app.command("spc")
+def spc_command(
+    table: Annotated[Path, typer.Argument(help="CSV or Parquet table (or a TEP .dat file).")],
+    column: Annotated[str, typer.Option("--column", help="Variable to chart.")],
+    limits: Annotated[
+        str | None, typer.Option("--limits", help="Specification limits L,U for capability.")
+    ] = None,
+    subgroup: Annotated[int, typer.Option("--subgroup", help="Subgroup size: 1 for I-MR, 2-10 for X̄-R.")] = 1,
+    rules: Annotated[str, typer.Option("--rules", help="Run rules: nelson or western.")] = "nelson",
+    json_out: JsonOpt = False,
+    plot: PlotOpt = None,
+) -> None:
+    """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, and capability against limits."""
+    from ..factory.io import numeric_matrix, read_table
+    from ..factory.spc import spc_report
+
+    data = read_table(table)
+    values = numeric_matrix(data, [column], str(table))[:, 0]
+    report = spc_report(values, column, _limits(limits), subgroup, rules)
+    if plot is not None:
+        from ..factory.plots import plot_charts
+
+        plot_charts(report.charts, plot, title=f"{table.name}: {column}")
+    if json_out:
+        print_json(report.to_dict())
+        return
+    for chart in report.charts:
+        err_console.print(
+            f"{chart.name:7} centre {chart.center:.4g}: {int(chart.out_of_control.sum())} point(s) out of control"
+        )
+    err_console.print(f"{len(report.rule_violations)} run-rule violation(s) ({rules})")
+    if report.capability is not None:
+        cap = report.capability
+        fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+        err_console.print(f"Cp {fmt(cap.cp)}  Cpk {fmt(cap.cpk)}  Pp {fmt(cap.pp)}  Ppk {fmt(cap.ppk)}")

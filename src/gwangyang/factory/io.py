@@ -1,0 +1,159 @@
+"""Read a production line's sensor table (CSV or Parquet with a time column) and the Braatz TEP files.
+
+The Tennessee Eastman process files of Chiang, Russell & Braatz (2000) are whitespace-separated
+numbers, 52 variables per sample (41 measurements ``xmeas_01..41`` then 11 manipulated variables
+``xmv_01..11``), one sample every 3 minutes. ``d00.dat`` is stored transposed (52 rows × 500 samples);
+the reader detects that by shape. In the ``dNN_te.dat`` test files the fault starts after sample 160.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CorruptFileError, InputError, UnknownFormatError
+
+TEP_VARIABLES: tuple[str, ...] = tuple(
+    [f"xmeas_{i:02d}" for i in range(1, 42)] + [f"xmv_{i:02d}" for i in range(1, 12)]
+)
+"""Column names of the 52 TEP variables, in file order."""
+
+TEP_SAMPLE_MINUTES = 3.0
+"""Sampling interval of the TEP files."""
+
+TEP_FAULT_START = 160
+"""Index of the first faulty sample in the ``dNN_te.dat`` test files (fault introduced after 8 h)."""
+
+TEP_TIME_COLUMN = "time_min"
+"""Time column that :func:`read_tep` adds: minutes since the start of the run."""
+
+
+class ConstantColumnWarning(UserWarning):
+    """A variable is constant over the fitting period and was dropped."""
+
+
+def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame:
+    """Read a CSV (optionally gzipped) or Parquet sensor table.
+
+    Parameters
+    ----------
+    path
+        ``.csv``, ``.csv.gz``, ``.txt`` or ``.parquet`` file; TEP ``.dat``/``.dat.gz`` files are read by
+        :func:`read_tep` and get a ``time_min`` column.
+    time_column
+        Column that must be present; numbers are kept, text is parsed as date-times.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, in file order.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    name = path.name.lower()
+    try:
+        if name.endswith((".parquet", ".pq")):
+            table = pd.read_parquet(path)
+        elif name.endswith((".dat", ".dat.gz")):
+            table = read_tep(path)
+        elif name.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
+            table = pd.read_csv(path, sep=None if name.endswith((".txt", ".tsv")) else ",", engine="python")
+        else:
+            raise UnknownFormatError(f"{path}: expected a .csv, .csv.gz, .parquet or TEP .dat file.")
+    except InputError:
+        raise
+    except Exception as exc:  # parsers raise many types; the user needs the file name
+        raise CorruptFileError(f"{path}: cannot be read as a table ({type(exc).__name__}: {exc}).") from exc
+    if table.shape[0] == 0 or table.shape[1] == 0:
+        raise CorruptFileError(f"{path}: the table is empty.")
+    if time_column is not None:
+        table = parse_time(table, time_column, path)
+    return table
+
+
+def parse_time(table: pd.DataFrame, time_column: str, source: str | Path = "table") -> pd.DataFrame:
+    """Check that ``time_column`` exists and is numbers or date-times (text is parsed)."""
+    if time_column not in table.columns:
+        shown = ", ".join(map(str, list(table.columns)[:8]))
+        raise InputError(f"{source}: no time column {time_column!r}; columns are {shown}.")
+    column = table[time_column]
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return table
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            parsed = pd.to_datetime(column, errors="raise")
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{source}: time column {time_column!r} is neither numbers nor date-times.") from exc
+    out = table.copy()
+    out[time_column] = parsed
+    return out
+
+
+def numeric_matrix(table: pd.DataFrame, columns: list[str], source: str | Path = "table") -> np.ndarray:
+    """The given columns as a float matrix; a missing or non-numeric column raises an error naming it."""
+    for column in columns:
+        if column not in table.columns:
+            raise InputError(f"{source}: column {column!r} is missing.")
+        values = table[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            converted = pd.to_numeric(values, errors="coerce")
+            bad = values[converted.isna() & values.notna()]
+            example = repr(bad.iloc[0]) if len(bad) else "?"
+            raise InputError(f"{source}: column {column!r} has non-numeric values (e.g. {example}).")
+    matrix = table[columns].to_numpy(dtype=np.float64)
+    finite = np.isfinite(matrix)
+    if not finite.all():
+        column = columns[int(np.nonzero(~finite.all(axis=0))[0][0])]
+        raise InputError(f"{source}: column {column!r} has missing or infinite values.")
+    return matrix
+
+
+def variable_columns(table: pd.DataFrame, time_column: str) -> list[str]:
+    """Every column but the time column: the process variables."""
+    return [str(c) for c in table.columns if c != time_column]
+
+
+def read_tep(path: str | Path) -> pd.DataFrame:
+    """Read one Braatz TEP file (``dNN.dat``, ``dNN_te.dat``, optionally gzipped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time_min`` (0, 3, 6, ...) and the 52 variables of :data:`TEP_VARIABLES`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            values = np.loadtxt(path, dtype=np.float64, ndmin=2)
+    except Exception as exc:
+        raise CorruptFileError(
+            f"{path}: not a TEP data file of whitespace-separated numbers ({exc})."
+        ) from exc
+    n = len(TEP_VARIABLES)
+    if values.shape[1] != n and values.shape[0] == n:
+        values = values.T  # d00.dat is stored one variable per row
+    if values.shape[1] != n or values.shape[0] < 2:
+        raise CorruptFileError(f"{path}: expected {n} TEP variables per sample, got shape {values.shape}.")
+    if not np.isfinite(values).all():
+        raise CorruptFileError(f"{path}: holds non-finite values.")
+    table = pd.DataFrame(values, columns=list(TEP_VARIABLES))
+    table.insert(0, TEP_TIME_COLUMN, np.arange(len(table)) * TEP_SAMPLE_MINUTES)
+    return table
+
+
+def read_tep_case(folder: str | Path, fault: int, test: bool = True) -> pd.DataFrame:
+    """Read ``dNN.dat[.gz]`` (training) or ``dNN_te.dat[.gz]`` (test) for fault ``NN`` (0 = normal) from a folder."""
+    stem = f"d{int(fault):02d}{'_te' if test else ''}.dat"
+    folder = Path(folder)
+    for candidate in (folder / stem, folder / f"{stem}.gz"):
+        if candidate.is_file():
+            return read_tep(candidate)
+    raise InputError(f"{folder}: no TEP file {stem} or {stem}.gz.")

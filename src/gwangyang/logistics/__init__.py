@@ -1,0 +1,18 @@
+"""Logistics: truck routing from the port to the plants (PyVRP, OR-Tools baseline) and throughput forecasting."""
+
+from .forecast import ForecastResult as ForecastResult
+from .forecast import forecast as forecast
+from .forecast import holdout_evaluation as holdout_evaluation
+from .forecast import load_series as load_series
+from .instance import Instance as Instance
+from .instance import VehicleSpec as VehicleSpec
+from .model import Order as Order
+from .model import RoutingProblem as RoutingProblem
+from .model import Site as Site
+from .model import VehicleType as VehicleType
+from .result import RoutingResult as RoutingResult
+from .result import evaluate as evaluate
+from .solver import Progress as Progress
+from .solver import PyVRPSolver as PyVRPSolver
+from .solver import solve as solve
+from .vrplib_io import read_instance as read_instance

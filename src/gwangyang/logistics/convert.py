@@ -1,0 +1,120 @@
+"""Turn a :class:`RoutingProblem` into an :class:`Instance`, screening out orders no truck can serve in time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .distances import read_matrix_csv, road_matrices
+from .instance import Instance, VehicleSpec
+from .model import RoutingProblem, format_time
+
+
+def problem_to_instance(problem: RoutingProblem) -> Instance:
+    """Matrices, clients and vehicle types of a problem; orders unreachable within their windows are screened out.
+
+    Parameters
+    ----------
+    problem
+        A validated problem.
+
+    Returns
+    -------
+    Instance
+        Distances in km, times in minutes; orders are optional (a solver may leave one unserved, and it is
+        then reported with a reason) and those that no vehicle type can reach in time are in ``unserved``.
+    """
+    depots = [s for s in problem.sites if s.kind == "depot"]
+    used = {o.site for o in problem.orders}
+    others = [s for s in problem.sites if s.kind == "site" and s.id in used]
+    sites = depots + others
+    index = {s.id: i for i, s in enumerate(sites)}
+    names = [s.id for s in sites]
+    settings = problem.settings
+    lat = np.array([s.latitude for s in sites])
+    lon = np.array([s.longitude for s in sites])
+    distance, duration = road_matrices(lat, lon, settings.circuity, settings.speed_kmh)
+    if settings.distance_matrix:
+        distance = read_matrix_csv(problem.base_dir / settings.distance_matrix, names)
+        duration = distance / settings.speed_kmh * 60.0
+    if settings.duration_matrix:
+        duration = read_matrix_csv(problem.base_dir / settings.duration_matrix, names)
+    vehicles = [
+        VehicleSpec(
+            v.name,
+            v.count,
+            v.capacity,
+            v.fixed_cost,
+            v.cost_per_km,
+            index[v.start_depot],
+            index[v.end_depot or v.start_depot],
+            v.shift[0],
+            v.shift[1],
+        )
+        for v in problem.vehicles
+    ]
+    orders = problem.orders
+    instance = Instance(
+        name=problem.name,
+        source="problem",
+        location_names=names,
+        coordinates=np.column_stack([lat, lon]),
+        num_depots=len(depots),
+        distance=distance,
+        duration=duration,
+        client_location=np.array([index[o.site] for o in orders], dtype=int),
+        client_label=[o.id for o in orders],
+        demand=np.array([o.quantity for o in orders], dtype=float).reshape(
+            len(orders), len(settings.dimensions)
+        ),
+        service=np.array([o.service_min for o in orders], dtype=float),
+        tw_early=np.array([o.window[0] for o in orders], dtype=float),
+        tw_late=np.array([o.window[1] for o in orders], dtype=float),
+        vehicles=vehicles,
+        depot_tw=np.array([[0.0, np.inf]] * len(depots)),
+        dimensions=settings.dimensions,
+        distance_scale=1000.0,
+        duration_scale=60.0,
+        demand_scale=1000.0,
+        ceil_durations=True,
+        optional=True,
+        geographic=True,
+        distance_unit="km",
+        time_unit="min",
+    )
+    instance.unserved = screen(instance)
+    return instance
+
+
+def screen(instance: Instance) -> dict[int, str]:
+    """Clients that no vehicle type can serve on its own within the windows and shift, with the reason.
+
+    A client fails when, for every vehicle type that can carry it, driving straight from the start depot at
+    the start of the shift arrives after the window closes, or the return to the end depot misses the shift's end.
+    """
+    reasons: dict[int, str] = {}
+    for c in range(instance.num_clients):
+        loc = int(instance.client_location[c])
+        fitting = [
+            v
+            for v in instance.vehicles
+            if all(q <= cap for q, cap in zip(instance.demand[c], v.capacity, strict=True))
+        ]
+        if not fitting:
+            reasons[c] = "quantity exceeds the capacity of every vehicle type"
+            continue
+        arrival = min(v.shift_start + instance.duration[v.start_depot, loc] for v in fitting)
+        if arrival > instance.tw_late[c] + 1e-9:
+            reasons[c] = (
+                f"earliest possible arrival {format_time(arrival)} is after the window closes "
+                f"at {format_time(instance.tw_late[c])}"
+            )
+            continue
+        if all(
+            max(v.shift_start + instance.duration[v.start_depot, loc], instance.tw_early[c])
+            + instance.service[c]
+            + instance.duration[loc, v.end_depot]
+            > v.shift_end + 1e-9
+            for v in fitting
+        ):
+            reasons[c] = "no vehicle can serve it and return to its depot before the end of its shift"
+    return reasons

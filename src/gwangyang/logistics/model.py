@@ -1,0 +1,321 @@
+"""The routing domain: sites, orders, a mixed fleet and the problem that holds them, validated on creation.
+
+A problem file (TOML or JSON) has a ``name``, an optional ``[settings]`` table and arrays of ``sites``,
+``vehicles`` and ``orders``; see the README's *Logistics* section and ``scenarios/gwangyang.toml``.
+Times are minutes after midnight or ``"HH:MM"``; distances km; costs in whole currency units.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CorruptFileError, InputError, UnknownFormatError
+
+
+def parse_time(value: Any, where: str) -> float:
+    """Minutes after midnight from a number or an ``"HH:MM"`` string (``"24:00"`` and later allowed)."""
+    if isinstance(value, bool):
+        raise InputError(f"{where}: expected minutes or 'HH:MM', got {value!r}")
+    if isinstance(value, int | float):
+        minutes = float(value)
+    elif isinstance(value, str) and ":" in value:
+        hours, _, mins = value.strip().partition(":")
+        try:
+            minutes = int(hours) * 60 + int(mins)
+        except ValueError as exc:
+            raise InputError(f"{where}: expected 'HH:MM', got {value!r}") from exc
+        if not 0 <= int(mins) < 60:
+            raise InputError(f"{where}: minutes must be 0-59 in {value!r}")
+    else:
+        raise InputError(f"{where}: expected minutes or 'HH:MM', got {value!r}")
+    if not math.isfinite(minutes) or minutes < 0:
+        raise InputError(f"{where}: expected a non-negative time, got {value!r}")
+    return minutes
+
+
+def format_time(minutes: float) -> str:
+    """``"HH:MM"`` for minutes after midnight."""
+    total = round(minutes)
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def _window(value: Any, where: str) -> tuple[float, float]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise InputError(f"{where}: expected [open, close], got {value!r}")
+    opens, closes = parse_time(value[0], f"{where}[0]"), parse_time(value[1], f"{where}[1]")
+    if closes < opens:
+        raise InputError(
+            f"{where}: window closes ({format_time(closes)}) before it opens ({format_time(opens)})"
+        )
+    return opens, closes
+
+
+def _quantity(value: Any, where: str, dims: int) -> tuple[float, ...]:
+    items = value if isinstance(value, list | tuple) else [value]
+    if len(items) != dims or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
+        raise InputError(f"{where}: expected {dims} number(s), one per dimension, got {value!r}")
+    if any(not math.isfinite(v) or v < 0 for v in items):
+        raise InputError(f"{where}: quantities must be finite and non-negative, got {value!r}")
+    return tuple(float(v) for v in items)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place: a depot (terminal, warehouse) or a customer site, at latitude/longitude."""
+
+    id: str
+    latitude: float
+    longitude: float
+    name: str = ""
+    kind: str = "site"
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InputError("site.id: must be a non-empty string")
+        if not -90 <= self.latitude <= 90:
+            raise InputError(f"site {self.id}: latitude must be within -90..90, got {self.latitude}")
+        if not -180 <= self.longitude <= 180:
+            raise InputError(f"site {self.id}: longitude must be within -180..180, got {self.longitude}")
+        if self.kind not in ("depot", "site"):
+            raise InputError(f"site {self.id}: kind must be 'depot' or 'site', got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class VehicleType:
+    """A truck type: how many, what they carry, what they cost, when the drivers work."""
+
+    name: str
+    count: int
+    capacity: tuple[float, ...]
+    start_depot: str
+    end_depot: str = ""
+    fixed_cost: float = 0.0
+    cost_per_km: float = 1.0
+    shift: tuple[float, float] = (0.0, 1440.0)
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise InputError(f"vehicle {self.name}: count must be at least 1, got {self.count}")
+        if any(c <= 0 for c in self.capacity):
+            raise InputError(f"vehicle {self.name}: capacity must be positive, got {list(self.capacity)}")
+        if self.fixed_cost < 0 or self.cost_per_km < 0:
+            raise InputError(f"vehicle {self.name}: fixed_cost and cost_per_km must be non-negative")
+        if self.shift[1] < self.shift[0]:
+            raise InputError(f"vehicle {self.name}: shift ends before it starts")
+
+
+@dataclass(frozen=True)
+class Order:
+    """A delivery: a quantity per load dimension to a site within a time window, with a service time."""
+
+    id: str
+    site: str
+    quantity: tuple[float, ...]
+    window: tuple[float, float] = (0.0, 1440.0)
+    service_min: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.window[1] < self.window[0]:
+            raise InputError(f"order {self.id}: window closes before it opens")
+        if self.service_min < 0:
+            raise InputError(f"order {self.id}: service_min must be non-negative")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How distances and times are obtained, and the names of the load dimensions."""
+
+    dimensions: tuple[str, ...] = ("load",)
+    circuity: float = 1.3
+    speed_kmh: float = 40.0
+    distance_matrix: str | None = None
+    duration_matrix: str | None = None
+    currency: str = "KRW"
+    approximate_coordinates: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RoutingProblem:
+    """A day's dispatch problem, checked for consistency on creation.
+
+    Raises
+    ------
+    InputError
+        Unknown site references, duplicate ids, an order heavier than every vehicle type.
+    """
+
+    name: str
+    sites: tuple[Site, ...]
+    vehicles: tuple[VehicleType, ...]
+    orders: tuple[Order, ...]
+    settings: Settings = field(default_factory=Settings)
+    base_dir: Path = Path()
+
+    def __post_init__(self) -> None:
+        dims = len(self.settings.dimensions)
+        ids = [s.id for s in self.sites]
+        if len(set(ids)) != len(ids):
+            raise InputError(f"sites: duplicate id {next(i for i in ids if ids.count(i) > 1)!r}")
+        kinds = {s.id: s.kind for s in self.sites}
+        if not self.vehicles:
+            raise InputError("vehicles: at least one vehicle type is needed")
+        for v in self.vehicles:
+            for role, depot in (("start_depot", v.start_depot), ("end_depot", v.end_depot or v.start_depot)):
+                if kinds.get(depot) != "depot":
+                    raise InputError(f"vehicle {v.name}: {role} {depot!r} is not a site of kind 'depot'")
+            if len(v.capacity) != dims:
+                raise InputError(
+                    f"vehicle {v.name}: capacity needs {dims} number(s) for {list(self.settings.dimensions)}"
+                )
+        order_ids = [o.id for o in self.orders]
+        if len(set(order_ids)) != len(order_ids):
+            raise InputError(f"orders: duplicate id {next(i for i in order_ids if order_ids.count(i) > 1)!r}")
+        for o in self.orders:
+            if kinds.get(o.site) != "site":
+                raise InputError(f"order {o.id}: site {o.site!r} is not a site of kind 'site'")
+            if len(o.quantity) != dims:
+                raise InputError(
+                    f"order {o.id}: quantity needs {dims} number(s) for {list(self.settings.dimensions)}"
+                )
+            if not any(
+                all(q <= c for q, c in zip(o.quantity, v.capacity, strict=True)) for v in self.vehicles
+            ):
+                raise InputError(
+                    f"order {o.id}: quantity {list(o.quantity)} exceeds the capacity of every vehicle type"
+                )
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> RoutingProblem:
+        """Load a problem from a ``.toml`` or ``.json`` file; messages name the file and the field."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise InputError(f"{path}: file not found") from exc
+        try:
+            if path.suffix.lower() == ".toml":
+                data = tomllib.loads(raw.decode("utf-8"))
+            elif path.suffix.lower() == ".json":
+                data = json.loads(raw)
+            else:
+                raise UnknownFormatError(f"{path}: expected a .toml or .json problem file")
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CorruptFileError(f"{path}: not valid {path.suffix[1:].upper()} ({exc})") from exc
+        if not isinstance(data, dict):
+            raise CorruptFileError(f"{path}: expected a table at the top level")
+        try:
+            return cls.from_dict(data, base_dir=path.parent)
+        except InputError as exc:
+            raise type(exc)(f"{path}: {exc}") from exc
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], base_dir: Path = Path()) -> RoutingProblem:
+        """Build a problem from parsed TOML/JSON, rejecting unknown fields."""
+        top = _fields(
+            data,
+            "problem",
+            {"name", "settings", "sites", "vehicles", "orders"},
+            {"sites", "vehicles", "orders"},
+        )
+        raw_settings = _fields(top.get("settings", {}), "settings", set(Settings.__dataclass_fields__), set())
+        dims = raw_settings.get("dimensions", ["load"])
+        if not isinstance(dims, list) or not dims or not all(isinstance(d, str) for d in dims):
+            raise InputError(f"settings.dimensions: expected a list of names, got {dims!r}")
+        settings = Settings(**{**raw_settings, "dimensions": tuple(dims)})
+        if settings.circuity < 1 or settings.speed_kmh <= 0:
+            raise InputError("settings: circuity must be >= 1 and speed_kmh positive")
+        sites = tuple(_site(s, f"sites[{i}]") for i, s in enumerate(_list(top["sites"], "sites")))
+        vehicles = tuple(
+            _vehicle(v, f"vehicles[{i}]", len(dims)) for i, v in enumerate(_list(top["vehicles"], "vehicles"))
+        )
+        orders = tuple(
+            _order(o, f"orders[{i}]", len(dims)) for i, o in enumerate(_list(top["orders"], "orders"))
+        )
+        return cls(str(top.get("name", "problem")), sites, vehicles, orders, settings, base_dir)
+
+    def to_instance(self) -> Any:
+        """The solver-neutral :class:`~gwangyang.logistics.instance.Instance` of this problem."""
+        from .convert import problem_to_instance
+
+        return problem_to_instance(self)
+
+
+def _fields(value: Any, where: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(f"{where}: expected a table, got {type(value).__name__}")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise InputError(
+            f"{where}: unknown field {unknown[0]!r} (expected one of {', '.join(sorted(allowed))})"
+        )
+    missing = sorted(required - set(value))
+    if missing:
+        raise InputError(f"{where}: missing field {missing[0]!r}")
+    return dict(value)
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise InputError(f"{where}: expected an array of tables")
+    return value
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(f"{where}: expected a number, got {value!r}")
+    return float(value)
+
+
+def _site(raw: Any, where: str) -> Site:
+    d = _fields(raw, where, {"id", "name", "latitude", "longitude", "kind"}, {"id", "latitude", "longitude"})
+    try:
+        return Site(
+            str(d["id"]),
+            _number(d["latitude"], f"{where}.latitude"),
+            _number(d["longitude"], f"{where}.longitude"),
+            str(d.get("name", "")),
+            str(d.get("kind", "site")),
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc
+
+
+def _vehicle(raw: Any, where: str, dims: int) -> VehicleType:
+    allowed = {"name", "count", "capacity", "start_depot", "end_depot", "fixed_cost", "cost_per_km", "shift"}
+    d = _fields(raw, where, allowed, {"name", "count", "capacity", "start_depot"})
+    count = d["count"]
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise InputError(f"{where}.count: expected an integer, got {count!r}")
+    shift = _window(d["shift"], f"{where}.shift") if "shift" in d else (0.0, 1440.0)
+    try:
+        return VehicleType(
+            str(d["name"]),
+            count,
+            _quantity(d["capacity"], f"{where}.capacity", dims),
+            str(d["start_depot"]),
+            str(d.get("end_depot", d["start_depot"])),
+            _number(d.get("fixed_cost", 0), f"{where}.fixed_cost"),
+            _number(d.get("cost_per_km", 1), f"{where}.cost_per_km"),
+            shift,
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc
+
+
+def _order(raw: Any, where: str, dims: int) -> Order:
+    d = _fields(raw, where, {"id", "site", "quantity", "window", "service_min"}, {"id", "site", "quantity"})
+    window = _window(d["window"], f"{where}.window") if "window" in d else (0.0, 1440.0)
+    service = _number(d.get("service_min", 0), f"{where}.service_min")
+    try:
+        return Order(
+            str(d["id"]), str(d["site"]), _quantity(d["quantity"], f"{where}.quantity", dims), window, service
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc

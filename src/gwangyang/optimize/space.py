@@ -1,0 +1,367 @@
+"""Search spaces from a TOML file: continuous, integer and categorical parameters with constraints.
+
+Format::
+
+    name = "attia2020"
+    constraints = ["12/cc1 + 12/cc2 + 12/cc3 < 10", "cc4 <= 4.81"]   # must all hold
+
+    [objective]
+    name = "cycle_life"          # the column of results that is optimised
+    direction = "maximize"       # or "minimize"
+
+    [parameters.cc1]
+    type = "categorical"         # values: numbers (ordered, encoded by value) or strings (one-hot)
+    values = [3.6, 4.0, 4.4]
+
+    [parameters.temperature_c]
+    type = "continuous"          # low, high; log = true for a log scale
+    low = 20.0
+    high = 45.0
+
+    [parameters.layers]
+    type = "integer"             # low, high (inclusive)
+    low = 1
+    high = 8
+
+    [derived]                    # columns computed from the parameters, usable in constraints
+    cc4 = "12 / (10 - 12/cc1 - 12/cc2 - 12/cc3)"
+
+Expressions are those of :mod:`gwangyang.optimize.expr`. A derived value that is not finite makes
+its point infeasible.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from . import expr
+
+KINDS = ("continuous", "integer", "categorical")
+GRID_LIMIT = 200_000
+"""A space with at most this many grid points is enumerated exactly; larger ones are sampled."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a search space."""
+
+    name: str
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    values: tuple[Any, ...] = ()
+    log: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        """True unless a categorical parameter has string values."""
+        return self.kind != "categorical" or all(isinstance(v, (int, float)) for v in self.values)
+
+    def size(self) -> float:
+        """Number of distinct values (``inf`` for continuous)."""
+        if self.kind == "continuous":
+            return math.inf
+        if self.kind == "integer":
+            assert self.low is not None and self.high is not None
+            return self.high - self.low + 1
+        return len(self.values)
+
+    def grid(self) -> np.ndarray:
+        """Every value of a discrete parameter."""
+        if self.kind == "integer":
+            assert self.low is not None and self.high is not None
+            return np.arange(int(self.low), int(self.high) + 1)
+        return np.asarray(self.values, dtype=object if not self.numeric else "float64")
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Map numbers in [0, 1) onto the parameter's values."""
+        if self.kind == "continuous":
+            assert self.low is not None and self.high is not None
+            if self.log:
+                return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+            return self.low + u * (self.high - self.low)
+        grid = self.grid()
+        return grid[np.minimum((u * len(grid)).astype(int), len(grid) - 1)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the TOML table)."""
+        out: dict[str, Any] = {"type": self.kind}
+        if self.kind == "categorical":
+            out["values"] = list(self.values)
+        else:
+            out["low"], out["high"] = self.low, self.high
+            if self.log:
+                out["log"] = True
+        return out
+
+
+def _parameter(name: str, spec: Any, source: str) -> Parameter:
+    where = f"{source}: parameters.{name}"
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a table with 'type'.")
+    kind = spec.get("type")
+    if kind not in KINDS:
+        raise InputError(f"{where}.type: expected one of {', '.join(KINDS)}, got {kind!r}.")
+    unknown = set(spec) - {"type", "low", "high", "values", "log"}
+    if unknown:
+        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
+    if kind == "categorical":
+        values = spec.get("values")
+        if not isinstance(values, list) or not values:
+            raise InputError(f"{where}.values: expected a non-empty list.")
+        if not all(isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in values):
+            raise InputError(f"{where}.values: expected numbers or strings.")
+        kinds = {isinstance(v, str) for v in values}
+        if len(kinds) > 1:
+            raise InputError(f"{where}.values: mix of numbers and strings; use one or the other.")
+        if len(set(values)) != len(values):
+            raise InputError(f"{where}.values: repeated values.")
+        if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+            raise InputError(f"{where}.values: expected finite numbers.")
+        return Parameter(name, kind, values=tuple(values))
+    low, high = spec.get("low"), spec.get("high")
+    for key, value in (("low", low), ("high", high)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise InputError(f"{where}.{key}: expected a finite number, got {value!r}.")
+    assert isinstance(low, (int, float)) and isinstance(high, (int, float))
+    if kind == "integer" and (int(low) != low or int(high) != high):
+        raise InputError(f"{where}: integer bounds expected, got low={low!r}, high={high!r}.")
+    if not low < high if kind == "continuous" else not low <= high:
+        raise InputError(f"{where}: expected low < high, got low={low!r}, high={high!r}.")
+    log = bool(spec.get("log", False))
+    if log and (kind != "continuous" or low <= 0):
+        raise InputError(f"{where}.log: a log scale needs a continuous parameter with low > 0.")
+    return Parameter(name, kind, low=float(low), high=float(high), log=log)
+
+
+@dataclass
+class SearchSpace:
+    """A search space: parameters, derived columns, constraints and the objective.
+
+    Use :meth:`from_file` or :meth:`from_dict`; both validate and raise :class:`InputError` with
+    a message naming the field.
+    """
+
+    parameters: list[Parameter]
+    derived: dict[str, str] = field(default_factory=dict)
+    constraints: list[str] = field(default_factory=list)
+    objective: str = "objective"
+    direction: str = "maximize"
+    name: str = "space"
+    source: str = "space"
+
+    def __post_init__(self) -> None:
+        names = [p.name for p in self.parameters]
+        if not names:
+            raise InputError(f"{self.source}: parameters: expected at least one parameter.")
+        if len(set(names)) != len(names):
+            raise InputError(f"{self.source}: parameters: repeated names.")
+        if self.direction not in {"maximize", "minimize"}:
+            raise InputError(f"{self.source}: objective.direction: expected maximize or minimize, got {self.direction!r}.")
+        self._derived = {k: expr.parse(v, f"{self.source}: derived.{k}") for k, v in self.derived.items()}
+        clash = set(self.derived) & set(names)
+        if clash:
+            raise InputError(f"{self.source}: derived.{sorted(clash)[0]}: has the name of a parameter.")
+        self._constraints = [expr.parse(c, f"{self.source}: constraints[{i}]") for i, c in enumerate(self.constraints)]
+        known = set(names)
+        for key, tree in self._derived.items():
+            missing = expr.names(tree) - known
+            if missing:
+                raise InputError(f"{self.source}: derived.{key}: unknown name(s) {', '.join(sorted(missing))}.")
+            known.add(key)
+        for i, tree in enumerate(self._constraints):
+            missing = expr.names(tree) - known
+            if missing:
+                raise InputError(f"{self.source}: constraints[{i}]: unknown name(s) {', '.join(sorted(missing))}.")
+
+    # ---- construction ----------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "space") -> SearchSpace:
+        """Build from the TOML document's dict."""
+        unknown = set(data) - {"name", "constraints", "objective", "parameters", "derived"}
+        if unknown:
+            raise InputError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}.")
+        params = data.get("parameters")
+        if not isinstance(params, dict) or not params:
+            raise InputError(f"{source}: parameters: expected at least one [parameters.NAME] table.")
+        objective = data.get("objective", {})
+        if not isinstance(objective, dict):
+            raise InputError(f"{source}: objective: expected a table with name and direction.")
+        constraints = data.get("constraints", [])
+        if not isinstance(constraints, list) or not all(isinstance(c, str) for c in constraints):
+            raise InputError(f"{source}: constraints: expected a list of expression strings.")
+        derived = data.get("derived", {})
+        if not isinstance(derived, dict) or not all(isinstance(v, str) for v in derived.values()):
+            raise InputError(f"{source}: derived: expected a table of NAME = \"expression\".")
+        return cls(
+            parameters=[_parameter(str(k), v, source) for k, v in params.items()],
+            derived={str(k): v for k, v in derived.items()},
+            constraints=list(constraints),
+            objective=str(objective.get("name", "objective")),
+            direction=str(objective.get("direction", "maximize")),
+            name=str(data.get("name", Path(source).stem)),
+            source=source,
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> SearchSpace:
+        """Read a TOML space file."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such space file.")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: not a TOML space file ({exc}).") from exc
+        return cls.from_dict(data, source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, which :meth:`from_dict` reads back."""
+        return {
+            "name": self.name,
+            "constraints": list(self.constraints),
+            "objective": {"name": self.objective, "direction": self.direction},
+            "parameters": {p.name: p.to_dict() for p in self.parameters},
+            "derived": dict(self.derived),
+        }
+
+    # ---- points ----------------------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        """Parameter names, in file order."""
+        return [p.name for p in self.parameters]
+
+    def size(self) -> float:
+        """Number of grid points before constraints (``inf`` with a continuous parameter)."""
+        return float(np.prod([p.size() for p in self.parameters]))
+
+    def complete(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Add the derived columns and a boolean ``feasible`` column to a table of points."""
+        missing = [n for n in self.names if n not in table.columns]
+        if missing:
+            raise InputError(f"{self.source}: points lack parameter column(s) {', '.join(missing)}.")
+        out = table.copy()
+        columns: dict[str, Any] = {n: out[n].to_numpy() for n in self.names}
+        ok = np.ones(len(out), dtype=bool)
+        for key, tree in self._derived.items():
+            value = np.asarray(expr.evaluate(tree, columns, f"{self.source}: derived.{key}"), dtype="float64")
+            value = np.broadcast_to(value, (len(out),)).copy()
+            ok &= np.isfinite(value)
+            columns[key] = value
+            out[key] = value
+        for i, tree in enumerate(self._constraints):
+            value = expr.evaluate(tree, columns, f"{self.source}: constraints[{i}]")
+            ok &= np.broadcast_to(np.asarray(value, dtype=bool), (len(out),))
+        out["feasible"] = ok
+        return out
+
+    def grid(self) -> pd.DataFrame:
+        """Every feasible point of a discrete space (with derived columns)."""
+        if not math.isfinite(self.size()) or self.size() > GRID_LIMIT:
+            raise InputError(f"{self.source}: space is not a finite grid of at most {GRID_LIMIT} points.")
+        axes = [p.grid() for p in self.parameters]
+        mesh = np.meshgrid(*[np.arange(len(a)) for a in axes], indexing="ij")
+        table = pd.DataFrame({p.name: axes[i][mesh[i].ravel()] for i, p in enumerate(self.parameters)})
+        for p in self.parameters:
+            if p.numeric:
+                table[p.name] = table[p.name].astype("float64")
+        done = self.complete(table)
+        return done.loc[done["feasible"]].drop(columns="feasible").reset_index(drop=True)
+
+    def candidates(self, n: int = 4096, seed: int = 0) -> pd.DataFrame:
+        """Feasible candidate points: the whole grid when finite, else a scrambled Sobol sample.
+
+        Raises
+        ------
+        InputError
+            No feasible point (the constraints exclude everything tried).
+        """
+        if math.isfinite(self.size()) and self.size() <= GRID_LIMIT:
+            table = self.grid()
+        else:
+            from scipy.stats import qmc
+
+            sampler = qmc.Sobol(d=len(self.parameters), scramble=True, seed=seed)
+            u = sampler.random(int(2 ** math.ceil(math.log2(max(n, 2)))))[:n]
+            raw = pd.DataFrame({p.name: p.from_unit(u[:, i]) for i, p in enumerate(self.parameters)})
+            done = self.complete(raw)
+            table = done.loc[done["feasible"]].drop(columns="feasible").reset_index(drop=True)
+        if len(table) == 0:
+            raise InputError(f"{self.source}: no feasible point: the constraints exclude every point of the space.")
+        return table
+
+    def check_points(self, table: pd.DataFrame, where: str) -> pd.DataFrame:
+        """Check that points lie in the space and meet the constraints; returns them completed.
+
+        Raises
+        ------
+        InputError
+            A value outside its parameter's range or values, or a constraint broken (row named).
+        """
+        done = self.complete(table)
+        for p in self.parameters:
+            values = done[p.name]
+            if p.kind == "categorical":
+                bad = ~values.isin(list(p.values))
+            else:
+                numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+                assert p.low is not None and p.high is not None
+                bad = pd.Series(~((numbers >= p.low) & (numbers <= p.high)), index=done.index)
+                if p.kind == "integer":
+                    bad |= pd.Series(np.round(numbers) != numbers, index=done.index)
+            if bool(np.asarray(bad).any()):
+                row = int(np.flatnonzero(np.asarray(bad))[0])
+                raise InputError(f"{where}: row {row + 1}: {p.name}={values.iloc[row]!r} is outside the space.")
+        if not bool(done["feasible"].all()):
+            row = int(np.flatnonzero(~done["feasible"].to_numpy())[0])
+            raise InputError(f"{where}: row {row + 1}: breaks the space's constraints.")
+        return done.drop(columns="feasible")
+
+    def encode(self, table: pd.DataFrame) -> np.ndarray:
+        """Features in [0, 1] for the surrogate: scaled numbers, one-hot string categories."""
+        blocks = []
+        for p in self.parameters:
+            values = table[p.name]
+            if p.kind == "categorical" and not p.numeric:
+                blocks.append(np.stack([(values == v).to_numpy(dtype="float64") for v in p.values], axis=1))
+                continue
+            x = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+            if p.kind == "categorical":
+                low, high = float(min(p.values)), float(max(p.values))
+            else:
+                assert p.low is not None and p.high is not None
+                low, high = p.low, p.high
+            if p.log:
+                x, low, high = np.log(x), math.log(low), math.log(high)
+            span = high - low if high > low else 1.0
+            blocks.append(((x - low) / span)[:, None])
+        return np.hstack(blocks)
+
+
+def attia_space_dict() -> dict[str, Any]:
+    """Attia's 224-protocol space as a space document (see :mod:`gwangyang.battery.protocols`)."""
+    from ..battery.protocols import CC1_VALUES, CC2_VALUES, CC3_VALUES, CC4_MAX
+
+    return {
+        "name": "attia2020",
+        "constraints": [
+            "12/cc1 + 12/cc2 + 12/cc3 < 10",
+            f"cc4 <= {CC4_MAX}",
+            "not (cc1 == cc2 == cc3 and abs(cc4 - cc1) < 1e-9)",
+        ],
+        "objective": {"name": "cycle_life", "direction": "maximize"},
+        "parameters": {
+            "cc1": {"type": "categorical", "values": list(CC1_VALUES)},
+            "cc2": {"type": "categorical", "values": list(CC2_VALUES)},
+            "cc3": {"type": "categorical", "values": list(CC3_VALUES)},
+        },
+        "derived": {"cc4": "12 / (10 - 12/cc1 - 12/cc2 - 12/cc3)"},
+    }

@@ -1,0 +1,20 @@
+"""Smart port: a discrete-event digital twin of a container terminal, berth allocation, quay-crane scheduling."""
+
+from .berths import BerthInstance as BerthInstance
+from .berths import BerthPlan as BerthPlan
+from .berths import check_plan as check_plan
+from .berths import solve_cpsat as solve_cpsat
+from .berths import solve_fcfs as solve_fcfs
+from .berths import solve_greedy as solve_greedy
+from .compare import Comparison as Comparison
+from .compare import compare as compare
+from .compare import replicate as replicate
+from .cranes import CraneInstance as CraneInstance
+from .cranes import CraneSchedule as CraneSchedule
+from .cranes import check_schedule as check_schedule
+from .cranes import solve_cranes as solve_cranes
+from .kpis import SimulationResult as SimulationResult
+from .simulation import simulate as simulate
+from .terminal import Scenario as Scenario
+from .terminal import load_scenario as load_scenario
+from .terminal import shipped_scenarios as shipped_scenarios

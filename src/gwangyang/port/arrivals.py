@@ -1,0 +1,141 @@
+"""Vessel calls: from liner services (scheduled with ETA noise, or Poisson) or from a schedule file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .terminal import Scenario
+
+HOURS_PER_WEEK = 168.0
+
+
+@dataclass(frozen=True)
+class VesselCall:
+    """One vessel call: when it arrives, how many TEU and crane moves it brings, its size.
+
+    ``due_h`` is the scheduled departure (ETA plus a nominal port stay) used by earliest-due dispatch.
+    """
+
+    vessel: int
+    service: str
+    eta_h: float
+    arrival_h: float
+    teu: float
+    moves: int
+    length_m: float
+    max_cranes: int
+    due_h: float
+    berths: tuple[str, ...] = ()
+
+
+def _gamma(rng: np.random.Generator, mean: float, cv: float, size: int) -> np.ndarray:
+    if cv <= 0:
+        return np.full(size, mean)
+    shape = 1.0 / cv**2
+    return rng.gamma(shape, mean / shape, size)
+
+
+def generate_calls(scenario: Scenario, days: float, seed: int | None = 0) -> list[VesselCall]:
+    """The vessel calls arriving in ``[0, days)``, sorted by arrival time.
+
+    Parameters
+    ----------
+    scenario
+        The terminal; its ``arrivals`` say how vessels come.
+    days
+        Length of the horizon in days.
+    seed
+        Seed of the random generator (same seed, same calls).
+    """
+    if days <= 0:
+        raise InputError(f"days: must be > 0, got {days}")
+    horizon = days * 24.0
+    arrivals = scenario.arrivals
+    if arrivals.process == "file":
+        return read_schedule(Path(scenario.base_dir) / arrivals.schedule, scenario.teu_per_move, horizon)
+    rng = np.random.default_rng(seed)
+    rows: list[tuple[str, float, float, float, int]] = []
+    for service in arrivals.services:
+        rate = service.calls_per_week / HOURS_PER_WEEK
+        if arrivals.process == "poisson":
+            count = rng.poisson(rate * horizon)
+            etas = np.sort(rng.uniform(0, horizon, count))
+            noisy = etas
+        else:
+            headway = 1.0 / rate
+            etas = np.arange(rng.uniform(0, headway), horizon, headway)
+            noisy = (
+                etas + rng.normal(0.0, service.eta_noise_h, len(etas)) if service.eta_noise_h > 0 else etas
+            )
+            noisy = np.clip(noisy, 0.0, None)
+        teus = _gamma(rng, service.teu_per_call, service.teu_cv, len(etas))
+        for eta, arrival, teu in zip(etas, noisy, teus, strict=True):
+            rows.append((service.name, float(eta), float(arrival), float(teu), service.max_cranes))
+    rows.sort(key=lambda r: (r[2], r[0]))
+    lengths = {s.name: s.length_m for s in arrivals.services}
+    allowed = {s.name: s.berths for s in arrivals.services}
+    calls = []
+    for i, (name, eta, arrival, teu, max_cranes) in enumerate(rows):
+        moves = max(1, round(teu / scenario.teu_per_move))
+        calls.append(
+            VesselCall(
+                i,
+                name,
+                eta,
+                arrival,
+                teu,
+                moves,
+                lengths[name],
+                max_cranes,
+                eta + 24.0 + moves / 60.0,
+                allowed[name],
+            )
+        )
+    return calls
+
+
+def read_schedule(path: Path, teu_per_move: float, horizon_h: float = float("inf")) -> list[VesselCall]:
+    """Read a schedule CSV: ``vessel, arrival_h, teu, length_m`` (+ optional ``service``, ``max_cranes``)."""
+    try:
+        table = pd.read_csv(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such schedule file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a readable CSV ({type(exc).__name__})") from None
+    for column in ("vessel", "arrival_h", "teu", "length_m"):
+        if column not in table.columns:
+            raise InputError(f"{path}: column {column!r} is missing (need vessel, arrival_h, teu, length_m)")
+    for column in ("arrival_h", "teu", "length_m"):
+        values = pd.to_numeric(table[column], errors="coerce")
+        if values.isna().any() or (values < 0).any():
+            row = int(np.flatnonzero(values.isna() | (values < 0))[0])
+            raise InputError(
+                f"{path}: row {row + 1}: {column} must be a number >= 0, got {table[column].iloc[row]!r}"
+            )
+        table[column] = values
+    table = table[table["arrival_h"] < horizon_h].sort_values("arrival_h", kind="stable")
+    calls = []
+    for i, record in enumerate(table.to_dict(orient="records")):
+        moves = max(1, round(float(record["teu"]) / teu_per_move))
+        service = str(record.get("service", "schedule"))
+        max_cranes = int(record.get("max_cranes", 3))
+        arrival = float(record["arrival_h"])
+        calls.append(
+            VesselCall(
+                i,
+                service,
+                arrival,
+                arrival,
+                float(record["teu"]),
+                moves,
+                float(record["length_m"]),
+                max_cranes,
+                arrival + 24.0 + moves / 60.0,
+            )
+        )
+    return calls

@@ -1,0 +1,139 @@
+"""Replications and confidence intervals; paired comparison of two scenarios with common random numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .kpis import KPI_UNITS, SimulationResult
+from .simulation import simulate
+from .terminal import Scenario
+
+Progress = Callable[[int, int], None]
+
+
+def confidence_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval ``(mean, low, high)`` of independent replications."""
+    from scipy import stats
+
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    return mean, mean - half, mean + half
+
+
+def replicate(
+    scenario: Scenario,
+    days: float,
+    replications: int,
+    seed: int = 0,
+    warmup_days: float = 0.0,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, list[SimulationResult]]:
+    """Run ``replications`` independent simulations with seeds ``seed, seed + 1, ...``.
+
+    Returns
+    -------
+    (DataFrame, list)
+        One row of KPIs per replication (with its ``seed``), and the results themselves.
+    """
+    if replications < 1:
+        raise InputError(f"replications: must be >= 1, got {replications}")
+    results = []
+    for r in range(replications):
+        results.append(simulate(scenario, days, seed + r, warmup_days))
+        if progress is not None:
+            progress(r + 1, replications)
+    table = pd.DataFrame([{"seed": seed + r, **res.kpis} for r, res in enumerate(results)])
+    return table, results
+
+
+def summarize(table: pd.DataFrame, level: float = 0.95) -> dict[str, dict[str, float]]:
+    """Mean and confidence interval of each KPI column over replications."""
+    out = {}
+    for name in KPI_UNITS:
+        if name in table:
+            mean, low, high = confidence_interval(table[name].to_numpy(), level)
+            out[name] = {"mean": mean, "ci_low": low, "ci_high": high}
+    return out
+
+
+@dataclass
+class Comparison:
+    """KPIs of scenarios A and B over paired replications, and B - A with its confidence interval."""
+
+    a: str
+    b: str
+    days: float
+    replications: int
+    level: float
+    table_a: pd.DataFrame
+    table_b: pd.DataFrame
+
+    def differences(self) -> pd.DataFrame:
+        """One row per KPI: ``kpi, unit, a_mean, b_mean, diff_mean, diff_ci_low, diff_ci_high, rel_change``."""
+        rows = []
+        for name, unit in KPI_UNITS.items():
+            a = self.table_a[name].to_numpy(float)
+            b = self.table_b[name].to_numpy(float)
+            mean, low, high = confidence_interval(b - a, self.level)
+            rel = mean / a.mean() if a.mean() else float("nan")
+            rows.append((name, unit, a.mean(), b.mean(), mean, low, high, rel))
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "kpi",
+                "unit",
+                "a_mean",
+                "b_mean",
+                "diff_mean",
+                "diff_ci_low",
+                "diff_ci_high",
+                "rel_change",
+            ],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: scenario names, settings and one record per KPI."""
+        diff = self.differences()
+        return {
+            "a": self.a,
+            "b": self.b,
+            "days": self.days,
+            "replications": self.replications,
+            "level": self.level,
+            "kpis": {
+                row["kpi"]: {k: v for k, v in row.items() if k != "kpi"}
+                for row in diff.to_dict(orient="records")
+            },
+        }
+
+
+def compare(
+    a: Scenario,
+    b: Scenario,
+    days: float,
+    replications: int = 5,
+    seed: int = 0,
+    warmup_days: float = 0.0,
+    level: float = 0.95,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Simulate both scenarios with the same seeds (common random numbers) and compare their KPIs."""
+    total = 2 * replications
+
+    def step(offset: int) -> Progress | None:
+        if progress is None:
+            return None
+        return lambda done, _: progress(offset + done, total)
+
+    table_a, _ = replicate(a, days, replications, seed, warmup_days, step(0))
+    table_b, _ = replicate(b, days, replications, seed, warmup_days, step(replications))
+    return Comparison(a.name, b.name, days, replications, level, table_a, table_b)

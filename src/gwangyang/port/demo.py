@@ -1,0 +1,63 @@
+"""The port's step of ``gwangyang demo``: a short simulation of both shipped scenarios and a berth plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .berths import BerthInstance, solve_cpsat, solve_fcfs
+from .cranes import CraneInstance, solve_cranes
+from .simulation import simulate
+from .terminal import load_scenario
+
+
+def _small_berth_instance() -> BerthInstance:
+    """Twelve vessels on three berths, made up for the demo (berth 2 cannot take vessels 0 and 5)."""
+    arrival = [0, 1, 2, 4, 5, 7, 8, 10, 12, 13, 15, 18]
+    handling = [
+        [6, 8, -1],
+        [4, 5, 6],
+        [7, 7, 9],
+        [3, 4, 3],
+        [5, 6, 5],
+        [8, 9, -1],
+        [2, 3, 2],
+        [6, 5, 6],
+        [4, 4, 5],
+        [5, 7, 6],
+        [3, 3, 3],
+        [6, 6, 7],
+    ]
+    return BerthInstance.build("demo-12x3", arrival, [0, 0, 0], [200, 200, 200], handling, [200] * 12)
+
+
+def demo_step(store: Any = None, days: float = 14.0, seed: int = 0) -> dict[str, Any]:
+    """Simulate ``days`` of both shipped scenarios, plan berths for a small instance, schedule cranes.
+
+    ``store`` is accepted for the demo's step signature and not used: nothing here is stored.
+
+    Returns
+    -------
+    dict
+        ``scenarios`` (KPIs of each), ``berth_plan`` (CP-SAT against FCFS, with the Gantt table) and
+        ``crane_schedule`` (makespan of the shipped example).
+    """
+    scenarios = {}
+    for name in ("gwangyang-today", "gwangyang-automated"):
+        result = simulate(load_scenario(name), days=days, seed=seed)
+        scenarios[name] = result.to_dict(include_vessels=False)["kpis"]
+    instance = _small_berth_instance()
+    fcfs = solve_fcfs(instance)
+    plan = solve_cpsat(instance, time_limit=5.0, workers=1)
+    cranes = CraneInstance.from_file(Path(__file__).parent / "instances" / "qcsp-10.toml")
+    schedule = solve_cranes(cranes, time_limit=5.0, workers=1)
+    return {
+        "days": days,
+        "scenarios": scenarios,
+        "berth_plan": {**plan.to_dict(), "fcfs_objective": fcfs.objective},
+        "crane_schedule": {
+            "instance": schedule.instance,
+            "makespan": schedule.makespan,
+            "status": schedule.status,
+        },
+    }

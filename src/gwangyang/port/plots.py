@@ -1,0 +1,116 @@
+"""Matplotlib figures (Agg): berth Gantt charts with a KPI panel, berth plans, crane schedules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .berths import BerthPlan
+    from .cranes import CraneSchedule
+    from .kpis import SimulationResult
+
+
+def _gantt(
+    ax: Axes, table: pd.DataFrame, row: str, start: str, end: str, label: str, arrival: str | None
+) -> None:
+    import matplotlib
+
+    rows = list(dict.fromkeys(table.sort_values(row)[row].tolist()))
+    position = {name: i for i, name in enumerate(rows)}
+    colors = matplotlib.colormaps["tab20"]
+    for item in table.to_dict(orient="records"):
+        y = position[item[row]]
+        s, e = float(item[start]), float(item[end])
+        ax.barh(
+            y,
+            e - s,
+            left=s,
+            height=0.8,
+            color=colors(int(item[label]) % 20),
+            edgecolor="black",
+            lw=0.3,
+        )
+        if arrival is not None:
+            ax.plot([float(item[arrival])] * 2, [y - 0.4, y + 0.4], color="red", lw=0.5)
+    ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+    ax.invert_yaxis()
+
+
+def plot_simulation(result: SimulationResult, path: str | Path, max_days: float = 14.0) -> Path:
+    """Berth Gantt chart of the first ``max_days`` days (red ticks: arrivals) beside a KPI table."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .kpis import KPI_UNITS
+
+    path = Path(path)
+    table = result.gantt()
+    table = table[table["arrival_h"] < max_days * 24].copy()
+    fig, (ax, panel) = plt.subplots(1, 2, figsize=(14, 6), gridspec_kw={"width_ratios": [3, 1]})
+    if len(table):
+        _gantt(ax, table, "berth", "start_h", "end_h", "vessel", "arrival_h")
+    ax.set_xlabel("hours")
+    ax.set_title(f"{result.scenario}: berth plan, first {max_days:g} days (seed {result.seed})")
+    panel.axis("off")
+    lines = [f"{k}: {v:,.3g} {KPI_UNITS.get(k, '')}" for k, v in result.kpis.items()]
+    panel.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_berth_plan(plan: BerthPlan, path: str | Path) -> Path:
+    """Gantt chart of a berth plan (berths down, time across)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    fig, ax = plt.subplots(figsize=(14, 6))
+    _gantt(ax, plan.assignments, "berth", "start", "end", "vessel", None)
+    ax.set_xlabel("time")
+    ax.set_ylabel("berth")
+    ax.set_title(plan.summary())
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_crane_schedule(schedule: CraneSchedule, path: str | Path) -> Path:
+    """Crane schedule: bay against time, one colour per crane."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    fig, ax = plt.subplots(figsize=(10, 5))
+    colors = matplotlib.colormaps["tab10"]
+    for task, crane, bay, start, end in (
+        schedule.table[["task", "crane", "bay", "start", "end"]].to_numpy().tolist()
+    ):
+        ax.add_patch(
+            matplotlib.patches.Rectangle(
+                (start, bay - 0.4), end - start, 0.8, color=colors(int(crane) % 10), alpha=0.8
+            )
+        )
+        ax.text((start + end) / 2, bay, str(task), ha="center", va="center", fontsize=7)
+    ax.set_xlim(0, max(1.0, float(schedule.table["end"].max())))
+    ax.set_ylim(0, float(schedule.table["bay"].max()) + 1)
+    ax.set_xlabel("time")
+    ax.set_ylabel("bay")
+    ax.set_title(schedule.summary())
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

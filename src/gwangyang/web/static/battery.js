@@ -1,0 +1,82 @@
+// Battery pages: fleet overview (capacity fade, upload) and the cell page (cycles, Q(V), dQ/dV).
+"use strict";
+(function () {
+  const g = window.gwangyang;
+  const data = g.pageData;
+  const JOB_KEY = "gwangyang.battery.ingestJob";
+
+  function fleet() {
+    const traces = data.fade.map((cell) => ({
+      x: cell.cycle_index, y: cell.discharge_capacity_ah, name: cell.cell_id, mode: "lines+markers", marker: { size: 4 },
+    }));
+    g.plot("plot-capacity-fade", traces, { xaxis: { title: { text: "cycle" } }, yaxis: { title: { text: "discharge capacity (Ah)" } } });
+
+    const form = document.getElementById("upload-form");
+    const status = document.querySelector('[data-testid="upload-status"]');
+    function show(text, isError) { status.textContent = text; status.classList.toggle("error", !!isError); }
+    function describe(record) {
+      if (record.status === "failed") return `Ingest failed: ${record.error}`;
+      if (record.status === "done") {
+        const r = record.result;
+        const failed = r.failed.length ? `; failed: ${r.failed.map((f) => f.error).join("; ")}` : "";
+        return `Ingested ${r.ingested.length} file(s) into ${r.cells.join(", ") || "no new cell"}` +
+          (r.skipped.length ? `; ${r.skipped.length} already in the store` : "") + failed;
+      }
+      const p = record.progress;
+      return `Ingest ${record.status}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…";
+    }
+    async function follow(jobId) {
+      const record = await g.followJob(JOB_KEY, jobId, (r) => show(describe(r), r.status === "failed"));
+      if (record.status === "done") {
+        sessionStorage.setItem("gwangyang.battery.lastIngest", describe(record));
+        window.location.reload();
+      }
+    }
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = new FormData(form);
+      show("Uploading…");
+      try {
+        const answer = await g.api("/api/v1/battery/uploads", { method: "POST", body });
+        show(`Uploaded ${answer.files.join(", ")}; ingesting…`);
+        await follow(answer.job.id);
+      } catch (e) { show(`Upload refused: ${e.message}`, true); }
+    });
+    const last = sessionStorage.getItem("gwangyang.battery.lastIngest");
+    if (last) { show(last); sessionStorage.removeItem("gwangyang.battery.lastIngest"); }
+    const pending = localStorage.getItem(JOB_KEY);
+    if (pending) follow(pending).catch((e) => show(e.message, true));
+  }
+
+  function cell() {
+    const cycles = data.cycles;
+    const x = cycles.map((c) => c.cycle_index);
+    g.plot("plot-cycles", [
+      { x, y: cycles.map((c) => c.discharge_capacity_ah), name: "discharge capacity (Ah)", mode: "lines+markers", marker: { size: 4 } },
+      { x, y: cycles.map((c) => c.charge_capacity_ah), name: "charge capacity (Ah)", mode: "lines", line: { dash: "dot" } },
+      { x, y: cycles.map((c) => c.coulombic_efficiency), name: "coulombic efficiency", mode: "lines", yaxis: "y2" },
+    ], {
+      xaxis: { title: { text: "cycle" } },
+      yaxis: { title: { text: "capacity (Ah)" } },
+      yaxis2: { title: { text: "CE" }, overlaying: "y", side: "right" },
+      margin: { t: 20, r: 55, l: 55, b: 45 },
+    });
+    const health = data.health;
+    if (health) {
+      const shapes = [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: health.threshold, y1: health.threshold, line: { dash: "dash", color: "#b00020" } }];
+      if (health.knee.knee_cycle !== null) {
+        shapes.push({ type: "line", yref: "paper", y0: 0, y1: 1, x0: health.knee.knee_cycle, x1: health.knee.knee_cycle, line: { dash: "dot", color: "#555" } });
+      }
+      g.plot("plot-soh", [{ x: health.cycles, y: health.soh, name: "SOH", mode: "lines+markers", marker: { size: 4 } }],
+        { xaxis: { title: { text: "cycle" } }, yaxis: { title: { text: "SOH" } }, shapes });
+    }
+    const curves = data.curves.curves;
+    g.plot("plot-qv", curves.map((c) => ({ x: c.discharge_capacity_ah, y: c.voltage_v, name: `cycle ${c.cycle_index}`, mode: "lines" })),
+      { xaxis: { title: { text: "discharge capacity (Ah)" } }, yaxis: { title: { text: "voltage (V)" } } });
+    g.plot("plot-dqdv", curves.map((c) => ({ x: c.voltage_v, y: c.dqdv_ah_per_v, name: `cycle ${c.cycle_index}`, mode: "lines" })),
+      { xaxis: { title: { text: "voltage (V)" } }, yaxis: { title: { text: "−dQ/dV (Ah/V)" } } });
+  }
+
+  if (data.page === "battery-fleet") fleet();
+  else if (data.page === "battery-cell") cell();
+})();

@@ -1,0 +1,45 @@
+// Shared helpers of the dashboard pages: page data, plots that mark themselves drawn, job polling.
+"use strict";
+window.gwangyang = (function () {
+  const pageData = JSON.parse(document.getElementById("page-data").textContent || "{}");
+
+  function plot(testid, traces, layout) {
+    const el = document.querySelector(`[data-testid="${testid}"]`);
+    if (!el) return Promise.resolve(null);
+    const base = {
+      margin: { t: 20, r: 10, l: 55, b: 45 },
+      legend: { orientation: "h", y: -0.3 },
+      autosize: true,
+      font: { size: 12 },
+    };
+    return Plotly.newPlot(el, traces, Object.assign(base, layout || {}), { responsive: true, displaylogo: false })
+      .then(() => { el.dataset.plotted = "true"; return el; });
+  }
+
+  async function api(path, options) {
+    const response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) {
+      const detail = body && body.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : response.statusText;
+      throw new Error(`${response.status}: ${detail}`);
+    }
+    return body;
+  }
+
+  // Poll a job until it finishes; onUpdate(record) after each poll. The job id is kept in
+  // localStorage under `key`, so a reloaded page picks the job up again.
+  async function followJob(key, jobId, onUpdate) {
+    localStorage.setItem(key, jobId);
+    for (;;) {
+      let record;
+      try { record = await api(`/api/v1/jobs/${jobId}`); }
+      catch (e) { localStorage.removeItem(key); throw e; }
+      onUpdate(record);
+      if (record.status === "done" || record.status === "failed") { localStorage.removeItem(key); return record; }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  }
+
+  return { pageData, plot, api, followJob };
+})();

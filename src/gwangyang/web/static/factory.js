@@ -1,0 +1,99 @@
+// Factory page: fit a monitor, score a table, draw T² and Q with their limits and list the alarms.
+"use strict";
+(function () {
+  const g = window.gwangyang;
+  const FIT_KEY = "gwangyang.factory.fitJob";
+  const SCORE_KEY = "gwangyang.factory.scoreJob";
+  const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+
+  function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
+
+  function limitLine(y) { return { type: "line", xref: "paper", x0: 0, x1: 1, y0: y, y1: y, line: { dash: "dash", color: "#b00020" } }; }
+
+  function draw(record) {
+    const r = record.result;
+    $("score-results").hidden = false;
+    const s = r.summary;
+    $("score-summary").textContent = `${r.file} scored with ${r.monitor} (${r.method}): ${s.rows} rows, ${s.violations} over a limit, ${s.alarms} alarm(s).`;
+    const x = r.rows.map((row) => row.time);
+    const alarmX = r.rows.filter((row) => row.alarm).map((row) => row.time);
+    const marks = (key) => r.rows.filter((row) => row.alarm).map((row) => row[key]);
+    const axis = { xaxis: { title: { text: "time" } } };
+    g.plot("plot-t2", [
+      { x, y: r.rows.map((row) => row.t2), name: "T²", mode: "lines" },
+      { x: alarmX, y: marks("t2"), name: "in alarm", mode: "markers", marker: { color: "#b00020", size: 4 } },
+    ], Object.assign({ shapes: [limitLine(r.limits.t2)], yaxis: { title: { text: "T²" } } }, axis));
+    g.plot("plot-q", [
+      { x, y: r.rows.map((row) => row.q), name: "Q", mode: "lines" },
+      { x: alarmX, y: marks("q"), name: "in alarm", mode: "markers", marker: { color: "#b00020", size: 4 } },
+    ], Object.assign({ shapes: [limitLine(r.limits.q)], yaxis: { title: { text: "Q" } } }, axis));
+    const body = document.querySelector('[data-testid="alarms-table"] tbody');
+    body.textContent = "";
+    for (const alarm of r.alarms) {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "alarm-row";
+      const names = (alarm.top_variables || []).map((v) => v.variable || v.name || JSON.stringify(v)).join(", ");
+      for (const [text, cls] of [[alarm.start, ""], [alarm.end, ""], [alarm.rows, "num"], [names, ""]]) {
+        const td = document.createElement("td");
+        td.textContent = String(text);
+        if (cls) td.className = cls;
+        tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+  }
+
+  function describe(record, verb) {
+    if (record.status === "failed") return `${verb} failed: ${record.error}`;
+    if (record.status === "done") return `${verb} done.`;
+    return `${verb} ${record.status}…`;
+  }
+
+  async function followScore(jobId) {
+    const record = await g.followJob(SCORE_KEY, jobId, (r) => status("score-status", describe(r, "Scoring"), r.status === "failed"));
+    if (record.status === "done") {
+      const url = new URL(window.location.href);
+      url.searchParams.set("job", jobId);
+      history.replaceState(null, "", url);
+      draw(record);
+    }
+  }
+
+  async function followFit(jobId) {
+    const record = await g.followJob(FIT_KEY, jobId, (r) => status("fit-status", describe(r, "Fitting"), r.status === "failed"));
+    if (record.status === "done") window.location.reload();
+  }
+
+  $("fit-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    status("fit-status", "Uploading…");
+    try {
+      const answer = await g.api("/api/v1/factory/monitors", { method: "POST", body: new FormData(event.target) });
+      await followFit(answer.job.id);
+    } catch (e) { status("fit-status", `Refused: ${e.message}`, true); }
+  });
+
+  $("score-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const name = form.get("monitor");
+    form.delete("monitor");
+    status("score-status", "Uploading…");
+    try {
+      const answer = await g.api(`/api/v1/factory/monitors/${encodeURIComponent(name)}/score`, { method: "POST", body: form });
+      await followScore(answer.job.id);
+    } catch (e) { status("score-status", `Refused: ${e.message}`, true); }
+  });
+
+  const shown = new URL(window.location.href).searchParams.get("job");
+  if (shown) {
+    g.api(`/api/v1/jobs/${encodeURIComponent(shown)}`).then((record) => {
+      if (record.status === "done" && record.kind === "factory.score") draw(record);
+      else status("score-status", describe(record, "Scoring"), record.status === "failed");
+    }).catch((e) => status("score-status", e.message, true));
+  }
+  for (const [key, follow] of [[SCORE_KEY, followScore], [FIT_KEY, followFit]]) {
+    const pending = localStorage.getItem(key);
+    if (pending && pending !== shown) follow(pending).catch(() => localStorage.removeItem(key));
+  }
+})();

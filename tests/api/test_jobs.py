@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gwangyang.api import create_app
+from gwangyang.api.jobs import JobManager, Progress
+from gwangyang.errors import CorruptFileError, InputError, NotFoundError
+
+from .conftest import AUTH, TOKEN
+
+
+def test_job_progress_result_and_persistence(tmp_path: Path) -> None:
+    jobs = JobManager(tmp_path)
+
+    def work(progress: Progress) -> dict[str, int]:
+        for done in range(1, 5):
+            progress(done, 4)
+        return {"sum": sum(range(1, 5))}
+
+    record = jobs.wait(jobs.submit("test.sum", work, {"n": 4})["id"])
+    assert record["status"] == "done" and record["result"] == {"sum": 10}  # 1+2+3+4
+    assert record["params"] == {"n": 4} and record["finished_at"] >= record["started_at"]
+    jobs.shutdown()
+    # a second manager (a reloaded server) reads the same record from disk
+    again = JobManager(tmp_path)
+    assert again.get(record["id"])["result"] == {"sum": 10}
+    assert [r["id"] for r in again.list()] == [record["id"]]
+
+
+def test_failed_job_keeps_one_line_message(tmp_path: Path) -> None:
+    jobs = JobManager(tmp_path)
+
+    def broken(progress: Progress) -> dict[str, int]:
+        raise CorruptFileError("cell.csv: line 7:\n  truncated row.")
+
+    def buggy(progress: Progress) -> dict[str, int]:
+        return {"x": 1 // 0}
+
+    failed = jobs.wait(jobs.submit("t", broken)["id"])
+    assert failed["status"] == "failed" and failed["error"] == "cell.csv: line 7: truncated row."
+    crashed = jobs.wait(jobs.submit("t", buggy)["id"])
+    assert crashed["error"].startswith("internal error: ZeroDivisionError")
+
+
+def test_interrupted_jobs_are_marked_failed_on_restart(tmp_path: Path) -> None:
+    (tmp_path / "jobs").mkdir()
+    job_id = "ab" * 16
+    (tmp_path / "jobs" / f"{job_id}.json").write_text(
+        json.dumps({"id": job_id, "status": "running", "created_at": "x"})
+    )
+    record = JobManager(tmp_path).get(job_id)
+    assert record["status"] == "failed" and "interrupted" in record["error"]
+
+
+@pytest.mark.parametrize("job_id", ["../../etc/passwd", "ABC", "0" * 31, "g" * 32])
+def test_bad_job_ids_refused(tmp_path: Path, job_id: str) -> None:
+    with pytest.raises(InputError):
+        JobManager(tmp_path).get(job_id)
+
+
+def test_jobs_endpoints(tmp_path: Path) -> None:
+    with TestClient(create_app(tmp_path / "s", token=TOKEN), headers=AUTH) as client:
+        jobs: JobManager = client.app.state.jobs  # type: ignore[attr-defined]
+        record = jobs.wait(jobs.submit("test.answer", lambda progress: {"answer": 42})["id"])
+        assert client.get(f"/api/v1/jobs/{record['id']}").json()["result"] == {"answer": 42}
+        assert client.get("/api/v1/jobs").json()[0]["id"] == record["id"]
+        missing = client.get("/api/v1/jobs/" + "0" * 32)
+        assert missing.status_code == 404 and "no such job" in missing.json()["detail"]
+        assert client.get("/api/v1/jobs/nothex").status_code == 400
+    with pytest.raises(NotFoundError):
+        JobManager(tmp_path / "s").get("1" * 32)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from fastapi.testclient import TestClient
+
+from gwangyang.api.web import plotly_js_path
+
+
+def test_plotly_served_from_the_package(client: TestClient) -> None:
+    response = client.get("/static/plotly.min.js")
+    assert response.status_code == 200
+    shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert len(response.content) == shipped.stat().st_size == plotly_js_path().stat().st_size
+    assert response.headers["content-type"].startswith("text/javascript")
+
+
+def test_static_files_listed_only(client: TestClient) -> None:
+    assert client.get("/static/style.css").status_code == 200
+    for name in ["..%2F..%2Fapi%2Fapp.py", "app.py", ".hidden", "%2e%2e"]:
+        assert client.get(f"/static/{name}").status_code == 404
+
+
+def test_pages_have_stable_test_ids_and_local_scripts(client: TestClient) -> None:
+    fleet = client.get("/battery").text
+    for testid in ["plot-capacity-fade", "cells-table", "upload-form", "upload-input", "nav-battery"]:
+        assert f'data-testid="{testid}"' in fleet
+    assert 'data-cell-id="CS2_35"' in fleet and 'href="/battery/cells/CS2_35"' in fleet
+    assert "https://" not in fleet  # no CDN
+    cell = client.get("/battery/cells/CS2_35").text
+    for testid in ["plot-cycles", "plot-qv", "plot-dqdv", "cycles-table", "cell-meta"]:
+        assert f'data-testid="{testid}"' in cell
+    assert cell.count('data-testid="cycle-row"') == 10  # CS2_35_11_01_10.xlsx has 10 cycles
+    assert 'name="viewport" content="width=device-width' in cell
+    assert client.get("/battery/cells/NOPE").status_code == 404

@@ -1,0 +1,232 @@
+"""``gwangyang battery life fit|predict`` and ``gwangyang battery health``."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gwangyang.battery.health import eol_cycle, state_of_health
+from gwangyang.battery.life import make_life_model, predict_cells
+from gwangyang.battery.severson import load_severson
+from gwangyang.cli.main import main
+from gwangyang.demo import sample_dir
+from gwangyang.store import Store
+from gwangyang.store.store import write_parquet
+from tests.conftest import SHARED
+
+SAMPLE = sample_dir("severson")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, " ".join(err.split())  # Rich wraps stderr at the console width
+
+
+def put_cell(store: Store, cell_id: str, cycles: pd.DataFrame, curves: pd.DataFrame, **meta: object) -> None:
+    """Write one cell straight into the store (as ingest would, without a cycler file)."""
+    store.root.mkdir(parents=True, exist_ok=True)
+    staged = store.staging_dir()
+    n = int(cycles["cycle_index"].max())
+    ts = pd.DataFrame(
+        {
+            "test_time_s": np.arange(2 * n, dtype=float),
+            "cycle_index": np.repeat(np.arange(1, n + 1), 2),
+            "current_a": np.tile([1.0, -1.0], n),
+            "voltage_v": 3.3,
+        }
+    )
+    for name, table in (("timeseries", ts), ("cycles", cycles), ("curves", curves)):
+        write_parquet(table.assign(cell_id=cell_id), staged / f"{name}.parquet")
+    info = {"cell_id": cell_id, "vendor": "test", "rows": len(ts), "cycles": n, "sources": [], **meta}
+    (staged / "meta.json").write_text(json.dumps(info))
+    with store.write_lock():
+        store.commit(staged, cell_id)
+
+
+def severson_store(root: Path) -> Store:
+    """The shipped sample's 16 cells as store cells: Q(V) curves on the 3.6 → 2.0 V grid."""
+    store = Store(root)
+    data = load_severson(SAMPLE)
+    volts = np.linspace(3.6, 2.0, 1000)
+    for cell, life in zip(data.cells, data.cycle_life, strict=True):
+        cyc = np.arange(2, 101)
+        curves = pd.DataFrame(
+            {
+                "cycle_index": np.repeat(cyc, 1000),
+                "voltage_v": np.tile(volts, 99),
+                "discharge_capacity_ah": cell.qdlin.T.ravel(),
+            }
+        )
+        cycles = pd.DataFrame(
+            {"cycle_index": cyc, "discharge_capacity_ah": cell.qdlin[-1], "internal_resistance_ohm": np.nan}
+        )
+        put_cell(store, cell.cell, cycles, curves, cycle_life=float(life))
+    return store
+
+
+def test_fit_and_predict_on_a_severson_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "variance.model"
+    code, out, err = run(
+        capsys,
+        "battery",
+        "life",
+        "fit",
+        str(SAMPLE),
+        "--split",
+        "train",
+        "--model",
+        "variance",
+        "--out",
+        str(model),
+        "--json",
+    )
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["cells"] == 12 and summary["feature_set"] == "variance"
+    code, out, err = run(
+        capsys, "battery", "life", "predict", str(SAMPLE / "test1"), "--model", str(model), "--json"
+    )
+    assert code == 0, err
+    rows = json.loads(out)
+    # Same numbers as the library route (features → elastic net → conformal factor).
+    train = load_severson(SAMPLE, split="train", require_life=True)
+    expected = predict_cells(
+        make_life_model("variance").fit(train.cells, train.cycle_life), load_severson(SAMPLE / "test1").cells
+    )
+    assert [r["cell"] for r in rows] == ["cell3", "cell13", "cell17", "cell41"]
+    for got, want in zip(rows, expected, strict=True):
+        assert set(got) == {"cell", "predicted_cycle_life", "lower", "upper"}
+        assert got["predicted_cycle_life"] == pytest.approx(want["predicted_cycle_life"])
+        assert got["lower"] < got["predicted_cycle_life"] < got["upper"]
+
+
+def test_store_route_matches_the_folder_route(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = severson_store(tmp_path / "store")
+    from_store, from_folder = tmp_path / "store.model", tmp_path / "folder.model"
+    code, _, err = run(
+        capsys, "battery", "life", "fit", "store:", "--store", str(store.root), "--out", str(from_store)
+    )
+    assert code == 0, err
+    assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--out", str(from_folder))[0] == 0
+    ids = ["test1_cell3", "train_cell21"]
+    code, out, err = run(
+        capsys,
+        "battery",
+        "life",
+        "predict",
+        *ids,
+        "--store",
+        str(store.root),
+        "--model",
+        str(from_store),
+        "--json",
+    )
+    assert code == 0, err
+    by_store = json.loads(out)
+    code, out, _ = run(
+        capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(from_folder), "--json"
+    )
+    by_folder = {r["cell"]: r for r in json.loads(out)}
+    for row in by_store:
+        assert row["predicted_cycle_life"] == pytest.approx(
+            by_folder[row["cell"]]["predicted_cycle_life"], rel=1e-9
+        )
+
+
+def test_health_on_a_store_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "store")
+    table = pd.read_csv(SHARED / "battery" / "capacity" / "calce_cs2_capacity.csv")
+    for cell, group in table.groupby("cell"):
+        cycles = pd.DataFrame(
+            {"cycle_index": group["cycle"].astype(int), "discharge_capacity_ah": group["capacity_ah"]}
+        )
+        put_cell(
+            store,
+            str(cell),
+            cycles,
+            pd.DataFrame(columns=["cycle_index", "voltage_v", "discharge_capacity_ah"]),
+            nominal_capacity_ah=1.1,
+        )
+    plot = tmp_path / "health.png"
+    code, out, err = run(
+        capsys, "battery", "health", "CS2_35", "--store", str(store.root), "--json", "--plot", str(plot)
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    group = table[table.cell == "CS2_35"]
+    # End of life reached: first cycle whose 5-cycle running median SOH is below 0.8.
+    assert report["eol_reached_cycle"] == eol_cycle(group["cycle"], state_of_health(group["capacity_ah"]))
+    assert report["templates"] == ["CS2_37"] and report["rul"]["method"] == "template"
+    assert report["knee"]["onset_cycle"] < report["knee"]["knee_cycle"]
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Early-life prediction refuses store cells without 100 cycles of Q(V) curves.
+    cyc = np.arange(2, 51)
+    volts = np.linspace(3.6, 2.0, 50)
+    curves = pd.DataFrame(
+        {
+            "cycle_index": np.repeat(cyc, 50),
+            "voltage_v": np.tile(volts, len(cyc)),
+            "discharge_capacity_ah": np.tile(np.linspace(0, 1.05, 50), len(cyc)),
+        }
+    )
+    put_cell(store, "short", pd.DataFrame({"cycle_index": cyc, "discharge_capacity_ah": 1.05}), curves)
+    model = tmp_path / "m.model"
+    assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--split", "train", "--out", str(model))[0] == 0
+    for cell, message in (
+        ("short", "first missing 51"),
+        ("CS2_35", "no discharge Q(V) curves"),
+        ("nope", "not in store"),
+    ):
+        code, out, err = run(
+            capsys,
+            "battery",
+            "life",
+            "predict",
+            cell,
+            "--store",
+            str(store.root),
+            "--model",
+            str(model),
+            "--json",
+        )
+        assert code == 2 and out == "" and message in err
+
+
+def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "m.model"
+    assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--split", "train", "--out", str(model))[0] == 0
+    code, _, err = run(
+        capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(SAMPLE / "cells.csv")
+    )
+    assert code == 2 and "not a gwangyang model file" in err
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    matrix = np.loadtxt(SAMPLE / "test1" / "cell3.csv.gz", delimiter=",")
+    with gzip.open(bad / "cell1.csv.gz", "wt") as handle:
+        np.savetxt(handle, matrix[:, :60], delimiter=",")
+    code, _, err = run(capsys, "battery", "life", "predict", str(bad), "--model", str(model), "--json")
+    assert code == 2 and "needs 100 cycles" in err
+    matrix[3, 3] = np.nan
+    with gzip.open(bad / "cell1.csv.gz", "wt") as handle:
+        np.savetxt(handle, matrix, delimiter=",")
+    code, _, err = run(capsys, "battery", "life", "predict", str(bad), "--model", str(model), "--json")
+    assert code == 2 and "NaN" in err
+    with gzip.open(bad / "cell1.csv.gz", "wt") as handle:
+        np.savetxt(handle, matrix.T, delimiter=",")
+    code, _, err = run(capsys, "battery", "life", "predict", str(bad), "--model", str(model), "--json")
+    assert code == 2 and "1000 × cycles" in err
+    code, _, err = run(capsys, "battery", "life", "fit", str(SAMPLE), "--model", "full", "--out", str(model))
+    assert code == 2 and "full feature set needs" in err
+    code, _, err = run(capsys, "battery", "life", "fit", str(SAMPLE), "--model", "nope", "--out", str(model))
+    assert code == 2
+    unlabeled = tmp_path / "unlabeled"
+    shutil.copytree(SAMPLE / "test1", unlabeled)
+    code, _, err = run(capsys, "battery", "life", "fit", str(unlabeled), "--out", str(model))
+    assert code == 2 and "cycle_life is unknown" in err

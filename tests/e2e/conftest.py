@@ -1,0 +1,108 @@
+"""Browser-test fixtures: a real ``gwangyang serve`` (uvicorn) on a free port, and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gwangyang.battery.ingest import ingest
+from gwangyang.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+TOKEN = "e2e-token-0123456789"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
+    """``gwangyang serve`` over a store holding CALCE CS2_35 (10 cycles); yields (base URL, store)."""
+    from tests.conftest import SHARED
+
+    root = tmp_path_factory.mktemp("e2e") / "store"
+    store = Store(root)
+    report = ingest([SHARED / "battery" / "calce" / "CS2_35" / "CS2_35_11_01_10.xlsx"], store=store)
+    assert not report.failed
+    port = free_port()
+    env = {**os.environ, "GWANGYANG_TOKEN": TOKEN}
+    log = open(root.parent / "server.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gwangyang",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--store",
+            str(root),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError((root.parent / "server.log").read_text())
+            time.sleep(0.1)
+        yield base, store
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright (never ``playwright install``)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium (scripts/setup.sh does it in CI)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object, server: tuple[str, Store]) -> Iterator[object]:
+    """A logged-in page (the token is passed once in the URL, as ``gwangyang serve`` prints it)."""
+    base, _store = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(f"{base}/?token={TOKEN}")
+    yield tab
+    context.close()

@@ -1,0 +1,66 @@
+"""The factory page in headless Chromium: fit a monitor and score a table through the page; results survive a reload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gwangyang.demo import sample_dir
+from gwangyang.store import Store
+
+from .test_battery_pages import plotted
+
+pytestmark = pytest.mark.e2e
+
+TEP_FAULT_START = 160
+"""Fault 1 enters the TEP test run after sample 160 (Chiang, Russell & Braatz 2000)."""
+
+
+def test_fit_and_score_through_page(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    _base, store = server
+    page.get_by_test_id("nav-factory").click()
+    page.wait_for_url("**/factory")
+    folder = sample_dir("factory")
+    page.get_by_test_id("fit-name").fill("line1")
+    page.get_by_test_id("fit-time-column").fill("time_min")
+    page.get_by_test_id("fit-input").set_input_files(str(folder / "tep_normal_d00.csv.gz"))
+    page.get_by_test_id("fit-submit").click()
+    page.locator('[data-testid="monitor-row"][data-name="line1"]').wait_for(timeout=120_000)
+
+    page.get_by_test_id("score-input").set_input_files(str(folder / "tep_fault01_d01_te.csv.gz"))
+    page.get_by_test_id("score-submit").click()
+    t2 = plotted(page, "plot-t2")
+    q = plotted(page, "plot-q")
+
+    from gwangyang.factory.io import read_table
+    from gwangyang.factory.streaming import StreamingMonitor, store_monitor_path
+
+    direct = StreamingMonitor.load(store_monitor_path(store.root, "line1")).score_table(
+        read_table(folder / "tep_fault01_d01_te.csv.gz", "time_min")
+    )
+    np.testing.assert_allclose(np.array(t2[0]["y"], dtype=float), direct.t2, rtol=1e-9)
+    np.testing.assert_allclose(np.array(q[0]["y"], dtype=float), direct.q, rtol=1e-9)
+    assert page.get_by_test_id("alarm-row").count() == len(direct.alarms) >= 1
+    assert direct.alarms[0].start_index >= TEP_FAULT_START  # no alarm before the fault
+    page.screenshot(path=str(tmp_path / "factory.png"), full_page=True)
+
+    assert "job=" in page.url
+    page.reload()  # the scoring job's record is in the store: the charts come back
+    reloaded = plotted(page, "plot-t2")
+    np.testing.assert_allclose(np.array(reloaded[0]["y"], dtype=float), direct.t2, rtol=1e-9)
+
+
+def test_factory_page_fits_phone_width(browser: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    from .conftest import TOKEN
+
+    base, _store = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    tab.goto(f"{base}/factory?token={TOKEN}")
+    tab.get_by_test_id("fit-form").wait_for()
+    assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
+    tab.screenshot(path=str(tmp_path / "factory-phone.png"), full_page=True)
+    context.close()

@@ -1,0 +1,25 @@
+"""Helpers shared by tests: copies of real fixture files under new names."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ARBIN = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "battery" / "cyclers" / "arbin"
+
+
+def arbin_copies(folder: Path, count: int, stem: str = "FastCharge_000025_CH8") -> list[Path]:
+    """``count`` copies of an Arbin CSV export and its metadata, named ``copyNNN_CH8.csv``.
+
+    Each copy gets one extra trailing newline per index so its content hash differs (the store
+    treats identical content as the same file).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    data = (ARBIN / f"{stem}.csv").read_bytes()
+    for k in range(count):
+        target = folder / f"copy{k:03d}_CH8.csv"
+        target.write_bytes(data + b"\n" * k)
+        shutil.copy(ARBIN / f"{stem}_Metadata.csv", folder / f"copy{k:03d}_CH8_Metadata.csv")
+        files.append(target)
+    return files

@@ -1,0 +1,123 @@
+"""``gwangyang routes solve`` and ``gwangyang forecast``: one JSON document on stdout, exit code 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gwangyang.cli.main import main
+
+from .independent import check_cvrp
+from .test_forecast import SERIES, TARGET
+from .test_solver import CVRP, SCENARIO
+
+
+def test_routes_solve_vrplib_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = CVRP / "X-n101-k25.vrp"
+    code = main(
+        [
+            "routes",
+            "solve",
+            str(path),
+            "--time-limit",
+            "1",
+            "--seed",
+            "2",
+            "--json",
+            "--plot",
+            str(tmp_path / "m.png"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) >= {"cost", "distance", "routes", "feasible", "unserved"}
+    # Routes use the file's node numbers (customers 2..101); the cost follows TSPLIB's nint convention.
+    assert check_cvrp(path, doc["routes"]) == doc["cost"]
+    assert (tmp_path / "m.png").stat().st_size > 1000
+
+
+def test_routes_solve_scenario_with_ortools(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code = main(
+        [
+            "routes",
+            "solve",
+            str(SCENARIO),
+            "--time-limit",
+            "1",
+            "--solver",
+            "ortools",
+            "--json",
+            "--geojson",
+            str(tmp_path / "r.geojson"),
+            "--csv",
+            str(tmp_path / "r.csv"),
+        ]
+    )
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["solver"] == "ortools" and doc["feasible"]
+    assert json.loads((tmp_path / "r.geojson").read_text())["type"] == "FeatureCollection"
+
+
+@pytest.mark.parametrize(
+    ("text", "suffix", "message"),
+    [
+        (
+            "NAME : x\nDIMENSION : 3\nCAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n",
+            ".vrp",
+            "missing DEMAND_SECTION",
+        ),
+        ('name = "p"\nsites = []\nvehicles = []\norders = []\nfoo = 1\n', ".toml", "unknown field 'foo'"),
+    ],
+)
+def test_routes_bad_input_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, suffix: str, message: str
+) -> None:
+    path = tmp_path / f"bad{suffix}"
+    path.write_text(text)
+    assert main(["routes", "solve", str(path), "--time-limit", "1", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+
+
+def test_routes_unknown_solver_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes", "solve", str(SCENARIO), "--solver", "cplex"]) == 2
+    assert "solver: expected 'pyvrp' or 'ortools'" in capsys.readouterr().err
+
+
+def test_forecast_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code = main(
+        [
+            "forecast",
+            str(SERIES),
+            "--date-column",
+            "ds",
+            "--target",
+            TARGET,
+            "--horizon",
+            "3",
+            "--level",
+            "80",
+            "--windows",
+            "2",
+            "--json",
+            "--plot",
+            str(tmp_path / "f.png"),
+        ]
+    )
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [row["ds"] for row in doc["forecast"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert all(row["lo"] <= row["mean"] <= row["hi"] for row in doc["forecast"])
+    assert set(doc["backtest"]) >= {"mase", "coverage"}
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_forecast_bad_column_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forecast", str(SERIES), "--date-column", "ds", "--target", "nope", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no column 'nope'" in captured.err

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gwangyang.errors import CorruptFileError, InputError
+from gwangyang.port.berths import (
+    BerthInstance,
+    assignment_bound,
+    check_plan,
+    objective,
+    solve_cpsat,
+    solve_fcfs,
+    solve_greedy,
+)
+
+INSTANCES = [f"f200x15-0{i}.txt" for i in range(1, 6)]
+
+
+@pytest.fixture
+def berth_dir(shared: Path) -> Path:
+    return shared / "logistics" / "berth"
+
+
+def test_reads_the_kramer_format(berth_dir: Path) -> None:
+    inst = BerthInstance.from_file(berth_dir / "f200x15-01.txt")
+    # Values read off the file by eye: 200 vessels, 15 berths, first arrival 10, berths open at 14,
+    # vessel 0's row "99999 99999 99999 18 ..." (99999 = not allowed), close at 600, deadlines 600.
+    assert (inst.vessels, inst.berths) == (200, 15)
+    assert inst.arrival[0] == 10 and inst.arrival[1] == 104
+    assert set(inst.opening.tolist()) == {14}
+    assert inst.handling[0, :4].tolist() == [-1, -1, -1, 18]
+    assert set(inst.closing.tolist()) == {600} and set(inst.deadline.tolist()) == {600}
+
+
+def _brute_force(inst: BerthInstance) -> int:
+    """Optimal total service time by enumerating berth choices and, per berth, vessel orders."""
+    best = np.inf
+    n = inst.vessels
+    for berths in itertools.product(range(inst.berths), repeat=n):
+        if any(not inst.allowed(i, k) for i, k in enumerate(berths)):
+            continue
+        total = 0
+        for k in range(inst.berths):
+            mine = [i for i in range(n) if berths[i] == k]
+            best_k = np.inf
+            for order in itertools.permutations(mine):
+                t, cost = inst.opening[k], 0
+                for i in order:
+                    t = max(t, inst.arrival[i]) + inst.handling[i, k]
+                    cost += t - inst.arrival[i]
+                best_k = min(best_k, cost)
+            total += best_k
+        best = min(best, total)
+    return int(best)
+
+
+def test_cpsat_is_optimal_on_small_instances_and_bounds_hold() -> None:
+    rng = np.random.default_rng(0)
+    for trial in range(4):
+        n, m = 6, 2
+        handling = rng.integers(2, 9, size=(n, m))
+        handling[trial % n, trial % m] = -1
+        inst = BerthInstance.build(
+            f"small{trial}", rng.integers(0, 10, n), [0, 3], [500, 500], handling, [500] * n
+        )
+        exact = _brute_force(inst)
+        plan = solve_cpsat(inst, time_limit=10, workers=1)
+        assert plan.status == "OPTIMAL"
+        assert plan.objective == exact
+        assert check_plan(inst, plan.assignments) == []
+        assert assignment_bound(inst) <= exact
+        assert solve_greedy(inst).objective >= exact and solve_fcfs(inst).objective >= exact
+
+
+def test_checker_catches_broken_plans() -> None:
+    inst = BerthInstance.build("t", [0, 0], [0], [100], [[5], [5]], [100, 100])
+    good = pd.DataFrame({"vessel": [0, 1], "berth": [0, 0], "start": [0, 5], "end": [5, 10]})
+    assert check_plan(inst, good) == []
+    assert objective(inst, good) == 15
+    overlap = good.assign(start=[0, 4], end=[5, 9])
+    assert any("overlap" in p for p in check_plan(inst, overlap))
+    early = BerthInstance.build("t", [0, 3], [0], [100], [[5], [5]], [100, 100])
+    assert any("before it arrives" in p for p in check_plan(early, good.assign(start=[0, 2], end=[5, 7])))
+
+
+@pytest.mark.parametrize("name", ["f200x15-03.txt", "f200x15-05.txt"])
+def test_shipped_instance_feasible_and_better_than_fcfs(berth_dir: Path, name: str) -> None:
+    inst = BerthInstance.from_file(berth_dir / name)
+    fcfs = solve_fcfs(inst)
+    plan = solve_cpsat(inst, time_limit=5, workers=2)
+    assert check_plan(inst, fcfs.assignments) == []
+    assert check_plan(inst, plan.assignments) == []
+    assert plan.objective == objective(inst, plan.assignments)
+    assert plan.objective < fcfs.objective
+    assert plan.lower_bound is not None and plan.lower_bound <= plan.objective
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", INSTANCES)
+def test_shipped_instances_60_s(berth_dir: Path, name: str) -> None:
+    inst = BerthInstance.from_file(berth_dir / name)
+    plan = solve_cpsat(inst, time_limit=60)
+    assert check_plan(inst, plan.assignments) == []
+    assert plan.objective < solve_fcfs(inst).objective
+
+
+def test_bad_instance_files(tmp_path: Path, berth_dir: Path) -> None:
+    good = (berth_dir / "f200x15-01.txt").read_text()
+    cases = {
+        "truncated": (good[: len(good) // 2], "truncated"),
+        "letters": (good.replace("104", "1o4", 1), "expected integers"),
+        "counts": ("0 15\n", "vessel and berth counts"),
+        "extra": (good + " 7 7 7", "numbers, expected"),
+        "zero": ("1 1\n0\n0\n0\n10\n10\n", "handling time of 0"),
+        "noberth": ("1 1\n0\n0\n99999\n10\n10\n", "has no allowed berth"),
+        "closes": ("1 1\n0\n5\n3\n4\n10\n", "closes"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text)
+        with pytest.raises(CorruptFileError, match=message):
+            BerthInstance.from_file(path)
+    with pytest.raises(InputError, match="no such berth instance"):
+        BerthInstance.from_file(tmp_path / "missing.txt")

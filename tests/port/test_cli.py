@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gwangyang.cli.main import main
+from gwangyang.port.berths import BerthInstance, check_plan, solve_fcfs
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "gwangyang" / "port" / "instances" / "qcsp-10.toml"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    code = main(["port", *args])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return json.loads(captured.out)
+
+
+def test_simulate_json_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    plot = tmp_path / "sim.png"
+    doc = _run(capsys, "simulate", "--scenario", "gwangyang-today", "--days", "3", "--seed", "1", "--json",
+               "--plot", str(plot))
+    assert set(doc["kpis"]) >= {"vessel_calls", "teu", "mean_wait_h", "p95_wait_h", "berth_occupancy",
+                                "qc_moves_per_hour", "vehicle_utilization", "energy_kwh", "co2_t"}
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    again = _run(capsys, "simulate", "--scenario", "gwangyang-today", "--days", "3", "--seed", "1", "--json")
+    assert again["kpis"] == doc["kpis"]
+
+
+def test_simulate_replications_give_intervals(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _run(capsys, "simulate", "--days", "3", "--replications", "3", "--json")
+    ci = doc["confidence_intervals"]["teu"]
+    assert ci["ci_low"] <= doc["kpis"]["teu"] <= ci["ci_high"]
+
+
+def test_compare_json(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _run(capsys, "compare", "gwangyang-today", "gwangyang-automated", "--days", "3", "--replications", "2",
+               "--json")
+    assert doc["a"] == "gwangyang-today" and doc["b"] == "gwangyang-automated"
+    assert doc["kpis"]["teu"]["diff_mean"] == 0
+
+
+def test_berths_json(capsys: pytest.CaptureFixture[str], shared: Path) -> None:
+    path = shared / "logistics" / "berth" / "f200x15-04.txt"
+    doc = _run(capsys, "berths", str(path), "--time-limit", "3", "--workers", "2", "--json")
+    inst = BerthInstance.from_file(path)
+    import pandas as pd
+
+    plan = pd.DataFrame(doc["assignments"])
+    assert list(plan.columns) == ["vessel", "berth", "start", "end"]
+    assert check_plan(inst, plan) == []
+    assert doc["lower_bound"] <= doc["objective"] < doc["fcfs_objective"] == solve_fcfs(inst).objective
+
+
+def test_cranes_json(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _run(capsys, "cranes", str(EXAMPLE), "--time-limit", "5", "--workers", "1", "--json")
+    assert doc["status"] == "OPTIMAL" and doc["makespan"] == doc["lower_bound"]
+    assert len(doc["schedule"]) == 10
+
+
+def test_bad_inputs_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("2 1\n0 x\n")
+    assert main(["port", "berths", str(bad), "--json"]) == 2
+    assert main(["port", "cranes", str(tmp_path / "none.toml"), "--json"]) == 2
+    assert main(["port", "simulate", "--scenario", "atlantis", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "atlantis" in captured.err

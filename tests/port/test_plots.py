@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gwangyang.port.berths import BerthInstance, solve_fcfs
+from gwangyang.port.cranes import CraneInstance, CraneTask, solve_cranes_exact
+from gwangyang.port.plots import plot_berth_plan, plot_crane_schedule, plot_simulation
+from gwangyang.port.simulation import simulate
+from gwangyang.port.terminal import load_scenario
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == PNG
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_figures_are_pngs_of_the_requested_size(tmp_path: Path) -> None:
+    # figsize x dpi: 14 x 6 in at 110 dpi = 1540 x 660 px; 10 x 5 in = 1100 x 550 px.
+    result = simulate(load_scenario("gwangyang-today"), days=3, seed=0)
+    assert _size(plot_simulation(result, tmp_path / "sim.png")) == (1540, 660)
+    inst = BerthInstance.build("t", [0, 1], [0], [100], [[5], [5]], [100, 100])
+    assert _size(plot_berth_plan(solve_fcfs(inst), tmp_path / "berths.png")) == (1540, 660)
+    cranes = CraneInstance("c", 6, (CraneTask(1, 5), CraneTask(6, 5)), (1, 6), (0, 0))
+    assert _size(plot_crane_schedule(solve_cranes_exact(cranes), tmp_path / "cranes.png")) == (1100, 550)
+
+
+@pytest.mark.parametrize("days", [0.5])
+def test_empty_gantt_still_plots(tmp_path: Path, days: float) -> None:
+    result = simulate(load_scenario("gwangyang-today"), days=days, seed=0)
+    assert _size(plot_simulation(result, tmp_path / "sim.png", max_days=0.01)) == (1540, 660)

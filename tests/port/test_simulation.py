@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gwangyang.errors import InputError
+from gwangyang.port.simulation import simulate
+from gwangyang.port.terminal import Scenario, load_scenario
+
+from .conftest import mmc_dict
+
+
+def erlang_c_wait(lam: float, mu: float, c: int) -> float:
+    """Mean wait in queue of M/M/c (Erlang C): P(wait) / (c mu - lam)."""
+    a = lam / mu
+    rho = a / c
+    head = sum(a**k / math.factorial(k) for k in range(c))
+    tail = a**c / math.factorial(c) / (1 - rho)
+    return tail / (head + tail) / (c * mu - lam)
+
+
+@pytest.mark.parametrize(("c", "lam"), [(1, 0.07), (3, 0.21)])
+def test_mmc_wait_matches_erlang_c(c: int, lam: float) -> None:
+    # Analytic: Erlang C with service rate 0.1/h (10 h mean handling), utilisation 0.7.
+    scenario = Scenario.from_dict(mmc_dict(c=c, lam_per_h=lam))
+    result = simulate(scenario, days=4000, seed=1, warmup_days=100)
+    expected = erlang_c_wait(lam, 0.1, c)
+    assert result.kpis["mean_service_h"] == pytest.approx(10.0, rel=0.02)
+    assert result.kpis["mean_wait_h"] == pytest.approx(expected, rel=0.05)
+    # Berth occupancy of M/M/c is rho = lam / (c mu).
+    assert result.kpis["berth_occupancy"] == pytest.approx(lam / (c * 0.1), rel=0.03)
+
+
+def test_littles_law_holds() -> None:
+    scenario = Scenario.from_dict(mmc_dict(c=2, lam_per_h=0.15))
+    law = simulate(scenario, days=2000, seed=3, warmup_days=50).littles_law
+    # L (time average in system) = lambda W (Little 1961).
+    assert law["L"] == pytest.approx(law["lambda_W"], rel=0.02)
+
+
+def test_same_seed_same_kpis_different_seed_different() -> None:
+    scenario = load_scenario("gwangyang-today")
+    a = simulate(scenario, days=10, seed=7)
+    b = simulate(scenario, days=10, seed=7)
+    c = simulate(scenario, days=10, seed=8)
+    assert a.kpis == b.kpis
+    assert a.vessels.equals(b.vessels)
+    assert a.kpis != c.kpis
+
+
+def _one_vessel(**changes: Any) -> dict[str, Any]:
+    d = mmc_dict(c=1)
+    d["arrivals"] = {"process": "scheduled", "services": [
+        {"name": "s", "calls_per_week": 1.0, "teu_per_call": 1600.0, "teu_cv": 0.0, "max_cranes": 2}]}
+    d["cranes"][0].update(count=2, moves_per_hour=25.0)
+    d["chunk_moves"] = 20
+    for key, value in changes.items():
+        d[key] = value
+    return d
+
+
+def test_deterministic_service_time_is_moves_over_crane_rate() -> None:
+    # 1,600 TEU / 1.6 = 1,000 moves on 2 cranes at 25 moves/h: 500 / 25 = 20 h, no waiting.
+    result = simulate(Scenario.from_dict(_one_vessel()), days=7, seed=0)
+    assert result.kpis["vessel_calls"] == 1
+    assert result.kpis["mean_service_h"] == pytest.approx(20.0)
+    assert result.kpis["qc_moves_per_hour"] == pytest.approx(25.0)
+    # Crane energy: 1,000 moves x 5 kWh (the default kwh_per_move); no transport or yard energy.
+    assert result.energy_by_equipment["quay_crane_manual"]["kwh"] == pytest.approx(5000.0)
+
+
+def test_slow_trucks_set_the_pace() -> None:
+    # Trucks: 2 x 1 km at 10 km/h + 6 min = 0.3 h per move; 3 per crane give 10 moves/h < 25 of the crane.
+    # 500 moves per crane / 10 per h = 50 h. Fuel: 1,000 moves x 2 km x 0.5 L/km = 1,000 L = 2.68 t CO2.
+    d = _one_vessel(transport=[{"name": "none", "count": 6, "per_crane": 3, "speed_kmh": 10.0, "distance_m": 1000.0,
+                                "handling_min": 6.0, "diesel_l_per_km": 0.5}])
+    result = simulate(Scenario.from_dict(d), days=7, seed=0)
+    assert result.kpis["mean_service_h"] == pytest.approx(50.0)
+    assert result.energy_by_equipment["truck"]["diesel_l"] == pytest.approx(1000.0)
+    assert result.energy_by_equipment["truck"]["co2_t"] == pytest.approx(2.68)
+    # Trucks drive 1,000 x 0.3 = 300 vehicle-hours of the 6 x (7 x 24) available.
+    assert result.kpis["vehicle_utilization"] == pytest.approx(300 / (6 * 168))
+
+
+def test_breakdowns_stretch_service_by_repair_over_mtbf() -> None:
+    # Renewal-reward: with failures at rate 1/MTBF during work and repair R each, time per unit of
+    # work is 1 + R / MTBF = 1 + 2 / 20 = 1.1.
+    d = mmc_dict(c=1, lam_per_h=0.01)
+    d["cranes"][0].update(mtbf_h=20.0, repair_h=2.0)
+    d["chunk_moves"] = 10
+    result = simulate(Scenario.from_dict(d), days=3000, seed=2)
+    assert result.kpis["mean_service_h"] == pytest.approx(11.0, rel=0.03)
+    assert result.kpis["qc_net_moves_per_hour"] == pytest.approx(100.0, rel=0.01)
+
+
+def test_weather_downtime_fraction_is_respected() -> None:
+    # Cranes stop a fraction f of the time; work per hour drops to (1 - f) on average.
+    d = mmc_dict(c=1, lam_per_h=0.01)
+    d["weather"] = {"downtime_fraction": 0.2, "mean_event_h": 2.0}
+    d["chunk_moves"] = 10
+    result = simulate(Scenario.from_dict(d), days=3000, seed=4)
+    assert result.kpis["mean_service_h"] == pytest.approx(10.0 / 0.8, rel=0.05)
+
+
+def test_closed_hours_delay_work() -> None:
+    # A berth open 08-16 only: 20 h of crane work takes 3 shifts; the vessel arrives within the
+    # first week at a random phase, so service is between 2 and 3 days minus the first-day offset.
+    d = _one_vessel()
+    d["berths"][0].update(open_from_h=8.0, open_to_h=16.0)
+    result = simulate(Scenario.from_dict(d), days=7, seed=0)
+    row = result.vessels.iloc[0]
+    hours_open = 0.0
+    t = row["start_h"]
+    step = 0.01
+    while t < row["end_h"] - 1e-9:
+        hours_open += step if 8.0 <= t % 24 < 16.0 else 0.0
+        t += step
+    assert hours_open == pytest.approx(20.0, abs=0.1)
+
+
+def test_spt_policy_does_not_wait_longer_than_fcfs_on_average() -> None:
+    # Shortest-processing-time first minimises mean flow time on one server (Smith 1956); with one
+    # berth it must not lose to FCFS in mean waiting.
+    d = mmc_dict(c=1, lam_per_h=0.085)
+    fcfs = simulate(Scenario.from_dict(d), days=2000, seed=5)
+    d["policies"] = {"berth": "spt"}
+    spt = simulate(Scenario.from_dict(d), days=2000, seed=5)
+    assert spt.kpis["mean_wait_h"] < fcfs.kpis["mean_wait_h"]
+    assert spt.kpis["vessel_calls"] == fcfs.kpis["vessel_calls"]
+
+
+def test_today_scenario_reproduces_the_2024_volume() -> None:
+    # 2.01 M TEU in 2024 (gj.newdaily.co.kr 2025-02-04, in gwangyang-facts.md); acceptance: within 10 %.
+    result = simulate(load_scenario("gwangyang-today"), days=90, seed=0)
+    assert result.kpis["teu_per_year"] == pytest.approx(2.01e6, rel=0.10)
+    assert np.all(result.vessels["start_h"] >= result.vessels["arrival_h"])
+
+
+@pytest.mark.slow
+def test_today_scenario_one_year() -> None:
+    result = simulate(load_scenario("gwangyang-today"), days=365, seed=0)
+    assert result.kpis["teu_per_year"] == pytest.approx(2.01e6, rel=0.10)
+
+
+def test_bad_arguments() -> None:
+    scenario = Scenario.from_dict(mmc_dict())
+    with pytest.raises(InputError, match="days"):
+        simulate(scenario, days=0)
+    with pytest.raises(InputError, match="warmup_days"):
+        simulate(scenario, days=5, warmup_days=6)
