@@ -49,14 +49,18 @@ def pyvrp_direct(path: Path, instance: Instance, limit: float, seed: int) -> tup
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--all", action="store_true", help="every shipped CVRP X and Solomon instance")
     parser.add_argument("--instances", nargs="*", help="paths relative to shared/data/logistics")
     parser.add_argument("--limits", nargs="*", type=float, default=[1.0], help="time limits in seconds")
     parser.add_argument("--peers", nargs="*", default=["ours", "pyvrp", "ortools"])
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--sync-every", type=float, default=1.0, help="seconds between sharing the best (ours)")
+    parser.add_argument(
+        "--sync-every", type=float, default=1.0, help="seconds between sharing the best (ours)"
+    )
     args = parser.parse_args()
     if args.all:
         names = sorted(f"cvrp/{p.name}" for p in (DATA / "cvrp").glob("*.vrp"))
@@ -73,7 +77,10 @@ def main() -> None:
         if "ours" in args.peers and "ortools" in args.peers:
             header += f" {'ortools/ours':>13}"
         print(header)
-        gaps: dict[str, dict[str, list[float]]] = {"cvrp": {p: [] for p in args.peers}, "vrptw": {p: [] for p in args.peers}}
+        gaps: dict[str, dict[str, list[float]]] = {
+            "cvrp": {p: [] for p in args.peers},
+            "vrptw": {p: [] for p in args.peers},
+        }
         overheads = []
         for name in names:
             path = DATA / name
@@ -106,8 +113,10 @@ def main() -> None:
                 means = "  ".join(f"{p} {statistics.fmean(v):.3f}" for p, v in per_peer.items() if v)
                 print(f"mean gap % ({family}): {means}")
         if overheads:
-            print(f"ours: wall time over the limit, mean {100 * statistics.fmean(overheads):+.2f} % "
-                  f"(max {100 * max(overheads):+.2f} %)")
+            print(
+                f"ours: wall time over the limit, mean {100 * statistics.fmean(overheads):+.2f} % "
+                f"(max {100 * max(overheads):+.2f} %)"
+            )
 
 
 if __name__ == "__main__":

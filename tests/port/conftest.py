@@ -17,17 +17,25 @@ def mmc_dict(c: int = 3, lam_per_h: float = 0.21, service_h: float = 10.0) -> di
     moves = 1000
     return {
         "name": "mmc",
-        "berths": [{"name": f"B{i}", "length_m": 400.0, "transport": "none", "yard": "none"} for i in range(c)],
+        "berths": [
+            {"name": f"B{i}", "length_m": 400.0, "transport": "none", "yard": "none"} for i in range(c)
+        ],
         "cranes": [
-            {"berth": f"B{i}", "count": 1, "moves_per_hour": moves / service_h, "cycle_cv": 0.0} for i in range(c)
+            {"berth": f"B{i}", "count": 1, "moves_per_hour": moves / service_h, "cycle_cv": 0.0}
+            for i in range(c)
         ],
         "transport": [{"name": "none"}],
         "yards": [{"name": "none"}],
         "arrivals": {
             "process": "poisson",
             "services": [
-                {"name": "s", "calls_per_week": lam_per_h * 168, "teu_per_call": moves * 1.6, "teu_cv": 1.0,
-                 "max_cranes": 1}
+                {
+                    "name": "s",
+                    "calls_per_week": lam_per_h * 168,
+                    "teu_per_call": moves * 1.6,
+                    "teu_cv": 1.0,
+                    "max_cranes": 1,
+                }
             ],
         },
         "chunk_moves": 1_000_000,

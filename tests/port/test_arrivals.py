@@ -25,9 +25,17 @@ def test_scheduled_calls_follow_the_weekly_frequencies() -> None:
 
 
 def test_poisson_count_matches_rate(tmp_path: Path) -> None:
-    d = {"name": "p", "berths": [{"name": "B", "length_m": 300.0, "transport": "t", "yard": "y"}],
-         "cranes": [{"berth": "B"}], "transport": [{"name": "t"}], "yards": [{"name": "y"}],
-         "arrivals": {"process": "poisson", "services": [{"name": "s", "calls_per_week": 16.8, "teu_per_call": 100.0}]}}
+    d = {
+        "name": "p",
+        "berths": [{"name": "B", "length_m": 300.0, "transport": "t", "yard": "y"}],
+        "cranes": [{"berth": "B"}],
+        "transport": [{"name": "t"}],
+        "yards": [{"name": "y"}],
+        "arrivals": {
+            "process": "poisson",
+            "services": [{"name": "s", "calls_per_week": 16.8, "teu_per_call": 100.0}],
+        },
+    }
     calls = generate_calls(Scenario.from_dict(d), days=1000, seed=1)
     # Poisson with mean 0.1/h x 24,000 h = 2,400; standard deviation 49.
     assert abs(len(calls) - 2400) < 3 * 49

@@ -20,10 +20,30 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 def test_simulate_json_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     plot = tmp_path / "sim.png"
-    doc = _run(capsys, "simulate", "--scenario", "gwangyang-today", "--days", "3", "--seed", "1", "--json",
-               "--plot", str(plot))
-    assert set(doc["kpis"]) >= {"vessel_calls", "teu", "mean_wait_h", "p95_wait_h", "berth_occupancy",
-                                "qc_moves_per_hour", "vehicle_utilization", "energy_kwh", "co2_t"}
+    doc = _run(
+        capsys,
+        "simulate",
+        "--scenario",
+        "gwangyang-today",
+        "--days",
+        "3",
+        "--seed",
+        "1",
+        "--json",
+        "--plot",
+        str(plot),
+    )
+    assert set(doc["kpis"]) >= {
+        "vessel_calls",
+        "teu",
+        "mean_wait_h",
+        "p95_wait_h",
+        "berth_occupancy",
+        "qc_moves_per_hour",
+        "vehicle_utilization",
+        "energy_kwh",
+        "co2_t",
+    }
     assert plot.read_bytes()[:4] == b"\x89PNG"
     again = _run(capsys, "simulate", "--scenario", "gwangyang-today", "--days", "3", "--seed", "1", "--json")
     assert again["kpis"] == doc["kpis"]
@@ -36,8 +56,17 @@ def test_simulate_replications_give_intervals(capsys: pytest.CaptureFixture[str]
 
 
 def test_compare_json(capsys: pytest.CaptureFixture[str]) -> None:
-    doc = _run(capsys, "compare", "gwangyang-today", "gwangyang-automated", "--days", "3", "--replications", "2",
-               "--json")
+    doc = _run(
+        capsys,
+        "compare",
+        "gwangyang-today",
+        "gwangyang-automated",
+        "--days",
+        "3",
+        "--replications",
+        "2",
+        "--json",
+    )
     assert doc["a"] == "gwangyang-today" and doc["b"] == "gwangyang-automated"
     assert doc["kpis"]["teu"]["diff_mean"] == 0
 

@@ -38,7 +38,9 @@ def test_a_scenario_against_itself_differs_by_zero() -> None:
 def test_automated_adds_berths_and_cuts_fuel() -> None:
     # Same traffic, 4 more berths: occupancy falls; part of the traffic moves to electric AGVs and ARMGs,
     # so diesel CO2 falls.
-    result = compare(load_scenario("gwangyang-today"), load_scenario("gwangyang-automated"), days=14, replications=2)
+    result = compare(
+        load_scenario("gwangyang-today"), load_scenario("gwangyang-automated"), days=14, replications=2
+    )
     diff = result.differences().set_index("kpi")
     assert diff.loc["teu", "diff_mean"] == 0  # common random numbers: the same calls
     assert diff.loc["berth_occupancy", "diff_ci_high"] < 0

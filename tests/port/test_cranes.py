@@ -61,14 +61,26 @@ def test_shipped_example_is_solved_to_optimality() -> None:
     [
         ("bays = 5\n[[cranes]]\ninitial_bay = 1\n[[tasks]]\nbay = 9\ntime = 3\n", r"tasks\[0\].bay"),
         ("bays = 5\n[[cranes]]\ninitial_bay = 1\n[[tasks]]\nbay = 2\ntime = -3\n", r"tasks\[0\].time"),
-        ("bays = 5\n[[cranes]]\ninitial_bay = 1\n[[tasks]]\nbay = 2\ntime = 3\nafter = [0]\n", r"tasks\[0\].after"),
-        ("bays = 5\n[[cranes]]\ninitial_bay = 1\nspeed = 2\n[[tasks]]\nbay = 2\ntime = 3\n", r"cranes\[0\].speed"),
+        (
+            "bays = 5\n[[cranes]]\ninitial_bay = 1\n[[tasks]]\nbay = 2\ntime = 3\nafter = [0]\n",
+            r"tasks\[0\].after",
+        ),
+        (
+            "bays = 5\n[[cranes]]\ninitial_bay = 1\nspeed = 2\n[[tasks]]\nbay = 2\ntime = 3\n",
+            r"cranes\[0\].speed",
+        ),
         ("bays = 5\ncolour = 1\n[[cranes]]\ninitial_bay = 1\n[[tasks]]\nbay = 2\ntime = 3\n", "colour"),
         ("bays = 5\n[[tasks]]\nbay = 2\ntime = 3\n", "cranes"),
-        ("bays = 3\n[[cranes]]\ninitial_bay = 1\n[[cranes]]\ninitial_bay = 3\n[[cranes]]\ninitial_bay = 3\n"
-         "[[tasks]]\nbay = 2\ntime = 3\n", "do not fit"),
-        ("bays = 5\n[[cranes]]\ninitial_bay = 1\n[[tasks]]\nbay = 2\ntime = 3\nafter = [1]\n[[tasks]]\nbay = 2\n"
-         "time = 3\nafter = [0]\n", "cycle"),
+        (
+            "bays = 3\n[[cranes]]\ninitial_bay = 1\n[[cranes]]\ninitial_bay = 3\n[[cranes]]\ninitial_bay = 3\n"
+            "[[tasks]]\nbay = 2\ntime = 3\n",
+            "do not fit",
+        ),
+        (
+            "bays = 5\n[[cranes]]\ninitial_bay = 1\n[[tasks]]\nbay = 2\ntime = 3\nafter = [1]\n[[tasks]]\nbay = 2\n"
+            "time = 3\nafter = [0]\n",
+            "cycle",
+        ),
         ("bays = [\n", "not valid TOML"),
     ],
 )

@@ -19,12 +19,24 @@ def test_result_is_json_ready_with_issue_kpis() -> None:
     result = simulate(load_scenario("gwangyang-today"), days=3, seed=0)
     document = json.loads(json.dumps(result.to_dict()))
     # The KPI names the issue asks for.
-    for name in ["vessel_calls", "teu", "mean_wait_h", "p95_wait_h", "berth_occupancy", "qc_moves_per_hour",
-                 "vehicle_utilization", "energy_kwh", "co2_t"]:
+    for name in [
+        "vessel_calls",
+        "teu",
+        "mean_wait_h",
+        "p95_wait_h",
+        "berth_occupancy",
+        "qc_moves_per_hour",
+        "vehicle_utilization",
+        "energy_kwh",
+        "co2_t",
+    ]:
         assert name in document["kpis"] and name in KPI_UNITS
     assert len(document["gantt"]) == document["kpis"]["vessel_calls"]
     assert set(document["gantt"][0]) == {"vessel", "service", "berth", "arrival_h", "start_h", "end_h"}
     # Energy total is the sum over equipment types; CO2 likewise.
     assert sum(v["kwh"] for v in document["energy_by_equipment"].values()) == pytest.approx(
-        document["kpis"]["energy_kwh"])
-    assert sum(v["co2_t"] for v in document["energy_by_equipment"].values()) == pytest.approx(document["kpis"]["co2_t"])
+        document["kpis"]["energy_kwh"]
+    )
+    assert sum(v["co2_t"] for v in document["energy_by_equipment"].values()) == pytest.approx(
+        document["kpis"]["co2_t"]
+    )

@@ -53,8 +53,12 @@ def test_same_seed_same_kpis_different_seed_different() -> None:
 
 def _one_vessel(**changes: Any) -> dict[str, Any]:
     d = mmc_dict(c=1)
-    d["arrivals"] = {"process": "scheduled", "services": [
-        {"name": "s", "calls_per_week": 1.0, "teu_per_call": 1600.0, "teu_cv": 0.0, "max_cranes": 2}]}
+    d["arrivals"] = {
+        "process": "scheduled",
+        "services": [
+            {"name": "s", "calls_per_week": 1.0, "teu_per_call": 1600.0, "teu_cv": 0.0, "max_cranes": 2}
+        ],
+    }
     d["cranes"][0].update(count=2, moves_per_hour=25.0)
     d["chunk_moves"] = 20
     for key, value in changes.items():
@@ -75,8 +79,19 @@ def test_deterministic_service_time_is_moves_over_crane_rate() -> None:
 def test_slow_trucks_set_the_pace() -> None:
     # Trucks: 2 x 1 km at 10 km/h + 6 min = 0.3 h per move; 3 per crane give 10 moves/h < 25 of the crane.
     # 500 moves per crane / 10 per h = 50 h. Fuel: 1,000 moves x 2 km x 0.5 L/km = 1,000 L = 2.68 t CO2.
-    d = _one_vessel(transport=[{"name": "none", "count": 6, "per_crane": 3, "speed_kmh": 10.0, "distance_m": 1000.0,
-                                "handling_min": 6.0, "diesel_l_per_km": 0.5}])
+    d = _one_vessel(
+        transport=[
+            {
+                "name": "none",
+                "count": 6,
+                "per_crane": 3,
+                "speed_kmh": 10.0,
+                "distance_m": 1000.0,
+                "handling_min": 6.0,
+                "diesel_l_per_km": 0.5,
+            }
+        ]
+    )
     result = simulate(Scenario.from_dict(d), days=7, seed=0)
     assert result.kpis["mean_service_h"] == pytest.approx(50.0)
     assert result.energy_by_equipment["truck"]["diesel_l"] == pytest.approx(1000.0)

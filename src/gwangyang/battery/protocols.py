@@ -107,7 +107,9 @@ class ChargingProtocol:
         except ValueError:
             rates = []
         if len(rates) not in (3, 4):
-            raise InputError(f"protocol {text!r}: expected 'CC1-CC2-CC3' or 'CC1-CC2-CC3-CC4' in C, e.g. 4.8-5.2-5.2.")
+            raise InputError(
+                f"protocol {text!r}: expected 'CC1-CC2-CC3' or 'CC1-CC2-CC3-CC4' in C, e.g. 4.8-5.2-5.2."
+            )
         if len(rates) == 3:
             return cls.from_rates(*rates, charge_time_min=charge_time_min)
         if not all(math.isfinite(r) and r > 0 for r in rates):

@@ -8,12 +8,12 @@ import typer
 
 from ..errors import GwangyangError, InputError, StoreError, one_line
 from .battery import app as battery_app
-from .port import app as port_app
 from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console
 from .demo import demo
 from .factory import app as factory_app
 from .logistics import app as routes_app
 from .logistics import forecast_command
+from .port import app as port_app
 from .serve import serve
 
 app = typer.Typer(

@@ -104,7 +104,9 @@ def compare_command(
         err_console.print(
             f"{result.b} - {result.a}: {days:g} days x {replications} replications", highlight=False
         )
-        err_console.print(diff.to_string(index=False, float_format=lambda x: f"{x:.4g}"), highlight=False, soft_wrap=True)
+        err_console.print(
+            diff.to_string(index=False, float_format=lambda x: f"{x:.4g}"), highlight=False, soft_wrap=True
+        )
 
 
 @app.command("berths")

@@ -165,22 +165,30 @@ class SearchSpace:
         if len(set(names)) != len(names):
             raise InputError(f"{self.source}: parameters: repeated names.")
         if self.direction not in {"maximize", "minimize"}:
-            raise InputError(f"{self.source}: objective.direction: expected maximize or minimize, got {self.direction!r}.")
+            raise InputError(
+                f"{self.source}: objective.direction: expected maximize or minimize, got {self.direction!r}."
+            )
         self._derived = {k: expr.parse(v, f"{self.source}: derived.{k}") for k, v in self.derived.items()}
         clash = set(self.derived) & set(names)
         if clash:
             raise InputError(f"{self.source}: derived.{sorted(clash)[0]}: has the name of a parameter.")
-        self._constraints = [expr.parse(c, f"{self.source}: constraints[{i}]") for i, c in enumerate(self.constraints)]
+        self._constraints = [
+            expr.parse(c, f"{self.source}: constraints[{i}]") for i, c in enumerate(self.constraints)
+        ]
         known = set(names)
         for key, tree in self._derived.items():
             missing = expr.names(tree) - known
             if missing:
-                raise InputError(f"{self.source}: derived.{key}: unknown name(s) {', '.join(sorted(missing))}.")
+                raise InputError(
+                    f"{self.source}: derived.{key}: unknown name(s) {', '.join(sorted(missing))}."
+                )
             known.add(key)
         for i, tree in enumerate(self._constraints):
             missing = expr.names(tree) - known
             if missing:
-                raise InputError(f"{self.source}: constraints[{i}]: unknown name(s) {', '.join(sorted(missing))}.")
+                raise InputError(
+                    f"{self.source}: constraints[{i}]: unknown name(s) {', '.join(sorted(missing))}."
+                )
 
     # ---- construction ----------------------------------------------------------------------
     @classmethod
@@ -200,7 +208,7 @@ class SearchSpace:
             raise InputError(f"{source}: constraints: expected a list of expression strings.")
         derived = data.get("derived", {})
         if not isinstance(derived, dict) or not all(isinstance(v, str) for v in derived.values()):
-            raise InputError(f"{source}: derived: expected a table of NAME = \"expression\".")
+            raise InputError(f'{source}: derived: expected a table of NAME = "expression".')
         return cls(
             parameters=[_parameter(str(k), v, source) for k, v in params.items()],
             derived={str(k): v for k, v in derived.items()},
@@ -295,7 +303,9 @@ class SearchSpace:
             done = self.complete(raw)
             table = done.loc[done["feasible"]].drop(columns="feasible").reset_index(drop=True)
         if len(table) == 0:
-            raise InputError(f"{self.source}: no feasible point: the constraints exclude every point of the space.")
+            raise InputError(
+                f"{self.source}: no feasible point: the constraints exclude every point of the space."
+            )
         return table
 
     def check_points(self, table: pd.DataFrame, where: str) -> pd.DataFrame:
@@ -319,7 +329,9 @@ class SearchSpace:
                     bad |= pd.Series(np.round(numbers) != numbers, index=done.index)
             if bool(np.asarray(bad).any()):
                 row = int(np.flatnonzero(np.asarray(bad))[0])
-                raise InputError(f"{where}: row {row + 1}: {p.name}={values.iloc[row]!r} is outside the space.")
+                raise InputError(
+                    f"{where}: row {row + 1}: {p.name}={values.iloc[row]!r} is outside the space."
+                )
         if not bool(done["feasible"].all()):
             row = int(np.flatnonzero(~done["feasible"].to_numpy())[0])
             raise InputError(f"{where}: row {row + 1}: breaks the space's constraints.")

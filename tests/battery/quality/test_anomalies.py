@@ -79,7 +79,9 @@ def test_incremental_checks_equal_one_full_check() -> None:
     pieces = []
     for end in (20, 41, 63, 64, 80):
         pieces += detector.update(state, cycles[cycles["cycle_index"] <= end])
-        assert len(state.metrics["discharge_capacity_ah"].values) <= 2 * detector.window + detector.persist + 1
+        assert (
+            len(state.metrics["discharge_capacity_ah"].values) <= 2 * detector.window + detector.persist + 1
+        )
     pieces += detector.update(state, cycles, final=True)
     assert [a.to_dict() for a in pieces] == [a.to_dict() for a in full]
     assert CellState.from_dict(state.to_dict()) == state

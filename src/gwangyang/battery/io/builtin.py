@@ -11,4 +11,6 @@ from .base import Reader
 
 _MODULES = ("arbin", "maccor", "neware", "biologic", "novonix", "basytec")
 
-READERS: list[Reader] = [reader for name in _MODULES for reader in import_module(f"{__package__}.{name}").READERS]
+READERS: list[Reader] = [
+    reader for name in _MODULES for reader in import_module(f"{__package__}.{name}").READERS
+]

@@ -24,12 +24,24 @@ from ...errors import InputError
 
 METRICS: dict[str, dict[str, str]] = {
     # metric column: kind names for (low spike, low step, high spike, high step); "" = not reported
-    "discharge_capacity_ah": {"low_spike": "capacity_drop", "low_step": "capacity_step",
-                              "high_spike": "capacity_spike", "high_step": "capacity_step"},
-    "coulombic_efficiency": {"low_spike": "efficiency_dip", "low_step": "efficiency_dip",
-                             "high_spike": "", "high_step": ""},
-    "internal_resistance_ohm": {"low_spike": "", "low_step": "",
-                                "high_spike": "resistance_jump", "high_step": "resistance_jump"},
+    "discharge_capacity_ah": {
+        "low_spike": "capacity_drop",
+        "low_step": "capacity_step",
+        "high_spike": "capacity_spike",
+        "high_step": "capacity_step",
+    },
+    "coulombic_efficiency": {
+        "low_spike": "efficiency_dip",
+        "low_step": "efficiency_dip",
+        "high_spike": "",
+        "high_step": "",
+    },
+    "internal_resistance_ohm": {
+        "low_spike": "",
+        "low_step": "",
+        "high_spike": "resistance_jump",
+        "high_step": "resistance_jump",
+    },
 }
 """Metrics watched and the anomaly kind each pattern is reported as."""
 
@@ -71,14 +83,20 @@ class CellState:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"cell_id": self.cell_id, "last_cycle": self.last_cycle,
-                "metrics": {k: asdict(v) for k, v in self.metrics.items()}}
+        return {
+            "cell_id": self.cell_id,
+            "last_cycle": self.last_cycle,
+            "metrics": {k: asdict(v) for k, v in self.metrics.items()},
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CellState:
         """Rebuild from :meth:`to_dict`."""
-        return cls(data["cell_id"], int(data["last_cycle"]),
-                   {k: MetricState(**v) for k, v in data["metrics"].items()})
+        return cls(
+            data["cell_id"],
+            int(data["last_cycle"]),
+            {k: MetricState(**v) for k, v in data["metrics"].items()},
+        )
 
 
 class CycleAnomalyDetector:
@@ -101,8 +119,13 @@ class CycleAnomalyDetector:
     """
 
     def __init__(
-        self, window: int = 15, threshold: float = 6.0, persist: int = 3,
-        min_relative: float = 0.002, noise_factor: float = 4.0, min_context: int = 6,
+        self,
+        window: int = 15,
+        threshold: float = 6.0,
+        persist: int = 3,
+        min_relative: float = 0.002,
+        noise_factor: float = 4.0,
+        min_context: int = 6,
     ) -> None:
         self.min_context = min_context
         self.window = window
@@ -148,24 +171,34 @@ class CycleAnomalyDetector:
             sigma = max(self._noise(context), floor / self.threshold)
             residual = x[t] - expected
             if np.isfinite(sigma) and abs(residual) > self.threshold * sigma:
-                after = x[t + 1 : t + 1 + m] - (expected + slope * np.arange(1, len(x[t + 1 : t + 1 + m]) + 1))
-                shifted = len(after) == m and np.all(np.sign(after) == np.sign(residual)) and np.all(
-                    np.abs(after) > 0.5 * abs(residual)
+                after = x[t + 1 : t + 1 + m] - (
+                    expected + slope * np.arange(1, len(x[t + 1 : t + 1 + m]) + 1)
+                )
+                shifted = (
+                    len(after) == m
+                    and np.all(np.sign(after) == np.sign(residual))
+                    and np.all(np.abs(after) > 0.5 * abs(residual))
                 )
                 side = "high" if residual > 0 else "low"
                 kind = kinds[f"{side}_{'step' if shifted else 'spike'}"]
                 if kind:
                     severity = abs(residual) / sigma
-                    found.append(Anomaly(cell_id, int(c[t]), kind, round(float(severity), 2), metric,
-                                         float(x[t]), expected))
+                    found.append(
+                        Anomaly(
+                            cell_id, int(c[t]), kind, round(float(severity), 2), metric, float(x[t]), expected
+                        )
+                    )
                 state.quiet_until = int(c[min(t + m, len(c) - 1)]) if shifted else int(c[t])
                 continue
             if t >= 2 * w:
                 before = self._noise(x[t - 2 * w : t - w])
                 now = self._noise(x[t - w + 1 : t + 1])
                 if before > 0 and now > self.noise_factor * before and now * self.threshold > floor:
-                    found.append(Anomaly(cell_id, int(c[t]), "noise", round(now / before, 2), metric,
-                                         float(x[t]), expected))
+                    found.append(
+                        Anomaly(
+                            cell_id, int(c[t]), "noise", round(now / before, 2), metric, float(x[t]), expected
+                        )
+                    )
                     state.quiet_until = int(c[t]) + w
         keep = 2 * w + m + 1
         state.cycles, state.values = state.cycles[-keep:], state.values[-keep:]
@@ -248,7 +281,15 @@ def batch_outliers(
         if len(hits):
             k = int(hits[0])
             cycle = int(z.index[k])
-            found.append(Anomaly(str(cell), cycle, "batch_outlier", round(float(-z[cell].iloc[k]), 2),
-                                 "discharge_capacity_ah", float(table[cell].iloc[k]),
-                                 float(median.iloc[k] * first[cell])))
+            found.append(
+                Anomaly(
+                    str(cell),
+                    cycle,
+                    "batch_outlier",
+                    round(float(-z[cell].iloc[k]), 2),
+                    "discharge_capacity_ah",
+                    float(table[cell].iloc[k]),
+                    float(median.iloc[k] * first[cell]),
+                )
+            )
     return found

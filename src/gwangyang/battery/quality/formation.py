@@ -45,7 +45,9 @@ class FormationLifeRanker:
         X = np.asarray(X, dtype="float64")
         y = np.asarray(y, dtype="float64")
         if X.ndim != 2 or len(X) != len(y):
-            raise InputError(f"features must be a 2-D table with one row per life value, got {X.shape} and {y.shape}.")
+            raise InputError(
+                f"features must be a 2-D table with one row per life value, got {X.shape} and {y.shape}."
+            )
         if len(y) < 3:
             raise InputError(f"life-from-formation needs at least 3 cells, got {len(y)}.")
         if not np.all(np.isfinite(X)):
@@ -131,8 +133,13 @@ def leave_one_out(
         keep = np.arange(len(y)) != k
         model = FormationLifeRanker().fit(X[keep], y[keep])
         predictions[k] = model.predict(X[k : k + 1])[0]
-    out = pd.DataFrame({"id": table[id_column].astype(str) if id_column in table else np.arange(len(y)),
-                        "measured": y, "predicted": predictions})
+    out = pd.DataFrame(
+        {
+            "id": table[id_column].astype(str) if id_column in table else np.arange(len(y)),
+            "measured": y,
+            "predicted": predictions,
+        }
+    )
     by_group: dict[str, float] = {}
     if group_column is not None:
         for group, rows in out.groupby(table[group_column].astype(str).to_numpy()):

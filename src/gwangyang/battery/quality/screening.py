@@ -41,7 +41,13 @@ class FlaggedCell:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"id": self.id, "lot": self.lot, "score": self.score, "reasons": self.reasons, "drivers": self.drivers}
+        return {
+            "id": self.id,
+            "lot": self.lot,
+            "score": self.score,
+            "reasons": self.reasons,
+            "drivers": self.drivers,
+        }
 
 
 @dataclass
@@ -80,7 +86,9 @@ def modified_z(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(z), z, 0.0)
 
 
-def _run_rule_alarms(z: np.ndarray, ids: np.ndarray, columns: list[str], lot: str | None) -> list[dict[str, Any]]:
+def _run_rule_alarms(
+    z: np.ndarray, ids: np.ndarray, columns: list[str], lot: str | None
+) -> list[dict[str, Any]]:
     """Western Electric rules 2-4 over production order, on robust z (rule 1 is the univariate flag)."""
     alarms = []
     n = len(z)
@@ -259,7 +267,9 @@ def screen(
             if contamination is not None and result["iforest"][k] > 0:
                 reasons.append(f"isolation forest outlier (score {result['iforest'][k]:.2f})")
             if reasons:
-                score = float(max(np.max(np.abs(z[k])) / z_threshold, (d2 / limit) if np.isfinite(d2) else 0.0))
+                score = float(
+                    max(np.max(np.abs(z[k])) / z_threshold, (d2 / limit) if np.isfinite(d2) else 0.0)
+                )
                 flagged.append(FlaggedCell(str(cell), lot_name, round(score, 3), reasons, drivers))
         frame = pd.DataFrame({"id": ids, "lot": lot_name})
         frame["max_abs_z"] = np.max(np.abs(z), axis=1)

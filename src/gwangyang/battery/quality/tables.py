@@ -40,7 +40,9 @@ def numeric_columns(
             if column not in table.columns:
                 raise InputError(f"{source}: column {column!r} not found.")
             if not pd.api.types.is_numeric_dtype(table[column]):
-                bad = table[column][pd.to_numeric(table[column], errors="coerce").isna() & table[column].notna()]
+                bad = table[column][
+                    pd.to_numeric(table[column], errors="coerce").isna() & table[column].notna()
+                ]
                 example = bad.iloc[0] if len(bad) else "?"
                 raise InputError(f"{source}: column {column!r} must be numeric, found {example!r}.")
         return list(columns)
@@ -54,7 +56,9 @@ def numeric_columns(
 def require_column(table: pd.DataFrame, column: str, option: str, source: str = "table") -> None:
     """Check that a column named by an option exists."""
     if column not in table.columns:
-        raise InputError(f"{source}: {option} {column!r} is not a column (columns: {', '.join(map(str, table.columns[:8]))}...).")
+        raise InputError(
+            f"{source}: {option} {column!r} is not a column (columns: {', '.join(map(str, table.columns[:8]))}...)."
+        )
 
 
 def finite_matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:

@@ -1,0 +1,80 @@
+"""Speed of the terminal simulation, and its accuracy against the analytic M/M/c peer.
+
+1. Wall time and events per second of one simulated year of each shipped scenario (goal: under 30 s
+   on one core), and how wall time grows with vessel calls (traffic scaled x1, x2, x4 on gwangyang-today;
+   at x4 the terminal is near saturation, so waiting grows too).
+2. The same simulator in the M/M/c limiting case beside the Erlang-C formula (the analytic peer, on the
+   same input: Poisson arrivals, exponential service, c berths): simulated and exact mean wait and ratio.
+
+Run: .venv/bin/python benchmarks/port_simulation.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.port.conftest import mmc_dict
+
+from gwangyang.port.simulation import simulate
+from gwangyang.port.terminal import Scenario, load_scenario
+
+
+def erlang_c_wait(lam: float, mu: float, c: int) -> float:
+    a = lam / mu
+    head = sum(a**k / math.factorial(k) for k in range(c))
+    tail = a**c / math.factorial(c) / (1 - a / c)
+    return tail / (head + tail) / (c * mu - lam)
+
+
+def scaled(scenario: Scenario, factor: float) -> Scenario:
+    services = tuple(
+        dataclasses.replace(s, calls_per_week=s.calls_per_week * factor) for s in scenario.arrivals.services
+    )
+    return dataclasses.replace(scenario, arrivals=dataclasses.replace(scenario.arrivals, services=services))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="90 days instead of a year; fewer M/M/c cases")
+    args = parser.parse_args()
+    days = 90 if args.quick else 365
+    print(f"1. one run of {days} days per scenario (seed 0)")
+    print(
+        f"{'scenario':28s} {'calls':>7s} {'events':>9s} {'wall s':>8s} {'events/s':>10s} {'TEU/yr':>11s} {'wait h':>7s}"
+    )
+    today = load_scenario("gwangyang-today")
+    cases = [("gwangyang-today", today), ("gwangyang-automated", load_scenario("gwangyang-automated"))]
+    cases += [(f"gwangyang-today x{f}", scaled(today, f)) for f in (2, 4)]
+    for name, scenario in cases:
+        t0 = time.perf_counter()
+        result = simulate(scenario, days=days, seed=0)
+        wall = time.perf_counter() - t0
+        k = result.kpis
+        print(
+            f"{name:28s} {k['vessel_calls']:7.0f} {result.events:9d} {wall:8.2f} {result.events / wall:10.0f} "
+            f"{k['teu_per_year']:11.0f} {k['mean_wait_h']:7.2f}"
+        )
+    print("\n2. M/M/c: simulated mean wait vs Erlang C (service 10 h; 4,000 days, 100 warm-up)")
+    print(f"{'c':>3s} {'rho':>5s} {'simulated h':>12s} {'Erlang C h':>11s} {'ratio':>7s} {'wall s':>7s}")
+    grid = [(1, 0.7), (3, 0.7)] if args.quick else [(1, 0.5), (1, 0.7), (3, 0.7), (3, 0.85), (5, 0.8)]
+    for c, rho in grid:
+        lam = rho * c * 0.1
+        t0 = time.perf_counter()
+        result = simulate(
+            Scenario.from_dict(mmc_dict(c=c, lam_per_h=lam)), days=4000, seed=1, warmup_days=100
+        )
+        wall = time.perf_counter() - t0
+        exact = erlang_c_wait(lam, 0.1, c)
+        sim = result.kpis["mean_wait_h"]
+        print(f"{c:3d} {rho:5.2f} {sim:12.3f} {exact:11.3f} {sim / exact:7.3f} {wall:7.2f}")
+
+
+if __name__ == "__main__":
+    main()

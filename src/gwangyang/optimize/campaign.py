@@ -1,0 +1,318 @@
+"""A campaign kept in a folder: the space, the settings, every suggestion and observation.
+
+``DIR/state.json`` is rewritten (write to a temporary file, then rename) after every change, and
+``DIR/rounds/round-NNN.json`` keeps the state as each round closed. Everything the optimiser
+needs is in the state file, so a campaign that spans weeks resumes exactly; a rejected request
+(unknown suggestion, NaN objective, spent budget) raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from .bayesopt import BatchBayesOpt, Observation, Suggestion
+from .space import SearchSpace
+
+STATE_VERSION = 1
+STATE_FILE = "state.json"
+
+
+@dataclass
+class CampaignState:
+    """Everything a campaign has decided and seen (JSON-serialisable)."""
+
+    space: dict[str, Any]
+    seed: int = 0
+    batch_size: int = 8
+    rounds: int = 4
+    kappa: float = 2.0
+    allow_repeats: bool = True
+    round: int = 0
+    observations: list[dict[str, Any]] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    version: int = STATE_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return dict(self.__dict__)
+
+
+def _write_json(path: Path, document: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(document, indent=1, allow_nan=False))
+    os.replace(tmp, path)
+
+
+class Campaign:
+    """A closed-loop campaign stored in a folder.
+
+    Use :meth:`create` for a new one and :meth:`open` to resume.
+    """
+
+    def __init__(self, folder: Path, state: CampaignState) -> None:
+        self.folder = folder
+        self.state = state
+        self.space = SearchSpace.from_dict(state.space, source=str(folder / STATE_FILE))
+        self.optimizer = BatchBayesOpt(
+            self.space, kappa=state.kappa, seed=state.seed, allow_repeats=state.allow_repeats
+        )
+
+    # ---- files -------------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        folder: str | Path,
+        space: SearchSpace,
+        seed: int = 0,
+        batch_size: int = 8,
+        rounds: int = 4,
+        kappa: float = 2.0,
+        allow_repeats: bool = True,
+    ) -> Campaign:
+        """Start a campaign in an empty or new folder.
+
+        Raises
+        ------
+        InputError
+            The folder already holds a campaign, a setting is out of range, or the space has
+            no feasible point.
+        """
+        folder = Path(folder)
+        if (folder / STATE_FILE).exists():
+            raise InputError(
+                f"{folder}: already holds a campaign ({STATE_FILE}); use another --state folder."
+            )
+        if batch_size < 1:
+            raise InputError(f"batch: expected at least 1, got {batch_size!r}.")
+        if rounds < 1:
+            raise InputError(f"rounds: expected at least 1, got {rounds!r}.")
+        space.candidates(16, seed=seed)  # raises on a space with no feasible point
+        state = CampaignState(
+            space=space.to_dict(),
+            seed=int(seed),
+            batch_size=int(batch_size),
+            rounds=int(rounds),
+            kappa=float(kappa),
+            allow_repeats=bool(allow_repeats),
+        )
+        campaign = cls(folder, state)
+        folder.mkdir(parents=True, exist_ok=True)
+        campaign.save()
+        return campaign
+
+    @classmethod
+    def open(cls, folder: str | Path) -> Campaign:
+        """Resume the campaign saved in a folder.
+
+        Raises
+        ------
+        InputError
+            No campaign there, or a state file that is not ours.
+        """
+        folder = Path(folder)
+        path = folder / STATE_FILE
+        if not path.is_file():
+            raise InputError(
+                f"{folder}: no campaign here (no {STATE_FILE}); run `gwangyang optimize init` first."
+            )
+        try:
+            data = json.loads(path.read_text())
+            if data.get("version") != STATE_VERSION:
+                raise InputError(f"{path}: state version {data.get('version')!r}, expected {STATE_VERSION}.")
+            state = CampaignState(**data)
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise InputError(f"{path}: not a campaign state file ({type(exc).__name__}).") from exc
+        return cls(folder, state)
+
+    def save(self, snapshot: bool = False) -> None:
+        """Write the state file (and a snapshot of the round that just closed)."""
+        _write_json(self.folder / STATE_FILE, self.state.to_dict())
+        if snapshot:
+            rounds = self.folder / "rounds"
+            rounds.mkdir(exist_ok=True)
+            _write_json(rounds / f"round-{self.state.round - 1:03d}.json", self.state.to_dict())
+
+    # ---- the loop ----------------------------------------------------------------------------
+    @property
+    def observations(self) -> list[Observation]:
+        """Every observation so far."""
+        return [Observation.from_dict(o) for o in self.state.observations]
+
+    @property
+    def pending(self) -> list[Suggestion]:
+        """Suggestions of the open round that have no observation yet."""
+        return [Suggestion.from_dict(p) for p in self.state.pending if not p.get("observed")]
+
+    @property
+    def done(self) -> bool:
+        """True when the budget of rounds is spent."""
+        return self.state.round >= self.state.rounds
+
+    def _close_round(self) -> None:
+        observed = [p for p in self.state.pending if p.get("observed")]
+        best = self.best()
+        self.state.history.append(
+            {
+                "round": self.state.round,
+                "suggested": len(self.state.pending),
+                "observed": len(observed),
+                "best_value": None if best is None else best["value"],
+            }
+        )
+        self.state.pending = []
+        self.state.round += 1
+
+    def suggest(self, batch: int | None = None) -> list[Suggestion]:
+        """The open round's batch; a new one is proposed when no round is open.
+
+        Asking again before any result comes back returns the same batch. Once some results of
+        a round are in, asking closes that round (its missing results are dropped) and
+        proposes the next.
+
+        Raises
+        ------
+        InputError
+            The budget of rounds is spent, or ``batch`` is below 1.
+        """
+        if self.state.pending and not any(p.get("observed") for p in self.state.pending):
+            return self.pending
+        if self.state.pending:
+            self._close_round()
+            self.save(snapshot=True)
+        if self.done:
+            raise InputError(
+                f"{self.folder}: the budget of {self.state.rounds} round(s) is spent; see `gwangyang optimize status`."
+            )
+        size = self.state.batch_size if batch is None else int(batch)
+        suggestions = self.optimizer.suggest(self.observations, size, self.state.round)
+        self.state.pending = [s.to_dict() for s in suggestions]
+        self.save()
+        return suggestions
+
+    def observe(
+        self, results: pd.DataFrame | list[dict[str, Any]], source: str = "measured"
+    ) -> list[Observation]:
+        """Record results of pending suggestions: columns ``id``, ``value`` (or the objective's name), optional ``std``.
+
+        All rows are checked before anything is recorded. The round closes when every
+        suggestion of it has a result.
+
+        Raises
+        ------
+        InputError
+            A missing column, an id that is not a pending suggestion, a repeated id, or a value
+            or std that is not a finite number (std must be >= 0).
+        """
+        table = pd.DataFrame(results) if not isinstance(results, pd.DataFrame) else results
+        value_column = "value" if "value" in table.columns else self.space.objective
+        where = f"results for {self.folder}"
+        if "id" not in table.columns or value_column not in table.columns:
+            raise InputError(f"{where}: expected columns 'id' and 'value' (or {self.space.objective!r}).")
+        pending = {p["id"]: p for p in self.state.pending}
+        new: list[Observation] = []
+        seen: set[str] = set()
+        for i, row in enumerate(table.to_dict("records")):
+            ident = str(row["id"])
+            if ident not in pending:
+                raise InputError(f"{where}: row {i + 1}: id {ident!r} is not a suggestion of the open round.")
+            if pending[ident].get("observed") or ident in seen:
+                raise InputError(f"{where}: row {i + 1}: suggestion {ident!r} already has a result.")
+            seen.add(ident)
+            value = _number(row[value_column])
+            if value is None:
+                raise InputError(
+                    f"{where}: row {i + 1}: {value_column} of {ident!r} is {row[value_column]!r}, not a finite number."
+                )
+            std = _number(row.get("std", 0.0)) if "std" in row else 0.0
+            if std is None or std < 0:
+                raise InputError(f"{where}: row {i + 1}: std of {ident!r} must be a finite number >= 0.")
+            item = pending[ident]
+            new.append(
+                Observation(
+                    id=ident,
+                    params=dict(item["params"]),
+                    value=value,
+                    std=std,
+                    round=int(item["round"]),
+                    source=source,
+                )
+            )
+        for obs in new:
+            pending[obs.id]["observed"] = True
+            self.state.observations.append(obs.to_dict())
+        closed = bool(self.state.pending) and all(p.get("observed") for p in self.state.pending)
+        if closed:
+            self._close_round()
+        self.save(snapshot=closed)
+        return new
+
+    def best(self) -> dict[str, Any] | None:
+        """The best observation so far (by value), or None."""
+        if not self.state.observations:
+            return None
+        sign = 1.0 if self.space.direction == "maximize" else -1.0
+        return max(self.state.observations, key=lambda o: sign * float(o["value"]))
+
+    def recommend(self) -> dict[str, Any] | None:
+        """The surrogate's best point (posterior mean), or None before any observation."""
+        if not self.state.observations:
+            return None
+        return self.optimizer.recommend(self.observations, self.state.round)
+
+    def status(self) -> dict[str, Any]:
+        """JSON-ready summary: rounds, counts, best observed, surrogate recommendation, pending ids."""
+        return {
+            "folder": str(self.folder),
+            "space": self.space.name,
+            "objective": self.space.objective,
+            "direction": self.space.direction,
+            "round": self.state.round,
+            "rounds": self.state.rounds,
+            "batch_size": self.state.batch_size,
+            "done": self.done,
+            "observations": len(self.state.observations),
+            "pending": [s.id for s in self.pending],
+            "best_observed": self.best(),
+            "recommended": self.recommend(),
+            "history": list(self.state.history),
+        }
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def read_results(path: str | Path) -> pd.DataFrame:
+    """Read a results file (CSV, or JSON: a list of objects or ``{"results": [...]}``).
+
+    Raises
+    ------
+    InputError
+        Missing file or one that is not a table.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such results file.")
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(path.read_text())
+            rows = data.get("results") if isinstance(data, dict) else data
+            if not isinstance(rows, list):
+                raise InputError(f'{path}: expected a JSON list of results or {{"results": [...]}}.')
+            return pd.DataFrame(rows)
+        return pd.read_csv(path)
+    except (json.JSONDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a CSV or JSON table of results ({type(exc).__name__}).") from exc

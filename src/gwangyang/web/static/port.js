@@ -1,0 +1,91 @@
+// Port page: scenario comparison (KPIs side by side) and the berth plan as a Gantt chart.
+"use strict";
+(function () {
+  const g = window.gwangyang;
+  const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+  const KEYS = { compare: "gwangyang.port.compareJob", plan: "gwangyang.port.planJob" };
+
+  function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
+  function fmt(v) { return v === null || v === undefined ? "—" : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(4); }
+  function remember(param, jobId) { const url = new URL(window.location.href); url.searchParams.set(param, jobId); history.replaceState(null, "", url); }
+
+  function drawCompare(r) {
+    $("compare-results").hidden = false;
+    $("kpi-a-name").textContent = r.a;
+    $("kpi-b-name").textContent = r.b;
+    const body = document.querySelector('[data-testid="kpi-table"] tbody');
+    body.textContent = "";
+    const names = Object.keys(r.kpis);
+    for (const name of names) {
+      const k = r.kpis[name];
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "kpi-row";
+      tr.dataset.kpi = name;
+      const cells = [[name, ""], [k.unit, ""], [fmt(k.a_mean), "num"], [fmt(k.b_mean), "num"], [fmt(k.diff_mean), "num"],
+        [`[${fmt(k.diff_ci_low)}, ${fmt(k.diff_ci_high)}]`, "num"]];
+      for (const [text, cls] of cells) { const td = document.createElement("td"); td.textContent = text; td.className = cls; tr.appendChild(td); }
+      body.appendChild(tr);
+    }
+    const shown = names.filter((n) => r.kpis[n].rel_change !== null);
+    g.plot("plot-kpi-change", [{
+      type: "bar", orientation: "h", y: shown, x: shown.map((n) => 100 * r.kpis[n].rel_change), name: `${r.b} vs ${r.a}`,
+    }], { xaxis: { title: { text: `change of ${r.b} against ${r.a} (%)` } }, margin: { t: 20, r: 10, l: 170, b: 45 }, height: 420 });
+  }
+
+  function drawPlan(r) {
+    const el = $("plot-gantt");
+    el.hidden = false;
+    const berths = [...new Set(r.assignments.map((a) => a.berth))].sort((x, y) => x - y);
+    const traces = berths.map((k) => {
+      const rows = r.assignments.filter((a) => a.berth === k);
+      return {
+        type: "bar", orientation: "h", name: `berth ${k}`, y: rows.map(() => `berth ${k}`),
+        base: rows.map((a) => a.start), x: rows.map((a) => a.end - a.start),
+        text: rows.map((a) => `v${a.vessel}`), textposition: "inside", customdata: rows.map((a) => a.vessel),
+      };
+    });
+    g.plot("plot-gantt", traces, { barmode: "overlay", xaxis: { title: { text: "hours" } }, showlegend: false, height: 100 + 60 * berths.length });
+    status("berth-status", `${r.method}: objective ${fmt(r.objective)} (FCFS ${fmt(r.fcfs_objective)}), status ${r.status}` +
+      (r.problems.length ? `; problems: ${r.problems.join("; ")}` : ""), r.problems.length > 0);
+  }
+
+  async function follow(kind, jobId) {
+    const testid = kind === "compare" ? "compare-status" : "berth-status";
+    const verb = kind === "compare" ? "Simulation" : "Planning";
+    const record = await g.followJob(KEYS[kind], jobId, (r) => {
+      const p = r.progress;
+      status(testid, r.status === "failed" ? `${verb} failed: ${r.error}` : `${verb} ${r.status}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
+    });
+    if (record.status === "done") {
+      remember(kind, jobId);
+      if (kind === "compare") { status(testid, `${verb} done.`); drawCompare(record.result); } else drawPlan(record.result);
+    }
+  }
+
+  async function submit(kind, path, body) {
+    const testid = kind === "compare" ? "compare-status" : "berth-status";
+    status(testid, "Sending…");
+    try {
+      const answer = await g.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      await follow(kind, answer.job.id);
+    } catch (e) { status(testid, `Refused: ${e.message}`, true); }
+  }
+
+  $("compare-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const f = new FormData(event.target);
+    submit("compare", "/api/v1/port/compare", { a: f.get("a"), b: f.get("b"), days: Number(f.get("days")), replications: Number(f.get("replications")) });
+  });
+  $("berth-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    let body;
+    try { body = JSON.parse($("berth-json").value); } catch (e) { status("berth-status", `Instance is not valid JSON: ${e.message}`, true); return; }
+    submit("plan", "/api/v1/port/berths/plan", body);
+  });
+
+  const url = new URL(window.location.href);
+  for (const kind of ["compare", "plan"]) {
+    const jobId = url.searchParams.get(kind) || localStorage.getItem(KEYS[kind]);
+    if (jobId) follow(kind, jobId).catch(() => localStorage.removeItem(KEYS[kind]));
+  }
+})();

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from gwangyang.api.port_pages import EXAMPLE_BERTHS
+
+PORT = "/api/v1/port"
+
+
+def test_scenarios_are_the_shipped_ones(client: TestClient) -> None:
+    assert client.get(f"{PORT}/scenarios").json() == ["gwangyang-automated", "gwangyang-today"]
+
+
+def test_compare_job_kpis(fresh_client: TestClient) -> None:
+    response = fresh_client.post(f"{PORT}/compare", params={"wait": 120}, json={"days": 3, "replications": 2})
+    assert response.status_code == 201
+    record = response.json()["job"]
+    result = record["result"]
+    assert (result["a"], result["b"], result["replications"]) == ("gwangyang-today", "gwangyang-automated", 2)
+    for kpi in result["kpis"].values():
+        # B - A and its interval are consistent with the two means
+        if kpi["a_mean"] is not None and kpi["b_mean"] is not None:
+            assert kpi["diff_mean"] == pytest.approx(
+                kpi["b_mean"] - kpi["a_mean"], abs=1e-6 * (1 + abs(kpi["a_mean"]))
+            )
+            assert kpi["diff_ci_low"] <= kpi["diff_mean"] + 1e-9 <= kpi["diff_ci_high"] + 2e-9
+    # the job record has no NaN (JSON has none): relative change of a zero baseline comes back as null
+    assert record["progress"]["fraction"] == 1.0
+
+
+def test_berth_plan_objective_recomputed(fresh_client: TestClient) -> None:
+    response = fresh_client.post(f"{PORT}/berths/plan", params={"wait": 60}, json=EXAMPLE_BERTHS)
+    assert response.status_code == 201
+    plan = response.json()["job"]["result"]
+    rows = sorted(plan["assignments"], key=lambda a: a["vessel"])
+    ends = np.array([a["end"] for a in rows])
+    # objective = total service time sum(end - arrival) (berths module docstring), recomputed from the plan
+    assert plan["objective"] == ends.sum() - sum(EXAMPLE_BERTHS["arrival"])
+    assert plan["objective"] <= plan["fcfs_objective"] and plan["problems"] == []
+    for a in rows:
+        handling = EXAMPLE_BERTHS["handling"][a["vessel"]][a["berth"]]
+        assert (
+            handling > 0
+            and a["end"] - a["start"] == handling
+            and a["start"] >= EXAMPLE_BERTHS["arrival"][a["vessel"]]
+        )
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "words"),
+    [
+        ({"a": "../../etc/passwd"}, 400, "expected one of"),
+        ({"b": "/etc/hosts.toml"}, 400, "expected one of"),
+        ({"days": -1}, 422, "days"),
+        ({"replications": 1000}, 422, "replications"),
+    ],
+)
+def test_compare_bad_requests(client: TestClient, body: dict[str, object], code: int, words: str) -> None:
+    response = client.post(f"{PORT}/compare", json=body)
+    assert response.status_code == code and words in str(response.json()["detail"])
+
+
+def test_berth_bad_instance(client: TestClient) -> None:
+    bad = {**EXAMPLE_BERTHS, "handling": EXAMPLE_BERTHS["handling"][:3]}
+    response = client.post(f"{PORT}/berths/plan", json=bad)
+    assert response.status_code == 400 and "handling must be 12x3" in response.json()["detail"]

@@ -1,0 +1,59 @@
+"""The port page in headless Chromium: scenario comparison table and chart, berth Gantt chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gwangyang.api.port_pages import EXAMPLE_BERTHS
+from gwangyang.store import Store
+
+from .test_battery_pages import plotted
+
+pytestmark = pytest.mark.e2e
+
+
+def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    page.get_by_test_id("nav-port").click()
+    page.wait_for_url("**/port")
+    page.get_by_test_id("compare-days").fill("3")
+    page.get_by_test_id("compare-replications").fill("2")
+    page.get_by_test_id("compare-submit").click()
+    bars = plotted(page, "plot-kpi-change")[0]
+    job_id = page.url.split("compare=")[1].split("&")[0]
+    record = page.evaluate(f"() => fetch('/api/v1/jobs/{job_id}').then(r => r.json())")
+    kpis = record["result"]["kpis"]
+    shown = [k for k, v in kpis.items() if v["rel_change"] is not None]
+    assert bars["y"] == shown
+    np.testing.assert_allclose(bars["x"], [100 * kpis[k]["rel_change"] for k in shown], rtol=1e-12)
+    assert page.get_by_test_id("kpi-row").count() == len(kpis)
+
+    page.get_by_test_id("berth-submit").click()
+    gantt = plotted(page, "plot-gantt")
+    plan = page.evaluate(
+        "(body) => fetch('/api/v1/port/berths/plan?wait=60', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+        " body: JSON.stringify(body)}).then(r => r.json())",
+        EXAMPLE_BERTHS,
+    )["job"]["result"]
+    # every vessel drawn once, as a bar from its start to its end on its berth
+    drawn = {}
+    for trace in gantt:
+        berth = int(trace["name"].split()[1])
+        starts = page.evaluate(
+            f"() => document.querySelector('[data-testid=\"plot-gantt\"]').data.find(t => t.name === '{trace['name']}').base"
+        )
+        for (
+            start,
+            width,
+        ) in zip(starts, trace["x"], strict=True):
+            drawn[(berth, start)] = start + width
+    assert len(drawn) == len(EXAMPLE_BERTHS["arrival"])
+    total = sum(drawn.values()) - sum(EXAMPLE_BERTHS["arrival"])
+    assert (
+        total == plan["objective"]
+    )  # total service time of the drawn plan = the solver's (optimal) objective
+    assert "objective" in page.get_by_test_id("berth-status").inner_text()
+    page.screenshot(path=str(tmp_path / "port.png"), full_page=True)
