@@ -74,8 +74,9 @@ def main() -> None:
         header = f"{'instance':14} {'bks':>9}"
         for peer in args.peers:
             header += f" {peer + ' gap%':>12} {'wall s':>7}"
-        if "ours" in args.peers and "ortools" in args.peers:
-            header += f" {'ortools/ours':>13}"
+        ratios = [p for p in ("pyvrp", "ortools") if "ours" in args.peers and p in args.peers]
+        for peer in ratios:
+            header += f" {peer + '/ours':>13}"
         print(header)
         gaps: dict[str, dict[str, list[float]]] = {
             "cvrp": {p: [] for p in args.peers},
@@ -104,14 +105,18 @@ def main() -> None:
                 gap_of[peer] = gap
                 gaps[name.split("/")[0]][peer].append(gap)
                 row += f" {gap:12.3f} {wall:7.2f}" if feasible else f" {'infeasible':>12} {wall:7.2f}"
-            if "ours" in gap_of and "ortools" in gap_of:
-                ours, base = gap_of["ours"], gap_of["ortools"]
+            for peer in ratios:
+                ours, base = gap_of["ours"], gap_of[peer]
                 row += f" {base / ours:13.2f}" if ours > 0 else f" {'-':>13}"
             print(row, flush=True)
         for family, per_peer in gaps.items():
             if any(per_peer.values()):
-                means = "  ".join(f"{p} {statistics.fmean(v):.3f}" for p, v in per_peer.items() if v)
-                print(f"mean gap % ({family}): {means}")
+                mean = {p: statistics.fmean(v) for p, v in per_peer.items() if v}
+                line = "  ".join(f"{p} {m:.3f}" for p, m in mean.items())
+                for peer in ratios:
+                    if mean.get("ours", 0) > 0:
+                        line += f"  ratio {peer}/ours {mean[peer] / mean['ours']:.2f}"
+                print(f"mean gap % ({family}): {line}")
         if overheads:
             print(
                 f"ours: wall time over the limit, mean {100 * statistics.fmean(overheads):+.2f} % "

@@ -76,8 +76,17 @@ class IngestReport:
         return not self.failed
 
 
+DOCUMENTATION_SUFFIXES = frozenset({".md", ".rst", ".pdf", ".png", ".jpg", ".jpeg", ".html"})
+"""Suffixes of files in a data folder that describe the data rather than hold it."""
+
+
+def is_documentation(path: Path) -> bool:
+    """Whether a file found in a folder is documentation (a README, a picture), not cycler data."""
+    return path.suffix.lower() in DOCUMENTATION_SUFFIXES or path.stem.upper() == "README"
+
+
 def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and files found recursively in folders named, less companions and hidden files.
+    """Files named, and files found recursively in folders named, less companions, documentation and hidden files.
 
     Raises
     ------
@@ -90,7 +99,7 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 hidden = any(p.startswith(".") for p in child.relative_to(path).parts)
-                if child.is_file() and not hidden and not is_companion(child):
+                if child.is_file() and not hidden and not is_companion(child) and not is_documentation(child):
                     found.append(child)
         elif path.is_file():
             if not is_companion(path):

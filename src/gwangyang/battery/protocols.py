@@ -111,7 +111,7 @@ class ChargingProtocol:
                 f"protocol {text!r}: expected 'CC1-CC2-CC3' or 'CC1-CC2-CC3-CC4' in C, e.g. 4.8-5.2-5.2."
             )
         if len(rates) == 3:
-            return cls.from_rates(*rates, charge_time_min=charge_time_min)
+            return cls.from_rates(rates[0], rates[1], rates[2], charge_time_min=charge_time_min)
         if not all(math.isfinite(r) and r > 0 for r in rates):
             raise InputError(f"protocol {text!r}: C-rates must be positive numbers.")
         return cls(*rates)
@@ -216,7 +216,7 @@ def read_predictions(folder: str | Path) -> pd.DataFrame:
     files = sorted(pred.glob("*.csv"), key=lambda p: (len(p.stem), p.stem))
     if not files:
         raise InputError(f"{pred}: no round files N.csv of early predictions.")
-    parts = []
+    parts: list[pd.DataFrame] = []
     for path in files:
         values = _read_numeric(path, 5, "cc1, cc2, cc3, cc4, predicted life")
         part = pd.DataFrame(values, columns=["cc1", "cc2", "cc3", "cc4", "predicted_life"])
@@ -247,7 +247,7 @@ def read_validation(folder: str | Path) -> pd.DataFrame:
         tables[name] = table
     final, pred = tables["final_results"], tables["predictions"]
     for i in range(len(final)):
-        rates = [float(final.loc[i, c]) for c in ("C1", "C2", "C3")]
+        rates = [float(final[c].iloc[i]) for c in ("C1", "C2", "C3")]
         lives = pd.to_numeric(final.iloc[i, 3:], errors="coerce").dropna().to_numpy(dtype="float64")
         early = pd.to_numeric(pred.iloc[i, 3:], errors="coerce").dropna().to_numpy(dtype="float64")
         out.append(

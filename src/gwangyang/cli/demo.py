@@ -57,3 +57,34 @@ def print_summary(summary: dict[str, Any]) -> None:
         )
     for item in battery["failed"]:
         err_console.print(f"[red]failed[/red] {item['error']}", highlight=False)
+    for name, result in summary.items():
+        if name in ("store", "battery") or not isinstance(result, dict):
+            continue
+        figures = ", ".join(f"{key}={value}" for key, value in headline(result))
+        err_console.print(f"[bold]{name}[/bold]: {figures}", highlight=False)
+
+
+def headline(result: dict[str, Any], limit: int = 8) -> list[tuple[str, str]]:
+    """Up to ``limit`` scalar figures of a step's summary (top level first, then one level down)."""
+
+    def shown(value: Any) -> str | None:
+        if isinstance(value, bool) or value is None:
+            return None
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        if isinstance(value, int | str) and len(str(value)) <= 40:
+            return str(value)
+        return None
+
+    figures: list[tuple[str, str]] = []
+    nested = [(k, v) for k, v in result.items() if isinstance(v, dict)]
+    for key, value in result.items():
+        text = shown(value)
+        if text is not None:
+            figures.append((key, text))
+    for outer, inner in nested:
+        for key, value in inner.items():
+            text = shown(value)
+            if text is not None:
+                figures.append((f"{outer}.{key}", text))
+    return figures[:limit]
