@@ -4,7 +4,8 @@
    src/gwangyang/data/samples/battery/README.md): wall time of the whole command.
 2. ``gwangyang serve`` on that store in its own process; 50 concurrent clients (threads with
    one keep-alive ``http.client`` connection each) call ``GET /api/v1/battery/cells`` and
-   ``GET /api/v1/battery/cells/{id}/cycles`` in turn for 30 s; then the same clients call
+   ``GET /api/v1/battery/cells/{id}/cycles`` and ``POST /api/v1/battery/life/predict`` (the
+   shipped sample's four test cells, with the model fitted first through the API) in turn for 30 s; then the same clients call
    ``GET /health`` (the framework's floor: no store, no auth) for the baseline time. Prints
    requests/s, p50/p99 latency and errors per endpoint, the ratio to the floor, and the
    server's peak resident memory (VmHWM).
@@ -46,13 +47,24 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+PREDICT_BODY = b'{"model": "demo", "sample": "test1"}'
+"""Predict the four test cells of the shipped Severson sample with the model fitted first."""
+
+
+def _request(path: str) -> tuple[str, str, bytes | None]:
+    """``POST /path`` with the predict body for ``POST ...`` names, else ``GET``."""
+    if path.startswith("POST "):
+        return "POST", path.removeprefix("POST "), PREDICT_BODY
+    return "GET", path, None
+
+
 def hammer(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, dict[str, float]]:
     """``clients`` threads, each with one keep-alive connection, cycling through ``paths`` until time is up."""
     latencies: dict[str, list[float]] = {p: [] for p in paths}
     errors: dict[str, int] = dict.fromkeys(paths, 0)
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
-    headers = {"Authorization": f"Bearer {TOKEN}"}
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
 
     def client(k: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -64,7 +76,8 @@ def hammer(port: int, paths: list[str], clients: int, seconds: float) -> dict[st
             i += 1
             start = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers)
+                method, url, body = _request(path)
+                connection.request(method, url, body=body, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -141,11 +154,20 @@ def main() -> None:
                         break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            cells = httpx.get(
-                f"{base}/api/v1/battery/cells", headers={"Authorization": f"Bearer {TOKEN}"}
-            ).json()
+            auth = {"Authorization": f"Bearer {TOKEN}"}
+            cells = httpx.get(f"{base}/api/v1/battery/cells", headers=auth).json()
+            fit = httpx.post(
+                f"{base}/api/v1/battery/life/fit?wait=600", json={"name": "demo"}, headers=auth, timeout=700
+            )
+            fit.raise_for_status()
+            test = fit.json()["job"]["result"]["test"]
+            print(f"life model fitted through the API: test RMSE {test['rmse_cycles']:.0f} cycles")
             busiest = max(cells, key=lambda c: c["cycles"] or 0)["cell_id"]
-            paths = ["/api/v1/battery/cells", f"/api/v1/battery/cells/{busiest}/cycles"]
+            paths = [
+                "/api/v1/battery/cells",
+                f"/api/v1/battery/cells/{busiest}/cycles",
+                "POST /api/v1/battery/life/predict",
+            ]
             print(
                 f"store: {len(cells)} cells; second endpoint on {busiest} ({max(c['cycles'] or 0 for c in cells)} cycles)"
             )

@@ -56,6 +56,9 @@ def test_fit_list_and_score_tep_fault_1(fitted: TestClient) -> None:
     )
     np.testing.assert_allclose([r["t2"] for r in result["rows"]], direct.t2, rtol=1e-9)
     assert not any((root / "uploads").rglob("*.gz"))  # uploaded tables are removed after the job
+    # the page shows the newest scoring job when its address names none (the demo's case)
+    page = fitted.get("/factory")
+    assert page.status_code == 200 and f'"latest_score": "{response.json()["job"]["id"]}"' in page.text
 
 
 @pytest.mark.parametrize(
@@ -65,6 +68,8 @@ def test_fit_list_and_score_tep_fault_1(fitted: TestClient) -> None:
         ({"name": "ok"}, NORMAL, 400, "time_column"),
         ({"name": "ok", "time_column": "t", "method": "magic"}, NORMAL, 400, "method"),
         ({"name": "ok", "time_column": "time_min"}, "table.exe", 415, "unknown table format"),
+        ({"name": "ok", "time_column": "time_min", "alpha": "1%"}, NORMAL, 400, "alpha"),
+        ({"name": "ok", "time_column": "time_min", "k": "2.5"}, NORMAL, 400, "k: expected an integer"),
     ],
 )
 def test_fit_bad_requests(
@@ -93,3 +98,21 @@ def test_score_unknown_monitor_and_traversal(fresh_client: TestClient, tmp_path:
         404,
     )
     assert fresh_client.post(f"{FACTORY}/monitors/.x/score", files=_upload(FAULT)).status_code == 400
+
+
+def test_fit_with_alpha_and_k(fresh_client: TestClient) -> None:
+    response = fresh_client.post(
+        f"{FACTORY}/monitors",
+        params={"wait": 120},
+        data={"name": "loose", "time_column": "time_min", "alpha": "0.05", "k": "2"},
+        files=_upload(NORMAL),
+    )
+    assert response.status_code == 201, response.text
+    fit = response.json()["job"]["result"]
+    assert fit["alpha"] == 0.05 and fit["k"] == 2
+    # the same limits as the library fitted directly with these settings
+    from gwangyang.factory.fitting import fit_table
+    from gwangyang.factory.io import read_table
+
+    direct = fit_table(read_table(sample_dir("factory") / NORMAL, "time_min"), "time_min", alpha=0.05, k=2)
+    assert fit["limits"] == pytest.approx(direct.to_dict()["limits"], rel=1e-12)

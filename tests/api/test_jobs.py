@@ -73,3 +73,15 @@ def test_jobs_endpoints(tmp_path: Path) -> None:
         assert client.get("/api/v1/jobs/nothex").status_code == 400
     with pytest.raises(NotFoundError):
         JobManager(tmp_path / "s").get("1" * 32)
+
+
+def test_recorded_results_are_finished_jobs(tmp_path: Path) -> None:
+    jobs = JobManager(tmp_path)
+    assert jobs.latest("demo.port") is None
+    first = jobs.record("demo.port", {"days": 1.0})
+    second = jobs.record("demo.port", {"days": 2.0, "bad": float("nan")})
+    jobs.record("demo.battery", {"cells": []})
+    latest = JobManager(tmp_path).latest("demo.port")  # read back from disk, as a restarted server would
+    assert latest is not None and latest["id"] == second["id"] != first["id"]
+    assert latest["status"] == "done" and latest["result"] == {"days": 2.0, "bad": None}
+    assert jobs.latest("port.compare") is None

@@ -34,3 +34,34 @@ def test_pages_have_stable_test_ids_and_local_scripts(client: TestClient) -> Non
     assert cell.count('data-testid="cycle-row"') == 10  # CS2_35_11_01_10.xlsx has 10 cycles
     assert 'name="viewport" content="width=device-width' in cell
     assert client.get("/battery/cells/NOPE").status_code == 404
+
+
+def test_empty_store_pages_say_what_to_do(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient as Client
+
+    from gwangyang.api import create_app
+
+    from .conftest import AUTH, TOKEN
+
+    with Client(create_app(tmp_path / "store", token=TOKEN), headers=AUTH) as empty:
+        fleet = empty.get("/battery").text
+        assert 'data-testid="no-cells"' in fleet and 'data-testid="life-empty"' in fleet
+        assert 'data-testid="fleet-cell-count">0<' in fleet
+        assert 'data-testid="port-empty"' in empty.get("/port").text
+
+
+def test_port_page_shows_demo_step_from_store(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient as Client
+
+    from gwangyang.api import create_app
+
+    from .conftest import AUTH, TOKEN
+
+    scenarios = {"gwangyang-today": {"teu": 6501.05, "mean_wait_h": 0.0}, "gwangyang-automated": {"teu": 6400.0}}
+    with Client(create_app(tmp_path / "store", token=TOKEN), headers=AUTH) as client:
+        client.app.state.jobs.record("demo.port", {"days": 14.0, "scenarios": scenarios})  # type: ignore[attr-defined]
+        page = client.get("/port").text
+    assert 'data-testid="port-empty"' not in page
+    assert '<th class="num">gwangyang-today</th><th class="num">gwangyang-automated</th>' in page
+    assert 'data-kpi="teu"><td>teu</td><td class="num">6501</td><td class="num">6400</td>' in page
+    assert 'data-kpi="mean_wait_h"><td>mean_wait_h</td><td class="num">0</td><td class="num">—</td>' in page

@@ -74,3 +74,50 @@ def test_bad_input() -> None:
         kneedle_knee(np.arange(20), np.ones(20))
     with pytest.raises(InputError, match="differ in length"):
         find_knee(np.arange(20), np.ones(19))
+
+
+def _calce(cell: str) -> tuple[np.ndarray, np.ndarray]:
+    import pandas as pd
+
+    from tests.conftest import SHARED
+
+    table = pd.read_csv(SHARED / "battery" / "capacity" / "calce_cs2_capacity.csv")
+    group = table[table.cell == cell]
+    return group["cycle"].to_numpy(dtype=float), 100.0 * group["soh"].to_numpy(dtype=float)
+
+
+@pytest.mark.parametrize("cell", ["CS2_35", "CS2_37"])
+def test_kneedle_matches_the_review_code(cell: str) -> None:
+    # Attia et al. 2022's own Kneedle (valentinsulzer/kneepoint-review, figure_knee_identification_methods.py):
+    # rotate the normalised curve by 45° and take the largest y' = (t_n + q_n)/√2, mapped back.
+    t, q = _calce(cell)
+    t_n, q_n = (t - t.min()) / np.ptp(t), (q - q.min()) / np.ptp(q)
+    s = 0.5**0.5
+    x_r, y_r = s * t_n - s * q_n, s * t_n + s * q_n
+    i = int(np.argmax(y_r))
+    reference = s * (x_r[i] + y_r[i]) * np.ptp(t) + t.min()
+    assert kneedle_knee(t, q, smooth=False) == pytest.approx(reference, abs=1e-9)
+
+
+@pytest.mark.parametrize("cell", ["CS2_35", "CS2_37"])
+def test_bacon_watts_fits_at_least_as_well_as_the_review_code(cell: str) -> None:
+    # The review fits q = p0 + p1 r + p2 r tanh(r / 1e-5), r = n − p3, by Nelder–Mead from
+    # p = (100, −0.01, −0.01, 400). Our breakpoint is the global least-squares one, so its residual
+    # must not exceed theirs (it is the same model; only the optimiser differs).
+    from scipy.optimize import minimize
+
+    t, q = _calce(cell)
+
+    def model(p: np.ndarray) -> np.ndarray:
+        r = t - p[3]
+        return p[0] + p[1] * r + p[2] * r * np.tanh(r / 1e-5)
+
+    theirs = minimize(
+        lambda p: float(np.sum((q - model(p)) ** 2)), [100, -0.01, -0.01, 400.0], method="Nelder-Mead"
+    )
+    knee = bacon_watts_knee(t, q, smooth=False)
+    r = t - knee
+    design = np.column_stack([np.ones_like(t), r, np.abs(r)])
+    coef, *_ = np.linalg.lstsq(design, q, rcond=None)
+    ours = float(np.sum((q - design @ coef) ** 2))
+    assert ours <= theirs.fun * (1 + 1e-9)

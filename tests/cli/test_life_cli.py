@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.health import eol_cycle, state_of_health
-from gwangyang.battery.life import make_life_model, predict_cells
+from gwangyang.battery.life import make_life_model, predict_cells, predict_life
 from gwangyang.battery.severson import load_severson
 from gwangyang.cli.main import main
 from gwangyang.demo import sample_dir
@@ -101,6 +101,7 @@ def test_fit_and_predict_on_a_severson_folder(tmp_path: Path, capsys: pytest.Cap
         make_life_model("variance").fit(train.cells, train.cycle_life), load_severson(SAMPLE / "test1").cells
     )
     assert [r["cell"] for r in rows] == ["cell3", "cell13", "cell17", "cell41"]
+    assert predict_life(model, [str(SAMPLE / "test1")]) == rows  # the Python API the web API calls
     for got, want in zip(rows, expected, strict=True):
         assert set(got) == {"cell", "predicted_cycle_life", "lower", "upper"}
         assert got["predicted_cycle_life"] == pytest.approx(want["predicted_cycle_life"])

@@ -57,3 +57,8 @@ def test_demo_serves_unless_no_serve(
     token = (store / TOKEN_FILE).read_text().strip()
     assert f"token:     {token}" in captured.err and "http://127.0.0.1:8124/" in captured.err
     assert served[0][1:] == ("127.0.0.1", 8124)
+    # each step's summary stays in the store as a finished job, for the pages
+    from gwangyang.api.jobs import JobManager
+
+    recorded = JobManager(store).latest("demo.battery")
+    assert recorded is not None and recorded["result"] == {"ingested": 0, "failed": [], "cells": []}

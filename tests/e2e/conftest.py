@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -82,6 +83,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Stor
         log.close()
 
 
+SHOTS_ENV = "GWANGYANG_E2E_SHOTS"
+"""Folder for the page screenshots (default ``test-output/e2e`` in the project, git-ignored)."""
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Path:
+    """This test's screenshot folder: ``<$GWANGYANG_E2E_SHOTS or test-output/e2e>/<test name>``."""
+    root = Path(os.environ.get(SHOTS_ENV) or Path(__file__).resolve().parents[2] / "test-output" / "e2e")
+    name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in request.node.name)
+    folder = root / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def phone_fits(tab: Any) -> bool:
+    """True when the page needs no sideways scrolling on a 390 px wide screen."""
+    width: int = tab.evaluate("() => document.documentElement.scrollWidth")
+    return width <= 390
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium driven by Playwright (never ``playwright install``)."""
@@ -102,6 +123,19 @@ def page(browser: object, server: tuple[str, Store]) -> Iterator[object]:
     """A logged-in page (the token is passed once in the URL, as ``gwangyang serve`` prints it)."""
     base, _store = server
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(f"{base}/?token={TOKEN}")
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: object, server: tuple[str, Store]) -> Iterator[object]:
+    """A logged-in page on a phone-sized screen (390 × 844, touch)."""
+    base, _store = server
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     tab = context.new_page()
     tab.goto(f"{base}/?token={TOKEN}")
     yield tab

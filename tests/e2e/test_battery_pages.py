@@ -10,19 +10,21 @@ import pytest
 
 from gwangyang.store import Store
 
+from .conftest import phone_fits
+
 pytestmark = pytest.mark.e2e
 
 
-def plotted(page: Any, testid: str) -> list[dict[str, Any]]:
+def plotted(page: Any, testid: str, timeout_ms: int = 30_000) -> list[dict[str, Any]]:
     """The traces Plotly drew in an element, once it has drawn them."""
     selector = f'[data-testid="{testid}"][data-plotted="true"]'
-    page.wait_for_selector(selector, timeout=30_000)
+    page.wait_for_selector(selector, timeout=timeout_ms)
     return page.evaluate(
         f"() => document.querySelector('{selector}').data.map(t => ({{name: t.name, x: t.x, y: t.y}}))"
     )
 
 
-def test_fleet_page_plots_store_capacity(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+def test_fleet_page_plots_store_capacity(page: Any, server: tuple[str, Store], shots: Path) -> None:
     _base, store = server
     assert page.url.endswith("/battery")
     traces = {t["name"]: t for t in plotted(page, "plot-capacity-fade")}
@@ -32,10 +34,10 @@ def test_fleet_page_plots_store_capacity(page: Any, server: tuple[str, Store], t
         assert traces[cell_id]["x"] == cycles["cycle_index"].tolist()
     count = page.get_by_test_id("fleet-cell-count").inner_text()
     assert int(count) == len(store.cells())
-    page.screenshot(path=str(tmp_path / "fleet.png"), full_page=True)
+    page.screenshot(path=str(shots / "fleet.png"), full_page=True)
 
 
-def test_click_through_to_cell_page(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+def test_click_through_to_cell_page(page: Any, server: tuple[str, Store], shots: Path) -> None:
     _base, store = server
     page.locator('[data-testid="cell-row"][data-cell-id="CS2_35"] [data-testid="cell-link"]').click()
     page.wait_for_url("**/battery/cells/CS2_35")
@@ -60,11 +62,11 @@ def test_click_through_to_cell_page(page: Any, server: tuple[str, Store], tmp_pa
         soh["y"], capacity / np.median(capacity[:5]), rtol=1e-12
     )  # SOH vs first 5 cycles
     assert page.get_by_test_id("cycle-row").count() == 10
-    page.screenshot(path=str(tmp_path / "cell.png"), full_page=True)
+    page.screenshot(path=str(shots / "cell.png"), full_page=True)
 
 
 def test_upload_through_page_adds_cell(
-    page: Any, server: tuple[str, Store], cyclers: Path, tmp_path: Path
+    page: Any, server: tuple[str, Store], cyclers: Path, shots: Path
 ) -> None:
     _base, store = server
     folder = cyclers / "arbin"
@@ -80,7 +82,7 @@ def test_upload_through_page_adds_cell(
     assert store.meta("FastCharge_000025_CH8")["rows"] == 248  # the CSV's data lines
     traces = {t["name"] for t in plotted(page, "plot-capacity-fade")}
     assert traces == {"CS2_35", "FastCharge_000025_CH8"}
-    page.screenshot(path=str(tmp_path / "fleet-after-upload.png"), full_page=True)
+    page.screenshot(path=str(shots / "fleet-after-upload.png"), full_page=True)
 
 
 def test_wrong_file_upload_shows_message(page: Any, cyclers: Path) -> None:
@@ -93,23 +95,49 @@ def test_wrong_file_upload_shows_message(page: Any, cyclers: Path) -> None:
 
 @pytest.mark.parametrize("path", ["/battery", "/battery/cells/CS2_35"])
 def test_phone_width_has_no_sideways_scroll(
-    browser: Any, server: tuple[str, Store], tmp_path: Path, path: str
+    phone: Any, server: tuple[str, Store], shots: Path, path: str
 ) -> None:
-    from .conftest import TOKEN
-
     base, _store = server
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    tab = context.new_page()
-    tab.goto(f"{base}{path}?token={TOKEN}")
+    phone.goto(f"{base}{path}")
     testid = "plot-capacity-fade" if path == "/battery" else "plot-qv"
-    tab.wait_for_selector(f'[data-testid="{testid}"][data-plotted="true"]', timeout=30_000)
+    phone.wait_for_selector(f'[data-testid="{testid}"][data-plotted="true"]', timeout=30_000)
     # tables scroll inside their own box; the page itself must fit the 390 px screen
-    assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
-    tab.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
-    context.close()
+    assert phone_fits(phone)
+    phone.screenshot(path=str(shots / "phone.png"), full_page=True)
 
 
-def test_login_page_in_browser(browser: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+def test_flags_are_the_anomaly_detectors(page: Any, server: tuple[str, Store]) -> None:
+    from gwangyang.battery.quality.anomalies import CellState, CycleAnomalyDetector
+
+    _base, store = server
+    expected = 0
+    for cell_id in store.cells()["cell_id"]:
+        found = CycleAnomalyDetector().update(CellState(cell_id), store.cycles(cell_id), final=True)
+        flag = page.locator(f'[data-testid="cell-row"][data-cell-id="{cell_id}"] [data-testid="flag"]')
+        for kind in {a.kind.replace("_", " ") for a in found}:
+            assert kind in flag.inner_text()
+        expected += bool(found)
+    assert int(page.get_by_test_id("fleet-flagged-count").inner_text()) == expected
+
+
+def test_fit_life_model_survives_reload(page: Any, server: tuple[str, Store], shots: Path) -> None:
+    page.get_by_test_id("life-empty").wait_for()
+    page.get_by_test_id("life-fit").click()
+    page.get_by_test_id("life-status").filter(has_text="Fitting").wait_for(timeout=10_000)
+    page.reload()  # the job goes on; the reloaded page follows it and shows the model when done
+    traces = plotted(page, "plot-life", timeout_ms=120_000)
+    record = page.evaluate("() => fetch('/api/v1/battery/life/models/demo').then(r => r.json())")
+    rows = record["predictions"]
+    assert traces[0]["x"] == [r["cell"] for r in rows]
+    np.testing.assert_allclose(traces[0]["y"], [r["predicted_cycle_life"] for r in rows], rtol=1e-12)
+    bars = page.evaluate("() => document.querySelector('[data-testid=\"plot-life\"]').data[0].error_y.array")
+    np.testing.assert_allclose(bars, [r["upper"] - r["predicted_cycle_life"] for r in rows], rtol=1e-9)
+    assert traces[1]["y"] == [r["cycle_life"] for r in rows]  # observed life of the sample's test cells
+    assert page.get_by_test_id("life-row").count() == len(rows) == 4
+    page.screenshot(path=str(shots / "fleet-life.png"), full_page=True)
+
+
+def test_login_page_in_browser(browser: Any, server: tuple[str, Store], shots: Path) -> None:
     from .conftest import TOKEN
 
     base, _store = server
@@ -120,5 +148,5 @@ def test_login_page_in_browser(browser: Any, server: tuple[str, Store], tmp_path
     tab.get_by_test_id("login-token").fill(TOKEN)
     tab.get_by_test_id("login-submit").click()
     tab.wait_for_url("**/battery/cells/CS2_35")
-    tab.screenshot(path=str(tmp_path / "after-login.png"))
+    tab.screenshot(path=str(shots / "after-login.png"))
     context.close()

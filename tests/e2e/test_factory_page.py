@@ -64,3 +64,17 @@ def test_factory_page_fits_phone_width(browser: Any, server: tuple[str, Store], 
     assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
     tab.screenshot(path=str(tmp_path / "factory-phone.png"), full_page=True)
     context.close()
+
+
+def test_page_shows_the_demo_scoring_without_a_job_in_the_address(
+    page: Any, server: tuple[str, Store]
+) -> None:
+    from gwangyang.factory.demo import factory_demo_step
+
+    base, store = server
+    summary = factory_demo_step(store)  # writes the monitor and a finished factory.score job into the store
+    page.goto(f"{base}/factory")
+    page.locator('[data-testid="monitor-row"][data-name="tep-pca"]').wait_for()
+    t2 = plotted(page, "plot-t2")
+    assert len(t2[0]["y"]) == summary["summary"]["rows"] == 960
+    assert page.get_by_test_id("alarm-row").count() == summary["summary"]["alarms"] >= 1

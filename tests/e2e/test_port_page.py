@@ -11,12 +11,46 @@ import pytest
 from gwangyang.api.port_pages import EXAMPLE_BERTHS
 from gwangyang.store import Store
 
+from .conftest import phone_fits
 from .test_battery_pages import plotted
 
 pytestmark = pytest.mark.e2e
 
 
-def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+def test_demo_results_shown_side_by_side(page: Any, server: tuple[str, Store], shots: Path) -> None:
+    """What ``gwangyang demo`` keeps in the store (its port step, as job ``demo.port``) is on the page."""
+    from gwangyang.api.jobs import JobManager
+    from gwangyang.port.demo import demo_step
+
+    base, store = server
+    page.goto(f"{base}/port")
+    assert page.get_by_test_id("port-empty").is_visible()
+    jobs = JobManager(store.root)
+    result = demo_step(store, days=1.0)
+    jobs.record("demo.port", result)
+    jobs.shutdown()
+    page.reload()
+    assert page.get_by_test_id("port-empty").count() == 0
+    headers = page.locator('[data-testid="demo-kpi-table"] thead th').all_inner_texts()
+    assert headers[1:] == list(result["scenarios"])
+    for kpi in ("teu", "mean_service_h", "energy_kwh"):
+        row = page.locator(f'[data-testid="demo-kpi-row"][data-kpi="{kpi}"] td').all_inner_texts()
+        shown = [float(v) for v in row[1:]]
+        expected = [result["scenarios"][name][kpi] for name in result["scenarios"]]
+        np.testing.assert_allclose(shown, expected, rtol=1e-3)  # printed with 4 significant digits
+    gantt = plotted(page, "plot-gantt")
+    drawn = sorted(
+        v
+        for trace in gantt
+        for v in page.evaluate(
+            f"() => document.querySelector('[data-testid=\"plot-gantt\"]').data.find(t => t.name === '{trace['name']}').customdata"
+        )
+    )
+    assert drawn == list(range(len(EXAMPLE_BERTHS["arrival"])))  # every vessel of the demo plan drawn once
+    page.screenshot(path=str(shots / "port-demo.png"), full_page=True)
+
+
+def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], shots: Path) -> None:
     page.get_by_test_id("nav-port").click()
     page.wait_for_url("**/port")
     page.get_by_test_id("compare-days").fill("3")
@@ -32,6 +66,7 @@ def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], tmp
     assert page.get_by_test_id("kpi-row").count() == len(kpis)
 
     page.get_by_test_id("berth-submit").click()
+    page.wait_for_url("**plan=*", timeout=60_000)  # the page keeps the finished job's id in its URL
     gantt = plotted(page, "plot-gantt")
     plan = page.evaluate(
         "(body) => fetch('/api/v1/port/berths/plan?wait=60', {method: 'POST', headers: {'Content-Type': 'application/json'},"
@@ -56,4 +91,13 @@ def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], tmp
         total == plan["objective"]
     )  # total service time of the drawn plan = the solver's (optimal) objective
     assert "objective" in page.get_by_test_id("berth-status").inner_text()
-    page.screenshot(path=str(tmp_path / "port.png"), full_page=True)
+    page.screenshot(path=str(shots / "port.png"), full_page=True)
+
+
+def test_port_page_fits_phone_width(phone: Any, server: tuple[str, Store], shots: Path) -> None:
+    base, _store = server
+    phone.goto(f"{base}/port")
+    phone.wait_for_selector('[data-testid="plot-kpi-change"][data-plotted="true"]', timeout=30_000)
+    phone.wait_for_selector('[data-testid="plot-gantt"][data-plotted="true"]', timeout=30_000)
+    assert phone_fits(phone)
+    phone.screenshot(path=str(shots / "port-phone.png"), full_page=True)

@@ -1,4 +1,4 @@
-"""``gwangyang factory fit|score|spc`` end to end on the shipped TEP sample."""
+"""``gwangyang factory fit|score|spc|tep`` end to end on the shipped TEP sample and the Braatz files."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ FAULT = sample_dir("factory") / "tep_fault01_d01_te.csv.gz"
 
 def run_json(capsys, argv):
     code = main(argv)
-    out = capsys.readouterr().out
-    assert code == 0, out
-    return json.loads(out)
+    captured = capsys.readouterr()
+    assert code == 0, captured.out + captured.err
+    run_json.err = captured.err  # for tests of warnings
+    return json.loads(captured.out)
 
 
 def test_fit_and_score(tmp_path, capsys):
@@ -32,7 +33,10 @@ def test_fit_and_score(tmp_path, capsys):
     scored = run_json(
         capsys, ["factory", "score", str(FAULT), "--monitor", str(monitor), "--json", "--plot", str(plot)]
     )
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    png = plot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # T², Q and the contribution panel of the alarm: 8.5 in at 100 dpi (two panels alone: 6 in)
+    assert int.from_bytes(png[20:24], "big") == 850
     assert len(scored["rows"]) == 960 and set(scored["rows"][0]) == {"time", "t2", "q", "alarm"}
     # IDV(1) starts after sample 160 (480 min, data README): the long alarm starts within 10 samples of it
     # and blames the A feed (xmeas_01) or its valve (xmv_03) among the top variables.
@@ -137,6 +141,7 @@ def test_non_numeric_and_constant_columns(tmp_path, capsys):
         ],
     )
     assert fit["dropped"] == ["flat"]
+    assert "constant columns dropped: flat" in " ".join(run_json.err.split())
     data["text"] = np.where(np.arange(len(data)) == 3, "x", "1.0")
     data.to_csv(tmp_path / "bad.csv", index=False)
     code = main(
@@ -151,3 +156,45 @@ def test_non_numeric_and_constant_columns(tmp_path, capsys):
         ]
     )
     assert code == 2 and "column 'text'" in " ".join(capsys.readouterr().err.split())
+
+
+def test_tep_reports_false_alarms_and_faults_beside_the_book(capsys, shared):
+    from gwangyang.factory.evaluate import CHIANG_2000_PCA_T2_MISSED
+
+    report = run_json(
+        capsys, ["factory", "tep", str(shared / "factory" / "tep"), "--faults", "1,11", "--json"]
+    )
+    assert report["method"] == "pca" and report["k"] == 3
+    assert report["false_alarm"]["t2"] <= 0.02 and report["false_alarm"]["q"] <= 0.02  # twice alpha = 0.01
+    first, eleventh = report["faults"]
+    assert first["chiang2000_pca_t2_rate"] == round(1 - CHIANG_2000_PCA_T2_MISSED[1], 3)
+    # fault 1 (A/C feed ratio step): detected as by the book's PCA T² (0.992), alarm 15 min after its start
+    assert first["t2_rate"] == pytest.approx(first["chiang2000_pca_t2_rate"], abs=0.01)
+    assert first["alarm_delay_min"] <= first["chiang2000_pca_t2_delay_min"]
+    assert eleventh["alarm_rate"] > 0.5 > eleventh["chiang2000_pca_t2_rate"]
+
+
+def test_tep_bad_folder_and_faults(tmp_path, capsys):
+    assert main(["factory", "tep", str(tmp_path)]) == 2
+    assert "d00.dat" in capsys.readouterr().err
+    assert main(["factory", "tep", str(tmp_path), "--faults", "1,x"]) == 2
+    assert "--faults" in capsys.readouterr().err
+
+
+def test_too_few_normal_rows_exits_2(tmp_path, capsys):
+    # 52 variables need at least 54 rows for PCA (and 52 × 3 + 4 = 160 for dynamic PCA with 2 lags).
+    pd.read_csv(NORMAL).iloc[:40].to_csv(tmp_path / "short.csv", index=False)
+    argv = [
+        "factory",
+        "fit",
+        str(tmp_path / "short.csv"),
+        "--time-column",
+        "time_min",
+        "--out",
+        str(tmp_path / "m.npz"),
+    ]
+    assert main(argv) == 2
+    assert "40 normal rows are too few for 52 variables" in " ".join(capsys.readouterr().err.split())
+    pd.read_csv(NORMAL).iloc[:150].to_csv(tmp_path / "short.csv", index=False)
+    assert main([*argv, "--method", "dpca"]) == 2
+    assert "needs at least 160" in " ".join(capsys.readouterr().err.split())

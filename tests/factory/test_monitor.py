@@ -1,4 +1,4 @@
-"""Multivariate monitors: control limits against their distributions, contributions, TEP against Chiang et al."""
+"""Multivariate monitors: control limits against their distributions, contributions (TEP: test_tep.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.factory.evaluate import CHIANG_2000_PCA_Q_MISSED, CHIANG_2000_PCA_T2_MISSED, evaluate_tep
 from gwangyang.factory.monitor import DynamicPCAMonitor, KernelPCAMonitor, PCAMonitor
 
 
@@ -88,55 +87,6 @@ def test_bad_parameters():
         PCAMonitor(n_components="many").fit(latent_data(50, 1))
     with pytest.raises(InputError, match="holdout"):
         PCAMonitor(holdout=0.95).fit(latent_data(50, 1))
-
-
-# ---- Tennessee Eastman --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tep_pca(request):
-    from tests.conftest import SHARED
-
-    # Analytic limits, one sample = one decision: the setting of Chiang, Russell & Braatz (2000).
-    return evaluate_tep(SHARED / "factory" / "tep", "pca", alpha=0.01, k=1, holdout=0.0)
-
-
-def test_tep_pca_matches_chiang_on_detectable_faults(tep_pca):
-    for fault in tep_pca.faults:
-        for ours, missed in (
-            (fault.t2_rate, CHIANG_2000_PCA_T2_MISSED),
-            (fault.q_rate, CHIANG_2000_PCA_Q_MISSED),
-        ):
-            published = 1.0 - missed[fault.fault]
-            if published >= 0.8:
-                assert ours == pytest.approx(published, abs=0.1), fault.fault
-            if published <= 0.05:  # faults 3, 9, 15: near the false-alarm rate for PCA, ours too
-                assert ours <= 0.15, fault.fault
-
-
-def test_tep_pca_t2_false_alarm_rate_within_twice_nominal(tep_pca):
-    assert tep_pca.false_alarm_t2 <= 2 * 0.01
-
-
-@pytest.mark.parametrize("method", ["pca", "dpca"])
-def test_tep_alarm_false_alarm_rate_within_nominal(shared, method):
-    # Holdout-checked limits and 3 consecutive violations: d00_te rows in alarm stay below α = 1 %.
-    report = evaluate_tep(shared / "factory" / "tep", method, alpha=0.01, k=3, holdout=0.3, faults=[])
-    assert report.false_alarm_alarm <= 0.01
-    assert report.false_alarm_t2 <= 0.02 and report.false_alarm_q <= 0.03
-
-
-def test_tep_dynamic_pca_beats_chiang_pca_where_it_is_weakest(shared):
-    # Faults 4, 10 and 11 are where the book's PCA detects least (apart from 3, 9, 15, which no method of
-    # the book detects); dynamic PCA with alarms after 3 violations beats the better of their T² and Q.
-    report = evaluate_tep(
-        shared / "factory" / "tep", "dpca", alpha=0.01, k=3, holdout=0.3, faults=[4, 10, 11]
-    )
-    for fault in report.faults:
-        best_published = 1.0 - min(
-            CHIANG_2000_PCA_T2_MISSED[fault.fault], CHIANG_2000_PCA_Q_MISSED[fault.fault]
-        )
-        assert fault.alarm_rate > best_published, fault.fault
 
 
 def test_kernel_contributions_are_the_analytic_gradient():

@@ -100,3 +100,24 @@ def test_bad_series(tmp_path: Path, teu: pd.DataFrame) -> None:
         forecast(teu, horizon=0)
     with pytest.raises(InputError, match="unknown model"):
         forecast(teu, horizon=3, models=("prophet",))
+
+
+def test_backtest_coverage_is_judged_out_of_window(teu: pd.DataFrame) -> None:
+    models = ("seasonal_naive", "ets")
+    series = teu.iloc[:-12]
+    result = forecast(series, horizon=6, level=90, models=models, n_windows=3)
+    cv, _, _ = backtest(series, horizon=6, level=90, n_windows=3, models=models)
+    m = result.model
+    y, mean, lo, hi = (cv[c].to_numpy() for c in ("y", m, f"{m}-lo-90", f"{m}-hi-90"))
+    # Error over the interval's half-width on its side; a window is covered with the widening (the 90 % quantile
+    # of that ratio, at least 1) learnt from the other two windows only.
+    ratio = np.abs(y - mean) / np.where(y >= mean, hi - mean, mean - lo)
+    cutoffs = cv["cutoff"].to_numpy()
+    covered = []
+    for cutoff in np.unique(cutoffs):
+        others = ratio[cutoffs != cutoff]
+        widen = max(1.0, float(np.sort(others)[int(np.ceil(0.9 * (len(others) - 1)))]))  # "higher" quantile
+        covered.extend(ratio[cutoffs == cutoff] <= widen)
+    assert result.backtest["coverage"] == pytest.approx(np.mean(covered), abs=1e-12)
+    assert result.backtest["coverage_uncalibrated"] == pytest.approx(np.mean(ratio <= 1), abs=1e-12)
+    assert result.backtest["points"] == 18

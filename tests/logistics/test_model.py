@@ -124,3 +124,23 @@ def test_times() -> None:
     assert format_time(1439.6) == "24:00"
     with pytest.raises(InputError, match="0-59"):
         parse_time("07:75", "t")
+
+
+def test_matrix_files_replace_coordinates(tmp_path: Path) -> None:
+    # Road distances (km) and times (min) from CSV files named in [settings], relative to the problem file.
+    (tmp_path / "km.csv").write_text("id,D,A\nD,0,12.5\nA,13,0\n")
+    (tmp_path / "min.csv").write_text("id,A,D\nA,0,31\nD,29,0\n")
+    text = GOOD.replace(
+        'dimensions = ["pallets", "tonnes"]',
+        'dimensions = ["pallets", "tonnes"]\ndistance_matrix = "km.csv"\nduration_matrix = "min.csv"',
+    )
+    instance = RoutingProblem.from_file(write(tmp_path, text)).to_instance()
+    assert instance.location_names == ["D", "A"]
+    assert instance.distance.tolist() == [[0.0, 12.5], [13.0, 0.0]]
+    assert instance.duration.tolist() == [[0.0, 29.0], [31.0, 0.0]]
+    # Only a distance matrix: times follow from the speed (40 km/h by default): 12.5 km -> 18.75 min.
+    only = text.replace('duration_matrix = "min.csv"', "")
+    assert RoutingProblem.from_file(write(tmp_path, only)).to_instance().duration[0, 1] == 18.75
+    with pytest.raises(InputError, match="matrix has no row or column for site"):
+        (tmp_path / "km.csv").write_text("id,D\nD,0\n")
+        RoutingProblem.from_file(write(tmp_path, only)).to_instance()

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.errors import CorruptFileError, InputError
+from gwangyang.port.berth_search import improve, ruin_and_recreate
 from gwangyang.port.berths import (
     BerthInstance,
     assignment_bound,
@@ -16,7 +17,10 @@ from gwangyang.port.berths import (
     solve_cpsat,
     solve_fcfs,
     solve_greedy,
+    solve_spt,
+    start_plan,
 )
+from gwangyang.port.lagrange import lagrangian_bound
 
 INSTANCES = [f"f200x15-0{i}.txt" for i in range(1, 6)]
 
@@ -74,7 +78,20 @@ def test_cpsat_is_optimal_on_small_instances_and_bounds_hold() -> None:
         assert plan.objective == exact
         assert check_plan(inst, plan.assignments) == []
         assert assignment_bound(inst) <= exact
-        assert solve_greedy(inst).objective >= exact and solve_fcfs(inst).objective >= exact
+        assert lagrangian_bound(inst, solve_fcfs(inst).objective, iterations=300).bound <= exact
+        for heuristic in (solve_greedy, solve_fcfs, solve_spt):
+            found = heuristic(inst)
+            assert check_plan(inst, found.assignments) == [] and found.objective >= exact
+        searched = ruin_and_recreate(inst, improve(inst, solve_fcfs(inst).assignments), time_limit=1)
+        assert check_plan(inst, searched) == [] and exact <= objective(inst, searched)
+
+
+def test_lagrangian_bound_is_exact_without_conflicts() -> None:
+    # Vessels far apart in time never compete: the relaxation's choice is feasible and optimal, so the
+    # bound is each vessel's shortest handling (plus waiting for the berth to open): 3 + 2 + (1 + 4) = 10.
+    inst = BerthInstance.build("apart", [0, 50, 99], [0, 100], [300, 300], [[3, 5], [4, 2], [6, 4]], [300] * 3)
+    assert lagrangian_bound(inst, 100.0, iterations=50).bound == 10
+    assert solve_cpsat(inst, time_limit=5, workers=1).objective == 10
 
 
 def test_checker_catches_broken_plans() -> None:
@@ -96,17 +113,30 @@ def test_shipped_instance_feasible_and_better_than_fcfs(berth_dir: Path, name: s
     assert check_plan(inst, fcfs.assignments) == []
     assert check_plan(inst, plan.assignments) == []
     assert plan.objective == objective(inst, plan.assignments)
-    assert plan.objective < fcfs.objective
+    # Measured with 5 s: at least 30 % below FCFS on these two instances (FCFS 35,026 and 45,463).
+    assert plan.objective < 0.7 * fcfs.objective
     assert plan.lower_bound is not None and plan.lower_bound <= plan.objective
+    extra = plan.extra
+    assert plan.lower_bound == max(
+        extra["cpsat_bound"], extra["assignment_bound"], extra["lagrangian_bound"] or 0
+    )
+    # The relaxations' bounds are below every plan's objective, FCFS's included.
+    assert extra["lagrangian_bound"] <= plan.objective and extra["assignment_bound"] <= plan.objective
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", INSTANCES)
 def test_shipped_instances_60_s(berth_dir: Path, name: str) -> None:
     inst = BerthInstance.from_file(berth_dir / name)
-    plan = solve_cpsat(inst, time_limit=60)
+    plan = solve_cpsat(inst, time_limit=60, workers=2)
+    fcfs = solve_fcfs(inst)
+    print(plan.summary(), f"FCFS {fcfs.objective}", plan.extra)
     assert check_plan(inst, plan.assignments) == []
-    assert plan.objective < solve_fcfs(inst).objective
+    assert plan.objective < 0.85 * fcfs.objective
+    assert plan.objective <= start_plan(inst, time_limit=1).objective
+    # Gap to the best proven bound (Lagrangian), as measured by benchmarks/port_berths.py; the
+    # acceptance's 1 % of CP-SAT's own bound is NOT reached (see GAP_LIMIT).
+    assert plan.gap is not None and plan.gap < GAP_LIMIT[name]
 
 
 def test_bad_instance_files(tmp_path: Path, berth_dir: Path) -> None:

@@ -6,7 +6,13 @@ import pytest
 
 from gwangyang.cli.main import main
 from gwangyang.errors import InputError
-from gwangyang.port.terminal import Scenario, load_scenario, scenario_dir, shipped_scenarios
+from gwangyang.port.terminal import (
+    GWANGYANG_TEU_2024,
+    Scenario,
+    load_scenario,
+    scenario_dir,
+    shipped_scenarios,
+)
 
 
 def test_shipped_scenarios_load_with_the_published_equipment_counts() -> None:
@@ -23,7 +29,7 @@ def test_shipped_scenarios_load_with_the_published_equipment_counts() -> None:
     assert sum(y.cranes for y in auto.yards if y.kind == "automated") == 32
     # 2.01 M TEU in 2024 = 38,654 TEU a week (gwangyang-facts.md); the services are calibrated to it.
     weekly = sum(s.calls_per_week * s.teu_per_call for s in today.arrivals.services)
-    assert weekly == pytest.approx(2.01e6 / 52, rel=0.01)
+    assert weekly == pytest.approx(GWANGYANG_TEU_2024 / 52, rel=0.01)
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -190,11 +190,18 @@ def cell_health(cell_id: str, store: StoreDep) -> dict[str, Any]:
     return result
 
 
+def _with_life(battery: APIRouter) -> APIRouter:
+    from .battery_life import router as life
+
+    battery.include_router(life)
+    return battery
+
+
 def _pages() -> APIRouter:
     from .battery_pages import router as pages
 
     return pages
 
 
-PART = Part(name="battery", title="Batteries", api=router, pages=_pages, home="/battery")
+PART = Part(name="battery", title="Batteries", api=_with_life(router), pages=_pages, home="/battery")
 """The battery part: its API router and its pages."""

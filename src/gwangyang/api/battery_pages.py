@@ -10,31 +10,36 @@ from fastapi.responses import HTMLResponse
 from ..errors import InputError, NotFoundError, one_line
 from ..store import Store
 from . import battery_data as data
+from .battery_fleet import cell_anomalies, fleet_extras
+from .jobs import JobManager
 from .web import page_auth, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
 
 
-def fleet_extras(store: Store, cells: list[dict[str, Any]]) -> bool:
-    """Fill each cell's ``predicted_life`` and ``flag``; return True when the health analysis supplied them.
+def newest_life_model(store: Store, jobs: JobManager) -> dict[str, Any] | None:
+    """The newest saved cycle-life model's record with its fit-time predictions, else ``gwangyang demo``'s.
 
-    This is the plug-in point for life prediction and screening: today the predicted end of life
-    comes from :mod:`gwangyang.battery.health` (capacity-history RUL with its interval); cells with
-    too few cycles, or a build without it, keep empty fields and the page says so.
+    The demo's life step (job ``demo.life``) fits on the shipped Severson sample and predicts its
+    test cells; its summary has the same ``predictions`` and ``test`` fields.
     """
-    health = data.cached(store, "fleet-health", lambda: data.fleet_health(store))
-    for cell in cells:
-        found = health.get(cell["cell_id"], {})
-        eol = found.get("eol_cycle")
-        low, high = found.get("eol_lower"), found.get("eol_upper")
-        if eol is None:
-            cell["predicted_life"] = None
-        elif low is not None and high is not None:
-            cell["predicted_life"] = f"{eol:.0f} [{low:.0f}, {high:.0f}]"
-        else:
-            cell["predicted_life"] = f"{eol:.0f}"
-        cell["flag"] = found.get("flag")
-    return bool(health)
+    from .battery_life import list_models, model_record
+
+    for entry in list_models(store):
+        try:
+            return model_record(store, entry["name"])
+        except (InputError, NotFoundError):
+            continue
+    demo = jobs.latest("demo.life")
+    result = demo["result"] if demo else None
+    if not result or not result.get("predictions"):
+        return None
+    return {
+        "name": "gwangyang demo",
+        "source": "shipped Severson sample (train split)",
+        "coverage": 0.9,
+        **result,
+    }
 
 
 @router.get("/battery", response_class=HTMLResponse)
@@ -43,10 +48,12 @@ def fleet_page(request: Request) -> HTMLResponse:
     store: Store = request.app.state.store
     cells = [dict(c) for c in data.cached(store, "cells", lambda: data.fleet_summary(store))]
     life_available = fleet_extras(store, cells)
-    flagged = sum(1 for c in cells if c.get("flag")) if life_available else None
+    flagged = sum(1 for c in cells if c.get("flag"))
+    life = newest_life_model(store, request.app.state.jobs)
     page_data = {
         "page": "battery-fleet",
         "fade": data.cached(store, "fade", lambda: data.capacity_fade(store)),
+        "life": life,
     }
     return render(
         request,
@@ -56,6 +63,7 @@ def fleet_page(request: Request) -> HTMLResponse:
             "total_cycles": sum(int(c["cycles"] or 0) for c in cells),
             "flagged": flagged,
             "life_available": life_available,
+            "life": life,
             "page_data": page_data,
         },
     )
@@ -81,5 +89,13 @@ def cell_page(request: Request, cell_id: str) -> HTMLResponse:
         "curves": data.curves(store, cell_id),
         "health": health,
     }
-    context = {"meta": meta, "cycles": cycles, "health": health, "health_note": note, "page_data": page_data}
+    anomalies = data.cached(store, "fleet-anomalies", lambda: cell_anomalies(store)).get(cell_id, [])
+    context = {
+        "meta": meta,
+        "cycles": cycles,
+        "health": health,
+        "health_note": note,
+        "anomalies": anomalies,
+        "page_data": page_data,
+    }
     return render(request, "battery/cell.html", context)

@@ -89,6 +89,19 @@ async def _finish(request: Request, response: Response, job: dict[str, Any], wai
     return {"job": job}
 
 
+def _number(fields: dict[str, str], name: str, default: float, kind: type) -> float:
+    """An optional numeric form field (``kind`` int or float), or ``default`` when it is absent or empty."""
+    text = (fields.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        return float(kind(text))
+    except ValueError as exc:
+        raise InputError(
+            f"{name}: expected {'an integer' if kind is int else 'a number'}, got {text[:20]!r}."
+        ) from exc
+
+
 WaitQuery = Annotated[float, Query(ge=0, le=600, description="Seconds to wait for the job to finish.")]
 
 
@@ -102,9 +115,12 @@ def monitors(request: Request) -> list[dict[str, Any]]:
     "/monitors", status_code=status.HTTP_202_ACCEPTED, summary="Fit a monitor on a normal-operation table"
 )
 async def fit_monitor(request: Request, response: Response, wait: WaitQuery = 0) -> dict[str, Any]:
-    """Multipart: one table file (``files``) and fields ``name``, ``time_column``, optional ``method`` (pca, dpca, kpca).
+    """Fit a monitor on one uploaded table of normal operation, as a job.
 
-    Runs as a job; its result is the fit summary (variables, limits, training violation rates).
+    Multipart: one table file (``files``) and fields ``name``, ``time_column``, optional ``method``
+    (pca, dpca, kpca), ``alpha`` (false-alarm rate of each limit, default 0.01) and ``k``
+    (consecutive violations per alarm, default 3). The job's result is the fit summary
+    (variables, limits, training violation rates).
     """
     store: Store = request.app.state.store
     saved, table = await _one_table(request, store)
@@ -116,6 +132,8 @@ async def fit_monitor(request: Request, response: Response, wait: WaitQuery = 0)
         method = saved.fields.get("method") or "pca"
         if method not in METHODS:
             raise InputError(f"method: expected one of {', '.join(METHODS)}, got {method[:20]!r}.")
+        alpha = _number(saved.fields, "alpha", 0.01, float)
+        k = int(_number(saved.fields, "k", 3, int))
     except InputError:
         saved.discard()
         raise
@@ -126,14 +144,16 @@ async def fit_monitor(request: Request, response: Response, wait: WaitQuery = 0)
         from ..factory.streaming import store_monitor_path
 
         try:
-            fitted = fit_table(read_table(table, time_column), time_column, method, source=table.name)
+            data = read_table(table, time_column)
+            fitted = fit_table(data, time_column, method, alpha=alpha, k=k, source=table.name)
             fitted.monitor.save(store_monitor_path(store.root, name))
         finally:
             shutil.rmtree(saved.folder, ignore_errors=True)
         return {"name": name, **fitted.to_dict()}
 
     jobs: JobManager = request.app.state.jobs
-    job = jobs.submit("factory.fit", work, params={"name": name, "file": table.name, "method": method})
+    params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
+    job = jobs.submit("factory.fit", work, params=params)
     return await _finish(request, response, job, wait)
 
 

@@ -125,6 +125,44 @@ class JobManager:
         self._pool.submit(self._run, record["id"], work)
         return record
 
+    def record(
+        self, kind: str, result: dict[str, Any], params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Store work done elsewhere (``gwangyang demo``'s steps) as a finished job, so pages can show it.
+
+        Parameters
+        ----------
+        kind
+            What was done, e.g. ``"demo.port"``.
+        result
+            Its JSON-ready result.
+        params
+            JSON-ready parameters.
+        """
+        now = _now()
+        record: dict[str, Any] = {
+            "id": uuid.uuid4().hex,
+            "kind": kind,
+            "status": "done",
+            "params": params or {},
+            "progress": {"done": 1, "total": 1, "fraction": 1.0},
+            "result": result,
+            "error": None,
+            "created_at": now,
+            "started_at": now,
+            "finished_at": now,
+        }
+        with self._lock:
+            self._write(record)
+        return record
+
+    def latest(self, *kinds: str) -> dict[str, Any] | None:
+        """The newest finished-and-done job of any of ``kinds``, or None."""
+        for record in self.list(limit=10_000):
+            if record.get("kind") in kinds and record.get("status") == "done":
+                return record
+        return None
+
     def _run(self, job_id: str, work: JobFunction) -> None:
         self._update(job_id, status="running", started_at=_now())
 

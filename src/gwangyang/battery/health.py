@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 STRETCH_GRID = np.geomspace(0.2, 5.0, 600)
 """Cycle-axis stretch factors tried when matching a history to a template."""
@@ -114,7 +117,8 @@ def extrapolated_eol(
         for _ in range(n_boot)
     ]
     alpha = (1.0 - coverage) / 2.0
-    low, high = np.quantile(draws, [alpha, 1.0 - alpha])
+    # "nearest" does no arithmetic, so draws that never reach the threshold (inf) stay inf, not NaN.
+    low, high = np.quantile(draws, [alpha, 1.0 - alpha], method="nearest")
     return float(estimate), float(low), float(high)
 
 
@@ -188,10 +192,13 @@ class TemplateRUL:
         self.coverage = coverage
 
     def fit(self, curves: dict[str, tuple[Any, Any]]) -> TemplateRUL:
-        """Store templates: ``{cell: (cycles, capacity)}``; cells that never reach end of life are left out."""
+        """Store templates: ``{cell: (cycles, capacity)}``; cells too short or that never reach end of life are left out."""
         self.templates_: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
         for name, (cycles, capacity) in curves.items():
-            x, y = _curve(cycles, capacity, name)
+            try:
+                x, y = _curve(cycles, capacity, name)
+            except InputError:
+                continue  # too short to be a template
             soh = smooth_soh(state_of_health(y))
             eol = eol_cycle(x, soh, self.threshold)
             if eol is not None:
@@ -284,3 +291,80 @@ def health_report(
         "rul": rul,
         "templates": sorted(model.templates_),
     }
+
+
+def store_templates(store: Store, cell_id: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Capacity curves of the other store cells with the same nominal capacity: RUL templates.
+
+    Parameters
+    ----------
+    store
+        The store.
+    cell_id
+        The cell whose RUL is wanted (left out).
+
+    Returns
+    -------
+    dict
+        ``{cell_id: (cycles, discharge capacity)}``; :class:`TemplateRUL` keeps those that reached end of life.
+    """
+    metas = {m["cell_id"]: m for m in store.metas()}
+    nominal = metas.get(cell_id, {}).get("nominal_capacity_ah")
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for other, meta in metas.items():
+        if other == cell_id or meta.get("nominal_capacity_ah") != nominal:
+            continue
+        cycles = store.cycles(other)
+        out[other] = (
+            cycles["cycle_index"].to_numpy(dtype="float64"),
+            cycles["discharge_capacity_ah"].to_numpy(dtype="float64"),
+        )
+    return out
+
+
+def cell_health(
+    store: Store,
+    cell_id: str,
+    threshold: float = 0.8,
+    coverage: float = 0.9,
+    templates: dict[str, tuple[Any, Any]] | None = None,
+) -> dict[str, Any]:
+    """SOH per cycle, knee, knee onset and RUL with interval of one store cell.
+
+    Parameters
+    ----------
+    store
+        The store.
+    cell_id
+        The cell.
+    threshold
+        End-of-life SOH (fraction of the initial capacity).
+    coverage
+        Nominal coverage of the RUL interval.
+    templates
+        Capacity curves of cells run to end of life, ``{name: (cycles, capacity)}``; default:
+        :func:`store_templates` (other store cells of the same nominal capacity).
+
+    Returns
+    -------
+    dict
+        ``cell`` plus :func:`health_report`'s keys; JSON-ready (no NaN or infinity).
+
+    Raises
+    ------
+    InputError
+        Fewer than 3 cycles with a positive capacity, or a bad threshold or coverage.
+    NotFoundError
+        No such cell in the store.
+    """
+    cycles = store.cycles(cell_id)
+    if templates is None:
+        templates = store_templates(store, cell_id)
+    report = health_report(
+        cycles["cycle_index"].to_numpy(dtype="float64"),
+        cycles["discharge_capacity_ah"].to_numpy(dtype="float64"),
+        templates=templates,
+        threshold=threshold,
+        coverage=coverage,
+    )
+    return {"cell": cell_id, **report}

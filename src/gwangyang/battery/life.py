@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
@@ -27,6 +28,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..errors import InputError
 from .features import FEATURE_SETS, CellCurves, SeversonFeatures
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from .modelfile import ModelFile
+    from .severson import EarlyLifeSet
 
 LIFE_MODELS: dict[str, tuple[str, str]] = {
     "variance": ("variance", "elasticnet"),
@@ -227,11 +233,170 @@ def life_metrics(
     return out
 
 
+STORE_PREFIX = "store:"
+"""A dataset or cell named ``store:...`` comes from the store, not from a folder."""
+
+
+def load_training_set(
+    dataset: str | Path, split: str | None = None, store: Store | None = None
+) -> tuple[EarlyLifeSet, str]:
+    """Cells of known cycle life to fit on, and a description of where they came from.
+
+    Parameters
+    ----------
+    dataset
+        A folder in the Severson layout whose ``cells.csv`` gives ``cycle_life``; or ``store:``
+        (every store cell of known life with 100 cycles of Q(V) curves); or ``store:ID,ID,...``.
+    split
+        Keep only the ``cells.csv`` rows of this split (folders only).
+    store
+        The store for ``store:`` datasets (default: :class:`gwangyang.store.Store` ()).
+
+    Returns
+    -------
+    tuple
+        The :class:`~gwangyang.battery.severson.EarlyLifeSet`, sorted by cell name, and its source.
+    """
+    from .severson import load_severson, load_store
+
+    text = str(dataset)
+    if text.startswith(STORE_PREFIX):
+        from ..store import Store as StoreClass
+
+        opened = store if store is not None else StoreClass()
+        ids = [part for part in text.removeprefix(STORE_PREFIX).split(",") if part]
+        data = load_store(opened, ids or None, require_life=True)
+        missing = [i for i in ids if i not in set(data.table["cell"])]
+        if missing:
+            raise InputError(f"{text}: cell {missing[0]!r} has no known cycle life.")
+        return data.sorted(), f"store {opened.root}"
+    return load_severson(Path(text), split=split, require_life=True).sorted(), text
+
+
+def fit_life(
+    data: EarlyLifeSet,
+    model: str = "variance",
+    cycles: tuple[int, int] = (10, 100),
+    coverage: float = 0.9,
+    conformal: str = "cv",
+    out: str | Path | None = None,
+    source: str = "",
+) -> dict[str, Any]:
+    """Fit a cycle-life model on cells of known life; optionally save it.
+
+    Parameters
+    ----------
+    data
+        Training cells (see :func:`load_training_set`).
+    model
+        One of :data:`LIFE_MODELS`.
+    cycles
+        Cycle pair (a, b) of ΔQ(V) = Q_b − Q_a.
+    coverage, conformal
+        See :class:`CycleLifeRegressor`.
+    out
+        Model file to write (:func:`gwangyang.battery.modelfile.save_model`); None: do not save.
+    source
+        Where the cells came from (recorded in the model file).
+
+    Returns
+    -------
+    dict
+        JSON-ready summary: ``model``, ``feature_set``, ``out``, ``cells``, ``training_hash``,
+        ``interval_factor`` (the interval is [ŷ / f, ŷ · f]), ``train`` metrics (in-sample),
+        ``versions``; and the fitted pipeline under ``pipeline`` (drop it before printing).
+    """
+    from .modelfile import library_versions, save_model
+
+    if model not in LIFE_MODELS:
+        raise InputError(f"--model: expected one of {', '.join(LIFE_MODELS)}, got {model!r}.")
+    pipeline = make_life_model(model, cycles=cycles, coverage=coverage, conformal=conformal)
+    pipeline.fit(data.cells, data.cycle_life)
+    predicted, lower, upper = pipeline[-1].predict_interval(pipeline[:-1].transform(data.cells))
+    feature_set = LIFE_MODELS[model][0]
+    training_hash = data.data_hash()
+    versions = library_versions()
+    if out is not None:
+        info = {
+            "cycles": list(cycles),
+            "coverage": coverage,
+            "conformal": conformal,
+            "training_cells": len(data.cells),
+            "source": source,
+        }
+        versions = save_model(out, pipeline, model, feature_set, training_hash, info).versions
+    return {
+        "model": model,
+        "feature_set": feature_set,
+        "out": None if out is None else str(out),
+        "cells": len(data.cells),
+        "training_hash": training_hash,
+        "interval_factor": float(10.0 ** pipeline[-1].log_halfwidth_),
+        "train": life_metrics(data.cycle_life, predicted, lower, upper),
+        "versions": versions,
+        "pipeline": pipeline,
+    }
+
+
+def load_prediction_inputs(
+    items: Sequence[str], store: Store | None = None, last_cycle: int = 100
+) -> list[CellCurves]:
+    """Cells to predict: Severson-layout folders or matrix files, or store cell ids (``store:`` optional)."""
+    from .severson import load_severson, load_store_cell
+
+    cells: list[CellCurves] = []
+    opened = store
+    for item in items:
+        path = Path(item)
+        if not item.startswith(STORE_PREFIX) and path.exists():
+            cells.extend(load_severson(path).cells)
+            continue
+        if opened is None:
+            from ..store import Store as StoreClass
+
+            opened = StoreClass()
+        cells.append(load_store_cell(opened, item.removeprefix(STORE_PREFIX), last_cycle))
+    if not cells:
+        raise InputError("predict: no cells given.")
+    return cells
+
+
+def predict_life(
+    model: str | Path | ModelFile, items: Sequence[str], store: Store | None = None
+) -> list[dict[str, Any]]:
+    """Predicted cycle life with its conformal interval for each cell.
+
+    Parameters
+    ----------
+    model
+        A model file from :func:`fit_life` (or an already loaded :class:`~gwangyang.battery.modelfile.ModelFile`).
+    items
+        Severson-layout folders or files, or store cell ids.
+    store
+        The store holding the cell ids.
+
+    Returns
+    -------
+    list of dict
+        ``{"cell", "predicted_cycle_life", "lower", "upper"}`` per cell.
+    """
+    from .modelfile import ModelFile, load_model
+
+    loaded = model if isinstance(model, ModelFile) else load_model(model)
+    pair = tuple(loaded.info.get("cycles", (10, 100)))
+    cells = load_prediction_inputs(items, store, int(pair[1]))
+    return predict_cells(loaded.model, cells)
+
+
 __all__ = [
     "FEATURE_SETS",
     "LIFE_MODELS",
     "CycleLifeRegressor",
+    "fit_life",
     "life_metrics",
+    "load_prediction_inputs",
+    "load_training_set",
     "make_life_model",
     "predict_cells",
+    "predict_life",
 ]

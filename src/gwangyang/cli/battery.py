@@ -14,10 +14,15 @@ from ..store import Store
 from .common import EXIT_FAILED, err_console, print_json, progress_bar, records
 from .life import app as life_app
 from .life import health_command
+from .quality import anomalies, formation, screen, triage
 
 app = typer.Typer(help="Battery data: ingest cycler files, query cells and cycles.", no_args_is_help=True)
 app.add_typer(life_app, name="life")
 app.command("health")(health_command)
+app.command("screen")(screen)
+app.command("anomalies")(anomalies)
+app.command("triage")(triage)
+app.command("formation")(formation)
 
 StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data).")

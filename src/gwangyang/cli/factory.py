@@ -1,4 +1,4 @@
-"""``gwangyang factory``: fit a process monitor on a normal period, score new data, univariate SPC."""
+"""``gwangyang factory``: fit a process monitor on a normal period, score new data, univariate SPC, TEP benchmark."""
 
 from __future__ import annotations
 
@@ -135,3 +135,55 @@ def spc_command(
         cap = report.capability
         fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
         err_console.print(f"Cp {fmt(cap.cp)}  Cpk {fmt(cap.cpk)}  Pp {fmt(cap.pp)}  Ppk {fmt(cap.ppk)}")
+
+
+@app.command("tep")
+def tep_command(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of the Braatz TEP files (d00.dat, d00_te.dat, dNN_te.dat, optionally .gz)."
+        ),
+    ],
+    method: Annotated[str, typer.Option("--method", help="pca, dpca or kpca.")] = "pca",
+    alpha: Annotated[float, typer.Option("--alpha", help="False-alarm rate of each control limit.")] = 0.01,
+    k: Annotated[int, typer.Option("--k", help="Consecutive violations that raise an alarm.")] = 3,
+    holdout: Annotated[
+        float,
+        typer.Option("--holdout", help="Share of the last rows that checks (and widens) the limits; 0: off."),
+    ] = 0.3,
+    faults: Annotated[
+        str, typer.Option("--faults", help="Comma-separated fault numbers 1-15 (default: all).")
+    ] = "",
+    json_out: JsonOpt = False,
+) -> None:
+    """Tennessee Eastman benchmark: fit on d00, false alarms on d00_te, detection per fault beside the book."""
+    from ..factory.evaluate import evaluate_tep
+
+    chosen: list[int] | None = None
+    if faults.strip():
+        try:
+            chosen = [int(part) for part in faults.split(",")]
+        except ValueError as exc:
+            raise InputError(f"--faults: expected comma-separated numbers 1-15, got {faults!r}.") from exc
+        if any(not 1 <= f <= 15 for f in chosen):
+            raise InputError(f"--faults: expected numbers 1-15, got {faults!r}.")
+    with err_console.status(f"TEP: fitting {method} on d00 and scoring the test runs..."):
+        report = evaluate_tep(folder, method, alpha=alpha, k=k, faults=chosen, holdout=holdout)
+    if json_out:
+        print_json(report.to_dict())
+        return
+    err_console.print(
+        f"{method}, {report.n_components} components, alpha {alpha}, k {k}: false alarms on d00_te "
+        f"T² {report.false_alarm_t2:.4f}, Q {report.false_alarm_q:.4f}, alarm {report.false_alarm_alarm:.4f}",
+        highlight=False,
+    )
+    err_console.print("fault  T² rate  Q rate  alarm rate | book T² rate  book Q rate | alarm delay min")
+    for fault in report.faults:
+        row = fault.to_dict()
+        delay = "-" if fault.alarm_delay_min is None else f"{fault.alarm_delay_min:.0f}"
+        err_console.print(
+            f"{fault.fault:5d}  {fault.t2_rate:7.3f}  {fault.q_rate:6.3f}  {fault.alarm_rate:10.3f} | "
+            f"{row['chiang2000_pca_t2_rate']:12.3f}  {row['chiang2000_pca_q_rate']:11.3f} | {delay:>15}",
+            highlight=False,
+        )

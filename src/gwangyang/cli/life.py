@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import InputError
 from .common import err_console, print_json
-
-if TYPE_CHECKING:
-    from ..battery.severson import EarlyLifeSet
-    from ..store import Store
 
 app = typer.Typer(
     help="Early cycle-life prediction (Severson et al. 2019) with conformal intervals.", no_args_is_help=True
@@ -22,7 +18,6 @@ StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-STORE_PREFIX = "store:"
 
 
 def _cycle_pair(text: str) -> tuple[int, int]:
@@ -31,19 +26,6 @@ def _cycle_pair(text: str) -> tuple[int, int]:
     except ValueError as exc:
         raise InputError(f"--cycles: expected two cycle numbers like 10,100, got {text!r}.") from exc
     return early, late
-
-
-def _load_training(dataset: str, split: str | None, store: Path | None) -> tuple[EarlyLifeSet, str]:
-    from ..battery.severson import load_severson, load_store
-    from ..store import Store
-
-    if dataset.startswith(STORE_PREFIX):
-        ids = [part for part in dataset.removeprefix(STORE_PREFIX).split(",") if part]
-        data = load_store(Store(store), ids or None, require_life=True)
-        if ids and data.table["cycle_life"].isna().any():
-            raise InputError(f"{dataset}: some of these cells have no known cycle life.")
-        return data, f"store {Store(store).root}"
-    return load_severson(Path(dataset), split=split, require_life=True), dataset
 
 
 @app.command("fit")
@@ -70,61 +52,21 @@ def fit_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Fit a cycle-life model and save it."""
-    from ..battery.life import LIFE_MODELS, life_metrics, make_life_model
-    from ..battery.modelfile import save_model
+    from ..battery.life import fit_life, load_training_set
+    from ..store import Store
 
-    if model not in LIFE_MODELS:
-        raise InputError(f"--model: expected one of {', '.join(LIFE_MODELS)}, got {model!r}.")
     pair = _cycle_pair(cycles)
-    data, source = _load_training(dataset, split, store)
-    data = data.sorted()
-    pipeline = make_life_model(model, cycles=pair, coverage=coverage, conformal=conformal)
-    pipeline.fit(data.cells, data.cycle_life)
-    features = pipeline[:-1].transform(data.cells)
-    predicted, lower, upper = pipeline[-1].predict_interval(features)
-    feature_set = LIFE_MODELS[model][0]
-    info = {
-        "cycles": list(pair),
-        "coverage": coverage,
-        "conformal": conformal,
-        "training_cells": len(data.cells),
-        "source": source,
-    }
-    record = save_model(out, pipeline, model, feature_set, data.data_hash(), info)
-    summary: dict[str, Any] = {
-        "model": model,
-        "feature_set": feature_set,
-        "out": str(out),
-        "cells": len(data.cells),
-        "training_hash": record.training_hash,
-        "interval_factor": float(10.0 ** pipeline[-1].log_halfwidth_),
-        "train": life_metrics(data.cycle_life, predicted, lower, upper),
-        "versions": record.versions,
-    }
+    data, source = load_training_set(dataset, split, Store(store) if store is not None else None)
+    summary = fit_life(data, model, pair, coverage, conformal, out=out, source=source)
+    summary.pop("pipeline")
     if json_out:
         print_json(summary)
     else:
         train = summary["train"]
         err_console.print(
-            f"fitted {model} on {len(data.cells)} cells: train RMSE {train['rmse_cycles']:.0f} cycles, "
+            f"fitted {model} on {summary['cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles, "
             f"{train['mean_percent_error']:.1f} % mean error; interval ×/÷ {summary['interval_factor']:.2f}; wrote {out}"
         )
-
-
-def _predict_inputs(paths: list[str], store: Path | None, last_cycle: int) -> list[Any]:
-    from ..battery.severson import load_severson, load_store_cell
-    from ..store import Store
-
-    cells: list[Any] = []
-    opened: Store | None = None
-    for item in paths:
-        path = Path(item)
-        if path.exists():
-            cells.extend(load_severson(path).cells)
-        else:
-            opened = opened or Store(store)
-            cells.append(load_store_cell(opened, item.removeprefix(STORE_PREFIX), last_cycle))
-    return cells
 
 
 @app.command("predict")
@@ -135,13 +77,10 @@ def predict_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Predict cycle life with an interval for each cell."""
-    from ..battery.life import predict_cells
-    from ..battery.modelfile import load_model
+    from ..battery.life import predict_life
+    from ..store import Store
 
-    loaded = load_model(model)
-    pair = tuple(loaded.info.get("cycles", (10, 100)))
-    cells = _predict_inputs(paths, store, int(pair[1]))
-    rows = predict_cells(loaded.model, cells)
+    rows = predict_life(model, paths, Store(store) if store is not None else None)
     if json_out:
         print_json(rows)
     else:
@@ -149,19 +88,6 @@ def predict_command(
             err_console.print(
                 f"{row['cell']}: {row['predicted_cycle_life']:.0f} cycles ({row['lower']:.0f}–{row['upper']:.0f})"
             )
-
-
-def _templates(target: Store, cell_id: str) -> dict[str, tuple[Any, Any]]:
-    """Other store cells of the same nominal capacity: candidate templates for RUL."""
-    metas = {m["cell_id"]: m for m in target.metas()}
-    nominal = metas.get(cell_id, {}).get("nominal_capacity_ah")
-    out = {}
-    for other, meta in metas.items():
-        if other == cell_id or meta.get("nominal_capacity_ah") != nominal:
-            continue
-        cycles = target.cycles(other)
-        out[other] = (cycles["cycle_index"].to_numpy(), cycles["discharge_capacity_ah"].to_numpy())
-    return out
 
 
 def health_command(
@@ -175,19 +101,10 @@ def health_command(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write SOH, knee and RUL to a PNG.")] = None,
 ) -> None:
     """SOH per cycle, knee and knee onset, and remaining useful life with an interval."""
-    from ..battery.health import health_report
+    from ..battery.health import cell_health
     from ..store import Store
 
-    target = Store(store)
-    cycles = target.cycles(cell_id)
-    report = health_report(
-        cycles["cycle_index"].to_numpy(),
-        cycles["discharge_capacity_ah"].to_numpy(),
-        templates=_templates(target, cell_id),
-        threshold=eol,
-        coverage=coverage,
-    )
-    report = {"cell": cell_id, **report}
+    report = cell_health(Store(store), cell_id, threshold=eol, coverage=coverage)
     if plot is not None:
         plot_health(report, plot)
     if json_out:

@@ -13,6 +13,8 @@ from .demo import demo
 from .factory import app as factory_app
 from .logistics import app as routes_app
 from .logistics import forecast_command
+from .optimize import app as optimize_app
+from .optimize import twin_app
 from .port import app as port_app
 from .serve import serve
 
@@ -28,6 +30,8 @@ app.add_typer(port_app, name="port")
 app.add_typer(routes_app, name="routes")
 app.command("forecast")(forecast_command)
 app.add_typer(factory_app, name="factory")
+app.add_typer(optimize_app, name="optimize")
+battery_app.add_typer(twin_app, name="twin")
 app.command("demo")(demo)
 app.command("serve")(serve)
 

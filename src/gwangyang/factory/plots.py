@@ -21,9 +21,28 @@ def _pyplot() -> Any:
 
 
 def plot_scores(result: ScoreResult, path: str | Path, title: str = "") -> Path:
-    """T² and Q against row, with their limits and alarm periods shaded; written to ``path``."""
+    """T² and Q against row, with their limits and alarm periods shaded; written to ``path``.
+
+    When there are alarms, a third panel is the contribution plot of the longest one: each named
+    variable's share of ``T²/T²lim + Q/Qlim`` summed over the alarm's rows.
+    """
     plt = _pyplot()
-    fig, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    longest = max(result.alarms, key=lambda a: a.rows) if result.alarms else None
+    if longest is None:
+        fig, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    else:
+        fig = plt.figure(figsize=(10, 8.5))
+        grid = fig.add_gridspec(3, 1, height_ratios=[1, 1, 0.8])
+        first = fig.add_subplot(grid[0])
+        axes = [first, fig.add_subplot(grid[1], sharex=first)]
+        bars = fig.add_subplot(grid[2])
+        names = [v["variable"] for v in longest.top_variables][::-1]
+        shares = [100.0 * v["share"] for v in longest.top_variables][::-1]
+        bars.barh(names, shares, color="tab:orange")
+        bars.set_xlabel("share of the alarm's T²/T²lim + Q/Qlim (%)")
+        bars.set_title(
+            f"variables behind the longest alarm (rows {longest.start_index}-{longest.end_index})", fontsize=9
+        )
     x = np.arange(len(result.t2))
     for ax, values, limit, label in (
         (axes[0], result.t2, result.t2_limit, "T²"),

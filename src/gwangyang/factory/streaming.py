@@ -137,7 +137,7 @@ class StreamingMonitor:
         columns: Sequence[str],
         time_column: str = "time",
         k: int = 3,
-        top: int = 3,
+        top: int = 5,
         dropped: Sequence[str] = (),
     ) -> None:
         if not isinstance(k, int) or k < 1:
@@ -227,7 +227,7 @@ class StreamingMonitor:
         alarm = run >= self.k
         closed = self._track(alarm, t2, q, E, times, n)
         lags = est.lags
-        self._buffer = Z[-lags:] if lags else Z[:0]
+        self._buffer = Z[len(Z) - lags :].copy()  # a copy: a view would keep the whole batch alive
         self._run = int(run[-1]) if n else self._run
         self._index += n
         return ScoreResult(

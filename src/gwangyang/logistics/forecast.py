@@ -84,6 +84,13 @@ def quiet() -> Iterator[None]:
         yield
 
 
+def _pandas(frame: Any) -> pd.DataFrame:
+    """The answer of statsforecast as a pandas frame (it returns the type of its input; the input is pandas)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame from statsforecast, got {type(frame).__name__}")
+    return frame
+
+
 def _models(names: tuple[str, ...], season_length: int) -> list[Any]:
     from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 
@@ -178,8 +185,10 @@ def backtest(
     frame = series.assign(unique_id="series")
     engine = StatsForecast(models=_models(models, season_length), freq="MS", n_jobs=1)
     with quiet():
-        cv: pd.DataFrame = engine.cross_validation(
-            df=frame, h=horizon, n_windows=n_windows, step_size=horizon, level=[level]
+        cv = _pandas(
+            engine.cross_validation(
+                df=frame, h=horizon, n_windows=n_windows, step_size=horizon, level=[level]
+            )
         )
     first = cv["cutoff"].min()
     scale = seasonal_naive_scale(series.loc[series["ds"] <= first, "y"].to_numpy(), season_length)
@@ -235,9 +244,7 @@ def forecast(
     covered = ratio <= held_out + 1e-12
     engine = StatsForecast(models=_models((chosen,), season_length), freq="MS", n_jobs=1)
     with quiet():
-        ahead: pd.DataFrame = engine.forecast(
-            df=series.assign(unique_id="series"), h=horizon, level=[level]
-        )
+        ahead = _pandas(engine.forecast(df=series.assign(unique_id="series"), h=horizon, level=[level]))
     centre = ahead[chosen].to_numpy()
     table = pd.DataFrame(
         {

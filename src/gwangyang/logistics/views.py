@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def save_view(store_root: str | Path, kind: str, view: dict[str, Any]) -> Path:
     """Keep ``view`` as the latest ``kind`` (``"routes"`` or ``"forecast"``) in the store."""
     path = _path(store_root, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(view, allow_nan=False, default=str), encoding="utf-8")
     os.replace(tmp, path)
     return path

@@ -184,6 +184,7 @@ class BatchBayesOpt:
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.gaussian_process import GaussianProcessRegressor
         from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+        from threadpoolctl import threadpool_limits
 
         if not observations:
             raise InputError("observations: the surrogate needs at least one observation.")
@@ -209,7 +210,8 @@ class BatchBayesOpt:
             n_restarts_optimizer=2,
             random_state=self.seed + round_index,
         )
-        with warnings.catch_warnings():
+        # Small matrices: one BLAS thread is fastest, and many threads on a shared machine are far slower.
+        with warnings.catch_warnings(), threadpool_limits(1):
             warnings.simplefilter("ignore", ConvergenceWarning)
             gp.fit(X, y)
         latent = gp.kernel_.k1

@@ -77,8 +77,12 @@ class Campaign:
         rounds: int = 4,
         kappa: float = 2.0,
         allow_repeats: bool = True,
+        history: list[Observation] | None = None,
     ) -> Campaign:
         """Start a campaign in an empty or new folder.
+
+        ``history`` holds past experiments (see :func:`gwangyang.optimize.process.history_observations`),
+        which the first round's surrogate is fitted to.
 
         Raises
         ------
@@ -103,6 +107,7 @@ class Campaign:
             rounds=int(rounds),
             kappa=float(kappa),
             allow_repeats=bool(allow_repeats),
+            observations=[o.to_dict() for o in history or []],
         )
         campaign = cls(folder, state)
         folder.mkdir(parents=True, exist_ok=True)

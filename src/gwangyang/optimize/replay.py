@@ -24,6 +24,18 @@ from .space import SearchSpace, attia_space_dict
 
 ATTIA_RECOMMENDED = (4.8, 5.2, 5.2)
 """CLO's top protocol after four rounds, 4.8C-5.2C-5.2C-4.160C (Attia et al. 2020, Fig. 3)."""
+ATTIA_PROTOCOLS = 224
+"""Candidate protocols (Attia et al. 2020, abstract and Methods; ``policies_all.csv``)."""
+ATTIA_ROUNDS = 4
+"""Rounds of closed-loop optimisation (Attia et al. 2020, Fig. 2)."""
+ATTIA_BATCH = 48
+"""Cells tested per round, i.e. parallel cycler channels (Attia et al. 2020, Methods)."""
+ATTIA_EARLY_CYCLES = 100
+"""Cycles measured before the early prediction of life (Attia et al. 2020, Methods)."""
+ATTIA_DAYS_CLO = 16
+"""Days CLO took to find the top protocols (Attia et al. 2020, abstract)."""
+ATTIA_DAYS_EXHAUSTIVE = 500
+"""Days an exhaustive search without early prediction would take: "over 500" (Attia et al. 2020, abstract)."""
 
 
 @dataclass
@@ -63,6 +75,7 @@ def build_oracle(clo_folder: str | Path, seed: int = 0) -> Oracle:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+    from threadpoolctl import threadpool_limits
 
     space = SearchSpace.from_dict(attia_space_dict(), source="attia2020")
     data = read_predictions(clo_folder)
@@ -72,7 +85,7 @@ def build_oracle(clo_folder: str | Path, seed: int = 0) -> Oracle:
     center, scale = float(y.mean()), float(y.std())
     kernel = ConstantKernel(1.0) * Matern(length_scale=np.full(X.shape[1], 0.5), nu=2.5) + WhiteKernel(0.3)
     gp = GaussianProcessRegressor(kernel=kernel, n_restarts_optimizer=3, random_state=seed)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         gp.fit(X, (y - center) / scale)
     latent = gp.kernel_.k1
@@ -105,9 +118,18 @@ def _observe(oracle: Oracle, points: list[dict[str, Any]], rng: np.random.Genera
 
 
 def replay_bo(
-    oracle: Oracle, rounds: int = 4, batch: int = 48, seed: int = 0, kappa: float = 2.0
+    oracle: Oracle,
+    rounds: int = ATTIA_ROUNDS,
+    batch: int = ATTIA_BATCH,
+    seed: int = 0,
+    kappa: float = 2.0,
+    track: bool = False,
 ) -> ReplayResult:
-    """Run our batched BO against the oracle and rank its recommendation."""
+    """Run our batched BO against the oracle and rank its recommendation.
+
+    With ``track`` the recommendation after every round is ranked too (``best_rank_by_round``;
+    one more surrogate fit per round).
+    """
     space = SearchSpace.from_dict(attia_space_dict(), source="attia2020")
     bo = BatchBayesOpt(space, kappa=kappa, seed=seed)
     rng = np.random.default_rng([seed, 1])
@@ -118,7 +140,8 @@ def replay_bo(
         values = _observe(oracle, [s.params for s in suggestions], rng)
         for s, v in zip(suggestions, values, strict=True):
             observations.append(Observation(s.id, s.params, float(v), oracle.noise, r, "predicted"))
-        ranks.append(oracle.rank(bo.recommend(observations, r)["params"]))
+        if track:
+            ranks.append(oracle.rank(bo.recommend(observations, r)["params"]))
     best = bo.recommend(observations, rounds)
     params = best["params"]
     return ReplayResult(
@@ -132,7 +155,9 @@ def replay_bo(
     )
 
 
-def replay_random(oracle: Oracle, experiments: int = 192, seed: int = 0) -> ReplayResult:
+def replay_random(
+    oracle: Oracle, experiments: int = ATTIA_ROUNDS * ATTIA_BATCH, seed: int = 0
+) -> ReplayResult:
     """Random search with the same budget: test random protocols once each, keep the best observed."""
     rng = np.random.default_rng([seed, 2])
     table = oracle.table
@@ -141,3 +166,40 @@ def replay_random(oracle: Oracle, experiments: int = 192, seed: int = 0) -> Repl
     values = _observe(oracle, points, rng)
     best = points[int(np.argmax(values))]
     return ReplayResult("random", seed, len(points), best, oracle.rank(best), oracle.life(best), [])
+
+
+def curve_bo(oracle: Oracle, batch: int = 8, rounds: int = 28, seed: int = 0, kappa: float = 2.0) -> list[int]:
+    """Oracle rank of our recommendation after each round (experiments = ``batch * (i + 1)``)."""
+    return replay_bo(oracle, rounds=rounds, batch=batch, seed=seed, kappa=kappa, track=True).best_rank_by_round
+
+
+def curve_sequential(oracle: Oracle, experiments: int, seed: int = 0, order: str = "random") -> list[int]:
+    """Oracle rank of the best protocol so far, after each experiment of random or grid search.
+
+    Protocols are tested in a random order (``"random"``) or in grid order (``"grid"``), each once
+    before any is repeated; the recommendation is the protocol with the best mean observation.
+    """
+    rng = np.random.default_rng([seed, 3])
+    n = len(oracle.table)
+    lives = oracle.table["life"].to_numpy(dtype="float64")
+    ranks_all = (lives[None, :] > lives[:, None]).sum(axis=1) + 1
+    sums = np.zeros(n)
+    counts = np.zeros(n)
+    out = []
+    sequence: list[int] = []
+    while len(sequence) < experiments:
+        sequence.extend(rng.permutation(n).tolist() if order == "random" else list(range(n)))
+    for i in sequence[:experiments]:
+        sums[i] += lives[i] + rng.normal(0.0, oracle.noise)
+        counts[i] += 1
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), -np.inf)
+        out.append(int(ranks_all[int(np.argmax(means))]))
+    return out
+
+
+def experiments_to_reach(ranks: list[int], top: int, step: int = 1) -> float:
+    """Experiments until the recommendation first ranks ``top`` or better (``inf`` if never)."""
+    for i, rank in enumerate(ranks):
+        if rank <= top:
+            return float((i + 1) * step)
+    return float("inf")

@@ -330,7 +330,7 @@ class SearchSpace:
             if bool(np.asarray(bad).any()):
                 row = int(np.flatnonzero(np.asarray(bad))[0])
                 raise InputError(
-                    f"{where}: row {row + 1}: {p.name}={values.iloc[row]!r} is outside the space."
+                    f"{where}: row {row + 1}: {p.name}={_plain(values.iloc[row])!r} is outside the space."
                 )
         if not bool(done["feasible"].all()):
             row = int(np.flatnonzero(~done["feasible"].to_numpy())[0])
@@ -358,6 +358,25 @@ class SearchSpace:
         return np.hstack(blocks)
 
 
+SPACES_DIR = Path(__file__).with_name("spaces")
+"""Space files shipped with the package (``attia2020.toml``)."""
+
+
+def shipped_space(name: str) -> SearchSpace:
+    """A space shipped in :data:`SPACES_DIR` by name (``"attia2020"``).
+
+    Raises
+    ------
+    InputError
+        No such shipped space.
+    """
+    path = SPACES_DIR / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SPACES_DIR.glob("*.toml")))
+        raise InputError(f"space {name!r}: no such shipped space; known: {known}.")
+    return SearchSpace.from_file(path)
+
+
 def attia_space_dict() -> dict[str, Any]:
     """Attia's 224-protocol space as a space document (see :mod:`gwangyang.battery.protocols`)."""
     from ..battery.protocols import CC1_VALUES, CC2_VALUES, CC3_VALUES, CC4_MAX
@@ -377,3 +396,8 @@ def attia_space_dict() -> dict[str, Any]:
         },
         "derived": {"cc4": "12 / (10 - 12/cc1 - 12/cc2 - 12/cc3)"},
     }
+
+
+def _plain(value: Any) -> Any:
+    """Numpy scalars to plain Python values (for messages and JSON)."""
+    return value.item() if isinstance(value, np.generic) else value

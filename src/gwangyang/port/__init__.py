@@ -6,6 +6,7 @@ from .berths import check_plan as check_plan
 from .berths import solve_cpsat as solve_cpsat
 from .berths import solve_fcfs as solve_fcfs
 from .berths import solve_greedy as solve_greedy
+from .berths import solve_spt as solve_spt
 from .compare import Comparison as Comparison
 from .compare import compare as compare
 from .compare import replicate as replicate

@@ -268,6 +268,57 @@ def solve_greedy(instance: BerthInstance) -> BerthPlan:
     return _baseline(instance, "greedy", "earliest_end")
 
 
+def _spt_schedule(instance: BerthInstance) -> pd.DataFrame:
+    """List scheduling: whenever a berth frees, it takes the arrived vessel with the shortest handling there.
+
+    Among berths the one whose next vessel would finish first goes first; a berth with no arrived
+    vessel waits for the earliest one that may use it.
+    """
+    n, m = instance.vessels, instance.berths
+    free = instance.opening.astype(np.int64).copy()
+    left = np.ones(n, dtype=bool)
+    order = np.lexsort((np.arange(n), instance.arrival))
+    rows = []
+    for _ in range(n):
+        best: tuple[int, int, int, int, int] | None = None
+        for k in range(m):
+            h = instance.handling[:, k]
+            candidates = order[left[order] & (h[order] > 0)]
+            if not len(candidates):
+                continue
+            arrived = candidates[instance.arrival[candidates] <= free[k]]
+            if len(arrived):
+                i = int(arrived[np.lexsort((instance.arrival[arrived], h[arrived]))[0]])
+                start = int(free[k])
+            else:
+                first = candidates[instance.arrival[candidates] == instance.arrival[candidates[0]]]
+                i = int(first[np.argmin(h[first])])
+                start = int(instance.arrival[i])
+            key = (start + int(h[i]), start, k, i, int(h[i]))
+            if best is None or key < best:
+                best = key
+        assert best is not None
+        end, start, k, i, _ = best
+        free[k] = end
+        left[i] = False
+        rows.append((i, k, start, end))
+    return (
+        pd.DataFrame(rows, columns=["vessel", "berth", "start", "end"])
+        .sort_values("vessel")
+        .reset_index(drop=True)
+    )
+
+
+def solve_spt(instance: BerthInstance) -> BerthPlan:
+    """Shortest handling first: a freed berth takes the arrived vessel it handles fastest (list scheduling)."""
+    t0 = time.perf_counter()
+    plan = _spt_schedule(instance)
+    status = "FEASIBLE" if not check_plan(instance, plan) else "INFEASIBLE"
+    return BerthPlan(
+        instance.name, "spt", plan, objective(instance, plan), None, status, time.perf_counter() - t0
+    )
+
+
 def assignment_bound(instance: BerthInstance) -> float:
     """A lower bound on total service time that ignores arrival times (but not berth opening times).
 
@@ -300,25 +351,31 @@ def solve_cpsat(
 ) -> BerthPlan:
     """Minimise total service time with OR-Tools CP-SAT (optional intervals, one no-overlap per berth).
 
+    CP-SAT starts from :func:`start_plan` (heuristics and local search, 30 % of the time) and gets
+    half of the time left. Where it does not prove optimality, the rest goes to the Lagrangian
+    bound of the time-indexed formulation (:mod:`gwangyang.port.lagrange`). The plan reported is the
+    best found; ``lower_bound`` is the best of CP-SAT's own bound, the assignment bound and the
+    Lagrangian bound, each also in ``extra``.
+
     Parameters
     ----------
     instance
         The DBAP instance.
     time_limit
-        Seconds CP-SAT may search.
+        Seconds for the whole solve (heuristics, CP-SAT and bounds).
     seed
         CP-SAT's random seed.
     workers
         Search workers (0: CP-SAT's default, all cores).
     hint
-        A plan to start from (default: the greedy plan).
+        A plan to start from (default: :func:`start_plan`).
     callback
         Called as ``callback(objective, bound)`` at each improving solution.
 
     Returns
     -------
     BerthPlan
-        The best plan found, with CP-SAT's lower bound and status (OPTIMAL or FEASIBLE).
+        The best plan found, the best lower bound and CP-SAT's status (OPTIMAL or FEASIBLE).
     """
     from ortools.sat.python import cp_model
 
@@ -333,20 +390,21 @@ def solve_cpsat(
     for i in range(n):
         allowed = [k for k in range(m) if instance.allowed(i, k)]
         lo = int(min(max(instance.arrival[i], instance.opening[k]) for k in allowed))
+        shortest = int(min(instance.handling[i, k] for k in allowed))
         hi = int(min(horizon, instance.deadline[i]))
         start = model.new_int_var(lo, hi, f"s{i}")
-        end = model.new_int_var(lo, hi, f"e{i}")
+        end = model.new_int_var(min(lo + shortest, hi), hi, f"e{i}")
         lits = {}
         for k in allowed:
             h = int(instance.handling[i, k])
             lit = model.new_bool_var(f"x{i}_{k}")
             interval = model.new_optional_fixed_size_interval_var(start, h, lit, f"i{i}_{k}")
-            model.add(end == start + h).only_enforce_if(lit)
             model.add(start >= int(instance.opening[k])).only_enforce_if(lit)
             model.add(end <= int(min(instance.closing[k], instance.deadline[i]))).only_enforce_if(lit)
             per_berth[k].append(interval)
             lits[k] = lit
         model.add_exactly_one(lits.values())
+        model.add(end == start + sum(int(instance.handling[i, k]) * lit for k, lit in lits.items()))
         model.add(start >= int(instance.arrival[i]))
         starts.append(start)
         ends.append(end)
@@ -355,7 +413,7 @@ def solve_cpsat(
         model.add_no_overlap(intervals)
     model.minimize(sum(ends) - int(instance.arrival.sum()))
     if hint is None:
-        hint = solve_greedy(instance)
+        hint = start_plan(instance, 0.3 * time_limit, seed)
     if hint.status == "FEASIBLE":
         for i, k, s, e in (
             hint.assignments[["vessel", "berth", "start", "end"]].to_numpy(dtype=np.int64).tolist()
@@ -364,8 +422,9 @@ def solve_cpsat(
             model.add_hint(ends[i], e)
             for kk, lit in chosen[i].items():
                 model.add_hint(lit, kk == k)
+    remaining = time_limit - (time.perf_counter() - t0)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.max_time_in_seconds = max(0.1 * time_limit, 0.5 * remaining)
     solver.parameters.random_seed = int(seed)
     if workers:
         solver.parameters.num_workers = int(workers)
@@ -379,37 +438,77 @@ def solve_cpsat(
     name = solver.status_name(status)
     cpsat_bound = float(solver.best_objective_bound)
     relaxed = assignment_bound(instance)
-    extra = {
+    extra: dict[str, Any] = {
         "cpsat_bound": cpsat_bound,
         "assignment_bound": relaxed,
-        "bound_source": "cpsat" if cpsat_bound >= relaxed else "assignment",
+        "lagrangian_bound": None,
+        "start_method": hint.method,
+        "start_objective": float(hint.objective),
     }
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if hint.status != "FEASIBLE":
-            raise InputError(f"{instance.name}: CP-SAT found no plan in {time_limit:g} s (status {name})")
-        # No better plan in time: keep the starting plan, with the bound CP-SAT proved.
-        return BerthPlan(
-            instance.name,
-            "cpsat",
-            hint.assignments.copy(),
-            hint.objective,
-            max(cpsat_bound, relaxed),
-            f"{name} (start plan kept)",
-            time.perf_counter() - t0,
-            extra=extra,
-        )
-    rows = []
-    for i in range(n):
-        k = next(kk for kk, lit in chosen[i].items() if solver.boolean_value(lit))
-        rows.append((i, k, solver.value(starts[i]), solver.value(ends[i])))
-    plan = pd.DataFrame(rows, columns=["vessel", "berth", "start", "end"])
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        rows = []
+        for i in range(n):
+            k = next(kk for kk, lit in chosen[i].items() if solver.boolean_value(lit))
+            rows.append((i, k, solver.value(starts[i]), solver.value(ends[i])))
+        plan = pd.DataFrame(rows, columns=["vessel", "berth", "start", "end"])
+        value = float(objective(instance, plan))
+        if hint.status == "FEASIBLE" and hint.objective < value:
+            plan, value, name = hint.assignments.copy(), float(hint.objective), f"{name} (start plan kept)"
+    elif hint.status == "FEASIBLE":
+        plan, value, name = hint.assignments.copy(), float(hint.objective), f"{name} (start plan kept)"
+    else:
+        raise InputError(f"{instance.name}: CP-SAT found no plan in {time_limit:g} s (status {name})")
+    bounds = {"cpsat": cpsat_bound, "assignment": relaxed}
+    if status != cp_model.OPTIMAL:
+        from .lagrange import lagrangian_bound
+
+        left = time_limit - (time.perf_counter() - t0)
+        if left > 0.2:
+            lagrange = lagrangian_bound(instance, value, iterations=5000, time_limit=left)
+            extra["lagrangian_bound"] = lagrange.bound
+            extra["lagrangian_iterations"] = lagrange.iterations
+            bounds["lagrangian"] = lagrange.bound
+    source = max(bounds, key=lambda key: bounds[key])
+    extra["bound_source"] = source
     return BerthPlan(
         instance.name,
         "cpsat",
         plan,
-        float(objective(instance, plan)),
-        max(cpsat_bound, relaxed),
+        value,
+        min(bounds[source], value),
         name,
         time.perf_counter() - t0,
         extra=extra,
     )
+
+
+def start_plan(instance: BerthInstance, time_limit: float = 5.0, seed: int = 0) -> BerthPlan:
+    """The better of :func:`solve_spt` and :func:`solve_greedy`, improved by local search.
+
+    :func:`gwangyang.port.berth_search.improve` moves one vessel at a time to the berth and position
+    that lower total service time most (a third of ``time_limit``), then
+    :func:`gwangyang.port.berth_search.ruin_and_recreate` re-inserts small groups of vessels.
+    """
+    from .berth_search import improve, ruin_and_recreate
+
+    t0 = time.perf_counter()
+    candidates = [solve_spt(instance), solve_greedy(instance)]
+    feasible = [p for p in candidates if p.status == "FEASIBLE"]
+    if not feasible:
+        return candidates[1]
+    best = min(feasible, key=lambda p: p.objective)
+    searched = improve(instance, best.assignments, time_limit=time_limit / 3, seed=seed)
+    left = time_limit - (time.perf_counter() - t0)
+    if left > 0:
+        searched = ruin_and_recreate(instance, searched, time_limit=left, seed=seed)
+    if not check_plan(instance, searched) and objective(instance, searched) < best.objective:
+        best = BerthPlan(
+            instance.name,
+            f"{best.method}+local-search",
+            searched,
+            objective(instance, searched),
+            None,
+            "FEASIBLE",
+            time.perf_counter() - t0,
+        )
+    return best

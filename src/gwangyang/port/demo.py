@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def _small_berth_instance() -> BerthInstance:
 def demo_step(store: Any = None, days: float = 14.0, seed: int = 0) -> dict[str, Any]:
     """Simulate ``days`` of both shipped scenarios, plan berths for a small instance, schedule cranes.
 
-    ``store`` is accepted for the demo's step signature and not used: nothing here is stored.
+    ``store`` is not used here (see :func:`port_demo_step`, which saves the result in the store).
 
     Returns
     -------
@@ -61,3 +62,21 @@ def demo_step(store: Any = None, days: float = 14.0, seed: int = 0) -> dict[str,
             "status": schedule.status,
         },
     }
+
+
+def demo_path(store: Any) -> Path:
+    """Where :func:`port_demo_step` saves its summary: ``<store>/port/demo.json``."""
+    return Path(store.root) / "port" / "demo.json"
+
+
+def port_demo_step(store: Any) -> dict[str, Any]:
+    """The port's step of ``gwangyang demo`` (a few seconds): :func:`demo_step`, saved in the store.
+
+    The port page runs its own jobs and reads nothing from the store; the summary is saved at
+    :func:`demo_path` so that it can be looked at after the demo.
+    """
+    summary = demo_step(store)
+    path = demo_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return {**summary, "saved": str(path)}

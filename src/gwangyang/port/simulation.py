@@ -34,6 +34,7 @@ class _Berth:
     open_from_h: float
     open_to_h: float
     busy: bool = False
+    free_at: float = 0.0
 
 
 @dataclass
@@ -49,10 +50,17 @@ class _Stats:
 
 
 class BerthPolicy(Protocol):
-    """Chooses which waiting vessel goes to which free berth (or none)."""
+    """Chooses which waiting vessel goes to which free berth (or none).
+
+    ``busy`` lists the occupied berths with the hours their vessel is still expected to stay.
+    """
 
     def __call__(
-        self, waiting: list[VesselCall], free: list[_Berth], scenario: Scenario
+        self,
+        waiting: list[VesselCall],
+        free: list[_Berth],
+        scenario: Scenario,
+        busy: list[tuple[_Berth, float]],
     ) -> tuple[int, int] | None:
         """Return (index in ``waiting``, index in ``free``) or None."""
         ...
@@ -67,7 +75,12 @@ def _berth_rate(berth: _Berth, call: VesselCall) -> float:
     return sum(rates[: call.max_cranes])
 
 
-def fcfs_policy(waiting: list[VesselCall], free: list[_Berth], scenario: Scenario) -> tuple[int, int] | None:
+def fcfs_policy(
+    waiting: list[VesselCall],
+    free: list[_Berth],
+    scenario: Scenario,
+    busy: list[tuple[_Berth, float]] | None = None,
+) -> tuple[int, int] | None:
     """First come, first served: the earliest waiting vessel to the fastest free berth it fits."""
     for i, call in enumerate(waiting):
         fitting = [j for j, b in enumerate(free) if _fits(call, b)]
@@ -76,7 +89,12 @@ def fcfs_policy(waiting: list[VesselCall], free: list[_Berth], scenario: Scenari
     return None
 
 
-def spt_policy(waiting: list[VesselCall], free: list[_Berth], scenario: Scenario) -> tuple[int, int] | None:
+def spt_policy(
+    waiting: list[VesselCall],
+    free: list[_Berth],
+    scenario: Scenario,
+    busy: list[tuple[_Berth, float]] | None = None,
+) -> tuple[int, int] | None:
     """Shortest processing time first: the (vessel, berth) pair with the shortest handling time."""
     best: tuple[float, float, int, int] | None = None
     for i, call in enumerate(waiting):
@@ -88,7 +106,47 @@ def spt_policy(waiting: list[VesselCall], free: list[_Berth], scenario: Scenario
     return None if best is None else (best[2], best[3])
 
 
-BERTH_POLICIES: dict[str, BerthPolicy] = {"fcfs": fcfs_policy, "spt": spt_policy}
+def optimal_policy(
+    waiting: list[VesselCall],
+    free: list[_Berth],
+    scenario: Scenario,
+    busy: list[tuple[_Berth, float]] | None = None,
+) -> tuple[int, int] | None:
+    """The berth plan that minimises the waiting vessels' total service time, re-planned at each event.
+
+    All waiting vessels have arrived, so the berth allocation problem of this moment (vessels now,
+    berths free now or after their current vessel's expected stay ``r_k``, expected handling
+    ``h_ik``) is solved exactly as an assignment of vessels to "q-th from last" places at each berth
+    at cost ``q * h_ik + r_k`` (Horn 1973; the same bound as :func:`gwangyang.port.berths.assignment_bound`,
+    exact here because there are no later arrivals). A free berth takes the vessel planned first on it.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    berths: list[tuple[_Berth, float, int]] = [(b, 0.0, j) for j, b in enumerate(free)]
+    berths += [(b, max(0.0, r), -1) for b, r in busy or []]
+    n = len(waiting)
+    big = 1e12
+    cost = np.full((n, len(berths) * n), big)
+    for i, call in enumerate(waiting):
+        for k, (berth, ready, _) in enumerate(berths):
+            if _fits(call, berth):
+                h = call.moves / _berth_rate(berth, call)
+                cost[i, k * n : (k + 1) * n] = np.arange(1, n + 1) * h + ready
+    rows, cols = linear_sum_assignment(cost)
+    first: dict[int, tuple[int, int]] = {}
+    for i, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        if cost[i, col] >= big:
+            continue
+        k, q = divmod(col, n)
+        if berths[k][2] >= 0 and (k not in first or q > first[k][1]):
+            first[k] = (i, q)
+    if not first:
+        return None
+    k = min(first, key=lambda key: (waiting[first[key][0]].arrival_h, key))
+    return first[k][0], berths[k][2]
+
+
+BERTH_POLICIES: dict[str, BerthPolicy] = {"fcfs": fcfs_policy, "spt": spt_policy, "optimal": optimal_policy}
 
 
 def _weather_windows(
@@ -202,12 +260,14 @@ class _Terminal:
             free = [b for b in self.berths if not b.busy]
             if not free:
                 return
-            choice = self.policy(self.waiting, free, self.scenario)
+            busy = [(b, b.free_at - self.env.now) for b in self.berths if b.busy]
+            choice = self.policy(self.waiting, free, self.scenario, busy)
             if choice is None:
                 return
             call = self.waiting.pop(choice[0])
             berth = free[choice[1]]
             berth.busy = True
+            berth.free_at = self.env.now + call.moves / _berth_rate(berth, call)
             self.granted.pop(call.vessel).succeed(berth)
 
     def source(self) -> Generator[Any, Any, None]:

@@ -17,6 +17,11 @@ from typing import Any, Literal
 
 from ..errors import InputError, one_line
 
+GWANGYANG_TEU_2024 = 2.01e6
+"""Gwangyang port's container throughput in 2024, TEU: "2.01 million TEU (+7.8 % on 1.86 M in 2023)"
+(gj.newdaily.co.kr, 2025-02-04; quoted in ../shared/data/logistics/gwangyang-facts.md). The
+``gwangyang-today`` scenario is calibrated to it."""
+
 CraneKind = Literal["manual", "automated"]
 TransportKind = Literal["truck", "agv", "lift-agv"]
 
@@ -245,15 +250,22 @@ class Energy:
 
 @dataclass(frozen=True)
 class Policies:
-    """Pluggable decisions: berth allocation, crane assignment, vehicle dispatch."""
+    """Pluggable decisions: berth allocation, crane assignment, vehicle dispatch.
 
-    berth: Literal["fcfs", "spt"] = "fcfs"
+    ``berth``: ``fcfs`` (first come, first served), ``spt`` (shortest handling first) or ``optimal``
+    (re-solve the berth allocation of the waiting vessels at each event; see
+    :func:`gwangyang.port.simulation.optimal_policy`). ``cranes``: every crane of the berth or at most
+    the vessel's ``max_cranes``. ``dispatch``: vehicles and yard cranes serve requests in order
+    (``fifo``) or by the vessel's due time (``earliest_due``).
+    """
+
+    berth: Literal["fcfs", "spt", "optimal"] = "fcfs"
     cranes: Literal["all", "max_per_vessel"] = "max_per_vessel"
     dispatch: Literal["fifo", "earliest_due"] = "fifo"
 
     def __post_init__(self) -> None:
-        if self.berth not in ("fcfs", "spt"):
-            raise InputError(f"berth: must be fcfs or spt, got {self.berth!r}")
+        if self.berth not in ("fcfs", "spt", "optimal"):
+            raise InputError(f"berth: must be fcfs, spt or optimal, got {self.berth!r}")
         if self.cranes not in ("all", "max_per_vessel"):
             raise InputError(f"cranes: must be all or max_per_vessel, got {self.cranes!r}")
         if self.dispatch not in ("fifo", "earliest_due"):

@@ -133,6 +133,9 @@ class LotScreener:
         Isolation Forest contamination; None reports its score without flagging.
     random_state
         Seed of the MCD and Isolation Forest.
+    mcd_max_rows
+        Largest number of cells the MCD is fitted on; a larger lot is fitted on a random subset of
+        this size (an MCD estimate from a random subsample is still robust) and all its cells are scored.
     """
 
     def __init__(
@@ -141,11 +144,13 @@ class LotScreener:
         alpha: float = 0.001,
         contamination: float | None = None,
         random_state: int = 0,
+        mcd_max_rows: int = 2000,
     ) -> None:
         self.z_threshold = z_threshold
         self.alpha = alpha
         self.contamination = contamination
         self.random_state = random_state
+        self.mcd_max_rows = mcd_max_rows
 
     def _validate(self) -> None:
         if not self.z_threshold > 0:
@@ -169,7 +174,11 @@ class LotScreener:
             centre = np.median(filled, axis=0)
             spread = np.where(np.std(filled, axis=0) > 0, np.std(filled, axis=0), 1.0)
             standard = (filled - centre) / spread
-            mcd = MinCovDet(random_state=self.random_state).fit(standard)
+            fit_rows = standard
+            if n > self.mcd_max_rows:
+                rng = np.random.default_rng(self.random_state)
+                fit_rows = standard[rng.choice(n, self.mcd_max_rows, replace=False)]
+            mcd = MinCovDet(random_state=self.random_state).fit(fit_rows)
             diff = standard - mcd.location_
             precision = mcd.get_precision()
             contrib = diff * (diff @ precision)
@@ -179,7 +188,7 @@ class LotScreener:
             from sklearn.ensemble import IsolationForest
 
             model = IsolationForest(
-                n_estimators=200,
+                n_estimators=100,
                 contamination="auto" if self.contamination is None else self.contamination,
                 random_state=self.random_state,
             ).fit(filled)
@@ -252,7 +261,12 @@ def screen(
         lot_name = None if lot_column is None else str(lot)
         alarms.extend(_run_rule_alarms(result["z"], ids, measured, lot_name))
         z = result["z"]
-        for k, cell in enumerate(ids):
+        d2_all = result["mahalanobis2"]
+        suspects = (np.abs(z) > z_threshold).any(axis=1) | (np.isfinite(d2_all) & (d2_all > limit))
+        if contamination is not None:
+            suspects |= result["iforest"] > 0
+        for k in np.flatnonzero(suspects):
+            cell = ids[k]
             reasons, drivers = [], []
             for j in np.argsort(-np.abs(z[k])):
                 if abs(z[k, j]) > z_threshold:

@@ -48,6 +48,53 @@
     if (pending) follow(pending).catch((e) => show(e.message, true));
   }
 
+  // Early cycle-life predictions with their intervals (error bars), observed life beside them.
+  function life() {
+    const model = data.life;
+    if (model) {
+      const rows = model.predictions;
+      const cells = rows.map((r) => r.cell);
+      const traces = [{
+        x: cells, y: rows.map((r) => r.predicted_cycle_life), name: "predicted", mode: "markers", type: "scatter",
+        marker: { size: 9 },
+        error_y: { type: "data", symmetric: false, array: rows.map((r) => r.upper - r.predicted_cycle_life),
+          arrayminus: rows.map((r) => r.predicted_cycle_life - r.lower) },
+      }];
+      const observed = rows.filter((r) => r.cycle_life !== null);
+      if (observed.length) {
+        traces.push({ x: observed.map((r) => r.cell), y: observed.map((r) => r.cycle_life), name: "observed", mode: "markers",
+          type: "scatter", marker: { symbol: "x", size: 10 } });
+      }
+      g.plot("plot-life", traces, { xaxis: { title: { text: "cell" } }, yaxis: { title: { text: "cycle life (cycles)" } } });
+    }
+    const KEY = "gwangyang.battery.lifeJob";
+    const form = document.getElementById("life-form");
+    const status = document.querySelector('[data-testid="life-status"]');
+    function show(record) {
+      const p = record.progress;
+      status.classList.toggle("error", record.status === "failed");
+      if (record.status === "failed") status.textContent = `Fit failed: ${record.error}`;
+      else if (record.status === "done") status.textContent = `Fitted ${record.result.name}: test RMSE ${Math.round(record.result.test ? record.result.test.rmse_cycles : record.result.train.rmse_cycles)} cycles`;
+      else status.textContent = `Fitting (${record.status}` + (p.total ? `, ${p.done}/${p.total}` : "") + ")…";
+    }
+    async function follow(jobId) {
+      const record = await g.followJob(KEY, jobId, show);
+      if (record.status === "done") window.location.reload();
+    }
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const answer = await g.api("/api/v1/battery/life/fit", {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "demo" }),
+        });
+        show(answer.job);
+        await follow(answer.job.id);
+      } catch (e) { status.textContent = `Fit refused: ${e.message}`; status.classList.add("error"); }
+    });
+    const pending = localStorage.getItem(KEY);
+    if (pending) follow(pending).catch((e) => { status.textContent = e.message; });
+  }
+
   function cell() {
     const cycles = data.cycles;
     const x = cycles.map((c) => c.cycle_index);
@@ -77,6 +124,6 @@
       { xaxis: { title: { text: "voltage (V)" } }, yaxis: { title: { text: "−dQ/dV (Ah/V)" } } });
   }
 
-  if (data.page === "battery-fleet") fleet();
+  if (data.page === "battery-fleet") { fleet(); life(); }
   else if (data.page === "battery-cell") cell();
 })();

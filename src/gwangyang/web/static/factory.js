@@ -32,7 +32,7 @@
     for (const alarm of r.alarms) {
       const tr = document.createElement("tr");
       tr.dataset.testid = "alarm-row";
-      const names = (alarm.top_variables || []).map((v) => v.variable || v.name || JSON.stringify(v)).join(", ");
+      const names = (alarm.top_variables || []).map((v) => `${v.variable} (${Math.round(100 * v.share)} %)`).join(", ");
       for (const [text, cls] of [[alarm.start, ""], [alarm.end, ""], [alarm.rows, "num"], [names, ""]]) {
         const td = document.createElement("td");
         td.textContent = String(text);
@@ -85,7 +85,8 @@
     } catch (e) { status("score-status", `Refused: ${e.message}`, true); }
   });
 
-  const shown = new URL(window.location.href).searchParams.get("job");
+  // The scoring job named in the address, else the newest finished one in the store (e.g. the demo's).
+  const shown = new URL(window.location.href).searchParams.get("job") || g.pageData.latest_score;
   if (shown) {
     g.api(`/api/v1/jobs/${encodeURIComponent(shown)}`).then((record) => {
       if (record.status === "done" && record.kind === "factory.score") draw(record);

@@ -33,6 +33,7 @@
   }
 
   function drawPlan(r) {
+    const problems = r.problems || [];
     const el = $("plot-gantt");
     el.hidden = false;
     const berths = [...new Set(r.assignments.map((a) => a.berth))].sort((x, y) => x - y);
@@ -46,7 +47,7 @@
     });
     g.plot("plot-gantt", traces, { barmode: "overlay", xaxis: { title: { text: "hours" } }, showlegend: false, height: 100 + 60 * berths.length });
     status("berth-status", `${r.method}: objective ${fmt(r.objective)} (FCFS ${fmt(r.fcfs_objective)}), status ${r.status}` +
-      (r.problems.length ? `; problems: ${r.problems.join("; ")}` : ""), r.problems.length > 0);
+      (problems.length ? `; problems: ${problems.join("; ")}` : ""), problems.length > 0);
   }
 
   async function follow(kind, jobId) {
@@ -85,7 +86,8 @@
 
   const url = new URL(window.location.href);
   for (const kind of ["compare", "plan"]) {
-    const jobId = url.searchParams.get(kind) || localStorage.getItem(KEYS[kind]);
+    const jobId = url.searchParams.get(kind) || localStorage.getItem(KEYS[kind]) || g.pageData.saved[kind];
     if (jobId) follow(kind, jobId).catch(() => localStorage.removeItem(KEYS[kind]));
   }
+  if (g.pageData.saved.demo_plan && !url.searchParams.get("plan") && !localStorage.getItem(KEYS.plan)) drawPlan(g.pageData.saved.demo_plan);
 })();

@@ -1,0 +1,491 @@
+"""A PyBaMM twin: a cell cycled under a charging protocol, with SEI growth, lithium plating and cell-to-cell variation.
+
+The twin runs a PyBaMM model (SPM, SPMe or DFN) of the parameter set and degradation options a
+TOML file names (default: :data:`DEFAULT_CONFIG`, O'Kane et al. 2022's LG M50 cell with
+solvent-diffusion-limited SEI and partially reversible plating). Each cycle charges with Attia's
+four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a step also ends at the
+upper voltage), then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
+lower voltage. Cells differ by log-normal factors on the parameters listed in ``[variation]``,
+drawn from ``(seed, cell)``.
+
+The time series is written in the canonical schema (:mod:`gwangyang.battery.schema`: positive
+current charges, capacities cumulative within a cycle) and ingests into the store like a cycler
+file. Every simulation is cached on disk by a hash of all its inputs (protocol, cycles, config,
+cell, seed and PyBaMM's version), so asking again costs a file read.
+
+Config file::
+
+    [model]
+    name = "SPM"                         # SPM, SPMe or DFN
+    parameter_set = "OKane2022"          # any pybamm.ParameterValues set
+    [model.options]                      # PyBaMM model options
+    SEI = "solvent-diffusion limited"
+    "lithium plating" = "partially reversible"
+    [cycling]
+    upper_voltage_v = 4.2
+    lower_voltage_v = 2.5
+    discharge_c = 1.0
+    cv_cutoff_c = 0.05
+    rest_min = 5.0
+    period_s = 30.0
+    [variation]                          # relative standard deviation of a log-normal factor
+    "SEI solvent diffusivity [m2.s-1]" = 0.2
+    [parameters]                         # overrides of the parameter set
+    "Ambient temperature [K]" = 298.15
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import GwangyangError, InputError
+from . import schema as s
+from .protocols import ChargingProtocol
+
+TWIN_VERSION = 1
+"""Bumped when the twin's output for the same inputs changes (part of the cache key)."""
+DEFAULT_CONFIG = Path(__file__).with_name("twin_okane2022.toml")
+"""The shipped config: O'Kane et al. 2022 (PCCP 24:7909) LG M50 parameters, SPM, SEI + plating."""
+MODELS = ("SPM", "SPMe", "DFN")
+CACHE_FOLDER = "twin-cache"
+"""Folder of the simulation cache inside a store."""
+_CYCLING_KEYS = {
+    "upper_voltage_v": 4.2,
+    "charge_limit_v": 4.2,
+    "lower_voltage_v": 2.5,
+    "discharge_c": 1.0,
+    "cv_cutoff_c": 0.05,
+    "rest_min": 5.0,
+    "period_s": 30.0,
+}
+
+
+@dataclass(frozen=True)
+class TwinConfig:
+    """Model, parameter set, degradation options, cycling limits and cell-to-cell variation."""
+
+    model: str = "SPM"
+    parameter_set: str = "OKane2022"
+    options: dict[str, str] = field(default_factory=dict)
+    cycling: dict[str, float] = field(default_factory=lambda: dict(_CYCLING_KEYS))
+    variation: dict[str, float] = field(default_factory=dict)
+    parameters: dict[str, float] = field(default_factory=dict)
+    source: str = "twin config"
+
+    def __post_init__(self) -> None:
+        where = self.source
+        if self.model not in MODELS:
+            raise InputError(f"{where}: model.name: expected one of {', '.join(MODELS)}, got {self.model!r}.")
+        unknown = set(self.cycling) - set(_CYCLING_KEYS)
+        if unknown:
+            raise InputError(f"{where}: cycling: unknown key(s) {', '.join(sorted(unknown))}.")
+        for key, value in {**self.cycling, **self.variation, **self.parameters}.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+                raise InputError(f"{where}: {key}: expected a finite number, got {value!r}.")
+        for key, value in self.variation.items():
+            if value < 0:
+                raise InputError(f"{where}: variation.{key}: expected a relative std >= 0, got {value!r}.")
+        c = {**_CYCLING_KEYS, **self.cycling}
+        if not c["lower_voltage_v"] < c["upper_voltage_v"]:
+            raise InputError(f"{where}: cycling: expected lower_voltage_v < upper_voltage_v.")
+        for key in ("discharge_c", "cv_cutoff_c", "period_s"):
+            if c[key] <= 0:
+                raise InputError(f"{where}: cycling.{key}: expected a positive number, got {c[key]!r}.")
+
+    @property
+    def limits(self) -> dict[str, float]:
+        """Cycling settings with defaults filled in."""
+        return {**_CYCLING_KEYS, **{k: float(v) for k, v in self.cycling.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "twin config") -> TwinConfig:
+        """Build from a config document (the TOML file's dict)."""
+        unknown = set(data) - {"model", "cycling", "variation", "parameters"}
+        if unknown:
+            raise InputError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}.")
+        model = data.get("model", {})
+        if not isinstance(model, dict):
+            raise InputError(f"{source}: model: expected a table with name and parameter_set.")
+        options = model.get("options", {})
+        if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
+            raise InputError(f'{source}: model.options: expected a table of "option" = "value".')
+        for key in ("cycling", "variation", "parameters"):
+            if not isinstance(data.get(key, {}), dict):
+                raise InputError(f"{source}: {key}: expected a table.")
+        return cls(
+            model=str(model.get("name", "SPM")),
+            parameter_set=str(model.get("parameter_set", "OKane2022")),
+            options={str(k): str(v) for k, v in options.items()},
+            cycling=dict(data.get("cycling", {})),
+            variation=dict(data.get("variation", {})),
+            parameters=dict(data.get("parameters", {})),
+            source=source,
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path = DEFAULT_CONFIG) -> TwinConfig:
+        """Read a TOML config file."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such twin config file.")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: not a TOML twin config ({exc}).") from exc
+        return cls.from_dict(data, source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the config file's tables)."""
+        return {
+            "model": {"name": self.model, "parameter_set": self.parameter_set, "options": dict(self.options)},
+            "cycling": self.limits,
+            "variation": dict(self.variation),
+            "parameters": dict(self.parameters),
+        }
+
+    def with_model(self, model: str) -> TwinConfig:
+        """The same config with another model (SPM, SPMe, DFN)."""
+        return TwinConfig(
+            model,
+            self.parameter_set,
+            self.options,
+            self.cycling,
+            self.variation,
+            self.parameters,
+            self.source,
+        )
+
+
+@dataclass
+class TwinResult:
+    """One simulated cell: canonical time series, per-cycle summary and what produced them."""
+
+    cell_id: str
+    timeseries: pd.DataFrame
+    cycles: pd.DataFrame
+    meta: dict[str, Any]
+    cached: bool = False
+
+    def life_estimate(self, threshold: float = 0.8) -> float:
+        """Cycles to ``threshold`` of the first cycle's discharge capacity, by a straight line through the fade.
+
+        Returns ``inf`` when the capacity does not fade.
+        """
+        q = self.cycles["discharge_capacity_ah"].to_numpy(dtype="float64")
+        n = self.cycles["cycle_index"].to_numpy(dtype="float64")
+        if len(q) < 2:
+            raise InputError(f"{self.cell_id}: a life estimate needs at least 2 cycles.")
+        slope = float(np.polyfit(n, q, 1)[0])
+        if slope >= 0:
+            return float("inf")
+        return float(n[0] + (1.0 - threshold) * q[0] / -slope)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (no time series)."""
+        return {
+            "cell_id": self.cell_id,
+            "cached": self.cached,
+            "rows": len(self.timeseries),
+            "cycles": self.cycles.to_dict("records"),
+            "life_estimate": _finite_or_none(self.life_estimate()) if len(self.cycles) > 1 else None,
+            "meta": self.meta,
+        }
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _pybamm() -> Any:
+    # PyBaMM is heavy (several seconds to import) and would send usage telemetry unless told not to.
+    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+    import pybamm
+
+    return pybamm
+
+
+def cache_key(protocol: ChargingProtocol, cycles: int, config: TwinConfig, cell: int, seed: int) -> str:
+    """SHA-256 of every input of a simulation (and the twin's and PyBaMM's versions)."""
+    from importlib.metadata import version
+
+    document = {
+        "protocol": [round(r, 9) for r in protocol.rates],
+        "cycles": int(cycles),
+        "config": config.to_dict(),
+        "cell": int(cell),
+        "seed": int(seed),
+        "twin": TWIN_VERSION,
+        "pybamm": version("pybamm"),
+    }
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+def cell_factors(config: TwinConfig, cell: int, seed: int) -> dict[str, float]:
+    """Log-normal multipliers of the varied parameters for one cell (median 1)."""
+    rng = np.random.default_rng([int(seed), int(cell)])
+    return {k: float(np.exp(rng.normal(0.0, v))) for k, v in sorted(config.variation.items())}
+
+
+def experiment_steps(protocol: ChargingProtocol, limits: dict[str, float]) -> list[str]:
+    """One cycle as PyBaMM experiment steps."""
+    upper, lower = limits["upper_voltage_v"], limits["lower_voltage_v"]
+    limit = limits["charge_limit_v"]
+    steps = [
+        f"Charge at {c:.6g}C for {60 * 0.2 / c:.6g} minutes or until {limit:g} V" for c in protocol.rates
+    ]
+    steps += [
+        f"Charge at 1C until {upper:g} V",
+        f"Hold at {upper:g} V until C/{1 / limits['cv_cutoff_c']:.6g}",
+        f"Rest for {limits['rest_min']:g} minutes",
+        f"Discharge at {limits['discharge_c']:.6g}C until {lower:g} V",
+        f"Rest for {limits['rest_min']:g} minutes",
+    ]
+    return steps
+
+
+def _run(protocol: ChargingProtocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> Any:
+    pybamm = _pybamm()
+    try:
+        values = pybamm.ParameterValues(config.parameter_set)
+    except Exception as exc:
+        raise InputError(f"{config.source}: model.parameter_set {config.parameter_set!r}: {exc}") from exc
+    for key, value in {**config.parameters, **{k: values[k] * f for k, f in factors.items()}}.items():
+        if key not in values.keys():  # noqa: SIM118 (ParameterValues is not a dict)
+            raise InputError(f"{config.source}: {key!r} is not a parameter of {config.parameter_set}.")
+        values.update({key: value})
+    try:
+        model = getattr(pybamm.lithium_ion, config.model)(options=dict(config.options))
+    except pybamm.OptionError as exc:
+        raise InputError(f"{config.source}: model.options: {exc}") from exc
+    limits = config.limits
+    experiment = pybamm.Experiment(
+        [tuple(experiment_steps(protocol, limits))] * cycles, period=f"{limits['period_s']:g} seconds"
+    )
+    simulation = pybamm.Simulation(model, parameter_values=values, experiment=experiment)
+    try:
+        solution = simulation.solve(initial_soc=0.0)
+    except pybamm.SolverError as exc:
+        raise GwangyangError(f"twin: protocol {protocol.name} failed to simulate: {exc}") from exc
+    if solution is None or len(solution.cycles) < cycles:
+        done = 0 if solution is None else len(solution.cycles)
+        raise GwangyangError(
+            f"twin: protocol {protocol.name} stopped after {done} of {cycles} cycle(s) (limits of {config.parameter_set})."
+        )
+    return solution
+
+
+def _tables(solution: Any, nominal_ah: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical time series and a per-cycle summary from a PyBaMM solution."""
+    pybamm = _pybamm()
+    parts = []
+    summary = []
+    for c, cycle in enumerate(solution.cycles, start=1):
+        for k, step in enumerate(cycle.steps, start=1):
+            if isinstance(step, pybamm.EmptySolution):
+                continue  # a step whose end condition already held (e.g. CC to 4.2 V when there)
+            t = step["Time [s]"].entries
+            parts.append(
+                pd.DataFrame(
+                    {
+                        s.TIME: t,
+                        s.CYCLE: c,
+                        s.STEP: k,
+                        s.CURRENT: -step["Current [A]"].entries,  # PyBaMM: positive discharges
+                        s.VOLTAGE: step["Voltage [V]"].entries,
+                        s.TEMPERATURE: step["Volume-averaged cell temperature [C]"].entries,
+                    }
+                )
+            )
+        # PyBaMM's own discharge capacity, integrated by its solver: a check on ours from sampled current.
+        solver_discharge = sum(
+            float(step["Discharge capacity [A.h]"].entries[-1] - step["Discharge capacity [A.h]"].entries[0])
+            for step in cycle.steps
+            if not isinstance(step, pybamm.EmptySolution) and float(step["Current [A]"].entries.mean()) > 0
+        )
+        summary.append(
+            {
+                "cycle_index": c,
+                "solver_discharge_ah": solver_discharge,
+                "lli_percent": float(cycle["Loss of lithium inventory [%]"].entries[-1]),
+                "sei_loss_ah": float(cycle["Loss of capacity to negative SEI [A.h]"].entries[-1]),
+                "plating_loss_ah": float(
+                    cycle["Loss of capacity to negative lithium plating [A.h]"].entries[-1]
+                ),
+            }
+        )
+    ts = pd.concat(parts, ignore_index=True)
+    ts = ts.loc[~ts.duplicated([s.TIME], keep="last")].reset_index(drop=True)
+    charge = np.zeros(len(ts))
+    discharge = np.zeros(len(ts))
+    for _cycle, idx in ts.groupby(s.CYCLE).indices.items():
+        t = ts[s.TIME].to_numpy()[idx]
+        i = ts[s.CURRENT].to_numpy()[idx]
+        dt = np.diff(t)
+        mid_charge = 0.5 * (np.maximum(i[1:], 0) + np.maximum(i[:-1], 0)) * dt / 3600.0
+        mid_discharge = 0.5 * (np.maximum(-i[1:], 0) + np.maximum(-i[:-1], 0)) * dt / 3600.0
+        charge[idx] = np.concatenate([[0.0], np.cumsum(mid_charge)])
+        discharge[idx] = np.concatenate([[0.0], np.cumsum(mid_discharge)])
+    ts[s.CHARGE_CAPACITY] = charge
+    ts[s.DISCHARGE_CAPACITY] = discharge
+    ts = s.finalize(ts, Path("twin"))
+    per_cycle = ts.groupby(s.CYCLE).agg(
+        charge_capacity_ah=(s.CHARGE_CAPACITY, "max"), discharge_capacity_ah=(s.DISCHARGE_CAPACITY, "max")
+    )
+    table = pd.DataFrame(summary).merge(per_cycle, left_on="cycle_index", right_index=True)
+    table["retention"] = table["discharge_capacity_ah"] / nominal_ah
+    return ts, table
+
+
+def simulate(
+    protocol: ChargingProtocol | str,
+    cycles: int = 3,
+    config: TwinConfig | None = None,
+    cell: int = 0,
+    seed: int = 0,
+    cache_dir: str | Path | None = None,
+) -> TwinResult:
+    """Simulate one cell under a protocol (or read it from the cache).
+
+    Parameters
+    ----------
+    protocol
+        A :class:`ChargingProtocol` or its text (``"4.8-5.2-5.2"``).
+    cycles
+        Number of cycles.
+    config
+        Model and parameters; default: :data:`DEFAULT_CONFIG`.
+    cell, seed
+        Which cell of the variation (with ``[variation]`` in the config, cells differ).
+    cache_dir
+        Folder of the cache (``STORE/twin-cache``); None: no cache.
+
+    Raises
+    ------
+    InputError
+        A bad protocol, cycle count or config.
+    GwangyangError
+        PyBaMM could not run the protocol to the end.
+    """
+    if isinstance(protocol, str):
+        protocol = ChargingProtocol.parse(protocol)
+    if not isinstance(cycles, int) or cycles < 1:
+        raise InputError(f"cycles: expected a positive whole number, got {cycles!r}.")
+    if cell < 0:
+        raise InputError(f"cell: expected an index >= 0, got {cell!r}.")
+    config = config or TwinConfig.from_file(DEFAULT_CONFIG)
+    key = cache_key(protocol, cycles, config, cell, seed)
+    cell_id = f"twin-{key[:16]}"
+    cache = None if cache_dir is None else Path(cache_dir)
+    if cache is not None and (cache / f"{key}.json").is_file():
+        meta = json.loads((cache / f"{key}.json").read_text())
+        return TwinResult(
+            cell_id,
+            pd.read_parquet(cache / f"{key}.parquet"),
+            pd.DataFrame(meta.pop("cycles")),
+            meta,
+            cached=True,
+        )
+    factors = cell_factors(config, cell, seed)
+    solution = _run(protocol, cycles, config, factors)
+    nominal = float(_pybamm().ParameterValues(config.parameter_set)["Nominal cell capacity [A.h]"])
+    ts, table = _tables(solution, nominal)
+    from importlib.metadata import version
+
+    meta = {
+        "cell_id": cell_id,
+        "key": key,
+        "protocol": protocol.to_dict(),
+        "cycles_requested": cycles,
+        "config": config.to_dict(),
+        "cell": cell,
+        "seed": seed,
+        "factors": factors,
+        "nominal_capacity_ah": nominal,
+        "pybamm": version("pybamm"),
+    }
+    result = TwinResult(cell_id, ts, table, meta)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f"{key}.parquet.tmp"
+        ts.to_parquet(tmp, index=False)
+        os.replace(tmp, cache / f"{key}.parquet")
+        tmp = cache / f"{key}.json.tmp"
+        tmp.write_text(json.dumps({**meta, "cycles": table.to_dict("records")}, indent=1))
+        os.replace(tmp, cache / f"{key}.json")
+    return result
+
+
+_COLUMN_MAP = """name = "pybamm-twin"
+[columns.test_time_s]
+source = "test_time_s"
+[columns.cycle_index]
+source = "cycle_index"
+[columns.step_index]
+source = "step_index"
+[columns.current_a]
+source = "current_a"
+[columns.voltage_v]
+source = "voltage_v"
+[columns.charge_capacity_ah]
+source = "charge_capacity_ah"
+[columns.discharge_capacity_ah]
+source = "discharge_capacity_ah"
+[columns.temperature_c]
+source = "temperature_c"
+"""
+
+
+def ingest_twin(result: TwinResult, store: Any) -> dict[str, Any]:
+    """Ingest a simulated cell into a store through the ordinary ingest pipeline.
+
+    The time series is written as a canonical CSV in the store's twin cache and read back with a
+    column map, so the store holds the cell exactly as it holds a cycler's; ingesting the same
+    simulation twice is a no-op (same content hash).
+    """
+    from .ingest import ingest
+
+    folder = Path(store.root) / CACHE_FOLDER / "csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    column_map = folder / "canonical.toml"
+    if not column_map.is_file():
+        column_map.write_text(_COLUMN_MAP)
+    path = folder / f"{result.cell_id}.csv"
+    if not path.is_file():
+        tmp = folder / f"{result.cell_id}.tmp"
+        result.timeseries.to_csv(tmp, index=False, float_format="%.9g")
+        os.replace(tmp, path)
+    report = ingest([path], store=store, cell_id=result.cell_id, column_map=column_map)
+    if report.failed:
+        raise GwangyangError(f"twin: ingest of {result.cell_id} failed: {report.failed[0]['error']}")
+    return report.to_dict()
+
+
+def simulate_cells(
+    protocol: ChargingProtocol | str,
+    cycles: int = 3,
+    cells: int = 1,
+    config: TwinConfig | None = None,
+    seed: int = 0,
+    store: Any = None,
+) -> list[TwinResult]:
+    """Simulate ``cells`` cells (cached in the store's twin cache, and ingested when a store is given)."""
+    if cells < 1:
+        raise InputError(f"cells: expected at least 1, got {cells!r}.")
+    cache = None if store is None else Path(store.root) / CACHE_FOLDER
+    out = []
+    for cell in range(cells):
+        result = simulate(protocol, cycles, config, cell=cell, seed=seed, cache_dir=cache)
+        if store is not None:
+            ingest_twin(result, store)
+        out.append(result)
+    return out

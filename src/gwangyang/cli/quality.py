@@ -1,0 +1,165 @@
+"""``gwangyang battery screen|anomalies|triage|formation``: cell quality from the line to recycling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError
+from ..store import Store
+from .common import err_console, print_json
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data).")
+]
+
+
+def _split(columns: list[str] | None) -> list[str] | None:
+    if not columns:
+        return None
+    out = [c.strip() for item in columns for c in item.split(",") if c.strip()]
+    return out or None
+
+
+def screen(
+    table: Annotated[Path, typer.Argument(help="Per-cell measurement table (CSV or Parquet), one row per cell.")],
+    id_column: Annotated[str, typer.Option("--id-column", help="Column holding the cell id.")],
+    lot_column: Annotated[
+        str | None, typer.Option("--lot-column", help="Column holding the lot; cells are compared within it.")
+    ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option("--columns", help="Measurement columns (comma-separated or repeated); default all numeric."),
+    ] = None,
+    z_threshold: Annotated[float, typer.Option("--z-threshold", help="Robust z beyond which a cell is flagged.")] = 3.5,
+    contamination: Annotated[
+        float | None, typer.Option("--contamination", help="Let the Isolation Forest flag this share of cells.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Screen a production table: flagged cells with their reasons and the measurements behind them."""
+    from ..battery.quality.screening import screen as run_screen
+    from ..battery.quality.tables import read_table
+
+    result = run_screen(
+        read_table(table),
+        id_column,
+        lot_column,
+        _split(columns),
+        z_threshold=z_threshold,
+        contamination=contamination,
+        source=str(table),
+    )
+    if json_out:
+        print_json(result.to_dict())
+        return
+    for cell in result.flagged:
+        lot = f" (lot {cell.lot})" if cell.lot is not None else ""
+        err_console.print(f"{cell.id}{lot}: score {cell.score:.2f}; " + "; ".join(cell.reasons), highlight=False)
+    for alarm in result.lot_alarms:
+        err_console.print(
+            f"lot {alarm['lot']}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}", highlight=False
+        )
+    for note in result.notes:
+        err_console.print(f"note: {note}", highlight=False)
+    err_console.print(result.summary())
+
+
+def anomalies(
+    cell_ids: Annotated[list[str] | None, typer.Argument(help="Cells to check (default: every cell).")] = None,
+    store: StoreOpt = None,
+    recompute: Annotated[bool, typer.Option("--recompute", help="Ignore saved detector state.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Cycling anomalies of cells in the store; re-checks read only the cycles added since the last check."""
+    from ..battery.quality.monitor import check_cells
+
+    report = check_cells(Store(store), cell_ids or None, recompute=recompute)
+    if json_out:
+        print_json(report.anomalies)
+        return
+    for a in report.anomalies:
+        mark = "new " if a["new"] else "    "
+        err_console.print(
+            f"{mark}{a['cell_id']} cycle {a['cycle_index']}: {a['kind']} (severity {a['severity']})",
+            highlight=False,
+        )
+    read = sum(report.new_cycles.values())
+    err_console.print(
+        f"{len(report.anomalies)} anomalies in {len(report.new_cycles)} cells; {read} new cycles read"
+    )
+
+
+def triage(
+    table: Annotated[
+        Path,
+        typer.Argument(help="Cells: id, chemistry, nominal_capacity_ah and u1_v..u21_v (or soh); CSV or Parquet."),
+    ],
+    rules: Annotated[Path | None, typer.Option("--rules", help="Grading rules and prices (TOML).")] = None,
+    train: Annotated[
+        Path | None,
+        typer.Option("--train", help="Pulse table with measured soh to train on (default: shipped PulseBat data)."),
+    ] = None,
+    model: Annotated[str, typer.Option("--model", help="gbr or ridge.")] = "gbr",
+    json_out: JsonOpt = False,
+) -> None:
+    """Grade retired cells into second life, reuse or recycle, with their material value."""
+    from ..battery.quality.pulse import PULSE_COLUMNS, PulseSOHEstimator
+    from ..battery.quality.tables import read_table
+    from ..battery.quality.triage import TriageRules
+    from ..battery.quality.triage import triage as run_triage
+    from ..demo import sample_dir
+
+    cells = read_table(table)
+    chosen = TriageRules.from_toml(rules) if rules is not None else TriageRules()
+    estimator = None
+    if all(c in cells.columns for c in PULSE_COLUMNS):
+        training = read_table(train or sample_dir("recycling") / "pulsebat_soc_all.csv.gz")
+        estimator = PulseSOHEstimator(model=model).fit(training, str(train or "shipped PulseBat data"))
+    result = run_triage(cells, estimator, chosen, source=str(table))
+    if json_out:
+        print_json(result)
+        return
+    for cell in result["cells"]:
+        interval = f" [{cell['soh_low']:.3f}, {cell['soh_high']:.3f}]" if cell["soh_low"] is not None else ""
+        err_console.print(
+            f"{cell['id']}: SOH {cell['soh']:.3f}{interval} -> {cell['grade']}, "
+            f"{cell['value']:.2f} {result['currency']}",
+            highlight=False,
+        )
+    totals = result["totals"]
+    parts = ", ".join(f"{g} {t['cells']}" for g, t in totals["by_grade"].items())
+    note = " (illustrative prices)" if result["prices_illustrative"] else ""
+    err_console.print(f"{totals['cells']} cells: {parts}; materials {totals['value']:.2f} {result['currency']}{note}")
+
+
+def formation(
+    table: Annotated[Path, typer.Argument(help="Formation table with measured life, one row per cell.")],
+    target: Annotated[str, typer.Option("--target", help="Measured life column.")] = "cycles_to_80_pct",
+    features: Annotated[
+        list[str] | None, typer.Option("--features", help="Formation features (default dcr_10s_5_soc_at_c3).")
+    ] = None,
+    covariates: Annotated[
+        list[str] | None, typer.Option("--covariates", help="Test-condition columns (e.g. is_room_temp_aging).")
+    ] = None,
+    id_column: Annotated[str, typer.Option("--id-column", help="Cell id column.")] = "cellid",
+    json_out: JsonOpt = False,
+) -> None:
+    """Rank cells by expected life from formation data; leave-one-out Spearman correlation."""
+    from ..battery.quality.formation import leave_one_out
+    from ..battery.quality.tables import read_table
+
+    data = read_table(table)
+    if id_column not in data.columns:
+        raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
+    result = leave_one_out(data, target, _split(features), _split(covariates), id_column)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    err_console.print(
+        f"leave-one-out Spearman rho {result.spearman:.3f} over {len(result.predictions)} cells "
+        f"({', '.join(result.features)} -> {target})"
+    )

@@ -1,0 +1,132 @@
+// Logistics pages: the routes (a lon/lat map drawn with Plotly, no tiles, and a table) and the forecast
+// (history, forecast and interval). Each page shows the latest result kept in the store, or a job's (?job=<id>).
+"use strict";
+(function () {
+  const g = window.gwangyang;
+  const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+  const page = g.pageData.page;
+  const KEY = `gwangyang.logistics.${page}Job`;
+
+  function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
+  function num(v, digits) { return v === null || v === undefined ? "—" : Number(v).toLocaleString("en-US", { maximumFractionDigits: digits === undefined ? 1 : digits }); }
+  function hhmm(minutes) { const t = Math.round(minutes); return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`; }
+  function cell(tr, text, cls) { const td = document.createElement("td"); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); }
+  function remember(jobId) { const url = new URL(window.location.href); url.searchParams.set("job", jobId); history.replaceState(null, "", url); }
+
+  function drawRoutes(r) {
+    $("route-results").hidden = false;
+    $("route-title").textContent = `${r.instance}: ${r.solver}, ${r.feasible ? "feasible" : "NOT feasible"}`;
+    $("route-cost").textContent = `${num(r.cost, 0)} ${r.currency || ""}`.trim();
+    $("route-distance").textContent = `${num(r.distance)} ${r.distance_unit}`;
+    $("route-count").textContent = String(r.routes.length);
+    $("route-unserved-count").textContent = String(r.unserved.length);
+    $("route-coordinates-note").textContent = r.approximate_coordinates
+      ? "Coordinates are approximate (public maps); distances are great-circle × road circuity." : "";
+    const lines = r.geojson.features.filter((f) => f.geometry.type === "LineString");
+    const traces = lines.map((f) => ({
+      type: "scatter", mode: "lines+markers", name: `route ${f.properties.route} · ${f.properties.vehicle_type}`,
+      x: f.geometry.coordinates.map((c) => c[0]), y: f.geometry.coordinates.map((c) => c[1]),
+      hovertext: f.properties.orders.join(" → "), line: { width: 2 },
+    }));
+    for (const kind of ["site", "depot"]) {
+      const sites = r.sites.filter((s) => s.kind === kind);
+      traces.push({
+        type: "scatter", mode: "markers+text", name: kind === "depot" ? "terminals (depots)" : "sites",
+        x: sites.map((s) => s.x), y: sites.map((s) => s.y), text: sites.map((s) => s.id), hovertext: sites.map((s) => s.name),
+        textposition: "top center", textfont: { size: 9 },
+        marker: kind === "depot" ? { symbol: "square", size: 12, color: "#b00020" } : { size: 8, color: "#1d2733" },
+      });
+    }
+    const lat = r.sites.reduce((a, s) => a + s.y, 0) / Math.max(1, r.sites.length);
+    const layout = { height: 480, hovermode: "closest", xaxis: { title: { text: r.geographic ? "longitude" : "x" } },
+      yaxis: { title: { text: r.geographic ? "latitude" : "y" } } };
+    if (r.geographic) Object.assign(layout.yaxis, { scaleanchor: "x", scaleratio: 1 / Math.cos((lat * Math.PI) / 180) });
+    g.plot("plot-route-map", traces, layout);
+    const body = document.querySelector('[data-testid="route-table"] tbody');
+    body.textContent = "";
+    r.route_details.forEach((d, k) => {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "route-row";
+      tr.dataset.route = String(k + 1);
+      cell(tr, String(k + 1)); cell(tr, d.vehicle_type); cell(tr, d.orders.join(" → "));
+      cell(tr, d.load.map((v) => num(v)).join(" / "), "num"); cell(tr, num(d.distance), "num");
+      cell(tr, hhmm(d.start_time)); cell(tr, hhmm(d.end_time));
+      cell(tr, num(d.stops.reduce((a, s) => a + s.lateness, 0) + d.end_lateness), "num"); cell(tr, num(d.cost, 0), "num");
+      body.appendChild(tr);
+    });
+    const list = $("route-unserved");
+    list.textContent = "";
+    for (const u of r.unserved) { const li = document.createElement("li"); li.textContent = `unserved ${u.order}: ${u.reason}`; list.appendChild(li); }
+  }
+
+  function drawForecast(r) {
+    $("forecast-results").hidden = false;
+    const b = r.backtest;
+    $("forecast-title").textContent = `${r.series}: ${r.forecast.length} months ahead`;
+    $("forecast-model").textContent = r.model;
+    $("forecast-mase").textContent = num(b.mase, 3);
+    $("forecast-naive-mase").textContent = num(b.models.seasonal_naive, 3);
+    $("forecast-coverage").textContent = `${Math.round(100 * b.coverage)} % of ${b.points} (target ${r.level} %)`;
+    $("forecast-note").textContent = `Model chosen by a rolling-origin backtest (${b.windows} windows of ${b.horizon} months); ` +
+      `coverage judged on each window with the interval widening learnt from the others. Source: ${r.source}.`;
+    const hist = r.history.slice(-72);
+    const fc = r.forecast;
+    const x = fc.map((p) => p.ds);
+    g.plot("plot-forecast", [
+      { type: "scatter", mode: "lines", name: "history", x: hist.map((p) => p.ds), y: hist.map((p) => p.y), line: { color: "#1d2733" } },
+      { type: "scatter", mode: "lines", name: "low", x, y: fc.map((p) => p.lo), line: { width: 0 }, showlegend: false, hoverinfo: "y" },
+      { type: "scatter", mode: "lines", name: `${r.level} % interval`, x, y: fc.map((p) => p.hi), fill: "tonexty",
+        fillcolor: "rgba(11,99,181,0.2)", line: { width: 0 } },
+      { type: "scatter", mode: "lines+markers", name: `forecast (${r.model})`, x, y: fc.map((p) => p.mean), line: { color: "#0b63b5" } },
+    ], { height: 420, hovermode: "x unified" });
+    const body = document.querySelector('[data-testid="forecast-table"] tbody');
+    body.textContent = "";
+    for (const p of fc) {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "forecast-row";
+      cell(tr, p.ds.slice(0, 7)); cell(tr, num(p.mean, 0), "num"); cell(tr, num(p.lo, 0), "num"); cell(tr, num(p.hi, 0), "num");
+      body.appendChild(tr);
+    }
+  }
+
+  const testid = page === "routes" ? "route-status" : "forecast-status";
+  const draw = page === "routes" ? drawRoutes : drawForecast;
+
+  async function follow(jobId) {
+    const verb = page === "routes" ? "Solving" : "Forecasting";
+    const record = await g.followJob(KEY, jobId, (r) => {
+      const p = r.progress;
+      status(testid, r.status === "failed" ? `${verb} failed: ${r.error}` : `${verb}: ${r.status}` + (p.total ? ` (${Math.round(100 * p.fraction)} %)` : "") + "…", r.status === "failed");
+    });
+    if (record.status === "done") { remember(jobId); status(testid, "Done."); draw(record.result); }
+  }
+
+  async function submit(path, body) {
+    status(testid, "Sending…");
+    try {
+      const answer = await g.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      await follow(answer.job.id);
+    } catch (e) { status(testid, `Refused: ${e.message}`, true); }
+  }
+
+  if (page === "routes") {
+    $("route-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const f = new FormData(event.target);
+      const body = { scenario: f.get("scenario"), time_limit: Number(f.get("time_limit")), solver: f.get("solver") };
+      const file = f.get("problem");
+      if (file && file.size) body.problem_text = await file.text();
+      submit("/api/v1/logistics/routes", body);
+    });
+  } else {
+    $("forecast-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const f = new FormData(event.target);
+      submit("/api/v1/logistics/forecast", { horizon: Number(f.get("horizon")), level: Number(f.get("level")) });
+    });
+  }
+
+  const jobId = new URL(window.location.href).searchParams.get("job") || localStorage.getItem(KEY);
+  if (jobId) follow(jobId).catch(() => { localStorage.removeItem(KEY); if (g.pageData.latest) draw(g.pageData.latest); });
+  else if (g.pageData.latest) draw(g.pageData.latest);
+})();

@@ -1,0 +1,72 @@
+"""The logistics pages in headless Chromium: the route map and table show the job's routes; the forecast plot shows
+the job's history, forecast and interval; both fit a phone-width screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gwangyang.store import Store
+
+from .test_battery_pages import plotted
+
+pytestmark = pytest.mark.e2e
+
+
+def job_result(page: Any) -> dict[str, Any]:
+    job_id = page.url.split("job=")[1].split("&")[0]
+    record: dict[str, Any] = page.evaluate(f"() => fetch('/api/v1/jobs/{job_id}').then(r => r.json())")
+    return record["result"]
+
+
+def test_routes_and_forecast_pages(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    page.get_by_test_id("nav-logistics").click()
+    page.wait_for_url("**/logistics")
+    page.get_by_test_id("route-time-limit").fill("1")
+    page.get_by_test_id("route-submit").click()
+    page.wait_for_url("**/logistics?job=*", timeout=60_000)
+    traces = plotted(page, "plot-route-map")
+    result = job_result(page)
+    assert result["feasible"] and result["unserved"] == []
+    lines = [f for f in result["geojson"]["features"] if f["geometry"]["type"] == "LineString"]
+    drawn = [t for t in traces if t["name"].startswith("route ")]
+    assert len(drawn) == len(lines) == len(result["routes"])
+    for trace, line in zip(drawn, lines, strict=True):
+        lon, lat = zip(*line["geometry"]["coordinates"], strict=True)
+        np.testing.assert_allclose(trace["x"], lon, rtol=1e-12)
+        np.testing.assert_allclose(trace["y"], lat, rtol=1e-12)
+    rows = page.get_by_test_id("route-row")
+    assert rows.count() == len(result["routes"])
+    assert rows.nth(0).locator("td").nth(2).inner_text() == " → ".join(result["routes"][0])
+    assert page.get_by_test_id("route-count").inner_text() == str(len(result["routes"]))
+    page.screenshot(path=str(tmp_path / "routes.png"), full_page=True)
+
+    page.get_by_test_id("tab-forecast").click()
+    page.wait_for_url("**/logistics/forecast")
+    page.get_by_test_id("forecast-horizon").fill("6")
+    page.get_by_test_id("forecast-submit").click()
+    page.wait_for_url("**/forecast?job=*", timeout=120_000)
+    traces = {t["name"]: t for t in plotted(page, "plot-forecast")}
+    fc = job_result(page)
+    mean = traces[f"forecast ({fc['model']})"]
+    assert mean["x"] == [f["ds"] for f in fc["forecast"]]
+    np.testing.assert_allclose(mean["y"], [f["mean"] for f in fc["forecast"]], rtol=1e-12)
+    np.testing.assert_allclose(traces["90 % interval"]["y"], [f["hi"] for f in fc["forecast"]], rtol=1e-12)
+    np.testing.assert_allclose(traces["low"]["y"], [f["lo"] for f in fc["forecast"]], rtol=1e-12)
+    np.testing.assert_allclose(traces["history"]["y"], [h["y"] for h in fc["history"][-72:]], rtol=1e-12)
+    assert page.get_by_test_id("forecast-row").count() == 6
+    coverage = page.get_by_test_id("forecast-coverage").inner_text()
+    assert coverage.startswith(f"{round(100 * fc['backtest']['coverage'])} %")
+    page.screenshot(path=str(tmp_path / "forecast.png"), full_page=True)
+
+    # Phone width: the page reloads the finished job and nothing but the table scrolls sideways.
+    for path, plot in (("/logistics", "plot-route-map"), ("/logistics/forecast", "plot-forecast")):
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(page.url.split("/logistics")[0] + path)
+        plotted(page, plot)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390 + 1, f"{path}: page is {width} px wide on a 390 px screen"
+        page.screenshot(path=str(tmp_path / f"phone-{path.strip('/').replace('/', '-')}.png"), full_page=True)

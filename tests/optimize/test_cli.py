@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gwangyang.cli.main import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, (json.loads(out) if code == 0 and out.strip() else {})
+
+
+def test_init_suggest_observe_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    state = str(tmp_path / "camp")
+    code, doc = run(
+        capsys, "optimize", "init", "attia2020", "--state", state, "--batch", "4", "--rounds", "2", "--json"
+    )
+    assert code == 0 and doc["round"] == 0 and doc["rounds"] == 2
+    code, doc = run(capsys, "optimize", "suggest", "--state", state, "--json")
+    assert code == 0 and len(doc["suggestions"]) == 4
+    ids = [s["id"] for s in doc["suggestions"]]
+    # Attia's 10-minute constraint holds for every suggestion (CC4 derived).
+    for s in doc["suggestions"]:
+        p = {**s["params"], **s["derived"]}
+        assert sum(12.0 / p[k] for k in ("cc1", "cc2", "cc3", "cc4")) == pytest.approx(10.0)
+    results = tmp_path / "results.csv"
+    pd.DataFrame({"id": ids, "cycle_life": [900, 1000, 1100, 950], "std": 100}).to_csv(results, index=False)
+    code, doc = run(
+        capsys, "optimize", "observe", "--state", state, str(results), "--source", "predicted", "--json"
+    )
+    assert code == 0 and doc["recorded"] == 4 and doc["round"] == 1
+    code, doc = run(capsys, "optimize", "status", "--state", state, "--json")
+    assert code == 0 and doc["observations"] == 4 and doc["best_observed"]["value"] == 1100
+
+
+def test_bad_input_exits_2_and_keeps_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    space = tmp_path / "none.toml"
+    space.write_text('constraints = ["x > 5"]\n[parameters.x]\ntype = "continuous"\nlow = 0.0\nhigh = 1.0\n')
+    assert main(["optimize", "init", str(space), "--state", str(tmp_path / "n")]) == 2
+    assert "no feasible point" in capsys.readouterr().err
+    assert not (tmp_path / "n" / "state.json").exists()
+    state = str(tmp_path / "camp")
+    assert main(["optimize", "init", "attia2020", "--state", state, "--batch", "2"]) == 0
+    assert main(["optimize", "suggest", "--state", state, "--json"]) == 0
+    capsys.readouterr()
+    before = (tmp_path / "camp" / "state.json").read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,value\nr000-000,nan\nr000-001,5\n")
+    assert main(["optimize", "observe", "--state", state, str(bad)]) == 2
+    assert "not a finite number" in capsys.readouterr().err
+    bad.write_text("id,value\nzzz,1\n")
+    assert main(["optimize", "observe", "--state", state, str(bad)]) == 2
+    assert "'zzz' is not a suggestion" in capsys.readouterr().err
+    assert (tmp_path / "camp" / "state.json").read_bytes() == before
+    assert main(["optimize", "status", "--state", str(tmp_path / "nowhere")]) == 2
+    assert main(["battery", "twin", "simulate", "4.8-5.2-5.2", "--cycles", "0"]) == 2
+
+
+def test_propose_from_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "past.csv"
+    pd.DataFrame(
+        {"temp_c": [20.0, 30.0, 40.0, 25.0, 35.0], "binder": ["a", "b", "a", "b", "a"], "y": [1, 3, 2, 2, 3]}
+    ).to_csv(table, index=False)
+    code, doc = run(capsys, "optimize", "propose", str(table), "--objective", "y", "--batch", "3", "--json")
+    assert code == 0 and len(doc["suggestions"]) == 3 and doc["experiments"] == 5
+    assert all(20.0 <= s["params"]["temp_c"] <= 40.0 for s in doc["suggestions"])
+    assert main(["optimize", "propose", str(table), "--objective", "nope"]) == 2
