@@ -53,13 +53,17 @@ def main() -> None:
 
     t0 = time.perf_counter()
     oracle = build_oracle(CLO)
-    print(f"oracle: {len(oracle.table)} protocols, noise {oracle.noise:.0f} cycles ({time.perf_counter() - t0:.1f} s)")
+    print(
+        f"oracle: {len(oracle.table)} protocols, noise {oracle.noise:.0f} cycles ({time.perf_counter() - t0:.1f} s)"
+    )
     attia = dict(zip(("cc1", "cc2", "cc3"), ATTIA_RECOMMENDED, strict=True))
 
     # 1. Attia's setting: 4 rounds of 48; rank of the recommendation among the 224.
     ours = [replay_bo(oracle, seed=s).rank for s in range(bo_seeds)]
     rand = [replay_random(oracle, ATTIA_EXPERIMENTS, seed=s).rank for s in range(random_seeds)]
-    print(f"\n4 rounds x 48 = {ATTIA_EXPERIMENTS} experiments: rank among {ATTIA_PROTOCOLS} by the oracle (1 = best)")
+    print(
+        f"\n4 rounds x 48 = {ATTIA_EXPERIMENTS} experiments: rank among {ATTIA_PROTOCOLS} by the oracle (1 = best)"
+    )
     print(f"  ours (median of {bo_seeds} seeds)      {np.median(ours):6.1f}   {ours}")
     print(f"  Attia's CLO recommendation      {oracle.rank(attia):6d}   (4.8C-5.2C-5.2C-4.160C)")
     print(f"  random search (median of {random_seeds})   {np.median(rand):6.1f}")
@@ -73,13 +77,23 @@ def main() -> None:
     print(f"\nexperiments to reach (median; BO in rounds of {batch}; 'inf' = not within its budget)")
     print(f"  {'method':<14}{'top 1 %':>10}{'top 5 %':>10}{'ratio 1 %':>11}{'ratio 5 %':>11}")
     ours_reach = {
-        top: float(np.median([experiments_to_reach(c, top, batch) for c in bo_curves])) for top in (TOP1, TOP5)
+        top: float(np.median([experiments_to_reach(c, top, batch) for c in bo_curves]))
+        for top in (TOP1, TOP5)
     }
-    for name, curves, step in (("ours (BO)", bo_curves, batch), ("random", rnd_curves, 1), ("grid", grid_curves, 1)):
-        reach = {top: float(np.median([experiments_to_reach(c, top, step) for c in curves])) for top in (TOP1, TOP5)}
+    for name, curves, step in (
+        ("ours (BO)", bo_curves, batch),
+        ("random", rnd_curves, 1),
+        ("grid", grid_curves, 1),
+    ):
+        reach = {
+            top: float(np.median([experiments_to_reach(c, top, step) for c in curves]))
+            for top in (TOP1, TOP5)
+        }
         ratio = {top: reach[top] / ours_reach[top] for top in (TOP1, TOP5)}
         print(f"  {name:<14}{reach[TOP1]:>10.0f}{reach[TOP5]:>10.0f}{ratio[TOP1]:>11.2f}{ratio[TOP5]:>11.2f}")
-    print(f"  paper: CLO {ATTIA_DAYS_CLO} days vs > {ATTIA_DAYS_EXHAUSTIVE} days exhaustive (Attia et al. 2020, abstract)")
+    print(
+        f"  paper: CLO {ATTIA_DAYS_CLO} days vs > {ATTIA_DAYS_EXHAUSTIVE} days exhaustive (Attia et al. 2020, abstract)"
+    )
 
     # 3. Suggestion time per round for 48 channels (GP fit + GP-BUCB batch), after 3 rounds of data.
     space = shipped_space("attia2020")
@@ -92,7 +106,9 @@ def main() -> None:
             observations.append(Observation(s.id, s.params, float(value), oracle.noise, r))
     t0 = time.perf_counter()
     bo.suggest(observations, ATTIA_BATCH, 3)
-    print(f"\nsuggestion time, 48 channels after {len(observations)} observations: {time.perf_counter() - t0:.2f} s")
+    print(
+        f"\nsuggestion time, 48 channels after {len(observations)} observations: {time.perf_counter() - t0:.2f} s"
+    )
 
     # 4. Twin: simulation time per 100 cycles for SPM, SPMe, DFN.
     from gwangyang.battery.twin import TwinConfig, simulate
@@ -106,6 +122,38 @@ def main() -> None:
         per100 = (time.perf_counter() - t0) * 100 / twin_cycles
         base = base or per100
         print(f"  {model:<5} {per100:8.1f} s per 100 cycles   ratio to SPM {per100 / base:5.2f}")
+
+    if not args.quick:
+        twin_grid_loop(bo_seeds, random_seeds)
+
+
+def twin_grid_loop(bo_seeds: int, random_seeds: int) -> None:
+    """Loop on the twin vs its dense grid (attia_coarse: 37 protocols, 2 cycles each, LLI life)."""
+    import tempfile
+    from functools import partial
+
+    from gwangyang.optimize.twinloop import dense_grid, twin_loop, twin_objective
+
+    space = shipped_space("attia_coarse")
+    with tempfile.TemporaryDirectory() as cache:
+        objective = partial(twin_objective, cycles=2, cache_dir=cache)
+        t0 = time.perf_counter()
+        grid = dense_grid(space, objective)
+        grid_s = time.perf_counter() - t0
+        best = float(grid["value"].max())
+        budget = len(grid) // 4
+        ours = [twin_loop(space, objective, batch=3, rounds=budget // 3, seed=s) for s in range(bo_seeds)]
+    rng = np.random.default_rng(0)
+    values = grid["value"].to_numpy()
+    rand = [float(values[rng.choice(len(values), budget, replace=False)].max()) for _ in range(random_seeds)]
+    print(
+        f"\ntwin loop: dense grid {len(grid)} simulations ({grid_s:.0f} s), best LLI life {best:.0f} cycles"
+    )
+    print(
+        f"  ours, {ours[0].simulations} simulations: fraction of best {[round(r.value / best, 3) for r in ours]}"
+    )
+    print(f"  random, {budget} simulations (median of {random_seeds}): {np.median(rand) / best:.3f}")
+    print(f"  simulations ratio grid / ours: {len(grid) / ours[0].simulations:.1f}")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def screening(rows: int, lot_size: int) -> None:
         result = screen(table, "id", "lot", columns)
         return f"{len(result.flagged)} flagged"
 
-    def pyod() -> str:
+    def peer() -> str:
         from pyod.models.iforest import IForest
 
         values = table[columns].to_numpy()
@@ -93,7 +93,7 @@ def screening(rows: int, lot_size: int) -> None:
     except ImportError:
         print("  PyOD  : not installed (pip install pyod); no ratio")
         return
-    p_seconds, p_memory, p_detail = measure(pyod)
+    p_seconds, p_memory, p_detail = measure(peer)
     print(
         f"  PyOD  : {rows / p_seconds:12,.0f} rows/s  {p_seconds:7.1f} s  peak +{p_memory:7.0f} MiB  ({p_detail})"
     )

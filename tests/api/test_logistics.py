@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import tomllib
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 LOG = "/api/v1/logistics"
-SCENARIO = Path(__file__).resolve().parents[2] / "src" / "gwangyang" / "logistics" / "scenarios" / "gwangyang.toml"
+SCENARIO = (
+    Path(__file__).resolve().parents[2] / "src" / "gwangyang" / "logistics" / "scenarios" / "gwangyang.toml"
+)
 EARTH_KM = 6371.0088
 
 
@@ -58,13 +61,15 @@ def test_route_job_small_problem_rechecked(fresh_client: TestClient) -> None:
     result = job["result"]
     assert job["progress"]["fraction"] == 1.0 and result["feasible"]
     # "far" cannot be reached by 00:05 (the shift starts at 00:00 and the drive takes ~16 min): reported unserved.
-    assert [u["order"] for u in result["unserved"]] == ["far"] and "after the window closes" in result["unserved"][0]["reason"]
+    assert [u["order"] for u in result["unserved"]] == ["far"] and "after the window closes" in result[
+        "unserved"
+    ][0]["reason"]
     (route,) = result["routes"]
     assert sorted(route) == ["e1", "n1"]
     # Distance re-computed with the haversine formula x circuity over depot -> sites -> depot.
     where = {"D": (35.0, 127.0), "N": (35.1, 127.0), "E": (35.0, 127.1)}
     path = ["D", *("N" if o == "n1" else "E" for o in route), "D"]
-    km = sum(1.2 * haversine_km(where[a], where[b]) for a, b in zip(path, path[1:], strict=False))
+    km = sum(1.2 * haversine_km(where[a], where[b]) for a, b in itertools.pairwise(path))
     assert result["distance"] == pytest.approx(km, rel=1e-9)
     assert result["cost"] == pytest.approx(1000 * km, rel=1e-9)
     assert fresh_client.get(f"{LOG}/routes/latest").json()["routes"] == result["routes"]
@@ -72,7 +77,9 @@ def test_route_job_small_problem_rechecked(fresh_client: TestClient) -> None:
 
 def test_route_job_scenario_with_ortools(fresh_client: TestClient) -> None:
     response = fresh_client.post(
-        f"{LOG}/routes", params={"wait": 60}, json={"scenario": "gwangyang", "time_limit": 1, "solver": "ortools"}
+        f"{LOG}/routes",
+        params={"wait": 60},
+        json={"scenario": "gwangyang", "time_limit": 1, "solver": "ortools"},
     )
     assert response.status_code == 201, response.text
     result = response.json()["job"]["result"]
@@ -105,7 +112,9 @@ def test_forecast_job_sample_and_given_series(fresh_client: TestClient, shared: 
     pattern = [100.0 + 10 * (m % 12) for m in range(60)]
     rows = [{"ds": f"{2015 + m // 12}-{m % 12 + 1:02d}", "y": y} for m, y in enumerate(pattern)]
     response = fresh_client.post(
-        f"{LOG}/forecast", params={"wait": 120}, json={"series": rows, "name": "pattern", "horizon": 3, "windows": 2}
+        f"{LOG}/forecast",
+        params={"wait": 120},
+        json={"series": rows, "name": "pattern", "horizon": 3, "windows": 2},
     )
     assert response.status_code == 201, response.text
     given = response.json()["job"]["result"]
@@ -138,7 +147,9 @@ def test_route_order_heavier_than_every_truck(client: TestClient) -> None:
     problem["orders"] = [{"id": "big", "site": "N", "quantity": 11}]
     response = client.post(f"{LOG}/routes", json={"problem": problem})
     assert response.status_code == 400
-    assert "order big: quantity [11.0] exceeds the capacity of every vehicle type" in response.json()["detail"]
+    assert (
+        "order big: quantity [11.0] exceeds the capacity of every vehicle type" in response.json()["detail"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,10 @@ def test_port_page_shows_demo_step_from_store(tmp_path: Path) -> None:
 
     from .conftest import AUTH, TOKEN
 
-    scenarios = {"gwangyang-today": {"teu": 6501.05, "mean_wait_h": 0.0}, "gwangyang-automated": {"teu": 6400.0}}
+    scenarios = {
+        "gwangyang-today": {"teu": 6501.05, "mean_wait_h": 0.0},
+        "gwangyang-automated": {"teu": 6400.0},
+    }
     with Client(create_app(tmp_path / "store", token=TOKEN), headers=AUTH) as client:
         client.app.state.jobs.record("demo.port", {"days": 14.0, "scenarios": scenarios})  # type: ignore[attr-defined]
         page = client.get("/port").text
@@ -65,3 +68,41 @@ def test_port_page_shows_demo_step_from_store(tmp_path: Path) -> None:
     assert '<th class="num">gwangyang-today</th><th class="num">gwangyang-automated</th>' in page
     assert 'data-kpi="teu"><td>teu</td><td class="num">6501</td><td class="num">6400</td>' in page
     assert 'data-kpi="mean_wait_h"><td>mean_wait_h</td><td class="num">0</td><td class="num">—</td>' in page
+
+
+def test_fleet_page_shows_demo_life_step_from_store(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient as Client
+
+    from gwangyang.api import create_app
+
+    from .conftest import AUTH, TOKEN
+
+    rows = [
+        {
+            "cell": "test1_cell3",
+            "predicted_cycle_life": 1573.99,
+            "lower": 1147.1,
+            "upper": 2159.7,
+            "cycle_life": 1709.0,
+        },
+        {
+            "cell": "test1_cell13",
+            "predicted_cycle_life": 758.7,
+            "lower": 552.9,
+            "upper": 1041.0,
+            "cycle_life": 917.0,
+        },
+    ]
+    summary = {
+        "model": "variance",
+        "training_cells": 12,
+        "predictions": rows,
+        "test": {"rmse_cycles": 111.3, "coverage": 1.0},
+    }
+    with Client(create_app(tmp_path / "store", token=TOKEN), headers=AUTH) as client:
+        assert 'data-testid="life-empty"' in client.get("/battery").text
+        client.app.state.jobs.record("demo.life", summary)  # type: ignore[attr-defined]
+        page = client.get("/battery").text
+    assert page.count('data-testid="life-row"') == 2 and 'data-testid="life-empty"' not in page
+    assert '<td class="num">1574</td>' in page and '<td class="num">[1147, 2160]</td>' in page
+    assert 'data-testid="life-rmse">111<' in page

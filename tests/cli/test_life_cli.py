@@ -167,6 +167,13 @@ def test_health_on_a_store_cell(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert report["templates"] == ["CS2_37"] and report["rul"]["method"] == "template"
     assert report["knee"]["onset_cycle"] < report["knee"]["knee_cycle"]
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for args, message in (
+        (("nope",), "not in store"),
+        (("CS2_35", "--eol", "1.5"), "threshold"),
+        (("CS2_35", "--coverage", "0"), "coverage"),
+    ):
+        code, out, err = run(capsys, "battery", "health", *args, "--store", str(store.root), "--json")
+        assert code == 2 and out == "" and message in err
     # Early-life prediction refuses store cells without 100 cycles of Q(V) curves.
     cyc = np.arange(2, 51)
     volts = np.linspace(3.6, 2.0, 50)

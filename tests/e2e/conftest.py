@@ -36,15 +36,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
-    """``gwangyang serve`` over a store holding CALCE CS2_35 (10 cycles); yields (base URL, store)."""
+@pytest.fixture(scope="session")
+def calce_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding CALCE CS2_35 (10 cycles), ingested once per session; copied, never served itself."""
     from tests.conftest import SHARED
 
-    root = tmp_path_factory.mktemp("e2e") / "store"
-    store = Store(root)
-    report = ingest([SHARED / "battery" / "calce" / "CS2_35" / "CS2_35_11_01_10.xlsx"], store=store)
+    root = tmp_path_factory.mktemp("e2e-template") / "store"
+    report = ingest([SHARED / "battery" / "calce" / "CS2_35" / "CS2_35_11_01_10.xlsx"], store=Store(root))
     assert not report.failed
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, calce_store: Path) -> Iterator[tuple[str, Store]]:
+    """``gwangyang serve`` over a fresh copy of :func:`calce_store` (one per test module); yields (base URL, store)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("e2e") / "store"
+    shutil.copytree(calce_store, root)
+    store = Store(root)
     port = free_port()
     env = {**os.environ, "GWANGYANG_TOKEN": TOKEN}
     log = open(root.parent / "server.log", "wb")  # noqa: SIM115 - closed below

@@ -57,10 +57,8 @@ def test_click_through_to_cell_page(page: Any, server: tuple[str, Store], shots:
     expected = -np.gradient(first["discharge_capacity_ah"].to_numpy(), first["voltage_v"].to_numpy())
     np.testing.assert_allclose(np.array(dqdv[0]["y"], dtype=float), expected, rtol=1e-9)
     soh = plotted(page, "plot-soh")[0]
-    capacity = cycles["discharge_capacity_ah"].to_numpy()
-    np.testing.assert_allclose(
-        soh["y"], capacity / np.median(capacity[:5]), rtol=1e-12
-    )  # SOH vs first 5 cycles
+    discharge = cycles["discharge_capacity_ah"].to_numpy()
+    np.testing.assert_allclose(soh["y"], discharge / np.median(discharge[:5]), rtol=1e-12)  # SOH vs first 5
     assert page.get_by_test_id("cycle-row").count() == 10
     page.screenshot(path=str(shots / "cell.png"), full_page=True)
 

@@ -154,7 +154,7 @@ def test_the_2024_volume_constant_is_the_port_statistic(shared: Path) -> None:
     facts = (shared / "logistics" / "gwangyang-facts.md").read_text(encoding="utf-8")
     found = re.search(r"Container throughput 2024: ([0-9.]+) million TEU", facts)
     assert found is not None
-    assert float(found.group(1)) * 1e6 == GWANGYANG_TEU_2024
+    assert float(found.group(1)) * 1e6 == pytest.approx(GWANGYANG_TEU_2024, rel=1e-12)
 
 
 def test_today_scenario_reproduces_the_2024_volume() -> None:
@@ -189,3 +189,46 @@ def test_optimal_policy_is_spt_on_one_berth_and_beats_fcfs_on_three() -> None:
     optimal = simulate(Scenario.from_dict(d), days=1000, seed=6)
     assert optimal.kpis["mean_wait_h"] < 0.8 * fcfs.kpis["mean_wait_h"]
     assert optimal.kpis["vessel_calls"] == fcfs.kpis["vessel_calls"]
+
+
+def test_nearest_dispatch_serves_the_short_haul_berth_first(tmp_path: Path) -> None:
+    # One gang of 3 trucks (10 km/h, no handling time) serves two berths with 1 crane each (25 moves/h),
+    # chunks of 10 moves. Berth B0 hauls 2 km (10 moves: 10 x 0.4 h / 3 = 1.333 h, truck-bound), B1
+    # 100 m (10 moves: crane-bound, 0.4 h). Vessel A (only fits B0) and B (to B1) arrive at 0 with 100
+    # moves each. FIFO alternates chunks: A ends at 10 x 1.333 + 9 x 0.4 = 16.933 h, B at 17.333 h.
+    # Nearest-first lets B run through once A's first chunk is done: B ends 1.333 + 10 x 0.4 = 5.333 h,
+    # A at 5.333 + 9 x 1.333 = 17.333 h.
+    schedule = tmp_path / "calls.csv"
+    schedule.write_text("vessel,arrival_h,teu,length_m\nA,0,160,300\nB,0,160,150\n")
+    d: dict[str, Any] = {
+        "name": "haul",
+        "berths": [
+            {"name": "B0", "length_m": 400.0, "transport": "trucks", "yard": "none", "haul_m": 2000.0},
+            {"name": "B1", "length_m": 200.0, "transport": "trucks", "yard": "none", "haul_m": 100.0},
+        ],
+        "cranes": [{"berth": b, "count": 1, "moves_per_hour": 25.0, "cycle_cv": 0.0} for b in ("B0", "B1")],
+        "transport": [
+            {
+                "name": "trucks",
+                "count": 3,
+                "per_crane": 3,
+                "speed_kmh": 10.0,
+                "handling_min": 0.0,
+                "diesel_l_per_km": 0.5,
+            }
+        ],
+        "yards": [{"name": "none"}],
+        "arrivals": {"process": "file", "schedule": str(schedule)},
+        "chunk_moves": 10,
+    }
+    ends = {}
+    for rule in ("fifo", "nearest"):
+        d["policies"] = {"dispatch": rule}
+        result = simulate(Scenario.from_dict(d), days=1, seed=0)
+        ends[rule] = dict(zip(result.vessels["berth"], result.vessels["end_h"], strict=True))
+        # Diesel: 100 moves x 2 x 2 km + 100 x 2 x 0.1 km = 420 km x 0.5 L/km = 210 L.
+        assert result.energy_by_equipment["truck"]["diesel_l"] == pytest.approx(210.0)
+    assert ends["fifo"]["B0"] == pytest.approx(10 * 4 / 3 + 9 * 0.4)
+    assert ends["fifo"]["B1"] == pytest.approx(10 * 4 / 3 + 10 * 0.4)
+    assert ends["nearest"]["B1"] == pytest.approx(4 / 3 + 10 * 0.4)
+    assert ends["nearest"]["B0"] == pytest.approx(4 / 3 + 10 * 0.4 + 9 * 4 / 3)

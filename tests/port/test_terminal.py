@@ -58,6 +58,8 @@ def _today_with(old: str, new: str, tmp_path: Path) -> Path:
         ("downtime_fraction = 0.02", "downtime_fraction = 1.5", "weather.downtime_fraction"),
         ('berth = "fcfs"', 'berth = "random"', "policies.berth"),
         ('transport = "KIT-trucks"', 'transport = "vans"', "berths[0].transport"),
+        ("length_m = 300.0", "length_m = 300.0\nhaul_m = -5.0", "berths[0].haul_m"),
+        ('dispatch = "fifo"', 'dispatch = "closest"', "policies.dispatch"),
     ],
 )
 def test_bad_scenario_files_name_the_field(tmp_path: Path, old: str, new: str, field: str) -> None:

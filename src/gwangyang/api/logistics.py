@@ -142,8 +142,11 @@ def scenario(name: str) -> dict[str, Any]:
 async def solve_routes(
     body: RouteRequest, request: Request, response: Response, wait: WaitQuery = 0
 ) -> dict[str, Any]:
-    """A job whose result is the routes (order ids in visiting order), per-route load, distance, schedule and
-    cost, the unserved orders with reasons, the GeoJSON of the routes and the sites; kept as the latest routes."""
+    """A job that routes the trucks; its result is kept as the latest routes.
+
+    The result: routes (order ids in visiting order), per-route load, distance, schedule and cost, the unserved
+    orders with reasons, the GeoJSON of the routes and the sites.
+    """
     problem = parse_problem(body)
     instance = problem.to_instance()
     store: Store = request.app.state.store
@@ -207,8 +210,11 @@ def _series(body: ForecastRequest) -> tuple[Any, str, str]:
 async def run_forecast(
     body: ForecastRequest, request: Request, response: Response, wait: WaitQuery = 0
 ) -> dict[str, Any]:
-    """A job whose result is ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest": {"mase",
-    "coverage", ...}, "history"}``; kept as the latest forecast."""
+    """A job that forecasts the series; its result is kept as the latest forecast.
+
+    The result: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest": {"mase", "coverage",
+    ...}, "history"}``.
+    """
     series, name, source = _series(body)
     if len(series) < body.horizon * body.windows + 24:
         raise InputError(

@@ -17,7 +17,7 @@ from importlib.util import find_spec
 
 from fastapi import APIRouter
 
-PART_MODULES: tuple[str, ...] = ("battery", "port", "logistics", "factory")
+PART_MODULES: tuple[str, ...] = ("battery", "quality", "port", "logistics", "factory", "optimize")
 """Parts in the order their pages appear in the navigation."""
 
 

@@ -119,7 +119,9 @@ def extrapolated_eol(
     alpha = (1.0 - coverage) / 2.0
     # "nearest" does no arithmetic, so draws that never reach the threshold (inf) stay inf, not NaN.
     low, high = np.quantile(draws, [alpha, 1.0 - alpha], method="nearest")
-    return float(estimate), float(low), float(high)
+    # The non-negative fit sits on a bound (b or c = 0) for many cells, which shifts the bootstrap
+    # draws to one side of the estimate; widen the interval so that it always contains the estimate.
+    return float(estimate), float(min(low, estimate)), float(max(high, estimate))
 
 
 def _match(

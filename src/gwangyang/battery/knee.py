@@ -108,6 +108,39 @@ def bacon_watts_knee(cycles: Any, capacity: Any, smooth: bool = True) -> float:
     return float(grid[best])
 
 
+def _best_pairs(x: np.ndarray, y: np.ndarray, grid: np.ndarray, keep: int = 5) -> list[tuple[float, float]]:
+    """The ``keep`` breakpoint pairs b0 < b2 of ``grid`` with the smallest double-hinge residual.
+
+    All pairs at once from the normal equations of the design [1, x, |x − b0|, |x − b2|] (the
+    same column space as the Bacon–Watts design), on x scaled to [0, 1] and y centred; the
+    candidates are then rescored exactly with least squares by the caller.
+    """
+    if len(grid) < 2:
+        return [(float(grid[0]), float(grid[0]))] if len(grid) else []
+    lo, span = x[0], max(x[-1] - x[0], 1e-12)
+    u, v = (x - lo) / span, y - y.mean()
+    hinges = np.abs(u[None, :] - ((grid - lo) / span)[:, None])  # (G, n)
+    i, j = np.triu_indices(len(grid), k=1)
+    n = float(len(u))
+    su, suu, sv, suv = u.sum(), u @ u, v.sum(), u @ v
+    sa, sua, sav, saa = hinges.sum(axis=1), hinges @ u, hinges @ v, hinges @ hinges.T
+    gram = np.empty((len(i), 4, 4))
+    gram[:, 0, 0], gram[:, 0, 1], gram[:, 1, 1] = n, su, suu
+    gram[:, 0, 2], gram[:, 0, 3] = sa[i], sa[j]
+    gram[:, 1, 2], gram[:, 1, 3] = sua[i], sua[j]
+    gram[:, 2, 2], gram[:, 3, 3], gram[:, 2, 3] = saa[i, i], saa[j, j], saa[i, j]
+    lower = np.tril_indices(4, k=-1)
+    gram[:, lower[0], lower[1]] = gram[:, lower[1], lower[0]]
+    rhs = np.column_stack([np.full(len(i), sv), np.full(len(i), suv), sav[i], sav[j]])
+    try:
+        solved = np.linalg.solve(gram, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return [(float(grid[a]), float(grid[b])) for a, b in zip(i, j, strict=True)]
+    sse = v @ v - np.einsum("pk,pk->p", rhs, solved)
+    order = np.argsort(sse)[:keep]
+    return [(float(grid[i[k]]), float(grid[j[k]])) for k in order]
+
+
 def bacon_watts_onset(cycles: Any, capacity: Any, smooth: bool = True) -> float:
     """Knee onset: the first breakpoint of the double Bacon–Watts model."""
     from scipy.optimize import minimize
@@ -115,11 +148,10 @@ def bacon_watts_onset(cycles: Any, capacity: Any, smooth: bool = True) -> float:
     x, y = _prepare(cycles, capacity, smooth)
     grid = _grid(x, 80)
     best, best_pair = np.inf, (grid[0], grid[-1])
-    for i, b0 in enumerate(grid[:-1]):
-        for b2 in grid[i + 1 :]:
-            err = _sse(x, y, (b0, b2))
-            if err < best:
-                best, best_pair = err, (b0, b2)
+    for b0, b2 in _best_pairs(x, y, grid):
+        err = _sse(x, y, (b0, b2))
+        if err < best:
+            best, best_pair = err, (b0, b2)
     step = float(np.median(np.diff(grid))) if len(grid) > 1 else 1.0
     result = minimize(
         lambda p: _sse(x, y, (p[0], p[1])) if p[0] < p[1] else np.inf,

@@ -309,7 +309,7 @@ def fit_life(
     from .modelfile import library_versions, save_model
 
     if model not in LIFE_MODELS:
-        raise InputError(f"--model: expected one of {', '.join(LIFE_MODELS)}, got {model!r}.")
+        raise InputError(f"model: expected one of {', '.join(LIFE_MODELS)}, got {model!r}.")
     pipeline = make_life_model(model, cycles=cycles, coverage=coverage, conformal=conformal)
     pipeline.fit(data.cells, data.cycle_life)
     predicted, lower, upper = pipeline[-1].predict_interval(pipeline[:-1].transform(data.cells))

@@ -54,8 +54,10 @@ from .protocols import ChargingProtocol
 
 TWIN_VERSION = 1
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
-DEFAULT_CONFIG = Path(__file__).with_name("twin_okane2022.toml")
-"""The shipped config: O'Kane et al. 2022 (PCCP 24:7909) LG M50 parameters, SPM, SEI + plating."""
+DEFAULT_CONFIG = Path(__file__).with_name("twin_a123_lfp.toml")
+"""The shipped config: A123 LFP (Prada2013) with O'Kane et al. 2022's SEI and plating, SPM, Attia's cycling."""
+OKANE_CONFIG = Path(__file__).with_name("twin_okane2022.toml")
+"""The other shipped config: O'Kane et al. 2022 (PCCP 24:7909) LG M50 (NMC811, 5 Ah), SPM, SEI + plating."""
 MODELS = ("SPM", "SPMe", "DFN")
 CACHE_FOLDER = "twin-cache"
 """Folder of the simulation cache inside a store."""
@@ -77,6 +79,7 @@ class TwinConfig:
     model: str = "SPM"
     parameter_set: str = "OKane2022"
     options: dict[str, str] = field(default_factory=dict)
+    degradation_from: str | None = None
     cycling: dict[str, float] = field(default_factory=lambda: dict(_CYCLING_KEYS))
     variation: dict[str, float] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
@@ -125,6 +128,9 @@ class TwinConfig:
         return cls(
             model=str(model.get("name", "SPM")),
             parameter_set=str(model.get("parameter_set", "OKane2022")),
+            degradation_from=None
+            if model.get("degradation_from") is None
+            else str(model["degradation_from"]),
             options={str(k): str(v) for k, v in options.items()},
             cycling=dict(data.get("cycling", {})),
             variation=dict(data.get("variation", {})),
@@ -147,7 +153,12 @@ class TwinConfig:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the config file's tables)."""
         return {
-            "model": {"name": self.model, "parameter_set": self.parameter_set, "options": dict(self.options)},
+            "model": {
+                "name": self.model,
+                "parameter_set": self.parameter_set,
+                "degradation_from": self.degradation_from,
+                "options": dict(self.options),
+            },
             "cycling": self.limits,
             "variation": dict(self.variation),
             "parameters": dict(self.parameters),
@@ -155,15 +166,9 @@ class TwinConfig:
 
     def with_model(self, model: str) -> TwinConfig:
         """The same config with another model (SPM, SPMe, DFN)."""
-        return TwinConfig(
-            model,
-            self.parameter_set,
-            self.options,
-            self.cycling,
-            self.variation,
-            self.parameters,
-            self.source,
-        )
+        from dataclasses import replace
+
+        return replace(self, model=model)
 
 
 @dataclass
@@ -185,15 +190,28 @@ class TwinResult:
         n = self.cycles["cycle_index"].to_numpy(dtype="float64")
         if len(q) < 2:
             raise InputError(f"{self.cell_id}: a life estimate needs at least 2 cycles.")
+        if len(q) >= 3:
+            q, n = q[1:], n[1:]  # the first cycle starts from empty, not from the previous discharge
         slope = float(np.polyfit(n, q, 1)[0])
         if slope >= 0:
             return float("inf")
         return float(n[0] + (1.0 - threshold) * q[0] / -slope)
 
+    def lli_life(self, threshold: float = 0.8) -> float:
+        """Cycles until the loss of lithium inventory reaches ``1 - threshold``, at its mean rate so far.
+
+        Deterministic and smooth in the protocol, so a good objective for a few-cycle twin loop.
+        """
+        lli = float(self.cycles["lli_percent"].iloc[-1])
+        if lli <= 0:
+            return float("inf")
+        return float(100.0 * (1.0 - threshold) * len(self.cycles) / lli)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no time series)."""
         return {
             "cell_id": self.cell_id,
+            "lli_life": _finite_or_none(self.lli_life()),
             "cached": self.cached,
             "rows": len(self.timeseries),
             "cycles": self.cycles.to_dict("records"),
@@ -259,6 +277,16 @@ def _run(protocol: ChargingProtocol, cycles: int, config: TwinConfig, factors: d
         values = pybamm.ParameterValues(config.parameter_set)
     except Exception as exc:
         raise InputError(f"{config.source}: model.parameter_set {config.parameter_set!r}: {exc}") from exc
+    if config.degradation_from:
+        # A set without degradation parameters (e.g. Prada2013) borrows those it lacks from another.
+        try:
+            donor = pybamm.ParameterValues(config.degradation_from)
+        except Exception as exc:
+            raise InputError(
+                f"{config.source}: model.degradation_from {config.degradation_from!r}: {exc}"
+            ) from exc
+        missing = {k: donor[k] for k in donor.keys() if k not in values.keys()}  # noqa: SIM118
+        values.update(missing, check_already_exists=False)
     for key, value in {**config.parameters, **{k: values[k] * f for k, f in factors.items()}}.items():
         if key not in values.keys():  # noqa: SIM118 (ParameterValues is not a dict)
             raise InputError(f"{config.source}: {key!r} is not a parameter of {config.parameter_set}.")

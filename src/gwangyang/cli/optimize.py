@@ -229,7 +229,6 @@ def twin_simulate_command(
     cfg = TwinConfig.from_file(config or DEFAULT_CONFIG)
     if model is not None:
         cfg = cfg.with_model(model)
-        TwinConfig.from_dict(cfg.to_dict(), source="--model")
     results = simulate_cells(
         protocol,
         cycles=cycles,

@@ -168,9 +168,13 @@ def replay_random(
     return ReplayResult("random", seed, len(points), best, oracle.rank(best), oracle.life(best), [])
 
 
-def curve_bo(oracle: Oracle, batch: int = 8, rounds: int = 28, seed: int = 0, kappa: float = 2.0) -> list[int]:
+def curve_bo(
+    oracle: Oracle, batch: int = 8, rounds: int = 28, seed: int = 0, kappa: float = 2.0
+) -> list[int]:
     """Oracle rank of our recommendation after each round (experiments = ``batch * (i + 1)``)."""
-    return replay_bo(oracle, rounds=rounds, batch=batch, seed=seed, kappa=kappa, track=True).best_rank_by_round
+    return replay_bo(
+        oracle, rounds=rounds, batch=batch, seed=seed, kappa=kappa, track=True
+    ).best_rank_by_round
 
 
 def curve_sequential(oracle: Oracle, experiments: int, seed: int = 0, order: str = "random") -> list[int]:

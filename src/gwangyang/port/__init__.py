@@ -16,6 +16,7 @@ from .cranes import check_schedule as check_schedule
 from .cranes import solve_cranes as solve_cranes
 from .kpis import SimulationResult as SimulationResult
 from .simulation import simulate as simulate
+from .terminal import GWANGYANG_TEU_2024 as GWANGYANG_TEU_2024
 from .terminal import Scenario as Scenario
 from .terminal import load_scenario as load_scenario
 from .terminal import shipped_scenarios as shipped_scenarios

@@ -120,13 +120,14 @@ def ruin_and_recreate(
     time_limit: float = 10.0,
     seed: int = 0,
     remove: int = 8,
-    patience: int = 2000,
+    patience: int | None = None,
 ) -> pd.DataFrame:
     """Ruin and recreate: re-insert small groups of vessels while total service time does not rise.
 
     Each round takes out ``remove`` vessels that arrive close together and puts them back one by one
     (random order) where each adds least; the result is kept when total service time does not rise.
-    Stops after ``time_limit`` seconds or ``patience`` rounds in a row without a lower total.
+    Stops after ``time_limit`` seconds or ``patience`` rounds in a row (default ten per vessel)
+    without a lower total.
     """
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -137,7 +138,8 @@ def ruin_and_recreate(
     n = instance.vessels
     size = min(remove, n)
     stale = 0
-    while time.perf_counter() - t0 < time_limit and stale < patience:
+    rounds = 10 * n if patience is None else patience
+    while time.perf_counter() - t0 < time_limit and stale < rounds:
         stale += 1
         first = int(rng.integers(0, n - size + 1))
         chosen = set(

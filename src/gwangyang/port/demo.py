@@ -49,9 +49,9 @@ def demo_step(store: Any = None, days: float = 14.0, seed: int = 0) -> dict[str,
         scenarios[name] = result.to_dict(include_vessels=False)["kpis"]
     instance = _small_berth_instance()
     fcfs = solve_fcfs(instance)
-    plan = solve_cpsat(instance, time_limit=5.0, workers=1)
+    plan = solve_cpsat(instance, time_limit=10.0, workers=1)
     cranes = CraneInstance.from_file(Path(__file__).parent / "instances" / "qcsp-10.toml")
-    schedule = solve_cranes(cranes, time_limit=5.0, workers=1)
+    schedule = solve_cranes(cranes, time_limit=20.0, workers=1)
     return {
         "days": days,
         "scenarios": scenarios,

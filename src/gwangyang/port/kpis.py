@@ -193,15 +193,15 @@ def _energy(scenario: Scenario, stats: _Stats, moves: int) -> tuple[dict[str, di
     by_berth = {b.name: b for b in scenario.berths}
     transport = {t.name: t for t in scenario.transport}
     yards = {y.name: y for y in scenario.yards}
-    moves_by_pool: dict[str, int] = {}
+    km_by_pool: dict[str, float] = {}
     moves_by_yard: dict[str, int] = {}
     for record in stats.vessels:
         berth = by_berth[record["berth"]]
-        moves_by_pool[berth.transport] = moves_by_pool.get(berth.transport, 0) + record["moves"]
+        haul = berth.haul_m or transport[berth.transport].distance_m
+        km_by_pool[berth.transport] = km_by_pool.get(berth.transport, 0.0) + record["moves"] * 2 * haul / 1000
         moves_by_yard[berth.yard] = moves_by_yard.get(berth.yard, 0) + record["moves"]
-    for name, n in moves_by_pool.items():
+    for name, km in km_by_pool.items():
         pool = transport[name]
-        km = n * 2 * pool.distance_m / 1000
         add(pool.kind, km * pool.kwh_per_km, km * pool.diesel_l_per_km)
     for name, n in moves_by_yard.items():
         yard = yards[name]

@@ -8,8 +8,6 @@ each berth and time unit at most one vessel is worked. Relaxing the berth capaci
 ``sum(mu)`` is a lower bound on total service time; subgradient steps (Polyak, Held, Wolfe & Crowder
 1974) raise it towards the bound of the formulation's linear relaxation, which for total completion
 time is known to be strong (Sousa & Wolsey 1992; van den Akker, Hurkens & Savelsbergh 2000).
-
-The vessels' relaxed start times also give an order for a list schedule (a Lagrangian heuristic).
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from ..errors import InputError
 from .berths import BerthInstance
@@ -26,7 +23,7 @@ from .berths import BerthInstance
 
 @dataclass
 class LagrangianBound:
-    """The best bound found, the multipliers' relaxed plan that gave it, iterations and time."""
+    """The best bound found, the relaxed choice (start and berth per vessel) that gave it, iterations, time."""
 
     bound: float
     iterations: int
@@ -131,30 +128,4 @@ def lagrangian_bound(
         mu = np.maximum(0.0, mu + step * gradient)
     return LagrangianBound(
         float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth
-    )
-
-
-def lagrangian_order_schedule(instance: BerthInstance, relaxed: LagrangianBound) -> pd.DataFrame:
-    """List schedule in order of relaxed start time, each vessel at the berth where it ends first."""
-    order = np.lexsort((instance.arrival, relaxed.relaxed_start))
-    free = instance.opening.astype(np.int64).copy()
-    rows = []
-    for i in order:
-        best: tuple[int, int, int] | None = None
-        for k in range(instance.berths):
-            h = int(instance.handling[i, k])
-            if h <= 0:
-                continue
-            start = int(max(free[k], instance.arrival[i]))
-            key = (start + h, int(k != relaxed.relaxed_berth[i]), k)
-            if best is None or key < best:
-                best = key
-        assert best is not None
-        end, _, k = best
-        free[k] = end
-        rows.append((int(i), k, end - int(instance.handling[i, k]), end))
-    return (
-        pd.DataFrame(rows, columns=["vessel", "berth", "start", "end"])
-        .sort_values("vessel")
-        .reset_index(drop=True)
     )

@@ -33,6 +33,7 @@ class _Berth:
     yard: str
     open_from_h: float
     open_to_h: float
+    haul_m: float
     busy: bool = False
     free_at: float = 0.0
 
@@ -188,6 +189,7 @@ class _Terminal:
                 b.yard,
                 b.open_from_h,
                 b.open_to_h,
+                b.haul_m or {t.name: t.distance_m for t in scenario.transport}[b.transport],
             )
             for i, b in enumerate(scenario.berths)
         ]
@@ -327,7 +329,8 @@ class _Terminal:
         transport = self.transport[berth.transport]
         yard_pool = self.yards.get(berth.yard)
         yard = self.yard[berth.yard]
-        priority = call.due_h if self.scenario.policies.dispatch == "earliest_due" else 0.0
+        dispatch = self.scenario.policies.dispatch
+        priority = {"earliest_due": call.due_h, "nearest": berth.haul_m}.get(dispatch, 0.0)
         remaining = moves
         stats = self.stats
         while remaining > 0:
@@ -350,7 +353,7 @@ class _Terminal:
                 qc_time = n / group.moves_per_hour
             duration = qc_time
             if pool is not None:
-                drive = n * transport.cycle_h
+                drive = n * transport.cycle_h_for(berth.haul_m)
                 stats.vehicle_busy_h[transport.name] = stats.vehicle_busy_h.get(transport.name, 0.0) + drive
                 duration = max(duration, drive / transport.per_crane)
             if yard_pool is not None:

@@ -45,6 +45,8 @@ class Berth:
         Names of the transport pool and yard that serve this berth.
     open_from_h, open_to_h
         Daily opening hours (0 and 24 for round-the-clock).
+    haul_m
+        One-way distance from this berth to its yard; 0 means the transport pool's ``distance_m``.
     """
 
     name: str
@@ -53,9 +55,11 @@ class Berth:
     yard: str
     open_from_h: float = 0.0
     open_to_h: float = 24.0
+    haul_m: float = 0.0
 
     def __post_init__(self) -> None:
         _positive("length_m", self.length_m)
+        _positive("haul_m", self.haul_m, allow_zero=True)
         if not 0 <= self.open_from_h < self.open_to_h <= 24:
             raise InputError(
                 f"open_from_h/open_to_h: need 0 <= from < to <= 24, got {self.open_from_h}, {self.open_to_h}"
@@ -125,7 +129,11 @@ class Transport:
     @property
     def cycle_h(self) -> float:
         """Hours of one vehicle's round trip for one move."""
-        return 2 * self.distance_m / 1000 / self.speed_kmh + self.handling_min / 60
+        return self.cycle_h_for(self.distance_m)
+
+    def cycle_h_for(self, distance_m: float) -> float:
+        """Hours of one round trip of ``2 * distance_m`` plus handling."""
+        return 2 * distance_m / 1000 / self.speed_kmh + self.handling_min / 60
 
 
 @dataclass(frozen=True)
@@ -255,21 +263,22 @@ class Policies:
     ``berth``: ``fcfs`` (first come, first served), ``spt`` (shortest handling first) or ``optimal``
     (re-solve the berth allocation of the waiting vessels at each event; see
     :func:`gwangyang.port.simulation.optimal_policy`). ``cranes``: every crane of the berth or at most
-    the vessel's ``max_cranes``. ``dispatch``: vehicles and yard cranes serve requests in order
-    (``fifo``) or by the vessel's due time (``earliest_due``).
+    the vessel's ``max_cranes``. ``dispatch``: a freed vehicle gang (and yard-crane gang) serves the
+    waiting requests in order (``fifo``), the one at the berth with the shortest haul first
+    (``nearest``), or the one whose vessel is due first (``earliest_due``).
     """
 
     berth: Literal["fcfs", "spt", "optimal"] = "fcfs"
     cranes: Literal["all", "max_per_vessel"] = "max_per_vessel"
-    dispatch: Literal["fifo", "earliest_due"] = "fifo"
+    dispatch: Literal["fifo", "nearest", "earliest_due"] = "fifo"
 
     def __post_init__(self) -> None:
         if self.berth not in ("fcfs", "spt", "optimal"):
             raise InputError(f"berth: must be fcfs, spt or optimal, got {self.berth!r}")
         if self.cranes not in ("all", "max_per_vessel"):
             raise InputError(f"cranes: must be all or max_per_vessel, got {self.cranes!r}")
-        if self.dispatch not in ("fifo", "earliest_due"):
-            raise InputError(f"dispatch: must be fifo or earliest_due, got {self.dispatch!r}")
+        if self.dispatch not in ("fifo", "nearest", "earliest_due"):
+            raise InputError(f"dispatch: must be fifo, nearest or earliest_due, got {self.dispatch!r}")
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ class LotScreener:
         alpha: float = 0.001,
         contamination: float | None = None,
         random_state: int = 0,
-        mcd_max_rows: int = 2000,
+        mcd_max_rows: int = 500,
     ) -> None:
         self.z_threshold = z_threshold
         self.alpha = alpha
