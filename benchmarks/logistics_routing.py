@@ -1,8 +1,9 @@
 """Routing benchmark: gap to best-known solutions at equal wall time.
 
 Peers, on the same instances in the same run:
-- ``ours``: PyVRP behind gwangyang's interface, independent seeds on every core (``--workers``, default all);
-- ``ours-indep``: the same with independent seeds (no sharing of the best between epochs);
+- ``ours``: PyVRP behind gwangyang's interface on every core (``--workers``, default all): search 0 is PyVRP's own
+  trajectory, the others restart from the best found every ``--sync-every`` seconds;
+- ``ours-indep``: the same with independent seeds (no sharing of the best);
 - ``pyvrp``: PyVRP called directly (``pyvrp.read`` + ``pyvrp.solve``, one seed, one core);
 - ``ortools``: OR-Tools routing (guided local search), the baseline.
 

@@ -74,7 +74,10 @@ def main() -> None:
     bo_curves = [curve_bo(oracle, batch=batch, rounds=limit // batch // 3, seed=s) for s in range(bo_seeds)]
     rnd_curves = [curve_sequential(oracle, limit, seed=s, order="random") for s in range(random_seeds)]
     grid_curves = [curve_sequential(oracle, limit, seed=s, order="grid") for s in range(random_seeds)]
-    print(f"\nexperiments to reach (median; BO in rounds of {batch}; 'inf' = not within its budget)")
+    print(
+        f"\nexperiments until the recommendation is in the top and stays (median; BO in rounds of {batch} up to "
+        f"{limit // 3}, random and grid up to {limit}; 'inf' = not within its budget)"
+    )
     print(f"  {'method':<14}{'top 1 %':>10}{'top 5 %':>10}{'ratio 1 %':>11}{'ratio 5 %':>11}")
     ours_reach = {
         top: float(np.median([experiments_to_reach(c, top, batch) for c in bo_curves]))
@@ -115,7 +118,10 @@ def main() -> None:
 
     config = TwinConfig.from_file()
     base = None
-    print(f"\ntwin: 4.8C-5.2C-5.2C-4.16C, OKane2022 with SEI + plating, {twin_cycles} cycles, scaled to 100")
+    print(
+        f"\ntwin: 4.8C-5.2C-5.2C-4.16C, A123 LFP (Prada2013) with OKane2022 SEI + plating, "
+        f"{twin_cycles} cycles, scaled to 100"
+    )
     for model in ("SPM", "SPMe", "DFN"):
         t0 = time.perf_counter()
         simulate("4.8-5.2-5.2", cycles=twin_cycles, config=config.with_model(model))

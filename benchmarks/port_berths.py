@@ -2,10 +2,11 @@
 
 Instances: f200x15-01..05 of Kramer, Lalla-Ruiz, Iori & Voß (2019, EJOR 278:170), github.com/elalla/DBAP,
 at ../shared/data/logistics/berth (the data gives no optima; the paper's are not copied here). For each:
-total service time of FCFS, greedy (earliest finish) and SPT list scheduling, the plan of ``solve_cpsat``
-(heuristic start + CP-SAT), CP-SAT's own bound, the assignment bound (no arrival times), the Lagrangian
-bound of the time-indexed formulation, the gap to CP-SAT's bound and to the best bound, wall time,
-and the ratio of the plan's objective to FCFS's and greedy's, side by side.
+total service time of FCFS, greedy (earliest finish) and SPT list scheduling; the start plan and the
+final plan of ``solve_cpsat`` (heuristics and local search, CP-SAT on the whole model, CP-SAT on windows
+of 20 vessels); CP-SAT's own bound, the assignment bound (no arrival times), the Lagrangian bound of
+the time-indexed formulation; the gap to CP-SAT's bound and to the best bound; wall time; and the
+ratio of the plan's objective to FCFS's and greedy's, side by side.
 
 Run: .venv/bin/python benchmarks/port_berths.py [--time-limit 60] [--workers 0] [--quick]
 """

@@ -34,6 +34,10 @@ def test_spaces_and_campaign_round_trip(client: TestClient) -> None:
     status = client.get("/api/v1/optimize/campaigns/c1").json()
     assert status["best_observed"]["value"] == 1020
     assert client.get("/api/v1/optimize/campaigns/nope").status_code == 404
+    page = client.get("/optimize")
+    assert page.status_code == 200
+    assert 'data-testid="campaign" data-name="c1"' in page.text
+    assert "round 1 of 2, 3 observation(s)" in " ".join(page.text.split())
     assert client.post("/api/v1/optimize/campaigns/..%2Fx", json={}).status_code in (400, 404)
 
 

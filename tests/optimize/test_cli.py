@@ -70,3 +70,26 @@ def test_propose_from_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert code == 0 and len(doc["suggestions"]) == 3 and doc["experiments"] == 5
     assert all(20.0 <= s["params"]["temp_c"] <= 40.0 for s in doc["suggestions"])
     assert main(["optimize", "propose", str(table), "--objective", "nope"]) == 2
+
+
+def test_init_with_history_fits_the_first_round(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    past = tmp_path / "past.csv"
+    pd.DataFrame(
+        {
+            "cc1": [4.8, 8.0, 3.6],
+            "cc2": [5.2, 7.0, 6.0],
+            "cc3": [5.2, 5.6, 5.6],
+            "cycle_life": [1100, 600, 900],
+        }
+    ).to_csv(past, index=False)
+    state = str(tmp_path / "h")
+    code, doc = run(
+        capsys, "optimize", "init", "attia2020", "--state", state, "--history", str(past), "--json"
+    )
+    assert code == 0 and doc["observations"] == 3 and doc["best_observed"]["value"] == 1100
+    code, doc = run(capsys, "optimize", "suggest", "--state", state, "--batch", "2", "--json")
+    assert code == 0 and all(s["mean"] is not None for s in doc["suggestions"])
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"cc1": [9.9], "cc2": [5.2], "cc3": [5.2], "cycle_life": [1]}).to_csv(bad, index=False)
+    assert main(["optimize", "init", "attia2020", "--state", str(tmp_path / "b"), "--history", str(bad)]) == 2
+    assert "cc1=9.9 is outside the space" in capsys.readouterr().err

@@ -14,6 +14,8 @@ from gwangyang.optimize.replay import (
     ATTIA_ROUNDS,
     Oracle,
     build_oracle,
+    curve_sequential,
+    experiments_to_reach,
     replay_bo,
     replay_random,
 )
@@ -46,3 +48,15 @@ def test_bo_beats_random_search_with_the_same_budget(oracle: Oracle) -> None:
     # 192 of the 224 once each and keeping the best observed lands around rank 20.
     assert bo_median <= 5
     assert float(np.median(random)) >= 3 * bo_median
+
+
+def test_experiments_to_reach_and_sequential_curves(oracle: Oracle) -> None:
+    assert experiments_to_reach([9, 5, 2, 1], 2) == 3
+    assert experiments_to_reach([9, 5, 2, 1], 2, step=48) == 144
+    assert experiments_to_reach([9, 5], 1) == float("inf")
+    assert experiments_to_reach([1, 5, 1, 1], 1) == 3  # the first hit did not last
+    # Testing every protocol once in grid order, the best mean observation after all 224 is the best
+    # noisy draw; with noise ~120 cycles it is a good protocol but rarely the best one.
+    curve = curve_sequential(oracle, 224, seed=0, order="grid")
+    assert len(curve) == 224 and all(1 <= r <= 224 for r in curve)
+    assert curve[-1] <= 40

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.errors import CorruptFileError, InputError
+from gwangyang.port.berth_lns import improve_with_cpsat
 from gwangyang.port.berth_search import improve, ruin_and_recreate
 from gwangyang.port.berths import (
     BerthInstance,
@@ -94,6 +95,11 @@ def test_cpsat_is_optimal_on_small_instances_and_bounds_hold() -> None:
             assert check_plan(inst, found.assignments) == [] and found.objective >= exact
         searched = ruin_and_recreate(inst, improve(inst, solve_fcfs(inst).assignments), time_limit=1)
         assert check_plan(inst, searched) == [] and exact <= objective(inst, searched)
+        # A CP-SAT window over every vessel re-plans the whole instance: the optimum again.
+        whole = improve_with_cpsat(
+            inst, solve_fcfs(inst).assignments, time_limit=30, window=n, rounds=1, round_limit=30
+        )
+        assert check_plan(inst, whole) == [] and objective(inst, whole) == exact
 
 
 def test_lagrangian_bound_is_exact_without_conflicts() -> None:
@@ -136,6 +142,14 @@ def test_shipped_instance_feasible_and_better_than_fcfs(berth_dir: Path, name: s
     )
     # The relaxations' bounds are below every plan's objective, FCFS's included.
     assert extra["lagrangian_bound"] <= plan.objective and extra["assignment_bound"] <= plan.objective
+
+
+def test_cpsat_windows_keep_plans_feasible_and_never_worse(berth_dir: Path) -> None:
+    inst = BerthInstance.from_file(berth_dir / "f200x15-03.txt")
+    start = solve_spt(inst)
+    better = improve_with_cpsat(inst, start.assignments, time_limit=30, window=15, rounds=3, round_limit=2)
+    assert check_plan(inst, better) == []
+    assert objective(inst, better) <= start.objective
 
 
 @pytest.mark.slow

@@ -127,4 +127,10 @@ def observe(request: Request, name: str, document: dict[str, Any] = Body(...)) -
     return {"recorded": len(new), "round": campaign.state.round}
 
 
-PART = Part(name="optimize", title="Optimize", api=router, pages=None, home="/docs#/optimize")
+def _pages() -> APIRouter:
+    from .optimize_pages import router as pages
+
+    return pages
+
+
+PART = Part(name="optimize", title="Optimize", api=router, pages=_pages, home="/optimize")

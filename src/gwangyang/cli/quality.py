@@ -25,18 +25,25 @@ def _split(columns: list[str] | None) -> list[str] | None:
 
 
 def screen(
-    table: Annotated[Path, typer.Argument(help="Per-cell measurement table (CSV or Parquet), one row per cell.")],
+    table: Annotated[
+        Path, typer.Argument(help="Per-cell measurement table (CSV or Parquet), one row per cell.")
+    ],
     id_column: Annotated[str, typer.Option("--id-column", help="Column holding the cell id.")],
     lot_column: Annotated[
         str | None, typer.Option("--lot-column", help="Column holding the lot; cells are compared within it.")
     ] = None,
     columns: Annotated[
         list[str] | None,
-        typer.Option("--columns", help="Measurement columns (comma-separated or repeated); default all numeric."),
+        typer.Option(
+            "--columns", help="Measurement columns (comma-separated or repeated); default all numeric."
+        ),
     ] = None,
-    z_threshold: Annotated[float, typer.Option("--z-threshold", help="Robust z beyond which a cell is flagged.")] = 3.5,
+    z_threshold: Annotated[
+        float, typer.Option("--z-threshold", help="Robust z beyond which a cell is flagged.")
+    ] = 3.5,
     contamination: Annotated[
-        float | None, typer.Option("--contamination", help="Let the Isolation Forest flag this share of cells.")
+        float | None,
+        typer.Option("--contamination", help="Let the Isolation Forest flag this share of cells."),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -58,10 +65,13 @@ def screen(
         return
     for cell in result.flagged:
         lot = f" (lot {cell.lot})" if cell.lot is not None else ""
-        err_console.print(f"{cell.id}{lot}: score {cell.score:.2f}; " + "; ".join(cell.reasons), highlight=False)
+        err_console.print(
+            f"{cell.id}{lot}: score {cell.score:.2f}; " + "; ".join(cell.reasons), highlight=False
+        )
     for alarm in result.lot_alarms:
         err_console.print(
-            f"lot {alarm['lot']}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}", highlight=False
+            f"lot {alarm['lot']}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}",
+            highlight=False,
         )
     for note in result.notes:
         err_console.print(f"note: {note}", highlight=False)
@@ -69,7 +79,9 @@ def screen(
 
 
 def anomalies(
-    cell_ids: Annotated[list[str] | None, typer.Argument(help="Cells to check (default: every cell).")] = None,
+    cell_ids: Annotated[
+        list[str] | None, typer.Argument(help="Cells to check (default: every cell).")
+    ] = None,
     store: StoreOpt = None,
     recompute: Annotated[bool, typer.Option("--recompute", help="Ignore saved detector state.")] = False,
     json_out: JsonOpt = False,
@@ -96,24 +108,52 @@ def anomalies(
 def triage(
     table: Annotated[
         Path,
-        typer.Argument(help="Cells: id, chemistry, nominal_capacity_ah and u1_v..u21_v (or soh); CSV or Parquet."),
+        typer.Argument(
+            help="Cells: id, chemistry, nominal_capacity_ah and u1_v..u21_v (or soh); CSV or Parquet."
+        ),
     ],
     rules: Annotated[Path | None, typer.Option("--rules", help="Grading rules and prices (TOML).")] = None,
     train: Annotated[
         Path | None,
-        typer.Option("--train", help="Pulse table with measured soh to train on (default: shipped PulseBat data)."),
+        typer.Option(
+            "--train", help="Pulse table with measured soh to train on (default: shipped PulseBat data)."
+        ),
     ] = None,
     model: Annotated[str, typer.Option("--model", help="gbr or ridge.")] = "gbr",
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate",
+            help="Instead of grading: SOH MAPE per cell type of TABLE (with soh; a PulseBat folder works too), "
+            "within the type and with its chemistry held out, beside Tao et al. 2024.",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Grade retired cells into second life, reuse or recycle, with their material value."""
-    from ..battery.quality.pulse import PULSE_COLUMNS, PulseSOHEstimator
+    from ..battery.quality.pulse import PULSE_COLUMNS, PulseSOHEstimator, read_pulsebat
     from ..battery.quality.tables import read_table
     from ..battery.quality.triage import TriageRules
     from ..battery.quality.triage import triage as run_triage
     from ..demo import sample_dir
 
-    cells = read_table(table)
+    cells = read_pulsebat(table) if table.is_dir() else read_table(table)
+    if evaluate:
+        from ..battery.quality.pulse import evaluate as run_evaluate
+
+        result = run_evaluate(cells, model=model).to_dict()
+        if json_out:
+            print_json(result)
+            return
+        bound = result["tao_2024_unseen_mape_bound"]
+        err_console.print(f"SOH MAPE ({model}); Tao et al. 2024: below {100 * bound:.0f} % under unseen SOC")
+        for name, within in result["within_type_mape"].items():
+            held = result["held_out_type_mape"].get(name)
+            held_text = f"{100 * held:5.2f} %" if held is not None else "  —"
+            err_console.print(
+                f"  {name:12s} within type {100 * within:5.2f} %   chemistry held out {held_text}"
+            )
+        return
     chosen = TriageRules.from_toml(rules) if rules is not None else TriageRules()
     estimator = None
     if all(c in cells.columns for c in PULSE_COLUMNS):
@@ -133,7 +173,9 @@ def triage(
     totals = result["totals"]
     parts = ", ".join(f"{g} {t['cells']}" for g, t in totals["by_grade"].items())
     note = " (illustrative prices)" if result["prices_illustrative"] else ""
-    err_console.print(f"{totals['cells']} cells: {parts}; materials {totals['value']:.2f} {result['currency']}{note}")
+    err_console.print(
+        f"{totals['cells']} cells: {parts}; materials {totals['value']:.2f} {result['currency']}{note}"
+    )
 
 
 def formation(
@@ -143,7 +185,8 @@ def formation(
         list[str] | None, typer.Option("--features", help="Formation features (default dcr_10s_5_soc_at_c3).")
     ] = None,
     covariates: Annotated[
-        list[str] | None, typer.Option("--covariates", help="Test-condition columns (e.g. is_room_temp_aging).")
+        list[str] | None,
+        typer.Option("--covariates", help="Test-condition columns (e.g. is_room_temp_aging)."),
     ] = None,
     id_column: Annotated[str, typer.Option("--id-column", help="Cell id column.")] = "cellid",
     json_out: JsonOpt = False,

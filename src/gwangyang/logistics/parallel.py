@@ -2,10 +2,11 @@
 
 :class:`Search` builds PyVRP's components once (neighbourhoods, local search, penalty manager, random stream) and
 runs the search to a deadline, optionally restarting from a given solution.
-:func:`cooperative` runs one search per core in forked processes; after each epoch every search restarts from the
-best solution any of them has found, so the cores intensify around the leading solution, each with its own random
-stream, instead of racing separately (with ``epochs=1`` they are independent seeds). On the CVRPLIB X instances
-this beat both independent seeds and keeping the leader's trajectory (``benchmarks/logistics_routing.py``).
+:func:`cooperative` runs one search per core in forked processes. Search 0 runs undisturbed, exactly the
+trajectory of PyVRP's own ``solve`` with its seed; after each epoch every other search restarts from the best
+solution any of them has found, so the extra cores intensify around the leading solution, each with its own random
+stream. The best of all is kept, so the pool is never behind PyVRP alone but for the CPU it shares
+(with ``epochs=1`` the searches are independent seeds).
 """
 
 from __future__ import annotations
@@ -197,7 +198,9 @@ def cooperative(
         for epoch in range(epochs):
             epoch_end = start + (deadline - start) * (epoch + 1) / epochs
             for w in range(workers):
-                commands[w].put((epoch_end, best[2] if best is not None and epoch > 0 else None))
+                # Search 0 keeps its own trajectory (PyVRP alone with this seed); the others restart from the best.
+                share = best is not None and epoch > 0 and (w > 0 or workers == 1)
+                commands[w].put((epoch_end, best[2] if share and best is not None else None))
             done = 0
             while done < workers:
                 try:

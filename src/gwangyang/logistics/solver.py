@@ -1,9 +1,10 @@
 """PyVRP behind our interface: a time limit, a seed, progress callbacks, and every core used.
 
 PyVRP's iterated local search runs on one core. :class:`PyVRPSolver` runs ``workers`` searches (seeds ``seed,
-seed + 1, ...``) in forked processes until one shared deadline; every ``sync_every`` seconds each restarts from the
-best solution any of them has found (see :mod:`gwangyang.logistics.parallel`), and the best is kept. With
-``sync_every=None`` the searches are independent; with ``workers=1`` the search runs in-process.
+seed + 1, ...``) in forked processes until one shared deadline: the first is PyVRP's own search, undisturbed; every
+``sync_every`` seconds each of the others restarts from the best solution any of them has found (see
+:mod:`gwangyang.logistics.parallel`), and the best is kept. With ``sync_every=None`` the searches are independent;
+with ``workers=1`` the search runs in-process.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ class PyVRPSolver:
     workers
         Parallel searches; default every core (``os.cpu_count()``).
     sync_every
-        Seconds between restarts of every search from the best found so far; ``None``: independent seeds.
+        Seconds between restarts of the searches but the first from the best found so far; ``None``: independent.
     """
 
     name = "pyvrp"

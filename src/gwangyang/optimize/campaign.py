@@ -188,6 +188,8 @@ class Campaign:
         InputError
             The budget of rounds is spent, or ``batch`` is below 1.
         """
+        if batch is not None and batch < 1:
+            raise InputError(f"batch: expected at least 1, got {batch!r}.")
         if self.state.pending and not any(p.get("observed") for p in self.state.pending):
             return self.pending
         if self.state.pending:

@@ -202,8 +202,14 @@ def curve_sequential(oracle: Oracle, experiments: int, seed: int = 0, order: str
 
 
 def experiments_to_reach(ranks: list[int], top: int, step: int = 1) -> float:
-    """Experiments until the recommendation first ranks ``top`` or better (``inf`` if never)."""
-    for i, rank in enumerate(ranks):
-        if rank <= top:
-            return float((i + 1) * step)
-    return float("inf")
+    """Experiments after which the recommendation ranks ``top`` or better and stays there (``inf`` if never).
+
+    "Stays" guards against a lucky noisy observation: a recommendation that enters the top and
+    falls out again has not found it.
+    """
+    settled = float("inf")
+    for i in range(len(ranks) - 1, -1, -1):
+        if ranks[i] > top:
+            break
+        settled = float((i + 1) * step)
+    return settled

@@ -352,8 +352,9 @@ def solve_cpsat(
     """Minimise total service time with OR-Tools CP-SAT (optional intervals, one no-overlap per berth).
 
     CP-SAT starts from :func:`start_plan` (heuristics and local search, 30 % of the time) and gets
-    half of the time left. Where it does not prove optimality, the rest goes to the Lagrangian
-    bound of the time-indexed formulation (:mod:`gwangyang.port.lagrange`). The plan reported is the
+    a quarter of the time left for the whole model. Where it does not prove optimality, CP-SAT
+    re-plans windows of 20 vessels (:mod:`gwangyang.port.berth_lns`, 35 % of that time) and the rest
+    goes to the Lagrangian bound of the time-indexed formulation (:mod:`gwangyang.port.lagrange`). The plan reported is the
     best found; ``lower_bound`` is the best of CP-SAT's own bound, the assignment bound and the
     Lagrangian bound, each also in ``extra``.
 
@@ -424,7 +425,7 @@ def solve_cpsat(
                 model.add_hint(lit, kk == k)
     remaining = time_limit - (time.perf_counter() - t0)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1 * time_limit, 0.5 * remaining)
+    solver.parameters.max_time_in_seconds = max(0.1 * time_limit, 0.25 * remaining)
     solver.parameters.random_seed = int(seed)
     if workers:
         solver.parameters.num_workers = int(workers)
@@ -459,6 +460,13 @@ def solve_cpsat(
     else:
         raise InputError(f"{instance.name}: CP-SAT found no plan in {time_limit:g} s (status {name})")
     bounds = {"cpsat": cpsat_bound, "assignment": relaxed}
+    if status != cp_model.OPTIMAL and remaining > 1.0:
+        from .berth_lns import improve_with_cpsat
+
+        better = improve_with_cpsat(instance, plan, time_limit=0.35 * remaining, seed=seed)
+        if not check_plan(instance, better) and objective(instance, better) < value:
+            plan, value = better, float(objective(instance, better))
+            extra["improved_by"] = "cpsat-windows"
     if status != cp_model.OPTIMAL:
         from .lagrange import lagrangian_bound
 

@@ -22,7 +22,7 @@ def test_shipped_sample_is_the_published_table() -> None:
     full = pd.read_csv(SHARED / "battery" / "formation" / "correlation_data_2022.csv")
     sample = sample_formation()
     assert len(sample) == len(full) == 39
-    for column in FORMATION_COLUMNS + ["cycles_to_80_pct", "cycles_to_70_pct"]:
+    for column in [*FORMATION_COLUMNS, "cycles_to_80_pct", "cycles_to_70_pct"]:
         np.testing.assert_allclose(sample[column], full[column], rtol=1e-7)
 
 

@@ -65,14 +65,25 @@ def test_held_out_cells_graded_with_calibrated_intervals(pulse: pd.DataFrame) ->
 
 def table(soh: list[float], **extra: list[float]) -> pd.DataFrame:
     return pd.DataFrame(
-        {"id": [f"c{i}" for i in range(len(soh))], "chemistry": "LFP", "nominal_capacity_ah": 35.0, "soh": soh}
+        {
+            "id": [f"c{i}" for i in range(len(soh))],
+            "chemistry": "LFP",
+            "nominal_capacity_ah": 35.0,
+            "soh": soh,
+        }
         | extra
     )
 
 
 def test_default_rules_and_batch_totals() -> None:
     result = triage(table([0.85, 0.8, 0.79, 0.6, 0.59]))
-    assert [c["grade"] for c in result["cells"]] == ["second_life", "second_life", "reuse", "reuse", "recycle"]
+    assert [c["grade"] for c in result["cells"]] == [
+        "second_life",
+        "second_life",
+        "reuse",
+        "reuse",
+        "recycle",
+    ]
     one = material_value("LFP", 35.0, ILLUSTRATIVE_PRICES_USD_PER_KG, {"Li": 0.8, "Co": 0.95, "Ni": 0.95})
     assert result["totals"]["value"] == pytest.approx(5 * one, abs=0.01)
     assert result["totals"]["by_grade"]["reuse"]["cells"] == 2
@@ -87,7 +98,9 @@ def test_rules_from_toml_with_resistance_and_self_discharge(tmp_path: Path) -> N
     )
     rules = TriageRules.from_toml(rules_file)
     result = triage(
-        table([0.9, 0.9, 0.9, 0.8], resistance_mohm=[0.8, 1.2, 1.2, 0.5], self_discharge_mv_per_day=[1, 1, 9, 1]),
+        table(
+            [0.9, 0.9, 0.9, 0.8], resistance_mohm=[0.8, 1.2, 1.2, 0.5], self_discharge_mv_per_day=[1, 1, 9, 1]
+        ),
         rules=rules,
     )
     assert [c["grade"] for c in result["cells"]] == ["second_life", "reuse", "recycle", "reuse"]
@@ -120,5 +133,5 @@ def test_unknown_chemistry_and_untrained_chemistry(pulse: pd.DataFrame) -> None:
     lfp = pulse[pulse["chemistry"] == "LFP"]
     estimator = PulseSOHEstimator(model="ridge").fit(lfp)
     nmc = pulse[pulse["chemistry"] == "NMC"].drop(columns=["soh"])
-    with pytest.raises(InputError, match="unknown chemistry 'NMC'.*LFP"):
+    with pytest.raises(InputError, match=r"unknown chemistry 'NMC'.*LFP"):
         triage(nmc, estimator)

@@ -225,19 +225,25 @@ class CycleAnomalyDetector:
         self._validate()
         if "cycle_index" not in cycles.columns:
             raise InputError("cycles: column 'cycle_index' is required.")
-        fresh = cycles.loc[cycles["cycle_index"] > state.last_cycle].sort_values("cycle_index")
+        index = cycles["cycle_index"].to_numpy()
+        newer = np.flatnonzero(index > state.last_cycle)
+        order = newer[np.argsort(index[newer], kind="stable")]
+        fresh_index = index[order]
         found: list[Anomaly] = []
         for metric in METRICS:
-            if metric not in fresh.columns:
+            if metric not in cycles.columns:
                 continue
             ms = state.metrics.setdefault(metric, MetricState())
-            values = pd.to_numeric(fresh[metric], errors="coerce")
-            good = values.notna() & np.isfinite(values) & (values > 0)
-            ms.cycles.extend(int(v) for v in fresh.loc[good, "cycle_index"])
+            column = cycles[metric]
+            if not pd.api.types.is_float_dtype(column):
+                column = pd.to_numeric(column, errors="coerce")
+            values = column.to_numpy(dtype="float64", na_value=np.nan)[order]
+            good = np.isfinite(values) & (values > 0)
+            ms.cycles.extend(int(v) for v in fresh_index[good])
             ms.values.extend(float(v) for v in values[good])
             found.extend(self._scan(state.cell_id, metric, ms, final))
-        if len(fresh):
-            state.last_cycle = int(fresh["cycle_index"].max())
+        if len(fresh_index):
+            state.last_cycle = int(fresh_index.max())
         return sorted(found, key=lambda a: (a.cycle_index, a.metric))
 
 

@@ -75,8 +75,11 @@ def summary_path(store: Store) -> Path:
 
 
 def quality_demo_step(store: Store) -> dict[str, Any]:
-    """Screen the formation sample (clean and with injected faults), check the store's cells for
-    cycling anomalies, and triage held-out PulseBat cells; write the summary for the page."""
+    """Run the quality part of the demo and write its summary for the ``/quality`` page.
+
+    Screens the formation sample (clean and with :data:`FORMATION_FAULTS` injected), checks the store's
+    cells for cycling anomalies, and triages held-out PulseBat cells (every fifth cell id).
+    """
     from .monitor import check_cells
     from .pulse import PulseSOHEstimator, mape
     from .screening import screen

@@ -109,3 +109,16 @@ def check_cells(
         report.anomalies.extend({**a.to_dict(), "new": True} for a in outliers)
     report.anomalies.sort(key=lambda a: (a["cell_id"], a["cycle_index"], a["kind"]))
     return report
+
+
+def saved_anomalies(store: Store) -> list[dict[str, Any]]:
+    """Anomalies found by earlier checks of every cell (read from the saved states; checks nothing)."""
+    folder = store.root / "quality" / "anomalies"
+    out: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+        try:
+            out.extend(json.loads(path.read_text())["anomalies"])
+        except (OSError, ValueError, KeyError):
+            continue
+    out.sort(key=lambda a: (a["cell_id"], a["cycle_index"], a["kind"]))
+    return out

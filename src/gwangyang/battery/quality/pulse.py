@@ -155,9 +155,7 @@ class PulseSOHEstimator:
             rows = chem == name
             soh[rows] = self.models_[name].predict(X[rows])
             half[rows] = self.halfwidth_[name]
-        return pd.DataFrame(
-            {"soh": soh, "soh_low": soh - half, "soh_high": soh + half}, index=table.index
-        )
+        return pd.DataFrame({"soh": soh, "soh_low": soh - half, "soh_high": soh + half}, index=table.index)
 
 
 def mape(predicted: np.ndarray, measured: np.ndarray) -> float:
@@ -167,7 +165,7 @@ def mape(predicted: np.ndarray, measured: np.ndarray) -> float:
 
 @dataclass
 class PulseEvaluation:
-    """SOH MAPE per cell type: within the type (grouped folds by cell) and with the type held out."""
+    """SOH MAPE per cell type: within the type (grouped folds by cell) and with its chemistry held out."""
 
     within: dict[str, float]
     held_out: dict[str, float]
@@ -189,7 +187,8 @@ def evaluate(
     """MAPE of SOH per cell type (chemistry and nominal capacity).
 
     Within a type: ``folds``-fold cross-validation grouped by cell id (no cell in both train and test).
-    Held out: trained on every other type, tested on this one (an unseen chemistry or format).
+    Held out: trained on the other chemistries, tested on this one (both NMC formats leave together),
+    reported per type.
     """
     from sklearn.model_selection import GroupKFold
 
@@ -197,21 +196,28 @@ def evaluate(
     require_column(table, "nominal_capacity_ah", "training column", "pulse table")
     X = pulse_features(table, "pulse table")
     y = table["soh"].to_numpy(dtype="float64")
-    types = np.array([cell_type(c, q) for c, q in zip(table["chemistry"], table["nominal_capacity_ah"])])
+    types = np.array(
+        [cell_type(c, q) for c, q in zip(table["chemistry"], table["nominal_capacity_ah"], strict=False)]
+    )
     ids = table["id"].astype(str).to_numpy()
     within: dict[str, float] = {}
     outside: dict[str, float] = {}
-    for name in sorted(set(types)):
+    for name in sorted(str(t) for t in set(types)):
         rows = np.flatnonzero(types == name)
         predicted = np.empty(len(rows))
         for train, test in GroupKFold(folds).split(rows, groups=ids[rows]):
             fitted = _make(model, random_state).fit(X[rows[train]], y[rows[train]])
             predicted[test] = fitted.predict(X[rows[test]])
         within[name] = round(mape(predicted, y[rows]), 5)
-        if held_out and len(set(types)) > 1:
-            test_rows = types == name
+    chem = table["chemistry"].astype(str).str.strip().str.upper().to_numpy()
+    if held_out and len(set(chem)) > 1:
+        for name in sorted(str(c) for c in set(chem)):
+            test_rows = chem == name
             fitted = _make(model, random_state).fit(X[~test_rows], y[~test_rows])
-            outside[name] = round(mape(fitted.predict(X[test_rows]), y[test_rows]), 5)
+            predicted = fitted.predict(X[test_rows])
+            for kind in sorted(str(t) for t in set(types[test_rows])):
+                part = types[test_rows] == kind
+                outside[kind] = round(mape(predicted[part], y[test_rows][part]), 5)
     return PulseEvaluation(within, outside, model)
 
 

@@ -65,19 +65,21 @@ class TriageRules:
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> TriageRules:
-        """Read rules from TOML::
+        """Read rules from a TOML file.
 
-            currency = "USD"
-            [second_life]
-            min_soh = 0.8
-            max_resistance_mohm = 1.5        # optional
-            max_self_discharge_mv_per_day = 2 # optional
-            [reuse]
-            min_soh = 0.6
-            [prices_per_kg]
-            Li = 60.0
-            [recovery]
-            Li = 0.8
+        The file looks like this (every key optional)::
+
+        currency = "USD"
+        [second_life]
+        min_soh = 0.8
+        max_resistance_mohm = 1.5        # optional
+        max_self_discharge_mv_per_day = 2 # optional
+        [reuse]
+        min_soh = 0.6
+        [prices_per_kg]
+        Li = 60.0
+        [recovery]
+        Li = 0.8
         """
         path = Path(path)
         if not path.is_file():
@@ -134,7 +136,9 @@ class TriageRules:
             if price < 0:
                 raise InputError(f"{source}: price of {element} must not be negative, got {price}.")
 
-    def grade(self, soh: float, resistance: float | None, self_discharge: float | None) -> tuple[str, list[str]]:
+    def grade(
+        self, soh: float, resistance: float | None, self_discharge: float | None
+    ) -> tuple[str, list[str]]:
         """Grade of one cell and the reasons it missed the better grades."""
         reasons: list[str] = []
         for name in ("second_life", "reuse"):
@@ -142,15 +146,12 @@ class TriageRules:
             missed = []
             if soh < limits.min_soh:
                 missed.append(f"SOH {soh:.3f} < {limits.min_soh:g} for {name}")
-            if limits.max_resistance_mohm is not None and resistance is not None:
-                if resistance > limits.max_resistance_mohm:
-                    missed.append(f"resistance {resistance:g} mΩ > {limits.max_resistance_mohm:g} for {name}")
-            if limits.max_self_discharge_mv_per_day is not None and self_discharge is not None:
-                if self_discharge > limits.max_self_discharge_mv_per_day:
-                    missed.append(
-                        f"self-discharge {self_discharge:g} mV/day > "
-                        f"{limits.max_self_discharge_mv_per_day:g} for {name}"
-                    )
+            limit_r = limits.max_resistance_mohm
+            if limit_r is not None and resistance is not None and resistance > limit_r:
+                missed.append(f"resistance {resistance:g} mΩ > {limit_r:g} for {name}")
+            limit_sd = limits.max_self_discharge_mv_per_day
+            if limit_sd is not None and self_discharge is not None and self_discharge > limit_sd:
+                missed.append(f"self-discharge {self_discharge:g} mV/day > {limit_sd:g} for {name}")
             if not missed:
                 return name, reasons
             reasons.extend(missed)
@@ -214,9 +215,9 @@ def triage(
         estimate = estimator.predict(table, source)
         soh_source = "pulse"
     elif "soh" in table.columns:
-        soh = _optional_column(table, "soh", source)
-        assert soh is not None
-        estimate = pd.DataFrame({"soh": soh, "soh_low": np.nan, "soh_high": np.nan}, index=table.index)
+        measured = _optional_column(table, "soh", source)
+        assert measured is not None
+        estimate = pd.DataFrame({"soh": measured, "soh_low": np.nan, "soh_high": np.nan}, index=table.index)
         soh_source = "measured"
     else:
         raise InputError(f"{source}: needs pulse voltages u1_v..u21_v or a soh column.")
@@ -269,4 +270,9 @@ def triage(
         "value": round(sum(c["value"] for c in cells), 2),
         "by_grade": totals,
     }
-    return {"cells": cells, "totals": batch, "currency": rules.currency, "prices_illustrative": rules.prices_per_kg == ILLUSTRATIVE_PRICES_USD_PER_KG}
+    return {
+        "cells": cells,
+        "totals": batch,
+        "currency": rules.currency,
+        "prices_illustrative": rules.prices_per_kg == ILLUSTRATIVE_PRICES_USD_PER_KG,
+    }
