@@ -9,7 +9,7 @@ petermattia/revisit-severson-et-al, MIT). Train = 41 cells, primary test = 43 ce
 Peers, in the same run on the same cells:
 
 * the paper's Table 1 (published numbers, constants below);
-* BEEP (TRI-AMDD/beep on PyPI, ``pip install beep``; the ``bench`` extra): its Severson featurizer
+* BEEP (TRI-AMDD/beep on PyPI; not in the ``bench`` extra because its msgpack-python breaks Dask: ``pip install beep``, then ``pip install --force-reinstall --no-deps msgpack``): its Severson featurizer
   ``beep.features.core.DeltaQFastCharge`` fed the same Q(V) matrices (as a minimal structured
   datapath: Q(V) per cycle and per-cycle discharge capacity; no temperature, charge time or
   resistance, which the shared files do not hold), followed by the same elastic net on log10 life.

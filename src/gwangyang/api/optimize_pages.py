@@ -34,5 +34,8 @@ def optimize_page(request: Request) -> HTMLResponse:
     return render(
         request,
         "optimize/campaigns.html",
-        {"campaigns": campaigns, "page_data": {"page": "optimize", "campaigns": [c["name"] for c in campaigns]}},
+        {
+            "campaigns": campaigns,
+            "page_data": {"page": "optimize", "campaigns": [c["name"] for c in campaigns]},
+        },
     )
