@@ -10,6 +10,7 @@ cumulative within the cycle.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 import subprocess
@@ -344,12 +345,19 @@ class ArbinXlsxReader:
 
     def read(self, path: Path) -> CyclerData:
         """Read every ``Channel_*`` sheet (in order), the info sheet and the statistics sheet."""
+        import fastexcel
         from python_calamine import CalamineWorkbook
+
+        # fastexcel logs a warning for each text column it could not type; we convert those ourselves
+        logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
         try:
             book = CalamineWorkbook.from_path(str(path))
             sheets = list(book.sheet_names)
-            channel_rows = [book.get_sheet_by_name(n).to_python() for n in sheets if _CHANNEL_SHEET.match(n)]
+            channel_names = [n for n in sheets if _CHANNEL_SHEET.match(n)]
+            # the big sheets go straight to Arrow (fastexcel, on calamine): twice as fast as Python rows
+            fast = fastexcel.read_excel(str(path)) if channel_names else None
+            channel_tables = [fast.load_sheet_by_name(n).to_arrow() for n in channel_names] if fast else []
             info = next(
                 (book.get_sheet_by_name(n).to_python() for n in sheets if n.lower() in _INFO_SHEETS), []
             )
@@ -358,9 +366,9 @@ class ArbinXlsxReader:
             raise CorruptFileError(
                 one_line(f"{path}: not a readable Excel workbook ({type(exc).__name__}: {exc}).")
             ) from exc
-        if not channel_rows:
+        if not channel_tables:
             raise CorruptFileError(f"{path}: Arbin workbook has no Channel_* sheet.")
-        columns, dates = _sheet_columns(channel_rows, path)
+        columns, dates = _table_columns(channel_tables, path)
         data = _base_data(path, canonical_table(columns, path, dates))
         _apply_info(data, info)
         if stats and len(stats[0]) > 1:
@@ -374,28 +382,40 @@ def _sheet_names(path: Path) -> list[str]:
     return re.findall(r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"", workbook)
 
 
-def _sheet_columns(
-    sheets: list[list[list[Any]]], path: Path
-) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
-    """Stack the channel sheets (each with its own header row) into one array per column."""
-    header = [str(h) for h in sheets[0][0]] if sheets[0] else []
-    bodies = []
-    for rows in sheets:
-        if not rows or [str(h) for h in rows[0]] != header:
+def _table_columns(tables: list[Any], path: Path) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Stack the channel sheets (Arrow tables, each with its own header) into one array per column."""
+    import pyarrow as pa
+
+    header = list(tables[0].column_names)
+    kept = []
+    for table in tables:
+        if list(table.column_names) != header:
             raise CorruptFileError(f"{path}: Arbin Channel sheets have different header rows.")
-        if len(rows) > 1:
-            bodies.append(np.array(rows[1:], dtype=object))
-    if not bodies:
+        if table.num_rows:
+            kept.append(table)
+    if not kept or not header:
         raise CorruptFileError(f"{path}: Arbin Channel sheet has no data row.")
-    body = np.concatenate(bodies) if len(bodies) > 1 else bodies[0]
     columns: dict[str, np.ndarray] = {}
     dates = None
-    for j, name in enumerate(header):
+    for name in header:
         key = _key(name)[0]
+        if key not in _DATE_KEYS and _target(key) is None:
+            continue
+        chunks = [table.column(name) for table in kept]
+        if len({str(chunk.type) for chunk in chunks}) > 1:
+            chunks = [chunk.cast(pa.string()) for chunk in chunks]
+        pieces = [piece for chunk in chunks for piece in getattr(chunk, "chunks", [chunk])]
+        column = pa.chunked_array(pieces, type=chunks[0].type)
+        kind = column.type
         if key in _DATE_KEYS:
-            dates = _datetimes(body[:, j])
-        elif _target(key) is not None:  # converting only the columns kept saves a third of the time
-            columns[name] = _numeric(body[:, j])
+            if pa.types.is_timestamp(kind):
+                dates = column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+            else:
+                dates = _datetimes(np.asarray(column.to_pylist(), dtype=object))
+        elif pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+            columns[name] = column.cast(pa.float64()).fill_null(float("nan")).to_numpy()
+        else:
+            columns[name] = _numeric(np.asarray(column.to_pylist(), dtype=object))
     return columns, dates
 
 
