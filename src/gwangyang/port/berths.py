@@ -351,12 +351,14 @@ def solve_cpsat(
 ) -> BerthPlan:
     """Minimise total service time with OR-Tools CP-SAT (optional intervals, one no-overlap per berth).
 
-    CP-SAT starts from :func:`start_plan` (heuristics and local search, 30 % of the time) and gets
-    a quarter of the time left for the whole model. Where it does not prove optimality, CP-SAT
-    re-plans windows of 20 vessels (:mod:`gwangyang.port.berth_lns`, 35 % of that time) and the rest
-    goes to the Lagrangian bound of the time-indexed formulation (:mod:`gwangyang.port.lagrange`). The plan reported is the
-    best found; ``lower_bound`` is the best of CP-SAT's own bound, the assignment bound and the
-    Lagrangian bound, each also in ``extra``.
+    Phases, as shares of ``time_limit``: the Lagrangian bound of the time-indexed formulation
+    (:mod:`gwangyang.port.lagrange`, 20 %, with the better of SPT and greedy as upper bound); a plan
+    from its relaxed choice, improved by local search (20 %); :func:`start_plan` (heuristics and
+    local search, 20 %; skipped when ``hint`` is given). CP-SAT gets the whole model, hinted with the
+    best of these plans, for 30 % of the time left (at least 10 % of ``time_limit``). Where it does
+    not prove optimality, CP-SAT re-plans windows of 20 vessels (:mod:`gwangyang.port.berth_lns`)
+    for the rest. The plan reported is the best found; ``lower_bound`` is the best of CP-SAT's own
+    bound, the assignment bound and the Lagrangian bound, each also in ``extra``.
 
     Parameters
     ----------
@@ -369,7 +371,7 @@ def solve_cpsat(
     workers
         Search workers (0: CP-SAT's default, all cores).
     hint
-        A plan to start from (default: :func:`start_plan`).
+        A plan to start from, in place of :func:`start_plan` (the Lagrangian plan is tried as well).
     callback
         Called as ``callback(objective, bound)`` at each improving solution.
 
@@ -413,8 +415,7 @@ def solve_cpsat(
     for intervals in per_berth:
         model.add_no_overlap(intervals)
     model.minimize(sum(ends) - int(instance.arrival.sum()))
-    if hint is None:
-        hint = start_plan(instance, 0.3 * time_limit, seed)
+    hint, lagrange = _start_plans(instance, time_limit, seed, hint)
     if hint.status == "FEASIBLE":
         for i, k, s, e in (
             hint.assignments[["vessel", "berth", "start", "end"]].to_numpy(dtype=np.int64).tolist()
@@ -425,7 +426,7 @@ def solve_cpsat(
                 model.add_hint(lit, kk == k)
     remaining = time_limit - (time.perf_counter() - t0)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1 * time_limit, 0.25 * remaining)
+    solver.parameters.max_time_in_seconds = max(0.1 * time_limit, 0.3 * remaining)
     solver.parameters.random_seed = int(seed)
     if workers:
         solver.parameters.num_workers = int(workers)
@@ -442,7 +443,8 @@ def solve_cpsat(
     extra: dict[str, Any] = {
         "cpsat_bound": cpsat_bound,
         "assignment_bound": relaxed,
-        "lagrangian_bound": None,
+        "lagrangian_bound": None if lagrange is None else lagrange.bound,
+        "lagrangian_iterations": None if lagrange is None else lagrange.iterations,
         "start_method": hint.method,
         "start_objective": float(hint.objective),
     }
@@ -460,22 +462,16 @@ def solve_cpsat(
     else:
         raise InputError(f"{instance.name}: CP-SAT found no plan in {time_limit:g} s (status {name})")
     bounds = {"cpsat": cpsat_bound, "assignment": relaxed}
-    if status != cp_model.OPTIMAL and remaining > 1.0:
+    if lagrange is not None:
+        bounds["lagrangian"] = lagrange.bound
+    left = time_limit - (time.perf_counter() - t0)
+    if status != cp_model.OPTIMAL and left > 1.0:
         from .berth_lns import improve_with_cpsat
 
-        better = improve_with_cpsat(instance, plan, time_limit=0.35 * remaining, seed=seed)
+        better = improve_with_cpsat(instance, plan, time_limit=left, seed=seed)
         if not check_plan(instance, better) and objective(instance, better) < value:
             plan, value = better, float(objective(instance, better))
             extra["improved_by"] = "cpsat-windows"
-    if status != cp_model.OPTIMAL:
-        from .lagrange import lagrangian_bound
-
-        left = time_limit - (time.perf_counter() - t0)
-        if left > 0.2:
-            lagrange = lagrangian_bound(instance, value, iterations=5000, time_limit=left)
-            extra["lagrangian_bound"] = lagrange.bound
-            extra["lagrangian_iterations"] = lagrange.iterations
-            bounds["lagrangian"] = lagrange.bound
     source = max(bounds, key=lambda key: bounds[key])
     extra["bound_source"] = source
     return BerthPlan(
@@ -488,6 +484,41 @@ def solve_cpsat(
         time.perf_counter() - t0,
         extra=extra,
     )
+
+
+def _start_plans(
+    instance: BerthInstance, time_limit: float, seed: int, hint: BerthPlan | None
+) -> tuple[BerthPlan, Any]:
+    """The best start plan (hint, :func:`start_plan`, Lagrangian plan) and the Lagrangian bound."""
+    from .lagrange import lagrangian_bound, lagrangian_plan
+
+    t0 = time.perf_counter()
+    quick = [solve_spt(instance), solve_greedy(instance)]
+    if hint is not None:
+        quick.append(hint)
+    feasible = [p for p in quick if p.status == "FEASIBLE"]
+    upper = min(p.objective for p in feasible) if feasible else float(solve_fcfs(instance).objective)
+    try:
+        lagrange = lagrangian_bound(instance, upper, iterations=5000, time_limit=0.2 * time_limit)
+    except InputError:
+        lagrange = None
+    plans = [hint] if hint is not None else [start_plan(instance, 0.2 * time_limit, seed)]
+    if lagrange is not None:
+        found = lagrangian_plan(instance, lagrange, time_limit=0.2 * time_limit, seed=seed)
+        if found is not None and not check_plan(instance, found):
+            plans.append(
+                BerthPlan(
+                    instance.name,
+                    "lagrangian+local-search",
+                    found,
+                    objective(instance, found),
+                    None,
+                    "FEASIBLE",
+                    time.perf_counter() - t0,
+                )
+            )
+    feasible = [p for p in plans if p.status == "FEASIBLE"]
+    return (min(feasible, key=lambda p: p.objective) if feasible else plans[0]), lagrange
 
 
 def start_plan(instance: BerthInstance, time_limit: float = 5.0, seed: int = 0) -> BerthPlan:

@@ -1,4 +1,4 @@
-"""Lagrangian lower bound for berth allocation from the time-indexed formulation, and its list-schedule plan.
+"""Lagrangian lower bound for berth allocation from the time-indexed formulation, and a plan from it.
 
 Time-indexed formulation (integer data, so some optimal plan starts every vessel at an integer time):
 ``x[i, k, t] = 1`` when vessel ``i`` starts at berth ``k`` at time ``t``; each vessel starts once; at
@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from .berths import BerthInstance
@@ -129,3 +130,41 @@ def lagrangian_bound(
     return LagrangianBound(
         float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth
     )
+
+
+def lagrangian_plan(
+    instance: BerthInstance, relaxed: LagrangianBound, time_limit: float = 10.0, seed: int = 0
+) -> pd.DataFrame | None:
+    """A plan from the relaxed choice of :func:`lagrangian_bound` (a Lagrangian heuristic).
+
+    Each berth takes the vessels the relaxation put there, in order of their relaxed starts, each
+    starting when the berth is free; vessels that would end too late are taken out and put back
+    where they add least. :func:`gwangyang.port.berth_search.improve` (a quarter of ``time_limit``)
+    and :func:`gwangyang.port.berth_search.ruin_and_recreate` (the rest) then improve the plan.
+
+    Returns
+    -------
+    DataFrame or None
+        The plan (``vessel, berth, start, end``), or None when no repair was feasible.
+    """
+    from .berth_search import _cost, _insert_best, improve, ruin_and_recreate, to_plan
+
+    t0 = time.perf_counter()
+    seqs: list[list[int]] = [[] for _ in range(instance.berths)]
+    order = np.lexsort((np.arange(instance.vessels), relaxed.relaxed_start))
+    for i in order.tolist():
+        seqs[int(relaxed.relaxed_berth[i])].append(int(i))
+    late: list[int] = []
+    for k, sequence in enumerate(seqs):
+        while sequence and _cost(instance, k, sequence) == float("inf"):
+            late.append(sequence.pop())
+    costs = [_cost(instance, k, s) for k, s in enumerate(seqs)]
+    for i in sorted(late, key=lambda j: (int(instance.arrival[j]), j)):
+        if not _insert_best(instance, seqs, costs, i):
+            return None
+    plan = to_plan(instance, seqs)
+    plan = improve(instance, plan, time_limit=time_limit / 4, seed=seed)
+    left = time_limit - (time.perf_counter() - t0)
+    if left > 0:
+        plan = ruin_and_recreate(instance, plan, time_limit=left, seed=seed)
+    return plan
