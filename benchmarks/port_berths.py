@@ -2,9 +2,9 @@
 
 Instances: f200x15-01..05 of Kramer, Lalla-Ruiz, Iori & Voß (2019, EJOR 278:170), github.com/elalla/DBAP,
 at ../shared/data/logistics/berth (the data gives no optima; the paper's are not copied here). For each:
-total service time of FCFS, greedy (earliest finish) and SPT list scheduling; the start plan and the
-final plan of ``solve_cpsat`` (heuristics and local search, CP-SAT on the whole model, CP-SAT on windows
-of 20 vessels); CP-SAT's own bound, the assignment bound (no arrival times), the Lagrangian bound of
+total service time of FCFS, greedy (earliest finish) and SPT list scheduling; the start plan (the
+better of SPT + local search and the Lagrangian plan + local search; which one in the last column) and
+the final plan of ``solve_cpsat`` (CP-SAT on the whole model, then on windows of 20 vessels); CP-SAT's own bound, the assignment bound (no arrival times), the Lagrangian bound of
 the time-indexed formulation; the gap to CP-SAT's bound and to the best bound; wall time; and the
 ratio of the plan's objective to FCFS's and greedy's, side by side.
 
@@ -43,7 +43,7 @@ def main() -> None:
     header = (
         f"{'instance':12s} {'FCFS':>7s} {'greedy':>7s} {'SPT':>7s} {'start':>7s} {'plan':>7s} {'cp bnd':>7s} "
         f"{'asg bnd':>7s} {'lag bnd':>7s} {'gap cp%':>7s} {'gap %':>6s} {'s':>5s} {'/FCFS':>6s} {'/greedy':>7s} "
-        f"{'ok':>3s}"
+        f"{'ok':>3s} start from"
     )
     print(header)
     for path in sorted(DATA.resolve().glob("f*.txt")):
@@ -60,7 +60,7 @@ def main() -> None:
             f"{inst.name:12s} {fcfs.objective:7.0f} {greedy.objective:7.0f} {spt.objective:7.0f} "
             f"{x['start_objective']:7.0f} {plan.objective:7.0f} {x['cpsat_bound']:7.0f} {x['assignment_bound']:7.0f} "
             f"{lag:7.0f} {gap_cp:7.2f} {100 * (plan.gap or 0):6.2f} {wall:5.1f} "
-            f"{plan.objective / fcfs.objective:6.3f} {plan.objective / greedy.objective:7.3f} {'yes' if ok else 'NO':>3s}",
+            f"{plan.objective / fcfs.objective:6.3f} {plan.objective / greedy.objective:7.3f} {'yes' if ok else 'NO':>3s} {x['start_method']}",
             flush=True,
         )
 

@@ -18,14 +18,13 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from ..errors import InputError, NotFoundError, one_line
 from ..store import Store
 from .auth import require_token
 from .jobs import JobManager, Progress, finite_json
-from .uploads import UploadError
+from .responses import finish_job
 
 router = APIRouter(prefix="/life", tags=["battery life"], dependencies=[Depends(require_token)])
 """Mounted under the battery router: paths start with ``/api/v1/battery/life``."""
@@ -308,13 +307,7 @@ async def fit(
 
     jobs: JobManager = request.app.state.jobs
     job = jobs.submit("battery.life.fit", work, params=body.model_dump())
-    if wait > 0:
-        job = await run_in_threadpool(jobs.wait, job["id"], wait)
-        if job["status"] == "failed":
-            raise UploadError(f"{job['error']} (job {job['id']})", status.HTTP_422_UNPROCESSABLE_CONTENT)
-        if job["status"] == "done":
-            response.status_code = status.HTTP_201_CREATED
-    return {"job": job}
+    return await finish_job(request, response, job, wait)
 
 
 @router.post("/predict", summary="Predicted cycle life with intervals")

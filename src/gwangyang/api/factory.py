@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from ..errors import InputError, NotFoundError
 from ..store import Store
 from .auth import require_token
 from .jobs import JobManager, Progress
 from .parts import Part
+from .responses import finish_job
 from .uploads import SavedUpload, UploadError, receive_files
 
 router = APIRouter(prefix="/api/v1/factory", tags=["factory"], dependencies=[Depends(require_token)])
@@ -76,17 +76,6 @@ async def _one_table(request: Request, store: Store) -> tuple[SavedUpload, Path]
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
         )
     return saved, table
-
-
-async def _finish(request: Request, response: Response, job: dict[str, Any], wait: float) -> dict[str, Any]:
-    if wait > 0:
-        jobs: JobManager = request.app.state.jobs
-        job = await run_in_threadpool(jobs.wait, job["id"], wait)
-        if job["status"] == "failed":
-            raise UploadError(f"{job['error']} (job {job['id']})", status.HTTP_422_UNPROCESSABLE_CONTENT)
-        if job["status"] == "done":
-            response.status_code = status.HTTP_201_CREATED
-    return {"job": job}
 
 
 def _number(fields: dict[str, str], name: str, default: float, kind: type) -> float:
@@ -154,7 +143,7 @@ async def fit_monitor(request: Request, response: Response, wait: WaitQuery = 0)
     jobs: JobManager = request.app.state.jobs
     params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
     job = jobs.submit("factory.fit", work, params=params)
-    return await _finish(request, response, job, wait)
+    return await finish_job(request, response, job, wait)
 
 
 @router.post(
@@ -189,7 +178,7 @@ async def score(name: str, request: Request, response: Response, wait: WaitQuery
 
     jobs: JobManager = request.app.state.jobs
     job = jobs.submit("factory.score", work, params={"monitor": name, "file": table.name})
-    return await _finish(request, response, job, wait)
+    return await finish_job(request, response, job, wait)
 
 
 def _pages() -> APIRouter:

@@ -14,7 +14,6 @@ import tomllib
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from ..errors import InputError
@@ -22,7 +21,7 @@ from ..store import Store
 from .auth import require_token
 from .jobs import JobManager, Progress
 from .parts import Part
-from .uploads import UploadError
+from .responses import finish_job
 
 router = APIRouter(prefix="/api/v1/logistics", tags=["logistics"], dependencies=[Depends(require_token)])
 
@@ -111,17 +110,6 @@ def parse_problem(body: RouteRequest) -> Any:
         raise InputError(f"problem: {exc}") from exc
 
 
-async def _finish(request: Request, response: Response, job: dict[str, Any], wait: float) -> dict[str, Any]:
-    if wait > 0:
-        jobs: JobManager = request.app.state.jobs
-        job = await run_in_threadpool(jobs.wait, job["id"], wait)
-        if job["status"] == "failed":
-            raise UploadError(f"{job['error']} (job {job['id']})", status.HTTP_422_UNPROCESSABLE_CONTENT)
-        if job["status"] == "done":
-            response.status_code = status.HTTP_201_CREATED
-    return {"job": job}
-
-
 @router.get("/scenarios", summary="Shipped routing scenarios")
 def scenarios() -> list[str]:
     """Names accepted by ``/routes`` as ``scenario``."""
@@ -179,7 +167,7 @@ async def solve_routes(
         "seed": body.seed,
     }
     job = jobs.submit("logistics.routes", work, params=params)
-    return await _finish(request, response, job, wait)
+    return await finish_job(request, response, job, wait)
 
 
 @router.get("/routes/latest", summary="The latest routes kept in the store")
@@ -236,7 +224,7 @@ async def run_forecast(
     jobs: JobManager = request.app.state.jobs
     params = {"series": name, "months": len(series), "horizon": body.horizon, "level": body.level}
     job = jobs.submit("logistics.forecast", work, params=params)
-    return await _finish(request, response, job, wait)
+    return await finish_job(request, response, job, wait)
 
 
 @router.get("/forecast/latest", summary="The latest forecast kept in the store")

@@ -13,7 +13,10 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
 
 
 def campaign_summaries(store: Any) -> list[dict[str, Any]]:
-    """Status of every campaign in ``<store>/optimize/campaigns`` (a broken one is listed with its error)."""
+    """Status of every campaign in ``<store>/optimize/campaigns`` with its observed ``values`` (round, value).
+
+    A broken campaign is listed with its error.
+    """
     from ..errors import GwangyangError
     from ..optimize.campaign import STATE_FILE, Campaign
 
@@ -21,7 +24,9 @@ def campaign_summaries(store: Any) -> list[dict[str, Any]]:
     out = []
     for path in sorted(folder.glob(f"*/{STATE_FILE}")) if folder.is_dir() else []:
         try:
-            out.append({"name": path.parent.name, **Campaign.open(path.parent).status()})
+            campaign = Campaign.open(path.parent)
+            values = [{"round": o["round"], "value": o["value"]} for o in campaign.state.observations]
+            out.append({"name": path.parent.name, **campaign.status(), "values": values})
         except GwangyangError as exc:
             out.append({"name": path.parent.name, "error": str(exc)})
     return out
@@ -36,6 +41,14 @@ def optimize_page(request: Request) -> HTMLResponse:
         "optimize/campaigns.html",
         {
             "campaigns": campaigns,
-            "page_data": {"page": "optimize", "campaigns": [c["name"] for c in campaigns]},
+            "page_data": {
+                "page": "optimize",
+                "campaigns": [c["name"] for c in campaigns],
+                "plots": [
+                    {k: c[k] for k in ("name", "objective", "values", "history")}
+                    for c in campaigns
+                    if c.get("values")
+                ],
+            },
         },
     )

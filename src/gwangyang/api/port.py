@@ -8,14 +8,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from ..errors import InputError
 from .auth import require_token
 from .jobs import JobManager, Progress
 from .parts import Part
-from .uploads import UploadError
+from .responses import finish_job
 
 router = APIRouter(prefix="/api/v1/port", tags=["port"], dependencies=[Depends(require_token)])
 
@@ -53,17 +52,6 @@ def shipped() -> list[str]:
     return shipped_scenarios()
 
 
-async def _finish(request: Request, response: Response, job: dict[str, Any], wait: float) -> dict[str, Any]:
-    if wait > 0:
-        jobs: JobManager = request.app.state.jobs
-        job = await run_in_threadpool(jobs.wait, job["id"], wait)
-        if job["status"] == "failed":
-            raise UploadError(f"{job['error']} (job {job['id']})", status.HTTP_422_UNPROCESSABLE_CONTENT)
-        if job["status"] == "done":
-            response.status_code = status.HTTP_201_CREATED
-    return {"job": job}
-
-
 @router.get("/scenarios", summary="Shipped terminal scenarios")
 def scenarios() -> list[str]:
     """Names accepted by ``/compare``."""
@@ -99,7 +87,7 @@ async def compare(
 
     jobs: JobManager = request.app.state.jobs
     job = jobs.submit("port.compare", work, params=body.model_dump())
-    return await _finish(request, response, job, wait)
+    return await finish_job(request, response, job, wait)
 
 
 @router.post("/berths/plan", status_code=status.HTTP_202_ACCEPTED, summary="Allocate berths to vessels")
@@ -118,7 +106,7 @@ async def berth_plan(
 
         fcfs = solve_fcfs(instance)
         if body.method == "cpsat":
-            plan = solve_cpsat(instance, time_limit=body.time_limit, workers=1, hint=fcfs)
+            plan = solve_cpsat(instance, time_limit=body.time_limit, workers=1)
         else:
             plan = fcfs if body.method == "fcfs" else solve_greedy(instance)
         return {
@@ -131,7 +119,7 @@ async def berth_plan(
     job = jobs.submit(
         "port.berths", work, params={"name": body.name, "method": body.method, "vessels": len(body.arrival)}
     )
-    return await _finish(request, response, job, wait)
+    return await finish_job(request, response, job, wait)
 
 
 def _pages() -> APIRouter:

@@ -352,9 +352,9 @@ def solve_cpsat(
     """Minimise total service time with OR-Tools CP-SAT (optional intervals, one no-overlap per berth).
 
     Phases, as shares of ``time_limit``: the Lagrangian bound of the time-indexed formulation
-    (:mod:`gwangyang.port.lagrange`, 20 %, with the better of SPT and greedy as upper bound); a plan
-    from its relaxed choice, improved by local search (20 %); :func:`start_plan` (heuristics and
-    local search, 20 %; skipped when ``hint`` is given). CP-SAT gets the whole model, hinted with the
+    (:mod:`gwangyang.port.lagrange`, 25 %, with the better of SPT and greedy as upper bound); a plan
+    from its relaxed choice, improved by local search (25 %); :func:`start_plan` (heuristics and
+    local search, 15 %; skipped when ``hint`` is given). CP-SAT gets the whole model, hinted with the
     best of these plans, for 30 % of the time left (at least 10 % of ``time_limit``). Where it does
     not prove optimality, CP-SAT re-plans windows of 20 vessels (:mod:`gwangyang.port.berth_lns`)
     for the rest. The plan reported is the best found; ``lower_bound`` is the best of CP-SAT's own
@@ -499,12 +499,12 @@ def _start_plans(
     feasible = [p for p in quick if p.status == "FEASIBLE"]
     upper = min(p.objective for p in feasible) if feasible else float(solve_fcfs(instance).objective)
     try:
-        lagrange = lagrangian_bound(instance, upper, iterations=5000, time_limit=0.2 * time_limit)
+        lagrange = lagrangian_bound(instance, upper, iterations=5000, time_limit=0.25 * time_limit)
     except InputError:
         lagrange = None
-    plans = [hint] if hint is not None else [start_plan(instance, 0.2 * time_limit, seed)]
+    plans = [hint] if hint is not None else [start_plan(instance, 0.15 * time_limit, seed)]
     if lagrange is not None:
-        found = lagrangian_plan(instance, lagrange, time_limit=0.2 * time_limit, seed=seed)
+        found = lagrangian_plan(instance, lagrange, time_limit=0.25 * time_limit, seed=seed)
         if found is not None and not check_plan(instance, found):
             plans.append(
                 BerthPlan(
