@@ -173,7 +173,7 @@ def test_bad_arguments() -> None:
 @pytest.mark.slow
 def test_every_cvrplib_x_instance_ten_seconds() -> None:
     # The acceptance run: every shipped X instance, 10 s each, every route re-checked on the raw file. Measured on
-    # 2 shared cores: mean gap 0.91-1.18 % in three runs (the issue asks <= 1 %; see benchmarks/logistics_routing.py).
+    # 2 idle cores: mean gap 0.53 % (PyVRP alone 0.74 %); on cores shared with other work, 0.91-1.18 %.
     gaps = []
     for path in sorted(CVRP.glob("X-*.vrp")):
         result = solve(read_instance(path), time_limit=10.0, seed=0)
@@ -181,4 +181,4 @@ def test_every_cvrplib_x_instance_ten_seconds() -> None:
         assert cost == result.cost and result.is_feasible()
         gaps.append(cost / sol_cost(path.with_suffix(".sol")) - 1)
     assert len(gaps) == 17 and min(gaps) >= 0
-    assert sum(gaps) / len(gaps) <= 0.015
+    assert sum(gaps) / len(gaps) <= 0.01
