@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from gwangyang.api.port_pages import EXAMPLE_BERTHS
+from gwangyang.api.port_pages import example_berths
+
+EXAMPLE_BERTHS = example_berths()
 
 PORT = "/api/v1/port"
 

@@ -15,30 +15,12 @@ from .web import page_auth, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
 
-EXAMPLE_BERTHS: dict[str, Any] = {
-    "name": "demo-12x3",
-    "arrival": [0, 1, 2, 4, 5, 7, 8, 10, 12, 13, 15, 18],
-    "opening": [0, 0, 0],
-    "closing": [200, 200, 200],
-    "handling": [
-        [6, 8, -1],
-        [4, 5, 6],
-        [7, 7, 9],
-        [3, 4, 3],
-        [5, 6, 5],
-        [8, 9, -1],
-        [2, 3, 2],
-        [6, 5, 6],
-        [4, 4, 5],
-        [5, 7, 6],
-        [3, 3, 3],
-        [6, 6, 7],
-    ],
-    "deadline": [200] * 12,
-    "method": "cpsat",
-    "time_limit": 5,
-}
-"""The demo's small instance (gwangyang.port.demo): twelve vessels, three berths, berth 2 refuses vessels 0 and 5."""
+
+def example_berths() -> dict[str, Any]:
+    """The berth form's example request: the demo's small instance (imported here, not at start-up)."""
+    from ..port.demo import DEMO_BERTHS
+
+    return {**DEMO_BERTHS, "method": "cpsat", "time_limit": 5}
 
 
 def demo_result(store: Store, jobs: JobManager) -> dict[str, Any] | None:
@@ -79,14 +61,15 @@ def port_page(request: Request) -> HTMLResponse:
     Without those, the newest finished comparison and plan in the store are shown, or the demo's.
     """
     saved = saved_results(request.app.state.store, request.app.state.jobs)
-    page_data = {"page": "port", "scenarios": shipped(), "example": EXAMPLE_BERTHS, "saved": saved}
+    scenarios, example = shipped(), example_berths()
+    page_data = {"page": "port", "scenarios": scenarios, "example": example, "saved": saved}
     demo = saved["demo_scenarios"] or {}
     names = list(demo)
     kpis = sorted({k for values in demo.values() for k in values})
     rows = [(k, [demo[n].get(k) for n in names]) for k in kpis]
     context = {
-        "scenarios": shipped(),
-        "example": EXAMPLE_BERTHS,
+        "scenarios": scenarios,
+        "example": example,
         "saved": saved,
         "demo_names": names,
         "demo_rows": rows,

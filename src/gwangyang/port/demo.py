@@ -11,11 +11,12 @@ from .cranes import CraneInstance, solve_cranes
 from .simulation import simulate
 from .terminal import load_scenario
 
-
-def _small_berth_instance() -> BerthInstance:
-    """Twelve vessels on three berths, made up for the demo (berth 2 cannot take vessels 0 and 5)."""
-    arrival = [0, 1, 2, 4, 5, 7, 8, 10, 12, 13, 15, 18]
-    handling = [
+DEMO_BERTHS: dict[str, Any] = {
+    "name": "demo-12x3",
+    "arrival": [0, 1, 2, 4, 5, 7, 8, 10, 12, 13, 15, 18],
+    "opening": [0, 0, 0],
+    "closing": [200, 200, 200],
+    "handling": [
         [6, 8, -1],
         [4, 5, 6],
         [7, 7, 9],
@@ -28,8 +29,18 @@ def _small_berth_instance() -> BerthInstance:
         [5, 7, 6],
         [3, 3, 3],
         [6, 6, 7],
-    ]
-    return BerthInstance.build("demo-12x3", arrival, [0, 0, 0], [200, 200, 200], handling, [200] * 12)
+    ],
+    "deadline": [200] * 12,
+}
+"""Twelve vessels on three berths, made up for the demo (berth 2 cannot take vessels 0 and 5); also the
+port page's example request."""
+
+
+def _small_berth_instance() -> BerthInstance:
+    d = DEMO_BERTHS
+    return BerthInstance.build(
+        d["name"], d["arrival"], d["opening"], d["closing"], d["handling"], d["deadline"]
+    )
 
 
 def demo_step(store: Any = None, days: float = 14.0, seed: int = 0) -> dict[str, Any]:
