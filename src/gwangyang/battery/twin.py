@@ -40,7 +40,6 @@ import hashlib
 import json
 import math
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GwangyangError, InputError
+from ..tomlfile import read_toml
 from . import schema as s
 from .protocols import ChargingProtocol
 
@@ -141,14 +141,7 @@ class TwinConfig:
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_CONFIG) -> TwinConfig:
         """Read a TOML config file."""
-        path = Path(path)
-        if not path.is_file():
-            raise InputError(f"{path}: no such twin config file.")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not a TOML twin config ({exc}).") from exc
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_toml(path, "twin config"), source=str(path))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the config file's tables)."""

@@ -33,7 +33,6 @@ its point infeasible.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..tomlfile import read_toml
 from . import expr
 
 KINDS = ("continuous", "integer", "categorical")
@@ -222,14 +222,7 @@ class SearchSpace:
     @classmethod
     def from_file(cls, path: str | Path) -> SearchSpace:
         """Read a TOML space file."""
-        path = Path(path)
-        if not path.is_file():
-            raise InputError(f"{path}: no such space file.")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not a TOML space file ({exc}).") from exc
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_toml(path, "space"), source=str(path))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, which :meth:`from_dict` reads back."""

@@ -23,14 +23,14 @@ Kim & Park (2004, EJOR 156:752), interference is checked while tasks are process
 from __future__ import annotations
 
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, one_line
+from ..errors import InputError
+from ..tomlfile import read_toml
 
 
 @dataclass(frozen=True)
@@ -109,14 +109,7 @@ class CraneInstance:
     @classmethod
     def from_file(cls, path: str | Path) -> CraneInstance:
         """Read a TOML instance; errors name the file and the field."""
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such crane instance file") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not valid TOML: {one_line(str(exc))}") from None
-        return cls.from_dict(data, str(path))
+        return cls.from_dict(read_toml(path, "crane instance"), str(path))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "instance") -> CraneInstance:

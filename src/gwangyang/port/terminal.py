@@ -7,7 +7,6 @@ reads a TOML file and names the offending field (``cranes[2].berth``) in any err
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -15,7 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import InputError, one_line
+from ..errors import InputError
+from ..tomlfile import read_toml
 
 GWANGYANG_TEU_2024 = 2.01e6
 """Gwangyang port's container throughput in 2024, TEU: "2.01 million TEU (+7.8 % on 1.86 M in 2023)"
@@ -358,12 +358,7 @@ class Scenario:
             One line naming the file and the field: unknown field, wrong type, bad value.
         """
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such scenario file") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not valid TOML: {one_line(str(exc))}") from None
+        data = read_toml(path, "scenario")
         data.setdefault("base_dir", str(path.resolve().parent))
         return _build(cls, data, str(path), "")
 

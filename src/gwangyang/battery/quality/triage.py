@@ -11,7 +11,6 @@ at the rules' prices and recovery rates.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ...tomlfile import read_toml
 from .materials import EU_RECOVERY_TARGETS_2031, cathode, element_masses_kg, material_value
 from .pulse import PULSE_COLUMNS, PulseSOHEstimator
 from .tables import require_column
@@ -82,12 +82,7 @@ class TriageRules:
         Li = 0.8
         """
         path = Path(path)
-        if not path.is_file():
-            raise InputError(f"{path}: no such rules file.")
-        try:
-            data = tomllib.loads(path.read_text())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not valid TOML ({exc}).") from exc
+        data = read_toml(path, "rules")
         rules = cls()
         known = {"second_life", "reuse", "prices_per_kg", "recovery", "currency"}
         known |= {"resistance_column", "self_discharge_column"}
