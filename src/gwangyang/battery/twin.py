@@ -446,24 +446,10 @@ def simulate(
     return result
 
 
-_COLUMN_MAP = """name = "pybamm-twin"
-[columns.test_time_s]
-source = "test_time_s"
-[columns.cycle_index]
-source = "cycle_index"
-[columns.step_index]
-source = "step_index"
-[columns.current_a]
-source = "current_a"
-[columns.voltage_v]
-source = "voltage_v"
-[columns.charge_capacity_ah]
-source = "charge_capacity_ah"
-[columns.discharge_capacity_ah]
-source = "discharge_capacity_ah"
-[columns.temperature_c]
-source = "temperature_c"
-"""
+def _column_map(columns: list[str]) -> str:
+    """A column map that reads a canonical CSV as it is: each canonical column from its own name."""
+    tables = "".join(f'[columns.{name}]\nsource = "{name}"\n' for name in columns)
+    return f'name = "pybamm-twin"\n{tables}'
 
 
 def ingest_twin(result: TwinResult, store: Any) -> dict[str, Any]:
@@ -478,8 +464,7 @@ def ingest_twin(result: TwinResult, store: Any) -> dict[str, Any]:
     folder = Path(store.root) / CACHE_FOLDER / "csv"
     folder.mkdir(parents=True, exist_ok=True)
     column_map = folder / "canonical.toml"
-    if not column_map.is_file():
-        column_map.write_text(_COLUMN_MAP)
+    column_map.write_text(_column_map(list(result.timeseries.columns)))
     path = folder / f"{result.cell_id}.csv"
     if not path.is_file():
         tmp = folder / f"{result.cell_id}.tmp"
