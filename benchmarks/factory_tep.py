@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -157,29 +158,41 @@ def detection() -> None:
         "(alarm = k = 3 consecutive violations)."
     )
     defaults = configs[1:]
-    print(
-        f"{'fault':>5} {'book T²':>7} {'book Q':>6} | {'pca T²':>6} {'pca Q':>6} | "
-        + " ".join(f"{m + ' T²':>7} {m + ' Q':>6} {m + ' alarm':>10}" for m, _, _ in defaults)
-    )
-    for i, fault in enumerate(base.faults):
-        f = fault.fault
-        cells = " ".join(
-            f"{reports[cfg].faults[i].t2_rate:7.3f} {reports[cfg].faults[i].q_rate:6.3f} "
-            f"{reports[cfg].faults[i].alarm_rate:10.3f}"
-            for cfg in defaults
-        )
-        print(
-            f"{f:5d} {1 - CHIANG_2000_PCA_T2_MISSED[f]:7.3f} {1 - CHIANG_2000_PCA_Q_MISSED[f]:6.3f} | "
-            f"{fault.t2_rate:6.3f} {fault.q_rate:6.3f} | {cells}"
-        )
-
-    def show(value: float | None) -> str:
-        return "-" if value is None else f"{value:.0f}"
-
+    print_fault_table(base, reports, defaults, "rate", CHIANG_2000_PCA_T2_MISSED, CHIANG_2000_PCA_Q_MISSED)
     print(
         "\nDetection delay, minutes after the fault's introduction (first faulty sample = 3 min; per statistic the"
         " first of 6 consecutive violations, as in the book; '-' = not detected). book = Table 8.5 PCA."
     )
+    print_fault_table(
+        base, reports, defaults, "delay_min", CHIANG_2000_PCA_T2_DELAY_MIN, CHIANG_2000_PCA_Q_DELAY_MIN
+    )
+
+
+def print_fault_table(
+    base: Any,
+    reports: dict[Any, Any],
+    defaults: list[Any],
+    figure: str,
+    book_t2: dict[int, float | None],
+    book_q: dict[int, float | None],
+) -> None:
+    """One row per fault: the book's PCA T² and Q, ours in the book's setting, then each method's T², Q, alarm.
+
+    ``figure`` is ``rate`` (the book's figures are missed rates, shown as 1 - missed) or ``delay_min``.
+    """
+
+    def show(value: float | None) -> str:
+        if value is None:
+            return "-"
+        return f"{value:.3f}" if figure == "rate" else f"{value:.0f}"
+
+    def book(table: dict[int, float | None], fault: int) -> str:
+        value = table[fault]
+        return show(1 - value if figure == "rate" and value is not None else value)
+
+    def ours(result: Any, statistic: str) -> str:
+        return show(getattr(result, f"{statistic}_{figure}"))
+
     print(
         f"{'fault':>5} {'book T²':>7} {'book Q':>6} | {'pca T²':>6} {'pca Q':>6} | "
         + " ".join(f"{m + ' T²':>7} {m + ' Q':>6} {m + ' alarm':>10}" for m, _, _ in defaults)
@@ -187,13 +200,13 @@ def detection() -> None:
     for i, fault in enumerate(base.faults):
         f = fault.fault
         cells = " ".join(
-            f"{show(reports[cfg].faults[i].t2_delay_min):>7} {show(reports[cfg].faults[i].q_delay_min):>6} "
-            f"{show(reports[cfg].faults[i].alarm_delay_min):>10}"
+            f"{ours(reports[cfg].faults[i], 't2'):>7} {ours(reports[cfg].faults[i], 'q'):>6} "
+            f"{ours(reports[cfg].faults[i], 'alarm'):>10}"
             for cfg in defaults
         )
         print(
-            f"{f:5d} {show(CHIANG_2000_PCA_T2_DELAY_MIN[f]):>7} {show(CHIANG_2000_PCA_Q_DELAY_MIN[f]):>6} | "
-            f"{show(fault.t2_delay_min):>6} {show(fault.q_delay_min):>6} | {cells}"
+            f"{f:5d} {book(book_t2, f):>7} {book(book_q, f):>6} | "
+            f"{ours(fault, 't2'):>6} {ours(fault, 'q'):>6} | {cells}"
         )
 
 
