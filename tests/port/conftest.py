@@ -7,6 +7,19 @@ from typing import Any
 
 import pytest
 
+ISSUE_KPIS = (
+    "vessel_calls",
+    "teu",
+    "mean_wait_h",
+    "p95_wait_h",
+    "berth_occupancy",
+    "qc_moves_per_hour",
+    "vehicle_utilization",
+    "energy_kwh",
+    "co2_t",
+)
+"""KPI names the issue asks for."""
+
 
 def mmc_dict(c: int = 3, lam_per_h: float = 0.21, service_h: float = 10.0) -> dict[str, Any]:
     """An M/M/c terminal: Poisson arrivals, c berths with one crane each, exponential handling.
