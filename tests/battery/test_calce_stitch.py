@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.ingest import ingest
-from gwangyang.battery.io.arbin import ArbinXlsxReader
+from gwangyang.battery.io.arbin_xlsx import ArbinXlsxReader
 from gwangyang.battery.stitch import stitch, stitch_key
 from gwangyang.store.store import Store
 

@@ -1,0 +1,137 @@
+"""Arbin ``.res`` databases (Microsoft Access / Jet), read through ``mdb-export`` from mdbtools."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError, InputError, one_line
+from .. import schema as s
+from ..schema import CyclerData
+from .arbin import _base_data, _number, _numeric, _text, canonical_table
+from .base import Reader
+
+_JET_MAGIC = (b"Standard Jet DB", b"Standard ACE DB")
+_OLE_EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
+
+
+def _ole_to_datetime(days: np.ndarray) -> np.ndarray:
+    """OLE automation dates (days since 1899-12-30, Access ``DateTime``) to naive datetime64."""
+    ok = np.isfinite(days) & (days > 0) & (days < 2.9e6)
+    nanos = (np.where(ok, days, 0.0) * 86400e9).astype("int64")
+    out = _OLE_EPOCH + nanos.astype("timedelta64[ns]")
+    out[~ok] = np.datetime64("NaT")
+    return out
+
+
+class ArbinResReader:
+    """Arbin ``.res`` result database (MS Access), exported table by table with mdbtools' ``mdb-export``."""
+
+    name = "arbin"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """Jet/ACE database header with Arbin's table names; or any file named ``.res`` (Arbin's alone)."""
+        if head[4:19] in _JET_MAGIC:
+            return "Channel_Normal_Table".encode("utf-16-le") in head or path.suffix.lower() == ".res"
+        return path.suffix.lower() == ".res"
+
+    def read(self, path: Path) -> CyclerData:
+        """Read ``Channel_Normal_Table``, ``Global_Table`` and ``Channel_Statistic_Table``."""
+        with open(path, "rb") as handle:
+            header = handle.read(21)
+        if header[4:19] not in _JET_MAGIC:
+            raise CorruptFileError(f"{path}: not an Arbin .res file (no MS Access 'Standard Jet DB' header).")
+        page = 2048 if header[20] == 0 else 4096  # Jet 3 pages are 2 KiB, Jet 4 and ACE pages 4 KiB
+        if path.stat().st_size % page:
+            raise CorruptFileError(
+                f"{path}: Arbin .res database is truncated (size not a whole number of pages)."
+            )
+        normal = _mdb_table(path, "Channel_Normal_Table")
+        if len(normal) == 0:
+            raise CorruptFileError(f"{path}: Arbin .res has no data rows in Channel_Normal_Table.")
+        order = [c for c in ("Test_ID", "Data_Point") if c in normal.columns]
+        if order:  # mdb-export gives rows in storage order, not logging order
+            normal = normal.sort_values(order, kind="stable").reset_index(drop=True)
+        dates = None
+        if "DateTime" in normal.columns:
+            with np.errstate(all="ignore"):
+                dates = _ole_to_datetime(_numeric(normal["DateTime"].to_numpy()))
+        ts = canonical_table(
+            {c: normal[c].to_numpy() for c in normal.columns if c != "DateTime"}, path, dates
+        )
+        data = _base_data(path, ts)
+        table = _mdb_table(path, "Global_Table")
+        if len(table):
+            row = table.iloc[0]
+            data.channel = _text(row.get("Channel_Number", row.get("Channel_Index")))
+            start = _ole_to_datetime(np.array([_number(row.get("Start_DateTime"))]))[0]
+            data.start_time = None if np.isnat(start) else pd.Timestamp(start)
+            for key, out in (
+                ("Test_Name", "test_name"),
+                ("Schedule_File_Name", "schedule"),
+                ("Item_ID", "barcode"),
+                ("Creator", "creator"),
+                ("Comments", "comments"),
+            ):
+                text = _text(row.get(key))
+                if text:
+                    data.extra[out] = text
+        data.vendor_cycles = _res_statistics(path, normal)
+        return data
+
+
+def _mdb_table(path: Path, table: str) -> pd.DataFrame:
+    """One table of an Access database as a DataFrame, through ``mdb-export``."""
+    exe = shutil.which("mdb-export")
+    if exe is None:
+        raise InputError(
+            f"{path}: reading Arbin .res files needs mdbtools' mdb-export (apt-get install mdbtools)."
+        )
+    try:
+        done = subprocess.run([exe, str(path), table], capture_output=True, timeout=600, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise CorruptFileError(f"{path}: mdb-export did not finish reading table {table}.") from exc
+    if b"beyond EOF" in done.stderr:
+        raise CorruptFileError(f"{path}: Arbin .res database is truncated (table {table} runs past the end).")
+    if done.returncode != 0:
+        reason = one_line(done.stderr.decode("utf-8", "replace"))[:200] or f"exit code {done.returncode}"
+        raise CorruptFileError(f"{path}: not a readable Arbin .res database (mdb-export {table}: {reason}).")
+    if not done.stdout.strip():
+        raise CorruptFileError(f"{path}: Arbin .res database has no table {table}.")
+    try:
+        return pd.read_csv(
+            io.BytesIO(done.stdout), encoding="latin-1", low_memory=False, float_precision="round_trip"
+        )
+    except Exception as exc:
+        raise CorruptFileError(one_line(f"{path}: unreadable {table} in Arbin .res ({exc}).")) from exc
+
+
+def _res_statistics(path: Path, normal: pd.DataFrame) -> pd.DataFrame | None:
+    """The vendor's per-cycle times from ``Channel_Statistic_Table``, keyed to cycles via ``Data_Point``."""
+    try:
+        stats = _mdb_table(path, "Channel_Statistic_Table")
+    except CorruptFileError:
+        return None
+    if len(stats) == 0 or "Data_Point" not in stats.columns or "Data_Point" not in normal.columns:
+        return None
+    cycles = pd.Series(
+        _numeric(normal["Cycle_Index"].to_numpy()), index=_numeric(normal["Data_Point"].to_numpy())
+    )
+    cycles = cycles[~cycles.index.duplicated()]
+    out = pd.DataFrame({s.CYCLE: cycles.reindex(_numeric(stats["Data_Point"].to_numpy())).to_numpy()})
+    for name, target in (
+        ("Charge_Time", "charge_time_s"),
+        ("Discharge_Time", "discharge_time_s"),
+        ("Vmax_On_Cycle", "max_voltage_v"),
+    ):
+        if name in stats.columns:
+            out[target] = _numeric(stats[name].to_numpy())
+    return out
+
+
+READERS: list[Reader] = [ArbinResReader()]
