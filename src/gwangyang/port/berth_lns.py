@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .berths import BerthInstance, objective
+from .berth_model import BerthInstance, objective
 
 
 def _replan_window(

@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from .berths import BerthInstance
+from .berth_model import BerthInstance
 
 
 def _cost(instance: BerthInstance, k: int, sequence: list[int]) -> float:

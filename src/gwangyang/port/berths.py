@@ -1,224 +1,26 @@
-"""Dynamic discrete berth allocation (DBAP): read instances, solve with CP-SAT, FCFS and greedy baselines.
+"""Dynamic discrete berth allocation (DBAP): CP-SAT, and the FCFS, greedy and SPT baselines.
 
-Instance format (Kramer, Lalla-Ruiz, Iori & Voß 2019, EJOR 278:170; files of github.com/elalla/DBAP),
-whitespace-separated integers::
-
-    N                      number of vessels
-    M                      number of berths
-    a_1 ... a_N            vessel arrival times
-    s_1 ... s_M            berth opening times
-    h_i1 ... h_iM          N rows: handling time of vessel i at berth k; 99999 = not allowed
-    e_1 ... e_M            berth closing times
-    d_1 ... d_N            latest departure time of each vessel
-    w_1 ... w_N            (optional) vessel weights; the objective here ignores them, as the paper does
-
-A vessel served at berth ``k`` starts no earlier than ``max(a_i, s_k)``, occupies the berth for
+The instances (file format there), plans and the plan checker are in :mod:`.berth_model`,
+re-exported here. A vessel served at berth ``k`` starts no earlier than ``max(a_i, s_k)``, occupies the berth for
 ``h_ik``, and must end by ``min(e_k, d_i)``. The objective is total service time
 ``sum_i (end_i - a_i)`` (waiting plus handling).
 """
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import CorruptFileError, InputError
-
-FORBIDDEN = 99999
-"""Handling time that marks a berth a vessel may not use."""
-
-
-@dataclass(frozen=True)
-class BerthInstance:
-    """A DBAP instance; times are integers, ``handling[i, k] < 0`` where berth ``k`` is not allowed."""
-
-    name: str
-    arrival: np.ndarray
-    opening: np.ndarray
-    closing: np.ndarray
-    handling: np.ndarray
-    deadline: np.ndarray
-
-    @property
-    def vessels(self) -> int:
-        """Number of vessels."""
-        return len(self.arrival)
-
-    @property
-    def berths(self) -> int:
-        """Number of berths."""
-        return len(self.opening)
-
-    def allowed(self, vessel: int, berth: int) -> bool:
-        """Whether ``vessel`` may be served at ``berth``."""
-        return bool(self.handling[vessel, berth] >= 0)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> BerthInstance:
-        """Read an instance file (format in the module docstring)."""
-        path = Path(path)
-        try:
-            tokens = path.read_text(encoding="ascii").split()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such berth instance file") from None
-        except UnicodeDecodeError:
-            raise CorruptFileError(f"{path}: not a text berth instance (non-ASCII bytes)") from None
-        try:
-            values = [int(t) for t in tokens]
-        except ValueError:
-            bad = next(t for t in tokens if not t.lstrip("-").isdigit())
-            raise CorruptFileError(f"{path}: expected integers, found {bad[:20]!r}") from None
-        if len(values) < 2 or values[0] < 1 or values[1] < 1:
-            raise CorruptFileError(f"{path}: the first two numbers must be the vessel and berth counts")
-        n, m = values[0], values[1]
-        need = 2 + n + m + n * m + m + n
-        if len(values) < need:
-            raise CorruptFileError(
-                f"{path}: truncated: {n} vessels x {m} berths need {need} numbers, found {len(values)}"
-            )
-        if len(values) not in (need, need + n):
-            raise CorruptFileError(
-                f"{path}: {len(values)} numbers, expected {need} or {need + n} for {n}x{m}"
-            )
-        pos = 2
-        arrival = np.array(values[pos : pos + n], dtype=np.int64)
-        pos += n
-        opening = np.array(values[pos : pos + m], dtype=np.int64)
-        pos += m
-        handling = np.array(values[pos : pos + n * m], dtype=np.int64).reshape(n, m)
-        pos += n * m
-        closing = np.array(values[pos : pos + m], dtype=np.int64)
-        pos += m
-        deadline = np.array(values[pos : pos + n], dtype=np.int64)
-        handling = np.where(handling >= FORBIDDEN, -1, handling)
-        return cls.build(path.stem, arrival, opening, closing, handling, deadline, str(path))
-
-    @classmethod
-    def build(
-        cls,
-        name: str,
-        arrival: Any,
-        opening: Any,
-        closing: Any,
-        handling: Any,
-        deadline: Any,
-        source: str = "instance",
-    ) -> BerthInstance:
-        """Make and check an instance from arrays (``handling < 0``: not allowed)."""
-        arrival, opening, closing, deadline = (
-            np.asarray(x, dtype=np.int64) for x in (arrival, opening, closing, deadline)
-        )
-        handling = np.asarray(handling, dtype=np.int64)
-        n, m = len(arrival), len(opening)
-        if handling.shape != (n, m) or len(closing) != m or len(deadline) != n:
-            raise InputError(f"{source}: handling must be {n}x{m}, closing {m} long and deadline {n} long")
-        if (closing < opening).any():
-            k = int(np.flatnonzero(closing < opening)[0])
-            raise CorruptFileError(
-                f"{source}: berth {k} closes ({closing[k]}) before it opens ({opening[k]})"
-            )
-        if (handling == 0).any():
-            raise CorruptFileError(f"{source}: a handling time of 0 is not understood")
-        no_berth = ~(handling > 0).any(axis=1)
-        if no_berth.any():
-            raise CorruptFileError(
-                f"{source}: vessel {int(np.flatnonzero(no_berth)[0])} has no allowed berth"
-            )
-        return cls(name, arrival, opening, closing, handling, deadline)
-
-
-@dataclass
-class BerthPlan:
-    """A berth plan and how it was found.
-
-    ``assignments`` has one row per vessel: ``vessel, berth, start, end`` (0-based, file order).
-    """
-
-    instance: str
-    method: str
-    assignments: pd.DataFrame
-    objective: float
-    lower_bound: float | None = None
-    status: str = "FEASIBLE"
-    wall_s: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def gap(self) -> float | None:
-        """Relative gap ``(objective - bound) / objective``, when there is a bound."""
-        if self.lower_bound is None or not self.objective:
-            return None
-        return (self.objective - self.lower_bound) / self.objective
-
-    def is_feasible(self, instance: BerthInstance) -> bool:
-        """Whether the plan passes :func:`check_plan`."""
-        return not check_plan(instance, self.assignments)
-
-    def summary(self) -> str:
-        """One human line."""
-        bound = (
-            ""
-            if self.lower_bound is None
-            else f", bound {self.lower_bound:g} (gap {100 * (self.gap or 0):.3f} %)"
-        )
-        return f"{self.instance} {self.method}: objective {self.objective:g}{bound}, {self.status}, {self.wall_s:.1f} s"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``objective, lower_bound, gap, status, assignments: [{vessel, berth, start, end}]``."""
-        return {
-            "instance": self.instance,
-            "method": self.method,
-            "objective": float(self.objective),
-            "lower_bound": None if self.lower_bound is None else float(self.lower_bound),
-            "gap": self.gap,
-            "status": self.status,
-            "wall_s": self.wall_s,
-            "assignments": [
-                {k: int(v) for k, v in row.items()} for row in self.assignments.to_dict(orient="records")
-            ],
-            **self.extra,
-        }
-
-
-def check_plan(instance: BerthInstance, assignments: pd.DataFrame) -> list[str]:
-    """Every rule a plan breaks (empty list: feasible); independent of any solver."""
-    problems: list[str] = []
-    if sorted(assignments["vessel"].tolist()) != list(range(instance.vessels)):
-        problems.append("not every vessel is served exactly once")
-        return problems
-    for i, k, s, e in assignments[["vessel", "berth", "start", "end"]].to_numpy(dtype=np.int64).tolist():
-        if not 0 <= k < instance.berths or not instance.allowed(i, k):
-            problems.append(f"vessel {i}: berth {k} not allowed")
-            continue
-        if s < instance.arrival[i]:
-            problems.append(f"vessel {i}: starts {s} before it arrives {instance.arrival[i]}")
-        if s < instance.opening[k]:
-            problems.append(f"vessel {i}: starts {s} before berth {k} opens {instance.opening[k]}")
-        if e != s + instance.handling[i, k]:
-            problems.append(f"vessel {i}: end {e} != start + handling {s + instance.handling[i, k]}")
-        if e > instance.closing[k] or e > instance.deadline[i]:
-            problems.append(
-                f"vessel {i}: ends {e} after berth close {instance.closing[k]} or deadline {instance.deadline[i]}"
-            )
-    for k, group in assignments.groupby("berth"):
-        spans = group.sort_values("start")[["start", "end"]].to_numpy()
-        for (s0, e0), (s1, _) in itertools.pairwise(spans.tolist()):
-            if s1 < e0:
-                problems.append(f"berth {k!r}: overlap [{s0}, {e0}) and start {s1}")
-    return problems
-
-
-def objective(instance: BerthInstance, assignments: pd.DataFrame) -> int:
-    """Total service time ``sum(end - arrival)``."""
-    ends = assignments.sort_values("vessel")["end"].to_numpy()
-    return int((ends - instance.arrival).sum())
+from ..errors import InputError
+from .berth_model import FORBIDDEN as FORBIDDEN
+from .berth_model import BerthInstance as BerthInstance
+from .berth_model import BerthPlan as BerthPlan
+from .berth_model import check_plan as check_plan
+from .berth_model import objective as objective
 
 
 def _list_schedule(instance: BerthInstance, order: np.ndarray, rule: str) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .berths import BerthInstance
+from .berth_model import BerthInstance
 
 
 @dataclass
