@@ -8,11 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gwangyang.api.port_pages import EXAMPLE_BERTHS
+from gwangyang.api.port_pages import example_berths
 from gwangyang.store import Store
 
 from .conftest import phone_fits
 from .test_battery_pages import plotted
+
+EXAMPLE_BERTHS = example_berths()
 
 pytestmark = pytest.mark.e2e
 
