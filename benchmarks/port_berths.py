@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10 s per instance")
     args = parser.parse_args()
     limit = 10.0 if args.quick else args.time_limit
-    print(f"CP-SAT {limit:g} s per instance, workers {args.workers or 'all'}")
+    print(f"CP-SAT {limit:g} s per instance, workers {args.workers or 1}")
     header = (
         f"{'instance':12s} {'FCFS':>7s} {'greedy':>7s} {'SPT':>7s} {'start':>7s} {'plan':>7s} {'cp bnd':>7s} "
         f"{'asg bnd':>7s} {'lag bnd':>7s} {'gap cp%':>7s} {'gap %':>6s} {'s':>5s} {'/FCFS':>6s} {'/greedy':>7s} "

@@ -116,7 +116,9 @@ def berths_command(
         float, typer.Option("--time-limit", help="Seconds for the whole solve (heuristics, CP-SAT, bounds).")
     ] = 60.0,
     seed: SeedOpt = 0,
-    workers: Annotated[int, typer.Option("--workers", help="CP-SAT workers (0: all cores).")] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", help="CP-SAT workers (0: one, whose LP gives the strongest bound).")
+    ] = 0,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:

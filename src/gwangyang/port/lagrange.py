@@ -31,6 +31,7 @@ class LagrangianBound:
     wall_s: float
     relaxed_start: np.ndarray
     relaxed_berth: np.ndarray
+    multipliers: np.ndarray
 
 
 def _windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int]]]:
@@ -88,6 +89,7 @@ def lagrangian_bound(
     best = -np.inf
     best_start = np.zeros(instance.vessels, dtype=np.int64)
     best_berth = np.zeros(instance.vessels, dtype=np.int64)
+    best_mu = mu.copy()
     stall = 0
     done = 0
     for done in range(1, iterations + 1):  # noqa: B007
@@ -114,7 +116,7 @@ def lagrangian_bound(
             usage[k, t : t + h] += 1
             starts[i], berths[i] = t, k
         if value > best + 1e-9:
-            best, best_start, best_berth = value, starts, berths
+            best, best_start, best_berth, best_mu = value, starts, berths, mu.copy()
             stall = 0
         else:
             stall += 1
@@ -128,7 +130,12 @@ def lagrangian_bound(
         step = theta * max(upper_bound - value, 1e-6) / norm
         mu = np.maximum(0.0, mu + step * gradient)
     return LagrangianBound(
-        float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth
+        float(np.ceil(best - 1e-6)),
+        done,
+        time.perf_counter() - t0,
+        best_start,
+        best_berth,
+        best_mu,
     )
 
 
