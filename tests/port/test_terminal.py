@@ -60,6 +60,7 @@ def _today_with(old: str, new: str, tmp_path: Path) -> Path:
         ('transport = "KIT-trucks"', 'transport = "vans"', "berths[0].transport"),
         ("length_m = 300.0", "length_m = 300.0\nhaul_m = -5.0", "berths[0].haul_m"),
         ('dispatch = "fifo"', 'dispatch = "closest"', "policies.dispatch"),
+        ("dwell_h = 72.0", "dwell_h = -1.0", "gate.dwell_h"),
     ],
 )
 def test_bad_scenario_files_name_the_field(tmp_path: Path, old: str, new: str, field: str) -> None:

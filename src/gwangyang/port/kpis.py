@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .gate import simulate_gate
+
 if TYPE_CHECKING:
     from .arrivals import VesselCall
     from .simulation import _Stats
     from .terminal import Scenario
 
 HOURS_PER_YEAR = 8760.0
+
+GATE_STREAM = 1
+"""Second key of the gate's random stream (``[seed, GATE_STREAM]``), apart from the quay side's."""
 
 KPI_UNITS: dict[str, str] = {
     "vessel_calls": "calls",
@@ -29,6 +34,9 @@ KPI_UNITS: dict[str, str] = {
     "vehicle_utilization": "fraction",
     "yard_crane_utilization": "fraction",
     "gate_utilization": "fraction",
+    "gate_trucks": "trucks",
+    "gate_mean_wait_min": "min",
+    "gate_p95_wait_min": "min",
     "energy_kwh": "kWh",
     "co2_t": "t",
 }
@@ -139,7 +147,8 @@ def compute_kpis(
     energy, co2 = _energy(scenario, stats, moves)
     vehicles = sum(t.count for t in scenario.transport if t.count > 0)
     yard_cranes = sum(y.cranes for y in scenario.yards if y.cranes > 0)
-    gate_trucks = moves * scenario.gate.gate_share
+    gate_rng = np.random.default_rng(None if seed is None else [int(seed), GATE_STREAM])
+    gate = simulate_gate(scenario.gate, stats.moves, warmup_h, horizon_h, gate_rng)
     kpis = {
         "vessel_calls": float(len(vessels)),
         "teu": teu,
@@ -157,7 +166,10 @@ def compute_kpis(
         "yard_crane_utilization": sum(stats.yard_busy_h.values()) / (yard_cranes * end)
         if yard_cranes
         else 0.0,
-        "gate_utilization": gate_trucks * scenario.gate.minutes_per_truck / 60 / (scenario.gate.lanes * end),
+        "gate_utilization": gate.utilization,
+        "gate_trucks": float(gate.trucks),
+        "gate_mean_wait_min": gate.mean_wait_min,
+        "gate_p95_wait_min": gate.p95_wait_min,
         "energy_kwh": sum(v["kwh"] for v in energy.values()),
         "co2_t": co2,
     }

@@ -48,6 +48,7 @@ class _Stats:
     crane_kwh: dict[str, float] = field(default_factory=dict)
     vehicle_busy_h: dict[str, float] = field(default_factory=dict)
     yard_busy_h: dict[str, float] = field(default_factory=dict)
+    moves: list[tuple[float, int]] = field(default_factory=list)
 
 
 class BerthPolicy(Protocol):
@@ -371,6 +372,7 @@ class _Terminal:
             end = self.finish_time(env.now, duration, berth)
             stats.crane_weather_h += end - env.now - duration
             yield env.timeout(end - env.now)
+            stats.moves.append((env.now, n))
             if vehicle_request is not None:
                 pool.release(vehicle_request)  # type: ignore[union-attr]
             if yard_request is not None:

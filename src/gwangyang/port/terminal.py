@@ -167,11 +167,16 @@ class Yard:
 
 @dataclass(frozen=True)
 class Gate:
-    """The truck gate: lanes and minutes per truck transaction; ``gate_share`` of boxes pass it."""
+    """The truck gate: lanes and minutes per truck transaction; ``gate_share`` of boxes pass it.
+
+    ``dwell_h`` is the mean time a gate box spends in the yard between its crane move and its truck
+    (imports after discharge, exports before loading); see :mod:`gwangyang.port.gate`.
+    """
 
     lanes: int = 1
     minutes_per_truck: float = 2.0
     gate_share: float = 0.5
+    dwell_h: float = 72.0
 
     def __post_init__(self) -> None:
         if self.lanes < 1:
@@ -179,6 +184,7 @@ class Gate:
         _positive("minutes_per_truck", self.minutes_per_truck)
         if not 0 <= self.gate_share <= 1:
             raise InputError(f"gate_share: must be in [0, 1], got {self.gate_share}")
+        _positive("dwell_h", self.dwell_h)
 
 
 @dataclass(frozen=True)

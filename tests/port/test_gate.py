@@ -1,0 +1,59 @@
+"""The truck gate queue: the FCFS recursion against Erlang C and a hand example; gate KPIs in a run."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from gwangyang.port.gate import fcfs_waits
+from gwangyang.port.simulation import simulate
+from gwangyang.port.terminal import Scenario, load_scenario
+
+from .conftest import mmc_dict
+from .test_simulation import erlang_c_wait
+
+
+def test_fcfs_waits_by_hand() -> None:
+    # Two lanes; three trucks at 0 (2, 3 and 1 h of service) and one at 1 h. The third waits for the
+    # first lane (free at 2), the fourth for the next free lane (both free at 3): waits 0, 0, 2, 2.
+    waits = fcfs_waits(np.array([0.0, 0.0, 0.0, 1.0]), np.array([2.0, 3.0, 1.0, 1.0]), 2)
+    assert waits.tolist() == [0.0, 0.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize(("lanes", "rho"), [(1, 0.7), (4, 0.85)])
+def test_fcfs_waits_match_erlang_c(lanes: int, rho: float) -> None:
+    rng = np.random.default_rng(5)
+    mu = 1.0
+    lam = rho * lanes * mu
+    n = 400_000
+    arrivals = np.cumsum(rng.exponential(1 / lam, n))
+    waits = fcfs_waits(arrivals, rng.exponential(1 / mu, n), lanes)
+    # Analytic mean wait of M/M/c; the first 10 % left out as warm-up.
+    assert waits[n // 10 :].mean() == pytest.approx(erlang_c_wait(lam, mu, lanes), rel=0.05)
+
+
+def test_gate_kpis_follow_the_quay_moves() -> None:
+    today = load_scenario("gwangyang-today")
+    # A 1 h dwell, so that hardly any truck falls outside the 60 simulated days.
+    scenario = replace(today, gate=replace(today.gate, dwell_h=1.0))
+    result = simulate(scenario, days=60, seed=2)
+    k = result.kpis
+    moves = int(result.vessels["moves"].sum())
+    # Independent route: a share of the boxes the cranes moved (binomial; about 1e5 trucks).
+    assert k["gate_trucks"] == pytest.approx(moves * scenario.gate.gate_share, rel=0.01)
+    span_h = 60 * 24
+    expected = k["gate_trucks"] * scenario.gate.minutes_per_truck / 60 / (scenario.gate.lanes * span_h)
+    assert k["gate_utilization"] == pytest.approx(expected, rel=0.02)
+
+
+def test_gate_does_not_change_the_quay_side() -> None:
+    base = mmc_dict(c=2, lam_per_h=0.1)
+    quiet = Scenario.from_dict({**base, "gate": {"gate_share": 0.0}})
+    busy = Scenario.from_dict({**base, "gate": {"gate_share": 1.0, "lanes": 1, "minutes_per_truck": 0.5}})
+    a = simulate(quiet, days=100, seed=4)
+    b = simulate(busy, days=100, seed=4)
+    assert a.vessels.equals(b.vessels)
+    assert a.kpis["gate_trucks"] == 0 and b.kpis["gate_trucks"] > 0
+    assert b.kpis["gate_mean_wait_min"] > 0
