@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .gate import simulate_gate
+from .landside import box_flows, simulate_gate, yard_stock
 
 if TYPE_CHECKING:
     from .arrivals import VesselCall
@@ -37,6 +37,8 @@ KPI_UNITS: dict[str, str] = {
     "gate_trucks": "trucks",
     "gate_mean_wait_min": "min",
     "gate_p95_wait_min": "min",
+    "yard_mean_teu": "TEU",
+    "yard_peak_teu": "TEU",
     "energy_kwh": "kWh",
     "co2_t": "t",
 }
@@ -148,7 +150,9 @@ def compute_kpis(
     vehicles = sum(t.count for t in scenario.transport if t.count > 0)
     yard_cranes = sum(y.cranes for y in scenario.yards if y.cranes > 0)
     gate_rng = np.random.default_rng(None if seed is None else [int(seed), GATE_STREAM])
-    gate = simulate_gate(scenario.gate, stats.moves, warmup_h, horizon_h, gate_rng)
+    flows = box_flows(scenario.gate, stats.moves, gate_rng)
+    gate = simulate_gate(scenario.gate, flows, warmup_h, horizon_h, gate_rng)
+    yard_mean, yard_peak = yard_stock(flows, warmup_h, horizon_h)
     kpis = {
         "vessel_calls": float(len(vessels)),
         "teu": teu,
@@ -170,6 +174,8 @@ def compute_kpis(
         "gate_trucks": float(gate.trucks),
         "gate_mean_wait_min": gate.mean_wait_min,
         "gate_p95_wait_min": gate.p95_wait_min,
+        "yard_mean_teu": yard_mean * scenario.teu_per_move,
+        "yard_peak_teu": yard_peak * scenario.teu_per_move,
         "energy_kwh": sum(v["kwh"] for v in energy.values()),
         "co2_t": co2,
     }

@@ -169,8 +169,8 @@ class Yard:
 class Gate:
     """The truck gate: lanes and minutes per truck transaction; ``gate_share`` of boxes pass it.
 
-    ``dwell_h`` is the mean time a gate box spends in the yard between its crane move and its truck
-    (imports after discharge, exports before loading); see :mod:`gwangyang.port.gate`.
+    ``dwell_h`` is the mean time a box stays in the yard (after discharge or before loading); gate
+    boxes meet their truck at the other end of the stay. See :mod:`gwangyang.port.landside`.
     """
 
     lanes: int = 1
