@@ -34,7 +34,7 @@ class LagrangianBound:
     multipliers: np.ndarray
 
 
-def _windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int]]]:
+def start_windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int]]]:
     """Per vessel: (berth, handling, earliest start, latest start) for each allowed berth with a window."""
     out = []
     for i in range(instance.vessels):
@@ -78,7 +78,7 @@ def lagrangian_bound(
         ``bound`` is rounded up to an integer (all objective values are integers).
     """
     t0 = time.perf_counter()
-    windows = _windows(instance)
+    windows = start_windows(instance)
     for i, rows in enumerate(windows):
         if not rows:
             raise InputError(f"{instance.name}: vessel {i} cannot end at any berth by its deadline")
