@@ -4,11 +4,12 @@
 berth works at most one vessel per time unit (the formulation of ``gwangyang.port.lagrange``, the
 GSPP of Kramer, Lalla-Ruiz, Iori & Voß 2019). The linear relaxation has up to 1.4 M columns on the
 f200x15 instances, so it is solved by column generation: HiGHS (highspy, warm-started dual simplex)
-solves the restricted master; pricing finds, per vessel and berth, the start of least reduced cost
-from prefix sums of the capacity duals, and adds it when negative. At the end no column prices out,
-so the master's value is the LP optimum; the Lagrangian value at the final duals is printed as the
-check (it equals the LP value at optimality). Our subgradient bound (``lagrangian_bound``, 15 s) is
-printed beside it, with both times and their ratio. Slow: about 9 minutes on f200x15-01 (2 cores).
+solves the restricted master; pricing (``cheapest_starts``, shared with the Lagrangian bound) finds,
+per vessel and berth, the start of least reduced cost from the capacity duals and adds it when
+negative. At the end no column prices out, so the master's value is the LP optimum; the Lagrangian
+value at the final duals is printed as the check (it equals the LP value at optimality). Our
+subgradient bound (``lagrangian_bound``, 15 s) is printed beside it, with both times and their ratio.
+Slow: 430 s on f200x15-01 (2 cores).
 
 Run (highspy is in the bench extra): .venv/bin/python benchmarks/berth_lp_bound.py [INSTANCE ...] [--per 3]
 """
@@ -25,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gwangyang.port.berths import BerthInstance, solve_greedy, solve_spt
-from gwangyang.port.lagrange import lagrangian_bound, start_windows
+from gwangyang.port.lagrange import cheapest_starts, lagrangian_bound, start_windows
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logistics" / "berth"
 
@@ -65,20 +66,13 @@ def lp_bound(inst: BerthInstance, per: int) -> tuple[float, float, int, int]:
         h.run()
         duals = np.array(h.getSolution().row_dual)
         pi, mu = duals[:n], -duals[n:].reshape(m, horizon)
-        prefix = np.concatenate([np.zeros((m, 1)), np.cumsum(mu, axis=1)], axis=1)
         lagrangian = -float(inst.arrival.sum()) - float(mu.sum())
         added = 0
-        for i, choices in enumerate(windows):
-            found = []
-            for k, p, lo, hi in choices:
-                t = np.arange(lo, hi + 1)
-                cost = t + p + prefix[k, t + p] - prefix[k, t]
-                b = int(np.argmin(cost))
-                found.append((float(cost[b]), k, lo + b))
-            found.sort()
+        for i, choices in enumerate(cheapest_starts(windows, mu)):
+            found = sorted(choices)
             lagrangian += found[0][0]
-            for cost_b, k, t_b in found[:per]:
-                if cost_b - inst.arrival[i] - pi[i] < -1e-6 and add(i, k, t_b):
+            for cost, k, t, _ in found[:per]:
+                if cost - inst.arrival[i] - pi[i] < -1e-6 and add(i, k, t):
                     added += 1
         if added == 0:
             return float(h.getInfo().objective_function_value), lagrangian, rounds, len(columns)

@@ -29,15 +29,13 @@ class BerthCpModel:
     chosen: list[dict[int, Any]]
 
 
-def build_model(instance: BerthInstance, cumulative: bool = True) -> BerthCpModel:
+def build_model(instance: BerthInstance) -> BerthCpModel:
     """The CP-SAT model minimising total service time ``sum_i (end_i - a_i)``.
 
     Parameters
     ----------
     instance
         The DBAP instance.
-    cumulative
-        Add the redundant cumulative (at most ``m`` vessels at once); off only to measure its effect.
 
     Returns
     -------
@@ -81,8 +79,7 @@ def build_model(instance: BerthInstance, cumulative: bool = True) -> BerthCpMode
         chosen.append(lits)
     for intervals in per_berth:
         model.add_no_overlap(intervals)
-    if cumulative:
-        model.add_cumulative(whole, [1] * n, m)
+    model.add_cumulative(whole, [1] * n, m)
     model.minimize(sum(ends) - int(instance.arrival.sum()))
     return BerthCpModel(model, starts, ends, chosen)
 

@@ -31,7 +31,6 @@ class LagrangianBound:
     wall_s: float
     relaxed_start: np.ndarray
     relaxed_berth: np.ndarray
-    multipliers: np.ndarray
 
 
 def start_windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int]]]:
@@ -48,6 +47,43 @@ def start_windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int
             if hi >= lo:
                 rows.append((k, h, lo, hi))
         out.append(rows)
+    return out
+
+
+def cheapest_starts(
+    windows: list[list[tuple[int, int, int, int]]], mu: np.ndarray
+) -> list[list[tuple[float, int, int, int]]]:
+    """Per vessel and allowed berth, the start of least priced cost in its window.
+
+    Parameters
+    ----------
+    windows
+        From :func:`start_windows`.
+    mu
+        Prices of berth time, ``mu[k, tau] >= 0`` (berths x horizon).
+
+    Returns
+    -------
+    list of list of tuple
+        Per vessel, one ``(cost, berth, start, handling)`` per window, in the windows' order, where
+        ``cost = start + handling + sum(mu[berth, start:start + handling])`` (arrival not subtracted).
+    """
+    m, horizon = mu.shape
+    prefix = np.concatenate([np.zeros((m, 1)), np.cumsum(mu, axis=1)], axis=1)
+    times = np.arange(horizon + 1, dtype=float)
+    cache: dict[tuple[int, int], np.ndarray] = {}
+    out = []
+    for rows in windows:
+        choices = []
+        for k, h, lo, hi in rows:
+            cost = cache.get((k, h))
+            if cost is None:
+                cost = times[: horizon - h + 1] + h + prefix[k, h:] - prefix[k, : horizon - h + 1]
+                cache[(k, h)] = cost
+            window = cost[lo : hi + 1]
+            b = int(window.argmin())
+            choices.append((window.item(b), k, lo + b, h))
+        out.append(choices)
     return out
 
 
@@ -84,39 +120,24 @@ def lagrangian_bound(
             raise InputError(f"{instance.name}: vessel {i} cannot end at any berth by its deadline")
     horizon = int(max(instance.closing.max(), instance.deadline.max()))
     mu = np.zeros((instance.berths, horizon))
-    times = np.arange(horizon + 1, dtype=float)
     arrival_sum = float(instance.arrival.sum())
     best = -np.inf
     best_start = np.zeros(instance.vessels, dtype=np.int64)
     best_berth = np.zeros(instance.vessels, dtype=np.int64)
-    best_mu = mu.copy()
     stall = 0
     done = 0
     for done in range(1, iterations + 1):  # noqa: B007
-        prefix = np.concatenate([np.zeros((instance.berths, 1)), np.cumsum(mu, axis=1)], axis=1)
-        cache: dict[tuple[int, int], np.ndarray] = {}
         value = -arrival_sum - float(mu.sum())
         usage = np.zeros_like(mu)
         starts = np.empty(instance.vessels, dtype=np.int64)
         berths = np.empty(instance.vessels, dtype=np.int64)
-        for i, rows in enumerate(windows):
-            pick: tuple[float, int, int, int] | None = None
-            for k, h, lo, hi in rows:
-                key = (k, h)
-                cost = cache.get(key)
-                if cost is None:
-                    cost = times[: horizon - h + 1] + h + prefix[k, h:] - prefix[k, : horizon - h + 1]
-                    cache[key] = cost
-                t = lo + int(np.argmin(cost[lo : hi + 1]))
-                if pick is None or cost[t] < pick[0]:
-                    pick = (float(cost[t]), k, t, h)
-            assert pick is not None
-            c, k, t, h = pick
+        for i, choices in enumerate(cheapest_starts(windows, mu)):
+            c, k, t, h = min(choices)
             value += c
             usage[k, t : t + h] += 1
             starts[i], berths[i] = t, k
         if value > best + 1e-9:
-            best, best_start, best_berth, best_mu = value, starts, berths, mu.copy()
+            best, best_start, best_berth = value, starts, berths
             stall = 0
         else:
             stall += 1
@@ -130,12 +151,7 @@ def lagrangian_bound(
         step = theta * max(upper_bound - value, 1e-6) / norm
         mu = np.maximum(0.0, mu + step * gradient)
     return LagrangianBound(
-        float(np.ceil(best - 1e-6)),
-        done,
-        time.perf_counter() - t0,
-        best_start,
-        best_berth,
-        best_mu,
+        float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth
     )
 
 
