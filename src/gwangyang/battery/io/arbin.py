@@ -237,6 +237,14 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _copy_texts(data: CyclerData, values: Any, fields: tuple[tuple[str, str], ...]) -> None:
+    """Copy each non-empty ``values[source]`` into ``data.extra[target]`` for ``(source, target)`` in ``fields``."""
+    for source, target in fields:
+        text = _text(values.get(source))
+        if text:
+            data.extra[target] = text
+
+
 class ArbinCsvReader:
     """Arbin CSV export (MITS Pro / BEEP style), with ``<stem>_Metadata.csv`` read when present."""
 

@@ -13,7 +13,7 @@ import pandas as pd
 from ...errors import CorruptFileError, InputError, one_line
 from .. import schema as s
 from ..schema import CyclerData
-from .arbin import _base_data, _number, _numeric, _text, canonical_table
+from .arbin import _base_data, _copy_texts, _number, _numeric, _text, canonical_table
 from .base import Reader
 
 _JET_MAGIC = (b"Standard Jet DB", b"Standard ACE DB")
@@ -71,16 +71,17 @@ class ArbinResReader:
             data.channel = _text(row.get("Channel_Number", row.get("Channel_Index")))
             start = _ole_to_datetime(np.array([_number(row.get("Start_DateTime"))]))[0]
             data.start_time = None if np.isnat(start) else pd.Timestamp(start)
-            for key, out in (
-                ("Test_Name", "test_name"),
-                ("Schedule_File_Name", "schedule"),
-                ("Item_ID", "barcode"),
-                ("Creator", "creator"),
-                ("Comments", "comments"),
-            ):
-                text = _text(row.get(key))
-                if text:
-                    data.extra[out] = text
+            _copy_texts(
+                data,
+                row,
+                (
+                    ("Test_Name", "test_name"),
+                    ("Schedule_File_Name", "schedule"),
+                    ("Item_ID", "barcode"),
+                    ("Creator", "creator"),
+                    ("Comments", "comments"),
+                ),
+            )
         data.vendor_cycles = _res_statistics(path, normal)
         return data
 

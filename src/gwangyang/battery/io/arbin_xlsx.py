@@ -22,6 +22,7 @@ from .arbin import (
     _COUNTERS,
     _DATE_KEYS,
     _base_data,
+    _copy_texts,
     _datetimes,
     _key,
     _numeric,
@@ -148,16 +149,17 @@ def _apply_info(data: CyclerData, info: list[list[Any]]) -> None:
                     else pd.to_datetime(start, errors="coerce")
                 )
                 data.start_time = None if pd.isna(stamp) else stamp
-            for key, out in (
-                ("schedule_file_name", "schedule"),
-                ("item_id", "barcode"),
-                ("creator", "creator"),
-                ("comments", "comments"),
-                ("software_version", "software_version"),
-            ):
-                text = _text(values.get(key))
-                if text:
-                    data.extra[out] = text
+            _copy_texts(
+                data,
+                values,
+                (
+                    ("schedule_file_name", "schedule"),
+                    ("item_id", "barcode"),
+                    ("creator", "creator"),
+                    ("comments", "comments"),
+                    ("software_version", "software_version"),
+                ),
+            )
             break
     if len(info) > 1 and len(info[1]) > 3 and _text(info[1][3]):
         data.extra["test_name"] = _text(info[1][3])
