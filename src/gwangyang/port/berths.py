@@ -8,8 +8,10 @@ re-exported here. A vessel served at berth ``k`` starts no earlier than ``max(a_
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -155,12 +157,13 @@ def solve_cpsat(
     """Minimise total service time with OR-Tools CP-SAT (the model of :mod:`.berth_cpsat`).
 
     Phases, as shares of ``time_limit``: the Lagrangian bound of the time-indexed formulation
-    (:mod:`gwangyang.port.lagrange`, 25 %, with the better of SPT and greedy as upper bound); a plan
-    from its relaxed choice, improved by local search (25 %); :func:`start_plan` (heuristics and
-    local search, 15 %; skipped when ``hint`` is given). CP-SAT gets the whole model, hinted with the
-    best of these plans, for 30 % of the time left (at least 10 % of ``time_limit``). Where it does
-    not prove optimality, CP-SAT re-plans windows of 20 vessels (:mod:`gwangyang.port.berth_lns`)
-    for the rest. The plan reported is the best found; ``lower_bound`` is the best of CP-SAT's own
+    (:mod:`gwangyang.port.lagrange`, at most 25 %, with the better of SPT and greedy as upper
+    bound); the best of SPT, greedy, ``hint`` and the plan from the relaxed choice, improved by
+    simulated annealing (:mod:`gwangyang.port.berth_anneal`, to 90 %; a second run beside it on a
+    second core). CP-SAT gets the whole model with the Lagrangian cut of :mod:`.berth_cpsat`, hinted
+    with that plan, for half the time left (at least 5 % of ``time_limit``). Where it does not
+    prove optimality, CP-SAT re-plans windows of 20 vessels (:mod:`gwangyang.port.berth_lns`) for
+    the rest. The plan reported is the best found; ``lower_bound`` is the best of CP-SAT's own
     bound, the assignment bound and the Lagrangian bound, each also in ``extra``.
 
     Parameters
@@ -176,7 +179,7 @@ def solve_cpsat(
         the sum of handling times, while a single worker with its LP (linearization level 2) raises it
         (f200x15-01 in 8 s: 4,074 against 12,193).
     hint
-        A plan to start from, in place of :func:`start_plan` (the Lagrangian plan is tried as well).
+        A plan to start from (SPT, greedy and the Lagrangian plan are tried as well).
     callback
         Called as ``callback(objective, bound)`` at each improving solution.
 
@@ -190,13 +193,13 @@ def solve_cpsat(
     if time_limit <= 0:
         raise InputError(f"time_limit: must be > 0, got {time_limit}")
     t0 = time.perf_counter()
-    built = build_model(instance)
     hint, lagrange = _start_plans(instance, time_limit, seed, hint)
+    built = build_model(instance, None if lagrange is None else lagrange.prices)
     if hint.status == "FEASIBLE":
         add_hint(built, hint.assignments)
     remaining = time_limit - (time.perf_counter() - t0)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1 * time_limit, 0.3 * remaining)
+    solver.parameters.max_time_in_seconds = max(0.05 * time_limit, 0.5 * remaining)
     solver.parameters.random_seed = int(seed)
     solver.parameters.linearization_level = 2
     solver.parameters.num_workers = int(workers) if workers else 1
@@ -255,65 +258,56 @@ def solve_cpsat(
 def _start_plans(
     instance: BerthInstance, time_limit: float, seed: int, hint: BerthPlan | None
 ) -> tuple[BerthPlan, Any]:
-    """The best start plan (hint, :func:`start_plan`, Lagrangian plan) and the Lagrangian bound."""
+    """The best start plan (hint, SPT, greedy, Lagrangian plan) annealed, and the Lagrangian bound.
+
+    The Lagrangian bound runs for at most 25 % of ``time_limit``.
+    :func:`gwangyang.port.berth_anneal.anneal` improves the best plan until 90 % of ``time_limit``;
+    where two cores are free, a second run with another seed starts in a thread at once, beside
+    the Lagrangian bound, and the better of the two is kept.
+    """
+    from .berth_anneal import anneal
     from .lagrange import lagrangian_bound, lagrangian_plan
 
     t0 = time.perf_counter()
-    quick = [solve_spt(instance), solve_greedy(instance)]
+    plans = [solve_spt(instance), solve_greedy(instance)]
     if hint is not None:
-        quick.append(hint)
-    feasible = [p for p in quick if p.status == "FEASIBLE"]
-    upper = min(p.objective for p in feasible) if feasible else float(solve_fcfs(instance).objective)
-    try:
-        lagrange = lagrangian_bound(instance, upper, iterations=5000, time_limit=0.25 * time_limit)
-    except InputError:
-        lagrange = None
-    plans = [hint] if hint is not None else [start_plan(instance, 0.15 * time_limit, seed)]
-    if lagrange is not None:
-        found = lagrangian_plan(instance, lagrange, time_limit=0.25 * time_limit, seed=seed)
-        if found is not None and not check_plan(instance, found):
-            plans.append(
-                BerthPlan(
-                    instance.name,
-                    "lagrangian+local-search",
-                    found,
-                    objective(instance, found),
-                    None,
-                    "FEASIBLE",
-                    time.perf_counter() - t0,
-                )
-            )
+        plans.append(hint)
     feasible = [p for p in plans if p.status == "FEASIBLE"]
-    return (min(feasible, key=lambda p: p.objective) if feasible else plans[0]), lagrange
+    moves = 20_000 * instance.vessels  # small instances need far fewer moves than the clock allows
 
+    def run(plan: BerthPlan, run_seed: int) -> BerthPlan:
+        left = 0.9 * time_limit - (time.perf_counter() - t0)
+        if left <= 0:
+            return plan
+        found = anneal(instance, plan.assignments, time_limit=left, iterations=moves, seed=run_seed)
+        value = objective(instance, found)
+        if check_plan(instance, found) or value >= plan.objective:
+            return plan
+        return BerthPlan(instance.name, f"{plan.method}+annealing", found, value, None, "FEASIBLE", 0.0)
 
-def start_plan(instance: BerthInstance, time_limit: float = 5.0, seed: int = 0) -> BerthPlan:
-    """The better of :func:`solve_spt` and :func:`solve_greedy`, improved by local search.
-
-    :func:`gwangyang.port.berth_search.improve` moves one vessel at a time to the berth and position
-    that lower total service time most (a third of ``time_limit``), then
-    :func:`gwangyang.port.berth_search.ruin_and_recreate` re-inserts small groups of vessels.
-    """
-    from .berth_search import improve, ruin_and_recreate
-
-    t0 = time.perf_counter()
-    candidates = [solve_spt(instance), solve_greedy(instance)]
-    feasible = [p for p in candidates if p.status == "FEASIBLE"]
-    if not feasible:
-        return candidates[1]
-    best = min(feasible, key=lambda p: p.objective)
-    searched = improve(instance, best.assignments, time_limit=time_limit / 3, seed=seed)
-    left = time_limit - (time.perf_counter() - t0)
-    if left > 0:
-        searched = ruin_and_recreate(instance, searched, time_limit=left, seed=seed)
-    if not check_plan(instance, searched) and objective(instance, searched) < best.objective:
-        best = BerthPlan(
-            instance.name,
-            f"{best.method}+local-search",
-            searched,
-            objective(instance, searched),
-            None,
-            "FEASIBLE",
-            time.perf_counter() - t0,
-        )
-    return best
+    side = None
+    pool = None
+    if feasible and len(os.sched_getaffinity(0)) >= 2:
+        pool = ThreadPoolExecutor(max_workers=1)
+        side = pool.submit(run, min(feasible, key=lambda p: p.objective), seed + 1)
+    try:
+        upper = min(p.objective for p in feasible) if feasible else float(solve_fcfs(instance).objective)
+        try:
+            lagrange = lagrangian_bound(instance, upper, iterations=100_000, time_limit=0.25 * time_limit)
+        except InputError:
+            lagrange = None
+        if lagrange is not None:
+            found = lagrangian_plan(instance, lagrange)
+            if found is not None and not check_plan(instance, found):
+                value = objective(instance, found)
+                plans.append(BerthPlan(instance.name, "lagrangian", found, value, None, "FEASIBLE", 0.0))
+        feasible = [p for p in plans if p.status == "FEASIBLE"]
+        if not feasible:
+            return plans[1], lagrange
+        results = [run(min(feasible, key=lambda p: p.objective), seed)]
+        if side is not None:
+            results.append(side.result())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    return min(results, key=lambda p: p.objective), lagrange

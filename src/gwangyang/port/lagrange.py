@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 import pandas as pd
 
@@ -24,13 +25,19 @@ from .berth_model import BerthInstance
 
 @dataclass
 class LagrangianBound:
-    """The best bound found, the relaxed choice (start and berth per vessel) that gave it, iterations, time."""
+    """The best bound found, the relaxed choice (start and berth per vessel) and the prices that gave it.
+
+    ``prices[k, tau]`` are the multipliers of berth ``k``'s capacity in time unit ``tau`` at the best
+    bound (berths x horizon); ``value`` is the unrounded Lagrangian value there.
+    """
 
     bound: float
     iterations: int
     wall_s: float
     relaxed_start: np.ndarray
     relaxed_berth: np.ndarray
+    prices: np.ndarray
+    value: float
 
 
 def start_windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int]]]:
@@ -48,6 +55,61 @@ def start_windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int
                 rows.append((k, h, lo, hi))
         out.append(rows)
     return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _window_minima(prefix, ks, hs, los, his):  # type: ignore[no-untyped-def]
+    """Per window: the least priced cost ``t + h + prefix[k, t + h] - prefix[k, t]`` and its start."""
+    count = ks.shape[0]
+    cost = np.empty(count)
+    start = np.empty(count, dtype=np.int64)
+    for w in range(count):
+        k, h = ks[w], hs[w]
+        best = np.inf
+        at = los[w]
+        for t in range(los[w], his[w] + 1):
+            value = t + h + prefix[k, t + h] - prefix[k, t]
+            if value < best:
+                best = value
+                at = t
+        cost[w] = best
+        start[w] = at
+    return cost, start
+
+
+@nb.njit(cache=True, nogil=True)
+def _relaxed_choice(cost, start, ks, hs, offsets, usage):  # type: ignore[no-untyped-def]
+    """Per vessel the cheapest of its windows (first on ties); adds its berth time to ``usage``.
+
+    Returns the sum of the chosen costs, and the chosen starts and berths.
+    """
+    n = offsets.shape[0] - 1
+    starts = np.empty(n, dtype=np.int64)
+    berths = np.empty(n, dtype=np.int64)
+    total = 0.0
+    for i in range(n):
+        w_best = offsets[i]
+        for w in range(offsets[i] + 1, offsets[i + 1]):
+            if cost[w] < cost[w_best]:
+                w_best = w
+        total += cost[w_best]
+        k, t = ks[w_best], start[w_best]
+        starts[i], berths[i] = t, k
+        for tau in range(t, t + hs[w_best]):
+            usage[k, tau] += 1.0
+    return total, starts, berths
+
+
+def _flat(windows: list[list[tuple[int, int, int, int]]]) -> tuple[np.ndarray, ...]:
+    """The windows as arrays (berth, handling, earliest, latest) and each vessel's offset into them."""
+    rows = [row for per in windows for row in per]
+    ks, hs, los, his = (np.array([r[j] for r in rows], dtype=np.int64) for j in range(4))
+    offsets = np.concatenate([[0], np.cumsum([len(per) for per in windows])]).astype(np.int64)
+    return ks, hs, los, his, offsets
+
+
+def _prefix(mu: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.zeros((mu.shape[0], 1)), np.cumsum(mu, axis=1)], axis=1)
 
 
 def cheapest_starts(
@@ -68,23 +130,12 @@ def cheapest_starts(
         Per vessel, one ``(cost, berth, start, handling)`` per window, in the windows' order, where
         ``cost = start + handling + sum(mu[berth, start:start + handling])`` (arrival not subtracted).
     """
-    m, horizon = mu.shape
-    prefix = np.concatenate([np.zeros((m, 1)), np.cumsum(mu, axis=1)], axis=1)
-    times = np.arange(horizon + 1, dtype=float)
-    cache: dict[tuple[int, int], np.ndarray] = {}
-    out = []
-    for rows in windows:
-        choices = []
-        for k, h, lo, hi in rows:
-            cost = cache.get((k, h))
-            if cost is None:
-                cost = times[: horizon - h + 1] + h + prefix[k, h:] - prefix[k, : horizon - h + 1]
-                cache[(k, h)] = cost
-            window = cost[lo : hi + 1]
-            b = int(window.argmin())
-            choices.append((window.item(b), k, lo + b, h))
-        out.append(choices)
-    return out
+    ks, hs, los, his, offsets = _flat(windows)
+    cost, start = _window_minima(_prefix(mu), ks, hs, los, his)
+    return [
+        [(float(cost[w]), int(ks[w]), int(start[w]), int(hs[w])) for w in range(offsets[i], offsets[i + 1])]
+        for i in range(len(windows))
+    ]
 
 
 def lagrangian_bound(
@@ -93,7 +144,7 @@ def lagrangian_bound(
     iterations: int = 600,
     time_limit: float = 30.0,
     theta: float = 2.0,
-    patience: int = 20,
+    patience: int = 60,
 ) -> LagrangianBound:
     """Lower bound on total service time by subgradient optimisation of the Lagrangian dual.
 
@@ -118,26 +169,23 @@ def lagrangian_bound(
     for i, rows in enumerate(windows):
         if not rows:
             raise InputError(f"{instance.name}: vessel {i} cannot end at any berth by its deadline")
+    ks, hs, los, his, offsets = _flat(windows)
     horizon = int(max(instance.closing.max(), instance.deadline.max()))
     mu = np.zeros((instance.berths, horizon))
     arrival_sum = float(instance.arrival.sum())
     best = -np.inf
     best_start = np.zeros(instance.vessels, dtype=np.int64)
     best_berth = np.zeros(instance.vessels, dtype=np.int64)
+    best_mu = mu
     stall = 0
     done = 0
     for done in range(1, iterations + 1):  # noqa: B007
-        value = -arrival_sum - float(mu.sum())
         usage = np.zeros_like(mu)
-        starts = np.empty(instance.vessels, dtype=np.int64)
-        berths = np.empty(instance.vessels, dtype=np.int64)
-        for i, choices in enumerate(cheapest_starts(windows, mu)):
-            c, k, t, h = min(choices)
-            value += c
-            usage[k, t : t + h] += 1
-            starts[i], berths[i] = t, k
+        cost, start = _window_minima(_prefix(mu), ks, hs, los, his)
+        chosen, starts, berths = _relaxed_choice(cost, start, ks, hs, offsets, usage)
+        value = chosen - arrival_sum - float(mu.sum())
         if value > best + 1e-9:
-            best, best_start, best_berth = value, starts, berths
+            best, best_start, best_berth, best_mu = value, starts, berths, mu
             stall = 0
         else:
             stall += 1
@@ -151,43 +199,34 @@ def lagrangian_bound(
         step = theta * max(upper_bound - value, 1e-6) / norm
         mu = np.maximum(0.0, mu + step * gradient)
     return LagrangianBound(
-        float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth
+        float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth, best_mu, best
     )
 
 
-def lagrangian_plan(
-    instance: BerthInstance, relaxed: LagrangianBound, time_limit: float = 10.0, seed: int = 0
-) -> pd.DataFrame | None:
+def lagrangian_plan(instance: BerthInstance, relaxed: LagrangianBound) -> pd.DataFrame | None:
     """A plan from the relaxed choice of :func:`lagrangian_bound` (a Lagrangian heuristic).
 
     Each berth takes the vessels the relaxation put there, in order of their relaxed starts, each
     starting when the berth is free; vessels that would end too late are taken out and put back
-    where they add least. :func:`gwangyang.port.berth_search.improve` (a quarter of ``time_limit``)
-    and :func:`gwangyang.port.berth_search.ruin_and_recreate` (the rest) then improve the plan.
+    where they add least.
 
     Returns
     -------
     DataFrame or None
         The plan (``vessel, berth, start, end``), or None when no repair was feasible.
     """
-    from .berth_search import _cost, _insert_best, improve, ruin_and_recreate, to_plan
+    from .berth_sequences import insert_cheapest, sequence_cost, to_plan
 
-    t0 = time.perf_counter()
     seqs: list[list[int]] = [[] for _ in range(instance.berths)]
     order = np.lexsort((np.arange(instance.vessels), relaxed.relaxed_start))
     for i in order.tolist():
         seqs[int(relaxed.relaxed_berth[i])].append(int(i))
     late: list[int] = []
     for k, sequence in enumerate(seqs):
-        while sequence and _cost(instance, k, sequence) == float("inf"):
+        while sequence and sequence_cost(instance, k, sequence) == float("inf"):
             late.append(sequence.pop())
-    costs = [_cost(instance, k, s) for k, s in enumerate(seqs)]
+    costs = [sequence_cost(instance, k, s) for k, s in enumerate(seqs)]
     for i in sorted(late, key=lambda j: (int(instance.arrival[j]), j)):
-        if not _insert_best(instance, seqs, costs, i):
+        if not insert_cheapest(instance, seqs, costs, i):
             return None
-    plan = to_plan(instance, seqs)
-    plan = improve(instance, plan, time_limit=time_limit / 4, seed=seed)
-    left = time_limit - (time.perf_counter() - t0)
-    if left > 0:
-        plan = ruin_and_recreate(instance, plan, time_limit=left, seed=seed)
-    return plan
+    return to_plan(instance, seqs)
