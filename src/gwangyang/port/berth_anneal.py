@@ -18,6 +18,7 @@ only until an idle gap absorbs the delay.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numba as nb
 import numpy as np
@@ -237,6 +238,7 @@ def anneal(
     max_remove: int = 8,
     by_start: float = 0.5,
     chunk: int = 20_000,
+    should_stop: Callable[[], bool] | None = None,
 ) -> pd.DataFrame:
     """Improve a feasible berth plan by simulated annealing with ruin and recreate.
 
@@ -260,6 +262,8 @@ def anneal(
         Most vessels taken out in one move (at least 2).
     chunk
         Moves per compiled call between two looks at the clock.
+    should_stop
+        Asked between chunks; True stops the run (another thread has proved the plan optimal).
 
     Returns
     -------
@@ -294,7 +298,7 @@ def anneal(
             0.0 if time_limit is None else (time.perf_counter() - t0) / time_limit,
             0.0 if iterations is None else done / iterations,
         )
-        if used >= 1.0:
+        if used >= 1.0 or (should_stop is not None and should_stop()):
             break
         moves = chunk if iterations is None else min(chunk, iterations - done)
         ahead = max(  # the share used after this chunk (the clock's, about)

@@ -9,6 +9,7 @@ re-exported here. A vessel served at berth ``k`` starts no earlier than ``max(a_
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -158,13 +159,14 @@ def solve_cpsat(
 
     Phases, as shares of ``time_limit``: the Lagrangian bound of the time-indexed formulation
     (:mod:`gwangyang.port.lagrange`, at most 25 %, with the better of SPT and greedy as upper
-    bound); the best of SPT, greedy, ``hint`` and the plan from the relaxed choice, improved by
-    simulated annealing (:mod:`gwangyang.port.berth_anneal`, to 90 %; a second run beside it on a
-    second core). CP-SAT gets the whole model with the Lagrangian cut of :mod:`.berth_cpsat`, hinted
-    with that plan, for half the time left (at least 5 % of ``time_limit``). Where it does not
-    prove optimality, CP-SAT re-plans windows of 20 vessels (:mod:`gwangyang.port.berth_lns`) for
-    the rest. The plan reported is the best found; ``lower_bound`` is the best of CP-SAT's own
-    bound, the assignment bound and the Lagrangian bound, each also in ``extra``.
+    bound); CP-SAT on the whole model with the Lagrangian cut of :mod:`.berth_cpsat`, hinted with
+    the best of SPT, greedy, ``hint`` and the plan from the relaxed choice (15 %); simulated
+    annealing (:mod:`gwangyang.port.berth_anneal`) from the best plan so far, to 90 %. Where two
+    cores are free, a second annealing run (another seed) works from the start beside the bound and
+    CP-SAT. Where CP-SAT has not proved optimality, it re-plans windows of 20 vessels
+    (:mod:`gwangyang.port.berth_lns`) for the rest. The plan reported is the best found;
+    ``lower_bound`` is the best of CP-SAT's own bound, the assignment bound and the Lagrangian bound,
+    each also in ``extra``.
 
     Parameters
     ----------
@@ -173,7 +175,7 @@ def solve_cpsat(
     time_limit
         Seconds for the whole solve (heuristics, CP-SAT and bounds).
     seed
-        CP-SAT's random seed.
+        CP-SAT's random seed (and the annealing's).
     workers
         CP-SAT search workers. 0 means one: on two cores CP-SAT's portfolio of two left its bound at
         the sum of handling times, while a single worker with its LP (linearization level 2) raises it
@@ -181,7 +183,7 @@ def solve_cpsat(
     hint
         A plan to start from (SPT, greedy and the Lagrangian plan are tried as well).
     callback
-        Called as ``callback(objective, bound)`` at each improving solution.
+        Called as ``callback(objective, bound)`` at each improving CP-SAT solution.
 
     Returns
     -------
@@ -190,27 +192,83 @@ def solve_cpsat(
     """
     from ortools.sat.python import cp_model
 
+    from .berth_anneal import anneal
+    from .lagrange import lagrangian_bound, lagrangian_plan
+
     if time_limit <= 0:
         raise InputError(f"time_limit: must be > 0, got {time_limit}")
     t0 = time.perf_counter()
-    hint, lagrange = _start_plans(instance, time_limit, seed, hint)
-    built = build_model(instance, None if lagrange is None else lagrange.prices)
-    if hint.status == "FEASIBLE":
-        add_hint(built, hint.assignments)
-    remaining = time_limit - (time.perf_counter() - t0)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05 * time_limit, 0.5 * remaining)
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.linearization_level = 2
-    solver.parameters.num_workers = int(workers) if workers else 1
+    plans = [solve_spt(instance), solve_greedy(instance)] + ([hint] if hint is not None else [])
+    moves = 20_000 * instance.vessels  # small instances need far fewer moves than the clock allows
+    proved = threading.Event()
 
-    class _Progress(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            if callback is not None:
-                callback(self.objective_value, self.best_objective_bound)
+    def annealed(plan: BerthPlan, run_seed: int) -> BerthPlan:
+        left = 0.9 * time_limit - (time.perf_counter() - t0)
+        if left <= 0 or proved.is_set():
+            return plan
+        found = anneal(instance, plan.assignments, left, moves, run_seed, should_stop=proved.is_set)
+        value = objective(instance, found)
+        if check_plan(instance, found) or value >= plan.objective:
+            return plan
+        return BerthPlan(instance.name, f"{plan.method}+annealing", found, value, None, "FEASIBLE", 0.0)
 
-    status = solver.solve(built.model, _Progress())
+    def best_of(candidates: list[BerthPlan]) -> BerthPlan | None:
+        feasible = [p for p in candidates if p.status == "FEASIBLE"]
+        # On ties CP-SAT's plan wins (its status says whether it is proved optimal).
+        return min(feasible, key=lambda p: (p.objective, p.method != "cpsat")) if feasible else None
+
+    start = best_of(plans)
+    pool = ThreadPoolExecutor(max_workers=1) if len(os.sched_getaffinity(0)) >= 2 else None
+    side = pool.submit(annealed, start, seed + 1) if pool is not None and start is not None else None
+    try:
+        upper = start.objective if start is not None else float(solve_fcfs(instance).objective)
+        try:
+            lagrange = lagrangian_bound(instance, upper, iterations=100_000, time_limit=0.25 * time_limit)
+        except InputError:
+            lagrange = None
+        if lagrange is not None:
+            found = lagrangian_plan(instance, lagrange)
+            if found is not None and not check_plan(instance, found):
+                repaired = objective(instance, found)
+                plans.append(BerthPlan(instance.name, "lagrangian", found, repaired, None, "FEASIBLE", 0.0))
+        start = best_of(plans)
+        built = build_model(instance, None if lagrange is None else lagrange.prices)
+        if start is not None:
+            add_hint(built, start.assignments)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 0.15 * time_limit
+        solver.parameters.random_seed = int(seed)
+        solver.parameters.linearization_level = 2
+        solver.parameters.num_workers = int(workers) if workers else 1
+
+        class _Progress(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                if callback is not None:
+                    callback(self.objective_value, self.best_objective_bound)
+
+        status = solver.solve(built.model, _Progress())
+        if status == cp_model.OPTIMAL:
+            proved.set()
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solved = read_plan(built, solver)
+            plans.append(
+                BerthPlan(instance.name, "cpsat", solved, objective(instance, solved), None, "FEASIBLE", 0.0)
+            )
+        start = best_of(plans)
+        if start is not None:
+            plans.append(annealed(start, seed))
+        if side is not None:
+            plans.append(side.result())
+    finally:
+        proved.set()
+        if pool is not None:
+            pool.shutdown(wait=True)
+    best = best_of(plans)
     name = solver.status_name(status)
+    if best is None:
+        raise InputError(f"{instance.name}: CP-SAT found no plan in {time_limit:g} s (status {name})")
+    if best.method != "cpsat":
+        name = f"{name} (plan from {best.method})"
     cpsat_bound = float(solver.best_objective_bound)
     relaxed = assignment_bound(instance)
     extra: dict[str, Any] = {
@@ -218,18 +276,10 @@ def solve_cpsat(
         "assignment_bound": relaxed,
         "lagrangian_bound": None if lagrange is None else lagrange.bound,
         "lagrangian_iterations": None if lagrange is None else lagrange.iterations,
-        "start_method": hint.method,
-        "start_objective": float(hint.objective),
+        "start_method": best.method,
+        "start_objective": float(best.objective),
     }
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        plan = read_plan(built, solver)
-        value = float(objective(instance, plan))
-        if hint.status == "FEASIBLE" and hint.objective < value:
-            plan, value, name = hint.assignments.copy(), float(hint.objective), f"{name} (start plan kept)"
-    elif hint.status == "FEASIBLE":
-        plan, value, name = hint.assignments.copy(), float(hint.objective), f"{name} (start plan kept)"
-    else:
-        raise InputError(f"{instance.name}: CP-SAT found no plan in {time_limit:g} s (status {name})")
+    plan, value = best.assignments, float(best.objective)
     bounds = {"cpsat": cpsat_bound, "assignment": relaxed}
     if lagrange is not None:
         bounds["lagrangian"] = lagrange.bound
@@ -253,61 +303,3 @@ def solve_cpsat(
         time.perf_counter() - t0,
         extra=extra,
     )
-
-
-def _start_plans(
-    instance: BerthInstance, time_limit: float, seed: int, hint: BerthPlan | None
-) -> tuple[BerthPlan, Any]:
-    """The best start plan (hint, SPT, greedy, Lagrangian plan) annealed, and the Lagrangian bound.
-
-    The Lagrangian bound runs for at most 25 % of ``time_limit``.
-    :func:`gwangyang.port.berth_anneal.anneal` improves the best plan until 90 % of ``time_limit``;
-    where two cores are free, a second run with another seed starts in a thread at once, beside
-    the Lagrangian bound, and the better of the two is kept.
-    """
-    from .berth_anneal import anneal
-    from .lagrange import lagrangian_bound, lagrangian_plan
-
-    t0 = time.perf_counter()
-    plans = [solve_spt(instance), solve_greedy(instance)]
-    if hint is not None:
-        plans.append(hint)
-    feasible = [p for p in plans if p.status == "FEASIBLE"]
-    moves = 20_000 * instance.vessels  # small instances need far fewer moves than the clock allows
-
-    def run(plan: BerthPlan, run_seed: int) -> BerthPlan:
-        left = 0.9 * time_limit - (time.perf_counter() - t0)
-        if left <= 0:
-            return plan
-        found = anneal(instance, plan.assignments, time_limit=left, iterations=moves, seed=run_seed)
-        value = objective(instance, found)
-        if check_plan(instance, found) or value >= plan.objective:
-            return plan
-        return BerthPlan(instance.name, f"{plan.method}+annealing", found, value, None, "FEASIBLE", 0.0)
-
-    side = None
-    pool = None
-    if feasible and len(os.sched_getaffinity(0)) >= 2:
-        pool = ThreadPoolExecutor(max_workers=1)
-        side = pool.submit(run, min(feasible, key=lambda p: p.objective), seed + 1)
-    try:
-        upper = min(p.objective for p in feasible) if feasible else float(solve_fcfs(instance).objective)
-        try:
-            lagrange = lagrangian_bound(instance, upper, iterations=100_000, time_limit=0.25 * time_limit)
-        except InputError:
-            lagrange = None
-        if lagrange is not None:
-            found = lagrangian_plan(instance, lagrange)
-            if found is not None and not check_plan(instance, found):
-                value = objective(instance, found)
-                plans.append(BerthPlan(instance.name, "lagrangian", found, value, None, "FEASIBLE", 0.0))
-        feasible = [p for p in plans if p.status == "FEASIBLE"]
-        if not feasible:
-            return plans[1], lagrange
-        results = [run(min(feasible, key=lambda p: p.objective), seed)]
-        if side is not None:
-            results.append(side.result())
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
-    return min(results, key=lambda p: p.objective), lagrange
