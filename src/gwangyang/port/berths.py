@@ -218,7 +218,8 @@ def solve_cpsat(
         return min(feasible, key=lambda p: (p.objective, p.method != "cpsat")) if feasible else None
 
     start = best_of(plans)
-    pool = ThreadPoolExecutor(max_workers=1) if len(os.sched_getaffinity(0)) >= 2 else None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=1) if cores >= 2 else None
     side = pool.submit(annealed, start, seed + 1) if pool is not None and start is not None else None
     try:
         upper = start.objective if start is not None else float(solve_fcfs(instance).objective)
