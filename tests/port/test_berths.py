@@ -25,8 +25,9 @@ from gwangyang.port.lagrange import lagrangian_bound
 INSTANCES = [f"f200x15-0{i}.txt" for i in range(1, 6)]
 
 ACCEPTANCE_GAP = 0.01
-"""Issue 5: within 1 % of CP-SAT's own lower bound in 60 s. Measured 2026-12-02 on 2 cores with
-benchmarks/port_berths.py ((plan - bound) / bound): 0.41, 0.83, 0.76, 0.20 and 0.33 %."""
+"""Issue 5: within 1 % of CP-SAT's own lower bound in 60 s. Measured 2026-12-02 on 2 cores,
+(plan - bound) / bound for f200x15-01..05: benchmarks/port_berths.py 0.40, 0.29, 0.64, 0.18 and
+0.32 %; this test 0.45, 0.50, 0.44, 0.08 and 0.34 %."""
 
 
 @pytest.fixture
