@@ -122,7 +122,7 @@ def berths_command(
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
-    """Berth allocation with CP-SAT (after heuristics and local search), against FCFS, greedy and SPT.
+    """Berth allocation (Lagrangian bound, CP-SAT, simulated annealing), against FCFS, greedy and SPT.
 
     Prints each method's total service time and the lower bounds (CP-SAT's own, the assignment
     relaxation, the Lagrangian of the time-indexed formulation).

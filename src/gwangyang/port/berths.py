@@ -183,7 +183,8 @@ def solve_cpsat(
     hint
         A plan to start from (SPT, greedy and the Lagrangian plan are tried as well).
     callback
-        Called as ``callback(objective, bound)`` at each improving CP-SAT solution.
+        Called as ``callback(objective, bound)`` at each improving CP-SAT solution, and once with
+        the best plan after the annealing.
 
     Returns
     -------
@@ -260,6 +261,9 @@ def solve_cpsat(
             plans.append(annealed(start, seed))
         if side is not None:
             plans.append(side.result())
+        found_best = best_of(plans)
+        if callback is not None and found_best is not None:
+            callback(float(found_best.objective), float(solver.best_objective_bound))
     finally:
         proved.set()
         if pool is not None:
