@@ -2,7 +2,8 @@
 
 A plan is a sequence of vessels per berth, each vessel starting at ``max(berth free, arrival)``
 (every plan can be left-shifted to this form without raising total service time). One move takes
-out 2 to ``max_remove`` vessels that arrive close together and puts them back one by one where each
+out 2 to ``max_remove`` vessels, either vessels that arrive close together or (share ``by_start``)
+the vessels whose current starts are nearest one vessel's, and puts them back one by one where each
 adds least total service time (cheapest insertion over every allowed berth and position), in a
 random order or in order of arrival. A move that raises total service time by ``delta`` is kept
 with probability ``exp(-delta / T)``, the temperature ``T`` falling geometrically from ``t_start``
@@ -260,6 +261,9 @@ def anneal(
         First and last temperature as multiples of the mean allowed handling time.
     max_remove
         Most vessels taken out in one move (at least 2).
+    by_start
+        Share of moves that take out the vessels starting nearest one vessel (the others take out
+        vessels that arrive close together).
     chunk
         Moves per compiled call between two looks at the clock.
     should_stop

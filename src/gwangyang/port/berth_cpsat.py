@@ -61,10 +61,9 @@ def _add_lagrangian_cut(
     model: Any, instance: BerthInstance, starts: list[Any], ends: list[Any], prices: np.ndarray
 ) -> None:
     """Add ``S * total >= sum_i r_i - ceil(S * (sum(mu) + sum(a)))``, ``r_i`` above ``S * rc_i``'s envelope."""
-    from .lagrange import start_windows
+    from .lagrange import price_prefix, start_windows
 
-    m = prices.shape[0]
-    prefix = np.concatenate([np.zeros((m, 1)), np.cumsum(prices, axis=1)], axis=1)
+    prefix = price_prefix(prices)
     priced = []
     for i, rows in enumerate(start_windows(instance)):
         first = min(lo for _, _, lo, _ in rows)

@@ -203,15 +203,22 @@ def solve_cpsat(
     moves = 20_000 * instance.vessels  # small instances need far fewer moves than the clock allows
     proved = threading.Event()
 
+    def as_plan(method: str, assignments: pd.DataFrame) -> BerthPlan:
+        return BerthPlan(
+            instance.name, method, assignments, objective(instance, assignments), None, "FEASIBLE", 0.0
+        )
+
     def annealed(plan: BerthPlan, run_seed: int) -> BerthPlan:
         left = 0.9 * time_limit - (time.perf_counter() - t0)
         if left <= 0 or proved.is_set():
             return plan
-        found = anneal(instance, plan.assignments, left, moves, run_seed, should_stop=proved.is_set)
-        value = objective(instance, found)
-        if check_plan(instance, found) or value >= plan.objective:
+        found = as_plan(
+            f"{plan.method}+annealing",
+            anneal(instance, plan.assignments, left, moves, run_seed, should_stop=proved.is_set),
+        )
+        if check_plan(instance, found.assignments) or found.objective >= plan.objective:
             return plan
-        return BerthPlan(instance.name, f"{plan.method}+annealing", found, value, None, "FEASIBLE", 0.0)
+        return found
 
     def best_of(candidates: list[BerthPlan]) -> BerthPlan | None:
         feasible = [p for p in candidates if p.status == "FEASIBLE"]
@@ -231,8 +238,7 @@ def solve_cpsat(
         if lagrange is not None:
             found = lagrangian_plan(instance, lagrange)
             if found is not None and not check_plan(instance, found):
-                repaired = objective(instance, found)
-                plans.append(BerthPlan(instance.name, "lagrangian", found, repaired, None, "FEASIBLE", 0.0))
+                plans.append(as_plan("lagrangian", found))
         start = best_of(plans)
         built = build_model(instance, None if lagrange is None else lagrange.prices)
         if start is not None:
@@ -252,10 +258,7 @@ def solve_cpsat(
         if status == cp_model.OPTIMAL:
             proved.set()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            solved = read_plan(built, solver)
-            plans.append(
-                BerthPlan(instance.name, "cpsat", solved, objective(instance, solved), None, "FEASIBLE", 0.0)
-            )
+            plans.append(as_plan("cpsat", read_plan(built, solver)))
         start = best_of(plans)
         if start is not None:
             plans.append(annealed(start, seed))

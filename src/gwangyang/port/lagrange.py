@@ -28,7 +28,7 @@ class LagrangianBound:
     """The best bound found, the relaxed choice (start and berth per vessel) and the prices that gave it.
 
     ``prices[k, tau]`` are the multipliers of berth ``k``'s capacity in time unit ``tau`` at the best
-    bound (berths x horizon); ``value`` is the unrounded Lagrangian value there.
+    bound (berths x horizon).
     """
 
     bound: float
@@ -37,7 +37,6 @@ class LagrangianBound:
     relaxed_start: np.ndarray
     relaxed_berth: np.ndarray
     prices: np.ndarray
-    value: float
 
 
 def start_windows(instance: BerthInstance) -> list[list[tuple[int, int, int, int]]]:
@@ -108,7 +107,8 @@ def _flat(windows: list[list[tuple[int, int, int, int]]]) -> tuple[np.ndarray, .
     return ks, hs, los, his, offsets
 
 
-def _prefix(mu: np.ndarray) -> np.ndarray:
+def price_prefix(mu: np.ndarray) -> np.ndarray:
+    """Per berth, the running sums of the prices with a leading 0: ``sum(mu[k, s:t]) = P[k, t] - P[k, s]``."""
     return np.concatenate([np.zeros((mu.shape[0], 1)), np.cumsum(mu, axis=1)], axis=1)
 
 
@@ -131,7 +131,7 @@ def cheapest_starts(
         ``cost = start + handling + sum(mu[berth, start:start + handling])`` (arrival not subtracted).
     """
     ks, hs, los, his, offsets = _flat(windows)
-    cost, start = _window_minima(_prefix(mu), ks, hs, los, his)
+    cost, start = _window_minima(price_prefix(mu), ks, hs, los, his)
     return [
         [(float(cost[w]), int(ks[w]), int(start[w]), int(hs[w])) for w in range(offsets[i], offsets[i + 1])]
         for i in range(len(windows))
@@ -181,7 +181,7 @@ def lagrangian_bound(
     done = 0
     for done in range(1, iterations + 1):  # noqa: B007
         usage = np.zeros_like(mu)
-        cost, start = _window_minima(_prefix(mu), ks, hs, los, his)
+        cost, start = _window_minima(price_prefix(mu), ks, hs, los, his)
         chosen, starts, berths = _relaxed_choice(cost, start, ks, hs, offsets, usage)
         value = chosen - arrival_sum - float(mu.sum())
         if value > best + 1e-9:
@@ -199,7 +199,7 @@ def lagrangian_bound(
         step = theta * max(upper_bound - value, 1e-6) / norm
         mu = np.maximum(0.0, mu + step * gradient)
     return LagrangianBound(
-        float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth, best_mu, best
+        float(np.ceil(best - 1e-6)), done, time.perf_counter() - t0, best_start, best_berth, best_mu
     )
 
 
