@@ -24,10 +24,9 @@ def plot_cycles(cycles: pd.DataFrame, cell_id: str, out: Path) -> Path:
     Path
         ``out``.
     """
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     top.plot(cycles["cycle_index"], cycles["discharge_capacity_ah"], ".", ms=3, label="discharge")

@@ -117,10 +117,9 @@ def write_csv(result: RoutingResult, path: str | Path) -> None:
 
 def plot_routes(result: RoutingResult, instance: Instance, path: str | Path) -> None:
     """A PNG map: depots as squares, clients as dots, one coloured line per route, unserved clients as crosses."""
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     xy = instance.coordinates[:, ::-1] if instance.geographic else instance.coordinates
     fig, ax = plt.subplots(figsize=(8, 7))
