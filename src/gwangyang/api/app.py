@@ -68,10 +68,11 @@ def _token_in_query(request: Request, exc: Exception) -> Response:
     import secrets
 
     expected: str = request.app.state.token.token
-    if not secrets.compare_digest(exc.token.encode(), expected.encode()):
+    given = exc.token.strip()
+    if not given or not secrets.compare_digest(given.encode(), expected.encode()):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     response = RedirectResponse(exc.clean_url, status_code=303)
-    set_token_cookie(response, expected)
+    set_token_cookie(response, expected, request)
     return response
 
 
