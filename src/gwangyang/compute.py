@@ -6,6 +6,7 @@ overhead; each function and item must round-trip through pickle.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -75,10 +76,8 @@ def _worker_init(parent: int) -> None:
         import ctypes
         import signal
 
-        try:
+        with contextlib.suppress(OSError, AttributeError):  # else the polling thread below still ends it
             ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1 = PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass  # the polling thread below still ends the worker
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), name="gwangyang-parent-watch", daemon=True).start()

@@ -390,7 +390,9 @@ class JobManager:
             :data:`MAX_WAITERS` requests already wait.
         """
         if self._waiters >= MAX_WAITERS:
-            raise TooManyWaitersError(f"wait: {MAX_WAITERS} requests already wait for jobs; poll the job instead.")
+            raise TooManyWaitersError(
+                f"wait: {MAX_WAITERS} requests already wait for jobs; poll the job instead."
+            )
         self._waiters += 1
         try:
             deadline = time.monotonic() + timeout

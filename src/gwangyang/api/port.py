@@ -57,7 +57,9 @@ class BerthRequest(BaseModel):
             raise ValueError(f"handling: expected {n} rows (one per vessel), got {len(self.handling)}")
         ragged = [i for i, row in enumerate(self.handling) if len(row) != m]
         if ragged:
-            raise ValueError(f"handling: row {ragged[0]} has {len(self.handling[ragged[0]])} values, expected {m}")
+            raise ValueError(
+                f"handling: row {ragged[0]} has {len(self.handling[ragged[0]])} values, expected {m}"
+            )
         if len(self.closing) != m:
             raise ValueError(f"closing: expected {m} values (one per berth), got {len(self.closing)}")
         if len(self.deadline) != n:

@@ -31,7 +31,11 @@ async def finish_job(
 def failed_status(job: dict[str, Any]) -> int:
     """HTTP status for a failed job: 409 when the store was busy (try again), else 422."""
     code = job.get("status_code")
-    return status.HTTP_409_CONFLICT if code == status.HTTP_409_CONFLICT else status.HTTP_422_UNPROCESSABLE_CONTENT
+    return (
+        status.HTTP_409_CONFLICT
+        if code == status.HTTP_409_CONFLICT
+        else status.HTTP_422_UNPROCESSABLE_CONTENT
+    )
 
 
 def int_field(document: dict[str, Any], name: str, default: int, low: int, high: int) -> int:

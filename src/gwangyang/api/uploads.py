@@ -62,7 +62,9 @@ def check_archive(path: Path, name: str | None = None) -> None:
         raise UploadError(f"{shown}: an archive of {len(members)} members; at most {MAX_ZIP_MEMBERS}.", 413)
     expanded = sum(max(member.file_size, 0) for member in members)
     packed = max(path.stat().st_size, 1)
-    if expanded > MAX_UNCOMPRESSED_BYTES or (expanded > ZIP_RATIO_FLOOR and expanded > MAX_ZIP_RATIO * packed):
+    if expanded > MAX_UNCOMPRESSED_BYTES or (
+        expanded > ZIP_RATIO_FLOOR and expanded > MAX_ZIP_RATIO * packed
+    ):
         raise UploadError(
             f"{shown}: expands from {packed} to {expanded} bytes, over the limits "
             f"({MAX_ZIP_RATIO:.0f} times, {MAX_UNCOMPRESSED_BYTES} bytes); refused as a possible decompression bomb.",

@@ -395,7 +395,9 @@ def ingest(
             for task in tasks:
                 for file_name in task.files:
                     if file_name not in finished:
-                        report.failed.append({"file": file_name, "error": f"{file_name}: not ingested: {exc}"})
+                        report.failed.append(
+                            {"file": file_name, "error": f"{file_name}: not ingested: {exc}"}
+                        )
         shutil.rmtree(store.root / "staging", ignore_errors=True)
     return report
 

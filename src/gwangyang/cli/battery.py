@@ -47,7 +47,8 @@ def ingest_command(
     ] = None,
     json_out: JsonOpt = False,
     wait: Annotated[
-        float, typer.Option("--wait", min=0, help="Seconds to wait for another writer of the store to finish.")
+        float,
+        typer.Option("--wait", min=0, help="Seconds to wait for another writer of the store to finish."),
     ] = 0,
 ) -> None:
     """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed)."""

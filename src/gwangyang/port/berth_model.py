@@ -78,7 +78,7 @@ class BerthInstance:
             size = path.stat().st_size
         except FileNotFoundError:
             raise InputError(f"{path}: no such berth instance file") from None
-        n, m = (int(t) if t.isdigit() and len(t) < 10 else -1 for t in (head + [b"", b""])[:2])
+        n, m = (int(t) if t.isdigit() and len(t) < 10 else -1 for t in [*head, b"", b""][:2])
         if not (1 <= n <= MAX_VESSELS and 1 <= m <= MAX_BERTHS and n * m <= MAX_PAIRS):
             raise CorruptFileError(
                 f"{path}: the first two numbers must be the vessel and berth counts "

@@ -10,7 +10,6 @@ from types import TracebackType
 
 from ..errors import StoreError
 
-
 POLL_S = 0.1
 """How often a waiting writer tries the lock again."""
 
