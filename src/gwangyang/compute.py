@@ -6,12 +6,18 @@ overhead; each function and item must round-trip through pickle.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
-from .errors import InputError
+from .errors import GwangyangError, InputError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,6 +49,38 @@ class Executor(Protocol):
     def close(self) -> None:
         """Release workers or clusters this executor started."""
         ...
+
+
+class WorkerLostError(GwangyangError):
+    """A worker process died (killed, out of memory) before it returned its batch."""
+
+
+PARENT_POLL_S = 1.0
+"""How often a pool worker checks that the process that started it is still alive."""
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_S)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    """Tie a pool worker's life to its parent's, so no orphan outlives a killed ``gwangyang``.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); everywhere a
+    daemon thread also polls the parent's pid and exits once the worker has been re-parented.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):  # else the polling thread below still ends it
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="gwangyang-parent-watch", daemon=True).start()
 
 
 def _run_batch(fn: Callable[[T], R], batch: Sequence[T]) -> list[R]:
@@ -83,6 +121,10 @@ class SerialExecutor:
 class ProcessExecutor:
     """Runs batches of items in a pool of worker processes.
 
+    Workers are spawned, not forked: they inherit no open file, so none of them can hold the store's
+    write lock, and each dies with the process that started it. A worker that dies mid-batch makes
+    :meth:`map` raise :class:`WorkerLostError` after the results that did arrive were passed on.
+
     Parameters
     ----------
     workers
@@ -109,13 +151,26 @@ class ProcessExecutor:
         """Apply ``fn`` to every item in worker processes, keeping the order of ``items``."""
         results: list[Any] = [None] * len(items)
         done = 0
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+        with pool:
             futures = {
                 pool.submit(_run_batch, fn, batch): start for start, batch in _batches(items, self.batch_size)
             }
             for future in as_completed(futures):
                 start = futures[future]
-                batch_results = future.result()
+                try:
+                    batch_results = future.result()
+                except BrokenProcessPool as exc:
+                    for other in futures:
+                        other.cancel()
+                    raise WorkerLostError(
+                        f"a worker process died (killed or out of memory); {done} of {len(items)} items finished."
+                    ) from exc
                 results[start : start + len(batch_results)] = batch_results
                 if on_result is not None:
                     for offset, result in enumerate(batch_results):

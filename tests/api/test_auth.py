@@ -131,3 +131,126 @@ def test_app_uses_env_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert c.get("/api/v1/battery/cells", headers={"Authorization": "Bearer env-secret"}).json() == []
         assert c.get("/api/v1/battery/cells", headers=AUTH).status_code == 401
     assert not (tmp_path / "s" / TOKEN_FILE).exists()
+
+
+# ---- issue 16, item 1: an empty token must never let anyone in --------------------------------------
+
+
+def test_blank_tokens_are_refused_at_every_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gwangyang.errors import StoreError
+
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    for blank in ("", " ", "\n"):
+        (tmp_path / TOKEN_FILE).write_text(blank)
+        with pytest.raises(StoreError, match="empty"):
+            resolve_token(tmp_path)
+        with pytest.raises(StoreError, match="empty"):
+            resolve_token(tmp_path / "other", token=blank)
+        monkeypatch.setenv(TOKEN_ENV, blank)
+        with pytest.raises(StoreError, match="empty"):
+            resolve_token(tmp_path / "other")
+        monkeypatch.delenv(TOKEN_ENV)
+
+
+def test_empty_cookie_header_and_login_never_match_an_empty_token(filled_store: Path) -> None:
+    from gwangyang.api.auth import COOKIE, TokenInfo
+
+    app = create_app(filled_store, token=TOKEN)
+    app.state.token = TokenInfo("", "damaged")  # what an empty token file used to give
+    with TestClient(app, follow_redirects=False) as c:
+        c.cookies.set(COOKIE, "")
+        assert c.get("/api/v1/battery/cells").status_code == 401
+        c.cookies.set(COOKIE, " ")
+        assert c.get("/api/v1/battery/cells").status_code == 401
+        assert c.get("/battery").status_code == 303
+        c.cookies.clear()
+        assert c.get("/api/v1/battery/cells", headers={"Authorization": "Bearer  "}).status_code == 401
+        assert c.post("/login", data={"token": " ", "next": "/"}).status_code == 401
+        assert c.get("/battery?token=").headers["location"].startswith("/login")
+
+
+def test_concurrent_first_starts_agree_on_one_nonempty_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    with ThreadPoolExecutor(8) as pool:
+        for run in range(30):
+            root = tmp_path / f"s{run}"
+            infos = list(pool.map(resolve_token, [root] * 8))
+            assert {len(i.token) >= 40 for i in infos} == {True}
+            assert len({i.token for i in infos}) == 1
+            assert sum(i.created for i in infos) == 1
+            assert sorted(p.name for p in root.iterdir()) == [TOKEN_FILE]  # no temporary file left
+
+
+def test_a_failed_token_write_leaves_no_empty_token_file(tmp_path: Path) -> None:
+    # A full disk, imitated by a file-size limit of 0 bytes: the first start fails, the next one
+    # must not find an empty token file (it used to, and then accepted an empty cookie).
+    import subprocess
+    import sys
+
+    script = (
+        "import resource, signal, sys\n"
+        "from pathlib import Path\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))\n"
+        "from gwangyang.api.auth import resolve_token\n"
+        "from gwangyang.errors import StoreError\n"
+        "try:\n"
+        "    resolve_token(Path(sys.argv[1]))\n"
+        "except (StoreError, OSError):\n"
+        "    sys.exit(3)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, check=False)
+    assert done.returncode == 3
+    assert not (tmp_path / TOKEN_FILE).exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cookie_posts_from_another_origin_are_refused(filled_store: Path) -> None:
+    from gwangyang.api.auth import COOKIE
+
+    with TestClient(create_app(filled_store, token=TOKEN), follow_redirects=False) as browser:
+        browser.cookies.set(COOKIE, TOKEN)
+        body: dict[str, Any] = {"vessels": "not a list"}
+        foreign = browser.post(
+            "/api/v1/port/berths/plan", json=body, headers={"Origin": "https://evil.example"}
+        )
+        assert foreign.status_code == 403 and "Origin" in foreign.json()["detail"]
+        null = browser.post("/api/v1/port/berths/plan", json=body, headers={"Origin": "null"})
+        assert null.status_code == 403
+        site = browser.post("/api/v1/port/berths/plan", json=body, headers={"Sec-Fetch-Site": "cross-site"})
+        assert site.status_code == 403
+        own = browser.post("/api/v1/port/berths/plan", json=body, headers={"Origin": "http://testserver"})
+        assert own.status_code == 422  # past the token check, stopped by validation
+        assert (
+            browser.get("/api/v1/battery/cells", headers={"Origin": "https://evil.example"}).status_code
+            == 200
+        )
+        browser.cookies.clear()
+        bearer = browser.post(
+            "/api/v1/port/berths/plan", json=body, headers={**AUTH, "Origin": "https://evil.example"}
+        )
+        assert bearer.status_code == 422  # a script that sets the header is not a forged cookie
+
+
+def test_cookie_is_secure_behind_tls(filled_store: Path) -> None:
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    with TestClient(create_app(filled_store, token=TOKEN), follow_redirects=False) as plain:
+        assert "secure" not in plain.get("/battery?token=" + TOKEN).headers["set-cookie"].lower()
+    tls = TestClient(
+        create_app(filled_store, token=TOKEN), base_url="https://testserver", follow_redirects=False
+    )
+    with tls:
+        assert "secure" in tls.get("/battery?token=" + TOKEN).headers["set-cookie"].lower()
+        login = tls.post("/login", data={"token": TOKEN, "next": "/battery"})
+        assert "secure" in login.headers["set-cookie"].lower()
+    # behind a proxy that terminates TLS: uvicorn believes X-Forwarded-Proto from trusted addresses
+    proxied = ProxyHeadersMiddleware(create_app(filled_store, token=TOKEN), trusted_hosts="*")  # type: ignore[arg-type]
+    with TestClient(proxied, follow_redirects=False) as c:  # type: ignore[arg-type]
+        response = c.get("/battery?token=" + TOKEN, headers={"X-Forwarded-Proto": "https"})
+        assert "secure" in response.headers["set-cookie"].lower()

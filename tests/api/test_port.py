@@ -67,4 +67,4 @@ def test_compare_bad_requests(client: TestClient, body: dict[str, object], code:
 def test_berth_bad_instance(client: TestClient) -> None:
     bad = {**EXAMPLE_BERTHS, "handling": EXAMPLE_BERTHS["handling"][:3]}
     response = client.post(f"{PORT}/berths/plan", json=bad)
-    assert response.status_code == 400 and "handling must be 12x3" in response.json()["detail"]
+    assert response.status_code == 422 and "handling: expected 12 rows" in str(response.json()["detail"])

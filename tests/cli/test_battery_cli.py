@@ -75,6 +75,7 @@ def test_ingest_cells_cycles_export(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_bad_usage_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = str(tmp_path / "store")
+    (tmp_path / "store").mkdir()
     code, out, err = run(capsys, "battery", "cycles", "no-such-cell", "--store", store, "--json")
     assert code == 2 and out == ""
     assert err.strip().count("\n") == 0 and "no-such-cell" in err

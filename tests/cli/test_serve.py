@@ -14,7 +14,14 @@ from gwangyang.cli.main import main
 def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, str, int]]:
     """Stand-in for uvicorn: records what would be served instead of blocking."""
     calls: list[tuple[Any, str, int]] = []
-    monkeypatch.setattr(serve_module, "run_server", lambda app, host, port: calls.append((app, host, port)))
+
+    def fake_run_server(app: Any, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
+        calls.append((app, host, port))
+        forwarded.append(forwarded_allow_ips)
+
+    forwarded: list[str | None] = []
+    monkeypatch.setattr(serve_module, "run_server", fake_run_server)
+    monkeypatch.setattr(serve_module, "_forwarded_seen", forwarded, raising=False)
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     return calls
 
@@ -62,3 +69,19 @@ def test_demo_serves_unless_no_serve(
 
     recorded = JobManager(store).latest("demo.battery")
     assert recorded is not None and recorded["result"] == {"ingested": 0, "failed": [], "cells": []}
+
+
+def test_serve_passes_trusted_proxies_to_uvicorn(served: list[Any], tmp_path: Path) -> None:
+    assert main(["serve", "--store", str(tmp_path / "s"), "--forwarded-allow-ips", "10.0.0.7"]) == 0
+    assert serve_module._forwarded_seen == ["10.0.0.7"]  # type: ignore[attr-defined]
+
+
+def test_serve_refuses_an_empty_token_file(
+    served: list[Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / TOKEN_FILE).write_text("")
+    assert main(["serve", "--store", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "token is empty" in err and served == []

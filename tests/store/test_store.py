@@ -85,3 +85,117 @@ def test_recover_restores_a_cell_caught_between_renames(store_dir: Path) -> None
         store.recover()
     assert json.loads((cell / "meta.json").read_text())["cell_id"] == "FastCharge_000025_CH8"
     assert not (store.root / "staging").exists()
+
+
+# ---- issue 16: orphaned workers, half-committed cells, quoted paths ---------------------------------
+
+
+def _report_pid_and_sleep(folder: str) -> int:
+    import os
+    import time
+
+    Path(folder, f"{os.getpid()}.pid").write_text("")
+    time.sleep(120)
+    return 0
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (killed, not yet reaped by init) holds nothing
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_killed_parent_leaves_no_worker_holding_the_write_lock(store_dir: Path) -> None:
+    # `kill -9` of `battery ingest --executor processes` used to leave its forked workers alive,
+    # re-parented, holding .write.lock: every later writer failed for minutes.
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from gwangyang.store.lock import WriteLock
+
+    pids = store_dir.parent / "pids"
+    pids.mkdir()
+    root = Path(__file__).resolve().parents[2]
+    script = (
+        "import sys\n"
+        "from gwangyang.compute import ProcessExecutor\n"
+        "from gwangyang.store import Store\n"
+        "from tests.store.test_store import _report_pid_and_sleep\n"
+        "with Store(sys.argv[1]).write_lock():\n"
+        "    ProcessExecutor(workers=2, batch_size=1).map(_report_pid_and_sleep, [sys.argv[2]] * 2)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)])}
+    parent = subprocess.Popen([sys.executable, "-c", script, str(store_dir), str(pids)], cwd=root, env=env)
+    try:
+        while len(list(pids.glob("*.pid"))) < 2:  # both workers started, inside the lock
+            assert parent.poll() is None
+            time.sleep(0.1)
+        workers = [int(p.stem) for p in pids.glob("*.pid")]
+        with pytest.raises(StoreError, match="another process is writing"):
+            ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=Store(store_dir))
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        with WriteLock(store_dir, wait=60):  # free again once the parent is gone
+            pass
+        deadline = time.monotonic() + 60
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers), "pool workers outlived their parent"
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def test_opening_a_store_recovers_a_cell_caught_between_renames(store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=store)
+    cell = store.cell_dir("FastCharge_000025_CH8")
+    (store.root / "trash").mkdir()
+    shutil.move(cell, store.root / "trash" / "x")  # killed between the two commit renames
+    reader = Store(store_dir)  # a reader (the API, `battery cells`), with no writer running
+    assert reader.cells()["cell_id"].tolist() == ["FastCharge_000025_CH8"]
+    assert not any((store.root / "trash").iterdir())
+
+
+def test_a_writer_mid_commit_is_not_recovered_by_a_reader(store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=store)
+    cell = store.cell_dir("FastCharge_000025_CH8")
+    with store.write_lock():  # a live writer between its renames
+        (store.root / "trash").mkdir()
+        shutil.move(cell, store.root / "trash" / "x")
+        assert Store(store_dir).cells().empty
+        shutil.move(store.root / "trash" / "x", cell)
+    assert Store(store_dir).cells()["cell_id"].tolist() == ["FastCharge_000025_CH8"]
+
+
+def test_store_path_with_a_quote_is_queried_safely(tmp_path: Path) -> None:
+    store = Store(tmp_path / "it's a store")
+    ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=store)
+    counted = store.sql("SELECT count(*) AS n FROM cells_timeseries")["n"].iloc[0]
+    assert counted == store.meta("FastCharge_000025_CH8")["rows"]
+
+
+def test_a_writer_can_wait_for_the_lock(store_dir: Path) -> None:
+    import threading
+
+    from gwangyang.store.lock import WriteLock
+
+    holder = WriteLock(store_dir)
+    assert holder.try_acquire()
+    with pytest.raises(StoreError, match="--wait"):
+        ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=Store(store_dir))
+    threading.Timer(0.3, holder.release).start()
+    report = ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=Store(store_dir, lock_wait=60))
+    assert [i["cell_id"] for i in report.ingested] == ["FastCharge_000025_CH8"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,26 +12,38 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
-from ..errors import GwangyangError, InputError, NotFoundError, StoreError, UnknownFormatError, one_line
+from ..errors import GwangyangError, one_line
 from ..store import Store
 from .auth import require_token, resolve_token
 from .docs_assets import DOCS_ASSETS, docs_asset_path
-from .jobs import JobManager
+from .jobs import JobManager, status_of
 from .parts import load_parts
-from .uploads import DEFAULT_MAX_UPLOAD_BYTES, UploadError
+from .uploads import DEFAULT_MAX_UPLOAD_BYTES
 from .web import LoginRequiredError, TokenInQueryError, make_templates, set_token_cookie
 from .web import router as web_router
 
 API_VERSION = "v1"
 
+log = logging.getLogger("gwangyang.api")
+
+STORE_LOCK_WAIT_S = 120.0
+"""How long a job waits for another writer (a CLI ingest) before it fails with 409."""
+
 jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], dependencies=[Depends(require_token)])
 
 
-@jobs_router.get("", summary="Recent jobs, newest first")
-def list_jobs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
-    """The newest jobs' records."""
+@jobs_router.get("", summary="Recent jobs, newest first, a page at a time")
+def list_jobs(
+    request: Request,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[dict[str, Any]]:
+    """The jobs' records, newest first: ``limit`` of them after ``offset``; ``X-Total-Count`` has how many there are."""
     jobs: JobManager = request.app.state.jobs
-    return jobs.list(limit)
+    page = jobs.list(limit, offset)
+    response.headers["X-Total-Count"] = str(jobs.count())
+    return page
 
 
 @jobs_router.get("/{job_id}", summary="One job: status, progress, result or error")
@@ -40,23 +53,21 @@ def get_job(job_id: str, request: Request) -> dict[str, Any]:
     return jobs.get(job_id)
 
 
-def _status_of(exc: GwangyangError) -> int:
-    if isinstance(exc, UploadError):
-        return exc.status_code
-    if isinstance(exc, UnknownFormatError):
-        return 415
-    if isinstance(exc, InputError):
-        return 400
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, StoreError):
-        return 409
-    return 500
-
-
-def _error_response(_request: Request, exc: Exception) -> Response:
+def _error_response(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GwangyangError)
-    return JSONResponse({"detail": one_line(str(exc))}, status_code=_status_of(exc))
+    store: Store = request.app.state.store
+    root = str(store.root)
+    message = one_line(str(exc)).replace(root + os.sep, "").replace(root, "the store")
+    headers = {"Retry-After": "5"} if status_of(exc) in (409, 429) else None
+    return JSONResponse({"detail": message}, status_code=status_of(exc), headers=headers)
+
+
+def _internal_error(request: Request, exc: Exception) -> Response:
+    # A bug: the traceback goes to the server's log, the client gets one line without paths.
+    log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(
+        {"detail": f"internal error: {type(exc).__name__} (details in the server log)."}, status_code=500
+    )
 
 
 def _login_redirect(_request: Request, exc: Exception) -> Response:
@@ -69,10 +80,11 @@ def _token_in_query(request: Request, exc: Exception) -> Response:
     import secrets
 
     expected: str = request.app.state.token.token
-    if not secrets.compare_digest(exc.token.encode(), expected.encode()):
+    given = exc.token.strip()
+    if not given or not secrets.compare_digest(given.encode(), expected.encode()):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     response = RedirectResponse(exc.clean_url, status_code=303)
-    set_token_cookie(response, expected)
+    set_token_cookie(response, expected, request)
     return response
 
 
@@ -98,7 +110,7 @@ def create_app(
     fastapi.FastAPI
         The app; serve it with uvicorn.
     """
-    store = Store(store_root)
+    store = Store(store_root, lock_wait=STORE_LOCK_WAIT_S)
     store.root.mkdir(parents=True, exist_ok=True)
     token_info = resolve_token(store.root, token)
     jobs = JobManager(store.root)
@@ -127,6 +139,7 @@ def create_app(
     app.state.parts = load_parts()
 
     app.add_exception_handler(GwangyangError, _error_response)
+    app.add_exception_handler(Exception, _internal_error)
     app.add_exception_handler(LoginRequiredError, _login_redirect)
     app.add_exception_handler(TokenInQueryError, _token_in_query)
 

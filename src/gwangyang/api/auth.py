@@ -11,8 +11,11 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request, status
+
+from ..errors import StoreError
 
 TOKEN_ENV = "GWANGYANG_TOKEN"
 """Environment variable that sets the token (it then wins over the token file)."""
@@ -43,6 +46,51 @@ class TokenInfo:
     created: bool = False
 
 
+def _checked(token: str, where: str) -> str:
+    """``token`` without surrounding whitespace; an empty or blank token is refused (it would let anyone in)."""
+    token = token.strip()
+    if not token:
+        raise StoreError(
+            f"{where}: the token is empty; an empty token would let anyone in. "
+            f"Set {TOKEN_ENV} to a secret, or delete an empty {TOKEN_FILE} file to have a new one made."
+        )
+    if any(ord(ch) < 33 or ord(ch) > 126 for ch in token):
+        raise StoreError(f"{where}: the token must be printable ASCII without spaces.")
+    return token
+
+
+def _read_token_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="ascii", errors="replace")
+    except OSError as exc:
+        raise StoreError(f"{path.name}: cannot read the token file ({exc.strerror}).") from exc
+    return _checked(text, str(path))
+
+
+def _create_token_file(path: Path) -> str | None:
+    """Write a fresh token to ``path`` whole or not at all; None when another process made the file first.
+
+    The token is written and synced to a private temporary file, which is then hard-linked to its
+    name: ``link`` is atomic and fails when the name exists, so a reader sees the full token or no
+    file, never an empty one (a full disk or a race used to leave an empty file).
+    """
+    fresh = secrets.token_urlsafe(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(fresh + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return fresh
+
+
 def resolve_token(store_root: Path, token: str | None = None) -> TokenInfo:
     """Find the token: an explicit one, else ``$GWANGYANG_TOKEN``, else the store's token file (created if missing).
 
@@ -57,45 +105,87 @@ def resolve_token(store_root: Path, token: str | None = None) -> TokenInfo:
     -------
     TokenInfo
         The token and its source.
+
+    Raises
+    ------
+    StoreError
+        The token given, the variable or the file is empty or blank, or the file cannot be written.
     """
-    if token:
-        return TokenInfo(token, "argument")
+    if token is not None:
+        return TokenInfo(_checked(token, "token"), "argument")
     env = os.environ.get(TOKEN_ENV)
-    if env:
-        return TokenInfo(env, "env")
+    if env is not None:
+        return TokenInfo(_checked(env, f"${TOKEN_ENV}"), "env")
     path = store_root / TOKEN_FILE
     if path.exists():
-        return TokenInfo(path.read_text().strip(), str(path))
-    store_root.mkdir(parents=True, exist_ok=True)
-    fresh = secrets.token_urlsafe(32)
+        return TokenInfo(_read_token_file(path), str(path))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first
-        return TokenInfo(path.read_text().strip(), str(path))
-    with os.fdopen(fd, "w") as handle:
-        handle.write(fresh + "\n")
+        store_root.mkdir(parents=True, exist_ok=True)
+        fresh = _create_token_file(path)
+    except OSError as exc:
+        raise StoreError(f"{path.name}: cannot create the token file ({exc.strerror}).") from exc
+    if fresh is None:  # another process created it first
+        return TokenInfo(_read_token_file(path), str(path))
     return TokenInfo(fresh, str(path), created=True)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that change nothing, so a cross-site request with them needs no origin check."""
+
+
 def presented_token(request: Request) -> str | None:
-    """The token a request carries: ``Authorization: Bearer ...`` first, else the page cookie."""
+    """The token a request carries: ``Authorization: Bearer ...`` first, else the page cookie; None when blank."""
+    return _presented(request)[0]
+
+
+def _presented(request: Request) -> tuple[str | None, bool]:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.cookies.get(COOKIE)
+        return value.strip(), False
+    cookie = (request.cookies.get(COOKIE) or "").strip()
+    return (cookie or None), True
+
+
+def same_origin(request: Request) -> bool:
+    """False when a browser says the request comes from another site (``Origin`` or ``Sec-Fetch-Site``).
+
+    A request with neither header (curl, scripts) is not from a browser page and passes. ``Origin``
+    is compared with the ``Host`` the request was sent to (scheme aside: a TLS proxy may sit between).
+    """
+    origin = request.headers.get("origin")
+    if origin is not None:
+        host = request.headers.get("host", "")
+        netloc = urlsplit(origin).netloc if origin != "null" else ""
+        return bool(netloc) and netloc.lower() == host.lower()
+    fetch_site = request.headers.get("sec-fetch-site")
+    return fetch_site is None or fetch_site in {"same-origin", "none"}
 
 
 def is_authorized(request: Request) -> bool:
-    """True when the request carries the app's token (compared in constant time)."""
-    given = presented_token(request)
+    """True when the request carries the app's token (compared in constant time).
+
+    A token from the cookie on a state-changing request counts only from the app's own origin: the
+    browser sends the cookie with any request to this host, a header only when a script sets it.
+    """
+    given, from_cookie = _presented(request)
     expected: str = request.app.state.token.token
-    return given is not None and secrets.compare_digest(given.encode(), expected.encode())
+    if given is None or not expected or not secrets.compare_digest(given.encode(), expected.encode()):
+        return False
+    return not (from_cookie and request.method not in SAFE_METHODS and not same_origin(request))
 
 
 def require_token(request: Request) -> None:
-    """FastAPI dependency: 401 unless the request carries the token."""
+    """FastAPI dependency: 401 unless the request carries the token (403 for a cookie from another site)."""
     if not is_authorized(request):
+        given, from_cookie = _presented(request)
+        if given is not None and from_cookie and request.method not in SAFE_METHODS:
+            expected: str = request.app.state.token.token
+            if secrets.compare_digest(given.encode(), expected.encode()):
+                raise HTTPException(
+                    status_code=status.HTTP_403_FORBIDDEN,
+                    detail="cross-site request refused: the Origin is not this server's.",
+                )
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="missing or wrong token: send 'Authorization: Bearer <token>' (see the store's .api-token).",

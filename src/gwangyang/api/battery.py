@@ -16,6 +16,7 @@ from . import battery_data as data
 from .auth import require_token
 from .jobs import JobManager, Progress
 from .parts import Part
+from .responses import failed_status
 from .uploads import UploadError, receive_files
 
 router = APIRouter(prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_token)])
@@ -50,7 +51,13 @@ def _ingest_job(store: Store, folder: Path, chemistry: str | None) -> Any:
     def work(progress: Progress) -> dict[str, Any]:
         from ..battery.ingest import ingest
 
-        report = ingest([folder], store=store, progress=progress, chemistry=chemistry).to_dict()
+        try:
+            report = ingest([folder], store=store, progress=progress, chemistry=chemistry).to_dict()
+        except BaseException:  # a busy store, a bug: the upload stays nowhere
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if not report["ingested"]:  # duplicates or failures: nothing in the store refers to the files
+            shutil.rmtree(folder, ignore_errors=True)
         for items in report.values():
             for item in items:
                 item["file"] = Path(item["file"]).name
@@ -110,9 +117,9 @@ async def upload(
         params={"files": names, "bytes": saved.size_bytes, "chemistry": chemistry},
     )
     if wait > 0:
-        job = await run_in_threadpool(jobs.wait, job["id"], wait)
+        job = await jobs.wait_async(job["id"], wait)
         if job["status"] == "failed":
-            raise UploadError(f"{job['error']} (job {job['id']})", status.HTTP_422_UNPROCESSABLE_CONTENT)
+            raise UploadError(f"{job['error']} (job {job['id']})", failed_status(job))
         if job["status"] == "done":
             response.status_code = status.HTTP_201_CREATED
     return {"job": job, "files": names, "bytes": saved.size_bytes}

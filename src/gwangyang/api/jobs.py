@@ -3,24 +3,32 @@
 A job's record lives in ``<store>/jobs/<id>.json`` and is rewritten (to a temporary file, then
 renamed) on every change, so a page reload, another API worker or a restarted server sees it.
 Jobs that were queued or running when a server stopped are marked failed on the next start.
+
+Finished records are pruned: those older than ``keep_days`` and those beyond the newest
+``keep_records`` go (the newest finished record of each kind stays, for the pages). Listing reads
+only the records of the page asked for; the rest come from an index kept by file modification time.
+A failed job's record holds one line; the traceback of a bug goes to the server's log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import math
 import os
 import re
 import threading
-import traceback
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import GwangyangError, InputError, NotFoundError, one_line
+from ..errors import GwangyangError, InputError, NotFoundError, StoreError, UnknownFormatError, one_line
+from .uploads import UploadError
 
 Progress = Callable[[int, int], None]
 """Called by a job as ``progress(done, total)``."""
@@ -30,6 +38,51 @@ JobFunction = Callable[[Progress], dict[str, Any]]
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 FINISHED = ("done", "failed")
+
+KEEP_DAYS_ENV = "GWANGYANG_JOBS_KEEP_DAYS"
+KEEP_RECORDS_ENV = "GWANGYANG_JOBS_KEEP"
+DEFAULT_KEEP_DAYS = 30.0
+"""Finished job records older than this many days are deleted."""
+DEFAULT_KEEP_RECORDS = 1000
+"""At most this many finished job records are kept (the newest)."""
+MAX_WAITERS = 200
+"""Requests that may wait for a job at once; more get 429 (a waiter holds no thread, only a coroutine)."""
+
+log = logging.getLogger(__name__)
+
+
+class TooManyWaitersError(GwangyangError):
+    """More requests wait for jobs than :data:`MAX_WAITERS`; answered with 429."""
+
+
+def status_of(exc: GwangyangError) -> int:
+    """The HTTP status that answers an error: 4xx for bad input or a busy store, 500 for the rest."""
+    if isinstance(exc, UploadError):
+        return exc.status_code
+    if isinstance(exc, TooManyWaitersError):
+        return 429
+    if isinstance(exc, UnknownFormatError):
+        return 415
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, StoreError):
+        return 409
+    return 500
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"${name}: expected a number, got {raw[:20]!r}.") from None
+    if not math.isfinite(value) or value < 0:
+        raise InputError(f"${name}: expected 0 or more, got {raw[:20]!r}.")
+    return value
 
 
 def finite_json(value: Any) -> Any:
@@ -56,14 +109,34 @@ class JobManager:
         The store folder.
     workers
         Jobs run at once; 1 serialises writers (the store takes one writer at a time).
+    keep_days
+        Finished records older than this are pruned; default ``$GWANGYANG_JOBS_KEEP_DAYS`` or 30.
+    keep_records
+        At most this many finished records are kept; default ``$GWANGYANG_JOBS_KEEP`` or 1000.
     """
 
-    def __init__(self, store_root: Path, workers: int = 1) -> None:
+    def __init__(
+        self,
+        store_root: Path,
+        workers: int = 1,
+        keep_days: float | None = None,
+        keep_records: int | None = None,
+    ) -> None:
         self.dir = store_root / "jobs"
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._store_root = str(store_root)
+        self.keep_days = _env_number(KEEP_DAYS_ENV, DEFAULT_KEEP_DAYS) if keep_days is None else keep_days
+        self.keep_records = (
+            int(_env_number(KEEP_RECORDS_ENV, DEFAULT_KEEP_RECORDS)) if keep_records is None else keep_records
+        )
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gwangyang-job")
         self._lock = threading.Lock()
+        self._index: dict[str, tuple[int, dict[str, Any]]] = {}  # path name -> (mtime_ns, summary)
+        self._status: dict[str, str] = {}  # this manager's jobs, for waiters
+        self._waiters = 0
+        self._finished_since_prune = 0
         self._mark_interrupted()
+        self.prune()
 
     def _path(self, job_id: str) -> Path:
         if not _JOB_ID.match(job_id):
@@ -75,6 +148,11 @@ class JobManager:
         tmp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(finite_json(record), allow_nan=False, default=str))
         os.replace(tmp, path)
+        self._status[record["id"]] = record.get("status", "")
+
+    def _scrub(self, message: str) -> str:
+        """A message without the store's location on the server (it is nobody's business)."""
+        return message.replace(self._store_root + os.sep, "").replace(self._store_root, "the store")
 
     def _update(self, job_id: str, **changes: Any) -> None:
         with self._lock:
@@ -158,9 +236,12 @@ class JobManager:
 
     def latest(self, *kinds: str) -> dict[str, Any] | None:
         """The newest finished-and-done job of any of ``kinds``, or None."""
-        for record in self.list(limit=10_000):
-            if record.get("kind") in kinds and record.get("status") == "done":
-                return record
+        for summary in self._summaries():
+            if summary.get("kind") in kinds and summary.get("status") == "done":
+                try:
+                    return self.get(summary["id"])
+                except (NotFoundError, OSError, json.JSONDecodeError):
+                    continue
         return None
 
     def _run(self, job_id: str, work: JobFunction) -> None:
@@ -173,15 +254,20 @@ class JobManager:
         try:
             result = work(progress)
         except GwangyangError as exc:
-            self._update(job_id, status="failed", error=one_line(str(exc)), finished_at=_now())
-        except Exception as exc:  # a bug: keep the server up, record it
-            message = one_line(f"{type(exc).__name__}: {exc}")
             self._update(
                 job_id,
                 status="failed",
-                error=f"internal error: {message}",
+                error=self._scrub(one_line(str(exc))),
                 finished_at=_now(),
-                traceback=traceback.format_exc(limit=5),
+                status_code=status_of(exc),
+            )
+        except Exception as exc:  # a bug: keep the server up, log the traceback, record one line
+            log.exception("job %s failed", job_id)
+            self._update(
+                job_id,
+                status="failed",
+                error=f"internal error: {type(exc).__name__} (details in the server log, job {job_id})",
+                finished_at=_now(),
             )
         else:
             self._update(
@@ -191,6 +277,10 @@ class JobManager:
                 finished_at=_now(),
                 progress={"done": 1, "total": 1, "fraction": 1.0},
             )
+        self._finished_since_prune += 1
+        if self._finished_since_prune >= 50:
+            self._finished_since_prune = 0
+            self.prune()
 
     def get(self, job_id: str) -> dict[str, Any]:
         """A job's record.
@@ -206,27 +296,116 @@ class JobManager:
         record: dict[str, Any] = json.loads(path.read_text())
         return record
 
-    def list(self, limit: int = 50) -> list[dict[str, Any]]:
-        """The newest ``limit`` job records, newest first."""
+    def _summaries(self) -> list[dict[str, Any]]:
+        """``id``, ``kind``, ``status``, ``created_at`` and ``finished_at`` of every record, newest first.
+
+        Each file is parsed once per modification (the index is keyed by name and mtime), so a
+        listing costs a directory scan, not a read of every record.
+        """
+        seen: dict[str, tuple[int, dict[str, Any]]] = {}
+        with os.scandir(self.dir) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".json") or entry.name.startswith("."):
+                    continue
+                try:
+                    mtime = entry.stat().st_mtime_ns
+                except OSError:
+                    continue
+                cached = self._index.get(entry.name)
+                if cached is not None and cached[0] == mtime:
+                    seen[entry.name] = cached
+                    continue
+                try:
+                    record = json.loads(Path(entry.path).read_text())
+                except (OSError, json.JSONDecodeError):
+                    continue
+                keys = ("id", "kind", "status", "created_at", "finished_at")
+                seen[entry.name] = (mtime, {k: record.get(k) for k in keys})
+        self._index = seen
+        summaries = [summary for _mtime, summary in seen.values() if isinstance(summary.get("id"), str)]
+        summaries.sort(key=lambda r: str(r.get("created_at") or ""), reverse=True)
+        return summaries
+
+    def count(self) -> int:
+        """Number of job records in the store."""
+        return len(self._summaries())
+
+    def list(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Job records, newest first: ``limit`` of them after skipping ``offset``."""
         records = []
-        for path in self.dir.glob("*.json"):
+        for summary in self._summaries()[offset : offset + limit]:
             try:
-                records.append(json.loads(path.read_text()))
-            except (OSError, json.JSONDecodeError):
+                records.append(self.get(summary["id"]))
+            except (NotFoundError, InputError, OSError, json.JSONDecodeError):
+                continue  # pruned or damaged meanwhile
+        return records
+
+    def prune(self) -> int:
+        """Delete finished records older than ``keep_days`` or beyond the newest ``keep_records``.
+
+        The newest finished record of each kind is kept whatever its age, so the pages that show
+        "the latest run" keep something to show. Returns the number of records deleted.
+        """
+        cutoff = (datetime.now(UTC) - timedelta(days=self.keep_days)).isoformat()
+        kept_kinds: set[str] = set()
+        finished = 0
+        doomed = []
+        for summary in self._summaries():
+            if summary.get("status") not in FINISHED:
                 continue
-        records.sort(key=lambda r: r.get("created_at", ""), reverse=True)
-        return records[:limit]
+            finished += 1
+            kind = str(summary.get("kind"))
+            first_of_kind = kind not in kept_kinds and summary.get("status") == "done"
+            if first_of_kind:
+                kept_kinds.add(kind)
+            too_old = str(summary.get("finished_at") or summary.get("created_at") or "") < cutoff
+            if not first_of_kind and (finished > self.keep_records or too_old):
+                doomed.append(summary["id"])
+        for job_id in doomed:
+            try:
+                self._path(job_id).unlink(missing_ok=True)
+            except (OSError, InputError):
+                continue
+            self._status.pop(job_id, None)
+        return len(doomed)
 
     def wait(self, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
-        """Block until a job finishes (or ``timeout`` seconds pass) and return its record."""
-        import time
-
+        """Block until a job finishes (or ``timeout`` seconds pass) and return its record (for scripts and tests)."""
         deadline = time.monotonic() + timeout
         while True:
             record = self.get(job_id)
             if record["status"] in FINISHED or time.monotonic() > deadline:
                 return record
             time.sleep(0.05)
+
+    async def wait_async(self, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Wait for a job without holding a thread: the request's coroutine sleeps between looks.
+
+        A request waiting on the server used to hold one of the thread pool's 40 threads for the
+        whole wait, so 45 waiters froze every synchronous endpoint, ``/health`` included.
+
+        Raises
+        ------
+        TooManyWaitersError
+            :data:`MAX_WAITERS` requests already wait.
+        """
+        if self._waiters >= MAX_WAITERS:
+            raise TooManyWaitersError(
+                f"wait: {MAX_WAITERS} requests already wait for jobs; poll the job instead."
+            )
+        self._waiters += 1
+        try:
+            deadline = time.monotonic() + timeout
+            pause = 0.02
+            while time.monotonic() < deadline:
+                status = self._status.get(job_id)
+                if status in FINISHED or (status is None and self.get(job_id)["status"] in FINISHED):
+                    break
+                await asyncio.sleep(min(pause, max(deadline - time.monotonic(), 0.0)))
+                pause = min(pause * 1.5, 0.25)
+            return self.get(job_id)
+        finally:
+            self._waiters -= 1
 
     def shutdown(self) -> None:
         """Stop taking jobs; wait for the running ones."""

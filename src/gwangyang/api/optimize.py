@@ -17,6 +17,7 @@ from ..errors import InputError, NotFoundError
 from ..store import Store
 from .auth import require_token
 from .parts import Part
+from .responses import int_field
 
 router = APIRouter(prefix="/api/v1/optimize", tags=["optimize"], dependencies=[Depends(require_token)])
 _NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,79}$")
@@ -69,10 +70,10 @@ async def propose(document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # no
         run,
         pd.DataFrame(rows),
         objective,
-        int(document.get("batch", 4)),
+        int_field(document, "batch", 4, 1, 1000),
         space,
         str(document.get("direction", "maximize")),
-        int(document.get("seed", 0)),
+        int_field(document, "seed", 0, 0, 2**32 - 1),
     )
 
 
@@ -85,9 +86,9 @@ def create(request: Request, name: str, document: dict[str, Any] = Body(...)) ->
     campaign = Campaign.create(
         folder,
         _space(document.get("space", "attia2020")),
-        seed=int(document.get("seed", 0)),
-        batch_size=int(document.get("batch", 8)),
-        rounds=int(document.get("rounds", 4)),
+        seed=int_field(document, "seed", 0, 0, 2**32 - 1),
+        batch_size=int_field(document, "batch", 8, 1, 1000),
+        rounds=int_field(document, "rounds", 4, 1, 1000),
     )
     return campaign.status()
 

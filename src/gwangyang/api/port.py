@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from ..errors import InputError
 from .auth import require_token
@@ -19,6 +19,9 @@ from .responses import finish_job
 router = APIRouter(prefix="/api/v1/port", tags=["port"], dependencies=[Depends(require_token)])
 
 WaitQuery = Annotated[float, Query(ge=0, le=600, description="Seconds to wait for the job to finish.")]
+
+MAX_HOURS = 10**9
+"""Largest magnitude of a time in a berth request (hours; far beyond any plan, far below int64)."""
 
 
 class CompareRequest(BaseModel):
@@ -32,17 +35,36 @@ class CompareRequest(BaseModel):
     warmup_days: float = Field(0.0, ge=0, le=60)
 
 
+Hours = Annotated[int, Field(ge=-MAX_HOURS, le=MAX_HOURS)]
+
+
 class BerthRequest(BaseModel):
     """A berth allocation instance (times in hours; ``handling[i][k] < 0``: vessel i cannot use berth k)."""
 
     name: str = Field("instance", max_length=80)
-    arrival: list[int] = Field(max_length=2000)
-    opening: list[int] = Field(max_length=100)
-    closing: list[int] = Field(max_length=100)
-    handling: list[list[int]] = Field(max_length=2000)
-    deadline: list[int] = Field(max_length=2000)
+    arrival: list[Hours] = Field(max_length=2000)
+    opening: list[Hours] = Field(max_length=100)
+    closing: list[Hours] = Field(max_length=100)
+    handling: list[Annotated[list[Hours], Field(max_length=100)]] = Field(max_length=2000)
+    deadline: list[Hours] = Field(max_length=2000)
     method: Literal["cpsat", "fcfs", "greedy"] = "cpsat"
     time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> BerthRequest:
+        n, m = len(self.arrival), len(self.opening)
+        if len(self.handling) != n:
+            raise ValueError(f"handling: expected {n} rows (one per vessel), got {len(self.handling)}")
+        ragged = [i for i, row in enumerate(self.handling) if len(row) != m]
+        if ragged:
+            raise ValueError(
+                f"handling: row {ragged[0]} has {len(self.handling[ragged[0]])} values, expected {m}"
+            )
+        if len(self.closing) != m:
+            raise ValueError(f"closing: expected {m} values (one per berth), got {len(self.closing)}")
+        if len(self.deadline) != n:
+            raise ValueError(f"deadline: expected {n} values (one per vessel), got {len(self.deadline)}")
+        return self
 
 
 def shipped() -> list[str]:

@@ -25,6 +25,52 @@ DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_FIELD_BYTES = 4096
 MAX_FILES = 100
 
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+"""Largest total a zip-based upload (``.xlsx``, ``.ndax``) may expand to (1 GiB)."""
+MAX_ZIP_RATIO = 50.0
+"""Largest expansion of a zip-based upload beyond :data:`ZIP_RATIO_FLOOR`; real cycler exports
+expand 5-8 times (CALCE and recycling ``.xlsx`` of ../shared/data), a decompression bomb hundreds."""
+ZIP_RATIO_FLOOR = 16 * 1024 * 1024
+"""Below this many expanded bytes any ratio is accepted."""
+MAX_ZIP_MEMBERS = 10_000
+
+
+def check_archive(path: Path, name: str | None = None) -> None:
+    """Refuse a zip-based file (``.xlsx``, ``.ndax``...) that would expand past the limits when read.
+
+    The sizes are the ones the archive declares; Python's ``zipfile``, which every reader here
+    uses, never returns more than a member's declared size, so they bound what a reader inflates.
+
+    Raises
+    ------
+    UploadError
+        413 when the archive would expand past :data:`MAX_UNCOMPRESSED_BYTES`, or more than
+        :data:`MAX_ZIP_RATIO` times its size (beyond :data:`ZIP_RATIO_FLOOR`), or has too many members.
+    """
+    import zipfile
+
+    shown = name or path.name
+    with path.open("rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":
+            return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable archive: the reader says what is wrong with it
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise UploadError(f"{shown}: an archive of {len(members)} members; at most {MAX_ZIP_MEMBERS}.", 413)
+    expanded = sum(max(member.file_size, 0) for member in members)
+    packed = max(path.stat().st_size, 1)
+    if expanded > MAX_UNCOMPRESSED_BYTES or (
+        expanded > ZIP_RATIO_FLOOR and expanded > MAX_ZIP_RATIO * packed
+    ):
+        raise UploadError(
+            f"{shown}: expands from {packed} to {expanded} bytes, over the limits "
+            f"({MAX_ZIP_RATIO:.0f} times, {MAX_UNCOMPRESSED_BYTES} bytes); refused as a possible decompression bomb.",
+            413,
+        )
+
 
 class UploadError(InputError):
     """An upload that is refused; ``status_code`` is the HTTP status to answer with."""
@@ -176,6 +222,7 @@ async def receive_files(
         if state["handle"] is not None:
             state["handle"].close()
             state["handle"] = None
+            check_archive(saved.files[-1])
         elif state["field"] is not None:
             saved.fields[state["field"][0]] = state["field"][1].decode("utf-8", "replace")
             state["field"] = None

@@ -66,9 +66,16 @@ def _safe_next(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
-def set_token_cookie(response: Response, token: str) -> None:
-    """Store the token in an HttpOnly, SameSite=Strict cookie."""
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=30 * 24 * 3600)
+def set_token_cookie(response: Response, token: str, request: Request | None = None) -> None:
+    """Store the token in an HttpOnly, SameSite=Strict cookie; ``Secure`` when the request came over TLS.
+
+    Behind a TLS proxy the scheme is https only when uvicorn trusts the proxy's ``X-Forwarded-Proto``
+    (``gwangyang serve --forwarded-allow-ips``).
+    """
+    secure = request is not None and request.url.scheme == "https"
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="strict", secure=secure, max_age=30 * 24 * 3600
+    )
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -101,12 +108,13 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 def login(request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
     """Check a token typed into the form; on success set the cookie and go on to ``next``."""
     expected: str = request.app.state.token.token
-    if not secrets.compare_digest(token.strip().encode(), expected.encode()):
+    given = token.strip()
+    if not given or not expected or not secrets.compare_digest(given.encode(), expected.encode()):
         return render(
             request, "login.html", {"next": _safe_next(next), "error": "Wrong token."}, status_code=401
         )
     response = RedirectResponse(_safe_next(next), status_code=303)
-    set_token_cookie(response, expected)
+    set_token_cookie(response, expected, request)
     return response
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..compute import Executor, SerialExecutor
+from ..compute import Executor, SerialExecutor, WorkerLostError
 from ..errors import GwangyangError, InputError, NotFoundError, one_line
 from ..store.store import Store, write_parquet
 from . import schema as s
@@ -317,6 +317,10 @@ def ingest(
     store = store or Store()
     executor = executor or SerialExecutor()
     report = IngestReport()
+    if column_map is not None:  # a bad map is one usage error, not one failure per file
+        from .io.column_map import ColumnMap
+
+        ColumnMap.from_file(column_map)
     files = discover(paths)
     store.root.mkdir(parents=True, exist_ok=True)
     with store.write_lock():
@@ -384,7 +388,16 @@ def ingest(
                     }
                 )
 
-        executor.map(build_cell, tasks, progress=progress, on_result=commit)
+        try:
+            executor.map(build_cell, tasks, progress=progress, on_result=commit)
+        except WorkerLostError as exc:  # report the tests that never came back, keep what did
+            finished = {item["file"] for item in report.ingested} | {item["file"] for item in report.failed}
+            for task in tasks:
+                for file_name in task.files:
+                    if file_name not in finished:
+                        report.failed.append(
+                            {"file": file_name, "error": f"{file_name}: not ingested: {exc}"}
+                        )
         shutil.rmtree(store.root / "staging", ignore_errors=True)
     return report
 

@@ -46,9 +46,13 @@ def ingest_command(
         Path | None, typer.Option("--column-map", help="TOML column map for any other cycler's CSV.")
     ] = None,
     json_out: JsonOpt = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", min=0, help="Seconds to wait for another writer of the store to finish."),
+    ] = 0,
 ) -> None:
     """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed)."""
-    target = Store(store)
+    target = Store(store, lock_wait=wait)
     pool = make_executor(executor, workers=workers)
     try:
         with progress_bar("ingesting") as update:

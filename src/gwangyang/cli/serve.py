@@ -34,11 +34,23 @@ def announce(app: FastAPI, host: str, port: int, always_show_token: bool = False
         err_console.print(f"token:     in {info.source}", highlight=False)
 
 
-def run_server(app: FastAPI, host: str, port: int) -> None:
-    """Serve an app with uvicorn until interrupted."""
+def run_server(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
+    """Serve an app with uvicorn until interrupted.
+
+    ``forwarded_allow_ips``: proxies (comma-separated addresses, or ``*``) whose ``X-Forwarded-Proto``
+    and ``X-Forwarded-For`` are believed; default uvicorn's (``$FORWARDED_ALLOW_IPS`` or 127.0.0.1).
+    """
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 def serve(
@@ -50,10 +62,20 @@ def serve(
         Path | None,
         typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data)."),
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="TLS proxies (comma-separated IPs) trusted for X-Forwarded-Proto; the cookie is then Secure.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (/api/v1, /docs) and the dashboard for a store; every endpoint but /health needs the token."""
     from ..api import create_app
 
     app = create_app(store)
     announce(app, host, port)
-    run_server(app, host, port)
+    if forwarded_allow_ips is None:
+        run_server(app, host, port)
+    else:
+        run_server(app, host, port, forwarded_allow_ips)

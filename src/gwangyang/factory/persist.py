@@ -86,7 +86,7 @@ def read_npz(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(bytes(data[_HEADER]).decode())
             arrays = {key[2:]: data[key] for key in data.files if key.startswith("a:")}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise ModelFileError(f"{path}: not a gwangyang factory monitor file.") from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ModelFileError(f"{path}: not a gwangyang factory monitor file.")

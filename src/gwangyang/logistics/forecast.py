@@ -22,6 +22,9 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError
 
+MAX_ABS_VALUE = 1e100
+"""Largest magnitude accepted: the models square and sum values, which overflows near 1e154."""
+
 MODELS = ("seasonal_naive", "ets", "arima", "theta")
 """Candidate model names, simplest first (ties go to the simpler)."""
 
@@ -47,8 +50,10 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
                 f"{path}: no column {column!r} ({role}); columns are {', '.join(map(str, table.columns[:8]))}"
             )
     try:
-        ds = pd.to_datetime(table[date_column])
-    except (ValueError, TypeError) as exc:
+        with warnings.catch_warnings():  # pandas' "could not infer format" would print before our message
+            warnings.simplefilter("ignore", UserWarning)
+            ds = pd.to_datetime(table[date_column])
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"{path}: column {date_column!r} does not hold dates") from exc
     y = pd.to_numeric(table[target], errors="coerce")
     if y.isna().any():
@@ -70,8 +75,14 @@ def validate_series(series: pd.DataFrame, where: str = "series") -> pd.DataFrame
     expected = pd.date_range(series["ds"].iloc[0], periods=len(series), freq="MS")
     if not (pd.DatetimeIndex(series["ds"]) == expected).all():
         raise InputError(f"{where}: months must be consecutive with no gaps")
-    if not np.isfinite(series["y"].to_numpy()).all():
+    values = series["y"].to_numpy()
+    if not np.isfinite(values).all():
         raise InputError(f"{where}: values must be finite")
+    if len(values) and np.abs(values).max() > MAX_ABS_VALUE:
+        raise InputError(
+            f"{where}: values must lie within ±{MAX_ABS_VALUE:.0e} (the models square them); "
+            f"got {np.abs(values).max():.3g}; rescale the series"
+        )
     return series.reset_index(drop=True)
 
 

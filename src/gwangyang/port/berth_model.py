@@ -32,6 +32,16 @@ from ..errors import CorruptFileError, InputError
 FORBIDDEN = 99999
 """Handling time that marks a berth a vessel may not use."""
 
+MAX_VESSELS = 20_000
+MAX_BERTHS = 500
+MAX_PAIRS = 2_000_000
+"""Largest counts (and vessels x berths) a file may declare, checked before anything is allocated;
+far above any terminal's plan, small enough that reading one stays within a few hundred MB."""
+MAX_TIME = 10**12
+"""Largest magnitude of a time in a file (far beyond any plan, far below int64)."""
+MAX_TOKEN_BYTES = 32
+"""Bytes one number may take in a file, spacing included; a bigger file is refused unread."""
+
 
 @dataclass(frozen=True)
 class BerthInstance:
@@ -63,9 +73,24 @@ class BerthInstance:
         """Read an instance file (format in the module docstring)."""
         path = Path(path)
         try:
-            tokens = path.read_text(encoding="ascii").split()
+            with path.open("rb") as handle:  # the counts first: they bound what the rest may hold
+                head = handle.read(64).split()
+            size = path.stat().st_size
         except FileNotFoundError:
             raise InputError(f"{path}: no such berth instance file") from None
+        n, m = (int(t) if t.isdigit() and len(t) < 10 else -1 for t in [*head, b"", b""][:2])
+        if not (1 <= n <= MAX_VESSELS and 1 <= m <= MAX_BERTHS and n * m <= MAX_PAIRS):
+            raise CorruptFileError(
+                f"{path}: the first two numbers must be the vessel and berth counts "
+                f"(1 to {MAX_VESSELS} vessels, 1 to {MAX_BERTHS} berths, {MAX_PAIRS} pairs at most)"
+            )
+        need = 2 + n + m + n * m + m + n
+        if size > (need + n) * MAX_TOKEN_BYTES:
+            raise CorruptFileError(
+                f"{path}: {size} bytes is more than {n}x{m} numbers can take; not a berth instance"
+            )
+        try:
+            tokens = path.read_text(encoding="ascii").split()
         except UnicodeDecodeError:
             raise CorruptFileError(f"{path}: not a text berth instance (non-ASCII bytes)") from None
         try:
@@ -75,8 +100,9 @@ class BerthInstance:
             raise CorruptFileError(f"{path}: expected integers, found {bad[:20]!r}") from None
         if len(values) < 2 or values[0] < 1 or values[1] < 1:
             raise CorruptFileError(f"{path}: the first two numbers must be the vessel and berth counts")
-        n, m = values[0], values[1]
-        need = 2 + n + m + n * m + m + n
+        too_big = next((v for v in values if abs(v) > MAX_TIME), None)
+        if too_big is not None:
+            raise CorruptFileError(f"{path}: number {str(too_big)[:30]} is out of range (at most {MAX_TIME})")
         if len(values) < need:
             raise CorruptFileError(
                 f"{path}: truncated: {n} vessels x {m} berths need {need} numbers, found {len(values)}"

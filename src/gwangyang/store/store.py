@@ -48,10 +48,17 @@ class Store:
     ----------
     root
         Store folder; default: ``$GWANGYANG_HOME`` or ``./gwangyang-data``.
+    lock_wait
+        Seconds a writer waits for another one to finish before giving up; 0 fails at once.
+
+    Opening a store finishes what a writer killed between its two commit renames left (see
+    :meth:`recover_if_abandoned`), so no cell stays invisible until the next writer runs.
     """
 
-    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str] | None = None, lock_wait: float = 0.0) -> None:
         self.root = store_path(root)
+        self.lock_wait = lock_wait
+        self.recover_if_abandoned()
 
     # ---- layout -------------------------------------------------------------------------
     @property
@@ -72,8 +79,32 @@ class Store:
         return path
 
     def write_lock(self) -> WriteLock:
-        """The store's exclusive writer lock."""
-        return WriteLock(self.root)
+        """The store's exclusive writer lock (waiting up to ``lock_wait`` seconds for it)."""
+        return WriteLock(self.root, wait=self.lock_wait)
+
+    def recover_if_abandoned(self) -> bool:
+        """Run :meth:`recover` when a dead writer left cells in ``trash`` and no writer holds the lock.
+
+        A live writer mid-commit holds the lock, so its cell is left alone. A store that cannot be
+        written (read-only) is left as it is; its readers still see every committed cell but the one
+        being swapped. Returns True when something was recovered.
+        """
+        trash = self.root / "trash"
+        try:
+            if not trash.is_dir() or not any(trash.iterdir()):
+                return False
+            lock = WriteLock(self.root)
+            if not lock.try_acquire():
+                return False
+        except OSError:
+            return False
+        try:
+            self.recover()
+        except OSError:
+            return False
+        finally:
+            lock.release()
+        return True
 
     # ---- writing ------------------------------------------------------------------------
     def recover(self) -> None:
@@ -210,9 +241,8 @@ class Store:
             for name in TABLES:
                 pattern = (self.cells_dir / "*" / "*" / f"{name}.parquet").as_posix()
                 if any(self.cells_dir.glob(f"*/*/{name}.parquet")):
-                    con.execute(
-                        f"CREATE VIEW cells_{name} AS SELECT * FROM read_parquet('{pattern}', union_by_name=true)"
-                    )
+                    # the path goes in as a value, never into SQL text (a store path may hold a quote)
+                    con.read_parquet(pattern, union_by_name=True).create_view(f"cells_{name}")
             return con.execute(query).df()
         except duckdb.Error as exc:
             raise InputError(f"query: {exc}".splitlines()[0]) from exc
