@@ -23,10 +23,12 @@ from ..compute import Executor, SerialExecutor
 from ..errors import GwangyangError, InputError, NotFoundError, one_line
 from ..store.store import Store, write_parquet
 from . import schema as s
-from .cycles import VoltageGrid, default_grid, discharge_curves, summarize_cycles
+from .checks import check_cycles
+from .cycles import VoltageGrid, apply_signal_cycles, cycle_summary, default_grid, discharge_curves
 from .io.base import file_hash, safe_cell_id
 from .io.registry import is_companion, read_cycler
 from .schema import CyclerData
+from .steps import step_table
 from .stitch import stitch, stitch_key
 
 SCHEMA_VERSION = 1
@@ -56,6 +58,7 @@ class IngestOutcome:
     cycles: int = 0
     vendor: str | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -65,10 +68,19 @@ class IngestReport:
     ingested: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...]}``."""
-        return {"ingested": self.ingested, "skipped": self.skipped, "failed": self.failed}
+        """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...], "warnings": [...]}``.
+
+        Each warning is ``{"file", "cell_id", "kind", "detail"}`` (see :data:`~gwangyang.battery.schema.WARNING_KINDS`).
+        """
+        return {
+            "ingested": self.ingested,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "warnings": self.warnings,
+        }
 
     @property
     def ok(self) -> bool:
@@ -176,6 +188,12 @@ def _existing_part(existing: Path) -> CyclerData:
     meta = json.loads((existing / "meta.json").read_text())
     ts = pd.read_parquet(existing / "timeseries.parquet").drop(columns=["cell_id"], errors="ignore")
     start = pd.Timestamp(meta["start_time"]) if meta.get("start_time") else None
+    steps_file = existing / "steps.parquet"
+    steps = (
+        pd.read_parquet(steps_file).drop(columns=["cell_id"], errors="ignore")
+        if steps_file.exists()
+        else None
+    )
     return CyclerData(
         timeseries=ts,
         vendor=meta["vendor"],
@@ -185,7 +203,40 @@ def _existing_part(existing: Path) -> CyclerData:
         start_time=start,
         nominal_capacity_ah=meta.get("nominal_capacity_ah"),
         extra=meta.get("extra", {}),
+        steps=steps,
     )
+
+
+def _structure(part: CyclerData) -> None:
+    """Cycles from the signal and the steps table of one file (in place); disagreements become warnings."""
+    ts, steps, notes = apply_signal_cycles(part.timeseries)
+    part.timeseries, part.steps = ts, steps
+    for note in notes:
+        part.warnings.append(s.warning("counter_overridden", note, part.source, part.cell_id))
+
+
+def _edges(data: CyclerData, cycles: np.ndarray) -> tuple[set[int] | None, set[int] | None]:
+    """Positions of the cycles each stitched file starts and ends with (None: one file)."""
+    parts = data.extra.get("parts")
+    if not parts or "first_cycle" not in parts[0]:
+        return None, None
+    heads, tails = set(), set()
+    for k, part in enumerate(parts):
+        if not part.get("continues_cycle"):
+            heads.add(int(np.searchsorted(cycles, part["first_cycle"])))
+        following = parts[k + 1] if k + 1 < len(parts) else None
+        if following is None or not following.get("continues_cycle"):
+            tails.add(int(np.searchsorted(cycles, part["last_cycle"])))
+    return heads, tails
+
+
+def _file_of(data: CyclerData) -> Any:
+    parts = data.extra.get("parts")
+    if not parts or "first_cycle" not in parts[0]:
+        return lambda _cycle: data.source.name
+    firsts = np.array([p["first_cycle"] for p in parts])
+    names = [p["file"] for p in parts]
+    return lambda cycle: names[max(int(np.searchsorted(firsts, cycle, side="right")) - 1, 0)]
 
 
 def build_cell(task: IngestTask) -> IngestOutcome:
@@ -213,10 +264,16 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             }
             for n, h, p in zip(task.files, task.hashes, parts, strict=True)
         ]
+        for part in parts:
+            part.cell_id = task.cell_id
+            _structure(part)
         if task.existing is not None:
             old = json.loads((Path(task.existing) / "meta.json").read_text())
             sources = old["sources"] + sources
-            parts.insert(0, _existing_part(Path(task.existing)))
+            previous = _existing_part(Path(task.existing))
+            if previous.steps is None:
+                _structure(previous)
+            parts.insert(0, previous)
         vendors = {p.vendor for p in parts}
         if len(vendors) > 1:
             raise InputError(
@@ -224,12 +281,19 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             )
         data = stitch(parts, cell_id=task.cell_id) if len(parts) > 1 else parts[0]
         ts = data.timeseries
-        cycles = summarize_cycles(ts)
+        steps = data.steps if data.steps is not None else step_table(ts)
+        heads, tails = _edges(data, np.unique(ts[s.CYCLE].to_numpy()))
+        cycles = cycle_summary(ts, steps, heads, tails)
+        warnings = [w for p in parts[1 if task.existing is not None else 0 :] for w in p.warnings]
+        warnings += check_cycles(cycles, data.nominal_capacity_ah, _file_of(data), task.cell_id)
+        for item in warnings:
+            item["cell_id"] = task.cell_id
         grid = default_grid(ts, task.chemistry)
         curves = discharge_curves(ts, grid)
         staged = Path(task.staging)
         staged.mkdir(parents=True, exist_ok=False)
-        for name, table in (("timeseries", ts), ("cycles", cycles), ("curves", curves)):
+        tables = (("timeseries", ts), ("cycles", cycles), ("curves", curves), ("steps", steps))
+        for name, table in tables:
             table = table.copy()
             table.insert(0, "cell_id", task.cell_id)
             write_parquet(table, staged / f"{name}.parquet")
@@ -244,6 +308,8 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             "last_time": last,
             "rows": len(ts),
             "cycles": int(ts[s.CYCLE].nunique()),
+            "complete_cycles": int(cycles["complete"].sum()),
+            "steps": len(steps),
             "nominal_capacity_ah": data.nominal_capacity_ah,
             "columns": [c for c in ts.columns],
             "grid": None
@@ -251,6 +317,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             else {"low_v": grid.low_v, "high_v": grid.high_v, "points": grid.points},
             "sources": sources,
             "extra": _jsonable(data.extra),
+            "warnings": warnings,
             "ingested_at": datetime.now(UTC).isoformat(),
         }
         (staged / "meta.json").write_text(json.dumps(meta, indent=1))
@@ -258,6 +325,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
         outcome.rows = len(ts)
         outcome.cycles = int(meta["cycles"])
         outcome.vendor = data.vendor
+        outcome.warnings = warnings
     except GwangyangError as exc:
         outcome.errors.append((task.files[0], one_line(str(exc))))
     except Exception as exc:
@@ -374,6 +442,7 @@ def ingest(
                     shutil.rmtree(outcome.staged, ignore_errors=True)
                 return
             store.commit(Path(outcome.staged), outcome.cell_id)
+            report.warnings.extend(outcome.warnings)
             for file_name in outcome.files:
                 report.ingested.append(
                     {
