@@ -557,3 +557,12 @@ def cycle_summary(
     summary["complete"] = summary[s.CYCLE].map(notes["complete"]).fillna(False).to_numpy(dtype=bool)
     summary["steps"] = summary[s.CYCLE].map(notes["steps"]).fillna(0).to_numpy(dtype="int64")
     return summary
+
+
+CAPACITY_KINDS: tuple[str, ...] = ("aging", "rpt", "reset")
+"""Cycle kinds whose capacity tracks health (not HPPC pulse cycles, not partial ones)."""
+
+
+def usable_cycles(cycles: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The complete ageing, RPT and reset cycles of a stored summary, and how many were left out."""
+    return complete_cycles(cycles, CAPACITY_KINDS)

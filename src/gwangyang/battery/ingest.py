@@ -20,16 +20,23 @@ import numpy as np
 import pandas as pd
 
 from ..compute import Executor, SerialExecutor
-from ..errors import GwangyangError, InputError, NotFoundError, one_line
+from ..errors import CellConflictError, GwangyangError, InputError, NotFoundError, one_line
 from ..store.store import Store, write_parquet
 from . import schema as s
 from .checks import check_cycles
-from .cycles import VoltageGrid, apply_signal_cycles, cycle_summary, default_grid, discharge_curves
+from .cycles import (
+    VoltageGrid,
+    apply_signal_cycles,
+    cycle_summary,
+    default_grid,
+    discharge_curves,
+    usable_cycles,
+)
 from .io.base import file_hash, safe_cell_id
 from .io.registry import is_companion, read_cycler
 from .schema import CyclerData
 from .steps import step_table
-from .stitch import stitch, stitch_key
+from .stitch import continuation_problem, stitch, stitch_key
 
 SCHEMA_VERSION = 1
 
@@ -45,6 +52,9 @@ class IngestTask:
     existing: str | None = None
     chemistry: str | None = None
     column_map: str | None = None
+    on_existing: str = "continue"
+    """With an ``existing`` cell: ``continue`` (stitch only a file that continues it, else refuse)
+    or ``append`` (parts of one test, or ``--cell-id``: stitch whatever their times)."""
 
 
 @dataclass
@@ -59,6 +69,7 @@ class IngestOutcome:
     vendor: str | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    conflict: bool = False
 
 
 @dataclass
@@ -269,12 +280,13 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             _structure(part)
         if task.existing is not None:
             old = json.loads((Path(task.existing) / "meta.json").read_text())
+            _check_continues(task, old, parts)
             sources = old["sources"] + sources
             previous = _existing_part(Path(task.existing))
             if previous.steps is None:
                 _structure(previous)
             parts.insert(0, previous)
-        vendors = {p.vendor for p in parts}
+        vendors = {p.vendor for p in parts[1 if task.existing is not None else 0 :]}
         if len(vendors) > 1:
             raise InputError(
                 f"cell {task.cell_id}: files of one test come from different cyclers ({sorted(vendors)})."
@@ -309,6 +321,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             "rows": len(ts),
             "cycles": int(ts[s.CYCLE].nunique()),
             "complete_cycles": int(cycles["complete"].sum()),
+            "usable_cycles": len(usable_cycles(cycles)[0]),
             "steps": len(steps),
             "nominal_capacity_ah": data.nominal_capacity_ah,
             "columns": [c for c in ts.columns],
@@ -326,11 +339,32 @@ def build_cell(task: IngestTask) -> IngestOutcome:
         outcome.cycles = int(meta["cycles"])
         outcome.vendor = data.vendor
         outcome.warnings = warnings
+    except CellConflictError as exc:
+        outcome.errors.append((task.files[0], one_line(str(exc))))
+        outcome.conflict = True
     except GwangyangError as exc:
         outcome.errors.append((task.files[0], one_line(str(exc))))
     except Exception as exc:
         outcome.errors.append((task.files[0], one_line(f"{task.files[0]}: {type(exc).__name__}: {exc}")))
     return outcome
+
+
+def _check_continues(task: IngestTask, old: dict[str, Any], parts: list[CyclerData]) -> None:
+    """Refuse files that do not continue the stored cell they are named after (see ``continuation_problem``)."""
+    names = ", ".join(source["name"] for source in old.get("sources", [])[:3]) or "earlier files"
+    held = f"cell {task.cell_id!r} already holds {names} ({old.get('vendor')})"
+    advice = "use --cell-id to name another cell or --replace to replace it"
+    for part in sorted(parts, key=lambda p: (p.start_time is None, str(p.start_time))):
+        if task.on_existing == "append":
+            problem = None
+            if part.vendor != old.get("vendor"):
+                problem = f"it comes from another cycler ({part.vendor})"
+        else:
+            problem = continuation_problem(old, part)
+        if problem is not None:
+            raise CellConflictError(
+                f"{part.source}: {held}; this file does not continue it: {problem}; {advice}."
+            )
 
 
 def _jsonable(value: Any) -> Any:
@@ -357,6 +391,7 @@ def ingest(
     chemistry: str | None = None,
     cell_id: str | None = None,
     column_map: str | Path | None = None,
+    replace: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into the store.
 
@@ -376,6 +411,13 @@ def ingest(
         Treat all files as one test with this cell id.
     column_map
         TOML column map: read every file with the generic CSV reader.
+    replace
+        Replace a stored cell of the same id instead of stitching onto it. Without it, files named
+        after a stored cell are stitched onto it only when they continue it (same cycler, channel
+        and serial where known, starting after its end; see
+        :func:`~gwangyang.battery.stitch.continuation_problem`), or, for parts of one test and with
+        ``cell_id``, when they come from the same cycler; otherwise they fail with a one-line
+        error naming both (``report.failed`` items with ``"conflict": True``).
 
     Returns
     -------
@@ -408,8 +450,8 @@ def ingest(
             if not fresh:
                 continue
             existing = store.cell_dir(name)
-            # Parts of a test (dated or numbered files) extend a cell already in the store; any other
-            # file under an existing cell's name is a newer export of that test and replaces it.
+            # Parts of a test (dated or numbered files) and files given a cell id extend a stored cell
+            # of the same cycler; any other file under a stored cell's name must continue it.
             append = cell_id is not None or is_multipart(members)
             tasks.append(
                 IngestTask(
@@ -417,9 +459,10 @@ def ingest(
                     files=[str(p) for p, _ in fresh],
                     hashes=[d for _, d in fresh],
                     staging=str(store.root / "staging" / f"{name}-{fresh[0][1][:12]}"),
-                    existing=str(existing) if existing.exists() and append else None,
+                    existing=str(existing) if existing.exists() and not replace else None,
                     chemistry=chemistry,
                     column_map=None if column_map is None else str(column_map),
+                    on_existing="append" if append else "continue",
                 )
             )
         (store.root / "staging").mkdir(exist_ok=True)
@@ -428,7 +471,10 @@ def ingest(
             if outcome.errors or outcome.staged is None:
                 failed_files = {f for f, _ in outcome.errors}
                 for file_name, error in outcome.errors:
-                    report.failed.append({"file": file_name, "error": error})
+                    item: dict[str, Any] = {"file": file_name, "error": error}
+                    if outcome.conflict:
+                        item["conflict"] = True
+                    report.failed.append(item)
                 for file_name in outcome.files:
                     if file_name not in failed_files:
                         report.failed.append(
@@ -458,6 +504,33 @@ def ingest(
     return report
 
 
+def vendor_conflicts(paths: Iterable[str | Path], store: Store, cell_id: str | None = None) -> list[str]:
+    """Cheap check before an ingest: files named after a stored cell of another cycler (one line each).
+
+    Looks only at each file's head (no full read); the full check (channel, serial, times) runs in
+    :func:`ingest`.
+    """
+    from .io.registry import detect
+
+    out = []
+    for name, members in group_files(discover(paths), cell_id).items():
+        meta_file = store.cell_dir(name) / "meta.json"
+        if not meta_file.exists():
+            continue
+        vendor = json.loads(meta_file.read_text()).get("vendor")
+        for path in members:
+            try:
+                found = detect(path).name
+            except GwangyangError:
+                continue
+            if found != vendor:
+                out.append(
+                    f"{path.name}: cell {name!r} already holds {vendor} data; this {found} file does not "
+                    "continue it; give it another cell id or replace the cell."
+                )
+    return out
+
+
 def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
     """Export a cell's canonical time series as Parquet or CSV.
 
@@ -483,4 +556,12 @@ def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
     return out
 
 
-__all__ = ["IngestReport", "VoltageGrid", "discover", "export_cell", "group_files", "ingest"]
+__all__ = [
+    "IngestReport",
+    "VoltageGrid",
+    "discover",
+    "export_cell",
+    "group_files",
+    "ingest",
+    "vendor_conflicts",
+]

@@ -24,7 +24,7 @@ from . import schema as s
 PULSE_MAX_S = 60.0
 """A charge or discharge step lasting at most this long is a pulse (HPPC pulses last 10-30 s)."""
 
-REST_FRACTION = 2e-3
+REST_FRACTION = 5e-4
 """Currents below this fraction of the file's 99th-percentile current magnitude are rests."""
 
 CV_TOLERANCE_V = 0.005
@@ -252,29 +252,37 @@ def step_table(ts: pd.DataFrame, step: np.ndarray | None = None) -> pd.DataFrame
 
 
 def classify(steps: pd.DataFrame, current: np.ndarray, voltage: np.ndarray, tolerance: float) -> list[str]:
-    """Type of each step (see the module docstring) from its rows."""
+    """Type of each step (see the module docstring) from its rows.
+
+    A pulse is a short step (:data:`PULSE_MAX_S`) that is not a CV hold and whose neighbours do
+    not run in its direction (the short CC part of a CC-CV charge is no pulse).
+    """
+    means = steps["mean_current_a"].to_numpy()
+    direction = np.where(np.abs(means) <= tolerance, 0, np.sign(means)).astype("int8")
+    before = np.r_[0, direction[:-1]]
+    after = np.r_[direction[1:], 0]
     types = []
-    for first, rows, duration, mean in zip(
-        steps["first_row"].to_numpy(),
-        steps["rows"].to_numpy(),
-        steps["duration_s"].to_numpy(),
-        steps["mean_current_a"].to_numpy(),
-        strict=True,
+    for j, (first, rows, duration) in enumerate(
+        zip(
+            steps["first_row"].to_numpy(),
+            steps["rows"].to_numpy(),
+            steps["duration_s"].to_numpy(),
+            strict=True,
+        )
     ):
-        if abs(mean) <= tolerance:
+        if direction[j] == 0:
             types.append("rest")
             continue
-        direction = "charge" if mean > 0 else "discharge"
-        if duration <= PULSE_MAX_S:
-            types.append("pulse")
-            continue
+        name = "charge" if direction[j] > 0 else "discharge"
         amps = np.abs(current[first : first + rows])
-        if rows < 3 or _spread(amps) <= CC_SPREAD:
-            types.append(f"cc_{direction}")
-        elif _cv_start(voltage[first : first + rows], amps) == 0:
-            types.append(f"cv_{direction}")
+        if rows >= 4 and _cv_start(voltage[first : first + rows], amps) == 0:
+            types.append(f"cv_{name}")
+        elif duration <= PULSE_MAX_S and before[j] != direction[j] and after[j] != direction[j]:
+            types.append("pulse")
+        elif rows < 3 or _spread(amps) <= CC_SPREAD:
+            types.append(f"cc_{name}")
         else:
-            types.append(direction)
+            types.append(name)
     return types
 
 

@@ -189,3 +189,45 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
         else None,
         extra=extra,
     )
+
+
+_SERIAL_KEYS = ("barcode", "comment_barcode", "serial", "serial_number")
+
+
+def continuation_problem(meta: dict[str, Any], part: CyclerData) -> str | None:
+    """Why a file does not continue a stored cell (None when it does).
+
+    It continues the cell when it comes from the same cycler, on the same channel and with the same
+    barcode / serial where both are known, and starts after the cell's last row (or is another
+    export of the same run: the same start time). A file whose start is unknown cannot be shown to
+    continue the cell.
+
+    Parameters
+    ----------
+    meta
+        The stored cell's metadata (``vendor``, ``channel``, ``start_time``, ``last_time``, ``extra``).
+    part
+        The new file, read.
+    """
+    if part.vendor != meta.get("vendor"):
+        return f"it comes from another cycler ({part.vendor}; the cell's is {meta.get('vendor')})"
+    if part.channel and meta.get("channel") and str(part.channel) != str(meta["channel"]):
+        return f"it was recorded on channel {part.channel}, the cell on channel {meta['channel']}"
+    extra = meta.get("extra") or {}
+    for key in _SERIAL_KEYS:
+        mine, theirs = part.extra.get(key), extra.get(key)
+        if mine and theirs and str(mine).strip() != str(theirs).strip():
+            return f"its {key} is {mine!r}, the cell's is {theirs!r}"
+    if part.start_time is None or not meta.get("last_time"):
+        return "its start time or the cell's end is unknown, so it cannot be shown to continue the cell"
+    start = _naive_utc(pd.Timestamp(part.start_time))
+    if meta.get("start_time") and start == _naive_utc(pd.Timestamp(meta["start_time"])):
+        return None  # another export of the same run
+    last = _naive_utc(pd.Timestamp(meta["last_time"]))
+    if start < last:
+        return f"it starts at {start.isoformat()}, before the cell's last row at {last.isoformat()}"
+    return None
+
+
+def _naive_utc(stamp: pd.Timestamp) -> pd.Timestamp:
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
