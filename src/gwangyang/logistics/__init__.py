@@ -10,9 +10,10 @@ from .model import Order as Order
 from .model import RoutingProblem as RoutingProblem
 from .model import Site as Site
 from .model import VehicleType as VehicleType
+from .protocol import Progress as Progress
+from .protocol import Solver as Solver
 from .result import RoutingResult as RoutingResult
 from .result import evaluate as evaluate
-from .solver import Progress as Progress
 from .solver import PyVRPSolver as PyVRPSolver
 from .solver import solve as solve
 from .vrplib_io import read_instance as read_instance

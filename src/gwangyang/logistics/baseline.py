@@ -8,8 +8,8 @@ from typing import Any
 
 from .instance import Instance
 from .integers import BIG, to_integers
+from .protocol import Progress, ProgressCallback, check_limits
 from .result import RoutingResult, evaluate
-from .solver import Progress, ProgressCallback, check_limits
 
 
 class ORToolsSolver:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .distances import read_matrix_csv, road_matrices
 from .instance import Instance, VehicleSpec
-from .model import RoutingProblem, format_time
+from .times import format_time
+
+if TYPE_CHECKING:
+    from .model import RoutingProblem
 
 
 def problem_to_instance(problem: RoutingProblem) -> Instance:

@@ -137,12 +137,6 @@ class RoutingResult:
             "route_details": [r.to_dict() for r in self.routes],
         }
 
-    def to_geojson(self, instance: Instance) -> dict[str, Any]:
-        """GeoJSON ``FeatureCollection`` of the sites and routes; see :func:`gwangyang.logistics.export.to_geojson`."""
-        from .export import to_geojson
-
-        return to_geojson(self, instance)
-
     def summary(self) -> str:
         """A few lines for a terminal."""
         lines = [

@@ -12,49 +12,16 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from ..errors import InputError
+from .baseline import ORToolsSolver
 from .instance import Instance
 from .integers import IntegerData, to_integers
 from .parallel import Search, cooperative, to_routes
+from .protocol import Progress, ProgressCallback, Solver, check_limits
 from .result import RoutingResult, evaluate
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A progress report: elapsed time, the best objective so far (instance cost units) and its feasibility."""
-
-    elapsed_s: float
-    time_limit_s: float
-    best_cost: float
-    feasible: bool
-    worker: int = 0
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-class Solver(Protocol):
-    """What every routing solver offers."""
-
-    name: str
-
-    def solve(
-        self, instance: Instance, time_limit: float, seed: int = 0, callbacks: Sequence[ProgressCallback] = ()
-    ) -> RoutingResult:
-        """Solve ``instance`` within ``time_limit`` seconds of wall time."""
-        ...
-
-
-def check_limits(time_limit: float, seed: int) -> None:
-    """Reject a non-positive time limit or a negative seed."""
-    if not time_limit > 0:
-        raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit}")
-    if seed < 0:
-        raise InputError(f"seed: expected a non-negative integer, got {seed}")
 
 
 def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
@@ -153,8 +120,6 @@ def make_solver(name: str, workers: int | None = None) -> Solver:
     if name == "pyvrp":
         return PyVRPSolver(workers)
     if name == "ortools":
-        from .baseline import ORToolsSolver
-
         return ORToolsSolver()
     raise InputError(f"solver: expected 'pyvrp' or 'ortools', got {name!r}")
 
