@@ -12,7 +12,6 @@ from .landside import box_flows, simulate_gate, yard_stock
 
 if TYPE_CHECKING:
     from .arrivals import VesselCall
-    from .simulation import _Stats
     from .terminal import Scenario
 
 HOURS_PER_YEAR = 8760.0
@@ -43,6 +42,35 @@ KPI_UNITS: dict[str, str] = {
     "co2_t": "t",
 }
 """The KPIs every simulation reports, with their units."""
+
+
+@dataclass
+class SimulationStats:
+    """The raw records a simulation run collects, from which :func:`compute_kpis` derives the KPIs.
+
+    Attributes
+    ----------
+    vessels
+        One dict per vessel worked (the columns of :attr:`SimulationResult.vessels`).
+    crane_work_h, crane_breakdown_h, crane_weather_h
+        Quay-crane hours working, under repair and stopped by weather or closed hours.
+    crane_moves, crane_kwh
+        Moves and kWh per crane kind.
+    vehicle_busy_h, yard_busy_h
+        Busy hours per transport pool and per yard.
+    moves
+        ``(hour, boxes)`` of every crane batch, in completion order.
+    """
+
+    vessels: list[dict[str, Any]] = field(default_factory=list)
+    crane_work_h: float = 0.0
+    crane_breakdown_h: float = 0.0
+    crane_weather_h: float = 0.0
+    crane_moves: dict[str, int] = field(default_factory=dict)
+    crane_kwh: dict[str, float] = field(default_factory=dict)
+    vehicle_busy_h: dict[str, float] = field(default_factory=dict)
+    yard_busy_h: dict[str, float] = field(default_factory=dict)
+    moves: list[tuple[float, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,7 +137,7 @@ def time_average_in_system(arrivals: np.ndarray, departures: np.ndarray, t0: flo
 
 def compute_kpis(
     scenario: Scenario,
-    stats: _Stats,
+    stats: SimulationStats,
     calls: list[VesselCall],
     horizon_h: float,
     warmup_h: float,
@@ -195,7 +223,9 @@ def compute_kpis(
     return SimulationResult(scenario.name, horizon_h / 24, seed, vessels, kpis, energy, events, littles)
 
 
-def _energy(scenario: Scenario, stats: _Stats, moves: int) -> tuple[dict[str, dict[str, float]], float]:
+def _energy(
+    scenario: Scenario, stats: SimulationStats, moves: int
+) -> tuple[dict[str, dict[str, float]], float]:
     """KWh and t CO2 by equipment type; diesel is counted in kWh at ``diesel_kwh_per_l``."""
     e = scenario.energy
     out: dict[str, dict[str, float]] = {}

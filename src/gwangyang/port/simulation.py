@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from ..errors import InputError
 from .arrivals import VesselCall, generate_calls
-from .kpis import SimulationResult, compute_kpis
+from .kpis import SimulationResult, SimulationStats, compute_kpis
 from .terminal import CraneGroup, Scenario
 
 Progress = Callable[[float, float], None]
@@ -36,19 +36,6 @@ class _Berth:
     haul_m: float
     busy: bool = False
     free_at: float = 0.0
-
-
-@dataclass
-class _Stats:
-    vessels: list[dict[str, Any]] = field(default_factory=list)
-    crane_work_h: float = 0.0
-    crane_breakdown_h: float = 0.0
-    crane_weather_h: float = 0.0
-    crane_moves: dict[str, int] = field(default_factory=dict)
-    crane_kwh: dict[str, float] = field(default_factory=dict)
-    vehicle_busy_h: dict[str, float] = field(default_factory=dict)
-    yard_busy_h: dict[str, float] = field(default_factory=dict)
-    moves: list[tuple[float, int]] = field(default_factory=list)
 
 
 class BerthPolicy(Protocol):
@@ -216,7 +203,7 @@ class _Terminal:
                 self.yards[yard.name] = simpy.PriorityResource(self.env, capacity=gangs)
         self.waiting: list[VesselCall] = []
         self.granted: dict[int, Any] = {}
-        self.stats = _Stats()
+        self.stats = SimulationStats()
         self.weather_starts, self.weather_ends = _weather_windows(scenario, horizon_h * 2 + 24 * 60, self.rng)
 
     def blocked_until(self, t: float, berth: _Berth) -> float:
