@@ -340,6 +340,7 @@ class _Terminal:
             else:
                 qc_time = n / group.moves_per_hour
             duration = qc_time
+            drive = yard_time = 0.0
             if pool is not None:
                 drive = n * transport.cycle_h_for(berth.haul_m)
                 stats.vehicle_busy_h[transport.name] = stats.vehicle_busy_h.get(transport.name, 0.0) + drive
@@ -360,6 +361,7 @@ class _Terminal:
             stats.crane_weather_h += end - env.now - duration
             yield env.timeout(end - env.now)
             stats.moves.append((env.now, n))
+            stats.chunks.append((env.now, berth.index, n, qc_time, drive, yard_time, n * group.kwh_per_move))
             if vehicle_request is not None:
                 pool.release(vehicle_request)  # type: ignore[union-attr]
             if yard_request is not None:
