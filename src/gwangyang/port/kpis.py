@@ -47,6 +47,11 @@ KPI_UNITS: dict[str, str] = {
     "gate_wait_share": "fraction",
     "yard_mean_teu": "TEU",
     "yard_peak_teu": "TEU",
+    "yard_fill_mean": "fraction",
+    "yard_fill_peak": "fraction",
+    "yard_rehandles_per_move": "rehandles/move",
+    "yard_blocked_qc_h": "crane-h",
+    "yard_export_wait_h": "h",
     "energy_kwh": "kWh",
     "co2_t": "t",
 }
@@ -70,7 +75,11 @@ class SimulationStats:
     moves
         ``(hour, boxes)`` of every crane batch, in completion order.
     chunks
-        Every crane batch: ``(end_h, berth_index, moves, crane_h, vehicle_h, yard_crane_h, crane_kwh)``.
+        Every crane batch: ``(end_h, berth_index, moves, crane_h, vehicle_h, yard_crane_h, crane_kwh,
+        rehandles, yard_blocked_h)``.
+    yard_level, yard_blocked_h, rehandles, export_waits_h
+        Capacity-limited yards (:mod:`.yard`): ``(time, change)`` of their total stock, quay-crane hours
+        waiting for yard space, rehandles, and each export box's ``(arrival, wait for space)``.
     """
 
     vessels: list[dict[str, Any]] = field(default_factory=list)
@@ -82,7 +91,11 @@ class SimulationStats:
     vehicle_busy_h: dict[str, float] = field(default_factory=dict)
     yard_busy_h: dict[str, float] = field(default_factory=dict)
     moves: list[tuple[float, int]] = field(default_factory=list)
-    chunks: list[tuple[float, int, int, float, float, float, float]] = field(default_factory=list)
+    chunks: list[tuple[float, int, int, float, float, float, float, int, float]] = field(default_factory=list)
+    yard_level: list[tuple[float, int]] = field(default_factory=list)
+    yard_blocked_h: float = 0.0
+    rehandles: int = 0
+    export_waits_h: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +156,36 @@ class SimulationResult:
                 for row in gantt.to_dict(orient="records")
             ]
         return out
+
+
+class StepFunction:
+    """A count that changes at given times (``delta`` at ``time``), zero before the first change."""
+
+    def __init__(self, times: np.ndarray, deltas: np.ndarray) -> None:
+        order = np.lexsort((deltas, times))  # at equal times, decreases first
+        self.t = np.asarray(times, dtype=float)[order]
+        self.n = np.cumsum(np.asarray(deltas, dtype=float)[order])
+        self.area = (
+            np.concatenate([[0.0], np.cumsum(self.n[:-1] * np.diff(self.t))]) if len(self.t) else self.t
+        )
+
+    def level(self, t: float) -> float:
+        """The count just after ``t``."""
+        i = int(np.searchsorted(self.t, t, side="right")) - 1
+        return float(self.n[i]) if i >= 0 else 0.0
+
+    def integral(self, t: float) -> float:
+        """Integral of the count from the first change to ``t``."""
+        i = int(np.searchsorted(self.t, t, side="right")) - 1
+        return float(self.area[i] + self.n[i] * (t - self.t[i])) if i >= 0 else 0.0
+
+    def mean_peak(self, t0: float, t1: float) -> tuple[float, float]:
+        """Time-average and maximum of the count over ``[t0, t1)`` (0, 0 without changes)."""
+        if not len(self.t) or t1 <= t0:
+            return 0.0, 0.0
+        lo, hi = np.searchsorted(self.t, [t0, t1], side="left")
+        peak = max(self.level(t0), float(self.n[lo:hi].max()) if hi > lo else 0.0)
+        return (self.integral(t1) - self.integral(t0)) / (t1 - t0), peak
 
 
 def periodic_extension(
@@ -225,6 +268,7 @@ def compute_kpis(
     queue = queue_gate(scenario.gate, flows, gate_rng)
     gate = gate_statistics(scenario.gate, queue, warmup_h, horizon_h)
     yard_mean, yard_peak = yard_stock(flows, warmup_h, horizon_h)
+    yard = YardRecords(scenario, stats)
     kpis = {
         "vessel_calls": float(len(vessels)),
         "teu": teu,
@@ -250,6 +294,7 @@ def compute_kpis(
         "gate_wait_share": gate.wait_share,
         "yard_mean_teu": yard_mean * scenario.teu_per_move,
         "yard_peak_teu": yard_peak * scenario.teu_per_move,
+        **yard.kpis(warmup_h, horizon_h, -np.inf, np.inf),
         "energy_kwh": sum(v["kwh"] for v in energy.values()),
         "co2_t": co2,
     }
@@ -266,9 +311,9 @@ def compute_kpis(
             "W_h": float(sojourn.mean()),
             "lambda_W": lam * sojourn.mean(),
         }
-    window = WindowKPIs(scenario, stats, vessels, flows, queue)
+    window = WindowKPIs(scenario, stats, vessels, flows, queue, yard)
     # A box stays about a dwell: stock and truck counts a dwell apart are correlated.
-    landside = [name for name in kpis if name.startswith(("gate_", "yard_mean", "yard_peak"))]
+    landside = [name for name in kpis if name.startswith(("gate_", "yard_"))]
     lengths = {name: LANDSIDE_BATCH_DWELLS * scenario.gate.dwell_h for name in landside}
     steady = steady_state(window, horizon_h, list(kpis), min_batch_h=lengths)
     return SimulationResult(
@@ -326,8 +371,10 @@ class WindowKPIs:
         vessels: pd.DataFrame,
         flows: BoxFlows,
         queue: GateQueue,
+        yard: YardRecords,
     ) -> None:
         self.scenario = scenario
+        self.yard = yard
         order = np.argsort(vessels["arrival_h"].to_numpy(float), kind="stable")
         v = vessels.iloc[order]
         self.arrival = v["arrival_h"].to_numpy(float)
@@ -337,7 +384,7 @@ class WindowKPIs:
         self.service = v["service_h"].to_numpy(float)
         self.teu = v["teu"].to_numpy(float)
         self.cranes = v["cranes"].to_numpy(float)
-        chunks = np.array(sorted(stats.chunks), dtype=float).reshape(-1, 7)
+        chunks = np.array(sorted(stats.chunks), dtype=float).reshape(-1, 9)
         self.chunk_end = chunks[:, 0]
         self.chunk_moves = chunks[:, 2]
         self.chunk_qc_h = chunks[:, 3]
@@ -350,13 +397,10 @@ class WindowKPIs:
         self.queue = queue
         self.vehicles = sum(t.count for t in scenario.transport if t.count > 0)
         self.yard_cranes = sum(y.cranes for y in scenario.yards if y.cranes > 0)
-        # The yard stock as a step function: event times and the count just after each.
-        times = np.concatenate([flows.stay_from, flows.stay_to])
-        steps = np.concatenate([np.ones(len(flows.stay_from)), -np.ones(len(flows.stay_to))])
-        idx = np.lexsort((steps, times))
-        self.stock_t = times[idx]
-        self.stock_n = np.cumsum(steps[idx])
-        self.stock_area = np.concatenate([[0.0], np.cumsum(self.stock_n[:-1] * np.diff(self.stock_t))])
+        self.stock = StepFunction(
+            np.concatenate([flows.stay_from, flows.stay_to]),
+            np.concatenate([np.ones(len(flows.stay_from)), -np.ones(len(flows.stay_to))]),
+        )
 
     def _per_move_energy(self, berth_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Energy (kWh) and t CO2 per move of transport and yard cranes, by berth (as :func:`_energy`)."""
@@ -375,24 +419,6 @@ class WindowKPIs:
             return np.empty(0), np.empty(0)
         return np.array(kwh)[berth_index], np.array(co2)[berth_index]
 
-    def _stock(self, t0: float, t1: float) -> tuple[float, float]:
-        if not len(self.stock_t):
-            return 0.0, 0.0
-
-        def level(t: float) -> float:
-            i = int(np.searchsorted(self.stock_t, t, side="right")) - 1
-            return float(self.stock_n[i]) if i >= 0 else 0.0
-
-        def area(t: float) -> float:
-            i = int(np.searchsorted(self.stock_t, t, side="right")) - 1
-            if i < 0:
-                return 0.0
-            return float(self.stock_area[i] + self.stock_n[i] * (t - self.stock_t[i]))
-
-        lo, hi = np.searchsorted(self.stock_t, [t0, t1], side="left")
-        peak = max(level(t0), float(self.stock_n[lo:hi].max()) if hi > lo else 0.0)
-        return (area(t1) - area(t0)) / (t1 - t0), peak
-
     def __call__(self, t0: float, t1: float) -> dict[str, float]:
         """The KPIs over ``[t0, t1)``."""
         span = t1 - t0
@@ -405,7 +431,7 @@ class WindowKPIs:
         crane_berth_h = float((overlap * self.cranes).sum())
         qc_h = float(self.chunk_qc_h[c0:c1].sum())
         gate = gate_statistics(self.scenario.gate, self.queue, t0, t1)
-        stock_mean, stock_peak = self._stock(t0, t1)
+        stock_mean, stock_peak = self.stock.mean_peak(t0, t1)
         teu = float(self.teu[a:b].sum())
         return {
             "vessel_calls": float(b - a),
@@ -432,6 +458,51 @@ class WindowKPIs:
             "gate_wait_share": gate.wait_share if gate.trucks else nan,
             "yard_mean_teu": stock_mean * self.scenario.teu_per_move,
             "yard_peak_teu": stock_peak * self.scenario.teu_per_move,
+            **self.yard.kpis(t0, t1, t0, t1),
             "energy_kwh": float(self.chunk_kwh[c0:c1].sum()),
             "co2_t": float(self.chunk_co2[c0:c1].sum()),
+        }
+
+
+class YardRecords:
+    """The capacity-limited yards' records of a run (:mod:`.yard`), as KPIs over a window."""
+
+    def __init__(self, scenario: Scenario, stats: SimulationStats) -> None:
+        self.capacity = sum(
+            int(y.capacity_teu() / scenario.teu_per_move) for y in scenario.yards if y.ground_slots > 0
+        )
+        levels = np.array(stats.yard_level, dtype=float).reshape(-1, 2)
+        self.stock = StepFunction(levels[:, 0], levels[:, 1])
+        chunks = np.array(sorted(stats.chunks), dtype=float).reshape(-1, 9)
+        self.chunk_end = chunks[:, 0]
+        self.chunk_moves = chunks[:, 2]
+        self.chunk_rehandles = chunks[:, 7]
+        self.chunk_blocked = chunks[:, 8]
+        waits = np.array(sorted(stats.export_waits_h), dtype=float).reshape(-1, 2)
+        self.export_t, self.export_wait = waits[:, 0], waits[:, 1]
+
+    def kpis(self, t0: float, t1: float, c0: float, c1: float) -> dict[str, float]:
+        """Fill and export waits over ``[t0, t1)``; rehandles and blocked hours of crane batches ending in ``[c0, c1)``."""
+        if not self.capacity:
+            return dict.fromkeys(
+                (
+                    "yard_fill_mean",
+                    "yard_fill_peak",
+                    "yard_rehandles_per_move",
+                    "yard_blocked_qc_h",
+                    "yard_export_wait_h",
+                ),
+                0.0,
+            )
+        mean, peak = self.stock.mean_peak(t0, t1)
+        lo, hi = np.searchsorted(self.chunk_end, [c0, c1], side="left")
+        moves = float(self.chunk_moves[lo:hi].sum())
+        w0, w1 = np.searchsorted(self.export_t, [t0, t1], side="left")
+        waits = self.export_wait[w0:w1]
+        return {
+            "yard_fill_mean": mean / self.capacity,
+            "yard_fill_peak": peak / self.capacity,
+            "yard_rehandles_per_move": float(self.chunk_rehandles[lo:hi].sum()) / moves if moves else 0.0,
+            "yard_blocked_qc_h": float(self.chunk_blocked[lo:hi].sum()),
+            "yard_export_wait_h": float(waits.mean()) if len(waits) else 0.0,
         }

@@ -28,7 +28,7 @@ MAX_BATCHES = 20
 MIN_BATCHES = 5
 """Batch counts are not halved below this (a t interval on fewer is too wide to be useful)."""
 
-PER_DAY = ("vessel_calls", "teu", "gate_trucks", "energy_kwh", "co2_t")
+PER_DAY = ("vessel_calls", "teu", "gate_trucks", "energy_kwh", "co2_t", "yard_blocked_qc_h")
 """KPIs that are totals over the run; their steady state is a daily rate."""
 
 
