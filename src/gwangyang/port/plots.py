@@ -10,7 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .berths import BerthPlan
+    from .berth_model import BerthPlan
     from .cranes import CraneSchedule
     from .kpis import SimulationResult
 
