@@ -1,0 +1,85 @@
+"""Port API (``/api/v1/port``): compare terminal scenarios by simulation, plan berths; both run as jobs.
+
+Only the shipped scenarios can be simulated by name (a request never names a file on the server). Every job's
+result is a document of :mod:`gwangyang.port.service`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel, Field
+
+from ...port import service
+from ..auth import require_token
+from ..common import JobsDep, WaitQuery
+from ..jobs import Progress
+from ..responses import finish_job
+
+router = APIRouter(prefix="/api/v1/port", tags=["port"], dependencies=[Depends(require_token)])
+
+
+class CompareRequest(BaseModel):
+    """Two shipped scenarios simulated with common random numbers."""
+
+    a: str = Field("gwangyang-today", description="Baseline scenario (a shipped name).")
+    b: str = Field("gwangyang-automated", description="Scenario compared with it.")
+    days: float = Field(30.0, gt=0, le=366, description="Simulated days per replication.")
+    replications: int = Field(5, ge=1, le=50)
+    seed: int = Field(0, ge=0)
+    warmup_days: float = Field(0.0, ge=0, le=60)
+
+
+class BerthRequest(BaseModel):
+    """A berth allocation instance (times in hours; ``handling[i][k] < 0``: vessel i cannot use berth k)."""
+
+    name: str = Field("instance", max_length=80)
+    arrival: list[int] = Field(max_length=2000)
+    opening: list[int] = Field(max_length=100)
+    closing: list[int] = Field(max_length=100)
+    handling: list[list[int]] = Field(max_length=2000)
+    deadline: list[int] = Field(max_length=2000)
+    method: Literal["cpsat", "fcfs", "greedy", "spt"] = "cpsat"
+    time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
+
+
+@router.get("/scenarios", summary="Shipped terminal scenarios")
+def scenarios() -> list[str]:
+    """Names accepted by ``/compare``."""
+    return service.scenarios()
+
+
+@router.post(
+    "/compare", status_code=status.HTTP_202_ACCEPTED, summary="Simulate two scenarios and compare KPIs"
+)
+async def compare(
+    body: CompareRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job whose result is each KPI's mean in A and B and the B - A difference with its confidence interval."""
+    service.check_shipped("a", body.a)
+    service.check_shipped("b", body.b)
+
+    def work(progress: Progress) -> dict[str, Any]:
+        return service.compare(
+            body.a, body.b, body.days, body.replications, body.seed, body.warmup_days, progress=progress
+        )
+
+    job = jobs.submit("port.compare", work, params=body.model_dump())
+    return await finish_job(request, response, job, wait)
+
+
+@router.post("/berths/plan", status_code=status.HTTP_202_ACCEPTED, summary="Allocate berths to vessels")
+async def berth_plan(
+    body: BerthRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job whose result is the plan (vessel, berth, start, end), its objective, and the baselines beside it."""
+    instance = service.berth_instance(body.model_dump(), "request")
+
+    def work(progress: Progress) -> dict[str, Any]:
+        document, _ = service.plan_berths(instance, body.method, body.time_limit, workers=1)
+        return document
+
+    params = {"name": body.name, "method": body.method, "vessels": len(body.arrival)}
+    job = jobs.submit("port.berths", work, params=params)
+    return await finish_job(request, response, job, wait)
