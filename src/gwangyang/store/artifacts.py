@@ -70,8 +70,8 @@ def check_name(name: str, what: str = "name", max_length: int = MAX_NAME) -> str
     if not isinstance(name, str) or not 0 < len(name) <= max_length or ".." in name or not _NAME.match(name):
         shown = name[:60] if isinstance(name, str) else name
         raise InputError(
-            f"{what} {shown!r}: expected up to {max_length} letters, digits, '_', '-' and '.' "
-            "(no leading dot, no '..')."
+            f"{what} {shown!r}: expected a plain name of up to {max_length} letters, digits, '_', '-' "
+            "and '.' (no leading dot, no '..')."
         )
     return name
 
