@@ -286,3 +286,16 @@ def test_client_arrays_line_up() -> None:
     instance = read_instance(C201)
     assert instance.pickup.shape == instance.demand.shape and len(instance.release) == instance.num_clients
     assert np.isfinite(instance.distance).all()
+
+
+@pytest.mark.parametrize(("path", "rounding", "scale"), [(PR11A, "exact", 1000), (C201, "dimacs", 10)])
+def test_route_durations_agree_with_pyvrps_own(path: Path, rounding: str, scale: int) -> None:
+    """Our schedule (waiting, releases, departure delayed as far as the windows allow) against PyVRP's route
+    durations of the same published solution, read with PyVRP's own reader."""
+    import pyvrp
+
+    data = pyvrp.read(path, round_func=rounding)
+    theirs = [r.duration() / scale for r in pyvrp.read_solution(path.with_suffix(".sol"), data).routes()]
+    instance, visits = best(path)
+    ours = [r.duration for r in check_solution(instance, visits).routes]
+    assert ours == pytest.approx(theirs, abs=1e-9)
