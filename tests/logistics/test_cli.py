@@ -120,6 +120,15 @@ def test_routes_folder_as_instance_exit_2(
     assert len(captured.err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("name", ["loop.vrp", "loop.toml"])
+def test_routes_symlink_loop_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str) -> None:
+    loop = tmp_path / name
+    loop.symlink_to(loop)
+    assert main(["routes", "solve", str(loop), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"{loop}: cannot be read" in captured.err
+
+
 def test_routes_unknown_solver_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["routes", "solve", str(SCENARIO), "--solver", "cplex"]) == 2
     assert "solver: expected 'pyvrp' or 'ortools'" in capsys.readouterr().err
