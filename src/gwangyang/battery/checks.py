@@ -7,6 +7,7 @@ counts them and names the first few.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -43,8 +44,14 @@ def neighbour_median(values: np.ndarray, width: int = NEIGHBOURS) -> np.ndarray:
 
     The value itself is in its window: one outlier cannot move the median of eleven.
     """
-    window = 2 * width + 1
-    return pd.Series(values).rolling(window, center=True, min_periods=1).median().to_numpy()
+    values = np.asarray(values, dtype="float64")
+    if len(values) == 0:
+        return values
+    padded = np.r_[np.full(width, np.nan), values, np.full(width, np.nan)]
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * width + 1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window gives NaN
+        return np.nanmedian(windows, axis=1)
 
 
 def check_cycles(
