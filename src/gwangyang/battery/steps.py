@@ -191,9 +191,12 @@ def _spread(amps: np.ndarray) -> float:
 
 def running_max_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Running maximum of ``values`` restarting where ``groups`` changes (NaN counts as -inf)."""
-    values = np.where(np.isnan(values), -np.inf, values)
     if len(values) == 0:
         return values
+    step = np.diff(values)
+    if not np.any((step < 0) & (groups[1:] == groups[:-1])) and not np.isnan(values).any():
+        return values  # already non-decreasing within each group (the usual case): nothing to carry
+    values = np.where(np.isnan(values), -np.inf, values)
     rank = np.cumsum(np.r_[False, groups[1:] != groups[:-1]])
     finite = values[np.isfinite(values)]
     if len(finite) == 0:
