@@ -219,3 +219,21 @@ def test_random_step_sequences_come_back(sequence: list[tuple[str, int, float]],
         if current[r] > 0 and current[r - 1] > 0:
             expected[owner[r]] += (current[r] + current[r - 1]) / 2 * (time[r] - time[r - 1]) / 3600
     assert np.allclose(steps["charge_capacity_ah"], expected, rtol=1e-9, atol=1e-12)
+
+
+def test_counter_that_goes_back_is_renumbered_and_reported() -> None:
+    # three charge/discharge loops; the cycler's counter restarts at 1 for the third (a restarted schedule)
+    sequence = [("cc_charge", 10, 1.0), ("rest", 3, 0.0), ("cc_discharge", 10, -1.0), ("rest", 3, 0.0)] * 3
+    ts = synthesize(sequence)
+    per_loop = sum(rows for _, rows, _ in sequence[:4])
+    ts["cycle_index"] = np.repeat([1, 2, 1], per_loop)
+    ts["step_index"] = np.repeat(np.arange(len(sequence)) % 4 + 1, [rows for _, rows, _ in sequence])
+    out, steps, notes = apply_signal_cycles(ts)
+    assert notes == ["cycler cycle counter goes back from 2 to 1; renumbered"]
+    assert out["cycle_index"].unique().tolist() == [1, 2, 3]
+    assert out.groupby("cycle_index")["vendor_cycle_index"].first().tolist() == [1, 2, 1]
+    cycles = cycle_summary(out, steps)
+    # each loop: 10 rows at 1 A, 10 s apart -> 9 intervals of 10 s = 0.025 Ah each way
+    np.testing.assert_allclose(cycles["charge_capacity_ah"], 0.025, rtol=1e-12)
+    np.testing.assert_allclose(cycles["discharge_capacity_ah"], 0.025, rtol=1e-12)
+    assert cycles["kind"].tolist() == ["aging"] * 3
