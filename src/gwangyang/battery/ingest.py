@@ -241,7 +241,8 @@ def _edges(data: CyclerData, cycles: np.ndarray) -> tuple[set[int] | None, set[i
     return heads, tails
 
 
-def _file_of(data: CyclerData) -> Any:
+def _file_of(data: CyclerData) -> Callable[[int], str]:
+    """The source file a cycle of the (stitched) data came from."""
     parts = data.extra.get("parts")
     if not parts or "first_cycle" not in parts[0]:
         return lambda _cycle: data.source.name
