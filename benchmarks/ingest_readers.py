@@ -13,6 +13,11 @@ test files) and the CALCE CS2_35 Arbin exports in ../shared/data/battery/calce (
 XiuzeZhou/RUL); sources in ../shared/data/README.md. The default run uses 3 CALCE files; ``--full``
 reads all 25.
 
+Since issue 14 a third side, ``ours+steps``, reads each file and then does what ingest adds to the
+read: the steps table, cycles from the signal, cycle kinds and completeness, plausibility checks;
+``cost`` is the share of that run's time spent on it, timed in the same process as the reads so that
+a busy machine slows both alike; it equals 1 - (+steps rows/s) / (read-only rows/s) (goal: at most 15 %).
+
 Usage: .venv/bin/python benchmarks/ingest_readers.py [--full] [--repeat 1]
 """
 
@@ -54,15 +59,26 @@ def worker(side: str, instrument: str, files: list[str]) -> dict[str, Any]:
     rows = 0
     error = None
     warm_up = min(files, key=lambda name: Path(name).stat().st_size)
-    if side == "ours":
+    structure_seconds = 0.0
+    if side in ("ours", "ours+steps"):
         from gwangyang.battery.io import read_cycler
 
+        def load(name: str) -> int:
+            nonlocal structure_seconds
+            data = read_cycler(name)
+            if side == "ours+steps":
+                begun = time.perf_counter()
+                structure(data)
+                structure_seconds += time.perf_counter() - begun
+            return data.rows
+
         with contextlib.suppress(Exception):
-            read_cycler(warm_up)
+            load(warm_up)
+        structure_seconds = 0.0
         start, cpu_start = time.perf_counter(), _cpu()
         try:
             for name in files:
-                rows += read_cycler(name).rows
+                rows += load(name)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
     else:
@@ -84,7 +100,23 @@ def worker(side: str, instrument: str, files: list[str]) -> dict[str, Any]:
             error = f"{type(exc).__name__}: {exc}"
     seconds, cpu_seconds = time.perf_counter() - start, _cpu() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"rows": rows, "seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mb": peak_mb, "error": error}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "peak_mb": peak_mb,
+        "error": error,
+        "structure_seconds": structure_seconds,
+    }
+
+
+def structure(data: Any) -> None:
+    """What ingest adds to a read since issue 14: steps, cycles from the signal, kinds, checks."""
+    from gwangyang.battery.checks import check_cycles
+    from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+
+    ts, steps, _notes = apply_signal_cycles(data.timeseries)
+    check_cycles(cycle_summary(ts, steps), data.nominal_capacity_ah)
 
 
 def _cpu() -> float:
@@ -134,18 +166,30 @@ def main() -> None:
     sets += [(name, instrument, [CYCLERS / name]) for name, instrument in FIXTURES]
     header = (
         f"{'files':48} {'rows':>8} {'MB':>6} | {'ours rows/s':>12} {'MB/s':>6} {'peak MB':>7} | "
+        f"{'+steps rows/s':>13} {'cost':>6} | "
         f"{'cellpy rows/s':>13} {'MB/s':>6} {'peak MB':>7} | {'speed':>6} {'cpu':>6} {'memory':>6}"
     )
     print(header)
     print("-" * len(header))
     failures = []
+    costs: list[float] = []
     for label, instrument, files in sets:
         size_mb = sum(f.stat().st_size for f in files) / 1e6
         results = {}
-        for side in ("ours", "cellpy"):
+        for side in ("ours", "ours+steps", "cellpy"):
             runs = [measure(side, instrument, files) for _ in range(max(args.repeat, 1))]
             results[side] = min(runs, key=lambda r: (r["error"] is not None, r["seconds"]))
-        ours, theirs = results["ours"], results["cellpy"]
+            results[side].setdefault("structure_seconds", 0.0)
+        ours, theirs, steps = results["ours"], results["cellpy"], results["ours+steps"]
+        steps_rate = cost = ""
+        if not ours["error"] and not steps["error"]:
+            # the share of the +steps run spent on steps and checks, timed in the same process as
+            # its reads (so a busy machine slows both alike)
+            with_steps = steps["rows"] / max(steps["seconds"], 1e-9)
+            steps_rate = f"{with_steps:,.0f}"
+            share = steps["structure_seconds"] / max(steps["seconds"], 1e-9)
+            cost = f"{share:.0%}"
+            costs.append(share)
         speed = cpu = memory = ""
         if not ours["error"] and not theirs["error"]:
             speed = f"{(ours['rows'] / ours['seconds']) / (theirs['rows'] / theirs['seconds']):.1f}x"
@@ -155,6 +199,7 @@ def main() -> None:
         o, c = _cell(ours, size_mb), _cell(theirs, size_mb)
         print(
             f"{label[:48]:48} {rows:>8} {size_mb:>6.2f} | {o[0]:>12} {o[1]:>6} {o[2]:>7} | "
+            f"{steps_rate:>13} {cost:>6} | "
             f"{c[0]:>13} {c[1]:>6} {c[2]:>7} | {speed:>6} {cpu:>6} {memory:>6}"
         )
         for side, result in results.items():
@@ -168,6 +213,12 @@ def main() -> None:
         "files when the issue was filed) at no more peak memory. speed = ours/cellpy rows/s; memory = ours/cellpy"
     )
     print("peak RSS (imports included).")
+    if costs:
+        print(
+            "Issue 14 goal: steps, cycles from the signal and the checks cost <= 15 % of the read's rows/s; "
+            "cost = their share of the +steps run's time (timed in the same process as its reads), "
+            f"= 1 - (+steps rows/s) / (read-only rows/s); worst {max(costs):.0%}."
+        )
     for line in failures:
         print("FAILED", line)
 

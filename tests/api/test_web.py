@@ -32,6 +32,9 @@ def test_pages_have_stable_test_ids_and_local_scripts(client: TestClient) -> Non
     for testid in ["plot-cycles", "plot-qv", "plot-dqdv", "cycles-table", "cell-meta"]:
         assert f'data-testid="{testid}"' in cell
     assert cell.count('data-testid="cycle-row"') == 10  # CS2_35_11_01_10.xlsx has 10 cycles
+    # its last cycle is cut by the end of the file: the ingest warned, and both pages show a badge
+    assert 'data-testid="warning-badge"' in fleet and 'data-testid="cell-warnings"' in cell
+    assert "incomplete_cycles" in cell
     assert 'name="viewport" content="width=device-width' in cell
     assert client.get("/battery/cells/NOPE").status_code == 404
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -41,3 +43,18 @@ def test_finalize_coerces_drops_bad_rows_and_sorts(tmp_path) -> None:
 def test_finalize_names_the_missing_column(tmp_path) -> None:
     with pytest.raises(CorruptFileError, match=r"f\.csv: missing required column\(s\) voltage_v"):
         s.finalize(pd.DataFrame({s.TIME: [1.0], s.CYCLE: [1], s.CURRENT: [0.0]}), tmp_path / "f.csv")
+
+
+def test_time_running_backwards_is_sorted_and_reported(tmp_path: Path) -> None:
+    from gwangyang.battery.io import read_cycler
+
+    source = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "battery" / "cyclers" / "arbin"
+    lines = (source / "FastCharge_000025_CH8.csv").read_text(encoding="latin-1").splitlines(keepends=True)
+    lines[100], lines[101] = lines[101], lines[100]  # two data rows out of order
+    path = tmp_path / "FastCharge_000025_CH8.csv"
+    path.write_text("".join(lines), encoding="latin-1")
+    data = read_cycler(path)
+    (warned,) = [w for w in data.warnings if w["kind"] == "time_backwards"]
+    assert warned["file"] == path.name and "goes back 1 time(s)" in warned["detail"]
+    assert (data.timeseries["test_time_s"].diff().dropna() >= 0).all()
+    assert data.rows == 248

@@ -219,3 +219,55 @@ def test_random_step_sequences_come_back(sequence: list[tuple[str, int, float]],
         if current[r] > 0 and current[r - 1] > 0:
             expected[owner[r]] += (current[r] + current[r - 1]) / 2 * (time[r] - time[r - 1]) / 3600
     assert np.allclose(steps["charge_capacity_ah"], expected, rtol=1e-9, atol=1e-12)
+
+
+def test_counter_that_goes_back_is_renumbered_and_reported() -> None:
+    # three charge/discharge loops; the cycler's counter restarts at 1 for the third (a restarted schedule)
+    sequence = [("cc_charge", 10, 1.0), ("rest", 3, 0.0), ("cc_discharge", 10, -1.0), ("rest", 3, 0.0)] * 3
+    ts = synthesize(sequence)
+    per_loop = sum(rows for _, rows, _ in sequence[:4])
+    ts["cycle_index"] = np.repeat([1, 2, 1], per_loop)
+    ts["step_index"] = np.repeat(np.arange(len(sequence)) % 4 + 1, [rows for _, rows, _ in sequence])
+    out, steps, notes = apply_signal_cycles(ts)
+    assert notes == ["cycler cycle counter goes back from 2 to 1; renumbered"]
+    assert out["cycle_index"].unique().tolist() == [1, 2, 3]
+    assert out.groupby("cycle_index")["vendor_cycle_index"].first().tolist() == [1, 2, 1]
+    cycles = cycle_summary(out, steps)
+    # each loop: 10 rows at 1 A, 10 s apart -> 9 intervals of 10 s = 0.025 Ah each way
+    np.testing.assert_allclose(cycles["charge_capacity_ah"], 0.025, rtol=1e-12)
+    np.testing.assert_allclose(cycles["discharge_capacity_ah"], 0.025, rtol=1e-12)
+    assert cycles["kind"].tolist() == ["aging"] * 3
+
+
+FIXTURES = sorted(
+    p
+    for p in (MACCOR.parent).rglob("*")
+    if p.is_file() and p.parent.name != "bad" and not p.name.lower().endswith("_metadata.csv")
+)
+
+
+def test_every_fixture_steps_follow_the_vendor_and_add_up_to_its_cycles() -> None:
+    """For every cycler fixture: each run of the vendor's (cycle, step) counters starts a step of ours,
+    the steps' charge and discharge add up to each cycle's (the maximum of the vendor's within-cycle
+    counters) within 0.5 %, and there are as many cycles as the vendor's plus the splits reported."""
+    checked = 0
+    for path in FIXTURES:
+        data = read_cycler(path)
+        vendor = data.timeseries
+        ts, steps, notes = apply_signal_cycles(vendor)
+        firsts = set(steps["first_row"].tolist())
+        keys = [c for c in ("cycle_index", "step_index") if c in vendor.columns]
+        runs = np.flatnonzero(np.any([np.r_[True, np.diff(vendor[c].to_numpy()) != 0] for c in keys], axis=0))
+        assert set(runs.tolist()) <= firsts, path.name
+        cycles = cycle_summary(ts, steps).set_index("cycle_index")
+        summed = steps.groupby("cycle_index")[["charge_capacity_ah", "discharge_capacity_ah"]].sum()
+        for column in ("charge_capacity_ah", "discharge_capacity_ah"):
+            np.testing.assert_allclose(
+                summed[column], cycles[column], rtol=5e-3, atol=1e-6, err_msg=path.name
+            )
+        splits = sum(int(n.split(" holds ")[1].split()[0]) - 1 for n in notes if " holds " in n)
+        resets = any("goes back" in n for n in notes)
+        if not resets:
+            assert len(cycles) == vendor["cycle_index"].nunique() + splits, path.name
+        checked += 1
+    assert checked >= 20

@@ -96,3 +96,48 @@ def test_bad_usage_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureF
         capsys, "battery", "export", "x", str(tmp_path / "o"), "--format", "xml", "--store", store
     )
     assert code == 2 and "--format" in err
+
+
+MACCOR_DIAG = ARBIN.parent / "maccor" / "xTESLADIAG_000038.078"
+NEWARE = ARBIN.parent / "neware" / "nw_regular_export_ife_example.csv"
+
+
+def test_steps_cycles_warnings_and_conflicts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store")
+    code, out, _ = run(capsys, "battery", "ingest", str(MACCOR_DIAG), "--store", store, "--json")
+    assert code == 0
+    report = json.loads(out)
+    (cell,) = {i["cell_id"] for i in report["ingested"]}
+    # the file ends 2.23 Ah into the discharge of its 24th cycle: reported, never silent
+    kinds = {w["kind"] for w in report["warnings"]}
+    assert "incomplete_cycles" in kinds
+    assert all(set(w) == {"file", "cell_id", "kind", "detail"} for w in report["warnings"])
+
+    code, out, err = run(capsys, "battery", "cycles", cell, "--store", store)
+    assert code == 0 and "complete" in err and "kind" in err and "warning" in err
+
+    plot = tmp_path / "steps.png"
+    code, out, _ = run(capsys, "battery", "steps", cell, "--store", store, "--json", "--plot", str(plot))
+    assert code == 0
+    steps = json.loads(out)
+    # one step per run of the vendor's (Cyc#, Step) columns: a rest, then 24 cycles of CC charge, CC
+    # discharge and rest (the last cut in its discharge)
+    raw = pd.read_csv(MACCOR_DIAG, sep="\t", skiprows=1, usecols=["Cyc#", "Step"], index_col=False)
+    runs = ((raw["Step"] != raw["Step"].shift()) | (raw["Cyc#"] != raw["Cyc#"].shift())).sum()
+    assert len(steps) == runs == 72
+    assert {s["type"] for s in steps} == {"cc_charge", "cc_discharge", "rest"}
+    assert {s["vendor_step_index"] for s in steps} == set(raw["Step"])
+    assert png_size(plot)[0] > 300
+
+    # a Neware file named like the stored Maccor cell: refused with one line naming both, exit 1
+    clash = tmp_path / "clash" / f"{cell}.csv"
+    clash.parent.mkdir()
+    clash.write_bytes(NEWARE.read_bytes())
+    code, out, err = run(capsys, "battery", "ingest", str(clash), "--store", store, "--cell-id", cell)
+    assert code == 1
+    (line,) = [line for line in err.splitlines() if line.startswith("failed")]
+    assert "maccor" in line and "neware" in line and cell in line
+    code, _, _ = run(
+        capsys, "battery", "ingest", str(clash), "--store", store, "--cell-id", cell, "--replace"
+    )
+    assert code == 0

@@ -39,7 +39,7 @@ def _cycles_text(cycles: np.ndarray, values: np.ndarray, unit: str) -> str:
 
 
 def neighbour_median(values: np.ndarray, width: int = NEIGHBOURS) -> np.ndarray:
-    """Median of the ``2 * width + 1`` values centred on each value.
+    """Median of the ``2 * width + 1`` values centred on each value (fewer at the ends).
 
     The value itself is in its window: one outlier cannot move the median of eleven.
     """

@@ -141,40 +141,50 @@ def summarize_cycles(ts: pd.DataFrame) -> pd.DataFrame:
     """
     if len(ts) == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in SUMMARY_COLUMNS})
+    return pd.DataFrame(_summary_columns(ts))
+
+
+def _summary_columns(ts: pd.DataFrame) -> dict[str, np.ndarray]:
+    """:func:`summarize_cycles`'s columns as arrays (``ts`` not empty)."""
     ts = ensure_capacities(ts)
-    grouped = ts.groupby(s.CYCLE, sort=True)
-    out = pd.DataFrame(index=grouped.size().index)
-    out["charge_capacity_ah"] = grouped[s.CHARGE_CAPACITY].max()
-    out["discharge_capacity_ah"] = grouped[s.DISCHARGE_CAPACITY].max()
-    out["charge_energy_wh"] = grouped[s.CHARGE_ENERGY].max()
-    out["discharge_energy_wh"] = grouped[s.DISCHARGE_ENERGY].max()
+    cycles = ts[s.CYCLE].to_numpy()
+    if np.any(cycles[1:] < cycles[:-1]):
+        ts = ts.sort_values([s.CYCLE, s.TIME], kind="stable").reset_index(drop=True)
+        cycles = ts[s.CYCLE].to_numpy()
+    starts = np.r_[0, np.flatnonzero(cycles[1:] != cycles[:-1]) + 1]
+    n = len(cycles)
+
+    def column(name: str, reduce: np.ufunc) -> np.ndarray:
+        if name not in ts.columns:
+            return np.full(len(starts), np.nan)
+        return reduce.reduceat(ts[name].to_numpy(dtype="float64"), starts)
+
+    out: dict[str, np.ndarray] = {s.CYCLE: cycles[starts]}
+    out["charge_capacity_ah"] = column(s.CHARGE_CAPACITY, np.fmax)
+    out["discharge_capacity_ah"] = column(s.DISCHARGE_CAPACITY, np.fmax)
+    out["charge_energy_wh"] = column(s.CHARGE_ENERGY, np.fmax)
+    out["discharge_energy_wh"] = column(s.DISCHARGE_ENERGY, np.fmax)
     with np.errstate(divide="ignore", invalid="ignore"):
-        charge = out["charge_capacity_ah"].to_numpy()
-        energy_in = out["charge_energy_wh"].to_numpy()
-        out["coulombic_efficiency"] = np.where(charge > 0, out["discharge_capacity_ah"] / charge, np.nan)
-        out["energy_efficiency"] = np.where(energy_in > 0, out["discharge_energy_wh"] / energy_in, np.nan)
+        charge, discharge = out["charge_capacity_ah"], out["discharge_capacity_ah"]
+        energy_in, energy_out = out["charge_energy_wh"], out["discharge_energy_wh"]
+        out["coulombic_efficiency"] = np.where(charge > 0, discharge / charge, np.nan)
+        out["energy_efficiency"] = np.where(energy_in > 0, energy_out / energy_in, np.nan)
         out["mean_charge_voltage_v"] = np.where(charge > 0, energy_in / charge, np.nan)
-        discharge = out["discharge_capacity_ah"].to_numpy()
-        out["mean_discharge_voltage_v"] = np.where(
-            discharge > 0, out["discharge_energy_wh"].to_numpy() / discharge, np.nan
-        )
-    first = grouped[s.TIME].min()
-    out["duration_s"] = grouped[s.TIME].max() - first
+        out["mean_discharge_voltage_v"] = np.where(discharge > 0, energy_out / discharge, np.nan)
+    first = column(s.TIME, np.fmin)
+    out["duration_s"] = column(s.TIME, np.fmax) - first
     out["start_time_s"] = first
-    if s.TEMPERATURE in ts.columns:
-        out["min_temperature_c"] = grouped[s.TEMPERATURE].min()
-        out["max_temperature_c"] = grouped[s.TEMPERATURE].max()
-    else:
-        out["min_temperature_c"] = np.nan
-        out["max_temperature_c"] = np.nan
+    out["min_temperature_c"] = column(s.TEMPERATURE, np.fmin)
+    out["max_temperature_c"] = column(s.TEMPERATURE, np.fmax)
     if s.RESISTANCE in ts.columns:
-        resistance = ts[s.RESISTANCE].where(ts[s.RESISTANCE] > 0)
-        out["internal_resistance_ohm"] = resistance.groupby(ts[s.CYCLE]).last()
+        resistance = ts[s.RESISTANCE].to_numpy(dtype="float64")
+        position = np.where(resistance > 0, np.arange(n), -1)
+        last = np.maximum.reduceat(position, starts)
+        out["internal_resistance_ohm"] = np.where(last >= starts, resistance[np.maximum(last, 0)], np.nan)
     else:
-        out["internal_resistance_ohm"] = np.nan
-    out["rows"] = grouped.size()
-    out = out.reset_index()
-    return out[list(SUMMARY_COLUMNS)]
+        out["internal_resistance_ohm"] = np.full(len(starts), np.nan)
+    out["rows"] = np.diff(np.r_[starts, n])
+    return {name: out[name] for name in SUMMARY_COLUMNS}
 
 
 def default_grid(ts: pd.DataFrame, chemistry: str | None = None, points: int = 200) -> VoltageGrid | None:
@@ -282,15 +292,16 @@ def step_phases(steps: pd.DataFrame) -> np.ndarray:
     from .steps import CHARGE_TYPES, DISCHARGE_TYPES
 
     types = steps["type"].to_numpy()
-    charge = np.isin(types, list(CHARGE_TYPES))
-    discharge = np.isin(types, list(DISCHARGE_TYPES))
+    charge = np.fromiter((t in CHARGE_TYPES for t in types), dtype=bool, count=len(types))
+    discharge = np.fromiter((t in DISCHARGE_TYPES for t in types), dtype=bool, count=len(types))
     moved = np.where(
         charge,
         steps["charge_capacity_ah"].to_numpy(dtype="float64"),
         steps["discharge_capacity_ah"].to_numpy(dtype="float64"),
     )
     active = moved[(charge | discharge) & np.isfinite(moved)]
-    reference = float(np.percentile(active, 90)) if len(active) else 0.0
+    k = int(0.9 * (len(active) - 1))  # the 90th percentile, nearest rank
+    reference = float(np.partition(active, k)[k]) if len(active) else 0.0
     major = ~(moved < MAJOR_FRACTION * reference)  # NaN counts as major
     return np.where(charge & major, 1, np.where(discharge & major, -1, 0)).astype("int8")
 
@@ -371,7 +382,7 @@ def apply_signal_cycles(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, l
     """
     from .steps import step_table
 
-    ts = ts.copy()
+    ts = ts.copy(deep=False)
     if s.VENDOR_CYCLE not in ts.columns:
         ts[s.VENDOR_CYCLE] = ts[s.CYCLE].to_numpy(dtype="int64")
     steps = step_table(ts)
@@ -432,6 +443,13 @@ def annotate_cycles(
     columns = [s.CYCLE, "kind", "complete", "steps", "pulses"]
     if len(steps) == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return pd.DataFrame(_annotation_columns(steps, heads, tails))
+
+
+def _annotation_columns(
+    steps: pd.DataFrame, heads: set[int] | None, tails: set[int] | None
+) -> dict[str, np.ndarray]:
+    """:func:`annotate_cycles`'s columns as arrays (``steps`` not empty)."""
     phases = step_phases(steps)
     cycles = steps[s.CYCLE].to_numpy()
     bounds = np.r_[0, np.flatnonzero(cycles[1:] != cycles[:-1]) + 1, len(cycles)]
@@ -461,8 +479,8 @@ def annotate_cycles(
     complete = has_c & has_d
     heads = {0} if heads is None else heads
     tails = {k - 1} if tails is None else tails
-    charged = pd.Series(steps["charge_capacity_ah"].to_numpy()).groupby(cycles).sum().to_numpy()
-    discharged = pd.Series(steps["discharge_capacity_ah"].to_numpy()).groupby(cycles).sum().to_numpy()
+    charged = np.add.reduceat(steps["charge_capacity_ah"].to_numpy(dtype="float64"), bounds[:-1])
+    discharged = np.add.reduceat(steps["discharge_capacity_ah"].to_numpy(dtype="float64"), bounds[:-1])
     for j in sorted(heads):
         # a file begun in the middle of a charge: the discharge takes out more than was put in
         if 0 <= j < k and complete[j] and discharged[j] > HEAD_EXCESS * charged[j]:
@@ -473,15 +491,13 @@ def annotate_cycles(
             typical = _typical(last_v[same], int(np.searchsorted(same, j)))
             complete[j] = not (np.isfinite(typical) and abs(last_v[j] - typical) > EDGE_TOLERANCE_V)
     kinds = _kinds(signature, has_c & has_d, pulses)
-    return pd.DataFrame(
-        {
-            s.CYCLE: cycles[bounds[:-1]].astype("int64"),
-            "kind": kinds,
-            "complete": complete,
-            "steps": np.diff(bounds).astype("int64"),
-            "pulses": pulses,
-        }
-    )
+    return {
+        s.CYCLE: cycles[bounds[:-1]].astype("int64"),
+        "kind": np.asarray(kinds, dtype=object),
+        "complete": complete,
+        "steps": np.diff(bounds).astype("int64"),
+        "pulses": pulses,
+    }
 
 
 def _rate_bin(current: float) -> int:
@@ -543,20 +559,33 @@ def cycle_summary(
     heads, tails
         Positions of the cycles its files start (end) with (see :func:`annotate_cycles`).
     """
-    summary = summarize_cycles(ts)
-    notes = annotate_cycles(steps, heads, tails)
-    if s.VENDOR_CYCLE in ts.columns and len(ts):
-        vendor = ts.groupby(s.CYCLE, sort=True)[s.VENDOR_CYCLE].first()
-        summary.insert(1, s.VENDOR_CYCLE, summary[s.CYCLE].map(vendor).to_numpy(dtype="int64"))
-    if len(notes) == 0:
+    if len(ts) == 0 or len(steps) == 0:
+        summary = summarize_cycles(ts)
+        summary.insert(1, s.VENDOR_CYCLE, pd.Series(dtype="int64"))
         for column, dtype in (("kind", "object"), ("complete", "bool"), ("steps", "int64")):
             summary[column] = pd.Series(dtype=dtype)
         return summary
-    notes = notes.set_index(s.CYCLE)
-    summary["kind"] = summary[s.CYCLE].map(notes["kind"]).fillna("other").to_numpy()
-    summary["complete"] = summary[s.CYCLE].map(notes["complete"]).fillna(False).to_numpy(dtype=bool)
-    summary["steps"] = summary[s.CYCLE].map(notes["steps"]).fillna(0).to_numpy(dtype="int64")
-    return summary
+    columns = _summary_columns(ts)
+    notes = _annotation_columns(steps, heads, tails)
+    if not np.array_equal(notes[s.CYCLE], columns[s.CYCLE]):
+        # steps of another segmentation: match by cycle (a cycle without steps is "other", incomplete)
+        found = pd.DataFrame(notes).set_index(s.CYCLE)
+        index = pd.Index(columns[s.CYCLE])
+        notes = {
+            "kind": found["kind"].reindex(index).fillna("other").to_numpy(dtype=object),
+            "complete": found["complete"].reindex(index).fillna(False).to_numpy(dtype=bool),
+            "steps": found["steps"].reindex(index).fillna(0).to_numpy(dtype="int64"),
+        }
+    out: dict[str, np.ndarray] = {s.CYCLE: columns[s.CYCLE]}
+    if s.VENDOR_CYCLE in ts.columns:
+        cycles = ts[s.CYCLE].to_numpy()
+        starts = np.r_[0, np.flatnonzero(cycles[1:] != cycles[:-1]) + 1]
+        out[s.VENDOR_CYCLE] = ts[s.VENDOR_CYCLE].to_numpy()[starts].astype("int64")
+    out.update((name, values) for name, values in columns.items() if name != s.CYCLE)
+    out["kind"] = notes["kind"]
+    out["complete"] = notes["complete"].astype(bool)
+    out["steps"] = notes["steps"]
+    return pd.DataFrame(out)
 
 
 CAPACITY_KINDS: tuple[str, ...] = ("aging", "rpt", "reset")

@@ -241,7 +241,8 @@ def _edges(data: CyclerData, cycles: np.ndarray) -> tuple[set[int] | None, set[i
     return heads, tails
 
 
-def _file_of(data: CyclerData) -> Any:
+def _file_of(data: CyclerData) -> Callable[[int], str]:
+    """The source file a cycle of the (stitched) data came from."""
     parts = data.extra.get("parts")
     if not parts or "first_cycle" not in parts[0]:
         return lambda _cycle: data.source.name
@@ -545,7 +546,10 @@ def vendor_conflicts(paths: Iterable[str | Path], store: Store, cell_id: str | N
 
 
 def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
-    """Export a cell's canonical time series as Parquet or CSV.
+    """Export a cell's canonical time series as Parquet, CSV or BDF.
+
+    ``bdf`` writes the Battery Data Alliance's Battery Data Format (see
+    :mod:`gwangyang.battery.io.bdf`): CSV, or Parquet when ``out`` ends in ``.parquet``.
 
     Raises
     ------
@@ -554,11 +558,20 @@ def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
     NotFoundError
         No such cell.
     """
-    if fmt not in {"parquet", "csv"}:
-        raise InputError(f"--format: expected parquet or csv, got {fmt!r}.")
+    if fmt not in {"parquet", "csv", "bdf"}:
+        raise InputError(f"--format: expected parquet, csv or bdf, got {fmt!r}.")
     if not store.cell_dir(cell_id).exists():
         raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
     ts = store.timeseries(cell_id)
+    if fmt == "bdf":
+        from .io.bdf import to_bdf
+
+        try:
+            steps = store.steps(cell_id)
+        except NotFoundError:
+            steps = None  # a cell ingested before steps were kept
+        ts = to_bdf(ts.drop(columns=["cell_id"], errors="ignore"), steps)
+        fmt = "parquet" if out.suffix.lower() == ".parquet" else "csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     if fmt == "parquet":

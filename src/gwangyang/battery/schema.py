@@ -133,6 +133,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "unknown_column",
     "counter_overridden",
     "incomplete_cycles",
+    "current_derived",
 )
 """What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""
 

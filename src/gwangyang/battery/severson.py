@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, InputError
+from .cycles import usable_cycles
 from .features import CellCurves
 
 if TYPE_CHECKING:
@@ -294,7 +295,10 @@ def load_store(store: Store, cell_ids: list[str] | None = None, require_life: bo
         meta = metas.get(cell_id) or store.meta(cell_id)
         life = meta.get("cycle_life")
         if life is None:
-            life = cycle_life_from_capacity(store.cycles(cell_id), meta.get("nominal_capacity_ah"))
+            # an incomplete cycle (cut by a file's end) must not end a cell's life early
+            life = cycle_life_from_capacity(
+                usable_cycles(store.cycles(cell_id))[0], meta.get("nominal_capacity_ah")
+            )
         if require_life and life is None:
             continue
         if require_life and cell_ids is None:

@@ -68,7 +68,8 @@ def rest_tolerance(current: np.ndarray) -> float:
     magnitude = np.abs(current[np.isfinite(current)])
     if len(magnitude) == 0:
         return 0.0
-    return float(REST_FRACTION * np.percentile(magnitude, 99))
+    k = int(0.99 * (len(magnitude) - 1))  # the 99th percentile, nearest rank
+    return float(REST_FRACTION * np.partition(magnitude, k)[k])
 
 
 def row_modes(current: np.ndarray, tolerance: float | None = None) -> np.ndarray:
@@ -78,16 +79,39 @@ def row_modes(current: np.ndarray, tolerance: float | None = None) -> np.ndarray
     return (np.sign(current) * (np.abs(current) > tol)).astype("int8")
 
 
-def _keys_change(ts: pd.DataFrame) -> np.ndarray:
-    n = len(ts)
+def _keys_change(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    n = len(arrays[s.CURRENT])
     change = np.zeros(n, dtype=bool)
     if n:
         change[0] = True
     for column in (s.CYCLE, s.STEP):
-        if column in ts.columns:
-            values = ts[column].to_numpy()
+        if column in arrays:
+            values = arrays[column]
             change[1:] |= values[1:] != values[:-1]
     return change
+
+
+_USED = (
+    s.TIME,
+    s.CYCLE,
+    s.STEP,
+    s.CURRENT,
+    s.VOLTAGE,
+    s.CHARGE_CAPACITY,
+    s.DISCHARGE_CAPACITY,
+    s.CHARGE_ENERGY,
+    s.DISCHARGE_ENERGY,
+)
+
+
+def _arrays(ts: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns steps are built from, as NumPy arrays (taken from the frame once)."""
+    out = {}
+    for column in _USED:
+        if column in ts.columns:
+            values = ts[column].to_numpy()
+            out[column] = values if column in (s.CYCLE, s.STEP) else values.astype("float64", copy=False)
+    return out
 
 
 def _smooth(mode: np.ndarray, block_start: np.ndarray) -> np.ndarray:
@@ -125,17 +149,22 @@ def _cv_start(volts: np.ndarray, amps: np.ndarray) -> int | None:
 
 def segment(ts: pd.DataFrame) -> np.ndarray:
     """Step number (0, 1, ...) of each row of a canonical time series (see the module docstring)."""
-    n = len(ts)
+    arrays = _arrays(ts)
+    return _segment(arrays, rest_tolerance(arrays[s.CURRENT]))
+
+
+def _segment(arrays: dict[str, np.ndarray], tolerance: float) -> np.ndarray:
+    current = arrays[s.CURRENT]
+    n = len(current)
     if n == 0:
         return np.zeros(0, dtype="int64")
-    current = ts[s.CURRENT].to_numpy(dtype="float64")
-    block = _keys_change(ts)
-    mode = _smooth(row_modes(current), block)
+    block = _keys_change(arrays)
+    mode = _smooth(row_modes(current, tolerance), block)
     boundary = block.copy()
     boundary[1:] |= mode[1:] != mode[:-1]
     starts = np.flatnonzero(boundary)
     ends = np.r_[starts[1:], n]
-    volts = ts[s.VOLTAGE].to_numpy(dtype="float64")
+    volts = arrays[s.VOLTAGE]
     extra = []
     for a, b in zip(starts, ends, strict=True):
         if b - a >= 4 and mode[a] != REST:
@@ -151,11 +180,31 @@ def segment(ts: pd.DataFrame) -> np.ndarray:
 
 
 def _spread(amps: np.ndarray) -> float:
-    median = float(np.median(amps))
+    """(90th - 10th percentile) over the median (nearest ranks; inf for a zero median)."""
+    ordered = np.sort(amps)
+    n = len(ordered)
+    median = float(ordered[n // 2])
     if median <= 0:
         return np.inf
-    low, high = np.percentile(amps, [10, 90])
-    return float((high - low) / median)
+    return float((ordered[int(0.9 * (n - 1))] - ordered[int(0.1 * (n - 1))]) / median)
+
+
+def running_max_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Running maximum of ``values`` restarting where ``groups`` changes (NaN counts as -inf)."""
+    if len(values) == 0:
+        return values
+    step = np.diff(values)
+    if not np.any((step < 0) & (groups[1:] == groups[:-1])) and not np.isnan(values).any():
+        return values  # already non-decreasing within each group (the usual case): nothing to carry
+    values = np.where(np.isnan(values), -np.inf, values)
+    rank = np.cumsum(np.r_[False, groups[1:] != groups[:-1]])
+    finite = values[np.isfinite(values)]
+    if len(finite) == 0:
+        return np.full(len(values), np.nan)
+    span = float(finite.max() - finite.min()) + 1.0
+    lifted = np.where(np.isfinite(values), values + rank * span, rank * span + finite.min() - 1.0)
+    out = np.maximum.accumulate(lifted) - rank * span
+    return np.where(out < finite.min() - 0.5, np.nan, out)
 
 
 def increments(ts: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -165,12 +214,14 @@ def increments(ts: pd.DataFrame) -> dict[str, np.ndarray]:
     within the cycle, as :func:`~gwangyang.battery.cycles.summarize_cycles` takes the maximum; the
     first row of a cycle adds its own value), else by integrating current (and power) over time.
     """
-    n = len(ts)
-    cycles = ts[s.CYCLE].to_numpy()
+    return _increments(_arrays(ts))
+
+
+def _increments(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    cycles = arrays[s.CYCLE]
+    n = len(cycles)
     first = np.r_[True, cycles[1:] != cycles[:-1]] if n else np.zeros(0, dtype=bool)
-    time = ts[s.TIME].to_numpy(dtype="float64")
-    current = ts[s.CURRENT].to_numpy(dtype="float64")
-    voltage = ts[s.VOLTAGE].to_numpy(dtype="float64")
+    time, current, voltage = arrays[s.TIME], arrays[s.CURRENT], arrays[s.VOLTAGE]
     out: dict[str, np.ndarray] = {}
     for column, sign, power in (
         (s.CHARGE_CAPACITY, 1.0, False),
@@ -178,10 +229,10 @@ def increments(ts: pd.DataFrame) -> dict[str, np.ndarray]:
         (s.CHARGE_ENERGY, 1.0, True),
         (s.DISCHARGE_ENERGY, -1.0, True),
     ):
-        if column in ts.columns:
+        if column in arrays:
             # running maximum within the cycle: a glitch row (a cycler's "stopped" row logging
             # zero) must not take back what the cycle had already moved
-            values = ts[column].groupby(cycles).cummax().to_numpy(dtype="float64")
+            values = running_max_within(arrays[column], cycles)
             values = np.nan_to_num(values)
             inc = np.diff(values, prepend=0.0)
             inc[first] = values[first]
@@ -215,58 +266,58 @@ def step_table(ts: pd.DataFrame, step: np.ndarray | None = None) -> pd.DataFrame
     """
     if len(ts) == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in STEP_COLUMNS})
-    step = segment(ts) if step is None else np.asarray(step)
+    arrays = _arrays(ts)
+    time, current, voltage = arrays[s.TIME], arrays[s.CURRENT], arrays[s.VOLTAGE]
+    tolerance = rest_tolerance(current)
+    step = _segment(arrays, tolerance) if step is None else np.asarray(step)
     n = len(ts)
     starts = np.r_[0, np.flatnonzero(step[1:] != step[:-1]) + 1]
     ends = np.r_[starts[1:], n]
     counts = ends - starts
-    time = ts[s.TIME].to_numpy(dtype="float64")
-    current = ts[s.CURRENT].to_numpy(dtype="float64")
-    voltage = ts[s.VOLTAGE].to_numpy(dtype="float64")
     start_time = time[starts]
     end_time = np.r_[time[starts[1:]], time[-1]]
-    out = pd.DataFrame(
-        {
-            "step_number": np.arange(len(starts), dtype="int64"),
-            s.CYCLE: ts[s.CYCLE].to_numpy()[starts].astype("int64"),
-            "vendor_step_index": (
-                ts[s.STEP].to_numpy()[starts].astype("int64")
-                if s.STEP in ts.columns
-                else np.full(len(starts), -1, dtype="int64")
-            ),
-        }
-    )
-    out["start_time_s"] = start_time
-    out["end_time_s"] = end_time
-    out["duration_s"] = end_time - start_time
-    for column, inc in increments(ts).items():
-        out[column] = np.add.reduceat(inc, starts)
-    out["mean_current_a"] = np.add.reduceat(current, starts) / counts
-    out["mean_voltage_v"] = np.add.reduceat(voltage, starts) / counts
-    out["start_voltage_v"] = voltage[starts]
-    out["end_voltage_v"] = voltage[ends - 1]
-    out["first_row"] = starts.astype("int64")
-    out["rows"] = counts.astype("int64")
-    out.insert(3, "type", classify(out, current, voltage, rest_tolerance(current)))
-    return out[list(STEP_COLUMNS)]
+    columns: dict[str, np.ndarray] = {
+        "step_number": np.arange(len(starts), dtype="int64"),
+        s.CYCLE: arrays[s.CYCLE][starts].astype("int64"),
+        "vendor_step_index": (
+            arrays[s.STEP][starts].astype("int64")
+            if s.STEP in arrays
+            else np.full(len(starts), -1, dtype="int64")
+        ),
+        "start_time_s": start_time,
+        "end_time_s": end_time,
+        "duration_s": end_time - start_time,
+    }
+    for column, inc in _increments(arrays).items():
+        columns[column] = np.add.reduceat(inc, starts)
+    columns["mean_current_a"] = np.add.reduceat(current, starts) / counts
+    columns["mean_voltage_v"] = np.add.reduceat(voltage, starts) / counts
+    columns["start_voltage_v"] = voltage[starts]
+    columns["end_voltage_v"] = voltage[ends - 1]
+    columns["first_row"] = starts.astype("int64")
+    columns["rows"] = counts.astype("int64")
+    columns["type"] = np.asarray(classify(columns, current, voltage, tolerance), dtype=object)
+    return pd.DataFrame({name: columns[name] for name in STEP_COLUMNS})
 
 
-def classify(steps: pd.DataFrame, current: np.ndarray, voltage: np.ndarray, tolerance: float) -> list[str]:
+def classify(
+    steps: pd.DataFrame | dict[str, np.ndarray], current: np.ndarray, voltage: np.ndarray, tolerance: float
+) -> list[str]:
     """Type of each step (see the module docstring) from its rows.
 
     A pulse is a short step (:data:`PULSE_MAX_S`) that is not a CV hold and whose neighbours do
     not run in its direction (the short CC part of a CC-CV charge is no pulse).
     """
-    means = steps["mean_current_a"].to_numpy()
+    means = np.asarray(steps["mean_current_a"])
     direction = np.where(np.abs(means) <= tolerance, 0, np.sign(means)).astype("int8")
     before = np.r_[0, direction[:-1]]
     after = np.r_[direction[1:], 0]
     types = []
     for j, (first, rows, duration) in enumerate(
         zip(
-            steps["first_row"].to_numpy(),
-            steps["rows"].to_numpy(),
-            steps["duration_s"].to_numpy(),
+            np.asarray(steps["first_row"]),
+            np.asarray(steps["rows"]),
+            np.asarray(steps["duration_s"]),
             strict=True,
         )
     ):

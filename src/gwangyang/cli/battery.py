@@ -195,7 +195,12 @@ def curves_command(
 def export_command(
     cell_id: Annotated[str, typer.Argument(help="Cell id.")],
     out: Annotated[Path, typer.Argument(help="Output file.")],
-    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="parquet, csv or bdf (Battery Data Format; Parquet if OUT ends .parquet)."
+        ),
+    ] = "parquet",
     store: StoreOpt = None,
 ) -> None:
     """Export a cell's canonical time series."""

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -55,7 +56,6 @@ def _one_line_naming(error: BaseException, path: Path) -> str:
             "custom_nan_inf.csv",
             "'voltage' (voltage_v) is missing or not a finite number in data row 4 (line 24)",
         ),
-        ("custom_truncated.csv", "the last line has 5 of 10 fields"),
     ],
 )
 def test_bad_files_with_map(cyclers: Path, name: str, what: str) -> None:
@@ -63,6 +63,16 @@ def test_bad_files_with_map(cyclers: Path, name: str, what: str) -> None:
     with pytest.raises(CorruptFileError) as info:
         read_cycler(path, column_map=PRIME)
     assert what in _one_line_naming(info.value, path)
+
+
+def test_truncated_file_is_read_less_its_partial_row_with_a_warning(cyclers: Path) -> None:
+    path = cyclers / "bad" / "custom_truncated.csv"
+    data = read_cycler(path, column_map=PRIME)
+    (warned,) = [w for w in data.warnings if w["kind"] == "truncated_file"]
+    assert warned["file"] == path.name and "5 of 10 fields" in warned["detail"]
+    # the file's 60th data row is cut after 5 fields: the 59 whole ones are read
+    assert data.rows == 59
+    assert data.source == path
 
 
 def test_nan_inf_rows_can_be_dropped(cyclers: Path, tmp_path: Path) -> None:
@@ -121,11 +131,20 @@ def _cut_mid_line(data: bytes, delimiter: bytes) -> bytes:
 def test_truncated_fixture(cyclers: Path, tmp_path: Path, name: str) -> None:
     source = cyclers / name
     delimiter = b";" if "custom" in name else b"," if source.suffix == ".csv" else b"\t"
-    path = tmp_path / source.name
-    path.write_bytes(_cut_mid_line(source.read_bytes(), delimiter))
-    with pytest.raises(CorruptFileError) as info:
-        read_cycler(path, column_map=PRIME if "custom" in name else None)
-    assert "truncated" in _one_line_naming(info.value, path)
+    data_bytes = _cut_mid_line(source.read_bytes(), delimiter)
+    path = tmp_path / "cut" / source.name
+    path.parent.mkdir()
+    path.write_bytes(data_bytes)
+    # the independent route: the same file cut at the end of its last whole line
+    whole = tmp_path / "whole" / source.name
+    whole.parent.mkdir()
+    whole.write_bytes(data_bytes[: data_bytes.rfind(b"\n") + 1])
+    mapping = PRIME if "custom" in name else None
+    data = read_cycler(path, column_map=mapping)
+    reference = read_cycler(whole, column_map=mapping)
+    assert [w["kind"] for w in data.warnings].count("truncated_file") == 1
+    assert data.rows == reference.rows
+    pd.testing.assert_frame_equal(data.timeseries, reference.timeseries)
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -190,9 +209,13 @@ def test_ingest_lands_the_good_file_and_reports_the_bad(
     )
     report = json.loads(capsys.readouterr().out)
     assert code == 1
-    assert [Path(item["file"]).name for item in report["ingested"]] == ["custom_good_small.csv"]
-    assert report["ingested"][0]["rows"] == 60
+    ingested = {Path(item["file"]).name: item["rows"] for item in report["ingested"]}
+    # the truncated file lands less its partial last row, with a warning
+    assert ingested == {"custom_good_small.csv": 60, "custom_truncated.csv": 59}
+    assert [w["file"] for w in report["warnings"] if w["kind"] == "truncated_file"] == [
+        "custom_truncated.csv"
+    ]
     failed = {Path(item["file"]).name: item["error"] for item in report["failed"]}
-    assert sorted(failed) == BAD
+    assert sorted(failed) == [b for b in BAD if b != "custom_truncated.csv"]
     for name, error in failed.items():
         assert name in error and "\n" not in error

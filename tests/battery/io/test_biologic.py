@@ -150,6 +150,7 @@ def test_unknown_column_id_is_named(tmp_path: Path) -> None:
     struct.pack_into("<H", raw, ids_at + 2 * 8, 999)
     broken = tmp_path / "unknown_id.mpr"
     broken.write_bytes(bytes(raw))
+    # an unknown id is skipped when the module's size gives its width; here it hid time/s
     with pytest.raises(CorruptFileError, match="column id 999"):
         read_cycler(broken)
 
@@ -252,7 +253,8 @@ def test_mpt_with_header_and_decimal_commas(tmp_path: Path) -> None:
 
 def test_open_circuit_text_without_current(tmp_path: Path) -> None:
     # The PyProBE sample is an OCV record (mode 3 on every row); without its I/mA column it still
-    # reads, with zero current. Without the mode column too, nothing says no current flowed: error.
+    # reads, with zero current. Without the mode column too, dq/mA.h (zero) says no current flowed,
+    # with a warning; with neither mode, dq nor control/V/mA, nothing says it: error.
     rows = [line.split("\t") for line in MPT.read_text(encoding="latin-1").splitlines()]
     current_at = rows[0].index("I/mA")
     mode_at = rows[0].index("mode")
@@ -267,5 +269,97 @@ def test_open_circuit_text_without_current(tmp_path: Path) -> None:
     neither.write_text(
         "\n".join("\t".join(r[i] for i in keep if i < len(r)) for r in rows), encoding="latin-1"
     )
+    data = read_cycler(neither)
+    assert data.timeseries["current_a"].eq(0).all()
+    assert [w["kind"] for w in data.warnings] == ["current_derived"]
+    nothing = tmp_path / "nothing.mpt"
+    drop = {current_at, mode_at, rows[0].index("dq/mA.h"), rows[0].index("control/V/mA")}
+    keep = [i for i in range(len(rows[0])) if i not in drop]
+    nothing.write_text(
+        "\n".join("\t".join(r[i] for i in keep if i < len(r)) for r in rows), encoding="latin-1"
+    )
     with pytest.raises(CorruptFileError, match="current"):
-        BiologicTextReader().read(neither)
+        BiologicTextReader().read(nothing)
+
+
+# ---- GCPL without I/mA ---------------------------------------------------------------------
+
+
+def _gcpl_text_without_current(tmp_path: Path, with_control: bool) -> Path:
+    """An EC-Lab text export (.mpt, tab-separated) of the CSV's real columns, less ``I/mA``.
+
+    EC-Lab's GCPL files carry ``control/V/mA`` (the set current in galvanostatic mode, the set
+    voltage otherwise), ``mode`` (1 galvanostatic, 2 potentiostatic, 3 rest) and ``ox/red`` beside
+    ``dq/mA.h``. The CSV export records the set values as ``control/mA`` and ``control/V``; its
+    ``mode`` column is not EC-Lab's, so mode is the control that was set, and ox/red the sign of the
+    set current (or of dq where none was set).
+    """
+    raw = pd.read_csv(CSV, sep=";", low_memory=False, index_col=False, dtype=str)
+    raw.columns = [c.strip() for c in raw.columns]
+    control_ma = pd.to_numeric(raw["control/mA"], errors="coerce").fillna(0.0)
+    control_v = pd.to_numeric(raw["control/V"], errors="coerce").fillna(0.0)
+    dq = pd.to_numeric(raw["dq/mA.h"], errors="coerce").fillna(0.0)
+    mode = np.where(control_ma != 0, 1, np.where(control_v != 0, 2, 3))
+    out = pd.DataFrame(
+        {
+            "mode": mode,
+            "ox/red": np.where(np.where(mode == 1, control_ma, dq) > 0, 1, 0),
+            "time/s": raw["time/s"],
+            "Ecell/V": raw["Ecell/V"],
+            "dq/mA.h": raw["dq/mA.h"],
+            "(Q-Qo)/mA.h": raw["(Q-Qo)/mA.h"],
+            "cycle number": raw["cycle number"],
+            "Ns": raw["Ns"],
+        }
+    )
+    if with_control:
+        out.insert(3, "control/V/mA", np.where(mode == 1, control_ma, control_v))
+    path = tmp_path / ("gcpl_control.mpt" if with_control else "gcpl_dq.mpt")
+    out.to_csv(path, sep="\t", index=False)
+    return path
+
+
+@pytest.mark.parametrize("with_control", [True, False])
+def test_gcpl_without_current_column_gives_the_same_cycles(tmp_path: Path, with_control: bool) -> None:
+    from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+
+    reference = read_cycler(CSV)
+    data = read_cycler(_gcpl_text_without_current(tmp_path, with_control))
+    assert data.vendor == "biologic"
+    (note,) = [w for w in data.warnings if w["kind"] == "current_derived"]
+    assert ("control/V/mA in galvanostatic mode" in note["detail"]) is with_control
+    ours = cycle_summary(*apply_signal_cycles(data.timeseries)[:2])
+    theirs = cycle_summary(*apply_signal_cycles(reference.timeseries)[:2])
+    assert len(ours) == len(theirs) == 3
+    for column in ("charge_capacity_ah", "discharge_capacity_ah"):
+        np.testing.assert_allclose(ours[column], theirs[column], rtol=5e-3)
+    assert ours["complete"].tolist() == theirs["complete"].tolist()
+    # the derived current follows the measured I/mA: within 2 % on rows where current flows
+    measured = reference.timeseries["current_a"].to_numpy()
+    derived = data.timeseries["current_a"].to_numpy()
+    flowing = np.abs(measured) > 0.1
+    assert np.median(np.abs(derived[flowing] / measured[flowing] - 1)) < 0.02
+    assert np.all(np.sign(derived[flowing]) == np.sign(measured[flowing]))
+
+
+def test_unknown_mpr_column_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    source = BIOLOGIC / "00_test_04_MB_C01.mpr"
+    raw = source.read_bytes()
+    ids = [1, 2, 3, 21, 31, 65, 131, 39, 4, 19, 6, 8, 7, 13, 74, 467, 468]
+    listed = struct.pack(f"<{len(ids)}H", *ids)
+    assert raw.count(listed) == 1
+    # id 74 (|Energy|/W.h, 8 bytes) renamed to an id no reader knows: the module's size gives its width
+    renamed = struct.pack(f"<{len(ids)}H", *[9999 if i == 74 else i for i in ids])
+    path = tmp_path / source.name
+    path.write_bytes(raw.replace(listed, renamed))
+    data = read_cycler(path)
+    reference = read_cycler(source)
+    (warned,) = [w for w in data.warnings if w["kind"] == "unknown_column"]
+    assert "9999" in warned["detail"] and "8 bytes" in warned["detail"]
+    pd.testing.assert_frame_equal(data.timeseries, reference.timeseries)
+    # two unknown ids of different widths cannot be sized: the file is refused, in one line
+    both = struct.pack(f"<{len(ids)}H", *[9999 if i == 74 else 9998 if i == 6 else i for i in ids])
+    path.write_bytes(raw.replace(listed, both))
+    with pytest.raises(CorruptFileError) as info:
+        read_cycler(path)
+    assert "9998" in str(info.value) and "\n" not in str(info.value)

@@ -31,6 +31,11 @@ CURRENT_NAMES = ("I/mA", "<I>/mA")
 DQ_NAMES = ("dq/mA.h", "dQ/mA.h")
 OCV_MODE = 3
 """EC-Lab's ``mode`` flag: 1 galvanostatic, 2 potentiostatic, 3 open circuit."""
+GALVANOSTATIC = 1
+CONTROL = "control/V/mA"
+"""EC-Lab's control value: the set current (mA) in galvanostatic mode, the set voltage otherwise."""
+CONTROL_TOLERANCE = 0.02
+"""The set current integrated over time must match ``dq`` within this (relative) to be used."""
 _TEMPERATURE = re.compile(r"^(Temperature|T)/.{0,3}C$")
 _TEXT_MAGIC = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")
 _HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
@@ -45,6 +50,8 @@ _USED = frozenset(
         "Ns",
         "(Q-Qo)/mA.h",
         "mode",
+        "ox/red",
+        CONTROL,
         *VOLTAGE_NAMES,
         *CURRENT_NAMES,
         *DQ_NAMES,
@@ -111,18 +118,31 @@ def to_canonical(table: pd.DataFrame, source: Path, start_time: pd.Timestamp | N
     CorruptFileError
         No time, voltage or current column, or no valid row.
     """
+    carried = list(table.attrs.get(s.WARNINGS_ATTR, []))
+    skipped = [w["detail"].split(" (")[0] for w in carried if w["kind"] == "unknown_column"]
+    if skipped and "time/s" not in table.columns:
+        raise CorruptFileError(
+            f"{source}: BioLogic table has no 'time/s' column ({'; '.join(skipped)} skipped)."
+        )
     voltage_name = _first(table, VOLTAGE_NAMES)
     current_name = _first(table, CURRENT_NAMES)
     open_circuit = "mode" in table.columns and bool((_numeric(table, "mode") == OCV_MODE).all())
-    if voltage_name is None or (current_name is None and not open_circuit):
+    derivable = _first(table, DQ_NAMES) is not None or CONTROL in table.columns
+    if voltage_name is None or (current_name is None and not open_circuit and not derivable):
         raise CorruptFileError(
             f"{source}: BioLogic table needs a voltage ({'/'.join(VOLTAGE_NAMES)}) and a current "
-            f"({'/'.join(CURRENT_NAMES)}) column."
+            f"({'/'.join(CURRENT_NAMES)}, or {CONTROL} in galvanostatic mode, or dq/mA.h) column."
         )
     seconds, stamps = _time(table, source)
     voltage = _numeric(table, voltage_name)
-    # an open-circuit record (every point in mode 3) carries no current column: no current flows
-    current_ma = np.zeros(len(table)) if current_name is None else _numeric(table, current_name)
+    if current_name is not None:
+        current_ma = _numeric(table, current_name)
+    elif open_circuit:
+        # an open-circuit record (every point in mode 3) carries no current column: no current flows
+        current_ma = np.zeros(len(table))
+    else:
+        current_ma, note = derived_current(table, seconds)
+        carried.append(s.warning("current_derived", note, source))
     out = pd.DataFrame({s.TIME: seconds, s.CURRENT: current_ma / 1000.0, s.VOLTAGE: voltage})
     if "cycle number" in table.columns:
         cycles = np.floor(_numeric(table, "cycle number"))
@@ -165,7 +185,51 @@ def to_canonical(table: pd.DataFrame, source: Path, start_time: pd.Timestamp | N
         out[s.DATE_TIME] = stamps.loc[keep].to_numpy()
     elif start_time is not None:
         out[s.DATE_TIME] = start_time + pd.to_timedelta(out[s.TIME].to_numpy(), unit="s")
+    if carried:
+        out.attrs[s.WARNINGS_ATTR] = carried
     return finalize(out, source)
+
+
+def derived_current(table: pd.DataFrame, seconds: np.ndarray) -> tuple[np.ndarray, str]:
+    """Current (mA) of a table without ``I/mA``, and a line saying how it was found.
+
+    In galvanostatic mode (``mode`` 1) the set current ``control/V/mA`` is the current, when it
+    integrates over time to the charge the file records (``dq/mA.h``, within
+    :data:`CONTROL_TOLERANCE`); open circuit (``mode`` 3) carries none; anywhere else, and where
+    the set current disagrees with ``dq``, the current is ``dq`` over the time since the previous
+    point.
+    """
+    n = len(table)
+    dt_h = np.diff(seconds, prepend=np.nan) / 3600.0
+    dq_name = _first(table, DQ_NAMES)
+    from_dq = np.full(n, np.nan)
+    if dq_name is not None:
+        dq = _numeric(table, dq_name)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            from_dq = np.where(dt_h > 0, dq / dt_h, np.nan)
+        # the first point of a record has no interval: it takes the next point's current
+        from_dq = pd.Series(from_dq).bfill().to_numpy()
+    mode = _numeric(table, "mode") if "mode" in table.columns else np.full(n, np.nan)
+    current = from_dq.copy()
+    current[mode == OCV_MODE] = 0.0
+    how = "from dq/mA.h over time"
+    if CONTROL in table.columns and "mode" in table.columns:
+        galvanostatic = mode == GALVANOSTATIC
+        control = _numeric(table, CONTROL)
+        if "ox/red" in table.columns and not (control < 0).any():
+            control = np.where(_numeric(table, "ox/red") == 0, -np.abs(control), np.abs(control))
+        agrees = True
+        if dq_name is not None and galvanostatic.any():
+            dq = np.nan_to_num(_numeric(table, dq_name))
+            passed = np.nansum(np.abs(dq[galvanostatic]))
+            set_passed = np.nansum(np.abs(control[galvanostatic] * np.nan_to_num(dt_h[galvanostatic])))
+            agrees = passed > 0 and abs(set_passed / passed - 1) <= CONTROL_TOLERANCE
+        if agrees:
+            current = np.where(galvanostatic, control, current)
+            how = f"from {CONTROL} in galvanostatic mode, elsewhere from dq/mA.h over time"
+        else:
+            how = f"from dq/mA.h over time ({CONTROL} disagrees with dq/mA.h by more than {CONTROL_TOLERANCE:.0%})"
+    return current, f"no I/mA column: current {how}"
 
 
 class BiologicMprReader:

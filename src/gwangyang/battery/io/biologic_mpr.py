@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError
+from .. import schema as s
 
 MAGIC = b"BIO-LOGIC MODULAR FILE"
 FILE_HEADER_BYTES = 52
@@ -156,8 +157,9 @@ EXACT_VERSIONS = frozenset({11})
 """Versions whose records were seen to fill the module exactly, so any width error shows."""
 
 
-def _record_dtype(ids: list[int], source: Path) -> np.dtype:
-    fields: list[tuple[str, str]] = []
+def _record_fields(ids: list[int]) -> list[tuple[str, str | None]]:
+    """Record fields in file order; an id this reader does not know has no dtype (``None``)."""
+    fields: list[tuple[str, str | None]] = []
     if any(i in FLAG_BITS for i in ids):
         fields.append(("flags", "u1"))
     seen: set[str] = set()
@@ -165,20 +167,37 @@ def _record_dtype(ids: list[int], source: Path) -> np.dtype:
         if column_id in FLAG_BITS:
             continue
         if column_id not in COLUMNS:
-            raise CorruptFileError(
-                f"{source}: .mpr data column id {column_id} is not known to this reader; "
-                "cannot size its records (please report the file's EC-Lab version and technique)."
-            )
+            fields.append((f"unknown column {column_id}", None))
+            continue
         name, dtype = COLUMNS[column_id]
         while name in seen:  # two ids with one name: keep both, the second renamed
             name += "_"
         seen.add(name)
         fields.append((name, dtype))
-    return np.dtype(fields)
+    return fields
+
+
+def _unknown_width(module: Module, n_points: int, known: int, unknown: int) -> int | None:
+    """Width of each unknown column when the module's size tells it (records fill it from a known offset)."""
+    data_at = DATA_OFFSETS.get(module.version)
+    if data_at is None or n_points <= 0 or unknown == 0:
+        return None
+    total = len(module.data) - data_at
+    if total % n_points:
+        return None
+    missing = total // n_points - known
+    if missing <= 0 or missing % unknown or missing // unknown not in (1, 2, 4, 8):
+        return None
+    return missing // unknown
 
 
 def parse_data_module(module: Module, source: Path) -> tuple[pd.DataFrame, list[int]]:
-    """Decode the ``VMP data`` module into a table (flag columns unpacked from the flags byte)."""
+    """Decode the ``VMP data`` module into a table (flag columns unpacked from the flags byte).
+
+    A column id this reader does not know is skipped, with an ``unknown_column`` warning in the
+    table's ``attrs``, when the module's size gives its width (one unknown column, or several of
+    one width); otherwise the file cannot be read.
+    """
     payload = module.data
     if len(payload) < 6:
         raise CorruptFileError(f"{source}: .mpr data module too short ({len(payload)} bytes).")
@@ -190,7 +209,20 @@ def parse_data_module(module: Module, source: Path) -> tuple[pd.DataFrame, list[
     if ids_at + 2 * n_columns > len(payload):
         raise CorruptFileError(f"{source}: .mpr data module truncated in its column list.")
     ids = [int(i) for i in np.frombuffer(payload, "<u2", count=n_columns, offset=ids_at)]
-    dtype = _record_dtype(ids, source)
+    fields = _record_fields(ids)
+    unknown = [name for name, dtype in fields if dtype is None]
+    if unknown:
+        known = sum(np.dtype(dtype).itemsize for _, dtype in fields if dtype is not None)
+        width = _unknown_width(module, n_points, known, len(unknown))
+        if width is None:
+            raise CorruptFileError(
+                f"{source}: .mpr data column id(s) {', '.join(u.rsplit(' ', 1)[1] for u in unknown)} not known "
+                "to this reader, and the module's size does not tell their width "
+                "(please report the file's EC-Lab version and technique)."
+            )
+    else:
+        width = 0
+    dtype = np.dtype([(name, dt if dt is not None else f"V{width}") for name, dt in fields])
     data_at = DATA_OFFSETS.get(module.version, len(payload) - n_points * dtype.itemsize)
     needed = data_at + n_points * dtype.itemsize
     exact = module.version in EXACT_VERSIONS
@@ -201,7 +233,9 @@ def parse_data_module(module: Module, source: Path) -> tuple[pd.DataFrame, list[
             f"width this reader gets wrong among ids {ids})."
         )
     records = np.frombuffer(payload, dtype, count=n_points, offset=data_at)
-    table = pd.DataFrame({name: records[name] for name in dtype.names or () if name != "flags"})
+    table = pd.DataFrame(
+        {name: records[name] for name in dtype.names or () if name != "flags" and name not in unknown}
+    )
     if "flags" in (dtype.names or ()):
         flags = records["flags"]
         for column_id in ids:
@@ -209,6 +243,13 @@ def parse_data_module(module: Module, source: Path) -> tuple[pd.DataFrame, list[
                 name, mask = FLAG_BITS[column_id]
                 shift = (mask & -mask).bit_length() - 1
                 table[name] = ((flags & mask) >> shift).astype("uint8")
+    for name in unknown:
+        s.add_table_warning(
+            table,
+            "unknown_column",
+            f".mpr data column id {name.rsplit(' ', 1)[1]} ({width} bytes a record) is not known to this reader; skipped",
+            source,
+        )
     return table, ids
 
 
