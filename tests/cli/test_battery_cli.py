@@ -119,7 +119,7 @@ def test_steps_cycles_warnings_and_conflicts(tmp_path: Path, capsys: pytest.Capt
     plot = tmp_path / "steps.png"
     code, out, _ = run(capsys, "battery", "steps", cell, "--store", store, "--json", "--plot", str(plot))
     assert code == 0
-    steps = json.loads(out)
+    steps = json.loads(out)["steps"]
     # one step per run of the vendor's (Cyc#, Step) columns: a rest, then 24 cycles of CC charge, CC
     # discharge and rest (the last cut in its discharge)
     raw = pd.read_csv(MACCOR_DIAG, sep="\t", skiprows=1, usecols=["Cyc#", "Step"], index_col=False)
