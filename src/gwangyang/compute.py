@@ -30,6 +30,9 @@ OnResult = Callable[[int, Any], None]
 
 EXECUTORS = ("serial", "processes", "dask")
 
+MAX_WORKERS = 512
+"""Most worker processes one executor starts (a typo of --workers must not fork thousands)."""
+
 
 class Executor(Protocol):
     """Maps a function over items, in order, reporting progress."""
@@ -136,8 +139,8 @@ class ProcessExecutor:
     name = "processes"
 
     def __init__(self, workers: int | None = None, batch_size: int = 8) -> None:
-        if workers is not None and workers < 1:
-            raise InputError(f"workers must be at least 1, got {workers}.")
+        if workers is not None and not 1 <= workers <= MAX_WORKERS:
+            raise InputError(f"--workers: expected 1 to {MAX_WORKERS}, got {workers}.")
         self.workers = workers or os.cpu_count() or 1
         self.batch_size = batch_size
 
@@ -194,6 +197,8 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, address: str | None = None, workers: int | None = None, batch_size: int = 8) -> None:
+        if workers is not None and not 1 <= workers <= MAX_WORKERS:
+            raise InputError(f"--workers: expected 1 to {MAX_WORKERS}, got {workers}.")
         from distributed import Client, LocalCluster
 
         self.batch_size = batch_size
