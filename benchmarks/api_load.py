@@ -213,7 +213,7 @@ def burst(waiters: int, wait: float) -> None:
             held = time.perf_counter() - began
             status = httpx.get(f"{base}/api/v1/jobs/{long_job}", headers=auth).json()["status"]
         finally:
-            server.terminate()
+            server.kill()  # a graceful stop would wait for the long job
             server.wait(timeout=30)
 
     print(

@@ -143,7 +143,7 @@ def create_app(
     app.add_exception_handler(TokenInQueryError, _token_in_query)
 
     @app.get("/health", tags=["platform"], summary="Liveness (no token needed)")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:  # in the event loop: no thread pool, no GIL hand-offs
         """``{"status": "ok"}`` while the server runs."""
         return {"status": "ok", "version": __version__}
 
