@@ -9,11 +9,14 @@ Peers, on the same instances in the same run:
 
 Best-known costs: CVRPLIB X instances' ``.sol`` files (Uchoa et al. 2017, via PyVRP/Instances, MIT); Solomon best-known
 distances from ``vrptw/bks.csv`` (VROOM-Project/vroom-scripts, BSD-2; a fewest-vehicles-first objective, so a
-distance-only solver can come out slightly below them).
+distance-only solver can come out slightly below them); the richer variants' ``.sol`` files in ``variants/``
+(PyVRP/Instances, MIT): MDVRPTW (Vidal et al. 2013), MTVRPTWR (Yang 2023), HFVRP (Pessoa et al. 2018), VRPB
+(Queiroga et al. 2020). Every cost is re-scored by our own checker (``gwangyang.logistics.check``), PyVRP alone's too.
 
     .venv/bin/python benchmarks/logistics_routing.py                 # quick: 3 instances, 1 s
     .venv/bin/python benchmarks/logistics_routing.py --all --limits 1 3 10 30
     .venv/bin/python benchmarks/logistics_routing.py --all --limits 10 --peers ours ortools   # the acceptance run
+    .venv/bin/python benchmarks/logistics_routing.py --variants --limits 30 --workers 2 --peers ours pyvrp
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import statistics
 import time
 from pathlib import Path
 
+from gwangyang.errors import InputError
 from gwangyang.logistics.baseline import ORToolsSolver
+from gwangyang.logistics.check import evaluate, reload_visit
 from gwangyang.logistics.instance import Instance
-from gwangyang.logistics.result import evaluate
 from gwangyang.logistics.solver import PyVRPSolver, to_problem_data
 from gwangyang.logistics.vrplib_io import best_known, read_instance
 
@@ -34,17 +38,30 @@ DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logisti
 QUICK = ["cvrp/X-n101-k25.vrp", "cvrp/X-n157-k13.vrp", "vrptw/R101.txt"]
 
 
+ROUND_FUNC = {"nint": "round", "exact": "exact", "dimacs": "dimacs"}
+"""PyVRP's name for each of our distance conventions."""
+
+
 def pyvrp_direct(path: Path, instance: Instance, limit: float, seed: int) -> tuple[float, bool, float]:
-    """PyVRP alone: read the file with PyVRP's own reader when it can, solve with one seed; score with our evaluator."""
+    """PyVRP alone: its own reader (same rounding convention), one seed, one core; scored by our checker."""
     import pyvrp
     from pyvrp.stop import MaxRuntime
 
     start = time.monotonic()
-    data = pyvrp.read(path, round_func="round") if path.suffix == ".vrp" else to_problem_data(instance)
-    res = pyvrp.solve(data, stop=MaxRuntime(limit), seed=seed, collect_stats=False)
+    if path.suffix == ".vrp":
+        data = pyvrp.read(path, round_func=ROUND_FUNC.get(instance.convention, "round"))
+    else:
+        data = to_problem_data(instance)
+    res = pyvrp.solve(data, stop=MaxRuntime(limit), seed=seed, collect_stats=False, display=False)
     wall = time.monotonic() - start
-    # Client k of PyVRP's data is client k of ours (same file order, depot first).
-    routes = [(0, [a.idx for a in r.schedule() if a.is_client()]) for r in res.best.routes()]
+    routes = []
+    for route in res.best.routes():
+        # PyVRP's reader names a vehicle type by the file's vehicle numbers; ours keeps them in instance.fleet.
+        name = data.vehicle_type(route.vehicle_type()).name
+        vt = instance.fleet[int(name.split(",")[0])] if instance.fleet and path.suffix == ".vrp" else 0
+        # Client k of PyVRP's data is client k of ours (same file order, depots first); a depot inside is a reload.
+        visits = [a.idx if a.is_client() else reload_visit(a.idx) for a in route.schedule()[1:-1]]
+        routes.append((vt, visits))
     scored = evaluate(instance, routes, "pyvrp")
     return scored.cost, scored.is_feasible(), wall
 
@@ -54,6 +71,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--all", action="store_true", help="every shipped CVRP X and Solomon instance")
+    parser.add_argument("--variants", action="store_true", help="every instance in variants/ (MDVRPTW, ...)")
     parser.add_argument("--instances", nargs="*", help="paths relative to shared/data/logistics")
     parser.add_argument("--limits", nargs="*", type=float, default=[1.0], help="time limits in seconds")
     parser.add_argument("--peers", nargs="*", default=["ours", "pyvrp", "ortools"])
@@ -66,8 +84,12 @@ def main() -> None:
     if args.all:
         names = sorted(f"cvrp/{p.name}" for p in (DATA / "cvrp").glob("*.vrp"))
         names += sorted(f"vrptw/{p.name}" for p in (DATA / "vrptw").glob("*.txt"))
-    else:
+    elif not args.variants:
         names = args.instances or QUICK
+    else:
+        names = []
+    if args.variants:
+        names += sorted(str(p.relative_to(DATA)) for p in (DATA / "variants").glob("*/*.vrp"))
     workers = args.workers or os.cpu_count() or 1
     print(f"cores {os.cpu_count()}, ours with {workers} workers; gap = cost / best-known - 1 (%)")
     for limit in args.limits:
@@ -79,10 +101,7 @@ def main() -> None:
         for peer in ratios:
             header += f" {peer + '/ours':>13}"
         print(header)
-        gaps: dict[str, dict[str, list[float]]] = {
-            "cvrp": {p: [] for p in args.peers},
-            "vrptw": {p: [] for p in args.peers},
-        }
+        gaps: dict[str, dict[str, list[float]]] = {}
         overheads = []
         for name in names:
             path = DATA / name
@@ -100,13 +119,20 @@ def main() -> None:
                 elif peer == "pyvrp":
                     cost, feasible, wall = pyvrp_direct(path, instance, limit, args.seed)
                 else:
-                    result = ORToolsSolver().solve(instance, limit, args.seed)
+                    try:
+                        result = ORToolsSolver().solve(instance, limit, args.seed)
+                    except InputError:  # the baseline refuses what it does not model
+                        row += f" {'refused':>12} {0.0:7.2f}"
+                        continue
                     cost, feasible, wall = result.cost, result.is_feasible(), time.monotonic() - start
                 gap = 100 * (cost / bks - 1) if feasible else float("inf")
                 gap_of[peer] = gap
-                gaps[name.split("/")[0]][peer].append(gap)
+                family = Path(name).parent.name
+                gaps.setdefault(family, {p: [] for p in args.peers})[peer].append(gap)
                 row += f" {gap:12.3f} {wall:7.2f}" if feasible else f" {'infeasible':>12} {wall:7.2f}"
             for peer in ratios:
+                if peer not in gap_of:
+                    continue
                 ours, base = gap_of["ours"], gap_of[peer]
                 row += f" {base / ours:13.2f}" if ours > 0 else f" {'-':>13}"
             print(row, flush=True)
@@ -115,9 +141,15 @@ def main() -> None:
                 mean = {p: statistics.fmean(v) for p, v in per_peer.items() if v}
                 line = "  ".join(f"{p} {m:.3f}" for p, m in mean.items())
                 for peer in ratios:
-                    if mean.get("ours", 0) > 0:
+                    if mean.get("ours", 0) > 0 and peer in mean:
                         line += f"  ratio {peer}/ours {mean[peer] / mean['ours']:.2f}"
                 print(f"mean gap % ({family}): {line}")
+        if len(gaps) > 1:
+            every = {p: [g for fam in gaps.values() for g in fam[p]] for p in args.peers}
+            print(
+                "mean gap % (all): "
+                + "  ".join(f"{p} {statistics.fmean(v):.3f}" for p, v in every.items() if v)
+            )
         if overheads:
             print(
                 f"ours: wall time over the limit, mean {100 * statistics.fmean(overheads):+.2f} % "

@@ -21,14 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gwangyang.port.berths import (
-    BerthInstance,
-    check_plan,
-    solve_cpsat,
-    solve_fcfs,
-    solve_greedy,
-    solve_spt,
-)
+from gwangyang.port.berth_model import BerthInstance, check_plan
+from gwangyang.port.berths import solve_cpsat, solve_fcfs, solve_greedy, solve_spt
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logistics" / "berth"
 

@@ -9,6 +9,8 @@ EXTRAS="${1:-}"
 need_apt=()
 command -v mdb-export >/dev/null 2>&1 || need_apt+=(mdbtools)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Hangul in pages and PNG plots (Korean cell ids); see src/gwangyang/plotting.py.
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"

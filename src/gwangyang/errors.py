@@ -23,6 +23,10 @@ class CorruptFileError(InputError):
     """A file was recognised but could not be read: truncated, garbage or inconsistent."""
 
 
+class CellConflictError(InputError):
+    """A file's cell id names a cell in the store that the file does not continue (CLI exit 1, HTTP 409)."""
+
+
 class StoreError(GwangyangError):
     """The store is missing, locked by another writer, or does not hold what was asked for."""
 

@@ -74,7 +74,7 @@ def test_every_route_of_every_part_needs_the_token(anonymous: TestClient) -> Non
         concrete = re.sub(r"\{[^}]+\}", "x", path)
         for method in sorted(methods - {"HEAD"}):
             response = anonymous.request(method, concrete)
-            if path.startswith(("/api/", "/openapi", "/docs", "/static")):
+            if path.startswith(("/api/", "/openapi", "/docs", "/redoc", "/apidocs", "/static")):
                 assert response.status_code == 401, (method, path, response.status_code)
             else:
                 assert response.status_code == 303, (method, path, response.status_code)

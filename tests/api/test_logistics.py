@@ -46,7 +46,7 @@ def small_problem() -> dict[str, object]:
 
 
 def test_scenarios(client: TestClient) -> None:
-    assert client.get(f"{LOG}/scenarios").json() == ["gwangyang"]
+    assert client.get(f"{LOG}/scenarios").json() == ["gwangyang", "haulage"]
     problem = client.get(f"{LOG}/scenarios/gwangyang").json()
     assert problem == tomllib.loads(SCENARIO.read_text())
     assert client.get(f"{LOG}/scenarios/..%2F..%2Fetc%2Fpasswd").status_code in (400, 404)

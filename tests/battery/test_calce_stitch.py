@@ -77,8 +77,11 @@ def test_one_cell_continuous(stored: Store) -> None:
     # 45, 37, 25, 10, 9, 7 and three single-cycle files); CS2_35_2_4_11 and CS2_35_2_10_11 are the
     # same run (same Start_DateTime 2011-01-31 10:51:05 and 5983 rows each), counted once
     assert len(ts) == 266914 - 5983
-    assert len(np.unique(cycle)) == 936 - 50
+    # four cycles were cut by the end of a file in their charge and finished in the next file
+    # (9_7_10 -> 9_8_10, 11_24_10 -> 12_06_10, 12_23_10 -> 1_10_11, 1_28_11 -> 2_10_11): one cycle each
+    assert len(np.unique(cycle)) == 936 - 50 - 4
     meta = stored.meta("CS2_35")
+    assert sum(p["continues_cycle"] for p in meta["extra"]["parts"]) == 4
     assert [d["rows"] for d in meta["extra"]["duplicate_parts"]] == [5983]
 
 
@@ -151,3 +154,57 @@ def test_twice_exported_run_is_one_part() -> None:
     assert joined.cycles == 50
     assert len(joined.extra["duplicate_parts"]) == 1
     assert joined.vendor_cycles is not None and len(joined.vendor_cycles) == 50
+
+
+def _file_cycles() -> list[tuple[str, pd.DataFrame]]:
+    """Each file's own cycles, summarised from the vendor's counters one file at a time."""
+    from gwangyang.battery.cycles import summarize_cycles
+
+    reader = ArbinXlsxReader()
+    out = []
+    for path in sorted(CALCE.glob("*.xlsx")):
+        out.append((path.name, summarize_cycles(reader.read(path).timeseries)))
+    return out
+
+
+def test_complete_cycles_keep_their_capacity_and_no_incomplete_is_unflagged(stored: Store) -> None:
+    cycles = stored.cycles("CS2_35")
+    complete = cycles[cycles["complete"]]
+    # every cycle the files held whole keeps its capacity; the merged ones add both files' counters
+    per_file = pd.concat([c for _, c in _file_cycles()], ignore_index=True)
+    known = np.sort(per_file["discharge_capacity_ah"].to_numpy())
+    values = complete["discharge_capacity_ah"].to_numpy()
+    nearest = known[np.clip(np.searchsorted(known, values), 0, len(known) - 1)]
+    assert np.mean(np.isclose(values, nearest, rtol=0, atol=1e-9)) > 0.99
+    # no complete cycle lacks a charge or a discharge
+    assert np.all(complete["charge_capacity_ah"] > 0.05) and np.all(complete["discharge_capacity_ah"] > 0.05)
+    # the two cycles whose discharge a file's end cut (9_8_10: 0.917 Ah after 1.024 Ah of charge;
+    # 11_01_10: 0.922 after 0.979) are flagged and counted in a warning
+    incomplete = cycles[~cycles["complete"]]
+    assert np.allclose(incomplete["discharge_capacity_ah"], [0.916755, 0.922473], atol=1e-6)
+    meta = stored.meta("CS2_35")
+    counted = [w for w in meta["warnings"] if w["kind"] == "incomplete_cycles"]
+    assert counted and counted[0]["detail"].startswith("2 cycle(s)")
+    # complete cycles with an implausible efficiency (three end-of-life cycles near 1.3) are named
+    efficiency = complete["coulombic_efficiency"].to_numpy()
+    odd = complete["cycle_index"].to_numpy()[(efficiency < 0.8) | (efficiency > 1.2)]
+    named = " ".join(w["detail"] for w in meta["warnings"] if w["kind"] == "coulombic_efficiency")
+    assert len(odd) == 3 and all(f" {c} (" in named for c in odd)
+
+
+def test_cycle_cut_in_its_charge_is_merged_with_its_continuation(stored: Store) -> None:
+    # CS2_35_9_7_10 ends 0.2803 Ah into a charge; CS2_35_9_8_10 starts by charging on (0.7309 Ah) and
+    # then discharges 1.0289 Ah: one cycle with the two files' charge counters added up
+    files = dict(_file_cycles())
+    tail = files["CS2_35_9_7_10.xlsx"].iloc[-1]
+    head = files["CS2_35_9_8_10.xlsx"].iloc[0]
+    assert tail["discharge_capacity_ah"] < 1e-3
+    cycles = stored.cycles("CS2_35")
+    merged = cycles[np.isclose(cycles["discharge_capacity_ah"], head["discharge_capacity_ah"], atol=1e-9)]
+    assert len(merged) == 1
+    row = merged.iloc[0]
+    assert row["charge_capacity_ah"] == pytest.approx(
+        tail["charge_capacity_ah"] + head["charge_capacity_ah"], rel=1e-9
+    )
+    assert bool(row["complete"])
+    assert 0.95 < row["coulombic_efficiency"] < 1.05

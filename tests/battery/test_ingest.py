@@ -1,4 +1,5 @@
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from gwangyang.compute import DaskExecutor, ProcessExecutor
 from gwangyang.errors import InputError
 from gwangyang.store import Store
 from tests.helpers import ARBIN, arbin_copies
+
+CYCLERS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "battery" / "cyclers"
 
 FASTCHARGE = ARBIN / "FastCharge_000025_CH8.csv"
 
@@ -120,3 +123,59 @@ def test_sigkill_mid_ingest_leaves_no_partial_cell_and_a_rerun_completes(tmp_pat
     assert len(rerun.ingested) + len(landed) == len(files)
     assert len(store.metas()) == len(files)
     assert not (store.root / "staging").exists()
+
+
+# ---- identity ---------------------------------------------------------------------------------
+
+MACCOR_TZ = CYCLERS / "maccor" / "PredictionDiagnostics_000109_tztest.010"
+NEWARE_CSV = CYCLERS / "neware" / "nw_regular_export_ife_example.csv"
+ARBIN_CSV = CYCLERS / "arbin" / "FastCharge_000025_CH8.csv"
+
+
+def test_korean_file_names_give_distinct_cells_that_keep_their_names(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(ARBIN_CSV, folder / "배터리 1.csv")
+    shutil.copy(NEWARE_CSV, folder / "전지 1.csv")
+    store = Store(tmp_path / "store")
+    report = ingest([folder], store=store)
+    assert report.failed == []
+    assert sorted(store.cells()["cell_id"]) == sorted(["배터리 1", "전지 1"])
+    assert store.meta("배터리 1")["vendor"] == "arbin" and store.meta("전지 1")["vendor"] == "neware"
+
+
+def test_same_named_file_of_another_cycler_is_refused_and_the_cell_untouched(tmp_path: Path) -> None:
+    folder_a, folder_b = tmp_path / "a", tmp_path / "b"
+    folder_a.mkdir()
+    folder_b.mkdir()
+    shutil.copy(ARBIN_CSV, folder_a / "CS2_35.csv")
+    shutil.copy(NEWARE_CSV, folder_b / "CS2_35.csv")
+    store = Store(tmp_path / "store")
+    assert ingest([folder_a / "CS2_35.csv"], store=store).ok
+    before = store.meta("CS2_35")
+    report = ingest([folder_b / "CS2_35.csv"], store=store)
+    assert len(report.failed) == 1 and report.failed[0]["conflict"]
+    error = report.failed[0]["error"]
+    assert "\n" not in error and "CS2_35" in error and "arbin" in error and "neware" in error
+    assert store.meta("CS2_35") == before
+    # --replace says what to do
+    report = ingest([folder_b / "CS2_35.csv"], store=store, replace=True)
+    assert report.ok and store.meta("CS2_35")["vendor"] == "neware"
+    # and so does a cell id of its own
+    report = ingest([folder_a / "CS2_35.csv"], store=store, cell_id="CS2_35 arbin")
+    assert report.ok and store.meta("CS2_35 arbin")["vendor"] == "arbin"
+
+
+def test_same_cycler_file_of_another_test_is_refused(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    assert ingest([MACCOR_TZ], store=store).ok
+    before = store.meta(store.cells()["cell_id"].iloc[0])
+    # another Maccor test saved under the same name: same cycler and channel, but it does not start
+    # after the stored cell's last row
+    other = tmp_path / "again" / MACCOR_TZ.name
+    other.parent.mkdir()
+    shutil.copy(CYCLERS / "maccor" / "PredictionDiagnostics_000151_test.052", other)
+    report = ingest([other], store=store)
+    assert report.failed and report.failed[0]["conflict"], report.failed
+    assert "does not continue it" in report.failed[0]["error"]
+    assert store.meta(before["cell_id"]) == before

@@ -12,6 +12,21 @@ from gwangyang.cli.main import main
 from .independent import check_cvrp
 from .test_forecast import SERIES, TARGET
 from .test_solver import CVRP, SCENARIO
+from .test_vrplib_io import GOOD_VRP as TINY_VRP
+
+TINY_SOLOMON = """TINY
+
+VEHICLE
+NUMBER     CAPACITY
+  2         50
+
+CUSTOMER
+CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME
+  0   35   35   0     0   230    0
+  1   41   49  10   161   171   10
+  2   35   17   7    50    60   10
+"""
+"""A two-customer Solomon file (the first customers of R101)."""
 
 
 def test_routes_solve_vrplib_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -71,6 +86,15 @@ def test_routes_solve_scenario_with_ortools(capsys: pytest.CaptureFixture[str], 
             "missing DEMAND_SECTION",
         ),
         ('name = "p"\nsites = []\nvehicles = []\norders = []\nfoo = 1\n', ".toml", "unknown field 'foo'"),
+        (TINY_VRP.replace("2 3 4", "2 nan 4"), ".vrp", "NODE_COORD_SECTION node 2: expected a finite number"),
+        (TINY_VRP.replace("2 3 4", "2 1e308 4"), ".vrp", "NODE_COORD_SECTION node 2: coordinates beyond"),
+        (TINY_VRP.replace("2 4\n", "2 -4\n"), ".vrp", "DEMAND_SECTION node 2: values must be >= 0, got -4"),
+        (
+            TINY_SOLOMON.replace("17   7", "17  -7"),
+            ".txt",
+            "customer 2: DEMAND must be a finite non-negative",
+        ),
+        (TINY_SOLOMON.replace("2   35", "2  nan"), ".txt", "customer 2: XCOORD must be a finite number"),
     ],
 )
 def test_routes_bad_input_exit_2(
@@ -82,6 +106,18 @@ def test_routes_bad_input_exit_2(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert message in captured.err
+
+
+@pytest.mark.parametrize("name", ["instance.vrp", "problem.toml", "folder"])
+def test_routes_folder_as_instance_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / name
+    folder.mkdir()
+    assert main(["routes", "solve", str(folder), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"{folder}: is a folder" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
 
 
 def test_routes_unknown_solver_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -46,4 +46,7 @@ def test_demo_step_keeps_views_in_the_store(tmp_path: Path) -> None:
     assert [h["y"] for h in forecast["history"]] == raw[TARGET].astype(float).tolist()
     assert sample_series_path().read_bytes() == SERIES.read_bytes()
     assert all(r["lo"] <= r["mean"] <= r["hi"] for r in forecast["forecast"])
-    assert scenario_path().read_text() == SCENARIO.read_text() and shipped_scenarios() == ["gwangyang"]
+    assert scenario_path().read_text() == SCENARIO.read_text() and shipped_scenarios() == [
+        "gwangyang",
+        "haulage",
+    ]

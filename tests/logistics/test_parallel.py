@@ -24,7 +24,7 @@ def test_search_resumes_from_a_given_solution() -> None:
     # A restart from a feasible solution keeps it or improves it (the ILS only replaces its best by a better one).
     assert again.is_feasible() and solution_cost(again) <= solution_cost(first)
     # Client k of the PyVRP data is Solomon customer k + 1; the route distance re-checked on the raw file.
-    routes = [[k + 1 for k in visits] for _, visits in to_routes(again)]
+    routes = [[k + 1 for _, k in visits] for _, visits in to_routes(again)]
     assert math.isclose(check_solomon(VRPTW / "R101.txt", routes), solution_cost(again) / 1000, rel_tol=1e-3)
 
 
@@ -35,7 +35,7 @@ def test_cooperative_pool() -> None:
         to_problem_data(instance), 0, time.monotonic() + 1.5, 2, 3, lambda cost, feasible: costs.append(cost)
     )
     assert iterations > 0 and costs
-    cost = check_cvrp(CVRP / "X-n101-k25.vrp", [[k + 2 for k in visits] for _, visits in routes])
+    cost = check_cvrp(CVRP / "X-n101-k25.vrp", [[k + 2 for _, k in visits] for _, visits in routes])
     assert cost == min(costs)  # the pool returns the best any worker reported
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from gwangyang.logistics.check import evaluate
 from gwangyang.logistics.instance import Instance, VehicleSpec
-from gwangyang.logistics.result import evaluate
 
 
 def line_instance(optional: bool = False) -> Instance:

@@ -99,8 +99,8 @@ def test_scenario_all_orders_served_and_on_time() -> None:
     windows = {o.id: o.window for o in problem.orders}
     for route in result.routes:
         for stop in route.stops:
-            assert stop.arrival <= windows[stop.label][1] + 1e-9
-            assert stop.start >= windows[stop.label][0] - 1e-9
+            assert stop.arrival <= windows[str(stop.label)][1] + 1e-9
+            assert stop.start >= windows[str(stop.label)][0] - 1e-9
 
 
 def _small_problem(orders: list[dict[str, object]], count: int = 1) -> RoutingProblem:

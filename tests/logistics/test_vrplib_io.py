@@ -82,9 +82,9 @@ EOF
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("CAPACITY : 10\n", "", "missing header CAPACITY"),
+        ("CAPACITY : 10\n", "", "missing CAPACITY"),
         ("3 5\n", "", "DEMAND_SECTION has 2 rows, expected DIMENSION = 3"),
-        ("2 3 4", "2 3 four", "NODE_COORD_SECTION: expected 3 numbers per row"),
+        ("2 3 4", "2 3 four", "NODE_COORD_SECTION node 2: expected a number"),
         ("EUC_2D", "GEO", "EDGE_WEIGHT_TYPE GEO not supported"),
         ("3 5\n", "3 50\n", "node 3 demands more than CAPACITY 10"),
         ("DEMAND_SECTION\n1 0\n2 4\n3 5\n", "", "missing DEMAND_SECTION"),

@@ -7,13 +7,8 @@ from pathlib import Path
 import pytest
 
 from gwangyang.port.berth_cpsat import build_model, read_plan
-from gwangyang.port.berths import (
-    BerthInstance,
-    assignment_bound,
-    check_plan,
-    objective,
-    solve_spt,
-)
+from gwangyang.port.berth_model import BerthInstance, check_plan, objective
+from gwangyang.port.berths import assignment_bound, solve_spt
 
 
 @pytest.fixture

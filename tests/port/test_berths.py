@@ -10,16 +10,8 @@ import pytest
 from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.port.berth_anneal import anneal
 from gwangyang.port.berth_lns import improve_with_cpsat
-from gwangyang.port.berths import (
-    BerthInstance,
-    assignment_bound,
-    check_plan,
-    objective,
-    solve_cpsat,
-    solve_fcfs,
-    solve_greedy,
-    solve_spt,
-)
+from gwangyang.port.berth_model import BerthInstance, check_plan, objective
+from gwangyang.port.berths import assignment_bound, solve_cpsat, solve_fcfs, solve_greedy, solve_spt
 from gwangyang.port.lagrange import lagrangian_bound
 
 INSTANCES = [f"f200x15-0{i}.txt" for i in range(1, 6)]

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from gwangyang.cli.main import main
-from gwangyang.port.berths import BerthInstance, check_plan, solve_fcfs
+from gwangyang.port.berth_model import BerthInstance, check_plan
+from gwangyang.port.berths import solve_fcfs
 
 from .conftest import ISSUE_KPIS
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from gwangyang.port.berths import BerthInstance, solve_fcfs
+from gwangyang.port.berth_model import BerthInstance
+from gwangyang.port.berths import solve_fcfs
 from gwangyang.port.cranes import CraneInstance, CraneTask, solve_cranes_exact
 from gwangyang.port.plots import plot_berth_plan, plot_crane_schedule, plot_simulation
 from gwangyang.port.simulation import simulate

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from ..errors import GwangyangError, one_line
 from ..store import Store
 from .auth import require_token, resolve_token
+from .docs_assets import DOCS_ASSETS, docs_asset_path
 from .jobs import JobManager, status_of
 from .parts import load_parts
 from .uploads import DEFAULT_MAX_UPLOAD_BYTES
@@ -151,11 +152,34 @@ def create_app(
     def openapi() -> dict[str, Any]:
         return app.openapi()
 
+    # Swagger UI and ReDoc from the fastapi-offline wheel: plant networks are often offline.
+    @app.get(DOCS_ASSETS + "/{name}", include_in_schema=False, dependencies=[Depends(require_token)])
+    def docs_asset(name: str) -> Response:
+        return FileResponse(docs_asset_path(name))
+
     @app.get("/docs", include_in_schema=False, dependencies=[Depends(require_token)])
     def docs() -> Response:
         from fastapi.openapi.docs import get_swagger_ui_html
 
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="Gwangyang API")
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Gwangyang API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False, dependencies=[Depends(require_token)])
+    def redoc() -> Response:
+        from fastapi.openapi.docs import get_redoc_html
+
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="Gwangyang API",
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
 
     app.include_router(jobs_router)
     app.include_router(web_router)

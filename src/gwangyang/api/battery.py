@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from ..errors import InputError, UnknownFormatError, one_line
+from ..errors import CellConflictError, InputError, UnknownFormatError, one_line
 from ..store import Store
 from . import battery_data as data
 from .auth import require_token
@@ -65,6 +65,8 @@ def _ingest_job(store: Store, folder: Path, chemistry: str | None) -> Any:
                     item["error"] = item["error"].replace(str(folder) + "/", "")
         if report["failed"] and not report["ingested"] and not report["skipped"]:
             shutil.rmtree(folder, ignore_errors=True)
+            if report["failed"][0].get("conflict"):
+                raise CellConflictError(report["failed"][0]["error"])
             raise InputError(report["failed"][0]["error"])
         report["cells"] = sorted({item["cell_id"] for item in report["ingested"]})
         return report
@@ -89,7 +91,9 @@ async def upload(
     """Stream cycler files (multipart field ``files``; optional field ``chemistry``) into the store and ingest them.
 
     Answers 202 with the ingest job; poll ``/api/v1/jobs/{id}``. 413 when too large, 415 when no
-    reader recognises a file, 400 when the body is truncated or a file name is not a plain name.
+    reader recognises a file, 400 when the body is truncated or a file name is not a plain name,
+    409 when a file is named after a stored cell it does not continue (another cycler; with
+    ``wait`` also another channel or an earlier start). The job's result has ``warnings``.
     With ``wait``, waits up to that many seconds: 201 when the ingest is done, 422 with the
     reader's message when it failed (a truncated or corrupt file), 202 when still running.
     """
@@ -100,6 +104,12 @@ async def upload(
     except UploadError:
         saved.discard()
         raise
+    from ..battery.ingest import vendor_conflicts
+
+    conflicts = await run_in_threadpool(vendor_conflicts, saved.files, store)
+    if conflicts:
+        saved.discard()
+        raise UploadError(conflicts[0], status.HTTP_409_CONFLICT)
     chemistry = saved.fields.get("chemistry") or None
     if chemistry is not None:
         from ..battery.cycles import CHEMISTRY_GRIDS

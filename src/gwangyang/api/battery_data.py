@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,6 @@ from ..errors import InputError, NotFoundError
 from ..store import Store
 
 logger = logging.getLogger(__name__)
-_CELL_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$")
 MAX_PAGE_ROWS = 10_000
 """Most time-series rows one request returns."""
 
@@ -62,10 +60,16 @@ def to_json_bytes(value: Any) -> bytes:
 
 
 def check_cell_id(cell_id: str) -> str:
-    """Return ``cell_id`` if it is a plain id (letters, digits, ``_.-``, no leading dot); refuse anything else."""
-    if not _CELL_ID.match(cell_id) or ".." in cell_id:
+    """Return ``cell_id`` if it is a cell id as ingest makes them (Unicode kept); refuse anything else.
+
+    Refused: characters a file system cannot hold, a leading dot, ``..``.
+    """
+    from ..battery.io.base import safe_cell_id
+
+    if not cell_id or safe_cell_id(cell_id) != cell_id or cell_id.startswith(".") or ".." in cell_id:
         raise InputError(
-            f"cell id {cell_id[:60]!r}: expected letters, digits, '_', '-' and '.' (no leading dot, no '..')."
+            f"cell id {cell_id[:60]!r}: expected a plain name (no '/', '\\', ':', '*', '?', '\"', '<', '>', '|', "
+            "control characters, leading dot or '..')."
         )
     return cell_id
 
@@ -90,7 +94,7 @@ def fleet_summary(store: Store) -> list[dict[str, Any]]:
         "arg_max(discharge_capacity_ah, cycle_index) AS last_q, "
         "arg_min(discharge_capacity_ah, cycle_index) AS first_q, "
         "median(coulombic_efficiency) AS median_ce "
-        "FROM cells_cycles GROUP BY cell_id"
+        f"FROM cells_cycles WHERE {usable_where(store)} GROUP BY cell_id"
     ).set_index("cell_id")
     out = []
     for meta in metas:
@@ -120,8 +124,26 @@ def fleet_summary(store: Store) -> list[dict[str, Any]]:
         row["median_coulombic_efficiency"] = figures["median_ce"]
         max_q, last_q = figures["max_q"], figures["last_q"]
         row["capacity_retention"] = last_q / max_q if max_q and last_q is not None else None
+        row["left_out_cycles"] = int(meta.get("cycles") or 0) - int(
+            meta.get("usable_cycles", meta.get("cycles") or 0)
+        )
+        row["warnings"] = len(meta.get("warnings", []))
         out.append(row)
     return out
+
+
+def usable_where(store: Store) -> str:
+    """SQL condition keeping the complete ageing / RPT / reset cycles (all cycles of cells stored without flags)."""
+    from ..battery.cycles import CAPACITY_KINDS
+
+    columns = set(store.sql("SELECT * FROM cells_cycles LIMIT 0").columns)
+    kinds = ", ".join(f"'{k}'" for k in CAPACITY_KINDS)
+    clauses = ["TRUE"]
+    if "complete" in columns:
+        clauses.append("coalesce(complete, TRUE)")
+    if "kind" in columns:
+        clauses.append(f"coalesce(kind, 'aging') IN ({kinds})")
+    return " AND ".join(clauses)
 
 
 def capacity_fade(store: Store) -> list[dict[str, Any]]:
@@ -129,7 +151,8 @@ def capacity_fade(store: Store) -> list[dict[str, Any]]:
     if not store.metas():
         return []
     table = store.sql(
-        "SELECT cell_id, cycle_index, discharge_capacity_ah FROM cells_cycles ORDER BY cell_id, cycle_index"
+        "SELECT cell_id, cycle_index, discharge_capacity_ah FROM cells_cycles "
+        f"WHERE {usable_where(store)} ORDER BY cell_id, cycle_index"
     )
     out = []
     for cell_id, group in table.groupby("cell_id", sort=True):
@@ -288,7 +311,9 @@ def cell_health(store: Store, cell_id: str) -> dict[str, Any]:
     NotFoundError
         No such cell, or the health analysis is not installed.
     """
-    cycles = store.cycles(check_cell_id(cell_id))
+    from ..battery.cycles import usable_cycles
+
+    cycles, left_out = usable_cycles(store.cycles(check_cell_id(cell_id)))
     try:
         from ..battery.health import health_report
     except ImportError as exc:
@@ -299,7 +324,7 @@ def cell_health(store: Store, cell_id: str) -> dict[str, Any]:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         report = health_report(cycles["cycle_index"].to_numpy(), cycles["discharge_capacity_ah"].to_numpy())
-    return {"cell_id": cell_id, **_finite_or_none(report)}
+    return {"cell_id": cell_id, "left_out_cycles": left_out, **_finite_or_none(report)}
 
 
 def fleet_health(store: Store) -> dict[str, dict[str, Any]]:

@@ -25,6 +25,7 @@ def cell_anomalies(store: Store) -> dict[str, list[dict[str, Any]]]:
     Returns an empty mapping when the quality analysis is not installed.
     """
     try:
+        from ..battery.cycles import usable_cycles
         from ..battery.quality.anomalies import CellState, CycleAnomalyDetector, batch_outliers
     except ImportError:
         return {}
@@ -33,7 +34,7 @@ def cell_anomalies(store: Store) -> dict[str, list[dict[str, Any]]]:
     for meta in store.metas():
         cell_id = meta["cell_id"]
         try:
-            found = detector.update(CellState(cell_id), store.cycles(cell_id), final=True)
+            found = detector.update(CellState(cell_id), usable_cycles(store.cycles(cell_id))[0], final=True)
         except Exception:  # one bad cell must not take the fleet page down
             logger.exception("anomaly detection failed for cell %s", cell_id)
             continue

@@ -27,7 +27,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import GwangyangError, InputError, NotFoundError, StoreError, UnknownFormatError, one_line
+from ..errors import (
+    CellConflictError,
+    GwangyangError,
+    InputError,
+    NotFoundError,
+    StoreError,
+    UnknownFormatError,
+    one_line,
+)
 from .uploads import UploadError
 
 Progress = Callable[[int, int], None]
@@ -63,6 +71,8 @@ def status_of(exc: GwangyangError) -> int:
         return 429
     if isinstance(exc, UnknownFormatError):
         return 415
+    if isinstance(exc, CellConflictError):
+        return 409
     if isinstance(exc, InputError):
         return 400
     if isinstance(exc, NotFoundError):

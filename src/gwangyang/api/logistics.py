@@ -140,7 +140,7 @@ async def solve_routes(
     store: Store = request.app.state.store
 
     def work(progress: Progress) -> dict[str, Any]:
-        from ..logistics.solver import Progress as SolverProgress
+        from ..logistics.protocol import Progress as SolverProgress
         from ..logistics.solver import make_solver
         from ..logistics.views import routing_view, save_view
 

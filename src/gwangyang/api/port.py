@@ -117,14 +117,15 @@ async def berth_plan(
     body: BerthRequest, request: Request, response: Response, wait: WaitQuery = 0
 ) -> dict[str, Any]:
     """A job whose result is the plan (vessel, berth, start, end), its objective, and the FCFS objective beside it."""
-    from ..port.berths import BerthInstance
+    from ..port.berth_model import BerthInstance
 
     instance = BerthInstance.build(
         body.name, body.arrival, body.opening, body.closing, body.handling, body.deadline, source="request"
     )
 
     def work(progress: Progress) -> dict[str, Any]:
-        from ..port.berths import check_plan, solve_cpsat, solve_fcfs, solve_greedy
+        from ..port.berth_model import check_plan
+        from ..port.berths import solve_cpsat, solve_fcfs, solve_greedy
 
         fcfs = solve_fcfs(instance)
         if body.method == "cpsat":

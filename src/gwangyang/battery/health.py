@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
+from .cycles import usable_cycles
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -316,7 +317,7 @@ def store_templates(store: Store, cell_id: str) -> dict[str, tuple[np.ndarray, n
     for other, meta in metas.items():
         if other == cell_id or meta.get("nominal_capacity_ah") != nominal:
             continue
-        cycles = store.cycles(other)
+        cycles, _left_out = usable_cycles(store.cycles(other))
         out[other] = (
             cycles["cycle_index"].to_numpy(dtype="float64"),
             cycles["discharge_capacity_ah"].to_numpy(dtype="float64"),
@@ -350,7 +351,9 @@ def cell_health(
     Returns
     -------
     dict
-        ``cell`` plus :func:`health_report`'s keys; JSON-ready (no NaN or infinity).
+        ``cell``, ``left_out_cycles`` (incomplete and HPPC cycles, see
+        :func:`~gwangyang.battery.cycles.usable_cycles`) plus :func:`health_report`'s keys;
+        JSON-ready (no NaN or infinity).
 
     Raises
     ------
@@ -359,7 +362,7 @@ def cell_health(
     NotFoundError
         No such cell in the store.
     """
-    cycles = store.cycles(cell_id)
+    cycles, left_out = usable_cycles(store.cycles(cell_id))
     if templates is None:
         templates = store_templates(store, cell_id)
     report = health_report(
@@ -369,4 +372,4 @@ def cell_health(
         threshold=threshold,
         coverage=coverage,
     )
-    return {"cell": cell_id, **report}
+    return {"cell": cell_id, "left_out_cycles": left_out, **report}

@@ -20,14 +20,23 @@ import numpy as np
 import pandas as pd
 
 from ..compute import Executor, SerialExecutor, WorkerLostError
-from ..errors import GwangyangError, InputError, NotFoundError, one_line
+from ..errors import CellConflictError, GwangyangError, InputError, NotFoundError, one_line
 from ..store.store import Store, write_parquet
 from . import schema as s
-from .cycles import VoltageGrid, default_grid, discharge_curves, summarize_cycles
+from .checks import check_cycles
+from .cycles import (
+    VoltageGrid,
+    apply_signal_cycles,
+    cycle_summary,
+    default_grid,
+    discharge_curves,
+    usable_cycles,
+)
 from .io.base import file_hash, safe_cell_id
 from .io.registry import is_companion, read_cycler
 from .schema import CyclerData
-from .stitch import stitch, stitch_key
+from .steps import step_table
+from .stitch import continuation_problem, stitch, stitch_key
 
 SCHEMA_VERSION = 1
 
@@ -43,6 +52,9 @@ class IngestTask:
     existing: str | None = None
     chemistry: str | None = None
     column_map: str | None = None
+    on_existing: str = "continue"
+    """With an ``existing`` cell: ``continue`` (stitch only a file that continues it, else refuse)
+    or ``append`` (parts of one test, or ``--cell-id``: stitch whatever their times)."""
 
 
 @dataclass
@@ -56,6 +68,8 @@ class IngestOutcome:
     cycles: int = 0
     vendor: str | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    conflict: bool = False
 
 
 @dataclass
@@ -65,10 +79,19 @@ class IngestReport:
     ingested: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...]}``."""
-        return {"ingested": self.ingested, "skipped": self.skipped, "failed": self.failed}
+        """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...], "warnings": [...]}``.
+
+        Each warning is ``{"file", "cell_id", "kind", "detail"}`` (see :data:`~gwangyang.battery.schema.WARNING_KINDS`).
+        """
+        return {
+            "ingested": self.ingested,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "warnings": self.warnings,
+        }
 
     @property
     def ok(self) -> bool:
@@ -176,6 +199,12 @@ def _existing_part(existing: Path) -> CyclerData:
     meta = json.loads((existing / "meta.json").read_text())
     ts = pd.read_parquet(existing / "timeseries.parquet").drop(columns=["cell_id"], errors="ignore")
     start = pd.Timestamp(meta["start_time"]) if meta.get("start_time") else None
+    steps_file = existing / "steps.parquet"
+    steps = (
+        pd.read_parquet(steps_file).drop(columns=["cell_id"], errors="ignore")
+        if steps_file.exists()
+        else None
+    )
     return CyclerData(
         timeseries=ts,
         vendor=meta["vendor"],
@@ -185,7 +214,40 @@ def _existing_part(existing: Path) -> CyclerData:
         start_time=start,
         nominal_capacity_ah=meta.get("nominal_capacity_ah"),
         extra=meta.get("extra", {}),
+        steps=steps,
     )
+
+
+def _structure(part: CyclerData) -> None:
+    """Cycles from the signal and the steps table of one file (in place); disagreements become warnings."""
+    ts, steps, notes = apply_signal_cycles(part.timeseries)
+    part.timeseries, part.steps = ts, steps
+    for note in notes:
+        part.warnings.append(s.warning("counter_overridden", note, part.source, part.cell_id))
+
+
+def _edges(data: CyclerData, cycles: np.ndarray) -> tuple[set[int] | None, set[int] | None]:
+    """Positions of the cycles each stitched file starts and ends with (None: one file)."""
+    parts = data.extra.get("parts")
+    if not parts or "first_cycle" not in parts[0]:
+        return None, None
+    heads, tails = set(), set()
+    for k, part in enumerate(parts):
+        if not part.get("continues_cycle"):
+            heads.add(int(np.searchsorted(cycles, part["first_cycle"])))
+        following = parts[k + 1] if k + 1 < len(parts) else None
+        if following is None or not following.get("continues_cycle"):
+            tails.add(int(np.searchsorted(cycles, part["last_cycle"])))
+    return heads, tails
+
+
+def _file_of(data: CyclerData) -> Any:
+    parts = data.extra.get("parts")
+    if not parts or "first_cycle" not in parts[0]:
+        return lambda _cycle: data.source.name
+    firsts = np.array([p["first_cycle"] for p in parts])
+    names = [p["file"] for p in parts]
+    return lambda cycle: names[max(int(np.searchsorted(firsts, cycle, side="right")) - 1, 0)]
 
 
 def build_cell(task: IngestTask) -> IngestOutcome:
@@ -213,23 +275,37 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             }
             for n, h, p in zip(task.files, task.hashes, parts, strict=True)
         ]
+        for part in parts:
+            part.cell_id = task.cell_id
+            _structure(part)
         if task.existing is not None:
             old = json.loads((Path(task.existing) / "meta.json").read_text())
+            _check_continues(task, old, parts)
             sources = old["sources"] + sources
-            parts.insert(0, _existing_part(Path(task.existing)))
-        vendors = {p.vendor for p in parts}
+            previous = _existing_part(Path(task.existing))
+            if previous.steps is None:
+                _structure(previous)
+            parts.insert(0, previous)
+        vendors = {p.vendor for p in parts[1 if task.existing is not None else 0 :]}
         if len(vendors) > 1:
             raise InputError(
                 f"cell {task.cell_id}: files of one test come from different cyclers ({sorted(vendors)})."
             )
         data = stitch(parts, cell_id=task.cell_id) if len(parts) > 1 else parts[0]
         ts = data.timeseries
-        cycles = summarize_cycles(ts)
+        steps = data.steps if data.steps is not None else step_table(ts)
+        heads, tails = _edges(data, np.unique(ts[s.CYCLE].to_numpy()))
+        cycles = cycle_summary(ts, steps, heads, tails)
+        warnings = [w for p in parts[1 if task.existing is not None else 0 :] for w in p.warnings]
+        warnings += check_cycles(cycles, data.nominal_capacity_ah, _file_of(data), task.cell_id)
+        for item in warnings:
+            item["cell_id"] = task.cell_id
         grid = default_grid(ts, task.chemistry)
         curves = discharge_curves(ts, grid)
         staged = Path(task.staging)
         staged.mkdir(parents=True, exist_ok=False)
-        for name, table in (("timeseries", ts), ("cycles", cycles), ("curves", curves)):
+        tables = (("timeseries", ts), ("cycles", cycles), ("curves", curves), ("steps", steps))
+        for name, table in tables:
             table = table.copy()
             table.insert(0, "cell_id", task.cell_id)
             write_parquet(table, staged / f"{name}.parquet")
@@ -244,6 +320,9 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             "last_time": last,
             "rows": len(ts),
             "cycles": int(ts[s.CYCLE].nunique()),
+            "complete_cycles": int(cycles["complete"].sum()),
+            "usable_cycles": len(usable_cycles(cycles)[0]),
+            "steps": len(steps),
             "nominal_capacity_ah": data.nominal_capacity_ah,
             "columns": [c for c in ts.columns],
             "grid": None
@@ -251,6 +330,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             else {"low_v": grid.low_v, "high_v": grid.high_v, "points": grid.points},
             "sources": sources,
             "extra": _jsonable(data.extra),
+            "warnings": warnings,
             "ingested_at": datetime.now(UTC).isoformat(),
         }
         (staged / "meta.json").write_text(json.dumps(meta, indent=1))
@@ -258,11 +338,33 @@ def build_cell(task: IngestTask) -> IngestOutcome:
         outcome.rows = len(ts)
         outcome.cycles = int(meta["cycles"])
         outcome.vendor = data.vendor
+        outcome.warnings = warnings
+    except CellConflictError as exc:
+        outcome.errors.append((task.files[0], one_line(str(exc))))
+        outcome.conflict = True
     except GwangyangError as exc:
         outcome.errors.append((task.files[0], one_line(str(exc))))
     except Exception as exc:
         outcome.errors.append((task.files[0], one_line(f"{task.files[0]}: {type(exc).__name__}: {exc}")))
     return outcome
+
+
+def _check_continues(task: IngestTask, old: dict[str, Any], parts: list[CyclerData]) -> None:
+    """Refuse files that do not continue the stored cell they are named after (see ``continuation_problem``)."""
+    names = ", ".join(source["name"] for source in old.get("sources", [])[:3]) or "earlier files"
+    held = f"cell {task.cell_id!r} already holds {names} ({old.get('vendor')})"
+    advice = "use --cell-id to name another cell or --replace to replace it"
+    for part in sorted(parts, key=lambda p: (p.start_time is None, str(p.start_time))):
+        if task.on_existing == "append":
+            problem = None
+            if part.vendor != old.get("vendor"):
+                problem = f"it comes from another cycler ({part.vendor})"
+        else:
+            problem = continuation_problem(old, part)
+        if problem is not None:
+            raise CellConflictError(
+                f"{part.source}: {held}; this file does not continue it: {problem}; {advice}."
+            )
 
 
 def _jsonable(value: Any) -> Any:
@@ -289,6 +391,7 @@ def ingest(
     chemistry: str | None = None,
     cell_id: str | None = None,
     column_map: str | Path | None = None,
+    replace: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into the store.
 
@@ -308,6 +411,13 @@ def ingest(
         Treat all files as one test with this cell id.
     column_map
         TOML column map: read every file with the generic CSV reader.
+    replace
+        Replace a stored cell of the same id instead of stitching onto it. Without it, files named
+        after a stored cell are stitched onto it only when they continue it (same cycler, channel
+        and serial where known, starting after its end; see
+        :func:`~gwangyang.battery.stitch.continuation_problem`), or, for parts of one test and with
+        ``cell_id``, when they come from the same cycler; otherwise they fail with a one-line
+        error naming both (``report.failed`` items with ``"conflict": True``).
 
     Returns
     -------
@@ -344,8 +454,8 @@ def ingest(
             if not fresh:
                 continue
             existing = store.cell_dir(name)
-            # Parts of a test (dated or numbered files) extend a cell already in the store; any other
-            # file under an existing cell's name is a newer export of that test and replaces it.
+            # Parts of a test (dated or numbered files) and files given a cell id extend a stored cell
+            # of the same cycler; any other file under a stored cell's name must continue it.
             append = cell_id is not None or is_multipart(members)
             tasks.append(
                 IngestTask(
@@ -353,9 +463,10 @@ def ingest(
                     files=[str(p) for p, _ in fresh],
                     hashes=[d for _, d in fresh],
                     staging=str(store.root / "staging" / f"{name}-{fresh[0][1][:12]}"),
-                    existing=str(existing) if existing.exists() and append else None,
+                    existing=str(existing) if existing.exists() and not replace else None,
                     chemistry=chemistry,
                     column_map=None if column_map is None else str(column_map),
+                    on_existing="append" if append else "continue",
                 )
             )
         (store.root / "staging").mkdir(exist_ok=True)
@@ -364,7 +475,10 @@ def ingest(
             if outcome.errors or outcome.staged is None:
                 failed_files = {f for f, _ in outcome.errors}
                 for file_name, error in outcome.errors:
-                    report.failed.append({"file": file_name, "error": error})
+                    item: dict[str, Any] = {"file": file_name, "error": error}
+                    if outcome.conflict:
+                        item["conflict"] = True
+                    report.failed.append(item)
                 for file_name in outcome.files:
                     if file_name not in failed_files:
                         report.failed.append(
@@ -378,6 +492,7 @@ def ingest(
                     shutil.rmtree(outcome.staged, ignore_errors=True)
                 return
             store.commit(Path(outcome.staged), outcome.cell_id)
+            report.warnings.extend(outcome.warnings)
             for file_name in outcome.files:
                 report.ingested.append(
                     {
@@ -400,6 +515,33 @@ def ingest(
                         )
         shutil.rmtree(store.root / "staging", ignore_errors=True)
     return report
+
+
+def vendor_conflicts(paths: Iterable[str | Path], store: Store, cell_id: str | None = None) -> list[str]:
+    """Cheap check before an ingest: files named after a stored cell of another cycler (one line each).
+
+    Looks only at each file's head (no full read); the full check (channel, serial, times) runs in
+    :func:`ingest`.
+    """
+    from .io.registry import detect
+
+    out = []
+    for name, members in group_files(discover(paths), cell_id).items():
+        meta_file = store.cell_dir(name) / "meta.json"
+        if not meta_file.exists():
+            continue
+        vendor = json.loads(meta_file.read_text()).get("vendor")
+        for path in members:
+            try:
+                found = detect(path).name
+            except GwangyangError:
+                continue
+            if found != vendor:
+                out.append(
+                    f"{path.name}: cell {name!r} already holds {vendor} data; this {found} file does not "
+                    "continue it; give it another cell id or replace the cell."
+                )
+    return out
 
 
 def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
@@ -427,4 +569,12 @@ def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
     return out
 
 
-__all__ = ["IngestReport", "VoltageGrid", "discover", "export_cell", "group_files", "ingest"]
+__all__ = [
+    "IngestReport",
+    "VoltageGrid",
+    "discover",
+    "export_cell",
+    "group_files",
+    "ingest",
+    "vendor_conflicts",
+]

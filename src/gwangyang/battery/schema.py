@@ -5,6 +5,8 @@ Conventions
 * Positive current charges the cell.
 * ``test_time_s`` is seconds since the start of the test and never decreases.
 * ``cycle_index`` never decreases; ``step_index`` counts steps as the cycler numbers them.
+  At ingest, cycles come from the signal (:func:`gwangyang.battery.cycles.apply_signal_cycles`);
+  the cycler's own counter is kept as ``vendor_cycle_index``.
 * ``charge_capacity_ah`` / ``discharge_capacity_ah`` (and the energies) are cumulative **within a
   cycle**: they start near zero at the cycle's first row and do not decrease within the cycle, so
   a cycle's charge capacity is its maximum. Readers convert the vendors' own conventions
@@ -24,6 +26,7 @@ from ..errors import CorruptFileError
 
 TIME = "test_time_s"
 CYCLE = "cycle_index"
+VENDOR_CYCLE = "vendor_cycle_index"
 STEP = "step_index"
 CURRENT = "current_a"
 VOLTAGE = "voltage_v"
@@ -49,11 +52,12 @@ FLOAT_COLUMNS: tuple[str, ...] = (
     TEMPERATURE,
     RESISTANCE,
 )
-INT_COLUMNS: tuple[str, ...] = (CYCLE, STEP)
+INT_COLUMNS: tuple[str, ...] = (CYCLE, STEP, VENDOR_CYCLE)
 CANONICAL_COLUMNS: tuple[str, ...] = (
     TIME,
     CYCLE,
     STEP,
+    VENDOR_CYCLE,
     CURRENT,
     VOLTAGE,
     CHARGE_CAPACITY,
@@ -92,6 +96,10 @@ class CyclerData:
         kept to check our summaries against.
     extra
         Any other metadata the file carries (schedule name, barcode, ...), JSON-serialisable.
+    warnings
+        What is suspect in the file (see :func:`warning`), never silently dropped.
+    steps
+        The steps table of ``timeseries`` once computed (see :mod:`gwangyang.battery.steps`).
     """
 
     timeseries: pd.DataFrame
@@ -103,6 +111,8 @@ class CyclerData:
     nominal_capacity_ah: float | None = None
     vendor_cycles: pd.DataFrame | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    steps: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def rows(self) -> int:
@@ -113,6 +123,38 @@ class CyclerData:
     def cycles(self) -> int:
         """Number of distinct cycles."""
         return int(self.timeseries[CYCLE].nunique()) if len(self.timeseries) else 0
+
+
+WARNING_KINDS: tuple[str, ...] = (
+    "cycle_too_large",
+    "coulombic_efficiency",
+    "time_backwards",
+    "truncated_file",
+    "unknown_column",
+    "counter_overridden",
+    "incomplete_cycles",
+)
+"""What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""
+
+WARNINGS_ATTR = "gwangyang_warnings"
+"""Key in a table's ``attrs`` under which a reader's helpers leave warnings for :func:`read_cycler`."""
+
+
+def warning(
+    kind: str, detail: str, file: str | Path | None = None, cell_id: str | None = None
+) -> dict[str, str]:
+    """One warning record: ``{"file", "cell_id", "kind", "detail"}``."""
+    return {
+        "file": "" if file is None else Path(file).name,
+        "cell_id": cell_id or "",
+        "kind": kind,
+        "detail": detail,
+    }
+
+
+def add_table_warning(df: pd.DataFrame, kind: str, detail: str, source: Path) -> None:
+    """Attach a warning to a table a reader is building (collected by ``read_cycler``)."""
+    df.attrs.setdefault(WARNINGS_ATTR, []).append(warning(kind, detail, source))
 
 
 def finalize(df: pd.DataFrame, source: Path) -> pd.DataFrame:
@@ -165,8 +207,21 @@ def finalize(df: pd.DataFrame, source: Path) -> pd.DataFrame:
         if column in out.columns:
             out[column] = np.nan_to_num(out[column].to_numpy(dtype="float64"), nan=-1).astype("int64")
     time = out[TIME].to_numpy()
-    if np.any(np.diff(time) < 0):
+    carried = list(df.attrs.get(WARNINGS_ATTR, []))
+    back = np.flatnonzero(np.diff(time) < 0)
+    if len(back):
+        i = int(back[0])
+        carried.append(
+            warning(
+                "time_backwards",
+                f"test time goes back {len(back)} time(s), first from {time[i]:g} s to {time[i + 1]:g} s "
+                f"(row {i + 2}); rows sorted by time",
+                source,
+            )
+        )
         out = out.sort_values(TIME, kind="stable").reset_index(drop=True)
+    if carried:
+        out.attrs[WARNINGS_ATTR] = carried
     return out
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -46,13 +47,43 @@ def _same_test(a: CyclerData, b: CyclerData) -> bool:
     return key_a[0] == 0 and key_b[0] == 0 and key_a[1] == key_b[1]
 
 
+def _edge_steps(part: CyclerData) -> pd.DataFrame:
+    from .steps import step_table
+
+    if part.steps is None:
+        part.steps = step_table(part.timeseries)
+    return part.steps
+
+
+def continues_cycle(previous: CyclerData, part: CyclerData) -> bool:
+    """Whether ``part`` begins by going on with the cycle ``previous`` was cut in.
+
+    True when the previous file's last cycle is not complete (see
+    :func:`~gwangyang.battery.cycles.annotate_cycles`) and it and this file's first cycle make one
+    sound cycle together (at most one charge and one discharge): a charge cut by the end of a file
+    and finished in the next, or a discharge cut and resumed.
+    """
+    from .cycles import annotate_cycles, sound, step_phases
+
+    before, after = _edge_steps(previous), _edge_steps(part)
+    if len(before) == 0 or len(after) == 0:
+        return False
+    if bool(annotate_cycles(before)["complete"].iloc[-1]):
+        return False
+    last = before[s.CYCLE].to_numpy() == before[s.CYCLE].iloc[-1]
+    first = after[s.CYCLE].to_numpy() == after[s.CYCLE].iloc[0]
+    return sound(np.r_[step_phases(before)[last], step_phases(after)[first]])
+
+
 def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
     """Join parts of one test in time order, so test time and cycle index keep increasing.
 
     Parts are ordered by their start time (by file name where unknown). Test time counts from the
     first part's start; each later part starts at its real start relative to the first part's when
     both are known (else right after the previous part), and never before the previous part has
-    ended; its cycles are renumbered to follow the previous part's last cycle. Several exports of
+    ended; its cycles are renumbered to follow the previous part's last cycle, except that a part
+    going on with a cycle the previous part was cut in (:func:`continues_cycle`) continues that
+    cycle, its within-cycle capacities and energies carried on. Several exports of
     the same run (the same start time, e.g. a test exported twice while it ran) are one part: the
     one with the most rows is kept and the others are listed as duplicates.
 
@@ -90,6 +121,7 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
     frames, vendor_frames, offsets = [], [], []
     prev_end_time = 0.0
     prev_last_cycle: int | None = None
+    prev_tail: dict[str, float] = {}
     for k, part in enumerate(kept):
         ts = part.timeseries
         t0 = float(ts[s.TIME].iloc[0])
@@ -100,9 +132,20 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
         if k > 0 and key[0] == 0 and first_key[0] == 0:
             shift = max(shift, key[1] - first_key[1])
         cycles = ts[s.CYCLE].to_numpy()
+        continues = k > 0 and continues_cycle(kept[k - 1], part)
         cycle_shift = 0 if prev_last_cycle is None else prev_last_cycle + 1 - int(cycles.min())
         shifted = ts.copy()
         shifted[s.TIME] = ts[s.TIME].to_numpy() + shift
+        if continues and prev_last_cycle is not None:
+            # the file goes on with the cycle the previous one was cut in: one cycle, its
+            # within-cycle counters carried on from where the previous file left them
+            cycle_shift -= 1
+            head = cycles == cycles[0]
+            for column, value in prev_tail.items():
+                if column in shifted.columns:
+                    values = shifted[column].to_numpy(dtype="float64").copy()
+                    values[head] += value
+                    shifted[column] = values
         shifted[s.CYCLE] = cycles + cycle_shift
         frames.append(shifted)
         if part.vendor_cycles is not None and s.CYCLE in part.vendor_cycles.columns:
@@ -110,10 +153,24 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
             vendor[s.CYCLE] = vendor[s.CYCLE] + cycle_shift
             vendor_frames.append(vendor)
         offsets.append(
-            {"file": part.source.name, "time_offset_s": shift, "cycle_offset": cycle_shift, "rows": len(ts)}
+            {
+                "file": part.source.name,
+                "time_offset_s": shift,
+                "cycle_offset": cycle_shift,
+                "rows": len(ts),
+                "first_cycle": int(shifted[s.CYCLE].iloc[0]),
+                "last_cycle": int(shifted[s.CYCLE].iloc[-1]),
+                "continues_cycle": bool(continues),
+            }
         )
         prev_end_time = float(shifted[s.TIME].iloc[-1])
         prev_last_cycle = int(shifted[s.CYCLE].max())
+        tail = shifted[s.CYCLE].to_numpy() == prev_last_cycle
+        prev_tail = {
+            c: float(np.nanmax(shifted[c].to_numpy(dtype="float64")[tail]))
+            for c in (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)
+            if c in shifted.columns
+        }
     timeseries = pd.concat(frames, ignore_index=True)
     extra = dict(first.extra)
     extra["parts"] = offsets
@@ -132,3 +189,45 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
         else None,
         extra=extra,
     )
+
+
+_SERIAL_KEYS = ("barcode", "comment_barcode", "serial", "serial_number")
+
+
+def continuation_problem(meta: dict[str, Any], part: CyclerData) -> str | None:
+    """Why a file does not continue a stored cell (None when it does).
+
+    It continues the cell when it comes from the same cycler, on the same channel and with the same
+    barcode / serial where both are known, and starts after the cell's last row (or is another
+    export of the same run: the same start time). A file whose start is unknown cannot be shown to
+    continue the cell.
+
+    Parameters
+    ----------
+    meta
+        The stored cell's metadata (``vendor``, ``channel``, ``start_time``, ``last_time``, ``extra``).
+    part
+        The new file, read.
+    """
+    if part.vendor != meta.get("vendor"):
+        return f"it comes from another cycler ({part.vendor}; the cell's is {meta.get('vendor')})"
+    if part.channel and meta.get("channel") and str(part.channel) != str(meta["channel"]):
+        return f"it was recorded on channel {part.channel}, the cell on channel {meta['channel']}"
+    extra = meta.get("extra") or {}
+    for key in _SERIAL_KEYS:
+        mine, theirs = part.extra.get(key), extra.get(key)
+        if mine and theirs and str(mine).strip() != str(theirs).strip():
+            return f"its {key} is {mine!r}, the cell's is {theirs!r}"
+    if part.start_time is None or not meta.get("last_time"):
+        return "its start time or the cell's end is unknown, so it cannot be shown to continue the cell"
+    start = _naive_utc(pd.Timestamp(part.start_time))
+    if meta.get("start_time") and start == _naive_utc(pd.Timestamp(meta["start_time"])):
+        return None  # another export of the same run
+    last = _naive_utc(pd.Timestamp(meta["last_time"]))
+    if start < last:
+        return f"it starts at {start.isoformat()}, before the cell's last row at {last.isoformat()}"
+    return None
+
+
+def _naive_utc(stamp: pd.Timestamp) -> pd.Timestamp:
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp

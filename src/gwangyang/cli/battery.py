@@ -45,13 +45,21 @@ def ingest_command(
     column_map: Annotated[
         Path | None, typer.Option("--column-map", help="TOML column map for any other cycler's CSV.")
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace stored cells of the same id instead of continuing them."),
+    ] = False,
     json_out: JsonOpt = False,
     wait: Annotated[
         float,
         typer.Option("--wait", min=0, help="Seconds to wait for another writer of the store to finish."),
     ] = 0,
 ) -> None:
-    """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed)."""
+    """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed).
+
+    A file named after a stored cell is stitched onto it only when it continues it (same cycler,
+    channel, and a later start); otherwise it fails naming both, unless --cell-id or --replace.
+    """
     target = Store(store, lock_wait=wait)
     pool = make_executor(executor, workers=workers)
     try:
@@ -64,6 +72,7 @@ def ingest_command(
                 chemistry=chemistry,
                 cell_id=cell_id,
                 column_map=column_map,
+                replace=replace,
             )
     finally:
         pool.close()
@@ -78,6 +87,7 @@ def ingest_command(
             err_console.print(f"skipped  {item['file']}: {item['reason']}")
         for item in report.failed:
             err_console.print(f"[red]failed[/red]   {item['error']}", highlight=False)
+        print_warnings(report.warnings)
         err_console.print(
             f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed; store {target.root}"
         )
@@ -114,6 +124,40 @@ def cycles_command(
         print_json(records(cycles))
     else:
         err_console.print(cycles.to_string(index=False, max_rows=60))
+        print_warnings(Store(store).meta(cell_id).get("warnings", []))
+
+
+def print_warnings(warnings: list[dict[str, str]]) -> None:
+    """One yellow line per warning: ``warning  CELL (FILE) KIND: DETAIL``."""
+    for item in warnings:
+        where = f"{item['cell_id']} ({item['file']})" if item.get("file") else item["cell_id"]
+        err_console.print(
+            f"[yellow]warning  {where} {item['kind']}: {item['detail']}[/yellow]",
+            highlight=False,
+            markup=True,
+        )
+
+
+@app.command("steps")
+def steps_command(
+    cell_id: Annotated[str, typer.Argument(help="Cell id, as `gwangyang battery cells` lists it.")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write current and voltage with the steps shaded to a PNG.")
+    ] = None,
+) -> None:
+    """Steps of one cell: type, times, capacities, mean current and voltage, the cycler's step index."""
+    target = Store(store)
+    steps = target.steps(cell_id).drop(columns=["cell_id"], errors="ignore")
+    if plot is not None:
+        from ..battery.plots import plot_steps
+
+        plot_steps(target.timeseries(cell_id), steps, cell_id, plot)
+    if json_out:
+        print_json(records(steps))
+    else:
+        err_console.print(steps.to_string(index=False, max_rows=60))
 
 
 @app.command("export")

@@ -119,10 +119,9 @@ def health_command(
 
 def plot_health(report: dict[str, Any], path: Path) -> None:
     """SOH against cycle with knee, onset, threshold and predicted end of life."""
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(report["cycles"], report["soh"], ".", markersize=3, label="SOH")

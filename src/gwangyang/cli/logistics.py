@@ -37,7 +37,8 @@ def solve_command(
 ) -> None:
     """Solve a routing problem; prints cost, distance, routes (file node numbers or order ids) and unserved orders."""
     from ..logistics.export import plot_routes, write_csv, write_geojson
-    from ..logistics.solver import Progress, make_solver
+    from ..logistics.protocol import Progress
+    from ..logistics.solver import make_solver
     from ..logistics.vrplib_io import read_instance
 
     instance = read_instance(file)

@@ -127,7 +127,8 @@ def berths_command(
     Prints each method's total service time and the lower bounds (CP-SAT's own, the assignment
     relaxation, the Lagrangian of the time-indexed formulation).
     """
-    from ..port.berths import BerthInstance, solve_cpsat, solve_fcfs, solve_greedy, solve_spt
+    from ..port.berth_model import BerthInstance
+    from ..port.berths import solve_cpsat, solve_fcfs, solve_greedy, solve_spt
 
     data = BerthInstance.from_file(instance)
     fcfs, greedy, spt = solve_fcfs(data), solve_greedy(data), solve_spt(data)

@@ -12,12 +12,9 @@ from .streaming import ScoreResult
 
 
 def _pyplot() -> Any:
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return pyplot()
 
 
 def plot_scores(result: ScoreResult, path: str | Path, title: str = "") -> Path:

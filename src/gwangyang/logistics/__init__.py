@@ -1,5 +1,6 @@
 """Logistics: truck routing from the port to the plants (PyVRP, OR-Tools baseline) and throughput forecasting."""
 
+from .check import evaluate as evaluate
 from .forecast import ForecastResult as ForecastResult
 from .forecast import forecast as forecast
 from .forecast import holdout_evaluation as holdout_evaluation
@@ -10,9 +11,9 @@ from .model import Order as Order
 from .model import RoutingProblem as RoutingProblem
 from .model import Site as Site
 from .model import VehicleType as VehicleType
+from .protocol import Progress as Progress
+from .protocol import Solver as Solver
 from .result import RoutingResult as RoutingResult
-from .result import evaluate as evaluate
-from .solver import Progress as Progress
 from .solver import PyVRPSolver as PyVRPSolver
 from .solver import solve as solve
 from .vrplib_io import read_instance as read_instance

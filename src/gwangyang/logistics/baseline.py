@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import InputError
+from .check import evaluate
 from .instance import Instance
 from .integers import BIG, to_integers
-from .result import RoutingResult, evaluate
-from .solver import Progress, ProgressCallback, check_limits
+from .protocol import Progress, ProgressCallback, check_limits
+from .result import RoutingResult
+
+
+def refuse(instance: Instance) -> None:
+    """Raise :class:`InputError` for the constraints this baseline does not model, rather than ignore them."""
+    features = {
+        "reloads": any(v.reload_depots for v in instance.vehicles),
+        "pickup-delivery pairs": bool(instance.shipments),
+        "backhauls": bool(instance.pickup.any()),
+        "release times": bool((instance.release > 0).any()),
+        "duration or distance limits": any(
+            math.isfinite(v.max_duration) or math.isfinite(v.max_distance) for v in instance.vehicles
+        ),
+        "duration costs or breaks": any(v.unit_duration_cost or v.break_duration for v in instance.vehicles),
+    }
+    missing = [name for name, present in features.items() if present]
+    if missing:
+        raise InputError(
+            f"{instance.name}: the ortools baseline does not model {', '.join(missing)}; use --solver pyvrp"
+        )
 
 
 class ORToolsSolver:
@@ -24,6 +46,7 @@ class ORToolsSolver:
         from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
         check_limits(time_limit, seed)
+        refuse(instance)
         start = time.monotonic()
         ints = to_integers(instance)
         if not ints.clients:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .distances import read_matrix_csv, road_matrices
 from .instance import Instance, VehicleSpec
-from .model import RoutingProblem, format_time
+from .instance import Shipment as Pair
+from .times import format_time
+
+if TYPE_CHECKING:
+    from .model import RoutingProblem
 
 
 def problem_to_instance(problem: RoutingProblem) -> Instance:
@@ -24,7 +30,7 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
         then reported with a reason) and those that no vehicle type can reach in time are in ``unserved``.
     """
     depots = [s for s in problem.sites if s.kind == "depot"]
-    used = {o.site for o in problem.orders}
+    used = {o.site for o in problem.orders} | {x for p in problem.shipments for x in (p.pickup, p.delivery)}
     others = [s for s in problem.sites if s.kind == "site" and s.id in used]
     sites = depots + others
     index = {s.id: i for i, s in enumerate(sites)}
@@ -49,10 +55,32 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
             index[v.end_depot or v.start_depot],
             v.shift[0],
             v.shift[1],
+            max_duration=v.max_duration_min,
+            unit_duration_cost=v.cost_per_hour / 60.0,
+            max_overtime=v.max_overtime_min,
+            unit_overtime_cost=v.overtime_cost_per_hour / 60.0,
+            break_duration=v.break_min,
         )
         for v in problem.vehicles
     ]
     orders = problem.orders
+    dims = len(settings.dimensions)
+    # Clients: the orders, then the two ends of each shipment (its pickup, then its delivery).
+    ends = [
+        end
+        for p in problem.shipments
+        for end in (
+            (f"{p.id}/pickup", p.pickup, p.pickup_window, p.pickup_service_min),
+            (f"{p.id}/delivery", p.delivery, p.delivery_window, p.delivery_service_min),
+        )
+    ]
+    labels: list[str | int] = [o.id for o in orders]
+    labels += [e[0] for e in ends]
+    first = len(orders)
+    pairs = [Pair(first + 2 * k, first + 2 * k + 1, p.quantity) for k, p in enumerate(problem.shipments)]
+    demand = np.zeros((len(orders) + len(ends), dims))
+    if orders:
+        demand[: len(orders)] = np.array([o.quantity for o in orders], dtype=float).reshape(len(orders), dims)
     instance = Instance(
         name=problem.name,
         source="problem",
@@ -61,14 +89,12 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
         num_depots=len(depots),
         distance=distance,
         duration=duration,
-        client_location=np.array([index[o.site] for o in orders], dtype=int),
-        client_label=[o.id for o in orders],
-        demand=np.array([o.quantity for o in orders], dtype=float).reshape(
-            len(orders), len(settings.dimensions)
-        ),
-        service=np.array([o.service_min for o in orders], dtype=float),
-        tw_early=np.array([o.window[0] for o in orders], dtype=float),
-        tw_late=np.array([o.window[1] for o in orders], dtype=float),
+        client_location=np.array([index[o.site] for o in orders] + [index[e[1]] for e in ends], dtype=int),
+        client_label=labels,
+        demand=demand,
+        service=np.array([o.service_min for o in orders] + [e[3] for e in ends], dtype=float),
+        tw_early=np.array([o.window[0] for o in orders] + [e[2][0] for e in ends], dtype=float),
+        tw_late=np.array([o.window[1] for o in orders] + [e[2][1] for e in ends], dtype=float),
         vehicles=vehicles,
         depot_tw=np.array([[0.0, np.inf]] * len(depots)),
         dimensions=settings.dimensions,
@@ -80,6 +106,7 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
         geographic=True,
         distance_unit="km",
         time_unit="min",
+        shipments=pairs,
     )
     instance.unserved = screen(instance)
     return instance
@@ -92,7 +119,10 @@ def screen(instance: Instance) -> dict[int, str]:
     the start of the shift arrives after the window closes, or the return to the end depot misses the shift's end.
     """
     reasons: dict[int, str] = {}
+    paired = instance.paired()
     for c in range(instance.num_clients):
+        if c in paired:
+            continue  # a pair is left to the solver, which may leave it out whole (and it is reported then)
         loc = int(instance.client_location[c])
         fitting = [
             v

@@ -7,8 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .check import reload_depot
 from .instance import Instance
 from .result import RoutingResult
+
+
+def stop_location(instance: Instance, client: int) -> int:
+    """Location index of a stop's client, or of the depot of a reload (a negative client, see ``check.reload_visit``)."""
+    return reload_depot(client) if client < 0 else int(instance.client_location[client])
 
 
 def to_geojson(result: RoutingResult, instance: Instance) -> dict[str, Any]:
@@ -42,7 +48,7 @@ def to_geojson(result: RoutingResult, instance: Instance) -> dict[str, Any]:
         vehicle = next(v for v in instance.vehicles if v.name == route.vehicle_type)
         path = [
             vehicle.start_depot,
-            *(int(instance.client_location[s.client]) for s in route.stops),
+            *(stop_location(instance, s.client) for s in route.stops),
             vehicle.end_depot,
         ]
         features.append(
@@ -117,10 +123,9 @@ def write_csv(result: RoutingResult, path: str | Path) -> None:
 
 def plot_routes(result: RoutingResult, instance: Instance, path: str | Path) -> None:
     """A PNG map: depots as squares, clients as dots, one coloured line per route, unserved clients as crosses."""
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     xy = instance.coordinates[:, ::-1] if instance.geographic else instance.coordinates
     fig, ax = plt.subplots(figsize=(8, 7))
@@ -129,7 +134,7 @@ def plot_routes(result: RoutingResult, instance: Instance, path: str | Path) -> 
         vehicle = next(v for v in instance.vehicles if v.name == route.vehicle_type)
         nodes = [
             vehicle.start_depot,
-            *(int(instance.client_location[s.client]) for s in route.stops),
+            *(stop_location(instance, s.client) for s in route.stops),
             vehicle.end_depot,
         ]
         ax.plot(xy[nodes, 0], xy[nodes, 1], "-", color=cmap(k % 20), lw=1.2, alpha=0.9)

@@ -314,10 +314,9 @@ def holdout_evaluation(
 
 def plot_forecast(result: ForecastResult, path: str | Path, title: str = "") -> None:
     """Write the history, the forecast and its interval to a PNG."""
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
     history = result.history.iloc[-60:]

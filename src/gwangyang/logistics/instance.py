@@ -7,6 +7,7 @@ Locations ``0 .. num_depots - 1`` are the depots; each client sits at one locati
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,21 @@ class VehicleSpec:
         Depot location indices.
     shift_start, shift_end
         Earliest departure and latest return, in the instance's time unit.
+    max_duration
+        Longest route (return time less departure time, waiting included); ``inf``: no limit.
+    max_distance
+        Longest route distance; ``inf``: no limit.
+    reload_depots
+        Depots where the vehicle may reload between trips (multi-trip); empty: one trip.
+    max_reloads
+        Most reloads per route; ``None``: no limit beyond ``reload_depots``.
+    unit_duration_cost
+        Cost per time unit of route duration (a driver's wage).
+    max_overtime, unit_overtime_cost
+        Time a route may run beyond ``max_duration``, and the extra cost per time unit of it.
+    break_duration
+        A break the driver must take during the route: it adds to the route's duration (and so counts against
+        ``max_duration`` and is paid), and is taken while the truck waits or, failing that, at the depot.
     """
 
     name: str
@@ -43,6 +59,27 @@ class VehicleSpec:
     end_depot: int = 0
     shift_start: float = 0.0
     shift_end: float = float("inf")
+    max_duration: float = float("inf")
+    max_distance: float = float("inf")
+    reload_depots: tuple[int, ...] = ()
+    max_reloads: int | None = None
+    unit_duration_cost: float = 0.0
+    max_overtime: float = 0.0
+    unit_overtime_cost: float = 0.0
+    break_duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A pickup-delivery pair: ``amount`` is loaded at client ``pickup`` and unloaded at client ``delivery``.
+
+    Both ends are clients of the instance (with their own location, window and service time, and no demand of
+    their own); one vehicle must visit the pickup, then later on the same route the delivery.
+    """
+
+    pickup: int
+    delivery: int
+    amount: tuple[float, ...]
 
 
 @dataclass
@@ -68,7 +105,7 @@ class Instance:
     client_label
         What each client is called in output: an order id, or the file's node number.
     demand
-        ``(num_clients, num_dimensions)`` quantities.
+        ``(num_clients, num_dimensions)`` quantities delivered (loaded at the depot, dropped at the client).
     service, tw_early, tw_late
         Service time and time window of each client.
     vehicles
@@ -89,6 +126,21 @@ class Instance:
         Coordinates are latitude/longitude.
     distance_unit, time_unit
         Names of the units, for display.
+    pickup
+        ``(num_clients, num_dimensions)`` quantities picked up at each client and carried back to a depot
+        (backhauls); zeros when not given.
+    release
+        Release time of each client: a trip that serves it cannot leave its depot earlier; zeros when not given.
+    shipments
+        Pickup-delivery pairs (see :class:`Shipment`).
+    backhauls_last
+        On every trip, no delivery client after a pickup client, and a trip does not start with a pickup
+        (the classical VRP with backhauls).
+    fleet
+        Vehicle type of each vehicle as the source file numbers them (for reading the file's solutions).
+    convention
+        How the source's distances were rounded (``"nint"``, ``"exact"``: to 1/1000, ``"dimacs"``: truncated to 1/10,
+        ``"none"``).
     """
 
     name: str
@@ -116,8 +168,18 @@ class Instance:
     geographic: bool = False
     distance_unit: str = "unit"
     time_unit: str = "unit"
+    pickup: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    release: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    shipments: list[Shipment] = field(default_factory=list)
+    backhauls_last: bool = False
+    fleet: list[int] = field(default_factory=list)
+    convention: str = "none"
 
     def __post_init__(self) -> None:
+        if self.pickup.size == 0:
+            self.pickup = np.zeros_like(self.demand, dtype=float)
+        if self.release.size == 0:
+            self.release = np.zeros(len(self.client_location))
         n = len(self.location_names)
         if self.distance.shape != (n, n) or self.duration.shape != (n, n):
             raise InputError(f"{self.name}: distance and duration matrices must be {n} x {n}")
@@ -127,11 +189,25 @@ class Instance:
             ("service", self.service),
             ("tw_early", self.tw_early),
             ("tw_late", self.tw_late),
+            ("pickup", self.pickup),
+            ("release", self.release),
         ):
             if len(arr) != m:
                 raise InputError(f"{self.name}: {label} has {len(arr)} entries for {m} clients")
         if not self.vehicles:
             raise InputError(f"{self.name}: no vehicle types")
+        paired = [c for s in self.shipments for c in (s.pickup, s.delivery)]
+        if len(set(paired)) != len(paired):
+            raise InputError(f"{self.name}: a client belongs to more than one pickup-delivery pair")
+        for s in self.shipments:
+            for c in (s.pickup, s.delivery):
+                if not 0 <= c < m:
+                    raise InputError(f"{self.name}: pickup-delivery pair names client {c} of {m}")
+                if self.demand[c].any() or self.pickup[c].any():
+                    raise InputError(
+                        f"{self.name}: client {self.client_label[c]} is one end of a pickup-delivery pair "
+                        "and has its own demand"
+                    )
 
     @property
     def num_clients(self) -> int:
@@ -148,6 +224,25 @@ class Instance:
         """Whether any client or vehicle has a finite time window."""
         finite = np.isfinite(self.tw_late).any() or any(np.isfinite(v.shift_end) for v in self.vehicles)
         return bool(finite or (self.tw_early > 0).any())
+
+    @property
+    def has_durations(self) -> bool:
+        """Whether times matter beyond windows: duration limits or costs, releases, breaks."""
+        return bool(
+            (self.release > 0).any()
+            or any(
+                math.isfinite(v.max_duration) or v.unit_duration_cost > 0 or v.break_duration > 0
+                for v in self.vehicles
+            )
+        )
+
+    def paired(self) -> dict[int, tuple[int, str]]:
+        """Client → (shipment index, ``"pickup"`` or ``"delivery"``) for the ends of pickup-delivery pairs."""
+        out: dict[int, tuple[int, str]] = {}
+        for k, s in enumerate(self.shipments):
+            out[s.pickup] = (k, "pickup")
+            out[s.delivery] = (k, "delivery")
+        return out
 
     def active_clients(self) -> list[int]:
         """Client indices the solvers route (those not screened out)."""

@@ -16,33 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
-
-
-def parse_time(value: Any, where: str) -> float:
-    """Minutes after midnight from a number or an ``"HH:MM"`` string (``"24:00"`` and later allowed)."""
-    if isinstance(value, bool):
-        raise InputError(f"{where}: expected minutes or 'HH:MM', got {value!r}")
-    if isinstance(value, int | float):
-        minutes = float(value)
-    elif isinstance(value, str) and ":" in value:
-        hours, _, mins = value.strip().partition(":")
-        try:
-            minutes = int(hours) * 60 + int(mins)
-        except ValueError as exc:
-            raise InputError(f"{where}: expected 'HH:MM', got {value!r}") from exc
-        if not 0 <= int(mins) < 60:
-            raise InputError(f"{where}: minutes must be 0-59 in {value!r}")
-    else:
-        raise InputError(f"{where}: expected minutes or 'HH:MM', got {value!r}")
-    if not math.isfinite(minutes) or minutes < 0:
-        raise InputError(f"{where}: expected a non-negative time, got {value!r}")
-    return minutes
-
-
-def format_time(minutes: float) -> str:
-    """``"HH:MM"`` for minutes after midnight."""
-    total = round(minutes)
-    return f"{total // 60:02d}:{total % 60:02d}"
+from .convert import problem_to_instance
+from .instance import Instance
+from .times import format_time, parse_time
 
 
 def _window(value: Any, where: str) -> tuple[float, float]:
@@ -88,7 +64,13 @@ class Site:
 
 @dataclass(frozen=True)
 class VehicleType:
-    """A truck type: how many, what they carry, what they cost, when the drivers work."""
+    """A truck type: how many, what they carry, what they cost, when the drivers work.
+
+    ``shift`` bounds departure and return; ``max_duration_min`` is the regular working time of a route (break
+    included), ``break_min`` the break every driver takes (paid, and it lengthens the route), ``max_overtime_min``
+    the overtime allowed beyond the regular time; ``cost_per_hour`` is the driver's wage for the route's whole
+    duration and ``overtime_cost_per_hour`` the premium on top of it for each hour of overtime.
+    """
 
     name: str
     count: int
@@ -98,6 +80,11 @@ class VehicleType:
     fixed_cost: float = 0.0
     cost_per_km: float = 1.0
     shift: tuple[float, float] = (0.0, 1440.0)
+    max_duration_min: float = math.inf
+    break_min: float = 0.0
+    max_overtime_min: float = 0.0
+    cost_per_hour: float = 0.0
+    overtime_cost_per_hour: float = 0.0
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -108,6 +95,17 @@ class VehicleType:
             raise InputError(f"vehicle {self.name}: fixed_cost and cost_per_km must be non-negative")
         if self.shift[1] < self.shift[0]:
             raise InputError(f"vehicle {self.name}: shift ends before it starts")
+        for label, value in (
+            ("max_duration_min", self.max_duration_min),
+            ("break_min", self.break_min),
+            ("max_overtime_min", self.max_overtime_min),
+            ("cost_per_hour", self.cost_per_hour),
+            ("overtime_cost_per_hour", self.overtime_cost_per_hour),
+        ):
+            if math.isnan(value) or value < 0:
+                raise InputError(f"vehicle {self.name}: {label} must be non-negative, got {value}")
+        if self.break_min > self.max_duration_min:
+            raise InputError(f"vehicle {self.name}: break_min is longer than max_duration_min")
 
 
 @dataclass(frozen=True)
@@ -125,6 +123,30 @@ class Order:
             raise InputError(f"order {self.id}: window closes before it opens")
         if self.service_min < 0:
             raise InputError(f"order {self.id}: service_min must be non-negative")
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A pickup-delivery pair: a quantity loaded at one site and unloaded at another by the same truck, in that order.
+
+    Either end may be a depot (a container terminal, say). ``cargo`` is a free label (``"import"``, ``"empty"``).
+    """
+
+    id: str
+    pickup: str
+    delivery: str
+    quantity: tuple[float, ...]
+    pickup_window: tuple[float, float] = (0.0, 1440.0)
+    delivery_window: tuple[float, float] = (0.0, 1440.0)
+    pickup_service_min: float = 0.0
+    delivery_service_min: float = 0.0
+    cargo: str = ""
+
+    def __post_init__(self) -> None:
+        if self.pickup == self.delivery:
+            raise InputError(f"shipment {self.id}: pickup and delivery are the same site {self.pickup!r}")
+        if self.pickup_service_min < 0 or self.delivery_service_min < 0:
+            raise InputError(f"shipment {self.id}: service times must be non-negative")
 
 
 @dataclass(frozen=True)
@@ -157,6 +179,7 @@ class RoutingProblem:
     orders: tuple[Order, ...]
     settings: Settings = field(default_factory=Settings)
     base_dir: Path = Path()
+    shipments: tuple[Shipment, ...] = ()
 
     def __post_init__(self) -> None:
         dims = len(self.settings.dimensions)
@@ -190,6 +213,25 @@ class RoutingProblem:
                 raise InputError(
                     f"order {o.id}: quantity {list(o.quantity)} exceeds the capacity of every vehicle type"
                 )
+        ids = order_ids + [s.id for s in self.shipments]
+        if len(set(ids)) != len(ids):
+            raise InputError(f"shipments: id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
+        for s in self.shipments:
+            for role, site in (("pickup", s.pickup), ("delivery", s.delivery)):
+                if site not in kinds:
+                    raise InputError(f"shipment {s.id}: {role} site {site!r} is not a site")
+            if len(s.quantity) != dims:
+                raise InputError(
+                    f"shipment {s.id}: quantity needs {dims} number(s) for {list(self.settings.dimensions)}"
+                )
+            if not any(
+                all(q <= c for q, c in zip(s.quantity, v.capacity, strict=True)) for v in self.vehicles
+            ):
+                raise InputError(
+                    f"shipment {s.id}: quantity {list(s.quantity)} exceeds the capacity of every vehicle type"
+                )
+        if not self.orders and not self.shipments:
+            raise InputError("orders: at least one order or shipment is needed")
 
     @classmethod
     def from_file(cls, path: str | Path) -> RoutingProblem:
@@ -199,6 +241,10 @@ class RoutingProblem:
             raw = path.read_bytes()
         except FileNotFoundError as exc:
             raise InputError(f"{path}: file not found") from exc
+        except IsADirectoryError as exc:
+            raise InputError(f"{path}: is a folder, expected a problem file") from exc
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
         try:
             if path.suffix.lower() == ".toml":
                 data = tomllib.loads(raw.decode("utf-8"))
@@ -221,8 +267,8 @@ class RoutingProblem:
         top = _fields(
             data,
             "problem",
-            {"name", "settings", "sites", "vehicles", "orders"},
-            {"sites", "vehicles", "orders"},
+            {"name", "settings", "sites", "vehicles", "orders", "shipments"},
+            {"sites", "vehicles"} if "shipments" in data else {"sites", "vehicles", "orders"},
         )
         raw_settings = _fields(top.get("settings", {}), "settings", set(Settings.__dataclass_fields__), set())
         dims = raw_settings.get("dimensions", ["load"])
@@ -236,14 +282,16 @@ class RoutingProblem:
             _vehicle(v, f"vehicles[{i}]", len(dims)) for i, v in enumerate(_list(top["vehicles"], "vehicles"))
         )
         orders = tuple(
-            _order(o, f"orders[{i}]", len(dims)) for i, o in enumerate(_list(top["orders"], "orders"))
+            _order(o, f"orders[{i}]", len(dims)) for i, o in enumerate(_list(top.get("orders", []), "orders"))
         )
-        return cls(str(top.get("name", "problem")), sites, vehicles, orders, settings, base_dir)
+        shipments = tuple(
+            _shipment(s, f"shipments[{i}]", len(dims))
+            for i, s in enumerate(_list(top.get("shipments", []), "shipments"))
+        )
+        return cls(str(top.get("name", "problem")), sites, vehicles, orders, settings, base_dir, shipments)
 
-    def to_instance(self) -> Any:
+    def to_instance(self) -> Instance:
         """The solver-neutral :class:`~gwangyang.logistics.instance.Instance` of this problem."""
-        from .convert import problem_to_instance
-
         return problem_to_instance(self)
 
 
@@ -289,6 +337,7 @@ def _site(raw: Any, where: str) -> Site:
 
 def _vehicle(raw: Any, where: str, dims: int) -> VehicleType:
     allowed = {"name", "count", "capacity", "start_depot", "end_depot", "fixed_cost", "cost_per_km", "shift"}
+    allowed |= set(_VEHICLE_TIMES)
     d = _fields(raw, where, allowed, {"name", "count", "capacity", "start_depot"})
     count = d["count"]
     if isinstance(count, bool) or not isinstance(count, int):
@@ -304,6 +353,50 @@ def _vehicle(raw: Any, where: str, dims: int) -> VehicleType:
             _number(d.get("fixed_cost", 0), f"{where}.fixed_cost"),
             _number(d.get("cost_per_km", 1), f"{where}.cost_per_km"),
             shift,
+            **{k: _number(d[k], f"{where}.{k}") for k in _VEHICLE_TIMES if k in d},
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc
+
+
+_VEHICLE_TIMES = (
+    "max_duration_min",
+    "break_min",
+    "max_overtime_min",
+    "cost_per_hour",
+    "overtime_cost_per_hour",
+)
+"""Optional vehicle fields for the driver's working time and wage."""
+
+
+def _shipment(raw: Any, where: str, dims: int) -> Shipment:
+    allowed = {
+        "id",
+        "pickup",
+        "delivery",
+        "quantity",
+        "pickup_window",
+        "delivery_window",
+        "pickup_service_min",
+        "delivery_service_min",
+        "cargo",
+    }
+    d = _fields(raw, where, allowed, {"id", "pickup", "delivery", "quantity"})
+    windows = {
+        key: _window(d[key], f"{where}.{key}") if key in d else (0.0, 1440.0)
+        for key in ("pickup_window", "delivery_window")
+    }
+    try:
+        return Shipment(
+            str(d["id"]),
+            str(d["pickup"]),
+            str(d["delivery"]),
+            _quantity(d["quantity"], f"{where}.quantity", dims),
+            windows["pickup_window"],
+            windows["delivery_window"],
+            _number(d.get("pickup_service_min", 0), f"{where}.pickup_service_min"),
+            _number(d.get("delivery_service_min", 0), f"{where}.delivery_service_min"),
+            str(d.get("cargo", "")),
         )
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from exc

@@ -21,7 +21,9 @@ from typing import Any
 
 from ..errors import GwangyangError
 
-Routes = list[tuple[int, list[int]]]
+Routes = list[tuple[int, list[tuple[int, int]]]]
+"""Per route: the vehicle type and its activities between the start and end depots as ``(ActivityType value, index)``:
+clients, reload depots and the ends of shipments."""
 Report = Callable[[float, bool], None]
 
 
@@ -33,9 +35,10 @@ def solution_cost(solution: Any) -> float:
 
 
 def to_routes(solution: Any) -> Routes:
-    """``(vehicle type, [PyVRP client indices])`` per route."""
+    """``(vehicle type, [(activity type, index)])`` per route, the start and end depots left out."""
     return [
-        (int(r.vehicle_type()), [a.idx for a in r.schedule() if a.is_client()]) for r in solution.routes()
+        (int(r.vehicle_type()), [(int(a.type.value), int(a.idx)) for a in r.schedule()[1:-1]])
+        for r in solution.routes()
     ]
 
 
@@ -54,9 +57,13 @@ class Search:
         Seed of the search's random stream.
     report
         Called with ``(cost, feasible)`` on each new best and about every quarter second.
+    max_iterations
+        Stop after this many iterations in all (besides the deadline); for reproducible short runs.
     """
 
-    def __init__(self, data: Any, seed: int, report: Report | None = None) -> None:
+    def __init__(
+        self, data: Any, seed: int, report: Report | None = None, max_iterations: int | None = None
+    ) -> None:
         import pyvrp
         from pyvrp.PenaltyManager import PenaltyManager
         from pyvrp.RingBuffer import RingBuffer
@@ -66,6 +73,7 @@ class Search:
         self.data = data
         self.iterations = 0
         self.report = report
+        self.max_iterations = max_iterations
         self.params = params.ils
         rng = pyvrp.RandomNumberGenerator(seed=seed)
         self.search = LocalSearch(
@@ -104,12 +112,15 @@ class Search:
         import pyvrp
 
         if start is not None:
-            self.restart(
-                pyvrp.Solution(self.data, [pyvrp.Route(self.data, visits, vt) for vt, visits in start])
-            )
+            routes = [
+                pyvrp.Route(self.data, [pyvrp.Activity(pyvrp.ActivityType(t), i) for t, i in visits], vt)
+                for vt, visits in start
+            ]
+            self.restart(pyvrp.Solution(self.data, routes))
         pm, search, history = self.penalties, self.search, self.history
         best, curr = self.best, self.current
-        while time.monotonic() < deadline:
+        cap = math.inf if self.max_iterations is None else self.max_iterations
+        while time.monotonic() < deadline and self.iterations < cap:
             self.iterations += 1
             if self.no_improvement == self.params.num_iters_no_improvement:
                 history.clear()
@@ -145,7 +156,7 @@ def _better(a: Any, b: Any) -> bool:
     return (not a.is_feasible(), solution_cost(a)) < (not b.is_feasible(), solution_cost(b))
 
 
-def _worker(data: Any, seed: int, wid: int, commands: Any, out: Any) -> None:
+def _worker(data: Any, seed: int, wid: int, commands: Any, out: Any, max_iterations: int | None) -> None:
     last = [0.0]
 
     def report(cost: float, feasible: bool) -> None:
@@ -154,7 +165,7 @@ def _worker(data: Any, seed: int, wid: int, commands: Any, out: Any) -> None:
             out.put(("progress", wid, cost, feasible))
 
     parent = os.getppid()
-    search = Search(data, seed, report)
+    search = Search(data, seed, report, max_iterations)
     while True:
         try:
             command = commands.get(timeout=1.0)
@@ -172,7 +183,13 @@ def _worker(data: Any, seed: int, wid: int, commands: Any, out: Any) -> None:
 
 
 def cooperative(
-    data: Any, seed: int, deadline: float, workers: int, epochs: int, notify: Report
+    data: Any,
+    seed: int,
+    deadline: float,
+    workers: int,
+    epochs: int,
+    notify: Report,
+    max_iterations: int | None = None,
 ) -> tuple[Routes, int]:
     """Run ``workers`` searches in forked processes for ``epochs`` epochs up to ``deadline``; return the best.
 
@@ -185,7 +202,9 @@ def cooperative(
     out = context.Queue()
     commands = [context.Queue() for _ in range(workers)]
     procs = [
-        context.Process(target=_worker, args=(data, seed + w, w, commands[w], out), daemon=True)
+        context.Process(
+            target=_worker, args=(data, seed + w, w, commands[w], out, max_iterations), daemon=True
+        )
         for w in range(workers)
     ]
     for proc in procs:

@@ -1,19 +1,13 @@
-"""What a routing solver returns: routes with loads, distances, schedules and lateness, scored from the instance.
+"""What a routing solver returns: routes with loads, distances, schedules, lateness and every violated constraint.
 
-:func:`evaluate` recomputes everything from the instance's own matrices and windows, so both solvers are scored
-the same way and nothing is taken from a solver's report.
+:func:`gwangyang.logistics.check.evaluate` builds these from the instance's own matrices and windows, so both
+solvers are scored the same way and nothing is taken from a solver's report.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
-
-from .instance import Instance
 
 TOLERANCE = 1e-6
 """Slack allowed on loads and times when judging feasibility (floating-point rounding)."""
@@ -21,7 +15,12 @@ TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class Stop:
-    """One visit: the client, where, when the truck arrives, starts and leaves, and how late it is."""
+    """One visit: the client (or a reload at a depot), where, when the truck arrives, starts and leaves, how late.
+
+    ``kind`` is ``"delivery"`` (a client's delivery, backhaul or both), ``"pickup"`` or ``"dropoff"`` (the two ends of
+    a pickup-delivery pair) or ``"reload"`` (back at a depot between trips; ``client`` is then ``-1 - depot``).
+    ``coordinates`` are ``[longitude, latitude]`` for geographic instances, else the instance's ``[x, y]``.
+    """
 
     client: int
     label: str | int
@@ -31,12 +30,18 @@ class Stop:
     departure: float
     lateness: float
     load_after: tuple[float, ...]
+    kind: str = "delivery"
+    coordinates: tuple[float, float] = (0.0, 0.0)
+    trip: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return {
             "order": self.label,
+            "kind": self.kind,
+            "trip": self.trip,
             "location": self.location,
+            "coordinates": list(self.coordinates),
             "arrival": self.arrival,
             "start": self.start,
             "departure": self.departure,
@@ -47,7 +52,12 @@ class Stop:
 
 @dataclass(frozen=True)
 class RouteResult:
-    """One vehicle's route."""
+    """One vehicle's route, and every constraint it breaks (``violations``, one sentence each).
+
+    ``load`` is what the route hands over in total (deliveries and pairs, per dimension); ``peak_load`` the most on
+    board at any moment, which is what the capacity bounds. ``duration`` runs from leaving the start depot to
+    returning, waiting and the driver's break included; ``overtime`` is the part beyond the vehicle's duration limit.
+    """
 
     vehicle_type: str
     vehicle_index: int
@@ -60,17 +70,24 @@ class RouteResult:
     end_time: float
     cost: float
     end_lateness: float
+    peak_load: tuple[float, ...] = ()
+    trips: int = 1
+    overtime: float = 0.0
+    break_duration: float = 0.0
+    start_depot: str = ""
+    end_depot: str = ""
+    start_coordinates: tuple[float, float] = (0.0, 0.0)
+    end_coordinates: tuple[float, float] = (0.0, 0.0)
+    violations: tuple[str, ...] = ()
 
     @property
     def labels(self) -> list[str | int]:
-        """Client labels in visiting order."""
+        """Client labels in visiting order (a reload shows as its depot)."""
         return [s.label for s in self.stops]
 
     def is_feasible(self) -> bool:
-        """Within capacity, on time at every stop and back at the depot before the shift ends."""
-        over = any(ld > cap + TOLERANCE for ld, cap in zip(self.load, self.capacity, strict=True))
-        late = any(s.lateness > TOLERANCE for s in self.stops) or self.end_lateness > TOLERANCE
-        return not (over or late)
+        """No constraint broken: capacity, windows, shift, duration, distance, reloads, precedence, pairing."""
+        return not self.violations
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -78,14 +95,21 @@ class RouteResult:
             "vehicle_type": self.vehicle_type,
             "orders": self.labels,
             "load": list(self.load),
+            "peak_load": list(self.peak_load),
             "capacity": list(self.capacity),
             "distance": self.distance,
             "duration": self.duration,
+            "overtime": self.overtime,
+            "break_duration": self.break_duration,
+            "trips": self.trips,
             "start_time": self.start_time,
             "end_time": self.end_time,
             "cost": self.cost,
             "end_lateness": self.end_lateness,
+            "start_depot": {"location": self.start_depot, "coordinates": list(self.start_coordinates)},
+            "end_depot": {"location": self.end_depot, "coordinates": list(self.end_coordinates)},
             "feasible": self.is_feasible(),
+            "violations": list(self.violations),
             "stops": [s.to_dict() for s in self.stops],
         }
 
@@ -137,12 +161,6 @@ class RoutingResult:
             "route_details": [r.to_dict() for r in self.routes],
         }
 
-    def to_geojson(self, instance: Instance) -> dict[str, Any]:
-        """GeoJSON ``FeatureCollection`` of the sites and routes; see :func:`gwangyang.logistics.export.to_geojson`."""
-        from .export import to_geojson
-
-        return to_geojson(self, instance)
-
     def summary(self) -> str:
         """A few lines for a terminal."""
         lines = [
@@ -151,133 +169,14 @@ class RoutingResult:
         ]
         for k, r in enumerate(self.routes, start=1):
             lines.append(
-                f"  route {k} [{r.vehicle_type}] load {list(r.load)} dist {r.distance:.1f}: "
+                f"  route {k} [{r.vehicle_type}] load {list(r.peak_load)} dist {r.distance:.1f}: "
                 + " ".join(str(x) for x in r.labels)
             )
+            lines.extend(f"    violation: {v}" for v in r.violations)
         for item in self.unserved:
             lines.append(f"  unserved {item['order']}: {item['reason']}")
+        if self.missing_required:
+            lines.append(f"  not served: {' '.join(str(x) for x in self.missing_required[:20])}")
+        if self.fleet_exceeded:
+            lines.append(f"  more routes than vehicles of type: {', '.join(self.fleet_exceeded)}")
         return "\n".join(lines)
-
-
-def evaluate(
-    instance: Instance,
-    routes: list[tuple[int, list[int]]],
-    solver: str,
-    runtime_s: float = 0.0,
-    seed: int = 0,
-    workers: int = 1,
-    iterations: int = 0,
-) -> RoutingResult:
-    """Score routes on an instance: loads, distances, a schedule that waits for windows, lateness and cost.
-
-    Parameters
-    ----------
-    instance
-        The instance the routes belong to.
-    routes
-        ``(vehicle type index, [client indices in visiting order])`` per route; empty routes are dropped.
-    solver
-        Name to record.
-
-    Returns
-    -------
-    RoutingResult
-        Clients neither routed nor screened out are ``unserved`` (optional instances) or ``missing_required``.
-    """
-    out: list[RouteResult] = []
-    served: set[int] = set()
-    used = [0] * len(instance.vehicles)
-    for vt, visits in (r for r in routes if r[1]):
-        out.append(_route(instance, vt, used[vt], visits))
-        used[vt] += 1
-        served.update(visits)
-    counts: dict[int, int] = {}
-    for _, visits in routes:
-        for c in visits:
-            counts[c] = counts.get(c, 0) + 1
-    doubled = [instance.client_label[c] for c, n in counts.items() if n > 1]
-    unserved = [
-        {"order": instance.client_label[c], "reason": reason}
-        for c, reason in sorted(instance.unserved.items())
-    ]
-    missing: list[str | int] = list(doubled)
-    for c in instance.active_clients():
-        if c not in served:
-            if instance.optional:
-                unserved.append(
-                    {
-                        "order": instance.client_label[c],
-                        "reason": "no feasible route found for it with the fleet, capacities and windows",
-                    }
-                )
-            else:
-                missing.append(instance.client_label[c])
-    exceeded = [v.name for v, n in zip(instance.vehicles, used, strict=True) if n > v.count]
-    return RoutingResult(
-        instance.name,
-        solver,
-        out,
-        unserved,
-        cost=float(sum(r.cost for r in out)),
-        distance=float(sum(r.distance for r in out)),
-        runtime_s=runtime_s,
-        seed=seed,
-        workers=workers,
-        iterations=iterations,
-        missing_required=missing,
-        fleet_exceeded=exceeded,
-        distance_unit=instance.distance_unit,
-        time_unit=instance.time_unit,
-    )
-
-
-def _route(instance: Instance, vt: int, index: int, visits: list[int]) -> RouteResult:
-    vehicle = instance.vehicles[vt]
-    locs = [int(instance.client_location[c]) for c in visits]
-    path = [vehicle.start_depot, *locs, vehicle.end_depot]
-    distance = float(sum(instance.distance[a, b] for a, b in itertools.pairwise(path)))
-    # Leave as late as the first window allows, so that the route's duration does not count idle waiting.
-    first = visits[0]
-    start = max(
-        vehicle.shift_start,
-        float(instance.depot_tw[vehicle.start_depot, 0]),
-        float(instance.tw_early[first]) - float(instance.duration[vehicle.start_depot, locs[0]]),
-    )
-    t, here = start, vehicle.start_depot
-    load = np.zeros(instance.num_dimensions)
-    stops = []
-    for c, loc in zip(visits, locs, strict=True):
-        arrival = t + float(instance.duration[here, loc])
-        begin = max(arrival, float(instance.tw_early[c]))
-        lateness = max(0.0, arrival - float(instance.tw_late[c]))
-        t = begin + float(instance.service[c])
-        load = load + instance.demand[c]
-        stops.append(
-            Stop(
-                c,
-                instance.client_label[c],
-                instance.location_names[loc],
-                arrival,
-                begin,
-                t,
-                lateness,
-                tuple(round(float(x), 6) for x in load),
-            )
-        )
-        here = loc
-    end = t + float(instance.duration[here, vehicle.end_depot])
-    closes = min(vehicle.shift_end, float(instance.depot_tw[vehicle.end_depot, 1]))
-    cost = vehicle.fixed_cost + vehicle.cost_per_distance * distance
-    return RouteResult(
-        vehicle.name,
-        index,
-        tuple(stops),
-        tuple(round(float(x), 6) for x in load),
-        tuple(vehicle.capacity),
-        distance,
-        end - start,
-        start,
-        end,
-        float(cost),
-        max(0.0, end - closes) if math.isfinite(closes) else 0.0,
-    )

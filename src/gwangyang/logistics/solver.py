@@ -12,54 +12,29 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 from ..errors import InputError
+from .baseline import ORToolsSolver
+from .check import evaluate, reload_visit
 from .instance import Instance
 from .integers import IntegerData, to_integers
 from .parallel import Search, cooperative, to_routes
-from .result import RoutingResult, evaluate
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A progress report: elapsed time, the best objective so far (instance cost units) and its feasibility."""
-
-    elapsed_s: float
-    time_limit_s: float
-    best_cost: float
-    feasible: bool
-    worker: int = 0
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-class Solver(Protocol):
-    """What every routing solver offers."""
-
-    name: str
-
-    def solve(
-        self, instance: Instance, time_limit: float, seed: int = 0, callbacks: Sequence[ProgressCallback] = ()
-    ) -> RoutingResult:
-        """Solve ``instance`` within ``time_limit`` seconds of wall time."""
-        ...
-
-
-def check_limits(time_limit: float, seed: int) -> None:
-    """Reject a non-positive time limit or a negative seed."""
-    if not time_limit > 0:
-        raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit}")
-    if seed < 0:
-        raise InputError(f"seed: expected a non-negative integer, got {seed}")
+from .protocol import Progress, ProgressCallback, Solver, check_limits
+from .result import RoutingResult
 
 
 def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
-    """PyVRP ``ProblemData`` of an instance (only the clients not screened out)."""
+    """PyVRP ``ProblemData`` of an instance (only the clients not screened out).
+
+    Ends of pickup-delivery pairs become PyVRP shipments; the backhaul order of a VRPB instance is imposed as PyVRP's
+    own reader does it (no arc from a depot to a backhaul, nor from a backhaul to a linehaul).
+    """
     import pyvrp
+    from pyvrp.constants import MAX_VALUE
 
     ints = ints or to_integers(instance)
     xy = (
@@ -74,30 +49,105 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
         pyvrp.Client(
             location=int(instance.client_location[c]),
             delivery=[int(q) for q in ints.demand[k]],
+            pickup=[int(q) for q in ints.pickup[k]],
             service_duration=int(ints.service[k]),
             tw_early=int(ints.tw_early[k]),
             tw_late=int(ints.tw_late[k]),
+            release_time=int(ints.release[k]),
             prize=ints.prize if instance.optional else 0,
             required=not instance.optional,
             name=str(instance.client_label[c]),
         )
         for k, c in enumerate(ints.clients)
     ]
-    vehicle_types = [
-        pyvrp.VehicleType(
-            num_available=v.count,
-            capacity=ints.capacity[i],
-            start_depot=v.start_depot,
-            end_depot=v.end_depot,
-            fixed_cost=ints.fixed_cost[i],
-            tw_early=ints.shift[i][0],
-            tw_late=ints.shift[i][1],
-            unit_distance_cost=ints.unit_cost[i],
-            name=v.name,
+    shipments = []
+    for j, k in enumerate(ints.shipments):
+        pair = instance.shipments[k]
+        shipments.append(
+            pyvrp.Shipment(
+                pickup_location=int(instance.client_location[pair.pickup]),
+                delivery_location=int(instance.client_location[pair.delivery]),
+                pickup_tw_early=int(ints.tw_all[pair.pickup, 0]),
+                pickup_tw_late=int(ints.tw_all[pair.pickup, 1]),
+                pickup_service_duration=int(ints.service_all[pair.pickup]),
+                delivery_tw_early=int(ints.tw_all[pair.delivery, 0]),
+                delivery_tw_late=int(ints.tw_all[pair.delivery, 1]),
+                delivery_service_duration=int(ints.service_all[pair.delivery]),
+                amount=ints.amount[j],
+                prize=ints.prize if instance.optional else 0,
+                required=not instance.optional,
+                name=f"{instance.client_label[pair.pickup]} -> {instance.client_label[pair.delivery]}",
+            )
         )
-        for i, v in enumerate(instance.vehicles)
-    ]
-    return pyvrp.ProblemData(locations, clients, depots, vehicle_types, [ints.distance], [ints.duration])  # type: ignore[list-item]
+    vehicle_types = []
+    for i, v in enumerate(instance.vehicles):
+        extra: dict[str, Any] = {}
+        if v.max_reloads is not None:
+            extra["max_reloads"] = v.max_reloads
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=v.count,
+                capacity=ints.capacity[i],
+                start_depot=v.start_depot,
+                end_depot=v.end_depot,
+                fixed_cost=ints.fixed_cost[i],
+                tw_early=ints.shift[i][0],
+                tw_late=ints.shift[i][1],
+                shift_duration=ints.shift_duration[i],
+                max_distance=ints.max_distance[i],
+                unit_distance_cost=ints.unit_cost[i],
+                unit_duration_cost=ints.duration_cost[i],
+                reload_depots=list(v.reload_depots),
+                max_overtime=ints.max_overtime[i],
+                unit_overtime_cost=ints.overtime_cost[i],
+                name=v.name,
+                **extra,
+            )
+        )
+    distance = ints.distance
+    if instance.backhauls_last:
+        distance = distance.copy()
+        locs = instance.client_location
+        linehaul = np.zeros(len(instance.location_names), dtype=bool)
+        backhaul = np.zeros_like(linehaul)
+        linehaul[locs[instance.demand.any(axis=1)]] = True
+        backhaul[locs[instance.pickup.any(axis=1)]] = True
+        if (linehaul & backhaul).any():
+            raise InputError(
+                f"{instance.name}: backhaul order needs linehaul and backhaul clients at distinct locations"
+            )
+        distance[: instance.num_depots, backhaul] = MAX_VALUE
+        distance[np.ix_(backhaul, linehaul)] = MAX_VALUE
+    return pyvrp.ProblemData(
+        locations,
+        clients,
+        depots,
+        vehicle_types,
+        [distance],  # type: ignore[list-item]
+        [ints.duration],  # type: ignore[list-item]
+        shipments=shipments,
+    )
+
+
+def to_visits(instance: Instance, ints: IntegerData, activities: list[tuple[int, int]]) -> list[int]:
+    """Our visits (client indices, ``reload_visit(d)`` for a reload) of a route's PyVRP activities."""
+    import pyvrp
+
+    client, depot, pickup = (
+        pyvrp.ActivityType.CLIENT.value,
+        pyvrp.ActivityType.DEPOT.value,
+        pyvrp.ActivityType.PICKUP.value,
+    )
+    visits = []
+    for kind, idx in activities:
+        if kind == client:
+            visits.append(ints.clients[idx])
+        elif kind == depot:
+            visits.append(reload_visit(idx))
+        else:
+            pair = instance.shipments[ints.shipments[idx]]
+            visits.append(pair.pickup if kind == pickup else pair.delivery)
+    return visits
 
 
 class PyVRPSolver:
@@ -109,15 +159,20 @@ class PyVRPSolver:
         Parallel searches; default every core (``os.cpu_count()``).
     sync_every
         Seconds between restarts of the searches but the first from the best found so far; ``None``: independent.
+    max_iterations
+        Iterations per search at most (besides the time limit): short, reproducible runs for tests.
     """
 
     name = "pyvrp"
 
-    def __init__(self, workers: int | None = None, sync_every: float | None = 1.0) -> None:
+    def __init__(
+        self, workers: int | None = None, sync_every: float | None = 1.0, max_iterations: int | None = None
+    ) -> None:
         if sync_every is not None and not sync_every > 0:
             raise InputError(f"sync_every: expected a positive number of seconds or None, got {sync_every}")
         self.workers = workers
         self.sync_every = sync_every
+        self.max_iterations = max_iterations
 
     def solve(
         self, instance: Instance, time_limit: float, seed: int = 0, callbacks: Sequence[ProgressCallback] = ()
@@ -127,7 +182,7 @@ class PyVRPSolver:
         start = time.monotonic()
         workers = max(1, self.workers or os.cpu_count() or 1)
         ints = to_integers(instance)
-        if not ints.clients:
+        if not ints.clients and not ints.shipments:
             return evaluate(instance, [], self.name, seed=seed, workers=workers)
         data = to_problem_data(instance, ints)
         # Leave a little time to gather the answer and score it, so the whole call stays within the limit.
@@ -139,12 +194,14 @@ class PyVRPSolver:
                 callback(event)
 
         if workers == 1 or "fork" not in mp.get_all_start_methods():
-            search = Search(data, seed, lambda cost, feasible: notify(cost, feasible))
+            search = Search(data, seed, lambda cost, feasible: notify(cost, feasible), self.max_iterations)
             routes, iterations, workers = to_routes(search.run(deadline)), search.iterations, 1
         else:
             epochs = 1 if self.sync_every is None else max(1, round(time_limit / self.sync_every))
-            routes, iterations = cooperative(data, seed, deadline, workers, epochs, notify)
-        ours = [(vt, [ints.clients[k] for k in visits]) for vt, visits in routes]
+            routes, iterations = cooperative(
+                data, seed, deadline, workers, epochs, notify, self.max_iterations
+            )
+        ours = [(vt, to_visits(instance, ints, activities)) for vt, activities in routes]
         return evaluate(instance, ours, self.name, time.monotonic() - start, seed, workers, iterations)
 
 
@@ -153,8 +210,6 @@ def make_solver(name: str, workers: int | None = None) -> Solver:
     if name == "pyvrp":
         return PyVRPSolver(workers)
     if name == "ortools":
-        from .baseline import ORToolsSolver
-
         return ORToolsSolver()
     raise InputError(f"solver: expected 'pyvrp' or 'ortools', got {name!r}")
 

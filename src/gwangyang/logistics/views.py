@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFoundError
+from .export import to_geojson
 from .forecast import ForecastResult
 from .instance import Instance
 from .model import RoutingProblem
@@ -41,7 +42,7 @@ def routing_view(
             }
         )
     view = result.to_dict()
-    view["geojson"] = result.to_geojson(instance)
+    view["geojson"] = to_geojson(result, instance)
     view["sites"] = sites
     view["geographic"] = instance.geographic
     view["approximate_coordinates"] = bool(problem is not None and problem.settings.approximate_coordinates)

@@ -1,7 +1,7 @@
 """Dynamic discrete berth allocation (DBAP): CP-SAT, and the FCFS, greedy and SPT baselines.
 
-The instances (file format there), plans and the plan checker are in :mod:`.berth_model`,
-re-exported here. A vessel served at berth ``k`` starts no earlier than ``max(a_i, s_k)``, occupies the berth for
+The instances (file format there), plans and the plan checker live in :mod:`.berth_model`
+(the package :mod:`gwangyang.port` exports both). A vessel served at berth ``k`` starts no earlier than ``max(a_i, s_k)``, occupies the berth for
 ``h_ik``, and must end by ``min(e_k, d_i)``. The objective is total service time
 ``sum_i (end_i - a_i)`` (waiting plus handling).
 """
@@ -20,11 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .berth_cpsat import add_hint, build_model, read_plan
-from .berth_model import FORBIDDEN as FORBIDDEN
-from .berth_model import BerthInstance as BerthInstance
-from .berth_model import BerthPlan as BerthPlan
-from .berth_model import check_plan as check_plan
-from .berth_model import objective as objective
+from .berth_model import BerthInstance, BerthPlan, check_plan, objective
 
 
 def _list_schedule(instance: BerthInstance, order: np.ndarray, rule: str) -> pd.DataFrame:

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .berths import BerthInstance, solve_cpsat, solve_fcfs
+from .berth_model import BerthInstance
+from .berths import solve_cpsat, solve_fcfs
 from .cranes import CraneInstance, solve_cranes
 from .simulation import simulate
 from .terminal import load_scenario

@@ -10,7 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .berths import BerthPlan
+    from .berth_model import BerthPlan
     from .cranes import CraneSchedule
     from .kpis import SimulationResult
 
@@ -43,10 +43,9 @@ def _gantt(
 
 def plot_simulation(result: SimulationResult, path: str | Path, max_days: float = 14.0) -> Path:
     """Berth Gantt chart of the first ``max_days`` days (red ticks: arrivals) beside a KPI table."""
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     from .kpis import KPI_UNITS
 
@@ -69,10 +68,9 @@ def plot_simulation(result: SimulationResult, path: str | Path, max_days: float 
 
 def plot_berth_plan(plan: BerthPlan, path: str | Path) -> Path:
     """Gantt chart of a berth plan (berths down, time across)."""
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     path = Path(path)
     fig, ax = plt.subplots(figsize=(14, 6))
@@ -90,8 +88,9 @@ def plot_crane_schedule(schedule: CraneSchedule, path: str | Path) -> Path:
     """Crane schedule: bay against time, one colour per crane."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plotting import pyplot
+
+    plt = pyplot()
 
     path = Path(path)
     fig, ax = plt.subplots(figsize=(10, 5))

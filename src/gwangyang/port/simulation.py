@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from ..errors import InputError
 from .arrivals import VesselCall, generate_calls
-from .kpis import SimulationResult, compute_kpis
+from .kpis import SimulationResult, SimulationStats, compute_kpis
 from .terminal import CraneGroup, Scenario
+from .yard import TICK_H, YardStock
 
 Progress = Callable[[float, float], None]
+
+YARD_STREAM = 2
+"""Second key of the yard's random stream (``[seed, YARD_STREAM]``), apart from the quay side's."""
 
 
 @dataclass
@@ -36,19 +40,6 @@ class _Berth:
     haul_m: float
     busy: bool = False
     free_at: float = 0.0
-
-
-@dataclass
-class _Stats:
-    vessels: list[dict[str, Any]] = field(default_factory=list)
-    crane_work_h: float = 0.0
-    crane_breakdown_h: float = 0.0
-    crane_weather_h: float = 0.0
-    crane_moves: dict[str, int] = field(default_factory=dict)
-    crane_kwh: dict[str, float] = field(default_factory=dict)
-    vehicle_busy_h: dict[str, float] = field(default_factory=dict)
-    yard_busy_h: dict[str, float] = field(default_factory=dict)
-    moves: list[tuple[float, int]] = field(default_factory=list)
 
 
 class BerthPolicy(Protocol):
@@ -214,10 +205,68 @@ class _Terminal:
                         f"yard {yard.name}: cranes {yard.cranes} is less than per_crane {yard.per_crane}"
                     )
                 self.yards[yard.name] = simpy.PriorityResource(self.env, capacity=gangs)
+        self.horizon_h = horizon_h
+        self.stats = SimulationStats()
+        self.pending_vessels = len(calls)
+        self.stocks = self._yard_stocks(seed)
         self.waiting: list[VesselCall] = []
         self.granted: dict[int, Any] = {}
-        self.stats = _Stats()
         self.weather_starts, self.weather_ends = _weather_windows(scenario, horizon_h * 2 + 24 * 60, self.rng)
+
+    def _yard_stocks(self, seed: int | None) -> dict[str, YardStock]:
+        """A :class:`YardStock` per capacity-limited yard, with its export deliveries and opening stock."""
+        scenario = self.scenario
+        limited = [y for y in scenario.yards if y.ground_slots > 0]
+        if not limited:
+            return {}
+        rng = np.random.default_rng(None if seed is None else [int(seed), YARD_STREAM])
+        dwell = scenario.gate.dwell_h
+        yard_of = {b.name: b.yard for b in scenario.berths}
+        exports: dict[str, list[tuple[float, int]]] = {y.name: [] for y in limited}
+        discharged: dict[str, float] = {y.name: 0.0 for y in limited}
+        for call in self.calls:
+            allowed = list(call.berths) or [b.name for b in scenario.berths]
+            yards = [yard_of[b] for b in allowed]
+            loads = call.moves - call.moves // 2
+            picks = rng.integers(0, len(yards), loads)
+            times = call.arrival_h - rng.exponential(dwell, loads)
+            for k, t in zip(picks.tolist(), times.tolist(), strict=True):
+                if yards[k] in exports:
+                    exports[yards[k]].append((t, call.vessel))
+            for name in set(yards):
+                if name in discharged:
+                    discharged[name] += call.moves // 2 * yards.count(name) / len(yards)
+        stocks = {}
+        held: dict[int, dict[str, int]] = {}
+        for yard in limited:
+            capacity = int(yard.capacity_teu() / scenario.teu_per_move)
+            # Discharged boxes in the yard at time 0: the run's discharge rate times the dwell (Little).
+            initial = round(discharged[yard.name] / max(self.horizon_h, 1e-9) * dwell)
+            boxes = np.array(sorted(exports[yard.name]), dtype=float).reshape(-1, 2)
+            stocks[yard.name] = YardStock(
+                self.env,
+                capacity,
+                yard.tiers,
+                dwell,
+                boxes[:, 0],
+                boxes[:, 1].astype(int),
+                held,
+                yard.name,
+                initial,
+                rng,
+                self._log_stock,
+            )
+        return stocks
+
+    def _log_stock(self, t: float, delta: int) -> None:
+        self.stats.yard_level.append((t, delta))
+
+    def yard_clock(self) -> Generator[Any, Any, None]:
+        """Books yard departures and deliveries every :data:`TICK_H` until the last vessel has left."""
+        while self.pending_vessels > 0 or self.env.now < self.horizon_h:
+            yield self.env.timeout(TICK_H)
+            for stock in self.stocks.values():
+                stock.tick()
 
     def blocked_until(self, t: float, berth: _Berth) -> float:
         """The first time at or after ``t`` when the berth is open and the weather allows work."""
@@ -319,6 +368,9 @@ class _Terminal:
                 "cranes": len(work),
             }
         )
+        self.pending_vessels -= 1
+        for stock in self.stocks.values():
+            stock.finish(call.vessel)
         self.allocate()
 
     def crane(
@@ -347,18 +399,31 @@ class _Terminal:
             if yard_pool is not None:
                 yard_request = yard_pool.request(priority=priority)
                 yield yard_request
+            stock = self.stocks.get(berth.yard)
+            rehandles = 0
+            blocked = 0.0
+            if stock is not None:
+                rehandles = stock.load(call.vessel, n - n // 2, self.stocks)
+                wait = stock.discharge(n // 2)
+                if wait is not None:
+                    t0 = env.now
+                    yield wait
+                    blocked = env.now - t0
+                    stats.yard_blocked_h += blocked
+                stats.rehandles += rehandles
             if group.cycle_cv > 0:
                 shape = n / group.cycle_cv**2
                 qc_time = float(self.rng.gamma(shape, 1.0 / (group.moves_per_hour * shape / n)))
             else:
                 qc_time = n / group.moves_per_hour
             duration = qc_time
+            drive = yard_time = 0.0
             if pool is not None:
                 drive = n * transport.cycle_h_for(berth.haul_m)
                 stats.vehicle_busy_h[transport.name] = stats.vehicle_busy_h.get(transport.name, 0.0) + drive
                 duration = max(duration, drive / transport.per_crane)
             if yard_pool is not None:
-                yard_time = n / yard.moves_per_hour
+                yard_time = (n + rehandles) / yard.moves_per_hour
                 stats.yard_busy_h[yard.name] = stats.yard_busy_h.get(yard.name, 0.0) + yard_time
                 duration = max(duration, yard_time / yard.per_crane)
             if group.mtbf_h > 0:
@@ -373,6 +438,19 @@ class _Terminal:
             stats.crane_weather_h += end - env.now - duration
             yield env.timeout(end - env.now)
             stats.moves.append((env.now, n))
+            stats.chunks.append(
+                (
+                    env.now,
+                    berth.index,
+                    n,
+                    qc_time,
+                    drive,
+                    yard_time,
+                    n * group.kwh_per_move,
+                    rehandles,
+                    blocked,
+                )
+            )
             if vehicle_request is not None:
                 pool.release(vehicle_request)  # type: ignore[union-attr]
             if yard_request is not None:
@@ -420,6 +498,8 @@ def simulate(
     terminal = _Terminal(scenario, calls, horizon, seed)
     env = terminal.env
     env.process(terminal.source())
+    if terminal.stocks:
+        env.process(terminal.yard_clock())
     events = 0
     next_report = 0.0
     from simpy.core import EmptySchedule
@@ -435,4 +515,6 @@ def simulate(
             next_report = env.now + horizon / 100
     if progress is not None:
         progress(horizon, horizon)
+    for stock in terminal.stocks.values():
+        terminal.stats.export_waits_h.extend(stock.export_waits)
     return compute_kpis(scenario, terminal.stats, calls, horizon, warmup_days * 24.0, seed, events)

@@ -140,7 +140,9 @@ class Transport:
 class Yard:
     """Yard blocks and yard cranes; ``per_crane`` yard cranes serve one working quay crane.
 
-    ``cranes = 0`` means the yard is never a constraint.
+    ``cranes = 0`` means the yard cranes are never a constraint. ``ground_slots`` (TEU ground slots
+    per block) and ``tiers`` (stack height) give each block's capacity, ``ground_slots x tiers`` TEU;
+    ``ground_slots = 0`` means the yard never fills (see :mod:`gwangyang.port.yard`).
     """
 
     name: str
@@ -151,10 +153,20 @@ class Yard:
     moves_per_hour: float = 20.0
     kwh_per_move: float = 3.0
     diesel_l_per_move: float = 0.0
+    ground_slots: int = 0
+    tiers: int = 5
+
+    def capacity_teu(self) -> float:
+        """TEU the yard holds (``blocks x ground_slots x tiers``; 0 when it is unconstrained)."""
+        return float(self.blocks * self.ground_slots * self.tiers)
 
     def __post_init__(self) -> None:
         if self.blocks < 1:
             raise InputError(f"blocks: must be >= 1, got {self.blocks}")
+        if self.ground_slots < 0:
+            raise InputError(f"ground_slots: must be >= 0, got {self.ground_slots}")
+        if self.tiers < 1:
+            raise InputError(f"tiers: must be >= 1, got {self.tiers}")
         _positive("cranes", self.cranes, allow_zero=True)
         if self.per_crane < 1:
             raise InputError(f"per_crane: must be >= 1, got {self.per_crane}")

@@ -6,6 +6,7 @@ Layout::
                                 timeseries.parquet  canonical time series
                                 cycles.parquet      per-cycle summary
                                 curves.parquet      discharge Q(V) on the cell's voltage grid
+                                steps.parquet       one row per step (cells ingested before steps lack it)
     <root>/staging/<uuid>/                          cells being written (never read)
     <root>/trash/                                   old versions being replaced
 
@@ -33,7 +34,7 @@ from ..config import store_path
 from ..errors import InputError, NotFoundError, StoreError
 from .lock import WriteLock
 
-TABLES = ("timeseries", "cycles", "curves")
+TABLES = ("timeseries", "cycles", "curves", "steps")
 
 
 def shard(cell_id: str) -> str:
@@ -204,7 +205,7 @@ class Store:
         return pd.DataFrame(rows, columns=columns)
 
     def table(self, cell_id: str, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        """Read one of a cell's tables (``timeseries``, ``cycles`` or ``curves``) as pandas."""
+        """Read one of a cell's tables (``timeseries``, ``cycles``, ``curves`` or ``steps``) as pandas."""
         return self.arrow(cell_id, name, columns).to_pandas()
 
     def arrow(self, cell_id: str, name: str, columns: list[str] | None = None) -> pa.Table:
@@ -228,8 +229,12 @@ class Store:
         """Discharge Q(V) curves of a cell."""
         return self.table(cell_id, "curves")
 
+    def steps(self, cell_id: str) -> pd.DataFrame:
+        """Steps of a cell (see :mod:`gwangyang.battery.steps`)."""
+        return self.table(cell_id, "steps")
+
     def sql(self, query: str) -> pd.DataFrame:
-        """Run a DuckDB query over the store's views ``cells_cycles``, ``cells_curves`` and ``cells_timeseries``.
+        """Run a DuckDB query over the store's views ``cells_cycles``, ``cells_curves``, ``cells_timeseries``, ``cells_steps``.
 
         Each view holds every cell's table with a ``cell_id`` column. The connection is in-memory
         and private to this call, so it needs no lock and never blocks a writer.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -70,10 +71,22 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_ILLEGAL = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+"""Characters a common file system (Windows, macOS, Linux) cannot hold in a name."""
+
+MAX_ID_BYTES = 200
+"""Longest cell id in UTF-8 bytes (file systems allow 255 per name)."""
 
 
 def safe_cell_id(text: str) -> str:
-    """Make a cell id safe for file names and URLs: letters, digits, ``_``, ``-`` and ``.`` only."""
-    cleaned = _SAFE.sub("_", text).strip("._-")
-    return cleaned[:120] or "cell"
+    """Make a cell id from a name: Unicode kept (NFC), only what a file system cannot hold replaced.
+
+    Korean, Chinese or accented names stay as they are (``배터리 1`` stays ``배터리 1``); characters
+    no file system allows in a name (slashes, ``: * ? " < > |`` and control characters) become ``_``;
+    leading and trailing dots, spaces and underscores go; the id is cut at :data:`MAX_ID_BYTES`
+    UTF-8 bytes on a character boundary.
+    """
+    cleaned = _ILLEGAL.sub("_", unicodedata.normalize("NFC", text)).strip(" ._-")
+    encoded = cleaned.encode("utf-8")[:MAX_ID_BYTES]
+    cleaned = encoded.decode("utf-8", errors="ignore").rstrip(" ._-")
+    return cleaned or "cell"

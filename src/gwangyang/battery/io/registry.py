@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
-from ..schema import CyclerData
+from ..schema import WARNINGS_ATTR, CyclerData
 from .base import Reader, looks_binary, read_head
 
 _READERS: list[Reader] = []
@@ -121,7 +121,7 @@ def read_cycler(
             raise InputError(f"vendor: expected one of {names}, got {vendor!r}.")
         reader = matches[0]
     try:
-        return reader.read(path)
+        data = reader.read(path)
     except GwangyangError:
         raise
     except MemoryError:
@@ -130,3 +130,6 @@ def read_cycler(
         raise CorruptFileError(
             one_line(f"{path}: not a readable {reader.name} file ({type(exc).__name__}: {exc}).")
         ) from exc
+    carried = data.timeseries.attrs.pop(WARNINGS_ATTR, [])
+    data.warnings.extend(w for w in carried if w not in data.warnings)
+    return data

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ...errors import NotFoundError
 from ...store import Store
+from ..cycles import usable_cycles
 from .anomalies import Anomaly, CellState, CycleAnomalyDetector, batch_outliers
 
 
@@ -91,7 +92,7 @@ def check_cells(
     report = CheckReport()
     capacity = []
     for cell_id in ids:
-        cycles = store.cycles(cell_id)
+        cycles, _left_out = usable_cycles(store.cycles(cell_id))
         path = state_path(store, cell_id)
         state, previous = (CellState(cell_id), []) if recompute else _load(path, cell_id)
         if len(cycles) and int(cycles["cycle_index"].max()) < state.last_cycle:

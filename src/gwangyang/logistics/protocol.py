@@ -1,0 +1,49 @@
+"""What every routing solver offers, and the progress reports it sends: the seam between solvers and their callers.
+
+The PyVRP solver (:mod:`gwangyang.logistics.solver`) and the OR-Tools baseline (:mod:`gwangyang.logistics.baseline`)
+both implement :class:`Solver`; the CLI and the API only need this module to follow a solve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..errors import InputError
+from .instance import Instance
+from .result import RoutingResult
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report: elapsed time, the best objective so far (instance cost units) and its feasibility."""
+
+    elapsed_s: float
+    time_limit_s: float
+    best_cost: float
+    feasible: bool
+    worker: int = 0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class Solver(Protocol):
+    """What every routing solver offers."""
+
+    name: str
+
+    def solve(
+        self, instance: Instance, time_limit: float, seed: int = 0, callbacks: Sequence[ProgressCallback] = ()
+    ) -> RoutingResult:
+        """Solve ``instance`` within ``time_limit`` seconds of wall time."""
+        ...
+
+
+def check_limits(time_limit: float, seed: int) -> None:
+    """Reject a non-positive time limit or a negative seed."""
+    if not time_limit > 0:
+        raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit}")
+    if seed < 0:
+        raise InputError(f"seed: expected a non-negative integer, got {seed}")

@@ -1,0 +1,608 @@
+"""Read VRPLIB instances in PyVRP's dialect: every specification and section is honoured, or refused by name.
+
+Understood (see ``docs/logistics.md`` for the meaning of each):
+
+- specifications ``NAME``, ``COMMENT``, ``TYPE``, ``DIMENSION``, ``VEHICLES``, ``CAPACITY``, ``EDGE_WEIGHT_TYPE``
+  (``EUC_2D``, ``CEIL_2D``, ``EXPLICIT``), ``EDGE_WEIGHT_FORMAT``, ``NODE_COORD_TYPE``, ``DISPLAY_DATA_TYPE``,
+  ``SERVICE_TIME``, ``RELEASE_TIME``, ``DISTANCE`` (a route length limit) and the uniform forms of the vehicle
+  fields below;
+- node sections ``NODE_COORD``, ``EDGE_WEIGHT``, ``DEMAND`` (or ``LINEHAUL``), ``BACKHAUL``, ``SERVICE_TIME``,
+  ``TIME_WINDOW``, ``RELEASE_TIME``, ``PICKUP_AND_DELIVERY``, ``DEPOT``, ``DISPLAY_DATA``;
+- vehicle sections (one row per vehicle) and their uniform specifications: ``CAPACITY``, ``VEHICLES_DEPOT``,
+  ``VEHICLES_RELOAD_DEPOT``, ``VEHICLES_MAX_RELOADS``, ``VEHICLES_MAX_DURATION``, ``VEHICLES_MAX_DISTANCE``,
+  ``VEHICLES_FIXED_COST``, ``VEHICLES_UNIT_DISTANCE_COST``.
+
+Refused with an error naming them: ``PRIZE_SECTION``, ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``,
+``VEHICLES_ALLOWED_CLIENTS_SECTION``, and anything else. ``TYPE: VRPB`` adds the backhaul order (deliveries before
+pickups on every trip). Vehicles with equal attributes become one vehicle type; ``Instance.fleet`` keeps the
+file's numbering, so that a ``.sol`` file's ``Route #k`` is checked on vehicle ``k``.
+
+The rounding of distances follows the convention of each family's best-known solutions (:data:`CONVENTIONS`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import CorruptFileError, InputError
+from .instance import Instance, Shipment, VehicleSpec
+
+CONVENTIONS: dict[str, tuple[str, float]] = {
+    "MDVRPTW": ("exact", 1e-3),
+    "HFVRP": ("exact", 100.0),
+    "MTVRPTWR": ("dimacs", 0.1),
+    "VRPTW": ("dimacs", 0.1),
+}
+"""``TYPE`` → (distance rounding, factor from the cost in a ``.sol`` file to ours), from the READMEs of PyVRP/Instances
+(MIT): MDVRPTW (Vidal et al. 2013) and HFVRP (Pessoa et al. 2018, costs x 100 in the file) use unrounded distances
+("exact": to 1/1000); MTVRPTWR (Yang 2023) and VRPTW use DIMACS (distances truncated to 1/10, ``.sol`` costs x 10).
+Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``.sol`` costs as they are."""
+
+MAX_COORDINATE = 1e9
+"""Largest coordinate magnitude accepted: beyond it the scaled integer distances would overflow."""
+
+SPECIFICATIONS = {
+    "NAME",
+    "COMMENT",
+    "TYPE",
+    "DIMENSION",
+    "VEHICLES",
+    "CAPACITY",
+    "EDGE_WEIGHT_TYPE",
+    "EDGE_WEIGHT_FORMAT",
+    "NODE_COORD_TYPE",
+    "DISPLAY_DATA_TYPE",
+    "SERVICE_TIME",
+    "RELEASE_TIME",
+    "DISTANCE",
+    "VEHICLES_DEPOT",
+    "VEHICLES_MAX_RELOADS",
+    "VEHICLES_MAX_DURATION",
+    "VEHICLES_MAX_DISTANCE",
+    "VEHICLES_FIXED_COST",
+    "VEHICLES_UNIT_DISTANCE_COST",
+}
+
+NODE_SECTIONS = {
+    "NODE_COORD_SECTION",
+    "DEMAND_SECTION",
+    "LINEHAUL_SECTION",
+    "BACKHAUL_SECTION",
+    "SERVICE_TIME_SECTION",
+    "TIME_WINDOW_SECTION",
+    "RELEASE_TIME_SECTION",
+    "PICKUP_AND_DELIVERY_SECTION",
+    "DISPLAY_DATA_SECTION",
+}
+
+VEHICLE_SECTIONS = {
+    "CAPACITY_SECTION",
+    "VEHICLES_DEPOT_SECTION",
+    "VEHICLES_RELOAD_DEPOT_SECTION",
+    "VEHICLES_MAX_RELOADS_SECTION",
+    "VEHICLES_MAX_DURATION_SECTION",
+    "VEHICLES_MAX_DISTANCE_SECTION",
+    "VEHICLES_FIXED_COST_SECTION",
+    "VEHICLES_UNIT_DISTANCE_COST_SECTION",
+}
+
+OTHER_SECTIONS = {"EDGE_WEIGHT_SECTION", "DEPOT_SECTION"}
+
+REFUSED = {
+    "PRIZE_SECTION": "prize-collecting clients",
+    "MUTUALLY_EXCLUSIVE_GROUP_SECTION": "mutually exclusive client groups",
+    "VEHICLES_ALLOWED_CLIENTS_SECTION": "clients restricted to some vehicles",
+}
+"""Sections of PyVRP's dialect that this reader refuses (rather than solve a different problem)."""
+
+
+def read_text(path: Path) -> str:
+    """A text file's content; a missing file, a folder or an unreadable file is an :class:`InputError`."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder, expected a file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def euclidean(coords: np.ndarray) -> np.ndarray:
+    """All-pairs Euclidean distances of planar points."""
+    diff = coords[:, None, :] - coords[None, :, :]
+    return np.asarray(np.sqrt((diff**2).sum(axis=2)))
+
+
+def parse(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
+    """Specifications and sections of a VRPLIB file; an unknown or refused name is an error naming it."""
+    header: dict[str, str] = {}
+    sections: dict[str, list[list[str]]] = {}
+    current: str | None = None
+    for number, raw in enumerate(read_text(path).splitlines(), start=1):
+        line = raw.strip()
+        if not line or line == "EOF":
+            continue
+        section = re.match(r"^([A-Z_]+_SECTION)\b\s*:?\s*(.*)$", line)
+        spec = re.match(r"^([A-Z][A-Z0-9_]*)\s*:\s*(.*)$", line)
+        if section:
+            current = section.group(1)
+            _known(path, current)
+            if current in sections:
+                raise CorruptFileError(f"{path}: line {number}: {current} appears twice")
+            sections[current] = []
+            if section.group(2):
+                sections[current].append(section.group(2).split())
+        elif spec and not line[0].isdigit():
+            key = spec.group(1)
+            _known(path, key)
+            header[key] = spec.group(2).strip().strip('"')
+            current = None
+        elif current is not None:
+            sections[current].append(line.split())
+        else:
+            raise CorruptFileError(
+                f"{path}: line {number}: expected 'KEY : value' or a section, got {line[:40]!r}"
+            )
+    return header, sections
+
+
+def _known(path: Path, name: str) -> None:
+    if name in REFUSED:
+        raise InputError(f"{path}: {name} ({REFUSED[name]}) is not supported")
+    if name.endswith("_SECTION"):
+        if name not in NODE_SECTIONS | VEHICLE_SECTIONS | OTHER_SECTIONS:
+            raise InputError(f"{path}: unknown section {name}; it is refused rather than ignored")
+    elif name not in SPECIFICATIONS:
+        raise InputError(f"{path}: unknown specification {name}; it is refused rather than ignored")
+
+
+def _number(path: Path, where: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise CorruptFileError(f"{path}: {where}: expected a number, got {text!r}") from exc
+    if not math.isfinite(value):
+        raise CorruptFileError(f"{path}: {where}: expected a finite number, got {text!r}")
+    return value
+
+
+class _Reader:
+    """State of one file being read: its specifications, sections and node numbering."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.header, self.sections = parse(path)
+        if "DIMENSION" not in self.header:
+            raise CorruptFileError(f"{path}: missing specification DIMENSION")
+        self.n = int(self.spec_number("DIMENSION", 2))
+        demands = {"DEMAND_SECTION", "LINEHAUL_SECTION", "PICKUP_AND_DELIVERY_SECTION"} & set(self.sections)
+        if not demands and ("CAPACITY" in self.header or "CAPACITY_SECTION" in self.sections):
+            raise CorruptFileError(f"{path}: missing DEMAND_SECTION for CAPACITY")
+        ids: list[int] | None = None
+        for name in (
+            "NODE_COORD_SECTION",
+            "DEMAND_SECTION",
+            "LINEHAUL_SECTION",
+            "PICKUP_AND_DELIVERY_SECTION",
+        ):
+            if name in self.sections:
+                ids = [self.integer(name, row[0]) for row in self.rows(name, self.n, 1)]
+                break
+        self.ids = ids if ids is not None else list(range(1, self.n + 1))
+        if len(set(self.ids)) != self.n:
+            raise CorruptFileError(f"{path}: node numbers repeat")
+        self.known_ids = set(self.ids)
+
+    def spec_number(self, key: str, minimum: float = 0.0) -> float:
+        value = _number(self.path, key, self.header[key])
+        if value < minimum:
+            raise CorruptFileError(f"{self.path}: {key} must be at least {minimum:g}, got {value:g}")
+        return value
+
+    def integer(self, where: str, text: str) -> int:
+        value = _number(self.path, where, text)
+        if not value.is_integer():
+            raise CorruptFileError(f"{self.path}: {where}: expected an integer, got {text!r}")
+        return int(value)
+
+    def rows(self, name: str, count: int, width: int) -> list[list[str]]:
+        rows = [r for r in self.sections[name] if r]
+        if len(rows) != count:
+            expected = f"DIMENSION = {count}" if name in NODE_SECTIONS else f"VEHICLES = {count}"
+            raise CorruptFileError(f"{self.path}: {name} has {len(rows)} rows, expected {expected}")
+        for row in rows:
+            if len(row) < width:
+                raise CorruptFileError(
+                    f"{self.path}: {name}: expected {width} numbers per row, got {' '.join(row)!r}"
+                )
+        return rows
+
+    def node_values(self, name: str, width: int, minimum: float | None = 0.0) -> dict[int, list[float]]:
+        """Values of a node section by node number (``width`` numbers after the node number)."""
+        out: dict[int, list[float]] = {}
+        for row in self.rows(name, self.n, 1 + width):
+            node = self.integer(name, row[0])
+            if node not in self.known_ids:
+                raise CorruptFileError(f"{self.path}: {name} names node {node}, which no other section has")
+            values = [_number(self.path, f"{name} node {node}", v) for v in row[1:]]
+            if len(values) != width and width > 0:
+                raise CorruptFileError(
+                    f"{self.path}: {name} node {node}: expected {width} numbers, got {len(values)}"
+                )
+            if minimum is not None and any(v < minimum for v in values):
+                raise CorruptFileError(
+                    f"{self.path}: {name} node {node}: values must be >= {minimum:g}, got {' '.join(row[1:])}"
+                )
+            out[node] = values
+        return out
+
+    def vehicle_values(
+        self, name: str, count: int, uniform: Callable[[], list[float]] | None
+    ) -> list[list[float]]:
+        """Per-vehicle values from ``name`` (a section), else the uniform specification, else ``uniform()``."""
+        section = f"{name}_SECTION" if not name.endswith("_SECTION") else name
+        if section in self.sections:
+            rows = self.rows(section, count, 2)
+            out: list[list[float]] = [[] for _ in range(count)]
+            for row in rows:
+                vehicle = self.integer(section, row[0])
+                if not 1 <= vehicle <= count:
+                    raise CorruptFileError(f"{self.path}: {section} names vehicle {vehicle} of {count}")
+                values = [_number(self.path, f"{section} vehicle {vehicle}", v) for v in row[1:]]
+                if any(v < 0 for v in values):
+                    raise CorruptFileError(f"{self.path}: {section} vehicle {vehicle}: values must be >= 0")
+                out[vehicle - 1] = values
+            return out
+        key = name.removesuffix("_SECTION")
+        if key in self.header:
+            values = [_number(self.path, key, v) for v in self.header[key].split()]
+            if any(v < 0 for v in values):
+                raise CorruptFileError(f"{self.path}: {key} must be >= 0")
+            return [values] * count
+        return [uniform() if uniform else []] * count
+
+
+def _distances(
+    r: _Reader, order: list[int], coords: np.ndarray | None, convention: str
+) -> tuple[np.ndarray, float]:
+    """Distance matrix (in ``order``) rounded by the convention, and the scale that makes it integral."""
+    kind = r.header.get("EDGE_WEIGHT_TYPE", "")
+    if kind in ("EUC_2D", "CEIL_2D"):
+        if coords is None:
+            raise CorruptFileError(f"{r.path}: EDGE_WEIGHT_TYPE {kind} needs a NODE_COORD_SECTION")
+        exact = euclidean(coords)
+        if kind == "CEIL_2D":
+            return np.ceil(exact - 1e-9), 1.0
+        if convention == "exact":
+            return np.round(exact * 1000) / 1000, 1000.0
+        if convention == "dimacs":
+            return np.floor(exact * 10 + 1e-9) / 10, 10.0
+        return np.floor(exact + 0.5), 1.0
+    if kind != "EXPLICIT":
+        raise CorruptFileError(
+            f"{r.path}: EDGE_WEIGHT_TYPE {kind or '(missing)'} not supported (EUC_2D, CEIL_2D, EXPLICIT)"
+        )
+    fmt = r.header.get("EDGE_WEIGHT_FORMAT", "")
+    values = np.array(
+        [
+            _number(r.path, "EDGE_WEIGHT_SECTION", v)
+            for row in r.sections.get("EDGE_WEIGHT_SECTION", [])
+            for v in row
+        ]
+    )
+    n = r.n
+    full = np.zeros((n, n))
+    if fmt == "FULL_MATRIX":
+        if values.size != n * n:
+            raise CorruptFileError(
+                f"{r.path}: EDGE_WEIGHT_SECTION has {values.size} numbers, expected {n * n}"
+            )
+        full = values.reshape(n, n)
+    elif fmt in ("LOWER_ROW", "UPPER_ROW", "LOWER_DIAG_ROW", "UPPER_DIAG_ROW"):
+        diag = fmt.endswith("DIAG_ROW")
+        rows, cols = np.tril_indices(n, 0 if diag else -1)
+        if fmt.startswith("UPPER"):
+            rows, cols = np.triu_indices(n, 0 if diag else 1)
+        if values.size != rows.size:
+            raise CorruptFileError(
+                f"{r.path}: EDGE_WEIGHT_SECTION has {values.size} numbers, expected {rows.size}"
+            )
+        full[rows, cols] = values
+        full[cols, rows] = values
+    else:
+        raise CorruptFileError(f"{r.path}: EDGE_WEIGHT_FORMAT {fmt or '(missing)'} not supported")
+    if (full < 0).any():
+        raise CorruptFileError(f"{r.path}: EDGE_WEIGHT_SECTION: distances must be >= 0")
+    position = {node: k for k, node in enumerate(r.ids)}
+    perm = [position[i] for i in order]
+    matrix = full[np.ix_(perm, perm)]
+    integral = bool(np.all(matrix == np.round(matrix)))
+    return (matrix, 1.0) if integral else (np.round(matrix * 1000) / 1000, 1000.0)
+
+
+def read_vrplib(path: str | Path) -> Instance:
+    """Read a VRPLIB instance in PyVRP's dialect (see the module's docstring).
+
+    Raises
+    ------
+    CorruptFileError
+        A missing, short, non-numeric, negative or non-finite value; an inconsistent numbering.
+    InputError
+        A section or specification the reader does not handle (named in the message).
+    """
+    path = Path(path)
+    r = _Reader(path)
+    kind = r.header.get("TYPE", "CVRP").split()[0].upper() if r.header.get("TYPE") else "CVRP"
+    convention = CONVENTIONS.get(kind, ("nint", 1.0))[0]
+    depot_ids = [r.integer("DEPOT_SECTION", row[0]) for row in r.sections.get("DEPOT_SECTION", []) if row]
+    depot_ids = [d for d in depot_ids if d != -1] or [r.ids[0]]
+    if any(d not in r.known_ids for d in depot_ids) or len(set(depot_ids)) != len(depot_ids):
+        raise CorruptFileError(f"{path}: DEPOT_SECTION must name distinct node numbers of the file")
+    order = depot_ids + [i for i in r.ids if i not in depot_ids]
+    nd = len(depot_ids)
+    index = {node: k for k, node in enumerate(order)}
+    clients = order[nd:]
+    m = len(clients)
+
+    coords = None
+    if "NODE_COORD_SECTION" in r.sections:
+        table = r.node_values("NODE_COORD_SECTION", 2, minimum=None)
+        coords = np.array([table[i] for i in order])
+        big = np.abs(coords) > MAX_COORDINATE
+        if big.any():
+            node = order[int(np.argwhere(big)[0][0])]
+            raise CorruptFileError(
+                f"{path}: NODE_COORD_SECTION node {node}: coordinates beyond +-{MAX_COORDINATE:g} are not supported"
+            )
+    elif "DISPLAY_DATA_SECTION" in r.sections:
+        table = r.node_values("DISPLAY_DATA_SECTION", 2, minimum=None)
+        coords = np.array([table[i] for i in order])
+    distance, scale = _distances(r, order, coords if "NODE_COORD_SECTION" in r.sections else None, convention)
+    if not np.isfinite(distance).all():
+        raise CorruptFileError(f"{path}: distances are not finite numbers")
+
+    demand_name = "DEMAND_SECTION" if "DEMAND_SECTION" in r.sections else "LINEHAUL_SECTION"
+    dims = 1
+    demand_by = {i: [0.0] for i in r.ids}
+    if demand_name in r.sections:
+        width = max(len(row) for row in r.sections[demand_name] if row) - 1
+        dims = max(1, width)
+        demand_by = r.node_values(demand_name, dims)
+    pickup_by = r.node_values("BACKHAUL_SECTION", dims) if "BACKHAUL_SECTION" in r.sections else {}
+    for d in depot_ids:
+        if any(demand_by[d]) or any(pickup_by.get(d, [0.0])):
+            raise CorruptFileError(f"{path}: depot node {d} has a demand; depots cannot")
+    demand = np.array([demand_by[i] for i in clients], dtype=float).reshape(m, dims)
+    pickup = np.array([pickup_by.get(i, [0.0] * dims) for i in clients], dtype=float).reshape(m, dims)
+
+    service = np.zeros(m)
+    if "SERVICE_TIME_SECTION" in r.sections:
+        table = r.node_values("SERVICE_TIME_SECTION", 1)
+        service = np.array([table[i][0] for i in clients])
+    elif "SERVICE_TIME" in r.header:
+        service = np.full(m, r.spec_number("SERVICE_TIME"))
+    release = np.zeros(m)
+    if "RELEASE_TIME_SECTION" in r.sections:
+        table = r.node_values("RELEASE_TIME_SECTION", 1)
+        release = np.array([table[i][0] for i in clients])
+    elif "RELEASE_TIME" in r.header:
+        release = np.full(m, r.spec_number("RELEASE_TIME"))
+    tw = {i: [0.0, math.inf] for i in r.ids}
+    if "TIME_WINDOW_SECTION" in r.sections:
+        tw = r.node_values("TIME_WINDOW_SECTION", 2)
+        bad = [i for i in r.ids if tw[i][1] < tw[i][0]]
+        if bad:
+            raise CorruptFileError(
+                f"{path}: TIME_WINDOW_SECTION node {bad[0]}: window closes before it opens"
+            )
+
+    shipments: list[Shipment] = []
+    if "PICKUP_AND_DELIVERY_SECTION" in r.sections:
+        if "TIME_WINDOW_SECTION" in r.sections or "SERVICE_TIME_SECTION" in r.sections:
+            raise CorruptFileError(
+                f"{path}: PICKUP_AND_DELIVERY_SECTION gives windows and service times; "
+                "TIME_WINDOW_SECTION or SERVICE_TIME_SECTION may not give them again"
+            )
+        shipments = _pairs(r, depot_ids, index, tw, service, demand, dims)
+
+    if r.header.get("VEHICLES"):
+        count = int(r.spec_number("VEHICLES", 1))
+    else:
+        given = [s for s in VEHICLE_SECTIONS if s in r.sections]
+        count = len([row for row in r.sections[given[0]] if row]) if given else max(1, m)
+    total = float((demand.sum(axis=0) + pickup.sum(axis=0)).max()) if m else 0.0
+    for s in shipments:
+        total += max(s.amount)
+    capacity = r.vehicle_values("CAPACITY", count, None)
+    if not capacity[0]:
+        if total > 0:
+            raise CorruptFileError(f"{path}: missing CAPACITY (or CAPACITY_SECTION) for the demands")
+        capacity = [[1.0] * dims] * count
+    capacity = [c * dims if len(c) == 1 else c for c in capacity]
+    if any(len(c) != dims for c in capacity):
+        raise CorruptFileError(f"{path}: CAPACITY needs {dims} number(s) per vehicle, one per demand column")
+    depots = r.vehicle_values("VEHICLES_DEPOT", count, lambda: [float(depot_ids[0])])
+    reloads = r.vehicle_values("VEHICLES_RELOAD_DEPOT", count, list)
+    max_reloads = r.vehicle_values("VEHICLES_MAX_RELOADS", count, lambda: [math.inf])
+    max_duration = r.vehicle_values("VEHICLES_MAX_DURATION", count, lambda: [math.inf])
+    dist_spec = r.spec_number("DISTANCE") if "DISTANCE" in r.header else math.inf
+    max_distance = r.vehicle_values("VEHICLES_MAX_DISTANCE", count, lambda: [dist_spec])
+    fixed = r.vehicle_values("VEHICLES_FIXED_COST", count, lambda: [0.0])
+    unit = r.vehicle_values("VEHICLES_UNIT_DISTANCE_COST", count, lambda: [1.0])
+
+    def depot_index(where: str, value: float) -> int:
+        node = int(value)
+        if node not in depot_ids:
+            raise CorruptFileError(f"{path}: {where} names node {node}, which is not in DEPOT_SECTION")
+        return index[node]
+
+    def vehicle(k: int) -> VehicleSpec:
+        depot = depot_index(f"VEHICLES_DEPOT vehicle {k + 1}", depots[k][0])
+        return VehicleSpec(
+            name="",
+            count=1,
+            capacity=tuple(capacity[k]),
+            fixed_cost=fixed[k][0],
+            cost_per_distance=unit[k][0],
+            start_depot=depot,
+            end_depot=depot,
+            max_duration=max_duration[k][0],
+            max_distance=max_distance[k][0],
+            reload_depots=tuple(depot_index(f"VEHICLES_RELOAD_DEPOT vehicle {k + 1}", d) for d in reloads[k]),
+            max_reloads=None if math.isinf(max_reloads[k][0]) else int(max_reloads[k][0]),
+        )
+
+    types: dict[VehicleSpec, int] = {}
+    fleet = [types.setdefault(spec, len(types)) for spec in (vehicle(k) for k in range(count))]
+    vehicles = [
+        replace(
+            spec,
+            name=f"type {t + 1}: capacity {'/'.join(f'{c:g}' for c in spec.capacity)}, depot {order[spec.start_depot]}",
+            count=fleet.count(t),
+        )
+        for spec, t in types.items()
+    ]
+
+    for c in range(m):
+        if not any(
+            (demand[c] <= np.asarray(v.capacity) + 1e-9).all()
+            and (pickup[c] <= np.asarray(v.capacity) + 1e-9).all()
+            for v in vehicles
+        ):
+            most = max(max(v.capacity) for v in vehicles)
+            raise CorruptFileError(
+                f"{path}: node {clients[c]} demands more than CAPACITY {most:g} of every vehicle"
+            )
+    for pair in shipments:
+        if not any((np.asarray(pair.amount) <= np.asarray(v.capacity) + 1e-9).all() for v in vehicles):
+            raise CorruptFileError(
+                f"{path}: pickup node {clients[pair.pickup]} carries more than the capacity of every vehicle"
+            )
+    depot_tw = np.array([tw[d] for d in depot_ids], dtype=float)
+    integral = all(float(x).is_integer() for x in np.concatenate([demand.ravel(), pickup.ravel()]))
+    return Instance(
+        name=r.header.get("NAME", path.stem),
+        source="vrplib",
+        location_names=[str(i) for i in order],
+        coordinates=coords if coords is not None else np.zeros((r.n, 2)),
+        num_depots=nd,
+        distance=distance,
+        duration=distance.copy(),
+        client_location=np.arange(nd, r.n),
+        client_label=list(clients),
+        demand=demand,
+        service=service,
+        tw_early=np.array([tw[i][0] for i in clients], dtype=float),
+        tw_late=np.array([tw[i][1] for i in clients], dtype=float),
+        vehicles=vehicles,
+        depot_tw=depot_tw,
+        dimensions=("demand",) if dims == 1 else tuple(f"demand{d + 1}" for d in range(dims)),
+        distance_scale=scale,
+        duration_scale=scale,
+        demand_scale=scale if integral else max(scale, 1000.0),
+        pickup=pickup,
+        release=release,
+        shipments=shipments,
+        backhauls_last=kind == "VRPB",
+        fleet=fleet,
+        convention=convention,
+    )
+
+
+def _pairs(
+    r: _Reader,
+    depot_ids: list[int],
+    index: dict[int, int],
+    tw: dict[int, list[float]],
+    service: np.ndarray,
+    demand: np.ndarray,
+    dims: int,
+) -> list[Shipment]:
+    """Pickup-delivery pairs of ``PICKUP_AND_DELIVERY_SECTION``.
+
+    Rows are ``node demand early late service pickup delivery``, the siblings by node number (0: none); windows and
+    service times are written into ``tw`` and ``service``.
+    """
+    name = "PICKUP_AND_DELIVERY_SECTION"
+    rows = r.node_values(name, 6, minimum=None)
+    nd = len(depot_ids)
+    shipments: list[Shipment] = []
+    for node, (amount, early, late, serve, pick, deliver) in rows.items():
+        where = f"{r.path}: {name} node {node}"
+        if min(early, late, serve, pick, deliver) < 0 or late < early:
+            raise CorruptFileError(f"{where}: windows, service and siblings must be >= 0, the window ordered")
+        tw[node] = [early, late]
+        if node in depot_ids:
+            continue
+        service[index[node] - nd] = serve
+        if demand[index[node] - nd].any():
+            raise CorruptFileError(f"{where}: also has a DEMAND_SECTION demand")
+        if pick == 0 and deliver > 0:
+            partner = rows.get(int(deliver))
+            if partner is None or int(partner[4]) != node:
+                raise CorruptFileError(
+                    f"{where}: its delivery node {int(deliver)} does not name it as its pickup"
+                )
+            if amount < 0:
+                raise CorruptFileError(f"{where}: a pickup's demand must be >= 0")
+            shipments.append(Shipment(index[node] - nd, index[int(deliver)] - nd, (amount,) * dims))
+        elif deliver == 0 and pick > 0:
+            partner = rows.get(int(pick))
+            if partner is None or int(partner[5]) != node:
+                raise CorruptFileError(
+                    f"{where}: its pickup node {int(pick)} does not name it as its delivery"
+                )
+        else:
+            raise CorruptFileError(f"{where}: is neither a pickup (0, delivery) nor a delivery (pickup, 0)")
+    return shipments
+
+
+def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
+    """Routes (as written: location numbers from 0, depots first) and the cost of a VRPLIB ``.sol`` file."""
+    path = Path(path)
+    routes: list[list[int]] = []
+    cost = math.nan
+    for line in read_text(path).splitlines():
+        if line.lower().startswith("route"):
+            try:
+                routes.append([int(v) for v in line.split(":", 1)[1].split()])
+            except ValueError as exc:
+                raise CorruptFileError(
+                    f"{path}: route line {line[:40]!r}: expected location numbers"
+                ) from exc
+        elif line.lower().startswith("cost"):
+            cost = _number(path, "Cost", line.replace(":", " ").split()[1])
+    if not routes or math.isnan(cost):
+        raise CorruptFileError(f"{path}: expected 'Route #k: ...' lines and a 'Cost N' line")
+    return routes, cost
+
+
+def solution_visits(instance: Instance, routes: list[list[int]]) -> list[list[int]]:
+    """A ``.sol`` file's routes in the checker's encoding.
+
+    Location ``k`` is the file's node ``k + 1``; a depot inside a route is a reload there (see
+    :func:`gwangyang.logistics.check.reload_visit`).
+    """
+    where: dict[int, int] = {}
+    for loc, name in enumerate(instance.location_names):
+        where[int(name) - 1] = loc
+    client_at = {int(loc): c for c, loc in enumerate(instance.client_location)}
+    out: list[list[int]] = []
+    for route in routes:
+        visits = []
+        for number in route:
+            if number not in where:
+                raise InputError(
+                    f"{instance.name}: solution visits location {number}, which the instance lacks"
+                )
+            loc = where[number]
+            visits.append(-1 - loc if loc < instance.num_depots else client_at[loc])
+        out.append(visits)
+    return out

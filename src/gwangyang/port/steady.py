@@ -1,0 +1,189 @@
+"""Steady-state reporting: MSER-5 warm-up detection and batch means with confidence intervals.
+
+A run of a terminal starts empty, so its first days are not typical. For every KPI we form the series
+of its daily values (:class:`WindowKPIs`, the KPI over one day of the run), find the warm-up with
+MSER-5 (White 1997; Franklin and White 2008: the truncation point that minimises the marginal
+standard error of the mean of the remaining batch means of 5), and estimate the steady-state mean of
+the daily value by non-overlapping batch means of the days after it, with a Student-t interval over
+the batches. KPIs that are totals (calls, TEU, trucks, energy) are reported per day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+BATCH = 5
+"""Observations per batch in MSER-5."""
+
+MSER_POINTS = 120
+"""The warm-up is searched on a series of at least this many observations (finer than a day in short runs)."""
+
+MAX_BATCHES = 20
+"""At most this many batch means (fewer, longer batches are closer to independent)."""
+
+MIN_BATCHES = 5
+"""Batch counts are not halved below this (a t interval on fewer is too wide to be useful)."""
+
+PER_DAY = ("vessel_calls", "teu", "gate_trucks", "energy_kwh", "co2_t", "yard_blocked_qc_h")
+"""KPIs that are totals over the run; their steady state is a daily rate."""
+
+
+def mser5(series: np.ndarray) -> int:
+    """MSER-5 truncation point: how many leading observations to delete (a multiple of 5).
+
+    Parameters
+    ----------
+    series
+        The output series in time order (no NaN).
+
+    Returns
+    -------
+    int
+        ``5 d*`` where ``d*`` minimises ``sum_{j>d} (z_j - zbar_d)^2 / (m - d)^2`` over
+        ``d <= m / 2``, with ``z`` the ``m`` means of consecutive batches of 5 (a partial last batch
+        is left out). 0 when the series is shorter than two batches.
+    """
+    x = np.asarray(series, dtype=float)
+    m = len(x) // BATCH
+    if m < 2:
+        return 0
+    z = x[: m * BATCH].reshape(m, BATCH).mean(axis=1)
+    stats = [float(((z[d:] - z[d:].mean()) ** 2).sum()) / (m - d) ** 2 for d in range(m // 2 + 1)]
+    return BATCH * int(np.argmin(stats))
+
+
+def batch_means(
+    series: np.ndarray, level: float = 0.95, batches: int = MAX_BATCHES, min_size: int = 1
+) -> dict[str, float]:
+    """Mean of a (correlated) series and the batch-means confidence interval.
+
+    The series is cut into at most ``batches`` consecutive batches of equal size, each of at least
+    ``min_size`` values (when the series has room for two such batches; the first
+    ``len % size`` values are dropped so that the batches end with the run). While the batch means'
+    lag-1 autocorrelation is above ``2 / sqrt(k)`` (not credibly zero) and more than
+    :data:`MIN_BATCHES` remain, the batch count is halved (batches twice as long), in the spirit of
+    Fishman and Yarberry's LBATCH rule; the batch means are then treated as independent.
+    ``ci_low``/``ci_high`` are NaN with fewer than two batches.
+    """
+    from .compare import confidence_interval
+
+    x = np.asarray(series, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return {"mean": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "batches": 0}
+    k = max(1, min(batches, len(x) // max(1, min_size), len(x) // 2), min(2, len(x)))
+    while True:
+        size = len(x) // k
+        kept = x[len(x) - k * size :]
+        means = kept.reshape(k, size).mean(axis=1)
+        if k <= min(MIN_BATCHES, batches) or _lag1(means) <= 2 / np.sqrt(k):
+            break
+        k //= 2
+    _, low, high = confidence_interval(means, level)
+    return {"mean": float(kept.mean()), "ci_low": low, "ci_high": high, "batches": k}
+
+
+def _lag1(values: np.ndarray) -> float:
+    """Lag-1 autocorrelation (0 for a constant series)."""
+    d = values - values.mean()
+    denom = float((d * d).sum())
+    return float((d[1:] * d[:-1]).sum()) / denom if denom > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """Steady-state estimate of one KPI."""
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    warmup_h: float
+    batches: int
+    period_h: float
+    per_day: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "mean": self.mean,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "warmup_h": self.warmup_h,
+            "batches": self.batches,
+            "per_day": self.per_day,
+        }
+
+
+def steady_state(
+    window: Callable[[float, float], dict[str, float]],
+    horizon_h: float,
+    names: list[str],
+    period_h: float = 24.0,
+    level: float = 0.95,
+    ends: dict[str, float] | None = None,
+    min_batch_h: dict[str, float] | None = None,
+) -> dict[str, SteadyState]:
+    """MSER-5 warm-up and batch-means interval of each KPI's series of values per ``period_h``.
+
+    The warm-up is found on a finer series when the run is short (at least :data:`MSER_POINTS`
+    observations, each no longer than ``period_h``) and rounded up to whole periods; the estimate is
+    the batch-means mean of the values per ``period_h`` after it, so that runs of any length
+    estimate the same quantity (the 95th-percentile wait of a day, the peak stock of a day).
+
+    Parameters
+    ----------
+    window
+        ``window(t0, t1)`` gives every KPI over ``[t0, t1)`` (NaN where undefined, e.g. no vessel).
+    horizon_h
+        Length of the run; only whole periods are used.
+    names
+        The KPIs to report.
+    period_h
+        Length of one observation of the reported series (a day).
+    level
+        Confidence level of the intervals.
+    ends
+        Per KPI, an earlier end of its series than ``horizon_h`` (to leave out an end effect).
+    min_batch_h
+        Per KPI, the shortest batch (its correlation time: batches shorter than it are not independent).
+    """
+    n = int(horizon_h // period_h)
+    rows = [window(i * period_h, (i + 1) * period_h) for i in range(n)]
+    fine_h = min(period_h, horizon_h / MSER_POINTS)
+    fine = (
+        rows
+        if fine_h == period_h
+        else [window(i * fine_h, (i + 1) * fine_h) for i in range(round(horizon_h / fine_h))]
+    )
+    out = {}
+    for name in names:
+        end = (ends or {}).get(name, horizon_h)
+        per_day = name in PER_DAY
+        scale = 24.0 / period_h if per_day else 1.0
+        series = np.array(
+            [row.get(name, np.nan) for row in rows[: max(1, int(end // period_h))]], dtype=float
+        )
+        detail = np.array([row.get(name, np.nan) for row in fine[: max(1, int(end // fine_h))]], dtype=float)
+        valid = np.flatnonzero(~np.isnan(detail))
+        if len(valid) == 0 or np.isnan(series).all():
+            out[name] = SteadyState(float("nan"), float("nan"), float("nan"), 0.0, 0, period_h, per_day)
+            continue
+        cut = mser5(detail[valid])
+        warm_h = float(valid[cut]) * fine_h if cut < len(valid) else 0.0
+        start = min(int(np.ceil(warm_h / period_h - 1e-9)), len(series) - 1)
+        size = int(np.ceil((min_batch_h or {}).get(name, period_h) / period_h))
+        est = batch_means(series[start:] * scale, level, min_size=size)
+        out[name] = SteadyState(
+            est["mean"],
+            est["ci_low"],
+            est["ci_high"],
+            start * period_h,
+            int(est["batches"]),
+            period_h,
+            per_day,
+        )
+    return out

@@ -1,0 +1,221 @@
+"""Steps and cycles from the signal.
+
+Independent routes: for Maccor's diagnostic exports, the vendor's own columns (``Cyc#``, ``Step``,
+``Amp-hr`` reset at each step, ``State`` C/D/R) summed by step straight from the raw text with pandas;
+the cycle kinds against BEEP's description of its PreDiag protocol (``beep/structure/diagnostic.py``
+and its ``diagnostic_parameters``: a reset cycle, an HPPC cycle, three reference performance tests at
+0.2C, 1C and 2C, then ageing cycles); for the segmentation, random step sequences whose steps are
+known by construction (Hypothesis).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+from gwangyang.battery.io import read_cycler
+from gwangyang.battery.steps import step_table
+
+MACCOR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "battery" / "cyclers" / "maccor"
+DIAGNOSTIC = (
+    "PreDiag_000412_00008Fshort.022",
+    "PreDiag_000229_000229_truncated.034",
+    "xTESLADIAG_000038.078",
+)
+
+
+def vendor_steps(path: Path) -> pd.DataFrame:
+    """The vendor's steps: runs of equal (Cyc#, Step), with Amp-hr's maximum signed by State."""
+    raw = pd.read_csv(
+        path,
+        sep="\t",
+        skiprows=1,
+        encoding="latin-1",
+        usecols=["Cyc#", "Step", "Amp-hr", "State"],
+        index_col=False,
+    )
+    run = ((raw["Step"] != raw["Step"].shift()) | (raw["Cyc#"] != raw["Cyc#"].shift())).cumsum()
+    charge = raw["Amp-hr"].where(raw["State"] == "C", 0.0)
+    discharge = raw["Amp-hr"].where(raw["State"] == "D", 0.0)
+    return pd.DataFrame(
+        {
+            "cycle": raw["Cyc#"].groupby(run).first(),
+            "step": raw["Step"].groupby(run).first(),
+            "charge": charge.groupby(run).max(),
+            "discharge": discharge.groupby(run).max(),
+            "rows": run.groupby(run).size(),
+        }
+    ).reset_index(drop=True)
+
+
+def _structured(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    return apply_signal_cycles(read_cycler(path).timeseries)
+
+
+def test_maccor_diagnostic_steps_match_the_vendor_columns() -> None:
+    for name in DIAGNOSTIC:
+        ts, steps, _notes = _structured(MACCOR / name)
+        vendor = vendor_steps(MACCOR / name)
+        # each vendor step is one or more of ours (a CC-CV step logged as one is two of ours)
+        run = np.r_[0, np.cumsum(vendor["rows"].to_numpy())[:-1]]
+        assert np.isin(run, steps["first_row"].to_numpy()).all(), name
+        ours = steps.groupby(np.searchsorted(run, steps["first_row"].to_numpy(), side="right") - 1)
+        charge = ours["charge_capacity_ah"].sum().to_numpy()
+        discharge = ours["discharge_capacity_ah"].sum().to_numpy()
+        assert len(charge) == len(vendor), name
+        assert np.allclose(charge, vendor["charge"], rtol=5e-3, atol=1e-6), name
+        assert np.allclose(discharge, vendor["discharge"], rtol=5e-3, atol=1e-6), name
+        # cycles: the vendor's step capacities summed by our cycle give our cycle capacities
+        cycles = cycle_summary(ts, steps).set_index("cycle_index")
+        cycle_of_run = steps["cycle_index"].to_numpy()[np.searchsorted(steps["first_row"].to_numpy(), run)]
+        summed = vendor.assign(cycle=cycle_of_run).groupby("cycle")[["charge", "discharge"]].sum()
+        assert np.allclose(cycles["charge_capacity_ah"], summed["charge"], rtol=5e-3, atol=1e-5), name
+        assert np.allclose(cycles["discharge_capacity_ah"], summed["discharge"], rtol=5e-3, atol=1e-5), name
+
+
+def test_prediag_cycle_kinds_follow_beeps_protocol() -> None:
+    ts, steps, notes = _structured(MACCOR / "PreDiag_000412_00008Fshort.022")
+    cycles = cycle_summary(ts, steps)
+    kinds = cycles["kind"].tolist()
+    # Cyc# 1 reset (0.69 A), 2 HPPC (18 pulses), 3-5 RPT at 0.97 A, 4.85 A and 9.69 A discharge,
+    # then ageing cycles; the block repeats at Cyc# 36-40
+    assert kinds[1:6] == ["reset", "hppc", "rpt", "rpt", "rpt"]
+    assert kinds[36:41] == ["reset", "hppc", "rpt", "rpt", "rpt"]
+    assert set(kinds[6:36]) == {"aging"}
+    # the vendor cycles whose steps hold the HPPC pulse loop (steps 11-15, or 43-47 later in the test)
+    hppc = cycles.loc[cycles["kind"] == "hppc", "vendor_cycle_index"].tolist()
+    assert hppc == [2, 37, 142, 221, 256]
+    # Cyc# 219 holds the end of an ageing loop (cut at 3.72 V) and a whole reset cycle (steps 3-6)
+    assert notes == ["cycler cycle 219 holds 2 charge/discharge loops; split into one cycle each"]
+    assert len(cycles) == ts["vendor_cycle_index"].nunique() + 1
+    assert cycles["vendor_cycle_index"].tolist().count(219) == 2
+
+
+def test_loops_under_one_counter_are_split(tmp_path: Path) -> None:
+    # the issue's case: a Maccor export whose Cyc# stays put over many loops came in as one big cycle
+    source = MACCOR / "xTESLADIAG_000038.078"
+    lines = source.read_text(encoding="latin-1").splitlines(keepends=True)
+    flat = [lines[0], lines[1]]
+    for line in lines[2:]:
+        fields = line.split("\t")
+        fields[1] = "1"
+        flat.append("\t".join(fields))
+    target = tmp_path / "flat_counter.078"
+    target.write_text("".join(flat), encoding="latin-1")
+    ts, steps, notes = _structured(target)
+    reference, ref_steps, _ = _structured(source)
+    ours = cycle_summary(ts, steps)
+    theirs = cycle_summary(reference, ref_steps)
+    assert len(notes) == 1 and "holds 24 charge/discharge loops" in notes[0]
+    assert len(ours) == len(theirs) == 24
+    assert np.allclose(ours["discharge_capacity_ah"], theirs["discharge_capacity_ah"], rtol=1e-9)
+    assert ours["discharge_capacity_ah"].max() < 4.0
+    assert set(ours["vendor_cycle_index"]) == {1}
+
+
+def test_truncated_last_cycles_are_incomplete() -> None:
+    for name, last_complete in (
+        ("xTESLADIAG_000038.078", False),
+        ("PreDiag_000229_000229_truncated.034", False),
+    ):
+        ts, steps, _ = _structured(MACCOR / name)
+        cycles = cycle_summary(ts, steps)
+        assert bool(cycles["complete"].iloc[-1]) is last_complete
+    ts, steps, _ = _structured(MACCOR / "xTESLADIAG_000038.078")
+    cycles = cycle_summary(ts, steps)
+    # cycles 1-22 are whole 4.7 A cycles of 3.78-3.99 Ah
+    middle = cycles.iloc[1:23]
+    assert middle["complete"].all() and middle["discharge_capacity_ah"].between(3.7, 4.0).all()
+
+
+# ---- random step sequences -------------------------------------------------------------------
+
+DT = 10.0
+
+blocks = st.sampled_from(["rest", "charge", "discharge", "cccv_charge", "cccv_discharge", "pulse"])
+
+
+@st.composite
+def sequences(draw: st.DrawFn) -> list[tuple[str, int, float]]:
+    """Steps (type, rows, current magnitude) as a cycler logs them; adjacent steps differ in mode."""
+    kinds = draw(st.lists(blocks, min_size=1, max_size=12))
+    out: list[tuple[str, int, float]] = []
+    for kind in kinds:
+        amps = draw(st.floats(0.05, 5.0))
+        rows = draw(st.integers(8, 40))
+        if kind == "pulse":
+            steps_ = [("pulse", draw(st.integers(2, 5)), amps * draw(st.sampled_from([1, -1])))]
+        elif kind.startswith("cccv"):
+            sign = 1 if kind.endswith("charge") and not kind.endswith("discharge") else -1
+            direction = "charge" if sign > 0 else "discharge"
+            steps_ = [
+                (f"cc_{direction}", rows, sign * amps),
+                (f"cv_{direction}", draw(st.integers(5, 30)), sign * amps),
+            ]
+        elif kind == "rest":
+            steps_ = [("rest", rows, 0.0)]
+        else:
+            sign = 1 if kind == "charge" else -1
+            steps_ = [(f"cc_{kind}", rows, sign * amps)]
+        if out and (out[-1][0] != "rest") and (steps_[0][0] != "rest"):
+            out.append(("rest", 3, 0.0))  # between two active steps, as cyclers do (and pulses need)
+        if out and out[-1][0] == "rest" and steps_[0][0] == "rest":
+            continue
+        out.extend(steps_)
+    return out
+
+
+def synthesize(sequence: list[tuple[str, int, float]]) -> pd.DataFrame:
+    """A time series for a step sequence: CC ramps the voltage, CV holds it while the current decays."""
+    time, current, voltage = [], [], []
+    t, v = 0.0, 3.6
+    for kind, rows, amps in sequence:
+        if kind == "rest":
+            i = np.zeros(rows)
+            u = np.full(rows, v)
+        elif kind.startswith("cc") or kind == "pulse":
+            i = np.full(rows, amps)
+            u = v + np.sign(amps) * np.linspace(0.02, 0.3, rows)
+        else:  # cv: hold 25 mV beyond where the CC ended, current decays to a tenth
+            i = amps * np.geomspace(1.0, 0.1, rows)
+            u = np.full(rows, v + np.sign(amps) * 0.025)
+        dt = 5.0 if kind == "pulse" else DT
+        time.extend(t + dt * np.arange(rows))
+        t += dt * rows
+        current.extend(i)
+        voltage.extend(u)
+        v = float(u[-1])
+    return pd.DataFrame(
+        {
+            "test_time_s": np.array(time),
+            "cycle_index": np.ones(len(time), dtype="int64"),
+            "current_a": np.array(current),
+            "voltage_v": np.array(voltage),
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(sequences(), st.booleans())
+def test_random_step_sequences_come_back(sequence: list[tuple[str, int, float]], numbered: bool) -> None:
+    ts = synthesize(sequence)
+    if numbered:
+        ts["step_index"] = np.repeat(np.arange(1, len(sequence) + 1), [rows for _, rows, _ in sequence])
+    steps = step_table(ts)
+    assert steps["type"].tolist() == [kind for kind, _, _ in sequence]
+    firsts = np.r_[0, np.cumsum([rows for _, rows, _ in sequence])[:-1]]
+    assert steps["first_row"].tolist() == firsts.tolist()
+    # charge moved per step: the current integrated over each step's own intervals (trapezoid), plus
+    # the interval joining it to a previous step of the same direction
+    current, time = ts["current_a"].to_numpy(), ts["test_time_s"].to_numpy()
+    expected = np.zeros(len(sequence))
+    owner = np.repeat(np.arange(len(sequence)), [rows for _, rows, _ in sequence])
+    for r in range(1, len(ts)):
+        if current[r] > 0 and current[r - 1] > 0:
+            expected[owner[r]] += (current[r] + current[r - 1]) / 2 * (time[r] - time[r - 1]) / 3600
+    assert np.allclose(steps["charge_capacity_ah"], expected, rtol=1e-9, atol=1e-12)
