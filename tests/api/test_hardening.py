@@ -252,3 +252,16 @@ def test_store_path_with_a_quote_serves_cells_and_the_fleet_page(tmp_path: Path,
         assert cells.status_code == 200 and [c["cell_id"] for c in cells.json()] == ["FastCharge_000025_CH8"]
         assert client.get("/api/v1/battery/fleet/capacity").status_code == 200
         assert client.get("/battery").status_code == 200
+
+
+def test_a_stopping_server_does_not_wait_for_a_long_job(tmp_path: Path) -> None:
+    # Found by benchmarks/api_load.py --burst: SIGTERM waited for the running port/compare job.
+    release = threading.Event()
+    with TestClient(create_app(tmp_path / "s", token=TOKEN), headers=AUTH) as client:
+        jobs: JobManager = client.app.state.jobs  # type: ignore[attr-defined]
+        job = jobs.submit("test.long", lambda progress: {"released": release.wait(120)})
+        while jobs.get(job["id"])["status"] != "running":
+            threading.Event().wait(0.02)
+    assert not release.is_set() and jobs.get(job["id"])["status"] == "running"  # stopped while it ran
+    release.set()
+    assert JobManager(tmp_path / "s").get(job["id"])["status"] in {"failed", "done"}

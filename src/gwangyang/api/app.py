@@ -118,7 +118,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.shutdown()
+        jobs.shutdown(wait=False)  # a long job must not keep a stopping server alive
 
     from .. import __version__
 

@@ -17,12 +17,12 @@ import json
 import logging
 import math
 import os
+import queue
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -139,7 +139,15 @@ class JobManager:
         self.keep_records = (
             int(_env_number(KEEP_RECORDS_ENV, DEFAULT_KEEP_RECORDS)) if keep_records is None else keep_records
         )
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gwangyang-job")
+        # Daemon threads, not a ThreadPoolExecutor (whose threads are joined at exit): a server
+        # asked to stop while a long job runs exits now; the job is marked interrupted next start.
+        self._queue: queue.Queue[tuple[str, JobFunction] | None] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._serve_queue, name=f"gwangyang-job-{k}", daemon=True)
+            for k in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
         self._lock = threading.Lock()
         self._index: dict[str, tuple[int, dict[str, Any]]] = {}  # path name -> (mtime_ns, summary)
         self._status: dict[str, str] = {}  # this manager's jobs, for waiters
@@ -210,8 +218,15 @@ class JobManager:
         }
         with self._lock:
             self._write(record)
-        self._pool.submit(self._run, record["id"], work)
+        self._queue.put((record["id"], work))
         return record
+
+    def _serve_queue(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            self._run(*item)
 
     def record(
         self, kind: str, result: dict[str, Any], params: dict[str, Any] | None = None
@@ -417,6 +432,14 @@ class JobManager:
         finally:
             self._waiters -= 1
 
-    def shutdown(self) -> None:
-        """Stop taking jobs; wait for the running ones."""
-        self._pool.shutdown(wait=True)
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking jobs; with ``wait``, finish the queued and running ones first.
+
+        Without ``wait`` (a server that stops) nothing is waited for: the worker threads are
+        daemons, so the process exits, and the next start marks the unfinished jobs interrupted.
+        """
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
