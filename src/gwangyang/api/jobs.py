@@ -324,19 +324,23 @@ class JobManager:
     def _summaries(self) -> list[dict[str, Any]]:
         """``id``, ``kind``, ``status``, ``created_at`` and ``finished_at`` of every record, newest first.
 
-        Each file is parsed once per modification (the index is keyed by name and mtime), so a
-        listing costs a directory scan, not a read of every record.
+        Each file is parsed once per modification (the index is keyed by name and mtime), and a
+        finished record, which never changes, is not even looked at again: a listing costs a
+        directory scan, not a read of every record.
         """
         seen: dict[str, tuple[int, dict[str, Any]]] = {}
         with os.scandir(self.dir) as entries:
             for entry in entries:
                 if not entry.name.endswith(".json") or entry.name.startswith("."):
                     continue
+                cached = self._index.get(entry.name)
+                if cached is not None and cached[1].get("status") in FINISHED:
+                    seen[entry.name] = cached
+                    continue
                 try:
                     mtime = entry.stat().st_mtime_ns
                 except OSError:
                     continue
-                cached = self._index.get(entry.name)
                 if cached is not None and cached[0] == mtime:
                     seen[entry.name] = cached
                     continue
