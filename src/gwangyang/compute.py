@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
-from .errors import GwangyangError, InputError
+from .errors import InputError, WorkerLostError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,10 +52,6 @@ class Executor(Protocol):
     def close(self) -> None:
         """Release workers or clusters this executor started."""
         ...
-
-
-class WorkerLostError(GwangyangError):
-    """A worker process died (killed, out of memory) before it returned its batch."""
 
 
 PARENT_POLL_S = 1.0

@@ -251,7 +251,8 @@ def test_a_killed_worker_gives_a_json_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from gwangyang.cli import battery
-    from gwangyang.compute import SerialExecutor, WorkerLostError
+    from gwangyang.compute import SerialExecutor
+    from gwangyang.errors import WorkerLostError
 
     class DiesAfterOne(SerialExecutor):
         def map(self, fn: Any, items: Any, progress: Any = None, on_result: Any = None) -> list[Any]:
@@ -279,7 +280,8 @@ def _kill_self(item: int) -> int:
 
 
 def test_process_executor_turns_a_killed_worker_into_an_error() -> None:
-    from gwangyang.compute import ProcessExecutor, WorkerLostError
+    from gwangyang.compute import ProcessExecutor
+    from gwangyang.errors import WorkerLostError
 
     seen: list[int] = []
     with pytest.raises(WorkerLostError, match="worker process died"):
