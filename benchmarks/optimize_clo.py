@@ -114,7 +114,8 @@ def main() -> None:
     )
 
     # 4. Twin: simulation time per 100 cycles for SPM, SPMe, DFN.
-    from gwangyang.battery.twin import TwinConfig, simulate
+    from gwangyang.battery.twin import simulate
+    from gwangyang.battery.twin_config import TwinConfig
 
     config = TwinConfig.from_file()
     base = None

@@ -1,89 +1,249 @@
-"""The main job: load the shipped sample data into a fresh store and run every capability's analysis.
+"""The main job: load the shipped samples into a fresh store and run every part's use cases on them.
 
-Each capability adds one step to :data:`STEPS`: a name and a function that takes the store and
-returns a JSON-ready summary. Steps run in order; each sees what the earlier ones stored.
+The demo is a plain list of service calls (:data:`STEPS`): each step takes the store, calls the parts' services
+the way the CLI and the API do, keeps what the pages show in the store through the same services, and returns
+a JSON-ready summary. Steps run in order; each sees what the earlier ones stored.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
-from importlib import import_module, resources
 from pathlib import Path
 from typing import Any
 
-from .store import Store
+import numpy as np
+
+from . import samples
+from .errors import InputError
+from .store import Store, artifacts
 
 Step = Callable[[Store], dict[str, Any]]
 
+DEMO_PROTOCOL = "4.8-5.2-5.2"
+"""Attia et al. 2020's recommended protocol, 4.8C-5.2C-5.2C-4.160C, simulated on the twin."""
 
-def sample_dir(part: str) -> Path:
-    """Folder of the sample data shipped in the package for one part (``battery``, ``port``...)."""
-    return Path(str(resources.files("gwangyang") / "data" / "samples" / part))
+MONITOR_NAME = "tep-pca"
+"""Name of the demo's process monitor in the store."""
+
+CAMPAIGN_NAME = "attia-replay"
+"""Name of the demo's optimisation campaign in the store (shown on the Optimize page)."""
 
 
 def battery_step(store: Store) -> dict[str, Any]:
     """Ingest the shipped cycler samples and summarise each cell."""
-    from .battery.ingest import ingest
+    from .battery import service
 
-    report = ingest([sample_dir("battery")], store=store)
-    cells = []
-    for meta in store.metas():
-        cycles = store.cycles(meta["cell_id"])
-        discharge = cycles["discharge_capacity_ah"]
-        efficiency = cycles["coulombic_efficiency"].dropna()
-        cells.append(
-            {
-                "cell_id": meta["cell_id"],
-                "vendor": meta["vendor"],
-                "rows": meta["rows"],
-                "cycles": meta["cycles"],
-                "max_discharge_capacity_ah": float(discharge.max()) if len(discharge) else None,
-                "last_discharge_capacity_ah": float(discharge.iloc[-1]) if len(discharge) else None,
-                "median_coulombic_efficiency": float(efficiency.median()) if len(efficiency) else None,
-            }
-        )
+    report = service.ingest_files(store, [samples.sample_dir("battery")])
+    cells = [
+        {
+            "cell_id": cell["cell_id"],
+            "vendor": cell["vendor"],
+            "rows": cell["rows"],
+            "cycles": cell["cycles"],
+            "max_discharge_capacity_ah": cell["max_discharge_capacity_ah"],
+            "last_discharge_capacity_ah": cell["last_discharge_capacity_ah"],
+            "median_coulombic_efficiency": cell["median_coulombic_efficiency"],
+        }
+        for cell in service.list_cells(store)
+    ]
     return {"ingested": len(report.ingested), "failed": report.failed, "cells": cells}
 
 
-def lazy_step(module: str, *names: str) -> Step:
-    """A step that imports ``module`` when it runs and calls the first of ``names`` it defines."""
+def life_step(store: Store) -> dict[str, Any]:
+    """Fit the variance model on the shipped Severson sample's train split (kept in the store as ``demo``, predicting its test split), and report each store cell's health (SOH, knee, RUL)."""
+    from .battery import service
 
-    def step(store: Store) -> dict[str, Any]:
-        imported = import_module(module)
-        for name in names:
-            function = getattr(imported, name, None)
-            if callable(function):
-                result: dict[str, Any] = function(store)
-                return result
-        raise AttributeError(f"{module} defines none of {', '.join(names)}")
+    fitted = service.fit_life_model(store, service.DEMO_MODEL)
+    health: list[dict[str, Any]] = []
+    for meta in store.metas():
+        cell_id = meta["cell_id"]
+        try:
+            report = service.cell_health(store, cell_id)
+        except InputError as exc:
+            health.append({"cell_id": cell_id, "skipped": str(exc)})
+            continue
+        health.append(
+            {
+                "cell_id": cell_id,
+                "cycles": len(report["cycles"]),
+                "soh_last": report["soh"][-1],
+                "knee": report["knee"],
+                "rul": report["rul"],
+                "templates": report["templates"],
+            }
+        )
+    return {
+        "model": fitted["model"],
+        "name": fitted["name"],
+        "training_cells": fitted["training_cells"],
+        "interval_factor": fitted["interval_factor"],
+        "predictions": fitted["predictions"],
+        "test": fitted["test"],
+        "health": health,
+    }
 
-    step.module = module  # type: ignore[attr-defined]
-    return step
+
+def quality_step(store: Store) -> dict[str, Any]:
+    """Screen the formation sample (clean and with faults injected), check the store's cells for cycling anomalies, triage held-out PulseBat cells (every fifth cell id), and keep the summary for the quality page."""
+    from .battery import service
+    from .battery.quality.demo import (
+        FORMATION_COLUMNS,
+        FORMATION_FAULTS,
+        inject_formation_faults,
+        split_cells,
+    )
+    from .battery.quality.pulse import mape
+
+    formation = samples.formation_table()
+    source = "formation sample"
+    clean = service.screen_table(formation, "cellid", "lot", FORMATION_COLUMNS, source=source)
+    faulty = service.screen_table(
+        inject_formation_faults(formation), "cellid", "lot", FORMATION_COLUMNS, source=source
+    )
+    anomalies = service.check_anomalies(store)["anomalies"] if store.metas() else []
+    train, test = split_cells(samples.pulse_table())
+    estimator = service.fit_pulse_estimator(train, folds=3, source="PulseBat training cells")
+    graded = service.triage_table(
+        test.drop(columns=["soh"]), estimator=estimator, source="PulseBat held-out cells"
+    )
+    truth = test.groupby(test["id"].astype(str))["soh"].first()
+    predicted = {c["id"]: c["soh"] for c in graded["cells"]}
+    summary: dict[str, Any] = {
+        "screening": {
+            "n_cells": clean["n_cells"],
+            "flagged_clean": len(clean["flagged"]),
+            "injected": {str(k): v[0] for k, v in FORMATION_FAULTS.items()},
+            "flagged": faulty["flagged"],
+            "lot_alarms": faulty["lot_alarms"],
+        },
+        "anomalies": anomalies,
+        "triage": {
+            "cells": graded["cells"],
+            "totals": graded["totals"],
+            "currency": graded["currency"],
+            "prices_illustrative": graded["prices_illustrative"],
+            "mape": round(mape(np.array([predicted[i] for i in truth.index]), truth.to_numpy()), 4),
+        },
+    }
+    service.save_quality_summary(store, summary)
+    return {
+        "screening_flagged": [f["id"] for f in faulty["flagged"]],
+        "screening_flagged_clean": len(clean["flagged"]),
+        "anomalies": len(anomalies),
+        "triage_cells": graded["totals"]["cells"],
+        "triage_by_grade": {g: t["cells"] for g, t in graded["totals"]["by_grade"].items()},
+        "triage_mape": summary["triage"]["mape"],
+        "material_value": graded["totals"]["value"],
+    }
+
+
+def optimize_step(store: Store) -> dict[str, Any]:
+    """Simulate a cell on the PyBaMM twin (2 cycles, ingested into the store) and run one 48-channel round of a campaign on Attia's space against the shipped oracle (kept in the store: the Optimize page shows it)."""
+    from .battery import service as battery
+    from .optimize import service as optimize
+
+    started = time.perf_counter()
+    twin, results = battery.simulate_twin(DEMO_PROTOCOL, cycles=2, cells=1, store=store)
+    twin_s = time.perf_counter() - started
+    cell = twin["cells"][0]
+    campaign = optimize.demo_campaign(store, CAMPAIGN_NAME, batch=48)
+    return {
+        "twin": {
+            "cell_id": cell["cell_id"],
+            "protocol": results[0].meta["protocol"],
+            "cycles": results[0].cycles.to_dict("records"),
+            "lli_life": results[0].lli_life(),
+            "seconds": round(twin_s, 2),
+        },
+        "replay": {
+            "campaign": campaign["campaign"],
+            "protocols": campaign["protocols"],
+            "round_0_tested": campaign["round_0_tested"],
+            "recommended": campaign["status"]["recommended"],
+            "recommended_rank": campaign["recommended_rank"],
+        },
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def port_step(store: Store, days: float = 14.0) -> dict[str, Any]:
+    """Simulate ``days`` of both shipped scenarios, plan the sample berths, schedule the sample cranes; kept in the store (``port/runs/demo``) for the port page."""
+    from .port import service
+
+    run = service.demo_run(days=days)
+    service.save_run(store, service.DEMO_RUN, run)
+    return run
+
+
+def logistics_step(store: Store, time_limit: float = 2.0, horizon: int = 12) -> dict[str, Any]:
+    """Route the shipped Gwangyang day and forecast the shipped monthly TEU series; both kept for the pages."""
+    from .logistics import service
+
+    problem = service.parse_problem("gwangyang")
+    routes, _ = service.solve_routes(problem.to_instance(), problem, time_limit, seed=0)
+    series, name, source = service.sample_series()
+    outlook, _ = service.forecast_series(series, name, source, horizon=horizon, level=90)
+    service.save_view(store, "routes", routes)
+    service.save_view(store, "forecast", outlook)
+    return {
+        "routing": {
+            key: routes[key] for key in ("cost", "distance", "routes", "feasible", "unserved", "workers")
+        },
+        "forecast": {
+            "model": outlook["model"],
+            "mase": outlook["backtest"]["mase"],
+            "coverage": outlook["backtest"]["coverage"],
+            "level": outlook["level"],
+            "months": [outlook["forecast"][0]["ds"], outlook["forecast"][-1]["ds"]],
+        },
+    }
+
+
+def factory_step(store: Store) -> dict[str, Any]:
+    """Fit a PCA monitor on the shipped normal TEP run (kept in the store), score the fault-1 run with it, and keep the scoring as a finished ``factory.score`` job, as if it had been scored through the API.
+
+    Returns the fit, the scoring summary and limits, the first alarm after the fault's start, its delay in minutes
+    after the fault's introduction (the first faulty sample counts as 3 minutes, as in Chiang, Russell & Braatz
+    2000) and the number of alarms before the fault.
+    """
+    from .factory import service
+    from .factory.evaluate import detection_delay
+    from .factory.io import TEP_FAULT_START, TEP_TIME_COLUMN
+
+    normal = samples.sample_file("factory", samples.TEP_NORMAL)
+    fault = samples.sample_file("factory", samples.TEP_FAULT)
+    fitted = service.fit_store_monitor(store, MONITOR_NAME, normal, TEP_TIME_COLUMN, "pca", alpha=0.01, k=3)
+    result = service.score_store_monitor(store, MONITOR_NAME, fault)
+    job = artifacts.record_job(
+        store, "factory.score", result, {"monitor": MONITOR_NAME, "file": samples.TEP_FAULT}
+    )
+    alarm_flags = [bool(row["alarm"]) for row in result["rows"]]
+    after = [a for a in result["alarms"] if a["end_index"] >= TEP_FAULT_START]
+    return {
+        "fit": {k: v for k, v in fitted.items() if k not in ("name", "warnings")},
+        "monitor": MONITOR_NAME,
+        "score_job": job["id"],
+        "scored": samples.TEP_FAULT,
+        "summary": result["summary"],
+        "limits": result["limits"],
+        "first_alarm": after[0] if after else None,
+        "detection_delay_min": detection_delay(alarm_flags, TEP_FAULT_START),
+        "false_alarms_before_fault": sum(1 for a in result["alarms"] if a["end_index"] < TEP_FAULT_START),
+    }
 
 
 STEPS: list[tuple[str, Step]] = [
     ("battery", battery_step),
-    ("life", lazy_step("gwangyang.battery.life_demo", "life_demo_step", "demo_step")),
-    ("quality", lazy_step("gwangyang.battery.quality.demo", "quality_demo_step", "demo_step")),
-    ("optimize", lazy_step("gwangyang.optimize.demo", "optimize_demo_step", "demo_step")),
-    ("port", lazy_step("gwangyang.port.demo", "port_demo_step", "demo_step")),
-    ("logistics", lazy_step("gwangyang.logistics.demo", "logistics_demo_step", "demo_step")),
-    ("factory", lazy_step("gwangyang.factory.demo", "factory_demo_step", "demo_step")),
+    ("life", life_step),
+    ("quality", quality_step),
+    ("optimize", optimize_step),
+    ("port", port_step),
+    ("logistics", logistics_step),
+    ("factory", factory_step),
 ]
-"""The demo's steps, in order; a step whose module is not in this installation is left out."""
-
-
-def available_steps() -> list[tuple[str, Step]]:
-    """The steps of :data:`STEPS` whose modules exist."""
-    from importlib.util import find_spec
-
-    kept = []
-    for name, step in STEPS:
-        module = getattr(step, "module", None)
-        if module is None or find_spec(module) is not None:
-            kept.append((name, step))
-    return kept
+"""The demo's steps, in order."""
 
 
 def run_demo(store_dir: Path, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -99,8 +259,15 @@ def run_demo(store_dir: Path, progress: Callable[[str], None] | None = None) -> 
     store = Store(store_dir)
     store.root.mkdir(parents=True)
     summary: dict[str, Any] = {"store": str(store.root)}
-    for name, step in available_steps():
+    for name, step in STEPS:
         if progress is not None:
             progress(name)
         summary[name] = step(store)
     return summary
+
+
+def record_steps(store: Store, summary: dict[str, Any]) -> None:
+    """Keep each step's summary in the store as a finished job ``demo.<step>`` (the pages show them)."""
+    for name, result in summary.items():
+        if isinstance(result, dict):
+            artifacts.record_job(store, f"demo.{name}", result)

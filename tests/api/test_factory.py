@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from gwangyang.demo import sample_dir
+from gwangyang.samples import sample_dir
 
 FACTORY = "/api/v1/factory"
 NORMAL = "tep_normal_d00.csv.gz"

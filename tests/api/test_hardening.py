@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from gwangyang.api import create_app
 from gwangyang.api.jobs import JobManager, Progress
-from gwangyang.api.port_pages import example_berths
+from gwangyang.port.service import example_berths
 from gwangyang.store.lock import WriteLock
 
 from .conftest import AUTH, TOKEN, fastcharge_files

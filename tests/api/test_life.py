@@ -34,7 +34,7 @@ def direct() -> dict[str, Any]:
     """The same fit through gwangyang.battery.life directly (no API): the reference numbers."""
     from gwangyang.battery.life import make_life_model
     from gwangyang.battery.severson import load_severson
-    from gwangyang.demo import sample_dir
+    from gwangyang.samples import sample_dir
 
     train = load_severson(sample_dir("severson"), split="train", require_life=True)
     test = load_severson(sample_dir("severson"), split="test1", require_life=True)

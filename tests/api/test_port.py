@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from gwangyang.api.port_pages import example_berths
+from gwangyang.port.service import example_berths
 
 EXAMPLE_BERTHS = example_berths()
 

@@ -15,11 +15,11 @@ from gwangyang.battery.quality.demo import (
     FORMATION_COLUMNS,
     FORMATION_FAULTS,
     inject_formation_faults,
-    quality_demo_step,
-    sample_formation,
 )
 from gwangyang.battery.quality.materials import material_value
 from gwangyang.battery.quality.triage import ILLUSTRATIVE_PRICES_USD_PER_KG
+from gwangyang.demo import quality_step as quality_demo_step
+from gwangyang.samples import formation_table
 from gwangyang.store import Store
 from tests.api.conftest import AUTH, TOKEN
 from tests.battery.quality.store_helpers import put_cycles, severson_capacity
@@ -71,7 +71,7 @@ def test_anomalies_endpoint_is_incremental(demo_client: TestClient) -> None:
 
 
 def test_screen_upload(fresh_client: TestClient) -> None:
-    files = _csv(inject_formation_faults(sample_formation()), "formation.csv")
+    files = _csv(inject_formation_faults(formation_table()), "formation.csv")
     data = {"id_column": "cellid", "lot_column": "lot", "columns": ",".join(FORMATION_COLUMNS)}
     result = fresh_client.post(f"{QUALITY}/screen", data=data, files=files).json()
     assert result["n_cells"] == 39 and {f["id"] for f in result["flagged"]} == {"5", "25", "37"}

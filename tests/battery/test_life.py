@@ -114,8 +114,8 @@ def test_bad_input() -> None:
 
 
 def test_demo_step_matches_the_library_route(tmp_path: Path) -> None:
-    from gwangyang.battery.life_demo import life_demo_step
-    from gwangyang.demo import sample_dir
+    from gwangyang.demo import life_step as life_demo_step
+    from gwangyang.samples import sample_dir
     from gwangyang.store import Store
 
     store = Store(tmp_path / "store")

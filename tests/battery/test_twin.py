@@ -6,15 +6,14 @@ import numpy as np
 import pytest
 
 from gwangyang.battery.twin import (
-    CACHE_FOLDER,
-    DEFAULT_CONFIG,
-    TwinConfig,
     TwinResult,
     cell_factors,
     simulate_cells,
 )
+from gwangyang.battery.twin_config import DEFAULT_CONFIG, TwinConfig
 from gwangyang.errors import InputError
 from gwangyang.store import Store
+from gwangyang.store.artifacts import TWIN_CACHE as CACHE_FOLDER
 
 pytest.importorskip("pybamm")
 VOLUME = "Negative electrode active material volume fraction"

@@ -40,7 +40,15 @@ def test_ingest_cells_cycles_export(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "battery", "cells", "--store", store, "--json")
     assert code == 0
     (cell,) = json.loads(out)
-    assert set(cell) == {"cell_id", "vendor", "rows", "cycles", "first_time", "last_time"}
+    assert {
+        "cell_id",
+        "vendor",
+        "rows",
+        "cycles",
+        "first_time",
+        "last_time",
+        "max_discharge_capacity_ah",
+    } <= set(cell)
     assert cell["rows"] == report["ingested"][0]["rows"]
 
     plot = tmp_path / "cycles.png"
@@ -48,8 +56,9 @@ def test_ingest_cells_cycles_export(tmp_path: Path, capsys: pytest.CaptureFixtur
         capsys, "battery", "cycles", "FastCharge_000025_CH8", "--store", store, "--json", "--plot", str(plot)
     )
     assert code == 0
-    cycles = json.loads(out)
-    assert len(cycles) == cell["cycles"]
+    document = json.loads(out)
+    cycles = document["cycles"]
+    assert document["cell_id"] == "FastCharge_000025_CH8" and len(cycles) == cell["cycles"]
     assert {"cycle_index", "discharge_capacity_ah", "charge_capacity_ah", "coulombic_efficiency"} <= set(
         cycles[0]
     )

@@ -71,12 +71,12 @@ def test_subprocess_usage_error_has_no_traceback(tmp_path: Path) -> None:
 def test_a_bug_is_one_line_unless_debugging(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from gwangyang.cli import battery
+    from gwangyang.battery import service
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(battery, "ingest", broken)
+    monkeypatch.setattr(service, "ingest_files", broken)
     code, _, err = run(capsys, "battery", "ingest", str(FASTCHARGE), "--store", str(tmp_path / "s"))
     assert code == 1 and "internal error: ZeroDivisionError" in one_error_line(err)
     assert "GWANGYANG_DEBUG=1" in err

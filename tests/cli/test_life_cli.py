@@ -15,7 +15,7 @@ from gwangyang.battery.health import eol_cycle, state_of_health
 from gwangyang.battery.life import make_life_model, predict_cells, predict_life
 from gwangyang.battery.severson import load_severson
 from gwangyang.cli.main import main
-from gwangyang.demo import sample_dir
+from gwangyang.samples import sample_dir
 from gwangyang.store import Store
 from gwangyang.store.store import write_parquet
 from tests.conftest import SHARED

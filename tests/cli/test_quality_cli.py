@@ -13,10 +13,10 @@ from gwangyang.battery.quality.demo import (
     FORMATION_COLUMNS,
     FORMATION_FAULTS,
     inject_formation_faults,
-    sample_formation,
 )
 from gwangyang.battery.quality.materials import material_value
 from gwangyang.cli.main import main
+from gwangyang.samples import formation_table
 from gwangyang.store import Store
 from tests.battery.quality.store_helpers import put_cycles, severson_capacity
 from tests.conftest import SHARED
@@ -31,7 +31,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def formation_csv(tmp_path: Path) -> Path:
     path = tmp_path / "formation.csv"
-    inject_formation_faults(sample_formation()).to_csv(path, index=False)
+    inject_formation_faults(formation_table()).to_csv(path, index=False)
     return path
 
 
@@ -65,7 +65,7 @@ def test_screen_bad_input(
 
 def test_screen_one_cell_and_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     one = tmp_path / "one.csv"
-    sample_formation().iloc[:1].to_csv(one, index=False)
+    formation_table().iloc[:1].to_csv(one, index=False)
     code, _, err = run(capsys, "battery", "screen", str(one), "--id-column", "cellid")
     assert code == 2 and "at least 3 cells" in err
     code, _, err = run(capsys, "battery", "screen", str(tmp_path / "none.csv"), "--id-column", "cellid")
@@ -78,12 +78,12 @@ def test_anomalies_incremental_through_the_store(capsys: pytest.CaptureFixture[s
     put_cycles(store, "cell1", cycles[cycles["cycle_index"] <= 40])
     code, out, _ = run(capsys, "battery", "anomalies", "cell1", "--store", str(store.root), "--json")
     assert code == 0
-    assert [(a["cell_id"], a["cycle_index"], a["kind"]) for a in json.loads(out)] == [
+    assert [(a["cell_id"], a["cycle_index"], a["kind"]) for a in json.loads(out)["anomalies"]] == [
         ("cell1", 12, "capacity_drop")  # the real glitch of primary-test cell 1
     ]
     put_cycles(store, "cell1", cycles)
     code, out, _ = run(capsys, "battery", "anomalies", "--store", str(store.root), "--json")
-    assert [a["new"] for a in json.loads(out)] == [False]
+    assert [a["new"] for a in json.loads(out)["anomalies"]] == [False]
     code, _, err = run(capsys, "battery", "anomalies", "other", "--store", str(store.root))
     assert code == 2 and "'other'" in err
 
@@ -116,7 +116,7 @@ def test_triage_measured_soh_with_rules(capsys: pytest.CaptureFixture[str], tmp_
 
 
 def test_triage_pulse_table_and_unknown_chemistry(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from gwangyang.demo import sample_dir
+    from gwangyang.samples import sample_dir
 
     pulse = pd.read_csv(sample_dir("recycling") / "pulsebat_soc_all.csv.gz")
     lfp = pulse[pulse["chemistry"] == "LFP"]
@@ -151,7 +151,7 @@ def test_formation_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_triage_evaluate_beside_tao(capsys: pytest.CaptureFixture[str]) -> None:
     from gwangyang.battery.quality.pulse import TAO_2024_UNSEEN_MAPE
-    from gwangyang.demo import sample_dir
+    from gwangyang.samples import sample_dir
 
     sample = sample_dir("recycling") / "pulsebat_soc_all.csv.gz"
     code, out, _ = run(capsys, "battery", "triage", str(sample), "--evaluate", "--model", "ridge", "--json")

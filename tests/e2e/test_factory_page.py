@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gwangyang.demo import sample_dir
+from gwangyang.samples import sample_dir
 from gwangyang.store import Store
 
 from .test_battery_pages import plotted
@@ -69,7 +69,7 @@ def test_factory_page_fits_phone_width(browser: Any, server: tuple[str, Store], 
 def test_page_shows_the_demo_scoring_without_a_job_in_the_address(
     page: Any, server: tuple[str, Store]
 ) -> None:
-    from gwangyang.factory.demo import factory_demo_step
+    from gwangyang.demo import factory_step as factory_demo_step
 
     base, store = server
     summary = factory_demo_step(store)  # writes the monitor and a finished factory.score job into the store

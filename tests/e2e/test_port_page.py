@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gwangyang.api.port_pages import example_berths
+from gwangyang.port.service import example_berths
 from gwangyang.store import Store
 
 from .conftest import phone_fits
@@ -21,16 +21,14 @@ pytestmark = pytest.mark.e2e
 
 def test_demo_results_shown_side_by_side(page: Any, server: tuple[str, Store], shots: Path) -> None:
     """What ``gwangyang demo`` keeps in the store (its port step, as job ``demo.port``) is on the page."""
-    from gwangyang.api.jobs import JobManager
-    from gwangyang.port.demo import demo_step
+    from gwangyang.port.service import demo_run
+    from gwangyang.store import artifacts
 
     base, store = server
     page.goto(f"{base}/port")
     assert page.get_by_test_id("port-empty").is_visible()
-    jobs = JobManager(store.root)
-    result = demo_step(store, days=1.0)
-    jobs.record("demo.port", result)
-    jobs.shutdown()
+    result = demo_run(days=1.0)
+    artifacts.record_job(store, "demo.port", result)
     page.reload()
     assert page.get_by_test_id("port-empty").count() == 0
     headers = page.locator('[data-testid="demo-kpi-table"] thead th').all_inner_texts()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.cli.main import main
-from gwangyang.demo import sample_dir
+from gwangyang.samples import sample_dir
 
 NORMAL = sample_dir("factory") / "tep_normal_d00.csv.gz"
 FAULT = sample_dir("factory") / "tep_fault01_d01_te.csv.gz"

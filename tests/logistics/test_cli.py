@@ -87,7 +87,7 @@ def test_routes_solve_scenario_with_ortools(capsys: pytest.CaptureFixture[str], 
         ),
         ('name = "p"\nsites = []\nvehicles = []\norders = []\nfoo = 1\n', ".toml", "unknown field 'foo'"),
         (TINY_VRP.replace("2 3 4", "2 nan 4"), ".vrp", "NODE_COORD_SECTION node 2: expected a finite number"),
-        (TINY_VRP.replace("2 3 4", "2 1e308 4"), ".vrp", "NODE_COORD_SECTION node 2: coordinates beyond"),
+        (TINY_VRP.replace("2 3 4", "2 1e308 4"), ".vrp", "NODE_COORD_SECTION node 2: 1e308 is too large"),
         (TINY_VRP.replace("2 4\n", "2 -4\n"), ".vrp", "DEMAND_SECTION node 2: values must be >= 0, got -4"),
         (
             TINY_SOLOMON.replace("17   7", "17  -7"),
@@ -118,6 +118,15 @@ def test_routes_folder_as_instance_exit_2(
     captured = capsys.readouterr()
     assert captured.out == "" and f"{folder}: is a folder" in captured.err
     assert len(captured.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["loop.vrp", "loop.toml"])
+def test_routes_symlink_loop_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str) -> None:
+    loop = tmp_path / name
+    loop.symlink_to(loop)
+    assert main(["routes", "solve", str(loop), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"{loop}: cannot be read" in captured.err
 
 
 def test_routes_unknown_solver_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,7 +30,7 @@ def test_spaces_and_campaign_round_trip(client: TestClient) -> None:
     bad = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": [{"id": "zz", "value": 1}]})
     assert bad.status_code == 400 and "'zz' is not a suggestion" in bad.json()["detail"]
     ok = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": results})
-    assert ok.json() == {"recorded": 3, "round": 1}
+    assert ok.json() == {"recorded": 3, "round": 1, "pending": []}
     status = client.get("/api/v1/optimize/campaigns/c1").json()
     assert status["best_observed"]["value"] == 1020
     assert client.get("/api/v1/optimize/campaigns/nope").status_code == 404

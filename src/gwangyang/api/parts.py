@@ -1,24 +1,35 @@
-"""How a part of the platform plugs into the app: one API router and one set of pages.
+"""How a part of the platform plugs into the app: its API routes and its pages, in two modules.
 
-A part is a module ``gwangyang.api.<name>`` with a module-level ``PART``. :func:`load_parts` finds
-the modules named in :data:`PART_MODULES` that exist, so a part that has not landed yet is simply
-absent. To add one (say ``port``): write ``src/gwangyang/api/port.py`` with an ``APIRouter`` under
-``/api/v1/port`` (``dependencies=[Depends(require_token)]``) and a pages router whose handlers take
-``Depends(page_auth)`` and render ``web/templates/port/*.html`` (extending ``base.html``), then set
-``PART = Part(name="port", title="Port", api=router, pages=..., home="/port")``.
+A part ``name`` is ``gwangyang.api.routes.<name>`` (a module-level ``router`` under ``/api/v1/<name>``, with
+``dependencies=[Depends(require_token)]``) and, optionally, ``gwangyang.api.pages.<name>`` (a module-level
+``router`` whose handlers render ``web/templates/<name>/*.html`` behind ``page_auth``). Both import the part's
+service; neither imports the other. :data:`PARTS` lists the parts in navigation order with their titles and
+home pages; :func:`load_parts` keeps those whose routes module exists, so a part that has not landed yet is
+simply absent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
 
 from fastapi import APIRouter
 
-PART_MODULES: tuple[str, ...] = ("battery", "quality", "port", "logistics", "factory", "optimize")
-"""Parts in the order their pages appear in the navigation."""
+PARTS: tuple[tuple[str, str, str], ...] = (
+    ("battery", "Batteries", "/battery"),
+    ("quality", "Quality", "/quality"),
+    ("port", "Port", "/port"),
+    ("logistics", "Logistics", "/logistics"),
+    ("factory", "Factory", "/factory"),
+    ("optimize", "Optimize", "/optimize"),
+)
+"""``(name, title, home)`` of each part, in the order their pages appear in the navigation."""
+
+PART_MODULES: tuple[str, ...] = tuple(name for name, _, _ in PARTS)
+"""Parts in navigation order."""
 
 
 @dataclass(frozen=True)
@@ -46,14 +57,25 @@ class Part:
     home: str
 
 
+@cache
+def _pages_of(module_name: str) -> Callable[[], APIRouter]:
+    def pages() -> APIRouter:
+        router: APIRouter = import_module(module_name).router
+        return router
+
+    return pages
+
+
 def load_parts(names: tuple[str, ...] = PART_MODULES) -> list[Part]:
-    """The parts whose modules exist, in the order of ``names``."""
+    """The parts whose routes modules exist, in the order of ``names``."""
+    known = {name: (title, home) for name, title, home in PARTS}
     parts = []
     for name in names:
-        module_name = f"{__package__}.{name}"
-        if find_spec(module_name) is None:
+        routes = f"{__package__}.routes.{name}"
+        if name not in known or find_spec(routes) is None:
             continue
-        part = getattr(import_module(module_name), "PART", None)
-        if isinstance(part, Part):
-            parts.append(part)
+        pages = f"{__package__}.pages.{name}"
+        title, home = known[name]
+        api: APIRouter = import_module(routes).router
+        parts.append(Part(name, title, api, _pages_of(pages) if find_spec(pages) else None, home))
     return parts

@@ -30,17 +30,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GwangyangError, InputError
+from ..store import artifacts
 from . import schema as s
 from .protocols import ChargingProtocol
-from .twin_config import DEFAULT_CONFIG as DEFAULT_CONFIG
-from .twin_config import MODELS as MODELS
-from .twin_config import OKANE_CONFIG as OKANE_CONFIG
-from .twin_config import TwinConfig as TwinConfig
+from .twin_config import DEFAULT_CONFIG, TwinConfig
 
 TWIN_VERSION = 1
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
-CACHE_FOLDER = "twin-cache"
-"""Folder of the simulation cache inside a store."""
 
 
 @dataclass
@@ -340,7 +336,7 @@ def ingest_twin(result: TwinResult, store: Any) -> dict[str, Any]:
     """
     from .ingest import ingest
 
-    folder = Path(store.root) / CACHE_FOLDER / "csv"
+    folder = artifacts.twin_cache_dir(store.root) / "csv"
     folder.mkdir(parents=True, exist_ok=True)
     column_map = folder / "canonical.toml"
     column_map.write_text(_column_map(list(result.timeseries.columns)))
@@ -366,7 +362,7 @@ def simulate_cells(
     """Simulate ``cells`` cells (cached in the store's twin cache, and ingested when a store is given)."""
     if cells < 1:
         raise InputError(f"cells: expected at least 1, got {cells!r}.")
-    cache = None if store is None else Path(store.root) / CACHE_FOLDER
+    cache = None if store is None else artifacts.twin_cache_dir(store.root)
     out = []
     for cell in range(cells):
         result = simulate(protocol, cycles, config, cell=cell, seed=seed, cache_dir=cache)

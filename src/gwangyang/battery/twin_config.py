@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..tomlfile import read_toml
+from ..files import read_toml
 
 DEFAULT_CONFIG = Path(__file__).with_name("twin_a123_lfp.toml")
 """The shipped config: A123 LFP (Prada2013) with O'Kane et al. 2022's SEI and plating, SPM, Attia's cycling."""

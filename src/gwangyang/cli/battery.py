@@ -1,4 +1,4 @@
-"""``gwangyang battery``: ingest cycler files, list cells and cycles, export, plot."""
+"""``gwangyang battery``: ingest cycler files, list cells and cycles, export, plot (via :mod:`gwangyang.battery.service`)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from typing import Annotated
 
 import typer
 
-from ..battery.ingest import export_cell, ingest
+from ..battery import service
 from ..compute import make_executor
-from ..errors import InputError
 from ..store import Store
-from .common import EXIT_FAILED, err_console, print_json, progress_bar, records
+from .common import EXIT_FAILED, err_console, print_json, progress_bar
 from .life import app as life_app
-from .life import health_command
+from .life import fleet_command, health_command
 from .quality import anomalies, formation, screen, triage
 
 app = typer.Typer(help="Battery data: ingest cycler files, query cells and cycles.", no_args_is_help=True)
 app.add_typer(life_app, name="life")
 app.command("health")(health_command)
+app.command("fleet")(fleet_command)
 app.command("screen")(screen)
 app.command("anomalies")(anomalies)
 app.command("triage")(triage)
@@ -64,15 +64,8 @@ def ingest_command(
     pool = make_executor(executor, workers=workers)
     try:
         with progress_bar("ingesting") as update:
-            report = ingest(
-                paths,
-                store=target,
-                executor=pool,
-                progress=update,
-                chemistry=chemistry,
-                cell_id=cell_id,
-                column_map=column_map,
-                replace=replace,
+            report = service.ingest_files(
+                target, paths, pool, update, chemistry, cell_id, column_map, replace=replace
             )
     finally:
         pool.close()
@@ -97,12 +90,20 @@ def ingest_command(
 
 @app.command("cells")
 def cells_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
-    """List the cells in the store."""
-    table = Store(store).cells()[["cell_id", "vendor", "rows", "cycles", "first_time", "last_time"]]
+    """List the cells in the store with their capacity figures."""
+    cells = service.list_cells(Store(store))
     if json_out:
-        print_json(records(table))
-    else:
-        err_console.print(table.to_string(index=False) if len(table) else "no cells in store")
+        print_json(cells)
+        return
+    if not cells:
+        err_console.print("no cells in store")
+    for cell in cells:
+        q = cell["max_discharge_capacity_ah"]
+        err_console.print(
+            f"{cell['cell_id']:40} {cell['vendor'] or '':10} {cell['rows'] or 0:>8} rows {cell['cycles'] or 0:>6} cycles"
+            + (f"  Qmax {q:.4f} Ah" if q is not None else ""),
+            highlight=False,
+        )
 
 
 @app.command("cycles")
@@ -115,16 +116,19 @@ def cycles_command(
     ] = None,
 ) -> None:
     """Per-cycle summary of one cell."""
-    cycles = Store(store).cycles(cell_id).drop(columns=["cell_id"], errors="ignore")
+    import pandas as pd
+
+    document = service.cell_cycles(Store(store), cell_id)
+    table = pd.DataFrame(document["cycles"])
     if plot is not None:
         from ..battery.plots import plot_cycles
 
-        plot_cycles(cycles, cell_id, plot)
+        plot_cycles(table, cell_id, plot)
     if json_out:
-        print_json(records(cycles))
+        print_json(document)
     else:
-        err_console.print(cycles.to_string(index=False, max_rows=60))
-        print_warnings(Store(store).meta(cell_id).get("warnings", []))
+        err_console.print(table.to_string(index=False, max_rows=60))
+        print_warnings(service.cell_warnings(Store(store), cell_id))
 
 
 def print_warnings(warnings: list[dict[str, str]]) -> None:
@@ -148,16 +152,43 @@ def steps_command(
     ] = None,
 ) -> None:
     """Steps of one cell: type, times, capacities, mean current and voltage, the cycler's step index."""
+    import pandas as pd
+
     target = Store(store)
-    steps = target.steps(cell_id).drop(columns=["cell_id"], errors="ignore")
+    document = service.cell_steps(target, cell_id)
+    steps = pd.DataFrame(document["steps"])
     if plot is not None:
         from ..battery.plots import plot_steps
 
         plot_steps(target.timeseries(cell_id), steps, cell_id, plot)
     if json_out:
-        print_json(records(steps))
+        print_json(document)
     else:
         err_console.print(steps.to_string(index=False, max_rows=60))
+
+
+@app.command("curves")
+def curves_command(
+    cell_id: Annotated[str, typer.Argument(help="Cell id.")],
+    cycle: Annotated[
+        list[int] | None, typer.Option("--cycle", help="Cycles (repeat); default: spread over life.")
+    ] = None,
+    count: Annotated[int, typer.Option("--count", help="Cycles to pick when none are named.")] = 8,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Discharge Q(V) and incremental capacity dQ/dV of some of a cell's cycles."""
+    document = service.cell_curves(Store(store), cell_id, cycle or None, count)
+    if json_out:
+        print_json(document)
+        return
+    for curve in document["curves"]:
+        peaks = [v for v in curve["dqdv_ah_per_v"] if v is not None]
+        err_console.print(
+            f"cycle {curve['cycle_index']}: {len(curve['voltage_v'])} points, "
+            f"max dQ/dV {max(peaks) if peaks else float('nan'):.4g} Ah/V",
+            highlight=False,
+        )
 
 
 @app.command("export")
@@ -168,7 +199,5 @@ def export_command(
     store: StoreOpt = None,
 ) -> None:
     """Export a cell's canonical time series."""
-    if out.is_dir():
-        raise InputError(f"{out}: is a folder; give an output file name.")
-    export_cell(Store(store), cell_id, fmt, out)
+    service.export_cell(Store(store), cell_id, fmt, out)
     err_console.print(f"wrote {out}")

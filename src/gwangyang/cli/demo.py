@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ..demo import run_demo
+from ..demo import record_steps, run_demo
+from ..store import Store
 from .common import err_console, print_json
 
 
@@ -24,7 +25,7 @@ def demo(
 ) -> None:
     """Load the shipped samples into a fresh store, run the analyses, print the summaries and serve the dashboard."""
     summary = run_demo(store, progress=lambda name: err_console.print(f"[bold]demo[/bold]: {name}"))
-    record_steps(store, summary)
+    record_steps(Store(store), summary)
     if json_out:
         print_json(summary)
     else:
@@ -36,20 +37,6 @@ def demo(
         app = create_app(store)
         announce(app, host, port, always_show_token=True)
         run_server(app, host, port)
-
-
-def record_steps(store: Path, summary: dict[str, Any]) -> None:
-    """Keep each step's summary in the store as a finished job ``demo.<step>``: the pages show them."""
-    from ..api.jobs import JobManager
-    from ..store import Store
-
-    jobs = JobManager(Store(store).root)
-    try:
-        for name, result in summary.items():
-            if isinstance(result, dict):
-                jobs.record(f"demo.{name}", result)
-    finally:
-        jobs.shutdown()
 
 
 def print_summary(summary: dict[str, Any]) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import InputError
+from ..factory import service
 from .common import err_console, print_json
 
 app = typer.Typer(
@@ -36,17 +36,11 @@ def fit_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Learn normal operation from a table and save the monitor."""
-    from ..factory.fitting import fit_table
-    from ..factory.io import ConstantColumnWarning, read_table
-
-    data = read_table(table, time_column)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConstantColumnWarning)
-        result = fit_table(data, time_column, method, alpha, k=k, holdout=holdout, source=str(table))
-    for warning in caught:
-        err_console.print(f"warning: {warning.message}", markup=False, highlight=False)
-    result.monitor.save(out)
-    summary = {**result.to_dict(), "monitor": str(out)}
+    document, monitor, notes = service.fit_monitor(table, time_column, method, alpha, k, holdout)
+    for note in notes:
+        err_console.print(f"warning: {note}", markup=False, highlight=False)
+    monitor.save(out)
+    summary = {**document, "monitor": str(out)}
     if json_out:
         print_json(summary)
         return
@@ -66,17 +60,13 @@ def score_command(
     plot: PlotOpt = None,
 ) -> None:
     """Score every row: T², Q, alarm; list alarms with their top contributing variables."""
-    from ..factory.io import read_table
-    from ..factory.streaming import StreamingMonitor
-
-    fitted = StreamingMonitor.load(monitor)
-    result = fitted.score_table(read_table(table, fitted.time_column), source=str(table))
+    document, result = service.score_file(table, monitor)
     if plot is not None:
         from ..factory.plots import plot_scores
 
         plot_scores(result, plot, title=f"{table.name}: {result.method}")
     if json_out:
-        print_json(result.to_dict())
+        print_json(document)
         return
     summary = result.summary()
     err_console.print(
@@ -85,19 +75,6 @@ def score_command(
     for alarm in result.alarms:
         names = ", ".join(f"{v['variable']} ({v['share']:.0%})" for v in alarm.top_variables)
         err_console.print(f"alarm {alarm.start} .. {alarm.end} ({alarm.rows} rows): {names}", highlight=False)
-
-
-def _limits(text: str | None) -> tuple[float | None, float | None] | None:
-    if text is None:
-        return None
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise InputError(f"--limits: expected L,U (either may be empty), got {text!r}.")
-    try:
-        lower, upper = (float(p) if p.strip() else None for p in parts)
-    except ValueError as exc:
-        raise InputError(f"--limits: expected numbers L,U, got {text!r}.") from exc
-    return lower, upper
 
 
 @app.command("spc")
@@ -113,18 +90,13 @@ def spc_command(
     plot: PlotOpt = None,
 ) -> None:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, and capability against limits."""
-    from ..factory.io import numeric_matrix, read_table
-    from ..factory.spc import spc_report
-
-    data = read_table(table)
-    values = numeric_matrix(data, [column], str(table))[:, 0]
-    report = spc_report(values, column, _limits(limits), subgroup, rules)
+    document, report = service.spc(table, column, service.parse_limits(limits), subgroup, rules)
     if plot is not None:
         from ..factory.plots import plot_charts
 
         plot_charts(report.charts, plot, title=f"{table.name}: {column}")
     if json_out:
-        print_json(report.to_dict())
+        print_json(document)
         return
     for chart in report.charts:
         err_console.print(
@@ -158,8 +130,6 @@ def tep_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Tennessee Eastman benchmark: fit on d00, false alarms on d00_te, detection per fault beside the book."""
-    from ..factory.evaluate import evaluate_tep
-
     chosen: list[int] | None = None
     if faults.strip():
         try:
@@ -169,7 +139,7 @@ def tep_command(
         if any(not 1 <= f <= 15 for f in chosen):
             raise InputError(f"--faults: expected numbers 1-15, got {faults!r}.")
     with err_console.status(f"TEP: fitting {method} on d00 and scoring the test runs..."):
-        report = evaluate_tep(folder, method, alpha=alpha, k=k, faults=chosen, holdout=holdout)
+        report = service.evaluate_tep(folder, method, alpha, k, holdout, chosen)
     if json_out:
         print_json(report.to_dict())
         return

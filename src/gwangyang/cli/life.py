@@ -33,10 +33,15 @@ def fit_command(
     dataset: Annotated[
         str,
         typer.Argument(
-            help="Folder in the Severson layout with cells.csv, or store: (store cells of known life)."
+            help="Folder in the Severson layout with cells.csv, or store: (store cells of known life); "
+            "with --name: sample (the shipped Severson sample) or store."
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Model file to write.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Model file to write.")] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Keep the model in the store under this name (as the API does)."),
+    ] = None,
     model: Annotated[
         str, typer.Option("--model", help="variance, discharge, full, gbm or extended.")
     ] = "variance",
@@ -51,14 +56,28 @@ def fit_command(
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Fit a cycle-life model and save it."""
-    from ..battery.life import fit_life, load_training_set
+    """Fit a cycle-life model and save it (to a file with --out, in the store with --name)."""
+    from ..battery import service
     from ..store import Store
 
+    if (out is None) == (name is None):
+        raise InputError("life fit: give either --out (a model file) or --name (a model kept in the store).")
+    if name is not None:
+        summary = service.fit_life_model(Store(store), name, model, dataset, coverage, conformal)
+        if json_out:
+            print_json(summary)
+        else:
+            train = summary["train"]
+            err_console.print(
+                f"fitted {model} on {summary['training_cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles; "
+                f"kept as {name!r} in the store"
+            )
+        return
+    assert out is not None
     pair = _cycle_pair(cycles)
-    data, source = load_training_set(dataset, split, Store(store) if store is not None else None)
-    summary = fit_life(data, model, pair, coverage, conformal, out=out, source=source)
-    summary.pop("pipeline")
+    summary = service.fit_life_file(
+        dataset, out, model, split, coverage, conformal, pair, Store(store) if store is not None else None
+    )
     if json_out:
         print_json(summary)
     else:
@@ -69,25 +88,65 @@ def fit_command(
         )
 
 
+@app.command("models")
+def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Cycle-life models kept in the store, newest first."""
+    from ..battery import service
+    from ..store import Store
+
+    models = service.list_life_models(Store(store))
+    if json_out:
+        print_json(models)
+        return
+    for entry in models:
+        err_console.print(
+            f"{entry['name']}: {entry['model']} on {entry['training_cells']} cells ({entry['source']})",
+            highlight=False,
+        )
+
+
 @app.command("predict")
 def predict_command(
-    paths: Annotated[list[str], typer.Argument(help="Severson-layout folders or files, or store cell ids.")],
-    model: Annotated[Path, typer.Option("--model", help="Model file from `life fit`.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Severson-layout folders or files, or store cell ids.")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="Model file from `life fit`, or a model kept in the store.")
+    ] = "",
+    sample: Annotated[
+        str | None, typer.Option("--sample", help="Predict a split of the shipped sample (train, test1).")
+    ] = None,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Predict cycle life with an interval for each cell."""
-    from ..battery.life import predict_life
+    """Predict cycle life with an interval for each cell (a model file, or a kept model by name)."""
+    from ..battery import service
     from ..store import Store
 
-    rows = predict_life(model, paths, Store(store) if store is not None else None)
+    if not model:
+        raise InputError("--model: expected a model file or the name of a model kept in the store.")
+    if Path(model).is_file():
+        if sample is not None or not paths:
+            raise InputError(
+                "predict: a model file predicts folders, files or store cell ids given as arguments."
+            )
+        rows = service.predict_life_file(Path(model), paths, Store(store) if store is not None else None)
+        errors: list[dict[str, str]] = []
+    else:
+        document = service.predict_life(Store(store), model, list(paths) if paths else None, sample)
+        if json_out:
+            print_json(document)
+            return
+        rows, errors = document["predictions"], document["errors"]
     if json_out:
         print_json(rows)
-    else:
-        for row in rows:
-            err_console.print(
-                f"{row['cell']}: {row['predicted_cycle_life']:.0f} cycles ({row['lower']:.0f}–{row['upper']:.0f})"
-            )
+        return
+    for row in rows:
+        err_console.print(
+            f"{row['cell']}: {row['predicted_cycle_life']:.0f} cycles ({row['lower']:.0f}–{row['upper']:.0f})"
+        )
+    for error in errors:
+        err_console.print(f"{error['cell']}: {error['error']}", highlight=False)
 
 
 def health_command(
@@ -101,10 +160,10 @@ def health_command(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write SOH, knee and RUL to a PNG.")] = None,
 ) -> None:
     """SOH per cycle, knee and knee onset, and remaining useful life with an interval."""
-    from ..battery.health import cell_health
+    from ..battery import service
     from ..store import Store
 
-    report = cell_health(Store(store), cell_id, threshold=eol, coverage=coverage)
+    report = service.cell_health(Store(store), cell_id, threshold=eol, coverage=coverage)
     if plot is not None:
         plot_health(report, plot)
     if json_out:
@@ -115,6 +174,30 @@ def health_command(
             f"{cell_id}: SOH {report['soh'][-1]:.3f} at cycle {rul['cycle']:.0f}; knee {knee['knee_cycle']}, "
             f"onset {knee['onset_cycle']}; RUL {rul['rul']} ({rul['rul_lower']}–{rul['rul_upper']}) by {rul['method']}"
         )
+
+
+def fleet_command(
+    store: StoreOpt = None,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", help="Workers for processes/dask.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Predicted end of life (with interval), last SOH and knee of every store cell, on the chosen executor."""
+    from ..battery import service
+    from ..compute import make_executor
+    from ..store import Store
+
+    pool = make_executor(executor, workers=workers)
+    try:
+        health = service.fleet_health(Store(store), pool)
+    finally:
+        pool.close()
+    if json_out:
+        print_json(health)
+        return
+    for cell_id, row in health.items():
+        eol = "-" if row["eol_cycle"] is None else f"{row['eol_cycle']:.0f}"
+        err_console.print(f"{cell_id}: end of life {eol}; {row['flag'] or ''}", highlight=False)
 
 
 def plot_health(report: dict[str, Any], path: Path) -> None:
@@ -137,7 +220,7 @@ def plot_health(report: dict[str, Any], path: Path) -> None:
             ax.axvspan(rul["eol_lower"], rul["eol_upper"], color="C3", alpha=0.15)
     ax.set_xlabel("cycle")
     ax.set_ylabel("state of health")
-    ax.set_title(str(report.get("cell", "")))
+    ax.set_title(str(report.get("cell_id", "")))
     ax.legend(fontsize=8)
     fig.tight_layout()
     try:

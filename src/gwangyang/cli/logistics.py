@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
+from ..logistics import service
 from .common import err_console, print_json, progress_bar
 
 app = typer.Typer(
@@ -37,18 +38,10 @@ def solve_command(
 ) -> None:
     """Solve a routing problem; prints cost, distance, routes (file node numbers or order ids) and unserved orders."""
     from ..logistics.export import plot_routes, write_csv, write_geojson
-    from ..logistics.protocol import Progress
-    from ..logistics.solver import make_solver
-    from ..logistics.vrplib_io import read_instance
 
-    instance = read_instance(file)
-    engine = make_solver(solver, workers)
+    instance, problem = service.read_problem(file)
     with progress_bar(f"{solver} on {instance.name}") as update:
-
-        def on_progress(event: Progress) -> None:
-            update(min(int(event.elapsed_s * 10), int(event.time_limit_s * 10)), int(event.time_limit_s * 10))
-
-        result = engine.solve(instance, time_limit=time_limit, seed=seed, callbacks=[on_progress])
+        view, result = service.solve_routes(instance, problem, time_limit, seed, solver, workers, update)
     if plot is not None:
         plot_routes(result, instance, plot)
     if geojson is not None:
@@ -56,7 +49,7 @@ def solve_command(
     if csv_out is not None:
         write_csv(result, csv_out)
     if json_out:
-        print_json(result.to_dict())
+        print_json(view)
     else:
         err_console.print(result.summary(), markup=False, highlight=False)
 
@@ -74,18 +67,17 @@ def forecast_command(
     ] = None,
 ) -> None:
     """Forecast a monthly series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage."""
-    from ..logistics.forecast import forecast, load_series, plot_forecast
+    from ..logistics.forecast import plot_forecast
 
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
-    series = load_series(file, date_column, target)
     with progress_bar("forecasting") as update:
         update(0, 1)
-        result = forecast(series, horizon=horizon, level=level, n_windows=windows)
+        view, result = service.forecast_file(file, date_column, target, horizon, level, windows)
         update(1, 1)
     if plot is not None:
         plot_forecast(result, plot, title=f"{target} ({file.name})")
     if json_out:
-        print_json(result.to_dict())
+        print_json(view)
     else:
         err_console.print(result.summary(), markup=False, highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import InputError
+from ..optimize import service
 from .common import err_console, print_json
 
 app = typer.Typer(
@@ -21,14 +21,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document o
 
 
 def _space(spec: str) -> Any:
-    from ..optimize.space import SPACES_DIR, SearchSpace, shipped_space
-
-    path = Path(spec)
-    if path.is_file():
-        return SearchSpace.from_file(path)
-    if (SPACES_DIR / f"{spec}.toml").is_file():
-        return shipped_space(spec)
-    raise InputError(f"{spec}: no such space file (nor a shipped space such as attia2020).")
+    return service.resolve_space(spec, allow_files=True)
 
 
 def _show_suggestions(suggestions: list[dict[str, Any]]) -> None:
@@ -54,20 +47,13 @@ def init_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Start a campaign in a folder from a search-space file."""
-    from ..optimize.campaign import Campaign
-    from ..optimize.process import history_observations, read_table
-
     space = _space(space_file)
-    past = None if history is None else history_observations(space, read_table(history), source=str(history))
-    campaign = Campaign.create(
-        state, space, seed=seed, batch_size=batch, rounds=rounds, kappa=kappa, history=past
-    )
-    status = campaign.status()
+    status = service.create_campaign(state, space, batch, rounds, seed, kappa, history)
     if json_out:
         print_json(status)
     else:
         err_console.print(
-            f"campaign {space.name} in {state}: {rounds} round(s) of {batch}; {len(past or [])} past experiment(s)",
+            f"campaign {space.name} in {state}: {rounds} round(s) of {batch}; {status['observations']} past experiment(s)",
             markup=False,
         )
 
@@ -79,14 +65,11 @@ def suggest_command(
     json_out: JsonOpt = False,
 ) -> None:
     """The open round's batch of experiments (proposing one when no round is open)."""
-    from ..optimize.campaign import Campaign
-
-    campaign = Campaign.open(state)
-    suggestions = [s.to_dict() for s in campaign.suggest(batch)]
+    document = service.suggest(state, batch)
     if json_out:
-        print_json({"round": campaign.state.round, "suggestions": suggestions})
+        print_json(document)
     else:
-        _show_suggestions(suggestions)
+        _show_suggestions(document["suggestions"])
 
 
 @app.command("observe")
@@ -101,23 +84,17 @@ def observe_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Record results of the open round's suggestions (all rows checked before any is kept)."""
-    from ..optimize.campaign import Campaign, read_results
-
-    campaign = Campaign.open(state)
-    new = campaign.observe(read_results(results_file), source=source)
-    out = {"recorded": len(new), "round": campaign.state.round, "pending": [s.id for s in campaign.pending]}
+    out = service.observe(state, results_file, source=source)
     if json_out:
         print_json(out)
     else:
-        err_console.print(f"recorded {len(new)} result(s); round {campaign.state.round}", markup=False)
+        err_console.print(f"recorded {out['recorded']} result(s); round {out['round']}", markup=False)
 
 
 @app.command("status")
 def status_command(state: StateOpt, json_out: JsonOpt = False) -> None:
     """Rounds done, best observed, the surrogate's recommendation, pending suggestions."""
-    from ..optimize.campaign import Campaign
-
-    status = Campaign.open(state).status()
+    status = service.campaign_status(state)
     if json_out:
         print_json(status)
         return
@@ -144,18 +121,9 @@ def propose_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Propose the next batch of process experiments from a table of past ones."""
-    from ..optimize.process import propose, read_table
-
-    data = read_table(table)
     space = None if space_file is None else _space(space_file)
-    out = propose(
-        data,
-        objective,
-        batch=batch,
-        space=space,
-        direction="minimize" if minimize else "maximize",
-        seed=seed,
-        source=str(table),
+    out = service.propose(
+        table, objective, batch, space, "minimize" if minimize else "maximize", seed, str(table)
     )
     if json_out:
         print_json(out)
@@ -173,31 +141,12 @@ def replay_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Replay Attia's closed loop against an oracle of its recorded early predictions."""
-    import numpy as np
-
-    from ..optimize.replay import ATTIA_RECOMMENDED, build_oracle, replay_bo, replay_random
-
-    if seeds < 1 or bo_seeds < 1:
-        raise InputError("--seeds and --bo-seeds: expected at least 1.")
-    if not clo.is_dir():
-        raise InputError(f"{clo}: no such CLO data folder.")
-    oracle = build_oracle(clo)
-    ours = [replay_bo(oracle, rounds=rounds, batch=batch, seed=s, track=True) for s in range(bo_seeds)]
-    random = [replay_random(oracle, rounds * batch, seed=s) for s in range(seeds)]
-    attia = dict(zip(("cc1", "cc2", "cc3"), ATTIA_RECOMMENDED, strict=True))
-    out = {
-        "oracle": oracle.to_dict(),
-        "experiments": rounds * batch,
-        "ours": [r.to_dict() for r in ours],
-        "ours_median_rank": float(np.median([r.rank for r in ours])),
-        "attia_rank": oracle.rank(attia),
-        "random_median_rank": float(np.median([r.rank for r in random])),
-    }
+    out = service.replay_attia(clo, seeds, bo_seeds, rounds, batch)
     if json_out:
         print_json(out)
     else:
         err_console.print(
-            f"rank among {len(oracle.table)} (1 = best): ours {out['ours_median_rank']:g}, "
+            f"rank among {out['oracle']['protocols']} (1 = best): ours {out['ours_median_rank']:g}, "
             f"Attia {out['attia_rank']}, random {out['random_median_rank']:g}",
             markup=False,
         )
@@ -223,21 +172,12 @@ def twin_simulate_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Simulate cells under a charging protocol with SEI growth and lithium plating."""
-    from ..battery.twin import DEFAULT_CONFIG, TwinConfig, simulate_cells
+    from ..battery import service as battery_service
     from ..store import Store
 
-    cfg = TwinConfig.from_file(config or DEFAULT_CONFIG)
-    if model is not None:
-        cfg = cfg.with_model(model)
-    results = simulate_cells(
-        protocol,
-        cycles=cycles,
-        cells=cells,
-        config=cfg,
-        seed=seed,
-        store=None if store is None else Store(store),
+    out, results = battery_service.simulate_twin(
+        protocol, cycles, cells, config, model, seed, None if store is None else Store(store)
     )
-    out = {"cells": [r.to_dict() for r in results]}
     if json_out:
         print_json(out)
     else:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..compute import make_executor
+from ..port import service
 from .common import err_console, print_json, progress_bar
 
 app = typer.Typer(
@@ -17,14 +19,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document o
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write a PNG figure to this file.")]
 DaysOpt = Annotated[float, typer.Option("--days", help="Days of vessel arrivals to simulate.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
+ExecutorOpt = Annotated[str, typer.Option("--executor", help="serial, processes or dask (replications).")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Workers for processes/dask.")]
 
 
 @app.command("scenarios")
 def scenarios_command(json_out: JsonOpt = False) -> None:
     """List the shipped scenarios."""
-    from ..port.terminal import load_scenario, shipped_scenarios
-
-    items = [{"name": n, "description": load_scenario(n).description} for n in shipped_scenarios()]
+    items = service.describe_scenarios()
     if json_out:
         print_json(items)
     else:
@@ -43,24 +45,18 @@ def simulate_command(
         int, typer.Option("--replications", help="Independent runs (seeds seed..seed+R-1).")
     ] = 1,
     warmup: Annotated[float, typer.Option("--warmup", help="Days left out of waiting statistics.")] = 0.0,
+    executor: ExecutorOpt = "serial",
+    workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
     """Simulate a terminal and report KPIs (with confidence intervals over replications)."""
-    from ..port.compare import replicate, summarize
-    from ..port.terminal import load_scenario
-
-    model = load_scenario(scenario)
-    with progress_bar(f"simulating {model.name}") as update:
-        table, results = replicate(model, days, replications, seed, warmup, update)
-    first = results[0]
-    document: dict[str, Any] = first.to_dict(include_vessels=False)
-    if replications > 1:
-        summary = summarize(table)
-        document["kpis"] = {k: v["mean"] for k, v in summary.items()}
-        document["confidence_intervals"] = summary
-        document["replications"] = replications
-    document["berth_plan"] = first.to_dict()["gantt"]
+    pool = make_executor(executor, workers=workers)
+    try:
+        with progress_bar(f"simulating {scenario}") as update:
+            document, first = service.simulate(scenario, days, seed, replications, warmup, pool, update)
+    finally:
+        pool.close()
     if plot is not None:
         from ..port.plots import plot_simulation
 
@@ -69,7 +65,7 @@ def simulate_command(
         print_json(document)
     else:
         err_console.print(
-            first.summary() if replications == 1 else _ci_text(model.name, document), highlight=False
+            first.summary() if replications == 1 else _ci_text(first.scenario, document), highlight=False
         )
 
 
@@ -88,21 +84,25 @@ def compare_command(
     replications: Annotated[int, typer.Option("--replications", help="Paired replications.")] = 5,
     seed: SeedOpt = 0,
     warmup: Annotated[float, typer.Option("--warmup", help="Days left out of waiting statistics.")] = 0.0,
+    executor: ExecutorOpt = "serial",
+    workers: WorkersOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Compare two scenarios' KPIs: B - A with 95 % confidence intervals (common random numbers)."""
-    from ..port.compare import compare
-    from ..port.terminal import load_scenario
-
-    first, second = load_scenario(a), load_scenario(b)
-    with progress_bar("comparing") as update:
-        result = compare(first, second, days, replications, seed, warmup, progress=update)
+    pool = make_executor(executor, workers=workers)
+    try:
+        with progress_bar("comparing") as update:
+            result = service.compare(a, b, days, replications, seed, warmup, pool, update)
+    finally:
+        pool.close()
     if json_out:
-        print_json(result.to_dict())
+        print_json(result)
     else:
-        diff = result.differences()
+        import pandas as pd
+
+        diff = pd.DataFrame([{"kpi": k, **v} for k, v in result["kpis"].items()])
         err_console.print(
-            f"{result.b} - {result.a}: {days:g} days x {replications} replications", highlight=False
+            f"{result['b']} - {result['a']}: {days:g} days x {replications} replications", highlight=False
         )
         err_console.print(
             diff.to_string(index=False, float_format=lambda x: f"{x:.4g}"), highlight=False, soft_wrap=True
@@ -127,24 +127,8 @@ def berths_command(
     Prints each method's total service time and the lower bounds (CP-SAT's own, the assignment
     relaxation, the Lagrangian of the time-indexed formulation).
     """
-    from ..port.berth_model import BerthInstance
-    from ..port.berths import solve_cpsat, solve_fcfs, solve_greedy, solve_spt
-
-    data = BerthInstance.from_file(instance)
-    fcfs, greedy, spt = solve_fcfs(data), solve_greedy(data), solve_spt(data)
     with progress_bar("CP-SAT") as update:
-        steps = [0]
-
-        def tick(objective: float, bound: float) -> None:
-            steps[0] += 1
-            update(steps[0], 0)
-
-        plan = solve_cpsat(data, time_limit, seed, workers, callback=tick)
-    document = plan.to_dict()
-    document["fcfs_objective"] = fcfs.objective
-    document["greedy_objective"] = greedy.objective
-    document["spt_objective"] = spt.objective
-    document["improvement_over_fcfs"] = (fcfs.objective - plan.objective) / fcfs.objective
+        document, plan = service.plan_berths_file(instance, time_limit, seed, workers, update)
     if plot is not None:
         from ..port.plots import plot_berth_plan
 
@@ -152,12 +136,15 @@ def berths_command(
     if json_out:
         print_json(document)
     else:
-        for item in (fcfs, greedy, spt, plan):
-            err_console.print(item.summary(), highlight=False)
+        for method in ("fcfs", "greedy", "spt"):
+            err_console.print(
+                f"{method}: total service time {document[method + '_objective']:g}", highlight=False
+            )
+        err_console.print(plan.summary(), highlight=False)
         extra = plan.extra
         err_console.print(
             f"bounds: CP-SAT {extra['cpsat_bound']:g}, assignment {extra['assignment_bound']:g}, "
-            f"Lagrangian {extra['lagrangian_bound']}; best plan {(fcfs.objective - plan.objective) / fcfs.objective:.1%} "
+            f"Lagrangian {extra['lagrangian_bound']}; best plan {document['improvement_over_fcfs']:.1%} "
             "below FCFS",
             highlight=False,
         )
@@ -173,16 +160,13 @@ def cranes_command(
     plot: PlotOpt = None,
 ) -> None:
     """Quay-crane schedule minimising the makespan with CP-SAT."""
-    from ..port.cranes import CraneInstance, solve_cranes
-
-    data = CraneInstance.from_file(instance)
-    schedule = solve_cranes(data, time_limit, seed, workers)
+    document, schedule = service.schedule_cranes(instance, time_limit, seed, workers)
     if plot is not None:
         from ..port.plots import plot_crane_schedule
 
         plot_crane_schedule(schedule, plot)
     if json_out:
-        print_json(schedule.to_dict())
+        print_json(document)
     else:
         err_console.print(schedule.summary(), highlight=False)
         err_console.print(schedule.table.to_string(index=False), highlight=False)

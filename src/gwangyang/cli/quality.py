@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError
+from ..battery import service
 from ..store import Store
 from .common import err_console, print_json
 
@@ -48,34 +48,27 @@ def screen(
     json_out: JsonOpt = False,
 ) -> None:
     """Screen a production table: flagged cells with their reasons and the measurements behind them."""
-    from ..battery.quality.screening import screen as run_screen
-    from ..battery.quality.tables import read_table
-
-    result = run_screen(
-        read_table(table),
-        id_column,
-        lot_column,
-        _split(columns),
-        z_threshold=z_threshold,
-        contamination=contamination,
-        source=str(table),
+    result = service.screen_table(
+        table, id_column, lot_column, _split(columns), z_threshold, contamination, source=table.name
     )
     if json_out:
-        print_json(result.to_dict())
+        print_json(result)
         return
-    for cell in result.flagged:
-        lot = f" (lot {cell.lot})" if cell.lot is not None else ""
+    for cell in result["flagged"]:
+        lot = f" (lot {cell['lot']})" if cell.get("lot") is not None else ""
         err_console.print(
-            f"{cell.id}{lot}: score {cell.score:.2f}; " + "; ".join(cell.reasons), highlight=False
+            f"{cell['id']}{lot}: score {cell['score']:.2f}; " + "; ".join(cell["reasons"]), highlight=False
         )
-    for alarm in result.lot_alarms:
+    for alarm in result["lot_alarms"]:
         err_console.print(
             f"lot {alarm['lot']}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}",
             highlight=False,
         )
-    for note in result.notes:
+    for note in result.get("notes", []):
         err_console.print(f"note: {note}", highlight=False)
-    err_console.print(result.summary())
+    err_console.print(
+        f"{len(result['flagged'])} of {result['n_cells']} cells flagged; {len(result['lot_alarms'])} lot alarms"
+    )
 
 
 def anomalies(
@@ -87,21 +80,19 @@ def anomalies(
     json_out: JsonOpt = False,
 ) -> None:
     """Cycling anomalies of cells in the store; re-checks read only the cycles added since the last check."""
-    from ..battery.quality.monitor import check_cells
-
-    report = check_cells(Store(store), cell_ids or None, recompute=recompute)
+    report = service.check_anomalies(Store(store), cell_ids or None, recompute=recompute)
     if json_out:
-        print_json(report.anomalies)
+        print_json(report)
         return
-    for a in report.anomalies:
+    for a in report["anomalies"]:
         mark = "new " if a["new"] else "    "
         err_console.print(
             f"{mark}{a['cell_id']} cycle {a['cycle_index']}: {a['kind']} (severity {a['severity']})",
             highlight=False,
         )
-    read = sum(report.new_cycles.values())
+    read = sum(report["new_cycles"].values())
     err_console.print(
-        f"{len(report.anomalies)} anomalies in {len(report.new_cycles)} cells; {read} new cycles read"
+        f"{len(report['anomalies'])} anomalies in {len(report['new_cycles'])} cells; {read} new cycles read"
     )
 
 
@@ -131,17 +122,8 @@ def triage(
     json_out: JsonOpt = False,
 ) -> None:
     """Grade retired cells into second life, reuse or recycle, with their material value."""
-    from ..battery.quality.pulse import PULSE_COLUMNS, PulseSOHEstimator, read_pulsebat
-    from ..battery.quality.tables import read_table
-    from ..battery.quality.triage import TriageRules
-    from ..battery.quality.triage import triage as run_triage
-    from ..demo import sample_dir
-
-    cells = read_pulsebat(table) if table.is_dir() else read_table(table)
     if evaluate:
-        from ..battery.quality.pulse import evaluate as run_evaluate
-
-        result = run_evaluate(cells, model=model).to_dict()
+        result = service.evaluate_triage(table, model)
         if json_out:
             print_json(result)
             return
@@ -154,12 +136,7 @@ def triage(
                 f"  {name:12s} within type {100 * within:5.2f} %   chemistry held out {held_text}"
             )
         return
-    chosen = TriageRules.from_toml(rules) if rules is not None else TriageRules()
-    estimator = None
-    if all(c in cells.columns for c in PULSE_COLUMNS):
-        training = read_table(train or sample_dir("recycling") / "pulsebat_soc_all.csv.gz")
-        estimator = PulseSOHEstimator(model=model).fit(training, str(train or "shipped PulseBat data"))
-    result = run_triage(cells, estimator, chosen, source=str(table))
+    result = service.triage_table(table, rules, train, model, source=table.name)
     if json_out:
         print_json(result)
         return
@@ -192,17 +169,11 @@ def formation(
     json_out: JsonOpt = False,
 ) -> None:
     """Rank cells by expected life from formation data; leave-one-out Spearman correlation."""
-    from ..battery.quality.formation import leave_one_out
-    from ..battery.quality.tables import read_table
-
-    data = read_table(table)
-    if id_column not in data.columns:
-        raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
-    result = leave_one_out(data, target, _split(features), _split(covariates), id_column)
+    result = service.rank_formation(table, target, _split(features), _split(covariates), id_column)
     if json_out:
-        print_json(result.to_dict())
+        print_json(result)
         return
     err_console.print(
-        f"leave-one-out Spearman rho {result.spearman:.3f} over {len(result.predictions)} cells "
-        f"({', '.join(result.features)} -> {target})"
+        f"leave-one-out Spearman rho {result['spearman']:.3f} over {len(result['predictions'])} cells "
+        f"({', '.join(result['features'])} -> {target})"
     )

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, ModelFileError
+from ..store import artifacts
 from .io import numeric_matrix
 from .monitor import _Monitor
 from .persist import monitor_from_state, monitor_state, read_npz, write_npz
@@ -354,7 +355,5 @@ class StreamingMonitor:
 
 
 def store_monitor_path(store_root: str | Path, name: str) -> Path:
-    """Where a named monitor lives in a store: ``<root>/factory/monitors/<name>.npz``."""
-    if not name or any(ch in name for ch in "/\\") or name in {".", ".."}:
-        raise InputError(f"monitor name: expected a plain name, got {name!r}.")
-    return Path(store_root) / "factory" / "monitors" / f"{name}.npz"
+    """Where a named monitor lives in a store (see :func:`gwangyang.store.artifacts.monitor_path`)."""
+    return artifacts.monitor_path(store_root, name)

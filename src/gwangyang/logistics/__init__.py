@@ -1,5 +1,6 @@
 """Logistics: truck routing from the port to the plants (PyVRP, OR-Tools baseline) and throughput forecasting."""
 
+from .check import check_solution as check_solution
 from .check import evaluate as evaluate
 from .forecast import ForecastResult as ForecastResult
 from .forecast import forecast as forecast
@@ -9,6 +10,7 @@ from .instance import Instance as Instance
 from .instance import VehicleSpec as VehicleSpec
 from .model import Order as Order
 from .model import RoutingProblem as RoutingProblem
+from .model import Shipment as Shipment
 from .model import Site as Site
 from .model import VehicleType as VehicleType
 from .protocol import Progress as Progress

@@ -7,7 +7,6 @@ Locations ``0 .. num_depots - 1`` are the depots; each client sits at one locati
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -224,17 +223,6 @@ class Instance:
         """Whether any client or vehicle has a finite time window."""
         finite = np.isfinite(self.tw_late).any() or any(np.isfinite(v.shift_end) for v in self.vehicles)
         return bool(finite or (self.tw_early > 0).any())
-
-    @property
-    def has_durations(self) -> bool:
-        """Whether times matter beyond windows: duration limits or costs, releases, breaks."""
-        return bool(
-            (self.release > 0).any()
-            or any(
-                math.isfinite(v.max_duration) or v.unit_duration_cost > 0 or v.break_duration > 0
-                for v in self.vehicles
-            )
-        )
 
     def paired(self) -> dict[int, tuple[int, str]]:
         """Client → (shipment index, ``"pickup"`` or ``"delivery"``) for the ends of pickup-delivery pairs."""

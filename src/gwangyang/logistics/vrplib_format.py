@@ -47,6 +47,9 @@ Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``
 MAX_COORDINATE = 1e9
 """Largest coordinate magnitude accepted: beyond it the scaled integer distances would overflow."""
 
+MAX_VALUE = 1e12
+"""Largest magnitude of any other number (distance, demand, time, cost): beyond it scaled integers would overflow."""
+
 SPECIFICATIONS = {
     "NAME",
     "COMMENT",
@@ -170,6 +173,8 @@ def _number(path: Path, where: str, text: str) -> float:
         raise CorruptFileError(f"{path}: {where}: expected a number, got {text!r}") from exc
     if not math.isfinite(value):
         raise CorruptFileError(f"{path}: {where}: expected a finite number, got {text!r}")
+    if abs(value) > MAX_VALUE:
+        raise CorruptFileError(f"{path}: {where}: {text} is too large (at most {MAX_VALUE:g} is supported)")
     return value
 
 

@@ -18,6 +18,7 @@ from .instance import Instance, VehicleSpec
 from .vrplib_format import (
     CONVENTIONS,
     MAX_COORDINATE,
+    MAX_VALUE,
     euclidean,
     parse,
     read_solution,
@@ -39,6 +40,10 @@ def read_solomon(path: str | Path) -> Instance:
         raise CorruptFileError(
             f"{path}: expected a Solomon file with VEHICLE (NUMBER, CAPACITY) and CUSTOMER sections"
         ) from exc
+    if count < 1 or not 0 < capacity <= MAX_VALUE:
+        raise CorruptFileError(
+            f"{path}: VEHICLE NUMBER must be >= 1 and CAPACITY positive, got {count} and {capacity:g}"
+        )
     rows = []
     for t in tokens[c_at + 1 :]:
         if t[0].isdigit():
@@ -59,11 +64,11 @@ def read_solomon(path: str | Path) -> Instance:
                 f"{path}: customer {customer}: {field} must be a finite number within +-{MAX_COORDINATE:g}"
             )
     for column, field in ((3, "DEMAND"), (4, "READY TIME"), (5, "DUE DATE"), (6, "SERVICE TIME")):
-        bad = ~np.isfinite(table[:, column]) | (table[:, column] < 0)
+        bad = ~np.isfinite(table[:, column]) | (table[:, column] < 0) | (table[:, column] > MAX_VALUE)
         if bad.any():
             customer = int(table[np.argmax(bad), 0])
             raise CorruptFileError(
-                f"{path}: customer {customer}: {field} must be a finite non-negative number, "
+                f"{path}: customer {customer}: {field} must be a finite non-negative number up to {MAX_VALUE:g}, "
                 f"got {table[np.argmax(bad), column]:g}"
             )
     if (table[:, 5] < table[:, 4]).any():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from ..files import write_json
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
 from .space import SearchSpace
 
@@ -47,9 +47,7 @@ class CampaignState:
 
 
 def _write_json(path: Path, document: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(document, indent=1, allow_nan=False))
-    os.replace(tmp, path)
+    write_json(path, document, indent=1)
 
 
 class Campaign:

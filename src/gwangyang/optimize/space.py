@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..tomlfile import read_toml
+from ..files import read_toml
 from . import expr
 
 KINDS = ("continuous", "integer", "categorical")

@@ -11,23 +11,23 @@ from gwangyang.battery.quality.demo import (
     FORMATION_COLUMNS,
     FORMATION_FAULTS,
     inject_formation_faults,
-    sample_formation,
 )
 from gwangyang.battery.quality.screening import modified_z, screen
 from gwangyang.errors import InputError
+from gwangyang.samples import formation_table
 from tests.conftest import SHARED
 
 
 def test_shipped_sample_is_the_published_table() -> None:
     full = pd.read_csv(SHARED / "battery" / "formation" / "correlation_data_2022.csv")
-    sample = sample_formation()
+    sample = formation_table()
     assert len(sample) == len(full) == 39
     for column in [*FORMATION_COLUMNS, "cycles_to_80_pct", "cycles_to_70_pct"]:
         np.testing.assert_allclose(sample[column], full[column], rtol=1e-7)
 
 
 def test_clean_table_flags_no_cell_and_every_injected_fault_is_flagged() -> None:
-    table = sample_formation()
+    table = formation_table()
     clean = screen(table, "cellid", "lot", FORMATION_COLUMNS)
     assert clean.n_cells == 39 and clean.flagged == []
     faulty = screen(inject_formation_faults(table), "cellid", "lot", FORMATION_COLUMNS)
@@ -44,7 +44,7 @@ def test_clean_table_flags_no_cell_and_every_injected_fault_is_flagged() -> None
 
 
 def test_modified_z_equals_scipy_mad_route() -> None:
-    values = sample_formation()[FORMATION_COLUMNS].to_numpy()
+    values = formation_table()[FORMATION_COLUMNS].to_numpy()
     mad = median_abs_deviation(values, axis=0, scale=1.0)
     expected = 0.6745 * (values - np.median(values, axis=0)) / mad
     np.testing.assert_allclose(modified_z(values), expected, rtol=1e-12)
@@ -61,4 +61,4 @@ def test_modified_z_equals_scipy_mad_route() -> None:
 )
 def test_bad_input(change, words: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=words):
-        screen(change(sample_formation()), "cellid", "lot", FORMATION_COLUMNS)
+        screen(change(formation_table()), "cellid", "lot", FORMATION_COLUMNS)

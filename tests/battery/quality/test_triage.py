@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.quality.demo import sample_pulse, split_cells
+from gwangyang.battery.quality.demo import split_cells
 from gwangyang.battery.quality.materials import material_value
 from gwangyang.battery.quality.pulse import TAO_2024_UNSEEN_MAPE, PulseSOHEstimator, evaluate, read_pulsebat
 from gwangyang.battery.quality.triage import ILLUSTRATIVE_PRICES_USD_PER_KG, TriageRules, triage
 from gwangyang.errors import InputError
+from gwangyang.samples import pulse_table
 from tests.conftest import SHARED
 
 RIDGE_WITHIN_MAPE = {"LFP 35Ah": 0.0348, "LMO 10Ah": 0.0322, "NMC 2.1Ah": 0.0452, "NMC 21Ah": 0.0151}
@@ -21,7 +22,7 @@ RIDGE_WITHIN_MAPE = {"LFP 35Ah": 0.0348, "LMO 10Ah": 0.0322, "NMC 2.1Ah": 0.0452
 
 @pytest.fixture(scope="module")
 def pulse() -> pd.DataFrame:
-    return sample_pulse()
+    return pulse_table()
 
 
 def test_shipped_sample_equals_the_pulsebat_workbooks(pulse: pd.DataFrame) -> None:

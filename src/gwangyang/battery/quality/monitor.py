@@ -10,9 +10,7 @@ checked together) are recomputed over the cells of each call.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,15 +18,15 @@ from typing import Any
 import pandas as pd
 
 from ...errors import NotFoundError
-from ...store import Store
+from ...files import write_json
+from ...store import Store, artifacts
 from ..cycles import usable_cycles
 from .anomalies import Anomaly, CellState, CycleAnomalyDetector, batch_outliers
 
 
 def state_path(store: Store, cell_id: str) -> Path:
     """File holding one cell's detector state."""
-    digest = hashlib.blake2b(cell_id.encode(), digest_size=10).hexdigest()
-    return store.root / "quality" / "anomalies" / f"{digest}.json"
+    return artifacts.anomaly_state_path(store, cell_id)
 
 
 def _load(path: Path, cell_id: str) -> tuple[CellState, list[dict[str, Any]]]:
@@ -40,10 +38,7 @@ def _load(path: Path, cell_id: str) -> tuple[CellState, list[dict[str, Any]]]:
 
 
 def _save(path: Path, state: CellState, anomalies: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"state": state.to_dict(), "anomalies": anomalies}))
-    os.replace(temporary, path)
+    write_json(path, {"state": state.to_dict(), "anomalies": anomalies})
 
 
 @dataclass
@@ -81,7 +76,10 @@ def check_cells(
     -------
     CheckReport
         Every anomaly known for the cells (``{"cell_id", "cycle_index", "kind", "severity", ...,
-        "new"}``; ``new`` marks those found by this call) and the cycles read per cell.
+        "new"}``; ``new`` marks those found by this call) and the cycles read per cell. The last cycles
+        of a cell, which the detector decides only once later cycles confirm them, are decided as if the
+        data ended there and reported with ``"pending": true`` (their state is not saved), so a check
+        reports what a one-off check of the whole history (``final=True``) reports.
     """
     detector = detector or CycleAnomalyDetector()
     known = set(store.cells()["cell_id"].astype(str))
@@ -100,9 +98,16 @@ def check_cells(
         fresh = int((cycles["cycle_index"] > state.last_cycle).sum()) if len(cycles) else 0
         found = [a.to_dict() for a in detector.update(state, cycles)] if len(cycles) else []
         _save(path, state, previous + found)
+        # the last cycles are decided as if no more would come, on a copy of the state (not saved): a later
+        # check with more cycles decides them for good
+        pending = [
+            a.to_dict()
+            for a in detector.update(CellState.from_dict(state.to_dict()), cycles.iloc[:0], final=True)
+        ]
         report.new_cycles[cell_id] = fresh
         report.anomalies.extend({**a, "new": False} for a in previous)
         report.anomalies.extend({**a, "new": True} for a in found)
+        report.anomalies.extend({**a, "new": True, "pending": True} for a in pending)
         if "discharge_capacity_ah" in cycles:
             capacity.append(cycles[["cycle_index", "discharge_capacity_ah"]].assign(cell_id=cell_id))
     if capacity:
@@ -114,7 +119,7 @@ def check_cells(
 
 def saved_anomalies(store: Store) -> list[dict[str, Any]]:
     """Anomalies found by earlier checks of every cell (read from the saved states; checks nothing)."""
-    folder = store.root / "quality" / "anomalies"
+    folder = artifacts.anomaly_states_dir(store)
     out: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.json")) if folder.exists() else []:
         try:

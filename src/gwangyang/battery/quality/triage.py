@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
-from ...tomlfile import read_toml
+from ...files import read_toml
 from .materials import EU_RECOVERY_TARGETS_2031, cathode, element_masses_kg, material_value
 from .pulse import PULSE_COLUMNS, PulseSOHEstimator
 from .tables import require_column

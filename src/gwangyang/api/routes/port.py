@@ -1,27 +1,23 @@
 """Port API (``/api/v1/port``): compare terminal scenarios by simulation, plan berths; both run as jobs.
 
-Only the shipped scenarios can be simulated by name (a request never names a file on the server).
+Only the shipped scenarios can be simulated by name (a request never names a file on the server). Every job's
+result is a document of :mod:`gwangyang.port.service`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, Field, model_validator
 
-from ..errors import InputError
-from .auth import require_token
-from .jobs import JobManager, Progress
-from .parts import Part
-from .responses import finish_job
+from ...port import service
+from ..auth import require_token
+from ..common import JobsDep, WaitQuery
+from ..jobs import Progress
+from ..responses import finish_job
 
 router = APIRouter(prefix="/api/v1/port", tags=["port"], dependencies=[Depends(require_token)])
-
-WaitQuery = Annotated[float, Query(ge=0, le=600, description="Seconds to wait for the job to finish.")]
-
-MAX_HOURS = 10**9
-"""Largest magnitude of a time in a berth request (hours; far beyond any plan, far below int64)."""
 
 
 class CompareRequest(BaseModel):
@@ -35,6 +31,9 @@ class CompareRequest(BaseModel):
     warmup_days: float = Field(0.0, ge=0, le=60)
 
 
+MAX_HOURS = 10**9
+"""Largest magnitude of a time in a berth request (hours; far beyond any plan, far below int64)."""
+
 Hours = Annotated[int, Field(ge=-MAX_HOURS, le=MAX_HOURS)]
 
 
@@ -47,7 +46,7 @@ class BerthRequest(BaseModel):
     closing: list[Hours] = Field(max_length=100)
     handling: list[Annotated[list[Hours], Field(max_length=100)]] = Field(max_length=2000)
     deadline: list[Hours] = Field(max_length=2000)
-    method: Literal["cpsat", "fcfs", "greedy"] = "cpsat"
+    method: Literal["cpsat", "fcfs", "greedy", "spt"] = "cpsat"
     time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
 
     @model_validator(mode="after")
@@ -67,89 +66,42 @@ class BerthRequest(BaseModel):
         return self
 
 
-def shipped() -> list[str]:
-    """Names of the scenarios a request may name."""
-    from ..port.terminal import shipped_scenarios
-
-    return shipped_scenarios()
-
-
 @router.get("/scenarios", summary="Shipped terminal scenarios")
 def scenarios() -> list[str]:
     """Names accepted by ``/compare``."""
-    return shipped()
+    return service.scenarios()
 
 
 @router.post(
     "/compare", status_code=status.HTTP_202_ACCEPTED, summary="Simulate two scenarios and compare KPIs"
 )
 async def compare(
-    body: CompareRequest, request: Request, response: Response, wait: WaitQuery = 0
+    body: CompareRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
 ) -> dict[str, Any]:
     """A job whose result is each KPI's mean in A and B and the B - A difference with its confidence interval."""
-    names = shipped()
-    for field, name in (("a", body.a), ("b", body.b)):
-        if name not in names:
-            raise InputError(f"{field}: expected one of {', '.join(names)}, got {name[:60]!r}.")
+    service.check_shipped("a", body.a)
+    service.check_shipped("b", body.b)
 
     def work(progress: Progress) -> dict[str, Any]:
-        from ..port.compare import compare as run_compare
-        from ..port.terminal import load_scenario
-
-        result = run_compare(
-            load_scenario(body.a),
-            load_scenario(body.b),
-            body.days,
-            body.replications,
-            body.seed,
-            body.warmup_days,
-            progress=progress,
+        return service.compare(
+            body.a, body.b, body.days, body.replications, body.seed, body.warmup_days, progress=progress
         )
-        return result.to_dict()
 
-    jobs: JobManager = request.app.state.jobs
     job = jobs.submit("port.compare", work, params=body.model_dump())
     return await finish_job(request, response, job, wait)
 
 
 @router.post("/berths/plan", status_code=status.HTTP_202_ACCEPTED, summary="Allocate berths to vessels")
 async def berth_plan(
-    body: BerthRequest, request: Request, response: Response, wait: WaitQuery = 0
+    body: BerthRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
 ) -> dict[str, Any]:
-    """A job whose result is the plan (vessel, berth, start, end), its objective, and the FCFS objective beside it."""
-    from ..port.berth_model import BerthInstance
-
-    instance = BerthInstance.build(
-        body.name, body.arrival, body.opening, body.closing, body.handling, body.deadline, source="request"
-    )
+    """A job whose result is the plan (vessel, berth, start, end), its objective, and the baselines beside it."""
+    instance = service.berth_instance(body.model_dump(), "request")
 
     def work(progress: Progress) -> dict[str, Any]:
-        from ..port.berth_model import check_plan
-        from ..port.berths import solve_cpsat, solve_fcfs, solve_greedy
+        document, _ = service.plan_berths(instance, body.method, body.time_limit, workers=1)
+        return document
 
-        fcfs = solve_fcfs(instance)
-        if body.method == "cpsat":
-            plan = solve_cpsat(instance, time_limit=body.time_limit, workers=1)
-        else:
-            plan = fcfs if body.method == "fcfs" else solve_greedy(instance)
-        return {
-            **plan.to_dict(),
-            "fcfs_objective": float(fcfs.objective),
-            "problems": check_plan(instance, plan.assignments),
-        }
-
-    jobs: JobManager = request.app.state.jobs
-    job = jobs.submit(
-        "port.berths", work, params={"name": body.name, "method": body.method, "vessels": len(body.arrival)}
-    )
+    params = {"name": body.name, "method": body.method, "vessels": len(body.arrival)}
+    job = jobs.submit("port.berths", work, params=params)
     return await finish_job(request, response, job, wait)
-
-
-def _pages() -> APIRouter:
-    from .port_pages import router as pages
-
-    return pages
-
-
-PART = Part(name="port", title="Port", api=router, pages=_pages, home="/port")
-"""The port part: its API router and its page."""

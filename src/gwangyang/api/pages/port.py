@@ -1,0 +1,24 @@
+"""Port page: scenario KPIs side by side and a berth plan's Gantt chart, from :mod:`gwangyang.port.service`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from ...port import service
+from ..web import page_auth, render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
+
+
+@router.get("/port", response_class=HTMLResponse)
+def port_page(request: Request) -> HTMLResponse:
+    """Compare scenarios (``?compare=<job>`` shows a finished one) and plan berths (``?plan=<job>``).
+
+    Without those, the newest finished comparison and plan in the store are shown, or the demo's run.
+    """
+    state = service.page_state(request.app.state.store)
+    scenarios, example = service.scenarios(), service.example_berths()
+    page_data = {"page": "port", "scenarios": scenarios, "example": example, "saved": state["saved"]}
+    context = {"scenarios": scenarios, "example": example, **state, "page_data": page_data}
+    return render(request, "port/port.html", context)

@@ -1,0 +1,246 @@
+"""Battery API (``/api/v1/battery``): upload and ingest cycler files as a job; cells, cycles, curves, time series, health; early cycle-life models under ``/life`` (fit as a job, list, predict).
+
+Every answer is a document of :mod:`gwangyang.battery.service`. Models are kept in the store; a request names a
+model by a plain name, never by a path, and only files this platform wrote are ever unpickled (no model upload).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+
+from ...battery import service
+from ...errors import InputError, UnknownFormatError, one_line
+from ...store import Store
+from ..auth import require_token
+from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..jobs import Progress
+from ..responses import finish_job
+from ..uploads import UploadError
+
+router = APIRouter(prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_token)])
+life = APIRouter(prefix="/life", tags=["battery life"])
+"""Mounted under the battery router: paths start with ``/api/v1/battery/life``."""
+
+
+def _validate_files(files: list[Path]) -> None:
+    """Refuse an upload none of whose files any reader recognises (cheap content check, no full read)."""
+    from ...battery.io.registry import detect, is_companion
+
+    for path in files:
+        if is_companion(path):
+            continue
+        try:
+            detect(path)
+        except UnknownFormatError as exc:
+            message = one_line(str(exc)).replace(str(path), path.name)
+            raise UploadError(message, status.HTTP_415_UNSUPPORTED_MEDIA_TYPE) from exc
+        except InputError as exc:
+            raise UploadError(one_line(str(exc)).replace(str(path), path.name)) from exc
+
+
+@router.post(
+    "/uploads",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Upload cycler files and ingest them as a job",
+    responses={
+        201: {"description": "Ingested (with `wait`)"},
+        422: {"description": "Ingest failed (with `wait`)"},
+    },
+)
+async def upload(
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    jobs: JobsDep,
+    wait: Annotated[float, Query(ge=0, le=300, description="Seconds to wait for the ingest to finish.")] = 0,
+) -> dict[str, Any]:
+    """Stream cycler files (multipart field ``files``; optional field ``chemistry``) into the store and ingest them.
+
+    Answers 202 with the ingest job; poll ``/api/v1/jobs/{id}``. 413 when too large, 415 when no
+    reader recognises a file, 400 when the body is truncated or a file name is not a plain name,
+    409 when a file is named after a stored cell it does not continue (another cycler; with
+    ``wait`` also another channel or an earlier start). The job's result has ``warnings``.
+    With ``wait``, waits up to that many seconds: 201 when the ingest is done, 422 with the
+    reader's message when it failed (a truncated or corrupt file), 202 when still running.
+    """
+    saved = await receive(request)
+    try:
+        await run_in_threadpool(_validate_files, saved.files)
+        chemistry = service.check_chemistry(saved.fields.get("chemistry") or None)
+        conflicts = await run_in_threadpool(service.upload_conflicts, saved.files, store)
+        if conflicts:
+            raise UploadError(conflicts[0], status.HTTP_409_CONFLICT)
+    except (UploadError, InputError):
+        saved.discard()
+        raise
+
+    def work(progress: Progress) -> dict[str, Any]:
+        return service.ingest_upload(store, saved.folder, chemistry, progress)
+
+    names = [p.name for p in saved.files]
+    job = jobs.submit(
+        "battery.ingest", work, params={"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
+    )
+    answer = await finish_job(request, response, job, wait)
+    return {**answer, "files": names, "bytes": saved.size_bytes}
+
+
+def _json(store: Store, key: str, compute: Callable[[], Any]) -> Response:
+    body = service.cached(
+        store, f"json:{key}", lambda: json.dumps(compute(), allow_nan=False, separators=(",", ":")).encode()
+    )
+    return Response(content=body, media_type="application/json")
+
+
+@router.get("/cells", summary="Cells in the store with capacity figures", response_model=list[dict[str, Any]])
+def list_cells(store: StoreDep) -> Response:
+    """One record per cell: metadata, first/max/last discharge capacity, retention, median coulombic efficiency."""
+    return _json(store, "cells", lambda: service.list_cells(store))
+
+
+@router.get(
+    "/fleet/capacity",
+    summary="Discharge capacity against cycle for every cell",
+    response_model=list[dict[str, Any]],
+)
+def fleet_capacity(store: StoreDep) -> Response:
+    """Per cell, arrays ``cycle_index`` and ``discharge_capacity_ah``."""
+    return _json(store, "fade", lambda: service.capacity_fade(store))
+
+
+@router.get("/fleet/health", summary="Predicted end of life and flags of every cell")
+def fleet_health(store: StoreDep) -> dict[str, Any]:
+    """Per cell with enough cycles: end of life with interval, last SOH, knee, end-of-life flag."""
+    result: dict[str, Any] = service.cached(store, "fleet-health", lambda: service.fleet_health(store))
+    return result
+
+
+@router.get("/cells/{cell_id}", summary="One cell's metadata")
+def cell_meta(cell_id: str, store: StoreDep) -> dict[str, Any]:
+    """The cell's metadata (vendor, channel, sources and their hashes, voltage grid)."""
+    return service.cell_meta(store, cell_id)
+
+
+@router.get("/cells/{cell_id}/cycles", summary="Per-cycle summary", response_model=dict[str, Any])
+def cell_cycles(cell_id: str, store: StoreDep) -> Response:
+    """The per-cycle summary table as records."""
+    service.check_cell_id(cell_id)
+    return _json(store, f"cycles:{cell_id}", lambda: service.cell_cycles(store, cell_id))
+
+
+@router.get("/cells/{cell_id}/curves", summary="Discharge Q(V) and incremental capacity dQ/dV")
+def cell_curves(
+    cell_id: str,
+    store: StoreDep,
+    cycle: Annotated[
+        list[int] | None, Query(description="Cycles to return (repeat); default: spread over life.")
+    ] = None,
+    count: Annotated[int, Query(ge=1, le=50, description="Cycles to pick when none are named.")] = 8,
+) -> dict[str, Any]:
+    """Q(V) on the cell's voltage grid and ``-dQ/dV`` for the chosen cycles."""
+    return service.cell_curves(store, cell_id, cycle, count)
+
+
+@router.get("/cells/{cell_id}/timeseries", summary="A page of the canonical time series")
+def cell_timeseries(
+    cell_id: str,
+    store: StoreDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_ROWS)] = 1000,
+    columns: Annotated[str | None, Query(description="Comma-separated column names.")] = None,
+) -> dict[str, Any]:
+    """Rows ``offset`` to ``offset + limit`` and the total row count."""
+    names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    return service.timeseries_page(store, cell_id, offset, limit, names)
+
+
+@router.get("/cells/{cell_id}/health", summary="SOH per cycle, knee and remaining useful life")
+def cell_health(
+    cell_id: str,
+    store: StoreDep,
+    eol: Annotated[float, Query(gt=0, lt=1, description="End-of-life SOH threshold.")] = 0.8,
+    coverage: Annotated[float, Query(gt=0, lt=1, description="Nominal coverage of the RUL interval.")] = 0.9,
+) -> dict[str, Any]:
+    """SOH (capacity over the median of the first 5 cycles), Bacon–Watts knee, RUL with interval."""
+    result: dict[str, Any] = service.cached(
+        store,
+        f"health:{cell_id}:{eol}:{coverage}",
+        lambda: service.cell_health(store, cell_id, eol, coverage),
+    )
+    return result
+
+
+class FitRequest(BaseModel):
+    """What to fit and on which cells."""
+
+    name: str = Field(service.DEMO_MODEL, description="Model name (letters, digits, '_', '-', '.').")
+    model: Literal["variance", "discharge", "full", "gbm", "extended"] = "variance"
+    dataset: Literal["sample", "store"] = Field(
+        "sample",
+        description="'sample': the shipped Severson cells (train split; test1 predicted). "
+        "'store': store cells of known life with 100 cycles of Q(V) curves.",
+    )
+    coverage: float = Field(0.9, gt=0, lt=1, description="Nominal coverage of the intervals.")
+    conformal: Literal["cv", "split"] = "cv"
+
+
+class PredictRequest(BaseModel):
+    """Cells to predict: store cell ids, or a split of the shipped sample."""
+
+    model: str = Field(service.DEMO_MODEL, description="A model name from /life/models.")
+    cells: list[str] | None = Field(None, max_length=500, description="Store cell ids.")
+    sample: Literal["train", "test1"] | None = Field(
+        None, description="Predict a split of the shipped sample."
+    )
+
+
+@life.get("/models", summary="Saved cycle-life models, newest first")
+def models(store: StoreDep) -> list[dict[str, Any]]:
+    """Each model's name, kind, training cells and train/test metrics."""
+    return service.list_life_models(store)
+
+
+@life.get("/models/{name}", summary="One model: metrics and the predictions made when it was fitted")
+def model(name: str, store: StoreDep) -> dict[str, Any]:
+    """The model's record."""
+    return service.life_model_record(store, name)
+
+
+@life.post("/fit", status_code=status.HTTP_202_ACCEPTED, summary="Fit a cycle-life model (a job)")
+async def fit(
+    body: FitRequest,
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    jobs: JobsDep,
+    wait: WaitQuery = 0,
+) -> dict[str, Any]:
+    """Fit early cycle-life prediction (Severson et al. 2019) with conformal intervals; the job's result has metrics."""
+    from ...store import artifacts
+
+    artifacts.check_name(body.name, "model name")
+
+    def work(progress: Progress) -> dict[str, Any]:
+        return service.fit_life_model(
+            store, body.name, body.model, body.dataset, body.coverage, body.conformal, progress
+        )
+
+    job = jobs.submit("battery.life.fit", work, params=body.model_dump())
+    return await finish_job(request, response, job, wait)
+
+
+@life.post("/predict", summary="Predicted cycle life with intervals")
+def predict(body: PredictRequest, store: StoreDep) -> dict[str, Any]:
+    """Per cell: ``predicted_cycle_life``, ``lower``, ``upper`` (the model's conformal interval) and ``coverage``."""
+    return service.predict_life(store, body.model, body.cells, body.sample)
+
+
+router.include_router(life)

@@ -1,0 +1,125 @@
+"""Factory API (``/api/v1/factory``): fit a process monitor on a normal sensor table, score tables, list monitors.
+
+Monitors are kept in the store; fitting and scoring run as jobs whose results (limits, T² and Q per row, alarms
+with the variables behind them) stay in the job record. Every result is a document of
+:mod:`gwangyang.factory.service`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from ...errors import InputError
+from ...factory import service
+from ...store import artifacts
+from ..auth import require_token
+from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..jobs import Progress
+from ..responses import finish_job
+from ..uploads import SavedUpload, UploadError
+
+router = APIRouter(prefix="/api/v1/factory", tags=["factory"], dependencies=[Depends(require_token)])
+
+
+async def _one_table(request: Request) -> tuple[SavedUpload, Path]:
+    saved = await receive(request)
+    if len(saved.files) != 1:
+        saved.discard()
+        raise UploadError(f"upload: expected one table file, got {len(saved.files)}.")
+    table = saved.files[0]
+    if not table.name.lower().endswith(service.TABLE_SUFFIXES):
+        saved.discard()
+        raise UploadError(
+            f"{table.name}: unknown table format (expected {', '.join(service.TABLE_SUFFIXES)}).",
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        )
+    return saved, table
+
+
+def _number(fields: dict[str, str], name: str, default: float, kind: type) -> float:
+    """An optional numeric form field (``kind`` int or float), or ``default`` when it is absent or empty."""
+    text = (fields.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        return float(kind(text))
+    except ValueError as exc:
+        raise InputError(
+            f"{name}: expected {'an integer' if kind is int else 'a number'}, got {text[:20]!r}."
+        ) from exc
+
+
+@router.get("/monitors", summary="Saved process monitors")
+def monitors(store: StoreDep) -> list[dict[str, Any]]:
+    """Every monitor saved in the store."""
+    return service.list_monitors(store)
+
+
+@router.post(
+    "/monitors", status_code=status.HTTP_202_ACCEPTED, summary="Fit a monitor on a normal-operation table"
+)
+async def fit_monitor(
+    request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """Fit a monitor on one uploaded table of normal operation, as a job.
+
+    Multipart: one table file (``files``) and fields ``name``, ``time_column``, optional ``method``
+    (pca, dpca, kpca), ``alpha`` (false-alarm rate of each limit, default 0.01), ``k`` (consecutive
+    violations per alarm, default 3) and ``holdout`` (share of the last rows that checks the limits,
+    default 0.3). The job's result is the fit summary (variables, limits, training violation rates).
+    """
+    saved, table = await _one_table(request)
+    try:
+        name = artifacts.check_name(saved.fields.get("name", ""), "monitor name")
+        time_column = saved.fields.get("time_column", "").strip()
+        if not time_column:
+            raise InputError("time_column: expected the name of the table's time column.")
+        method = service.check_method(saved.fields.get("method") or "pca")
+        alpha = _number(saved.fields, "alpha", 0.01, float)
+        k = int(_number(saved.fields, "k", 3, int))
+        holdout = _number(saved.fields, "holdout", 0.3, float)
+    except InputError:
+        saved.discard()
+        raise
+
+    def work(progress: Progress) -> dict[str, Any]:
+        try:
+            return service.fit_store_monitor(
+                store, name, table, time_column, method, alpha, k, holdout, table.name
+            )
+        finally:
+            shutil.rmtree(saved.folder, ignore_errors=True)
+
+    params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
+    job = jobs.submit("factory.fit", work, params=params)
+    return await finish_job(request, response, job, wait)
+
+
+@router.post(
+    "/monitors/{name}/score",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Score a sensor table with a monitor",
+)
+async def score(
+    name: str, request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """Score one uploaded sensor table (multipart field ``files``) with a saved monitor, as a job.
+
+    The job's result is T² and Q per row with their limits, the alarms (``k`` consecutive
+    violations) and the variables behind each alarm.
+    """
+    service.monitor_file(store, name)
+    saved, table = await _one_table(request)
+
+    def work(progress: Progress) -> dict[str, Any]:
+        try:
+            return service.score_store_monitor(store, name, table, table.name)
+        finally:
+            shutil.rmtree(saved.folder, ignore_errors=True)
+
+    job = jobs.submit("factory.score", work, params={"monitor": name, "file": table.name})
+    return await finish_job(request, response, job, wait)

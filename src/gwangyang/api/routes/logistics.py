@@ -1,0 +1,148 @@
+"""Logistics API (``/api/v1/logistics``): truck routing and monthly throughput forecasting, both run as jobs.
+
+A routing request names a shipped scenario or carries a problem (JSON object, or the text of a TOML/JSON problem
+file); a problem may not name matrix files (a request never reads a file on the server). A forecast request uses
+the shipped monthly TEU series or carries its own ``[{"ds", "y"}]`` rows. The latest result of each is kept in the
+store, where the routes and forecast pages find it. Every result is a view of :mod:`gwangyang.logistics.service`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel, Field
+
+from ...logistics import service
+from ..auth import require_token
+from ..common import JobsDep, StoreDep, WaitQuery
+from ..jobs import Progress
+from ..responses import finish_job
+
+router = APIRouter(prefix="/api/v1/logistics", tags=["logistics"], dependencies=[Depends(require_token)])
+
+MAX_PROBLEM_CHARS = 2_000_000
+"""Largest problem text accepted (characters)."""
+
+
+class RouteRequest(BaseModel):
+    """Solve a shipped scenario (``scenario``) or a given problem (``problem`` or ``problem_text``)."""
+
+    scenario: str | None = Field(
+        "gwangyang", description="A shipped scenario; ignored when a problem is given."
+    )
+    problem: dict[str, Any] | None = Field(None, description="A problem as a JSON object (the file format).")
+    problem_text: str | None = Field(
+        None, max_length=MAX_PROBLEM_CHARS, description="The text of a TOML or JSON problem file."
+    )
+    time_limit: float = Field(5.0, gt=0, le=120, description="Solver wall-clock seconds.")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    solver: Literal["pyvrp", "ortools"] = "pyvrp"
+
+
+class SeriesPoint(BaseModel):
+    """One month of a series."""
+
+    ds: str = Field(max_length=32, description="Month, e.g. 2024-01 or 2024-01-01.")
+    y: float
+
+
+class ForecastRequest(BaseModel):
+    """Forecast the shipped TEU series (no ``series``) or the given monthly rows."""
+
+    series: list[SeriesPoint] | None = Field(None, max_length=2400)
+    name: str = Field("series", max_length=80, description="Name of the given series, for display.")
+    horizon: int = Field(12, ge=1, le=36, description="Months ahead.")
+    level: int = Field(90, ge=50, le=99, description="Prediction-interval level, percent.")
+    windows: int = Field(3, ge=1, le=6, description="Rolling origins in the backtest.")
+
+
+@router.get("/scenarios", summary="Shipped routing scenarios")
+def scenarios() -> list[str]:
+    """Names accepted by ``/routes`` as ``scenario``."""
+    return service.scenarios()
+
+
+@router.get("/scenarios/{name}", summary="A shipped scenario as a problem (JSON)")
+def scenario(name: str) -> dict[str, Any]:
+    """The scenario's problem file as JSON: a starting point for a problem of one's own."""
+    return service.scenario_document(name)
+
+
+@router.post("/routes", status_code=status.HTTP_202_ACCEPTED, summary="Route trucks (a job)")
+async def solve_routes(
+    body: RouteRequest,
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    jobs: JobsDep,
+    wait: WaitQuery = 0,
+) -> dict[str, Any]:
+    """A job that routes the trucks; its result is kept as the latest routes.
+
+    The result: routes (order ids in visiting order), per-route load, distance, schedule and cost, the unserved
+    orders with reasons, the GeoJSON of the routes and the sites.
+    """
+    problem = service.parse_problem(body.scenario, body.problem, body.problem_text)
+    instance = problem.to_instance()
+
+    def work(progress: Progress) -> dict[str, Any]:
+        view, _ = service.solve_routes(
+            instance, problem, body.time_limit, body.seed, body.solver, progress=progress
+        )
+        service.save_view(store, "routes", view)
+        return view
+
+    params = {
+        "problem": problem.name,
+        "orders": len(problem.orders),
+        "solver": body.solver,
+        "time_limit": body.time_limit,
+        "seed": body.seed,
+    }
+    job = jobs.submit("logistics.routes", work, params=params)
+    return await finish_job(request, response, job, wait)
+
+
+@router.get("/routes/latest", summary="The latest routes kept in the store")
+def latest_routes(store: StoreDep) -> dict[str, Any]:
+    """The result of the latest routing job (or of ``gwangyang demo``)."""
+    return service.latest_view(store, "routes")
+
+
+@router.post("/forecast", status_code=status.HTTP_202_ACCEPTED, summary="Forecast a monthly series (a job)")
+async def run_forecast(
+    body: ForecastRequest,
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    jobs: JobsDep,
+    wait: WaitQuery = 0,
+) -> dict[str, Any]:
+    """A job that forecasts the series; its result is kept as the latest forecast.
+
+    The result: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest": {"mase", "coverage",
+    ...}, "history"}``.
+    """
+    if body.series is None:
+        series, name, source = service.sample_series()
+    else:
+        rows = [(p.ds, p.y) for p in body.series]
+        series, name, source = service.series_from_rows(rows, body.name), body.name, "request"
+    service.check_series_length(series, body.horizon, body.windows)
+
+    def work(progress: Progress) -> dict[str, Any]:
+        progress(0, 1)
+        view, _ = service.forecast_series(series, name, source, body.horizon, body.level, body.windows)
+        service.save_view(store, "forecast", view)
+        return view
+
+    params = {"series": name, "months": len(series), "horizon": body.horizon, "level": body.level}
+    job = jobs.submit("logistics.forecast", work, params=params)
+    return await finish_job(request, response, job, wait)
+
+
+@router.get("/forecast/latest", summary="The latest forecast kept in the store")
+def latest_forecast(store: StoreDep) -> dict[str, Any]:
+    """The result of the latest forecast job (or of ``gwangyang demo``)."""
+    return service.latest_view(store, "forecast")

@@ -1,0 +1,86 @@
+"""Optimisation API (``/api/v1/optimize``): shipped spaces, process proposals, campaigns kept in the store.
+
+Campaigns live in the store (``optimize/campaigns/<name>``, the folder the CLI's ``--state`` takes), so the CLI and
+the API work on the same campaign. Bad input answers 400 with one line naming the field. Every answer is a
+document of :mod:`gwangyang.optimize.service`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.concurrency import run_in_threadpool
+
+from ...errors import InputError
+from ...optimize import service
+from ..auth import require_token
+from ..common import StoreDep
+from ..responses import int_field
+
+router = APIRouter(prefix="/api/v1/optimize", tags=["optimize"], dependencies=[Depends(require_token)])
+
+
+@router.get("/spaces", summary="Shipped search spaces")
+def spaces() -> dict[str, Any]:
+    """Every shipped space as a space document, with its number of feasible grid points."""
+    return service.describe_spaces()
+
+
+@router.post("/propose", summary="Next batch after a table of past experiments")
+async def propose(document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+    """``{"rows": [{param: value, ..., objective: value}], "objective": NAME, "batch": N, "direction": ...}``."""
+    rows = document.get("rows")
+    if not isinstance(rows, list) or not rows:
+        raise InputError("rows: expected a non-empty list of experiments.")
+    space = None if document.get("space") is None else service.resolve_space(document["space"])
+    return await run_in_threadpool(
+        service.propose,
+        rows,
+        document.get("objective"),
+        int_field(document, "batch", 4, 1, 1000),
+        space,
+        str(document.get("direction", "maximize")),
+        int_field(document, "seed", 0, 0, 2**32 - 1),
+    )
+
+
+@router.get("/campaigns", summary="Campaigns kept in the store")
+def campaigns(store: StoreDep) -> list[dict[str, Any]]:
+    """Each campaign's status with its observed values (what the Optimize page shows)."""
+    return service.campaigns(store)
+
+
+@router.post("/campaigns/{name}", summary="Start a campaign")
+def create(store: StoreDep, name: str, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+    """``{"space": "attia2020" or a space document, "batch": 48, "rounds": 4, "seed": 0}``."""
+    return service.create_campaign(
+        service.campaign_folder(store, name),
+        service.resolve_space(document.get("space", service.DEFAULT_SPACE)),
+        batch=int_field(document, "batch", 8, 1, 1000),
+        rounds=int_field(document, "rounds", 4, 1, 1000),
+        seed=int_field(document, "seed", 0, 0, 2**32 - 1),
+    )
+
+
+@router.get("/campaigns/{name}", summary="A campaign's status")
+def status(store: StoreDep, name: str) -> dict[str, Any]:
+    """Rounds, best observed, the surrogate's recommendation, pending suggestions."""
+    return service.campaign_status(service.campaign_folder(store, name))
+
+
+@router.post("/campaigns/{name}/suggest", summary="The open round's batch")
+async def suggest(store: StoreDep, name: str) -> dict[str, Any]:
+    """The open round's suggestions (proposing a new round when none is open)."""
+    return await run_in_threadpool(service.suggest, service.campaign_folder(store, name))
+
+
+@router.post("/campaigns/{name}/observe", summary="Record results")
+def observe(store: StoreDep, name: str, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+    """``{"results": [{"id": ..., "value": ..., "std": ...}], "source": "measured"}``; all rows checked first."""
+    results = document.get("results")
+    if not isinstance(results, list) or not results:
+        raise InputError("results: expected a non-empty list of {id, value[, std]}.")
+    return service.observe(
+        service.campaign_folder(store, name), results, source=str(document.get("source", "measured"))
+    )

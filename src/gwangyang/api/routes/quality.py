@@ -1,0 +1,88 @@
+"""Quality API (``/api/v1/quality``): screen a production table, check cycling anomalies, triage retired cells.
+
+* ``POST /screen``: multipart, one table (``files``) and fields ``id_column``, optional ``lot_column`` and
+  ``columns`` (comma-separated) → the screening result (``flagged``, ``n_cells``, ``lot_alarms``).
+* ``GET /anomalies``: check the store's cells (or ``cell_id=...``, repeatable) incrementally → anomalies.
+* ``POST /triage``: multipart, one cell table and optionally one rules ``.toml`` → grades and values;
+  pulse tables are estimated with a model trained on the shipped PulseBat data.
+* ``GET /summary``: the summary ``gwangyang demo`` saved (screening, anomalies, triage).
+
+Every answer is a document of :mod:`gwangyang.battery.service`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
+
+from ...battery import service
+from ...errors import NotFoundError
+from ..auth import require_token
+from ..common import StoreDep, receive
+from ..uploads import SavedUpload, UploadError
+
+router = APIRouter(prefix="/api/v1/quality", tags=["quality"], dependencies=[Depends(require_token)])
+
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
+
+
+def _split(saved: SavedUpload) -> tuple[Path, Path | None]:
+    tables = [f for f in saved.files if f.name.lower().endswith(TABLE_SUFFIXES)]
+    rules = [f for f in saved.files if f.name.lower().endswith(".toml")]
+    if len(tables) != 1 or len(rules) > 1 or len(tables) + len(rules) != len(saved.files):
+        names = ", ".join(f.name for f in saved.files) or "none"
+        raise UploadError(
+            f"upload: expected one table ({', '.join(TABLE_SUFFIXES)}) and at most one rules .toml, got {names}.",
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        )
+    return tables[0], (rules[0] if rules else None)
+
+
+@router.post("/screen", summary="Screen a per-cell production table")
+async def screen_table(request: Request) -> dict[str, Any]:
+    """Flagged cells with reasons and driving measurements, per lot; SPC lot alarms."""
+    saved = await receive(request)
+    try:
+        table, _ = _split(saved)
+        id_column = saved.fields.get("id_column", "").strip()
+        lot_column = saved.fields.get("lot_column", "").strip() or None
+        columns = [c.strip() for c in saved.fields.get("columns", "").split(",") if c.strip()] or None
+        return await run_in_threadpool(
+            service.screen_table, table, id_column, lot_column, columns, 3.5, None, table.name
+        )
+    finally:
+        shutil.rmtree(saved.folder, ignore_errors=True)
+
+
+@router.get("/anomalies", summary="Cycling anomalies of cells in the store")
+async def anomalies(
+    store: StoreDep,
+    cell_id: Annotated[list[str] | None, Query(description="Cells to check (default: all).")] = None,
+    recompute: Annotated[bool, Query(description="Ignore the saved detector state.")] = False,
+) -> dict[str, Any]:
+    """Checks only the cycles added since the last check; ``new`` marks anomalies found by this call."""
+    return await run_in_threadpool(service.check_anomalies, store, cell_id or None, recompute)
+
+
+@router.post("/triage", summary="Grade retired cells and value their materials")
+async def triage_cells(request: Request) -> dict[str, Any]:
+    """Per cell ``{id, soh, soh_low, soh_high, grade, reasons, value}`` and batch totals."""
+    saved = await receive(request)
+    try:
+        table, rules_file = _split(saved)
+        return await run_in_threadpool(service.triage_table, table, rules_file, None, "gbr", table.name)
+    finally:
+        shutil.rmtree(saved.folder, ignore_errors=True)
+
+
+@router.get("/summary", summary="The demo's quality summary")
+def summary(store: StoreDep) -> dict[str, Any]:
+    """Screening of the formation sample, the store's anomalies, triage of held-out PulseBat cells."""
+    data = service.quality_summary(store)
+    if data is None:
+        raise NotFoundError("quality summary: not in store (run `gwangyang demo`).")
+    return data

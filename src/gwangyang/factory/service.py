@@ -1,0 +1,209 @@
+"""The factory use cases, once: fit a process monitor, score tables (one or many), SPC charts, monitors in the store.
+
+Each returns the document the CLI prints with ``--json``, the API returns as a job's result and the factory page
+draws. Scoring many files takes an :class:`~gwangyang.compute.Executor` (each file is an independent item).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..compute import Executor, SerialExecutor
+from ..errors import InputError, NotFoundError
+from ..files import jsonable
+from ..store import Store, artifacts
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)``."""
+
+METHODS = ("pca", "dpca", "kpca")
+"""Monitor methods."""
+
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".parquet", ".pq", ".dat", ".dat.gz")
+"""Table files the factory reads."""
+
+
+def check_method(method: str) -> str:
+    """``method`` if it is one of :data:`METHODS`."""
+    if method not in METHODS:
+        raise InputError(f"method: expected one of {', '.join(METHODS)}, got {method[:20]!r}.")
+    return method
+
+
+def fit_monitor(
+    table: Path,
+    time_column: str,
+    method: str = "pca",
+    alpha: float = 0.01,
+    k: int = 3,
+    holdout: float = 0.3,
+    source: str | None = None,
+) -> tuple[dict[str, Any], Any, list[str]]:
+    """Learn normal operation from a table.
+
+    Returns
+    -------
+    (dict, StreamingMonitor, list)
+        The fit summary (method, rows, columns, components, limits, training violation rates), the monitor
+        (save it with :func:`save_monitor` or ``monitor.save``) and the warnings (constant columns left out).
+    """
+    from .fitting import fit_table
+    from .io import ConstantColumnWarning, read_table
+
+    if not time_column:
+        raise InputError("time_column: expected the name of the table's time column.")
+    check_method(method)
+    data = read_table(table, time_column)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConstantColumnWarning)
+        result = fit_table(
+            data, time_column, method, alpha, k=k, holdout=holdout, source=source or table.name
+        )
+    notes = [str(w.message) for w in caught]
+    return jsonable(result.to_dict()), result.monitor, notes
+
+
+def fit_store_monitor(
+    store: Store,
+    name: str,
+    table: Path,
+    time_column: str,
+    method: str = "pca",
+    alpha: float = 0.01,
+    k: int = 3,
+    holdout: float = 0.3,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """:func:`fit_monitor`, kept in the store as ``name``; the summary with ``name`` and ``warnings``."""
+    path = artifacts.monitor_path(store, name)
+    summary, monitor, notes = fit_monitor(table, time_column, method, alpha, k, holdout, source)
+    monitor.save(path)
+    return {"name": name, **summary, "warnings": notes}
+
+
+def monitor_file(store: Store, name: str) -> Path:
+    """The file of a kept monitor.
+
+    Raises
+    ------
+    NotFoundError
+        No monitor of that name.
+    """
+    path = artifacts.monitor_path(store, name)
+    if not path.exists():
+        raise NotFoundError(f"monitor {name!r}: not in store.")
+    return path
+
+
+def list_monitors(store: Store) -> list[dict[str, Any]]:
+    """Name, method, time column, variables and alarm run length of each kept monitor."""
+    from .streaming import StreamingMonitor
+
+    out = []
+    for name in artifacts.monitor_names(store):
+        monitor = StreamingMonitor.load(artifacts.monitor_path(store, name))
+        out.append(
+            {
+                "name": name,
+                "method": monitor.method,
+                "time_column": monitor.time_column,
+                "columns": len(monitor.columns),
+                "k": monitor.k,
+            }
+        )
+    return out
+
+
+def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[dict[str, Any], Any]:
+    """Score every row of a table with a monitor file: T², Q, alarms with their top variables.
+
+    Returns
+    -------
+    (dict, ScoreResult)
+        The document and the result (for plots).
+    """
+    from .io import read_table
+    from .streaming import StreamingMonitor
+
+    fitted = StreamingMonitor.load(monitor)
+    result = fitted.score_table(read_table(table, fitted.time_column), source=source or table.name)
+    return jsonable(result.to_dict()), result
+
+
+def score_store_monitor(store: Store, name: str, table: Path, source: str | None = None) -> dict[str, Any]:
+    """:func:`score_file` with a kept monitor; the document names the monitor and the file."""
+    document, _ = score_file(table, monitor_file(store, name), source)
+    return {"monitor": name, "file": source or table.name, **document}
+
+
+def _score_item(item: tuple[str, str]) -> dict[str, Any]:
+    table, monitor = item
+    document, _ = score_file(Path(table), Path(monitor))
+    return {"file": Path(table).name, **document}
+
+
+def score_many(
+    tables: Sequence[Path], monitor: Path, executor: Executor | None = None, progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """:func:`score_file` of many tables with one monitor, each an independent item of ``executor``."""
+    items = [(str(t), str(monitor)) for t in tables]
+    return (executor or SerialExecutor()).map(_score_item, items, progress=progress)
+
+
+def parse_limits(text: str | None) -> tuple[float | None, float | None] | None:
+    """Specification limits ``"L,U"`` (either may be empty), or None."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise InputError(f"--limits: expected L,U (either may be empty), got {text!r}.")
+    try:
+        lower, upper = (float(p) if p.strip() else None for p in parts)
+    except ValueError as exc:
+        raise InputError(f"--limits: expected numbers L,U, got {text!r}.") from exc
+    return lower, upper
+
+
+def spc(
+    table: Path,
+    column: str,
+    limits: tuple[float | None, float | None] | None = None,
+    subgroup: int = 1,
+    rules: str = "nelson",
+) -> tuple[dict[str, Any], Any]:
+    """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, capability against limits.
+
+    Returns
+    -------
+    (dict, SPCReport)
+        The document and the report (for plots).
+    """
+    from .io import numeric_matrix, read_table
+    from .spc import spc_report
+
+    values = numeric_matrix(read_table(table), [column], str(table))[:, 0]
+    report = spc_report(values, column, limits, subgroup, rules)
+    return jsonable(report.to_dict()), report
+
+
+def evaluate_tep(
+    folder: Path,
+    method: str = "pca",
+    alpha: float = 0.01,
+    k: int = 3,
+    holdout: float = 0.3,
+    faults: list[int] | None = None,
+) -> Any:
+    """The Tennessee Eastman benchmark report (fit on d00, false alarms on d00_te, detection per fault)."""
+    from .evaluate import evaluate_tep as run
+
+    return run(folder, method, alpha=alpha, k=k, faults=faults, holdout=holdout)
+
+
+def latest_score_job(store: Store) -> str | None:
+    """Id of the newest finished ``factory.score`` job (what the factory page shows first), or None."""
+    record = artifacts.latest_job(store, "factory.score")
+    return None if record is None else str(record["id"])

@@ -1,0 +1,121 @@
+"""Files the platform reads and writes: TOML input with one-line errors, atomic writes, JSON-ready values.
+
+* :func:`read_toml`: the tables of a TOML file a user gives (scenarios, instances, spaces, rules, configs);
+* :func:`atomic_write`: write a file so that a reader sees the old or the new version, never half of one;
+* :func:`jsonable`: a value made JSON-ready (NaN and infinities become null; numpy, pandas and paths become
+  plain values), the one encoder behind every JSON document the CLI, the API and the store write.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+import tomllib
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, one_line
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """The tables of a TOML file.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file is, for messages ("scenario", "space"...).
+
+    Raises
+    ------
+    InputError
+        The file is missing, or is not UTF-8 TOML; the message names the file.
+    """
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError(f"{path}: no such {what} file.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(one_line(f"{path}: not a TOML {what} file (not valid TOML: {exc}).")) from None
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    The folder is created if missing. Readers see either the previous file or the complete new one;
+    two writers never share a temporary file (its name carries the process, thread and a random part).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON types: NaN and infinities become None; numpy scalars and arrays, pandas timestamps, dates, paths and tuples become their JSON counterparts; anything else unknown becomes its ``str``."""
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        return str(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return jsonable(float(value))
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if hasattr(value, "isoformat"):  # pandas.Timestamp
+        return str(value.isoformat())
+    if hasattr(value, "to_dict"):
+        return jsonable(value.to_dict())
+    return str(value)
+
+
+def dumps(value: Any, indent: int | None = None) -> str:
+    """Strict JSON text of ``jsonable(value)`` (no NaN)."""
+    separators = None if indent is not None else (",", ":")
+    return json.dumps(
+        jsonable(value), allow_nan=False, indent=indent, separators=separators, ensure_ascii=False
+    )
+
+
+def write_json(path: str | Path, value: Any, indent: int | None = None) -> Path:
+    """Write ``value`` as strict JSON, atomically (see :func:`atomic_write`)."""
+    return atomic_write(path, dumps(value, indent))
+
+
+def read_json(path: str | Path) -> Any:
+    """The JSON document in ``path`` (raises ``OSError`` or ``ValueError`` as :func:`json.loads` does)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))

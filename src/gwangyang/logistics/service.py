@@ -1,0 +1,238 @@
+"""The logistics use cases, once: route solve (one problem or many), forecast, the latest of each in the store.
+
+Each returns the document the CLI prints with ``--json``, the API returns as a job's result and the routes and
+forecast pages show: a routing view (the result with its GeoJSON and sites) and a forecast view (the forecast
+with its history). Many routing instances are independent items of an :class:`~gwangyang.compute.Executor`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..compute import Executor, SerialExecutor
+from ..errors import InputError, NotFoundError
+from ..files import jsonable
+from ..store import Store, artifacts
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)``."""
+
+
+def scenarios() -> list[str]:
+    """Names of the shipped routing scenarios."""
+    from ..samples import routing_scenarios
+
+    return routing_scenarios()
+
+
+def scenario_document(name: str) -> dict[str, Any]:
+    """A shipped scenario's problem file as a JSON-ready table: a starting point for one's own problem."""
+    from ..samples import routing_scenario
+
+    if name not in scenarios():
+        raise InputError(f"scenario: expected one of {', '.join(scenarios())}, got {name[:60]!r}.")
+    return tomllib.loads(routing_scenario(name).read_text(encoding="utf-8"))
+
+
+def parse_problem(
+    scenario: str | None = None, problem: dict[str, Any] | None = None, text: str | None = None
+) -> Any:
+    """The :class:`~gwangyang.logistics.model.RoutingProblem` of a request: a problem table, the text of a TOML or JSON problem file, or else a shipped scenario.
+
+    Raises
+    ------
+    InputError
+        An unknown scenario, unparsable text, a problem that names matrix files, or any invalid field.
+    """
+    from ..samples import routing_scenario
+    from .model import RoutingProblem
+
+    data: Any = problem
+    if data is None and text is not None:
+        stripped = text.strip()
+        try:
+            data = json.loads(stripped) if stripped.startswith("{") else tomllib.loads(stripped)
+        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"problem_text: not valid TOML or JSON ({exc})") from exc
+    if data is None:
+        names = scenarios()
+        if scenario not in names:
+            raise InputError(f"scenario: expected one of {', '.join(names)}, got {str(scenario)[:60]!r}.")
+        return RoutingProblem.from_file(routing_scenario(scenario))
+    if not isinstance(data, dict):
+        raise InputError("problem: expected a table (JSON object) at the top level")
+    settings = data.get("settings")
+    if isinstance(settings, dict):
+        for key in ("distance_matrix", "duration_matrix"):
+            if key in settings:
+                raise InputError(
+                    f"settings.{key}: matrix files cannot be named in a request (use coordinates)"
+                )
+    try:
+        return RoutingProblem.from_dict(data)
+    except InputError as exc:
+        raise InputError(f"problem: {exc}") from exc
+
+
+def read_problem(path: Path) -> tuple[Any, Any]:
+    """The instance of a problem file (ours, VRPLIB or Solomon) and its problem (ours only, else None)."""
+    from .vrplib_io import read_instance
+
+    problem = None
+    if path.suffix.lower() in (".toml", ".json"):
+        from .model import RoutingProblem
+
+        problem = RoutingProblem.from_file(path)
+        return problem.to_instance(), problem
+    return read_instance(path), problem
+
+
+def solve_routes(
+    instance: Any,
+    problem: Any = None,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    solver: str = "pyvrp",
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """Route the trucks of one instance.
+
+    Returns
+    -------
+    (dict, RoutingResult)
+        The routing view (routes, loads, distances, schedules, cost, unserved orders with reasons, GeoJSON, sites)
+        and the result (for plots and exports).
+    """
+    from .solver import make_solver
+    from .views import routing_view
+
+    total = max(1, math.ceil(time_limit * 4))
+    shown = [-1]
+
+    def on_progress(event: Any) -> None:
+        done = min(total, int(event.elapsed_s * 4))
+        if progress is not None and done > shown[0]:  # a few updates a second at most
+            shown[0] = done
+            progress(done, total)
+
+    result = make_solver(solver, workers).solve(instance, time_limit, seed, [on_progress])
+    view: dict[str, Any] = jsonable(routing_view(result, instance, problem))
+    return view, result
+
+
+def _solve_file(item: tuple[str, float, int, str]) -> dict[str, Any]:
+    """One file's routing view (runs on any worker, one solver thread)."""
+    path, time_limit, seed, solver = item
+    instance, problem = read_problem(Path(path))
+    view, _ = solve_routes(instance, problem, time_limit, seed, solver, workers=1)
+    return {"file": Path(path).name, **view}
+
+
+def solve_many(
+    paths: Sequence[Path],
+    time_limit: float = 10.0,
+    seed: int = 0,
+    solver: str = "pyvrp",
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Routing views of many problem files, each an independent item of ``executor`` (one search each)."""
+    items = [(str(p), time_limit, seed, solver) for p in paths]
+    return (executor or SerialExecutor()).map(_solve_file, items, progress=progress)
+
+
+def sample_series() -> tuple[Any, str, str]:
+    """The shipped monthly TEU series, its name and its source."""
+    from ..samples import LOGISTICS_SOURCE, LOGISTICS_TARGET, logistics_series
+    from .forecast import load_series
+
+    return load_series(logistics_series(), "ds", LOGISTICS_TARGET), LOGISTICS_TARGET, LOGISTICS_SOURCE
+
+
+def series_from_rows(rows: Sequence[tuple[str, float]], name: str) -> Any:
+    """A monthly series from ``(month, value)`` rows of a request."""
+    import pandas as pd
+
+    from .forecast import validate_series
+
+    try:
+        ds = pd.to_datetime([r[0] for r in rows])
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"series: a 'ds' value is not a date ({exc})") from exc
+    frame = pd.DataFrame({"ds": ds.to_period("M").to_timestamp(), "y": [r[1] for r in rows]})
+    return validate_series(frame.sort_values("ds"), "series")
+
+
+def check_series_length(series: Any, horizon: int, windows: int) -> None:
+    """Refuse a series too short for ``windows`` backtest windows of ``horizon`` months plus two years."""
+    if windows < 1:
+        raise InputError(f"windows: expected at least 1, got {windows}")
+    if len(series) < horizon * windows + 24:
+        raise InputError(
+            f"series: {len(series)} months is too short for {windows} backtest windows of {horizon} "
+            "months plus two years of history"
+        )
+
+
+def forecast_series(
+    series: Any, name: str, source: str, horizon: int = 12, level: int = 90, windows: int = 3
+) -> tuple[dict[str, Any], Any]:
+    """Forecast a monthly series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
+
+    Returns
+    -------
+    (dict, ForecastResult)
+        The forecast view (``model``, ``level``, ``forecast``, ``backtest``, ``history``, ``series``, ``source``)
+        and the result (for plots).
+    """
+    from .forecast import forecast
+    from .views import forecast_view
+
+    result = forecast(series, horizon=horizon, level=level, n_windows=windows)
+    view: dict[str, Any] = jsonable(forecast_view(result, name, source))
+    return view, result
+
+
+def forecast_file(
+    path: Path, date_column: str, target: str, horizon: int = 12, level: int = 90, windows: int = 3
+) -> tuple[dict[str, Any], Any]:
+    """:func:`forecast_series` of a column of a CSV or Parquet table with one row per month."""
+    from .forecast import load_series
+
+    return forecast_series(load_series(path, date_column, target), target, path.name, horizon, level, windows)
+
+
+def save_view(store: Store, kind: str, view: dict[str, Any]) -> Path:
+    """Keep ``view`` as the latest ``kind`` (``routes`` or ``forecast``) in the store."""
+    if kind not in artifacts.ROUTING_VIEWS:
+        raise InputError(f"view: expected one of {', '.join(artifacts.ROUTING_VIEWS)}, got {kind!r}.")
+    return artifacts.save(store, "routing-view", kind, view)
+
+
+def latest_view(store: Store, kind: str) -> dict[str, Any]:
+    """The latest ``kind`` view kept in the store.
+
+    Raises
+    ------
+    NotFoundError
+        None kept yet.
+    """
+    try:
+        result: dict[str, Any] = artifacts.load(store, "routing-view", kind)
+    except NotFoundError:
+        raise NotFoundError(f"no {kind} in the store yet: run a job or `gwangyang demo`.") from None
+    return result
+
+
+def latest_view_or_none(store: Store, kind: str) -> dict[str, Any] | None:
+    """:func:`latest_view`, or None when none is kept."""
+    try:
+        return latest_view(store, kind)
+    except NotFoundError:
+        return None

@@ -1,0 +1,288 @@
+"""The port use cases, once: scenarios, simulate, compare, berth plan, crane schedule, the demo's run.
+
+Each function returns one JSON-ready document that the CLI prints with ``--json``, the API returns as a
+job's result and the port page shows. Replications are independent items of an
+:class:`~gwangyang.compute.Executor` (serial, processes or Dask).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..compute import Executor, SerialExecutor
+from ..errors import InputError, NotFoundError
+from ..files import jsonable
+from ..store import Store, artifacts
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)``."""
+
+DEMO_RUN = "demo"
+"""Name under which the demo keeps its port run (``port/runs/demo.json``)."""
+
+
+def scenarios() -> list[str]:
+    """Names of the shipped terminal scenarios."""
+    from .terminal import shipped_scenarios
+
+    return shipped_scenarios()
+
+
+def describe_scenarios() -> list[dict[str, str]]:
+    """Each shipped scenario's name and description."""
+    from .terminal import load_scenario
+
+    return [{"name": n, "description": load_scenario(n).description} for n in scenarios()]
+
+
+def check_shipped(field: str, name: str) -> str:
+    """``name`` if it is a shipped scenario, else an ``InputError`` naming ``field``."""
+    names = scenarios()
+    if name not in names:
+        raise InputError(f"{field}: expected one of {', '.join(names)}, got {name[:60]!r}.")
+    return name
+
+
+def _kpis(item: tuple[Any, float, int, float]) -> dict[str, Any]:
+    """One replication's KPIs (runs on any worker)."""
+    from .simulation import simulate
+
+    scenario, days, seed, warmup = item
+    return {"seed": seed, **simulate(scenario, days, seed, warmup).kpis}
+
+
+def replications(
+    scenario: Any,
+    days: float,
+    count: int,
+    seed: int = 0,
+    warmup_days: float = 0.0,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """KPIs of ``count`` independent simulations with seeds ``seed, seed + 1, ...``, one row each."""
+    if count < 1:
+        raise InputError(f"replications: must be >= 1, got {count}")
+    items = [(scenario, days, seed + r, warmup_days) for r in range(count)]
+    rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
+    return pd.DataFrame(rows)
+
+
+def simulate(
+    scenario: str | Path,
+    days: float = 30.0,
+    seed: int = 0,
+    replications_count: int = 1,
+    warmup_days: float = 0.0,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """Simulate a terminal: the first replication's result, with KPI means and confidence intervals over ``replications_count`` runs.
+
+    Returns
+    -------
+    (dict, SimulationResult)
+        The document, and the first replication's result (for plots).
+    """
+    from .compare import summarize
+    from .simulation import simulate as run
+    from .terminal import load_scenario
+
+    model = load_scenario(scenario)
+    first = run(model, days, seed, warmup_days)
+    document: dict[str, Any] = first.to_dict(include_vessels=False)
+    if replications_count > 1:
+        table = replications(model, days, replications_count, seed, warmup_days, executor, progress)
+        summary = summarize(table)
+        document["kpis"] = {k: v["mean"] for k, v in summary.items()}
+        document["confidence_intervals"] = summary
+        document["replications"] = replications_count
+    elif progress is not None:
+        progress(1, 1)
+    document["berth_plan"] = first.to_dict()["gantt"]
+    return jsonable(document), first
+
+
+def compare(
+    a: str | Path,
+    b: str | Path,
+    days: float = 30.0,
+    replications_count: int = 5,
+    seed: int = 0,
+    warmup_days: float = 0.0,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """Simulate both scenarios with the same seeds (common random numbers) and compare their KPIs.
+
+    The ``2 x replications_count`` simulations are independent items of ``executor``.
+
+    Returns
+    -------
+    dict
+        ``a``, ``b``, ``days``, ``replications``, ``level`` and per KPI its unit, A and B means, B - A with its
+        confidence interval and the relative change.
+    """
+    from .compare import Comparison
+    from .terminal import load_scenario
+
+    first, second = load_scenario(a), load_scenario(b)
+    if replications_count < 1:
+        raise InputError(f"replications: must be >= 1, got {replications_count}")
+    items = [(s, days, seed + r, warmup_days) for s in (first, second) for r in range(replications_count)]
+    rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
+    table_a = pd.DataFrame(rows[:replications_count])
+    table_b = pd.DataFrame(rows[replications_count:])
+    comparison = Comparison(first.name, second.name, days, replications_count, level, table_a, table_b)
+    result: dict[str, Any] = jsonable(comparison.to_dict())
+    return result
+
+
+def berth_instance(document: dict[str, Any], source: str = "request") -> Any:
+    """A :class:`~gwangyang.port.berth_model.BerthInstance` from ``name, arrival, opening, closing, handling, deadline``."""
+    from .berth_model import BerthInstance
+
+    return BerthInstance.build(
+        document.get("name", "instance"),
+        document["arrival"],
+        document["opening"],
+        document["closing"],
+        document["handling"],
+        document["deadline"],
+        source=source,
+    )
+
+
+def plan_berths(
+    instance: Any,
+    method: str = "cpsat",
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """Allocate berths: the plan of ``method`` (cpsat, fcfs, greedy, spt) with the baselines' objectives beside it.
+
+    Returns
+    -------
+    (dict, BerthPlan)
+        The plan's document (``assignments``, ``objective``..., ``fcfs_objective``, ``greedy_objective``,
+        ``spt_objective``, ``improvement_over_fcfs``, ``problems``) and the plan (for plots).
+    """
+    from .berth_model import check_plan
+    from .berths import solve_cpsat, solve_fcfs, solve_greedy, solve_spt
+
+    baselines = {"fcfs": solve_fcfs(instance), "greedy": solve_greedy(instance), "spt": solve_spt(instance)}
+    if method == "cpsat":
+        steps = [0]
+
+        def tick(objective: float, bound: float) -> None:
+            steps[0] += 1
+            if progress is not None:
+                progress(steps[0], 0)
+
+        plan = solve_cpsat(instance, time_limit, seed, workers, callback=tick)
+    elif method in baselines:
+        plan = baselines[method]
+    else:
+        raise InputError(f"method: expected cpsat, fcfs, greedy or spt, got {method[:20]!r}.")
+    fcfs = float(baselines["fcfs"].objective)
+    document = {
+        **plan.to_dict(),
+        "fcfs_objective": fcfs,
+        "greedy_objective": float(baselines["greedy"].objective),
+        "spt_objective": float(baselines["spt"].objective),
+        "improvement_over_fcfs": (fcfs - float(plan.objective)) / fcfs if fcfs else None,
+        "problems": check_plan(instance, plan.assignments),
+    }
+    return jsonable(document), plan
+
+
+def plan_berths_file(
+    path: Path, time_limit: float = 60.0, seed: int = 0, workers: int = 0, progress: Progress | None = None
+) -> tuple[dict[str, Any], Any]:
+    """:func:`plan_berths` (CP-SAT) of a DBAP instance file (Kramer et al. 2019 format)."""
+    from .berth_model import BerthInstance
+
+    return plan_berths(BerthInstance.from_file(path), "cpsat", time_limit, seed, workers, progress)
+
+
+def schedule_cranes(
+    path: Path, time_limit: float = 10.0, seed: int = 0, workers: int = 0
+) -> tuple[dict[str, Any], Any]:
+    """Quay-crane schedule minimising the makespan with CP-SAT: the document and the schedule (for plots)."""
+    from .cranes import CraneInstance, solve_cranes
+
+    schedule = solve_cranes(CraneInstance.from_file(path), time_limit, seed, workers)
+    return jsonable(schedule.to_dict()), schedule
+
+
+def example_berths() -> dict[str, Any]:
+    """The berth form's example request: the demo's small instance."""
+    from ..samples import DEMO_BERTHS
+
+    return {**DEMO_BERTHS, "method": "cpsat", "time_limit": 5}
+
+
+def save_run(store: Store, name: str, document: dict[str, Any]) -> Path:
+    """Keep a port run (simulations, plans) in the store as ``port/runs/<name>.json``."""
+    return artifacts.save(store, "port-run", name, document)
+
+
+def load_run(store: Store, name: str) -> dict[str, Any] | None:
+    """A kept port run, or None."""
+    try:
+        result: dict[str, Any] = artifacts.load(store, "port-run", name)
+    except NotFoundError:
+        return None
+    return result
+
+
+def save_plan(store: Store, name: str, document: dict[str, Any]) -> Path:
+    """Keep a berth plan in the store as ``port/plans/<name>.json``."""
+    return artifacts.save(store, "berth-plan", name, document)
+
+
+def page_state(store: Store) -> dict[str, Any]:
+    """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run."""
+    compare_job = artifacts.latest_job(store, "port.compare")
+    plan_job = artifacts.latest_job(store, "port.berths")
+    recorded = artifacts.latest_job(store, "demo.port")
+    demo = (recorded["result"] if recorded else None) or load_run(store, DEMO_RUN) or {}
+    demo_scenarios = demo.get("scenarios") or {}
+    names = list(demo_scenarios)
+    kpis = sorted({k for values in demo_scenarios.values() for k in values})
+    return {
+        "saved": {
+            "compare": compare_job["id"] if compare_job else None,
+            "plan": plan_job["id"] if plan_job else None,
+            "demo_plan": demo.get("berth_plan") if plan_job is None else None,
+            "demo_scenarios": demo.get("scenarios"),
+            "demo_days": demo.get("days"),
+        },
+        "demo_names": names,
+        "demo_rows": [(k, [demo_scenarios[n].get(k) for n in names]) for k in kpis],
+    }
+
+
+def demo_run(days: float = 14.0, seed: int = 0) -> dict[str, Any]:
+    """The demo's port run: ``days`` of both shipped scenarios, a plan of the sample berths, the sample cranes."""
+    from ..samples import crane_instance
+
+    kpis = {}
+    for name in ("gwangyang-today", "gwangyang-automated"):
+        document, _ = simulate(name, days=days, seed=seed)
+        kpis[name] = document["kpis"]
+    plan, _ = plan_berths(berth_instance(example_berths(), "sample"), "cpsat", time_limit=10.0, workers=1)
+    schedule, _ = schedule_cranes(crane_instance(), time_limit=20.0, workers=1)
+    return {
+        "days": days,
+        "scenarios": kpis,
+        "berth_plan": plan,
+        "crane_schedule": {k: schedule[k] for k in ("instance", "makespan", "status")},
+    }

@@ -1,0 +1,123 @@
+"""The demo's steps (``gwangyang.demo``): what each returns and what it keeps in the store for the pages.
+
+Moved here from the parts' ``test_demo.py`` files with the steps themselves; the figures are the same.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gwangyang import demo, samples
+from gwangyang.errors import NotFoundError
+from gwangyang.logistics import service as logistics
+from gwangyang.port import service as port
+from gwangyang.port.berths import solve_fcfs
+from gwangyang.store import Store, artifacts
+from tests.logistics.test_forecast import SERIES, TARGET
+from tests.logistics.test_solver import SCENARIO
+
+
+def test_port_run_is_json_ready_and_its_berth_plan_is_optimal() -> None:
+    out = json.loads(json.dumps(port.demo_run(days=3)))
+    assert set(out["scenarios"]) == {"gwangyang-today", "gwangyang-automated"}
+    plan = out["berth_plan"]
+    assert plan["objective"] <= plan["fcfs_objective"]
+    # OPTIMAL: CP-SAT proved a bound equal to its objective (brute force on small instances: test_berths).
+    assert plan["status"] == "OPTIMAL"
+    assert plan["lower_bound"] == plan["objective"]
+    assert out["crane_schedule"]["status"] == "OPTIMAL"
+
+
+def test_sample_berth_instance_is_consistent() -> None:
+    inst = port.berth_instance(samples.DEMO_BERTHS)
+    assert (inst.vessels, inst.berths) == (12, 3)
+    assert not inst.allowed(0, 2) and not inst.allowed(5, 2)
+    assert all(inst.allowed(i, k) for i, k in itertools.product([1, 2, 3], range(3)))
+
+
+def test_port_step_keeps_its_run_in_the_store(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    out = demo.port_step(store, days=3)
+    saved = port.load_run(store, port.DEMO_RUN)
+    assert saved is not None and saved["scenarios"] == json.loads(json.dumps(out["scenarios"]))
+    # The plan's FCFS figure is the one solve_fcfs gives on the same instance.
+    assert (
+        saved["berth_plan"]["fcfs_objective"]
+        == solve_fcfs(port.berth_instance(samples.DEMO_BERTHS)).objective
+    )
+    # Both scenarios see the same traffic (same seed): the same TEU.
+    today, auto = saved["scenarios"]["gwangyang-today"], saved["scenarios"]["gwangyang-automated"]
+    assert today["teu"] == auto["teu"]
+    # the port page starts from it
+    assert port.page_state(store)["saved"]["demo_scenarios"] == saved["scenarios"]
+
+
+def test_logistics_step_keeps_views_in_the_store(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.root.mkdir(parents=True)
+    with pytest.raises(NotFoundError, match="no routes"):
+        logistics.latest_view(store, "routes")
+    summary = demo.logistics_step(store, time_limit=1.0, horizon=6)
+    json.dumps(summary, allow_nan=False)
+    routing = summary["routing"]
+    assert routing["feasible"] and routing["unserved"] == []
+    # All 32 orders of the shipped scenario appear exactly once across the routes.
+    assert sorted(o for r in routing["routes"] for o in r) == [f"O{k:02d}" for k in range(1, 33)]
+    routes = logistics.latest_view(store, "routes")
+    assert routes["routes"] == routing["routes"] and routes["geojson"]["type"] == "FeatureCollection"
+    names = {s["id"]: s["name"] for s in routes["sites"]}
+    assert "(approx.)" in names["GWCT"] and routes["approximate_coordinates"]
+    # Each route's cost is its vehicle type's fixed cost + cost per km x distance (read from the TOML).
+    fleet = {v["name"]: v for v in tomllib.loads(SCENARIO.read_text())["vehicles"]}
+    for r in routes["route_details"]:
+        v = fleet[r["vehicle_type"]]
+        assert r["cost"] == pytest.approx(v.get("fixed_cost", 0) + v.get("cost_per_km", 1) * r["distance"])
+    assert sum(r["cost"] for r in routes["route_details"]) == pytest.approx(routes["cost"])
+    forecast = logistics.latest_view(store, "forecast")
+    # The series ends December 2023; the history shown is the shipped CSV, the same as the shared copy.
+    assert summary["forecast"]["months"] == ["2024-01-01", "2024-06-01"]
+    raw = pd.read_csv(SERIES)
+    assert [h["y"] for h in forecast["history"]] == raw[TARGET].astype(float).tolist()
+    assert samples.logistics_series().read_bytes() == SERIES.read_bytes()
+    assert all(r["lo"] <= r["mean"] <= r["hi"] for r in forecast["forecast"])
+    assert samples.routing_scenario().read_text() == SCENARIO.read_text()
+    assert samples.routing_scenarios() == ["gwangyang", "haulage"]
+
+
+def test_factory_step(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    summary = demo.factory_step(store)
+    json.dumps(summary, allow_nan=False)
+    assert artifacts.monitor_path(store, "tep-pca").is_file()
+    # The scoring result is a finished job record in the store, as the factory page reads it.
+    record = json.loads(artifacts.job_path(store, summary["score_job"]).read_text())
+    assert record["kind"] == "factory.score" and record["status"] == "done"
+    assert record["result"]["summary"] == summary["summary"] and summary["summary"]["rows"] == 960
+    # IDV(1) enters after sample 160; the first alarm is the 3rd consecutive violation at sample 164, i.e.
+    # (164 - 160 + 1) × 3 = 15 min after the fault's introduction, within the book's PCA T² delay (21 min,
+    # Chiang, Russell & Braatz 2000, Table 8.5).
+    assert summary["first_alarm"]["start_index"] == 164
+    assert summary["detection_delay_min"] == 15.0
+    assert summary["false_alarms_before_fault"] == 0
+
+
+def test_optimize_step_ingests_a_twin_cell_and_keeps_a_campaign(store_dir: Path) -> None:
+    pytest.importorskip("pybamm")
+    from gwangyang.optimize import service as optimize
+
+    store = Store(store_dir)
+    out = demo.optimize_step(store)
+    assert out["twin"]["cell_id"] in set(store.cells()["cell_id"])
+    assert len(out["twin"]["cycles"]) == 2
+    assert out["replay"]["protocols"] == 224 and out["replay"]["round_0_tested"] == 48
+    # After one random round of 48 on the oracle the recommendation is already in the top quarter.
+    assert 1 <= out["replay"]["recommended_rank"] <= 56
+    # The campaign is kept in the store: the Optimize page lists it with its 48 observations.
+    (campaign,) = optimize.campaigns(store)
+    assert campaign["name"] == demo.CAMPAIGN_NAME and len(campaign["values"]) == 48

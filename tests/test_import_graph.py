@@ -1,0 +1,172 @@
+"""The import graph of ``src/gwangyang``: no cycles between modules, and the domain never imports the interfaces.
+
+Imports under ``if TYPE_CHECKING:`` and imports of a package's ``__init__`` (its face) are left out, as in
+``../shared/tools/importgraph.py``. Function-level imports count: a lazy import is still a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = "gwangyang"
+DOMAIN = ("battery", "port", "logistics", "factory", "optimize", "store")
+INTERFACES = ("api", "cli", "web", "demo")
+
+KNOWN_CYCLES: list[set[str]] = [
+    {"gwangyang.logistics.export", "gwangyang.logistics.result"},
+    {"gwangyang.logistics.baseline", "gwangyang.logistics.solver"},
+    {"gwangyang.logistics.convert", "gwangyang.logistics.model"},
+]
+"""Cycles the logistics engineer is breaking on another branch; this list must become empty (then delete it)."""
+
+
+def modules() -> dict[str, Path]:
+    out = {}
+    for path in (SRC / PACKAGE).rglob("*.py"):
+        rel = path.relative_to(SRC).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        out[name] = path
+    return out
+
+
+def _targets(current: str, is_package: bool, node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    base = current.split(".") if is_package else current.split(".")[:-1]
+    if node.level:
+        base = base[: len(base) - (node.level - 1)]
+        prefix = ".".join(base + ([node.module] if node.module else []))
+    else:
+        prefix = node.module or ""
+    return [f"{prefix}.{a.name}" for a in node.names] + [prefix]
+
+
+def edges() -> dict[str, set[str]]:
+    """Module -> modules it imports (resolved to the longest known module; ``__init__`` targets left out)."""
+    mods = modules()
+    graph: dict[str, set[str]] = {m: set() for m in mods}
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for inner in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in skipped:
+                continue
+            for target in _targets(name, path.name == "__init__.py", node):
+                while target and target not in mods:
+                    target = target.rpartition(".")[0]
+                if target and target != name and mods[target].name != "__init__.py":
+                    graph[name].add(target)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return found
+
+
+def test_no_cycles_between_modules() -> None:
+    found = cycles(edges())
+    unexpected = [sorted(c) for c in found if c not in KNOWN_CYCLES]
+    assert unexpected == []
+    # a known cycle that is gone must leave the list, so the list only shrinks
+    assert [sorted(c) for c in KNOWN_CYCLES if c not in found] == []
+
+
+def test_domain_never_imports_the_interfaces() -> None:
+    graph = edges()
+    faces = tuple(f"{PACKAGE}.{face}" for face in INTERFACES)
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if module.split(".")[1:2] and module.split(".")[1] in DOMAIN
+        for target in targets
+        if any(target == face or target.startswith(face + ".") for face in faces)
+    )
+    assert wrong == []
+
+
+def test_services_only_are_what_the_interfaces_import_of_the_parts() -> None:
+    """The CLI's commands, the API's routes and pages and the demo reach a part through its service (and the store)."""
+    graph = edges()
+    allowed_tail = ("service",)
+    wrong = []
+    for module, targets in graph.items():
+        surface = module.startswith(f"{PACKAGE}.api.routes.") or module.startswith(f"{PACKAGE}.api.pages.")
+        if not surface:
+            continue
+        for target in targets:
+            pieces = target.split(".")
+            if (
+                len(pieces) > 2
+                and pieces[1] in DOMAIN
+                and pieces[1] != "store"
+                and pieces[-1] not in allowed_tail
+            ):
+                wrong.append(f"{module} -> {target}")
+    assert sorted(wrong) == [
+        # the upload check reads a file's first bytes with the readers' registry before any job starts
+        "gwangyang.api.routes.battery -> gwangyang.battery.io.registry",
+    ]
+
+
+def test_pages_never_import_routes() -> None:
+    graph = edges()
+    wrong = sorted(
+        f"{m} -> {t}"
+        for m, targets in graph.items()
+        if m.startswith(f"{PACKAGE}.api.pages")
+        for t in targets
+        if t.startswith(f"{PACKAGE}.api.routes")
+    )
+    assert wrong == []
+
+
+def test_the_helper_finds_a_planted_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
