@@ -152,7 +152,7 @@ def probe(
 
 def burst(waiters: int, wait: float) -> None:
     """Item 4 of issue 16: a long job and ``waiters`` requests waiting on jobs, against /health."""
-    from gwangyang.api.port_pages import example_berths
+    from gwangyang.port.service import example_berths
 
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
