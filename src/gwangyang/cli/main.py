@@ -119,7 +119,10 @@ def _checked_callback(name: str, callback: Callable[..., Any]) -> Callable[..., 
         store = kwargs.get("store")
         if isinstance(store, Path):
             check_store_option(store, must_exist=name not in STORE_CREATORS)
-        return callback(**kwargs)
+        try:
+            return callback(**kwargs)
+        except EOFError as exc:  # a truncated file met by a library (typer would print "Aborted!")
+            raise InputError(f"unexpected end of data ({exc or 'EOFError'}); is a file truncated?") from exc
 
     return checked
 
