@@ -12,7 +12,14 @@
 
 The clients share the machine with the server (2 cores here), so requests/s is a lower bound.
 
+``--burst`` (issue 16, item 4) runs instead: on a fresh store, one long ``POST /port/compare`` job
+and 45 concurrent ``POST /port/berths/plan?wait=40`` that wait behind it, while two probes call
+``GET /health`` and ``GET /api/v1/battery/cells``; prints their p50/p99/max beside the same probes
+on the idle server (the peer) and the ratio. Each waiter used to hold one of the 40 threads of the
+pool that runs synchronous endpoints, so /health froze for 39.5 s; the target is p99 < 100 ms.
+
 Usage: .venv/bin/python benchmarks/api_load.py [--seconds 30] [--clients 50] [--baseline-seconds 10] [--quick]
+       .venv/bin/python benchmarks/api_load.py --burst [--waiters 45] [--wait 40]
 """
 
 from __future__ import annotations
@@ -115,13 +122,129 @@ def hammer(port: int, paths: list[str], clients: int, seconds: float) -> dict[st
     return out
 
 
+def probe(
+    port: int, paths: list[str], seconds: float, stop: threading.Event | None = None
+) -> dict[str, np.ndarray]:
+    """One thread per path calling it back to back (20 ms apart) for ``seconds``; latencies in ms."""
+    out: dict[str, list[float]] = {p: [] for p in paths}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    deadline = time.perf_counter() + seconds
+
+    def run(path: str) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+            start = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                out[path].append((time.perf_counter() - start) * 1000)
+            time.sleep(0.02)
+        connection.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {p: np.array(v) for p, v in out.items()}
+
+
+def burst(waiters: int, wait: float) -> None:
+    """Item 4 of issue 16: a long job and ``waiters`` requests waiting on jobs, against /health."""
+    from gwangyang.port.service import example_berths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "GWANGYANG_TOKEN": TOKEN}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gwangyang",
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                str(Path(tmp) / "s"),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        try:
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            probes = ["/health", "/api/v1/battery/cells"]
+            idle = probe(port, probes, 5.0)
+            long_job = httpx.post(
+                f"{base}/api/v1/port/compare",
+                json={"days": 200, "replications": 30},
+                headers=auth,
+                timeout=30,
+            ).json()["job"]["id"]
+            body = {**example_berths(), "method": "fcfs"}
+            codes: list[int] = []
+
+            def waiter() -> None:
+                response = httpx.post(
+                    f"{base}/api/v1/port/berths/plan",
+                    params={"wait": wait},
+                    json=body,
+                    headers=auth,
+                    timeout=wait + 60,
+                )
+                codes.append(response.status_code)
+
+            threads = [threading.Thread(target=waiter) for _ in range(waiters)]
+            began = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            time.sleep(1.0)  # every waiter is in
+            busy = probe(port, probes, max(wait - 5.0, 5.0))
+            for thread in threads:
+                thread.join()
+            held = time.perf_counter() - began
+            status = httpx.get(f"{base}/api/v1/jobs/{long_job}", headers=auth).json()["status"]
+        finally:
+            server.kill()  # a graceful stop would wait for the long job
+            server.wait(timeout=30)
+
+    print(
+        f"burst: {waiters} x POST /port/berths/plan?wait={wait:.0f} behind one long port/compare job ({status})"
+    )
+    print(f"waiters answered after {held:.1f} s: {sorted(set(codes))} ({len(codes)} answers)")
+    print(
+        f"{'probe':28} {'idle p50':>9} {'idle p99':>9} {'burst n':>8} {'burst p50':>10} {'burst p99':>10} {'burst max':>10} {'p99 ratio':>10}"
+    )
+    for path in probes:
+        a, b = idle[path], busy[path]
+        ratio = np.percentile(b, 99) / np.percentile(a, 99) if len(a) and len(b) else float("nan")
+        print(
+            f"{path:28} {np.percentile(a, 50):9.1f} {np.percentile(a, 99):9.1f} {len(b):8d} "
+            f"{np.percentile(b, 50):10.1f} {np.percentile(b, 99):10.1f} {b.max():10.1f} {ratio:10.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--quick", action="store_true", help="5 s + 3 s")
+    parser.add_argument("--burst", action="store_true", help="issue 16 item 4: waiters against /health")
+    parser.add_argument("--waiters", type=int, default=45)
+    parser.add_argument("--wait", type=float, default=40.0)
     args = parser.parse_args()
+    if args.burst:
+        burst(args.waiters, args.wait)
+        return
     if args.quick:
         args.seconds, args.baseline_seconds = 5.0, 3.0
 

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
-from .errors import GwangyangError, InputError
+from .errors import InputError, WorkerLostError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,6 +29,9 @@ OnResult = Callable[[int, Any], None]
 """Called in the calling process as ``on_result(index, result)`` as soon as an item's result arrives."""
 
 EXECUTORS = ("serial", "processes", "dask")
+
+MAX_WORKERS = 512
+"""Most worker processes one executor starts (a typo of --workers must not fork thousands)."""
 
 
 class Executor(Protocol):
@@ -49,10 +52,6 @@ class Executor(Protocol):
     def close(self) -> None:
         """Release workers or clusters this executor started."""
         ...
-
-
-class WorkerLostError(GwangyangError):
-    """A worker process died (killed, out of memory) before it returned its batch."""
 
 
 PARENT_POLL_S = 1.0
@@ -136,8 +135,8 @@ class ProcessExecutor:
     name = "processes"
 
     def __init__(self, workers: int | None = None, batch_size: int = 8) -> None:
-        if workers is not None and workers < 1:
-            raise InputError(f"workers must be at least 1, got {workers}.")
+        if workers is not None and not 1 <= workers <= MAX_WORKERS:
+            raise InputError(f"--workers: expected 1 to {MAX_WORKERS}, got {workers}.")
         self.workers = workers or os.cpu_count() or 1
         self.batch_size = batch_size
 
@@ -194,6 +193,8 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, address: str | None = None, workers: int | None = None, batch_size: int = 8) -> None:
+        if workers is not None and not 1 <= workers <= MAX_WORKERS:
+            raise InputError(f"--workers: expected 1 to {MAX_WORKERS}, got {workers}.")
         from distributed import Client, LocalCluster
 
         self.batch_size = batch_size

@@ -31,6 +31,10 @@ class StoreError(GwangyangError):
     """The store is missing, locked by another writer, or does not hold what was asked for."""
 
 
+class WorkerLostError(GwangyangError):
+    """A worker process died (killed, out of memory) before it returned its batch (CLI exit 1)."""
+
+
 class NotFoundError(StoreError):
     """A cell, cycle or object that was asked for is not in the store."""
 

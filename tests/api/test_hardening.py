@@ -223,3 +223,45 @@ def test_upload_while_another_writer_runs_waits_or_answers_409(
     again = fresh_client.post(UPLOADS, params={"wait": 60}, files=_files(fastcharge_files(cyclers)))
     assert again.status_code == 201 and again.json()["job"]["result"]["skipped"]
     assert len(_upload_dirs(fresh_client)) == 1  # the duplicate left no folder
+
+
+def test_too_many_waiters_answer_429(tmp_path: Path) -> None:
+    from gwangyang.api import jobs as jobs_module
+
+    release = threading.Event()
+    with TestClient(create_app(tmp_path / "s", token=TOKEN), headers=AUTH) as client:
+        manager: JobManager = client.app.state.jobs  # type: ignore[attr-defined]
+        manager.submit("test.long", lambda progress: {"released": release.wait(60)})
+        manager._waiters = jobs_module.MAX_WAITERS  # as if that many requests already wait
+        body = {**example_berths(), "method": "fcfs"}
+        response = client.post("/api/v1/port/berths/plan", params={"wait": 5}, json=body)
+        manager._waiters = 0
+        release.set()
+    assert response.status_code == 429 and "poll the job" in response.json()["detail"]
+    assert response.headers["Retry-After"] == "5"
+
+
+def test_store_path_with_a_quote_serves_cells_and_the_fleet_page(tmp_path: Path, cyclers: Path) -> None:
+    from gwangyang.battery.ingest import ingest
+    from gwangyang.store import Store
+
+    root = tmp_path / "o'brien's store"
+    ingest(fastcharge_files(cyclers), store=Store(root))
+    with TestClient(create_app(root, token=TOKEN), headers=AUTH) as client:
+        cells = client.get("/api/v1/battery/cells")
+        assert cells.status_code == 200 and [c["cell_id"] for c in cells.json()] == ["FastCharge_000025_CH8"]
+        assert client.get("/api/v1/battery/fleet/capacity").status_code == 200
+        assert client.get("/battery").status_code == 200
+
+
+def test_a_stopping_server_does_not_wait_for_a_long_job(tmp_path: Path) -> None:
+    # Found by benchmarks/api_load.py --burst: SIGTERM waited for the running port/compare job.
+    release = threading.Event()
+    with TestClient(create_app(tmp_path / "s", token=TOKEN), headers=AUTH) as client:
+        jobs: JobManager = client.app.state.jobs  # type: ignore[attr-defined]
+        job = jobs.submit("test.long", lambda progress: {"released": release.wait(120)})
+        while jobs.get(job["id"])["status"] != "running":
+            threading.Event().wait(0.02)
+    assert not release.is_set() and jobs.get(job["id"])["status"] == "running"  # stopped while it ran
+    release.set()
+    assert JobManager(tmp_path / "s").get(job["id"])["status"] in {"failed", "done"}

@@ -251,7 +251,8 @@ def test_a_killed_worker_gives_a_json_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from gwangyang.cli import battery
-    from gwangyang.compute import SerialExecutor, WorkerLostError
+    from gwangyang.compute import SerialExecutor
+    from gwangyang.errors import WorkerLostError
 
     class DiesAfterOne(SerialExecutor):
         def map(self, fn: Any, items: Any, progress: Any = None, on_result: Any = None) -> list[Any]:
@@ -279,7 +280,8 @@ def _kill_self(item: int) -> int:
 
 
 def test_process_executor_turns_a_killed_worker_into_an_error() -> None:
-    from gwangyang.compute import ProcessExecutor, WorkerLostError
+    from gwangyang.compute import ProcessExecutor
+    from gwangyang.errors import WorkerLostError
 
     seen: list[int] = []
     with pytest.raises(WorkerLostError, match="worker process died"):
@@ -287,3 +289,17 @@ def test_process_executor_turns_a_killed_worker_into_an_error() -> None:
             _kill_self, [0, 1, 2, 3, 4], on_result=lambda i, r: seen.append(r)
         )
     assert seen == [0, 1, 2]
+
+
+def test_an_end_of_file_in_a_library_is_one_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Typer turns EOFError into "Aborted!" after a blank line; a truncated file deserves its own line.
+    from gwangyang.battery import service
+
+    def truncated(*_args: Any, **_kwargs: Any) -> None:
+        raise EOFError("No data left in file")
+
+    monkeypatch.setattr(service, "ingest_files", truncated)
+    code, _, err = run(capsys, "battery", "ingest", str(FASTCHARGE), "--store", str(tmp_path / "s"))
+    assert code == 2 and "unexpected end of data (No data left in file)" in one_error_line(err)

@@ -118,7 +118,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.shutdown()
+        jobs.shutdown(wait=False)  # a long job must not keep a stopping server alive
 
     from .. import __version__
 
@@ -144,7 +144,7 @@ def create_app(
     app.add_exception_handler(TokenInQueryError, _token_in_query)
 
     @app.get("/health", tags=["platform"], summary="Liveness (no token needed)")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:  # in the event loop: no thread pool, no GIL hand-offs
         """``{"status": "ok"}`` while the server runs."""
         return {"status": "ok", "version": __version__}
 

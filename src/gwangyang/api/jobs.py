@@ -17,12 +17,12 @@ import json
 import logging
 import math
 import os
+import queue
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -139,7 +139,15 @@ class JobManager:
         self.keep_records = (
             int(_env_number(KEEP_RECORDS_ENV, DEFAULT_KEEP_RECORDS)) if keep_records is None else keep_records
         )
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gwangyang-job")
+        # Daemon threads, not a ThreadPoolExecutor (whose threads are joined at exit): a server
+        # asked to stop while a long job runs exits now; the job is marked interrupted next start.
+        self._queue: queue.Queue[tuple[str, JobFunction] | None] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._serve_queue, name=f"gwangyang-job-{k}", daemon=True)
+            for k in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
         self._lock = threading.Lock()
         self._index: dict[str, tuple[int, dict[str, Any]]] = {}  # path name -> (mtime_ns, summary)
         self._status: dict[str, str] = {}  # this manager's jobs, for waiters
@@ -210,8 +218,15 @@ class JobManager:
         }
         with self._lock:
             self._write(record)
-        self._pool.submit(self._run, record["id"], work)
+        self._queue.put((record["id"], work))
         return record
+
+    def _serve_queue(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            self._run(*item)
 
     def record(
         self, kind: str, result: dict[str, Any], params: dict[str, Any] | None = None
@@ -309,19 +324,23 @@ class JobManager:
     def _summaries(self) -> list[dict[str, Any]]:
         """``id``, ``kind``, ``status``, ``created_at`` and ``finished_at`` of every record, newest first.
 
-        Each file is parsed once per modification (the index is keyed by name and mtime), so a
-        listing costs a directory scan, not a read of every record.
+        Each file is parsed once per modification (the index is keyed by name and mtime), and a
+        finished record, which never changes, is not even looked at again: a listing costs a
+        directory scan, not a read of every record.
         """
         seen: dict[str, tuple[int, dict[str, Any]]] = {}
         with os.scandir(self.dir) as entries:
             for entry in entries:
                 if not entry.name.endswith(".json") or entry.name.startswith("."):
                     continue
+                cached = self._index.get(entry.name)
+                if cached is not None and cached[1].get("status") in FINISHED:
+                    seen[entry.name] = cached
+                    continue
                 try:
                     mtime = entry.stat().st_mtime_ns
                 except OSError:
                     continue
-                cached = self._index.get(entry.name)
                 if cached is not None and cached[0] == mtime:
                     seen[entry.name] = cached
                     continue
@@ -417,6 +436,14 @@ class JobManager:
         finally:
             self._waiters -= 1
 
-    def shutdown(self) -> None:
-        """Stop taking jobs; wait for the running ones."""
-        self._pool.shutdown(wait=True)
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking jobs; with ``wait``, finish the queued and running ones first.
+
+        Without ``wait`` (a server that stops) nothing is waited for: the worker threads are
+        daemons, so the process exits, and the next start marks the unfinished jobs interrupted.
+        """
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..compute import Executor, SerialExecutor, WorkerLostError
-from ..errors import CellConflictError, GwangyangError, InputError, NotFoundError, one_line
+from ..compute import Executor, SerialExecutor
+from ..errors import CellConflictError, GwangyangError, InputError, NotFoundError, WorkerLostError, one_line
 from ..store.store import Store, write_parquet
 from . import schema as s
 from .checks import check_cycles

@@ -9,6 +9,7 @@ printed only when ``$GWANGYANG_DEBUG`` is 1.
 from __future__ import annotations
 
 import errno
+import math
 import os
 import sys
 import warnings
@@ -108,6 +109,9 @@ def _leaves(command: Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str,
 
 def _checked_callback(name: str, callback: Callable[..., Any]) -> Callable[..., Any]:
     def checked(**kwargs: Any) -> Any:
+        for key, value in kwargs.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise InputError(f"--{key.replace('_', '-')}: expected a finite number, got {value}.")
         for key, option in OUTPUT_PARAMS.items():
             value = kwargs.get(key)
             if isinstance(value, Path):
@@ -115,7 +119,10 @@ def _checked_callback(name: str, callback: Callable[..., Any]) -> Callable[..., 
         store = kwargs.get("store")
         if isinstance(store, Path):
             check_store_option(store, must_exist=name not in STORE_CREATORS)
-        return callback(**kwargs)
+        try:
+            return callback(**kwargs)
+        except EOFError as exc:  # a truncated file met by a library (typer would print "Aborted!")
+            raise InputError(f"unexpected end of data ({exc or 'EOFError'}); is a file truncated?") from exc
 
     return checked
 
@@ -141,10 +148,10 @@ def _show_warning(
 
 
 def _usage_error(exc: click_exceptions.UsageError) -> int:
-    if isinstance(exc, click_exceptions.NoArgsIsHelpError):
-        exc.show()  # the help text of a group given no command
-        return EXIT_BAD_INPUT
     where = exc.ctx.command_path if exc.ctx is not None else "gwangyang"
+    if isinstance(exc, click_exceptions.NoArgsIsHelpError):  # a group given no command
+        names = sorted(getattr(exc.ctx.command, "commands", {})) if exc.ctx is not None else []
+        return _fail(f"missing command: one of {', '.join(names)} (see '{where} --help')", EXIT_BAD_INPUT)
     return _fail(f"{exc.format_message()} (see '{where} --help')", EXIT_BAD_INPUT)
 
 

@@ -34,14 +34,23 @@ def announce(app: FastAPI, host: str, port: int, always_show_token: bool = False
         err_console.print(f"token:     in {info.source}", highlight=False)
 
 
+SWITCH_INTERVAL_S = 0.001
+"""The interpreter's thread switch interval while serving (the default is 5 ms)."""
+
+
 def run_server(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
     """Serve an app with uvicorn until interrupted.
 
     ``forwarded_allow_ips``: proxies (comma-separated addresses, or ``*``) whose ``X-Forwarded-Proto``
     and ``X-Forwarded-For`` are believed; default uvicorn's (``$FORWARDED_ALLOW_IPS`` or 127.0.0.1).
     """
+    import sys
+
     import uvicorn
 
+    # A job computing in a thread holds the GIL up to the switch interval (5 ms) each time the
+    # event loop asks for it; 1 ms keeps requests answered promptly while a long job runs.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     uvicorn.run(
         app,
         host=host,
