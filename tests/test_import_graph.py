@@ -170,3 +170,14 @@ def test_pages_never_import_routes() -> None:
 
 def test_the_helper_finds_a_planted_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+
+
+def test_each_part_exports_its_public_api() -> None:
+    from gwangyang.battery import CycleLifeRegressor, read_cycler
+    from gwangyang.battery.life import CycleLifeRegressor as home
+    from gwangyang.logistics import solve
+    from gwangyang.port import simulate
+    from gwangyang.store import Store, artifacts
+
+    assert CycleLifeRegressor is home and callable(read_cycler) and callable(solve) and callable(simulate)
+    assert Store.__module__ == "gwangyang.store.store" and artifacts.__name__ == "gwangyang.store.artifacts"
