@@ -124,3 +124,22 @@ def test_fleet_prediction_on_dask_equals_serial(cluster: str, tmp_path: Path) ->
             continue
         row = serial[cell_id]
         assert row["soh_last"] == report["soh"][-1] and row["eol_cycle"] == report["rul"]["eol_cycle"]
+
+
+def test_factory_scoring_of_many_files_on_dask_equals_serial(cluster: str, tmp_path: Path) -> None:
+    from gwangyang import samples
+    from gwangyang.factory import service as factory
+    from gwangyang.factory.io import TEP_TIME_COLUMN
+
+    normal = samples.sample_file("factory", samples.TEP_NORMAL)
+    fault = samples.sample_file("factory", samples.TEP_FAULT)
+    _, monitor, _ = factory.fit_monitor(normal, TEP_TIME_COLUMN)
+    path = monitor.save(tmp_path / "tep.npz")
+    serial = factory.score_many([normal, fault], path, SerialExecutor())
+    executor = DaskExecutor(address=cluster, batch_size=1)
+    try:
+        on_dask = factory.score_many([normal, fault], path, executor)
+    finally:
+        executor.close()
+    assert on_dask == serial
+    assert [d["summary"]["rows"] for d in serial] == [500, 960]  # the TEP runs' lengths (Braatz d00, d01_te)

@@ -174,10 +174,10 @@ def test_the_helper_finds_a_planted_cycle() -> None:
 
 def test_each_part_exports_its_public_api() -> None:
     from gwangyang.battery import CycleLifeRegressor, read_cycler
-    from gwangyang.battery.life import CycleLifeRegressor as home
+    from gwangyang.battery.life import CycleLifeRegressor as Home
     from gwangyang.logistics import solve
     from gwangyang.port import simulate
     from gwangyang.store import Store, artifacts
 
-    assert CycleLifeRegressor is home and callable(read_cycler) and callable(solve) and callable(simulate)
+    assert CycleLifeRegressor is Home and callable(read_cycler) and callable(solve) and callable(simulate)
     assert Store.__module__ == "gwangyang.store.store" and artifacts.__name__ == "gwangyang.store.artifacts"

@@ -252,8 +252,7 @@ def page_state(store: Store) -> dict[str, Any]:
     """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run."""
     compare_job = artifacts.latest_job(store, "port.compare")
     plan_job = artifacts.latest_job(store, "port.berths")
-    recorded = artifacts.latest_job(store, "demo.port")
-    demo = (recorded["result"] if recorded else None) or load_run(store, DEMO_RUN) or {}
+    demo = load_run(store, DEMO_RUN) or {}
     demo_scenarios = demo.get("scenarios") or {}
     names = list(demo_scenarios)
     kpis = sorted({k for values in demo_scenarios.values() for k in values})
