@@ -168,7 +168,7 @@ def test_life_models_fit_list_predict(
 
 
 def test_screening_and_triage(tmp_path: Path, client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
-    from gwangyang.battery.quality.demo import FORMATION_COLUMNS, inject_formation_faults
+    from gwangyang.demo import FORMATION_COLUMNS, inject_formation_faults
 
     table = tmp_path / "formation.csv"
     inject_formation_faults(samples.formation_table()).to_csv(table, index=False)

@@ -44,12 +44,12 @@ def summary(server: tuple[str, Store]) -> dict[str, Any]:
 def test_flagged_cells_match_screening(
     page: Any, server: tuple[str, Store], summary: dict[str, Any], shots: Path
 ) -> None:
-    from gwangyang.battery.quality.demo import (
+    from gwangyang.battery.quality.screening import screen
+    from gwangyang.demo import (
         FORMATION_COLUMNS,
         FORMATION_FAULTS,
         inject_formation_faults,
     )
-    from gwangyang.battery.quality.screening import screen
 
     page.get_by_test_id("nav-quality").click()
     page.wait_for_url("**/quality")
@@ -73,7 +73,7 @@ def test_flagged_cells_match_screening(
 
 
 def test_soh_plot_and_triage_table(page: Any, server: tuple[str, Store], summary: dict[str, Any]) -> None:
-    from gwangyang.battery.quality.demo import split_cells
+    from gwangyang.demo import split_cells
 
     base, _store = server
     page.goto(f"{base}/quality")

@@ -104,15 +104,12 @@ def cycles_command(
     import pandas as pd
 
     document = service.cell_cycles(Store(store), cell_id)
-    table = pd.DataFrame(document["cycles"])
     if plot is not None:
-        from ..battery.plots import plot_cycles
-
-        plot_cycles(table, cell_id, plot)
+        service.plot_cycles(document, plot)
     if json_out:
         print_json(document)
     else:
-        err_console.print(table.to_string(index=False, max_rows=60))
+        err_console.print(pd.DataFrame(document["cycles"]).to_string(index=False, max_rows=60))
 
 
 @app.command("curves")
