@@ -121,3 +121,47 @@ def test_optimize_step_ingests_a_twin_cell_and_keeps_a_campaign(store_dir: Path)
     # The campaign is kept in the store: the Optimize page lists it with its 48 observations.
     (campaign,) = optimize.campaigns(store)
     assert campaign["name"] == demo.CAMPAIGN_NAME and len(campaign["values"]) == 48
+
+
+@pytest.mark.slow
+def test_the_demo_fills_every_page(tmp_path: Path) -> None:
+    """``gwangyang demo``: every page shows the demo's results, the Optimize page its campaign (slow: ~2-5 min)."""
+    pytest.importorskip("pybamm")
+    from fastapi.testclient import TestClient
+
+    from gwangyang.api import create_app
+
+    summary = demo.run_demo(tmp_path / "demo")
+    store = Store(tmp_path / "demo")
+    demo.record_steps(store, summary)
+    # the Maccor diagnostic sample's whole cycles: the capacity of its first discharge, as the beep files give it
+    maccor = next(c for c in summary["battery"]["cells"] if c["vendor"] == "maccor")
+    assert maccor["max_discharge_capacity_ah"] == pytest.approx(1.9378, abs=1e-4)
+    with TestClient(
+        create_app(store.root, token="t" * 24), headers={"Authorization": "Bearer " + "t" * 24}
+    ) as c:
+        empty_marks = {
+            "/battery": 'data-testid="no-cells"',
+            "/quality": 'data-testid="quality-empty"',
+            "/port": 'data-testid="port-empty"',
+            "/optimize": 'data-testid="no-campaigns"',
+            "/factory": 'data-testid="no-monitors"',
+            "/battery#life": 'data-testid="life-empty"',
+        }
+        for path in (
+            "/battery",
+            "/quality",
+            "/port",
+            "/logistics",
+            "/logistics/forecast",
+            "/factory",
+            "/optimize",
+        ):
+            page = c.get(path)
+            assert page.status_code == 200, path
+            for mark in (v for k, v in empty_marks.items() if k.split("#")[0] == path):
+                assert mark not in page.text, path
+        assert demo.CAMPAIGN_NAME in c.get("/optimize").text
+        assert c.get("/api/v1/optimize/campaigns").json()[0]["observations"] == 48
+        assert c.get("/api/v1/logistics/routes/latest").status_code == 200
+        assert c.get("/api/v1/battery/life/models").json()[0]["name"] == "demo"

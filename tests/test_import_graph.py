@@ -132,28 +132,21 @@ def test_domain_never_imports_the_interfaces() -> None:
     assert wrong == []
 
 
-def test_services_only_are_what_the_interfaces_import_of_the_parts() -> None:
-    """The CLI's commands, the API's routes and pages and the demo reach a part through its service (and the store)."""
+def test_the_interfaces_reach_the_parts_only_through_their_services() -> None:
+    """The CLI, the API's routes and pages and the demo import a part's ``service`` (and the store), nothing below."""
     graph = edges()
-    allowed_tail = ("service",)
-    wrong = []
-    for module, targets in graph.items():
-        surface = module.startswith(f"{PACKAGE}.api.routes.") or module.startswith(f"{PACKAGE}.api.pages.")
-        if not surface:
-            continue
-        for target in targets:
-            pieces = target.split(".")
-            if (
-                len(pieces) > 2
-                and pieces[1] in DOMAIN
-                and pieces[1] != "store"
-                and pieces[-1] not in allowed_tail
-            ):
-                wrong.append(f"{module} -> {target}")
-    assert sorted(wrong) == [
-        # the upload check reads a file's first bytes with the readers' registry before any job starts
-        "gwangyang.api.routes.battery -> gwangyang.battery.io.registry",
-    ]
+    faces = tuple(f"{PACKAGE}.{face}" for face in INTERFACES)
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if any(module == face or module.startswith(face + ".") for face in faces)
+        for target in targets
+        if target.split(".")[1:2]
+        and target.split(".")[1] in DOMAIN
+        and target.split(".")[1] != "store"
+        and not target.endswith(".service")
+    )
+    assert wrong == []
 
 
 def test_pages_never_import_routes() -> None:
@@ -170,3 +163,14 @@ def test_pages_never_import_routes() -> None:
 
 def test_the_helper_finds_a_planted_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+
+
+def test_each_part_exports_its_public_api() -> None:
+    from gwangyang.battery import CycleLifeRegressor, read_cycler
+    from gwangyang.battery.life import CycleLifeRegressor as Home
+    from gwangyang.logistics import solve
+    from gwangyang.port import simulate
+    from gwangyang.store import Store, artifacts
+
+    assert CycleLifeRegressor is Home and callable(read_cycler) and callable(solve) and callable(simulate)
+    assert Store.__module__ == "gwangyang.store.store" and artifacts.__name__ == "gwangyang.store.artifacts"

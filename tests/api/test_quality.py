@@ -11,13 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gwangyang.api import create_app
-from gwangyang.battery.quality.demo import (
+from gwangyang.battery.quality.materials import material_value
+from gwangyang.battery.quality.triage import ILLUSTRATIVE_PRICES_USD_PER_KG
+from gwangyang.demo import (
     FORMATION_COLUMNS,
     FORMATION_FAULTS,
     inject_formation_faults,
 )
-from gwangyang.battery.quality.materials import material_value
-from gwangyang.battery.quality.triage import ILLUSTRATIVE_PRICES_USD_PER_KG
 from gwangyang.demo import quality_step as quality_demo_step
 from gwangyang.samples import formation_table
 from gwangyang.store import Store

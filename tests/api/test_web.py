@@ -64,8 +64,11 @@ def test_port_page_shows_demo_step_from_store(tmp_path: Path) -> None:
         "gwangyang-today": {"teu": 6501.05, "mean_wait_h": 0.0},
         "gwangyang-automated": {"teu": 6400.0},
     }
+    from gwangyang.port.service import DEMO_RUN, save_run
+    from gwangyang.store import Store
+
     with Client(create_app(tmp_path / "store", token=TOKEN), headers=AUTH) as client:
-        client.app.state.jobs.record("demo.port", {"days": 14.0, "scenarios": scenarios})  # type: ignore[attr-defined]
+        save_run(Store(tmp_path / "store"), DEMO_RUN, {"days": 14.0, "scenarios": scenarios})
         page = client.get("/port").text
     assert 'data-testid="port-empty"' not in page
     assert '<th class="num">gwangyang-today</th><th class="num">gwangyang-automated</th>' in page
@@ -77,6 +80,7 @@ def test_fleet_page_shows_demo_life_step_from_store(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient as Client
 
     from gwangyang.api import create_app
+    from gwangyang.store import Store, artifacts
 
     from .conftest import AUTH, TOKEN
 
@@ -104,7 +108,17 @@ def test_fleet_page_shows_demo_life_step_from_store(tmp_path: Path) -> None:
     }
     with Client(create_app(tmp_path / "store", token=TOKEN), headers=AUTH) as client:
         assert 'data-testid="life-empty"' in client.get("/battery").text
-        client.app.state.jobs.record("demo.life", summary)  # type: ignore[attr-defined]
+        # what the demo's life step keeps: a model file and its record
+        store = Store(tmp_path / "store")
+        artifacts.life_model_path(store, "demo").parent.mkdir(parents=True, exist_ok=True)
+        artifacts.life_model_path(store, "demo").write_bytes(b"")
+        record = {
+            "name": "demo",
+            "source": "shipped Severson sample (train split)",
+            "coverage": 0.9,
+            **summary,
+        }
+        artifacts.save(store, "life-model", "demo", record)
         page = client.get("/battery").text
     assert page.count('data-testid="life-row"') == 2 and 'data-testid="life-empty"' not in page
     assert '<td class="num">1574</td>' in page and '<td class="num">[1147, 2160]</td>' in page

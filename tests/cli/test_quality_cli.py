@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.quality.demo import (
+from gwangyang.battery.quality.materials import material_value
+from gwangyang.cli.main import main
+from gwangyang.demo import (
     FORMATION_COLUMNS,
     FORMATION_FAULTS,
     inject_formation_faults,
 )
-from gwangyang.battery.quality.materials import material_value
-from gwangyang.cli.main import main
 from gwangyang.samples import formation_table
 from gwangyang.store import Store
 from tests.battery.quality.store_helpers import put_cycles, severson_capacity

@@ -20,15 +20,14 @@ pytestmark = pytest.mark.e2e
 
 
 def test_demo_results_shown_side_by_side(page: Any, server: tuple[str, Store], shots: Path) -> None:
-    """What ``gwangyang demo`` keeps in the store (its port step, as job ``demo.port``) is on the page."""
-    from gwangyang.port.service import demo_run
-    from gwangyang.store import artifacts
+    """What ``gwangyang demo`` keeps in the store (its port run, ``port/runs/demo``) is on the page."""
+    from gwangyang.port.service import DEMO_RUN, demo_run, save_run
 
     base, store = server
     page.goto(f"{base}/port")
     assert page.get_by_test_id("port-empty").is_visible()
     result = demo_run(days=1.0)
-    artifacts.record_job(store, "demo.port", result)
+    save_run(store, DEMO_RUN, result)
     page.reload()
     assert page.get_by_test_id("port-empty").count() == 0
     headers = page.locator('[data-testid="demo-kpi-table"] thead th').all_inner_texts()

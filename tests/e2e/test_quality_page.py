@@ -32,7 +32,9 @@ def summary(server: tuple[str, Store]) -> dict[str, Any]:
     empty = httpx.get(f"{base}/quality?token={TOKEN}", follow_redirects=True)
     # before the demo step: no screening or triage yet, and no anomaly in CS2_35's nine whole cycles (the
     # tenth, cut in its discharge by the file's end, is left out as incomplete rather than flagged)
-    assert 'data-testid="screening-summary"' not in empty.text and 'data-testid="anomaly-row"' not in empty.text
+    assert (
+        'data-testid="screening-summary"' not in empty.text and 'data-testid="anomaly-row"' not in empty.text
+    )
     put_cycles(store, "cell1", severson_capacity("test1", 1))  # has a real capacity glitch at cycle 12
     quality_demo_step(store)
     reply = httpx.get(f"{base}/api/v1/quality/summary", headers={"Authorization": f"Bearer {TOKEN}"})
@@ -44,12 +46,12 @@ def summary(server: tuple[str, Store]) -> dict[str, Any]:
 def test_flagged_cells_match_screening(
     page: Any, server: tuple[str, Store], summary: dict[str, Any], shots: Path
 ) -> None:
-    from gwangyang.battery.quality.demo import (
+    from gwangyang.battery.quality.screening import screen
+    from gwangyang.demo import (
         FORMATION_COLUMNS,
         FORMATION_FAULTS,
         inject_formation_faults,
     )
-    from gwangyang.battery.quality.screening import screen
 
     page.get_by_test_id("nav-quality").click()
     page.wait_for_url("**/quality")
@@ -73,7 +75,7 @@ def test_flagged_cells_match_screening(
 
 
 def test_soh_plot_and_triage_table(page: Any, server: tuple[str, Store], summary: dict[str, Any]) -> None:
-    from gwangyang.battery.quality.demo import split_cells
+    from gwangyang.demo import split_cells
 
     base, _store = server
     page.goto(f"{base}/quality")

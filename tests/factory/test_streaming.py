@@ -95,7 +95,7 @@ def test_save_and_resume_mid_stream(fitted, tmp_path):
 
 def test_store_path(tmp_path):
     assert store_monitor_path(tmp_path, "line-1") == tmp_path / "factory" / "monitors" / "line-1.npz"
-    with pytest.raises(InputError, match="plain name"):
+    with pytest.raises(InputError, match="monitor name"):
         store_monitor_path(tmp_path, "../x")
 
 

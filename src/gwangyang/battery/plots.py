@@ -63,10 +63,9 @@ STEP_COLOURS = {
 
 def plot_steps(ts: pd.DataFrame, steps: pd.DataFrame, cell_id: str, out: Path) -> Path:
     """Voltage and current against time with each step shaded by its type, as a PNG."""
-    import matplotlib
+    from ..plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     hours = ts["test_time_s"].to_numpy() / 3600.0
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)

@@ -728,16 +728,31 @@ def _loaded_model(path: Path, name: str) -> Any:
     return hit[1]
 
 
+def _store_cell_curves(item: tuple[str, str, int]) -> tuple[Any, str | None]:
+    """One store cell's early-cycle curves, or the reason it has none (runs on any worker)."""
+    from .severson import load_store_cell
+
+    root, cell_id, last_cycle = item
+    try:
+        return load_store_cell(Store(root), cell_id, last_cycle), None
+    except InputError as exc:
+        return None, one_line(str(exc))
+
+
 def predict_life(
-    store: Store, name: str, cells: list[str] | None = None, sample: str | None = None
+    store: Store,
+    name: str,
+    cells: list[str] | None = None,
+    sample: str | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Predicted cycle life with its interval, by a kept model, for store cells or a split of the shipped sample.
 
     A store cell that cannot be predicted (fewer than 100 cycles of Q(V) curves) is listed under ``errors``
-    with the reason; the others are predicted.
+    with the reason; the others are predicted. The store cells' curves are read as independent items of
+    ``executor`` (serial by default); the model predicts them together.
     """
     from .life import predict_cells
-    from .severson import load_store_cell
 
     if (cells is None) == (sample is None):
         raise InputError("predict: give either 'cells' (store cell ids) or 'sample' (train or test1).")
@@ -754,14 +769,16 @@ def predict_life(
         assert cells is not None
         if not cells:
             raise InputError("cells: expected at least one store cell id.")
-        inputs, observed = [], []
         for cell_id in cells:
             store.meta(check_cell_id(cell_id))
-            try:
-                inputs.append(load_store_cell(store, cell_id, last_cycle))
-            except InputError as exc:
-                errors.append({"cell": cell_id, "error": one_line(str(exc))})
+        items = [(str(store.root), cell_id, last_cycle) for cell_id in cells]
+        loaded_cells = (executor or SerialExecutor()).map(_store_cell_curves, items)
+        inputs, observed = [], []
+        for cell_id, (curves, error) in zip(cells, loaded_cells, strict=True):
+            if error is not None:
+                errors.append({"cell": cell_id, "error": error})
                 continue
+            inputs.append(curves)
             observed.append(None)
     rows = predict_cells(pipeline, inputs) if inputs else []
     coverage = float(pipeline[-1].coverage)
@@ -975,3 +992,49 @@ def simulate_twin(
         cfg = cfg.with_model(model)
     results = simulate_cells(protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store)
     return jsonable({"cells": [r.to_dict() for r in results]}), results
+
+
+# files the CLI writes ----------------------------------------------------------------------------------
+
+
+def plot_cycles(document: dict[str, Any], path: Path) -> Path:
+    """Capacity and efficiency against cycle of a :func:`cell_cycles` document, as a PNG."""
+    import pandas as pd
+
+    from .plots import plot_cycles as draw
+
+    return draw(pd.DataFrame(document["cycles"]), document["cell_id"], path)
+
+
+def plot_steps(store: Store, document: dict[str, Any], path: Path) -> Path:
+    """Voltage and current against time with the steps of a :func:`cell_steps` document shaded, as a PNG."""
+    import pandas as pd
+
+    from .plots import plot_steps as draw
+
+    cell_id = document["cell_id"]
+    return draw(store.timeseries(cell_id), pd.DataFrame(document["steps"]), cell_id, path)
+
+
+def check_cycler_files(files: Sequence[Path]) -> None:
+    """Refuse files no reader recognises (a cheap content check, no full read); companions pass.
+
+    Raises
+    ------
+    UnknownFormatError
+        No reader recognises a file.
+    InputError
+        A reader recognises it but its header is bad.
+    """
+    from .io.registry import detect, is_companion
+
+    for path in files:
+        if not is_companion(path):
+            detect(path)
+
+
+def soh_mape(predicted: Any, measured: Any) -> float:
+    """Mean absolute percentage error of estimated SOH against measured SOH, as a fraction."""
+    from .quality.pulse import mape
+
+    return mape(np.asarray(predicted, dtype="float64"), np.asarray(measured, dtype="float64"))

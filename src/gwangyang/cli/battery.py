@@ -119,15 +119,12 @@ def cycles_command(
     import pandas as pd
 
     document = service.cell_cycles(Store(store), cell_id)
-    table = pd.DataFrame(document["cycles"])
     if plot is not None:
-        from ..battery.plots import plot_cycles
-
-        plot_cycles(table, cell_id, plot)
+        service.plot_cycles(document, plot)
     if json_out:
         print_json(document)
     else:
-        err_console.print(table.to_string(index=False, max_rows=60))
+        err_console.print(pd.DataFrame(document["cycles"]).to_string(index=False, max_rows=60))
         print_warnings(service.cell_warnings(Store(store), cell_id))
 
 
@@ -156,15 +153,12 @@ def steps_command(
 
     target = Store(store)
     document = service.cell_steps(target, cell_id)
-    steps = pd.DataFrame(document["steps"])
     if plot is not None:
-        from ..battery.plots import plot_steps
-
-        plot_steps(target.timeseries(cell_id), steps, cell_id, plot)
+        service.plot_steps(target, document, plot)
     if json_out:
         print_json(document)
     else:
-        err_console.print(steps.to_string(index=False, max_rows=60))
+        err_console.print(pd.DataFrame(document["steps"]).to_string(index=False, max_rows=60))
 
 
 @app.command("curves")

@@ -62,9 +62,7 @@ def score_command(
     """Score every row: T², Q, alarm; list alarms with their top contributing variables."""
     document, result = service.score_file(table, monitor)
     if plot is not None:
-        from ..factory.plots import plot_scores
-
-        plot_scores(result, plot, title=f"{table.name}: {result.method}")
+        service.plot_scores(result, plot, title=f"{table.name}: {result.method}")
     if json_out:
         print_json(document)
         return
@@ -92,9 +90,7 @@ def spc_command(
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, and capability against limits."""
     document, report = service.spc(table, column, service.parse_limits(limits), subgroup, rules)
     if plot is not None:
-        from ..factory.plots import plot_charts
-
-        plot_charts(report.charts, plot, title=f"{table.name}: {column}")
+        service.plot_charts(report, plot, title=f"{table.name}: {column}")
     if json_out:
         print_json(document)
         return

@@ -37,17 +37,10 @@ def solve_command(
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write one row per stop as CSV.")] = None,
 ) -> None:
     """Solve a routing problem; prints cost, distance, routes (file node numbers or order ids) and unserved orders."""
-    from ..logistics.export import plot_routes, write_csv, write_geojson
-
     instance, problem = service.read_problem(file)
     with progress_bar(f"{solver} on {instance.name}") as update:
         view, result = service.solve_routes(instance, problem, time_limit, seed, solver, workers, update)
-    if plot is not None:
-        plot_routes(result, instance, plot)
-    if geojson is not None:
-        write_geojson(result, instance, geojson)
-    if csv_out is not None:
-        write_csv(result, csv_out)
+    service.export_routes(result, instance, plot, geojson, csv_out)
     if json_out:
         print_json(view)
     else:
@@ -67,8 +60,6 @@ def forecast_command(
     ] = None,
 ) -> None:
     """Forecast a monthly series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage."""
-    from ..logistics.forecast import plot_forecast
-
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
     with progress_bar("forecasting") as update:
@@ -76,7 +67,7 @@ def forecast_command(
         view, result = service.forecast_file(file, date_column, target, horizon, level, windows)
         update(1, 1)
     if plot is not None:
-        plot_forecast(result, plot, title=f"{target} ({file.name})")
+        service.plot_forecast(result, plot, title=f"{target} ({file.name})")
     if json_out:
         print_json(view)
     else:

@@ -58,9 +58,7 @@ def simulate_command(
     finally:
         pool.close()
     if plot is not None:
-        from ..port.plots import plot_simulation
-
-        plot_simulation(first, plot)
+        service.plot_simulation(first, plot)
     if json_out:
         print_json(document)
     else:
@@ -130,9 +128,7 @@ def berths_command(
     with progress_bar("CP-SAT") as update:
         document, plan = service.plan_berths_file(instance, time_limit, seed, workers, update)
     if plot is not None:
-        from ..port.plots import plot_berth_plan
-
-        plot_berth_plan(plan, plot)
+        service.plot_berth_plan(plan, plot)
     if json_out:
         print_json(document)
     else:
@@ -162,9 +158,7 @@ def cranes_command(
     """Quay-crane schedule minimising the makespan with CP-SAT."""
     document, schedule = service.schedule_cranes(instance, time_limit, seed, workers)
     if plot is not None:
-        from ..port.plots import plot_crane_schedule
-
-        plot_crane_schedule(schedule, plot)
+        service.plot_crane_schedule(schedule, plot)
     if json_out:
         print_json(document)
     else:

@@ -207,3 +207,47 @@ def latest_score_job(store: Store) -> str | None:
     """Id of the newest finished ``factory.score`` job (what the factory page shows first), or None."""
     record = artifacts.latest_job(store, "factory.score")
     return None if record is None else str(record["id"])
+
+
+def plot_scores(result: Any, path: Path, title: str = "") -> Path:
+    """T² and Q of a scoring with their limits and alarms, as a PNG."""
+    from .plots import plot_scores as draw
+
+    return draw(result, path, title=title)
+
+
+def plot_charts(report: Any, path: Path, title: str = "") -> Path:
+    """An SPC report's charts, as a PNG."""
+    from .plots import plot_charts as draw
+
+    return draw(report.charts, path, title=title)
+
+
+def fault_detection(result: dict[str, Any], fault_start: int | None = None) -> dict[str, Any]:
+    """How a scoring of a TEP fault run detects the fault that enters at ``fault_start`` (default: sample 160).
+
+    Returns
+    -------
+    dict
+        ``first_alarm`` after the fault's start, ``detection_delay_min`` (minutes after the fault's introduction;
+        the first faulty sample counts as 3 minutes, as in Chiang, Russell & Braatz 2000) and
+        ``false_alarms_before_fault``.
+    """
+    from .evaluate import detection_delay
+    from .io import TEP_FAULT_START
+
+    start = TEP_FAULT_START if fault_start is None else fault_start
+    flags = [bool(row["alarm"]) for row in result["rows"]]
+    after = [a for a in result["alarms"] if a["end_index"] >= start]
+    return {
+        "first_alarm": after[0] if after else None,
+        "detection_delay_min": detection_delay(flags, start),
+        "false_alarms_before_fault": sum(1 for a in result["alarms"] if a["end_index"] < start),
+    }
+
+
+def tep_time_column() -> str:
+    """The time column of the Tennessee Eastman tables (as read by :func:`gwangyang.factory.io.read_tep`)."""
+    from .io import TEP_TIME_COLUMN
+
+    return str(TEP_TIME_COLUMN)

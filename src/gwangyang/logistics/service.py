@@ -236,3 +236,24 @@ def latest_view_or_none(store: Store, kind: str) -> dict[str, Any] | None:
         return latest_view(store, kind)
     except NotFoundError:
         return None
+
+
+def export_routes(
+    result: Any, instance: Any, plot: Path | None = None, geojson: Path | None = None, csv: Path | None = None
+) -> None:
+    """Write a routing result as a PNG map, GeoJSON and one CSV row per stop (each when its path is given)."""
+    from .export import plot_routes, write_csv, write_geojson
+
+    if plot is not None:
+        plot_routes(result, instance, plot)
+    if geojson is not None:
+        write_geojson(result, instance, geojson)
+    if csv is not None:
+        write_csv(result, csv)
+
+
+def plot_forecast(result: Any, path: Path, title: str = "") -> None:
+    """History, forecast and interval, as a PNG."""
+    from .forecast import plot_forecast as draw
+
+    draw(result, path, title=title)

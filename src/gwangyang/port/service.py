@@ -252,8 +252,7 @@ def page_state(store: Store) -> dict[str, Any]:
     """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run."""
     compare_job = artifacts.latest_job(store, "port.compare")
     plan_job = artifacts.latest_job(store, "port.berths")
-    recorded = artifacts.latest_job(store, "demo.port")
-    demo = (recorded["result"] if recorded else None) or load_run(store, DEMO_RUN) or {}
+    demo = load_run(store, DEMO_RUN) or {}
     demo_scenarios = demo.get("scenarios") or {}
     names = list(demo_scenarios)
     kpis = sorted({k for values in demo_scenarios.values() for k in values})
@@ -286,3 +285,24 @@ def demo_run(days: float = 14.0, seed: int = 0) -> dict[str, Any]:
         "berth_plan": plan,
         "crane_schedule": {k: schedule[k] for k in ("instance", "makespan", "status")},
     }
+
+
+def plot_simulation(result: Any, path: Path) -> Path:
+    """Queue, berth occupancy and yard of a simulation's first days, as a PNG."""
+    from .plots import plot_simulation as draw
+
+    return draw(result, path)
+
+
+def plot_berth_plan(plan: Any, path: Path) -> Path:
+    """A berth plan's Gantt chart, as a PNG."""
+    from .plots import plot_berth_plan as draw
+
+    return draw(plan, path)
+
+
+def plot_crane_schedule(schedule: Any, path: Path) -> Path:
+    """A crane schedule's Gantt chart, as a PNG."""
+    from .plots import plot_crane_schedule as draw
+
+    return draw(schedule, path)

@@ -1,3 +1,4 @@
-"""The embedded store: Parquet files as the source of truth, queried with DuckDB."""
+"""The embedded store: cells as Parquet files queried with DuckDB, and every other kept result (:mod:`.artifacts`)."""
 
+from . import artifacts as artifacts
 from .store import Store as Store

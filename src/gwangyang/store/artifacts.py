@@ -67,7 +67,12 @@ def check_name(name: str, what: str = "name", max_length: int = MAX_NAME) -> str
     Letters of any script, digits, ``_``, ``-`` and ``.``; not starting with a dot; no ``..``; at most
     ``max_length`` characters.
     """
-    if not isinstance(name, str) or not 0 < len(name) <= max_length or ".." in name or not _NAME.match(name):
+    if (
+        not isinstance(name, str)
+        or not 0 < len(name) <= max_length
+        or ".." in name
+        or not _NAME.fullmatch(name)
+    ):
         shown = name[:60] if isinstance(name, str) else name
         raise InputError(
             f"{what} {shown!r}: expected a plain name of up to {max_length} letters, digits, '_', '-' "

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from scipy.stats import median_abs_deviation
 
-from gwangyang.battery.quality.demo import (
+from gwangyang.battery.quality.screening import modified_z, screen
+from gwangyang.demo import (
     FORMATION_COLUMNS,
     FORMATION_FAULTS,
     inject_formation_faults,
 )
-from gwangyang.battery.quality.screening import modified_z, screen
 from gwangyang.errors import InputError
 from gwangyang.samples import formation_table
 from tests.conftest import SHARED

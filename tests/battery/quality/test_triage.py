@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.quality.demo import split_cells
 from gwangyang.battery.quality.materials import material_value
 from gwangyang.battery.quality.pulse import TAO_2024_UNSEEN_MAPE, PulseSOHEstimator, evaluate, read_pulsebat
 from gwangyang.battery.quality.triage import ILLUSTRATIVE_PRICES_USD_PER_KG, TriageRules, triage
+from gwangyang.demo import split_cells
 from gwangyang.errors import InputError
 from gwangyang.samples import pulse_table
 from tests.conftest import SHARED

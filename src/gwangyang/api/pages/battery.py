@@ -9,27 +9,10 @@ from fastapi.responses import HTMLResponse
 
 from ...battery import service
 from ...errors import InputError, NotFoundError, one_line
-from ...store import Store, artifacts
+from ...store import Store
 from ..web import page_auth, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
-
-
-def life_panel(store: Store) -> dict[str, Any] | None:
-    """The newest cycle-life model kept in the store, with its fit-time predictions (the demo keeps one)."""
-    record = service.newest_life_model(store)
-    if record is not None:
-        return record
-    demo = artifacts.latest_job(store, "demo.life")
-    result = demo["result"] if demo else None
-    if not result or not result.get("predictions"):
-        return None
-    return {
-        "name": "gwangyang demo",
-        "source": "shipped Severson sample (train split)",
-        "coverage": 0.9,
-        **result,
-    }
 
 
 @router.get("/battery", response_class=HTMLResponse)
@@ -38,7 +21,7 @@ def fleet_page(request: Request) -> HTMLResponse:
     store: Store = request.app.state.store
     overview = service.fleet_overview(store)
     cells = overview["cells"]
-    life = life_panel(store)
+    life = service.newest_life_model(store)
     page_data = {"page": "battery-fleet", "fade": overview["fade"], "life": life}
     return render(
         request,

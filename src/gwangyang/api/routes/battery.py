@@ -32,13 +32,9 @@ life = APIRouter(prefix="/life", tags=["battery life"])
 
 def _validate_files(files: list[Path]) -> None:
     """Refuse an upload none of whose files any reader recognises (cheap content check, no full read)."""
-    from ...battery.io.registry import detect, is_companion
-
     for path in files:
-        if is_companion(path):
-            continue
         try:
-            detect(path)
+            service.check_cycler_files([path])
         except UnknownFormatError as exc:
             message = one_line(str(exc)).replace(str(path), path.name)
             raise UploadError(message, status.HTTP_415_UNSUPPORTED_MEDIA_TYPE) from exc
