@@ -181,3 +181,15 @@ def test_login_with_a_user_token(site: tuple[TestClient, Path, dict[str, str]]) 
         "path": "/login",
         "status": 303,
     }
+
+
+def test_user_token_in_url_moves_to_cookie(site: tuple[TestClient, Path, dict[str, str]]) -> None:
+    client, _, tokens = site
+    response = client.get(f"/battery?token={tokens['김뷰어']}&x=1")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/battery?x=1"
+    assert "httponly" in response.headers["set-cookie"].lower()
+    assert client.get("/api/v1/me").json()["role"] == "viewer"
+    client.cookies.clear()
+    wrong = client.get("/battery?token=not-a-token")
+    assert wrong.status_code == 303 and wrong.headers["location"].startswith("/login")
