@@ -12,9 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from ..accounts import Directory
 from ..errors import GwangyangError, one_line
 from ..store import Store
-from .auth import require_token, resolve_token
+from .audit import AuditMiddleware
+from .auth import require_token, resolve_token, user_for_token
 from .docs_assets import DOCS_ASSETS, docs_asset_path
 from .jobs import JobManager, status_of
 from .parts import load_parts
@@ -77,14 +79,10 @@ def _login_redirect(_request: Request, exc: Exception) -> Response:
 
 def _token_in_query(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TokenInQueryError)
-    import secrets
-
-    expected: str = request.app.state.token.token
-    given = exc.token.strip()
-    if not given or not secrets.compare_digest(given.encode(), expected.encode()):
+    if user_for_token(request, exc.token) is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     response = RedirectResponse(exc.clean_url, status_code=303)
-    set_token_cookie(response, expected, request)
+    set_token_cookie(response, exc.token.strip(), request)
     return response
 
 
@@ -133,6 +131,7 @@ def create_app(
     )
     app.state.store = store
     app.state.token = token_info
+    app.state.users = Directory(store)
     app.state.jobs = jobs
     app.state.max_upload_bytes = max_upload_bytes
     app.state.templates = make_templates()
@@ -142,6 +141,7 @@ def create_app(
     app.add_exception_handler(Exception, _internal_error)
     app.add_exception_handler(LoginRequiredError, _login_redirect)
     app.add_exception_handler(TokenInQueryError, _token_in_query)
+    app.add_middleware(AuditMiddleware, store=store)
 
     @app.get("/health", tags=["platform"], summary="Liveness (no token needed)")
     async def health() -> dict[str, str]:  # in the event loop: no thread pool, no GIL hand-offs
@@ -181,7 +181,12 @@ def create_app(
             with_google_fonts=False,
         )
 
+    from .pages.accounts import router as accounts_pages
+    from .routes.accounts import router as accounts_api
+
     app.include_router(jobs_router)
+    app.include_router(accounts_api)
+    app.include_router(accounts_pages)
     app.include_router(web_router)
     for part in app.state.parts:
         app.include_router(part.api)

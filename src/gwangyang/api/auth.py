@@ -1,4 +1,8 @@
-"""Bearer-token authentication: one token per store, from ``$GWANGYANG_TOKEN`` or a token file.
+"""Bearer-token authentication and roles: the store's token (the admin's), from ``$GWANGYANG_TOKEN`` or a token file, and the users' tokens.
+
+Every route depends on :func:`require_token`: it finds the user (401 when nobody) and checks the role
+the method needs (403): reading needs ``viewer``, any other method ``operator``; :func:`require_admin`
+guards the users and the audit log.
 
 Browsers cannot send an ``Authorization`` header on a plain page load, so the pages accept the
 same token from a ``SameSite=Strict`` HttpOnly cookie, set by ``/login`` or by opening any page
@@ -15,6 +19,7 @@ from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request, status
 
+from ..accounts import STORE_ADMIN, Directory, User
 from ..errors import StoreError
 
 TOKEN_ENV = "GWANGYANG_TOKEN"
@@ -162,32 +167,76 @@ def same_origin(request: Request) -> bool:
     return fetch_site is None or fetch_site in {"same-origin", "none"}
 
 
-def is_authorized(request: Request) -> bool:
-    """True when the request carries the app's token (compared in constant time).
+def user_for_token(request: Request, token: str | None) -> User | None:
+    """The user a token belongs to: the store token is :data:`~gwangyang.accounts.STORE_ADMIN`; None for a blank or unknown one."""
+    if token is None or not token.strip():
+        return None
+    given = token.strip()
+    expected: str = request.app.state.token.token
+    if expected and secrets.compare_digest(given.encode(), expected.encode()):
+        return STORE_ADMIN
+    users: Directory = request.app.state.users
+    return users.find(given)
+
+
+def current_user(request: Request) -> User | None:
+    """The user a request comes from (also kept as ``request.state.user``), or None.
 
     A token from the cookie on a state-changing request counts only from the app's own origin: the
     browser sends the cookie with any request to this host, a header only when a script sets it.
     """
     given, from_cookie = _presented(request)
-    expected: str = request.app.state.token.token
-    if given is None or not expected or not secrets.compare_digest(given.encode(), expected.encode()):
-        return False
-    return not (from_cookie and request.method not in SAFE_METHODS and not same_origin(request))
+    user = user_for_token(request, given)
+    if user is None or (from_cookie and request.method not in SAFE_METHODS and not same_origin(request)):
+        return None
+    request.state.user = user
+    return user
 
 
-def require_token(request: Request) -> None:
-    """FastAPI dependency: 401 unless the request carries the token (403 for a cookie from another site)."""
-    if not is_authorized(request):
+def is_authorized(request: Request) -> bool:
+    """True when the request carries a known token (see :func:`current_user`)."""
+    return current_user(request) is not None
+
+
+def required_role(request: Request) -> str:
+    """The role a request needs: ``viewer`` to read (GET, HEAD, OPTIONS), ``operator`` for anything else."""
+    return "viewer" if request.method in SAFE_METHODS else "operator"
+
+
+def _forbidden(user: User, role: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_403_FORBIDDEN,
+        detail=f"user {user.name!r} is a {user.role}; this needs the {role} role.",
+    )
+
+
+def require_token(request: Request) -> User:
+    """FastAPI dependency: 401 without a known token (403 for a cookie from another site), 403 for too low a role.
+
+    Reading needs ``viewer``, anything that changes state ``operator`` (:func:`required_role`).
+    """
+    user = current_user(request)
+    if user is None:
         given, from_cookie = _presented(request)
-        if given is not None and from_cookie and request.method not in SAFE_METHODS:
-            expected: str = request.app.state.token.token
-            if secrets.compare_digest(given.encode(), expected.encode()):
-                raise HTTPException(
-                    status_code=status.HTTP_403_FORBIDDEN,
-                    detail="cross-site request refused: the Origin is not this server's.",
-                )
+        if from_cookie and request.method not in SAFE_METHODS and user_for_token(request, given) is not None:
+            raise HTTPException(
+                status_code=status.HTTP_403_FORBIDDEN,
+                detail="cross-site request refused: the Origin is not this server's.",
+            )
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="missing or wrong token: send 'Authorization: Bearer <token>' (see the store's .api-token).",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    role = required_role(request)
+    if not user.can(role):
+        raise _forbidden(user, role)
+    return user
+
+
+def require_admin(request: Request) -> User:
+    """FastAPI dependency: as :func:`require_token`, and 403 unless the user is an admin."""
+    user = require_token(request)
+    if not user.can("admin"):
+        raise _forbidden(user, "admin")
+    return user

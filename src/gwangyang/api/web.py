@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -12,7 +11,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .auth import COOKIE, is_authorized, require_token
+from ..accounts import User
+from .auth import COOKIE, current_user, require_token, required_role, user_for_token
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -58,8 +58,24 @@ def page_auth(request: Request) -> None:
         params = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
         query = "&".join(f"{quote(k)}={quote(v)}" for k, v in params)
         raise TokenInQueryError(query_token, request.url.path + (f"?{query}" if query else ""))
-    if not is_authorized(request):
+    user = current_user(request)
+    if user is None:
         raise LoginRequiredError(request.url.path)
+    role = required_role(request)
+    if not user.can(role):
+        raise HTTPException(
+            status_code=403, detail=f"user {user.name!r} is a {user.role}; this needs the {role} role."
+        )
+
+
+def page_admin(request: Request) -> None:
+    """Dependency of the admin pages: :func:`page_auth`, then 403 unless the user is an admin."""
+    page_auth(request)
+    user: User = request.state.user
+    if not user.can("admin"):
+        raise HTTPException(
+            status_code=403, detail=f"user {user.name!r} is a {user.role}; this page is for admins."
+        )
 
 
 def _safe_next(path: str) -> str:
@@ -81,7 +97,15 @@ def set_token_cookie(response: Response, token: str, request: Request | None = N
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the navigation of every loaded part."""
     templates: Jinja2Templates = request.app.state.templates
-    base = {"parts": request.app.state.parts, "path": request.url.path}
+    user: User | None = getattr(request.state, "user", None)
+    base = {
+        "parts": request.app.state.parts,
+        "path": request.url.path,
+        "user": user,
+        # Forms that ingest, fit or run jobs are shown only to those allowed to send them.
+        "can_write": user is not None and user.can("operator"),
+        "is_admin": user is not None and user.can("admin"),
+    }
     response: HTMLResponse = templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
@@ -107,14 +131,14 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 @router.post("/login")
 def login(request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
     """Check a token typed into the form; on success set the cookie and go on to ``next``."""
-    expected: str = request.app.state.token.token
-    given = token.strip()
-    if not given or not expected or not secrets.compare_digest(given.encode(), expected.encode()):
+    user = user_for_token(request, token)
+    if user is None:
         return render(
             request, "login.html", {"next": _safe_next(next), "error": "Wrong token."}, status_code=401
         )
+    request.state.user = user  # for the audit log
     response = RedirectResponse(_safe_next(next), status_code=303)
-    set_token_cookie(response, expected, request)
+    set_token_cookie(response, token.strip(), request)
     return response
 
 

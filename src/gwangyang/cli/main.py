@@ -22,6 +22,8 @@ from typer._click import exceptions as click_exceptions  # Typer bundles its own
 from typer._click.core import Command
 
 from ..errors import GwangyangError, InputError, NotFoundError, one_line
+from .accounts import app as users_app
+from .accounts import audit_command
 from .battery import app as battery_app
 from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console
 from .demo import demo
@@ -49,6 +51,8 @@ app.add_typer(optimize_app, name="optimize")
 battery_app.add_typer(twin_app, name="twin")
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.add_typer(users_app, name="users")
+app.command("audit")(audit_command)
 
 DEBUG_ENV = "GWANGYANG_DEBUG"
 """Set to 1 to see the traceback of an unexpected error."""
@@ -56,7 +60,7 @@ DEBUG_ENV = "GWANGYANG_DEBUG"
 OUTPUT_PARAMS = {"plot": "--plot", "geojson": "--geojson", "csv_out": "--csv", "out": "--out"}
 """Parameters (by their Python name) that name a file a command writes."""
 
-STORE_CREATORS = {"battery ingest", "demo", "serve", "battery twin simulate"}
+STORE_CREATORS = {"battery ingest", "demo", "serve", "battery twin simulate", "users add"}
 """Commands that may create the store they are given; every other ``--store`` must exist."""
 
 _BAD_PATH_ERRNOS = {errno.ENOENT, errno.ELOOP, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG}

@@ -11,6 +11,7 @@ The store folder holds, next to ``cells/``::
     quality/anomalies/<hash>.json           each cell's anomaly-detector state and the anomalies found
     quality/summary.json                    the quality summary the demo writes
     jobs/<id>.json                          job records (the API's background jobs and the demo's steps)
+    accounts/users.json, audit.jsonl        users (roles, organisations, token hashes) and the audit log of writes
     uploads/                                files being received by the API
     twin-cache/                             cached twin simulations
 
@@ -31,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, NotFoundError
-from ..files import read_json, write_json
+from ..files import dumps, read_json, write_json
+from .lock import WriteLock
 from .store import Store
 
 _NAME = re.compile(r"^[\w-][\w.-]*$")
@@ -260,3 +262,72 @@ def latest_job(
         if record.get("kind") in kinds and record.get("status") == "done":
             return record
     return None
+
+
+# accounts and the audit log ------------------------------------------------------------------------------
+
+ACCOUNTS_DIR = "accounts"
+"""Folder of the users file and the audit log (mode 0700: the users file holds token hashes)."""
+
+
+def accounts_dir(store: Store | str | os.PathLike[str]) -> Path:
+    """``accounts``, created private (0700) if missing."""
+    where = root_of(store) / ACCOUNTS_DIR
+    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return where
+
+
+def users_path(store: Store | str | os.PathLike[str]) -> Path:
+    """``accounts/users.json``: the users, their roles, organisations and token hashes."""
+    return root_of(store) / ACCOUNTS_DIR / "users.json"
+
+
+def users_lock(store: Store | str | os.PathLike[str]) -> WriteLock:
+    """The lock a change of the users file holds (its own: a long ingest does not block ``users add``)."""
+    return WriteLock(accounts_dir(store), wait=10.0, name=".users.lock")
+
+
+def save_users(store: Store | str | os.PathLike[str], document: Any) -> Path:
+    """Write the users file whole or not at all (call under :func:`users_lock`)."""
+    accounts_dir(store)
+    return write_json(users_path(store), document, indent=1)
+
+
+def audit_path(store: Store | str | os.PathLike[str]) -> Path:
+    """``accounts/audit.jsonl``: the audit log, one JSON document a line, only ever appended to."""
+    return root_of(store) / ACCOUNTS_DIR / "audit.jsonl"
+
+
+def append_audit(store: Store | str | os.PathLike[str], record: dict[str, Any]) -> None:
+    """Append one record to the audit log as one line, in one ``write`` on an ``O_APPEND`` descriptor.
+
+    Writers in several processes never interleave within a line: the kernel positions each
+    ``O_APPEND`` write at the end of the file under the file's lock.
+    """
+    line = (dumps(record) + "\n").encode("utf-8")
+    accounts_dir(store)
+    fd = os.open(audit_path(store), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def audit_records(store: Store | str | os.PathLike[str], limit: int | None = None) -> list[dict[str, Any]]:
+    """The audit log's records, newest first; the newest ``limit`` when given (a torn or foreign line is skipped)."""
+    target = audit_path(store)
+    try:
+        lines = target.read_bytes().splitlines()
+    except FileNotFoundError:
+        return []
+    out: list[dict[str, Any]] = []
+    for raw in reversed(lines):
+        if limit is not None and len(out) >= limit:
+            break
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(record, dict):
+            out.append(record)
+    return out

@@ -26,10 +26,12 @@ class WriteLock:
         The store folder.
     wait
         Seconds to wait for another writer to finish; 0 fails at once.
+    name
+        The lock file's name in ``root`` (another name is another, independent lock).
     """
 
-    def __init__(self, root: Path, wait: float = 0.0) -> None:
-        self.path = root / ".write.lock"
+    def __init__(self, root: Path, wait: float = 0.0, name: str = ".write.lock") -> None:
+        self.path = root / name
         self.wait = wait
         self._fd: int | None = None
 

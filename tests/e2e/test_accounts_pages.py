@@ -1,0 +1,75 @@
+"""Accounts in headless Chromium: a viewer's pages have no ingest or fit buttons and its API writes are 403; the admin's audit page lists them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gwangyang import accounts
+from gwangyang.store import Store
+
+from .conftest import TOKEN
+
+pytestmark = pytest.mark.e2e
+
+WRITE_BUTTONS = ("upload-submit", "upload-input", "life-fit")
+"""The fleet page's controls that ingest or fit."""
+
+
+def log_in(browser: Any, base: str, token: str) -> tuple[Any, Any]:
+    """A new browser context logged in through the login form with ``token``; (context, tab)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{base}/login?next=/battery")
+    tab.fill('input[name="token"]', token)
+    tab.click('[data-testid="login-submit"]')
+    tab.wait_for_url(f"{base}/battery")
+    return context, tab
+
+
+def test_viewer_cannot_write_and_admin_sees_the_audit(
+    browser: Any, server: tuple[str, Store], shots: Path
+) -> None:
+    base, store = server
+    viewer_token = accounts.add_user(store.root, "최뷰어", "광양제철", "viewer")[1]
+    operator_token = accounts.add_user(store.root, "operator1", "포스코퓨처엠", "operator")[1]
+
+    context, tab = log_in(browser, base, viewer_token)
+    assert tab.get_by_test_id("who").inner_text() == "최뷰어 · 광양제철 · viewer"
+    for test_id in WRITE_BUTTONS:
+        assert tab.get_by_test_id(test_id).count() == 0, test_id
+    assert tab.get_by_test_id("nav-audit").count() == 0
+    tab.screenshot(path=str(shots / "viewer-fleet.png"), full_page=True)
+    tab.goto(f"{base}/factory")
+    assert tab.get_by_test_id("fit-submit").count() == 0 and tab.get_by_test_id("score-submit").count() == 0
+    # the page's own script, with the viewer's cookie, is refused by the API too
+    status = tab.evaluate(
+        """async () => (await fetch('/api/v1/battery/life/fit', {method: 'POST',
+             headers: {'Content-Type': 'application/json'}, body: '{"name": "m"}'})).status"""
+    )
+    assert status == 403
+    assert tab.goto(f"{base}/admin/audit").status == 403
+    context.close()
+
+    context, tab = log_in(browser, base, operator_token)
+    for test_id in WRITE_BUTTONS:
+        assert tab.get_by_test_id(test_id).count() == 1, test_id
+    context.close()
+
+    context, tab = log_in(browser, base, TOKEN)
+    tab.get_by_test_id("nav-audit").click()
+    tab.wait_for_url(f"{base}/admin/audit")
+    rows = [r.inner_text() for r in tab.get_by_test_id("audit-row").all()]
+    tab.screenshot(path=str(shots / "admin-audit.png"), full_page=True)
+    # newest first: the admin's login, the operator's login, the viewer's refused fit, the viewer's login
+    assert len(rows) == 4, rows
+    assert "admin" in rows[0] and "POST /login" in rows[0]
+    assert "operator1" in rows[1] and "포스코퓨처엠" in rows[1]
+    assert "최뷰어" in rows[2] and "광양제철" in rows[2] and "POST /api/v1/battery/life/fit" in rows[2]
+    assert rows[2].split()[-1] == "403"
+    assert "최뷰어" in rows[3] and "303" in rows[3]
+    users = tab.get_by_test_id("users-table").inner_text()
+    assert "최뷰어" in users and "operator1" in users
+    context.close()
