@@ -19,7 +19,7 @@ and the yard cranes need ``(n + rehandles) / moves_per_hour`` hours.
 
 from __future__ import annotations
 
-import heapq
+import math
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -84,11 +84,12 @@ class YardStock:
         self.dwell_h = dwell_h
         self.rng = rng
         self.log = log
-        self.departures: list[float] = []
+        self.departures: dict[int, int] = {}  # boxes leaving at each tick (by tick number)
+        self.tick_number = 0
         self.cranes: deque[tuple[Any, int]] = deque()
         self.name = name
         self.held = held
-        self.done: set[int] = set()
+        self.done = np.zeros(int(export_calls.max()) + 1 if len(export_calls) else 0, dtype=bool)
         start = min(int(np.searchsorted(exports_due, 0.0, side="right")), capacity)
         self.exports = exports_due[start:]
         self.export_calls = export_calls[start:]
@@ -101,8 +102,13 @@ class YardStock:
         room = max(0, capacity - self.level)
         initial = min(initial_imports, room)
         self._add(initial, 0.0)
-        for t in rng.exponential(dwell_h, initial).tolist():
-            heapq.heappush(self.departures, t)
+        self._leave(rng.exponential(dwell_h, initial))
+
+    def _leave(self, times: np.ndarray) -> None:
+        """Book boxes to leave at ``times``: at the first tick at or after each (never the current one)."""
+        ticks = np.maximum(np.ceil(times / TICK_H - 1e-9).astype(int), self.tick_number + 1)
+        for k, n in zip(*np.unique(ticks, return_counts=True), strict=True):
+            self.departures[int(k)] = self.departures.get(int(k), 0) + int(n)
 
     def _hold(self, call: int, n: int) -> None:
         mine = self.held.setdefault(call, {})
@@ -132,7 +138,8 @@ class YardStock:
 
     def finish(self, call: int) -> None:
         """``call`` has left: its undelivered boxes are shut out and its leftovers leave with it."""
-        self.done.add(call)
+        if call < len(self.done):
+            self.done[call] = True
         for name, n in self.held.pop(call, {}).items():
             if n and name == self.name:
                 self._add(-n, self.env.now)
@@ -148,31 +155,33 @@ class YardStock:
 
     def _book(self, n: int) -> None:
         self._add(n, self.env.now)
-        for stay in self.rng.exponential(self.dwell_h, n).tolist():
-            heapq.heappush(self.departures, self.env.now + stay)
+        self._leave(self.env.now + self.rng.exponential(self.dwell_h, n))
 
     def tick(self) -> None:
         """Book departures due by now, then give room to waiting cranes first, then to deliveries."""
         now = self.env.now
-        gone = 0
-        while self.departures and self.departures[0] <= now:
-            heapq.heappop(self.departures)
-            gone += 1
+        self.tick_number = math.floor(now / TICK_H + 0.5)
+        gone = self.departures.pop(self.tick_number, 0)
         self._add(-min(gone, self.level), now)
         while self.cranes and self.level + self.cranes[0][1] <= self.capacity:
             event, n = self.cranes.popleft()
             self._book(n)
             event.succeed()
         due = int(np.searchsorted(self.exports, now, side="right"))
-        while self.next_export < due and not self.cranes and self.level < self.capacity:
-            i = self.next_export
-            self.next_export += 1
-            call = int(self.export_calls[i])
-            if call in self.done:
-                continue
-            # Waiting beyond the tick in which the box arrived.
-            self.export_waits.append(
-                (float(self.exports[i]), max(0.0, now - TICK_H - float(self.exports[i])))
-            )
-            self._add(1, now)
-            self._hold(call, 1)
+        room = self.capacity - self.level
+        if self.next_export >= due or self.cranes or room <= 0:
+            return
+        calls = self.export_calls[self.next_export : due]
+        alive = ~self.done[calls]
+        count = np.cumsum(alive)
+        # Boxes of vessels that have left are skipped; the others come in, in order, while there is room.
+        used = len(calls) if count[-1] <= room else int(np.searchsorted(count, room, side="left")) + 1
+        taken = alive[:used]
+        times = self.exports[self.next_export : self.next_export + used][taken]
+        # Waiting beyond the tick in which the box arrived.
+        waits = np.maximum(0.0, now - TICK_H - times)
+        self.export_waits.extend(zip(times.tolist(), waits.tolist(), strict=True))
+        for call, n in zip(*np.unique(calls[:used][taken], return_counts=True), strict=True):
+            self._hold(int(call), int(n))
+        self.next_export += used
+        self._add(int(taken.sum()), now)
