@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-TICK_H = 0.25
-"""The yard's clock: departures and deliveries are booked every quarter hour."""
+TICK_H = 0.5
+"""The yard's clock: departures and deliveries are booked every half hour."""
 
 
 def rehandles_per_retrieval(fill: float, tiers: int) -> float:
@@ -89,10 +89,11 @@ class YardStock:
         self.cranes: deque[tuple[Any, int]] = deque()
         self.name = name
         self.held = held
-        self.done = np.zeros(int(export_calls.max()) + 1 if len(export_calls) else 0, dtype=bool)
+        self.done: set[int] = set()
         start = min(int(np.searchsorted(exports_due, 0.0, side="right")), capacity)
         self.exports = exports_due[start:]
-        self.export_calls = export_calls[start:]
+        self.export_times: list[float] = self.exports.tolist()
+        self.export_calls: list[int] = export_calls[start:].tolist()
         self.next_export = 0
         self.export_waits: list[tuple[float, float]] = []
         self.level = 0
@@ -106,9 +107,11 @@ class YardStock:
 
     def _leave(self, times: np.ndarray) -> None:
         """Book boxes to leave at ``times``: at the first tick at or after each (never the current one)."""
-        ticks = np.maximum(np.ceil(times / TICK_H - 1e-9).astype(int), self.tick_number + 1)
-        for k, n in zip(*np.unique(ticks, return_counts=True), strict=True):
-            self.departures[int(k)] = self.departures.get(int(k), 0) + int(n)
+        first = self.tick_number + 1
+        departures = self.departures
+        for t in times.tolist():
+            k = max(math.ceil(t / TICK_H - 1e-9), first)
+            departures[k] = departures.get(k, 0) + 1
 
     def _hold(self, call: int, n: int) -> None:
         mine = self.held.setdefault(call, {})
@@ -138,8 +141,7 @@ class YardStock:
 
     def finish(self, call: int) -> None:
         """``call`` has left: its undelivered boxes are shut out and its leftovers leave with it."""
-        if call < len(self.done):
-            self.done[call] = True
+        self.done.add(call)
         for name, n in self.held.pop(call, {}).items():
             if n and name == self.name:
                 self._add(-n, self.env.now)
@@ -167,21 +169,18 @@ class YardStock:
             event, n = self.cranes.popleft()
             self._book(n)
             event.succeed()
-        due = int(np.searchsorted(self.exports, now, side="right"))
         room = self.capacity - self.level
-        if self.next_export >= due or self.cranes or room <= 0:
+        if self.cranes or room <= 0:
             return
-        calls = self.export_calls[self.next_export : due]
-        alive = ~self.done[calls]
-        count = np.cumsum(alive)
         # Boxes of vessels that have left are skipped; the others come in, in order, while there is room.
-        used = len(calls) if count[-1] <= room else int(np.searchsorted(count, room, side="left")) + 1
-        taken = alive[:used]
-        times = self.exports[self.next_export : self.next_export + used][taken]
-        # Waiting beyond the tick in which the box arrived.
-        waits = np.maximum(0.0, now - TICK_H - times)
-        self.export_waits.extend(zip(times.tolist(), waits.tolist(), strict=True))
-        for call, n in zip(*np.unique(calls[:used][taken], return_counts=True), strict=True):
-            self._hold(int(call), int(n))
-        self.next_export += used
-        self._add(int(taken.sum()), now)
+        times, calls, i, admitted = self.export_times, self.export_calls, self.next_export, 0
+        while i < len(times) and times[i] <= now and admitted < room:
+            call = calls[i]
+            if call not in self.done:
+                # Waiting beyond the tick in which the box arrived.
+                self.export_waits.append((times[i], max(0.0, now - TICK_H - times[i])))
+                self._hold(call, 1)
+                admitted += 1
+            i += 1
+        self.next_export = i
+        self._add(admitted, now)
