@@ -18,7 +18,6 @@ from .berths import solve_greedy as solve_greedy
 from .berths import solve_spt as solve_spt
 from .compare import Comparison as Comparison
 from .compare import compare as compare
-from .compare import confidence_interval as confidence_interval
 from .compare import replicate as replicate
 from .compare import summarize as summarize
 from .cranes import CraneInstance as CraneInstance
@@ -31,6 +30,7 @@ from .kpis import SimulationStats as SimulationStats
 from .simulation import simulate as simulate
 from .steady import SteadyState as SteadyState
 from .steady import batch_means as batch_means
+from .steady import confidence_interval as confidence_interval
 from .steady import mser5 as mser5
 from .terminal import GWANGYANG_TEU_2024 as GWANGYANG_TEU_2024
 from .terminal import Automation as Automation

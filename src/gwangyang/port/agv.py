@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from .steady import confidence_interval
 from .terminal import Automation, Scenario
 
 DISPATCH = ("nearest", "earliest_due", "lookahead")
@@ -632,8 +633,6 @@ def compare_fleets(
         difference to the first policy with its interval; ``fleet_curve``: per policy, moves/hour per
         crane against the number of AGVs (for a plot).
     """
-    from .compare import confidence_interval
-
     if replications < 1:
         raise InputError(f"replications: must be >= 1, got {replications}")
     for p in policies:
