@@ -32,7 +32,9 @@ def summary(server: tuple[str, Store]) -> dict[str, Any]:
     empty = httpx.get(f"{base}/quality?token={TOKEN}", follow_redirects=True)
     # before the demo step: no screening or triage yet, and no anomaly in CS2_35's nine whole cycles (the
     # tenth, cut in its discharge by the file's end, is left out as incomplete rather than flagged)
-    assert 'data-testid="screening-summary"' not in empty.text and 'data-testid="anomaly-row"' not in empty.text
+    assert (
+        'data-testid="screening-summary"' not in empty.text and 'data-testid="anomaly-row"' not in empty.text
+    )
     put_cycles(store, "cell1", severson_capacity("test1", 1))  # has a real capacity glitch at cycle 12
     quality_demo_step(store)
     reply = httpx.get(f"{base}/api/v1/quality/summary", headers={"Authorization": f"Bearer {TOKEN}"})
