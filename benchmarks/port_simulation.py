@@ -5,8 +5,11 @@
    at x4 the terminal is near saturation, so waiting grows too).
 2. The same simulator in the M/M/c limiting case beside the Erlang-C formula (the analytic peer, on the
    same input: Poisson arrivals, exponential service, c berths): simulated and exact mean wait and ratio.
+3. AGV dispatch on gwangyang-automated (move-level model, gwangyang.port.agv): the look-ahead
+   assignment (ours) against nearest idle vehicle (the peer) with common random numbers, moves/hour per
+   crane, the paired difference with its 95 % interval and the ratio; and the fleet-size curve.
 
-Run: .venv/bin/python benchmarks/port_simulation.py [--quick]
+Run: .venv/bin/python benchmarks/port_simulation.py [--quick] [--only agv]
 """
 
 from __future__ import annotations
@@ -46,7 +49,11 @@ def scaled(scenario: Scenario, factor: float) -> Scenario:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="90 days instead of a year; fewer M/M/c cases")
+    parser.add_argument("--only", choices=["agv"], help="run only part 3 (AGV dispatch)")
     args = parser.parse_args()
+    if args.only == "agv":
+        agv_dispatch(args.quick)
+        return
     days = 90 if args.quick else 365
     print(f"1. one run of {days} days per scenario (seed 0); year/goal = wall time of a year / {GOAL_S:g} s")
     print(
@@ -84,6 +91,44 @@ def main() -> None:
         exact = erlang_c_wait(lam, 0.1, c)
         sim = sum(waits) / seeds
         print(f"{c:3d} {rho:5.2f} {sim:12.3f} {exact:11.3f} {sim / exact:7.3f} {wall:7.2f}")
+    agv_dispatch(args.quick)
+
+
+def agv_dispatch(quick: bool) -> None:
+    from gwangyang.port.agv import compare_fleets, plan_from_scenario
+
+    reps, hours = (4, 4.0) if quick else (10, 8.0)
+    plan = plan_from_scenario(load_scenario("gwangyang-automated"))
+    fleets = [22, 33, plan.agvs]
+    print(
+        f"\n3. AGV dispatch, gwangyang-automated ({plan.cranes} cranes at {plan.qc_moves_per_hour:g} moves/h): "
+        f"{reps} paired replications x {hours:g} h (+1 h warm-up); moves/h per crane, 95 % intervals"
+    )
+    t0 = time.perf_counter()
+    doc = compare_fleets(plan, ["nearest", "lookahead"], fleets, reps, hours)
+    wall = time.perf_counter() - t0
+    runs = {(r["dispatch"], r["agvs"]): r["kpis"] for r in doc["runs"]}
+    print(
+        f"{'AGVs':>5s} {'nearest (peer)':>15s} {'lookahead (ours)':>17s} {'ratio':>6s} {'diff [95 % CI]':>24s}"
+        f" {'veh. util n/l':>14s} {'empty n/l':>10s} {'charging n/l':>13s}"
+    )
+    for d in doc["differences"]:
+        n = d["agvs"]
+        a, b = runs[("nearest", n)], runs[("lookahead", n)]
+        m = d["kpis"]["moves_per_hour_per_crane"]
+        pa, pb = a["moves_per_hour_per_crane"]["mean"], b["moves_per_hour_per_crane"]["mean"]
+        print(
+            f"{n:5d} {pa:15.3f} {pb:17.3f} {pb / pa:6.3f} {m['mean']:+8.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}]"
+            f" {a['vehicle_utilization']['mean']:6.3f}/{b['vehicle_utilization']['mean']:.3f}"
+            f" {a['empty_travel_share']['mean']:.3f}/{b['empty_travel_share']['mean']:.3f}"
+            f" {a['charging_share']['mean']:6.3f}/{b['charging_share']['mean']:.3f}"
+        )
+    print(f"({wall:.0f} s)")
+    sizes = [11, 22, 33, 44, 55, 66]
+    curve = compare_fleets(plan, ["lookahead"], sizes, max(2, reps // 2), hours)["fleet_curve"]["lookahead"]
+    print("fleet-size curve (lookahead): AGVs -> moves/h per crane [95 % CI]")
+    for point in curve:
+        print(f"  {point['agvs']:3d} {point['mean']:7.2f} [{point['ci_low']:.2f}, {point['ci_high']:.2f}]")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.port.compare import compare, confidence_interval, replicate, summarize
+from gwangyang.port.compare import compare, replicate, summarize
+from gwangyang.port.steady import confidence_interval
 from gwangyang.port.terminal import Scenario, load_scenario
 
 from .conftest import mmc_dict

@@ -85,3 +85,20 @@ def test_steady_state_of_30_and_365_days_agree(name: str) -> None:
     short = simulate(scenario, days=30, seed=0).steady_state
     long = simulate(scenario, days=365, seed=0).steady_state
     assert _agree(short, long, list(short)) == []
+
+
+def test_gate_p95_wait_matches_the_mm1_quantile() -> None:
+    # M/M/1 (one lane, rho = 0.8): P(W > t) = rho exp(-(mu - lam) t), so the 95th-percentile wait is
+    # ln(rho / 0.05) / (mu - lam) (analytic). Trucks and transactions as the gate model draws them.
+    from gwangyang.port.landside import BoxFlows, gate_statistics, queue_gate
+    from gwangyang.port.terminal import Gate
+
+    rng = np.random.default_rng(7)
+    gate = Gate(lanes=1, minutes_per_truck=6.0)
+    lam, mu = 8.0, 10.0  # per hour
+    trucks = np.cumsum(rng.exponential(1 / lam, 200_000))
+    queue = queue_gate(gate, BoxFlows(np.empty(0), np.empty(0), trucks), rng)
+    result = gate_statistics(gate, queue, trucks[1000], trucks[-1])
+    expected_min = np.log(0.8 / 0.05) / (mu - lam) * 60
+    assert result.p95_wait_min == pytest.approx(expected_min, rel=0.05)
+    assert result.wait_share == pytest.approx(0.8, abs=0.01)  # P(wait > 0) = rho

@@ -77,16 +77,36 @@ def _ci_text(name: str, document: dict[str, Any]) -> str:
 @app.command("compare")
 def compare_command(
     a: Annotated[str, typer.Argument(help="Scenario A (name or TOML file).")],
-    b: Annotated[str, typer.Argument(help="Scenario B (name or TOML file).")],
+    b: Annotated[str | None, typer.Argument(help="Scenario B (name or TOML file).")] = None,
     days: DaysOpt = 30.0,
     replications: Annotated[int, typer.Option("--replications", help="Paired replications.")] = 5,
     seed: SeedOpt = 0,
     warmup: Annotated[float, typer.Option("--warmup", help="Days left out of waiting statistics.")] = 0.0,
+    policies: Annotated[
+        str | None,
+        typer.Option("--policies", help="AGV dispatch policies to compare on A, e.g. nearest,lookahead."),
+    ] = None,
+    fleet: Annotated[
+        str | None, typer.Option("--fleet", help="AGV fleet sizes to compare on A, e.g. 11,22,33,44.")
+    ] = None,
+    hours: Annotated[float, typer.Option("--hours", help="Measured hours per AGV run.")] = 8.0,
     executor: ExecutorOpt = "serial",
     workers: WorkersOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Compare two scenarios' KPIs: B - A with 95 % confidence intervals (common random numbers)."""
+    """Compare two scenarios' KPIs: B - A with 95 % confidence intervals (common random numbers).
+
+    With ``--policies`` and/or ``--fleet`` it compares AGV dispatch policies and fleet sizes on
+    scenario A instead (move-level model, ``gwangyang.port.agv``; same seeds for every variant), and
+    gives the fleet-size curve (moves/hour per crane against AGVs).
+    """
+    if policies is not None or fleet is not None:
+        if b is not None:
+            raise typer.BadParameter("give one scenario with --policies/--fleet", param_hint="B")
+        _compare_fleets(a, policies, fleet, replications, hours, seed, json_out)
+        return
+    if b is None:
+        raise typer.BadParameter("scenario B is needed (or --policies/--fleet)", param_hint="B")
     pool = make_executor(executor, workers=workers)
     try:
         with progress_bar("comparing") as update:
@@ -104,6 +124,43 @@ def compare_command(
         )
         err_console.print(
             diff.to_string(index=False, float_format=lambda x: f"{x:.4g}"), highlight=False, soft_wrap=True
+        )
+
+
+def _compare_fleets(
+    scenario: str,
+    policies: str | None,
+    fleet: str | None,
+    replications: int,
+    hours: float,
+    seed: int,
+    json_out: bool,
+) -> None:
+    with progress_bar("AGV runs") as update:
+        document = service.compare_fleets(scenario, policies, fleet, replications, hours, seed, update)
+    if json_out:
+        print_json(document)
+        return
+    err_console.print(
+        f"{document['scenario']}: {document['cranes']} cranes, {hours:g} h x {replications} replications "
+        "(seeds shared), 95 % intervals",
+        highlight=False,
+    )
+    for run in document["runs"]:
+        k = run["kpis"]
+        err_console.print(
+            f"  {run['dispatch']:13s} {run['agvs']:4d} AGVs: "
+            + ", ".join(
+                f"{name} {v['mean']:.3f} [{v['ci_low']:.3f}, {v['ci_high']:.3f}]" for name, v in k.items()
+            ),
+            highlight=False,
+        )
+    for diff in document["differences"]:
+        v = diff["kpis"]["moves_per_hour_per_crane"]
+        err_console.print(
+            f"  {diff['dispatch']} - {diff['versus']} at {diff['agvs']} AGVs: moves/h per crane "
+            f"{v['mean']:+.3f} [{v['ci_low']:+.3f}, {v['ci_high']:+.3f}]",
+            highlight=False,
         )
 
 

@@ -1,5 +1,13 @@
 """Smart port: a discrete-event digital twin of a container terminal, berth allocation, quay-crane scheduling."""
 
+from .agv import FleetPlan as FleetPlan
+from .agv import FleetResult as FleetResult
+from .agv import Layout as Layout
+from .agv import build_layout as build_layout
+from .agv import compare_fleets as compare_fleets
+from .agv import cycle_time_estimate as cycle_time_estimate
+from .agv import plan_from_scenario as plan_from_scenario
+from .agv import simulate_fleet as simulate_fleet
 from .berth_model import BerthInstance as BerthInstance
 from .berth_model import BerthPlan as BerthPlan
 from .berth_model import check_plan as check_plan
@@ -10,7 +18,6 @@ from .berths import solve_greedy as solve_greedy
 from .berths import solve_spt as solve_spt
 from .compare import Comparison as Comparison
 from .compare import compare as compare
-from .compare import confidence_interval as confidence_interval
 from .compare import replicate as replicate
 from .compare import summarize as summarize
 from .cranes import CraneInstance as CraneInstance
@@ -21,7 +28,13 @@ from .kpis import KPI_UNITS as KPI_UNITS
 from .kpis import SimulationResult as SimulationResult
 from .kpis import SimulationStats as SimulationStats
 from .simulation import simulate as simulate
+from .steady import SteadyState as SteadyState
+from .steady import batch_means as batch_means
+from .steady import confidence_interval as confidence_interval
+from .steady import mser5 as mser5
 from .terminal import GWANGYANG_TEU_2024 as GWANGYANG_TEU_2024
+from .terminal import Automation as Automation
 from .terminal import Scenario as Scenario
+from .terminal import Yard as Yard
 from .terminal import load_scenario as load_scenario
 from .terminal import shipped_scenarios as shipped_scenarios

@@ -6,27 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError
 from .kpis import KPI_UNITS, SimulationResult
 from .simulation import simulate
+from .steady import confidence_interval
 from .terminal import Scenario
 
 Progress = Callable[[int, int], None]
-
-
-def confidence_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t confidence interval ``(mean, low, high)`` of independent replications."""
-    from scipy import stats
-
-    values = np.asarray(values, dtype=float)
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
-    return mean, mean - half, mean + half
 
 
 def replicate(

@@ -131,9 +131,18 @@ class SimulationResult:
 
     def summary(self) -> str:
         """A few human lines."""
-        lines = [f"{self.scenario}: {self.days:g} days, seed {self.seed}, {self.events} events"]
+        lines = [
+            f"{self.scenario}: {self.days:g} days, seed {self.seed}, {self.events} events",
+            f"  {'KPI':24s} {'run':>14s} {'unit':16s} steady state (totals per day) [95 % CI], warm-up",
+        ]
         for name, value in self.kpis.items():
-            lines.append(f"  {name:24s} {value:14.3f} {KPI_UNITS.get(name, '')}")
+            line = f"  {name:24s} {value:14.3f} {KPI_UNITS.get(name, ''):16s}"
+            steady = self.steady_state.get(name)
+            if steady is not None:
+                line += (
+                    f" {steady.mean:.4g} [{steady.ci_low:.4g}, {steady.ci_high:.4g}], {steady.warmup_h:g} h"
+                )
+            lines.append(line)
         return "\n".join(lines)
 
     def to_dict(self, include_vessels: bool = True) -> dict[str, Any]:

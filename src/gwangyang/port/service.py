@@ -7,7 +7,7 @@ job's result and the port page shows. Replications are independent items of an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,52 @@ def simulate(
         progress(1, 1)
     document["berth_plan"] = first.to_dict()["gantt"]
     return jsonable(document), first
+
+
+def compare_fleets(
+    scenario: str | Path,
+    policies: str | Sequence[str] | None = None,
+    fleet: str | Sequence[int] | None = None,
+    replications_count: int = 5,
+    hours: float = 8.0,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """AGV dispatch policies and fleet sizes of one scenario compared with common random numbers.
+
+    ``policies`` and ``fleet`` are lists or comma-separated text (``"nearest,lookahead"``, ``"11,22,44"``);
+    by default every policy at the scenario's own fleet size.
+
+    Returns
+    -------
+    dict
+        :func:`gwangyang.port.agv.compare_fleets`'s document: ``runs`` (KPI means with 95 % intervals per
+        policy and fleet size), ``differences`` between policies, and the fleet-size ``curve``.
+    """
+    from .agv import DISPATCH, plan_from_scenario
+    from .agv import compare_fleets as run_fleets
+    from .terminal import load_scenario
+
+    plan = plan_from_scenario(load_scenario(scenario))
+    if policies is None:
+        names = list(DISPATCH)
+    elif isinstance(policies, str):
+        names = [p.strip() for p in policies.split(",") if p.strip()]
+    else:
+        names = list(policies)
+    if fleet is None:
+        sizes = [plan.agvs]
+    elif isinstance(fleet, str):
+        try:
+            sizes = [int(n) for n in fleet.split(",")]
+        except ValueError:
+            raise InputError(f"--fleet: expected whole numbers separated by commas, got {fleet!r}") from None
+    else:
+        sizes = [int(n) for n in fleet]
+    result: dict[str, Any] = run_fleets(
+        plan, names, sizes, replications_count, hours, seed, progress=progress
+    )
+    return result
 
 
 def compare(

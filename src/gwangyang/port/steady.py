@@ -32,6 +32,18 @@ PER_DAY = ("vessel_calls", "teu", "gate_trucks", "energy_kwh", "co2_t", "yard_bl
 """KPIs that are totals over the run; their steady state is a daily rate."""
 
 
+def confidence_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval ``(mean, low, high)`` of independent replications."""
+    from scipy import stats
+
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    return mean, mean - half, mean + half
+
+
 def mser5(series: np.ndarray) -> int:
     """MSER-5 truncation point: how many leading observations to delete (a multiple of 5).
 
@@ -69,8 +81,6 @@ def batch_means(
     Fishman and Yarberry's LBATCH rule; the batch means are then treated as independent.
     ``ci_low``/``ci_high`` are NaN with fewer than two batches.
     """
-    from .compare import confidence_interval
-
     x = np.asarray(series, dtype=float)
     x = x[~np.isnan(x)]
     if len(x) == 0:

@@ -275,6 +275,76 @@ class Energy:
 
 
 @dataclass(frozen=True)
+class Automation:
+    """Layout, traffic and batteries of an automated terminal's AGVs (see :mod:`gwangyang.port.agv`).
+
+    The quay cranes, the vehicle count, speed and energy, and the yard blocks come from the berths
+    that use ``transport`` (a pool of kind ``agv`` or ``lift-agv``); this table adds what the
+    move-level model needs. Distances in metres, times in minutes.
+
+    Parameters
+    ----------
+    transport
+        The AGV pool ("" = the first pool of kind agv or lift-agv).
+    quay_lane_m
+        From the quay cranes' handover points to the quay-parallel driving lane.
+    yard_depth_m
+        From the quay lane to the yard lane in front of the blocks' handover points.
+    block_m
+        From the yard lane to a block's handover point.
+    gap_m
+        Road length one AGV takes up: a lane segment holds ``max(1, length / gap_m)`` AGVs.
+    quay_transfer_min, yard_transfer_min
+        Time an AGV spends at a quay crane (box on or off) and at a block's handover rack.
+    discharge_share
+        Share of moves that are discharges (the rest are loads).
+    moves_per_run
+        A crane discharges, then loads, runs of this many moves (one vessel bay), so that
+        discharges and loads mix across cranes.
+    release_ahead
+        Jobs each crane makes known ahead of the one it works on (the dispatcher's look-ahead).
+    battery_kwh
+        Usable battery per AGV (0: no batteries).
+    charge_below
+        An AGV goes to a station when its charge falls below this share after a job.
+    charge_kw
+        Charging power; ``swap_min > 0`` swaps batteries in that time instead.
+    stations, chargers
+        Charging (or swapping) stations at the ends of the yard lane, and places at each.
+    """
+
+    transport: str = ""
+    quay_lane_m: float = 30.0
+    yard_depth_m: float = 120.0
+    block_m: float = 20.0
+    gap_m: float = 25.0
+    quay_transfer_min: float = 0.5
+    yard_transfer_min: float = 0.5
+    discharge_share: float = 0.5
+    moves_per_run: int = 40
+    release_ahead: int = 2
+    battery_kwh: float = 0.0
+    charge_below: float = 0.2
+    charge_kw: float = 100.0
+    swap_min: float = 0.0
+    stations: int = 2
+    chargers: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("quay_lane_m", "yard_depth_m", "block_m", "gap_m", "charge_kw"):
+            _positive(name, getattr(self, name))
+        for name in ("quay_transfer_min", "yard_transfer_min", "battery_kwh", "swap_min"):
+            _positive(name, getattr(self, name), allow_zero=True)
+        if not 0 <= self.discharge_share <= 1:
+            raise InputError(f"discharge_share: must be in [0, 1], got {self.discharge_share}")
+        if not 0 <= self.charge_below < 1:
+            raise InputError(f"charge_below: must be in [0, 1), got {self.charge_below}")
+        for name in ("moves_per_run", "release_ahead", "stations", "chargers"):
+            if getattr(self, name) < 1:
+                raise InputError(f"{name}: must be >= 1, got {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
 class Policies:
     """Pluggable decisions: berth allocation, crane assignment, vehicle dispatch.
 
@@ -317,6 +387,7 @@ class Scenario:
     weather: Weather = field(default_factory=Weather)
     energy: Energy = field(default_factory=Energy)
     policies: Policies = field(default_factory=Policies)
+    automation: Automation = field(default_factory=Automation)
     teu_per_move: float = 1.6
     chunk_moves: int = 25
     description: str = ""

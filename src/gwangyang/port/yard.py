@@ -19,15 +19,15 @@ and the yard cranes need ``(n + rehandles) / moves_per_hour`` hours.
 
 from __future__ import annotations
 
-import heapq
+import math
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-TICK_H = 0.25
-"""The yard's clock: departures and deliveries are booked every quarter hour."""
+TICK_H = 0.5
+"""The yard's clock: departures and deliveries are booked every half hour."""
 
 
 def rehandles_per_retrieval(fill: float, tiers: int) -> float:
@@ -84,14 +84,16 @@ class YardStock:
         self.dwell_h = dwell_h
         self.rng = rng
         self.log = log
-        self.departures: list[float] = []
+        self.departures: dict[int, int] = {}  # boxes leaving at each tick (by tick number)
+        self.tick_number = 0
         self.cranes: deque[tuple[Any, int]] = deque()
         self.name = name
         self.held = held
         self.done: set[int] = set()
         start = min(int(np.searchsorted(exports_due, 0.0, side="right")), capacity)
         self.exports = exports_due[start:]
-        self.export_calls = export_calls[start:]
+        self.export_times: list[float] = self.exports.tolist()
+        self.export_calls: list[int] = export_calls[start:].tolist()
         self.next_export = 0
         self.export_waits: list[tuple[float, float]] = []
         self.level = 0
@@ -101,8 +103,15 @@ class YardStock:
         room = max(0, capacity - self.level)
         initial = min(initial_imports, room)
         self._add(initial, 0.0)
-        for t in rng.exponential(dwell_h, initial).tolist():
-            heapq.heappush(self.departures, t)
+        self._leave(rng.exponential(dwell_h, initial))
+
+    def _leave(self, times: np.ndarray) -> None:
+        """Book boxes to leave at ``times``: at the first tick at or after each (never the current one)."""
+        first = self.tick_number + 1
+        departures = self.departures
+        for t in times.tolist():
+            k = max(math.ceil(t / TICK_H - 1e-9), first)
+            departures[k] = departures.get(k, 0) + 1
 
     def _hold(self, call: int, n: int) -> None:
         mine = self.held.setdefault(call, {})
@@ -148,31 +157,30 @@ class YardStock:
 
     def _book(self, n: int) -> None:
         self._add(n, self.env.now)
-        for stay in self.rng.exponential(self.dwell_h, n).tolist():
-            heapq.heappush(self.departures, self.env.now + stay)
+        self._leave(self.env.now + self.rng.exponential(self.dwell_h, n))
 
     def tick(self) -> None:
         """Book departures due by now, then give room to waiting cranes first, then to deliveries."""
         now = self.env.now
-        gone = 0
-        while self.departures and self.departures[0] <= now:
-            heapq.heappop(self.departures)
-            gone += 1
+        self.tick_number = math.floor(now / TICK_H + 0.5)
+        gone = self.departures.pop(self.tick_number, 0)
         self._add(-min(gone, self.level), now)
         while self.cranes and self.level + self.cranes[0][1] <= self.capacity:
             event, n = self.cranes.popleft()
             self._book(n)
             event.succeed()
-        due = int(np.searchsorted(self.exports, now, side="right"))
-        while self.next_export < due and not self.cranes and self.level < self.capacity:
-            i = self.next_export
-            self.next_export += 1
-            call = int(self.export_calls[i])
-            if call in self.done:
-                continue
-            # Waiting beyond the tick in which the box arrived.
-            self.export_waits.append(
-                (float(self.exports[i]), max(0.0, now - TICK_H - float(self.exports[i])))
-            )
-            self._add(1, now)
-            self._hold(call, 1)
+        room = self.capacity - self.level
+        if self.cranes or room <= 0:
+            return
+        # Boxes of vessels that have left are skipped; the others come in, in order, while there is room.
+        times, calls, i, admitted = self.export_times, self.export_calls, self.next_export, 0
+        while i < len(times) and times[i] <= now and admitted < room:
+            call = calls[i]
+            if call not in self.done:
+                # Waiting beyond the tick in which the box arrived.
+                self.export_waits.append((times[i], max(0.0, now - TICK_H - times[i])))
+                self._hold(call, 1)
+                admitted += 1
+            i += 1
+        self.next_export = i
+        self._add(admitted, now)

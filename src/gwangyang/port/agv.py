@@ -1,0 +1,699 @@
+"""Move-level model of an automated terminal: quay cranes, AGVs on a lane graph, dispatch, batteries.
+
+The quay side of the berths served by one AGV pool is simulated move by move (SimPy):
+
+- **Layout** (:class:`Layout`): the quay cranes' handover points along the quay, a quay-parallel
+  lane, a yard lane in front of the blocks, a cross lane at each block, and each block's handover
+  point; charging (or swapping) stations at both ends of the yard lane. Every node where lanes meet
+  is a crossing. Each lane segment holds at most ``max(1, length / gap_m)`` AGVs at a time; an AGV
+  waits at the node before a full segment (congestion). Routes are shortest paths.
+- **Cranes**: each quay crane works a sequence of jobs (runs of discharges, then loads). A
+  discharge needs an empty AGV under the crane, a load needs an AGV bringing the box; the crane waits
+  for it (idle time waiting for vehicles), spends ``quay_transfer_min`` with it, then the rest of its
+  cycle (gamma, mean ``60 / moves_per_hour`` minutes in all). Each job's box goes to (or comes from)
+  a random block, where the lift-AGV spends ``yard_transfer_min`` (lift-AGVs put boxes on racks, so
+  yard cranes do not hold them up).
+- **Dispatch** (:data:`DISPATCH`): each crane makes ``release_ahead`` jobs known beyond the one it
+  works on, with the time it expects to need them (due). ``nearest``: the idle AGV and waiting job
+  with the shortest drive between them are paired first. ``earliest_due``: the job due first takes
+  the nearest idle AGV. ``lookahead``: at every event, all waiting jobs are assigned to all AGVs, the
+  idle ones and those that will be free after their job (where and when), minimising the total
+  lateness at the cranes plus the empty driving, solved exactly by ``scipy.optimize.linear_sum_assignment``;
+  the pairs with an idle AGV are carried out.
+- **Batteries**: an AGV uses ``kwh_per_km`` of its pool; below ``charge_below`` after a job it
+  drives to the nearest station and charges at ``charge_kw`` to full (or swaps in ``swap_min``).
+
+Common random numbers: the jobs (kind, block, crane cycle times) are drawn per crane from
+``[seed, crane]`` streams, so different policies and fleet sizes see the same work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from .steady import confidence_interval
+from .terminal import Automation, Scenario
+
+DISPATCH = ("nearest", "earliest_due", "lookahead")
+"""The dispatch policies."""
+
+LATE_WEIGHT = 1.0
+"""Look-ahead cost: weight of a minute of lateness at the crane."""
+
+EMPTY_WEIGHT = 0.5
+"""Look-ahead cost: weight of a minute of empty driving."""
+
+BUSY_MARGIN_MIN = 2.0
+"""Look-ahead: minutes added to a busy AGV's expected free time (its job may take longer than planned)."""
+
+COMMIT_SLACK_MIN = 1.0
+"""Look-ahead: an idle AGV is sent to its job only when it would otherwise be at most this early;
+until then it stays free for the next decision (every job release and every AGV freed is one)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The lane graph: node coordinates, segments with lengths and capacities, named places.
+
+    Attributes
+    ----------
+    xy
+        ``(n, 2)`` node coordinates in metres (quay along x, yard at larger y).
+    edges
+        ``(u, v, length_m, capacity)`` per undirected segment.
+    quay
+        Handover node of each quay crane.
+    blocks
+        Handover node of each yard block.
+    stations
+        Node of each charging or swapping station.
+    crossings
+        Nodes where three or more segments meet.
+    """
+
+    xy: np.ndarray
+    edges: list[tuple[int, int, float, int]]
+    quay: list[int]
+    blocks: list[int]
+    stations: list[int]
+    crossings: list[int]
+    distance: np.ndarray = field(repr=False)
+    next_hop: np.ndarray = field(repr=False)
+
+    def path(self, a: int, b: int) -> list[int]:
+        """Nodes of the shortest route from ``a`` to ``b`` (both included)."""
+        nodes = [a]
+        while nodes[-1] != b:
+            nodes.append(int(self.next_hop[nodes[-1], b]))
+        return nodes
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: nodes with coordinates and roles, segments with length and capacity."""
+        role = {n: "quay" for n in self.quay} | {n: "block" for n in self.blocks}
+        role |= {n: "station" for n in self.stations}
+        return {
+            "nodes": [
+                {
+                    "id": i,
+                    "x": float(x),
+                    "y": float(y),
+                    "role": role.get(i, "crossing" if i in self.crossings else "lane"),
+                }
+                for i, (x, y) in enumerate(self.xy)
+            ],
+            "segments": [
+                {"from": u, "to": v, "length_m": length, "capacity": cap} for u, v, length, cap in self.edges
+            ],
+        }
+
+
+def build_layout(cranes: int, blocks: int, quay_length_m: float, settings: Automation) -> Layout:
+    """The lane graph of a quay with ``cranes`` evenly spaced and ``blocks`` perpendicular blocks.
+
+    Parameters
+    ----------
+    cranes, blocks
+        Quay cranes and yard blocks, each evenly spread along ``quay_length_m``.
+    quay_length_m
+        Length of the quay (and of the yard front).
+    settings
+        Lane offsets, segment capacity (``gap_m``), number of stations.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    if cranes < 1 or blocks < 1:
+        raise InputError(f"layout: needs at least one crane and one block, got {cranes} and {blocks}")
+    qx = (np.arange(cranes) + 0.5) * quay_length_m / cranes
+    bx = (np.arange(blocks) + 0.5) * quay_length_m / blocks
+    lane_x = np.unique(np.round(np.concatenate([qx, bx, [0.0, quay_length_m]]), 6))
+    y_quay, y_yard = settings.quay_lane_m, settings.quay_lane_m + settings.yard_depth_m
+    xy: list[tuple[float, float]] = []
+
+    def node(x: float, y: float) -> int:
+        xy.append((float(x), float(y)))
+        return len(xy) - 1
+
+    quay_lane = [node(x, y_quay) for x in lane_x]
+    yard_lane = [node(x, y_yard) for x in lane_x]
+    edges: list[tuple[int, int, float, int]] = []
+
+    def segment(u: int, v: int) -> None:
+        length = float(np.hypot(*np.subtract(xy[u], xy[v])))
+        edges.append((u, v, length, max(1, int(length // settings.gap_m))))
+
+    for lane in (quay_lane, yard_lane):
+        for u, v in pairwise(lane):
+            segment(u, v)
+    position = {float(x): i for i, x in enumerate(lane_x)}
+    quay = []
+    for x in qx:
+        q = node(x, 0.0)
+        segment(q, quay_lane[position[float(np.round(x, 6))]])
+        quay.append(q)
+    block_nodes = []
+    for x in bx:
+        i = position[float(np.round(x, 6))]
+        segment(quay_lane[i], yard_lane[i])  # the cross lane at this block
+        b = node(x, y_yard + settings.block_m)
+        segment(yard_lane[i], b)
+        block_nodes.append(b)
+    stations = [yard_lane[0], yard_lane[-1]][: settings.stations]
+    n = len(xy)
+    degree = np.zeros(n, dtype=int)
+    for u, v, _, _ in edges:
+        degree[u] += 1
+        degree[v] += 1
+    rows = [u for u, v, *_ in edges] + [v for u, v, *_ in edges]
+    cols = [v for u, v, *_ in edges] + [u for u, v, *_ in edges]
+    lengths = [e[2] for e in edges] * 2
+    distance, predecessors = shortest_path(
+        csr_matrix((lengths, (rows, cols)), shape=(n, n)), return_predecessors=True
+    )
+    # next_hop[a, b]: the node after a on the shortest route a -> b (from b's predecessor tree).
+    next_hop = np.empty((n, n), dtype=int)
+    for b in range(n):
+        for a in range(n):
+            next_hop[a, b] = predecessors[b, a] if a != b else b
+    return Layout(
+        np.array(xy),
+        edges,
+        quay,
+        block_nodes,
+        stations,
+        [i for i in range(n) if degree[i] >= 3],
+        distance,
+        next_hop,
+    )
+
+
+@dataclass(frozen=True)
+class FleetPlan:
+    """Everything the move-level model needs, taken from a scenario (see :func:`plan_from_scenario`)."""
+
+    name: str
+    cranes: int
+    qc_moves_per_hour: float
+    qc_cycle_cv: float
+    agvs: int
+    speed_kmh: float
+    kwh_per_km: float
+    blocks: int
+    quay_length_m: float
+    settings: Automation
+    dispatch: str = "nearest"
+
+    def __post_init__(self) -> None:
+        if self.dispatch not in DISPATCH:
+            raise InputError(f"dispatch: must be one of {', '.join(DISPATCH)}, got {self.dispatch!r}")
+        if self.agvs < 1:
+            raise InputError(f"agvs: must be >= 1, got {self.agvs}")
+
+
+def plan_from_scenario(scenario: Scenario, dispatch: str = "nearest", agvs: int | None = None) -> FleetPlan:
+    """The AGV pool of ``scenario`` (``automation.transport`` or its first AGV pool) and what it serves.
+
+    Raises
+    ------
+    InputError
+        The scenario has no AGV pool, or the pool serves no berth.
+    """
+    settings = scenario.automation
+    pools = [t for t in scenario.transport if t.kind in ("agv", "lift-agv")]
+    if settings.transport:
+        pools = [t for t in scenario.transport if t.name == settings.transport]
+        if not pools:
+            raise InputError(f"automation.transport: {settings.transport!r} is not a transport pool")
+    if not pools:
+        raise InputError(f"{scenario.name}: no transport pool of kind agv or lift-agv (automation.transport)")
+    pool = pools[0]
+    berths = [b for b in scenario.berths if b.transport == pool.name]
+    if not berths:
+        raise InputError(f"{scenario.name}: transport pool {pool.name!r} serves no berth")
+    groups = [g for b in berths for g in scenario.cranes_at(b.name)]
+    cranes = sum(g.count for g in groups)
+    rate = sum(g.count * g.moves_per_hour for g in groups) / cranes
+    cv = sum(g.count * g.cycle_cv for g in groups) / cranes
+    yards = {b.yard for b in berths}
+    blocks = sum(y.blocks for y in scenario.yards if y.name in yards)
+    return FleetPlan(
+        scenario.name,
+        cranes,
+        rate,
+        cv,
+        pool.count if agvs is None else agvs,
+        pool.speed_kmh,
+        pool.kwh_per_km,
+        blocks,
+        sum(b.length_m for b in berths),
+        settings,
+        dispatch,
+    )
+
+
+@dataclass
+class FleetResult:
+    """KPIs of one run of the move-level model (over the measured hours, after the warm-up)."""
+
+    plan: FleetPlan
+    hours: float
+    seed: int
+    kpis: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "scenario": self.plan.name,
+            "dispatch": self.plan.dispatch,
+            "agvs": self.plan.agvs,
+            "cranes": self.plan.cranes,
+            "hours": self.hours,
+            "seed": self.seed,
+            "kpis": dict(self.kpis),
+            "units": dict(FLEET_UNITS),
+        }
+
+
+FLEET_UNITS: dict[str, str] = {
+    "moves_per_hour_per_crane": "moves/h",
+    "qc_idle_share": "fraction",
+    "qc_idle_min_per_move": "min",
+    "vehicle_utilization": "fraction",
+    "empty_travel_share": "fraction",
+    "charging_share": "fraction",
+    "congestion_share": "fraction",
+    "km_per_move": "km",
+    "kwh_per_move": "kWh",
+}
+"""The KPIs of :func:`simulate_fleet`: quay-crane idle time waiting for vehicles (share of crane
+time and minutes per move), vehicle utilisation (share of AGV time on jobs), empty-travel share (of
+the distance), charging share (of AGV time: driving to, queueing at and using stations), congestion
+(share of driving time spent waiting for a full segment), moves per hour per crane."""
+
+
+@dataclass
+class _Job:
+    crane: int
+    index: int
+    discharge: bool
+    block: int
+    due: float
+    ready: Any = None
+    transferred: Any = None
+
+
+@dataclass
+class _Agv:
+    index: int
+    node: int
+    soc: float
+    idle: bool = True
+    free_at: float = 0.0
+    free_node: int = 0
+    wake: Any = None
+
+
+class _Model:
+    def __init__(self, plan: FleetPlan, layout: Layout, seed: int, warmup_h: float, end_h: float) -> None:
+        import simpy
+
+        self.plan, self.layout, self.s = plan, layout, plan.settings
+        self.env = simpy.Environment()
+        self.warmup, self.end = warmup_h * 60.0, end_h * 60.0  # minutes
+        self.speed = plan.speed_kmh * 1000.0 / 60.0  # m/min
+        self.segments = {}
+        for u, v, length, cap in layout.edges:
+            res = simpy.Resource(self.env, capacity=cap)
+            self.segments[(u, v)] = self.segments[(v, u)] = (res, length)
+        self.chargers = {n: simpy.Resource(self.env, capacity=self.s.chargers) for n in layout.stations}
+        self.cycle = 60.0 / plan.qc_moves_per_hour
+        jobs_per_crane = int((end_h * plan.qc_moves_per_hour) * 1.5) + 50
+        self.sequences = [self._sequence(seed, i, jobs_per_crane) for i in range(plan.cranes)]
+        self.pending: list[_Job] = []
+        rng = np.random.default_rng([int(seed), plan.cranes + 1])
+        start = rng.integers(0, len(layout.blocks), plan.agvs)
+        # Charges spread evenly between the station threshold and full (a saw-tooth in steady state).
+        soc = rng.uniform(self.s.charge_below, 1.0, plan.agvs)
+        self.agvs = [
+            _Agv(i, layout.blocks[b], float(c), free_node=layout.blocks[b])
+            for i, (b, c) in enumerate(zip(start.tolist(), soc.tolist(), strict=True))
+        ]
+        self.busy_agvs: dict[int, _Job | None] = {}
+        self.k = dict.fromkeys(
+            ("moves", "qc_idle", "agv_job", "charging", "empty_m", "loaded_m", "drive", "congestion", "kwh"),
+            0.0,
+        )
+
+    def _sequence(self, seed: int, crane: int, n: int) -> list[tuple[bool, int, float]]:
+        rng = np.random.default_rng([int(seed), crane])
+        run = self.s.moves_per_run
+        discharges = round(run * self.s.discharge_share)
+        offset = int(rng.integers(0, run))
+        kinds = [((i + offset) % run) < discharges for i in range(n)]
+        blocks = rng.integers(0, len(self.layout.blocks), n)
+        cv = self.plan.qc_cycle_cv
+        if cv > 0:
+            shape = 1.0 / cv**2
+            cycles = rng.gamma(shape, self.cycle / shape, n)
+        else:
+            cycles = np.full(n, self.cycle)
+        return list(zip(kinds, blocks.tolist(), cycles.tolist(), strict=True))
+
+    # -- time accounting over the measured window [warmup, end) ------------------------------------
+    def add(self, key: str, t0: float, t1: float, amount: float | None = None) -> None:
+        lo, hi = max(t0, self.warmup), min(t1, self.end)
+        if hi <= lo and amount is None:
+            return
+        if amount is None:
+            self.k[key] += hi - lo
+        elif self.warmup <= t1 < self.end:
+            self.k[key] += amount
+
+    # -- cranes --------------------------------------------------------------------------------------
+    def crane(self, i: int) -> Generator[Any, Any, None]:
+        env = self.env
+        seq = self.sequences[i]
+        jobs: dict[int, _Job] = {}
+        expected_ready = env.now
+
+        def release(upto: int, ready_at: float) -> None:
+            for k in range(len(jobs), min(upto + 1, len(seq))):
+                discharge, block, _ = seq[k]
+                job = _Job(
+                    i, k, discharge, block, ready_at + (k - current) * self.cycle, env.event(), env.event()
+                )
+                jobs[k] = job
+                self.pending.append(job)
+            self.dispatch()
+
+        current = 0
+        for current in range(len(seq)):
+            release(current + self.s.release_ahead, expected_ready)
+            job = jobs[current]
+            t0 = env.now
+            yield job.ready
+            self.add("qc_idle", t0, env.now)
+            yield env.timeout(self.s.quay_transfer_min)
+            job.transferred.succeed()
+            self.add("moves", 0.0, env.now, 1.0)
+            rest = max(0.0, seq[current][2] - self.s.quay_transfer_min)
+            expected_ready = env.now + rest
+            yield env.timeout(rest)
+
+    # -- vehicles -------------------------------------------------------------------------------------
+    def travel(self, agv: _Agv, target: int, loaded: bool) -> Generator[Any, Any, None]:
+        env = self.env
+        route = self.layout.path(agv.node, target)
+        for u, v in pairwise(route):
+            res, length = self.segments[(u, v)]
+            t0 = env.now
+            with res.request() as req:
+                yield req
+                self.add("congestion", t0, env.now)
+                t1 = env.now
+                yield env.timeout(length / self.speed)
+                self.add("drive", t0, env.now)
+                self.add("loaded_m" if loaded else "empty_m", 0.0, env.now, length)
+                del t1
+            agv.node = v
+            kwh = length / 1000.0 * self.plan.kwh_per_km
+            agv.soc -= kwh / self.s.battery_kwh if self.s.battery_kwh > 0 else 0.0
+            self.add("kwh", 0.0, env.now, kwh)
+
+    def estimate(self, job: _Job) -> tuple[float, int]:
+        """Minutes an AGV at the job's pickup needs to be ready at the crane, and where it ends."""
+        d = self.layout.distance
+        q, b = self.layout.quay[job.crane], self.layout.blocks[job.block]
+        if job.discharge:
+            return 0.0, b
+        return self.s.yard_transfer_min + d[b, q] / self.speed, q
+
+    def pickup(self, job: _Job) -> int:
+        return self.layout.quay[job.crane] if job.discharge else self.layout.blocks[job.block]
+
+    def run_job(self, agv: _Agv, job: _Job) -> Generator[Any, Any, None]:
+        env = self.env
+        t0 = env.now
+        q, b = self.layout.quay[job.crane], self.layout.blocks[job.block]
+        if job.discharge:
+            yield from self.travel(agv, q, loaded=False)
+            job.ready.succeed()
+            yield job.transferred
+            yield from self.travel(agv, b, loaded=True)
+            yield env.timeout(self.s.yard_transfer_min)
+        else:
+            yield from self.travel(agv, b, loaded=False)
+            yield env.timeout(self.s.yard_transfer_min)
+            yield from self.travel(agv, q, loaded=True)
+            job.ready.succeed()
+            yield job.transferred
+        self.add("agv_job", t0, env.now)
+        if self.s.battery_kwh > 0 and agv.soc < self.s.charge_below:
+            yield from self.charge(agv)
+        agv.idle = True
+        self.busy_agvs.pop(agv.index, None)
+        self.dispatch()
+
+    def charge(self, agv: _Agv) -> Generator[Any, Any, None]:
+        env = self.env
+        t0 = env.now
+        station = min(self.layout.stations, key=lambda n: self.layout.distance[agv.node, n])
+        yield from self.travel(agv, station, loaded=False)
+        with self.chargers[station].request() as req:
+            yield req
+            if self.s.swap_min > 0:
+                yield env.timeout(self.s.swap_min)
+            else:
+                yield env.timeout((1.0 - agv.soc) * self.s.battery_kwh / self.s.charge_kw * 60.0)
+            agv.soc = 1.0
+        self.add("charging", t0, env.now)
+
+    # -- dispatch -------------------------------------------------------------------------------------
+    def assign(self, agv: _Agv, job: _Job) -> None:
+        self.pending.remove(job)
+        agv.idle = False
+        self.busy_agvs[agv.index] = job
+        d = self.layout.distance
+        ready, end_node = self.estimate(job)
+        drive = d[agv.node, self.pickup(job)] / self.speed
+        arrive = self.env.now + drive + ready
+        agv.free_at = max(arrive, job.due) + self.s.quay_transfer_min
+        if job.discharge:
+            agv.free_at += d[self.layout.quay[job.crane], end_node] / self.speed + self.s.yard_transfer_min
+        agv.free_node = end_node
+        self.env.process(self.run_job(agv, job))
+
+    def visible(self) -> list[_Job]:
+        """The jobs that may be assigned: each crane's first unassigned one.
+
+        A crane's jobs are so assigned in its order, and no AGV waits at a crane for a job behind
+        one that nobody serves (which could hold every AGV).
+        """
+        first: dict[int, _Job] = {}
+        for job in self.pending:
+            if job.crane not in first or job.index < first[job.crane].index:
+                first[job.crane] = job
+        return list(first.values())
+
+    def dispatch(self) -> None:
+        policy = self.plan.dispatch
+        d = self.layout.distance
+        while self.pending:
+            idle = [a for a in self.agvs if a.idle]
+            if not idle:
+                return
+            jobs = self.visible()
+            if policy == "nearest":
+                agv, job = min(
+                    ((a, j) for a in idle for j in jobs),
+                    key=lambda p: (d[p[0].node, self.pickup(p[1])], p[1].due, p[0].index),
+                )
+                self.assign(agv, job)
+            elif policy == "earliest_due":
+                job = min(jobs, key=lambda j: (j.due, j.crane))
+                agv = min(idle, key=lambda a: (d[a.node, self.pickup(job)], a.index))
+                self.assign(agv, job)
+            elif not self.lookahead(idle, jobs):
+                return
+
+    def lookahead(self, idle: list[_Agv], jobs: list[_Job]) -> bool:
+        """Assign the jobs to all AGVs (idle now or free after their job) exactly.
+
+        The pairs with an idle AGV that would not be more than :data:`COMMIT_SLACK_MIN` early are
+        carried out; True when something was assigned.
+        """
+        from scipy.optimize import linear_sum_assignment
+
+        now = self.env.now
+        d = self.layout.distance
+        fleet = list(idle) + [a for a in self.agvs if not a.idle]
+        start = np.array([now if a.idle else max(now, a.free_at) + BUSY_MARGIN_MIN for a in fleet])
+        node = np.array([a.node if a.idle else a.free_node for a in fleet])
+        pick = np.array([self.pickup(j) for j in jobs])
+        ready = np.array([self.estimate(j)[0] for j in jobs])
+        due = np.array([j.due for j in jobs])
+        empty = d[np.ix_(node, pick)] / self.speed
+        arrive = start[:, None] + empty + ready[None, :]
+        cost = LATE_WEIGHT * np.maximum(0.0, arrive - due[None, :]) + EMPTY_WEIGHT * empty
+        rows, cols = linear_sum_assignment(cost)
+        chosen = [
+            (fleet[r], jobs[c])
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+            if fleet[r].idle and due[c] - arrive[r, c] <= COMMIT_SLACK_MIN
+        ]
+        for agv, job in chosen:
+            self.assign(agv, job)
+        return bool(chosen)
+
+
+def simulate_fleet(plan: FleetPlan, hours: float = 8.0, seed: int = 0, warmup_h: float = 1.0) -> FleetResult:
+    """Simulate ``warmup_h + hours`` of continuous crane work; KPIs over the last ``hours``.
+
+    Parameters
+    ----------
+    plan
+        Cranes, AGVs, layout settings and the dispatch policy (:func:`plan_from_scenario`).
+    hours
+        Measured hours.
+    seed
+        Seed of the cranes' jobs (same seed, same jobs for every policy and fleet size).
+    warmup_h
+        Hours simulated first and left out.
+    """
+    if hours <= 0:
+        raise InputError(f"hours: must be > 0, got {hours}")
+    if warmup_h < 0:
+        raise InputError(f"warmup_h: must be >= 0, got {warmup_h}")
+    layout = build_layout(plan.cranes, plan.blocks, plan.quay_length_m, plan.settings)
+    model = _Model(plan, layout, seed, warmup_h, warmup_h + hours)
+    for i in range(plan.cranes):
+        model.env.process(model.crane(i))
+    model.env.run(until=model.end)
+    k = model.k
+    minutes = hours * 60.0
+    metres = k["empty_m"] + k["loaded_m"]
+    kpis = {
+        "moves_per_hour_per_crane": k["moves"] / plan.cranes / hours,
+        "qc_idle_share": k["qc_idle"] / (plan.cranes * minutes),
+        "qc_idle_min_per_move": k["qc_idle"] / k["moves"] if k["moves"] else 0.0,
+        "vehicle_utilization": k["agv_job"] / (plan.agvs * minutes),
+        "empty_travel_share": k["empty_m"] / metres if metres else 0.0,
+        "charging_share": k["charging"] / (plan.agvs * minutes),
+        "congestion_share": k["congestion"] / k["drive"] if k["drive"] else 0.0,
+        "km_per_move": metres / 1000.0 / k["moves"] if k["moves"] else 0.0,
+        "kwh_per_move": k["kwh"] / k["moves"] if k["moves"] else 0.0,
+    }
+    return FleetResult(plan, hours, seed, kpis)
+
+
+def cycle_time_estimate(plan: FleetPlan) -> float:
+    """Closed-form moves per hour per crane with one AGV per crane, discharges only, no batteries.
+
+    An AGV's cycle is an empty drive from a block to a crane, the transfer there, a loaded drive to
+    a random block and the transfer there. With jobs taken in due order the crane is unrelated to
+    where the AGV is, so both drives average the mean crane-block route ``d`` over all pairs:
+    ``cycle = 2 d / v + t_quay + t_yard``. When this is longer than the crane's own cycle the crane
+    waits for its AGV and makes ``60 / cycle`` moves an hour, else its own rate.
+    """
+    layout = build_layout(plan.cranes, plan.blocks, plan.quay_length_m, plan.settings)
+    mean = float(layout.distance[np.ix_(layout.quay, layout.blocks)].mean())
+    speed = plan.speed_kmh * 1000.0 / 60.0
+    cycle = 2 * mean / speed + plan.settings.quay_transfer_min + plan.settings.yard_transfer_min
+    return min(60.0 / cycle * plan.agvs / plan.cranes, plan.qc_moves_per_hour)
+
+
+Progress = Callable[[int, int], None]
+
+
+def compare_fleets(
+    plan: FleetPlan,
+    policies: list[str],
+    fleets: list[int],
+    replications: int = 5,
+    hours: float = 8.0,
+    seed: int = 0,
+    warmup_h: float = 1.0,
+    level: float = 0.95,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Every policy with every fleet size over the same seeds (common random numbers).
+
+    Returns
+    -------
+    dict
+        ``runs``: per (policy, AGVs) the mean and confidence interval of each KPI over the
+        replications; ``differences``: per policy after the first and per fleet size, the paired
+        difference to the first policy with its interval; ``fleet_curve``: per policy, moves/hour per
+        crane against the number of AGVs (for a plot).
+    """
+    if replications < 1:
+        raise InputError(f"replications: must be >= 1, got {replications}")
+    for p in policies:
+        if p not in DISPATCH:
+            raise InputError(f"policies: {p!r} is not one of {', '.join(DISPATCH)}")
+    if not policies or not fleets:
+        raise InputError("policies and fleets: at least one of each is needed")
+    total = len(policies) * len(fleets) * replications
+    done = 0
+    values: dict[tuple[str, int], list[dict[str, float]]] = {}
+    for policy in policies:
+        for n in fleets:
+            variant = dataclasses.replace(plan, dispatch=policy, agvs=n)
+            rows = []
+            for r in range(replications):
+                rows.append(simulate_fleet(variant, hours, seed + r, warmup_h).kpis)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+            values[(policy, n)] = rows
+
+    def interval(x: list[float]) -> dict[str, float]:
+        mean, low, high = confidence_interval(np.array(x), level)
+        return {"mean": mean, "ci_low": low, "ci_high": high}
+
+    runs = [
+        {"dispatch": p, "agvs": n, "kpis": {k: interval([row[k] for row in rows]) for k in FLEET_UNITS}}
+        for (p, n), rows in values.items()
+    ]
+    base = policies[0]
+    differences = [
+        {
+            "dispatch": p,
+            "versus": base,
+            "agvs": n,
+            "kpis": {
+                k: interval([b[k] - a[k] for a, b in zip(values[(base, n)], values[(p, n)], strict=True)])
+                for k in FLEET_UNITS
+            },
+        }
+        for p in policies[1:]
+        for n in fleets
+    ]
+    curve = {
+        p: [
+            {"agvs": n, **interval([row["moves_per_hour_per_crane"] for row in values[(p, n)]])}
+            for n in fleets
+        ]
+        for p in policies
+    }
+    return {
+        "scenario": plan.name,
+        "cranes": plan.cranes,
+        "qc_moves_per_hour": plan.qc_moves_per_hour,
+        "hours": hours,
+        "warmup_h": warmup_h,
+        "replications": replications,
+        "seeds": list(range(seed, seed + replications)),
+        "level": level,
+        "units": dict(FLEET_UNITS),
+        "runs": runs,
+        "differences": differences,
+        "fleet_curve": curve,
+    }
