@@ -3,46 +3,22 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..files import jsonable
 
 err_console = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (pd.Timestamp,)):
-        return value.isoformat()
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return str(value)
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -53,7 +29,7 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def print_json(document: Any) -> None:
     """Print one JSON document on stdout (NaN and infinities become null)."""
-    sys.stdout.write(json.dumps(_clean(document), default=_default, allow_nan=False) + "\n")
+    sys.stdout.write(json.dumps(jsonable(document), allow_nan=False) + "\n")
     sys.stdout.flush()
 
 
