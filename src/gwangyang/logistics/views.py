@@ -7,13 +7,8 @@ of each lives in ``<store>/logistics/{routes,forecast}.json`` (written to a temp
 
 from __future__ import annotations
 
-import json
-import os
-import threading
-from pathlib import Path
 from typing import Any
 
-from ..errors import NotFoundError
 from .export import to_geojson
 from .forecast import ForecastResult
 from .instance import Instance
@@ -59,35 +54,4 @@ def forecast_view(result: ForecastResult, series_name: str, source: str) -> dict
     ]
     view["series"] = series_name
     view["source"] = source
-    return view
-
-
-def _path(store_root: str | Path, kind: str) -> Path:
-    if kind not in KINDS:
-        raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
-    return Path(store_root) / "logistics" / f"{kind}.json"
-
-
-def save_view(store_root: str | Path, kind: str, view: dict[str, Any]) -> Path:
-    """Keep ``view`` as the latest ``kind`` (``"routes"`` or ``"forecast"``) in the store."""
-    path = _path(store_root, kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(view, allow_nan=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def load_view(store_root: str | Path, kind: str) -> dict[str, Any]:
-    """The latest ``kind`` kept in the store.
-
-    Raises
-    ------
-    NotFoundError
-        None kept yet.
-    """
-    path = _path(store_root, kind)
-    if not path.exists():
-        raise NotFoundError(f"logistics: no {kind} result in the store yet (run one, or `gwangyang demo`).")
-    view: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return view

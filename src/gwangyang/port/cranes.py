@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..tomlfile import read_toml
+from ..files import read_toml
 
 
 @dataclass(frozen=True)

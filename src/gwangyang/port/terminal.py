@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InputError
-from ..tomlfile import read_toml
+from ..files import read_toml
 
 GWANGYANG_TEU_2024 = 2.01e6
 """Gwangyang port's container throughput in 2024, TEU: "2.01 million TEU (+7.8 % on 1.86 M in 2023)"
