@@ -15,9 +15,6 @@ from .instance import Instance
 from .model import RoutingProblem
 from .result import RoutingResult
 
-KINDS = ("routes", "forecast")
-"""The views kept in the store."""
-
 
 def routing_view(
     result: RoutingResult, instance: Instance, problem: RoutingProblem | None = None
