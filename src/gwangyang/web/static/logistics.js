@@ -13,6 +13,13 @@
   function cell(tr, text, cls) { const td = document.createElement("td"); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); }
   function remember(jobId) { const url = new URL(window.location.href); url.searchParams.set("job", jobId); history.replaceState(null, "", url); }
 
+  const STOP_KINDS = [
+    ["pickup", "pickups", { symbol: "triangle-up", size: 13, color: "#0b7a3e", line: { width: 1, color: "#fff" } }],
+    ["dropoff", "drop-offs (delivered pickups)", { symbol: "triangle-down", size: 13, color: "#c25e00", line: { width: 1, color: "#fff" } }],
+    ["delivery", "deliveries", { symbol: "circle", size: 9, color: "#0b63b5" }],
+    ["reload", "reloads (back at a depot)", { symbol: "diamond", size: 12, color: "#7a2e8e" }],
+  ];
+
   function drawRoutes(r) {
     $("route-results").hidden = false;
     $("route-title").textContent = `${r.instance}: ${r.solver}, ${r.feasible ? "feasible" : "NOT feasible"}`;
@@ -28,6 +35,17 @@
       x: f.geometry.coordinates.map((c) => c[0]), y: f.geometry.coordinates.map((c) => c[1]),
       hovertext: f.properties.orders.join(" → "), line: { width: 2 },
     }));
+    // Each route's stops by kind: pickups and drop-offs (the two ends of a shipment), plain deliveries, reloads.
+    for (const [kind, name, marker] of STOP_KINDS) {
+      const stops = r.route_details.flatMap((d, k) => d.stops.filter((s) => (s.kind || "delivery") === kind && s.coordinates)
+        .map((s) => ({ ...s, route: k + 1 })));
+      if (!stops.length) continue;
+      traces.push({
+        type: "scatter", mode: "markers", name, x: stops.map((s) => s.coordinates[0]), y: stops.map((s) => s.coordinates[1]),
+        hovertext: stops.map((s) => `route ${s.route}${s.trip ? ` trip ${s.trip + 1}` : ""}: ${s.order} at ${s.location}`),
+        hoverinfo: "text", marker,
+      });
+    }
     for (const kind of ["site", "depot"]) {
       const sites = r.sites.filter((s) => s.kind === kind);
       traces.push({
