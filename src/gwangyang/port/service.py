@@ -303,8 +303,8 @@ def save_plan(store: Store, name: str, document: dict[str, Any]) -> Path:
 def page_state(store: Store) -> dict[str, Any]:
     """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run.
 
-    ``saved["fleet"]`` is the kept fleet-size curve (:data:`FLEET_RUN`, the scenario, the run lengths and
-    ``fleet_curve``) or None; ``fleet_command`` is how to make one.
+    ``saved["fleet"]`` is the kept fleet-size curve (:data:`FLEET_RUN`, the scenario, the run lengths,
+    ``fleet_curve`` and its ``policies`` in order, as the page's JSON sorts keys) or None; ``fleet_command`` is how to make one.
     """
     compare_job = artifacts.latest_job(store, "port.compare")
     plan_job = artifacts.latest_job(store, "port.berths")
@@ -325,6 +325,7 @@ def page_state(store: Store) -> dict[str, Any]:
                 "fleet_curve",
             )
         }
+        | {"policies": list(fleet["fleet_curve"])}
         if fleet and fleet.get("fleet_curve")
         else None
     )

@@ -35,6 +35,15 @@
       x: f.geometry.coordinates.map((c) => c[0]), y: f.geometry.coordinates.map((c) => c[1]),
       hovertext: f.properties.orders.join(" → "), line: { width: 2 },
     }));
+    for (const kind of ["site", "depot"]) {
+      const sites = r.sites.filter((s) => s.kind === kind);
+      traces.push({
+        type: "scatter", mode: "markers+text", name: kind === "depot" ? "terminals (depots)" : "sites",
+        x: sites.map((s) => s.x), y: sites.map((s) => s.y), text: sites.map((s) => s.id), hovertext: sites.map((s) => s.name),
+        textposition: "top center", textfont: { size: 9 },
+        marker: kind === "depot" ? { symbol: "square", size: 12, color: "#b00020" } : { size: 8, color: "#1d2733" },
+      });
+    }
     // Each route's stops by kind: pickups and drop-offs (the two ends of a shipment), plain deliveries, reloads.
     for (const [kind, name, marker] of STOP_KINDS) {
       const stops = r.route_details.flatMap((d, k) => d.stops.filter((s) => (s.kind || "delivery") === kind && s.coordinates)
@@ -44,15 +53,6 @@
         type: "scatter", mode: "markers", name, x: stops.map((s) => s.coordinates[0]), y: stops.map((s) => s.coordinates[1]),
         hovertext: stops.map((s) => `route ${s.route}${s.trip ? ` trip ${s.trip + 1}` : ""}: ${s.order} at ${s.location}`),
         hoverinfo: "text", marker,
-      });
-    }
-    for (const kind of ["site", "depot"]) {
-      const sites = r.sites.filter((s) => s.kind === kind);
-      traces.push({
-        type: "scatter", mode: "markers+text", name: kind === "depot" ? "terminals (depots)" : "sites",
-        x: sites.map((s) => s.x), y: sites.map((s) => s.y), text: sites.map((s) => s.id), hovertext: sites.map((s) => s.name),
-        textposition: "top center", textfont: { size: 9 },
-        marker: kind === "depot" ? { symbol: "square", size: 12, color: "#b00020" } : { size: 8, color: "#1d2733" },
       });
     }
     const lat = r.sites.reduce((a, s) => a + s.y, 0) / Math.max(1, r.sites.length);

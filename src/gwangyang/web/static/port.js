@@ -51,7 +51,7 @@
   }
 
   function drawFleet(f) {
-    const traces = Object.entries(f.fleet_curve).map(([policy, points]) => ({
+    const traces = f.policies.map((policy) => [policy, f.fleet_curve[policy]]).map(([policy, points]) => ({
       type: "scatter", mode: "lines+markers", name: policy, x: points.map((p) => p.agvs), y: points.map((p) => p.mean),
       error_y: { type: "data", symmetric: false, array: points.map((p) => p.ci_high - p.mean), arrayminus: points.map((p) => p.mean - p.ci_low) },
     }));
