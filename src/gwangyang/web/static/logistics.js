@@ -13,9 +13,10 @@
   function cell(tr, text, cls) { const td = document.createElement("td"); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); }
   function remember(jobId) { const url = new URL(window.location.href); url.searchParams.set("job", jobId); history.replaceState(null, "", url); }
 
+  // Drop-offs first and larger, so that a pickup at the same site stays visible on top.
   const STOP_KINDS = [
-    ["pickup", "pickups", { symbol: "triangle-up", size: 13, color: "#0b7a3e", line: { width: 1, color: "#fff" } }],
-    ["dropoff", "drop-offs (delivered pickups)", { symbol: "triangle-down", size: 13, color: "#c25e00", line: { width: 1, color: "#fff" } }],
+    ["dropoff", "drop-offs (delivered pickups)", { symbol: "triangle-down", size: 16, color: "#c25e00", line: { width: 1, color: "#fff" } }],
+    ["pickup", "pickups", { symbol: "triangle-up", size: 10, color: "#0b7a3e", line: { width: 1, color: "#fff" } }],
     ["delivery", "deliveries", { symbol: "circle", size: 9, color: "#0b63b5" }],
     ["reload", "reloads (back at a depot)", { symbol: "diamond", size: 12, color: "#7a2e8e" }],
   ];
