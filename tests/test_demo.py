@@ -58,6 +58,25 @@ def test_port_step_keeps_its_run_in_the_store(tmp_path: Path) -> None:
     assert port.page_state(store)["saved"]["demo_scenarios"] == saved["scenarios"]
 
 
+def test_fleet_step_keeps_its_curve_for_the_port_page(tmp_path: Path) -> None:
+    from gwangyang.port.agv import plan_from_scenario, simulate_fleet
+    from gwangyang.port.terminal import load_scenario
+
+    store = Store(tmp_path / "store")
+    assert port.page_state(store)["saved"]["fleet"] is None
+    out = demo.fleet_step(store, fleet=(2, 4), replications=2, hours=0.5)
+    saved = port.load_run(store, port.FLEET_RUN)
+    assert saved is not None and saved["fleet_curve"] == json.loads(json.dumps(out["fleet_curve"]))
+    assert list(saved["fleet_curve"]) == ["nearest", "earliest_due", "lookahead"]
+    # a point of the curve is the mean of the same runs simulated directly (seeds 0 and 1, 1 h warm-up)
+    plan = plan_from_scenario(load_scenario("gwangyang-automated"), "earliest_due", agvs=4)
+    direct = [simulate_fleet(plan, 0.5, seed, 1.0).kpis["moves_per_hour_per_crane"] for seed in (0, 1)]
+    point = saved["fleet_curve"]["earliest_due"][1]
+    assert point["agvs"] == 4 and point["mean"] == pytest.approx(sum(direct) / 2, rel=1e-12)
+    # the port page plots it
+    assert port.page_state(store)["saved"]["fleet"]["fleet_curve"] == saved["fleet_curve"]
+
+
 def test_logistics_step_keeps_views_in_the_store(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     store.root.mkdir(parents=True)

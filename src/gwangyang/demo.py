@@ -217,6 +217,23 @@ def port_step(store: Store, days: float = 14.0) -> dict[str, Any]:
     return run
 
 
+DEMO_FLEET = (11, 22, 33, 44)
+"""AGV fleet sizes of the demo's fleet-size curve (the automated scenario's 44 AGVs and fractions of it)."""
+
+
+def fleet_step(
+    store: Store, fleet: tuple[int, ...] = DEMO_FLEET, replications: int = 2, hours: float = 2.0
+) -> dict[str, Any]:
+    """Compare every AGV dispatch policy at each ``fleet`` size on the automated scenario (a short run, ``replications`` x ``hours``); kept in the store (``port/runs/fleet-curve``) for the port page's fleet-size curve."""
+    from .port import service
+
+    document = service.compare_fleets("gwangyang-automated", None, list(fleet), replications, hours, seed=0)
+    service.save_run(store, service.FLEET_RUN, document)
+    return {
+        key: document[key] for key in ("scenario", "cranes", "hours", "replications", "seeds", "fleet_curve")
+    }
+
+
 def logistics_step(store: Store, time_limit: float = 2.0, horizon: int = 12) -> dict[str, Any]:
     """Route the shipped Gwangyang day and forecast the shipped monthly TEU series; both kept for the pages."""
     from .logistics import service
@@ -276,6 +293,7 @@ STEPS: list[tuple[str, Step]] = [
     ("quality", quality_step),
     ("optimize", optimize_step),
     ("port", port_step),
+    ("fleet", fleet_step),
     ("logistics", logistics_step),
     ("factory", factory_step),
 ]

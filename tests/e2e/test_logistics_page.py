@@ -70,3 +70,33 @@ def test_routes_and_forecast_pages(page: Any, server: tuple[str, Store], tmp_pat
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"{path}: page is {width} px wide on a 390 px screen"
         page.screenshot(path=str(tmp_path / f"phone-{path.strip('/').replace('/', '-')}.png"), full_page=True)
+
+
+def test_haulage_routes_drawn_with_their_stops(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """A haulage view (pickup-delivery pairs) kept in the store: each stop drawn where the result puts it."""
+    from gwangyang.logistics import service
+
+    base, store = server
+    problem = service.parse_problem("haulage")
+    view, _ = service.solve_routes(problem.to_instance(), problem, 1.0, seed=0)
+    service.save_view(store, "routes", view)
+    page.goto(f"{base}/logistics")
+    traces = {t["name"]: t for t in plotted(page, "plot-route-map")}
+    stops = [s for d in view["route_details"] for s in d["stops"]]
+    sites = {s["id"]: (s["x"], s["y"]) for s in view["sites"]}
+    assert {s["kind"] for s in stops} >= {"pickup", "dropoff"}
+    for kind, name in (("pickup", "pickups"), ("dropoff", "drop-offs (delivered pickups)")):
+        mine = [s for s in stops if s["kind"] == kind]
+        assert len(traces[name]["x"]) == len(mine) > 0
+        np.testing.assert_allclose(traces[name]["x"], [s["coordinates"][0] for s in mine], rtol=1e-12)
+        np.testing.assert_allclose(traces[name]["y"], [s["coordinates"][1] for s in mine], rtol=1e-12)
+        # and those are the coordinates of the sites the stops name
+        np.testing.assert_allclose(
+            list(zip(traces[name]["x"], traces[name]["y"], strict=True)), [sites[s["location"]] for s in mine]
+        )
+    drawn = [t for t in traces.values() if t["name"].startswith("route ")]
+    assert len(drawn) == len(view["route_details"])
+    for trace, detail in zip(drawn, view["route_details"], strict=True):
+        start, end = detail["start_depot"]["coordinates"], detail["end_depot"]["coordinates"]
+        assert [trace["x"][0], trace["y"][0]] == start and [trace["x"][-1], trace["y"][-1]] == end
+    page.screenshot(path=str(tmp_path / "haulage.png"), full_page=True)

@@ -49,6 +49,40 @@ def test_demo_results_shown_side_by_side(page: Any, server: tuple[str, Store], s
     page.screenshot(path=str(shots / "port-demo.png"), full_page=True)
 
 
+def test_fleet_curve_is_the_kept_one(page: Any, server: tuple[str, Store], shots: Path) -> None:
+    """The fleet-size curve the demo keeps (``port/runs/fleet-curve``) is plotted with its numbers."""
+    from gwangyang import demo
+    from gwangyang.port import service
+
+    base, store = server
+    page.goto(f"{base}/port")
+    assert service.FLEET_COMMAND in page.get_by_test_id("fleet-empty").inner_text()
+    demo.fleet_step(store, fleet=(2, 4, 8), replications=2, hours=0.5)
+    kept = service.load_run(store, service.FLEET_RUN)
+    assert kept is not None
+    page.reload()
+    assert page.get_by_test_id("fleet-empty").count() == 0
+    traces = {t["name"]: t for t in plotted(page, "plot-fleet-curve")}
+    assert list(traces) == list(kept["fleet_curve"])
+    bars = page.evaluate(
+        "() => document.querySelector('[data-testid=\"plot-fleet-curve\"]').data.map(t => [t.error_y.array, t.error_y.arrayminus])"
+    )
+    runs = {(r["dispatch"], r["agvs"]): r["kpis"]["moves_per_hour_per_crane"] for r in kept["runs"]}
+    for (policy, points), (above, below) in zip(kept["fleet_curve"].items(), bars, strict=True):
+        assert traces[policy]["x"] == [2, 4, 8]
+        # the plotted means are the kept runs' means (the document's `runs`, not only its curve)
+        np.testing.assert_allclose(
+            traces[policy]["y"], [runs[(policy, n)]["mean"] for n in (2, 4, 8)], rtol=1e-12
+        )
+        np.testing.assert_allclose(
+            np.add(traces[policy]["y"], above), [p["ci_high"] for p in points], rtol=1e-9
+        )
+        np.testing.assert_allclose(
+            np.subtract(traces[policy]["y"], below), [p["ci_low"] for p in points], rtol=1e-9
+        )
+    page.screenshot(path=str(shots / "port-fleet.png"), full_page=True)
+
+
 def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], shots: Path) -> None:
     page.get_by_test_id("nav-port").click()
     page.wait_for_url("**/port")

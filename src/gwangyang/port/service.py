@@ -24,6 +24,12 @@ Progress = Callable[[int, int], None]
 DEMO_RUN = "demo"
 """Name under which the demo keeps its port run (``port/runs/demo.json``)."""
 
+FLEET_RUN = "fleet-curve"
+"""Name under which the demo keeps its AGV fleet comparison (``port/runs/fleet-curve.json``; the port page plots it)."""
+
+FLEET_COMMAND = "gwangyang port compare gwangyang-automated --fleet 11,22,33,44 --json"
+"""The command the port page names when no fleet-size curve is kept."""
+
 
 def scenarios() -> list[str]:
     """Names of the shipped terminal scenarios."""
@@ -295,11 +301,33 @@ def save_plan(store: Store, name: str, document: dict[str, Any]) -> Path:
 
 
 def page_state(store: Store) -> dict[str, Any]:
-    """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run."""
+    """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run.
+
+    ``saved["fleet"]`` is the kept fleet-size curve (:data:`FLEET_RUN`, the scenario, the run lengths,
+    ``fleet_curve`` and its ``policies`` in order, as the page's JSON sorts keys) or None; ``fleet_command`` is how to make one.
+    """
     compare_job = artifacts.latest_job(store, "port.compare")
     plan_job = artifacts.latest_job(store, "port.berths")
     demo = load_run(store, DEMO_RUN) or {}
     demo_scenarios = demo.get("scenarios") or {}
+    fleet = load_run(store, FLEET_RUN)
+    curve = (
+        {
+            k: fleet[k]
+            for k in (
+                "scenario",
+                "cranes",
+                "qc_moves_per_hour",
+                "hours",
+                "replications",
+                "level",
+                "fleet_curve",
+            )
+        }
+        | {"policies": list(fleet["fleet_curve"])}
+        if fleet and fleet.get("fleet_curve")
+        else None
+    )
     names = list(demo_scenarios)
     kpis = sorted({k for values in demo_scenarios.values() for k in values})
     return {
@@ -309,7 +337,9 @@ def page_state(store: Store) -> dict[str, Any]:
             "demo_plan": demo.get("berth_plan") if plan_job is None else None,
             "demo_scenarios": demo.get("scenarios"),
             "demo_days": demo.get("days"),
+            "fleet": curve,
         },
+        "fleet_command": FLEET_COMMAND,
         "demo_names": names,
         "demo_rows": [(k, [demo_scenarios[n].get(k) for n in names]) for k in kpis],
     }

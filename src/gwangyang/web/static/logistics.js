@@ -13,6 +13,14 @@
   function cell(tr, text, cls) { const td = document.createElement("td"); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); }
   function remember(jobId) { const url = new URL(window.location.href); url.searchParams.set("job", jobId); history.replaceState(null, "", url); }
 
+  // Drop-offs first and larger, so that a pickup at the same site stays visible on top.
+  const STOP_KINDS = [
+    ["dropoff", "drop-offs (delivered pickups)", { symbol: "triangle-down", size: 16, color: "#c25e00", line: { width: 1, color: "#fff" } }],
+    ["pickup", "pickups", { symbol: "triangle-up", size: 10, color: "#0b7a3e", line: { width: 1, color: "#fff" } }],
+    ["delivery", "deliveries", { symbol: "circle", size: 9, color: "#0b63b5" }],
+    ["reload", "reloads (back at a depot)", { symbol: "diamond", size: 12, color: "#7a2e8e" }],
+  ];
+
   function drawRoutes(r) {
     $("route-results").hidden = false;
     $("route-title").textContent = `${r.instance}: ${r.solver}, ${r.feasible ? "feasible" : "NOT feasible"}`;
@@ -35,6 +43,17 @@
         x: sites.map((s) => s.x), y: sites.map((s) => s.y), text: sites.map((s) => s.id), hovertext: sites.map((s) => s.name),
         textposition: "top center", textfont: { size: 9 },
         marker: kind === "depot" ? { symbol: "square", size: 12, color: "#b00020" } : { size: 8, color: "#1d2733" },
+      });
+    }
+    // Each route's stops by kind: pickups and drop-offs (the two ends of a shipment), plain deliveries, reloads.
+    for (const [kind, name, marker] of STOP_KINDS) {
+      const stops = r.route_details.flatMap((d, k) => d.stops.filter((s) => (s.kind || "delivery") === kind && s.coordinates)
+        .map((s) => ({ ...s, route: k + 1 })));
+      if (!stops.length) continue;
+      traces.push({
+        type: "scatter", mode: "markers", name, x: stops.map((s) => s.coordinates[0]), y: stops.map((s) => s.coordinates[1]),
+        hovertext: stops.map((s) => `route ${s.route}${s.trip ? ` trip ${s.trip + 1}` : ""}: ${s.order} at ${s.location}`),
+        hoverinfo: "text", marker,
       });
     }
     const lat = r.sites.reduce((a, s) => a + s.y, 0) / Math.max(1, r.sites.length);

@@ -50,6 +50,15 @@
       (problems.length ? `; problems: ${problems.join("; ")}` : ""), problems.length > 0);
   }
 
+  function drawFleet(f) {
+    const traces = f.policies.map((policy) => [policy, f.fleet_curve[policy]]).map(([policy, points]) => ({
+      type: "scatter", mode: "lines+markers", name: policy, x: points.map((p) => p.agvs), y: points.map((p) => p.mean),
+      error_y: { type: "data", symmetric: false, array: points.map((p) => p.ci_high - p.mean), arrayminus: points.map((p) => p.mean - p.ci_low) },
+    }));
+    g.plot("plot-fleet-curve", traces, { xaxis: { title: { text: "AGVs" } }, yaxis: { title: { text: "moves per hour per crane" }, rangemode: "tozero" },
+      margin: { t: 20, r: 10, l: 60, b: 45 }, height: 380, hovermode: "closest" });
+  }
+
   async function follow(kind, jobId) {
     const testid = kind === "compare" ? "compare-status" : "berth-status";
     const verb = kind === "compare" ? "Simulation" : "Planning";
@@ -89,5 +98,6 @@
     const jobId = url.searchParams.get(kind) || localStorage.getItem(KEYS[kind]) || g.pageData.saved[kind];
     if (jobId) follow(kind, jobId).catch(() => localStorage.removeItem(KEYS[kind]));
   }
+  if (g.pageData.saved.fleet) drawFleet(g.pageData.saved.fleet);
   if (g.pageData.saved.demo_plan && !url.searchParams.get("plan") && !localStorage.getItem(KEYS.plan)) drawPlan(g.pageData.saved.demo_plan);
 })();
