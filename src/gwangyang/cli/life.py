@@ -38,15 +38,19 @@ def fit_command(
     ],
     out: Annotated[Path, typer.Option("--out", help="Model file to write.")],
     model: Annotated[
-        str, typer.Option("--model", help="variance, discharge, full, gbm or extended.")
+        str,
+        typer.Option("--model", help="variance, discharge, full, gbm, extended, robust or multipair."),
     ] = "variance",
     split: Annotated[
         str | None, typer.Option("--split", help="Use only cells.csv rows of this split (e.g. train).")
     ] = None,
     coverage: Annotated[float, typer.Option("--coverage", help="Nominal coverage of the intervals.")] = 0.9,
     conformal: Annotated[
-        str, typer.Option("--conformal", help="cv (K-fold residuals) or split (held-out cells).")
-    ] = "cv",
+        str,
+        typer.Option(
+            "--conformal", help="cv+ (CV+, Barber et al. 2021), jackknife+, normalized-cv+ or split."
+        ),
+    ] = "cv+",
     cycles: Annotated[str, typer.Option("--cycles", help="Cycle pair a,b of ΔQ(V) = Q_b − Q_a.")] = "10,100",
     store: StoreOpt = None,
     json_out: JsonOpt = False,
