@@ -114,11 +114,32 @@ def health_command(
     if json_out:
         print_json(report)
     else:
-        rul, knee = report["rul"], report["knee"]
-        err_console.print(
-            f"{cell_id}: SOH {report['soh'][-1]:.3f} at cycle {rul['cycle']:.0f}; knee {knee['knee_cycle']}, "
-            f"onset {knee['onset_cycle']}; RUL {rul['rul']} ({rul['rul_lower']}–{rul['rul_upper']}) by {rul['method']}"
+        err_console.print(health_text(cell_id, report))
+
+
+def _cycles(value: float | None) -> str:
+    """A cycle count as an integer; '—' where unknown, '∞' where unbounded."""
+    return "—" if value is None else f"{value:.0f}"
+
+
+def health_text(cell_id: str, report: dict[str, Any]) -> str:
+    """One-line summary of :func:`gwangyang.battery.health.cell_health`: cycles as integers, SOH and capacity to 4 significant digits."""
+    rul, knee = report["rul"], report["knee"]
+    text = (
+        f"{cell_id}: SOH {report['soh'][-1]:.4g} at cycle {rul['cycle']:.0f} "
+        f"(initial capacity {report['initial_capacity_ah']:.4g} Ah); "
+    )
+    if knee.get("knee_cycle") is not None:
+        onset = knee.get("onset_cycle")
+        text += f"knee at cycle {knee['knee_cycle']:.0f}" + (
+            f", onset {onset:.0f}; " if onset is not None else "; "
         )
+    else:
+        text += "no knee; "
+    upper = "∞" if rul["rul"] is not None and rul["rul_upper"] is None else _cycles(rul["rul_upper"])
+    text += f"RUL {_cycles(rul['rul'])} cycles ({_cycles(rul['rul_lower'])}–{upper}) by {rul['method']}"
+    notes = knee.get("notes") or []
+    return text + "".join(f"\n  {note}" for note in notes)
 
 
 def plot_health(report: dict[str, Any], path: Path) -> None:
