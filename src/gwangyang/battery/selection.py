@@ -164,8 +164,13 @@ def nested_selection(
     return NestedResult(chosen, inner, _rmse(life, predicted), choices)
 
 
-def leave_one_group_out(factory: ModelFactory, data: EarlyLifeSet, group: str = "batch") -> pd.DataFrame:
+def leave_one_group_out(
+    factory: ModelFactory, data: EarlyLifeSet, group: str = "batch", features: np.ndarray | None = None
+) -> pd.DataFrame:
     """Predict each group's cells (with the conformal interval) from a model fitted on the others.
+
+    ``features`` replaces the pipeline's own features (e.g. another featurizer's columns); only the
+    pipeline's last step, the regressor, is then used.
 
     Returns
     -------
@@ -176,8 +181,7 @@ def leave_one_group_out(factory: ModelFactory, data: EarlyLifeSet, group: str = 
     values = list(dict.fromkeys(groups))
     if len(values) < 2:
         raise InputError(f"cells table: {group!r} has one value; nothing to leave out.")
-    pipeline = factory()
-    x = _features(pipeline, data)
+    x = _features(factory(), data) if features is None else np.asarray(features, dtype="float64")
     rows = []
     for value in values:
         held = groups == value
