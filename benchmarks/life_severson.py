@@ -81,7 +81,7 @@ GOAL_RMSE_NO_OUTLIER = 86
 GOAL_RMSE_UNSEEN = 150
 """Issue 17's goal on a batch the model has never seen."""
 
-CANDIDATES = ("variance", "discharge", "extended", "robust", "multipair")
+CANDIDATES = ("variance", "discharge", "extended", "robust", "multipair", "ensemble")
 """Models the nested selection chooses among (elastic nets; LightGBM is printed, not a candidate)."""
 
 BEEP_COLUMNS = {
@@ -301,6 +301,7 @@ def main() -> None:
             ("extended", "ours extended", {}),
             ("robust", "ours robust", {}),
             ("multipair", "ours multipair", {}),
+            ("ensemble", "ours ensemble", {}),
             ("gbm", "ours gbm (LightGBM)", {}),
             ("discharge", "ours discharge normalised", {"conformal": "normalized-cv+"}),
         ]

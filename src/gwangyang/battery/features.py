@@ -20,7 +20,9 @@ Supplementary Table 1:
   cycles up to b and of cycles a..a+10 (a median over cycles ignores one-cycle glitches and chamber
   temperature swings that move a single cycle's curve), plus the two capacity features;
 * ``multipair`` (ours): log10 var ΔQ(V) against cycle b from cycles a, 20, 30 and 40, plus the two
-  capacity features.
+  capacity features;
+* ``ensemble`` (ours): the columns of :data:`ENSEMBLE_MEMBERS` side by side, for a regressor that
+  fits one model per block and averages them (``CycleLifeRegressor(method="ensemble")``).
 
 The statistics of ΔQ(V) are taken over the paper's voltage window, 3.5 V down to 2.0 V
 (:data:`PAPER_DQ_WINDOW`; Severson et al., Methods: "evaluated at 1,000 linearly spaced voltage
@@ -95,6 +97,13 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     ),
 }
 """Feature names of each set, in the order of the columns that :class:`SeversonFeatures` returns."""
+
+ENSEMBLE_MEMBERS: tuple[str, ...] = ("discharge", "multipair", "extended", "robust")
+"""Feature sets of the ``ensemble`` set: their columns side by side, one block per set."""
+
+FEATURE_SETS["ensemble"] = tuple(
+    f"{member}:{name}" for member in ENSEMBLE_MEMBERS for name in FEATURE_SETS[member]
+)
 
 SUMMARY_FOR_FULL: tuple[str, ...] = ("charge_time_s", "temperature_integral_c_s", "internal_resistance_ohm")
 """Per-cycle summary columns that the ``full`` set needs."""
@@ -292,6 +301,12 @@ def cell_features(
     """
     if feature_set not in FEATURE_SETS:
         raise InputError(f"feature set: expected one of {', '.join(FEATURE_SETS)}, got {feature_set!r}.")
+    if feature_set == "ensemble":
+        return {
+            f"{member}:{name}": value
+            for member in ENSEMBLE_MEMBERS
+            for name, value in cell_features(cell, member, cycles, dq_window).items()
+        }
     early, late = cycles
     if not 1 <= early < late:
         raise InputError(f"cycle pair: expected two cycles a < b, got {cycles}.")

@@ -19,6 +19,7 @@ refit, which carries no guarantee).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ LIFE_MODELS: dict[str, tuple[str, str]] = {
     "extended": ("extended", "elasticnet"),
     "robust": ("robust", "elasticnet"),
     "multipair": ("multipair", "elasticnet"),
+    "ensemble": ("ensemble", "ensemble"),
 }
 """CLI model name → (feature set, regression method)."""
 
@@ -60,8 +62,42 @@ L1_RATIOS: tuple[float, ...] = (0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1.0)
 PENALTY_FOLDS = 4
 """Folds of the elastic net's penalty search (Severson et al.: four-fold)."""
 
-METHODS = ("elasticnet", "gbm")
+METHODS = ("elasticnet", "gbm", "ensemble")
 """Regression methods of :class:`CycleLifeRegressor`."""
+
+
+class BlockEnsemble(RegressorMixin, BaseEstimator):
+    """One copy of ``estimator`` per block of columns; the prediction is their mean.
+
+    Parameters
+    ----------
+    sizes
+        Columns of each block, in order.
+    estimator
+        The (unfitted) model fitted on each block.
+    """
+
+    def __init__(self, sizes: tuple[int, ...], estimator: Any) -> None:
+        self.sizes = sizes
+        self.estimator = estimator
+
+    def _blocks(self, matrix: np.ndarray) -> list[np.ndarray]:
+        if matrix.shape[1] != sum(self.sizes):
+            raise InputError(f"features: expected {sum(self.sizes)} columns, got {matrix.shape[1]}.")
+        edges = np.cumsum((0, *self.sizes))
+        return [matrix[:, lo:hi] for lo, hi in itertools.pairwise(edges)]
+
+    def fit(self, X: Any, y: Any) -> BlockEnsemble:
+        """Fit one model per block."""
+        blocks = self._blocks(np.asarray(X, dtype="float64"))
+        self.models_ = [clone(self.estimator).fit(block, y) for block in blocks]
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Mean of the block models' predictions."""
+        check_is_fitted(self, "models_")
+        blocks = self._blocks(np.asarray(X, dtype="float64"))
+        return np.asarray(np.mean([m.predict(b) for m, b in zip(self.models_, blocks, strict=True)], axis=0))
 
 
 def conformal_mode(name: str) -> str:
@@ -78,7 +114,8 @@ class CycleLifeRegressor(RegressorMixin, BaseEstimator):
     Parameters
     ----------
     method
-        ``elasticnet`` (the paper's) or ``gbm`` (LightGBM).
+        ``elasticnet`` (the paper's), ``gbm`` (LightGBM) or ``ensemble`` (one elastic net per block of
+        columns of the ``ensemble`` feature set, log10 predictions averaged).
     coverage
         Nominal coverage of :meth:`predict_interval`, in (0, 1).
     conformal
@@ -149,6 +186,12 @@ class CycleLifeRegressor(RegressorMixin, BaseEstimator):
                 random_state=self.random_state,
                 verbose=-1,
             )
+        if self.method == "ensemble":
+            from .features import ENSEMBLE_MEMBERS, FEATURE_SETS
+
+            sizes = tuple(len(FEATURE_SETS[member]) for member in ENSEMBLE_MEMBERS)
+            single = clone(self).set_params(method="elasticnet")
+            return BlockEnsemble(sizes, single._base(n_samples))
         from sklearn.linear_model import ElasticNetCV
 
         folds = min(PENALTY_FOLDS, n_samples)
