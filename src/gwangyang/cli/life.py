@@ -39,7 +39,9 @@ def fit_command(
     out: Annotated[Path, typer.Option("--out", help="Model file to write.")],
     model: Annotated[
         str,
-        typer.Option("--model", help="variance, discharge, full, gbm, extended, robust or multipair."),
+        typer.Option(
+            "--model", help="variance, discharge, full, gbm, extended, robust, multipair or ensemble."
+        ),
     ] = "variance",
     split: Annotated[
         str | None, typer.Option("--split", help="Use only cells.csv rows of this split (e.g. train).")
