@@ -32,16 +32,19 @@ def life_client(filled_store: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def direct() -> dict[str, Any]:
     """The same fit through gwangyang.battery.life directly (no API): the reference numbers."""
-    from gwangyang.battery.life import make_life_model
+    from gwangyang.battery.life import calibration_groups, make_life_model
     from gwangyang.battery.severson import load_severson
     from gwangyang.samples import sample_dir
 
     train = load_severson(sample_dir("severson"), split="train", require_life=True)
     test = load_severson(sample_dir("severson"), split="test1", require_life=True)
-    pipeline = make_life_model("variance").fit(train.cells, train.cycle_life)
+    groups = calibration_groups(train)
+    extra = {} if groups is None else {"regressor__groups": groups}
+    pipeline = make_life_model("variance").fit(train.cells, train.cycle_life, **extra)
     features = pipeline[:-1].transform(test.cells)
     return {
         "regressor": pipeline[-1],
+        "features": features,
         "predicted": pipeline[-1].predict(features),
         "life": np.asarray(test.cycle_life, dtype=float),
         "cells": [c.cell for c in test.cells],
@@ -70,13 +73,18 @@ def test_predict_sample_intervals_are_the_conformal_ones(
     assert [r["cell"] for r in rows] == direct["cells"] and body["errors"] == []
     predicted = np.array([r["predicted_cycle_life"] for r in rows])
     np.testing.assert_allclose(predicted, direct["predicted"], rtol=1e-9)
-    # the interval is multiplicative: [ŷ/f, ŷ·f], f = 10^(conformal quantile of the log10 residuals)
+    # CV+ (Barber et al. 2021) in log10 space: the ⌊α(n+1)⌋-th smallest of μ₋ₖ₍ᵢ₎(x) − Rᵢ and the
+    # ⌈(1−α)(n+1)⌉-th smallest of μ₋ₖ₍ᵢ₎(x) + Rᵢ, widened to contain the point prediction.
     regressor = direct["regressor"]
-    residuals = np.sort(np.abs(regressor.calibration_residuals_))
-    rank = int(np.ceil((len(residuals) + 1) * 0.9))
-    factor = 10.0 ** residuals[rank - 1]
-    np.testing.assert_allclose([r["lower"] for r in rows], predicted / factor, rtol=1e-9)
-    np.testing.assert_allclose([r["upper"] for r in rows], predicted * factor, rtol=1e-9)
+    folds = np.column_stack([m.predict(direct["features"]) for m in regressor.fold_models_])
+    centre, scores = folds[:, regressor.fold_of_], regressor.scores_
+    n = len(scores)
+    low_rank, high_rank = int(np.floor(0.1 * (n + 1) + 1e-9)), int(np.ceil(0.9 * (n + 1) - 1e-9))
+    lower = np.sort(centre - scores, axis=1)[:, low_rank - 1]
+    upper = np.sort(centre + scores, axis=1)[:, high_rank - 1]
+    log_point = np.log10(predicted)
+    np.testing.assert_allclose([r["lower"] for r in rows], 10 ** np.minimum(lower, log_point), rtol=1e-9)
+    np.testing.assert_allclose([r["upper"] for r in rows], 10 ** np.maximum(upper, log_point), rtol=1e-9)
     assert all(r["coverage"] == 0.9 for r in rows)
 
 

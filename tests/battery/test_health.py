@@ -8,6 +8,7 @@ import pytest
 
 from gwangyang.battery.health import (
     TemplateRUL,
+    bootstrap_ratios,
     eol_cycle,
     extrapolated_eol,
     health_report,
@@ -146,3 +147,61 @@ def test_cs2_35_ingested_from_raw_files(tmp_path_factory: pytest.TempPathFactory
     assert np.mean(ours) < 0.5 * np.mean(baseline)
     report = cell_health(store, "CS2_35", templates=templates)
     assert report["eol_reached_cycle"] == true_eol and report["rul"]["method"] == "template"
+
+
+def test_bootstrap_ratios_keep_a_real_upper_end() -> None:
+    # 10 % of the draws at 80, the rest at 100: the 5 % quantile / median is 0.8 and the 95 % one is
+    # the median itself; the upper end mirrors the lower: 1 / 0.8 = 1.25, never the estimate.
+    draws = np.array([80.0] * 10 + [100.0] * 90)
+    assert bootstrap_ratios(draws, 0.9) == pytest.approx((0.8, 1.25))
+    spread = np.linspace(50.0, 150.0, 101)  # quantiles 55 and 145 around a median of 100
+    assert bootstrap_ratios(spread, 0.9) == pytest.approx((0.55, 1.45))
+    assert bootstrap_ratios(np.array([np.inf] * 5), 0.9) == (1.0, float("inf"))
+
+
+def test_rul_interval_brackets_the_estimate() -> None:
+    # One template (no calibration) and no template at all: the interval must have a real upper
+    # end above the estimate, and a lower end at or below it.
+    cycles = np.arange(1.0, 301.0)
+    model = TemplateRUL().fit({"slow": (cycles, 2.0 * (1 - 1e-3 * cycles))})
+    history = np.arange(1.0, 61.0)
+    capacity = 2.0 * (1 - 2e-3 * history) + np.random.default_rng(0).normal(0, 2e-3, len(history))
+    for fitted in (model, TemplateRUL()):
+        estimate = fitted.predict(history, capacity)
+        assert estimate.rul_lower is not None and estimate.rul is not None and estimate.rul_upper is not None
+        assert estimate.rul_lower <= estimate.rul < estimate.rul_upper
+
+
+def test_knee_in_the_last_cycles_is_not_reported() -> None:
+    # A two-line fade whose break sits at cycle 104 of 105: Bacon–Watts finds it, but with one
+    # cycle after it no knee can be told from the end of the data.
+    cycles = np.arange(1.0, 106.0)
+    capacity = 1.1 - 1e-4 * cycles - 5e-3 * np.maximum(cycles - 104, 0)
+    report = health_report(cycles, capacity)
+    assert report["knee"]["knee_cycle"] is None and report["knee"]["onset_cycle"] is None
+    assert "not reported" in report["knee"]["notes"][0]
+    # The same break at cycle 60 of 105 is reported, within a cycle.
+    capacity = 1.1 - 1e-4 * cycles - 2e-3 * np.maximum(cycles - 60, 0)
+    report = health_report(cycles, capacity)
+    assert report["knee"]["knee_cycle"] == pytest.approx(60, abs=1.5)
+
+
+def test_health_text_rounds() -> None:
+    from gwangyang.cli.life import health_text
+
+    report = {
+        "soh": [1.0, 0.912345678],
+        "initial_capacity_ah": 1.0812345,
+        "knee": {"knee_cycle": 667.2934175166062, "onset_cycle": 600.4, "notes": []},
+        "rul": {"cycle": 700.0, "rul": 78.18, "rul_lower": 61.14, "rul_upper": 95.7, "method": "template"},
+    }
+    text = health_text("c1", report)
+    assert text == (
+        "c1: SOH 0.9123 at cycle 700 (initial capacity 1.081 Ah); knee at cycle 667, onset 600; "
+        "RUL 78 cycles (61–96) by template"
+    )
+    report["knee"] = {"knee_cycle": None, "onset_cycle": None, "notes": ["knee at cycle 104 is not reported"]}
+    report["rul"]["rul_upper"] = None
+    assert health_text("c1", report).endswith(
+        "RUL 78 cycles (61–∞) by template\n  knee at cycle 104 is not reported"
+    )

@@ -117,12 +117,34 @@ def extrapolated_eol(
         max(_quadratic_eol(x, fitted + rng.choice(residual, len(residual)), threshold), x[-1])
         for _ in range(n_boot)
     ]
+    low_ratio, high_ratio = bootstrap_ratios(np.asarray(draws, dtype="float64"), coverage)
+    return float(estimate), float(estimate * low_ratio), float(estimate * high_ratio)
+
+
+def bootstrap_ratios(draws: np.ndarray, coverage: float) -> tuple[float, float]:
+    """Interval of a positive estimate as ratios to it, from bootstrap draws: (lower, upper) with lower ≤ 1 ≤ upper.
+
+    The draws are taken relative to their median (the non-negative fade fit sits on a bound,
+    b or c = 0, for many cells, which shifts every draw to one side of the estimate itself);
+    the ``coverage`` quantiles of draw / median then scale the estimate. When the draws have
+    no spread on one side, that side mirrors the other (ratio r ↔ 1 / r), so that the upper end
+    is never the estimate itself. Draws that never reach the threshold (inf) make an infinite upper end.
+    """
     alpha = (1.0 - coverage) / 2.0
-    # "nearest" does no arithmetic, so draws that never reach the threshold (inf) stay inf, not NaN.
-    low, high = np.quantile(draws, [alpha, 1.0 - alpha], method="nearest")
-    # The non-negative fit sits on a bound (b or c = 0) for many cells, which shifts the bootstrap
-    # draws to one side of the estimate; widen the interval so that it always contains the estimate.
-    return float(estimate), float(min(low, estimate)), float(max(high, estimate))
+    finite = draws[np.isfinite(draws)]
+    if len(finite) == 0:
+        return 1.0, float("inf")
+    centre = float(np.quantile(draws, 0.5, method="nearest"))
+    if not math.isfinite(centre) or centre <= 0:
+        return 1.0, float("inf")
+    # "nearest" does no arithmetic, so inf draws stay inf, not NaN.
+    low, high = (float(q) / centre for q in np.quantile(draws, [alpha, 1.0 - alpha], method="nearest"))
+    low, high = min(low, 1.0), max(high, 1.0)
+    if high <= 1.0 and low < 1.0:
+        high = 1.0 / low
+    if low >= 1.0 and high > 1.0:
+        low = 1.0 / high if math.isfinite(high) else low
+    return low, high
 
 
 def _match(
@@ -248,10 +270,13 @@ class TemplateRUL:
             eol, low, high, method = point, max(point / factor, now), point * factor, "template"
         else:
             # Uncalibrated (fewer than two templates): the extrapolation's bootstrap interval.
-            eol, low, high = extrapolated_eol(x, soh, self.threshold, self.coverage)
-            method = "extrapolation"
+            extrapolated, low, high = extrapolated_eol(x, soh, self.threshold, self.coverage)
+            eol, method = extrapolated, "extrapolation"
             if point is not None:
-                eol, low, high, method = point, min(low, point), max(high, point), "template"
+                # One template: its estimate, with the extrapolation's relative bootstrap interval.
+                eol, method = point, "template"
+                low, high = point * low / extrapolated, point * high / extrapolated
+            low = max(low, now)
         eol_f, low_f, high_f = _finite(eol), _finite(low), _finite(high)
         return RULEstimate(
             cycle=now,
@@ -263,6 +288,28 @@ class TemplateRUL:
             rul_upper=None if high_f is None else high_f - now,
             method=method,
         )
+
+
+KNEE_MIN_AFTER_FRACTION = 0.1
+"""A knee is reported only when the series runs on after it for this fraction of its span ..."""
+
+KNEE_MIN_AFTER_POINTS = 5
+"""... and for at least this many cycles: a break in the last few points cannot be told from noise."""
+
+
+def _knee_support(x: np.ndarray, knee: float | None, name: str) -> str | None:
+    """Why a knee (or onset) at ``knee`` is not reported, or None if the series supports it."""
+    if knee is None:
+        return None
+    after = int(np.sum(x > knee))
+    needed_span = KNEE_MIN_AFTER_FRACTION * float(x[-1] - x[0])
+    if after < KNEE_MIN_AFTER_POINTS or float(x[-1] - knee) < needed_span:
+        return (
+            f"{name} at cycle {knee:.0f} is not reported: the series ends {x[-1] - knee:.0f} cycles "
+            f"({after} points) after it; at least {max(KNEE_MIN_AFTER_POINTS, math.ceil(needed_span))} "
+            "are needed to tell a knee from the end of the data"
+        )
+    return None
 
 
 def health_report(
@@ -277,10 +324,22 @@ def health_report(
 
     x, y = _curve(cycles, capacity)
     soh = state_of_health(y)
-    knee: dict[str, Any] = {"knee_cycle": None, "onset_cycle": None, "method": "bacon-watts"}
-    if len(x) >= MIN_POINTS and np.ptp(soh) > 0:
+    knee: dict[str, Any] = {"knee_cycle": None, "onset_cycle": None, "method": "bacon-watts", "notes": []}
+    if len(x) < MIN_POINTS or np.ptp(soh) <= 0:
+        knee["notes"].append(f"no knee sought: {len(x)} cycles with a changing SOH, {MIN_POINTS} needed")
+    else:
         found = find_knee(x, soh, "bacon-watts")
-        knee = {"knee_cycle": found.knee_cycle, "onset_cycle": found.onset_cycle, "method": found.method}
+        knee.update(knee_cycle=found.knee_cycle, onset_cycle=found.onset_cycle, method=found.method)
+        why = _knee_support(x, found.knee_cycle, "knee")
+        if why is not None:
+            # Without a knee there is no onset of it either.
+            knee.update(knee_cycle=None, onset_cycle=None)
+            knee["notes"].append(why)
+        else:
+            why = _knee_support(x, found.onset_cycle, "knee onset")
+            if why is not None:
+                knee["onset_cycle"] = None
+                knee["notes"].append(why)
     model = TemplateRUL(threshold, coverage).fit(templates or {})
     reached = eol_cycle(x, soh, threshold)
     rul = model.predict(x, y).to_dict()

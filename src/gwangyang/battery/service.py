@@ -592,7 +592,7 @@ def fit_life_model(
     model: str = "variance",
     dataset: str = "sample",
     coverage: float = 0.9,
-    conformal: str = "cv",
+    conformal: str = "cv+",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Fit a cycle-life model on cells of known life, keep it in the store with its record, return the record.
@@ -795,7 +795,7 @@ def fit_life_file(
     model: str = "variance",
     split: str | None = None,
     coverage: float = 0.9,
-    conformal: str = "cv",
+    conformal: str = "cv+",
     cycles: tuple[int, int] = (10, 100),
     store: Store | None = None,
 ) -> dict[str, Any]:

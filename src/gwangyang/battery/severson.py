@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError
 from .cycles import usable_cycles
-from .features import CellCurves
+from .features import SEVERSON_QDLIN_VOLTAGES, CellCurves
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -117,7 +117,7 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
         raise InputError(
             f"{path}: has cycles {QDLIN_FIRST_CYCLE}–{last}; early-life prediction needs {min_cycles} cycles."
         )
-    return CellCurves(name, matrix, first_cycle=QDLIN_FIRST_CYCLE)
+    return CellCurves(name, matrix, first_cycle=QDLIN_FIRST_CYCLE, voltages=SEVERSON_QDLIN_VOLTAGES)
 
 
 def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
@@ -255,7 +255,12 @@ def load_store_cell(store: Store, cell_id: str, last_cycle: int = MIN_CYCLES) ->
     if not np.isfinite(capacity).all():
         capacity = matrix.to_numpy()[-1]
     return CellCurves(
-        cell_id, matrix.to_numpy(), first_cycle=QDLIN_FIRST_CYCLE, capacity=capacity, summary=summary
+        cell_id,
+        matrix.to_numpy(),
+        first_cycle=QDLIN_FIRST_CYCLE,
+        capacity=capacity,
+        summary=summary,
+        voltages=matrix.index.to_numpy(dtype="float64"),
     )
 
 

@@ -43,15 +43,21 @@ def fit_command(
         typer.Option("--name", help="Keep the model in the store under this name (as the API does)."),
     ] = None,
     model: Annotated[
-        str, typer.Option("--model", help="variance, discharge, full, gbm or extended.")
+        str,
+        typer.Option(
+            "--model", help="variance, discharge, full, gbm, extended, robust, multipair or ensemble."
+        ),
     ] = "variance",
     split: Annotated[
         str | None, typer.Option("--split", help="Use only cells.csv rows of this split (e.g. train).")
     ] = None,
     coverage: Annotated[float, typer.Option("--coverage", help="Nominal coverage of the intervals.")] = 0.9,
     conformal: Annotated[
-        str, typer.Option("--conformal", help="cv (K-fold residuals) or split (held-out cells).")
-    ] = "cv",
+        str,
+        typer.Option(
+            "--conformal", help="cv+ (CV+, Barber et al. 2021), jackknife+, normalized-cv+ or split."
+        ),
+    ] = "cv+",
     cycles: Annotated[str, typer.Option("--cycles", help="Cycle pair a,b of ΔQ(V) = Q_b − Q_a.")] = "10,100",
     store: StoreOpt = None,
     json_out: JsonOpt = False,
@@ -169,11 +175,32 @@ def health_command(
     if json_out:
         print_json(report)
     else:
-        rul, knee = report["rul"], report["knee"]
-        err_console.print(
-            f"{cell_id}: SOH {report['soh'][-1]:.3f} at cycle {rul['cycle']:.0f}; knee {knee['knee_cycle']}, "
-            f"onset {knee['onset_cycle']}; RUL {rul['rul']} ({rul['rul_lower']}–{rul['rul_upper']}) by {rul['method']}"
+        err_console.print(health_text(cell_id, report))
+
+
+def _cycles(value: float | None) -> str:
+    """A cycle count as an integer; '—' where unknown, '∞' where unbounded."""
+    return "—" if value is None else f"{value:.0f}"
+
+
+def health_text(cell_id: str, report: dict[str, Any]) -> str:
+    """One-line summary of :func:`gwangyang.battery.health.cell_health`: cycles as integers, SOH and capacity to 4 significant digits."""
+    rul, knee = report["rul"], report["knee"]
+    text = (
+        f"{cell_id}: SOH {report['soh'][-1]:.4g} at cycle {rul['cycle']:.0f} "
+        f"(initial capacity {report['initial_capacity_ah']:.4g} Ah); "
+    )
+    if knee.get("knee_cycle") is not None:
+        onset = knee.get("onset_cycle")
+        text += f"knee at cycle {knee['knee_cycle']:.0f}" + (
+            f", onset {onset:.0f}; " if onset is not None else "; "
         )
+    else:
+        text += "no knee; "
+    upper = "∞" if rul["rul"] is not None and rul["rul_upper"] is None else _cycles(rul["rul_upper"])
+    text += f"RUL {_cycles(rul['rul'])} cycles ({_cycles(rul['rul_lower'])}–{upper}) by {rul['method']}"
+    notes = knee.get("notes") or []
+    return text + "".join(f"\n  {note}" for note in notes)
 
 
 def fleet_command(
