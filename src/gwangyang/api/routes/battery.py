@@ -178,14 +178,20 @@ class FitRequest(BaseModel):
     """What to fit and on which cells."""
 
     name: str = Field(service.DEMO_MODEL, description="Model name (letters, digits, '_', '-', '.').")
-    model: Literal["variance", "discharge", "full", "gbm", "extended"] = "variance"
+    model: Literal["variance", "discharge", "full", "gbm", "extended", "robust", "multipair", "ensemble"] = (
+        "variance"
+    )
     dataset: Literal["sample", "store"] = Field(
         "sample",
         description="'sample': the shipped Severson cells (train split; test1 predicted). "
         "'store': store cells of known life with 100 cycles of Q(V) curves.",
     )
     coverage: float = Field(0.9, gt=0, lt=1, description="Nominal coverage of the intervals.")
-    conformal: Literal["cv", "split"] = "cv"
+    conformal: Literal["cv+", "jackknife+", "normalized-cv+", "split", "cv"] = Field(
+        "cv+",
+        description="Intervals: CV+ or jackknife+ (Barber et al. 2021), CV+ normalised by distance to the "
+        "training cells, or split conformal ('cv' is the old name of 'cv+').",
+    )
 
 
 class PredictRequest(BaseModel):
