@@ -82,10 +82,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file of a store with its size and modification time (the lock file aside)."""
+    """Every file of a store with its size and modification time (the lock files aside)."""
     out = {}
     for path in root.rglob("*"):
-        if path.is_file() and path.name != ".write.lock":
+        if path.is_file() and path.name not in {".write.lock", ".users.lock"}:
             stat = path.stat()
             out[str(path.relative_to(root))] = (stat.st_size, stat.st_mtime_ns)
     return out

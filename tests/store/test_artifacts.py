@@ -23,7 +23,7 @@ def test_plain_names_of_any_script_pass(name: str) -> None:
     "name", ["", ".hidden", "../x", "a/b", "a\\b", "a..b", "x" * 81, "a b", "a\nb", "ab\n"]
 )
 def test_names_that_could_leave_their_folder_are_refused(name: str) -> None:
-    with pytest.raises(InputError, match="expected up to 80 letters"):
+    with pytest.raises(InputError, match="expected a plain name of up to 80 letters"):
         artifacts.check_name(name, "model name")
 
 
