@@ -270,7 +270,7 @@ def test_leave_one_batch_out_is_a_fit_on_the_other_batch() -> None:
 
 def test_nested_selection_uses_training_cells_only() -> None:
     from gwangyang.battery.selection import grouped_cv_rmse, nested_selection
-    from gwangyang.demo import sample_dir
+    from gwangyang.samples import sample_dir
 
     train = load_severson(sample_dir("severson"), split="train", require_life=True)
     candidates = {name: (lambda name=name: make_life_model(name)) for name in ("variance", "multipair")}
@@ -285,7 +285,7 @@ def test_nested_selection_uses_training_cells_only() -> None:
 
 def test_ensemble_is_the_mean_of_its_members() -> None:
     from gwangyang.battery.features import ENSEMBLE_MEMBERS
-    from gwangyang.demo import sample_dir
+    from gwangyang.samples import sample_dir
 
     train = load_severson(sample_dir("severson"), split="train", require_life=True)
     test = load_severson(sample_dir("severson"), split="test1", require_life=True)
