@@ -36,6 +36,7 @@ from ..errors import (
     UnknownFormatError,
     one_line,
 )
+from ..store import artifacts
 from .uploads import UploadError
 
 Progress = Callable[[int, int], None]
@@ -242,19 +243,7 @@ class JobManager:
         params
             JSON-ready parameters.
         """
-        now = _now()
-        record: dict[str, Any] = {
-            "id": uuid.uuid4().hex,
-            "kind": kind,
-            "status": "done",
-            "params": params or {},
-            "progress": {"done": 1, "total": 1, "fraction": 1.0},
-            "result": result,
-            "error": None,
-            "created_at": now,
-            "started_at": now,
-            "finished_at": now,
-        }
+        record = artifacts.done_job_record(kind, result, params)
         with self._lock:
             self._write(record)
         return record

@@ -222,8 +222,20 @@ def record_job(
     dict
         The record (``id``, ``kind``, ``status`` done, ``params``, ``progress``, ``result``, times).
     """
+    record = done_job_record(kind, result, params)
+    write_json(job_path(store, record["id"]), record)
+    return record
+
+
+def done_job_record(
+    kind: str, result: dict[str, Any], params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A finished job's record (``id``, ``kind``, ``status`` done, ``params``, ``progress``, ``result``, times).
+
+    The one shape of a job record, for :func:`record_job` and the API's job runner alike.
+    """
     now = datetime.now(UTC).isoformat()
-    record: dict[str, Any] = {
+    return {
         "id": uuid.uuid4().hex,
         "kind": kind,
         "status": "done",
@@ -235,8 +247,6 @@ def record_job(
         "started_at": now,
         "finished_at": now,
     }
-    write_json(job_path(store, record["id"]), record)
-    return record
 
 
 def jobs(store: Store | str | os.PathLike[str], limit: int = 50) -> list[dict[str, Any]]:
