@@ -21,11 +21,12 @@ from fastapi import HTTPException, Request, status
 
 from ..accounts import STORE_ADMIN, Directory, User
 from ..errors import StoreError
+from ..store import artifacts
 
 TOKEN_ENV = "GWANGYANG_TOKEN"
 """Environment variable that sets the token (it then wins over the token file)."""
 
-TOKEN_FILE = ".api-token"
+TOKEN_FILE = artifacts.API_TOKEN_FILE
 """Name of the token file inside the store, created on first start (mode 0600)."""
 
 COOKIE = "gwangyang_token"
@@ -121,7 +122,7 @@ def resolve_token(store_root: Path, token: str | None = None) -> TokenInfo:
     env = os.environ.get(TOKEN_ENV)
     if env is not None:
         return TokenInfo(_checked(env, f"${TOKEN_ENV}"), "env")
-    path = store_root / TOKEN_FILE
+    path = artifacts.api_token_path(store_root)
     if path.exists():
         return TokenInfo(_read_token_file(path), str(path))
     try:

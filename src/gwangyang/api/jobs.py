@@ -133,7 +133,7 @@ class JobManager:
         keep_days: float | None = None,
         keep_records: int | None = None,
     ) -> None:
-        self.dir = store_root / "jobs"
+        self.dir = artifacts.jobs_dir(store_root)
         self.dir.mkdir(parents=True, exist_ok=True)
         self._store_root = str(store_root)
         self.keep_days = _env_number(KEEP_DAYS_ENV, DEFAULT_KEEP_DAYS) if keep_days is None else keep_days

@@ -463,14 +463,13 @@ def ingest(
                     cell_id=name,
                     files=[str(p) for p, _ in fresh],
                     hashes=[d for _, d in fresh],
-                    staging=str(store.root / "staging" / f"{name}-{fresh[0][1][:12]}"),
+                    staging=str(store.staging_path(f"{name}-{fresh[0][1][:12]}")),
                     existing=str(existing) if existing.exists() and not replace else None,
                     chemistry=chemistry,
                     column_map=None if column_map is None else str(column_map),
                     on_existing="append" if append else "continue",
                 )
             )
-        (store.root / "staging").mkdir(exist_ok=True)
 
         def commit(_index: int, outcome: IngestOutcome) -> None:
             if outcome.errors or outcome.staged is None:
@@ -514,7 +513,7 @@ def ingest(
                         report.failed.append(
                             {"file": file_name, "error": f"{file_name}: not ingested: {exc}"}
                         )
-        shutil.rmtree(store.root / "staging", ignore_errors=True)
+        store.clear_staging()
     return report
 
 

@@ -197,6 +197,15 @@ def twin_cache_dir(store: Store | str | os.PathLike[str]) -> Path:
 # jobs ---------------------------------------------------------------------------------------------------
 
 
+API_TOKEN_FILE = ".api-token"
+"""The store's API token file (mode 0600), made by the first ``gwangyang serve``."""
+
+
+def api_token_path(store: Store | str | os.PathLike[str]) -> Path:
+    """The store's API token file (see :data:`API_TOKEN_FILE`)."""
+    return root_of(store) / API_TOKEN_FILE
+
+
 def jobs_dir(store: Store | str | os.PathLike[str]) -> Path:
     """``jobs``: one JSON record per job."""
     return folder(store, "job")

@@ -73,6 +73,16 @@ class Store:
             raise InputError(f"cell id: expected a plain name, got {cell_id!r}.")
         return self.cells_dir / shard(cell_id) / cell_id
 
+    def staging_path(self, name: str) -> Path:
+        """``staging/<name>`` inside the store, for a writer to fill and rename into place (the folder is created)."""
+        parent = self.root / "staging"
+        parent.mkdir(parents=True, exist_ok=True)
+        return parent / name
+
+    def clear_staging(self) -> None:
+        """Remove every staging folder (only while holding the write lock: nothing else writes there)."""
+        shutil.rmtree(self.root / "staging", ignore_errors=True)
+
     def staging_dir(self) -> Path:
         """A new, empty staging folder inside the store (same file system, so renames are atomic)."""
         path = self.root / "staging" / uuid.uuid4().hex
