@@ -25,6 +25,7 @@ from ..compute import Executor, SerialExecutor
 from ..errors import CellConflictError, InputError, NotFoundError, one_line
 from ..files import jsonable
 from ..store import Store, artifacts
+from ..store.store import CELL_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -235,20 +236,10 @@ def list_cells(store: Store) -> list[dict[str, Any]]:
         "median(coulombic_efficiency) AS median_ce "
         f"FROM cells_cycles WHERE {usable_where(store)} GROUP BY cell_id"
     ).set_index("cell_id")
-    keys = (
-        "cell_id",
-        "vendor",
-        "channel",
-        "rows",
-        "cycles",
-        "first_time",
-        "last_time",
-        "nominal_capacity_ah",
-    )
     out = []
     for meta in metas:
         cell_id = meta["cell_id"]
-        row: dict[str, Any] = {k: meta.get(k) for k in keys}
+        row: dict[str, Any] = {k: meta.get(k) for k in CELL_COLUMNS}
         figures: dict[str, float | None] = {"max_q": None, "last_q": None, "first_q": None, "median_ce": None}
         if cell_id in stats.index:
             for key in figures:

@@ -35,6 +35,17 @@ from ..errors import InputError, NotFoundError, StoreError
 from .lock import WriteLock
 
 TABLES = ("timeseries", "cycles", "curves", "steps")
+CELL_COLUMNS = (
+    "cell_id",
+    "vendor",
+    "channel",
+    "rows",
+    "cycles",
+    "first_time",
+    "last_time",
+    "nominal_capacity_ah",
+)
+"""The metadata fields every listing of cells shows (``Store.cells``, the battery service's cell list)."""
 
 
 def shard(cell_id: str) -> str:
@@ -201,16 +212,7 @@ class Store:
 
     def cells(self) -> pd.DataFrame:
         """One row per cell: ``cell_id``, ``vendor``, ``rows``, ``cycles``, ``first_time``, ``last_time`` and more."""
-        columns = [
-            "cell_id",
-            "vendor",
-            "channel",
-            "rows",
-            "cycles",
-            "first_time",
-            "last_time",
-            "nominal_capacity_ah",
-        ]
+        columns = list(CELL_COLUMNS)
         rows = [{c: m.get(c) for c in columns} for m in self.metas()]
         return pd.DataFrame(rows, columns=columns)
 
