@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -8,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from gwangyang.api import create_app
 from gwangyang.api.jobs import JobManager, Progress
-from gwangyang.errors import CorruptFileError, InputError, NotFoundError
+from gwangyang.errors import CellConflictError, CorruptFileError, InputError, NotFoundError
 
 from .conftest import AUTH, TOKEN
 
@@ -85,3 +87,45 @@ def test_recorded_results_are_finished_jobs(tmp_path: Path) -> None:
     assert latest is not None and latest["id"] == second["id"] != first["id"]
     assert latest["status"] == "done" and latest["result"] == {"days": 2.0, "bad": None}
     assert jobs.latest("port.compare") is None
+
+
+# ---- isolated jobs run in a worker process (the server's GIL stays free for requests) --------------
+
+
+def _counted(records: str, progress: Progress) -> dict[str, int]:
+    """Report progress, then return this process's id and what the record said meanwhile."""
+    progress(1, 2)
+    seen = json.loads(next(Path(records).glob("*.json")).read_text())["progress"]
+    progress(2, 2)
+    return {"pid": os.getpid(), "seen_done": seen["done"]}
+
+
+def _refused(progress: Progress) -> dict[str, int]:
+    raise CellConflictError("cell.csv: continues another cycler's cell.")
+
+
+def _buggy(progress: Progress) -> dict[str, int]:
+    return {"x": 1 // 0}
+
+
+def test_isolated_job_runs_in_another_process_and_reports_progress(tmp_path: Path) -> None:
+    jobs = JobManager(tmp_path)
+    record = jobs.wait(jobs.submit("t", partial(_counted, str(jobs.dir)), isolated=True)["id"], timeout=120)
+    assert record["status"] == "done", record
+    assert record["result"]["pid"] != os.getpid()
+    assert record["result"]["seen_done"] == 1  # the worker wrote its progress into the record
+    assert record["progress"]["fraction"] == 1.0
+
+
+def test_isolated_job_errors_keep_message_and_status(tmp_path: Path) -> None:
+    jobs = JobManager(tmp_path)
+    refused = jobs.wait(jobs.submit("t", _refused, isolated=True)["id"], timeout=120)
+    assert refused["status"] == "failed" and refused["error"] == "cell.csv: continues another cycler's cell."
+    assert refused["status_code"] == 409  # CellConflictError, as when run in a thread
+    crashed = jobs.wait(jobs.submit("t", _buggy, isolated=True)["id"], timeout=120)
+    assert crashed["error"].startswith("internal error: ZeroDivisionError")
+
+
+def test_isolated_job_must_pickle(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="must pickle"):
+        JobManager(tmp_path).submit("t", lambda progress: {}, isolated=True)

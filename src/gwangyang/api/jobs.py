@@ -8,6 +8,12 @@ Finished records are pruned: those older than ``keep_days`` and those beyond the
 ``keep_records`` go (the newest finished record of each kind stays, for the pages). Listing reads
 only the records of the page asked for; the rest come from an index kept by file modification time.
 A failed job's record holds one line; the traceback of a bug goes to the server's log.
+
+Jobs submitted with ``isolated=True`` (the API's simulations, solvers, fits and ingests) run in a
+worker process, so the server process keeps its GIL for requests: a long simulation in a thread of
+the server used to stretch ``/health`` to seconds. The worker writes the job's progress into its
+record; the result or the one-line error comes back to the job's thread, which writes the rest.
+Worker processes are spawned (they inherit no open file, so no lock) and die with the server.
 """
 
 from __future__ import annotations
@@ -16,13 +22,17 @@ import asyncio
 import json
 import logging
 import math
+import multiprocessing
 import os
+import pickle
 import queue
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +46,7 @@ from ..errors import (
     UnknownFormatError,
     one_line,
 )
+from ..files import read_json, write_json
 from ..store import artifacts
 from .uploads import UploadError
 
@@ -57,11 +68,28 @@ DEFAULT_KEEP_RECORDS = 1000
 MAX_WAITERS = 200
 """Requests that may wait for a job at once; more get 429 (a waiter holds no thread, only a coroutine)."""
 
+PROCESS_WORKERS = 2
+"""Worker processes shared by the isolated jobs of every job manager in a process."""
+PROGRESS_EVERY_S = 0.25
+"""A worker rewrites a job's record with its progress at most this often (and at the end)."""
+
 log = logging.getLogger(__name__)
 
 
 class TooManyWaitersError(GwangyangError):
     """More requests wait for jobs than :data:`MAX_WAITERS`; answered with 429."""
+
+
+class _IsolatedError(GwangyangError):
+    """A ``GwangyangError`` an isolated job raised in its worker process: its message and HTTP status."""
+
+    def __init__(self, message: str, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class _IsolatedBugError(Exception):
+    """A bug an isolated job hit in its worker process (the message is the exception's type name)."""
 
 
 def status_of(exc: GwangyangError) -> int:
@@ -96,23 +124,79 @@ def _env_number(name: str, default: float) -> float:
     return value
 
 
-def finite_json(value: Any) -> Any:
-    """``value`` with NaN and infinities replaced by None (JSON has no such numbers)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: finite_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite_json(v) for v in value]
-    return value
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _process_pool() -> ProcessPoolExecutor:
+    """The worker processes of isolated jobs, started on first use and shared by every manager."""
+    global _POOL
+    from ..compute import _worker_init  # ties each worker's life to this process's
+
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(
+                max_workers=PROCESS_WORKERS,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+        return _POOL
+
+
+def _discard_pool(pool: ProcessPoolExecutor, kill: bool) -> None:
+    """Forget ``pool`` (the next isolated job starts a new one); with ``kill``, end its workers now."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is pool:
+            _POOL = None
+    if kill:
+        # A running job would otherwise keep a stopping server alive: the pool joins its workers at exit.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _RecordProgress:
+    """The progress callback of an isolated job: rewrites the job's record (at most every :data:`PROGRESS_EVERY_S`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_EVERY_S and done < total:
+            return
+        self._last = now
+        fraction = done / total if total else 0.0
+        record = read_json(self.path)
+        record["progress"] = {"done": done, "total": total, "fraction": round(fraction, 4)}
+        write_json(self.path, record)
+
+
+def _run_isolated(record_path: str, job_id: str, work: JobFunction) -> dict[str, Any]:
+    """Run ``work`` in a worker process; return ``{"result": ...}`` or the error as plain data.
+
+    Exceptions do not cross the process boundary (one that cannot be unpickled would break the
+    pool): a ``GwangyangError`` comes back as its message and status, a bug as its type name,
+    with the traceback logged here (the worker's stderr is the server's).
+    """
+    try:
+        return {"result": work(_RecordProgress(Path(record_path)))}
+    except GwangyangError as exc:
+        return {"error": one_line(str(exc)), "status_code": status_of(exc)}
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        return {"bug": type(exc).__name__}
+
+
 class JobManager:
-    """Runs jobs in background threads and keeps their records in ``<store>/jobs``.
+    """Runs jobs in background threads (or, isolated, in worker processes) and keeps their records in ``<store>/jobs``.
 
     Parameters
     ----------
@@ -142,7 +226,7 @@ class JobManager:
         )
         # Daemon threads, not a ThreadPoolExecutor (whose threads are joined at exit): a server
         # asked to stop while a long job runs exits now; the job is marked interrupted next start.
-        self._queue: queue.Queue[tuple[str, JobFunction] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, JobFunction, bool] | None] = queue.Queue()
         self._threads = [
             threading.Thread(target=self._serve_queue, name=f"gwangyang-job-{k}", daemon=True)
             for k in range(workers)
@@ -153,6 +237,7 @@ class JobManager:
         self._index: dict[str, tuple[int, dict[str, Any]]] = {}  # path name -> (mtime_ns, summary)
         self._status: dict[str, str] = {}  # this manager's jobs, for waiters
         self._waiters = 0
+        self._in_pool = 0  # isolated jobs of this manager running in the worker processes
         self._finished_since_prune = 0
         self._mark_interrupted()
         self.prune()
@@ -163,10 +248,7 @@ class JobManager:
         return self.dir / f"{job_id}.json"
 
     def _write(self, record: dict[str, Any]) -> None:
-        path = self._path(record["id"])
-        tmp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(finite_json(record), allow_nan=False, default=str))
-        os.replace(tmp, path)
+        write_json(self._path(record["id"]), record)
         self._status[record["id"]] = record.get("status", "")
 
     def _scrub(self, message: str) -> str:
@@ -193,7 +275,13 @@ class JobManager:
                 )
                 self._write(record)
 
-    def submit(self, kind: str, work: JobFunction, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    def submit(
+        self,
+        kind: str,
+        work: JobFunction,
+        params: dict[str, Any] | None = None,
+        isolated: bool = False,
+    ) -> dict[str, Any]:
         """Queue a job and return its record (status ``queued``).
 
         Parameters
@@ -204,7 +292,21 @@ class JobManager:
             The function to run; a ``GwangyangError`` it raises fails the job with its message.
         params
             JSON-ready parameters, stored with the record.
+        isolated
+            Run ``work`` in a worker process, not a thread of this one: for anything that computes
+            long enough to hold the server's GIL. ``work`` must then pickle (a module-level function,
+            or a ``functools.partial`` of one, with picklable arguments).
+
+        Raises
+        ------
+        TypeError
+            ``isolated`` and ``work`` does not pickle (a bug of the caller).
         """
+        if isolated:
+            try:
+                pickle.dumps(work)
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                raise TypeError(f"job {kind}: an isolated job's work must pickle ({exc}).") from None
         record: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "kind": kind,
@@ -219,7 +321,7 @@ class JobManager:
         }
         with self._lock:
             self._write(record)
-        self._queue.put((record["id"], work))
+        self._queue.put((record["id"], work, isolated))
         return record
 
     def _serve_queue(self) -> None:
@@ -258,7 +360,30 @@ class JobManager:
                     continue
         return None
 
-    def _run(self, job_id: str, work: JobFunction) -> None:
+    def _run_in_pool(self, job_id: str, work: JobFunction) -> dict[str, Any]:
+        """Run an isolated job in a worker process; its result, or the error, as :func:`_run_isolated` gives it."""
+        pool = _process_pool()
+        with self._lock:
+            self._in_pool += 1
+        try:
+            try:
+                future = pool.submit(_run_isolated, str(self._path(job_id)), job_id, work)
+            except RuntimeError:  # the pool was shut down (a stopping server) or broke meanwhile
+                _discard_pool(pool, kill=False)
+                future = _process_pool().submit(_run_isolated, str(self._path(job_id)), job_id, work)
+            outcome: dict[str, Any] = future.result()  # waiting here releases the GIL
+            return outcome
+        except BrokenProcessPool:
+            _discard_pool(pool, kill=False)
+            return {
+                "error": "the job's worker process died (killed, or out of memory).",
+                "status_code": 500,
+            }
+        finally:
+            with self._lock:
+                self._in_pool -= 1
+
+    def _run(self, job_id: str, work: JobFunction, isolated: bool = False) -> None:
         self._update(job_id, status="running", started_at=_now())
 
         def progress(done: int, total: int) -> None:
@@ -266,7 +391,30 @@ class JobManager:
             self._update(job_id, progress={"done": done, "total": total, "fraction": round(fraction, 4)})
 
         try:
-            result = work(progress)
+            if isolated:
+                outcome = self._run_in_pool(job_id, work)
+                if "bug" in outcome:
+                    raise _IsolatedBugError(outcome["bug"])
+                if "error" in outcome:
+                    raise _IsolatedError(outcome["error"], outcome["status_code"])
+                result = outcome["result"]
+            else:
+                result = work(progress)
+        except _IsolatedError as exc:
+            self._update(
+                job_id,
+                status="failed",
+                error=self._scrub(str(exc)),
+                finished_at=_now(),
+                status_code=exc.status_code,
+            )
+        except _IsolatedBugError as exc:  # its traceback was logged by the worker
+            self._update(
+                job_id,
+                status="failed",
+                error=f"internal error: {exc} (details in the server log, job {job_id})",
+                finished_at=_now(),
+            )
         except GwangyangError as exc:
             self._update(
                 job_id,
@@ -436,3 +584,5 @@ class JobManager:
         if wait:
             for thread in self._threads:
                 thread.join()
+        elif self._in_pool and _POOL is not None:
+            _discard_pool(_POOL, kill=True)

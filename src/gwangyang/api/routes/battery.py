@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,7 +22,6 @@ from ...errors import InputError, UnknownFormatError, one_line
 from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
-from ..jobs import Progress
 from ..responses import finish_job
 from ..uploads import UploadError
 
@@ -78,13 +78,11 @@ async def upload(
         saved.discard()
         raise
 
-    def work(progress: Progress) -> dict[str, Any]:
-        return service.ingest_upload(store, saved.folder, chemistry, progress)
-
     names = [p.name for p in saved.files]
-    job = jobs.submit(
-        "battery.ingest", work, params={"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
-    )
+    # In a worker process: parsing cycler files in the server's process would hold its GIL.
+    work = partial(service.ingest_upload, store, saved.folder, chemistry)
+    params = {"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
+    job = jobs.submit("battery.ingest", work, params=params, isolated=True)
     answer = await finish_job(request, response, job, wait)
     return {**answer, "files": names, "bytes": saved.size_bytes}
 
@@ -229,13 +227,10 @@ async def fit(
     from ...store import artifacts
 
     artifacts.check_name(body.name, "model name")
-
-    def work(progress: Progress) -> dict[str, Any]:
-        return service.fit_life_model(
-            store, body.name, body.model, body.dataset, body.coverage, body.conformal, progress
-        )
-
-    job = jobs.submit("battery.life.fit", work, params=body.model_dump())
+    work = partial(
+        service.fit_life_model, store, body.name, body.model, body.dataset, body.coverage, body.conformal
+    )
+    job = jobs.submit("battery.life.fit", work, params=body.model_dump(), isolated=True)
     return await finish_job(request, response, job, wait)
 
 

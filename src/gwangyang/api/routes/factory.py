@@ -8,6 +8,7 @@ with the variables behind them) stay in the job record. Every result is a docume
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from ...errors import InputError
 from ...factory import service
-from ...store import artifacts
+from ...store import Store, artifacts
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
 from ..jobs import Progress
@@ -23,6 +24,33 @@ from ..responses import finish_job
 from ..uploads import SavedUpload, UploadError
 
 router = APIRouter(prefix="/api/v1/factory", tags=["factory"], dependencies=[Depends(require_token)])
+
+
+def _fit(
+    store: Store,
+    folder: Path,
+    name: str,
+    table: Path,
+    time_column: str,
+    method: str,
+    alpha: float,
+    k: int,
+    holdout: float,
+    progress: Progress,
+) -> dict[str, Any]:
+    try:
+        return service.fit_store_monitor(
+            store, name, table, time_column, method, alpha, k, holdout, table.name
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _score(store: Store, folder: Path, name: str, table: Path, progress: Progress) -> dict[str, Any]:
+    try:
+        return service.score_store_monitor(store, name, table, table.name)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _one_table(request: Request) -> tuple[SavedUpload, Path]:
@@ -86,16 +114,9 @@ async def fit_monitor(
         saved.discard()
         raise
 
-    def work(progress: Progress) -> dict[str, Any]:
-        try:
-            return service.fit_store_monitor(
-                store, name, table, time_column, method, alpha, k, holdout, table.name
-            )
-        finally:
-            shutil.rmtree(saved.folder, ignore_errors=True)
-
     params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
-    job = jobs.submit("factory.fit", work, params=params)
+    work = partial(_fit, store, saved.folder, name, table, time_column, method, alpha, k, holdout)
+    job = jobs.submit("factory.fit", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
 
@@ -115,11 +136,6 @@ async def score(
     service.monitor_file(store, name)
     saved, table = await _one_table(request)
 
-    def work(progress: Progress) -> dict[str, Any]:
-        try:
-            return service.score_store_monitor(store, name, table, table.name)
-        finally:
-            shutil.rmtree(saved.folder, ignore_errors=True)
-
-    job = jobs.submit("factory.score", work, params={"monitor": name, "file": table.name})
+    work = partial(_score, store, saved.folder, name, table)
+    job = jobs.submit("factory.score", work, params={"monitor": name, "file": table.name}, isolated=True)
     return await finish_job(request, response, job, wait)

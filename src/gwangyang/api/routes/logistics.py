@@ -8,12 +8,14 @@ store, where the routes and forecast pages find it. Every result is a view of :m
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
 from ...logistics import service
+from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery
 from ..jobs import Progress
@@ -57,6 +59,25 @@ class ForecastRequest(BaseModel):
     windows: int = Field(3, ge=1, le=6, description="Rolling origins in the backtest.")
 
 
+def _routes(
+    store: Store, instance: Any, problem: Any, body: RouteRequest, progress: Progress
+) -> dict[str, Any]:
+    view, _ = service.solve_routes(
+        instance, problem, body.time_limit, body.seed, body.solver, progress=progress
+    )
+    service.save_view(store, "routes", view)
+    return view
+
+
+def _forecast(
+    store: Store, series: Any, name: str, source: str, body: ForecastRequest, progress: Progress
+) -> dict[str, Any]:
+    progress(0, 1)
+    view, _ = service.forecast_series(series, name, source, body.horizon, body.level, body.windows)
+    service.save_view(store, "forecast", view)
+    return view
+
+
 @router.get("/scenarios", summary="Shipped routing scenarios")
 def scenarios() -> list[str]:
     """Names accepted by ``/routes`` as ``scenario``."""
@@ -86,13 +107,6 @@ async def solve_routes(
     problem = service.parse_problem(body.scenario, body.problem, body.problem_text)
     instance = problem.to_instance()
 
-    def work(progress: Progress) -> dict[str, Any]:
-        view, _ = service.solve_routes(
-            instance, problem, body.time_limit, body.seed, body.solver, progress=progress
-        )
-        service.save_view(store, "routes", view)
-        return view
-
     params = {
         "problem": problem.name,
         "orders": len(problem.orders),
@@ -100,7 +114,8 @@ async def solve_routes(
         "time_limit": body.time_limit,
         "seed": body.seed,
     }
-    job = jobs.submit("logistics.routes", work, params=params)
+    work = partial(_routes, store, instance, problem, body)
+    job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
 
@@ -131,14 +146,9 @@ async def run_forecast(
         series, name, source = service.series_from_rows(rows, body.name), body.name, "request"
     service.check_series_length(series, body.horizon, body.windows)
 
-    def work(progress: Progress) -> dict[str, Any]:
-        progress(0, 1)
-        view, _ = service.forecast_series(series, name, source, body.horizon, body.level, body.windows)
-        service.save_view(store, "forecast", view)
-        return view
-
     params = {"series": name, "months": len(series), "horizon": body.horizon, "level": body.level}
-    job = jobs.submit("logistics.forecast", work, params=params)
+    work = partial(_forecast, store, series, name, source, body)
+    job = jobs.submit("logistics.forecast", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
 

@@ -6,6 +6,7 @@ result is a document of :mod:`gwangyang.port.service`.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -66,6 +67,17 @@ class BerthRequest(BaseModel):
         return self
 
 
+def _compare(body: CompareRequest, progress: Progress) -> dict[str, Any]:
+    return service.compare(
+        body.a, body.b, body.days, body.replications, body.seed, body.warmup_days, progress=progress
+    )
+
+
+def _plan(instance: Any, method: str, time_limit: float, progress: Progress) -> dict[str, Any]:
+    document, _ = service.plan_berths(instance, method, time_limit, workers=1)
+    return document
+
+
 @router.get("/scenarios", summary="Shipped terminal scenarios")
 def scenarios() -> list[str]:
     """Names accepted by ``/compare``."""
@@ -81,13 +93,8 @@ async def compare(
     """A job whose result is each KPI's mean in A and B and the B - A difference with its confidence interval."""
     service.check_shipped("a", body.a)
     service.check_shipped("b", body.b)
-
-    def work(progress: Progress) -> dict[str, Any]:
-        return service.compare(
-            body.a, body.b, body.days, body.replications, body.seed, body.warmup_days, progress=progress
-        )
-
-    job = jobs.submit("port.compare", work, params=body.model_dump())
+    # In a worker process: a long simulation in the server's process would hold its GIL.
+    job = jobs.submit("port.compare", partial(_compare, body), params=body.model_dump(), isolated=True)
     return await finish_job(request, response, job, wait)
 
 
@@ -97,11 +104,7 @@ async def berth_plan(
 ) -> dict[str, Any]:
     """A job whose result is the plan (vessel, berth, start, end), its objective, and the baselines beside it."""
     instance = service.berth_instance(body.model_dump(), "request")
-
-    def work(progress: Progress) -> dict[str, Any]:
-        document, _ = service.plan_berths(instance, body.method, body.time_limit, workers=1)
-        return document
-
     params = {"name": body.name, "method": body.method, "vessels": len(body.arrival)}
-    job = jobs.submit("port.berths", work, params=params)
+    work = partial(_plan, instance, body.method, body.time_limit)
+    job = jobs.submit("port.berths", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
