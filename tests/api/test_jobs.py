@@ -129,3 +129,19 @@ def test_isolated_job_errors_keep_message_and_status(tmp_path: Path) -> None:
 def test_isolated_job_must_pickle(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="must pickle"):
         JobManager(tmp_path).submit("t", lambda progress: {}, isolated=True)
+
+
+def _pid(progress: Progress) -> dict[str, int]:
+    return {"pid": os.getpid()}
+
+
+def test_worker_process_outlives_the_manager_that_first_used_it(tmp_path: Path) -> None:
+    # The kernel kills a worker when the thread that started it ends (PR_SET_PDEATHSIG): workers
+    # started by a job manager's thread died with that manager, and the next app's jobs failed.
+    first = JobManager(tmp_path / "a")
+    before = first.wait(first.submit("t", _pid, isolated=True)["id"], timeout=120)
+    first.shutdown()  # its job thread ends
+    second = JobManager(tmp_path / "b")
+    after = second.wait(second.submit("t", _pid, isolated=True)["id"], timeout=120)
+    assert before["status"] == after["status"] == "done", after
+    assert after["result"]["pid"] == before["result"]["pid"]  # the same worker, still alive

@@ -19,6 +19,7 @@ from .audit import AuditMiddleware
 from .auth import require_token, resolve_token, user_for_token
 from .docs_assets import DOCS_ASSETS, docs_asset_path
 from .jobs import JobManager, status_of
+from .orgs import ScopedJobsDep
 from .parts import load_parts
 from .uploads import DEFAULT_MAX_UPLOAD_BYTES
 from .web import LoginRequiredError, TokenInQueryError, make_templates, set_token_cookie
@@ -36,22 +37,20 @@ jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], dependencies=[Depe
 
 @jobs_router.get("", summary="Recent jobs, newest first, a page at a time")
 def list_jobs(
-    request: Request,
+    jobs: ScopedJobsDep,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[dict[str, Any]]:
-    """The jobs' records, newest first: ``limit`` of them after ``offset``; ``X-Total-Count`` has how many there are."""
-    jobs: JobManager = request.app.state.jobs
+    """The jobs' records (the user's organisation's and shared ones), newest first: ``limit`` of them after ``offset``; ``X-Total-Count`` has how many there are."""
     page = jobs.list(limit, offset)
     response.headers["X-Total-Count"] = str(jobs.count())
     return page
 
 
 @jobs_router.get("/{job_id}", summary="One job: status, progress, result or error")
-def get_job(job_id: str, request: Request) -> dict[str, Any]:
-    """A job's record: ``status`` is queued, running, done or failed."""
-    jobs: JobManager = request.app.state.jobs
+def get_job(job_id: str, jobs: ScopedJobsDep) -> dict[str, Any]:
+    """A job's record: ``status`` is queued, running, done or failed (404 for another organisation's)."""
     return jobs.get(job_id)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from ..store import Store, artifacts
-from .jobs import JobManager
+from .orgs import ScopedJobs, scoped_jobs
 from .uploads import SavedUpload, receive_files
 
 
@@ -18,14 +18,9 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def get_jobs(request: Request) -> JobManager:
-    """The app's job runner."""
-    jobs: JobManager = request.app.state.jobs
-    return jobs
-
-
 StoreDep = Annotated[Store, Depends(get_store)]
-JobsDep = Annotated[JobManager, Depends(get_jobs)]
+JobsDep = Annotated[ScopedJobs, Depends(scoped_jobs)]
+"""The app's job runner as the request's user sees it (jobs stamped with, and limited to, its organisation)."""
 WaitQuery = Annotated[float, Query(ge=0, le=600, description="Seconds to wait for the job to finish.")]
 
 

@@ -68,8 +68,8 @@ DEFAULT_KEEP_RECORDS = 1000
 MAX_WAITERS = 200
 """Requests that may wait for a job at once; more get 429 (a waiter holds no thread, only a coroutine)."""
 
-PROCESS_WORKERS = 2
-"""Worker processes shared by the isolated jobs of every job manager in a process."""
+PROCESS_WORKERS = 1
+"""Worker processes shared by the isolated jobs of every job manager in a process (a manager runs one job at a time)."""
 PROGRESS_EVERY_S = 0.25
 """A worker rewrites a job's record with its progress at most this often (and at the end)."""
 
@@ -130,21 +130,46 @@ def _now() -> str:
 
 _POOL: ProcessPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
+_POOL_KEEPERS: dict[int, threading.Event] = {}  # id(pool) -> what ends the thread that started its workers
+
+
+def _start_pool() -> ProcessPoolExecutor:
+    """A pool whose workers are started, and kept, by a thread of its own.
+
+    The kernel kills a worker when the *thread* that started it ends (``PR_SET_PDEATHSIG``), and a
+    pool starts workers from the thread that submits; so they are started here, by a thread that
+    lives as long as the pool, never by a job manager's thread (which ends with its manager).
+    """
+    from ..compute import _worker_init  # ties each worker's life to this process's
+
+    made: list[ProcessPoolExecutor] = []
+    ready, stop = threading.Event(), threading.Event()
+
+    def keep() -> None:
+        pool = ProcessPoolExecutor(
+            max_workers=PROCESS_WORKERS,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+        for _ in range(PROCESS_WORKERS):
+            pool.submit(os.getpid)  # each submit that finds no idle worker starts one
+        made.append(pool)
+        ready.set()
+        stop.wait()
+
+    threading.Thread(target=keep, name="gwangyang-job-pool", daemon=True).start()
+    ready.wait()
+    _POOL_KEEPERS[id(made[0])] = stop
+    return made[0]
 
 
 def _process_pool() -> ProcessPoolExecutor:
     """The worker processes of isolated jobs, started on first use and shared by every manager."""
     global _POOL
-    from ..compute import _worker_init  # ties each worker's life to this process's
-
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ProcessPoolExecutor(
-                max_workers=PROCESS_WORKERS,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_init,
-                initargs=(os.getpid(),),
-            )
+            _POOL = _start_pool()
         return _POOL
 
 
@@ -159,6 +184,9 @@ def _discard_pool(pool: ProcessPoolExecutor, kill: bool) -> None:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
     pool.shutdown(wait=False, cancel_futures=True)
+    stop = _POOL_KEEPERS.pop(id(pool), None)
+    if stop is not None:
+        stop.set()
 
 
 class _RecordProgress:
@@ -281,6 +309,7 @@ class JobManager:
         work: JobFunction,
         params: dict[str, Any] | None = None,
         isolated: bool = False,
+        org: str | None = None,
     ) -> dict[str, Any]:
         """Queue a job and return its record (status ``queued``).
 
@@ -296,6 +325,8 @@ class JobManager:
             Run ``work`` in a worker process, not a thread of this one: for anything that computes
             long enough to hold the server's GIL. ``work`` must then pickle (a module-level function,
             or a ``functools.partial`` of one, with picklable arguments).
+        org
+            Organisation the job belongs to (``org`` of the record); None: shared with everyone.
 
         Raises
         ------
@@ -318,6 +349,7 @@ class JobManager:
             "created_at": _now(),
             "started_at": None,
             "finished_at": None,
+            "org": org,
         }
         with self._lock:
             self._write(record)
@@ -485,21 +517,27 @@ class JobManager:
                     record = json.loads(Path(entry.path).read_text())
                 except (OSError, json.JSONDecodeError):
                     continue
-                keys = ("id", "kind", "status", "created_at", "finished_at")
+                keys = ("id", "kind", "status", "created_at", "finished_at", "org")
                 seen[entry.name] = (mtime, {k: record.get(k) for k in keys})
         self._index = seen
         summaries = [summary for _mtime, summary in seen.values() if isinstance(summary.get("id"), str)]
         summaries.sort(key=lambda r: str(r.get("created_at") or ""), reverse=True)
         return summaries
 
-    def count(self) -> int:
-        """Number of job records in the store."""
-        return len(self._summaries())
+    def _visible(self, visible: Callable[[Any], bool] | None) -> list[dict[str, Any]]:
+        summaries = self._summaries()
+        return summaries if visible is None else [s for s in summaries if visible(s.get("org"))]
 
-    def list(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        """Job records, newest first: ``limit`` of them after skipping ``offset``."""
+    def count(self, visible: Callable[[Any], bool] | None = None) -> int:
+        """Number of job records in the store (those whose ``org`` passes ``visible``, when given)."""
+        return len(self._visible(visible))
+
+    def list(
+        self, limit: int = 50, offset: int = 0, visible: Callable[[Any], bool] | None = None
+    ) -> list[dict[str, Any]]:
+        """Job records, newest first: ``limit`` of them after skipping ``offset`` (only those whose ``org`` passes ``visible``)."""
         records = []
-        for summary in self._summaries()[offset : offset + limit]:
+        for summary in self._visible(visible)[offset : offset + limit]:
             try:
                 records.append(self.get(summary["id"]))
             except (NotFoundError, InputError, OSError, json.JSONDecodeError):

@@ -55,6 +55,8 @@ class IngestTask:
     on_existing: str = "continue"
     """With an ``existing`` cell: ``continue`` (stitch only a file that continues it, else refuse)
     or ``append`` (parts of one test, or ``--cell-id``: stitch whatever their times)."""
+    org: str | None = None
+    """Organisation the cell belongs to (the ``org`` of its metadata); None: shared with everyone."""
 
 
 @dataclass
@@ -333,6 +335,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             "extra": _jsonable(data.extra),
             "warnings": warnings,
             "ingested_at": datetime.now(UTC).isoformat(),
+            "org": task.org,
         }
         (staged / "meta.json").write_text(json.dumps(meta, indent=1))
         outcome.staged = str(staged)
@@ -393,6 +396,7 @@ def ingest(
     cell_id: str | None = None,
     column_map: str | Path | None = None,
     replace: bool = False,
+    org: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store.
 
@@ -419,6 +423,10 @@ def ingest(
         :func:`~gwangyang.battery.stitch.continuation_problem`), or, for parts of one test and with
         ``cell_id``, when they come from the same cycler; otherwise they fail with a one-line
         error naming both (``report.failed`` items with ``"conflict": True``).
+    org
+        Organisation the new cells belong to (kept as ``org`` in their metadata); None: shared with
+        everyone. A file named after another organisation's cell fails as a conflict, and one whose
+        content another organisation stored is skipped without naming that cell.
 
     Returns
     -------
@@ -437,13 +445,18 @@ def ingest(
     with store.write_lock():
         store.recover()
         known = store.known_hashes()
+        owners = {meta["cell_id"]: meta.get("org") for meta in store.metas()}
         tasks: list[IngestTask] = []
         seen: dict[str, str] = {}
         for name, members in group_files(files, cell_id).items():
             hashes = [file_hash(p) for p in members]
             fresh = []
             for path, digest in zip(members, hashes, strict=True):
-                if digest in known:
+                if digest in known and owners.get(known[digest]) not in (None, org):
+                    report.skipped.append(
+                        {"file": str(path), "reason": "already in store, in another organisation's cell"}
+                    )
+                elif digest in known:
                     report.skipped.append(
                         {"file": str(path), "reason": f"already in store as cell {known[digest]}"}
                     )
@@ -455,6 +468,11 @@ def ingest(
             if not fresh:
                 continue
             existing = store.cell_dir(name)
+            if existing.exists() and owners.get(name) != org:
+                for path, _ in fresh:
+                    error = f"{path.name}: cell {name} is another organisation's; give the file another name."
+                    report.failed.append({"file": str(path), "error": error, "conflict": True})
+                continue
             # Parts of a test (dated or numbered files) and files given a cell id extend a stored cell
             # of the same cycler; any other file under a stored cell's name must continue it.
             append = cell_id is not None or is_multipart(members)
@@ -468,6 +486,7 @@ def ingest(
                     chemistry=chemistry,
                     column_map=None if column_map is None else str(column_map),
                     on_existing="append" if append else "continue",
+                    org=org,
                 )
             )
 

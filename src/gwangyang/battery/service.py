@@ -135,6 +135,7 @@ def ingest_files(
     cell_id: str | None = None,
     column_map: str | Path | None = None,
     replace: bool = False,
+    org: str | None = None,
 ) -> IngestReport:
     """Ingest cycler files and folders into the store (see :func:`gwangyang.battery.ingest.ingest`)."""
     from .ingest import ingest
@@ -148,6 +149,7 @@ def ingest_files(
         cell_id=cell_id,
         column_map=column_map,
         replace=replace,
+        org=org,
     )
 
 
@@ -161,9 +163,13 @@ def check_chemistry(chemistry: str | None) -> str | None:
 
 
 def ingest_upload(
-    store: Store, folder: Path, chemistry: str | None, progress: Progress | None = None
+    store: Store,
+    folder: Path,
+    chemistry: str | None,
+    progress: Progress | None = None,
+    org: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest a folder of uploaded files; the report names files without the server's folders.
+    """Ingest a folder of uploaded files for organisation ``org``; the report names files without the server's folders.
 
     Raises
     ------
@@ -175,7 +181,7 @@ def ingest_upload(
     import shutil
 
     try:
-        report = ingest_files(store, [folder], progress=progress, chemistry=chemistry).to_dict()
+        report = ingest_files(store, [folder], progress=progress, chemistry=chemistry, org=org).to_dict()
     except BaseException:  # a busy store, a bug: the upload stays nowhere
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -9,7 +9,7 @@ import typer
 
 from ..battery import service
 from ..compute import make_executor
-from ..store import Store
+from ..store import Store, artifacts
 from .common import EXIT_FAILED, err_console, print_json, progress_bar
 from .life import app as life_app
 from .life import fleet_command, health_command
@@ -54,18 +54,24 @@ def ingest_command(
         float,
         typer.Option("--wait", min=0, help="Seconds to wait for another writer of the store to finish."),
     ] = 0,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Organisation the cells belong to; default: shared with everyone."),
+    ] = None,
 ) -> None:
     """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed).
 
     A file named after a stored cell is stitched onto it only when it continues it (same cycler,
     channel, and a later start); otherwise it fails naming both, unless --cell-id or --replace.
     """
+    if org is not None:
+        artifacts.check_name(org, "--org")
     target = Store(store, lock_wait=wait)
     pool = make_executor(executor, workers=workers)
     try:
         with progress_bar("ingesting") as update:
             report = service.ingest_files(
-                target, paths, pool, update, chemistry, cell_id, column_map, replace=replace
+                target, paths, pool, update, chemistry, cell_id, column_map, replace=replace, org=org
             )
     finally:
         pool.close()

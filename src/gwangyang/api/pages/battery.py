@@ -10,17 +10,19 @@ from fastapi.responses import HTMLResponse
 from ...battery import service
 from ...errors import InputError, NotFoundError, one_line
 from ...store import Store
+from ..orgs import ScopeDep, guard
 from ..web import page_auth, render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth), Depends(guard)])
 
 
 @router.get("/battery", response_class=HTMLResponse)
-def fleet_page(request: Request) -> HTMLResponse:
-    """Fleet overview: cells, capacity fade, predicted life and flags, upload."""
+def fleet_page(request: Request, scope: ScopeDep) -> HTMLResponse:
+    """Fleet overview (the user's organisation's and shared cells): cells, capacity fade, predicted life and flags, upload."""
     store: Store = request.app.state.store
     overview = service.fleet_overview(store)
-    cells = overview["cells"]
+    cells = scope.keep(store, overview["cells"])
+    overview["fade"] = scope.keep(store, overview["fade"])
     life = service.newest_life_model(store)
     page_data = {"page": "battery-fleet", "fade": overview["fade"], "life": life}
     return render(

@@ -22,10 +22,14 @@ from ...errors import InputError, UnknownFormatError, one_line
 from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..orgs import Scope, ScopeDep, guard
 from ..responses import finish_job
 from ..uploads import UploadError
 
-router = APIRouter(prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_token)])
+# guard: a cell of another organisation answers 404, as a missing one (see api/orgs.py)
+router = APIRouter(
+    prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_token), Depends(guard)]
+)
 life = APIRouter(prefix="/life", tags=["battery life"])
 """Mounted under the battery router: paths start with ``/api/v1/battery/life``."""
 
@@ -80,7 +84,7 @@ async def upload(
 
     names = [p.name for p in saved.files]
     # In a worker process: parsing cycler files in the server's process would hold its GIL.
-    work = partial(service.ingest_upload, store, saved.folder, chemistry)
+    work = partial(service.ingest_upload, store, saved.folder, chemistry, org=jobs.scope.owner)
     params = {"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
     job = jobs.submit("battery.ingest", work, params=params, isolated=True)
     answer = await finish_job(request, response, job, wait)
@@ -94,10 +98,22 @@ def _json(store: Store, key: str, compute: Callable[[], Any]) -> Response:
     return Response(content=body, media_type="application/json")
 
 
+def _fleet_json(
+    store: Store, scope: Scope, key: str, compute: Callable[[], list[dict[str, Any]]]
+) -> Response:
+    """A per-cell list as JSON: the cached text for an admin, the user's organisation's rows for anyone else."""
+    if scope.sees_all:
+        return _json(store, key, compute)
+    rows = scope.keep(store, service.cached(store, key, compute))
+    return Response(
+        content=json.dumps(rows, allow_nan=False, separators=(",", ":")), media_type="application/json"
+    )
+
+
 @router.get("/cells", summary="Cells in the store with capacity figures", response_model=list[dict[str, Any]])
-def list_cells(store: StoreDep) -> Response:
-    """One record per cell: metadata, first/max/last discharge capacity, retention, median coulombic efficiency."""
-    return _json(store, "cells", lambda: service.list_cells(store))
+def list_cells(store: StoreDep, scope: ScopeDep) -> Response:
+    """One record per cell (the user's organisation's and shared ones): metadata, first/max/last discharge capacity, retention, median coulombic efficiency."""
+    return _fleet_json(store, scope, "cells", lambda: service.list_cells(store))
 
 
 @router.get(
@@ -105,16 +121,24 @@ def list_cells(store: StoreDep) -> Response:
     summary="Discharge capacity against cycle for every cell",
     response_model=list[dict[str, Any]],
 )
-def fleet_capacity(store: StoreDep) -> Response:
+def fleet_capacity(store: StoreDep, scope: ScopeDep) -> Response:
     """Per cell, arrays ``cycle_index`` and ``discharge_capacity_ah``."""
-    return _json(store, "fade", lambda: service.capacity_fade(store))
+    return _fleet_json(store, scope, "fade", lambda: service.capacity_fade(store))
 
 
 @router.get("/fleet/health", summary="Predicted end of life and flags of every cell")
-def fleet_health(store: StoreDep) -> dict[str, Any]:
+def fleet_health(store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """Per cell with enough cycles: end of life with interval, last SOH, knee, end-of-life flag."""
     result: dict[str, Any] = service.cached(store, "fleet-health", lambda: service.fleet_health(store))
-    return result
+    visible = scope.cell_ids(store)
+    return result if visible is None else {k: v for k, v in result.items() if k in visible}
+
+
+@router.delete("/cells/{cell_id}", summary="Delete a cell from the store")
+def delete_cell(cell_id: str, store: StoreDep) -> dict[str, Any]:
+    """Remove the cell and its tables (operator role; 404 for a missing cell or another organisation's)."""
+    store.delete(service.check_cell_id(cell_id))
+    return {"deleted": cell_id}
 
 
 @router.get("/cells/{cell_id}", summary="One cell's metadata")
@@ -235,8 +259,10 @@ async def fit(
 
 
 @life.post("/predict", summary="Predicted cycle life with intervals")
-def predict(body: PredictRequest, store: StoreDep) -> dict[str, Any]:
+def predict(body: PredictRequest, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """Per cell: ``predicted_cycle_life``, ``lower``, ``upper`` (the model's conformal interval) and ``coverage``."""
+    for cell_id in body.cells or []:
+        scope.check_cell(store, cell_id)
     return service.predict_life(store, body.model, body.cells, body.sample)
 
 

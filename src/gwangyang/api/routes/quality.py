@@ -23,6 +23,7 @@ from ...battery import service
 from ...errors import NotFoundError
 from ..auth import require_token
 from ..common import StoreDep, receive
+from ..orgs import ScopeDep
 from ..uploads import SavedUpload, UploadError
 
 router = APIRouter(prefix="/api/v1/quality", tags=["quality"], dependencies=[Depends(require_token)])
@@ -61,11 +62,22 @@ async def screen_table(request: Request) -> dict[str, Any]:
 @router.get("/anomalies", summary="Cycling anomalies of cells in the store")
 async def anomalies(
     store: StoreDep,
+    scope: ScopeDep,
     cell_id: Annotated[list[str] | None, Query(description="Cells to check (default: all).")] = None,
     recompute: Annotated[bool, Query(description="Ignore the saved detector state.")] = False,
 ) -> dict[str, Any]:
     """Checks only the cycles added since the last check; ``new`` marks anomalies found by this call."""
-    return await run_in_threadpool(service.check_anomalies, store, cell_id or None, recompute)
+    for name in cell_id or []:
+        scope.check_cell(store, name)
+    result: dict[str, Any] = await run_in_threadpool(
+        service.check_anomalies, store, cell_id or None, recompute
+    )
+    if not cell_id and not scope.sees_all:
+        result["anomalies"] = scope.keep(store, result["anomalies"])
+        if isinstance(result.get("new_cycles"), dict):
+            visible = scope.cell_ids(store) or set()
+            result["new_cycles"] = {k: v for k, v in result["new_cycles"].items() if k in visible}
+    return result
 
 
 @router.post("/triage", summary="Grade retired cells and value their materials")

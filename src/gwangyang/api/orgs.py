@@ -1,0 +1,168 @@
+"""Each organisation's data its own: what the user of a request may see, decided in one place.
+
+A cell (``org`` in its metadata) and a job (``org`` in its record) belong to an organisation, or to
+nobody (``None``: shared with everyone, what the store's admin ingests). A user sees its own
+organisation's and the shared ones; an admin sees all. Something of another organisation does not
+exist for the user: asking for it answers 404, exactly as for a name never stored (not 403, which
+would tell that it exists).
+
+:func:`guard` is the one dependency the routers and pages declare: it finds the request's
+:class:`Scope` and refuses a ``{cell_id}`` or ``{job_id}`` in the path that the user may not see.
+Listings filter through :meth:`Scope.keep`; jobs are submitted, read and listed through
+:class:`ScopedJobs`, which stamps and checks the organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+
+from ..accounts import ALL_ORGS, User
+from ..errors import InputError, NotFoundError
+from ..store import Store
+from .auth import current_user
+from .jobs import JobFunction, JobManager
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user sees.
+
+    Attributes
+    ----------
+    user
+        The request's user.
+    """
+
+    user: User
+
+    @property
+    def sees_all(self) -> bool:
+        """True for an admin (the store token's admin included): every organisation's data."""
+        return self.user.can("admin")
+
+    @property
+    def owner(self) -> str | None:
+        """The organisation what this user makes belongs to; None (shared) for the store token's admin."""
+        return None if self.user.org == ALL_ORGS else self.user.org
+
+    def sees(self, org: Any) -> bool:
+        """True when data of organisation ``org`` (None: shared) is visible to this user."""
+        return self.sees_all or org is None or org == self.user.org
+
+    def cell_ids(self, store: Store) -> set[str] | None:
+        """The ids of the cells this user sees; None when it sees every cell."""
+        if self.sees_all:
+            return None
+        return {meta["cell_id"] for meta in store.metas() if self.sees(meta.get("org"))}
+
+    def keep(
+        self, store: Store, rows: Iterable[dict[str, Any]], key: str = "cell_id"
+    ) -> list[dict[str, Any]]:
+        """The rows (one per cell, its id under ``key``) of the cells this user sees."""
+        visible = self.cell_ids(store)
+        return [row for row in rows if visible is None or row.get(key) in visible]
+
+    def check_cell(self, store: Store, cell_id: str) -> None:
+        """Raise ``NotFoundError`` for a cell this user may not see, or one that is not there.
+
+        Both get the same message, so an answer tells nothing about other organisations' cells. A bad
+        id is left to the route (400), and so is everything for an admin.
+        """
+        if self.sees_all:
+            return
+        try:
+            meta: dict[str, Any] | None = store.meta(cell_id)
+        except (InputError, ValueError):
+            return
+        except (NotFoundError, OSError):
+            meta = None
+        if meta is None or not self.sees(meta.get("org")):
+            raise NotFoundError(f"cell {cell_id!r}: not in store.")
+
+    def check_job(self, record: dict[str, Any]) -> dict[str, Any]:
+        """``record`` if this user may see the job, else the ``NotFoundError`` of a missing job."""
+        if not self.sees(record.get("org")):
+            raise NotFoundError(f"job {record.get('id')}: no such job.")
+        return record
+
+
+def scope_of(request: Request) -> Scope:
+    """The request's :class:`Scope` (its user as the auth dependency found it); 401 without a user."""
+    user = getattr(request.state, "user", None)
+    if not isinstance(user, User):
+        user = current_user(request)
+    if user is None:
+        raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED, detail="missing or wrong token.")
+    return Scope(user)
+
+
+def guard(request: Request) -> Scope:
+    """Dependency of the routers and pages: the request's scope, once a path's cell or job is allowed.
+
+    A ``{cell_id}`` or ``{job_id}`` in the path that belongs to another organisation answers 404.
+    """
+    scope = scope_of(request)
+    params = request.path_params
+    if "cell_id" in params:
+        scope.check_cell(request.app.state.store, str(params["cell_id"]))
+    if "job_id" in params:
+        jobs: JobManager = request.app.state.jobs
+        try:
+            record = jobs.get(str(params["job_id"]))
+        except (NotFoundError, InputError, OSError, ValueError):
+            return scope  # the route answers for a missing job or a bad id
+        scope.check_job(record)
+    return scope
+
+
+ScopeDep = Annotated[Scope, Depends(guard)]
+
+
+class ScopedJobs:
+    """The job manager as one user sees it: jobs it submits are its organisation's; others' are not there.
+
+    Parameters
+    ----------
+    jobs
+        The app's job manager.
+    scope
+        The request's scope.
+    """
+
+    def __init__(self, jobs: JobManager, scope: Scope) -> None:
+        self.jobs = jobs
+        self.scope = scope
+
+    def submit(
+        self,
+        kind: str,
+        work: JobFunction,
+        params: dict[str, Any] | None = None,
+        isolated: bool = False,
+    ) -> dict[str, Any]:
+        """:meth:`JobManager.submit`, the job stamped with the user's organisation."""
+        return self.jobs.submit(kind, work, params, isolated=isolated, org=self.scope.owner)
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        """A job's record; ``NotFoundError`` for another organisation's, as for a missing one."""
+        return self.scope.check_job(self.jobs.get(job_id))
+
+    def list(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """The user's jobs, newest first (see :meth:`JobManager.list`)."""
+        return self.jobs.list(limit, offset, visible=None if self.scope.sees_all else self.scope.sees)
+
+    def count(self) -> int:
+        """Number of job records the user sees."""
+        return self.jobs.count(visible=None if self.scope.sees_all else self.scope.sees)
+
+
+def scoped_jobs(request: Request, scope: ScopeDep) -> ScopedJobs:
+    """Dependency: the app's jobs as the request's user sees them."""
+    return ScopedJobs(request.app.state.jobs, scope)
+
+
+ScopedJobsDep = Annotated[ScopedJobs, Depends(scoped_jobs)]

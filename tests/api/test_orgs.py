@@ -1,0 +1,178 @@
+"""Each organisation's data its own (issue 20, item 2): two operators of organisations A and B, an admin, shared cells.
+
+The store holds a cell of A (Basytec sample), one of B (Maccor sample) and a shared one (Neware sample,
+ingested without an organisation, as the store's admin does). B must not list, read, plot or delete A's cell
+(404, the same answer as for a cell never stored); both see the shared cell; the admin sees all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gwangyang import accounts
+from gwangyang.api import create_app
+from gwangyang.battery.ingest import ingest
+from gwangyang.port.service import example_berths
+from gwangyang.store import Store
+
+from .conftest import AUTH, TOKEN
+
+A_CELL, B_CELL, SHARED_CELL = "sample_data_basytec", "sample_data_maccor", "test"
+
+
+@pytest.fixture(scope="module")
+def org_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with one cell of 광양소재 (A), one of B and one shared."""
+    from tests.conftest import CYCLERS
+
+    root = tmp_path_factory.mktemp("orgs") / "store"
+    store = Store(root)
+    for path, org in [
+        (CYCLERS / "basytec" / "sample_data_basytec.txt", "광양소재"),
+        (CYCLERS / "maccor" / "sample_data_maccor.csv", "B"),
+        (CYCLERS / "neware" / "test.ndax", None),
+    ]:
+        report = ingest([path], store=store, org=org)
+        assert not report.failed, report.failed
+    return root
+
+
+@pytest.fixture(scope="module")
+def clients(org_store: Path) -> Iterator[dict[str, TestClient]]:
+    """Clients of the admin (store token) and of operators of A and B."""
+    a_token = accounts.add_user(org_store, "운영자A", "광양소재", "operator")[1]
+    b_token = accounts.add_user(org_store, "operatorB", "B", "operator")[1]
+    app = create_app(org_store, token=TOKEN)
+    with (
+        TestClient(app, headers=AUTH) as admin,
+        TestClient(app, headers={"Authorization": f"Bearer {a_token}"}) as a,
+        TestClient(app, headers={"Authorization": f"Bearer {b_token}"}) as b,
+    ):
+        yield {"admin": admin, "a": a, "b": b}
+
+
+def _ids(client: TestClient, path: str = "/api/v1/battery/cells") -> set[str]:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    return {row["cell_id"] for row in response.json()}
+
+
+def test_cells_are_stamped_with_the_ingesting_organisation(org_store: Path) -> None:
+    store = Store(org_store)
+    assert store.meta(A_CELL)["org"] == "광양소재"
+    assert store.meta(B_CELL)["org"] == "B"
+    assert store.meta(SHARED_CELL)["org"] is None
+
+
+def test_each_operator_lists_its_own_and_the_shared_cells(clients: dict[str, TestClient]) -> None:
+    assert _ids(clients["admin"]) == {A_CELL, B_CELL, SHARED_CELL}
+    assert _ids(clients["a"]) == {A_CELL, SHARED_CELL}
+    assert _ids(clients["b"]) == {B_CELL, SHARED_CELL}
+    assert _ids(clients["b"], "/api/v1/battery/fleet/capacity") <= {B_CELL, SHARED_CELL}
+    assert A_CELL not in clients["b"].get("/api/v1/battery/fleet/health").json()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/battery/cells/{A_CELL}",
+        f"/api/v1/battery/cells/{A_CELL}/cycles",
+        f"/api/v1/battery/cells/{A_CELL}/curves",
+        f"/api/v1/battery/cells/{A_CELL}/timeseries",
+        f"/api/v1/battery/cells/{A_CELL}/health",
+        f"/api/v1/quality/anomalies?cell_id={A_CELL}",
+    ],
+)
+def test_another_organisations_cell_is_not_found(clients: dict[str, TestClient], path: str) -> None:
+    refused = clients["b"].get(path)
+    missing = clients["b"].get(path.replace(A_CELL, "no_such_cell"))
+    assert refused.status_code == 404, refused.text
+    assert missing.status_code == 404  # the same answer as for a cell never stored
+    assert refused.json()["detail"] == missing.json()["detail"].replace("no_such_cell", A_CELL)
+    assert clients["a"].get(path).status_code != 404
+    assert clients["admin"].get(path).status_code != 404
+
+
+def test_another_organisations_cell_page_is_not_found(clients: dict[str, TestClient]) -> None:
+    assert clients["b"].get(f"/battery/cells/{A_CELL}").status_code == 404
+    assert clients["a"].get(f"/battery/cells/{A_CELL}").status_code == 200
+    fleet = clients["b"].get("/battery").text
+    assert B_CELL in fleet and SHARED_CELL in fleet and A_CELL not in fleet
+
+
+def test_anomalies_list_only_visible_cells(clients: dict[str, TestClient]) -> None:
+    found = clients["b"].get("/api/v1/quality/anomalies").json()
+    assert {a["cell_id"] for a in found["anomalies"]} <= {B_CELL, SHARED_CELL}
+
+
+def test_delete_refuses_another_organisations_cell(tmp_path: Path) -> None:
+    from tests.conftest import CYCLERS
+
+    root = tmp_path / "store"
+    ingest([CYCLERS / "basytec" / "sample_data_basytec.txt"], store=Store(root), org="A")
+    b_token = accounts.add_user(root, "b", "B", "operator")[1]
+    a_token = accounts.add_user(root, "a", "A", "operator")[1]
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        refused = client.delete(
+            f"/api/v1/battery/cells/{A_CELL}", headers={"Authorization": f"Bearer {b_token}"}
+        )
+        assert refused.status_code == 404
+        assert [m["cell_id"] for m in Store(root).metas()] == [A_CELL]
+        done = client.delete(
+            f"/api/v1/battery/cells/{A_CELL}", headers={"Authorization": f"Bearer {a_token}"}
+        )
+        assert done.status_code == 200 and Store(root).metas() == []
+
+
+def test_upload_belongs_to_the_uploaders_organisation(tmp_path: Path) -> None:
+    from tests.conftest import CYCLERS
+
+    root = tmp_path / "store"
+    a_token = accounts.add_user(root, "a", "A", "operator")[1]
+    b_token = accounts.add_user(root, "b", "B", "operator")[1]
+    sample = CYCLERS / "biologic" / "Sample_data_biologic_no_header.mpt"
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        a = {"Authorization": f"Bearer {a_token}"}
+        b = {"Authorization": f"Bearer {b_token}"}
+        response = client.post(
+            "/api/v1/battery/uploads",
+            params={"wait": 120},
+            files=[("files", (sample.name, sample.read_bytes()))],
+            headers=a,
+        )
+        assert response.status_code == 201, response.text
+        cell_id = response.json()["job"]["result"]["cells"][0]
+        assert Store(root).meta(cell_id)["org"] == "A"
+        job_id = response.json()["job"]["id"]
+        # the job is A's too: B neither reads nor lists it
+        assert client.get(f"/api/v1/jobs/{job_id}", headers=b).status_code == 404
+        assert client.get("/api/v1/jobs", headers=b).json() == []
+        assert client.get("/api/v1/jobs", headers=b).headers["X-Total-Count"] == "0"
+        assert [j["id"] for j in client.get("/api/v1/jobs", headers=a).json()] == [job_id]
+        assert client.get(f"/api/v1/jobs/{job_id}", headers=AUTH).status_code == 200
+        # B uploading a file named after A's cell is refused as a conflict, not stitched onto it
+        again = client.post(
+            "/api/v1/battery/uploads",
+            params={"wait": 120},
+            files=[("files", (sample.name, sample.read_bytes() + b"\n"))],
+            headers=b,
+        )
+        assert again.status_code in (409, 422), again.text
+        assert Store(root).meta(cell_id)["org"] == "A"
+
+
+def test_jobs_of_the_store_admin_are_shared(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    b_token = accounts.add_user(root, "b", "B", "viewer")[1]
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        body = {**example_berths(), "method": "fcfs"}
+        job = client.post("/api/v1/port/berths/plan", params={"wait": 120}, json=body, headers=AUTH).json()[
+            "job"
+        ]
+        assert job["status"] == "done" and job["org"] is None
+        seen = client.get(f"/api/v1/jobs/{job['id']}", headers={"Authorization": f"Bearer {b_token}"})
+        assert seen.status_code == 200 and seen.json()["result"] == job["result"]
