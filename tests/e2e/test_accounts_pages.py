@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from gwangyang import accounts
+from gwangyang.battery.ingest import ingest
 from gwangyang.store import Store
 
 from .conftest import TOKEN
@@ -72,4 +73,33 @@ def test_viewer_cannot_write_and_admin_sees_the_audit(
     assert "최뷰어" in rows[3] and "303" in rows[3]
     users = tab.get_by_test_id("users-table").inner_text()
     assert "최뷰어" in users and "operator1" in users
+    context.close()
+
+
+def test_operator_sees_only_its_organisations_cells(
+    browser: Any, server: tuple[str, Store], shots: Path
+) -> None:
+    # Issue 20, item 2: the fleet page of an operator of A lists A's cells and the shared ones, never B's.
+    from tests.conftest import CYCLERS
+
+    base, store = server
+    shared = {m["cell_id"] for m in store.metas()}  # the CALCE cell, ingested without an organisation
+    assert ingest([CYCLERS / "maccor" / "sample_data_maccor.csv"], store=store, org="B사").ok
+    assert ingest([CYCLERS / "basytec" / "sample_data_basytec.txt"], store=store, org="A사").ok
+    a_token = accounts.add_user(store.root, "운영자A", "A사", "operator")[1]
+
+    context, tab = log_in(browser, base, a_token)
+    rows = {row.get_attribute("data-cell-id") for row in tab.get_by_test_id("cell-row").all()}
+    tab.screenshot(path=str(shots / "operator-a-fleet.png"), full_page=True)
+    assert rows == shared | {"sample_data_basytec"}
+    assert tab.get_by_test_id("fleet-cell-count").inner_text() == str(len(shared) + 1)
+    assert "sample_data_maccor" not in tab.content()
+    assert tab.goto(f"{base}/battery/cells/sample_data_maccor").status == 404
+    status = tab.evaluate("async () => (await fetch('/api/v1/battery/cells/sample_data_maccor')).status")
+    assert status == 404
+    context.close()
+
+    context, tab = log_in(browser, base, TOKEN)  # the store's admin sees every organisation's cells
+    rows = {row.get_attribute("data-cell-id") for row in tab.get_by_test_id("cell-row").all()}
+    assert rows == shared | {"sample_data_basytec", "sample_data_maccor"}
     context.close()
