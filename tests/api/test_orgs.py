@@ -176,3 +176,36 @@ def test_jobs_of_the_store_admin_are_shared(tmp_path: Path) -> None:
         assert job["status"] == "done" and job["org"] is None
         seen = client.get(f"/api/v1/jobs/{job['id']}", headers={"Authorization": f"Bearer {b_token}"})
         assert seen.status_code == 200 and seen.json()["result"] == job["result"]
+
+
+def test_life_models_belong_to_an_organisation(tmp_path: Path) -> None:
+    from gwangyang.store import artifacts
+
+    root = tmp_path / "store"
+    a_token = accounts.add_user(root, "a", "A", "operator")[1]
+    b_token = accounts.add_user(root, "b", "B", "operator")[1]
+    for name, org in [("b-model", "B"), ("shared-model", None)]:
+        artifacts.life_model_path(root, name).parent.mkdir(parents=True, exist_ok=True)
+        artifacts.life_model_path(root, name).write_bytes(b"")
+        artifacts.save(root, "life-model", name, {"name": name, "org": org, "predictions": []})
+    a = {"Authorization": f"Bearer {a_token}"}
+    b = {"Authorization": f"Bearer {b_token}"}
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        names = {m["name"] for m in client.get("/api/v1/battery/life/models", headers=a).json()}
+        assert names == {"shared-model"}
+        names = {m["name"] for m in client.get("/api/v1/battery/life/models", headers=b).json()}
+        assert names == {"b-model", "shared-model"}
+        assert len(client.get("/api/v1/battery/life/models", headers=AUTH).json()) == 2
+        refused = client.get("/api/v1/battery/life/models/b-model", headers=a)
+        missing = client.get("/api/v1/battery/life/models/no-model", headers=a)
+        assert refused.status_code == missing.status_code == 404
+        assert refused.json()["detail"] == missing.json()["detail"].replace("no-model", "b-model")
+        assert client.get("/api/v1/battery/life/models/b-model", headers=b).status_code == 200
+        predict = client.post(
+            "/api/v1/battery/life/predict", json={"model": "b-model", "sample": "test1"}, headers=a
+        )
+        assert predict.status_code == 404
+        # fitting under B's model name would replace B's model: refused before any job runs
+        taken = client.post("/api/v1/battery/life/fit", json={"name": "b-model"}, headers=a)
+        assert taken.status_code == 409 and "taken" in taken.json()["detail"]
+        assert client.get("/api/v1/jobs", headers=AUTH).json() == []

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 
 from ..accounts import ALL_ORGS, User
-from ..errors import InputError, NotFoundError
+from ..errors import CellConflictError, InputError, NotFoundError
 from ..store import Store
 from .auth import current_user
 from .jobs import JobFunction, JobManager
@@ -83,6 +83,32 @@ class Scope:
         if meta is None or not self.sees(meta.get("org")):
             raise NotFoundError(f"cell {cell_id!r}: not in store.")
 
+    def check_life_model(self, store: Store, name: str) -> None:
+        """Raise the "not in store" ``NotFoundError`` of a missing model for another organisation's model."""
+        if self.sees_all:
+            return
+        from ..battery import service
+
+        try:
+            record = service.life_model_record(store, name)
+        except (NotFoundError, InputError, OSError, ValueError):
+            return  # the route answers for a missing model
+        if not self.sees(record.get("org")):
+            raise NotFoundError(
+                f"life model {name!r}: not in store (fit one with POST /api/v1/battery/life/fit)."
+            )
+
+    def check_free_life_model(self, store: Store, name: str) -> None:
+        """Refuse (409) to fit a model under the name of another organisation's model (it would replace it)."""
+        from ..battery import service
+
+        try:
+            record = service.life_model_record(store, name)
+        except (NotFoundError, InputError, OSError, ValueError):
+            return
+        if not self.sees(record.get("org")):
+            raise CellConflictError(f"model name {name!r}: taken; choose another name.")
+
     def check_job(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` if this user may see the job, else the ``NotFoundError`` of a missing job."""
         if not self.sees(record.get("org")):
@@ -109,6 +135,8 @@ def guard(request: Request) -> Scope:
     params = request.path_params
     if "cell_id" in params:
         scope.check_cell(request.app.state.store, str(params["cell_id"]))
+    if "name" in params and request.url.path.startswith("/api/v1/battery/life/models/"):
+        scope.check_life_model(request.app.state.store, str(params["name"]))
     if "job_id" in params:
         jobs: JobManager = request.app.state.jobs
         try:

@@ -591,6 +591,7 @@ def fit_life_model(
     coverage: float = 0.9,
     conformal: str = "cv+",
     progress: Progress | None = None,
+    org: str | None = None,
 ) -> dict[str, Any]:
     """Fit a cycle-life model on cells of known life, keep it in the store with its record, return the record.
 
@@ -609,6 +610,8 @@ def fit_life_model(
         See :class:`gwangyang.battery.life.CycleLifeRegressor`.
     progress
         Called as ``progress(done, total)`` over the three stages.
+    org
+        Organisation the model belongs to (``org`` of its record); None: shared with everyone.
 
     Returns
     -------
@@ -659,6 +662,7 @@ def fit_life_model(
             np.array([r["upper"] for r in rows]),
         )
     summary["predictions"] = rows
+    summary["org"] = org
     summary = jsonable(summary)
     artifacts.save(store, "life-model", name, summary)
     report(3, 3)
@@ -692,9 +696,11 @@ def life_model_record(store: Store, name: str) -> dict[str, Any]:
     return record
 
 
-def newest_life_model(store: Store) -> dict[str, Any] | None:
-    """The newest kept model's record with its fit-time predictions, or None."""
+def newest_life_model(store: Store, visible: Callable[[Any], bool] | None = None) -> dict[str, Any] | None:
+    """The newest kept model's record with its fit-time predictions (of a model whose ``org`` passes ``visible``), or None."""
     for entry in list_life_models(store):
+        if visible is not None and not visible(entry.get("org")):
+            continue
         try:
             return life_model_record(store, entry["name"])
         except (InputError, NotFoundError):

@@ -23,7 +23,7 @@ def fleet_page(request: Request, scope: ScopeDep) -> HTMLResponse:
     overview = service.fleet_overview(store)
     cells = scope.keep(store, overview["cells"])
     overview["fade"] = scope.keep(store, overview["fade"])
-    life = service.newest_life_model(store)
+    life = service.newest_life_model(store, None if scope.sees_all else scope.sees)
     page_data = {"page": "battery-fleet", "fade": overview["fade"], "life": life}
     return render(
         request,

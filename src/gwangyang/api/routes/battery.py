@@ -227,9 +227,9 @@ class PredictRequest(BaseModel):
 
 
 @life.get("/models", summary="Saved cycle-life models, newest first")
-def models(store: StoreDep) -> list[dict[str, Any]]:
-    """Each model's name, kind, training cells and train/test metrics."""
-    return service.list_life_models(store)
+def models(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
+    """Each model's name, kind, training cells and train/test metrics (the user's organisation's and shared ones)."""
+    return [m for m in service.list_life_models(store) if scope.sees(m.get("org"))]
 
 
 @life.get("/models/{name}", summary="One model: metrics and the predictions made when it was fitted")
@@ -245,14 +245,23 @@ async def fit(
     response: Response,
     store: StoreDep,
     jobs: JobsDep,
+    scope: ScopeDep,
     wait: WaitQuery = 0,
 ) -> dict[str, Any]:
     """Fit early cycle-life prediction (Severson et al. 2019) with conformal intervals; the job's result has metrics."""
     from ...store import artifacts
 
     artifacts.check_name(body.name, "model name")
+    scope.check_free_life_model(store, body.name)
     work = partial(
-        service.fit_life_model, store, body.name, body.model, body.dataset, body.coverage, body.conformal
+        service.fit_life_model,
+        store,
+        body.name,
+        body.model,
+        body.dataset,
+        body.coverage,
+        body.conformal,
+        org=jobs.scope.owner,
     )
     job = jobs.submit("battery.life.fit", work, params=body.model_dump(), isolated=True)
     return await finish_job(request, response, job, wait)
@@ -261,6 +270,7 @@ async def fit(
 @life.post("/predict", summary="Predicted cycle life with intervals")
 def predict(body: PredictRequest, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """Per cell: ``predicted_cycle_life``, ``lower``, ``upper`` (the model's conformal interval) and ``coverage``."""
+    scope.check_life_model(store, body.model)
     for cell_id in body.cells or []:
         scope.check_cell(store, cell_id)
     return service.predict_life(store, body.model, body.cells, body.sample)
