@@ -16,7 +16,10 @@ The clients share the machine with the server (2 cores here), so requests/s is a
 and 45 concurrent ``POST /port/berths/plan?wait=40`` that wait behind it, while two probes call
 ``GET /health`` and ``GET /api/v1/battery/cells``; prints their p50/p99/max beside the same probes
 on the idle server (the peer) and the ratio. Each waiter used to hold one of the 40 threads of the
-pool that runs synchronous endpoints, so /health froze for 39.5 s; the target is p99 < 100 ms.
+pool that runs synchronous endpoints, so /health froze for 39.5 s; the target is p99 < 100 ms. The
+long job used to run in a thread of the server and hold its GIL (p99 ~400 ms, max 2-4 s); jobs now
+run in a worker process. The machine's load average is printed beside the figures: on a shared
+machine the clients, the server and the job compete with other work for the cores.
 
 Usage: .venv/bin/python benchmarks/api_load.py [--seconds 30] [--clients 50] [--baseline-seconds 10] [--quick]
        .venv/bin/python benchmarks/api_load.py --burst [--waiters 45] [--wait 40]
@@ -154,6 +157,7 @@ def burst(waiters: int, wait: float) -> None:
     """Item 4 of issue 16: a long job and ``waiters`` requests waiting on jobs, against /health."""
     from gwangyang.port.service import example_berths
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -220,6 +224,8 @@ def burst(waiters: int, wait: float) -> None:
         f"burst: {waiters} x POST /port/berths/plan?wait={wait:.0f} behind one long port/compare job ({status})"
     )
     print(f"waiters answered after {held:.1f} s: {sorted(set(codes))} ({len(codes)} answers)")
+    cores = os.cpu_count() or 1
+    print(f"load average (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}, on {cores} cores")
     print(
         f"{'probe':28} {'idle p50':>9} {'idle p99':>9} {'burst n':>8} {'burst p50':>10} {'burst p99':>10} {'burst max':>10} {'p99 ratio':>10}"
     )
