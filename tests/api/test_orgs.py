@@ -209,3 +209,62 @@ def test_life_models_belong_to_an_organisation(tmp_path: Path) -> None:
         taken = client.post("/api/v1/battery/life/fit", json={"name": "b-model"}, headers=a)
         assert taken.status_code == 409 and "taken" in taken.json()["detail"]
         assert client.get("/api/v1/jobs", headers=AUTH).json() == []
+
+
+def test_monitors_belong_to_the_fitting_organisation(tmp_path: Path) -> None:
+    from gwangyang.samples import sample_dir
+
+    root = tmp_path / "store"
+    a = {"Authorization": f"Bearer {accounts.add_user(root, 'a', 'A', 'operator')[1]}"}
+    b = {"Authorization": f"Bearer {accounts.add_user(root, 'b', 'B', 'operator')[1]}"}
+    table = sample_dir("factory") / "tep_normal_d00.csv.gz"
+    fault = {"files": ("fault.csv.gz", (sample_dir("factory") / "tep_fault01_d01_te.csv.gz").read_bytes())}
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        fit = client.post(
+            "/api/v1/factory/monitors",
+            params={"wait": 120},
+            data={"name": "line1", "time_column": "time_min"},
+            files={"files": (table.name, table.read_bytes())},
+            headers=b,
+        )
+        assert fit.status_code == 201, fit.text
+        assert [m["name"] for m in client.get("/api/v1/factory/monitors", headers=b).json()] == ["line1"]
+        assert client.get("/api/v1/factory/monitors", headers=a).json() == []
+        assert [m["name"] for m in client.get("/api/v1/factory/monitors", headers=AUTH).json()] == ["line1"]
+        refused = client.post("/api/v1/factory/monitors/line1/score", files=fault, headers=a)
+        missing = client.post("/api/v1/factory/monitors/line2/score", files=fault, headers=a)
+        assert refused.status_code == missing.status_code == 404
+        assert refused.json()["detail"] == missing.json()["detail"].replace("line2", "line1")
+        assert "line1" not in client.get("/factory", headers=a).text
+        taken = client.post(
+            "/api/v1/factory/monitors",
+            data={"name": "line1", "time_column": "time_min"},
+            files={"files": (table.name, table.read_bytes())},
+            headers=a,
+        )
+        assert taken.status_code == 409 and "taken" in taken.json()["detail"]
+
+
+def test_campaigns_belong_to_the_creating_organisation(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    a = {"Authorization": f"Bearer {accounts.add_user(root, 'a', 'A', 'operator')[1]}"}
+    b = {"Authorization": f"Bearer {accounts.add_user(root, 'b', 'B', 'operator')[1]}"}
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        made = client.post("/api/v1/optimize/campaigns/양극재", json={"batch": 2, "rounds": 1}, headers=b)
+        assert made.status_code == 200, made.text
+        shared = client.post("/api/v1/optimize/campaigns/open", json={"batch": 2, "rounds": 1}, headers=AUTH)
+        assert shared.status_code == 200, shared.text
+        assert {c["name"] for c in client.get("/api/v1/optimize/campaigns", headers=b).json()} == {
+            "양극재",
+            "open",
+        }
+        assert {c["name"] for c in client.get("/api/v1/optimize/campaigns", headers=a).json()} == {"open"}
+        refused = client.get("/api/v1/optimize/campaigns/양극재", headers=a)
+        missing = client.get("/api/v1/optimize/campaigns/음극재", headers=a)
+        assert refused.status_code == missing.status_code == 404
+        assert refused.json()["detail"] == missing.json()["detail"].replace("음극재", "양극재")
+        assert client.post("/api/v1/optimize/campaigns/양극재/suggest", headers=a).status_code == 404
+        assert client.get("/api/v1/optimize/campaigns/양극재", headers=b).status_code == 200
+        taken = client.post("/api/v1/optimize/campaigns/양극재", json={"batch": 2}, headers=a)
+        assert taken.status_code == 409 and "taken" in taken.json()["detail"]
+        assert "양극재" not in client.get("/optimize", headers=a).text

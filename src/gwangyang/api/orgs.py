@@ -16,15 +16,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 
 from ..accounts import ALL_ORGS, User
 from ..errors import CellConflictError, InputError, NotFoundError
-from ..store import Store
+from ..files import read_json, write_json
+from ..store import Store, artifacts
 from .auth import current_user
 from .jobs import JobFunction, JobManager
+
+
+def _owner_file(store: Store, kind: str, name: str) -> Path:
+    """Where the organisation of a monitor or campaign is kept: beside the monitor, inside the campaign's folder."""
+    if kind == "monitor":
+        return artifacts.monitors_dir(store) / f"{artifacts.check_name(name, 'monitor name')}.org.json"
+    if kind == "campaign":
+        return artifacts.campaign_dir(store, name) / "org.json"
+    raise ValueError(f"kind: expected monitor or campaign, got {kind!r}")
+
+
+MISSING = {
+    "monitor": "monitor {name!r}: not in store.",
+    "campaign": "campaign {name!r}: no such campaign.",
+}
+"""The message of a missing monitor or campaign, which another organisation's gets too."""
+
+
+def owner_of(store: Store, kind: str, name: str) -> str | None:
+    """The organisation a monitor or campaign belongs to; None (shared) when it has none recorded."""
+    try:
+        document = read_json(_owner_file(store, kind, name))
+    except (OSError, ValueError):
+        return None
+    org = document.get("org") if isinstance(document, dict) else None
+    return org if isinstance(org, str) else None
 
 
 @dataclass(frozen=True)
@@ -109,6 +137,28 @@ class Scope:
         if not self.sees(record.get("org")):
             raise CellConflictError(f"model name {name!r}: taken; choose another name.")
 
+    def check_named(self, store: Store, kind: str, name: str) -> None:
+        """The missing-``kind`` ``NotFoundError`` for another organisation's monitor or campaign ``name``."""
+        if not self.sees_all and not self.sees(owner_of(store, kind, name)):
+            raise NotFoundError(MISSING[kind].format(name=name))
+
+    def claim(self, store: Store, kind: str, name: str) -> None:
+        """Record that the monitor or campaign ``name`` is this user's organisation's.
+
+        Raises ``CellConflictError`` (409) when the name is another organisation's (it would be replaced).
+        """
+        if not self.sees(owner_of(store, kind, name)):
+            raise CellConflictError(f"{kind} name {name!r}: taken; choose another name.")
+        target = _owner_file(store, kind, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_json(target, {"org": self.owner})
+
+    def keep_named(self, store: Store, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows (each with a ``name``) of the monitors or campaigns this user sees."""
+        if self.sees_all:
+            return rows
+        return [row for row in rows if self.sees(owner_of(store, kind, str(row.get("name"))))]
+
     def check_job(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` if this user may see the job, else the ``NotFoundError`` of a missing job."""
         if not self.sees(record.get("org")):
@@ -135,8 +185,16 @@ def guard(request: Request) -> Scope:
     params = request.path_params
     if "cell_id" in params:
         scope.check_cell(request.app.state.store, str(params["cell_id"]))
-    if "name" in params and request.url.path.startswith("/api/v1/battery/life/models/"):
-        scope.check_life_model(request.app.state.store, str(params["name"]))
+    if "name" in params:
+        path, name, store = request.url.path, str(params["name"]), request.app.state.store
+        if path.startswith("/api/v1/battery/life/models/"):
+            scope.check_life_model(store, name)
+        elif path.startswith("/api/v1/factory/monitors/"):
+            scope.check_named(store, "monitor", name)
+        elif path.startswith("/api/v1/optimize/campaigns/"):
+            creating = request.method == "POST" and len(request.scope["path"].rstrip("/").split("/")) == 6
+            if not creating:  # creating under a taken name is the route's 409 (Scope.claim)
+                scope.check_named(store, "campaign", name)
     if "job_id" in params:
         jobs: JobManager = request.app.state.jobs
         try:

@@ -6,16 +6,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ...factory import service
+from ..orgs import ScopeDep
 from ..web import page_auth, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
 
 
 @router.get("/factory", response_class=HTMLResponse)
-def factory_page(request: Request) -> HTMLResponse:
+def factory_page(request: Request, scope: ScopeDep) -> HTMLResponse:
     """Monitors, the fit and score forms, and one scoring job's charts and alarms (``?job=<id>``, else the newest)."""
     store = request.app.state.store
-    monitors = service.list_monitors(store)
+    monitors = scope.keep_named(store, "monitor", service.list_monitors(store))
     page_data = {
         "page": "factory",
         "monitors": [m["name"] for m in monitors],

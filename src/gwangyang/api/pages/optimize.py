@@ -6,15 +6,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ...optimize import service
+from ..orgs import ScopeDep
 from ..web import page_auth, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
 
 
 @router.get("/optimize", response_class=HTMLResponse)
-def optimize_page(request: Request) -> HTMLResponse:
+def optimize_page(request: Request, scope: ScopeDep) -> HTMLResponse:
     """Campaigns with their history of rounds, best observed value and the surrogate's recommendation."""
-    campaigns = service.campaigns(request.app.state.store)
+    store = request.app.state.store
+    campaigns = scope.keep_named(store, "campaign", service.campaigns(store))
     plots = [
         {k: c[k] for k in ("name", "objective", "values", "history")} for c in campaigns if c.get("values")
     ]

@@ -14,16 +14,19 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from ...errors import InputError
+from ...errors import GwangyangError, InputError
 from ...factory import service
 from ...store import Store, artifacts
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
 from ..jobs import Progress
+from ..orgs import ScopeDep, guard
 from ..responses import finish_job
 from ..uploads import SavedUpload, UploadError
 
-router = APIRouter(prefix="/api/v1/factory", tags=["factory"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/api/v1/factory", tags=["factory"], dependencies=[Depends(require_token), Depends(guard)]
+)
 
 
 def _fit(
@@ -82,9 +85,9 @@ def _number(fields: dict[str, str], name: str, default: float, kind: type) -> fl
 
 
 @router.get("/monitors", summary="Saved process monitors")
-def monitors(store: StoreDep) -> list[dict[str, Any]]:
+def monitors(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
     """Every monitor saved in the store."""
-    return service.list_monitors(store)
+    return scope.keep_named(store, "monitor", service.list_monitors(store))
 
 
 @router.post(
@@ -115,6 +118,11 @@ async def fit_monitor(
         raise
 
     params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
+    try:
+        jobs.scope.claim(store, "monitor", name)
+    except GwangyangError:
+        saved.discard()
+        raise
     work = partial(_fit, store, saved.folder, name, table, time_column, method, alpha, k, holdout)
     job = jobs.submit("factory.fit", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)

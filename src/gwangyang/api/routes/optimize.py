@@ -16,9 +16,12 @@ from ...errors import InputError
 from ...optimize import service
 from ..auth import require_token
 from ..common import StoreDep
+from ..orgs import ScopeDep, guard
 from ..responses import int_field
 
-router = APIRouter(prefix="/api/v1/optimize", tags=["optimize"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/api/v1/optimize", tags=["optimize"], dependencies=[Depends(require_token), Depends(guard)]
+)
 
 
 @router.get("/spaces", summary="Shipped search spaces")
@@ -46,14 +49,20 @@ async def propose(document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # no
 
 
 @router.get("/campaigns", summary="Campaigns kept in the store")
-def campaigns(store: StoreDep) -> list[dict[str, Any]]:
-    """Each campaign's status with its observed values (what the Optimize page shows)."""
-    return service.campaigns(store)
+def campaigns(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
+    """Each campaign's status with its observed values (what the Optimize page shows): the user's organisation's and shared ones."""
+    return scope.keep_named(store, "campaign", service.campaigns(store))
 
 
 @router.post("/campaigns/{name}", summary="Start a campaign")
-def create(store: StoreDep, name: str, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
-    """``{"space": "attia2020" or a space document, "batch": 48, "rounds": 4, "seed": 0}``."""
+def create(
+    store: StoreDep,
+    scope: ScopeDep,
+    name: str,
+    document: dict[str, Any] = Body(...),  # noqa: B008
+) -> dict[str, Any]:
+    """``{"space": "attia2020" or a space document, "batch": 48, "rounds": 4, "seed": 0}``; 409 for another organisation's name."""
+    scope.claim(store, "campaign", name)
     return service.create_campaign(
         service.campaign_folder(store, name),
         service.resolve_space(document.get("space", service.DEFAULT_SPACE)),
