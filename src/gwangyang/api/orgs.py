@@ -85,7 +85,12 @@ class Scope:
         """The ids of the cells this user sees; None when it sees every cell."""
         if self.sees_all:
             return None
-        return {meta["cell_id"] for meta in store.metas() if self.sees(meta.get("org"))}
+        from ..battery import service
+
+        owners: dict[str, Any] = service.cached(
+            store, "cell-orgs", lambda: {meta["cell_id"]: meta.get("org") for meta in store.metas()}
+        )
+        return {cell_id for cell_id, org in owners.items() if self.sees(org)}
 
     def keep(
         self, store: Store, rows: Iterable[dict[str, Any]], key: str = "cell_id"
