@@ -268,3 +268,18 @@ def test_campaigns_belong_to_the_creating_organisation(tmp_path: Path) -> None:
         taken = client.post("/api/v1/optimize/campaigns/양극재", json={"batch": 2}, headers=a)
         assert taken.status_code == 409 and "taken" in taken.json()["detail"]
         assert "양극재" not in client.get("/optimize", headers=a).text
+
+
+def test_port_page_shows_only_the_users_latest_plan(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    a = {"Authorization": f"Bearer {accounts.add_user(root, 'a', 'A', 'operator')[1]}"}
+    b = {"Authorization": f"Bearer {accounts.add_user(root, 'b', 'B', 'viewer')[1]}"}
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        body = {**example_berths(), "method": "fcfs"}
+        job = client.post("/api/v1/port/berths/plan", params={"wait": 120}, json=body, headers=a).json()[
+            "job"
+        ]
+        assert job["status"] == "done" and job["org"] == "A"
+        assert job["id"] in client.get("/port", headers=a).text
+        assert job["id"] not in client.get("/port", headers=b).text
+        assert client.get(f"/api/v1/jobs/{job['id']}", headers=b).status_code == 404

@@ -164,6 +164,16 @@ class Scope:
             return rows
         return [row for row in rows if self.sees(owner_of(store, kind, str(row.get("name"))))]
 
+    def visible_job(self, jobs: JobManager, job_id: str | None) -> str | None:
+        """``job_id`` when this user may see that job (a page's "latest run"), else None."""
+        if job_id is None or self.sees_all:
+            return job_id
+        try:
+            record = jobs.get(job_id)
+        except (NotFoundError, InputError, OSError, ValueError):
+            return None
+        return job_id if self.sees(record.get("org")) else None
+
     def check_job(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` if this user may see the job, else the ``NotFoundError`` of a missing job."""
         if not self.sees(record.get("org")):

@@ -20,6 +20,6 @@ def factory_page(request: Request, scope: ScopeDep) -> HTMLResponse:
     page_data = {
         "page": "factory",
         "monitors": [m["name"] for m in monitors],
-        "latest_score": service.latest_score_job(store),
+        "latest_score": scope.visible_job(request.app.state.jobs, service.latest_score_job(store)),
     }
     return render(request, "factory/monitor.html", {"monitors": monitors, "page_data": page_data})
