@@ -102,7 +102,10 @@ def test_system_language_is_korean_on_a_korean_locale(environ: dict[str, str], e
 
 def test_numbers_dates_and_composed_lines_follow_the_locale() -> None:
     assert i18n.number(1234.5, "ko", 1) == "1234.5" and i18n.number(1234.5, "ko", 1, group=True) == "1,234.5"
-    assert i18n.number(None, "ko") == "—" and i18n.percent(0.953, "ko") == "95.3 %"
+    assert i18n.number(None, "ko") == "—" and i18n.number(float("nan"), "ko", 2) == "—"
+    assert (
+        i18n.percent(0.953, "ko") == "95.3 %" and i18n.number(0.8185, "ko", 3) == f"{0.8185:.3f}" == "0.819"
+    )
     # Babel's CLDR data: Korean writes year. month. day. and 오전/오후
     assert i18n.when("2026-12-06T14:05:09", "ko") == "2026. 12. 6. 오후 2:05:09"
     assert i18n.when("2026-12-06T14:05:09", "en") == "Dec 6, 2026, 2:05:09\u202fPM"

@@ -11,10 +11,12 @@ The CLI never uses this module: its messages stay English.
 from __future__ import annotations
 
 import gettext
+import math
 import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,9 @@ TERMS: tuple[str, ...] = (
     N_("reuse"),
     N_("recycle"),
     N_("second_life"),
+    N_("health, life and fleet summaries leave them out"),
+    N_("capacity"),
+    N_("noise"),
     N_("capacity spike"),
     N_("capacity_spike"),
     N_("queued"),
@@ -141,6 +146,18 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"^isolation forest outlier \(score (?P<score>[-\d.]+)\)$"),
         N_("isolation forest outlier (score %(score)s)"),
+    ),
+    (
+        re.compile(
+            r"^(?P<n>\d+) cycle\(s\) not complete \(no charge or no discharge, or cut by the file\): (?P<cycles>.*)$"
+        ),
+        N_("%(n)s cycle(s) not complete (no charge or no discharge, or cut by the file): %(cycles)s"),
+    ),
+    (
+        re.compile(
+            r"^\((?P<word>[a-z_ ]+): needs at least (?P<n>\d+) cycles with a positive capacity, got (?P<got>\d+)\.\)$"
+        ),
+        N_("(%(word)s: needs at least %(n)s cycles with a positive capacity, got %(got)s.)"),
     ),
 )
 """Patterns of the composed lines, each with the msgid that translates it."""
@@ -241,18 +258,21 @@ def number(value: Any, lang: str, digits: int | None = None, group: bool = False
     ``digits`` fixes the decimals (None: as needed, up to 3). Table cells stay ungrouped by default, so
     that they paste into a spreadsheet as numbers.
     """
-    if value is None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     pattern = "#,##0.###" if digits is None else ("#,##0" + ("." + "0" * digits if digits > 0 else ""))
-    return format_decimal(value, format=pattern, locale=Locale.parse(lang), group_separator=group)
+    # The float's exact binary value, as printf rounds it (Babel would round its shortest repr half-even).
+    exact = Decimal(value) if isinstance(value, float) else value
+    return format_decimal(exact, format=pattern, locale=Locale.parse(lang), group_separator=group)
 
 
 def percent(value: Any, lang: str, digits: int = 1) -> str:
     """A fraction as a percentage with the locale's decimal sign and a space before ``%`` (``0.953`` → ``95.3 %``)."""
-    if value is None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + " %"
-    return format_percent(value, format=pattern, locale=Locale.parse(lang))
+    exact = Decimal(value) if isinstance(value, float) else value
+    return format_percent(exact, format=pattern, locale=Locale.parse(lang))
 
 
 def when(value: Any, lang: str) -> str:
