@@ -37,7 +37,7 @@ ALLOWED = frozenset(
     # Proper names, acronyms and units that Korean pages write in Latin letters too.
     {
         *("API", "SOH", "RUL", "CE", "Ah", "Wh", "kWh", "mAh", "TEU", "AGV", "PCA", "MASE", "RMSE", "MAPE"),
-        *("FCFS", "KPI", "dQ", "dV", "CO", "ESS", "UTC", "JSON", "USD", "KRW", "English", "min", "AI"),
+        *("FCFS", "KPI", "dQ", "dV", "CO", "ESS", "UTC", "JSON", "USD", "KRW", "English", "min", "AI", "km"),
         *("Severson", "Hotelling", "Mahalanobis", "CALCE", "LFP", "NMC", "NCA", "LCO", "LMO", "LTO"),
     }
 )
@@ -73,13 +73,53 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
+NAME_KEYS = frozenset(
+    {"id", "cell_id", "name", "lot", "chemistry", "instance", "solver", "method", "vehicle_type", "series"}
+    | {
+        "model",
+        "source",
+        "monitor",
+        "file",
+        "variable",
+        "scenario",
+        "objective",
+        "space",
+        "location",
+        "order",
+    }
+)
+"""Keys whose values are names in the documents the pages show (ids, solvers, sites, data sources)."""
+
+
+def names_in(document: Any, found: set[str]) -> None:
+    """Add the string values under :data:`NAME_KEYS` anywhere in ``document``."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if key in NAME_KEYS and isinstance(value, str):
+                found.add(value)
+            else:
+                names_in(value, found)
+    elif isinstance(document, list | tuple):
+        for item in document:
+            names_in(item, found)
+
+
 def data_values(store: Store) -> list[str]:
-    """Names the store holds (cell ids, cyclers, source files, monitors, scenarios, users): shown as they are."""
+    """Names the store holds (cell ids, cyclers, source files, monitors, scenarios, users, sites): shown as they are."""
     from gwangyang import accounts
+    from gwangyang.battery import service as battery
     from gwangyang.factory import service as factory
+    from gwangyang.logistics import service as logistics
+    from gwangyang.optimize import service as optimize
     from gwangyang.port import service as port
+    from gwangyang.store import artifacts
 
     values: set[str] = set()
+    names_in(battery.quality_overview(store), values)
+    names_in([logistics.latest_view_or_none(store, kind) for kind in ("routes", "forecast")], values)
+    names_in(port.page_state(store), values)
+    names_in(optimize.campaigns(store), values)
+    names_in(artifacts.latest_job(store, "factory.score"), values)
     cells = store.cells()
     for cell_id in cells["cell_id"]:
         meta = store.meta(cell_id)
@@ -100,8 +140,9 @@ def english_words(texts: list[str], names: list[str]) -> list[str]:
     for original in texts:
         text = original
         for name in names:
-            text = text.replace(name, " ")
-        text = FILE.sub(" ", SNAKE.sub(" ", text))
+            # whole names only: a short name ("t", "5") must not eat letters out of words or identifiers
+            text = re.sub(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", " ", text)
+        text = SNAKE.sub(" ", FILE.sub(" ", text))
         found.extend(f"{w}: {original[:120]}" for w in WORD.findall(text) if w not in ALLOWED)
     return found
 

@@ -75,6 +75,9 @@ TERMS: tuple[str, ...] = (
     N_("health, life and fleet summaries leave them out"),
     N_("capacity"),
     N_("noise"),
+    N_("split into one cycle each"),
+    N_("OPTIMAL"),
+    N_("shipped Severson sample (train split)"),
     N_("capacity spike"),
     N_("capacity_spike"),
     N_("queued"),
@@ -152,6 +155,20 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"^(?P<n>\d+) cycle\(s\) not complete \(no charge or no discharge, or cut by the file\): (?P<cycles>.*)$"
         ),
         N_("%(n)s cycle(s) not complete (no charge or no discharge, or cut by the file): %(cycles)s"),
+    ),
+    (
+        re.compile(r"^store cells of known life \((?P<store>.*)\)$"),
+        N_("store cells of known life (%(store)s)"),
+    ),
+    (
+        re.compile(r"^cycler cycle (?P<cycle>\d+) holds (?P<n>\d+) charge/discharge loops$"),
+        N_("cycler cycle %(cycle)s holds %(n)s charge/discharge loops"),
+    ),
+    (
+        re.compile(
+            r"^(?P<n>\d+) cycle\(s\) complete, with coulombic efficiency outside (?P<low>[\d.]+)-(?P<high>[\d.]+): (?P<cycles>.*)$"
+        ),
+        N_("%(n)s cycle(s) complete, with coulombic efficiency outside %(low)s-%(high)s: %(cycles)s"),
     ),
     (
         re.compile(

@@ -23,7 +23,8 @@
 
   function drawRoutes(r) {
     $("route-results").hidden = false;
-    $("route-title").textContent = `${r.instance}: ${r.solver}, ${r.feasible ? g.t("feasible") : g.t("NOT feasible")}`;
+    const feasible = r.feasible ? g.t("feasible") : g.t("NOT feasible");
+    $("route-title").textContent = `${r.instance}: ${r.solver}, ${feasible}`;
     $("route-cost").textContent = `${num(r.cost, 0)} ${r.currency || ""}`.trim();
     $("route-distance").textContent = `${num(r.distance)} ${r.distance_unit}`;
     $("route-count").textContent = String(r.routes.length);
