@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..accounts import User
+from . import i18n
 from .auth import COOKIE, current_user, require_token, required_role, user_for_token
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
@@ -36,9 +38,46 @@ class TokenInQueryError(Exception):
         self.clean_url = clean_url
 
 
-def make_templates() -> Jinja2Templates:
-    """The Jinja2 environment of the pages (autoescaping on)."""
-    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+def make_templates() -> dict[str, Jinja2Templates]:
+    """One Jinja2 environment per language (autoescaping on), with ``_``/``ngettext`` and locale-aware filters.
+
+    Each environment has its catalogue installed once (``jinja2.ext.i18n``, new style: ``_("%(n)s cells", n=3)``),
+    so concurrent requests in different languages never share a ``gettext``.
+    """
+    environments = {}
+    for lang in i18n.LANGUAGES:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+            autoescape=True,
+            extensions=["jinja2.ext.i18n"],
+        )
+        templates = Jinja2Templates(env=env)
+        env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        env.globals.update(lang=lang, languages=i18n.LANGUAGE_NAMES)
+        env.filters.update(
+            number=lambda value, digits=None, group=False, lang=lang: i18n.number(value, lang, digits, group),
+            percent=lambda value, digits=1, lang=lang: i18n.percent(value, lang, digits),
+            when=lambda value, lang=lang: i18n.when(value, lang),
+            phrase=lambda value, lang=lang: i18n.phrase(value, lang),
+        )
+        environments[lang] = templates
+    return environments
+
+
+def page_language(request: Request) -> str:
+    """The language of this page: ``?lang=``, the language cookie, ``Accept-Language``, the server default."""
+    return i18n.request_language(
+        request.query_params.get("lang"),
+        request.cookies.get(i18n.LANG_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+def language_url(request: Request, lang: str) -> str:
+    """The page's address with ``?lang=<lang>`` (other query parameters kept): the switch's link."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "token")]
+    params.append(("lang", lang))
+    return request.url.path + "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in params)
 
 
 def plotly_js_path() -> Path:
@@ -96,9 +135,11 @@ def set_token_cookie(response: Response, token: str, request: Request | None = N
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the navigation of every loaded part."""
-    templates: Jinja2Templates = request.app.state.templates
+    lang = page_language(request)
+    templates: Jinja2Templates = request.app.state.templates[lang]
     user: User | None = getattr(request.state, "user", None)
     base = {
+        "switch": {other: language_url(request, other) for other in i18n.LANGUAGES if other != lang},
         "parts": request.app.state.parts,
         "path": request.url.path,
         "user": user,
@@ -109,6 +150,11 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     response: HTMLResponse = templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
+    chosen = i18n.normalise(request.query_params.get("lang"))
+    if chosen is not None and chosen != request.cookies.get(i18n.LANG_COOKIE):
+        response.set_cookie(i18n.LANG_COOKIE, chosen, samesite="lax", max_age=365 * 24 * 3600)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
 
@@ -133,9 +179,8 @@ def login(request: Request, token: Annotated[str, Form()], next: Annotated[str, 
     """Check a token typed into the form; on success set the cookie and go on to ``next``."""
     user = user_for_token(request, token)
     if user is None:
-        return render(
-            request, "login.html", {"next": _safe_next(next), "error": "Wrong token."}, status_code=401
-        )
+        error = i18n.N_("Wrong token.")
+        return render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=401)
     request.state.user = user  # for the audit log
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_token_cookie(response, token.strip(), request)
@@ -148,6 +193,19 @@ def logout() -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
+
+
+@router.get("/static/i18n/{lang}.js", dependencies=[Depends(require_token)])
+def messages_script(lang: str) -> Response:
+    """The catalogue of ``lang`` for the pages' scripts: ``window.gwangyangMessages = {msgid: text}``."""
+    import json
+
+    if i18n.normalise(lang) != lang:
+        raise HTTPException(
+            status_code=404, detail=f"language {lang[:20]!r}: not one of {list(i18n.LANGUAGES)}."
+        )
+    body = "window.gwangyangMessages = " + json.dumps(i18n.messages(lang), ensure_ascii=False) + ";\n"
+    return Response(body, media_type="text/javascript", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/static/{name}", dependencies=[Depends(require_token)])

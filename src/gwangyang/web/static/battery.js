@@ -9,21 +9,21 @@
     const traces = data.fade.map((cell) => ({
       x: cell.cycle_index, y: cell.discharge_capacity_ah, name: cell.cell_id, mode: "lines+markers", marker: { size: 4 },
     }));
-    g.plot("plot-capacity-fade", traces, { xaxis: { title: { text: "cycle" } }, yaxis: { title: { text: "discharge capacity (Ah)" } } });
+    g.plot("plot-capacity-fade", traces, { xaxis: { title: { text: g.t("cycle") } }, yaxis: { title: { text: g.t("discharge capacity (Ah)") } } });
 
     const form = document.getElementById("upload-form");
     const status = document.querySelector('[data-testid="upload-status"]');
     function show(text, isError) { status.textContent = text; status.classList.toggle("error", !!isError); }
     function describe(record) {
-      if (record.status === "failed") return `Ingest failed: ${record.error}`;
+      if (record.status === "failed") return g.t("Ingest failed: {error}", { error: record.error });
       if (record.status === "done") {
         const r = record.result;
-        const failed = r.failed.length ? `; failed: ${r.failed.map((f) => f.error).join("; ")}` : "";
-        return `Ingested ${r.ingested.length} file(s) into ${r.cells.join(", ") || "no new cell"}` +
-          (r.skipped.length ? `; ${r.skipped.length} already in the store` : "") + failed;
+        const failed = r.failed.length ? g.t("; failed: {errors}", { errors: r.failed.map((f) => f.error).join("; ") }) : "";
+        return g.t("Ingested {n} file(s) into {cells}", { n: r.ingested.length, cells: r.cells.join(", ") || g.t("no new cell") }) +
+          (r.skipped.length ? g.t("; {n} already in the store", { n: r.skipped.length }) : "") + failed;
       }
       const p = record.progress;
-      return `Ingest ${record.status}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…";
+      return g.t("Ingest {status}", { status: g.t(record.status) }) + (p.total ? ` (${p.done}/${p.total})` : "") + "…";
     }
     async function follow(jobId) {
       const record = await g.followJob(JOB_KEY, jobId, (r) => show(describe(r), r.status === "failed"));
@@ -35,12 +35,12 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = new FormData(form);
-      show("Uploading…");
+      show(g.t("Uploading…"));
       try {
         const answer = await g.api("/api/v1/battery/uploads", { method: "POST", body });
-        show(`Uploaded ${answer.files.join(", ")}; ingesting…`);
+        show(g.t("Uploaded {files}; ingesting…", { files: answer.files.join(", ") }));
         await follow(answer.job.id);
-      } catch (e) { show(`Upload refused: ${e.message}`, true); }
+      } catch (e) { show(g.t("Upload refused: {error}", { error: e.message }), true); }
     });
     const last = sessionStorage.getItem("gwangyang.battery.lastIngest");
     if (last) { show(last); sessionStorage.removeItem("gwangyang.battery.lastIngest"); }
@@ -55,17 +55,17 @@
       const rows = model.predictions;
       const cells = rows.map((r) => r.cell);
       const traces = [{
-        x: cells, y: rows.map((r) => r.predicted_cycle_life), name: "predicted", mode: "markers", type: "scatter",
+        x: cells, y: rows.map((r) => r.predicted_cycle_life), name: g.t("predicted"), mode: "markers", type: "scatter",
         marker: { size: 9 },
         error_y: { type: "data", symmetric: false, array: rows.map((r) => r.upper - r.predicted_cycle_life),
           arrayminus: rows.map((r) => r.predicted_cycle_life - r.lower) },
       }];
       const observed = rows.filter((r) => r.cycle_life !== null);
       if (observed.length) {
-        traces.push({ x: observed.map((r) => r.cell), y: observed.map((r) => r.cycle_life), name: "observed", mode: "markers",
+        traces.push({ x: observed.map((r) => r.cell), y: observed.map((r) => r.cycle_life), name: g.t("observed"), mode: "markers",
           type: "scatter", marker: { symbol: "x", size: 10 } });
       }
-      g.plot("plot-life", traces, { xaxis: { title: { text: "cell" } }, yaxis: { title: { text: "cycle life (cycles)" } } });
+      g.plot("plot-life", traces, { xaxis: { title: { text: g.t("cell") } }, yaxis: { title: { text: g.t("cycle life (cycles)") } } });
     }
     const KEY = "gwangyang.battery.lifeJob";
     const form = document.getElementById("life-form");
@@ -73,9 +73,9 @@
     function show(record) {
       const p = record.progress;
       status.classList.toggle("error", record.status === "failed");
-      if (record.status === "failed") status.textContent = `Fit failed: ${record.error}`;
-      else if (record.status === "done") status.textContent = `Fitted ${record.result.name}: test RMSE ${Math.round(record.result.test ? record.result.test.rmse_cycles : record.result.train.rmse_cycles)} cycles`;
-      else status.textContent = `Fitting (${record.status}` + (p.total ? `, ${p.done}/${p.total}` : "") + ")…";
+      if (record.status === "failed") status.textContent = g.t("Fit failed: {error}", { error: record.error });
+      else if (record.status === "done") status.textContent = g.t("Fitted {name}: test RMSE {rmse} cycles", { name: record.result.name, rmse: g.num(Math.round(record.result.test ? record.result.test.rmse_cycles : record.result.train.rmse_cycles), 0) });
+      else status.textContent = g.t("Fitting ({status}", { status: g.t(record.status) }) + (p.total ? `, ${p.done}/${p.total}` : "") + ")…";
     }
     async function follow(jobId) {
       const record = await g.followJob(KEY, jobId, show);
@@ -89,7 +89,7 @@
         });
         show(answer.job);
         await follow(answer.job.id);
-      } catch (e) { status.textContent = `Fit refused: ${e.message}`; status.classList.add("error"); }
+      } catch (e) { status.textContent = g.t("Fit refused: {error}", { error: e.message }); status.classList.add("error"); }
     });
     const pending = localStorage.getItem(KEY);
     if (pending) follow(pending).catch((e) => { status.textContent = e.message; });
@@ -99,13 +99,13 @@
     const cycles = data.cycles;
     const x = cycles.map((c) => c.cycle_index);
     g.plot("plot-cycles", [
-      { x, y: cycles.map((c) => c.discharge_capacity_ah), name: "discharge capacity (Ah)", mode: "lines+markers", marker: { size: 4 } },
-      { x, y: cycles.map((c) => c.charge_capacity_ah), name: "charge capacity (Ah)", mode: "lines", line: { dash: "dot" } },
-      { x, y: cycles.map((c) => c.coulombic_efficiency), name: "coulombic efficiency", mode: "lines", yaxis: "y2" },
+      { x, y: cycles.map((c) => c.discharge_capacity_ah), name: g.t("discharge capacity (Ah)"), mode: "lines+markers", marker: { size: 4 } },
+      { x, y: cycles.map((c) => c.charge_capacity_ah), name: g.t("charge capacity (Ah)"), mode: "lines", line: { dash: "dot" } },
+      { x, y: cycles.map((c) => c.coulombic_efficiency), name: g.t("coulombic efficiency"), mode: "lines", yaxis: "y2" },
     ], {
-      xaxis: { title: { text: "cycle" } },
-      yaxis: { title: { text: "capacity (Ah)" } },
-      yaxis2: { title: { text: "CE" }, overlaying: "y", side: "right" },
+      xaxis: { title: { text: g.t("cycle") } },
+      yaxis: { title: { text: g.t("capacity (Ah)") } },
+      yaxis2: { title: { text: g.t("CE") }, overlaying: "y", side: "right" },
       margin: { t: 20, r: 55, l: 55, b: 45 },
     });
     const health = data.health;
@@ -115,13 +115,13 @@
         shapes.push({ type: "line", yref: "paper", y0: 0, y1: 1, x0: health.knee.knee_cycle, x1: health.knee.knee_cycle, line: { dash: "dot", color: "#555" } });
       }
       g.plot("plot-soh", [{ x: health.cycles, y: health.soh, name: "SOH", mode: "lines+markers", marker: { size: 4 } }],
-        { xaxis: { title: { text: "cycle" } }, yaxis: { title: { text: "SOH" } }, shapes });
+        { xaxis: { title: { text: g.t("cycle") } }, yaxis: { title: { text: g.t("SOH") } }, shapes });
     }
     const curves = data.curves.curves;
-    g.plot("plot-qv", curves.map((c) => ({ x: c.discharge_capacity_ah, y: c.voltage_v, name: `cycle ${c.cycle_index}`, mode: "lines" })),
-      { xaxis: { title: { text: "discharge capacity (Ah)" } }, yaxis: { title: { text: "voltage (V)" } } });
-    g.plot("plot-dqdv", curves.map((c) => ({ x: c.voltage_v, y: c.dqdv_ah_per_v, name: `cycle ${c.cycle_index}`, mode: "lines" })),
-      { xaxis: { title: { text: "voltage (V)" } }, yaxis: { title: { text: "−dQ/dV (Ah/V)" } } });
+    g.plot("plot-qv", curves.map((c) => ({ x: c.discharge_capacity_ah, y: c.voltage_v, name: g.t("cycle {n}", { n: c.cycle_index }), mode: "lines" })),
+      { xaxis: { title: { text: g.t("discharge capacity (Ah)") } }, yaxis: { title: { text: g.t("voltage (V)") } } });
+    g.plot("plot-dqdv", curves.map((c) => ({ x: c.voltage_v, y: c.dqdv_ah_per_v, name: g.t("cycle {n}", { n: c.cycle_index }), mode: "lines" })),
+      { xaxis: { title: { text: g.t("voltage (V)") } }, yaxis: { title: { text: g.t("−dQ/dV (Ah/V)") } } });
   }
 
   if (data.page === "battery-fleet") { fleet(); life(); }

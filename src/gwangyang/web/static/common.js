@@ -2,6 +2,21 @@
 "use strict";
 window.gwangyang = (function () {
   const pageData = JSON.parse(document.getElementById("page-data").textContent || "{}");
+  // The page's language and its catalogue (/static/i18n/<lang>.js; none for English, whose msgids are the text).
+  const lang = document.documentElement.lang || "en";
+  const messages = window.gwangyangMessages || {};
+
+  // A message in the page's language; {name} placeholders are filled from vars.
+  function t(message, vars) {
+    const text = messages[message] || message;
+    return vars ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole)) : text;
+  }
+
+  // A number with the locale's grouping; at most `digits` decimals (default 1).
+  function num(v, digits) {
+    if (v === null || v === undefined || Number.isNaN(Number(v))) return "—";
+    return Number(v).toLocaleString(lang, { maximumFractionDigits: digits === undefined ? 1 : digits });
+  }
 
   function plot(testid, traces, layout) {
     const el = document.querySelector(`[data-testid="${testid}"]`);
@@ -41,5 +56,5 @@ window.gwangyang = (function () {
     }
   }
 
-  return { pageData, plot, api, followJob };
+  return { pageData, plot, api, followJob, t, num, lang };
 })();

@@ -14,18 +14,18 @@
     const r = record.result;
     $("score-results").hidden = false;
     const s = r.summary;
-    $("score-summary").textContent = `${r.file} scored with ${r.monitor} (${r.method}): ${s.rows} rows, ${s.violations} over a limit, ${s.alarms} alarm(s).`;
+    $("score-summary").textContent = g.t("{file} scored with {monitor} ({method}): {rows} rows, {violations} over a limit, {alarms} alarm(s).", { file: r.file, monitor: r.monitor, method: r.method, rows: g.num(s.rows, 0), violations: g.num(s.violations, 0), alarms: s.alarms });
     const x = r.rows.map((row) => row.time);
     const alarmX = r.rows.filter((row) => row.alarm).map((row) => row.time);
     const marks = (key) => r.rows.filter((row) => row.alarm).map((row) => row[key]);
-    const axis = { xaxis: { title: { text: "time" } } };
+    const axis = { xaxis: { title: { text: g.t("time") } } };
     g.plot("plot-t2", [
       { x, y: r.rows.map((row) => row.t2), name: "T²", mode: "lines" },
-      { x: alarmX, y: marks("t2"), name: "in alarm", mode: "markers", marker: { color: "#b00020", size: 4 } },
+      { x: alarmX, y: marks("t2"), name: g.t("in alarm"), mode: "markers", marker: { color: "#b00020", size: 4 } },
     ], Object.assign({ shapes: [limitLine(r.limits.t2)], yaxis: { title: { text: "T²" } } }, axis));
     g.plot("plot-q", [
       { x, y: r.rows.map((row) => row.q), name: "Q", mode: "lines" },
-      { x: alarmX, y: marks("q"), name: "in alarm", mode: "markers", marker: { color: "#b00020", size: 4 } },
+      { x: alarmX, y: marks("q"), name: g.t("in alarm"), mode: "markers", marker: { color: "#b00020", size: 4 } },
     ], Object.assign({ shapes: [limitLine(r.limits.q)], yaxis: { title: { text: "Q" } } }, axis));
     const body = document.querySelector('[data-testid="alarms-table"] tbody');
     body.textContent = "";
@@ -44,13 +44,13 @@
   }
 
   function describe(record, verb) {
-    if (record.status === "failed") return `${verb} failed: ${record.error}`;
-    if (record.status === "done") return `${verb} done.`;
-    return `${verb} ${record.status}…`;
+    if (record.status === "failed") return g.t("{verb} failed: {error}", { verb, error: record.error });
+    if (record.status === "done") return g.t("{verb} done.", { verb });
+    return `${verb} ${g.t(record.status)}…`;
   }
 
   async function followScore(jobId) {
-    const record = await g.followJob(SCORE_KEY, jobId, (r) => status("score-status", describe(r, "Scoring"), r.status === "failed"));
+    const record = await g.followJob(SCORE_KEY, jobId, (r) => status("score-status", describe(r, g.t("Scoring")), r.status === "failed"));
     if (record.status === "done") {
       const url = new URL(window.location.href);
       url.searchParams.set("job", jobId);
@@ -60,17 +60,17 @@
   }
 
   async function followFit(jobId) {
-    const record = await g.followJob(FIT_KEY, jobId, (r) => status("fit-status", describe(r, "Fitting"), r.status === "failed"));
+    const record = await g.followJob(FIT_KEY, jobId, (r) => status("fit-status", describe(r, g.t("Fitting")), r.status === "failed"));
     if (record.status === "done") window.location.reload();
   }
 
   $("fit-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    status("fit-status", "Uploading…");
+    status("fit-status", g.t("Uploading…"));
     try {
       const answer = await g.api("/api/v1/factory/monitors", { method: "POST", body: new FormData(event.target) });
       await followFit(answer.job.id);
-    } catch (e) { status("fit-status", `Refused: ${e.message}`, true); }
+    } catch (e) { status("fit-status", g.t("Refused: {error}", { error: e.message }), true); }
   });
 
   $("score-form").addEventListener("submit", async (event) => {
@@ -78,11 +78,11 @@
     const form = new FormData(event.target);
     const name = form.get("monitor");
     form.delete("monitor");
-    status("score-status", "Uploading…");
+    status("score-status", g.t("Uploading…"));
     try {
       const answer = await g.api(`/api/v1/factory/monitors/${encodeURIComponent(name)}/score`, { method: "POST", body: form });
       await followScore(answer.job.id);
-    } catch (e) { status("score-status", `Refused: ${e.message}`, true); }
+    } catch (e) { status("score-status", g.t("Refused: {error}", { error: e.message }), true); }
   });
 
   // The scoring job named in the address, else the newest finished one in the store (e.g. the demo's).
@@ -90,7 +90,7 @@
   if (shown) {
     g.api(`/api/v1/jobs/${encodeURIComponent(shown)}`).then((record) => {
       if (record.status === "done" && record.kind === "factory.score") draw(record);
-      else status("score-status", describe(record, "Scoring"), record.status === "failed");
+      else status("score-status", describe(record, g.t("Scoring")), record.status === "failed");
     }).catch((e) => status("score-status", e.message, true));
   }
   for (const [key, follow] of [[SCORE_KEY, followScore], [FIT_KEY, followFit]]) {

@@ -8,38 +8,39 @@
   const KEY = `gwangyang.logistics.${page}Job`;
 
   function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
-  function num(v, digits) { return v === null || v === undefined ? "—" : Number(v).toLocaleString("en-US", { maximumFractionDigits: digits === undefined ? 1 : digits }); }
+  const num = g.num;
   function hhmm(minutes) { const t = Math.round(minutes); return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`; }
   function cell(tr, text, cls) { const td = document.createElement("td"); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); }
   function remember(jobId) { const url = new URL(window.location.href); url.searchParams.set("job", jobId); history.replaceState(null, "", url); }
 
   // Drop-offs first and larger, so that a pickup at the same site stays visible on top.
   const STOP_KINDS = [
-    ["dropoff", "drop-offs (delivered pickups)", { symbol: "triangle-down", size: 16, color: "#c25e00", line: { width: 1, color: "#fff" } }],
-    ["pickup", "pickups", { symbol: "triangle-up", size: 10, color: "#0b7a3e", line: { width: 1, color: "#fff" } }],
-    ["delivery", "deliveries", { symbol: "circle", size: 9, color: "#0b63b5" }],
-    ["reload", "reloads (back at a depot)", { symbol: "diamond", size: 12, color: "#7a2e8e" }],
+    ["dropoff", g.t("drop-offs (delivered pickups)"), { symbol: "triangle-down", size: 16, color: "#c25e00", line: { width: 1, color: "#fff" } }],
+    ["pickup", g.t("pickups"), { symbol: "triangle-up", size: 10, color: "#0b7a3e", line: { width: 1, color: "#fff" } }],
+    ["delivery", g.t("deliveries"), { symbol: "circle", size: 9, color: "#0b63b5" }],
+    ["reload", g.t("reloads (back at a depot)"), { symbol: "diamond", size: 12, color: "#7a2e8e" }],
   ];
 
   function drawRoutes(r) {
     $("route-results").hidden = false;
-    $("route-title").textContent = `${r.instance}: ${r.solver}, ${r.feasible ? "feasible" : "NOT feasible"}`;
+    const feasible = r.feasible ? g.t("feasible") : g.t("NOT feasible");
+    $("route-title").textContent = `${r.instance}: ${r.solver}, ${feasible}`;
     $("route-cost").textContent = `${num(r.cost, 0)} ${r.currency || ""}`.trim();
     $("route-distance").textContent = `${num(r.distance)} ${r.distance_unit}`;
     $("route-count").textContent = String(r.routes.length);
     $("route-unserved-count").textContent = String(r.unserved.length);
     $("route-coordinates-note").textContent = r.approximate_coordinates
-      ? "Coordinates are approximate (public maps); distances are great-circle × road circuity." : "";
+      ? g.t("Coordinates are approximate (public maps); distances are great-circle × road circuity.") : "";
     const lines = r.geojson.features.filter((f) => f.geometry.type === "LineString");
     const traces = lines.map((f) => ({
-      type: "scatter", mode: "lines+markers", name: `route ${f.properties.route} · ${f.properties.vehicle_type}`,
+      type: "scatter", mode: "lines+markers", name: g.t("route {n} · {vehicle}", { n: f.properties.route, vehicle: f.properties.vehicle_type }),
       x: f.geometry.coordinates.map((c) => c[0]), y: f.geometry.coordinates.map((c) => c[1]),
       hovertext: f.properties.orders.join(" → "), line: { width: 2 },
     }));
     for (const kind of ["site", "depot"]) {
       const sites = r.sites.filter((s) => s.kind === kind);
       traces.push({
-        type: "scatter", mode: "markers+text", name: kind === "depot" ? "terminals (depots)" : "sites",
+        type: "scatter", mode: "markers+text", name: kind === "depot" ? g.t("terminals (depots)") : g.t("sites"),
         x: sites.map((s) => s.x), y: sites.map((s) => s.y), text: sites.map((s) => s.id), hovertext: sites.map((s) => s.name),
         textposition: "top center", textfont: { size: 9 },
         marker: kind === "depot" ? { symbol: "square", size: 12, color: "#b00020" } : { size: 8, color: "#1d2733" },
@@ -52,13 +53,13 @@
       if (!stops.length) continue;
       traces.push({
         type: "scatter", mode: "markers", name, x: stops.map((s) => s.coordinates[0]), y: stops.map((s) => s.coordinates[1]),
-        hovertext: stops.map((s) => `route ${s.route}${s.trip ? ` trip ${s.trip + 1}` : ""}: ${s.order} at ${s.location}`),
+        hovertext: stops.map((s) => g.t("route {n}", { n: s.route }) + (s.trip ? " " + g.t("trip {n}", { n: s.trip + 1 }) : "") + ": " + g.t("{order} at {location}", { order: s.order, location: s.location })),
         hoverinfo: "text", marker,
       });
     }
     const lat = r.sites.reduce((a, s) => a + s.y, 0) / Math.max(1, r.sites.length);
-    const layout = { height: 480, hovermode: "closest", xaxis: { title: { text: r.geographic ? "longitude" : "x" } },
-      yaxis: { title: { text: r.geographic ? "latitude" : "y" } } };
+    const layout = { height: 480, hovermode: "closest", xaxis: { title: { text: r.geographic ? g.t("longitude") : "x" } },
+      yaxis: { title: { text: r.geographic ? g.t("latitude") : "y" } } };
     if (r.geographic) Object.assign(layout.yaxis, { scaleanchor: "x", scaleratio: 1 / Math.cos((lat * Math.PI) / 180) });
     g.plot("plot-route-map", traces, layout);
     const body = document.querySelector('[data-testid="route-table"] tbody');
@@ -75,28 +76,28 @@
     });
     const list = $("route-unserved");
     list.textContent = "";
-    for (const u of r.unserved) { const li = document.createElement("li"); li.textContent = `unserved ${u.order}: ${u.reason}`; list.appendChild(li); }
+    for (const u of r.unserved) { const li = document.createElement("li"); li.textContent = g.t("unserved {order}: {reason}", { order: u.order, reason: u.reason }); list.appendChild(li); }
   }
 
   function drawForecast(r) {
     $("forecast-results").hidden = false;
     const b = r.backtest;
-    $("forecast-title").textContent = `${r.series}: ${r.forecast.length} months ahead`;
+    $("forecast-title").textContent = g.t("{series}: {n} months ahead", { series: r.series, n: r.forecast.length });
     $("forecast-model").textContent = r.model;
     $("forecast-mase").textContent = num(b.mase, 3);
     $("forecast-naive-mase").textContent = num(b.models.seasonal_naive, 3);
-    $("forecast-coverage").textContent = `${Math.round(100 * b.coverage)} % of ${b.points} (target ${r.level} %)`;
-    $("forecast-note").textContent = `Model chosen by a rolling-origin backtest (${b.windows} windows of ${b.horizon} months); ` +
-      `coverage judged on each window with the interval widening learnt from the others. Source: ${r.source}.`;
+    $("forecast-coverage").textContent = g.t("{coverage} of {points} (target {level})", { coverage: `${Math.round(100 * b.coverage)} %`, points: b.points, level: `${r.level} %` });
+    $("forecast-note").textContent = g.t("Model chosen by a rolling-origin backtest ({windows} windows of {horizon} months); coverage judged on each window with the interval widening learnt from the others.", { windows: b.windows, horizon: b.horizon }) +
+      " " + g.t("Source: {source}.", { source: r.source });
     const hist = r.history.slice(-72);
     const fc = r.forecast;
     const x = fc.map((p) => p.ds);
     g.plot("plot-forecast", [
-      { type: "scatter", mode: "lines", name: "history", x: hist.map((p) => p.ds), y: hist.map((p) => p.y), line: { color: "#1d2733" } },
-      { type: "scatter", mode: "lines", name: "low", x, y: fc.map((p) => p.lo), line: { width: 0 }, showlegend: false, hoverinfo: "y" },
-      { type: "scatter", mode: "lines", name: `${r.level} % interval`, x, y: fc.map((p) => p.hi), fill: "tonexty",
+      { type: "scatter", mode: "lines", name: g.t("history"), x: hist.map((p) => p.ds), y: hist.map((p) => p.y), line: { color: "#1d2733" } },
+      { type: "scatter", mode: "lines", name: g.t("low"), x, y: fc.map((p) => p.lo), line: { width: 0 }, showlegend: false, hoverinfo: "y" },
+      { type: "scatter", mode: "lines", name: g.t("{level} interval", { level: `${r.level} %` }), x, y: fc.map((p) => p.hi), fill: "tonexty",
         fillcolor: "rgba(11,99,181,0.2)", line: { width: 0 } },
-      { type: "scatter", mode: "lines+markers", name: `forecast (${r.model})`, x, y: fc.map((p) => p.mean), line: { color: "#0b63b5" } },
+      { type: "scatter", mode: "lines+markers", name: g.t("forecast ({model})", { model: r.model }), x, y: fc.map((p) => p.mean), line: { color: "#0b63b5" } },
     ], { height: 420, hovermode: "x unified" });
     const body = document.querySelector('[data-testid="forecast-table"] tbody');
     body.textContent = "";
@@ -112,20 +113,20 @@
   const draw = page === "routes" ? drawRoutes : drawForecast;
 
   async function follow(jobId) {
-    const verb = page === "routes" ? "Solving" : "Forecasting";
+    const verb = page === "routes" ? g.t("Solving") : g.t("Forecasting");
     const record = await g.followJob(KEY, jobId, (r) => {
       const p = r.progress;
-      status(testid, r.status === "failed" ? `${verb} failed: ${r.error}` : `${verb}: ${r.status}` + (p.total ? ` (${Math.round(100 * p.fraction)} %)` : "") + "…", r.status === "failed");
+      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb}: ${g.t(r.status)}` + (p.total ? ` (${Math.round(100 * p.fraction)} %)` : "") + "…", r.status === "failed");
     });
-    if (record.status === "done") { remember(jobId); status(testid, "Done."); draw(record.result); }
+    if (record.status === "done") { remember(jobId); status(testid, g.t("Done.")); draw(record.result); }
   }
 
   async function submit(path, body) {
-    status(testid, "Sending…");
+    status(testid, g.t("Sending…"));
     try {
       const answer = await g.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       await follow(answer.job.id);
-    } catch (e) { status(testid, `Refused: ${e.message}`, true); }
+    } catch (e) { status(testid, g.t("Refused: {error}", { error: e.message }), true); }
   }
 
   if (page === "routes") {

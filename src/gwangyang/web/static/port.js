@@ -21,15 +21,15 @@
       const tr = document.createElement("tr");
       tr.dataset.testid = "kpi-row";
       tr.dataset.kpi = name;
-      const cells = [[name, ""], [k.unit, ""], [fmt(k.a_mean), "num"], [fmt(k.b_mean), "num"], [fmt(k.diff_mean), "num"],
+      const cells = [[g.t(name), ""], [g.t(k.unit), ""], [fmt(k.a_mean), "num"], [fmt(k.b_mean), "num"], [fmt(k.diff_mean), "num"],
         [`[${fmt(k.diff_ci_low)}, ${fmt(k.diff_ci_high)}]`, "num"]];
       for (const [text, cls] of cells) { const td = document.createElement("td"); td.textContent = text; td.className = cls; tr.appendChild(td); }
       body.appendChild(tr);
     }
     const shown = names.filter((n) => r.kpis[n].rel_change !== null);
     g.plot("plot-kpi-change", [{
-      type: "bar", orientation: "h", y: shown, x: shown.map((n) => 100 * r.kpis[n].rel_change), name: `${r.b} vs ${r.a}`,
-    }], { xaxis: { title: { text: `change of ${r.b} against ${r.a} (%)` } }, margin: { t: 20, r: 10, l: 170, b: 45 }, height: 420 });
+      type: "bar", orientation: "h", y: shown.map((n) => g.t(n)), x: shown.map((n) => 100 * r.kpis[n].rel_change), name: g.t("{b} vs {a}", { a: r.a, b: r.b }),
+    }], { xaxis: { title: { text: g.t("change of {b} against {a} (%)", { a: r.a, b: r.b }) } }, margin: { t: 20, r: 10, l: 170, b: 45 }, height: 420 });
   }
 
   function drawPlan(r) {
@@ -40,45 +40,45 @@
     const traces = berths.map((k) => {
       const rows = r.assignments.filter((a) => a.berth === k);
       return {
-        type: "bar", orientation: "h", name: `berth ${k}`, y: rows.map(() => `berth ${k}`),
+        type: "bar", orientation: "h", name: g.t("berth {n}", { n: k }), y: rows.map(() => g.t("berth {n}", { n: k })),
         base: rows.map((a) => a.start), x: rows.map((a) => a.end - a.start),
         text: rows.map((a) => `v${a.vessel}`), textposition: "inside", customdata: rows.map((a) => a.vessel),
       };
     });
-    g.plot("plot-gantt", traces, { barmode: "overlay", xaxis: { title: { text: "hours" } }, showlegend: false, height: 100 + 60 * berths.length });
-    status("berth-status", `${r.method}: objective ${fmt(r.objective)} (FCFS ${fmt(r.fcfs_objective)}), status ${r.status}` +
-      (problems.length ? `; problems: ${problems.join("; ")}` : ""), problems.length > 0);
+    g.plot("plot-gantt", traces, { barmode: "overlay", xaxis: { title: { text: g.t("hours") } }, showlegend: false, height: 100 + 60 * berths.length });
+    status("berth-status", g.t("{method}: objective {objective} (FCFS {fcfs}), status {status}", { method: r.method, objective: fmt(r.objective), fcfs: fmt(r.fcfs_objective), status: g.t(r.status) }) +
+      (problems.length ? g.t("; problems: {problems}", { problems: problems.join("; ") }) : ""), problems.length > 0);
   }
 
   function drawFleet(f) {
     const traces = f.policies.map((policy) => [policy, f.fleet_curve[policy]]).map(([policy, points]) => ({
-      type: "scatter", mode: "lines+markers", name: policy, x: points.map((p) => p.agvs), y: points.map((p) => p.mean),
+      type: "scatter", mode: "lines+markers", name: g.t(policy), x: points.map((p) => p.agvs), y: points.map((p) => p.mean),
       error_y: { type: "data", symmetric: false, array: points.map((p) => p.ci_high - p.mean), arrayminus: points.map((p) => p.mean - p.ci_low) },
     }));
-    g.plot("plot-fleet-curve", traces, { xaxis: { title: { text: "AGVs" } }, yaxis: { title: { text: "moves per hour per crane" }, rangemode: "tozero" },
+    g.plot("plot-fleet-curve", traces, { xaxis: { title: { text: g.t("AGVs") } }, yaxis: { title: { text: g.t("moves per hour per crane") }, rangemode: "tozero" },
       margin: { t: 20, r: 10, l: 60, b: 45 }, height: 380, hovermode: "closest" });
   }
 
   async function follow(kind, jobId) {
     const testid = kind === "compare" ? "compare-status" : "berth-status";
-    const verb = kind === "compare" ? "Simulation" : "Planning";
+    const verb = kind === "compare" ? g.t("Simulation") : g.t("Planning");
     const record = await g.followJob(KEYS[kind], jobId, (r) => {
       const p = r.progress;
-      status(testid, r.status === "failed" ? `${verb} failed: ${r.error}` : `${verb} ${r.status}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
+      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") {
       remember(kind, jobId);
-      if (kind === "compare") { status(testid, `${verb} done.`); drawCompare(record.result); } else drawPlan(record.result);
+      if (kind === "compare") { status(testid, g.t("{verb} done.", { verb })); drawCompare(record.result); } else drawPlan(record.result);
     }
   }
 
   async function submit(kind, path, body) {
     const testid = kind === "compare" ? "compare-status" : "berth-status";
-    status(testid, "Sending…");
+    status(testid, g.t("Sending…"));
     try {
       const answer = await g.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       await follow(kind, answer.job.id);
-    } catch (e) { status(testid, `Refused: ${e.message}`, true); }
+    } catch (e) { status(testid, g.t("Refused: {error}", { error: e.message }), true); }
   }
 
   $("compare-form").addEventListener("submit", (event) => {
@@ -89,7 +89,7 @@
   $("berth-form").addEventListener("submit", (event) => {
     event.preventDefault();
     let body;
-    try { body = JSON.parse($("berth-json").value); } catch (e) { status("berth-status", `Instance is not valid JSON: ${e.message}`, true); return; }
+    try { body = JSON.parse($("berth-json").value); } catch (e) { status("berth-status", g.t("Instance is not valid JSON: {error}", { error: e.message }), true); return; }
     submit("plan", "/api/v1/port/berths/plan", body);
   });
 
