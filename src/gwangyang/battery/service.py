@@ -181,8 +181,8 @@ def ingest_upload(
         raise
     if not report["ingested"]:  # duplicates or failures: nothing in the store refers to the files
         shutil.rmtree(folder, ignore_errors=True)
-    for items in report.values():
-        for item in items:
+    for key in ("ingested", "skipped", "failed", "warnings"):
+        for item in report[key]:
             item["file"] = Path(item["file"]).name
             if "error" in item:
                 item["error"] = item["error"].replace(str(folder) + "/", "")
@@ -191,7 +191,6 @@ def ingest_upload(
         if report["failed"][0].get("conflict"):
             raise CellConflictError(report["failed"][0]["error"])
         raise InputError(report["failed"][0]["error"])
-    report["cells"] = sorted({item["cell_id"] for item in report["ingested"]})
     return report
 
 
@@ -957,6 +956,14 @@ def quality_overview(store: Store) -> dict[str, Any]:
 
 
 # twin -------------------------------------------------------------------------------------------------
+
+
+def check_protocol(text: str) -> str:
+    """``text`` if it is a charging protocol (``CC1-CC2-CC3`` or ``CC1-CC2-CC3-CC4``, in C), else an ``InputError``."""
+    from .protocols import ChargingProtocol
+
+    ChargingProtocol.parse(text)
+    return text
 
 
 def simulate_twin(

@@ -264,13 +264,27 @@ def plan_berths_file(
     return plan_berths(BerthInstance.from_file(path), "cpsat", time_limit, seed, workers, progress)
 
 
-def schedule_cranes(
-    path: Path, time_limit: float = 10.0, seed: int = 0, workers: int = 0
-) -> tuple[dict[str, Any], Any]:
-    """Quay-crane schedule minimising the makespan with CP-SAT: the document and the schedule (for plots)."""
-    from .cranes import CraneInstance, solve_cranes
+def crane_instance(source: Path | dict[str, Any] | None = None) -> Any:
+    """A :class:`~gwangyang.port.cranes.CraneInstance` from a TOML file, a dict shaped like it, or (None) the shipped example."""
+    from ..samples import crane_instance as shipped
+    from .cranes import CraneInstance
 
-    schedule = solve_cranes(CraneInstance.from_file(path), time_limit, seed, workers)
+    if isinstance(source, dict):
+        return CraneInstance.from_dict(source, "instance")
+    return CraneInstance.from_file(shipped() if source is None else source)
+
+
+def schedule_cranes(
+    instance: Path | Any, time_limit: float = 10.0, seed: int = 0, workers: int = 0
+) -> tuple[dict[str, Any], Any]:
+    """Quay-crane schedule minimising the makespan with CP-SAT: the document and the schedule (for plots).
+
+    ``instance`` is a TOML file or a :class:`~gwangyang.port.cranes.CraneInstance` (see :func:`crane_instance`).
+    """
+    from .cranes import solve_cranes
+
+    chosen = crane_instance(instance) if isinstance(instance, Path) else instance
+    schedule = solve_cranes(chosen, time_limit, seed, workers)
     return jsonable(schedule.to_dict()), schedule
 
 
@@ -347,8 +361,6 @@ def page_state(store: Store) -> dict[str, Any]:
 
 def demo_run(days: float = 14.0, seed: int = 0) -> dict[str, Any]:
     """The demo's port run: ``days`` of both shipped scenarios, a plan of the sample berths, the sample cranes."""
-    from ..samples import crane_instance
-
     kpis = {}
     for name in ("gwangyang-today", "gwangyang-automated"):
         document, _ = simulate(name, days=days, seed=seed)
