@@ -11,9 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from ..compute import Executor, SerialExecutor
+from ..compute import Executor
 from ..errors import InputError, NotFoundError
 from ..files import jsonable
 from ..store import Store, artifacts
@@ -53,31 +51,6 @@ def check_shipped(field: str, name: str) -> str:
     return name
 
 
-def _kpis(item: tuple[Any, float, int, float]) -> dict[str, Any]:
-    """One replication's KPIs (runs on any worker)."""
-    from .simulation import simulate
-
-    scenario, days, seed, warmup = item
-    return {"seed": seed, **simulate(scenario, days, seed, warmup).kpis}
-
-
-def replications(
-    scenario: Any,
-    days: float,
-    count: int,
-    seed: int = 0,
-    warmup_days: float = 0.0,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-) -> pd.DataFrame:
-    """KPIs of ``count`` independent simulations with seeds ``seed, seed + 1, ...``, one row each."""
-    if count < 1:
-        raise InputError(f"replications: must be >= 1, got {count}")
-    items = [(scenario, days, seed + r, warmup_days) for r in range(count)]
-    rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
-    return pd.DataFrame(rows)
-
-
 def simulate(
     scenario: str | Path,
     days: float = 30.0,
@@ -94,7 +67,7 @@ def simulate(
     (dict, SimulationResult)
         The document, and the first replication's result (for plots).
     """
-    from .compare import summarize
+    from .compare import replicate, summarize
     from .simulation import simulate as run
     from .terminal import load_scenario
 
@@ -102,7 +75,7 @@ def simulate(
     first = run(model, days, seed, warmup_days)
     document: dict[str, Any] = first.to_dict(include_vessels=False)
     if replications_count > 1:
-        table = replications(model, days, replications_count, seed, warmup_days, executor, progress)
+        table = replicate(model, days, replications_count, seed, warmup_days, progress, executor)
         summary = summarize(table)
         document["kpis"] = {k: v["mean"] for k, v in summary.items()}
         document["confidence_intervals"] = summary
@@ -180,17 +153,20 @@ def compare(
         ``a``, ``b``, ``days``, ``replications``, ``level`` and per KPI its unit, A and B means, B - A with its
         confidence interval and the relative change.
     """
-    from .compare import Comparison
+    from .compare import compare as run
     from .terminal import load_scenario
 
-    first, second = load_scenario(a), load_scenario(b)
-    if replications_count < 1:
-        raise InputError(f"replications: must be >= 1, got {replications_count}")
-    items = [(s, days, seed + r, warmup_days) for s in (first, second) for r in range(replications_count)]
-    rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
-    table_a = pd.DataFrame(rows[:replications_count])
-    table_b = pd.DataFrame(rows[replications_count:])
-    comparison = Comparison(first.name, second.name, days, replications_count, level, table_a, table_b)
+    comparison = run(
+        load_scenario(a),
+        load_scenario(b),
+        days,
+        replications_count,
+        seed,
+        warmup_days,
+        level,
+        progress,
+        executor,
+    )
     result: dict[str, Any] = jsonable(comparison.to_dict())
     return result
 
