@@ -217,14 +217,37 @@ def test_port_compare(client: TestClient, capsys: pytest.CaptureFixture[str]) ->
     assert teu["diff_mean"] == pytest.approx(teu["b_mean"] - teu["a_mean"])
 
 
-def test_berth_plan_of_the_page_example(client: TestClient) -> None:
+def test_berth_plan_of_the_page_example(
+    tmp_path: Path, client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     from gwangyang.port import service as port
+    from gwangyang.port.berth_model import FORBIDDEN
 
     example = port.example_berths()
     assert page_data(client, "/port")["example"] == example
     by_api = finished(client, "/api/v1/port/berths/plan", {**example, "method": "fcfs"})
     by_service, _ = port.plan_berths(port.berth_instance(example), "fcfs")
     assert timeless(by_api) == timeless(by_service) and by_api["objective"] == by_api["fcfs_objective"]
+    # the CLI plans a DBAP file (Kramer et al. 2019 format) of the same instance with CP-SAT
+    lines = [
+        f"{len(example['arrival'])} {len(example['opening'])}",
+        *(" ".join(str(v) for v in example[k]) for k in ("arrival", "opening")),
+        *(" ".join(str(h if h >= 0 else FORBIDDEN) for h in row) for row in example["handling"]),
+        *(" ".join(str(v) for v in example[k]) for k in ("closing", "deadline")),
+    ]
+    instance = tmp_path / f"{example['name']}.txt"
+    instance.write_text("\n".join(lines) + "\n")
+    by_cli = cli(capsys, "port", "berths", str(instance), "--time-limit", "10", "--workers", "1")
+    by_api = finished(client, "/api/v1/port/berths/plan", {**example, "method": "cpsat", "time_limit": 10})
+    # the search stops on wall time, so bounds and plans may differ; the document and the best objective do not
+    assert set(by_cli) == set(by_api) and by_cli["instance"] == by_api["instance"]
+    assert by_cli["objective"] == by_api["objective"] and by_cli["problems"] == by_api["problems"] == []
+    baselines = ("fcfs_objective", "greedy_objective", "spt_objective", "improvement_over_fcfs")
+    assert {k: by_cli[k] for k in baselines} == {k: by_api[k] for k in baselines}
+    # the objective is the total service time (end - arrival) of the plan, recomputed here
+    assert by_api["objective"] == sum(
+        a["end"] - example["arrival"][a["vessel"]] for a in by_api["assignments"]
+    )
 
 
 def test_forecast(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
@@ -309,3 +332,159 @@ def test_campaign_status_and_suggestions(
     status = client.get("/api/v1/optimize/campaigns/same").json()
     assert status["pending"] == [s["id"] for s in suggested["suggestions"]]
     assert "same" in page_data(client, "/optimize")["campaigns"]
+
+
+def test_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    by_cli = cli(capsys, "battery", "ingest", str(CALCE), "--store", str(tmp_path / "cli"))
+    with (
+        TestClient(create_app(tmp_path / "api", token=TOKEN), headers=AUTH) as fresh,
+        CALCE.open("rb") as handle,
+    ):
+        response = fresh.post(
+            "/api/v1/battery/uploads",
+            params={"wait": 300},
+            files={"files": (CALCE.name, handle, "application/octet-stream")},
+        )
+    assert response.status_code == 201, response.text
+    by_api = response.json()["job"]["result"]
+    # one report; the CLI names the file it was given, the API the uploaded file's name
+    for key in ("ingested", "skipped", "failed", "warnings"):
+        for item in by_cli[key]:
+            item["file"] = Path(item["file"]).name
+    assert by_cli == by_api
+    # the cycles counted equal the cycle table kept in the store (an independent route)
+    (item,) = by_api["ingested"]
+    assert item["cell_id"] == "CS2_35" and item["cycles"] == len(Store(tmp_path / "api").cycles("CS2_35"))
+
+
+def test_formation_ranking(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    from scipy.stats import spearmanr
+
+    table = samples.sample_file("quality", samples.FORMATION_TABLE)
+    by_cli = cli(capsys, "battery", "formation", str(table), "--covariates", "is_room_temp_aging")
+    with table.open("rb") as handle:
+        response = client.post(
+            "/api/v1/quality/formation",
+            files={"files": (table.name, handle, "text/csv")},
+            data={"covariates": "is_room_temp_aging"},
+        )
+    assert response.status_code == 200, response.text
+    assert by_cli == response.json()
+    # Spearman's rho recomputed from the leave-one-out predictions and the measured life read from the table
+    measured = samples.formation_table().set_index("cellid")["cycles_to_80_pct"]
+    rows = by_cli["predictions"]
+    assert len(rows) == 39 and all(r["measured"] == measured[int(r["id"])] for r in rows)
+    rho = spearmanr([r["predicted"] for r in rows], [r["measured"] for r in rows]).statistic
+    assert by_cli["spearman"] == pytest.approx(rho) and rho > 0.7
+
+
+def test_campaign_propose_and_observe(
+    store: Store, tmp_path: Path, client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    from gwangyang.optimize import service as optimize
+
+    # propose: a made-up past table whose objective peaks at temp_c = 30
+    rows = [{"temp_c": float(t), "y": -((t - 30.0) ** 2)} for t in (20, 24, 27, 33, 36, 40)]
+    table = tmp_path / "past.csv"
+    pd.DataFrame(rows).to_csv(table, index=False)
+    by_cli = cli(capsys, "optimize", "propose", str(table), "--objective", "y", "--batch", "3")
+    by_api = client.post("/api/v1/optimize/propose", json={"rows": rows, "objective": "y", "batch": 3}).json()
+    # one document; the CLI names the space after the file it read, the API after the request's table
+    assert by_cli["space"].pop("name") == "past" and by_api["space"].pop("name") == "table"
+    assert {**by_cli, "source": None} == {**by_api, "source": None}
+    assert by_cli["best_observed"]["params"] == {"temp_c": 27.0} or by_cli["best_observed"]["params"] == {
+        "temp_c": 33.0
+    }
+    # observe: two campaigns started alike get the same results, one through each interface
+    for name in ("obs-cli", "obs-api"):
+        body = {"space": "attia2020", "batch": 3, "rounds": 2}
+        assert client.post(f"/api/v1/optimize/campaigns/{name}", json=body).status_code == 200
+    suggested = client.post("/api/v1/optimize/campaigns/obs-api/suggest").json()["suggestions"]
+    assert (
+        cli(capsys, "optimize", "suggest", "--state", str(optimize.campaign_folder(store, "obs-cli")))[
+            "suggestions"
+        ]
+        == suggested
+    )
+    results = [{"id": s["id"], "value": 900.0 + 10 * i} for i, s in enumerate(suggested)]
+    csv = tmp_path / "results.csv"
+    pd.DataFrame(results).to_csv(csv, index=False)
+    observed = cli(
+        capsys, "optimize", "observe", str(csv), "--state", str(optimize.campaign_folder(store, "obs-cli"))
+    )
+    assert (
+        observed
+        == client.post("/api/v1/optimize/campaigns/obs-api/observe", json={"results": results}).json()
+    )
+    assert observed["recorded"] == 3 and observed["pending"] == []
+    status = client.get("/api/v1/optimize/campaigns/obs-api").json()
+    other = cli(capsys, "optimize", "status", "--state", str(optimize.campaign_folder(store, "obs-cli")))
+    assert Path(status.pop("folder")).name == "obs-api" and Path(other.pop("folder")).name == "obs-cli"
+    assert status == other
+    assert status["best_observed"]["value"] == 920.0
+
+
+def test_twin_simulate(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    by_cli = cli(capsys, "battery", "twin", "simulate", "4.8-5.2-5.2-4.16", "--cycles", "1")
+    by_api = finished(client, "/api/v1/battery/twin/simulate", {"protocol": "4.8-5.2-5.2-4.16", "cycles": 1})
+    assert by_cli == by_api
+    (cell,) = by_api["cells"]
+    # the capacity integrated from the simulated current is the solver's own discharge capacity
+    (cycle,) = cell["cycles"]
+    assert cycle["discharge_capacity_ah"] == pytest.approx(cycle["solver_discharge_ah"], rel=1e-3)
+    bad = client.post("/api/v1/battery/twin/simulate", json={"protocol": "fast"})
+    assert bad.status_code == 400 and "protocol" in bad.json()["detail"]
+
+
+def test_port_simulate(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    by_cli = cli(
+        capsys, "port", "simulate", "--scenario", "gwangyang-today", "--days", "2", "--replications", "2"
+    )
+    body = {"scenario": "gwangyang-today", "days": 2, "replications": 2}
+    by_api = finished(client, "/api/v1/port/simulate", body)
+    assert timeless(by_cli) == timeless(by_api)
+    # the KPI means are the means of the replications' intervals' centres
+    teu = by_api["confidence_intervals"]["teu"]
+    assert (
+        by_api["kpis"]["teu"] == pytest.approx(teu["mean"]) and teu["ci_low"] <= teu["mean"] <= teu["ci_high"]
+    )
+    assert client.post("/api/v1/port/simulate", json={"scenario": "../x"}).status_code == 400
+
+
+def test_crane_schedule(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    from gwangyang.port.cranes import check_schedule
+
+    by_cli = cli(capsys, "port", "cranes", str(samples.crane_instance()), "--workers", "1", "--seed", "0")
+    by_api = finished(client, "/api/v1/port/cranes", {"time_limit": 10})
+    assert timeless(by_cli) == timeless(by_api)
+    # the schedule keeps every rule, checked without the solver; the makespan is its last end
+    import pandas as pd
+
+    from gwangyang.port import service as port
+
+    table = pd.DataFrame(by_api["schedule"])
+    assert check_schedule(port.crane_instance(), table) == []
+    assert by_api["makespan"] == table["end"].max() >= by_api["lower_bound"]
+
+
+def test_spc(tmp_path: Path, client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    from gwangyang.factory.io import read_table
+
+    table = samples.sample_file("factory", samples.TEP_NORMAL)
+    by_cli = cli(capsys, "factory", "spc", str(table), "--column", "xmeas_01", "--limits", "0.1,0.4")
+    with table.open("rb") as handle:
+        response = client.post(
+            "/api/v1/factory/spc",
+            files={"files": (table.name, handle, "application/gzip")},
+            data={"column": "xmeas_01", "limits": "0.1,0.4"},
+        )
+    assert response.status_code == 200, response.text
+    assert by_cli == response.json()
+    # the I chart's centre is the column's mean (read independently)
+    values = read_table(table)["xmeas_01"].to_numpy(dtype="float64")
+    centre = next(c for c in by_cli["charts"] if c["name"] == "I")["center"]
+    assert centre == pytest.approx(float(np.mean(values)))

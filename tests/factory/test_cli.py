@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -198,3 +199,22 @@ def test_too_few_normal_rows_exits_2(tmp_path, capsys):
     pd.read_csv(NORMAL).iloc[:150].to_csv(tmp_path / "short.csv", index=False)
     assert main([*argv, "--method", "dpca"]) == 2
     assert "needs at least 160" in " ".join(capsys.readouterr().err.split())
+
+
+def test_score_many_tables_equals_scoring_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monitor = tmp_path / "m.npz"
+    run_json(
+        capsys, ["factory", "fit", str(NORMAL), "--time-column", "time_min", "--out", str(monitor), "--json"]
+    )
+    each = [
+        run_json(capsys, ["factory", "score", str(t), "--monitor", str(monitor), "--json"])
+        for t in (FAULT, NORMAL)
+    ]
+    argv = ["factory", "score", str(FAULT), str(NORMAL), "--monitor", str(monitor), "--json"]
+    for executor in ("serial", "processes"):
+        many = run_json(capsys, [*argv, "--executor", executor, "--workers", "2"])
+        assert many == [{"file": t.name, **d} for t, d in zip((FAULT, NORMAL), each, strict=True)]
+    # the training run is the monitor's normal operation: few rows beyond a limit, the fault run many
+    assert each[1]["summary"]["violations"] < each[0]["summary"]["violations"]
+    assert main([*argv, "--plot", str(tmp_path / "p.png")]) == 2
+    assert "--plot" in capsys.readouterr().err

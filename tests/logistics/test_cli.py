@@ -166,3 +166,50 @@ def test_forecast_bad_column_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forecast", str(SERIES), "--date-column", "ds", "--target", "nope", "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "no column 'nope'" in captured.err
+
+
+def tiny_cvrp(path: Path, seed: int) -> Path:
+    """A 6-customer CVRP (capacity 8) on random integer points: small enough that any search ends at the optimum."""
+    import random
+
+    rnd = random.Random(seed)
+    points = [(50, 50)] + [(rnd.randint(0, 100), rnd.randint(0, 100)) for _ in range(6)]
+    demands = [0] + [rnd.randint(1, 4) for _ in range(6)]
+    lines = [
+        f"NAME : {path.stem}",
+        "TYPE : CVRP",
+        "DIMENSION : 7",
+        "EDGE_WEIGHT_TYPE : EUC_2D",
+        "CAPACITY : 8",
+    ]
+    lines += ["NODE_COORD_SECTION", *(f"{i + 1} {x} {y}" for i, (x, y) in enumerate(points))]
+    lines += ["DEMAND_SECTION", *(f"{i + 1} {d}" for i, d in enumerate(demands))]
+    path.write_text("\n".join([*lines, "DEPOT_SECTION", "1", "-1", "EOF"]) + "\n")
+    return path
+
+
+def test_routes_solve_many_files_equals_solving_each(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    files = [tiny_cvrp(tmp_path / f"tiny{k}.vrp", k) for k in range(2)]
+    timing = ("runtime_s", "iterations")
+
+    def solve(*args: str) -> object:
+        code = main(["routes", "solve", *args, "--time-limit", "1", "--json"])
+        captured = capsys.readouterr()
+        assert code == 0, captured.err
+        return json.loads(captured.out)
+
+    each = [solve(str(f), "--workers", "1") for f in files]
+    many = solve(*map(str, files), "--executor", "processes", "--workers", "2")
+    assert isinstance(many, list) and len(many) == 2
+    for path, one, item in zip(files, each, many, strict=True):
+        assert isinstance(one, dict)
+        assert item["file"] == path.name
+        assert {k: v for k, v in item.items() if k not in (*timing, "file")} == {
+            k: v for k, v in one.items() if k not in timing
+        }
+        # the cost is the routes' Euclidean length, rounded per edge as VRPLIB's EUC_2D rounds it
+        assert check_cvrp(path, item["routes"]) == item["cost"]
+    assert main(["routes", "solve", *map(str, files), "--plot", str(tmp_path / "p.png")]) == 2
+    assert "--plot" in capsys.readouterr().err

@@ -22,7 +22,7 @@ def test_confidence_interval_by_hand() -> None:
 def test_interval_covers_erlang_c() -> None:
     # M/M/1 with rho = 0.5 and 10 h service: Wq = rho / (mu - lam) = 0.5 / 0.05 = 10 h.
     scenario = Scenario.from_dict(mmc_dict(c=1, lam_per_h=0.05))
-    table, _ = replicate(scenario, days=800, replications=6, seed=10, warmup_days=20)
+    table = replicate(scenario, days=800, replications=6, seed=10, warmup_days=20)
     ci = summarize(table)["mean_wait_h"]
     assert ci["ci_low"] <= 10.0 <= ci["ci_high"]
 

@@ -84,15 +84,17 @@ class IngestReport:
     warnings: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...], "warnings": [...]}``.
+        """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...], "warnings": [...], "cells": [...]}``.
 
-        Each warning is ``{"file", "cell_id", "kind", "detail"}`` (see :data:`~gwangyang.battery.schema.WARNING_KINDS`).
+        Each warning is ``{"file", "cell_id", "kind", "detail"}`` (see :data:`~gwangyang.battery.schema.WARNING_KINDS`);
+        ``cells`` are the ids of the cells ingested, sorted.
         """
         return {
             "ingested": self.ingested,
             "skipped": self.skipped,
             "failed": self.failed,
             "warnings": self.warnings,
+            "cells": sorted({item["cell_id"] for item in self.ingested}),
         }
 
     @property

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from ..compute import make_executor
 from ..errors import InputError
 from ..factory import service
-from .common import err_console, print_json
+from .common import err_console, print_json, progress_bar
 
 app = typer.Typer(
     help="Factory process monitoring: SPC charts, multivariate fault detection, alarms.", no_args_is_help=True
@@ -54,12 +55,45 @@ def fit_command(
 
 @app.command("score")
 def score_command(
-    table: Annotated[Path, typer.Argument(help="CSV or Parquet table to score (or a TEP .dat file).")],
+    tables: Annotated[
+        list[Path],
+        typer.Argument(help="CSV or Parquet tables to score (or TEP .dat files); several are scored apart."),
+    ],
     monitor: Annotated[Path, typer.Option("--monitor", help="Monitor file written by `factory fit`.")],
+    executor: Annotated[
+        str, typer.Option("--executor", help="serial, processes or dask (several tables).")
+    ] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", help="Workers for processes/dask.")] = None,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
-    """Score every row: T², Q, alarm; list alarms with their top contributing variables."""
+    """Score every row: T², Q, alarm; list alarms with their top contributing variables.
+
+    With several tables each is an independent item of ``--executor``; ``--json`` prints one document per
+    table (with its ``file``) in the order given.
+    """
+    if len(tables) > 1:
+        if plot is not None:
+            raise InputError("--plot: give one table, not several.")
+        pool = make_executor(executor, workers=workers)
+        try:
+            with progress_bar(f"scoring {len(tables)} tables") as update:
+                documents = service.score_many(tables, monitor, pool, update)
+        finally:
+            pool.close()
+        if json_out:
+            print_json(documents)
+            return
+        for document in documents:
+            summary = document["summary"]
+            err_console.print(
+                f"{document['file']}: {summary['rows']} rows, {summary['violations']} beyond a limit, "
+                f"{summary['alarms']} alarm(s)",
+                markup=False,
+                highlight=False,
+            )
+        return
+    table = tables[0]
     document, result = service.score_file(table, monitor)
     if plot is not None:
         service.plot_scores(result, plot, title=f"{table.name}: {result.method}")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..compute import make_executor
 from ..errors import InputError
 from ..logistics import service
 from .common import err_console, print_json, progress_bar
@@ -20,24 +21,55 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document o
 
 @app.command("solve")
 def solve_command(
-    file: Annotated[Path, typer.Argument(help="Problem file (.toml/.json), VRPLIB .vrp or Solomon .txt.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Problem files (.toml/.json), VRPLIB .vrp or Solomon .txt; several are solved apart."
+        ),
+    ],
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Wall-clock seconds for the solver.")
+        float, typer.Option("--time-limit", help="Wall-clock seconds for the solver (per file).")
     ] = 10.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (workers use seed, seed+1, ...).")] = 0,
     solver: Annotated[
         str, typer.Option("--solver", help="pyvrp (parallel seeds) or ortools (baseline).")
     ] = "pyvrp",
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Parallel PyVRP searches (default: all cores).")
+        int | None,
+        typer.Option(
+            "--workers",
+            help="One file: parallel PyVRP searches (default: all cores). Several: workers of --executor.",
+        ),
     ] = None,
+    executor: Annotated[
+        str, typer.Option("--executor", help="serial, processes or dask (several files, one search each).")
+    ] = "serial",
     json_out: JsonOpt = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG map of the routes.")] = None,
     geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the routes as GeoJSON.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write one row per stop as CSV.")] = None,
 ) -> None:
-    """Solve a routing problem; prints cost, distance, routes (file node numbers or order ids) and unserved orders."""
-    instance, problem = service.read_problem(file)
+    """Solve routing problems; prints cost, distance, routes (file node numbers or order ids) and unserved orders.
+
+    With several files each is solved by one search, as an independent item of ``--executor``; ``--json``
+    prints one document per file (with its ``file``) in the order given.
+    """
+    if len(files) > 1:
+        if any(o is not None for o in (plot, geojson, csv_out)):
+            raise InputError("--plot, --geojson and --csv: give one problem file, not several.")
+        pool = make_executor(executor, workers=workers)
+        try:
+            with progress_bar(f"{solver} on {len(files)} files") as update:
+                views = service.solve_many(files, time_limit, seed, solver, pool, update)
+        finally:
+            pool.close()
+        if json_out:
+            print_json(views)
+        else:
+            for view in views:
+                err_console.print(service.view_summary(view), markup=False, highlight=False)
+        return
+    instance, problem = service.read_problem(files[0])
     with progress_bar(f"{solver} on {instance.name}") as update:
         view, result = service.solve_routes(instance, problem, time_limit, seed, solver, workers, update)
     service.export_routes(result, instance, plot, geojson, csv_out)

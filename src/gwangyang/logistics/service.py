@@ -147,6 +147,16 @@ def solve_many(
     return (executor or SerialExecutor()).map(_solve_file, items, progress=progress)
 
 
+def view_summary(view: dict[str, Any]) -> str:
+    """One line for a terminal from a routing view: its file (if any), cost, distance, routes, feasibility."""
+    head = f"{view['file']}: " if "file" in view else ""
+    return (
+        f"{head}{view['instance']}: {view['solver']}, cost {view['cost']:,.2f}, distance {view['distance']:,.2f} "
+        f"{view['distance_unit']}, {view['num_routes']} routes, {'feasible' if view['feasible'] else 'INFEASIBLE'}, "
+        f"{len(view['unserved'])} unserved"
+    )
+
+
 def sample_series() -> tuple[Any, str, str]:
     """The shipped monthly TEU series, its name and its source."""
     from ..samples import LOGISTICS_SOURCE, LOGISTICS_TARGET, logistics_series

@@ -8,13 +8,26 @@ from typing import Any
 
 import pandas as pd
 
+from ..compute import Executor, SerialExecutor
 from ..errors import InputError
-from .kpis import KPI_UNITS, SimulationResult
+from .kpis import KPI_UNITS
 from .simulation import simulate
 from .steady import confidence_interval
 from .terminal import Scenario
 
 Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)``."""
+
+
+def _kpis(item: tuple[Scenario, float, int, float]) -> dict[str, Any]:
+    """One replication's KPIs with its ``seed`` (runs on any worker)."""
+    scenario, days, seed, warmup_days = item
+    return {"seed": seed, **simulate(scenario, days, seed, warmup_days).kpis}
+
+
+def _check(replications: int) -> None:
+    if replications < 1:
+        raise InputError(f"replications: must be >= 1, got {replications}")
 
 
 def replicate(
@@ -24,23 +37,18 @@ def replicate(
     seed: int = 0,
     warmup_days: float = 0.0,
     progress: Progress | None = None,
-) -> tuple[pd.DataFrame, list[SimulationResult]]:
-    """Run ``replications`` independent simulations with seeds ``seed, seed + 1, ...``.
+    executor: Executor | None = None,
+) -> pd.DataFrame:
+    """Run ``replications`` independent simulations with seeds ``seed, seed + 1, ...``, each an item of ``executor``.
 
     Returns
     -------
-    (DataFrame, list)
-        One row of KPIs per replication (with its ``seed``), and the results themselves.
+    DataFrame
+        One row of KPIs per replication, with its ``seed``, in seed order.
     """
-    if replications < 1:
-        raise InputError(f"replications: must be >= 1, got {replications}")
-    results = []
-    for r in range(replications):
-        results.append(simulate(scenario, days, seed + r, warmup_days))
-        if progress is not None:
-            progress(r + 1, replications)
-    table = pd.DataFrame([{"seed": seed + r, **res.kpis} for r, res in enumerate(results)])
-    return table, results
+    _check(replications)
+    items = [(scenario, days, seed + r, warmup_days) for r in range(replications)]
+    return pd.DataFrame((executor or SerialExecutor()).map(_kpis, items, progress=progress))
 
 
 def summarize(table: pd.DataFrame, level: float = 0.95) -> dict[str, dict[str, float]]:
@@ -113,15 +121,15 @@ def compare(
     warmup_days: float = 0.0,
     level: float = 0.95,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Comparison:
-    """Simulate both scenarios with the same seeds (common random numbers) and compare their KPIs."""
-    total = 2 * replications
+    """Simulate both scenarios with the same seeds (common random numbers) and compare their KPIs.
 
-    def step(offset: int) -> Progress | None:
-        if progress is None:
-            return None
-        return lambda done, _: progress(offset + done, total)
-
-    table_a, _ = replicate(a, days, replications, seed, warmup_days, step(0))
-    table_b, _ = replicate(b, days, replications, seed, warmup_days, step(replications))
+    The ``2 x replications`` simulations are independent items of ``executor`` (serial, processes or Dask).
+    """
+    _check(replications)
+    items = [(s, days, seed + r, warmup_days) for s in (a, b) for r in range(replications)]
+    rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
+    table_a = pd.DataFrame(rows[:replications])
+    table_b = pd.DataFrame(rows[replications:])
     return Comparison(a.name, b.name, days, replications, level, table_a, table_b)

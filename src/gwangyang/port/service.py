@@ -11,9 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from ..compute import Executor, SerialExecutor
+from ..compute import Executor
 from ..errors import InputError, NotFoundError
 from ..files import jsonable
 from ..store import Store, artifacts
@@ -53,31 +51,6 @@ def check_shipped(field: str, name: str) -> str:
     return name
 
 
-def _kpis(item: tuple[Any, float, int, float]) -> dict[str, Any]:
-    """One replication's KPIs (runs on any worker)."""
-    from .simulation import simulate
-
-    scenario, days, seed, warmup = item
-    return {"seed": seed, **simulate(scenario, days, seed, warmup).kpis}
-
-
-def replications(
-    scenario: Any,
-    days: float,
-    count: int,
-    seed: int = 0,
-    warmup_days: float = 0.0,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-) -> pd.DataFrame:
-    """KPIs of ``count`` independent simulations with seeds ``seed, seed + 1, ...``, one row each."""
-    if count < 1:
-        raise InputError(f"replications: must be >= 1, got {count}")
-    items = [(scenario, days, seed + r, warmup_days) for r in range(count)]
-    rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
-    return pd.DataFrame(rows)
-
-
 def simulate(
     scenario: str | Path,
     days: float = 30.0,
@@ -94,7 +67,7 @@ def simulate(
     (dict, SimulationResult)
         The document, and the first replication's result (for plots).
     """
-    from .compare import summarize
+    from .compare import replicate, summarize
     from .simulation import simulate as run
     from .terminal import load_scenario
 
@@ -102,7 +75,7 @@ def simulate(
     first = run(model, days, seed, warmup_days)
     document: dict[str, Any] = first.to_dict(include_vessels=False)
     if replications_count > 1:
-        table = replications(model, days, replications_count, seed, warmup_days, executor, progress)
+        table = replicate(model, days, replications_count, seed, warmup_days, progress, executor)
         summary = summarize(table)
         document["kpis"] = {k: v["mean"] for k, v in summary.items()}
         document["confidence_intervals"] = summary
@@ -180,17 +153,20 @@ def compare(
         ``a``, ``b``, ``days``, ``replications``, ``level`` and per KPI its unit, A and B means, B - A with its
         confidence interval and the relative change.
     """
-    from .compare import Comparison
+    from .compare import compare as run
     from .terminal import load_scenario
 
-    first, second = load_scenario(a), load_scenario(b)
-    if replications_count < 1:
-        raise InputError(f"replications: must be >= 1, got {replications_count}")
-    items = [(s, days, seed + r, warmup_days) for s in (first, second) for r in range(replications_count)]
-    rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
-    table_a = pd.DataFrame(rows[:replications_count])
-    table_b = pd.DataFrame(rows[replications_count:])
-    comparison = Comparison(first.name, second.name, days, replications_count, level, table_a, table_b)
+    comparison = run(
+        load_scenario(a),
+        load_scenario(b),
+        days,
+        replications_count,
+        seed,
+        warmup_days,
+        level,
+        progress,
+        executor,
+    )
     result: dict[str, Any] = jsonable(comparison.to_dict())
     return result
 
@@ -264,13 +240,27 @@ def plan_berths_file(
     return plan_berths(BerthInstance.from_file(path), "cpsat", time_limit, seed, workers, progress)
 
 
-def schedule_cranes(
-    path: Path, time_limit: float = 10.0, seed: int = 0, workers: int = 0
-) -> tuple[dict[str, Any], Any]:
-    """Quay-crane schedule minimising the makespan with CP-SAT: the document and the schedule (for plots)."""
-    from .cranes import CraneInstance, solve_cranes
+def crane_instance(source: Path | dict[str, Any] | None = None) -> Any:
+    """A :class:`~gwangyang.port.cranes.CraneInstance` from a TOML file, a dict shaped like it, or (None) the shipped example."""
+    from ..samples import crane_instance as shipped
+    from .cranes import CraneInstance
 
-    schedule = solve_cranes(CraneInstance.from_file(path), time_limit, seed, workers)
+    if isinstance(source, dict):
+        return CraneInstance.from_dict(source, "instance")
+    return CraneInstance.from_file(shipped() if source is None else source)
+
+
+def schedule_cranes(
+    instance: Path | Any, time_limit: float = 10.0, seed: int = 0, workers: int = 0
+) -> tuple[dict[str, Any], Any]:
+    """Quay-crane schedule minimising the makespan with CP-SAT: the document and the schedule (for plots).
+
+    ``instance`` is a TOML file or a :class:`~gwangyang.port.cranes.CraneInstance` (see :func:`crane_instance`).
+    """
+    from .cranes import solve_cranes
+
+    chosen = crane_instance(instance) if isinstance(instance, Path) else instance
+    schedule = solve_cranes(chosen, time_limit, seed, workers)
     return jsonable(schedule.to_dict()), schedule
 
 
@@ -347,8 +337,6 @@ def page_state(store: Store) -> dict[str, Any]:
 
 def demo_run(days: float = 14.0, seed: int = 0) -> dict[str, Any]:
     """The demo's port run: ``days`` of both shipped scenarios, a plan of the sample berths, the sample cranes."""
-    from ..samples import crane_instance
-
     kpis = {}
     for name in ("gwangyang-today", "gwangyang-automated"):
         document, _ = simulate(name, days=days, seed=seed)

@@ -22,6 +22,7 @@ from ...errors import InputError, UnknownFormatError, one_line
 from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..jobs import Progress
 from ..orgs import Scope, ScopeDep, guard
 from ..responses import finish_job
 from ..uploads import UploadError
@@ -274,6 +275,37 @@ def predict(body: PredictRequest, store: StoreDep, scope: ScopeDep) -> dict[str,
     for cell_id in body.cells or []:
         scope.check_cell(store, cell_id)
     return service.predict_life(store, body.model, body.cells, body.sample)
+
+
+class TwinRequest(BaseModel):
+    """Cells simulated on the PyBaMM twin (the shipped configuration; nothing is kept in the store)."""
+
+    protocol: str = Field(
+        max_length=60, description="CC1-CC2-CC3 (CC4 from 10 minutes) or CC1-CC2-CC3-CC4, in C."
+    )
+    cycles: int = Field(3, ge=1, le=100)
+    cells: int = Field(1, ge=1, le=16, description="Cells, each with its own parameter variation.")
+    model: Literal["SPM", "SPMe", "DFN"] | None = Field(None, description="Overrides the config's model.")
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+
+def _twin(body: TwinRequest, progress: Progress) -> dict[str, Any]:
+    document, _ = service.simulate_twin(
+        body.protocol, body.cycles, body.cells, None, body.model, body.seed, None
+    )
+    return document
+
+
+@router.post(
+    "/twin/simulate", status_code=status.HTTP_202_ACCEPTED, summary="Simulate cells on the twin (a job)"
+)
+async def twin_simulate(
+    body: TwinRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """Cells under a charging protocol with SEI growth and lithium plating; the job's result has each cell's cycles."""
+    service.check_protocol(body.protocol)
+    job = jobs.submit("battery.twin", partial(_twin, body), params=body.model_dump(), isolated=True)
+    return await finish_job(request, response, job, wait)
 
 
 router.include_router(life)

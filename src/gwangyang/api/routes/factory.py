@@ -1,4 +1,4 @@
-"""Factory API (``/api/v1/factory``): fit a process monitor on a normal sensor table, score tables, list monitors.
+"""Factory API (``/api/v1/factory``): fit a process monitor on a normal sensor table, score tables, list monitors, SPC.
 
 Monitors are kept in the store; fitting and scoring run as jobs whose results (limits, T² and Q per row, alarms
 with the variables behind them) stay in the job record. Every result is a document of
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from ...errors import GwangyangError, InputError
 from ...factory import service
@@ -147,3 +148,24 @@ async def score(
     work = partial(_score, store, saved.folder, name, table)
     job = jobs.submit("factory.score", work, params={"monitor": name, "file": table.name}, isolated=True)
     return await finish_job(request, response, job, wait)
+
+
+@router.post("/spc", summary="SPC charts of one column of a table")
+async def spc(request: Request) -> dict[str, Any]:
+    """Shewhart, EWMA and CUSUM charts of one column, run-rule violations and capability.
+
+    Multipart: one table file (``files``) and fields ``column``, optional ``limits`` (``L,U``, either may be
+    empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1) and ``rules`` (nelson or western).
+    """
+    saved, table = await _one_table(request)
+    try:
+        column = saved.fields.get("column", "").strip()
+        if not column:
+            raise InputError("column: expected the name of the column to chart.")
+        limits = service.parse_limits(saved.fields.get("limits") or None)
+        subgroup = int(_number(saved.fields, "subgroup", 1, int))
+        rules = (saved.fields.get("rules") or "nelson").strip()
+        document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules)
+        return document
+    finally:
+        shutil.rmtree(saved.folder, ignore_errors=True)

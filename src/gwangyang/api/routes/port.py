@@ -1,4 +1,4 @@
-"""Port API (``/api/v1/port``): compare terminal scenarios by simulation, plan berths; both run as jobs.
+"""Port API (``/api/v1/port``): simulate a terminal, compare scenarios, plan berths, schedule quay cranes; all run as jobs.
 
 Only the shipped scenarios can be simulated by name (a request never names a file on the server). Every job's
 result is a document of :mod:`gwangyang.port.service`.
@@ -19,6 +19,26 @@ from ..jobs import Progress
 from ..responses import finish_job
 
 router = APIRouter(prefix="/api/v1/port", tags=["port"], dependencies=[Depends(require_token)])
+
+
+class SimulateRequest(BaseModel):
+    """One shipped scenario simulated (``replications`` > 1: KPI means with confidence intervals)."""
+
+    scenario: str = Field("gwangyang-today", description="A shipped scenario name.")
+    days: float = Field(30.0, gt=0, le=366, description="Simulated days per replication.")
+    replications: int = Field(1, ge=1, le=50)
+    seed: int = Field(0, ge=0)
+    warmup_days: float = Field(0.0, ge=0, le=60)
+
+
+class CraneRequest(BaseModel):
+    """A quay-crane scheduling instance shaped like the TOML file (default: the shipped example)."""
+
+    instance: dict[str, Any] | None = Field(
+        None, description="``name, bays, cranes, tasks...`` as in the TOML file; null: the shipped example."
+    )
+    time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
+    seed: int = Field(0, ge=0)
 
 
 class CompareRequest(BaseModel):
@@ -73,6 +93,18 @@ def _compare(body: CompareRequest, progress: Progress) -> dict[str, Any]:
     )
 
 
+def _simulate(body: SimulateRequest, progress: Progress) -> dict[str, Any]:
+    document, _ = service.simulate(
+        body.scenario, body.days, body.seed, body.replications, body.warmup_days, progress=progress
+    )
+    return document
+
+
+def _cranes(instance: Any, body: CraneRequest, progress: Progress) -> dict[str, Any]:
+    document, _ = service.schedule_cranes(instance, body.time_limit, body.seed, workers=1)
+    return document
+
+
 def _plan(instance: Any, method: str, time_limit: float, progress: Progress) -> dict[str, Any]:
     document, _ = service.plan_berths(instance, method, time_limit, workers=1)
     return document
@@ -82,6 +114,16 @@ def _plan(instance: Any, method: str, time_limit: float, progress: Progress) -> 
 def scenarios() -> list[str]:
     """Names accepted by ``/compare``."""
     return service.scenarios()
+
+
+@router.post("/simulate", status_code=status.HTTP_202_ACCEPTED, summary="Simulate a terminal scenario")
+async def simulate(
+    body: SimulateRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job whose result is the KPIs (with confidence intervals over replications) and the berth plan."""
+    service.check_shipped("scenario", body.scenario)
+    job = jobs.submit("port.simulate", partial(_simulate, body), params=body.model_dump(), isolated=True)
+    return await finish_job(request, response, job, wait)
 
 
 @router.post(
@@ -107,4 +149,15 @@ async def berth_plan(
     params = {"name": body.name, "method": body.method, "vessels": len(body.arrival)}
     work = partial(_plan, instance, body.method, body.time_limit)
     job = jobs.submit("port.berths", work, params=params, isolated=True)
+    return await finish_job(request, response, job, wait)
+
+
+@router.post("/cranes", status_code=status.HTTP_202_ACCEPTED, summary="Schedule quay cranes")
+async def cranes(
+    body: CraneRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job whose result is the crane schedule minimising the makespan (tasks per crane with start and end)."""
+    instance = service.crane_instance(body.instance)
+    params = {"instance": instance.name, "time_limit": body.time_limit}
+    job = jobs.submit("port.cranes", partial(_cranes, instance, body), params=params, isolated=True)
     return await finish_job(request, response, job, wait)

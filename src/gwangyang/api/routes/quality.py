@@ -5,6 +5,8 @@
 * ``GET /anomalies``: check the store's cells (or ``cell_id=...``, repeatable) incrementally → anomalies.
 * ``POST /triage``: multipart, one cell table and optionally one rules ``.toml`` → grades and values;
   pulse tables are estimated with a model trained on the shipped PulseBat data.
+* ``POST /formation``: multipart, one formation table with measured life and fields ``target``, ``features``,
+  ``covariates`` (comma-separated) and ``id_column`` → the leave-one-out ranking.
 * ``GET /summary``: the summary ``gwangyang demo`` saved (screening, anomalies, triage).
 
 Every answer is a document of :mod:`gwangyang.battery.service`.
@@ -87,6 +89,29 @@ async def triage_cells(request: Request) -> dict[str, Any]:
     try:
         table, rules_file = _split(saved)
         return await run_in_threadpool(service.triage_table, table, rules_file, None, "gbr", table.name)
+    finally:
+        shutil.rmtree(saved.folder, ignore_errors=True)
+
+
+@router.post("/formation", summary="Rank cells by expected life from formation data")
+async def formation(request: Request) -> dict[str, Any]:
+    """Leave-one-out predictions of each cell's life and their Spearman correlation with the measured life."""
+    saved = await receive(request)
+    try:
+        table, _ = _split(saved)
+        fields = saved.fields
+
+        def names(key: str) -> list[str] | None:
+            return [c.strip() for c in fields.get(key, "").split(",") if c.strip()] or None
+
+        return await run_in_threadpool(
+            service.rank_formation,
+            table,
+            fields.get("target", "").strip() or "cycles_to_80_pct",
+            names("features"),
+            names("covariates"),
+            fields.get("id_column", "").strip() or "cellid",
+        )
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)
 

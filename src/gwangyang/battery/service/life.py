@@ -1,0 +1,274 @@
+"""Early cycle-life models: fit, list, predict (kept in the store)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...compute import Executor, SerialExecutor
+from ...errors import InputError, NotFoundError, one_line
+from ...files import jsonable
+from ...store import Store, artifacts
+from .common import Progress, check_cell_id
+
+if TYPE_CHECKING:
+    pass
+
+DEMO_MODEL = "demo"
+"""Name of the cycle-life model the demo keeps."""
+
+SAMPLE_SPLITS = ("train", "test1")
+"""Splits of the shipped Severson sample a request may name."""
+
+
+@lru_cache(maxsize=4)
+def severson_sample(split: str) -> Any:
+    """A split (``train`` or ``test1``) of the shipped Severson sample, cells of known life (read once)."""
+    from ...samples import sample_dir
+    from ..severson import load_severson
+
+    if split not in SAMPLE_SPLITS:
+        raise InputError(f"sample: expected one of {', '.join(SAMPLE_SPLITS)}, got {split!r}.")
+    return load_severson(sample_dir("severson"), split=split, require_life=True)
+
+
+def fit_life_model(
+    store: Store,
+    name: str = DEMO_MODEL,
+    model: str = "variance",
+    dataset: str = "sample",
+    coverage: float = 0.9,
+    conformal: str = "cv+",
+    progress: Progress | None = None,
+    org: str | None = None,
+) -> dict[str, Any]:
+    """Fit a cycle-life model on cells of known life, keep it in the store with its record, return the record.
+
+    Parameters
+    ----------
+    store
+        The store (the model is kept as ``models/life/<name>``).
+    name
+        Model name.
+    model
+        One of :data:`gwangyang.battery.life.LIFE_MODELS`.
+    dataset
+        ``sample`` (shipped Severson train split; its test1 split is predicted and scored) or ``store``
+        (store cells of known life; they are predicted back).
+    coverage, conformal
+        See :class:`gwangyang.battery.life.CycleLifeRegressor`.
+    progress
+        Called as ``progress(done, total)`` over the three stages.
+    org
+        Organisation the model belongs to (``org`` of its record); None: shared with everyone.
+
+    Returns
+    -------
+    dict
+        ``name``, ``model``, ``dataset``, ``source``, ``coverage``, ``conformal``, ``training_cells``,
+        ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
+        (cell, predicted cycle life, lower, upper, observed cycle life).
+    """
+    from ..life import fit_life, life_metrics, predict_cells
+    from ..severson import load_store
+
+    model_path = artifacts.life_model_path(store, name)
+    report = progress or (lambda done, total: None)
+    report(0, 3)
+    if dataset == "sample":
+        train, held = severson_sample("train"), severson_sample("test1")
+        source = "shipped Severson sample (train split)"
+    elif dataset == "store":
+        train, held = load_store(store, require_life=True), None
+        source = f"store cells of known life ({store.root.name})"
+    else:
+        raise InputError(f"dataset: expected 'sample' or 'store', got {dataset!r}.")
+    report(1, 3)
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    fitted = fit_life(train, model, coverage=coverage, conformal=conformal, out=model_path, source=source)
+    pipeline = fitted.pop("pipeline")
+    report(2, 3)
+    scored = held if held is not None else train
+    rows = predict_cells(pipeline, scored.cells)
+    for row, life in zip(rows, scored.cycle_life, strict=True):
+        row["cycle_life"] = float(life) if np.isfinite(life) else None
+    summary: dict[str, Any] = {
+        "name": name,
+        "model": model,
+        "dataset": dataset,
+        "source": source,
+        "coverage": coverage,
+        "conformal": conformal,
+        "training_cells": len(train.cells),
+        "interval_factor": fitted["interval_factor"],
+        "train": fitted["train"],
+    }
+    if held is not None:
+        summary["test"] = life_metrics(
+            held.cycle_life,
+            np.array([r["predicted_cycle_life"] for r in rows]),
+            np.array([r["lower"] for r in rows]),
+            np.array([r["upper"] for r in rows]),
+        )
+    summary["predictions"] = rows
+    summary["org"] = org
+    summary = jsonable(summary)
+    artifacts.save(store, "life-model", name, summary)
+    report(3, 3)
+    return summary
+
+
+def list_life_models(store: Store) -> list[dict[str, Any]]:
+    """Models kept in the store, newest first: their records without the predictions, with ``saved_at``."""
+    out = []
+    for name in artifacts.names(store, "life-model"):
+        if not artifacts.life_model_path(store, name).exists():
+            continue
+        try:
+            record = artifacts.load(store, "life-model", name)
+        except NotFoundError:
+            continue
+        record.pop("predictions", None)
+        record["saved_at"] = artifacts.modified(store, "life-model", name)
+        out.append(record)
+    out.sort(key=lambda r: r["saved_at"], reverse=True)
+    return out
+
+
+def life_model_record(store: Store, name: str) -> dict[str, Any]:
+    """A kept model's record (metrics and fit-time predictions)."""
+    if not artifacts.life_model_path(store, name).exists():
+        raise NotFoundError(
+            f"life model {name!r}: not in store (fit one with POST /api/v1/battery/life/fit)."
+        )
+    record: dict[str, Any] = artifacts.load(store, "life-model", name)
+    return record
+
+
+def newest_life_model(store: Store, visible: Callable[[Any], bool] | None = None) -> dict[str, Any] | None:
+    """The newest kept model's record with its fit-time predictions (of a model whose ``org`` passes ``visible``), or None."""
+    for entry in list_life_models(store):
+        if visible is not None and not visible(entry.get("org")):
+            continue
+        try:
+            return life_model_record(store, entry["name"])
+        except (InputError, NotFoundError):
+            continue
+    return None
+
+
+_LOADED: dict[str, tuple[int, Any]] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _loaded_model(path: Path, name: str) -> Any:
+    """A model file, loaded once per file version."""
+    from ..modelfile import load_model
+
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise NotFoundError(
+            f"life model {name!r}: not in store (fit one with POST /api/v1/battery/life/fit)."
+        ) from None
+    key = str(path)
+    with _LOADED_LOCK:
+        hit = _LOADED.get(key)
+        if hit is None or hit[0] != stamp:
+            hit = (stamp, load_model(path))
+            _LOADED[key] = hit
+    return hit[1]
+
+
+def _store_cell_curves(item: tuple[str, str, int]) -> tuple[Any, str | None]:
+    """One store cell's early-cycle curves, or the reason it has none (runs on any worker)."""
+    from ..severson import load_store_cell
+
+    root, cell_id, last_cycle = item
+    try:
+        return load_store_cell(Store(root), cell_id, last_cycle), None
+    except InputError as exc:
+        return None, one_line(str(exc))
+
+
+def predict_life(
+    store: Store,
+    name: str,
+    cells: list[str] | None = None,
+    sample: str | None = None,
+    executor: Executor | None = None,
+) -> dict[str, Any]:
+    """Predicted cycle life with its interval, by a kept model, for store cells or a split of the shipped sample.
+
+    A store cell that cannot be predicted (fewer than 100 cycles of Q(V) curves) is listed under ``errors``
+    with the reason; the others are predicted. The store cells' curves are read as independent items of
+    ``executor`` (serial by default); the model predicts them together.
+    """
+    from ..life import predict_cells
+
+    if (cells is None) == (sample is None):
+        raise InputError("predict: give either 'cells' (store cell ids) or 'sample' (train or test1).")
+    loaded = _loaded_model(artifacts.life_model_path(store, name), name)
+    pipeline = loaded.model
+    last_cycle = int(tuple(loaded.info.get("cycles", (10, 100)))[1])
+    errors: list[dict[str, str]] = []
+    observed: list[float | None]
+    if sample is not None:
+        data = severson_sample(sample)
+        inputs = list(data.cells)
+        observed = [float(v) for v in data.cycle_life]
+    else:
+        assert cells is not None
+        if not cells:
+            raise InputError("cells: expected at least one store cell id.")
+        for cell_id in cells:
+            store.meta(check_cell_id(cell_id))
+        items = [(str(store.root), cell_id, last_cycle) for cell_id in cells]
+        loaded_cells = (executor or SerialExecutor()).map(_store_cell_curves, items)
+        inputs, observed = [], []
+        for cell_id, (curves, error) in zip(cells, loaded_cells, strict=True):
+            if error is not None:
+                errors.append({"cell": cell_id, "error": error})
+                continue
+            inputs.append(curves)
+            observed.append(None)
+    rows = predict_cells(pipeline, inputs) if inputs else []
+    coverage = float(pipeline[-1].coverage)
+    for row, life in zip(rows, observed, strict=True):
+        row["cycle_life"] = life
+        row["coverage"] = coverage
+    result: dict[str, Any] = jsonable({"model": name, "predictions": rows, "errors": errors})
+    return result
+
+
+def fit_life_file(
+    dataset: str,
+    out: Path,
+    model: str = "variance",
+    split: str | None = None,
+    coverage: float = 0.9,
+    conformal: str = "cv+",
+    cycles: tuple[int, int] = (10, 100),
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """Fit a cycle-life model on a Severson-layout folder (or ``store:`` cells) and write it to a model file."""
+    from ..life import fit_life, load_training_set
+
+    data, source = load_training_set(dataset, split, store)
+    summary = fit_life(data, model, cycles, coverage, conformal, out=out, source=source)
+    summary.pop("pipeline")
+    result: dict[str, Any] = jsonable(summary)
+    return result
+
+
+def predict_life_file(model: Path, items: Sequence[str], store: Store | None = None) -> list[dict[str, Any]]:
+    """Predicted cycle life with its interval by a model file, for folders, files or store cell ids."""
+    from ..life import predict_life as run_predict
+
+    result: list[dict[str, Any]] = jsonable(run_predict(model, items, store))
+    return result

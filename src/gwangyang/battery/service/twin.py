@@ -1,0 +1,46 @@
+"""The PyBaMM twin: simulate cells under a charging protocol."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...files import jsonable
+from ...store import Store
+
+if TYPE_CHECKING:
+    pass
+
+
+def check_protocol(text: str) -> str:
+    """``text`` if it is a charging protocol (``CC1-CC2-CC3`` or ``CC1-CC2-CC3-CC4``, in C), else an ``InputError``."""
+    from ..protocols import ChargingProtocol
+
+    ChargingProtocol.parse(text)
+    return text
+
+
+def simulate_twin(
+    protocol: str,
+    cycles: int = 3,
+    cells: int = 1,
+    config: Path | None = None,
+    model: str | None = None,
+    seed: int = 0,
+    store: Store | None = None,
+) -> tuple[dict[str, Any], list[Any]]:
+    """Simulate cells on the PyBaMM twin (cached and ingested when a store is given).
+
+    Returns
+    -------
+    (dict, list)
+        ``{"cells": [...]}`` and the :class:`~gwangyang.battery.twin.TwinResult` objects.
+    """
+    from ..twin import simulate_cells
+    from ..twin_config import DEFAULT_CONFIG, TwinConfig
+
+    cfg = TwinConfig.from_file(config or DEFAULT_CONFIG)
+    if model is not None:
+        cfg = cfg.with_model(model)
+    results = simulate_cells(protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store)
+    return jsonable({"cells": [r.to_dict() for r in results]}), results
