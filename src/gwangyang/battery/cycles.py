@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -10,6 +11,16 @@ import pandas as pd
 
 from ..errors import InputError
 from . import schema as s
+from .steps import (
+    CHARGE_TYPES,
+    DISCHARGE_TYPES,
+    STEP_COLUMNS,
+    changes,
+    run_ends,
+    run_starts,
+    shifted,
+    step_columns,
+)
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     s.CYCLE,
@@ -151,7 +162,7 @@ def _summary_columns(ts: pd.DataFrame) -> dict[str, np.ndarray]:
     if np.any(cycles[1:] < cycles[:-1]):
         ts = ts.sort_values([s.CYCLE, s.TIME], kind="stable").reset_index(drop=True)
         cycles = ts[s.CYCLE].to_numpy()
-    starts = np.r_[0, np.flatnonzero(cycles[1:] != cycles[:-1]) + 1]
+    starts = run_starts(cycles)
     n = len(cycles)
 
     def column(name: str, reduce: np.ufunc) -> np.ndarray:
@@ -183,7 +194,7 @@ def _summary_columns(ts: pd.DataFrame) -> dict[str, np.ndarray]:
         out["internal_resistance_ohm"] = np.where(last >= starts, resistance[np.maximum(last, 0)], np.nan)
     else:
         out["internal_resistance_ohm"] = np.full(len(starts), np.nan)
-    out["rows"] = np.diff(np.r_[starts, n])
+    out["rows"] = run_ends(starts, n) - starts
     return {name: out[name] for name in SUMMARY_COLUMNS}
 
 
@@ -287,17 +298,15 @@ cycle at another rate), ``hppc`` (pulses), ``reset`` (a full cycle that prepares
 diagnostic protocol names it) and ``other`` (a cycle without both a charge and a discharge)."""
 
 
-def step_phases(steps: pd.DataFrame) -> np.ndarray:
+def step_phases(steps: pd.DataFrame | Mapping[str, np.ndarray]) -> np.ndarray:
     """Per step: ``1`` major charge, ``-1`` major discharge, ``0`` anything else (see :data:`MAJOR_FRACTION`)."""
-    from .steps import CHARGE_TYPES, DISCHARGE_TYPES
-
-    types = steps["type"].to_numpy()
-    charge = np.fromiter((t in CHARGE_TYPES for t in types), dtype=bool, count=len(types))
-    discharge = np.fromiter((t in DISCHARGE_TYPES for t in types), dtype=bool, count=len(types))
+    types = np.asarray(steps["type"])
+    charge = _any_of(types, CHARGE_TYPES)
+    discharge = _any_of(types, DISCHARGE_TYPES)
     moved = np.where(
         charge,
-        steps["charge_capacity_ah"].to_numpy(dtype="float64"),
-        steps["discharge_capacity_ah"].to_numpy(dtype="float64"),
+        np.asarray(steps["charge_capacity_ah"], dtype="float64"),
+        np.asarray(steps["discharge_capacity_ah"], dtype="float64"),
     )
     active = moved[(charge | discharge) & np.isfinite(moved)]
     k = int(0.9 * (len(active) - 1))  # the 90th percentile, nearest rank
@@ -306,20 +315,36 @@ def step_phases(steps: pd.DataFrame) -> np.ndarray:
     return np.where(charge & major, 1, np.where(discharge & major, -1, 0)).astype("int8")
 
 
+def _any_of(types: np.ndarray, names: frozenset[str]) -> np.ndarray:
+    out = np.zeros(len(types), dtype=bool)
+    for name in names:
+        out |= types == name
+    return out
+
+
 def sound(phases: np.ndarray) -> bool:
     """Whether a run of step phases holds at most one charge and one discharge (one cycle)."""
-    collapsed = _collapse(np.asarray(phases))
-    return bool((collapsed == 1).sum() <= 1 and (collapsed == -1).sum() <= 1)
+    phases = np.asarray(phases)
+    charges, discharges = _loops(phases, np.zeros(1, dtype="int64"))
+    return bool(charges[0] <= 1 and discharges[0] <= 1)
 
 
-def _collapse(phases: np.ndarray) -> np.ndarray:
-    nonzero = phases[phases != 0]
-    if len(nonzero) == 0:
-        return nonzero
-    return nonzero[np.r_[True, nonzero[1:] != nonzero[:-1]]]
+def _loops(phases: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Charges and discharges per block of steps (``starts``: the first step of each).
+
+    Each run of major steps of one direction (minor steps between them aside) counts once.
+    """
+    block = np.cumsum(np.isin(np.arange(len(phases)), starts)) - 1
+    major = np.flatnonzero(phases != 0)
+    direction, owner = phases[major], block[major]
+    new = changes(direction) | changes(owner)
+    count = len(starts)
+    charges = np.bincount(owner[new & (direction == 1)], minlength=count)
+    discharges = np.bincount(owner[new & (direction == -1)], minlength=count)
+    return charges, discharges
 
 
-def signal_cycles(steps: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def signal_cycles(steps: pd.DataFrame | Mapping[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
     """Cycle of each step from the signal, keeping the cycler's counter where it is sound.
 
     A cycle is a charge followed by its discharge: one starts at each major charge step whose last
@@ -333,30 +358,30 @@ def signal_cycles(steps: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     tuple
         The cycle of each step, and one line per disagreement (empty when the counter was kept).
     """
-    vendor = steps[s.CYCLE].to_numpy(dtype="int64")
+    vendor = np.asarray(steps[s.CYCLE]).astype("int64", copy=False)
     n = len(vendor)
     if n == 0:
         return vendor, []
     phases = step_phases(steps)
-    signal_start = np.zeros(n, dtype=bool)
-    last = 0
-    for i, phase in enumerate(phases):
-        if phase == 1 and last == -1:
-            signal_start[i] = True
-        if phase != 0:
-            last = phase
-    vendor_start = np.r_[True, vendor[1:] != vendor[:-1]]
+    # the last major phase before each step (0 before the first)
+    position = np.maximum.accumulate(np.where(phases != 0, np.arange(n), -1))
+    previous = shifted(position, -1)
+    last = np.where(previous >= 0, phases[np.maximum(previous, 0)], 0)
+    signal_start = (phases == 1) & (last == -1)
+    vendor_start = changes(vendor)
     notes: list[str] = []
     split = np.zeros(n, dtype=bool)
     block_starts = np.flatnonzero(vendor_start)
-    for a, b in zip(block_starts, np.r_[block_starts[1:], n], strict=True):
-        if not sound(phases[a:b]):
-            inside = signal_start[a + 1 : b]
-            split[a + 1 : b] = inside
-            notes.append(
-                f"cycler cycle {vendor[a]} holds {int(inside.sum()) + 1} charge/discharge loops; "
-                "split into one cycle each"
-            )
+    block_ends = run_ends(block_starts, n)
+    charges, discharges = _loops(phases, block_starts)
+    for j in np.flatnonzero((charges > 1) | (discharges > 1)):
+        a, b = block_starts[j], block_ends[j]
+        inside = signal_start[a + 1 : b]
+        split[a + 1 : b] = inside
+        notes.append(
+            f"cycler cycle {vendor[a]} holds {int(inside.sum()) + 1} charge/discharge loops; "
+            "split into one cycle each"
+        )
     backwards = np.flatnonzero(np.diff(vendor) < 0)
     for i in backwards[:5]:
         notes.append(f"cycler cycle counter goes back from {vendor[i]} to {vendor[i + 1]}; renumbered")
@@ -380,24 +405,24 @@ def apply_signal_cycles(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, l
         The time series, its steps (:func:`~gwangyang.battery.steps.step_table`) and the
         disagreements found (empty when the cycler's counter was kept).
     """
-    from .steps import step_table
-
     ts = ts.copy(deep=False)
     if s.VENDOR_CYCLE not in ts.columns:
-        ts[s.VENDOR_CYCLE] = ts[s.CYCLE].to_numpy(dtype="int64")
-    steps = step_table(ts)
+        ts.insert(len(ts.columns), s.VENDOR_CYCLE, ts[s.CYCLE].to_numpy(dtype="int64"))
+    if len(ts) == 0:
+        return ts, pd.DataFrame({c: pd.Series(dtype="float64") for c in STEP_COLUMNS}), []
+    steps = step_columns(ts)
     new, notes = signal_cycles(steps)
     if not notes:
-        return ts, steps, notes
-    rows = steps["rows"].to_numpy()
+        return ts, pd.DataFrame(steps, copy=False), notes
+    rows = steps["rows"]
     old_rows = ts[s.CYCLE].to_numpy()
     new_rows = np.repeat(new, rows)
-    firsts = steps["first_row"].to_numpy()
-    starts = firsts[np.r_[True, new[1:] != new[:-1]]]
+    firsts = steps["first_row"]
+    starts = firsts[changes(new)]
     split_rows = starts[(starts > 0) & (old_rows[np.maximum(starts - 1, 0)] == old_rows[starts])]
     if len(split_rows):
-        bounds = np.r_[0, np.flatnonzero(new_rows[1:] != new_rows[:-1]) + 1]
-        lengths = np.diff(np.r_[bounds, len(ts)])
+        bounds = run_starts(new_rows)
+        lengths = run_ends(bounds, len(ts)) - bounds
         for column in (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY):
             if column not in ts.columns:
                 continue
@@ -408,7 +433,7 @@ def apply_signal_cycles(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, l
             ts[column] = values - np.repeat(base, lengths)
     ts[s.CYCLE] = new_rows
     steps[s.CYCLE] = new
-    return ts, steps, notes
+    return ts, pd.DataFrame(steps, copy=False), notes
 
 
 def _typical(values: np.ndarray, exclude: int) -> float:
@@ -452,35 +477,30 @@ def _annotation_columns(
     """:func:`annotate_cycles`'s columns as arrays (``steps`` not empty)."""
     phases = step_phases(steps)
     cycles = steps[s.CYCLE].to_numpy()
-    bounds = np.r_[0, np.flatnonzero(cycles[1:] != cycles[:-1]) + 1, len(cycles)]
-    ends_v = steps["end_voltage_v"].to_numpy()
-    currents, types = steps["mean_current_a"].to_numpy(), steps["type"].to_numpy()
-    k = len(bounds) - 1
-    last_dir, last_v = np.zeros(k, dtype="int8"), np.full(k, np.nan)
-    has_c, has_d = np.zeros(k, dtype=bool), np.zeros(k, dtype=bool)
-    pulses = np.zeros(k, dtype="int64")
-    signature: list[tuple[int, int]] = []
-    for j in range(k):
-        a, b = bounds[j], bounds[j + 1]
-        major = np.flatnonzero(phases[a:b] != 0) + a
-        pulses[j] = int((types[a:b] == "pulse").sum())
-        has_c[j] = bool((phases[a:b] == 1).any())
-        has_d[j] = bool((phases[a:b] == -1).any())
-        if len(major):
-            last_dir[j], last_v[j] = phases[major[-1]], ends_v[major[-1]]
-        dis = major[phases[major] == -1]
-        chg = major[phases[major] == 1]
-        signature.append(
-            (
-                _rate_bin(np.abs(currents[dis]).max()) if len(dis) else 0,
-                _rate_bin(np.abs(currents[chg]).max()) if len(chg) else 0,
-            )
-        )
+    starts = run_starts(cycles)
+    bounds = np.append(starts, len(cycles))
+    ends_v = steps["end_voltage_v"].to_numpy(dtype="float64")
+    amps = np.abs(steps["mean_current_a"].to_numpy(dtype="float64"))
+    types = steps["type"].to_numpy()
+    k = len(starts)
+    pulses = np.add.reduceat((types == "pulse").astype("int64"), starts)
+    has_c = np.add.reduceat((phases == 1).astype("int64"), starts) > 0
+    has_d = np.add.reduceat((phases == -1).astype("int64"), starts) > 0
+    # the last major step of each cycle: its direction and end voltage
+    last = np.maximum.reduceat(np.where(phases != 0, np.arange(len(phases)), -1), starts)
+    found = last >= starts
+    last_dir = np.where(found, phases[np.maximum(last, 0)], 0).astype("int8")
+    last_v = np.where(found, ends_v[np.maximum(last, 0)], np.nan)
+    # each cycle's signature: the rate bins of its largest major discharge and charge currents
+    signature = np.stack(
+        [_rate_bins(np.maximum.reduceat(np.where(phases == d, amps, -np.inf), starts)) for d in (-1, 1)],
+        axis=1,
+    )
     complete = has_c & has_d
     heads = {0} if heads is None else heads
     tails = {k - 1} if tails is None else tails
-    charged = np.add.reduceat(steps["charge_capacity_ah"].to_numpy(dtype="float64"), bounds[:-1])
-    discharged = np.add.reduceat(steps["discharge_capacity_ah"].to_numpy(dtype="float64"), bounds[:-1])
+    charged = np.add.reduceat(steps["charge_capacity_ah"].to_numpy(dtype="float64"), starts)
+    discharged = np.add.reduceat(steps["discharge_capacity_ah"].to_numpy(dtype="float64"), starts)
     for j in sorted(heads):
         # a file begun in the middle of a charge: the discharge takes out more than was put in
         if 0 <= j < k and complete[j] and discharged[j] > HEAD_EXCESS * charged[j]:
@@ -492,44 +512,37 @@ def _annotation_columns(
             complete[j] = not (np.isfinite(typical) and abs(last_v[j] - typical) > EDGE_TOLERANCE_V)
     kinds = _kinds(signature, has_c & has_d, pulses)
     return {
-        s.CYCLE: cycles[bounds[:-1]].astype("int64"),
-        "kind": np.asarray(kinds, dtype=object),
+        s.CYCLE: cycles[starts].astype("int64"),
+        "kind": kinds,
         "complete": complete,
         "steps": np.diff(bounds).astype("int64"),
         "pulses": pulses,
     }
 
 
-def _rate_bin(current: float) -> int:
-    """Currents within ~10 % of each other share a bin."""
-    return int(np.round(np.log(max(current, 1e-12)) / np.log(1.1)))
+def _rate_bins(current: np.ndarray) -> np.ndarray:
+    """Currents within ~10 % of each other share a bin; no current (-inf) is bin 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bins = np.round(np.log(np.maximum(current, 1e-12)) / np.log(1.1))
+    return np.where(np.isfinite(current) & np.isfinite(bins), bins, 0).astype("int64")
 
 
-def _kinds(signature: list[tuple[int, int]], full: np.ndarray, pulses: np.ndarray) -> list[str]:
-    counts: dict[tuple[int, int], int] = {}
-    for sig, is_full, p in zip(signature, full, pulses, strict=True):
-        if is_full and p < HPPC_MIN_PULSES:
-            counts[sig] = counts.get(sig, 0) + 1
-    common = max(counts, key=lambda key: counts[key]) if counts else None
-    repeated = common is not None and counts[common] > 1
-    kinds = []
-    for sig, is_full, p in zip(signature, full, pulses, strict=True):
-        if p >= HPPC_MIN_PULSES:
-            kinds.append("hppc")
-        elif not is_full:
-            kinds.append("other")
-        elif not repeated or _near(sig, common):
-            kinds.append("aging")
-        else:
-            kinds.append("rpt")
-    for j in range(len(kinds) - 1):
-        if kinds[j] == "rpt" and kinds[j + 1] == "hppc":
-            kinds[j] = "reset"
+def _kinds(signature: np.ndarray, full: np.ndarray, pulses: np.ndarray) -> np.ndarray:
+    """Kind of each cycle (see :data:`CYCLE_KINDS`) from its signature (``(k, 2)`` rate bins)."""
+    hppc = pulses >= HPPC_MIN_PULSES
+    candidates = full & ~hppc
+    kinds = np.where(hppc, "hppc", np.where(full, "aging", "other")).astype(object)
+    if candidates.any():
+        found, first, counts = np.unique(signature[candidates], axis=0, return_index=True, return_counts=True)
+        # the most common signature; ties go to the one seen first
+        best = max(range(len(found)), key=lambda i: (counts[i], -first[i]))
+        if counts[best] > 1:
+            near = np.all(np.abs(signature - found[best]) <= 1, axis=1)
+            kinds[candidates & ~near] = "rpt"
+    reset = np.zeros(len(kinds), dtype=bool)
+    reset[:-1] = (kinds[:-1] == "rpt") & (kinds[1:] == "hppc")
+    kinds[reset] = "reset"
     return kinds
-
-
-def _near(sig: tuple[int, int], common: tuple[int, int] | None) -> bool:
-    return common is not None and all(abs(a - b) <= 1 for a, b in zip(sig, common, strict=True))
 
 
 def complete_cycles(cycles: pd.DataFrame, kinds: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, int]:
@@ -585,7 +598,7 @@ def cycle_summary(
     out["kind"] = notes["kind"]
     out["complete"] = notes["complete"].astype(bool)
     out["steps"] = notes["steps"]
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)
 
 
 CAPACITY_KINDS: tuple[str, ...] = ("aging", "rpt", "reset")
