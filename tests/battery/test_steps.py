@@ -317,3 +317,45 @@ def test_ocv_rests_are_the_long_settled_ones() -> None:
     _, steps, _ = _structured(MACCOR / "PreDiag_000229_000229_truncated.034")
     first = steps.iloc[0]
     assert first["type"] == "ocv" and first["duration_s"] == pytest.approx(3 * 3600, rel=1e-3)
+
+
+def test_prediction_diagnostics_pairs_each_charge_with_the_discharge_after_it() -> None:
+    """The low coulombic efficiency of the .010 file's ageing cycles is the cell's, not a pairing error.
+
+    BEEP's PredictionDiagnostics template (``beep/tests/test_files/PredictionDiagnostics_parameters.csv``:
+    CC 2C to 30 % SOC, CC to 4.1 V, CV 4.1 V, 5 min rest, CC discharge to 2.7 V, 15 min rest) charges
+    first, as Maccor's ``Cyc#`` does here: steps 61 (CC 9.68 A, 540 s), 62, 63 (CV 4.1 V, 1800 s), 64
+    (rest 300 s), 65 (0.97 A to 2.7 V), 66 (rest 900 s). Maccor's own ``Amp-hr`` per (Cyc#, Step) gives
+    2.583 Ah in and 1.839 Ah out for Cyc# 87 (1.452 + 1.131 Ah; 1.839 Ah): the cell, at 38 % of its
+    4.84 Ah, loses ~0.7 Ah a cycle to side reactions (its 0.2C discharge falls 1.94 -> 1.84 -> 1.75 Ah).
+    Pairing a discharge with the next charge instead would not help (1.94 / 2.58 = 0.75).
+    """
+    path = MACCOR / "PredictionDiagnostics_000109_tztest.010"
+    ts, steps, notes = _structured(path)
+    vendor = vendor_steps(path)
+    by_cycle = vendor.groupby("cycle")[["charge", "discharge"]].sum()
+    cycles = cycle_summary(ts, steps).set_index("cycle_index")
+    for cycle in (87, 88):
+        # each vendor cycle starts with its charge and ends with its discharge's rest
+        kinds = steps.loc[steps["cycle_index"] == cycle, "type"].tolist()
+        assert kinds[0] == "cc_charge" and kinds[-2:] == ["cc_discharge", "rest"], kinds
+        for column, vendor_column in (
+            ("charge_capacity_ah", "charge"),
+            ("discharge_capacity_ah", "discharge"),
+        ):
+            assert cycles.loc[cycle, column] == pytest.approx(by_cycle.loc[cycle, vendor_column], rel=5e-3)
+        assert bool(cycles.loc[cycle, "complete"])
+    assert cycles.loc[87, "charge_capacity_ah"] == pytest.approx(1.451990 + 1.131308, rel=5e-3)
+    assert cycles.loc[87, "discharge_capacity_ah"] == pytest.approx(1.839455, rel=5e-3)
+    assert cycles.loc[87, "coulombic_efficiency"] == pytest.approx(1.839455 / 2.583298, rel=5e-3)
+    assert cycles.loc[88, "coulombic_efficiency"] == pytest.approx(1.746085 / (1.451990 + 0.969639), rel=5e-3)
+    # Cyc# 89 is the end of the test: a 2C charge stopped at 4.4 V after 0.28 Ah, a discharge to
+    # 2.7 V (step 70), then a charge to 3.85 V (step 71): the last charge has no discharge after it
+    assert notes == ["cycler cycle 89 holds 2 charge/discharge loops; split into one cycle each"]
+    assert cycles.loc[89, "charge_capacity_ah"] == pytest.approx(
+        by_cycle.loc[89, "charge"] - 0.483982, rel=5e-3
+    )
+    assert cycles.loc[89, "discharge_capacity_ah"] == pytest.approx(by_cycle.loc[89, "discharge"], rel=5e-3)
+    assert not bool(cycles.loc[90, "complete"]) and cycles.loc[90, "charge_capacity_ah"] == pytest.approx(
+        0.483982, rel=5e-3
+    )
