@@ -131,6 +131,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "time_backwards",
     "truncated_file",
     "unknown_column",
+    "unknown_format",
     "counter_overridden",
     "incomplete_cycles",
     "current_derived",
