@@ -128,7 +128,8 @@ def worker(side: str, instrument: str, files: list[str], inner: int = 5) -> dict
 def structure(data: Any) -> None:
     """What ingest adds to a read since issue 14: steps, cycles from the signal, kinds, checks."""
     from gwangyang.battery.checks import check_cycles
-    from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+    from gwangyang.battery.cycles import cycle_summary
+    from gwangyang.battery.pairing import apply_signal_cycles
 
     ts, steps, _notes = apply_signal_cycles(data.timeseries)
     check_cycles(cycle_summary(ts, steps), data.nominal_capacity_ah)

@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+from gwangyang.battery.cycles import cycle_summary
 from gwangyang.battery.io import read_cycler
+from gwangyang.battery.pairing import apply_signal_cycles
 from gwangyang.battery.steps import step_table
 
 MACCOR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "battery" / "cyclers" / "maccor"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -11,16 +10,8 @@ import pandas as pd
 
 from ..errors import InputError
 from . import schema as s
-from .steps import (
-    CHARGE_TYPES,
-    DISCHARGE_TYPES,
-    STEP_COLUMNS,
-    changes,
-    run_ends,
-    run_starts,
-    shifted,
-    step_columns,
-)
+from .kinds import annotation_columns
+from .steps import run_ends, run_starts
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     s.CYCLE,
@@ -276,275 +267,6 @@ def discharge_curves(ts: pd.DataFrame, grid: VoltageGrid | None) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)
 
 
-# ---- cycles from steps ----------------------------------------------------------------------
-
-MAJOR_FRACTION = 0.02
-"""A charge or discharge step moving less than this fraction of a typical step's charge is minor
-(a top-up, a pulse): it never starts or splits a cycle."""
-
-EDGE_TOLERANCE_V = 0.1
-"""The last cycle of a file is complete when its last charge or discharge ends within this of the
-voltage where such steps usually end in the file."""
-
-HEAD_EXCESS = 1.2
-"""The first cycle of a file discharging more than this times its charge began mid-charge."""
-
-HPPC_MIN_PULSES = 4
-"""A cycle with at least this many pulses is an HPPC (hybrid pulse power characterisation) cycle."""
-
-CYCLE_KINDS: tuple[str, ...] = ("aging", "rpt", "hppc", "reset", "other")
-"""Cycle kinds: ``aging`` (the test's repeated cycle), ``rpt`` (a reference performance test: a full
-cycle at another rate), ``hppc`` (pulses), ``reset`` (a full cycle that prepares an HPPC, as BEEP's
-diagnostic protocol names it) and ``other`` (a cycle without both a charge and a discharge)."""
-
-
-def step_phases(steps: pd.DataFrame | Mapping[str, np.ndarray]) -> np.ndarray:
-    """Per step: ``1`` major charge, ``-1`` major discharge, ``0`` anything else (see :data:`MAJOR_FRACTION`)."""
-    types = np.asarray(steps["type"])
-    charge = _any_of(types, CHARGE_TYPES)
-    discharge = _any_of(types, DISCHARGE_TYPES)
-    moved = np.where(
-        charge,
-        np.asarray(steps["charge_capacity_ah"], dtype="float64"),
-        np.asarray(steps["discharge_capacity_ah"], dtype="float64"),
-    )
-    active = moved[(charge | discharge) & np.isfinite(moved)]
-    k = int(0.9 * (len(active) - 1))  # the 90th percentile, nearest rank
-    reference = float(np.partition(active, k)[k]) if len(active) else 0.0
-    major = ~(moved < MAJOR_FRACTION * reference)  # NaN counts as major
-    return np.where(charge & major, 1, np.where(discharge & major, -1, 0)).astype("int8")
-
-
-def _any_of(types: np.ndarray, names: frozenset[str]) -> np.ndarray:
-    out = np.zeros(len(types), dtype=bool)
-    for name in names:
-        out |= types == name
-    return out
-
-
-def sound(phases: np.ndarray) -> bool:
-    """Whether a run of step phases holds at most one charge and one discharge (one cycle)."""
-    phases = np.asarray(phases)
-    charges, discharges = _loops(phases, np.zeros(1, dtype="int64"))
-    return bool(charges[0] <= 1 and discharges[0] <= 1)
-
-
-def _loops(phases: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Charges and discharges per block of steps (``starts``: the first step of each).
-
-    Each run of major steps of one direction (minor steps between them aside) counts once.
-    """
-    block = np.cumsum(np.isin(np.arange(len(phases)), starts)) - 1
-    major = np.flatnonzero(phases != 0)
-    direction, owner = phases[major], block[major]
-    new = changes(direction) | changes(owner)
-    count = len(starts)
-    charges = np.bincount(owner[new & (direction == 1)], minlength=count)
-    discharges = np.bincount(owner[new & (direction == -1)], minlength=count)
-    return charges, discharges
-
-
-def signal_cycles(steps: pd.DataFrame | Mapping[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
-    """Cycle of each step from the signal, keeping the cycler's counter where it is sound.
-
-    A cycle is a charge followed by its discharge: one starts at each major charge step whose last
-    major predecessor was a discharge. The cycler's counter (the steps' ``cycle_index``) is kept
-    where each of its cycles holds at most one charge and one discharge (whatever its convention);
-    a counter cycle holding several charge/discharge loops is split where the signal starts a
-    cycle, and a counter that goes back is renumbered.
-
-    Returns
-    -------
-    tuple
-        The cycle of each step, and one line per disagreement (empty when the counter was kept).
-    """
-    vendor = np.asarray(steps[s.CYCLE]).astype("int64", copy=False)
-    n = len(vendor)
-    if n == 0:
-        return vendor, []
-    phases = step_phases(steps)
-    # the last major phase before each step (0 before the first)
-    position = np.maximum.accumulate(np.where(phases != 0, np.arange(n), -1))
-    previous = shifted(position, -1)
-    last = np.where(previous >= 0, phases[np.maximum(previous, 0)], 0)
-    signal_start = (phases == 1) & (last == -1)
-    vendor_start = changes(vendor)
-    notes: list[str] = []
-    split = np.zeros(n, dtype=bool)
-    block_starts = np.flatnonzero(vendor_start)
-    block_ends = run_ends(block_starts, n)
-    charges, discharges = _loops(phases, block_starts)
-    for j in np.flatnonzero((charges > 1) | (discharges > 1)):
-        a, b = block_starts[j], block_ends[j]
-        inside = signal_start[a + 1 : b]
-        split[a + 1 : b] = inside
-        notes.append(
-            f"cycler cycle {vendor[a]} holds {int(inside.sum()) + 1} charge/discharge loops; "
-            "split into one cycle each"
-        )
-    backwards = np.flatnonzero(np.diff(vendor) < 0)
-    for i in backwards[:5]:
-        notes.append(f"cycler cycle counter goes back from {vendor[i]} to {vendor[i + 1]}; renumbered")
-    if len(backwards) > 5:
-        notes.append(f"... and {len(backwards) - 5} more counter resets")
-    if not notes:
-        return vendor, []
-    boundary = vendor_start | split
-    return int(vendor[0]) + np.cumsum(boundary) - 1, notes
-
-
-def apply_signal_cycles(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Give a time series its cycles from the signal (see :func:`signal_cycles`).
-
-    The cycler's counter is kept as ``vendor_cycle_index``; where a cycle was split the
-    within-cycle cumulative capacities and energies restart at the split.
-
-    Returns
-    -------
-    tuple
-        The time series, its steps (:func:`~gwangyang.battery.steps.step_table`) and the
-        disagreements found (empty when the cycler's counter was kept).
-    """
-    ts = ts.copy(deep=False)
-    if s.VENDOR_CYCLE not in ts.columns:
-        ts.insert(len(ts.columns), s.VENDOR_CYCLE, ts[s.CYCLE].to_numpy(dtype="int64"))
-    if len(ts) == 0:
-        return ts, pd.DataFrame({c: pd.Series(dtype="float64") for c in STEP_COLUMNS}), []
-    steps = step_columns(ts)
-    new, notes = signal_cycles(steps)
-    if not notes:
-        return ts, pd.DataFrame(steps, copy=False), notes
-    rows = steps["rows"]
-    old_rows = ts[s.CYCLE].to_numpy()
-    new_rows = np.repeat(new, rows)
-    firsts = steps["first_row"]
-    starts = firsts[changes(new)]
-    split_rows = starts[(starts > 0) & (old_rows[np.maximum(starts - 1, 0)] == old_rows[starts])]
-    if len(split_rows):
-        bounds = run_starts(new_rows)
-        lengths = run_ends(bounds, len(ts)) - bounds
-        for column in (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY):
-            if column not in ts.columns:
-                continue
-            values = ts[column].to_numpy(dtype="float64")
-            base = np.zeros(len(bounds))
-            is_split = np.isin(bounds, split_rows)
-            base[is_split] = values[bounds[is_split] - 1]
-            ts[column] = values - np.repeat(base, lengths)
-    ts[s.CYCLE] = new_rows
-    steps[s.CYCLE] = new
-    return ts, pd.DataFrame(steps, copy=False), notes
-
-
-def _typical(values: np.ndarray, exclude: int) -> float:
-    others = np.delete(values, exclude)
-    others = others[np.isfinite(others)]
-    return float(np.median(others)) if len(others) else np.nan
-
-
-def annotate_cycles(
-    steps: pd.DataFrame, heads: set[int] | None = None, tails: set[int] | None = None
-) -> pd.DataFrame:
-    """Per cycle: its ``kind``, whether it is ``complete`` and its step count.
-
-    A cycle is complete when it has a major charge and a major discharge. The last cycle of a file
-    must also end its last major step near the voltage where such steps usually end (else the file
-    cut it), and the first must not discharge more than :data:`HEAD_EXCESS` times its charge (else
-    the file began in the middle of its charge). Kinds: see :data:`CYCLE_KINDS`.
-
-    Parameters
-    ----------
-    steps
-        The steps table.
-    heads, tails
-        Positions (0-based, in cycle order) of the cycles a file starts (ends) with; default the
-        first (last) cycle.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``cycle_index``, ``kind``, ``complete``, ``steps``, ``pulses``.
-    """
-    columns = [s.CYCLE, "kind", "complete", "steps", "pulses"]
-    if len(steps) == 0:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    return pd.DataFrame(_annotation_columns(steps, heads, tails))
-
-
-def _annotation_columns(
-    steps: pd.DataFrame, heads: set[int] | None, tails: set[int] | None
-) -> dict[str, np.ndarray]:
-    """:func:`annotate_cycles`'s columns as arrays (``steps`` not empty)."""
-    phases = step_phases(steps)
-    cycles = steps[s.CYCLE].to_numpy()
-    starts = run_starts(cycles)
-    bounds = np.append(starts, len(cycles))
-    ends_v = steps["end_voltage_v"].to_numpy(dtype="float64")
-    amps = np.abs(steps["mean_current_a"].to_numpy(dtype="float64"))
-    types = steps["type"].to_numpy()
-    k = len(starts)
-    pulses = np.add.reduceat((types == "pulse").astype("int64"), starts)
-    has_c = np.add.reduceat((phases == 1).astype("int64"), starts) > 0
-    has_d = np.add.reduceat((phases == -1).astype("int64"), starts) > 0
-    # the last major step of each cycle: its direction and end voltage
-    last = np.maximum.reduceat(np.where(phases != 0, np.arange(len(phases)), -1), starts)
-    found = last >= starts
-    last_dir = np.where(found, phases[np.maximum(last, 0)], 0).astype("int8")
-    last_v = np.where(found, ends_v[np.maximum(last, 0)], np.nan)
-    # each cycle's signature: the rate bins of its largest major discharge and charge currents
-    signature = np.stack(
-        [_rate_bins(np.maximum.reduceat(np.where(phases == d, amps, -np.inf), starts)) for d in (-1, 1)],
-        axis=1,
-    )
-    complete = has_c & has_d
-    heads = {0} if heads is None else heads
-    tails = {k - 1} if tails is None else tails
-    charged = np.add.reduceat(steps["charge_capacity_ah"].to_numpy(dtype="float64"), starts)
-    discharged = np.add.reduceat(steps["discharge_capacity_ah"].to_numpy(dtype="float64"), starts)
-    for j in sorted(heads):
-        # a file begun in the middle of a charge: the discharge takes out more than was put in
-        if 0 <= j < k and complete[j] and discharged[j] > HEAD_EXCESS * charged[j]:
-            complete[j] = False
-    for j in sorted(tails):
-        if 0 <= j < k and complete[j]:
-            same = np.flatnonzero(last_dir == last_dir[j])
-            typical = _typical(last_v[same], int(np.searchsorted(same, j)))
-            complete[j] = not (np.isfinite(typical) and abs(last_v[j] - typical) > EDGE_TOLERANCE_V)
-    kinds = _kinds(signature, has_c & has_d, pulses)
-    return {
-        s.CYCLE: cycles[starts].astype("int64"),
-        "kind": kinds,
-        "complete": complete,
-        "steps": np.diff(bounds).astype("int64"),
-        "pulses": pulses,
-    }
-
-
-def _rate_bins(current: np.ndarray) -> np.ndarray:
-    """Currents within ~10 % of each other share a bin; no current (-inf) is bin 0."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        bins = np.round(np.log(np.maximum(current, 1e-12)) / np.log(1.1))
-    return np.where(np.isfinite(current) & np.isfinite(bins), bins, 0).astype("int64")
-
-
-def _kinds(signature: np.ndarray, full: np.ndarray, pulses: np.ndarray) -> np.ndarray:
-    """Kind of each cycle (see :data:`CYCLE_KINDS`) from its signature (``(k, 2)`` rate bins)."""
-    hppc = pulses >= HPPC_MIN_PULSES
-    candidates = full & ~hppc
-    kinds = np.where(hppc, "hppc", np.where(full, "aging", "other")).astype(object)
-    if candidates.any():
-        found, first, counts = np.unique(signature[candidates], axis=0, return_index=True, return_counts=True)
-        # the most common signature; ties go to the one seen first
-        best = max(range(len(found)), key=lambda i: (counts[i], -first[i]))
-        if counts[best] > 1:
-            near = np.all(np.abs(signature - found[best]) <= 1, axis=1)
-            kinds[candidates & ~near] = "rpt"
-    reset = np.zeros(len(kinds), dtype=bool)
-    reset[:-1] = (kinds[:-1] == "rpt") & (kinds[1:] == "hppc")
-    kinds[reset] = "reset"
-    return kinds
-
-
 def complete_cycles(cycles: pd.DataFrame, kinds: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, int]:
     """The complete cycles of a per-cycle summary (of the given kinds), and how many were left out.
 
@@ -566,11 +288,13 @@ def cycle_summary(
     Parameters
     ----------
     ts
-        A canonical time series with cycles from the signal (:func:`apply_signal_cycles`).
+        A canonical time series with cycles from the signal
+        (:func:`~gwangyang.battery.pairing.apply_signal_cycles`).
     steps
         Its steps table.
     heads, tails
-        Positions of the cycles its files start (end) with (see :func:`annotate_cycles`).
+        Positions of the cycles its files start (end) with (see
+        :func:`~gwangyang.battery.kinds.annotate_cycles`).
     """
     if len(ts) == 0 or len(steps) == 0:
         summary = summarize_cycles(ts)
@@ -579,7 +303,7 @@ def cycle_summary(
             summary[column] = pd.Series(dtype=dtype)
         return summary
     columns = _summary_columns(ts)
-    notes = _annotation_columns(steps, heads, tails)
+    notes = annotation_columns(steps, heads, tails)
     if not np.array_equal(notes[s.CYCLE], columns[s.CYCLE]):
         # steps of another segmentation: match by cycle (a cycle without steps is "other", incomplete)
         found = pd.DataFrame(notes).set_index(s.CYCLE)

@@ -322,7 +322,8 @@ def _gcpl_text_without_current(tmp_path: Path, with_control: bool) -> Path:
 
 @pytest.mark.parametrize("with_control", [True, False])
 def test_gcpl_without_current_column_gives_the_same_cycles(tmp_path: Path, with_control: bool) -> None:
-    from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+    from gwangyang.battery.cycles import cycle_summary
+    from gwangyang.battery.pairing import apply_signal_cycles
 
     reference = read_cycler(CSV)
     data = read_cycler(_gcpl_text_without_current(tmp_path, with_control))
