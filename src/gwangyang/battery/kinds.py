@@ -26,9 +26,14 @@ diagnostic protocol names it) and ``other`` (a cycle without both a charge and a
 
 
 def _typical(values: np.ndarray, exclude: int) -> float:
-    others = np.delete(values, exclude)
-    others = others[np.isfinite(others)]
-    return float(np.median(others)) if len(others) else np.nan
+    """Median of the finite ``values`` but the one at ``exclude`` (NaN when none)."""
+    keep = np.isfinite(values)
+    keep[exclude] = False
+    ordered = np.sort(values[keep])
+    n = len(ordered)
+    if n == 0:
+        return np.nan
+    return float((ordered[(n - 1) // 2] + ordered[n // 2]) / 2.0)
 
 
 def annotate_cycles(
@@ -110,10 +115,11 @@ def annotation_columns(
 
 
 def _rate_bins(current: np.ndarray) -> np.ndarray:
-    """Currents within ~10 % of each other share a bin; no current (-inf) is bin 0."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        bins = np.round(np.log(np.maximum(current, 1e-12)) / np.log(1.1))
-    return np.where(np.isfinite(current) & np.isfinite(bins), bins, 0).astype("int64")
+    """Currents within ~10 % of each other share a bin; no current (-inf, NaN) is bin 0."""
+    finite = np.isfinite(current)
+    bins = np.zeros(len(current), dtype="int64")
+    bins[finite] = np.round(np.log(np.maximum(current[finite], 1e-12)) / np.log(1.1))
+    return bins
 
 
 def _kinds(signature: np.ndarray, full: np.ndarray, pulses: np.ndarray) -> np.ndarray:
@@ -122,11 +128,15 @@ def _kinds(signature: np.ndarray, full: np.ndarray, pulses: np.ndarray) -> np.nd
     candidates = full & ~hppc
     kinds = np.where(hppc, "hppc", np.where(full, "aging", "other")).astype(object)
     if candidates.any():
-        found, first, counts = np.unique(signature[candidates], axis=0, return_index=True, return_counts=True)
+        # one integer per signature (a bin is -290 for 1e-12 A, 97 for 1e4 A)
+        bins = np.clip(signature[candidates], -2000, 2000) + 2000
+        codes = bins[:, 0] * 4096 + bins[:, 1]
+        _, first, counts = np.unique(codes, return_index=True, return_counts=True)
         # the most common signature; ties go to the one seen first
-        best = max(range(len(found)), key=lambda i: (counts[i], -first[i]))
+        best = int(np.lexsort((first, -counts))[0])
         if counts[best] > 1:
-            near = np.all(np.abs(signature - found[best]) <= 1, axis=1)
+            common = signature[candidates][first[best]]
+            near = np.all(np.abs(signature - common) <= 1, axis=1)
             kinds[candidates & ~near] = "rpt"
     reset = np.zeros(len(kinds), dtype=bool)
     reset[:-1] = (kinds[:-1] == "rpt") & (kinds[1:] == "hppc")
