@@ -51,7 +51,7 @@ def neighbour_median(values: np.ndarray, width: int = NEIGHBOURS) -> np.ndarray:
     padded = np.full(n + 2 * width, np.nan)
     padded[width : width + n] = np.where(np.isfinite(values), values, np.nan)  # as pandas: inf is missing
     # NaN (padding, missing) sorts last: the first `count` of each window are its values
-    windows = np.sort(np.lib.stride_tricks.sliding_window_view(padded, 2 * width + 1), axis=1)
+    windows = np.sort(padded[np.arange(n)[:, None] + np.arange(2 * width + 1)], axis=1)
     count = np.isfinite(windows).sum(axis=1)
     rows = np.arange(n)
     low = windows[rows, np.maximum((count - 1) // 2, 0)]

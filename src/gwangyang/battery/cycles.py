@@ -11,7 +11,7 @@ import pandas as pd
 from ..errors import InputError
 from . import schema as s
 from .kinds import annotation_columns
-from .steps import run_ends, run_starts
+from .steps import frame, run_ends, run_starts
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     s.CYCLE,
@@ -322,7 +322,7 @@ def cycle_summary(
     out["kind"] = notes["kind"]
     out["complete"] = notes["complete"].astype(bool)
     out["steps"] = notes["steps"]
-    return pd.DataFrame(out, copy=False)
+    return frame(out)
 
 
 CAPACITY_KINDS: tuple[str, ...] = ("aging", "rpt", "reset")

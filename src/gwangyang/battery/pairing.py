@@ -19,6 +19,7 @@ from .steps import (
     DISCHARGE_TYPES,
     STEP_COLUMNS,
     changes,
+    frame,
     run_ends,
     run_starts,
     shifted,
@@ -143,7 +144,7 @@ def apply_signal_cycles(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, l
     steps = step_columns(ts)
     new, notes = signal_cycles(steps)
     if not notes:
-        return ts, pd.DataFrame(steps, copy=False), notes
+        return ts, frame(steps), notes
     rows = steps["rows"]
     old_rows = ts[s.CYCLE].to_numpy()
     new_rows = np.repeat(new, rows)
@@ -153,14 +154,14 @@ def apply_signal_cycles(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, l
     if len(split_rows):
         bounds = run_starts(new_rows)
         lengths = run_ends(bounds, len(ts)) - bounds
+        is_split = np.isin(bounds, split_rows)
         for column in (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY):
             if column not in ts.columns:
                 continue
             values = ts[column].to_numpy(dtype="float64")
             base = np.zeros(len(bounds))
-            is_split = np.isin(bounds, split_rows)
             base[is_split] = values[bounds[is_split] - 1]
             ts[column] = values - np.repeat(base, lengths)
     ts[s.CYCLE] = new_rows
     steps[s.CYCLE] = new
-    return ts, pd.DataFrame(steps, copy=False), notes
+    return ts, frame(steps), notes

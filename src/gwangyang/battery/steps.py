@@ -334,7 +334,21 @@ def step_table(ts: pd.DataFrame, step: np.ndarray | None = None) -> pd.DataFrame
     """
     if len(ts) == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in STEP_COLUMNS})
-    return pd.DataFrame(step_columns(ts, step))
+    return frame(step_columns(ts, step))
+
+
+def frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A table from columns of one length, without copying them.
+
+    Object columns are taken as they are (pandas would otherwise scan them for dates and numbers).
+    """
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+            for name, values in columns.items()
+        },
+        copy=False,
+    )
 
 
 def step_columns(ts: pd.DataFrame, step: np.ndarray | None = None) -> dict[str, np.ndarray]:
