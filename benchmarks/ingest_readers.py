@@ -14,11 +14,15 @@ XiuzeZhou/RUL); sources in ../shared/data/README.md. The default run uses 3 CALC
 reads all 25.
 
 Since issue 14 a third side, ``ours+steps``, reads each file and then does what ingest adds to the
-read: the steps table, cycles from the signal, cycle kinds and completeness, plausibility checks;
-``cost`` is the share of that run's time spent on it, timed in the same process as the reads so that
-a busy machine slows both alike; it equals 1 - (+steps rows/s) / (read-only rows/s) (goal: at most 15 %).
+read: the steps table, cycles from the signal, cycle kinds and completeness, plausibility checks
+(``structure`` below). ``cost`` is that work's share of read + structure, the issue's budget being
+at most 15 % (``cost`` = 1 - (+steps rows/s) / (read-only rows/s)). On a machine shared with other
+work a single timed pass mostly measures the scheduler, so this side reads and structures each file
+``--inner`` times in one process and keeps, per file, the least CPU time of each (the reads and the
+structuring are timed alike; ``cost wall`` is the same from the least wall-clock times). ``ratio``
+is ours/cellpy rows/s on the same files.
 
-Usage: .venv/bin/python benchmarks/ingest_readers.py [--full] [--repeat 1]
+Usage: .venv/bin/python benchmarks/ingest_readers.py [--full] [--repeat 1] [--inner 5]
 """
 
 from __future__ import annotations
@@ -52,33 +56,41 @@ FIXTURES: list[tuple[str, str]] = [
 ]
 
 
-def worker(side: str, instrument: str, files: list[str]) -> dict[str, Any]:
+def worker(side: str, instrument: str, files: list[str], inner: int = 5) -> dict[str, Any]:
     """Read ``files`` with one side in this process; report rows, seconds and peak memory."""
     import resource
 
     rows = 0
     error = None
     warm_up = min(files, key=lambda name: Path(name).stat().st_size)
-    structure_seconds = 0.0
+    split = {"read_cpu": 0.0, "structure_cpu": 0.0, "read_wall": 0.0, "structure_wall": 0.0}
     if side in ("ours", "ours+steps"):
         from gwangyang.battery.io import read_cycler
 
-        def load(name: str) -> int:
-            nonlocal structure_seconds
-            data = read_cycler(name)
-            if side == "ours+steps":
-                begun = time.perf_counter()
-                structure(data)
-                structure_seconds += time.perf_counter() - begun
-            return data.rows
-
         with contextlib.suppress(Exception):
-            load(warm_up)
-        structure_seconds = 0.0
+            data = read_cycler(warm_up)
+            if side == "ours+steps":
+                structure(data)
         start, cpu_start = time.perf_counter(), _cpu()
         try:
             for name in files:
-                rows += load(name)
+                if side == "ours":
+                    rows += read_cycler(name).rows
+                    continue
+                # least time of each part over the inner rounds (see the module docstring)
+                best = dict.fromkeys(split, float("inf"))
+                for _ in range(max(inner, 1)):
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    data = read_cycler(name)
+                    best["read_wall"] = min(best["read_wall"], time.perf_counter() - wall)
+                    best["read_cpu"] = min(best["read_cpu"], time.process_time() - cpu)
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    structure(data)
+                    best["structure_wall"] = min(best["structure_wall"], time.perf_counter() - wall)
+                    best["structure_cpu"] = min(best["structure_cpu"], time.process_time() - cpu)
+                for key, value in best.items():
+                    split[key] += value
+                rows += data.rows
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
     else:
@@ -99,6 +111,9 @@ def worker(side: str, instrument: str, files: list[str]) -> dict[str, Any]:
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
     seconds, cpu_seconds = time.perf_counter() - start, _cpu() - cpu_start
+    if side == "ours+steps":
+        seconds = split["read_wall"] + split["structure_wall"]
+        cpu_seconds = split["read_cpu"] + split["structure_cpu"]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "rows": rows,
@@ -106,14 +121,15 @@ def worker(side: str, instrument: str, files: list[str]) -> dict[str, Any]:
         "cpu_seconds": cpu_seconds,
         "peak_mb": peak_mb,
         "error": error,
-        "structure_seconds": structure_seconds,
+        **split,
     }
 
 
 def structure(data: Any) -> None:
     """What ingest adds to a read since issue 14: steps, cycles from the signal, kinds, checks."""
     from gwangyang.battery.checks import check_cycles
-    from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+    from gwangyang.battery.cycles import cycle_summary
+    from gwangyang.battery.pairing import apply_signal_cycles
 
     ts, steps, _notes = apply_signal_cycles(data.timeseries)
     check_cycles(cycle_summary(ts, steps), data.nominal_capacity_ah)
@@ -126,9 +142,10 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(side: str, instrument: str, files: list[Path]) -> dict[str, Any]:
+def measure(side: str, instrument: str, files: list[Path], inner: int = 5) -> dict[str, Any]:
     """Run :func:`worker` in a fresh interpreter (in a scratch folder: cellpy writes log files)."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", side, instrument, *map(str, files)]
+    script = str(Path(__file__).resolve())
+    command = [sys.executable, script, "--worker", side, instrument, str(inner), *map(str, files)]
     with tempfile.TemporaryDirectory() as scratch:
         env = dict(os.environ, HOME=scratch)
         done = subprocess.run(command, capture_output=True, text=True, cwd=scratch, env=env, check=False)
@@ -153,11 +170,18 @@ def _cell(result: dict[str, Any], size_mb: float) -> tuple[str, str, str]:
     return f"{result['rows'] / seconds:,.0f}", f"{size_mb / seconds:.2f}", f"{result['peak_mb']:.0f}"
 
 
+def _share(result: dict[str, Any], clock: str) -> float:
+    """Structuring's share of read + structure on one clock (``cpu`` or ``wall``)."""
+    structure_s = result[f"structure_{clock}"]
+    return float(structure_s / max(result[f"read_{clock}"] + structure_s, 1e-12))
+
+
 def main() -> None:
-    """Measure both sides on each file set and print the table."""
+    """Measure the three sides on each file set and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="all 25 CALCE files (default: 3)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per side; the fastest is kept")
+    parser.add_argument("--inner", type=int, default=5, help="rounds per file for the cost (least time kept)")
     args = parser.parse_args()
     calce = sorted(CALCE.glob("*.xlsx"))
     if not args.full:
@@ -166,8 +190,8 @@ def main() -> None:
     sets += [(name, instrument, [CYCLERS / name]) for name, instrument in FIXTURES]
     header = (
         f"{'files':48} {'rows':>8} {'MB':>6} | {'ours rows/s':>12} {'MB/s':>6} {'peak MB':>7} | "
-        f"{'+steps rows/s':>13} {'cost':>6} | "
-        f"{'cellpy rows/s':>13} {'MB/s':>6} {'peak MB':>7} | {'speed':>6} {'cpu':>6} {'memory':>6}"
+        f"{'+steps rows/s':>13} {'cost':>5} {'cost wall':>9} | "
+        f"{'cellpy rows/s':>13} {'MB/s':>6} {'peak MB':>7} | {'ratio':>6} {'cpu':>6} {'memory':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -177,30 +201,27 @@ def main() -> None:
         size_mb = sum(f.stat().st_size for f in files) / 1e6
         results = {}
         for side in ("ours", "ours+steps", "cellpy"):
-            runs = [measure(side, instrument, files) for _ in range(max(args.repeat, 1))]
+            runs = [measure(side, instrument, files, args.inner) for _ in range(max(args.repeat, 1))]
             results[side] = min(runs, key=lambda r: (r["error"] is not None, r["seconds"]))
-            results[side].setdefault("structure_seconds", 0.0)
         ours, theirs, steps = results["ours"], results["cellpy"], results["ours+steps"]
-        steps_rate = cost = ""
-        if not ours["error"] and not steps["error"]:
-            # the share of the +steps run spent on steps and checks, timed in the same process as
-            # its reads (so a busy machine slows both alike)
-            with_steps = steps["rows"] / max(steps["seconds"], 1e-9)
-            steps_rate = f"{with_steps:,.0f}"
-            share = steps["structure_seconds"] / max(steps["seconds"], 1e-9)
-            cost = f"{share:.0%}"
+        steps_rate = cost = cost_wall = ""
+        if not steps["error"]:
+            share = _share(steps, "cpu")
+            steps_rate = f"{steps['rows'] / max(steps['seconds'], 1e-9):,.0f}"
+            cost, cost_wall = f"{share:.0%}", f"{_share(steps, 'wall'):.0%}"
             costs.append(share)
-        speed = cpu = memory = ""
+        ratio = cpu = memory = ""
         if not ours["error"] and not theirs["error"]:
-            speed = f"{(ours['rows'] / ours['seconds']) / (theirs['rows'] / theirs['seconds']):.1f}x"
+            ratio = f"{(ours['rows'] / ours['seconds']) / (theirs['rows'] / theirs['seconds']):.1f}x"
             cpu = f"{(ours['rows'] / ours['cpu_seconds']) / (theirs['rows'] / theirs['cpu_seconds']):.1f}x"
             memory = f"{ours['peak_mb'] / theirs['peak_mb']:.2f}x"
         rows = ours["rows"] or theirs["rows"]
         o, c = _cell(ours, size_mb), _cell(theirs, size_mb)
         print(
             f"{label[:48]:48} {rows:>8} {size_mb:>6.2f} | {o[0]:>12} {o[1]:>6} {o[2]:>7} | "
-            f"{steps_rate:>13} {cost:>6} | "
-            f"{c[0]:>13} {c[1]:>6} {c[2]:>7} | {speed:>6} {cpu:>6} {memory:>6}"
+            f"{steps_rate:>13} {cost:>5} {cost_wall:>9} | "
+            f"{c[0]:>13} {c[1]:>6} {c[2]:>7} | {ratio:>6} {cpu:>6} {memory:>6}",
+            flush=True,
         )
         for side, result in results.items():
             if result["error"]:
@@ -210,14 +231,13 @@ def main() -> None:
         f"Issue 2 goal: >= 10x cellpy's rows/s (cellpy measured ~{CELLPY_ROWS_PER_S_CALCE:,} rows/s on the 25 CALCE"
     )
     print(
-        "files when the issue was filed) at no more peak memory. speed = ours/cellpy rows/s; memory = ours/cellpy"
+        "files when the issue was filed) at no more peak memory. ratio = ours/cellpy rows/s; memory = ours/cellpy"
     )
     print("peak RSS (imports included).")
     if costs:
         print(
-            "Issue 14 goal: steps, cycles from the signal and the checks cost <= 15 % of the read's rows/s; "
-            "cost = their share of the +steps run's time (timed in the same process as its reads), "
-            f"= 1 - (+steps rows/s) / (read-only rows/s); worst {max(costs):.0%}."
+            "Issue 14 goal: steps, cycles from the signal and the checks cost <= 15 % of read + structure "
+            f"(least CPU time of {args.inner} rounds per file); worst {max(costs):.0%}."
         )
     for line in failures:
         print("FAILED", line)
@@ -225,6 +245,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        print(json.dumps(worker(sys.argv[2], sys.argv[3], sys.argv[4:])))
+        print(json.dumps(worker(sys.argv[2], sys.argv[3], sys.argv[5:], int(sys.argv[4]))))
     else:
         main()

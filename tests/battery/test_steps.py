@@ -14,11 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+from gwangyang.battery.cycles import cycle_summary
 from gwangyang.battery.io import read_cycler
+from gwangyang.battery.pairing import apply_signal_cycles
 from gwangyang.battery.steps import step_table
 
 MACCOR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "battery" / "cyclers" / "maccor"
@@ -136,8 +138,14 @@ def test_truncated_last_cycles_are_incomplete() -> None:
 # ---- random step sequences -------------------------------------------------------------------
 
 DT = 10.0
+LONG_DT = 120.0
 
-blocks = st.sampled_from(["rest", "charge", "discharge", "cccv_charge", "cccv_discharge", "pulse"])
+blocks = st.sampled_from(
+    ["rest", "charge", "discharge", "cccv_charge", "cccv_discharge", "pulse", "ocv", "rest_drift"]
+)
+RESTS = ("rest", "ocv", "rest_drift")
+"""Zero-current blocks: ``ocv`` a long rest whose voltage settles, ``rest_drift`` a long rest still
+drifting at its end (a ``rest`` step)."""
 
 
 @st.composite
@@ -157,34 +165,45 @@ def sequences(draw: st.DrawFn) -> list[tuple[str, int, float]]:
                 (f"cc_{direction}", rows, sign * amps),
                 (f"cv_{direction}", draw(st.integers(5, 30)), sign * amps),
             ]
-        elif kind == "rest":
-            steps_ = [("rest", rows, 0.0)]
+        elif kind in RESTS:
+            steps_ = [(kind, max(rows, 16) if kind == "ocv" else rows, 0.0)]
         else:
             sign = 1 if kind == "charge" else -1
             steps_ = [(f"cc_{kind}", rows, sign * amps)]
-        if out and (out[-1][0] != "rest") and (steps_[0][0] != "rest"):
+        if out and (out[-1][0] not in RESTS) and (steps_[0][0] not in RESTS):
             out.append(("rest", 3, 0.0))  # between two active steps, as cyclers do (and pulses need)
-        if out and out[-1][0] == "rest" and steps_[0][0] == "rest":
+        if out and out[-1][0] in RESTS and steps_[0][0] in RESTS:
             continue
         out.extend(steps_)
     return out
 
 
 def synthesize(sequence: list[tuple[str, int, float]]) -> pd.DataFrame:
-    """A time series for a step sequence: CC ramps the voltage, CV holds it while the current decays."""
+    """A time series for a step sequence: CC ramps the voltage, CV holds it while the current decays.
+
+    ``ocv`` and ``rest_drift`` rests log a row every :data:`LONG_DT` s (so 16 rows pass the 30 min
+    an OCV needs): ``ocv`` relaxes by 20 mV with a 5 min time constant (|dV/dt| < 0.1 uV/s at its
+    end, under the 4 uV/s limit), ``rest_drift`` drifts at 20 uV/s throughout.
+    """
     time, current, voltage = [], [], []
     t, v = 0.0, 3.6
     for kind, rows, amps in sequence:
+        dt = {"pulse": 5.0, "ocv": LONG_DT, "rest_drift": LONG_DT}.get(kind, DT)
         if kind == "rest":
             i = np.zeros(rows)
             u = np.full(rows, v)
+        elif kind == "ocv":
+            i = np.zeros(rows)
+            u = v - 0.02 * (1.0 - np.exp(-dt * np.arange(rows) / 300.0))
+        elif kind == "rest_drift":
+            i = np.zeros(rows)
+            u = v + 20e-6 * dt * np.arange(rows)
         elif kind.startswith("cc") or kind == "pulse":
             i = np.full(rows, amps)
             u = v + np.sign(amps) * np.linspace(0.02, 0.3, rows)
         else:  # cv: hold 25 mV beyond where the CC ended, current decays to a tenth
             i = amps * np.geomspace(1.0, 0.1, rows)
             u = np.full(rows, v + np.sign(amps) * 0.025)
-        dt = 5.0 if kind == "pulse" else DT
         time.extend(t + dt * np.arange(rows))
         t += dt * rows
         current.extend(i)
@@ -207,7 +226,8 @@ def test_random_step_sequences_come_back(sequence: list[tuple[str, int, float]],
     if numbered:
         ts["step_index"] = np.repeat(np.arange(1, len(sequence) + 1), [rows for _, rows, _ in sequence])
     steps = step_table(ts)
-    assert steps["type"].tolist() == [kind for kind, _, _ in sequence]
+    types = ["rest" if kind == "rest_drift" else kind for kind, _, _ in sequence]
+    assert steps["type"].tolist() == types
     firsts = np.r_[0, np.cumsum([rows for _, rows, _ in sequence])[:-1]]
     assert steps["first_row"].tolist() == firsts.tolist()
     # charge moved per step: the current integrated over each step's own intervals (trapezoid), plus
@@ -271,3 +291,72 @@ def test_every_fixture_steps_follow_the_vendor_and_add_up_to_its_cycles() -> Non
             assert len(cycles) == vendor["cycle_index"].nunique() + splits, path.name
         checked += 1
     assert checked >= 20
+
+
+def test_ocv_rests_are_the_long_settled_ones() -> None:
+    """Over every fixture: a zero-current step is ``ocv`` exactly when it lasts 30 min and a straight
+    line fitted (numpy.polyfit) to its voltage over its last 10 min (at least two rows) has a slope
+    under 4 uV/s; the PreDiag .034 file's 3 h rest before its first charge is one."""
+    from gwangyang.battery.steps import OCV_MAX_DVDT, OCV_MIN_REST_S
+
+    found = 0
+    for path in FIXTURES:
+        ts, steps, _ = apply_signal_cycles(read_cycler(path).timeseries)
+        time, volts = ts["test_time_s"].to_numpy(), ts["voltage_v"].to_numpy()
+        for step in steps[steps["type"].isin(["rest", "ocv"])].itertuples():
+            t = time[step.first_row : step.first_row + step.rows]
+            v = volts[step.first_row : step.first_row + step.rows]
+            tail = max(int(np.sum(t >= t[-1] - 600.0)), 2)
+            flat = (
+                step.duration_s >= OCV_MIN_REST_S
+                and step.rows >= 2
+                and abs(np.polyfit(t[-tail:] - t[-1], v[-tail:], 1)[0]) < OCV_MAX_DVDT
+            )
+            assert (step.type == "ocv") == flat, (path.name, step.step_number)
+            found += step.type == "ocv"
+    assert found >= 3
+    _, steps, _ = _structured(MACCOR / "PreDiag_000229_000229_truncated.034")
+    first = steps.iloc[0]
+    assert first["type"] == "ocv" and first["duration_s"] == pytest.approx(3 * 3600, rel=1e-3)
+
+
+def test_prediction_diagnostics_pairs_each_charge_with_the_discharge_after_it() -> None:
+    """The low coulombic efficiency of the .010 file's ageing cycles is the cell's, not a pairing error.
+
+    BEEP's PredictionDiagnostics template (``beep/tests/test_files/PredictionDiagnostics_parameters.csv``:
+    CC 2C to 30 % SOC, CC to 4.1 V, CV 4.1 V, 5 min rest, CC discharge to 2.7 V, 15 min rest) charges
+    first, as Maccor's ``Cyc#`` does here: steps 61 (CC 9.68 A, 540 s), 62, 63 (CV 4.1 V, 1800 s), 64
+    (rest 300 s), 65 (0.97 A to 2.7 V), 66 (rest 900 s). Maccor's own ``Amp-hr`` per (Cyc#, Step) gives
+    2.583 Ah in and 1.839 Ah out for Cyc# 87 (1.452 + 1.131 Ah; 1.839 Ah): the cell, at 38 % of its
+    4.84 Ah, loses ~0.7 Ah a cycle to side reactions (its 0.2C discharge falls 1.94 -> 1.84 -> 1.75 Ah).
+    Pairing a discharge with the next charge instead would not help (1.94 / 2.58 = 0.75).
+    """
+    path = MACCOR / "PredictionDiagnostics_000109_tztest.010"
+    ts, steps, notes = _structured(path)
+    vendor = vendor_steps(path)
+    by_cycle = vendor.groupby("cycle")[["charge", "discharge"]].sum()
+    cycles = cycle_summary(ts, steps).set_index("cycle_index")
+    for cycle in (87, 88):
+        # each vendor cycle starts with its charge and ends with its discharge's rest
+        kinds = steps.loc[steps["cycle_index"] == cycle, "type"].tolist()
+        assert kinds[0] == "cc_charge" and kinds[-2:] == ["cc_discharge", "rest"], kinds
+        for column, vendor_column in (
+            ("charge_capacity_ah", "charge"),
+            ("discharge_capacity_ah", "discharge"),
+        ):
+            assert cycles.loc[cycle, column] == pytest.approx(by_cycle.loc[cycle, vendor_column], rel=5e-3)
+        assert bool(cycles.loc[cycle, "complete"])
+    assert cycles.loc[87, "charge_capacity_ah"] == pytest.approx(1.451990 + 1.131308, rel=5e-3)
+    assert cycles.loc[87, "discharge_capacity_ah"] == pytest.approx(1.839455, rel=5e-3)
+    assert cycles.loc[87, "coulombic_efficiency"] == pytest.approx(1.839455 / 2.583298, rel=5e-3)
+    assert cycles.loc[88, "coulombic_efficiency"] == pytest.approx(1.746085 / (1.451990 + 0.969639), rel=5e-3)
+    # Cyc# 89 is the end of the test: a 2C charge stopped at 4.4 V after 0.28 Ah, a discharge to
+    # 2.7 V (step 70), then a charge to 3.85 V (step 71): the last charge has no discharge after it
+    assert notes == ["cycler cycle 89 holds 2 charge/discharge loops; split into one cycle each"]
+    assert cycles.loc[89, "charge_capacity_ah"] == pytest.approx(
+        by_cycle.loc[89, "charge"] - 0.483982, rel=5e-3
+    )
+    assert cycles.loc[89, "discharge_capacity_ah"] == pytest.approx(by_cycle.loc[89, "discharge"], rel=5e-3)
+    assert not bool(cycles.loc[90, "complete"]) and cycles.loc[90, "charge_capacity_ah"] == pytest.approx(
+        0.483982, rel=5e-3
+    )

@@ -41,10 +41,22 @@ def _cycles_text(cycles: np.ndarray, values: np.ndarray, unit: str) -> str:
 def neighbour_median(values: np.ndarray, width: int = NEIGHBOURS) -> np.ndarray:
     """Median of the ``2 * width + 1`` values centred on each value (fewer at the ends).
 
-    The value itself is in its window: one outlier cannot move the median of eleven.
+    The value itself is in its window: one outlier cannot move the median of eleven. Missing and
+    infinite values are left out of the windows (as pandas' rolling median does).
     """
-    window = 2 * width + 1
-    return pd.Series(values).rolling(window, center=True, min_periods=1).median().to_numpy()
+    values = np.asarray(values, dtype="float64")
+    n = len(values)
+    if n == 0:
+        return values.copy()
+    padded = np.full(n + 2 * width, np.nan)
+    padded[width : width + n] = np.where(np.isfinite(values), values, np.nan)  # as pandas: inf is missing
+    # NaN (padding, missing) sorts last: the first `count` of each window are its values
+    windows = np.sort(padded[np.arange(n)[:, None] + np.arange(2 * width + 1)], axis=1)
+    count = np.isfinite(windows).sum(axis=1)
+    rows = np.arange(n)
+    low = windows[rows, np.maximum((count - 1) // 2, 0)]
+    high = windows[rows, np.maximum(count // 2, 0)]
+    return np.where(count > 0, (low + high) / 2.0, np.nan)
 
 
 def check_cycles(

@@ -10,6 +10,8 @@ import pandas as pd
 
 from ..errors import InputError
 from . import schema as s
+from .kinds import annotation_columns
+from .steps import frame, run_ends, run_starts
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     s.CYCLE,
@@ -151,7 +153,7 @@ def _summary_columns(ts: pd.DataFrame) -> dict[str, np.ndarray]:
     if np.any(cycles[1:] < cycles[:-1]):
         ts = ts.sort_values([s.CYCLE, s.TIME], kind="stable").reset_index(drop=True)
         cycles = ts[s.CYCLE].to_numpy()
-    starts = np.r_[0, np.flatnonzero(cycles[1:] != cycles[:-1]) + 1]
+    starts = run_starts(cycles)
     n = len(cycles)
 
     def column(name: str, reduce: np.ufunc) -> np.ndarray:
@@ -183,7 +185,7 @@ def _summary_columns(ts: pd.DataFrame) -> dict[str, np.ndarray]:
         out["internal_resistance_ohm"] = np.where(last >= starts, resistance[np.maximum(last, 0)], np.nan)
     else:
         out["internal_resistance_ohm"] = np.full(len(starts), np.nan)
-    out["rows"] = np.diff(np.r_[starts, n])
+    out["rows"] = run_ends(starts, n) - starts
     return {name: out[name] for name in SUMMARY_COLUMNS}
 
 
@@ -265,273 +267,6 @@ def discharge_curves(ts: pd.DataFrame, grid: VoltageGrid | None) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)
 
 
-# ---- cycles from steps ----------------------------------------------------------------------
-
-MAJOR_FRACTION = 0.02
-"""A charge or discharge step moving less than this fraction of a typical step's charge is minor
-(a top-up, a pulse): it never starts or splits a cycle."""
-
-EDGE_TOLERANCE_V = 0.1
-"""The last cycle of a file is complete when its last charge or discharge ends within this of the
-voltage where such steps usually end in the file."""
-
-HEAD_EXCESS = 1.2
-"""The first cycle of a file discharging more than this times its charge began mid-charge."""
-
-HPPC_MIN_PULSES = 4
-"""A cycle with at least this many pulses is an HPPC (hybrid pulse power characterisation) cycle."""
-
-CYCLE_KINDS: tuple[str, ...] = ("aging", "rpt", "hppc", "reset", "other")
-"""Cycle kinds: ``aging`` (the test's repeated cycle), ``rpt`` (a reference performance test: a full
-cycle at another rate), ``hppc`` (pulses), ``reset`` (a full cycle that prepares an HPPC, as BEEP's
-diagnostic protocol names it) and ``other`` (a cycle without both a charge and a discharge)."""
-
-
-def step_phases(steps: pd.DataFrame) -> np.ndarray:
-    """Per step: ``1`` major charge, ``-1`` major discharge, ``0`` anything else (see :data:`MAJOR_FRACTION`)."""
-    from .steps import CHARGE_TYPES, DISCHARGE_TYPES
-
-    types = steps["type"].to_numpy()
-    charge = np.fromiter((t in CHARGE_TYPES for t in types), dtype=bool, count=len(types))
-    discharge = np.fromiter((t in DISCHARGE_TYPES for t in types), dtype=bool, count=len(types))
-    moved = np.where(
-        charge,
-        steps["charge_capacity_ah"].to_numpy(dtype="float64"),
-        steps["discharge_capacity_ah"].to_numpy(dtype="float64"),
-    )
-    active = moved[(charge | discharge) & np.isfinite(moved)]
-    k = int(0.9 * (len(active) - 1))  # the 90th percentile, nearest rank
-    reference = float(np.partition(active, k)[k]) if len(active) else 0.0
-    major = ~(moved < MAJOR_FRACTION * reference)  # NaN counts as major
-    return np.where(charge & major, 1, np.where(discharge & major, -1, 0)).astype("int8")
-
-
-def sound(phases: np.ndarray) -> bool:
-    """Whether a run of step phases holds at most one charge and one discharge (one cycle)."""
-    collapsed = _collapse(np.asarray(phases))
-    return bool((collapsed == 1).sum() <= 1 and (collapsed == -1).sum() <= 1)
-
-
-def _collapse(phases: np.ndarray) -> np.ndarray:
-    nonzero = phases[phases != 0]
-    if len(nonzero) == 0:
-        return nonzero
-    return nonzero[np.r_[True, nonzero[1:] != nonzero[:-1]]]
-
-
-def signal_cycles(steps: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Cycle of each step from the signal, keeping the cycler's counter where it is sound.
-
-    A cycle is a charge followed by its discharge: one starts at each major charge step whose last
-    major predecessor was a discharge. The cycler's counter (the steps' ``cycle_index``) is kept
-    where each of its cycles holds at most one charge and one discharge (whatever its convention);
-    a counter cycle holding several charge/discharge loops is split where the signal starts a
-    cycle, and a counter that goes back is renumbered.
-
-    Returns
-    -------
-    tuple
-        The cycle of each step, and one line per disagreement (empty when the counter was kept).
-    """
-    vendor = steps[s.CYCLE].to_numpy(dtype="int64")
-    n = len(vendor)
-    if n == 0:
-        return vendor, []
-    phases = step_phases(steps)
-    signal_start = np.zeros(n, dtype=bool)
-    last = 0
-    for i, phase in enumerate(phases):
-        if phase == 1 and last == -1:
-            signal_start[i] = True
-        if phase != 0:
-            last = phase
-    vendor_start = np.r_[True, vendor[1:] != vendor[:-1]]
-    notes: list[str] = []
-    split = np.zeros(n, dtype=bool)
-    block_starts = np.flatnonzero(vendor_start)
-    for a, b in zip(block_starts, np.r_[block_starts[1:], n], strict=True):
-        if not sound(phases[a:b]):
-            inside = signal_start[a + 1 : b]
-            split[a + 1 : b] = inside
-            notes.append(
-                f"cycler cycle {vendor[a]} holds {int(inside.sum()) + 1} charge/discharge loops; "
-                "split into one cycle each"
-            )
-    backwards = np.flatnonzero(np.diff(vendor) < 0)
-    for i in backwards[:5]:
-        notes.append(f"cycler cycle counter goes back from {vendor[i]} to {vendor[i + 1]}; renumbered")
-    if len(backwards) > 5:
-        notes.append(f"... and {len(backwards) - 5} more counter resets")
-    if not notes:
-        return vendor, []
-    boundary = vendor_start | split
-    return int(vendor[0]) + np.cumsum(boundary) - 1, notes
-
-
-def apply_signal_cycles(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Give a time series its cycles from the signal (see :func:`signal_cycles`).
-
-    The cycler's counter is kept as ``vendor_cycle_index``; where a cycle was split the
-    within-cycle cumulative capacities and energies restart at the split.
-
-    Returns
-    -------
-    tuple
-        The time series, its steps (:func:`~gwangyang.battery.steps.step_table`) and the
-        disagreements found (empty when the cycler's counter was kept).
-    """
-    from .steps import step_table
-
-    ts = ts.copy(deep=False)
-    if s.VENDOR_CYCLE not in ts.columns:
-        ts[s.VENDOR_CYCLE] = ts[s.CYCLE].to_numpy(dtype="int64")
-    steps = step_table(ts)
-    new, notes = signal_cycles(steps)
-    if not notes:
-        return ts, steps, notes
-    rows = steps["rows"].to_numpy()
-    old_rows = ts[s.CYCLE].to_numpy()
-    new_rows = np.repeat(new, rows)
-    firsts = steps["first_row"].to_numpy()
-    starts = firsts[np.r_[True, new[1:] != new[:-1]]]
-    split_rows = starts[(starts > 0) & (old_rows[np.maximum(starts - 1, 0)] == old_rows[starts])]
-    if len(split_rows):
-        bounds = np.r_[0, np.flatnonzero(new_rows[1:] != new_rows[:-1]) + 1]
-        lengths = np.diff(np.r_[bounds, len(ts)])
-        for column in (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY):
-            if column not in ts.columns:
-                continue
-            values = ts[column].to_numpy(dtype="float64")
-            base = np.zeros(len(bounds))
-            is_split = np.isin(bounds, split_rows)
-            base[is_split] = values[bounds[is_split] - 1]
-            ts[column] = values - np.repeat(base, lengths)
-    ts[s.CYCLE] = new_rows
-    steps[s.CYCLE] = new
-    return ts, steps, notes
-
-
-def _typical(values: np.ndarray, exclude: int) -> float:
-    others = np.delete(values, exclude)
-    others = others[np.isfinite(others)]
-    return float(np.median(others)) if len(others) else np.nan
-
-
-def annotate_cycles(
-    steps: pd.DataFrame, heads: set[int] | None = None, tails: set[int] | None = None
-) -> pd.DataFrame:
-    """Per cycle: its ``kind``, whether it is ``complete`` and its step count.
-
-    A cycle is complete when it has a major charge and a major discharge. The last cycle of a file
-    must also end its last major step near the voltage where such steps usually end (else the file
-    cut it), and the first must not discharge more than :data:`HEAD_EXCESS` times its charge (else
-    the file began in the middle of its charge). Kinds: see :data:`CYCLE_KINDS`.
-
-    Parameters
-    ----------
-    steps
-        The steps table.
-    heads, tails
-        Positions (0-based, in cycle order) of the cycles a file starts (ends) with; default the
-        first (last) cycle.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``cycle_index``, ``kind``, ``complete``, ``steps``, ``pulses``.
-    """
-    columns = [s.CYCLE, "kind", "complete", "steps", "pulses"]
-    if len(steps) == 0:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    return pd.DataFrame(_annotation_columns(steps, heads, tails))
-
-
-def _annotation_columns(
-    steps: pd.DataFrame, heads: set[int] | None, tails: set[int] | None
-) -> dict[str, np.ndarray]:
-    """:func:`annotate_cycles`'s columns as arrays (``steps`` not empty)."""
-    phases = step_phases(steps)
-    cycles = steps[s.CYCLE].to_numpy()
-    bounds = np.r_[0, np.flatnonzero(cycles[1:] != cycles[:-1]) + 1, len(cycles)]
-    ends_v = steps["end_voltage_v"].to_numpy()
-    currents, types = steps["mean_current_a"].to_numpy(), steps["type"].to_numpy()
-    k = len(bounds) - 1
-    last_dir, last_v = np.zeros(k, dtype="int8"), np.full(k, np.nan)
-    has_c, has_d = np.zeros(k, dtype=bool), np.zeros(k, dtype=bool)
-    pulses = np.zeros(k, dtype="int64")
-    signature: list[tuple[int, int]] = []
-    for j in range(k):
-        a, b = bounds[j], bounds[j + 1]
-        major = np.flatnonzero(phases[a:b] != 0) + a
-        pulses[j] = int((types[a:b] == "pulse").sum())
-        has_c[j] = bool((phases[a:b] == 1).any())
-        has_d[j] = bool((phases[a:b] == -1).any())
-        if len(major):
-            last_dir[j], last_v[j] = phases[major[-1]], ends_v[major[-1]]
-        dis = major[phases[major] == -1]
-        chg = major[phases[major] == 1]
-        signature.append(
-            (
-                _rate_bin(np.abs(currents[dis]).max()) if len(dis) else 0,
-                _rate_bin(np.abs(currents[chg]).max()) if len(chg) else 0,
-            )
-        )
-    complete = has_c & has_d
-    heads = {0} if heads is None else heads
-    tails = {k - 1} if tails is None else tails
-    charged = np.add.reduceat(steps["charge_capacity_ah"].to_numpy(dtype="float64"), bounds[:-1])
-    discharged = np.add.reduceat(steps["discharge_capacity_ah"].to_numpy(dtype="float64"), bounds[:-1])
-    for j in sorted(heads):
-        # a file begun in the middle of a charge: the discharge takes out more than was put in
-        if 0 <= j < k and complete[j] and discharged[j] > HEAD_EXCESS * charged[j]:
-            complete[j] = False
-    for j in sorted(tails):
-        if 0 <= j < k and complete[j]:
-            same = np.flatnonzero(last_dir == last_dir[j])
-            typical = _typical(last_v[same], int(np.searchsorted(same, j)))
-            complete[j] = not (np.isfinite(typical) and abs(last_v[j] - typical) > EDGE_TOLERANCE_V)
-    kinds = _kinds(signature, has_c & has_d, pulses)
-    return {
-        s.CYCLE: cycles[bounds[:-1]].astype("int64"),
-        "kind": np.asarray(kinds, dtype=object),
-        "complete": complete,
-        "steps": np.diff(bounds).astype("int64"),
-        "pulses": pulses,
-    }
-
-
-def _rate_bin(current: float) -> int:
-    """Currents within ~10 % of each other share a bin."""
-    return int(np.round(np.log(max(current, 1e-12)) / np.log(1.1)))
-
-
-def _kinds(signature: list[tuple[int, int]], full: np.ndarray, pulses: np.ndarray) -> list[str]:
-    counts: dict[tuple[int, int], int] = {}
-    for sig, is_full, p in zip(signature, full, pulses, strict=True):
-        if is_full and p < HPPC_MIN_PULSES:
-            counts[sig] = counts.get(sig, 0) + 1
-    common = max(counts, key=lambda key: counts[key]) if counts else None
-    repeated = common is not None and counts[common] > 1
-    kinds = []
-    for sig, is_full, p in zip(signature, full, pulses, strict=True):
-        if p >= HPPC_MIN_PULSES:
-            kinds.append("hppc")
-        elif not is_full:
-            kinds.append("other")
-        elif not repeated or _near(sig, common):
-            kinds.append("aging")
-        else:
-            kinds.append("rpt")
-    for j in range(len(kinds) - 1):
-        if kinds[j] == "rpt" and kinds[j + 1] == "hppc":
-            kinds[j] = "reset"
-    return kinds
-
-
-def _near(sig: tuple[int, int], common: tuple[int, int] | None) -> bool:
-    return common is not None and all(abs(a - b) <= 1 for a, b in zip(sig, common, strict=True))
-
-
 def complete_cycles(cycles: pd.DataFrame, kinds: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, int]:
     """The complete cycles of a per-cycle summary (of the given kinds), and how many were left out.
 
@@ -553,11 +288,13 @@ def cycle_summary(
     Parameters
     ----------
     ts
-        A canonical time series with cycles from the signal (:func:`apply_signal_cycles`).
+        A canonical time series with cycles from the signal
+        (:func:`~gwangyang.battery.pairing.apply_signal_cycles`).
     steps
         Its steps table.
     heads, tails
-        Positions of the cycles its files start (end) with (see :func:`annotate_cycles`).
+        Positions of the cycles its files start (end) with (see
+        :func:`~gwangyang.battery.kinds.annotate_cycles`).
     """
     if len(ts) == 0 or len(steps) == 0:
         summary = summarize_cycles(ts)
@@ -566,7 +303,7 @@ def cycle_summary(
             summary[column] = pd.Series(dtype=dtype)
         return summary
     columns = _summary_columns(ts)
-    notes = _annotation_columns(steps, heads, tails)
+    notes = annotation_columns(steps, heads, tails)
     if not np.array_equal(notes[s.CYCLE], columns[s.CYCLE]):
         # steps of another segmentation: match by cycle (a cycle without steps is "other", incomplete)
         found = pd.DataFrame(notes).set_index(s.CYCLE)
@@ -585,7 +322,7 @@ def cycle_summary(
     out["kind"] = notes["kind"]
     out["complete"] = notes["complete"].astype(bool)
     out["steps"] = notes["steps"]
-    return pd.DataFrame(out)
+    return frame(out)
 
 
 CAPACITY_KINDS: tuple[str, ...] = ("aging", "rpt", "reset")

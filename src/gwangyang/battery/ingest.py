@@ -26,7 +26,6 @@ from . import schema as s
 from .checks import check_cycles
 from .cycles import (
     VoltageGrid,
-    apply_signal_cycles,
     cycle_summary,
     default_grid,
     discharge_curves,
@@ -34,6 +33,7 @@ from .cycles import (
 )
 from .io.base import file_hash, safe_cell_id
 from .io.registry import is_companion, read_cycler
+from .pairing import apply_signal_cycles
 from .schema import CyclerData
 from .steps import step_table
 from .stitch import continuation_problem, stitch, stitch_key

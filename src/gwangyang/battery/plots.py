@@ -58,6 +58,7 @@ STEP_COLOURS = {
     "cv_discharge": "tab:cyan",
     "discharge": "tab:purple",
     "pulse": "tab:green",
+    "ocv": "0.65",
 }
 
 

@@ -5,7 +5,7 @@ Conventions
 * Positive current charges the cell.
 * ``test_time_s`` is seconds since the start of the test and never decreases.
 * ``cycle_index`` never decreases; ``step_index`` counts steps as the cycler numbers them.
-  At ingest, cycles come from the signal (:func:`gwangyang.battery.cycles.apply_signal_cycles`);
+  At ingest, cycles come from the signal (:func:`gwangyang.battery.pairing.apply_signal_cycles`);
   the cycler's own counter is kept as ``vendor_cycle_index``.
 * ``charge_capacity_ah`` / ``discharge_capacity_ah`` (and the energies) are cumulative **within a
   cycle**: they start near zero at the cycle's first row and do not decrease within the cycle, so
@@ -131,6 +131,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "time_backwards",
     "truncated_file",
     "unknown_column",
+    "unknown_format",
     "counter_overridden",
     "incomplete_cycles",
     "current_derived",

@@ -59,11 +59,12 @@ def continues_cycle(previous: CyclerData, part: CyclerData) -> bool:
     """Whether ``part`` begins by going on with the cycle ``previous`` was cut in.
 
     True when the previous file's last cycle is not complete (see
-    :func:`~gwangyang.battery.cycles.annotate_cycles`) and it and this file's first cycle make one
+    :func:`~gwangyang.battery.kinds.annotate_cycles`) and it and this file's first cycle make one
     sound cycle together (at most one charge and one discharge): a charge cut by the end of a file
     and finished in the next, or a discharge cut and resumed.
     """
-    from .cycles import annotate_cycles, sound, step_phases
+    from .kinds import annotate_cycles
+    from .pairing import sound, step_phases
 
     before, after = _edge_steps(previous), _edge_steps(part)
     if len(before) == 0 or len(after) == 0:

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+from gwangyang.battery.cycles import cycle_summary
 from gwangyang.battery.ingest import export_cell, ingest
 from gwangyang.battery.io import detect, read_cycler
+from gwangyang.battery.pairing import apply_signal_cycles
 from gwangyang.errors import CorruptFileError, UnknownFormatError
 from gwangyang.store import Store
 

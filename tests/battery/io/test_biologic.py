@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.io.biologic import BiologicMprReader, BiologicTextReader
-from gwangyang.battery.io.biologic_mpr import read_modules, read_mpr
+from gwangyang.battery.io.biologic_mpr import Module, read_modules, read_mpr
 from gwangyang.battery.schema import CyclerData
 from gwangyang.errors import CorruptFileError, InputError, UnknownFormatError
 
@@ -321,7 +322,8 @@ def _gcpl_text_without_current(tmp_path: Path, with_control: bool) -> Path:
 
 @pytest.mark.parametrize("with_control", [True, False])
 def test_gcpl_without_current_column_gives_the_same_cycles(tmp_path: Path, with_control: bool) -> None:
-    from gwangyang.battery.cycles import apply_signal_cycles, cycle_summary
+    from gwangyang.battery.cycles import cycle_summary
+    from gwangyang.battery.pairing import apply_signal_cycles
 
     reference = read_cycler(CSV)
     data = read_cycler(_gcpl_text_without_current(tmp_path, with_control))
@@ -363,3 +365,98 @@ def test_unknown_mpr_column_is_skipped_with_a_warning(tmp_path: Path) -> None:
     with pytest.raises(CorruptFileError) as info:
         read_cycler(path)
     assert "9998" in str(info.value) and "\n" not in str(info.value)
+
+
+# ---- .mpr data module versions, built from the documented layouts ------------------------------
+# The fixtures are EC-Lab 11.50 files (data module version 0, two-byte ids, records from 0x3EF).
+# For the other layouts no file is at hand: each test writes the fixture's own records in that
+# layout, with pre-11.50 module headers (length, version, date), as galvani's and yadg's notes on
+# the format describe them, and expects the same table back.
+
+
+def _rebuilt(tmp_path: Path, name: str, version: int, payload_of: Callable[[Module], bytes]) -> Path:
+    source = BIOLOGIC / name
+    raw = source.read_bytes()
+    parts = [raw[:52]]
+    for module in read_modules(raw, source):
+        data = payload_of(module) if module.short_name == "VMP data" else module.data
+        header = module.short_name.encode().ljust(10) + module.long_name.encode().ljust(25)
+        version_of = version if module.short_name == "VMP data" else 0
+        parts.append(
+            b"MODULE" + header + struct.pack("<II", len(data), version_of) + module.date.encode() + data
+        )
+    out = tmp_path / f"v{version}_{name}"
+    out.write_bytes(b"".join(parts))
+    return out
+
+
+def _parts(module: Module) -> tuple[int, list[int], bytes]:
+    data = module.data
+    (n_points,) = struct.unpack_from("<I", data, 0)
+    (n_columns,) = struct.unpack_from("<H", data, 4)
+    ids = list(struct.unpack_from(f"<{n_columns}H", data, 6))
+    return n_points, ids, data[0x3EF:]
+
+
+def _two_byte(records_at: int) -> Callable[[Module], bytes]:
+    def build(module: Module) -> bytes:
+        n_points, ids, records = _parts(module)
+        head = struct.pack("<IB", n_points, len(ids)) + struct.pack(f"<{len(ids)}H", *ids)
+        return head.ljust(records_at, b"\0") + records
+
+    return build
+
+
+def _one_byte(module: Module) -> bytes:
+    n_points, ids, records = _parts(module)
+    low = [i - 256 if i in (467, 468) else i for i in ids]  # Q charge/discharge and half cycle as 211, 212
+    head = struct.pack("<IB", n_points, len(ids)) + bytes(low)
+    return head.ljust(100, b"\0") + records
+
+
+@pytest.mark.parametrize(
+    ("version", "build"),
+    [(2, _two_byte(0x195)), (3, _two_byte(0x196)), (0, _one_byte)],
+    ids=["version 2", "version 3", "version 0 one-byte ids"],
+)
+def test_mpr_data_module_versions_read_alike(
+    tmp_path: Path, version: int, build: Callable[[Module], bytes]
+) -> None:
+    for name in ("00_test_02_MB_C01.mpr", "00_test_04_MB_C01.mpr"):
+        original = read_mpr(BIOLOGIC / name)
+        rebuilt = read_mpr(_rebuilt(tmp_path, name, version, build))
+        pd.testing.assert_frame_equal(rebuilt.data, original.data)
+        assert rebuilt.start_time == original.start_time
+        assert not rebuilt.data.attrs.get("gwangyang_warnings")
+    data = read_cycler(_rebuilt(tmp_path, "00_test_04_MB_C01.mpr", version, build))
+    pd.testing.assert_frame_equal(data.timeseries, read_cycler(BIOLOGIC / "00_test_04_MB_C01.mpr").timeseries)
+
+
+def test_unknown_mpr_version_is_read_with_a_warning(tmp_path: Path) -> None:
+    original = read_mpr(BIOLOGIC / "00_test_04_MB_C01.mpr").data
+    # version 1 (never described): two-byte ids from byte 5 as in 2 and 3, records at the module's end
+    path = _rebuilt(tmp_path, "00_test_04_MB_C01.mpr", 1, _two_byte(0x200))
+    data = read_cycler(path)
+    (warned,) = [w for w in data.warnings if w["kind"] == "unknown_format"]
+    assert "version 1" in warned["detail"] and "\n" not in warned["detail"]
+    pd.testing.assert_frame_equal(read_mpr(path).data, original)
+
+
+def test_adjacent_unknown_mpr_columns_are_skipped_together(tmp_path: Path) -> None:
+    source = BIOLOGIC / "00_test_04_MB_C01.mpr"
+    raw = source.read_bytes()
+    ids = [1, 2, 3, 21, 31, 65, 131, 39, 4, 19, 6, 8, 7, 13, 74, 467, 468]
+    listed = struct.pack(f"<{len(ids)}H", *ids)
+    # dq (8 bytes) and (Q-Qo) (8 bytes) side by side become two ids no reader knows
+    renamed = struct.pack(f"<{len(ids)}H", *[{7: 9001, 13: 9002}.get(i, i) for i in ids])
+    path = tmp_path / source.name
+    path.write_bytes(raw.replace(listed, renamed))
+    table = read_mpr(path).data
+    original = read_mpr(source).data
+    (warned,) = table.attrs["gwangyang_warnings"]
+    assert warned["kind"] == "unknown_column" and "9001, 9002 (16 bytes a record)" in warned["detail"]
+    pd.testing.assert_frame_equal(table, original.drop(columns=["dq/mA.h", "(Q-Qo)/mA.h"]))
+    # the reader goes on from I/mA: the same cycles and capacities (I dt integrates to dq row by row)
+    ours = read_cycler(path).timeseries
+    theirs = read_cycler(source).timeseries
+    np.testing.assert_allclose(ours["charge_capacity_ah"], theirs["charge_capacity_ah"], rtol=5e-3, atol=1e-6)

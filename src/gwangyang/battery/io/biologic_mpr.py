@@ -1,15 +1,27 @@
 """BioLogic EC-Lab binary ``.mpr`` files, parsed from the format itself (no GPL code used or copied).
 
-Layout, as read from the files and public format notes:
+Layout, as read from the files and public format notes (galvani's and yadg's descriptions of the
+format were read to learn which layouts and column ids exist; the code here is our own):
 
 * a 52-byte file header: ``BIO-LOGIC MODULAR FILE``, a 0x1A byte, blanks and 4 zero bytes;
 * then modules, each with a header: ``MODULE``, a 10-byte short name, a 25-byte long name, and
-  either ``length, version`` (uint32 each) and an 8-byte ``MM/DD/YY`` date (older EC-Lab), or, from
-  EC-Lab 11.50, a 0xFFFFFFFF marker, ``length``, a reserved uint32, ``version`` and the date;
-* the ``VMP data`` module: ``n_points`` (uint32), ``n_columns`` (uint8 up to version 3, uint16 after;
-  the version <= 3 layout follows format notes only, no fixture of it is at hand),
-  the column ids (uint16 each), then ``n_points`` fixed-width little-endian records at the end of
-  the module. Flag columns (mode, ox/red, error, ...) share one leading byte as bit fields;
+  either ``length, version`` (uint32 each) and an 8-byte ``MM/DD/YY`` date (EC-Lab before 11.50),
+  or, from EC-Lab 11.50, a 0xFFFFFFFF marker, ``length``, ``version``, a module kind (uint32: 10 for
+  settings and log, 11 for data) and the date;
+* the ``VMP data`` module: ``n_points`` (uint32), ``n_columns`` (uint8), the column ids, then
+  ``n_points`` fixed-width little-endian records filling the rest of the module. Where the column
+  ids and records sit depends on the module's version (:data:`LAYOUTS`):
+
+  - version 0 with a non-zero byte 5 (the oldest files): one byte per column id from byte 5,
+    records from byte 100;
+  - version 0 otherwise (EC-Lab 10 to 11.x, and every EC-Lab >= 11.50 file seen so far): the column
+    count as uint16 at byte 4, column ids as uint16 from byte 6, records from byte 0x3EF;
+  - versions 2 and 3: column ids as uint16 from byte 5, records from byte 0x195 (0x196 for 3).
+
+  The fixtures are version 0 files in the second layout; versions 2 and 3 and the one-byte layout
+  are tested on files built from this description. A version not listed is read with the column
+  ids of the closest layout and the records taken from the end of the module, with a warning.
+  Flag columns (mode, ox/red, error, ...) share one leading byte as bit fields;
 * ``VMP LOG`` holds the acquisition start as an OLE automation date (days since 1899-12-30).
 """
 
@@ -52,10 +64,14 @@ COLUMNS: dict[int, tuple[str, str]] = {
     9: ("Ece/V", "<f4"),
     11: ("<I>/mA", "<f8"),
     13: ("(Q-Qo)/mA.h", "<f8"),
+    16: ("Analog IN 1/V", "<f4"),
+    17: ("Analog IN 2/V", "<f4"),
     19: ("control/V", "<f4"),
     20: ("control/mA", "<f4"),
+    23: ("dQ/mA.h", "<f8"),
     24: ("cycle number", "<f8"),
     26: ("Rapp/Ohm", "<f4"),
+    27: ("Ewe-Ece/V", "<f4"),
     32: ("freq/Hz", "<f4"),
     33: ("|Ewe|/V", "<f4"),
     34: ("|I|/A", "<f4"),
@@ -74,14 +90,31 @@ COLUMNS: dict[int, tuple[str, str]] = {
     125: ("Capacitance charge/µF", "<f8"),
     126: ("Capacitance discharge/µF", "<f8"),
     131: ("Ns", "<u2"),
+    169: ("Cs/µF", "<f4"),
+    172: ("Cp/µF", "<f4"),
     174: ("<Ewe>/V", "<f4"),
+    178: ("(Q-Qo)/C", "<f4"),
+    179: ("dQ/C", "<f4"),
+    211: ("Q charge/discharge/mA.h", "<f8"),
+    212: ("half cycle", "<u4"),
+    213: ("z cycle", "<u4"),
+    438: ("step time/s", "<f8"),
+    462: ("Temperature/°C", "<f4"),
     467: ("Q charge/discharge/mA.h", "<f8"),
     468: ("half cycle", "<u4"),
+    469: ("z cycle", "<u4"),
+    471: ("<Ece>/V", "<f4"),
+    498: ("Q charge/mA.h", "<f8"),
+    499: ("Q discharge/mA.h", "<f8"),
+    500: ("step time/s", "<f8"),
+    501: ("Efficiency/%", "<f8"),
+    502: ("Capacity/mA.h", "<f8"),
+    505: ("Rdc/Ohm", "<f4"),
 }
 """Data column ids -> (EC-Lab column name, numpy dtype).
 
 Ids 1, 3, 4, 6, 7, 8, 13, 19, 39, 74, 131, 467 and 468 occur in the fixtures and were checked
-there: the record width they imply matches each file's data length exactly, ``dq`` equals
+there (211-213 are 467-469 as files that keep only a column id's low byte list them): the record width they imply matches each file's data length exactly, ``dq`` equals
 ``I·dt/3600`` row by row, ``(Q-Qo)`` is the running sum of ``dq``, and ``|Energy|`` is
 ``|Q|·|Ewe|``; their widths also match the digits EC-Lab prints for the same quantities in ``.mpt``
 exports (15 significant digits for float64, 8 for float32). The others follow public format notes.
@@ -97,6 +130,8 @@ class Module:
     version: int
     date: str
     data: bytes
+    kind: int | None = None
+    """The module kind of an EC-Lab >= 11.50 header (10 settings and log, 11 data); None before."""
 
 
 @dataclass
@@ -135,26 +170,58 @@ def read_modules(raw: bytes, source: Path) -> list[Module]:
                 raise CorruptFileError(
                     f"{source}: .mpr file truncated inside a module header at byte {offset}."
                 )
-            length, _reserved, version = struct.unpack_from("<III", raw, offset + 45)
+            length, version, kind = struct.unpack_from("<III", raw, offset + 45)
             date_at, body = offset + 57, offset + 65
         else:
             length, version = first, struct.unpack_from("<I", raw, offset + 45)[0]
-            date_at, body = offset + 49, offset + 57
+            date_at, body, kind = offset + 49, offset + 57, None
         end = body + length
         if end > len(raw):
             raise CorruptFileError(
                 f"{source}: .mpr file truncated: module {long!r} needs {end} bytes, file has {len(raw)}."
             )
         date = raw[date_at : date_at + 8].decode("latin-1")
-        modules.append(Module(short, long, int(version), date, raw[body:end]))
+        modules.append(Module(short, long, int(version), date, raw[body:end], kind))
         offset = end
     return modules
 
 
-DATA_OFFSETS: dict[int, int] = {2: 0x195, 3: 0x196, 11: 0x3EF}
-"""Where the records start in the data module, by module version (version 11: EC-Lab 11.50 files)."""
-EXACT_VERSIONS = frozenset({11})
-"""Versions whose records were seen to fill the module exactly, so any width error shows."""
+@dataclass(frozen=True)
+class Layout:
+    """Where a data module keeps its column ids and records (see the module docstring)."""
+
+    name: str
+    count_bytes: int
+    """Width of the column count at byte 4 (1 or 2)."""
+    ids_at: int
+    id_bytes: int
+    """Width of each column id (1 or 2)."""
+    records_at: int | None
+    """First byte of the records; None: they end the module (a version not known)."""
+
+
+LAYOUTS: dict[str, Layout] = {
+    "0, one-byte ids": Layout("0, one-byte ids", 1, 5, 1, 100),
+    "0": Layout("0", 2, 6, 2, 0x3EF),
+    "2": Layout("2", 1, 5, 2, 0x195),
+    "3": Layout("3", 1, 5, 2, 0x196),
+}
+"""The data module layouts by version (see the module docstring)."""
+
+
+def layout(module: Module) -> tuple[Layout, bool]:
+    """The layout of a ``VMP data`` module, and whether its version is a known one."""
+    if module.version == 0:
+        one_byte = len(module.data) > 5 and module.data[5] != 0
+        return LAYOUTS["0, one-byte ids" if one_byte else "0"], True
+    if str(module.version) in LAYOUTS:
+        return LAYOUTS[str(module.version)], True
+    closest = LAYOUTS["2"] if module.version < 2 else LAYOUTS["0"]
+    return Layout(f"{module.version} (ids as in version {closest.name})", *_ids_of(closest), None), False
+
+
+def _ids_of(known: Layout) -> tuple[int, int, int]:
+    return known.count_bytes, known.ids_at, known.id_bytes
 
 
 def _record_fields(ids: list[int]) -> list[tuple[str, str | None]]:
@@ -177,65 +244,105 @@ def _record_fields(ids: list[int]) -> list[tuple[str, str | None]]:
     return fields
 
 
-def _unknown_width(module: Module, n_points: int, known: int, unknown: int) -> int | None:
-    """Width of each unknown column when the module's size tells it (records fill it from a known offset)."""
-    data_at = DATA_OFFSETS.get(module.version)
-    if data_at is None or n_points <= 0 or unknown == 0:
+def _runs(fields: list[tuple[str, str | None]]) -> list[list[int]]:
+    """Positions of the unknown fields, grouped into runs of adjacent ones."""
+    runs: list[list[int]] = []
+    for k, (_name, dtype) in enumerate(fields):
+        if dtype is None:
+            if runs and runs[-1][-1] == k - 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+    return runs
+
+
+def _size_unknown(
+    fields: list[tuple[str, str | None]], width: int | None
+) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """Give the unknown fields widths from the record ``width``.
+
+    One run of them takes what the known fields leave; runs apart from one another share it equally
+    (1, 2, 4 or 8 bytes each). Returns the sized fields (a run of several kept as one) and one line per run, or None when the
+    width cannot be shared out.
+    """
+    runs = _runs(fields)
+    if width is None:
         return None
-    total = len(module.data) - data_at
-    if total % n_points:
+    missing = width - sum(np.dtype(dt).itemsize for _, dt in fields if dt is not None)
+    if missing <= 0:
         return None
-    missing = total // n_points - known
-    if missing <= 0 or missing % unknown or missing // unknown not in (1, 2, 4, 8):
+    if len(runs) == 1:
+        widths = [missing]
+    elif missing % len(runs) == 0 and missing // len(runs) in (1, 2, 4, 8) and all(len(r) == 1 for r in runs):
+        widths = [missing // len(runs)] * len(runs)
+    else:
         return None
-    return missing // unknown
+    sized: list[tuple[str, str]] = []
+    lines: list[str] = []
+    first_of = {run[0]: (run, w) for run, w in zip(runs, widths, strict=True)}
+    inside = {k for run in runs for k in run}
+    for k, (name, dtype) in enumerate(fields):
+        if k in first_of:
+            run, w = first_of[k]
+            ids = ", ".join(fields[j][0].rsplit(" ", 1)[1] for j in run)
+            label = f"id {ids}" if len(run) == 1 else f"ids {ids}"
+            sized.append((f"unknown {ids}", f"V{w}"))
+            lines.append(f".mpr data column {label} ({w} bytes a record) not known to this reader; skipped")
+        elif k not in inside and dtype is not None:
+            sized.append((name, dtype))
+    return sized, lines
 
 
 def parse_data_module(module: Module, source: Path) -> tuple[pd.DataFrame, list[int]]:
     """Decode the ``VMP data`` module into a table (flag columns unpacked from the flags byte).
 
     A column id this reader does not know is skipped, with an ``unknown_column`` warning in the
-    table's ``attrs``, when the module's size gives its width (one unknown column, or several of
-    one width); otherwise the file cannot be read.
+    table's ``attrs``, when the module's size gives its width (one run of unknown columns, or
+    several of one width); a data module version not known is read with an ``unknown_format``
+    warning (see :func:`layout`). Otherwise the file cannot be read.
     """
     payload = module.data
     if len(payload) < 6:
         raise CorruptFileError(f"{source}: .mpr data module too short ({len(payload)} bytes).")
     (n_points,) = struct.unpack_from("<I", payload, 0)
-    if module.version <= 3:
-        n_columns, ids_at = payload[4], 5
-    else:
-        (n_columns,), ids_at = struct.unpack_from("<H", payload, 4), 6
-    if ids_at + 2 * n_columns > len(payload):
+    shape, known_version = layout(module)
+    n_columns = payload[4] if shape.count_bytes == 1 else struct.unpack_from("<H", payload, 4)[0]
+    ids_end = shape.ids_at + shape.id_bytes * n_columns
+    if ids_end > len(payload):
         raise CorruptFileError(f"{source}: .mpr data module truncated in its column list.")
-    ids = [int(i) for i in np.frombuffer(payload, "<u2", count=n_columns, offset=ids_at)]
+    id_type = "u1" if shape.id_bytes == 1 else "<u2"
+    ids = [int(i) for i in np.frombuffer(payload, id_type, count=n_columns, offset=shape.ids_at)]
     fields = _record_fields(ids)
-    unknown = [name for name, dtype in fields if dtype is None]
-    if unknown:
-        known = sum(np.dtype(dtype).itemsize for _, dtype in fields if dtype is not None)
-        width = _unknown_width(module, n_points, known, len(unknown))
-        if width is None:
+    lines: list[str] = []
+    if any(dtype is None for _, dtype in fields):
+        room = None if shape.records_at is None else len(payload) - shape.records_at
+        width = room // n_points if room is not None and n_points > 0 and room % n_points == 0 else None
+        sized = _size_unknown(fields, width)
+        if sized is None:
+            unknown = [name.rsplit(" ", 1)[1] for name, dtype in fields if dtype is None]
             raise CorruptFileError(
-                f"{source}: .mpr data column id(s) {', '.join(u.rsplit(' ', 1)[1] for u in unknown)} not known "
-                "to this reader, and the module's size does not tell their width "
-                "(please report the file's EC-Lab version and technique)."
+                f"{source}: .mpr data column id(s) {', '.join(unknown)} not known to this reader, and the "
+                "module's size does not tell their widths (please report the file's EC-Lab version and technique)."
             )
+        final, lines = sized
     else:
-        width = 0
-    dtype = np.dtype([(name, dt if dt is not None else f"V{width}") for name, dt in fields])
-    data_at = DATA_OFFSETS.get(module.version, len(payload) - n_points * dtype.itemsize)
+        final = [(name, dtype) for name, dtype in fields if dtype is not None]
+    dtype = np.dtype(final)
+    data_at = shape.records_at if shape.records_at is not None else len(payload) - n_points * dtype.itemsize
     needed = data_at + n_points * dtype.itemsize
-    exact = module.version in EXACT_VERSIONS
-    if data_at < ids_at + 2 * n_columns or needed > len(payload) or (exact and needed != len(payload)):
+    if (
+        data_at < ids_end
+        or needed > len(payload)
+        or (shape.records_at is not None and needed != len(payload))
+    ):
         raise CorruptFileError(
-            f"{source}: .mpr data module holds {len(payload)} bytes, but {n_points} records of "
-            f"{dtype.itemsize} bytes from byte {data_at} need {needed} (damaged file, or a column "
-            f"width this reader gets wrong among ids {ids})."
+            f"{source}: .mpr data module (version {shape.name}) holds {len(payload)} bytes, but {n_points} "
+            f"records of {dtype.itemsize} bytes from byte {data_at} need {needed} (damaged file, or a "
+            f"column width this reader gets wrong among ids {ids})."
         )
     records = np.frombuffer(payload, dtype, count=n_points, offset=data_at)
-    table = pd.DataFrame(
-        {name: records[name] for name in dtype.names or () if name != "flags" and name not in unknown}
-    )
+    names = [name for name in dtype.names or () if name != "flags" and not name.startswith("unknown ")]
+    table = pd.DataFrame({name: records[name] for name in names})
     if "flags" in (dtype.names or ()):
         flags = records["flags"]
         for column_id in ids:
@@ -243,11 +350,14 @@ def parse_data_module(module: Module, source: Path) -> tuple[pd.DataFrame, list[
                 name, mask = FLAG_BITS[column_id]
                 shift = (mask & -mask).bit_length() - 1
                 table[name] = ((flags & mask) >> shift).astype("uint8")
-    for name in unknown:
+    for line in lines:
+        s.add_table_warning(table, "unknown_column", line, source)
+    if not known_version:
         s.add_table_warning(
             table,
-            "unknown_column",
-            f".mpr data column id {name.rsplit(' ', 1)[1]} ({width} bytes a record) is not known to this reader; skipped",
+            "unknown_format",
+            f".mpr data module version {module.version} not known to this reader: read as version "
+            f"{shape.name}, the records taken from the end of the module",
             source,
         )
     return table, ids
