@@ -123,7 +123,8 @@ def test_the_scenario_needs_fewer_trucks_than_boxes(solved: tuple[dict[str, Any]
 
 
 def test_cli_solves_the_haulage_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["routes", "solve", str(HAULAGE), "--time-limit", "2", "--workers", "1", "--json"]) == 0
+    # 10 s: at 2 s a loaded machine (load 12-16) left the search infeasible in 2 of 4 runs.
+    assert main(["routes", "solve", str(HAULAGE), "--time-limit", "10", "--workers", "1", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     stops = [s for r in doc["route_details"] for s in r["stops"]]
     assert doc["feasible"] and {s["kind"] for s in stops} == {"pickup", "dropoff"}

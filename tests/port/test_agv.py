@@ -18,6 +18,7 @@ from gwangyang.port.agv import (
     cycle_time_estimate,
     plan_from_scenario,
     simulate_fleet,
+    timelapse,
 )
 from gwangyang.port.terminal import Automation, load_scenario
 
@@ -158,3 +159,38 @@ def test_cli_compares_policies_and_fleets(capsys: pytest.CaptureFixture[str]) ->
         "charging_share",
     }
     assert main(["port", "compare", "gwangyang-today", "--fleet", "3"]) == 2
+
+
+def test_timelapse_keeps_every_agv_on_a_lane_at_its_speed(automated: FleetPlan) -> None:
+    lapse = timelapse(automated, minutes=5.0, seed=0, step_s=15.0)
+    frames = lapse["frames"]
+    assert len(frames) == 5 * 60 // 15 + 1 and frames[0]["minute"] == 0.0
+    nodes = lapse["layout"]["nodes"]
+    segments = [
+        (
+            np.array([nodes[s["from"]]["x"], nodes[s["from"]]["y"]]),
+            np.array([nodes[s["to"]]["x"], nodes[s["to"]]["y"]]),
+        )
+        for s in lapse["layout"]["segments"]
+    ]
+
+    def off_lane(p: np.ndarray) -> float:
+        # Distance from p to the nearest segment (projection clipped to the segment).
+        best = np.inf
+        for a, b in segments:
+            t = float(np.clip(np.dot(p - a, b - a) / max(np.dot(b - a, b - a), 1e-12), 0.0, 1.0))
+            best = min(best, float(np.linalg.norm(p - (a + t * (b - a)))))
+        return best
+
+    step_m = automated.speed_kmh * 1000.0 / 3600.0 * 15.0  # 18 km/h: 75 m in 15 s
+    moved = 0.0
+    for before, after in pairwise(frames):
+        for k in range(automated.agvs):
+            p = np.array([after["x"][k], after["y"][k]])
+            q = np.array([before["x"][k], before["y"][k]])
+            assert off_lane(p) < 0.2  # positions rounded to 0.1 m
+            # Along lanes a straight line is never longer than the route driven in the step.
+            assert np.linalg.norm(p - q) <= step_m + 0.2
+            moved += float(np.linalg.norm(p - q))
+        assert set(after["waiting"]) <= set(range(automated.cranes))
+    assert moved > 0 and len(lapse["quay"]) == automated.cranes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gwangyang.port.kpis import KPI_UNITS
 from gwangyang.port.landside import fcfs_waits
 from gwangyang.port.simulation import simulate
 from gwangyang.port.steady import batch_means, mser5
@@ -70,20 +71,37 @@ def _agree(short: dict, long: dict, names: list[str]) -> list[str]:
     return bad
 
 
+def _joint_level(kpis: int) -> float:
+    """Bonferroni: each of ``kpis`` intervals at ``1 - 0.05 / kpis`` holds jointly with 95 %.
+
+    With some thirty KPIs, thirty separate 95 % intervals all agree in only about two runs of three
+    even when every one of them is right (measured: 12 and 7 of 40 pairs of independent 30- and
+    365-day runs had one KPI out at 95 %; none at the joint level), so "every KPI agrees" is a
+    joint statement and needs joint intervals.
+    """
+    return 1.0 - 0.05 / kpis
+
+
+def _runs(name: str, short_days: float, long_days: float, seed: int) -> tuple[dict, dict]:
+    """Steady states of a short and a long run on independent seeds, with joint 95 % intervals."""
+    scenario = load_scenario(name)
+    level = _joint_level(len(KPI_UNITS))
+    short = simulate(scenario, days=short_days, seed=seed, level=level).steady_state
+    long = simulate(scenario, days=long_days, seed=1000 + seed, level=level).steady_state
+    return short, long
+
+
 def test_steady_state_of_30_and_120_days_agree() -> None:
-    scenario = load_scenario("gwangyang-automated")
-    short = simulate(scenario, days=30, seed=1).steady_state
-    long = simulate(scenario, days=120, seed=1).steady_state
-    assert set(short) == set(long) and "gate_mean_wait_min" in short
+    short, long = _runs("gwangyang-automated", 30, 120, seed=1)
+    assert set(short) == set(long) == set(KPI_UNITS) and "gate_mean_wait_min" in short
     assert _agree(short, long, list(short)) == []
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("seed", [2, 4])
 @pytest.mark.parametrize("name", ["gwangyang-today", "gwangyang-automated"])
-def test_steady_state_of_30_and_365_days_agree(name: str) -> None:
-    scenario = load_scenario(name)
-    short = simulate(scenario, days=30, seed=0).steady_state
-    long = simulate(scenario, days=365, seed=0).steady_state
+def test_steady_state_of_30_and_365_days_agree(name: str, seed: int) -> None:
+    short, long = _runs(name, 30, 365, seed)
     assert _agree(short, long, list(short)) == []
 
 

@@ -267,7 +267,7 @@ class RoutingProblem:
         top = _fields(
             data,
             "problem",
-            {"name", "settings", "sites", "vehicles", "orders", "shipments"},
+            {"name", "settings", "sites", "vehicles", "orders", "shipments", "appointments"},
             {"sites", "vehicles"} if "shipments" in data else {"sites", "vehicles", "orders"},
         )
         raw_settings = _fields(top.get("settings", {}), "settings", set(Settings.__dataclass_fields__), set())
@@ -284,8 +284,9 @@ class RoutingProblem:
         orders = tuple(
             _order(o, f"orders[{i}]", len(dims)) for i, o in enumerate(_list(top.get("orders", []), "orders"))
         )
+        slots = _appointments(top["appointments"], base_dir) if "appointments" in top else {}
         shipments = tuple(
-            _shipment(s, f"shipments[{i}]", len(dims))
+            _shipment(s, f"shipments[{i}]", len(dims), slots)
             for i, s in enumerate(_list(top.get("shipments", []), "shipments"))
         )
         return cls(str(top.get("name", "problem")), sites, vehicles, orders, settings, base_dir, shipments)
@@ -369,7 +370,38 @@ _VEHICLE_TIMES = (
 """Optional vehicle fields for the driver's working time and wage."""
 
 
-def _shipment(raw: Any, where: str, dims: int) -> Shipment:
+def _appointments(raw: Any, base_dir: Path) -> dict[str, tuple[float, float]]:
+    """The gate appointments of ``[appointments] file``: window per id.
+
+    The file is a CSV with columns ``id, start, end`` (and any others), as written by
+    :func:`gwangyang.port.appointments.write_appointments`.
+    """
+    import csv
+
+    d = _fields(raw, "appointments", {"file"}, {"file"})
+    path = base_dir / str(d["file"])
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except FileNotFoundError as exc:
+        raise InputError(f"appointments.file: {path} not found") from exc
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"appointments.file: {path} cannot be read ({exc})") from exc
+    out: dict[str, tuple[float, float]] = {}
+    for i, row in enumerate(rows):
+        where = f"appointments.file {path.name} row {i + 2}"
+        missing = [c for c in ("id", "start", "end") if not row.get(c)]
+        if missing:
+            raise InputError(f"{where}: missing {missing[0]!r} (columns id, start, end)")
+        if row["id"] in out:
+            raise InputError(f"{where}: id {row['id']!r} appears twice")
+        out[row["id"]] = _window([row["start"], row["end"]], where)
+    return out
+
+
+def _shipment(
+    raw: Any, where: str, dims: int, appointments: Mapping[str, tuple[float, float]] | None = None
+) -> Shipment:
     allowed = {
         "id",
         "pickup",
@@ -380,12 +412,23 @@ def _shipment(raw: Any, where: str, dims: int) -> Shipment:
         "pickup_service_min",
         "delivery_service_min",
         "cargo",
+        "appointment",
     }
     d = _fields(raw, where, allowed, {"id", "pickup", "delivery", "quantity"})
     windows = {
         key: _window(d[key], f"{where}.{key}") if key in d else (0.0, 1440.0)
         for key in ("pickup_window", "delivery_window")
     }
+    if "appointment" in d:
+        # The gate appointment is the window at the terminal: the pickup of an import box, the
+        # delivery of anything brought to the terminal (empty returns, exports).
+        key = "pickup_window" if d.get("cargo") == "import" else "delivery_window"
+        ident = str(d["appointment"])
+        if key in d:
+            raise InputError(f"{where}: both appointment and {key} given (the appointment is the {key})")
+        if appointments is None or ident not in appointments:
+            raise InputError(f"{where}.appointment: {ident!r} is not in the [appointments] file")
+        windows[key] = appointments[ident]
     try:
         return Shipment(
             str(d["id"]),

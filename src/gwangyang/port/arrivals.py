@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,7 @@ def _gamma(rng: np.random.Generator, mean: float, cv: float, size: int) -> np.nd
     return rng.gamma(shape, mean / shape, size)
 
 
-def generate_calls(scenario: Scenario, days: float, seed: int | None = 0) -> list[VesselCall]:
+def generate_calls(scenario: Scenario, days: float, seed: int | list[int] | None = 0) -> list[VesselCall]:
     """The vessel calls arriving in ``[0, days)``, sorted by arrival time.
 
     Parameters
@@ -50,7 +50,7 @@ def generate_calls(scenario: Scenario, days: float, seed: int | None = 0) -> lis
     days
         Length of the horizon in days.
     seed
-        Seed of the random generator (same seed, same calls).
+        Seed of the random generator (same seed, same calls); a list keys an independent stream.
     """
     if days <= 0:
         raise InputError(f"days: must be > 0, got {days}")
@@ -139,3 +139,67 @@ def read_schedule(path: Path, teu_per_move: float, horizon_h: float = float("inf
             )
         )
     return calls
+
+
+PAST_STREAM = 3
+"""Second key of the random stream of the vessel calls before a run (``[seed, PAST_STREAM]``)."""
+
+FUTURE_STREAM = 4
+"""Second key of the random stream of the vessel calls after a run."""
+
+
+def surrounding_calls(
+    scenario: Scenario,
+    calls: list[VesselCall],
+    horizon_h: float,
+    margin_h: float,
+    seed: int | None,
+    independent: bool = True,
+) -> tuple[list[VesselCall], list[VesselCall]]:
+    """Vessel calls in ``[-margin_h, 0)`` and ``[horizon_h, horizon_h + margin_h)``: the run's past and future.
+
+    The land side (boxes in the yard, trucks at the gate) of a run depends on the quay's moves a few
+    dwells before and after it: imports discharged earlier are still in the yard, exports are
+    delivered for vessels that come later. With ``independent`` (calls generated from the scenario's
+    services) the past and future are drawn from the same arrival process on random streams of their
+    own, so that the land side starts and ends in its steady state *and* its fluctuations are
+    independent of the run's own traffic (a copy of the run would repeat its traffic, and the
+    run's mean yard stock would then be exactly its own traffic times the dwell, hiding that
+    traffic's variance from batch means). Otherwise (a schedule file or given calls) the run's calls
+    are repeated before and after it (a periodic extension). Vessel numbers are negative.
+    """
+    if margin_h <= 0 or horizon_h <= 0:
+        return [], []
+    if independent and scenario.arrivals.process != "file":
+        keys = [] if seed is None else [int(seed)]
+        drawn_past = generate_calls(scenario, margin_h / 24.0, None if seed is None else [*keys, PAST_STREAM])
+        drawn_future = generate_calls(
+            scenario, margin_h / 24.0, None if seed is None else [*keys, FUTURE_STREAM]
+        )
+        before = [_shifted(c, -margin_h, -(i + 1)) for i, c in enumerate(drawn_past)]
+        after = [_shifted(c, horizon_h, -(len(drawn_past) + i + 1)) for i, c in enumerate(drawn_future)]
+        return before, after
+    inside = [c for c in calls if c.arrival_h < horizon_h]
+    copies = int(np.ceil(margin_h / horizon_h))
+    past: list[tuple[VesselCall, float]] = []
+    future: list[tuple[VesselCall, float]] = []
+    for k in range(1, copies + 1):
+        shift = k * horizon_h
+        past += [(c, -shift) for c in inside if c.arrival_h - shift >= -margin_h]
+        future += [(c, shift) for c in inside if c.arrival_h + shift < horizon_h + margin_h]
+    past.sort(key=lambda item: item[0].arrival_h + item[1])
+    future.sort(key=lambda item: item[0].arrival_h + item[1])
+    before = [_shifted(c, d, -(i + 1)) for i, (c, d) in enumerate(past)]
+    after = [_shifted(c, d, -(len(past) + i + 1)) for i, (c, d) in enumerate(future)]
+    return before, after
+
+
+def _shifted(call: VesselCall, shift_h: float, vessel: int) -> VesselCall:
+    """``call`` moved by ``shift_h`` hours and renumbered."""
+    return replace(
+        call,
+        vessel=vessel,
+        eta_h=call.eta_h + shift_h,
+        arrival_h=call.arrival_h + shift_h,
+        due_h=call.due_h + shift_h,
+    )

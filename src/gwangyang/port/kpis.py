@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .appointments import appointment_arrivals
 from .landside import BoxFlows, GateQueue, box_flows, gate_statistics, queue_gate, yard_stock
 from .steady import SteadyState, steady_state
 
@@ -45,6 +46,7 @@ KPI_UNITS: dict[str, str] = {
     "gate_p95_wait_min": "min",
     "gate_p95_time_min": "min",
     "gate_wait_share": "fraction",
+    "gate_appointment_delay_h": "h",
     "yard_mean_teu": "TEU",
     "yard_peak_teu": "TEU",
     "yard_fill_mean": "fraction",
@@ -52,6 +54,9 @@ KPI_UNITS: dict[str, str] = {
     "yard_rehandles_per_move": "rehandles/move",
     "yard_blocked_qc_h": "crane-h",
     "yard_export_wait_h": "h",
+    "qc_vehicle_wait_share": "fraction",
+    "empty_travel_share": "fraction",
+    "charging_share": "fraction",
     "energy_kwh": "kWh",
     "co2_t": "t",
 }
@@ -80,6 +85,9 @@ class SimulationStats:
     yard_level, yard_blocked_h, rehandles, export_waits_h
         Capacity-limited yards (:mod:`.yard`): ``(time, change)`` of their total stock, quay-crane hours
         waiting for yard space, rehandles, and each export box's ``(arrival, wait for space)``.
+    fleet_chunks
+        Crane batches served by the AGV model (:mod:`.fleet_rates`): ``(end_h, crane hours waiting
+        for vehicles, crane hours working, empty km, loaded km, AGV hours charging)``.
     """
 
     vessels: list[dict[str, Any]] = field(default_factory=list)
@@ -96,6 +104,7 @@ class SimulationStats:
     yard_blocked_h: float = 0.0
     rehandles: int = 0
     export_waits_h: list[tuple[float, float]] = field(default_factory=list)
+    fleet_chunks: list[tuple[float, float, float, float, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -124,6 +133,8 @@ class SimulationResult:
     events: int = 0
     littles_law: dict[str, float] = field(default_factory=dict)
     steady_state: dict[str, SteadyState] = field(default_factory=dict)
+    gate_desired_h: np.ndarray = field(default_factory=lambda: np.empty(0))
+    """The gate trucks' desired arrival times (before any appointment booking), sorted."""
 
     def gantt(self) -> pd.DataFrame:
         """The berth plan as a table: ``vessel, berth, start_h, end_h`` (plus arrival and service)."""
@@ -221,6 +232,23 @@ def periodic_extension(
     return sorted(out)
 
 
+def surrounding_moves(scenario: Scenario, calls: list[VesselCall]) -> list[tuple[float, int]]:
+    """Crane batches of vessels outside the run: each call's moves at the middle of a nominal stay.
+
+    The nominal stay is the call's moves over its cranes' mean rate (the fastest crane group of the
+    terminal); the land side smooths a vessel's moves over a dwell of days, so their exact timing
+    within a stay of hours does not matter.
+    """
+    rate = max((c.moves_per_hour for c in scenario.cranes), default=30.0)
+    return [(c.arrival_h + c.moves / (2.0 * rate * max(1, c.max_cranes)), c.moves) for c in calls]
+
+
+def _window_mean(times: np.ndarray, values: np.ndarray, t0: float, t1: float) -> float:
+    """Mean of the ``values`` whose (sorted) ``times`` fall in ``[t0, t1)``; 0 when none."""
+    lo, hi = np.searchsorted(times, [t0, t1], side="left")
+    return float(values[lo:hi].mean()) if hi > lo else 0.0
+
+
 def time_average_in_system(arrivals: np.ndarray, departures: np.ndarray, t0: float, t1: float) -> float:
     """Time-average number of vessels in the system (waiting or at berth) over ``[t0, t1]``."""
     a = np.clip(arrivals, t0, t1)
@@ -236,8 +264,15 @@ def compute_kpis(
     warmup_h: float,
     seed: int | None,
     events: int,
+    surrounding: tuple[list[VesselCall], list[VesselCall]] | None = None,
+    level: float = 0.95,
 ) -> SimulationResult:
-    """Turn the simulation's raw records into KPIs."""
+    """Turn the simulation's raw records into KPIs.
+
+    ``surrounding`` are the vessel calls before and after the run (:func:`.arrivals.surrounding_calls`)
+    whose moves the land side sees; without them the run's own moves are repeated
+    (:func:`periodic_extension`). ``level`` is the confidence level of the steady-state intervals.
+    """
     columns = [
         "vessel",
         "service",
@@ -271,13 +306,22 @@ def compute_kpis(
     vehicles = sum(t.count for t in scenario.transport if t.count > 0)
     yard_cranes = sum(y.cranes for y in scenario.yards if y.cranes > 0)
     gate_rng = np.random.default_rng(None if seed is None else [int(seed), GATE_STREAM])
-    flows = box_flows(
-        scenario.gate, periodic_extension(stats.moves, horizon_h, scenario.gate.dwell_h), gate_rng
+    landside_moves = (
+        periodic_extension(stats.moves, horizon_h, scenario.gate.dwell_h)
+        if surrounding is None
+        else sorted(stats.moves + surrounding_moves(scenario, [*surrounding[0], *surrounding[1]]))
     )
+    flows = box_flows(scenario.gate, landside_moves, gate_rng)
+    desired = flows.truck_h
+    delays = np.zeros(len(flows.truck_h))
+    if scenario.gate.appointments_per_hour > 0:
+        booked, delays = appointment_arrivals(flows.truck_h, scenario.gate.appointments_per_hour, gate_rng)
+        flows = BoxFlows(flows.stay_from, flows.stay_to, booked)
     queue = queue_gate(scenario.gate, flows, gate_rng)
     gate = gate_statistics(scenario.gate, queue, warmup_h, horizon_h)
     yard_mean, yard_peak = yard_stock(flows, warmup_h, horizon_h)
     yard = YardRecords(scenario, stats)
+    fleet = FleetRecords(scenario, stats)
     kpis = {
         "vessel_calls": float(len(vessels)),
         "teu": teu,
@@ -301,9 +345,11 @@ def compute_kpis(
         "gate_p95_wait_min": gate.p95_wait_min,
         "gate_p95_time_min": gate.p95_time_min,
         "gate_wait_share": gate.wait_share,
+        "gate_appointment_delay_h": _window_mean(queue.arrival_h, delays, warmup_h, horizon_h),
         "yard_mean_teu": yard_mean * scenario.teu_per_move,
         "yard_peak_teu": yard_peak * scenario.teu_per_move,
         **yard.kpis(warmup_h, horizon_h, -np.inf, np.inf),
+        **fleet.kpis(-np.inf, np.inf, end),
         "energy_kwh": sum(v["kwh"] for v in energy.values()),
         "co2_t": co2,
     }
@@ -320,13 +366,13 @@ def compute_kpis(
             "W_h": float(sojourn.mean()),
             "lambda_W": lam * sojourn.mean(),
         }
-    window = WindowKPIs(scenario, stats, vessels, flows, queue, yard)
+    window = WindowKPIs(scenario, stats, vessels, flows, queue, yard, fleet, delays)
     # A box stays about a dwell: stock and truck counts a dwell apart are correlated.
     landside = [name for name in kpis if name.startswith(("gate_", "yard_"))]
     lengths = {name: LANDSIDE_BATCH_DWELLS * scenario.gate.dwell_h for name in landside}
-    steady = steady_state(window, horizon_h, list(kpis), min_batch_h=lengths)
+    steady = steady_state(window, horizon_h, list(kpis), level=level, min_batch_h=lengths)
     return SimulationResult(
-        scenario.name, horizon_h / 24, seed, vessels, kpis, energy, events, littles, steady
+        scenario.name, horizon_h / 24, seed, vessels, kpis, energy, events, littles, steady, desired
     )
 
 
@@ -381,9 +427,13 @@ class WindowKPIs:
         flows: BoxFlows,
         queue: GateQueue,
         yard: YardRecords,
+        fleet: FleetRecords,
+        delays: np.ndarray,
     ) -> None:
         self.scenario = scenario
+        self.delays = delays
         self.yard = yard
+        self.fleet = fleet
         order = np.argsort(vessels["arrival_h"].to_numpy(float), kind="stable")
         v = vessels.iloc[order]
         self.arrival = v["arrival_h"].to_numpy(float)
@@ -465,9 +515,13 @@ class WindowKPIs:
             "gate_p95_wait_min": gate.p95_wait_min if gate.trucks else nan,
             "gate_p95_time_min": gate.p95_time_min if gate.trucks else nan,
             "gate_wait_share": gate.wait_share if gate.trucks else nan,
+            "gate_appointment_delay_h": _window_mean(self.queue.arrival_h, self.delays, t0, t1)
+            if gate.trucks
+            else nan,
             "yard_mean_teu": stock_mean * self.scenario.teu_per_move,
             "yard_peak_teu": stock_peak * self.scenario.teu_per_move,
             **self.yard.kpis(t0, t1, t0, t1),
+            **self.fleet.kpis(t0, t1, span),
             "energy_kwh": float(self.chunk_kwh[c0:c1].sum()),
             "co2_t": float(self.chunk_co2[c0:c1].sum()),
         }
@@ -514,4 +568,40 @@ class YardRecords:
             "yard_rehandles_per_move": float(self.chunk_rehandles[lo:hi].sum()) / moves if moves else 0.0,
             "yard_blocked_qc_h": float(self.chunk_blocked[lo:hi].sum()),
             "yard_export_wait_h": float(waits.mean()) if len(waits) else 0.0,
+        }
+
+
+class FleetRecords:
+    """The crane batches served by the AGV model (:mod:`.fleet_rates`), as KPIs over a window.
+
+    ``qc_vehicle_wait_share``: crane time waiting for vehicles over crane time working or waiting;
+    ``empty_travel_share``: empty over all AGV km; ``charging_share``: AGV time charging over the
+    fleet's time. All 0 without ``automation.horizontal_transport = "agv"``.
+    """
+
+    def __init__(self, scenario: Scenario, stats: SimulationStats) -> None:
+        rows = np.array(sorted(stats.fleet_chunks), dtype=float).reshape(-1, 6)
+        self.end, self.wait, self.work = rows[:, 0], rows[:, 1], rows[:, 2]
+        self.empty, self.loaded, self.charging = rows[:, 3], rows[:, 4], rows[:, 5]
+        pool = scenario.automation.transport
+        agv = [t for t in scenario.transport if (t.name == pool if pool else t.kind in ("agv", "lift-agv"))]
+        self.agvs = agv[0].count if agv else 0
+
+    def kpis(self, t0: float, t1: float, span: float) -> dict[str, float]:
+        """The KPIs of the batches ending in ``[t0, t1)``; the charging share over ``span`` hours."""
+        lo, hi = np.searchsorted(self.end, [t0, t1], side="left")
+        if hi <= lo:
+            # Without the AGV model 0; with it, no batch in the window leaves the shares undefined.
+            undefined = float("nan") if len(self.end) else 0.0
+            return {
+                "qc_vehicle_wait_share": undefined,
+                "empty_travel_share": undefined,
+                "charging_share": 0.0,
+            }
+        wait, work = float(self.wait[lo:hi].sum()), float(self.work[lo:hi].sum())
+        empty, loaded = float(self.empty[lo:hi].sum()), float(self.loaded[lo:hi].sum())
+        return {
+            "qc_vehicle_wait_share": wait / (wait + work) if wait + work > 0 else 0.0,
+            "empty_travel_share": empty / (empty + loaded) if empty + loaded > 0 else 0.0,
+            "charging_share": float(self.charging[lo:hi].sum()) / (self.agvs * span) if self.agvs else 0.0,
         }

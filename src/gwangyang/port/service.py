@@ -290,6 +290,31 @@ def save_plan(store: Store, name: str, document: dict[str, Any]) -> Path:
     return artifacts.save(store, "berth-plan", name, document)
 
 
+TIMELAPSE_SCENARIO = "gwangyang-automated"
+"""The scenario whose yard and AGVs the port page shows as a time-lapse."""
+
+_TIMELAPSES: dict[tuple[str, float, float], dict[str, Any]] = {}
+
+
+def timelapse(
+    scenario: str = TIMELAPSE_SCENARIO, minutes: float = 10.0, step_s: float = 15.0
+) -> dict[str, Any]:
+    """A time-lapse of a scenario's AGVs (:func:`gwangyang.port.agv.timelapse`, seed 0), kept in memory.
+
+    Its dispatch policy is the scenario's ``automation.dispatch``.
+    """
+    from .agv import plan_from_scenario
+    from .agv import timelapse as run_timelapse
+    from .terminal import load_scenario
+
+    key = (scenario, minutes, step_s)
+    if key not in _TIMELAPSES:
+        loaded = load_scenario(scenario)
+        plan = plan_from_scenario(loaded, loaded.automation.dispatch)
+        _TIMELAPSES[key] = run_timelapse(plan, minutes, seed=0, step_s=step_s)
+    return _TIMELAPSES[key]
+
+
 def page_state(store: Store) -> dict[str, Any]:
     """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run.
 

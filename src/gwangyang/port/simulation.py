@@ -16,8 +16,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import InputError
-from .arrivals import VesselCall, generate_calls
-from .kpis import SimulationResult, SimulationStats, compute_kpis
+from .arrivals import VesselCall, generate_calls, surrounding_calls
+from .fleet_rates import FleetRates
+from .kpis import EXTENSION_DWELLS, SimulationResult, SimulationStats, compute_kpis
 from .terminal import CraneGroup, Scenario
 from .yard import TICK_H, YardStock
 
@@ -162,12 +163,18 @@ def _weather_windows(
 
 class _Terminal:
     def __init__(
-        self, scenario: Scenario, calls: list[VesselCall], horizon_h: float, seed: int | None
+        self,
+        scenario: Scenario,
+        calls: list[VesselCall],
+        horizon_h: float,
+        seed: int | None,
+        surrounding: tuple[list[VesselCall], list[VesselCall]] = ([], []),
     ) -> None:
         import simpy
 
         self.scenario = scenario
         self.calls = calls
+        self.past, self.future = surrounding
         self.env = simpy.Environment()
         self.rng = np.random.default_rng(None if seed is None else seed + 1)
         self.policy = BERTH_POLICIES[scenario.policies.berth]
@@ -187,8 +194,15 @@ class _Terminal:
         ]
         self.vehicles: dict[str, Any] = {}
         self.transport = {t.name: t for t in scenario.transport}
+        self.fleet: FleetRates | None = None
+        self.fleet_working = 0
+        if scenario.automation.horizontal_transport == "agv":
+            from .fleet_rates import fleet_rates
+
+            # Its cranes are held up as the move-level model says, not by gangs of the pool.
+            self.fleet = fleet_rates(scenario)
         for pool in scenario.transport:
-            if pool.count > 0:
+            if pool.count > 0 and (self.fleet is None or pool.name != self.fleet.pool):
                 gangs = pool.count // pool.per_crane
                 if gangs < 1:
                     raise InputError(
@@ -224,24 +238,45 @@ class _Terminal:
         yard_of = {b.name: b.yard for b in scenario.berths}
         exports: dict[str, list[tuple[float, int]]] = {y.name: [] for y in limited}
         discharged: dict[str, float] = {y.name: 0.0 for y in limited}
-        for call in self.calls:
-            allowed = list(call.berths) or [b.name for b in scenario.berths]
-            yards = [yard_of[b] for b in allowed]
+        opening: dict[str, int] = {y.name: 0 for y in limited}
+
+        def yards_of(call: VesselCall) -> list[str]:
+            return [yard_of[b] for b in (list(call.berths) or [b.name for b in scenario.berths])]
+
+        # Export boxes of the run's vessels and of the vessels after it (delivered before the end of
+        # the run; those vessels never come, so their boxes stay): without the latter the yard would
+        # empty towards the end of every run, a bias that weighs more the shorter the run.
+        for call in [*self.calls, *self.future]:
+            yards = yards_of(call)
             loads = call.moves - call.moves // 2
             picks = rng.integers(0, len(yards), loads)
             times = call.arrival_h - rng.exponential(dwell, loads)
             for k, t in zip(picks.tolist(), times.tolist(), strict=True):
-                if yards[k] in exports:
+                if yards[k] in exports and (call.vessel >= 0 or t < self.horizon_h):
                     exports[yards[k]].append((t, call.vessel))
-            for name in set(yards):
-                if name in discharged:
-                    discharged[name] += call.moves // 2 * yards.count(name) / len(yards)
+            if call.vessel >= 0:
+                for name in set(yards):
+                    if name in discharged:
+                        discharged[name] += call.moves // 2 * yards.count(name) / len(yards)
+        # Imports of the vessels before the run still in the yard at time 0 (each stays an exponential
+        # dwell after its discharge).
+        for call in self.past:
+            yards = yards_of(call)
+            alive = int(rng.binomial(call.moves // 2, np.exp(min(0.0, call.arrival_h) / dwell)))
+            for k in rng.integers(0, len(yards), alive).tolist():
+                if yards[k] in opening:
+                    opening[yards[k]] += 1
         stocks = {}
         held: dict[int, dict[str, int]] = {}
         for yard in limited:
             capacity = int(yard.capacity_teu() / scenario.teu_per_move)
-            # Discharged boxes in the yard at time 0: the run's discharge rate times the dwell (Little).
-            initial = round(discharged[yard.name] / max(self.horizon_h, 1e-9) * dwell)
+            # Discharged boxes in the yard at time 0: those of the vessels before the run, else the
+            # run's discharge rate times the dwell (Little).
+            initial = (
+                opening[yard.name]
+                if self.past
+                else round(discharged[yard.name] / max(self.horizon_h, 1e-9) * dwell)
+            )
             boxes = np.array(sorted(exports[yard.name]), dtype=float).reshape(-1, 2)
             stocks[yard.name] = YardStock(
                 self.env,
@@ -418,6 +453,25 @@ class _Terminal:
                 qc_time = n / group.moves_per_hour
             duration = qc_time
             drive = yard_time = 0.0
+            fleet = self.fleet if self.fleet is not None and berth.transport == self.fleet.pool else None
+            if fleet is not None:
+                self.fleet_working += 1
+                working = self.fleet_working
+                rates = fleet.at(working)
+                with_vehicles = qc_time / fleet.slowdown(working)
+                duration = max(duration, with_vehicles)
+                # The fleet's time goes to the working cranes in equal shares.
+                share = with_vehicles * fleet.agvs / working
+                drive = share * rates["vehicle_utilization"]
+                stats.vehicle_busy_h[fleet.pool] = stats.vehicle_busy_h.get(fleet.pool, 0.0) + drive
+                km = n * rates["km_per_move"]
+                fleet_record = (
+                    with_vehicles - qc_time,
+                    qc_time,
+                    km * rates["empty_travel_share"],
+                    km * (1.0 - rates["empty_travel_share"]),
+                    share * rates["charging_share"],
+                )
             if pool is not None:
                 drive = n * transport.cycle_h_for(berth.haul_m)
                 stats.vehicle_busy_h[transport.name] = stats.vehicle_busy_h.get(transport.name, 0.0) + drive
@@ -451,6 +505,9 @@ class _Terminal:
                     blocked,
                 )
             )
+            if fleet is not None:
+                self.fleet_working -= 1
+                stats.fleet_chunks.append((env.now, *fleet_record))
             if vehicle_request is not None:
                 pool.release(vehicle_request)  # type: ignore[union-attr]
             if yard_request is not None:
@@ -465,6 +522,7 @@ def simulate(
     warmup_days: float = 0.0,
     calls: list[VesselCall] | None = None,
     progress: Progress | None = None,
+    level: float = 0.95,
 ) -> SimulationResult:
     """Simulate ``days`` of vessel arrivals and work every vessel to its departure.
 
@@ -482,6 +540,8 @@ def simulate(
         Vessel calls to use instead of generating them from the scenario.
     progress
         Called as ``progress(simulated_h, horizon_h)`` now and then.
+    level
+        Confidence level of the steady-state intervals.
 
     Returns
     -------
@@ -493,9 +553,12 @@ def simulate(
     if not 0 <= warmup_days < days:
         raise InputError(f"warmup_days: must be in [0, days), got {warmup_days}")
     horizon = days * 24.0
+    independent = calls is None
     if calls is None:
         calls = generate_calls(scenario, days, seed)
-    terminal = _Terminal(scenario, calls, horizon, seed)
+    margin = EXTENSION_DWELLS * scenario.gate.dwell_h
+    surrounding = surrounding_calls(scenario, calls, horizon, margin, seed, independent)
+    terminal = _Terminal(scenario, calls, horizon, seed, surrounding)
     env = terminal.env
     env.process(terminal.source())
     if terminal.stocks:
@@ -517,4 +580,6 @@ def simulate(
         progress(horizon, horizon)
     for stock in terminal.stocks.values():
         terminal.stats.export_waits_h.extend(stock.export_waits)
-    return compute_kpis(scenario, terminal.stats, calls, horizon, warmup_days * 24.0, seed, events)
+    return compute_kpis(
+        scenario, terminal.stats, calls, horizon, warmup_days * 24.0, seed, events, surrounding, level
+    )

@@ -79,13 +79,23 @@ def batch_means(
     lag-1 autocorrelation is above ``2 / sqrt(k)`` (not credibly zero) and more than
     :data:`MIN_BATCHES` remain, the batch count is halved (batches twice as long), in the spirit of
     Fishman and Yarberry's LBATCH rule; the batch means are then treated as independent.
-    ``ci_low``/``ci_high`` are NaN with fewer than two batches.
+
+    A series too short for :data:`MIN_BATCHES` batches of ``min_size`` (a run only a few
+    correlation times long) gets the overlapping-batch-means interval instead (Meketon and
+    Schmeiser 1984): every batch of ``min_size`` consecutive values, the variance of the mean
+    ``b / (n - b) * mean((batch mean - mean)^2) * n / (n - b + 1) / n`` and a Student-t with
+    ``1.5 (n / b - 1)`` degrees of freedom (at least 1). Two non-overlapping batches would give one
+    degree of freedom and an interval whose width is itself a coin toss. ``ci_low``/``ci_high`` are
+    NaN with fewer than two batches; ``batches`` is ``n // b`` then.
     """
     x = np.asarray(series, dtype=float)
     x = x[~np.isnan(x)]
     if len(x) == 0:
         return {"mean": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "batches": 0}
-    k = max(1, min(batches, len(x) // max(1, min_size), len(x) // 2), min(2, len(x)))
+    size = max(1, min_size)
+    if size > 1 and len(x) // size < min(MIN_BATCHES, batches):
+        return overlapping_batch_means(x, min(size, max(1, len(x) // 2)), level)
+    k = max(1, min(batches, len(x) // size, len(x) // 2), min(2, len(x)))
     while True:
         size = len(x) // k
         kept = x[len(x) - k * size :]
@@ -95,6 +105,22 @@ def batch_means(
         k //= 2
     _, low, high = confidence_interval(means, level)
     return {"mean": float(kept.mean()), "ci_low": low, "ci_high": high, "batches": k}
+
+
+def overlapping_batch_means(series: np.ndarray, size: int, level: float = 0.95) -> dict[str, float]:
+    """Mean and overlapping-batch-means interval of ``series`` with batches of ``size`` (see :func:`batch_means`)."""
+    from scipy import stats
+
+    x = np.asarray(series, dtype=float)
+    n, b = len(x), size
+    mean = float(x.mean())
+    if n < 2 or b >= n:
+        return {"mean": mean, "ci_low": float("nan"), "ci_high": float("nan"), "batches": n // max(b, 1)}
+    window = np.convolve(x, np.ones(b) / b, mode="valid")  # the n - b + 1 batch means
+    variance = n * b / ((n - b + 1) * (n - b)) * float(((window - mean) ** 2).sum())
+    dof = max(1.0, 1.5 * (n / b - 1.0))
+    half = float(stats.t.ppf(0.5 + level / 2, dof) * np.sqrt(variance / n))
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "batches": n // b}
 
 
 def _lag1(values: np.ndarray) -> float:
@@ -178,22 +204,45 @@ def steady_state(
             [row.get(name, np.nan) for row in rows[: max(1, int(end // period_h))]], dtype=float
         )
         detail = np.array([row.get(name, np.nan) for row in fine[: max(1, int(end // fine_h))]], dtype=float)
-        valid = np.flatnonzero(~np.isnan(detail))
-        if len(valid) == 0 or np.isnan(series).all():
-            out[name] = SteadyState(float("nan"), float("nan"), float("nan"), 0.0, 0, period_h, per_day)
-            continue
-        cut = mser5(detail[valid])
-        warm_h = float(valid[cut]) * fine_h if cut < len(valid) else 0.0
-        start = min(int(np.ceil(warm_h / period_h - 1e-9)), len(series) - 1)
         size = int(np.ceil((min_batch_h or {}).get(name, period_h) / period_h))
-        est = batch_means(series[start:] * scale, level, min_size=size)
-        out[name] = SteadyState(
-            est["mean"],
-            est["ci_low"],
-            est["ci_high"],
-            start * period_h,
-            int(est["batches"]),
-            period_h,
-            per_day,
-        )
+        out[name] = estimate(series * scale, detail, fine_h, period_h, size, level, per_day)
     return out
+
+
+def estimate(
+    series: np.ndarray,
+    detail: np.ndarray,
+    fine_h: float,
+    period_h: float = 24.0,
+    min_size: int = 1,
+    level: float = 0.95,
+    per_day: bool = False,
+) -> SteadyState:
+    """Warm-up and steady-state interval of one KPI (see :func:`steady_state`).
+
+    ``series`` holds the values per ``period_h`` (scaled as reported), ``detail`` the same KPI per
+    ``fine_h`` for the warm-up search. MSER-5 proposes a truncation point; it is kept only when the
+    deleted start is a detectable bias: when the mean after it lies outside the interval of the
+    whole series. MSER-5 always deletes something from a noisy series (a rare event near the start,
+    a weather stop or a burst of arrivals, lowers the variance of what remains), and a spurious cut
+    both biases the mean against such events and throws away half a short run.
+    """
+    nan = float("nan")
+    valid = np.flatnonzero(~np.isnan(detail))
+    if len(valid) == 0 or np.isnan(series).all():
+        return SteadyState(nan, nan, nan, 0.0, 0, period_h, per_day)
+    cut = mser5(detail[valid])
+    warm_h = float(valid[cut]) * fine_h if cut < len(valid) else 0.0
+    start = min(int(np.ceil(warm_h / period_h - 1e-9)), len(series) - 1)
+    whole = batch_means(series, level, min_size=min_size)
+    est = whole
+    if start > 0:
+        after = batch_means(series[start:], level, min_size=min_size)
+        low, high = whole["ci_low"], whole["ci_high"]
+        if np.isnan(low) or not low <= after["mean"] <= high:
+            est = after
+        else:
+            start = 0
+    return SteadyState(
+        est["mean"], est["ci_low"], est["ci_high"], start * period_h, int(est["batches"]), period_h, per_day
+    )

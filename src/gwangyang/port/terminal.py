@@ -183,16 +183,21 @@ class Gate:
 
     ``dwell_h`` is the mean time a box stays in the yard (after discharge or before loading); gate
     boxes meet their truck at the other end of the stay. See :mod:`gwangyang.port.landside`.
+    ``appointments_per_hour > 0`` runs a truck appointment system with that many slots in every
+    clock hour (:mod:`gwangyang.port.appointments`); 0: trucks come when they like.
     """
 
     lanes: int = 1
     minutes_per_truck: float = 2.0
     gate_share: float = 0.5
     dwell_h: float = 72.0
+    appointments_per_hour: int = 0
 
     def __post_init__(self) -> None:
         if self.lanes < 1:
             raise InputError(f"lanes: must be >= 1, got {self.lanes}")
+        if self.appointments_per_hour < 0:
+            raise InputError(f"appointments_per_hour: must be >= 0, got {self.appointments_per_hour}")
         _positive("minutes_per_truck", self.minutes_per_truck)
         if not 0 <= self.gate_share <= 1:
             raise InputError(f"gate_share: must be in [0, 1], got {self.gate_share}")
@@ -311,6 +316,15 @@ class Automation:
         Charging power; ``swap_min > 0`` swaps batteries in that time instead.
     stations, chargers
         Charging (or swapping) stations at the ends of the yard lane, and places at each.
+    horizontal_transport
+        ``pool``: in ``port simulate`` the pool's vehicles work in fixed gangs per crane (as any
+        pool); ``agv``: the cranes it serves are held up as the move-level model says for that many
+        working cranes sharing the fleet (:mod:`gwangyang.port.fleet_rates`).
+    dispatch
+        The move-level model's dispatch policy in ``port simulate`` (``nearest``, ``earliest_due``,
+        ``lookahead``).
+    fleet_hours
+        Measured hours of each move-level run behind ``horizontal_transport = "agv"``.
     """
 
     transport: str = ""
@@ -329,8 +343,16 @@ class Automation:
     swap_min: float = 0.0
     stations: int = 2
     chargers: int = 3
+    horizontal_transport: Literal["pool", "agv"] = "pool"
+    dispatch: str = "nearest"
+    fleet_hours: float = 2.0
 
     def __post_init__(self) -> None:
+        if self.horizontal_transport not in ("pool", "agv"):
+            raise InputError(f"horizontal_transport: must be pool or agv, got {self.horizontal_transport!r}")
+        if self.dispatch not in ("nearest", "earliest_due", "lookahead"):
+            raise InputError(f"dispatch: must be nearest, earliest_due or lookahead, got {self.dispatch!r}")
+        _positive("fleet_hours", self.fleet_hours)
         for name in ("quay_lane_m", "yard_depth_m", "block_m", "gap_m", "charge_kw"):
             _positive(name, getattr(self, name))
         for name in ("quay_transfer_min", "yard_transfer_min", "battery_kwh", "swap_min"):

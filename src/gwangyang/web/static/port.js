@@ -99,5 +99,40 @@
     if (jobId) follow(kind, jobId).catch(() => localStorage.removeItem(KEYS[kind]));
   }
   if (g.pageData.saved.fleet) drawFleet(g.pageData.saved.fleet);
+  if (g.pageData.timelapse) timelapse(g.pageData.timelapse);
+
+  function timelapse(lapse) {
+    // The yard and vehicles from the AGV model's event log: lanes, cranes, blocks, one dot per AGV.
+    const svg = $("timelapse"), ns = "http://www.w3.org/2000/svg";
+    const nodes = lapse.layout.nodes, xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
+    const pad = 20, x0 = Math.min(...xs) - pad, y0 = Math.min(...ys) - pad;
+    const w = Math.max(...xs) - x0 + pad, h = Math.max(...ys) - y0 + pad;
+    svg.setAttribute("viewBox", `${x0} ${y0} ${w} ${h}`);
+    const add = (tag, attrs) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); svg.appendChild(e); return e; };
+    for (const s of lapse.layout.segments) {
+      const a = nodes[s.from], b = nodes[s.to];
+      add("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "#bbb", "stroke-width": 4 });
+    }
+    for (const [x, y] of lapse.blocks) add("rect", { x: x - 12, y: y, width: 24, height: 40, fill: "#8c8" });
+    const cranes = lapse.quay.map(([x, y]) => add("rect", { x: x - 8, y: y - 16, width: 16, height: 16, fill: "#468" }));
+    const dots = lapse.frames[0].x.map(() => add("circle", { r: 6, stroke: "#d60", "stroke-width": 2 }));
+    const slider = $("timelapse-slider"), clock = $("timelapse-clock"), play = $("timelapse-play");
+    slider.max = lapse.frames.length - 1;
+    const show = (i) => {
+      const f = lapse.frames[i];
+      dots.forEach((d, k) => { d.setAttribute("cx", f.x[k]); d.setAttribute("cy", f.y[k]); d.setAttribute("fill", f.loaded[k] ? "#d60" : "#fff"); });
+      cranes.forEach((c, k) => c.setAttribute("fill", f.waiting.includes(k) ? "#c33" : "#468"));
+      clock.textContent = `minute ${f.minute.toFixed(2)}`;
+      slider.value = i;
+    };
+    let timer = null;
+    play.addEventListener("click", () => {
+      if (timer) { clearInterval(timer); timer = null; play.textContent = "Play"; return; }
+      play.textContent = "Pause";
+      timer = setInterval(() => show((Number(slider.value) + 1) % lapse.frames.length), 120);
+    });
+    slider.addEventListener("input", () => show(Number(slider.value)));
+    show(0);
+  }
   if (g.pageData.saved.demo_plan && !url.searchParams.get("plan") && !localStorage.getItem(KEYS.plan)) drawPlan(g.pageData.saved.demo_plan);
 })();
