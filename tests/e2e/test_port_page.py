@@ -134,3 +134,27 @@ def test_port_page_fits_phone_width(phone: Any, server: tuple[str, Store], shots
     phone.wait_for_selector('[data-testid="plot-gantt"][data-plotted="true"]', timeout=30_000)
     assert phone_fits(phone)
     phone.screenshot(path=str(shots / "port-phone.png"), full_page=True)
+
+
+def test_timelapse_draws_every_agv_and_plays(page: Any, server: tuple[str, Store]) -> None:
+    """The time-lapse has one dot per AGV of the service's frames, placed at frame 0, and Play moves the clock."""
+    from gwangyang.port.service import timelapse
+
+    lapse = timelapse()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    base, _ = server
+    page.goto(f"{base}/port")
+    dots = page.locator('[data-testid="timelapse-svg"] circle')
+    assert dots.count() == len(lapse["frames"][0]["x"]) == lapse["agvs"]
+    first = lapse["frames"][0]
+    for k in (0, len(first["x"]) - 1):
+        assert float(dots.nth(k).get_attribute("cx") or "nan") == pytest.approx(first["x"][k])
+        assert float(dots.nth(k).get_attribute("cy") or "nan") == pytest.approx(first["y"][k])
+    clock = page.get_by_test_id("timelapse-clock")
+    before = clock.inner_text()
+    page.get_by_test_id("timelapse-play").click()
+    page.wait_for_function(
+        "t => document.querySelector('[data-testid=\"timelapse-clock\"]').textContent !== t", arg=before
+    )
+    assert not errors, errors

@@ -6,8 +6,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ...port import service
+from ..i18n import N_
 from ..orgs import ScopeDep
 from ..web import page_auth, render
+
+DISPATCH_NAMES = {
+    "nearest": N_("nearest idle vehicle"),
+    "earliest_due": N_("earliest due job"),
+    "lookahead": N_("look-ahead assignment"),
+}
+"""The AGV dispatch policies' names as the page shows them (translated in the template)."""
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
 
@@ -29,18 +37,12 @@ def port_page(request: Request, scope: ScopeDep) -> HTMLResponse:
         "saved": state["saved"],
         "timelapse": service.timelapse(),
     }
-    lapse = page_data["timelapse"]
-    note = (
-        f"{lapse['scenario']}: {lapse['agvs']} AGVs serving {lapse['cranes']} quay cranes "
-        f"({lapse['dispatch']} dispatch), one frame every {lapse['step_s']:g} s of the move-level model "
-        "(seed 0, after a quarter-hour warm-up). Grey: lanes; squares: quay cranes (red while waiting for "
-        "a vehicle); green: blocks; dots: AGVs (filled: carrying a box)."
-    )
     context = {
         "scenarios": scenarios,
         "example": example,
         **state,
+        "dispatch_name": DISPATCH_NAMES,
         "page_data": page_data,
-        "timelapse_note": note,
+        "lapse": page_data["timelapse"],
     }
     return render(request, "port/port.html", context)

@@ -103,7 +103,7 @@
 
   function timelapse(lapse) {
     // The yard and vehicles from the AGV model's event log: lanes, cranes, blocks, one dot per AGV.
-    const svg = $("timelapse"), ns = "http://www.w3.org/2000/svg";
+    const svg = $("timelapse-svg"), ns = "http://www.w3.org/2000/svg";
     const nodes = lapse.layout.nodes, xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
     const pad = 20, x0 = Math.min(...xs) - pad, y0 = Math.min(...ys) - pad;
     const w = Math.max(...xs) - x0 + pad, h = Math.max(...ys) - y0 + pad;
@@ -122,13 +122,13 @@
       const f = lapse.frames[i];
       dots.forEach((d, k) => { d.setAttribute("cx", f.x[k]); d.setAttribute("cy", f.y[k]); d.setAttribute("fill", f.loaded[k] ? "#d60" : "#fff"); });
       cranes.forEach((c, k) => c.setAttribute("fill", f.waiting.includes(k) ? "#c33" : "#468"));
-      clock.textContent = `minute ${f.minute.toFixed(2)}`;
+      clock.textContent = g.t("minute {m}", { m: f.minute.toFixed(2) });
       slider.value = i;
     };
     let timer = null;
     play.addEventListener("click", () => {
-      if (timer) { clearInterval(timer); timer = null; play.textContent = "Play"; return; }
-      play.textContent = "Pause";
+      if (timer) { clearInterval(timer); timer = null; play.textContent = g.t("Play"); return; }
+      play.textContent = g.t("Pause");
       timer = setInterval(() => show((Number(slider.value) + 1) % lapse.frames.length), 120);
     });
     slider.addEventListener("input", () => show(Number(slider.value)));
