@@ -192,6 +192,51 @@ def test_normalized_intervals_widen_off_the_training_data() -> None:
     assert np.all(low <= predicted) and np.all(predicted <= high)
 
 
+def test_group_cv_plus_leaves_one_group_out() -> None:
+    # Three groups with a shift each: every calibration residual must be the error of a model fitted
+    # on the other two groups (independent route: fit that model directly).
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(36, 2))
+    groups = np.repeat(["a", "b", "c"], 12)
+    shift = np.repeat([0.0, 0.1, -0.1], 12)
+    life = 10 ** (2.8 + 0.2 * x[:, 0] + shift + rng.normal(scale=0.02, size=36))
+    model = CycleLifeRegressor(conformal="group-cv+").fit(x, life, groups=groups)
+    assert len(model.fold_models_) == 3
+    for label in ("a", "b", "c"):
+        held = groups == label
+        assert len(set(model.fold_of_[held].tolist())) == 1  # a group is one fold
+        direct = CycleLifeRegressor()._base(int((~held).sum())).fit(x[~held], np.log10(life[~held]))
+        np.testing.assert_allclose(
+            model.calibration_residuals_[held], np.log10(life[held]) - direct.predict(x[held]), atol=1e-12
+        )
+    # Its residuals carry the group shifts, which shuffled folds mostly average away.
+    plain = CycleLifeRegressor(conformal="cv+").fit(x, life)
+    assert model.log_halfwidth_ > plain.log_halfwidth_
+    with pytest.raises(InputError, match="group-cv\\+' needs a group"):
+        CycleLifeRegressor(conformal="group-cv+").fit(x, life)
+    with pytest.raises(InputError, match="at least two groups"):
+        CycleLifeRegressor(conformal="group-cv+").fit(x, life, groups=["a"] * 36)
+
+
+def test_lot_shift_widens_one_side_by_the_lots_predicted_shift() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(40, 1))
+    life = 10 ** (2.8 + 0.2 * x[:, 0] + rng.normal(scale=0.03, size=40))
+    plain = CycleLifeRegressor().fit(x, life)
+    shifted = CycleLifeRegressor(lot_shift=True).fit(x, life)
+    lot = x[:10] + 1.5  # a lot predicted longer-lived than the training cells
+    centre, low, high = plain.predict_interval(lot)
+    _, low_s, high_s = shifted.predict_interval(lot)
+    # By definition: mean log prediction of the lot minus that of the training cells, upper side only.
+    expected = np.mean(np.log10(centre)) - np.mean(np.log10(plain.predict(x)))
+    assert expected > 0.2
+    np.testing.assert_allclose(np.log10(high_s) - np.log10(high), expected, rtol=1e-9)
+    np.testing.assert_allclose(low_s, low, rtol=1e-12)
+    _, low_s, high_s = shifted.predict_interval(x[:10] - 1.5)  # shorter-lived: lower side only
+    _, low, high = plain.predict_interval(x[:10] - 1.5)
+    assert np.all(low_s < low) and np.allclose(high_s, high)
+
+
 def test_conformal_names() -> None:
     assert conformal_mode("cv") == "cv+"  # the old name
     with pytest.raises(InputError, match="conformal: expected one of"):
