@@ -453,19 +453,32 @@ def calibration_groups(data: EarlyLifeSet) -> np.ndarray | None:
     return batches if len(set(batches.tolist())) >= 2 else None
 
 
-def interval_groups(data: EarlyLifeSet) -> np.ndarray | None:
-    """Groups of ``group-cv+``: the batch where the cells hold two batches or more, else the charging policy.
+def interval_groups(data: EarlyLifeSet) -> tuple[np.ndarray | None, str | None]:
+    """Groups of ``group-cv+`` and the column they come from: ``batch``, else ``policy``.
 
     Leaving one batch out calibrates the interval on the error for a batch the fold model has not
     seen. Cells of a single batch carry no batch-to-batch shift; leaving one charging policy out is
-    the next coarsest grouping they name. None where neither column names two values.
+    the next coarsest grouping they name, and :func:`cross_batch_params` then adds the lot shift.
+    ``(None, None)`` where neither column names two values.
     """
     for column in ("batch", "policy"):
         if column in data.table.columns:
             labels = data.table[column].astype(str).to_numpy()
             if len(set(labels.tolist())) >= 2:
-                return labels
-    return None
+                return labels, column
+    return None, None
+
+
+def cross_batch_params(data: EarlyLifeSet) -> dict[str, Any]:
+    """Regressor settings of the interval for a batch the cells of ``data`` do not come from.
+
+    ``group-cv+`` grouped by batch where the training cells hold two batches or more (the
+    residuals then include batch-to-batch shift); from a single batch, ``group-cv+`` grouped by
+    charging policy with ``lot_shift`` (the batch shift cannot be measured within one batch, so it
+    is bounded by the lot's own predicted shift).
+    """
+    _, column = interval_groups(data)
+    return {"conformal": "group-cv+", "lot_shift": column != "batch"}
 
 
 def fit_life(
@@ -488,7 +501,8 @@ def fit_life(
     cycles
         Cycle pair (a, b) of ΔQ(V) = Q_b − Q_a.
     coverage, conformal
-        See :class:`CycleLifeRegressor`.
+        See :class:`CycleLifeRegressor`. ``group-cv+`` takes :func:`cross_batch_params`: folds by
+        batch, or by charging policy with the lot shift where the cells hold one batch.
     out
         Model file to write (:func:`gwangyang.battery.modelfile.save_model`); None: do not save.
     source
@@ -508,7 +522,11 @@ def fit_life(
         raise InputError(f"model: expected one of {', '.join(LIFE_MODELS)}, got {model!r}.")
     conformal = conformal_mode(conformal)
     pipeline = make_life_model(model, cycles=cycles, coverage=coverage, conformal=conformal)
-    groups = interval_groups(data) if conformal == "group-cv+" else calibration_groups(data)
+    if conformal == "group-cv+":
+        groups, _ = interval_groups(data)
+        pipeline[-1].set_params(**cross_batch_params(data))
+    else:
+        groups = calibration_groups(data)
     if conformal == "group-cv+" and groups is None:
         raise InputError(
             f"{source or 'training cells'}: conformal 'group-cv+' needs a 'batch' or 'policy' column "
@@ -595,6 +613,7 @@ __all__ = [
     "FEATURE_SETS",
     "LIFE_MODELS",
     "CycleLifeRegressor",
+    "cross_batch_params",
     "fit_life",
     "interval_groups",
     "life_metrics",
