@@ -388,3 +388,24 @@ def test_cross_batch_interval_covers_on_leave_one_batch_out() -> None:
     np.testing.assert_allclose(frame.loc[rows, "upper"], upper, rtol=1e-9)
     covered = np.mean((held.cycle_life >= lower) & (held.cycle_life <= upper))
     assert group_metrics(frame)["5/12/17"]["coverage"] == pytest.approx(covered)
+
+
+def test_fit_life_group_cv_plus_folds_by_batch_else_by_policy_with_the_lot_shift(
+    splits: tuple[EarlyLifeSet, EarlyLifeSet],
+) -> None:
+    from gwangyang.battery.life import fit_life
+    from gwangyang.battery.severson import EarlyLifeSet as Cells
+
+    train, _ = splits  # the two 2017 batches
+    two = fit_life(train, "variance", conformal="group-cv+")["pipeline"][-1]
+    assert len(two.fold_models_) == 2 and two.lot_shift is False  # one fold per batch
+    batch = train.table["batch"].to_numpy()
+    one_batch = train.subset(batch == "6/30/17")
+    one = fit_life(one_batch, "variance", conformal="group-cv+")["pipeline"][-1]
+    assert one.lot_shift is True and len(one.fold_models_) == 5  # folds by charging policy
+    policies = one_batch.table["policy"].to_numpy()
+    for fold in range(5):  # a policy never straddles two folds
+        assert len(set(one.fold_of_[np.isin(policies, policies[one.fold_of_ == fold])].tolist())) == 1
+    bare = Cells(one_batch.cells, one_batch.table.drop(columns=["batch", "policy"]))
+    with pytest.raises(InputError, match="'batch' or 'policy' column"):
+        fit_life(bare, "variance", conformal="group-cv+")
