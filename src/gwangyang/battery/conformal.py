@@ -14,6 +14,13 @@ are multiplicative in cycles). For exchangeable cells:
   fitted without fold k and Rᵢ = |yᵢ − μ̂₋ₖ₍ᵢ₎(xᵢ)|. Guarantee ≥ 1 − 2α − √(2/n) (Barber et al.,
   Theorem 4); in practice close to 1 − α.
 * ``jackknife+``: CV+ with one cell per fold; guarantee ≥ 1 − 2α.
+* ``group-cv+``: CV+ with folds that keep a group together (batch; charging policy where the cells
+  hold one batch), one fold per group up to K groups (leave-one-group-out), K grouped folds beyond.
+  Each residual is the error on a group its fold model has not seen, so the interval carries the
+  shift between groups. Exchangeable cells are no longer assumed, only exchangeable groups; with
+  two or three batches that is little to lean on, so the coverage is measured (leave one batch
+  out), not guaranteed. With groups of one batch each, it is the only mode whose residuals include
+  batch-to-batch shift.
 * ``normalized-cv+``: CV+ on scores Rᵢ / σ̂₋ₖ₍ᵢ₎(xᵢ), the interval being μ̂₋ₖ₍ᵢ₎(x) ± Rᵢ σ̂₋ₖ₍ᵢ₎(x).
   σ̂ is :class:`KNNDifficulty`: the distance from x to its nearest training cells in standardised
   feature space, plus the median of that distance. Intervals widen for cells unlike the training
@@ -35,6 +42,7 @@ CONFORMAL_MODES: dict[str, str] = {
     "cv+": "CV+ (Barber et al. 2021), K folds",
     "jackknife+": "jackknife+ (Barber et al. 2021), one cell per fold",
     "normalized-cv+": "CV+ on residuals scaled by nearest-neighbour distance (widens off the training data)",
+    "group-cv+": "CV+ with folds that keep a batch (else a charging policy) together",
     "split": "split conformal (held-out calibration cells)",
 }
 """Interval modes and what each is."""

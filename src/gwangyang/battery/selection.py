@@ -169,6 +169,11 @@ def leave_one_group_out(
 ) -> pd.DataFrame:
     """Predict each group's cells (with the conformal interval) from a model fitted on the others.
 
+    With ``conformal="group-cv+"`` the interval is calibrated by leaving out one group of the
+    training cells at a time (:func:`gwangyang.battery.life.cross_batch_params`: their batches, or
+    their charging policies with the lot shift when they hold one batch); the held-out group is
+    never seen.
+
     ``features`` replaces the pipeline's own features (e.g. another featurizer's columns); only the
     pipeline's last step, the regressor, is then used.
 
@@ -183,9 +188,19 @@ def leave_one_group_out(
         raise InputError(f"cells table: {group!r} has one value; nothing to leave out.")
     x = _features(factory(), data) if features is None else np.asarray(features, dtype="float64")
     rows = []
+    from .life import conformal_mode, cross_batch_params, interval_groups
+
     for value in values:
         held = groups == value
-        regressor = factory()[-1].fit(x[~held], data.cycle_life[~held])
+        regressor = factory()[-1]
+        fit_kw: dict[str, Any] = {}
+        if conformal_mode(str(regressor.conformal)) == "group-cv+":
+            # Groups of the training cells only: their batches, or their policies (and the lot
+            # shift) within one batch.
+            part = data.subset(~held)
+            fit_kw["groups"] = interval_groups(part)[0]
+            regressor.set_params(lot_shift=bool(regressor.lot_shift) or cross_batch_params(part)["lot_shift"])
+        regressor.fit(x[~held], data.cycle_life[~held], **fit_kw)
         predicted, lower, upper = regressor.predict_interval(x[held])
         rows.append(
             pd.DataFrame(

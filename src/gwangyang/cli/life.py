@@ -55,7 +55,9 @@ def fit_command(
     conformal: Annotated[
         str,
         typer.Option(
-            "--conformal", help="cv+ (CV+, Barber et al. 2021), jackknife+, normalized-cv+ or split."
+            "--conformal",
+            help="cv+ (CV+, Barber et al. 2021), jackknife+, normalized-cv+, split, or group-cv+ "
+            "(folds by batch, else by policy with the lot shift: for cells of another batch).",
         ),
     ] = "cv+",
     cycles: Annotated[str, typer.Option("--cycles", help="Cycle pair a,b of ΔQ(V) = Q_b − Q_a.")] = "10,100",
