@@ -1269,3 +1269,19 @@ def query_store(
         "seconds": round(seconds, 4),
         "views": views,
     }
+
+
+def sql_views(store: Store) -> list[str]:
+    """Names of the views a query over this store may use (those with data)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        return store.attach_views(con)
+    finally:
+        con.close()
+
+
+def sql_example(views: list[str]) -> str:
+    """A query to start from on the fleet page: the first rows of the first view."""
+    return f"SELECT * FROM {views[0]} LIMIT 20" if views else "SELECT 42 AS answer"

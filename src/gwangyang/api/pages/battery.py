@@ -17,12 +17,13 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth)])
 
 @router.get("/battery", response_class=HTMLResponse)
 def fleet_page(request: Request) -> HTMLResponse:
-    """Fleet overview: cells, capacity fade, predicted life and flags, upload."""
+    """Fleet overview: cells, capacity fade, predicted life and flags, a read-only query box, upload."""
     store: Store = request.app.state.store
     overview = service.fleet_overview(store)
     cells = overview["cells"]
     life = service.newest_life_model(store)
     page_data = {"page": "battery-fleet", "fade": overview["fade"], "life": life}
+    views = service.sql_views(store)
     return render(
         request,
         "battery/fleet.html",
@@ -33,6 +34,10 @@ def fleet_page(request: Request) -> HTMLResponse:
             "life_available": overview["life_available"],
             "life": life,
             "page_data": page_data,
+            "sql_views": views,
+            "sql_example": service.sql_example(views),
+            "sql_max_rows": service.SQL_MAX_ROWS,
+            "sql_time_limit_s": service.SQL_TIME_LIMIT_S,
         },
     )
 
