@@ -13,7 +13,8 @@
    (``../shared/data/battery/severson``), fed one cycle at a time, against re-running the detector from
    scratch on the whole history at each new cycle (what a non-incremental check costs); ratio printed.
 
-Run: .venv/bin/python benchmarks/quality_screening.py [--rows N] [--lot-size N] [--jobs N] [--cells N] [--from-store]
+Run: .venv/bin/python benchmarks/quality_screening.py [--rows N] [--lot-size N] [--jobs N] [--repeat N]
+[--cells N] [--from-store]
 PyOD is in the ``bench`` extra (``pip install pyod``).
 """
 
@@ -79,7 +80,7 @@ def measure(work: Callable[[], Any]) -> tuple[float, float, Any]:
     return result
 
 
-def screening(rows: int, lot_size: int, jobs: int) -> None:
+def screening(rows: int, lot_size: int, jobs: int, repeat: int = 1) -> None:
     table = make_table(rows, lot_size)
     columns = [c for c in table.columns if c.startswith("m")]
 
@@ -101,26 +102,39 @@ def screening(rows: int, lot_size: int, jobs: int) -> None:
         return f"{int((scores > model.threshold_).sum())} above PyOD's 10 % threshold"
 
     print(f"screening {rows:,} cells x {len(columns)} measurements, lots of {lot_size:,}")
-    measure(ours(1))  # compiles the numba kernels (cached on disk) outside the timed runs
-    timed = {}
-    for n_jobs in sorted({1, jobs}):
-        seconds, memory, detail = measure(ours(n_jobs))
-        timed[n_jobs] = (seconds, memory)
+    # compile (or load from numba's cache) our kernels and import PyOD here, in the parent: the timed children
+    # are forked from it and start warm, so neither side pays for imports or compilation
+    screen(table.head(min(rows, 2 * lot_size)), "id", "lot", columns)
+    try:
+        import pyod.models.iforest  # noqa: F401
+
+        has_pyod = True
+    except ImportError:
+        has_pyod = False
+    timed: dict[int, tuple[float, float, str]] = {}
+    best_peer = (np.inf, 0.0, "")
+    for _ in range(repeat):  # ours and PyOD alternate, so a busy spell of the machine hits both; best of each
+        for n_jobs in sorted({1, jobs}):
+            seconds, memory, detail = measure(ours(n_jobs))
+            if seconds < timed.get(n_jobs, (np.inf, 0.0, ""))[0]:
+                timed[n_jobs] = (seconds, memory, detail)
+        if has_pyod:
+            run = measure(peer)
+            best_peer = min(best_peer, run, key=lambda r: r[0])
+    for n_jobs, (seconds, memory, detail) in timed.items():
         print(
             f"  ours, {n_jobs} thread(s): {rows / seconds:12,.0f} rows/s  {seconds:7.1f} s  "
             f"peak +{memory:7.0f} MiB  ({detail})"
         )
-    try:
-        import pyod  # noqa: F401
-    except ImportError:
+    if not has_pyod:
         print("  PyOD  : not installed (pip install pyod); no ratio")
         return
-    p_seconds, p_memory, p_detail = measure(peer)
+    p_seconds, p_memory, p_detail = best_peer
     print(
         f"  PyOD IForest        : {rows / p_seconds:12,.0f} rows/s  {p_seconds:7.1f} s  "
         f"peak +{p_memory:7.0f} MiB  ({p_detail})"
     )
-    for n_jobs, (seconds, memory) in timed.items():
+    for n_jobs, (seconds, memory, _) in timed.items():
         print(
             f"  ratio ours ({n_jobs} thread(s)) / PyOD: throughput {p_seconds / seconds:.2f}x, "
             f"peak memory {memory / max(p_memory, 1):.2f}x"
@@ -197,11 +211,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="Cells to screen (0: skip screening).")
     parser.add_argument("--lot-size", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="Threads of our screening.")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs of each (best shown).")
     parser.add_argument("--cells", type=int, default=200, help="Severson cells for the anomaly benchmark.")
     parser.add_argument("--from-store", action="store_true", help="Also ingest and screen through a store.")
     args = parser.parse_args()
     if args.rows > 0:
-        screening(args.rows, args.lot_size, args.jobs)
+        screening(args.rows, args.lot_size, args.jobs, args.repeat)
         if args.from_store:
             from_store(args.rows, args.lot_size)
     if args.cells > 0:

@@ -42,6 +42,20 @@ def average_path_length(n: np.ndarray) -> np.ndarray:
 
 
 @nb.njit(cache=True, nogil=True)
+def _sample_rows(n: int, uniform: np.ndarray) -> np.ndarray:
+    """For each tree, ``m`` distinct rows of ``n`` (a partial Fisher–Yates shuffle driven by ``uniform``, trees × m)."""
+    trees, m = uniform.shape
+    order = np.arange(n)
+    out = np.empty((trees, m), dtype=np.int64)
+    for t in range(trees):
+        for i in range(m):
+            j = i + min(int(uniform[t, i] * (n - i)), n - i - 1)
+            order[i], order[j] = order[j], order[i]
+            out[t, i] = order[i]
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
 def _grow(
     sample: np.ndarray,
     chosen: np.ndarray,
@@ -195,7 +209,7 @@ class IsolationForest:
         depth = max(1, math.ceil(math.log2(m)))
         size = 2 ** (depth + 1) - 1
         if n > m:  # each tree's rows: a sample without replacement
-            sample = x[np.stack([rng.choice(n, m, replace=False) for _ in range(trees)])]
+            sample = x[_sample_rows(n, rng.random((trees, m)))]
         else:
             sample = np.ascontiguousarray(np.broadcast_to(x, (trees, n, p)))
         feature = np.zeros(trees * size, dtype=np.int32)

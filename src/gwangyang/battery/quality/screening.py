@@ -361,12 +361,15 @@ def screen(
         raise InputError(f"n_jobs must be at least 1, got {n_jobs}.")
     screener = LotScreener(z_threshold, alpha, contamination, random_state)
     screener._validate()
-    values = table[measured].to_numpy(dtype="float64")
-    ids = table[id_column].astype(str).to_numpy()
+    values = np.empty((len(table), len(measured)), dtype="float64")  # column by column: no DataFrame copy
+    for j, column in enumerate(measured):
+        values[:, j] = table[column].to_numpy(dtype="float64", na_value=np.nan)
+    ids = table[id_column].to_numpy()  # made text only where shown (flags, alarms, scores)
     if lot_column:
-        codes, lot_names = pd.factorize(table[lot_column].astype(str), sort=False)
+        codes, uniques = pd.factorize(table[lot_column], sort=False, use_na_sentinel=False)
+        lot_names = [str(u) for u in uniques]
     else:
-        codes, lot_names = np.zeros(len(table), dtype=np.int64), pd.Index(["all"])
+        codes, lot_names = np.zeros(len(table), dtype=np.int64), ["all"]
     order = np.argsort(codes, kind="stable")  # each lot's cells together, in production order
     bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(lot_names)))])
     limit = float(stats.chi2.ppf(1 - alpha, len(measured)))
@@ -397,7 +400,7 @@ def screen(
         scores = pd.DataFrame(
             {
                 "id": ids[scored],
-                "lot": None if lot_column is None else np.asarray(lot_names)[codes[scored]].astype(str),
+                "lot": None if lot_column is None else np.asarray(lot_names, dtype=object)[codes[scored]],
                 "max_abs_z": np.concatenate([r.max_abs_z for r in done]),
                 "mahalanobis2": np.concatenate([r.mahalanobis2 for r in done]),
                 "iforest_score": np.concatenate([r.iforest for r in done]),
