@@ -136,7 +136,12 @@ def _read(path: Path, id_column: str | None) -> tuple[pd.DataFrame, str]:
         raise InputError(f"{path}: no such file.")
     parquet = path.suffix.lower() in {".parquet", ".pq"}
     try:
-        header = list(pd.read_parquet(path).columns) if parquet else list(pd.read_csv(path, nrows=0).columns)
+        if parquet:
+            import pyarrow.parquet as pq
+
+            header = [c for c in pq.read_schema(path).names if not c.startswith("__index_level_")]
+        else:
+            header = list(pd.read_csv(path, nrows=0).columns)
     except Exception as exc:
         raise CorruptFileError(
             f"{path.name}: not a readable CSV or Parquet table ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})."
