@@ -104,6 +104,12 @@ def test_same_file_twice_is_a_no_op_and_a_later_table_replaces_its_cells(
     original = pd.read_csv(table_csv).set_index("셀ID")
     np.testing.assert_array_equal(kept["ocv_v"].iloc[10:], original["OCV (V)"].iloc[10:])
     assert first["hash"] != second["hash"]
+    # the SQL view agrees: one row per cell, the retest's values
+    answer = service.query_store(
+        store,
+        "SELECT count(*), count(DISTINCT cell_id), sum(CASE WHEN ocv_v = 3.55 THEN 1 ELSE 0 END) FROM production",
+    )
+    assert answer["rows"] == [[600, 600, 10]]
 
 
 def test_sql_over_production_equals_pandas(tmp_path: Path, table_csv: Path) -> None:
