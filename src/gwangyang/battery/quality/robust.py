@@ -42,6 +42,28 @@ def _distances(x: np.ndarray, location: np.ndarray, covariance: np.ndarray) -> n
     return np.asarray(((centred @ precision) * centred).sum(axis=1))
 
 
+def _stacked_fits(x: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and ML covariance of each subset (rows: starts × size) as stacked arrays."""
+    subsets = x[rows]
+    locations = subsets.mean(axis=1)
+    centred = subsets - locations[:, None, :]
+    return locations, np.matmul(centred.transpose(0, 2, 1), centred) / rows.shape[1]
+
+
+def _stacked_distances(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Squared Mahalanobis distances of every row of ``x`` from each subset's estimate (starts × n)."""
+    locations, covariances = _stacked_fits(x, rows)
+    precisions = np.linalg.pinv(covariances, hermitian=True)  # a (p + 1)-row start may be near singular
+    centred = x[None, :, :] - locations[:, None, :]
+    return np.asarray((np.matmul(centred, precisions) * centred).sum(axis=2))
+
+
+def _stacked_logdets(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Log-determinant of each subset's covariance (-inf when singular)."""
+    sign, logdet = np.linalg.slogdet(_stacked_fits(x, rows)[1])
+    return np.where(sign > 0, logdet, -np.inf)
+
+
 def _c_steps(x: np.ndarray, rows: np.ndarray, h: int, steps: int) -> tuple[np.ndarray, float]:
     location, covariance, logdet = _fit_subset(x, rows)
     for _ in range(steps):
@@ -85,20 +107,22 @@ def min_cov_det(
     median = np.median(x, axis=0)
     mad = np.median(np.abs(x - median), axis=0)
     z = (x - median) / np.where(mad > 0, mad, 1.0)
-    starts = [np.argpartition((z**2).sum(axis=1), h - 1)[:h]]
-    for _ in range(n_starts):
-        rows = rng.choice(n, p + 1, replace=False)
-        location, covariance, _ = _fit_subset(x, rows)
-        starts.append(np.argpartition(_distances(x, location, covariance), h - 1)[:h])
-    tried = sorted((_c_steps(x, rows, h, 2) for rows in starts), key=lambda item: item[1])
-    best = min((_c_steps(x, rows, h, MAX_C_STEPS) for rows, _ in tried[:keep]), key=lambda item: item[1])
+    # every start at once: its (p + 1)-row subset's estimate, then two C-steps (stacked arrays, one call each)
+    random_rows = np.stack([rng.choice(n, p + 1, replace=False) for _ in range(n_starts)])
+    starts = np.argpartition(_stacked_distances(x, random_rows), h - 1, axis=1)[:, :h]
+    starts = np.concatenate([np.argpartition((z**2).sum(axis=1), h - 1)[:h][None], starts])
+    for _ in range(2):
+        starts = np.argpartition(_stacked_distances(x, starts), h - 1, axis=1)[:, :h]
+    logdets = _stacked_logdets(x, starts)
+    tried = starts[np.argsort(logdets, kind="stable")[:keep]]
+    best = min((_c_steps(x, rows, h, MAX_C_STEPS) for rows in tried), key=lambda item: item[1])
     location, covariance, _ = _fit_subset(x, best[0])
     distances = _distances(x, location, covariance)
-    correction = np.median(distances) / stats.chi2(p).isf(0.5)
+    correction = np.median(distances) / stats.chi2.isf(0.5, p)
     if correction > 0:
         covariance = covariance * correction
         distances = distances / correction
-    inliers = distances < stats.chi2(p).isf(0.025)
+    inliers = distances < stats.chi2.isf(0.025, p)
     if inliers.sum() > p:
         location, covariance, _ = _fit_subset(x, np.flatnonzero(inliers))
     return location, covariance
