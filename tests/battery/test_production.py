@@ -245,3 +245,17 @@ def test_a_killed_append_leaves_the_dataset_as_it_was(
     assert len(dataset.parts(store)) == 1
     service.ingest_production(store, other)  # the next append clears what the killed one left
     assert len(list((store.production_dir() / "parts").iterdir())) == 2
+
+
+def test_a_column_empty_so_far_takes_numbers_later(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    first = pd.DataFrame(
+        {"cell_id": ["a", "b", "c"], "ocv_v": [3.6, 3.61, 3.59], "remark": [None, None, None]}
+    )
+    first.to_parquet(tmp_path / "first.parquet")
+    report = service.ingest_production(store, tmp_path / "first.parquet")
+    assert any("'remark' is empty in every row" in w for w in report["warnings"])
+    later = pd.DataFrame({"cell_id": ["d"], "ocv_v": [3.6], "remark": [1.5]})
+    later.to_parquet(tmp_path / "later.parquet")
+    service.ingest_production(store, tmp_path / "later.parquet")
+    assert dataset.read(store).set_index("cell_id")["remark"].tolist()[3] == 1.5

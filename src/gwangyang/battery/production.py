@@ -84,7 +84,7 @@ NUMERIC_SHARE = 0.5
 
 def normalise(name: str) -> str:
     """A column name as compared with the aliases: lower case, Ω as ``ohm``, runs of punctuation and spaces as ``_``."""
-    text = str(name).strip().lower().replace("ω", "ohm").replace("Ω".lower(), "ohm")
+    text = str(name).strip().lower().replace("ω", "ohm")  # lower() made Ω (ohm sign or omega) ω
     return re.sub(r"[\s\-/()\[\]{}.,:;%#]+", "_", text).strip("_")
 
 
@@ -307,8 +307,10 @@ def read_production_table(path: str | Path, id_column: str | None = None) -> Pro
 
 
 def kind(dtype: Any) -> str:
-    """``number``, ``time`` or ``text``: what a column holds, for comparing tables kept at different times."""
+    """``number``, ``time``, ``text`` or ``none`` (no value at all): what a column holds, for comparing tables kept at different times."""
     text = str(dtype)
+    if text == "null":
+        return "none"
     if text.startswith(("timestamp", "datetime", "date")):
         return "time"
     if text in {"bool"} or text.startswith(("int", "uint", "float", "double", "halffloat")):
