@@ -382,13 +382,18 @@ def screen(
             continue
         lot_name = None if lot_column is None else str(lot)
         jobs.append((rows, (screener, values[rows], ids[rows], measured, str(lot), lot_name, limit)))
-    if n_jobs > 1 and len(jobs) > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
-        with ThreadPoolExecutor(n_jobs) as pool:
-            done = list(pool.map(lambda job: _screen_lot(*job[1]), jobs))
-    else:
-        done = [_screen_lot(*job[1]) for job in jobs]
+    # one BLAS thread: the lot's matrices are small, and OpenBLAS threads left spinning after each
+    # product slow the compiled forest down by a third on a busy machine; lots run on our own threads
+    with threadpool_limits(1, user_api="blas"):
+        if n_jobs > 1 and len(jobs) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(n_jobs) as pool:
+                done = list(pool.map(lambda job: _screen_lot(*job[1]), jobs))
+        else:
+            done = [_screen_lot(*job[1]) for job in jobs]
     flagged: list[FlaggedCell] = []
     alarms: list[dict[str, Any]] = []
     for lot_result in done:
