@@ -13,10 +13,12 @@ from ..store import Store, artifacts
 from .common import EXIT_FAILED, err_console, print_json, progress_bar
 from .life import app as life_app
 from .life import fleet_command, health_command
+from .production import app as production_app
 from .quality import anomalies, formation, screen, triage
 
 app = typer.Typer(help="Battery data: ingest cycler files, query cells and cycles.", no_args_is_help=True)
 app.add_typer(life_app, name="life")
+app.add_typer(production_app, name="production")
 app.command("health")(health_command)
 app.command("fleet")(fleet_command)
 app.command("screen")(screen)

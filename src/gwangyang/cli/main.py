@@ -60,7 +60,14 @@ DEBUG_ENV = "GWANGYANG_DEBUG"
 OUTPUT_PARAMS = {"plot": "--plot", "geojson": "--geojson", "csv_out": "--csv", "out": "--out"}
 """Parameters (by their Python name) that name a file a command writes."""
 
-STORE_CREATORS = {"battery ingest", "demo", "serve", "battery twin simulate", "users add"}
+STORE_CREATORS = {
+    "battery ingest",
+    "battery production ingest",
+    "demo",
+    "serve",
+    "battery twin simulate",
+    "users add",
+}
 """Commands that may create the store they are given; every other ``--store`` must exist."""
 
 _BAD_PATH_ERRNOS = {errno.ENOENT, errno.ELOOP, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG}

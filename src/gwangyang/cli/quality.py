@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..battery import service
+from ..errors import InputError
 from ..store import Store
 from .common import err_console, print_json
 
@@ -26,9 +27,15 @@ def _split(columns: list[str] | None) -> list[str] | None:
 
 def screen(
     table: Annotated[
-        Path, typer.Argument(help="Per-cell measurement table (CSV or Parquet), one row per cell.")
-    ],
-    id_column: Annotated[str, typer.Option("--id-column", help="Column holding the cell id.")],
+        Path | None,
+        typer.Argument(
+            help="Per-cell measurement table (CSV or Parquet), one row per cell; "
+            "default: the store's production data (`battery production ingest`)."
+        ),
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Column holding the cell id (needed with a TABLE).")
+    ] = None,
     lot_column: Annotated[
         str | None, typer.Option("--lot-column", help="Column holding the lot; cells are compared within it.")
     ] = None,
@@ -45,12 +52,30 @@ def screen(
         float | None,
         typer.Option("--contamination", help="Let the Isolation Forest flag this share of cells."),
     ] = None,
+    from_store: Annotated[
+        bool,
+        typer.Option("--from-store", help="Screen the store's production data (the default without TABLE)."),
+    ] = False,
+    store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Screen a production table: flagged cells with their reasons and the measurements behind them."""
-    result = service.screen_table(
-        table, id_column, lot_column, _split(columns), z_threshold, contamination, source=table.name
-    )
+    """Screen a production table, or the store's production data: flagged cells with their reasons and the measurements behind them."""
+    if table is not None and from_store:
+        raise InputError("give a TABLE or --from-store, not both.")
+    if table is None:
+        if id_column is not None or lot_column is not None:
+            raise InputError(
+                "--id-column/--lot-column: only with a TABLE (the production data has cell_id and lot)."
+            )
+        result = service.screen_production(Store(store), _split(columns), z_threshold, contamination)
+    else:
+        if not id_column:
+            raise InputError(
+                f"{table.name}: --id-column is needed with a TABLE (the column holding the cell id)."
+            )
+        result = service.screen_table(
+            table, id_column, lot_column, _split(columns), z_threshold, contamination, source=table.name
+        )
     if json_out:
         print_json(result)
         return

@@ -266,6 +266,43 @@ class Store:
         finally:
             con.close()
 
+    def production_dir(self) -> Path:
+        """Folder of the production dataset (end-of-line and formation measurements; see :mod:`.production`)."""
+        return self.root / "production"
+
+    def attach_views(self, con: Any) -> list[str]:
+        """Create on a DuckDB connection the views :meth:`sql` offers, and ``production``; return their names.
+
+        ``production`` holds one row per cell of the production dataset (:mod:`.production`), joinable
+        with the cells' views on ``cell_id``. Views without files are left out. For a caller that
+        configures its own connection (limits, no file access beyond the store).
+        """
+        from .production import part_paths
+
+        names = []
+        for name in TABLES:
+            pattern = (self.cells_dir / "*" / "*" / f"{name}.parquet").as_posix()
+            if any(self.cells_dir.glob(f"*/*/{name}.parquet")):
+                con.read_parquet(pattern, union_by_name=True).create_view(f"cells_{name}")
+                names.append(f"cells_{name}")
+        parts = [p.as_posix() for p in part_paths(self)]
+        if len(parts) == 1:
+            con.read_parquet(parts[0]).create_view("production")
+            names.append("production")
+        elif parts:
+            # a cell measured again in a later table keeps its latest row, as production.read does
+            con.read_parquet(parts, union_by_name=True, filename=True).create_view("production_parts")
+            con.register(
+                "production_order", pd.DataFrame({"filename": parts, "part_order": range(len(parts))})
+            )
+            con.execute(
+                "CREATE VIEW production AS SELECT p.* EXCLUDE (filename) FROM production_parts p "
+                "JOIN production_order o USING (filename) "
+                "QUALIFY row_number() OVER (PARTITION BY p.cell_id ORDER BY o.part_order DESC) = 1"
+            )
+            names.append("production")
+        return names
+
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
     """Write a table as Parquet (zstd)."""

@@ -18,13 +18,14 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(page_auth), De
 
 @router.get("/battery", response_class=HTMLResponse)
 def fleet_page(request: Request, scope: ScopeDep) -> HTMLResponse:
-    """Fleet overview (the user's organisation's and shared cells): cells, capacity fade, predicted life and flags, upload."""
+    """Fleet overview (the user's organisation's and shared cells): cells, capacity fade, predicted life and flags, a read-only query box, upload."""
     store: Store = request.app.state.store
     overview = service.fleet_overview(store)
     cells = scope.keep(store, overview["cells"])
     overview["fade"] = scope.keep(store, overview["fade"])
     life = service.newest_life_model(store, None if scope.sees_all else scope.sees)
     page_data = {"page": "battery-fleet", "fade": overview["fade"], "life": life}
+    views = service.sql_views(store)
     return render(
         request,
         "battery/fleet.html",
@@ -35,6 +36,10 @@ def fleet_page(request: Request, scope: ScopeDep) -> HTMLResponse:
             "life_available": overview["life_available"],
             "life": life,
             "page_data": page_data,
+            "sql_views": views,
+            "sql_example": service.sql_example(views),
+            "sql_max_rows": service.SQL_MAX_ROWS,
+            "sql_time_limit_s": service.SQL_TIME_LIMIT_S,
         },
     )
 

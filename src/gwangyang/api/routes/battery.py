@@ -1,4 +1,4 @@
-"""Battery API (``/api/v1/battery``): upload and ingest cycler files as a job; cells, cycles, curves, time series, health; early cycle-life models under ``/life`` (fit as a job, list, predict).
+"""Battery API (``/api/v1/battery``): upload and ingest cycler files as a job; cells, cycles, curves, time series, health; early cycle-life models under ``/life`` (fit as a job, list, predict); production data (``/production``: upload a table, list); one read-only SQL query (``/sql``, any known user).
 
 Every answer is a document of :mod:`gwangyang.battery.service`. Models are kept in the store; a request names a
 model by a plain name, never by a path, and only files this platform wrote are ever unpickled (no model upload).
@@ -310,3 +310,80 @@ async def twin_simulate(
 
 
 router.include_router(life)
+
+PRODUCTION_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
+"""File names a production upload may have."""
+
+
+@router.post(
+    "/production", summary="Keep a production table (end-of-line and formation measurements per cell)"
+)
+async def production_ingest(request: Request, store: StoreDep) -> dict[str, Any]:
+    """Multipart: one table (field ``files``; CSV or Parquet, one row per cell) and optionally ``id_column``.
+
+    The same file twice appends nothing (``appended`` false). Known columns are renamed to their canonical
+    names (``ocv_v``, ``acir_mohm``, ``k_value_mv_per_day``, ``capacity_ah``, ``lot``, ``line``, ``date``);
+    every other column is kept and listed in ``columns.extra_numeric`` / ``extra_text``. 400 for a missing
+    id column, a duplicated cell id, a non-number in a numeric column; 415 for another kind of file.
+    """
+    saved = await receive(request)
+    try:
+        tables = [f for f in saved.files if f.name.lower().endswith(PRODUCTION_SUFFIXES)]
+        if len(tables) != 1 or len(saved.files) != 1:
+            names = ", ".join(f.name for f in saved.files) or "none"
+            raise UploadError(
+                f"upload: expected one table ({', '.join(PRODUCTION_SUFFIXES)}), got {names}.",
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            )
+        id_column = (saved.fields.get("id_column") or "").strip() or None
+        return await run_in_threadpool(service.ingest_production, store, tables[0], id_column, tables[0].name)
+    finally:
+        saved.discard()
+
+
+@router.get("/production", summary="The production data kept: tables, cells, columns, first rows")
+def production_list(
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=0, le=1000, description="Rows to return.")] = 20,
+) -> dict[str, Any]:
+    """Tables (source, hash, rows, columns, time), cell count, columns, cells with cycling data, first rows."""
+    return service.production_overview(store, limit)
+
+
+class SqlRequest(BaseModel):
+    """One read-only query."""
+
+    query: str = Field(..., max_length=20_000, description="One SELECT statement.")
+    max_rows: int = Field(service.SQL_MAX_ROWS, ge=1, le=10_000, description="Most rows returned.")
+
+
+def require_reader(request: Request) -> Any:
+    """As :func:`require_token`, but any known user may send it (the query only reads): 401 without a token."""
+    from ..auth import current_user
+
+    user = current_user(request)
+    if user is None:
+        return require_token(request)  # answers 401, or 403 for a cross-site cookie
+    return user
+
+
+reading = APIRouter(prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_reader)])
+"""Routes that take a body but change nothing, so the viewer role may call them."""
+
+
+@reading.post("/sql", summary="Run one read-only SQL query over the store")
+def sql(body: SqlRequest, store: StoreDep) -> dict[str, Any]:
+    """``columns``, ``rows`` and ``truncated`` (more rows than ``max_rows``) of one SELECT.
+
+    Views: ``production`` and the cells' ``cells_cycles``, ``cells_curves``, ``cells_timeseries``,
+    ``cells_steps``. Stopped after 10 s. 400 for anything but one SELECT (no writes, no settings, no files
+    outside the store). Any known user may query (viewer role).
+    """
+    return service.query_store(store, body.query, body.max_rows)
+
+
+_guarded = router
+router = APIRouter()
+"""The battery API: the token-guarded routes (by method role) and the read-only query."""
+router.include_router(_guarded)
+router.include_router(reading)

@@ -2,6 +2,7 @@
 
 * ``POST /screen``: multipart, one table (``files``) and fields ``id_column``, optional ``lot_column`` and
   ``columns`` (comma-separated) → the screening result (``flagged``, ``n_cells``, ``lot_alarms``).
+* ``GET /production/screen``: screen the store's production data (``gwangyang battery production ingest``).
 * ``GET /anomalies``: check the store's cells (or ``cell_id=...``, repeatable) incrementally → anomalies.
 * ``POST /triage``: multipart, one cell table and optionally one rules ``.toml`` → grades and values;
   pulse tables are estimated with a model trained on the shipped PulseBat data.
@@ -59,6 +60,18 @@ async def screen_table(request: Request) -> dict[str, Any]:
         )
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)
+
+
+@router.get("/production/screen", summary="Screen the store's production data")
+async def screen_production(
+    store: StoreDep,
+    z_threshold: Annotated[float, Query(gt=0, description="Robust z beyond which a cell is flagged.")] = 3.5,
+    contamination: Annotated[
+        float | None, Query(gt=0, le=0.5, description="Let the Isolation Forest flag this share of cells.")
+    ] = None,
+) -> dict[str, Any]:
+    """As ``gwangyang battery screen`` without a table: every numeric measurement, lots compared within themselves."""
+    return await run_in_threadpool(service.screen_production, store, None, z_threshold, contamination)
 
 
 @router.get("/anomalies", summary="Cycling anomalies of cells in the store")

@@ -8,7 +8,7 @@ cells take an :class:`~gwangyang.compute.Executor`.
 
 The use cases live in modules by kind (``common``: names and caching; ``ingest``; ``cells``: cells, cycles, curves,
 time series; ``health``: health, RUL, anomalies, the fleet; ``life``: cycle-life models; ``quality``: screening,
-triage, formation; ``twin``); this package re-exports them, so callers write ``service.list_cells``.
+triage, formation; ``production``: production data and read-only SQL; ``twin``); this package re-exports them, so callers write ``service.list_cells``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,16 @@ from .life import newest_life_model as newest_life_model
 from .life import predict_life as predict_life
 from .life import predict_life_file as predict_life_file
 from .life import severson_sample as severson_sample
+from .production import SCREEN_THREADS as SCREEN_THREADS
+from .production import SQL_MAX_ROWS as SQL_MAX_ROWS
+from .production import SQL_TIME_LIMIT_S as SQL_TIME_LIMIT_S
+from .production import check_select as check_select
+from .production import ingest_production as ingest_production
+from .production import production_overview as production_overview
+from .production import query_store as query_store
+from .production import screen_production as screen_production
+from .production import sql_example as sql_example
+from .production import sql_views as sql_views
 from .quality import QUALITY_SUMMARY as QUALITY_SUMMARY
 from .quality import evaluate_triage as evaluate_triage
 from .quality import fit_pulse_estimator as fit_pulse_estimator

@@ -48,6 +48,43 @@
     if (pending) follow(pending).catch((e) => show(e.message, true));
   }
 
+  // The read-only query box: POST /api/v1/battery/sql, the rows drawn as a table (text only, never HTML).
+  function query() {
+    const form = document.getElementById("sql-form");
+    if (!form) return;
+    const status = document.querySelector('[data-testid="sql-status"]');
+    const table = document.querySelector('[data-testid="sql-result"]');
+    function show(text, isError) { status.textContent = text; status.classList.toggle("error", !!isError); }
+    function entry(tag, value) {
+      const element = document.createElement(tag);
+      element.textContent = value === null ? "—" : String(value);
+      if (typeof value === "number") element.className = "num";
+      return element;
+    }
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = new FormData(form).get("query");
+      show("Running…");
+      table.hidden = true;
+      try {
+        const answer = await g.api("/api/v1/battery/sql", {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ query: text }),
+        });
+        const head = document.createElement("tr");
+        answer.columns.forEach((name) => head.appendChild(entry("th", name)));
+        table.tHead.replaceChildren(head);
+        table.tBodies[0].replaceChildren(...answer.rows.map((row) => {
+          const line = document.createElement("tr");
+          line.dataset.testid = "sql-row";
+          row.forEach((value) => line.appendChild(entry("td", value)));
+          return line;
+        }));
+        table.hidden = false;
+        show(`${answer.row_count} row(s)${answer.truncated ? ` (first ${answer.max_rows} shown)` : ""} in ${answer.seconds.toFixed(3)} s`);
+      } catch (e) { show(`Query refused: ${e.message}`, true); }
+    });
+  }
+
   // Early cycle-life predictions with their intervals (error bars), observed life beside them.
   function life() {
     const model = data.life;
@@ -124,6 +161,6 @@
       { xaxis: { title: { text: g.t("voltage (V)") } }, yaxis: { title: { text: g.t("−dQ/dV (Ah/V)") } } });
   }
 
-  if (data.page === "battery-fleet") { fleet(); life(); }
+  if (data.page === "battery-fleet") { fleet(); life(); query(); }
   else if (data.page === "battery-cell") cell();
 })();

@@ -1,0 +1,265 @@
+"""Production data (end-of-line and formation measurements per cell) and read-only SQL over the store."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError, NotFoundError
+from ...files import jsonable
+from ...store import Store
+
+SQL_MAX_ROWS = 1000
+"""Most rows a read-only query returns (the query box and ``POST /api/v1/battery/sql``)."""
+
+SQL_TIME_LIMIT_S = 10.0
+"""Seconds a read-only query may run before it is stopped."""
+
+SCREEN_THREADS = min(4, os.cpu_count() or 1)
+"""Lots screened at once by the service (threads; the result does not depend on it)."""
+
+
+def ingest_production(
+    store: Store, table: Path, id_column: str | None = None, source: str | None = None
+) -> dict[str, Any]:
+    """Keep a production table (end-of-line and formation measurements per cell) in the store's production data.
+
+    The same file twice is a no-op (content hash). Columns with canonical meanings are renamed (and
+    converted to the canonical unit), every other column kept and listed; cells are matched with the
+    store's cycling data by ``cell_id``.
+
+    Returns
+    -------
+    dict
+        ``source``, ``hash``, ``appended``, ``rows``, ``columns`` (renamed, converted, measurements,
+        extra_numeric, extra_text), ``warnings``, ``remeasured`` (cells already in the production data,
+        whose rows this table replaces), ``cells_with_cycling_data`` and ``dataset`` (tables, cells).
+
+    Raises
+    ------
+    InputError
+        A missing file or id column, a duplicated or empty cell id, a non-number in a numeric column, a
+        column whose kind (number, text, time) differs from the stored production data's.
+    """
+    import pandas as pd
+
+    from ...store import production as dataset
+    from ..io.base import file_hash
+    from ..production import kind, read_production_table
+
+    path = Path(table)
+    name = source or path.name
+    if not path.is_file():
+        raise InputError(f"{name}: no such file.")
+    digest = file_hash(path)
+    known = dataset.find(store, digest)
+    if known is not None:
+        return {
+            "source": name,
+            "hash": digest,
+            "appended": False,
+            "rows": known.rows,
+            "note": f"{name}: already in the production data (from {known.source}, {known.ingested_at}); "
+            "nothing appended.",
+            "warnings": [],
+        }
+    checked = read_production_table(path, id_column)
+    stored = dataset.column_types(store)
+    for column in checked.frame.columns:
+        if column in stored:
+            before, now = kind(stored[column]), kind(checked.frame[column].dtype)
+            if "none" not in (before, now) and before != now:
+                raise InputError(
+                    f"{name}: column {column!r} holds {now} here but {before} in the production data "
+                    "already stored; rename it or fix its values."
+                )
+    previous = set(dataset.read(store, columns=[])[dataset.ID_COLUMN]) if stored else set()
+    part, appended = dataset.append(store, checked.frame, name, digest)
+    ids = checked.frame[dataset.ID_COLUMN]
+    cycling = set(store.cells()["cell_id"])
+    all_ids = previous | set(ids)
+    return jsonable(
+        {
+            "source": name,
+            "hash": digest,
+            "appended": appended,
+            "rows": part.rows,
+            "columns": checked.columns_report(),
+            "warnings": checked.warnings,
+            "remeasured": int(ids.isin(previous).sum()),
+            "cells_with_cycling_data": int(pd.Series(list(all_ids)).isin(cycling).sum()) if all_ids else 0,
+            "dataset": {"tables": len(dataset.parts(store)), "cells": len(all_ids)},
+        }
+    )
+
+
+def production_overview(store: Store, limit: int = 20) -> dict[str, Any]:
+    """The production data kept: its tables, cells, columns, the cells with cycling data, the first ``limit`` rows."""
+    from ...store import production as dataset
+
+    frame = dataset.read(store)
+    cycling = set(store.cells()["cell_id"])
+    return jsonable(
+        {
+            "tables": [p.to_dict() for p in dataset.parts(store)],
+            "cells": len(frame),
+            "columns": [str(c) for c in frame.columns],
+            "cells_with_cycling_data": int(frame[dataset.ID_COLUMN].isin(cycling).sum()) if len(frame) else 0,
+            "rows": frame.head(limit).to_dict(orient="records"),
+        }
+    )
+
+
+def screen_production(
+    store: Store,
+    columns: list[str] | None = None,
+    z_threshold: float = 3.5,
+    contamination: float | None = None,
+    n_jobs: int = SCREEN_THREADS,
+) -> dict[str, Any]:
+    """Screen the store's production data (one row per cell; lots compared within themselves when a ``lot`` column is kept).
+
+    Measurements: ``columns``, or every numeric column; a column empty in every cell is left out with a note.
+    """
+    from ...store import production as dataset
+    from ..quality.screening import screen
+
+    frame = dataset.read(store)
+    if frame.empty:
+        raise NotFoundError(
+            f"production data: none in store {store.root} (run `gwangyang battery production ingest TABLE`)."
+        )
+    lot = "lot" if "lot" in frame.columns and frame["lot"].notna().any() else None
+    notes = []
+    if columns is None:
+        import pandas as pd
+
+        numeric = [
+            c
+            for c in frame.columns
+            if c not in (dataset.ID_COLUMN, lot) and pd.api.types.is_numeric_dtype(frame[c])
+        ]
+        empty = [c for c in numeric if frame[c].isna().all()]
+        columns = [c for c in numeric if c not in empty]
+        notes += [f"column {c!r}: empty in every cell, not screened." for c in empty]
+    result = screen(
+        frame,
+        dataset.ID_COLUMN,
+        lot,
+        columns,
+        z_threshold=z_threshold,
+        contamination=contamination,
+        source="production data",
+        n_jobs=n_jobs,
+    )
+    document: dict[str, Any] = jsonable(result.to_dict())
+    document["notes"] = notes + document["notes"]
+    return document
+
+
+def check_select(query: str) -> str:
+    """Return ``query`` without a trailing semicolon if it is one read-only SELECT statement; refuse anything else.
+
+    Raises
+    ------
+    InputError
+        Empty, more than one statement, or a statement other than SELECT (``WITH ... SELECT``,
+        ``FROM ...`` and ``VALUES`` are SELECTs).
+    """
+    import duckdb
+
+    text = (query or "").strip().rstrip(";").strip()
+    if not text:
+        raise InputError("query: expected one SELECT statement, got nothing.")
+    try:
+        statements = duckdb.extract_statements(text)
+    except duckdb.Error as exc:
+        raise InputError(f"query: {str(exc).splitlines()[0]}") from exc
+    if len(statements) != 1:
+        raise InputError(f"query: expected one SELECT statement, got {len(statements)} statements.")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise InputError(f"query: only SELECT statements are allowed (read-only), got {kind.name}.")
+    return text
+
+
+def query_store(
+    store: Store,
+    query: str,
+    max_rows: int = SQL_MAX_ROWS,
+    time_limit_s: float = SQL_TIME_LIMIT_S,
+) -> dict[str, Any]:
+    """Run one read-only SELECT over the store's views (see :meth:`Store.attach_views`), at most ``max_rows`` rows and ``time_limit_s`` seconds.
+
+    The connection is private, in memory, and may read only the store's folder (no other file, no
+    network, no settings changed); a query running past the time limit is interrupted.
+
+    Returns
+    -------
+    dict
+        ``columns``, ``rows`` (lists, JSON-ready), ``row_count``, ``truncated`` (more rows than
+        ``max_rows``), ``max_rows``, ``seconds``, ``views``.
+
+    Raises
+    ------
+    InputError
+        Not one SELECT statement, a DuckDB error in the query, or the time limit reached.
+    """
+    import time
+
+    import duckdb
+
+    if not 1 <= max_rows <= 100_000:
+        raise InputError(f"max_rows: expected 1 to 100000, got {max_rows}.")
+    if not 0 < time_limit_s <= 600:
+        raise InputError(f"time_limit_s: expected more than 0 and at most 600 s, got {time_limit_s}.")
+    text = check_select(query)
+    con = duckdb.connect(":memory:")
+    timer = threading.Timer(time_limit_s, con.interrupt)
+    try:
+        views = store.attach_views(con)
+        con.execute("SET allowed_directories = ?", [[store.root.as_posix()]])
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        start = time.perf_counter()
+        timer.start()
+        # the query goes in as a subquery: a row limit, and nothing but a query expression parses there
+        relation = con.execute(f"SELECT * FROM ({text}\n) AS query LIMIT {max_rows + 1}")
+        frame = relation.df()
+        seconds = time.perf_counter() - start
+    except duckdb.InterruptException as exc:
+        raise InputError(f"query: stopped at the time limit of {time_limit_s:g} s.") from exc
+    except duckdb.Error as exc:  # the first line: the rest shows the query as wrapped
+        raise InputError(f"query: {str(exc).splitlines()[0]}") from exc
+    finally:
+        timer.cancel()
+        con.close()
+    truncated = len(frame) > max_rows
+    frame = frame.head(max_rows)
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": jsonable(frame.to_dict(orient="split")["data"]),  # each column keeps its type
+        "row_count": len(frame),
+        "truncated": truncated,
+        "max_rows": max_rows,
+        "seconds": round(seconds, 4),
+        "views": views,
+    }
+
+
+def sql_views(store: Store) -> list[str]:
+    """Names of the views a query over this store may use (those with data)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        return store.attach_views(con)
+    finally:
+        con.close()
+
+
+def sql_example(views: list[str]) -> str:
+    """A query to start from on the fleet page: the first rows of the first view."""
+    return f"SELECT * FROM {views[0]} LIMIT 20" if views else "SELECT 42 AS answer"
