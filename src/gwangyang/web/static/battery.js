@@ -64,7 +64,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const text = new FormData(form).get("query");
-      show("Running…");
+      show(g.t("Running…"));
       table.hidden = true;
       try {
         const answer = await g.api("/api/v1/battery/sql", {
@@ -80,8 +80,10 @@
           return line;
         }));
         table.hidden = false;
-        show(`${answer.row_count} row(s)${answer.truncated ? ` (first ${answer.max_rows} shown)` : ""} in ${answer.seconds.toFixed(3)} s`);
-      } catch (e) { show(`Query refused: ${e.message}`, true); }
+        show(answer.truncated
+          ? g.t("{n} row(s), the first {max} shown, in {s} s", { n: answer.row_count, max: answer.max_rows, s: answer.seconds.toFixed(3) })
+          : g.t("{n} row(s) in {s} s", { n: answer.row_count, s: answer.seconds.toFixed(3) }));
+      } catch (e) { show(g.t("Query refused: {reason}", { reason: e.message }), true); }
     });
   }
 
