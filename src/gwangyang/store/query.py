@@ -1,0 +1,208 @@
+"""Read-only SQL over one snapshot of the store (DuckDB), and the same tables as Dask dataframes.
+
+Views: ``cells`` (one row per cell: id, lot, vendor, channel, rows, cycles, times, nominal
+capacity, ingest time) and ``timeseries``, ``cycles``, ``curves``, ``steps`` (every cell's rows,
+with ``cell_id``); ``cells_<table>`` are the same table views under their first names.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import InputError
+from .catalog import TABLES, TYPED, Snapshot
+
+if TYPE_CHECKING:
+    from .store import Store
+
+SQL_MAX_ROWS = 10_000
+"""Rows a user's query returns at most (CLI, API) unless told otherwise."""
+
+SQL_TIMEOUT_S = 60.0
+"""Seconds a user's query may run (CLI, API) unless told otherwise."""
+
+VIEWS = ("cells", *TABLES)
+"""The views a query can name."""
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (quotes doubled: a store path may hold one)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _file_list(paths: list[str]) -> str:
+    return "[" + ", ".join(_literal(p) for p in paths) + "]"
+
+
+def cells_arrow(snap: Snapshot) -> pa.Table:
+    """The ``cells`` view's rows: the catalog's typed metadata columns."""
+    live = snap.live
+    columns: dict[str, Any] = {"cell_id": pa.array(live.index.astype(str).tolist(), pa.string())}
+    for key, kind in TYPED.items():
+        values = live[key] if key in live.columns else pd.Series([None] * len(live))
+        columns[key] = pa.array(values.tolist(), kind, from_pandas=True)
+    return pa.table(columns)
+
+
+def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | None:
+    """The SELECT behind a table view (None: no cell has that table); registers the dead-row list on ``con``."""
+    files = snap.files(table)
+    if not files:
+        return None
+    dead = snap.dead_pairs(table)
+    dirty = set(dead["file"]) if len(dead) else set()
+    clean = [store.path_of(f) for f in files if f not in dirty]
+    parts = []
+    if clean:
+        parts.append(f"SELECT * FROM read_parquet({_file_list(clean)}, union_by_name=true)")
+    if dirty:
+        pairs = pa.table(  # files by their path under the root: DuckDB may spell a URL's scheme its own way
+            {"file": ["/" + str(f) for f in dead["file"]], "cell_id": dead["cell_id"].astype(str).tolist()}
+        )
+        con.register(f"_dead_{table}", pairs)
+        parts.append(
+            "SELECT * EXCLUDE (filename) FROM read_parquet("
+            f"{_file_list([store.path_of(f) for f in sorted(dirty)])}, union_by_name=true, filename=true) d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM _dead_{table} x WHERE x.cell_id = d.cell_id AND ends_with(d.filename, x.file))"
+        )
+    return " UNION ALL BY NAME ".join(parts)
+
+
+def connect(store: Store, names: set[str] | None = None) -> Any:
+    """An in-memory DuckDB connection with the store's views (only ``names`` when given), locked down.
+
+    After the views are made, the connection may read only the store's files (no other file, no
+    network) and its settings are locked.
+    """
+    import duckdb
+
+    snap = store.snapshot()
+    con = duckdb.connect(":memory:")
+    if not store.local:
+        con.register_filesystem(store.fs)
+    wanted = set(VIEWS) if names is None else names
+    for legacy_name in [n for n in list(wanted) if n.startswith("cells_")]:
+        wanted.add(legacy_name[len("cells_") :])
+    if "cells" in wanted:
+        con.register("cells", cells_arrow(snap))
+    for table in TABLES:
+        if table not in wanted:
+            continue
+        select = table_view_sql(store, snap, con, table)
+        if select is None:
+            continue
+        con.execute(f"CREATE VIEW {table} AS {select}")
+        con.execute(f"CREATE VIEW cells_{table} AS SELECT * FROM {table}")
+    if store.local:
+        allowed = ", ".join(_literal(f"{store.root.as_posix()}/{d}/") for d in ("tables", "cells"))
+        con.execute(f"SET allowed_directories=[{allowed}]")
+        con.execute("SET enable_external_access=false")
+    con.execute("SET lock_configuration=true")
+    return con
+
+
+def check_select(query: str) -> None:
+    """Refuse anything but one SELECT statement (InputError)."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise InputError(f"query: {exc}".splitlines()[0]) from exc
+    if len(statements) != 1:
+        raise InputError(f"query: expected one SELECT statement, got {len(statements)} statements.")
+    if statements[0].type != duckdb.StatementType.SELECT:
+        kind = str(statements[0].type).rsplit(".", 1)[-1]
+        raise InputError(f"query: the store is read-only here; expected a SELECT statement, got {kind}.")
+
+
+def run_sql(
+    store: Store, query: str, max_rows: int | None = None, timeout_s: float | None = None
+) -> pd.DataFrame:
+    """Run one read-only SELECT over one snapshot of the store; a DataFrame (``attrs['truncated']`` set).
+
+    Raises
+    ------
+    InputError
+        Not one SELECT, a DuckDB error (unknown view or column ...), or past ``timeout_s``.
+    """
+    import duckdb
+
+    check_select(query)
+    if max_rows is not None and max_rows < 1:
+        raise InputError(f"max rows: expected 1 or more, got {max_rows}.")
+    names: set[str] | None
+    try:  # make only the views the query names (each view reads its files' footers)
+        names = {n.lower() for n in duckdb.connect(":memory:").get_table_names(query)}
+    except duckdb.Error:
+        names = None  # some queries (JOIN ... USING) need their tables to list them: make every view
+    con = connect(store, names)
+    timer = None
+    if timeout_s is not None:
+        timer = threading.Timer(timeout_s, con.interrupt)
+        timer.daemon = True
+        timer.start()
+    try:
+        result = con.sql(query)
+        if max_rows is None:
+            df = result.df()
+            truncated = False
+        else:
+            reader = result.to_arrow_reader(min(max_rows + 1, 100_000))
+            batches = []
+            count = 0
+            for batch in reader:
+                batches.append(batch)
+                count += batch.num_rows
+                if count > max_rows:
+                    break
+            table = pa.Table.from_batches(batches, schema=reader.schema)
+            truncated = table.num_rows > max_rows
+            df = table.slice(0, max_rows).to_pandas()
+        df.attrs["truncated"] = truncated
+        return df
+    except duckdb.InterruptException as exc:
+        raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
+    except duckdb.Error as exc:
+        if "INTERRUPT" in str(exc).upper():
+            raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
+        raise InputError(f"query: {exc}".splitlines()[0]) from exc
+    finally:
+        if timer is not None:
+            timer.cancel()
+        con.close()
+
+
+def dask_table(store: Store, table: str, columns: list[str] | None = None) -> Any:
+    """Every cell's rows of ``table`` as a Dask dataframe over the snapshot's files (dead rows dropped).
+
+    Works on a local folder and on any fsspec URL (``s3://...``; pass credentials as the store's
+    ``storage_options``). Run it on a cluster with ``dask.distributed.Client`` (which reads
+    ``$DASK_SCHEDULER_ADDRESS``).
+    """
+    import dask.dataframe as dd
+
+    if table not in TABLES:
+        raise InputError(f"table: expected one of {', '.join(TABLES)}, got {table!r}.")
+    snap = store.snapshot()
+    files = snap.files(table)
+    if not files:
+        raise InputError(f"table {table}: no cell in {store.url or store.root} has it.")
+    dead = snap.dead_pairs(table)
+    frames = []
+    options = {"filesystem": store.fs}
+    dirty = set(dead["file"]) if len(dead) else set()
+    clean = [store.path_of(f) for f in files if f not in dirty]
+    if clean:
+        frames.append(dd.read_parquet(clean, columns=columns, **options))
+    for file in sorted(dirty):
+        gone = set(dead[dead["file"] == file]["cell_id"].astype(str))
+        wanted = None if columns is None else list(dict.fromkeys([*columns, "cell_id"]))
+        part = dd.read_parquet([store.path_of(file)], columns=wanted, **options)
+        part = part[~part["cell_id"].isin(sorted(gone))]
+        frames.append(part if columns is None else part[columns])
+    return frames[0] if len(frames) == 1 else dd.concat(frames)
