@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import shutil
 import statistics
 import tempfile
@@ -134,16 +135,16 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def ingest_rate(files: list[Path], workdir: Path, workers: int) -> tuple[float, float]:
-    """rows/s and files/s of the full ingest pipeline."""
+def ingest_rate(files: list[Path], workdir: Path, workers: int) -> tuple[float, float, float]:
+    """rows/s and files/s of the full ingest pipeline, and files per CPU second of this process."""
     store = Store(workdir / f"ingest{workers}")
     executor = SerialExecutor() if workers == 1 else ProcessExecutor(workers=workers, batch_size=8)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = ingest(files, store=store, executor=executor)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     executor.close()
     rows = sum(i["rows"] for i in report.ingested)
-    return rows / elapsed, len(report.ingested) / elapsed
+    return rows / elapsed, len(report.ingested) / elapsed, len(report.ingested) / cpu
 
 
 def peer_query(root: Path) -> float:
@@ -164,7 +165,7 @@ def run_n(n: int, rows: int, workdir: Path, raw_per_cell: float, peer_max: int) 
     peer_root = workdir / f"peer{n}"
     out: dict[str, float] = {}
     written_rows = 0
-    commit_s = 0.0
+    commit_s = commit_cpu = 0.0
     for first in range(0, n, BATCH):
         batch = []
         for k in range(first, min(first + BATCH, n)):
@@ -184,12 +185,14 @@ def run_n(n: int, rows: int, workdir: Path, raw_per_cell: float, peer_max: int) 
                 folder = peer_root / "cells" / shard(cell_id) / cell_id
                 folder.mkdir(parents=True)
                 pq.write_table(batch[-1][2]["cycles"], folder / "cycles.parquet", compression="zstd")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with store.write_lock():
             store.commit_cells(batch)
         commit_s += time.perf_counter() - start
+        commit_cpu += time.process_time() - cpu
     out["bulk_rows_s"] = written_rows / commit_s
     out["bulk_cells_s"] = n / commit_s
+    out["bulk_cpu_share"] = commit_cpu / commit_s
     catalog_module._CACHE.clear()
     out["fleet_appended_s"] = timed(lambda: store.sql(FLEET_MAX))[1]
     out["files_appended"] = len(store.files("timeseries")) + len(store.files("cycles"))
@@ -234,12 +237,17 @@ def main() -> None:
     sizes = sorted(set(args.cells + ([1_000_000] if args.large else [])))
     workdir = Path(tempfile.mkdtemp(prefix="store-scale-", dir=args.workdir))
     try:
+        print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         files, raw_bytes = raw_files(workdir / "raw", args.ingest_files, args.rows)
         raw_per_cell = raw_bytes / len(files)
         print(f"ingest of {len(files)} BDF CSV files ({args.rows} rows each, {raw_per_cell / 1e3:.0f} kB):")
         for workers in (1, 2):
-            rows_s, files_s = ingest_rate(files, workdir, workers)
-            print(f"  {workers} worker(s): {rows_s:12,.0f} rows/s {files_s:8.1f} files/s")
+            rows_s, files_s, files_cpu = ingest_rate(files, workdir, workers)
+            where = "in this process" if workers == 1 else "committing only, here"
+            print(
+                f"  {workers} worker(s): {rows_s:12,.0f} rows/s {files_s:8.1f} files/s "
+                f"({files_cpu:6.1f} files per CPU second {where})"
+            )
         print()
         header = (
             f"{'cells':>9} {'bulk rows/s':>12} {'cells/s':>8} {'files app/cmp':>13} {'compact s':>9} "
@@ -260,6 +268,10 @@ def main() -> None:
                 flush=True,
             )
         print()
+        for n, r in results.items():
+            print(
+                f"bulk commit at {n:,}: {r['bulk_cpu_share']:.0%} of its wall time on this process's CPU (the rest: I/O, a busy machine)"
+            )
         ordered = sorted(results)
         for small, big in itertools.pairwise(ordered):
             decades = np.log10(big / small)

@@ -227,3 +227,14 @@ def test_ingest_commits_many_cells_per_file(tmp_path: Path, monkeypatch: pytest.
     assert len(store.files("timeseries")) == 1
     rows = store.sql("SELECT cell_id, count(*) AS n FROM timeseries GROUP BY ALL ORDER BY cell_id")
     assert rows["n"].tolist() == [m["rows"] for m in store.metas()]
+
+
+def test_a_store_written_anew_at_the_same_place_is_not_mistaken_for_the_old(store_dir: Path) -> None:
+    import shutil
+
+    put(Store(store_dir), [formation_cell("old", "L", 0)])
+    assert Store(store_dir).cells()["cell_id"].tolist() == ["old"]
+    shutil.rmtree(store_dir)
+    time.sleep(0.01)
+    put(Store(store_dir), [formation_cell("new", "L", 1)])  # the same catalog file names as before
+    assert Store(store_dir).cells()["cell_id"].tolist() == ["new"]

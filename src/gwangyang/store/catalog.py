@@ -246,14 +246,28 @@ def empty_snapshot() -> Snapshot:
     return Snapshot(0, live, pd.DataFrame({"table": [], "file": [], "cell_id": []}))
 
 
-def listing(fs: Any, root: str) -> tuple[str, ...]:
-    """The catalog's file names (the snapshot's identity: same names, same snapshot)."""
+def listing_key(fs: Any, root: str) -> tuple[tuple[str, Any, Any], ...]:
+    """The catalog's files with their sizes and modification stamps (the snapshot's identity).
+
+    The stamps tell a store deleted and written anew at the same place from the old one.
+    """
     folder = f"{root}/{CATALOG}"
     try:
-        names = [p.rsplit("/", 1)[-1] for p in fs.ls(folder, detail=False)]
+        found = fs.ls(folder, detail=True)
     except FileNotFoundError:
         return ()
-    return tuple(sorted(n for n in names if _NAME.match(n)))
+    out = []
+    for info in found:
+        name = str(info["name"]).rsplit("/", 1)[-1]
+        if _NAME.match(name):
+            stamp = info.get("mtime", info.get("LastModified", info.get("ETag", info.get("created"))))
+            out.append((name, info.get("size"), str(stamp)))
+    return tuple(sorted(out))
+
+
+def listing(fs: Any, root: str) -> tuple[str, ...]:
+    """The catalog's file names, sorted."""
+    return tuple(name for name, _size, _stamp in listing_key(fs, root))
 
 
 def latest_version(names: tuple[str, ...]) -> int:
@@ -291,16 +305,17 @@ def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
     return Snapshot(version, live, dead, segments)
 
 
-_CACHE: dict[str, tuple[tuple[str, ...], Snapshot]] = {}
+_CACHE: dict[str, tuple[tuple[tuple[str, Any, Any], ...], Snapshot]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def read_snapshot(fs: Any, root: str) -> Snapshot:
     """The catalog's latest state (remembered per process until the catalog folder changes)."""
     for _attempt in range(5):
-        names = listing(fs, root)
+        key = listing_key(fs, root)
+        names = tuple(name for name, _size, _stamp in key)
         hit = _CACHE.get(root)
-        if hit is not None and hit[0] == names:
+        if hit is not None and hit[0] == key:
             return hit[1]
         if not names:
             return empty_snapshot()
@@ -316,7 +331,7 @@ def read_snapshot(fs: Any, root: str) -> Snapshot:
         log = pa.concat_tables(tables) if tables else SCHEMA.empty_table()
         snap = reduce(log, latest_version(names), len(chosen) - (1 if checkpoints else 0))
         with _CACHE_LOCK:
-            _CACHE[root] = (names, snap)
+            _CACHE[root] = (key, snap)
         return snap
     raise FileNotFoundError(f"{root}/{CATALOG}: the catalog kept changing while being read.")
 

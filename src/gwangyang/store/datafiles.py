@@ -100,7 +100,8 @@ def read_cell(
     read_columns = (
         None if wanted is None else list(dict.fromkeys([*wanted, *(["cell_id"] if where.filter else [])]))
     )
-    with fs.open(f"{root}/{where.file}", "rb") as handle:
+    local = getattr(fs, "protocol", None) in ("file", ("file", "local"))
+    with open(f"{root}/{where.file}", "rb") if local else fs.open(f"{root}/{where.file}", "rb") as handle:
         parquet = pq.ParquetFile(handle)
         present = set(parquet.schema_arrow.names)
         if read_columns is not None:

@@ -7,6 +7,7 @@ with ``cell_id``); ``cells_<table>`` are the same table views under their first 
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -72,36 +73,59 @@ def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | 
     return " UNION ALL BY NAME ".join(parts)
 
 
-def connect(store: Store, names: set[str] | None = None) -> Any:
-    """An in-memory DuckDB connection with the store's views (only ``names`` when given), locked down.
+_LOCAL = threading.local()
+"""Per thread: the store's connection with the views of its latest snapshot (reused while it stays the same)."""
 
-    After the views are made, the connection may read only the store's files (no other file, no
-    network) and its settings are locked.
+
+def _wanted(query: str) -> set[str]:
+    """The views a query may name (every view whose name occurs as a word; a view too many costs little)."""
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", query.lower()))
+    out = {v for v in VIEWS if v in words}
+    out |= {t for t in TABLES if f"cells_{t}" in words}
+    return out
+
+
+def connect(store: Store, names: set[str] | None = None) -> Any:
+    """A DuckDB connection with the store's views (at least ``names``; all when None), locked down.
+
+    The connection may read only the store's data files (no other file, no network) and its
+    settings are locked. Each thread keeps one connection per store while the store's snapshot
+    stays the same, adding views as queries need them.
     """
     import duckdb
 
     snap = store.snapshot()
-    con = duckdb.connect(":memory:")
-    if not store.local:
-        con.register_filesystem(store.fs)
-    wanted = set(VIEWS) if names is None else names
-    for legacy_name in [n for n in list(wanted) if n.startswith("cells_")]:
-        wanted.add(legacy_name[len("cells_") :])
-    if "cells" in wanted:
+    cache: dict[str, tuple[Snapshot, Any, set[str]]] = getattr(_LOCAL, "connections", None) or {}
+    _LOCAL.connections = cache
+    slot = store.path_of("")
+    entry = cache.get(slot)
+    if entry is None or entry[0] is not snap:
+        if entry is not None:
+            entry[1].close()
+        con = duckdb.connect(":memory:")
+        if not store.local:
+            con.register_filesystem(store.fs)
+        else:
+            allowed = ", ".join(_literal(f"{store.root.as_posix()}/{d}/") for d in ("tables", "cells"))
+            con.execute(f"SET allowed_directories=[{allowed}]")
+            con.execute("SET enable_external_access=false")
+        con.execute("SET lock_configuration=true")
+        entry = (snap, con, set())
+        cache[slot] = entry
+    _snap, con, made = entry
+    wanted = set(VIEWS) if names is None else set(names)
+    if "cells" in wanted and "cells" not in made:
         con.register("cells", cells_arrow(snap))
+        made.add("cells")
     for table in TABLES:
-        if table not in wanted:
+        if table not in wanted or table in made:
             continue
         select = table_view_sql(store, snap, con, table)
+        made.add(table)
         if select is None:
             continue
         con.execute(f"CREATE VIEW {table} AS {select}")
         con.execute(f"CREATE VIEW cells_{table} AS SELECT * FROM {table}")
-    if store.local:
-        allowed = ", ".join(_literal(f"{store.root.as_posix()}/{d}/") for d in ("tables", "cells"))
-        con.execute(f"SET allowed_directories=[{allowed}]")
-        con.execute("SET enable_external_access=false")
-    con.execute("SET lock_configuration=true")
     return con
 
 
@@ -135,12 +159,7 @@ def run_sql(
     check_select(query)
     if max_rows is not None and max_rows < 1:
         raise InputError(f"max rows: expected 1 or more, got {max_rows}.")
-    names: set[str] | None
-    try:  # make only the views the query names (each view reads its files' footers)
-        names = {n.lower() for n in duckdb.connect(":memory:").get_table_names(query)}
-    except duckdb.Error:
-        names = None  # some queries (JOIN ... USING) need their tables to list them: make every view
-    con = connect(store, names)
+    con = connect(store, _wanted(query))  # only the views the query names: each reads its files' footers
     timer = None
     if timeout_s is not None:
         timer = threading.Timer(timeout_s, con.interrupt)
@@ -174,7 +193,6 @@ def run_sql(
     finally:
         if timer is not None:
             timer.cancel()
-        con.close()
 
 
 def dask_table(store: Store, table: str, columns: list[str] | None = None) -> Any:

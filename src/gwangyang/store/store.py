@@ -43,6 +43,7 @@ from .catalog import (
     dead_row,
     delete_row,
     listing,
+    listing_key,
     lot_of,
     put_row,
     read_snapshot,
@@ -202,9 +203,9 @@ class Store:
 
     def signature(self) -> tuple[Any, ...]:
         """A cheap fingerprint that changes whenever the store's cells change."""
-        names = listing(self.fs, self._base)
-        if names or not self.local:
-            return names
+        key = listing_key(self.fs, self._base)
+        if key or not self.local:
+            return key
         if not self.cells_dir.exists():
             return ()
         entries: list[tuple[str, int]] = [("", self.cells_dir.stat().st_mtime_ns)]
