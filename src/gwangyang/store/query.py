@@ -26,6 +26,9 @@ SQL_MAX_ROWS = 10_000
 SQL_TIMEOUT_S = 60.0
 """Seconds a user's query may run (CLI, API) unless told otherwise."""
 
+CONNECTIONS_PER_THREAD = 4
+"""Stores whose connection a thread keeps."""
+
 VIEWS = ("cells", *TABLES)
 """The views a query can name."""
 
@@ -111,6 +114,9 @@ def connect(store: Store, names: set[str] | None = None) -> Any:
             con.execute("SET enable_external_access=false")
         con.execute("SET lock_configuration=true")
         entry = (snap, con, set())
+        cache.pop(slot, None)
+        while len(cache) >= CONNECTIONS_PER_THREAD:  # forget the store used longest ago
+            cache.pop(next(iter(cache)))[1].close()
         cache[slot] = entry
     _snap, con, made = entry
     wanted = set(VIEWS) if names is None else set(names)
@@ -171,7 +177,8 @@ def run_sql(
             df = result.df()
             truncated = False
         else:
-            reader = result.to_arrow_reader(min(max_rows + 1, 100_000))
+            batches_of = getattr(result, "to_arrow_reader", None) or result.fetch_arrow_reader  # DuckDB 2 / 1
+            reader = batches_of(min(max_rows + 1, 100_000))
             batches = []
             count = 0
             for batch in reader:
