@@ -15,11 +15,22 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import StoreError
 from .catalog import TABLES, Location, Snapshot, put_row, reduce, rows_table
+
+if TYPE_CHECKING:
+    from .store import Store
 
 CELLS = "cells"
 """Folder of the first layout's cells."""
+
+MIGRATE_CELLS = 256
+"""Cells per data file written by a migration."""
 
 
 def has_cells(root: Path) -> bool:
@@ -79,3 +90,51 @@ def remove(root: Path) -> None:
             shutil.rmtree(aside, ignore_errors=True)
             os.rename(folder, aside)
             shutil.rmtree(aside, ignore_errors=True)
+
+
+def migrate(store: Store) -> dict[str, Any]:
+    """Convert a first-layout store to the catalog layout (write lock held); what was moved.
+
+    Every cell's tables and metadata go into one catalog commit; each table is read back and
+    compared with its old file before the old folders are removed.
+    """
+    from .catalog import lot_of, segment_name, write_segment
+    from .datafiles import append_cells
+
+    root = store.root
+    if not store.is_legacy():
+        if has_cells(root):  # a migration killed after its commit: the cells are in the catalog
+            remove(root)
+        return {"migrated": 0, "rows": {}, "layout": "catalog"}
+    recover(root)
+    old = snapshot(root)
+    items: list[tuple[str, dict[str, Any], dict[str, pa.Table]]] = []
+    for meta in old.metas():
+        cell_id = str(meta["cell_id"])
+        tables = {}
+        for name in TABLES:
+            location = old.location(cell_id, name)
+            if location is not None:
+                tables[name] = pq.read_table(root / location.file)
+        items.append((cell_id, meta, tables))
+    version = 1
+    groups: dict[tuple[str, str], list[tuple[str, pa.Table]]] = {}
+    for cell_id, meta, tables in items:
+        for name, table in tables.items():
+            groups.setdefault((name, lot_of(meta)), []).append((cell_id, table))
+    where: dict[str, dict[str, Location | None]] = {c: {} for c, _, _ in items}
+    for (name, lot), cells in groups.items():
+        for start in range(0, len(cells), MIGRATE_CELLS):
+            chunk = cells[start : start + MIGRATE_CELLS]
+            for cell_id, location in append_cells(root.as_posix(), name, lot, version, chunk).items():
+                where[cell_id][name] = location
+    rows = [put_row(version, c, meta, where[c]) for c, meta, _ in items]
+    write_segment(root.as_posix(), segment_name(version), rows_table(rows))
+    counts: dict[str, int] = {}
+    for cell_id, _meta, tables in items:  # nothing lost: every table reads back the same
+        for name, table in tables.items():
+            if not store.arrow(cell_id, name).equals(table):
+                raise StoreError(f"migration: cell {cell_id!r} table {name} did not read back the same.")
+            counts[name] = counts.get(name, 0) + table.num_rows
+    remove(root)
+    return {"migrated": len(items), "rows": counts, "layout": "catalog"}

@@ -375,44 +375,7 @@ class Store:
             return self._migrate_locked()
 
     def _migrate_locked(self) -> dict[str, Any]:
-        if not self.is_legacy():
-            leftover = legacy.has_cells(self.root)
-            if leftover:  # a migration killed after its commit: the cells are in the catalog
-                legacy.remove(self.root)
-            return {"migrated": 0, "rows": {}, "layout": "catalog"}
-        legacy.recover(self.root)
-        old = legacy.snapshot(self.root)
-        items: list[CellTables] = []
-        for meta in old.metas():
-            cell_id = str(meta["cell_id"])
-            tables = {}
-            for name in TABLES:
-                location = old.location(cell_id, name)
-                if location is not None:
-                    tables[name] = pq.read_table(self.root / location.file)
-            items.append((cell_id, meta, tables))
-        version = 1
-        groups: dict[tuple[str, str], list[tuple[str, pa.Table]]] = {}
-        for cell_id, meta, tables in items:
-            for name, table in tables.items():
-                groups.setdefault((name, lot_of(meta)), []).append((cell_id, table))
-        where: dict[str, dict[str, Location | None]] = {c: {} for c, _, _ in items}
-        for (name, lot), cells in groups.items():
-            for start in range(0, len(cells), 256):
-                chunk = cells[start : start + 256]
-                for cell_id, location in append_cells(self._base, name, lot, version, chunk).items():
-                    where[cell_id][name] = location
-        rows = [put_row(version, c, meta, where[c]) for c, meta, _ in items]
-        write_segment(self._base, segment_name(version), rows_table(rows))
-        counts: dict[str, int] = {}
-        for cell_id, _meta, tables in items:  # nothing lost: every table reads back the same
-            for name, table in tables.items():
-                back = self.arrow(cell_id, name)
-                if not back.equals(table):
-                    raise StoreError(f"migration: cell {cell_id!r} table {name} did not read back the same.")
-                counts[name] = counts.get(name, 0) + table.num_rows
-        legacy.remove(self.root)
-        return {"migrated": len(items), "rows": counts, "layout": "catalog"}
+        return legacy.migrate(self)
 
     def compact(self, retain_s: float = GRACE_S) -> dict[str, Any]:
         """Merge small files and drop dead rows (see :func:`.compaction.compact`); what changed."""
