@@ -283,3 +283,41 @@ def test_port_page_shows_only_the_users_latest_plan(tmp_path: Path) -> None:
         assert job["id"] in client.get("/port", headers=a).text
         assert job["id"] not in client.get("/port", headers=b).text
         assert client.get(f"/api/v1/jobs/{job['id']}", headers=b).status_code == 404
+
+
+def _sql(client: TestClient, query: str) -> dict[str, object]:
+    response = client.post("/api/v1/battery/sql", json={"query": query})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def test_sql_box_shows_only_the_users_cells(clients: dict[str, TestClient], org_store: Path) -> None:
+    """Every view of B's query holds B's and shared cells' rows only; the admin's holds all, counted as the store does."""
+    store = Store(org_store)
+    query = "SELECT cell_id, count(*) AS n FROM cycles GROUP BY cell_id ORDER BY cell_id"
+    everything = {row[0]: row[1] for row in _sql(clients["admin"], query)["rows"]}  # type: ignore[union-attr]
+    assert everything == {c: len(store.cycles(c)) for c in (A_CELL, B_CELL, SHARED_CELL)}
+    seen_by_b = {row[0]: row[1] for row in _sql(clients["b"], query)["rows"]}  # type: ignore[union-attr]
+    assert seen_by_b == {c: everything[c] for c in (B_CELL, SHARED_CELL)}
+    for view in ("cells", "timeseries", "steps", "cells_cycles"):
+        rows = _sql(clients["b"], f"SELECT DISTINCT cell_id FROM {view}")["rows"]
+        assert {row[0] for row in rows} <= {B_CELL, SHARED_CELL}, view  # type: ignore[union-attr]
+    timeseries = _sql(clients["b"], f"SELECT count(*) FROM timeseries WHERE cell_id = '{B_CELL}'")
+    assert timeseries["rows"] == [[len(store.timeseries(B_CELL))]]
+
+
+def test_sql_box_reads_no_file_for_an_organisation(clients: dict[str, TestClient], org_store: Path) -> None:
+    """B cannot reach A's rows by naming the store's Parquet files."""
+    files = sorted((org_store / "tables").rglob("*.parquet"))
+    assert files
+    for query in (
+        f"SELECT * FROM read_parquet('{files[0].as_posix()}')",
+        f"SELECT * FROM '{files[0].as_posix()}'",
+    ):
+        response = clients["b"].post("/api/v1/battery/sql", json={"query": query})
+        assert response.status_code == 400, response.text
+        assert A_CELL not in response.text
+    assert (
+        _sql(clients["admin"], f"SELECT count(*) FROM read_parquet('{files[0].as_posix()}')")["row_count"]
+        == 1
+    )

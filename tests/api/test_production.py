@@ -74,7 +74,10 @@ def test_sql_refusals_and_auth(site: tuple[TestClient, Path, dict[str, str]]) ->
     client, _, viewer = site
     refused = client.post(SQL, json={"query": "DELETE FROM production"}, headers=viewer)
     assert refused.status_code == 400
-    assert refused.json()["detail"] == "query: only SELECT statements are allowed (read-only), got DELETE."
+    assert (
+        refused.json()["detail"]
+        == "query: the store is read-only here; expected a SELECT statement, got DELETE."
+    )
     assert client.post(SQL, json={"query": "SELECT 1"}).status_code == 401
     assert client.post(SQL, json={"query": "SELECT 1", "max_rows": 0}, headers=viewer).status_code == 422
     limited = client.post(

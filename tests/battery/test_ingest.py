@@ -49,11 +49,13 @@ def test_same_file_twice_is_a_no_op(store_dir: Path) -> None:
     store = Store(store_dir)
     first = ingest([FASTCHARGE], store=store)
     assert [i["cell_id"] for i in first.ingested] == ["FastCharge_000025_CH8"]
-    before = (store.cell_dir("FastCharge_000025_CH8") / "meta.json").read_text()
+    before = store.meta("FastCharge_000025_CH8")
+    version = store.snapshot().version
     second = ingest([FASTCHARGE], store=store)
     assert second.ingested == [] and len(second.skipped) == 1
     assert "already in store" in second.skipped[0]["reason"]
-    assert (store.cell_dir("FastCharge_000025_CH8") / "meta.json").read_text() == before
+    assert store.meta("FastCharge_000025_CH8") == before
+    assert store.snapshot().version == version  # nothing committed
 
 
 def test_bad_files_fail_alone_and_leave_the_store_unchanged(tmp_path: Path, store_dir: Path) -> None:
@@ -109,7 +111,7 @@ def test_sigkill_mid_ingest_leaves_no_partial_cell_and_a_rerun_completes(tmp_pat
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Kill it as soon as some, but not all, cells have landed.
-    while proc.poll() is None and len(list(store.cells_dir.glob("*/*/meta.json"))) < 3:
+    while proc.poll() is None and len(store.metas()) < 3:
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()

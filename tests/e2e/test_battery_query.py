@@ -59,6 +59,6 @@ def test_query_box_shows_the_rows(page: Any, server: tuple[str, Store], tmp_path
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"sql-status\"]').textContent.startsWith('Query refused')"
     )
-    assert "only SELECT statements are allowed (read-only), got DROP" in status.inner_text()
+    assert "read-only here; expected a SELECT statement, got DROP" in status.inner_text()
     assert page.locator('[data-testid="sql-result"]').is_hidden()
     assert len(pd.read_csv(path)) == len(service.query_store(store, "SELECT * FROM production")["rows"])

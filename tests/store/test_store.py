@@ -11,6 +11,7 @@ from gwangyang.errors import InputError, NotFoundError, StoreError
 from gwangyang.store import Store
 from gwangyang.store.store import shard
 from tests.helpers import ARBIN
+from tests.store.first_layout import first_layout_store
 
 
 def test_store_path_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,8 +75,8 @@ def test_query_api_returns_pandas_and_arrow(store_dir: Path) -> None:
 
 
 def test_recover_restores_a_cell_caught_between_renames(store_dir: Path) -> None:
+    first_layout_store(store_dir, [ARBIN / "FastCharge_000025_CH8.csv"])
     store = Store(store_dir)
-    ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=store)
     cell = store.cell_dir("FastCharge_000025_CH8")
     trash = store.root / "trash"
     trash.mkdir()
@@ -158,8 +159,9 @@ def test_killed_parent_leaves_no_worker_holding_the_write_lock(store_dir: Path) 
 
 
 def test_opening_a_store_recovers_a_cell_caught_between_renames(store_dir: Path) -> None:
+    # a first-layout store whose writer was killed between its two commit renames
+    first_layout_store(store_dir, [ARBIN / "FastCharge_000025_CH8.csv"])
     store = Store(store_dir)
-    ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=store)
     cell = store.cell_dir("FastCharge_000025_CH8")
     (store.root / "trash").mkdir()
     shutil.move(cell, store.root / "trash" / "x")  # killed between the two commit renames
@@ -169,8 +171,8 @@ def test_opening_a_store_recovers_a_cell_caught_between_renames(store_dir: Path)
 
 
 def test_a_writer_mid_commit_is_not_recovered_by_a_reader(store_dir: Path) -> None:
+    first_layout_store(store_dir, [ARBIN / "FastCharge_000025_CH8.csv"])
     store = Store(store_dir)
-    ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=store)
     cell = store.cell_dir("FastCharge_000025_CH8")
     with store.write_lock():  # a live writer between its renames
         (store.root / "trash").mkdir()

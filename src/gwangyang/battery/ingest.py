@@ -1,14 +1,15 @@
 """Ingest cycler files into the store: discover, group into tests, read and summarise in parallel, commit.
 
 Workers read and summarise a group of files (one test) and write it whole into a staging folder
-inside the store; the calling process, holding the store's write lock, renames each staged cell
-into place as its result arrives. A bad file fails only its own test.
+inside the store; the calling process, holding the store's write lock, commits the staged cells as
+their results arrive, many at a time (one catalog commit each). A bad file fails only its own test.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,12 @@ from .steps import step_table
 from .stitch import continuation_problem, stitch, stitch_key
 
 SCHEMA_VERSION = 1
+
+COMMIT_CELLS = 64
+"""Staged cells committed together (one catalog commit, one data file per table and lot)."""
+
+COMMIT_S = 1.0
+"""Seconds after which staged cells are committed even if fewer than :data:`COMMIT_CELLS` wait."""
 
 
 @dataclass
@@ -469,12 +476,12 @@ def ingest(
                     fresh.append((path, digest))
             if not fresh:
                 continue
-            existing = store.cell_dir(name)
-            if existing.exists() and owners.get(name) != org:
+            if store.has(name) and owners.get(name) != org:
                 for path, _ in fresh:
                     error = f"{path.name}: cell {name} is another organisation's; give the file another name."
                     report.failed.append({"file": str(path), "error": error, "conflict": True})
                 continue
+            existing = None if replace else store.stage_existing(name)
             # Parts of a test (dated or numbered files) and files given a cell id extend a stored cell
             # of the same cycler; any other file under a stored cell's name must continue it.
             append = cell_id is not None or is_multipart(members)
@@ -484,7 +491,7 @@ def ingest(
                     files=[str(p) for p, _ in fresh],
                     hashes=[d for _, d in fresh],
                     staging=str(store.staging_path(f"{name}-{fresh[0][1][:12]}")),
-                    existing=str(existing) if existing.exists() and not replace else None,
+                    existing=None if existing is None else str(existing),
                     chemistry=chemistry,
                     column_map=None if column_map is None else str(column_map),
                     on_existing="append" if append else "continue",
@@ -512,20 +519,30 @@ def ingest(
                 if outcome.staged:
                     shutil.rmtree(outcome.staged, ignore_errors=True)
                 return
-            store.commit(Path(outcome.staged), outcome.cell_id)
-            report.warnings.extend(outcome.warnings)
-            for file_name in outcome.files:
-                report.ingested.append(
-                    {
-                        "file": file_name,
-                        "cell_id": outcome.cell_id,
-                        "rows": outcome.rows,
-                        "cycles": outcome.cycles,
-                    }
-                )
+            pending.append(outcome)
+            if len(pending) >= COMMIT_CELLS or time.monotonic() - started[0] >= COMMIT_S:
+                flush()
 
+        def flush() -> None:
+            """Commit the staged cells waiting (one catalog commit for many cells)."""
+            if pending:
+                store.commit_many([(Path(o.staged), o.cell_id) for o in pending if o.staged is not None])
+            for done in pending:
+                report.warnings.extend(done.warnings)
+                for file_name in done.files:
+                    report.ingested.append(
+                        {"file": file_name, "cell_id": done.cell_id, "rows": done.rows, "cycles": done.cycles}
+                    )
+            pending.clear()
+            started[0] = time.monotonic()
+
+        pending: list[IngestOutcome] = []
+        started = [time.monotonic()]
         try:
-            executor.map(build_cell, tasks, progress=progress, on_result=commit)
+            try:
+                executor.map(build_cell, tasks, progress=progress, on_result=commit)
+            finally:
+                flush()
         except WorkerLostError as exc:  # report the tests that never came back, keep what did
             finished = {item["file"] for item in report.ingested} | {item["file"] for item in report.failed}
             for task in tasks:
@@ -548,10 +565,9 @@ def vendor_conflicts(paths: Iterable[str | Path], store: Store, cell_id: str | N
 
     out = []
     for name, members in group_files(discover(paths), cell_id).items():
-        meta_file = store.cell_dir(name) / "meta.json"
-        if not meta_file.exists():
+        if not store.has(name):
             continue
-        vendor = json.loads(meta_file.read_text()).get("vendor")
+        vendor = store.meta(name).get("vendor")
         for path in members:
             try:
                 found = detect(path).name
@@ -580,7 +596,7 @@ def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
     """
     if fmt not in {"parquet", "csv", "bdf"}:
         raise InputError(f"--format: expected parquet, csv or bdf, got {fmt!r}.")
-    if not store.cell_dir(cell_id).exists():
+    if not store.has(cell_id):
         raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
     ts = store.timeseries(cell_id)
     if fmt == "bdf":

@@ -15,6 +15,7 @@ from .life import app as life_app
 from .life import fleet_command, health_command
 from .production import app as production_app
 from .quality import anomalies, formation, screen, triage
+from .store_admin import sql_command
 
 app = typer.Typer(help="Battery data: ingest cycler files, query cells and cycles.", no_args_is_help=True)
 app.add_typer(life_app, name="life")
@@ -25,6 +26,7 @@ app.command("screen")(screen)
 app.command("anomalies")(anomalies)
 app.command("triage")(triage)
 app.command("formation")(formation)
+app.command("sql")(sql_command)
 
 StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data).")

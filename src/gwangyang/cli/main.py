@@ -34,6 +34,7 @@ from .optimize import app as optimize_app
 from .optimize import twin_app
 from .port import app as port_app
 from .serve import serve
+from .store_admin import app as store_app
 
 app = typer.Typer(
     name="gwangyang",
@@ -52,6 +53,7 @@ battery_app.add_typer(twin_app, name="twin")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
+app.add_typer(store_app, name="store")
 app.command("audit")(audit_command)
 
 DEBUG_ENV = "GWANGYANG_DEBUG"

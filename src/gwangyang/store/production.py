@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from ..errors import StoreError
 from ..files import read_json, write_json
 
-if TYPE_CHECKING:  # the store asks this module for its parts (Store.attach_views)
+if TYPE_CHECKING:  # the store asks this module for its parts (Store.sql)
     from .store import Store
 
 ID_COLUMN = "cell_id"

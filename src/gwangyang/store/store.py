@@ -1,28 +1,27 @@
-"""Parquet + DuckDB store of battery cells.
+"""Parquet + DuckDB store of battery cells: partitioned datasets with many cells per file, and a catalog.
 
-Layout::
+Layout (see :mod:`.catalog` and :mod:`.datafiles`)::
 
-    <root>/cells/<h2>/<cell_id>/meta.json           metadata, source files and their content hashes
-                                timeseries.parquet  canonical time series
-                                cycles.parquet      per-cycle summary
-                                curves.parquet      discharge Q(V) on the cell's voltage grid
-                                steps.parquet       one row per step (cells ingested before steps lack it)
-    <root>/staging/<uuid>/                          cells being written (never read)
-    <root>/trash/                                   old versions being replaced
+    <root>/catalog/v<version>.parquet     commits: cells put or deleted, rows made dead
+    <root>/catalog/c<version>.parquet     checkpoints of the whole catalog
+    <root>/tables/<table>/lot=<lot>/...   the cells' timeseries, cycles, curves and steps
+    <root>/staging/<name>/                cells being built by ingest workers (never read)
 
-A cell is written whole into ``staging`` and renamed into place, so readers see either the old
-cell or the new one, never a partial one; a killed writer leaves only staging debris, which the
-next writer removes.
+A writer (holding the write lock) writes new data files, then commits them by renaming one
+catalog segment into place: readers see every cell whole or not at all, and keep their snapshot
+while a writer appends. A killed writer leaves at most unreferenced files, which the next writer
+removes. Stores of the first layout (a folder per cell) open as they are and are converted by
+:meth:`Store.migrate` (or by their first write).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +31,29 @@ import pyarrow.parquet as pq
 
 from ..config import store_path
 from ..errors import InputError, NotFoundError, StoreError
+from . import legacy
+from .catalog import (
+    CATALOG,
+    CHECKPOINT_EVERY,
+    TABLES,
+    Location,
+    Snapshot,
+    checkpoint_name,
+    checkpoint_table,
+    dead_row,
+    delete_row,
+    listing,
+    listing_key,
+    lot_of,
+    put_row,
+    read_snapshot,
+    rows_table,
+    segment_name,
+    write_segment,
+)
+from .datafiles import append_cells, read_cell
 from .lock import WriteLock
 
-TABLES = ("timeseries", "cycles", "curves", "steps")
 CELL_COLUMNS = (
     "cell_id",
     "vendor",
@@ -47,45 +66,87 @@ CELL_COLUMNS = (
 )
 """The metadata fields every listing of cells shows (``Store.cells``, the battery service's cell list)."""
 
+GRACE_S = 600.0
+"""Files no snapshot names any more are deleted only once this old (a reader may still be reading them)."""
+
+CellTables = tuple[str, dict[str, Any], dict[str, pa.Table]]
+"""A cell to commit: its id, its metadata and its tables (name -> Arrow table)."""
+
 
 def shard(cell_id: str) -> str:
-    """Two-hex-digit shard folder of a cell id."""
-    return hashlib.blake2b(cell_id.encode(), digest_size=1).hexdigest()
+    """Two-hex-digit shard folder of a cell id (the first layout's folders)."""
+    return legacy.shard(cell_id)
+
+
+def check_cell_id(cell_id: str) -> str:
+    """A cell id that is a plain name (no path separators, not ``.`` or ``..``), else InputError."""
+    if not cell_id or "/" in cell_id or "\\" in cell_id or cell_id in {".", ".."}:
+        raise InputError(f"cell id: expected a plain name, got {cell_id!r}.")
+    return cell_id
+
+
+def _is_url(root: str | os.PathLike[str] | None) -> bool:
+    return isinstance(root, str) and "://" in root
 
 
 class Store:
-    """A battery data store rooted at a folder.
+    """A battery data store rooted at a folder (or, for reading, an fsspec URL such as ``s3://bucket/store``).
 
     Parameters
     ----------
     root
-        Store folder; default: ``$GWANGYANG_HOME`` or ``./gwangyang-data``.
+        Store folder or URL; default: ``$GWANGYANG_HOME`` or ``./gwangyang-data``. A ``file://``
+        URL is the local folder.
     lock_wait
         Seconds a writer waits for another one to finish before giving up; 0 fails at once.
-
-    Opening a store finishes what a writer killed between its two commit renames left (see
-    :meth:`recover_if_abandoned`), so no cell stays invisible until the next writer runs.
+    storage_options
+        fsspec options for a URL root (credentials, endpoint; see docs/store.md).
     """
 
-    def __init__(self, root: str | os.PathLike[str] | None = None, lock_wait: float = 0.0) -> None:
-        self.root = store_path(root)
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        lock_wait: float = 0.0,
+        storage_options: dict[str, Any] | None = None,
+    ) -> None:
+        import fsspec
+
         self.lock_wait = lock_wait
+        self.url: str | None = None
+        if _is_url(root) and not str(root).startswith("file://"):
+            self.url = str(root).rstrip("/")
+            self.fs, _ = fsspec.core.url_to_fs(self.url, **(storage_options or {}))
+            self.root = Path("/nonexistent-remote-store")
+            self._base = self.fs._strip_protocol(self.url)
+        else:
+            if _is_url(root):
+                root = str(root)[len("file://") :]
+            self.root = store_path(root)
+            self.fs = fsspec.filesystem("file")
+            self._base = self.root.as_posix()
         self.recover_if_abandoned()
 
     # ---- layout -------------------------------------------------------------------------
     @property
     def cells_dir(self) -> Path:
-        """Folder holding the cells."""
-        return self.root / "cells"
+        """Folder of the first layout's cells (only stores not yet migrated have it)."""
+        return self.root / legacy.CELLS
+
+    @property
+    def local(self) -> bool:
+        """Whether the store is a local folder (only a local store can be written)."""
+        return self.url is None
+
+    def is_legacy(self) -> bool:
+        """Whether the store still has the first layout (a folder per cell) and no catalog."""
+        return self.local and not listing(self.fs, self._base) and legacy.has_cells(self.root)
 
     def cell_dir(self, cell_id: str) -> Path:
-        """Folder of one cell (it may not exist)."""
-        if not cell_id or "/" in cell_id or "\\" in cell_id or cell_id in {".", ".."}:
-            raise InputError(f"cell id: expected a plain name, got {cell_id!r}.")
-        return self.cells_dir / shard(cell_id) / cell_id
+        """Folder of one cell in the first layout (it may not exist); checks the id."""
+        return self.cells_dir / shard(check_cell_id(cell_id)) / cell_id
 
     def staging_path(self, name: str) -> Path:
-        """``staging/<name>`` inside the store, for a writer to fill and rename into place (the folder is created)."""
+        """``staging/<name>`` inside the store, for a writer to fill and commit (the parent is created)."""
         parent = self.root / "staging"
         parent.mkdir(parents=True, exist_ok=True)
         return parent / name
@@ -95,22 +156,27 @@ class Store:
         shutil.rmtree(self.root / "staging", ignore_errors=True)
 
     def staging_dir(self) -> Path:
-        """A new, empty staging folder inside the store (same file system, so renames are atomic)."""
+        """A new, empty staging folder inside the store."""
         path = self.root / "staging" / uuid.uuid4().hex
         path.mkdir(parents=True)
         return path
 
     def write_lock(self) -> WriteLock:
         """The store's exclusive writer lock (waiting up to ``lock_wait`` seconds for it)."""
+        self._writable()
         return WriteLock(self.root, wait=self.lock_wait)
 
-    def recover_if_abandoned(self) -> bool:
-        """Run :meth:`recover` when a dead writer left cells in ``trash`` and no writer holds the lock.
+    def _writable(self) -> None:
+        if not self.local:
+            raise StoreError(f"{self.url}: a store at a URL is read-only here; write to a local store.")
 
-        A live writer mid-commit holds the lock, so its cell is left alone. A store that cannot be
-        written (read-only) is left as it is; its readers still see every committed cell but the one
-        being swapped. Returns True when something was recovered.
+    def recover_if_abandoned(self) -> bool:
+        """Put back first-layout cells a killed writer left in ``trash`` (when no writer holds the lock).
+
+        Commits of the catalog layout are one rename, so they leave nothing to recover on open.
         """
+        if not self.local:
+            return False
         trash = self.root / "trash"
         try:
             if not trash.is_dir() or not any(trash.iterdir()):
@@ -121,113 +187,268 @@ class Store:
         except OSError:
             return False
         try:
-            self.recover()
+            legacy.recover(self.root)
         except OSError:
             return False
         finally:
             lock.release()
         return True
 
+    # ---- snapshot -----------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The catalog's latest state (readers keep the one they took while a writer appends)."""
+        if self.is_legacy():
+            return legacy.snapshot(self.root)
+        return read_snapshot(self.fs, self._base)
+
+    def signature(self) -> tuple[Any, ...]:
+        """A cheap fingerprint that changes whenever the store's cells change."""
+        key = listing_key(self.fs, self._base)
+        if key or not self.local:
+            return key
+        if not self.cells_dir.exists():
+            return ()
+        entries: list[tuple[str, int]] = [("", self.cells_dir.stat().st_mtime_ns)]
+        with os.scandir(self.cells_dir) as shards:
+            entries.extend((e.name, e.stat().st_mtime_ns) for e in shards if e.is_dir())
+        return tuple(sorted(entries))
+
+    def path_of(self, relative: str) -> str:
+        """A data file's full path or URL."""
+        return f"{self.url}/{relative}" if self.url else f"{self._base}/{relative}"
+
+    def files(self, table: str) -> list[str]:
+        """The snapshot's live data files of a table (full paths or URLs)."""
+        self._check_table(table)
+        return [self.path_of(f) for f in self.snapshot().files(table)]
+
     # ---- writing ------------------------------------------------------------------------
     def recover(self) -> None:
-        """Finish or undo what a killed writer left: restore cells caught mid-swap, drop staging debris.
+        """Drop what a killed writer left: staging folders, temporary files, data files no commit names.
 
-        Call with the write lock held.
+        Call with the write lock held. Unnamed data files are removed once :data:`GRACE_S` old.
         """
-        trash = self.root / "trash"
-        if trash.exists():
-            for old in trash.iterdir():
-                marker = old / "meta.json"
-                if marker.exists():
-                    cell_id = json.loads(marker.read_text())["cell_id"]
-                    target = self.cell_dir(cell_id)
-                    if not target.exists():
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        os.rename(old, target)
-                        continue
-                shutil.rmtree(old, ignore_errors=True)
+        legacy.recover(self.root)
         shutil.rmtree(self.root / "staging", ignore_errors=True)
+        self._sweep(GRACE_S)
+
+    def _sweep(self, grace_s: float) -> int:
+        """Delete temporary files and data files the latest snapshot does not name (older than ``grace_s``)."""
+        if self.is_legacy():
+            return 0
+        snap = self.snapshot()
+        named = {f for name in TABLES for f in snap.files(name)}
+        now = time.time()
+        removed = 0
+        for folder in (self.root / "tables", self.root / CATALOG):
+            if not folder.exists():
+                continue
+            for path in folder.rglob("*"):
+                if not path.is_file():
+                    continue
+                rel = path.relative_to(self.root).as_posix()
+                stale = path.name.endswith(".tmp") or (folder.name == "tables" and rel not in named)
+                if stale:
+                    try:
+                        if now - path.stat().st_mtime >= grace_s:
+                            path.unlink()
+                            removed += 1
+                    except FileNotFoundError:
+                        pass
+        return removed
 
     def commit(self, staged: Path, cell_id: str) -> None:
-        """Move a fully written staged cell into place, replacing any older version.
+        """Commit a fully written staged cell (``meta.json`` and ``<table>.parquet`` files), replacing any older one.
 
-        Call with the write lock held.
+        Call with the write lock held. The staged folder is removed.
         """
-        if not (staged / "meta.json").exists():
-            raise StoreError(f"{staged}: staged cell has no meta.json.")
-        target = self.cell_dir(cell_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            trash = self.root / "trash"
-            trash.mkdir(exist_ok=True)
-            old = trash / uuid.uuid4().hex
-            os.rename(target, old)
-            os.rename(staged, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staged, target)
+        self.commit_many([(staged, cell_id)])
+
+    def commit_many(self, staged: Sequence[tuple[Path, str]]) -> None:
+        """Commit several staged cells in one catalog commit (see :meth:`commit`)."""
+        items = []
+        for folder, cell_id in staged:
+            if not (folder / "meta.json").exists():
+                raise StoreError(f"{folder}: staged cell has no meta.json.")
+            meta = json.loads((folder / "meta.json").read_text())
+            tables = {
+                name: pq.read_table(folder / f"{name}.parquet")
+                for name in TABLES
+                if (folder / f"{name}.parquet").exists()
+            }
+            items.append((cell_id, meta, tables))
+        self.commit_cells(items)
+        for folder, _ in staged:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def commit_cells(self, items: Iterable[CellTables]) -> int:
+        """Append cells (replacing stored ones of the same id) in one atomic catalog commit; the new version.
+
+        Call with the write lock held. Each table is written as one new file per lot holding all
+        the cells; the commit is the rename of one catalog segment.
+        """
+        self._writable()
+        if self.is_legacy():
+            self._migrate_locked()
+        latest: dict[str, CellTables] = {}
+        for cell_id, meta, tables in items:
+            latest[check_cell_id(cell_id)] = (cell_id, meta, tables)
+        snap = self.snapshot()
+        version = snap.version + 1
+        if not latest:
+            return snap.version
+        groups: dict[tuple[str, str], list[tuple[str, pa.Table]]] = {}
+        for cell_id, meta, tables in latest.values():
+            for name, table in tables.items():
+                self._check_table(name)
+                groups.setdefault((name, lot_of(meta)), []).append((cell_id, table))
+        where: dict[str, dict[str, Location | None]] = {c: {} for c in latest}
+        for (name, lot), cells in groups.items():
+            for cell_id, location in append_cells(self._base, name, lot, version, cells).items():
+                where[cell_id][name] = location
+        rows = []
+        for cell_id, meta, _tables in latest.values():
+            if cell_id in snap.live.index:
+                rows.append(dead_row(version, cell_id, self._files_of(snap, cell_id)))
+            rows.append(put_row(version, cell_id, meta, where[cell_id]))
+        self._write_commit(snap, version, rows)
+        return version
+
+    def _files_of(self, snap: Snapshot, cell_id: str) -> dict[str, str]:
+        out = {}
+        for name in TABLES:
+            location = snap.location(cell_id, name)
+            if location is not None:
+                out[name] = location.file
+        return out
+
+    def _write_commit(self, snap: Snapshot, version: int, rows: list[dict[str, Any]]) -> None:
+        write_segment(self._base, segment_name(version), rows_table(rows))
+        if snap.segments + 1 >= CHECKPOINT_EVERY:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Write the whole catalog as one checkpoint and drop the segments it covers (write lock held)."""
+        snap = self.snapshot()
+        if snap.version == 0:
+            return
+        write_segment(self._base, checkpoint_name(snap.version), checkpoint_table(snap))
+        for name in listing(self.fs, self._base):
+            if int(name[1:13]) < snap.version or (name.startswith("v") and int(name[1:13]) == snap.version):
+                (self.root / CATALOG / name).unlink(missing_ok=True)
+
+    def stage_existing(self, cell_id: str) -> Path | None:
+        """A stored cell written out as a staging folder (``meta.json`` + tables) for a worker to extend; None if absent."""
+        if not self.has(cell_id):
+            return None
+        if self.is_legacy():
+            return self.cell_dir(cell_id)
+        folder = self.staging_path(f"existing-{uuid.uuid4().hex[:8]}")
+        folder.mkdir()
+        (folder / "meta.json").write_text(json.dumps(self.meta(cell_id), indent=1))
+        for name in TABLES:
+            try:
+                pq.write_table(self.arrow(cell_id, name), folder / f"{name}.parquet", compression="zstd")
+            except NotFoundError:
+                continue
+        return folder
 
     def delete(self, cell_id: str) -> None:
         """Remove a cell from the store."""
-        target = self.cell_dir(cell_id)
-        if not target.exists():
+        if not self.has(cell_id):
             raise NotFoundError(f"cell {cell_id!r}: not in store {self.root}.")
         with self.write_lock():
-            trash = self.root / "trash"
-            trash.mkdir(exist_ok=True)
-            old = trash / uuid.uuid4().hex
-            os.rename(target, old)
-            shutil.rmtree(old, ignore_errors=True)
+            if self.is_legacy():
+                self._migrate_locked()
+            snap = self.snapshot()
+            version = snap.version + 1
+            rows = [dead_row(version, cell_id, self._files_of(snap, cell_id)), delete_row(version, cell_id)]
+            self._write_commit(snap, version, rows)
+
+    def migrate(self) -> dict[str, Any]:
+        """Convert a first-layout store to the catalog layout, nothing lost; what was moved.
+
+        Every cell's tables and metadata are committed in one catalog commit, checked against the
+        old files (rows per table), and only then are the old folders removed.
+        """
+        with self.write_lock():
+            return self._migrate_locked()
+
+    def _migrate_locked(self) -> dict[str, Any]:
+        return legacy.migrate(self)
+
+    def compact(self, retain_s: float = GRACE_S) -> dict[str, Any]:
+        """Merge small files and drop dead rows (see :func:`.compaction.compact`); what changed."""
+        from .compaction import compact
+
+        with self.write_lock():
+            if self.is_legacy():
+                self._migrate_locked()
+            report = compact(self)
+            report["removed_files"] = self._sweep(retain_s)
+        return report
 
     # ---- reading ------------------------------------------------------------------------
-    def _meta_files(self) -> Iterator[Path]:
-        if self.cells_dir.exists():
-            yield from sorted(self.cells_dir.glob("*/*/meta.json"))
+    def has(self, cell_id: str) -> bool:
+        """Whether a cell is in the store."""
+        return check_cell_id(cell_id) in self.snapshot().live.index
 
     def metas(self) -> list[dict[str, Any]]:
         """Metadata of every cell, sorted by cell id."""
-        out = []
-        for path in self._meta_files():
-            try:
-                out.append(json.loads(path.read_text()))
-            except (OSError, json.JSONDecodeError):
-                continue  # a cell being replaced right now
-        return sorted(out, key=lambda m: m["cell_id"])
+        return [json.loads(m) for m in self.snapshot().live["meta"].tolist()]
 
     def meta(self, cell_id: str) -> dict[str, Any]:
         """Metadata of one cell."""
-        path = self.cell_dir(cell_id) / "meta.json"
-        if not path.exists():
+        snap = self.snapshot()
+        if check_cell_id(cell_id) not in snap.live.index:
             raise NotFoundError(f"cell {cell_id!r}: not in store {self.root}.")
-        data: dict[str, Any] = json.loads(path.read_text())
+        data: dict[str, Any] = json.loads(snap.meta_text(cell_id))
         return data
 
     def known_hashes(self) -> dict[str, str]:
         """Map from source-file content hash to the cell that holds it."""
-        index = {}
-        for meta in self.metas():
-            for source in meta.get("sources", []):
-                index[source["hash"]] = meta["cell_id"]
-        return index
+        return self.snapshot().hashes()
 
     def cells(self) -> pd.DataFrame:
         """One row per cell: ``cell_id``, ``vendor``, ``rows``, ``cycles``, ``first_time``, ``last_time`` and more."""
         columns = list(CELL_COLUMNS)
-        rows = [{c: m.get(c) for c in columns} for m in self.metas()]
+        rows = [{c: m.get(c) for c in columns} for m in self.snapshot().metas()]
         return pd.DataFrame(rows, columns=columns)
+
+    def _check_table(self, name: str) -> None:
+        if name not in TABLES:
+            raise InputError(f"table: expected one of {', '.join(TABLES)}, got {name!r}.")
 
     def table(self, cell_id: str, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """Read one of a cell's tables (``timeseries``, ``cycles``, ``curves`` or ``steps``) as pandas."""
         return self.arrow(cell_id, name, columns).to_pandas()
 
-    def arrow(self, cell_id: str, name: str, columns: list[str] | None = None) -> pa.Table:
-        """Read one of a cell's tables as an Arrow table."""
-        if name not in TABLES:
-            raise InputError(f"table: expected one of {', '.join(TABLES)}, got {name!r}.")
-        path = self.cell_dir(cell_id) / f"{name}.parquet"
-        if not path.exists():
+    def location(self, cell_id: str, name: str) -> Location:
+        """Where one of a cell's tables lives (file relative to the root, row groups); NotFoundError if absent."""
+        self._check_table(name)
+        snap = self.snapshot()
+        if check_cell_id(cell_id) not in snap.live.index:
             raise NotFoundError(f"cell {cell_id!r}: not in store {self.root}.")
-        return pq.read_table(path, columns=columns)
+        where = snap.location(cell_id, name)
+        if where is None:
+            raise NotFoundError(f"cell {cell_id!r}: has no {name} table in store {self.root}.")
+        return where
+
+    def columns(self, cell_id: str, name: str) -> list[str]:
+        """Column names of one of a cell's tables."""
+        where = self.location(cell_id, name)
+        if where.schema is not None:
+            return list(where.schema.names)
+        with self.fs.open(f"{self._base}/{where.file}", "rb") as handle:
+            return list(pq.read_schema(handle).names)
+
+    def arrow(self, cell_id: str, name: str, columns: list[str] | None = None) -> pa.Table:
+        """Read one of a cell's tables as an Arrow table (one file, only the cell's row groups)."""
+        where = self.location(cell_id, name)
+        try:
+            return read_cell(self.fs, self._base, where, cell_id, columns)
+        except KeyError as exc:
+            raise InputError(f"columns: {name} of cell {cell_id!r} has no {exc.args[0]}.") from exc
 
     def cycles(self, cell_id: str) -> pd.DataFrame:
         """Per-cycle summary of a cell."""
@@ -245,63 +466,49 @@ class Store:
         """Steps of a cell (see :mod:`gwangyang.battery.steps`)."""
         return self.table(cell_id, "steps")
 
-    def sql(self, query: str) -> pd.DataFrame:
-        """Run a DuckDB query over the store's views ``cells_cycles``, ``cells_curves``, ``cells_timeseries``, ``cells_steps``.
+    def sql(
+        self,
+        query: str,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+        cells: Collection[str] | None = None,
+    ) -> pd.DataFrame:
+        """Run one read-only DuckDB ``SELECT`` over the views ``cells``, ``cycles``, ``timeseries``, ``curves``, ``steps``.
 
-        Each view holds every cell's table with a ``cell_id`` column. The connection is in-memory
-        and private to this call, so it needs no lock and never blocks a writer.
+        The table views hold every cell's rows with a ``cell_id`` column (``cells_cycles`` and the
+        like name the same views); ``cells`` holds one row per cell. The query sees one snapshot,
+        on a private in-memory connection that needs no lock. See :func:`.query.run_sql`.
+
+        Parameters
+        ----------
+        query
+            One SELECT (or WITH ... SELECT) statement; anything else is refused (InputError).
+        max_rows
+            Return at most this many rows (``df.attrs["truncated"]`` tells whether more were left).
+        timeout_s
+            Interrupt the query after this many seconds (InputError).
+        cells
+            Only these cells' rows in every view (an organisation's), and no file readable.
         """
-        import duckdb
+        from .query import run_sql
 
-        con = duckdb.connect(":memory:")
-        try:
-            for name in TABLES:
-                pattern = (self.cells_dir / "*" / "*" / f"{name}.parquet").as_posix()
-                if any(self.cells_dir.glob(f"*/*/{name}.parquet")):
-                    # the path goes in as a value, never into SQL text (a store path may hold a quote)
-                    con.read_parquet(pattern, union_by_name=True).create_view(f"cells_{name}")
-            return con.execute(query).df()
-        except duckdb.Error as exc:
-            raise InputError(f"query: {exc}".splitlines()[0]) from exc
-        finally:
-            con.close()
+        return run_sql(self, query, max_rows=max_rows, timeout_s=timeout_s, cells=cells)
+
+    def views(self) -> list[str]:
+        """The views :meth:`sql` offers that hold rows now."""
+        from .query import available_views
+
+        return available_views(self)
+
+    def dask(self, table: str, columns: list[str] | None = None) -> Any:
+        """A table of every cell as a Dask dataframe over the snapshot's files (see :func:`.query.dask_table`)."""
+        from .query import dask_table
+
+        return dask_table(self, table, columns)
 
     def production_dir(self) -> Path:
         """Folder of the production dataset (end-of-line and formation measurements; see :mod:`.production`)."""
         return self.root / "production"
-
-    def attach_views(self, con: Any) -> list[str]:
-        """Create on a DuckDB connection the views :meth:`sql` offers, and ``production``; return their names.
-
-        ``production`` holds one row per cell of the production dataset (:mod:`.production`), joinable
-        with the cells' views on ``cell_id``. Views without files are left out. For a caller that
-        configures its own connection (limits, no file access beyond the store).
-        """
-        from .production import part_paths
-
-        names = []
-        for name in TABLES:
-            pattern = (self.cells_dir / "*" / "*" / f"{name}.parquet").as_posix()
-            if any(self.cells_dir.glob(f"*/*/{name}.parquet")):
-                con.read_parquet(pattern, union_by_name=True).create_view(f"cells_{name}")
-                names.append(f"cells_{name}")
-        parts = [p.as_posix() for p in part_paths(self)]
-        if len(parts) == 1:
-            con.read_parquet(parts[0]).create_view("production")
-            names.append("production")
-        elif parts:
-            # a cell measured again in a later table keeps its latest row, as production.read does
-            con.read_parquet(parts, union_by_name=True, filename=True).create_view("production_parts")
-            con.register(
-                "production_order", pd.DataFrame({"filename": parts, "part_order": range(len(parts))})
-            )
-            con.execute(
-                "CREATE VIEW production AS SELECT p.* EXCLUDE (filename) FROM production_parts p "
-                "JOIN production_order o USING (filename) "
-                "QUALIFY row_number() OVER (PARTITION BY p.cell_id ORDER BY o.part_order DESC) = 1"
-            )
-            names.append("production")
-        return names
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

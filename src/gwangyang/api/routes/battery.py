@@ -372,14 +372,15 @@ reading = APIRouter(prefix="/api/v1/battery", tags=["battery"], dependencies=[De
 
 
 @reading.post("/sql", summary="Run one read-only SQL query over the store")
-def sql(body: SqlRequest, store: StoreDep) -> dict[str, Any]:
+def sql(body: SqlRequest, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """``columns``, ``rows`` and ``truncated`` (more rows than ``max_rows``) of one SELECT.
 
-    Views: ``production`` and the cells' ``cells_cycles``, ``cells_curves``, ``cells_timeseries``,
-    ``cells_steps``. Stopped after 10 s. 400 for anything but one SELECT (no writes, no settings, no files
-    outside the store). Any known user may query (viewer role).
+    Views: ``cells``, ``cycles``, ``timeseries``, ``curves``, ``steps`` (also as ``cells_<table>``) and
+    ``production``. Stopped after 10 s. 400 for anything but one SELECT (no writes, no settings, no files
+    outside the store). Any known user may query (viewer role); a user who does not see every
+    organisation's cells queries views of the cells they see only, and no file.
     """
-    return service.query_store(store, body.query, body.max_rows)
+    return service.query_store(store, body.query, body.max_rows, cells=scope.cell_ids(store))
 
 
 _guarded = router

@@ -59,7 +59,6 @@ from .life import severson_sample as severson_sample
 from .production import SCREEN_THREADS as SCREEN_THREADS
 from .production import SQL_MAX_ROWS as SQL_MAX_ROWS
 from .production import SQL_TIME_LIMIT_S as SQL_TIME_LIMIT_S
-from .production import check_select as check_select
 from .production import ingest_production as ingest_production
 from .production import production_overview as production_overview
 from .production import query_store as query_store

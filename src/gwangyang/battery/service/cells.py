@@ -174,36 +174,25 @@ def cell_curves(
 def timeseries_page(
     store: Store, cell_id: str, offset: int = 0, limit: int = 1000, columns: list[str] | None = None
 ) -> dict[str, Any]:
-    """One page of a cell's time series, read with DuckDB straight from Parquet (no whole-table load)."""
-    import duckdb
-    import pyarrow.parquet as pq
-
+    """One page of a cell's time series (the store reads only the cell's row groups, only the columns asked)."""
     check_cell_id(cell_id)
     if offset < 0:
         raise InputError(f"offset: expected 0 or more, got {offset}.")
     if not 1 <= limit <= MAX_PAGE_ROWS:
         raise InputError(f"limit: expected 1 to {MAX_PAGE_ROWS}, got {limit}.")
-    path = store.cell_dir(cell_id) / "timeseries.parquet"
-    if not path.exists():
+    if not store.has(cell_id):
         raise NotFoundError(f"cell {cell_id!r}: not in store.")
-    meta = pq.read_metadata(path)
-    names = [n for n in meta.schema.names if n != "cell_id"]
+    names = [n for n in store.columns(cell_id, "timeseries") if n != "cell_id"]
     if columns:
         unknown = [c for c in columns if c not in names]
         if unknown:
             raise InputError(f"columns: unknown {unknown[:5]}; expected some of {names}.")
         names = columns
-    select = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
-    con = duckdb.connect(":memory:")
-    try:
-        df = con.execute(
-            f"SELECT {select} FROM read_parquet(?) LIMIT ? OFFSET ?", [str(path), limit, offset]
-        ).df()
-    finally:
-        con.close()
+    whole = store.arrow(cell_id, "timeseries", names)
+    df = whole.slice(offset, limit).to_pandas()
     return {
         "cell_id": cell_id,
-        "total": meta.num_rows,
+        "total": whole.num_rows,
         "offset": offset,
         "limit": limit,
         "columns": names,

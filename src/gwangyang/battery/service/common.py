@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -51,17 +50,11 @@ _CACHE_SIZE = 512
 
 
 def store_signature(store: Store) -> tuple[Any, ...]:
-    """A cheap fingerprint of the store's cells: the modification times of the cell folders' parents.
+    """A cheap fingerprint of the store's cells (the catalog's file names; see :meth:`Store.signature`).
 
-    Adding, replacing or deleting a cell renames a folder inside its shard folder, which changes
-    that shard's modification time; so an unchanged signature means unchanged cells.
+    Every commit adds a catalog file, so an unchanged signature means unchanged cells.
     """
-    if not store.cells_dir.exists():
-        return ()
-    entries: list[tuple[str, int]] = [("", store.cells_dir.stat().st_mtime_ns)]
-    with os.scandir(store.cells_dir) as shards:
-        entries.extend((e.name, e.stat().st_mtime_ns) for e in shards if e.is_dir())
-    return tuple(sorted(entries))
+    return store.signature()
 
 
 def cached(store: Store, key: str, compute: Callable[[], Any]) -> Any:

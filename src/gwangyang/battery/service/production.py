@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -159,42 +159,17 @@ def screen_production(
     return document
 
 
-def check_select(query: str) -> str:
-    """Return ``query`` without a trailing semicolon if it is one read-only SELECT statement; refuse anything else.
-
-    Raises
-    ------
-    InputError
-        Empty, more than one statement, or a statement other than SELECT (``WITH ... SELECT``,
-        ``FROM ...`` and ``VALUES`` are SELECTs).
-    """
-    import duckdb
-
-    text = (query or "").strip().rstrip(";").strip()
-    if not text:
-        raise InputError("query: expected one SELECT statement, got nothing.")
-    try:
-        statements = duckdb.extract_statements(text)
-    except duckdb.Error as exc:
-        raise InputError(f"query: {str(exc).splitlines()[0]}") from exc
-    if len(statements) != 1:
-        raise InputError(f"query: expected one SELECT statement, got {len(statements)} statements.")
-    kind = statements[0].type
-    if kind != duckdb.StatementType.SELECT:
-        raise InputError(f"query: only SELECT statements are allowed (read-only), got {kind.name}.")
-    return text
-
-
 def query_store(
     store: Store,
     query: str,
     max_rows: int = SQL_MAX_ROWS,
     time_limit_s: float = SQL_TIME_LIMIT_S,
+    cells: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Run one read-only SELECT over the store's views (see :meth:`Store.attach_views`), at most ``max_rows`` rows and ``time_limit_s`` seconds.
+    """Run one read-only SELECT over the store's views (see :meth:`Store.sql`), at most ``max_rows`` rows and ``time_limit_s`` seconds.
 
-    The connection is private, in memory, and may read only the store's folder (no other file, no
-    network, no settings changed); a query running past the time limit is interrupted.
+    The connection is private, in memory, and may read only the store's files (with ``cells``: only
+    those cells' rows, and no file at all); a query running past the time limit is interrupted.
 
     Returns
     -------
@@ -209,55 +184,39 @@ def query_store(
     """
     import time
 
-    import duckdb
-
     if not 1 <= max_rows <= 100_000:
         raise InputError(f"max_rows: expected 1 to 100000, got {max_rows}.")
     if not 0 < time_limit_s <= 600:
         raise InputError(f"time_limit_s: expected more than 0 and at most 600 s, got {time_limit_s}.")
-    text = check_select(query)
-    con = duckdb.connect(":memory:")
-    timer = threading.Timer(time_limit_s, con.interrupt)
-    try:
-        views = store.attach_views(con)
-        con.execute("SET allowed_directories = ?", [[store.root.as_posix()]])
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-        start = time.perf_counter()
-        timer.start()
-        # the query goes in as a subquery: a row limit, and nothing but a query expression parses there
-        relation = con.execute(f"SELECT * FROM ({text}\n) AS query LIMIT {max_rows + 1}")
-        frame = relation.df()
-        seconds = time.perf_counter() - start
-    except duckdb.InterruptException as exc:
-        raise InputError(f"query: stopped at the time limit of {time_limit_s:g} s.") from exc
-    except duckdb.Error as exc:  # the first line: the rest shows the query as wrapped
-        raise InputError(f"query: {str(exc).splitlines()[0]}") from exc
-    finally:
-        timer.cancel()
-        con.close()
-    truncated = len(frame) > max_rows
-    frame = frame.head(max_rows)
+    text = (query or "").strip().rstrip(";").strip()
+    if not text:
+        raise InputError("query: expected one SELECT statement, got nothing.")
+    start = time.perf_counter()
+    frame = store.sql(text, max_rows=max_rows, timeout_s=time_limit_s, cells=cells)
+    seconds = time.perf_counter() - start
     return {
         "columns": [str(c) for c in frame.columns],
-        "rows": jsonable(frame.to_dict(orient="split")["data"]),  # each column keeps its type
+        "rows": jsonable([[_plain(v) for v in row] for row in frame.to_dict(orient="split")["data"]]),
         "row_count": len(frame),
-        "truncated": truncated,
+        "truncated": bool(frame.attrs.get("truncated", False)),
         "max_rows": max_rows,
         "seconds": round(seconds, 4),
-        "views": views,
+        "views": sql_views(store),
     }
+
+
+def _plain(value: Any) -> Any:
+    """A DuckDB HUGEINT or DECIMAL (a ``Decimal`` here) as the JSON number it is; other values as they are."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def sql_views(store: Store) -> list[str]:
     """Names of the views a query over this store may use (those with data)."""
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    try:
-        return store.attach_views(con)
-    finally:
-        con.close()
+    return store.views()
 
 
 def sql_example(views: list[str]) -> str:

@@ -1,0 +1,322 @@
+"""Read-only SQL over one snapshot of the store (DuckDB), and the same tables as Dask dataframes.
+
+Views: ``cells`` (one row per cell: id, lot, vendor, channel, rows, cycles, times, nominal
+capacity, ingest time) and ``timeseries``, ``cycles``, ``curves``, ``steps`` (every cell's rows,
+with ``cell_id``); ``cells_<table>`` are the same table views under their first names;
+``production`` (one row per cell of the production data, see :mod:`.production`).
+
+A query may be limited to some cells (an organisation's, see ``gwangyang.api.orgs``): its views then
+hold only those cells' rows, read into memory, and the connection may read no file at all, so the
+query cannot reach other cells' rows through ``read_parquet`` either.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import InputError
+from .catalog import TABLES, TYPED, Snapshot
+
+if TYPE_CHECKING:
+    from .store import Store
+
+SQL_MAX_ROWS = 10_000
+"""Rows a user's query returns at most (CLI, API) unless told otherwise."""
+
+SQL_TIMEOUT_S = 60.0
+"""Seconds a user's query may run (CLI, API) unless told otherwise."""
+
+CONNECTIONS_PER_THREAD = 4
+"""Stores whose connection a thread keeps."""
+
+VIEWS = ("cells", *TABLES, "production")
+"""The views a query can name."""
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (quotes doubled: a store path may hold one)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _file_list(paths: list[str]) -> str:
+    return "[" + ", ".join(_literal(p) for p in paths) + "]"
+
+
+def cells_arrow(snap: Snapshot) -> pa.Table:
+    """The ``cells`` view's rows: the catalog's typed metadata columns."""
+    live = snap.live
+    columns: dict[str, Any] = {"cell_id": pa.array(live.index.astype(str).tolist(), pa.string())}
+    for key, kind in TYPED.items():
+        values = live[key] if key in live.columns else pd.Series([None] * len(live))
+        columns[key] = pa.array(values.tolist(), kind, from_pandas=True)
+    return pa.table(columns)
+
+
+def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | None:
+    """The SELECT behind a table view (None: no cell has that table); registers the dead-row list on ``con``."""
+    files = snap.files(table)
+    if not files:
+        return None
+    dead = snap.dead_pairs(table)
+    dirty = set(dead["file"]) if len(dead) else set()
+    clean = [store.path_of(f) for f in files if f not in dirty]
+    parts = []
+    if clean:
+        parts.append(f"SELECT * FROM read_parquet({_file_list(clean)}, union_by_name=true)")
+    if dirty:
+        pairs = pa.table(  # files by their path under the root: DuckDB may spell a URL's scheme its own way
+            {"file": ["/" + str(f) for f in dead["file"]], "cell_id": dead["cell_id"].astype(str).tolist()}
+        )
+        con.register(f"_dead_{table}", pairs)
+        parts.append(
+            "SELECT * EXCLUDE (filename) FROM read_parquet("
+            f"{_file_list([store.path_of(f) for f in sorted(dirty)])}, union_by_name=true, filename=true) d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM _dead_{table} x WHERE x.cell_id = d.cell_id AND ends_with(d.filename, x.file))"
+        )
+    return " UNION ALL BY NAME ".join(parts)
+
+
+_LOCAL = threading.local()
+"""Per thread: the store's connection with the views of its latest snapshot (reused while it stays the same)."""
+
+
+def _wanted(query: str) -> set[str]:
+    """The views a query may name (every view whose name occurs as a word; a view too many costs little)."""
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", query.lower()))
+    out = {v for v in VIEWS if v in words}
+    out |= {t for t in TABLES if f"cells_{t}" in words}
+    return out
+
+
+def connect(store: Store, names: set[str] | None = None) -> Any:
+    """A DuckDB connection with the store's views (at least ``names``; all when None), locked down.
+
+    The connection may read only the store's data files (no other file, no network) and its
+    settings are locked. Each thread keeps one connection per store while the store's snapshot
+    stays the same, adding views as queries need them.
+    """
+    import duckdb
+
+    snap = store.snapshot()
+    cache: dict[str, tuple[Snapshot, Any, set[str]]] = getattr(_LOCAL, "connections", None) or {}
+    _LOCAL.connections = cache
+    slot = store.path_of("")
+    entry = cache.get(slot)
+    if entry is None or entry[0] is not snap:
+        if entry is not None:
+            entry[1].close()
+        con = duckdb.connect(":memory:")
+        if not store.local:
+            con.register_filesystem(store.fs)
+        else:
+            allowed = ", ".join(_literal(f"{store.root.as_posix()}/{d}/") for d in ("tables", "cells"))
+            con.execute(f"SET allowed_directories=[{allowed}]")
+            con.execute("SET enable_external_access=false")
+        con.execute("SET lock_configuration=true")
+        entry = (snap, con, set())
+        cache.pop(slot, None)
+        while len(cache) >= CONNECTIONS_PER_THREAD:  # forget the store used longest ago
+            cache.pop(next(iter(cache)))[1].close()
+        cache[slot] = entry
+    _snap, con, made = entry
+    wanted = set(VIEWS) if names is None else set(names)
+    if "cells" in wanted and "cells" not in made:
+        con.register("cells", cells_arrow(snap))
+        made.add("cells")
+    for table in TABLES:
+        if table not in wanted or table in made:
+            continue
+        select = table_view_sql(store, snap, con, table)
+        made.add(table)
+        if select is None:
+            continue
+        con.execute(f"CREATE VIEW {table} AS {select}")
+        con.execute(f"CREATE VIEW cells_{table} AS SELECT * FROM {table}")
+    if "production" in wanted and "production" not in made:
+        made.add("production")
+        production = production_arrow(store)
+        if production is not None:
+            con.register("production", production)
+    return con
+
+
+def production_arrow(store: Store, hidden: Collection[str] | None = None) -> pa.Table | None:
+    """The ``production`` view's rows (without the ``hidden`` cells' rows); None without production data.
+
+    Production tables carry no organisation: a restricted user sees every row but those of cells whose
+    cycling data another organisation owns.
+    """
+    from .production import part_paths, read
+
+    if not store.local or not part_paths(store):
+        return None
+    frame = read(store)
+    if hidden:
+        frame = frame[~frame["cell_id"].astype(str).isin(set(hidden))]
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def available_views(store: Store) -> list[str]:
+    """The views that hold rows in the store's current snapshot (in :data:`VIEWS` order)."""
+    from .production import part_paths
+
+    snap = store.snapshot()
+    names = ["cells"] if len(snap.live) else []
+    names += [t for t in TABLES if snap.files(t)]
+    if store.local and part_paths(store):
+        names.append("production")
+    return names
+
+
+def connect_cells(store: Store, names: set[str], cells: Collection[str]) -> Any:
+    """A connection whose views hold only ``cells``' rows (in memory) and that may read no file.
+
+    Each view named in ``names`` is built from the cells' own row groups (dead rows never read) and
+    registered as an Arrow table; external access is off before the query runs, so ``read_parquet``
+    and file names in ``FROM`` are refused.
+    """
+    import duckdb
+
+    snap = store.snapshot()
+    keep = {str(c) for c in cells}
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_external_access=false")
+    if "cells" in names:
+        every = cells_arrow(snap)
+        mask = pa.array([c in keep for c in every.column("cell_id").to_pylist()], pa.bool_())
+        con.register("cells", every.filter(mask))
+    live = [c for c in snap.live.index.astype(str) if c in keep]
+    for table in TABLES:
+        if table not in names:
+            continue
+        parts = []
+        for cell in live:
+            try:
+                part = store.arrow(cell, table)
+            except (InputError, KeyError, LookupError):
+                continue  # the cell has no such table
+            if "cell_id" not in part.column_names:
+                part = part.append_column("cell_id", pa.array([cell] * part.num_rows, pa.string()))
+            parts.append(part)
+        if parts:
+            con.register(table, pa.concat_tables(parts, promote_options="permissive"))
+            con.execute(f"CREATE VIEW cells_{table} AS SELECT * FROM {table}")
+    if "production" in names:
+        production = production_arrow(store, {str(c) for c in snap.live.index} - keep)
+        if production is not None:
+            con.register("production", production)
+    con.execute("SET lock_configuration=true")
+    return con
+
+
+def check_select(query: str) -> None:
+    """Refuse anything but one SELECT statement (InputError)."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise InputError(f"query: {exc}".splitlines()[0]) from exc
+    if len(statements) != 1:
+        raise InputError(f"query: expected one SELECT statement, got {len(statements)} statements.")
+    if statements[0].type != duckdb.StatementType.SELECT:
+        kind = str(statements[0].type).rsplit(".", 1)[-1]
+        raise InputError(f"query: the store is read-only here; expected a SELECT statement, got {kind}.")
+
+
+def run_sql(
+    store: Store,
+    query: str,
+    max_rows: int | None = None,
+    timeout_s: float | None = None,
+    cells: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Run one read-only SELECT over one snapshot of the store; a DataFrame (``attrs['truncated']`` set).
+
+    With ``cells``, the views hold only those cells' rows and no file can be read (:func:`connect_cells`).
+
+    Raises
+    ------
+    InputError
+        Not one SELECT, a DuckDB error (unknown view or column ...), or past ``timeout_s``.
+    """
+    import duckdb
+
+    check_select(query)
+    if max_rows is not None and max_rows < 1:
+        raise InputError(f"max rows: expected 1 or more, got {max_rows}.")
+    names = _wanted(query)  # only the views the query names: each reads its files' footers
+    con = connect(store, names) if cells is None else connect_cells(store, names, cells)
+    timer = None
+    if timeout_s is not None:
+        timer = threading.Timer(timeout_s, con.interrupt)
+        timer.daemon = True
+        timer.start()
+    try:
+        result = con.sql(query)
+        if max_rows is None:
+            df = result.df()
+            truncated = False
+        else:
+            batches_of = getattr(result, "to_arrow_reader", None) or result.fetch_arrow_reader  # DuckDB 2 / 1
+            reader = batches_of(min(max_rows + 1, 100_000))
+            batches = []
+            count = 0
+            for batch in reader:
+                batches.append(batch)
+                count += batch.num_rows
+                if count > max_rows:
+                    break
+            table = pa.Table.from_batches(batches, schema=reader.schema)
+            truncated = table.num_rows > max_rows
+            df = table.slice(0, max_rows).to_pandas()
+        df.attrs["truncated"] = truncated
+        return df
+    except duckdb.InterruptException as exc:
+        raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
+    except duckdb.Error as exc:
+        if "INTERRUPT" in str(exc).upper():
+            raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
+        raise InputError(f"query: {exc}".splitlines()[0]) from exc
+    finally:
+        if timer is not None:
+            timer.cancel()
+        if cells is not None:
+            con.close()
+
+
+def dask_table(store: Store, table: str, columns: list[str] | None = None) -> Any:
+    """Every cell's rows of ``table`` as a Dask dataframe over the snapshot's files (dead rows dropped).
+
+    Works on a local folder and on any fsspec URL (``s3://...``; pass credentials as the store's
+    ``storage_options``). Run it on a cluster with ``dask.distributed.Client`` (which reads
+    ``$DASK_SCHEDULER_ADDRESS``).
+    """
+    import dask.dataframe as dd
+
+    if table not in TABLES:
+        raise InputError(f"table: expected one of {', '.join(TABLES)}, got {table!r}.")
+    snap = store.snapshot()
+    files = snap.files(table)
+    if not files:
+        raise InputError(f"table {table}: no cell in {store.url or store.root} has it.")
+    dead = snap.dead_pairs(table)
+    frames = []
+    options = {"filesystem": store.fs}
+    dirty = set(dead["file"]) if len(dead) else set()
+    clean = [store.path_of(f) for f in files if f not in dirty]
+    if clean:
+        frames.append(dd.read_parquet(clean, columns=columns, **options))
+    for file in sorted(dirty):
+        gone = set(dead[dead["file"] == file]["cell_id"].astype(str))
+        wanted = None if columns is None else list(dict.fromkeys([*columns, "cell_id"]))
+        part = dd.read_parquet([store.path_of(file)], columns=wanted, **options)
+        part = part[~part["cell_id"].isin(sorted(gone))]
+        frames.append(part if columns is None else part[columns])
+    return frames[0] if len(frames) == 1 else dd.concat(frames)
