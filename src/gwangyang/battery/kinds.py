@@ -138,8 +138,13 @@ def undersampled_cycles(steps: pd.DataFrame) -> np.ndarray:
     """The cycles (``cycle_index``) of a steps table whose capacity cannot be integrated (see :data:`MIN_STEP_ROWS`)."""
     if len(steps) == 0:
         return np.zeros(0, dtype="int64")
-    notes = annotation_columns(steps, set(), set())
-    return np.asarray(notes[s.CYCLE][notes["undersampled"]], dtype="int64")
+    phases = step_phases(steps)
+    cycles = steps[s.CYCLE].to_numpy()
+    starts = run_starts(cycles)
+    has_c = np.logical_or.reduceat(phases == 1, starts)
+    has_d = np.logical_or.reduceat(phases == -1, starts)
+    thin = _undersampled(phases, steps, starts) & has_c & has_d
+    return np.asarray(cycles[starts][thin], dtype="int64")
 
 
 def _rate_bins(current: np.ndarray) -> np.ndarray:
