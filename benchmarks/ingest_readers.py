@@ -20,7 +20,9 @@ at most 15 % (``cost`` = 1 - (+steps rows/s) / (read-only rows/s)). On a machine
 work a single timed pass mostly measures the scheduler, so this side reads and structures each file
 ``--inner`` times in one process and keeps, per file, the least CPU time of each (the reads and the
 structuring are timed alike; ``cost wall`` is the same from the least wall-clock times). ``ratio``
-is ours/cellpy rows/s on the same files.
+is ours/cellpy rows/s on the same files. The last lines aggregate the ``ours+steps`` runs: total rows
+over total time, read only against read + structure, over all file sets and over the cycler fixtures
+alone (small files, where the fixed cost of structuring a file weighs most).
 
 Usage: .venv/bin/python benchmarks/ingest_readers.py [--full] [--repeat 1] [--inner 5]
 """
@@ -132,7 +134,7 @@ def structure(data: Any) -> None:
     from gwangyang.battery.pairing import apply_signal_cycles
 
     ts, steps, _notes = apply_signal_cycles(data.timeseries)
-    check_cycles(cycle_summary(ts, steps), data.nominal_capacity_ah)
+    check_cycles(cycle_summary(ts, steps), data.nominal_capacity_ah, steps=steps)
 
 
 def _cpu() -> float:
@@ -197,6 +199,7 @@ def main() -> None:
     print("-" * len(header))
     failures = []
     costs: list[float] = []
+    totals: list[tuple[str, dict[str, Any]]] = []
     for label, instrument, files in sets:
         size_mb = sum(f.stat().st_size for f in files) / 1e6
         results = {}
@@ -210,6 +213,7 @@ def main() -> None:
             steps_rate = f"{steps['rows'] / max(steps['seconds'], 1e-9):,.0f}"
             cost, cost_wall = f"{share:.0%}", f"{_share(steps, 'wall'):.0%}"
             costs.append(share)
+            totals.append((label, steps))
         ratio = cpu = memory = ""
         if not ours["error"] and not theirs["error"]:
             ratio = f"{(ours['rows'] / ours['seconds']) / (theirs['rows'] / theirs['seconds']):.1f}x"
@@ -239,8 +243,27 @@ def main() -> None:
             "Issue 14 goal: steps, cycles from the signal and the checks cost <= 15 % of read + structure "
             f"(least CPU time of {args.inner} rounds per file); worst {max(costs):.0%}."
         )
+        for name, chosen in (
+            ("all files", totals),
+            ("cycler fixtures", [item for item in totals if not item[0].startswith("CALCE")]),
+        ):
+            print(_aggregate(name, [result for _, result in chosen]))
     for line in failures:
         print("FAILED", line)
+
+
+def _aggregate(name: str, results: list[dict[str, Any]]) -> str:
+    """Total rows over total time of the ``ours+steps`` runs: read only against read + structure, and the cost."""
+    rows = sum(r["rows"] for r in results)
+    parts = []
+    for clock in ("cpu", "wall"):
+        read = sum(r[f"read_{clock}"] for r in results)
+        structure_s = sum(r[f"structure_{clock}"] for r in results)
+        parts.append(
+            f"{clock}: read only {rows / max(read, 1e-12):,.0f} rows/s, read + structure "
+            f"{rows / max(read + structure_s, 1e-12):,.0f} rows/s, cost {structure_s / max(read + structure_s, 1e-12):.1%}"
+        )
+    return f"Aggregate over {name} ({len(results)} sets, {rows:,} rows): " + "; ".join(parts)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
+from .kinds import MIN_STEP_ROWS, undersampled_cycles
 
 NOMINAL_FACTOR = 2.0
 """A cycle moving more than this times the cell's nominal capacity is suspect."""
@@ -64,13 +65,19 @@ def check_cycles(
     nominal_ah: float | None,
     file_of: Callable[[int], str] | None = None,
     cell_id: str | None = None,
+    steps: pd.DataFrame | None = None,
 ) -> list[dict[str, str]]:
     """Warnings on a per-cycle summary with ``complete`` flags.
 
     * ``cycle_too_large``: charge or discharge over :data:`NOMINAL_FACTOR` x the nominal capacity,
       or over :data:`NEIGHBOUR_FACTOR` x the median of its :data:`NEIGHBOURS` neighbours on each side;
     * ``coulombic_efficiency``: outside :data:`EFFICIENCY_RANGE` on a complete cycle;
+    * ``undersampled``: cycles whose charge or discharge steps are logged too thinly to integrate their
+      capacity (with ``steps``; see :data:`~gwangyang.battery.kinds.MIN_STEP_ROWS`); they are not complete;
     * ``incomplete_cycles``: how many cycles are not complete (summaries leave them out).
+
+    Complete cycles with an implausible coulombic efficiency stay in the cycles table; health, life and
+    fleet figures leave them out (:func:`~gwangyang.battery.cycles.usable_cycles`).
 
     Parameters
     ----------
@@ -82,6 +89,8 @@ def check_cycles(
         The source file of a cycle, for the ``file`` field; default none.
     cell_id
         The cell, for the ``cell_id`` field.
+    steps
+        The cell's steps table, for the ``undersampled`` check; default none (not checked).
     """
     out: list[dict[str, str]] = []
     if len(cycles) == 0:
@@ -133,6 +142,16 @@ def check_cycles(
         f"complete, with coulombic efficiency outside {low:g}-{high:g}",
         "",
     )
+    if steps is not None and len(steps) and "rows" in steps.columns:
+        thin = undersampled_cycles(steps)
+        emit(
+            "undersampled",
+            np.isin(index, thin),
+            cycles["rows"].to_numpy(dtype="float64") if "rows" in cycles else np.full(len(cycles), np.nan),
+            f"logged too thinly to integrate their capacity (a charge or discharge step of under "
+            f"{MIN_STEP_ROWS} rows; not complete, left out of health, life and fleet figures)",
+            " rows",
+        )
     if (~complete).any():
         hits = index[~complete]
         out.append(

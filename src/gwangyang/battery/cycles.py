@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import schema as s
+from .checks import EFFICIENCY_RANGE
 from .kinds import annotation_columns
 from .steps import frame, run_ends, run_starts
 
@@ -329,6 +330,62 @@ CAPACITY_KINDS: tuple[str, ...] = ("aging", "rpt", "reset")
 """Cycle kinds whose capacity tracks health (not HPPC pulse cycles, not partial ones)."""
 
 
+INCOMPLETE = "incomplete"
+"""Reason a cycle is left out of health figures: it has no charge or no discharge, a file cut it, or
+its steps are too thinly logged to integrate its capacity (see :func:`~gwangyang.battery.kinds.undersampled`)."""
+
+NOT_CAPACITY_KIND = "not an ageing, RPT or reset cycle"
+"""Reason a cycle is left out of health figures: an HPPC pulse cycle or a partial one (see :data:`CAPACITY_KINDS`)."""
+
+IMPLAUSIBLE_EFFICIENCY = "implausible coulombic efficiency"
+"""Reason a complete cycle is left out of health figures: its coulombic efficiency lies outside
+:data:`gwangyang.battery.checks.EFFICIENCY_RANGE` (the same band the ingest warns about)."""
+
+
+def plausible_efficiency(cycles: pd.DataFrame) -> np.ndarray:
+    """Per cycle: whether its coulombic efficiency lies in :data:`~gwangyang.battery.checks.EFFICIENCY_RANGE`.
+
+    A cycle without a coulombic efficiency (no charge, or a summary without the column) counts as plausible:
+    the ``complete`` flag and the kind judge it.
+    """
+    if "coulombic_efficiency" not in cycles.columns:
+        return np.ones(len(cycles), dtype=bool)
+    efficiency = cycles["coulombic_efficiency"].to_numpy(dtype="float64")
+    low, high = EFFICIENCY_RANGE
+    return ~np.isfinite(efficiency) | ((efficiency >= low) & (efficiency <= high))
+
+
+def left_out_reasons(cycles: pd.DataFrame) -> dict[str, int]:
+    """Why :func:`usable_cycles` leaves cycles out: ``{reason: count}``, each cycle under its first reason.
+
+    Reasons, in order: :data:`INCOMPLETE`, :data:`NOT_CAPACITY_KIND`, :data:`IMPLAUSIBLE_EFFICIENCY`;
+    reasons that leave nothing out are not listed.
+    """
+    n = len(cycles)
+    complete = (
+        cycles["complete"].fillna(True).to_numpy(dtype=bool)
+        if "complete" in cycles.columns
+        else np.ones(n, bool)
+    )
+    capacity_kind = (
+        cycles["kind"].isin(CAPACITY_KINDS).to_numpy() if "kind" in cycles.columns else np.ones(n, bool)
+    )
+    plausible = plausible_efficiency(cycles)
+    counts = {
+        INCOMPLETE: int((~complete).sum()),
+        NOT_CAPACITY_KIND: int((complete & ~capacity_kind).sum()),
+        IMPLAUSIBLE_EFFICIENCY: int((complete & capacity_kind & ~plausible).sum()),
+    }
+    return {reason: count for reason, count in counts.items() if count}
+
+
 def usable_cycles(cycles: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The complete ageing, RPT and reset cycles of a stored summary, and how many were left out."""
-    return complete_cycles(cycles, CAPACITY_KINDS)
+    """The cycles whose capacity tracks health, and how many were left out (:func:`left_out_reasons` says why).
+
+    Kept: the complete ageing, RPT and reset cycles whose coulombic efficiency is plausible
+    (:func:`plausible_efficiency`). The cycles table itself is unchanged; only health, life, RUL and
+    fleet figures use this selection.
+    """
+    kept, _ = complete_cycles(cycles, CAPACITY_KINDS)
+    plausible = plausible_efficiency(kept)
+    return kept.loc[plausible].reset_index(drop=True), len(cycles) - int(plausible.sum())

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
-from .cycles import usable_cycles
+from .cycles import left_out_reasons, usable_cycles
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -410,8 +410,9 @@ def cell_health(
     Returns
     -------
     dict
-        ``cell``, ``left_out_cycles`` (incomplete and HPPC cycles, see
-        :func:`~gwangyang.battery.cycles.usable_cycles`) plus :func:`health_report`'s keys;
+        ``cell``, ``left_out_cycles`` (incomplete and HPPC cycles, and complete ones with an implausible
+        coulombic efficiency, see :func:`~gwangyang.battery.cycles.usable_cycles`), ``left_out_reasons``
+        (``{reason: count}``, :func:`~gwangyang.battery.cycles.left_out_reasons`) plus :func:`health_report`'s keys;
         JSON-ready (no NaN or infinity).
 
     Raises
@@ -421,7 +422,8 @@ def cell_health(
     NotFoundError
         No such cell in the store.
     """
-    cycles, left_out = usable_cycles(store.cycles(cell_id))
+    stored = store.cycles(cell_id)
+    cycles, left_out = usable_cycles(stored)
     if templates is None:
         templates = store_templates(store, cell_id)
     report = health_report(
@@ -431,4 +433,9 @@ def cell_health(
         threshold=threshold,
         coverage=coverage,
     )
-    return {"cell": cell_id, "left_out_cycles": left_out, **report}
+    return {
+        "cell": cell_id,
+        "left_out_cycles": left_out,
+        "left_out_reasons": left_out_reasons(stored),
+        **report,
+    }

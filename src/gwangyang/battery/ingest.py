@@ -309,7 +309,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
         heads, tails = _edges(data, np.unique(ts[s.CYCLE].to_numpy()))
         cycles = cycle_summary(ts, steps, heads, tails)
         warnings = [w for p in parts[1 if task.existing is not None else 0 :] for w in p.warnings]
-        warnings += check_cycles(cycles, data.nominal_capacity_ah, _file_of(data), task.cell_id)
+        warnings += check_cycles(cycles, data.nominal_capacity_ah, _file_of(data), task.cell_id, steps)
         for item in warnings:
             item["cell_id"] = task.cell_id
         grid = default_grid(ts, task.chemistry)

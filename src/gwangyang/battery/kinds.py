@@ -19,6 +19,11 @@ HEAD_EXCESS = 1.2
 HPPC_MIN_PULSES = 4
 """A cycle with at least this many pulses is an HPPC (hybrid pulse power characterisation) cycle."""
 
+MIN_STEP_ROWS = 3
+"""A major charge or discharge step logged in fewer rows than this has no capacity that can be integrated
+(a trapezoid over one or two rows sees nothing of a step that lasted hours); a cycle whose largest such
+step of one direction is that thin is ``undersampled``: not complete, and left out of health figures."""
+
 CYCLE_KINDS: tuple[str, ...] = ("aging", "rpt", "hppc", "reset", "other")
 """Cycle kinds: ``aging`` (the test's repeated cycle), ``rpt`` (a reference performance test: a full
 cycle at another rate), ``hppc`` (pulses), ``reset`` (a full cycle that prepares an HPPC, as BEEP's
@@ -41,7 +46,8 @@ def annotate_cycles(
 ) -> pd.DataFrame:
     """Per cycle: its ``kind``, whether it is ``complete`` and its step count.
 
-    A cycle is complete when it has a major charge and a major discharge. The last cycle of a file
+    A cycle is complete when it has a major charge and a major discharge, each logged in enough rows to
+    integrate (:data:`MIN_STEP_ROWS`; else it is ``undersampled``). The last cycle of a file
     must also end its last major step near the voltage where such steps usually end (else the file
     cut it), and the first must not discharge more than :data:`HEAD_EXCESS` times its charge (else
     the file began in the middle of its charge). Kinds: see :data:`CYCLE_KINDS`.
@@ -57,9 +63,9 @@ def annotate_cycles(
     Returns
     -------
     pandas.DataFrame
-        Columns ``cycle_index``, ``kind``, ``complete``, ``steps``, ``pulses``.
+        Columns ``cycle_index``, ``kind``, ``complete``, ``steps``, ``pulses``, ``undersampled``.
     """
-    columns = [s.CYCLE, "kind", "complete", "steps", "pulses"]
+    columns = [s.CYCLE, "kind", "complete", "steps", "pulses", "undersampled"]
     if len(steps) == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     return pd.DataFrame(annotation_columns(steps, heads, tails))
@@ -90,7 +96,8 @@ def annotation_columns(
         [_rate_bins(np.maximum.reduceat(np.where(phases == d, amps, -np.inf), starts)) for d in (-1, 1)],
         axis=1,
     )
-    complete = has_c & has_d
+    thin = _undersampled(phases, steps, starts) & has_c & has_d
+    complete = has_c & has_d & ~thin
     heads = {0} if heads is None else heads
     tails = {k - 1} if tails is None else tails
     charged = np.add.reduceat(steps["charge_capacity_ah"].to_numpy(dtype="float64"), starts)
@@ -111,7 +118,33 @@ def annotation_columns(
         "complete": complete,
         "steps": np.diff(bounds).astype("int64"),
         "pulses": pulses,
+        "undersampled": thin,
     }
+
+
+def _undersampled(phases: np.ndarray, steps: pd.DataFrame, starts: np.ndarray) -> np.ndarray:
+    """Per cycle: whether its largest major charge or discharge step has under :data:`MIN_STEP_ROWS` rows."""
+    if "rows" not in steps.columns:
+        return np.zeros(len(starts), dtype=bool)
+    rows = steps["rows"].to_numpy(dtype="int64")
+    thin = np.zeros(len(starts), dtype=bool)
+    for direction in (1, -1):
+        most = np.maximum.reduceat(np.where(phases == direction, rows, -1), starts)
+        thin |= (most >= 0) & (most < MIN_STEP_ROWS)
+    return thin
+
+
+def undersampled_cycles(steps: pd.DataFrame) -> np.ndarray:
+    """The cycles (``cycle_index``) of a steps table whose capacity cannot be integrated (see :data:`MIN_STEP_ROWS`)."""
+    if len(steps) == 0:
+        return np.zeros(0, dtype="int64")
+    phases = step_phases(steps)
+    cycles = steps[s.CYCLE].to_numpy()
+    starts = run_starts(cycles)
+    has_c = np.logical_or.reduceat(phases == 1, starts)
+    has_d = np.logical_or.reduceat(phases == -1, starts)
+    thin = _undersampled(phases, steps, starts) & has_c & has_d
+    return np.asarray(cycles[starts][thin], dtype="int64")
 
 
 def _rate_bins(current: np.ndarray) -> np.ndarray:

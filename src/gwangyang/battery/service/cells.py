@@ -20,7 +20,12 @@ MAX_PAGE_ROWS = 10_000
 
 
 def usable_where(store: Store) -> str:
-    """SQL condition keeping the complete ageing / RPT / reset cycles (all cycles of cells stored without flags)."""
+    """SQL condition keeping the cycles :func:`~gwangyang.battery.cycles.usable_cycles` keeps.
+
+    The complete ageing / RPT / reset cycles whose coulombic efficiency is plausible (in
+    :data:`~gwangyang.battery.checks.EFFICIENCY_RANGE`, or unknown); all cycles of cells stored without flags.
+    """
+    from ..checks import EFFICIENCY_RANGE
     from ..cycles import CAPACITY_KINDS
 
     columns = set(store.sql("SELECT * FROM cells_cycles LIMIT 0").columns)
@@ -30,15 +35,39 @@ def usable_where(store: Store) -> str:
         clauses.append("coalesce(complete, TRUE)")
     if "kind" in columns:
         clauses.append(f"coalesce(kind, 'aging') IN ({kinds})")
+    if "coulombic_efficiency" in columns:
+        low, high = EFFICIENCY_RANGE
+        clauses.append(
+            "(coulombic_efficiency IS NULL OR isnan(coulombic_efficiency) OR isinf(coulombic_efficiency) "
+            f"OR coulombic_efficiency BETWEEN {low!r} AND {high!r})"
+        )
     return " AND ".join(clauses)
+
+
+def _left_out_by_cell(store: Store) -> dict[str, dict[str, int]]:
+    """Per cell: ``{"total": n, reason: count, ...}`` of the cycles :func:`usable_where` leaves out (one query)."""
+    from ..cycles import left_out_reasons
+
+    columns = [
+        c
+        for c in ("cell_id", "complete", "kind", "coulombic_efficiency")
+        if c in set(store.sql("SELECT * FROM cells_cycles LIMIT 0").columns)
+    ]
+    table = store.sql(f"SELECT {', '.join(columns)} FROM cells_cycles")
+    out: dict[str, dict[str, int]] = {}
+    for cell_id, group in table.groupby("cell_id", sort=False):
+        reasons = left_out_reasons(group)
+        out[str(cell_id)] = {"total": sum(reasons.values()), **reasons}
+    return out
 
 
 def list_cells(store: Store) -> list[dict[str, Any]]:
     """One record per cell: its metadata and capacity figures from its complete capacity cycles.
 
     ``capacity_retention`` is the last cycle's discharge capacity over the largest one;
-    ``left_out_cycles`` counts the incomplete and pulse cycles the figures leave out, ``warnings``
-    the ingest's warnings about the cell.
+    ``left_out_cycles`` counts the cycles the figures leave out (incomplete, pulse, or with an implausible
+    coulombic efficiency), ``left_out_reasons`` says why (``{reason: count}``, see
+    :func:`~gwangyang.battery.cycles.left_out_reasons`), ``warnings`` the ingest's warnings about the cell.
     """
     metas = store.metas()
     if not metas:
@@ -50,6 +79,7 @@ def list_cells(store: Store) -> list[dict[str, Any]]:
         "median(coulombic_efficiency) AS median_ce "
         f"FROM cells_cycles WHERE {usable_where(store)} GROUP BY cell_id"
     ).set_index("cell_id")
+    left_out = _left_out_by_cell(store)
     out = []
     for meta in metas:
         cell_id = meta["cell_id"]
@@ -66,9 +96,8 @@ def list_cells(store: Store) -> list[dict[str, Any]]:
         row["median_coulombic_efficiency"] = figures["median_ce"]
         max_q, last_q = figures["max_q"], figures["last_q"]
         row["capacity_retention"] = last_q / max_q if max_q and last_q is not None else None
-        row["left_out_cycles"] = int(meta.get("cycles") or 0) - int(
-            meta.get("usable_cycles", meta.get("cycles") or 0)
-        )
+        row["left_out_cycles"] = left_out.get(cell_id, {}).get("total", 0)
+        row["left_out_reasons"] = {k: v for k, v in left_out.get(cell_id, {}).items() if k != "total"}
         row["warnings"] = len(meta.get("warnings", []))
         out.append(row)
     return out
