@@ -77,7 +77,8 @@ def check_cycles(
     * ``incomplete_cycles``: how many cycles are not complete (summaries leave them out).
 
     Complete cycles with an implausible coulombic efficiency stay in the cycles table; health, life and
-    fleet figures leave them out (:func:`~gwangyang.battery.cycles.usable_cycles`).
+    fleet figures leave out those above the band (a charge cut short; see
+    :func:`~gwangyang.battery.cycles.usable_cycles`).
 
     Parameters
     ----------

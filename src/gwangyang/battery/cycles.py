@@ -337,13 +337,19 @@ its steps are too thinly logged to integrate its capacity (see :func:`~gwangyang
 NOT_CAPACITY_KIND = "not an ageing, RPT or reset cycle"
 """Reason a cycle is left out of health figures: an HPPC pulse cycle or a partial one (see :data:`CAPACITY_KINDS`)."""
 
-IMPLAUSIBLE_EFFICIENCY = "implausible coulombic efficiency"
-"""Reason a complete cycle is left out of health figures: its coulombic efficiency lies outside
-:data:`gwangyang.battery.checks.EFFICIENCY_RANGE` (the same band the ingest warns about)."""
+IMPLAUSIBLE_EFFICIENCY = "coulombic efficiency above 1.2 (charge cut short)"
+"""Reason a complete cycle is left out of health figures: it discharged more than 1.2 times its charge
+(the top of :data:`gwangyang.battery.checks.EFFICIENCY_RANGE`), so its charge stopped early and its
+discharge does not measure the cell's capacity (e.g. a test ended on a safety limit, a CV step skipped).
+A low efficiency stays in: the discharge still measures capacity, and a lossy cell is what anomaly
+detection must see (the ingest warns about both ends)."""
+
+HEALTH_EFFICIENCY_MAX = EFFICIENCY_RANGE[1]
+"""Largest coulombic efficiency of a cycle whose discharge feeds health figures."""
 
 
 def plausible_efficiency(cycles: pd.DataFrame) -> np.ndarray:
-    """Per cycle: whether its coulombic efficiency lies in :data:`~gwangyang.battery.checks.EFFICIENCY_RANGE`.
+    """Per cycle: whether its coulombic efficiency is at most :data:`HEALTH_EFFICIENCY_MAX`.
 
     A cycle without a coulombic efficiency (no charge, or a summary without the column) counts as plausible:
     the ``complete`` flag and the kind judge it.
@@ -351,8 +357,7 @@ def plausible_efficiency(cycles: pd.DataFrame) -> np.ndarray:
     if "coulombic_efficiency" not in cycles.columns:
         return np.ones(len(cycles), dtype=bool)
     efficiency = cycles["coulombic_efficiency"].to_numpy(dtype="float64")
-    low, high = EFFICIENCY_RANGE
-    return ~np.isfinite(efficiency) | ((efficiency >= low) & (efficiency <= high))
+    return ~np.isfinite(efficiency) | (efficiency <= HEALTH_EFFICIENCY_MAX)
 
 
 def left_out_reasons(cycles: pd.DataFrame) -> dict[str, int]:

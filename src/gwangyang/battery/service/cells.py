@@ -22,11 +22,10 @@ MAX_PAGE_ROWS = 10_000
 def usable_where(store: Store) -> str:
     """SQL condition keeping the cycles :func:`~gwangyang.battery.cycles.usable_cycles` keeps.
 
-    The complete ageing / RPT / reset cycles whose coulombic efficiency is plausible (in
-    :data:`~gwangyang.battery.checks.EFFICIENCY_RANGE`, or unknown); all cycles of cells stored without flags.
+    The complete ageing / RPT / reset cycles whose coulombic efficiency is at most
+    :data:`~gwangyang.battery.cycles.HEALTH_EFFICIENCY_MAX` (or unknown); all cycles of cells stored without flags.
     """
-    from ..checks import EFFICIENCY_RANGE
-    from ..cycles import CAPACITY_KINDS
+    from ..cycles import CAPACITY_KINDS, HEALTH_EFFICIENCY_MAX
 
     columns = set(store.sql("SELECT * FROM cells_cycles LIMIT 0").columns)
     kinds = ", ".join(f"'{k}'" for k in CAPACITY_KINDS)
@@ -36,10 +35,9 @@ def usable_where(store: Store) -> str:
     if "kind" in columns:
         clauses.append(f"coalesce(kind, 'aging') IN ({kinds})")
     if "coulombic_efficiency" in columns:
-        low, high = EFFICIENCY_RANGE
         clauses.append(
             "(coulombic_efficiency IS NULL OR isnan(coulombic_efficiency) OR isinf(coulombic_efficiency) "
-            f"OR coulombic_efficiency BETWEEN {low!r} AND {high!r})"
+            f"OR coulombic_efficiency <= {HEALTH_EFFICIENCY_MAX!r})"
         )
     return " AND ".join(clauses)
 
