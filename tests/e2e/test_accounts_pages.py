@@ -97,6 +97,13 @@ def test_operator_sees_only_its_organisations_cells(
     assert tab.goto(f"{base}/battery/cells/sample_data_maccor").status == 404
     status = tab.evaluate("async () => (await fetch('/api/v1/battery/cells/sample_data_maccor')).status")
     assert status == 404
+    # the fleet page's query box: every view holds A's and the shared cells only
+    tab.goto(f"{base}/battery")
+    tab.get_by_test_id("sql-input").fill("SELECT DISTINCT cell_id FROM cycles ORDER BY cell_id")
+    tab.get_by_test_id("sql-run").click()
+    tab.wait_for_selector('[data-testid="sql-row"]', timeout=30_000)
+    queried = set(tab.locator('[data-testid="sql-row"] td').all_inner_texts())
+    assert queried == shared | {"sample_data_basytec"}
     context.close()
 
     context, tab = log_in(browser, base, TOKEN)  # the store's admin sees every organisation's cells
