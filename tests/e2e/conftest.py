@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,31 +48,17 @@ def calce_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, calce_store: Path) -> Iterator[tuple[str, Store]]:
-    """``gwangyang serve`` over a fresh copy of :func:`calce_store` (one per test module); yields (base URL, store)."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("e2e") / "store"
-    shutil.copytree(calce_store, root)
-    store = Store(root)
+@contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """``gwangyang serve`` over the store at ``root`` (with :data:`TOKEN`) until the block ends; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "GWANGYANG_TOKEN": TOKEN}
     log = open(root.parent / "server.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gwangyang",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--store",
-            str(root),
+            *(sys.executable, "-m", "gwangyang", "serve"),
+            *("--host", "127.0.0.1", "--port", str(port), "--store", str(root)),
         ],
-        env=env,
+        env={**os.environ, "GWANGYANG_TOKEN": TOKEN},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -86,11 +73,22 @@ def server(tmp_path_factory: pytest.TempPathFactory, calce_store: Path) -> Itera
             if process.poll() is not None:
                 raise RuntimeError((root.parent / "server.log").read_text())
             time.sleep(0.1)
-        yield base, store
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, calce_store: Path) -> Iterator[tuple[str, Store]]:
+    """``gwangyang serve`` over a fresh copy of :func:`calce_store` (one per test module); yields (base URL, store)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("e2e") / "store"
+    shutil.copytree(calce_store, root)
+    with serving(root) as base:
+        yield base, Store(root)
 
 
 SHOTS_ENV = "GWANGYANG_E2E_SHOTS"

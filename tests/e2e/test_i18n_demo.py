@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
 from gwangyang.store import Store
 
-from .conftest import TOKEN, free_port
+from .conftest import serving
 from .test_i18n import PAGES, VISIBLE_TEXT, data_values, english_words, korean_tab, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -29,33 +24,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
     root = tmp_path_factory.mktemp("demo") / "store"
     record_steps(Store(root), run_demo(root))
-    port = free_port()
-    log = open(root.parent / "server.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gwangyang", "serve"),
-            *("--host", "127.0.0.1", "--port", str(port), "--store", str(root)),
-        ],
-        env={**os.environ, "GWANGYANG_TOKEN": TOKEN},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                raise RuntimeError((root.parent / "server.log").read_text())
-            time.sleep(0.1)
+    with serving(root) as base:
         yield base, Store(root)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def test_every_demo_page_reads_korean(browser: Any, demo_server: tuple[str, Store], shots: Path) -> None:

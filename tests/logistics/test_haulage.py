@@ -122,9 +122,22 @@ def test_the_scenario_needs_fewer_trucks_than_boxes(solved: tuple[dict[str, Any]
     assert len(doc["route_details"]) < len(raw["shipments"]) / 3
 
 
+# PyVRP's own note that its penalties hit their bound stays a warning (the CLI shows it), not an error
+@pytest.mark.filterwarnings("default::pyvrp.exceptions.PenaltyBoundWarning")
 def test_cli_solves_the_haulage_file(capsys: pytest.CaptureFixture[str]) -> None:
-    # 10 s: at 2 s a loaded machine (load 12-16) left the search infeasible in 2 of 4 runs.
-    assert main(["routes", "solve", str(HAULAGE), "--time-limit", "10", "--workers", "1", "--json"]) == 0
+    # a fixed number of iterations, not of seconds: the same search on a loaded machine as on an idle one
+    args = [
+        "routes",
+        "solve",
+        str(HAULAGE),
+        "--time-limit",
+        "600",
+        "--max-iterations",
+        "3000",
+        "--workers",
+        "1",
+    ]
+    assert main([*args, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     stops = [s for r in doc["route_details"] for s in r["stops"]]
     assert doc["feasible"] and {s["kind"] for s in stops} == {"pickup", "dropoff"}

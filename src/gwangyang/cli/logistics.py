@@ -44,6 +44,14 @@ def solve_command(
     executor: Annotated[
         str, typer.Option("--executor", help="serial, processes or dask (several files, one search each).")
     ] = "serial",
+    max_iterations: Annotated[
+        int | None,
+        typer.Option(
+            "--max-iterations",
+            help="One file, pyvrp: stop each search after this many iterations too (a run that does not "
+            "depend on the machine's speed, within the time limit).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG map of the routes.")] = None,
     geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the routes as GeoJSON.")] = None,
@@ -55,8 +63,10 @@ def solve_command(
     prints one document per file (with its ``file``) in the order given.
     """
     if len(files) > 1:
-        if any(o is not None for o in (plot, geojson, csv_out)):
-            raise InputError("--plot, --geojson and --csv: give one problem file, not several.")
+        if any(o is not None for o in (plot, geojson, csv_out, max_iterations)):
+            raise InputError(
+                "--plot, --geojson, --csv and --max-iterations: give one problem file, not several."
+            )
         pool = make_executor(executor, workers=workers)
         try:
             with progress_bar(f"{solver} on {len(files)} files") as update:
@@ -71,7 +81,9 @@ def solve_command(
         return
     instance, problem = service.read_problem(files[0])
     with progress_bar(f"{solver} on {instance.name}") as update:
-        view, result = service.solve_routes(instance, problem, time_limit, seed, solver, workers, update)
+        view, result = service.solve_routes(
+            instance, problem, time_limit, seed, solver, workers, update, max_iterations
+        )
     service.export_routes(result, instance, plot, geojson, csv_out)
     if json_out:
         print_json(view)

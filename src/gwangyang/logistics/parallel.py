@@ -2,7 +2,7 @@
 
 :class:`Search` builds PyVRP's components once (neighbourhoods, local search, penalty manager, random stream) and
 runs the search to a deadline, optionally restarting from a given solution.
-:func:`cooperative` runs one search per core in forked processes. Search 0 runs undisturbed, exactly the
+:func:`cooperative` runs one search per core in processes forked from a fork server. Search 0 runs undisturbed, exactly the
 trajectory of PyVRP's own ``solve`` with its seed; after each epoch every other search restarts from the best
 solution any of them has found, so the extra cores intensify around the leading solution, each with its own random
 stream. The best of all is kept, so the pool is never behind PyVRP alone but for the CPU it shares
@@ -191,14 +191,19 @@ def cooperative(
     notify: Report,
     max_iterations: int | None = None,
 ) -> tuple[Routes, int]:
-    """Run ``workers`` searches in forked processes for ``epochs`` epochs up to ``deadline``; return the best.
+    """Run ``workers`` searches in worker processes for ``epochs`` epochs up to ``deadline``; return the best.
+
+    Workers are forked from a fork server (started once per process, with this module imported), not from
+    the caller: a caller with native threads (a browser driver, DuckDB, BLAS pools) must not be forked, its
+    child can crash at once (seen: a segmentation fault in the child under Playwright).
 
     Returns
     -------
     tuple
         The best routes (PyVRP client indices) and the total iterations of all searches.
     """
-    context = mp.get_context("fork")
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     out = context.Queue()
     commands = [context.Queue() for _ in range(workers)]
     procs = [

@@ -100,8 +100,9 @@ def solve_routes(
     solver: str = "pyvrp",
     workers: int | None = None,
     progress: Progress | None = None,
+    max_iterations: int | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """Route the trucks of one instance.
+    """Route the trucks of one instance (PyVRP: each search also stops after ``max_iterations``, if given).
 
     Returns
     -------
@@ -121,7 +122,7 @@ def solve_routes(
             shown[0] = done
             progress(done, total)
 
-    result = make_solver(solver, workers).solve(instance, time_limit, seed, [on_progress])
+    result = make_solver(solver, workers, max_iterations).solve(instance, time_limit, seed, [on_progress])
     view: dict[str, Any] = jsonable(routing_view(result, instance, problem))
     return view, result
 

@@ -205,10 +205,12 @@ class PyVRPSolver:
         return evaluate(instance, ours, self.name, time.monotonic() - start, seed, workers, iterations)
 
 
-def make_solver(name: str, workers: int | None = None) -> Solver:
-    """``"pyvrp"`` (default, parallel seeds) or ``"ortools"`` (the baseline)."""
+def make_solver(name: str, workers: int | None = None, max_iterations: int | None = None) -> Solver:
+    """``"pyvrp"`` (default, parallel seeds; each search stops after ``max_iterations`` if given) or ``"ortools"`` (the baseline)."""
+    if max_iterations is not None and max_iterations < 1:
+        raise InputError(f"max iterations: expected 1 or more, got {max_iterations}.")
     if name == "pyvrp":
-        return PyVRPSolver(workers)
+        return PyVRPSolver(workers, max_iterations=max_iterations)
     if name == "ortools":
         return ORToolsSolver()
     raise InputError(f"solver: expected 'pyvrp' or 'ortools', got {name!r}")
