@@ -193,7 +193,7 @@ class PyVRPSolver:
             for callback in callbacks:
                 callback(event)
 
-        if workers == 1 or "fork" not in mp.get_all_start_methods():
+        if workers == 1 or "forkserver" not in mp.get_all_start_methods():
             search = Search(data, seed, lambda cost, feasible: notify(cost, feasible), self.max_iterations)
             routes, iterations, workers = to_routes(search.run(deadline)), search.iterations, 1
         else:
