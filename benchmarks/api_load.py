@@ -125,6 +125,16 @@ def hammer(port: int, paths: list[str], clients: int, seconds: float) -> dict[st
     return out
 
 
+def wait_until_up(base: str) -> None:
+    """Wait (up to about 30 s) until the server at ``base`` answers ``/health`` with 200."""
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+
+
 def probe(
     port: int, paths: list[str], seconds: float, stop: threading.Event | None = None
 ) -> dict[str, np.ndarray]:
@@ -179,12 +189,7 @@ def burst(waiters: int, wait: float) -> None:
         )
         auth = {"Authorization": f"Bearer {TOKEN}"}
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            wait_until_up(base)
             probes = ["/health", "/api/v1/battery/cells"]
             idle = probe(port, probes, 5.0)
             long_job = httpx.post(
@@ -277,12 +282,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            wait_until_up(base)
             auth = {"Authorization": f"Bearer {TOKEN}"}
             cells = httpx.get(f"{base}/api/v1/battery/cells", headers=auth).json()
             fit = httpx.post(
