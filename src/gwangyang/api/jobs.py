@@ -13,7 +13,7 @@ Jobs submitted with ``isolated=True`` (the API's simulations, solvers, fits and 
 worker process, so the server process keeps its GIL for requests: a long simulation in a thread of
 the server used to stretch ``/health`` to seconds. The worker writes the job's progress into its
 record; the result or the one-line error comes back to the job's thread, which writes the rest.
-Worker processes are spawned (they inherit no open file, so no lock) and die with the server.
+The worker processes are :mod:`gwangyang.api.job_pool`'s.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import asyncio
 import json
 import logging
 import math
-import multiprocessing
 import os
 import pickle
 import queue
@@ -31,7 +30,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,8 +44,9 @@ from ..errors import (
     UnknownFormatError,
     one_line,
 )
-from ..files import read_json, write_json
+from ..files import write_json
 from ..store import artifacts
+from .job_pool import RecordProgress, current_pool, discard_pool, process_pool
 from .uploads import UploadError
 
 Progress = Callable[[int, int], None]
@@ -67,11 +66,6 @@ DEFAULT_KEEP_RECORDS = 1000
 """At most this many finished job records are kept (the newest)."""
 MAX_WAITERS = 200
 """Requests that may wait for a job at once; more get 429 (a waiter holds no thread, only a coroutine)."""
-
-PROCESS_WORKERS = 1
-"""Worker processes shared by the isolated jobs of every job manager in a process (a manager runs one job at a time)."""
-PROGRESS_EVERY_S = 0.25
-"""A worker rewrites a job's record with its progress at most this often (and at the end)."""
 
 log = logging.getLogger(__name__)
 
@@ -128,85 +122,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-_POOL: ProcessPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-_POOL_KEEPERS: dict[int, threading.Event] = {}  # id(pool) -> what ends the thread that started its workers
-
-
-def _start_pool() -> ProcessPoolExecutor:
-    """A pool whose workers are started, and kept, by a thread of its own.
-
-    The kernel kills a worker when the *thread* that started it ends (``PR_SET_PDEATHSIG``), and a
-    pool starts workers from the thread that submits; so they are started here, by a thread that
-    lives as long as the pool, never by a job manager's thread (which ends with its manager).
-    """
-    from ..compute import _worker_init  # ties each worker's life to this process's
-
-    made: list[ProcessPoolExecutor] = []
-    ready, stop = threading.Event(), threading.Event()
-
-    def keep() -> None:
-        pool = ProcessPoolExecutor(
-            max_workers=PROCESS_WORKERS,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init,
-            initargs=(os.getpid(),),
-        )
-        for _ in range(PROCESS_WORKERS):
-            pool.submit(os.getpid)  # each submit that finds no idle worker starts one
-        made.append(pool)
-        ready.set()
-        stop.wait()
-
-    threading.Thread(target=keep, name="gwangyang-job-pool", daemon=True).start()
-    ready.wait()
-    _POOL_KEEPERS[id(made[0])] = stop
-    return made[0]
-
-
-def _process_pool() -> ProcessPoolExecutor:
-    """The worker processes of isolated jobs, started on first use and shared by every manager."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = _start_pool()
-        return _POOL
-
-
-def _discard_pool(pool: ProcessPoolExecutor, kill: bool) -> None:
-    """Forget ``pool`` (the next isolated job starts a new one); with ``kill``, end its workers now."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is pool:
-            _POOL = None
-    if kill:
-        # A running job would otherwise keep a stopping server alive: the pool joins its workers at exit.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-    stop = _POOL_KEEPERS.pop(id(pool), None)
-    if stop is not None:
-        stop.set()
-
-
-class _RecordProgress:
-    """The progress callback of an isolated job: rewrites the job's record (at most every :data:`PROGRESS_EVERY_S`)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last < PROGRESS_EVERY_S and done < total:
-            return
-        self._last = now
-        fraction = done / total if total else 0.0
-        record = read_json(self.path)
-        record["progress"] = {"done": done, "total": total, "fraction": round(fraction, 4)}
-        write_json(self.path, record)
-
-
 def _run_isolated(record_path: str, job_id: str, work: JobFunction) -> dict[str, Any]:
     """Run ``work`` in a worker process; return ``{"result": ...}`` or the error as plain data.
 
@@ -215,7 +130,7 @@ def _run_isolated(record_path: str, job_id: str, work: JobFunction) -> dict[str,
     with the traceback logged here (the worker's stderr is the server's).
     """
     try:
-        return {"result": work(_RecordProgress(Path(record_path)))}
+        return {"result": work(RecordProgress(Path(record_path)))}
     except GwangyangError as exc:
         return {"error": one_line(str(exc)), "status_code": status_of(exc)}
     except Exception as exc:
@@ -394,19 +309,19 @@ class JobManager:
 
     def _run_in_pool(self, job_id: str, work: JobFunction) -> dict[str, Any]:
         """Run an isolated job in a worker process; its result, or the error, as :func:`_run_isolated` gives it."""
-        pool = _process_pool()
+        pool = process_pool()
         with self._lock:
             self._in_pool += 1
         try:
             try:
                 future = pool.submit(_run_isolated, str(self._path(job_id)), job_id, work)
             except RuntimeError:  # the pool was shut down (a stopping server) or broke meanwhile
-                _discard_pool(pool, kill=False)
-                future = _process_pool().submit(_run_isolated, str(self._path(job_id)), job_id, work)
+                discard_pool(pool, kill=False)
+                future = process_pool().submit(_run_isolated, str(self._path(job_id)), job_id, work)
             outcome: dict[str, Any] = future.result()  # waiting here releases the GIL
             return outcome
         except BrokenProcessPool:
-            _discard_pool(pool, kill=False)
+            discard_pool(pool, kill=False)
             return {
                 "error": "the job's worker process died (killed, or out of memory).",
                 "status_code": 500,
@@ -622,5 +537,5 @@ class JobManager:
         if wait:
             for thread in self._threads:
                 thread.join()
-        elif self._in_pool and _POOL is not None:
-            _discard_pool(_POOL, kill=True)
+        elif self._in_pool and (pool := current_pool()) is not None:
+            discard_pool(pool, kill=True)
