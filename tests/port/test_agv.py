@@ -13,13 +13,13 @@ from gwangyang.cli.main import main
 from gwangyang.errors import InputError
 from gwangyang.port.agv import (
     FleetPlan,
-    build_layout,
     compare_fleets,
     cycle_time_estimate,
     plan_from_scenario,
     simulate_fleet,
     timelapse,
 )
+from gwangyang.port.lanes import build_layout
 from gwangyang.port.terminal import Automation, load_scenario
 
 

@@ -2,8 +2,6 @@
 
 from .agv import FleetPlan as FleetPlan
 from .agv import FleetResult as FleetResult
-from .agv import Layout as Layout
-from .agv import build_layout as build_layout
 from .agv import compare_fleets as compare_fleets
 from .agv import cycle_time_estimate as cycle_time_estimate
 from .agv import plan_from_scenario as plan_from_scenario
@@ -27,6 +25,8 @@ from .cranes import solve_cranes as solve_cranes
 from .kpis import KPI_UNITS as KPI_UNITS
 from .kpis import SimulationResult as SimulationResult
 from .kpis import SimulationStats as SimulationStats
+from .lanes import Layout as Layout
+from .lanes import build_layout as build_layout
 from .simulation import simulate as simulate
 from .steady import SteadyState as SteadyState
 from .steady import batch_means as batch_means
