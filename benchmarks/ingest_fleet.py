@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gwangyang.battery.ingest import discover, ingest
+from gwangyang.battery.grouping import discover
+from gwangyang.battery.ingest import ingest
 from gwangyang.compute import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
 from gwangyang.store import Store
 

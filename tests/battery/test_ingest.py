@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gwangyang.battery.ingest import discover, group_files, ingest
+from gwangyang.battery.grouping import discover, group_files
+from gwangyang.battery.ingest import ingest
 from gwangyang.battery.stitch import stitch_key
 from gwangyang.compute import DaskExecutor, ProcessExecutor
 from gwangyang.errors import InputError

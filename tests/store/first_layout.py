@@ -10,7 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
-from gwangyang.battery.ingest import IngestTask, build_cell, discover, group_files
+from gwangyang.battery.grouping import discover, group_files
+from gwangyang.battery.ingest import IngestTask, build_cell
 from gwangyang.battery.io.base import file_hash
 from gwangyang.store.legacy import shard
 

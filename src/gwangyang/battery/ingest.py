@@ -1,4 +1,4 @@
-"""Ingest cycler files into the store: discover, group into tests, read and summarise in parallel, commit.
+"""Ingest cycler files into the store: discover and group them into tests (see :mod:`.grouping`), read and summarise in parallel, commit.
 
 Workers read and summarise a group of files (one test) and write it whole into a staging folder
 inside the store; the calling process, holding the store's write lock, commits the staged cells as
@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +31,13 @@ from .cycles import (
     discharge_curves,
     usable_cycles,
 )
-from .io.base import file_hash, safe_cell_id
-from .io.registry import is_companion, read_cycler
+from .grouping import discover, group_files, is_multipart
+from .io.base import file_hash
+from .io.registry import read_cycler
 from .pairing import apply_signal_cycles
 from .schema import CyclerData
 from .steps import step_table
-from .stitch import continuation_problem, stitch, stitch_key
+from .stitch import continuation_problem, stitch
 
 SCHEMA_VERSION = 1
 
@@ -108,89 +108,6 @@ class IngestReport:
     def ok(self) -> bool:
         """True when no file failed."""
         return not self.failed
-
-
-DOCUMENTATION_SUFFIXES = frozenset({".md", ".rst", ".pdf", ".png", ".jpg", ".jpeg", ".html"})
-"""Suffixes of files in a data folder that describe the data rather than hold it."""
-
-
-def is_documentation(path: Path) -> bool:
-    """Whether a file found in a folder is documentation (a README, a picture), not cycler data."""
-    return path.suffix.lower() in DOCUMENTATION_SUFFIXES or path.stem.upper() == "README"
-
-
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and files found recursively in folders named, less companions, documentation and hidden files.
-
-    Raises
-    ------
-    InputError
-        A path does not exist.
-    """
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(p.startswith(".") for p in child.relative_to(path).parts)
-                if child.is_file() and not hidden and not is_companion(child) and not is_documentation(child):
-                    found.append(child)
-        elif path.is_file():
-            if not is_companion(path):
-                found.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder.")
-    unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
-
-
-def _full_key(path: Path) -> str:
-    return safe_cell_id(f"{path.stem}_{path.suffix.lstrip('.')}") if path.suffix else safe_cell_id(path.stem)
-
-
-def is_multipart(members: Sequence[Path]) -> bool:
-    """True when files are named as parts of one test (a trailing date or part marker)."""
-    return any(stitch_key(p) != safe_cell_id(p.stem) for p in members)
-
-
-def group_files(files: Sequence[Path], cell_id: str | None = None) -> dict[str, list[Path]]:
-    """Group files into tests.
-
-    Files in one folder whose names differ only by a trailing date or part marker (see
-    :func:`~gwangyang.battery.stitch.stitch_key`) are one test. Any other file is a test of its own,
-    named by its stem, or by its stem and suffix where two files share a stem (``test.nda`` and
-    ``test.ndax`` are two tests). Names repeated across folders get the folder's name in front.
-    """
-    if cell_id is not None:
-        return {safe_cell_id(cell_id): list(files)}
-    by_key: dict[tuple[Path, str], list[Path]] = defaultdict(list)
-    for path in files:
-        key = stitch_key(path)
-        if key == safe_cell_id(path.stem):
-            key = _full_key(path)  # no marker: a test of its own, for now keyed by its full name
-        by_key[(path.resolve().parent, key)].append(path)
-    # Prefer the bare stem as the cell id for single files unless two files of a folder share it.
-    stems: dict[tuple[Path, str], int] = defaultdict(int)
-    for (folder, _key), members in by_key.items():
-        if len(members) == 1:
-            stems[(folder, safe_cell_id(members[0].stem))] += 1
-    named: dict[tuple[Path, str], str] = {}
-    for (folder, key), members in by_key.items():
-        stem = safe_cell_id(members[0].stem)
-        if len(members) == 1 and key == _full_key(members[0]):
-            named[(folder, key)] = stem if stems[(folder, stem)] == 1 else key
-        else:
-            named[(folder, key)] = key
-    counts: dict[str, int] = defaultdict(int)
-    for name in named.values():
-        counts[name] += 1
-    groups: dict[str, list[Path]] = {}
-    for (folder, key), members in by_key.items():
-        name = named[(folder, key)]
-        groups[name if counts[name] == 1 else safe_cell_id(f"{folder.name}_{name}")] = members
-    return groups
 
 
 def _first_last_time(data: CyclerData) -> tuple[str | None, str | None]:
