@@ -9,7 +9,8 @@ from gwangyang.port.kpis import KPI_UNITS
 from gwangyang.port.landside import fcfs_waits
 from gwangyang.port.simulation import simulate
 from gwangyang.port.steady import batch_means, mser5
-from gwangyang.port.terminal import load_scenario
+from gwangyang.port.terminal import Weather, load_scenario
+from gwangyang.port.weather_control import WEATHER_DRIVEN, WeatherRecord, adjust
 
 
 def test_mser5_cuts_a_ramp_and_keeps_a_flat_series() -> None:
@@ -83,12 +84,28 @@ def _joint_level(kpis: int) -> float:
 
 
 def _runs(name: str, short_days: float, long_days: float, seed: int) -> tuple[dict, dict]:
-    """Steady states of a short and a long run on independent seeds, with joint 95 % intervals."""
+    """Steady states of a short and a long run on independent seeds, with joint 95 % intervals.
+
+    A KPI that a run could not correct for weather (no stop in the run: its ``control_slope`` is NaN)
+    is left out of the comparison, and the run must say so in its warnings: its steady state holds
+    for the fair weather it drew only (the case is tested on its own below).
+    """
     scenario = load_scenario(name)
     level = _joint_level(len(KPI_UNITS))
-    short = simulate(scenario, days=short_days, seed=seed, level=level).steady_state
-    long = simulate(scenario, days=long_days, seed=1000 + seed, level=level).steady_state
+    runs = [
+        simulate(scenario, days=days, seed=s, level=level)
+        for days, s in ((short_days, seed), (long_days, 1000 + seed))
+    ]
+    for run in runs:
+        for kpi in _uncorrected(run.steady_state):
+            assert any(kpi in w for w in run.warnings), (kpi, run.warnings)
+    skip = _uncorrected(runs[0].steady_state) | _uncorrected(runs[1].steady_state)
+    short, long = ({k: v for k, v in run.steady_state.items() if k not in skip} for run in runs)
     return short, long
+
+
+def _uncorrected(steady: dict) -> set[str]:
+    return {k for k, v in steady.items() if v.control_slope is not None and np.isnan(v.control_slope)}
 
 
 def test_steady_state_of_30_and_120_days_agree() -> None:
@@ -102,7 +119,64 @@ def test_steady_state_of_30_and_120_days_agree() -> None:
 @pytest.mark.parametrize("name", ["gwangyang-today", "gwangyang-automated"])
 def test_steady_state_of_30_and_365_days_agree(name: str, seed: int) -> None:
     short, long = _runs(name, 30, 365, seed)
+    assert len(short) >= len(KPI_UNITS) - len(WEATHER_DRIVEN)
     assert _agree(short, long, list(short)) == []
+
+
+def test_weather_control_variate_takes_the_weathers_luck_out() -> None:
+    # Seed 1 of the automated scenario draws weather stops in 30 days: the weather-driven KPIs are
+    # corrected. The gross crane rate is the net rate diluted by the stopped time, so its slope on the
+    # weather share is of the order of minus the rate itself (d/dw [r (1 - w)] = -r while a vessel is at
+    # berth all day; one day's slope from the two stops of this run is a noisy estimate of it: -34.7).
+    run = simulate(load_scenario("gwangyang-automated"), days=30, seed=1)
+    assert run.weather["stops"] >= 1 and not run.warnings
+    qc = run.steady_state["qc_moves_per_hour"]
+    rate = run.kpis["qc_moves_per_hour"]
+    assert qc.control_slope is not None and -2.0 * rate < qc.control_slope < -0.5 * rate
+    # Fewer stops than expected (1.5 % against 2.0 %): the rate is moved down, to the expected weather.
+    assert run.weather["share"] < run.weather["expected_share"] and qc.mean < rate
+    assert all(run.steady_state[k].control_slope is not None for k in WEATHER_DRIVEN)
+    assert run.steady_state["gate_mean_wait_min"].control_slope is None
+
+
+def test_a_run_without_weather_says_its_weather_driven_figures_are_uncorrected() -> None:
+    # Seed 4 of gwangyang-today draws no weather stop in 30 days (one in ~24 days is expected).
+    run = simulate(load_scenario("gwangyang-today"), days=30, seed=4)
+    assert run.weather["stops"] == 0 and run.weather["expected_share"] == pytest.approx(0.02, abs=0.001)
+    assert _uncorrected(run.steady_state) == set(WEATHER_DRIVEN)
+    assert len(run.warnings) == 1 and "0 weather stops" in run.warnings[0]
+    assert run.to_dict(include_vessels=False)["warnings"] == run.warnings
+
+
+def test_expected_weather_share_is_the_two_state_chains() -> None:
+    # P(down at t) = f (1 - exp(-r t)) for a chain started up; its window mean against a Monte Carlo
+    # of the same alternating exponential process.
+    w = Weather(downtime_fraction=0.1, mean_event_h=5.0)
+    record = WeatherRecord(np.empty(0), np.empty(0), w)
+    rng = np.random.default_rng(0)
+    up, down = 45.0, 5.0
+    shares = []
+    for _ in range(4000):
+        t, starts, ends = rng.exponential(up), [], []
+        while t < 40:
+            d = rng.exponential(down)
+            starts.append(t)
+            ends.append(t + d)
+            t += d + rng.exponential(up)
+        shares.append(WeatherRecord(np.array(starts), np.array(ends), w).observed(10.0, 40.0))
+    assert record.expected(10.0, 40.0) == pytest.approx(float(np.mean(shares)), abs=0.004)
+    assert record.expected(0.0, 1e7) == pytest.approx(0.1, rel=1e-4)
+
+
+def test_adjust_removes_a_linear_effect_of_the_control() -> None:
+    rng = np.random.default_rng(3)
+    w = (rng.random(60) < 0.1) * rng.random(60)
+    y = 10.0 - 8.0 * w + rng.normal(0, 0.01, 60)
+    adjusted, beta = adjust(y, w, np.full(60, 0.05))
+    assert beta == pytest.approx(-8.0, rel=0.02)
+    assert adjusted.mean() == pytest.approx(10.0 - 8.0 * 0.05, abs=0.01)
+    same, nan = adjust(y, np.zeros(60), np.full(60, 0.05))
+    assert np.isnan(nan) and np.array_equal(same, y)
 
 
 def test_gate_p95_wait_matches_the_mm1_quantile() -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 from .appointments import appointment_arrivals
 from .landside import BoxFlows, GateQueue, box_flows, gate_statistics, queue_gate, yard_stock
 from .steady import SteadyState, steady_state
+from .weather_control import WEATHER_DRIVEN, WeatherRecord, weather_warnings
 
 if TYPE_CHECKING:
     from .arrivals import VesselCall
@@ -88,6 +89,8 @@ class SimulationStats:
     fleet_chunks
         Crane batches served by the AGV model (:mod:`.fleet_rates`): ``(end_h, crane hours waiting
         for vehicles, crane hours working, empty km, loaded km, AGV hours charging)``.
+    weather_starts, weather_ends
+        The weather stops drawn for the run (hours), sorted.
     """
 
     vessels: list[dict[str, Any]] = field(default_factory=list)
@@ -105,6 +108,8 @@ class SimulationStats:
     rehandles: int = 0
     export_waits_h: list[tuple[float, float]] = field(default_factory=list)
     fleet_chunks: list[tuple[float, float, float, float, float, float]] = field(default_factory=list)
+    weather_starts: list[float] = field(default_factory=list)
+    weather_ends: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -135,6 +140,10 @@ class SimulationResult:
     steady_state: dict[str, SteadyState] = field(default_factory=dict)
     gate_desired_h: np.ndarray = field(default_factory=lambda: np.empty(0))
     """The gate trucks' desired arrival times (before any appointment booking), sorted."""
+    weather: dict[str, float] = field(default_factory=dict)
+    """The run's weather stops: ``stops``, ``share`` of the time and ``expected_share``."""
+    warnings: list[str] = field(default_factory=list)
+    """What the reader must know to trust the figures (e.g. steady states the run cannot correct)."""
 
     def gantt(self) -> pd.DataFrame:
         """The berth plan as a table: ``vessel, berth, start_h, end_h`` (plus arrival and service)."""
@@ -154,6 +163,7 @@ class SimulationResult:
                     f" {steady.mean:.4g} [{steady.ci_low:.4g}, {steady.ci_high:.4g}], {steady.warmup_h:g} h"
                 )
             lines.append(line)
+        lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)
 
     def to_dict(self, include_vessels: bool = True) -> dict[str, Any]:
@@ -168,6 +178,8 @@ class SimulationResult:
             "energy_by_equipment": self.energy_by_equipment,
             "littles_law": self.littles_law,
             "steady_state": {k: v.to_dict() for k, v in self.steady_state.items()},
+            "weather": dict(self.weather),
+            "warnings": list(self.warnings),
         }
         if include_vessels:
             gantt = self.gantt()
@@ -370,9 +382,33 @@ def compute_kpis(
     # A box stays about a dwell: stock and truck counts a dwell apart are correlated.
     landside = [name for name in kpis if name.startswith(("gate_", "yard_"))]
     lengths = {name: LANDSIDE_BATCH_DWELLS * scenario.gate.dwell_h for name in landside}
-    steady = steady_state(window, horizon_h, list(kpis), level=level, min_batch_h=lengths)
+    weather = WeatherRecord(
+        np.asarray(stats.weather_starts, dtype=float),
+        np.asarray(stats.weather_ends, dtype=float),
+        scenario.weather,
+    )
+    steady = steady_state(
+        window,
+        horizon_h,
+        list(kpis),
+        level=level,
+        min_batch_h=lengths,
+        control=lambda t0, t1: (weather.observed(t0, t1), weather.expected(t0, t1)),
+        controlled=WEATHER_DRIVEN,
+    )
     return SimulationResult(
-        scenario.name, horizon_h / 24, seed, vessels, kpis, energy, events, littles, steady, desired
+        scenario.name,
+        horizon_h / 24,
+        seed,
+        vessels,
+        kpis,
+        energy,
+        events,
+        littles,
+        steady,
+        desired,
+        weather.summary(horizon_h),
+        weather_warnings(weather, steady, horizon_h),
     )
 
 

@@ -226,6 +226,7 @@ class _Terminal:
         self.waiting: list[VesselCall] = []
         self.granted: dict[int, Any] = {}
         self.weather_starts, self.weather_ends = _weather_windows(scenario, horizon_h * 2 + 24 * 60, self.rng)
+        self.stats.weather_starts, self.stats.weather_ends = self.weather_starts, self.weather_ends
 
     def _yard_stocks(self, seed: int | None) -> dict[str, YardStock]:
         """A :class:`YardStock` per capacity-limited yard, with its export deliveries and opening stock."""

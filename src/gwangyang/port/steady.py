@@ -11,7 +11,7 @@ the batches. KPIs that are totals (calls, TEU, trucks, energy) are reported per 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -141,10 +141,11 @@ class SteadyState:
     batches: int
     period_h: float
     per_day: bool
+    control_slope: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
+        """JSON-ready; ``control_slope`` only for KPIs adjusted by a control variate (NaN: none estimable)."""
+        out: dict[str, Any] = {
             "mean": self.mean,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
@@ -152,6 +153,9 @@ class SteadyState:
             "batches": self.batches,
             "per_day": self.per_day,
         }
+        if self.control_slope is not None:
+            out["control_slope"] = self.control_slope
+        return out
 
 
 def steady_state(
@@ -162,6 +166,8 @@ def steady_state(
     level: float = 0.95,
     ends: dict[str, float] | None = None,
     min_batch_h: dict[str, float] | None = None,
+    control: Callable[[float, float], tuple[float, float]] | None = None,
+    controlled: tuple[str, ...] = (),
 ) -> dict[str, SteadyState]:
     """MSER-5 warm-up and batch-means interval of each KPI's series of values per ``period_h``.
 
@@ -186,7 +192,14 @@ def steady_state(
         Per KPI, an earlier end of its series than ``horizon_h`` (to leave out an end effect).
     min_batch_h
         Per KPI, the shortest batch (its correlation time: batches shorter than it are not independent).
+    control, controlled
+        ``control(t0, t1)`` gives a control variate's observed value over ``[t0, t1)`` and its known
+        expectation; the KPIs named in ``controlled`` are estimated from their values per period
+        minus ``beta * (observed - expected)``, ``beta`` their least-squares slope on the control
+        (:func:`.weather_control.adjust`).
     """
+    from .weather_control import adjust
+
     n = int(horizon_h // period_h)
     rows = [window(i * period_h, (i + 1) * period_h) for i in range(n)]
     fine_h = min(period_h, horizon_h / MSER_POINTS)
@@ -195,6 +208,9 @@ def steady_state(
         if fine_h == period_h
         else [window(i * fine_h, (i + 1) * fine_h) for i in range(round(horizon_h / fine_h))]
     )
+    periods = [control(i * period_h, (i + 1) * period_h) for i in range(n)] if control else []
+    observed = np.array([p[0] for p in periods], dtype=float)
+    expected = np.array([p[1] for p in periods], dtype=float)
     out = {}
     for name in names:
         end = (ends or {}).get(name, horizon_h)
@@ -205,7 +221,11 @@ def steady_state(
         )
         detail = np.array([row.get(name, np.nan) for row in fine[: max(1, int(end // fine_h))]], dtype=float)
         size = int(np.ceil((min_batch_h or {}).get(name, period_h) / period_h))
-        out[name] = estimate(series * scale, detail, fine_h, period_h, size, level, per_day)
+        slope = None
+        if control is not None and name in controlled:
+            series, slope = adjust(series, observed[: len(series)], expected[: len(series)])
+        est = estimate(series * scale, detail, fine_h, period_h, size, level, per_day)
+        out[name] = est if slope is None else replace(est, control_slope=slope)
     return out
 
 
