@@ -182,3 +182,34 @@ def test_same_cycler_file_of_another_test_is_refused(tmp_path: Path) -> None:
     assert report.failed and report.failed[0]["conflict"], report.failed
     assert "does not continue it" in report.failed[0]["error"]
     assert store.meta(before["cell_id"]) == before
+
+
+def test_meta_is_strict_json_when_a_reader_keeps_nan_and_numpy_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reader's extras may hold what the file held: a NaN setting, numpy scalars. meta.json must stay
+    # strict JSON (NaN is not JSON: the API and other languages refuse it), with numbers kept as numbers.
+    import importlib
+    import json
+
+    import numpy as np
+
+    ingest_module = importlib.import_module("gwangyang.battery.ingest")
+    real = ingest_module.read_cycler
+
+    def with_extras(*args, **kwargs):  # type: ignore[no-untyped-def]
+        data = real(*args, **kwargs)
+        data.extra.update({"setting": float("nan"), "flag": np.bool_(True), "count": np.int64(7)})
+        return data
+
+    monkeypatch.setattr(ingest_module, "read_cycler", with_extras)
+    store = Store(tmp_path / "store")
+    report = ingest([FASTCHARGE], store)
+    assert not report.failed and len(report.ingested) == 1
+    (cell,) = store.metas()
+    json.dumps(cell, allow_nan=False)  # raises on NaN or infinity
+    assert {k: cell["extra"][k] for k in ("setting", "flag", "count")} == {
+        "setting": None,
+        "flag": True,
+        "count": 7,
+    }

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..compute import Executor, SerialExecutor
 from ..errors import CellConflictError, GwangyangError, InputError, NotFoundError, WorkerLostError, one_line
+from ..files import jsonable
 from ..store.store import Store, write_parquet
 from . import schema as s
 from .checks import check_cycles
@@ -239,7 +240,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             table.insert(0, "cell_id", task.cell_id)
             write_parquet(table, staged / f"{name}.parquet")
         first, last = _first_last_time(data)
-        meta = {
+        meta: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "cell_id": task.cell_id,
             "vendor": data.vendor,
@@ -258,12 +259,13 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             if grid is None
             else {"low_v": grid.low_v, "high_v": grid.high_v, "points": grid.points},
             "sources": sources,
-            "extra": _jsonable(data.extra),
+            "extra": data.extra,
             "warnings": warnings,
             "ingested_at": datetime.now(UTC).isoformat(),
             "org": task.org,
         }
-        (staged / "meta.json").write_text(json.dumps(meta, indent=1))
+        # Strict JSON: NaN or numpy values in a reader's extras or warnings become null / plain values.
+        (staged / "meta.json").write_text(json.dumps(jsonable(meta), indent=1, allow_nan=False))
         outcome.staged = str(staged)
         outcome.rows = len(ts)
         outcome.cycles = int(meta["cycles"])
@@ -295,22 +297,6 @@ def _check_continues(task: IngestTask, old: dict[str, Any], parts: list[CyclerDa
             raise CellConflictError(
                 f"{part.source}: {held}; this file does not continue it: {problem}; {advice}."
             )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def ingest(
