@@ -23,8 +23,6 @@ The rounding of distances follows the convention of each family's best-known sol
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +30,14 @@ import numpy as np
 
 from ..errors import CorruptFileError, InputError
 from .instance import Instance, Shipment, VehicleSpec
+from .vrplib_sections import (
+    MAX_COORDINATE,
+    VEHICLE_SECTIONS,
+    Reader,
+    euclidean,
+    read_text,
+)
+from .vrplib_sections import number as read_number
 
 CONVENTIONS: dict[str, tuple[str, float]] = {
     "MDVRPTW": ("exact", 1e-3),
@@ -44,238 +50,9 @@ CONVENTIONS: dict[str, tuple[str, float]] = {
 ("exact": to 1/1000); MTVRPTWR (Yang 2023) and VRPTW use DIMACS (distances truncated to 1/10, ``.sol`` costs x 10).
 Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``.sol`` costs as they are."""
 
-MAX_COORDINATE = 1e9
-"""Largest coordinate magnitude accepted: beyond it the scaled integer distances would overflow."""
-
-MAX_VALUE = 1e12
-"""Largest magnitude of any other number (distance, demand, time, cost): beyond it scaled integers would overflow."""
-
-SPECIFICATIONS = {
-    "NAME",
-    "COMMENT",
-    "TYPE",
-    "DIMENSION",
-    "VEHICLES",
-    "CAPACITY",
-    "EDGE_WEIGHT_TYPE",
-    "EDGE_WEIGHT_FORMAT",
-    "NODE_COORD_TYPE",
-    "DISPLAY_DATA_TYPE",
-    "SERVICE_TIME",
-    "RELEASE_TIME",
-    "DISTANCE",
-    "VEHICLES_DEPOT",
-    "VEHICLES_MAX_RELOADS",
-    "VEHICLES_MAX_DURATION",
-    "VEHICLES_MAX_DISTANCE",
-    "VEHICLES_FIXED_COST",
-    "VEHICLES_UNIT_DISTANCE_COST",
-}
-
-NODE_SECTIONS = {
-    "NODE_COORD_SECTION",
-    "DEMAND_SECTION",
-    "LINEHAUL_SECTION",
-    "BACKHAUL_SECTION",
-    "SERVICE_TIME_SECTION",
-    "TIME_WINDOW_SECTION",
-    "RELEASE_TIME_SECTION",
-    "PICKUP_AND_DELIVERY_SECTION",
-    "DISPLAY_DATA_SECTION",
-}
-
-VEHICLE_SECTIONS = {
-    "CAPACITY_SECTION",
-    "VEHICLES_DEPOT_SECTION",
-    "VEHICLES_RELOAD_DEPOT_SECTION",
-    "VEHICLES_MAX_RELOADS_SECTION",
-    "VEHICLES_MAX_DURATION_SECTION",
-    "VEHICLES_MAX_DISTANCE_SECTION",
-    "VEHICLES_FIXED_COST_SECTION",
-    "VEHICLES_UNIT_DISTANCE_COST_SECTION",
-}
-
-OTHER_SECTIONS = {"EDGE_WEIGHT_SECTION", "DEPOT_SECTION"}
-
-REFUSED = {
-    "PRIZE_SECTION": "prize-collecting clients",
-    "MUTUALLY_EXCLUSIVE_GROUP_SECTION": "mutually exclusive client groups",
-    "VEHICLES_ALLOWED_CLIENTS_SECTION": "clients restricted to some vehicles",
-}
-"""Sections of PyVRP's dialect that this reader refuses (rather than solve a different problem)."""
-
-
-def read_text(path: Path) -> str:
-    """A text file's content; a missing file, a folder or an unreadable file is an :class:`InputError`."""
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, expected a file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-
-
-def euclidean(coords: np.ndarray) -> np.ndarray:
-    """All-pairs Euclidean distances of planar points."""
-    diff = coords[:, None, :] - coords[None, :, :]
-    return np.asarray(np.sqrt((diff**2).sum(axis=2)))
-
-
-def parse(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
-    """Specifications and sections of a VRPLIB file; an unknown or refused name is an error naming it."""
-    header: dict[str, str] = {}
-    sections: dict[str, list[list[str]]] = {}
-    current: str | None = None
-    for number, raw in enumerate(read_text(path).splitlines(), start=1):
-        line = raw.strip()
-        if not line or line == "EOF":
-            continue
-        section = re.match(r"^([A-Z_]+_SECTION)\b\s*:?\s*(.*)$", line)
-        spec = re.match(r"^([A-Z][A-Z0-9_]*)\s*:\s*(.*)$", line)
-        if section:
-            current = section.group(1)
-            _known(path, current)
-            if current in sections:
-                raise CorruptFileError(f"{path}: line {number}: {current} appears twice")
-            sections[current] = []
-            if section.group(2):
-                sections[current].append(section.group(2).split())
-        elif spec and not line[0].isdigit():
-            key = spec.group(1)
-            _known(path, key)
-            header[key] = spec.group(2).strip().strip('"')
-            current = None
-        elif current is not None:
-            sections[current].append(line.split())
-        else:
-            raise CorruptFileError(
-                f"{path}: line {number}: expected 'KEY : value' or a section, got {line[:40]!r}"
-            )
-    return header, sections
-
-
-def _known(path: Path, name: str) -> None:
-    if name in REFUSED:
-        raise InputError(f"{path}: {name} ({REFUSED[name]}) is not supported")
-    if name.endswith("_SECTION"):
-        if name not in NODE_SECTIONS | VEHICLE_SECTIONS | OTHER_SECTIONS:
-            raise InputError(f"{path}: unknown section {name}; it is refused rather than ignored")
-    elif name not in SPECIFICATIONS:
-        raise InputError(f"{path}: unknown specification {name}; it is refused rather than ignored")
-
-
-def _number(path: Path, where: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise CorruptFileError(f"{path}: {where}: expected a number, got {text!r}") from exc
-    if not math.isfinite(value):
-        raise CorruptFileError(f"{path}: {where}: expected a finite number, got {text!r}")
-    if abs(value) > MAX_VALUE:
-        raise CorruptFileError(f"{path}: {where}: {text} is too large (at most {MAX_VALUE:g} is supported)")
-    return value
-
-
-class _Reader:
-    """State of one file being read: its specifications, sections and node numbering."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.header, self.sections = parse(path)
-        if "DIMENSION" not in self.header:
-            raise CorruptFileError(f"{path}: missing specification DIMENSION")
-        self.n = int(self.spec_number("DIMENSION", 2))
-        demands = {"DEMAND_SECTION", "LINEHAUL_SECTION", "PICKUP_AND_DELIVERY_SECTION"} & set(self.sections)
-        if not demands and ("CAPACITY" in self.header or "CAPACITY_SECTION" in self.sections):
-            raise CorruptFileError(f"{path}: missing DEMAND_SECTION for CAPACITY")
-        ids: list[int] | None = None
-        for name in (
-            "NODE_COORD_SECTION",
-            "DEMAND_SECTION",
-            "LINEHAUL_SECTION",
-            "PICKUP_AND_DELIVERY_SECTION",
-        ):
-            if name in self.sections:
-                ids = [self.integer(name, row[0]) for row in self.rows(name, self.n, 1)]
-                break
-        self.ids = ids if ids is not None else list(range(1, self.n + 1))
-        if len(set(self.ids)) != self.n:
-            raise CorruptFileError(f"{path}: node numbers repeat")
-        self.known_ids = set(self.ids)
-
-    def spec_number(self, key: str, minimum: float = 0.0) -> float:
-        value = _number(self.path, key, self.header[key])
-        if value < minimum:
-            raise CorruptFileError(f"{self.path}: {key} must be at least {minimum:g}, got {value:g}")
-        return value
-
-    def integer(self, where: str, text: str) -> int:
-        value = _number(self.path, where, text)
-        if not value.is_integer():
-            raise CorruptFileError(f"{self.path}: {where}: expected an integer, got {text!r}")
-        return int(value)
-
-    def rows(self, name: str, count: int, width: int) -> list[list[str]]:
-        rows = [r for r in self.sections[name] if r]
-        if len(rows) != count:
-            expected = f"DIMENSION = {count}" if name in NODE_SECTIONS else f"VEHICLES = {count}"
-            raise CorruptFileError(f"{self.path}: {name} has {len(rows)} rows, expected {expected}")
-        for row in rows:
-            if len(row) < width:
-                raise CorruptFileError(
-                    f"{self.path}: {name}: expected {width} numbers per row, got {' '.join(row)!r}"
-                )
-        return rows
-
-    def node_values(self, name: str, width: int, minimum: float | None = 0.0) -> dict[int, list[float]]:
-        """Values of a node section by node number (``width`` numbers after the node number)."""
-        out: dict[int, list[float]] = {}
-        for row in self.rows(name, self.n, 1 + width):
-            node = self.integer(name, row[0])
-            if node not in self.known_ids:
-                raise CorruptFileError(f"{self.path}: {name} names node {node}, which no other section has")
-            values = [_number(self.path, f"{name} node {node}", v) for v in row[1:]]
-            if len(values) != width and width > 0:
-                raise CorruptFileError(
-                    f"{self.path}: {name} node {node}: expected {width} numbers, got {len(values)}"
-                )
-            if minimum is not None and any(v < minimum for v in values):
-                raise CorruptFileError(
-                    f"{self.path}: {name} node {node}: values must be >= {minimum:g}, got {' '.join(row[1:])}"
-                )
-            out[node] = values
-        return out
-
-    def vehicle_values(
-        self, name: str, count: int, uniform: Callable[[], list[float]] | None
-    ) -> list[list[float]]:
-        """Per-vehicle values from ``name`` (a section), else the uniform specification, else ``uniform()``."""
-        section = f"{name}_SECTION" if not name.endswith("_SECTION") else name
-        if section in self.sections:
-            rows = self.rows(section, count, 2)
-            out: list[list[float]] = [[] for _ in range(count)]
-            for row in rows:
-                vehicle = self.integer(section, row[0])
-                if not 1 <= vehicle <= count:
-                    raise CorruptFileError(f"{self.path}: {section} names vehicle {vehicle} of {count}")
-                values = [_number(self.path, f"{section} vehicle {vehicle}", v) for v in row[1:]]
-                if any(v < 0 for v in values):
-                    raise CorruptFileError(f"{self.path}: {section} vehicle {vehicle}: values must be >= 0")
-                out[vehicle - 1] = values
-            return out
-        key = name.removesuffix("_SECTION")
-        if key in self.header:
-            values = [_number(self.path, key, v) for v in self.header[key].split()]
-            if any(v < 0 for v in values):
-                raise CorruptFileError(f"{self.path}: {key} must be >= 0")
-            return [values] * count
-        return [uniform() if uniform else []] * count
-
 
 def _distances(
-    r: _Reader, order: list[int], coords: np.ndarray | None, convention: str
+    r: Reader, order: list[int], coords: np.ndarray | None, convention: str
 ) -> tuple[np.ndarray, float]:
     """Distance matrix (in ``order``) rounded by the convention, and the scale that makes it integral."""
     kind = r.header.get("EDGE_WEIGHT_TYPE", "")
@@ -297,7 +74,7 @@ def _distances(
     fmt = r.header.get("EDGE_WEIGHT_FORMAT", "")
     values = np.array(
         [
-            _number(r.path, "EDGE_WEIGHT_SECTION", v)
+            read_number(r.path, "EDGE_WEIGHT_SECTION", v)
             for row in r.sections.get("EDGE_WEIGHT_SECTION", [])
             for v in row
         ]
@@ -343,7 +120,7 @@ def read_vrplib(path: str | Path) -> Instance:
         A section or specification the reader does not handle (named in the message).
     """
     path = Path(path)
-    r = _Reader(path)
+    r = Reader(path)
     kind = r.header.get("TYPE", "CVRP").split()[0].upper() if r.header.get("TYPE") else "CVRP"
     convention = CONVENTIONS.get(kind, ("nint", 1.0))[0]
     depot_ids = [r.integer("DEPOT_SECTION", row[0]) for row in r.sections.get("DEPOT_SECTION", []) if row]
@@ -432,7 +209,9 @@ def read_vrplib(path: str | Path) -> Instance:
         capacity = [[1.0] * dims] * count
     capacity = [c * dims if len(c) == 1 else c for c in capacity]
     if any(len(c) != dims for c in capacity):
-        raise CorruptFileError(f"{path}: CAPACITY needs {dims} number(s) per vehicle, one per demand column")
+        raise CorruptFileError(
+            f"{path}: CAPACITY needs {dims} read_number(s) per vehicle, one per demand column"
+        )
     depots = r.vehicle_values("VEHICLES_DEPOT", count, lambda: [float(depot_ids[0])])
     reloads = r.vehicle_values("VEHICLES_RELOAD_DEPOT", count, list)
     max_reloads = r.vehicle_values("VEHICLES_MAX_RELOADS", count, lambda: [math.inf])
@@ -522,7 +301,7 @@ def read_vrplib(path: str | Path) -> Instance:
 
 
 def _pairs(
-    r: _Reader,
+    r: Reader,
     depot_ids: list[int],
     index: dict[int, int],
     tw: dict[int, list[float]],
@@ -583,7 +362,7 @@ def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
                     f"{path}: route line {line[:40]!r}: expected location numbers"
                 ) from exc
         elif line.lower().startswith("cost"):
-            cost = _number(path, "Cost", line.replace(":", " ").split()[1])
+            cost = read_number(path, "Cost", line.replace(":", " ").split()[1])
     if not routes or math.isnan(cost):
         raise CorruptFileError(f"{path}: expected 'Route #k: ...' lines and a 'Cost N' line")
     return routes, cost

@@ -15,16 +15,8 @@ import numpy as np
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
 from .instance import Instance, VehicleSpec
-from .vrplib_format import (
-    CONVENTIONS,
-    MAX_COORDINATE,
-    MAX_VALUE,
-    euclidean,
-    parse,
-    read_solution,
-    read_text,
-    read_vrplib,
-)
+from .vrplib_format import CONVENTIONS, read_solution, read_vrplib
+from .vrplib_sections import MAX_COORDINATE, MAX_VALUE, euclidean, parse, read_text
 
 
 def read_solomon(path: str | Path) -> Instance:
