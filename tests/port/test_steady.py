@@ -8,9 +8,9 @@ import pytest
 from gwangyang.port.kpis import KPI_UNITS
 from gwangyang.port.landside import fcfs_waits
 from gwangyang.port.simulation import simulate
-from gwangyang.port.steady import batch_means, mser5
+from gwangyang.port.steady import adjust, batch_means, mser5
 from gwangyang.port.terminal import Weather, load_scenario
-from gwangyang.port.weather_control import WEATHER_DRIVEN, WeatherRecord, adjust
+from gwangyang.port.weather_control import WEATHER_DRIVEN, WeatherRecord
 
 
 def test_mser5_cuts_a_ramp_and_keeps_a_flat_series() -> None:

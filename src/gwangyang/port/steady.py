@@ -28,6 +28,9 @@ MAX_BATCHES = 20
 MIN_BATCHES = 5
 """Batch counts are not halved below this (a t interval on fewer is too wide to be useful)."""
 
+MIN_PERIODS = 8
+"""A control variate's slope is estimated only from at least this many periods with a value."""
+
 PER_DAY = ("vessel_calls", "teu", "gate_trucks", "energy_kwh", "co2_t", "yard_blocked_qc_h")
 """KPIs that are totals over the run; their steady state is a daily rate."""
 
@@ -130,6 +133,37 @@ def _lag1(values: np.ndarray) -> float:
     return float((d[1:] * d[:-1]).sum()) / denom if denom > 0 else 0.0
 
 
+def adjust(series: np.ndarray, observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, float]:
+    """Take a control variate's luck out of a KPI's series; return the adjusted series and the slope.
+
+    Parameters
+    ----------
+    series
+        The KPI per period (NaN where undefined).
+    observed, expected
+        The control's value in each period (e.g. the weather share) and its known expectation.
+
+    Returns
+    -------
+    tuple
+        ``series - beta * (observed - expected)`` with ``beta`` the least-squares slope of the KPI on
+        the control over the periods with a value, and ``beta``; the series unchanged and
+        ``nan`` when the control did not vary (or too few periods) to estimate a slope.
+    """
+    y = np.asarray(series, dtype=float)
+    w = np.asarray(observed, dtype=float)
+    valid = ~np.isnan(y)
+    if valid.sum() < MIN_PERIODS:
+        return y, float("nan")
+    wv = w[valid]
+    dw = wv - wv.mean()
+    denom = float((dw * dw).sum())
+    if denom <= 1e-12:
+        return y, float("nan")
+    beta = float((dw * (y[valid] - y[valid].mean())).sum()) / denom
+    return y - beta * (w - np.asarray(expected, dtype=float)), beta
+
+
 @dataclass(frozen=True)
 class SteadyState:
     """Steady-state estimate of one KPI."""
@@ -196,10 +230,8 @@ def steady_state(
         ``control(t0, t1)`` gives a control variate's observed value over ``[t0, t1)`` and its known
         expectation; the KPIs named in ``controlled`` are estimated from their values per period
         minus ``beta * (observed - expected)``, ``beta`` their least-squares slope on the control
-        (:func:`.weather_control.adjust`).
+        (:func:`adjust`; :mod:`.weather_control` gives the weather as one).
     """
-    from .weather_control import adjust
-
     n = int(horizon_h // period_h)
     rows = [window(i * period_h, (i + 1) * period_h) for i in range(n)]
     fine_h = min(period_h, horizon_h / MSER_POINTS)

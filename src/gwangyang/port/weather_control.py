@@ -7,7 +7,7 @@ runs of 30 days, their 95 % intervals were 1.3–3.9 times too narrow for these 
 
 The weather process is known exactly (an alternating renewal process of exponential up and down
 times, started up at time 0), so its expected share of any window is known too, and the classic
-control-variate estimator applies (Lavenberg and Welch 1981; Law, *Simulation Modeling and
+control-variate estimator applies (:func:`.steady.adjust`) (Lavenberg and Welch 1981; Law, *Simulation Modeling and
 Analysis*, 5th ed., section 11.4): regress the KPI's values per period on the weather share of the
 period, and remove ``beta * (observed share - expected share)`` from every value. The adjusted
 series has the run's weather luck taken out; its batch means give the mean and the interval.
@@ -35,9 +35,6 @@ WEATHER_DRIVEN = (
 """KPIs whose definition includes the time cranes stand still in bad weather (vessels stay longer at
 berth, so later vessels wait). Chosen by what the KPI measures, before any data: the net crane rate,
 the land side and the fleet figures do not count weather time."""
-
-MIN_PERIODS = 8
-"""A slope is estimated only from at least this many periods with a value."""
 
 
 @dataclass(frozen=True)
@@ -78,37 +75,6 @@ class WeatherRecord:
             "share": self.observed(0.0, horizon_h),
             "expected_share": self.expected(0.0, horizon_h),
         }
-
-
-def adjust(series: np.ndarray, observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, float]:
-    """Take the weather's luck out of a KPI's series; return the adjusted series and the slope.
-
-    Parameters
-    ----------
-    series
-        The KPI per period (NaN where undefined).
-    observed, expected
-        The weather share of each period and its expectation.
-
-    Returns
-    -------
-    tuple
-        ``series - beta * (observed - expected)`` with ``beta`` the least-squares slope of the KPI on
-        the observed share over the periods with a value, and ``beta``; the series unchanged and
-        ``nan`` when the run saw no weather variation (or too few periods) to estimate a slope.
-    """
-    y = np.asarray(series, dtype=float)
-    w = np.asarray(observed, dtype=float)
-    valid = ~np.isnan(y)
-    if valid.sum() < MIN_PERIODS:
-        return y, float("nan")
-    wv = w[valid]
-    dw = wv - wv.mean()
-    denom = float((dw * dw).sum())
-    if denom <= 1e-12:
-        return y, float("nan")
-    beta = float((dw * (y[valid] - y[valid].mean())).sum()) / denom
-    return y - beta * (w - np.asarray(expected, dtype=float)), beta
 
 
 def weather_warnings(record: WeatherRecord, steady: Mapping[str, SteadyState], horizon_h: float) -> list[str]:
