@@ -95,7 +95,8 @@ def main() -> None:
 
 
 def agv_dispatch(quick: bool) -> None:
-    from gwangyang.port.agv import compare_fleets, plan_from_scenario
+    from gwangyang.port.agv import plan_from_scenario
+    from gwangyang.port.fleet_compare import compare_fleets
 
     reps, hours = (4, 4.0) if quick else (10, 8.0)
     plan = plan_from_scenario(load_scenario("gwangyang-automated"))

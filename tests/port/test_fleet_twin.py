@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.port.agv import cycle_time_estimate, plan_from_scenario
+from gwangyang.port.agv import plan_from_scenario
+from gwangyang.port.fleet_compare import cycle_time_estimate
 from gwangyang.port.fleet_rates import crane_counts, fleet_rates
 from gwangyang.port.simulation import simulate
 from gwangyang.port.terminal import Automation, Scenario, load_scenario

@@ -2,8 +2,6 @@
 
 from .agv import FleetPlan as FleetPlan
 from .agv import FleetResult as FleetResult
-from .agv import compare_fleets as compare_fleets
-from .agv import cycle_time_estimate as cycle_time_estimate
 from .agv import plan_from_scenario as plan_from_scenario
 from .agv import simulate_fleet as simulate_fleet
 from .berth_model import BerthInstance as BerthInstance
@@ -22,6 +20,8 @@ from .cranes import CraneInstance as CraneInstance
 from .cranes import CraneSchedule as CraneSchedule
 from .cranes import check_schedule as check_schedule
 from .cranes import solve_cranes as solve_cranes
+from .fleet_compare import compare_fleets as compare_fleets
+from .fleet_compare import cycle_time_estimate as cycle_time_estimate
 from .kpis import KPI_UNITS as KPI_UNITS
 from .kpis import SimulationResult as SimulationResult
 from .kpis import SimulationStats as SimulationStats

@@ -29,8 +29,7 @@ Common random numbers: the jobs (kind, block, crane cycle times) are drawn per c
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -39,7 +38,6 @@ import numpy as np
 
 from ..errors import InputError
 from .lanes import Layout, build_layout
-from .steady import confidence_interval
 from .terminal import Automation, Scenario
 
 DISPATCH = ("nearest", "earliest_due", "lookahead")
@@ -185,7 +183,12 @@ class _Agv:
     wake: Any = None
 
 
-class _Model:
+class MoveModel:
+    """One run of the move-level model (SimPy): cranes, AGVs, dispatch and batteries, with the KPIs' counters.
+
+    :func:`simulate_fleet` runs it for KPIs, :func:`gwangyang.port.timelapse.timelapse` with a trace of every drive.
+    """
+
     def __init__(self, plan: FleetPlan, layout: Layout, seed: int, warmup_h: float, end_h: float) -> None:
         import simpy
 
@@ -235,6 +238,7 @@ class _Model:
 
     # -- time accounting over the measured window [warmup, end) ------------------------------------
     def add(self, key: str, t0: float, t1: float, amount: float | None = None) -> None:
+        """Count ``amount`` (default: the duration) of ``key`` for the part of ``[t0, t1)`` inside the measured window."""
         lo, hi = max(t0, self.warmup), min(t1, self.end)
         if hi <= lo and amount is None:
             return
@@ -245,6 +249,7 @@ class _Model:
 
     # -- cranes --------------------------------------------------------------------------------------
     def crane(self, i: int) -> Generator[Any, Any, None]:
+        """Process of quay crane ``i``: release its jobs, wait for their vehicles, work its cycles."""
         env = self.env
         seq = self.sequences[i]
         jobs: dict[int, _Job] = {}
@@ -278,6 +283,7 @@ class _Model:
 
     # -- vehicles -------------------------------------------------------------------------------------
     def travel(self, agv: _Agv, target: int, loaded: bool) -> Generator[Any, Any, None]:
+        """Drive ``agv`` to node ``target`` segment by segment, waiting before full segments."""
         env = self.env
         route = self.layout.path(agv.node, target)
         for u, v in pairwise(route):
@@ -306,9 +312,11 @@ class _Model:
         return self.s.yard_transfer_min + d[b, q] / self.speed, q
 
     def pickup(self, job: _Job) -> int:
+        """The node where ``job``'s box is picked up (the crane for a discharge, the block for a load)."""
         return self.layout.quay[job.crane] if job.discharge else self.layout.blocks[job.block]
 
     def run_job(self, agv: _Agv, job: _Job) -> Generator[Any, Any, None]:
+        """Process of ``agv`` doing ``job``: empty drive, pick-up, loaded drive, drop-off, then charge if low."""
         env = self.env
         t0 = env.now
         q, b = self.layout.quay[job.crane], self.layout.blocks[job.block]
@@ -332,6 +340,7 @@ class _Model:
         self.dispatch()
 
     def charge(self, agv: _Agv) -> Generator[Any, Any, None]:
+        """Process of ``agv`` driving to the nearest station and charging (or swapping) to full."""
         env = self.env
         t0 = env.now
         station = min(self.layout.stations, key=lambda n: self.layout.distance[agv.node, n])
@@ -347,6 +356,7 @@ class _Model:
 
     # -- dispatch -------------------------------------------------------------------------------------
     def assign(self, agv: _Agv, job: _Job) -> None:
+        """Give ``job`` to ``agv`` and start it."""
         self.pending.remove(job)
         agv.idle = False
         self.busy_agvs[agv.index] = job
@@ -373,6 +383,7 @@ class _Model:
         return list(first.values())
 
     def dispatch(self) -> None:
+        """Pair waiting jobs with vehicles by the plan's dispatch policy (:data:`DISPATCH`)."""
         policy = self.plan.dispatch
         d = self.layout.distance
         while self.pending:
@@ -442,7 +453,7 @@ def simulate_fleet(plan: FleetPlan, hours: float = 8.0, seed: int = 0, warmup_h:
     if warmup_h < 0:
         raise InputError(f"warmup_h: must be >= 0, got {warmup_h}")
     layout = build_layout(plan.cranes, plan.blocks, plan.quay_length_m, plan.settings)
-    model = _Model(plan, layout, seed, warmup_h, warmup_h + hours)
+    model = MoveModel(plan, layout, seed, warmup_h, warmup_h + hours)
     for i in range(plan.cranes):
         model.env.process(model.crane(i))
     model.env.run(until=model.end)
@@ -461,172 +472,3 @@ def simulate_fleet(plan: FleetPlan, hours: float = 8.0, seed: int = 0, warmup_h:
         "kwh_per_move": k["kwh"] / k["moves"] if k["moves"] else 0.0,
     }
     return FleetResult(plan, hours, seed, kpis)
-
-
-def timelapse(
-    plan: FleetPlan, minutes: float = 20.0, seed: int = 0, step_s: float = 15.0, warmup_h: float = 0.25
-) -> dict[str, Any]:
-    """A time-lapse of the yard and vehicles: AGV positions every ``step_s`` over ``minutes``.
-
-    Runs the move-level model (after ``warmup_h``) recording every AGV's drive along each lane
-    segment; positions between the segment's ends are linear in time. Returns the layout
-    (:meth:`~gwangyang.port.lanes.Layout.to_dict`), the quay cranes' and blocks' coordinates, and ``frames``: per frame
-    the minute, each AGV's ``x``/``y`` (metres, rounded), whether it drives loaded and which cranes
-    wait for a vehicle at that moment.
-    """
-    if minutes <= 0 or step_s <= 0:
-        raise InputError(f"timelapse: minutes and step_s must be > 0, got {minutes} and {step_s}")
-    layout = build_layout(plan.cranes, plan.blocks, plan.quay_length_m, plan.settings)
-    model = _Model(plan, layout, seed, warmup_h, warmup_h + minutes / 60.0)
-    model.trace = []
-    for i in range(plan.cranes):
-        model.env.process(model.crane(i))
-    model.env.run(until=model.end)
-    xy = layout.xy
-    start = {a.index: a for a in model.agvs}
-    drives: dict[int, list[tuple[float, float, int, int, bool]]] = {a: [] for a in start}
-    for t0, t1, agv, u, v, loaded in model.trace:
-        drives[agv].append((t0, t1, u, v, loaded))
-    first_node = {a: (drives[a][0][2] if drives[a] else start[a].node) for a in start}
-    times = np.arange(model.warmup, model.end + 1e-9, step_s / 60.0)
-    frames = []
-    pointer = dict.fromkeys(start, -1)
-    for t in times.tolist():
-        xs, ys, loaded_now = [], [], []
-        for a in sorted(start):
-            rows = drives[a]
-            k = pointer[a]
-            while k + 1 < len(rows) and rows[k + 1][0] <= t:
-                k += 1
-            pointer[a] = k
-            if k < 0:
-                x, y = float(xy[first_node[a]][0]), float(xy[first_node[a]][1])
-                carrying = False
-            else:
-                t0, t1, u, v, carrying = rows[k]
-                share = 1.0 if t >= t1 or t1 <= t0 else (t - t0) / (t1 - t0)
-                x, y = xy[u] + share * (xy[v] - xy[u])
-            xs.append(round(float(x), 1))
-            ys.append(round(float(y), 1))
-            loaded_now.append(int(carrying))
-        waiting = sorted({c for w0, w1, c in model.crane_waits if w0 <= t < w1})
-        frames.append(
-            {"minute": round(t - model.warmup, 3), "x": xs, "y": ys, "loaded": loaded_now, "waiting": waiting}
-        )
-    return {
-        "scenario": plan.name,
-        "dispatch": plan.dispatch,
-        "agvs": plan.agvs,
-        "cranes": plan.cranes,
-        "step_s": step_s,
-        "layout": layout.to_dict(),
-        "quay": [[float(xy[n][0]), float(xy[n][1])] for n in layout.quay],
-        "blocks": [[float(xy[n][0]), float(xy[n][1])] for n in layout.blocks],
-        "frames": frames,
-    }
-
-
-def cycle_time_estimate(plan: FleetPlan) -> float:
-    """Closed-form moves per hour per crane with one AGV per crane, discharges only, no batteries.
-
-    An AGV's cycle is an empty drive from a block to a crane, the transfer there, a loaded drive to
-    a random block and the transfer there. With jobs taken in due order the crane is unrelated to
-    where the AGV is, so both drives average the mean crane-block route ``d`` over all pairs:
-    ``cycle = 2 d / v + t_quay + t_yard``. When this is longer than the crane's own cycle the crane
-    waits for its AGV and makes ``60 / cycle`` moves an hour, else its own rate.
-    """
-    layout = build_layout(plan.cranes, plan.blocks, plan.quay_length_m, plan.settings)
-    mean = float(layout.distance[np.ix_(layout.quay, layout.blocks)].mean())
-    speed = plan.speed_kmh * 1000.0 / 60.0
-    cycle = 2 * mean / speed + plan.settings.quay_transfer_min + plan.settings.yard_transfer_min
-    return min(60.0 / cycle * plan.agvs / plan.cranes, plan.qc_moves_per_hour)
-
-
-Progress = Callable[[int, int], None]
-
-
-def compare_fleets(
-    plan: FleetPlan,
-    policies: list[str],
-    fleets: list[int],
-    replications: int = 5,
-    hours: float = 8.0,
-    seed: int = 0,
-    warmup_h: float = 1.0,
-    level: float = 0.95,
-    progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Every policy with every fleet size over the same seeds (common random numbers).
-
-    Returns
-    -------
-    dict
-        ``runs``: per (policy, AGVs) the mean and confidence interval of each KPI over the
-        replications; ``differences``: per policy after the first and per fleet size, the paired
-        difference to the first policy with its interval; ``fleet_curve``: per policy, moves/hour per
-        crane against the number of AGVs (for a plot).
-    """
-    if replications < 1:
-        raise InputError(f"replications: must be >= 1, got {replications}")
-    for p in policies:
-        if p not in DISPATCH:
-            raise InputError(f"policies: {p!r} is not one of {', '.join(DISPATCH)}")
-    if not policies or not fleets:
-        raise InputError("policies and fleets: at least one of each is needed")
-    total = len(policies) * len(fleets) * replications
-    done = 0
-    values: dict[tuple[str, int], list[dict[str, float]]] = {}
-    for policy in policies:
-        for n in fleets:
-            variant = dataclasses.replace(plan, dispatch=policy, agvs=n)
-            rows = []
-            for r in range(replications):
-                rows.append(simulate_fleet(variant, hours, seed + r, warmup_h).kpis)
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            values[(policy, n)] = rows
-
-    def interval(x: list[float]) -> dict[str, float]:
-        mean, low, high = confidence_interval(np.array(x), level)
-        return {"mean": mean, "ci_low": low, "ci_high": high}
-
-    runs = [
-        {"dispatch": p, "agvs": n, "kpis": {k: interval([row[k] for row in rows]) for k in FLEET_UNITS}}
-        for (p, n), rows in values.items()
-    ]
-    base = policies[0]
-    differences = [
-        {
-            "dispatch": p,
-            "versus": base,
-            "agvs": n,
-            "kpis": {
-                k: interval([b[k] - a[k] for a, b in zip(values[(base, n)], values[(p, n)], strict=True)])
-                for k in FLEET_UNITS
-            },
-        }
-        for p in policies[1:]
-        for n in fleets
-    ]
-    curve = {
-        p: [
-            {"agvs": n, **interval([row["moves_per_hour_per_crane"] for row in values[(p, n)]])}
-            for n in fleets
-        ]
-        for p in policies
-    }
-    return {
-        "scenario": plan.name,
-        "cranes": plan.cranes,
-        "qc_moves_per_hour": plan.qc_moves_per_hour,
-        "hours": hours,
-        "warmup_h": warmup_h,
-        "replications": replications,
-        "seeds": list(range(seed, seed + replications)),
-        "level": level,
-        "units": dict(FLEET_UNITS),
-        "runs": runs,
-        "differences": differences,
-        "fleet_curve": curve,
-    }

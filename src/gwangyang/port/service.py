@@ -103,11 +103,11 @@ def compare_fleets(
     Returns
     -------
     dict
-        :func:`gwangyang.port.agv.compare_fleets`'s document: ``runs`` (KPI means with 95 % intervals per
+        :func:`gwangyang.port.fleet_compare.compare_fleets`'s document: ``runs`` (KPI means with 95 % intervals per
         policy and fleet size), ``differences`` between policies, and the fleet-size ``curve``.
     """
     from .agv import DISPATCH, plan_from_scenario
-    from .agv import compare_fleets as run_fleets
+    from .fleet_compare import compare_fleets as run_fleets
     from .terminal import load_scenario
 
     plan = plan_from_scenario(load_scenario(scenario))
@@ -299,13 +299,13 @@ _TIMELAPSES: dict[tuple[str, float, float], dict[str, Any]] = {}
 def timelapse(
     scenario: str = TIMELAPSE_SCENARIO, minutes: float = 10.0, step_s: float = 15.0
 ) -> dict[str, Any]:
-    """A time-lapse of a scenario's AGVs (:func:`gwangyang.port.agv.timelapse`, seed 0), kept in memory.
+    """A time-lapse of a scenario's AGVs (:func:`gwangyang.port.timelapse.timelapse`, seed 0), kept in memory.
 
     Its dispatch policy is the scenario's ``automation.dispatch``.
     """
     from .agv import plan_from_scenario
-    from .agv import timelapse as run_timelapse
     from .terminal import load_scenario
+    from .timelapse import timelapse as run_timelapse
 
     key = (scenario, minutes, step_s)
     if key not in _TIMELAPSES:
