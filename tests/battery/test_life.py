@@ -406,6 +406,41 @@ def test_fit_life_group_cv_plus_folds_by_batch_else_by_policy_with_the_lot_shift
     policies = one_batch.table["policy"].to_numpy()
     for fold in range(5):  # a policy never straddles two folds
         assert len(set(one.fold_of_[np.isin(policies, policies[one.fold_of_ == fold])].tolist())) == 1
+    # Neither batch nor policy (as store cells): shuffled CV+ folds plus the lot shift, and a warning.
     bare = Cells(one_batch.cells, one_batch.table.drop(columns=["batch", "policy"]))
-    with pytest.raises(InputError, match="'batch' or 'policy' column"):
-        fit_life(bare, "variance", conformal="group-cv+")
+    fallback = fit_life(bare, "variance", conformal="group-cv+", source="bare")
+    assert fallback["interval"] == {"conformal": "cv+", "folds_by": "shuffled", "lot_shift": True}
+    assert len(fallback["warnings"]) == 1 and fallback["warnings"][0].startswith("bare: the training cells")
+    direct = make_life_model("variance", conformal="cv+", lot_shift=True).fit(bare.cells, bare.cycle_life)
+    np.testing.assert_allclose(fallback["pipeline"][-1].fold_of_, direct[-1].fold_of_)
+    np.testing.assert_allclose(fallback["pipeline"][-1].scores_, direct[-1].scores_, rtol=1e-9)
+
+
+def test_fit_life_default_is_the_interval_for_another_batch(
+    splits: tuple[EarlyLifeSet, EarlyLifeSet],
+) -> None:
+    # The default of fit_life (and so of the CLI and the API) is group-cv+; cv+ stays a named option
+    # whose folds are shuffled whatever batches the cells hold.
+    from gwangyang.battery.life import DEFAULT_CONFORMAL, fit_life
+
+    train, test = splits
+    assert DEFAULT_CONFORMAL == "group-cv+"
+    default = fit_life(train, "variance")
+    assert default["interval"] == {"conformal": "group-cv+", "folds_by": "batch", "lot_shift": False}
+    assert default["warnings"] == []
+    # Independent route: the regressor fitted with the batches as its groups, leave-one-batch-out.
+    batch = train.table["batch"].to_numpy()
+    direct = make_life_model("variance", conformal="group-cv+").fit(
+        train.cells, train.cycle_life, regressor__groups=batch
+    )
+    for fitted in (default["pipeline"], direct):
+        assert len(fitted[-1].fold_models_) == 2
+    x = direct[:-1].transform(test.cells)
+    for got, want in zip(
+        default["pipeline"][-1].predict_interval(x), direct[-1].predict_interval(x), strict=True
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-9)
+    plain = fit_life(train, "variance", conformal="cv+")
+    assert plain["interval"] == {"conformal": "cv+", "folds_by": "shuffled", "lot_shift": False}
+    shuffled = make_life_model("variance", conformal="cv+").fit(train.cells, train.cycle_life)
+    np.testing.assert_allclose(plain["pipeline"][-1].scores_, shuffled[-1].scores_, rtol=1e-9)
