@@ -67,6 +67,7 @@ LIFE_MODELS: dict[str, tuple[str, str]] = {
     "robust": ("robust", "elasticnet"),
     "multipair": ("multipair", "elasticnet"),
     "ensemble": ("ensemble", "ensemble"),
+    "charging": ("charging", "elasticnet"),
 }
 """CLI model name → (feature set, regression method)."""
 

@@ -51,7 +51,9 @@ def fit_command(
     model: Annotated[
         str,
         typer.Option(
-            "--model", help="variance, discharge, full, gbm, extended, robust, multipair or ensemble."
+            "--model",
+            help="variance, discharge, full, gbm, extended, robust, multipair, ensemble or charging "
+            "(multipair + the policy's average C-rate; needs cells.csv 'policy').",
         ),
     ] = "variance",
     split: Annotated[

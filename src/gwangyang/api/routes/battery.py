@@ -201,9 +201,9 @@ class FitRequest(BaseModel):
     """What to fit and on which cells."""
 
     name: str = Field(service.DEMO_MODEL, description="Model name (letters, digits, '_', '-', '.').")
-    model: Literal["variance", "discharge", "full", "gbm", "extended", "robust", "multipair", "ensemble"] = (
-        "variance"
-    )
+    model: Literal[
+        "variance", "discharge", "full", "gbm", "extended", "robust", "multipair", "ensemble", "charging"
+    ] = "variance"
     dataset: Literal["sample", "store"] = Field(
         "sample",
         description="'sample': the shipped Severson cells (train split; test1 predicted). "
