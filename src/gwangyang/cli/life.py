@@ -34,6 +34,15 @@ def print_fit_warnings(summary: dict[str, Any]) -> None:
         err_console.print(f"[yellow]warning  {text}[/yellow]", highlight=False)
 
 
+def interval_text(interval: dict[str, Any]) -> str:
+    """``group-cv+, folds by batch`` / ``cv+, shuffled folds, lot shift``: the interval a fit made."""
+    folds = interval["folds_by"]
+    text = f"{interval['conformal']}, " + (
+        f"folds by {folds}" if folds in ("batch", "policy") else f"{folds} folds"
+    )
+    return text + (", lot shift" if interval["lot_shift"] else "")
+
+
 @app.command("fit")
 def fit_command(
     dataset: Annotated[
@@ -104,7 +113,8 @@ def fit_command(
         train = summary["train"]
         err_console.print(
             f"fitted {model} on {summary['cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles, "
-            f"{train['mean_percent_error']:.1f} % mean error; interval ×/÷ {summary['interval_factor']:.2f}; wrote {out}"
+            f"{train['mean_percent_error']:.1f} % mean error; interval ×/÷ {summary['interval_factor']:.2f} "
+            f"({interval_text(summary['interval'])}); wrote {out}"
         )
 
 
