@@ -157,6 +157,9 @@ def test_life_models_fit_list_predict(
     by_cli = cli(capsys, "battery", "life", "fit", "sample", "--name", "from-cli", "--store", root)
     by_api = finished(client, "/api/v1/battery/life/fit", {"name": "from-api"})
     assert {**by_cli, "name": "from-api"} == by_api
+    # both default to the interval for another batch: group-cv+, one fold per batch of the sample
+    assert by_cli["conformal"] == "group-cv+" and by_cli["warnings"] == []
+    assert by_cli["interval"] == {"conformal": "group-cv+", "folds_by": "batch", "lot_shift": False}
     listed = cli(capsys, "battery", "life", "models", "--store", root)
     assert listed == client.get("/api/v1/battery/life/models").json()
     assert {m["name"] for m in listed} == {"from-cli", "from-api"}

@@ -32,15 +32,18 @@ def life_client(filled_store: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def direct() -> dict[str, Any]:
     """The same fit through gwangyang.battery.life directly (no API): the reference numbers."""
-    from gwangyang.battery.life import calibration_groups, make_life_model
+    from gwangyang.battery.life import make_life_model
     from gwangyang.battery.severson import load_severson
     from gwangyang.samples import sample_dir
 
     train = load_severson(sample_dir("severson"), split="train", require_life=True)
     test = load_severson(sample_dir("severson"), split="test1", require_life=True)
-    groups = calibration_groups(train)
-    extra = {} if groups is None else {"regressor__groups": groups}
-    pipeline = make_life_model("variance").fit(train.cells, train.cycle_life, **extra)
+    # The API's default interval: group-cv+, one fold per batch (the sample's train split holds two).
+    batches = train.table["batch"].to_numpy()
+    assert sorted(set(batches)) == ["5/12/17", "6/30/17"]
+    pipeline = make_life_model("variance", conformal="group-cv+").fit(
+        train.cells, train.cycle_life, regressor__groups=batches
+    )
     features = pipeline[:-1].transform(test.cells)
     return {
         "regressor": pipeline[-1],
@@ -55,6 +58,8 @@ def test_fit_job_saves_model_with_test_metrics(life_client: TestClient, direct: 
     models = life_client.get(f"{LIFE}/models").json()
     assert [m["name"] for m in models] == ["demo"]
     assert models[0]["training_cells"] == 12  # the sample's train split (README: 12 + 4 cells)
+    assert models[0]["conformal"] == "group-cv+" and models[0]["warnings"] == []
+    assert models[0]["interval"] == {"conformal": "group-cv+", "folds_by": "batch", "lot_shift": False}
     record = life_client.get(f"{LIFE}/models/demo").json()
     predicted = np.array([p["predicted_cycle_life"] for p in record["predictions"]])
     np.testing.assert_allclose(predicted, direct["predicted"], rtol=1e-9)

@@ -132,3 +132,38 @@ def test_bad_input() -> None:
         SeversonFeatures("nope").fit([])
     with pytest.raises(InputError, match="undefined"):
         cell_features(_cell(np.zeros(N_V)))  # identical cycles: log of a zero variance
+
+
+def test_average_charge_rate_by_hand() -> None:
+    from gwangyang.battery.features import average_charge_rate
+
+    # 5.4C to 40 %, 3.6C to 80 %: 0.4/5.4 + 0.4/3.6 hours to 80 % → 0.8 / 0.18519 = 4.32C.
+    assert average_charge_rate("5.4C(40%)-3.6C") == pytest.approx(0.8 / (0.4 / 5.4 + 0.4 / 3.6))
+    assert average_charge_rate("5.4C(40%)-3.6C") == pytest.approx(4.32)
+    assert average_charge_rate("3.6C(80%)-3.6C") == pytest.approx(3.6)  # one step to 80 %
+    assert average_charge_rate("1C(4%)-6C") == pytest.approx(0.8 / (0.04 + 0.76 / 6))
+    for bad in ("fast", "5C-3C", "0C(40%)-3C"):
+        with pytest.raises(InputError, match="charging policy"):
+            average_charge_rate(bad, "c7")
+
+
+def test_charging_set_is_multipair_plus_the_policys_rate() -> None:
+    rng = np.random.default_rng(3)
+    delta = -np.abs(rng.normal(0, 0.01, N_V))
+    cell = _cell(delta, capacity=np.linspace(1.06, 1.05, 99))
+    with pytest.raises(InputError, match="needs the cell's charging policy"):
+        cell_features(cell, "charging")
+    cell.policy = "6C(40%)-3C"
+    values = cell_features(cell, "charging")
+    assert list(values) == list(FEATURE_SETS["charging"])
+    multipair = cell_features(cell, "multipair")
+    assert all(values[k] == multipair[k] for k in multipair)
+    assert values["log_average_charge_rate_80"] == pytest.approx(np.log10(0.8 / (0.4 / 6 + 0.4 / 3)))
+
+
+def test_severson_cells_carry_their_policy() -> None:
+    from gwangyang.battery.severson import load_severson
+    from gwangyang.samples import sample_dir
+
+    data = load_severson(sample_dir("severson"), split="train")
+    assert [c.policy for c in data.cells] == data.table["policy"].astype(str).tolist()

@@ -328,6 +328,25 @@ def test_nested_selection_uses_training_cells_only() -> None:
     assert np.isfinite(result.nested_rmse) and result.nested_rmse > 0
 
 
+def test_nested_selection_by_batch_falls_back_to_policy_within_one_batch() -> None:
+    from gwangyang.battery.selection import nested_selection
+    from gwangyang.samples import sample_dir
+
+    train = load_severson(sample_dir("severson"), split="train", require_life=True)  # two batches of 6
+    candidates = {name: (lambda name=name: make_life_model(name)) for name in ("variance", "multipair")}
+    result = nested_selection(candidates, train, group="batch", inner_folds=3, outer_folds=5)
+    assert len(result.outer_choices) == 2  # one outer fold per batch; inside it, folds by policy
+    # Independent route for the inner score: fit on one batch, predict the other, both ways.
+    batch = train.table["batch"].to_numpy()
+    errors = []
+    for held in ("5/12/17", "6/30/17"):
+        fitted = make_life_model("variance", conformal="split", n_folds=2).fit(
+            train.subset(batch != held).cells, train.cycle_life[batch != held]
+        )
+        errors.append(fitted.predict(train.subset(batch == held).cells) - train.cycle_life[batch == held])
+    assert result.inner["variance"] == pytest.approx(float(np.sqrt(np.mean(np.concatenate(errors) ** 2))))
+
+
 def test_ensemble_is_the_mean_of_its_members() -> None:
     from gwangyang.battery.features import ENSEMBLE_MEMBERS
     from gwangyang.samples import sample_dir
@@ -361,8 +380,8 @@ def test_ensemble_beats_the_papers_discharge_model(splits: tuple[EarlyLifeSet, E
 
 @pytest.mark.slow
 def test_cross_batch_interval_covers_on_leave_one_batch_out() -> None:
-    # Acceptance of issue 17: the default interval for another batch (group-cv+; from one training
-    # batch: folds by charging policy and the lot shift) of the selected model (ensemble, chosen by
+    # Acceptance of issue 17: the default interval (group-cv+, the interval for another batch; from one
+    # training batch: folds by charging policy and the lot shift) of the selected model (ensemble, chosen by
     # grouped CV on the training cells only) covers 0.85–0.95 of the cells of the batch left out.
     # Measured (docs/life.md): pooled 0.88 (5/12/17 held out 0.78, 6/30/17 held out 0.98); the same
     # model's shuffled-fold CV+ without the lot shift covered 0.23.
@@ -388,6 +407,14 @@ def test_cross_batch_interval_covers_on_leave_one_batch_out() -> None:
     np.testing.assert_allclose(frame.loc[rows, "upper"], upper, rtol=1e-9)
     covered = np.mean((held.cycle_life >= lower) & (held.cycle_life <= upper))
     assert group_metrics(frame)["5/12/17"]["coverage"] == pytest.approx(covered)
+    # What a user gets by default: fit_life (battery life fit, the API) on the one batch makes the same interval.
+    from gwangyang.battery.life import fit_life
+
+    fitted = fit_life(train, "ensemble")
+    assert fitted["interval"] == {"conformal": "group-cv+", "folds_by": "policy", "lot_shift": True}
+    _, low, high = fitted["pipeline"][-1].predict_interval(model[:-1].transform(held.cells))
+    np.testing.assert_allclose(low, lower, rtol=1e-9)
+    np.testing.assert_allclose(high, upper, rtol=1e-9)
 
 
 def test_fit_life_group_cv_plus_folds_by_batch_else_by_policy_with_the_lot_shift(
@@ -406,6 +433,41 @@ def test_fit_life_group_cv_plus_folds_by_batch_else_by_policy_with_the_lot_shift
     policies = one_batch.table["policy"].to_numpy()
     for fold in range(5):  # a policy never straddles two folds
         assert len(set(one.fold_of_[np.isin(policies, policies[one.fold_of_ == fold])].tolist())) == 1
+    # Neither batch nor policy (as store cells): shuffled CV+ folds plus the lot shift, and a warning.
     bare = Cells(one_batch.cells, one_batch.table.drop(columns=["batch", "policy"]))
-    with pytest.raises(InputError, match="'batch' or 'policy' column"):
-        fit_life(bare, "variance", conformal="group-cv+")
+    fallback = fit_life(bare, "variance", conformal="group-cv+", source="bare")
+    assert fallback["interval"] == {"conformal": "cv+", "folds_by": "shuffled", "lot_shift": True}
+    assert len(fallback["warnings"]) == 1 and fallback["warnings"][0].startswith("bare: the training cells")
+    direct = make_life_model("variance", conformal="cv+", lot_shift=True).fit(bare.cells, bare.cycle_life)
+    np.testing.assert_allclose(fallback["pipeline"][-1].fold_of_, direct[-1].fold_of_)
+    np.testing.assert_allclose(fallback["pipeline"][-1].scores_, direct[-1].scores_, rtol=1e-9)
+
+
+def test_fit_life_default_is_the_interval_for_another_batch(
+    splits: tuple[EarlyLifeSet, EarlyLifeSet],
+) -> None:
+    # The default of fit_life (and so of the CLI and the API) is group-cv+; cv+ stays a named option
+    # whose folds are shuffled whatever batches the cells hold.
+    from gwangyang.battery.life import DEFAULT_CONFORMAL, fit_life
+
+    train, test = splits
+    assert DEFAULT_CONFORMAL == "group-cv+"
+    default = fit_life(train, "variance")
+    assert default["interval"] == {"conformal": "group-cv+", "folds_by": "batch", "lot_shift": False}
+    assert default["warnings"] == []
+    # Independent route: the regressor fitted with the batches as its groups, leave-one-batch-out.
+    batch = train.table["batch"].to_numpy()
+    direct = make_life_model("variance", conformal="group-cv+").fit(
+        train.cells, train.cycle_life, regressor__groups=batch
+    )
+    for fitted in (default["pipeline"], direct):
+        assert len(fitted[-1].fold_models_) == 2
+    x = direct[:-1].transform(test.cells)
+    for got, want in zip(
+        default["pipeline"][-1].predict_interval(x), direct[-1].predict_interval(x), strict=True
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-9)
+    plain = fit_life(train, "variance", conformal="cv+")
+    assert plain["interval"] == {"conformal": "cv+", "folds_by": "shuffled", "lot_shift": False}
+    shuffled = make_life_model("variance", conformal="cv+").fit(train.cells, train.cycle_life)
+    np.testing.assert_allclose(plain["pipeline"][-1].scores_, shuffled[-1].scores_, rtol=1e-9)

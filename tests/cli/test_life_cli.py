@@ -111,10 +111,23 @@ def test_fit_and_predict_on_a_severson_folder(tmp_path: Path, capsys: pytest.Cap
 def test_store_route_matches_the_folder_route(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = severson_store(tmp_path / "store")
     from_store, from_folder = tmp_path / "store.model", tmp_path / "folder.model"
-    code, _, err = run(
-        capsys, "battery", "life", "fit", "store:", "--store", str(store.root), "--out", str(from_store)
+    code, out, err = run(
+        capsys,
+        "battery",
+        "life",
+        "fit",
+        "store:",
+        "--store",
+        str(store.root),
+        "--out",
+        str(from_store),
+        "--json",
     )
     assert code == 0, err
+    # Store cells name no batch or policy: the default interval falls back to shuffled CV+ folds
+    # plus the lot shift, and says so.
+    assert json.loads(out)["interval"] == {"conformal": "cv+", "folds_by": "shuffled", "lot_shift": True}
+    assert "warning" in err and "neither two batches nor two charging policies" in err
     assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--out", str(from_folder))[0] == 0
     ids = ["test1_cell3", "train_cell21"]
     code, out, err = run(

@@ -117,6 +117,7 @@ def nested_selection(
     group: str = "policy",
     inner_folds: int = 5,
     outer_folds: int = 5,
+    fallback: str | None = "policy",
 ) -> NestedResult:
     """Choose among ``candidates`` by grouped CV on ``data`` only; estimate the choice's error by nesting.
 
@@ -127,9 +128,13 @@ def nested_selection(
     data
         Training cells.
     group
-        Grouping column (cells of one charging policy stay in one fold).
+        Grouping column (cells of one charging policy stay in one fold; ``batch``: selection for a
+        batch never seen).
     inner_folds, outer_folds
         Folds of the selection and of its assessment.
+    fallback
+        Grouping column of the inner selection in an outer fold whose training part holds one value
+        of ``group`` (with two batches, each outer fold trains on one batch): ``policy`` by default.
 
     Returns
     -------
@@ -152,8 +157,9 @@ def nested_selection(
     folds = min(int(outer_folds), len(set(groups)))
     for train, held in GroupKFold(folds).split(life, life, groups):
         part = data.subset(np.isin(np.arange(len(life)), train))
+        by = group if len(set(groups[train].tolist())) >= 2 or fallback is None else fallback
         scores = {
-            name: grouped_cv_rmse(make, part, group, inner_folds, features[name][train])[0]
+            name: grouped_cv_rmse(make, part, by, inner_folds, features[name][train])[0]
             for name, make in candidates.items()
         }
         best = min(scores, key=lambda name: scores[name])
@@ -169,10 +175,10 @@ def leave_one_group_out(
 ) -> pd.DataFrame:
     """Predict each group's cells (with the conformal interval) from a model fitted on the others.
 
-    With ``conformal="group-cv+"`` the interval is calibrated by leaving out one group of the
-    training cells at a time (:func:`gwangyang.battery.life.cross_batch_params`: their batches, or
-    their charging policies with the lot shift when they hold one batch); the held-out group is
-    never seen.
+    With ``conformal="group-cv+"`` (the default of :func:`gwangyang.battery.life.fit_life`) the
+    interval is the one ``fit_life`` makes of the training cells
+    (:func:`gwangyang.battery.life.cross_batch_interval`: folds by their batches, or by their
+    charging policies with the lot shift when they hold one batch); the held-out group is never seen.
 
     ``features`` replaces the pipeline's own features (e.g. another featurizer's columns); only the
     pipeline's last step, the regressor, is then used.
@@ -188,18 +194,19 @@ def leave_one_group_out(
         raise InputError(f"cells table: {group!r} has one value; nothing to leave out.")
     x = _features(factory(), data) if features is None else np.asarray(features, dtype="float64")
     rows = []
-    from .life import conformal_mode, cross_batch_params, interval_groups
+    from .life import conformal_mode, cross_batch_interval
 
     for value in values:
         held = groups == value
         regressor = factory()[-1]
         fit_kw: dict[str, Any] = {}
         if conformal_mode(str(regressor.conformal)) == "group-cv+":
-            # Groups of the training cells only: their batches, or their policies (and the lot
-            # shift) within one batch.
-            part = data.subset(~held)
-            fit_kw["groups"] = interval_groups(part)[0]
-            regressor.set_params(lot_shift=bool(regressor.lot_shift) or cross_batch_params(part)["lot_shift"])
+            # The default interval of the training cells only: their batches, or their policies (and
+            # the lot shift) within one batch, or shuffled folds and the lot shift.
+            params, fit_kw["groups"], _ = cross_batch_interval(data.subset(~held))
+            regressor.set_params(
+                conformal=params["conformal"], lot_shift=bool(regressor.lot_shift) or params["lot_shift"]
+            )
         regressor.fit(x[~held], data.cycle_life[~held], **fit_kw)
         predicted, lower, upper = regressor.predict_interval(x[held])
         rows.append(

@@ -178,9 +178,16 @@ def load_severson(folder: str | Path, split: str | None = None, require_life: bo
         if "cycle_life" not in table.columns:
             table["cycle_life"] = np.nan
         splits = table["split"].astype(str) if "split" in table.columns else pd.Series([None] * len(table))
+        policies = (
+            table["policy"].where(table["policy"].notna(), None)
+            if "policy" in table.columns
+            else pd.Series([None] * len(table))
+        )
         cells = []
-        for name, part in zip(table["cell"].astype(str), splits, strict=True):
-            cells.append(read_qdlin(_cell_file(root, name, part), cell=name))
+        for name, part, policy in zip(table["cell"].astype(str), splits, policies, strict=True):
+            cell = read_qdlin(_cell_file(root, name, part), cell=name)
+            cell.policy = None if policy is None else str(policy)
+            cells.append(cell)
         return _checked(EarlyLifeSet(cells, table), root, require_life)
     else:
         files = sorted(root.glob("cell*.csv.gz"), key=lambda p: _natural(p.name))

@@ -28,6 +28,21 @@ def _cycle_pair(text: str) -> tuple[int, int]:
     return early, late
 
 
+def print_fit_warnings(summary: dict[str, Any]) -> None:
+    """One yellow ``warning`` line on stderr per warning of a fit (e.g. the interval's fallback)."""
+    for text in summary.get("warnings") or []:
+        err_console.print(f"[yellow]warning  {text}[/yellow]", highlight=False)
+
+
+def interval_text(interval: dict[str, Any]) -> str:
+    """``group-cv+, folds by batch`` / ``cv+, shuffled folds, lot shift``: the interval a fit made."""
+    folds = interval["folds_by"]
+    text = f"{interval['conformal']}, " + (
+        f"folds by {folds}" if folds in ("batch", "policy") else f"{folds} folds"
+    )
+    return text + (", lot shift" if interval["lot_shift"] else "")
+
+
 @app.command("fit")
 def fit_command(
     dataset: Annotated[
@@ -45,7 +60,9 @@ def fit_command(
     model: Annotated[
         str,
         typer.Option(
-            "--model", help="variance, discharge, full, gbm, extended, robust, multipair or ensemble."
+            "--model",
+            help="variance, discharge, full, gbm, extended, robust, multipair, ensemble or charging "
+            "(multipair + the policy's average C-rate; needs cells.csv 'policy').",
         ),
     ] = "variance",
     split: Annotated[
@@ -56,10 +73,12 @@ def fit_command(
         str,
         typer.Option(
             "--conformal",
-            help="cv+ (CV+, Barber et al. 2021), jackknife+, normalized-cv+, split, or group-cv+ "
-            "(folds by batch, else by policy with the lot shift: for cells of another batch).",
+            help="group-cv+ (default: the interval for cells of another batch; CV+ with folds by batch, "
+            "else by charging policy plus the lot shift, else shuffled folds plus the lot shift), cv+ "
+            "(CV+, Barber et al. 2021, shuffled folds: for cells exchangeable with the training cells), "
+            "jackknife+, normalized-cv+ or split.",
         ),
-    ] = "cv+",
+    ] = "group-cv+",
     cycles: Annotated[str, typer.Option("--cycles", help="Cycle pair a,b of ΔQ(V) = Q_b − Q_a.")] = "10,100",
     store: StoreOpt = None,
     json_out: JsonOpt = False,
@@ -72,6 +91,7 @@ def fit_command(
         raise InputError("life fit: give either --out (a model file) or --name (a model kept in the store).")
     if name is not None:
         summary = service.fit_life_model(Store(store), name, model, dataset, coverage, conformal)
+        print_fit_warnings(summary)
         if json_out:
             print_json(summary)
         else:
@@ -86,13 +106,15 @@ def fit_command(
     summary = service.fit_life_file(
         dataset, out, model, split, coverage, conformal, pair, Store(store) if store is not None else None
     )
+    print_fit_warnings(summary)
     if json_out:
         print_json(summary)
     else:
         train = summary["train"]
         err_console.print(
             f"fitted {model} on {summary['cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles, "
-            f"{train['mean_percent_error']:.1f} % mean error; interval ×/÷ {summary['interval_factor']:.2f}; wrote {out}"
+            f"{train['mean_percent_error']:.1f} % mean error; interval ×/÷ {summary['interval_factor']:.2f} "
+            f"({interval_text(summary['interval'])}); wrote {out}"
         )
 
 

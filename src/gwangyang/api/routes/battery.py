@@ -201,20 +201,22 @@ class FitRequest(BaseModel):
     """What to fit and on which cells."""
 
     name: str = Field(service.DEMO_MODEL, description="Model name (letters, digits, '_', '-', '.').")
-    model: Literal["variance", "discharge", "full", "gbm", "extended", "robust", "multipair", "ensemble"] = (
-        "variance"
-    )
+    model: Literal[
+        "variance", "discharge", "full", "gbm", "extended", "robust", "multipair", "ensemble", "charging"
+    ] = "variance"
     dataset: Literal["sample", "store"] = Field(
         "sample",
         description="'sample': the shipped Severson cells (train split; test1 predicted). "
         "'store': store cells of known life with 100 cycles of Q(V) curves.",
     )
     coverage: float = Field(0.9, gt=0, lt=1, description="Nominal coverage of the intervals.")
-    conformal: Literal["cv+", "jackknife+", "normalized-cv+", "split", "group-cv+", "cv"] = Field(
-        "cv+",
-        description="Intervals: CV+ or jackknife+ (Barber et al. 2021), CV+ normalised by distance to the "
-        "training cells, split conformal, or group-cv+ (folds by batch, else by charging policy with the "
-        "lot shift: for cells of another batch) ('cv' is the old name of 'cv+').",
+    conformal: Literal["group-cv+", "cv+", "jackknife+", "normalized-cv+", "split", "cv"] = Field(
+        "group-cv+",
+        description="Intervals: group-cv+ (default: for cells of another batch; CV+ with folds by batch, "
+        "else by charging policy plus the lot shift, else shuffled folds plus the lot shift, with a "
+        "warning), CV+ or jackknife+ (Barber et al. 2021, shuffled folds: for cells exchangeable with the "
+        "training cells), CV+ normalised by distance to the training cells, or split conformal ('cv' is "
+        "the old name of 'cv+').",
     )
 
 

@@ -43,7 +43,7 @@ def fit_life_model(
     model: str = "variance",
     dataset: str = "sample",
     coverage: float = 0.9,
-    conformal: str = "cv+",
+    conformal: str = "group-cv+",
     progress: Progress | None = None,
     org: str | None = None,
 ) -> dict[str, Any]:
@@ -61,7 +61,9 @@ def fit_life_model(
         ``sample`` (shipped Severson train split; its test1 split is predicted and scored) or ``store``
         (store cells of known life; they are predicted back).
     coverage, conformal
-        See :class:`gwangyang.battery.life.CycleLifeRegressor`.
+        See :func:`gwangyang.battery.life.fit_life`; the default ``group-cv+`` is the interval for
+        cells of another batch (folds by batch, else by charging policy with the lot shift, else
+        shuffled folds with the lot shift and a warning).
     progress
         Called as ``progress(done, total)`` over the three stages.
     org
@@ -70,8 +72,9 @@ def fit_life_model(
     Returns
     -------
     dict
-        ``name``, ``model``, ``dataset``, ``source``, ``coverage``, ``conformal``, ``training_cells``,
-        ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
+        ``name``, ``model``, ``dataset``, ``source``, ``coverage``, ``conformal`` (as asked),
+        ``interval`` (the mode run, what its folds keep together, the lot shift), ``warnings``,
+        ``training_cells``, ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
         (cell, predicted cycle life, lower, upper, observed cycle life).
     """
     from ..life import fit_life, life_metrics, predict_cells
@@ -105,6 +108,8 @@ def fit_life_model(
         "coverage": coverage,
         "conformal": conformal,
         "training_cells": len(train.cells),
+        "interval": fitted["interval"],
+        "warnings": fitted["warnings"],
         "interval_factor": fitted["interval_factor"],
         "train": fitted["train"],
     }
@@ -252,7 +257,7 @@ def fit_life_file(
     model: str = "variance",
     split: str | None = None,
     coverage: float = 0.9,
-    conformal: str = "cv+",
+    conformal: str = "group-cv+",
     cycles: tuple[int, int] = (10, 100),
     store: Store | None = None,
 ) -> dict[str, Any]:
