@@ -385,7 +385,7 @@ def test_cross_batch_interval_covers_on_leave_one_batch_out() -> None:
     # grouped CV on the training cells only) covers 0.85–0.95 of the cells of the batch left out.
     # Measured (docs/life.md): pooled 0.88 (5/12/17 held out 0.78, 6/30/17 held out 0.98); the same
     # model's shuffled-fold CV+ without the lot shift covered 0.23.
-    from gwangyang.battery.life import cross_batch_params
+    from gwangyang.battery.life_fit import cross_batch_params
     from gwangyang.battery.selection import group_metrics, leave_one_group_out
 
     both = load_severson(SHARED / "battery" / "severson", require_life=True)
@@ -408,7 +408,7 @@ def test_cross_batch_interval_covers_on_leave_one_batch_out() -> None:
     covered = np.mean((held.cycle_life >= lower) & (held.cycle_life <= upper))
     assert group_metrics(frame)["5/12/17"]["coverage"] == pytest.approx(covered)
     # What a user gets by default: fit_life (battery life fit, the API) on the one batch makes the same interval.
-    from gwangyang.battery.life import fit_life
+    from gwangyang.battery.life_fit import fit_life
 
     fitted = fit_life(train, "ensemble")
     assert fitted["interval"] == {"conformal": "group-cv+", "folds_by": "policy", "lot_shift": True}
@@ -420,7 +420,7 @@ def test_cross_batch_interval_covers_on_leave_one_batch_out() -> None:
 def test_fit_life_group_cv_plus_folds_by_batch_else_by_policy_with_the_lot_shift(
     splits: tuple[EarlyLifeSet, EarlyLifeSet],
 ) -> None:
-    from gwangyang.battery.life import fit_life
+    from gwangyang.battery.life_fit import fit_life
     from gwangyang.battery.severson import EarlyLifeSet as Cells
 
     train, _ = splits  # the two 2017 batches
@@ -448,7 +448,7 @@ def test_fit_life_default_is_the_interval_for_another_batch(
 ) -> None:
     # The default of fit_life (and so of the CLI and the API) is group-cv+; cv+ stays a named option
     # whose folds are shuffled whatever batches the cells hold.
-    from gwangyang.battery.life import DEFAULT_CONFORMAL, fit_life
+    from gwangyang.battery.life_fit import DEFAULT_CONFORMAL, fit_life
 
     train, test = splits
     assert DEFAULT_CONFORMAL == "group-cv+"

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.health import eol_cycle, state_of_health
-from gwangyang.battery.life import make_life_model, predict_cells, predict_life
+from gwangyang.battery.life import make_life_model, predict_cells
+from gwangyang.battery.life_fit import predict_life
 from gwangyang.battery.severson import load_severson
 from gwangyang.cli.main import main
 from gwangyang.samples import sample_dir

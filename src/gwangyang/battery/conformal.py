@@ -20,7 +20,7 @@ are multiplicative in cycles). For exchangeable cells:
   shift between groups. Exchangeable cells are no longer assumed, only exchangeable groups; with
   two or three batches that is little to lean on, so the coverage is measured (leave one batch
   out), not guaranteed. With groups of one batch each, it is the only mode whose residuals include
-  batch-to-batch shift. It is the default of :func:`gwangyang.battery.life.fit_life` (and so of the
+  batch-to-batch shift. It is the default of :func:`gwangyang.battery.life_fit.fit_life` (and so of the
   CLI and the API): an early-life model is used on the next batch.
 * ``normalized-cv+``: CV+ on scores Rᵢ / σ̂₋ₖ₍ᵢ₎(xᵢ), the interval being μ̂₋ₖ₍ᵢ₎(x) ± Rᵢ σ̂₋ₖ₍ᵢ₎(x).
   σ̂ is :class:`KNNDifficulty`: the distance from x to its nearest training cells in standardised

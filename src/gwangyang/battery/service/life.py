@@ -61,7 +61,7 @@ def fit_life_model(
         ``sample`` (shipped Severson train split; its test1 split is predicted and scored) or ``store``
         (store cells of known life; they are predicted back).
     coverage, conformal
-        See :func:`gwangyang.battery.life.fit_life`; the default ``group-cv+`` is the interval for
+        See :func:`gwangyang.battery.life_fit.fit_life`; the default ``group-cv+`` is the interval for
         cells of another batch (folds by batch, else by charging policy with the lot shift, else
         shuffled folds with the lot shift and a warning).
     progress
@@ -77,7 +77,8 @@ def fit_life_model(
         ``training_cells``, ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
         (cell, predicted cycle life, lower, upper, observed cycle life).
     """
-    from ..life import fit_life, life_metrics, predict_cells
+    from ..life import life_metrics, predict_cells
+    from ..life_fit import fit_life
     from ..severson import load_store
 
     model_path = artifacts.life_model_path(store, name)
@@ -262,7 +263,7 @@ def fit_life_file(
     store: Store | None = None,
 ) -> dict[str, Any]:
     """Fit a cycle-life model on a Severson-layout folder (or ``store:`` cells) and write it to a model file."""
-    from ..life import fit_life, load_training_set
+    from ..life_fit import fit_life, load_training_set
 
     data, source = load_training_set(dataset, split, store)
     summary = fit_life(data, model, cycles, coverage, conformal, out=out, source=source)
@@ -273,7 +274,7 @@ def fit_life_file(
 
 def predict_life_file(model: Path, items: Sequence[str], store: Store | None = None) -> list[dict[str, Any]]:
     """Predicted cycle life with its interval by a model file, for folders, files or store cell ids."""
-    from ..life import predict_life as run_predict
+    from ..life_fit import predict_life as run_predict
 
     result: list[dict[str, Any]] = jsonable(run_predict(model, items, store))
     return result

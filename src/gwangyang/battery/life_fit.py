@@ -1,0 +1,257 @@
+"""Fitting and using early-life models on data sets: training cells, the default interval, fit and predict.
+
+:func:`fit_life` fits a :class:`~gwangyang.battery.life.CycleLifeRegressor` pipeline on cells of known
+life (a Severson-layout folder or store cells, :func:`load_training_set`) with the interval for a new
+batch by default (:data:`DEFAULT_CONFORMAL`, :func:`cross_batch_interval`); :func:`predict_life`
+predicts cells from folders, matrix files or the store with a saved model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import InputError
+from .features import CellCurves
+from .life import LIFE_MODELS, conformal_mode, life_metrics, make_life_model, predict_cells
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from .modelfile import ModelFile
+    from .severson import EarlyLifeSet
+
+
+STORE_PREFIX = "store:"
+"""A dataset or cell named ``store:...`` comes from the store, not from a folder."""
+
+
+def load_training_set(
+    dataset: str | Path, split: str | None = None, store: Store | None = None
+) -> tuple[EarlyLifeSet, str]:
+    """Cells of known cycle life to fit on, and a description of where they came from.
+
+    Parameters
+    ----------
+    dataset
+        A folder in the Severson layout whose ``cells.csv`` gives ``cycle_life``; or ``store:``
+        (every store cell of known life with 100 cycles of Q(V) curves); or ``store:ID,ID,...``.
+    split
+        Keep only the ``cells.csv`` rows of this split (folders only).
+    store
+        The store for ``store:`` datasets (default: :class:`gwangyang.store.Store` ()).
+
+    Returns
+    -------
+    tuple
+        The :class:`~gwangyang.battery.severson.EarlyLifeSet`, sorted by cell name, and its source.
+    """
+    from .severson import load_severson, load_store
+
+    text = str(dataset)
+    if text.startswith(STORE_PREFIX):
+        from ..store import Store as StoreClass
+
+        opened = store if store is not None else StoreClass()
+        ids = [part for part in text.removeprefix(STORE_PREFIX).split(",") if part]
+        data = load_store(opened, ids or None, require_life=True)
+        missing = [i for i in ids if i not in set(data.table["cell"])]
+        if missing:
+            raise InputError(f"{text}: cell {missing[0]!r} has no known cycle life.")
+        return data.sorted(), f"store {opened.root}"
+    return load_severson(Path(text), split=split, require_life=True).sorted(), text
+
+
+DEFAULT_CONFORMAL = "group-cv+"
+"""The interval a user gets by default (:func:`fit_life`, ``battery life fit``, the API's fit): the one
+that holds for cells of a batch the model has not seen (:func:`cross_batch_interval`). The estimator
+:class:`CycleLifeRegressor` itself defaults to ``cv+``: ``group-cv+`` needs groups at fit time."""
+
+NO_GROUPS_WARNING = (
+    "the training cells name neither two batches nor two charging policies ('batch' or 'policy' "
+    "column): the interval is CV+ over shuffled folds widened by the lot shift; its residuals hold no "
+    "shift between batches, so on a new batch it covers less than it claims unless the lot shift "
+    "bounds that shift"
+)
+"""Why the default interval falls back to ``cv+`` with the lot shift (e.g. store cells)."""
+
+
+def interval_groups(data: EarlyLifeSet) -> tuple[np.ndarray | None, str | None]:
+    """Groups of ``group-cv+`` and the column they come from: ``batch``, else ``policy``.
+
+    Leaving one batch out calibrates the interval on the error for a batch the fold model has not
+    seen. Cells of a single batch carry no batch-to-batch shift; leaving one charging policy out is
+    the next coarsest grouping they name, and :func:`cross_batch_params` then adds the lot shift.
+    ``(None, None)`` where neither column names two values.
+    """
+    for column in ("batch", "policy"):
+        if column in data.table.columns:
+            labels = data.table[column].astype(str).to_numpy()
+            if len(set(labels.tolist())) >= 2:
+                return labels, column
+    return None, None
+
+
+def cross_batch_interval(data: EarlyLifeSet) -> tuple[dict[str, Any], np.ndarray | None, str | None]:
+    """Regressor settings, fold groups and a warning of the interval for a batch ``data`` does not hold.
+
+    * two batches or more: ``group-cv+``, one fold per batch (up to ``n_folds``), no lot shift (the
+      residuals are errors on a batch the fold model has not seen);
+    * one batch, two charging policies or more: ``group-cv+`` by policy, plus the lot shift (the batch
+      shift cannot be measured within one batch, so it is bounded by the lot's own predicted shift);
+    * neither (e.g. store cells, which carry no batch or policy): ``cv+`` over shuffled folds plus the
+      lot shift, and :data:`NO_GROUPS_WARNING`.
+
+    Returns
+    -------
+    tuple
+        ``{"conformal", "lot_shift"}`` for :class:`CycleLifeRegressor`, the groups to pass to its
+        ``fit`` (None for shuffled folds) and the warning (None where groups were found).
+    """
+    groups, column = interval_groups(data)
+    if column is None:
+        return {"conformal": "cv+", "lot_shift": True}, None, NO_GROUPS_WARNING
+    return {"conformal": "group-cv+", "lot_shift": column != "batch"}, groups, None
+
+
+def cross_batch_params(data: EarlyLifeSet) -> dict[str, Any]:
+    """The regressor settings of :func:`cross_batch_interval`."""
+    return cross_batch_interval(data)[0]
+
+
+def fit_life(
+    data: EarlyLifeSet,
+    model: str = "variance",
+    cycles: tuple[int, int] = (10, 100),
+    coverage: float = 0.9,
+    conformal: str = DEFAULT_CONFORMAL,
+    out: str | Path | None = None,
+    source: str = "",
+) -> dict[str, Any]:
+    """Fit a cycle-life model on cells of known life; optionally save it.
+
+    Parameters
+    ----------
+    data
+        Training cells (see :func:`load_training_set`).
+    model
+        One of :data:`LIFE_MODELS`.
+    cycles
+        Cycle pair (a, b) of ΔQ(V) = Q_b − Q_a.
+    coverage, conformal
+        See :class:`CycleLifeRegressor`. ``group-cv+`` (the default, :data:`DEFAULT_CONFORMAL`) is
+        the interval for cells of another batch (:func:`cross_batch_interval`): folds by batch; by
+        charging policy with the lot shift where the cells hold one batch; shuffled CV+ folds with
+        the lot shift, and a warning, where they name neither. The other modes fold cells at
+        random (shuffled), whatever batches they hold.
+    out
+        Model file to write (:func:`gwangyang.battery.modelfile.save_model`); None: do not save.
+    source
+        Where the cells came from (recorded in the model file).
+
+    Returns
+    -------
+    dict
+        JSON-ready summary: ``model``, ``feature_set``, ``out``, ``cells``, ``training_hash``,
+        ``interval_factor`` (typical interval [ŷ / f, ŷ · f]: the conformal quantile of the
+        out-of-fold residuals), ``interval`` (``conformal``: the mode run, ``folds_by``: ``batch``,
+        ``policy`` or ``shuffled``, ``lot_shift``), ``warnings``, ``train`` metrics (in-sample),
+        ``versions``; and the fitted pipeline under ``pipeline`` (drop it before printing).
+    """
+    from .modelfile import library_versions, save_model
+
+    if model not in LIFE_MODELS:
+        raise InputError(f"model: expected one of {', '.join(LIFE_MODELS)}, got {model!r}.")
+    conformal = conformal_mode(conformal)
+    pipeline = make_life_model(model, cycles=cycles, coverage=coverage, conformal=conformal)
+    groups: np.ndarray | None = None
+    folds_by = "one cell" if conformal == "jackknife+" else "shuffled"
+    warnings: list[str] = []
+    if conformal == "group-cv+":
+        params, groups, note = cross_batch_interval(data)
+        pipeline[-1].set_params(**params)
+        conformal = str(params["conformal"])
+        folds_by = interval_groups(data)[1] or "shuffled"
+        if note is not None:
+            warnings.append(f"{source or 'training cells'}: {note}.")
+    pipeline.fit(data.cells, data.cycle_life, **({} if groups is None else {"regressor__groups": groups}))
+    predicted, lower, upper = pipeline[-1].predict_interval(pipeline[:-1].transform(data.cells))
+    feature_set = LIFE_MODELS[model][0]
+    training_hash = data.data_hash()
+    versions = library_versions()
+    if out is not None:
+        info = {
+            "cycles": list(cycles),
+            "coverage": coverage,
+            "conformal": conformal,
+            "folds_by": folds_by,
+            "lot_shift": bool(pipeline[-1].lot_shift),
+            "training_cells": len(data.cells),
+            "source": source,
+        }
+        versions = save_model(out, pipeline, model, feature_set, training_hash, info).versions
+    return {
+        "model": model,
+        "feature_set": feature_set,
+        "out": None if out is None else str(out),
+        "cells": len(data.cells),
+        "training_hash": training_hash,
+        "interval_factor": float(10.0 ** pipeline[-1].log_halfwidth_),
+        "interval": {"conformal": conformal, "folds_by": folds_by, "lot_shift": bool(pipeline[-1].lot_shift)},
+        "warnings": warnings,
+        "train": life_metrics(data.cycle_life, predicted, lower, upper),
+        "versions": versions,
+        "pipeline": pipeline,
+    }
+
+
+def load_prediction_inputs(
+    items: Sequence[str], store: Store | None = None, last_cycle: int = 100
+) -> list[CellCurves]:
+    """Cells to predict: Severson-layout folders or matrix files, or store cell ids (``store:`` optional)."""
+    from .severson import load_severson, load_store_cell
+
+    cells: list[CellCurves] = []
+    opened = store
+    for item in items:
+        path = Path(item)
+        if not item.startswith(STORE_PREFIX) and path.exists():
+            cells.extend(load_severson(path).cells)
+            continue
+        if opened is None:
+            from ..store import Store as StoreClass
+
+            opened = StoreClass()
+        cells.append(load_store_cell(opened, item.removeprefix(STORE_PREFIX), last_cycle))
+    if not cells:
+        raise InputError("predict: no cells given.")
+    return cells
+
+
+def predict_life(
+    model: str | Path | ModelFile, items: Sequence[str], store: Store | None = None
+) -> list[dict[str, Any]]:
+    """Predicted cycle life with its conformal interval for each cell.
+
+    Parameters
+    ----------
+    model
+        A model file from :func:`fit_life` (or an already loaded :class:`~gwangyang.battery.modelfile.ModelFile`).
+    items
+        Severson-layout folders or files, or store cell ids.
+    store
+        The store holding the cell ids.
+
+    Returns
+    -------
+    list of dict
+        ``{"cell", "predicted_cycle_life", "lower", "upper"}`` per cell.
+    """
+    from .modelfile import ModelFile, load_model
+
+    loaded = model if isinstance(model, ModelFile) else load_model(model)
+    pair = tuple(loaded.info.get("cycles", (10, 100)))
+    cells = load_prediction_inputs(items, store, int(pair[1]))
+    return predict_cells(loaded.model, cells)
