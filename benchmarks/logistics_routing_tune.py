@@ -8,7 +8,7 @@ A variant is a comma-separated list of ``key=value`` (empty: PyVRP's defaults), 
 ``nn`` neighbours, ``pmin``/``pmax`` perturbations, ``hist`` a fixed late-acceptance history (default: ours, growing
 with the iterations; ``hist=300`` is PyVRP's), ``nimp`` iterations without
 improvement before a restart, ``eob`` exhaustive search on a new best (0/1),
-``sweep`` the sweep start (1: on, 0: PyVRP's random start; default: our rule).
+``per`` iterations per added slot of the growing history (default 25), ``sweep`` the sweep start (1: on, 0: PyVRP's random start; default: our rule).
 
     .venv/bin/python benchmarks/logistics_routing_tune.py --instances variants/VRPB/X-n1001-50-k22.vrp \\
         --variants "" "nn=30" --seeds 0 1 --budgets 5 10 20
@@ -21,6 +21,7 @@ import statistics
 import time
 from pathlib import Path
 
+from gwangyang.logistics import parallel
 from gwangyang.logistics.parallel import Search, solution_cost
 from gwangyang.logistics.solver import to_problem_data
 from gwangyang.logistics.vrplib_io import best_known, read_instance
@@ -35,6 +36,7 @@ def params_of(spec: str) -> object:
 
     kv = dict(item.split("=") for item in spec.split(",") if item)
     kv.pop("sweep", None)
+    kv.pop("per", None)
     base = pyvrp.SolveParams()
     nb, pert, ils = base.neighbourhood, base.perturbation, base.ils
     return pyvrp.SolveParams(
@@ -58,6 +60,7 @@ def curve(data: object, spec: str, seed: int, budget: float) -> list[tuple[float
     kv = dict(item.split("=") for item in spec.split(",") if item)
     sweep = None if "sweep" not in kv else kv["sweep"] == "1"
     grow = "hist" not in kv  # a fixed history length turns the growing history off
+    parallel.HISTORY_ITERATIONS_PER_SLOT = int(kv.get("per", 25))
     start = time.process_time()
     search = Search(data, seed, params=params_of(spec), sweep=sweep, grow_history=grow)
     points = [(time.process_time() - start, solution_cost(search.best))]

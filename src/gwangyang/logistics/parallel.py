@@ -179,21 +179,25 @@ class Search:
 
 HISTORY_MIN = 50
 """Late-acceptance history of a search's first iterations (PyVRP's default is 300 throughout)."""
-HISTORY_ITERATIONS_PER_SLOT = 100
-"""Iterations done per slot of late-acceptance history, beyond :data:`HISTORY_MIN`."""
+HISTORY_ITERATIONS_PER_SLOT = 25
+"""Iterations done per slot of late-acceptance history (once above :data:`HISTORY_MIN`)."""
 
 
 def history_length(iterations: int, longest: int) -> int:
-    """Late-acceptance history after ``iterations``: 50 slots, one more per 100 iterations, up to ``longest``.
+    """Late-acceptance history after ``iterations``: ``iterations / 25``, at least 50, at most ``longest``.
 
     Late acceptance (Burke & Bykov 2017) takes a candidate better than the solution ``h`` iterations back. PyVRP's
     ``h = 300`` suits its long runs; in a 10-30 s budget a search of a few hundred clients does only thousands of
     iterations (about 300 a second on 500-1,000 clients), and comparing with a solution 300 iterations back while
-    the cost is still falling accepts nearly every candidate. Measured at equal CPU time (15 s, one search, seeds
-    0 and 1, ``benchmarks/logistics_routing_tune.py``): ``h = 50`` against 300 took PR11A from 5.40 % to 2.93 % above
-    its best known, PR12A from 9.21 % to 4.49 %, X-n1001-50-k22 from 6.66 % to 5.24 %; at 5 s X-n303-k21 from 2.42 %
-    to 1.40 %. The history grows with the iterations done, so a long run ends with PyVRP's own setting; it depends
-    on iterations, not time, so a run capped by iterations is reproducible.
+    the cost is still falling accepts nearly every candidate. Measured at equal CPU time (one search, seeds 0 and 1,
+    ``benchmarks/logistics_routing_tune.py``), 15 CPU-s: ``h = 50`` against 300 took PR11A from 5.40 % to 2.93 %
+    above its best known, PR12A from 9.21 % to 4.49 %, X-n1001-50-k22 from 6.66 % to 5.24 %; 5 CPU-s: X-n303-k21
+    from 2.42 % to 1.40 %. A fixed 50 stalls later (PR11A at 25 CPU-s: 2.72 % against 2.23 % with 300), so the
+    history grows with the iterations done; one slot per 25 iterations was the best of 10, 25, 50 and 100 at 25
+    CPU-s (PR11A 1.82, 1.66, 2.16, 2.72 %; PR12A 3.74, 2.88, 3.59, 3.58 %), though X-n1001-50-k22, further from
+    converged, did better with 100 (4.35 % against 5.03 %). It reaches PyVRP's 300 after 7,500 iterations, so a
+    long run ends with PyVRP's own setting; it counts iterations, not time, so a run capped by iterations is
+    reproducible.
     """
     return max(HISTORY_MIN, min(longest, iterations // HISTORY_ITERATIONS_PER_SLOT))
 
