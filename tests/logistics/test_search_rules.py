@@ -114,3 +114,12 @@ def test_growing_history_keeps_late_acceptance_order() -> None:
         history.append(x)
     # The oldest entry stays the reference for the two added slots, then the order goes on as before.
     assert seen == [1, 1, 1, 2, 3, 4, 5]
+
+
+def test_history_grows_from_200_clients_only() -> None:
+    small = Search(to_problem_data(read_instance(C201)), seed=0, max_iterations=1)  # 100 clients: PyVRP's 300
+    large = Search(
+        to_problem_data(read_instance(PR11A)), seed=0, max_iterations=1
+    )  # 360 clients: grows from 50
+    assert (small.grow, len(small.history.buffer)) == (False, 300)
+    assert (large.grow, len(large.history.buffer)) == (True, 50)

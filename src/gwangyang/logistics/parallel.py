@@ -2,9 +2,9 @@
 
 :class:`Search` builds PyVRP's components once (neighbourhoods, local search, penalty manager, random stream) and
 runs the search to a deadline, optionally restarting from a given solution.
-Two rules differ from PyVRP's ``solve``, both for short budgets (measured in :func:`history_length` and
-:mod:`gwangyang.logistics.construct`): the late-acceptance history starts at 50 and grows with the iterations done
-to PyVRP's 300, and a search of 200 clients or more starts from a sweep rather than a random solution.
+Two rules differ from PyVRP's ``solve`` on 200 clients or more, both for short budgets (measured in
+:func:`history_length` and :mod:`gwangyang.logistics.construct`): the late-acceptance history starts at 50 and grows
+with the iterations done to PyVRP's 300, and the search starts from a sweep rather than a random solution.
 :func:`cooperative` runs one search per core in processes forked from a fork server. Search 0 runs undisturbed (the
 trajectory of one search with its seed); after each epoch every other search restarts from the best solution any of
 them has found, so the extra cores intensify around the leading solution, each with its own random stream. The best
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import GwangyangError
-from .construct import sweep_start, use_sweep
+from .construct import SWEEP_MIN_CLIENTS, sweep_start, use_sweep
 
 Routes = list[tuple[int, list[tuple[int, int]]]]
 """Per route: the vehicle type and its activities between the start and end depots as ``(ActivityType value, index)``:
@@ -71,7 +71,8 @@ class Search:
         random start when the fleet is too small for the sweep's routes.
     grow_history
         Late-acceptance history that grows with the iterations done (:func:`history_length`) rather than PyVRP's
-        fixed ``params.ils.history_length``.
+        fixed ``params.ils.history_length``; default from 200 clients (as the sweep start), where it was measured
+        to help; below, the effect was within the spread of seeds and PyVRP's setting is kept.
     """
 
     def __init__(
@@ -82,7 +83,7 @@ class Search:
         max_iterations: int | None = None,
         params: Any = None,
         sweep: bool | None = None,
-        grow_history: bool = True,
+        grow_history: bool | None = None,
     ) -> None:
         import pyvrp
         from pyvrp.PenaltyManager import PenaltyManager
@@ -110,9 +111,9 @@ class Search:
             start = pyvrp.Solution.make_random(data, rng)
         self.best = self.search(start, self.penalties.max_cost_evaluator(), exhaustive=True)
         self.init = self.current = self.best
-        self.grow = grow_history
+        self.grow = data.num_clients >= SWEEP_MIN_CLIENTS if grow_history is None else grow_history
         self.history = History(
-            history_length(0, self.params.history_length) if grow_history else self.params.history_length
+            history_length(0, self.params.history_length) if self.grow else self.params.history_length
         )
         self.no_improvement = 0
         self.last_report = time.monotonic()
