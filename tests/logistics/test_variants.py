@@ -248,10 +248,11 @@ def _typed(result: object, instance: Instance) -> list[tuple[int, list[int]]]:
     ]
 
 
-MEASURED_MEAN_GAP = 3.9
-"""Mean gap (%) of ours at 30 s on 2 workers over the seven variants, measured on the shared 2-core machine at load 6
-(PyVRP alone in the same run: 3.75 %); the issue's target of 2 % was not reached there. The slow test allows 1.5
-points of noise above it, and requires ours not to fall behind PyVRP alone by more than a point."""
+MEASURED_MEAN_GAP = 1.62
+"""Mean gap (%) of ours at 30 s on 2 workers over the seven variants, measured on the shared 2-core machine at load
+0.4-1.4 with the sweep start and growing history (PyVRP alone in the same run: 2.18 %; docs/logistics.md). Under load
+the gaps grow (2.67 % at load 4-8 with an earlier setting). The slow test allows 1.5 points of noise above it, and
+requires ours not to fall behind PyVRP alone by more than a point."""
 
 
 @pytest.mark.slow

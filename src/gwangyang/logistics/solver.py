@@ -1,10 +1,12 @@
 """PyVRP behind our interface: a time limit, a seed, progress callbacks, and every core used.
 
 PyVRP's iterated local search runs on one core. :class:`PyVRPSolver` runs ``workers`` searches (seeds ``seed,
-seed + 1, ...``) in forked processes until one shared deadline: the first is PyVRP's own search, undisturbed; every
+seed + 1, ...``) in forked processes until one shared deadline: the first runs undisturbed; every
 ``sync_every`` seconds each of the others restarts from the best solution any of them has found (see
 :mod:`gwangyang.logistics.parallel`), and the best is kept. With ``sync_every=None`` the searches are independent;
-with ``workers=1`` the search runs in-process.
+with ``workers=1`` the search runs in-process. Each search is PyVRP's iterated local search with two rules for
+short budgets (a late-acceptance history growing with the iterations, a sweep start from 200 clients), see
+:mod:`gwangyang.logistics.parallel`.
 """
 
 from __future__ import annotations
