@@ -471,3 +471,28 @@ def test_fit_life_default_is_the_interval_for_another_batch(
     assert plain["interval"] == {"conformal": "cv+", "folds_by": "shuffled", "lot_shift": False}
     shuffled = make_life_model("variance", conformal="cv+").fit(train.cells, train.cycle_life)
     np.testing.assert_allclose(plain["pipeline"][-1].scores_, shuffled[-1].scores_, rtol=1e-9)
+
+
+def test_predictions_outside_the_training_range_say_so() -> None:
+    # Fit on one batch, predict the other: the cells whose features lie more than one training standard
+    # deviation beyond the training minimum or maximum (numpy on the transformed features) get a warning
+    # naming the feature, the others none.
+    from gwangyang.battery.life import EXTRAPOLATION_SD, predict_cells
+
+    both = load_severson(SHARED / "battery" / "severson", require_life=True)
+    batch = both.table["batch"].to_numpy()
+    one, other = both.subset(batch == batch[0]), both.subset(batch != batch[0])
+    pipeline = make_life_model("ensemble").fit(one.cells, one.cycle_life)
+    train = np.asarray(pipeline[:-1].transform(one.cells), dtype=float)
+    test = np.asarray(pipeline[:-1].transform(other.cells), dtype=float)
+    low, high, sd = train.min(axis=0), train.max(axis=0), train.std(axis=0, ddof=1)
+    beyond = (np.maximum(low - test, 0) + np.maximum(test - high, 0)) / sd
+    expected = {c.cell for c, d in zip(other.cells, beyond, strict=True) if d.max() > EXTRAPOLATION_SD}
+    rows = predict_cells(pipeline, other.cells)
+    assert {r["cell"] for r in rows if "warning" in r} == expected and 0 < len(expected) < len(rows)
+    names = list(pipeline[:-1].get_feature_names_out())
+    for row, d in zip(rows, beyond, strict=True):
+        if "warning" in row:
+            assert names[int(np.argmax(d))] in row["warning"] and f"{d.max():.1f} training" in row["warning"]
+    # Cells of the training batch are inside the range by construction: no warning.
+    assert not any("warning" in r for r in predict_cells(pipeline, one.cells))

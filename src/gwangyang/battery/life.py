@@ -271,6 +271,8 @@ class CycleLifeRegressor(RegressorMixin, BaseEstimator):
         target = np.log10(life)
         self.n_features_in_ = matrix.shape[1]
         self.mode_ = mode
+        self.feature_low_, self.feature_high_ = matrix.min(axis=0), matrix.max(axis=0)
+        self.feature_sd_ = matrix.std(axis=0, ddof=1)
         self.model_ = clone(self._base(len(matrix))).fit(matrix, target)
         self.train_log_mean_ = float(np.mean(self.model_.predict(matrix)))
         if mode == "split":
@@ -331,6 +333,20 @@ class CycleLifeRegressor(RegressorMixin, BaseEstimator):
             raise InputError(f"features: expected {self.n_features_in_} columns, got {matrix.shape[1]}.")
         return matrix
 
+    def extrapolation(self, X: Any) -> np.ndarray:
+        """How far each cell's features lie outside the training cells' range (cells × features).
+
+        In training standard deviations beyond the training minimum or maximum; 0 inside the range.
+        Zeros for a model fitted before the range was kept.
+        """
+        matrix = self._checked(X)
+        low = getattr(self, "feature_low_", None)
+        if low is None:
+            return np.zeros_like(matrix)
+        outside = np.maximum(low - matrix, 0.0) + np.maximum(matrix - self.feature_high_, 0.0)
+        sd = np.where(self.feature_sd_ > 0, self.feature_sd_, np.inf)
+        return np.asarray(outside / sd, dtype="float64")
+
     def predict(self, X: Any) -> np.ndarray:
         """Predicted cycle life of each cell (the model fitted on all training cells)."""
         matrix = self._checked(X)
@@ -372,14 +388,46 @@ def make_life_model(
     )
 
 
+EXTRAPOLATION_SD = 1.0
+"""A cell whose feature lies more than this many training standard deviations beyond the training
+range gets a warning: the model extrapolates there, and its interval was not calibrated on such cells."""
+
+
 def predict_cells(pipeline: Pipeline, cells: Sequence[CellCurves]) -> list[dict[str, Any]]:
-    """JSON-ready predictions: ``{"cell", "predicted_cycle_life", "lower", "upper"}`` per cell."""
+    """JSON-ready predictions: ``{"cell", "predicted_cycle_life", "lower", "upper"}`` per cell.
+
+    A cell whose features lie beyond the training range (:data:`EXTRAPOLATION_SD`) also gets a
+    ``"warning"`` naming the farthest feature and how far out it is.
+    """
     features = pipeline[:-1].transform(list(cells))
-    predicted, lower, upper = pipeline[-1].predict_interval(features)
-    return [
-        {"cell": c.cell, "predicted_cycle_life": float(p), "lower": float(lo), "upper": float(hi)}
-        for c, p, lo, hi in zip(cells, predicted, lower, upper, strict=True)
-    ]
+    regressor = pipeline[-1]
+    predicted, lower, upper = regressor.predict_interval(features)
+    distance = regressor.extrapolation(features) if hasattr(regressor, "extrapolation") else None
+    names = _feature_names(pipeline[:-1], np.asarray(features).shape[1])
+    out = []
+    for k, (c, p, lo, hi) in enumerate(zip(cells, predicted, lower, upper, strict=True)):
+        row: dict[str, Any] = {
+            "cell": c.cell,
+            "predicted_cycle_life": float(p),
+            "lower": float(lo),
+            "upper": float(hi),
+        }
+        if distance is not None and distance.shape[1] and float(distance[k].max()) > EXTRAPOLATION_SD:
+            j = int(np.argmax(distance[k]))
+            row["warning"] = (
+                f"feature {names[j]} lies {distance[k, j]:.1f} training standard deviations outside the "
+                "training cells' range: the prediction extrapolates and its interval was not calibrated there"
+            )
+        out.append(row)
+    return out
+
+
+def _feature_names(transform: Any, count: int) -> list[str]:
+    try:
+        names = [str(n) for n in transform.get_feature_names_out()]
+    except (AttributeError, ValueError, TypeError):
+        names = []
+    return names if len(names) == count else [f"#{i + 1}" for i in range(count)]
 
 
 def life_metrics(

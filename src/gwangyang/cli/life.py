@@ -175,6 +175,8 @@ def predict_command(
         err_console.print(
             f"{row['cell']}: {row['predicted_cycle_life']:.0f} cycles ({row['lower']:.0f}–{row['upper']:.0f})"
         )
+        if "warning" in row:
+            err_console.print(f"  warning: {row['warning']}", highlight=False)
     for error in errors:
         err_console.print(f"{error['cell']}: {error['error']}", highlight=False)
 
