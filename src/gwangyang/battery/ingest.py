@@ -7,7 +7,6 @@ their results arrive, many at a time (one catalog commit each). A bad file fails
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -21,7 +20,7 @@ import pandas as pd
 
 from ..compute import Executor, SerialExecutor
 from ..errors import CellConflictError, GwangyangError, InputError, NotFoundError, WorkerLostError, one_line
-from ..files import jsonable
+from ..files import read_json, write_json
 from ..store.store import Store, write_parquet
 from . import schema as s
 from .checks import check_cycles
@@ -125,7 +124,7 @@ def _first_last_time(data: CyclerData) -> tuple[str | None, str | None]:
 
 
 def _existing_part(existing: Path) -> CyclerData:
-    meta = json.loads((existing / "meta.json").read_text())
+    meta = read_json(existing / "meta.json")
     ts = pd.read_parquet(existing / "timeseries.parquet").drop(columns=["cell_id"], errors="ignore")
     start = pd.Timestamp(meta["start_time"]) if meta.get("start_time") else None
     steps_file = existing / "steps.parquet"
@@ -209,7 +208,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             part.cell_id = task.cell_id
             _structure(part)
         if task.existing is not None:
-            old = json.loads((Path(task.existing) / "meta.json").read_text())
+            old = read_json(Path(task.existing) / "meta.json")
             _check_continues(task, old, parts)
             sources = old["sources"] + sources
             previous = _existing_part(Path(task.existing))
@@ -265,7 +264,7 @@ def build_cell(task: IngestTask) -> IngestOutcome:
             "org": task.org,
         }
         # Strict JSON: NaN or numpy values in a reader's extras or warnings become null / plain values.
-        (staged / "meta.json").write_text(json.dumps(jsonable(meta), indent=1, allow_nan=False))
+        write_json(staged / "meta.json", meta, indent=1)
         outcome.staged = str(staged)
         outcome.rows = len(ts)
         outcome.cycles = int(meta["cycles"])

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from ..config import store_path
 from ..errors import InputError, NotFoundError, StoreError
+from ..files import read_json, write_json
 from . import legacy
 from .catalog import (
     CATALOG,
@@ -270,7 +271,7 @@ class Store:
         for folder, cell_id in staged:
             if not (folder / "meta.json").exists():
                 raise StoreError(f"{folder}: staged cell has no meta.json.")
-            meta = json.loads((folder / "meta.json").read_text())
+            meta = read_json(folder / "meta.json")
             tables = {
                 name: pq.read_table(folder / f"{name}.parquet")
                 for name in TABLES
@@ -345,7 +346,7 @@ class Store:
             return self.cell_dir(cell_id)
         folder = self.staging_path(f"existing-{uuid.uuid4().hex[:8]}")
         folder.mkdir()
-        (folder / "meta.json").write_text(json.dumps(self.meta(cell_id), indent=1))
+        write_json(folder / "meta.json", self.meta(cell_id), indent=1)
         for name in TABLES:
             try:
                 pq.write_table(self.arrow(cell_id, name), folder / f"{name}.parquet", compression="zstd")
