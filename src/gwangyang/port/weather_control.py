@@ -7,8 +7,8 @@ runs of 30 days, their 95 % intervals were 1.3–3.9 times too narrow for these 
 
 The weather process is known exactly (an alternating renewal process of exponential up and down
 times, started up at time 0), so its expected share of any window is known too, and the classic
-control-variate estimator applies (:func:`.steady.adjust`) (Lavenberg and Welch 1981; Law, *Simulation Modeling and
-Analysis*, 5th ed., section 11.4): regress the KPI's values per period on the weather share of the
+control-variate estimator applies (Lavenberg and Welch 1981; Law, *Simulation Modeling and Analysis*,
+5th ed., section 11.4; :func:`.steady.adjust`): regress the KPI's values per period on the weather share of the
 period, and remove ``beta * (observed share - expected share)`` from every value. The adjusted
 series has the run's weather luck taken out; its batch means give the mean and the interval.
 """
