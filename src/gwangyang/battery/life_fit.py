@@ -8,7 +8,7 @@ predicts cells from folders, matrix files or the store with a saved model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,6 +129,7 @@ def fit_life(
     conformal: str = DEFAULT_CONFORMAL,
     out: str | Path | None = None,
     source: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Fit a cycle-life model on cells of known life; optionally save it.
 
@@ -137,7 +138,9 @@ def fit_life(
     data
         Training cells (see :func:`load_training_set`).
     model
-        One of :data:`LIFE_MODELS`.
+        One of :data:`LIFE_MODELS`, or ``auto``: the model of lowest cross-validated RMSE on ``data``
+        with folds by batch, else by charging policy, else shuffled
+        (:func:`~gwangyang.battery.life_select.select_life_model`).
     cycles
         Cycle pair (a, b) of ΔQ(V) = Q_b − Q_a.
     coverage, conformal
@@ -150,6 +153,8 @@ def fit_life(
         Model file to write (:func:`gwangyang.battery.modelfile.save_model`); None: do not save.
     source
         Where the cells came from (recorded in the model file).
+    progress
+        Called as ``progress(done, total)`` during the ``auto`` selection.
 
     Returns
     -------
@@ -158,12 +163,18 @@ def fit_life(
         ``interval_factor`` (typical interval [ŷ / f, ŷ · f]: the conformal quantile of the
         out-of-fold residuals), ``interval`` (``conformal``: the mode run, ``folds_by``: ``batch``,
         ``policy`` or ``shuffled``, ``lot_shift``), ``warnings``, ``train`` metrics (in-sample),
-        ``versions``; and the fitted pipeline under ``pipeline`` (drop it before printing).
+        ``versions``; with ``auto``, ``selection`` (:func:`~gwangyang.battery.life_select.select_life_model`)
+        and ``model`` the chosen one; and the fitted pipeline under ``pipeline`` (drop it before printing).
     """
+    from .life_select import AUTO_MODEL, select_life_model
     from .modelfile import library_versions, save_model
 
+    selection: dict[str, Any] | None = None
+    if model == AUTO_MODEL:
+        selection = select_life_model(data, cycles, progress)
+        model = str(selection["chosen"])
     if model not in LIFE_MODELS:
-        raise InputError(f"model: expected one of {', '.join(LIFE_MODELS)}, got {model!r}.")
+        raise InputError(f"model: expected {AUTO_MODEL} or one of {', '.join(LIFE_MODELS)}, got {model!r}.")
     conformal = conformal_mode(conformal)
     pipeline = make_life_model(model, cycles=cycles, coverage=coverage, conformal=conformal)
     groups: np.ndarray | None = None
@@ -190,6 +201,7 @@ def fit_life(
             "lot_shift": bool(pipeline[-1].lot_shift),
             "training_cells": len(data.cells),
             "source": source,
+            **({} if selection is None else {"selection": selection}),
         }
         versions = save_model(out, pipeline, model, feature_set, training_hash, info).versions
     return {
@@ -203,6 +215,7 @@ def fit_life(
         "warnings": warnings,
         "train": life_metrics(data.cycle_life, predicted, lower, upper),
         "versions": versions,
+        **({} if selection is None else {"selection": selection}),
         "pipeline": pipeline,
     }
 

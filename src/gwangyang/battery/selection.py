@@ -118,6 +118,7 @@ def nested_selection(
     inner_folds: int = 5,
     outer_folds: int = 5,
     fallback: str | None = "policy",
+    progress: Callable[[int, int], None] | None = None,
 ) -> NestedResult:
     """Choose among ``candidates`` by grouped CV on ``data`` only; estimate the choice's error by nesting.
 
@@ -135,6 +136,8 @@ def nested_selection(
     fallback
         Grouping column of the inner selection in an outer fold whose training part holds one value
         of ``group`` (with two batches, each outer fold trains on one batch): ``policy`` by default.
+    progress
+        Called as ``progress(done, total)`` after each candidate's features and each outer fold.
 
     Returns
     -------
@@ -144,17 +147,22 @@ def nested_selection(
 
     if not candidates:
         raise InputError("model selection: no candidate models.")
-    features = {name: _features(make(), data) for name, make in candidates.items()}
+    groups = _groups(data, group)
+    folds = min(int(outer_folds), len(set(groups)))
+    report = progress or (lambda done, total: None)
+    total = len(candidates) + folds
+    features = {}
+    for name, make in candidates.items():
+        features[name] = _features(make(), data)
+        report(len(features), total)
     inner = {
         name: grouped_cv_rmse(make, data, group, inner_folds, features[name])[0]
         for name, make in candidates.items()
     }
     chosen = min(inner, key=lambda name: inner[name])
-    groups = _groups(data, group)
     life = data.cycle_life
     predicted = np.empty(len(life))
-    choices = []
-    folds = min(int(outer_folds), len(set(groups)))
+    choices: list[str] = []
     for train, held in GroupKFold(folds).split(life, life, groups):
         part = data.subset(np.isin(np.arange(len(life)), train))
         by = group if len(set(groups[train].tolist())) >= 2 or fallback is None else fallback
@@ -167,6 +175,7 @@ def nested_selection(
         regressor = candidates[best]()[-1].set_params(conformal="split")
         base = regressor._base(len(train)).fit(features[best][train], np.log10(life[train]))
         predicted[held] = 10.0 ** base.predict(features[best][held])
+        report(len(candidates) + len(choices), total)
     return NestedResult(chosen, inner, _rmse(life, predicted), choices)
 
 

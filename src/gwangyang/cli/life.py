@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
-from .common import err_console, print_json
+from .common import err_console, print_json, progress_bar
 
 app = typer.Typer(
     help="Early cycle-life prediction (Severson et al. 2019) with conformal intervals.", no_args_is_help=True
@@ -32,6 +32,18 @@ def print_fit_warnings(summary: dict[str, Any]) -> None:
     """One yellow ``warning`` line on stderr per warning of a fit (e.g. the interval's fallback)."""
     for text in summary.get("warnings") or []:
         err_console.print(f"[yellow]warning  {text}[/yellow]", highlight=False)
+
+
+def selection_text(selection: dict[str, Any]) -> str:
+    """``chose charging (CV RMSE by batch: charging 255, robust 266, ...; nested 335)``."""
+    scores = sorted(selection["cv_rmse_cycles"].items(), key=lambda item: item[1])
+    ranked = ", ".join(f"{name} {value:.0f}" for name, value in scores)
+    refused = selection.get("refused") or {}
+    text = (
+        f"chose {selection['chosen']} (cross-validated RMSE, folds by {selection['folds_by']}: {ranked} "
+        f"cycles; nested estimate of the choice {selection['nested_rmse_cycles']:.0f})"
+    )
+    return text + "".join(f"\n  not a candidate: {name}: {why}" for name, why in refused.items())
 
 
 def interval_text(interval: dict[str, Any]) -> str:
@@ -61,8 +73,10 @@ def fit_command(
         str,
         typer.Option(
             "--model",
-            help="variance, discharge, full, gbm, extended, robust, multipair, ensemble or charging "
-            "(multipair + the policy's average C-rate; needs cells.csv 'policy').",
+            help="variance, discharge, full, gbm, extended, robust, multipair, ensemble, charging "
+            "(multipair + the policy's average C-rate; needs cells.csv 'policy'), or auto (the candidate "
+            "of lowest cross-validated RMSE on the training cells, folds by batch, else policy, else "
+            "shuffled; nested CV estimates the choice's error).",
         ),
     ] = "variance",
     split: Annotated[
@@ -90,29 +104,47 @@ def fit_command(
     if (out is None) == (name is None):
         raise InputError("life fit: give either --out (a model file) or --name (a model kept in the store).")
     if name is not None:
-        summary = service.fit_life_model(Store(store), name, model, dataset, coverage, conformal)
+        with progress_bar(
+            "fitting" if model != "auto" else "choosing the model by cross-validation"
+        ) as update:
+            summary = service.fit_life_model(
+                Store(store), name, model, dataset, coverage, conformal, progress=update
+            )
         print_fit_warnings(summary)
+        if "selection" in summary and not json_out:
+            err_console.print(selection_text(summary["selection"]), highlight=False)
         if json_out:
             print_json(summary)
         else:
             train = summary["train"]
             err_console.print(
-                f"fitted {model} on {summary['training_cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles; "
+                f"fitted {summary['model']} on {summary['training_cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles; "
                 f"kept as {name!r} in the store"
             )
         return
     assert out is not None
     pair = _cycle_pair(cycles)
-    summary = service.fit_life_file(
-        dataset, out, model, split, coverage, conformal, pair, Store(store) if store is not None else None
-    )
+    with progress_bar("choosing the model by cross-validation", enabled=model == "auto") as update:
+        summary = service.fit_life_file(
+            dataset,
+            out,
+            model,
+            split,
+            coverage,
+            conformal,
+            pair,
+            Store(store) if store is not None else None,
+            progress=update,
+        )
     print_fit_warnings(summary)
+    if "selection" in summary and not json_out:
+        err_console.print(selection_text(summary["selection"]), highlight=False)
     if json_out:
         print_json(summary)
     else:
         train = summary["train"]
         err_console.print(
-            f"fitted {model} on {summary['cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles, "
+            f"fitted {summary['model']} on {summary['cells']} cells: train RMSE {train['rmse_cycles']:.0f} cycles, "
             f"{train['mean_percent_error']:.1f} % mean error; interval ×/÷ {summary['interval_factor']:.2f} "
             f"({interval_text(summary['interval'])}); wrote {out}"
         )

@@ -202,8 +202,22 @@ class FitRequest(BaseModel):
 
     name: str = Field(service.DEMO_MODEL, description="Model name (letters, digits, '_', '-', '.').")
     model: Literal[
-        "variance", "discharge", "full", "gbm", "extended", "robust", "multipair", "ensemble", "charging"
-    ] = "variance"
+        "variance",
+        "discharge",
+        "full",
+        "gbm",
+        "extended",
+        "robust",
+        "multipair",
+        "ensemble",
+        "charging",
+        "auto",
+    ] = Field(
+        "variance",
+        description="A model of docs/life.md, or 'auto': the candidate of lowest cross-validated RMSE on "
+        "the training cells (folds by batch, else charging policy, else shuffled); the result's "
+        "'selection' says what was chosen and why.",
+    )
     dataset: Literal["sample", "store"] = Field(
         "sample",
         description="'sample': the shipped Severson cells (train split; test1 predicted). "

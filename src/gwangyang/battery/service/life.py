@@ -56,7 +56,8 @@ def fit_life_model(
     name
         Model name.
     model
-        One of :data:`gwangyang.battery.life.LIFE_MODELS`.
+        One of :data:`gwangyang.battery.life.LIFE_MODELS`, or ``auto`` (chosen by cross-validation on the
+        training cells, :func:`gwangyang.battery.life_select.select_life_model`).
     dataset
         ``sample`` (shipped Severson train split; its test1 split is predicted and scored) or ``store``
         (store cells of known life; they are predicted back).
@@ -65,14 +66,15 @@ def fit_life_model(
         cells of another batch (folds by batch, else by charging policy with the lot shift, else
         shuffled folds with the lot shift and a warning).
     progress
-        Called as ``progress(done, total)`` over the three stages.
+        Called as ``progress(done, total)`` over the three stages (and the ``auto`` selection's steps).
     org
         Organisation the model belongs to (``org`` of its record); None: shared with everyone.
 
     Returns
     -------
     dict
-        ``name``, ``model``, ``dataset``, ``source``, ``coverage``, ``conformal`` (as asked),
+        ``name``, ``model`` (the one fitted), ``dataset``, ``source``, ``coverage``, ``conformal`` (as asked),
+        ``selection`` (with ``auto``: each candidate's cross-validated RMSE and the choice),
         ``interval`` (the mode run, what its folds keep together, the lot shift), ``warnings``,
         ``training_cells``, ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
         (cell, predicted cycle life, lower, upper, observed cycle life).
@@ -94,16 +96,31 @@ def fit_life_model(
         raise InputError(f"dataset: expected 'sample' or 'store', got {dataset!r}.")
     report(1, 3)
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    fitted = fit_life(train, model, coverage=coverage, conformal=conformal, out=model_path, source=source)
+    steps = [0]  # the auto selection's steps, once known
+
+    def selecting(done: int, total: int) -> None:
+        steps[0] = total
+        report(1 + done, 3 + total)
+
+    fitted = fit_life(
+        train,
+        model,
+        coverage=coverage,
+        conformal=conformal,
+        out=model_path,
+        source=source,
+        progress=selecting,
+    )
     pipeline = fitted.pop("pipeline")
-    report(2, 3)
+    report(2 + steps[0], 3 + steps[0])
     scored = held if held is not None else train
     rows = predict_cells(pipeline, scored.cells)
     for row, life in zip(rows, scored.cycle_life, strict=True):
         row["cycle_life"] = float(life) if np.isfinite(life) else None
     summary: dict[str, Any] = {
         "name": name,
-        "model": model,
+        "model": fitted["model"],
+        **({"selection": fitted["selection"]} if "selection" in fitted else {}),
         "dataset": dataset,
         "source": source,
         "coverage": coverage,
@@ -125,7 +142,7 @@ def fit_life_model(
     summary["org"] = org
     summary = jsonable(summary)
     artifacts.save(store, "life-model", name, summary)
-    report(3, 3)
+    report(3 + steps[0], 3 + steps[0])
     return summary
 
 
@@ -261,12 +278,16 @@ def fit_life_file(
     conformal: str = "group-cv+",
     cycles: tuple[int, int] = (10, 100),
     store: Store | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Fit a cycle-life model on a Severson-layout folder (or ``store:`` cells) and write it to a model file."""
+    """Fit a cycle-life model on a Severson-layout folder (or ``store:`` cells) and write it to a model file.
+
+    ``progress(done, total)`` follows the ``auto`` selection (see :func:`gwangyang.battery.life_fit.fit_life`).
+    """
     from ..life_fit import fit_life, load_training_set
 
     data, source = load_training_set(dataset, split, store)
-    summary = fit_life(data, model, cycles, coverage, conformal, out=out, source=source)
+    summary = fit_life(data, model, cycles, coverage, conformal, out=out, source=source, progress=progress)
     summary.pop("pipeline")
     result: dict[str, Any] = jsonable(summary)
     return result
