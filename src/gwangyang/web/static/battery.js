@@ -113,7 +113,7 @@
       const warned = rows.filter((r) => r.warning);
       if (warned.length) {
         traces.push({ x: warned.map((r) => r.cell), y: warned.map((r) => r.predicted_cycle_life), name: g.t("outside the training range"),
-          mode: "markers", type: "scatter", marker: { symbol: "circle-open", size: 18, color: "#d97706", line: { width: 2 } },
+          mode: "markers", type: "scatter", marker: { symbol: "circle-open", size: 18, color: "#b00020", line: { width: 2 } },
           hovertext: warned.map((r) => notes[r.cell] || r.warning), hoverinfo: "x+y+text" });
       }
       g.plot("plot-life", traces, { xaxis: { title: { text: g.t("cell") } }, yaxis: { title: { text: g.t("cycle life (cycles)") } } });
