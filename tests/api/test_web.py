@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import html
+import json
+import re
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import plotly
 from fastapi.testclient import TestClient
 
 from gwangyang.api.web import plotly_js_path
+from gwangyang.store import Store
 
 
 def test_plotly_served_from_the_package(client: TestClient) -> None:
@@ -123,3 +129,112 @@ def test_fleet_page_shows_demo_life_step_from_store(tmp_path: Path) -> None:
     assert page.count('data-testid="life-row"') == 2 and 'data-testid="life-empty"' not in page
     assert '<td class="num">1574</td>' in page and '<td class="num">[1147, 2160]</td>' in page
     assert 'data-testid="life-rmse">111<' in page
+    # no prediction beyond the training range: no count line, no Note column
+    assert 'data-testid="life-warning' not in page and ">Note<" not in page
+
+
+def life_rows(page: str) -> dict[str, str | None]:
+    """The life table of a fleet page: cell → the text of its ``life-warning`` (None when it has none)."""
+    rows = re.findall(r'<tr data-testid="life-row" data-cell="([^"]*)"[^>]*>(.*?)</tr>', page, re.S)
+    out: dict[str, str | None] = {}
+    for cell, body in rows:
+        found = re.search(r'<span data-testid="life-warning">(.*?)</span>', body, re.S)
+        out[html.unescape(cell)] = html.unescape(found.group(1)) if found else None
+    return out
+
+
+def keep_extrapolating_model(store: Store, name: str = "short") -> dict[str, Any]:
+    """Fit on the 10 shortest-lived cells of the shipped Severson sample, keep the model and its record (predictions of
+    the 6 longest-lived cells) in ``store``; return the record with ``expected`` (cells whose features lie more than
+    EXTRAPOLATION_SD training standard deviations beyond the training range, by numpy on the transformed features),
+    ``distance`` (cell → that distance per feature) and ``features`` (the feature names)."""
+    from gwangyang.battery.life import EXTRAPOLATION_SD, make_life_model, predict_cells
+    from gwangyang.battery.modelfile import save_model
+    from gwangyang.battery.severson import load_severson
+    from gwangyang.files import jsonable
+    from gwangyang.samples import sample_dir
+    from gwangyang.store import artifacts
+
+    both = load_severson(sample_dir("severson"), require_life=True)
+    life = np.asarray(both.cycle_life, dtype=float)
+    short = np.zeros(len(life), dtype=bool)
+    short[np.argsort(life)[:10]] = True
+    train, beyond = both.subset(short), both.subset(~short)
+    pipeline = make_life_model("variance").fit(train.cells, train.cycle_life)
+    x_train = np.asarray(pipeline[:-1].transform(train.cells), dtype=float)
+    x_test = np.asarray(pipeline[:-1].transform(beyond.cells), dtype=float)
+    low, high, sd = x_train.min(axis=0), x_train.max(axis=0), x_train.std(axis=0, ddof=1)
+    distance = (np.maximum(low - x_test, 0) + np.maximum(x_test - high, 0)) / sd
+    expected = {c.cell for c, d in zip(beyond.cells, distance, strict=True) if d.max() > EXTRAPOLATION_SD}
+    assert 0 < len(expected) < len(beyond.cells)  # a mixed case: some cells warned, others not
+
+    rows = predict_cells(pipeline, beyond.cells)
+    for row, observed in zip(rows, beyond.cycle_life, strict=True):
+        row["cycle_life"] = float(observed)
+    path = artifacts.life_model_path(store, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_model(path, pipeline, "variance", "variance", "test", {"cycles": [10, 100]})
+    record: dict[str, Any] = jsonable(
+        {
+            "name": name,
+            "model": "variance",
+            "source": "shipped Severson sample (train split)",
+            "coverage": 0.9,
+            "training_cells": len(train.cells),
+            "predictions": rows,
+        }
+    )
+    artifacts.save(store, "life-model", name, record)
+    return {
+        **record,
+        "expected": expected,
+        "distance": {c.cell: d for c, d in zip(beyond.cells, distance, strict=True)},
+        "features": [str(n) for n in pipeline[:-1].get_feature_names_out()],
+    }
+
+
+def test_fleet_page_marks_predictions_outside_the_training_range(tmp_path: Path) -> None:
+    # The service warns exactly the cells beyond the training range (numpy), and the page shows exactly those,
+    # in both languages; the JSON route agrees on the cells it predicts with the same model.
+    from fastapi.testclient import TestClient as Client
+
+    from gwangyang.api import create_app
+
+    from .conftest import AUTH, TOKEN
+
+    store_root = tmp_path / "store"
+    with Client(create_app(store_root, token=TOKEN), headers=AUTH) as client:
+        kept = keep_extrapolating_model(Store(store_root))
+        english = client.get("/battery?lang=en").text
+        korean = client.get("/battery?lang=ko").text
+        # the JSON route predicts the sample's test1 cells with the same model: the same cells warned
+        answer = client.post("/api/v1/battery/life/predict", json={"model": "short", "sample": "test1"})
+    rows, expected = kept["predictions"], kept["expected"]
+    warnings = {r["cell"]: r["warning"] for r in rows if "warning" in r}
+    assert set(warnings) == expected
+    assert answer.status_code == 200, answer.text
+    predicted = {r["cell"]: r.get("warning") for r in answer.json()["predictions"]}
+    assert {c for c, w in predicted.items() if w} == {c for c in predicted if c in expected}
+    assert all(predicted[c] == warnings[c] for c in predicted if c in warnings)
+
+    shown = life_rows(english)
+    assert set(shown) == {r["cell"] for r in rows}
+    assert {c: w for c, w in shown.items() if w is not None} == warnings
+    assert f"{len(warnings)} of {len(rows)} predictions lie outside the model's training range" in english
+    assert english.count('class="warn"') == len(warnings)
+    page_data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', english, re.S)
+    assert page_data is not None
+    plotted = json.loads(page_data.group(1))["life"]["predictions"]
+    assert {r["cell"]: r["warning"] for r in plotted if "warning" in r} == warnings  # what battery.js rings
+
+    korean_shown = life_rows(korean)
+    assert {c for c, w in korean_shown.items() if w is not None} == expected
+    for cell, text in korean_shown.items():
+        if text is None:
+            continue
+        d = kept["distance"][cell]
+        name = kept["features"][int(np.argmax(d))]
+        assert text.startswith(f"특성 {name}이(가)") and f"표준편차의 {d.max():.1f}배" in text, text
+    assert f"예측 {len(rows)}개 중 {len(warnings)}개가 모델의 학습 범위를 벗어납니다" in korean
+    # the English text stays in the page data only (raw data; the plot takes the table's translated text)
+    assert "training standard deviations" not in re.sub(r"<script.*?</script>", "", korean, flags=re.S)

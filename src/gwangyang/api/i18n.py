@@ -176,6 +176,17 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         N_("(%(word)s: needs at least %(n)s cycles with a positive capacity, got %(got)s.)"),
     ),
+    (
+        # gwangyang.battery.life.predict_cells: a prediction beyond the training range
+        re.compile(
+            r"^feature (?P<name>\S+) lies (?P<sd>[\d.]+) training standard deviations outside the training cells' "
+            r"range: the prediction extrapolates and its interval was not calibrated there$"
+        ),
+        N_(
+            "feature %(name)s lies %(sd)s training standard deviations outside the training cells' range: "
+            "the prediction extrapolates and its interval was not calibrated there"
+        ),
+    ),
 )
 """Patterns of the composed lines, each with the msgid that translates it."""
 

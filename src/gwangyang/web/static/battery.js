@@ -104,6 +104,18 @@
         traces.push({ x: observed.map((r) => r.cell), y: observed.map((r) => r.cycle_life), name: g.t("observed"), mode: "markers",
           type: "scatter", marker: { symbol: "x", size: 10 } });
       }
+      // Predictions beyond the training range: ringed, the (translated) warning of the table as hover text.
+      const notes = {};
+      document.querySelectorAll('[data-testid="life-row"]').forEach((row) => {
+        const note = row.querySelector('[data-testid="life-warning"]');
+        if (note) notes[row.dataset.cell] = note.textContent;
+      });
+      const warned = rows.filter((r) => r.warning);
+      if (warned.length) {
+        traces.push({ x: warned.map((r) => r.cell), y: warned.map((r) => r.predicted_cycle_life), name: g.t("outside the training range"),
+          mode: "markers", type: "scatter", marker: { symbol: "circle-open", size: 18, color: "#b00020", line: { width: 2 } },
+          hovertext: warned.map((r) => notes[r.cell] || r.warning), hoverinfo: "x+y+text" });
+      }
       g.plot("plot-life", traces, { xaxis: { title: { text: g.t("cell") } }, yaxis: { title: { text: g.t("cycle life (cycles)") } } });
     }
     const KEY = "gwangyang.battery.lifeJob";
