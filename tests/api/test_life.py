@@ -133,3 +133,18 @@ def test_fleet_page_shows_model_predictions(life_client: TestClient, direct: dic
     assert page.count('data-testid="life-row"') == 4
     for cell, value in zip(direct["cells"], direct["predicted"], strict=True):
         assert f'data-cell="{cell}"' in page and f">{value:.0f}<" in page
+
+
+@pytest.mark.slow  # ~70 s: seven candidates, nested cross-validation (tests/battery/test_life_select.py is the quick one)
+def test_fit_auto_reports_the_choice_and_keeps_the_chosen_model(life_client: TestClient) -> None:
+    answer = life_client.post(f"{LIFE}/fit?wait=600", json={"name": "자동", "model": "auto"})
+    assert answer.status_code == 201, answer.text
+    record = life_client.get(f"{LIFE}/models/자동").json()
+    selection = record["selection"]
+    scores = selection["cv_rmse_cycles"]
+    assert selection["folds_by"] == "batch"  # the sample's train split names two batches
+    assert record["model"] == selection["chosen"] == min(scores, key=scores.__getitem__)
+    assert len(scores) + len(selection["refused"]) == 7
+    listed = {m["name"]: m for m in life_client.get(f"{LIFE}/models").json()}
+    assert listed["자동"]["model"] == record["model"]
+    assert life_client.post(f"{LIFE}/predict", json={"model": "자동", "sample": "test1"}).status_code == 200
