@@ -6,6 +6,14 @@ petermattia/revisit-severson-et-al, MIT). Train = 41 cells, primary test = 43 ce
 
     python benchmarks/life_severson.py            # every model, nested selection, throughput
     python benchmarks/life_severson.py --quick    # paper models and the selected one; no throughput
+    python benchmarks/life_severson.py --holdout DIR   # score a batch the project has never seen
+
+``--holdout DIR`` takes a folder in the same layout (``cells.csv`` with ``cycle_life``, ``batch`` and
+``policy``; the matrix files beside it or in split folders), fits every candidate and ``auto`` on the
+shared cells with the default interval (what ``battery life fit`` makes: one fold per batch), leaving
+out any shared batch the folder names, and prints RMSE, mean % error, coverage and width of the
+nominal 90 % intervals on the folder's cells, beside the paper's secondary-test figures (its own unseen
+2018 batch).
 
 Columns: train (in-sample) / primary test (once) / primary without the 148-cycle cell / leave one
 batch out (fit on one 2017 batch, predict the other: the "unseen batch" estimate, pooled over both
@@ -342,6 +350,61 @@ def row(label: str, paper: dict[str, Any], result: dict[str, Any] | None) -> str
     return " ".join(cells)
 
 
+def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any]]:
+    """Fit every candidate and ``auto`` on ``shared`` (less the batches ``folder`` names), score ``folder``.
+
+    Returns model → metrics of :func:`life_metrics` (plus ``warned``: predictions beyond the training
+    range), printed as they come.
+    """
+    from gwangyang.battery.life import predict_cells
+
+    held = load_severson(folder, require_life=True).sorted()
+    named = set(held.table["batch"].astype(str)) if "batch" in held.table.columns else set()
+    keep = ~shared.table["batch"].astype(str).isin(named).to_numpy()
+    train = shared.subset(keep)
+    left_out = sorted(named & set(shared.table["batch"].astype(str)))
+    print(
+        f"held-out batch {folder}: {len(held.cells)} cells; fitted on {len(train.cells)} shared cells"
+        + (f" (left out shared batch {', '.join(left_out)}, which the folder names)" if left_out else "")
+        + "; default interval, nominal 90 %"
+    )
+    print(f"{'model':<22} {'RMSE':>6} {'% err':>6} {'cover':>6} {'width':>7} {'warned':>7}   paper secondary")
+    out: dict[str, dict[str, Any]] = {}
+    for name in (*CANDIDATES, "auto"):
+        try:
+            fitted = fit_life(train, name)
+        except InputError as exc:
+            print(f"{name:<22} refused: {str(exc)[:90]}")
+            continue
+        try:
+            rows = predict_cells(fitted["pipeline"], held.cells)
+        except InputError as exc:
+            print(f"{name:<22} cannot predict: {str(exc)[:90]}")
+            continue
+        metrics: dict[str, Any] = life_metrics(
+            held.cycle_life,
+            np.array([r["predicted_cycle_life"] for r in rows]),
+            np.array([r["lower"] for r in rows]),
+            np.array([r["upper"] for r in rows]),
+        )
+        metrics["warned"] = sum("warning" in r for r in rows)
+        label = name if name != "auto" else f"auto → {fitted['model']}"
+        out[label] = metrics
+        paper = PAPER_TABLE_1.get(name, {}).get("secondary")
+        print(
+            f"{label:<22} {metrics['rmse_cycles']:>6.0f} {metrics['mean_percent_error']:>6.1f} "
+            f"{metrics['coverage']:>6.2f} {width(metrics['mean_width_cycles']):>7} {metrics['warned']:>7}   "
+            + (fmt(paper) if paper else "")
+        )
+        if name == "auto":
+            selection = fitted["selection"]
+            print(
+                f"  auto chose {selection['chosen']} by CV RMSE, folds by {selection['folds_by']}: "
+                + ", ".join(f"{k} {v:.0f}" for k, v in selection["cv_rmse_cycles"].items())
+            )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -349,7 +412,16 @@ def main() -> None:
     )
     parser.add_argument("--cells", type=int, default=10_000, help="cells for our throughput run")
     parser.add_argument("--peer-cells", type=int, default=300, help="cells for BEEP's throughput run")
+    parser.add_argument(
+        "--holdout",
+        type=Path,
+        default=None,
+        help="score this Severson-layout folder (a batch never seen) only",
+    )
     args = parser.parse_args()
+    if args.holdout is not None:
+        holdout_table(load_severson(ROOT, require_life=True).sorted(), args.holdout)
+        return
 
     train = load_severson(ROOT, split="train", require_life=True)
     test = load_severson(ROOT, split="test1", require_life=True)
