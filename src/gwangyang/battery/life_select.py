@@ -52,8 +52,8 @@ def _with_shuffled_folds(data: EarlyLifeSet, seed: int = 0) -> EarlyLifeSet:
 
 def usable_candidates(
     data: EarlyLifeSet, cycles: tuple[int, int] = (10, 100), names: Sequence[str] = SELECTION_CANDIDATES
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Model factories whose features every training cell gives, and why the others are refused.
+) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, str]]:
+    """Model factories whose features every training cell gives, those features, and why the others are refused.
 
     ``charging`` needs each cell's charging policy; a refused model is named with the first
     cell's error (e.g. ``train_cell1: the charging feature set needs the cell's charging policy``).
@@ -62,19 +62,20 @@ def usable_candidates(
     from .life import LIFE_MODELS, make_life_model
 
     usable: dict[str, Any] = {}
+    features: dict[str, np.ndarray] = {}
     refused: dict[str, str] = {}
     for name in names:
         if name not in LIFE_MODELS:
             raise InputError(f"model auto: candidate {name!r} is not one of {', '.join(LIFE_MODELS)}.")
+        featurizer = SeversonFeatures(feature_set=LIFE_MODELS[name][0], cycles=cycles)
         try:
-            SeversonFeatures(feature_set=LIFE_MODELS[name][0], cycles=cycles).fit(data.cells).transform(
-                data.cells
-            )
+            matrix = featurizer.fit(data.cells).transform(data.cells)
         except InputError as exc:
             refused[name] = str(exc)
             continue
         usable[name] = partial(make_life_model, name, cycles=cycles)
-    return usable, refused
+        features[name] = np.asarray(matrix, dtype="float64")
+    return usable, features, refused
 
 
 def select_life_model(
@@ -113,7 +114,7 @@ def select_life_model(
     from .life_fit import interval_groups
     from .selection import nested_selection
 
-    factories, refused = usable_candidates(
+    factories, features, refused = usable_candidates(
         data, cycles, SELECTION_CANDIDATES if candidates is None else candidates
     )
     if not factories:
@@ -135,6 +136,7 @@ def select_life_model(
         outer_folds=SELECTION_FOLDS,
         fallback=fallback,
         progress=progress,
+        features=features,
     )
     return {
         "chosen": result.chosen,

@@ -119,6 +119,7 @@ def nested_selection(
     outer_folds: int = 5,
     fallback: str | None = "policy",
     progress: Callable[[int, int], None] | None = None,
+    features: dict[str, np.ndarray] | None = None,
 ) -> NestedResult:
     """Choose among ``candidates`` by grouped CV on ``data`` only; estimate the choice's error by nesting.
 
@@ -138,6 +139,8 @@ def nested_selection(
         of ``group`` (with two batches, each outer fold trains on one batch): ``policy`` by default.
     progress
         Called as ``progress(done, total)`` after each candidate's features and each outer fold.
+    features
+        Candidate → its pipeline's features of ``data``, where already computed.
 
     Returns
     -------
@@ -151,9 +154,10 @@ def nested_selection(
     folds = min(int(outer_folds), len(set(groups)))
     report = progress or (lambda done, total: None)
     total = len(candidates) + folds
+    given = features or {}
     features = {}
     for name, make in candidates.items():
-        features[name] = _features(make(), data)
+        features[name] = given[name] if name in given else _features(make(), data)
         report(len(features), total)
     inner = {
         name: grouped_cv_rmse(make, data, group, inner_folds, features[name])[0]
