@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from gwangyang.api.web import plotly_js_path
 from gwangyang.store import Store
+from tests.helpers import beyond_training_range
 
 
 def test_plotly_served_from_the_package(client: TestClient) -> None:
@@ -163,8 +164,7 @@ def keep_extrapolating_model(store: Store, name: str = "short") -> dict[str, Any
     pipeline = make_life_model("variance").fit(train.cells, train.cycle_life)
     x_train = np.asarray(pipeline[:-1].transform(train.cells), dtype=float)
     x_test = np.asarray(pipeline[:-1].transform(beyond.cells), dtype=float)
-    low, high, sd = x_train.min(axis=0), x_train.max(axis=0), x_train.std(axis=0, ddof=1)
-    distance = (np.maximum(low - x_test, 0) + np.maximum(x_test - high, 0)) / sd
+    distance = beyond_training_range(x_train, x_test)
     expected = {c.cell for c, d in zip(beyond.cells, distance, strict=True) if d.max() > EXTRAPOLATION_SD}
     assert 0 < len(expected) < len(beyond.cells)  # a mixed case: some cells warned, others not
 

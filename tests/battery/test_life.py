@@ -20,6 +20,7 @@ from gwangyang.battery.life import (
 from gwangyang.battery.severson import EarlyLifeSet, load_severson
 from gwangyang.errors import InputError
 from tests.conftest import SHARED
+from tests.helpers import beyond_training_range
 
 # Severson et al. 2019, Nature Energy 4:383, Table 1, variance model.
 PAPER_VARIANCE = {
@@ -485,8 +486,7 @@ def test_predictions_outside_the_training_range_say_so() -> None:
     pipeline = make_life_model("ensemble").fit(one.cells, one.cycle_life)
     train = np.asarray(pipeline[:-1].transform(one.cells), dtype=float)
     test = np.asarray(pipeline[:-1].transform(other.cells), dtype=float)
-    low, high, sd = train.min(axis=0), train.max(axis=0), train.std(axis=0, ddof=1)
-    beyond = (np.maximum(low - test, 0) + np.maximum(test - high, 0)) / sd
+    beyond = beyond_training_range(train, test)
     expected = {c.cell for c, d in zip(other.cells, beyond, strict=True) if d.max() > EXTRAPOLATION_SD}
     rows = predict_cells(pipeline, other.cells)
     assert {r["cell"] for r in rows if "warning" in r} == expected and 0 < len(expected) < len(rows)
