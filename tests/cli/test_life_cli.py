@@ -109,6 +109,27 @@ def test_fit_and_predict_on_a_severson_folder(tmp_path: Path, capsys: pytest.Cap
         assert got["lower"] < got["predicted_cycle_life"] < got["upper"]
 
 
+def test_predict_scores_cells_of_known_life(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "모델.gwm"
+    assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--split", "train", "--out", str(model))[0] == 0
+    code, out, err = run(capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(model), "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    table = pd.read_csv(SAMPLE / "cells.csv").set_index("cell")
+    assert {r["cell"]: r["cycle_life"] for r in rows} == table["cycle_life"].astype(float).to_dict()
+    code, _, err = run(capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(model))
+    assert code == 0
+    life = np.array([r["cycle_life"] for r in rows])
+    predicted = np.array([r["predicted_cycle_life"] for r in rows])
+    inside = np.mean([r["lower"] <= r["cycle_life"] <= r["upper"] for r in rows])
+    rmse = np.sqrt(np.mean((predicted - life) ** 2))
+    assert f"scored on the 16 cells of known life (cells.csv cycle_life): RMSE {rmse:.0f} cycles" in err
+    assert f"{inside:.0%} inside their interval" in err
+    # a folder without cells.csv knows no life: nothing is scored
+    code, out, err = run(capsys, "battery", "life", "predict", str(SAMPLE / "test1"), "--model", str(model))
+    assert code == 0 and "scored on" not in err
+
+
 def test_store_route_matches_the_folder_route(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = severson_store(tmp_path / "store")
     from_store, from_folder = tmp_path / "store.model", tmp_path / "folder.model"

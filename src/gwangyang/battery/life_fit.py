@@ -221,23 +221,31 @@ def fit_life(
 
 
 def load_prediction_inputs(
-    items: Sequence[str], store: Store | None = None, last_cycle: int = 100
+    items: Sequence[str], store: Store | None = None, last_cycle: int = 100, lives: list[float] | None = None
 ) -> list[CellCurves]:
-    """Cells to predict: Severson-layout folders or matrix files, or store cell ids (``store:`` optional)."""
+    """Cells to predict: Severson-layout folders or matrix files, or store cell ids (``store:`` optional).
+
+    ``lives``, if given, receives each cell's known cycle life (a folder's ``cells.csv`` column
+    ``cycle_life``), NaN where unknown (matrix files, store cells).
+    """
     from .severson import load_severson, load_store_cell
 
     cells: list[CellCurves] = []
+    known = lives if lives is not None else []
     opened = store
     for item in items:
         path = Path(item)
         if not item.startswith(STORE_PREFIX) and path.exists():
-            cells.extend(load_severson(path).cells)
+            data = load_severson(path)
+            cells.extend(data.cells)
+            known.extend(float(v) for v in data.cycle_life)
             continue
         if opened is None:
             from ..store import Store as StoreClass
 
             opened = StoreClass()
         cells.append(load_store_cell(opened, item.removeprefix(STORE_PREFIX), last_cycle))
+        known.append(float("nan"))
     if not cells:
         raise InputError("predict: no cells given.")
     return cells
@@ -260,11 +268,31 @@ def predict_life(
     Returns
     -------
     list of dict
-        ``{"cell", "predicted_cycle_life", "lower", "upper"}`` per cell.
+        ``{"cell", "predicted_cycle_life", "lower", "upper"}`` per cell, ``warning`` where the cell lies
+        beyond the training range, and ``cycle_life`` where a folder's ``cells.csv`` gives it.
     """
     from .modelfile import ModelFile, load_model
 
     loaded = model if isinstance(model, ModelFile) else load_model(model)
     pair = tuple(loaded.info.get("cycles", (10, 100)))
-    cells = load_prediction_inputs(items, store, int(pair[1]))
-    return predict_cells(loaded.model, cells)
+    lives: list[float] = []
+    cells = load_prediction_inputs(items, store, int(pair[1]), lives)
+    rows = predict_cells(loaded.model, cells)
+    for row, life in zip(rows, lives, strict=True):
+        if np.isfinite(life):
+            row["cycle_life"] = life
+    return rows
+
+
+def score_predictions(rows: Sequence[dict[str, Any]]) -> dict[str, float] | None:
+    """RMSE, mean % error, coverage and mean width over the rows that carry an observed ``cycle_life``.
+
+    None where no row does. The one scoring of predictions against known lives: the CLI prints it.
+    """
+    scored = [r for r in rows if r.get("cycle_life") is not None]
+    if not scored:
+        return None
+    column = lambda key: np.array([float(r[key]) for r in scored])  # noqa: E731
+    return life_metrics(
+        column("cycle_life"), column("predicted_cycle_life"), column("lower"), column("upper")
+    )

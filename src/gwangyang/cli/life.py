@@ -211,6 +211,14 @@ def predict_command(
             err_console.print(f"  warning: {row['warning']}", highlight=False)
     for error in errors:
         err_console.print(f"{error['cell']}: {error['error']}", highlight=False)
+    score = service.score_predictions(rows)
+    if score is not None:
+        err_console.print(
+            f"scored on the {score['cells']:.0f} cells of known life (cells.csv cycle_life): RMSE "
+            f"{score['rmse_cycles']:.0f} cycles, {score['mean_percent_error']:.1f} % mean error, "
+            f"{score['coverage']:.0%} inside their interval (mean width {score['mean_width_cycles']:.0f})",
+            highlight=False,
+        )
 
 
 def health_command(

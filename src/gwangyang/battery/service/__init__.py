@@ -55,6 +55,7 @@ from .life import list_life_models as list_life_models
 from .life import newest_life_model as newest_life_model
 from .life import predict_life as predict_life
 from .life import predict_life_file as predict_life_file
+from .life import score_predictions as score_predictions
 from .life import severson_sample as severson_sample
 from .production import SCREEN_THREADS as SCREEN_THREADS
 from .production import SQL_MAX_ROWS as SQL_MAX_ROWS

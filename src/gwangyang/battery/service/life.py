@@ -293,6 +293,13 @@ def fit_life_file(
     return result
 
 
+def score_predictions(rows: Sequence[dict[str, Any]]) -> dict[str, float] | None:
+    """RMSE, mean % error, coverage and mean width of predictions over the rows of known ``cycle_life`` (None if none)."""
+    from ..life_fit import score_predictions as run_score
+
+    return run_score(rows)
+
+
 def predict_life_file(model: Path, items: Sequence[str], store: Store | None = None) -> list[dict[str, Any]]:
     """Predicted cycle life with its interval by a model file, for folders, files or store cell ids."""
     from ..life_fit import predict_life as run_predict
