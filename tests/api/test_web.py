@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import plotly
+import pytest
 from fastapi.testclient import TestClient
 
 from gwangyang.api.web import plotly_js_path
@@ -238,3 +239,34 @@ def test_fleet_page_marks_predictions_outside_the_training_range(tmp_path: Path)
     assert f"예측 {len(rows)}개 중 {len(warnings)}개가 모델의 학습 범위를 벗어납니다" in korean
     # the English text stays in the page data only (raw data; the plot takes the table's translated text)
     assert "training standard deviations" not in re.sub(r"<script.*?</script>", "", korean, flags=re.S)
+
+
+def test_fleet_page_says_which_model_auto_chose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page shows the kept record's selection: the chosen model and every candidate's CV RMSE, best first.
+    from fastapi.testclient import TestClient as Client
+
+    import gwangyang.battery.life_select as life_select
+    from gwangyang.api import create_app
+    from gwangyang.battery import service
+
+    from .conftest import AUTH, TOKEN
+
+    monkeypatch.setattr(life_select, "SELECTION_CANDIDATES", ("variance", "charging"))
+    store_root = tmp_path / "store"
+    with Client(create_app(store_root, token=TOKEN), headers=AUTH) as client:
+        record = service.fit_life_model(Store(store_root), "자동", "auto")
+        english = client.get("/battery?lang=en").text
+        korean = client.get("/battery?lang=ko").text
+    selection = record["selection"]
+    assert record["model"] == selection["chosen"]
+    ranked = sorted(selection["cv_rmse_cycles"].items(), key=lambda item: item[1])
+    shown = re.search(r'data-testid="life-selection-ranking">(.*?)</span>\s*</p>', english, re.S)
+    assert shown is not None
+    text = re.sub(r"<[^>]+>", "", shown.group(1))
+    assert text == " · ".join(f"{name} {rmse:.0f}" for name, rmse in ranked)
+    assert (
+        f"Chosen on the training cells among 2 models by cross-validated RMSE (one fold per batch): "
+        f'<strong translate="no">{selection["chosen"]}</strong>.' in english
+    )
+    assert f'모델 2개 중 선택: <strong translate="no">{selection["chosen"]}</strong>' in korean
+    assert "배치마다 한 폴드" in korean
