@@ -24,7 +24,7 @@ batches). Model selection runs twice on the training cells only: folds grouped b
 and folds grouped by batch (the error on a batch never seen). The last table repeats
 leave-one-batch-out per held-out batch (RMSE, mean % error, coverage, mean width) for every
 candidate with ``cv+`` and with the default interval (from one training batch: folds by charging
-policy plus the lot shift, see ``gwangyang.battery.life_fit.cross_batch_interval``), marks the selected
+policy plus the lot shift, see ``gwangyang.battery.life_groups.cross_batch_interval``), marks the selected
 models, and prints the best RMSE and the default interval's coverage against the acceptance.
 
 Peers, in the same run on the same cells:
@@ -294,7 +294,7 @@ def lobo_table(
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Leave one batch out for each model: ``cv+`` (shuffled folds) beside the default interval.
 
-    The default interval is :func:`gwangyang.battery.life_fit.cross_batch_interval`: ``group-cv+``
+    The default interval is :func:`gwangyang.battery.life_groups.cross_batch_interval`: ``group-cv+``
     (folds by batch, or by charging policy with the lot shift when the training cells hold one
     batch, as here). ``plain`` holds the ``cv+`` figures already computed by :func:`ours`;
     ``selected`` maps a selected model to how it was selected.

@@ -194,7 +194,7 @@ def test_meta_is_strict_json_when_a_reader_keeps_nan_and_numpy_values(
 
     import numpy as np
 
-    ingest_module = importlib.import_module("gwangyang.battery.ingest")
+    ingest_module = importlib.import_module("gwangyang.battery.build")  # where workers read files
     real = ingest_module.read_cycler
 
     def with_extras(*args, **kwargs):  # type: ignore[no-untyped-def]

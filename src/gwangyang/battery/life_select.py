@@ -2,7 +2,7 @@
 
 :func:`select_life_model` scores every candidate of :data:`SELECTION_CANDIDATES` by cross-validation
 on the training cells, folds grouped as the default interval groups them
-(:func:`~gwangyang.battery.life_fit.interval_groups`): one fold per batch where the cells name two
+(:func:`~gwangyang.battery.life_groups.interval_groups`): one fold per batch where the cells name two
 batches or more (the question an early-life model answers: the error on a batch it has not seen),
 else by charging policy, else shuffled folds. The candidate of lowest cross-validated RMSE is chosen;
 an outer split of the same kind estimates the error of the whole choice (nested cross-validation,
@@ -111,7 +111,7 @@ def select_life_model(
     InputError
         No candidate's features can be computed, or too few cells to cross-validate.
     """
-    from .life_fit import interval_groups
+    from .life_groups import interval_groups
     from .selection import nested_selection
 
     factories, features, refused = usable_candidates(

@@ -190,7 +190,7 @@ def leave_one_group_out(
 
     With ``conformal="group-cv+"`` (the default of :func:`gwangyang.battery.life_fit.fit_life`) the
     interval is the one ``fit_life`` makes of the training cells
-    (:func:`gwangyang.battery.life_fit.cross_batch_interval`: folds by their batches, or by their
+    (:func:`gwangyang.battery.life_groups.cross_batch_interval`: folds by their batches, or by their
     charging policies with the lot shift when they hold one batch); the held-out group is never seen.
 
     ``features`` replaces the pipeline's own features (e.g. another featurizer's columns); only the
@@ -208,7 +208,7 @@ def leave_one_group_out(
     x = _features(factory(), data) if features is None else np.asarray(features, dtype="float64")
     rows = []
     from .life import conformal_mode
-    from .life_fit import cross_batch_interval
+    from .life_groups import cross_batch_interval
 
     for value in values:
         held = groups == value

@@ -229,7 +229,7 @@ def timeseries_page(
 
 def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
     """Write a cell's canonical time series to ``out`` (parquet or csv)."""
-    from ..ingest import export_cell as run_export
+    from ..export import export_cell as run_export
 
     if out.is_dir():
         raise InputError(f"{out}: is a folder; give an output file name.")
