@@ -1,5 +1,7 @@
-"""Files the platform reads and writes: TOML input with one-line errors, atomic writes, JSON-ready values.
+"""Files the platform reads and writes: input with one-line errors, atomic writes, JSON-ready values.
 
+* :func:`read_bytes` and :func:`read_text`: the content of a file a user gives, a missing, unreadable or
+  non-UTF-8 file (or a folder) being a one-line error that names it;
 * :func:`read_toml`: the tables of a TOML file a user gives (scenarios, instances, spaces, rules, configs);
 * :func:`atomic_write`: write a file so that a reader sees the old or the new version, never half of one;
 * :func:`jsonable`: a value made JSON-ready (NaN and infinities become null; numpy, pandas and paths become
@@ -18,7 +20,63 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, one_line
+from .errors import CorruptFileError, InputError, one_line
+
+
+def read_bytes(path: str | Path, what: str = "file") -> bytes:
+    """The content of a file a user gives.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file should be, for the message when ``path`` is a folder ("problem file"...).
+
+    Raises
+    ------
+    InputError
+        The file is missing, is a folder, or cannot be read (permissions, a symlink loop...); the message
+        names the file.
+    """
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder, expected a {what}") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def read_text(path: str | Path, what: str = "file", errors: str = "strict") -> str:
+    """The UTF-8 text of a file a user gives.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file should be, for messages ("problem file"...).
+    errors
+        How bytes that are not UTF-8 are decoded (as :meth:`bytes.decode`): ``"strict"`` refuses the file,
+        ``"replace"`` reads them as U+FFFD.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_bytes`.
+    CorruptFileError
+        ``errors="strict"`` and the file is not UTF-8 text; the message names the file and the first bad byte.
+    """
+    raw = read_bytes(path, what)
+    try:
+        return raw.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        raise CorruptFileError(
+            f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}), expected a {what}"
+        ) from exc
 
 
 def read_toml(path: str | Path, what: str) -> dict[str, Any]:

@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from gwangyang.port.kpis import KPI_UNITS, time_average_in_system
+from gwangyang.port.kpis import time_average_in_system
+from gwangyang.port.result import KPI_UNITS
 from gwangyang.port.simulation import simulate
 from gwangyang.port.terminal import load_scenario
 

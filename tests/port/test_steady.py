@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gwangyang.port.kpis import KPI_UNITS
 from gwangyang.port.landside import fcfs_waits
+from gwangyang.port.result import KPI_UNITS
 from gwangyang.port.simulation import simulate
 from gwangyang.port.steady import adjust, batch_means, mser5
 from gwangyang.port.terminal import Weather, load_scenario

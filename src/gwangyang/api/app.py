@@ -18,7 +18,8 @@ from ..store import Store
 from .audit import AuditMiddleware
 from .auth import require_token, resolve_token, user_for_token
 from .docs_assets import DOCS_ASSETS, docs_asset_path
-from .jobs import JobManager, status_of
+from .http_status import status_of
+from .jobs import JobManager
 from .orgs import ScopedJobsDep
 from .parts import load_parts
 from .uploads import DEFAULT_MAX_UPLOAD_BYTES

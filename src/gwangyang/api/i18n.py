@@ -91,7 +91,7 @@ TERMS: tuple[str, ...] = (
     N_("lookahead"),
     N_("FEASIBLE"),
     N_("INFEASIBLE"),
-    # port KPIs (gwangyang.port.kpis.KPI_UNITS) and their units
+    # port KPIs (gwangyang.port.result.KPI_UNITS) and their units
     N_("vessel_calls"),
     N_("teu"),
     N_("teu_per_year"),

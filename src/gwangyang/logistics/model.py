@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
+from ..files import read_bytes
 from .convert import problem_to_instance
 from .instance import Instance
 from .times import format_time, parse_time
@@ -237,14 +238,7 @@ class RoutingProblem:
     def from_file(cls, path: str | Path) -> RoutingProblem:
         """Load a problem from a ``.toml`` or ``.json`` file; messages name the file and the field."""
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise InputError(f"{path}: file not found") from exc
-        except IsADirectoryError as exc:
-            raise InputError(f"{path}: is a folder, expected a problem file") from exc
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raw = read_bytes(path, "problem file")
         try:
             if path.suffix.lower() == ".toml":
                 data = tomllib.loads(raw.decode("utf-8"))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import files
 from ..errors import CorruptFileError, InputError
 
 MAX_COORDINATE = 1e9
@@ -79,15 +80,14 @@ REFUSED = {
 
 
 def read_text(path: Path) -> str:
-    """A text file's content; a missing file, a folder or an unreadable file is an :class:`InputError`."""
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, expected a file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    """A VRPLIB or Solomon file's text; bytes that are not UTF-8 become U+FFFD (refused by the field they spoil).
+
+    Raises
+    ------
+    InputError
+        The file is missing, is a folder or cannot be read (:func:`gwangyang.files.read_bytes`).
+    """
+    return files.read_text(path, errors="replace")
 
 
 def euclidean(coords: np.ndarray) -> np.ndarray:

@@ -22,11 +22,11 @@ from .cranes import check_schedule as check_schedule
 from .cranes import solve_cranes as solve_cranes
 from .fleet_compare import compare_fleets as compare_fleets
 from .fleet_compare import cycle_time_estimate as cycle_time_estimate
-from .kpis import KPI_UNITS as KPI_UNITS
-from .kpis import SimulationResult as SimulationResult
-from .kpis import SimulationStats as SimulationStats
 from .lanes import Layout as Layout
 from .lanes import build_layout as build_layout
+from .result import KPI_UNITS as KPI_UNITS
+from .result import SimulationResult as SimulationResult
+from .result import SimulationStats as SimulationStats
 from .simulation import simulate as simulate
 from .steady import SteadyState as SteadyState
 from .steady import batch_means as batch_means

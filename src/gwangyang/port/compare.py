@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError
-from .kpis import KPI_UNITS
+from .result import KPI_UNITS
 from .simulation import simulate
 from .steady import confidence_interval
 from .terminal import Scenario

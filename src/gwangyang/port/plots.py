@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from .berth_model import BerthPlan
     from .cranes import CraneSchedule
-    from .kpis import SimulationResult
+    from .result import SimulationResult
 
 
 def _gantt(
@@ -47,7 +47,7 @@ def plot_simulation(result: SimulationResult, path: str | Path, max_days: float 
 
     plt = pyplot()
 
-    from .kpis import KPI_UNITS
+    from .result import KPI_UNITS
 
     path = Path(path)
     table = result.gantt()

@@ -18,7 +18,8 @@ import numpy as np
 from ..errors import InputError
 from .arrivals import VesselCall, generate_calls, surrounding_calls
 from .fleet_rates import FleetRates
-from .kpis import EXTENSION_DWELLS, SimulationResult, SimulationStats, compute_kpis
+from .kpis import EXTENSION_DWELLS, compute_kpis
+from .result import SimulationResult, SimulationStats
 from .terminal import CraneGroup, Scenario
 from .yard import TICK_H, YardStock
 

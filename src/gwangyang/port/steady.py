@@ -1,7 +1,7 @@
 """Steady-state reporting: MSER-5 warm-up detection and batch means with confidence intervals.
 
 A run of a terminal starts empty, so its first days are not typical. For every KPI we form the series
-of its daily values (:class:`WindowKPIs`, the KPI over one day of the run), find the warm-up with
+of its daily values (:class:`.window_kpis.WindowKPIs`, the KPI over one day of the run), find the warm-up with
 MSER-5 (White 1997; Franklin and White 2008: the truncation point that minimises the marginal
 standard error of the mean of the remaining batch means of 5), and estimate the steady-state mean of
 the daily value by non-overlapping batch means of the days after it, with a Student-t interval over

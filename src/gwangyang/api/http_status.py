@@ -1,0 +1,40 @@
+"""The HTTP status that answers each :class:`~gwangyang.errors.GwangyangError`, and the API's own too-many-waiters error.
+
+:func:`status_of` is the one mapping from an error to its status, for the API's error handler and for the
+records of failed jobs alike: 4xx for bad input, a missing object or a busy store, 500 for the rest.
+"""
+
+from __future__ import annotations
+
+from ..errors import (
+    CellConflictError,
+    GwangyangError,
+    InputError,
+    NotFoundError,
+    StoreError,
+    UnknownFormatError,
+)
+from .uploads import UploadError
+
+
+class TooManyWaitersError(GwangyangError):
+    """More requests wait for jobs than :data:`.jobs.MAX_WAITERS`; answered with 429."""
+
+
+def status_of(exc: GwangyangError) -> int:
+    """The HTTP status that answers an error: 4xx for bad input or a busy store, 500 for the rest."""
+    if isinstance(exc, UploadError):
+        return exc.status_code
+    if isinstance(exc, TooManyWaitersError):
+        return 429
+    if isinstance(exc, UnknownFormatError):
+        return 415
+    if isinstance(exc, CellConflictError):
+        return 409
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, StoreError):
+        return 409
+    return 500

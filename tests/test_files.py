@@ -1,0 +1,50 @@
+"""``gwangyang.files``: the shared reader of user files maps every way a read can fail to one line naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gwangyang.errors import CorruptFileError, InputError
+from gwangyang.files import read_bytes, read_text
+
+
+def test_read_text_round_trips_korean_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "광양-항만.txt"
+    path.write_text("광양항 3 부두\n", encoding="utf-8")
+    assert read_text(path) == "광양항 3 부두\n"
+    assert read_bytes(path) == "광양항 3 부두\n".encode()
+
+
+def test_missing_file_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "없음.toml"
+    with pytest.raises(InputError) as caught:
+        read_bytes(path)
+    assert str(caught.value) == f"{path}: file not found"
+
+
+def test_folder_names_what_was_expected(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_text(tmp_path, "problem file")
+    assert str(caught.value) == f"{tmp_path}: is a folder, expected a problem file"
+
+
+def test_symlink_loop_cannot_be_read(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.vrp"
+    loop.symlink_to(loop)
+    with pytest.raises(InputError) as caught:
+        read_text(loop)
+    assert str(caught.value).startswith(f"{loop}: cannot be read (")
+
+
+def test_not_utf8_is_refused_at_its_first_bad_byte_or_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("NAME : caf\xe9\n".encode("latin-1"))  # é is byte 10 in Latin-1, not UTF-8
+    with pytest.raises(CorruptFileError) as caught:
+        read_text(path, "VRPLIB file")
+    assert (
+        str(caught.value)
+        == f"{path}: not UTF-8 text (byte 10: invalid continuation byte), expected a VRPLIB file"
+    )
+    assert read_text(path, errors="replace") == "NAME : caf\ufffd\n"
