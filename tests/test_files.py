@@ -48,3 +48,19 @@ def test_not_utf8_is_refused_at_its_first_bad_byte_or_replaced(tmp_path: Path) -
         == f"{path}: not UTF-8 text (byte 10: invalid continuation byte), expected a VRPLIB file"
     )
     assert read_text(path, errors="replace") == "NAME : caf\ufffd\n"
+
+
+def test_read_toml_refuses_an_unreadable_file_in_one_line(tmp_path: Path) -> None:
+    from gwangyang.files import read_toml
+
+    path = tmp_path / "시나리오.toml"
+    path.write_text('name = "광양"\n', encoding="utf-8")
+    assert read_toml(path, "scenario") == {"name": "광양"}
+    # A file that exists and cannot be read, whoever runs the test (root included): reading it fails (EIO).
+    unreadable = Path("/proc/self/mem")
+    if not unreadable.exists():
+        pytest.skip("no /proc on this system")
+    with pytest.raises(InputError, match=r"^/proc/self/mem: cannot be read \("):
+        read_toml(unreadable, "scenario")
+    with pytest.raises(InputError, match="no such scenario file"):
+        read_toml(tmp_path, "scenario")

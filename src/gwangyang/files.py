@@ -92,13 +92,14 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
     Raises
     ------
     InputError
-        The file is missing, or is not UTF-8 TOML; the message names the file.
+        The file is missing, unreadable, or is not UTF-8 TOML; the message names the file.
     """
     path = Path(path)
+    if not path.exists() or path.is_dir():
+        raise InputError(f"{path}: no such {what} file.")
+    raw = read_bytes(path, f"{what} file")  # unreadable (permissions, a symlink loop): one line too
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError(f"{path}: no such {what} file.") from None
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(one_line(f"{path}: not a TOML {what} file (not valid TOML: {exc}).")) from None
 
