@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.cycles import cycle_summary
-from gwangyang.battery.ingest import export_cell, ingest
+from gwangyang.battery.export import export_cell
+from gwangyang.battery.ingest import ingest
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.pairing import apply_signal_cycles
 from gwangyang.errors import CorruptFileError, UnknownFormatError
