@@ -372,7 +372,7 @@ class Policies:
 
     ``berth``: ``fcfs`` (first come, first served), ``spt`` (shortest handling first) or ``optimal``
     (re-solve the berth allocation of the waiting vessels at each event; see
-    :func:`gwangyang.port.simulation.optimal_policy`). ``cranes``: every crane of the berth or at most
+    :func:`gwangyang.port.berth_policies.optimal_policy`). ``cranes``: every crane of the berth or at most
     the vessel's ``max_cranes``. ``dispatch``: a freed vehicle gang (and yard-crane gang) serves the
     waiting requests in order (``fifo``), the one at the berth with the shortest haul first
     (``nearest``), or the one whose vessel is due first (``earliest_due``).
