@@ -15,7 +15,8 @@ from typing import Protocol
 import numpy as np
 
 from .arrivals import VesselCall
-from .terminal import CraneGroup, Scenario
+from .equipment import CraneGroup
+from .terminal import Scenario
 
 
 @dataclass

@@ -19,9 +19,10 @@ import numpy as np
 from ..errors import InputError
 from .arrivals import VesselCall
 from .berth_policies import BERTH_POLICIES, BerthState, berth_rate
+from .equipment import CraneGroup
 from .fleet_rates import FleetRates
 from .result import SimulationStats
-from .terminal import CraneGroup, Scenario
+from .terminal import Scenario
 from .yard import TICK_H, YardStock
 
 YARD_STREAM = 2
