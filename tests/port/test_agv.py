@@ -14,7 +14,8 @@ from gwangyang.errors import InputError
 from gwangyang.port.agv import FleetPlan, plan_from_scenario, simulate_fleet
 from gwangyang.port.fleet_compare import compare_fleets, cycle_time_estimate
 from gwangyang.port.lanes import build_layout
-from gwangyang.port.terminal import Automation, load_scenario
+from gwangyang.port.operations import Automation
+from gwangyang.port.terminal import load_scenario
 from gwangyang.port.timelapse import timelapse
 
 

@@ -11,8 +11,9 @@ from gwangyang.errors import InputError
 from gwangyang.port.agv import plan_from_scenario
 from gwangyang.port.fleet_compare import cycle_time_estimate
 from gwangyang.port.fleet_rates import crane_counts, fleet_rates
+from gwangyang.port.operations import Automation
 from gwangyang.port.simulation import simulate
-from gwangyang.port.terminal import Automation, Scenario, load_scenario
+from gwangyang.port.terminal import Scenario, load_scenario
 
 
 def _one_berth(agvs: int, cranes: int = 2, **automation: Any) -> Scenario:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gwangyang.port.conditions import Weather
 from gwangyang.port.landside import fcfs_waits
 from gwangyang.port.result import KPI_UNITS
 from gwangyang.port.simulation import simulate
 from gwangyang.port.steady import adjust, batch_means, mser5
-from gwangyang.port.terminal import Weather, load_scenario
+from gwangyang.port.terminal import load_scenario
 from gwangyang.port.weather_control import WEATHER_DRIVEN, WeatherRecord
 
 
@@ -182,8 +183,8 @@ def test_adjust_removes_a_linear_effect_of_the_control() -> None:
 def test_gate_p95_wait_matches_the_mm1_quantile() -> None:
     # M/M/1 (one lane, rho = 0.8): P(W > t) = rho exp(-(mu - lam) t), so the 95th-percentile wait is
     # ln(rho / 0.05) / (mu - lam) (analytic). Trucks and transactions as the gate model draws them.
+    from gwangyang.port.conditions import Gate
     from gwangyang.port.landside import BoxFlows, gate_statistics, queue_gate
-    from gwangyang.port.terminal import Gate
 
     rng = np.random.default_rng(7)
     gate = Gate(lanes=1, minutes_per_truck=6.0)

@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 
 from gwangyang.errors import InputError
+from gwangyang.port.equipment import Yard
 from gwangyang.port.simulation import simulate
-from gwangyang.port.terminal import Scenario, Yard, load_scenario
+from gwangyang.port.terminal import Scenario, load_scenario
 from gwangyang.port.yard import rehandles_per_retrieval
 
 from .conftest import mmc_dict

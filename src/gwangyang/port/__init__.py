@@ -20,10 +20,12 @@ from .cranes import CraneInstance as CraneInstance
 from .cranes import CraneSchedule as CraneSchedule
 from .cranes import check_schedule as check_schedule
 from .cranes import solve_cranes as solve_cranes
+from .equipment import Yard as Yard
 from .fleet_compare import compare_fleets as compare_fleets
 from .fleet_compare import cycle_time_estimate as cycle_time_estimate
 from .lanes import Layout as Layout
 from .lanes import build_layout as build_layout
+from .operations import Automation as Automation
 from .result import KPI_UNITS as KPI_UNITS
 from .result import SimulationResult as SimulationResult
 from .result import SimulationStats as SimulationStats
@@ -33,8 +35,6 @@ from .steady import batch_means as batch_means
 from .steady import confidence_interval as confidence_interval
 from .steady import mser5 as mser5
 from .terminal import GWANGYANG_TEU_2024 as GWANGYANG_TEU_2024
-from .terminal import Automation as Automation
 from .terminal import Scenario as Scenario
-from .terminal import Yard as Yard
 from .terminal import load_scenario as load_scenario
 from .terminal import shipped_scenarios as shipped_scenarios

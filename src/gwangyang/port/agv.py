@@ -38,7 +38,8 @@ import numpy as np
 
 from ..errors import InputError
 from .lanes import Layout, build_layout
-from .terminal import Automation, Scenario
+from .operations import Automation
+from .terminal import Scenario
 
 DISPATCH = ("nearest", "earliest_due", "lookahead")
 """The dispatch policies."""

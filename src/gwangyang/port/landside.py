@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .terminal import Gate
+from .conditions import Gate
 
 
 def fcfs_waits(arrivals: np.ndarray, services: np.ndarray, servers: int) -> np.ndarray:

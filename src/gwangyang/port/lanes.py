@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from .terminal import Automation
+from .operations import Automation
 
 
 @dataclass(frozen=True)

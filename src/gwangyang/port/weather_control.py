@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .conditions import Weather
 from .steady import SteadyState
-from .terminal import Weather
 
 WEATHER_DRIVEN = (
     "mean_wait_h",

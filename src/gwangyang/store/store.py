@@ -10,7 +10,7 @@ Layout (see :mod:`.catalog` and :mod:`.datafiles`)::
 A writer (holding the write lock) writes new data files, then commits them by renaming one
 catalog segment into place: readers see every cell whole or not at all, and keep their snapshot
 while a writer appends. A killed writer leaves at most unreferenced files, which the next writer
-removes. Stores of the first layout (a folder per cell) open as they are and are converted by
+removes (:mod:`.recovery`). Stores of the first layout (a folder per cell) open as they are and are converted by
 :meth:`Store.migrate` (or by their first write).
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -54,6 +53,7 @@ from .catalog import (
 )
 from .datafiles import append_cells, read_cell
 from .lock import WriteLock
+from .recovery import recover_abandoned, sweep_unnamed
 
 CELL_COLUMNS = (
     "cell_id",
@@ -176,24 +176,7 @@ class Store:
 
         Commits of the catalog layout are one rename, so they leave nothing to recover on open.
         """
-        if not self.local:
-            return False
-        trash = self.root / "trash"
-        try:
-            if not trash.is_dir() or not any(trash.iterdir()):
-                return False
-            lock = WriteLock(self.root)
-            if not lock.try_acquire():
-                return False
-        except OSError:
-            return False
-        try:
-            legacy.recover(self.root)
-        except OSError:
-            return False
-        finally:
-            lock.release()
-        return True
+        return self.local and recover_abandoned(self.root)
 
     # ---- snapshot -----------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -238,25 +221,7 @@ class Store:
         if self.is_legacy():
             return 0
         snap = self.snapshot()
-        named = {f for name in TABLES for f in snap.files(name)}
-        now = time.time()
-        removed = 0
-        for folder in (self.root / "tables", self.root / CATALOG):
-            if not folder.exists():
-                continue
-            for path in folder.rglob("*"):
-                if not path.is_file():
-                    continue
-                rel = path.relative_to(self.root).as_posix()
-                stale = path.name.endswith(".tmp") or (folder.name == "tables" and rel not in named)
-                if stale:
-                    try:
-                        if now - path.stat().st_mtime >= grace_s:
-                            path.unlink()
-                            removed += 1
-                    except FileNotFoundError:
-                        pass
-        return removed
+        return sweep_unnamed(self.root, {f for name in TABLES for f in snap.files(name)}, grace_s)
 
     def commit(self, staged: Path, cell_id: str) -> None:
         """Commit a fully written staged cell (``meta.json`` and ``<table>.parquet`` files), replacing any older one.
