@@ -123,7 +123,7 @@ def test_auto_on_the_command_line_says_what_it_chose(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     chosen = read_header(out)["info"]["selection"]["chosen"]
-    assert f"chose {chosen} (cross-validated RMSE, folds by batch: " in result.output
+    assert f"chose {chosen} (cross-validated RMSE, one fold per batch: " in result.output
     assert f"fitted {chosen} on 41 cells" in result.output
 
 

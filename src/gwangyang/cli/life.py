@@ -34,13 +34,22 @@ def print_fit_warnings(summary: dict[str, Any]) -> None:
         err_console.print(f"[yellow]warning  {text}[/yellow]", highlight=False)
 
 
+FOLDS_TEXT = {
+    "batch": "one fold per batch",
+    "policy": "folds by charging policy",
+    "shuffled": "shuffled folds",
+}
+"""How each ``folds_by`` of a model selection reads in a sentence."""
+
+
 def selection_text(selection: dict[str, Any]) -> str:
-    """``chose charging (CV RMSE by batch: charging 255, robust 266, ...; nested 335)``."""
+    """``chose charging (cross-validated RMSE, one fold per batch: charging 258, robust 265, ... cycles; nested estimate of the choice 335)``."""
     scores = sorted(selection["cv_rmse_cycles"].items(), key=lambda item: item[1])
     ranked = ", ".join(f"{name} {value:.0f}" for name, value in scores)
     refused = selection.get("refused") or {}
+    folds = FOLDS_TEXT.get(selection["folds_by"], f"folds by {selection['folds_by']}")
     text = (
-        f"chose {selection['chosen']} (cross-validated RMSE, folds by {selection['folds_by']}: {ranked} "
+        f"chose {selection['chosen']} (cross-validated RMSE, {folds}: {ranked} "
         f"cycles; nested estimate of the choice {selection['nested_rmse_cycles']:.0f})"
     )
     return text + "".join(f"\n  not a candidate: {name}: {why}" for name, why in refused.items())
