@@ -163,7 +163,24 @@ def populated(server: tuple[str, Store]) -> tuple[str, Store]:
     demo.battery_step(store)
     demo.factory_step(store)
     scenarios = {"gwangyang-today": {"teu": 6501.05, "mean_wait_h": 1.5, "berth_occupancy": 0.61}}
-    save_run(store, DEMO_RUN, {"days": 14.0, "scenarios": scenarios})
+    steady = {"mean": 0.6, "ci_low": 0.5, "ci_high": 0.7, "warmup_h": 24.0, "batches": 10, "per_day": False}
+    warning = (  # as gwangyang.port.weather_control.weather_warnings writes it
+        "the run saw 0 weather stops (0.0 % of 14 days, expected 1.9 %), too few to correct for weather: "
+        "the steady states of mean_wait_h, berth_occupancy hold for this run's weather only and their "
+        "intervals leave out the variation of weather stops; run more days"
+    )
+    save_run(
+        store,
+        DEMO_RUN,
+        {
+            "days": 14.0,
+            "scenarios": scenarios,
+            "steady_state": {
+                "gwangyang-today": {"berth_occupancy": steady, "teu": steady | {"per_day": True}}
+            },
+            "warnings": {"gwangyang-today": [warning]},
+        },
+    )
     return base, store
 
 

@@ -30,13 +30,25 @@ def test_demo_results_shown_side_by_side(page: Any, server: tuple[str, Store], s
     save_run(store, DEMO_RUN, result)
     page.reload()
     assert page.get_by_test_id("port-empty").count() == 0
-    headers = page.locator('[data-testid="demo-kpi-table"] thead th').all_inner_texts()
+    headers = page.locator('[data-testid="demo-kpi-table"] thead tr:first-child th').all_inner_texts()
     assert headers[1:] == list(result["scenarios"])
     for kpi in ("teu", "mean_service_h", "energy_kwh"):
-        row = page.locator(f'[data-testid="demo-kpi-row"][data-kpi="{kpi}"] td').all_inner_texts()
-        shown = [float(v) for v in row[1:]]
+        row = page.locator(
+            f'[data-testid="demo-kpi-row"][data-kpi="{kpi}"] td.num:not(.steady)'
+        ).all_inner_texts()
+        shown = [float(v) for v in row]
         expected = [result["scenarios"][name][kpi] for name in result["scenarios"]]
         np.testing.assert_allclose(shown, expected, rtol=1e-3)  # printed with 4 significant digits
+        # beside each, the steady state's mean (the interval follows it in brackets)
+        steady = page.locator(
+            f'[data-testid="demo-kpi-row"][data-kpi="{kpi}"] [data-testid="port-steady"]'
+        ).all_inner_texts()
+        np.testing.assert_allclose(
+            [float(v.split(" [")[0]) for v in steady],
+            [result["steady_state"][name][kpi]["mean"] for name in result["scenarios"]],
+            rtol=1e-3,
+        )
+    assert page.get_by_test_id("port-warning").count() == sum(map(len, result["warnings"].values()))
     gantt = plotted(page, "plot-gantt")
     drawn = sorted(
         v

@@ -126,6 +126,8 @@ TERMS: tuple[str, ...] = (
     N_("trucks"),
     N_("rehandles/move"),
     N_("crane-h"),
+    # the closing part of gwangyang.port.weather_control.weather_warnings (``"; "``-separated)
+    N_("run more days"),
 )
 """Words that reach the pages as data; listed so that the extractor puts them in the catalogue."""
 
@@ -187,8 +189,22 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "the prediction extrapolates and its interval was not calibrated there"
         ),
     ),
+    (
+        # gwangyang.port.weather_control.weather_warnings: a run with too few weather stops to correct for
+        re.compile(
+            r"^the run saw (?P<stops>\d+) weather stops \((?P<share>[\d.]+) % of (?P<days>\S+) days, "
+            r"expected (?P<expected>[\d.]+) %\), too few to correct for weather: the steady states of "
+            r"(?P<words>.+) hold for this run's weather only and their intervals leave out the variation of "
+            r"weather stops$"
+        ),
+        N_(
+            "the run saw %(stops)s weather stops (%(share)s %% of %(days)s days, expected %(expected)s %%), "
+            "too few to correct for weather: the steady states of %(words)s hold for this run's weather only "
+            "and their intervals leave out the variation of weather stops"
+        ),
+    ),
 )
-"""Patterns of the composed lines, each with the msgid that translates it."""
+"""Patterns of the composed lines, each with the msgid that translates it (``word``/``words`` groups: terms)."""
 
 
 def normalise(lang: str | None) -> str | None:
@@ -323,7 +339,10 @@ def when(value: Any, lang: str) -> str:
 
 
 def phrase(value: Any, lang: str) -> str:
-    """A line a service composed (``"; "``-separated parts) in ``lang``: each part by the catalogue or :data:`PHRASES`."""
+    """A line a service composed (``"; "``-separated parts) in ``lang``: each part by the catalogue or :data:`PHRASES`.
+
+    A pattern's ``word`` group is translated as one term, its ``words`` group term by term (``", "``-separated).
+    """
     if value is None:
         return ""
     text = str(value)
@@ -340,6 +359,8 @@ def phrase(value: Any, lang: str) -> str:
                     fields = match.groupdict()
                     if "word" in fields:
                         fields["word"] = catalogue.gettext(fields["word"])
+                    if "words" in fields:  # a ", "-separated list of terms (KPI names), each translated
+                        fields["words"] = ", ".join(catalogue.gettext(w) for w in fields["words"].split(", "))
                     translated = catalogue.gettext(msgid) % fields
                     break
         parts.append(translated)

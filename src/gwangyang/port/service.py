@@ -318,7 +318,10 @@ def timelapse(
 def page_state(store: Store) -> dict[str, Any]:
     """What the port page starts from: the newest comparison and berth-plan jobs, else the demo's run.
 
-    ``saved["fleet"]`` is the kept fleet-size curve (:data:`FLEET_RUN`, the scenario, the run lengths,
+    ``demo_rows`` are ``(kpi, [whole-run value per scenario])``; ``demo_steady`` maps a KPI to its steady
+    state per scenario (the document's ``steady_state`` entry, or None) for the KPIs that have one;
+    ``demo_warnings`` are ``(scenario, [warning, ...])`` of the scenarios that warn. A run kept before
+    these were kept shows neither. ``saved["fleet"]`` is the kept fleet-size curve (:data:`FLEET_RUN`, the scenario, the run lengths,
     ``fleet_curve`` and its ``policies`` in order, as the page's JSON sorts keys) or None; ``fleet_command`` is how to make one.
     """
     compare_job = artifacts.latest_job(store, "port.compare")
@@ -345,6 +348,8 @@ def page_state(store: Store) -> dict[str, Any]:
     )
     names = list(demo_scenarios)
     kpis = sorted({k for values in demo_scenarios.values() for k in values})
+    steady = demo.get("steady_state") or {}
+    warnings = demo.get("warnings") or {}
     return {
         "saved": {
             "compare": compare_job["id"] if compare_job else None,
@@ -357,20 +362,34 @@ def page_state(store: Store) -> dict[str, Any]:
         "fleet_command": FLEET_COMMAND,
         "demo_names": names,
         "demo_rows": [(k, [demo_scenarios[n].get(k) for n in names]) for k in kpis],
+        "demo_steady": {
+            k: [(steady.get(n) or {}).get(k) for n in names]
+            for k in kpis
+            if any((steady.get(n) or {}).get(k) for n in names)
+        },
+        "demo_warnings": [(n, list(warnings.get(n) or [])) for n in names if warnings.get(n)],
     }
 
 
 def demo_run(days: float = 14.0, seed: int = 0) -> dict[str, Any]:
-    """The demo's port run: ``days`` of both shipped scenarios, a plan of the sample berths, the sample cranes."""
-    kpis = {}
+    """The demo's port run: ``days`` of both shipped scenarios, a plan of the sample berths, the sample cranes.
+
+    Per scenario it keeps the simulation document's ``kpis`` (under ``scenarios``), ``steady_state`` and
+    ``warnings`` (each a dict by scenario name), so that the port page shows what the CLI shows.
+    """
+    kpis, steady, warnings = {}, {}, {}
     for name in ("gwangyang-today", "gwangyang-automated"):
         document, _ = simulate(name, days=days, seed=seed)
         kpis[name] = document["kpis"]
+        steady[name] = document["steady_state"]
+        warnings[name] = document["warnings"]
     plan, _ = plan_berths(berth_instance(example_berths(), "sample"), "cpsat", time_limit=10.0, workers=1)
     schedule, _ = schedule_cranes(crane_instance(), time_limit=20.0, workers=1)
     return {
         "days": days,
         "scenarios": kpis,
+        "steady_state": steady,
+        "warnings": warnings,
         "berth_plan": plan,
         "crane_schedule": {k: schedule[k] for k in ("instance", "makespan", "status")},
     }
