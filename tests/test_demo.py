@@ -130,7 +130,7 @@ def test_sample_berth_instance_is_consistent() -> None:
     assert all(inst.allowed(i, k) for i, k in itertools.product([1, 2, 3], range(3)))
 
 
-def test_port_step_keeps_its_run_in_the_store(tmp_path: Path) -> None:
+def test_port_step_keeps_its_run_in_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = Store(tmp_path / "store")
     out = demo.port_step(store, days=3)
     saved = port.load_run(store, port.DEMO_RUN)
@@ -145,6 +145,14 @@ def test_port_step_keeps_its_run_in_the_store(tmp_path: Path) -> None:
     assert today["teu"] == auto["teu"]
     # the port page starts from it
     assert port.page_state(store)["saved"]["demo_scenarios"] == saved["scenarios"]
+    # and the demo's text summary prints the run's warnings (3 days draw no weather stop): nothing silent
+    from gwangyang.cli.demo import print_summary, step_warnings
+
+    expected = [f"{name}: {line}" for name, lines in out["warnings"].items() for line in lines]
+    assert expected and step_warnings(out) == expected
+    print_summary({"store": str(store.root), "battery": {"cells": [], "failed": []}, "port": out})
+    printed = " ".join(capsys.readouterr().err.split())
+    assert all(" ".join(f"warning {line}".split()) in printed for line in expected)
 
 
 def test_fleet_step_keeps_its_curve_for_the_port_page(tmp_path: Path) -> None:

@@ -64,6 +64,18 @@ def print_summary(summary: dict[str, Any]) -> None:
             continue
         figures = ", ".join(f"{key}={value}" for key, value in headline(result))
         err_console.print(f"[bold]{name}[/bold]: {figures}", highlight=False)
+        for text in step_warnings(result):
+            err_console.print(f"  [yellow]warning[/yellow] {text}", highlight=False)
+
+
+def step_warnings(result: dict[str, Any]) -> list[str]:
+    """A step's ``warnings``: a list of lines, or lines per item (``{"scenario": [...]}`` → ``scenario: line``)."""
+    found = result.get("warnings")
+    if isinstance(found, list):
+        return [str(w) for w in found]
+    if isinstance(found, dict):
+        return [f"{key}: {w}" for key, lines in found.items() for w in (lines or [])]
+    return []
 
 
 def headline(result: dict[str, Any], limit: int = 8) -> list[tuple[str, str]]:
