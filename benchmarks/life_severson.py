@@ -62,7 +62,7 @@ from sklearn.pipeline import Pipeline
 
 from gwangyang.battery.features import CellCurves
 from gwangyang.battery.life import CycleLifeRegressor, life_metrics, make_life_model
-from gwangyang.battery.life_fit import fit_life
+from gwangyang.battery.life_fit import fit_life, score_predictions
 from gwangyang.battery.selection import group_metrics, leave_one_group_out, nested_selection
 from gwangyang.battery.severson import EarlyLifeSet, load_severson
 from gwangyang.errors import InputError
@@ -381,12 +381,9 @@ def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any
         except InputError as exc:
             print(f"{name:<22} cannot predict: {str(exc)[:90]}")
             continue
-        metrics: dict[str, Any] = life_metrics(
-            held.cycle_life,
-            np.array([r["predicted_cycle_life"] for r in rows]),
-            np.array([r["lower"] for r in rows]),
-            np.array([r["upper"] for r in rows]),
-        )
+        for row, observed in zip(rows, held.cycle_life, strict=True):
+            row["cycle_life"] = float(observed)
+        metrics: dict[str, Any] = dict(score_predictions(rows) or {})
         metrics["warned"] = sum("warning" in r for r in rows)
         label = name if name != "auto" else f"auto → {fitted['model']}"
         out[label] = metrics

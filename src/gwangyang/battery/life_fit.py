@@ -240,7 +240,10 @@ def score_predictions(rows: Sequence[dict[str, Any]]) -> dict[str, float] | None
     scored = [r for r in rows if r.get("cycle_life") is not None]
     if not scored:
         return None
-    column = lambda key: np.array([float(r[key]) for r in scored])  # noqa: E731
+
+    def column(key: str) -> np.ndarray:
+        return np.array([float(r[key]) for r in scored])
+
     return life_metrics(
         column("cycle_life"), column("predicted_cycle_life"), column("lower"), column("upper")
     )

@@ -58,8 +58,8 @@ def usable_candidates(
     ``charging`` needs each cell's charging policy; a refused model is named with the first
     cell's error (e.g. ``train_cell1: the charging feature set needs the cell's charging policy``).
     """
-    from .features import SeversonFeatures
     from .life import LIFE_MODELS, make_life_model
+    from .selection import pipeline_features
 
     usable: dict[str, Any] = {}
     features: dict[str, np.ndarray] = {}
@@ -67,14 +67,13 @@ def usable_candidates(
     for name in names:
         if name not in LIFE_MODELS:
             raise InputError(f"model auto: candidate {name!r} is not one of {', '.join(LIFE_MODELS)}.")
-        featurizer = SeversonFeatures(feature_set=LIFE_MODELS[name][0], cycles=cycles)
+        factory = partial(make_life_model, name, cycles=cycles)
         try:
-            matrix = featurizer.fit(data.cells).transform(data.cells)
+            features[name] = pipeline_features(factory(), data)
         except InputError as exc:
             refused[name] = str(exc)
             continue
-        usable[name] = partial(make_life_model, name, cycles=cycles)
-        features[name] = np.asarray(matrix, dtype="float64")
+        usable[name] = factory
     return usable, features, refused
 
 

@@ -37,7 +37,8 @@ def _groups(data: EarlyLifeSet, column: str) -> np.ndarray:
     return data.table[column].astype(str).to_numpy()
 
 
-def _features(pipeline: Pipeline, data: EarlyLifeSet) -> np.ndarray:
+def pipeline_features(pipeline: Pipeline, data: EarlyLifeSet) -> np.ndarray:
+    """The features a ``features → regressor`` pipeline computes of ``data``'s cells (its last step left out)."""
     return np.asarray(pipeline[:-1].fit(data.cells).transform(data.cells), dtype="float64")
 
 
@@ -79,7 +80,7 @@ def grouped_cv_rmse(
     if folds < 2:
         raise InputError(f"cells table: {group!r} has one value; cannot cross-validate by it.")
     pipeline = factory()
-    x = _features(pipeline, data) if features is None else features
+    x = pipeline_features(pipeline, data) if features is None else features
     life = data.cycle_life
     predicted = np.empty(len(life))
     for train, held in GroupKFold(folds).split(x, life, groups):
@@ -157,7 +158,7 @@ def nested_selection(
     given = features or {}
     features = {}
     for name, make in candidates.items():
-        features[name] = given[name] if name in given else _features(make(), data)
+        features[name] = given[name] if name in given else pipeline_features(make(), data)
         report(len(features), total)
     inner = {
         name: grouped_cv_rmse(make, data, group, inner_folds, features[name])[0]
@@ -205,7 +206,7 @@ def leave_one_group_out(
     values = list(dict.fromkeys(groups))
     if len(values) < 2:
         raise InputError(f"cells table: {group!r} has one value; nothing to leave out.")
-    x = _features(factory(), data) if features is None else np.asarray(features, dtype="float64")
+    x = pipeline_features(factory(), data) if features is None else np.asarray(features, dtype="float64")
     rows = []
     from .life import conformal_mode
     from .life_groups import cross_batch_interval

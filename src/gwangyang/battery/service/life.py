@@ -79,7 +79,7 @@ def fit_life_model(
         ``training_cells``, ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
         (cell, predicted cycle life, lower, upper, observed cycle life).
     """
-    from ..life import life_metrics, predict_cells
+    from ..life import predict_cells
     from ..life_fit import fit_life
     from ..severson import load_store
 
@@ -132,12 +132,7 @@ def fit_life_model(
         "train": fitted["train"],
     }
     if held is not None:
-        summary["test"] = life_metrics(
-            held.cycle_life,
-            np.array([r["predicted_cycle_life"] for r in rows]),
-            np.array([r["lower"] for r in rows]),
-            np.array([r["upper"] for r in rows]),
-        )
+        summary["test"] = score_predictions(rows)
     summary["predictions"] = rows
     summary["org"] = org
     summary = jsonable(summary)
