@@ -63,7 +63,7 @@ from sklearn.pipeline import Pipeline
 from gwangyang.battery.features import CellCurves
 from gwangyang.battery.life import CycleLifeRegressor, life_metrics, make_life_model
 from gwangyang.battery.life_fit import fit_life, score_predictions
-from gwangyang.battery.selection import group_metrics, leave_one_group_out, nested_selection
+from gwangyang.battery.selection import NestedResult, group_metrics, leave_one_group_out, nested_selection
 from gwangyang.battery.severson import EarlyLifeSet, load_severson
 from gwangyang.errors import InputError
 
@@ -350,6 +350,16 @@ def row(label: str, paper: dict[str, Any], result: dict[str, Any] | None) -> str
     return " ".join(cells)
 
 
+def print_selection(title: str, scores: str, outer: str, result: NestedResult) -> None:
+    """Three lines of a nested selection: the title, each candidate's CV RMSE, the choice and its nested RMSE."""
+    print(title)
+    print(f"  {scores}: " + ", ".join(f"{k} {v:.0f}" for k, v in result.inner.items()))
+    print(
+        f"  chosen: {result.chosen}; nested-CV RMSE of the whole selection {result.nested_rmse:.0f} cycles "
+        f"({outer} {', '.join(result.outer_choices)})"
+    )
+
+
 def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any]]:
     """Fit every candidate and ``auto`` on ``shared`` (less the batches ``folder`` names), score ``folder``.
 
@@ -494,13 +504,11 @@ def main() -> None:
     chosen = ours(selection.chosen, train, test, both)
     assert not isinstance(chosen, str)
     print()
-    print(
-        "selection on the 41 training cells only (folds grouped by charging policy; primary test scored once):"
-    )
-    print("  grouped-CV RMSE: " + ", ".join(f"{k} {v:.0f}" for k, v in selection.inner.items()))
-    print(
-        f"  chosen: {selection.chosen}; nested-CV RMSE of the whole selection {selection.nested_rmse:.0f} cycles "
-        f"(outer folds chose {', '.join(selection.outer_choices)})"
+    print_selection(
+        "selection on the 41 training cells only (folds grouped by charging policy; primary test scored once):",
+        "grouped-CV RMSE",
+        "outer folds chose",
+        selection,
     )
     print(row(f"selected: {selection.chosen}", {}, chosen))
     # The same selection with folds grouped by batch: the error on a batch never seen (2 batches:
@@ -508,13 +516,11 @@ def main() -> None:
     by_batch = nested_selection(candidates, train, group="batch")
     chosen_batch = chosen if by_batch.chosen == selection.chosen else ours(by_batch.chosen, train, test, both)
     assert not isinstance(chosen_batch, str)
-    print(
-        "selection on the 41 training cells only, folds grouped by batch (fit on one batch, predict the other):"
-    )
-    print("  batch-grouped CV RMSE: " + ", ".join(f"{k} {v:.0f}" for k, v in by_batch.inner.items()))
-    print(
-        f"  chosen: {by_batch.chosen}; nested-CV RMSE of the whole selection {by_batch.nested_rmse:.0f} cycles "
-        f"(outer folds by batch, inner by policy, chose {', '.join(by_batch.outer_choices)})"
+    print_selection(
+        "selection on the 41 training cells only, folds grouped by batch (fit on one batch, predict the other):",
+        "batch-grouped CV RMSE",
+        "outer folds by batch, inner by policy, chose",
+        by_batch,
     )
     print(row(f"selected by batch: {by_batch.chosen}", {}, chosen_batch))
     print("full: the shared Qdlin files hold no charge time, temperature or resistance, so it is refused.")
