@@ -135,7 +135,7 @@ def test_bad_input() -> None:
 
 
 def test_average_charge_rate_by_hand() -> None:
-    from gwangyang.battery.features import average_charge_rate
+    from gwangyang.battery.policy import average_charge_rate
 
     # 5.4C to 40 %, 3.6C to 80 %: 0.4/5.4 + 0.4/3.6 hours to 80 % → 0.8 / 0.18519 = 4.32C.
     assert average_charge_rate("5.4C(40%)-3.6C") == pytest.approx(0.8 / (0.4 / 5.4 + 0.4 / 3.6))

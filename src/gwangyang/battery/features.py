@@ -22,7 +22,7 @@ Supplementary Table 1:
 * ``multipair`` (ours): log10 var ΔQ(V) against cycle b from cycles a, 20, 30 and 40, plus the two
   capacity features;
 * ``charging`` (ours): the ``multipair`` set plus log10 of the charging policy's average C-rate up to
-  80 % state of charge (:func:`average_charge_rate`, from the policy name, e.g. ``5.4C(40%)-3.6C``;
+  80 % state of charge (:func:`~gwangyang.battery.policy.average_charge_rate`, from the policy name, e.g. ``5.4C(40%)-3.6C``;
   Severson et al.'s cells all charge in two constant-current steps to 80 %, then 1C CC-CV). The
   charging rate drives fast-charge degradation (lithium plating), and on the shared cells it
   explains part of what differs between the two 2017 batches, whose policies differ. It needs each
@@ -41,7 +41,6 @@ them 95 (paper: 91). ``dq_window=None`` takes every row.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +50,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import InputError
+from .policy import average_charge_rate
 
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "variance": ("log_var_dq",),
@@ -106,30 +106,6 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
 """Feature names of each set, in the order of the columns that :class:`SeversonFeatures` returns."""
 
 FEATURE_SETS["charging"] = (*FEATURE_SETS["multipair"], "log_average_charge_rate_80")
-
-CHARGE_TO_SOC = 0.8
-"""State of charge the two-step fast-charging policies of Severson et al. 2019 end at (then 1C CC-CV)."""
-
-_POLICY = re.compile(r"\s*(\d+(?:\.\d+)?)C\((\d+(?:\.\d+)?)%\)-(\d+(?:\.\d+)?)C\s*")
-
-
-def average_charge_rate(policy: str, cell: str = "cell") -> float:
-    """Average C-rate from 0 to 80 % state of charge of a two-step policy ``C1(Q1%)-C2``.
-
-    Step 1 charges at C1 to Q1, step 2 at C2 to 80 %, so the time to 80 % is Q1/C1 + (0.8 − Q1)/C2
-    hours and the average rate 0.8 divided by it (``5.4C(40%)-3.6C``: 0.8 / (0.4/5.4 + 0.4/3.6) = 4.32C).
-    """
-    match = _POLICY.fullmatch(str(policy))
-    if match is None:
-        raise InputError(
-            f"{cell}: charging policy {policy!r} is not a two-step policy like '5.4C(40%)-3.6C'."
-        )
-    first, switch, second = float(match.group(1)), float(match.group(2)) / 100.0, float(match.group(3))
-    if first <= 0 or second <= 0 or not 0 <= switch <= 1:
-        raise InputError(f"{cell}: charging policy {policy!r} has a zero rate or a switch outside 0–100 %.")
-    hours = min(switch, CHARGE_TO_SOC) / first + max(CHARGE_TO_SOC - switch, 0.0) / second
-    return CHARGE_TO_SOC / hours
-
 
 ENSEMBLE_MEMBERS: tuple[str, ...] = ("discharge", "multipair", "extended", "robust")
 """Feature sets of the ``ensemble`` set: their columns side by side, one block per set."""
@@ -341,7 +317,8 @@ def cell_features(
         if getattr(cell, "policy", None) is None:
             raise InputError(
                 f"{cell.cell}: the charging feature set needs the cell's charging policy (cells.csv column "
-                "'policy', e.g. 5.4C(40%)-3.6C); use the multipair set."
+                "'policy', e.g. 5.4C(40%)-3.6C); give it, or use a model that does not read it (e.g. robust, "
+                "multipair)."
             )
         rate = float(np.log10(average_charge_rate(str(cell.policy), cell.cell)))
         return {**cell_features(cell, "multipair", cycles, dq_window), "log_average_charge_rate_80": rate}

@@ -51,6 +51,7 @@ from .conformal import (
     cv_plus_bounds,
 )
 from .features import CellCurves, SeversonFeatures
+from .policy import policy_notes
 
 if TYPE_CHECKING:
     pass
@@ -404,6 +405,8 @@ def predict_cells(pipeline: Pipeline, cells: Sequence[CellCurves]) -> list[dict[
     predicted, lower, upper = regressor.predict_interval(features)
     distance = regressor.extrapolation(features) if hasattr(regressor, "extrapolation") else None
     names = _feature_names(pipeline[:-1], np.asarray(features).shape[1])
+    reads_policy = getattr(pipeline[0], "feature_set", None) == "charging"
+    notes = policy_notes(cells) if reads_policy else {}
     out = []
     for k, (c, p, lo, hi) in enumerate(zip(cells, predicted, lower, upper, strict=True)):
         row: dict[str, Any] = {
@@ -412,12 +415,17 @@ def predict_cells(pipeline: Pipeline, cells: Sequence[CellCurves]) -> list[dict[
             "lower": float(lo),
             "upper": float(hi),
         }
+        said = []
         if distance is not None and distance.shape[1] and float(distance[k].max()) > EXTRAPOLATION_SD:
             j = int(np.argmax(distance[k]))
-            row["warning"] = (
+            said.append(
                 f"feature {names[j]} lies {distance[k, j]:.1f} training standard deviations outside the "
                 "training cells' range: the prediction extrapolates and its interval was not calibrated there"
             )
+        if k in notes:
+            said.append(notes[k])
+        if said:
+            row["warning"] = "; ".join(said)
         out.append(row)
     return out
 

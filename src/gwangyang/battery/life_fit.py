@@ -22,6 +22,7 @@ from .life_groups import NO_GROUPS_WARNING as NO_GROUPS_WARNING
 from .life_groups import cross_batch_interval as cross_batch_interval
 from .life_groups import cross_batch_params as cross_batch_params
 from .life_groups import interval_groups as interval_groups
+from .policy import policy_notes
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -136,6 +137,10 @@ def fit_life(
         if note is not None:
             warnings.append(f"{source or 'training cells'}: {note}.")
     pipeline.fit(data.cells, data.cycle_life, **({} if groups is None else {"regressor__groups": groups}))
+    if LIFE_MODELS[model][0] == "charging":
+        warnings.extend(
+            f"{source or 'training cells'}: {note}." for note in policy_notes(data.cells).values()
+        )
     predicted, lower, upper = pipeline[-1].predict_interval(pipeline[:-1].transform(data.cells))
     feature_set = LIFE_MODELS[model][0]
     training_hash = data.data_hash()
