@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gwangyang.battery.health import TemplateRUL, eol_cycle, linear_eol, state_of_health
+from gwangyang.battery.rul import TemplateRUL
+from gwangyang.battery.rul_extrapolation import linear_eol
+from gwangyang.battery.soh import eol_cycle, state_of_health
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "battery" / "capacity"
 FRACTIONS = (0.25, 0.5, 0.75)

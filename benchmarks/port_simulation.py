@@ -95,7 +95,7 @@ def main() -> None:
 
 
 def agv_dispatch(quick: bool) -> None:
-    from gwangyang.port.agv import plan_from_scenario
+    from gwangyang.port.agv_plan import plan_from_scenario
     from gwangyang.port.fleet_compare import compare_fleets
 
     reps, hours = (4, 4.0) if quick else (10, 8.0)

@@ -156,7 +156,8 @@ def test_port_step_keeps_its_run_in_the_store(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_fleet_step_keeps_its_curve_for_the_port_page(tmp_path: Path) -> None:
-    from gwangyang.port.agv import plan_from_scenario, simulate_fleet
+    from gwangyang.port.agv import simulate_fleet
+    from gwangyang.port.agv_plan import plan_from_scenario
     from gwangyang.port.terminal import load_scenario
 
     store = Store(tmp_path / "store")

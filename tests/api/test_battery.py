@@ -218,7 +218,7 @@ def test_bad_chemistry_field(fresh_client: TestClient, cyclers: Path) -> None:
 def test_health_soh_from_vendor_capacities(client: TestClient, raw_calce: pd.DataFrame) -> None:
     report = client.get(f"{API}/cells/CS2_35/health").json()
     capacity = _vendor_cycle_capacity(raw_calce)[_whole_cycles(raw_calce)].to_numpy()
-    # SOH is capacity over the median of the first five cycles' capacities (health.state_of_health),
+    # SOH is capacity over the median of the first five cycles' capacities (soh.state_of_health),
     # over the complete cycles (the last, cut by the end of the file, is left out and counted)
     np.testing.assert_allclose(report["soh"], capacity / np.median(capacity[:5]), rtol=1e-6)
     assert report["cycles"] == list(range(1, 10))

@@ -6,15 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.health import (
-    TemplateRUL,
-    bootstrap_ratios,
-    eol_cycle,
-    extrapolated_eol,
-    health_report,
-    linear_eol,
-    state_of_health,
-)
+from gwangyang.battery.health import health_report
+from gwangyang.battery.rul import TemplateRUL
+from gwangyang.battery.rul_extrapolation import bootstrap_ratios, extrapolated_eol, linear_eol
+from gwangyang.battery.soh import eol_cycle, state_of_health
 from gwangyang.errors import InputError
 from tests.conftest import SHARED
 

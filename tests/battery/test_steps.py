@@ -297,7 +297,7 @@ def test_ocv_rests_are_the_long_settled_ones() -> None:
     """Over every fixture: a zero-current step is ``ocv`` exactly when it lasts 30 min and a straight
     line fitted (numpy.polyfit) to its voltage over its last 10 min (at least two rows) has a slope
     under 4 uV/s; the PreDiag .034 file's 3 h rest before its first charge is one."""
-    from gwangyang.battery.steps import OCV_MAX_DVDT, OCV_MIN_REST_S
+    from gwangyang.battery.step_types import OCV_MAX_DVDT, OCV_MIN_REST_S
 
     found = 0
     for path in FIXTURES:

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.health import eol_cycle, state_of_health
 from gwangyang.battery.life import make_life_model, predict_cells
 from gwangyang.battery.life_fit import predict_life
 from gwangyang.battery.severson import load_severson
+from gwangyang.battery.soh import eol_cycle, state_of_health
 from gwangyang.cli.main import main
 from gwangyang.samples import sample_dir
 from gwangyang.store import Store

@@ -11,7 +11,8 @@ import pytest
 
 from gwangyang.cli.main import main
 from gwangyang.errors import InputError
-from gwangyang.port.agv import FleetPlan, plan_from_scenario, simulate_fleet
+from gwangyang.port.agv import simulate_fleet
+from gwangyang.port.agv_plan import FleetPlan, plan_from_scenario
 from gwangyang.port.fleet_compare import compare_fleets, cycle_time_estimate
 from gwangyang.port.lanes import build_layout
 from gwangyang.port.operations import Automation

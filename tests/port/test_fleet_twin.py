@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.port.agv import plan_from_scenario
+from gwangyang.port.agv_plan import plan_from_scenario
 from gwangyang.port.fleet_compare import cycle_time_estimate
 from gwangyang.port.fleet_rates import crane_counts, fleet_rates
 from gwangyang.port.operations import Automation

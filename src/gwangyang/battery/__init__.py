@@ -22,7 +22,7 @@ _LAZY: dict[str, str] = {
     "fit_life": "life",
     "make_life_model": "life",
     "predict_life": "life",
-    "TemplateRUL": "health",
+    "TemplateRUL": "rul",
     "cell_health": "health",
     "health_report": "health",
     "find_knee": "knee",

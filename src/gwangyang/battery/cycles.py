@@ -10,9 +10,9 @@ import pandas as pd
 
 from ..errors import InputError
 from . import schema as s
+from .arrays import frame, run_ends, run_starts
 from .checks import EFFICIENCY_RANGE
 from .kinds import annotation_columns
-from .steps import frame, run_ends, run_starts
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     s.CYCLE,

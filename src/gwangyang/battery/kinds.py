@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
+from .arrays import run_starts
 from .pairing import step_phases
-from .steps import run_starts
 
 EDGE_TOLERANCE_V = 0.1
 """The last cycle of a file is complete when its last charge or discharge ends within this of the

@@ -14,17 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
-from .steps import (
-    CHARGE_TYPES,
-    DISCHARGE_TYPES,
-    STEP_COLUMNS,
-    changes,
-    frame,
-    run_ends,
-    run_starts,
-    shifted,
-    step_columns,
-)
+from .arrays import changes, frame, run_ends, run_starts, shifted
+from .step_types import CHARGE_TYPES, DISCHARGE_TYPES
+from .steps import STEP_COLUMNS, step_columns
 
 MAJOR_FRACTION = 0.02
 """A charge or discharge step moving less than this fraction of a typical step's charge is minor

@@ -1,9 +1,9 @@
 """Smart port: a discrete-event digital twin of a container terminal, berth allocation, quay-crane scheduling."""
 
-from .agv import FleetPlan as FleetPlan
-from .agv import FleetResult as FleetResult
-from .agv import plan_from_scenario as plan_from_scenario
 from .agv import simulate_fleet as simulate_fleet
+from .agv_plan import FleetPlan as FleetPlan
+from .agv_plan import FleetResult as FleetResult
+from .agv_plan import plan_from_scenario as plan_from_scenario
 from .berth_model import BerthInstance as BerthInstance
 from .berth_model import BerthPlan as BerthPlan
 from .berth_model import check_plan as check_plan

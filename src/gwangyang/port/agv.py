@@ -13,13 +13,9 @@ The quay side of the berths served by one AGV pool is simulated move by move (Si
   cycle (gamma, mean ``60 / moves_per_hour`` minutes in all). Each job's box goes to (or comes from)
   a random block, where the lift-AGV spends ``yard_transfer_min`` (lift-AGVs put boxes on racks, so
   yard cranes do not hold them up).
-- **Dispatch** (:data:`DISPATCH`): each crane makes ``release_ahead`` jobs known beyond the one it
-  works on, with the time it expects to need them (due). ``nearest``: the idle AGV and waiting job
-  with the shortest drive between them are paired first. ``earliest_due``: the job due first takes
-  the nearest idle AGV. ``lookahead``: at every event, all waiting jobs are assigned to all AGVs, the
-  idle ones and those that will be free after their job (where and when), minimising the total
-  lateness at the cranes plus the empty driving, solved exactly by ``scipy.optimize.linear_sum_assignment``;
-  the pairs with an idle AGV are carried out.
+- **Dispatch** (:mod:`~gwangyang.port.agv_dispatch`): each crane makes ``release_ahead`` jobs known beyond the
+  one it works on, with the time it expects to need them (due); the plan's policy (``nearest``,
+  ``earliest_due`` or ``lookahead``) pairs waiting jobs with vehicles.
 - **Batteries**: an AGV uses ``kwh_per_km`` of its pool; below ``charge_below`` after a job it
   drives to the nearest station and charges at ``charge_kw`` to full (or swaps in ``swap_min``).
 
@@ -30,158 +26,15 @@ Common random numbers: the jobs (kind, block, crane cycle times) are drawn per c
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
+from .agv_dispatch import Agv, Job, choose, visible
+from .agv_plan import FleetPlan, FleetResult
 from .lanes import Layout, build_layout
-from .operations import Automation
-from .terminal import Scenario
-
-DISPATCH = ("nearest", "earliest_due", "lookahead")
-"""The dispatch policies."""
-
-LATE_WEIGHT = 1.0
-"""Look-ahead cost: weight of a minute of lateness at the crane."""
-
-EMPTY_WEIGHT = 0.5
-"""Look-ahead cost: weight of a minute of empty driving."""
-
-BUSY_MARGIN_MIN = 2.0
-"""Look-ahead: minutes added to a busy AGV's expected free time (its job may take longer than planned)."""
-
-COMMIT_SLACK_MIN = 1.0
-"""Look-ahead: an idle AGV is sent to its job only when it would otherwise be at most this early;
-until then it stays free for the next decision (every job release and every AGV freed is one)."""
-
-
-@dataclass(frozen=True)
-class FleetPlan:
-    """Everything the move-level model needs, taken from a scenario (see :func:`plan_from_scenario`)."""
-
-    name: str
-    cranes: int
-    qc_moves_per_hour: float
-    qc_cycle_cv: float
-    agvs: int
-    speed_kmh: float
-    kwh_per_km: float
-    blocks: int
-    quay_length_m: float
-    settings: Automation
-    dispatch: str = "nearest"
-
-    def __post_init__(self) -> None:
-        if self.dispatch not in DISPATCH:
-            raise InputError(f"dispatch: must be one of {', '.join(DISPATCH)}, got {self.dispatch!r}")
-        if self.agvs < 1:
-            raise InputError(f"agvs: must be >= 1, got {self.agvs}")
-
-
-def plan_from_scenario(scenario: Scenario, dispatch: str = "nearest", agvs: int | None = None) -> FleetPlan:
-    """The AGV pool of ``scenario`` (``automation.transport`` or its first AGV pool) and what it serves.
-
-    Raises
-    ------
-    InputError
-        The scenario has no AGV pool, or the pool serves no berth.
-    """
-    settings = scenario.automation
-    pools = [t for t in scenario.transport if t.kind in ("agv", "lift-agv")]
-    if settings.transport:
-        pools = [t for t in scenario.transport if t.name == settings.transport]
-        if not pools:
-            raise InputError(f"automation.transport: {settings.transport!r} is not a transport pool")
-    if not pools:
-        raise InputError(f"{scenario.name}: no transport pool of kind agv or lift-agv (automation.transport)")
-    pool = pools[0]
-    berths = [b for b in scenario.berths if b.transport == pool.name]
-    if not berths:
-        raise InputError(f"{scenario.name}: transport pool {pool.name!r} serves no berth")
-    groups = [g for b in berths for g in scenario.cranes_at(b.name)]
-    cranes = sum(g.count for g in groups)
-    rate = sum(g.count * g.moves_per_hour for g in groups) / cranes
-    cv = sum(g.count * g.cycle_cv for g in groups) / cranes
-    yards = {b.yard for b in berths}
-    blocks = sum(y.blocks for y in scenario.yards if y.name in yards)
-    return FleetPlan(
-        scenario.name,
-        cranes,
-        rate,
-        cv,
-        pool.count if agvs is None else agvs,
-        pool.speed_kmh,
-        pool.kwh_per_km,
-        blocks,
-        sum(b.length_m for b in berths),
-        settings,
-        dispatch,
-    )
-
-
-@dataclass
-class FleetResult:
-    """KPIs of one run of the move-level model (over the measured hours, after the warm-up)."""
-
-    plan: FleetPlan
-    hours: float
-    seed: int
-    kpis: dict[str, float]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "scenario": self.plan.name,
-            "dispatch": self.plan.dispatch,
-            "agvs": self.plan.agvs,
-            "cranes": self.plan.cranes,
-            "hours": self.hours,
-            "seed": self.seed,
-            "kpis": dict(self.kpis),
-            "units": dict(FLEET_UNITS),
-        }
-
-
-FLEET_UNITS: dict[str, str] = {
-    "moves_per_hour_per_crane": "moves/h",
-    "qc_idle_share": "fraction",
-    "qc_idle_min_per_move": "min",
-    "vehicle_utilization": "fraction",
-    "empty_travel_share": "fraction",
-    "charging_share": "fraction",
-    "congestion_share": "fraction",
-    "km_per_move": "km",
-    "kwh_per_move": "kWh",
-}
-"""The KPIs of :func:`simulate_fleet`: quay-crane idle time waiting for vehicles (share of crane
-time and minutes per move), vehicle utilisation (share of AGV time on jobs), empty-travel share (of
-the distance), charging share (of AGV time: driving to, queueing at and using stations), congestion
-(share of driving time spent waiting for a full segment), moves per hour per crane."""
-
-
-@dataclass
-class _Job:
-    crane: int
-    index: int
-    discharge: bool
-    block: int
-    due: float
-    ready: Any = None
-    transferred: Any = None
-
-
-@dataclass
-class _Agv:
-    index: int
-    node: int
-    soc: float
-    idle: bool = True
-    free_at: float = 0.0
-    free_node: int = 0
-    wake: Any = None
 
 
 class MoveModel:
@@ -205,16 +58,16 @@ class MoveModel:
         self.cycle = 60.0 / plan.qc_moves_per_hour
         jobs_per_crane = int((end_h * plan.qc_moves_per_hour) * 1.5) + 50
         self.sequences = [self._sequence(seed, i, jobs_per_crane) for i in range(plan.cranes)]
-        self.pending: list[_Job] = []
+        self.pending: list[Job] = []
         rng = np.random.default_rng([int(seed), plan.cranes + 1])
         start = rng.integers(0, len(layout.blocks), plan.agvs)
         # Charges spread evenly between the station threshold and full (a saw-tooth in steady state).
         soc = rng.uniform(self.s.charge_below, 1.0, plan.agvs)
         self.agvs = [
-            _Agv(i, layout.blocks[b], float(c), free_node=layout.blocks[b])
+            Agv(i, layout.blocks[b], float(c), free_node=layout.blocks[b])
             for i, (b, c) in enumerate(zip(start.tolist(), soc.tolist(), strict=True))
         ]
-        self.busy_agvs: dict[int, _Job | None] = {}
+        self.busy_agvs: dict[int, Job | None] = {}
         self.trace: list[tuple[float, float, int, int, int, bool]] | None = None
         self.crane_waits: list[tuple[float, float, int]] = []
         self.k = dict.fromkeys(
@@ -253,13 +106,13 @@ class MoveModel:
         """Process of quay crane ``i``: release its jobs, wait for their vehicles, work its cycles."""
         env = self.env
         seq = self.sequences[i]
-        jobs: dict[int, _Job] = {}
+        jobs: dict[int, Job] = {}
         expected_ready = env.now
 
         def release(upto: int, ready_at: float) -> None:
             for k in range(len(jobs), min(upto + 1, len(seq))):
                 discharge, block, _ = seq[k]
-                job = _Job(
+                job = Job(
                     i, k, discharge, block, ready_at + (k - current) * self.cycle, env.event(), env.event()
                 )
                 jobs[k] = job
@@ -283,7 +136,7 @@ class MoveModel:
             yield env.timeout(rest)
 
     # -- vehicles -------------------------------------------------------------------------------------
-    def travel(self, agv: _Agv, target: int, loaded: bool) -> Generator[Any, Any, None]:
+    def travel(self, agv: Agv, target: int, loaded: bool) -> Generator[Any, Any, None]:
         """Drive ``agv`` to node ``target`` segment by segment, waiting before full segments."""
         env = self.env
         route = self.layout.path(agv.node, target)
@@ -304,7 +157,7 @@ class MoveModel:
             agv.soc -= kwh / self.s.battery_kwh if self.s.battery_kwh > 0 else 0.0
             self.add("kwh", 0.0, env.now, kwh)
 
-    def estimate(self, job: _Job) -> tuple[float, int]:
+    def estimate(self, job: Job) -> tuple[float, int]:
         """Minutes an AGV at the job's pickup needs to be ready at the crane, and where it ends."""
         d = self.layout.distance
         q, b = self.layout.quay[job.crane], self.layout.blocks[job.block]
@@ -312,11 +165,11 @@ class MoveModel:
             return 0.0, b
         return self.s.yard_transfer_min + d[b, q] / self.speed, q
 
-    def pickup(self, job: _Job) -> int:
+    def pickup(self, job: Job) -> int:
         """The node where ``job``'s box is picked up (the crane for a discharge, the block for a load)."""
         return self.layout.quay[job.crane] if job.discharge else self.layout.blocks[job.block]
 
-    def run_job(self, agv: _Agv, job: _Job) -> Generator[Any, Any, None]:
+    def run_job(self, agv: Agv, job: Job) -> Generator[Any, Any, None]:
         """Process of ``agv`` doing ``job``: empty drive, pick-up, loaded drive, drop-off, then charge if low."""
         env = self.env
         t0 = env.now
@@ -340,7 +193,7 @@ class MoveModel:
         self.busy_agvs.pop(agv.index, None)
         self.dispatch()
 
-    def charge(self, agv: _Agv) -> Generator[Any, Any, None]:
+    def charge(self, agv: Agv) -> Generator[Any, Any, None]:
         """Process of ``agv`` driving to the nearest station and charging (or swapping) to full."""
         env = self.env
         t0 = env.now
@@ -356,7 +209,7 @@ class MoveModel:
         self.add("charging", t0, env.now)
 
     # -- dispatch -------------------------------------------------------------------------------------
-    def assign(self, agv: _Agv, job: _Job) -> None:
+    def assign(self, agv: Agv, job: Job) -> None:
         """Give ``job`` to ``agv`` and start it."""
         self.pending.remove(job)
         agv.idle = False
@@ -371,68 +224,17 @@ class MoveModel:
         agv.free_node = end_node
         self.env.process(self.run_job(agv, job))
 
-    def visible(self) -> list[_Job]:
-        """The jobs that may be assigned: each crane's first unassigned one.
-
-        A crane's jobs are so assigned in its order, and no AGV waits at a crane for a job behind
-        one that nobody serves (which could hold every AGV).
-        """
-        first: dict[int, _Job] = {}
-        for job in self.pending:
-            if job.crane not in first or job.index < first[job.crane].index:
-                first[job.crane] = job
-        return list(first.values())
-
     def dispatch(self) -> None:
-        """Pair waiting jobs with vehicles by the plan's dispatch policy (:data:`DISPATCH`)."""
-        policy = self.plan.dispatch
-        d = self.layout.distance
+        """Pair waiting jobs with vehicles by the plan's dispatch policy (:func:`~gwangyang.port.agv_dispatch.choose`)."""
         while self.pending:
             idle = [a for a in self.agvs if a.idle]
             if not idle:
                 return
-            jobs = self.visible()
-            if policy == "nearest":
-                agv, job = min(
-                    ((a, j) for a in idle for j in jobs),
-                    key=lambda p: (d[p[0].node, self.pickup(p[1])], p[1].due, p[0].index),
-                )
-                self.assign(agv, job)
-            elif policy == "earliest_due":
-                job = min(jobs, key=lambda j: (j.due, j.crane))
-                agv = min(idle, key=lambda a: (d[a.node, self.pickup(job)], a.index))
-                self.assign(agv, job)
-            elif not self.lookahead(idle, jobs):
+            pairs = choose(self.plan.dispatch, self, idle, visible(self.pending), self.env.now)
+            if not pairs:
                 return
-
-    def lookahead(self, idle: list[_Agv], jobs: list[_Job]) -> bool:
-        """Assign the jobs to all AGVs (idle now or free after their job) exactly.
-
-        The pairs with an idle AGV that would not be more than :data:`COMMIT_SLACK_MIN` early are
-        carried out; True when something was assigned.
-        """
-        from scipy.optimize import linear_sum_assignment
-
-        now = self.env.now
-        d = self.layout.distance
-        fleet = list(idle) + [a for a in self.agvs if not a.idle]
-        start = np.array([now if a.idle else max(now, a.free_at) + BUSY_MARGIN_MIN for a in fleet])
-        node = np.array([a.node if a.idle else a.free_node for a in fleet])
-        pick = np.array([self.pickup(j) for j in jobs])
-        ready = np.array([self.estimate(j)[0] for j in jobs])
-        due = np.array([j.due for j in jobs])
-        empty = d[np.ix_(node, pick)] / self.speed
-        arrive = start[:, None] + empty + ready[None, :]
-        cost = LATE_WEIGHT * np.maximum(0.0, arrive - due[None, :]) + EMPTY_WEIGHT * empty
-        rows, cols = linear_sum_assignment(cost)
-        chosen = [
-            (fleet[r], jobs[c])
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-            if fleet[r].idle and due[c] - arrive[r, c] <= COMMIT_SLACK_MIN
-        ]
-        for agv, job in chosen:
-            self.assign(agv, job)
-        return bool(chosen)
+            for agv, job in pairs:
+                self.assign(agv, job)
 
 
 def simulate_fleet(plan: FleetPlan, hours: float = 8.0, seed: int = 0, warmup_h: float = 1.0) -> FleetResult:
@@ -441,7 +243,7 @@ def simulate_fleet(plan: FleetPlan, hours: float = 8.0, seed: int = 0, warmup_h:
     Parameters
     ----------
     plan
-        Cranes, AGVs, layout settings and the dispatch policy (:func:`plan_from_scenario`).
+        Cranes, AGVs, layout settings and the dispatch policy (:func:`~gwangyang.port.agv_plan.plan_from_scenario`).
     hours
         Measured hours.
     seed

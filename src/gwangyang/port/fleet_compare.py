@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from .agv import DISPATCH, FLEET_UNITS, FleetPlan, simulate_fleet
+from .agv import simulate_fleet
+from .agv_dispatch import DISPATCH
+from .agv_plan import FLEET_UNITS, FleetPlan
 from .lanes import build_layout
 from .steady import confidence_interval
 

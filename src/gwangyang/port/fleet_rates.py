@@ -24,7 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from .agv import DISPATCH, FleetPlan, plan_from_scenario, simulate_fleet
+from .agv import simulate_fleet
+from .agv_dispatch import DISPATCH
+from .agv_plan import FleetPlan, plan_from_scenario
 from .terminal import Scenario
 
 ALL_POINTS_UP_TO = 4

@@ -106,7 +106,8 @@ def compare_fleets(
         :func:`gwangyang.port.fleet_compare.compare_fleets`'s document: ``runs`` (KPI means with 95 % intervals per
         policy and fleet size), ``differences`` between policies, and the fleet-size ``curve``.
     """
-    from .agv import DISPATCH, plan_from_scenario
+    from .agv_dispatch import DISPATCH
+    from .agv_plan import plan_from_scenario
     from .fleet_compare import compare_fleets as run_fleets
     from .terminal import load_scenario
 
@@ -303,7 +304,7 @@ def timelapse(
 
     Its dispatch policy is the scenario's ``automation.dispatch``.
     """
-    from .agv import plan_from_scenario
+    from .agv_plan import plan_from_scenario
     from .terminal import load_scenario
     from .timelapse import timelapse as run_timelapse
 

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from .agv import FleetPlan, MoveModel
+from .agv import MoveModel
+from .agv_plan import FleetPlan
 from .lanes import build_layout
 
 
