@@ -7,6 +7,9 @@ admin sees all. Figures are checked against pandas on each organisation's own fi
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +22,11 @@ from fastapi.testclient import TestClient
 
 from gwangyang import accounts
 from gwangyang.api import create_app
+from gwangyang.battery import service
+from gwangyang.battery.ingest import ingest
 from gwangyang.battery.quality.screening import screen
+from gwangyang.store import Store
+from gwangyang.store import production as dataset
 from tests.battery.test_production import DEFECTS, line_table
 
 from .conftest import AUTH, TOKEN
@@ -186,3 +193,119 @@ def test_the_same_cell_id_of_two_organisations_is_refused_and_keeps_the_first(
     expected = site["tables"]["a"]["OCV (V)"].to_numpy().copy()
     expected[:5] = 3.5
     assert rows[0][0] == 300 and rows[0][1] == pytest.approx(float(np.sum(expected)), rel=1e-12)
+
+
+def _old_manifest(root: Path) -> None:
+    """Rewrite the manifest as the code before organisations wrote it: records without ``org``."""
+    path = root / "production" / "manifest.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for record in document["parts"]:
+        assert record.pop("org") is None
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+
+
+def test_an_old_manifest_opens_as_shared_data_with_nothing_lost(site: dict[str, Any], tmp_path: Path) -> None:
+    from tests.conftest import CYCLERS
+
+    root = site["root"]
+    store = Store(root)
+    # cycling data: a cell of 광양소재, ingested with its organisation
+    report = ingest([CYCLERS / "basytec" / "sample_data_basytec.txt"], store=store, org=A_ORG)
+    assert not report.failed, report.failed
+    a_cell = "sample_data_basytec"
+    # the production data of an old store: one table, whose first cell is that cycling cell
+    old = org_table("", 100, 3)
+    old.loc[0, "셀ID"] = a_cell
+    old_file = tmp_path / "old_eol.csv"
+    old.to_csv(old_file, index=False)
+    service.ingest_production(store, old_file)
+    _old_manifest(root)
+    assert "org" not in (root / "production" / "manifest.json").read_text(encoding="utf-8")
+    assert [p.org for p in dataset.parts(store)] == [None]
+    source = pd.read_csv(old_file).set_index("셀ID")["OCV (V)"]
+    # the admin and the CLI: every row, the values of the file
+    for document in (site["admin"].get(PRODUCTION, params={"limit": 1000}).json(), _cli_list(root)):
+        assert document["cells"] == 200 and document["tables"][0]["org"] is None
+        kept = pd.Series({r["cell_id"]: r["ocv_v"] for r in document["rows"]})
+        np.testing.assert_allclose(kept[source.index], source, rtol=1e-15)
+        assert document["cells_with_cycling_data"] == 1
+    # 광양소재 sees the shared rows, its own cycling cell's included
+    assert _listed_ids(site["a"]) == set(old["셀ID"])
+    assert site["a"].get(PRODUCTION).json()["cells_with_cycling_data"] == 1
+    # B sees the shared rows but that of 광양소재's cell, in every read
+    assert _listed_ids(site["b"]) == set(old["셀ID"]) - {a_cell}
+    assert site["b"].get(PRODUCTION).json()["cells_with_cycling_data"] == 0
+    assert site["b"].get(SCREEN).json()["n_cells"] == 199
+    assert site["a"].get(SCREEN).json()["n_cells"] == site["admin"].get(SCREEN).json()["n_cells"] == 200
+    rows = _sql(site["b"], "SELECT count(*), sum(ocv_v) FROM production")
+    assert rows[0][0] == 199 and rows[0][1] == pytest.approx(old["OCV (V)"].iloc[1:].sum(), rel=1e-12)
+    assert _sql(site["b"], f"SELECT count(*) FROM production WHERE cell_id = '{a_cell}'") == [[0]]
+    assert _sql(site["a"], f"SELECT count(*) FROM production WHERE cell_id = '{a_cell}'") == [[1]]
+    # an organisation's retest of a shared cell is refused; the CLI's (shared) is kept, and the old part still reads
+    retest = old.iloc[:4].copy()
+    retest["OCV (V)"] = 3.4
+    retest_file = tmp_path / "retest.csv"
+    retest.to_csv(retest_file, index=False)
+    refused = upload(site["a"], retest_file)
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith(
+        f"retest.csv: cell '{a_cell}' (and 3 more) is in the shared production data"
+    )
+    kept = service.ingest_production(store, retest_file)
+    assert kept["remeasured"] == 4 and kept["dataset"] == {"tables": 2, "cells": 200}
+    assert [p.org for p in dataset.parts(store)] == [None, None]
+    frame = dataset.read(store).set_index("cell_id")
+    assert len(frame) == 200 and (frame["ocv_v"].iloc[:4] == 3.4).all()
+    np.testing.assert_array_equal(frame["ocv_v"].iloc[4:], source.iloc[4:])
+
+
+def _cli_list(root: Path) -> Any:
+    from gwangyang.cli.main import main
+
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert main(["battery", "production", "list", "--store", str(root), "--limit", "1000", "--json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def test_cli_ingest_with_org_and_users_of_other_roles(
+    site: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    root = site["root"]
+    code = main(
+        ["battery", "production", "ingest", str(site["files"]["a"]), "--store", str(root), "--org", A_ORG]
+    )
+    assert code == 0
+    assert [p.org for p in dataset.parts(Store(root))] == [A_ORG]
+    # B's operator may not give one of those cells a row; nor may the CLI without --org (another organisation's)
+    code = main(["battery", "production", "ingest", str(site["files"]["a"]), "--store", str(root)])
+    err = capsys.readouterr().err
+    assert code == 2 and "eol_a.csv: cell '광양-셀-L1-0000' (and 299 more) is another organisation's" in err
+    code = main(
+        ["battery", "production", "ingest", str(site["files"]["b"]), "--store", str(root), "--org", "../x"]
+    )
+    assert code == 2 and "--org '../x'" in capsys.readouterr().err
+    # the same file again as 광양소재: a no-op, as before
+    code = main(
+        ["battery", "production", "ingest", str(site["files"]["a"]), "--store", str(root), "--org", A_ORG]
+    )
+    assert code == 0 and "already in the production data" in capsys.readouterr().err
+    # a viewer of 광양소재 reads its rows (SQL); an admin-role user of B sees all and ingests as B
+    viewer = accounts.add_user(root, "뷰어", A_ORG, "viewer")[1]
+    b_admin = accounts.add_user(root, "관리자B", B_ORG, "admin")[1]
+    client = site["admin"]
+    answer = client.post(
+        SQL, json={"query": "SELECT count(*) FROM production"}, headers={"Authorization": f"Bearer {viewer}"}
+    )
+    assert answer.json()["rows"] == [[300]]
+    with site["files"]["b"].open("rb") as handle:
+        uploaded = client.post(
+            PRODUCTION,
+            files={"files": (site["files"]["b"].name, handle)},
+            headers={"Authorization": f"Bearer {b_admin}"},
+        )
+    assert uploaded.status_code == 200, uploaded.text
+    assert uploaded.json()["dataset"] == {"tables": 2, "cells": 540}
+    assert [p.org for p in dataset.parts(Store(root))] == [A_ORG, B_ORG]
+    assert _listed_ids(site["b"]) == set(site["tables"]["b"]["셀ID"])

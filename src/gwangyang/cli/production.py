@@ -44,7 +44,7 @@ def ingest_command(
 ) -> None:
     """Keep a production table in the store (the same file twice is a no-op); screen it with `battery screen`.
 
-    A cell id another organisation's table holds is refused (exit 1), as a file named after its cell is.
+    A cell id that another organisation's table holds is refused (exit 2, one line naming the first such cell).
     """
     if org is not None:
         artifacts.check_name(org, "--org")
