@@ -93,10 +93,7 @@ class Scope:
             return None
         from ..battery import service
 
-        owners: dict[str, Any] = service.cached(
-            store, "cell-orgs", lambda: {meta["cell_id"]: meta.get("org") for meta in store.metas()}
-        )
-        return {cell_id for cell_id, org in owners.items() if self.sees(org)}
+        return {cell_id for cell_id, org in service.cell_orgs(store).items() if self.sees(org)}
 
     def keep(
         self, store: Store, rows: Iterable[dict[str, Any]], key: str = "cell_id"
