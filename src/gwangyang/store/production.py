@@ -9,7 +9,7 @@ An append writes its part under a temporary name, then renames it into place and
 (itself through a temporary file and a rename), all under the store's write lock. Readers list the parts from
 the manifest only, so they see every committed table or none of one being appended; a part left by a killed
 writer but not in the manifest is never read and is removed by the next append. A table whose content hash is
-in the manifest already is not appended again.
+in the manifest already (from the same organisation) is not appended again.
 
 A cell measured again in a later table keeps the later row (the line's regrade or retest) at its first
 place in production order: :func:`read` returns one row per cell.
@@ -20,7 +20,7 @@ Each part belongs to the organisation that ingested it (``org`` in its manifest 
 so an old store opens as it is. A cell id belongs to one organisation: the append that would give another
 organisation's (or the shared data's) cell a row is refused (:class:`CellConflictError`, checked under the write
 lock), so no organisation's row is ever replaced or shadowed by another's, and every reader gets one row per
-cell. The same file twice is a no-op only for the same organisation. :func:`read` keeps the parts a reader may
+:func:`read` keeps the parts a reader may
 see (``visible``) and leaves out of the shared parts the cells whose cycling data another organisation owns
 (``hidden``).
 """
