@@ -259,3 +259,39 @@ def test_a_column_empty_so_far_takes_numbers_later(tmp_path: Path) -> None:
     later.to_parquet(tmp_path / "later.parquet")
     service.ingest_production(store, tmp_path / "later.parquet")
     assert dataset.read(store).set_index("cell_id")["remark"].tolist()[3] == 1.5
+
+
+def test_two_organisations_appending_one_cell_at_once_keep_one_row(tmp_path: Path) -> None:
+    """The ownership check runs under the write lock: of two racing appends of cell '셀-1', one is refused."""
+    import threading
+
+    from gwangyang.errors import CellConflictError
+
+    root = tmp_path / "store"
+    Store(root).root.mkdir(parents=True)
+    outcomes: dict[str, str] = {}
+    start = threading.Barrier(2)
+
+    def run(org: str, value: float) -> None:
+        table = pd.DataFrame({"cell_id": ["셀-1", f"셀-{org}"], "ocv_v": [value, value]})
+        start.wait()
+        try:
+            dataset.append(Store(root, lock_wait=60), table, f"{org}.csv", f"hash-{org}", org)
+            outcomes[org] = "kept"
+        except CellConflictError as exc:
+            outcomes[org] = str(exc)
+
+    threads = [threading.Thread(target=run, args=args) for args in (("광양", 3.6), ("B", 3.7))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    kept = [org for org, outcome in outcomes.items() if outcome == "kept"]
+    assert len(kept) == 1
+    (refused,) = [o for o in outcomes.values() if o != "kept"]
+    assert "cell '셀-1' is another organisation's" in refused and kept[0] not in refused
+    assert [p.org for p in dataset.parts(Store(root))] == kept
+    frame = dataset.read(Store(root))
+    assert frame["cell_id"].tolist() == ["셀-1", f"셀-{kept[0]}"]
+    assert frame["ocv_v"].tolist() == [{"광양": 3.6, "B": 3.7}[kept[0]]] * 2
+    assert len(list((root / "production" / "parts").iterdir())) == 1

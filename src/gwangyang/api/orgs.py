@@ -1,6 +1,7 @@
 """Each organisation's data its own: what the user of a request may see, decided in one place.
 
-A cell (``org`` in its metadata) and a job (``org`` in its record) belong to an organisation, or to
+A cell (``org`` in its metadata), a production table (``org`` in its manifest record) and a job (``org`` in its
+record) belong to an organisation, or to
 nobody (``None``: shared with everyone, what the store's admin ingests). A user sees its own
 organisation's and the shared ones; an admin sees all. Something of another organisation does not
 exist for the user: asking for it answers 404, exactly as for a name never stored (not 403, which
@@ -14,7 +15,7 @@ Listings filter through :meth:`Scope.keep`; jobs are submitted, read and listed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,16 +82,18 @@ class Scope:
         """True when data of organisation ``org`` (None: shared) is visible to this user."""
         return self.sees_all or org is None or org == self.user.org
 
+    @property
+    def visible(self) -> Callable[[Any], bool] | None:
+        """:meth:`sees` for a service that filters by organisation (production data); None for an admin (all)."""
+        return None if self.sees_all else self.sees
+
     def cell_ids(self, store: Store) -> set[str] | None:
         """The ids of the cells this user sees; None when it sees every cell."""
         if self.sees_all:
             return None
         from ..battery import service
 
-        owners: dict[str, Any] = service.cached(
-            store, "cell-orgs", lambda: {meta["cell_id"]: meta.get("org") for meta in store.metas()}
-        )
-        return {cell_id for cell_id, org in owners.items() if self.sees(org)}
+        return {cell_id for cell_id, org in service.cell_orgs(store).items() if self.sees(org)}
 
     def keep(
         self, store: Store, rows: Iterable[dict[str, Any]], key: str = "cell_id"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..battery import service
-from ..store import Store
+from ..store import Store, artifacts
 from .common import err_console, print_json
 
 app = typer.Typer(
@@ -36,10 +36,19 @@ def ingest_command(
         float,
         typer.Option("--wait", min=0, help="Seconds to wait for another writer of the store to finish."),
     ] = 0,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Organisation the table belongs to; default: shared with everyone."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Keep a production table in the store (the same file twice is a no-op); screen it with `battery screen`."""
-    report = service.ingest_production(Store(store, lock_wait=wait), table, id_column)
+    """Keep a production table in the store (the same file twice is a no-op); screen it with `battery screen`.
+
+    A cell id that another organisation's table holds is refused (exit 2, one line naming the first such cell).
+    """
+    if org is not None:
+        artifacts.check_name(org, "--org")
+    report = service.ingest_production(Store(store, lock_wait=wait), table, id_column, org=org)
     if json_out:
         print_json(report)
         return

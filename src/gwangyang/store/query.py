@@ -7,14 +7,15 @@ with ``cell_id``); ``cells_<table>`` are the same table views under their first 
 
 A query may be limited to some cells (an organisation's, see ``gwangyang.api.orgs``): its views then
 hold only those cells' rows, read into memory, and the connection may read no file at all, so the
-query cannot reach other cells' rows through ``read_parquet`` either.
+query cannot reach other cells' rows through ``read_parquet`` either. Its ``production`` view then holds
+the production tables of the organisations ``production_orgs`` accepts (see :func:`.production.read`).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -146,40 +147,53 @@ def connect(store: Store, names: set[str] | None = None) -> Any:
     return con
 
 
-def production_arrow(store: Store, hidden: Collection[str] | None = None) -> pa.Table | None:
-    """The ``production`` view's rows (without the ``hidden`` cells' rows); None without production data.
+def production_arrow(
+    store: Store,
+    hidden: Collection[str] | None = None,
+    visible: Callable[[Any], bool] | None = None,
+) -> pa.Table | None:
+    """The ``production`` view's rows; None without production data (that ``visible`` accepts).
 
-    Production tables carry no organisation: a restricted user sees every row but those of cells whose
-    cycling data another organisation owns.
+    ``visible`` picks the parts by their organisation (default: all, as for an admin); ``hidden`` cells'
+    rows are left out of the shared parts (cells whose cycling data another organisation owns).
     """
     from .production import part_paths, read
 
-    if not store.local or not part_paths(store):
+    if not store.local or not part_paths(store, visible):
         return None
-    frame = read(store)
-    if hidden:
-        frame = frame[~frame["cell_id"].astype(str).isin(set(hidden))]
+    frame = read(store, visible=visible, hidden=hidden)
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def available_views(store: Store) -> list[str]:
-    """The views that hold rows in the store's current snapshot (in :data:`VIEWS` order)."""
+def available_views(store: Store, production_orgs: Callable[[Any], bool] | None = None) -> list[str]:
+    """The views that hold rows in the store's current snapshot (in :data:`VIEWS` order).
+
+    ``production`` is among them when a production table of an organisation ``production_orgs`` accepts is
+    (default: any).
+    """
     from .production import part_paths
 
     snap = store.snapshot()
     names = ["cells"] if len(snap.live) else []
     names += [t for t in TABLES if snap.files(t)]
-    if store.local and part_paths(store):
+    if store.local and part_paths(store, production_orgs):
         names.append("production")
     return names
 
 
-def connect_cells(store: Store, names: set[str], cells: Collection[str]) -> Any:
+def connect_cells(
+    store: Store,
+    names: set[str],
+    cells: Collection[str],
+    production_orgs: Callable[[Any], bool] | None = None,
+) -> Any:
     """A connection whose views hold only ``cells``' rows (in memory) and that may read no file.
 
     Each view named in ``names`` is built from the cells' own row groups (dead rows never read) and
     registered as an Arrow table; external access is off before the query runs, so ``read_parquet``
-    and file names in ``FROM`` are refused.
+    and file names in ``FROM`` are refused. ``production`` holds the tables of the organisations
+    ``production_orgs`` accepts (default: all), without the shared tables' rows of cells outside ``cells``
+    that the store holds cycling data of.
     """
     import duckdb
 
@@ -208,7 +222,7 @@ def connect_cells(store: Store, names: set[str], cells: Collection[str]) -> Any:
             con.register(table, pa.concat_tables(parts, promote_options="permissive"))
             con.execute(f"CREATE VIEW cells_{table} AS SELECT * FROM {table}")
     if "production" in names:
-        production = production_arrow(store, {str(c) for c in snap.live.index} - keep)
+        production = production_arrow(store, {str(c) for c in snap.live.index} - keep, production_orgs)
         if production is not None:
             con.register("production", production)
     con.execute("SET lock_configuration=true")
@@ -236,10 +250,12 @@ def run_sql(
     max_rows: int | None = None,
     timeout_s: float | None = None,
     cells: Collection[str] | None = None,
+    production_orgs: Callable[[Any], bool] | None = None,
 ) -> pd.DataFrame:
     """Run one read-only SELECT over one snapshot of the store; a DataFrame (``attrs['truncated']`` set).
 
-    With ``cells``, the views hold only those cells' rows and no file can be read (:func:`connect_cells`).
+    With ``cells``, the views hold only those cells' rows and no file can be read (:func:`connect_cells`);
+    with ``production_orgs`` too, ``production`` holds only the tables of the organisations it accepts.
 
     Raises
     ------
@@ -252,7 +268,9 @@ def run_sql(
     if max_rows is not None and max_rows < 1:
         raise InputError(f"max rows: expected 1 or more, got {max_rows}.")
     names = _wanted(query)  # only the views the query names: each reads its files' footers
-    con = connect(store, names) if cells is None else connect_cells(store, names, cells)
+    if cells is None and production_orgs is not None:
+        cells = store.snapshot().live.index.astype(str).tolist()  # every cell, in memory: production filtered
+    con = connect(store, names) if cells is None else connect_cells(store, names, cells, production_orgs)
     timer = None
     if timeout_s is not None:
         timer = threading.Timer(timeout_s, con.interrupt)

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -438,8 +438,9 @@ class Store:
         max_rows: int | None = None,
         timeout_s: float | None = None,
         cells: Collection[str] | None = None,
+        production_orgs: Callable[[Any], bool] | None = None,
     ) -> pd.DataFrame:
-        """Run one read-only DuckDB ``SELECT`` over the views ``cells``, ``cycles``, ``timeseries``, ``curves``, ``steps``.
+        """Run one read-only DuckDB ``SELECT`` over the views ``cells``, ``cycles``, ``timeseries``, ``curves``, ``steps``, ``production``.
 
         The table views hold every cell's rows with a ``cell_id`` column (``cells_cycles`` and the
         like name the same views); ``cells`` holds one row per cell. The query sees one snapshot,
@@ -455,16 +456,21 @@ class Store:
             Interrupt the query after this many seconds (InputError).
         cells
             Only these cells' rows in every view (an organisation's), and no file readable.
+        production_orgs
+            Only the production tables of the organisations it accepts (called with a table's ``org``,
+            None: shared); default all.
         """
         from .query import run_sql
 
-        return run_sql(self, query, max_rows=max_rows, timeout_s=timeout_s, cells=cells)
+        return run_sql(
+            self, query, max_rows=max_rows, timeout_s=timeout_s, cells=cells, production_orgs=production_orgs
+        )
 
-    def views(self) -> list[str]:
-        """The views :meth:`sql` offers that hold rows now."""
+    def views(self, production_orgs: Callable[[Any], bool] | None = None) -> list[str]:
+        """The views :meth:`sql` offers that hold rows now (``production``: of the organisations ``production_orgs`` accepts)."""
         from .query import available_views
 
-        return available_views(self)
+        return available_views(self, production_orgs)
 
     def dask(self, table: str, columns: list[str] | None = None) -> Any:
         """A table of every cell as a Dask dataframe over the snapshot's files (see :func:`.query.dask_table`)."""

@@ -25,7 +25,7 @@ def fleet_page(request: Request, scope: ScopeDep) -> HTMLResponse:
     overview["fade"] = scope.keep(store, overview["fade"])
     life = service.newest_life_model(store, None if scope.sees_all else scope.sees)
     page_data = {"page": "battery-fleet", "fade": overview["fade"], "life": life}
-    views = service.sql_views(store)
+    views = service.sql_views(store, scope.visible)
     return render(
         request,
         "battery/fleet.html",

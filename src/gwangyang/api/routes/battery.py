@@ -334,10 +334,12 @@ PRODUCTION_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
 @router.post(
     "/production", summary="Keep a production table (end-of-line and formation measurements per cell)"
 )
-async def production_ingest(request: Request, store: StoreDep) -> dict[str, Any]:
+async def production_ingest(request: Request, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """Multipart: one table (field ``files``; CSV or Parquet, one row per cell) and optionally ``id_column``.
 
-    The same file twice appends nothing (``appended`` false). Known columns are renamed to their canonical
+    The table is the user's organisation's (shared for the store token's admin). 409 for a cell id another
+    organisation's table holds (or the shared data's), naming neither. The same file twice from one
+    organisation appends nothing (``appended`` false). Known columns are renamed to their canonical
     names (``ocv_v``, ``acir_mohm``, ``k_value_mv_per_day``, ``capacity_ah``, ``lot``, ``line``, ``date``);
     every other column is kept and listed in ``columns.extra_numeric`` / ``extra_text``. 400 for a missing
     id column, a duplicated cell id, a non-number in a numeric column; 415 for another kind of file.
@@ -352,7 +354,13 @@ async def production_ingest(request: Request, store: StoreDep) -> dict[str, Any]
                 status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             )
         id_column = (saved.fields.get("id_column") or "").strip() or None
-        return await run_in_threadpool(service.ingest_production, store, tables[0], id_column, tables[0].name)
+        return await run_in_threadpool(
+            partial(service.ingest_production, org=scope.owner, visible=scope.visible),
+            store,
+            tables[0],
+            id_column,
+            tables[0].name,
+        )
     finally:
         saved.discard()
 
@@ -360,10 +368,14 @@ async def production_ingest(request: Request, store: StoreDep) -> dict[str, Any]
 @router.get("/production", summary="The production data kept: tables, cells, columns, first rows")
 def production_list(
     store: StoreDep,
+    scope: ScopeDep,
     limit: Annotated[int, Query(ge=0, le=1000, description="Rows to return.")] = 20,
 ) -> dict[str, Any]:
-    """Tables (source, hash, rows, columns, time), cell count, columns, cells with cycling data, first rows."""
-    return service.production_overview(store, limit)
+    """Tables (source, hash, rows, columns, time, org), cell count, columns, cells with cycling data, first rows.
+
+    The user's organisation's tables and the shared ones only (an admin: all).
+    """
+    return service.production_overview(store, limit, scope.visible)
 
 
 class SqlRequest(BaseModel):
@@ -394,9 +406,12 @@ def sql(body: SqlRequest, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     Views: ``cells``, ``cycles``, ``timeseries``, ``curves``, ``steps`` (also as ``cells_<table>``) and
     ``production``. Stopped after 10 s. 400 for anything but one SELECT (no writes, no settings, no files
     outside the store). Any known user may query (viewer role); a user who does not see every
-    organisation's cells queries views of the cells they see only, and no file.
+    organisation's cells queries views of the cells they see only, and no file; its ``production`` holds its
+    organisation's production tables and the shared ones.
     """
-    return service.query_store(store, body.query, body.max_rows, cells=scope.cell_ids(store))
+    return service.query_store(
+        store, body.query, body.max_rows, cells=scope.cell_ids(store), visible=scope.visible
+    )
 
 
 _guarded = router

@@ -16,6 +16,7 @@ Every answer is a document of :mod:`gwangyang.battery.service`.
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -65,13 +66,19 @@ async def screen_table(request: Request) -> dict[str, Any]:
 @router.get("/production/screen", summary="Screen the store's production data")
 async def screen_production(
     store: StoreDep,
+    scope: ScopeDep,
     z_threshold: Annotated[float, Query(gt=0, description="Robust z beyond which a cell is flagged.")] = 3.5,
     contamination: Annotated[
         float | None, Query(gt=0, le=0.5, description="Let the Isolation Forest flag this share of cells.")
     ] = None,
 ) -> dict[str, Any]:
-    """As ``gwangyang battery screen`` without a table: every numeric measurement, lots compared within themselves."""
-    return await run_in_threadpool(service.screen_production, store, None, z_threshold, contamination)
+    """As ``gwangyang battery screen`` without a table: every numeric measurement, lots compared within themselves.
+
+    The user's organisation's production tables and the shared ones (an admin: all); 404 when there are none.
+    """
+    return await run_in_threadpool(
+        partial(service.screen_production, visible=scope.visible), store, None, z_threshold, contamination
+    )
 
 
 @router.get("/anomalies", summary="Cycling anomalies of cells in the store")

@@ -60,7 +60,9 @@ from .life import severson_sample as severson_sample
 from .production import SCREEN_THREADS as SCREEN_THREADS
 from .production import SQL_MAX_ROWS as SQL_MAX_ROWS
 from .production import SQL_TIME_LIMIT_S as SQL_TIME_LIMIT_S
+from .production import cell_orgs as cell_orgs
 from .production import ingest_production as ingest_production
+from .production import production_frame as production_frame
 from .production import production_overview as production_overview
 from .production import query_store as query_store
 from .production import screen_production as screen_production

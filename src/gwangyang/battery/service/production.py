@@ -1,15 +1,28 @@
-"""Production data (end-of-line and formation measurements per cell) and read-only SQL over the store."""
+"""Production data (end-of-line and formation measurements per cell) and read-only SQL over the store.
+
+Each production table belongs to the organisation that ingested it (None: shared), as cells do. The reads
+take ``visible``, the reader's test of an organisation (``gwangyang.api.orgs.Scope.sees``; None: every
+organisation's, as for the CLI and an admin): a reader sees the tables of the organisations it accepts,
+without the shared tables' rows of cells whose cycling data belongs to an organisation it does not see.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import InputError, NotFoundError
 from ...files import jsonable
 from ...store import Store
+from .common import cached
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Visible = Callable[[Any], bool]
+"""A reader's test of an organisation (None stands for shared data); see :data:`gwangyang.store.production.Visible`."""
 
 SQL_MAX_ROWS = 1000
 """Most rows a read-only query returns (the query box and ``POST /api/v1/battery/sql``)."""
@@ -21,14 +34,51 @@ SCREEN_THREADS = min(4, os.cpu_count() or 1)
 """Lots screened at once by the service (threads; the result does not depend on it)."""
 
 
+def cell_orgs(store: Store) -> dict[str, Any]:
+    """Each stored cell's organisation (None: shared), remembered until the cells change."""
+    owners: dict[str, Any] = cached(
+        store, "cell-orgs", lambda: {meta["cell_id"]: meta.get("org") for meta in store.metas()}
+    )
+    return owners
+
+
+def _hidden(store: Store, visible: Visible | None) -> set[str]:
+    """The cells whose cycling data belongs to an organisation ``visible`` refuses (none for None)."""
+    if visible is None:
+        return set()
+    return {str(cell) for cell, org in cell_orgs(store).items() if not visible(org)}
+
+
+def _cycling(store: Store, visible: Visible | None) -> set[str]:
+    """The ids of the cells with cycling data the reader sees."""
+    if visible is None:
+        return {str(c) for c in store.cells()["cell_id"]}
+    return {str(cell) for cell, org in cell_orgs(store).items() if visible(org)}
+
+
+def production_frame(
+    store: Store, visible: Visible | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """The production rows a reader sees, one per cell (see :func:`gwangyang.store.production.read`)."""
+    from ...store import production as dataset
+
+    return dataset.read(store, columns, visible=visible, hidden=_hidden(store, visible) or None)
+
+
 def ingest_production(
-    store: Store, table: Path, id_column: str | None = None, source: str | None = None
+    store: Store,
+    table: Path,
+    id_column: str | None = None,
+    source: str | None = None,
+    org: str | None = None,
+    visible: Visible | None = None,
 ) -> dict[str, Any]:
     """Keep a production table (end-of-line and formation measurements per cell) in the store's production data.
 
-    The same file twice is a no-op (content hash). Columns with canonical meanings are renamed (and
-    converted to the canonical unit), every other column kept and listed; cells are matched with the
-    store's cycling data by ``cell_id``.
+    The same file twice from one organisation is a no-op (content hash). Columns with canonical meanings are
+    renamed (and converted to the canonical unit), every other column kept and listed; cells are matched with
+    the store's cycling data by ``cell_id``. The table is organisation ``org``'s (None: shared); the counts
+    of the answer are of what ``visible`` lets the ingesting user see (None: everything).
 
     Returns
     -------
@@ -41,7 +91,10 @@ def ingest_production(
     ------
     InputError
         A missing file or id column, a duplicated or empty cell id, a non-number in a numeric column, a
-        column whose kind (number, text, time) differs from the stored production data's.
+        column whose kind (number, text, time) differs from the stored production data's (any
+        organisation's: a column name holds one kind in the store; the message names no table).
+    CellConflictError
+        A cell id that another organisation's table holds (or the shared data's, for an organisation).
     """
     import pandas as pd
 
@@ -54,7 +107,7 @@ def ingest_production(
     if not path.is_file():
         raise InputError(f"{name}: no such file.")
     digest = file_hash(path)
-    known = dataset.find(store, digest)
+    known = dataset.find(store, digest, org)
     if known is not None:
         return {
             "source": name,
@@ -75,10 +128,11 @@ def ingest_production(
                     f"{name}: column {column!r} holds {now} here but {before} in the production data "
                     "already stored; rename it or fix its values."
                 )
-    previous = set(dataset.read(store, columns=[])[dataset.ID_COLUMN]) if stored else set()
-    part, appended = dataset.append(store, checked.frame, name, digest)
+    seen = production_frame(store, visible, columns=[]) if stored else None
+    previous = set(seen[dataset.ID_COLUMN]) if seen is not None else set()
+    part, appended = dataset.append(store, checked.frame, name, digest, org)
     ids = checked.frame[dataset.ID_COLUMN]
-    cycling = set(store.cells()["cell_id"])
+    cycling = _cycling(store, visible)
     all_ids = previous | set(ids)
     return jsonable(
         {
@@ -90,20 +144,23 @@ def ingest_production(
             "warnings": checked.warnings,
             "remeasured": int(ids.isin(previous).sum()),
             "cells_with_cycling_data": int(pd.Series(list(all_ids)).isin(cycling).sum()) if all_ids else 0,
-            "dataset": {"tables": len(dataset.parts(store)), "cells": len(all_ids)},
+            "dataset": {"tables": len(dataset.parts(store, visible)), "cells": len(all_ids)},
         }
     )
 
 
-def production_overview(store: Store, limit: int = 20) -> dict[str, Any]:
-    """The production data kept: its tables, cells, columns, the cells with cycling data, the first ``limit`` rows."""
+def production_overview(store: Store, limit: int = 20, visible: Visible | None = None) -> dict[str, Any]:
+    """The production data kept: its tables (each with its ``org``), cells, columns, the cells with cycling data, the first ``limit`` rows.
+
+    Only what ``visible`` lets the reader see (default: everything).
+    """
     from ...store import production as dataset
 
-    frame = dataset.read(store)
-    cycling = set(store.cells()["cell_id"])
+    frame = production_frame(store, visible)
+    cycling = _cycling(store, visible)
     return jsonable(
         {
-            "tables": [p.to_dict() for p in dataset.parts(store)],
+            "tables": [p.to_dict() for p in dataset.parts(store, visible)],
             "cells": len(frame),
             "columns": [str(c) for c in frame.columns],
             "cells_with_cycling_data": int(frame[dataset.ID_COLUMN].isin(cycling).sum()) if len(frame) else 0,
@@ -118,15 +175,17 @@ def screen_production(
     z_threshold: float = 3.5,
     contamination: float | None = None,
     n_jobs: int = SCREEN_THREADS,
+    visible: Visible | None = None,
 ) -> dict[str, Any]:
     """Screen the store's production data (one row per cell; lots compared within themselves when a ``lot`` column is kept).
 
     Measurements: ``columns``, or every numeric column; a column empty in every cell is left out with a note.
+    Only the rows ``visible`` lets the reader see (default: all); none is the ``NotFoundError`` of an empty store.
     """
     from ...store import production as dataset
     from ..quality.screening import screen
 
-    frame = dataset.read(store)
+    frame = production_frame(store, visible)
     if frame.empty:
         raise NotFoundError(
             f"production data: none in store {store.root} (run `gwangyang battery production ingest TABLE`)."
@@ -165,11 +224,14 @@ def query_store(
     max_rows: int = SQL_MAX_ROWS,
     time_limit_s: float = SQL_TIME_LIMIT_S,
     cells: Collection[str] | None = None,
+    visible: Visible | None = None,
 ) -> dict[str, Any]:
     """Run one read-only SELECT over the store's views (see :meth:`Store.sql`), at most ``max_rows`` rows and ``time_limit_s`` seconds.
 
     The connection is private, in memory, and may read only the store's files (with ``cells``: only
-    those cells' rows, and no file at all); a query running past the time limit is interrupted.
+    those cells' rows, and no file at all); a query running past the time limit is interrupted. With
+    ``visible``, the view ``production`` holds the rows of the production tables it accepts only (and
+    of the shared ones, no cell outside ``cells`` that has cycling data).
 
     Returns
     -------
@@ -192,7 +254,7 @@ def query_store(
     if not text:
         raise InputError("query: expected one SELECT statement, got nothing.")
     start = time.perf_counter()
-    frame = store.sql(text, max_rows=max_rows, timeout_s=time_limit_s, cells=cells)
+    frame = store.sql(text, max_rows=max_rows, timeout_s=time_limit_s, cells=cells, production_orgs=visible)
     seconds = time.perf_counter() - start
     return {
         "columns": [str(c) for c in frame.columns],
@@ -201,7 +263,7 @@ def query_store(
         "truncated": bool(frame.attrs.get("truncated", False)),
         "max_rows": max_rows,
         "seconds": round(seconds, 4),
-        "views": sql_views(store),
+        "views": sql_views(store, visible),
     }
 
 
@@ -214,9 +276,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def sql_views(store: Store) -> list[str]:
-    """Names of the views a query over this store may use (those with data)."""
-    return store.views()
+def sql_views(store: Store, visible: Visible | None = None) -> list[str]:
+    """Names of the views a query over this store may use (those with data; ``production``: data ``visible`` accepts)."""
+    return store.views(visible)
 
 
 def sql_example(views: list[str]) -> str:
