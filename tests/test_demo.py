@@ -145,6 +145,14 @@ def test_port_step_keeps_its_run_in_the_store(tmp_path: Path, capsys: pytest.Cap
     assert today["teu"] == auto["teu"]
     # the port page starts from it
     assert port.page_state(store)["saved"]["demo_scenarios"] == saved["scenarios"]
+    # and from the time-lapse kept beside it: the service's document, computed afresh here
+    lapse = port.kept_timelapse(store)
+    assert lapse is not None and lapse == json.loads(json.dumps(port.timelapse()))
+    assert port.page_state(store)["timelapse"] == lapse
+    assert out["timelapse"] == {
+        **{key: lapse[key] for key in ("scenario", "dispatch", "agvs", "cranes", "step_s")},
+        "frames": len(lapse["frames"]),
+    }
     # and the demo's text summary prints the run's warnings (3 days draw no weather stop): nothing silent
     from gwangyang.cli.demo import print_summary, step_warnings
 

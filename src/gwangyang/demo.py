@@ -209,12 +209,18 @@ def optimize_step(store: Store) -> dict[str, Any]:
 
 
 def port_step(store: Store, days: float = 14.0) -> dict[str, Any]:
-    """Simulate ``days`` of both shipped scenarios, plan the sample berths, schedule the sample cranes; kept in the store (``port/runs/demo``) for the port page."""
+    """Simulate ``days`` of both shipped scenarios, plan the sample berths, schedule the sample cranes, and make the AGV time-lapse; kept in the store (``port/runs/demo`` and ``port/runs/timelapse``) for the port page.
+
+    Returns the run's document with the time-lapse's scenario, vehicles and frame count (its frames are in the store).
+    """
     from .port import service
 
     run = service.demo_run(days=days)
     service.save_run(store, service.DEMO_RUN, run)
-    return run
+    lapse = service.timelapse()
+    service.keep_timelapse(store, lapse)
+    shown = {key: lapse[key] for key in ("scenario", "dispatch", "agvs", "cranes", "step_s")}
+    return {**run, "timelapse": {**shown, "frames": len(lapse["frames"])}}
 
 
 DEMO_FLEET = (11, 22, 33, 44)

@@ -149,14 +149,20 @@ def test_port_page_fits_phone_width(phone: Any, server: tuple[str, Store], shots
 
 
 def test_timelapse_draws_every_agv_and_plays(page: Any, server: tuple[str, Store]) -> None:
-    """The time-lapse has one dot per AGV of the service's frames, placed at frame 0, and Play moves the clock."""
+    """Nothing kept: the page computes the time-lapse as a job; one dot per AGV of the service's frames, placed at frame 0, and Play moves the clock."""
     from gwangyang.port.service import timelapse
 
     lapse = timelapse()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    base, _ = server
+    base, _store = server
     page.goto(f"{base}/port")
+    page.wait_for_selector('[data-testid="timelapse-svg"][data-drawn="true"]', timeout=60_000)
+    assert page.get_by_test_id("timelapse-empty").is_hidden()
+    assert (
+        f"{lapse['agvs']} AGVs serving {lapse['cranes']} quay cranes"
+        in page.get_by_test_id("timelapse-note").inner_text()
+    )
     dots = page.locator('[data-testid="timelapse-svg"] circle')
     assert dots.count() == len(lapse["frames"][0]["x"]) == lapse["agvs"]
     first = lapse["frames"][0]
@@ -170,3 +176,23 @@ def test_timelapse_draws_every_agv_and_plays(page: Any, server: tuple[str, Store
         "t => document.querySelector('[data-testid=\"timelapse-clock\"]').textContent !== t", arg=before
     )
     assert not errors, errors
+
+
+def test_kept_timelapse_is_drawn_without_a_job(page: Any, server: tuple[str, Store]) -> None:
+    """A kept time-lapse (as the demo keeps it) is drawn from the page at once; the page asks for no job."""
+    from gwangyang.port import service
+
+    base, store = server
+    lapse = service.timelapse(step_s=30.0)
+    where = service.keep_timelapse(store, lapse)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/port/timelapse" in r.url else None)
+    try:
+        page.goto(f"{base}/port?lang=ko")
+        page.wait_for_selector('[data-testid="timelapse-svg"][data-drawn="true"]', timeout=10_000)
+        assert page.get_by_test_id("timelapse-slider").get_attribute("max") == str(len(lapse["frames"]) - 1)
+        assert page.get_by_test_id("timelapse-empty").count() == 0
+        assert "30초마다" in page.get_by_test_id("timelapse-note").inner_text()
+        assert not asked
+    finally:
+        where.unlink()  # the other tests of this module see a store that keeps none

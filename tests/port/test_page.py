@@ -6,29 +6,92 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from gwangyang.api import create_app
+from gwangyang.store import Store
 
 TOKEN = "port-page-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def test_port_page_has_the_timelapse(tmp_path: Path) -> None:
-    with TestClient(
-        create_app(tmp_path / "store", token=TOKEN), headers={"Authorization": f"Bearer {TOKEN}"}
-    ) as client:
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _page_data(page: str) -> dict[str, Any]:
+    match = re.search(r'<script[^>]*id="page-data"[^>]*>(.*?)</script>', page, re.S)
+    assert match, "no page data"
+    data: dict[str, Any] = json.loads(html.unescape(match.group(1)))
+    return data
+
+
+def test_port_page_shows_the_kept_timelapse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One answer: the time-lapse the CLI keeps is the page's, and the same as a fresh service call."""
+    from gwangyang.cli.main import main
+    from gwangyang.port import service
+
+    store = Store(tmp_path / "store")
+    store.root.mkdir(parents=True)
+    assert main(["port", "timelapse", "--keep", "--store", str(store.root), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    fresh = json.loads(json.dumps(service.timelapse()))
+    assert printed == service.kept_timelapse(store) == fresh
+    with TestClient(create_app(store.root, token=TOKEN), headers=AUTH) as client:
         page = client.get("/port").text
     for testid in ("timelapse-svg", "timelapse-slider", "timelapse-play"):
         assert f'data-testid="{testid}"' in page
+    assert 'data-testid="timelapse-empty"' not in page and 'data-testid="timelapse-view" hidden' not in page
     assert "44 AGVs serving 11 quay cranes" in page
     # The frames travel in the page's data: one AGV position per vehicle in every frame.
-    match = re.search(r'<script[^>]*id="page-data"[^>]*>(.*?)</script>', page, re.S)
-    assert match, "no page data"
-    lapse = json.loads(match.group(1))["timelapse"]
+    lapse = _page_data(page)["timelapse"]
+    assert lapse == fresh
     assert len(lapse["frames"]) == 10 * 60 // 15 + 1
     assert all(len(f["x"]) == len(f["y"]) == 44 for f in lapse["frames"])
+
+
+@pytest.fixture
+def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any time-lapse simulated in this process fails the test: the page must not simulate while it renders."""
+    from gwangyang.port import service, timelapse
+
+    def refuse(*args: object, **kwargs: object) -> dict[str, Any]:
+        raise AssertionError("the port page simulated a time-lapse")
+
+    monkeypatch.setattr(service, "timelapse", refuse)
+    monkeypatch.setattr(timelapse, "timelapse", refuse)
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_port_page_without_a_kept_timelapse_does_not_simulate(tmp_path: Path) -> None:
+    """Nothing kept: the page renders at once, says how to keep one, and lets an operator's script compute one."""
+    from gwangyang import accounts
+    from gwangyang.port.service import TIMELAPSE_COMMAND
+
+    root = tmp_path / "store"
+    viewer = accounts.add_user(root, "김뷰어", "광양제철", "viewer")[1]
+    with TestClient(create_app(root, token=TOKEN)) as client:
+        for lang in ("en", "ko"):
+            page = client.get(f"/port?lang={lang}", headers=AUTH)
+            assert page.status_code == 200
+            data = _page_data(page.text)
+            assert data["timelapse"] is None and data["saved"]["timelapse"] is None
+            empty = re.search(r'<p class="note" data-testid="timelapse-empty">(.*?)</p>', page.text, re.S)
+            assert empty and f"<code>{TIMELAPSE_COMMAND}</code>" in empty.group(1)
+            assert "<code>gwangyang demo</code>" in empty.group(1)
+            assert 'data-testid="timelapse-view" hidden' in page.text
+            assert 'data-testid="timelapse-status" aria-live="polite" data-compute="true"' in page.text
+            if lang == "ko":
+                assert "No time-lapse" not in empty.group(1) and "저장소" in empty.group(1)
+            else:
+                assert "computes one in the background" in empty.group(1)
+        # a viewer may not start jobs: the page only says how to get one
+        seen = client.get("/port?lang=en", headers=bearer(viewer)).text
+        assert 'data-compute="true"' not in seen
+        assert "in the background" not in seen and TIMELAPSE_COMMAND in seen
 
 
 def _page(store: Path, lang: str) -> str:
@@ -54,7 +117,6 @@ def test_port_page_shows_the_demo_runs_steady_states_and_warnings(tmp_path: Path
     """The demo run's steady states (mean and 95 % interval) and warnings are on the page, as the document has them."""
     from gwangyang.api import i18n
     from gwangyang.port.service import DEMO_RUN, demo_run, save_run
-    from gwangyang.store import Store
 
     store = tmp_path / "store"
     # Seed 4 draws no weather stop in 3 days: the six weather-driven steady states are not corrected.
@@ -99,10 +161,10 @@ def test_port_page_shows_the_demo_runs_steady_states_and_warnings(tmp_path: Path
             assert [text for _, text in warned] == [w for n in names for w in document["warnings"][n]]
 
 
+@pytest.mark.usefixtures("no_simulation")
 def test_port_page_renders_a_demo_run_kept_without_steady_states(tmp_path: Path) -> None:
     """A demo run kept before steady states and warnings were kept still shows its whole-run KPIs."""
     from gwangyang.port.service import DEMO_RUN, save_run
-    from gwangyang.store import Store
 
     store = tmp_path / "store"
     scenarios = {"gwangyang-today": {"teu": 6501.05, "mean_wait_h": 1.5}}
@@ -112,3 +174,64 @@ def test_port_page_renders_a_demo_run_kept_without_steady_states(tmp_path: Path)
         assert 'data-testid="demo-kpi-table"' in page
         assert 'data-testid="port-steady"' not in page and 'data-testid="port-warning"' not in page
         assert re.search(r'data-kpi="teu"><td>[^<]+</td><td class="num">6501</td></tr>', page)
+        # nor a time-lapse: the page says how to keep one instead of simulating it
+        assert 'data-testid="timelapse-empty"' in page and _page_data(page)["timelapse"] is None
+
+
+def test_timelapse_job_is_the_service_document_and_the_page_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API computes the time-lapse as a job (the page's script asks for it); the next page load follows that job."""
+    from gwangyang import accounts
+    from gwangyang.port import service
+
+    root = tmp_path / "store"
+    viewer = accounts.add_user(root, "김뷰어", "광양제철", "viewer")[1]
+    with TestClient(create_app(root, token=TOKEN), headers=AUTH) as client:
+        assert client.post("/api/v1/port/timelapse", json={}, headers=bearer(viewer)).status_code == 403
+        bad = client.post("/api/v1/port/timelapse", json={"scenario": "nowhere"})
+        assert bad.status_code == 400 and "scenario" in bad.json()["detail"]
+        assert client.post("/api/v1/port/timelapse", json={"minutes": 0}).status_code == 422
+        answer = client.post("/api/v1/port/timelapse", params={"wait": 300}, json={})
+        assert answer.status_code == 201, answer.text
+        job = answer.json()["job"]
+        assert job["kind"] == "port.timelapse" and job["progress"]["fraction"] == 1.0
+        assert job["result"] == json.loads(json.dumps(service.timelapse()))
+        # nothing kept: the page's script follows the newest job; the page simulates nothing
+        monkeypatch.setattr(service, "timelapse", None)
+        page = client.get("/port").text
+        data = _page_data(page)
+        assert data["saved"]["timelapse"] == job["id"] and data["timelapse"] is None
+        assert 'data-testid="timelapse-empty"' not in page
+        # once one is kept, the kept one is shown (in the page), not the job's
+        kept = {**job["result"], "scenario": "kept"}
+        service.keep_timelapse(Store(root), kept)
+        data = _page_data(client.get("/port").text)
+    assert data["timelapse"] == kept and data["saved"]["timelapse"] is None
+
+
+def test_port_page_renders_a_kept_timelapse_without_dispatch(tmp_path: Path) -> None:
+    """A kept time-lapse without the fields added later (its dispatch policy) still renders."""
+    from gwangyang.port import service
+
+    store = Store(tmp_path / "store")
+    lapse = {
+        "scenario": "older",
+        "agvs": 1,
+        "cranes": 1,
+        "step_s": 30.0,
+        "layout": {
+            "nodes": [{"x": 0.0, "y": 0.0}, {"x": 10.0, "y": 0.0}],
+            "segments": [{"from": 0, "to": 1}],
+        },
+        "quay": [[0.0, 0.0]],
+        "blocks": [[10.0, 0.0]],
+        "frames": [{"minute": 0.0, "x": [0.0], "y": [0.0], "loaded": [0], "waiting": []}],
+    }
+    service.keep_timelapse(store, lapse)
+    for lang in ("en", "ko"):
+        page = _page(store.root, lang)
+        assert _page_data(page)["timelapse"] == lapse
+        note = re.search(r'data-testid="timelapse-note">(.*?)</p>', page, re.S)
+        assert note and note.group(1).startswith("older: ")
+        assert "(—)" in note.group(1) and "Project-Id-Version" not in page

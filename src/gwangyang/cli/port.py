@@ -9,6 +9,7 @@ import typer
 
 from ..compute import make_executor
 from ..port import service
+from ..store import Store
 from .common import err_console, print_json, progress_bar
 
 app = typer.Typer(
@@ -162,6 +163,39 @@ def _compare_fleets(
             f"{v['mean']:+.3f} [{v['ci_low']:+.3f}, {v['ci_high']:+.3f}]",
             highlight=False,
         )
+
+
+@app.command("timelapse")
+def timelapse_command(
+    scenario: Annotated[
+        str, typer.Option("--scenario", help="Shipped scenario name or TOML file.")
+    ] = service.TIMELAPSE_SCENARIO,
+    minutes: Annotated[
+        float, typer.Option("--minutes", help="Minutes shown, after a quarter-hour warm-up.")
+    ] = 10.0,
+    step: Annotated[float, typer.Option("--step", help="Seconds between frames.")] = 15.0,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep it in the store: the port page shows it (as the demo's).")
+    ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Store folder (default $GWANGYANG_HOME or ./gwangyang-data)."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """A time-lapse of a scenario's AGVs (move-level model, seed 0): every vehicle's position per frame."""
+    target = Store(store) if keep else None  # a wrong --store fails before the simulation
+    document = service.timelapse(scenario, minutes, step)
+    where = service.keep_timelapse(target, document) if target is not None else None
+    if json_out:
+        print_json(document)
+        return
+    err_console.print(
+        f"{document['scenario']}: {document['agvs']} AGVs, {document['cranes']} quay cranes "
+        f"({document['dispatch']}), {len(document['frames'])} frames every {document['step_s']:g} s"
+        + (f"; kept in {where}" if where is not None else ""),
+        highlight=False,
+    )
 
 
 @app.command("berths")

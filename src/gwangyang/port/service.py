@@ -294,26 +294,44 @@ def save_plan(store: Store, name: str, document: dict[str, Any]) -> Path:
 TIMELAPSE_SCENARIO = "gwangyang-automated"
 """The scenario whose yard and AGVs the port page shows as a time-lapse."""
 
-_TIMELAPSES: dict[tuple[str, float, float], dict[str, Any]] = {}
+TIMELAPSE_RUN = "timelapse"
+"""Name under which the demo keeps the port page's time-lapse (``port/runs/timelapse.json``)."""
+
+TIMELAPSE_COMMAND = "gwangyang port timelapse --keep"
+"""The command the port page names when no time-lapse is kept and it cannot compute one."""
 
 
 def timelapse(
-    scenario: str = TIMELAPSE_SCENARIO, minutes: float = 10.0, step_s: float = 15.0
+    scenario: str | Path = TIMELAPSE_SCENARIO,
+    minutes: float = 10.0,
+    step_s: float = 15.0,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """A time-lapse of a scenario's AGVs (:func:`gwangyang.port.timelapse.timelapse`, seed 0), kept in memory.
+    """A time-lapse of a scenario's AGVs (:func:`gwangyang.port.timelapse.timelapse`, seed 0).
 
-    Its dispatch policy is the scenario's ``automation.dispatch``.
+    Its dispatch policy is the scenario's ``automation.dispatch``. The port page shows the kept one
+    (:func:`keep_timelapse`; the demo keeps one), else the newest ``port.timelapse`` job's.
     """
     from .agv_plan import plan_from_scenario
     from .terminal import load_scenario
     from .timelapse import timelapse as run_timelapse
 
-    key = (scenario, minutes, step_s)
-    if key not in _TIMELAPSES:
-        loaded = load_scenario(scenario)
-        plan = plan_from_scenario(loaded, loaded.automation.dispatch)
-        _TIMELAPSES[key] = run_timelapse(plan, minutes, seed=0, step_s=step_s)
-    return _TIMELAPSES[key]
+    loaded = load_scenario(scenario)
+    plan = plan_from_scenario(loaded, loaded.automation.dispatch)
+    document: dict[str, Any] = run_timelapse(plan, minutes, seed=0, step_s=step_s)
+    if progress is not None:
+        progress(1, 1)
+    return document
+
+
+def keep_timelapse(store: Store, document: dict[str, Any]) -> Path:
+    """Keep a time-lapse for the port page (``port/runs/timelapse.json``, :data:`TIMELAPSE_RUN`)."""
+    return save_run(store, TIMELAPSE_RUN, document)
+
+
+def kept_timelapse(store: Store) -> dict[str, Any] | None:
+    """The kept time-lapse, or None when none is kept (stores made before the demo kept one)."""
+    return load_run(store, TIMELAPSE_RUN)
 
 
 def page_state(store: Store) -> dict[str, Any]:
@@ -324,9 +342,12 @@ def page_state(store: Store) -> dict[str, Any]:
     ``demo_warnings`` are ``(scenario, [warning, ...])`` of the scenarios that warn. A run kept before
     these were kept shows neither. ``saved["fleet"]`` is the kept fleet-size curve (:data:`FLEET_RUN`, the scenario, the run lengths,
     ``fleet_curve`` and its ``policies`` in order, as the page's JSON sorts keys) or None; ``fleet_command`` is how to make one.
+    ``saved["timelapse"]`` is the newest ``port.timelapse`` job, ``timelapse`` the kept time-lapse (:func:`kept_timelapse`)
+    or None, ``timelapse_command`` how to keep one; nothing here simulates.
     """
     compare_job = artifacts.latest_job(store, "port.compare")
     plan_job = artifacts.latest_job(store, "port.berths")
+    timelapse_job = artifacts.latest_job(store, "port.timelapse")
     demo = load_run(store, DEMO_RUN) or {}
     demo_scenarios = demo.get("scenarios") or {}
     fleet = load_run(store, FLEET_RUN)
@@ -359,8 +380,11 @@ def page_state(store: Store) -> dict[str, Any]:
             "demo_scenarios": demo.get("scenarios"),
             "demo_days": demo.get("days"),
             "fleet": curve,
+            "timelapse": timelapse_job["id"] if timelapse_job else None,
         },
         "fleet_command": FLEET_COMMAND,
+        "timelapse": kept_timelapse(store),
+        "timelapse_command": TIMELAPSE_COMMAND,
         "demo_names": names,
         "demo_rows": [(k, [demo_scenarios[n].get(k) for n in names]) for k in kpis],
         "demo_steady": {

@@ -25,17 +25,28 @@ def port_page(request: Request, scope: ScopeDep) -> HTMLResponse:
     """Compare scenarios (``?compare=<job>`` shows a finished one) and plan berths (``?plan=<job>``).
 
     Without those, the newest finished comparison and plan in the store are shown, or the demo's run.
+    The time-lapse is the kept one (``gwangyang demo`` or ``gwangyang port timelapse --keep`` keep it), else
+    the newest ``port.timelapse`` job's (the script fetches it); with neither, the script computes one as a
+    job (operators) or the page says how to keep one. The page never simulates while it renders.
     """
     state = service.page_state(request.app.state.store)
-    for key in ("compare", "plan"):  # another organisation's newest run is not this user's to see
+    for key in (
+        "compare",
+        "plan",
+        "timelapse",
+    ):  # another organisation's newest run is not this user's to see
         state["saved"][key] = scope.visible_job(request.app.state.jobs, state["saved"][key])
+    lapse = state.pop("timelapse")
+    if lapse is not None:  # the kept one is shown; a job's only stands in for it
+        state["saved"]["timelapse"] = None
     scenarios, example = service.scenarios(), service.example_berths()
     page_data = {
         "page": "port",
         "scenarios": scenarios,
         "example": example,
         "saved": state["saved"],
-        "timelapse": service.timelapse(),
+        "timelapse": lapse,
+        "dispatch_names": DISPATCH_NAMES,
     }
     context = {
         "scenarios": scenarios,
@@ -43,6 +54,6 @@ def port_page(request: Request, scope: ScopeDep) -> HTMLResponse:
         **state,
         "dispatch_name": DISPATCH_NAMES,
         "page_data": page_data,
-        "lapse": page_data["timelapse"],
+        "lapse": lapse,
     }
     return render(request, "port/port.html", context)

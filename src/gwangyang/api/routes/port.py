@@ -52,6 +52,14 @@ class CompareRequest(BaseModel):
     warmup_days: float = Field(0.0, ge=0, le=60)
 
 
+class TimelapseRequest(BaseModel):
+    """A time-lapse of a shipped scenario's AGVs (the port page asks for the defaults)."""
+
+    scenario: str = Field(service.TIMELAPSE_SCENARIO, description="A shipped scenario name.")
+    minutes: float = Field(10.0, gt=0, le=120, description="Minutes shown, after a quarter-hour warm-up.")
+    step_s: float = Field(15.0, ge=1, le=600, description="Seconds between frames.")
+
+
 MAX_HOURS = 10**9
 """Largest magnitude of a time in a berth request (hours; far beyond any plan, far below int64)."""
 
@@ -100,6 +108,10 @@ def _simulate(body: SimulateRequest, progress: Progress) -> dict[str, Any]:
     return document
 
 
+def _timelapse(body: TimelapseRequest, progress: Progress) -> dict[str, Any]:
+    return service.timelapse(body.scenario, body.minutes, body.step_s, progress=progress)
+
+
 def _cranes(instance: Any, body: CraneRequest, progress: Progress) -> dict[str, Any]:
     document, _ = service.schedule_cranes(instance, body.time_limit, body.seed, workers=1)
     return document
@@ -137,6 +149,21 @@ async def compare(
     service.check_shipped("b", body.b)
     # In a worker process: a long simulation in the server's process would hold its GIL.
     job = jobs.submit("port.compare", partial(_compare, body), params=body.model_dump(), isolated=True)
+    return await finish_job(request, response, job, wait)
+
+
+@router.post(
+    "/timelapse", status_code=status.HTTP_202_ACCEPTED, summary="Time-lapse of a scenario's yard and AGVs"
+)
+async def timelapse(
+    body: TimelapseRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job whose result is the time-lapse: the lane layout, cranes, blocks and every AGV's position per frame.
+
+    The port page shows the newest one when the store keeps none (``gwangyang demo`` keeps one).
+    """
+    service.check_shipped("scenario", body.scenario)
+    job = jobs.submit("port.timelapse", partial(_timelapse, body), params=body.model_dump(), isolated=True)
     return await finish_job(request, response, job, wait)
 
 

@@ -3,7 +3,7 @@
 (function () {
   const g = window.gwangyang;
   const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
-  const KEYS = { compare: "gwangyang.port.compareJob", plan: "gwangyang.port.planJob" };
+  const KEYS = { compare: "gwangyang.port.compareJob", plan: "gwangyang.port.planJob", timelapse: "gwangyang.port.timelapseJob" };
 
   function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
   function fmt(v) { return v === null || v === undefined ? "—" : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(4); }
@@ -99,7 +99,6 @@
     if (jobId) follow(kind, jobId).catch(() => localStorage.removeItem(KEYS[kind]));
   }
   if (g.pageData.saved.fleet) drawFleet(g.pageData.saved.fleet);
-  if (g.pageData.timelapse) timelapse(g.pageData.timelapse);
 
   function timelapse(lapse) {
     // The yard and vehicles from the AGV model's event log: lanes, cranes, blocks, one dot per AGV.
@@ -133,6 +132,42 @@
     });
     slider.addEventListener("input", () => show(Number(slider.value)));
     show(0);
+    svg.dataset.drawn = "true";
   }
+
+  // A time-lapse from a job (the newest one's, or one computed now): its note, then the drawing.
+  function drawLapse(lapse) {
+    const note = $("timelapse-note"), empty = $("timelapse-empty"), names = g.pageData.dispatch_names || {};
+    note.textContent = g.t("{scenario}: {agvs} AGVs serving {cranes} quay cranes ({dispatch}), one frame every {step} s of the move-level model (seed 0, after a quarter-hour warm-up).",
+      { scenario: lapse.scenario, agvs: lapse.agvs, cranes: lapse.cranes, dispatch: names[lapse.dispatch] ? g.t(names[lapse.dispatch]) : lapse.dispatch || "—", step: lapse.step_s });
+    note.hidden = false;
+    if (empty) empty.hidden = true;
+    $("timelapse-view").hidden = false;
+    timelapse(lapse);
+  }
+
+  async function followLapse(jobId) {
+    const verb = g.t("Time-lapse");
+    const record = await g.followJob(KEYS.timelapse, jobId, (r) => {
+      const p = r.progress;
+      status("timelapse-status", r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
+    });
+    if (record.status === "done") { status("timelapse-status", ""); drawLapse(record.result); }
+  }
+
+  // Nothing kept and no job: an operator's page computes it in the background (the page never waits for it).
+  async function computeLapse() {
+    status("timelapse-status", g.t("Sending…"));
+    try {
+      const answer = await g.api("/api/v1/port/timelapse", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+      await followLapse(answer.job.id);
+    } catch (e) { status("timelapse-status", g.t("Refused: {error}", { error: e.message }), true); }
+  }
+
+  const lapseJob = g.pageData.saved.timelapse || localStorage.getItem(KEYS.timelapse);
+  const mayCompute = !!$("timelapse-status").dataset.compute;
+  if (g.pageData.timelapse) timelapse(g.pageData.timelapse);
+  else if (lapseJob) followLapse(lapseJob).catch(() => { localStorage.removeItem(KEYS.timelapse); if (mayCompute && !g.pageData.saved.timelapse) computeLapse(); });
+  else if (mayCompute) computeLapse();
   if (g.pageData.saved.demo_plan && !url.searchParams.get("plan") && !localStorage.getItem(KEYS.plan)) drawPlan(g.pageData.saved.demo_plan);
 })();
