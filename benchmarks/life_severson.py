@@ -394,7 +394,7 @@ def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any
         for row, observed in zip(rows, held.cycle_life, strict=True):
             row["cycle_life"] = float(observed)
         metrics: dict[str, Any] = dict(score_predictions(rows) or {})
-        metrics["warned"] = sum("warning" in r for r in rows)
+        metrics["warned"] = sum(bool(r.get("beyond_training_range")) for r in rows)
         label = name if name != "auto" else f"auto → {fitted['model']}"
         out[label] = metrics
         paper = PAPER_TABLE_1.get(name, {}).get("secondary")

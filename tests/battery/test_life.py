@@ -490,6 +490,7 @@ def test_predictions_outside_the_training_range_say_so() -> None:
     expected = {c.cell for c, d in zip(other.cells, beyond, strict=True) if d.max() > EXTRAPOLATION_SD}
     rows = predict_cells(pipeline, other.cells)
     assert {r["cell"] for r in rows if "warning" in r} == expected and 0 < len(expected) < len(rows)
+    assert {r["cell"] for r in rows if r.get("beyond_training_range")} == expected
     names = list(pipeline[:-1].get_feature_names_out())
     for row, d in zip(rows, beyond, strict=True):
         if "warning" in row:

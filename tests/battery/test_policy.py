@@ -122,5 +122,6 @@ def test_predictions_and_fit_report_the_ignored_text(tmp_path: Path) -> None:
     plain = predict_cells(fitted["pipeline"], load_severson(sample_dir("severson"), split="test1").cells)
     assert [r["predicted_cycle_life"] for r in rows] == [r["predicted_cycle_life"] for r in plain]
     assert all("'newstructure' after the steps is not read" in r["warning"] for r in rows)
+    assert [r.get("beyond_training_range") for r in rows] == [r.get("beyond_training_range") for r in plain]
     whole = fit_life(load_severson(folder, require_life=True), "charging")
     assert sum("not read" in w for w in whole["warnings"]) == len(held.cells) == 4

@@ -147,6 +147,14 @@ def test_formation_json(capsys: pytest.CaptureFixture[str]) -> None:
     result = json.loads(out)
     assert result["spearman"] == pytest.approx(0.791, abs=5e-4)
     assert len(result["predictions"]) == 39 and np.isfinite(result["predictions"][0]["predicted"])
+    assert result["warnings"] == [] and result["skill"] > 0.5
+
+
+def test_formation_without_skill_warns(capsys: pytest.CaptureFixture[str]) -> None:
+    table = SHARED / "battery" / "formation" / "correlation_data_2022.csv"
+    code, _, err = run(capsys, "battery", "formation", str(table), "--covariates", "none")
+    assert code == 0 and "rho -0.971" in err
+    assert "warning" in err and "no better than the mean" in err.replace("\n", " ")
 
 
 def test_triage_evaluate_beside_tao(capsys: pytest.CaptureFixture[str]) -> None:

@@ -400,8 +400,10 @@ range gets a warning: the model extrapolates there, and its interval was not cal
 def predict_cells(pipeline: Pipeline, cells: Sequence[CellCurves]) -> list[dict[str, Any]]:
     """JSON-ready predictions: ``{"cell", "predicted_cycle_life", "lower", "upper"}`` per cell.
 
-    A cell whose features lie beyond the training range (:data:`EXTRAPOLATION_SD`) also gets a
-    ``"warning"`` naming the farthest feature and how far out it is.
+    A cell whose features lie beyond the training range (:data:`EXTRAPOLATION_SD`) also gets
+    ``"beyond_training_range": True`` and a ``"warning"`` naming the farthest feature and how far out it
+    is; a ``charging`` model's cell whose policy name carries words it did not read gets them named in the
+    ``"warning"`` too (:func:`~gwangyang.battery.policy.policy_notes`), joined by "; ".
     """
     features = pipeline[:-1].transform(list(cells))
     regressor = pipeline[-1]
@@ -421,6 +423,7 @@ def predict_cells(pipeline: Pipeline, cells: Sequence[CellCurves]) -> list[dict[
         said = []
         if distance is not None and distance.shape[1] and float(distance[k].max()) > EXTRAPOLATION_SD:
             j = int(np.argmax(distance[k]))
+            row["beyond_training_range"] = True
             said.append(
                 f"feature {names[j]} lies {distance[k, j]:.1f} training standard deviations outside the "
                 "training cells' range: the prediction extrapolates and its interval was not calibrated there"

@@ -188,7 +188,10 @@ def formation(
     ] = None,
     covariates: Annotated[
         list[str] | None,
-        typer.Option("--covariates", help="Test-condition columns (e.g. is_room_temp_aging)."),
+        typer.Option(
+            "--covariates",
+            help="Test-condition columns (default is_room_temp_aging where the table has it; 'none' for none).",
+        ),
     ] = None,
     id_column: Annotated[str, typer.Option("--id-column", help="Cell id column.")] = "cellid",
     json_out: JsonOpt = False,
@@ -199,6 +202,8 @@ def formation(
         print_json(result)
         return
     err_console.print(
-        f"leave-one-out Spearman rho {result['spearman']:.3f} over {len(result['predictions'])} cells "
-        f"({', '.join(result['features'])} -> {target})"
+        f"leave-one-out Spearman rho {result['spearman']:.3f}, skill {result['skill']:.2f} over "
+        f"{len(result['predictions'])} cells ({', '.join(result['features'])} -> {target})"
     )
+    for text in result["warnings"]:
+        err_console.print(f"[yellow]warning  {text}[/yellow]", highlight=False)

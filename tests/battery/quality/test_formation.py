@@ -38,3 +38,31 @@ def test_resistance_alone_ranks_life_within_each_ageing_temperature(table: pd.Da
     # formation shifts the anode's operating window); the sign holds within each ageing temperature
     for _, rows in table.groupby("is_room_temp_aging"):
         assert spearmanr(rows["dcr_10s_5_soc_at_c3"], rows["cycles_to_80_pct"]).statistic < -0.5
+
+
+def test_default_takes_the_ageing_temperature_as_the_docs_say(table: pd.DataFrame) -> None:
+    default = leave_one_out(table)
+    explicit = leave_one_out(table, covariates=["is_room_temp_aging"])
+    assert default.features == ["dcr_10s_5_soc_at_c3", "is_room_temp_aging"]
+    assert default.spearman == explicit.spearman == pytest.approx(0.791, abs=5e-4)
+    assert default.skill > 0.5 and default.warnings == []
+
+
+def test_no_skill_is_said_not_shown_as_a_ranking(table: pd.DataFrame) -> None:
+    """R_LS alone across both ageing temperatures: the ridge shrinks to the mean, whose LOO ranking is −1."""
+    from gwangyang.battery.quality.formation import loo_skill
+
+    y = table["cycles_to_80_pct"].to_numpy(dtype=float)
+    # analytic: the mean of the other cells falls as a cell's own life rises, so it ranks life exactly backwards
+    mean_of_others = (y.sum() - y) / (len(y) - 1)
+    assert spearmanr(mean_of_others, y).statistic == pytest.approx(-1.0)
+    alone = leave_one_out(table, covariates=[])
+    assert alone.features == ["dcr_10s_5_soc_at_c3"]
+    assert alone.spearman == pytest.approx(-0.971, abs=5e-4)
+    # skill by hand: squared log errors of the model's LOO predictions against those of the LOO mean
+    log_y, log_p = np.log10(y), np.log10(alone.predictions["predicted"].to_numpy())
+    baseline = np.sum(((np.sum(log_y) - log_y) / (len(y) - 1) - log_y) ** 2)
+    assert alone.skill == pytest.approx(1 - np.sum((log_p - log_y) ** 2) / baseline)
+    assert loo_skill(log_y, log_p) == alone.skill and alone.skill <= 0
+    assert len(alone.warnings) == 1 and "no better than the mean" in alone.warnings[0]
+    assert "(-0.97)" in alone.warnings[0] and "covariates" in alone.warnings[0]

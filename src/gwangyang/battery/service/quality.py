@@ -127,14 +127,19 @@ def rank_formation(
     covariates: list[str] | None = None,
     id_column: str = "cellid",
 ) -> dict[str, Any]:
-    """Rank cells by expected life from formation data; leave-one-out Spearman correlation."""
+    """Rank cells by expected life from formation data; leave-one-out Spearman correlation.
+
+    ``covariates`` None takes the default test conditions the table has (``is_room_temp_aging``),
+    ``["none"]`` none.
+    """
     from ..quality.formation import leave_one_out
     from ..quality.tables import read_table
 
     data = read_table(table)
     if id_column not in data.columns:
         raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
-    result: dict[str, Any] = jsonable(leave_one_out(data, target, features, covariates, id_column).to_dict())
+    conditions = [] if covariates == ["none"] else covariates
+    result: dict[str, Any] = jsonable(leave_one_out(data, target, features, conditions, id_column).to_dict())
     return result
 
 
