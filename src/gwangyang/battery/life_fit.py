@@ -174,17 +174,17 @@ def fit_life(
 
 
 def load_prediction_inputs(
-    items: Sequence[str], store: Store | None = None, last_cycle: int = 100, lives: list[float] | None = None
-) -> list[CellCurves]:
+    items: Sequence[str], store: Store | None = None, last_cycle: int = 100
+) -> tuple[list[CellCurves], list[float]]:
     """Cells to predict: Severson-layout folders or matrix files, or store cell ids (``store:`` optional).
 
-    ``lives``, if given, receives each cell's known cycle life (a folder's ``cells.csv`` column
-    ``cycle_life``), NaN where unknown (matrix files, store cells).
+    Returns the cells and each one's known cycle life (a folder's ``cells.csv`` column ``cycle_life``),
+    NaN where unknown (matrix files, store cells).
     """
     from .severson import load_severson, load_store_cell
 
     cells: list[CellCurves] = []
-    known = lives if lives is not None else []
+    known: list[float] = []
     opened = store
     for item in items:
         path = Path(item)
@@ -201,7 +201,7 @@ def load_prediction_inputs(
         known.append(float("nan"))
     if not cells:
         raise InputError("predict: no cells given.")
-    return cells
+    return cells, known
 
 
 def predict_life(
@@ -228,8 +228,7 @@ def predict_life(
 
     loaded = model if isinstance(model, ModelFile) else load_model(model)
     pair = tuple(loaded.info.get("cycles", (10, 100)))
-    lives: list[float] = []
-    cells = load_prediction_inputs(items, store, int(pair[1]), lives)
+    cells, lives = load_prediction_inputs(items, store, int(pair[1]))
     rows = predict_cells(loaded.model, cells)
     for row, life in zip(rows, lives, strict=True):
         if np.isfinite(life):

@@ -96,10 +96,11 @@ def fit_life_model(
         raise InputError(f"dataset: expected 'sample' or 'store', got {dataset!r}.")
     report(1, 3)
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    steps = [0]  # the auto selection's steps, once known
+    steps = 0  # the auto selection's steps, once known
 
     def selecting(done: int, total: int) -> None:
-        steps[0] = total
+        nonlocal steps
+        steps = total
         report(1 + done, 3 + total)
 
     fitted = fit_life(
@@ -112,7 +113,7 @@ def fit_life_model(
         progress=selecting,
     )
     pipeline = fitted.pop("pipeline")
-    report(2 + steps[0], 3 + steps[0])
+    report(2 + steps, 3 + steps)
     scored = held if held is not None else train
     rows = predict_cells(pipeline, scored.cells)
     for row, life in zip(rows, scored.cycle_life, strict=True):
@@ -137,7 +138,7 @@ def fit_life_model(
     summary["org"] = org
     summary = jsonable(summary)
     artifacts.save(store, "life-model", name, summary)
-    report(3 + steps[0], 3 + steps[0])
+    report(3 + steps, 3 + steps)
     return summary
 
 
