@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
-from ..files import read_bytes
+from ..files import read_text
 from .convert import problem_to_instance
 from .instance import Instance
 from .times import format_time, parse_time
@@ -238,15 +238,12 @@ class RoutingProblem:
     def from_file(cls, path: str | Path) -> RoutingProblem:
         """Load a problem from a ``.toml`` or ``.json`` file; messages name the file and the field."""
         path = Path(path)
-        raw = read_bytes(path, "problem file")
+        text = read_text(path, "problem file")  # UTF-8, as TOML and JSON (RFC 8259) require
+        if path.suffix.lower() not in (".toml", ".json"):
+            raise UnknownFormatError(f"{path}: expected a .toml or .json problem file")
         try:
-            if path.suffix.lower() == ".toml":
-                data = tomllib.loads(raw.decode("utf-8"))
-            elif path.suffix.lower() == ".json":
-                data = json.loads(raw)
-            else:
-                raise UnknownFormatError(f"{path}: expected a .toml or .json problem file")
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
             raise CorruptFileError(f"{path}: not valid {path.suffix[1:].upper()} ({exc})") from exc
         if not isinstance(data, dict):
             raise CorruptFileError(f"{path}: expected a table at the top level")
