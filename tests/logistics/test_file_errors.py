@@ -236,3 +236,58 @@ def test_forecast_cli_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], 
         captured = capsys.readouterr()
         assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
         assert message in captured.err
+
+
+APPOINTMENTS_PROBLEM = """
+name = "게이트 예약"
+[appointments]
+file = "slots.csv"
+[[sites]]
+id = "T"
+kind = "depot"
+latitude = 34.9
+longitude = 127.67
+[[sites]]
+id = "A"
+latitude = 34.93
+longitude = 127.74
+[[vehicles]]
+name = "truck"
+count = 1
+capacity = [2]
+start_depot = "T"
+[[shipments]]
+id = "s1"
+pickup = "T"
+delivery = "A"
+quantity = [1]
+cargo = "import"
+appointment = "예약1"
+"""
+"""A shipment whose pickup window at the terminal is the gate appointment ``예약1`` of ``slots.csv``."""
+
+
+def test_appointments_file_is_read_through_files(tmp_path: Path) -> None:
+    problem = tmp_path / "problem.toml"
+    problem.write_text(APPOINTMENTS_PROBLEM, encoding="utf-8")
+    slots = tmp_path / "slots.csv"
+    with pytest.raises(InputError) as caught:
+        RoutingProblem.from_file(problem)
+    assert str(caught.value) == f"{problem}: appointments.file: {slots}: file not found"
+    slots.mkdir()
+    with pytest.raises(InputError) as caught:
+        RoutingProblem.from_file(problem)
+    assert (
+        str(caught.value)
+        == f"{problem}: appointments.file: {slots}: is a folder, expected a gate appointments CSV"
+    )
+    slots.rmdir()
+    text = "id,start,end\n예약1,07:00,08:00\n"
+    slots.write_bytes(text.encode("cp949"))
+    with pytest.raises(CorruptFileError) as caught:
+        RoutingProblem.from_file(problem)
+    expected = not_utf8(slots, text.encode("cp949"), "invalid start byte", "gate appointments CSV")
+    assert str(caught.value) == f"{problem}: appointments.file: {expected}"
+    slots.write_bytes(b"\xef\xbb\xbf" + text.encode())  # UTF-8 with Excel's byte-order mark
+    (shipment,) = RoutingProblem.from_file(problem).shipments
+    assert shipment.pickup_window == (7 * 60.0, 8 * 60.0)

@@ -368,16 +368,18 @@ def _appointments(raw: Any, base_dir: Path) -> dict[str, tuple[float, float]]:
     :func:`gwangyang.port.appointments.write_appointments`.
     """
     import csv
+    import io
 
     d = _fields(raw, "appointments", {"file"}, {"file"})
     path = base_dir / str(d["file"])
     try:
-        with path.open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-    except FileNotFoundError as exc:
-        raise InputError(f"appointments.file: {path} not found") from exc
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"appointments.file: {path} cannot be read ({exc})") from exc
+        text = read_text(path, "gate appointments CSV").removeprefix("\ufeff")  # Excel's byte-order mark
+    except InputError as exc:
+        raise type(exc)(f"appointments.file: {exc}") from exc
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise CorruptFileError(f"appointments.file: {path}: not a readable CSV ({exc})") from exc
     out: dict[str, tuple[float, float]] = {}
     for i, row in enumerate(rows):
         where = f"appointments.file {path.name} row {i + 2}"
