@@ -22,7 +22,7 @@ from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.logistics.distances import read_matrix_csv
 from gwangyang.logistics.forecast import load_series
-from gwangyang.logistics.model import RoutingProblem
+from gwangyang.logistics.problem import RoutingProblem
 
 from .test_forecast import SERIES, TARGET
 from .test_model import GOOD as GOOD_PROBLEM

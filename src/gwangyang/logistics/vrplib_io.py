@@ -99,7 +99,7 @@ def read_instance(path: str | Path) -> Instance:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".toml", ".json"):
-        from .model import RoutingProblem
+        from .problem import RoutingProblem
 
         instance: Instance = RoutingProblem.from_file(path).to_instance()
         return instance
