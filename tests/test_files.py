@@ -45,7 +45,7 @@ def test_not_utf8_is_refused_at_its_first_bad_byte_or_replaced(tmp_path: Path) -
         read_text(path, "VRPLIB file")
     assert (
         str(caught.value)
-        == f"{path}: not UTF-8 text (byte 10: invalid continuation byte), expected a VRPLIB file"
+        == f"{path}: not UTF-8 text (byte 10, line 1: invalid continuation byte), expected a VRPLIB file in UTF-8"
     )
     assert read_text(path, errors="replace") == "NAME : caf\ufffd\n"
 

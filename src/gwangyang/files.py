@@ -68,14 +68,16 @@ def read_text(path: str | Path, what: str = "file", errors: str = "strict") -> s
     InputError
         As :func:`read_bytes`.
     CorruptFileError
-        ``errors="strict"`` and the file is not UTF-8 text; the message names the file and the first bad byte.
+        ``errors="strict"`` and the file is not UTF-8 text; the message names the file and the offset (from 0)
+        and line (from 1) of the first bad byte.
     """
     raw = read_bytes(path, what)
     try:
         return raw.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise CorruptFileError(
-            f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}), expected a {what}"
+            f"{path}: not UTF-8 text (byte {exc.start}, line {line}: {exc.reason}), expected a {what} in UTF-8"
         ) from exc
 
 

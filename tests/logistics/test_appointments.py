@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.logistics.model import RoutingProblem
+from gwangyang.logistics.problem import RoutingProblem
 from gwangyang.logistics.solver import PyVRPSolver
 from gwangyang.port.appointments import appointment_arrivals, book, book_haulier, write_appointments
 from gwangyang.port.simulation import simulate

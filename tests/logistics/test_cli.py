@@ -81,7 +81,7 @@ def test_routes_solve_scenario_with_ortools(capsys: pytest.CaptureFixture[str], 
     ("text", "suffix", "message"),
     [
         (
-            "NAME : x\nDIMENSION : 3\nCAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n",
+            "NAME : x\nDIMENSION : 3\nCAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n2 0 1\n3 1 0\n",
             ".vrp",
             "missing DEMAND_SECTION",
         ),

@@ -19,7 +19,7 @@ import pytest
 
 from gwangyang.cli.main import main
 from gwangyang.errors import InputError
-from gwangyang.logistics.model import RoutingProblem
+from gwangyang.logistics.problem import RoutingProblem
 from gwangyang.logistics.solver import PyVRPSolver
 
 HAULAGE = (

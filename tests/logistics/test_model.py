@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gwangyang.errors import CorruptFileError, InputError, UnknownFormatError
-from gwangyang.logistics.model import RoutingProblem
+from gwangyang.logistics.problem import RoutingProblem
 from gwangyang.logistics.times import format_time, parse_time
 
 from .test_solver import SCENARIO

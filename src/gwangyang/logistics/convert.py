@@ -12,7 +12,7 @@ from .instance import Shipment as Pair
 from .times import format_time
 
 if TYPE_CHECKING:
-    from .model import RoutingProblem
+    from .problem import RoutingProblem
 
 
 def problem_to_instance(problem: RoutingProblem) -> Instance:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import CorruptFileError, InputError
+from ..errors import CorruptFileError, InputError, one_line
+from ..files import read_text
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), km."""
@@ -80,16 +82,23 @@ def read_matrix_csv(path: str | Path, names: Sequence[str]) -> np.ndarray:
     -------
     numpy.ndarray
         ``(len(names), len(names))`` matrix.
+
+    Raises
+    ------
+    InputError
+        The file is missing, a folder or unreadable (:func:`gwangyang.files.read_bytes`), or lacks a site.
+    CorruptFileError
+        The file is not UTF-8 text (a cp949 export is refused at its first non-UTF-8 byte, not guessed), not CSV,
+        or holds entries that are not finite non-negative numbers.
     """
     import pandas as pd
 
     path = Path(path)
+    text = read_text(path, "distance or duration matrix CSV")
     try:
-        table = pd.read_csv(path, index_col=0)
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: matrix file not found") from exc
-    except Exception as exc:
-        raise CorruptFileError(f"{path}: not a readable CSV matrix ({exc})") from exc
+        table = pd.read_csv(io.StringIO(text), index_col=0)
+    except ValueError as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
+        raise CorruptFileError(one_line(f"{path}: not a readable CSV matrix ({exc})")) from exc
     table.index = table.index.astype(str).str.strip()
     table.columns = table.columns.astype(str).str.strip()
     missing = [name for name in names if name not in table.index or name not in table.columns]

@@ -9,6 +9,7 @@ The reported backtest coverage is honest: each window is judged with the factor 
 
 from __future__ import annotations
 
+import io
 import time
 import warnings
 from collections.abc import Iterator
@@ -20,7 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import CorruptFileError, InputError
+from ..errors import CorruptFileError, InputError, one_line
+from ..files import read_bytes, read_text
 
 MAX_ABS_VALUE = 1e100
 """Largest magnitude accepted: the models square and sum values, which overflows near 1e154."""
@@ -35,15 +37,27 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
     Raises
     ------
     InputError
-        A missing file or column, unparsable dates, non-numeric or missing values, a gap in the months.
+        A missing, unreadable or folder path (:func:`gwangyang.files.read_bytes`); a missing column, unparsable
+        dates, non-numeric or missing values, a gap in the months.
+    CorruptFileError
+        A CSV that is not UTF-8 text (a cp949 export is refused at its first non-UTF-8 byte, not guessed) or not
+        CSV; a Parquet file that is not Parquet (truncated, garbage).
     """
     path = Path(path)
-    try:
-        table = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except Exception as exc:
-        raise CorruptFileError(f"{path}: not a readable CSV or Parquet table ({exc})") from exc
+    if path.suffix.lower() == ".parquet":
+        from pyarrow.lib import ArrowException
+
+        raw = read_bytes(path, "Parquet table")
+        try:
+            table = pd.read_parquet(io.BytesIO(raw))
+        except (ValueError, OSError, ArrowException) as exc:  # read from memory: only the content can fail
+            raise CorruptFileError(one_line(f"{path}: not a readable Parquet table ({exc})")) from exc
+    else:
+        text = read_text(path, "CSV table")
+        try:
+            table = pd.read_csv(io.StringIO(text))
+        except ValueError as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
+            raise CorruptFileError(one_line(f"{path}: not a readable CSV table ({exc})")) from exc
     for column, role in ((date_column, "--date-column"), (target, "--target")):
         if column not in table.columns:
             raise InputError(
@@ -55,6 +69,11 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
             ds = pd.to_datetime(table[date_column])
     except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"{path}: column {date_column!r} does not hold dates") from exc
+    if ds.isna().any():  # an empty cell, e.g. of a row cut short: not a gap in the months
+        first = int(np.flatnonzero(ds.isna().to_numpy())[0]) + 1
+        raise InputError(
+            f"{path}: column {date_column!r} has {int(ds.isna().sum())} missing date(s), the first in data row {first}"
+        )
     y = pd.to_numeric(table[target], errors="coerce")
     if y.isna().any():
         raise InputError(

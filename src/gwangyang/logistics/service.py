@@ -42,7 +42,7 @@ def scenario_document(name: str) -> dict[str, Any]:
 def parse_problem(
     scenario: str | None = None, problem: dict[str, Any] | None = None, text: str | None = None
 ) -> Any:
-    """The :class:`~gwangyang.logistics.model.RoutingProblem` of a request: a problem table, the text of a TOML or JSON problem file, or else a shipped scenario.
+    """The :class:`~gwangyang.logistics.problem.RoutingProblem` of a request: a problem table, the text of a TOML or JSON problem file, or else a shipped scenario.
 
     Raises
     ------
@@ -50,7 +50,7 @@ def parse_problem(
         An unknown scenario, unparsable text, a problem that names matrix files, or any invalid field.
     """
     from ..samples import routing_scenario
-    from .model import RoutingProblem
+    from .problem import RoutingProblem
 
     data: Any = problem
     if data is None and text is not None:
@@ -85,7 +85,7 @@ def read_problem(path: Path) -> tuple[Any, Any]:
 
     problem = None
     if path.suffix.lower() in (".toml", ".json"):
-        from .model import RoutingProblem
+        from .problem import RoutingProblem
 
         problem = RoutingProblem.from_file(path)
         return problem.to_instance(), problem

@@ -12,7 +12,7 @@ from typing import Any
 from .export import to_geojson
 from .forecast import ForecastResult
 from .instance import Instance
-from .model import RoutingProblem
+from .problem import RoutingProblem
 from .result import RoutingResult
 
 

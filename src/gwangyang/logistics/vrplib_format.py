@@ -353,16 +353,20 @@ def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
     path = Path(path)
     routes: list[list[int]] = []
     cost = math.nan
-    for line in read_text(path).splitlines():
+    for line in read_text(path, "VRPLIB solution file").splitlines():
         if line.lower().startswith("route"):
+            head, colon, visits = line.partition(":")
             try:
-                routes.append([int(v) for v in line.split(":", 1)[1].split()])
+                if not colon:
+                    raise ValueError(head)
+                routes.append([int(v) for v in visits.split()])
             except ValueError as exc:
                 raise CorruptFileError(
-                    f"{path}: route line {line[:40]!r}: expected location numbers"
+                    f"{path}: route line {line[:40]!r}: expected 'Route #k:' and location numbers"
                 ) from exc
         elif line.lower().startswith("cost"):
-            cost = read_number(path, "Cost", line.replace(":", " ").split()[1])
+            fields = line.replace(":", " ").split()
+            cost = read_number(path, "Cost", fields[1] if len(fields) > 1 else "")
     if not routes or math.isnan(cost):
         raise CorruptFileError(f"{path}: expected 'Route #k: ...' lines and a 'Cost N' line")
     return routes, cost

@@ -9,6 +9,7 @@ best-known solutions; travel time equals distance. Client labels are the files' 
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,9 @@ from .vrplib_sections import MAX_COORDINATE, MAX_VALUE, euclidean, parse, read_t
 def read_solomon(path: str | Path) -> Instance:
     """Read a Solomon VRPTW instance (``VEHICLE`` then ``CUSTOMER`` table; customer 0 is the depot)."""
     path = Path(path)
-    lines = [line.split() for line in read_text(path).splitlines()]
+    lines = [line.split() for line in read_text(path, "Solomon file").splitlines()]
     tokens = [t for t in lines if t]
+    name = " ".join(tokens[0]) if tokens else path.stem  # the first line, spaces (of a Korean name) kept
     try:
         v_at = next(i for i, t in enumerate(tokens) if t[0].upper() == "VEHICLE")
         count, capacity = int(tokens[v_at + 2][0]), float(tokens[v_at + 2][1])
@@ -71,7 +73,7 @@ def read_solomon(path: str | Path) -> Instance:
     m = len(table) - 1
     horizon = (float(table[0, 4]), float(table[0, 5]))
     return Instance(
-        name=tokens[0][0],
+        name=name,
         source="solomon",
         location_names=[str(int(i)) for i in table[:, 0]],
         coordinates=coords,
@@ -97,11 +99,11 @@ def read_instance(path: str | Path) -> Instance:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".toml", ".json"):
-        from .model import RoutingProblem
+        from .problem import RoutingProblem
 
         instance: Instance = RoutingProblem.from_file(path).to_instance()
         return instance
-    head = read_text(path)[:2000].upper()
+    head = read_text(path, "VRPLIB .vrp or Solomon .txt file")[:2000].upper()
     if suffix == ".vrp" or "NODE_COORD_SECTION" in head or "DIMENSION" in head:
         return read_vrplib(path)
     if "VEHICLE" in head and "CUSTOMER" in head:
@@ -127,8 +129,7 @@ def best_known(path: str | Path) -> float:
         return read_solution(sol)[1] * CONVENTIONS.get(kind, ("nint", 1.0))[1]
     bks = path.parent / "bks.csv"
     if bks.exists():
-        with bks.open(newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("instance", "").upper() == path.stem.upper():
-                    return float(row["best_known_distance"])
+        for row in csv.DictReader(io.StringIO(read_text(bks, "best-known table (bks.csv)"), newline="")):
+            if row.get("instance", "").upper() == path.stem.upper():
+                return float(row["best_known_distance"])
     raise InputError(f"{path}: no best-known solution (.sol beside it or bks.csv in its folder)")

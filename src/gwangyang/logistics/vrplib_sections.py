@@ -79,15 +79,31 @@ REFUSED = {
 """Sections of PyVRP's dialect that this reader refuses (rather than solve a different problem)."""
 
 
-def read_text(path: Path) -> str:
-    """A VRPLIB or Solomon file's text; bytes that are not UTF-8 become U+FFFD (refused by the field they spoil).
+def read_text(path: Path, what: str = "VRPLIB file") -> str:
+    """A VRPLIB, ``.sol`` or Solomon file's text, which must be UTF-8 (ASCII included).
+
+    Bytes that are not UTF-8 are refused, not guessed: every number, keyword and section name of these formats
+    is ASCII, so such a byte can only sit in a name or comment, written in another encoding (cp949/EUC-KR,
+    Latin-1...) or spoilt on the way. Decoding it by a guessed encoding would put a wrong name on the results
+    without anyone noticing, and reading it as U+FFFD would lose it; the message names the file, the byte offset
+    and line of the first such byte, and asks for the file in UTF-8, in which Korean names and comments are read
+    as they are.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What it should be, for the message ("VRPLIB file", "Solomon file", "VRPLIB solution file"...).
 
     Raises
     ------
     InputError
         The file is missing, is a folder or cannot be read (:func:`gwangyang.files.read_bytes`).
+    CorruptFileError
+        The file is not UTF-8 text (:func:`gwangyang.files.read_text`).
     """
-    return files.read_text(path, errors="replace")
+    return files.read_text(path, what)
 
 
 def euclidean(coords: np.ndarray) -> np.ndarray:
@@ -162,9 +178,6 @@ class Reader:
         if "DIMENSION" not in self.header:
             raise CorruptFileError(f"{path}: missing specification DIMENSION")
         self.n = int(self.spec_number("DIMENSION", 2))
-        demands = {"DEMAND_SECTION", "LINEHAUL_SECTION", "PICKUP_AND_DELIVERY_SECTION"} & set(self.sections)
-        if not demands and ("CAPACITY" in self.header or "CAPACITY_SECTION" in self.sections):
-            raise CorruptFileError(f"{path}: missing DEMAND_SECTION for CAPACITY")
         ids: list[int] | None = None
         for name in (
             "NODE_COORD_SECTION",
@@ -179,6 +192,10 @@ class Reader:
         if len(set(self.ids)) != self.n:
             raise CorruptFileError(f"{path}: node numbers repeat")
         self.known_ids = set(self.ids)
+        # After the node count check, so that a file cut short is reported where it was cut.
+        demands = {"DEMAND_SECTION", "LINEHAUL_SECTION", "PICKUP_AND_DELIVERY_SECTION"} & set(self.sections)
+        if not demands and ("CAPACITY" in self.header or "CAPACITY_SECTION" in self.sections):
+            raise CorruptFileError(f"{path}: missing DEMAND_SECTION for CAPACITY")
 
     def spec_number(self, key: str, minimum: float = 0.0) -> float:
         """The number of specification ``key``, at least ``minimum``."""

@@ -1,0 +1,151 @@
+"""The routing problem: a day's sites, fleet, orders and shipments, checked as a whole, read from a problem file.
+
+A problem file (TOML or JSON) has a ``name``, an optional ``[settings]`` table and arrays of ``sites``,
+``vehicles`` and ``orders`` (or ``shipments``, with an optional ``[appointments]`` file); see
+``docs/logistics.md`` and ``scenarios/gwangyang.toml``. Times are minutes after midnight or ``"HH:MM"``;
+distances km; costs in whole currency units.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CorruptFileError, InputError, UnknownFormatError
+from ..files import read_text
+from .appointment_file import read_appointments
+from .convert import problem_to_instance
+from .entities import Order, Settings, Shipment, Site, VehicleType
+from .instance import Instance
+from .problem_tables import read_array, read_fields, read_order, read_shipment, read_site, read_vehicle
+
+
+@dataclass(frozen=True)
+class RoutingProblem:
+    """A day's dispatch problem, checked for consistency on creation.
+
+    Raises
+    ------
+    InputError
+        Unknown site references, duplicate ids, an order heavier than every vehicle type.
+    """
+
+    name: str
+    sites: tuple[Site, ...]
+    vehicles: tuple[VehicleType, ...]
+    orders: tuple[Order, ...]
+    settings: Settings = field(default_factory=Settings)
+    base_dir: Path = Path()
+    shipments: tuple[Shipment, ...] = ()
+
+    def __post_init__(self) -> None:
+        dims = len(self.settings.dimensions)
+        ids = [s.id for s in self.sites]
+        if len(set(ids)) != len(ids):
+            raise InputError(f"sites: duplicate id {next(i for i in ids if ids.count(i) > 1)!r}")
+        kinds = {s.id: s.kind for s in self.sites}
+        if not self.vehicles:
+            raise InputError("vehicles: at least one vehicle type is needed")
+        for v in self.vehicles:
+            for role, depot in (("start_depot", v.start_depot), ("end_depot", v.end_depot or v.start_depot)):
+                if kinds.get(depot) != "depot":
+                    raise InputError(f"vehicle {v.name}: {role} {depot!r} is not a site of kind 'depot'")
+            if len(v.capacity) != dims:
+                raise InputError(
+                    f"vehicle {v.name}: capacity needs {dims} number(s) for {list(self.settings.dimensions)}"
+                )
+        order_ids = [o.id for o in self.orders]
+        if len(set(order_ids)) != len(order_ids):
+            raise InputError(f"orders: duplicate id {next(i for i in order_ids if order_ids.count(i) > 1)!r}")
+        for o in self.orders:
+            if kinds.get(o.site) != "site":
+                raise InputError(f"order {o.id}: site {o.site!r} is not a site of kind 'site'")
+            if len(o.quantity) != dims:
+                raise InputError(
+                    f"order {o.id}: quantity needs {dims} number(s) for {list(self.settings.dimensions)}"
+                )
+            if not any(
+                all(q <= c for q, c in zip(o.quantity, v.capacity, strict=True)) for v in self.vehicles
+            ):
+                raise InputError(
+                    f"order {o.id}: quantity {list(o.quantity)} exceeds the capacity of every vehicle type"
+                )
+        ids = order_ids + [s.id for s in self.shipments]
+        if len(set(ids)) != len(ids):
+            raise InputError(f"shipments: id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
+        for s in self.shipments:
+            for role, site in (("pickup", s.pickup), ("delivery", s.delivery)):
+                if site not in kinds:
+                    raise InputError(f"shipment {s.id}: {role} site {site!r} is not a site")
+            if len(s.quantity) != dims:
+                raise InputError(
+                    f"shipment {s.id}: quantity needs {dims} number(s) for {list(self.settings.dimensions)}"
+                )
+            if not any(
+                all(q <= c for q, c in zip(s.quantity, v.capacity, strict=True)) for v in self.vehicles
+            ):
+                raise InputError(
+                    f"shipment {s.id}: quantity {list(s.quantity)} exceeds the capacity of every vehicle type"
+                )
+        if not self.orders and not self.shipments:
+            raise InputError("orders: at least one order or shipment is needed")
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> RoutingProblem:
+        """Load a problem from a ``.toml`` or ``.json`` file; messages name the file and the field."""
+        path = Path(path)
+        text = read_text(path, "problem file")  # UTF-8, as TOML and JSON (RFC 8259) require
+        if path.suffix.lower() not in (".toml", ".json"):
+            raise UnknownFormatError(f"{path}: expected a .toml or .json problem file")
+        try:
+            data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+            raise CorruptFileError(f"{path}: not valid {path.suffix[1:].upper()} ({exc})") from exc
+        if not isinstance(data, dict):
+            raise CorruptFileError(f"{path}: expected a table at the top level")
+        try:
+            return cls.from_dict(data, base_dir=path.parent)
+        except InputError as exc:
+            raise type(exc)(f"{path}: {exc}") from exc
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], base_dir: Path = Path()) -> RoutingProblem:
+        """Build a problem from parsed TOML/JSON, rejecting unknown fields."""
+        top = read_fields(
+            data,
+            "problem",
+            {"name", "settings", "sites", "vehicles", "orders", "shipments", "appointments"},
+            {"sites", "vehicles"} if "shipments" in data else {"sites", "vehicles", "orders"},
+        )
+        raw_settings = read_fields(
+            top.get("settings", {}), "settings", set(Settings.__dataclass_fields__), set()
+        )
+        dims = raw_settings.get("dimensions", ["load"])
+        if not isinstance(dims, list) or not dims or not all(isinstance(d, str) for d in dims):
+            raise InputError(f"settings.dimensions: expected a list of names, got {dims!r}")
+        settings = Settings(**{**raw_settings, "dimensions": tuple(dims)})
+        if settings.circuity < 1 or settings.speed_kmh <= 0:
+            raise InputError("settings: circuity must be >= 1 and speed_kmh positive")
+        sites = tuple(read_site(s, f"sites[{i}]") for i, s in enumerate(read_array(top["sites"], "sites")))
+        vehicles = tuple(
+            read_vehicle(v, f"vehicles[{i}]", len(dims))
+            for i, v in enumerate(read_array(top["vehicles"], "vehicles"))
+        )
+        orders = tuple(
+            read_order(o, f"orders[{i}]", len(dims))
+            for i, o in enumerate(read_array(top.get("orders", []), "orders"))
+        )
+        slots = read_appointments(top["appointments"], base_dir) if "appointments" in top else {}
+        shipments = tuple(
+            read_shipment(s, f"shipments[{i}]", len(dims), slots)
+            for i, s in enumerate(read_array(top.get("shipments", []), "shipments"))
+        )
+        return cls(str(top.get("name", "problem")), sites, vehicles, orders, settings, base_dir, shipments)
+
+    def to_instance(self) -> Instance:
+        """The solver-neutral :class:`~gwangyang.logistics.instance.Instance` of this problem."""
+        return problem_to_instance(self)

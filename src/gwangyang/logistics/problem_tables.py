@@ -1,0 +1,185 @@
+"""A problem file's tables as the parts of a routing problem: every field checked, unknown ones refused by name.
+
+Each reader takes the parsed TOML/JSON value and ``where`` (``"vehicles[2]"``...), which every message starts
+with, and returns a record of :mod:`.entities`. Times are minutes after midnight or ``"HH:MM"``
+(:func:`~gwangyang.logistics.times.parse_time`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InputError
+from .entities import Order, Shipment, Site, VehicleType
+from .times import format_time, parse_time
+
+
+def read_window(value: Any, where: str) -> tuple[float, float]:
+    """``[open, close]`` as minutes after midnight; a window that closes before it opens is refused."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise InputError(f"{where}: expected [open, close], got {value!r}")
+    opens, closes = parse_time(value[0], f"{where}[0]"), parse_time(value[1], f"{where}[1]")
+    if closes < opens:
+        raise InputError(
+            f"{where}: window closes ({format_time(closes)}) before it opens ({format_time(opens)})"
+        )
+    return opens, closes
+
+
+def read_quantity(value: Any, where: str, dims: int) -> tuple[float, ...]:
+    """``dims`` finite non-negative numbers (a bare number when ``dims`` is 1)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if len(items) != dims or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
+        raise InputError(f"{where}: expected {dims} number(s), one per dimension, got {value!r}")
+    if any(not math.isfinite(v) or v < 0 for v in items):
+        raise InputError(f"{where}: quantities must be finite and non-negative, got {value!r}")
+    return tuple(float(v) for v in items)
+
+
+def read_fields(value: Any, where: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
+    """A table with only ``allowed`` keys and all ``required`` ones; the first unknown or missing key is named."""
+    if not isinstance(value, Mapping):
+        raise InputError(f"{where}: expected a table, got {type(value).__name__}")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise InputError(
+            f"{where}: unknown field {unknown[0]!r} (expected one of {', '.join(sorted(allowed))})"
+        )
+    missing = sorted(required - set(value))
+    if missing:
+        raise InputError(f"{where}: missing field {missing[0]!r}")
+    return dict(value)
+
+
+def read_array(value: Any, where: str) -> list[Any]:
+    """An array (of tables)."""
+    if not isinstance(value, list):
+        raise InputError(f"{where}: expected an array of tables")
+    return value
+
+
+def read_number(value: Any, where: str) -> float:
+    """A finite number (not a boolean)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(f"{where}: expected a number, got {value!r}")
+    return float(value)
+
+
+def read_site(raw: Any, where: str) -> Site:
+    """A ``[[sites]]`` table."""
+    d = read_fields(
+        raw, where, {"id", "name", "latitude", "longitude", "kind"}, {"id", "latitude", "longitude"}
+    )
+    try:
+        return Site(
+            str(d["id"]),
+            read_number(d["latitude"], f"{where}.latitude"),
+            read_number(d["longitude"], f"{where}.longitude"),
+            str(d.get("name", "")),
+            str(d.get("kind", "site")),
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc
+
+
+def read_vehicle(raw: Any, where: str, dims: int) -> VehicleType:
+    """A ``[[vehicles]]`` table, its capacity in ``dims`` numbers."""
+    allowed = {"name", "count", "capacity", "start_depot", "end_depot", "fixed_cost", "cost_per_km", "shift"}
+    allowed |= set(VEHICLE_TIMES)
+    d = read_fields(raw, where, allowed, {"name", "count", "capacity", "start_depot"})
+    count = d["count"]
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise InputError(f"{where}.count: expected an integer, got {count!r}")
+    shift = read_window(d["shift"], f"{where}.shift") if "shift" in d else (0.0, 1440.0)
+    try:
+        return VehicleType(
+            str(d["name"]),
+            count,
+            read_quantity(d["capacity"], f"{where}.capacity", dims),
+            str(d["start_depot"]),
+            str(d.get("end_depot", d["start_depot"])),
+            read_number(d.get("fixed_cost", 0), f"{where}.fixed_cost"),
+            read_number(d.get("cost_per_km", 1), f"{where}.cost_per_km"),
+            shift,
+            **{k: read_number(d[k], f"{where}.{k}") for k in VEHICLE_TIMES if k in d},
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc
+
+
+VEHICLE_TIMES = (
+    "max_duration_min",
+    "break_min",
+    "max_overtime_min",
+    "cost_per_hour",
+    "overtime_cost_per_hour",
+)
+"""Optional vehicle fields for the driver's working time and wage."""
+
+
+def read_shipment(
+    raw: Any, where: str, dims: int, appointments: Mapping[str, tuple[float, float]] | None = None
+) -> Shipment:
+    """A ``[[shipments]]`` table; ``appointment`` names a window of ``appointments`` (the terminal end's window)."""
+    allowed = {
+        "id",
+        "pickup",
+        "delivery",
+        "quantity",
+        "pickup_window",
+        "delivery_window",
+        "pickup_service_min",
+        "delivery_service_min",
+        "cargo",
+        "appointment",
+    }
+    d = read_fields(raw, where, allowed, {"id", "pickup", "delivery", "quantity"})
+    windows = {
+        key: read_window(d[key], f"{where}.{key}") if key in d else (0.0, 1440.0)
+        for key in ("pickup_window", "delivery_window")
+    }
+    if "appointment" in d:
+        # The gate appointment is the window at the terminal: the pickup of an import box, the
+        # delivery of anything brought to the terminal (empty returns, exports).
+        key = "pickup_window" if d.get("cargo") == "import" else "delivery_window"
+        ident = str(d["appointment"])
+        if key in d:
+            raise InputError(f"{where}: both appointment and {key} given (the appointment is the {key})")
+        if appointments is None or ident not in appointments:
+            raise InputError(f"{where}.appointment: {ident!r} is not in the [appointments] file")
+        windows[key] = appointments[ident]
+    try:
+        return Shipment(
+            str(d["id"]),
+            str(d["pickup"]),
+            str(d["delivery"]),
+            read_quantity(d["quantity"], f"{where}.quantity", dims),
+            windows["pickup_window"],
+            windows["delivery_window"],
+            read_number(d.get("pickup_service_min", 0), f"{where}.pickup_service_min"),
+            read_number(d.get("delivery_service_min", 0), f"{where}.delivery_service_min"),
+            str(d.get("cargo", "")),
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc
+
+
+def read_order(raw: Any, where: str, dims: int) -> Order:
+    """An ``[[orders]]`` table, its quantity in ``dims`` numbers."""
+    d = read_fields(
+        raw, where, {"id", "site", "quantity", "window", "service_min"}, {"id", "site", "quantity"}
+    )
+    window = read_window(d["window"], f"{where}.window") if "window" in d else (0.0, 1440.0)
+    service = read_number(d.get("service_min", 0), f"{where}.service_min")
+    try:
+        return Order(
+            str(d["id"]),
+            str(d["site"]),
+            read_quantity(d["quantity"], f"{where}.quantity", dims),
+            window,
+            service,
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from exc
