@@ -64,3 +64,24 @@ def test_read_toml_refuses_an_unreadable_file_in_one_line(tmp_path: Path) -> Non
         read_toml(unreadable, "scenario")
     with pytest.raises(InputError, match="no such scenario file"):
         read_toml(tmp_path, "scenario")
+
+
+def test_read_text_gunzips_gz_files_and_refuses_cut_ones(tmp_path: Path) -> None:
+    import gzip
+
+    from gwangyang.errors import CorruptFileError
+
+    source = (
+        Path(__file__).parents[2] / "shared/data/logistics/forecast/port_of_vancouver_monthly_2008-2023.csv"
+    )
+    packed = tmp_path / "항만.csv.gz"
+    packed.write_bytes(gzip.compress(source.read_bytes()))
+    assert read_text(packed) == source.read_text(encoding="utf-8")
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed.read_bytes()[:200])
+    with pytest.raises(CorruptFileError, match=r"cut\.csv\.gz: not a complete gzip file.*gzipped CSV table"):
+        read_text(cut, "CSV table")
+    fake = tmp_path / "plain.csv.gz"
+    fake.write_bytes(source.read_bytes()[:300])
+    with pytest.raises(CorruptFileError, match="not a complete gzip file"):
+        read_text(fake)

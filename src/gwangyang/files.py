@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
 import threading
 import tomllib
 import uuid
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,7 @@ def read_bytes(path: str | Path, what: str = "file") -> bytes:
 
 
 def read_text(path: str | Path, what: str = "file", errors: str = "strict") -> str:
-    """The UTF-8 text of a file a user gives.
+    """The UTF-8 text of a file a user gives (gunzipped first where its name ends in ``.gz``).
 
     Parameters
     ----------
@@ -69,9 +71,16 @@ def read_text(path: str | Path, what: str = "file", errors: str = "strict") -> s
         As :func:`read_bytes`.
     CorruptFileError
         ``errors="strict"`` and the file is not UTF-8 text; the message names the file and the offset (from 0)
-        and line (from 1) of the first bad byte.
+        and line (from 1) of the first bad byte. A ``.gz`` file that is truncated or not gzip.
     """
     raw = read_bytes(path, what)
+    if str(path).lower().endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+            raise CorruptFileError(
+                f"{path}: not a complete gzip file ({exc}), expected a gzipped {what}"
+            ) from exc
     try:
         return raw.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
