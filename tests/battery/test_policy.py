@@ -26,6 +26,7 @@ def test_two_step_by_hand() -> None:
 
 def test_other_notations_by_hand() -> None:
     assert average_charge_rate("4.8C") == pytest.approx(4.8)
+    assert average_charge_rate("4.8C(80%)") == pytest.approx(4.8)  # the one step's end written out
     # three steps: 6C to 20 %, 5C to 50 %, 4C to 80 %
     assert average_charge_rate("6C(20%)-5C(50%)-4C") == pytest.approx(0.8 / (0.2 / 6 + 0.3 / 5 + 0.3 / 4))
     # the Severson file-name form of 3.6C(80%)-3.6C and of 5.4C(40%)-3.6C
@@ -69,7 +70,9 @@ def test_text_after_the_steps_is_kept_and_reported() -> None:
         ("", "sequence of steps"),
         ("5C-3C", "only 4"),
         ("0C(40%)-3C", "zero rate"),
-        ("5C(40%)-3C(80%)", "last step"),
+        ("0_0C-40PER_3_6C", "'0_0C-40PER_3_6C' has a zero rate"),
+        ("5C(40%)-3C(90%)", "last step"),
+        ("4C(70%)", "last step"),
         ("5C(60%)-4C(40%)-3C", "not increasing"),
         ("5C(140%)-3C", "not increasing"),
         ("5C-4C(40%)-3C", "leaves out the end"),

@@ -89,7 +89,7 @@ def parse_policy(policy: str, cell: str = "cell") -> ChargingPolicy:
     InputError
         A name in no known notation, a zero rate, or switch points that are not increasing within 0–100 %.
     """
-    text = str(policy).strip()
+    original = text = str(policy).strip()
     first_word, _, rest = text.partition(" ")
     per = _PER.fullmatch(first_word)
     if per is not None:
@@ -97,31 +97,31 @@ def parse_policy(policy: str, cell: str = "cell") -> ChargingPolicy:
         text = f"{first}C({switch}%)-{second}C {rest}".strip()
     whole = _STEPS.fullmatch(text)
     if whole is None:
-        raise _refuse(cell, str(policy).strip(), "is not a sequence of steps like C1(Q1%)-C2")
+        raise _refuse(cell, original, "is not a sequence of steps like C1(Q1%)-C2")
     parts = whole.group(1).split("-")
     tail = whole.group(whole.re.groups) or ""
     matches = [_STEP.fullmatch(p.strip()) for p in parts]
     rates = [float(m.group(1)) for m in matches if m is not None]
     ends = [m.group(2) for m in matches if m is not None]
     if any(r <= 0 for r in rates):
-        raise _refuse(cell, text, "has a zero rate")
-    if ends[-1] is not None:
-        raise _refuse(cell, text, "gives its last step an end; the last step runs to 80 %")
+        raise _refuse(cell, original, "has a zero rate")
+    if ends[-1] is not None and float(ends[-1]) != 100 * CHARGE_TO_SOC:
+        raise _refuse(cell, original, "ends its last step short of or past 80 %; the last step runs to 80 %")
     if len(parts) > 1 and all(e is None for e in ends):
         if len(parts) != ATTIA_STEPS:
             raise _refuse(
                 cell,
-                text,
+                original,
                 f"lists {len(parts)} rates without their ends; only {ATTIA_STEPS} (20 % each) are read",
             )
         window = CHARGE_TO_SOC / ATTIA_STEPS
         socs = [window * (k + 1) for k in range(ATTIA_STEPS)]
     elif any(e is None for e in ends[:-1]):
-        raise _refuse(cell, text, "leaves out the end of a step before the last")
+        raise _refuse(cell, original, "leaves out the end of a step before the last")
     else:
         switches = [float(e) / 100.0 for e in ends[:-1] if e is not None]
         if any(not 0 <= s <= 1 for s in switches) or any(b < a for a, b in pairwise(switches)):
-            raise _refuse(cell, text, "has switch points that are not increasing within 0–100 %")
+            raise _refuse(cell, original, "has switch points that are not increasing within 0–100 %")
         socs = [*switches, CHARGE_TO_SOC]
     return ChargingPolicy(tuple(zip(rates, socs, strict=True)), tail.strip())
 
