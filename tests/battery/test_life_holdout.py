@@ -1,0 +1,73 @@
+"""``benchmarks/life_severson.py --holdout DIR``: the path that scores a batch the project has never seen.
+
+Run on the shipped 12-cell sample as the "shared" cells and a folder made of its four test cells, renamed as a
+new batch whose policy names carry a note: the batch the folder names is left out of the fit, each model's
+figures are the numpy scoring of that model fitted on the same cells, and a note in a policy name neither stops
+the charging model nor counts as a prediction beyond the training range.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gwangyang.battery.life import predict_cells
+from gwangyang.battery.life_fit import fit_life
+from gwangyang.battery.severson import load_severson
+from gwangyang.samples import sample_dir
+
+BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "life_severson.py"
+
+
+def _benchmark() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("life_severson_benchmark", BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _folder(tmp_path: Path, batch: str) -> Path:
+    folder = tmp_path / "보류 배치"
+    shutil.copytree(sample_dir("severson"), folder)
+    table = pd.read_csv(folder / "cells.csv")
+    table = table[table["split"] == "test1"].assign(
+        batch=batch, policy=lambda t: t["policy"] + " newstructure"
+    )
+    table.to_csv(folder / "cells.csv", index=False)
+    shutil.rmtree(folder / "train")
+    return folder
+
+
+def test_holdout_scores_each_model_as_numpy_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
+    folder = _folder(tmp_path, "2018-99-99")
+    table = _benchmark().holdout_table(shared, folder)
+    printed = capsys.readouterr().out
+    assert "4 cells; fitted on 12 shared cells;" in printed and "left out" not in printed
+    held = load_severson(folder, require_life=True).sorted()
+    for name in ("variance", "charging"):
+        rows = predict_cells(fit_life(shared, name)["pipeline"], held.cells)
+        predicted = np.array([r["predicted_cycle_life"] for r in rows])
+        lower, upper = np.array([r["lower"] for r in rows]), np.array([r["upper"] for r in rows])
+        life = held.cycle_life
+        assert table[name]["rmse_cycles"] == pytest.approx(np.sqrt(np.mean((predicted - life) ** 2)))
+        assert table[name]["coverage"] == pytest.approx(np.mean((life >= lower) & (life <= upper)))
+        assert table[name]["warned"] == sum(bool(r.get("beyond_training_range")) for r in rows)
+    assert any(label.startswith("auto → ") for label in table)
+
+
+def test_holdout_leaves_out_the_batch_the_folder_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
+    _benchmark().holdout_table(shared, _folder(tmp_path, "6/30/17"))
+    printed = capsys.readouterr().out
+    kept = int((shared.table["batch"] != "6/30/17").sum())
+    assert f"fitted on {kept} shared cells (left out shared batch 6/30/17" in printed and kept == 6
