@@ -151,7 +151,7 @@ def test_a_commit_that_fails_before_its_catalog_rename_changes_nothing(
     def boom(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("gwangyang.store.store.write_segment", boom)
+    monkeypatch.setattr("gwangyang.store.commits.write_segment", boom)
     with pytest.raises(OSError, match="disk full"):
         put(store, [formation_cell("c1", "L", 1)])
     monkeypatch.undo()
@@ -165,7 +165,7 @@ def test_a_commit_that_fails_before_its_catalog_rename_changes_nothing(
 
 
 def test_checkpoints_keep_the_same_state(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gwangyang.store.store.CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr("gwangyang.store.commits.CHECKPOINT_EVERY", 4)
     store = Store(store_dir)
     for k in range(10):
         put(store, [formation_cell(f"c{k % 6}", "L", k)])

@@ -5,46 +5,28 @@ stocks and the weather windows, and defines the processes of one run: the vessel
 vessel (waiting for a berth, splitting its moves over the cranes), each quay crane working its moves
 in chunks (holding vehicles and yard cranes, pausing in bad weather and closed hours, breaking down)
 and the yard clock. It records into :class:`~gwangyang.port.result.SimulationStats`; running it and
-turning the records into KPIs is :func:`gwangyang.port.simulation.simulate`.
+turning the records into KPIs is :func:`gwangyang.port.simulation.simulate`. The resources are built
+by :mod:`.quay_resources`, the opening yard stocks by :mod:`.yard_stocks`, and the cranes are timed
+around bad weather and closed hours by :mod:`.work_windows`.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Generator
 from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
 from .arrivals import VesselCall
 from .berth_policies import BERTH_POLICIES, BerthState, berth_rate
 from .equipment import CraneGroup
 from .fleet_rates import FleetRates
+from .quay_resources import berth_states, vehicle_gangs, yard_crane_gangs
 from .result import SimulationStats
 from .terminal import Scenario
-from .yard import TICK_H, YardStock
-
-YARD_STREAM = 2
-"""Second key of the yard's random stream (``[seed, YARD_STREAM]``), apart from the quay side's."""
-
-
-def _weather_windows(
-    scenario: Scenario, horizon_h: float, rng: np.random.Generator
-) -> tuple[list[float], list[float]]:
-    weather = scenario.weather
-    starts: list[float] = []
-    ends: list[float] = []
-    if weather.downtime_fraction <= 0:
-        return starts, ends
-    mean_up = weather.mean_event_h * (1 - weather.downtime_fraction) / weather.downtime_fraction
-    t = float(rng.exponential(mean_up))
-    while t < horizon_h:
-        down = float(rng.exponential(weather.mean_event_h))
-        starts.append(t)
-        ends.append(t + down)
-        t += down + float(rng.exponential(mean_up))
-    return starts, ends
+from .work_windows import WorkWindows, weather_windows
+from .yard import TICK_H
+from .yard_stocks import yard_stocks
 
 
 class Quay:
@@ -62,25 +44,10 @@ class Quay:
 
         self.scenario = scenario
         self.calls = calls
-        self.past, self.future = surrounding
         self.env = simpy.Environment()
         self.rng = np.random.default_rng(None if seed is None else seed + 1)
         self.policy = BERTH_POLICIES[scenario.policies.berth]
-        self.berths = [
-            BerthState(
-                i,
-                b.name,
-                b.length_m,
-                scenario.cranes_at(b.name),
-                b.transport,
-                b.yard,
-                b.open_from_h,
-                b.open_to_h,
-                b.haul_m or {t.name: t.distance_m for t in scenario.transport}[b.transport],
-            )
-            for i, b in enumerate(scenario.berths)
-        ]
-        self.vehicles: dict[str, Any] = {}
+        self.berths = berth_states(scenario)
         self.transport = {t.name: t for t in scenario.transport}
         self.fleet: FleetRates | None = None
         self.fleet_working = 0
@@ -89,98 +56,18 @@ class Quay:
 
             # Its cranes are held up as the move-level model says, not by gangs of the pool.
             self.fleet = fleet_rates(scenario)
-        for pool in scenario.transport:
-            if pool.count > 0 and (self.fleet is None or pool.name != self.fleet.pool):
-                gangs = pool.count // pool.per_crane
-                if gangs < 1:
-                    raise InputError(
-                        f"transport {pool.name}: count {pool.count} is less than per_crane {pool.per_crane}"
-                    )
-                self.vehicles[pool.name] = simpy.PriorityResource(self.env, capacity=gangs)
-        self.yards: dict[str, Any] = {}
+        self.vehicles = vehicle_gangs(self.env, scenario, None if self.fleet is None else self.fleet.pool)
+        self.yards = yard_crane_gangs(self.env, scenario)
         self.yard = {y.name: y for y in scenario.yards}
-        for yard in scenario.yards:
-            if yard.cranes > 0:
-                gangs = yard.cranes // yard.per_crane
-                if gangs < 1:
-                    raise InputError(
-                        f"yard {yard.name}: cranes {yard.cranes} is less than per_crane {yard.per_crane}"
-                    )
-                self.yards[yard.name] = simpy.PriorityResource(self.env, capacity=gangs)
         self.horizon_h = horizon_h
         self.stats = SimulationStats()
         self.pending_vessels = len(calls)
-        self.stocks = self._yard_stocks(seed)
+        self.stocks = yard_stocks(self.env, scenario, calls, surrounding, horizon_h, seed, self._log_stock)
         self.waiting: list[VesselCall] = []
         self.granted: dict[int, Any] = {}
-        self.weather_starts, self.weather_ends = _weather_windows(scenario, horizon_h * 2 + 24 * 60, self.rng)
-        self.stats.weather_starts, self.stats.weather_ends = self.weather_starts, self.weather_ends
-
-    def _yard_stocks(self, seed: int | None) -> dict[str, YardStock]:
-        """A :class:`YardStock` per capacity-limited yard, with its export deliveries and opening stock."""
-        scenario = self.scenario
-        limited = [y for y in scenario.yards if y.ground_slots > 0]
-        if not limited:
-            return {}
-        rng = np.random.default_rng(None if seed is None else [int(seed), YARD_STREAM])
-        dwell = scenario.gate.dwell_h
-        yard_of = {b.name: b.yard for b in scenario.berths}
-        exports: dict[str, list[tuple[float, int]]] = {y.name: [] for y in limited}
-        discharged: dict[str, float] = {y.name: 0.0 for y in limited}
-        opening: dict[str, int] = {y.name: 0 for y in limited}
-
-        def yards_of(call: VesselCall) -> list[str]:
-            return [yard_of[b] for b in (list(call.berths) or [b.name for b in scenario.berths])]
-
-        # Export boxes of the run's vessels and of the vessels after it (delivered before the end of
-        # the run; those vessels never come, so their boxes stay): without the latter the yard would
-        # empty towards the end of every run, a bias that weighs more the shorter the run.
-        for call in [*self.calls, *self.future]:
-            yards = yards_of(call)
-            loads = call.moves - call.moves // 2
-            picks = rng.integers(0, len(yards), loads)
-            times = call.arrival_h - rng.exponential(dwell, loads)
-            for k, t in zip(picks.tolist(), times.tolist(), strict=True):
-                if yards[k] in exports and (call.vessel >= 0 or t < self.horizon_h):
-                    exports[yards[k]].append((t, call.vessel))
-            if call.vessel >= 0:
-                for name in set(yards):
-                    if name in discharged:
-                        discharged[name] += call.moves // 2 * yards.count(name) / len(yards)
-        # Imports of the vessels before the run still in the yard at time 0 (each stays an exponential
-        # dwell after its discharge).
-        for call in self.past:
-            yards = yards_of(call)
-            alive = int(rng.binomial(call.moves // 2, np.exp(min(0.0, call.arrival_h) / dwell)))
-            for k in rng.integers(0, len(yards), alive).tolist():
-                if yards[k] in opening:
-                    opening[yards[k]] += 1
-        stocks = {}
-        held: dict[int, dict[str, int]] = {}
-        for yard in limited:
-            capacity = int(yard.capacity_teu() / scenario.teu_per_move)
-            # Discharged boxes in the yard at time 0: those of the vessels before the run, else the
-            # run's discharge rate times the dwell (Little).
-            initial = (
-                opening[yard.name]
-                if self.past
-                else round(discharged[yard.name] / max(self.horizon_h, 1e-9) * dwell)
-            )
-            boxes = np.array(sorted(exports[yard.name]), dtype=float).reshape(-1, 2)
-            stocks[yard.name] = YardStock(
-                self.env,
-                capacity,
-                yard.tiers,
-                dwell,
-                boxes[:, 0],
-                boxes[:, 1].astype(int),
-                held,
-                yard.name,
-                initial,
-                rng,
-                self._log_stock,
-            )
-        return stocks
+        windows = weather_windows(scenario, horizon_h * 2 + 24 * 60, self.rng)
+        self.windows = WorkWindows(*windows)
+        self.stats.weather_starts, self.stats.weather_ends = windows
 
     def _log_stock(self, t: float, delta: int) -> None:
         self.stats.yard_level.append((t, delta))
@@ -191,45 +78,6 @@ class Quay:
             yield self.env.timeout(TICK_H)
             for stock in self.stocks.values():
                 stock.tick()
-
-    def blocked_until(self, t: float, berth: BerthState) -> float:
-        """The first time at or after ``t`` when the berth is open and the weather allows work."""
-        while True:
-            moved = False
-            i = bisect.bisect_right(self.weather_starts, t) - 1
-            if i >= 0 and t < self.weather_ends[i]:
-                t = self.weather_ends[i]
-                moved = True
-            if berth.open_from_h > 0 or berth.open_to_h < 24:
-                hour = t % 24.0
-                if hour < berth.open_from_h:
-                    t += berth.open_from_h - hour
-                    moved = True
-                elif hour >= berth.open_to_h:
-                    t += 24.0 - hour + berth.open_from_h
-                    moved = True
-            if not moved:
-                return t
-
-    def next_stop(self, t: float, berth: BerthState) -> float:
-        """The first time after ``t`` (an open, fair-weather time) when work must stop."""
-        stop = float("inf")
-        i = bisect.bisect_right(self.weather_starts, t)
-        if i < len(self.weather_starts):
-            stop = self.weather_starts[i]
-        if berth.open_from_h > 0 or berth.open_to_h < 24:
-            stop = min(stop, t - t % 24.0 + berth.open_to_h)
-        return stop
-
-    def finish_time(self, t: float, work_h: float, berth: BerthState) -> float:
-        """When ``work_h`` hours of work started at ``t`` end, pausing in bad weather and closed hours."""
-        while True:
-            t = self.blocked_until(t, berth)
-            stop = self.next_stop(t, berth)
-            if t + work_h <= stop:
-                return t + work_h
-            work_h -= stop - t
-            t = stop
 
     def allocate(self) -> None:
         """Give free berths to waiting vessels, as the berth policy chooses, until it chooses none."""
@@ -316,7 +164,7 @@ class Quay:
         stats = self.stats
         while remaining > 0:
             n = min(chunk, remaining)
-            resume = self.blocked_until(env.now, berth)
+            resume = self.windows.blocked_until(env.now, berth)
             if resume > env.now:
                 stats.crane_weather_h += resume - env.now
                 yield env.timeout(resume - env.now)
@@ -381,7 +229,7 @@ class Quay:
             stats.crane_work_h += qc_time
             stats.crane_moves[group.kind] = stats.crane_moves.get(group.kind, 0) + n
             stats.crane_kwh[group.kind] = stats.crane_kwh.get(group.kind, 0.0) + n * group.kwh_per_move
-            end = self.finish_time(env.now, duration, berth)
+            end = self.windows.finish_time(env.now, duration, berth)
             stats.crane_weather_h += end - env.now - duration
             yield env.timeout(end - env.now)
             stats.moves.append((env.now, n))

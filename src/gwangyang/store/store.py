@@ -12,6 +12,9 @@ catalog segment into place: readers see every cell whole or not at all, and keep
 while a writer appends. A killed writer leaves at most unreferenced files, which the next writer
 removes (:mod:`.recovery`). Stores of the first layout (a folder per cell) open as they are and are converted by
 :meth:`Store.migrate` (or by their first write).
+
+:class:`Store` is the one face of these concerns: where the store lives (:mod:`.roots`), reading its
+cells (:mod:`.cell_reads`), writing them (:mod:`.commits`), and SQL and Dask over them (:mod:`.query`).
 """
 
 from __future__ import annotations
@@ -28,66 +31,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..config import store_path
-from ..errors import InputError, NotFoundError, StoreError
-from ..files import read_json, write_json
-from . import legacy
-from .catalog import (
-    CATALOG,
-    CHECKPOINT_EVERY,
-    TABLES,
-    Location,
-    Snapshot,
-    checkpoint_name,
-    checkpoint_table,
-    dead_row,
-    delete_row,
-    listing,
-    listing_key,
-    lot_of,
-    put_row,
-    read_snapshot,
-    rows_table,
-    segment_name,
-    write_segment,
-)
-from .datafiles import append_cells, read_cell
+from . import commits, legacy, roots
+from .catalog import Location, Snapshot, listing, read_snapshot
+from .cell_reads import cell_listing, cell_meta, check_cell_id, check_table, locate, read_arrow, table_columns
+from .commits import GRACE_S, CellTables
 from .lock import WriteLock
-from .recovery import recover_abandoned, sweep_unnamed
-
-CELL_COLUMNS = (
-    "cell_id",
-    "vendor",
-    "channel",
-    "rows",
-    "cycles",
-    "first_time",
-    "last_time",
-    "nominal_capacity_ah",
-)
-"""The metadata fields every listing of cells shows (``Store.cells``, the battery service's cell list)."""
-
-GRACE_S = 600.0
-"""Files no snapshot names any more are deleted only once this old (a reader may still be reading them)."""
-
-CellTables = tuple[str, dict[str, Any], dict[str, pa.Table]]
-"""A cell to commit: its id, its metadata and its tables (name -> Arrow table)."""
+from .recovery import recover_abandoned
 
 
 def shard(cell_id: str) -> str:
     """Two-hex-digit shard folder of a cell id (the first layout's folders)."""
     return legacy.shard(cell_id)
-
-
-def check_cell_id(cell_id: str) -> str:
-    """A cell id that is a plain name (no path separators, not ``.`` or ``..``), else InputError."""
-    if not cell_id or "/" in cell_id or "\\" in cell_id or cell_id in {".", ".."}:
-        raise InputError(f"cell id: expected a plain name, got {cell_id!r}.")
-    return cell_id
-
-
-def _is_url(root: str | os.PathLike[str] | None) -> bool:
-    return isinstance(root, str) and "://" in root
 
 
 class Store:
@@ -110,21 +64,8 @@ class Store:
         lock_wait: float = 0.0,
         storage_options: dict[str, Any] | None = None,
     ) -> None:
-        import fsspec
-
         self.lock_wait = lock_wait
-        self.url: str | None = None
-        if _is_url(root) and not str(root).startswith("file://"):
-            self.url = str(root).rstrip("/")
-            self.fs, _ = fsspec.core.url_to_fs(self.url, **(storage_options or {}))
-            self.root = Path("/nonexistent-remote-store")
-            self._base = self.fs._strip_protocol(self.url)
-        else:
-            if _is_url(root):
-                root = str(root)[len("file://") :]
-            self.root = store_path(root)
-            self.fs = fsspec.filesystem("file")
-            self._base = self.root.as_posix()
+        self.url, self.fs, self.root, self._base = roots.open_root(root, storage_options)
         self.recover_if_abandoned()
 
     # ---- layout -------------------------------------------------------------------------
@@ -164,12 +105,8 @@ class Store:
 
     def write_lock(self) -> WriteLock:
         """The store's exclusive writer lock (waiting up to ``lock_wait`` seconds for it)."""
-        self._writable()
+        commits.check_writable(self)
         return WriteLock(self.root, wait=self.lock_wait)
-
-    def _writable(self) -> None:
-        if not self.local:
-            raise StoreError(f"{self.url}: a store at a URL is read-only here; write to a local store.")
 
     def recover_if_abandoned(self) -> bool:
         """Put back first-layout cells a killed writer left in ``trash`` (when no writer holds the lock).
@@ -187,15 +124,7 @@ class Store:
 
     def signature(self) -> tuple[Any, ...]:
         """A cheap fingerprint that changes whenever the store's cells change."""
-        key = listing_key(self.fs, self._base)
-        if key or not self.local:
-            return key
-        if not self.cells_dir.exists():
-            return ()
-        entries: list[tuple[str, int]] = [("", self.cells_dir.stat().st_mtime_ns)]
-        with os.scandir(self.cells_dir) as shards:
-            entries.extend((e.name, e.stat().st_mtime_ns) for e in shards if e.is_dir())
-        return tuple(sorted(entries))
+        return roots.signature(self.fs, self._base, self.cells_dir if self.local else None)
 
     def path_of(self, relative: str) -> str:
         """A data file's full path or URL."""
@@ -203,49 +132,31 @@ class Store:
 
     def files(self, table: str) -> list[str]:
         """The snapshot's live data files of a table (full paths or URLs)."""
-        self._check_table(table)
+        check_table(table)
         return [self.path_of(f) for f in self.snapshot().files(table)]
 
-    # ---- writing ------------------------------------------------------------------------
+    # ---- writing (see :mod:`.commits`) ---------------------------------------------------
     def recover(self) -> None:
         """Drop what a killed writer left: staging folders, temporary files, data files no commit names.
 
-        Call with the write lock held. Unnamed data files are removed once :data:`GRACE_S` old.
+        Call with the write lock held. Unnamed data files are removed once :data:`.commits.GRACE_S` old.
         """
-        legacy.recover(self.root)
-        shutil.rmtree(self.root / "staging", ignore_errors=True)
-        self._sweep(GRACE_S)
+        commits.recover(self)
 
     def _sweep(self, grace_s: float) -> int:
         """Delete temporary files and data files the latest snapshot does not name (older than ``grace_s``)."""
-        if self.is_legacy():
-            return 0
-        snap = self.snapshot()
-        return sweep_unnamed(self.root, {f for name in TABLES for f in snap.files(name)}, grace_s)
+        return commits.sweep(self, grace_s)
 
     def commit(self, staged: Path, cell_id: str) -> None:
         """Commit a fully written staged cell (``meta.json`` and ``<table>.parquet`` files), replacing any older one.
 
         Call with the write lock held. The staged folder is removed.
         """
-        self.commit_many([(staged, cell_id)])
+        commits.commit_staged(self, [(staged, cell_id)])
 
     def commit_many(self, staged: Sequence[tuple[Path, str]]) -> None:
         """Commit several staged cells in one catalog commit (see :meth:`commit`)."""
-        items = []
-        for folder, cell_id in staged:
-            if not (folder / "meta.json").exists():
-                raise StoreError(f"{folder}: staged cell has no meta.json.")
-            meta = read_json(folder / "meta.json")
-            tables = {
-                name: pq.read_table(folder / f"{name}.parquet")
-                for name in TABLES
-                if (folder / f"{name}.parquet").exists()
-            }
-            items.append((cell_id, meta, tables))
-        self.commit_cells(items)
-        for folder, _ in staged:
-            shutil.rmtree(folder, ignore_errors=True)
+        commits.commit_staged(self, staged)
 
     def commit_cells(self, items: Iterable[CellTables]) -> int:
         """Append cells (replacing stored ones of the same id) in one atomic catalog commit; the new version.
@@ -253,83 +164,19 @@ class Store:
         Call with the write lock held. Each table is written as one new file per lot holding all
         the cells; the commit is the rename of one catalog segment.
         """
-        self._writable()
-        if self.is_legacy():
-            self._migrate_locked()
-        latest: dict[str, CellTables] = {}
-        for cell_id, meta, tables in items:
-            latest[check_cell_id(cell_id)] = (cell_id, meta, tables)
-        snap = self.snapshot()
-        version = snap.version + 1
-        if not latest:
-            return snap.version
-        groups: dict[tuple[str, str], list[tuple[str, pa.Table]]] = {}
-        for cell_id, meta, tables in latest.values():
-            for name, table in tables.items():
-                self._check_table(name)
-                groups.setdefault((name, lot_of(meta)), []).append((cell_id, table))
-        where: dict[str, dict[str, Location | None]] = {c: {} for c in latest}
-        for (name, lot), cells in groups.items():
-            for cell_id, location in append_cells(self._base, name, lot, version, cells).items():
-                where[cell_id][name] = location
-        rows = []
-        for cell_id, meta, _tables in latest.values():
-            if cell_id in snap.live.index:
-                rows.append(dead_row(version, cell_id, self._files_of(snap, cell_id)))
-            rows.append(put_row(version, cell_id, meta, where[cell_id]))
-        self._write_commit(snap, version, rows)
-        return version
-
-    def _files_of(self, snap: Snapshot, cell_id: str) -> dict[str, str]:
-        out = {}
-        for name in TABLES:
-            location = snap.location(cell_id, name)
-            if location is not None:
-                out[name] = location.file
-        return out
-
-    def _write_commit(self, snap: Snapshot, version: int, rows: list[dict[str, Any]]) -> None:
-        write_segment(self._base, segment_name(version), rows_table(rows))
-        if snap.segments + 1 >= CHECKPOINT_EVERY:
-            self.checkpoint()
+        return commits.commit_cells(self, items)
 
     def checkpoint(self) -> None:
         """Write the whole catalog as one checkpoint and drop the segments it covers (write lock held)."""
-        snap = self.snapshot()
-        if snap.version == 0:
-            return
-        write_segment(self._base, checkpoint_name(snap.version), checkpoint_table(snap))
-        for name in listing(self.fs, self._base):
-            if int(name[1:13]) < snap.version or (name.startswith("v") and int(name[1:13]) == snap.version):
-                (self.root / CATALOG / name).unlink(missing_ok=True)
+        commits.checkpoint(self)
 
     def stage_existing(self, cell_id: str) -> Path | None:
         """A stored cell written out as a staging folder (``meta.json`` + tables) for a worker to extend; None if absent."""
-        if not self.has(cell_id):
-            return None
-        if self.is_legacy():
-            return self.cell_dir(cell_id)
-        folder = self.staging_path(f"existing-{uuid.uuid4().hex[:8]}")
-        folder.mkdir()
-        write_json(folder / "meta.json", self.meta(cell_id), indent=1)
-        for name in TABLES:
-            try:
-                pq.write_table(self.arrow(cell_id, name), folder / f"{name}.parquet", compression="zstd")
-            except NotFoundError:
-                continue
-        return folder
+        return commits.stage_existing(self, cell_id)
 
     def delete(self, cell_id: str) -> None:
         """Remove a cell from the store."""
-        if not self.has(cell_id):
-            raise NotFoundError(f"cell {cell_id!r}: not in store {self.root}.")
-        with self.write_lock():
-            if self.is_legacy():
-                self._migrate_locked()
-            snap = self.snapshot()
-            version = snap.version + 1
-            rows = [dead_row(version, cell_id, self._files_of(snap, cell_id)), delete_row(version, cell_id)]
-            self._write_commit(snap, version, rows)
+        commits.delete_cell(self, cell_id)
 
     def migrate(self) -> dict[str, Any]:
         """Convert a first-layout store to the catalog layout, nothing lost; what was moved.
@@ -338,21 +185,11 @@ class Store:
         old files (rows per table), and only then are the old folders removed.
         """
         with self.write_lock():
-            return self._migrate_locked()
-
-    def _migrate_locked(self) -> dict[str, Any]:
-        return legacy.migrate(self)
+            return legacy.migrate(self)
 
     def compact(self, retain_s: float = GRACE_S) -> dict[str, Any]:
         """Merge small files and drop dead rows (see :func:`.compaction.compact`); what changed."""
-        from .compaction import compact
-
-        with self.write_lock():
-            if self.is_legacy():
-                self._migrate_locked()
-            report = compact(self)
-            report["removed_files"] = self._sweep(retain_s)
-        return report
+        return commits.compact_store(self, retain_s)
 
     # ---- reading ------------------------------------------------------------------------
     def has(self, cell_id: str) -> bool:
@@ -365,11 +202,7 @@ class Store:
 
     def meta(self, cell_id: str) -> dict[str, Any]:
         """Metadata of one cell."""
-        snap = self.snapshot()
-        if check_cell_id(cell_id) not in snap.live.index:
-            raise NotFoundError(f"cell {cell_id!r}: not in store {self.root}.")
-        data: dict[str, Any] = json.loads(snap.meta_text(cell_id))
-        return data
+        return cell_meta(self, cell_id)
 
     def known_hashes(self) -> dict[str, str]:
         """Map from source-file content hash to the cell that holds it."""
@@ -377,13 +210,7 @@ class Store:
 
     def cells(self) -> pd.DataFrame:
         """One row per cell: ``cell_id``, ``vendor``, ``rows``, ``cycles``, ``first_time``, ``last_time`` and more."""
-        columns = list(CELL_COLUMNS)
-        rows = [{c: m.get(c) for c in columns} for m in self.snapshot().metas()]
-        return pd.DataFrame(rows, columns=columns)
-
-    def _check_table(self, name: str) -> None:
-        if name not in TABLES:
-            raise InputError(f"table: expected one of {', '.join(TABLES)}, got {name!r}.")
+        return cell_listing(self.snapshot())
 
     def table(self, cell_id: str, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """Read one of a cell's tables (``timeseries``, ``cycles``, ``curves`` or ``steps``) as pandas."""
@@ -391,30 +218,15 @@ class Store:
 
     def location(self, cell_id: str, name: str) -> Location:
         """Where one of a cell's tables lives (file relative to the root, row groups); NotFoundError if absent."""
-        self._check_table(name)
-        snap = self.snapshot()
-        if check_cell_id(cell_id) not in snap.live.index:
-            raise NotFoundError(f"cell {cell_id!r}: not in store {self.root}.")
-        where = snap.location(cell_id, name)
-        if where is None:
-            raise NotFoundError(f"cell {cell_id!r}: has no {name} table in store {self.root}.")
-        return where
+        return locate(self, cell_id, name)
 
     def columns(self, cell_id: str, name: str) -> list[str]:
         """Column names of one of a cell's tables."""
-        where = self.location(cell_id, name)
-        if where.schema is not None:
-            return list(where.schema.names)
-        with self.fs.open(f"{self._base}/{where.file}", "rb") as handle:
-            return list(pq.read_schema(handle).names)
+        return table_columns(self, cell_id, name)
 
     def arrow(self, cell_id: str, name: str, columns: list[str] | None = None) -> pa.Table:
         """Read one of a cell's tables as an Arrow table (one file, only the cell's row groups)."""
-        where = self.location(cell_id, name)
-        try:
-            return read_cell(self.fs, self._base, where, cell_id, columns)
-        except KeyError as exc:
-            raise InputError(f"columns: {name} of cell {cell_id!r} has no {exc.args[0]}.") from exc
+        return read_arrow(self, cell_id, name, columns)
 
     def cycles(self, cell_id: str) -> pd.DataFrame:
         """Per-cycle summary of a cell."""

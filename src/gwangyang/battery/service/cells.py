@@ -9,7 +9,7 @@ import numpy as np
 
 from ...errors import InputError, NotFoundError
 from ...store import Store
-from ...store.store import CELL_COLUMNS
+from ...store.cell_reads import CELL_COLUMNS
 from .common import _records, check_cell_id
 
 if TYPE_CHECKING:
