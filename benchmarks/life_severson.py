@@ -61,8 +61,9 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from gwangyang.battery.features import CellCurves
-from gwangyang.battery.life import CycleLifeRegressor, life_metrics, make_life_model
+from gwangyang.battery.life import CycleLifeRegressor, make_life_model
 from gwangyang.battery.life_fit import fit_life, score_predictions
+from gwangyang.battery.life_predict import life_metrics
 from gwangyang.battery.selection import NestedResult, group_metrics, leave_one_group_out, nested_selection
 from gwangyang.battery.severson import EarlyLifeSet, load_severson
 from gwangyang.errors import InputError
@@ -366,7 +367,7 @@ def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any
     Returns model → metrics of :func:`life_metrics` (plus ``warned``: predictions beyond the training
     range), printed as they come.
     """
-    from gwangyang.battery.life import predict_cells
+    from gwangyang.battery.life_predict import predict_cells
 
     held = load_severson(folder, require_life=True).sorted()
     named = set(held.table["batch"].astype(str)) if "batch" in held.table.columns else set()

@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gwangyang.battery.life import CycleLifeRegressor, life_metrics
+from gwangyang.battery.life import CycleLifeRegressor
+from gwangyang.battery.life_predict import life_metrics
 from gwangyang.battery.severson import load_severson
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "battery"

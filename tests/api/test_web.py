@@ -150,7 +150,8 @@ def keep_extrapolating_model(store: Store, name: str = "short") -> dict[str, Any
     the 6 longest-lived cells) in ``store``; return the record with ``expected`` (cells whose features lie more than
     EXTRAPOLATION_SD training standard deviations beyond the training range, by numpy on the transformed features),
     ``distance`` (cell → that distance per feature) and ``features`` (the feature names)."""
-    from gwangyang.battery.life import EXTRAPOLATION_SD, make_life_model, predict_cells
+    from gwangyang.battery.life import make_life_model
+    from gwangyang.battery.life_predict import EXTRAPOLATION_SD, predict_cells
     from gwangyang.battery.modelfile import save_model
     from gwangyang.battery.severson import load_severson
     from gwangyang.files import jsonable

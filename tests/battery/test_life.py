@@ -14,9 +14,9 @@ from gwangyang.battery.life import (
     CycleLifeRegressor,
     conformal_mode,
     conformal_quantile,
-    life_metrics,
     make_life_model,
 )
+from gwangyang.battery.life_predict import life_metrics
 from gwangyang.battery.severson import EarlyLifeSet, load_severson
 from gwangyang.errors import InputError
 from tests.conftest import SHARED
@@ -478,7 +478,7 @@ def test_predictions_outside_the_training_range_say_so() -> None:
     # Fit on one batch, predict the other: the cells whose features lie more than one training standard
     # deviation beyond the training minimum or maximum (numpy on the transformed features) get a warning
     # naming the feature, the others none.
-    from gwangyang.battery.life import EXTRAPOLATION_SD, predict_cells
+    from gwangyang.battery.life_predict import EXTRAPOLATION_SD, predict_cells
 
     both = load_severson(SHARED / "battery" / "severson", require_life=True)
     batch = both.table["batch"].to_numpy()

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.life import predict_cells
 from gwangyang.battery.life_fit import fit_life
+from gwangyang.battery.life_predict import predict_cells
 from gwangyang.battery.severson import load_severson
 from gwangyang.samples import sample_dir
 

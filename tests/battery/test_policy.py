@@ -108,8 +108,8 @@ def test_any_text_is_read_or_refused(text: str) -> None:
 
 def test_predictions_and_fit_report_the_ignored_text(tmp_path: Path) -> None:
     """A folder whose policies carry a note: the charging model still predicts, and each row says what it skipped."""
-    from gwangyang.battery.life import predict_cells
     from gwangyang.battery.life_fit import fit_life
+    from gwangyang.battery.life_predict import predict_cells
     from gwangyang.battery.severson import load_severson
 
     folder = tmp_path / "새배치"

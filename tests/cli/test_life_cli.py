@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.life import make_life_model, predict_cells
+from gwangyang.battery.life import make_life_model
 from gwangyang.battery.life_fit import predict_life
+from gwangyang.battery.life_predict import predict_cells
 from gwangyang.battery.severson import load_severson
 from gwangyang.battery.soh import eol_cycle, state_of_health
 from gwangyang.cli.main import main

@@ -183,7 +183,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("(%(word)s: needs at least %(n)s cycles with a positive capacity, got %(got)s.)"),
     ),
     (
-        # gwangyang.battery.life.predict_cells: a prediction beyond the training range
+        # gwangyang.battery.life_predict.predict_cells: a prediction beyond the training range
         re.compile(
             r"^feature (?P<name>\S+) lies (?P<sd>[\d.]+) training standard deviations outside the training cells' "
             r"range: the prediction extrapolates and its interval was not calibrated there$"

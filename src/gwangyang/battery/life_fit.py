@@ -16,12 +16,13 @@ import numpy as np
 
 from ..errors import InputError
 from .features import CellCurves
-from .life import LIFE_MODELS, conformal_mode, life_metrics, make_life_model, predict_cells
+from .life import LIFE_MODELS, conformal_mode, make_life_model
 from .life_groups import DEFAULT_CONFORMAL as DEFAULT_CONFORMAL
 from .life_groups import NO_GROUPS_WARNING as NO_GROUPS_WARNING
 from .life_groups import cross_batch_interval as cross_batch_interval
 from .life_groups import cross_batch_params as cross_batch_params
 from .life_groups import interval_groups as interval_groups
+from .life_predict import life_metrics, predict_cells
 from .policy import policy_notes
 
 if TYPE_CHECKING:

@@ -241,7 +241,7 @@ def leave_one_group_out(
 
 def group_metrics(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
     """RMSE, mean % error, coverage and mean width per group and pooled (``all``) of :func:`leave_one_group_out`."""
-    from .life import life_metrics
+    from .life_predict import life_metrics
 
     out = {}
     parts: Sequence[tuple[str, pd.DataFrame]] = [*frame.groupby("group", sort=False), ("all", frame)]

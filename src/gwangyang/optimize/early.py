@@ -61,7 +61,7 @@ def early_results(
     InputError
         Cells and ids of different lengths.
     """
-    from ..battery.life import predict_cells
+    from ..battery.life_predict import predict_cells
 
     if len(cells) != len(ids):
         raise InputError(f"early results: {len(cells)} cell(s) but {len(ids)} suggestion id(s).")

@@ -79,8 +79,8 @@ def fit_life_model(
         ``training_cells``, ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
         (cell, predicted cycle life, lower, upper, observed cycle life).
     """
-    from ..life import predict_cells
     from ..life_fit import fit_life
+    from ..life_predict import predict_cells
     from ..severson import load_store
 
     model_path = artifacts.life_model_path(store, name)
@@ -228,7 +228,7 @@ def predict_life(
     with the reason; the others are predicted. The store cells' curves are read as independent items of
     ``executor`` (serial by default); the model predicts them together.
     """
-    from ..life import predict_cells
+    from ..life_predict import predict_cells
 
     if (cells is None) == (sample is None):
         raise InputError("predict: give either 'cells' (store cell ids) or 'sample' (train or test1).")
