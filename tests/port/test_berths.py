@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -212,14 +213,16 @@ def test_tiny_time_limit_reports_no_cpsat_bound_plainly(
     path = berth_dir / "f200x15-03.txt"
     inst = BerthInstance.from_file(path)
     # CP-SAT gets 15 % of 0.05 s; its presolve of 200 vessels took longer than 0.5 s when measured.
-    plan = solve_cpsat(inst, time_limit=0.05, workers=1)
+    calls: list[tuple[float, float]] = []
+    plan = solve_cpsat(inst, time_limit=0.05, workers=1, callback=lambda o, b: calls.append((o, b)))
     extra = plan.extra
+    assert calls[-1][0] == plan.extra["start_objective"]
     assert check_plan(inst, plan.assignments) == []
     if extra["cpsat_status"] in ("OPTIMAL", "FEASIBLE"):
         assert 0 < extra["cpsat_bound"] <= plan.objective
     else:
         # No solution: CP-SAT's response says 0.0 for the bound; the plan says there is none.
-        assert extra["cpsat_bound"] is None
+        assert extra["cpsat_bound"] is None and math.isnan(calls[-1][1])
         assert any("CP-SAT found no solution and no bound" in w for w in extra["warnings"])
         assert extra["bound_source"] in ("assignment", "lagrangian")
     # The best bound is one of the independent relaxations (or CP-SAT's), below the plan, and finite.

@@ -8,6 +8,7 @@ The instances (file format there), plans and the plan checker live in :mod:`.ber
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -182,7 +183,7 @@ def solve_cpsat(
         A plan to start from (SPT, greedy and the Lagrangian plan are tried as well).
     callback
         Called as ``callback(objective, bound)`` at each improving CP-SAT solution, and once with
-        the best plan after the annealing.
+        the best plan after the annealing (``bound`` NaN where CP-SAT found no solution, so no bound).
 
     Returns
     -------
@@ -265,7 +266,8 @@ def solve_cpsat(
             plans.append(side.result())
         found_best = best_of(plans)
         if callback is not None and found_best is not None:
-            callback(float(found_best.objective), float(solver.best_objective_bound))
+            solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            callback(float(found_best.objective), float(solver.best_objective_bound) if solved else math.nan)
     finally:
         proved.set()
         if pool is not None:
