@@ -27,6 +27,14 @@ from gwangyang.port.berths import solve_cpsat, solve_fcfs, solve_greedy, solve_s
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logistics" / "berth"
 
 
+def _gap_to_bound(objective: float, bound: float | None) -> float:
+    """``100 (plan - bound) / bound``, the stricter of the two conventions (OR-Tools divides by
+    ``max(1, |plan|)``, :func:`gwangyang.port.berth_model.relative_gap`); nan without a positive bound."""
+    if bound is None or bound <= 0:
+        return float("nan")
+    return 100 * (objective - bound) / bound
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=60.0)
@@ -50,16 +58,21 @@ def main() -> None:
         ok = not check_plan(inst, plan.assignments)
         x = plan.extra
         lag = x["lagrangian_bound"] if x["lagrangian_bound"] is not None else float("nan")
-        # Gaps relative to the bound ((plan - bound) / bound), the stricter of the two conventions.
-        gap_cp = 100 * (plan.objective - x["cpsat_bound"]) / x["cpsat_bound"]
-        gap_best = 100 * (plan.objective - (plan.lower_bound or 0)) / (plan.lower_bound or 1)
+        # nan (printed "nan") where CP-SAT found no bound in its time (status UNKNOWN), never 0 or inf.
+        cp = x["cpsat_bound"] if x["cpsat_bound"] is not None else float("nan")
+        gap_cp, gap_best = (
+            _gap_to_bound(plan.objective, x["cpsat_bound"]),
+            _gap_to_bound(plan.objective, plan.lower_bound),
+        )
         print(
             f"{inst.name:12s} {fcfs.objective:7.0f} {greedy.objective:7.0f} {spt.objective:7.0f} "
-            f"{x['start_objective']:7.0f} {plan.objective:7.0f} {x['cpsat_bound']:7.0f} {x['assignment_bound']:7.0f} "
+            f"{x['start_objective']:7.0f} {plan.objective:7.0f} {cp:7.0f} {x['assignment_bound']:7.0f} "
             f"{lag:7.0f} {gap_cp:7.2f} {gap_best:6.2f} {wall:5.1f} "
             f"{plan.objective / fcfs.objective:6.3f} {plan.objective / greedy.objective:7.3f} {'yes' if ok else 'NO':>3s} {x['start_method']}",
             flush=True,
         )
+        for warning in x["warnings"]:
+            print(f"  {inst.name}: {warning}", flush=True)
 
 
 if __name__ == "__main__":

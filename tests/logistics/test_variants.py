@@ -248,29 +248,56 @@ def _typed(result: object, instance: Instance) -> list[tuple[int, list[int]]]:
     ]
 
 
+ITERATIONS = {
+    "X101-FSMFD": 40_000,
+    "X106-FSMD": 33_000,
+    "PR11A": 16_000,
+    "PR12A": 16_000,
+    "C201R0.25": 18_000,
+    "R201R0.5": 15_000,
+    "X-n1001-50-k22": 7_000,
+}
+"""Iterations of each search in the slow comparison: about 30 s of one core, from the iterations per CPU second of
+one search measured 2026-12-06 on the shared 2-core machine (X101-FSMFD 1,402, X106-FSMD 1,119, PR11A 549, PR12A 532,
+C201R0.25 606, R201R0.5 507, X-n1001-50-k22 228). A budget of iterations, not seconds (PyVRP's ``MaxIterations``,
+our ``max_iterations``), so the gaps are the same at any load: the test used to stop both sides at 30 s of wall
+time, and its gaps grew with the load."""
+
 MEASURED_MEAN_GAP = 1.62
 """Mean gap (%) of ours at 30 s on 2 workers over the seven variants, measured on the shared 2-core machine at load
 0.4-1.4 with the sweep start and growing history (PyVRP alone in the same run: 2.18 %; docs/logistics.md). Under load
-the gaps grow (2.67 % at load 4-8 with an earlier setting). The slow test allows 1.5 points of noise above it, and
-requires ours not to fall behind PyVRP alone by more than a point."""
+the gaps grew (2.67 % at load 4-8 with an earlier setting). The slow test keeps its bound of 1.5 points above it
+(3.12 %), and requires ours not to fall behind PyVRP alone by more than a point. With :data:`ITERATIONS` instead of
+30 s (two independent searches, seeds 0 and 1, the best kept; PyVRP alone seed 0) the run is deterministic:
+:data:`MEASURED_DETERMINISTIC`, well inside both bounds, which are kept as they were."""
+
+MEASURED_DETERMINISTIC = 1.86
+"""Mean gap (%) of ours with :data:`ITERATIONS` (2026-12-06, the same at any load; PyVRP alone 2.46 %): X101-FSMFD
+0.449, X106-FSMD 0.225, PR11A 1.559, PR12A 2.823, C201R0.25 0.253, R201R0.5 2.974, X-n1001-50-k22 4.706 %
+(PyVRP alone 0.516, 0.225, 1.977, 4.654, 0.540, 3.910, 5.395 %). Above the 1.62 % of 30 s with the searches
+sharing the best every second, which a fixed budget cannot do without a clock; kept for the record."""
 
 
 @pytest.mark.slow
-def test_thirty_seconds_on_two_workers_against_pyvrp_alone() -> None:
+def test_fixed_iterations_on_two_workers_against_pyvrp_alone() -> None:
     import pyvrp
-    from pyvrp.stop import MaxRuntime
+    from pyvrp.stop import MaxIterations
 
     ours, alone = [], []
     for path in FILES:
         instance = read_instance(path)
         bks = best_known(path)
-        result = PyVRPSolver(workers=2).solve(instance, time_limit=30.0)
+        budget = ITERATIONS[path.stem]
+        # Independent searches (no sharing on a clock): each stops after its iterations, whatever the load.
+        solver = PyVRPSolver(workers=2, sync_every=None, max_iterations=budget)
+        result = solver.solve(instance, time_limit=24 * 3600.0)
         assert result.is_feasible()
+        assert result.iterations == 2 * budget
         ours.append(100 * (result.cost / bks - 1))
         assert ours[-1] >= -0.1
         rounding = {"nint": "round", "exact": "exact", "dimacs": "dimacs"}[instance.convention]
         data = pyvrp.read(path, round_func=rounding)
-        best = pyvrp.solve(data, stop=MaxRuntime(30.0), seed=0, display=False).best
+        best = pyvrp.solve(data, stop=MaxIterations(budget), seed=0, display=False).best
         routes = []
         for route in best.routes():
             vt = instance.fleet[int(data.vehicle_type(route.vehicle_type()).name.split(",")[0])]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.port.berth_anneal import anneal
 from gwangyang.port.berth_lns import improve_with_cpsat
-from gwangyang.port.berth_model import BerthInstance, check_plan, objective
+from gwangyang.port.berth_model import BerthInstance, BerthPlan, check_plan, objective, relative_gap
 from gwangyang.port.berths import assignment_bound, solve_cpsat, solve_fcfs, solve_greedy, solve_spt
 from gwangyang.port.lagrange import lagrangian_bound
 
@@ -19,7 +20,9 @@ INSTANCES = [f"f200x15-0{i}.txt" for i in range(1, 6)]
 ACCEPTANCE_GAP = 0.01
 """Issue 5: within 1 % of CP-SAT's own lower bound in 60 s. Measured 2026-12-02 on 2 cores,
 (plan - bound) / bound for f200x15-01..05: benchmarks/port_berths.py 0.40, 0.29, 0.64, 0.18 and
-0.32 %; this test 0.45, 0.50, 0.44, 0.08 and 0.34 %."""
+0.32 %; this test 0.45, 0.50, 0.44, 0.08 and 0.34 %. 2026-12-06, 2 cores shared by ~9 sessions:
+CP-SAT ended its 9 s in presolve (UNKNOWN, no bound) on f200x15-03; plan 11,353 against the
+Lagrangian bound 11,286, 0.59 %, so the test now measures against the best proved bound."""
 
 
 @pytest.fixture
@@ -123,9 +126,10 @@ def test_shipped_instance_feasible_and_better_than_fcfs(berth_dir: Path, name: s
     assert plan.objective < 0.7 * fcfs.objective
     assert plan.lower_bound is not None and plan.lower_bound <= plan.objective
     extra = plan.extra
-    assert plan.lower_bound == max(
-        extra["cpsat_bound"], extra["assignment_bound"], extra["lagrangian_bound"] or 0
-    )
+    # CP-SAT's bound is None where it found no solution in its 0.75 s (then a warning says so).
+    found = [extra["cpsat_bound"], extra["assignment_bound"], extra["lagrangian_bound"]]
+    assert plan.lower_bound == max(b for b in found if b is not None)
+    assert (extra["cpsat_bound"] is None) == any("CP-SAT found no" in w for w in extra["warnings"])
     # The relaxations' bounds are below every plan's objective, FCFS's included.
     assert extra["lagrangian_bound"] <= plan.objective and extra["assignment_bound"] <= plan.objective
 
@@ -149,9 +153,19 @@ def test_shipped_instances_60_s(berth_dir: Path, name: str) -> None:
     assert plan.objective < 0.85 * fcfs.objective
     assert plan.objective <= solve_spt(inst).objective
     # CP-SAT's own bound (its model carries the Lagrangian cut) is a lower bound: below the plan.
-    bound = plan.extra["cpsat_bound"]
-    assert bound <= plan.objective
+    # None, with the reason in warnings, where CP-SAT found no solution in its 9 s (on a loaded
+    # machine it may still be in presolve: its response then says 0.0, which divided by zero here).
+    cpsat = plan.extra["cpsat_bound"]
+    assert (cpsat is None) == any("CP-SAT found no" in w for w in plan.extra["warnings"])
+    assert cpsat is None or cpsat <= plan.objective
+    # Issue 5's criterion against the best proved bound (CP-SAT's, or the Lagrangian bound its cut
+    # carries: equal on all five instances in docs/port.md), relative to the bound: stricter than
+    # OR-Tools' |O - B| / max(1, |O|).
+    bound = plan.lower_bound
+    assert bound is not None and 0 < bound <= plan.objective
+    assert cpsat is None or bound >= cpsat
     assert (plan.objective - bound) / bound <= ACCEPTANCE_GAP
+    assert plan.gap == relative_gap(plan.objective, bound) <= (plan.objective - bound) / bound
 
 
 def test_bad_instance_files(tmp_path: Path, berth_dir: Path) -> None:
@@ -172,3 +186,54 @@ def test_bad_instance_files(tmp_path: Path, berth_dir: Path) -> None:
             BerthInstance.from_file(path)
     with pytest.raises(InputError, match="no such berth instance"):
         BerthInstance.from_file(tmp_path / "missing.txt")
+
+
+def test_relative_gap_is_defined_for_zero_bound_and_zero_objective() -> None:
+    # OR-Tools' definition |O - B| / max(1, |O|), values worked by hand.
+    assert relative_gap(0, 0) == 0.0
+    assert relative_gap(5, 0) == 1.0  # 5 / max(1, 5)
+    assert relative_gap(0.5, 0) == 0.5  # 0.5 / max(1, 0.5) = 0.5 / 1
+    assert relative_gap(0, 3) == 3.0  # 3 / max(1, 0)
+    assert relative_gap(200, 190) == 0.05
+    assert relative_gap(None, 3) is None and relative_gap(3, None) is None
+    assert relative_gap(float("inf"), 0) is None and relative_gap(7, float("nan")) is None
+    empty = pd.DataFrame(columns=["vessel", "berth", "start", "end"])
+    zero = BerthPlan("zero", "cpsat", empty, 0.0, 0.0)
+    assert zero.gap == 0.0 and "bound 0 (gap 0.000 %)" in zero.summary()
+    unbounded = BerthPlan("none", "cpsat", empty, 12.0, None)
+    assert unbounded.gap is None and unbounded.to_dict()["gap"] is None
+    assert "no lower bound" in unbounded.summary()
+
+
+def test_tiny_time_limit_reports_no_cpsat_bound_plainly(
+    berth_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    path = berth_dir / "f200x15-03.txt"
+    inst = BerthInstance.from_file(path)
+    # CP-SAT gets 15 % of 0.05 s; its presolve of 200 vessels took longer than 0.5 s when measured.
+    calls: list[tuple[float, float]] = []
+    plan = solve_cpsat(inst, time_limit=0.05, workers=1, callback=lambda o, b: calls.append((o, b)))
+    extra = plan.extra
+    assert calls[-1][0] == plan.extra["start_objective"]
+    assert check_plan(inst, plan.assignments) == []
+    if extra["cpsat_status"] in ("OPTIMAL", "FEASIBLE"):
+        assert 0 < extra["cpsat_bound"] <= plan.objective
+    else:
+        # No solution: CP-SAT's response says 0.0 for the bound; the plan says there is none.
+        assert extra["cpsat_bound"] is None and math.isnan(calls[-1][1])
+        assert any("CP-SAT found no solution and no bound" in w for w in extra["warnings"])
+        assert extra["bound_source"] in ("assignment", "lagrangian")
+    # The best bound is one of the independent relaxations (or CP-SAT's), below the plan, and finite.
+    assert plan.lower_bound is not None and 0 < plan.lower_bound <= plan.objective
+    assert plan.lower_bound >= assignment_bound(inst)
+    assert plan.gap == (plan.objective - plan.lower_bound) / plan.objective
+    # The CLI says it in words: no 0, no inf.
+    assert main(["port", "berths", str(path), "--time-limit", "0.05", "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "bounds: CP-SAT " in err and "inf" not in err
+    if "CP-SAT none within the time limit" in err:
+        assert "warning: CP-SAT found no solution and no bound" in err
+    else:
+        assert "CP-SAT 0," not in err

@@ -229,12 +229,18 @@ def berths_command(
             )
         err_console.print(plan.summary(), highlight=False)
         extra = plan.extra
+
+        def shown(bound: float | None) -> str:
+            return "none within the time limit" if bound is None else f"{bound:g}"
+
         err_console.print(
-            f"bounds: CP-SAT {extra['cpsat_bound']:g}, assignment {extra['assignment_bound']:g}, "
-            f"Lagrangian {extra['lagrangian_bound']}; best plan {document['improvement_over_fcfs']:.1%} "
-            "below FCFS",
+            f"bounds: CP-SAT {shown(extra['cpsat_bound'])}, assignment {extra['assignment_bound']:g}, "
+            f"Lagrangian {shown(extra['lagrangian_bound'])}; best plan "
+            f"{document['improvement_over_fcfs']:.1%} below FCFS",
             highlight=False,
         )
+        for warning in extra.get("warnings", []):
+            err_console.print(f"warning: {warning}", highlight=False)
 
 
 @app.command("cranes")

@@ -20,6 +20,7 @@ A vessel served at berth ``k`` starts no earlier than ``max(a_i, s_k)``, occupie
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,33 @@ class BerthInstance:
         return cls(name, arrival, opening, closing, handling, deadline)
 
 
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """Relative gap between a plan's objective ``O`` and a lower bound ``B``: ``|O - B| / max(1, |O|)``.
+
+    This is how OR-Tools CP-SAT defines it (``relative_gap_limit`` in ``ortools/sat/sat_parameters.proto``:
+    "Relative: abs(O - B) / max(1, abs(O))"), so it is defined for a zero objective and a zero
+    bound alike: ``O = 0, B = 0`` gives 0; ``O = 5, B = 0`` gives 1; ``O = 0.5, B = 0`` gives 0.5.
+
+    Parameters
+    ----------
+    objective
+        The objective of the best plan (minimisation); None: no plan.
+    bound
+        A proved lower bound; None: no bound.
+
+    Returns
+    -------
+    float or None
+        The gap (>= 0), or None where the plan or the bound is missing or not finite.
+    """
+    if objective is None or bound is None:
+        return None
+    o, b = float(objective), float(bound)
+    if not (math.isfinite(o) and math.isfinite(b)):
+        return None
+    return abs(o - b) / max(1.0, abs(o))
+
+
 @dataclass
 class BerthPlan:
     """A berth plan and how it was found.
@@ -176,10 +204,8 @@ class BerthPlan:
 
     @property
     def gap(self) -> float | None:
-        """Relative gap ``(objective - bound) / objective``, when there is a bound."""
-        if self.lower_bound is None or not self.objective:
-            return None
-        return (self.objective - self.lower_bound) / self.objective
+        """Relative gap to the lower bound as OR-Tools defines it (:func:`relative_gap`); None without a bound."""
+        return relative_gap(self.objective, self.lower_bound)
 
     def is_feasible(self, instance: BerthInstance) -> bool:
         """Whether the plan passes :func:`check_plan`."""
@@ -187,11 +213,11 @@ class BerthPlan:
 
     def summary(self) -> str:
         """One human line."""
-        bound = (
-            ""
-            if self.lower_bound is None
-            else f", bound {self.lower_bound:g} (gap {100 * (self.gap or 0):.3f} %)"
-        )
+        gap = self.gap
+        if self.lower_bound is None or gap is None:
+            bound = ", no lower bound"
+        else:
+            bound = f", bound {self.lower_bound:g} (gap {100 * gap:.3f} %)"
         return f"{self.instance} {self.method}: objective {self.objective:g}{bound}, {self.status}, {self.wall_s:.1f} s"
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ The instances (file format there), plans and the plan checker live in :mod:`.ber
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -162,7 +163,9 @@ def solve_cpsat(
     CP-SAT. Where CP-SAT has not proved optimality, it re-plans windows of 20 vessels
     (:mod:`gwangyang.port.berth_lns`) for the rest. The plan reported is the best found;
     ``lower_bound`` is the best of CP-SAT's own bound, the assignment bound and the Lagrangian bound,
-    each also in ``extra``.
+    each also in ``extra``. Where CP-SAT ends its share of the time with no solution (status
+    UNKNOWN, e.g. still in presolve on a loaded machine) it has no bound either: ``extra``'s
+    ``cpsat_bound`` is then None, ``cpsat_status`` says why and ``warnings`` says so in words.
 
     Parameters
     ----------
@@ -180,7 +183,7 @@ def solve_cpsat(
         A plan to start from (SPT, greedy and the Lagrangian plan are tried as well).
     callback
         Called as ``callback(objective, bound)`` at each improving CP-SAT solution, and once with
-        the best plan after the annealing.
+        the best plan after the annealing (``bound`` NaN where CP-SAT found no solution, so no bound).
 
     Returns
     -------
@@ -198,6 +201,7 @@ def solve_cpsat(
     plans = [solve_spt(instance), solve_greedy(instance)] + ([hint] if hint is not None else [])
     moves = 20_000 * instance.vessels  # small instances need far fewer moves than the clock allows
     proved = threading.Event()
+    no_lagrange = ""
 
     def as_plan(method: str, assignments: pd.DataFrame) -> BerthPlan:
         return BerthPlan(
@@ -229,8 +233,8 @@ def solve_cpsat(
         upper = start.objective if start is not None else float(solve_fcfs(instance).objective)
         try:
             lagrange = lagrangian_bound(instance, upper, iterations=100_000, time_limit=0.25 * time_limit)
-        except InputError:
-            lagrange = None
+        except InputError as error:
+            lagrange, no_lagrange = None, str(error)
         if lagrange is not None:
             found = lagrangian_plan(instance, lagrange)
             if found is not None and not check_plan(instance, found):
@@ -262,7 +266,8 @@ def solve_cpsat(
             plans.append(side.result())
         found_best = best_of(plans)
         if callback is not None and found_best is not None:
-            callback(float(found_best.objective), float(solver.best_objective_bound))
+            solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            callback(float(found_best.objective), float(solver.best_objective_bound) if solved else math.nan)
     finally:
         proved.set()
         if pool is not None:
@@ -273,18 +278,34 @@ def solve_cpsat(
         raise InputError(f"{instance.name}: CP-SAT found no plan in {time_limit:g} s (status {name})")
     if best.method != "cpsat":
         name = f"{name} (plan from {best.method})"
-    cpsat_bound = float(solver.best_objective_bound)
     relaxed = assignment_bound(instance)
+    # Without a solution CP-SAT's response holds 0.0 in both objective and bound (measured on
+    # f200x15-03 stopped in presolve): no bound at all, not a bound of 0.
+    cpsat_bound = (
+        float(solver.best_objective_bound) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    )
+    warnings = []
+    if cpsat_bound is None:
+        warnings.append(
+            f"CP-SAT found no solution and no bound within its {0.15 * time_limit:g} s "
+            f"(status {solver.status_name(status)}); the lower bound is the best of the others"
+        )
+    if lagrange is None:
+        warnings.append(f"no Lagrangian bound: {no_lagrange}")
     extra: dict[str, Any] = {
+        "cpsat_status": solver.status_name(status),
         "cpsat_bound": cpsat_bound,
         "assignment_bound": relaxed,
         "lagrangian_bound": None if lagrange is None else lagrange.bound,
         "lagrangian_iterations": None if lagrange is None else lagrange.iterations,
         "start_method": best.method,
         "start_objective": float(best.objective),
+        "warnings": warnings,
     }
     plan, value = best.assignments, float(best.objective)
-    bounds = {"cpsat": cpsat_bound, "assignment": relaxed}
+    bounds = {"assignment": relaxed}
+    if cpsat_bound is not None:
+        bounds["cpsat"] = cpsat_bound
     if lagrange is not None:
         bounds["lagrangian"] = lagrange.bound
     left = time_limit - (time.perf_counter() - t0)
