@@ -21,7 +21,8 @@ import pandas as pd
 from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData, finalize
-from .base import Reader, head_text, safe_cell_id
+from .base import Reader, head_text, read_head, safe_cell_id, sniff_encoding
+from .textparse import parse_datetime, unread_dates
 
 _CANONICAL: dict[str, str] = {
     "test_time": s.TIME,
@@ -162,8 +163,31 @@ def _datetimes(column: np.ndarray) -> np.ndarray:
     return np.asarray(stamps, dtype="datetime64[ns]")
 
 
+_KNOWN = re.compile(
+    r"^(data_point|date_time|datetime|step_time|test_time|step_index|cycle_index|current|voltage"
+    r"|charge_capacity|discharge_capacity|charge_energy|discharge_energy|internal_resistance|power|load"
+    r"|dv_dt|dq_dv|dv_dq|ac_impedance|aci_phase_angle|is_fc_data|has_aux|temperature.*|aux_.*|tc_counter\d*"
+    r"|test_id|channel_index|unnamed_\d+)$"
+)
+"""Arbin channel columns (normalised by :func:`_key`) that are passed over without a warning."""
+
+
+def unknown_columns(names: Any, source: Path) -> list[dict[str, str]]:
+    """An ``unknown_column`` warning naming the columns that are not Arbin's, or none."""
+    unread = [str(n) for n in names if _target(_key(n)[0]) is None and not _KNOWN.match(_key(n)[0])]
+    if not unread:
+        return []
+    shown = ", ".join(repr(n) for n in unread[:10]) + (
+        f" and {len(unread) - 10} more" if len(unread) > 10 else ""
+    )
+    return [s.warning("unknown_column", f"column(s) not read: {shown}", source)]
+
+
 def canonical_table(
-    columns: dict[str, Any], source: Path, date_time: np.ndarray | None = None
+    columns: dict[str, Any],
+    source: Path,
+    date_time: np.ndarray | None = None,
+    notes: list[dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Map Arbin channel columns onto the canonical schema.
 
@@ -175,6 +199,8 @@ def canonical_table(
         The file, named in errors.
     date_time
         Wall-clock time per row, when known.
+    notes
+        Warnings found so far, carried with the table (a test appended to another adds one).
 
     Returns
     -------
@@ -203,7 +229,12 @@ def canonical_table(
         if cycles is None or not np.isfinite(cycles).any():
             # a channel that logs no cycle (BEEP's TC-contact test) is one cycle; Arbin counts from 1
             cycles = np.ones(rows)
-        table[s.CYCLE] = _increasing(np.nan_to_num(_forward_fill(cycles), nan=1.0))
+        cycles = np.nan_to_num(_forward_fill(cycles), nan=1.0)
+        table[s.TIME], cycles, restart = s.join_restarts(table[s.TIME], cycles)
+        notes = list(notes or [])
+        if restart is not None:
+            notes.append(s.warning("test_restarted", restart, source))
+        table[s.CYCLE] = _increasing(cycles)
         for counter in _COUNTERS:
             if counter in table:
                 table[counter] = within_cycle(table[counter], table[s.CYCLE])
@@ -213,6 +244,8 @@ def canonical_table(
     frame = pd.DataFrame(table)
     if date_time is not None and len(date_time) == rows:
         frame[s.DATE_TIME] = date_time
+    if notes:
+        frame.attrs[s.WARNINGS_ATTR] = notes
     return finalize(frame, source)
 
 
@@ -245,28 +278,61 @@ def _copy_texts(data: CyclerData, values: Any, fields: tuple[tuple[str, str], ..
             data.extra[target] = text
 
 
+def _layout(head: bytes) -> tuple[str, str] | None:
+    """Field separator and decimal mark of an Arbin CSV head, or None when its header is not Arbin's.
+
+    Arbin's export follows the Windows list separator: ``,`` with decimal points, or ``;`` with
+    decimal commas on European locales.
+    """
+    lines = [line for line in head_text(head).splitlines() if line.strip()]
+    if not lines:
+        return None
+    for sep in (",", ";", "\t"):
+        keys = {_key(cell.strip().strip('"'))[0] for cell in lines[0].split(sep)}
+        if {"test_time", "current"} <= keys and bool(keys & {"data_point", "cycle_index", "step_index"}):
+            sample = "\n".join(lines[1:20])
+            comma = (
+                sep != "," and re.search(r"\d,\d", sample) is not None and not re.search(r"\d\.\d", sample)
+            )
+            return sep, "," if comma else "."
+    return None
+
+
 class ArbinCsvReader:
-    """Arbin CSV export (MITS Pro / BEEP style), with ``<stem>_Metadata.csv`` read when present."""
+    """Arbin CSV export (MITS Pro / BEEP style), with ``<stem>_Metadata.csv`` read when present.
+
+    Columns are found by name whatever their order and units (``Current(mA)``); columns Arbin
+    writes that are not read are passed over, any other is named in an ``unknown_column``
+    warning. Text dates that fit no known form are warned about (``unknown_format``).
+    """
 
     name = "arbin"
 
     def can_load(self, path: Path, head: bytes) -> bool:
-        """A comma-separated header with Arbin's ``Data_Point``/``Test_Time``/``Cycle_Index`` columns."""
-        lines = [line for line in head_text(head).splitlines() if line.strip()]
-        if not lines:
-            return False
-        keys = {_key(cell)[0] for cell in lines[0].split(",")}
-        return {"test_time", "current"} <= keys and bool(keys & {"data_point", "cycle_index", "step_index"})
+        """A header with Arbin's ``Data_Point``/``Test_Time``/``Cycle_Index`` columns (``,`` or ``;``)."""
+        return _layout(head) is not None
 
     def read(self, path: Path) -> CyclerData:
         """Read the CSV and its metadata companion."""
+        head = read_head(path)
+        sep, decimal = _layout(head) or (",", ".")
         try:
             # round_trip parses floats with Python's parser: the default one crashes on huge exponents
-            raw = pd.read_csv(path, encoding="latin-1", low_memory=False, float_precision="round_trip")
+            raw = pd.read_csv(
+                path,
+                sep=sep,
+                decimal=decimal,
+                encoding=sniff_encoding(head),
+                encoding_errors="replace",
+                low_memory=False,
+                float_precision="round_trip",
+            )
         except Exception as exc:
             raise CorruptFileError(
                 one_line(f"{path}: not a readable Arbin CSV ({type(exc).__name__}: {exc}).")
             ) from exc
+        raw.columns = [str(c).strip() for c in raw.columns]
+        notes = unknown_columns(raw.columns, path)
         dates = None
         for name in raw.columns:
             if _key(name)[0] in _DATE_KEYS:
@@ -274,9 +340,22 @@ class ArbinCsvReader:
                 with np.errstate(all="ignore"):
                     seconds = _numeric(values)
                 # MITS Pro writes unix seconds; other exports write text dates
-                dates = _epoch_to_datetime(seconds) if np.isfinite(seconds).any() else _datetimes(values)
+                if np.isfinite(seconds).any():
+                    dates = _epoch_to_datetime(seconds)
+                else:
+                    dates = parse_datetime(raw[name])
+                    unread = unread_dates(raw[name], dates)
+                    if unread is not None:
+                        notes.append(
+                            s.warning(
+                                "unknown_format",
+                                f"column {name!r} (date_time): {unread[0]} of {len(raw)} values are no date "
+                                f"this reader knows, e.g. {unread[1]!r}; left empty there",
+                                path,
+                            )
+                        )
                 break
-        ts = canonical_table({str(c): raw[c].to_numpy() for c in raw.columns}, path, dates)
+        ts = canonical_table({str(c): raw[c].to_numpy() for c in raw.columns}, path, dates, notes)
         data = _base_data(path, ts)
         _apply_csv_metadata(data, path)
         return data
@@ -297,7 +376,16 @@ def _apply_csv_metadata(data: CyclerData, path: Path) -> None:
     if companion is None:
         return
     try:
-        meta = pd.read_csv(companion, encoding="latin-1", dtype=str, keep_default_na=False)
+        head = read_head(companion)
+        first = head.split(b"\n", 1)[0]
+        meta = pd.read_csv(
+            companion,
+            sep=";" if first.count(b";") > first.count(b",") else ",",
+            encoding=sniff_encoding(head),
+            encoding_errors="replace",
+            dtype=str,
+            keep_default_na=False,
+        )
     except Exception as exc:
         raise CorruptFileError(one_line(f"{companion}: not a readable Arbin metadata file ({exc}).")) from exc
     if len(meta) == 0:

@@ -43,12 +43,39 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
 
 def head_text(head: bytes) -> str:
     """Decode a file head as text, tolerating any encoding (latin-1 never fails)."""
+    encoding = sniff_encoding(head)
+    return head.decode(encoding, errors="replace")
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The text encoding of a file head: ``utf-8-sig`` (BOM), ``utf-8``, ``cp949`` or ``latin-1``.
+
+    Korean Windows machines write text exports in cp949 (a superset of EUC-KR). A head that is
+    not UTF-8 is read as cp949 when it decodes as EUC-KR (both bytes of each character in
+    0xA1-0xFE, where the common Hangul syllables are) and holds Hangul; else as latin-1, which
+    never fails (the Western vendors' ``°`` and ``µ``). A head cut inside a multi-byte character
+    is trimmed before the checks.
+    """
     if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    try:
-        return head.decode("utf-8")
-    except UnicodeDecodeError:
-        return head.decode("latin-1")
+        return "utf-8-sig"
+    for encoding in ("utf-8", "euc-kr"):
+        for trim in range(4):  # the head may end inside a character
+            try:
+                text = head[: len(head) - trim].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if encoding == "utf-8" or _HANGUL.search(text):
+                return "utf-8" if encoding == "utf-8" else "cp949"
+            break
+    return "latin-1"
+
+
+def file_encoding(path: Path) -> str:
+    """:func:`sniff_encoding` of a file's first :data:`HEAD_BYTES` bytes."""
+    return sniff_encoding(read_head(path))
 
 
 def looks_binary(head: bytes) -> bool:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import schema as s
 from ..schema import CyclerData
-from .base import Reader, head_text, looks_binary, safe_cell_id
+from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
 
 
@@ -27,7 +27,7 @@ def _map() -> ColumnMap:
 def parse_preamble(path: Path) -> dict[str, str]:
     """The ``~Key: value`` lines above the table."""
     fields: dict[str, str] = {}
-    with open(path, encoding="latin-1") as handle:
+    with open(path, encoding=file_encoding(path), errors="replace") as handle:
         for index, line in enumerate(handle):
             if not line.startswith("~") or line.startswith("~Time[s]") or index > 500:
                 break

@@ -23,7 +23,7 @@ import pandas as pd
 from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_within_cycle, finalize
-from .base import Reader, head_text, looks_binary, safe_cell_id
+from .base import Reader, head_text, looks_binary, safe_cell_id, sniff_encoding
 from .biologic_mpr import MAGIC, read_mpr
 
 VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
@@ -324,7 +324,8 @@ class BiologicTextReader:
             path,
             sep=sep,
             skiprows=skip,
-            encoding="latin-1",
+            encoding=sniff_encoding(head),
+            encoding_errors="replace",
             decimal=decimal,
             low_memory=False,
             on_bad_lines="skip",

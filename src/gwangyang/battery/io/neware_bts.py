@@ -20,7 +20,8 @@ import pandas as pd
 from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
-from .base import head_text, looks_binary, safe_cell_id
+from .base import head_text, looks_binary, safe_cell_id, sniff_encoding
+from .textparse import parse_datetime, unread_dates
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -83,6 +84,7 @@ def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None
         header=None,
         names=list(range(width)),
         encoding=encoding,
+        encoding_errors="replace",
         index_col=False,
         dtype=dtypes or None,
         skip_blank_lines=False,
@@ -134,11 +136,7 @@ class NewareBtsCsvReader:
         cycle_header = [c.strip() for c in lines[0].split(",")]
         step_header = [c.strip() for c in lines[1].split(",")[1:]]
         record_header = [c.strip() for c in lines[2].split(",")[2:]]
-        try:
-            head.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = "latin-1"
+        encoding = sniff_encoding(head)
         # sort the lines into the three levels (by their leading commas), then parse each level in C
         body = path.read_bytes().splitlines()[3:]
         kinds = np.array(
@@ -239,10 +237,20 @@ class NewareBtsCsvReader:
             out[s.TEMPERATURE] = pd.to_numeric(records[temperature], errors="coerce").to_numpy(
                 dtype="float64"
             )
+        notes = _unread_columns(record_header, path)
         if "Date" in record_header:
-            out[s.DATE_TIME] = pd.to_datetime(
-                records["Date"], errors="coerce", format="%Y-%m-%d %H:%M:%S"
-            ).to_numpy()
+            out[s.DATE_TIME] = parse_datetime(records["Date"], ("%Y-%m-%d %H:%M:%S",))
+            unread = unread_dates(records["Date"], out[s.DATE_TIME].to_numpy())
+            if unread is not None:
+                notes.append(
+                    s.warning(
+                        "unknown_format",
+                        f"column 'Date' (date_time): {unread[0]} of {len(out)} values are no date this "
+                        f"reader knows, e.g. {unread[1]!r}; left empty there",
+                        path,
+                    )
+                )
+        out.attrs[s.WARNINGS_ATTR] = notes
         timeseries = finalize(out, path)
         start = None
         if s.DATE_TIME in timeseries.columns and timeseries[s.DATE_TIME].notna().any():
@@ -256,6 +264,22 @@ class NewareBtsCsvReader:
             vendor_cycles=_vendor_cycles(cycles, cycle_header),
             extra={"format": "bts_csv"},
         )
+
+
+_KNOWN_RECORD = re.compile(
+    r"^(DataPoint|Time|Total Time|Step Time|Current|Voltage|Capacity|Energy|Date|Realtime|Power"
+    r"|Chg\. Cap\.|DChg\. Cap\.|Chg\. Energy|DChg\. Energy|[VT]\d+|CPU\d*|Aux\..*)\s*(\(.*\))?$"
+)
+"""Record-level columns BTSDA writes (auxiliary voltages, temperatures and their statistics included)."""
+
+
+def _unread_columns(header: list[str], path: Path) -> list[dict[str, str]]:
+    unread = [name for name in header if name and not _KNOWN_RECORD.match(name)]
+    if not unread:
+        return []
+    return [
+        s.warning("unknown_column", f"record column(s) not read: {', '.join(map(repr, unread[:10]))}", path)
+    ]
 
 
 def _vendor_cycles(cycles: pd.DataFrame, header: list[str]) -> pd.DataFrame:

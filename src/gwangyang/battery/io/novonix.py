@@ -18,7 +18,7 @@ import pandas as pd
 from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData
-from .base import Reader, head_text, looks_binary, safe_cell_id
+from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
 
 _COMPANION_COLUMNS = {
@@ -39,7 +39,7 @@ def _map() -> ColumnMap:
 def parse_summary(path: Path) -> dict[str, str]:
     """The ``key: value`` lines of the ``[Summary]`` section."""
     fields: dict[str, str] = {}
-    with open(path, encoding="utf-8", errors="replace") as handle:
+    with open(path, encoding=file_encoding(path), errors="replace") as handle:
         for index, line in enumerate(handle):
             text = line.strip().strip('"')
             if text == "[End Summary]" or index > 200:

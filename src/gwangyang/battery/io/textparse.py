@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -177,11 +178,53 @@ def parse_duration(series: pd.Series) -> np.ndarray:
     return numbers
 
 
+_MERIDIEM = {"오전": "AM", "오후": "PM", "上午": "AM", "下午": "PM", "午前": "AM", "午後": "PM"}
+"""Korean, Chinese and Japanese Windows locales write AM/PM in their own words."""
+
+FALLBACK_DATETIME_FORMATS: tuple[str, ...] = (
+    "ISO8601",
+    "%Y-%m-%d %p %I:%M:%S",
+    "%Y-%m-%d %p %I:%M:%S.%f",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M:%S.%f %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S.%f",
+    "%Y/%m/%d %p %I:%M:%S",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y. %m. %d. %p %I:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S.%f",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M:%S.%f %p",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S.%f",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S.%f",
+    "%d-%b-%y %I:%M:%S %p",
+    "%d-%b-%Y %H:%M:%S",
+)
+"""Date-time forms cyclers write on other locales, tried after a reader's own formats; each must
+read every value still unread (all or none), so that day and month are never mixed up."""
+
+
+def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+        except (ValueError, OverflowError):
+            return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    return found.dt.tz_localize(None).astype("datetime64[ns]")
+
+
 def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarray:
     """Naive ``datetime64[ns]`` from text; each format is tried on the values still unparsed.
 
-    Zone-aware stamps are converted to UTC; text that fits no format becomes NaT. Each distinct
-    value is parsed once (cycler stamps repeat many times at one-second resolution).
+    After ``formats`` (default ISO 8601), the forms of :data:`FALLBACK_DATETIME_FORMATS` are
+    tried, each only when it reads every value left; Korean, Chinese and Japanese AM/PM words
+    (``오전``/``오후``) are read as AM/PM. Zone-aware stamps are converted to UTC; text that fits
+    nothing becomes NaT (see :func:`unread_dates`). Each distinct value is parsed once (cycler
+    stamps repeat many times at one-second resolution).
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     text = pd.Series(uniques).astype(str).str.strip().str.strip('"')
@@ -190,18 +233,53 @@ def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarr
         missing = parsed.isna().to_numpy()
         if not missing.any():
             break
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                found = pd.to_datetime(text[missing], format=fmt, errors="coerce", utc=True)
-            except (ValueError, OverflowError):
-                continue
-        parsed[missing] = found.dt.tz_localize(None).astype("datetime64[ns]")
+        parsed[missing] = _to_datetime(text[missing], fmt)
+    missing = (parsed.isna() & (text != "") & (text.str.lower() != "nan")).to_numpy()
+    if missing.any():
+        left = text[missing]
+        for word, english in _MERIDIEM.items():
+            left = left.str.replace(word, english, regex=False)
+        for fmt in FALLBACK_DATETIME_FORMATS:
+            found = _to_datetime(left, fmt)
+            if found.notna().all():
+                parsed[missing] = found
+                break
     values = parsed.to_numpy(dtype="datetime64[ns]")
     out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
     present = codes >= 0
     out[present] = values[codes[present]]
     return out
+
+
+def unread_dates(series: pd.Series, parsed: np.ndarray) -> tuple[int, str] | None:
+    """How many non-blank values of a date column did not parse, and the first of them; None if all did."""
+    text = series.astype(str).str.strip().str.strip('"')
+    blank = series.isna().to_numpy() | (text == "").to_numpy() | (text.str.lower() == "nan").to_numpy()
+    bad = np.isnat(parsed) & ~blank
+    if not bad.any():
+        return None
+    return int(bad.sum()), str(text.iloc[int(np.flatnonzero(bad)[0])])
+
+
+def sniff_decimal(path: Path, header_line: int, delimiter: str, encoding: str, lines: int = 50) -> str:
+    """``","`` when the rows below a header write decimal commas (a European-locale export), else ``"."``.
+
+    Only a file whose fields are not comma-separated can carry decimal commas; it does when its
+    first rows hold numbers such as ``3,45`` and none such as ``3.45``.
+    """
+    if delimiter == ",":
+        return "."
+    sample: list[str] = []
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        for index, line in enumerate(handle):
+            if index > header_line + lines:
+                break
+            if index > header_line:
+                sample.append(line)
+    text = "".join(sample)
+    comma = re.search(r"(?:^|[^\d.,])\d+,\d+(?:[eE][-+]?\d+)?(?=$|[^\d.,])", text, re.MULTILINE)
+    point = re.search(r"\d\.\d", text)
+    return "," if comma and not point else "."
 
 
 def cycle_gaps(cycles: np.ndarray) -> tuple[int, float, float] | None:
