@@ -17,6 +17,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
+from .textparse import parse_stamp
 
 
 @cache
@@ -54,9 +55,16 @@ class BasytecReader:
         path = Path(path)
         table = read_mapped(path, _map())
         preamble = parse_preamble(path)
-        start = pd.to_datetime(preamble.get("Start of Test", ""), format="%d.%m.%Y %H:%M:%S", errors="coerce")
-        if not pd.isna(start):
-            table[s.DATE_TIME] = pd.Timestamp(start) + pd.to_timedelta(table[s.TIME], unit="s")
+        start = parse_stamp(preamble.get("Start of Test"), ("%d.%m.%Y %H:%M:%S",))
+        if start is not None:
+            table[s.DATE_TIME] = start + pd.to_timedelta(table[s.TIME], unit="s")
+        elif preamble.get("Start of Test"):
+            s.add_table_warning(
+                table,
+                "unknown_format",
+                f"~Start of Test: {preamble['Start of Test']!r} is no date this reader knows; no date_time",
+                path,
+            )
         table = s.finalize(table, path)
         extra: dict[str, Any] = {
             key.lower().replace(" ", "_").replace("(", "").replace(")", ""): value
@@ -69,7 +77,7 @@ class BasytecReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             channel=preamble.get("Testchannel") or None,
-            start_time=None if pd.isna(start) else pd.Timestamp(start),
+            start_time=start,
             extra=extra,
         )
 

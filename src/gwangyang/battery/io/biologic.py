@@ -25,6 +25,7 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_within_cycle, finalize
 from .base import Reader, head_text, looks_binary, safe_cell_id, sniff_encoding
 from .biologic_mpr import MAGIC, read_mpr
+from .textparse import parse_datetime, parse_stamp
 
 VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
 CURRENT_NAMES = ("I/mA", "<I>/mA")
@@ -60,6 +61,27 @@ _USED = frozenset(
 """Columns the canonical table is built from; the text readers parse only these."""
 _SIGNATURE = frozenset({*CURRENT_NAMES, "mode", "ox/red", "Ns", "control/V/mA", "(Q-Qo)/mA.h"})
 """Beside ``time/s`` and a voltage, a header needs one of these (an OCV export has no current)."""
+_UNITLESS = frozenset(
+    {
+        "mode",
+        "ox",
+        "error",
+        "control changes",
+        "Ns changes",
+        "counter inc.",
+        "Ns",
+        "I Range",
+        "half cycle",
+        "cycle number",
+        "x",
+        "Tech Num",
+        "End buf",
+        "z cycle",
+        "Loop",
+        "step time",
+    }
+)
+"""EC-Lab columns without a unit; any other column without ``name/unit`` form is not EC-Lab's and is warned about."""
 _CAUGHT = (ValueError, TypeError, KeyError, IndexError, OverflowError, UnicodeError, AttributeError)
 
 
@@ -90,6 +112,8 @@ def _time(table: pd.DataFrame, source: Path) -> tuple[np.ndarray, pd.Series | No
         if stamps.notna().mean() > 0.5:
             break
     if stamps is None or stamps.notna().mean() <= 0.5:
+        stamps = pd.Series(parse_datetime(raw), index=raw.index)  # other locales' forms, all or nothing
+    if stamps.notna().mean() <= 0.5:
         raise CorruptFileError(f"{source}: 'time/s' holds neither seconds nor MM/DD/YYYY date-times.")
     first = stamps.dropna().iloc[0]
     seconds = (stamps - first).dt.total_seconds().to_numpy(dtype="float64")
@@ -335,10 +359,15 @@ class BiologicTextReader:
         table = table.loc[:, [not c.startswith("Unnamed:") for c in table.columns]]
         if table.empty:
             raise CorruptFileError(f"{path}: BioLogic text export has a header but no data rows.")
-        start_time = None
-        if started:
-            stamp = pd.to_datetime(started, format="%m/%d/%Y %H:%M:%S.%f", errors="coerce")
-            start_time = None if pd.isna(stamp) else pd.Timestamp(stamp)
+        start_time = parse_stamp(started, _DATE_FORMATS)
+        unknown = [
+            n
+            for n in (part.strip() for part in header.split(sep))
+            if n and "/" not in n and n not in _UNITLESS and not _TEMPERATURE.match(n)
+        ]
+        if unknown:
+            shown = ", ".join(repr(n) for n in unknown[:10])
+            table.attrs[s.WARNINGS_ATTR] = [s.warning("unknown_column", f"column(s) not read: {shown}", path)]
         timeseries = to_canonical(table, path, start_time)
         if start_time is None and s.DATE_TIME in timeseries.columns:
             start_time = pd.Timestamp(timeseries[s.DATE_TIME].iloc[0])

@@ -20,6 +20,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
+from .textparse import parse_stamp
 
 _COMPANION_COLUMNS = {
     "Cycle": s.CYCLE,
@@ -99,7 +100,7 @@ class NovonixReader:
         path = Path(path)
         table = s.finalize(read_mapped(path, _map()), path)
         summary = parse_summary(path)
-        start = pd.to_datetime(summary.get("Started", ""), format="%Y-%m-%d %I:%M:%S %p", errors="coerce")
+        start = parse_stamp(summary.get("Started"), ("%Y-%m-%d %I:%M:%S %p",))
         extra: dict[str, Any] = {
             key.lower().replace(" ", "_"): summary[key]
             for key in ("Cell", "Protocol", "Serial Number", "Version")
@@ -111,7 +112,7 @@ class NovonixReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             channel=summary.get("Channel") or None,
-            start_time=None if pd.isna(start) else pd.Timestamp(start),
+            start_time=start,
             nominal_capacity_ah=_float(summary.get("Capacity (Ah)")),
             vendor_cycles=read_companion(path),
             extra=extra,

@@ -251,6 +251,14 @@ def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarr
     return out
 
 
+def parse_stamp(text: str | None, formats: tuple[str, ...] = ()) -> pd.Timestamp | None:
+    """One date-time from a metadata field (as :func:`parse_datetime` reads a column); None when it is none."""
+    if not text or not text.strip():
+        return None
+    value = parse_datetime(pd.Series([text]), formats)[0]
+    return None if np.isnat(value) else pd.Timestamp(value)
+
+
 def unread_dates(series: pd.Series, parsed: np.ndarray) -> tuple[int, str] | None:
     """How many non-blank values of a date column did not parse, and the first of them; None if all did."""
     text = series.astype(str).str.strip().str.strip('"')
