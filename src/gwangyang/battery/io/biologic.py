@@ -25,7 +25,7 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_within_cycle, finalize
 from .base import Reader, head_text, looks_binary, safe_cell_id, sniff_encoding
 from .biologic_mpr import MAGIC, read_mpr
-from .textparse import parse_datetime, parse_stamp
+from .textparse import FALLBACK_DATETIME_FORMATS, best_reading, english_meridiem, parse_stamp
 
 VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
 CURRENT_NAMES = ("I/mA", "<I>/mA")
@@ -106,15 +106,21 @@ def _time(table: pd.DataFrame, source: Path) -> tuple[np.ndarray, pd.Series | No
     sample = pd.to_numeric(raw.dropna().iloc[:200], errors="coerce")
     if len(sample) and sample.notna().mean() > 0.5:
         return pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64"), None
-    stamps = None
-    for fmt in _DATE_FORMATS:
-        stamps = pd.to_datetime(raw, format=fmt, errors="coerce")
-        if stamps.notna().mean() > 0.5:
-            break
-    if stamps is None or stamps.notna().mean() <= 0.5:
-        stamps = pd.Series(parse_datetime(raw), index=raw.index)  # other locales' forms, all or nothing
+    # a decimal-comma export writes 22,757 s; Korean Windows writes 오후 for PM
+    text = english_meridiem(raw.astype(str).str.strip().str.replace(",", ".", regex=False))
+    forms = _DATE_FORMATS + FALLBACK_DATETIME_FORMATS
+    # EC-Lab writes the PC's date order: the form that reads every value, runs forward, spans least
+    found = best_reading(text[raw.notna()], forms)
+    stamps = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    if found is not None:
+        stamps[raw.notna()] = found
+    else:  # some values damaged: the first form that reads most of them
+        for fmt in forms:
+            stamps = pd.to_datetime(text.where(raw.notna()), format=fmt, errors="coerce")
+            if stamps.notna().mean() > 0.5:
+                break
     if stamps.notna().mean() <= 0.5:
-        raise CorruptFileError(f"{source}: 'time/s' holds neither seconds nor MM/DD/YYYY date-times.")
+        raise CorruptFileError(f"{source}: 'time/s' holds neither seconds nor date-times of a known form.")
     first = stamps.dropna().iloc[0]
     seconds = (stamps - first).dt.total_seconds().to_numpy(dtype="float64")
     return seconds, stamps
@@ -174,6 +180,10 @@ def to_canonical(table: pd.DataFrame, source: Path, start_time: pd.Timestamp | N
         cycles = np.floor(_numeric(table, "half cycle") / 2)
     else:
         cycles = np.zeros(len(table))
+    joined_time, cycles, restart = s.join_restarts(out[s.TIME].to_numpy(), cycles)
+    if restart is not None:  # before the counters, so that the second test's cycles count from zero
+        out[s.TIME] = joined_time
+        carried.append(s.warning("test_restarted", restart, source))
     out[s.CYCLE] = cycles
     if "Ns" in table.columns:
         out[s.STEP] = _numeric(table, "Ns")

@@ -217,11 +217,38 @@ def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
     return found.dt.tz_localize(None).astype("datetime64[ns]")
 
 
+def english_meridiem(text: pd.Series) -> pd.Series:
+    """Date texts with the Korean, Chinese and Japanese words for AM/PM (``오전``/``오후``) in English."""
+    for word, english in _MERIDIEM.items():
+        text = text.str.replace(word, english, regex=False)
+    return text
+
+
+def best_reading(text: pd.Series, formats: tuple[str, ...]) -> pd.Series | None:
+    """The reading of date texts (in file order) by the form that reads them all; None when none does.
+
+    Where several forms read every value (``05/06/2021`` is May or June), the one whose times
+    never go back and span the least time wins: a cycler logs forward, and reading day for month
+    makes jumps of a month.
+    """
+    best: pd.Series | None = None
+    best_key: tuple[bool, float] | None = None
+    for fmt in formats:
+        found = _to_datetime(text, fmt)
+        if not found.notna().all():
+            continue
+        values = found.to_numpy(dtype="datetime64[ns]").astype("int64")
+        key = (bool((np.diff(values) < 0).any()), float(values.max() - values.min()) if len(values) else 0.0)
+        if best_key is None or key < best_key:
+            best, best_key = found, key
+    return best
+
+
 def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarray:
     """Naive ``datetime64[ns]`` from text; each format is tried on the values still unparsed.
 
     After ``formats`` (default ISO 8601), the forms of :data:`FALLBACK_DATETIME_FORMATS` are
-    tried, each only when it reads every value left; Korean, Chinese and Japanese AM/PM words
+    tried on the values left, as :func:`best_reading` chooses; Korean, Chinese and Japanese AM/PM words
     (``오전``/``오후``) are read as AM/PM. Zone-aware stamps are converted to UTC; text that fits
     nothing becomes NaT (see :func:`unread_dates`). Each distinct value is parsed once (cycler
     stamps repeat many times at one-second resolution).
@@ -236,14 +263,10 @@ def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarr
         parsed[missing] = _to_datetime(text[missing], fmt)
     missing = (parsed.isna() & (text != "") & (text.str.lower() != "nan")).to_numpy()
     if missing.any():
-        left = text[missing]
-        for word, english in _MERIDIEM.items():
-            left = left.str.replace(word, english, regex=False)
-        for fmt in FALLBACK_DATETIME_FORMATS:
-            found = _to_datetime(left, fmt)
-            if found.notna().all():
-                parsed[missing] = found
-                break
+        left = english_meridiem(text[missing])
+        found = best_reading(left, FALLBACK_DATETIME_FORMATS)
+        if found is not None:
+            parsed[missing] = found.to_numpy()
     values = parsed.to_numpy(dtype="datetime64[ns]")
     out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
     present = codes >= 0
