@@ -11,7 +11,6 @@ cumulative within the cycle by :func:`canonical_table`.
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -152,15 +151,6 @@ def _epoch_to_datetime(seconds: np.ndarray) -> np.ndarray:
     out = micros.astype("int64").astype("datetime64[us]").astype("datetime64[ns]")
     out[~ok] = np.datetime64("NaT")
     return out
-
-
-def _datetimes(column: np.ndarray) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # text cells would make pandas warn about guessing a format
-        stamps = pd.to_datetime(column, errors="coerce")
-    if getattr(stamps, "tz", None) is not None:
-        stamps = stamps.tz_localize(None)
-    return np.asarray(stamps, dtype="datetime64[ns]")
 
 
 _KNOWN = re.compile(
