@@ -181,7 +181,13 @@ class NewareNdaReader:
     def read(self, path: Path) -> CyclerData:
         """Read an ``.nda`` / ``.ndax`` file with NewareNDA."""
         path = Path(path)
-        kind = "ndax" if zipfile.is_zipfile(path) else "nda"
+        with open(path, "rb") as handle:
+            zipped = handle.read(4) == ZIP_MAGIC
+        kind = "ndax" if zipped else "nda"
+        if zipped and not zipfile.is_zipfile(path):
+            raise CorruptFileError(
+                f"{path}: Neware .ndax file is truncated or damaged (no zip directory at its end)."
+            )
         if kind == "nda" and _nda_truncated(path):
             raise CorruptFileError(
                 f"{path}: Neware .nda file is truncated (its header records a longer file)."
