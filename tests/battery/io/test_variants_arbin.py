@@ -107,10 +107,22 @@ def test_mits_pro_names_with_units_and_milli_units(
     assert kinds(data) == []
 
 
-def test_bom(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    data = read_cycler(_write(tmp_path, "bom.csv", export.render(), "utf-8-sig"))
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_bom_utf8_and_utf16(tmp_path: Path, original: CyclerData, export: TextExport, encoding: str) -> None:
+    data = read_cycler(_write(tmp_path, "bom.csv", export.render(), encoding))
     assert_same_cycles(original, data)
     assert_same_dates(original, data)
+    assert data.source == tmp_path / "bom.csv" and data.extra["schedule"] == original.extra["schedule"]
+
+
+def test_korean_metadata_in_cp949(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
+    path = _write(tmp_path, "meta.csv", export.render())
+    companion = tmp_path / "meta_Metadata.csv"
+    text = METADATA.read_text(encoding="latin-1").replace("EL150800453116", "양극-셀-7")
+    companion.write_bytes(text.encode("cp949"))
+    data = read_cycler(path)
+    assert_same_cycles(original, data)
+    assert data.extra["barcode"] == "양극-셀-7"
 
 
 def test_cp949_with_korean_dates_and_column(tmp_path: Path, original: CyclerData, export: TextExport) -> None:

@@ -89,9 +89,10 @@ def test_a_required_column_left_out_is_refused(
 
 def test_bom_and_cp949(tmp_path: Path, case: tuple[str, CyclerData, TextExport]) -> None:
     kind, original, export = case
-    data = read_cycler(write(tmp_path, _name(kind, "bom"), export.render(), "utf-8-sig"))
-    assert_same_cycles(original, data)
-    assert_same_dates(original, data)
+    for encoding in ("utf-8-sig", "utf-16"):
+        data = read_cycler(write(tmp_path, _name(kind, "bom"), export.render(), encoding))
+        assert_same_cycles(original, data)
+        assert_same_dates(original, data)
     variant = export.copy().add_column("메모", lambda i: "정상")
     variant.pre[0] += " 시험"  # Korean in the metadata line's last field
     data = read_cycler(write(tmp_path, _name(kind, "korean"), variant.render(), "cp949"))
