@@ -149,3 +149,15 @@ def test_korean_file_name(tmp_path: Path, case: tuple[str, CyclerData, TextExpor
     data = read_cycler(write(tmp_path, _name(kind, "셀 1번"), export.render()))
     assert_same_cycles(original, data)
     assert data.cell_id.startswith("셀 1번")
+
+
+def test_durations_with_decimal_commas(tmp_path: Path) -> None:
+    source = (
+        CYCLERS / "maccor" / "maccor_test_file_4267-66-6519.041"
+    )  # TestTime written as "0d 00:00:01.0000"
+    original = read_cycler(source)
+    export = TextExport.parse(source.read_text(encoding="latin-1"), 1, "\t").decimal_comma("\t")
+    assert export.rows[1][3].strip() == "0d 00:00:01,0000"
+    data = read_cycler(write(tmp_path, "comma.041", export.render()))
+    assert_same_cycles(original, data)
+    assert (data.timeseries["test_time_s"] == original.timeseries["test_time_s"]).all()

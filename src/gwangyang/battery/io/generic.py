@@ -134,7 +134,7 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
     raw = read_table(path, header_line, names, wanted, cmap.delimiter, encoding, decimal, cmap.quoted_lines)
     if len(raw) == 0:
         raise CorruptFileError(f"{path}: no data rows after the header on line {header_line + 1}.")
-    values = {c: _convert(raw[src], cmap.columns[c]) for c, src in resolved.items()}
+    values = {c: _convert(raw[src], cmap.columns[c], decimal) for c, src in resolved.items()}
     for canonical, source in resolved.items():
         if values[canonical].dtype.kind == "M" and cmap.columns[canonical].format == "datetime":
             unread = unread_dates(raw[source], values[canonical])
@@ -230,11 +230,11 @@ def _resolve(path: Path, sources: tuple[str, ...], canonical: str, names: list[s
     )
 
 
-def _convert(series: pd.Series, spec: ColumnSpec) -> Any:
+def _convert(series: pd.Series, spec: ColumnSpec, decimal: str = ".") -> Any:
     if spec.format == "number":
-        return to_float(series) * spec.scale
+        return to_float(series, decimal) * spec.scale
     if spec.format == "duration":
-        return parse_duration(series) * spec.scale
+        return parse_duration(series, decimal) * spec.scale
     moments: Any
     if spec.format == "excel_days":
         days = to_float(series)

@@ -21,7 +21,7 @@ MAX_HEADER_LINES = 10_000
 """How far into a file a header line is looked for."""
 
 _TAIL_BYTES = 65536
-_DURATION = r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d*)?)$"
+_DURATION = r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)$"
 
 
 def _split_line(line: str, delimiter: str, quoted: bool) -> list[str]:
@@ -160,13 +160,14 @@ def to_float(series: pd.Series, decimal: str = ".") -> np.ndarray:
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
-def parse_duration(series: pd.Series) -> np.ndarray:
-    """Seconds from ``[Nd ]HH:MM:SS[.f]`` text (Maccor ``TestTime``) or plain numbers."""
-    numbers = to_float(series)
+def parse_duration(series: pd.Series, decimal: str = ".") -> np.ndarray:
+    """Seconds from ``[Nd ]HH:MM:SS[.f]`` text (Maccor ``TestTime``; ``,f`` too) or plain numbers."""
+    numbers = to_float(series, decimal)
     missing = np.isnan(numbers)
     if not missing.any():
         return numbers
     parts = series[missing].astype(str).str.strip().str.extract(_DURATION)
+    parts["s"] = parts["s"].str.replace(",", ".", regex=False)  # a decimal-comma export
     days = pd.to_numeric(parts["d"], errors="coerce").fillna(0.0)
     seconds = (
         days * 86400.0
