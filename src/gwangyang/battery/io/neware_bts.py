@@ -6,6 +6,12 @@ Then each cycle row (no leading comma) is followed by its steps (one leading com
 by its records (two leading commas). The first cycle row may carry its first step on the same line.
 Record times are ``H:MM:SS`` (hours may pass 24); currents are signed (negative on discharge);
 capacity and energy restart at every step.
+
+The older BTSDA 7 layout (as BEEP reads it) has the same three levels under other names: ``Cycle ID``,
+``Step ID``, and records ``Record ID, Time(h:min:s.ms), Voltage(V), Current(mA), Capacity(mAh), ...,
+Realtime`` with fields in quotes and text behind a tab. Its records carry only the time within the
+step: the test time is built from the steps' times, each step starting where the previous ended
+(or later, by the wall clock, after a pause), as for the binary files.
 """
 
 from __future__ import annotations
@@ -70,7 +76,16 @@ def _seconds(values: pd.Series) -> np.ndarray:
     return np.where(clock_mask, seconds, np.where(plain_mask, numbers, np.nan))
 
 
-_TEXT_COLUMNS = frozenset({"Time", "Total Time", "Date", "Step Time", "Step Type"})
+_TEXT_COLUMNS = frozenset(
+    {"Time", "Total Time", "Date", "Step Time", "Step Type", "Time(h:min:s.ms)", "Realtime"}
+)
+_CYCLE_NAMES = ("Cycle Index", "Cycle ID")
+_DATE_NAMES = ("Date", "Realtime")
+
+
+def _clean(line: str) -> str:
+    """A header line without BTSDA 7's quotes and tabs."""
+    return line.replace('"', "").replace("\t", "")
 
 
 def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None = None) -> pd.DataFrame:
@@ -105,11 +120,13 @@ class NewareBtsCsvReader:
         """True when the first three lines are the cycle, step and record headers."""
         if looks_binary(head):
             return False
-        lines = head_text(head).splitlines()[:3]
+        lines = [_clean(line) for line in head_text(head).splitlines()[:3]]
         return (
             len(lines) == 3
-            and lines[0].startswith("Cycle Index,")
-            and "Chg. Cap." in lines[0]
+            and (
+                (lines[0].startswith("Cycle Index,") and "Chg. Cap." in lines[0])
+                or lines[0].startswith("Cycle ID,")
+            )
             and lines[1].startswith(",Step")
             and lines[2].startswith(",,")
             and "Voltage" in lines[2]
@@ -130,7 +147,7 @@ class NewareBtsCsvReader:
     def _read(self, path: Path) -> CyclerData:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)
-        lines = head_text(head).splitlines()
+        lines = [_clean(line) for line in head_text(head).splitlines()[:4]]
         if len(lines) < 4 or not self.can_load(path, head):
             raise CorruptFileError(f"{path}: Neware BTS CSV needs its three header lines and data.")
         cycle_header = [c.strip() for c in lines[0].split(",")]
@@ -139,6 +156,8 @@ class NewareBtsCsvReader:
         encoding = sniff_encoding(head)
         # sort the lines into the three levels (by their leading commas), then parse each level in C
         body = path.read_bytes().splitlines()[3:]
+        if b'"' in head or b"\t" in head:  # BTSDA 7: quoted fields, text behind a tab
+            body = [line.replace(b'"', b"").replace(b"\t", b"") for line in body]
         kinds = np.array(
             [
                 (2 if line[1:2] == b"," else 1) if line[:1] == b"," else (0 if line.strip() else -1)
@@ -171,9 +190,8 @@ class NewareBtsCsvReader:
         step_of = _previous(steps.index.to_numpy(), record_rows)
         if (cycle_of < 0).any() or (step_of < 0).any():
             raise CorruptFileError(f"{path}: Neware BTS CSV has records before their cycle or step row.")
-        cycle_index = pd.to_numeric(cycles["Cycle Index"], errors="coerce").to_numpy(dtype="float64")[
-            cycle_of
-        ]
+        cycle_name = next((n for n in _CYCLE_NAMES if n in cycle_header), cycle_header[0])
+        cycle_index = pd.to_numeric(cycles[cycle_name], errors="coerce").to_numpy(dtype="float64")[cycle_of]
         step_number_name = "Step Number" if "Step Number" in steps.columns else step_header[0]
         step_number = pd.to_numeric(steps[step_number_name], errors="coerce").to_numpy(dtype="float64")[
             step_of
@@ -197,8 +215,16 @@ class NewareBtsCsvReader:
             return values
 
         current = column("Current")
+        date_name = next((n for n in _DATE_NAMES if n in record_header), None)
+        stamps = None if date_name is None else parse_datetime(records[date_name], ("%Y-%m-%d %H:%M:%S",))
+        step_clock = _find(record_header, "Time")
         if "Total Time" in record_header:
             time = _seconds(records["Total Time"])
+        elif step_clock is not None:  # BTSDA 7: the time within each step
+            from .neware import elapsed_time
+
+            wall = stamps if stamps is not None and not np.isnat(stamps).any() else None
+            time = elapsed_time(step_of, _seconds(records[record_header[step_clock[0]]]), wall)
         else:
             raise CorruptFileError(f"{path}: Neware BTS CSV record level has no 'Total Time' column.")
         out = pd.DataFrame(
@@ -232,20 +258,22 @@ class NewareBtsCsvReader:
             values = np.abs(values)
             out[targets[0]] = cumulative_from_steps(np.where(charge, values, 0.0), cycle_values, block)
             out[targets[1]] = cumulative_from_steps(np.where(discharge, values, 0.0), cycle_values, block)
-        temperature = next((name for name in record_header if re.fullmatch(r"T\d*\(.*\)", name)), None)
+        temperature = next(
+            (name for name in record_header if re.fullmatch(r"(T\d*|Temperature)\(.*\)", name)), None
+        )
         if temperature is not None:
             out[s.TEMPERATURE] = pd.to_numeric(records[temperature], errors="coerce").to_numpy(
                 dtype="float64"
             )
         notes = _unread_columns(record_header, path)
-        if "Date" in record_header:
-            out[s.DATE_TIME] = parse_datetime(records["Date"], ("%Y-%m-%d %H:%M:%S",))
-            unread = unread_dates(records["Date"], out[s.DATE_TIME].to_numpy())
+        if date_name is not None and stamps is not None:
+            out[s.DATE_TIME] = stamps
+            unread = unread_dates(records[date_name], stamps)
             if unread is not None:
                 notes.append(
                     s.warning(
                         "unknown_format",
-                        f"column 'Date' (date_time): {unread[0]} of {len(out)} values are no date this "
+                        f"column {date_name!r} (date_time): {unread[0]} of {len(out)} values are no date this "
                         f"reader knows, e.g. {unread[1]!r}; left empty there",
                         path,
                     )
@@ -261,14 +289,16 @@ class NewareBtsCsvReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             start_time=start,
-            vendor_cycles=_vendor_cycles(cycles, cycle_header),
+            vendor_cycles=_vendor_cycles(cycles, cycle_header, cycle_name),
             extra={"format": "bts_csv"},
         )
 
 
 _KNOWN_RECORD = re.compile(
-    r"^(DataPoint|Time|Total Time|Step Time|Current|Voltage|Capacity|Energy|Date|Realtime|Power"
-    r"|Chg\. Cap\.|DChg\. Cap\.|Chg\. Energy|DChg\. Energy|[VT]\d+|CPU\d*|Aux\..*)\s*(\(.*\))?$"
+    r"^(DataPoint|Record ID|Time|Total Time|Step Time|Current|Voltage|Capacity|Energy|Date|Realtime|Power"
+    r"|Chg\. Cap\.|DChg\. Cap\.|Chg\. Energy|DChg\. Energy|[VT]\d+|CPU\d*|Aux\..*|Temperature"
+    r"|Capacity Density|CmpEng|Min-T|Max-T|Avg-T|Capacitance_Chg|Capacitance_DChg|Engy_Chg|Engy_DChg"
+    r"|dQ/dV|dQm/dV|DCIR)\s*(\(.*\))?$"
 )
 """Record-level columns BTSDA writes (auxiliary voltages, temperatures and their statistics included)."""
 
@@ -282,9 +312,9 @@ def _unread_columns(header: list[str], path: Path) -> list[dict[str, str]]:
     ]
 
 
-def _vendor_cycles(cycles: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str) -> pd.DataFrame:
     """The cycle level in canonical names (capacities in Ah, energies in Wh, efficiency as a fraction)."""
-    out = pd.DataFrame({s.CYCLE: pd.to_numeric(cycles["Cycle Index"], errors="coerce").to_numpy()})
+    out = pd.DataFrame({s.CYCLE: pd.to_numeric(cycles[cycle_name], errors="coerce").to_numpy()})
     for base, target in (
         ("Chg. Cap.", s.CHARGE_CAPACITY),
         ("DChg. Cap.", s.DISCHARGE_CAPACITY),
