@@ -27,6 +27,7 @@ from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import head_text, looks_binary, safe_cell_id, sniff_encoding
+from .neware_time import elapsed_time
 from .textparse import parse_datetime, unread_dates
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
@@ -221,8 +222,6 @@ class NewareBtsCsvReader:
         if "Total Time" in record_header:
             time = _seconds(records["Total Time"])
         elif step_clock is not None:  # BTSDA 7: the time within each step
-            from .neware import elapsed_time
-
             wall = stamps if stamps is not None and not np.isnat(stamps).any() else None
             time = elapsed_time(step_of, _seconds(records[record_header[step_clock[0]]]), wall)
         else:
