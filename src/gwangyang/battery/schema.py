@@ -178,8 +178,9 @@ def join_restarts(time: np.ndarray, cycles: np.ndarray) -> tuple[np.ndarray, np.
     cycles = np.asarray(cycles, dtype="float64")
     if len(time) < 2:
         return time, cycles, None
+    finite = np.isfinite(time)
     with np.errstate(invalid="ignore"):
-        back = np.diff(time) < 0
+        back = (np.diff(time) < 0) & finite[1:] & finite[:-1]  # a damaged value (NaN, inf) is no restart
         restart = back & ((np.diff(cycles) < 0) | ((time[1:] <= time[0]) & (time[:-1] > time[0])))
     rows = np.flatnonzero(restart) + 1
     if len(rows) == 0:
