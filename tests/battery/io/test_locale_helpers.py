@@ -3,6 +3,8 @@ second test appended to a file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -80,3 +82,20 @@ def test_damaged_times_are_not_a_restart() -> None:
     time = np.array([0.0, 0.5, -np.inf, 1.0, np.nan, 2.0])
     joined_time, _, note = join_restarts(time, np.ones(6))
     assert note is None and joined_time is time
+
+
+def test_a_huge_exponent_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # found by the fuzzer: pandas' fast float parser and to_numeric crash the process on 1e4003333335
+    from gwangyang.battery.io import read_cycler
+    from gwangyang.errors import InputError
+
+    from .variants import CYCLERS
+
+    lines = (CYCLERS / "basytec" / "sample_data_basytec.txt").read_bytes().split(b"\n")
+    lines[60] = b"1e4003333335" + lines[60][lines[60].index(b"\t") :]
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(
+        InputError, match=r"damaged\.txt: column '~Time\[s\]' \(test_time_s\) is missing or not a finite"
+    ):
+        read_cycler(path)

@@ -25,7 +25,14 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_within_cycle, finalize
 from .base import Reader, head_text, looks_binary, safe_cell_id, sniff_encoding
 from .biologic_mpr import MAGIC, read_mpr
-from .textparse import FALLBACK_DATETIME_FORMATS, best_reading, english_meridiem, parse_stamp
+from .textparse import (
+    FALLBACK_DATETIME_FORMATS,
+    best_reading,
+    english_meridiem,
+    float_precision,
+    numbers,
+    parse_stamp,
+)
 
 VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
 CURRENT_NAMES = ("I/mA", "<I>/mA")
@@ -93,7 +100,7 @@ def _first(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 
 def _numeric(table: pd.DataFrame, name: str) -> np.ndarray:
-    return pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")
+    return numbers(table[name]).to_numpy(dtype="float64")
 
 
 def _time(table: pd.DataFrame, source: Path) -> tuple[np.ndarray, pd.Series | None]:
@@ -103,9 +110,9 @@ def _time(table: pd.DataFrame, source: Path) -> tuple[np.ndarray, pd.Series | No
     raw = table["time/s"]
     if pd.api.types.is_numeric_dtype(raw):
         return raw.to_numpy(dtype="float64"), None
-    sample = pd.to_numeric(raw.dropna().iloc[:200], errors="coerce")
+    sample = numbers(raw.dropna().iloc[:200])
     if len(sample) and sample.notna().mean() > 0.5:
-        return pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64"), None
+        return numbers(raw).to_numpy(dtype="float64"), None
     # a decimal-comma export writes 22,757 s; Korean Windows writes 오후 for PM
     text = english_meridiem(raw.astype(str).str.strip().str.replace(",", ".", regex=False))
     forms = _DATE_FORMATS + FALLBACK_DATETIME_FORMATS
@@ -361,6 +368,7 @@ class BiologicTextReader:
             encoding=sniff_encoding(head),
             encoding_errors="replace",
             decimal=decimal,
+            float_precision=float_precision(path),
             low_memory=False,
             on_bad_lines="skip",
             usecols=lambda name: str(name).strip() in _USED or bool(_TEMPERATURE.match(str(name).strip())),

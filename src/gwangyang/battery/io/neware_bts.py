@@ -28,7 +28,7 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import head_text, looks_binary, safe_cell_id, sniff_encoding
 from .neware_time import elapsed_time
-from .textparse import parse_datetime, unread_dates
+from .textparse import float_precision, numbers, parse_datetime, unread_dates
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -95,8 +95,10 @@ def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None
         return pd.DataFrame({i: pd.Series(dtype="float64") for i in range(width)})
     width = max(width, max(line.count(b",") for line in lines) + 1)
     dtypes = dict.fromkeys(text or [], "object")
+    data = b"\n".join(lines)
     return pd.read_csv(
-        io.BytesIO(b"\n".join(lines)),
+        io.BytesIO(data),
+        float_precision=float_precision(data),
         header=None,
         names=list(range(width)),
         encoding=encoding,
@@ -192,12 +194,10 @@ class NewareBtsCsvReader:
         if (cycle_of < 0).any() or (step_of < 0).any():
             raise CorruptFileError(f"{path}: Neware BTS CSV has records before their cycle or step row.")
         cycle_name = next((n for n in _CYCLE_NAMES if n in cycle_header), cycle_header[0])
-        cycle_index = pd.to_numeric(cycles[cycle_name], errors="coerce").to_numpy(dtype="float64")[cycle_of]
+        cycle_index = numbers(cycles[cycle_name]).to_numpy(dtype="float64")[cycle_of]
         step_number_name = "Step Number" if "Step Number" in steps.columns else step_header[0]
-        step_number = pd.to_numeric(steps[step_number_name], errors="coerce").to_numpy(dtype="float64")[
-            step_of
-        ]
-        step_index = pd.to_numeric(steps[step_header[0]], errors="coerce").to_numpy(dtype="float64")[step_of]
+        step_number = numbers(steps[step_number_name]).to_numpy(dtype="float64")[step_of]
+        step_index = numbers(steps[step_header[0]]).to_numpy(dtype="float64")[step_of]
         step_type = steps["Step Type"].astype(str).to_numpy()[step_of] if "Step Type" in steps else None
 
         def optional(base: str) -> np.ndarray | None:
@@ -206,7 +206,7 @@ class NewareBtsCsvReader:
                 return None
             values = records[record_header[found[0]]]
             if not pd.api.types.is_float_dtype(values):
-                values = pd.to_numeric(values, errors="coerce")
+                values = numbers(values)
             return values.to_numpy(dtype="float64") * found[1]
 
         def column(base: str) -> np.ndarray:
@@ -261,9 +261,7 @@ class NewareBtsCsvReader:
             (name for name in record_header if re.fullmatch(r"(T\d*|Temperature)\(.*\)", name)), None
         )
         if temperature is not None:
-            out[s.TEMPERATURE] = pd.to_numeric(records[temperature], errors="coerce").to_numpy(
-                dtype="float64"
-            )
+            out[s.TEMPERATURE] = numbers(records[temperature]).to_numpy(dtype="float64")
         notes = _unread_columns(record_header, path)
         if date_name is not None and stamps is not None:
             out[s.DATE_TIME] = stamps
@@ -313,7 +311,7 @@ def _unread_columns(header: list[str], path: Path) -> list[dict[str, str]]:
 
 def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str) -> pd.DataFrame:
     """The cycle level in canonical names (capacities in Ah, energies in Wh, efficiency as a fraction)."""
-    out = pd.DataFrame({s.CYCLE: pd.to_numeric(cycles[cycle_name], errors="coerce").to_numpy()})
+    out = pd.DataFrame({s.CYCLE: numbers(cycles[cycle_name]).to_numpy()})
     for base, target in (
         ("Chg. Cap.", s.CHARGE_CAPACITY),
         ("DChg. Cap.", s.DISCHARGE_CAPACITY),
@@ -322,11 +320,9 @@ def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str) -> 
     ):
         found = _find(header, base)
         if found is not None:
-            values = pd.to_numeric(cycles[header[found[0]]], errors="coerce").to_numpy(dtype="float64")
+            values = numbers(cycles[header[found[0]]]).to_numpy(dtype="float64")
             out[target] = values * found[1]
     found = _find(header, "Chg.-DChg. Eff")
     if found is not None:
-        out["coulombic_efficiency"] = (
-            pd.to_numeric(cycles[header[found[0]]], errors="coerce").to_numpy() / 100.0
-        )
+        out["coulombic_efficiency"] = numbers(cycles[header[found[0]]]).to_numpy() / 100.0
     return out.dropna(subset=[s.CYCLE]).reset_index(drop=True)

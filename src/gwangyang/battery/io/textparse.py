@@ -11,6 +11,7 @@ import os
 import re
 import warnings
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,27 @@ def check_last_line(path: Path, delimiter: str, fields: int, encoding: str = "ut
         )
 
 
+_HUGE_EXPONENT = re.compile(rb"\d[eE][-+]?\d{4,}")
+
+
+def float_precision(source: Path | bytes) -> Literal["round_trip"] | None:
+    """``"round_trip"`` when a file (or bytes) holds a number with a four-digit exponent, else None.
+
+    pandas' fast float parser crashes the process on exponents past 2**31 (``1e4003333335`` in a
+    damaged Basytec file); the round-trip parser reads them as inf, at about twice the cost, so it
+    is used only where such a number is.
+    """
+    if isinstance(source, bytes):
+        return "round_trip" if _HUGE_EXPONENT.search(source) else None
+    tail = b""
+    with open(source, "rb") as handle:
+        while block := handle.read(1 << 20):
+            if _HUGE_EXPONENT.search(tail + block):
+                return "round_trip"
+            tail = block[-32:]
+    return None
+
+
 def read_table(
     path: Path,
     header_line: int,
@@ -138,6 +160,7 @@ def read_table(
                 index_col=False,
                 quoting=csv.QUOTE_NONE if quoted else csv.QUOTE_MINIMAL,
                 engine="c",
+                float_precision=float_precision(path),
             )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as exc:
         raise CorruptFileError(
@@ -157,7 +180,21 @@ def to_float(series: pd.Series, decimal: str = ".") -> np.ndarray:
     text = series.astype(str).str.strip().str.strip('"')
     if decimal == ",":
         text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return numbers(text).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def numbers(values: pd.Series) -> pd.Series:
+    """``pandas.to_numeric(values, errors="coerce")``, safe from a parser crash.
+
+    Numbers whose exponent has four digits or more (``1e4003333335``: damage, not data) become NaN,
+    since pandas' parser crashes the process on them.
+    """
+    if values.dtype == object:
+        text = values.astype(str)
+        huge = text.str.contains(_HUGE_EXPONENT.pattern.decode(), regex=True, na=False)
+        if huge.any():
+            values = values.mask(huge)
+    return pd.to_numeric(values, errors="coerce")
 
 
 def parse_duration(series: pd.Series, decimal: str = ".") -> np.ndarray:
