@@ -112,6 +112,19 @@ def check_last_line(path: Path, delimiter: str, fields: int, encoding: str = "ut
 
 
 _HUGE_EXPONENT = re.compile(rb"\d[eE][-+]?\d{4,}")
+_DIGITS = frozenset(b"0123456789")
+
+
+def _huge_exponent(data: bytes) -> bool:
+    """True when an ``e``/``E`` is followed by an exponent of four digits or more (memchr-fast scan)."""
+    for letter in (b"e", b"E"):
+        at = data.find(letter)
+        while at != -1:
+            start = at + 1 + (data[at + 1 : at + 2] in (b"+", b"-"))
+            if all(byte in _DIGITS for byte in data[start : start + 4]) and len(data) >= start + 4:
+                return True
+            at = data.find(letter, at + 1)
+    return False
 
 
 def float_precision(source: Path | bytes) -> Literal["round_trip"] | None:
@@ -122,13 +135,13 @@ def float_precision(source: Path | bytes) -> Literal["round_trip"] | None:
     is used only where such a number is.
     """
     if isinstance(source, bytes):
-        return "round_trip" if _HUGE_EXPONENT.search(source) else None
+        return "round_trip" if _huge_exponent(source) else None
     tail = b""
     with open(source, "rb") as handle:
         while block := handle.read(1 << 20):
-            if _HUGE_EXPONENT.search(tail + block):
+            if _huge_exponent(tail + block):
                 return "round_trip"
-            tail = block[-32:]
+            tail = block[-16:]
     return None
 
 
