@@ -335,6 +335,8 @@ def parse_stamp(text: str | None, formats: tuple[str, ...] = ()) -> pd.Timestamp
 
 def unread_dates(series: pd.Series, parsed: np.ndarray) -> tuple[int, str] | None:
     """How many non-blank values of a date column did not parse, and the first of them; None if all did."""
+    if not np.isnat(parsed).any():
+        return None
     text = series.astype(str).str.strip().str.strip('"')
     blank = series.isna().to_numpy() | (text == "").to_numpy() | (text.str.lower() == "nan").to_numpy()
     bad = np.isnat(parsed) & ~blank
