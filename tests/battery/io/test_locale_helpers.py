@@ -99,3 +99,17 @@ def test_a_huge_exponent_is_refused_not_a_crash(tmp_path: Path) -> None:
         InputError, match=r"damaged\.txt: column '~Time\[s\]' \(test_time_s\) is missing or not a finite"
     ):
         read_cycler(path)
+
+
+def test_a_time_beyond_any_date_gets_no_date_not_an_overflow(tmp_path: Path) -> None:
+    # found by the fuzzer: Basytec's date_time (start + test time) overflowed on a time of 2e298 s
+    from gwangyang.battery.io.basytec import BasytecReader
+
+    from .variants import CYCLERS
+
+    lines = (CYCLERS / "basytec" / "sample_data_basytec.txt").read_bytes().split(b"\n")
+    lines[40] = b"2e00298" + lines[40][lines[40].index(b"\t") :]
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(b"\n".join(lines))
+    data = BasytecReader().read(path)
+    assert data.timeseries["date_time"].isna().sum() == 1

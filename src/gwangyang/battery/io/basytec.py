@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import schema as s
@@ -18,6 +19,9 @@ from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
 from .textparse import parse_stamp
+
+MAX_SECONDS = 1e10
+"""A test time beyond about 300 years is damage: it gets no date_time (and its row fails the checks)."""
 
 
 @cache
@@ -57,7 +61,9 @@ class BasytecReader:
         preamble = parse_preamble(path)
         start = parse_stamp(preamble.get("Start of Test"), ("%d.%m.%Y %H:%M:%S",))
         if start is not None:
-            table[s.DATE_TIME] = start + pd.to_timedelta(table[s.TIME], unit="s")
+            seconds = table[s.TIME].to_numpy(dtype="float64")
+            seconds = np.where(np.abs(seconds) < MAX_SECONDS, seconds, np.nan)  # damage would overflow
+            table[s.DATE_TIME] = start + pd.to_timedelta(seconds, unit="s")
         elif preamble.get("Start of Test"):
             s.add_table_warning(
                 table,
