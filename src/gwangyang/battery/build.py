@@ -64,6 +64,7 @@ class IngestOutcome:
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     conflict: bool = False
+    bad_input: bool = False
 
 
 def _first_last_time(data: CyclerData) -> tuple[str | None, str | None]:
@@ -142,6 +143,9 @@ def build_cell(task: IngestTask) -> IngestOutcome:
     for name in task.files:
         try:
             parts.append(read_cycler(name, column_map=task.column_map))
+        except InputError as exc:
+            outcome.errors.append((name, one_line(str(exc))))
+            outcome.bad_input = True
         except GwangyangError as exc:
             outcome.errors.append((name, one_line(str(exc))))
         except Exception as exc:

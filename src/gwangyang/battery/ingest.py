@@ -42,7 +42,9 @@ class IngestReport:
         """JSON-ready form: ``{"ingested": [...], "skipped": [...], "failed": [...], "warnings": [...], "cells": [...]}``.
 
         Each warning is ``{"file", "cell_id", "kind", "detail"}`` (see :data:`~gwangyang.battery.schema.WARNING_KINDS`);
-        ``cells`` are the ids of the cells ingested, sorted.
+        ``cells`` are the ids of the cells ingested, sorted. A failed item carries ``"conflict": True``
+        when the file's cell id clashes with a stored cell, ``"bad_input": True`` when the file
+        cannot be read (its error names the file and the field).
         """
         return {
             "ingested": self.ingested,
@@ -56,6 +58,11 @@ class IngestReport:
     def ok(self) -> bool:
         """True when no file failed."""
         return not self.failed
+
+    @property
+    def bad_input(self) -> bool:
+        """True when no file was ingested and every one that failed is unreadable input (CLI exit 2)."""
+        return bool(self.failed) and not self.ingested and all(item.get("bad_input") for item in self.failed)
 
 
 def ingest(
@@ -168,6 +175,8 @@ def ingest(
                     item: dict[str, Any] = {"file": file_name, "error": error}
                     if outcome.conflict:
                         item["conflict"] = True
+                    elif outcome.bad_input:
+                        item["bad_input"] = True
                     report.failed.append(item)
                 for file_name in outcome.files:
                     if file_name not in failed_files:
@@ -176,6 +185,7 @@ def ingest(
                                 "file": file_name,
                                 "error": f"{file_name}: not ingested: another file of test "
                                 f"{outcome.cell_id} failed.",
+                                **({"bad_input": True} if outcome.bad_input else {}),
                             }
                         )
                 if outcome.staged:

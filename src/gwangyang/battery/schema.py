@@ -135,6 +135,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "counter_overridden",
     "incomplete_cycles",
     "current_derived",
+    "test_restarted",
 )
 """What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""
 
@@ -157,6 +158,45 @@ def warning(
 def add_table_warning(df: pd.DataFrame, kind: str, detail: str, source: Path) -> None:
     """Attach a warning to a table a reader is building (collected by ``read_cycler``)."""
     df.attrs.setdefault(WARNINGS_ATTR, []).append(warning(kind, detail, source))
+
+
+def join_restarts(time: np.ndarray, cycles: np.ndarray) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """Put a second test appended to a file after the first: its time and cycles carry on.
+
+    A test restarts at a row where the test time goes back and either the cycle counter goes back
+    too or the time is back at (or before) the file's first time after having passed it: two exports of one channel
+    written into one file. From there the time is shifted to follow the row before, and the
+    cycles to follow the largest cycle so far when they would repeat one.
+
+    Returns
+    -------
+    tuple
+        The time and cycles (new arrays when changed), and a one-line note of what was done
+        (None when the file holds one test).
+    """
+    time = np.asarray(time, dtype="float64")
+    cycles = np.asarray(cycles, dtype="float64")
+    if len(time) < 2:
+        return time, cycles, None
+    finite = np.isfinite(time)
+    with np.errstate(invalid="ignore"):
+        back = (np.diff(time) < 0) & finite[1:] & finite[:-1]  # a damaged value (NaN, inf) is no restart
+        restart = back & ((np.diff(cycles) < 0) | ((time[1:] <= time[0]) & (time[:-1] > time[0])))
+    rows = np.flatnonzero(restart) + 1
+    if len(rows) == 0:
+        return time, cycles, None
+    time, cycles = time.copy(), cycles.copy()
+    for row in rows:
+        time[row:] += time[row - 1] - time[row]
+        shift = np.nanmax(cycles[:row]) + 1 - cycles[row]
+        if shift > 0:
+            cycles[row:] += shift
+    first = int(rows[0])
+    note = (
+        f"test time starts again at data row {first + 1} ({len(rows)} time(s)): a test appended to another; "
+        f"its rows follow the previous test's, its cycles numbered on from {cycles[first]:g}"
+    )
+    return time, cycles, note
 
 
 def finalize(df: pd.DataFrame, source: Path) -> pd.DataFrame:
@@ -208,8 +248,13 @@ def finalize(df: pd.DataFrame, source: Path) -> pd.DataFrame:
     for column in INT_COLUMNS:
         if column in out.columns:
             out[column] = np.nan_to_num(out[column].to_numpy(dtype="float64"), nan=-1).astype("int64")
-    time = out[TIME].to_numpy()
     carried = list(df.attrs.get(WARNINGS_ATTR, []))
+    joined_time, joined_cycles, note = join_restarts(out[TIME].to_numpy(), out[CYCLE].to_numpy())
+    if note is not None:
+        out[TIME] = joined_time
+        out[CYCLE] = joined_cycles.astype("int64")
+        carried.append(warning("test_restarted", note, source))
+    time = out[TIME].to_numpy()
     back = np.flatnonzero(np.diff(time) < 0)
     if len(back):
         i = int(back[0])

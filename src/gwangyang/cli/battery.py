@@ -10,7 +10,7 @@ import typer
 from ..battery import service
 from ..compute import make_executor
 from ..store import Store, artifacts
-from .common import EXIT_FAILED, err_console, print_json, progress_bar
+from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console, print_json, progress_bar
 from .life import app as life_app
 from .life import fleet_command, health_command
 from .production import app as production_app
@@ -63,7 +63,7 @@ def ingest_command(
         typer.Option("--org", help="Organisation the cells belong to; default: shared with everyone."),
     ] = None,
 ) -> None:
-    """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed).
+    """Ingest cycler files into the store; carries on past bad files (exit 1 if any failed, 2 if every file was unreadable).
 
     A file named after a stored cell is stitched onto it only when it continues it (same cycler,
     channel, and a later start); otherwise it fails naming both, unless --cell-id or --replace.
@@ -95,7 +95,7 @@ def ingest_command(
             f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed; store {target.root}"
         )
     if not report.ok:
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_BAD_INPUT if report.bad_input else EXIT_FAILED)
 
 
 @app.command("cells")

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from gwangyang.battery.cycles import summarize_cycles
 from gwangyang.battery.io import detect, read_cycler
-from gwangyang.battery.io.arbin import ArbinCsvReader, canonical_table, within_cycle
+from gwangyang.battery.io.arbin import canonical_table, within_cycle
+from gwangyang.battery.io.arbin_csv import ArbinCsvReader
 from gwangyang.battery.io.arbin_res import ArbinResReader
 from gwangyang.battery.io.arbin_xlsx import ArbinXlsxReader
 from gwangyang.battery.schema import CyclerData

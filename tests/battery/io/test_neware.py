@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gwangyang.battery.io import detect, read_cycler
-from gwangyang.battery.io.neware import NewareNdaReader, elapsed_time
+from gwangyang.battery.io.neware import NewareNdaReader
 from gwangyang.battery.io.neware_bts import NewareBtsCsvReader
+from gwangyang.battery.io.neware_time import elapsed_time
 from gwangyang.battery.schema import CyclerData
 from gwangyang.errors import CorruptFileError, InputError, UnknownFormatError
 

@@ -1,7 +1,7 @@
-"""Arbin cycler files: the channel columns all Arbin formats share, and the CSV reader (with ``_Metadata.csv``).
+"""Arbin cycler files: the channel columns all Arbin formats share, mapped onto the canonical schema.
 
-CSV exports, DataPro / MITS Pro ``.xlsx`` exports (:mod:`.arbin_xlsx`) and ``.res`` databases
-(:mod:`.arbin_res`) carry the same channel columns (``Test_Time``, ``Cycle_Index``, ``Current``,
+CSV exports (:mod:`.arbin_csv`), DataPro / MITS Pro ``.xlsx`` exports (:mod:`.arbin_xlsx`) and ``.res``
+databases (:mod:`.arbin_res`) carry the same channel columns (``Test_Time``, ``Cycle_Index``, ``Current``,
 ``Voltage``, ``Charge_Capacity`` ...; the ``.xlsx`` adds units in brackets). Arbin positive current
 charges, as in the canonical schema. Arbin capacity and energy counters either run over the whole test
 (MITS Pro exports such as CALCE's) or restart every cycle (``.res`` of newer software); both become
@@ -11,17 +11,16 @@ cumulative within the cycle by :func:`canonical_table`.
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ...errors import CorruptFileError, one_line
+from ...errors import CorruptFileError
 from .. import schema as s
 from ..schema import CyclerData, finalize
-from .base import Reader, head_text, safe_cell_id
+from .base import safe_cell_id
 
 _CANONICAL: dict[str, str] = {
     "test_time": s.TIME,
@@ -153,17 +152,31 @@ def _epoch_to_datetime(seconds: np.ndarray) -> np.ndarray:
     return out
 
 
-def _datetimes(column: np.ndarray) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # text cells would make pandas warn about guessing a format
-        stamps = pd.to_datetime(column, errors="coerce")
-    if getattr(stamps, "tz", None) is not None:
-        stamps = stamps.tz_localize(None)
-    return np.asarray(stamps, dtype="datetime64[ns]")
+_KNOWN = re.compile(
+    r"^(data_point|date_time|datetime|step_time|test_time|step_index|cycle_index|current|voltage"
+    r"|charge_capacity|discharge_capacity|charge_energy|discharge_energy|internal_resistance|power|load"
+    r"|dv_dt|dq_dv|dv_dq|ac_impedance|aci_phase_angle|is_fc_data|has_aux|temperature.*|aux_.*|tc_counter\d*"
+    r"|test_id|channel_index|unnamed_\d+)$"
+)
+"""Arbin channel columns (normalised by :func:`_key`) that are passed over without a warning."""
+
+
+def unknown_columns(names: Any, source: Path) -> list[dict[str, str]]:
+    """An ``unknown_column`` warning naming the columns that are not Arbin's, or none."""
+    unread = [str(n) for n in names if _target(_key(n)[0]) is None and not _KNOWN.match(_key(n)[0])]
+    if not unread:
+        return []
+    shown = ", ".join(repr(n) for n in unread[:10]) + (
+        f" and {len(unread) - 10} more" if len(unread) > 10 else ""
+    )
+    return [s.warning("unknown_column", f"column(s) not read: {shown}", source)]
 
 
 def canonical_table(
-    columns: dict[str, Any], source: Path, date_time: np.ndarray | None = None
+    columns: dict[str, Any],
+    source: Path,
+    date_time: np.ndarray | None = None,
+    notes: list[dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Map Arbin channel columns onto the canonical schema.
 
@@ -175,6 +188,8 @@ def canonical_table(
         The file, named in errors.
     date_time
         Wall-clock time per row, when known.
+    notes
+        Warnings found so far, carried with the table (a test appended to another adds one).
 
     Returns
     -------
@@ -203,7 +218,12 @@ def canonical_table(
         if cycles is None or not np.isfinite(cycles).any():
             # a channel that logs no cycle (BEEP's TC-contact test) is one cycle; Arbin counts from 1
             cycles = np.ones(rows)
-        table[s.CYCLE] = _increasing(np.nan_to_num(_forward_fill(cycles), nan=1.0))
+        cycles = np.nan_to_num(_forward_fill(cycles), nan=1.0)
+        table[s.TIME], cycles, restart = s.join_restarts(table[s.TIME], cycles)
+        notes = list(notes or [])
+        if restart is not None:
+            notes.append(s.warning("test_restarted", restart, source))
+        table[s.CYCLE] = _increasing(cycles)
         for counter in _COUNTERS:
             if counter in table:
                 table[counter] = within_cycle(table[counter], table[s.CYCLE])
@@ -213,6 +233,8 @@ def canonical_table(
     frame = pd.DataFrame(table)
     if date_time is not None and len(date_time) == rows:
         frame[s.DATE_TIME] = date_time
+    if notes:
+        frame.attrs[s.WARNINGS_ATTR] = notes
     return finalize(frame, source)
 
 
@@ -243,83 +265,3 @@ def _copy_texts(data: CyclerData, values: Any, fields: tuple[tuple[str, str], ..
         text = _text(values.get(source))
         if text:
             data.extra[target] = text
-
-
-class ArbinCsvReader:
-    """Arbin CSV export (MITS Pro / BEEP style), with ``<stem>_Metadata.csv`` read when present."""
-
-    name = "arbin"
-
-    def can_load(self, path: Path, head: bytes) -> bool:
-        """A comma-separated header with Arbin's ``Data_Point``/``Test_Time``/``Cycle_Index`` columns."""
-        lines = [line for line in head_text(head).splitlines() if line.strip()]
-        if not lines:
-            return False
-        keys = {_key(cell)[0] for cell in lines[0].split(",")}
-        return {"test_time", "current"} <= keys and bool(keys & {"data_point", "cycle_index", "step_index"})
-
-    def read(self, path: Path) -> CyclerData:
-        """Read the CSV and its metadata companion."""
-        try:
-            # round_trip parses floats with Python's parser: the default one crashes on huge exponents
-            raw = pd.read_csv(path, encoding="latin-1", low_memory=False, float_precision="round_trip")
-        except Exception as exc:
-            raise CorruptFileError(
-                one_line(f"{path}: not a readable Arbin CSV ({type(exc).__name__}: {exc}).")
-            ) from exc
-        dates = None
-        for name in raw.columns:
-            if _key(name)[0] in _DATE_KEYS:
-                values = raw[name].to_numpy()
-                with np.errstate(all="ignore"):
-                    seconds = _numeric(values)
-                # MITS Pro writes unix seconds; other exports write text dates
-                dates = _epoch_to_datetime(seconds) if np.isfinite(seconds).any() else _datetimes(values)
-                break
-        ts = canonical_table({str(c): raw[c].to_numpy() for c in raw.columns}, path, dates)
-        data = _base_data(path, ts)
-        _apply_csv_metadata(data, path)
-        return data
-
-
-def _apply_csv_metadata(data: CyclerData, path: Path) -> None:
-    companion = next(
-        (
-            p
-            for p in (
-                path.with_name(f"{path.stem}_Metadata.csv"),
-                path.with_name(f"{path.stem}_metadata.csv"),
-            )
-            if p.is_file()
-        ),
-        None,
-    )
-    if companion is None:
-        return
-    try:
-        meta = pd.read_csv(companion, encoding="latin-1", dtype=str, keep_default_na=False)
-    except Exception as exc:
-        raise CorruptFileError(one_line(f"{companion}: not a readable Arbin metadata file ({exc}).")) from exc
-    if len(meta) == 0:
-        raise CorruptFileError(f"{companion}: Arbin metadata file has no row.")
-    row = {_key(k)[0]: v.strip() for k, v in meta.iloc[0].items() if isinstance(v, str) and v.strip()}
-    channel = _number(row.get("iv_ch_id"))
-    if 0 <= channel < 1e6:
-        data.channel = str(int(channel) + 1)  # IV_Ch_ID counts from 0: BEEP's CH33 file says 32
-    start = _number(row.get("first_start_datetime"))
-    if 0 < start < 4.1e9:
-        data.start_time = pd.Timestamp(float(start), unit="s", tz="UTC")
-    names = {
-        "schedule_file_name": "schedule",
-        "item_id": "barcode",
-        "test_id": "test_id",
-        "device_id": "device_id",
-        "iv_ch_id": "iv_ch_id",
-        "databases": "databases",
-    }
-    data.extra.update({out: row[key] for key, out in names.items() if key in row})
-    data.extra["metadata_file"] = companion.name
-
-
-READERS: list[Reader] = [ArbinCsvReader()]
-"""The CSV reader; the ``.res`` and ``.xlsx`` readers are in :mod:`.arbin_res` and :mod:`.arbin_xlsx`."""

@@ -23,14 +23,15 @@ from .arbin import (
     _DATE_KEYS,
     _base_data,
     _copy_texts,
-    _datetimes,
     _key,
     _numeric,
     _target,
     _text,
     canonical_table,
+    unknown_columns,
 )
 from .base import Reader, looks_binary
+from .textparse import parse_datetime, unread_dates
 
 _CHANNEL_SHEET = re.compile(r"^Channel_", re.IGNORECASE)
 _STATISTICS_SHEET = re.compile(r"^Statistics_", re.IGNORECASE)
@@ -83,8 +84,8 @@ class ArbinXlsxReader:
             ) from exc
         if not channel_tables:
             raise CorruptFileError(f"{path}: Arbin workbook has no Channel_* sheet.")
-        columns, dates = _table_columns(channel_tables, path)
-        data = _base_data(path, canonical_table(columns, path, dates))
+        columns, dates, notes = _table_columns(channel_tables, path)
+        data = _base_data(path, canonical_table(columns, path, dates, notes))
         _apply_info(data, info)
         if stats and len(stats[0]) > 1:
             data.vendor_cycles = _statistics(stats[0])
@@ -97,8 +98,13 @@ def _sheet_names(path: Path) -> list[str]:
     return re.findall(r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"", workbook)
 
 
-def _table_columns(tables: list[Any], path: Path) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
-    """Stack the channel sheets (Arrow tables, each with its own header) into one array per column."""
+def _table_columns(
+    tables: list[Any], path: Path
+) -> tuple[dict[str, np.ndarray], np.ndarray | None, list[dict[str, str]]]:
+    """Stack the channel sheets (Arrow tables, each with its own header) into one array per column.
+
+    Also returns the warnings: columns that are not Arbin's, text dates of no known form.
+    """
     import pyarrow as pa
 
     header = list(tables[0].column_names)
@@ -112,6 +118,7 @@ def _table_columns(tables: list[Any], path: Path) -> tuple[dict[str, np.ndarray]
         raise CorruptFileError(f"{path}: Arbin Channel sheet has no data row.")
     columns: dict[str, np.ndarray] = {}
     dates = None
+    notes = unknown_columns(header, path)
     for name in header:
         key = _key(name)[0]
         if key not in _DATE_KEYS and _target(key) is None:
@@ -126,12 +133,23 @@ def _table_columns(tables: list[Any], path: Path) -> tuple[dict[str, np.ndarray]
             if pa.types.is_timestamp(kind):
                 dates = column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
             else:
-                dates = _datetimes(np.asarray(column.to_pylist(), dtype=object))
+                text = pd.Series(column.to_pylist(), dtype=object).astype(str)
+                dates = parse_datetime(text)
+                unread = unread_dates(text.where(pd.Series(column.to_pylist()).notna()), dates)
+                if unread is not None:
+                    notes.append(
+                        s.warning(
+                            "unknown_format",
+                            f"column {name!r} (date_time): {unread[0]} of {len(text)} values are no date "
+                            f"this reader knows, e.g. {unread[1]!r}; left empty there",
+                            path,
+                        )
+                    )
         elif pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind):
             columns[name] = column.cast(pa.float64()).fill_null(float("nan")).to_numpy()
         else:
             columns[name] = _numeric(np.asarray(column.to_pylist(), dtype=object))
-    return columns, dates
+    return columns, dates, notes
 
 
 def _apply_info(data: CyclerData, info: list[list[Any]]) -> None:

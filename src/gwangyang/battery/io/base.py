@@ -43,12 +43,59 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
 
 def head_text(head: bytes) -> str:
     """Decode a file head as text, tolerating any encoding (latin-1 never fails)."""
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
+    encoding = sniff_encoding(head)
+    return head.decode(encoding, errors="replace")
+
+
+def _korean_share(text: str) -> bool:
+    """True when most non-ASCII characters of a cp949 reading are in KS X 1001 (EUC-KR), as Korean text's are."""
+    common = rare = 0
+    for char in {c for c in text if ord(c) > 127}:
+        try:
+            # two bytes: a KS X 1001 character (a rare syllable comes out as an 8-byte composition)
+            common += len(char.encode("euc-kr")) == 2
+        except UnicodeEncodeError:
+            rare += 1
+        else:
+            rare += len(char.encode("euc-kr")) != 2
+    return common > 0 and common >= rare
+
+
+def _decode_cut(head: bytes, encoding: str) -> str | None:
+    """The head decoded strictly, less a character cut at its very end; None when it does not decode."""
     try:
-        return head.decode("utf-8")
+        return head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end < len(head) or exc.start < len(head) - 3:
+            return None
+        start = exc.start
+    try:
+        return head[:start].decode(encoding)
     except UnicodeDecodeError:
-        return head.decode("latin-1")
+        return None
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The text encoding of a file head: ``utf-8-sig`` (BOM), ``utf-8``, ``cp949`` or ``latin-1``.
+
+    Korean Windows machines write text exports in cp949 (a superset of EUC-KR). A head that is
+    not UTF-8 is read as cp949 when it decodes so and most of its non-ASCII characters are
+    common Korean ones (KS X 1001: Hangul syllables, ``℃``, ``µ``); a latin-1 ``°C`` also decodes
+    as cp949, but to a rare syllable, and stays latin-1, which never fails (the Western vendors'
+    ``°`` and ``µ``). A head cut inside a multi-byte character is trimmed before the checks.
+    """
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp949"):
+        text = _decode_cut(head, encoding)
+        if text is not None and (encoding == "utf-8" or _korean_share(text)):
+            return encoding
+    return "latin-1"
+
+
+def file_encoding(path: Path) -> str:
+    """:func:`sniff_encoding` of a file's first :data:`HEAD_BYTES` bytes."""
+    return sniff_encoding(read_head(path))
 
 
 def looks_binary(head: bytes) -> bool:

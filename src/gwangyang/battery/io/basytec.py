@@ -11,12 +11,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import schema as s
 from ..schema import CyclerData
-from .base import Reader, head_text, looks_binary, safe_cell_id
+from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
+from .textparse import parse_stamp
+
+MAX_SECONDS = 1e10
+"""A test time beyond about 300 years is damage: it gets no date_time (and its row fails the checks)."""
 
 
 @cache
@@ -27,7 +32,7 @@ def _map() -> ColumnMap:
 def parse_preamble(path: Path) -> dict[str, str]:
     """The ``~Key: value`` lines above the table."""
     fields: dict[str, str] = {}
-    with open(path, encoding="latin-1") as handle:
+    with open(path, encoding=file_encoding(path), errors="replace") as handle:
         for index, line in enumerate(handle):
             if not line.startswith("~") or line.startswith("~Time[s]") or index > 500:
                 break
@@ -54,9 +59,18 @@ class BasytecReader:
         path = Path(path)
         table = read_mapped(path, _map())
         preamble = parse_preamble(path)
-        start = pd.to_datetime(preamble.get("Start of Test", ""), format="%d.%m.%Y %H:%M:%S", errors="coerce")
-        if not pd.isna(start):
-            table[s.DATE_TIME] = pd.Timestamp(start) + pd.to_timedelta(table[s.TIME], unit="s")
+        start = parse_stamp(preamble.get("Start of Test"), ("%d.%m.%Y %H:%M:%S",))
+        if start is not None:
+            seconds = table[s.TIME].to_numpy(dtype="float64")
+            seconds = np.where(np.abs(seconds) < MAX_SECONDS, seconds, np.nan)  # damage would overflow
+            table[s.DATE_TIME] = start + pd.to_timedelta(seconds, unit="s")
+        elif preamble.get("Start of Test"):
+            s.add_table_warning(
+                table,
+                "unknown_format",
+                f"~Start of Test: {preamble['Start of Test']!r} is no date this reader knows; no date_time",
+                path,
+            )
         table = s.finalize(table, path)
         extra: dict[str, Any] = {
             key.lower().replace(" ", "_").replace("(", "").replace(")", ""): value
@@ -69,7 +83,7 @@ class BasytecReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             channel=preamble.get("Testchannel") or None,
-            start_time=None if pd.isna(start) else pd.Timestamp(start),
+            start_time=start,
             extra=extra,
         )
 

@@ -23,8 +23,16 @@ import pandas as pd
 from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_within_cycle, finalize
-from .base import Reader, head_text, looks_binary, safe_cell_id
+from .base import Reader, head_text, looks_binary, safe_cell_id, sniff_encoding
 from .biologic_mpr import MAGIC, read_mpr
+from .textparse import (
+    FALLBACK_DATETIME_FORMATS,
+    best_reading,
+    english_meridiem,
+    float_precision,
+    numbers,
+    parse_stamp,
+)
 
 VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
 CURRENT_NAMES = ("I/mA", "<I>/mA")
@@ -60,6 +68,27 @@ _USED = frozenset(
 """Columns the canonical table is built from; the text readers parse only these."""
 _SIGNATURE = frozenset({*CURRENT_NAMES, "mode", "ox/red", "Ns", "control/V/mA", "(Q-Qo)/mA.h"})
 """Beside ``time/s`` and a voltage, a header needs one of these (an OCV export has no current)."""
+_UNITLESS = frozenset(
+    {
+        "mode",
+        "ox",
+        "error",
+        "control changes",
+        "Ns changes",
+        "counter inc.",
+        "Ns",
+        "I Range",
+        "half cycle",
+        "cycle number",
+        "x",
+        "Tech Num",
+        "End buf",
+        "z cycle",
+        "Loop",
+        "step time",
+    }
+)
+"""EC-Lab columns without a unit; any other column without ``name/unit`` form is not EC-Lab's and is warned about."""
 _CAUGHT = (ValueError, TypeError, KeyError, IndexError, OverflowError, UnicodeError, AttributeError)
 
 
@@ -71,7 +100,7 @@ def _first(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 
 def _numeric(table: pd.DataFrame, name: str) -> np.ndarray:
-    return pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64")
+    return numbers(table[name]).to_numpy(dtype="float64")
 
 
 def _time(table: pd.DataFrame, source: Path) -> tuple[np.ndarray, pd.Series | None]:
@@ -81,16 +110,24 @@ def _time(table: pd.DataFrame, source: Path) -> tuple[np.ndarray, pd.Series | No
     raw = table["time/s"]
     if pd.api.types.is_numeric_dtype(raw):
         return raw.to_numpy(dtype="float64"), None
-    sample = pd.to_numeric(raw.dropna().iloc[:200], errors="coerce")
+    sample = numbers(raw.dropna().iloc[:200])
     if len(sample) and sample.notna().mean() > 0.5:
-        return pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64"), None
-    stamps = None
-    for fmt in _DATE_FORMATS:
-        stamps = pd.to_datetime(raw, format=fmt, errors="coerce")
-        if stamps.notna().mean() > 0.5:
-            break
-    if stamps is None or stamps.notna().mean() <= 0.5:
-        raise CorruptFileError(f"{source}: 'time/s' holds neither seconds nor MM/DD/YYYY date-times.")
+        return numbers(raw).to_numpy(dtype="float64"), None
+    # a decimal-comma export writes 22,757 s; Korean Windows writes 오후 for PM
+    text = english_meridiem(raw.astype(str).str.strip().str.replace(",", ".", regex=False))
+    forms = _DATE_FORMATS + FALLBACK_DATETIME_FORMATS
+    # EC-Lab writes the PC's date order: the form that reads every value, runs forward, spans least
+    found = best_reading(text[raw.notna()], forms)
+    stamps = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    if found is not None:
+        stamps[raw.notna()] = found
+    else:  # some values damaged: the first form that reads most of them
+        for fmt in forms:
+            stamps = pd.to_datetime(text.where(raw.notna()), format=fmt, errors="coerce")
+            if stamps.notna().mean() > 0.5:
+                break
+    if stamps.notna().mean() <= 0.5:
+        raise CorruptFileError(f"{source}: 'time/s' holds neither seconds nor date-times of a known form.")
     first = stamps.dropna().iloc[0]
     seconds = (stamps - first).dt.total_seconds().to_numpy(dtype="float64")
     return seconds, stamps
@@ -150,6 +187,10 @@ def to_canonical(table: pd.DataFrame, source: Path, start_time: pd.Timestamp | N
         cycles = np.floor(_numeric(table, "half cycle") / 2)
     else:
         cycles = np.zeros(len(table))
+    joined_time, cycles, restart = s.join_restarts(out[s.TIME].to_numpy(), cycles)
+    if restart is not None:  # before the counters, so that the second test's cycles count from zero
+        out[s.TIME] = joined_time
+        carried.append(s.warning("test_restarted", restart, source))
     out[s.CYCLE] = cycles
     if "Ns" in table.columns:
         out[s.STEP] = _numeric(table, "Ns")
@@ -324,8 +365,10 @@ class BiologicTextReader:
             path,
             sep=sep,
             skiprows=skip,
-            encoding="latin-1",
+            encoding=sniff_encoding(head),
+            encoding_errors="replace",
             decimal=decimal,
+            float_precision=float_precision(path),
             low_memory=False,
             on_bad_lines="skip",
             usecols=lambda name: str(name).strip() in _USED or bool(_TEMPERATURE.match(str(name).strip())),
@@ -334,10 +377,15 @@ class BiologicTextReader:
         table = table.loc[:, [not c.startswith("Unnamed:") for c in table.columns]]
         if table.empty:
             raise CorruptFileError(f"{path}: BioLogic text export has a header but no data rows.")
-        start_time = None
-        if started:
-            stamp = pd.to_datetime(started, format="%m/%d/%Y %H:%M:%S.%f", errors="coerce")
-            start_time = None if pd.isna(stamp) else pd.Timestamp(stamp)
+        start_time = parse_stamp(started, _DATE_FORMATS)
+        unknown = [
+            n
+            for n in (part.strip() for part in header.split(sep))
+            if n and "/" not in n and n not in _UNITLESS and not _TEMPERATURE.match(n)
+        ]
+        if unknown:
+            shown = ", ".join(repr(n) for n in unknown[:10])
+            table.attrs[s.WARNINGS_ATTR] = [s.warning("unknown_column", f"column(s) not read: {shown}", path)]
         timeseries = to_canonical(table, path, start_time)
         if start_time is None and s.DATE_TIME in timeseries.columns:
             start_time = pd.Timestamp(timeseries[s.DATE_TIME].iloc[0])

@@ -9,7 +9,17 @@ from importlib import import_module
 
 from .base import Reader
 
-_MODULES = ("bdf", "arbin_res", "arbin_xlsx", "arbin", "maccor", "neware", "biologic", "novonix", "basytec")
+_MODULES = (
+    "bdf",
+    "arbin_res",
+    "arbin_xlsx",
+    "arbin_csv",
+    "maccor",
+    "neware",
+    "biologic",
+    "novonix",
+    "basytec",
+)
 
 READERS: list[Reader] = [
     reader for name in _MODULES for reader in import_module(f"{__package__}.{name}").READERS

@@ -36,7 +36,15 @@ SIGNS = ("positive_charge", "negative_charge", "unsigned")
 CONVENTIONS = ("per_cycle", "per_step", "test_cumulative", "running")
 FORMATS = ("number", "duration", "datetime", "excel_days")
 _COLUMN_KEYS = {"source", "scale", "sign", "convention", "format", "datetime_format", "optional"}
-_FILE_KEYS = {"delimiter", "header_marker", "skip_lines", "encoding", "decimal", "quoted_lines"}
+_FILE_KEYS = {
+    "delimiter",
+    "header_marker",
+    "skip_lines",
+    "encoding",
+    "decimal",
+    "quoted_lines",
+    "known_columns",
+}
 _OPTION_KEYS = {"allow_cycle_gaps", "on_invalid"}
 
 
@@ -78,6 +86,7 @@ class ColumnMap:
     on_invalid: str = "error"
     state: StateSpec | None = None
     origin: str = "column map"
+    known_columns: tuple[str, ...] = ()
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> ColumnMap:
@@ -121,11 +130,12 @@ class ColumnMap:
         if skip < 0:
             raise InputError(f"{origin}: file.skip_lines: expected a number >= 0, got {skip}.")
         decimal = _get(file, "decimal", str, ".", origin, "file.")
-        if decimal not in (".", ","):
-            raise InputError(f"{origin}: file.decimal: expected '.' or ',', got {decimal!r}.")
+        if decimal not in (".", ",", "auto"):
+            raise InputError(f"{origin}: file.decimal: expected '.', ',' or 'auto', got {decimal!r}.")
         encoding = _get(file, "encoding", str, "utf-8", origin, "file.")
         try:
-            "".encode(encoding)
+            if encoding != "auto":
+                "".encode(encoding)
         except LookupError:
             raise InputError(f"{origin}: file.encoding: unknown encoding {encoding!r}.") from None
         on_invalid = _get(options, "on_invalid", str, "error", origin, "options.")
@@ -147,6 +157,9 @@ class ColumnMap:
             on_invalid=on_invalid,
             state=state,
             origin=origin,
+            known_columns=(
+                _names(file["known_columns"], origin, "file.known_columns") if "known_columns" in file else ()
+            ),
         )
 
 

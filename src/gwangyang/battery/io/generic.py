@@ -10,9 +10,11 @@ A column map is a small TOML file (see ``maps/example.toml``)::
     delimiter = ";"                      # one character; "\\t" for tab (default ",")
     header_marker = "index;test_time"    # the header is the first line starting with this text ...
     skip_lines = 0                       # ... or the number of lines above the header (default 0)
-    encoding = "utf-8"                   # bytes that do not decode become U+FFFD (default "utf-8")
-    decimal = "."                        # decimal mark, "." or "," (default ".")
+    encoding = "utf-8"                   # bytes that do not decode become U+FFFD (default "utf-8");
+                                         # "auto": UTF-8 (BOM or not), cp949 (Korean Windows) or latin-1
+    decimal = "."                        # decimal mark, "." or "," or "auto" (from the first rows) (default ".")
     quoted_lines = false                 # true when every line is wrapped in one pair of quotes (Novonix)
+    known_columns = ["Loop1"]            # columns of the file not read on purpose (others are warned about)
 
     [options]
     allow_cycle_gaps = false             # a cycle index jumping by more than one is an error unless true
@@ -62,6 +64,12 @@ seconds; ``datetime`` reads ``datetime_format`` (strftime codes; a list tries ea
 default ISO 8601); ``excel_days`` reads days since 1899-12-30. A ``test_time_s`` given as a date
 becomes seconds since the first row.
 
+Columns the map does not read are listed in an ``unknown_column`` warning, but for those named
+in ``known_columns``. Dates that fit no format (nor the other locales' forms tried after them,
+see :data:`~gwangyang.battery.io.textparse.FALLBACK_DATETIME_FORMATS`) are warned about
+(``unknown_format``). A second test appended to the file (test time and cycle counter starting
+again) is put after the first, with a ``test_restarted`` warning.
+
 Checks. The file must have the header and every mapped column; its last line must have all
 the header's fields (else it is truncated); time, cycle, current and voltage must be finite
 numbers (``on_invalid``); the cycle index must not skip a cycle or go back (``allow_cycle_gaps``).
@@ -81,7 +89,7 @@ import pandas as pd
 from ...errors import CorruptFileError, InputError, one_line
 from .. import schema as s
 from ..schema import CyclerData
-from .base import safe_cell_id
+from .base import file_encoding, safe_cell_id
 from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec, StateSpec, load_shipped_map
 from .textparse import (
     check_last_line,
@@ -90,7 +98,9 @@ from .textparse import (
     parse_datetime,
     parse_duration,
     read_table,
+    sniff_decimal,
     to_float,
+    unread_dates,
 )
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -105,24 +115,43 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
         A mapped column is missing, the file is truncated, a required value is not a finite
         number (with ``on_invalid = "error"``) or the cycle index skips a cycle.
     """
+    encoding = file_encoding(path) if cmap.encoding == "auto" else cmap.encoding
     header_line, names = locate_header(
-        path, cmap.delimiter, cmap.encoding, cmap.header_marker, cmap.skip_lines, cmap.quoted_lines
+        path, cmap.delimiter, encoding, cmap.header_marker, cmap.skip_lines, cmap.quoted_lines
     )
+    decimal = cmap.decimal
+    if decimal == "auto":
+        decimal = sniff_decimal(path, header_line, cmap.delimiter, encoding)
     resolved = {
         c: _resolve(path, spec.sources, c, names, header_line)
         for c, spec in cmap.columns.items()
         if not spec.optional or any(source in names for source in spec.sources)
     }
     state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
-    check_last_line(path, cmap.delimiter, len(names), cmap.encoding)
+    check_last_line(path, cmap.delimiter, len(names), encoding)
     wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
-    raw = read_table(
-        path, header_line, names, wanted, cmap.delimiter, cmap.encoding, cmap.decimal, cmap.quoted_lines
-    )
+    notes = _unread_columns(names, cmap, path)
+    raw = read_table(path, header_line, names, wanted, cmap.delimiter, encoding, decimal, cmap.quoted_lines)
     if len(raw) == 0:
         raise CorruptFileError(f"{path}: no data rows after the header on line {header_line + 1}.")
-    values = {c: _convert(raw[src], cmap.columns[c]) for c, src in resolved.items()}
+    values = {c: _convert(raw[src], cmap.columns[c], decimal) for c, src in resolved.items()}
+    for canonical, source in resolved.items():
+        if values[canonical].dtype.kind == "M" and cmap.columns[canonical].format == "datetime":
+            unread = unread_dates(raw[source], values[canonical])
+            if unread is not None:
+                notes.append(
+                    s.warning(
+                        "unknown_format",
+                        f"column {source!r} ({canonical}): {unread[0]} of {len(raw)} values are no date "
+                        f"this reader knows, e.g. {unread[1]!r}; left empty there",
+                        path,
+                    )
+                )
     values[s.TIME] = _seconds_since_first(values[s.TIME])
+    joined_time, joined_cycles, restart = s.join_restarts(values[s.TIME], values[s.CYCLE])
+    if restart is not None:
+        values[s.TIME], values[s.CYCLE] = joined_time, joined_cycles
+        notes.append(s.warning("test_restarted", restart, path))
     first_line = header_line + 2
     keep = _check_required(path, values, resolved, cmap.on_invalid, first_line)
     if not keep.all():
@@ -167,7 +196,25 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
             out[canonical] = _accumulate(np.abs(array), spec, cycles, values.get(s.STEP))
         else:
             out[canonical] = array
-    return pd.DataFrame(out)
+    table = pd.DataFrame(out)
+    if notes:
+        table.attrs[s.WARNINGS_ATTR] = notes
+    return table
+
+
+def _unread_columns(names: list[str], cmap: ColumnMap, path: Path) -> list[dict[str, str]]:
+    """An ``unknown_column`` warning listing the header's columns the map neither reads nor knows."""
+    used = {source for spec in cmap.columns.values() for source in spec.sources}
+    if cmap.state is not None:
+        used.update(cmap.state.sources)
+    used.update(cmap.known_columns)
+    unread = [n for n in names if n not in used and n.strip() and not n.startswith("Unnamed")]
+    if not unread:
+        return []
+    shown = ", ".join(repr(n) for n in unread[:10]) + (
+        f" and {len(unread) - 10} more" if len(unread) > 10 else ""
+    )
+    return [s.warning("unknown_column", f"column(s) not read: {shown}", path)]
 
 
 def _resolve(path: Path, sources: tuple[str, ...], canonical: str, names: list[str], header_line: int) -> str:
@@ -183,11 +230,11 @@ def _resolve(path: Path, sources: tuple[str, ...], canonical: str, names: list[s
     )
 
 
-def _convert(series: pd.Series, spec: ColumnSpec) -> Any:
+def _convert(series: pd.Series, spec: ColumnSpec, decimal: str = ".") -> Any:
     if spec.format == "number":
-        return to_float(series) * spec.scale
+        return to_float(series, decimal) * spec.scale
     if spec.format == "duration":
-        return parse_duration(series) * spec.scale
+        return parse_duration(series, decimal) * spec.scale
     moments: Any
     if spec.format == "excel_days":
         days = to_float(series)

@@ -32,7 +32,7 @@ import pandas as pd
 from ...errors import CorruptFileError
 from .. import schema as s
 from ..schema import CyclerData
-from .base import Reader, head_text, looks_binary, read_head, safe_cell_id
+from .base import Reader, file_encoding, head_text, looks_binary, read_head, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
 
 PAUSE_THRESHOLD_S = 60.0
@@ -184,7 +184,7 @@ def _read_text(path: Path) -> CyclerData:
         table[s.DATE_TIME] = wall
         extra.update(pauses=pauses, clock_changes=changes)
     table = s.finalize(table, path)
-    with open(path, encoding="latin-1") as handle:
+    with open(path, encoding=file_encoding(path), errors="replace") as handle:
         extra.update(parse_metadata_line(handle.readline().rstrip("\r\n")))
     channel = path.suffix[1:] if re.fullmatch(r"\.\d+", path.suffix) else None
     return CyclerData(
@@ -201,7 +201,7 @@ def _read_text(path: Path) -> CyclerData:
 def _read_csv(path: Path) -> CyclerData:
     table = s.finalize(read_mapped(path, _map("maccor_csv")), path)
     extra: dict[str, Any] = {}
-    with open(path, encoding="latin-1") as handle:
+    with open(path, encoding=file_encoding(path), errors="replace") as handle:
         for line in (handle.readline(), handle.readline()):
             key, _, value = line.partition(",")
             if key.strip() and not key.startswith("Rec"):

@@ -27,12 +27,11 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import Reader, safe_cell_id
 from .neware_bts import NewareBtsCsvReader
+from .neware_time import elapsed_time
 
 NDA_MAGIC = b"NEWARE"
 ZIP_MAGIC = b"PK\x03\x04"
 NDAX_MEMBERS = (b"TestInfo.xml", b"VersionInfo.xml", b"data.ndc", b"Step.xml")
-PAUSE_TOLERANCE_S = 2.0
-"""A step starting this much later (wall clock) than the previous one ended counts as a pause."""
 
 _UNIT = re.compile(r"^(?P<base>.+)\((?P<unit>m?A|m?Ah|m?Wh)\)$")
 _SCALE = {"mA": 1e-3, "A": 1.0, "mAh": 1e-3, "Ah": 1.0, "mWh": 1e-3, "Wh": 1.0}
@@ -59,40 +58,6 @@ def _nda_truncated(path: Path) -> bool:
         return False
     data_at, data_len, total = struct.unpack_from("<III", head, 64)
     return data_at + data_len == total and total > path.stat().st_size
-
-
-def elapsed_time(step: np.ndarray, step_time: np.ndarray, stamps: np.ndarray | None) -> np.ndarray:
-    """Test time from per-step times: each step starts where the previous ended, or later after a pause.
-
-    Parameters
-    ----------
-    step
-        Running step number of each record (changes when a new step starts).
-    step_time
-        Seconds since the start of the record's step.
-    stamps
-        Wall-clock time of each record (datetime64), used to notice pauses between steps.
-
-    Returns
-    -------
-    numpy.ndarray
-        Seconds since the first record.
-    """
-    n = len(step)
-    if n == 0:
-        return np.zeros(0)
-    starts = np.r_[0, np.flatnonzero(np.diff(step) != 0) + 1]
-    ends = np.r_[starts[1:], n] - 1
-    durations = step_time[ends] - step_time[starts]
-    offsets = np.r_[0.0, np.cumsum(durations)[:-1]] - step_time[starts]
-    if stamps is not None:
-        wall = (stamps - stamps[0]).astype("timedelta64[ms]").astype("float64") / 1000.0
-        wall_offsets = wall[starts] - step_time[starts]
-        # a pause shows as a wall-clock start later than the running sum by more than the clock's resolution
-        gap = wall_offsets - offsets
-        offsets = offsets + np.maximum.accumulate(np.where(gap > PAUSE_TOLERANCE_S, gap, 0.0))
-    lengths = ends - starts + 1
-    return step_time + np.repeat(offsets, lengths)
 
 
 def from_newarenda(df: pd.DataFrame, source: Path) -> pd.DataFrame:
@@ -181,7 +146,13 @@ class NewareNdaReader:
     def read(self, path: Path) -> CyclerData:
         """Read an ``.nda`` / ``.ndax`` file with NewareNDA."""
         path = Path(path)
-        kind = "ndax" if zipfile.is_zipfile(path) else "nda"
+        with open(path, "rb") as handle:
+            zipped = handle.read(4) == ZIP_MAGIC
+        kind = "ndax" if zipped else "nda"
+        if zipped and not zipfile.is_zipfile(path):
+            raise CorruptFileError(
+                f"{path}: Neware .ndax file is truncated or damaged (no zip directory at its end)."
+            )
         if kind == "nda" and _nda_truncated(path):
             raise CorruptFileError(
                 f"{path}: Neware .nda file is truncated (its header records a longer file)."

@@ -6,6 +6,12 @@ Then each cycle row (no leading comma) is followed by its steps (one leading com
 by its records (two leading commas). The first cycle row may carry its first step on the same line.
 Record times are ``H:MM:SS`` (hours may pass 24); currents are signed (negative on discharge);
 capacity and energy restart at every step.
+
+The older BTSDA 7 layout (as BEEP reads it) has the same three levels under other names: ``Cycle ID``,
+``Step ID``, and records ``Record ID, Time(h:min:s.ms), Voltage(V), Current(mA), Capacity(mAh), ...,
+Realtime`` with fields in quotes and text behind a tab. Its records carry only the time within the
+step: the test time is built from the steps' times, each step starting where the previous ended
+(or later, by the wall clock, after a pause), as for the binary files.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ import pandas as pd
 from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
-from .base import head_text, looks_binary, safe_cell_id
+from .base import head_text, looks_binary, safe_cell_id, sniff_encoding
+from .neware_time import elapsed_time
+from .textparse import float_precision, numbers, parse_datetime, unread_dates
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -69,7 +77,16 @@ def _seconds(values: pd.Series) -> np.ndarray:
     return np.where(clock_mask, seconds, np.where(plain_mask, numbers, np.nan))
 
 
-_TEXT_COLUMNS = frozenset({"Time", "Total Time", "Date", "Step Time", "Step Type"})
+_TEXT_COLUMNS = frozenset(
+    {"Time", "Total Time", "Date", "Step Time", "Step Type", "Time(h:min:s.ms)", "Realtime"}
+)
+_CYCLE_NAMES = ("Cycle Index", "Cycle ID")
+_DATE_NAMES = ("Date", "Realtime")
+
+
+def _clean(line: str) -> str:
+    """A header line without BTSDA 7's quotes and tabs."""
+    return line.replace('"', "").replace("\t", "")
 
 
 def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None = None) -> pd.DataFrame:
@@ -78,11 +95,14 @@ def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None
         return pd.DataFrame({i: pd.Series(dtype="float64") for i in range(width)})
     width = max(width, max(line.count(b",") for line in lines) + 1)
     dtypes = dict.fromkeys(text or [], "object")
+    data = b"\n".join(lines)
     return pd.read_csv(
-        io.BytesIO(b"\n".join(lines)),
+        io.BytesIO(data),
+        float_precision=float_precision(data),
         header=None,
         names=list(range(width)),
         encoding=encoding,
+        encoding_errors="replace",
         index_col=False,
         dtype=dtypes or None,
         skip_blank_lines=False,
@@ -103,11 +123,13 @@ class NewareBtsCsvReader:
         """True when the first three lines are the cycle, step and record headers."""
         if looks_binary(head):
             return False
-        lines = head_text(head).splitlines()[:3]
+        lines = [_clean(line) for line in head_text(head).splitlines()[:3]]
         return (
             len(lines) == 3
-            and lines[0].startswith("Cycle Index,")
-            and "Chg. Cap." in lines[0]
+            and (
+                (lines[0].startswith("Cycle Index,") and "Chg. Cap." in lines[0])
+                or lines[0].startswith("Cycle ID,")
+            )
             and lines[1].startswith(",Step")
             and lines[2].startswith(",,")
             and "Voltage" in lines[2]
@@ -128,19 +150,17 @@ class NewareBtsCsvReader:
     def _read(self, path: Path) -> CyclerData:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)
-        lines = head_text(head).splitlines()
+        lines = [_clean(line) for line in head_text(head).splitlines()[:4]]
         if len(lines) < 4 or not self.can_load(path, head):
             raise CorruptFileError(f"{path}: Neware BTS CSV needs its three header lines and data.")
         cycle_header = [c.strip() for c in lines[0].split(",")]
         step_header = [c.strip() for c in lines[1].split(",")[1:]]
         record_header = [c.strip() for c in lines[2].split(",")[2:]]
-        try:
-            head.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = "latin-1"
+        encoding = sniff_encoding(head)
         # sort the lines into the three levels (by their leading commas), then parse each level in C
         body = path.read_bytes().splitlines()[3:]
+        if b'"' in head or b"\t" in head:  # BTSDA 7: quoted fields, text behind a tab
+            body = [line.replace(b'"', b"").replace(b"\t", b"") for line in body]
         kinds = np.array(
             [
                 (2 if line[1:2] == b"," else 1) if line[:1] == b"," else (0 if line.strip() else -1)
@@ -173,14 +193,11 @@ class NewareBtsCsvReader:
         step_of = _previous(steps.index.to_numpy(), record_rows)
         if (cycle_of < 0).any() or (step_of < 0).any():
             raise CorruptFileError(f"{path}: Neware BTS CSV has records before their cycle or step row.")
-        cycle_index = pd.to_numeric(cycles["Cycle Index"], errors="coerce").to_numpy(dtype="float64")[
-            cycle_of
-        ]
+        cycle_name = next((n for n in _CYCLE_NAMES if n in cycle_header), cycle_header[0])
+        cycle_index = numbers(cycles[cycle_name]).to_numpy(dtype="float64")[cycle_of]
         step_number_name = "Step Number" if "Step Number" in steps.columns else step_header[0]
-        step_number = pd.to_numeric(steps[step_number_name], errors="coerce").to_numpy(dtype="float64")[
-            step_of
-        ]
-        step_index = pd.to_numeric(steps[step_header[0]], errors="coerce").to_numpy(dtype="float64")[step_of]
+        step_number = numbers(steps[step_number_name]).to_numpy(dtype="float64")[step_of]
+        step_index = numbers(steps[step_header[0]]).to_numpy(dtype="float64")[step_of]
         step_type = steps["Step Type"].astype(str).to_numpy()[step_of] if "Step Type" in steps else None
 
         def optional(base: str) -> np.ndarray | None:
@@ -189,7 +206,7 @@ class NewareBtsCsvReader:
                 return None
             values = records[record_header[found[0]]]
             if not pd.api.types.is_float_dtype(values):
-                values = pd.to_numeric(values, errors="coerce")
+                values = numbers(values)
             return values.to_numpy(dtype="float64") * found[1]
 
         def column(base: str) -> np.ndarray:
@@ -199,8 +216,14 @@ class NewareBtsCsvReader:
             return values
 
         current = column("Current")
+        date_name = next((n for n in _DATE_NAMES if n in record_header), None)
+        stamps = None if date_name is None else parse_datetime(records[date_name], ("%Y-%m-%d %H:%M:%S",))
+        step_clock = _find(record_header, "Time")
         if "Total Time" in record_header:
             time = _seconds(records["Total Time"])
+        elif step_clock is not None:  # BTSDA 7: the time within each step
+            wall = stamps if stamps is not None and not np.isnat(stamps).any() else None
+            time = elapsed_time(step_of, _seconds(records[record_header[step_clock[0]]]), wall)
         else:
             raise CorruptFileError(f"{path}: Neware BTS CSV record level has no 'Total Time' column.")
         out = pd.DataFrame(
@@ -234,15 +257,25 @@ class NewareBtsCsvReader:
             values = np.abs(values)
             out[targets[0]] = cumulative_from_steps(np.where(charge, values, 0.0), cycle_values, block)
             out[targets[1]] = cumulative_from_steps(np.where(discharge, values, 0.0), cycle_values, block)
-        temperature = next((name for name in record_header if re.fullmatch(r"T\d*\(.*\)", name)), None)
+        temperature = next(
+            (name for name in record_header if re.fullmatch(r"(T\d*|Temperature)\(.*\)", name)), None
+        )
         if temperature is not None:
-            out[s.TEMPERATURE] = pd.to_numeric(records[temperature], errors="coerce").to_numpy(
-                dtype="float64"
-            )
-        if "Date" in record_header:
-            out[s.DATE_TIME] = pd.to_datetime(
-                records["Date"], errors="coerce", format="%Y-%m-%d %H:%M:%S"
-            ).to_numpy()
+            out[s.TEMPERATURE] = numbers(records[temperature]).to_numpy(dtype="float64")
+        notes = _unread_columns(record_header, path)
+        if date_name is not None and stamps is not None:
+            out[s.DATE_TIME] = stamps
+            unread = unread_dates(records[date_name], stamps)
+            if unread is not None:
+                notes.append(
+                    s.warning(
+                        "unknown_format",
+                        f"column {date_name!r} (date_time): {unread[0]} of {len(out)} values are no date this "
+                        f"reader knows, e.g. {unread[1]!r}; left empty there",
+                        path,
+                    )
+                )
+        out.attrs[s.WARNINGS_ATTR] = notes
         timeseries = finalize(out, path)
         start = None
         if s.DATE_TIME in timeseries.columns and timeseries[s.DATE_TIME].notna().any():
@@ -253,14 +286,32 @@ class NewareBtsCsvReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             start_time=start,
-            vendor_cycles=_vendor_cycles(cycles, cycle_header),
+            vendor_cycles=_vendor_cycles(cycles, cycle_header, cycle_name),
             extra={"format": "bts_csv"},
         )
 
 
-def _vendor_cycles(cycles: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+_KNOWN_RECORD = re.compile(
+    r"^(DataPoint|Record ID|Time|Total Time|Step Time|Current|Voltage|Capacity|Energy|Date|Realtime|Power"
+    r"|Chg\. Cap\.|DChg\. Cap\.|Chg\. Energy|DChg\. Energy|[VT]\d+|CPU\d*|Aux\..*|Temperature"
+    r"|Capacity Density|CmpEng|Min-T|Max-T|Avg-T|Capacitance_Chg|Capacitance_DChg|Engy_Chg|Engy_DChg"
+    r"|dQ/dV|dQm/dV|DCIR)\s*(\(.*\))?$"
+)
+"""Record-level columns BTSDA writes (auxiliary voltages, temperatures and their statistics included)."""
+
+
+def _unread_columns(header: list[str], path: Path) -> list[dict[str, str]]:
+    unread = [name for name in header if name and not _KNOWN_RECORD.match(name)]
+    if not unread:
+        return []
+    return [
+        s.warning("unknown_column", f"record column(s) not read: {', '.join(map(repr, unread[:10]))}", path)
+    ]
+
+
+def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str) -> pd.DataFrame:
     """The cycle level in canonical names (capacities in Ah, energies in Wh, efficiency as a fraction)."""
-    out = pd.DataFrame({s.CYCLE: pd.to_numeric(cycles["Cycle Index"], errors="coerce").to_numpy()})
+    out = pd.DataFrame({s.CYCLE: numbers(cycles[cycle_name]).to_numpy()})
     for base, target in (
         ("Chg. Cap.", s.CHARGE_CAPACITY),
         ("DChg. Cap.", s.DISCHARGE_CAPACITY),
@@ -269,11 +320,9 @@ def _vendor_cycles(cycles: pd.DataFrame, header: list[str]) -> pd.DataFrame:
     ):
         found = _find(header, base)
         if found is not None:
-            values = pd.to_numeric(cycles[header[found[0]]], errors="coerce").to_numpy(dtype="float64")
+            values = numbers(cycles[header[found[0]]]).to_numpy(dtype="float64")
             out[target] = values * found[1]
     found = _find(header, "Chg.-DChg. Eff")
     if found is not None:
-        out["coulombic_efficiency"] = (
-            pd.to_numeric(cycles[header[found[0]]], errors="coerce").to_numpy() / 100.0
-        )
+        out["coulombic_efficiency"] = numbers(cycles[header[found[0]]]).to_numpy() / 100.0
     return out.dropna(subset=[s.CYCLE]).reset_index(drop=True)

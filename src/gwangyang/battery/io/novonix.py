@@ -18,8 +18,9 @@ import pandas as pd
 from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData
-from .base import Reader, head_text, looks_binary, safe_cell_id
+from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
+from .textparse import parse_stamp
 
 _COMPANION_COLUMNS = {
     "Cycle": s.CYCLE,
@@ -39,7 +40,7 @@ def _map() -> ColumnMap:
 def parse_summary(path: Path) -> dict[str, str]:
     """The ``key: value`` lines of the ``[Summary]`` section."""
     fields: dict[str, str] = {}
-    with open(path, encoding="utf-8", errors="replace") as handle:
+    with open(path, encoding=file_encoding(path), errors="replace") as handle:
         for index, line in enumerate(handle):
             text = line.strip().strip('"')
             if text == "[End Summary]" or index > 200:
@@ -99,7 +100,7 @@ class NovonixReader:
         path = Path(path)
         table = s.finalize(read_mapped(path, _map()), path)
         summary = parse_summary(path)
-        start = pd.to_datetime(summary.get("Started", ""), format="%Y-%m-%d %I:%M:%S %p", errors="coerce")
+        start = parse_stamp(summary.get("Started"), ("%Y-%m-%d %I:%M:%S %p",))
         extra: dict[str, Any] = {
             key.lower().replace(" ", "_"): summary[key]
             for key in ("Cell", "Protocol", "Serial Number", "Version")
@@ -111,7 +112,7 @@ class NovonixReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             channel=summary.get("Channel") or None,
-            start_time=None if pd.isna(start) else pd.Timestamp(start),
+            start_time=start,
             nominal_capacity_ah=_float(summary.get("Capacity (Ah)")),
             vendor_cycles=read_companion(path),
             extra=extra,

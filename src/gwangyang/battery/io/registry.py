@@ -108,6 +108,8 @@ def read_cycler(
         The file is missing, of an unknown format, or broken; the message names the file.
     """
     path = Path(path)
+    if path.is_file() and read_head(path, 2) in _UTF16_BOMS:
+        return _read_utf16(path, vendor, column_map)
     if column_map is not None:
         from .generic import ColumnMapReader
 
@@ -142,6 +144,35 @@ def read_cycler(
         )
     carried = data.timeseries.attrs.pop(WARNINGS_ATTR, [])
     data.warnings.extend(w for w in carried if w not in data.warnings)
+    return data
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+"""Excel's "Unicode text" and some Windows tools write UTF-16 with a byte-order mark."""
+
+
+def _read_utf16(path: Path, vendor: str | None, column_map: str | os.PathLike[str] | None) -> CyclerData:
+    """Read a UTF-16 text export through a UTF-8 copy in a scratch folder (companions copied)."""
+    import shutil
+    import tempfile
+
+    try:
+        text = path.read_bytes().decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise CorruptFileError(
+            f"{path}: starts as UTF-16 text but does not decode as such ({exc.reason})."
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="gwangyang-utf16-") as scratch:
+        copy = Path(scratch) / path.name
+        copy.write_text(text, encoding="utf-8")
+        for companion in path.parent.glob(f"{path.stem}*"):
+            if companion != path and is_companion(companion):
+                shutil.copy(companion, Path(scratch) / companion.name)
+        try:
+            data = read_cycler(copy, vendor, column_map)
+        except GwangyangError as exc:
+            raise type(exc)(str(exc).replace(str(copy), str(path))) from None
+    data.source = path
     return data
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import warnings
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ MAX_HEADER_LINES = 10_000
 """How far into a file a header line is looked for."""
 
 _TAIL_BYTES = 65536
-_DURATION = r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d*)?)$"
+_DURATION = r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)$"
 
 
 def _split_line(line: str, delimiter: str, quoted: bool) -> list[str]:
@@ -109,6 +111,40 @@ def check_last_line(path: Path, delimiter: str, fields: int, encoding: str = "ut
         )
 
 
+_HUGE_EXPONENT = re.compile(rb"\d[eE][-+]?\d{4,}")
+_DIGITS = frozenset(b"0123456789")
+
+
+def _huge_exponent(data: bytes) -> bool:
+    """True when an ``e``/``E`` is followed by an exponent of four digits or more (memchr-fast scan)."""
+    for letter in (b"e", b"E"):
+        at = data.find(letter)
+        while at != -1:
+            start = at + 1 + (data[at + 1 : at + 2] in (b"+", b"-"))
+            if all(byte in _DIGITS for byte in data[start : start + 4]) and len(data) >= start + 4:
+                return True
+            at = data.find(letter, at + 1)
+    return False
+
+
+def float_precision(source: Path | bytes) -> Literal["round_trip"] | None:
+    """``"round_trip"`` when a file (or bytes) holds a number with a four-digit exponent, else None.
+
+    pandas' fast float parser crashes the process on exponents past 2**31 (``1e4003333335`` in a
+    damaged Basytec file); the round-trip parser reads them as inf, at about twice the cost, so it
+    is used only where such a number is.
+    """
+    if isinstance(source, bytes):
+        return "round_trip" if _huge_exponent(source) else None
+    tail = b""
+    with open(source, "rb") as handle:
+        while block := handle.read(1 << 20):
+            if _huge_exponent(tail + block):
+                return "round_trip"
+            tail = block[-16:]
+    return None
+
+
 def read_table(
     path: Path,
     header_line: int,
@@ -137,6 +173,7 @@ def read_table(
                 index_col=False,
                 quoting=csv.QUOTE_NONE if quoted else csv.QUOTE_MINIMAL,
                 engine="c",
+                float_precision=float_precision(path),
             )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as exc:
         raise CorruptFileError(
@@ -156,16 +193,31 @@ def to_float(series: pd.Series, decimal: str = ".") -> np.ndarray:
     text = series.astype(str).str.strip().str.strip('"')
     if decimal == ",":
         text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return numbers(text).to_numpy(dtype="float64", na_value=np.nan)
 
 
-def parse_duration(series: pd.Series) -> np.ndarray:
-    """Seconds from ``[Nd ]HH:MM:SS[.f]`` text (Maccor ``TestTime``) or plain numbers."""
-    numbers = to_float(series)
+def numbers(values: pd.Series) -> pd.Series:
+    """``pandas.to_numeric(values, errors="coerce")``, safe from a parser crash.
+
+    Numbers whose exponent has four digits or more (``1e4003333335``: damage, not data) become NaN,
+    since pandas' parser crashes the process on them.
+    """
+    if values.dtype == object:
+        text = values.astype(str)
+        huge = text.str.contains(_HUGE_EXPONENT.pattern.decode(), regex=True, na=False)
+        if huge.any():
+            values = values.mask(huge)
+    return pd.to_numeric(values, errors="coerce")
+
+
+def parse_duration(series: pd.Series, decimal: str = ".") -> np.ndarray:
+    """Seconds from ``[Nd ]HH:MM:SS[.f]`` text (Maccor ``TestTime``; ``,f`` too) or plain numbers."""
+    numbers = to_float(series, decimal)
     missing = np.isnan(numbers)
     if not missing.any():
         return numbers
     parts = series[missing].astype(str).str.strip().str.extract(_DURATION)
+    parts["s"] = parts["s"].str.replace(",", ".", regex=False)  # a decimal-comma export
     days = pd.to_numeric(parts["d"], errors="coerce").fillna(0.0)
     seconds = (
         days * 86400.0
@@ -177,11 +229,80 @@ def parse_duration(series: pd.Series) -> np.ndarray:
     return numbers
 
 
+_MERIDIEM = {"오전": "AM", "오후": "PM", "上午": "AM", "下午": "PM", "午前": "AM", "午後": "PM"}
+"""Korean, Chinese and Japanese Windows locales write AM/PM in their own words."""
+
+FALLBACK_DATETIME_FORMATS: tuple[str, ...] = (
+    "ISO8601",
+    "%Y-%m-%d %p %I:%M:%S",
+    "%Y-%m-%d %p %I:%M:%S.%f",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M:%S.%f %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S.%f",
+    "%Y/%m/%d %p %I:%M:%S",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y. %m. %d. %p %I:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S.%f",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M:%S.%f %p",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S.%f",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S.%f",
+    "%d-%b-%y %I:%M:%S %p",
+    "%d-%b-%Y %H:%M:%S",
+)
+"""Date-time forms cyclers write on other locales, tried after a reader's own formats; each must
+read every value still unread (all or none), so that day and month are never mixed up."""
+
+
+def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+        except (ValueError, OverflowError):
+            return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    return found.dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def english_meridiem(text: pd.Series) -> pd.Series:
+    """Date texts with the Korean, Chinese and Japanese words for AM/PM (``오전``/``오후``) in English."""
+    for word, english in _MERIDIEM.items():
+        text = text.str.replace(word, english, regex=False)
+    return text
+
+
+def best_reading(text: pd.Series, formats: tuple[str, ...]) -> pd.Series | None:
+    """The reading of date texts (in file order) by the form that reads them all; None when none does.
+
+    Where several forms read every value (``05/06/2021`` is May or June), the one whose times
+    never go back and span the least time wins: a cycler logs forward, and reading day for month
+    makes jumps of a month.
+    """
+    best: pd.Series | None = None
+    best_key: tuple[bool, float] | None = None
+    for fmt in formats:
+        found = _to_datetime(text, fmt)
+        if not found.notna().all():
+            continue
+        values = found.to_numpy(dtype="datetime64[ns]").astype("int64")
+        key = (bool((np.diff(values) < 0).any()), float(values.max() - values.min()) if len(values) else 0.0)
+        if best_key is None or key < best_key:
+            best, best_key = found, key
+    return best
+
+
 def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarray:
     """Naive ``datetime64[ns]`` from text; each format is tried on the values still unparsed.
 
-    Zone-aware stamps are converted to UTC; text that fits no format becomes NaT. Each distinct
-    value is parsed once (cycler stamps repeat many times at one-second resolution).
+    After ``formats`` (default ISO 8601), the forms of :data:`FALLBACK_DATETIME_FORMATS` are
+    tried on the values left, as :func:`best_reading` chooses; Korean, Chinese and Japanese AM/PM words
+    (``오전``/``오후``) are read as AM/PM. Zone-aware stamps are converted to UTC; text that fits
+    nothing becomes NaT (see :func:`unread_dates`). Each distinct value is parsed once (cycler
+    stamps repeat many times at one-second resolution).
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     text = pd.Series(uniques).astype(str).str.strip().str.strip('"')
@@ -190,18 +311,59 @@ def parse_datetime(series: pd.Series, formats: tuple[str, ...] = ()) -> np.ndarr
         missing = parsed.isna().to_numpy()
         if not missing.any():
             break
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                found = pd.to_datetime(text[missing], format=fmt, errors="coerce", utc=True)
-            except (ValueError, OverflowError):
-                continue
-        parsed[missing] = found.dt.tz_localize(None).astype("datetime64[ns]")
+        parsed[missing] = _to_datetime(text[missing], fmt)
+    missing = (parsed.isna() & (text != "") & (text.str.lower() != "nan")).to_numpy()
+    if missing.any():
+        left = english_meridiem(text[missing])
+        found = best_reading(left, FALLBACK_DATETIME_FORMATS)
+        if found is not None:
+            parsed[missing] = found.to_numpy()
     values = parsed.to_numpy(dtype="datetime64[ns]")
     out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
     present = codes >= 0
     out[present] = values[codes[present]]
     return out
+
+
+def parse_stamp(text: str | None, formats: tuple[str, ...] = ()) -> pd.Timestamp | None:
+    """One date-time from a metadata field (as :func:`parse_datetime` reads a column); None when it is none."""
+    if not text or not text.strip():
+        return None
+    value = parse_datetime(pd.Series([text]), formats)[0]
+    return None if np.isnat(value) else pd.Timestamp(value)
+
+
+def unread_dates(series: pd.Series, parsed: np.ndarray) -> tuple[int, str] | None:
+    """How many non-blank values of a date column did not parse, and the first of them; None if all did."""
+    if not np.isnat(parsed).any():
+        return None
+    text = series.astype(str).str.strip().str.strip('"')
+    blank = series.isna().to_numpy() | (text == "").to_numpy() | (text.str.lower() == "nan").to_numpy()
+    bad = np.isnat(parsed) & ~blank
+    if not bad.any():
+        return None
+    return int(bad.sum()), str(text.iloc[int(np.flatnonzero(bad)[0])])
+
+
+def sniff_decimal(path: Path, header_line: int, delimiter: str, encoding: str, lines: int = 50) -> str:
+    """``","`` when the rows below a header write decimal commas (a European-locale export), else ``"."``.
+
+    Only a file whose fields are not comma-separated can carry decimal commas; it does when its
+    first rows hold numbers such as ``3,45`` and none such as ``3.45``.
+    """
+    if delimiter == ",":
+        return "."
+    sample: list[str] = []
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        for index, line in enumerate(handle):
+            if index > header_line + lines:
+                break
+            if index > header_line:
+                sample.append(line)
+    text = "".join(sample)
+    comma = re.search(r"(?:^|[^\d.,])\d+,\d+(?:[eE][-+]?\d+)?(?=$|[^\d.,])", text, re.MULTILINE)
+    point = re.search(r"\d\.\d", text)
+    return "," if comma and not point else "."
 
 
 def cycle_gaps(cycles: np.ndarray) -> tuple[int, float, float] | None:

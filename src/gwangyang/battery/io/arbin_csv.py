@@ -1,0 +1,163 @@
+"""Arbin CSV exports (MITS Pro / BEEP style), with their ``<stem>_Metadata.csv`` companion.
+
+The channel columns are mapped by :func:`.arbin.canonical_table`, as for the other Arbin formats.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...errors import CorruptFileError, one_line
+from .. import schema as s
+from ..schema import CyclerData
+from .arbin import (
+    _DATE_KEYS,
+    _base_data,
+    _epoch_to_datetime,
+    _key,
+    _number,
+    _numeric,
+    canonical_table,
+    unknown_columns,
+)
+from .base import Reader, head_text, read_head, sniff_encoding
+from .textparse import parse_datetime, unread_dates
+
+
+def _layout(head: bytes) -> tuple[str, str] | None:
+    """Field separator and decimal mark of an Arbin CSV head, or None when its header is not Arbin's.
+
+    Arbin's export follows the Windows list separator: ``,`` with decimal points, or ``;`` with
+    decimal commas on European locales.
+    """
+    lines = [line for line in head_text(head).splitlines() if line.strip()]
+    if not lines:
+        return None
+    for sep in (",", ";", "\t"):
+        keys = {_key(cell.strip().strip('"'))[0] for cell in lines[0].split(sep)}
+        if {"test_time", "current"} <= keys and bool(keys & {"data_point", "cycle_index", "step_index"}):
+            sample = "\n".join(lines[1:20])
+            comma = (
+                sep != "," and re.search(r"\d,\d", sample) is not None and not re.search(r"\d\.\d", sample)
+            )
+            return sep, "," if comma else "."
+    return None
+
+
+class ArbinCsvReader:
+    """Arbin CSV export (MITS Pro / BEEP style), with ``<stem>_Metadata.csv`` read when present.
+
+    Columns are found by name whatever their order and units (``Current(mA)``); columns Arbin
+    writes that are not read are passed over, any other is named in an ``unknown_column``
+    warning. Text dates that fit no known form are warned about (``unknown_format``).
+    """
+
+    name = "arbin"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """A header with Arbin's ``Data_Point``/``Test_Time``/``Cycle_Index`` columns (``,`` or ``;``)."""
+        return _layout(head) is not None
+
+    def read(self, path: Path) -> CyclerData:
+        """Read the CSV and its metadata companion."""
+        head = read_head(path)
+        sep, decimal = _layout(head) or (",", ".")
+        try:
+            # round_trip parses floats with Python's parser: the default one crashes on huge exponents
+            raw = pd.read_csv(
+                path,
+                sep=sep,
+                decimal=decimal,
+                encoding=sniff_encoding(head),
+                encoding_errors="replace",
+                low_memory=False,
+                float_precision="round_trip",
+            )
+        except Exception as exc:
+            raise CorruptFileError(
+                one_line(f"{path}: not a readable Arbin CSV ({type(exc).__name__}: {exc}).")
+            ) from exc
+        raw.columns = [str(c).strip() for c in raw.columns]
+        notes = unknown_columns(raw.columns, path)
+        dates = None
+        for name in raw.columns:
+            if _key(name)[0] in _DATE_KEYS:
+                values = raw[name].to_numpy()
+                with np.errstate(all="ignore"):
+                    seconds = _numeric(values)
+                # MITS Pro writes unix seconds; other exports write text dates
+                if np.isfinite(seconds).any():
+                    dates = _epoch_to_datetime(seconds)
+                else:
+                    dates = parse_datetime(raw[name])
+                    unread = unread_dates(raw[name], dates)
+                    if unread is not None:
+                        notes.append(
+                            s.warning(
+                                "unknown_format",
+                                f"column {name!r} (date_time): {unread[0]} of {len(raw)} values are no date "
+                                f"this reader knows, e.g. {unread[1]!r}; left empty there",
+                                path,
+                            )
+                        )
+                break
+        ts = canonical_table({str(c): raw[c].to_numpy() for c in raw.columns}, path, dates, notes)
+        data = _base_data(path, ts)
+        _apply_csv_metadata(data, path)
+        return data
+
+
+def _apply_csv_metadata(data: CyclerData, path: Path) -> None:
+    companion = next(
+        (
+            p
+            for p in (
+                path.with_name(f"{path.stem}_Metadata.csv"),
+                path.with_name(f"{path.stem}_metadata.csv"),
+            )
+            if p.is_file()
+        ),
+        None,
+    )
+    if companion is None:
+        return
+    try:
+        head = read_head(companion)
+        first = head.split(b"\n", 1)[0]
+        meta = pd.read_csv(
+            companion,
+            sep=";" if first.count(b";") > first.count(b",") else ",",
+            encoding=sniff_encoding(head),
+            encoding_errors="replace",
+            dtype=str,
+            keep_default_na=False,
+        )
+    except Exception as exc:
+        raise CorruptFileError(one_line(f"{companion}: not a readable Arbin metadata file ({exc}).")) from exc
+    if len(meta) == 0:
+        raise CorruptFileError(f"{companion}: Arbin metadata file has no row.")
+    row = {_key(k)[0]: v.strip() for k, v in meta.iloc[0].items() if isinstance(v, str) and v.strip()}
+    channel = _number(row.get("iv_ch_id"))
+    if 0 <= channel < 1e6:
+        data.channel = str(int(channel) + 1)  # IV_Ch_ID counts from 0: BEEP's CH33 file says 32
+    start = _number(row.get("first_start_datetime"))
+    if 0 < start < 4.1e9:
+        data.start_time = pd.Timestamp(float(start), unit="s", tz="UTC")
+    names = {
+        "schedule_file_name": "schedule",
+        "item_id": "barcode",
+        "test_id": "test_id",
+        "device_id": "device_id",
+        "iv_ch_id": "iv_ch_id",
+        "databases": "databases",
+    }
+    data.extra.update({out: row[key] for key, out in names.items() if key in row})
+    data.extra["metadata_file"] = companion.name
+
+
+READERS: list[Reader] = [ArbinCsvReader()]
+"""The CSV reader; the ``.res`` and ``.xlsx`` readers are in :mod:`.arbin_res` and :mod:`.arbin_xlsx`."""
