@@ -387,23 +387,29 @@ def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any
         except InputError as exc:
             print(f"{name:<22} refused: {str(exc)[:90]}")
             continue
+        label = name if name != "auto" else f"auto → {fitted['model']}"
         try:
             rows = predict_cells(fitted["pipeline"], held.cells)
         except InputError as exc:
-            print(f"{name:<22} cannot predict: {str(exc)[:90]}")
-            continue
-        for row, observed in zip(rows, held.cycle_life, strict=True):
-            row["cycle_life"] = float(observed)
-        metrics: dict[str, Any] = dict(score_predictions(rows) or {})
-        metrics["warned"] = sum(bool(r.get("beyond_training_range")) for r in rows)
-        label = name if name != "auto" else f"auto → {fitted['model']}"
-        out[label] = metrics
-        paper = PAPER_TABLE_1.get(name, {}).get("secondary")
-        print(
-            f"{label:<22} {metrics['rmse_cycles']:>6.0f} {metrics['mean_percent_error']:>6.1f} "
-            f"{metrics['coverage']:>6.2f} {width(metrics['mean_width_cycles']):>7} {metrics['warned']:>7}   "
-            + (fmt(paper) if paper else "")
-        )
+            print(f"{label:<22} cannot predict: {str(exc)[:90]}")
+            if name != "auto":
+                continue
+            # what auto gives without the model these cells cannot feed: the next of its ranking that
+            # predicted above (the same fit on the same cells as auto would make)
+            ranking = sorted(fitted["selection"]["cv_rmse_cycles"].items(), key=lambda kv: kv[1])
+            fallback = next((other for other, _ in ranking if other in out), None)
+            if fallback is None:
+                continue
+            label = f"auto → {fallback} (next)"
+            out[label] = out[fallback]
+            _print_holdout_row(label, out[label], None)
+        else:
+            for row, observed in zip(rows, held.cycle_life, strict=True):
+                row["cycle_life"] = float(observed)
+            metrics: dict[str, Any] = dict(score_predictions(rows) or {})
+            metrics["warned"] = sum(bool(r.get("beyond_training_range")) for r in rows)
+            out[label] = metrics
+            _print_holdout_row(label, metrics, PAPER_TABLE_1.get(name, {}).get("secondary"))
         if name == "auto":
             selection = fitted["selection"]
             print(
@@ -411,6 +417,14 @@ def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any
                 + ", ".join(f"{k} {v:.0f}" for k, v in selection["cv_rmse_cycles"].items())
             )
     return out
+
+
+def _print_holdout_row(label: str, metrics: dict[str, Any], paper: tuple[float, float] | None) -> None:
+    print(
+        f"{label:<22} {metrics['rmse_cycles']:>6.0f} {metrics['mean_percent_error']:>6.1f} "
+        f"{metrics['coverage']:>6.2f} {width(metrics['mean_width_cycles']):>7} {metrics['warned']:>7}   "
+        + (fmt(paper) if paper else "")
+    )
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from gwangyang.battery.life_fit import fit_life
 from gwangyang.battery.life_predict import predict_cells
 from gwangyang.battery.severson import load_severson
 from gwangyang.samples import sample_dir
+from tests.conftest import SHARED
 
 BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "life_severson.py"
 
@@ -33,13 +34,15 @@ def _benchmark() -> ModuleType:
     return module
 
 
-def _folder(tmp_path: Path, batch: str) -> Path:
+def _folder(tmp_path: Path, batch: str, policies: bool = True) -> Path:
     folder = tmp_path / "보류 배치"
     shutil.copytree(sample_dir("severson"), folder)
     table = pd.read_csv(folder / "cells.csv")
     table = table[table["split"] == "test1"].assign(
         batch=batch, policy=lambda t: t["policy"] + " newstructure"
     )
+    if not policies:
+        table = table.drop(columns="policy")
     table.to_csv(folder / "cells.csv", index=False)
     shutil.rmtree(folder / "train")
     return folder
@@ -71,3 +74,19 @@ def test_holdout_leaves_out_the_batch_the_folder_names(
     printed = capsys.readouterr().out
     kept = int((shared.table["batch"] != "6/30/17").sum())
     assert f"fitted on {kept} shared cells (left out shared batch 6/30/17" in printed and kept == 6
+
+
+@pytest.mark.slow
+def test_auto_falls_back_to_the_next_of_its_ranking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder without policies: `charging`, auto's choice on the 41 training cells, cannot predict; the auto row
+    is then the next model of auto's own ranking, the same fit as that model's row (~2 minutes)."""
+    shared = load_severson(SHARED / "battery" / "severson", split="train", require_life=True).sorted()
+    table = _benchmark().holdout_table(shared, _folder(tmp_path, "2018-99-99", policies=False))
+    printed = capsys.readouterr().out
+    assert "charging" not in table and "charging cannot predict" in " ".join(printed.split())
+    ranking = next(line for line in printed.splitlines() if line.startswith("  auto chose charging"))
+    scores = {k: float(v) for k, v in (item.rsplit(" ", 1) for item in ranking.split(": ", 1)[1].split(", "))}
+    best = min((v, k) for k, v in scores.items() if k != "charging")[1]
+    assert table[f"auto → {best} (next)"] == table[best]
