@@ -111,20 +111,17 @@ def check_last_line(path: Path, delimiter: str, fields: int, encoding: str = "ut
         )
 
 
-_HUGE_EXPONENT = re.compile(rb"\d[eE][-+]?\d{4,}")
-_DIGITS = frozenset(b"0123456789")
+_HUGE_EXPONENT = re.compile(rb"[eE][-+]?\d{4}")
+"""An exponent of four digits or more (damage, not data: pandas' float parser crashes on them)."""
 
 
 def _huge_exponent(data: bytes) -> bool:
-    """True when an ``e``/``E`` is followed by an exponent of four digits or more (memchr-fast scan)."""
-    for letter in (b"e", b"E"):
-        at = data.find(letter)
-        while at != -1:
-            start = at + 1 + (data[at + 1 : at + 2] in (b"+", b"-"))
-            if all(byte in _DIGITS for byte in data[start : start + 4]) and len(data) >= start + 4:
-                return True
-            at = data.find(letter, at + 1)
-    return False
+    """True when an ``e``/``E`` is followed by an exponent of four digits or more.
+
+    A block without any ``e`` (most numeric data) is passed over at memchr speed; otherwise one regex
+    search (about 0.1 s per 10 MB, also where every number is written ``1.234E-001``).
+    """
+    return (b"e" in data or b"E" in data) and _HUGE_EXPONENT.search(data) is not None
 
 
 def float_precision(source: Path | bytes) -> Literal["round_trip"] | None:
