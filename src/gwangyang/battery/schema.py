@@ -15,6 +15,7 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,20 @@ def warning(
         "kind": kind,
         "detail": detail,
     }
+
+
+SHOWN_COLUMNS = 10
+"""Unread columns a warning names one by one; the rest are counted."""
+
+
+def unread_columns(names: Sequence[str], source: str | Path, what: str = "column(s)") -> list[dict[str, str]]:
+    """An ``unknown_column`` warning naming the columns a reader did not read (none when there are none)."""
+    if not names:
+        return []
+    shown = ", ".join(repr(str(n)) for n in names[:SHOWN_COLUMNS])
+    if len(names) > SHOWN_COLUMNS:
+        shown += f" and {len(names) - SHOWN_COLUMNS} more"
+    return [warning("unknown_column", f"{what} not read: {shown}", source)]
 
 
 def add_table_warning(df: pd.DataFrame, kind: str, detail: str, source: Path) -> None:

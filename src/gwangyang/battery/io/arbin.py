@@ -164,12 +164,7 @@ _KNOWN = re.compile(
 def unknown_columns(names: Any, source: Path) -> list[dict[str, str]]:
     """An ``unknown_column`` warning naming the columns that are not Arbin's, or none."""
     unread = [str(n) for n in names if _target(_key(n)[0]) is None and not _KNOWN.match(_key(n)[0])]
-    if not unread:
-        return []
-    shown = ", ".join(repr(n) for n in unread[:10]) + (
-        f" and {len(unread) - 10} more" if len(unread) > 10 else ""
-    )
-    return [s.warning("unknown_column", f"column(s) not read: {shown}", source)]
+    return s.unread_columns(unread, source)
 
 
 def canonical_table(

@@ -148,11 +148,7 @@ class BdfReader:
         parquet = read_magic(path) == b"PAR1"
         frame = pd.read_parquet(path) if parquet else pd.read_csv(path, low_memory=False)
         ts, unread = from_bdf(frame, path)
-        warnings = []
-        if unread:
-            warnings.append(
-                s.warning("unknown_column", f"BDF column(s) not read: {', '.join(unread[:10])}", path)
-            )
+        warnings = s.unread_columns(unread, path, "BDF column(s)")
         start = None
         if s.DATE_TIME in ts.columns and ts[s.DATE_TIME].notna().any():
             first = int(np.flatnonzero(ts[s.DATE_TIME].notna().to_numpy())[0])

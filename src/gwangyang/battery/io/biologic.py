@@ -384,8 +384,7 @@ class BiologicTextReader:
             if n and "/" not in n and n not in _UNITLESS and not _TEMPERATURE.match(n)
         ]
         if unknown:
-            shown = ", ".join(repr(n) for n in unknown[:10])
-            table.attrs[s.WARNINGS_ATTR] = [s.warning("unknown_column", f"column(s) not read: {shown}", path)]
+            table.attrs[s.WARNINGS_ATTR] = s.unread_columns(unknown, path)
         timeseries = to_canonical(table, path, start_time)
         if start_time is None and s.DATE_TIME in timeseries.columns:
             start_time = pd.Timestamp(timeseries[s.DATE_TIME].iloc[0])

@@ -209,12 +209,7 @@ def _unread_columns(names: list[str], cmap: ColumnMap, path: Path) -> list[dict[
         used.update(cmap.state.sources)
     used.update(cmap.known_columns)
     unread = [n for n in names if n not in used and n.strip() and not n.startswith("Unnamed")]
-    if not unread:
-        return []
-    shown = ", ".join(repr(n) for n in unread[:10]) + (
-        f" and {len(unread) - 10} more" if len(unread) > 10 else ""
-    )
-    return [s.warning("unknown_column", f"column(s) not read: {shown}", path)]
+    return s.unread_columns(unread, path)
 
 
 def _resolve(path: Path, sources: tuple[str, ...], canonical: str, names: list[str], header_line: int) -> str:

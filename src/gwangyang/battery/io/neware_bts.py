@@ -301,12 +301,7 @@ _KNOWN_RECORD = re.compile(
 
 
 def _unread_columns(header: list[str], path: Path) -> list[dict[str, str]]:
-    unread = [name for name in header if name and not _KNOWN_RECORD.match(name)]
-    if not unread:
-        return []
-    return [
-        s.warning("unknown_column", f"record column(s) not read: {', '.join(map(repr, unread[:10]))}", path)
-    ]
+    return s.unread_columns([n for n in header if n and not _KNOWN_RECORD.match(n)], path, "record column(s)")
 
 
 def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str) -> pd.DataFrame:
