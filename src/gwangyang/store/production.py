@@ -20,9 +20,8 @@ Each part belongs to the organisation that ingested it (``org`` in its manifest 
 so an old store opens as it is. A cell id belongs to one organisation: the append that would give another
 organisation's (or the shared data's) cell a row is refused (:class:`CellConflictError`, checked under the write
 lock), so no organisation's row is ever replaced or shadowed by another's, and every reader gets one row per
-:func:`read` keeps the parts a reader may
-see (``visible``) and leaves out of the shared parts the cells whose cycling data another organisation owns
-(``hidden``).
+cell. :func:`read` keeps the parts a reader may see (``visible``) and leaves out of the shared parts the cells
+whose cycling data another organisation owns (``hidden``).
 """
 
 from __future__ import annotations
@@ -108,7 +107,11 @@ def parts(store: Store, visible: Visible | None = None) -> list[Part]:
 
 def find(store: Store, content_hash: str, org: str | None = None) -> Part | None:
     """The committed part of organisation ``org`` (None: shared) of a table with this content hash, or None."""
-    return next((p for p in parts(store) if p.hash == content_hash and p.org == org), None)
+    return _same(parts(store), content_hash, org)
+
+
+def _same(known: list[Part], content_hash: str, org: str | None) -> Part | None:
+    return next((p for p in known if p.hash == content_hash and p.org == org), None)
 
 
 def _clashes(folder: Path, known: list[Part], ids: pa.Array, org: str | None) -> list[tuple[str, str | None]]:
@@ -161,9 +164,9 @@ def append(
     folder = _folder(store)
     with store.write_lock():
         known = parts(store)
-        for part in known:
-            if part.hash == content_hash and part.org == org:
-                return part, False
+        there = _same(known, content_hash, org)
+        if there is not None:
+            return there, False
         clashes = _clashes(folder, known, pa.array(table[ID_COLUMN].astype(str).tolist()), org)
         if clashes:
             cell, owner = clashes[0]
