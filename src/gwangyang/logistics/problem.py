@@ -64,16 +64,7 @@ class RoutingProblem:
         for o in self.orders:
             if kinds.get(o.site) != "site":
                 raise InputError(f"order {o.id}: site {o.site!r} is not a site of kind 'site'")
-            if len(o.quantity) != dims:
-                raise InputError(
-                    f"order {o.id}: quantity needs {dims} number(s) for {list(self.settings.dimensions)}"
-                )
-            if not any(
-                all(q <= c for q, c in zip(o.quantity, v.capacity, strict=True)) for v in self.vehicles
-            ):
-                raise InputError(
-                    f"order {o.id}: quantity {list(o.quantity)} exceeds the capacity of every vehicle type"
-                )
+            self._check_load(f"order {o.id}", o.quantity)
         ids = order_ids + [s.id for s in self.shipments]
         if len(set(ids)) != len(ids):
             raise InputError(f"shipments: id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
@@ -81,18 +72,17 @@ class RoutingProblem:
             for role, site in (("pickup", s.pickup), ("delivery", s.delivery)):
                 if site not in kinds:
                     raise InputError(f"shipment {s.id}: {role} site {site!r} is not a site")
-            if len(s.quantity) != dims:
-                raise InputError(
-                    f"shipment {s.id}: quantity needs {dims} number(s) for {list(self.settings.dimensions)}"
-                )
-            if not any(
-                all(q <= c for q, c in zip(s.quantity, v.capacity, strict=True)) for v in self.vehicles
-            ):
-                raise InputError(
-                    f"shipment {s.id}: quantity {list(s.quantity)} exceeds the capacity of every vehicle type"
-                )
+            self._check_load(f"shipment {s.id}", s.quantity)
         if not self.orders and not self.shipments:
             raise InputError("orders: at least one order or shipment is needed")
+
+    def _check_load(self, label: str, quantity: tuple[float, ...]) -> None:
+        """An order's or shipment's quantity: one number per dimension, and within some vehicle type's capacity."""
+        dims = self.settings.dimensions
+        if len(quantity) != len(dims):
+            raise InputError(f"{label}: quantity needs {len(dims)} number(s) for {list(dims)}")
+        if not any(all(q <= c for q, c in zip(quantity, v.capacity, strict=True)) for v in self.vehicles):
+            raise InputError(f"{label}: quantity {list(quantity)} exceeds the capacity of every vehicle type")
 
     @classmethod
     def from_file(cls, path: str | Path) -> RoutingProblem:
