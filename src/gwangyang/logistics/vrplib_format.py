@@ -29,13 +29,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CorruptFileError, InputError
+from ..files import read_text
 from .instance import Instance, Shipment, VehicleSpec
 from .vrplib_sections import (
     MAX_COORDINATE,
     VEHICLE_SECTIONS,
     Reader,
     euclidean,
-    read_text,
 )
 from .vrplib_sections import number as read_number
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
+from ..files import read_text
 from .instance import Instance, VehicleSpec
 from .vrplib_format import CONVENTIONS, read_solution, read_vrplib
-from .vrplib_sections import MAX_COORDINATE, MAX_VALUE, euclidean, parse, read_text
+from .vrplib_sections import MAX_COORDINATE, MAX_VALUE, euclidean, parse
 
 
 def read_solomon(path: str | Path) -> Instance:

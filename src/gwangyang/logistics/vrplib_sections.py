@@ -4,6 +4,13 @@
 project does not handle (:data:`REFUSED`) or does not know; :class:`Reader` checks and converts the numbers
 of the sections (rows per node or per vehicle, ranges, node numbering). :mod:`.vrplib_format` builds the
 routing :class:`~gwangyang.logistics.instance.Instance` from them.
+
+The files (``.vrp``, ``.sol``, Solomon ``.txt``) are read with :func:`gwangyang.files.read_text`, as UTF-8:
+bytes that are not UTF-8 are refused, not guessed. Every number, keyword and section name of these formats is
+ASCII, so such a byte can only sit in a name or comment, written in another encoding (cp949/EUC-KR, Latin-1...)
+or spoilt on the way; decoding it by a guessed encoding would put a wrong name on the results without anyone
+noticing, and reading it as U+FFFD would lose it. The message names the file, the byte offset and line of the
+first such byte; Korean names and comments in UTF-8 are read as they are.
 """
 
 from __future__ import annotations
@@ -79,33 +86,6 @@ REFUSED = {
 """Sections of PyVRP's dialect that this reader refuses (rather than solve a different problem)."""
 
 
-def read_text(path: Path, what: str = "VRPLIB file") -> str:
-    """A VRPLIB, ``.sol`` or Solomon file's text, which must be UTF-8 (ASCII included).
-
-    Bytes that are not UTF-8 are refused, not guessed: every number, keyword and section name of these formats
-    is ASCII, so such a byte can only sit in a name or comment, written in another encoding (cp949/EUC-KR,
-    Latin-1...) or spoilt on the way. Decoding it by a guessed encoding would put a wrong name on the results
-    without anyone noticing, and reading it as U+FFFD would lose it; the message names the file, the byte offset
-    and line of the first such byte, and asks for the file in UTF-8, in which Korean names and comments are read
-    as they are.
-
-    Parameters
-    ----------
-    path
-        The file.
-    what
-        What it should be, for the message ("VRPLIB file", "Solomon file", "VRPLIB solution file"...).
-
-    Raises
-    ------
-    InputError
-        The file is missing, is a folder or cannot be read (:func:`gwangyang.files.read_bytes`).
-    CorruptFileError
-        The file is not UTF-8 text (:func:`gwangyang.files.read_text`).
-    """
-    return files.read_text(path, what)
-
-
 def euclidean(coords: np.ndarray) -> np.ndarray:
     """All-pairs Euclidean distances of planar points."""
     diff = coords[:, None, :] - coords[None, :, :]
@@ -117,7 +97,7 @@ def parse(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
     header: dict[str, str] = {}
     sections: dict[str, list[list[str]]] = {}
     current: str | None = None
-    for number, raw in enumerate(read_text(path).splitlines(), start=1):
+    for number, raw in enumerate(files.read_text(path, "VRPLIB file").splitlines(), start=1):
         line = raw.strip()
         if not line or line == "EOF":
             continue
