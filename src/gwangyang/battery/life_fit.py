@@ -138,12 +138,12 @@ def fit_life(
         if note is not None:
             warnings.append(f"{source or 'training cells'}: {note}.")
     pipeline.fit(data.cells, data.cycle_life, **({} if groups is None else {"regressor__groups": groups}))
-    if LIFE_MODELS[model][0] == "charging":
+    feature_set = LIFE_MODELS[model][0]
+    if feature_set == "charging":
         warnings.extend(
             f"{source or 'training cells'}: {note}." for note in policy_notes(data.cells).values()
         )
     predicted, lower, upper = pipeline[-1].predict_interval(pipeline[:-1].transform(data.cells))
-    feature_set = LIFE_MODELS[model][0]
     training_hash = data.data_hash()
     versions = library_versions()
     if out is not None:
