@@ -7,13 +7,15 @@ petermattia/revisit-severson-et-al, MIT). Train = 41 cells, primary test = 43 ce
     python benchmarks/life_severson.py            # every model, nested selection, throughput
     python benchmarks/life_severson.py --quick    # paper models and the selected one; no throughput
     python benchmarks/life_severson.py --holdout DIR   # score a batch the project has never seen
+    python benchmarks/life_severson.py --holdout DIR --split test2   # only the rows of that split
 
 ``--holdout DIR`` takes a folder in the same layout (``cells.csv`` with ``cycle_life``, ``batch`` and
 ``policy``; the matrix files beside it or in split folders), fits every candidate and ``auto`` on the
 shared cells with the default interval (what ``battery life fit`` makes: one fold per batch), leaving
 out any shared batch the folder names, and prints RMSE, mean % error, coverage and width of the
 nominal 90 % intervals on the folder's cells, beside the paper's secondary-test figures (its own unseen
-2018 batch).
+2018 batch). A folder that also holds shared cells (the whole data set with a new batch added) is scored
+on its other cells only: a cell whose Q(V) matrix equals a shared cell's is said and left out.
 
 Columns: train (in-sample) / primary test (once) / primary without the 148-cycle cell / leave one
 batch out (fit on one 2017 batch, predict the other: the "unseen batch" estimate, pooled over both
@@ -49,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import time
 import warnings
 from collections.abc import Callable
@@ -361,15 +364,30 @@ def print_selection(title: str, scores: str, outer: str, result: NestedResult) -
     )
 
 
-def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any]]:
+def holdout_table(shared: EarlyLifeSet, folder: Path, split: str | None = None) -> dict[str, dict[str, Any]]:
     """Fit every candidate and ``auto`` on ``shared`` (less the batches ``folder`` names), score ``folder``.
+
+    ``split`` keeps the folder's ``cells.csv`` rows of that split only. Cells of the folder that are shared
+    cells (the same Q(V) matrix) are not scored, and their batches are not left out of the fit.
 
     Returns model → metrics of :func:`life_metrics` (plus ``warned``: predictions beyond the training
     range), printed as they come.
     """
     from gwangyang.battery.life_predict import predict_cells
 
-    held = load_severson(folder, require_life=True).sorted()
+    held = load_severson(folder, split=split, require_life=True).sorted()
+    shared_curves = {_curve_key(cell) for cell in shared.cells}
+    new = np.array([_curve_key(cell) not in shared_curves for cell in held.cells])
+    if not new.all():
+        # a folder that repeats shared cells (e.g. the whole data set with the new batch added): score only
+        # the cells the project has never seen, and do not leave their shared batches out of the fit
+        print(
+            f"{folder}: {int((~new).sum())} of its {len(held.cells)} cells are shared cells (same Q(V) "
+            f"matrix); scoring the other {int(new.sum())}"
+        )
+        if not new.any():
+            raise InputError(f"{folder}: every cell is one of the shared cells; nothing unseen to score.")
+        held = held.subset(new)
     named = set(held.table["batch"].astype(str)) if "batch" in held.table.columns else set()
     keep = ~shared.table["batch"].astype(str).isin(named).to_numpy()
     train = shared.subset(keep)
@@ -419,6 +437,10 @@ def holdout_table(shared: EarlyLifeSet, folder: Path) -> dict[str, dict[str, Any
     return out
 
 
+def _curve_key(cell: CellCurves) -> bytes:
+    return hashlib.sha256(np.ascontiguousarray(cell.qdlin).tobytes()).digest()
+
+
 def _print_holdout_row(label: str, metrics: dict[str, Any], paper: tuple[float, float] | None) -> None:
     print(
         f"{label:<22} {metrics['rmse_cycles']:>6.0f} {metrics['mean_percent_error']:>6.1f} "
@@ -440,9 +462,14 @@ def main() -> None:
         default=None,
         help="score this Severson-layout folder (a batch never seen) only",
     )
+    parser.add_argument(
+        "--split",
+        default=None,
+        help="with --holdout: score only the folder's cells.csv rows of this split (e.g. test2)",
+    )
     args = parser.parse_args()
     if args.holdout is not None:
-        holdout_table(load_severson(ROOT, require_life=True).sorted(), args.holdout)
+        holdout_table(load_severson(ROOT, require_life=True).sorted(), args.holdout, args.split)
         return
 
     train = load_severson(ROOT, split="train", require_life=True)

@@ -20,6 +20,7 @@ import pytest
 from gwangyang.battery.life_fit import fit_life
 from gwangyang.battery.life_predict import predict_cells
 from gwangyang.battery.severson import load_severson
+from gwangyang.errors import InputError
 from gwangyang.samples import sample_dir
 from tests.conftest import SHARED
 
@@ -90,3 +91,27 @@ def test_auto_falls_back_to_the_next_of_its_ranking(
     scores = {k: float(v) for k, v in (item.rsplit(" ", 1) for item in ranking.split(": ", 1)[1].split(", "))}
     best = min((v, k) for k, v in scores.items() if k != "charging")[1]
     assert table[f"auto → {best} (next)"] == table[best]
+
+
+def test_holdout_scores_only_cells_it_has_never_seen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder holding the shared cells and a new batch (the whole data set with one batch added)."""
+    shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
+    folder = _folder(tmp_path, "2018-99-99")
+    whole = pd.read_csv(sample_dir("severson") / "cells.csv")
+    table = pd.concat([whole[whole["split"] == "train"], pd.read_csv(folder / "cells.csv")])
+    table.to_csv(folder / "cells.csv", index=False)
+    shutil.copytree(sample_dir("severson") / "train", folder / "train")
+    module = _benchmark()
+    mixed = module.holdout_table(shared, folder)
+    printed = capsys.readouterr().out
+    assert f"{len(shared.cells)} of its {len(shared.cells) + 4} cells are shared cells" in printed
+    assert "4 cells; fitted on 12 shared cells;" in printed and "left out" not in printed
+    alone = module.holdout_table(shared, folder, split="test1")
+    assert "are shared cells" not in capsys.readouterr().out
+    assert mixed["variance"]["rmse_cycles"] == pytest.approx(alone["variance"]["rmse_cycles"])
+    only_shared = tmp_path / "shared only"
+    shutil.copytree(sample_dir("severson"), only_shared)
+    with pytest.raises(InputError, match="every cell is one of the shared cells"):
+        module.holdout_table(shared, only_shared, split="train")
