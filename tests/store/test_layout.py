@@ -38,7 +38,7 @@ def formation_cell(cell_id: str, lot: str, seed: int, rows: int = 300) -> tuple[
         }
     )
     cycles = (
-        ts.groupby("cycle_index", as_index=False)["q"].max().rename(columns={"q": "discharge_capacity_ah"})
+        ts.groupby("cycle_index", as_index=False)[["q"]].max().rename(columns={"q": "discharge_capacity_ah"})
     )
     cycles.insert(0, "cell_id", cell_id)
     meta = {
