@@ -2,12 +2,15 @@
 encoding, separator or decimal mark, dates written another way, rows cut or a test appended.
 
 Used by ``test_variants_*.py``: each variant is written to a temporary folder, never committed.
+:data:`LAYOUTS` is the table of vendor text exports the shared tests of ``test_variants_common.py`` run on;
+a vendor's own variants stay in its ``test_variants_<vendor>.py``.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,10 +20,12 @@ import numpy as np
 import pandas as pd
 
 from gwangyang.battery import schema as s
+from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
 
 CYCLERS = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "battery" / "cyclers"
 COUNTERS = (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)
+CAPACITIES = (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY)
 
 
 @dataclass
@@ -211,3 +216,179 @@ def warned(data: CyclerData, kind: str) -> str:
     (found,) = [w for w in data.warnings if w["kind"] == kind]
     assert found["file"] == data.source.name
     return found["detail"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One vendor's delimited text export, as the shared variant tests rewrite it: what differs between vendors.
+
+    Attributes
+    ----------
+    name
+        Test id, ``vendor-form``.
+    path, header, sep, quoted, encoding
+        The real file, its header line, field separator, whether lines are quoted, how it is decoded.
+    companion
+        A metadata file copied next to every variant (Arbin's ``<stem>_Metadata.csv``).
+    max_rows, degree_sign
+        Rows kept and the header's lost degree sign (U+FFFD) written back as ``°``; with either, the
+        original is that base file written and read again.
+    keep_first
+        Moving columns keeps the first in place (it marks the header); otherwise all are reversed.
+    dates
+        The export has a wall clock: variants must keep it row by row.
+    quiet
+        The original reads with no warning: so must a variant that only moves or leaves out columns.
+    channel
+        The channel the original reads with, kept when the columns move.
+    extra_column
+        A column no reader knows: name, value, position (None: at the end).
+    optional, optional_counters, optional_gone
+        Columns a variant leaves out, the per-cycle counters still compared, a canonical column then absent.
+    boms
+        Encodings with a byte order mark the reader must take.
+    comma_sep, comma_refused
+        Field separator of the decimal-comma variant; None when it reads, else the words (after the file's
+        name) of the one-line refusal.
+    korean_stem, cell_suffix
+        Korean file name of a variant, and what the cell id adds to it.
+    """
+
+    name: str
+    path: Path
+    header: int
+    sep: str
+    quoted: bool = False
+    encoding: str = "utf-8"
+    companion: Path | None = None
+    max_rows: int | None = None
+    degree_sign: bool = False
+    keep_first: bool = True
+    dates: bool = True
+    quiet: bool = True
+    channel: str | None = None
+    extra_column: tuple[str, str, int | None] = ("Aux", "1", None)
+    optional: tuple[str, ...] = ()
+    optional_counters: tuple[str, ...] = COUNTERS
+    optional_gone: str | None = None
+    boms: tuple[str, ...] = ("utf-8-sig",)
+    comma_sep: str = ";"
+    comma_refused: str | None = None
+    korean_stem: str = "셀 1번"
+    cell_suffix: str = ""
+
+    def write(
+        self, folder: Path, stem: str, text: str, encoding: str = "utf-8", cut: int | None = None
+    ) -> Path:
+        """Write a variant named ``stem`` with the export's suffix (and its companion, if any)."""
+        path = write(folder, stem + self.path.suffix, text, encoding, cut)
+        if self.companion is not None:
+            shutil.copy(self.companion, folder / f"{stem}_Metadata.csv")
+        return path
+
+    def read(self, folder: Path) -> tuple[CyclerData, TextExport]:
+        """The original as read, and the export to rewrite (the base file is written to ``folder`` when one is needed)."""
+        export = TextExport.parse(
+            self.path.read_text(encoding=self.encoding), self.header, self.sep, self.quoted
+        )
+        if self.max_rows is None and not self.degree_sign:
+            return read_cycler(self.path), export
+        if self.degree_sign:
+            export.header = [n.replace("\ufffd", "°") for n in export.header]
+        if self.max_rows is not None:
+            export.rows = export.rows[: self.max_rows]
+        return read_cycler(self.write(folder, "base", export.render())), export
+
+
+ARBIN_CSV = Layout(
+    "arbin-csv",
+    CYCLERS / "arbin" / "FastCharge_000025_CH8.csv",
+    0,
+    ",",
+    encoding="latin-1",
+    companion=CYCLERS / "arbin" / "FastCharge_000025_CH8_Metadata.csv",
+    keep_first=False,
+    channel="8",
+    extra_column=("Operator_Note", "ok", 3),
+    optional=("Temperature", "Internal_Resistance", "dV/dt"),
+    optional_gone="temperature_c",
+    boms=("utf-8-sig", "utf-16"),
+    korean_stem="양극 셀 1번",
+)
+MACCOR_TEXT = Layout(
+    "maccor-text",
+    CYCLERS / "maccor" / "PredictionDiagnostics_000151_paused.052",
+    1,
+    "\t",
+    encoding="latin-1",
+    extra_column=("Aux1", "0.5", None),
+    optional=("Watt-hr",),
+    optional_counters=CAPACITIES,
+    boms=("utf-8-sig", "utf-16"),
+    comma_sep="\t",  # tab-separated: decimal commas read as such
+    cell_suffix=".052",
+)
+MACCOR_CSV = Layout(
+    "maccor-csv",
+    CYCLERS / "maccor" / "sample_data_maccor.csv",
+    2,
+    ",",
+    encoding="latin-1",
+    extra_column=("Aux1", "0.5", None),
+    optional=("Temp 1",),
+    optional_counters=CAPACITIES,
+    boms=("utf-8-sig", "utf-16"),
+    comma_refused="unknown cycler format",  # a ';' CSV is not Maccor's layout
+)
+# Basytec's degree sign is already U+FFFD in its file
+BASYTEC = Layout(
+    "basytec",
+    CYCLERS / "basytec" / "sample_data_basytec.txt",
+    12,
+    "\t",
+    optional=("Wh-Cyc-Charge",),
+    optional_counters=CAPACITIES,
+    comma_sep="\t",  # a German cycler: decimal commas in its tab-separated export
+)
+NOVONIX = Layout(
+    "novonix",
+    CYCLERS / "novonix" / "test_Nova_Form-CH01-01_short.csv",
+    57,
+    ",",
+    quoted=True,
+    optional=("Energy (Wh)",),
+    optional_counters=CAPACITIES,
+    comma_refused="no header line starting with 'Date and Time,'",  # Novonix writes no European layout
+)
+BIOLOGIC_SHORT = 2000
+"""Rows of the BioLogic CSV kept in the variants (its 10,000 rows make slow tests without telling more)."""
+BIOLOGIC_MPT = Layout(
+    "biologic-mpt",
+    CYCLERS / "biologic" / "Sample_data_biologic_no_header.mpt",
+    0,
+    "\t",
+    max_rows=BIOLOGIC_SHORT,
+    degree_sign=True,  # the .mpt's degree sign is lost in it
+    keep_first=False,
+    dates=False,
+    quiet=False,
+    extra_column=("Operator", "1", None),
+    optional=("Temperature/°C",),
+    optional_gone="temperature_c",
+    comma_sep="\t",
+)
+BIOLOGIC_CSV = Layout(
+    "biologic-csv",
+    CYCLERS / "biologic" / "test_loopsnewoutput_MB_CE1_short10k.csv",
+    0,
+    ";",
+    max_rows=BIOLOGIC_SHORT,
+    degree_sign=True,
+    keep_first=False,
+    quiet=False,
+    extra_column=("Operator", "1", None),
+    optional=("T/°C",),
+    optional_gone="temperature_c",
+)
+LAYOUTS = (ARBIN_CSV, MACCOR_TEXT, MACCOR_CSV, BASYTEC, NOVONIX, BIOLOGIC_MPT, BIOLOGIC_CSV)
+"""The vendor text exports ``test_variants_common.py`` rewrites."""
