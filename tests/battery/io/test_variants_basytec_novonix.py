@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from gwangyang.battery.io import read_cycler
-from gwangyang.battery.schema import CyclerData
 
 from .variants import (
     BASYTEC,
     NOVONIX,
-    Layout,
     TextExport,
+    VendorCase,
     assert_same_cycles,
     assert_same_dates,
+    case_fixture,
     kinds,
     korean_clock,
     restamp,
@@ -28,13 +28,7 @@ from .variants import (
 
 LAYOUTS = {"basytec": BASYTEC, "novonix": NOVONIX}
 
-Case = tuple[str, Layout, CyclerData, TextExport]
-
-
-@pytest.fixture(scope="module", params=sorted(LAYOUTS))
-def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Case:
-    layout = LAYOUTS[request.param]
-    return request.param, layout, *layout.read(tmp_path_factory.mktemp(layout.name))
+case = case_fixture(LAYOUTS)
 
 
 def _korean(export: TextExport) -> TextExport:
@@ -48,7 +42,7 @@ def _korean(export: TextExport) -> TextExport:
     return variant
 
 
-def test_cp949(tmp_path: Path, case: Case) -> None:
+def test_cp949(tmp_path: Path, case: VendorCase) -> None:
     _, layout, original, export = case
     data = read_cycler(layout.write(tmp_path, "korean", _korean(export).render(), "cp949"))
     assert_same_cycles(original, data)

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from gwangyang.battery.io import read_cycler
-from gwangyang.battery.schema import CyclerData
 
 from .variants import (
     BIOLOGIC_CSV,
     BIOLOGIC_MPT,
     BIOLOGIC_SHORT,
-    Layout,
     TextExport,
+    VendorCase,
     assert_same_cycles,
+    case_fixture,
     korean_clock,
     restamp,
     warned,
@@ -27,16 +27,10 @@ from .variants import (
 
 LAYOUTS = {"mpt": BIOLOGIC_MPT, "csv": BIOLOGIC_CSV}
 
-Case = tuple[str, Layout, CyclerData, TextExport]
+case = case_fixture(LAYOUTS)
 
 
-@pytest.fixture(scope="module", params=sorted(LAYOUTS))
-def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Case:
-    layout = LAYOUTS[request.param]
-    return request.param, layout, *layout.read(tmp_path_factory.mktemp("biologic"))
-
-
-def test_cp949(tmp_path: Path, case: Case) -> None:
+def test_cp949(tmp_path: Path, case: VendorCase) -> None:
     _, layout, original, export = case
     variant = export.copy().add_column("메모", lambda i: "정상")
     variant.header = [n.replace("µ", "u") for n in variant.header]  # cp949 has no micro sign

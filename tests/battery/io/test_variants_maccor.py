@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 
 from gwangyang.battery.io import read_cycler
-from gwangyang.battery.schema import CyclerData
 from gwangyang.errors import InputError
 
 from .variants import (
     CYCLERS,
     MACCOR_CSV,
     MACCOR_TEXT,
-    Layout,
     TextExport,
+    VendorCase,
     assert_same_cycles,
     assert_same_dates,
+    case_fixture,
     kinds,
     korean_clock,
     restamp,
@@ -34,16 +34,10 @@ CLOCKS = {"text": ("DPt Time", "%m/%d/%Y %H:%M:%S"), "csv": ("DPT Time", "%d-%b-
 """Each layout's date column and the form it is written in."""
 CURRENT = {"text": "Amps", "csv": "Current"}
 
-Case = tuple[str, Layout, CyclerData, TextExport]
+case = case_fixture(LAYOUTS)
 
 
-@pytest.fixture(scope="module", params=sorted(LAYOUTS))
-def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Case:
-    layout = LAYOUTS[request.param]
-    return request.param, layout, *layout.read(tmp_path_factory.mktemp(layout.name))
-
-
-def test_a_required_column_left_out_is_refused(tmp_path: Path, case: Case) -> None:
+def test_a_required_column_left_out_is_refused(tmp_path: Path, case: VendorCase) -> None:
     kind, layout, _, export = case
     current = CURRENT[kind]
     path = layout.write(tmp_path, "no_current", export.copy().drop(current).render())
@@ -52,7 +46,7 @@ def test_a_required_column_left_out_is_refused(tmp_path: Path, case: Case) -> No
     assert "\n" not in str(info.value)
 
 
-def test_cp949(tmp_path: Path, case: Case) -> None:
+def test_cp949(tmp_path: Path, case: VendorCase) -> None:
     _, layout, original, export = case
     variant = export.copy().add_column("메모", lambda i: "정상")
     variant.pre[0] += " 시험"  # Korean in the metadata line's last field
@@ -66,7 +60,7 @@ def test_cp949(tmp_path: Path, case: Case) -> None:
     "form",
     ["%m/%d/%Y %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "korean"],
 )
-def test_wall_clock_in_other_forms(tmp_path: Path, case: Case, form: str) -> None:
+def test_wall_clock_in_other_forms(tmp_path: Path, case: VendorCase, form: str) -> None:
     kind, layout, original, export = case
     column, source_form = CLOCKS[kind]
     write_as = korean_clock if form == "korean" else (lambda m: m.strftime(form))

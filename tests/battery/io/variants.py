@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from gwangyang.battery import schema as s
 from gwangyang.battery.io import read_cycler
@@ -122,6 +123,56 @@ class TextExport:
         self.rows = self.rows + again.rows
         return self
 
+    def last_row_length(self) -> int:
+        """Characters of the last row as written (a cut half way through it lands inside it)."""
+        return len(self.sep.join(self.rows[-1]))
+
+
+@dataclass
+class RecordExport(TextExport):
+    """Neware BTSDA's three-level CSV: cycle lines, step lines (``,``) and record lines (``,,``).
+
+    ``header`` and ``rows`` are the record level's, so the column edits of :class:`TextExport` apply to
+    records; the cycle and step lines stay where they are.
+    """
+
+    lines: list[str | int] = field(default_factory=list)
+    """Each line after the headers: a cycle or step line as it is, or the index of a record row."""
+
+    @classmethod
+    def parse_levels(cls, text: str) -> RecordExport:
+        """Split ``text``: cycle and step headers, the record header (line 3), then the three levels' lines."""
+        lines = text.splitlines()
+        rows: list[list[str]] = []
+        kept: list[str | int] = []
+        for line in lines[3:]:
+            if line.startswith(",,"):
+                kept.append(len(rows))
+                rows.append(line[2:].split(","))
+            else:
+                kept.append(line)
+        return cls(lines[:2], lines[2][2:].split(","), rows, ",", lines=kept)
+
+    def render(self, newline: str = "\r\n") -> str:
+        """The text again, record lines behind their two commas."""
+        body = [",," + self.sep.join(self.rows[x]) if isinstance(x, int) else x for x in self.lines]
+        return newline.join([*self.pre, ",," + self.sep.join(self.header), *body]) + newline
+
+    def append_test(self, change: Callable[[TextExport], None] | None = None) -> RecordExport:
+        """Every cycle, step and record line again after the last: a second test appended."""
+        again = copy.deepcopy(self)
+        if change is not None:
+            change(again)
+        offset = len(self.rows)
+        self.lines = self.lines + [x + offset if isinstance(x, int) else x for x in again.lines]
+        self.rows = self.rows + again.rows
+        return self
+
+    def last_row_length(self) -> int:
+        """Characters of the last line as written."""
+        last = self.lines[-1]
+        return len(last) if isinstance(last, str) else 2 + len(self.sep.join(self.rows[last]))
+
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8", cut: int | None = None) -> Path:
     """Write a variant; ``cut``: drop that many bytes from the end (a file cut inside its last row)."""
@@ -218,6 +269,34 @@ def warned(data: CyclerData, kind: str) -> str:
     return found["detail"]
 
 
+def keep_first(n: int) -> list[int]:
+    """Columns reversed but the first (it marks the header)."""
+    return [0, *range(n - 1, 0, -1)]
+
+
+def reverse(n: int) -> list[int]:
+    """Columns reversed."""
+    return list(range(n))[::-1]
+
+
+def swap_first_two(n: int) -> list[int]:
+    """The first two columns swapped, the others reversed."""
+    return [1, 0, *range(n - 1, 1, -1)]
+
+
+WRITTEN_TO = 1e-5
+"""Neware's cycle level writes capacities and energies to 5 decimals."""
+
+
+def neware_totals_match(data: CyclerData) -> None:
+    """Per-cycle figures equal Neware's own cycle totals in the file (to the decimals it writes)."""
+    assert data.vendor_cycles is not None
+    vendor = data.vendor_cycles.set_index("cycle_index")
+    ours = per_cycle(data)
+    for column in ours.columns:
+        np.testing.assert_allclose(ours[column].to_numpy(), vendor.loc[ours.index, column], atol=WRITTEN_TO)
+
+
 @dataclass(frozen=True)
 class Layout:
     """One vendor's delimited text export, as the shared variant tests rewrite it: what differs between vendors.
@@ -233,8 +312,10 @@ class Layout:
     max_rows, degree_sign
         Rows kept and the header's lost degree sign (U+FFFD) written back as ``°``; with either, the
         original is that base file written and read again.
-    keep_first
-        Moving columns keeps the first in place (it marks the header); otherwise all are reversed.
+    records
+        A Neware three-level export (:class:`RecordExport`): the variants rewrite its record level.
+    order
+        The column order of the moved-columns variant, given the number of columns.
     dates
         The export has a wall clock: variants must keep it row by row.
     quiet
@@ -247,9 +328,11 @@ class Layout:
         Columns a variant leaves out, the per-cycle counters still compared, a canonical column then absent.
     boms
         Encodings with a byte order mark the reader must take.
+    check
+        A vendor's own check of a variant read whole (Neware: its cycle totals in the file).
     comma_sep, comma_refused
-        Field separator of the decimal-comma variant; None when it reads, else the words (after the file's
-        name) of the one-line refusal.
+        Field separator of the decimal-comma variant (None: the vendor writes none); ``comma_refused``: None
+        when it reads, else the words (after the file's name) of the one-line refusal.
     korean_stem, cell_suffix
         Korean file name of a variant, and what the cell id adds to it.
     """
@@ -263,7 +346,8 @@ class Layout:
     companion: Path | None = None
     max_rows: int | None = None
     degree_sign: bool = False
-    keep_first: bool = True
+    records: bool = False
+    order: Callable[[int], list[int]] = keep_first
     dates: bool = True
     quiet: bool = True
     channel: str | None = None
@@ -272,7 +356,8 @@ class Layout:
     optional_counters: tuple[str, ...] = COUNTERS
     optional_gone: str | None = None
     boms: tuple[str, ...] = ("utf-8-sig",)
-    comma_sep: str = ";"
+    check: Callable[[CyclerData], None] | None = None
+    comma_sep: str | None = ";"
     comma_refused: str | None = None
     korean_stem: str = "셀 1번"
     cell_suffix: str = ""
@@ -288,9 +373,11 @@ class Layout:
 
     def read(self, folder: Path) -> tuple[CyclerData, TextExport]:
         """The original as read, and the export to rewrite (the base file is written to ``folder`` when one is needed)."""
-        export = TextExport.parse(
-            self.path.read_text(encoding=self.encoding), self.header, self.sep, self.quoted
-        )
+        text = self.path.read_text(encoding=self.encoding)
+        if self.records:
+            export: TextExport = RecordExport.parse_levels(text)
+        else:
+            export = TextExport.parse(text, self.header, self.sep, self.quoted)
         if self.max_rows is None and not self.degree_sign:
             return read_cycler(self.path), export
         if self.degree_sign:
@@ -307,7 +394,7 @@ ARBIN_CSV = Layout(
     ",",
     encoding="latin-1",
     companion=CYCLERS / "arbin" / "FastCharge_000025_CH8_Metadata.csv",
-    keep_first=False,
+    order=reverse,
     channel="8",
     extra_column=("Operator_Note", "ok", 3),
     optional=("Temperature", "Internal_Resistance", "dV/dt"),
@@ -369,7 +456,7 @@ BIOLOGIC_MPT = Layout(
     "\t",
     max_rows=BIOLOGIC_SHORT,
     degree_sign=True,  # the .mpt's degree sign is lost in it
-    keep_first=False,
+    order=reverse,
     dates=False,
     quiet=False,
     extra_column=("Operator", "1", None),
@@ -384,11 +471,41 @@ BIOLOGIC_CSV = Layout(
     ";",
     max_rows=BIOLOGIC_SHORT,
     degree_sign=True,
-    keep_first=False,
+    order=reverse,
     quiet=False,
     extra_column=("Operator", "1", None),
     optional=("T/°C",),
     optional_gone="temperature_c",
 )
-LAYOUTS = (ARBIN_CSV, MACCOR_TEXT, MACCOR_CSV, BASYTEC, NOVONIX, BIOLOGIC_MPT, BIOLOGIC_CSV)
+NEWARE_CSV = Layout(
+    "neware-csv",
+    CYCLERS / "neware" / "nw_regular_export_ife_example.csv",
+    2,
+    ",",
+    encoding="latin-1",
+    records=True,
+    order=swap_first_two,
+    extra_column=("Probe", "1", None),
+    optional=("Energy(Wh)",),
+    optional_counters=CAPACITIES,
+    optional_gone="charge_energy_wh",
+    check=neware_totals_match,
+    comma_sep=None,
+    korean_stem="셀_1번",
+)
+LAYOUTS = (ARBIN_CSV, MACCOR_TEXT, MACCOR_CSV, BASYTEC, NOVONIX, BIOLOGIC_MPT, BIOLOGIC_CSV, NEWARE_CSV)
 """The vendor text exports ``test_variants_common.py`` rewrites."""
+
+VendorCase = tuple[str, Layout, CyclerData, TextExport]
+"""A vendor test's case: the layout's key, the layout, the original as read, the export to rewrite."""
+
+
+def case_fixture(layouts: dict[str, Layout]) -> Callable[..., VendorCase]:
+    """A module-scoped ``case`` fixture over ``layouts``, their keys as test ids."""
+
+    @pytest.fixture(scope="module", params=sorted(layouts))
+    def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> VendorCase:
+        layout = layouts[request.param]
+        return request.param, layout, *layout.read(tmp_path_factory.mktemp(layout.name))
+
+    return case
