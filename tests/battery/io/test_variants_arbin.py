@@ -16,15 +16,8 @@ import pytest
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
 
-from .variants import (
-    ARBIN_CSV,
-    CYCLERS,
-    TextExport,
-    assert_same_cycles,
-    kinds,
-    korean_clock,
-    warned,
-)
+from .variant_layouts import ARBIN_CSV
+from .variants import CYCLERS, TextExport, assert_same_cycles, kinds, korean_clock, warned
 
 SOURCE = ARBIN_CSV.path
 METADATA = CYCLERS / "arbin" / "FastCharge_000025_CH8_Metadata.csv"

@@ -11,14 +11,11 @@ import pytest
 
 from gwangyang.battery.io import read_cycler
 
+from .variant_layouts import BASYTEC, NOVONIX, VendorCase, case_fixture
 from .variants import (
-    BASYTEC,
-    NOVONIX,
     TextExport,
-    VendorCase,
     assert_same_cycles,
     assert_same_dates,
-    case_fixture,
     kinds,
     korean_clock,
     restamp,

@@ -11,19 +11,8 @@ import pytest
 
 from gwangyang.battery.io import read_cycler
 
-from .variants import (
-    BIOLOGIC_CSV,
-    BIOLOGIC_MPT,
-    BIOLOGIC_SHORT,
-    TextExport,
-    VendorCase,
-    assert_same_cycles,
-    case_fixture,
-    korean_clock,
-    restamp,
-    warned,
-    write,
-)
+from .variant_layouts import BIOLOGIC_CSV, BIOLOGIC_MPT, BIOLOGIC_SHORT, VendorCase, case_fixture
+from .variants import TextExport, assert_same_cycles, korean_clock, restamp, warned, write
 
 LAYOUTS = {"mpt": BIOLOGIC_MPT, "csv": BIOLOGIC_CSV}
 

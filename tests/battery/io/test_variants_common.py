@@ -17,9 +17,8 @@ from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
 from gwangyang.errors import InputError
 
+from .variant_layouts import LAYOUTS, Layout
 from .variants import (
-    LAYOUTS,
-    Layout,
     TextExport,
     assert_appended,
     assert_cut,

@@ -13,15 +13,12 @@ import pytest
 from gwangyang.battery.io import read_cycler
 from gwangyang.errors import InputError
 
+from .variant_layouts import MACCOR_CSV, MACCOR_TEXT, VendorCase, case_fixture
 from .variants import (
     CYCLERS,
-    MACCOR_CSV,
-    MACCOR_TEXT,
     TextExport,
-    VendorCase,
     assert_same_cycles,
     assert_same_dates,
-    case_fixture,
     kinds,
     korean_clock,
     restamp,

@@ -14,8 +14,8 @@ import pytest
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
 
+from .variant_layouts import NEWARE_CSV
 from .variants import (
-    NEWARE_CSV,
     RecordExport,
     assert_same_cycles,
     assert_same_dates,
