@@ -1,12 +1,11 @@
 """Arbin CSV exports as customers' machines write them: the BEEP FastCharge file rewritten with its
-columns moved, renamed (MITS Pro 8 names with units, milli-units), added or left out, in cp949 or
-with a BOM, on a European locale (``;`` and decimal commas), with Korean or other date forms, cut,
-appended to itself or under a Korean name. Each reads to the original's per-cycle figures, or is
-warned about naming the file and the column."""
+columns renamed (MITS Pro 8 names with units, milli-units), its metadata and dates in cp949, with Korean
+or other date forms. Each reads to the original's per-cycle figures, or is warned about naming the file
+and the column. The variants every vendor's export gets (columns moved, added or left out, BOM, a
+European locale, cut, appended, a Korean file name) are in ``test_variants_common.py``."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,20 +16,10 @@ import pytest
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
 
-from .variants import (
-    CYCLERS,
-    TextExport,
-    assert_appended,
-    assert_cut,
-    assert_same_cycles,
-    assert_same_dates,
-    kinds,
-    korean_clock,
-    warned,
-    write,
-)
+from .variant_layouts import ARBIN_CSV
+from .variants import CYCLERS, TextExport, assert_same_cycles, kinds, korean_clock, warned
 
-SOURCE = CYCLERS / "arbin" / "FastCharge_000025_CH8.csv"
+SOURCE = ARBIN_CSV.path
 METADATA = CYCLERS / "arbin" / "FastCharge_000025_CH8_Metadata.csv"
 
 
@@ -44,12 +33,6 @@ def export() -> TextExport:
     return TextExport.parse(SOURCE.read_text(encoding="latin-1"), 0, ",")
 
 
-def _write(folder: Path, name: str, text: str, encoding: str = "utf-8", cut: int | None = None) -> Path:
-    path = write(folder, name, text, encoding, cut)
-    shutil.copy(METADATA, folder / f"{path.stem}_Metadata.csv")
-    return path
-
-
 def _stamp(write_as: Callable[[datetime], str]) -> Callable[[str], str]:
     """Rewrite Arbin's unix-seconds DateTime as text."""
 
@@ -57,28 +40,6 @@ def _stamp(write_as: Callable[[datetime], str]) -> Callable[[str], str]:
         return write_as(datetime.fromtimestamp(float(value), UTC).replace(tzinfo=None))
 
     return change
-
-
-def test_columns_in_reverse_order(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    variant = export.copy().reorder(list(range(len(export.header)))[::-1])
-    data = read_cycler(_write(tmp_path, "reversed.csv", variant.render()))
-    assert_same_cycles(original, data)
-    assert data.channel == original.channel == "8"
-    assert kinds(data) == []
-
-
-def test_an_unknown_column_is_warned_about(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    variant = export.copy().add_column("Operator_Note", lambda i: "ok", at=3)
-    data = read_cycler(_write(tmp_path, "extra.csv", variant.render()))
-    assert_same_cycles(original, data)
-    assert "'Operator_Note'" in warned(data, "unknown_column")
-
-
-def test_optional_columns_left_out(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    variant = export.copy().drop("Temperature").drop("Internal_Resistance").drop("dV/dt")
-    data = read_cycler(_write(tmp_path, "fewer.csv", variant.render()))
-    assert_same_cycles(original, data)
-    assert "temperature_c" not in data.timeseries.columns and kinds(data) == []
 
 
 def test_mits_pro_names_with_units_and_milli_units(
@@ -101,22 +62,14 @@ def test_mits_pro_names_with_units_and_milli_units(
     variant = export.copy()
     for column in ("Current", "Charge_Capacity", "Discharge_Capacity"):
         variant.map_column(column, lambda v: repr(float(v) * 1000.0))
-    data = read_cycler(_write(tmp_path, "mitspro.csv", variant.rename(names).render()))
+    data = read_cycler(ARBIN_CSV.write(tmp_path, "mitspro", variant.rename(names).render()))
     assert_same_cycles(original, data)
     np.testing.assert_allclose(data.timeseries["current_a"], original.timeseries["current_a"], rtol=1e-12)
     assert kinds(data) == []
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
-def test_bom_utf8_and_utf16(tmp_path: Path, original: CyclerData, export: TextExport, encoding: str) -> None:
-    data = read_cycler(_write(tmp_path, "bom.csv", export.render(), encoding))
-    assert_same_cycles(original, data)
-    assert_same_dates(original, data)
-    assert data.source == tmp_path / "bom.csv" and data.extra["schedule"] == original.extra["schedule"]
-
-
 def test_korean_metadata_in_cp949(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    path = _write(tmp_path, "meta.csv", export.render())
+    path = ARBIN_CSV.write(tmp_path, "meta", export.render())
     companion = tmp_path / "meta_Metadata.csv"
     text = METADATA.read_text(encoding="latin-1").replace("EL150800453116", "양극-셀-7")
     companion.write_bytes(text.encode("cp949"))
@@ -128,7 +81,7 @@ def test_korean_metadata_in_cp949(tmp_path: Path, original: CyclerData, export: 
 def test_cp949_with_korean_dates_and_column(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
     variant = export.copy().map_column("DateTime", _stamp(korean_clock)).rename({"DateTime": "Date_Time"})
     variant.add_column("비고", lambda i: "정상")
-    data = read_cycler(_write(tmp_path, "korean.csv", variant.render(), "cp949"))
+    data = read_cycler(ARBIN_CSV.write(tmp_path, "korean", variant.render(), "cp949"))
     assert_same_cycles(original, data)
     stamps = data.timeseries["date_time"].to_numpy(dtype="datetime64[s]")
     expected = original.timeseries["date_time"].to_numpy(dtype="datetime64[s]")
@@ -144,7 +97,7 @@ def test_text_dates_in_other_forms(
     tmp_path: Path, original: CyclerData, export: TextExport, form: str
 ) -> None:
     variant = export.copy().map_column("DateTime", _stamp(lambda m: m.strftime(form)))
-    data = read_cycler(_write(tmp_path, "dates.csv", variant.rename({"DateTime": "Date_Time"}).render()))
+    data = read_cycler(ARBIN_CSV.write(tmp_path, "dates", variant.rename({"DateTime": "Date_Time"}).render()))
     assert_same_cycles(original, data)
     precision = "datetime64[ms]" if "%f" in form else "datetime64[s]"
     expected = original.timeseries["date_time"].to_numpy(dtype=precision)
@@ -158,30 +111,7 @@ def test_dates_in_no_known_form_are_warned_about(
     tmp_path: Path, original: CyclerData, export: TextExport
 ) -> None:
     variant = export.copy().map_column("DateTime", lambda v: "day " + v[:4]).rename({"DateTime": "Date_Time"})
-    data = read_cycler(_write(tmp_path, "odd_dates.csv", variant.render()))
+    data = read_cycler(ARBIN_CSV.write(tmp_path, "odd_dates", variant.render()))
     assert_same_cycles(original, data)
     detail = warned(data, "unknown_format")
     assert "'Date_Time'" in detail and "248 of 248" in detail
-
-
-def test_european_locale(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    data = read_cycler(_write(tmp_path, "european.csv", export.copy().decimal_comma(";").render()))
-    assert_same_cycles(original, data)
-    assert_same_dates(original, data)
-    assert data.extra["schedule"] == original.extra["schedule"]
-
-
-def test_cut_inside_its_last_row(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    last = len(export.sep.join(export.rows[-1]))
-    assert_cut(original, read_cycler(_write(tmp_path, "cut.csv", export.render(), cut=last // 2)))
-
-
-def test_a_second_test_appended(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    data = read_cycler(_write(tmp_path, "twice.csv", export.copy().append_test().render()))
-    assert_appended(original, data)
-
-
-def test_korean_file_name(tmp_path: Path, original: CyclerData, export: TextExport) -> None:
-    data = read_cycler(_write(tmp_path, "양극 셀 1번.csv", export.render()))
-    assert_same_cycles(original, data)
-    assert data.cell_id == "양극 셀 1번" and data.extra["metadata_file"] == "양극 셀 1번_Metadata.csv"

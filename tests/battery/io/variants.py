@@ -1,7 +1,8 @@
 """Write variants of a real cycler text export: columns moved, added, dropped or renamed, another
 encoding, separator or decimal mark, dates written another way, rows cut or a test appended.
 
-Used by ``test_variants_*.py``: each variant is written to a temporary folder, never committed.
+Used by ``test_variants_*.py``: each variant is written to a temporary folder, never committed. The
+vendors' layouts the shared tests run on are in :mod:`.variant_layouts`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from gwangyang.battery.schema import CyclerData
 
 CYCLERS = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "battery" / "cyclers"
 COUNTERS = (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)
+CAPACITIES = (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY)
 
 
 @dataclass
@@ -117,6 +119,56 @@ class TextExport:
         self.rows = self.rows + again.rows
         return self
 
+    def last_row_length(self) -> int:
+        """Characters of the last row as written (a cut half way through it lands inside it)."""
+        return len(self.sep.join(self.rows[-1]))
+
+
+@dataclass
+class RecordExport(TextExport):
+    """Neware BTSDA's three-level CSV: cycle lines, step lines (``,``) and record lines (``,,``).
+
+    ``header`` and ``rows`` are the record level's, so the column edits of :class:`TextExport` apply to
+    records; the cycle and step lines stay where they are.
+    """
+
+    lines: list[str | int] = field(default_factory=list)
+    """Each line after the headers: a cycle or step line as it is, or the index of a record row."""
+
+    @classmethod
+    def parse_levels(cls, text: str) -> RecordExport:
+        """Split ``text``: cycle and step headers, the record header (line 3), then the three levels' lines."""
+        lines = text.splitlines()
+        rows: list[list[str]] = []
+        kept: list[str | int] = []
+        for line in lines[3:]:
+            if line.startswith(",,"):
+                kept.append(len(rows))
+                rows.append(line[2:].split(","))
+            else:
+                kept.append(line)
+        return cls(lines[:2], lines[2][2:].split(","), rows, ",", lines=kept)
+
+    def render(self, newline: str = "\r\n") -> str:
+        """The text again, record lines behind their two commas."""
+        body = [",," + self.sep.join(self.rows[x]) if isinstance(x, int) else x for x in self.lines]
+        return newline.join([*self.pre, ",," + self.sep.join(self.header), *body]) + newline
+
+    def append_test(self, change: Callable[[TextExport], None] | None = None) -> RecordExport:
+        """Every cycle, step and record line again after the last: a second test appended."""
+        again = copy.deepcopy(self)
+        if change is not None:
+            change(again)
+        offset = len(self.rows)
+        self.lines = self.lines + [x + offset if isinstance(x, int) else x for x in again.lines]
+        self.rows = self.rows + again.rows
+        return self
+
+    def last_row_length(self) -> int:
+        """Characters of the last line as written."""
+        last = self.lines[-1]
+        return len(last) if isinstance(last, str) else 2 + len(self.sep.join(self.rows[last]))
+
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8", cut: int | None = None) -> Path:
     """Write a variant; ``cut``: drop that many bytes from the end (a file cut inside its last row)."""
@@ -211,3 +263,16 @@ def warned(data: CyclerData, kind: str) -> str:
     (found,) = [w for w in data.warnings if w["kind"] == kind]
     assert found["file"] == data.source.name
     return found["detail"]
+
+
+WRITTEN_TO = 1e-5
+"""Neware's cycle level writes capacities and energies to 5 decimals."""
+
+
+def neware_totals_match(data: CyclerData) -> None:
+    """Per-cycle figures equal Neware's own cycle totals in the file (to the decimals it writes)."""
+    assert data.vendor_cycles is not None
+    vendor = data.vendor_cycles.set_index("cycle_index")
+    ours = per_cycle(data)
+    for column in ours.columns:
+        np.testing.assert_allclose(ours[column].to_numpy(), vendor.loc[ours.index, column], atol=WRITTEN_TO)

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from scipy.stats import median_abs_deviation
 
-from gwangyang.battery.quality.screening import modified_z, screen
+from gwangyang.battery.quality.robust_z import modified_z
+from gwangyang.battery.quality.screening import screen
 from gwangyang.demo import (
     FORMATION_COLUMNS,
     FORMATION_FAULTS,

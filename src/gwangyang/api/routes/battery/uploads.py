@@ -1,0 +1,77 @@
+"""Upload cycler files and ingest them as a job (``POST /api/v1/battery/uploads``)."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from ....battery import service
+from ....errors import InputError, UnknownFormatError, one_line
+from ...common import JobsDep, StoreDep, receive
+from ...responses import finish_job
+from ...uploads import UploadError
+
+router = APIRouter()
+"""Mounted under the guarded battery router (:mod:`gwangyang.api.routes.battery`)."""
+
+
+def _validate_files(files: list[Path]) -> None:
+    """Refuse an upload none of whose files any reader recognises (cheap content check, no full read)."""
+    for path in files:
+        try:
+            service.check_cycler_files([path])
+        except UnknownFormatError as exc:
+            message = one_line(str(exc)).replace(str(path), path.name)
+            raise UploadError(message, status.HTTP_415_UNSUPPORTED_MEDIA_TYPE) from exc
+        except InputError as exc:
+            raise UploadError(one_line(str(exc)).replace(str(path), path.name)) from exc
+
+
+@router.post(
+    "/uploads",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Upload cycler files and ingest them as a job",
+    responses={
+        201: {"description": "Ingested (with `wait`)"},
+        422: {"description": "Ingest failed (with `wait`)"},
+    },
+)
+async def upload(
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    jobs: JobsDep,
+    wait: Annotated[float, Query(ge=0, le=300, description="Seconds to wait for the ingest to finish.")] = 0,
+) -> dict[str, Any]:
+    """Stream cycler files (multipart field ``files``; optional field ``chemistry``) into the store and ingest them.
+
+    Answers 202 with the ingest job; poll ``/api/v1/jobs/{id}``. 413 when too large, 415 when no
+    reader recognises a file, 400 when the body is truncated or a file name is not a plain name,
+    409 when a file is named after a stored cell it does not continue (another cycler; with
+    ``wait`` also another channel or an earlier start). The job's result has ``warnings``.
+    With ``wait``, waits up to that many seconds: 201 when the ingest is done, 422 with the
+    reader's message when it failed (a truncated or corrupt file), 202 when still running.
+    """
+    saved = await receive(request)
+    try:
+        await run_in_threadpool(_validate_files, saved.files)
+        chemistry = service.check_chemistry(saved.fields.get("chemistry") or None)
+        conflicts = await run_in_threadpool(service.upload_conflicts, saved.files, store)
+        if conflicts:
+            raise UploadError(conflicts[0], status.HTTP_409_CONFLICT)
+    except (UploadError, InputError):
+        saved.discard()
+        raise
+
+    names = [p.name for p in saved.files]
+    # In a worker process: parsing cycler files in the server's process would hold its GIL.
+    work = partial(service.ingest_upload, store, saved.folder, chemistry, org=jobs.scope.owner)
+    params = {"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
+    job = jobs.submit("battery.ingest", work, params=params, isolated=True)
+    answer = await finish_job(request, response, job, wait)
+    return {**answer, "files": names, "bytes": saved.size_bytes}
