@@ -14,6 +14,7 @@ from gwangyang.port.steady import batch_means
 from gwangyang.port.steady_report import (
     CORRELATED,
     FEW_BATCHES,
+    NO_VARIATION,
     SHORT_RUN,
     unreliable,
     within,
@@ -85,6 +86,9 @@ def test_too_few_or_correlated_batches_give_no_interval() -> None:
     estimate = batch_means(step)
     assert estimate["batches"] == 9 and estimate["lag1"] == pytest.approx(0.75)
     assert unreliable(estimate) == CORRELATED
+    # The same value in every batch (no vessel waited): a zero-width interval would claim it exactly.
+    assert unreliable(batch_means(np.zeros(30))) == NO_VARIATION
+    assert unreliable(batch_means(np.zeros(30), min_size=12), 12) == NO_VARIATION
     # A KPI whose batches must last 12 periods: 20 periods are less than two such batches; 30 hold 2.5
     # (overlapping batch means of 12, Meketon and Schmeiser's 2.25 degrees of freedom).
     assert unreliable(batch_means(noise[:20], min_size=12), 12) == SHORT_RUN
@@ -118,3 +122,21 @@ def test_bounded_intervals_cover_a_skewed_share_better_than_symmetric_ones() -> 
     assert truth == pytest.approx(0.0544, abs=0.001)
     assert bounded / 2000 >= symmetric / 2000 + 0.02
     assert 0.83 <= bounded / 2000 <= 0.97
+
+
+def test_replication_intervals_of_shares_stay_in_bounds() -> None:
+    # Three replications of a share near 0 (0.01, 0.02, 0.15): the t interval 0.06 +- 4.303 x 0.0781 / sqrt(3)
+    # = [-0.134, 0.254] reaches below 0; the summary's lies in [0, 1] around the mean, with the same
+    # logit centre. A positive KPI's likewise stays above 0.
+    import pandas as pd
+
+    from gwangyang.port.compare import summarize
+
+    table = pd.DataFrame({"berth_occupancy": [0.01, 0.02, 0.15], "mean_wait_h": [0.0, 0.1, 2.0]})
+    summary = summarize(table)
+    share = summary["berth_occupancy"]
+    assert share["mean"] == pytest.approx(0.06)
+    assert 0.0 < share["ci_low"] < 0.06 < share["ci_high"] < 1.0
+    assert (logit(share["ci_low"]) + logit(share["ci_high"])) / 2 == pytest.approx(logit(0.06))
+    wait = summary["mean_wait_h"]
+    assert 0.0 < wait["ci_low"] < wait["mean"] < wait["ci_high"]

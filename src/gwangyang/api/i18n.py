@@ -234,6 +234,16 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "batches allowed (%(n)s)"
         ),
     ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): the same value in every batch, no estimate of their "
+            r"variation \(what they count did not happen in the run, or cannot happen in this terminal\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: the same value in every batch, no estimate of their "
+            "variation (what they count did not happen in the run, or cannot happen in this terminal)"
+        ),
+    ),
     (re.compile(r"^run at least (?P<days>\S+) days$"), N_("run at least %(days)s days")),
 )
 """Patterns of the composed lines, each with the msgid that translates it (``word``/``words`` groups: terms)."""

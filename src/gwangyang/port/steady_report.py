@@ -12,7 +12,10 @@ the batch-means literature (Law, *Simulation Modeling and Analysis*, 5th ed., se
   batch count (lag-1 above ``2 / sqrt(k)``) are not independent; and a KPI whose batches must span
   its correlation time (the land side: four dwells) needs a run of two such batches at least. The
   steady state keeps its mean, its interval is NaN, and :func:`interval_warnings` tells the reader
-  why and how long a run would do.
+  why and how long a run would do. So does a KPI whose batch means are all the same (a vessel wait
+  in a run where no vessel waited): the zero-width interval it would give claims the value exactly,
+  while the run holds no estimate of its variance (a 30-day run's ``mean_wait_h`` 0 [0, 0] against
+  a year's 0.088 [0.0056, 1.38] h).
 - **Inside the KPI's bounds** (:func:`within`). Shares live in ``[0, 1]``, the other KPIs in
   ``[0, inf)``. The batch-means interval is carried to the scale on which the bounds are at infinity
   (logit for shares, log for the others) by the delta method, ``g^-1(g(mean) +- half g'(mean))``,
@@ -51,6 +54,9 @@ SHORT_RUN = "short run"
 CORRELATED = "correlated batches"
 """Reason for no interval: the batch means are still correlated at the fewest batches allowed."""
 
+NO_VARIATION = "no variation"
+"""Reason for no interval: every batch mean is the same (a wait that never happened), so the run holds no variance."""
+
 
 def unreliable(estimate: Mapping[str, float], min_size: int = 1) -> str | None:
     """Why a batch-means estimate may not report its interval (:data:`FEW_BATCHES`, ...), or None.
@@ -69,9 +75,11 @@ def unreliable(estimate: Mapping[str, float], min_size: int = 1) -> str | None:
     if math.isnan(estimate["ci_low"]):
         return FEW_BATCHES
     if math.isnan(estimate["lag1"]):  # overlapping batches of the correlation time, two at least
-        return None
+        return NO_VARIATION if estimate["ci_low"] == estimate["ci_high"] else None
     if estimate["batches"] < MIN_BATCHES:
         return FEW_BATCHES
+    if estimate["ci_low"] == estimate["ci_high"]:
+        return NO_VARIATION
     if estimate["lag1"] > 2 / math.sqrt(estimate["batches"]):
         return CORRELATED
     return None
@@ -140,5 +148,11 @@ def interval_warnings(
         out.append(
             f"no steady-state interval for {', '.join(correlated)}: their batch means are still correlated "
             f"at the fewest batches allowed ({MIN_BATCHES}); run more days"
+        )
+    constant = [n for n, s in steady.items() if s.no_interval == NO_VARIATION]
+    if constant:
+        out.append(
+            f"no steady-state interval for {', '.join(constant)}: the same value in every batch, no estimate "
+            "of their variation (what they count did not happen in the run, or cannot happen in this terminal)"
         )
     return out
