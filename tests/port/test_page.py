@@ -104,7 +104,8 @@ def _page(store: Path, lang: str) -> str:
 STEADY_CELL = re.compile(r'<tr data-testid="demo-kpi-row" data-kpi="(?P<kpi>[^"]+)">(?P<row>.*?)</tr>', re.S)
 STEADY = re.compile(
     r'<td class="num steady" data-testid="port-steady" data-scenario="(?P<scenario>[^"]+)"[^>]*>'
-    r"(?P<mean>[^ <]+) \[(?P<low>[^,]+), (?P<high>[^\]]+)\](?P<per_day> [^<]+)?</td>"
+    r"(?P<mean>[^ <]+) (?:\[(?P<low>[^,]+), (?P<high>[^\]]+)\]|"
+    r'<span class="no-ci" data-testid="port-no-interval">(?P<none>[^<]+)</span>)(?P<per_day> [^<]+)?</td>'
 )
 WARNING = re.compile(
     r'<li data-testid="port-warning" data-scenario="(?P<scenario>[^"]+)">.*?'
@@ -114,21 +115,42 @@ WARNING = re.compile(
 
 
 def test_port_page_shows_the_demo_runs_steady_states_and_warnings(tmp_path: Path) -> None:
-    """The demo run's steady states (mean and 95 % interval) and warnings are on the page, as the document has them."""
+    """The demo run's steady states (mean and 95 % interval, or no interval) and warnings are on the page, as the document has them."""
     from gwangyang.api import i18n
+    from gwangyang.port.result import kpi_bounds
     from gwangyang.port.service import DEMO_RUN, demo_run, save_run
 
     store = tmp_path / "store"
-    # Seed 4 draws no weather stop in 3 days: the six weather-driven steady states are not corrected.
-    document = json.loads(json.dumps(demo_run(days=3.0, seed=4)))
+    # Seed 4 draws no weather stop in 12 days: the six weather-driven steady states are not corrected.
+    # 12 days give the daily KPIs 6 batches (an interval), the land side's less than two batches of its
+    # 12-day correlation time (none).
+    document = json.loads(json.dumps(demo_run(days=12.0, seed=4)))
     save_run(Store(store), DEMO_RUN, document)
     names = list(document["scenarios"])
     assert all(document["warnings"][n] for n in names)
-    assert all(w.startswith("the run saw 0 weather stops") for n in names for w in document["warnings"][n])
+    assert all(document["warnings"][n][0].startswith("the run saw 0 weather stops") for n in names)
+    assert all(
+        any(
+            w.startswith("no steady-state interval for yard_crane_utilization, gate_utilization")
+            for w in lines
+        )
+        for lines in document["warnings"].values()
+    )
     expected_cells = {
         (kpi, n): s for n in names for kpi, s in document["steady_state"][n].items() if s is not None
     }
-    assert len(expected_cells) > 2 * 20
+    without = {key for key, s in expected_cells.items() if s.get("no_interval")}
+    assert len(expected_cells) > 2 * 20 and 2 * 10 < len(without) < len(expected_cells) - 2 * 10
+    # a KPI without an interval is named in its scenario's warnings; one with an interval is not
+    prefix = "no steady-state interval for "
+    named = {
+        (kpi, n)
+        for n in names
+        for w in document["warnings"][n]
+        if w.startswith(prefix)
+        for kpi in w.removeprefix(prefix).split(": ")[0].split(", ")
+    }
+    assert named == without
 
     for lang in ("en", "ko"):
         page = _page(store, lang)
@@ -140,23 +162,33 @@ def test_port_page_shows_the_demo_runs_steady_states_and_warnings(tmp_path: Path
         }
         assert page.count('data-testid="port-steady"') == len(shown) == len(expected_cells)
         assert set(shown) == set(expected_cells)
+        assert {key for key, cell in shown.items() if cell["none"]} == without
         for key, cell in shown.items():
             steady = expected_cells[key]
-            for field in ("mean", "ci_low", "ci_high"):
-                text = cell[{"mean": "mean", "ci_low": "low", "ci_high": "high"}[field]]
-                # printed with 4 significant digits ("%.4g"), like the whole-run column beside it
-                assert float(text) == pytest.approx(steady[field], rel=5e-4, abs=1e-12), (key, field)
-            assert float(cell["low"]) <= float(cell["mean"]) <= float(cell["high"])
+            # printed with 4 significant digits ("%.4g"), like the whole-run column beside it
+            assert float(cell["mean"]) == pytest.approx(steady["mean"], rel=5e-4, abs=1e-12), key
+            if key in without:
+                assert steady["ci_low"] is None and steady["ci_high"] is None
+                assert cell["none"] == ("(no interval)" if lang == "en" else "(구간 없음)")
+            else:
+                assert float(cell["low"]) == pytest.approx(steady["ci_low"], rel=5e-4, abs=1e-12), key
+                assert float(cell["high"]) == pytest.approx(steady["ci_high"], rel=5e-4, abs=1e-12), key
+                low, high = kpi_bounds(key[0])
+                assert low <= float(cell["low"]) <= float(cell["mean"]) <= float(cell["high"]) <= high, key
             assert (cell["per_day"] is not None) == bool(steady["per_day"]), key
         # every warning of the document, once, under its scenario; in Korean through the phrase patterns
         warned = [(m["scenario"], html.unescape(m["text"])) for m in WARNING.finditer(page)]
         expected = [(n, i18n.phrase(w, lang)) for n in names for w in document["warnings"][n]]
         assert warned == expected
         if lang == "ko":
-            assert all("the run saw" not in text and re.search("[가-힣]", text) for _, text in warned)
-            assert "기상 정지는 0회(3일 중 0.0 %" in warned[0][1]
+            assert all(
+                "the run saw" not in text and "no steady-state" not in text and re.search("[가-힣]", text)
+                for _, text in warned
+            )
+            assert "기상 정지는 0회(12일 중 0.0 %" in warned[0][1]
             # the KPIs it names read as the table names them, not as identifiers
             assert "berth_occupancy" not in warned[0][1] and "선석 점유율" in warned[0][1]
+            assert "최소 24일을 시뮬레이션하세요" in warned[1][1] and "gate_trucks" not in warned[1][1]
         else:
             assert [text for _, text in warned] == [w for n in names for w in document["warnings"][n]]
 

@@ -130,7 +130,8 @@ def test_weather_control_variate_takes_the_weathers_luck_out() -> None:
     # weather share is of the order of minus the rate itself (d/dw [r (1 - w)] = -r while a vessel is at
     # berth all day; one day's slope from the two stops of this run is a noisy estimate of it: -34.7).
     run = simulate(load_scenario("gwangyang-automated"), days=30, seed=1)
-    assert run.weather["stops"] >= 1 and not run.warnings
+    # no weather warning (a warning of KPIs without an interval, e.g. waits that never happened, may stand)
+    assert run.weather["stops"] >= 1 and not [w for w in run.warnings if "weather" in w]
     qc = run.steady_state["qc_moves_per_hour"]
     rate = run.kpis["qc_moves_per_hour"]
     assert qc.control_slope is not None and -2.0 * rate < qc.control_slope < -0.5 * rate
@@ -145,7 +146,8 @@ def test_a_run_without_weather_says_its_weather_driven_figures_are_uncorrected()
     run = simulate(load_scenario("gwangyang-today"), days=30, seed=4)
     assert run.weather["stops"] == 0 and run.weather["expected_share"] == pytest.approx(0.02, abs=0.001)
     assert _uncorrected(run.steady_state) == set(WEATHER_DRIVEN)
-    assert len(run.warnings) == 1 and "0 weather stops" in run.warnings[0]
+    weather = [w for w in run.warnings if "weather" in w]
+    assert len(weather) == 1 and "0 weather stops" in weather[0] and run.warnings[0] == weather[0]
     assert run.to_dict(include_vessels=False)["warnings"] == run.warnings
 
 

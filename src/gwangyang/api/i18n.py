@@ -207,6 +207,44 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "and their intervals leave out the variation of weather stops"
         ),
     ),
+    # gwangyang.port.steady_report.interval_warnings: steady states without an interval, and why
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): fewer than (?P<n>\d+) batches in the run's (?P<days>\S+) days$"
+        ),
+        N_("no steady-state interval for %(words)s: fewer than %(n)s batches in the run's %(days)s days"),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): the run is shorter than two batches of their "
+            r"correlation time \((?P<days>\S+) days\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: the run is shorter than two batches of their correlation "
+            "time (%(days)s days)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): their batch means are still correlated at the fewest "
+            r"batches allowed \((?P<n>\d+)\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: their batch means are still correlated at the fewest "
+            "batches allowed (%(n)s)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): the same value in every batch, no estimate of their "
+            r"variation \(what they count did not happen in the run, or cannot happen in this terminal\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: the same value in every batch, no estimate of their "
+            "variation (what they count did not happen in the run, or cannot happen in this terminal)"
+        ),
+    ),
+    (re.compile(r"^run at least (?P<days>\S+) days$"), N_("run at least %(days)s days")),
 )
 """Patterns of the composed lines, each with the msgid that translates it (``word``/``words`` groups: terms)."""
 

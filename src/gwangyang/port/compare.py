@@ -10,9 +10,10 @@ import pandas as pd
 
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError
-from .result import KPI_UNITS
+from .result import KPI_UNITS, kpi_bounds
 from .simulation import simulate
 from .steady import confidence_interval
+from .steady_report import within
 from .terminal import Scenario
 
 Progress = Callable[[int, int], None]
@@ -52,11 +53,12 @@ def replicate(
 
 
 def summarize(table: pd.DataFrame, level: float = 0.95) -> dict[str, dict[str, float]]:
-    """Mean and confidence interval of each KPI column over replications."""
+    """Mean and confidence interval of each KPI column over replications, inside the KPI's bounds (:func:`.steady_report.within`)."""
     out = {}
     for name in KPI_UNITS:
         if name in table:
             mean, low, high = confidence_interval(table[name].to_numpy(), level)
+            low, high = within(mean, low, high, kpi_bounds(name))
             out[name] = {"mean": mean, "ci_low": low, "ci_high": high}
     return out
 

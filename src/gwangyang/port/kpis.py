@@ -3,7 +3,8 @@
 :func:`compute_kpis` turns a run's :class:`.result.SimulationStats` into a :class:`.result.SimulationResult`:
 the quay side's KPIs from the vessels and crane batches, the land side's (gate trucks, yard stock) from
 the run's crane moves extended before and after it, energy and CO2 per equipment type, Little's law,
-and the steady-state intervals of every KPI over windows of the run (:mod:`.window_kpis`).
+and the steady-state intervals of every KPI over windows of the run (:mod:`.window_kpis`), inside the KPI's
+bounds and only where the run holds enough batches (:mod:`.steady_report`, which also writes the warnings).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import pandas as pd
 
 from .appointments import appointment_arrivals
 from .landside import BoxFlows, box_flows, gate_statistics, queue_gate, yard_stock
-from .result import SimulationResult, SimulationStats
+from .result import SimulationResult, SimulationStats, kpi_bounds
 from .steady import steady_state
+from .steady_report import interval_warnings
 from .weather_control import WEATHER_DRIVEN, WeatherRecord, weather_warnings
 from .window_kpis import HOURS_PER_YEAR, FleetRecords, WindowKPIs, YardRecords, window_mean
 
@@ -203,6 +205,7 @@ def compute_kpis(
         min_batch_h=lengths,
         control=lambda t0, t1: (weather.observed(t0, t1), weather.expected(t0, t1)),
         controlled=WEATHER_DRIVEN,
+        bounds={name: kpi_bounds(name) for name in kpis},
     )
     return SimulationResult(
         scenario.name,
@@ -216,7 +219,7 @@ def compute_kpis(
         steady,
         desired,
         weather.summary(horizon_h),
-        weather_warnings(weather, steady, horizon_h),
+        weather_warnings(weather, steady, horizon_h) + interval_warnings(steady, horizon_h, lengths),
     )
 
 

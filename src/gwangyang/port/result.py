@@ -50,6 +50,11 @@ KPI_UNITS: dict[str, str] = {
 """The KPIs every simulation reports, with their units."""
 
 
+def kpi_bounds(name: str) -> tuple[float, float]:
+    """The values a KPI can take: a share (unit ``fraction``) lies in ``[0, 1]``, every other KPI in ``[0, inf)``."""
+    return (0.0, 1.0) if KPI_UNITS.get(name) == "fraction" else (0.0, float("inf"))
+
+
 @dataclass
 class SimulationStats:
     """The raw records a simulation run collects, from which :func:`compute_kpis` derives the KPIs.
@@ -112,7 +117,8 @@ class SimulationResult:
         kWh and t CO2 per equipment type.
     steady_state
         Per KPI: MSER-5 warm-up and the batch-means mean of its daily value with a 95 % interval
-        (:mod:`gwangyang.port.steady`; totals per day).
+        (:mod:`gwangyang.port.steady`; totals per day), inside the KPI's bounds (:func:`kpi_bounds`); no
+        interval when the run holds too few batches (:mod:`gwangyang.port.steady_report`; a warning says so).
     """
 
     scenario: str
@@ -145,9 +151,11 @@ class SimulationResult:
             line = f"  {name:24s} {value:14.3f} {KPI_UNITS.get(name, ''):16s}"
             steady = self.steady_state.get(name)
             if steady is not None:
-                line += (
-                    f" {steady.mean:.4g} [{steady.ci_low:.4g}, {steady.ci_high:.4g}], {steady.warmup_h:g} h"
+                # no interval from too few batches: the warnings below say why
+                interval = (
+                    "(no interval)" if steady.no_interval else f"[{steady.ci_low:.4g}, {steady.ci_high:.4g}]"
                 )
+                line += f" {steady.mean:.4g} {interval}, {steady.warmup_h:g} h"
             lines.append(line)
         lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)

@@ -10,11 +10,13 @@ the batches. KPIs that are totals (calls, TEU, trucks, energy) are reported per 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+
+from .steady_report import MIN_BATCHES, UNBOUNDED, Bounds, unreliable, within
 
 BATCH = 5
 """Observations per batch in MSER-5."""
@@ -24,9 +26,6 @@ MSER_POINTS = 120
 
 MAX_BATCHES = 20
 """At most this many batch means (fewer, longer batches are closer to independent)."""
-
-MIN_BATCHES = 5
-"""Batch counts are not halved below this (a t interval on fewer is too wide to be useful)."""
 
 MIN_PERIODS = 8
 """A control variate's slope is estimated only from at least this many periods with a value."""
@@ -90,11 +89,17 @@ def batch_means(
     ``1.5 (n / b - 1)`` degrees of freedom (at least 1). Two non-overlapping batches would give one
     degree of freedom and an interval whose width is itself a coin toss. ``ci_low``/``ci_high`` are
     NaN with fewer than two batches; ``batches`` is ``n // b`` then.
+
+    This is the raw estimator: whether its interval may be reported (enough batches, batch means that
+    look independent, within the KPI's bounds) is :mod:`.steady_report`'s call. Besides ``mean``,
+    ``ci_low``, ``ci_high`` and ``batches`` the result holds ``size`` (values per batch) and ``lag1``
+    (the final batch means' lag-1 autocorrelation; NaN for overlapping batches).
     """
     x = np.asarray(series, dtype=float)
     x = x[~np.isnan(x)]
     if len(x) == 0:
-        return {"mean": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "batches": 0}
+        nan = float("nan")
+        return {"mean": nan, "ci_low": nan, "ci_high": nan, "batches": 0, "size": 0, "lag1": nan}
     size = max(1, min_size)
     if size > 1 and len(x) // size < min(MIN_BATCHES, batches):
         return overlapping_batch_means(x, min(size, max(1, len(x) // 2)), level)
@@ -103,11 +108,19 @@ def batch_means(
         size = len(x) // k
         kept = x[len(x) - k * size :]
         means = kept.reshape(k, size).mean(axis=1)
-        if k <= min(MIN_BATCHES, batches) or _lag1(means) <= 2 / np.sqrt(k):
+        lag1 = _lag1(means)
+        if k // 2 < min(MIN_BATCHES, batches) or lag1 <= 2 / np.sqrt(k):
             break
         k //= 2
     _, low, high = confidence_interval(means, level)
-    return {"mean": float(kept.mean()), "ci_low": low, "ci_high": high, "batches": k}
+    return {
+        "mean": float(kept.mean()),
+        "ci_low": low,
+        "ci_high": high,
+        "batches": k,
+        "size": size,
+        "lag1": lag1,
+    }
 
 
 def overlapping_batch_means(series: np.ndarray, size: int, level: float = 0.95) -> dict[str, float]:
@@ -117,13 +130,28 @@ def overlapping_batch_means(series: np.ndarray, size: int, level: float = 0.95) 
     x = np.asarray(series, dtype=float)
     n, b = len(x), size
     mean = float(x.mean())
+    nan = float("nan")
     if n < 2 or b >= n:
-        return {"mean": mean, "ci_low": float("nan"), "ci_high": float("nan"), "batches": n // max(b, 1)}
+        return {
+            "mean": mean,
+            "ci_low": nan,
+            "ci_high": nan,
+            "batches": n // max(b, 1),
+            "size": b,
+            "lag1": nan,
+        }
     window = np.convolve(x, np.ones(b) / b, mode="valid")  # the n - b + 1 batch means
     variance = n * b / ((n - b + 1) * (n - b)) * float(((window - mean) ** 2).sum())
     dof = max(1.0, 1.5 * (n / b - 1.0))
     half = float(stats.t.ppf(0.5 + level / 2, dof) * np.sqrt(variance / n))
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "batches": n // b}
+    return {
+        "mean": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "batches": n // b,
+        "size": b,
+        "lag1": nan,
+    }
 
 
 def _lag1(values: np.ndarray) -> float:
@@ -176,9 +204,11 @@ class SteadyState:
     period_h: float
     per_day: bool
     control_slope: float | None = None
+    no_interval: str | None = None
+    """Why ``ci_low``/``ci_high`` are NaN (:func:`.steady_report.unreliable`'s reason), None when they are given."""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready; ``control_slope`` only for KPIs adjusted by a control variate (NaN: none estimable)."""
+        """JSON-ready; ``control_slope`` only for KPIs adjusted by a control variate (NaN: none estimable), ``no_interval`` only when there is none."""
         out: dict[str, Any] = {
             "mean": self.mean,
             "ci_low": self.ci_low,
@@ -189,6 +219,8 @@ class SteadyState:
         }
         if self.control_slope is not None:
             out["control_slope"] = self.control_slope
+        if self.no_interval is not None:
+            out["no_interval"] = self.no_interval
         return out
 
 
@@ -202,6 +234,7 @@ def steady_state(
     min_batch_h: dict[str, float] | None = None,
     control: Callable[[float, float], tuple[float, float]] | None = None,
     controlled: tuple[str, ...] = (),
+    bounds: Mapping[str, Bounds] | None = None,
 ) -> dict[str, SteadyState]:
     """MSER-5 warm-up and batch-means interval of each KPI's series of values per ``period_h``.
 
@@ -231,6 +264,10 @@ def steady_state(
         expectation; the KPIs named in ``controlled`` are estimated from their values per period
         minus ``beta * (observed - expected)``, ``beta`` their least-squares slope on the control
         (:func:`adjust`; :mod:`.weather_control` gives the weather as one).
+    bounds
+        Per KPI, the lowest and highest value it can take (shares ``(0, 1)``); its interval stays
+        inside them (:func:`.steady_report.within`). An interval from too few batches is not given
+        (:func:`.steady_report.unreliable`).
     """
     n = int(horizon_h // period_h)
     rows = [window(i * period_h, (i + 1) * period_h) for i in range(n)]
@@ -256,7 +293,8 @@ def steady_state(
         slope = None
         if control is not None and name in controlled:
             series, slope = adjust(series, observed[: len(series)], expected[: len(series)])
-        est = estimate(series * scale, detail, fine_h, period_h, size, level, per_day)
+        limits = (bounds or {}).get(name, UNBOUNDED)
+        est = estimate(series * scale, detail, fine_h, period_h, size, level, per_day, limits)
         out[name] = est if slope is None else replace(est, control_slope=slope)
     return out
 
@@ -269,6 +307,7 @@ def estimate(
     min_size: int = 1,
     level: float = 0.95,
     per_day: bool = False,
+    bounds: Bounds = UNBOUNDED,
 ) -> SteadyState:
     """Warm-up and steady-state interval of one KPI (see :func:`steady_state`).
 
@@ -278,6 +317,9 @@ def estimate(
     whole series. MSER-5 always deletes something from a noisy series (a rare event near the start,
     a weather stop or a burst of arrivals, lowers the variance of what remains), and a spurious cut
     both biases the mean against such events and throws away half a short run.
+
+    The reported interval lies within ``bounds``, and is NaN with the reason in ``no_interval`` when
+    the batches cannot carry one (:mod:`.steady_report`).
     """
     nan = float("nan")
     valid = np.flatnonzero(~np.isnan(detail))
@@ -295,6 +337,9 @@ def estimate(
             est = after
         else:
             start = 0
+    reason = unreliable(est, min_size)
+    nan = float("nan")
+    low, high = (nan, nan) if reason else within(est["mean"], est["ci_low"], est["ci_high"], bounds)
     return SteadyState(
-        est["mean"], est["ci_low"], est["ci_high"], start * period_h, int(est["batches"]), period_h, per_day
+        est["mean"], low, high, start * period_h, int(est["batches"]), period_h, per_day, no_interval=reason
     )
