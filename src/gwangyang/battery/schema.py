@@ -137,6 +137,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "incomplete_cycles",
     "current_derived",
     "test_restarted",
+    "undecodable_text",
 )
 """What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""
 
@@ -203,7 +204,8 @@ def join_restarts(time: np.ndarray, cycles: np.ndarray) -> tuple[np.ndarray, np.
     time, cycles = time.copy(), cycles.copy()
     for row in rows:
         time[row:] += time[row - 1] - time[row]
-        shift = np.nanmax(cycles[:row]) + 1 - cycles[row]
+        before = cycles[:row][np.isfinite(cycles[:row])]  # all NaN (damaged): nothing to number on from
+        shift = before.max() + 1 - cycles[row] if len(before) else 0.0
         if shift > 0:
             cycles[row:] += shift
     first = int(rows[0])

@@ -24,7 +24,8 @@ from .arbin import (
     canonical_table,
     unknown_columns,
 )
-from .base import Reader, head_text, read_head, sniff_encoding
+from .base import Reader, head_text, read_head
+from .textfile import scan_text
 from .textparse import parse_datetime, unread_dates
 
 
@@ -66,23 +67,23 @@ class ArbinCsvReader:
         """Read the CSV and its metadata companion."""
         head = read_head(path)
         sep, decimal = _layout(head) or (",", ".")
+        text = scan_text(path)
         try:
-            # round_trip parses floats with Python's parser: the default one crashes on huge exponents
             raw = pd.read_csv(
                 path,
                 sep=sep,
                 decimal=decimal,
-                encoding=sniff_encoding(head),
+                encoding=text.encoding,
                 encoding_errors="replace",
                 low_memory=False,
-                float_precision="round_trip",
+                float_precision=text.float_precision,  # round_trip where a huge exponent would crash the C parser
             )
         except Exception as exc:
             raise CorruptFileError(
                 one_line(f"{path}: not a readable Arbin CSV ({type(exc).__name__}: {exc}).")
             ) from exc
         raw.columns = [str(c).strip() for c in raw.columns]
-        notes = unknown_columns(raw.columns, path)
+        notes = [*text.warnings, *unknown_columns(raw.columns, path)]
         dates = None
         for name in raw.columns:
             if _key(name)[0] in _DATE_KEYS:
@@ -125,13 +126,15 @@ def _apply_csv_metadata(data: CyclerData, path: Path) -> None:
     )
     if companion is None:
         return
+    text = scan_text(companion)
+    data.warnings.extend(text.warnings)
     try:
         head = read_head(companion)
         first = head.split(b"\n", 1)[0]
         meta = pd.read_csv(
             companion,
             sep=";" if first.count(b";") > first.count(b",") else ",",
-            encoding=sniff_encoding(head),
+            encoding=text.encoding,
             encoding_errors="replace",
             dtype=str,
             keep_default_na=False,

@@ -15,6 +15,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .arbin import _base_data, _copy_texts, _number, _numeric, _text, canonical_table
 from .base import Reader
+from .textfile import scan_text
 
 _JET_MAGIC = (b"Standard Jet DB", b"Standard ACE DB")
 _OLE_EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
@@ -52,6 +53,7 @@ class ArbinResReader:
                 f"{path}: Arbin .res database is truncated (size not a whole number of pages)."
             )
         normal = _mdb_table(path, "Channel_Normal_Table")
+        notes = list(normal.attrs.pop(s.WARNINGS_ATTR, []))
         if len(normal) == 0:
             raise CorruptFileError(f"{path}: Arbin .res has no data rows in Channel_Normal_Table.")
         order = [c for c in ("Test_ID", "Data_Point") if c in normal.columns]
@@ -66,6 +68,7 @@ class ArbinResReader:
         )
         data = _base_data(path, ts)
         table = _mdb_table(path, "Global_Table")
+        data.warnings.extend([*notes, *table.attrs.pop(s.WARNINGS_ATTR, [])])
         if len(table):
             row = table.iloc[0]
             data.channel = _text(row.get("Channel_Number", row.get("Channel_Index")))
@@ -104,12 +107,23 @@ def _mdb_table(path: Path, table: str) -> pd.DataFrame:
         raise CorruptFileError(f"{path}: not a readable Arbin .res database (mdb-export {table}: {reason}).")
     if not done.stdout.strip():
         raise CorruptFileError(f"{path}: Arbin .res database has no table {table}.")
+    # mdbtools writes UTF-8 (Korean test names and comments included); checked like a text export
+    text = scan_text(path, data=done.stdout)
     try:
-        return pd.read_csv(
-            io.BytesIO(done.stdout), encoding="latin-1", low_memory=False, float_precision="round_trip"
+        frame = pd.read_csv(
+            io.BytesIO(done.stdout),
+            encoding=text.encoding,
+            encoding_errors="replace",
+            low_memory=False,
+            float_precision="round_trip",
         )
     except Exception as exc:
         raise CorruptFileError(one_line(f"{path}: unreadable {table} in Arbin .res ({exc}).")) from exc
+    if text.warnings:
+        frame.attrs[s.WARNINGS_ATTR] = [
+            {**w, "detail": f"mdb-export {table}: {w['detail']}"} for w in text.warnings
+        ]
+    return frame
 
 
 def _res_statistics(path: Path, normal: pd.DataFrame) -> pd.DataFrame | None:

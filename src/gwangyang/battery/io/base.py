@@ -47,10 +47,16 @@ def head_text(head: bytes) -> str:
     return head.decode(encoding, errors="replace")
 
 
-def _korean_share(text: str) -> bool:
-    """True when most non-ASCII characters of a cp949 reading are in KS X 1001 (EUC-KR), as Korean text's are."""
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
+def korean_share(text: str) -> bool:
+    """True when most non-ASCII characters of a cp949 reading are in KS X 1001 (EUC-KR), as Korean text's are.
+
+    Each distinct character counts once (the ASCII runs are cut out first, at regex speed).
+    """
     common = rare = 0
-    for char in {c for c in text if ord(c) > 127}:
+    for char in set(_ASCII_RUNS.sub("", text)):
         try:
             # two bytes: a KS X 1001 character (a rare syllable comes out as an 8-byte composition)
             common += len(char.encode("euc-kr")) == 2
@@ -88,7 +94,7 @@ def sniff_encoding(head: bytes) -> str:
         return "utf-8-sig"
     for encoding in ("utf-8", "cp949"):
         text = _decode_cut(head, encoding)
-        if text is not None and (encoding == "utf-8" or _korean_share(text)):
+        if text is not None and (encoding == "utf-8" or korean_share(text)):
             return encoding
     return "latin-1"
 

@@ -27,6 +27,7 @@ from ...errors import CorruptFileError
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, head_text, looks_binary, safe_cell_id
+from .textfile import scan_text
 
 BDF_VERSION = "1.3.0"
 """BDF ontology version whose labels are written."""
@@ -145,10 +146,21 @@ class BdfReader:
     def read(self, path: Path) -> CyclerData:
         """Read the file; columns the canonical table has no place for are named in a warning."""
         path = Path(path)
-        parquet = read_magic(path) == b"PAR1"
-        frame = pd.read_parquet(path) if parquet else pd.read_csv(path, low_memory=False)
+        notes: list[dict[str, str]] = []
+        if read_magic(path) == b"PAR1":
+            frame = pd.read_parquet(path)
+        else:
+            text = scan_text(path)
+            notes = text.warnings
+            frame = pd.read_csv(
+                path,
+                low_memory=False,
+                encoding=text.encoding,
+                encoding_errors="replace",
+                float_precision=text.float_precision,
+            )
         ts, unread = from_bdf(frame, path)
-        warnings = s.unread_columns(unread, path, "BDF column(s)")
+        warnings = [*notes, *s.unread_columns(unread, path, "BDF column(s)")]
         start = None
         if s.DATE_TIME in ts.columns and ts[s.DATE_TIME].notna().any():
             first = int(np.flatnonzero(ts[s.DATE_TIME].notna().to_numpy())[0])

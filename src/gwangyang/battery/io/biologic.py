@@ -23,13 +23,13 @@ import pandas as pd
 from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_within_cycle, finalize
-from .base import Reader, head_text, looks_binary, safe_cell_id, sniff_encoding
+from .base import Reader, head_text, looks_binary, safe_cell_id
 from .biologic_mpr import MAGIC, read_mpr
+from .textfile import scan_text
 from .textparse import (
     FALLBACK_DATETIME_FORMATS,
     best_reading,
     english_meridiem,
-    float_precision,
     numbers,
     parse_stamp,
 )
@@ -348,7 +348,8 @@ class BiologicTextReader:
     def _read(self, path: Path) -> CyclerData:
         with open(path, "rb") as handle:
             head = handle.read(1 << 20)
-        text = head_text(head)
+        scan = scan_text(path)
+        text = head.decode(scan.encoding, errors="replace")
         skip, started = _header_line(text)
         if skip < 0:
             raise CorruptFileError(f"{path}: EC-Lab text header has no 'Nb header lines' entry.")
@@ -365,10 +366,10 @@ class BiologicTextReader:
             path,
             sep=sep,
             skiprows=skip,
-            encoding=sniff_encoding(head),
+            encoding=scan.encoding,
             encoding_errors="replace",
             decimal=decimal,
-            float_precision=float_precision(path),
+            float_precision=scan.float_precision,
             low_memory=False,
             on_bad_lines="skip",
             usecols=lambda name: str(name).strip() in _USED or bool(_TEMPERATURE.match(str(name).strip())),
@@ -383,8 +384,9 @@ class BiologicTextReader:
             for n in (part.strip() for part in header.split(sep))
             if n and "/" not in n and n not in _UNITLESS and not _TEMPERATURE.match(n)
         ]
-        if unknown:
-            table.attrs[s.WARNINGS_ATTR] = s.unread_columns(unknown, path)
+        notes = [*scan.warnings, *s.unread_columns(unknown, path)]
+        if notes:
+            table.attrs[s.WARNINGS_ATTR] = notes
         timeseries = to_canonical(table, path, start_time)
         if start_time is None and s.DATE_TIME in timeseries.columns:
             start_time = pd.Timestamp(timeseries[s.DATE_TIME].iloc[0])

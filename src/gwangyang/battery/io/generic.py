@@ -10,7 +10,8 @@ A column map is a small TOML file (see ``maps/example.toml``)::
     delimiter = ";"                      # one character; "\\t" for tab (default ",")
     header_marker = "index;test_time"    # the header is the first line starting with this text ...
     skip_lines = 0                       # ... or the number of lines above the header (default 0)
-    encoding = "utf-8"                   # bytes that do not decode become U+FFFD (default "utf-8");
+    encoding = "utf-8"                   # held to for the whole file (default "utf-8"); bytes that do
+                                         # not decode become U+FFFD, with an undecodable_text warning;
                                          # "auto": UTF-8 (BOM or not), cp949 (Korean Windows) or latin-1
     decimal = "."                        # decimal mark, "." or "," or "auto" (from the first rows) (default ".")
     quoted_lines = false                 # true when every line is wrapped in one pair of quotes (Novonix)
@@ -89,8 +90,9 @@ import pandas as pd
 from ...errors import CorruptFileError, InputError, one_line
 from .. import schema as s
 from ..schema import CyclerData
-from .base import file_encoding, safe_cell_id
+from .base import safe_cell_id
 from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec, StateSpec, load_shipped_map
+from .textfile import scan_text
 from .textparse import (
     check_last_line,
     cycle_gaps,
@@ -115,7 +117,8 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
         A mapped column is missing, the file is truncated, a required value is not a finite
         number (with ``on_invalid = "error"``) or the cycle index skips a cycle.
     """
-    encoding = file_encoding(path) if cmap.encoding == "auto" else cmap.encoding
+    text = scan_text(path, None if cmap.encoding == "auto" else cmap.encoding)
+    encoding = text.encoding
     header_line, names = locate_header(
         path, cmap.delimiter, encoding, cmap.header_marker, cmap.skip_lines, cmap.quoted_lines
     )
@@ -130,8 +133,18 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
     state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
     check_last_line(path, cmap.delimiter, len(names), encoding)
     wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
-    notes = _unread_columns(names, cmap, path)
-    raw = read_table(path, header_line, names, wanted, cmap.delimiter, encoding, decimal, cmap.quoted_lines)
+    notes = [*text.warnings, *_unread_columns(names, cmap, path)]
+    raw = read_table(
+        path,
+        header_line,
+        names,
+        wanted,
+        cmap.delimiter,
+        encoding,
+        decimal,
+        cmap.quoted_lines,
+        text.float_precision,
+    )
     if len(raw) == 0:
         raise CorruptFileError(f"{path}: no data rows after the header on line {header_line + 1}.")
     values = {c: _convert(raw[src], cmap.columns[c], decimal) for c, src in resolved.items()}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -26,9 +27,10 @@ import pandas as pd
 from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
-from .base import head_text, looks_binary, safe_cell_id, sniff_encoding
+from .base import head_text, looks_binary, safe_cell_id
 from .neware_time import elapsed_time
-from .textparse import float_precision, numbers, parse_datetime, unread_dates
+from .textfile import scan_text
+from .textparse import numbers, parse_datetime, unread_dates
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -89,8 +91,17 @@ def _clean(line: str) -> str:
     return line.replace('"', "").replace("\t", "")
 
 
-def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None = None) -> pd.DataFrame:
-    """Parse comma-separated lines with the C parser into ``width`` positional columns (ragged rows padded)."""
+def _parse(
+    lines: list[bytes],
+    width: int,
+    encoding: str,
+    precision: Literal["round_trip"] | None,
+    text: list[int] | None = None,
+) -> pd.DataFrame:
+    """Parse comma-separated lines with the C parser into ``width`` positional columns (ragged rows padded).
+
+    ``precision`` is pandas' ``float_precision``, found for the whole file by :func:`.textfile.scan_text`.
+    """
     if not lines:
         return pd.DataFrame({i: pd.Series(dtype="float64") for i in range(width)})
     width = max(width, max(line.count(b",") for line in lines) + 1)
@@ -98,7 +109,7 @@ def _parse(lines: list[bytes], width: int, encoding: str, text: list[int] | None
     data = b"\n".join(lines)
     return pd.read_csv(
         io.BytesIO(data),
-        float_precision=float_precision(data),
+        float_precision=precision,
         header=None,
         names=list(range(width)),
         encoding=encoding,
@@ -156,9 +167,12 @@ class NewareBtsCsvReader:
         cycle_header = [c.strip() for c in lines[0].split(",")]
         step_header = [c.strip() for c in lines[1].split(",")[1:]]
         record_header = [c.strip() for c in lines[2].split(",")[2:]]
-        encoding = sniff_encoding(head)
+        data = path.read_bytes()
+        scan = scan_text(path, data=data)
+        encoding, precision = scan.encoding, scan.float_precision
         # sort the lines into the three levels (by their leading commas), then parse each level in C
-        body = path.read_bytes().splitlines()[3:]
+        body = data.splitlines()[3:]
+        del data
         if b'"' in head or b"\t" in head:  # BTSDA 7: quoted fields, text behind a tab
             body = [line.replace(b'"', b"").replace(b"\t", b"") for line in body]
         kinds = np.array(
@@ -173,10 +187,10 @@ class NewareBtsCsvReader:
         if not len(record_rows) or not len(cycle_rows):
             raise CorruptFileError(f"{path}: Neware BTS CSV has no cycle or no record rows.")
         n_cycle, n_step = len(cycle_header), len(step_header)
-        cycle_table = _parse([body[i] for i in cycle_rows], n_cycle + n_step + 2, encoding)
+        cycle_table = _parse([body[i] for i in cycle_rows], n_cycle + n_step + 2, encoding, precision)
         cycles = cycle_table.iloc[:, :n_cycle].set_axis(cycle_header, axis=1)
         # steps: their own rows, plus a step carried on a cycle row after the cycle's fields
-        own = _parse([body[i] for i in step_rows], n_step + 3, encoding).iloc[:, 1 : 1 + n_step]
+        own = _parse([body[i] for i in step_rows], n_step + 3, encoding, precision).iloc[:, 1 : 1 + n_step]
         carries = cycle_table[n_cycle].notna().to_numpy()
         carried = cycle_table.loc[carries, list(range(n_cycle, n_cycle + n_step))]
         steps = pd.concat(
@@ -186,7 +200,9 @@ class NewareBtsCsvReader:
             ]
         ).sort_index(kind="stable")
         text_columns = [i + 2 for i, name in enumerate(record_header) if name in _TEXT_COLUMNS]
-        records = _parse([body[i] for i in record_rows], len(record_header) + 4, encoding, text_columns)
+        records = _parse(
+            [body[i] for i in record_rows], len(record_header) + 4, encoding, precision, text_columns
+        )
         records = records.iloc[:, 2 : 2 + len(record_header)].set_axis(record_header, axis=1)
 
         cycle_of = _previous(cycle_rows, record_rows)
@@ -262,7 +278,7 @@ class NewareBtsCsvReader:
         )
         if temperature is not None:
             out[s.TEMPERATURE] = numbers(records[temperature]).to_numpy(dtype="float64")
-        notes = _unread_columns(record_header, path)
+        notes = [*scan.warnings, *_unread_columns(record_header, path)]
         if date_name is not None and stamps is not None:
             out[s.DATE_TIME] = stamps
             unread = unread_dates(records[date_name], stamps)
