@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -196,6 +197,23 @@ def test_a_budget_gives_the_same_plan_every_run(berth_dir: Path) -> None:
     assert first.extra["cpsat_bound"] is None and first.extra["cpsat_status"] == "UNKNOWN"
     assert any("budget of 0 work units" in w for w in first.extra["warnings"])
     assert first.lower_bound == max(first.extra["lagrangian_bound"], first.extra["assignment_bound"])
+
+
+def test_budget_checks_its_counts_and_scales_by_the_measured_rates() -> None:
+    for field, value, message in [
+        ("lagrangian_steps", 1.5, "budget lagrangian_steps: expected a whole number, got 1.5"),
+        ("cpsat_work", -1.0, "budget cpsat_work: must be >= 0, got -1.0"),
+        ("anneal_moves", math.nan, "budget anneal_moves: expected a finite number, got nan"),
+        ("side_moves", True, "budget side_moves: expected a finite number, got True"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(message)):
+            dataclasses.replace(QUICK, **{field: value})
+    assert dataclasses.replace(QUICK, anneal_moves=5e3).anneal_moves == 5000
+    # like_seconds(60) by hand from berth_budget.RATES: 0.25 * 60 * 520 steps, (0.15 * 60 - 2.4) / 15
+    # deterministic s, 0.5 * 60 * 70,000 and 0.9 * 60 * 70,000 moves, 0.1 * 60 * 0.5 rounds.
+    assert SearchBudget.like_seconds(60) == SearchBudget(7_800, 0.44, 2_100_000, 3_780_000, 3, 0.5)
+    with pytest.raises(InputError, match="budget: expected seconds > 0"):
+        SearchBudget.like_seconds(0)
 
 
 def test_cpsat_windows_keep_plans_feasible_and_never_worse(berth_dir: Path) -> None:

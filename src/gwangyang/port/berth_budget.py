@@ -69,8 +69,10 @@ class SearchBudget:
                 raise InputError(f"budget {spec.name}: expected a finite number, got {value!r}")
             if value < 0:
                 raise InputError(f"budget {spec.name}: must be >= 0, got {value}")
-            if spec.type == "int" and value != int(value):
-                raise InputError(f"budget {spec.name}: expected a whole number, got {value}")
+            if spec.type == "int":
+                if value != int(value):
+                    raise InputError(f"budget {spec.name}: expected a whole number, got {value}")
+                object.__setattr__(self, spec.name, int(value))  # 5e3 from a file counts as 5000
 
     @classmethod
     def like_seconds(cls, seconds: float) -> SearchBudget:
