@@ -9,7 +9,10 @@ windows of 20 vessels); CP-SAT's own bound, the assignment bound (no arrival tim
 bound of the time-indexed formulation; the gaps ``(plan - bound) / bound`` to CP-SAT's bound and to
 the best bound; wall time; and the ratio of the plan's objective to FCFS's and greedy's, side by side.
 
-Run: .venv/bin/python benchmarks/port_berths.py [--time-limit 60] [--workers 0] [--quick]
+Run: .venv/bin/python benchmarks/port_berths.py [--time-limit 60] [--workers 0] [--quick] [--budget 60]
+
+``--budget S`` replaces the clock by counted work (``SearchBudget.like_seconds(S)``, about S seconds
+on two quiet cores): the table is then the same on every run, whatever the load; only ``s`` varies.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gwangyang.port.berth_budget import SearchBudget
 from gwangyang.port.berth_model import BerthInstance, check_plan
 from gwangyang.port.berths import solve_cpsat, solve_fcfs, solve_greedy, solve_spt
 
@@ -40,9 +44,14 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="10 s per instance")
+    parser.add_argument("--budget", type=float, default=None, help="counted work of about S s (reproducible)")
     args = parser.parse_args()
     limit = 10.0 if args.quick else args.time_limit
-    print(f"CP-SAT {limit:g} s per instance, workers {args.workers or 1}")
+    budget = None if args.budget is None else SearchBudget.like_seconds(args.budget)
+    if budget is None:
+        print(f"CP-SAT {limit:g} s per instance, workers {args.workers or 1}")
+    else:
+        print(f"work budget of about {args.budget:g} s per instance ({budget}), workers {args.workers or 1}")
     header = (
         f"{'instance':12s} {'FCFS':>7s} {'greedy':>7s} {'SPT':>7s} {'start':>7s} {'plan':>7s} {'cp bnd':>7s} "
         f"{'asg bnd':>7s} {'lag bnd':>7s} {'gap cp%':>7s} {'gap %':>6s} {'s':>5s} {'/FCFS':>6s} {'/greedy':>7s} "
@@ -53,7 +62,7 @@ def main() -> None:
         inst = BerthInstance.from_file(path)
         fcfs, greedy, spt = solve_fcfs(inst), solve_greedy(inst), solve_spt(inst)
         t0 = time.perf_counter()
-        plan = solve_cpsat(inst, time_limit=limit, workers=args.workers)
+        plan = solve_cpsat(inst, time_limit=limit, workers=args.workers, budget=budget)
         wall = time.perf_counter() - t0
         ok = not check_plan(inst, plan.assignments)
         x = plan.extra

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,7 @@ import pytest
 
 from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.port.berth_anneal import anneal
+from gwangyang.port.berth_budget import SearchBudget
 from gwangyang.port.berth_lns import improve_with_cpsat
 from gwangyang.port.berth_model import BerthInstance, BerthPlan, check_plan, objective, relative_gap
 from gwangyang.port.berths import assignment_bound, solve_cpsat, solve_fcfs, solve_greedy, solve_spt
@@ -23,6 +26,39 @@ ACCEPTANCE_GAP = 0.01
 0.32 %; this test 0.45, 0.50, 0.44, 0.08 and 0.34 %. 2026-12-06, 2 cores shared by ~9 sessions:
 CP-SAT ended its 9 s in presolve (UNKNOWN, no bound) on f200x15-03; plan 11,353 against the
 Lagrangian bound 11,286, 0.59 %, so the test now measures against the best proved bound."""
+
+
+TINY = SearchBudget(
+    lagrangian_steps=300, cpsat_work=5.0, anneal_moves=100_000, side_moves=0, lns_rounds=2, lns_round_work=1.0
+)
+"""Work, not seconds, for the small instances: CP-SAT proves them optimal long before its 5 units."""
+
+QUICK = SearchBudget(
+    lagrangian_steps=300,
+    cpsat_work=0.0,
+    anneal_moves=20_000,
+    side_moves=20_000,
+    lns_rounds=0,
+    lns_round_work=0.1,
+)
+"""About a CPU second on a shipped instance, counted: the same plan on every run. No CP-SAT (its
+presolve alone takes 2.4 s on 200 vessels); the test on f200x15-03 gives it 0.2 deterministic s."""
+
+
+BUDGET = SearchBudget(
+    lagrangian_steps=5_000,
+    cpsat_work=3.0,
+    anneal_moves=2_000_000,
+    side_moves=3_000_000,
+    lns_rounds=10,
+    lns_round_work=0.5,
+)
+"""The slow test's work, counted, not timed, so its plans and bounds are the same on every run,
+whatever the load (the 60 s clock it replaces gave 1.27 % on f200x15-03 at a load of 6, and 1.04 %
+at a load of 5 on 2026-12-06). From the CPU seconds of each phase (berth_budget.RATES) it is about
+100 s on two quiet cores: the bound (it converges in 2,558 steps on f200x15-03) 5 s, CP-SAT 47 s,
+the annealing 29 s, window rounds 20 s, the second annealing run (43 s) beside them. Measured
+2026-12-06 at a load of 6-13 on the 2 shared cores: 336-710 s an instance."""
 
 
 @pytest.fixture
@@ -73,7 +109,7 @@ def test_cpsat_is_optimal_on_small_instances_and_bounds_hold() -> None:
             f"small{trial}", rng.integers(0, 10, n), [0, 3], [500, 500], handling, [500] * n
         )
         exact = _brute_force(inst)
-        plan = solve_cpsat(inst, time_limit=10, workers=1)
+        plan = solve_cpsat(inst, workers=1, budget=TINY)
         assert plan.status == "OPTIMAL"
         assert plan.objective == exact
         assert check_plan(inst, plan.assignments) == []
@@ -86,7 +122,7 @@ def test_cpsat_is_optimal_on_small_instances_and_bounds_hold() -> None:
         assert check_plan(inst, annealed) == [] and objective(inst, annealed) == exact
         # A CP-SAT window over every vessel re-plans the whole instance: the optimum again.
         whole = improve_with_cpsat(
-            inst, solve_fcfs(inst).assignments, time_limit=30, window=n, rounds=1, round_limit=30
+            inst, solve_fcfs(inst).assignments, None, window=n, round_limit=None, rounds=1, round_work=10.0
         )
         assert check_plan(inst, whole) == [] and objective(inst, whole) == exact
 
@@ -100,7 +136,7 @@ def test_lagrangian_bound_is_exact_without_conflicts() -> None:
         "apart", [0, 50, 99], [0, 100], [300, 300], [[3, 5], [4, 2], [6, 4]], [300] * 3
     )
     assert lagrangian_bound(inst, 100.0, iterations=50).bound == 12
-    assert solve_cpsat(inst, time_limit=5, workers=1).objective == 12
+    assert solve_cpsat(inst, workers=1, budget=TINY).objective == 12
 
 
 def test_checker_catches_broken_plans() -> None:
@@ -114,47 +150,99 @@ def test_checker_catches_broken_plans() -> None:
     assert any("before it arrives" in p for p in check_plan(early, good.assign(start=[0, 2], end=[5, 7])))
 
 
-@pytest.mark.parametrize("name", ["f200x15-03.txt", "f200x15-05.txt"])
-def test_shipped_instance_feasible_and_better_than_fcfs(berth_dir: Path, name: str) -> None:
+@pytest.mark.parametrize(("name", "cpsat_work"), [("f200x15-03.txt", 0.2), ("f200x15-05.txt", 0.0)])
+def test_shipped_instance_feasible_and_better_than_fcfs(
+    berth_dir: Path, name: str, cpsat_work: float
+) -> None:
     inst = BerthInstance.from_file(berth_dir / name)
     fcfs = solve_fcfs(inst)
-    plan = solve_cpsat(inst, time_limit=5, workers=2)
+    budget = dataclasses.replace(QUICK, cpsat_work=cpsat_work)
+    plan = solve_cpsat(inst, workers=1, budget=budget)
     assert check_plan(inst, fcfs.assignments) == []
     assert check_plan(inst, plan.assignments) == []
     assert plan.objective == objective(inst, plan.assignments)
-    # Measured with 5 s: at least 30 % below FCFS on these two instances (FCFS 35,026 and 45,463).
+    # At least 30 % below FCFS on these two instances (FCFS 35,026 and 45,463; SPT alone 13,144 and 19,803).
     assert plan.objective < 0.7 * fcfs.objective
     assert plan.lower_bound is not None and plan.lower_bound <= plan.objective
     extra = plan.extra
-    # CP-SAT's bound is None where it found no solution in its 0.75 s (then a warning says so).
+    # CP-SAT's 0.2 deterministic s find a plan and a bound on f200x15-03 (counted work: every run);
+    # with no work it has neither, and a warning says so.
+    assert (extra["cpsat_status"] == "FEASIBLE") == (cpsat_work > 0)
+    assert (extra["cpsat_bound"] is None) == any("CP-SAT found no" in w for w in extra["warnings"])
     found = [extra["cpsat_bound"], extra["assignment_bound"], extra["lagrangian_bound"]]
     assert plan.lower_bound == max(b for b in found if b is not None)
-    assert (extra["cpsat_bound"] is None) == any("CP-SAT found no" in w for w in extra["warnings"])
     # The relaxations' bounds are below every plan's objective, FCFS's included.
     assert extra["lagrangian_bound"] <= plan.objective and extra["assignment_bound"] <= plan.objective
+    # Counted work, no clock: each phase did exactly its budget (the bound at most its steps).
+    work = extra["work"]
+    assert (work["anneal_moves"], work["side_moves"]) == (QUICK.anneal_moves, QUICK.side_moves)
+    assert 0 < work["lagrangian_steps"] <= QUICK.lagrangian_steps and extra["budget"] == budget.to_dict()
+    assert cpsat_work <= work["cpsat_work"] < cpsat_work + 0.05
+
+
+def test_a_budget_gives_the_same_plan_every_run(berth_dir: Path) -> None:
+    # The clock stops nothing: a second run (another moment, another load) repeats the first to the
+    # unit, plan and bound included. No CP-SAT work here (it is skipped, and says so in words).
+    inst = BerthInstance.from_file(berth_dir / "f200x15-01.txt")
+    budget = dataclasses.replace(QUICK, lagrangian_steps=100)
+    first = solve_cpsat(inst, workers=1, budget=budget)
+    again = solve_cpsat(inst, workers=1, budget=budget)
+    assert first.assignments.equals(again.assignments)
+    assert (first.objective, first.lower_bound, first.extra["work"]) == (
+        again.objective,
+        again.lower_bound,
+        again.extra["work"],
+    )
+    assert check_plan(inst, first.assignments) == []
+    assert first.extra["cpsat_bound"] is None and first.extra["cpsat_status"] == "UNKNOWN"
+    assert any("budget of 0 work units" in w for w in first.extra["warnings"])
+    assert first.lower_bound == max(first.extra["lagrangian_bound"], first.extra["assignment_bound"])
+
+
+def test_budget_checks_its_counts_and_scales_by_the_measured_rates() -> None:
+    for field, value, message in [
+        ("lagrangian_steps", 1.5, "budget lagrangian_steps: expected a whole number, got 1.5"),
+        ("cpsat_work", -1.0, "budget cpsat_work: must be >= 0, got -1.0"),
+        ("anneal_moves", math.nan, "budget anneal_moves: expected a finite number, got nan"),
+        ("side_moves", True, "budget side_moves: expected a finite number, got True"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(message)):
+            dataclasses.replace(QUICK, **{field: value})
+    assert dataclasses.replace(QUICK, anneal_moves=5e3).anneal_moves == 5000
+    # like_seconds(60) by hand from berth_budget.RATES: 0.25 * 60 * 520 steps, (0.15 * 60 - 2.4) / 15
+    # deterministic s, 0.5 * 60 * 70,000 and 0.9 * 60 * 70,000 moves, 0.1 * 60 * 0.5 rounds.
+    assert SearchBudget.like_seconds(60) == SearchBudget(7_800, 0.44, 2_100_000, 3_780_000, 3, 0.5)
+    with pytest.raises(InputError, match="budget: expected seconds > 0"):
+        SearchBudget.like_seconds(0)
 
 
 def test_cpsat_windows_keep_plans_feasible_and_never_worse(berth_dir: Path) -> None:
     inst = BerthInstance.from_file(berth_dir / "f200x15-03.txt")
     start = solve_spt(inst)
-    better = improve_with_cpsat(inst, start.assignments, time_limit=30, window=15, rounds=3, round_limit=2)
+    # CP-SAT's deterministic time per round, no clock: the same plan every run.
+    better = improve_with_cpsat(
+        inst, start.assignments, None, window=15, rounds=3, round_limit=None, round_work=0.2
+    )
     assert check_plan(inst, better) == []
     assert objective(inst, better) <= start.objective
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", INSTANCES)
-def test_shipped_instances_60_s(berth_dir: Path, name: str) -> None:
+def test_shipped_instances_under_a_work_budget(berth_dir: Path, name: str) -> None:
     inst = BerthInstance.from_file(berth_dir / name)
-    plan = solve_cpsat(inst, time_limit=60)
+    plan = solve_cpsat(inst, budget=BUDGET)
     fcfs = solve_fcfs(inst)
     print(plan.summary(), f"FCFS {fcfs.objective}", plan.extra)
     assert check_plan(inst, plan.assignments) == []
     assert plan.objective < 0.85 * fcfs.objective
     assert plan.objective <= solve_spt(inst).objective
+    # Every phase stopped on its count, not the clock.
+    work = plan.extra["work"]
+    assert work["anneal_moves"] == BUDGET.anneal_moves and work["side_moves"] == BUDGET.side_moves
+    assert 0 < work["lagrangian_steps"] <= BUDGET.lagrangian_steps
     # CP-SAT's own bound (its model carries the Lagrangian cut) is a lower bound: below the plan.
-    # None, with the reason in warnings, where CP-SAT found no solution in its 9 s (on a loaded
-    # machine it may still be in presolve: its response then says 0.0, which divided by zero here).
+    # None, with the reason in warnings, where CP-SAT found no solution within its work.
     cpsat = plan.extra["cpsat_bound"]
     assert (cpsat is None) == any("CP-SAT found no" in w for w in plan.extra["warnings"])
     assert cpsat is None or cpsat <= plan.objective

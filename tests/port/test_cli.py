@@ -66,7 +66,8 @@ def test_compare_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_berths_json(capsys: pytest.CaptureFixture[str], shared: Path) -> None:
     path = shared / "logistics" / "berth" / "f200x15-04.txt"
-    doc = _run(capsys, "berths", str(path), "--time-limit", "3", "--workers", "2", "--json")
+    # Counted work of about 1 s (no clock): the same plan on every run, whatever the load.
+    doc = _run(capsys, "berths", str(path), "--budget", "1", "--workers", "1", "--json")
     inst = BerthInstance.from_file(path)
     import pandas as pd
 
@@ -74,6 +75,18 @@ def test_berths_json(capsys: pytest.CaptureFixture[str], shared: Path) -> None:
     assert list(plan.columns) == ["vessel", "berth", "start", "end"]
     assert check_plan(inst, plan) == []
     assert doc["lower_bound"] <= doc["objective"] < doc["fcfs_objective"] == solve_fcfs(inst).objective
+    # The budget is SearchBudget.like_seconds(1) (work per CPU second in berth_budget.RATES), all
+    # done; CP-SAT's 0.15 s share is below its 2.4 s of presolve, so it gets no work and says so.
+    assert doc["budget"] == {
+        "lagrangian_steps": 130,
+        "cpsat_work": 0.0,
+        "anneal_moves": 35_000,
+        "side_moves": 63_000,
+        "lns_rounds": 0,
+        "lns_round_work": 0.5,
+    }
+    assert (doc["work"]["anneal_moves"], doc["work"]["side_moves"]) == (35_000, 63_000)
+    assert doc["cpsat_bound"] is None and any("budget of 0 work units" in w for w in doc["warnings"])
 
 
 def test_cranes_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,8 +99,10 @@ def test_bad_inputs_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     bad = tmp_path / "bad.txt"
     bad.write_text("2 1\n0 x\n")
     assert main(["port", "berths", str(bad), "--json"]) == 2
+    assert main(["port", "berths", str(bad), "--budget", "-1", "--json"]) == 2
     assert main(["port", "cranes", str(tmp_path / "none.toml"), "--json"]) == 2
     assert main(["port", "simulate", "--scenario", "atlantis", "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
+    assert "budget: expected seconds > 0, got -1" in captured.err
     assert "atlantis" in captured.err

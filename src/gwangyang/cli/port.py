@@ -208,6 +208,14 @@ def berths_command(
     workers: Annotated[
         int, typer.Option("--workers", help="CP-SAT workers (0: one, whose LP gives the strongest bound).")
     ] = 0,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            help="Reproducible: the work of about this many seconds on two quiet cores, counted, not "
+            "timed (the same plan on every run, whatever the load); replaces --time-limit.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
@@ -217,7 +225,7 @@ def berths_command(
     relaxation, the Lagrangian of the time-indexed formulation).
     """
     with progress_bar("CP-SAT") as update:
-        document, plan = service.plan_berths_file(instance, time_limit, seed, workers, update)
+        document, plan = service.plan_berths_file(instance, time_limit, seed, workers, update, budget)
     if plot is not None:
         service.plot_berth_plan(plan, plot)
     if json_out:
@@ -231,7 +239,8 @@ def berths_command(
         extra = plan.extra
 
         def shown(bound: float | None) -> str:
-            return "none within the time limit" if bound is None else f"{bound:g}"
+            limit = "the time limit" if budget is None else "the budget"
+            return f"none within {limit}" if bound is None else f"{bound:g}"
 
         err_console.print(
             f"bounds: CP-SAT {shown(extra['cpsat_bound'])}, assignment {extra['assignment_bound']:g}, "

@@ -228,7 +228,7 @@ def _anneal(  # type: ignore[no-untyped-def]
     return best_total, best_seqs, best_lens
 
 
-def anneal(
+def anneal_counted(
     instance: BerthInstance,
     plan: pd.DataFrame,
     time_limit: float | None = 30.0,
@@ -240,7 +240,7 @@ def anneal(
     by_start: float = 0.5,
     chunk: int = 20_000,
     should_stop: Callable[[], bool] | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, int]:
     """Improve a feasible berth plan by simulated annealing with ruin and recreate.
 
     Parameters
@@ -271,8 +271,9 @@ def anneal(
 
     Returns
     -------
-    DataFrame
-        The best plan found (``vessel, berth, start, end``), never worse than ``plan``.
+    (DataFrame, int)
+        The best plan found (``vessel, berth, start, end``), never worse than ``plan``, and the
+        moves run (what a clocked run did, to run again without the clock).
     """
     n, m = instance.vessels, instance.berths
     seqs = np.zeros((m, n + 1), dtype=np.int64)
@@ -294,7 +295,7 @@ def anneal(
     if time_limit is None and iterations is None:
         iterations = 200_000
     if iterations is not None and iterations <= 0:
-        return to_plan(instance, [seqs[k, : lens[k]].tolist() for k in range(m)])
+        return to_plan(instance, [seqs[k, : lens[k]].tolist() for k in range(m)]), 0
     t0 = time.perf_counter()
     done, share = 0, 0.0
     while True:
@@ -332,4 +333,28 @@ def anneal(
         if time_limit is not None:
             share = (time.perf_counter() - t0) / time_limit - used
         done += moves
-    return to_plan(instance, [best_seqs[k, : best_lens[k]].tolist() for k in range(m)])
+    return to_plan(instance, [best_seqs[k, : best_lens[k]].tolist() for k in range(m)]), done
+
+
+def anneal(
+    instance: BerthInstance,
+    plan: pd.DataFrame,
+    time_limit: float | None = 30.0,
+    iterations: int | None = None,
+    seed: int = 0,
+    t_start: float = 0.5,
+    t_end: float = 0.03,
+    max_remove: int = 8,
+    by_start: float = 0.5,
+    chunk: int = 20_000,
+    should_stop: Callable[[], bool] | None = None,
+) -> pd.DataFrame:
+    """:func:`anneal_counted`'s plan alone (same parameters).
+
+    With ``time_limit=None`` the run is exactly ``iterations`` moves: the same plan for a seed on
+    every run, whatever the machine's load.
+    """
+    found, _ = anneal_counted(
+        instance, plan, time_limit, iterations, seed, t_start, t_end, max_remove, by_start, chunk, should_stop
+    )
+    return found

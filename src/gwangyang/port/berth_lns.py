@@ -13,12 +13,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from .berth_model import BerthInstance, objective
 
 
 def _replan_window(
-    instance: BerthInstance, plan: pd.DataFrame, chosen: list[int], time_limit: float, seed: int
-) -> pd.DataFrame | None:
+    instance: BerthInstance,
+    plan: pd.DataFrame,
+    chosen: list[int],
+    time_limit: float | None,
+    seed: int,
+    work: float | None = None,
+) -> tuple[pd.DataFrame | None, float]:
+    """The window re-planned (None without a solution) and CP-SAT's deterministic time for it."""
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -57,52 +64,88 @@ def _replan_window(
         model.add_no_overlap(intervals)
     model.minimize(sum(ends))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
+    if time_limit is not None:
+        solver.parameters.max_time_in_seconds = time_limit
+    if work is not None:
+        solver.parameters.max_deterministic_time = work
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     status = solver.solve(model)
+    used = float(solver.response_proto.deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        return None, used
     new = plan.copy().set_index("vessel")
     for i, (start, lits) in variables.items():
         k = next(k for k, lit in lits.items() if solver.boolean_value(lit))
         s = solver.value(start)
         new.loc[i, ["berth", "start", "end"]] = [k, s, s + int(instance.handling[i, k])]
-    return new.reset_index()
+    return new.reset_index(), used
 
 
 def improve_with_cpsat(
     instance: BerthInstance,
     plan: pd.DataFrame,
-    time_limit: float = 10.0,
+    time_limit: float | None = 10.0,
     window: int = 20,
     seed: int = 0,
-    round_limit: float = 2.0,
+    round_limit: float | None = 2.0,
     rounds: int | None = None,
+    round_work: float | None = None,
 ) -> pd.DataFrame:
     """Re-plan random windows of ``window`` vessels with CP-SAT for ``time_limit`` seconds.
 
-    Each round gets at most ``round_limit`` seconds; ``rounds`` caps their number (default: no cap).
+    Each round gets at most ``round_limit`` seconds and ``round_work`` deterministic seconds of
+    CP-SAT's (its own count of work done, the same on every run); ``rounds`` caps their number
+    (default: no cap). With ``time_limit`` and ``round_limit`` None and ``round_work`` set, no clock
+    is read: the plan is the same on every run for a seed, whatever the machine's load.
 
     Returns
     -------
     DataFrame
         The best plan found (``vessel, berth, start, end``), never worse than ``plan``.
     """
+    found, _, _ = improve_with_cpsat_counted(
+        instance, plan, time_limit, window, seed, round_limit, rounds, round_work
+    )
+    return found
+
+
+def improve_with_cpsat_counted(
+    instance: BerthInstance,
+    plan: pd.DataFrame,
+    time_limit: float | None = 10.0,
+    window: int = 20,
+    seed: int = 0,
+    round_limit: float | None = 2.0,
+    rounds: int | None = None,
+    round_work: float | None = None,
+) -> tuple[pd.DataFrame, int, float]:
+    """:func:`improve_with_cpsat`'s plan, the rounds it ran and the most deterministic time one took."""
+    if time_limit is None and rounds is None:
+        raise InputError("rounds: needed when time_limit is None (else the search never stops)")
+    if time_limit is None and round_limit is None and round_work is None:
+        raise InputError("round_work: needed when time_limit and round_limit are None")
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     best = plan.sort_values("vessel").reset_index(drop=True)
     value = objective(instance, best)
     size = min(window, instance.vessels)
-    done = 0
-    while (left := time_limit - (time.perf_counter() - t0)) > 0.05 and (rounds is None or done < rounds):
+    done, most = 0, 0.0
+    while rounds is None or done < rounds:
+        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+        if left is not None and left <= 0.05:
+            break
         done += 1
         order = best.sort_values(["start", "vessel"])["vessel"].to_numpy()
         first = int(rng.integers(0, instance.vessels - size + 1))
         chosen = [int(i) for i in order[first : first + size]]
-        new = _replan_window(instance, best, chosen, min(round_limit, left), int(rng.integers(1 << 30)))
+        limits = [x for x in (round_limit, left) if x is not None]
+        new, used = _replan_window(
+            instance, best, chosen, min(limits) if limits else None, int(rng.integers(1 << 30)), round_work
+        )
+        most = max(most, used)
         if new is not None:
             new_value = objective(instance, new)
             if new_value < value:
                 best, value = new.sort_values("vessel").reset_index(drop=True), new_value
-    return best[["vessel", "berth", "start", "end"]].astype(np.int64)
+    return best[["vessel", "berth", "start", "end"]].astype(np.int64), done, most

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .berth_budget import SearchBudget
 from .berth_cpsat import add_hint, build_model, read_plan
 from .berth_model import BerthInstance, BerthPlan, check_plan, objective
 
@@ -151,6 +152,7 @@ def solve_cpsat(
     workers: int = 0,
     hint: BerthPlan | None = None,
     callback: Callable[[float, float], None] | None = None,
+    budget: SearchBudget | None = None,
 ) -> BerthPlan:
     """Minimise total service time with OR-Tools CP-SAT (the model of :mod:`.berth_cpsat`).
 
@@ -184,6 +186,17 @@ def solve_cpsat(
     callback
         Called as ``callback(objective, bound)`` at each improving CP-SAT solution, and once with
         the best plan after the annealing (``bound`` NaN where CP-SAT found no solution, so no bound).
+    budget
+        Work for each phase instead of shares of ``time_limit`` (which is then not used): no clock
+        is read, so the same budget and seed give the same plan and bound on every run, whatever the
+        machine's load (:mod:`.berth_budget`). The second annealing run then always runs, on a
+        thread of its own, so the plan does not depend on the number of cores either; with
+        ``workers`` > 1 CP-SAT interleaves its workers (``interleave_search``, OR-Tools'
+        deterministic parallel mode, which works in batches: 2 workers on f200x15-03 with 0.5 units
+        did 0.73, the same plan and bound in two runs of 33 and 55 s).
+        ``extra["work"]`` reports the work each phase did, budget or clock; a clocked run's counts
+        give a budget of about the same work (``SearchBudget(**plan.extra["work"])``), not the same
+        plan (the clocked annealing cools by the clock's share).
 
     Returns
     -------
@@ -192,30 +205,37 @@ def solve_cpsat(
     """
     from ortools.sat.python import cp_model
 
-    from .berth_anneal import anneal
+    from .berth_anneal import anneal_counted
     from .lagrange import lagrangian_bound, lagrangian_plan
 
-    if time_limit <= 0:
+    if budget is None and not time_limit > 0:
         raise InputError(f"time_limit: must be > 0, got {time_limit}")
     t0 = time.perf_counter()
     plans = [solve_spt(instance), solve_greedy(instance)] + ([hint] if hint is not None else [])
     moves = 20_000 * instance.vessels  # small instances need far fewer moves than the clock allows
     proved = threading.Event()
     no_lagrange = ""
+    work: dict[str, float] = {"lagrangian_steps": 0, "cpsat_work": 0.0, "anneal_moves": 0, "side_moves": 0}
 
     def as_plan(method: str, assignments: pd.DataFrame) -> BerthPlan:
         return BerthPlan(
             instance.name, method, assignments, objective(instance, assignments), None, "FEASIBLE", 0.0
         )
 
-    def annealed(plan: BerthPlan, run_seed: int) -> BerthPlan:
-        left = 0.9 * time_limit - (time.perf_counter() - t0)
-        if left <= 0 or proved.is_set():
+    def annealed(plan: BerthPlan, run_seed: int, count: int | None, key: str) -> BerthPlan:
+        # count None: on the clock, to 90 % of the time; else exactly min(count, moves) moves.
+        left = None if count is not None else 0.9 * time_limit - (time.perf_counter() - t0)
+        if (left is not None and left <= 0) or count == 0 or proved.is_set():
             return plan
-        found = as_plan(
-            f"{plan.method}+annealing",
-            anneal(instance, plan.assignments, left, moves, run_seed, should_stop=proved.is_set),
+        assignments, work[key] = anneal_counted(
+            instance,
+            plan.assignments,
+            left,
+            moves if count is None else min(count, moves),
+            run_seed,
+            should_stop=proved.is_set,
         )
+        found = as_plan(f"{plan.method}+annealing", assignments)
         if check_plan(instance, found.assignments) or found.objective >= plan.objective:
             return plan
         return found
@@ -227,24 +247,42 @@ def solve_cpsat(
 
     start = best_of(plans)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    pool = ThreadPoolExecutor(max_workers=1) if cores >= 2 else None
-    side = pool.submit(annealed, start, seed + 1) if pool is not None and start is not None else None
+    # Under a budget the second run does not depend on the cores (on one it shares it).
+    beside = cores >= 2 if budget is None else budget.side_moves > 0
+    pool = ThreadPoolExecutor(max_workers=1) if beside else None
+    side = (
+        pool.submit(annealed, start, seed + 1, None if budget is None else budget.side_moves, "side_moves")
+        if pool is not None and start is not None
+        else None
+    )
     try:
         upper = start.objective if start is not None else float(solve_fcfs(instance).objective)
         try:
-            lagrange = lagrangian_bound(instance, upper, iterations=100_000, time_limit=0.25 * time_limit)
+            if budget is None:
+                lagrange = lagrangian_bound(instance, upper, iterations=100_000, time_limit=0.25 * time_limit)
+            elif budget.lagrangian_steps > 0:
+                lagrange = lagrangian_bound(instance, upper, budget.lagrangian_steps, time_limit=None)
+            else:
+                lagrange, no_lagrange = None, "the budget gives it no steps"
         except InputError as error:
             lagrange, no_lagrange = None, str(error)
         if lagrange is not None:
+            work["lagrangian_steps"] = lagrange.iterations
             found = lagrangian_plan(instance, lagrange)
             if found is not None and not check_plan(instance, found):
                 plans.append(as_plan("lagrangian", found))
         start = best_of(plans)
-        built = build_model(instance, None if lagrange is None else lagrange.prices)
-        if start is not None:
+        skip = budget is not None and budget.cpsat_work == 0  # no work: no model either
+        built = None if skip else build_model(instance, None if lagrange is None else lagrange.prices)
+        if built is not None and start is not None:
             add_hint(built, start.assignments)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = 0.15 * time_limit
+        if budget is None:
+            solver.parameters.max_time_in_seconds = 0.15 * time_limit
+        else:
+            # CP-SAT's own count of work: with one worker (or interleaved ones) the same every run.
+            solver.parameters.max_deterministic_time = budget.cpsat_work
+            solver.parameters.interleave_search = bool(workers and workers > 1)
         solver.parameters.random_seed = int(seed)
         solver.parameters.linearization_level = 2
         solver.parameters.num_workers = int(workers) if workers else 1
@@ -254,14 +292,20 @@ def solve_cpsat(
                 if callback is not None:
                     callback(self.objective_value, self.best_objective_bound)
 
-        status = solver.solve(built.model, _Progress())
+        if built is None:
+            status = cp_model.UNKNOWN
+        else:
+            status = solver.solve(built.model, _Progress())
+            work["cpsat_work"] = float(solver.response_proto.deterministic_time)
         if status == cp_model.OPTIMAL:
             proved.set()
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if built is not None and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             plans.append(as_plan("cpsat", read_plan(built, solver)))
         start = best_of(plans)
         if start is not None:
-            plans.append(annealed(start, seed))
+            plans.append(
+                annealed(start, seed, None if budget is None else budget.anneal_moves, "anneal_moves")
+            )
         if side is not None:
             plans.append(side.result())
         found_best = best_of(plans)
@@ -286,8 +330,11 @@ def solve_cpsat(
     )
     warnings = []
     if cpsat_bound is None:
+        share = (
+            f"{0.15 * time_limit:g} s" if budget is None else f"budget of {budget.cpsat_work:g} work units"
+        )
         warnings.append(
-            f"CP-SAT found no solution and no bound within its {0.15 * time_limit:g} s "
+            f"CP-SAT found no solution and no bound within its {share} "
             f"(status {solver.status_name(status)}); the lower bound is the best of the others"
         )
     if lagrange is None:
@@ -301,6 +348,7 @@ def solve_cpsat(
         "start_method": best.method,
         "start_objective": float(best.objective),
         "warnings": warnings,
+        "budget": None if budget is None else budget.to_dict(),
     }
     plan, value = best.assignments, float(best.objective)
     bounds = {"assignment": relaxed}
@@ -309,13 +357,32 @@ def solve_cpsat(
     if lagrange is not None:
         bounds["lagrangian"] = lagrange.bound
     left = time_limit - (time.perf_counter() - t0)
-    if status != cp_model.OPTIMAL and left > 1.0:
-        from .berth_lns import improve_with_cpsat
+    rounds, round_work = 0, 0.0 if budget is None else budget.lns_round_work
+    if status != cp_model.OPTIMAL and (left > 1.0 if budget is None else budget.lns_rounds > 0):
+        from .berth_lns import improve_with_cpsat_counted
 
-        better = improve_with_cpsat(instance, plan, time_limit=left, seed=seed)
+        if budget is None:
+            better, rounds, round_work = improve_with_cpsat_counted(
+                instance, plan, time_limit=left, seed=seed
+            )
+        else:
+            better, rounds, _ = improve_with_cpsat_counted(
+                instance,
+                plan,
+                time_limit=None,
+                seed=seed,
+                round_limit=None,
+                rounds=budget.lns_rounds,
+                round_work=budget.lns_round_work,
+            )
         if not check_plan(instance, better) and objective(instance, better) < value:
             plan, value = better, float(objective(instance, better))
             extra["improved_by"] = "cpsat-windows"
+    extra["work"] = {
+        **work,
+        "lns_rounds": rounds,
+        "lns_round_work": round_work,
+    }
     source = max(bounds, key=lambda key: bounds[key])
     extra["bound_source"] = source
     return BerthPlan(

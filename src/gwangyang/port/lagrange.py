@@ -142,7 +142,7 @@ def lagrangian_bound(
     instance: BerthInstance,
     upper_bound: float,
     iterations: int = 600,
-    time_limit: float = 30.0,
+    time_limit: float | None = 30.0,
     theta: float = 2.0,
     patience: int = 60,
 ) -> LagrangianBound:
@@ -155,7 +155,8 @@ def lagrangian_bound(
     upper_bound
         Objective of a feasible plan (for the Polyak step length).
     iterations, time_limit
-        Stop after this many subgradient steps or seconds.
+        Stop after this many subgradient steps or seconds; ``time_limit=None``: no clock, so the
+        bound is the same on every run whatever the machine's load.
     theta, patience
         Initial Polyak step factor, halved after ``patience`` steps without a better bound.
 
@@ -194,7 +195,8 @@ def lagrangian_bound(
         gradient = usage - 1.0
         gradient[(mu <= 0) & (gradient < 0)] = 0.0
         norm = float((gradient**2).sum())
-        if norm == 0 or theta < 1e-4 or time.perf_counter() - t0 > time_limit:
+        late = time_limit is not None and time.perf_counter() - t0 > time_limit
+        if norm == 0 or theta < 1e-4 or late:
             break
         step = theta * max(upper_bound - value, 1e-6) / norm
         mu = np.maximum(0.0, mu + step * gradient)

@@ -35,8 +35,12 @@ def plan_berths(
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    budget: Any = None,
 ) -> tuple[dict[str, Any], Any]:
     """Allocate berths: the plan of ``method`` (cpsat, fcfs, greedy, spt) with the baselines' objectives beside it.
+
+    ``budget`` (a :class:`~gwangyang.port.berth_budget.SearchBudget`): counted work instead of
+    ``time_limit``, the same plan on every run.
 
     Returns
     -------
@@ -56,7 +60,7 @@ def plan_berths(
             if progress is not None:
                 progress(steps[0], 0)
 
-        plan = solve_cpsat(instance, time_limit, seed, workers, callback=tick)
+        plan = solve_cpsat(instance, time_limit, seed, workers, callback=tick, budget=budget)
     elif method in baselines:
         plan = baselines[method]
     else:
@@ -74,12 +78,23 @@ def plan_berths(
 
 
 def plan_berths_file(
-    path: Path, time_limit: float = 60.0, seed: int = 0, workers: int = 0, progress: Progress | None = None
+    path: Path,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 0,
+    progress: Progress | None = None,
+    budget_s: float | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """:func:`plan_berths` (CP-SAT) of a DBAP instance file (Kramer et al. 2019 format)."""
+    """:func:`plan_berths` (CP-SAT) of a DBAP instance file (Kramer et al. 2019 format).
+
+    ``budget_s``: instead of ``time_limit``, the work of about that many seconds on two quiet cores,
+    counted (:meth:`~gwangyang.port.berth_budget.SearchBudget.like_seconds`): the same plan every run.
+    """
+    from ..berth_budget import SearchBudget
     from ..berth_model import BerthInstance
 
-    return plan_berths(BerthInstance.from_file(path), "cpsat", time_limit, seed, workers, progress)
+    budget = None if budget_s is None else SearchBudget.like_seconds(budget_s)
+    return plan_berths(BerthInstance.from_file(path), "cpsat", time_limit, seed, workers, progress, budget)
 
 
 def crane_instance(source: Path | dict[str, Any] | None = None) -> Any:
