@@ -420,3 +420,23 @@ def test_shared_tables_are_checked_against_every_organisation(
     for who in ("a", "b"):
         rows = _sql(site[who], 'SELECT count(*), count(측정자), typeof(min("두께_mm")) FROM production')
         assert rows == [[len(tables[who]) + 20, 20, "DOUBLE" if who == "a" else "VARCHAR"]]
+
+
+def test_the_cli_and_the_sql_answer_say_which_columns_are_read_as_text(
+    site: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    _kinds_tables(site, tmp_path)
+    upload(site["a"], tmp_path / "kinds_a.csv")
+    upload(site["b"], tmp_path / "kinds_b.csv")
+    note = "column '두께_mm': number and text in different production tables"
+    answer = site["admin"].post(SQL, json={"query": 'SELECT max("두께_mm") FROM production'}).json()
+    assert [n for n in answer["notes"] if "두께_mm" in n] == [f"{note}; text in the view production."]
+    assert site["b"].post(SQL, json={"query": "SELECT count(*) FROM production"}).json()["notes"] == []
+    assert site["admin"].post(SQL, json={"query": "SELECT 1"}).json()["notes"] == []
+    root = str(site["root"])
+    assert main(["battery", "production", "list", "--store", root]) == 0
+    assert f"note: {note}; read as text here." in capsys.readouterr().err.replace("\n", " ")
+    assert main(["battery", "sql", 'SELECT max("두께_mm") FROM production', "--store", root]) == 0
+    assert f"note: {note}; text in the view production." in capsys.readouterr().err.replace("\n", " ")

@@ -268,7 +268,8 @@ def query_store(
     -------
     dict
         ``columns``, ``rows`` (lists, JSON-ready), ``row_count``, ``truncated`` (more rows than
-        ``max_rows``), ``max_rows``, ``seconds``, ``views``.
+        ``max_rows``), ``max_rows``, ``seconds``, ``views``, ``notes`` (for a query naming ``production``:
+        its columns read as text, :func:`mixed_notes`).
 
     Raises
     ------
@@ -295,6 +296,9 @@ def query_store(
         "max_rows": max_rows,
         "seconds": round(seconds, 4),
         "views": sql_views(store, visible),
+        "notes": mixed_notes(store, visible, "text in the view production")
+        if "production" in text.lower()
+        else [],
     }
 
 
