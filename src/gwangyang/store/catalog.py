@@ -9,6 +9,11 @@ A commit is the rename of one segment file into ``catalog/``: readers list the f
 latest checkpoint and the segments after it, and so see every commit whole or not at all. Data
 files are never changed once written; a cell that is replaced leaves its old rows in place, named
 dead in the catalog, until ``compact`` rewrites the file.
+
+A process remembers the last snapshot it read (per store). When the catalog has only grown since
+(new segments after that snapshot's version, or a checkpoint at or before it, the segments it covers
+gone), the next read applies the new segments to it (:func:`advance`) instead of reading the whole
+catalog again, so a bulk load's commits each cost their own rows, not the store's.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import hashlib
 import json
 import os
 import re
+import sys
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -288,6 +295,11 @@ def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
     last = ops.drop_duplicates("cell_id", keep="last")
     live = last[last["op"] == "put"].sort_values("cell_id").set_index("cell_id", drop=False)
     live.index.name = None
+    return Snapshot(version, live, _dead_of(df), segments)
+
+
+def _dead_of(df: pd.DataFrame) -> pd.DataFrame:
+    """The dead rows of a log's rows, as ``table``, ``file``, ``cell_id``."""
     dead_rows = df[df["op"] == "dead"]
     pieces = []
     for name in TABLES:
@@ -297,12 +309,96 @@ def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
             pieces.append(
                 pd.DataFrame({"table": name, "file": kept[f"{name}_file"], "cell_id": kept["cell_id"]})
             )
-    dead = (
+    return (
         pd.concat(pieces, ignore_index=True)
         if pieces
         else pd.DataFrame({"table": pd.Series([], dtype=object), "file": [], "cell_id": []})
     )
+
+
+def apply(snap: Snapshot, log: pa.Table, version: int, segments: int, prune: bool = False) -> Snapshot:
+    """``snap`` with the log's rows (all of versions after ``snap.version``) applied: what :func:`reduce` of the whole log gives.
+
+    The live cells stay sorted by id: the new and replaced ones are merged into place, the others
+    keep their rows (a commit of k cells costs O(k log n) comparisons and one O(n) copy, not a read
+    and sort of the whole catalog). With ``prune``, the dead rows of files no live cell names any
+    more are dropped, as a checkpoint drops them. ``snap`` is left as it is (a reader may hold it).
+    """
+    if log.num_rows == 0 and not prune:
+        return replace(snap, version=version, segments=segments)
+    df = log.to_pandas(types_mapper=None).sort_values("version", kind="stable")
+    for name in TABLES:  # one object per distinct schema text (they repeat for every cell of a kind)
+        column = f"{name}_schema"
+        df[column] = [None if v is None else sys.intern(v) for v in df[column].tolist()]
+    ops = df[df["op"] != "dead"]
+    last = ops.drop_duplicates("cell_id", keep="last")
+    puts = last[last["op"] == "put"].sort_values("cell_id").set_index("cell_id", drop=False)
+    puts.index.name = None
+    old = snap.live
+    kept = old[~old.index.isin(last["cell_id"])] if len(last) else old
+    if len(puts) == 0:
+        live = kept
+    elif len(kept) == 0:
+        live = puts
+    else:
+        at = kept.index.searchsorted(puts.index)  # where each new cell goes among the kept ones
+        order = np.empty(len(kept) + len(puts), dtype=np.int64)
+        order[at + np.arange(len(puts))] = len(kept) + np.arange(len(puts))
+        shift = np.searchsorted(at, np.arange(len(kept)), side="right")
+        order[np.arange(len(kept)) + shift] = np.arange(len(kept))
+        live = pd.concat([kept, puts[kept.columns]]).take(order)
+    dead = _dead_of(df)
+    if len(dead):
+        dead = pd.concat([snap.dead, dead], ignore_index=True) if len(snap.dead) else dead
+    else:
+        dead = snap.dead
+    if prune and len(dead):
+        named = np.zeros(len(dead), dtype=bool)
+        for name in TABLES:
+            files = live[f"{name}_file"].dropna().unique()
+            named |= (dead["table"] == name).to_numpy() & dead["file"].isin(files).to_numpy()
+        dead = dead[named].reset_index(drop=True)
     return Snapshot(version, live, dead, segments)
+
+
+def advance(
+    fs: Any,
+    root: str,
+    known: tuple[tuple[str, Any, Any], ...],
+    snap: Snapshot,
+    key: tuple[tuple[str, Any, Any], ...],
+) -> Snapshot | None:
+    """The snapshot of listing ``key`` from ``snap`` (the snapshot of listing ``known``); None when it cannot be.
+
+    It can when the catalog has only grown: every file of ``known`` still there is unchanged, the
+    ones gone are covered by the latest checkpoint, that checkpoint is not after ``snap``, and the
+    segments after ``snap.version`` are all there (one per version). Anything else (a store written
+    anew at the same place, a checkpoint past ``snap``) is read whole by the caller.
+    """
+    before = {name: rest for name, *rest in known}
+    now = {name: rest for name, *rest in key}
+    checkpoints = sorted(int(n[1:13]) for n in now if n.startswith("c"))
+    base = checkpoints[-1] if checkpoints else 0
+    if base > snap.version:
+        return None
+    for name, rest in before.items():
+        if name in now:
+            if now[name] != rest:
+                return None
+        elif int(name[1:13]) > base:
+            return None  # gone but not covered by a checkpoint
+    newer = sorted(int(n[1:13]) for n in now if n.startswith("v") and n not in before)
+    if any(v <= snap.version for v in newer) or newer != list(
+        range(snap.version + 1, snap.version + 1 + len(newer))
+    ):
+        return None
+    tables = [
+        pq.read_table(f"{root}/{CATALOG}/{segment_name(v)}", filesystem=fs, schema=SCHEMA) for v in newer
+    ]
+    log = pa.concat_tables(tables) if tables else SCHEMA.empty_table()
+    segments = sum(1 for n in now if n.startswith("v") and int(n[1:13]) > base)
+    checkpointed = any(n.startswith("c") and n not in before for n in now)
+    return apply(snap, log, max(snap.version, latest_version(tuple(now))), segments, prune=checkpointed)
 
 
 _CACHE: dict[str, tuple[tuple[tuple[str, Any, Any], ...], Snapshot]] = {}
@@ -319,6 +415,15 @@ def read_snapshot(fs: Any, root: str) -> Snapshot:
             return hit[1]
         if not names:
             return empty_snapshot()
+        if hit is not None:
+            try:
+                grown = advance(fs, root, hit[0], hit[1], key)
+            except FileNotFoundError:
+                continue  # a checkpoint made the segments we listed obsolete and they went: list again
+            if grown is not None:
+                with _CACHE_LOCK:
+                    _CACHE[root] = (key, grown)
+                return grown
         checkpoints = [n for n in names if n.startswith("c")]
         base = int(_NAME.match(checkpoints[-1]).group(2)) if checkpoints else 0  # type: ignore[union-attr]
         chosen = ([checkpoints[-1]] if checkpoints else []) + [
