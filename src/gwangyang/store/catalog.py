@@ -178,10 +178,16 @@ def dead_row(version: int, cell_id: str, files: dict[str, str]) -> dict[str, Any
 
 @dataclass
 class Snapshot:
-    """The catalog at one version: the live cells (one row each, indexed by cell id) and the dead rows."""
+    """The catalog at one version: the live cells (one row each, indexed by cell id) and the dead rows.
+
+    A snapshot advanced from another (:func:`advance`) may hold its live cells as that one's plus the
+    changes of the new segments, merged into :attr:`live` when it is first asked for: :meth:`has` and
+    :meth:`location`, all a commit needs, answer without the merge.
+    """
 
     version: int
-    live: pd.DataFrame
+    _live: pd.DataFrame | None
+    """The live cells; None until merged from ``_base`` and ``_changes``."""
     dead: pd.DataFrame
     """Columns ``table``, ``file``, ``cell_id``: rows in live files that belong to no live cell."""
     segments: int = 0
@@ -189,6 +195,42 @@ class Snapshot:
     _metas: list[dict[str, Any]] | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _columns: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    _base: Snapshot | None = field(default=None, repr=False)
+    _changes: tuple[pd.DataFrame, ...] = field(default=(), repr=False)
+    """The last operation of each cell in each log applied over ``_base`` (oldest first), indexed by cell id."""
+    _latest: dict[str, tuple[int, int] | None] = field(default_factory=dict, repr=False)
+    """Each changed cell: (change, row) of its put, or None when deleted."""
+
+    @property
+    def live(self) -> pd.DataFrame:
+        """The live cells, one row each, indexed by cell id and sorted by it."""
+        live = self._live
+        if live is None:
+            with _MERGE_LOCK:
+                if self._live is None:
+                    assert self._base is not None
+                    self._live = _merged(self._base.live, self._changes)
+                    self._base, self._changes, self._latest = None, (), {}
+                live = self._live
+        return live
+
+    def _pending(self, cell_id: str) -> tuple[bool, Snapshot | None, tuple[int, int] | None]:
+        """(changed, base, where) of a cell in a snapshot not merged yet; (False, None, None) once merged."""
+        with _MERGE_LOCK:
+            if self._live is not None:
+                return False, None, None
+            if cell_id in self._latest:
+                return True, None, self._latest[cell_id]
+            return False, self._base, None
+
+    def has(self, cell_id: str) -> bool:
+        """Whether a cell is live."""
+        changed, base, where = self._pending(cell_id)
+        if changed:
+            return where is not None
+        if base is not None:
+            return base.has(cell_id)
+        return cell_id in self.live.index
 
     def _column(self, name: str) -> list[Any]:
         if name not in self._columns:
@@ -203,17 +245,18 @@ class Snapshot:
 
     def location(self, cell_id: str, table: str) -> Location | None:
         """Where a live cell's table is (None: the cell has no such table); KeyError: no such cell."""
+        changed, base, where = self._pending(cell_id)
+        if changed:
+            if where is None:
+                raise KeyError(cell_id)
+            frame = self._changes[where[0]]
+            values = [frame[f"{table}_{part}"].iat[where[1]] for part in ("file", "rgs", "filter", "schema")]
+            return _location(*values)
+        if base is not None:
+            return base.location(cell_id, table)
         k = self.position(cell_id)
-        file = self._column(f"{table}_file")[k]
-        if file is None or (isinstance(file, float) and pd.isna(file)):
-            return None
-        rgs = self._column(f"{table}_rgs")[k]
-        schema = self._column(f"{table}_schema")[k]
-        return Location(
-            file=str(file),
-            row_groups=None if rgs is None else [int(g) for g in rgs],
-            filter=bool(self._column(f"{table}_filter")[k]),
-            schema=decode_schema(schema) if isinstance(schema, str) else None,
+        return _location(
+            *[self._column(f"{table}_{part}")[k] for part in ("file", "rgs", "filter", "schema")]
         )
 
     def meta_text(self, cell_id: str) -> str:
@@ -244,6 +287,22 @@ class Snapshot:
             for digest in hashes if hashes is not None else ():
                 out[str(digest)] = str(cell_id)
         return out
+
+
+_MERGE_LOCK = threading.RLock()
+"""Taken while a snapshot merges its changes (rare: once per snapshot asked for its live cells)."""
+
+
+def _location(file: Any, rgs: Any, filtered: Any, schema: Any) -> Location | None:
+    """A table's location from its catalog values (None: no file)."""
+    if file is None or (isinstance(file, float) and pd.isna(file)):
+        return None
+    return Location(
+        file=str(file),
+        row_groups=None if rgs is None else [int(g) for g in rgs],
+        filter=bool(filtered),
+        schema=decode_schema(schema) if isinstance(schema, str) else None,
+    )
 
 
 def empty_snapshot() -> Snapshot:
@@ -316,49 +375,82 @@ def _dead_of(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def apply(snap: Snapshot, log: pa.Table, version: int, segments: int, prune: bool = False) -> Snapshot:
-    """``snap`` with the log's rows (all of versions after ``snap.version``) applied: what :func:`reduce` of the whole log gives.
+MERGE_AFTER = 64
+"""Logs applied over a merged snapshot before an advanced snapshot is merged at once (bounds the changes kept)."""
 
-    The live cells stay sorted by id: the new and replaced ones are merged into place, the others
-    keep their rows (a commit of k cells costs O(k log n) comparisons and one O(n) copy, not a read
-    and sort of the whole catalog). With ``prune``, the dead rows of files no live cell names any
-    more are dropped, as a checkpoint drops them. ``snap`` is left as it is (a reader may hold it).
-    """
-    if log.num_rows == 0 and not prune:
-        return replace(snap, version=version, segments=segments)
-    df = log.to_pandas(types_mapper=None).sort_values("version", kind="stable")
+
+def _changes_of(df: pd.DataFrame) -> pd.DataFrame:
+    """The last operation (put or delete) of each cell among a log's rows, sorted and indexed by cell id."""
     for name in TABLES:  # one object per distinct schema text (they repeat for every cell of a kind)
         column = f"{name}_schema"
         df[column] = [None if v is None else sys.intern(v) for v in df[column].tolist()]
     ops = df[df["op"] != "dead"]
-    last = ops.drop_duplicates("cell_id", keep="last")
-    puts = last[last["op"] == "put"].sort_values("cell_id").set_index("cell_id", drop=False)
-    puts.index.name = None
-    old = snap.live
-    kept = old[~old.index.isin(last["cell_id"])] if len(last) else old
+    last = ops.drop_duplicates("cell_id", keep="last").sort_values("cell_id")
+    last = last.set_index("cell_id", drop=False)
+    last.index.name = None
+    return last
+
+
+def _merged(live: pd.DataFrame, changes: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
+    """``live`` with the changes applied, still sorted by cell id.
+
+    The changed cells' rows go, the put ones are merged into place (O(k log n) comparisons for k
+    changed cells) and the frame is copied once.
+    """
+    if not changes:
+        return live
+    every = pd.concat(changes) if len(changes) > 1 else changes[0]
+    last = every[~every.index.duplicated(keep="last")]
+    puts = last[last["op"] == "put"].sort_index()
+    kept = live[~live.index.isin(last.index)]
     if len(puts) == 0:
-        live = kept
-    elif len(kept) == 0:
-        live = puts
-    else:
-        at = kept.index.searchsorted(puts.index)  # where each new cell goes among the kept ones
-        order = np.empty(len(kept) + len(puts), dtype=np.int64)
-        order[at + np.arange(len(puts))] = len(kept) + np.arange(len(puts))
-        shift = np.searchsorted(at, np.arange(len(kept)), side="right")
-        order[np.arange(len(kept)) + shift] = np.arange(len(kept))
-        live = pd.concat([kept, puts[kept.columns]]).take(order)
+        return kept
+    if len(kept) == 0:
+        return puts
+    at = kept.index.searchsorted(puts.index)  # where each new cell goes among the kept ones
+    order = np.empty(len(kept) + len(puts), dtype=np.int64)
+    order[at + np.arange(len(puts))] = len(kept) + np.arange(len(puts))
+    shift = np.searchsorted(at, np.arange(len(kept)), side="right")
+    order[np.arange(len(kept)) + shift] = np.arange(len(kept))
+    return pd.concat([kept, puts[kept.columns]]).take(order)
+
+
+def apply(snap: Snapshot, log: pa.Table, version: int, segments: int, prune: bool = False) -> Snapshot:
+    """``snap`` with the log's rows (all of versions after ``snap.version``) applied: what :func:`reduce` of the whole log gives.
+
+    The live cells are merged when first asked for (:attr:`Snapshot.live`); until then the new
+    snapshot answers :meth:`Snapshot.has` and :meth:`Snapshot.location` from ``snap`` and the log,
+    so a commit costs its own rows, not the catalog's. A snapshot already holding
+    :data:`MERGE_AFTER` logs is merged first. With ``prune``, the dead rows of files no live cell
+    names any more are dropped, as a checkpoint drops them. ``snap`` is left as it is (a reader
+    may hold it).
+    """
+    if log.num_rows == 0 and not prune:
+        return replace(snap, version=version, segments=segments)
+    df = log.to_pandas(types_mapper=None).sort_values("version", kind="stable")
+    change = _changes_of(df)
+    with _MERGE_LOCK:
+        lazy = snap._live is None and len(snap._changes) < MERGE_AFTER
+        base, changes, latest = (snap._base, snap._changes, dict(snap._latest)) if lazy else (snap, (), {})
+    if not lazy:
+        snap.live  # noqa: B018 (merged now, so that no chain of unmerged snapshots builds up)
+    k = len(changes)
+    for row, (cell_id, op) in enumerate(zip(change.index.tolist(), change["op"].tolist(), strict=True)):
+        latest[cell_id] = (k, row) if op == "put" else None
     dead = _dead_of(df)
     if len(dead):
         dead = pd.concat([snap.dead, dead], ignore_index=True) if len(snap.dead) else dead
     else:
         dead = snap.dead
+    out = Snapshot(version, None, dead, segments, _base=base, _changes=(*changes, change), _latest=latest)
     if prune and len(dead):
+        live = out.live
         named = np.zeros(len(dead), dtype=bool)
         for name in TABLES:
             files = live[f"{name}_file"].dropna().unique()
             named |= (dead["table"] == name).to_numpy() & dead["file"].isin(files).to_numpy()
-        dead = dead[named].reset_index(drop=True)
-    return Snapshot(version, live, dead, segments)
+        out.dead = dead[named].reset_index(drop=True)
+    return out
 
 
 def advance(
