@@ -19,6 +19,7 @@ catalog again, so a bulk load's commits each cost their own rows, not the store'
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -119,8 +120,9 @@ def encode_schema(schema: pa.Schema) -> str:
     return base64.b64encode(schema.serialize().to_pybytes()).decode()
 
 
+@functools.lru_cache(maxsize=1024)
 def decode_schema(text: str) -> pa.Schema:
-    """The inverse of :func:`encode_schema`."""
+    """The inverse of :func:`encode_schema` (remembered: the same few schemas recur for every cell of a kind)."""
     return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
 
 
