@@ -115,8 +115,9 @@ class Location:
     """The table's schema as the cell was written (None: as in the file)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def encode_schema(schema: pa.Schema) -> str:
-    """An Arrow schema as text (kept in the catalog)."""
+    """An Arrow schema as text (kept in the catalog; remembered, so every cell of a kind shares one text)."""
     return base64.b64encode(schema.serialize().to_pybytes()).decode()
 
 
