@@ -309,3 +309,134 @@ def test_cli_ingest_with_org_and_users_of_other_roles(
     assert uploaded.json()["dataset"] == {"tables": 2, "cells": 540}
     assert [p.org for p in dataset.parts(Store(root))] == [A_ORG, B_ORG]
     assert _listed_ids(site["b"]) == set(site["tables"]["b"]["셀ID"])
+
+
+def _kinds_tables(site: dict[str, Any], tmp_path: Path) -> dict[str, pd.DataFrame]:
+    """A's and B's tables (as pandas reads their files) with two columns of the same names but other kinds, and a column only A has.
+
+    A: ``두께_mm`` numbers, ``grade`` text, ``A전용_메모`` text. B: ``두께_mm`` text (a thickness class),
+    ``grade`` numbers (a grade code).
+    """
+    a = site["tables"]["a"].copy()
+    a["A전용_메모"] = np.where(np.arange(len(a)) % 3 == 0, "재검", "정상")
+    b = site["tables"]["b"].copy()
+    b["두께_mm"] = np.where(b["두께_mm"].to_numpy() > 5.2, "두꺼움", "얇음")
+    b["grade"] = np.where(b["grade"].to_numpy() == "A", 1.0, 2.0)
+    for who, table in (("a", a), ("b", b)):
+        table.to_csv(tmp_path / f"kinds_{who}.csv", index=False)
+    return {who: pd.read_csv(tmp_path / f"kinds_{who}.csv") for who in ("a", "b")}  # the files' values
+
+
+def test_column_kinds_are_checked_within_an_organisation_and_the_shared_data_only(
+    site: dict[str, Any], tmp_path: Path
+) -> None:
+    tables = _kinds_tables(site, tmp_path)
+    a, b, admin = site["a"], site["b"], site["admin"]
+    assert upload(a, tmp_path / "kinds_a.csv").status_code == 200
+    # B's own columns are B's: A's kinds neither refuse nor coerce them
+    answer = upload(b, tmp_path / "kinds_b.csv")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["columns"]["extra_text"] == ["두께_mm"]
+    assert answer.json()["columns"]["extra_numeric"] == ["grade"]
+    # each organisation's view: its own kinds, values equal pandas on its own file, no other organisation's column
+    for who, thick, grade in (("a", "DOUBLE", "VARCHAR"), ("b", "VARCHAR", "DOUBLE")):
+        client, table = site[who], tables[who]
+        types = _sql(client, 'SELECT typeof("두께_mm"), typeof(grade) FROM production LIMIT 1')
+        assert types == [[thick, grade]]
+        listed = client.get(PRODUCTION, params={"limit": 1000}).json()
+        assert ("A전용_메모" in listed["columns"]) == (who == "a")
+        assert not listed.get("notes")
+        rows = {r["cell_id"]: r for r in listed["rows"]}
+        assert set(rows) == set(table["셀ID"])
+        for column in ("두께_mm", "grade"):
+            mine = table.set_index("셀ID")[column]
+            assert [rows[c][column] for c in mine.index] == mine.tolist()
+    total = _sql(a, 'SELECT count(*), sum("두께_mm"), count(DISTINCT grade) FROM production')
+    assert total[0][:2] == [len(tables["a"]), pytest.approx(tables["a"]["두께_mm"].sum(), rel=1e-12)]
+    assert total[0][2] == tables["a"]["grade"].nunique()
+    by_class = _sql(b, 'SELECT "두께_mm", count(*), sum(grade) FROM production GROUP BY 1 ORDER BY 1')
+    expected = tables["b"].groupby("두께_mm")["grade"].agg(["size", "sum"])
+    assert by_class == [[k, int(n), pytest.approx(s, rel=1e-12)] for k, (n, s) in expected.iterrows()]
+    assert _sql(b, "SELECT * FROM production LIMIT 1") and "A전용_메모" not in str(
+        b.post(SQL, json={"query": "SELECT * FROM production LIMIT 1"}).json()["columns"]
+    )
+    # a table of B's own of the other kind is refused, and the message speaks of B's data only
+    again = tables["b"].copy()
+    again["셀ID"] = "B2-" + again["셀ID"]
+    again["두께_mm"] = site["tables"]["b"]["두께_mm"]
+    again.to_csv(tmp_path / "b_again.csv", index=False)
+    refused = upload(b, tmp_path / "b_again.csv")
+    assert refused.status_code == 400, refused.text
+    detail = refused.json()["detail"]
+    assert detail.startswith(
+        "b_again.csv: column '두께_mm' holds number here but text in the production data"
+    )
+    assert A_ORG not in detail and "kinds_a" not in detail and "A전용" not in detail
+    # the admin sees both organisations: a column of two kinds is read as text, and said so
+    mixed = admin.get(PRODUCTION, params={"limit": 1000}).json()
+    assert mixed["cells"] == len(tables["a"]) + len(tables["b"])
+    assert any("'두께_mm'" in note and "text" in note for note in mixed["notes"])
+    assert any("'grade'" in note for note in mixed["notes"])
+    assert _sql(admin, 'SELECT typeof("두께_mm"), count(*) FROM production GROUP BY 1') == [["VARCHAR", 540]]
+    texts = {r["cell_id"]: r["두께_mm"] for r in mixed["rows"]}
+    a_thick = tables["a"].set_index("셀ID")["두께_mm"]
+    assert [float(texts[c]) for c in a_thick.index] == a_thick.tolist()  # the numbers' text is exact
+    b_thick = tables["b"].set_index("셀ID")["두께_mm"]
+    assert [texts[c] for c in b_thick.index] == b_thick.tolist()
+    screened = admin.get(SCREEN)
+    assert screened.status_code == 200, screened.text
+    assert screened.json()["n_cells"] == 540
+    assert any("'두께_mm'" in note for note in screened.json()["notes"])
+
+
+def test_shared_tables_are_checked_against_every_organisation(
+    site: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    tables = _kinds_tables(site, tmp_path)
+    root = site["root"]
+    assert upload(site["a"], tmp_path / "kinds_a.csv").status_code == 200
+    assert upload(site["b"], tmp_path / "kinds_b.csv").status_code == 200
+    # shared data joins every organisation's view, so the CLI's table must agree with each one's kinds
+    shared = org_table("공유-", 10, 4)
+    shared.to_csv(tmp_path / "shared_thick.csv", index=False)
+    code = main(["battery", "production", "ingest", str(tmp_path / "shared_thick.csv"), "--store", str(root)])
+    err = capsys.readouterr().err
+    assert code == 2 and "column '두께_mm' holds number here but text in the production data" in err
+    shared = shared.drop(columns=["두께_mm", "grade"]).assign(측정자=["김"] * len(shared))
+    shared.to_csv(tmp_path / "shared.csv", index=False)
+    code = main(["battery", "production", "ingest", str(tmp_path / "shared.csv"), "--store", str(root)])
+    assert code == 0, capsys.readouterr().err
+    # the shared data's kinds bind every organisation: A's 측정자 as numbers is refused
+    later = org_table("광양2-", 5, 5).assign(측정자=7.0)
+    later.to_csv(tmp_path / "a_later.csv", index=False)
+    refused = upload(site["a"], tmp_path / "a_later.csv")
+    assert refused.status_code == 400
+    assert refused.json()["detail"].startswith(
+        "a_later.csv: column '측정자' holds number here but text in the production data"
+    )
+    # and each organisation's view holds its rows and the shared ones, with its own kinds
+    for who in ("a", "b"):
+        rows = _sql(site[who], 'SELECT count(*), count(측정자), typeof(min("두께_mm")) FROM production')
+        assert rows == [[len(tables[who]) + 20, 20, "DOUBLE" if who == "a" else "VARCHAR"]]
+
+
+def test_the_cli_and_the_sql_answer_say_which_columns_are_read_as_text(
+    site: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    _kinds_tables(site, tmp_path)
+    upload(site["a"], tmp_path / "kinds_a.csv")
+    upload(site["b"], tmp_path / "kinds_b.csv")
+    note = "column '두께_mm': number and text in different production tables"
+    answer = site["admin"].post(SQL, json={"query": 'SELECT max("두께_mm") FROM production'}).json()
+    assert [n for n in answer["notes"] if "두께_mm" in n] == [f"{note}; text in the view production."]
+    assert site["b"].post(SQL, json={"query": "SELECT count(*) FROM production"}).json()["notes"] == []
+    assert site["admin"].post(SQL, json={"query": "SELECT 1"}).json()["notes"] == []
+    root = str(site["root"])
+    assert main(["battery", "production", "list", "--store", root]) == 0
+    assert f"note: {note}; read as text here." in capsys.readouterr().err.replace("\n", " ")
+    assert main(["battery", "sql", 'SELECT max("두께_mm") FROM production', "--store", root]) == 0
+    assert f"note: {note}; text in the view production." in capsys.readouterr().err.replace("\n", " ")

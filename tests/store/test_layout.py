@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -238,3 +239,67 @@ def test_a_store_written_anew_at_the_same_place_is_not_mistaken_for_the_old(stor
     time.sleep(0.01)
     put(Store(store_dir), [formation_cell("new", "L", 1)])  # the same catalog file names as before
     assert Store(store_dir).cells()["cell_id"].tolist() == ["new"]
+
+
+def _state(snap: catalog_module.Snapshot) -> tuple[int, list[tuple[Any, ...]], set[tuple[str, str, str]]]:
+    """A snapshot's version, live rows (plain values, in order) and the dead rows that matter (in live files)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        return value.item() if isinstance(value, np.generic) else value
+
+    rows = [tuple(plain(v) for v in row) for row in snap.live.itertuples(index=True, name=None)]
+    dead = {(t, str(f), str(c)) for t in TABLES for f, c in snap.dead_pairs(t).itertuples(index=False)}
+    return snap.version, rows, dead
+
+
+def test_a_snapshot_advanced_commit_by_commit_equals_the_catalog_read_whole(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gwangyang.store.commits.CHECKPOINT_EVERY", 5)
+    store = Store(store_dir)
+    root = store.root.as_posix()
+    rng = np.random.default_rng(3)
+    advanced: list[bool] = []  # whether each read from a remembered snapshot could advance it
+    real = catalog_module.advance
+
+    def spy(*args: Any) -> catalog_module.Snapshot | None:
+        out = real(*args)
+        advanced.append(out is not None)
+        return out
+
+    monkeypatch.setattr(catalog_module, "advance", spy)
+    chains = 0
+    for step in range(23):
+        if step == 15:
+            store.compact(retain_s=0)
+        elif step % 7 == 6 and len(store.snapshot().live):
+            store.delete(str(rng.choice(store.snapshot().live.index)))
+        else:  # new cells and replaced ones, ids out of order, in two lots
+            ids = {f"셀-{int(k):03d}" for k in rng.integers(0, 40, 6)}
+            put(
+                store, [formation_cell(c, f"L{len(c) % 2}", step, rows=30) for c in sorted(ids, reverse=True)]
+            )
+        if step % 3 != 2 and step < 20:
+            continue  # a few commits advance the remembered snapshot without merging its live cells
+        snap = store.snapshot()
+        entry = catalog_module._CACHE.pop(root)
+        whole = store.snapshot()  # read whole: the checkpoint and the segments after it
+        assert whole is not snap
+        chains += snap._live is None and len(snap._changes) >= 2
+        for cell in [f"셀-{k:03d}" for k in range(40)]:  # answered before any merge
+            assert snap.has(cell) == whole.has(cell), (step, cell)
+            for table in ("timeseries", "cycles", "curves"):
+                assert snap.has(cell) is False or snap.location(cell, table) == whole.location(cell, table)
+        assert _state(snap) == _state(whole), step
+        assert snap.segments == whole.segments and list(snap.live.columns) == list(whole.live.columns)
+        assert snap.live.index.is_monotonic_increasing
+        catalog_module._CACHE[root] = entry  # the next commit advances this snapshot, not the whole one
+    assert len(advanced) >= 25 and all(advanced)  # every read after the first advanced, checkpoints too
+    assert chains >= 3  # compared before the merge with the changes of several commits pending
+    assert store.sql("SELECT count(DISTINCT cell_id) AS n FROM timeseries")["n"].iloc[0] == len(
+        store.snapshot().live
+    )

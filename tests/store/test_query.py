@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from gwangyang.errors import InputError
@@ -103,3 +104,45 @@ def test_a_scoped_query_still_reads_no_file(store: Store, tmp_path: Path) -> Non
     for query in (f"SELECT * FROM read_csv('{outside}')", f"SELECT * FROM '{outside}'"):
         with pytest.raises(InputError, match=r"(?i)permission|disabled|external"):
             scoped(store, query, A, "가")
+
+
+def test_a_column_of_other_kinds_in_two_organisations_reads_in_each_view(store: Store) -> None:
+    # 가 keeps 두께 as numbers, 나 as text; the shared table has no such column.
+    thick = [5.2049187326, 5.1, 0.1]
+    dataset.append(store, pd.DataFrame({"cell_id": A[1:], "두께": thick}), "가2.csv", "hash-가2", "가")
+    dataset.append(
+        store, pd.DataFrame({"cell_id": B[1:], "두께": ["두꺼움", "얇음", None]}), "나2.csv", "h-나2", "나"
+    )
+    query = (
+        "SELECT cell_id, typeof(두께) AS kind, 두께 FROM production WHERE 두께 IS NOT NULL ORDER BY cell_id"
+    )
+    mine = scoped(store, query, A, "가")
+    assert mine["cell_id"].tolist() == A[1:] and set(mine["kind"]) == {"DOUBLE"}
+    assert mine["두께"].tolist() == thick
+    theirs = scoped(store, query, B, "나")
+    assert theirs["cell_id"].tolist() == B[1:3] and set(theirs["kind"]) == {"VARCHAR"}
+    assert theirs["두께"].tolist() == ["두꺼움", "얇음"]
+    assert dataset.mixed_columns(store, sees("가")) == {} == dataset.mixed_columns(store, sees("나"))
+    # every organisation at once (an admin, the CLI): text, the numbers written exactly
+    everything = store.sql(query)
+    assert set(everything["kind"]) == {"VARCHAR"} and len(everything) == 5
+    texts = dict(zip(everything["cell_id"], everything["두께"], strict=True))
+    assert [float(texts[c]) for c in A[1:]] == thick and texts[B[1]] == "두꺼움"
+    assert dataset.mixed_columns(store) == {"두께": [pa.float64(), pa.string()]}
+    assert len(dataset.read(store)) == 9  # one row per cell: A, B and 공유-1
+
+
+@pytest.mark.parametrize(
+    ("types", "merged"),
+    [
+        ([pa.float64(), pa.string()], None),
+        ([pa.bool_(), pa.float64()], pa.float64()),
+        ([pa.bool_(), pa.int64()], pa.int64()),
+        ([pa.null(), pa.string(), pa.null()], pa.string()),
+        ([pa.int64(), pa.float64()], pa.float64()),
+        ([pa.timestamp("ns"), pa.timestamp("us", "UTC")], None),
+        ([pa.null()], pa.null()),
+    ],
+)
+def test_merged_type(types: list[pa.DataType], merged: pa.DataType | None) -> None:
+    assert dataset.merged_type(types) == merged

@@ -94,3 +94,5 @@ def list_command(
         f"columns: {', '.join(document['columns'])}",
         highlight=False,
     )
+    for note in document["notes"]:
+        err_console.print(f"note: {note}", highlight=False)

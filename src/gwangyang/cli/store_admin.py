@@ -89,6 +89,11 @@ def sql_command(
     truncated = bool(df.attrs.get("truncated"))
     if truncated:
         err_console.print(f"warning: more rows than --max-rows {max_rows}; the first {max_rows} are shown.")
+    if "production" in query.lower():
+        from ..battery.service.production import mixed_notes
+
+        for note in mixed_notes(Store(store), None, "text in the view production"):
+            err_console.print(f"note: {note}", highlight=False)
     if csv_out is not None:
         tmp = csv_out.with_name(csv_out.name + ".tmp")
         df.to_csv(tmp, index=False)

@@ -120,7 +120,7 @@ def commit_cells(store: Store, items: Iterable[CellTables]) -> int:
             where[cell_id][name] = location
     rows = []
     for cell_id, meta, _tables in latest.values():
-        if cell_id in snap.live.index:
+        if snap.has(cell_id):
             rows.append(dead_row(version, cell_id, _files_of(snap, cell_id)))
         rows.append(put_row(version, cell_id, meta, where[cell_id]))
     _write_commit(store, snap, version, rows)

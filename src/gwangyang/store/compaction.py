@@ -20,6 +20,10 @@ SMALL_FILE_BYTES = 64 << 20
 """Files smaller than this are merged by compaction (and any file holding dead rows is rewritten)."""
 
 
+ROWS_PER_CHUNK = 20_000
+"""Catalog rows of a compaction's commit built at a time (then kept as Arrow)."""
+
+
 def _read_cells(store: Store, file: str, cells: dict[str, Location]) -> dict[str, pa.Table]:
     """The rows of ``cells`` in one file, one table per cell, in their stored order."""
     groups = sorted({g for where in cells.values() if where.row_groups is not None for g in where.row_groups})
@@ -103,12 +107,16 @@ def compact(store: Store) -> dict[str, Any]:
                     where.schema = schemas[cell_id] or cells_schema(cells, cell_id)
                     moved.setdefault(cell_id, {})[table] = where
     if moved:
-        rows = []
+        chunks, rows = [], []
         for cell_id, tables in moved.items():
             where_all: dict[str, Location | None] = {t: snap.location(cell_id, t) for t in TABLES}
             where_all.update(tables)
             rows.append(put_row(version, cell_id, json.loads(snap.meta_text(cell_id)), where_all))
-        write_segment(store._base, segment_name(version), rows_table(rows))
+            if len(rows) == ROWS_PER_CHUNK:  # as Arrow, not a million dicts at once
+                chunks.append(rows_table(rows))
+                rows = []
+        chunks.append(rows_table(rows))
+        write_segment(store._base, segment_name(version), pa.concat_tables(chunks))
         store.checkpoint()
     after = store.snapshot()
     return {

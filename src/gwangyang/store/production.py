@@ -22,6 +22,12 @@ organisation's (or the shared data's) cell a row is refused (:class:`CellConflic
 lock), so no organisation's row is ever replaced or shadowed by another's, and every reader gets one row per
 cell. :func:`read` keeps the parts a reader may see (``visible``) and leaves out of the shared parts the cells
 whose cycling data another organisation owns (``hidden``).
+
+A column name may hold different kinds in different organisations' parts (one organisation's numbers, another's
+text): the ingest compares a table's columns with those of its own organisation's parts and the shared ones only
+(:func:`column_types` with ``visible``), so one organisation's data never refuses, coerces or reveals another's.
+A reader who sees one organisation (and the shared data) gets each column in one type; a reader who sees several
+(an admin) gets a column whose parts' types cannot be merged as text (:func:`mixed_columns` names them).
 """
 
 from __future__ import annotations
@@ -204,13 +210,49 @@ def append(
     return part, True
 
 
-def column_types(store: Store) -> dict[str, pa.DataType]:
-    """Each column of the committed parts with its Arrow type (the first part's, where they differ)."""
-    out: dict[str, pa.DataType] = {}
-    for path in part_paths(store):
+def column_types(store: Store, visible: Visible | None = None) -> dict[str, list[pa.DataType]]:
+    """Each column of the committed parts (those ``visible`` accepts; default all) with its distinct Arrow types.
+
+    Types in the order first seen (parts in ingest order); a column of one type in every part has a list of one.
+    """
+    out: dict[str, list[pa.DataType]] = {}
+    for path in part_paths(store, visible):
         for field in pq.read_schema(path):
-            out.setdefault(field.name, field.type)
+            seen = out.setdefault(field.name, [])
+            if field.type not in seen:
+                seen.append(field.type)
     return out
+
+
+def merged_type(types: list[pa.DataType]) -> pa.DataType | None:
+    """The one type a column of parts with these ``types`` is read as; None when they cannot be merged.
+
+    Null (a column empty in a part) merges with anything; booleans with numbers as integers; numbers of
+    different widths as Arrow's permissive promotion gives them (int64 and double: double). Numbers and
+    text, or times with and without a time zone, cannot be merged (a reader gets them as text).
+    """
+    typed = [t for t in dict.fromkeys(types) if not pa.types.is_null(t)]
+    if not typed:
+        return pa.null()
+    if len(typed) == 1:
+        return typed[0]
+    numeric = all(pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t) for t in typed)
+    if numeric:
+        typed = [pa.int8() if pa.types.is_boolean(t) else t for t in typed]
+    try:
+        schemas = [pa.schema([pa.field("column", t)]) for t in typed]
+        return pa.unify_schemas(schemas, promote_options="permissive").field("column").type
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+
+
+def mixed_columns(store: Store, visible: Visible | None = None) -> dict[str, list[pa.DataType]]:
+    """The columns whose types in the parts ``visible`` accepts cannot be merged, with those types.
+
+    :func:`read` gives them as text. Only a reader who sees several organisations meets one: an ingest
+    checks a table against its own organisation's parts and the shared ones (and a shared one against all).
+    """
+    return {name: types for name, types in column_types(store, visible).items() if merged_type(types) is None}
 
 
 def part_paths(store: Store, visible: Visible | None = None) -> list[Path]:
@@ -243,22 +285,30 @@ def read(
     -------
     pandas.DataFrame
         One row per cell, in the order cells were first ingested (production order), with the values of the
-        latest table that holds it; columns the union of the read parts' columns (first seen first).
+        latest table that holds it; columns the union of the read parts' columns (first seen first), each
+        in the type its parts' types merge to (:func:`merged_type`), or as text where they cannot merge.
     """
     folder = _folder(store)
     chosen = parts(store, visible)
     if not chosen:
         return pd.DataFrame({ID_COLUMN: pd.Series([], dtype="object")})
     drop = pa.array(sorted({str(c) for c in hidden}), pa.string()) if hidden else None
+    schemas = [pq.read_schema(folder / part.file) for part in chosen]
+    types: dict[str, list[pa.DataType]] = {}
+    for schema in schemas:
+        for field in schema:
+            types.setdefault(field.name, []).append(field.type)
+    target = {name: merged_type(found) or pa.string() for name, found in types.items()}
     tables = []
-    for part in chosen:
-        path = folder / part.file
-        schema = pq.read_schema(path)
+    for part, schema in zip(chosen, schemas, strict=True):
         wanted = None if columns is None else [ID_COLUMN, *[c for c in columns if c in schema.names]]
-        rows = pq.read_table(path, columns=wanted)
+        rows = pq.read_table(folder / part.file, columns=wanted)
         if drop is not None and part.org is None:
             ids = rows.column(ID_COLUMN).cast(pa.string())
             rows = rows.filter(pc.invert(pc.is_in(ids, value_set=drop)))
+        for i, field in enumerate(rows.schema):
+            if field.type != target[field.name]:  # another part holds the column in another type
+                rows = rows.set_column(i, field.name, rows.column(i).cast(target[field.name]))
         tables.append(rows)
     merged = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
     frame = merged.to_pandas()

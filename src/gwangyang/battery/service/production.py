@@ -65,6 +65,33 @@ def production_frame(
     return dataset.read(store, columns, visible=visible, hidden=_hidden(store, visible) or None)
 
 
+def kinds_scope(org: str | None) -> Visible | None:
+    """The tables a new table of organisation ``org`` must agree with in each column's kind.
+
+    Those some reader other than an admin would read together with it: ``org``'s own and the shared ones
+    (None, the shared data's readers: every organisation's, so every table). An admin, who reads every
+    organisation's tables at once, gets a column of two kinds as text (see :func:`mixed_notes`).
+    """
+    if org is None:
+        return None
+    return lambda owner: owner is None or owner == org
+
+
+def mixed_notes(
+    store: Store, visible: Visible | None = None, outcome: str = "read as text here"
+) -> list[str]:
+    """One note per column whose kinds differ between the production tables ``visible`` accepts (read as text), ending in ``outcome``."""
+    from ...store import production as dataset
+    from ..production import kind
+
+    notes = []
+    for column, types in dataset.mixed_columns(store, visible).items():
+        kinds = list(dict.fromkeys(kind(t) for t in types if kind(t) != "none"))
+        held = " and ".join(kinds) if len(kinds) > 1 else " and ".join(map(str, types))
+        notes.append(f"column {column!r}: {held} in different production tables; {outcome}.")
+    return notes
+
+
 def ingest_production(
     store: Store,
     table: Path,
@@ -91,8 +118,10 @@ def ingest_production(
     ------
     InputError
         A missing file or id column, a duplicated or empty cell id, a non-number in a numeric column, a
-        column whose kind (number, text, time) differs from the stored production data's (any
-        organisation's: a column name holds one kind in the store; the message names no table).
+        column whose kind (number, text, time) differs from that of the stored production data whose readers
+        would read the two together (:func:`kinds_scope`): organisation ``org``'s own tables and the shared ones,
+        or every table for a shared one (``org`` None). Another organisation's tables never refuse an
+        organisation's, and the message names no table.
     CellConflictError
         A cell id that another organisation's table holds (or the shared data's, for an organisation).
     """
@@ -119,17 +148,16 @@ def ingest_production(
             "warnings": [],
         }
     checked = read_production_table(path, id_column)
-    stored = dataset.column_types(store)
+    stored = dataset.column_types(store, kinds_scope(org))
     for column in checked.frame.columns:
-        if column in stored:
-            before, now = kind(stored[column]), kind(checked.frame[column].dtype)
-            if "none" not in (before, now) and before != now:
-                raise InputError(
-                    f"{name}: column {column!r} holds {now} here but {before} in the production data "
-                    "already stored; rename it or fix its values."
-                )
-    seen = production_frame(store, visible, columns=[]) if stored else None
-    previous = set(seen[dataset.ID_COLUMN]) if seen is not None else set()
+        now = kind(checked.frame[column].dtype)
+        before = [k for k in dict.fromkeys(kind(t) for t in stored.get(column, [])) if k not in ("none", now)]
+        if now != "none" and before:
+            raise InputError(
+                f"{name}: column {column!r} holds {now} here but {' and '.join(before)} in the production data "
+                "already stored; rename it or fix its values."
+            )
+    previous = set(production_frame(store, visible, columns=[])[dataset.ID_COLUMN])
     part, appended = dataset.append(store, checked.frame, name, digest, org)
     ids = checked.frame[dataset.ID_COLUMN]
     cycling = _cycling(store, visible)
@@ -152,7 +180,8 @@ def ingest_production(
 def production_overview(store: Store, limit: int = 20, visible: Visible | None = None) -> dict[str, Any]:
     """The production data kept: its tables (each with its ``org``), cells, columns, the cells with cycling data, the first ``limit`` rows.
 
-    Only what ``visible`` lets the reader see (default: everything).
+    Only what ``visible`` lets the reader see (default: everything). ``notes``: the columns read as text
+    because their kinds differ between the tables read (:func:`mixed_notes`).
     """
     from ...store import production as dataset
 
@@ -165,6 +194,7 @@ def production_overview(store: Store, limit: int = 20, visible: Visible | None =
             "columns": [str(c) for c in frame.columns],
             "cells_with_cycling_data": int(frame[dataset.ID_COLUMN].isin(cycling).sum()) if len(frame) else 0,
             "rows": frame.head(limit).to_dict(orient="records"),
+            "notes": mixed_notes(store, visible),
         }
     )
 
@@ -203,6 +233,7 @@ def screen_production(
         empty = [c for c in numeric if frame[c].isna().all()]
         columns = [c for c in numeric if c not in empty]
         notes += [f"column {c!r}: empty in every cell, not screened." for c in empty]
+        notes += mixed_notes(store, visible, "read as text, not screened")
     result = screen(
         frame,
         dataset.ID_COLUMN,
@@ -237,7 +268,8 @@ def query_store(
     -------
     dict
         ``columns``, ``rows`` (lists, JSON-ready), ``row_count``, ``truncated`` (more rows than
-        ``max_rows``), ``max_rows``, ``seconds``, ``views``.
+        ``max_rows``), ``max_rows``, ``seconds``, ``views``, ``notes`` (for a query naming ``production``:
+        its columns read as text, :func:`mixed_notes`).
 
     Raises
     ------
@@ -264,6 +296,9 @@ def query_store(
         "max_rows": max_rows,
         "seconds": round(seconds, 4),
         "views": sql_views(store, visible),
+        "notes": mixed_notes(store, visible, "text in the view production")
+        if "production" in text.lower()
+        else [],
     }
 
 
