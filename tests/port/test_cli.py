@@ -90,8 +90,9 @@ def test_berths_json(capsys: pytest.CaptureFixture[str], shared: Path) -> None:
 
 
 def test_cranes_json(capsys: pytest.CaptureFixture[str]) -> None:
-    doc = _run(capsys, "cranes", str(EXAMPLE), "--time-limit", "5", "--workers", "1", "--json")
+    doc = _run(capsys, "cranes", str(EXAMPLE), "--budget", "1", "--workers", "1", "--json")
     assert doc["status"] == "OPTIMAL" and doc["makespan"] == doc["lower_bound"]
+    assert doc["budget"] == 1.0 and 0 < doc["work"] <= 1.0
     assert len(doc["schedule"]) == 10
 
 
@@ -101,8 +102,10 @@ def test_bad_inputs_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert main(["port", "berths", str(bad), "--json"]) == 2
     assert main(["port", "berths", str(bad), "--budget", "-1", "--json"]) == 2
     assert main(["port", "cranes", str(tmp_path / "none.toml"), "--json"]) == 2
+    assert main(["port", "cranes", str(EXAMPLE), "--budget", "0", "--json"]) == 2
     assert main(["port", "simulate", "--scenario", "atlantis", "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "budget: expected seconds > 0, got -1" in captured.err
+    assert "budget: expected CP-SAT deterministic seconds > 0, got 0.0" in captured.err
     assert "atlantis" in captured.err

@@ -11,6 +11,10 @@ from gwangyang.port.cranes import CraneInstance, CraneTask, check_schedule, solv
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "gwangyang" / "port" / "instances" / "qcsp-10.toml"
 
+BUDGET = 1.0
+"""CP-SAT deterministic seconds for the tests (counted work, no clock): qcsp-10 is proved optimal
+after 0.0145 of them (2026-12-06), the 6-task instances sooner."""
+
 
 def _random_instance(seed: int, tasks: int = 6) -> CraneInstance:
     rng = np.random.default_rng(seed)
@@ -27,7 +31,7 @@ def _random_instance(seed: int, tasks: int = 6) -> CraneInstance:
 def test_cpsat_matches_exact_enumeration(seed: int) -> None:
     inst = _random_instance(seed)
     exact = solve_cranes_exact(inst)
-    cp = solve_cranes(inst, time_limit=10, workers=1)
+    cp = solve_cranes(inst, workers=1, budget=BUDGET)
     assert cp.status == "OPTIMAL"
     assert cp.makespan == exact.makespan
     assert check_schedule(inst, cp.table) == []
@@ -39,7 +43,7 @@ def test_two_cranes_one_bay_apart_cannot_work_side_by_side() -> None:
     # the other, so the optimum is 10 + 10 plus travel from the start bays (crane 0 at 1, crane 1 at 8).
     inst = CraneInstance("pair", 8, (CraneTask(3, 10), CraneTask(4, 10)), (1, 8), (0, 0), 1, 1)
     exact = solve_cranes_exact(inst)
-    cp = solve_cranes(inst, time_limit=5, workers=1)
+    cp = solve_cranes(inst, workers=1, budget=BUDGET)
     # Best: crane 0 does bay 3 (2 bays of travel) in [2, 12]; bay 4 then by crane 1 (4 bays) in [12, 22]
     # or by crane 0 (1 more bay) in [13, 23]: 22.
     assert exact.makespan == cp.makespan == 22
@@ -49,11 +53,33 @@ def test_two_cranes_one_bay_apart_cannot_work_side_by_side() -> None:
 
 def test_shipped_example_is_solved_to_optimality() -> None:
     inst = CraneInstance.from_file(EXAMPLE)
-    schedule = solve_cranes(inst, time_limit=10, workers=1)
+    schedule = solve_cranes(inst, workers=1, budget=BUDGET)
     assert schedule.status == "OPTIMAL" and schedule.lower_bound == schedule.makespan
+    assert schedule.budget == BUDGET and schedule.work is not None and schedule.work <= BUDGET
     assert check_schedule(inst, schedule.table) == []
     # Makespan cannot beat the work split evenly over 2 cranes: 310 / 2 = 155.
     assert schedule.makespan >= sum(t.time for t in inst.tasks) / 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_budget_gives_the_same_schedule_on_every_run(workers: int) -> None:
+    # 0.01 deterministic seconds stop CP-SAT before it proves qcsp-10 optimal (its bound is still
+    # far below), so the schedule is the search's, not the unique optimum's: two runs must agree.
+    inst = CraneInstance.from_file(EXAMPLE)
+    first = solve_cranes(inst, workers=workers, budget=0.01)
+    second = solve_cranes(inst, workers=workers, budget=0.01)
+    assert first.status == second.status == "FEASIBLE"
+    assert first.lower_bound is not None and first.lower_bound < first.makespan
+    assert first.table.equals(second.table) and first.work == second.work
+    assert check_schedule(inst, first.table) == []
+    # no schedule beats the optimum (172, proved with the budget of the test above)
+    assert first.makespan >= solve_cranes(inst, workers=1, budget=BUDGET).makespan
+
+
+@pytest.mark.parametrize("budget", [0.0, -1.0, float("nan"), float("inf")])
+def test_bad_budget(budget: float) -> None:
+    with pytest.raises(InputError, match="budget: expected CP-SAT deterministic seconds > 0"):
+        solve_cranes(CraneInstance.from_file(EXAMPLE), budget=budget)
 
 
 @pytest.mark.parametrize(

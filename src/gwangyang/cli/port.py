@@ -258,11 +258,19 @@ def cranes_command(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for CP-SAT.")] = 10.0,
     seed: SeedOpt = 0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT workers (0: all cores).")] = 0,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            help="Reproducible: CP-SAT's deterministic seconds (counted work, not timed; one worker, or "
+            "--workers interleaved): the same schedule on every run, whatever the load; replaces --time-limit.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
     """Quay-crane schedule minimising the makespan with CP-SAT."""
-    document, schedule = service.schedule_cranes(instance, time_limit, seed, workers)
+    document, schedule = service.schedule_cranes(instance, time_limit, seed, workers, budget)
     if plot is not None:
         service.plot_crane_schedule(schedule, plot)
     if json_out:

@@ -22,6 +22,7 @@ Kim & Park (2004, EJOR 156:752), interference is checked while tasks are process
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +185,8 @@ class CraneSchedule:
     lower_bound: float | None = None
     status: str = "FEASIBLE"
     wall_s: float = 0.0
+    budget: float | None = None
+    work: float | None = None
 
     def is_feasible(self, instance: CraneInstance) -> bool:
         """Whether the schedule passes :func:`check_schedule`."""
@@ -195,7 +198,7 @@ class CraneSchedule:
         return f"{self.instance} {self.method}: makespan {self.makespan:g}{bound}, {self.status}, {self.wall_s:.2f} s"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``makespan, lower_bound, status, schedule: [{task, crane, bay, start, end}]``."""
+        """JSON-ready: ``makespan, lower_bound, status, budget, work, schedule: [{task, crane, bay, start, end}]``."""
         return {
             "instance": self.instance,
             "method": self.method,
@@ -203,6 +206,8 @@ class CraneSchedule:
             "lower_bound": None if self.lower_bound is None else float(self.lower_bound),
             "status": self.status,
             "wall_s": self.wall_s,
+            "budget": self.budget,
+            "work": self.work,
             "schedule": [{k: int(v) for k, v in row.items()} for row in self.table.to_dict(orient="records")],
         }
 
@@ -250,19 +255,39 @@ def check_schedule(instance: CraneInstance, table: pd.DataFrame) -> list[str]:
 
 
 def solve_cranes(
-    instance: CraneInstance, time_limit: float = 10.0, seed: int = 0, workers: int = 0
+    instance: CraneInstance,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 0,
+    budget: float | None = None,
 ) -> CraneSchedule:
     """Minimise the makespan with OR-Tools CP-SAT (assignment booleans, pairwise order/parallel booleans).
+
+    Parameters
+    ----------
+    budget
+        Counted work instead of ``time_limit``: CP-SAT's deterministic seconds
+        (``max_deterministic_time``, its own count of work done), with one worker (``workers`` 0 or 1)
+        or ``workers`` interleaved (``interleave_search``), so the same budget and seed give the same
+        schedule on every run, whatever the load; only the wall time varies. None: the clock.
 
     Returns
     -------
     CraneSchedule
-        The best schedule, CP-SAT's lower bound and status (OPTIMAL or FEASIBLE).
+        The best schedule, CP-SAT's lower bound and status (OPTIMAL or FEASIBLE), the budget and the
+        deterministic work done (``work``).
     """
     from ortools.sat.python import cp_model
 
-    if time_limit <= 0:
+    if not math.isfinite(time_limit) or time_limit <= 0:
         raise InputError(f"time_limit: must be > 0, got {time_limit}")
+    if budget is not None and (
+        isinstance(budget, bool)
+        or not isinstance(budget, int | float)
+        or not math.isfinite(budget)
+        or budget <= 0
+    ):
+        raise InputError(f"budget: expected CP-SAT deterministic seconds > 0, got {budget!r}")
     t0 = time.perf_counter()
     n, K = len(instance.tasks), instance.cranes
     horizon = (
@@ -316,16 +341,20 @@ def solve_cranes(
         model.add(makespan >= start[i] + task.time)
     model.minimize(makespan)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.random_seed = int(seed)
-    if workers:
-        solver.parameters.num_workers = int(workers)
+    if budget is None:
+        solver.parameters.max_time_in_seconds = float(time_limit)
+        if workers:
+            solver.parameters.num_workers = int(workers)
+    else:
+        solver.parameters.max_deterministic_time = float(budget)
+        solver.parameters.num_workers = max(1, int(workers))
+        solver.parameters.interleave_search = workers > 1
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InputError(
-            f"{instance.name}: CP-SAT found no crane schedule in {time_limit:g} s (status {name})"
-        )
+        limit = f"{time_limit:g} s" if budget is None else f"a budget of {budget:g} work units"
+        raise InputError(f"{instance.name}: CP-SAT found no crane schedule in {limit} (status {name})")
     rows = []
     for i, task in enumerate(instance.tasks):
         k = next(k for k, lit in assign[i].items() if solver.boolean_value(lit))
@@ -340,6 +369,8 @@ def solve_cranes(
         float(solver.best_objective_bound),
         name,
         time.perf_counter() - t0,
+        None if budget is None else float(budget),
+        float(solver.deterministic_time),
     )
 
 

@@ -108,16 +108,22 @@ def crane_instance(source: Path | dict[str, Any] | None = None) -> Any:
 
 
 def schedule_cranes(
-    instance: Path | Any, time_limit: float = 10.0, seed: int = 0, workers: int = 0
+    instance: Path | Any,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 0,
+    budget: float | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """Quay-crane schedule minimising the makespan with CP-SAT: the document and the schedule (for plots).
 
     ``instance`` is a TOML file or a :class:`~gwangyang.port.cranes.CraneInstance` (see :func:`crane_instance`).
+    ``budget``: CP-SAT's deterministic seconds instead of ``time_limit`` (counted work, the same
+    schedule on every run; see :func:`~gwangyang.port.cranes.solve_cranes`).
     """
     from ..cranes import solve_cranes
 
     chosen = crane_instance(instance) if isinstance(instance, Path) else instance
-    schedule = solve_cranes(chosen, time_limit, seed, workers)
+    schedule = solve_cranes(chosen, time_limit, seed, workers, budget)
     return jsonable(schedule.to_dict()), schedule
 
 
