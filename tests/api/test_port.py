@@ -68,3 +68,53 @@ def test_berth_bad_instance(client: TestClient) -> None:
     bad = {**EXAMPLE_BERTHS, "handling": EXAMPLE_BERTHS["handling"][:3]}
     response = client.post(f"{PORT}/berths/plan", json=bad)
     assert response.status_code == 422 and "handling: expected 12 rows" in str(response.json()["detail"])
+
+
+def test_berth_plan_with_a_budget_is_the_services(fresh_client: TestClient) -> None:
+    from gwangyang.port.berth_budget import SearchBudget
+    from gwangyang.port.service import berth_instance, plan_berths
+
+    body = {**EXAMPLE_BERTHS, "budget_s": 5}
+    response = fresh_client.post(f"{PORT}/berths/plan", params={"wait": 120}, json=body)
+    assert response.status_code == 201
+    plan = response.json()["job"]["result"]
+    # the same counted work in this process (the API runs the job in a worker): the same plan and bound
+    local, _ = plan_berths(
+        berth_instance(EXAMPLE_BERTHS), "cpsat", workers=1, budget=SearchBudget.like_seconds(5)
+    )
+    assert plan["budget"] == SearchBudget.like_seconds(5).to_dict() == local["budget"]
+    keys = ("assignments", "objective", "lower_bound", "status", "work")
+    assert {k: plan[k] for k in keys} == {k: local[k] for k in keys}
+    assert plan["problems"] == [] and plan["objective"] <= plan["fcfs_objective"]
+
+
+def test_crane_schedule_with_a_budget_is_the_services(fresh_client: TestClient) -> None:
+    from gwangyang.port.service import crane_instance, schedule_cranes
+
+    # 0.01 deterministic seconds stop CP-SAT before it proves qcsp-10 optimal: the search's own schedule
+    response = fresh_client.post(f"{PORT}/cranes", params={"wait": 60}, json={"budget": 0.01})
+    assert response.status_code == 201
+    result = response.json()["job"]["result"]
+    local, _ = schedule_cranes(crane_instance(), workers=1, budget=0.01)
+    keys = ("schedule", "makespan", "lower_bound", "status", "budget", "work")
+    assert {k: result[k] for k in keys} == {k: local[k] for k in keys}
+    assert result["status"] == "FEASIBLE" and result["lower_bound"] < result["makespan"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "words"),
+    [
+        ("berths/plan", {**EXAMPLE_BERTHS, "budget_s": 0}, "budget_s"),
+        ("berths/plan", {**EXAMPLE_BERTHS, "budget_s": "lots"}, "budget_s"),
+        ("berths/plan", {**EXAMPLE_BERTHS, "budget_s": 1000}, "budget_s"),
+        (
+            "berths/plan",
+            {**EXAMPLE_BERTHS, "method": "fcfs", "budget_s": 5},
+            "budget_s: only for method cpsat",
+        ),
+        ("cranes", {"budget": -1}, "budget"),
+    ],
+)
+def test_bad_budgets(client: TestClient, path: str, body: dict[str, object], words: str) -> None:
+    response = client.post(f"{PORT}/{path}", json=body)
+    assert response.status_code == 422 and words in str(response.json()["detail"])

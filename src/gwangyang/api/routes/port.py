@@ -39,6 +39,13 @@ class CraneRequest(BaseModel):
     )
     time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
     seed: int = Field(0, ge=0)
+    budget: float | None = Field(
+        None,
+        gt=0,
+        le=120,
+        description="Reproducible: CP-SAT's deterministic seconds (counted work) instead of ``time_limit``; "
+        "the same schedule on every run.",
+    )
 
 
 class CompareRequest(BaseModel):
@@ -77,9 +84,18 @@ class BerthRequest(BaseModel):
     deadline: list[Hours] = Field(max_length=2000)
     method: Literal["cpsat", "fcfs", "greedy", "spt"] = "cpsat"
     time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
+    budget_s: float | None = Field(
+        None,
+        gt=0,
+        le=120,
+        description="Reproducible: the work of about this many seconds on two quiet cores, counted "
+        "(``SearchBudget.like_seconds``), instead of ``time_limit``; the same plan on every run.",
+    )
 
     @model_validator(mode="after")
     def _shapes(self) -> BerthRequest:
+        if self.budget_s is not None and self.method != "cpsat":
+            raise ValueError(f"budget_s: only for method cpsat, not {self.method}")
         n, m = len(self.arrival), len(self.opening)
         if len(self.handling) != n:
             raise ValueError(f"handling: expected {n} rows (one per vessel), got {len(self.handling)}")
@@ -113,12 +129,17 @@ def _timelapse(body: TimelapseRequest, progress: Progress) -> dict[str, Any]:
 
 
 def _cranes(instance: Any, body: CraneRequest, progress: Progress) -> dict[str, Any]:
-    document, _ = service.schedule_cranes(instance, body.time_limit, body.seed, workers=1)
+    document, _ = service.schedule_cranes(instance, body.time_limit, body.seed, workers=1, budget=body.budget)
     return document
 
 
-def _plan(instance: Any, method: str, time_limit: float, progress: Progress) -> dict[str, Any]:
-    document, _ = service.plan_berths(instance, method, time_limit, workers=1)
+def _plan(
+    instance: Any, method: str, time_limit: float, budget_s: float | None, progress: Progress
+) -> dict[str, Any]:
+    from ...port.berth_budget import SearchBudget
+
+    budget = None if budget_s is None else SearchBudget.like_seconds(budget_s)
+    document, _ = service.plan_berths(instance, method, time_limit, workers=1, budget=budget)
     return document
 
 
@@ -173,8 +194,13 @@ async def berth_plan(
 ) -> dict[str, Any]:
     """A job whose result is the plan (vessel, berth, start, end), its objective, and the baselines beside it."""
     instance = service.berth_instance(body.model_dump(), "request")
-    params = {"name": body.name, "method": body.method, "vessels": len(body.arrival)}
-    work = partial(_plan, instance, body.method, body.time_limit)
+    params = {
+        "name": body.name,
+        "method": body.method,
+        "vessels": len(body.arrival),
+        "budget_s": body.budget_s,
+    }
+    work = partial(_plan, instance, body.method, body.time_limit, body.budget_s)
     job = jobs.submit("port.berths", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
@@ -185,6 +211,6 @@ async def cranes(
 ) -> dict[str, Any]:
     """A job whose result is the crane schedule minimising the makespan (tasks per crane with start and end)."""
     instance = service.crane_instance(body.instance)
-    params = {"instance": instance.name, "time_limit": body.time_limit}
+    params = {"instance": instance.name, "time_limit": body.time_limit, "budget": body.budget}
     job = jobs.submit("port.cranes", partial(_cranes, instance, body), params=params, isolated=True)
     return await finish_job(request, response, job, wait)
