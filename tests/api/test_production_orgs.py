@@ -440,3 +440,59 @@ def test_the_cli_and_the_sql_answer_say_which_columns_are_read_as_text(
     assert f"note: {note}; read as text here." in capsys.readouterr().err.replace("\n", " ")
     assert main(["battery", "sql", 'SELECT max("두께_mm") FROM production', "--store", root]) == 0
     assert f"note: {note}; text in the view production." in capsys.readouterr().err.replace("\n", " ")
+
+
+def test_two_uploads_of_one_organisation_racing_with_other_kinds_keep_one(
+    site: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kind check runs under the write lock: of two racing uploads of A (``두께_mm`` numbers, then text), one is refused.
+
+    Both requests pass every check made before the append (the store holds no production data yet) and meet at
+    a barrier, so they reach the write lock together; the one that takes it second must see the other's table.
+    """
+    import threading
+
+    numbers = site["tables"]["a"].copy()
+    text = org_table("광양2-", 100, 3)
+    text["두께_mm"] = np.where(text["두께_mm"].to_numpy() > 5.2, "두꺼움", "얇음")
+    paths = {"numbers": tmp_path / "a_numbers.csv", "text": tmp_path / "a_text.csv"}
+    numbers.to_csv(paths["numbers"], index=False)
+    text.to_csv(paths["text"], index=False)
+    files = {who: pd.read_csv(path) for who, path in paths.items()}  # the files' values
+    start = threading.Barrier(2)
+    real_append = dataset.append
+
+    def append_together(*args: Any, **kwargs: Any) -> Any:
+        start.wait()
+        return real_append(*args, **kwargs)
+
+    monkeypatch.setattr(dataset, "append", append_together)
+    answers: dict[str, Any] = {}
+
+    def run(who: str) -> None:
+        answers[who] = upload(site["a"], paths[who])
+
+    threads = [threading.Thread(target=run, args=(who,)) for who in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.undo()
+    kept = [who for who, answer in answers.items() if answer.status_code == 200]
+    assert len(kept) == 1, {who: (a.status_code, a.text) for who, a in answers.items()}
+    (refused,) = [who for who in answers if who not in kept]
+    held = {"numbers": ("number", "text"), "text": ("text", "number")}[refused]
+    assert answers[refused].status_code == 400
+    detail = answers[refused].json()["detail"]
+    assert detail == (
+        f"{paths[refused].name}: column '두께_mm' holds {held[0]} here but {held[1]} in the production data "
+        "already stored; rename it or fix its values."
+    )
+    store = Store(site["root"])
+    assert [(p.org, p.source) for p in dataset.parts(store)] == [(A_ORG, paths[kept[0]].name)]
+    listed = site["a"].get(PRODUCTION, params={"limit": 1000}).json()
+    assert not listed.get("notes")
+    mine = files[kept[0]].set_index("셀ID")["두께_mm"]
+    rows = {r["cell_id"]: r["두께_mm"] for r in listed["rows"]}
+    assert list(rows) == mine.index.tolist() and list(rows.values()) == mine.tolist()
+    assert len(list((site["root"] / "production" / "parts").iterdir())) == 1

@@ -26,6 +26,8 @@ whose cycling data another organisation owns (``hidden``).
 A column name may hold different kinds in different organisations' parts (one organisation's numbers, another's
 text): the ingest compares a table's columns with those of its own organisation's parts and the shared ones only
 (:func:`column_types` with ``visible``), so one organisation's data never refuses, coerces or reveals another's.
+The comparison runs (again) under the write lock, through :func:`append`'s ``check``, so two racing ingests cannot
+both pass it with other kinds of one column.
 A reader who sees one organisation (and the shared data) gets each column in one type; a reader who sees several
 (an admin) gets a column whose parts' types cannot be merged as text (:func:`mixed_columns` names them).
 """
@@ -60,6 +62,9 @@ MANIFEST = "manifest.json"
 
 Visible = Callable[[Any], bool]
 """Which organisations' parts a reader sees: called with a part's ``org`` (None: shared)."""
+
+Check = Callable[[list["Part"]], None]
+"""A test an append runs under the write lock on the committed parts (raises to refuse: nothing is written)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,12 @@ def _clashes(folder: Path, known: list[Part], ids: pa.Array, org: str | None) ->
 
 
 def append(
-    store: Store, table: pd.DataFrame, source: str, content_hash: str, org: str | None = None
+    store: Store,
+    table: pd.DataFrame,
+    source: str,
+    content_hash: str,
+    org: str | None = None,
+    check: Check | None = None,
 ) -> tuple[Part, bool]:
     """Commit one table as a new part of organisation ``org``, unless its part with ``content_hash`` is there already.
 
@@ -155,6 +165,10 @@ def append(
         The source file's content hash (the same file twice from one organisation is a no-op).
     org
         The organisation that ingests it (kept in the manifest); None: shared with everyone.
+    check
+        Called under the write lock with the committed parts (unless the table is there already), before
+        the cell-id check: its exception refuses the table, nothing written. The service's column-kind check
+        (so two racing appends cannot both pass it); keep it short, it holds the lock.
 
     Returns
     -------
@@ -173,6 +187,8 @@ def append(
         there = _same(known, content_hash, org)
         if there is not None:
             return there, False
+        if check is not None:
+            check(known)
         clashes = _clashes(folder, known, pa.array(table[ID_COLUMN].astype(str).tolist()), org)
         if clashes:
             cell, owner = clashes[0]
@@ -210,13 +226,19 @@ def append(
     return part, True
 
 
-def column_types(store: Store, visible: Visible | None = None) -> dict[str, list[pa.DataType]]:
+def column_types(
+    store: Store, visible: Visible | None = None, known: list[Part] | None = None
+) -> dict[str, list[pa.DataType]]:
     """Each column of the committed parts (those ``visible`` accepts; default all) with its distinct Arrow types.
 
     Types in the order first seen (parts in ingest order); a column of one type in every part has a list of one.
+    ``known``: those parts instead of the manifest's (what :func:`append` gives a ``check``); only their
+    Parquet footers are read.
     """
+    folder = _folder(store)
+    chosen = parts(store) if known is None else known
     out: dict[str, list[pa.DataType]] = {}
-    for path in part_paths(store, visible):
+    for path in [folder / p.file for p in chosen if visible is None or visible(p.org)]:
         for field in pq.read_schema(path):
             seen = out.setdefault(field.name, [])
             if field.type not in seen:

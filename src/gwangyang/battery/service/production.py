@@ -92,6 +92,42 @@ def mixed_notes(
     return notes
 
 
+def _kinds_check(
+    store: Store, name: str, kinds: dict[str, str], org: str | None
+) -> Callable[[list[Any]], None]:
+    """The test that table ``name`` (each column's kind, ``kinds``) agrees with the stored tables of :func:`kinds_scope`.
+
+    Called with the committed parts: once before the append, and again by the append under the store's write
+    lock (so two racing uploads of one organisation cannot both pass with other kinds of one column). It
+    remembers the parts it has read, so under the lock it reads only the footers of those committed since.
+    Raises the one-line ``InputError`` naming the first column whose kind differs.
+    """
+    from ...store import production as dataset
+    from ..production import kind
+
+    scope = kinds_scope(org)
+    stored: dict[str, list[Any]] = {}
+    read: set[str] = set()
+
+    def check(known: list[dataset.Part]) -> None:
+        fresh = [p for p in known if p.file not in read]
+        for column, types in dataset.column_types(store, scope, fresh).items():
+            seen = stored.setdefault(column, [])
+            seen.extend(t for t in types if t not in seen)
+        read.update(p.file for p in fresh)
+        for column, now in kinds.items():
+            before = [
+                k for k in dict.fromkeys(kind(t) for t in stored.get(column, [])) if k not in ("none", now)
+            ]
+            if now != "none" and before:
+                raise InputError(
+                    f"{name}: column {column!r} holds {now} here but {' and '.join(before)} in the production data "
+                    "already stored; rename it or fix its values."
+                )
+
+    return check
+
+
 def ingest_production(
     store: Store,
     table: Path,
@@ -121,7 +157,8 @@ def ingest_production(
         column whose kind (number, text, time) differs from that of the stored production data whose readers
         would read the two together (:func:`kinds_scope`): organisation ``org``'s own tables and the shared ones,
         or every table for a shared one (``org`` None). Another organisation's tables never refuse an
-        organisation's, and the message names no table.
+        organisation's, and the message names no table. Checked again under the store's write lock, so of
+        two racing uploads with other kinds of one column one is refused.
     CellConflictError
         A cell id that another organisation's table holds (or the shared data's, for an organisation).
     """
@@ -148,17 +185,12 @@ def ingest_production(
             "warnings": [],
         }
     checked = read_production_table(path, id_column)
-    stored = dataset.column_types(store, kinds_scope(org))
-    for column in checked.frame.columns:
-        now = kind(checked.frame[column].dtype)
-        before = [k for k in dict.fromkeys(kind(t) for t in stored.get(column, [])) if k not in ("none", now)]
-        if now != "none" and before:
-            raise InputError(
-                f"{name}: column {column!r} holds {now} here but {' and '.join(before)} in the production data "
-                "already stored; rename it or fix its values."
-            )
+    check = _kinds_check(
+        store, name, {str(c): kind(checked.frame[c].dtype) for c in checked.frame.columns}, org
+    )
+    check(dataset.parts(store))  # early: a table of the wrong kinds is refused before anything else is read
     previous = set(production_frame(store, visible, columns=[])[dataset.ID_COLUMN])
-    part, appended = dataset.append(store, checked.frame, name, digest, org)
+    part, appended = dataset.append(store, checked.frame, name, digest, org, check=check)
     ids = checked.frame[dataset.ID_COLUMN]
     cycling = _cycling(store, visible)
     all_ids = previous | set(ids)
