@@ -27,7 +27,21 @@ def test_compare_job_kpis(fresh_client: TestClient) -> None:
             assert kpi["diff_mean"] == pytest.approx(
                 kpi["b_mean"] - kpi["a_mean"], abs=1e-6 * (1 + abs(kpi["a_mean"]))
             )
-            assert kpi["diff_ci_low"] <= kpi["diff_mean"] + 1e-9 <= kpi["diff_ci_high"] + 2e-9
+            if kpi["no_interval"] is None:
+                # inside what B - A can be: B's mean, A held at its own, within the KPI's bounds
+                high = 1.0 if kpi["unit"] == "fraction" else float("inf")
+                assert (
+                    -kpi["a_mean"]
+                    <= kpi["diff_ci_low"]
+                    <= kpi["diff_mean"] + 1e-9
+                    <= kpi["diff_ci_high"] + 2e-9
+                )
+                assert kpi["diff_ci_high"] <= high - kpi["a_mean"]
+            else:
+                assert kpi["diff_ci_low"] is None and kpi["diff_ci_high"] is None
+    # every KPI without an interval is named in a warning that says why
+    missing = [name for name, kpi in result["kpis"].items() if kpi["no_interval"]]
+    assert missing and all(any(name in w for w in result["warnings"]) for name in missing)
     # the job record has no NaN (JSON has none): relative change of a zero baseline comes back as null
     assert record["progress"]["fraction"] == 1.0
 

@@ -111,6 +111,12 @@ def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], sho
     assert bars["y"] == shown
     np.testing.assert_allclose(bars["x"], [100 * kpis[k]["rel_change"] for k in shown], rtol=1e-12)
     assert page.get_by_test_id("kpi-row").count() == len(kpis)
+    # a difference without an interval shows none, and the warnings say why (gwangyang-today has no AGVs)
+    assert kpis["charging_share"]["no_interval"] == "no variation"
+    cell = page.locator('[data-testid="kpi-row"][data-kpi="charging_share"] [data-testid="kpi-interval"]')
+    assert cell.text_content() == "—"
+    shown_warnings = page.get_by_test_id("compare-warning").all_text_contents()
+    assert shown_warnings == [f"⚠ {w}" for w in record["result"]["warnings"]] and shown_warnings
 
     page.get_by_test_id("berth-submit").click()
     page.wait_for_url("**plan=*", timeout=60_000)  # the page keeps the finished job's id in its URL

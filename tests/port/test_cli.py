@@ -62,6 +62,27 @@ def test_compare_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert doc["a"] == "gwangyang-today" and doc["b"] == "gwangyang-automated"
     assert doc["kpis"]["teu"]["diff_mean"] == 0
+    # gwangyang-today has no AGVs: its charging share is 0 in every replication, B - A has no interval
+    charging = doc["kpis"]["charging_share"]
+    assert charging["no_interval"] == "no variation" and charging["diff_ci_low"] is None
+    assert any(
+        w.startswith("no interval for the differences of") and "charging_share" in w for w in doc["warnings"]
+    )
+
+
+def test_compare_text_says_why_no_interval(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["compare", "gwangyang-today", "gwangyang-automated", "--days", "2", "--replications", "2"]
+    assert main(["port", *args, "--seed", "2"]) == 0
+    err = capsys.readouterr().err
+    doc = _run(capsys, *args, "--seed", "2", "--json")
+    rehandles = doc["kpis"]["yard_rehandles_per_move"]
+    # the bounded interval (B's mean stays >= 0), printed as in the document
+    assert rehandles["diff_ci_low"] > -rehandles["a_mean"]
+    row = next(line for line in err.splitlines() if line.strip().startswith("yard_rehandles_per_move"))
+    assert f"{rehandles['diff_ci_low']:.4g}" in row and f"{rehandles['diff_ci_high']:.4g}" in row
+    assert "—" in next(line for line in err.splitlines() if line.strip().startswith("charging_share"))
+    for warning in doc["warnings"]:
+        assert f"warning: {warning}" in " ".join(err.split())
 
 
 def test_berths_json(capsys: pytest.CaptureFixture[str], shared: Path) -> None:

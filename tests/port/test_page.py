@@ -208,6 +208,8 @@ def test_port_page_renders_a_demo_run_kept_without_steady_states(tmp_path: Path)
         assert re.search(r'data-kpi="teu"><td>[^<]+</td><td class="num">6501</td></tr>', page)
         # nor a time-lapse: the page says how to keep one instead of simulating it
         assert 'data-testid="timelapse-empty"' in page and _page_data(page)["timelapse"] is None
+        # the comparison's warnings (why a difference has no interval) have their place, empty until a job is drawn
+        assert '<ul class="note warn" data-testid="compare-warnings" hidden></ul>' in page
 
 
 def test_timelapse_job_is_the_service_document_and_the_page_shows_it(

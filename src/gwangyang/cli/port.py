@@ -124,8 +124,12 @@ def compare_command(
             f"{result['b']} - {result['a']}: {days:g} days x {replications} replications", highlight=False
         )
         err_console.print(
-            diff.to_string(index=False, float_format=lambda x: f"{x:.4g}"), highlight=False, soft_wrap=True
+            diff.to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="—"),
+            highlight=False,
+            soft_wrap=True,
         )
+        for warning in result.get("warnings", []):
+            err_console.print(f"warning: {warning}", highlight=False)
 
 
 def _compare_fleets(

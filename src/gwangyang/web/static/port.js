@@ -22,10 +22,16 @@
       tr.dataset.testid = "kpi-row";
       tr.dataset.kpi = name;
       const cells = [[g.t(name), ""], [g.t(k.unit), ""], [fmt(k.a_mean), "num"], [fmt(k.b_mean), "num"], [fmt(k.diff_mean), "num"],
-        [`[${fmt(k.diff_ci_low)}, ${fmt(k.diff_ci_high)}]`, "num"]];
+        [k.diff_ci_low === null || k.diff_ci_high === null ? "—" : `[${fmt(k.diff_ci_low)}, ${fmt(k.diff_ci_high)}]`, "num"]];
       for (const [text, cls] of cells) { const td = document.createElement("td"); td.textContent = text; td.className = cls; tr.appendChild(td); }
+      tr.lastChild.dataset.testid = "kpi-interval";
       body.appendChild(tr);
     }
+    // why a difference has no interval (one replication, a KPI the same in every replication of a side)
+    const warnings = $("compare-warnings");
+    warnings.textContent = "";
+    for (const w of r.warnings || []) { const li = document.createElement("li"); li.dataset.testid = "compare-warning"; li.textContent = `⚠ ${w}`; warnings.appendChild(li); }
+    warnings.hidden = !(r.warnings || []).length;
     const shown = names.filter((n) => r.kpis[n].rel_change !== null);
     g.plot("plot-kpi-change", [{
       type: "bar", orientation: "h", y: shown.map((n) => g.t(n)), x: shown.map((n) => 100 * r.kpis[n].rel_change), name: g.t("{b} vs {a}", { a: r.a, b: r.b }),
