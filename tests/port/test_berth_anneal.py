@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gwangyang.port.berth_anneal import _cheapest_insertion, _recompute, anneal
+from gwangyang.port.berth_anneal import _cheapest_insertion, _recompute, anneal_counted
 from gwangyang.port.berth_model import BerthInstance, check_plan, objective
 from gwangyang.port.berth_sequences import sequence_cost
 from gwangyang.port.berths import assignment_bound, solve_spt
@@ -63,9 +63,9 @@ def instance(shared: Path) -> BerthInstance:
 
 def test_anneal_is_reproducible_feasible_and_better_than_spt(instance: BerthInstance) -> None:
     spt = solve_spt(instance)
-    first = anneal(instance, spt.assignments, time_limit=None, iterations=30_000, seed=3)
-    again = anneal(instance, spt.assignments, time_limit=None, iterations=30_000, seed=3)
-    assert first.equals(again)
+    first, moves = anneal_counted(instance, spt.assignments, time_limit=None, iterations=30_000, seed=3)
+    again, moves_again = anneal_counted(instance, spt.assignments, time_limit=None, iterations=30_000, seed=3)
+    assert first.equals(again) and moves == moves_again == 30_000
     assert check_plan(instance, first) == []
     value = objective(instance, first)
     # On f200x15-03 SPT gives 13,144 and 30,000 moves 11,558 (measured); the assignment bound (an

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from gwangyang.errors import CorruptFileError, InputError
-from gwangyang.port.berth_anneal import anneal
+from gwangyang.port.berth_anneal import anneal_counted
 from gwangyang.port.berth_budget import SearchBudget
-from gwangyang.port.berth_lns import improve_with_cpsat
+from gwangyang.port.berth_lns import improve_with_cpsat_counted
 from gwangyang.port.berth_model import BerthInstance, BerthPlan, check_plan, objective, relative_gap
 from gwangyang.port.berths import assignment_bound, solve_cpsat, solve_fcfs, solve_greedy, solve_spt
 from gwangyang.port.lagrange import lagrangian_bound
@@ -118,13 +118,13 @@ def test_cpsat_is_optimal_on_small_instances_and_bounds_hold() -> None:
         for heuristic in (solve_greedy, solve_fcfs, solve_spt):
             found = heuristic(inst)
             assert check_plan(inst, found.assignments) == [] and found.objective >= exact
-        annealed = anneal(inst, solve_fcfs(inst).assignments, time_limit=None, iterations=3000)
+        annealed, _ = anneal_counted(inst, solve_fcfs(inst).assignments, time_limit=None, iterations=3000)
         assert check_plan(inst, annealed) == [] and objective(inst, annealed) == exact
         # A CP-SAT window over every vessel re-plans the whole instance: the optimum again.
-        whole = improve_with_cpsat(
+        whole, rounds, _ = improve_with_cpsat_counted(
             inst, solve_fcfs(inst).assignments, None, window=n, round_limit=None, rounds=1, round_work=10.0
         )
-        assert check_plan(inst, whole) == [] and objective(inst, whole) == exact
+        assert check_plan(inst, whole) == [] and objective(inst, whole) == exact and rounds == 1
 
 
 def test_lagrangian_bound_is_exact_without_conflicts() -> None:
@@ -220,9 +220,10 @@ def test_cpsat_windows_keep_plans_feasible_and_never_worse(berth_dir: Path) -> N
     inst = BerthInstance.from_file(berth_dir / "f200x15-03.txt")
     start = solve_spt(inst)
     # CP-SAT's deterministic time per round, no clock: the same plan every run.
-    better = improve_with_cpsat(
+    better, rounds, _ = improve_with_cpsat_counted(
         inst, start.assignments, None, window=15, rounds=3, round_limit=None, round_work=0.2
     )
+    assert rounds == 3
     assert check_plan(inst, better) == []
     assert objective(inst, better) <= start.objective
 

@@ -334,27 +334,3 @@ def anneal_counted(
             share = (time.perf_counter() - t0) / time_limit - used
         done += moves
     return to_plan(instance, [best_seqs[k, : best_lens[k]].tolist() for k in range(m)]), done
-
-
-def anneal(
-    instance: BerthInstance,
-    plan: pd.DataFrame,
-    time_limit: float | None = 30.0,
-    iterations: int | None = None,
-    seed: int = 0,
-    t_start: float = 0.5,
-    t_end: float = 0.03,
-    max_remove: int = 8,
-    by_start: float = 0.5,
-    chunk: int = 20_000,
-    should_stop: Callable[[], bool] | None = None,
-) -> pd.DataFrame:
-    """:func:`anneal_counted`'s plan alone (same parameters).
-
-    With ``time_limit=None`` the run is exactly ``iterations`` moves: the same plan for a seed on
-    every run, whatever the machine's load.
-    """
-    found, _ = anneal_counted(
-        instance, plan, time_limit, iterations, seed, t_start, t_end, max_remove, by_start, chunk, should_stop
-    )
-    return found

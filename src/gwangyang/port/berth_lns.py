@@ -82,34 +82,6 @@ def _replan_window(
     return new.reset_index(), used
 
 
-def improve_with_cpsat(
-    instance: BerthInstance,
-    plan: pd.DataFrame,
-    time_limit: float | None = 10.0,
-    window: int = 20,
-    seed: int = 0,
-    round_limit: float | None = 2.0,
-    rounds: int | None = None,
-    round_work: float | None = None,
-) -> pd.DataFrame:
-    """Re-plan random windows of ``window`` vessels with CP-SAT for ``time_limit`` seconds.
-
-    Each round gets at most ``round_limit`` seconds and ``round_work`` deterministic seconds of
-    CP-SAT's (its own count of work done, the same on every run); ``rounds`` caps their number
-    (default: no cap). With ``time_limit`` and ``round_limit`` None and ``round_work`` set, no clock
-    is read: the plan is the same on every run for a seed, whatever the machine's load.
-
-    Returns
-    -------
-    DataFrame
-        The best plan found (``vessel, berth, start, end``), never worse than ``plan``.
-    """
-    found, _, _ = improve_with_cpsat_counted(
-        instance, plan, time_limit, window, seed, round_limit, rounds, round_work
-    )
-    return found
-
-
 def improve_with_cpsat_counted(
     instance: BerthInstance,
     plan: pd.DataFrame,
@@ -120,7 +92,19 @@ def improve_with_cpsat_counted(
     rounds: int | None = None,
     round_work: float | None = None,
 ) -> tuple[pd.DataFrame, int, float]:
-    """:func:`improve_with_cpsat`'s plan, the rounds it ran and the most deterministic time one took."""
+    """Re-plan random windows of ``window`` vessels with CP-SAT for ``time_limit`` seconds.
+
+    Each round gets at most ``round_limit`` seconds and ``round_work`` deterministic seconds of
+    CP-SAT's (its own count of work done, the same on every run); ``rounds`` caps their number
+    (default: no cap). With ``time_limit`` and ``round_limit`` None and ``round_work`` set, no clock
+    is read: the plan is the same on every run for a seed, whatever the machine's load.
+
+    Returns
+    -------
+    (DataFrame, int, float)
+        The best plan found (``vessel, berth, start, end``), never worse than ``plan``; the rounds
+        it ran; the most deterministic time one round took.
+    """
     if time_limit is None and rounds is None:
         raise InputError("rounds: needed when time_limit is None (else the search never stops)")
     if time_limit is None and round_limit is None and round_work is None:
