@@ -90,7 +90,7 @@ def sql_command(
     if truncated:
         err_console.print(f"warning: more rows than --max-rows {max_rows}; the first {max_rows} are shown.")
     if "production" in query.lower():
-        from ..battery.service.production import mixed_notes
+        from ..battery.service import mixed_notes
 
         for note in mixed_notes(Store(store), None, "text in the view production"):
             err_console.print(f"note: {note}", highlight=False)

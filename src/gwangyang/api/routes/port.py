@@ -136,9 +136,7 @@ def _cranes(instance: Any, body: CraneRequest, progress: Progress) -> dict[str, 
 def _plan(
     instance: Any, method: str, time_limit: float, budget_s: float | None, progress: Progress
 ) -> dict[str, Any]:
-    from ...port.berth_budget import SearchBudget
-
-    budget = None if budget_s is None else SearchBudget.like_seconds(budget_s)
+    budget = service.berth_budget(budget_s)
     document, _ = service.plan_berths(instance, method, time_limit, workers=1, budget=budget)
     return document
 

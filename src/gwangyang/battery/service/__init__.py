@@ -62,6 +62,7 @@ from .production import SQL_MAX_ROWS as SQL_MAX_ROWS
 from .production import SQL_TIME_LIMIT_S as SQL_TIME_LIMIT_S
 from .production import cell_orgs as cell_orgs
 from .production import ingest_production as ingest_production
+from .production import mixed_notes as mixed_notes
 from .production import production_frame as production_frame
 from .production import production_overview as production_overview
 from .production import query_store as query_store

@@ -26,6 +26,7 @@ from .page import FLEET_COMMAND as FLEET_COMMAND
 from .page import FLEET_RUN as FLEET_RUN
 from .page import demo_run as demo_run
 from .page import page_state as page_state
+from .plans import berth_budget as berth_budget
 from .plans import berth_instance as berth_instance
 from .plans import crane_instance as crane_instance
 from .plans import example_berths as example_berths

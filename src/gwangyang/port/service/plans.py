@@ -90,11 +90,17 @@ def plan_berths_file(
     ``budget_s``: instead of ``time_limit``, the work of about that many seconds on two quiet cores,
     counted (:meth:`~gwangyang.port.berth_budget.SearchBudget.like_seconds`): the same plan every run.
     """
-    from ..berth_budget import SearchBudget
     from ..berth_model import BerthInstance
 
-    budget = None if budget_s is None else SearchBudget.like_seconds(budget_s)
+    budget = berth_budget(budget_s)
     return plan_berths(BerthInstance.from_file(path), "cpsat", time_limit, seed, workers, progress, budget)
+
+
+def berth_budget(seconds: float | None) -> Any:
+    """The :class:`~gwangyang.port.berth_budget.SearchBudget` of about ``seconds`` of work on two quiet cores (None: none)."""
+    from ..berth_budget import SearchBudget
+
+    return None if seconds is None else SearchBudget.like_seconds(seconds)
 
 
 def crane_instance(source: Path | dict[str, Any] | None = None) -> Any:
