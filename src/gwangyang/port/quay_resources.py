@@ -38,31 +38,27 @@ def vehicle_gangs(env: Any, scenario: Scenario, fleet_pool: str | None) -> dict[
     The pool simulated move by move (:mod:`gwangyang.port.fleet_rates`) holds its cranes up by its
     rates instead, so it gets no resource. InputError for a pool smaller than one gang.
     """
-    import simpy
-
-    gangs_of: dict[str, Any] = {}
-    for pool in scenario.transport:
-        if pool.count > 0 and pool.name != fleet_pool:
-            gangs = pool.count // pool.per_crane
-            if gangs < 1:
-                raise InputError(
-                    f"transport {pool.name}: count {pool.count} is less than per_crane {pool.per_crane}"
-                )
-            gangs_of[pool.name] = simpy.PriorityResource(env, capacity=gangs)
-    return gangs_of
+    return {
+        pool.name: _gangs(env, f"transport {pool.name}: count", pool.count, pool.per_crane)
+        for pool in scenario.transport
+        if pool.count > 0 and pool.name != fleet_pool
+    }
 
 
 def yard_crane_gangs(env: Any, scenario: Scenario) -> dict[str, Any]:
     """A priority resource per yard with yard cranes, one slot per gang; InputError for fewer cranes than a gang."""
+    return {
+        yard.name: _gangs(env, f"yard {yard.name}: cranes", yard.cranes, yard.per_crane)
+        for yard in scenario.yards
+        if yard.cranes > 0
+    }
+
+
+def _gangs(env: Any, what: str, count: int, per_crane: int) -> Any:
+    """A priority resource with one slot per gang of ``per_crane`` out of ``count``; InputError for less than one gang."""
     import simpy
 
-    gangs_of: dict[str, Any] = {}
-    for yard in scenario.yards:
-        if yard.cranes > 0:
-            gangs = yard.cranes // yard.per_crane
-            if gangs < 1:
-                raise InputError(
-                    f"yard {yard.name}: cranes {yard.cranes} is less than per_crane {yard.per_crane}"
-                )
-            gangs_of[yard.name] = simpy.PriorityResource(env, capacity=gangs)
-    return gangs_of
+    gangs = count // per_crane
+    if gangs < 1:
+        raise InputError(f"{what} {count} is less than per_crane {per_crane}")
+    return simpy.PriorityResource(env, capacity=gangs)
