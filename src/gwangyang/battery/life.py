@@ -1,6 +1,6 @@
 """Early cycle-life prediction with conformal intervals (Severson et al. 2019, Nature Energy 4:383).
 
-:class:`CycleLifeRegressor` works on a feature matrix (see :mod:`gwangyang.battery.features`) and
+:class:`CycleLifeRegressor` works on a feature matrix (see :mod:`gwangyang.battery.features_cell`) and
 learns log10 cycle life, as the paper does: an elastic net on standardised features with its
 penalty chosen by cross-validation (plain four-fold, or the paper's "four-fold cross-validation and
 Monte Carlo sampling": ``penalty_cv="montecarlo"``), or LightGBM gradient boosting. Prediction
@@ -204,7 +204,7 @@ class CycleLifeRegressor(RegressorMixin, BaseEstimator):
                 verbose=-1,
             )
         if self.method == "ensemble":
-            from .features import ENSEMBLE_MEMBERS, FEATURE_SETS
+            from .features_sets import ENSEMBLE_MEMBERS, FEATURE_SETS
 
             sizes = tuple(len(FEATURE_SETS[member]) for member in ENSEMBLE_MEMBERS)
             single = clone(self).set_params(method="elasticnet")

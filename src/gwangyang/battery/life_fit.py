@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
-from .features import CellCurves
+from .features_curves import CellCurves
 from .life import LIFE_MODELS, conformal_mode, make_life_model
 from .life_groups import DEFAULT_CONFORMAL as DEFAULT_CONFORMAL
 from .life_groups import NO_GROUPS_WARNING as NO_GROUPS_WARNING

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from .features import CellCurves
+from .features_curves import CellCurves
 from .policy import policy_notes
 
 EXTRAPOLATION_SD = 1.0

@@ -139,7 +139,7 @@ def policy_notes(cells: Iterable[Any]) -> dict[int, str]:
     """Warnings for text after a policy's steps that was not read: cell index → message.
 
     ``cells`` are objects with ``cell`` (name) and ``policy`` (name or None), e.g.
-    :class:`~gwangyang.battery.features.CellCurves`; cells without a policy or with nothing ignored are left out.
+    :class:`~gwangyang.battery.features_curves.CellCurves`; cells without a policy or with nothing ignored are left out.
     """
     out: dict[int, str] = {}
     for k, cell in enumerate(cells):

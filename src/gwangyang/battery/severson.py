@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError
 from .cycles import usable_cycles
-from .features import SEVERSON_QDLIN_VOLTAGES, CellCurves
+from .features_curves import SEVERSON_QDLIN_VOLTAGES, CellCurves
 
 if TYPE_CHECKING:
     from ..store import Store

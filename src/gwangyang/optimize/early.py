@@ -50,7 +50,7 @@ def early_results(
         A fitted life model (:func:`gwangyang.battery.life.make_life_model`, fitted), whose last
         step has ``predict_interval`` and ``coverage``.
     cells
-        One :class:`gwangyang.battery.features.CellCurves` per suggestion, from its first cycles.
+        One :class:`gwangyang.battery.features_curves.CellCurves` per suggestion, from its first cycles.
     ids
         The suggestion id each cell tested, in the same order.
     coverage
