@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -285,7 +286,7 @@ def test_port_page_shows_only_the_users_latest_plan(tmp_path: Path) -> None:
         assert client.get(f"/api/v1/jobs/{job['id']}", headers=b).status_code == 404
 
 
-def _sql(client: TestClient, query: str) -> dict[str, object]:
+def _sql(client: TestClient, query: str) -> dict[str, Any]:
     response = client.post("/api/v1/battery/sql", json={"query": query})
     assert response.status_code == 200, response.text
     return dict(response.json())
@@ -295,13 +296,13 @@ def test_sql_box_shows_only_the_users_cells(clients: dict[str, TestClient], org_
     """Every view of B's query holds B's and shared cells' rows only; the admin's holds all, counted as the store does."""
     store = Store(org_store)
     query = "SELECT cell_id, count(*) AS n FROM cycles GROUP BY cell_id ORDER BY cell_id"
-    everything = {row[0]: row[1] for row in _sql(clients["admin"], query)["rows"]}  # type: ignore[union-attr]
+    everything = {row[0]: row[1] for row in _sql(clients["admin"], query)["rows"]}
     assert everything == {c: len(store.cycles(c)) for c in (A_CELL, B_CELL, SHARED_CELL)}
-    seen_by_b = {row[0]: row[1] for row in _sql(clients["b"], query)["rows"]}  # type: ignore[union-attr]
+    seen_by_b = {row[0]: row[1] for row in _sql(clients["b"], query)["rows"]}
     assert seen_by_b == {c: everything[c] for c in (B_CELL, SHARED_CELL)}
     for view in ("cells", "timeseries", "steps", "cells_cycles"):
         rows = _sql(clients["b"], f"SELECT DISTINCT cell_id FROM {view}")["rows"]
-        assert {row[0] for row in rows} <= {B_CELL, SHARED_CELL}, view  # type: ignore[union-attr]
+        assert {row[0] for row in rows} <= {B_CELL, SHARED_CELL}, view
     timeseries = _sql(clients["b"], f"SELECT count(*) FROM timeseries WHERE cell_id = '{B_CELL}'")
     assert timeseries["rows"] == [[len(store.timeseries(B_CELL))]]
 

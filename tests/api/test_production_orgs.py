@@ -251,8 +251,8 @@ def test_an_old_manifest_opens_as_shared_data_with_nothing_lost(site: dict[str, 
     assert refused.json()["detail"].startswith(
         f"retest.csv: cell '{a_cell}' (and 3 more) is in the shared production data"
     )
-    kept = service.ingest_production(store, retest_file)
-    assert kept["remeasured"] == 4 and kept["dataset"] == {"tables": 2, "cells": 200}
+    retested = service.ingest_production(store, retest_file)
+    assert retested["remeasured"] == 4 and retested["dataset"] == {"tables": 2, "cells": 200}
     assert [p.org for p in dataset.parts(store)] == [None, None]
     frame = dataset.read(store).set_index("cell_id")
     assert len(frame) == 200 and (frame["ocv_v"].iloc[:4] == 3.4).all()

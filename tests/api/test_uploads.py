@@ -26,7 +26,7 @@ def _multipart(name: str, content: bytes, boundary: str = "XyZ") -> bytes:
 
 
 def _uploads_dir(client: TestClient) -> Path:
-    return client.app.state.store.root / "uploads"  # type: ignore[attr-defined,no-any-return]
+    return client.app.state.store.root / "uploads"  # type: ignore[attr-defined]
 
 
 def _left_files(client: TestClient) -> list[Path]:

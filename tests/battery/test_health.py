@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -49,12 +51,12 @@ def test_template_matches_a_stretched_cell() -> None:
     estimate = model.predict(cycles, 2.0 * (1 - 2e-3 * cycles))
     assert estimate.method == "template"
     assert estimate.eol_cycle == pytest.approx(103, rel=0.05)
-    assert estimate.rul == pytest.approx(estimate.eol_cycle - 50)
+    assert estimate.eol_cycle is not None and estimate.rul == pytest.approx(estimate.eol_cycle - 50)
 
 
 def _curves(name: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     table = pd.read_csv(SHARED / "battery" / "capacity" / name)
-    return {c: (g["cycle"].to_numpy(), g["capacity_ah"].to_numpy()) for c, g in table.groupby("cell")}
+    return {str(c): (g["cycle"].to_numpy(), g["capacity_ah"].to_numpy()) for c, g in table.groupby("cell")}
 
 
 @pytest.mark.parametrize("name", ["nasa_pcoe_capacity.csv", "calce_cs2_capacity.csv"])
@@ -184,7 +186,7 @@ def test_knee_in_the_last_cycles_is_not_reported() -> None:
 def test_health_text_rounds() -> None:
     from gwangyang.cli.life import health_text
 
-    report = {
+    report: dict[str, Any] = {
         "soh": [1.0, 0.912345678],
         "initial_capacity_ah": 1.0812345,
         "knee": {"knee_cycle": 667.2934175166062, "onset_cycle": 600.4, "notes": []},

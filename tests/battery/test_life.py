@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -315,11 +316,13 @@ def test_leave_one_batch_out_is_a_fit_on_the_other_batch() -> None:
 
 
 def test_nested_selection_uses_training_cells_only() -> None:
-    from gwangyang.battery.selection import grouped_cv_rmse, nested_selection
+    from gwangyang.battery.selection import ModelFactory, grouped_cv_rmse, nested_selection
     from gwangyang.samples import sample_dir
 
     train = load_severson(sample_dir("severson"), split="train", require_life=True)
-    candidates = {name: (lambda name=name: make_life_model(name)) for name in ("variance", "multipair")}
+    candidates: dict[str, ModelFactory] = {
+        name: partial(make_life_model, name) for name in ("variance", "multipair")
+    }
     result = nested_selection(candidates, train, group="policy", inner_folds=3, outer_folds=3)
     assert result.chosen == min(result.inner, key=lambda name: result.inner[name])
     assert len(result.outer_choices) == 3 and set(result.outer_choices) <= set(candidates)
@@ -330,11 +333,13 @@ def test_nested_selection_uses_training_cells_only() -> None:
 
 
 def test_nested_selection_by_batch_falls_back_to_policy_within_one_batch() -> None:
-    from gwangyang.battery.selection import nested_selection
+    from gwangyang.battery.selection import ModelFactory, nested_selection
     from gwangyang.samples import sample_dir
 
     train = load_severson(sample_dir("severson"), split="train", require_life=True)  # two batches of 6
-    candidates = {name: (lambda name=name: make_life_model(name)) for name in ("variance", "multipair")}
+    candidates: dict[str, ModelFactory] = {
+        name: partial(make_life_model, name) for name in ("variance", "multipair")
+    }
     result = nested_selection(candidates, train, group="batch", inner_folds=3, outer_folds=5)
     assert len(result.outer_choices) == 2  # one outer fold per batch; inside it, folds by policy
     # Independent route for the inner score: fit on one batch, predict the other, both ways.

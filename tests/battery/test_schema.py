@@ -24,7 +24,7 @@ def test_cumulative_from_steps_adds_earlier_steps_of_the_cycle() -> None:
     )
 
 
-def test_finalize_coerces_drops_bad_rows_and_sorts(tmp_path) -> None:
+def test_finalize_coerces_drops_bad_rows_and_sorts(tmp_path: Path) -> None:
     raw = pd.DataFrame(
         {
             s.TIME: ["2", "1", "x", "3"],
@@ -40,7 +40,7 @@ def test_finalize_coerces_drops_bad_rows_and_sorts(tmp_path) -> None:
     assert out[s.CYCLE].dtype == np.int64
 
 
-def test_finalize_names_the_missing_column(tmp_path) -> None:
+def test_finalize_names_the_missing_column(tmp_path: Path) -> None:
     with pytest.raises(CorruptFileError, match=r"f\.csv: missing required column\(s\) voltage_v"):
         s.finalize(pd.DataFrame({s.TIME: [1.0], s.CYCLE: [1], s.CURRENT: [0.0]}), tmp_path / "f.csv")
 

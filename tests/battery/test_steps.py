@@ -185,7 +185,9 @@ def synthesize(sequence: list[tuple[str, int, float]]) -> pd.DataFrame:
     an OCV needs): ``ocv`` relaxes by 20 mV with a 5 min time constant (|dV/dt| < 0.1 uV/s at its
     end, under the 4 uV/s limit), ``rest_drift`` drifts at 20 uV/s throughout.
     """
-    time, current, voltage = [], [], []
+    time: list[float] = []
+    current: list[float] = []
+    voltage: list[float] = []
     t, v = 0.0, 3.6
     for kind, rows, amps in sequence:
         dt = {"pulse": 5.0, "ocv": LONG_DT, "rest_drift": LONG_DT}.get(kind, DT)
@@ -303,17 +305,25 @@ def test_ocv_rests_are_the_long_settled_ones() -> None:
     for path in FIXTURES:
         ts, steps, _ = apply_signal_cycles(read_cycler(path).timeseries)
         time, volts = ts["test_time_s"].to_numpy(), ts["voltage_v"].to_numpy()
-        for step in steps[steps["type"].isin(["rest", "ocv"])].itertuples():
-            t = time[step.first_row : step.first_row + step.rows]
-            v = volts[step.first_row : step.first_row + step.rows]
+        rests = steps[steps["type"].isin(["rest", "ocv"])]
+        for first, rows, duration, kind, number in zip(
+            rests["first_row"],
+            rests["rows"],
+            rests["duration_s"],
+            rests["type"],
+            rests["step_number"],
+            strict=True,
+        ):
+            t = time[first : first + rows]
+            v = volts[first : first + rows]
             tail = max(int(np.sum(t >= t[-1] - 600.0)), 2)
             flat = (
-                step.duration_s >= OCV_MIN_REST_S
-                and step.rows >= 2
+                duration >= OCV_MIN_REST_S
+                and rows >= 2
                 and abs(np.polyfit(t[-tail:] - t[-1], v[-tail:], 1)[0]) < OCV_MAX_DVDT
             )
-            assert (step.type == "ocv") == flat, (path.name, step.step_number)
-            found += step.type == "ocv"
+            assert (kind == "ocv") == flat, (path.name, number)
+            found += kind == "ocv"
     assert found >= 3
     _, steps, _ = _structured(MACCOR / "PreDiag_000229_000229_truncated.034")
     first = steps.iloc[0]
@@ -354,7 +364,7 @@ def test_prediction_diagnostics_pairs_each_charge_with_the_discharge_after_it() 
     # 2.7 V (step 70), then a charge to 3.85 V (step 71): the last charge has no discharge after it
     assert notes == ["cycler cycle 89 holds 2 charge/discharge loops; split into one cycle each"]
     assert cycles.loc[89, "charge_capacity_ah"] == pytest.approx(
-        by_cycle.loc[89, "charge"] - 0.483982, rel=5e-3
+        by_cycle["charge"].loc[89] - 0.483982, rel=5e-3
     )
     assert cycles.loc[89, "discharge_capacity_ah"] == pytest.approx(by_cycle.loc[89, "discharge"], rel=5e-3)
     assert not bool(cycles.loc[90, "complete"]) and cycles.loc[90, "charge_capacity_ah"] == pytest.approx(

@@ -54,8 +54,9 @@ def test_end_of_test_cycle_does_not_feed_health(tmp_path: Path) -> None:
     vendor = vendor_steps(TZ).groupby("cycle")[["charge", "discharge"]].sum()
     # Cyc# 89: the 2C charge stopped at 4.4 V after 0.28 Ah (the 0.484 Ah charge of step 71 opens the
     # next, incomplete loop), then 0.52 Ah out; Cyc# 87 and 88 give 0.71 and 0.72
-    ce_89 = vendor.loc[89, "discharge"] / (vendor.loc[89, "charge"] - 0.483982)
-    ce_87, ce_88 = (vendor.loc[c, "discharge"] / vendor.loc[c, "charge"] for c in (87, 88))
+    charge, discharge = vendor["charge"], vendor["discharge"]
+    ce_89 = discharge.loc[89] / (charge.loc[89] - 0.483982)
+    ce_87, ce_88 = (discharge.loc[c] / charge.loc[c] for c in (87, 88))
     assert ce_89 == pytest.approx(1.868, abs=2e-3)
     assert ce_87 == pytest.approx(0.712, abs=2e-3) and ce_88 == pytest.approx(0.721, abs=2e-3)
     store = Store(tmp_path / "store")

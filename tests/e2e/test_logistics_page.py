@@ -49,14 +49,18 @@ def test_routes_and_forecast_pages(page: Any, server: tuple[str, Store], tmp_pat
     page.get_by_test_id("forecast-horizon").fill("6")
     page.get_by_test_id("forecast-submit").click()
     page.wait_for_url("**/forecast?job=*", timeout=120_000)
-    traces = {t["name"]: t for t in plotted(page, "plot-forecast")}
+    forecast_traces = {t["name"]: t for t in plotted(page, "plot-forecast")}
     fc = job_result(page)
-    mean = traces[f"forecast ({fc['model']})"]
+    mean = forecast_traces[f"forecast ({fc['model']})"]
     assert mean["x"] == [f["ds"] for f in fc["forecast"]]
     np.testing.assert_allclose(mean["y"], [f["mean"] for f in fc["forecast"]], rtol=1e-12)
-    np.testing.assert_allclose(traces["90 % interval"]["y"], [f["hi"] for f in fc["forecast"]], rtol=1e-12)
-    np.testing.assert_allclose(traces["low"]["y"], [f["lo"] for f in fc["forecast"]], rtol=1e-12)
-    np.testing.assert_allclose(traces["history"]["y"], [h["y"] for h in fc["history"][-72:]], rtol=1e-12)
+    np.testing.assert_allclose(
+        forecast_traces["90 % interval"]["y"], [f["hi"] for f in fc["forecast"]], rtol=1e-12
+    )
+    np.testing.assert_allclose(forecast_traces["low"]["y"], [f["lo"] for f in fc["forecast"]], rtol=1e-12)
+    np.testing.assert_allclose(
+        forecast_traces["history"]["y"], [h["y"] for h in fc["history"][-72:]], rtol=1e-12
+    )
     assert page.get_by_test_id("forecast-row").count() == 6
     coverage = page.get_by_test_id("forecast-coverage").inner_text()
     assert coverage.startswith(f"{round(100 * fc['backtest']['coverage'])} %")

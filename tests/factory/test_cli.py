@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,15 +17,19 @@ NORMAL = sample_dir("factory") / "tep_normal_d00.csv.gz"
 FAULT = sample_dir("factory") / "tep_fault01_d01_te.csv.gz"
 
 
-def run_json(capsys, argv):
+def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[Any, str]:
+    """The JSON document a successful command prints, and its stderr (for tests of warnings)."""
     code = main(argv)
     captured = capsys.readouterr()
     assert code == 0, captured.out + captured.err
-    run_json.err = captured.err  # for tests of warnings
-    return json.loads(captured.out)
+    return json.loads(captured.out), captured.err
 
 
-def test_fit_and_score(tmp_path, capsys):
+def run_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
+    return run(capsys, argv)[0]
+
+
+def test_fit_and_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     monitor = tmp_path / "m.npz"
     fit = run_json(
         capsys, ["factory", "fit", str(NORMAL), "--time-column", "time_min", "--out", str(monitor), "--json"]
@@ -49,7 +54,7 @@ def test_fit_and_score(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("method", ["dpca", "kpca"])
-def test_fit_other_methods(tmp_path, capsys, method):
+def test_fit_other_methods(tmp_path: Path, capsys: pytest.CaptureFixture[str], method: str) -> None:
     fit = run_json(
         capsys,
         [
@@ -70,7 +75,7 @@ def test_fit_other_methods(tmp_path, capsys, method):
     assert fit["method"] == method and fit["alpha"] == 0.05
 
 
-def test_spc(tmp_path, capsys):
+def test_spc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plot = tmp_path / "c.png"
     report = run_json(
         capsys,
@@ -117,18 +122,20 @@ def test_spc(tmp_path, capsys):
         (["factory", "spc", str(NORMAL), "--column", "xmeas_01", "--limits", "1"], "--limits"),
     ],
 )
-def test_bad_input_exits_2(tmp_path, capsys, argv, message):
+def test_bad_input_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     code = main([a.replace("{tmp}", str(tmp_path)) for a in argv])
     err = capsys.readouterr().err
     assert code == 2
     assert message in " ".join(err.split())
 
 
-def test_non_numeric_and_constant_columns(tmp_path, capsys):
+def test_non_numeric_and_constant_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = pd.read_csv(NORMAL).iloc[:, :6]
     data["flat"] = 1.0
     data.to_csv(tmp_path / "ok.csv", index=False)
-    fit = run_json(
+    fit, err = run(
         capsys,
         [
             "factory",
@@ -142,7 +149,7 @@ def test_non_numeric_and_constant_columns(tmp_path, capsys):
         ],
     )
     assert fit["dropped"] == ["flat"]
-    assert "constant columns dropped: flat" in " ".join(run_json.err.split())
+    assert "constant columns dropped: flat" in " ".join(err.split())
     data["text"] = np.where(np.arange(len(data)) == 3, "x", "1.0")
     data.to_csv(tmp_path / "bad.csv", index=False)
     code = main(
@@ -159,7 +166,9 @@ def test_non_numeric_and_constant_columns(tmp_path, capsys):
     assert code == 2 and "column 'text'" in " ".join(capsys.readouterr().err.split())
 
 
-def test_tep_reports_false_alarms_and_faults_beside_the_book(capsys, shared):
+def test_tep_reports_false_alarms_and_faults_beside_the_book(
+    capsys: pytest.CaptureFixture[str], shared: Path
+) -> None:
     from gwangyang.factory.evaluate import CHIANG_2000_PCA_T2_MISSED
 
     report = run_json(
@@ -175,14 +184,14 @@ def test_tep_reports_false_alarms_and_faults_beside_the_book(capsys, shared):
     assert eleventh["alarm_rate"] > 0.5 > eleventh["chiang2000_pca_t2_rate"]
 
 
-def test_tep_bad_folder_and_faults(tmp_path, capsys):
+def test_tep_bad_folder_and_faults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["factory", "tep", str(tmp_path)]) == 2
     assert "d00.dat" in capsys.readouterr().err
     assert main(["factory", "tep", str(tmp_path), "--faults", "1,x"]) == 2
     assert "--faults" in capsys.readouterr().err
 
 
-def test_too_few_normal_rows_exits_2(tmp_path, capsys):
+def test_too_few_normal_rows_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # 52 variables need at least 54 rows for PCA (and 52 × 3 + 4 = 160 for dynamic PCA with 2 lags).
     pd.read_csv(NORMAL).iloc[:40].to_csv(tmp_path / "short.csv", index=False)
     argv = [

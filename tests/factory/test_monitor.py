@@ -9,7 +9,7 @@ from gwangyang.errors import InputError
 from gwangyang.factory.monitor import DynamicPCAMonitor, KernelPCAMonitor, PCAMonitor
 
 
-def latent_data(n, seed, m=12, a=3, noise=0.3):
+def latent_data(n: int, seed: int, m: int = 12, a: int = 3, noise: float = 0.3) -> np.ndarray:
     """Rows of a 3-factor model plus noise: a known normal operation."""
     rng = np.random.default_rng(seed)
     loadings = np.random.default_rng(99).normal(size=(a, m))
@@ -17,7 +17,7 @@ def latent_data(n, seed, m=12, a=3, noise=0.3):
 
 
 @pytest.mark.parametrize("monitor", [PCAMonitor(n_components=3), DynamicPCAMonitor(lags=1, n_components=3)])
-def test_false_alarm_rate_on_new_normal_data(monitor):
+def test_false_alarm_rate_on_new_normal_data(monitor: PCAMonitor) -> None:
     # On fresh rows from the training distribution, each statistic exceeds its α = 0.01 limit about 1 % of
     # the time (binomial sd over 20000 rows is 0.0007).
     monitor.fit(latent_data(2000, 1))
@@ -26,11 +26,11 @@ def test_false_alarm_rate_on_new_normal_data(monitor):
     assert np.mean(scores[:, 1] > monitor.q_limit_) == pytest.approx(0.01, abs=0.004)
 
 
-def test_parallel_analysis_finds_the_latent_factors():
+def test_parallel_analysis_finds_the_latent_factors() -> None:
     assert PCAMonitor().fit(latent_data(1000, 3)).n_components_ == 3
 
 
-def test_pca_contributions_decompose_the_statistics():
+def test_pca_contributions_decompose_the_statistics() -> None:
     monitor = PCAMonitor(n_components=3).fit(latent_data(500, 4))
     X = latent_data(50, 5)
     stats_ = monitor.transform(X)
@@ -41,7 +41,7 @@ def test_pca_contributions_decompose_the_statistics():
     assert np.all(q_parts >= -1e-9)
 
 
-def test_contributions_name_a_biased_sensor():
+def test_contributions_name_a_biased_sensor() -> None:
     for monitor in (
         PCAMonitor(n_components=3),
         DynamicPCAMonitor(lags=1, n_components=3),
@@ -57,14 +57,14 @@ def test_contributions_name_a_biased_sensor():
         assert np.mean(np.argmax(rows, axis=1) == 5) >= 0.75, type(monitor).__name__
 
 
-def test_kernel_t2_on_training_rows_averages_n_components():
+def test_kernel_t2_on_training_rows_averages_n_components() -> None:
     # Scores are normalised so that Σ_i t_ik² / n equals the k-th score variance: mean T² is exactly a.
     X = latent_data(300, 8)
     monitor = KernelPCAMonitor(n_components=5).fit(X)
     assert monitor.transform(X)[:, 0].mean() == pytest.approx(5.0, rel=1e-6)
 
 
-def test_dynamic_pca_is_pca_on_lagged_rows():
+def test_dynamic_pca_is_pca_on_lagged_rows() -> None:
     X = latent_data(5000, 9)
     # No lags: exactly PCA.
     np.testing.assert_allclose(
@@ -80,7 +80,7 @@ def test_dynamic_pca_is_pca_on_lagged_rows():
     assert np.isnan(dynamic.transform(X)[0]).all()
 
 
-def test_bad_parameters():
+def test_bad_parameters() -> None:
     with pytest.raises(InputError, match="alpha"):
         PCAMonitor(alpha=0.7).fit(latent_data(50, 1))
     with pytest.raises(InputError, match="n_components"):
@@ -89,7 +89,7 @@ def test_bad_parameters():
         PCAMonitor(holdout=0.95).fit(latent_data(50, 1))
 
 
-def test_kernel_contributions_are_the_analytic_gradient():
+def test_kernel_contributions_are_the_analytic_gradient() -> None:
     # |z_j ∂φ/∂z_j| with φ = T²/T²lim + Q/Qlim: compare the analytic gradient with central differences.
     monitor = KernelPCAMonitor().fit(latent_data(300, 10))
     E = monitor._standardize(latent_data(5, 11) * 1.3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from gwangyang.factory.monitor import DynamicPCAMonitor, KernelPCAMonitor, PCAMonitor
@@ -22,5 +24,5 @@ def expected_failures(estimator: object) -> dict[str, str]:
     [PCAMonitor(n_components=2), DynamicPCAMonitor(lags=1, n_components=2), KernelPCAMonitor(n_components=2)],
     expected_failed_checks=expected_failures,
 )
-def test_sklearn_compatible(estimator, check):
+def test_sklearn_compatible(estimator: object, check: Callable[[object], None]) -> None:
     check(estimator)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +14,7 @@ from gwangyang.factory.io import ConstantColumnWarning
 from gwangyang.factory.streaming import StreamingMonitor, store_monitor_path
 
 
-def table(n, seed, bias_from=None):
+def table(n: int, seed: int, bias_from: int | None = None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     latent = rng.normal(size=(n, 2))
     values = latent @ np.random.default_rng(42).normal(size=(2, 6)) + 0.2 * rng.normal(size=(n, 6))
@@ -24,11 +26,11 @@ def table(n, seed, bias_from=None):
 
 
 @pytest.fixture(params=["pca", "dpca", "kpca"])
-def fitted(request):
+def fitted(request: pytest.FixtureRequest) -> StreamingMonitor:
     return fit_table(table(400, 1), "time", request.param, k=3).monitor
 
 
-def test_row_by_row_equals_batch_equals_split_batches(fitted):
+def test_row_by_row_equals_batch_equals_split_batches(fitted: StreamingMonitor) -> None:
     data = table(300, 2, bias_from=150)
     whole = fitted.score_table(data)
     fitted.reset()
@@ -42,7 +44,7 @@ def test_row_by_row_equals_batch_equals_split_batches(fitted):
     assert np.concatenate([p.alarm for p in parts]).tolist() == whole.alarm.tolist()
 
 
-def test_alarm_needs_k_consecutive_violations(fitted):
+def test_alarm_needs_k_consecutive_violations(fitted: StreamingMonitor) -> None:
     data = table(300, 3, bias_from=150)
     result = fitted.score_table(data)
     # An alarm row is the k-th (or later) of a run of violations, counted by hand here.
@@ -57,7 +59,7 @@ def test_alarm_needs_k_consecutive_violations(fitted):
     assert late[0].top_variables[0]["variable"] == "v2"
 
 
-def test_state_has_constant_size(fitted):
+def test_state_has_constant_size(fitted: StreamingMonitor) -> None:
     import tracemalloc
 
     fitted.reset()
@@ -79,7 +81,7 @@ def test_state_has_constant_size(fitted):
     assert retained < 10_000
 
 
-def test_save_and_resume_mid_stream(fitted, tmp_path):
+def test_save_and_resume_mid_stream(fitted: StreamingMonitor, tmp_path: Path) -> None:
     data = table(300, 4, bias_from=100)[fitted.columns].to_numpy()
     fitted.reset()
     uninterrupted = np.concatenate([fitted.score_batch(data[:160]).t2, fitted.score_batch(data[160:]).t2])
@@ -93,13 +95,13 @@ def test_save_and_resume_mid_stream(fitted, tmp_path):
     )
 
 
-def test_store_path(tmp_path):
+def test_store_path(tmp_path: Path) -> None:
     assert store_monitor_path(tmp_path, "line-1") == tmp_path / "factory" / "monitors" / "line-1.npz"
     with pytest.raises(InputError, match="monitor name"):
         store_monitor_path(tmp_path, "../x")
 
 
-def test_load_rejects_other_files(tmp_path):
+def test_load_rejects_other_files(tmp_path: Path) -> None:
     (tmp_path / "x.npz").write_bytes(b"not a zip")
     with pytest.raises(ModelFileError, match="not a gwangyang factory monitor"):
         StreamingMonitor.load(tmp_path / "x.npz")
@@ -110,7 +112,7 @@ def test_load_rejects_other_files(tmp_path):
         StreamingMonitor.load(tmp_path / "z.npz")
 
 
-def test_fit_drops_constant_columns_with_a_warning():
+def test_fit_drops_constant_columns_with_a_warning() -> None:
     data = table(200, 5)
     data["flat"] = 7.0
     with pytest.warns(ConstantColumnWarning, match="flat"):
@@ -118,7 +120,7 @@ def test_fit_drops_constant_columns_with_a_warning():
     assert "flat" not in monitor.columns and monitor.dropped == ["flat"]
 
 
-def test_fit_bad_input():
+def test_fit_bad_input() -> None:
     with pytest.raises(InputError, match="too few"):
         fit_table(table(10, 6), "time")
     with pytest.raises(InputError, match="no time column 'when'"):
@@ -131,12 +133,12 @@ def test_fit_bad_input():
         fit_table(bad, "time")
 
 
-def test_score_needs_the_fitted_columns(fitted):
+def test_score_needs_the_fitted_columns(fitted: StreamingMonitor) -> None:
     with pytest.raises(InputError, match="column 'v3' is missing"):
         fitted.score_table(table(50, 7).drop(columns=["v3"]))
 
 
-def test_to_dict_is_json_ready(fitted):
+def test_to_dict_is_json_ready(fitted: StreamingMonitor) -> None:
     import json
 
     document = fitted.score_table(table(200, 8, bias_from=100)).to_dict()
@@ -144,7 +146,7 @@ def test_to_dict_is_json_ready(fitted):
     assert set(document["rows"][-1]) == {"time", "t2", "q", "alarm"}
 
 
-def test_datetime_time_column_round_trips_as_iso_text():
+def test_datetime_time_column_round_trips_as_iso_text() -> None:
     data = table(200, 9, bias_from=120)
     data["time"] = pd.date_range("2024-03-01 08:00", periods=200, freq="min")
     monitor = fit_table(data.iloc[:100], "time", holdout=0.0).monitor

@@ -25,8 +25,10 @@ def automated() -> FleetPlan:
     return plan_from_scenario(load_scenario("gwangyang-automated"))
 
 
-def _no_battery(plan: FleetPlan, **settings: float) -> FleetPlan:
-    return dataclasses.replace(plan, settings=dataclasses.replace(plan.settings, battery_kwh=0.0, **settings))
+def _no_battery(plan: FleetPlan, discharge_share: float | None = None) -> FleetPlan:
+    share = plan.settings.discharge_share if discharge_share is None else discharge_share
+    settings = dataclasses.replace(plan.settings, battery_kwh=0.0, discharge_share=share)
+    return dataclasses.replace(plan, settings=settings)
 
 
 def test_plan_comes_from_the_phase_3_2_facts(automated: FleetPlan) -> None:

@@ -19,7 +19,7 @@ after 0.0145 of them (2026-12-06), the 6-task instances sooner."""
 def _random_instance(seed: int, tasks: int = 6) -> CraneInstance:
     rng = np.random.default_rng(seed)
     bays = 8
-    items = []
+    items: list[CraneTask] = []
     for i in range(tasks):
         after = (i - 1,) if i > 0 and rng.random() < 0.25 else ()
         bay = items[i - 1].bay if after else int(rng.integers(1, bays + 1))

@@ -106,13 +106,13 @@ def test_xlsx_navani_example() -> None:
     assert data.rows == 4526
     # the Channel_11_1 sheet's Cycle_Index is 1 on every row
     assert data.cycles == 1
-    cycle = summary(data).loc[1]
+    ours = summary(data)
     # the sheet's own columns end at Charge_Capacity 0.005702702794224024 Ah and Discharge_Capacity
     # 0.0110548976808786 Ah; navani's test asserts cycle-summary means of 2.85135 mAh and 5.52742 mAh,
     # exactly half of these (navani splits this test into two summary rows)
-    assert close(cycle["charge_capacity_ah"], 0.005702702794224024)
-    assert close(cycle["discharge_capacity_ah"], 0.0110548976808786)
-    assert close(cycle["charge_capacity_ah"] * 1000 / 2, 2.85135)
+    assert close(ours["charge_capacity_ah"].loc[1], 0.005702702794224024)
+    assert close(ours["discharge_capacity_ah"].loc[1], 0.0110548976808786)
+    assert close(ours["charge_capacity_ah"].loc[1] * 1000 / 2, 2.85135)
     # Global_Info sheet: channel 11, start 2020-10-19 11:33:31, schedule Ben\bs542_graphite_slow_rate.sdu
     assert data.channel == "11"
     assert data.start_time == pd.Timestamp("2020-10-19 11:33:31")
@@ -128,10 +128,10 @@ def test_xlsx_calce_statistics_sheet() -> None:
     # Statistics_1-008 (the vendor's per-cycle sheet) gives test-cumulative counters at each cycle's end:
     # cycle 1 Charge 0.971345763613173 / Discharge 0.976536613839718 Ah, cycle 2 Discharge
     # 1.951855740556913, cycle 49 Discharge 47.82544462156678, cycle 50 Discharge 48.78913178108062 Ah
-    assert close(ours.loc[1, "charge_capacity_ah"], 0.971345763613173)
-    assert close(ours.loc[1, "discharge_capacity_ah"], 0.976536613839718)
-    assert close(ours.loc[2, "discharge_capacity_ah"], 1.951855740556913 - 0.976536613839718)
-    assert close(ours.loc[50, "discharge_capacity_ah"], 48.78913178108062 - 47.82544462156678)
+    assert close(ours["charge_capacity_ah"].loc[1], 0.971345763613173)
+    assert close(ours["discharge_capacity_ah"].loc[1], 0.976536613839718)
+    assert close(ours["discharge_capacity_ah"].loc[2], 1.951855740556913 - 0.976536613839718)
+    assert close(ours["discharge_capacity_ah"].loc[50], 48.78913178108062 - 47.82544462156678)
     assert close(ours["discharge_capacity_ah"].sum(), 48.78913178108062)
     # the same vendor sheet, kept as vendor_cycles, agrees on every cycle and every counter
     vendor = data.vendor_cycles
@@ -172,10 +172,10 @@ def test_res_example() -> None:
     ours = summary(data)
     # per-cycle max of the table's own Charge_Capacity / Discharge_Capacity (this .res restarts them
     # every cycle): cycle 1 0.0004835149408 / 0.0004751558594 Ah, cycle 4 0.0004760282476 / 0.0004737043862
-    assert close(ours.loc[1, "charge_capacity_ah"], 0.0004835149408)
-    assert close(ours.loc[1, "discharge_capacity_ah"], 0.0004751558594)
-    assert close(ours.loc[4, "charge_capacity_ah"], 0.0004760282476)
-    assert close(ours.loc[4, "discharge_capacity_ah"], 0.0004737043862)
+    assert close(ours["charge_capacity_ah"].loc[1], 0.0004835149408)
+    assert close(ours["discharge_capacity_ah"].loc[1], 0.0004751558594)
+    assert close(ours["charge_capacity_ah"].loc[4], 0.0004760282476)
+    assert close(ours["discharge_capacity_ah"].loc[4], 0.0004737043862)
     # Resume_Table's test counters: TC_CCapacity1 0.001912478267995099 Ah, TC_DCapacity1
     # 0.001897215078687445 Ah, the totals over the test
     assert close(ours["charge_capacity_ah"].sum(), 0.001912478267995099)
@@ -194,7 +194,7 @@ def test_res_example() -> None:
         [20125.57562829911, 19844.26417733752, 19820.66179208101, 19814.42170592445],
         strict=True,
     ):
-        assert close(vendor.set_index("cycle_index").loc[cycle, "charge_time_s"], expected, 1e-9)
+        assert close(vendor.set_index("cycle_index")["charge_time_s"].loc[cycle], expected, 1e-9)
         assert close(charging.loc[cycle], expected, 0.01)
     # Global_Table: Channel_Number 40, Start_DateTime 45131.78472222222 (OLE days) = 2023-07-24 18:50,
     # Test_Name ajm314_LCO_ajm5-SSB1-F_Wait48hr-Repeat-01-012

@@ -37,7 +37,9 @@ def original() -> CyclerData:
 @pytest.fixture(scope="module")
 def sheets() -> Sheets:
     book = CalamineWorkbook.from_path(str(SOURCE))
-    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    return {
+        name: [list(row) for row in book.get_sheet_by_name(name).to_python()] for name in book.sheet_names
+    }
 
 
 def _channel(sheets: Sheets, rows: list[list[object]]) -> Sheets:
