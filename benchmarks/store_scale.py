@@ -37,8 +37,7 @@ import pyarrow.parquet as pq
 from gwangyang.battery.ingest import ingest
 from gwangyang.battery.io.bdf import to_bdf
 from gwangyang.compute import ProcessExecutor, SerialExecutor
-from gwangyang.store import Store
-from gwangyang.store import catalog as catalog_module
+from gwangyang.store import Store, catalog_reads
 from gwangyang.store.legacy import shard
 
 LOTS = 20
@@ -243,19 +242,19 @@ def run_n(n: int, rows: int, workdir: Path, raw_per_cell: float, peer_max: int) 
     out["bulk_rows_s"] = written_rows / commit_s
     out["bulk_cells_s"] = n / commit_s
     out["bulk_cpu_share"] = commit_cpu / commit_s
-    catalog_module._CACHE.clear()
+    catalog_reads._CACHE.clear()
     out["fleet_appended_s"] = timed(lambda: store.sql(FLEET_MAX))[1]
     out["files_appended"] = len(store.files("timeseries")) + len(store.files("cycles"))
     start = time.perf_counter()
     report = store.compact(retain_s=0)
     out["compact_s"] = time.perf_counter() - start
     out["files_compacted"] = report["files_after"]
-    catalog_module._CACHE.clear()
+    catalog_reads._CACHE.clear()
     out["fleet_first_s"], out["fleet_s"] = timed(lambda: store.sql(FLEET_MAX))
     out["lot_s"] = timed(lambda: store.sql(FLEET_LOT))[1]
     fleet = store.sql(FLEET_MAX)
     assert len(fleet) == n
-    catalog_module._CACHE.clear()
+    catalog_reads._CACHE.clear()
     ids = [f"F{k % LOTS:02d}-{k:07d}" for k in np.random.default_rng(7).integers(0, n, 21)]
     start = time.perf_counter()
     first_ts = store.timeseries(ids[0])

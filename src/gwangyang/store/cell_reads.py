@@ -1,7 +1,7 @@
 """Reading a store's cells: checked ids and table names, the listing, a cell's metadata, its tables and rows.
 
 :class:`~gwangyang.store.store.Store` answers its cell reads with these; each reads the store's latest
-snapshot (see :mod:`.catalog`) and, for rows, one data file (see :mod:`.datafiles`).
+snapshot (see :mod:`.snapshot`) and, for rows, one data file (see :mod:`.datafiles`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import InputError, NotFoundError
-from .catalog import TABLES, Location, Snapshot
+from .catalog import TABLES, Location
 from .datafiles import read_cell
+from .snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .store import Store

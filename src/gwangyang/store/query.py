@@ -25,7 +25,8 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import InputError
-from .catalog import TABLES, TYPED, Snapshot
+from .catalog import TABLES, TYPED
+from .snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .store import Store

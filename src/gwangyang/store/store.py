@@ -32,11 +32,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import commits, legacy, roots
-from .catalog import Location, Snapshot, listing, read_snapshot
+from .catalog import Location
+from .catalog_reads import listing, read_snapshot
 from .cell_reads import cell_listing, cell_meta, check_cell_id, check_table, locate, read_arrow, table_columns
 from .commits import GRACE_S, CellTables
 from .lock import WriteLock
 from .recovery import recover_abandoned
+from .snapshot import Snapshot
 
 
 def shard(cell_id: str) -> str:
