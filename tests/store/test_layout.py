@@ -17,8 +17,8 @@ import pytest
 
 from gwangyang.battery.ingest import ingest
 from gwangyang.store import Store, catalog_reads
-from gwangyang.store.catalog import TABLES
-from gwangyang.store.snapshot import Snapshot
+from gwangyang.store.catalog import TABLES, Location, dead_row, delete_row, put_row, rows_table
+from gwangyang.store.snapshot import Snapshot, reduce
 from tests.helpers import arbin_copies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,3 +303,28 @@ def test_a_snapshot_advanced_commit_by_commit_equals_the_catalog_read_whole(
     assert store.sql("SELECT count(DISTINCT cell_id) AS n FROM timeseries")["n"].iloc[0] == len(
         store.snapshot().live
     )
+
+
+def test_the_catalog_state_follows_versions_not_the_order_of_rows() -> None:
+    """A log's rows in any order give the state of replaying them in version order (a plain dict replay)."""
+    rng = np.random.default_rng(5)
+    where = Location("tables/a.parquet", [0, 2], True, pa.schema([("q", pa.float64())]))
+    rows, replay, dead = [], {}, set()
+    for version in range(1, 301):
+        cell = f"셀-{int(rng.integers(0, 40)):02d}"
+        pick = rng.random()
+        if pick < 0.6:
+            rows.append(put_row(version, cell, {"lot": "L1", "rows": version}, {"cycles": where}))
+            replay[cell] = version
+        elif pick < 0.8:
+            rows.append(delete_row(version, cell))
+            replay.pop(cell, None)
+        else:
+            rows.append(dead_row(version, cell, {"cycles": "tables/a.parquet"}))
+            dead.add(("cycles", "tables/a.parquet", cell))
+    for order in (np.arange(len(rows)), rng.permutation(len(rows))):
+        snap = reduce(rows_table([rows[k] for k in order]), 300, 1)
+        assert list(snap.live.index) == sorted(replay)
+        assert snap.live["rows"].tolist() == [replay[c] for c in sorted(replay)]
+        assert all(snap.location(c, "cycles") == where for c in replay)
+        assert _state(snap)[2] == dead
