@@ -93,6 +93,20 @@ def _schema() -> pa.Schema:
 SCHEMA = _schema()
 """Columns of a catalog segment."""
 
+LOG_SCHEMA = pa.schema(
+    [
+        pa.field(f.name, pa.dictionary(pa.int32(), pa.string()))
+        if f.name.endswith(("_file", "_schema"))
+        else f
+        for f in SCHEMA
+    ]
+)
+""":data:`SCHEMA` as segments are read: file names and schema texts (the same few for many cells) as dictionaries.
+
+Reading them so spares decoding one copy of each text per cell (most of a large catalog's bytes);
+:func:`.snapshot.log_frame` turns them into objects shared by the cells with the same text.
+"""
+
 
 @dataclass
 class Location:

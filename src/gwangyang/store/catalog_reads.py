@@ -16,11 +16,19 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .catalog import CATALOG, SCHEMA, segment_name
+from .catalog import CATALOG, LOG_SCHEMA, segment_name
 from .snapshot import Snapshot, apply, empty_snapshot, reduce
 
 _NAME = re.compile(r"^([vc])(\d{12})\.parquet$")
 """A catalog file's name: ``v`` (segment) or ``c`` (checkpoint) and its version (see :func:`.catalog.segment_name`)."""
+
+
+_CODED = [f.name for f in LOG_SCHEMA if pa.types.is_dictionary(f.type)]
+
+
+def read_part(fs: Any, path: str) -> pa.Table:
+    """One catalog segment or checkpoint as :data:`.catalog.LOG_SCHEMA` (its repeated texts decoded once each)."""
+    return pq.read_table(path, filesystem=fs, schema=LOG_SCHEMA, read_dictionary=_CODED)
 
 
 def listing_key(fs: Any, root: str) -> tuple[tuple[str, Any, Any], ...]:
@@ -84,10 +92,8 @@ def advance(
         range(snap.version + 1, snap.version + 1 + len(newer))
     ):
         return None
-    tables = [
-        pq.read_table(f"{root}/{CATALOG}/{segment_name(v)}", filesystem=fs, schema=SCHEMA) for v in newer
-    ]
-    log = pa.concat_tables(tables) if tables else SCHEMA.empty_table()
+    tables = [read_part(fs, f"{root}/{CATALOG}/{segment_name(v)}") for v in newer]
+    log = pa.concat_tables(tables) if tables else LOG_SCHEMA.empty_table()
     segments = sum(1 for n in now if n.startswith("v") and int(n[1:13]) > base)
     checkpointed = any(n.startswith("c") and n not in before for n in now)
     return apply(snap, log, max(snap.version, latest_version(tuple(now))), segments, prune=checkpointed)
@@ -122,10 +128,10 @@ def read_snapshot(fs: Any, root: str) -> Snapshot:
             n for n in names if n.startswith("v") and int(n[1:13]) > base
         ]
         try:
-            tables = [pq.read_table(f"{root}/{CATALOG}/{n}", filesystem=fs, schema=SCHEMA) for n in chosen]
+            tables = [read_part(fs, f"{root}/{CATALOG}/{n}") for n in chosen]
         except FileNotFoundError:
             continue  # a checkpoint made the segments we listed obsolete and they went: list again
-        log = pa.concat_tables(tables) if tables else SCHEMA.empty_table()
+        log = pa.concat_tables(tables) if tables else LOG_SCHEMA.empty_table()
         snap = reduce(log, latest_version(names), len(chosen) - (1 if checkpoints else 0))
         with _CACHE_LOCK:
             _CACHE[root] = (key, snap)

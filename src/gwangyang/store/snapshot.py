@@ -168,7 +168,7 @@ def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
         snap = empty_snapshot()
         snap.version = version
         return snap
-    df = log.to_pandas(types_mapper=None)
+    df = log_frame(log)
     versions = df["version"].to_numpy()
     order = np.argsort(versions, kind="stable") if bool((np.diff(versions) < 0).any()) else None
     if order is not None:
@@ -178,6 +178,30 @@ def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
     dead = _dead_of(df)
     live.index = pd.Index(live["cell_id"].to_numpy(), dtype=object)
     return Snapshot(version, live, dead, segments)
+
+
+def log_frame(log: pa.Table) -> pd.DataFrame:
+    """A catalog log as pandas, as ``to_pandas`` gives it read with :data:`.catalog.SCHEMA`.
+
+    Dictionary columns (read so, see :data:`.catalog.LOG_SCHEMA`) become objects, one string per
+    distinct text shared by the rows that hold it, None where null.
+    """
+    coded = [f.name for f in log.schema if pa.types.is_dictionary(f.type)]
+    if not coded:
+        return log.to_pandas(types_mapper=None)
+    df = log.drop_columns(coded).to_pandas(types_mapper=None)
+    for name in coded:  # in schema order, so each goes back to its place
+        df.insert(log.schema.get_field_index(name), name, _objects(log.column(name)))
+    return df
+
+
+def _objects(column: pa.ChunkedArray) -> np.ndarray:
+    """A dictionary column's values as an object array (None where null)."""
+    parts = []
+    for chunk in column.chunks:
+        values = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)
+        parts.append(values[np.asarray(pc.fill_null(chunk.indices, -1))])
+    return np.concatenate(parts) if parts else np.empty(0, dtype=object)
 
 
 def _live_rows(log: pa.Table) -> np.ndarray:
@@ -262,7 +286,7 @@ def apply(snap: Snapshot, log: pa.Table, version: int, segments: int, prune: boo
     """
     if log.num_rows == 0 and not prune:
         return replace(snap, version=version, segments=segments)
-    df = log.to_pandas(types_mapper=None).sort_values("version", kind="stable")
+    df = log_frame(log).sort_values("version", kind="stable")
     change = _changes_of(df)
     with _MERGE_LOCK:
         lazy = snap._live is None and len(snap._changes) < MERGE_AFTER
