@@ -57,7 +57,7 @@ def cell_listing(snap: Snapshot) -> pd.DataFrame:
 def cell_meta(store: Store, cell_id: str) -> dict[str, Any]:
     """Metadata of one cell of the store's snapshot; NotFoundError if it has no such cell."""
     snap = store.snapshot()
-    if check_cell_id(cell_id) not in snap.live.index:
+    if check_cell_id(cell_id) not in snap.ids:
         raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
     data: dict[str, Any] = json.loads(snap.meta_text(cell_id))
     return data
@@ -67,7 +67,7 @@ def locate(store: Store, cell_id: str, name: str) -> Location:
     """Where one of a cell's tables lives (file relative to the root, row groups); NotFoundError if absent."""
     check_table(name)
     snap = store.snapshot()
-    if check_cell_id(cell_id) not in snap.live.index:
+    if check_cell_id(cell_id) not in snap.ids:
         raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
     where = snap.location(cell_id, name)
     if where is None:

@@ -29,7 +29,10 @@ class Snapshot:
 
     A snapshot advanced from another (:func:`advance`) may hold its live cells as that one's plus the
     changes of the new segments, merged into :attr:`live` when it is first asked for: :meth:`has` and
-    :meth:`location`, all a commit needs, answer without the merge.
+    :meth:`location`, all a commit needs, answer without the merge. A snapshot read whole
+    (:func:`reduce`) keeps its :data:`DEFERRED` columns in Arrow until :attr:`live` is asked for:
+    :attr:`ids`, :meth:`column`, :meth:`files` and :meth:`location`, all a query needs, answer without
+    them.
     """
 
     version: int
@@ -48,19 +51,33 @@ class Snapshot:
     """The last operation of each cell in each log applied over ``_base`` (oldest first), indexed by cell id."""
     _latest: dict[str, tuple[int, int] | None] = field(default_factory=dict, repr=False)
     """Each changed cell: (change, row) of its put, or None when deleted."""
+    _deferred: pa.Table | None = field(default=None, repr=False)
+    """The live cells' :data:`DEFERRED` columns (rows in ``_live``'s order) while ``_live`` lacks them."""
 
     @property
     def live(self) -> pd.DataFrame:
         """The live cells, one row each, indexed by cell id and sorted by it."""
-        live = self._live
-        if live is None:
+        if self._live is None or self._deferred is not None:
             with _MERGE_LOCK:
                 if self._live is None:
                     assert self._base is not None
                     self._live = _merged(self._base.live, self._changes)
                     self._base, self._changes, self._latest = None, (), {}
-                live = self._live
-        return live
+                if self._deferred is not None:  # the whole frame first, then the mark: see column()
+                    self._live = _completed(self._live, self._deferred)
+                    self._deferred = None
+        assert self._live is not None
+        return self._live
+
+    def _frame(self) -> pd.DataFrame:
+        """The live cells, maybe without the :data:`DEFERRED` columns (merged first if need be)."""
+        live = self._live
+        return self.live if live is None else live
+
+    @property
+    def ids(self) -> pd.Index:
+        """The live cells' ids, sorted (the index of :attr:`live`)."""
+        return self._frame().index
 
     def _pending(self, cell_id: str) -> tuple[bool, Snapshot | None, tuple[int, int] | None]:
         """(changed, base, where) of a cell in a snapshot not merged yet; (False, None, None) once merged."""
@@ -78,17 +95,22 @@ class Snapshot:
             return where is not None
         if base is not None:
             return base.has(cell_id)
-        return cell_id in self.live.index
+        return cell_id in self._frame().index
 
-    def _column(self, name: str) -> list[Any]:
+    def column(self, name: str) -> list[Any]:
+        """One column of :attr:`live` as a list (remembered; a deferred one converted alone)."""
         if name not in self._columns:
-            self._columns[name] = self.live[name].tolist()
+            deferred = self._deferred
+            if deferred is not None and name in deferred.column_names:
+                self._columns[name] = log_frame(deferred.select([name]))[name].tolist()
+            else:
+                self._columns[name] = self._frame()[name].tolist()
         return self._columns[name]
 
     def position(self, cell_id: str) -> int:
         """Row of a live cell in :attr:`live`; KeyError: no such cell."""
         if self._positions is None:
-            self._positions = {str(c): k for k, c in enumerate(self.live.index)}
+            self._positions = {str(c): k for k, c in enumerate(self._frame().index)}
         return self._positions[cell_id]
 
     def location(self, cell_id: str, table: str) -> Location | None:
@@ -103,18 +125,16 @@ class Snapshot:
         if base is not None:
             return base.location(cell_id, table)
         k = self.position(cell_id)
-        return _location(
-            *[self._column(f"{table}_{part}")[k] for part in ("file", "rgs", "filter", "schema")]
-        )
+        return _location(*[self.column(f"{table}_{part}")[k] for part in ("file", "rgs", "filter", "schema")])
 
     def meta_text(self, cell_id: str) -> str:
         """A live cell's metadata as stored (JSON); KeyError: no such cell."""
-        return str(self._column("meta")[self.position(cell_id)])
+        return str(self.column("meta")[self.position(cell_id)])
 
     def files(self, table: str) -> list[str]:
         """The live data files of a table (relative to the store root), sorted."""
         if table not in self._files:
-            column = self.live[f"{table}_file"]
+            column = self._frame()[f"{table}_file"]
             self._files[table] = sorted(str(f) for f in column.dropna().unique())
         return list(self._files[table])
 
@@ -127,13 +147,13 @@ class Snapshot:
     def metas(self) -> list[dict[str, Any]]:
         """Every live cell's metadata, sorted by cell id (parsed once per snapshot)."""
         if self._metas is None:
-            self._metas = [json.loads(m) for m in self.live["meta"].tolist()]
+            self._metas = [json.loads(m) for m in self.column("meta")]
         return self._metas
 
     def hashes(self) -> dict[str, str]:
         """Source-file content hash -> the cell that holds it."""
         out: dict[str, str] = {}
-        for cell_id, hashes in zip(self.live.index, self.live["hashes"], strict=True):
+        for cell_id, hashes in zip(self.ids, self.column("hashes"), strict=True):
             for digest in hashes if hashes is not None else ():
                 out[str(digest)] = str(cell_id)
         return out
@@ -168,16 +188,34 @@ def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
         snap = empty_snapshot()
         snap.version = version
         return snap
-    df = log_frame(log)
+    df = log_frame(log.drop_columns(list(DEFERRED)))
     versions = df["version"].to_numpy()
     order = np.argsort(versions, kind="stable") if bool((np.diff(versions) < 0).any()) else None
     if order is not None:
         df = df.take(order)
     rows = _live_rows(log if order is None else log.select(["cell_id", "op"]).take(order))
-    live = df if np.array_equal(rows, np.arange(len(df))) else df.take(rows)
+    whole = np.array_equal(rows, np.arange(len(df)))
+    live = df if whole else df.take(rows)
     dead = _dead_of(df)
     live.index = pd.Index(live["cell_id"].to_numpy(), dtype=object)
-    return Snapshot(version, live, dead, segments)
+    deferred = log.select(list(DEFERRED))
+    if not whole:
+        deferred = deferred.take(rows if order is None else order[rows])
+    return Snapshot(version, live, dead, segments, _deferred=deferred)
+
+
+DEFERRED = ("meta", "hashes", *[f"{name}_rgs" for name in TABLES])
+"""Columns a snapshot read whole converts to pandas only when :attr:`Snapshot.live` is asked for (most of
+the conversion's cost: one Python object per cell; a query needs none of them, a cell read one value)."""
+
+
+def _completed(frame: pd.DataFrame, deferred: pa.Table) -> pd.DataFrame:
+    """``frame`` with the ``deferred`` columns put back in their places (a new frame: readers may hold ``frame``)."""
+    out = frame.copy(deep=False)
+    values = log_frame(deferred)
+    for name in sorted(deferred.column_names, key=SCHEMA.get_field_index):
+        out.insert(SCHEMA.get_field_index(name), name, values[name].to_numpy())
+    return out
 
 
 def log_frame(log: pa.Table) -> pd.DataFrame:

@@ -196,11 +196,11 @@ class Store:
     # ---- reading ------------------------------------------------------------------------
     def has(self, cell_id: str) -> bool:
         """Whether a cell is in the store."""
-        return check_cell_id(cell_id) in self.snapshot().live.index
+        return check_cell_id(cell_id) in self.snapshot().ids
 
     def metas(self) -> list[dict[str, Any]]:
         """Metadata of every cell, sorted by cell id."""
-        return [json.loads(m) for m in self.snapshot().live["meta"].tolist()]
+        return [json.loads(m) for m in self.snapshot().column("meta")]
 
     def meta(self, cell_id: str) -> dict[str, Any]:
         """Metadata of one cell."""
