@@ -10,6 +10,7 @@ For each N (10^3, 10^4, 10^5; 10^6 with --large) prints:
 - fleet queries: max discharge capacity per cell, and mean of it per lot (``cells`` view), on the
   appended store and after ``compact``; and the same max-capacity query on the first layout (a
   folder per cell, DuckDB over a glob: the peer, built up to ``--peer-max`` cells);
+- the first fleet query after the catalog is dropped from memory (``fleet 1st``: it loads the catalog);
 - one cell's time series (median of 20 random cells; the first read includes loading the catalog);
 - growth per decade of each time.
 
@@ -300,7 +301,7 @@ def main() -> None:
         print()
         header = (
             f"{'cells':>9} {'bulk rows/s':>12} {'cells/s':>8} {'files app/cmp':>13} {'compact s':>9} "
-            f"{'MB store/raw':>14} {'fleet app':>9} {'fleet':>7} {'per lot':>7} {'1st cell':>8} {'cell':>7} "
+            f"{'MB store/raw':>14} {'fleet app':>9} {'fleet 1st':>9} {'fleet':>7} {'per lot':>7} {'1st cell':>8} {'cell':>7} "
             f"{'peer fleet':>10} {'peer/ours':>9}"
         )
         print(header)
@@ -311,7 +312,7 @@ def main() -> None:
             print(
                 f"{n:>9,} {r['bulk_rows_s']:>12,.0f} {r['bulk_cells_s']:>8,.0f} "
                 f"{int(r['files_appended']):>6}/{int(r['files_compacted']):<6} {r['compact_s']:>9.1f} "
-                f"{r['store_mb']:>6.0f}/{r['raw_mb']:<7.0f} {r['fleet_appended_s']:>9.3f} {r['fleet_s']:>7.3f} "
+                f"{r['store_mb']:>6.0f}/{r['raw_mb']:<7.0f} {r['fleet_appended_s']:>9.3f} {r['fleet_first_s']:>9.3f} {r['fleet_s']:>7.3f} "
                 f"{r['lot_s']:>7.3f} {r['cell_first_s']:>8.3f} {r['cell_s']:>7.4f} "
                 f"{r['peer_s']:>10.3f} {r['peer_s'] / r['fleet_s']:>9.1f}",
                 flush=True,

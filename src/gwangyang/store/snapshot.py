@@ -1,6 +1,7 @@
 """The catalog at one version (:class:`Snapshot`): the catalog's rows reduced to the live cells and the dead rows.
 
-:func:`reduce` makes a snapshot from a whole log (the latest checkpoint and the segments after it);
+:func:`reduce` makes a snapshot from a whole log (the latest checkpoint and the segments after it),
+keeping the columns a query needs none of (:data:`DEFERRED`) in Arrow until they are asked for;
 :func:`apply` makes one from an older snapshot and the segments after it, lazily: the new snapshot
 answers :meth:`Snapshot.has` and :meth:`Snapshot.location` (all a commit needs) from the older one and
 the new rows, and merges its live cells only when they are first asked for, so a bulk load's commits
