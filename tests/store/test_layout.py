@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from gwangyang.battery.ingest import ingest
-from gwangyang.store import Store
-from gwangyang.store import catalog as catalog_module
-from gwangyang.store.catalog import TABLES
+from gwangyang.store import Store, catalog_reads
+from gwangyang.store.catalog import TABLES, Location, dead_row, delete_row, put_row, rows_table
+from gwangyang.store.snapshot import Snapshot, reduce
 from tests.helpers import arbin_copies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ def test_checkpoints_keep_the_same_state(store_dir: Path, monkeypatch: pytest.Mo
     store = Store(store_dir)
     for k in range(10):
         put(store, [formation_cell(f"c{k % 6}", "L", k)])
-    names = catalog_module.listing(store.fs, store.root.as_posix())
+    names = catalog_reads.listing(store.fs, store.root.as_posix())
     assert any(n.startswith("c") for n in names) and len(names) < 10
     live = store.snapshot().live
     assert sorted(live.index) == [f"c{k}" for k in range(6)]
@@ -241,7 +241,7 @@ def test_a_store_written_anew_at_the_same_place_is_not_mistaken_for_the_old(stor
     assert Store(store_dir).cells()["cell_id"].tolist() == ["new"]
 
 
-def _state(snap: catalog_module.Snapshot) -> tuple[int, list[tuple[Any, ...]], set[tuple[str, str, str]]]:
+def _state(snap: Snapshot) -> tuple[int, list[tuple[Any, ...]], set[tuple[str, str, str]]]:
     """A snapshot's version, live rows (plain values, in order) and the dead rows that matter (in live files)."""
 
     def plain(value: Any) -> Any:
@@ -264,14 +264,14 @@ def test_a_snapshot_advanced_commit_by_commit_equals_the_catalog_read_whole(
     root = store.root.as_posix()
     rng = np.random.default_rng(3)
     advanced: list[bool] = []  # whether each read from a remembered snapshot could advance it
-    real = catalog_module.advance
+    real = catalog_reads.advance
 
-    def spy(*args: Any) -> catalog_module.Snapshot | None:
+    def spy(*args: Any) -> Snapshot | None:
         out = real(*args)
         advanced.append(out is not None)
         return out
 
-    monkeypatch.setattr(catalog_module, "advance", spy)
+    monkeypatch.setattr(catalog_reads, "advance", spy)
     chains = 0
     for step in range(23):
         if step == 15:
@@ -286,7 +286,7 @@ def test_a_snapshot_advanced_commit_by_commit_equals_the_catalog_read_whole(
         if step % 3 != 2 and step < 20:
             continue  # a few commits advance the remembered snapshot without merging its live cells
         snap = store.snapshot()
-        entry = catalog_module._CACHE.pop(root)
+        entry = catalog_reads._CACHE.pop(root)
         whole = store.snapshot()  # read whole: the checkpoint and the segments after it
         assert whole is not snap
         chains += snap._live is None and len(snap._changes) >= 2
@@ -297,9 +297,34 @@ def test_a_snapshot_advanced_commit_by_commit_equals_the_catalog_read_whole(
         assert _state(snap) == _state(whole), step
         assert snap.segments == whole.segments and list(snap.live.columns) == list(whole.live.columns)
         assert snap.live.index.is_monotonic_increasing
-        catalog_module._CACHE[root] = entry  # the next commit advances this snapshot, not the whole one
+        catalog_reads._CACHE[root] = entry  # the next commit advances this snapshot, not the whole one
     assert len(advanced) >= 25 and all(advanced)  # every read after the first advanced, checkpoints too
     assert chains >= 3  # compared before the merge with the changes of several commits pending
     assert store.sql("SELECT count(DISTINCT cell_id) AS n FROM timeseries")["n"].iloc[0] == len(
         store.snapshot().live
     )
+
+
+def test_the_catalog_state_follows_versions_not_the_order_of_rows() -> None:
+    """A log's rows in any order give the state of replaying them in version order (a plain dict replay)."""
+    rng = np.random.default_rng(5)
+    where = Location("tables/a.parquet", [0, 2], True, pa.schema([("q", pa.float64())]))
+    rows, replay, dead = [], {}, set()
+    for version in range(1, 301):
+        cell = f"셀-{int(rng.integers(0, 40)):02d}"
+        pick = rng.random()
+        if pick < 0.6:
+            rows.append(put_row(version, cell, {"lot": "L1", "rows": version}, {"cycles": where}))
+            replay[cell] = version
+        elif pick < 0.8:
+            rows.append(delete_row(version, cell))
+            replay.pop(cell, None)
+        else:
+            rows.append(dead_row(version, cell, {"cycles": "tables/a.parquet"}))
+            dead.add(("cycles", "tables/a.parquet", cell))
+    for order in (np.arange(len(rows)), rng.permutation(len(rows))):
+        snap = reduce(rows_table([rows[k] for k in order]), 300, 1)
+        assert list(snap.live.index) == sorted(replay)
+        assert snap.live["rows"].tolist() == [replay[c] for c in sorted(replay)]
+        assert all(snap.location(c, "cycles") == where for c in replay)
+        assert _state(snap)[2] == dead

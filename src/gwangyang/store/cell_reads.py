@@ -1,7 +1,7 @@
 """Reading a store's cells: checked ids and table names, the listing, a cell's metadata, its tables and rows.
 
 :class:`~gwangyang.store.store.Store` answers its cell reads with these; each reads the store's latest
-snapshot (see :mod:`.catalog`) and, for rows, one data file (see :mod:`.datafiles`).
+snapshot (see :mod:`.snapshot`) and, for rows, one data file (see :mod:`.datafiles`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import InputError, NotFoundError
-from .catalog import TABLES, Location, Snapshot
+from .catalog import TABLES, Location
 from .datafiles import read_cell
+from .snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .store import Store
@@ -56,7 +57,7 @@ def cell_listing(snap: Snapshot) -> pd.DataFrame:
 def cell_meta(store: Store, cell_id: str) -> dict[str, Any]:
     """Metadata of one cell of the store's snapshot; NotFoundError if it has no such cell."""
     snap = store.snapshot()
-    if check_cell_id(cell_id) not in snap.live.index:
+    if check_cell_id(cell_id) not in snap.ids:
         raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
     data: dict[str, Any] = json.loads(snap.meta_text(cell_id))
     return data
@@ -66,7 +67,7 @@ def locate(store: Store, cell_id: str, name: str) -> Location:
     """Where one of a cell's tables lives (file relative to the root, row groups); NotFoundError if absent."""
     check_table(name)
     snap = store.snapshot()
-    if check_cell_id(cell_id) not in snap.live.index:
+    if check_cell_id(cell_id) not in snap.ids:
         raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
     where = snap.location(cell_id, name)
     if where is None:

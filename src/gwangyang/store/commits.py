@@ -25,21 +25,20 @@ from .catalog import (
     CHECKPOINT_EVERY,
     TABLES,
     Location,
-    Snapshot,
     checkpoint_name,
-    checkpoint_table,
     dead_row,
     delete_row,
-    listing,
     lot_of,
     put_row,
     rows_table,
     segment_name,
     write_segment,
 )
+from .catalog_reads import listing
 from .cell_reads import check_cell_id, check_table
 from .datafiles import append_cells
 from .recovery import sweep_unnamed
+from .snapshot import Snapshot, checkpoint_table
 
 if TYPE_CHECKING:
     from .store import Store

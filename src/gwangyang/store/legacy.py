@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import StoreError
-from .catalog import TABLES, Location, Snapshot, put_row, reduce, rows_table
+from .catalog import TABLES, Location, put_row, rows_table
+from .snapshot import Snapshot, reduce
 
 if TYPE_CHECKING:
     from .store import Store

@@ -25,7 +25,8 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import InputError
-from .catalog import TABLES, TYPED, Snapshot
+from .catalog import TABLES, TYPED
+from .snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .store import Store
@@ -57,11 +58,9 @@ def _file_list(paths: list[str]) -> str:
 
 def cells_arrow(snap: Snapshot) -> pa.Table:
     """The ``cells`` view's rows: the catalog's typed metadata columns."""
-    live = snap.live
-    columns: dict[str, Any] = {"cell_id": pa.array(live.index.astype(str).tolist(), pa.string())}
+    columns: dict[str, Any] = {"cell_id": pa.array(snap.ids.astype(str).tolist(), pa.string())}
     for key, kind in TYPED.items():
-        values = live[key] if key in live.columns else pd.Series([None] * len(live))
-        columns[key] = pa.array(values.tolist(), kind, from_pandas=True)
+        columns[key] = pa.array(snap.column(key), kind, from_pandas=True)
     return pa.table(columns)
 
 
@@ -180,7 +179,7 @@ def available_views(store: Store, production_orgs: Callable[[Any], bool] | None 
     from .production import part_paths
 
     snap = store.snapshot()
-    names = ["cells"] if len(snap.live) else []
+    names = ["cells"] if len(snap.ids) else []
     names += [t for t in TABLES if snap.files(t)]
     if store.local and part_paths(store, production_orgs):
         names.append("production")
@@ -348,7 +347,7 @@ def connect_cells(
             return every.filter(mask)
 
         con.register("cells", VIEW_CACHE.get(slot, snap, ("cells", keep), own_cells))
-    live = [c for c in snap.live.index.astype(str) if c in keep]
+    live = [c for c in snap.ids.astype(str) if c in keep]
     for table in TABLES:
         if table not in names:
             continue
@@ -357,7 +356,7 @@ def connect_cells(
             con.register(table, rows)
             con.execute(f"CREATE TEMP VIEW cells_{table} AS SELECT * FROM {table}")
     if "production" in names:
-        hidden = frozenset(str(c) for c in snap.live.index) - keep
+        hidden = frozenset(str(c) for c in snap.ids) - keep
         production = VIEW_CACHE.get(
             slot,
             snap,
@@ -409,7 +408,7 @@ def run_sql(
         raise InputError(f"max rows: expected 1 or more, got {max_rows}.")
     names = _wanted(query)  # only the views the query names: each reads its files' footers
     if cells is None and production_orgs is not None:
-        cells = store.snapshot().live.index.astype(str).tolist()  # every cell, in memory: production filtered
+        cells = store.snapshot().ids.astype(str).tolist()  # every cell, in memory: production filtered
     con = connect(store, names) if cells is None else connect_cells(store, names, cells, production_orgs)
     timer = None
     if timeout_s is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..config import store_path
-from .catalog import listing_key
+from .catalog_reads import listing_key
 
 REMOTE_ROOT = Path("/nonexistent-remote-store")
 """The ``root`` folder of a store at a URL (nothing is ever read or written there)."""

@@ -32,11 +32,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import commits, legacy, roots
-from .catalog import Location, Snapshot, listing, read_snapshot
+from .catalog import Location
+from .catalog_reads import listing, read_snapshot
 from .cell_reads import cell_listing, cell_meta, check_cell_id, check_table, locate, read_arrow, table_columns
 from .commits import GRACE_S, CellTables
 from .lock import WriteLock
 from .recovery import recover_abandoned
+from .snapshot import Snapshot
 
 
 def shard(cell_id: str) -> str:
@@ -194,11 +196,11 @@ class Store:
     # ---- reading ------------------------------------------------------------------------
     def has(self, cell_id: str) -> bool:
         """Whether a cell is in the store."""
-        return check_cell_id(cell_id) in self.snapshot().live.index
+        return check_cell_id(cell_id) in self.snapshot().ids
 
     def metas(self) -> list[dict[str, Any]]:
         """Metadata of every cell, sorted by cell id."""
-        return [json.loads(m) for m in self.snapshot().live["meta"].tolist()]
+        return [json.loads(m) for m in self.snapshot().column("meta")]
 
     def meta(self, cell_id: str) -> dict[str, Any]:
         """Metadata of one cell."""
