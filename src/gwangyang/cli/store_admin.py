@@ -38,7 +38,7 @@ def info_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
         if target.is_legacy()
         else "catalog",
         "version": snap.version,
-        "cells": len(snap.live),
+        "cells": len(snap.ids),
     }
     for name in ("timeseries", "cycles", "curves", "steps"):
         document[f"{name}_files"] = len(snap.files(name))
