@@ -145,6 +145,8 @@ def test_a_first_layout_store_opens_and_migrates_with_nothing_lost(
         assert migrated.arrow(cell_id, table).equals(data)
         assert migrated.table(cell_id, table).equals(data.to_pandas())
     assert len(migrated.files("timeseries")) == 1
+    code, out, _ = run(capsys, "store", "info", "--store", str(store_dir), "--json")
+    assert code == 0 and json.loads(out)["cells"] == len(cells)
     assert migrated.sql("SELECT count(*) AS n FROM timeseries")["n"].iloc[0] == counted
     assert migrated.known_hashes().keys() == {s["hash"] for m in old_metas for s in m["sources"]}
     code, out, _ = run(capsys, "store", "migrate", "--store", str(store_dir), "--json")
