@@ -159,3 +159,7 @@ def test_fleet_names_the_cells_it_leaves_out(tmp_path: Path, capsys: pytest.Capt
     code, out, err = run(capsys, "battery", "fleet", "--store", store, "--json")
     assert code == 0 and json.loads(out) == {}
     assert "1 cell(s) left out" in err and "FastCharge_000025_CH8" in err
+    # and `battery health` says which cell and why, in one line (exit 2)
+    code, out, err = run(capsys, "battery", "health", "FastCharge_000025_CH8", "--store", store, "--json")
+    assert code == 2 and out == "" and err.strip().count("\n") == 0
+    assert "cell 'FastCharge_000025_CH8': capacity: needs at least 3 cycles" in err
