@@ -81,6 +81,15 @@ def test_ingest_cells_cycles_export(tmp_path: Path, capsys: pytest.CaptureFixtur
         table = pd.read_parquet(target) if fmt == "parquet" else pd.read_csv(target)
         assert len(table) == cell["rows"]
 
+    # without --format the name decides: OUT.csv is CSV text (it used to be Parquet bytes under a .csv name),
+    # anything else Parquet; a Korean file name works
+    for name, magic in (("내보내기.csv", b"cell_id,"), ("내보내기.parquet", b"PAR1")):
+        target = tmp_path / name
+        code, _, _ = run(capsys, "battery", "export", "FastCharge_000025_CH8", str(target), "--store", store)
+        assert code == 0 and target.read_bytes()[: len(magic)] == magic
+        table = pd.read_csv(target) if name.endswith(".csv") else pd.read_parquet(target)
+        assert len(table) == cell["rows"]
+
 
 def test_bad_usage_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = str(tmp_path / "store")
@@ -141,3 +150,16 @@ def test_steps_cycles_warnings_and_conflicts(tmp_path: Path, capsys: pytest.Capt
         capsys, "battery", "ingest", str(clash), "--store", store, "--cell-id", cell, "--replace"
     )
     assert code == 0
+
+
+def test_fleet_names_the_cells_it_leaves_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A cell without a health figure (FastCharge: one incomplete cycle) is named on stderr, not dropped silently."""
+    store = str(tmp_path / "store")
+    assert run(capsys, "battery", "ingest", str(FASTCHARGE), "--store", store)[0] == 0
+    code, out, err = run(capsys, "battery", "fleet", "--store", store, "--json")
+    assert code == 0 and json.loads(out) == {}
+    assert "1 cell(s) left out" in err and "FastCharge_000025_CH8" in err
+    # and `battery health` says which cell and why, in one line (exit 2)
+    code, out, err = run(capsys, "battery", "health", "FastCharge_000025_CH8", "--store", store, "--json")
+    assert code == 2 and out == "" and err.strip().count("\n") == 0
+    assert "cell 'FastCharge_000025_CH8': capacity: needs at least 3 cycles" in err

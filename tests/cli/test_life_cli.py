@@ -274,3 +274,42 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     shutil.copytree(SAMPLE / "test1", unlabeled)
     code, _, err = run(capsys, "battery", "life", "fit", str(unlabeled), "--out", str(model))
     assert code == 2 and "cycle_life is unknown" in err
+
+
+def test_kept_model_predict_exits_like_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A kept model's predict lists the cells it cannot predict and exits 1 (some) or 2 (none), never 0."""
+    store = Store(tmp_path / "store")
+    cyc = np.arange(2, 51)
+    curves = pd.DataFrame(
+        {
+            "cycle_index": np.repeat(cyc, 50),
+            "voltage_v": np.tile(np.linspace(3.6, 2.0, 50), len(cyc)),
+            "discharge_capacity_ah": np.tile(np.linspace(0, 1.05, 50), len(cyc)),
+        }
+    )
+    put_cell(store, "짧은셀", pd.DataFrame({"cycle_index": cyc, "discharge_capacity_ah": 1.05}), curves)
+    root = str(store.root)
+    assert run(capsys, "battery", "life", "fit", "sample", "--name", "demo", "--store", root)[0] == 0
+    code, out, _ = run(
+        capsys, "battery", "life", "predict", "짧은셀", "--model", "demo", "--store", root, "--json"
+    )
+    document = json.loads(out)
+    assert code == 2 and document["predictions"] == []
+    assert [e["cell"] for e in document["errors"]] == ["짧은셀"]
+    code, _, err = run(capsys, "battery", "life", "predict", "짧은셀", "--model", "demo", "--store", root)
+    assert code == 2 and "짧은셀" in err
+    # a kept model predicting the shipped sample: every cell predicted, exit 0
+    code, out, _ = run(
+        capsys,
+        "battery",
+        "life",
+        "predict",
+        "--model",
+        "demo",
+        "--sample",
+        "test1",
+        "--store",
+        root,
+        "--json",
+    )
+    assert code == 0 and len(json.loads(out)["predictions"]) == 4

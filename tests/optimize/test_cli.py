@@ -36,6 +36,13 @@ def test_init_suggest_observe_status(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and doc["recorded"] == 4 and doc["round"] == 1
     code, doc = run(capsys, "optimize", "status", "--state", state, "--json")
     assert code == 0 and doc["observations"] == 4 and doc["best_observed"]["value"] == 1100
+    # the text status gives what the docs promise (best observed, recommendation, history) in words, not a dict
+    best_id = ids[2]  # the 1100 row
+    assert main(["optimize", "status", "--state", state]) == 0
+    text = " ".join(capsys.readouterr().err.split())
+    assert f"best observed: {best_id} (" in text and ") = 1100" in text
+    assert "recommended: cc1=" in text and "cc4=" in text and "{'params'" not in text
+    assert "round 0: 4 suggested, 4 observed, best 1100" in text
 
 
 def test_bad_input_exits_2_and_keeps_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -200,13 +200,17 @@ def export_command(
     cell_id: Annotated[str, typer.Argument(help="Cell id.")],
     out: Annotated[Path, typer.Argument(help="Output file.")],
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--format", help="parquet, csv or bdf (Battery Data Format; Parquet if OUT ends .parquet)."
+            "--format",
+            help="parquet, csv or bdf (Battery Data Format; Parquet if OUT ends .parquet). "
+            "Default: csv when OUT ends .csv, else parquet.",
         ),
-    ] = "parquet",
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export a cell's canonical time series."""
+    if fmt is None:
+        fmt = "csv" if out.suffix.lower() == ".csv" else "parquet"
     service.export_cell(Store(store), cell_id, fmt, out)
     err_console.print(f"wrote {out}")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
-from .common import err_console, print_json, progress_bar
+from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console, print_json, progress_bar
 
 app = typer.Typer(
     help="Early cycle-life prediction (Severson et al. 2019) with conformal intervals.", no_args_is_help=True
@@ -207,6 +207,7 @@ def predict_command(
         document = service.predict_life(Store(store), model, list(paths) if paths else None, sample)
         if json_out:
             print_json(document)
+            _exit_for_errors(document["predictions"], document["errors"])
             return
         rows, errors = document["predictions"], document["errors"]
     if json_out:
@@ -228,6 +229,13 @@ def predict_command(
             f"{score['coverage']:.0%} inside their interval (mean width {score['mean_width_cycles']:.0f})",
             highlight=False,
         )
+    _exit_for_errors(rows, errors)
+
+
+def _exit_for_errors(rows: list[dict[str, Any]], errors: list[dict[str, str]]) -> None:
+    """Exit as ``ingest`` does when cells could not be predicted: 2 if none could, 1 if some could not."""
+    if errors:
+        raise typer.Exit(EXIT_FAILED if rows else EXIT_BAD_INPUT)
 
 
 def health_command(
@@ -244,7 +252,11 @@ def health_command(
     from ..battery import service
     from ..store import Store
 
-    report = service.cell_health(Store(store), cell_id, threshold=eol, coverage=coverage)
+    try:
+        report = service.cell_health(Store(store), cell_id, threshold=eol, coverage=coverage)
+    except InputError as exc:  # e.g. "capacity: needs at least 3 cycles ...": say which cell
+        message = str(exc)
+        raise InputError(message if cell_id in message else f"cell {cell_id!r}: {message}") from exc
     if plot is not None:
         plot_health(report, plot)
     if json_out:
@@ -290,16 +302,26 @@ def fleet_command(
     from ..store import Store
 
     pool = make_executor(executor, workers=workers)
+    opened = Store(store)
     try:
-        health = service.fleet_health(Store(store), pool)
+        health = service.fleet_health(opened, pool)
     finally:
         pool.close()
     if json_out:
         print_json(health)
-        return
-    for cell_id, row in health.items():
-        eol = "-" if row["eol_cycle"] is None else f"{row['eol_cycle']:.0f}"
-        err_console.print(f"{cell_id}: end of life {eol}; {row['flag'] or ''}", highlight=False)
+    else:
+        for cell_id, row in health.items():
+            eol = "-" if row["eol_cycle"] is None else f"{row['eol_cycle']:.0f}"
+            flag = f"; {row['flag']}" if row["flag"] else ""
+            err_console.print(f"{cell_id}: end of life {eol}{flag}", highlight=False)
+    # the document holds only the cells with a health figure: name the others, never drop them silently
+    left_out = sorted({meta["cell_id"] for meta in opened.metas()} - set(health))
+    if left_out:
+        err_console.print(
+            f"{len(left_out)} cell(s) left out, without a health figure (`battery health CELL_ID` says why): "
+            + ", ".join(left_out),
+            highlight=False,
+        )
 
 
 def plot_health(report: dict[str, Any], path: Path) -> None:

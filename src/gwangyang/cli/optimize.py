@@ -24,13 +24,14 @@ def _space(spec: str) -> Any:
     return service.resolve_space(spec, allow_files=True)
 
 
+def _params_text(params: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+
+
 def _show_suggestions(suggestions: list[dict[str, Any]]) -> None:
     for s in suggestions:
-        params = ", ".join(
-            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in s["params"].items()
-        )
         mean = "" if s.get("mean") is None else f"  mean {s['mean']:.4g} ± {s['std']:.3g}"
-        err_console.print(f"{s['id']}: {params}{mean}", markup=False, highlight=False)
+        err_console.print(f"{s['id']}: {_params_text(s['params'])}{mean}", markup=False, highlight=False)
 
 
 @app.command("init")
@@ -102,8 +103,30 @@ def status_command(state: StateOpt, json_out: JsonOpt = False) -> None:
         f"{status['space']}: round {status['round']} of {status['rounds']}, {status['observations']} observation(s)",
         markup=False,
     )
-    if status["recommended"]:
-        err_console.print(f"recommended: {status['recommended']}", markup=False, highlight=False)
+    best = status["best_observed"]
+    if best:
+        err_console.print(
+            f"best observed: {best['id']} ({_params_text(best['params'])}) = {best['value']:.4g}",
+            markup=False,
+            highlight=False,
+        )
+    recommended = status["recommended"]
+    if recommended:
+        derived = f" ({_params_text(recommended['derived'])})" if recommended.get("derived") else ""
+        err_console.print(
+            f"recommended: {_params_text(recommended['params'])}{derived}, "
+            f"mean {recommended['mean']:.4g} ± {recommended['std']:.3g}",
+            markup=False,
+            highlight=False,
+        )
+    for entry in status["history"]:
+        best_value = "-" if entry["best_value"] is None else f"{entry['best_value']:.4g}"
+        err_console.print(
+            f"  round {entry['round']}: {entry['suggested']} suggested, {entry['observed']} observed, "
+            f"best {best_value}",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command("propose")
