@@ -111,10 +111,16 @@ def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], sho
     assert bars["y"] == shown
     np.testing.assert_allclose(bars["x"], [100 * kpis[k]["rel_change"] for k in shown], rtol=1e-12)
     assert page.get_by_test_id("kpi-row").count() == len(kpis)
-    # a difference without an interval shows none, and the warnings say why (gwangyang-today has no AGVs)
-    assert kpis["charging_share"]["no_interval"] == "no variation"
-    cell = page.locator('[data-testid="kpi-row"][data-kpi="charging_share"] [data-testid="kpi-interval"]')
+    # a difference without an interval shows none, and the warnings say why (common random numbers: the
+    # same TEU in both); gwangyang-today's charging share, 0 by design, leaves B - A an interval
+    assert kpis["teu"]["no_interval"] == "no variation"
+    cell = page.locator('[data-testid="kpi-row"][data-kpi="teu"] [data-testid="kpi-interval"]')
     assert cell.text_content() == "—"
+    charging = kpis["charging_share"]
+    assert charging["no_interval"] is None and 0 < charging["diff_ci_low"] < charging["diff_ci_high"] < 1
+    cell = page.locator('[data-testid="kpi-row"][data-kpi="charging_share"] [data-testid="kpi-interval"]')
+    shown_interval = [float(v) for v in (cell.text_content() or "").strip("[]").split(", ")]
+    np.testing.assert_allclose(shown_interval, [charging["diff_ci_low"], charging["diff_ci_high"]], rtol=1e-3)
     shown_warnings = page.get_by_test_id("compare-warning").all_text_contents()
     assert shown_warnings == [f"⚠ {w}" for w in record["result"]["warnings"]] and shown_warnings
 

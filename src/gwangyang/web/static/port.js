@@ -59,7 +59,8 @@
   function drawFleet(f) {
     const traces = f.policies.map((policy) => [policy, f.fleet_curve[policy]]).map(([policy, points]) => ({
       type: "scatter", mode: "lines+markers", name: g.t(policy), x: points.map((p) => p.agvs), y: points.map((p) => p.mean),
-      error_y: { type: "data", symmetric: false, array: points.map((p) => p.ci_high - p.mean), arrayminus: points.map((p) => p.mean - p.ci_low) },
+      // no bar where a point has no interval (ci null: one replication, or the same value in each)
+      error_y: { type: "data", symmetric: false, array: points.map((p) => (p.ci_high === null ? null : p.ci_high - p.mean)), arrayminus: points.map((p) => (p.ci_low === null ? null : p.mean - p.ci_low)) },
     }));
     g.plot("plot-fleet-curve", traces, { xaxis: { title: { text: g.t("AGVs") } }, yaxis: { title: { text: g.t("moves per hour per crane") }, rangemode: "tozero" },
       margin: { t: 20, r: 10, l: 60, b: 45 }, height: 380, hovermode: "closest" });
