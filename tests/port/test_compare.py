@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
+from gwangyang.api import i18n
 from gwangyang.errors import InputError
-from gwangyang.port.compare import FEW_REPLICATIONS, compare, difference_interval, replicate, summarize
-from gwangyang.port.result import kpi_bounds
+from gwangyang.port.compare import (
+    FEW_REPLICATIONS,
+    Comparison,
+    compare,
+    difference_interval,
+    replicate,
+    summarize,
+)
+from gwangyang.port.result import KPI_UNITS, kpi_bounds
 from gwangyang.port.steady import confidence_interval
 from gwangyang.port.steady_report import NO_VARIATION
 from gwangyang.port.terminal import Scenario, load_scenario
@@ -208,3 +217,41 @@ def test_difference_interval_by_hand() -> None:
     assert difference_interval(b, b + 2, 0.95, (0.0, np.inf))[1:] == pytest.approx(
         (np.nan, np.nan, NO_VARIATION), nan_ok=True
     )
+
+
+def _tables(replications: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replication tables where every KPI varies but mean_wait_h and yard_blocked_qc_h (0 in both) and
+    teu and gate_trucks (varying, the same in both)."""
+    rng = np.random.default_rng(0)
+    a = pd.DataFrame({k: rng.uniform(0.1, 0.5, replications) for k in KPI_UNITS})
+    b = pd.DataFrame({k: rng.uniform(0.1, 0.5, replications) for k in KPI_UNITS})
+    for k in ("mean_wait_h", "yard_blocked_qc_h"):
+        a[k] = b[k] = 0.0
+    for k in ("teu", "gate_trucks"):
+        b[k] = a[k]
+    return a, b
+
+
+def warning_samples() -> list[str]:
+    """One line of every template :meth:`Comparison.warnings` writes, from synthetic tables (no simulation)."""
+    lines = Comparison("오늘", "automated", 1.0, 2, 0.95, *_tables(2)).warnings()
+    lines += Comparison("오늘", "automated", 1.0, 1, 0.95, *_tables(1)).warnings()
+    return lines
+
+
+def test_every_compare_warning_reads_in_korean() -> None:
+    # The page's catalogue (PHRASES and the .mo) has every template: each line comes out in Korean, the
+    # KPI names as the page names them elsewhere.
+    ko = lambda msgid: i18n.gettext_for("ko", msgid)  # noqa: E731
+    samples = warning_samples()
+    names = ", ".join(ko(k) for k in KPI_UNITS)
+    assert [i18n.phrase(w, "ko") for w in samples] == [
+        f"{ko('mean_wait_h')}, {ko('yard_blocked_qc_h')}의 차이 구간 없음: 두 시나리오 모두 모든 반복의 값이 같아 "
+        "변동을 추정할 수 없습니다(세는 사건이 실행에서 일어나지 않았거나 이 터미널들에서는 일어날 수 없습니다)",
+        f"{ko('teu')}, {ko('gate_trucks')}의 차이 구간 없음: B - A가 모든 반복에서 같아(공통 난수가 두 시나리오를 "
+        "똑같이 움직입니다) 변동을 추정할 수 없습니다",
+        f"{names}의 차이 구간 없음: 반복이 1회로 2회보다 적습니다; 최소 2회 반복하세요",
+    ]
+    assert ko("teu") != "teu" and ko("mean_wait_h") != "mean_wait_h"  # the KPI names have Korean ones
+    # English pages show the lines as written
+    assert [i18n.phrase(w, "en") for w in samples] == samples

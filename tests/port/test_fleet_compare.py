@@ -94,8 +94,8 @@ def test_no_fleet_interval_without_a_variance(automated: FleetPlan) -> None:
         assert np.isnan(charging["ci_low"]) and np.isnan(charging["ci_high"])
     assert doc["warnings"] == [
         "no interval for charging_share (nearest with 44 AGVs, lookahead with 44 AGVs): the same value in every "
-        "replication, no estimate of their variation (what they count did not happen in the runs, or cannot "
-        "happen in this terminal)",
+        "replication, no estimate of their variation (nothing of it happened, or the counts came out equal; "
+        "more or longer replications may give one)",
         "no interval for the differences of charging_share (lookahead - nearest with 44 AGVs): B - A is the same "
         "in every replication, no estimate of its variation",
     ]

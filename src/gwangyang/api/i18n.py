@@ -245,8 +245,52 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
     ),
     (re.compile(r"^run at least (?P<days>\S+) days$"), N_("run at least %(days)s days")),
+    # gwangyang.port.compare.Comparison.warnings: differences without an interval, and why
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): (?P<n>\d+) replication, fewer than (?P<least>\d+)$"
+        ),
+        N_("no interval for the differences of %(words)s: %(n)s replication, fewer than %(least)s"),
+    ),
+    (re.compile(r"^run at least (?P<n>\d+) replications$"), N_("run at least %(n)s replications")),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): the same value in every replication of both "
+            r"scenarios, no estimate of their variation \(what they count did not happen in the runs, or cannot "
+            r"happen in these terminals\)$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: the same value in every replication of both "
+            "scenarios, no estimate of their variation (what they count did not happen in the runs, or cannot "
+            "happen in these terminals)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): B - A is the same in every replication \(the "
+            r"common random numbers move both scenarios alike\), no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: B - A is the same in every replication (the common "
+            "random numbers move both scenarios alike), no estimate of its variation"
+        ),
+    ),
 )
 """Patterns of the composed lines, each with the msgid that translates it (``word``/``words`` groups: terms)."""
+
+
+@cache
+def script_phrases(lang: str) -> list[tuple[str, str]]:
+    """:data:`PHRASES` for the pages' scripts: ``(pattern, translated template)``, the pattern in JavaScript's syntax.
+
+    The scripts' ``phrase`` (``web/static/common.js``) does what :func:`phrase` does with them, so a
+    composed line that reaches a page as data (a job's warnings) reads as it would on a rendered page.
+    Empty for English (the lines are English).
+    """
+    if lang == "en":
+        return []
+    catalogue = translations(lang)
+    return [(pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in PHRASES]
 
 
 def normalise(lang: str | None) -> str | None:

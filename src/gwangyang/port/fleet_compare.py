@@ -157,8 +157,8 @@ def fleet_warnings(
     for names, where in constant.items():
         out.append(
             f"no interval for {', '.join(names)} ({', '.join(where)}): the same value in every replication, "
-            "no estimate of their variation (what they count did not happen in the runs, or cannot happen "
-            "in this terminal)"
+            "no estimate of their variation (nothing of it happened, or the counts came out equal; more or "
+            "longer replications may give one)"
         )
     alike: dict[tuple[str, ...], list[str]] = {}
     for diff in differences:

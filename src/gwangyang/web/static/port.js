@@ -27,10 +27,10 @@
       tr.lastChild.dataset.testid = "kpi-interval";
       body.appendChild(tr);
     }
-    // why a difference has no interval (one replication, a KPI the same in every replication of a side)
+    // why a difference has no interval (one replication, differences the same in every replication), in the page's language
     const warnings = $("compare-warnings");
     warnings.textContent = "";
-    for (const w of r.warnings || []) { const li = document.createElement("li"); li.dataset.testid = "compare-warning"; li.textContent = `⚠ ${w}`; warnings.appendChild(li); }
+    for (const w of r.warnings || []) { const li = document.createElement("li"); li.dataset.testid = "compare-warning"; li.textContent = `⚠ ${g.phrase(w)}`; warnings.appendChild(li); }
     warnings.hidden = !(r.warnings || []).length;
     const shown = names.filter((n) => r.kpis[n].rel_change !== null);
     g.plot("plot-kpi-change", [{
