@@ -164,6 +164,7 @@ def test_compare_warnings_in_korean(page: Any, server: tuple[str, Store]) -> Non
     """The Korean page shows a comparison's warnings in Korean, as the server's phrase() translates them."""
     from gwangyang.api import i18n
     from tests.port.test_compare import warning_samples
+    from tests.port.test_fleet_compare import fleet_warning_samples
 
     base, _store = server
     page.goto(f"{base}/port?lang=ko")
@@ -185,8 +186,8 @@ def test_compare_warnings_in_korean(page: Any, server: tuple[str, Store]) -> Non
     assert (
         "차이 구간 없음" in shown[0] and "최소 2회 반복하세요" in shown[0] and "replication" not in shown[0]
     )
-    # every template of the comparison's warnings (and the steady state's), in the script as on the server
-    samples = warning_samples()
+    # every template of the comparison's and the fleet comparison's warnings, in the script as on the server
+    samples = warning_samples() + fleet_warning_samples()
     in_script = page.evaluate("(lines) => lines.map((w) => window.gwangyang.phrase(w))", samples)
     assert in_script == [i18n.phrase(w, "ko") for w in samples]
     assert all(a != b for a, b in zip(in_script, samples, strict=True))

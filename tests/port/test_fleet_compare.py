@@ -10,7 +10,7 @@ from scipy import stats
 
 from gwangyang.port.agv import simulate_fleet
 from gwangyang.port.agv_plan import FLEET_UNITS, FleetPlan, plan_from_scenario
-from gwangyang.port.fleet_compare import compare_fleets
+from gwangyang.port.fleet_compare import compare_fleets, fleet_warnings
 from gwangyang.port.terminal import load_scenario
 
 
@@ -93,11 +93,14 @@ def test_no_fleet_interval_without_a_variance(automated: FleetPlan) -> None:
         assert charging["mean"] == 0 and charging["no_interval"] == "no variation"
         assert np.isnan(charging["ci_low"]) and np.isnan(charging["ci_high"])
     assert doc["warnings"] == [
-        "no interval for charging_share (nearest with 44 AGVs, lookahead with 44 AGVs): the same value in every "
-        "replication, no estimate of their variation (nothing of it happened, or the counts came out equal; "
-        "more or longer replications may give one)",
-        "no interval for the differences of charging_share (lookahead - nearest with 44 AGVs): B - A is the same "
-        "in every replication, no estimate of its variation",
+        *(
+            f"no interval for charging_share of {p} with 44 AGVs: the same value in every replication, no "
+            "estimate of their variation (nothing of it happened, or the counts came out equal: more or longer "
+            "replications may give one)"
+            for p in ("nearest", "lookahead")
+        ),
+        "no interval for the differences of charging_share between lookahead and nearest with 44 AGVs: B - A "
+        "is the same in every replication, no estimate of its variation",
     ]
     # one replication: no interval at all, one warning
     one = compare_fleets(plain, ["nearest"], [44], replications=1, hours=0.5, warmup_h=0.25)
@@ -116,3 +119,28 @@ def test_cli_prints_no_interval_and_the_warning(capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert "moves_per_hour_per_crane" in err and "(no interval)" in err and "nan" not in err
     assert "warning: no intervals: 1 replication, fewer than 2; run at least 2 replications" in err
+
+
+def fleet_warning_samples() -> list[str]:
+    """One line of every template :func:`fleet_warnings` writes, from synthetic runs (no simulation)."""
+    same = {"mean": 0.0, "ci_low": np.nan, "ci_high": np.nan, "no_interval": "no variation"}
+    varies = {"mean": 0.5, "ci_low": 0.4, "ci_high": 0.6, "no_interval": None}
+    run = {"dispatch": "lookahead", "agvs": 22, "kpis": {"charging_share": same, "congestion_share": same}}
+    diff = {"dispatch": "lookahead", "versus": "nearest", "agvs": 22}
+    diff["kpis"] = {"charging_share": same, "moves_per_hour_per_crane": varies}
+    return fleet_warnings([run], [diff], 2) + fleet_warnings([], [], 1)
+
+
+def test_every_fleet_warning_reads_in_korean() -> None:
+    from gwangyang.api import i18n
+
+    ko = lambda msgid: i18n.gettext_for("ko", msgid)  # noqa: E731
+    assert [i18n.phrase(w, "ko") for w in fleet_warning_samples()] == [
+        f"{ko('lookahead')}, AGV 22대: {ko('charging_share')}, {ko('congestion_share')}의 구간 없음: 모든 반복의 "
+        "값이 같아 변동을 추정할 수 없습니다(아무것도 일어나지 않았거나 횟수가 같게 나왔습니다. 반복을 늘리거나 "
+        "길게 하면 구간이 나올 수 있습니다)",
+        f"{ko('lookahead')} − {ko('nearest')}, AGV 22대: {ko('charging_share')}의 차이 구간 없음: B - A가 모든 "
+        "반복에서 같아 변동을 추정할 수 없습니다",
+        "구간 없음: 반복이 1회로 2회보다 적습니다; 최소 2회 반복하세요",
+    ]
+    assert ko("lookahead") == "선행 예측" and ko("charging_share") == "충전 시간 비율"

@@ -303,3 +303,27 @@ def test_two_page_builds_give_the_same_berth_plan_and_crane_schedule() -> None:
             "budget": DEMO_CRANE_BUDGET,
         }
     )
+
+
+def test_port_page_says_why_fleet_points_have_no_interval(tmp_path: Path) -> None:
+    """The kept fleet curve's warnings are under its plot, in the page's language."""
+    from gwangyang.api import i18n
+    from gwangyang.port.service import FLEET_RUN, save_run
+
+    from .test_fleet_compare import fleet_warning_samples
+
+    store = tmp_path / "store"
+    lines = fleet_warning_samples()[:2]
+    point = {"agvs": 22, "mean": 1.8, "ci_low": None, "ci_high": None, "no_interval": "no variation"}
+    kept = {"scenario": "gwangyang-automated", "cranes": 6, "qc_moves_per_hour": 30.0, "hours": 0.5}
+    kept |= {"replications": 2, "level": 0.95, "fleet_curve": {"lookahead": [point]}, "warnings": lines}
+    save_run(Store(store), FLEET_RUN, kept)
+    for lang in ("en", "ko"):
+        page = _page(store, lang)
+        shown = re.findall(r'<li data-testid="fleet-warning">⚠ ([^<]*)</li>', page)
+        assert [html.unescape(w) for w in shown] == [i18n.phrase(w, lang) for w in lines]
+        assert _page_data(page)["saved"]["fleet"]["warnings"] == lines
+    assert "선행 예측, AGV 22대" in html.unescape(shown[0]) and "lookahead" not in html.unescape(shown[0])
+    # a curve kept without warnings (before they were kept) shows none
+    save_run(Store(store), FLEET_RUN, {k: v for k, v in kept.items() if k != "warnings"})
+    assert 'data-testid="fleet-warnings"' not in _page(store, "en")

@@ -130,6 +130,13 @@ TERMS: tuple[str, ...] = (
     N_("trucks"),
     N_("rehandles/move"),
     N_("crane-h"),
+    # the AGV model's KPIs (gwangyang.port.agv_plan.FLEET_UNITS) that the simulation's do not name
+    N_("moves_per_hour_per_crane"),
+    N_("qc_idle_share"),
+    N_("qc_idle_min_per_move"),
+    N_("congestion_share"),
+    N_("km_per_move"),
+    N_("kwh_per_move"),
     # the closing part of gwangyang.port.weather_control.weather_warnings (``"; "``-separated)
     N_("run more days"),
 )
@@ -275,8 +282,35 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "random numbers move both scenarios alike), no estimate of its variation"
         ),
     ),
+    # gwangyang.port.fleet_compare.fleet_warnings: fleet KPIs and differences without an interval
+    (
+        re.compile(r"^no intervals: (?P<n>\d+) replication, fewer than (?P<least>\d+)$"),
+        N_("no intervals: %(n)s replication, fewer than %(least)s"),
+    ),
+    (
+        re.compile(
+            r"^no interval for (?P<words>.+?) of (?P<word>[a-z_]+) with (?P<n>\d+) AGVs: the same value in every "
+            r"replication, no estimate of their variation \(nothing of it happened, or the counts came out "
+            r"equal: more or longer replications may give one\)$"
+        ),
+        N_(
+            "no interval for %(words)s of %(word)s with %(n)s AGVs: the same value in every replication, no "
+            "estimate of their variation (nothing of it happened, or the counts came out equal: more or longer "
+            "replications may give one)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+?) between (?P<word>[a-z_]+) and (?P<word_base>[a-z_]+) "
+            r"with (?P<n>\d+) AGVs: B - A is the same in every replication, no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s between %(word)s and %(word_base)s with %(n)s AGVs: "
+            "B - A is the same in every replication, no estimate of its variation"
+        ),
+    ),
 )
-"""Patterns of the composed lines, each with the msgid that translates it (``word``/``words`` groups: terms)."""
+"""Patterns of the composed lines, each with the msgid that translates it (``word``, ``word_*`` and ``words`` groups: terms)."""
 
 
 @cache
@@ -427,7 +461,8 @@ def when(value: Any, lang: str) -> str:
 def phrase(value: Any, lang: str) -> str:
     """A line a service composed (``"; "``-separated parts) in ``lang``: each part by the catalogue or :data:`PHRASES`.
 
-    A pattern's ``word`` group is translated as one term, its ``words`` group term by term (``", "``-separated).
+    A pattern's ``word`` (and ``word_*``) group is translated as one term, its ``words`` group term by term
+    (``", "``-separated).
     """
     if value is None:
         return ""
@@ -443,8 +478,9 @@ def phrase(value: Any, lang: str) -> str:
                 match = pattern.match(part)
                 if match:
                     fields = match.groupdict()
-                    if "word" in fields:
-                        fields["word"] = catalogue.gettext(fields["word"])
+                    for key in fields:
+                        if key == "word" or key.startswith("word_"):  # a term (a policy's name)
+                            fields[key] = catalogue.gettext(fields[key])
                     if "words" in fields:  # a ", "-separated list of terms (KPI names), each translated
                         fields["words"] = ", ".join(catalogue.gettext(w) for w in fields["words"].split(", "))
                     translated = catalogue.gettext(msgid) % fields

@@ -140,8 +140,8 @@ def fleet_warnings(
 ) -> list[str]:
     """Why KPIs of :func:`compare_fleets`'s ``runs`` and ``differences`` have no interval, one line per reason and KPIs.
 
-    One replication: one line for all. Else the KPIs the same in every replication, with the runs
-    (``policy with n AGVs``) where they are, and the differences the same in every replication.
+    One replication: one line for all. Else one line per run (policy and fleet size) with KPIs the same
+    in every replication, and one per difference with KPIs whose differences are.
     """
     if replications < MIN_REPLICATIONS:
         return [
@@ -149,27 +149,20 @@ def fleet_warnings(
             f"run at least {MIN_REPLICATIONS} replications"
         ]
     out = []
-    constant: dict[tuple[str, ...], list[str]] = {}
     for run in runs:
-        names = tuple(k for k, v in run["kpis"].items() if v["no_interval"] == NO_VARIATION)
+        names = [k for k, v in run["kpis"].items() if v["no_interval"] == NO_VARIATION]
         if names:
-            constant.setdefault(names, []).append(f"{run['dispatch']} with {run['agvs']} AGVs")
-    for names, where in constant.items():
-        out.append(
-            f"no interval for {', '.join(names)} ({', '.join(where)}): the same value in every replication, "
-            "no estimate of their variation (nothing of it happened, or the counts came out equal; more or "
-            "longer replications may give one)"
-        )
-    alike: dict[tuple[str, ...], list[str]] = {}
-    for diff in differences:
-        names = tuple(k for k, v in diff["kpis"].items() if v["no_interval"] == NO_VARIATION)
-        if names:
-            alike.setdefault(names, []).append(
-                f"{diff['dispatch']} - {diff['versus']} with {diff['agvs']} AGVs"
+            out.append(
+                f"no interval for {', '.join(names)} of {run['dispatch']} with {run['agvs']} AGVs: the same value "
+                "in every replication, no estimate of their variation (nothing of it happened, or the counts "
+                "came out equal: more or longer replications may give one)"
             )
-    for names, where in alike.items():
-        out.append(
-            f"no interval for the differences of {', '.join(names)} ({', '.join(where)}): B - A is the same "
-            "in every replication, no estimate of its variation"
-        )
+    for diff in differences:
+        names = [k for k, v in diff["kpis"].items() if v["no_interval"] == NO_VARIATION]
+        if names:
+            out.append(
+                f"no interval for the differences of {', '.join(names)} between {diff['dispatch']} and "
+                f"{diff['versus']} with {diff['agvs']} AGVs: B - A is the same in every replication, no estimate "
+                "of its variation"
+            )
     return out

@@ -51,7 +51,7 @@ def page_state(store: Store) -> dict[str, Any]:
     state per scenario (the document's ``steady_state`` entry, or None) for the KPIs that have one;
     ``demo_warnings`` are ``(scenario, [warning, ...])`` of the scenarios that warn. A run kept before
     these were kept shows neither. ``saved["fleet"]`` is the kept fleet-size curve (:data:`FLEET_RUN`, the scenario, the run lengths,
-    ``fleet_curve`` and its ``policies`` in order, as the page's JSON sorts keys) or None; ``fleet_command`` is how to make one.
+    ``fleet_curve`` and its ``policies`` in order, as the page's JSON sorts keys, and its ``warnings``: why points have no interval) or None; ``fleet_command`` is how to make one.
     ``saved["timelapse"]`` is the newest ``port.timelapse`` job, ``timelapse`` the kept time-lapse (:func:`kept_timelapse`)
     or None, ``timelapse_command`` how to keep one; nothing here simulates.
     """
@@ -74,7 +74,7 @@ def page_state(store: Store) -> dict[str, Any]:
                 "fleet_curve",
             )
         }
-        | {"policies": list(fleet["fleet_curve"])}
+        | {"policies": list(fleet["fleet_curve"]), "warnings": list(fleet.get("warnings") or [])}
         if fleet and fleet.get("fleet_curve")
         else None
     )

@@ -13,8 +13,8 @@ window.gwangyang = (function () {
   }
 
   // A line a service composed ("; "-separated parts) in the page's language, as the server's i18n.phrase does:
-  // each part by the catalogue, else by the first of the server's patterns that matches it (its `word` group
-  // translated as one term, its `words` group term by term), filled into that pattern's translated template.
+  // each part by the catalogue, else by the first of the server's patterns that matches it (its `word`, `word_*` groups
+  // translated as terms, its `words` group term by term), filled into that pattern's translated template.
   const phrases = (window.gwangyangPhrases || []).map(([source, template]) => [new RegExp(source), template]);
   function phrase(text) {
     if (text === null || text === undefined) return "";
@@ -24,7 +24,7 @@ window.gwangyang = (function () {
         const match = pattern.exec(part);
         if (!match) continue;
         const fields = Object.assign({}, match.groups || {});
-        if ("word" in fields) fields.word = t(fields.word);
+        for (const key of Object.keys(fields)) if (key === "word" || key.startsWith("word_")) fields[key] = t(fields[key]);
         if ("words" in fields) fields.words = fields.words.split(", ").map((w) => t(w)).join(", ");
         return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(fields[name]) : "%"));
       }
