@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -176,7 +177,12 @@ def test_scripts_get_the_catalogue(client: TestClient) -> None:
         body.startswith("window.gwangyangMessages = {")
         and '"discharge capacity (Ah)": "방전 용량 (Ah)"' in body
     )
+    # the server's patterns of composed lines, in JavaScript's syntax, with their Korean templates
+    phrases = json.loads(body.split("window.gwangyangPhrases = ", 1)[1].rstrip().removesuffix(";"))
+    assert len(phrases) == len(i18n.PHRASES) and not any("(?P<" in source for source, _ in phrases)
+    assert ["^run at least (?<n>\\d+) replications$", "최소 %(n)s회 반복하세요"] in phrases
     assert client.get("/static/i18n/fr.js").status_code == 404
     assert client.get("/static/i18n/en.js").text.startswith("window.gwangyangMessages = {}")
+    assert client.get("/static/i18n/en.js").text.endswith("window.gwangyangPhrases = [];\n")
     anonymous = TestClient(client.app)
     assert anonymous.get("/static/i18n/ko.js").status_code == 401

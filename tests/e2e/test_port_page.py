@@ -88,12 +88,19 @@ def test_fleet_curve_is_the_kept_one(page: Any, server: tuple[str, Store], shots
         np.testing.assert_allclose(
             traces[policy]["y"], [runs[(policy, n)]["mean"] for n in (2, 4, 8)], rtol=1e-12
         )
+        # a point without an interval (the same moves in both replications of half an hour) has no bar
+        nan = float("nan")
         np.testing.assert_allclose(
-            np.add(traces[policy]["y"], above), [p["ci_high"] for p in points], rtol=1e-9
+            np.add(traces[policy]["y"], [nan if v is None else v for v in above]),
+            [nan if p["ci_high"] is None else p["ci_high"] for p in points],
+            rtol=1e-9,
         )
         np.testing.assert_allclose(
-            np.subtract(traces[policy]["y"], below), [p["ci_low"] for p in points], rtol=1e-9
+            np.subtract(traces[policy]["y"], [nan if v is None else v for v in below]),
+            [nan if p["ci_low"] is None else p["ci_low"] for p in points],
+            rtol=1e-9,
         )
+        assert [v is None for v in above] == [p["no_interval"] is not None for p in points]
     page.screenshot(path=str(shots / "port-fleet.png"), full_page=True)
 
 
@@ -111,10 +118,16 @@ def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], sho
     assert bars["y"] == shown
     np.testing.assert_allclose(bars["x"], [100 * kpis[k]["rel_change"] for k in shown], rtol=1e-12)
     assert page.get_by_test_id("kpi-row").count() == len(kpis)
-    # a difference without an interval shows none, and the warnings say why (gwangyang-today has no AGVs)
-    assert kpis["charging_share"]["no_interval"] == "no variation"
-    cell = page.locator('[data-testid="kpi-row"][data-kpi="charging_share"] [data-testid="kpi-interval"]')
+    # a difference without an interval shows none, and the warnings say why (common random numbers: the
+    # same TEU in both); gwangyang-today's charging share, 0 by design, leaves B - A an interval
+    assert kpis["teu"]["no_interval"] == "no variation"
+    cell = page.locator('[data-testid="kpi-row"][data-kpi="teu"] [data-testid="kpi-interval"]')
     assert cell.text_content() == "—"
+    charging = kpis["charging_share"]
+    assert charging["no_interval"] is None and 0 < charging["diff_ci_low"] < charging["diff_ci_high"] < 1
+    cell = page.locator('[data-testid="kpi-row"][data-kpi="charging_share"] [data-testid="kpi-interval"]')
+    shown_interval = [float(v) for v in (cell.text_content() or "").strip("[]").split(", ")]
+    np.testing.assert_allclose(shown_interval, [charging["diff_ci_low"], charging["diff_ci_high"]], rtol=1e-3)
     shown_warnings = page.get_by_test_id("compare-warning").all_text_contents()
     assert shown_warnings == [f"⚠ {w}" for w in record["result"]["warnings"]] and shown_warnings
 
@@ -145,6 +158,39 @@ def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], sho
     )  # total service time of the drawn plan = the solver's (optimal) objective
     assert "objective" in page.get_by_test_id("berth-status").inner_text()
     page.screenshot(path=str(shots / "port.png"), full_page=True)
+
+
+def test_compare_warnings_in_korean(page: Any, server: tuple[str, Store]) -> None:
+    """The Korean page shows a comparison's warnings in Korean, as the server's phrase() translates them."""
+    from gwangyang.api import i18n
+    from tests.port.test_compare import warning_samples
+    from tests.port.test_fleet_compare import fleet_warning_samples
+
+    base, _store = server
+    page.goto(f"{base}/port?lang=ko")
+    page.get_by_test_id("compare-days").fill("1")
+    page.get_by_test_id("compare-replications").fill("1")  # one replication: no interval at all
+    # the page first draws the newest comparison in the store (another test's): wait for this one's
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/port/compare") and r.request.method == "POST"
+    ) as sent:
+        page.get_by_test_id("compare-submit").click()
+    job_id = sent.value.json()["job"]["id"]
+    page.wait_for_url(f"**compare={job_id}*", timeout=60_000)
+    page.wait_for_selector('[data-testid="compare-warning"]', timeout=60_000)
+    record = page.evaluate(f"() => fetch('/api/v1/jobs/{job_id}').then(r => r.json())")
+    warnings = record["result"]["warnings"]
+    assert record["result"]["replications"] == 1 and warnings
+    shown = page.get_by_test_id("compare-warning").all_text_contents()
+    assert shown == [f"⚠ {i18n.phrase(w, 'ko')}" for w in warnings]
+    assert (
+        "차이 구간 없음" in shown[0] and "최소 2회 반복하세요" in shown[0] and "replication" not in shown[0]
+    )
+    # every template of the comparison's and the fleet comparison's warnings, in the script as on the server
+    samples = warning_samples() + fleet_warning_samples()
+    in_script = page.evaluate("(lines) => lines.map((w) => window.gwangyang.phrase(w))", samples)
+    assert in_script == [i18n.phrase(w, "ko") for w in samples]
+    assert all(a != b for a, b in zip(in_script, samples, strict=True))
 
 
 def test_port_page_fits_phone_width(phone: Any, server: tuple[str, Store], shots: Path) -> None:

@@ -3,11 +3,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from gwangyang.cli.main import main
 from gwangyang.port.berth_model import BerthInstance, check_plan
 from gwangyang.port.berths import solve_fcfs
+from gwangyang.port.compare import replicate
+from gwangyang.port.terminal import load_scenario
 
 from .conftest import ISSUE_KPIS
 
@@ -62,12 +66,24 @@ def test_compare_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert doc["a"] == "gwangyang-today" and doc["b"] == "gwangyang-automated"
     assert doc["kpis"]["teu"]["diff_mean"] == 0
-    # gwangyang-today has no AGVs: its charging share is 0 in every replication, B - A has no interval
+    # gwangyang-today has no AGVs: its charging share is 0 in every replication, so B - A is B, whose
+    # interval is B's own on the logit scale (t quantile from scipy, the automated replications rerun)
     charging = doc["kpis"]["charging_share"]
-    assert charging["no_interval"] == "no variation" and charging["diff_ci_low"] is None
-    assert any(
-        w.startswith("no interval for the differences of") and "charging_share" in w for w in doc["warnings"]
+    b = replicate(load_scenario("gwangyang-automated"), days=3, replications=2)["charging_share"].to_numpy(
+        float
     )
+    half = stats.t.ppf(0.975, 1) * b.std(ddof=1) / np.sqrt(2)
+    centre, step = np.log(b.mean() / (1 - b.mean())), half / (b.mean() * (1 - b.mean()))
+    assert charging["a_mean"] == 0 and charging["no_interval"] is None
+    assert charging["diff_ci_low"] == pytest.approx(1 / (1 + np.exp(-(centre - step))), rel=1e-9)
+    assert charging["diff_ci_high"] == pytest.approx(1 / (1 + np.exp(-(centre + step))), rel=1e-9)
+    # the same TEU in both (common random numbers): B - A is 0 in every replication, no interval
+    assert doc["kpis"]["teu"]["no_interval"] == "no variation" and doc["kpis"]["teu"]["diff_ci_low"] is None
+    assert any(
+        w.startswith("no interval for the differences of") and "teu" in w and "common random numbers" in w
+        for w in doc["warnings"]
+    )
+    assert not any("charging_share" in w for w in doc["warnings"])
 
 
 def test_compare_text_says_why_no_interval(capsys: pytest.CaptureFixture[str]) -> None:

@@ -269,3 +269,61 @@ def test_port_page_renders_a_kept_timelapse_without_dispatch(tmp_path: Path) -> 
         note = re.search(r'data-testid="timelapse-note">(.*?)</p>', page, re.S)
         assert note and note.group(1).startswith("older: ")
         assert "(—)" in note.group(1) and "Project-Id-Version" not in page
+
+
+def test_two_page_builds_give_the_same_berth_plan_and_crane_schedule() -> None:
+    """The demo's plans run on work budgets, not the clock: two builds are identical but for their wall time."""
+    from gwangyang.port.service import demo_plans, demo_run, example_berths
+    from gwangyang.port.service.page import DEMO_BERTH_BUDGET, DEMO_CRANE_BUDGET
+
+    def timeless(document: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in document.items() if k != "wall_s"}
+
+    (plan, schedule), (plan2, schedule2) = demo_plans(), demo_plans()
+    assert timeless(plan) == timeless(plan2) and timeless(schedule) == timeless(schedule2)
+    assert schedule["schedule"] == schedule2["schedule"]  # every task's crane, start and end
+    assert plan["budget"] == DEMO_BERTH_BUDGET.to_dict() and schedule["budget"] == DEMO_CRANE_BUDGET
+    # proved optimal within the budget (the bound meets the plan), so the budget is never the limit
+    assert schedule["status"] == "OPTIMAL" and schedule["makespan"] == schedule["lower_bound"] == 172
+    assert schedule["work"] < DEMO_CRANE_BUDGET
+    assert plan["status"] == "OPTIMAL" and plan["objective"] == plan["lower_bound"] == 75
+    assert plan["work"]["cpsat_work"] < DEMO_BERTH_BUDGET.cpsat_work and plan["problems"] == []
+    # the objective is the total service time of the assignments, by hand
+    arrival = example_berths()["arrival"]
+    assert sum(a["end"] - arrival[a["vessel"]] for a in plan["assignments"]) == 75
+    first, second = demo_run(days=0.25), demo_run(days=0.25)
+    assert timeless(first["berth_plan"]) == timeless(second["berth_plan"]) == timeless(plan)
+    assert (
+        first["crane_schedule"]
+        == second["crane_schedule"]
+        == {
+            "instance": schedule["instance"],
+            "makespan": 172,
+            "status": "OPTIMAL",
+            "budget": DEMO_CRANE_BUDGET,
+        }
+    )
+
+
+def test_port_page_says_why_fleet_points_have_no_interval(tmp_path: Path) -> None:
+    """The kept fleet curve's warnings are under its plot, in the page's language."""
+    from gwangyang.api import i18n
+    from gwangyang.port.service import FLEET_RUN, save_run
+
+    from .test_fleet_compare import fleet_warning_samples
+
+    store = tmp_path / "store"
+    lines = fleet_warning_samples()[:2]
+    point = {"agvs": 22, "mean": 1.8, "ci_low": None, "ci_high": None, "no_interval": "no variation"}
+    kept = {"scenario": "gwangyang-automated", "cranes": 6, "qc_moves_per_hour": 30.0, "hours": 0.5}
+    kept |= {"replications": 2, "level": 0.95, "fleet_curve": {"lookahead": [point]}, "warnings": lines}
+    save_run(Store(store), FLEET_RUN, kept)
+    for lang in ("en", "ko"):
+        page = _page(store, lang)
+        shown = re.findall(r'<li data-testid="fleet-warning">⚠ ([^<]*)</li>', page)
+        assert [html.unescape(w) for w in shown] == [i18n.phrase(w, lang) for w in lines]
+        assert _page_data(page)["saved"]["fleet"]["warnings"] == lines
+    assert "선행 예측, AGV 22대" in html.unescape(shown[0]) and "lookahead" not in html.unescape(shown[0])
+    # a curve kept without warnings (before they were kept) shows none
+    save_run(Store(store), FLEET_RUN, {k: v for k, v in kept.items() if k != "warnings"})
+    assert 'data-testid="fleet-warnings"' not in _page(store, "en")

@@ -130,6 +130,13 @@ TERMS: tuple[str, ...] = (
     N_("trucks"),
     N_("rehandles/move"),
     N_("crane-h"),
+    # the AGV model's KPIs (gwangyang.port.agv_plan.FLEET_UNITS) that the simulation's do not name
+    N_("moves_per_hour_per_crane"),
+    N_("qc_idle_share"),
+    N_("qc_idle_min_per_move"),
+    N_("congestion_share"),
+    N_("km_per_move"),
+    N_("kwh_per_move"),
     # the closing part of gwangyang.port.weather_control.weather_warnings (``"; "``-separated)
     N_("run more days"),
 )
@@ -245,8 +252,79 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
     ),
     (re.compile(r"^run at least (?P<days>\S+) days$"), N_("run at least %(days)s days")),
+    # gwangyang.port.compare.Comparison.warnings: differences without an interval, and why
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): (?P<n>\d+) replication, fewer than (?P<least>\d+)$"
+        ),
+        N_("no interval for the differences of %(words)s: %(n)s replication, fewer than %(least)s"),
+    ),
+    (re.compile(r"^run at least (?P<n>\d+) replications$"), N_("run at least %(n)s replications")),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): the same value in every replication of both "
+            r"scenarios, no estimate of their variation \(what they count did not happen in the runs, or cannot "
+            r"happen in these terminals\)$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: the same value in every replication of both "
+            "scenarios, no estimate of their variation (what they count did not happen in the runs, or cannot "
+            "happen in these terminals)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): B - A is the same in every replication \(the "
+            r"common random numbers move both scenarios alike\), no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: B - A is the same in every replication (the common "
+            "random numbers move both scenarios alike), no estimate of its variation"
+        ),
+    ),
+    # gwangyang.port.fleet_compare.fleet_warnings: fleet KPIs and differences without an interval
+    (
+        re.compile(r"^no intervals: (?P<n>\d+) replication, fewer than (?P<least>\d+)$"),
+        N_("no intervals: %(n)s replication, fewer than %(least)s"),
+    ),
+    (
+        re.compile(
+            r"^no interval for (?P<words>.+?) of (?P<word>[a-z_]+) with (?P<n>\d+) AGVs: the same value in every "
+            r"replication, no estimate of their variation \(nothing of it happened, or the counts came out "
+            r"equal: more or longer replications may give one\)$"
+        ),
+        N_(
+            "no interval for %(words)s of %(word)s with %(n)s AGVs: the same value in every replication, no "
+            "estimate of their variation (nothing of it happened, or the counts came out equal: more or longer "
+            "replications may give one)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+?) between (?P<word>[a-z_]+) and (?P<word_base>[a-z_]+) "
+            r"with (?P<n>\d+) AGVs: B - A is the same in every replication, no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s between %(word)s and %(word_base)s with %(n)s AGVs: "
+            "B - A is the same in every replication, no estimate of its variation"
+        ),
+    ),
 )
-"""Patterns of the composed lines, each with the msgid that translates it (``word``/``words`` groups: terms)."""
+"""Patterns of the composed lines, each with the msgid that translates it (``word``, ``word_*`` and ``words`` groups: terms)."""
+
+
+@cache
+def script_phrases(lang: str) -> list[tuple[str, str]]:
+    """:data:`PHRASES` for the pages' scripts: ``(pattern, translated template)``, the pattern in JavaScript's syntax.
+
+    The scripts' ``phrase`` (``web/static/common.js``) does what :func:`phrase` does with them, so a
+    composed line that reaches a page as data (a job's warnings) reads as it would on a rendered page.
+    Empty for English (the lines are English).
+    """
+    if lang == "en":
+        return []
+    catalogue = translations(lang)
+    return [(pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in PHRASES]
 
 
 def normalise(lang: str | None) -> str | None:
@@ -383,7 +461,8 @@ def when(value: Any, lang: str) -> str:
 def phrase(value: Any, lang: str) -> str:
     """A line a service composed (``"; "``-separated parts) in ``lang``: each part by the catalogue or :data:`PHRASES`.
 
-    A pattern's ``word`` group is translated as one term, its ``words`` group term by term (``", "``-separated).
+    A pattern's ``word`` (and ``word_*``) group is translated as one term, its ``words`` group term by term
+    (``", "``-separated).
     """
     if value is None:
         return ""
@@ -399,8 +478,9 @@ def phrase(value: Any, lang: str) -> str:
                 match = pattern.match(part)
                 if match:
                     fields = match.groupdict()
-                    if "word" in fields:
-                        fields["word"] = catalogue.gettext(fields["word"])
+                    for key in fields:
+                        if key == "word" or key.startswith("word_"):  # a term (a policy's name)
+                            fields[key] = catalogue.gettext(fields[key])
                     if "words" in fields:  # a ", "-separated list of terms (KPI names), each translated
                         fields["words"] = ", ".join(catalogue.gettext(w) for w in fields["words"].split(", "))
                     translated = catalogue.gettext(msgid) % fields

@@ -197,7 +197,7 @@ def logout() -> Response:
 
 @router.get("/static/i18n/{lang}.js", dependencies=[Depends(require_token)])
 def messages_script(lang: str) -> Response:
-    """The catalogue of ``lang`` for the pages' scripts: ``window.gwangyangMessages = {msgid: text}``."""
+    """The catalogue of ``lang`` for the pages' scripts: ``window.gwangyangMessages = {msgid: text}``, and ``window.gwangyangPhrases`` (:func:`~gwangyang.api.i18n.script_phrases`)."""
     import json
 
     if i18n.normalise(lang) != lang:
@@ -205,6 +205,7 @@ def messages_script(lang: str) -> Response:
             status_code=404, detail=f"language {lang[:20]!r}: not one of {list(i18n.LANGUAGES)}."
         )
     body = "window.gwangyangMessages = " + json.dumps(i18n.messages(lang), ensure_ascii=False) + ";\n"
+    body += "window.gwangyangPhrases = " + json.dumps(i18n.script_phrases(lang), ensure_ascii=False) + ";\n"
     return Response(body, media_type="text/javascript", headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -155,18 +155,25 @@ def _compare_fleets(
         k = run["kpis"]
         err_console.print(
             f"  {run['dispatch']:13s} {run['agvs']:4d} AGVs: "
-            + ", ".join(
-                f"{name} {v['mean']:.3f} [{v['ci_low']:.3f}, {v['ci_high']:.3f}]" for name, v in k.items()
-            ),
+            + ", ".join(f"{name} {v['mean']:.3f} {_fleet_interval(v, '.3f')}" for name, v in k.items()),
             highlight=False,
         )
     for diff in document["differences"]:
         v = diff["kpis"]["moves_per_hour_per_crane"]
         err_console.print(
             f"  {diff['dispatch']} - {diff['versus']} at {diff['agvs']} AGVs: moves/h per crane "
-            f"{v['mean']:+.3f} [{v['ci_low']:+.3f}, {v['ci_high']:+.3f}]",
+            f"{v['mean']:+.3f} {_fleet_interval(v, '+.3f')}",
             highlight=False,
         )
+    for warning in document.get("warnings", []):
+        err_console.print(f"warning: {warning}", highlight=False)
+
+
+def _fleet_interval(value: dict[str, Any], spec: str) -> str:
+    """``[low, high]`` of a fleet KPI, or ``(no interval)`` (the warnings say why)."""
+    if value.get("no_interval"):
+        return "(no interval)"
+    return f"[{value['ci_low']:{spec}}, {value['ci_high']:{spec}}]"
 
 
 @app.command("timelapse")

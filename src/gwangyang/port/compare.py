@@ -12,11 +12,17 @@ What that interval may claim follows :mod:`.steady_report`:
   log for the others; :func:`.steady_report.within` with the bounds shifted by A's mean). It contains
   the mean difference, lies inside ``[lo - A, hi - A]``, and is the paired-t interval to first order
   when the half-width is small against B's distance to its bounds (a long run). Nothing is cut.
+  A KPI that is 0 by design on side A (the AGV shares of a terminal without AGVs) is the plain case
+  ``A = 0``: the interval is then B's own bounded interval. Where B is the same in every replication
+  and A varies, all the variation is A's: the interval is carried on A's scale with B held at its value
+  (``B - A`` in ``[b - A_high, b - A_low]``), so a B that is 0 by design gives minus A's interval.
 - **No interval without a variance** (:data:`FEW_REPLICATIONS`, :data:`.steady_report.NO_VARIATION`).
-  One replication gives no variance; a KPI with the same value in every replication of A or of B (a
-  wait that never happened) has no estimate of that side's variation, and the difference's interval
-  would claim that side exactly. The difference keeps its mean, its interval is NaN, and
-  :meth:`Comparison.warnings` says why.
+  One replication gives no variance; differences ``b_r - a_r`` that are the same in every replication
+  (a wait that happened in neither scenario, or the TEU handled, which common random numbers make the
+  same in both) hold no estimate of their variation, and the zero-width paired-t interval would claim
+  the difference exactly. The difference keeps its mean, its interval is NaN, and
+  :meth:`Comparison.warnings` says why. One side alone being the same in every replication is no
+  reason: the differences still vary, and their paired-t interval holds.
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ Progress = Callable[[int, int], None]
 MIN_REPLICATIONS = 2
 """The fewest paired replications a difference's interval is reported from (one gives no variance)."""
 
+SAME = 1e-12
+"""Differences whose spread is below this share of the KPI's magnitude count as the same (rounding of ``b - a``)."""
+
 FEW_REPLICATIONS = "few replications"
 """Reason for no interval: fewer than :data:`MIN_REPLICATIONS` replications."""
 
@@ -49,11 +58,11 @@ FEW_REPLICATIONS = "few replications"
 def difference_interval(
     a: np.ndarray, b: np.ndarray, level: float, bounds: tuple[float, float]
 ) -> tuple[float, float, float, str | None]:
-    """Mean of the paired differences ``b - a``, its interval inside ``B``'s ``bounds`` less A's mean, and why none.
+    """Mean of the paired differences ``b - a``, its interval inside what ``B - A`` can be, and why none.
 
-    Returns ``(mean, low, high, reason)``; ``reason`` is None, :data:`FEW_REPLICATIONS` or
-    :data:`.steady_report.NO_VARIATION` (A or B the same in every replication), and then ``low``
-    and ``high`` are NaN (see the module).
+    ``bounds`` are the KPI's (those of A and of B). Returns ``(mean, low, high, reason)``; ``reason``
+    is None, :data:`FEW_REPLICATIONS` or :data:`.steady_report.NO_VARIATION` (the differences the same
+    in every replication), and then ``low`` and ``high`` are NaN (see the module).
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -61,10 +70,36 @@ def difference_interval(
     nan = float("nan")
     if len(a) < MIN_REPLICATIONS:
         return mean, nan, nan, FEW_REPLICATIONS
-    if np.ptp(a) == 0 or np.ptp(b) == 0:
+    if np.ptp(b - a) <= SAME * max(np.abs(a).max(), np.abs(b).max()):  # rounding of b - a is no variation
         return mean, nan, nan, NO_VARIATION
-    base = float(a.mean())
-    low, high = within(mean, low, high, (bounds[0] - base, bounds[1] - base))
+    if np.ptp(b) > 0:  # on B's scale, A held at its mean
+        base = float(a.mean())
+        low, high = within(mean, low, high, (bounds[0] - base, bounds[1] - base))
+        return mean, low, high, None
+    # B the same in every replication: the differences vary as A does; on A's scale, B held at its value
+    value = float(b[0])
+    a_low, a_high = within(value - mean, value - high, value - low, bounds)
+    return mean, value - a_high, value - a_low, None
+
+
+def replication_interval(
+    x: np.ndarray, level: float, bounds: tuple[float, float]
+) -> tuple[float, float, float, str | None]:
+    """Mean of one KPI over replications, its t interval inside the KPI's ``bounds``, and why none.
+
+    Returns ``(mean, low, high, reason)`` as :func:`difference_interval`: :data:`FEW_REPLICATIONS`
+    below :data:`MIN_REPLICATIONS`, :data:`.steady_report.NO_VARIATION` for the same value in every
+    replication (NaN ``low`` and ``high``), else the interval carried inside ``bounds``
+    (:func:`.steady_report.within`).
+    """
+    x = np.asarray(x, dtype=float)
+    mean, low, high = confidence_interval(x, level)
+    nan = float("nan")
+    if len(x) < MIN_REPLICATIONS:
+        return mean, nan, nan, FEW_REPLICATIONS
+    if np.ptp(x) <= SAME * np.abs(x).max():
+        return mean, nan, nan, NO_VARIATION
+    low, high = within(mean, low, high, bounds)
     return mean, low, high, None
 
 
@@ -161,17 +196,19 @@ class Comparison:
                 f"no interval for the differences of {', '.join(few)}: {self.replications} replication, fewer "
                 f"than {MIN_REPLICATIONS}; run at least {MIN_REPLICATIONS} replications"
             )
-        sides: dict[str, list[str]] = {}
-        for name in diff.loc[diff["no_interval"] == NO_VARIATION, "kpi"]:
-            a_same = self.table_a[name].nunique() == 1
-            b_same = self.table_b[name].nunique() == 1
-            side = f"{self.a} and {self.b}" if a_same and b_same else self.a if a_same else self.b
-            sides.setdefault(side, []).append(name)
-        for side, names in sides.items():
+        constant = diff.loc[diff["no_interval"] == NO_VARIATION, "kpi"].tolist()
+        both = [n for n in constant if self.table_a[n].nunique() == 1 and self.table_b[n].nunique() == 1]
+        alike = [n for n in constant if n not in both]
+        if both:
             out.append(
-                f"no interval for the differences of {', '.join(names)}: the same value in every replication of "
-                f"{side}, no estimate of their variation (what they count did not happen in the runs, or cannot "
-                "happen in this terminal)"
+                f"no interval for the differences of {', '.join(both)}: the same value in every replication of "
+                "both scenarios, no estimate of their variation (what they count did not happen in the runs, "
+                "or cannot happen in these terminals)"
+            )
+        if alike:
+            out.append(
+                f"no interval for the differences of {', '.join(alike)}: B - A is the same in every "
+                "replication (the common random numbers move both scenarios alike), no estimate of its variation"
             )
         return out
 

@@ -2,6 +2,12 @@
 
 :func:`compare_fleets` runs every dispatch policy with every fleet size on common random numbers;
 :func:`cycle_time_estimate` is the closed-form rate the model is validated against.
+
+Its intervals claim what :mod:`.compare`'s do: a KPI's interval over replications lies inside the
+KPI's bounds (a share in ``[0, 1]``, the others in ``[0, inf)``; :func:`.compare.replication_interval`),
+a paired difference inside what ``B - A`` can be (:func:`.compare.difference_interval`), and none is
+given from one replication or from values (differences) that are the same in every replication; the
+document's ``warnings`` say which and why.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from ..errors import InputError
 from .agv import simulate_fleet
 from .agv_dispatch import DISPATCH
 from .agv_plan import FLEET_UNITS, FleetPlan
+from .compare import MIN_REPLICATIONS, difference_interval, replication_interval
 from .lanes import build_layout
-from .steady import confidence_interval
+from .result import kpi_bounds
+from .steady_report import NO_VARIATION
 
 
 def cycle_time_estimate(plan: FleetPlan) -> float:
@@ -81,35 +89,35 @@ def compare_fleets(
                     progress(done, total)
             values[(policy, n)] = rows
 
-    def interval(x: list[float]) -> dict[str, float]:
-        mean, low, high = confidence_interval(np.array(x), level)
-        return {"mean": mean, "ci_low": low, "ci_high": high}
+    def interval(x: list[float], k: str) -> dict[str, Any]:
+        mean, low, high, reason = replication_interval(np.array(x), level, kpi_bounds(k, FLEET_UNITS))
+        return {"mean": mean, "ci_low": low, "ci_high": high, "no_interval": reason}
 
-    runs = [
-        {"dispatch": p, "agvs": n, "kpis": {k: interval([row[k] for row in rows]) for k in FLEET_UNITS}}
-        for (p, n), rows in values.items()
-    ]
+    def paired(a: list[dict[str, float]], b: list[dict[str, float]], k: str) -> dict[str, Any]:
+        mean, low, high, reason = difference_interval(
+            np.array([row[k] for row in a]),
+            np.array([row[k] for row in b]),
+            level,
+            kpi_bounds(k, FLEET_UNITS),
+        )
+        return {"mean": mean, "ci_low": low, "ci_high": high, "no_interval": reason}
+
+    kpis = {
+        key: {k: interval([row[k] for row in rows], k) for k in FLEET_UNITS} for key, rows in values.items()
+    }
+    runs: list[dict[str, Any]] = [{"dispatch": p, "agvs": n, "kpis": kpis[(p, n)]} for p, n in values]
     base = policies[0]
     differences = [
         {
             "dispatch": p,
             "versus": base,
             "agvs": n,
-            "kpis": {
-                k: interval([b[k] - a[k] for a, b in zip(values[(base, n)], values[(p, n)], strict=True)])
-                for k in FLEET_UNITS
-            },
+            "kpis": {k: paired(values[(base, n)], values[(p, n)], k) for k in FLEET_UNITS},
         }
         for p in policies[1:]
         for n in fleets
     ]
-    curve = {
-        p: [
-            {"agvs": n, **interval([row["moves_per_hour_per_crane"] for row in values[(p, n)]])}
-            for n in fleets
-        ]
-        for p in policies
-    }
+    curve = {p: [{"agvs": n, **kpis[(p, n)]["moves_per_hour_per_crane"]} for n in fleets] for p in policies}
     return {
         "scenario": plan.name,
         "cranes": plan.cranes,
@@ -123,4 +131,38 @@ def compare_fleets(
         "runs": runs,
         "differences": differences,
         "fleet_curve": curve,
+        "warnings": fleet_warnings(runs, differences, replications),
     }
+
+
+def fleet_warnings(
+    runs: list[dict[str, Any]], differences: list[dict[str, Any]], replications: int
+) -> list[str]:
+    """Why KPIs of :func:`compare_fleets`'s ``runs`` and ``differences`` have no interval, one line per reason and KPIs.
+
+    One replication: one line for all. Else one line per run (policy and fleet size) with KPIs the same
+    in every replication, and one per difference with KPIs whose differences are.
+    """
+    if replications < MIN_REPLICATIONS:
+        return [
+            f"no intervals: {replications} replication, fewer than {MIN_REPLICATIONS}; "
+            f"run at least {MIN_REPLICATIONS} replications"
+        ]
+    out = []
+    for run in runs:
+        names = [k for k, v in run["kpis"].items() if v["no_interval"] == NO_VARIATION]
+        if names:
+            out.append(
+                f"no interval for {', '.join(names)} of {run['dispatch']} with {run['agvs']} AGVs: the same value "
+                "in every replication, no estimate of their variation (nothing of it happened, or the counts "
+                "came out equal: more or longer replications may give one)"
+            )
+    for diff in differences:
+        names = [k for k, v in diff["kpis"].items() if v["no_interval"] == NO_VARIATION]
+        if names:
+            out.append(
+                f"no interval for the differences of {', '.join(names)} between {diff['dispatch']} and "
+                f"{diff['versus']} with {diff['agvs']} AGVs: B - A is the same in every replication, no estimate "
+                "of its variation"
+            )
+    return out

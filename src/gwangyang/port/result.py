@@ -6,6 +6,7 @@ turns them into a :class:`SimulationResult`, the berth plan and the KPIs named i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,9 +51,9 @@ KPI_UNITS: dict[str, str] = {
 """The KPIs every simulation reports, with their units."""
 
 
-def kpi_bounds(name: str) -> tuple[float, float]:
-    """The values a KPI can take: a share (unit ``fraction``) lies in ``[0, 1]``, every other KPI in ``[0, inf)``."""
-    return (0.0, 1.0) if KPI_UNITS.get(name) == "fraction" else (0.0, float("inf"))
+def kpi_bounds(name: str, units: Mapping[str, str] = KPI_UNITS) -> tuple[float, float]:
+    """The values a KPI can take: a share (unit ``fraction`` in ``units``) lies in ``[0, 1]``, every other KPI in ``[0, inf)``."""
+    return (0.0, 1.0) if units.get(name) == "fraction" else (0.0, float("inf"))
 
 
 @dataclass

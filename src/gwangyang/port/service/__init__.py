@@ -24,6 +24,7 @@ from .lapse import timelapse as timelapse
 from .page import DEMO_RUN as DEMO_RUN
 from .page import FLEET_COMMAND as FLEET_COMMAND
 from .page import FLEET_RUN as FLEET_RUN
+from .page import demo_plans as demo_plans
 from .page import demo_run as demo_run
 from .page import page_state as page_state
 from .plans import berth_budget as berth_budget

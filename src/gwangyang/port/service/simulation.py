@@ -91,7 +91,8 @@ def compare_fleets(
     -------
     dict
         :func:`gwangyang.port.fleet_compare.compare_fleets`'s document: ``runs`` (KPI means with 95 % intervals per
-        policy and fleet size), ``differences`` between policies, and the fleet-size ``curve``.
+        policy and fleet size), ``differences`` between policies, the fleet-size ``curve`` and the ``warnings``
+        (why an interval is missing: null limits).
     """
     from ..agv_dispatch import DISPATCH
     from ..agv_plan import plan_from_scenario
@@ -114,8 +115,8 @@ def compare_fleets(
             raise InputError(f"--fleet: expected whole numbers separated by commas, got {fleet!r}") from None
     else:
         sizes = [int(n) for n in fleet]
-    result: dict[str, Any] = run_fleets(
-        plan, names, sizes, replications_count, hours, seed, progress=progress
+    result: dict[str, Any] = jsonable(
+        run_fleets(plan, names, sizes, replications_count, hours, seed, progress=progress)
     )
     return result
 

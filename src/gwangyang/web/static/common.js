@@ -12,6 +12,26 @@ window.gwangyang = (function () {
     return vars ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole)) : text;
   }
 
+  // A line a service composed ("; "-separated parts) in the page's language, as the server's i18n.phrase does:
+  // each part by the catalogue, else by the first of the server's patterns that matches it (its `word`, `word_*` groups
+  // translated as terms, its `words` group term by term), filled into that pattern's translated template.
+  const phrases = (window.gwangyangPhrases || []).map(([source, template]) => [new RegExp(source), template]);
+  function phrase(text) {
+    if (text === null || text === undefined) return "";
+    return String(text).split("; ").map((part) => {
+      if (messages[part]) return messages[part];
+      for (const [pattern, template] of phrases) {
+        const match = pattern.exec(part);
+        if (!match) continue;
+        const fields = Object.assign({}, match.groups || {});
+        for (const key of Object.keys(fields)) if (key === "word" || key.startsWith("word_")) fields[key] = t(fields[key]);
+        if ("words" in fields) fields.words = fields.words.split(", ").map((w) => t(w)).join(", ");
+        return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(fields[name]) : "%"));
+      }
+      return part;
+    }).join("; ");
+  }
+
   // A number with the locale's grouping; at most `digits` decimals (default 1).
   function num(v, digits) {
     if (v === null || v === undefined || Number.isNaN(Number(v))) return "—";
@@ -56,5 +76,5 @@ window.gwangyang = (function () {
     }
   }
 
-  return { pageData, plot, api, followJob, t, num, lang };
+  return { pageData, plot, api, followJob, t, phrase, num, lang };
 })();

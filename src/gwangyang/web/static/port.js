@@ -27,10 +27,10 @@
       tr.lastChild.dataset.testid = "kpi-interval";
       body.appendChild(tr);
     }
-    // why a difference has no interval (one replication, a KPI the same in every replication of a side)
+    // why a difference has no interval (one replication, differences the same in every replication), in the page's language
     const warnings = $("compare-warnings");
     warnings.textContent = "";
-    for (const w of r.warnings || []) { const li = document.createElement("li"); li.dataset.testid = "compare-warning"; li.textContent = `⚠ ${w}`; warnings.appendChild(li); }
+    for (const w of r.warnings || []) { const li = document.createElement("li"); li.dataset.testid = "compare-warning"; li.textContent = `⚠ ${g.phrase(w)}`; warnings.appendChild(li); }
     warnings.hidden = !(r.warnings || []).length;
     const shown = names.filter((n) => r.kpis[n].rel_change !== null);
     g.plot("plot-kpi-change", [{
@@ -59,7 +59,8 @@
   function drawFleet(f) {
     const traces = f.policies.map((policy) => [policy, f.fleet_curve[policy]]).map(([policy, points]) => ({
       type: "scatter", mode: "lines+markers", name: g.t(policy), x: points.map((p) => p.agvs), y: points.map((p) => p.mean),
-      error_y: { type: "data", symmetric: false, array: points.map((p) => p.ci_high - p.mean), arrayminus: points.map((p) => p.mean - p.ci_low) },
+      // no bar where a point has no interval (ci null: one replication, or the same value in each)
+      error_y: { type: "data", symmetric: false, array: points.map((p) => (p.ci_high === null ? null : p.ci_high - p.mean)), arrayminus: points.map((p) => (p.ci_low === null ? null : p.mean - p.ci_low)) },
     }));
     g.plot("plot-fleet-curve", traces, { xaxis: { title: { text: g.t("AGVs") } }, yaxis: { title: { text: g.t("moves per hour per crane") }, rangemode: "tozero" },
       margin: { t: 20, r: 10, l: 60, b: 45 }, height: 380, hovermode: "closest" });
