@@ -28,8 +28,17 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def print_json(document: Any) -> None:
-    """Print one JSON document on stdout (NaN and infinities become null)."""
-    sys.stdout.write(json.dumps(jsonable(document), allow_nan=False) + "\n")
+    """Print one JSON document on stdout (NaN and infinities become null).
+
+    Text is written as itself (Korean reads as Korean, as the API sends it), unless stdout's encoding cannot
+    hold it: then non-ASCII characters are written as JSON's Unicode escapes, the same JSON document.
+    """
+    text = json.dumps(jsonable(document), allow_nan=False, ensure_ascii=False)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(jsonable(document), allow_nan=False)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 
