@@ -39,6 +39,30 @@ def test_interval_covers_erlang_c() -> None:
     assert ci["ci_low"] <= 10.0 <= ci["ci_high"]
 
 
+def test_summarize_gives_no_interval_without_variation() -> None:
+    # Replications of one scenario: a KPI the same in every replication gets none (not a zero-width [x, x]),
+    # one that varies gets the t interval carried inside its bounds (log scale for a KPI >= 0, by hand).
+    table = pd.DataFrame(
+        {"mean_wait_h": [0.0, 0.0, 0.0], "teu": [100.0, 120.0, 110.0], "berth_occupancy": [0.5, 0.6, 0.55]}
+    )
+    summary = summarize(table)
+    wait = summary["mean_wait_h"]
+    assert wait["mean"] == 0 and np.isnan(wait["ci_low"]) and np.isnan(wait["ci_high"])
+    assert wait["no_interval"] == NO_VARIATION
+    half = stats.t.ppf(0.975, 2) * 10.0 / np.sqrt(3)  # s = 10
+    teu = summary["teu"]
+    assert teu["no_interval"] is None
+    assert teu["ci_low"] == pytest.approx(110 * np.exp(-half / 110))
+    assert teu["ci_high"] == pytest.approx(110 * np.exp(half / 110))
+    share = summary["berth_occupancy"]
+    step = stats.t.ppf(0.975, 2) * 0.05 / np.sqrt(3) * (1 / 0.55 + 1 / 0.45)
+    centre = np.log(0.55 / 0.45)
+    assert share["ci_low"] == pytest.approx(1 / (1 + np.exp(-(centre - step))))
+    assert share["ci_high"] == pytest.approx(1 / (1 + np.exp(-(centre + step))))
+    one = summarize(table.iloc[:1])["teu"]
+    assert one["no_interval"] == FEW_REPLICATIONS and np.isnan(one["ci_low"])
+
+
 def test_a_scenario_against_itself_differs_by_zero() -> None:
     today = load_scenario("gwangyang-today")
     result = compare(today, today, days=5, replications=2)

@@ -71,7 +71,10 @@ def simulate_command(
 def _ci_text(name: str, document: dict[str, Any]) -> str:
     lines = [f"{name}: {document['replications']} replications, 95 % confidence intervals"]
     for kpi, v in document["confidence_intervals"].items():
-        lines.append(f"  {kpi:24s} {v['mean']:14.3f}  [{v['ci_low']:.3f}, {v['ci_high']:.3f}]")
+        if v.get("no_interval"):
+            lines.append(f"  {kpi:24s} {v['mean']:14.3f}  (no interval: {v['no_interval']})")
+        else:
+            lines.append(f"  {kpi:24s} {v['mean']:14.3f}  [{v['ci_low']:.3f}, {v['ci_high']:.3f}]")
     return "\n".join(lines)
 
 

@@ -135,14 +135,18 @@ def replicate(
     return pd.DataFrame((executor or SerialExecutor()).map(_kpis, items, progress=progress))
 
 
-def summarize(table: pd.DataFrame, level: float = 0.95) -> dict[str, dict[str, float]]:
-    """Mean and confidence interval of each KPI column over replications, inside the KPI's bounds (:func:`.steady_report.within`)."""
-    out = {}
+def summarize(table: pd.DataFrame, level: float = 0.95) -> dict[str, dict[str, Any]]:
+    """Mean and confidence interval of each KPI column over replications (:func:`replication_interval`).
+
+    Each KPI maps to ``mean``, ``ci_low``, ``ci_high`` (inside the KPI's bounds) and ``no_interval``: None,
+    or why there is none (:data:`FEW_REPLICATIONS`, :data:`.steady_report.NO_VARIATION`: the same value in
+    every replication, such as a wait that never happened), with ``ci_low`` and ``ci_high`` NaN.
+    """
+    out: dict[str, dict[str, Any]] = {}
     for name in KPI_UNITS:
         if name in table:
-            mean, low, high = confidence_interval(table[name].to_numpy(), level)
-            low, high = within(mean, low, high, kpi_bounds(name))
-            out[name] = {"mean": mean, "ci_low": low, "ci_high": high}
+            mean, low, high, reason = replication_interval(table[name].to_numpy(), level, kpi_bounds(name))
+            out[name] = {"mean": mean, "ci_low": low, "ci_high": high, "no_interval": reason}
     return out
 
 
