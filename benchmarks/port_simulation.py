@@ -20,6 +20,7 @@ import math
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -119,7 +120,7 @@ def agv_dispatch(quick: bool) -> None:
         m = d["kpis"]["moves_per_hour_per_crane"]
         pa, pb = a["moves_per_hour_per_crane"]["mean"], b["moves_per_hour_per_crane"]["mean"]
         print(
-            f"{n:5d} {pa:15.3f} {pb:17.3f} {pb / pa:6.3f} {m['mean']:+8.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}]"
+            f"{n:5d} {pa:15.3f} {pb:17.3f} {pb / pa:6.3f} {m['mean']:+8.3f} {_interval(m, '+.3f')}"
             f" {a['vehicle_utilization']['mean']:6.3f}/{b['vehicle_utilization']['mean']:.3f}"
             f" {a['empty_travel_share']['mean']:.3f}/{b['empty_travel_share']['mean']:.3f}"
             f" {a['charging_share']['mean']:6.3f}/{b['charging_share']['mean']:.3f}"
@@ -129,7 +130,15 @@ def agv_dispatch(quick: bool) -> None:
     curve = compare_fleets(plan, ["lookahead"], sizes, max(2, reps // 2), hours)["fleet_curve"]["lookahead"]
     print("fleet-size curve (lookahead): AGVs -> moves/h per crane [95 % CI]")
     for point in curve:
-        print(f"  {point['agvs']:3d} {point['mean']:7.2f} [{point['ci_low']:.2f}, {point['ci_high']:.2f}]")
+        print(f"  {point['agvs']:3d} {point['mean']:7.2f} {_interval(point, '.2f')}")
+
+
+def _interval(value: dict[str, Any], spec: str) -> str:
+    """``[low, high]`` of a KPI's interval, or ``(no interval)`` where the document gives none (NaN or null)."""
+    low, high = value.get("ci_low"), value.get("ci_high")
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return "(no interval)"
+    return f"[{low:{spec}}, {high:{spec}}]"
 
 
 if __name__ == "__main__":
