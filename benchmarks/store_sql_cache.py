@@ -2,7 +2,7 @@
 
 An organisation's query (``Store.sql`` with ``cells`` and ``production_orgs``, as the API's query box runs it)
 gets a private in-memory DuckDB connection whose views hold only its cells' rows
-(:func:`gwangyang.store.query.connect_cells`). The peer reads those rows from the Parquet files for every query
+(:func:`gwangyang.store.scoped_views.connect_cells`). The peer reads those rows from the Parquet files for every query
 (the cache emptied before each, as before the cache existed); ours reuses the views' Arrow tables while the
 store's snapshot and production manifest stay the same. The store: the shipped battery samples (the demo's
 ``battery_step``), two organisations owning alternate cells, and a production table per organisation plus a
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import pandas as pd
 
 from gwangyang.demo import battery_step
-from gwangyang.store import Store, query
+from gwangyang.store import Store, view_cache
 from gwangyang.store import production as dataset
 
 QUERIES = [
@@ -51,7 +51,7 @@ def timed(store: Store, n: int, cached: bool, scoped: bool, cells: list[str]) ->
     start = time.perf_counter()
     for k in range(n):
         if not cached:
-            query.clear_view_cache()
+            view_cache.clear_view_cache()
         if scoped:
             store.sql(QUERIES[k % len(QUERIES)], cells=cells, production_orgs=lambda org: org in (None, "a"))
         else:

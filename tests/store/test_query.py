@@ -13,7 +13,8 @@ import pytest
 from gwangyang.errors import InputError
 from gwangyang.store import Store
 from gwangyang.store import production as dataset
-from gwangyang.store.query import VIEW_CACHE, clear_view_cache, connect_cells
+from gwangyang.store.scoped_views import connect_cells
+from gwangyang.store.view_cache import VIEW_CACHE, clear_view_cache
 from tests.store.test_layout import formation_cell, put
 
 ROWS = 300

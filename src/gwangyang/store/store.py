@@ -14,7 +14,8 @@ removes (:mod:`.recovery`). Stores of the first layout (a folder per cell) open 
 :meth:`Store.migrate` (or by their first write).
 
 :class:`Store` is the one face of these concerns: where the store lives (:mod:`.roots`), reading its
-cells (:mod:`.cell_reads`), writing them (:mod:`.commits`), and SQL and Dask over them (:mod:`.query`).
+cells (:mod:`.cell_reads`), writing them (:mod:`.commits`), SQL over them (:mod:`.query`, on the
+views of :mod:`.views` and :mod:`.scoped_views`) and Dask (:mod:`.dask_tables`).
 """
 
 from __future__ import annotations
@@ -282,13 +283,13 @@ class Store:
 
     def views(self, production_orgs: Callable[[Any], bool] | None = None) -> list[str]:
         """The views :meth:`sql` offers that hold rows now (``production``: of the organisations ``production_orgs`` accepts)."""
-        from .query import available_views
+        from .production_views import available_views
 
         return available_views(self, production_orgs)
 
     def dask(self, table: str, columns: list[str] | None = None) -> Any:
-        """A table of every cell as a Dask dataframe over the snapshot's files (see :func:`.query.dask_table`)."""
-        from .query import dask_table
+        """A table of every cell as a Dask dataframe over the snapshot's files (see :func:`.dask_tables.dask_table`)."""
+        from .dask_tables import dask_table
 
         return dask_table(self, table, columns)
 

@@ -1,0 +1,138 @@
+"""An organisation's views: only its cells' rows, in memory, on a connection that may read no file.
+
+A query limited to some cells (an organisation's, see ``gwangyang.api.orgs``) gets views that hold only
+those cells' rows, read into memory from their own row groups, on a new connection to the process's one
+locked-down in-memory database (:func:`scoped_connection`), so the query cannot reach other cells' rows
+through ``read_parquet`` either. Its ``production`` view holds the production tables of the organisations
+``production_orgs`` accepts (see :func:`.production.read`). The tables are kept in
+:data:`.view_cache.VIEW_CACHE` between queries.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Collection
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from ..errors import InputError
+from . import view_cache
+from .catalog import TABLES
+from .production_views import production_arrow
+from .views import cells_arrow
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+def _scoped_table(store: Store, table: str, live: list[str]) -> pa.Table | None:
+    """Every one of ``live``'s rows of ``table`` (from their own row groups), None where none has it."""
+    parts = []
+    for cell in live:
+        try:
+            part = store.arrow(cell, table)
+        except (InputError, KeyError, LookupError):
+            continue  # the cell has no such table
+        if "cell_id" not in part.column_names:
+            part = part.append_column("cell_id", pa.array([cell] * part.num_rows, pa.string()))
+        parts.append(part)
+    return pa.concat_tables(parts, promote_options="permissive") if parts else None
+
+
+def _production_key(
+    store: Store, hidden: frozenset[str], production_orgs: Callable[[Any], bool] | None
+) -> tuple[Any, ...]:
+    """What the ``production`` view's rows depend on: the manifest's stamp, the parts read, the cells left out."""
+    from .production import MANIFEST, parts
+
+    if not store.local:
+        return ("production", None)
+    try:
+        stat = (store.production_dir() / MANIFEST).stat()
+        stamp: tuple[int, ...] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except FileNotFoundError:
+        stamp = ()
+    chosen = tuple((p.file, p.hash, p.org, p.rows, p.ingested_at) for p in parts(store, production_orgs))
+    return ("production", stamp, chosen, hidden)
+
+
+_SCOPED: dict[int, Any] = {}
+"""Per process id: the one in-memory database of organisation-scoped queries (no file access, settings locked)."""
+
+_SCOPED_LOCK = threading.Lock()
+"""Guards :data:`_SCOPED` (the API's threads may make their first query at once)."""
+
+
+def scoped_connection() -> Any:
+    """A new connection to the process's database for organisation-scoped queries: reads no file, changes no setting.
+
+    Making a DuckDB database costs tens of milliseconds (72 ms a time on the shared 2-core machine), a
+    connection to an existing one well under one; a connection's registered tables and temporary views are its
+    own (no other connection names them, tested), so each query gets a new connection and closes it.
+    """
+    import duckdb
+
+    pid = os.getpid()
+    with _SCOPED_LOCK:
+        database = _SCOPED.get(pid)
+        if database is None:  # first use in this process (a forked child makes its own)
+            _SCOPED.clear()
+            database = duckdb.connect(":memory:")
+            database.execute("SET enable_external_access=false")
+            database.execute("SET lock_configuration=true")
+            _SCOPED[pid] = database
+        return database.cursor()
+
+
+def connect_cells(
+    store: Store,
+    names: set[str],
+    cells: Collection[str],
+    production_orgs: Callable[[Any], bool] | None = None,
+) -> Any:
+    """A connection whose views hold only ``cells``' rows (in memory) and that may read no file.
+
+    Each view named in ``names`` is built from the cells' own row groups (dead rows never read) and
+    registered as an Arrow table; external access is off before the query runs, so ``read_parquet``
+    and file names in ``FROM`` are refused. ``production`` holds the tables of the organisations
+    ``production_orgs`` accepts (default: all), without the shared tables' rows of cells outside ``cells``
+    that the store holds cycling data of. The tables are kept in :data:`.view_cache.VIEW_CACHE` for the next query
+    with the same cells while the store's snapshot (and production manifest) stay the same; the connection is a
+    new one to the process's scoped database (:func:`scoped_connection`), closed by the caller.
+    """
+    snap = store.snapshot()
+    slot = store.path_of("")
+    keep = frozenset(str(c) for c in cells)
+    con = scoped_connection()
+    if "cells" in names:
+
+        def own_cells() -> pa.Table:
+            every = cells_arrow(snap)
+            mask = pa.array([c in keep for c in every.column("cell_id").to_pylist()], pa.bool_())
+            return every.filter(mask)
+
+        con.register("cells", view_cache.VIEW_CACHE.get(slot, snap, ("cells", keep), own_cells))
+    live = [c for c in snap.ids.astype(str) if c in keep]
+    for table in TABLES:
+        if table not in names:
+            continue
+        rows = view_cache.VIEW_CACHE.get(
+            slot, snap, ("table", table, keep), partial(_scoped_table, store, table, live)
+        )
+        if rows is not None:
+            con.register(table, rows)
+            con.execute(f"CREATE TEMP VIEW cells_{table} AS SELECT * FROM {table}")
+    if "production" in names:
+        hidden = frozenset(str(c) for c in snap.ids) - keep
+        production = view_cache.VIEW_CACHE.get(
+            slot,
+            snap,
+            _production_key(store, hidden, production_orgs),
+            lambda: production_arrow(store, hidden, production_orgs),
+        )
+        if production is not None:
+            con.register("production", production)
+    return con

@@ -1,0 +1,138 @@
+"""The store's views over its catalog on one DuckDB connection per thread and store (every cell's rows).
+
+Views: ``cells`` (one row per cell: id, lot, vendor, channel, rows, cycles, times, nominal
+capacity, ingest time) and ``timeseries``, ``cycles``, ``curves``, ``steps`` (every cell's rows,
+with ``cell_id``); ``cells_<table>`` are the same table views under their first names;
+``production`` (one row per cell of the production data, see :mod:`.production_views`).
+
+The connection may read only the store's data files (no other file, no network) and its settings are
+locked. Each thread keeps one per store (:data:`CONNECTIONS_PER_THREAD` stores at most) while the store's
+snapshot stays the same, adding views as queries need them. An organisation's views (some cells only, in
+memory) are in :mod:`.scoped_views`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from .catalog import TABLES, TYPED
+from .production_views import production_arrow
+from .snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .store import Store
+
+CONNECTIONS_PER_THREAD = 4
+"""Stores whose connection a thread keeps."""
+
+VIEWS = ("cells", *TABLES, "production")
+"""The views a query can name."""
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (quotes doubled: a store path may hold one)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _file_list(paths: list[str]) -> str:
+    return "[" + ", ".join(_literal(p) for p in paths) + "]"
+
+
+def cells_arrow(snap: Snapshot) -> pa.Table:
+    """The ``cells`` view's rows: the catalog's typed metadata columns."""
+    columns: dict[str, Any] = {"cell_id": pa.array(snap.ids.astype(str).tolist(), pa.string())}
+    for key, kind in TYPED.items():
+        columns[key] = pa.array(snap.column(key), kind, from_pandas=True)
+    return pa.table(columns)
+
+
+def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | None:
+    """The SELECT behind a table view (None: no cell has that table); registers the dead-row list on ``con``."""
+    files = snap.files(table)
+    if not files:
+        return None
+    dead = snap.dead_pairs(table)
+    dirty = set(dead["file"]) if len(dead) else set()
+    clean = [store.path_of(f) for f in files if f not in dirty]
+    parts = []
+    if clean:
+        parts.append(f"SELECT * FROM read_parquet({_file_list(clean)}, union_by_name=true)")
+    if dirty:
+        pairs = pa.table(  # files by their path under the root: DuckDB may spell a URL's scheme its own way
+            {"file": ["/" + str(f) for f in dead["file"]], "cell_id": dead["cell_id"].astype(str).tolist()}
+        )
+        con.register(f"_dead_{table}", pairs)
+        parts.append(
+            "SELECT * EXCLUDE (filename) FROM read_parquet("
+            f"{_file_list([store.path_of(f) for f in sorted(dirty)])}, union_by_name=true, filename=true) d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM _dead_{table} x WHERE x.cell_id = d.cell_id AND ends_with(d.filename, x.file))"
+        )
+    return " UNION ALL BY NAME ".join(parts)
+
+
+_LOCAL = threading.local()
+"""Per thread: the store's connection with the views of its latest snapshot (reused while it stays the same)."""
+
+
+def wanted_views(query: str) -> set[str]:
+    """The views a query may name (every view whose name occurs as a word; a view too many costs little)."""
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", query.lower()))
+    out = {v for v in VIEWS if v in words}
+    out |= {t for t in TABLES if f"cells_{t}" in words}
+    return out
+
+
+def connect(store: Store, names: set[str] | None = None) -> Any:
+    """A DuckDB connection with the store's views (at least ``names``; all when None), locked down.
+
+    The connection may read only the store's data files (no other file, no network) and its
+    settings are locked. Each thread keeps one connection per store while the store's snapshot
+    stays the same, adding views as queries need them.
+    """
+    import duckdb
+
+    snap = store.snapshot()
+    cache: dict[str, tuple[Snapshot, Any, set[str]]] = getattr(_LOCAL, "connections", None) or {}
+    _LOCAL.connections = cache
+    slot = store.path_of("")
+    entry = cache.get(slot)
+    if entry is None or entry[0] is not snap:
+        if entry is not None:
+            entry[1].close()
+        con = duckdb.connect(":memory:")
+        if not store.local:
+            con.register_filesystem(store.fs)
+        else:
+            allowed = ", ".join(_literal(f"{store.root.as_posix()}/{d}/") for d in ("tables", "cells"))
+            con.execute(f"SET allowed_directories=[{allowed}]")
+            con.execute("SET enable_external_access=false")
+        con.execute("SET lock_configuration=true")
+        entry = (snap, con, set())
+        cache.pop(slot, None)
+        while len(cache) >= CONNECTIONS_PER_THREAD:  # forget the store used longest ago
+            cache.pop(next(iter(cache)))[1].close()
+        cache[slot] = entry
+    _snap, con, made = entry
+    wanted = set(VIEWS) if names is None else set(names)
+    if "cells" in wanted and "cells" not in made:
+        con.register("cells", cells_arrow(snap))
+        made.add("cells")
+    for table in TABLES:
+        if table not in wanted or table in made:
+            continue
+        select = table_view_sql(store, snap, con, table)
+        made.add(table)
+        if select is None:
+            continue
+        con.execute(f"CREATE VIEW {table} AS {select}")
+        con.execute(f"CREATE VIEW cells_{table} AS SELECT * FROM {table}")
+    if "production" in wanted and "production" not in made:
+        made.add("production")
+        production = production_arrow(store)
+        if production is not None:
+            con.register("production", production)
+    return con
