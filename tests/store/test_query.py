@@ -147,3 +147,27 @@ def test_a_column_of_other_kinds_in_two_organisations_reads_in_each_view(store: 
 )
 def test_merged_type(types: list[pa.DataType], merged: pa.DataType | None) -> None:
     assert dataset.merged_type(types) == merged
+
+
+def test_a_view_without_rows_or_unknown_is_named_in_one_line(store: Store, tmp_path: Path) -> None:
+    empty = Store(tmp_path / "빈-저장소")
+    with pytest.raises(InputError) as raised:
+        empty.sql("SELECT count(*) FROM cycles")
+    assert str(raised.value) == "query: view 'cycles' holds no rows here yet (the store holds no cells yet)."
+    holding = store.views()
+    assert "cells" in holding and "production" in holding and len(holding) < 6  # some tables hold no rows
+    lacking = next(t for t in ("timeseries", "cycles", "curves", "steps") if t not in holding)
+    with pytest.raises(InputError) as raised:
+        store.sql(f"SELECT * FROM cells_{lacking}")
+    assert str(raised.value) == (
+        f"query: view 'cells_{lacking}' holds no rows here yet (views with rows: {', '.join(holding)})."
+    )
+    with pytest.raises(InputError) as raised:
+        store.sql("SELECT * FROM 셀표")
+    assert str(raised.value).startswith(
+        "query: no view named '셀표'; expected one of cells, timeseries, cycles"
+    )
+    # scoped to one organisation's cells: nothing said about what the rest of the store holds
+    with pytest.raises(InputError) as raised:
+        scoped(store, "SELECT * FROM nosuch", A, "가")
+    assert "views with rows" not in str(raised.value) and "no view named 'nosuch'" in str(raised.value)

@@ -8,6 +8,7 @@ cells, in memory, no file read), stops it past ``timeout_s`` (DuckDB's interrupt
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
@@ -16,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import InputError
+from .production_views import available_views
 from .scoped_views import connect_cells
-from .views import connect, wanted_views
+from .views import VIEWS, connect, wanted_views
 
 if TYPE_CHECKING:
     from .store import Store
@@ -101,9 +103,30 @@ def run_sql(
     except duckdb.Error as exc:
         if "INTERRUPT" in str(exc).upper():
             raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
+        missing = re.search(r"Table with name (\S+) does not exist", str(exc))
+        if missing:
+            raise InputError(
+                _no_view(store, missing.group(1), production_orgs, scoped=cells is not None)
+            ) from exc
         raise InputError(f"query: {exc}".splitlines()[0]) from exc
     finally:
         if timer is not None:
             timer.cancel()
         if cells is not None:
             con.close()
+
+
+def _no_view(store: Store, name: str, production_orgs: Callable[[Any], bool] | None, scoped: bool) -> str:
+    """The one-line error for a query naming a view the connection lacks: unknown, or known and empty.
+
+    Which views hold rows is said for the whole store only; a query scoped to some cells (an
+    organisation's) is not told what the rest of the store holds.
+    """
+    if scoped:
+        has = ""
+    else:
+        holding = available_views(store, production_orgs)
+        has = f" ({'views with rows: ' + ', '.join(holding) if holding else 'the store holds no cells yet'})"
+    if name.lower().removeprefix("cells_") in VIEWS:
+        return f"query: view {name!r} holds no rows here yet{has}."
+    return f"query: no view named {name!r}; expected one of {', '.join(VIEWS)}{has}."
