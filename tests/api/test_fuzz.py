@@ -154,3 +154,12 @@ def test_forecast_series_without_months_is_refused_naming_the_field(
     assert error["loc"] == where
     assert fresh_client.get("/api/v1/jobs").headers["X-Total-Count"] == "0"
     assert fresh_client.get("/api/v1/logistics/forecast/latest").status_code == 404
+
+
+def test_method_not_allowed_lists_every_method_of_the_path(client: TestClient) -> None:
+    """Found by the fuzzer: ``OPTIONS /api/v1/battery/cells/0`` answered 405 with ``Allow: DELETE`` (no GET)."""
+    response = client.options("/api/v1/battery/cells/0")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "DELETE, GET"
+    assert response.json() == {"detail": "Method Not Allowed"}
+    assert client.put("/api/v1/factory/monitors").headers["Allow"] == "GET, POST"

@@ -46,7 +46,7 @@ class SeriesPoint(BaseModel):
     """One month of a series."""
 
     ds: str = Field(max_length=32, description="Month, e.g. 2024-01 or 2024-01-01.")
-    y: float
+    y: float = Field(strict=True)
 
     @field_validator("ds")
     @classmethod
