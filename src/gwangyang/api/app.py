@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ..accounts import Directory
 from ..errors import GwangyangError, one_line
@@ -70,6 +73,24 @@ def _internal_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(
         {"detail": f"internal error: {type(exc).__name__} (details in the server log)."}, status_code=500
     )
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def _routed(request: Request, method: str) -> bool:
+    scope = {**request.scope, "method": method}
+    return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Starlette's 405 names only the first route of the path in ``Allow`` (GET of GET+DELETE): name them all.
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        methods = [m for m in _METHODS if _routed(request, m)]
+        if methods:
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(methods)}
+    return await http_exception_handler(request, exc)
 
 
 def _login_redirect(_request: Request, exc: Exception) -> Response:
@@ -139,6 +160,7 @@ def create_app(
 
     app.add_exception_handler(GwangyangError, _error_response)
     app.add_exception_handler(Exception, _internal_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(LoginRequiredError, _login_redirect)
     app.add_exception_handler(TokenInQueryError, _token_in_query)
     app.add_middleware(AuditMiddleware, store=store)

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ...logistics import service
 from ...store import Store
@@ -37,8 +37,8 @@ class RouteRequest(BaseModel):
     problem_text: str | None = Field(
         None, max_length=MAX_PROBLEM_CHARS, description="The text of a TOML or JSON problem file."
     )
-    time_limit: float = Field(5.0, gt=0, le=120, description="Solver wall-clock seconds.")
-    seed: int = Field(0, ge=0, le=2**31 - 1)
+    time_limit: float = Field(5.0, strict=True, gt=0, le=120, description="Solver wall-clock seconds.")
+    seed: int = Field(0, strict=True, ge=0, le=2**31 - 1)
     solver: Literal["pyvrp", "ortools"] = "pyvrp"
 
 
@@ -46,17 +46,31 @@ class SeriesPoint(BaseModel):
     """One month of a series."""
 
     ds: str = Field(max_length=32, description="Month, e.g. 2024-01 or 2024-01-01.")
-    y: float
+    y: float = Field(strict=True)
+
+    @field_validator("ds")
+    @classmethod
+    def _a_date(cls, value: str) -> str:
+        # pandas reads "", "nat" or "NaN" as a missing date (NaT), which the series checks downstream do not expect.
+        import pandas as pd
+
+        try:
+            missing = pd.isna(pd.Timestamp(value))
+        except (ValueError, TypeError, OverflowError):
+            return value  # the series reader refuses it with its own message
+        if missing:
+            raise ValueError(f"not a month: {value!r} (e.g. 2024-01)")
+        return value
 
 
 class ForecastRequest(BaseModel):
     """Forecast the shipped TEU series (no ``series``) or the given monthly rows."""
 
-    series: list[SeriesPoint] | None = Field(None, max_length=2400)
+    series: list[SeriesPoint] | None = Field(None, min_length=1, max_length=2400)
     name: str = Field("series", max_length=80, description="Name of the given series, for display.")
-    horizon: int = Field(12, ge=1, le=36, description="Months ahead.")
-    level: int = Field(90, ge=50, le=99, description="Prediction-interval level, percent.")
-    windows: int = Field(3, ge=1, le=6, description="Rolling origins in the backtest.")
+    horizon: int = Field(12, strict=True, ge=1, le=36, description="Months ahead.")
+    level: int = Field(90, strict=True, ge=50, le=99, description="Prediction-interval level, percent.")
+    windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
 
 
 def _routes(

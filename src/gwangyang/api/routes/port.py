@@ -25,10 +25,10 @@ class SimulateRequest(BaseModel):
     """One shipped scenario simulated (``replications`` > 1: KPI means with confidence intervals)."""
 
     scenario: str = Field("gwangyang-today", description="A shipped scenario name.")
-    days: float = Field(30.0, gt=0, le=366, description="Simulated days per replication.")
-    replications: int = Field(1, ge=1, le=50)
-    seed: int = Field(0, ge=0)
-    warmup_days: float = Field(0.0, ge=0, le=60)
+    days: float = Field(30.0, strict=True, gt=0, le=366, description="Simulated days per replication.")
+    replications: int = Field(1, strict=True, ge=1, le=50)
+    seed: int = Field(0, strict=True, ge=0)
+    warmup_days: float = Field(0.0, strict=True, ge=0, le=60)
 
 
 class CraneRequest(BaseModel):
@@ -37,10 +37,11 @@ class CraneRequest(BaseModel):
     instance: dict[str, Any] | None = Field(
         None, description="``name, bays, cranes, tasks...`` as in the TOML file; null: the shipped example."
     )
-    time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
-    seed: int = Field(0, ge=0)
+    time_limit: float = Field(10.0, strict=True, gt=0, le=120, description="CP-SAT time limit in seconds.")
+    seed: int = Field(0, strict=True, ge=0)
     budget: float | None = Field(
         None,
+        strict=True,
         gt=0,
         le=120,
         description="Reproducible: CP-SAT's deterministic seconds (counted work) instead of ``time_limit``; "
@@ -53,24 +54,26 @@ class CompareRequest(BaseModel):
 
     a: str = Field("gwangyang-today", description="Baseline scenario (a shipped name).")
     b: str = Field("gwangyang-automated", description="Scenario compared with it.")
-    days: float = Field(30.0, gt=0, le=366, description="Simulated days per replication.")
-    replications: int = Field(5, ge=1, le=50)
-    seed: int = Field(0, ge=0)
-    warmup_days: float = Field(0.0, ge=0, le=60)
+    days: float = Field(30.0, strict=True, gt=0, le=366, description="Simulated days per replication.")
+    replications: int = Field(5, strict=True, ge=1, le=50)
+    seed: int = Field(0, strict=True, ge=0)
+    warmup_days: float = Field(0.0, strict=True, ge=0, le=60)
 
 
 class TimelapseRequest(BaseModel):
     """A time-lapse of a shipped scenario's AGVs (the port page asks for the defaults)."""
 
     scenario: str = Field(service.TIMELAPSE_SCENARIO, description="A shipped scenario name.")
-    minutes: float = Field(10.0, gt=0, le=120, description="Minutes shown, after a quarter-hour warm-up.")
-    step_s: float = Field(15.0, ge=1, le=600, description="Seconds between frames.")
+    minutes: float = Field(
+        10.0, strict=True, gt=0, le=120, description="Minutes shown, after a quarter-hour warm-up."
+    )
+    step_s: float = Field(15.0, strict=True, ge=1, le=600, description="Seconds between frames.")
 
 
 MAX_HOURS = 10**9
 """Largest magnitude of a time in a berth request (hours; far beyond any plan, far below int64)."""
 
-Hours = Annotated[int, Field(ge=-MAX_HOURS, le=MAX_HOURS)]
+Hours = Annotated[int, Field(ge=-MAX_HOURS, le=MAX_HOURS, strict=True)]
 
 
 class BerthRequest(BaseModel):
@@ -83,9 +86,10 @@ class BerthRequest(BaseModel):
     handling: list[Annotated[list[Hours], Field(max_length=100)]] = Field(max_length=2000)
     deadline: list[Hours] = Field(max_length=2000)
     method: Literal["cpsat", "fcfs", "greedy", "spt"] = "cpsat"
-    time_limit: float = Field(10.0, gt=0, le=120, description="CP-SAT time limit in seconds.")
+    time_limit: float = Field(10.0, strict=True, gt=0, le=120, description="CP-SAT time limit in seconds.")
     budget_s: float | None = Field(
         None,
+        strict=True,
         gt=0,
         le=120,
         description="Reproducible: the work of about this many seconds on two quiet cores, counted "

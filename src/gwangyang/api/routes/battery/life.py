@@ -44,7 +44,7 @@ class FitRequest(BaseModel):
         description="'sample': the shipped Severson cells (train split; test1 predicted). "
         "'store': store cells of known life with 100 cycles of Q(V) curves.",
     )
-    coverage: float = Field(0.9, gt=0, lt=1, description="Nominal coverage of the intervals.")
+    coverage: float = Field(0.9, strict=True, gt=0, lt=1, description="Nominal coverage of the intervals.")
     conformal: Literal["group-cv+", "cv+", "jackknife+", "normalized-cv+", "split", "cv"] = Field(
         "group-cv+",
         description="Intervals: group-cv+ (default: for cells of another batch; CV+ with folds by batch, "

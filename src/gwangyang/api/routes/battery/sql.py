@@ -18,7 +18,9 @@ class SqlRequest(BaseModel):
     """One read-only query."""
 
     query: str = Field(..., max_length=20_000, description="One SELECT statement.")
-    max_rows: int = Field(service.SQL_MAX_ROWS, ge=1, le=10_000, description="Most rows returned.")
+    max_rows: int = Field(
+        service.SQL_MAX_ROWS, strict=True, ge=1, le=10_000, description="Most rows returned."
+    )
 
 
 def require_reader(request: Request) -> Any:

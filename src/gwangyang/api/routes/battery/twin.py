@@ -24,10 +24,12 @@ class TwinRequest(BaseModel):
     protocol: str = Field(
         max_length=60, description="CC1-CC2-CC3 (CC4 from 10 minutes) or CC1-CC2-CC3-CC4, in C."
     )
-    cycles: int = Field(3, ge=1, le=100)
-    cells: int = Field(1, ge=1, le=16, description="Cells, each with its own parameter variation.")
+    cycles: int = Field(3, strict=True, ge=1, le=100)
+    cells: int = Field(
+        1, strict=True, ge=1, le=16, description="Cells, each with its own parameter variation."
+    )
     model: Literal["SPM", "SPMe", "DFN"] | None = Field(None, description="Overrides the config's model.")
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    seed: int = Field(0, strict=True, ge=0, le=2**32 - 1)
 
 
 def _twin(body: TwinRequest, progress: Progress) -> dict[str, Any]:
