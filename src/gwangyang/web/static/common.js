@@ -57,7 +57,7 @@ window.gwangyang = (function () {
     try { body = await response.json(); } catch (e) { body = null; }
     if (!response.ok) {
       const detail = body && body.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : response.statusText;
-      throw new Error(`${response.status}: ${detail}`);
+      throw new Error(`${response.status}: ${phrase(detail)}`);
     }
     return body;
   }
