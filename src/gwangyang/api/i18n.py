@@ -145,6 +145,14 @@ TERMS: tuple[str, ...] = (
     # the kind of file in gwangyang.battery.io.registry's "unknown cycler format" error
     N_("text"),
     N_("binary"),
+    # the kinds of value in Pydantic's "Input should be a valid ..." (an API's 422 detail)
+    N_("number"),
+    N_("integer"),
+    N_("list"),
+    N_("array"),
+    N_("dictionary"),
+    N_("string"),
+    N_("boolean"),
 )
 """Words that reach the pages as data; listed so that the extractor puts them in the catalogue."""
 
@@ -391,6 +399,35 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^columns are (?P<columns>.+)\.$"), N_("columns are %(columns)s.")),
     # gwangyang.battery.schema: columns of a cycler file that the reader left out (an ingest warning)
     (re.compile(r"^column\(s\) not read: (?P<columns>.+)$"), N_("column(s) not read: %(columns)s")),
+    # gwangyang.port.berths: a berth plan the heuristics found, CP-SAT's status first
+    (
+        re.compile(r"^(?P<word>[A-Z_]+) \(plan from (?P<method>\S+)\)$"),
+        N_("%(word)s (plan from %(method)s)"),
+    ),
+    # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
+    (re.compile(r"^(?P<where>[^:]+): Field required$"), N_("%(where)s: Field required")),
+    (
+        re.compile(
+            r"^(?P<where>[^:]+): Input should be a valid (?P<word>number|integer|list|array|dictionary|string|boolean)(?:, .*)?$"
+        ),
+        N_("%(where)s: Input should be a valid %(word)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be greater than or equal to (?P<n>\S+)$"),
+        N_("%(where)s: Input should be greater than or equal to %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be less than or equal to (?P<n>\S+)$"),
+        N_("%(where)s: Input should be less than or equal to %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be greater than (?P<n>\S+)$"),
+        N_("%(where)s: Input should be greater than %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be less than (?P<n>\S+)$"),
+        N_("%(where)s: Input should be less than %(n)s"),
+    ),
 )
 """Patterns of the composed lines, each with the msgid that translates it (``word``, ``word_*`` and ``words`` groups: terms)."""
 
