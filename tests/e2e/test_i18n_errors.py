@@ -34,9 +34,7 @@ def status_after(tab: Any, testid: str, act: Any) -> str:
     return text
 
 
-def test_refusals_read_korean(
-    browser: Any, server: tuple[str, Store], tmp_path: Path, shots: Path
-) -> None:
+def test_refusals_read_korean(browser: Any, server: tuple[str, Store], tmp_path: Path, shots: Path) -> None:
     base, _store = server
     bad = tmp_path / "bad.csv"
     bad.write_text("hello,world\n1,2\n")
@@ -75,7 +73,7 @@ def test_refusals_read_korean(
         tab.screenshot(path=str(shots / "port-errors.png"), full_page=True)
     finally:
         context.close()
-    assert "FROM 절에 \"nope\" 열이 없습니다" in seen["column"], seen
+    assert 'FROM 절에 "nope" 열이 없습니다' in seen["column"], seen
     assert "'nothere' 뷰가 없습니다" in seen["view"] and "사용할 수 있는 뷰" in seen["view"], seen
     assert "SELECT 문만 실행할 수 있습니다 (입력: DELETE)" in seen["write"], seen
     assert "알 수 없는 충방전기 형식" in seen["upload"] and "텍스트 파일" in seen["upload"], seen
