@@ -140,8 +140,9 @@ def english_words(texts: list[str], names: list[str]) -> list[str]:
     for original in texts:
         text = original
         for name in names:
-            # whole names only: a short name ("t", "5") must not eat letters out of words or identifiers
-            text = re.sub(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", " ", text)
+            # whole names only: a short name ("t", "5") must not eat letters out of words or identifiers;
+            # a Korean particle may follow a name ("gwangyang-automated의", "--column-map으로")
+            text = re.sub(rf"(?<![\w.-]){re.escape(name)}(?![A-Za-z0-9_-])", " ", text)
         text = SNAKE.sub(" ", FILE.sub(" ", text))
         found.extend(f"{w}: {original[:120]}" for w in WORD.findall(text) if w not in ALLOWED)
     return found

@@ -139,6 +139,20 @@ TERMS: tuple[str, ...] = (
     N_("kwh_per_move"),
     # the closing part of gwangyang.port.weather_control.weather_warnings (``"; "``-separated)
     N_("run more days"),
+    # units of gwangyang.port.result.KPI_UNITS and agv_plan.FLEET_UNITS not named above
+    N_("TEU/yr"),
+    N_("moves/h"),
+    # the kind of file in gwangyang.battery.io.registry's "unknown cycler format" error
+    N_("text"),
+    N_("binary"),
+    # the kinds of value in Pydantic's "Input should be a valid ..." (an API's 422 detail)
+    N_("number"),
+    N_("integer"),
+    N_("list"),
+    N_("array"),
+    N_("dictionary"),
+    N_("string"),
+    N_("boolean"),
 )
 """Words that reach the pages as data; listed so that the extractor puts them in the catalogue."""
 
@@ -308,6 +322,111 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "no interval for the differences of %(words)s between %(word)s and %(word_base)s with %(n)s AGVs: "
             "B - A is the same in every replication, no estimate of its variation"
         ),
+    ),
+    # Errors the API returns (``detail``) and failed jobs' errors, as the pages' scripts show them
+    # (split at ``"; "`` like every composed line). gwangyang.battery.io.registry: a file of no known cycler
+    (
+        re.compile(
+            r"^(?P<where>.+): unknown cycler format \((?P<word>text|binary) file not recognised as "
+            r"(?P<vendors>.+) or (?P<last>[^ ;]+)$"
+        ),
+        N_("%(where)s: unknown cycler format (%(word)s file not recognised as %(vendors)s or %(last)s"),
+    ),
+    (
+        re.compile(r"^use --column-map for another cycler\)\.$"),
+        N_("use --column-map for another cycler)."),
+    ),
+    # gwangyang.store.query: the guarded SQL runner
+    (re.compile(r"^query: the store is read-only here$"), N_("query: the store is read-only here")),
+    (
+        re.compile(r"^expected a SELECT statement, got (?P<kind>\w+)\.$"),
+        N_("expected a SELECT statement, got %(kind)s."),
+    ),
+    (re.compile(r"^query: no view named (?P<name>'[^']*')$"), N_("query: no view named %(name)s")),
+    (
+        re.compile(
+            r"^query: view (?P<name>'[^']*') holds no rows here yet \(views with rows: (?P<rows>[\w, ]+)\)\.$"
+        ),
+        N_("query: view %(name)s holds no rows here yet (views with rows: %(rows)s)."),
+    ),
+    (
+        re.compile(
+            r"^query: view (?P<name>'[^']*') holds no rows here yet \(the store holds no cells yet\)\.$"
+        ),
+        N_("query: view %(name)s holds no rows here yet (the store holds no cells yet)."),
+    ),
+    (
+        re.compile(r"^query: view (?P<name>'[^']*') holds no rows here yet\.$"),
+        N_("query: view %(name)s holds no rows here yet."),
+    ),
+    (
+        re.compile(r"^expected one of (?P<views>[\w, ]+) \(views with rows: (?P<rows>[\w, ]+)\)\.$"),
+        N_("expected one of %(views)s (views with rows: %(rows)s)."),
+    ),
+    (
+        re.compile(r"^expected one of (?P<views>[\w, ]+) \(the store holds no cells yet\)\.$"),
+        N_("expected one of %(views)s (the store holds no cells yet)."),
+    ),
+    (re.compile(r"^expected one of (?P<views>[\w, ]+)\.$"), N_("expected one of %(views)s.")),
+    (
+        re.compile(r"^query: stopped after the time limit of (?P<s>\S+) s\.$"),
+        N_("query: stopped after the time limit of %(s)s s."),
+    ),
+    (
+        re.compile(
+            r'^query: Binder Error: Referenced column (?P<name>"[^"]*") not found in FROM clause!(?P<rest>.*)$'
+        ),
+        N_("query: Binder Error: Referenced column %(name)s not found in FROM clause!%(rest)s"),
+    ),
+    (
+        re.compile(r'^query: Parser Error: syntax error at or near (?P<near>"[^"]*")(?P<rest>.*)$'),
+        N_("query: Parser Error: syntax error at or near %(near)s%(rest)s"),
+    ),
+    (
+        re.compile(r"^query: Parser Error: syntax error at end of input(?P<rest>.*)$"),
+        N_("query: Parser Error: syntax error at end of input%(rest)s"),
+    ),
+    # gwangyang.logistics.service: a problem file that is neither TOML nor JSON (the parser's reason follows)
+    (
+        re.compile(r"^problem_text: not valid TOML or JSON \((?P<why>.*)\)$"),
+        N_("problem_text: not valid TOML or JSON (%(why)s)"),
+    ),
+    # gwangyang.factory.io / streaming: a sensor table without the monitor's time column
+    (
+        re.compile(r"^(?P<where>.+): no time column (?P<name>'[^']*')(?P<stop>\.?)$"),
+        N_("%(where)s: no time column %(name)s%(stop)s"),
+    ),
+    (re.compile(r"^columns are (?P<columns>.+)\.$"), N_("columns are %(columns)s.")),
+    # gwangyang.battery.schema: columns of a cycler file that the reader left out (an ingest warning)
+    (re.compile(r"^column\(s\) not read: (?P<columns>.+)$"), N_("column(s) not read: %(columns)s")),
+    # gwangyang.port.berths: a berth plan the heuristics found, CP-SAT's status first
+    (
+        re.compile(r"^(?P<word>[A-Z_]+) \(plan from (?P<method>\S+)\)$"),
+        N_("%(word)s (plan from %(method)s)"),
+    ),
+    # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
+    (re.compile(r"^(?P<where>[^:]+): Field required$"), N_("%(where)s: Field required")),
+    (
+        re.compile(
+            r"^(?P<where>[^:]+): Input should be a valid (?P<word>number|integer|list|array|dictionary|string|boolean)(?:, .*)?$"
+        ),
+        N_("%(where)s: Input should be a valid %(word)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be greater than or equal to (?P<n>\S+)$"),
+        N_("%(where)s: Input should be greater than or equal to %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be less than or equal to (?P<n>\S+)$"),
+        N_("%(where)s: Input should be less than or equal to %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be greater than (?P<n>\S+)$"),
+        N_("%(where)s: Input should be greater than %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be less than (?P<n>\S+)$"),
+        N_("%(where)s: Input should be less than %(n)s"),
     ),
 )
 """Patterns of the composed lines, each with the msgid that translates it (``word``, ``word_*`` and ``words`` groups: terms)."""

@@ -15,10 +15,10 @@
     const status = document.querySelector('[data-testid="upload-status"]');
     function show(text, isError) { status.textContent = text; status.classList.toggle("error", !!isError); }
     function describe(record) {
-      if (record.status === "failed") return g.t("Ingest failed: {error}", { error: record.error });
+      if (record.status === "failed") return g.t("Ingest failed: {error}", { error: g.phrase(record.error) });
       if (record.status === "done") {
         const r = record.result;
-        const failed = r.failed.length ? g.t("; failed: {errors}", { errors: r.failed.map((f) => f.error).join("; ") }) : "";
+        const failed = r.failed.length ? g.t("; failed: {errors}", { errors: r.failed.map((f) => g.phrase(f.error)).join("; ") }) : "";
         return g.t("Ingested {n} file(s) into {cells}", { n: r.ingested.length, cells: r.cells.join(", ") || g.t("no new cell") }) +
           (r.skipped.length ? g.t("; {n} already in the store", { n: r.skipped.length }) : "") + failed;
       }
@@ -124,7 +124,7 @@
     function show(record) {
       const p = record.progress;
       status.classList.toggle("error", record.status === "failed");
-      if (record.status === "failed") status.textContent = g.t("Fit failed: {error}", { error: record.error });
+      if (record.status === "failed") status.textContent = g.t("Fit failed: {error}", { error: g.phrase(record.error) });
       else if (record.status === "done") status.textContent = g.t("Fitted {name}: test RMSE {rmse} cycles", { name: record.result.name, rmse: g.num(Math.round(record.result.test ? record.result.test.rmse_cycles : record.result.train.rmse_cycles), 0) });
       else status.textContent = g.t("Fitting ({status}", { status: g.t(record.status) }) + (p.total ? `, ${p.done}/${p.total}` : "") + ")…";
     }

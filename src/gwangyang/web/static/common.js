@@ -51,13 +51,22 @@ window.gwangyang = (function () {
       .then(() => { el.dataset.plotted = "true"; return el; });
   }
 
+  // FastAPI's 422 detail (a list of {loc, msg}) as one line: "field: message; ...", each message in the page's language.
+  function invalid(detail) {
+    if (!Array.isArray(detail)) return JSON.stringify(detail);
+    return detail.map((d) => {
+      const where = (d.loc || []).filter((part) => part !== "body" && part !== "query").join(".");
+      return (where ? `${where}: ` : "") + String(d.msg);
+    }).join("; ");
+  }
+
   async function api(path, options) {
     const response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     if (!response.ok) {
-      const detail = body && body.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : response.statusText;
-      throw new Error(`${response.status}: ${detail}`);
+      const detail = body && body.detail ? (typeof body.detail === "string" ? body.detail : invalid(body.detail)) : response.statusText;
+      throw new Error(`${response.status}: ${phrase(detail)}`);
     }
     return body;
   }

@@ -44,7 +44,7 @@
   }
 
   function describe(record, verb) {
-    if (record.status === "failed") return g.t("{verb} failed: {error}", { verb, error: record.error });
+    if (record.status === "failed") return g.t("{verb} failed: {error}", { verb, error: g.phrase(record.error) });
     if (record.status === "done") return g.t("{verb} done.", { verb });
     return `${verb} ${g.t(record.status)}…`;
   }

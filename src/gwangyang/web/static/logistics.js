@@ -116,7 +116,7 @@
     const verb = page === "routes" ? g.t("Solving") : g.t("Forecasting");
     const record = await g.followJob(KEY, jobId, (r) => {
       const p = r.progress;
-      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb}: ${g.t(r.status)}` + (p.total ? ` (${Math.round(100 * p.fraction)} %)` : "") + "…", r.status === "failed");
+      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: g.phrase(r.error) }) : `${verb}: ${g.t(r.status)}` + (p.total ? ` (${Math.round(100 * p.fraction)} %)` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") { remember(jobId); status(testid, g.t("Done.")); draw(record.result); }
   }

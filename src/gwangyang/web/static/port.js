@@ -52,7 +52,7 @@
       };
     });
     g.plot("plot-gantt", traces, { barmode: "overlay", xaxis: { title: { text: g.t("hours") } }, showlegend: false, height: 100 + 60 * berths.length });
-    status("berth-status", g.t("{method}: objective {objective} (FCFS {fcfs}), status {status}", { method: r.method, objective: fmt(r.objective), fcfs: fmt(r.fcfs_objective), status: g.t(r.status) }) +
+    status("berth-status", g.t("{method}: objective {objective} (FCFS {fcfs}), status {status}", { method: r.method, objective: fmt(r.objective), fcfs: fmt(r.fcfs_objective), status: g.phrase(r.status) }) +
       (problems.length ? g.t("; problems: {problems}", { problems: problems.join("; ") }) : ""), problems.length > 0);
   }
 
