@@ -7,12 +7,15 @@ with ``cell_id``); ``cells_<table>`` are the same table views under their first 
 
 The connection may read only the store's data files (no other file, no network) and its settings are
 locked. Each thread keeps one per store (:data:`CONNECTIONS_PER_THREAD` stores at most) while the store's
-snapshot stays the same, adding views as queries need them. An organisation's views (some cells only, in
-memory) are in :mod:`.scoped_views`.
+snapshot stays the same, adding views as queries need them. Every connection kept so is closed by
+:func:`close_connections`, at the end of the process (and of a server): a DuckDB connection left open in a
+daemon thread (a web server's worker threads) makes the process abort as it exits. An organisation's views
+(some cells only, in memory) are in :mod:`.scoped_views`.
 """
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 from typing import TYPE_CHECKING, Any
@@ -77,6 +80,34 @@ def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | 
 _LOCAL = threading.local()
 """Per thread: the store's connection with the views of its latest snapshot (reused while it stays the same)."""
 
+_KEPT: dict[int, Any] = {}
+"""Every connection a thread keeps in :data:`_LOCAL`, by ``id``: :func:`close_connections` reaches them all."""
+
+_KEPT_LOCK = threading.Lock()
+"""Guards :data:`_KEPT`."""
+
+
+def _forget(con: Any) -> None:
+    """Close a kept connection and stop keeping it."""
+    with _KEPT_LOCK:
+        _KEPT.pop(id(con), None)
+    con.close()
+
+
+def close_connections() -> None:
+    """Close the connections every thread keeps (registered to run at exit; a server calls it as it stops).
+
+    A thread whose connection was closed makes a new one at its next query.
+    """
+    with _KEPT_LOCK:
+        kept = list(_KEPT.values())
+        _KEPT.clear()
+    for con in kept:
+        con.close()
+
+
+atexit.register(close_connections)
+
 
 def wanted_views(query: str) -> set[str]:
     """The views a query may name (every view whose name occurs as a word; a view too many costs little)."""
@@ -100,10 +131,12 @@ def connect(store: Store, names: set[str] | None = None) -> Any:
     _LOCAL.connections = cache
     slot = store.path_of("")
     entry = cache.get(slot)
-    if entry is None or entry[0] is not snap:
+    if entry is None or entry[0] is not snap or id(entry[1]) not in _KEPT:
         if entry is not None:
-            entry[1].close()
+            _forget(entry[1])
         con = duckdb.connect(":memory:")
+        with _KEPT_LOCK:
+            _KEPT[id(con)] = con
         if not store.local:
             con.register_filesystem(store.fs)
         else:
@@ -114,7 +147,7 @@ def connect(store: Store, names: set[str] | None = None) -> Any:
         entry = (snap, con, set())
         cache.pop(slot, None)
         while len(cache) >= CONNECTIONS_PER_THREAD:  # forget the store used longest ago
-            cache.pop(next(iter(cache)))[1].close()
+            _forget(cache.pop(next(iter(cache)))[1])
         cache[slot] = entry
     _snap, con, made = entry
     wanted = set(VIEWS) if names is None else set(names)
