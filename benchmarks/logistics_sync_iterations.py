@@ -8,7 +8,7 @@ deterministic, so the figures are the same at any load. The budget per search is
 (:data:`PYVRP_ALONE`, deterministic) unless ``--alone`` runs it again. Every cost re-scored by our checker; gaps
 against the ``.sol`` best-known files (PyVRP/Instances, MIT).
 
-    PYTHONPATH=src .venv/bin/python benchmarks/logistics_sync_iterations.py --every 150 1000
+    PYTHONPATH=src .venv/bin/python benchmarks/logistics_sync_iterations.py --every 150 1000 3000
     PYTHONPATH=src .venv/bin/python benchmarks/logistics_sync_iterations.py --every 150 --only PR12A R201R0.5
 """
 
