@@ -9,7 +9,9 @@ with the iterations done to PyVRP's 300, and the search starts from a sweep rath
 trajectory of one search with its seed); after each epoch every other search restarts from the best solution any of
 them has found, so the extra cores intensify around the leading solution, each with its own random stream. The best
 of all is kept, so the pool is never behind one search alone but for the CPU it shares (with ``epochs=1`` the
-searches are independent seeds).
+searches are independent seeds). Its epochs are fractions of the time, so its result depends on the machine's load;
+:func:`cooperative_iterations` ends each epoch after a number of iterations of every search (a barrier), which
+makes a run capped by iterations reproducible.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import queue
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import GwangyangError
 from .construct import SWEEP_MIN_CLIENTS, sweep_start, use_sweep
@@ -131,8 +133,11 @@ class Search:
         if self.report is not None:
             self.report(solution_cost(self.best), bool(self.best.is_feasible()))
 
-    def run(self, deadline: float, start: Routes | None = None) -> Any:
-        """Search until ``deadline`` (``time.monotonic()``), first restarting from ``start`` if given."""
+    def run(self, deadline: float, start: Routes | None = None, until: int | None = None) -> Any:
+        """Search until ``deadline`` (``time.monotonic()``), first restarting from ``start`` if given.
+
+        ``until``: also stop once :attr:`iterations` (counted over all calls) reaches it, as at ``max_iterations``.
+        """
         import pyvrp
 
         if start is not None:
@@ -143,7 +148,10 @@ class Search:
             self.restart(pyvrp.Solution(self.data, routes))
         pm, search, history = self.penalties, self.search, self.history
         best, curr = self.best, self.current
-        cap = math.inf if self.max_iterations is None else self.max_iterations
+        cap = min(
+            math.inf if self.max_iterations is None else self.max_iterations,
+            math.inf if until is None else until,
+        )
         while time.monotonic() < deadline and self.iterations < cap:
             self.iterations += 1
             if self.no_improvement == self.params.num_iters_no_improvement:
@@ -260,11 +268,93 @@ def _worker(data: Any, seed: int, wid: int, commands: Any, out: Any, max_iterati
             continue
         if command is None:
             return
-        deadline, start = command
-        best = search.run(deadline, start)
+        deadline, start, until = command
+        best = search.run(deadline, start, until)
         out.put(
             ("epoch", wid, solution_cost(best), bool(best.is_feasible()), to_routes(best), search.iterations)
         )
+
+
+class EpochResult(NamedTuple):
+    """What one search returns at the end of an epoch: its best so far and the iterations it has done in all."""
+
+    worker: int
+    feasible: bool
+    cost: float
+    routes: Routes
+    iterations: int
+
+
+def _key(result: EpochResult) -> tuple[bool, float, int]:
+    """Feasible first, then the cheaper, then the lower worker id: never the order in which answers arrive."""
+    return (not result.feasible, result.cost, result.worker)
+
+
+class _Pool:
+    """``workers`` searches (seeds ``seed``, ``seed + 1``, ...) in processes forked from a fork server."""
+
+    def __init__(self, data: Any, seed: int, workers: int, max_iterations: int | None) -> None:
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        self.out = context.Queue()
+        self.commands = [context.Queue() for _ in range(workers)]
+        self.procs = [
+            context.Process(
+                target=_worker,
+                args=(data, seed + w, w, self.commands[w], self.out, max_iterations),
+                daemon=True,
+            )
+            for w in range(workers)
+        ]
+        self.best_seen = math.inf
+        for proc in self.procs:
+            proc.start()
+
+    def epoch(
+        self, deadline: float, best: EpochResult | None, share: bool, notify: Report, until: int | None = None
+    ) -> list[EpochResult]:
+        """Run one epoch; with ``share``, every search but the first restarts from ``best``; results by worker id.
+
+        With one worker, that worker restarts (there is no other to run undisturbed).
+        """
+        workers = len(self.procs)
+        for w, commands in enumerate(self.commands):
+            # Search 0 keeps its own trajectory (PyVRP alone with this seed); the others restart from the best.
+            restart = share and best is not None and (w > 0 or workers == 1)
+            commands.put((deadline, best.routes if restart and best is not None else None, until))
+        results: list[EpochResult | None] = [None] * workers
+        done = 0
+        while done < workers:
+            try:
+                wait = deadline - time.monotonic() + 30.0
+                message = self.out.get(timeout=max(1.0, wait) if math.isfinite(wait) else None)
+            except queue.Empty as exc:
+                raise GwangyangError("pyvrp: a worker process stopped answering") from exc
+            _, wid, cost, feasible = message[:4]
+            if feasible and cost < self.best_seen:
+                self.best_seen = cost
+            notify(self.best_seen, math.isfinite(self.best_seen))
+            if message[0] == "epoch":
+                done += 1
+                results[wid] = EpochResult(wid, feasible, cost, message[4], message[5])
+        return [r for r in results if r is not None]
+
+    def close(self) -> None:
+        """Tell every worker to stop; end those that do not within 5 s."""
+        for commands in self.commands:
+            commands.put(None)
+        for proc in self.procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _keep_better(best: EpochResult | None, results: list[EpochResult]) -> EpochResult:
+    """The best of an epoch's results (ties to the lower worker id), unless the best so far is as good."""
+    leader = min(results, key=_key)
+    if best is None or _key(leader)[:2] < _key(best)[:2]:
+        return leader
+    return best
 
 
 def cooperative(
@@ -278,6 +368,8 @@ def cooperative(
 ) -> tuple[Routes, int]:
     """Run ``workers`` searches in worker processes for ``epochs`` epochs up to ``deadline``; return the best.
 
+    Epochs end at equal fractions of the time to ``deadline``, so what is shared, and the result, depend on the
+    machine's speed and load; :func:`cooperative_iterations` shares by iterations instead.
     Workers are forked from a fork server (started once per process, with this module imported), not from
     the caller: a caller with native threads (a browser driver, DuckDB, BLAS pools) must not be forked, its
     child can crash at once (seen: a segmentation fault in the child under Playwright).
@@ -287,51 +379,67 @@ def cooperative(
     tuple
         The best routes (PyVRP client indices) and the total iterations of all searches.
     """
-    context = mp.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    out = context.Queue()
-    commands = [context.Queue() for _ in range(workers)]
-    procs = [
-        context.Process(
-            target=_worker, args=(data, seed + w, w, commands[w], out, max_iterations), daemon=True
-        )
-        for w in range(workers)
-    ]
-    for proc in procs:
-        proc.start()
-    best: tuple[bool, float, Routes] | None = None
-    best_seen = math.inf
-    iterations = [0] * workers
+    pool = _Pool(data, seed, workers, max_iterations)
+    best: EpochResult | None = None
+    results: list[EpochResult] = []
     start = time.monotonic()
     try:
         for epoch in range(epochs):
             epoch_end = start + (deadline - start) * (epoch + 1) / epochs
-            for w in range(workers):
-                # Search 0 keeps its own trajectory (PyVRP alone with this seed); the others restart from the best.
-                share = best is not None and epoch > 0 and (w > 0 or workers == 1)
-                commands[w].put((epoch_end, best[2] if share and best is not None else None))
-            done = 0
-            while done < workers:
-                try:
-                    message = out.get(timeout=max(1.0, deadline - time.monotonic() + 30.0))
-                except queue.Empty as exc:
-                    raise GwangyangError("pyvrp: a worker process stopped answering") from exc
-                _, wid, cost, feasible = message[:4]
-                if feasible and cost < best_seen:
-                    best_seen = cost
-                notify(best_seen, math.isfinite(best_seen))
-                if message[0] == "epoch":
-                    done += 1
-                    iterations[wid] = message[5]
-                    if best is None or (not feasible, cost) < (not best[0], best[1]):
-                        best = (feasible, cost, message[4])
+            results = pool.epoch(epoch_end, best, epoch > 0, notify)
+            best = _keep_better(best, results)
     finally:
-        for w in range(workers):
-            commands[w].put(None)
-        for proc in procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.terminate()
+        pool.close()
     if best is None:
         raise GwangyangError("pyvrp: no worker returned a solution")
-    return best[2], sum(iterations)
+    return best.routes, sum(r.iterations for r in results)
+
+
+def cooperative_iterations(
+    data: Any,
+    seed: int,
+    deadline: float,
+    workers: int,
+    every: int,
+    notify: Report,
+    max_iterations: int | None = None,
+    on_epoch: Callable[[list[EpochResult]], None] | None = None,
+) -> tuple[Routes, int]:
+    """As :func:`cooperative`, but each epoch is ``every`` iterations of each search: reproducible.
+
+    Every search runs ``every`` iterations (the last epoch fewer, to end at ``max_iterations``) and stops; once
+    all have stopped, the best of them (feasible first, then the cheapest, ties to the lower worker id) is kept
+    if it beats the best so far, and every search but the first restarts from the best so far (as in
+    :func:`cooperative`: search 0 keeps the trajectory of one search with its seed). The searches count
+    iterations, never time, and the parent waits for all of them, so with ``max_iterations`` the result is the
+    same at any load. ``deadline`` is the only clock: a search still running then stops mid-epoch, after as many
+    iterations as the machine allowed, and that is the only way two runs with the same seed can differ.
+    ``on_epoch`` is called with each epoch's results (by worker id).
+
+    Returns
+    -------
+    tuple
+        The best routes (PyVRP client indices) and the total iterations of all searches.
+    """
+    if every < 1:
+        raise GwangyangError(f"pyvrp: iterations per epoch must be 1 or more, got {every}")
+    pool = _Pool(data, seed, workers, max_iterations)
+    best: EpochResult | None = None
+    results: list[EpochResult] = []
+    until = 0
+    try:
+        while True:
+            until += every
+            if max_iterations is not None:
+                until = min(until, max_iterations)
+            results = pool.epoch(deadline, best, best is not None, notify, until)
+            best = _keep_better(best, results)
+            if on_epoch is not None:
+                on_epoch(results)
+            if until == max_iterations or any(r.iterations < until for r in results):
+                break  # the budget is spent, or the deadline came first
+    finally:
+        pool.close()
+    if best is None:
+        raise GwangyangError("pyvrp: no worker returned a solution")
+    return best.routes, sum(r.iterations for r in results)

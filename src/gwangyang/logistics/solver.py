@@ -3,14 +3,17 @@
 PyVRP's iterated local search runs on one core. :class:`PyVRPSolver` runs ``workers`` searches (seeds ``seed,
 seed + 1, ...``) in forked processes until one shared deadline: the first runs undisturbed; every
 ``sync_every`` seconds each of the others restarts from the best solution any of them has found (see
-:mod:`gwangyang.logistics.parallel`), and the best is kept. With ``sync_every=None`` the searches are independent;
-with ``workers=1`` the search runs in-process. Each search is PyVRP's iterated local search with two rules for
+:mod:`gwangyang.logistics.parallel`), and the best is kept. With ``sync_every_iterations`` instead, they share after
+every so many iterations of each search, so that a run capped by ``max_iterations`` is reproducible. With
+``sync_every=None`` (and no ``sync_every_iterations``) the searches are independent; with ``workers=1`` the search
+runs in-process. Each search is PyVRP's iterated local search with two rules for
 short budgets (a late-acceptance history growing with the iterations, a sweep start from 200 clients), see
 :mod:`gwangyang.logistics.parallel`.
 """
 
 from __future__ import annotations
 
+import enum
 import multiprocessing as mp
 import os
 import time
@@ -24,7 +27,7 @@ from .baseline import ORToolsSolver
 from .check import evaluate, reload_visit
 from .instance import Instance
 from .integers import IntegerData, to_integers
-from .parallel import Search, cooperative, to_routes
+from .parallel import Search, cooperative, cooperative_iterations, to_routes
 from .protocol import Progress, ProgressCallback, Solver, check_limits
 from .result import RoutingResult
 
@@ -152,8 +155,16 @@ def to_visits(instance: Instance, ints: IntegerData, activities: list[tuple[int,
     return visits
 
 
+class _Default(enum.Enum):
+    SECONDS = "every second"
+
+
+SYNC_EVERY_SECONDS = 1.0
+"""Seconds between the searches' sharing of the best, by default (time-limited runs)."""
+
+
 class PyVRPSolver:
-    """PyVRP's iterated local search on ``workers`` cores, sharing the best every ``sync_every`` seconds.
+    """PyVRP's iterated local search on ``workers`` cores, sharing the best every second (or as set).
 
     Parameters
     ----------
@@ -161,19 +172,45 @@ class PyVRPSolver:
         Parallel searches; default every core (``os.cpu_count()``).
     sync_every
         Seconds between restarts of the searches but the first from the best found so far; ``None``: independent.
+        Default :data:`SYNC_EVERY_SECONDS`, unless ``sync_every_iterations`` is given.
     max_iterations
         Iterations per search at most (besides the time limit): short, reproducible runs for tests.
+    sync_every_iterations
+        Iterations of each search between restarts from the best, instead of seconds: every search stops after
+        that many, the best of all (ties to the lower seed) is shared, and so on up to ``max_iterations``. With
+        ``max_iterations`` the result is the same at any load; the time limit, if it comes first, is its only
+        source of difference between runs. Not with ``sync_every``.
     """
 
     name = "pyvrp"
 
     def __init__(
-        self, workers: int | None = None, sync_every: float | None = 1.0, max_iterations: int | None = None
+        self,
+        workers: int | None = None,
+        sync_every: float | _Default | None = _Default.SECONDS,
+        max_iterations: int | None = None,
+        sync_every_iterations: int | None = None,
     ) -> None:
+        if sync_every_iterations is not None:
+            if sync_every is not _Default.SECONDS and sync_every is not None:
+                raise InputError(
+                    f"sync_every ({sync_every} s) and sync_every_iterations ({sync_every_iterations}): "
+                    "give one or the other, not both"
+                )
+            if isinstance(sync_every_iterations, bool) or not (
+                isinstance(sync_every_iterations, int) and sync_every_iterations >= 1
+            ):
+                raise InputError(
+                    f"sync_every_iterations: expected a whole number, 1 or more, got {sync_every_iterations!r}"
+                )
+            sync_every = None
+        elif sync_every is _Default.SECONDS:
+            sync_every = SYNC_EVERY_SECONDS
         if sync_every is not None and not sync_every > 0:
             raise InputError(f"sync_every: expected a positive number of seconds or None, got {sync_every}")
         self.workers = workers
-        self.sync_every = sync_every
+        self.sync_every: float | None = sync_every
+        self.sync_every_iterations = sync_every_iterations
         self.max_iterations = max_iterations
 
     def solve(
@@ -198,6 +235,10 @@ class PyVRPSolver:
         if workers == 1 or "forkserver" not in mp.get_all_start_methods():
             search = Search(data, seed, lambda cost, feasible: notify(cost, feasible), self.max_iterations)
             routes, iterations, workers = to_routes(search.run(deadline)), search.iterations, 1
+        elif self.sync_every_iterations is not None:
+            routes, iterations = cooperative_iterations(
+                data, seed, deadline, workers, self.sync_every_iterations, notify, self.max_iterations
+            )
         else:
             epochs = 1 if self.sync_every is None else max(1, round(time_limit / self.sync_every))
             routes, iterations = cooperative(
