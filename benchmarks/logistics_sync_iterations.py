@@ -16,8 +16,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.logistics.test_variants import (
+    ITERATIONS,  # the slow test's budget per search (about 30 s of one core)
+)
 
 from gwangyang.logistics.check import evaluate, reload_visit
 from gwangyang.logistics.solver import PyVRPSolver
@@ -25,16 +32,6 @@ from gwangyang.logistics.vrplib_io import best_known, read_instance
 
 VARIANTS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logistics" / "variants"
 
-ITERATIONS = {
-    "X101-FSMFD": 40_000,
-    "X106-FSMD": 33_000,
-    "PR11A": 16_000,
-    "PR12A": 16_000,
-    "C201R0.25": 18_000,
-    "R201R0.5": 15_000,
-    "X-n1001-50-k22": 7_000,
-}
-"""Iterations per search: the slow test's ``ITERATIONS`` (tests/logistics/test_variants.py)."""
 
 PYVRP_ALONE = {
     "X101-FSMFD": 0.516,
