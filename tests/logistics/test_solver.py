@@ -9,6 +9,7 @@ import pytest
 
 from gwangyang.errors import InputError
 from gwangyang.logistics import RoutingProblem, read_instance, solve
+from gwangyang.logistics.result import RoutingResult
 from gwangyang.logistics.solver import Progress, PyVRPSolver, make_solver
 
 from .independent import check_cvrp, check_solomon
@@ -36,12 +37,29 @@ BKS_C101 = bks_distance("C101")  # 828.94
 BKS_R101 = bks_distance("R101")  # 1645.79
 
 
+ITERATIONS = 2_000
+"""Iterations of each of two searches (sharing the best every :data:`SYNC_ITERATIONS`): about 2 s of both cores,
+and the same answer at any load, unlike the 2 s time limit these tests had (they missed their bounds at load 8-10).
+Measured 2026-12-07: X-n101-k25 +0.23 %, X-n148-k46 +0.88 %, C101 0.00 %, R101 -0.18 % against the best known."""
+
+SYNC_ITERATIONS = 250
+"""Iterations of each search between two exchanges of the best."""
+
+
+def _budgeted(path: Path, seed: int) -> RoutingResult:
+    """The instance solved on a work budget, not a clock (the time limit is only a safety net)."""
+    solver = PyVRPSolver(workers=2, max_iterations=ITERATIONS, sync_every_iterations=SYNC_ITERATIONS)
+    result = solver.solve(read_instance(path), time_limit=600.0, seed=seed)
+    assert result.iterations == 2 * ITERATIONS  # the budget ended it, not the clock
+    return result
+
+
 @pytest.mark.parametrize(
     ("name", "bks", "max_gap"), [("X-n101-k25", BKS_X_N101_K25, 0.02), ("X-n148-k46", BKS_X_N148_K46, 0.03)]
 )
 def test_cvrp_gap_and_independent_feasibility(name: str, bks: float, max_gap: float) -> None:
     path = CVRP / f"{name}.vrp"
-    result = solve(read_instance(path), time_limit=2.0, seed=1)
+    result = _budgeted(path, seed=1)
     # Re-score on the raw file with TSPLIB's nint distances: the cost we report must match exactly.
     cost = check_cvrp(path, [[int(n) for n in r] for r in result.to_dict()["routes"]])
     assert cost == result.cost
@@ -62,7 +80,7 @@ def test_best_known_solution_scores_to_its_cost() -> None:
 @pytest.mark.parametrize(("name", "bks"), [("C101", BKS_C101), ("R101", BKS_R101)])
 def test_solomon_feasible_on_exact_times(name: str, bks: float) -> None:
     path = VRPTW / f"{name}.txt"
-    result = solve(read_instance(path), time_limit=2.0, seed=0)
+    result = _budgeted(path, seed=0)
     distance = check_solomon(path, result.to_dict()["routes"])
     assert distance == pytest.approx(result.distance, rel=1e-9)
     assert result.is_feasible()
