@@ -121,3 +121,38 @@ def test_backtest_coverage_is_judged_out_of_window(teu: pd.DataFrame) -> None:
     assert result.backtest["coverage"] == pytest.approx(np.mean(covered), abs=1e-12)
     assert result.backtest["coverage_uncalibrated"] == pytest.approx(np.mean(ratio <= 1), abs=1e-12)
     assert result.backtest["points"] == 18
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([], "series: no months; expected a monthly series"),
+        ([("2024-01", 1.0), ("", 2.0)], "series: month 2 is not a date (empty or NaT)"),
+        ([("2024-01", 1.0), ("nat", 2.0)], "series: month 2 is not a date (empty or NaT)"),
+        (
+            [("0", 1.0), ("1", 2.0)],
+            "series: a 'ds' value is not a date (day is out of range for month: 0, at",
+        ),
+        ([("2024-01", 1.0), ("2024-03", 2.0)], "series: months must be consecutive with no gaps"),
+    ],
+)
+def test_series_rows_without_months_are_refused_in_one_line(
+    rows: list[tuple[str, float]], message: str
+) -> None:
+    # The service's own reader (the API checks each month too, but callers from Python reach this directly):
+    # before, [] raised IndexError, a missing month a pandas error, and a mixed spelling a many-line one.
+    from gwangyang.logistics.service import series_from_rows
+
+    with pytest.raises(InputError) as raised:
+        series_from_rows(rows, "teu")
+    assert str(raised.value).startswith(message)
+
+
+def test_series_rows_read_as_months() -> None:
+    from gwangyang.logistics.service import series_from_rows
+
+    series = series_from_rows([("2024-02", 2.0), ("2024-01", 1.0), ("2024-03-15", 3.0)], "teu")
+    assert [f"{d:%Y-%m-%d}" for d in series["ds"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert series["y"].tolist() == [1.0, 2.0, 3.0]
+    spelled = series_from_rows([("Jan 2024", 1.0), ("Feb 2024", 2.0)], "teu")  # not ISO: read one by one
+    assert [f"{d:%Y-%m}" for d in spelled["ds"]] == ["2024-01", "2024-02"]

@@ -86,7 +86,15 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
 
 
 def validate_series(series: pd.DataFrame, where: str = "series") -> pd.DataFrame:
-    """Check a ``ds``/``y`` frame: unique consecutive months, finite values; returns it with a clean index."""
+    """Check a ``ds``/``y`` frame: at least one month, every month known, unique and consecutive, finite values.
+
+    Returns the frame with a clean index.
+    """
+    if len(series) == 0:
+        raise InputError(f"{where}: no months; expected a monthly series")
+    missing = series["ds"].isna().to_numpy()
+    if missing.any():
+        raise InputError(f"{where}: month {int(np.argmax(missing)) + 1} is not a date (empty or NaT)")
     if series["ds"].duplicated().any():
         raise InputError(
             f"{where}: month {series['ds'][series['ds'].duplicated()].iloc[0]:%Y-%m} appears twice"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -172,10 +173,19 @@ def series_from_rows(rows: Sequence[tuple[str, float]], name: str) -> Any:
 
     from .forecast import validate_series
 
+    values = [r[0] for r in rows]
     try:
-        ds = pd.to_datetime([r[0] for r in rows])
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"series: a 'ds' value is not a date ({exc})") from exc
+        ds = pd.to_datetime(values, format="ISO8601")  # "2024-01", "2024-01-15", "2024-01-01T00:00" mixed
+    except (ValueError, TypeError):
+        try:  # other spellings ("Jan 2024", "01/2024"): read one by one; the months are checked below
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
+                ds = pd.to_datetime(values)
+        except (ValueError, TypeError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(
+                f"series: a 'ds' value is not a date ({reason}); expected months like '2024-01'"
+            ) from exc
     frame = pd.DataFrame({"ds": ds.to_period("M").to_timestamp(), "y": [r[1] for r in rows]})
     return validate_series(frame.sort_values("ds"), "series")
 
