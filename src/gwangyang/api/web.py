@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from ..accounts import User
 from . import i18n
 from .auth import COOKIE, current_user, require_token, required_role, user_for_token
+from .phrases import N_
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -179,7 +180,7 @@ def login(request: Request, token: Annotated[str, Form()], next: Annotated[str, 
     """Check a token typed into the form; on success set the cookie and go on to ``next``."""
     user = user_for_token(request, token)
     if user is None:
-        error = i18n.N_("Wrong token.")
+        error = N_("Wrong token.")
         return render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=401)
     request.state.user = user  # for the audit log
     response = RedirectResponse(_safe_next(next), status_code=303)

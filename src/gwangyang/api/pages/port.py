@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ...port import service
-from ..i18n import N_
 from ..orgs import ScopeDep
+from ..phrases import N_
 from ..web import page_auth, render
 
 DISPATCH_NAMES = {

@@ -1,0 +1,399 @@
+"""The texts the code composes for the pages: words that reach them as data and patterns of composed lines.
+
+:data:`TERMS` lists words that services return as values (part titles, anomaly kinds, JSON type names), and
+:data:`PHRASES` the lines services compose from parts (flags, warnings, errors), each pattern with the msgid
+that translates it. ``N_`` marks a msgid for the extractor (``pybabel extract -k N_``); :mod:`.i18n`
+translates them (:func:`.i18n.phrase` on the server, :func:`.i18n.script_phrases` for the scripts).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction only"
+    """Mark ``message`` for the catalogue without translating it here (translated where it is shown)."""
+    return message
+
+
+TERMS: tuple[str, ...] = (
+    # Values of the service documents that pages show as words: part titles, anomaly kinds, triage grades.
+    N_("Batteries"),
+    N_("Quality"),
+    N_("Port"),
+    N_("Logistics"),
+    N_("Factory"),
+    N_("Optimize"),
+    N_("admin"),
+    N_("operator"),
+    N_("viewer"),
+    N_("capacity drop"),
+    N_("capacity step"),
+    N_("efficiency dip"),
+    N_("resistance jump"),
+    N_("capacity_drop"),
+    N_("capacity_step"),
+    N_("efficiency_dip"),
+    N_("resistance_jump"),
+    N_("second life"),
+    N_("reuse"),
+    N_("recycle"),
+    N_("second_life"),
+    N_("health, life and fleet summaries leave them out"),
+    N_("capacity"),
+    N_("noise"),
+    N_("split into one cycle each"),
+    N_("OPTIMAL"),
+    N_("shipped Severson sample (train split)"),
+    N_("capacity spike"),
+    N_("capacity_spike"),
+    N_("queued"),
+    N_("running"),
+    N_("done"),
+    N_("failed"),
+    N_("maximize"),
+    N_("minimize"),
+    N_("nearest"),
+    N_("earliest_due"),
+    N_("lookahead"),
+    N_("FEASIBLE"),
+    N_("INFEASIBLE"),
+    # port KPIs (gwangyang.port.result.KPI_UNITS) and their units
+    N_("vessel_calls"),
+    N_("teu"),
+    N_("teu_per_year"),
+    N_("mean_wait_h"),
+    N_("p95_wait_h"),
+    N_("mean_service_h"),
+    N_("p95_service_h"),
+    N_("berth_occupancy"),
+    N_("qc_moves_per_hour"),
+    N_("qc_net_moves_per_hour"),
+    N_("vehicle_utilization"),
+    N_("yard_crane_utilization"),
+    N_("gate_utilization"),
+    N_("gate_trucks"),
+    N_("gate_mean_wait_min"),
+    N_("gate_p95_wait_min"),
+    N_("gate_p95_time_min"),
+    N_("gate_wait_share"),
+    N_("yard_mean_teu"),
+    N_("yard_peak_teu"),
+    N_("yard_fill_mean"),
+    N_("yard_fill_peak"),
+    N_("yard_rehandles_per_move"),
+    N_("yard_blocked_qc_h"),
+    N_("yard_export_wait_h"),
+    N_("energy_kwh"),
+    N_("co2_t"),
+    N_("charging_share"),
+    N_("empty_travel_share"),
+    N_("qc_vehicle_wait_share"),
+    N_("gate_appointment_delay_h"),
+    N_("calls"),
+    N_("fraction"),
+    N_("moves/h (gross)"),
+    N_("moves/h (net)"),
+    N_("trucks"),
+    N_("rehandles/move"),
+    N_("crane-h"),
+    # the AGV model's KPIs (gwangyang.port.agv_plan.FLEET_UNITS) that the simulation's do not name
+    N_("moves_per_hour_per_crane"),
+    N_("qc_idle_share"),
+    N_("qc_idle_min_per_move"),
+    N_("congestion_share"),
+    N_("km_per_move"),
+    N_("kwh_per_move"),
+    # the closing part of gwangyang.port.weather_control.weather_warnings (``"; "``-separated)
+    N_("run more days"),
+    # units of gwangyang.port.result.KPI_UNITS and agv_plan.FLEET_UNITS not named above
+    N_("TEU/yr"),
+    N_("moves/h"),
+    # the kind of file in gwangyang.battery.io.registry's "unknown cycler format" error
+    N_("text"),
+    N_("binary"),
+    # the kinds of value in Pydantic's "Input should be a valid ..." (an API's 422 detail)
+    N_("number"),
+    N_("integer"),
+    N_("list"),
+    N_("array"),
+    N_("dictionary"),
+    N_("string"),
+    N_("boolean"),
+)
+"""Words that reach the pages as data; listed so that the extractor puts them in the catalogue."""
+
+
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Lines the services compose from parts (flags, screening reasons); ``word`` groups are translated too.
+    (re.compile(r"^end of life \(SOH < (?P<limit>[\d.]+) %\)$"), N_("end of life (SOH < %(limit)s %%)")),
+    (re.compile(r"^(?P<word>[a-z_ ]+) \(cycle (?P<cycle>\d+)\)$"), N_("%(word)s (cycle %(cycle)s)")),
+    (
+        re.compile(r"^(?P<name>\S+) high \(robust z (?P<z>[-+\d.]+)\)$"),
+        N_("%(name)s high (robust z %(z)s)"),
+    ),
+    (
+        re.compile(r"^(?P<name>\S+) low \(robust z (?P<z>[-+\d.]+)\)$"),
+        N_("%(name)s low (robust z %(z)s)"),
+    ),
+    (
+        re.compile(r"^multivariate outlier \(robust Mahalanobis² (?P<d2>[\d.]+) > (?P<limit>[\d.]+)\)$"),
+        N_("multivariate outlier (robust Mahalanobis² %(d2)s > %(limit)s)"),
+    ),
+    (
+        re.compile(r"^isolation forest outlier \(score (?P<score>[-\d.]+)\)$"),
+        N_("isolation forest outlier (score %(score)s)"),
+    ),
+    (
+        re.compile(
+            r"^(?P<n>\d+) cycle\(s\) not complete \(no charge or no discharge, or cut by the file\): (?P<cycles>.*)$"
+        ),
+        N_("%(n)s cycle(s) not complete (no charge or no discharge, or cut by the file): %(cycles)s"),
+    ),
+    (
+        re.compile(r"^store cells of known life \((?P<store>.*)\)$"),
+        N_("store cells of known life (%(store)s)"),
+    ),
+    (
+        re.compile(r"^cycler cycle (?P<cycle>\d+) holds (?P<n>\d+) charge/discharge loops$"),
+        N_("cycler cycle %(cycle)s holds %(n)s charge/discharge loops"),
+    ),
+    (
+        re.compile(
+            r"^(?P<n>\d+) cycle\(s\) complete, with coulombic efficiency outside (?P<low>[\d.]+)-(?P<high>[\d.]+): (?P<cycles>.*)$"
+        ),
+        N_("%(n)s cycle(s) complete, with coulombic efficiency outside %(low)s-%(high)s: %(cycles)s"),
+    ),
+    (
+        re.compile(
+            r"^\((?P<word>[a-z_ ]+): needs at least (?P<n>\d+) cycles with a positive capacity, got (?P<got>\d+)\.\)$"
+        ),
+        N_("(%(word)s: needs at least %(n)s cycles with a positive capacity, got %(got)s.)"),
+    ),
+    (
+        # gwangyang.battery.life_predict.predict_cells: a prediction beyond the training range
+        re.compile(
+            r"^feature (?P<name>\S+) lies (?P<sd>[\d.]+) training standard deviations outside the training cells' "
+            r"range: the prediction extrapolates and its interval was not calibrated there$"
+        ),
+        N_(
+            "feature %(name)s lies %(sd)s training standard deviations outside the training cells' range: "
+            "the prediction extrapolates and its interval was not calibrated there"
+        ),
+    ),
+    (
+        # gwangyang.port.weather_control.weather_warnings: a run with too few weather stops to correct for
+        re.compile(
+            r"^the run saw (?P<stops>\d+) weather stops \((?P<share>[\d.]+) % of (?P<days>\S+) days, "
+            r"expected (?P<expected>[\d.]+) %\), too few to correct for weather: the steady states of "
+            r"(?P<words>.+) hold for this run's weather only and their intervals leave out the variation of "
+            r"weather stops$"
+        ),
+        N_(
+            "the run saw %(stops)s weather stops (%(share)s %% of %(days)s days, expected %(expected)s %%), "
+            "too few to correct for weather: the steady states of %(words)s hold for this run's weather only "
+            "and their intervals leave out the variation of weather stops"
+        ),
+    ),
+    # gwangyang.port.steady_report.interval_warnings: steady states without an interval, and why
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): fewer than (?P<n>\d+) batches in the run's (?P<days>\S+) days$"
+        ),
+        N_("no steady-state interval for %(words)s: fewer than %(n)s batches in the run's %(days)s days"),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): the run is shorter than two batches of their "
+            r"correlation time \((?P<days>\S+) days\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: the run is shorter than two batches of their correlation "
+            "time (%(days)s days)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): their batch means are still correlated at the fewest "
+            r"batches allowed \((?P<n>\d+)\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: their batch means are still correlated at the fewest "
+            "batches allowed (%(n)s)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): the same value in every batch, no estimate of their "
+            r"variation \(what they count did not happen in the run, or cannot happen in this terminal\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: the same value in every batch, no estimate of their "
+            "variation (what they count did not happen in the run, or cannot happen in this terminal)"
+        ),
+    ),
+    (re.compile(r"^run at least (?P<days>\S+) days$"), N_("run at least %(days)s days")),
+    # gwangyang.port.compare.Comparison.warnings: differences without an interval, and why
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): (?P<n>\d+) replication, fewer than (?P<least>\d+)$"
+        ),
+        N_("no interval for the differences of %(words)s: %(n)s replication, fewer than %(least)s"),
+    ),
+    (re.compile(r"^run at least (?P<n>\d+) replications$"), N_("run at least %(n)s replications")),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): the same value in every replication of both "
+            r"scenarios, no estimate of their variation \(what they count did not happen in the runs, or cannot "
+            r"happen in these terminals\)$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: the same value in every replication of both "
+            "scenarios, no estimate of their variation (what they count did not happen in the runs, or cannot "
+            "happen in these terminals)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): B - A is the same in every replication \(the "
+            r"common random numbers move both scenarios alike\), no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: B - A is the same in every replication (the common "
+            "random numbers move both scenarios alike), no estimate of its variation"
+        ),
+    ),
+    # gwangyang.port.fleet_compare.fleet_warnings: fleet KPIs and differences without an interval
+    (
+        re.compile(r"^no intervals: (?P<n>\d+) replication, fewer than (?P<least>\d+)$"),
+        N_("no intervals: %(n)s replication, fewer than %(least)s"),
+    ),
+    (
+        re.compile(
+            r"^no interval for (?P<words>.+?) of (?P<word>[a-z_]+) with (?P<n>\d+) AGVs: the same value in every "
+            r"replication, no estimate of their variation \(nothing of it happened, or the counts came out "
+            r"equal: more or longer replications may give one\)$"
+        ),
+        N_(
+            "no interval for %(words)s of %(word)s with %(n)s AGVs: the same value in every replication, no "
+            "estimate of their variation (nothing of it happened, or the counts came out equal: more or longer "
+            "replications may give one)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+?) between (?P<word>[a-z_]+) and (?P<word_base>[a-z_]+) "
+            r"with (?P<n>\d+) AGVs: B - A is the same in every replication, no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s between %(word)s and %(word_base)s with %(n)s AGVs: "
+            "B - A is the same in every replication, no estimate of its variation"
+        ),
+    ),
+    # Errors the API returns (``detail``) and failed jobs' errors, as the pages' scripts show them
+    # (split at ``"; "`` like every composed line). gwangyang.battery.io.registry: a file of no known cycler
+    (
+        re.compile(
+            r"^(?P<where>.+): unknown cycler format \((?P<word>text|binary) file not recognised as "
+            r"(?P<vendors>.+) or (?P<last>[^ ;]+)$"
+        ),
+        N_("%(where)s: unknown cycler format (%(word)s file not recognised as %(vendors)s or %(last)s"),
+    ),
+    (
+        re.compile(r"^use --column-map for another cycler\)\.$"),
+        N_("use --column-map for another cycler)."),
+    ),
+    # gwangyang.store.query: the guarded SQL runner
+    (re.compile(r"^query: the store is read-only here$"), N_("query: the store is read-only here")),
+    (
+        re.compile(r"^expected a SELECT statement, got (?P<kind>\w+)\.$"),
+        N_("expected a SELECT statement, got %(kind)s."),
+    ),
+    (re.compile(r"^query: no view named (?P<name>'[^']*')$"), N_("query: no view named %(name)s")),
+    (
+        re.compile(
+            r"^query: view (?P<name>'[^']*') holds no rows here yet \(views with rows: (?P<rows>[\w, ]+)\)\.$"
+        ),
+        N_("query: view %(name)s holds no rows here yet (views with rows: %(rows)s)."),
+    ),
+    (
+        re.compile(
+            r"^query: view (?P<name>'[^']*') holds no rows here yet \(the store holds no cells yet\)\.$"
+        ),
+        N_("query: view %(name)s holds no rows here yet (the store holds no cells yet)."),
+    ),
+    (
+        re.compile(r"^query: view (?P<name>'[^']*') holds no rows here yet\.$"),
+        N_("query: view %(name)s holds no rows here yet."),
+    ),
+    (
+        re.compile(r"^expected one of (?P<views>[\w, ]+) \(views with rows: (?P<rows>[\w, ]+)\)\.$"),
+        N_("expected one of %(views)s (views with rows: %(rows)s)."),
+    ),
+    (
+        re.compile(r"^expected one of (?P<views>[\w, ]+) \(the store holds no cells yet\)\.$"),
+        N_("expected one of %(views)s (the store holds no cells yet)."),
+    ),
+    (re.compile(r"^expected one of (?P<views>[\w, ]+)\.$"), N_("expected one of %(views)s.")),
+    (
+        re.compile(r"^query: stopped after the time limit of (?P<s>\S+) s\.$"),
+        N_("query: stopped after the time limit of %(s)s s."),
+    ),
+    (
+        re.compile(
+            r'^query: Binder Error: Referenced column (?P<name>"[^"]*") not found in FROM clause!(?P<rest>.*)$'
+        ),
+        N_("query: Binder Error: Referenced column %(name)s not found in FROM clause!%(rest)s"),
+    ),
+    (
+        re.compile(r'^query: Parser Error: syntax error at or near (?P<near>"[^"]*")(?P<rest>.*)$'),
+        N_("query: Parser Error: syntax error at or near %(near)s%(rest)s"),
+    ),
+    (
+        re.compile(r"^query: Parser Error: syntax error at end of input(?P<rest>.*)$"),
+        N_("query: Parser Error: syntax error at end of input%(rest)s"),
+    ),
+    # gwangyang.logistics.service: a problem file that is neither TOML nor JSON (the parser's reason follows)
+    (
+        re.compile(r"^problem_text: not valid TOML or JSON \((?P<why>.*)\)$"),
+        N_("problem_text: not valid TOML or JSON (%(why)s)"),
+    ),
+    # gwangyang.factory.io / streaming: a sensor table without the monitor's time column
+    (
+        re.compile(r"^(?P<where>.+): no time column (?P<name>'[^']*')(?P<stop>\.?)$"),
+        N_("%(where)s: no time column %(name)s%(stop)s"),
+    ),
+    (re.compile(r"^columns are (?P<columns>.+)\.$"), N_("columns are %(columns)s.")),
+    # gwangyang.battery.schema: columns of a cycler file that the reader left out (an ingest warning)
+    (re.compile(r"^column\(s\) not read: (?P<columns>.+)$"), N_("column(s) not read: %(columns)s")),
+    # gwangyang.port.berths: a berth plan the heuristics found, CP-SAT's status first
+    (
+        re.compile(r"^(?P<word>[A-Z_]+) \(plan from (?P<method>\S+)\)$"),
+        N_("%(word)s (plan from %(method)s)"),
+    ),
+    # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
+    (re.compile(r"^(?P<where>[^:]+): Field required$"), N_("%(where)s: Field required")),
+    (
+        re.compile(
+            r"^(?P<where>[^:]+): Input should be a valid (?P<word>number|integer|list|array|dictionary|string|boolean)(?:, .*)?$"
+        ),
+        N_("%(where)s: Input should be a valid %(word)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be greater than or equal to (?P<n>\S+)$"),
+        N_("%(where)s: Input should be greater than or equal to %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be less than or equal to (?P<n>\S+)$"),
+        N_("%(where)s: Input should be less than or equal to %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be greater than (?P<n>\S+)$"),
+        N_("%(where)s: Input should be greater than %(n)s"),
+    ),
+    (
+        re.compile(r"^(?P<where>[^:]+): Input should be less than (?P<n>\S+)$"),
+        N_("%(where)s: Input should be less than %(n)s"),
+    ),
+)
+"""Patterns of the composed lines, each with the msgid that translates it (``word``, ``word_*`` and ``words`` groups: terms)."""
