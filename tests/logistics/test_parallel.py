@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import pickle
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +27,7 @@ from gwangyang.logistics.parallel import (
 from gwangyang.logistics.solver import PyVRPSolver, to_problem_data
 
 from .independent import check_cvrp, check_solomon
-from .test_solver import CVRP, VRPTW
+from .test_solver import CVRP, ROOT, VRPTW
 
 
 def test_search_resumes_from_a_given_solution() -> None:
@@ -131,3 +137,85 @@ def test_sync_options_are_checked() -> None:
     for bad in (0, -5, 1.5, True):
         with pytest.raises(InputError, match=r"^sync_every_iterations: expected a whole number, 1 or more"):
             PyVRPSolver(sync_every_iterations=bad)  # type: ignore[arg-type]
+
+
+ORPHAN_SCRIPT = """
+import sys
+import time
+
+from gwangyang.logistics import read_instance
+from gwangyang.logistics.parallel import cooperative
+from gwangyang.logistics.solver import to_problem_data
+
+
+def ready(cost, feasible):
+    print("searching", flush=True)
+
+
+if __name__ == "__main__":
+    data = to_problem_data(read_instance(sys.argv[1]))
+    cooperative(data, 0, time.monotonic() + 3600.0, 2, 1, ready)
+"""
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process below ``pid`` (children, theirs, ...) by pid, with its start time: psutil, else /proc."""
+    try:
+        import psutil
+    except ImportError:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        found, frontier = {}, [pid]
+        while frontier:
+            below = [p for p, parent in parents.items() if parent in frontier]
+            found.update({p: _started(p) for p in below})
+            frontier = below
+        return found
+    return {p.pid: _started(p.pid) for p in psutil.Process(pid).children(recursive=True)}
+
+
+def _started(pid: int) -> str:
+    """Start time (field 22 of /proc/PID/stat), '' once gone or a zombie: a pid reused later reads as another."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return ""
+    return "" if fields[0] == "Z" else fields[19]
+
+
+def test_workers_and_fork_server_end_when_the_caller_is_killed() -> None:
+    # The parent of a worker is the fork server, not the process that started the search: the workers must watch
+    # that process itself, and the fork server (held open by the workers) ends once they are gone.
+    caller = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_SCRIPT, str(CVRP / "X-n101-k25.vrp")],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert caller.stdout is not None and caller.stdout.readline() == "searching\n"
+        spawned = _descendants(caller.pid)
+        # The fork server, the two workers and the resource tracker of the queues' semaphores.
+        assert len(spawned) >= 3
+    finally:
+        caller.kill()
+        caller.wait()
+        if caller.stdout is not None:
+            caller.stdout.close()
+    left = spawned
+    for _ in range(600):  # a bounded poll (up to a minute), not a claim on speed
+        left = {pid: start for pid, start in left.items() if start and _started(pid) == start}
+        if not left:
+            break
+        time.sleep(0.1)
+    for pid in left:  # do not leave them behind on failure
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, f"still running after the caller was killed: {sorted(left)}"

@@ -20,6 +20,7 @@ import math
 import multiprocessing as mp
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -249,6 +250,26 @@ def _better(a: Any, b: Any) -> bool:
     return (not a.is_feasible(), solution_cost(a)) < (not b.is_feasible(), solution_cost(b))
 
 
+def _exit_with_caller() -> None:
+    """End this worker as soon as the process that started it is gone, even mid-search.
+
+    A worker's parent process is the fork server, not the caller, so ``os.getppid()`` says nothing about the
+    caller; and the fork server outlives the caller too: it ends when the last holder of its "alive" pipe closes
+    it, and every worker it forks holds one. :func:`multiprocessing.parent_process` is the caller (its sentinel is
+    a pipe whose write end only the caller holds, so it reads end of file once the caller dies, SIGKILL included);
+    a daemon thread waits on it and ends the process. Once the workers are gone, so is the fork server.
+    """
+    caller = mp.parent_process()
+    if caller is None:  # pragma: no cover - always started by a _Pool
+        return
+
+    def watch() -> None:
+        caller.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-caller", daemon=True).start()
+
+
 def _worker(data: Any, seed: int, wid: int, commands: Any, out: Any, max_iterations: int | None) -> None:
     last = [0.0]
 
@@ -257,15 +278,10 @@ def _worker(data: Any, seed: int, wid: int, commands: Any, out: Any, max_iterati
             last[0] = time.monotonic()
             out.put(("progress", wid, cost, feasible))
 
-    parent = os.getppid()
+    _exit_with_caller()
     search = Search(data, seed, report, max_iterations)
     while True:
-        try:
-            command = commands.get(timeout=1.0)
-        except queue.Empty:
-            if os.getppid() != parent:  # the parent died without saying stop: do not linger as an orphan
-                return
-            continue
+        command = commands.get()
         if command is None:
             return
         deadline, start, until = command
