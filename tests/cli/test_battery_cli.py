@@ -163,3 +163,25 @@ def test_fleet_names_the_cells_it_leaves_out(tmp_path: Path, capsys: pytest.Capt
     code, out, err = run(capsys, "battery", "health", "FastCharge_000025_CH8", "--store", store, "--json")
     assert code == 2 and out == "" and err.strip().count("\n") == 0
     assert "cell 'FastCharge_000025_CH8': capacity: needs at least 3 cycles" in err
+
+
+def test_health_names_a_korean_cell_as_the_service_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bad-input line is the service's (``cell 'ID': ...``), with the Korean id intact, exit 2."""
+    from gwangyang.battery import service
+    from gwangyang.errors import InputError
+    from gwangyang.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "셀-01.csv").write_bytes(FASTCHARGE.read_bytes())
+    store = str(tmp_path / "store")
+    assert run(capsys, "battery", "ingest", str(folder / "셀-01.csv"), "--store", store)[0] == 0
+    code, out, err = run(capsys, "battery", "health", "셀-01", "--store", store)
+    with pytest.raises(InputError) as caught:
+        service.cell_health(Store(store), "셀-01")
+    assert (
+        code == 2 and out == "" and str(caught.value).startswith("cell '셀-01': capacity: needs at least 3")
+    )
+    assert " ".join(err.split()).endswith(str(caught.value))

@@ -165,10 +165,12 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("%(n)s cycle(s) complete, with coulombic efficiency outside %(low)s-%(high)s: %(cycles)s"),
     ),
     (
+        # gwangyang.battery.service.cell_health (the cell page's health note): the cell as repr writes it
         re.compile(
-            r"^\((?P<word>[a-z_ ]+): needs at least (?P<n>\d+) cycles with a positive capacity, got (?P<got>\d+)\.\)$"
+            r"^\(cell (?P<cell>'[^']*'|\"[^\"]*\"): (?P<word>[a-z_ ]+): needs at least (?P<n>\d+) cycles with a "
+            r"positive capacity, got (?P<got>\d+)\.\)$"
         ),
-        N_("(%(word)s: needs at least %(n)s cycles with a positive capacity, got %(got)s.)"),
+        N_("(cell %(cell)s: %(word)s: needs at least %(n)s cycles with a positive capacity, got %(got)s.)"),
     ),
     (
         # gwangyang.battery.life_predict.predict_cells: a prediction beyond the training range

@@ -252,11 +252,7 @@ def health_command(
     from ..battery import service
     from ..store import Store
 
-    try:
-        report = service.cell_health(Store(store), cell_id, threshold=eol, coverage=coverage)
-    except InputError as exc:  # e.g. "capacity: needs at least 3 cycles ...": say which cell
-        message = str(exc)
-        raise InputError(message if cell_id in message else f"cell {cell_id!r}: {message}") from exc
+    report = service.cell_health(Store(store), cell_id, threshold=eol, coverage=coverage)
     if plot is not None:
         plot_health(report, plot)
     if json_out:

@@ -45,6 +45,12 @@ def rul_templates(store: Store, cell_id: str) -> dict[str, tuple[Any, Any]]:
     return {**_similar_templates(life_templates(), capacity), **store_templates(store, cell_id)}
 
 
+def name_cell(cell_id: str, message: str) -> str:
+    """``message`` led by ``cell 'ID': `` (the id as Python's ``repr`` writes it: Unicode kept), unless it is already."""
+    lead = f"cell {cell_id!r}: "
+    return message if message.startswith(lead) else lead + message
+
+
 def cell_health(store: Store, cell_id: str, threshold: float = 0.8, coverage: float = 0.9) -> dict[str, Any]:
     """SOH per cycle, knee and knee onset, and RUL with interval of one store cell.
 
@@ -58,18 +64,22 @@ def cell_health(store: Store, cell_id: str, threshold: float = 0.8, coverage: fl
     Raises
     ------
     InputError
-        Too few cycles with a positive capacity, or a bad threshold or coverage.
+        Too few cycles with a positive capacity, or a bad threshold or coverage; the message is led by
+        ``cell 'ID': `` (one answer for the CLI, the API, the cell page and the demo).
     NotFoundError
         No such cell.
     """
     from ..health import cell_health as run_health
 
     check_cell_id(cell_id)
-    templates = rul_templates(store, cell_id)
-    # numpy warns on short or flat histories (nan quantiles); the report carries those as null
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        report = run_health(store, cell_id, threshold=threshold, coverage=coverage, templates=templates)
+    try:
+        templates = rul_templates(store, cell_id)
+        # numpy warns on short or flat histories (nan quantiles); the report carries those as null
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            report = run_health(store, cell_id, threshold=threshold, coverage=coverage, templates=templates)
+    except InputError as exc:  # e.g. "capacity: needs at least 3 cycles ...": say which cell
+        raise type(exc)(name_cell(cell_id, str(exc))) from exc
     report.pop("cell", None)
     result: dict[str, Any] = jsonable({"cell_id": cell_id, **report})
     return result
