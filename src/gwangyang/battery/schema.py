@@ -138,6 +138,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "current_derived",
     "test_restarted",
     "undecodable_text",
+    "text_encoding",
 )
 """What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""
 

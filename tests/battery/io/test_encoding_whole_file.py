@@ -3,10 +3,12 @@
 Real exports (Maccor, Neware BTS, Arbin, BioLogic, Novonix; a column-mapped and a BDF CSV) are
 rewritten so that their first :data:`~gwangyang.battery.io.base.HEAD_BYTES` bytes stay ASCII and
 Korean text in cp949 (Korean Windows) appears only in late rows: dates written ``오후 1:00:02``, an
-operator's remark. Each reads with the Korean decoded (the dates equal those of an all-ASCII twin)
-and no warning; a stray byte no encoding reads, or a file that is UTF-8 in its head and cp949 later,
-reads with an ``undecodable_text`` warning naming the file, the byte offset and line of the first
-bad byte and how many characters were replaced, never silently.
+operator's remark, a step name; or a cp1252 (Western Windows) ``µ``. Each reads with the text decoded
+(the values equal those of the original file, or of an all-ASCII twin) and a ``text_encoding``
+warning naming the encoding the whole file was read in and the first byte that is not UTF-8; a stray
+byte no encoding reads, or a file that is UTF-8 in its head and cp949 later, reads with an
+``undecodable_text`` warning naming the file, the byte offset and line of the first bad byte and how
+many characters were replaced, never silently.
 """
 
 from __future__ import annotations
@@ -63,6 +65,22 @@ def _stray(data: bytes, marker: bytes) -> tuple[bytes, int, int]:
     return data[:offset] + STRAY + data[offset + len(marker) :], offset, data.count(b"\n", 0, offset) + 1
 
 
+def _read_as(data: CyclerData, encoding: str, raw: bytes) -> str:
+    """The ``text_encoding`` warning of a read: it names ``encoding`` and the first byte that is not UTF-8."""
+    detail = warned(data, "text_encoding")
+    with pytest.raises(UnicodeDecodeError) as info:
+        raw.decode("utf-8")
+    line = raw.count(b"\n", 0, info.value.start) + 1
+    assert detail.startswith(f"read as {encoding} ("), detail
+    assert f"from byte {info.value.start} on (line {line}: " in detail, detail
+    raw.decode(encoding)  # and it does read all of it
+    return detail
+
+
+def _with_encoding_warning(kinds_of_twin: list[str]) -> list[str]:
+    return sorted([*kinds_of_twin, "text_encoding"])
+
+
 def _the_undecodable_warning(data: CyclerData, offset: int, line: int, replaced: int) -> str:
     detail = warned(data, "undecodable_text")
     assert f"byte {offset} " in detail and f"line {line}" in detail, detail
@@ -105,7 +123,9 @@ def test_maccor_korean_dates_and_remark_after_the_head(tmp_path: Path, maccor_tw
     data = read_cycler(path)
     assert_same_cycles(maccor_twin, data)
     np.testing.assert_array_equal(data.timeseries["date_time"], maccor_twin.timeseries["date_time"])
-    assert kinds(data) == ["unknown_column"]  # the Memo column; no unknown_format, no undecodable_text
+    # the Memo column, and the encoding; no unknown_format, no undecodable_text
+    assert sorted(kinds(data)) == ["text_encoding", "unknown_column"]
+    _read_as(data, "cp949", path.read_bytes())
 
 
 def test_maccor_stray_byte_after_the_head_is_warned_about(tmp_path: Path, maccor_twin: CyclerData) -> None:
@@ -146,6 +166,7 @@ def test_a_column_map_declaring_utf8_warns_on_late_cp949(tmp_path: Path, maccor_
     assert "utf-8" in warned(data, "undecodable_text")
     auto = read_cycler(path, column_map="maccor_text")  # "auto" reads it
     assert "undecodable_text" not in kinds(auto) and "unknown_format" not in kinds(auto)
+    _read_as(auto, "cp949", path.read_bytes())
 
 
 # -- Neware BTS three-level CSV -------------------------------------------------------------------------
@@ -178,7 +199,8 @@ def test_neware_korean_dates_and_step_type_after_the_head(tmp_path: Path) -> Non
     data = read_cycler(path)
     assert_same_cycles(twin, data)
     np.testing.assert_array_equal(data.timeseries["date_time"], twin.timeseries["date_time"])
-    assert kinds(data) == kinds(twin)
+    assert sorted(kinds(data)) == _with_encoding_warning(kinds(twin))
+    _read_as(data, "cp949", path.read_bytes())
 
 
 def test_neware_stray_byte_after_the_head_is_warned_about(tmp_path: Path) -> None:
@@ -186,6 +208,45 @@ def test_neware_stray_byte_after_the_head_is_warned_about(tmp_path: Path) -> Non
     path = tmp_path / "stray.csv"
     path.write_bytes(data)
     _the_undecodable_warning(read_cycler(path), offset, line, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "shown"),
+    [
+        ("방전 시험", "cp949", "방전"),  # a Korean BTSDA's step name ("discharge test")
+        ("500 µA", "cp1252", "µ"),  # a Western Windows one
+    ],
+)
+def test_neware_late_step_name_in_a_windows_encoding(
+    tmp_path: Path, name: str, encoding: str, shown: str
+) -> None:
+    """The real export (ASCII) with one late step named in cp949 or cp1252 reads as the original does."""
+    raw = NEWARE.read_bytes()
+    assert raw.isascii()
+    lines = raw.split(b"\n")
+    kind = lines[1].split(b",").index(b"Step Type")
+    last = max(
+        i
+        for i, line in enumerate(lines)
+        if i > 2
+        and line.startswith(b",")
+        and not line.startswith(b",,")
+        and line.split(b",")[kind] == b"CC DChg"
+    )
+    fields = lines[last].split(b",")
+    fields[kind] += f" {name}".encode(encoding)
+    lines[last] = b",".join(fields)
+    changed = b"\n".join(lines)
+    assert changed.index(name.encode(encoding)) > HEAD_BYTES
+    path = tmp_path / "late.csv"
+    path.write_bytes(changed)
+    original, data = read_cycler(NEWARE), read_cycler(path)
+    pd.testing.assert_frame_equal(data.timeseries, original.timeseries)
+    assert data.vendor_cycles is not None and original.vendor_cycles is not None
+    pd.testing.assert_frame_equal(data.vendor_cycles, original.vendor_cycles)
+    assert sorted(kinds(data)) == _with_encoding_warning(kinds(original))
+    assert f"{shown!r} in {encoding}" in _read_as(data, encoding, changed)
+    assert f"CC DChg {name}" in changed.decode(scan_text(path).encoding)
 
 
 # -- Arbin CSV ------------------------------------------------------------------------------------------
@@ -217,7 +278,9 @@ def test_arbin_korean_dates_and_note_after_the_head(tmp_path: Path) -> None:
     data = read_cycler(_arbin_file(tmp_path, "late.csv", _late_bytes(_arbin(korean_clock, REMARK))))
     assert_same_cycles(twin, data)
     np.testing.assert_array_equal(data.timeseries["date_time"], twin.timeseries["date_time"])
-    assert kinds(data) == kinds(twin) == ["unknown_column"]
+    assert kinds(twin) == ["unknown_column"]
+    assert sorted(kinds(data)) == _with_encoding_warning(kinds(twin))
+    _read_as(data, "cp949", (tmp_path / "late.csv").read_bytes())
 
 
 def test_arbin_stray_byte_after_the_head_is_warned_about(tmp_path: Path) -> None:
@@ -258,7 +321,8 @@ def test_biologic_korean_comment_after_the_head(tmp_path: Path) -> None:
     path.write_bytes(_late_bytes(_biologic(REMARK), head=1 << 20))
     data = read_cycler(path)
     assert_same_cycles(twin, data)
-    assert kinds(data) == kinds(twin)
+    assert sorted(kinds(data)) == _with_encoding_warning(kinds(twin))
+    _read_as(data, "cp949", path.read_bytes())
 
 
 def test_biologic_utf8_head_and_cp949_comment_is_warned_about(tmp_path: Path) -> None:
@@ -310,7 +374,8 @@ def test_bdf_csv_korean_comment_after_the_head(tmp_path: Path) -> None:
     path.write_bytes(_late_bytes(_bdf(REMARK)))
     data = read_cycler(path)
     assert_same_cycles(read_cycler(twin), data)
-    assert kinds(data) == ["unknown_column"]
+    assert sorted(kinds(data)) == ["text_encoding", "unknown_column"]
+    _read_as(data, "cp949", path.read_bytes())
 
 
 def test_bdf_csv_stray_byte_is_warned_about(tmp_path: Path) -> None:
@@ -348,7 +413,8 @@ def test_any_late_bytes_read_as_text_or_are_warned_about(
     tmp_path_factory: pytest.TempPathFactory, maccor_base: tuple[bytes, CyclerData], korean: str, noise: bytes
 ) -> None:
     """Korean (cp949) and any bytes in a late remark: the read keeps every row and either decodes them
-    (UTF-8, or Korean cp949, as :mod:`codecs` reads them) or names them in one ``undecodable_text`` warning."""
+    (UTF-8; else cp949 or cp1252, as :mod:`codecs` reads them, named in a ``text_encoding`` warning) or
+    names them in one ``undecodable_text`` warning."""
     base, original = maccor_base
     junk = korean.encode("cp949") + noise
     offset = base.rindex(b"retest")
@@ -357,27 +423,34 @@ def test_any_late_bytes_read_as_text_or_are_warned_about(
     path.write_bytes(data)
     read = read_cycler(path)
     assert read.rows == original.rows
-    warnings = [w for w in read.warnings if w["kind"] == "undecodable_text"]
-    decodable = [e for e in ("utf-8", "cp949") if _decodes(data, e)]
-    if not warnings:  # never silent: what was read without a warning decodes
-        assert decodable
-    if "utf-8" in decodable or (korean.strip() and not noise):
-        assert warnings == []
-    if not decodable:
-        (note,) = warnings
+    undecodable = [w for w in read.warnings if w["kind"] == "undecodable_text"]
+    chosen = [w for w in read.warnings if w["kind"] == "text_encoding"]
+    clean = [e for e in ("utf-8", "cp949", "cp1252") if _decodes(data, e)]
+    if "utf-8" in clean:
+        assert undecodable == chosen == []
+    elif not undecodable:  # never silent: the encoding named reads every byte
+        (note,) = chosen
+        assert note["detail"].split()[2] in clean
         line = data.count(b"\n", 0, offset) + 1
         assert note["file"] == path.name and f"line {line}" in note["detail"]
-    if warnings:
-        replaced = int(re.search(r"(\d+) character", warnings[0]["detail"]).group(1))  # type: ignore[union-attr]
-        assert replaced >= 1
+    if korean.strip() and not noise:
+        assert [w["detail"].split()[2] for w in chosen] == ["cp949"] and undecodable == []
+    if not clean:
+        (note,) = undecodable
+        line = data.count(b"\n", 0, offset) + 1
+        assert note["file"] == path.name and f"line {line}" in note["detail"]
+    if undecodable:
+        replaced = int(re.search(r"(\d+) character", undecodable[0]["detail"]).group(1))  # type: ignore[union-attr]
+        assert replaced >= 1 and chosen == []
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes strictly (cp1252: and holds no ``\\xff``, which is damage, not text)."""
     try:
         data.decode(encoding)
     except UnicodeDecodeError:
         return False
-    return True
+    return encoding != "cp1252" or b"\xff" not in data
 
 
 # -- The scan itself, against Python's codecs --------------------------------------------------------------
@@ -390,7 +463,9 @@ def _decodes(data: bytes, encoding: str) -> bool:
         ("셀 교체".encode(), "utf-8", 0),
         (b"bad \xff byte \xfe twice", "utf-8", 2),
         ("셀".encode("cp949") + b"\xff", "cp949", 1),  # Korean and one stray byte: cp949 keeps the Korean
-        ("°C".encode("latin-1"), "utf-8", 1),  # a latin-1 degree sign after an ASCII head is not guessed
+        ("°C".encode("latin-1"), "cp1252", 0),  # a Western degree sign after an ASCII head
+        ("5 µA – ok".encode("cp1252"), "cp1252", 0),  # and the Windows dash, which latin-1 lacks
+        (b"\x81 is no cp1252", "utf-8", 1),  # a byte cp1252 does not define: no partial guess
     ],
 )
 def test_scan_decides_on_the_whole_file(tmp_path: Path, tail: bytes, encoding: str, replaced: int) -> None:
@@ -406,9 +481,34 @@ def test_scan_decides_on_the_whole_file(tmp_path: Path, tail: bytes, encoding: s
             (note,) = scan.warnings
             with pytest.raises(UnicodeDecodeError) as info:
                 data.decode(encoding)
+            assert note["kind"] == "undecodable_text"
             assert f"{replaced} character" in note["detail"] and f"byte {info.value.start} " in note["detail"]
-        else:
+        elif encoding == "utf-8":
             assert scan.warnings == []
+        else:  # read in a fallback: said, with the first byte that is not UTF-8
+            (note,) = scan.warnings
+            with pytest.raises(UnicodeDecodeError) as info:
+                data.decode("utf-8")
+            assert note["kind"] == "text_encoding" and note["detail"].startswith(f"read as {encoding} (")
+            assert f"from byte {info.value.start} on" in note["detail"]
+            assert tail.decode(encoding) in data.decode(encoding)
+
+
+def test_scan_reads_a_latin1_head_with_late_windows_punctuation_as_cp1252(tmp_path: Path) -> None:
+    """A head sniffed as latin-1 (its ``°C``) and a late ``’`` (0x92, a C1 control in latin-1): cp1252, said."""
+    data = (
+        "T/°C,note\n".encode("latin-1")
+        + b"25,ok\n" * (HEAD_BYTES // 6 + 10)
+        + "26,it’s ok\n".encode("cp1252")
+    )
+    path = tmp_path / "western.csv"
+    path.write_bytes(data)
+    scan = scan_text(path)
+    (note,) = scan.warnings
+    assert scan.encoding == "cp1252" and note["kind"] == "text_encoding"
+    quote = data.index("’".encode("cp1252"))
+    assert f"not latin-1 text from byte {quote} on" in note["detail"]
+    assert data.decode("cp1252").endswith("26,it’s ok\n")
 
 
 def test_scan_keeps_the_declared_and_the_bom_encodings(tmp_path: Path) -> None:

@@ -2,30 +2,33 @@
 
 The readers sniff a file's encoding from its head (:func:`.base.sniff_encoding`), but a file whose
 head is plain ASCII may carry cp949 (Korean Windows) text in row 50,000: a step name, an operator's
-remark, a date written ``오후 1:00:02``. :func:`scan_text` makes the decision hold for the whole file:
+remark, a date written ``오후 1:00:02``; or a cp1252 (Western Windows) ``µ`` or ``°`` in a late
+comment. :func:`scan_text` decides on the whole file:
 
 * the encoding the head gives (UTF-8 after a BOM, or the one a column map declares) must decode
   every byte. A valid file costs one pass in blocks (ASCII blocks at memory speed, others through
   an incremental decoder), on which the huge-exponent check of :func:`.textparse.float_precision`
-  is made too, so that no reader reads the file once more for it;
-* when it does not and the head was plain ASCII (no evidence for any encoding), cp949 is tried on
-  the whole file, and taken when it decodes every byte and most of its non-ASCII characters are
-  common Korean ones, as in the sniffing of heads;
-* otherwise the file is read with U+FFFD for what does not decode (in the head's encoding, or in
-  cp949 where that replaces fewer characters and keeps Korean text), and an ``undecodable_text``
-  warning names the file, the byte offset and line of the first byte that does not decode, and
-  how many characters were replaced. Nothing is replaced silently.
+  is made too, so that no reader reads the file once more for it; the file is not decoded again
+  here;
+* when it does not and the head gave no evidence for its encoding (plain ASCII, or a latin-1 guess),
+  the whole file is decoded by the fallbacks in turn: cp949, taken when it decodes every byte and
+  most of its non-ASCII characters are common Korean ones (as in the sniffing of heads), then
+  cp1252, taken when it decodes every byte to Western text (no ``ÿ``: a lone byte 0xFF is damage,
+  not text). A fallback that reads the whole file is used with a ``text_encoding`` warning naming
+  it and the byte offset and line of the first byte the head's encoding did not read;
+* otherwise the file is read in the candidate that loses fewest characters (UTF-8 first on a tie),
+  and an ``undecodable_text`` warning names the file, the byte offset and line of the first byte
+  that does not decode, and how many characters were replaced (U+FFFD, or ``ÿ`` and C1 control
+  characters in a Western reading). Nothing is replaced silently.
 
 A head that is neither UTF-8 nor Korean is latin-1 (the Western vendors' ``°`` and ``µ``). latin-1
 reads every byte, but a byte it reads as a C1 control character or ``ÿ`` is no Western text: such a
-file goes through the same choice (UTF-8, cp949, latin-1: the one that loses fewest characters) and
-is warned about. A stray byte in an ASCII file thus becomes one U+FFFD and a warning, not a silent ``ÿ``.
+file goes through the same choice, where cp1252 reads its ``’``, ``€`` and ``–``.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -38,9 +41,16 @@ BLOCK_BYTES = 1 << 22
 """How much of a file one step of the scan reads."""
 
 _KOREAN = "cp949"
+_WESTERN = "cp1252"
 _LATIN1 = "latin-1"
-_NOT_LATIN1_TEXT = re.compile(rb"[\x80-\x9f\xff]")
-"""Bytes latin-1 reads as C1 control characters or ``ÿ``: not Western text."""
+_NOT_TEXT = {_LATIN1: bytes([*range(0x80, 0xA0), 0xFF]), _WESTERN: b"\x81\x8d\x8f\x90\x9d\xff"}
+"""Per Western encoding, the bytes that are no text in it: latin-1's C1 control characters, the bytes cp1252
+does not define (read as U+FFFD); in both ``\xff`` (``ÿ``), damage rather than text."""
+FALLBACKS = (_KOREAN, _WESTERN)
+"""What a file is decoded in, in turn, when its head gave no evidence and UTF-8 does not read it."""
+_NAMES = {_KOREAN: "Korean Windows", _WESTERN: "Western Windows"}
+_SHOWN_BYTES = 8
+"""Non-ASCII bytes a ``text_encoding`` warning shows from where the head's encoding stopped reading."""
 _UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
 _LEGIT_FFFD = "\ufffd".encode()
 
@@ -56,8 +66,9 @@ class TextFile:
     float_precision
         pandas' ``float_precision`` for it (``"round_trip"`` where a number has a four-digit exponent).
     warnings
-        An ``undecodable_text`` warning when some bytes do not decode in ``encoding`` (they are
-        read as U+FFFD), else empty.
+        A ``text_encoding`` warning when the head's encoding did not read the whole file and a fallback
+        (cp949, cp1252) read all of it; an ``undecodable_text`` warning when some bytes decode in no
+        candidate (they are read as U+FFFD); else empty.
     """
 
     encoding: str
@@ -87,7 +98,7 @@ class _Check:
         if self.failed:
             return
         if self.latin1:
-            self.failed = self.sniffed and _NOT_LATIN1_TEXT.search(block) is not None
+            self.failed = self.sniffed and len(block.translate(None, _NOT_TEXT[_LATIN1])) != len(block)
             return
         try:
             if self.ascii_compatible and block.isascii():
@@ -137,11 +148,12 @@ def scan_text(path: Path, declared: str | None = None, data: bytes | None = None
     if not check.failed:
         return TextFile(encoding, precision)
     raw = data if data is not None else path.read_bytes()
-    candidates = [encoding]
     if declared is None and (encoding == _LATIN1 or (encoding == "utf-8" and head.isascii())):
-        candidates = ["utf-8", _KOREAN, _LATIN1] if encoding == _LATIN1 else ["utf-8", _KOREAN]
-    chosen, warning = _fallback(raw, path, candidates)
-    return TextFile(chosen, precision, [] if warning is None else [warning])
+        last = [_LATIN1] if encoding == _LATIN1 else []  # a latin-1 head keeps latin-1 as a candidate
+        chosen, warning = _fallback(raw, path, encoding, ["utf-8", *FALLBACKS, *last])
+    else:  # a declared encoding, or one the head shows (a BOM, UTF-8 or Korean text): held to
+        chosen, warning = _fallback(raw, path, encoding, [encoding])
+    return TextFile(chosen, precision, [warning])
 
 
 @dataclass(frozen=True)
@@ -156,38 +168,86 @@ class _Damage:
 
 
 def _damage(raw: bytes, encoding: str) -> _Damage:
-    if encoding == _LATIN1:
-        found = [m.start() for m in _NOT_LATIN1_TEXT.finditer(raw)]
-        first = found[0] if found else 0
-        return _Damage(encoding, len(found), first, first + 1, False)
-    text = raw.decode(encoding, errors="replace")
+    if encoding in _NOT_TEXT:
+        first = _first_bad(raw, encoding) or 0
+        count = len(raw) - len(raw.translate(None, _NOT_TEXT[encoding]))
+        return _Damage(encoding, count, first, first + 1, False)
     name = codecs.lookup(encoding).name
-    legit = raw.count(_LEGIT_FFFD) if name in _UTF8_NAMES else 0
-    korean = encoding == _KOREAN and korean_share(text.replace("\ufffd", ""))
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        shift = len(codecs.BOM_UTF8) if name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8) else 0
+        text = raw.decode(encoding, errors="replace")
+        legit = raw.count(_LEGIT_FFFD) if name in _UTF8_NAMES else 0
+        korean = encoding == _KOREAN and korean_share(text.replace("\ufffd", ""))
+        return _Damage(encoding, text.count("\ufffd") - legit, exc.start + shift, exc.end + shift, korean)
+    return _Damage(encoding, 0, 0, 0, encoding == _KOREAN and korean_share(text))
+
+
+def _where(raw: bytes, damage: _Damage) -> str:
+    line = raw.count(b"\n", 0, damage.start) + 1
+    return f"byte {damage.start} (line {line}: {raw[damage.start : damage.end]!r})"
+
+
+def _first_bad(raw: bytes, encoding: str) -> int | None:
+    """Offset of the first byte that is no text in ``encoding`` (see :func:`_damage`); None where there is none."""
+    if encoding in _NOT_TEXT:  # one memchr per byte value: faster than a regular expression's scan
+        found = [at for at in (raw.find(byte) for byte in _NOT_TEXT[encoding]) if at >= 0]
+        return min(found, default=None)
     try:
         raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        shift = len(codecs.BOM_UTF8) if name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8) else 0
-        return _Damage(encoding, text.count("\ufffd") - legit, exc.start + shift, exc.end + shift, korean)
-    return _Damage(encoding, 0, 0, 0, korean)
+        bom = codecs.lookup(encoding).name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8)
+        return exc.start + (len(codecs.BOM_UTF8) if bom else 0)
+    return None
 
 
-def _fallback(raw: bytes, path: Path, candidates: list[str]) -> tuple[str, dict[str, str] | None]:
+def _reads_all(raw: bytes, encoding: str) -> bool:
+    """Whether ``encoding`` reads every byte as text (cp949: as Korean text)."""
+    if encoding != _KOREAN:
+        return _first_bad(raw, encoding) is None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return korean_share(text)
+
+
+def _fallback(raw: bytes, path: Path, sniffed: str, candidates: list[str]) -> tuple[str, dict[str, str]]:
     """The encoding of those a file may be in that loses fewest characters, and the warning to give.
 
-    cp949 is a candidate only where its reading is Korean text; a tie goes to the first candidate.
+    ``sniffed`` (the head's encoding) did not read the whole file. The first other candidate that reads
+    every byte (cp949: as Korean text) is taken, with a ``text_encoding`` warning that says where ``sniffed``
+    first failed: the whole file is decoded once per candidate tried, and no more. When none does, the one
+    that loses fewest characters is (a tie to the first; cp949 only where its reading is Korean, cp1252 not
+    at all), with an ``undecodable_text`` warning (how many characters, where the first is).
     """
-    found = [_damage(raw, encoding) for encoding in candidates]
-    usable = [d for d in found if d.encoding != _KOREAN or d.korean]
+    for encoding in candidates:
+        if encoding != sniffed and _reads_all(raw, encoding):
+            start = _first_bad(raw, sniffed) or 0
+            end = start
+            while end < len(raw) and end - start < _SHOWN_BYTES and raw[end] >= 0x80:
+                end += 1
+            shown, line = raw[start:end], raw.count(b"\n", 0, start) + 1
+            detail = (
+                f"read as {encoding} ({_NAMES.get(encoding, encoding)}): the file is not "
+                f"{'UTF-8' if sniffed == 'utf-8' else sniffed} text from byte {start} on (line {line}: "
+                f"{shown!r}, {shown.decode(encoding, errors='replace')!r} in {encoding}), and {encoding} "
+                "decodes all of it"
+            )
+            return encoding, s.warning("text_encoding", detail, path)
+    single = len(candidates) == 1
+    found = [_damage(raw, encoding) for encoding in candidates if single or encoding != _WESTERN]
+    usable = [d for d in found if single or d.encoding != _KOREAN or d.korean]
     best = min(usable, key=lambda d: d.count)  # the first candidate wins a tie
-    if best.count == 0:
-        return best.encoding, None
-    others = [d.encoding for d in found if d is not best]
+    others = [encoding for encoding in candidates if encoding != best.encoding]
     tried = best.encoding + (f" (nor {' nor '.join(others)})" if others else "")
-    line = raw.count(b"\n", 0, best.start) + 1
-    what = "latin-1 control characters or ÿ" if best.encoding == _LATIN1 else "U+FFFD"
+    what = {
+        _LATIN1: "latin-1 control characters or ÿ",
+        _WESTERN: "U+FFFD or ÿ",
+    }.get(best.encoding, "U+FFFD")
     detail = (
-        f"{best.count} character(s) are not {tried} text and were read as {what}, the first at byte "
-        f"{best.start} (line {line}: {raw[best.start : best.end]!r})"
+        f"{best.count} character(s) are not {tried} text and were read as {what}, the first at "
+        f"{_where(raw, best)}"
     )
     return best.encoding, s.warning("undecodable_text", detail, path)
