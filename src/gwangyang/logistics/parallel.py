@@ -388,7 +388,8 @@ def cooperative(
     machine's speed and load; :func:`cooperative_iterations` shares by iterations instead.
     Workers are forked from a fork server (started once per process, with this module imported), not from
     the caller: a caller with native threads (a browser driver, DuckDB, BLAS pools) must not be forked, its
-    child can crash at once (seen: a segmentation fault in the child under Playwright).
+    child can crash at once (seen: a segmentation fault in the child under Playwright). The workers end with the
+    caller, even one killed by SIGKILL, and the fork server with them (:func:`_exit_with_caller`).
 
     Returns
     -------
