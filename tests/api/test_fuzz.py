@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from gwangyang.api import create_app
@@ -35,8 +36,15 @@ from .conftest import AUTH, TOKEN
 EXAMPLES = 12
 """Examples per operation (positive and negative together)."""
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, negative_data_rejection]
-"""What each response must pass (the status codes the schema lists are not checked: 400/404/409 are not listed)."""
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+    negative_data_rejection,
+]
+"""What each response must pass: no 5xx, a status the schema lists for the operation, a body of its schema and
+media type, and a 4xx for data the schema calls invalid."""
 
 CHEAP_POSTS = (
     "/api/v1/battery/life/predict",

@@ -16,11 +16,16 @@ from ...errors import InputError
 from ...optimize import service
 from ..auth import require_token
 from ..common import StoreDep
-from ..orgs import ScopeDep, guard
+from ..error_responses import AUTH_ERRORS, errors
+from ..fields import SEED_MAX, Name
+from ..orgs import ScopeDep, guard, record_owner
 from ..responses import int_field
 
 router = APIRouter(
-    prefix="/api/v1/optimize", tags=["optimize"], dependencies=[Depends(require_token), Depends(guard)]
+    prefix="/api/v1/optimize",
+    tags=["optimize"],
+    dependencies=[Depends(require_token), Depends(guard)],
+    responses=AUTH_ERRORS,
 )
 
 
@@ -30,7 +35,7 @@ def spaces() -> dict[str, Any]:
     return service.describe_spaces()
 
 
-@router.post("/propose", summary="Next batch after a table of past experiments")
+@router.post("/propose", summary="Next batch after a table of past experiments", responses=errors(400, 422))
 async def propose(document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     """``{"rows": [{param: value, ..., objective: value}], "objective": NAME, "batch": N, "direction": ...}``."""
     rows = document.get("rows")
@@ -44,7 +49,7 @@ async def propose(document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # no
         int_field(document, "batch", 4, 1, 1000),
         space,
         str(document.get("direction", "maximize")),
-        int_field(document, "seed", 0, 0, 2**32 - 1),
+        int_field(document, "seed", 0, 0, SEED_MAX),
     )
 
 
@@ -54,38 +59,40 @@ def campaigns(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
     return scope.keep_named(store, "campaign", service.campaigns(store))
 
 
-@router.post("/campaigns/{name}", summary="Start a campaign")
+@router.post("/campaigns/{name}", summary="Start a campaign", responses=errors(400, 409, 422))
 def create(
     store: StoreDep,
     scope: ScopeDep,
-    name: str,
+    name: Name,
     document: dict[str, Any] = Body(...),  # noqa: B008
 ) -> dict[str, Any]:
     """``{"space": "attia2020" or a space document, "batch": 48, "rounds": 4, "seed": 0}``; 409 for another organisation's name."""
-    scope.claim(store, "campaign", name)
-    return service.create_campaign(
+    scope.check_free(store, "campaign", name)
+    started = service.create_campaign(
         service.campaign_folder(store, name),
         service.resolve_space(document.get("space", service.DEFAULT_SPACE)),
         batch=int_field(document, "batch", 8, 1, 1000),
         rounds=int_field(document, "rounds", 4, 1, 1000),
-        seed=int_field(document, "seed", 0, 0, 2**32 - 1),
+        seed=int_field(document, "seed", 0, 0, SEED_MAX),
     )
+    record_owner(store, "campaign", name, scope.owner)  # only once the campaign is there
+    return started
 
 
-@router.get("/campaigns/{name}", summary="A campaign's status")
-def status(store: StoreDep, name: str) -> dict[str, Any]:
+@router.get("/campaigns/{name}", summary="A campaign's status", responses=errors(400, 404))
+def status(store: StoreDep, name: Name) -> dict[str, Any]:
     """Rounds, best observed, the surrogate's recommendation, pending suggestions."""
     return service.campaign_status(service.campaign_folder(store, name))
 
 
-@router.post("/campaigns/{name}/suggest", summary="The open round's batch")
-async def suggest(store: StoreDep, name: str) -> dict[str, Any]:
+@router.post("/campaigns/{name}/suggest", summary="The open round's batch", responses=errors(400, 404, 409))
+async def suggest(store: StoreDep, name: Name) -> dict[str, Any]:
     """The open round's suggestions (proposing a new round when none is open)."""
     return await run_in_threadpool(service.suggest, service.campaign_folder(store, name))
 
 
-@router.post("/campaigns/{name}/observe", summary="Record results")
-def observe(store: StoreDep, name: str, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+@router.post("/campaigns/{name}/observe", summary="Record results", responses=errors(400, 404, 409, 422))
+def observe(store: StoreDep, name: Name, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     """``{"results": [{"id": ..., "value": ..., "std": ...}], "source": "measured"}``; all rows checked first."""
     results = document.get("results")
     if not isinstance(results, list) or not results:
