@@ -175,3 +175,11 @@ def test_the_seed_bound_is_declared_once_for_every_seeded_body(schema: dict[str,
     ]
     assert len(seeds) == 5  # simulate, compare, cranes, routes, twin
     assert all(s["maximum"] == SEED_MAX == 2**31 - 1 and s["minimum"] == 0 for s in seeds)
+
+
+def test_propose_refuses_a_direction_it_does_not_know_even_with_a_space(client: TestClient) -> None:
+    """Found declaring the body (its enum): with a ``space``, any ``direction`` passed unchecked and was ignored."""
+    body = {"rows": [{"x": 1}], "objective": "y", "space": "attia2020", "direction": "upward"}
+    response = client.post("/api/v1/optimize/propose", json=body)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "direction: expected maximize or minimize, got 'upward'."}
