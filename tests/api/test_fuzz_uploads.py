@@ -282,3 +282,19 @@ def test_a_failed_monitor_fit_leaves_its_name_free(fresh_client: TestClient) -> 
     assert failed.status_code == 422, failed.text
     assert not list(root.rglob("*.org.json"))
     assert fresh_client.get("/api/v1/factory/monitors").json() == []
+
+
+def test_errors_name_the_form_fields_not_the_cli_options(fresh_client: TestClient) -> None:
+    """Found by the fuzzer: the API answered ``--limits: ...`` and ``--id-column 'x' is not a column``."""
+    spc = fresh_client.post(
+        "/api/v1/factory/spc", files={"files": ("t.csv", b"a\n1\n2\n")}, data={"column": "a", "limits": "a,b"}
+    )
+    assert spc.status_code == 400
+    assert spc.json() == {"detail": "limits: expected numbers L,U, got 'a,b'."}
+    formation = fresh_client.post(
+        "/api/v1/quality/formation",
+        files={"files": (FORMATION.name, FORMATION.read_bytes())},
+        data={"id_column": "셀번호"},
+    )
+    assert formation.status_code == 400
+    assert formation.json() == {"detail": "formation_2022.csv: id_column '셀번호' is not a column."}
