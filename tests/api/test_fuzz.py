@@ -4,8 +4,8 @@ Every read (GET) and the validation-only POSTs run as they are. The job starters
 routes, forecast, port simulate/compare/timelapse/berths/cranes, monitors) run up to their job: the app's job
 runner is replaced by one that records the job and runs nothing, so everything a request goes through before
 its job starts (validation, the checks that answer 400/404/409/413/415) is fuzzed in well under a second per
-operation. Campaigns and DELETE are left out: they write. The examples are derandomized (a fixed seed), so a run
-repeats exactly.
+operation. They and the other writers (campaigns, DELETE of a cell) run on a store of their own. The examples are
+derandomized (a fixed seed), so a run repeats exactly.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def test_no_server_error_and_answers_as_documented(api_schema: schemathesis.Base
 def job_schema(
     filled_store: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[schemathesis.BaseSchema, list[str]]:
-    """The schema cut to the job starters, of an app on a copy of the filled store whose jobs never run.
+    """The schema cut to the job starters and writers, of an app on a copy of the filled store whose jobs never run.
 
     Returns the schema and the list of the kinds of the jobs submitted.
     """
@@ -145,16 +145,25 @@ def job_schema(
     app.state.jobs.submit = submit
     app.state.jobs.wait_async = wait_async
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=AUTH)
-    return schema.include(lambda ctx: "202" in ctx.operation.definition.raw["responses"]), submitted
+    return schema.include(_writes), submitted
 
 
-def test_job_starters_answer_as_documented_up_to_their_job(
+def _writes(ctx: HasAPIOperation) -> bool:
+    operation = ctx.operation
+    return (
+        "202" in operation.definition.raw["responses"]
+        or operation.method.upper() == "DELETE"
+        or (operation.method.upper() == "POST" and operation.path.startswith("/api/v1/optimize/campaigns/"))
+    )
+
+
+def test_job_starters_and_writers_answer_as_documented(
     job_schema: tuple[schemathesis.BaseSchema, list[str]],
 ) -> None:
-    """The 12 job starters fuzzed with their jobs recorded, not run: no 5xx, documented statuses and bodies."""
+    """The 12 job starters (their jobs recorded, not run), the 3 campaign writers and DELETE of a cell, as documented."""
     schema, submitted = job_schema
     fuzzed, sent, failures = _fuzz_all(schema)
-    assert fuzzed == 12, fuzzed
+    assert fuzzed == 16, fuzzed
     assert not failures, "\n\n".join(failures)
     assert 0 < len(submitted) < sent  # some generated requests were good enough to start a job
 
