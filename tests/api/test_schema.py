@@ -183,3 +183,12 @@ def test_propose_refuses_a_direction_it_does_not_know_even_with_a_space(client: 
     response = client.post("/api/v1/optimize/propose", json=body)
     assert response.status_code == 400
     assert response.json() == {"detail": "direction: expected maximize or minimize, got 'upward'."}
+
+
+def test_the_routing_scenario_in_the_path_is_one_of_the_shipped_ones(
+    client: TestClient, schema: dict[str, Any]
+) -> None:
+    names = _path_parameter(schema, "/api/v1/logistics/scenarios/{name}", "get", "name")["enum"]
+    assert names == client.get("/api/v1/logistics/scenarios").json() and len(names) >= 2
+    assert client.get(f"/api/v1/logistics/scenarios/{names[0]}").status_code == 200
+    assert client.get("/api/v1/logistics/scenarios/nowhere").status_code == 400

@@ -9,9 +9,9 @@ store, where the routes and forecast pages find it. Every result is a view of :m
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, Field, field_validator
 
 from ...logistics import service
@@ -113,7 +113,15 @@ def scenarios() -> list[str]:
     summary="A shipped scenario as a problem (JSON)",
     responses=errors(400, _400="Not a shipped scenario (the detail lists them)."),
 )
-def scenario(name: str) -> dict[str, Any]:
+def scenario(
+    name: Annotated[
+        str,
+        Path(
+            description="A shipped scenario (GET /scenarios).",
+            json_schema_extra={"enum": service.scenarios()},
+        ),
+    ],
+) -> dict[str, Any]:
     """The scenario's problem file as JSON: a starting point for a problem of one's own."""
     return service.scenario_document(name)
 
