@@ -192,3 +192,26 @@ def test_the_routing_scenario_in_the_path_is_one_of_the_shipped_ones(
     assert names == client.get("/api/v1/logistics/scenarios").json() and len(names) >= 2
     assert client.get(f"/api/v1/logistics/scenarios/{names[0]}").status_code == 200
     assert client.get("/api/v1/logistics/scenarios/nowhere").status_code == 400
+
+
+TIMED = [
+    ("/api/v1/port/cranes", {}),
+    (
+        "/api/v1/port/berths/plan",
+        {"arrival": [0], "opening": [0], "closing": [9], "handling": [[1]], "deadline": [9]},
+    ),
+    ("/api/v1/logistics/routes", {}),
+]
+"""Every endpoint that takes a solver ``time_limit`` (one type, :data:`gwangyang.api.fields.TimeLimit`)."""
+
+
+@pytest.mark.parametrize(("path", "body"), TIMED, ids=[p for p, _ in TIMED])
+@pytest.mark.parametrize("limit", [0, 120.5, True])
+def test_a_time_limit_out_of_bounds_is_a_422_naming_the_field(
+    fresh_client: TestClient, path: str, body: dict[str, Any], limit: float
+) -> None:
+    response = fresh_client.post(path, json={**body, "time_limit": limit})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "time_limit"]
+    assert fresh_client.get("/api/v1/jobs").headers["X-Total-Count"] == "0"

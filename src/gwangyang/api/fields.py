@@ -85,3 +85,17 @@ JobId = Annotated[
     ),
 ]
 """A ``{job_id}`` in a path (documented; the job store's check answers 400)."""
+
+MAX_TIME_LIMIT_S = 120.0
+"""Longest solver time a request may ask for (seconds): a job holds the one worker that long."""
+
+TimeLimit = Annotated[
+    float,
+    Field(
+        strict=True,
+        gt=0,
+        le=MAX_TIME_LIMIT_S,
+        description=f"The solver's wall-clock limit, seconds (at most {MAX_TIME_LIMIT_S:.0f}).",
+    ),
+]
+"""A solver's time limit in a JSON body: a number (``true`` is none) in (0, :data:`MAX_TIME_LIMIT_S`]."""

@@ -19,7 +19,7 @@ from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, errors
-from ..fields import Seed
+from ..fields import Seed, TimeLimit
 from ..jobs import Progress
 from ..responses import finish_job
 
@@ -47,7 +47,7 @@ class RouteRequest(BaseModel):
     problem_text: str | None = Field(
         None, max_length=MAX_PROBLEM_CHARS, description="The text of a TOML or JSON problem file."
     )
-    time_limit: float = Field(5.0, strict=True, gt=0, le=120, description="Solver wall-clock seconds.")
+    time_limit: TimeLimit = 5.0
     seed: Seed = 0
     solver: Literal["pyvrp", "ortools"] = "pyvrp"
 

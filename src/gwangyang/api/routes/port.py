@@ -16,7 +16,7 @@ from ...port import service
 from ..auth import require_token
 from ..common import JobsDep, WaitQuery
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, errors
-from ..fields import Seed
+from ..fields import Seed, TimeLimit
 from ..jobs import Progress
 from ..responses import finish_job
 
@@ -44,7 +44,7 @@ class CraneRequest(BaseModel):
     instance: dict[str, Any] | None = Field(
         None, description="``name, bays, cranes, tasks...`` as in the TOML file; null: the shipped example."
     )
-    time_limit: float = Field(10.0, strict=True, gt=0, le=120, description="CP-SAT time limit in seconds.")
+    time_limit: TimeLimit = 10.0
     seed: Seed = 0
     budget: float | None = Field(
         None,
@@ -93,7 +93,7 @@ class BerthRequest(BaseModel):
     handling: list[Annotated[list[Hours], Field(max_length=100)]] = Field(max_length=2000)
     deadline: list[Hours] = Field(max_length=2000)
     method: Literal["cpsat", "fcfs", "greedy", "spt"] = "cpsat"
-    time_limit: float = Field(10.0, strict=True, gt=0, le=120, description="CP-SAT time limit in seconds.")
+    time_limit: TimeLimit = 10.0
     budget_s: float | None = Field(
         None,
         strict=True,
