@@ -158,7 +158,7 @@ async def fit_monitor(
     "/monitors/{name}/score",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Score a sensor table with a monitor",
-    responses={201: {"description": "Scored (with `wait`)"}, **errors(*UPLOAD_ERRORS, 404, 409, *JOB_ERRORS)},
+    responses={201: {"description": "Scored (with `wait`)"}, **errors(*UPLOAD_ERRORS, 404, *JOB_ERRORS)},
     openapi_extra=multipart_form(files=1),
 )
 async def score(

@@ -30,8 +30,8 @@ router = APIRouter(
     responses=AUTH_ERRORS,
 )
 
-JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, 409, *JOB_ERRORS)}
-"""What a logistics job's endpoint answers besides 202: a bad problem or series (400), the store busy (409), ``wait``."""
+JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_ERRORS)}
+"""What a logistics job's endpoint answers besides 202: a bad problem or series (400), and with ``wait``."""
 
 MAX_PROBLEM_CHARS = 2_000_000
 """Largest problem text accepted (characters)."""

@@ -152,7 +152,7 @@ def status(store: StoreDep, name: Name) -> dict[str, Any]:
     return service.campaign_status(service.campaign_folder(store, name))
 
 
-@router.post("/campaigns/{name}/suggest", summary="The open round's batch", responses=errors(400, 404, 409))
+@router.post("/campaigns/{name}/suggest", summary="The open round's batch", responses=errors(400, 404))
 async def suggest(store: StoreDep, name: Name) -> dict[str, Any]:
     """The open round's suggestions (proposing a new round when none is open)."""
     return await run_in_threadpool(service.suggest, service.campaign_folder(store, name))
@@ -161,7 +161,7 @@ async def suggest(store: StoreDep, name: Name) -> dict[str, Any]:
 @router.post(
     "/campaigns/{name}/observe",
     summary="Record results",
-    responses=errors(400, 404, 409, 422),
+    responses=errors(400, 404, 422),
     openapi_extra=OBSERVE_BODY,
 )
 def observe(store: StoreDep, name: Name, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008

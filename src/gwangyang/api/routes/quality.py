@@ -100,9 +100,7 @@ async def screen_production(
     )
 
 
-@router.get(
-    "/anomalies", summary="Cycling anomalies of cells in the store", responses=errors(400, 404, 409, 422)
-)
+@router.get("/anomalies", summary="Cycling anomalies of cells in the store", responses=errors(400, 404, 422))
 async def anomalies(
     store: StoreDep,
     scope: ScopeDep,
