@@ -21,11 +21,13 @@ from ..store import Store
 from .audit import AuditMiddleware
 from .auth import require_token, resolve_token, user_for_token
 from .docs_assets import DOCS_ASSETS, docs_asset_path
+from .error_responses import AUTH_ERRORS, errors
+from .fields import JobId
 from .http_status import status_of
 from .jobs import JobManager
 from .orgs import ScopedJobsDep
 from .parts import load_parts
-from .uploads import DEFAULT_MAX_UPLOAD_BYTES
+from .uploads import DEFAULT_MAX_UPLOAD_BYTES, hide_upload_folder
 from .web import LoginRequiredError, TokenInQueryError, make_templates, set_token_cookie
 from .web import router as web_router
 
@@ -36,10 +38,12 @@ log = logging.getLogger("gwangyang.api")
 STORE_LOCK_WAIT_S = 120.0
 """How long a job waits for another writer (a CLI ingest) before it fails with 409."""
 
-jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], dependencies=[Depends(require_token)])
+jobs_router = APIRouter(
+    prefix="/api/v1/jobs", tags=["jobs"], dependencies=[Depends(require_token)], responses=AUTH_ERRORS
+)
 
 
-@jobs_router.get("", summary="Recent jobs, newest first, a page at a time")
+@jobs_router.get("", summary="Recent jobs, newest first, a page at a time", responses=errors(422))
 def list_jobs(
     jobs: ScopedJobsDep,
     response: Response,
@@ -52,8 +56,10 @@ def list_jobs(
     return page
 
 
-@jobs_router.get("/{job_id}", summary="One job: status, progress, result or error")
-def get_job(job_id: str, jobs: ScopedJobsDep) -> dict[str, Any]:
+@jobs_router.get(
+    "/{job_id}", summary="One job: status, progress, result or error", responses=errors(400, 404)
+)
+def get_job(job_id: JobId, jobs: ScopedJobsDep) -> dict[str, Any]:
     """A job's record: ``status`` is queued, running, done or failed (404 for another organisation's)."""
     return jobs.get(job_id)
 
@@ -62,7 +68,7 @@ def _error_response(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GwangyangError)
     store: Store = request.app.state.store
     root = str(store.root)
-    message = one_line(str(exc)).replace(root + os.sep, "").replace(root, "the store")
+    message = hide_upload_folder(one_line(str(exc))).replace(root + os.sep, "").replace(root, "the store")
     headers = {"Retry-After": "5"} if status_of(exc) in (409, 429) else None
     return JSONResponse({"detail": message}, status_code=status_of(exc), headers=headers)
 

@@ -46,6 +46,13 @@ MISSING = {
 """The message of a missing monitor or campaign, which another organisation's gets too."""
 
 
+def record_owner(store: Store, kind: str, name: str, org: str | None) -> None:
+    """Record that the monitor or campaign ``name``, just made, is organisation ``org``'s (None: shared)."""
+    target = _owner_file(store, kind, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_json(target, {"org": org})
+
+
 def owner_of(store: Store, kind: str, name: str) -> str | None:
     """The organisation a monitor or campaign belongs to; None (shared) when it has none recorded."""
     try:
@@ -150,16 +157,14 @@ class Scope:
         if not self.sees_all and not self.sees(owner_of(store, kind, name)):
             raise NotFoundError(MISSING[kind].format(name=name))
 
-    def claim(self, store: Store, kind: str, name: str) -> None:
-        """Record that the monitor or campaign ``name`` is this user's organisation's.
+    def check_free(self, store: Store, kind: str, name: str) -> None:
+        """Raise ``CellConflictError`` (409) when the monitor or campaign ``name`` is another organisation's.
 
-        Raises ``CellConflictError`` (409) when the name is another organisation's (it would be replaced).
+        Check before making it, then :func:`record_owner` once it is made: a claim recorded first
+        would outlive a fit or a start that failed, and keep the name from everyone else.
         """
         if not self.sees(owner_of(store, kind, name)):
             raise CellConflictError(f"{kind} name {name!r}: taken; choose another name.")
-        target = _owner_file(store, kind, name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_json(target, {"org": self.owner})
 
     def keep_named(self, store: Store, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The rows (each with a ``name``) of the monitors or campaigns this user sees."""
@@ -211,7 +216,7 @@ def guard(request: Request) -> Scope:
             scope.check_named(store, "monitor", name)
         elif path.startswith("/api/v1/optimize/campaigns/"):
             creating = request.method == "POST" and len(request.scope["path"].rstrip("/").split("/")) == 6
-            if not creating:  # creating under a taken name is the route's 409 (Scope.claim)
+            if not creating:  # creating under a taken name is the route's 409 (Scope.check_free)
                 scope.check_named(store, "campaign", name)
     if "job_id" in params:
         jobs: JobManager = request.app.state.jobs

@@ -9,8 +9,11 @@ File names are checked, never cleaned up silently: a name with a path separator,
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -72,6 +75,35 @@ def check_archive(path: Path, name: str | None = None) -> None:
         )
 
 
+_UPLOAD_FOLDER = re.compile(r"[^\s'\"]*\buploads/[0-9a-f]{32}/")
+
+
+def hide_upload_folder(message: str) -> str:
+    """``message`` with each uploaded file named as the client named it, without ``<store>/uploads/<id>/``.
+
+    A reader's error names the file by its path; the folder an upload was saved in is the server's business.
+    """
+    return _UPLOAD_FOLDER.sub("", message)
+
+
+@contextmanager
+def form_fields(*names: str) -> Iterator[None]:
+    """Name form fields as the request sent them in the errors raised inside: ``id_column``, not ``--id-column``.
+
+    The services' messages name the CLI's options; an API user sent form fields of the same names with ``_``.
+    """
+    try:
+        yield
+    except InputError as exc:
+        message = str(exc)
+        for name in names:
+            message = message.replace(f"--{name.replace('_', '-')}", name)
+        if message == str(exc):
+            raise
+        exc.args = (message,)
+        raise
+
+
 class UploadError(InputError):
     """An upload that is refused; ``status_code`` is the HTTP status to answer with."""
 
@@ -123,6 +155,49 @@ def check_filename(name: str) -> str:
             f"filename {name[:60]!r}: names starting with '.' or containing '..' are not allowed."
         )
     return name
+
+
+def multipart_form(
+    fields: dict[str, str] | None = None, files: int | None = None, required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The ``openapi_extra`` of a route that reads its upload with :func:`receive_files`.
+
+    Such a route reads the request itself (streamed to disk), so FastAPI sees no body to declare: this
+    declares it, a ``multipart/form-data`` body with the file field ``files`` and text ``fields``.
+
+    Parameters
+    ----------
+    fields
+        Text fields: name -> description.
+    files
+        How many files the route takes at most (``files`` repeated); None: up to :data:`MAX_FILES`.
+    required
+        Text fields that must be present (``files`` always is).
+
+    Returns
+    -------
+    dict
+        ``{"requestBody": ...}`` for the route's ``openapi_extra``.
+    """
+    most = MAX_FILES if files is None else files
+    properties: dict[str, Any] = {
+        "files": {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "minItems": 1,
+            "maxItems": most,
+            "description": "The file (one)." if most == 1 else f"The files, up to {most} (repeat the field).",
+        }
+    }
+    for name, description in (fields or {}).items():
+        # the limit is in UTF-8 bytes: no longer string passes, a shorter one of other scripts may not
+        properties[name] = {
+            "type": "string",
+            "maxLength": MAX_FIELD_BYTES,
+            "description": f"{description} (at most {MAX_FIELD_BYTES} bytes of UTF-8)",
+        }
+    schema = {"type": "object", "properties": properties, "required": ["files", *required]}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
 
 
 def _disposition(value: bytes) -> dict[str, str]:

@@ -10,8 +10,9 @@ from ... import accounts
 from ...accounts import User
 from ..auth import require_admin, require_token
 from ..common import StoreDep
+from ..error_responses import AUTH_ERRORS, errors
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=AUTH_ERRORS)
 
 
 @router.get("/me", summary="The user this token belongs to")
@@ -30,6 +31,7 @@ def users(store: StoreDep) -> list[dict[str, Any]]:
     "/audit",
     summary="The audit log of writes, newest first (admins only)",
     dependencies=[Depends(require_admin)],
+    responses=errors(422),
 )
 def audit(store: StoreDep, limit: Annotated[int, Query(ge=1, le=100_000)] = 200) -> list[dict[str, Any]]:
     """Records ``{time, user, org, role, method, path, status}`` of every state-changing request."""

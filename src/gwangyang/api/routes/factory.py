@@ -20,13 +20,18 @@ from ...factory import service
 from ...store import Store, artifacts
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
+from ..fields import Name
 from ..jobs import Progress
-from ..orgs import ScopeDep, guard
+from ..orgs import ScopeDep, guard, record_owner
 from ..responses import finish_job
-from ..uploads import SavedUpload, UploadError
+from ..uploads import SavedUpload, UploadError, form_fields, multipart_form
 
 router = APIRouter(
-    prefix="/api/v1/factory", tags=["factory"], dependencies=[Depends(require_token), Depends(guard)]
+    prefix="/api/v1/factory",
+    tags=["factory"],
+    dependencies=[Depends(require_token), Depends(guard)],
+    responses=AUTH_ERRORS,
 )
 
 
@@ -40,12 +45,15 @@ def _fit(
     alpha: float,
     k: int,
     holdout: float,
+    org: str | None,
     progress: Progress,
 ) -> dict[str, Any]:
     try:
-        return service.fit_store_monitor(
+        fitted = service.fit_store_monitor(
             store, name, table, time_column, method, alpha, k, holdout, table.name
         )
+        record_owner(store, "monitor", name, org)  # only once the monitor is there
+        return fitted
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -92,7 +100,22 @@ def monitors(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/monitors", status_code=status.HTTP_202_ACCEPTED, summary="Fit a monitor on a normal-operation table"
+    "/monitors",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Fit a monitor on a normal-operation table",
+    responses={201: {"description": "Fitted (with `wait`)"}, **errors(*UPLOAD_ERRORS, 409, *JOB_ERRORS)},
+    openapi_extra=multipart_form(
+        {
+            "name": "The monitor's name (a plain name).",
+            "time_column": "The table's time column.",
+            "method": "pca (default), dpca or kpca.",
+            "alpha": "False-alarm rate of each limit (default 0.01).",
+            "k": "Consecutive violations per alarm (default 3).",
+            "holdout": "Share of the last rows that checks the limits (default 0.3).",
+        },
+        files=1,
+        required=("name", "time_column"),
+    ),
 )
 async def fit_monitor(
     request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
@@ -120,11 +143,13 @@ async def fit_monitor(
 
     params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
     try:
-        jobs.scope.claim(store, "monitor", name)
+        jobs.scope.check_free(store, "monitor", name)
     except GwangyangError:
         saved.discard()
         raise
-    work = partial(_fit, store, saved.folder, name, table, time_column, method, alpha, k, holdout)
+    work = partial(
+        _fit, store, saved.folder, name, table, time_column, method, alpha, k, holdout, jobs.scope.owner
+    )
     job = jobs.submit("factory.fit", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
@@ -133,9 +158,11 @@ async def fit_monitor(
     "/monitors/{name}/score",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Score a sensor table with a monitor",
+    responses={201: {"description": "Scored (with `wait`)"}, **errors(*UPLOAD_ERRORS, 404, *JOB_ERRORS)},
+    openapi_extra=multipart_form(files=1),
 )
 async def score(
-    name: str, request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+    name: Name, request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
 ) -> dict[str, Any]:
     """Score one uploaded sensor table (multipart field ``files``) with a saved monitor, as a job.
 
@@ -150,7 +177,21 @@ async def score(
     return await finish_job(request, response, job, wait)
 
 
-@router.post("/spc", summary="SPC charts of one column of a table")
+@router.post(
+    "/spc",
+    summary="SPC charts of one column of a table",
+    responses=errors(*UPLOAD_ERRORS),
+    openapi_extra=multipart_form(
+        {
+            "column": "The column to chart.",
+            "limits": "Specification limits L,U (either may be empty).",
+            "subgroup": "1 for I-MR (default), 2-10 for X-bar and R.",
+            "rules": "nelson (default) or western.",
+        },
+        files=1,
+        required=("column",),
+    ),
+)
 async def spc(request: Request) -> dict[str, Any]:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations and capability.
 
@@ -162,7 +203,8 @@ async def spc(request: Request) -> dict[str, Any]:
         column = saved.fields.get("column", "").strip()
         if not column:
             raise InputError("column: expected the name of the column to chart.")
-        limits = service.parse_limits(saved.fields.get("limits") or None)
+        with form_fields("limits"):
+            limits = service.parse_limits(saved.fields.get("limits") or None)
         subgroup = int(_number(saved.fields, "subgroup", 1, int))
         rules = (saved.fields.get("rules") or "nelson").strip()
         document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules)

@@ -9,19 +9,29 @@ store, where the routes and forecast pages find it. Every result is a view of :m
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, Field, field_validator
 
 from ...logistics import service
 from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery
+from ..error_responses import AUTH_ERRORS, JOB_ERRORS, errors
+from ..fields import Seed, TimeLimit
 from ..jobs import Progress
 from ..responses import finish_job
 
-router = APIRouter(prefix="/api/v1/logistics", tags=["logistics"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/api/v1/logistics",
+    tags=["logistics"],
+    dependencies=[Depends(require_token)],
+    responses=AUTH_ERRORS,
+)
+
+JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_ERRORS)}
+"""What a logistics job's endpoint answers besides 202: a bad problem or series (400), and with ``wait``."""
 
 MAX_PROBLEM_CHARS = 2_000_000
 """Largest problem text accepted (characters)."""
@@ -37,8 +47,8 @@ class RouteRequest(BaseModel):
     problem_text: str | None = Field(
         None, max_length=MAX_PROBLEM_CHARS, description="The text of a TOML or JSON problem file."
     )
-    time_limit: float = Field(5.0, strict=True, gt=0, le=120, description="Solver wall-clock seconds.")
-    seed: int = Field(0, strict=True, ge=0, le=2**31 - 1)
+    time_limit: TimeLimit = 5.0
+    seed: Seed = 0
     solver: Literal["pyvrp", "ortools"] = "pyvrp"
 
 
@@ -98,13 +108,27 @@ def scenarios() -> list[str]:
     return service.scenarios()
 
 
-@router.get("/scenarios/{name}", summary="A shipped scenario as a problem (JSON)")
-def scenario(name: str) -> dict[str, Any]:
+@router.get(
+    "/scenarios/{name}",
+    summary="A shipped scenario as a problem (JSON)",
+    responses=errors(400, _400="Not a shipped scenario (the detail lists them)."),
+)
+def scenario(
+    name: Annotated[
+        str,
+        Path(
+            description="A shipped scenario (GET /scenarios).",
+            json_schema_extra={"enum": service.scenarios()},
+        ),
+    ],
+) -> dict[str, Any]:
     """The scenario's problem file as JSON: a starting point for a problem of one's own."""
     return service.scenario_document(name)
 
 
-@router.post("/routes", status_code=status.HTTP_202_ACCEPTED, summary="Route trucks (a job)")
+@router.post(
+    "/routes", status_code=status.HTTP_202_ACCEPTED, summary="Route trucks (a job)", responses=JOB_RESPONSES
+)
 async def solve_routes(
     body: RouteRequest,
     request: Request,
@@ -133,13 +157,18 @@ async def solve_routes(
     return await finish_job(request, response, job, wait)
 
 
-@router.get("/routes/latest", summary="The latest routes kept in the store")
+@router.get("/routes/latest", summary="The latest routes kept in the store", responses=errors(404))
 def latest_routes(store: StoreDep) -> dict[str, Any]:
     """The result of the latest routing job (or of ``gwangyang demo``)."""
     return service.latest_view(store, "routes")
 
 
-@router.post("/forecast", status_code=status.HTTP_202_ACCEPTED, summary="Forecast a monthly series (a job)")
+@router.post(
+    "/forecast",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Forecast a monthly series (a job)",
+    responses=JOB_RESPONSES,
+)
 async def run_forecast(
     body: ForecastRequest,
     request: Request,
@@ -166,7 +195,7 @@ async def run_forecast(
     return await finish_job(request, response, job, wait)
 
 
-@router.get("/forecast/latest", summary="The latest forecast kept in the store")
+@router.get("/forecast/latest", summary="The latest forecast kept in the store", responses=errors(404))
 def latest_forecast(store: StoreDep) -> dict[str, Any]:
     """The result of the latest forecast job (or of ``gwangyang demo``)."""
     return service.latest_view(store, "forecast")

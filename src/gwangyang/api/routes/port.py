@@ -15,10 +15,17 @@ from pydantic import BaseModel, Field, model_validator
 from ...port import service
 from ..auth import require_token
 from ..common import JobsDep, WaitQuery
+from ..error_responses import AUTH_ERRORS, JOB_ERRORS, errors
+from ..fields import Seed, TimeLimit
 from ..jobs import Progress
 from ..responses import finish_job
 
-router = APIRouter(prefix="/api/v1/port", tags=["port"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/api/v1/port", tags=["port"], dependencies=[Depends(require_token)], responses=AUTH_ERRORS
+)
+
+JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_ERRORS)}
+"""What a port job's endpoint answers besides 202: a scenario not shipped or a bad instance (400), ``wait``."""
 
 
 class SimulateRequest(BaseModel):
@@ -27,7 +34,7 @@ class SimulateRequest(BaseModel):
     scenario: str = Field("gwangyang-today", description="A shipped scenario name.")
     days: float = Field(30.0, strict=True, gt=0, le=366, description="Simulated days per replication.")
     replications: int = Field(1, strict=True, ge=1, le=50)
-    seed: int = Field(0, strict=True, ge=0)
+    seed: Seed = 0
     warmup_days: float = Field(0.0, strict=True, ge=0, le=60)
 
 
@@ -37,8 +44,8 @@ class CraneRequest(BaseModel):
     instance: dict[str, Any] | None = Field(
         None, description="``name, bays, cranes, tasks...`` as in the TOML file; null: the shipped example."
     )
-    time_limit: float = Field(10.0, strict=True, gt=0, le=120, description="CP-SAT time limit in seconds.")
-    seed: int = Field(0, strict=True, ge=0)
+    time_limit: TimeLimit = 10.0
+    seed: Seed = 0
     budget: float | None = Field(
         None,
         strict=True,
@@ -56,7 +63,7 @@ class CompareRequest(BaseModel):
     b: str = Field("gwangyang-automated", description="Scenario compared with it.")
     days: float = Field(30.0, strict=True, gt=0, le=366, description="Simulated days per replication.")
     replications: int = Field(5, strict=True, ge=1, le=50)
-    seed: int = Field(0, strict=True, ge=0)
+    seed: Seed = 0
     warmup_days: float = Field(0.0, strict=True, ge=0, le=60)
 
 
@@ -86,7 +93,7 @@ class BerthRequest(BaseModel):
     handling: list[Annotated[list[Hours], Field(max_length=100)]] = Field(max_length=2000)
     deadline: list[Hours] = Field(max_length=2000)
     method: Literal["cpsat", "fcfs", "greedy", "spt"] = "cpsat"
-    time_limit: float = Field(10.0, strict=True, gt=0, le=120, description="CP-SAT time limit in seconds.")
+    time_limit: TimeLimit = 10.0
     budget_s: float | None = Field(
         None,
         strict=True,
@@ -151,7 +158,12 @@ def scenarios() -> list[str]:
     return service.scenarios()
 
 
-@router.post("/simulate", status_code=status.HTTP_202_ACCEPTED, summary="Simulate a terminal scenario")
+@router.post(
+    "/simulate",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Simulate a terminal scenario",
+    responses=JOB_RESPONSES,
+)
 async def simulate(
     body: SimulateRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
 ) -> dict[str, Any]:
@@ -162,7 +174,10 @@ async def simulate(
 
 
 @router.post(
-    "/compare", status_code=status.HTTP_202_ACCEPTED, summary="Simulate two scenarios and compare KPIs"
+    "/compare",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Simulate two scenarios and compare KPIs",
+    responses=JOB_RESPONSES,
 )
 async def compare(
     body: CompareRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
@@ -176,7 +191,10 @@ async def compare(
 
 
 @router.post(
-    "/timelapse", status_code=status.HTTP_202_ACCEPTED, summary="Time-lapse of a scenario's yard and AGVs"
+    "/timelapse",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Time-lapse of a scenario's yard and AGVs",
+    responses=JOB_RESPONSES,
 )
 async def timelapse(
     body: TimelapseRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
@@ -190,7 +208,12 @@ async def timelapse(
     return await finish_job(request, response, job, wait)
 
 
-@router.post("/berths/plan", status_code=status.HTTP_202_ACCEPTED, summary="Allocate berths to vessels")
+@router.post(
+    "/berths/plan",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Allocate berths to vessels",
+    responses=JOB_RESPONSES,
+)
 async def berth_plan(
     body: BerthRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
 ) -> dict[str, Any]:
@@ -207,7 +230,9 @@ async def berth_plan(
     return await finish_job(request, response, job, wait)
 
 
-@router.post("/cranes", status_code=status.HTTP_202_ACCEPTED, summary="Schedule quay cranes")
+@router.post(
+    "/cranes", status_code=status.HTTP_202_ACCEPTED, summary="Schedule quay cranes", responses=JOB_RESPONSES
+)
 async def cranes(
     body: CraneRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0
 ) -> dict[str, Any]:

@@ -27,10 +27,13 @@ from ...battery import service
 from ...errors import NotFoundError
 from ..auth import require_token
 from ..common import StoreDep, receive
+from ..error_responses import AUTH_ERRORS, UPLOAD_ERRORS, errors
 from ..orgs import ScopeDep
-from ..uploads import SavedUpload, UploadError
+from ..uploads import SavedUpload, UploadError, form_fields, multipart_form
 
-router = APIRouter(prefix="/api/v1/quality", tags=["quality"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/api/v1/quality", tags=["quality"], dependencies=[Depends(require_token)], responses=AUTH_ERRORS
+)
 
 TABLE_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
 
@@ -47,7 +50,20 @@ def _split(saved: SavedUpload) -> tuple[Path, Path | None]:
     return tables[0], (rules[0] if rules else None)
 
 
-@router.post("/screen", summary="Screen a per-cell production table")
+@router.post(
+    "/screen",
+    summary="Screen a per-cell production table",
+    responses=errors(*UPLOAD_ERRORS),
+    openapi_extra=multipart_form(
+        {
+            "id_column": "The column of cell ids.",
+            "lot_column": "The column of lots (optional).",
+            "columns": "Columns to screen, comma-separated (default: every numeric one).",
+        },
+        files=1,
+        required=("id_column",),
+    ),
+)
 async def screen_table(request: Request) -> dict[str, Any]:
     """Flagged cells with reasons and driving measurements, per lot; SPC lot alarms."""
     saved = await receive(request)
@@ -56,14 +72,17 @@ async def screen_table(request: Request) -> dict[str, Any]:
         id_column = saved.fields.get("id_column", "").strip()
         lot_column = saved.fields.get("lot_column", "").strip() or None
         columns = [c.strip() for c in saved.fields.get("columns", "").split(",") if c.strip()] or None
-        return await run_in_threadpool(
-            service.screen_table, table, id_column, lot_column, columns, 3.5, None, table.name
-        )
+        with form_fields("id_column"):
+            return await run_in_threadpool(
+                service.screen_table, table, id_column, lot_column, columns, 3.5, None, table.name
+            )
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)
 
 
-@router.get("/production/screen", summary="Screen the store's production data")
+@router.get(
+    "/production/screen", summary="Screen the store's production data", responses=errors(400, 404, 422)
+)
 async def screen_production(
     store: StoreDep,
     scope: ScopeDep,
@@ -81,7 +100,7 @@ async def screen_production(
     )
 
 
-@router.get("/anomalies", summary="Cycling anomalies of cells in the store")
+@router.get("/anomalies", summary="Cycling anomalies of cells in the store", responses=errors(400, 404, 422))
 async def anomalies(
     store: StoreDep,
     scope: ScopeDep,
@@ -102,7 +121,12 @@ async def anomalies(
     return result
 
 
-@router.post("/triage", summary="Grade retired cells and value their materials")
+@router.post(
+    "/triage",
+    summary="Grade retired cells and value their materials",
+    responses=errors(*UPLOAD_ERRORS),
+    openapi_extra=multipart_form(files=2),
+)
 async def triage_cells(request: Request) -> dict[str, Any]:
     """Per cell ``{id, soh, soh_low, soh_high, grade, reasons, value}`` and batch totals."""
     saved = await receive(request)
@@ -113,7 +137,20 @@ async def triage_cells(request: Request) -> dict[str, Any]:
         shutil.rmtree(saved.folder, ignore_errors=True)
 
 
-@router.post("/formation", summary="Rank cells by expected life from formation data")
+@router.post(
+    "/formation",
+    summary="Rank cells by expected life from formation data",
+    responses=errors(*UPLOAD_ERRORS),
+    openapi_extra=multipart_form(
+        {
+            "target": "The column of measured life (default cycles_to_80_pct).",
+            "features": "Feature columns, comma-separated (default: the formation features).",
+            "covariates": "Covariate columns, comma-separated; 'none' for none.",
+            "id_column": "The column of cell ids (default cellid).",
+        },
+        files=1,
+    ),
+)
 async def formation(request: Request) -> dict[str, Any]:
     """Leave-one-out predictions of each cell's life and their Spearman correlation with the measured life."""
     saved = await receive(request)
@@ -124,19 +161,20 @@ async def formation(request: Request) -> dict[str, Any]:
         def names(key: str) -> list[str] | None:
             return [c.strip() for c in fields.get(key, "").split(",") if c.strip()] or None
 
-        return await run_in_threadpool(
-            service.rank_formation,
-            table,
-            fields.get("target", "").strip() or "cycles_to_80_pct",
-            names("features"),
-            names("covariates"),
-            fields.get("id_column", "").strip() or "cellid",
-        )
+        with form_fields("id_column", "target", "features", "covariates"):
+            return await run_in_threadpool(
+                service.rank_formation,
+                table,
+                fields.get("target", "").strip() or "cycles_to_80_pct",
+                names("features"),
+                names("covariates"),
+                fields.get("id_column", "").strip() or "cellid",
+            )
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)
 
 
-@router.get("/summary", summary="The demo's quality summary")
+@router.get("/summary", summary="The demo's quality summary", responses=errors(404))
 def summary(store: StoreDep) -> dict[str, Any]:
     """Screening of the formation sample, the store's anomalies, triage of held-out PulseBat cells."""
     data = service.quality_summary(store)

@@ -14,12 +14,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...auth import require_token
+from ...error_responses import AUTH_ERRORS
 from ...orgs import guard
 from . import cells, life, production, sql, twin, uploads
 
 # guard: a cell of another organisation answers 404, as a missing one (see api/orgs.py)
 guarded = APIRouter(
-    prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_token), Depends(guard)]
+    prefix="/api/v1/battery",
+    tags=["battery"],
+    dependencies=[Depends(require_token), Depends(guard)],
+    responses=AUTH_ERRORS,
 )
 """The token-guarded routes (by method role), in the order the OpenAPI document lists them."""
 for _part in (uploads, cells, twin, life, production):

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Query, Response
 from ....battery import service
 from ....store import Store
 from ...common import StoreDep
+from ...error_responses import errors
+from ...fields import CellId
 from ...orgs import Scope, ScopeDep
 
 router = APIRouter()
@@ -60,29 +62,38 @@ def fleet_health(store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     return result if visible is None else {k: v for k, v in result.items() if k in visible}
 
 
-@router.delete("/cells/{cell_id}", summary="Delete a cell from the store")
-def delete_cell(cell_id: str, store: StoreDep) -> dict[str, Any]:
+@router.delete("/cells/{cell_id}", summary="Delete a cell from the store", responses=errors(400, 404, 409))
+def delete_cell(cell_id: CellId, store: StoreDep) -> dict[str, Any]:
     """Remove the cell and its tables (operator role; 404 for a missing cell or another organisation's)."""
     store.delete(service.check_cell_id(cell_id))
     return {"deleted": cell_id}
 
 
-@router.get("/cells/{cell_id}", summary="One cell's metadata")
-def cell_meta(cell_id: str, store: StoreDep) -> dict[str, Any]:
+@router.get("/cells/{cell_id}", summary="One cell's metadata", responses=errors(400, 404))
+def cell_meta(cell_id: CellId, store: StoreDep) -> dict[str, Any]:
     """The cell's metadata (vendor, channel, sources and their hashes, voltage grid)."""
     return service.cell_meta(store, cell_id)
 
 
-@router.get("/cells/{cell_id}/cycles", summary="Per-cycle summary", response_model=dict[str, Any])
-def cell_cycles(cell_id: str, store: StoreDep) -> Response:
+@router.get(
+    "/cells/{cell_id}/cycles",
+    summary="Per-cycle summary",
+    response_model=dict[str, Any],
+    responses=errors(400, 404),
+)
+def cell_cycles(cell_id: CellId, store: StoreDep) -> Response:
     """The per-cycle summary table as records."""
     service.check_cell_id(cell_id)
     return _json(store, f"cycles:{cell_id}", lambda: service.cell_cycles(store, cell_id))
 
 
-@router.get("/cells/{cell_id}/curves", summary="Discharge Q(V) and incremental capacity dQ/dV")
+@router.get(
+    "/cells/{cell_id}/curves",
+    summary="Discharge Q(V) and incremental capacity dQ/dV",
+    responses=errors(400, 404, 422),
+)
 def cell_curves(
-    cell_id: str,
+    cell_id: CellId,
     store: StoreDep,
     cycle: Annotated[
         list[int] | None, Query(description="Cycles to return (repeat); default: spread over life.")
@@ -93,9 +104,13 @@ def cell_curves(
     return service.cell_curves(store, cell_id, cycle, count)
 
 
-@router.get("/cells/{cell_id}/timeseries", summary="A page of the canonical time series")
+@router.get(
+    "/cells/{cell_id}/timeseries",
+    summary="A page of the canonical time series",
+    responses=errors(400, 404, 422),
+)
 def cell_timeseries(
-    cell_id: str,
+    cell_id: CellId,
     store: StoreDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_ROWS)] = 1000,
@@ -106,9 +121,13 @@ def cell_timeseries(
     return service.timeseries_page(store, cell_id, offset, limit, names)
 
 
-@router.get("/cells/{cell_id}/health", summary="SOH per cycle, knee and remaining useful life")
+@router.get(
+    "/cells/{cell_id}/health",
+    summary="SOH per cycle, knee and remaining useful life",
+    responses=errors(400, 404, 422),
+)
 def cell_health(
-    cell_id: str,
+    cell_id: CellId,
     store: StoreDep,
     eol: Annotated[float, Query(gt=0, lt=1, description="End-of-life SOH threshold.")] = 0.8,
     coverage: Annotated[float, Query(gt=0, lt=1, description="Nominal coverage of the RUL interval.")] = 0.9,

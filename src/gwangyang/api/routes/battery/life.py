@@ -11,6 +11,8 @@ from starlette.requests import Request
 
 from ....battery import service
 from ...common import JobsDep, StoreDep, WaitQuery
+from ...error_responses import JOB_ERRORS, errors
+from ...fields import Name
 from ...orgs import ScopeDep
 from ...responses import finish_job
 
@@ -71,13 +73,22 @@ def models(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
     return [m for m in service.list_life_models(store) if scope.sees(m.get("org"))]
 
 
-@router.get("/models/{name}", summary="One model: metrics and the predictions made when it was fitted")
-def model(name: str, store: StoreDep) -> dict[str, Any]:
+@router.get(
+    "/models/{name}",
+    summary="One model: metrics and the predictions made when it was fitted",
+    responses=errors(400, 404),
+)
+def model(name: Name, store: StoreDep) -> dict[str, Any]:
     """The model's record."""
     return service.life_model_record(store, name)
 
 
-@router.post("/fit", status_code=status.HTTP_202_ACCEPTED, summary="Fit a cycle-life model (a job)")
+@router.post(
+    "/fit",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Fit a cycle-life model (a job)",
+    responses={201: {"description": "Fitted (with `wait`)"}, **errors(400, 409, *JOB_ERRORS)},
+)
 async def fit(
     body: FitRequest,
     request: Request,
@@ -106,7 +117,7 @@ async def fit(
     return await finish_job(request, response, job, wait)
 
 
-@router.post("/predict", summary="Predicted cycle life with intervals")
+@router.post("/predict", summary="Predicted cycle life with intervals", responses=errors(400, 404, 422))
 def predict(body: PredictRequest, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """Per cell: ``predicted_cycle_life``, ``lower``, ``upper`` (the model's conformal interval) and ``coverage``."""
     scope.check_life_model(store, body.model)

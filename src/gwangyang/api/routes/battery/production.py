@@ -11,8 +11,9 @@ from starlette.requests import Request
 
 from ....battery import service
 from ...common import StoreDep, receive
+from ...error_responses import UPLOAD_ERRORS, errors
 from ...orgs import ScopeDep
-from ...uploads import UploadError
+from ...uploads import UploadError, form_fields, multipart_form
 
 router = APIRouter()
 """Mounted under the guarded battery router (:mod:`gwangyang.api.routes.battery`)."""
@@ -22,7 +23,10 @@ PRODUCTION_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
 
 
 @router.post(
-    "/production", summary="Keep a production table (end-of-line and formation measurements per cell)"
+    "/production",
+    summary="Keep a production table (end-of-line and formation measurements per cell)",
+    responses=errors(*UPLOAD_ERRORS, 409),
+    openapi_extra=multipart_form({"id_column": "The column of cell ids (default: found by name)."}, files=1),
 )
 async def production_ingest(request: Request, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """Multipart: one table (field ``files``; CSV or Parquet, one row per cell) and optionally ``id_column``.
@@ -44,18 +48,23 @@ async def production_ingest(request: Request, store: StoreDep, scope: ScopeDep) 
                 status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             )
         id_column = (saved.fields.get("id_column") or "").strip() or None
-        return await run_in_threadpool(
-            partial(service.ingest_production, org=scope.owner, visible=scope.visible),
-            store,
-            tables[0],
-            id_column,
-            tables[0].name,
-        )
+        with form_fields("id_column"):
+            return await run_in_threadpool(
+                partial(service.ingest_production, org=scope.owner, visible=scope.visible),
+                store,
+                tables[0],
+                id_column,
+                tables[0].name,
+            )
     finally:
         saved.discard()
 
 
-@router.get("/production", summary="The production data kept: tables, cells, columns, first rows")
+@router.get(
+    "/production",
+    summary="The production data kept: tables, cells, columns, first rows",
+    responses=errors(422),
+)
 def production_list(
     store: StoreDep,
     scope: ScopeDep,

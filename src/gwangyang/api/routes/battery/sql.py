@@ -11,6 +11,7 @@ from starlette.requests import Request
 from ....battery import service
 from ...auth import require_token
 from ...common import StoreDep
+from ...error_responses import AUTH_ERRORS, errors
 from ...orgs import ScopeDep
 
 
@@ -33,11 +34,13 @@ def require_reader(request: Request) -> Any:
     return user
 
 
-router = APIRouter(prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_reader)])
+router = APIRouter(
+    prefix="/api/v1/battery", tags=["battery"], dependencies=[Depends(require_reader)], responses=AUTH_ERRORS
+)
 """Routes that take a body but change nothing, so the viewer role may call them."""
 
 
-@router.post("/sql", summary="Run one read-only SQL query over the store")
+@router.post("/sql", summary="Run one read-only SQL query over the store", responses=errors(400, 422))
 def sql(body: SqlRequest, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     """``columns``, ``rows`` and ``truncated`` (more rows than ``max_rows``) of one SELECT.
 

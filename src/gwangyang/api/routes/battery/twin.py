@@ -11,6 +11,8 @@ from starlette.requests import Request
 
 from ....battery import service
 from ...common import JobsDep, WaitQuery
+from ...error_responses import JOB_ERRORS, errors
+from ...fields import Seed
 from ...jobs import Progress
 from ...responses import finish_job
 
@@ -29,7 +31,7 @@ class TwinRequest(BaseModel):
         1, strict=True, ge=1, le=16, description="Cells, each with its own parameter variation."
     )
     model: Literal["SPM", "SPMe", "DFN"] | None = Field(None, description="Overrides the config's model.")
-    seed: int = Field(0, strict=True, ge=0, le=2**32 - 1)
+    seed: Seed = 0
 
 
 def _twin(body: TwinRequest, progress: Progress) -> dict[str, Any]:
@@ -40,7 +42,10 @@ def _twin(body: TwinRequest, progress: Progress) -> dict[str, Any]:
 
 
 @router.post(
-    "/twin/simulate", status_code=status.HTTP_202_ACCEPTED, summary="Simulate cells on the twin (a job)"
+    "/twin/simulate",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Simulate cells on the twin (a job)",
+    responses={201: {"description": "Simulated (with `wait`)"}, **errors(400, *JOB_ERRORS)},
 )
 async def twin_simulate(
     body: TwinRequest, request: Request, response: Response, jobs: JobsDep, wait: WaitQuery = 0

@@ -13,8 +13,9 @@ from starlette.requests import Request
 from ....battery import service
 from ....errors import InputError, UnknownFormatError, one_line
 from ...common import JobsDep, StoreDep, receive
+from ...error_responses import JOB_ERRORS, UPLOAD_ERRORS, errors
 from ...responses import finish_job
-from ...uploads import UploadError
+from ...uploads import UploadError, multipart_form
 
 router = APIRouter()
 """Mounted under the guarded battery router (:mod:`gwangyang.api.routes.battery`)."""
@@ -38,8 +39,14 @@ def _validate_files(files: list[Path]) -> None:
     summary="Upload cycler files and ingest them as a job",
     responses={
         201: {"description": "Ingested (with `wait`)"},
-        422: {"description": "Ingest failed (with `wait`)"},
+        **errors(
+            *UPLOAD_ERRORS,
+            409,
+            *JOB_ERRORS,
+            _409="A file is named after a stored cell it does not continue, or the store is busy.",
+        ),
     },
+    openapi_extra=multipart_form({"chemistry": "The cells' chemistry, e.g. LFP or NMC (optional)."}),
 )
 async def upload(
     request: Request,

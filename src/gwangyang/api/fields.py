@@ -1,0 +1,101 @@
+"""Request fields that several endpoints share, declared once with the bounds the code behind them accepts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import Field
+
+SEED_MAX = 2**31 - 1
+"""Largest random seed any endpoint takes: the smallest bound of the solvers behind them.
+
+OR-Tools CP-SAT's ``random_seed`` (quay cranes, berth plans) is a signed 32-bit integer (``int32`` in
+``sat_parameters.proto``); PyVRP's ``RandomNumberGenerator`` takes an unsigned 32-bit one; scikit-learn's
+``random_state`` (the optimiser adds the round to the seed) must stay below 2**32; NumPy takes any size.
+"""
+
+Seed = Annotated[
+    int,
+    Field(
+        strict=True,
+        ge=0,
+        le=SEED_MAX,
+        description=f"Random seed, 0 to {SEED_MAX}: the same seed gives the same answer.",
+    ),
+]
+"""A random seed in a JSON body: an integer (``true`` is no number) from 0 to :data:`SEED_MAX`."""
+
+
+def _except(ascii_kept: str) -> str:
+    """A regex class of every character but the ASCII ones not in ``ascii_kept`` (all other scripts pass)."""
+    refused = [code for code in range(128) if chr(code) not in ascii_kept]
+    runs: list[list[int]] = []
+    for code in refused:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    parts = [f"\\x{a:02x}" if a == b else f"\\x{a:02x}-\\x{b:02x}" for a, b in runs]
+    return "[^" + "".join(parts) + "]"
+
+
+_WORD = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
+_NAME_FIRST = _except(_WORD)
+NAME_PATTERN = f"^{_NAME_FIRST}(?:\\.?{_NAME_FIRST})*\\.?$"
+"""A plain name (model, monitor, campaign): ASCII letters, digits, ``_``, ``-`` and ``.`` or any other script's
+characters, no leading dot, no ``..``. :func:`gwangyang.store.artifacts.check_name` decides (400): it also
+refuses the few characters of other scripts that are no letter or digit (``·``, ``—``)."""
+
+_CELL_REFUSED = "".join(map(chr, range(32))) + '\x7f/\\:*?"<>|'
+_CELL_INNER = _except("".join(c for c in map(chr, range(128)) if c not in _CELL_REFUSED + "."))
+_CELL_EDGE = _except("".join(c for c in map(chr, range(128)) if c not in _CELL_REFUSED + " ._-"))
+CELL_ID_PATTERN = f"^{_CELL_EDGE}(?:(?:\\.?{_CELL_INNER})*\\.?{_CELL_EDGE})?$"
+"""A cell id as ingest makes them (:func:`gwangyang.battery.io.base.safe_cell_id`): any script, none of
+``/ \\ : * ? " < > |`` or control characters, no ``..``, not starting or ending with a space, ``.``, ``_``
+or ``-``. :func:`gwangyang.battery.service.check_cell_id` decides (400): it also wants the NFC form and at most
+200 bytes of UTF-8."""
+
+JOB_ID_PATTERN = "^[0-9a-f]{32}$"
+"""A job id: 32 lowercase hexadecimal digits (``uuid4().hex``; :mod:`gwangyang.api.job_store` refuses others)."""
+
+CellId = Annotated[
+    str,
+    Path(
+        description="A cell id (any script; see the pattern).",
+        json_schema_extra={"pattern": CELL_ID_PATTERN, "maxLength": 120},
+    ),
+]
+"""A ``{cell_id}`` in a path. The pattern is documented, not enforced here: the service's check answers 400."""
+
+Name = Annotated[
+    str,
+    Path(
+        description="A plain name: letters of any script, digits, '_', '-', '.'; no leading dot, no '..'.",
+        json_schema_extra={"pattern": NAME_PATTERN, "maxLength": 80},
+    ),
+]
+"""A model, monitor or campaign ``{name}`` in a path (documented; the store's check answers 400)."""
+
+JobId = Annotated[
+    str,
+    Path(
+        description="A job id: 32 lowercase hexadecimal digits.",
+        json_schema_extra={"pattern": JOB_ID_PATTERN, "minLength": 32, "maxLength": 32},
+    ),
+]
+"""A ``{job_id}`` in a path (documented; the job store's check answers 400)."""
+
+MAX_TIME_LIMIT_S = 120.0
+"""Longest solver time a request may ask for (seconds): a job holds the one worker that long."""
+
+TimeLimit = Annotated[
+    float,
+    Field(
+        strict=True,
+        gt=0,
+        le=MAX_TIME_LIMIT_S,
+        description=f"The solver's wall-clock limit, seconds (at most {MAX_TIME_LIMIT_S:.0f}).",
+    ),
+]
+"""A solver's time limit in a JSON body: a number (``true`` is none) in (0, :data:`MAX_TIME_LIMIT_S`]."""
