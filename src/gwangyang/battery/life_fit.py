@@ -36,7 +36,7 @@ STORE_PREFIX = "store:"
 
 
 def load_training_set(
-    dataset: str | Path, split: str | None = None, store: Store | None = None
+    dataset: str | Path, split: str | None = None, store: Store | None = None, last_cycle: int = 100
 ) -> tuple[EarlyLifeSet, str]:
     """Cells of known cycle life to fit on, and a description of where they came from.
 
@@ -49,6 +49,8 @@ def load_training_set(
         Keep only the ``cells.csv`` rows of this split (folders only).
     store
         The store for ``store:`` datasets (default: :class:`gwangyang.store.Store` ()).
+    last_cycle
+        The last cycle a folder's matrices must reach (the later cycle of the ΔQ(V) pair).
 
     Returns
     -------
@@ -68,7 +70,9 @@ def load_training_set(
         if missing:
             raise InputError(f"{text}: cell {missing[0]!r} has no known cycle life.")
         return data.sorted(), f"store {opened.root}"
-    return load_severson(Path(text), split=split, require_life=True).sorted(), text
+    return load_severson(
+        Path(text), split=split, require_life=True, min_cycles=int(last_cycle)
+    ).sorted(), text
 
 
 def fit_life(
@@ -190,7 +194,7 @@ def load_prediction_inputs(
     for item in items:
         path = Path(item)
         if not item.startswith(STORE_PREFIX) and path.exists():
-            data = load_severson(path)
+            data = load_severson(path, min_cycles=int(last_cycle))
             cells.extend(data.cells)
             known.extend(float(v) for v in data.cycle_life)
             continue

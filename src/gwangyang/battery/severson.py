@@ -3,8 +3,9 @@
 The folder layout (as in petermattia/revisit-severson-et-al)::
 
     <folder>/cells.csv              cell, split, cycle_life (optional), ...
-    <folder>/<split>/<name>.csv.gz  1000 × 99 matrix: Q (Ah) on a linear voltage grid from 3.6 V
-                                    down to 2.0 V (rows) for cycles 2..100 (columns)
+    <folder>/<split>/<name>.csv.gz  voltages × cycles matrix: Q (Ah) on a linear voltage grid from
+                                    3.6 V down to 2.0 V (rows; 1000 in Severson's export) for
+                                    cycles 2, 3, ... (columns; 99, cycles 2..100, in the shared files)
 
 where a ``cell`` of ``train_cell1`` in split ``train`` lives at ``train/cell1.csv.gz``. A folder
 without ``cells.csv`` takes every ``cell*.csv.gz`` in it, named by file stem.
@@ -29,7 +30,14 @@ if TYPE_CHECKING:
     from ..store import Store
 
 QDLIN_VOLTAGES = 1000
-"""Rows of a Severson ``Qdlin`` matrix: a linear grid from 3.6 V down to 2.0 V."""
+"""Rows of Severson's ``Qdlin`` export: a linear grid from 3.6 V down to 2.0 V. A file with another number of
+rows is read on a linear grid over the same span (:func:`qdlin_voltages`)."""
+
+QDLIN_SPAN_V: tuple[float, float] = (3.6, 2.0)
+"""First and last voltage of a ``Qdlin`` matrix's rows (Severson et al. 2019's ``Qdlin``: 3.6 V down to 2.0 V)."""
+
+MIN_QDLIN_VOLTAGES = 10
+"""Fewest rows a ``Qdlin`` matrix may have (the ΔQ(V) statistics need 10 points in their window)."""
 
 QDLIN_FIRST_CYCLE = 2
 """Cycle number of a ``Qdlin`` file's first column."""
@@ -80,8 +88,38 @@ class EarlyLifeSet:
         return digest.hexdigest()
 
 
+def qdlin_voltages(rows: int) -> np.ndarray:
+    """Voltage of each row of a ``Qdlin`` matrix of ``rows`` rows: linear from 3.6 V down to 2.0 V.
+
+    1000 rows give :data:`~gwangyang.battery.features_curves.SEVERSON_QDLIN_VOLTAGES` itself.
+    """
+    if rows == QDLIN_VOLTAGES:
+        return SEVERSON_QDLIN_VOLTAGES
+    return np.linspace(QDLIN_SPAN_V[0], QDLIN_SPAN_V[1], rows)
+
+
+def _transposed(matrix: np.ndarray) -> bool:
+    """Whether Q spreads along the rows rather than down the columns (cycles as rows, voltages as columns).
+
+    Down a column (3.6 V to 2.0 V) Q runs from about 0 to the cell's capacity; along a row (cycle to
+    cycle) it changes by the fade, a few per cent. Interquartile ranges, so that a few glitch cycles
+    (the batch-1 files hold cycles logged at ~31 Ah) do not decide.
+    """
+    if min(matrix.shape) < 4:
+        return False
+    low, high = np.nanpercentile(matrix, [25, 75], axis=0)
+    down = float(np.median(high - low))
+    low, high = np.nanpercentile(matrix, [25, 75], axis=1)
+    across = float(np.median(high - low))
+    return across > down
+
+
 def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES) -> CellCurves:
     """Read one ``Qdlin`` matrix file (CSV, optionally gzipped).
+
+    Rows are voltages on a linear grid from 3.6 V down to 2.0 V (:func:`qdlin_voltages`: 1000 in
+    Severson's export, any number from :data:`MIN_QDLIN_VOLTAGES` read on the same span), columns
+    cycles 2, 3, ... (99 in the shared files; more are kept).
 
     Parameters
     ----------
@@ -103,10 +141,15 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
         raise InputError(f"{path}: no such file.") from exc
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
         raise CorruptFileError(f"{path}: not a numeric Q(V) matrix ({type(exc).__name__}).") from exc
-    if matrix.ndim != 2 or matrix.shape[0] != QDLIN_VOLTAGES:
+    layout = "a voltages × cycles matrix (rows 3.6 V down to 2.0 V, columns cycles 2, 3, ...)"
+    if matrix.ndim != 2 or matrix.shape[0] < MIN_QDLIN_VOLTAGES:
         raise InputError(
-            f"{path}: expected a {QDLIN_VOLTAGES} × cycles matrix (rows 3.6 V down to 2.0 V, columns cycles 2, 3, ...), "
-            f"got shape {matrix.shape}."
+            f"{path}: expected {layout} of at least {MIN_QDLIN_VOLTAGES} voltages, got shape {matrix.shape}."
+        )
+    if _transposed(matrix):
+        raise InputError(
+            f"{path}: expected {layout}; Q rises along the rows of this {matrix.shape[0]} × {matrix.shape[1]} "
+            "matrix, so its rows look like cycles (transposed?)."
         )
     if not np.isfinite(matrix).all():
         raise InputError(
@@ -117,7 +160,7 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
         raise InputError(
             f"{path}: has cycles {QDLIN_FIRST_CYCLE}–{last}; early-life prediction needs {min_cycles} cycles."
         )
-    return CellCurves(name, matrix, first_cycle=QDLIN_FIRST_CYCLE, voltages=SEVERSON_QDLIN_VOLTAGES)
+    return CellCurves(name, matrix, first_cycle=QDLIN_FIRST_CYCLE, voltages=qdlin_voltages(matrix.shape[0]))
 
 
 def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
@@ -136,7 +179,9 @@ def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
     )
 
 
-def load_severson(folder: str | Path, split: str | None = None, require_life: bool = False) -> EarlyLifeSet:
+def load_severson(
+    folder: str | Path, split: str | None = None, require_life: bool = False, min_cycles: int = MIN_CYCLES
+) -> EarlyLifeSet:
     """Load a folder in the Severson ``Qdlin`` layout.
 
     Parameters
@@ -147,6 +192,8 @@ def load_severson(folder: str | Path, split: str | None = None, require_life: bo
         Keep only the rows of ``cells.csv`` whose ``split`` is this (``train``, ``test1``...).
     require_life
         Refuse cells without a ``cycle_life``.
+    min_cycles
+        The last cycle every matrix must reach (the later cycle of the model's ΔQ(V) pair).
 
     Returns
     -------
@@ -154,7 +201,7 @@ def load_severson(folder: str | Path, split: str | None = None, require_life: bo
     """
     root = Path(folder)
     if root.is_file():
-        cell = read_qdlin(root)
+        cell = read_qdlin(root, min_cycles=min_cycles)
         table = pd.DataFrame({"cell": [cell.cell], "cycle_life": [np.nan]})
     elif not root.is_dir():
         raise InputError(f"{root}: no such folder or file.")
@@ -185,7 +232,7 @@ def load_severson(folder: str | Path, split: str | None = None, require_life: bo
         )
         cells = []
         for name, part, policy in zip(table["cell"].astype(str), splits, policies, strict=True):
-            cell = read_qdlin(_cell_file(root, name, part), cell=name)
+            cell = read_qdlin(_cell_file(root, name, part), cell=name, min_cycles=min_cycles)
             cell.policy = None if policy is None else str(policy)
             cells.append(cell)
         return _checked(EarlyLifeSet(cells, table), root, require_life)
@@ -193,7 +240,7 @@ def load_severson(folder: str | Path, split: str | None = None, require_life: bo
         files = sorted(root.glob("cell*.csv.gz"), key=lambda p: _natural(p.name))
         if not files:
             raise InputError(f"{root}: no cells.csv and no cell*.csv.gz files.")
-        cells = [read_qdlin(p) for p in files]
+        cells = [read_qdlin(p, min_cycles=min_cycles) for p in files]
         table = pd.DataFrame({"cell": [c.cell for c in cells], "cycle_life": np.nan})
         return _checked(EarlyLifeSet(cells, table), root, require_life)
     return _checked(EarlyLifeSet([cell], table), root, require_life)

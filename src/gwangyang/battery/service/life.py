@@ -282,7 +282,7 @@ def fit_life_file(
     """
     from ..life_fit import fit_life, load_training_set
 
-    data, source = load_training_set(dataset, split, store)
+    data, source = load_training_set(dataset, split, store, max(cycles))
     summary = fit_life(data, model, cycles, coverage, conformal, out=out, source=source, progress=progress)
     summary.pop("pipeline")
     result: dict[str, Any] = jsonable(summary)

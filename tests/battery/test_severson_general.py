@@ -1,0 +1,160 @@
+"""A Severson-layout batch that differs from the shared one but is still valid.
+
+Built here from the shipped sample's cells: other split, batch and policy labels, Korean cell names, a
+``cells.csv`` with its columns in another order, Q(V) matrices with cycles beyond 100, and matrices on a
+voltage grid of another row count. The independent route: the predictions of the original cells (the same
+Q(V) over cycles 2–100, so the same features), and ΔQ(V) statistics computed by hand on the stated grid.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gwangyang.battery.features import SeversonFeatures
+from gwangyang.battery.life_fit import fit_life, predict_life
+from gwangyang.battery.severson import load_severson, qdlin_voltages, read_qdlin
+from gwangyang.cli.main import main
+from gwangyang.errors import InputError
+from gwangyang.samples import sample_dir
+
+SAMPLE = sample_dir("severson")
+
+
+def _write(path: Path, matrix: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt") as handle:
+        np.savetxt(handle, matrix, delimiter=",", fmt="%.10g")
+
+
+def _regrid(matrix: np.ndarray, rows: int) -> np.ndarray:
+    """Q(V) on a linear grid of ``rows`` voltages from 3.6 V to 2.0 V (linear interpolation of each column)."""
+    old, new = np.linspace(3.6, 2.0, matrix.shape[0]), np.linspace(3.6, 2.0, rows)
+    return np.column_stack([np.interp(new[::-1], old[::-1], col[::-1])[::-1] for col in matrix.T])
+
+
+def _new_batch(tmp_path: Path, rows: int | None = None) -> tuple[Path, dict[str, str]]:
+    """The sample's test cells as a new batch; returns the folder and new name → original name."""
+    original = pd.read_csv(SAMPLE / "cells.csv")
+    test = original[original["split"] == "test1"].reset_index(drop=True)
+    folder = tmp_path / "새 배치"
+    names = {}
+    rows_out = []
+    for k, row in test.iterrows():
+        matrix = np.loadtxt(SAMPLE / "test1" / f"{row['cell'].removeprefix('test1_')}.csv.gz", delimiter=",")
+        # cycles 101..160 appended: a longer early-life record (a fading copy of cycle 100)
+        later = matrix[:, -1:] * np.linspace(0.9999, 0.995, 60)[None, :]
+        matrix = np.hstack([matrix, later]) if rows is None else _regrid(matrix, rows)
+        name = f"셀{k + 1}"
+        _write(folder / "secondary" / f"{name}.csv.gz", matrix)
+        names[name] = str(row["cell"])
+        rows_out.append(
+            {
+                "policy": row["policy"],
+                "cycle_life": row["cycle_life"],
+                "split": "secondary",
+                "batch": "2018-04-12",
+                "cell": name,
+                "channel": k + 1,
+            }
+        )
+    pd.DataFrame(rows_out).to_csv(folder / "cells.csv", index=False)
+    return folder, names
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("model") / "m.gwm"
+    fit_life(load_severson(SAMPLE, split="train", require_life=True).sorted(), "variance", out=out)
+    return out
+
+
+def test_cycles_beyond_100_and_other_labels_predict_as_the_original(tmp_path: Path, model: Path) -> None:
+    folder, names = _new_batch(tmp_path)
+    data = load_severson(folder)
+    assert all(c.qdlin.shape == (1000, 159) and c.last_cycle == 160 for c in data.cells)
+    assert set(load_severson(folder, split="secondary").table["cell"]) == set(names)
+    ours = {r["cell"]: r for r in predict_life(model, [str(folder)])}
+    theirs = {r["cell"]: r for r in predict_life(model, [str(SAMPLE / "test1")])}
+    # the original cells, read without cells.csv, are named by file stem
+    for new, old in names.items():
+        stem = old.removeprefix("test1_")
+        for key in ("predicted_cycle_life", "lower", "upper"):
+            assert ours[new][key] == theirs[stem][key]
+    assert {r["cycle_life"] for r in ours.values()} == set(
+        pd.read_csv(folder / "cells.csv")["cycle_life"].astype(float)
+    )
+
+
+@pytest.mark.parametrize("rows", [500, 1999])
+def test_a_grid_of_other_row_count_is_read_on_the_same_span(tmp_path: Path, model: Path, rows: int) -> None:
+    folder, names = _new_batch(tmp_path, rows)
+    data = load_severson(folder)
+    cell = data.cells[0]
+    assert cell.qdlin.shape == (rows, 99)
+    np.testing.assert_allclose(cell.voltages, np.linspace(3.6, 2.0, rows))
+    # by hand: ΔQ = Q100 − Q10 on the rows at or below 3.5 V, log10 of its sample variance
+    volts = 3.6 - 1.6 * np.arange(rows) / (rows - 1)
+    dq = cell.qdlin[:, 98] - cell.qdlin[:, 8]
+    hand = np.log10(np.var(dq[volts <= 3.5 + 1e-9], ddof=1))
+    assert SeversonFeatures("variance").fit(None).transform([cell])[0, 0] == pytest.approx(hand, rel=1e-12)
+    # and the predictions agree with those of the 1000-row originals (interpolation changes ΔQ only slightly)
+    ours = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(folder)])}
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE)])}
+    for new, old in names.items():
+        assert ours[new] == pytest.approx(theirs[old], rel=0.02)
+
+
+def test_qdlin_voltages_keep_the_severson_grid() -> None:
+    assert qdlin_voltages(1000)[0] == 3.6 and qdlin_voltages(1000)[-1] == 2.0
+    np.testing.assert_array_equal(qdlin_voltages(1000), np.linspace(3.6, 2.0, 1000))
+    assert np.diff(qdlin_voltages(37)).std() < 1e-12
+
+
+def test_a_transposed_or_tiny_matrix_is_refused(tmp_path: Path) -> None:
+    good = np.loadtxt(SAMPLE / "train" / "cell1.csv.gz", delimiter=",")
+    small = _regrid(good, 120)  # 120 voltages × 99 cycles: valid
+    _write(tmp_path / "ok.csv.gz", small)
+    assert read_qdlin(tmp_path / "ok.csv.gz").qdlin.shape == (120, 99)
+    _write(tmp_path / "t.csv.gz", small.T)  # 99 rows × 120 columns: rows are cycles
+    with pytest.raises(InputError, match="transposed"):
+        read_qdlin(tmp_path / "t.csv.gz", min_cycles=2)
+    _write(tmp_path / "tiny.csv.gz", good[:5])
+    with pytest.raises(InputError, match="at least 10 voltages"):
+        read_qdlin(tmp_path / "tiny.csv.gz")
+
+
+def test_a_model_of_an_earlier_pair_predicts_a_shorter_record(tmp_path: Path) -> None:
+    """A model of ΔQ = Q60 − Q10 is fitted on and predicts files that stop at cycle 60."""
+    short = tmp_path / "short"
+    shutil.copytree(SAMPLE, short)
+    for path in short.rglob("*.csv.gz"):
+        _write(path, np.loadtxt(path, delimiter=",")[:, :59])  # cycles 2..60
+    with pytest.raises(InputError, match="needs 100 cycles"):
+        load_severson(short)
+    out = tmp_path / "m60.gwm"
+    fitted = fit_life(
+        load_severson(short, split="train", require_life=True, min_cycles=60).sorted(),
+        "variance",
+        cycles=(10, 60),
+        out=out,
+    )
+    full = fit_life(load_severson(SAMPLE, split="train", require_life=True).sorted(), "variance", (10, 60))
+    assert fitted["train"] == full["train"]  # cycles past 60 play no part in a (10, 60) model
+    rows = predict_life(out, [str(short / "test1")])
+    assert len(rows) == 4
+
+
+def test_cli_predicts_the_new_batch(tmp_path: Path, model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder, names = _new_batch(tmp_path)
+    assert main(["battery", "life", "predict", str(folder), "--model", str(model), "--json"]) == 0
+    ours = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(capsys.readouterr().out)}
+    assert main(["battery", "life", "predict", str(SAMPLE), "--model", str(model), "--json"]) == 0
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(capsys.readouterr().out)}
+    assert {new: ours[new] for new in names} == {new: theirs[old] for new, old in names.items()}
