@@ -67,11 +67,13 @@ def test_holdout_scores_each_model_as_numpy_does(tmp_path: Path, capsys: pytest.
     assert any(label.startswith("auto → ") for label in table)
 
 
+@pytest.mark.parametrize("spelling", ["6/30/17", "2017-06-30", "06/30/2017", "2017-06-30_batchdata"])
 def test_holdout_leaves_out_the_batch_the_folder_names(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spelling: str
 ) -> None:
+    """However the folder spells the batch's date, it is the shared batch 6/30/17 (MATR writes m/d/yy)."""
     shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
-    _benchmark().holdout_table(shared, _folder(tmp_path, "6/30/17"))
+    _benchmark().holdout_table(shared, _folder(tmp_path, spelling))
     printed = capsys.readouterr().out
     kept = int((shared.table["batch"] != "6/30/17").sum())
     assert f"fitted on {kept} shared cells (left out shared batch 6/30/17" in printed and kept == 6

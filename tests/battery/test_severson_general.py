@@ -19,6 +19,7 @@ import pytest
 
 from gwangyang.battery.features import SeversonFeatures
 from gwangyang.battery.life_fit import fit_life, predict_life
+from gwangyang.battery.life_groups import batch_key
 from gwangyang.battery.severson import load_severson, qdlin_voltages, read_qdlin
 from gwangyang.cli.main import main
 from gwangyang.errors import InputError
@@ -158,3 +159,19 @@ def test_cli_predicts_the_new_batch(tmp_path: Path, model: Path, capsys: pytest.
     assert main(["battery", "life", "predict", str(SAMPLE), "--model", str(model), "--json"]) == 0
     theirs = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(capsys.readouterr().out)}
     assert {new: ours[new] for new in names} == {new: theirs[old] for new, old in names.items()}
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("5/12/17", "2017-05-12"),
+        ("05/12/2017", "2017-05-12"),
+        ("2017-05-12", "2017-05-12"),
+        ("20170512", "2017-05-12"),
+        ("2017-05-12_batchdata_updated_struct_errorcorrect", "2017-05-12"),
+        (" 배치 3 ", "배치 3"),
+        ("13/40/17", "13/40/17"),
+    ],
+)
+def test_batch_key_spells_a_date_one_way(label: str, key: str) -> None:
+    assert batch_key(label) == key
