@@ -132,12 +132,15 @@ def rank_formation(
     ``covariates`` None takes the default test conditions the table has (``is_room_temp_aging``),
     ``["none"]`` none.
     """
-    from ..quality.formation import leave_one_out
+    from ..quality.formation import ID_COLUMNS, leave_one_out
     from ..quality.tables import read_table
 
     data = read_table(table)
     if id_column not in data.columns:
-        raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
+        if id_column != ID_COLUMNS[0]:
+            raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
+        # the default's name is Weng et al.'s; another table may call it otherwise (else: row numbers)
+        id_column = next((c for c in ID_COLUMNS if c in data.columns), "")
     conditions = [] if covariates == ["none"] else covariates
     result: dict[str, Any] = jsonable(leave_one_out(data, target, features, conditions, id_column).to_dict())
     return result
