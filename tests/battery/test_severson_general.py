@@ -175,3 +175,35 @@ def test_cli_predicts_the_new_batch(tmp_path: Path, model: Path, capsys: pytest.
 )
 def test_batch_key_spells_a_date_one_way(label: str, key: str) -> None:
     assert batch_key(label) == key
+
+
+def test_files_by_any_name_and_in_any_sub_folder(tmp_path: Path, model: Path) -> None:
+    """Matrix files not called cellN.csv.gz (b3c1.csv.gz, 셀2.csv), and cells.csv without a split column."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    originals = {"b3c1.csv.gz": "cell3", "셀2.csv": "cell13", "cell_x.csv.gz": "cell41"}
+    for name, old in originals.items():
+        matrix = np.loadtxt(SAMPLE / "test1" / f"{old}.csv.gz", delimiter=",")
+        if name.endswith(".gz"):
+            _write(plain / name, matrix)
+        else:
+            np.savetxt(plain / name, matrix, delimiter=",", fmt="%.10g")
+    data = load_severson(plain)
+    assert sorted(c.cell for c in data.cells) == sorted(["b3c1", "셀2", "cell_x"])
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE / "test1")])}
+    ours = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(plain)])}
+    assert ours == {name.split(".")[0]: theirs[old] for name, old in originals.items()}
+    # cells.csv without a split column, the files one folder down
+    nested = tmp_path / "nested"
+    shutil.copytree(plain, nested / "batch3")
+    pd.DataFrame({"cell": ["셀2", "b3c1"], "cycle_life": [700, 800]}).to_csv(
+        nested / "cells.csv", index=False
+    )
+    rows = predict_life(model, [str(nested)])
+    assert [(r["cell"], r["predicted_cycle_life"], r["cycle_life"]) for r in rows] == [
+        ("셀2", ours["셀2"], 700.0),
+        ("b3c1", ours["b3c1"], 800.0),
+    ]
+    shutil.copytree(plain, nested / "again")
+    with pytest.raises(InputError, match="has 2 matrix files"):
+        load_severson(nested)

@@ -8,7 +8,7 @@ The folder layout (as in petermattia/revisit-severson-et-al)::
                                     cycles 2, 3, ... (columns; 99, cycles 2..100, in the shared files)
 
 where a ``cell`` of ``train_cell1`` in split ``train`` lives at ``train/cell1.csv.gz``. A folder
-without ``cells.csv`` takes every ``cell*.csv.gz`` in it, named by file stem.
+without ``cells.csv`` takes every matrix file (``*.csv.gz``, ``*.csv``) in it, named by file stem.
 """
 
 from __future__ import annotations
@@ -166,14 +166,23 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
 def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
     candidates = []
     if split:
+        short = cell.removeprefix(split + "_")
         candidates += [
-            folder / split / f"{cell.removeprefix(split + '_')}.csv.gz",
-            folder / split / f"{cell}.csv.gz",
+            folder / split / f"{name}{ext}" for name in (short, cell) for ext in (".csv.gz", ".csv")
         ]
     candidates += [folder / f"{cell}.csv.gz", folder / f"{cell}.csv"]
     for path in candidates:
         if path.exists():
             return path
+    # a file in a folder other than its split's (e.g. cells.csv without a split column, files in sub-folders)
+    found = sorted(p for ext in (".csv.gz", ".csv") for p in folder.rglob(f"{cell}{ext}") if p.is_file())
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise InputError(
+            f"{folder / 'cells.csv'}: cell {cell!r} has {len(found)} matrix files ({found[0]}, {found[1]}); "
+            "give its split in a 'split' column."
+        )
     raise InputError(
         f"{folder / 'cells.csv'}: cell {cell!r} has no matrix file (looked for {candidates[0]})."
     )
@@ -187,7 +196,9 @@ def load_severson(
     Parameters
     ----------
     folder
-        The folder (with ``cells.csv``, or holding ``cell*.csv.gz`` files directly), or one matrix file.
+        The folder (with ``cells.csv``, or holding matrix files ``*.csv.gz`` / ``*.csv`` directly), or one
+        matrix file. A cell's file is looked for in its split's folder, then beside ``cells.csv``, then
+        anywhere below.
     split
         Keep only the rows of ``cells.csv`` whose ``split`` is this (``train``, ``test1``...).
     require_life
@@ -237,9 +248,13 @@ def load_severson(
             cells.append(cell)
         return _checked(EarlyLifeSet(cells, table), root, require_life)
     else:
-        files = sorted(root.glob("cell*.csv.gz"), key=lambda p: _natural(p.name))
+        # every matrix file: cell1.csv.gz in the shared export, any name (b3c1.csv.gz, 셀1.csv) elsewhere
+        files = sorted(
+            (p for pattern in ("*.csv.gz", "*.csv") for p in root.glob(pattern) if p.is_file()),
+            key=lambda p: _natural(p.name),
+        )
         if not files:
-            raise InputError(f"{root}: no cells.csv and no cell*.csv.gz files.")
+            raise InputError(f"{root}: no cells.csv and no matrix files (*.csv.gz, *.csv).")
         cells = [read_qdlin(p, min_cycles=min_cycles) for p in files]
         table = pd.DataFrame({"cell": [c.cell for c in cells], "cycle_life": np.nan})
         return _checked(EarlyLifeSet(cells, table), root, require_life)
