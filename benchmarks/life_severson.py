@@ -376,7 +376,17 @@ def holdout_table(shared: EarlyLifeSet, folder: Path, split: str | None = None) 
     """
     from gwangyang.battery.life_predict import predict_cells
 
-    held = load_severson(folder, split=split, require_life=True).sorted()
+    held = load_severson(folder, split=split).sorted()
+    known = np.isfinite(held.cycle_life) & (held.cycle_life > 0)
+    if not known.all():
+        # a cell still cycling (or censored) has no life to score against: named, not scored
+        unknown = held.table["cell"][~known].astype(str).tolist()
+        print(
+            f"{folder}: {len(unknown)} cell(s) without a cycle_life are not scored: {', '.join(unknown[:10])}"
+        )
+        if not known.any():
+            raise InputError(f"{folder}: no cell has a known cycle_life to score.")
+        held = held.subset(known)
     shared_curves = {_curve_key(cell) for cell in shared.cells}
     new = np.array([_curve_key(cell) not in shared_curves for cell in held.cells])
     if not new.all():
