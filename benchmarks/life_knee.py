@@ -65,8 +65,10 @@ def hinge_sse(t: np.ndarray, q: np.ndarray, knee: float) -> float:
 def curves() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     out = {}
     for name in ("nasa_pcoe_capacity.csv", "calce_cs2_capacity.csv"):
-        table = pd.read_csv(DATA / "capacity" / name)
-        for cell, group in table.groupby("cell"):
+        table = pd.read_csv(DATA / "capacity" / name).dropna(subset=["cycle", "capacity_ah"])
+        for cell, group in table.sort_values(["cell", "cycle"]).groupby(
+            "cell"
+        ):  # initial capacity: first cycles
             capacity = group["capacity_ah"].to_numpy(dtype=float)
             out[str(cell)] = (
                 group["cycle"].to_numpy(dtype=float),
