@@ -77,3 +77,12 @@ def test_a_chemistry_of_three_cells_is_calibrated_on_three_folds() -> None:
     assert estimator.halfwidth_["LCO"] == pytest.approx(np.quantile(residual, level))
     with pytest.raises(InputError, match="has 1 cell"):
         PulseSOHEstimator(model="ridge").fit(three[three["id"] == three["id"].iloc[0]])
+
+
+def test_one_workbook_is_read_as_its_folder_would_read_it(sheets: dict[str, pd.DataFrame]) -> None:
+    from gwangyang.battery.quality.pulse import read_pulsebat
+    from gwangyang.battery.service.quality import read_quality_table
+
+    one = read_quality_table(WORKBOOK)
+    pd.testing.assert_frame_equal(one, read_pulsebat(WORKBOOK.parent))
+    assert len(one) == 950 and set(one["chemistry"]) == {"LMO"}

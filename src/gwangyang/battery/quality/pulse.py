@@ -295,8 +295,12 @@ def pulsebat_sheet(sheets: dict[str, pd.DataFrame], source: str = "workbook") ->
 
 
 def read_pulsebat(folder: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read every PulseBat workbook under ``folder`` into one table (:func:`pulsebat_sheet` of each)."""
-    paths = sorted(Path(folder).rglob("*.xlsx"))
+    """Read every PulseBat workbook under ``folder`` (or the one workbook ``folder`` names) into one table.
+
+    Each workbook gives :func:`pulsebat_sheet` of its sheets.
+    """
+    root = Path(folder)
+    paths = [root] if root.is_file() else sorted(root.rglob("*.xlsx"))
     if not paths:
         raise InputError(f"{folder}: no PulseBat .xlsx workbooks found.")
     frames = []

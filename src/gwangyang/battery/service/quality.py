@@ -22,11 +22,12 @@ QUALITY_SUMMARY = "summary"
 
 
 def read_quality_table(path: Path) -> pd.DataFrame:
-    """A per-cell table (CSV or Parquet; a PulseBat folder is read as one table)."""
+    """A per-cell table (CSV or Parquet; a PulseBat folder or ``.xlsx`` workbook is read as one table)."""
     from ..quality.pulse import read_pulsebat
     from ..quality.tables import read_table
 
-    return read_pulsebat(path) if path.is_dir() else read_table(path)
+    pulsebat = path.is_dir() or (path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"))
+    return read_pulsebat(path) if pulsebat else read_table(path)
 
 
 def _table(table: Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
