@@ -65,7 +65,7 @@ def load_training_set(
 
         opened = store if store is not None else StoreClass()
         ids = [part for part in text.removeprefix(STORE_PREFIX).split(",") if part]
-        data = load_store(opened, ids or None, require_life=True)
+        data = load_store(opened, ids or None, require_life=True, last_cycle=int(last_cycle))
         missing = [i for i in ids if i not in set(data.table["cell"])]
         if missing:
             raise InputError(f"{text}: cell {missing[0]!r} has no known cycle life.")

@@ -356,11 +356,13 @@ def _timeseries_summary(store: Store, cell_id: str) -> pd.DataFrame:
     return out.reset_index()
 
 
-def load_store(store: Store, cell_ids: list[str] | None = None, require_life: bool = False) -> EarlyLifeSet:
+def load_store(
+    store: Store, cell_ids: list[str] | None = None, require_life: bool = False, last_cycle: int = MIN_CYCLES
+) -> EarlyLifeSet:
     """Early-life set from store cells; life is the meta ``cycle_life`` or cycles to 80 % capacity.
 
     With ``require_life`` (training), cells whose life is unknown are left out; with no such cell
-    left, an error is raised.
+    left, an error is raised. Q(V) is taken over cycles 2..``last_cycle`` (the model's later cycle).
     """
     metas = {m["cell_id"]: m for m in store.metas()}
     ids = cell_ids if cell_ids is not None else sorted(metas)
@@ -377,14 +379,14 @@ def load_store(store: Store, cell_ids: list[str] | None = None, require_life: bo
             continue
         if require_life and cell_ids is None:
             try:
-                cells.append(load_store_cell(store, cell_id))
+                cells.append(load_store_cell(store, cell_id, last_cycle))
             except InputError:
                 continue  # too short for early-life features
         else:
-            cells.append(load_store_cell(store, cell_id))
+            cells.append(load_store_cell(store, cell_id, last_cycle))
         rows.append({"cell": cell_id, "cycle_life": np.nan if life is None else float(life)})
     if require_life and not cells:
         raise InputError(
-            f"store {store.root}: no cell with a known cycle life and {MIN_CYCLES} cycles of Q(V) curves."
+            f"store {store.root}: no cell with a known cycle life and {last_cycle} cycles of Q(V) curves."
         )
     return EarlyLifeSet(cells, pd.DataFrame(rows, columns=["cell", "cycle_life"]))
