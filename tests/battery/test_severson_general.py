@@ -207,3 +207,14 @@ def test_files_by_any_name_and_in_any_sub_folder(tmp_path: Path, model: Path) ->
     shutil.copytree(plain, nested / "again")
     with pytest.raises(InputError, match="has 2 matrix files"):
         load_severson(nested)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp949"])
+def test_cells_csv_saved_by_excel(tmp_path: Path, encoding: str) -> None:
+    """cells.csv with a BOM, or in cp949 with Korean names (Excel on Korean Windows): the same table."""
+    folder, names = _new_batch(tmp_path)
+    table = pd.read_csv(folder / "cells.csv")
+    (folder / "cells.csv").write_bytes(table.to_csv(index=False).encode(encoding))
+    data = load_severson(folder)
+    assert list(data.table.columns) == list(table.columns) and data.table["cell"].tolist() == list(names)
+    np.testing.assert_array_equal(data.cycle_life, table["cycle_life"].to_numpy(dtype=float))

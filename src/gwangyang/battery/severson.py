@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import CorruptFileError, InputError
 from .cycles import usable_cycles
 from .features_curves import SEVERSON_QDLIN_VOLTAGES, CellCurves
+from .io.base import file_encoding
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -136,7 +137,7 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
     """
     name = cell or path.name.removesuffix(".gz").removesuffix(".csv")
     try:
-        matrix = pd.read_csv(path, header=None, dtype="float64").to_numpy()
+        matrix = pd.read_csv(path, header=None, dtype="float64", encoding="utf-8-sig").to_numpy()
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file.") from exc
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
@@ -218,7 +219,8 @@ def load_severson(
         raise InputError(f"{root}: no such folder or file.")
     elif (root / "cells.csv").exists():
         try:
-            table = pd.read_csv(root / "cells.csv")
+            # saved by Excel: a BOM, or Korean names in cp949 (io.base.file_encoding tells)
+            table = pd.read_csv(root / "cells.csv", encoding=file_encoding(root / "cells.csv"))
         except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise CorruptFileError(
                 f"{root / 'cells.csv'}: not a readable CSV ({type(exc).__name__})."

@@ -112,3 +112,20 @@ def test_no_resistance_column_names_the_option(table: pd.DataFrame) -> None:
 
     with pytest.raises(InputError, match="--features"):
         leave_one_out(table[["cellid", "cycles_to_80_pct", "form_first_cycle_efficiency"]])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp949"])
+def test_formation_table_saved_by_excel(table: pd.DataFrame, tmp_path: object, encoding: str) -> None:
+    """A BOM (or cp949 with a Korean column) leaves the first column's name as it is: the same ranking."""
+    from pathlib import Path
+
+    from gwangyang.battery import service
+
+    path = Path(str(tmp_path)) / "formation.csv"
+    small = table[["cellid", "dcr_10s_5_soc_at_c3", "is_room_temp_aging", "cycles_to_80_pct"]].assign(
+        비고="정상"
+    )
+    path.write_bytes(small.to_csv(index=False).encode(encoding))
+    result = service.rank_formation(path)
+    assert result["spearman"] == pytest.approx(0.791, abs=5e-4)
+    assert [row["id"] for row in result["predictions"]] == table["cellid"].astype(str).tolist()
