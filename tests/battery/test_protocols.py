@@ -108,3 +108,16 @@ def test_validation_files_matched_by_protocol(shared: Path, tmp_path: Path) -> N
     expected = float(np.nanmean(top[[c for c in pred.columns if c.startswith("P")]].to_numpy(dtype=float)))
     row = ours[(ours.cc1 == 4.8) & (ours.cc2 == 5.2) & (ours.cc3 == 5.2)].iloc[0]
     assert row["predicted_mean"] == pytest.approx(expected)
+
+
+def test_round_files_named_otherwise(shared: Path, tmp_path: Path) -> None:
+    """round_0.csv ... round_3.csv (and a tenth round, round_10.csv, after round_3) keep their round numbers."""
+    original = read_predictions(shared / "battery" / "clo")
+    folder = tmp_path / "pred"
+    folder.mkdir()
+    for path in sorted((shared / "battery" / "clo" / "pred").glob("*.csv")):
+        (folder / f"round_{path.stem}.csv").write_bytes(path.read_bytes())
+    (folder / "round_10.csv").write_bytes((shared / "battery" / "clo" / "pred" / "0.csv").read_bytes())
+    ours = read_predictions(folder)
+    pd.testing.assert_frame_equal(ours[ours["round"] < 10].reset_index(drop=True), original)
+    assert ours["round"].iloc[-1] == 10 and (ours["round"] == 10).sum() == (original["round"] == 0).sum()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,13 +226,14 @@ def read_predictions(folder: str | Path) -> pd.DataFrame:
     """
     folder = Path(folder)
     pred = folder / "pred" if (folder / "pred").is_dir() else folder
-    files = sorted(pred.glob("*.csv"), key=lambda p: (len(p.stem), p.stem))
+    files = sorted(pred.glob("*.csv"), key=_round_order)
     if not files:
         raise InputError(f"{pred}: no round files N.csv of early predictions.")
     parts: list[pd.DataFrame] = []
     for path in files:
         part = _round_file(path)
-        part.insert(0, "round", int(path.stem) if path.stem.isdigit() else len(parts))
+        number = re.search(r"\d+", path.stem)  # 0.csv as the paper names them; round_0.csv, 라운드1.csv too
+        part.insert(0, "round", int(number.group()) if number else len(parts))
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
@@ -239,6 +241,12 @@ def read_predictions(folder: str | Path) -> pd.DataFrame:
 CC4_TOLERANCE = 0.01
 """C-rate within which a file's fourth column is CC4 as :func:`cc4_from` computes it (the paper's files give
 it to three decimals)."""
+
+
+def _round_order(path: Path) -> tuple[int, str]:
+    """Round files in the order of the number in their name (``2.csv`` before ``10.csv``)."""
+    number = re.search(r"\d+", path.stem)
+    return (int(number.group()) if number else -1, path.stem)
 
 
 def _round_file(path: Path) -> pd.DataFrame:
