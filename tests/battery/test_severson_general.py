@@ -22,7 +22,7 @@ from gwangyang.battery.life_fit import fit_life, predict_life
 from gwangyang.battery.life_groups import batch_key
 from gwangyang.battery.severson import load_severson, qdlin_voltages, read_qdlin
 from gwangyang.cli.main import main
-from gwangyang.errors import InputError
+from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.samples import sample_dir
 
 SAMPLE = sample_dir("severson")
@@ -109,7 +109,7 @@ def test_a_grid_of_other_row_count_is_read_on_the_same_span(tmp_path: Path, mode
     ours = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(folder)])}
     theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE)])}
     for new, old in names.items():
-        assert ours[new] == pytest.approx(theirs[old], rel=0.02)
+        assert ours[new] == pytest.approx(theirs[old], rel=2e-3)  # measured: 3e-4 (500 rows), 2e-4 (1999)
 
 
 def test_qdlin_voltages_keep_the_severson_grid() -> None:
@@ -218,3 +218,71 @@ def test_cells_csv_saved_by_excel(tmp_path: Path, encoding: str) -> None:
     data = load_severson(folder)
     assert list(data.table.columns) == list(table.columns) and data.table["cell"].tolist() == list(names)
     np.testing.assert_array_equal(data.cycle_life, table["cycle_life"].to_numpy(dtype=float))
+
+
+@pytest.mark.parametrize(
+    "layout", ["cycle numbers", "names", "voltage column", "voltages up, names", "from cycle 1"]
+)
+def test_a_matrix_written_with_a_header_or_a_voltage_column(tmp_path: Path, model: Path, layout: str) -> None:
+    """The same Q(V) written with a header row and/or a first column of voltages: the same cell, the same prediction."""
+    original = np.loadtxt(SAMPLE / "test1" / "cell3.csv.gz", delimiter=",")
+    volts = np.linspace(3.6, 2.0, 1000)
+    cycles = [str(c) for c in range(2, 101)]
+    if layout == "cycle numbers":
+        frame = pd.DataFrame(original, columns=cycles)
+    elif layout == "names":
+        frame = pd.DataFrame(original, columns=[f"cycle_{c}" for c in cycles])
+    elif layout == "voltage column":
+        frame = pd.DataFrame(np.column_stack([volts, original]), columns=["", *cycles])
+    elif layout == "voltages up, names":
+        frame = pd.DataFrame(
+            np.column_stack([volts, original])[::-1], columns=["voltage_v", *[f"Q{c}" for c in cycles]]
+        )
+    else:  # a cycle-1 column before cycle 2, numbered
+        frame = pd.DataFrame(np.column_stack([original[:, 0], original]), columns=["1", *cycles])
+    path = tmp_path / "cell3.csv"
+    frame.to_csv(path, index=False, float_format="%.10g")
+    cell = read_qdlin(path)
+    start = 1 if layout == "from cycle 1" else 0
+    np.testing.assert_allclose(cell.qdlin[:, start:], original, rtol=0, atol=1e-12)
+    assert cell.first_cycle == (1 if layout == "from cycle 1" else 2) and cell.last_cycle == 100
+    np.testing.assert_allclose(cell.voltages, volts, atol=1e-9)
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE / "test1")])}
+    ours = predict_life(model, [str(path)])[0]["predicted_cycle_life"]
+    assert ours == pytest.approx(theirs["cell3"], rel=1e-9)
+
+
+def test_a_header_of_cycles_that_do_not_follow_is_refused(tmp_path: Path) -> None:
+    original = np.loadtxt(SAMPLE / "test1" / "cell3.csv.gz", delimiter=",")
+    path = tmp_path / "gap.csv"
+    pd.DataFrame(original, columns=[f"c{c}" for c in [*range(2, 50), *range(51, 102)]]).to_csv(
+        path, index=False
+    )
+    with pytest.raises(InputError, match="not consecutive"):
+        read_qdlin(path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2\n0.1,x\n" * 6)
+    with pytest.raises(CorruptFileError, match="'x'"):
+        read_qdlin(bad)
+
+
+def test_a_batch_with_one_damaged_file(
+    tmp_path: Path, model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One cell's file cut short: the other cells are predicted as before, that one named, exit 1."""
+    folder, names = _new_batch(tmp_path)
+    damaged = next(iter(names))
+    path = folder / "secondary" / f"{damaged}.csv.gz"
+    _write(path, np.loadtxt(path, delimiter=",")[:, :40])
+    with pytest.raises(InputError, match="needs 100 cycles"):
+        load_severson(folder)  # without an error list: the first error, as before
+    errors: list[dict[str, str]] = []
+    data = load_severson(folder, errors=errors)
+    assert [e["cell"] for e in errors] == [damaged] and damaged not in data.table["cell"].tolist()
+    assert len(data.cells) == len(data.table) == len(names) - 1
+    assert main(["battery", "life", "predict", str(folder), "--model", str(model), "--json"]) == 1
+    out, err = capsys.readouterr()
+    ours = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE)])}
+    assert ours == {new: theirs[old] for new, old in names.items() if new != damaged}
+    assert damaged in err and "needs 100 cycles" in " ".join(err.split())

@@ -108,9 +108,10 @@ def _transposed(matrix: np.ndarray) -> bool:
     """
     if min(matrix.shape) < 4:
         return False
-    low, high = np.nanpercentile(matrix, [25, 75], axis=0)
+    percentile = np.percentile if np.isfinite(matrix).all() else np.nanpercentile  # the NaN one is slow
+    low, high = percentile(matrix, [25, 75], axis=0)
     down = float(np.median(high - low))
-    low, high = np.nanpercentile(matrix, [25, 75], axis=1)
+    low, high = percentile(matrix, [25, 75], axis=1)
     across = float(np.median(high - low))
     return across > down
 
@@ -136,14 +137,9 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
     CellCurves
     """
     name = cell or path.name.removesuffix(".gz").removesuffix(".csv")
-    try:
-        matrix = pd.read_csv(path, header=None, dtype="float64", encoding="utf-8-sig").to_numpy()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file.") from exc
-    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
-        raise CorruptFileError(f"{path}: not a numeric Q(V) matrix ({type(exc).__name__}).") from exc
+    matrix, first_cycle, voltages = _read_matrix(path)
     layout = "a voltages × cycles matrix (rows 3.6 V down to 2.0 V, columns cycles 2, 3, ...)"
-    if matrix.ndim != 2 or matrix.shape[0] < MIN_QDLIN_VOLTAGES:
+    if matrix.ndim != 2 or matrix.shape[0] < MIN_QDLIN_VOLTAGES or matrix.shape[1] < 1:
         raise InputError(
             f"{path}: expected {layout} of at least {MIN_QDLIN_VOLTAGES} voltages, got shape {matrix.shape}."
         )
@@ -156,12 +152,105 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
         raise InputError(
             f"{path}: Q(V) matrix holds {int((~np.isfinite(matrix)).sum())} NaN or empty values."
         )
-    last = QDLIN_FIRST_CYCLE + matrix.shape[1] - 1
+    last = first_cycle + matrix.shape[1] - 1
     if last < min_cycles:
         raise InputError(
-            f"{path}: has cycles {QDLIN_FIRST_CYCLE}–{last}; early-life prediction needs {min_cycles} cycles."
+            f"{path}: has cycles {first_cycle}–{last}; early-life prediction needs {min_cycles} cycles."
         )
-    return CellCurves(name, matrix, first_cycle=QDLIN_FIRST_CYCLE, voltages=qdlin_voltages(matrix.shape[0]))
+    if voltages is None:
+        voltages = qdlin_voltages(matrix.shape[0])
+    return CellCurves(name, matrix, first_cycle=first_cycle, voltages=voltages)
+
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def _read_matrix(path: Path) -> tuple[np.ndarray, int, np.ndarray | None]:
+    """The Q(V) matrix of a file, its first cycle and its voltages (None: the linear 3.6-2.0 V grid).
+
+    Severson's export is numbers only. A copy written with a header row (cycle numbers ``2,3,...`` or names
+    ``cycle_2,...``: the first cycle is read from it) or with a first column of voltages (taken as the grid;
+    rows running up from 2.0 V are turned to run down) holds the same curves.
+    """
+    header: np.ndarray | None = None
+    try:
+        values = pd.read_csv(path, header=None, dtype="float64", encoding="utf-8-sig").to_numpy()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file.") from exc
+    except ValueError:
+        values, header = _read_with_names(path)  # a row of names above the numbers
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
+        raise CorruptFileError(f"{path}: not a numeric Q(V) matrix ({type(exc).__name__}).") from exc
+    first_cycle = QDLIN_FIRST_CYCLE
+    if header is None and len(values) > 1:
+        row = values[0]
+        if _consecutive(row, 1) or (len(row) > 2 and np.isnan(row[0]) and _consecutive(row[1:], 1)):
+            header, values = row, values[1:]  # a row of cycle numbers (above a voltage column: blank there)
+    body = values[:, 1:]
+    voltages = None
+    if values.shape[1] > 1 and _voltage_column(values[:, 0], body):
+        voltages, values = values[:, 0], body
+        if header is not None:
+            header = header[1:]
+        if voltages[0] < voltages[-1]:  # rows from low to high voltage: turned to run down
+            voltages, values = voltages[::-1].copy(), values[::-1].copy()
+    if header is not None:
+        numbers = [int(m.group(1)) if (m := _NUMBER.search(str(h))) else None for h in header]
+        if (
+            numbers
+            and all(n is not None for n in numbers)
+            and _consecutive(np.array(numbers, dtype=float), 0)
+        ):
+            first_cycle = int(numbers[0])  # type: ignore[arg-type]
+        elif any(n is not None for n in numbers):
+            raise InputError(
+                f"{path}: the header row names cycles {header[0]!r}...{header[-1]!r}, not consecutive ones."
+            )
+    return values, first_cycle, voltages
+
+
+def _read_with_names(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The numbers below a first row of names, and that row; CorruptFileError where a value below is not a number."""
+    try:
+        raw = pd.read_csv(path, header=None, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
+        raise CorruptFileError(f"{path}: not a numeric Q(V) matrix ({type(exc).__name__}).") from exc
+    text = np.char.strip(raw.to_numpy(dtype=str))
+    values = raw.apply(lambda col: pd.to_numeric(col.str.strip(), errors="coerce")).to_numpy(dtype="float64")
+    unread = np.isnan(values) & ~np.isin(text, ["", "nan", "NaN", "NA"])
+    if len(values) >= 2 and unread[0].any() and not unread[1:].any():
+        return values[1:], raw.to_numpy(dtype=str)[0]
+    shown = text[1:][unread[1:]] if unread[1:].any() else text[unread]
+    example = f" (value {str(shown[0])[:20]!r})" if len(shown) else ""
+    raise CorruptFileError(f"{path}: not a numeric Q(V) matrix{example}.")
+
+
+def _consecutive(row: np.ndarray, least: int) -> bool:
+    """Whether a row is whole numbers counting up by one from at least ``least`` (cycle numbers)."""
+    return bool(
+        len(row) >= 2
+        and np.isfinite(row).all()
+        and (row == np.round(row)).all()
+        and row[0] >= least
+        and (np.diff(row) == 1).all()
+    )
+
+
+def _voltage_column(column: np.ndarray, rest: np.ndarray) -> bool:
+    """Whether a first column holds the voltages.
+
+    It must be strictly monotonic within 0.5-5 V, span 0.5 V or more, and run against the Q of the other
+    columns (Q grows as the voltage falls); a Q column starts near 0 Ah and so never passes.
+    """
+    if len(column) < 3 or not np.isfinite(column).all() or rest.shape[1] == 0:
+        return False
+    steps = np.diff(column)
+    if not ((steps < 0).all() or (steps > 0).all()):
+        return False
+    if column.min() < 0.5 or column.max() > 5.0 or np.ptp(column) < 0.5:
+        return False
+    q_trend = np.nanmedian(rest[-1] - rest[0])
+    return bool(np.sign(q_trend) == -np.sign(column[-1] - column[0]))
 
 
 def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
@@ -190,7 +279,11 @@ def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
 
 
 def load_severson(
-    folder: str | Path, split: str | None = None, require_life: bool = False, min_cycles: int = MIN_CYCLES
+    folder: str | Path,
+    split: str | None = None,
+    require_life: bool = False,
+    min_cycles: int = MIN_CYCLES,
+    errors: list[dict[str, str]] | None = None,
 ) -> EarlyLifeSet:
     """Load a folder in the Severson ``Qdlin`` layout.
 
@@ -206,12 +299,17 @@ def load_severson(
         Refuse cells without a ``cycle_life``.
     min_cycles
         The last cycle every matrix must reach (the later cycle of the model's ΔQ(V) pair).
+    errors
+        Where given, a cell whose file cannot be read is left out and listed here as ``{"cell", "error"}``
+        (a batch with one damaged file still gives the others); the first error is raised when no cell
+        is left. Where None, the first error is raised.
 
     Returns
     -------
     EarlyLifeSet
     """
     root = Path(folder)
+    mark = len(errors) if errors is not None else 0  # this folder's first error, where none can be read
     if root.is_file():
         cell = read_qdlin(root, min_cycles=min_cycles)
         table = pd.DataFrame({"cell": [cell.cell], "cycle_life": [np.nan]})
@@ -244,10 +342,21 @@ def load_severson(
             else pd.Series([None] * len(table))
         )
         cells = []
-        for name, part, policy in zip(table["cell"].astype(str), splits, policies, strict=True):
-            cell = read_qdlin(_cell_file(root, name, part), cell=name, min_cycles=min_cycles)
+        read = np.ones(len(table), dtype=bool)
+        for k, (name, part, policy) in enumerate(
+            zip(table["cell"].astype(str), splits, policies, strict=True)
+        ):
+            try:
+                cell = read_qdlin(_cell_file(root, name, part), cell=name, min_cycles=min_cycles)
+            except InputError as exc:
+                read[k] = _left_out(exc, name, errors)
+                continue
             cell.policy = None if policy is None else str(policy)
             cells.append(cell)
+        if not read.all():
+            if not cells:
+                raise InputError(str(errors[mark]["error"]) if errors else f"{root}: no readable cell.")
+            table = table[read].reset_index(drop=True)
         return _checked(EarlyLifeSet(cells, table), root, require_life)
     else:
         # every matrix file: cell1.csv.gz in the shared export, any name (b3c1.csv.gz, 셀1.csv) elsewhere
@@ -257,10 +366,25 @@ def load_severson(
         )
         if not files:
             raise InputError(f"{root}: no cells.csv and no matrix files (*.csv.gz, *.csv).")
-        cells = [read_qdlin(p, min_cycles=min_cycles) for p in files]
+        cells = []
+        for path in files:
+            try:
+                cells.append(read_qdlin(path, min_cycles=min_cycles))
+            except InputError as exc:
+                _left_out(exc, path.name.removesuffix(".gz").removesuffix(".csv"), errors)
+        if not cells:
+            raise InputError(str(errors[mark]["error"]) if errors else f"{root}: no readable cell.")
         table = pd.DataFrame({"cell": [c.cell for c in cells], "cycle_life": np.nan})
         return _checked(EarlyLifeSet(cells, table), root, require_life)
     return _checked(EarlyLifeSet([cell], table), root, require_life)
+
+
+def _left_out(exc: InputError, cell: str, errors: list[dict[str, str]] | None) -> bool:
+    """Record a cell that could not be read (False: it is left out), or raise where no list is kept."""
+    if errors is None:
+        raise exc
+    errors.append({"cell": cell, "error": str(exc)})
+    return False
 
 
 def _natural(name: str) -> tuple[str, int]:
