@@ -30,7 +30,8 @@ Curves = dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 def table_curves(name: str) -> Curves:
-    table = pd.read_csv(DATA / name)
+    """Each cell's (cycles, capacity) in cycle order, rows without a capacity left out (a file may list them otherwise)."""
+    table = pd.read_csv(DATA / name).dropna(subset=["cycle", "capacity_ah"]).sort_values(["cell", "cycle"])
     return {str(c): (g["cycle"].to_numpy(), g["capacity_ah"].to_numpy()) for c, g in table.groupby("cell")}
 
 

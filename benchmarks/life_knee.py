@@ -65,8 +65,10 @@ def hinge_sse(t: np.ndarray, q: np.ndarray, knee: float) -> float:
 def curves() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     out = {}
     for name in ("nasa_pcoe_capacity.csv", "calce_cs2_capacity.csv"):
-        table = pd.read_csv(DATA / "capacity" / name)
-        for cell, group in table.groupby("cell"):
+        table = pd.read_csv(DATA / "capacity" / name).dropna(subset=["cycle", "capacity_ah"])
+        for cell, group in table.sort_values(["cell", "cycle"]).groupby(
+            "cell"
+        ):  # initial capacity: first cycles
             capacity = group["capacity_ah"].to_numpy(dtype=float)
             out[str(cell)] = (
                 group["cycle"].to_numpy(dtype=float),
@@ -103,36 +105,56 @@ def compare_with_review() -> None:
     )
 
 
-def compare_with_table(capacity_file: Path) -> None:
-    reference = pd.read_csv(KNEE_TABLE).set_index("Cell")
+def compare_with_table(capacity_file: Path, knee_table: Path = KNEE_TABLE) -> dict[str, float]:
+    """Median |ours − theirs| per method and point over the cells both files name; printed, and returned.
+
+    The knee table may hold other algorithms' columns, or lack some of ours (those are said and skipped);
+    cells are matched by name as text, and each cell's capacity rows are put in cycle order.
+    """
+    reference = pd.read_csv(knee_table)
+    reference = reference.set_index(reference["Cell"].astype(str).str.strip())
     table = pd.read_csv(capacity_file)
+    columns = {
+        method: (knee, onset if onset in reference.columns else None)
+        for method, (knee, onset) in REFERENCE_COLUMNS.items()
+        if knee in reference.columns
+    }
+    absent = [knee for knee, _ in REFERENCE_COLUMNS.values() if knee not in reference.columns]
+    if absent:
+        print(f"{knee_table.name}: no column {', '.join(absent)}; those methods are not compared")
     differences: dict[str, list[float]] = {}
-    for cell, group in table.groupby("cell"):
+    for cell, group in table.groupby(table["cell"].astype(str).str.strip()):
         if cell not in reference.index:
             continue
+        group = group.sort_values("cycle")
         t, q = group["cycle"].to_numpy(dtype=float), group["capacity_ah"].to_numpy(dtype=float)
-        for method, (knee_column, onset_column) in REFERENCE_COLUMNS.items():
+        for method, (knee_column, onset_column) in columns.items():
+            theirs = float(reference.loc[cell, knee_column])
+            if not np.isfinite(theirs):
+                continue  # the algorithm found no knee in this cell
             found = find_knee(t, q, method, smooth=False)
             assert found.knee_cycle is not None
-            differences.setdefault(f"{method} knee", []).append(
-                abs(found.knee_cycle - float(reference.loc[cell, knee_column]))
-            )
+            differences.setdefault(f"{method} knee", []).append(abs(found.knee_cycle - theirs))
             if onset_column is not None and found.onset_cycle is not None:
-                differences.setdefault(f"{method} onset", []).append(
-                    abs(found.onset_cycle - float(reference.loc[cell, onset_column]))
-                )
-    print(f"Agreement with {KNEE_TABLE.name} (Attia et al. 2022): median |ours − theirs| in cycles")
+                onset = float(reference.loc[cell, onset_column])
+                if np.isfinite(onset):
+                    differences.setdefault(f"{method} onset", []).append(abs(found.onset_cycle - onset))
+    print(f"Agreement with {knee_table.name} (Attia et al. 2022): median |ours − theirs| in cycles")
     for name, values in differences.items():
         print(f"{name:<18} {np.median(values):>8.1f}  ({len(values)} cells)")
+    return {name: float(np.median(values)) for name, values in differences.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--capacity", type=Path, help="full-life capacity curves of the knee table's cells")
+    parser.add_argument(
+        "--knee-table", type=Path, default=KNEE_TABLE, help="knee table (default: the shared one)"
+    )
     args = parser.parse_args()
     compare_with_review()
     if args.capacity is not None:
-        compare_with_table(args.capacity)
+        compare_with_table(args.capacity, args.knee_table)
     else:
         print(
             f"Severson knee table: not compared: the shared data hold no full-life capacity curves of its "

@@ -66,6 +66,7 @@ from sklearn.pipeline import Pipeline
 from gwangyang.battery.features import CellCurves
 from gwangyang.battery.life import CycleLifeRegressor, make_life_model
 from gwangyang.battery.life_fit import fit_life, score_predictions
+from gwangyang.battery.life_groups import batch_key
 from gwangyang.battery.life_predict import life_metrics
 from gwangyang.battery.selection import NestedResult, group_metrics, leave_one_group_out, nested_selection
 from gwangyang.battery.severson import EarlyLifeSet, load_severson
@@ -375,7 +376,17 @@ def holdout_table(shared: EarlyLifeSet, folder: Path, split: str | None = None) 
     """
     from gwangyang.battery.life_predict import predict_cells
 
-    held = load_severson(folder, split=split, require_life=True).sorted()
+    held = load_severson(folder, split=split).sorted()
+    known = np.isfinite(held.cycle_life) & (held.cycle_life > 0)
+    if not known.all():
+        # a cell still cycling (or censored) has no life to score against: named, not scored
+        unknown = held.table["cell"][~known].astype(str).tolist()
+        print(
+            f"{folder}: {len(unknown)} cell(s) without a cycle_life are not scored: {', '.join(unknown[:10])}"
+        )
+        if not known.any():
+            raise InputError(f"{folder}: no cell has a known cycle_life to score.")
+        held = held.subset(known)
     shared_curves = {_curve_key(cell) for cell in shared.cells}
     new = np.array([_curve_key(cell) not in shared_curves for cell in held.cells])
     if not new.all():
@@ -388,10 +399,15 @@ def holdout_table(shared: EarlyLifeSet, folder: Path, split: str | None = None) 
         if not new.any():
             raise InputError(f"{folder}: every cell is one of the shared cells; nothing unseen to score.")
         held = held.subset(new)
-    named = set(held.table["batch"].astype(str)) if "batch" in held.table.columns else set()
-    keep = ~shared.table["batch"].astype(str).isin(named).to_numpy()
+    # batches compared by date, however each table spells it (5/12/17 and 2017-05-12 are one batch)
+    named = set(held.table["batch"].map(batch_key)) if "batch" in held.table.columns else set()
+    shared_batch = (
+        shared.table["batch"] if "batch" in shared.table.columns else pd.Series([""] * len(shared.cells))
+    )
+    shared_keys = shared_batch.map(batch_key)
+    keep = ~shared_keys.isin(named).to_numpy()
     train = shared.subset(keep)
-    left_out = sorted(named & set(shared.table["batch"].astype(str)))
+    left_out = sorted(set(shared_batch.astype(str)[~keep]))
     print(
         f"held-out batch {folder}: {len(held.cells)} cells; fitted on {len(train.cells)} shared cells"
         + (f" (left out shared batch {', '.join(left_out)}, which the folder names)" if left_out else "")

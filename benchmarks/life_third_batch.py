@@ -58,7 +58,9 @@ def capacity_features(capacity: np.ndarray) -> list[float]:
 def severson_cells() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, cycle life and batch of the 84 shared Severson cells."""
     data = load_severson(SHARED / "severson", require_life=True).sorted()
-    features = np.array([capacity_features(np.asarray(c.qdlin)[-1, :]) for c in data.cells])
+    features = np.array(
+        [capacity_features(np.asarray(c.qdlin)[-1, :99]) for c in data.cells]
+    )  # cycles 2..100
     return features, data.cycle_life, data.table["batch"].astype(str).to_numpy()
 
 

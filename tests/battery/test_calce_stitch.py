@@ -231,3 +231,22 @@ def test_cycle_cut_in_its_charge_is_merged_with_its_continuation(stored: Store) 
     )
     assert bool(row["complete"])
     assert 0.95 < row["coulombic_efficiency"] < 1.05
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [
+        ("CS2_35_10_15_10 (2).xlsx", "CS2_35"),  # a copy the OS named, of a dated export
+        ("CS2_35_10_15_10(3).xlsx", "CS2_35"),
+        ("CS2_35_10_15_10 - Copy.xlsx", "CS2_35"),
+        ("CX2_16_2_4_11 - Copy (2).xlsx", "CX2_16"),
+        ("cell (2).csv", "cell (2)"),  # no date before it: a name (cell 2), not a copy
+        ("CS2_33_8_19_10.xlsx", "CS2_33"),
+    ],
+)
+def test_copy_markers_of_a_dated_export(name: str, cell: str) -> None:
+    """A re-export saved beside the first as ``name (2)`` belongs to the same cell (stitch then keeps the larger
+    export of one start time, :func:`test_twice_exported_run_is_one_part`)."""
+    from gwangyang.battery.stitch import stitch_key
+
+    assert stitch_key(Path(name)) == cell

@@ -67,11 +67,13 @@ def test_holdout_scores_each_model_as_numpy_does(tmp_path: Path, capsys: pytest.
     assert any(label.startswith("auto → ") for label in table)
 
 
+@pytest.mark.parametrize("spelling", ["6/30/17", "2017-06-30", "06/30/2017", "2017-06-30_batchdata"])
 def test_holdout_leaves_out_the_batch_the_folder_names(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spelling: str
 ) -> None:
+    """However the folder spells the batch's date, it is the shared batch 6/30/17 (MATR writes m/d/yy)."""
     shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
-    _benchmark().holdout_table(shared, _folder(tmp_path, "6/30/17"))
+    _benchmark().holdout_table(shared, _folder(tmp_path, spelling))
     printed = capsys.readouterr().out
     kept = int((shared.table["batch"] != "6/30/17").sum())
     assert f"fitted on {kept} shared cells (left out shared batch 6/30/17" in printed and kept == 6
@@ -115,3 +117,28 @@ def test_holdout_scores_only_cells_it_has_never_seen(
     shutil.copytree(sample_dir("severson"), only_shared)
     with pytest.raises(InputError, match="every cell is one of the shared cells"):
         module.holdout_table(shared, only_shared, split="train")
+
+
+def test_holdout_leaves_cells_of_unknown_life_unscored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A batch with a cell still cycling (no cycle_life): the other three are scored, as numpy scores them."""
+    shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
+    folder = _folder(tmp_path, "2018-04-12")
+    table = pd.read_csv(folder / "cells.csv")
+    running = str(table["cell"].iloc[1])
+    table.loc[1, "cycle_life"] = np.nan
+    table.to_csv(folder / "cells.csv", index=False)
+    scored = _benchmark().holdout_table(shared, folder)
+    printed = capsys.readouterr().out
+    assert (
+        f"1 cell(s) without a cycle_life are not scored: {running}" in printed
+        and "3 cells; fitted on 12" in printed
+    )
+    held = load_severson(folder).sorted()
+    held = held.subset(np.isfinite(held.cycle_life))
+    rows = predict_cells(fit_life(shared, "variance")["pipeline"], held.cells)
+    predicted = np.array([r["predicted_cycle_life"] for r in rows])
+    assert scored["variance"]["rmse_cycles"] == pytest.approx(
+        np.sqrt(np.mean((predicted - held.cycle_life) ** 2))
+    )

@@ -128,3 +128,19 @@ def test_predictions_and_fit_report_the_ignored_text(tmp_path: Path) -> None:
     assert [r.get("beyond_training_range") for r in rows] == [r.get("beyond_training_range") for r in plain]
     whole = fit_life(load_severson(folder, require_life=True), "charging")
     assert sum("not read" in w for w in whole["warnings"]) == len(held.cells) == 4
+
+
+@pytest.mark.parametrize(
+    ("policy", "note"),
+    [
+        ("5.4C(40%)-3.6C-newstructure", "newstructure"),
+        ("5.4C(40%)-3.6C_newstructure", "newstructure"),
+        ("5_4C-40PER_3_6C_newstructure", "newstructure"),
+        ("5.4C-40PER_3.6C", ""),
+        ("5.4C(40%)-3.6C-재시험 2", "재시험 2"),
+    ],
+)
+def test_a_note_joined_by_a_hyphen_or_underscore(policy: str, note: str) -> None:
+    """File names join the note with '-' or '_': the rates are those of the steps (0.8 / (0.4/5.4 + 0.4/3.6))."""
+    read = parse_policy(policy, "셀1")
+    assert read.average_rate == pytest.approx(0.8 / (0.4 / 5.4 + 0.4 / 3.6)) and read.ignored == note

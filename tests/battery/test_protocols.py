@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gwangyang.battery.protocols import (
@@ -14,7 +15,7 @@ from gwangyang.battery.protocols import (
     read_predictions,
     read_validation,
 )
-from gwangyang.errors import InputError
+from gwangyang.errors import CorruptFileError, InputError
 
 
 def test_enumeration_matches_policies_all(shared: Path) -> None:
@@ -51,3 +52,72 @@ def test_predictions_and_validation(shared: Path) -> None:
     top = val.loc[(val.cc1 == 4.8) & (val.cc2 == 5.2) & (val.cc3 == 5.2)].iloc[0]
     assert top["cells"] == 5
     assert top["final_mean"] == pytest.approx(np.mean([857, 873, 864, 774, 1082]))
+
+
+def _copy_clo(shared: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "클로"
+    shutil.copytree(shared / "battery" / "clo", folder)
+    return folder
+
+
+def test_round_files_of_four_columns_or_with_a_header(shared: Path, tmp_path: Path) -> None:
+    """Round files without CC4 (computed from the ten minutes) or written with a header hold the same cells."""
+    original = read_predictions(shared / "battery" / "clo")
+    folder = _copy_clo(shared, tmp_path)
+    for path in sorted((folder / "pred").glob("*.csv")):
+        table = pd.read_csv(path, header=None)
+        if path.stem in ("0", "2"):
+            table.drop(columns=3).to_csv(path, header=False, index=False)  # cc1, cc2, cc3, life
+        else:
+            table.to_csv(path, header=["CC1", "CC2", "CC3", "CC4", "life"], index=False)
+    ours = read_predictions(folder)
+    pd.testing.assert_frame_equal(ours.drop(columns="cc4"), original.drop(columns="cc4"))
+    # the paper's CC4 (three decimals) is the ten-minute CC4
+    np.testing.assert_allclose(ours["cc4"], original["cc4"], atol=6e-4)
+    # a four-column file whose fourth column is CC4 holds no lives
+    pd.read_csv(shared / "battery" / "clo" / "batch" / "0.csv", header=None).assign(
+        cc4=lambda t: [cc4_from(*r) for r in t.to_numpy()]
+    ).to_csv(folder / "pred" / "0.csv", header=False, index=False)
+    with pytest.raises(CorruptFileError, match="without the predicted lives"):
+        read_predictions(folder)
+
+
+def test_policy_lists_with_a_header(shared: Path, tmp_path: Path) -> None:
+    original = read_policies(shared / "battery" / "clo" / "batch" / "1.csv")
+    path = tmp_path / "1.csv"
+    pd.read_csv(shared / "battery" / "clo" / "batch" / "1.csv", header=None).to_csv(
+        path, header=["CC1", "CC2", "CC3"], index=False
+    )
+    pd.testing.assert_frame_equal(read_policies(path), original)
+
+
+def test_validation_files_matched_by_protocol(shared: Path, tmp_path: Path) -> None:
+    """predictions.csv in another row order, columns lower-cased and moved, an index column: same table."""
+    original = read_validation(shared / "battery" / "clo")
+    folder = _copy_clo(shared, tmp_path)
+    pred = pd.read_csv(folder / "validation" / "predictions.csv", encoding="utf-8-sig")
+    pred = pred.iloc[::-1].rename(columns={"C1": "c1", "C2": "c2", "C3": "c3"})
+    pred = pred[[*pred.columns[3:], "c1", "c2", "c3"]]
+    pred.to_csv(folder / "validation" / "predictions.csv", index=True)
+    ours = read_validation(folder)
+    pd.testing.assert_frame_equal(ours, original)
+    # by hand: the top protocol's early predictions (validation/predictions.csv, row 4.8-5.2-5.2)
+    top = pred[(pred.c1 == 4.8) & (pred.c2 == 5.2) & (pred.c3 == 5.2)].iloc[0]
+    expected = float(np.nanmean(top[[c for c in pred.columns if c.startswith("P")]].to_numpy(dtype=float)))
+    row = ours[(ours.cc1 == 4.8) & (ours.cc2 == 5.2) & (ours.cc3 == 5.2)].iloc[0]
+    assert row["predicted_mean"] == pytest.approx(expected)
+
+
+def test_round_files_named_otherwise(shared: Path, tmp_path: Path) -> None:
+    """round_0.csv ... round_3.csv (and a tenth round, round_10.csv, after round_3) keep their round numbers."""
+    original = read_predictions(shared / "battery" / "clo")
+    folder = tmp_path / "pred"
+    folder.mkdir()
+    for path in sorted((shared / "battery" / "clo" / "pred").glob("*.csv")):
+        (folder / f"round_{path.stem}.csv").write_bytes(path.read_bytes())
+    (folder / "round_10.csv").write_bytes((shared / "battery" / "clo" / "pred" / "0.csv").read_bytes())
+    ours = read_predictions(folder)
+    pd.testing.assert_frame_equal(ours[ours["round"] < 10].reset_index(drop=True), original)
+    assert ours["round"].iloc[-1] == 10 and (ours["round"] == 10).sum() == (original["round"] == 0).sum()

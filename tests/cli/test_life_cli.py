@@ -52,22 +52,23 @@ def put_cell(store: Store, cell_id: str, cycles: pd.DataFrame, curves: pd.DataFr
         store.commit(staged, cell_id)
 
 
-def severson_store(root: Path) -> Store:
-    """The shipped sample's 16 cells as store cells: Q(V) curves on the 3.6 → 2.0 V grid."""
+def severson_store(root: Path, last: int = 100) -> Store:
+    """The shipped sample's 16 cells as store cells: Q(V) curves on the 3.6 → 2.0 V grid, cycles 2..``last``."""
     store = Store(root)
     data = load_severson(SAMPLE)
     volts = np.linspace(3.6, 2.0, 1000)
     for cell, life in zip(data.cells, data.cycle_life, strict=True):
-        cyc = np.arange(2, 101)
+        cyc = np.arange(2, last + 1)
+        qdlin = cell.qdlin[:, : len(cyc)]
         curves = pd.DataFrame(
             {
                 "cycle_index": np.repeat(cyc, 1000),
-                "voltage_v": np.tile(volts, 99),
-                "discharge_capacity_ah": cell.qdlin.T.ravel(),
+                "voltage_v": np.tile(volts, len(cyc)),
+                "discharge_capacity_ah": qdlin.T.ravel(),
             }
         )
         cycles = pd.DataFrame(
-            {"cycle_index": cyc, "discharge_capacity_ah": cell.qdlin[-1], "internal_resistance_ohm": np.nan}
+            {"cycle_index": cyc, "discharge_capacity_ah": qdlin[-1], "internal_resistance_ohm": np.nan}
         )
         put_cell(store, cell.cell, cycles, curves, cycle_life=float(life))
     return store
@@ -177,6 +178,49 @@ def test_store_route_matches_the_folder_route(tmp_path: Path, capsys: pytest.Cap
         )
 
 
+def test_store_cells_of_60_cycles_fit_a_10_60_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Store cells that stop at cycle 60 fit and predict with --cycles 10,60, as the same cells from the folder do."""
+    store = severson_store(tmp_path / "store", last=60)
+    from_store, from_folder = tmp_path / "store.gwm", tmp_path / "folder.gwm"
+    args = ("--cycles", "10,60", "--conformal", "cv+")
+    code, _, err = run(
+        capsys,
+        "battery",
+        "life",
+        "fit",
+        "store:",
+        "--store",
+        str(store.root),
+        "--out",
+        str(from_store),
+        *args,
+    )
+    assert code == 0, err
+    assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--out", str(from_folder), *args)[0] == 0
+    ids = ["test1_cell3", "train_cell21"]
+    code, out, err = run(
+        capsys,
+        "battery",
+        "life",
+        "predict",
+        *ids,
+        "--store",
+        str(store.root),
+        "--model",
+        str(from_store),
+        "--json",
+    )
+    assert code == 0, err
+    by_store = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
+    code, out, _ = run(
+        capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(from_folder), "--json"
+    )
+    by_folder = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
+    assert by_store == pytest.approx({cell: by_folder[cell] for cell in ids}, rel=1e-9)
+
+
 def test_health_on_a_store_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = Store(tmp_path / "store")
     table = pd.read_csv(SHARED / "battery" / "capacity" / "calce_cs2_capacity.csv")
@@ -265,7 +309,7 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     with gzip.open(bad / "cell1.csv.gz", "wt") as handle:
         np.savetxt(handle, matrix.T, delimiter=",")
     code, _, err = run(capsys, "battery", "life", "predict", str(bad), "--model", str(model), "--json")
-    assert code == 2 and "1000 × cycles" in err
+    assert code == 2 and "transposed" in err
     code, _, err = run(capsys, "battery", "life", "fit", str(SAMPLE), "--model", "full", "--out", str(model))
     assert code == 2 and "full feature set needs" in err
     code, _, err = run(capsys, "battery", "life", "fit", str(SAMPLE), "--model", "nope", "--out", str(model))

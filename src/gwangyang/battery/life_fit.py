@@ -36,7 +36,7 @@ STORE_PREFIX = "store:"
 
 
 def load_training_set(
-    dataset: str | Path, split: str | None = None, store: Store | None = None
+    dataset: str | Path, split: str | None = None, store: Store | None = None, last_cycle: int = 100
 ) -> tuple[EarlyLifeSet, str]:
     """Cells of known cycle life to fit on, and a description of where they came from.
 
@@ -49,6 +49,8 @@ def load_training_set(
         Keep only the ``cells.csv`` rows of this split (folders only).
     store
         The store for ``store:`` datasets (default: :class:`gwangyang.store.Store` ()).
+    last_cycle
+        The last cycle a folder's matrices must reach (the later cycle of the ΔQ(V) pair).
 
     Returns
     -------
@@ -63,12 +65,14 @@ def load_training_set(
 
         opened = store if store is not None else StoreClass()
         ids = [part for part in text.removeprefix(STORE_PREFIX).split(",") if part]
-        data = load_store(opened, ids or None, require_life=True)
+        data = load_store(opened, ids or None, require_life=True, last_cycle=int(last_cycle))
         missing = [i for i in ids if i not in set(data.table["cell"])]
         if missing:
             raise InputError(f"{text}: cell {missing[0]!r} has no known cycle life.")
         return data.sorted(), f"store {opened.root}"
-    return load_severson(Path(text), split=split, require_life=True).sorted(), text
+    return load_severson(
+        Path(text), split=split, require_life=True, min_cycles=int(last_cycle)
+    ).sorted(), text
 
 
 def fit_life(
@@ -175,12 +179,16 @@ def fit_life(
 
 
 def load_prediction_inputs(
-    items: Sequence[str], store: Store | None = None, last_cycle: int = 100
+    items: Sequence[str],
+    store: Store | None = None,
+    last_cycle: int = 100,
+    errors: list[dict[str, str]] | None = None,
 ) -> tuple[list[CellCurves], list[float]]:
     """Cells to predict: Severson-layout folders or matrix files, or store cell ids (``store:`` optional).
 
     Returns the cells and each one's known cycle life (a folder's ``cells.csv`` column ``cycle_life``),
-    NaN where unknown (matrix files, store cells).
+    NaN where unknown (matrix files, store cells). With ``errors``, a folder's cells that cannot be read
+    are listed there (``{"cell", "error"}``) and the others kept.
     """
     from .severson import load_severson, load_store_cell
 
@@ -190,7 +198,13 @@ def load_prediction_inputs(
     for item in items:
         path = Path(item)
         if not item.startswith(STORE_PREFIX) and path.exists():
-            data = load_severson(path)
+            before = len(errors) if errors is not None else 0
+            try:
+                data = load_severson(path, min_cycles=int(last_cycle), errors=errors)
+            except InputError:
+                if errors is None or len(errors) == before:
+                    raise
+                continue  # no cell of this folder could be read: each is listed in errors
             cells.extend(data.cells)
             known.extend(float(v) for v in data.cycle_life)
             continue
@@ -201,12 +215,15 @@ def load_prediction_inputs(
         cells.append(load_store_cell(opened, item.removeprefix(STORE_PREFIX), last_cycle))
         known.append(float("nan"))
     if not cells:
-        raise InputError("predict: no cells given.")
+        raise InputError(str(errors[0]["error"]) if errors else "predict: no cells given.")
     return cells, known
 
 
 def predict_life(
-    model: str | Path | ModelFile, items: Sequence[str], store: Store | None = None
+    model: str | Path | ModelFile,
+    items: Sequence[str],
+    store: Store | None = None,
+    errors: list[dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Predicted cycle life with its conformal interval for each cell.
 
@@ -218,6 +235,9 @@ def predict_life(
         Severson-layout folders or files, or store cell ids.
     store
         The store holding the cell ids.
+    errors
+        Where given, a folder's cells that cannot be read are listed here (``{"cell", "error"}``) and
+        the others predicted; where None, the first such cell's error is raised.
 
     Returns
     -------
@@ -229,7 +249,7 @@ def predict_life(
 
     loaded = model if isinstance(model, ModelFile) else load_model(model)
     pair = tuple(loaded.info.get("cycles", (10, 100)))
-    cells, lives = load_prediction_inputs(items, store, int(pair[1]))
+    cells, lives = load_prediction_inputs(items, store, int(pair[1]), errors)
     rows = predict_cells(loaded.model, cells)
     for row, life in zip(rows, lives, strict=True):
         if np.isfinite(life):

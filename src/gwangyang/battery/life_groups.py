@@ -9,6 +9,7 @@ shift and a warning. :func:`interval_groups` also groups the ``auto`` model sele
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +30,28 @@ NO_GROUPS_WARNING = (
     "bounds that shift"
 )
 """Why the default interval falls back to ``cv+`` with the lot shift (e.g. store cells)."""
+
+
+_ISO_DATE = re.compile(r"(\d{4})[-/_.]?(\d{2})[-/_.]?(\d{2})(?!\d)")
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?!\d)")
+
+
+def batch_key(label: Any) -> str:
+    """A batch label with its date spelled one way (ISO 8601).
+
+    ``5/12/17``, ``2017-05-12``, ``20170512`` and ``2017-05-12_batchdata`` (the MATR file names) all give
+    ``2017-05-12``. Slashed dates are read month first, as the MATR data (Severson et al. 2019) writes them; a label
+    without a date is returned stripped. For comparing batches named in two tables.
+    """
+    text = str(label).strip()
+    iso = _ISO_DATE.match(text)
+    if iso is not None and 1 <= int(iso.group(2)) <= 12 and 1 <= int(iso.group(3)) <= 31:
+        return f"{iso.group(1)}-{iso.group(2)}-{iso.group(3)}"
+    us = _US_DATE.match(text)
+    if us is not None and 1 <= int(us.group(1)) <= 12 and 1 <= int(us.group(2)) <= 31:
+        year = int(us.group(3)) + (2000 if len(us.group(3)) == 2 else 0)
+        return f"{year:04d}-{int(us.group(1)):02d}-{int(us.group(2)):02d}"
+    return text
 
 
 def interval_groups(data: EarlyLifeSet) -> tuple[np.ndarray | None, str | None]:

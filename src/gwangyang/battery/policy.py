@@ -4,13 +4,14 @@ The ``charging`` feature set reads a cell's policy from ``cells.csv`` (column ``
 
 * ``C1(Q1%)-C2`` (Severson et al. 2019): C1 up to Q1 % state of charge, then C2 up to 80 %; any number of
   steps, each but the last with its end, ``C1(Q1%)-C2(Q2%)-C3``;
-* ``C1-QPER_C2`` with underscores for decimal points, the same two steps as the Severson data's file names
-  write them (``3_6C-80PER_3_6C``);
+* ``C1-QPER_C2`` with underscores (or points) for decimal points, the same two steps as the Severson data's
+  file names write them (``3_6C-80PER_3_6C``);
 * ``C`` alone (``4.8C``): one constant rate up to 80 %;
 * four rates without ends, ``C1-C2-C3-C4`` (Attia et al. 2020, Nature 578:397, Methods: four constant-current
   steps over 0–20, 20–40, 40–60 and 60–80 % state of charge, then 1C CC–CV).
 
-Words after the steps, separated by a space (a note such as ``newstructure``), do not change the rates:
+Words after the steps, separated by a space, a ``-`` or a ``_`` (a note such as ``newstructure``:
+``3.6C(80%)-3.6C newstructure``, ``3.6C(80%)-3.6C-newstructure``, ``3_6C-80PER_3_6C_newstructure``), do not change the rates:
 they are kept in :attr:`ChargingPolicy.ignored` and reported by the callers as a warning, never dropped
 silently. Anything else is refused with a one-line :class:`~gwangyang.errors.InputError` naming the cell.
 """
@@ -34,7 +35,10 @@ ATTIA_STEPS = 4
 _STEP_TEXT = r"(\d+(?:\.\d+)?)\s*[cC](?:\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\))?"
 _STEP = re.compile(_STEP_TEXT)
 _STEPS = re.compile(rf"({_STEP_TEXT}(?:\s*-\s*{_STEP_TEXT})*)(?:\s+(.*))?", re.DOTALL)
-_PER = re.compile(r"^(\d+(?:_\d+)?)C-(\d+(?:_\d+)?)PER_(\d+(?:_\d+)?)C$", re.IGNORECASE)
+_PER = re.compile(r"^(\d+(?:[_.]\d+)?)C-(\d+(?:[_.]\d+)?)PER_(\d+(?:[_.]\d+)?)C$", re.IGNORECASE)
+_PER_NOTE = re.compile(r"^(.*?PER_\d+(?:[_.]\d+)?C)_([^\W\d_].*)$", re.IGNORECASE)
+_JOINED_NOTE = re.compile(r"^(.*?\d[cC](?:\s*\([^)]*\))?)\s*[-_]\s*([^\W\d_].*)$", re.DOTALL)
+"""A note joined to the last step by ``-`` or ``_`` (``3.6C(80%)-3.6C-newstructure``), as file names write it."""
 
 EXAMPLE = "5.4C(40%)-3.6C"
 """The example the refusal messages give."""
@@ -91,11 +95,18 @@ def parse_policy(policy: str, cell: str = "cell") -> ChargingPolicy:
     """
     original = text = str(policy).strip()
     first_word, _, rest = text.partition(" ")
+    noted = _PER_NOTE.fullmatch(first_word)
+    if noted is not None and _PER.fullmatch(noted.group(1)):
+        first_word, rest = noted.group(1), f"{noted.group(2)} {rest}".strip()
     per = _PER.fullmatch(first_word)
     if per is not None:
         first, switch, second = (float(g.replace("_", ".")) for g in per.groups())
         text = f"{first}C({switch}%)-{second}C {rest}".strip()
     whole = _STEPS.fullmatch(text)
+    joined = _JOINED_NOTE.fullmatch(text) if whole is None else None
+    if joined is not None and _STEPS.fullmatch(joined.group(1)):
+        text = f"{joined.group(1)} {joined.group(2)}"
+        whole = _STEPS.fullmatch(text)
     if whole is None:
         raise _refuse(cell, original, "is not a sequence of steps like C1(Q1%)-C2")
     parts = whole.group(1).split("-")

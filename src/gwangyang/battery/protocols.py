@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,21 @@ def enumerate_protocols(
 
 
 def _read_numeric(path: Path, columns: int, what: str) -> np.ndarray:
+    """The first ``columns`` columns of a headerless numeric CSV (a header row of names is skipped)."""
+    values = _numeric_table(path, columns, what)
+    values = values[:, :columns]
+    bad = ~np.isfinite(values).all(axis=1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 1
+        raise CorruptFileError(f"{path}: row {row} is not {columns} finite numbers ({what}).")
+    return values
+
+
+def _numeric_table(path: Path, columns: int, what: str) -> np.ndarray:
+    """Every column of a numeric CSV as floats, at least ``columns`` wide; a first row of names is left out.
+
+    The paper's files have no header; a copy written with one (``CC1,CC2,CC3``) holds the same numbers.
+    """
     if not path.is_file():
         raise InputError(f"{path}: no such file ({what}).")
     try:
@@ -170,13 +186,10 @@ def _read_numeric(path: Path, columns: int, what: str) -> np.ndarray:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise CorruptFileError(f"{path}: not a CSV of {what} ({type(exc).__name__}).") from exc
     values = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
+    if len(values) > 1 and not np.isfinite(values[0]).any():
+        values = values[1:]  # a header row: names, no numbers
     if values.ndim != 2 or values.shape[1] < columns or len(values) == 0:
         raise CorruptFileError(f"{path}: expected {columns} numeric columns of {what}, got {table.shape[1]}.")
-    values = values[:, :columns]
-    bad = ~np.isfinite(values).all(axis=1)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 1
-        raise CorruptFileError(f"{path}: row {row} is not {columns} finite numbers ({what}).")
     return values
 
 
@@ -194,11 +207,11 @@ def read_policies(path: str | Path) -> pd.DataFrame:
         Missing file, or rows that are not numbers.
     """
     path = Path(path)
-    first = _read_numeric(path, 3, "protocol C-rates")
-    raw = pd.read_csv(path, header=None, encoding="utf-8-sig")
-    if raw.shape[1] >= 4:
+    values = _numeric_table(path, 3, "protocol C-rates")
+    if values.shape[1] >= 4:
         values = _read_numeric(path, 4, "protocol C-rates")
         return pd.DataFrame(values, columns=["cc1", "cc2", "cc3", "cc4"])
+    first = _read_numeric(path, 3, "protocol C-rates")
     cc4 = [cc4_from(*row) for row in first]
     return pd.DataFrame({"cc1": first[:, 0], "cc2": first[:, 1], "cc3": first[:, 2], "cc4": cc4})
 
@@ -213,16 +226,79 @@ def read_predictions(folder: str | Path) -> pd.DataFrame:
     """
     folder = Path(folder)
     pred = folder / "pred" if (folder / "pred").is_dir() else folder
-    files = sorted(pred.glob("*.csv"), key=lambda p: (len(p.stem), p.stem))
+    files = sorted(pred.glob("*.csv"), key=_round_order)
     if not files:
         raise InputError(f"{pred}: no round files N.csv of early predictions.")
     parts: list[pd.DataFrame] = []
     for path in files:
-        values = _read_numeric(path, 5, "cc1, cc2, cc3, cc4, predicted life")
-        part = pd.DataFrame(values, columns=["cc1", "cc2", "cc3", "cc4", "predicted_life"])
-        part.insert(0, "round", int(path.stem) if path.stem.isdigit() else len(parts))
+        part = _round_file(path)
+        number = re.search(r"\d+", path.stem)  # 0.csv as the paper names them; round_0.csv, 라운드1.csv too
+        part.insert(0, "round", int(number.group()) if number else len(parts))
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+CC4_TOLERANCE = 0.01
+"""C-rate within which a file's fourth column is CC4 as :func:`cc4_from` computes it (the paper's files give
+it to three decimals)."""
+
+
+def _round_order(path: Path) -> tuple[int, str]:
+    """Round files in the order of the number in their name (``2.csv`` before ``10.csv``)."""
+    number = re.search(r"\d+", path.stem)
+    return (int(number.group()) if number else -1, path.stem)
+
+
+def _round_file(path: Path) -> pd.DataFrame:
+    """One round's early predictions: ``cc1, cc2, cc3, cc4, predicted_life`` or ``cc1, cc2, cc3, predicted_life``.
+
+    The paper's ``pred/N.csv`` give CC4; a file of four columns gives the life after CC3 (CC4 is then
+    computed), unless its fourth column is CC4 itself, which is a protocol list without lives.
+    """
+    what = "cc1, cc2, cc3, [cc4,] predicted life"
+    values = _numeric_table(path, 4, what)
+    if values.shape[1] >= 5:
+        values = _read_numeric(path, 5, what)
+        return pd.DataFrame(values, columns=["cc1", "cc2", "cc3", "cc4", "predicted_life"])
+    values = _read_numeric(path, 4, what)
+    cc4 = np.array([cc4_from(*row[:3]) for row in values])
+    if np.all(np.abs(values[:, 3] - cc4) <= CC4_TOLERANCE):
+        raise CorruptFileError(
+            f"{path}: its four columns are CC1-CC4 (the fourth is the ten-minute CC4): a protocol list "
+            "without the predicted lives."
+        )
+    return pd.DataFrame(
+        {
+            "cc1": values[:, 0],
+            "cc2": values[:, 1],
+            "cc3": values[:, 2],
+            "cc4": cc4,
+            "predicted_life": values[:, 3],
+        }
+    )
+
+
+def _rate_column(name: Any) -> Any:
+    """``C1``..``C4`` however written (``c1``, ``CC1``, `` C1 ``); other column names as they are."""
+    text = str(name).strip().upper()
+    text = text[1:] if text in ("CC1", "CC2", "CC3", "CC4") else text
+    return text if text in ("C1", "C2", "C3", "C4") else name
+
+
+def _cell_values(table: pd.DataFrame, row: int) -> np.ndarray:
+    """The lives of one protocol's cells: every column but C1-C4, empty cells left out."""
+    cells = [
+        c for c in table.columns if c not in ("C1", "C2", "C3", "C4") and not str(c).startswith("Unnamed")
+    ]
+    return pd.to_numeric(table[cells].iloc[row], errors="coerce").dropna().to_numpy(dtype="float64")
+
+
+def _rates_key(table: pd.DataFrame, row: int, path: Path) -> tuple[float, float, float]:
+    """CC1-CC3 of a validation row, rounded to 3 decimals (as the files write them) to match the other file."""
+    values = pd.to_numeric(table[["C1", "C2", "C3"]].iloc[row], errors="coerce").to_numpy(dtype="float64")
+    if not np.isfinite(values).all():
+        raise CorruptFileError(f"{path}: row {row + 1} has no numeric C1, C2, C3.")
+    return (round(float(values[0]), 3), round(float(values[1]), 3), round(float(values[2]), 3))
 
 
 def read_validation(folder: str | Path) -> pd.DataFrame:
@@ -242,22 +318,28 @@ def read_validation(folder: str | Path) -> pd.DataFrame:
         if not path.is_file():
             raise InputError(f"{path}: no such file (Attia validation {name}).")
         table = pd.read_csv(path, encoding="utf-8-sig")
+        table.columns = [_rate_column(c) for c in table.columns]
         if not {"C1", "C2", "C3"} <= set(table.columns):
             raise CorruptFileError(f"{path}: expected columns C1, C2, C3 and one per cell.")
         tables[name] = table
     final, pred = tables["final_results"], tables["predictions"]
+    early_by_rates: dict[tuple[float, float, float], np.ndarray] = {}
+    for i in range(len(pred)):
+        key = _rates_key(pred, i, base / "predictions.csv")
+        early_by_rates[key] = _cell_values(pred, i)
     for i in range(len(final)):
-        rates = [float(final[c].iloc[i]) for c in ("C1", "C2", "C3")]
-        lives = pd.to_numeric(final.iloc[i, 3:], errors="coerce").dropna().to_numpy(dtype="float64")
-        early = pd.to_numeric(pred.iloc[i, 3:], errors="coerce").dropna().to_numpy(dtype="float64")
+        rates = _rates_key(final, i, base / "final_results.csv")
+        lives = _cell_values(final, i)
+        # the two files are matched by protocol, not by row: either may list them in another order
+        early = early_by_rates.get(rates, np.empty(0))
         out.append(
             {
                 "cc1": rates[0],
                 "cc2": rates[1],
                 "cc3": rates[2],
                 "cc4": cc4_from(*rates),
-                "final_mean": float(lives.mean()),
-                "final_std": float(lives.std(ddof=1)),
+                "final_mean": float(lives.mean()) if len(lives) else float("nan"),
+                "final_std": float(lives.std(ddof=1)) if len(lives) > 1 else float("nan"),
                 "predicted_mean": float(early.mean()) if len(early) else float("nan"),
                 "cells": len(lives),
             }

@@ -3,11 +3,12 @@
 The folder layout (as in petermattia/revisit-severson-et-al)::
 
     <folder>/cells.csv              cell, split, cycle_life (optional), ...
-    <folder>/<split>/<name>.csv.gz  1000 × 99 matrix: Q (Ah) on a linear voltage grid from 3.6 V
-                                    down to 2.0 V (rows) for cycles 2..100 (columns)
+    <folder>/<split>/<name>.csv.gz  voltages × cycles matrix: Q (Ah) on a linear voltage grid from
+                                    3.6 V down to 2.0 V (rows; 1000 in Severson's export) for
+                                    cycles 2, 3, ... (columns; 99, cycles 2..100, in the shared files)
 
 where a ``cell`` of ``train_cell1`` in split ``train`` lives at ``train/cell1.csv.gz``. A folder
-without ``cells.csv`` takes every ``cell*.csv.gz`` in it, named by file stem.
+without ``cells.csv`` takes every matrix file (``*.csv.gz``, ``*.csv``) in it, named by file stem.
 """
 
 from __future__ import annotations
@@ -23,19 +24,18 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError
 from .cycles import usable_cycles
-from .features_curves import SEVERSON_QDLIN_VOLTAGES, CellCurves
+from .features_curves import CellCurves
+from .io.base import file_encoding
+from .qdlin import MIN_CYCLES as MIN_CYCLES
+from .qdlin import MIN_QDLIN_VOLTAGES as MIN_QDLIN_VOLTAGES
+from .qdlin import QDLIN_FIRST_CYCLE as QDLIN_FIRST_CYCLE
+from .qdlin import QDLIN_SPAN_V as QDLIN_SPAN_V
+from .qdlin import QDLIN_VOLTAGES as QDLIN_VOLTAGES
+from .qdlin import qdlin_voltages as qdlin_voltages
+from .qdlin import read_qdlin as read_qdlin
 
 if TYPE_CHECKING:
     from ..store import Store
-
-QDLIN_VOLTAGES = 1000
-"""Rows of a Severson ``Qdlin`` matrix: a linear grid from 3.6 V down to 2.0 V."""
-
-QDLIN_FIRST_CYCLE = 2
-"""Cycle number of a ``Qdlin`` file's first column."""
-
-MIN_CYCLES = 100
-"""Early-life prediction needs cycles up to 100 (Severson's default pair is 10 and 100)."""
 
 
 @dataclass
@@ -80,87 +80,72 @@ class EarlyLifeSet:
         return digest.hexdigest()
 
 
-def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES) -> CellCurves:
-    """Read one ``Qdlin`` matrix file (CSV, optionally gzipped).
-
-    Parameters
-    ----------
-    path
-        The file.
-    cell
-        Cell name; default: the file name without ``.csv.gz``.
-    min_cycles
-        The last cycle the file must reach.
-
-    Returns
-    -------
-    CellCurves
-    """
-    name = cell or path.name.removesuffix(".gz").removesuffix(".csv")
-    try:
-        matrix = pd.read_csv(path, header=None, dtype="float64").to_numpy()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file.") from exc
-    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
-        raise CorruptFileError(f"{path}: not a numeric Q(V) matrix ({type(exc).__name__}).") from exc
-    if matrix.ndim != 2 or matrix.shape[0] != QDLIN_VOLTAGES:
-        raise InputError(
-            f"{path}: expected a {QDLIN_VOLTAGES} × cycles matrix (rows 3.6 V down to 2.0 V, columns cycles 2, 3, ...), "
-            f"got shape {matrix.shape}."
-        )
-    if not np.isfinite(matrix).all():
-        raise InputError(
-            f"{path}: Q(V) matrix holds {int((~np.isfinite(matrix)).sum())} NaN or empty values."
-        )
-    last = QDLIN_FIRST_CYCLE + matrix.shape[1] - 1
-    if last < min_cycles:
-        raise InputError(
-            f"{path}: has cycles {QDLIN_FIRST_CYCLE}–{last}; early-life prediction needs {min_cycles} cycles."
-        )
-    return CellCurves(name, matrix, first_cycle=QDLIN_FIRST_CYCLE, voltages=SEVERSON_QDLIN_VOLTAGES)
-
-
 def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
     candidates = []
     if split:
+        short = cell.removeprefix(split + "_")
         candidates += [
-            folder / split / f"{cell.removeprefix(split + '_')}.csv.gz",
-            folder / split / f"{cell}.csv.gz",
+            folder / split / f"{name}{ext}" for name in (short, cell) for ext in (".csv.gz", ".csv")
         ]
     candidates += [folder / f"{cell}.csv.gz", folder / f"{cell}.csv"]
     for path in candidates:
         if path.exists():
             return path
+    # a file in a folder other than its split's (e.g. cells.csv without a split column, files in sub-folders)
+    found = sorted(p for ext in (".csv.gz", ".csv") for p in folder.rglob(f"{cell}{ext}") if p.is_file())
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise InputError(
+            f"{folder / 'cells.csv'}: cell {cell!r} has {len(found)} matrix files ({found[0]}, {found[1]}); "
+            "give its split in a 'split' column."
+        )
     raise InputError(
         f"{folder / 'cells.csv'}: cell {cell!r} has no matrix file (looked for {candidates[0]})."
     )
 
 
-def load_severson(folder: str | Path, split: str | None = None, require_life: bool = False) -> EarlyLifeSet:
+def load_severson(
+    folder: str | Path,
+    split: str | None = None,
+    require_life: bool = False,
+    min_cycles: int = MIN_CYCLES,
+    errors: list[dict[str, str]] | None = None,
+) -> EarlyLifeSet:
     """Load a folder in the Severson ``Qdlin`` layout.
 
     Parameters
     ----------
     folder
-        The folder (with ``cells.csv``, or holding ``cell*.csv.gz`` files directly), or one matrix file.
+        The folder (with ``cells.csv``, or holding matrix files ``*.csv.gz`` / ``*.csv`` directly), or one
+        matrix file. A cell's file is looked for in its split's folder, then beside ``cells.csv``, then
+        anywhere below.
     split
         Keep only the rows of ``cells.csv`` whose ``split`` is this (``train``, ``test1``...).
     require_life
         Refuse cells without a ``cycle_life``.
+    min_cycles
+        The last cycle every matrix must reach (the later cycle of the model's ΔQ(V) pair).
+    errors
+        Where given, a cell whose file cannot be read is left out and listed here as ``{"cell", "error"}``
+        (a batch with one damaged file still gives the others); the first error is raised when no cell
+        is left. Where None, the first error is raised.
 
     Returns
     -------
     EarlyLifeSet
     """
     root = Path(folder)
+    mark = len(errors) if errors is not None else 0  # this folder's first error, where none can be read
     if root.is_file():
-        cell = read_qdlin(root)
+        cell = read_qdlin(root, min_cycles=min_cycles)
         table = pd.DataFrame({"cell": [cell.cell], "cycle_life": [np.nan]})
     elif not root.is_dir():
         raise InputError(f"{root}: no such folder or file.")
     elif (root / "cells.csv").exists():
         try:
-            table = pd.read_csv(root / "cells.csv")
+            # saved by Excel: a BOM, or Korean names in cp949 (io.base.file_encoding tells)
+            table = pd.read_csv(root / "cells.csv", encoding=file_encoding(root / "cells.csv"))
         except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise CorruptFileError(
                 f"{root / 'cells.csv'}: not a readable CSV ({type(exc).__name__})."
@@ -184,19 +169,49 @@ def load_severson(folder: str | Path, split: str | None = None, require_life: bo
             else pd.Series([None] * len(table))
         )
         cells = []
-        for name, part, policy in zip(table["cell"].astype(str), splits, policies, strict=True):
-            cell = read_qdlin(_cell_file(root, name, part), cell=name)
+        read = np.ones(len(table), dtype=bool)
+        for k, (name, part, policy) in enumerate(
+            zip(table["cell"].astype(str), splits, policies, strict=True)
+        ):
+            try:
+                cell = read_qdlin(_cell_file(root, name, part), cell=name, min_cycles=min_cycles)
+            except InputError as exc:
+                read[k] = _left_out(exc, name, errors)
+                continue
             cell.policy = None if policy is None else str(policy)
             cells.append(cell)
+        if not read.all():
+            if not cells:
+                raise InputError(str(errors[mark]["error"]) if errors else f"{root}: no readable cell.")
+            table = table[read].reset_index(drop=True)
         return _checked(EarlyLifeSet(cells, table), root, require_life)
     else:
-        files = sorted(root.glob("cell*.csv.gz"), key=lambda p: _natural(p.name))
+        # every matrix file: cell1.csv.gz in the shared export, any name (b3c1.csv.gz, 셀1.csv) elsewhere
+        files = sorted(
+            (p for pattern in ("*.csv.gz", "*.csv") for p in root.glob(pattern) if p.is_file()),
+            key=lambda p: _natural(p.name),
+        )
         if not files:
-            raise InputError(f"{root}: no cells.csv and no cell*.csv.gz files.")
-        cells = [read_qdlin(p) for p in files]
+            raise InputError(f"{root}: no cells.csv and no matrix files (*.csv.gz, *.csv).")
+        cells = []
+        for path in files:
+            try:
+                cells.append(read_qdlin(path, min_cycles=min_cycles))
+            except InputError as exc:
+                _left_out(exc, path.name.removesuffix(".gz").removesuffix(".csv"), errors)
+        if not cells:
+            raise InputError(str(errors[mark]["error"]) if errors else f"{root}: no readable cell.")
         table = pd.DataFrame({"cell": [c.cell for c in cells], "cycle_life": np.nan})
         return _checked(EarlyLifeSet(cells, table), root, require_life)
     return _checked(EarlyLifeSet([cell], table), root, require_life)
+
+
+def _left_out(exc: InputError, cell: str, errors: list[dict[str, str]] | None) -> bool:
+    """Record a cell that could not be read (False: it is left out), or raise where no list is kept."""
+    if errors is None:
+        raise exc
+    errors.append({"cell": cell, "error": str(exc)})
+    return False
 
 
 def _natural(name: str) -> tuple[str, int]:
@@ -294,11 +309,13 @@ def _timeseries_summary(store: Store, cell_id: str) -> pd.DataFrame:
     return out.reset_index()
 
 
-def load_store(store: Store, cell_ids: list[str] | None = None, require_life: bool = False) -> EarlyLifeSet:
+def load_store(
+    store: Store, cell_ids: list[str] | None = None, require_life: bool = False, last_cycle: int = MIN_CYCLES
+) -> EarlyLifeSet:
     """Early-life set from store cells; life is the meta ``cycle_life`` or cycles to 80 % capacity.
 
     With ``require_life`` (training), cells whose life is unknown are left out; with no such cell
-    left, an error is raised.
+    left, an error is raised. Q(V) is taken over cycles 2..``last_cycle`` (the model's later cycle).
     """
     metas = {m["cell_id"]: m for m in store.metas()}
     ids = cell_ids if cell_ids is not None else sorted(metas)
@@ -315,14 +332,14 @@ def load_store(store: Store, cell_ids: list[str] | None = None, require_life: bo
             continue
         if require_life and cell_ids is None:
             try:
-                cells.append(load_store_cell(store, cell_id))
+                cells.append(load_store_cell(store, cell_id, last_cycle))
             except InputError:
                 continue  # too short for early-life features
         else:
-            cells.append(load_store_cell(store, cell_id))
+            cells.append(load_store_cell(store, cell_id, last_cycle))
         rows.append({"cell": cell_id, "cycle_life": np.nan if life is None else float(life)})
     if require_life and not cells:
         raise InputError(
-            f"store {store.root}: no cell with a known cycle life and {MIN_CYCLES} cycles of Q(V) curves."
+            f"store {store.root}: no cell with a known cycle life and {last_cycle} cycles of Q(V) curves."
         )
     return EarlyLifeSet(cells, pd.DataFrame(rows, columns=["cell", "cycle_life"]))

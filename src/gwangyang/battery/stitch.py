@@ -21,9 +21,20 @@ _TRAILING = re.compile(
 )
 
 
+_COPY = re.compile(r"(\s*-\s*copy(\s*\(\d+\))?|\s+copy)$", re.IGNORECASE)
+"""A copy marker an operating system adds to a file name: ``name - Copy``, ``name - Copy (2)``, ``name copy``."""
+
+_NUMBERED_COPY = re.compile(r"\s*\(\d+\)$")
+"""``name (2)``: a copy where the rest ends with a date or part marker (``CS2_35_10_15_10 (2)``); else a name
+(``cell (2)`` is cell 2)."""
+
+
 def stitch_key(path: Path) -> str:
-    """The cell id a file belongs to: its stem less trailing date or part markers."""
-    stem = path.stem
+    """The cell id a file belongs to: its stem less a copy marker and trailing date or part markers."""
+    stem = _COPY.sub("", path.stem)
+    uncopied = _NUMBERED_COPY.sub("", stem)
+    if uncopied != stem and _TRAILING.search(uncopied):
+        stem = uncopied
     stripped = _TRAILING.sub("", stem)
     return safe_cell_id(stripped or stem)
 

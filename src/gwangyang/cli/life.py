@@ -201,8 +201,11 @@ def predict_command(
             raise InputError(
                 "predict: a model file predicts folders, files or store cell ids given as arguments."
             )
-        rows = service.predict_life_file(Path(model), paths, Store(store) if store is not None else None)
+        # a batch folder with a damaged file: the other cells are predicted, that one named (exit 1)
         errors: list[dict[str, str]] = []
+        rows = service.predict_life_file(
+            Path(model), paths, Store(store) if store is not None else None, errors
+        )
     else:
         document = service.predict_life(Store(store), model, list(paths) if paths else None, sample)
         if json_out:
@@ -212,6 +215,9 @@ def predict_command(
         rows, errors = document["predictions"], document["errors"]
     if json_out:
         print_json(rows)
+        for error in errors:
+            err_console.print(f"{error['cell']}: {error['error']}", highlight=False)
+        _exit_for_errors(rows, errors)
         return
     for row in rows:
         err_console.print(

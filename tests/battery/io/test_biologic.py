@@ -460,3 +460,21 @@ def test_adjacent_unknown_mpr_columns_are_skipped_together(tmp_path: Path) -> No
     ours = read_cycler(path).timeseries
     theirs = read_cycler(source).timeseries
     np.testing.assert_allclose(ours["charge_capacity_ah"], theirs["charge_capacity_ah"], rtol=5e-3, atol=1e-6)
+
+
+def test_start_time_found_in_a_long_header(tmp_path: Path) -> None:
+    """A settings block of 300 lines puts 'Acquisition started on' past line 200: still read (the whole header)."""
+    lines = MPT.read_text(encoding="latin-1").splitlines()
+    settings = [f"setting {k} : {k}" for k in range(300)]
+    preamble = [
+        "EC-Lab ASCII FILE",
+        f"Nb header lines : {3 + len(settings) + 2}",
+        "",
+        *settings,
+    ]  # + column line
+    preamble.append("Acquisition started on : 12/07/2023 14:22:24.000")
+    path = tmp_path / "long_header.mpt"
+    path.write_text("\n".join([*preamble, *lines]) + "\n", encoding="latin-1")
+    data = read_cycler(path)
+    assert data.start_time == pd.Timestamp("2023-12-07 14:22:24")
+    pd.testing.assert_frame_equal(data.timeseries.drop(columns="date_time"), read_cycler(MPT).timeseries)

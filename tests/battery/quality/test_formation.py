@@ -66,3 +66,66 @@ def test_no_skill_is_said_not_shown_as_a_ranking(table: pd.DataFrame) -> None:
     assert loo_skill(log_y, log_p) == alone.skill and alone.skill <= 0
     assert len(alone.warnings) == 1 and "no better than the mean" in alone.warnings[0]
     assert "(-0.97)" in alone.warnings[0] and "covariates" in alone.warnings[0]
+
+
+def test_a_smaller_table_of_another_plan(table: pd.DataFrame, tmp_path: object) -> None:
+    """Fewer features, R_LS measured at another check-up, ids under another name, cells without a life.
+
+    Independent route: scikit-learn's leave-one-out on the cells that have a life.
+    """
+    from pathlib import Path
+
+    from sklearn.linear_model import RidgeCV
+    from sklearn.model_selection import LeaveOneOut, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from gwangyang.battery import service
+
+    small = table[
+        ["cellid", "is_room_temp_aging", "dcr_10s_5_soc_at_c3", "dcr_10s_5_soc_at_c50", "cycles_to_80_pct"]
+    ]
+    small = small.rename(columns={"cellid": "cell_id", "dcr_10s_5_soc_at_c3": "dcr_10s_5_soc_at_c4"}).astype(
+        {"cycles_to_80_pct": "float64"}
+    )
+    small.loc[[3, 17, 30], "cycles_to_80_pct"] = np.nan  # still ageing
+    path = Path(str(tmp_path)) / "형성.csv"
+    small.to_csv(path, index=False)
+    result = service.rank_formation(path)
+    assert result["features"] == ["dcr_10s_5_soc_at_c4", "is_room_temp_aging"]
+    assert any("R_LS taken from dcr_10s_5_soc_at_c4" in w for w in result["warnings"])
+    left = [w for w in result["warnings"] if "left out" in w]
+    ids = table["cellid"].astype(str)
+    assert len(left) == 1 and left[0].startswith("3 cell(s)") and all(ids[k] in left[0] for k in (3, 17, 30))
+    kept = small.dropna()
+    model = make_pipeline(StandardScaler(), RidgeCV(alphas=tuple(np.logspace(-3, 3, 13))))
+    X = kept[["dcr_10s_5_soc_at_c4", "is_room_temp_aging"]].to_numpy(dtype=float)
+    log_life = cross_val_predict(model, X, np.log10(kept["cycles_to_80_pct"]), cv=LeaveOneOut())
+    predicted = [row["predicted"] for row in result["predictions"]]
+    np.testing.assert_allclose(predicted, 10**log_life, rtol=1e-9)
+    assert [row["id"] for row in result["predictions"]] == kept["cell_id"].astype(str).tolist()
+    assert result["spearman"] == pytest.approx(spearmanr(10**log_life, kept["cycles_to_80_pct"]).statistic)
+
+
+def test_no_resistance_column_names_the_option(table: pd.DataFrame) -> None:
+    from gwangyang.errors import InputError
+
+    with pytest.raises(InputError, match="--features"):
+        leave_one_out(table[["cellid", "cycles_to_80_pct", "form_first_cycle_efficiency"]])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp949"])
+def test_formation_table_saved_by_excel(table: pd.DataFrame, tmp_path: object, encoding: str) -> None:
+    """A BOM (or cp949 with a Korean column) leaves the first column's name as it is: the same ranking."""
+    from pathlib import Path
+
+    from gwangyang.battery import service
+
+    path = Path(str(tmp_path)) / "formation.csv"
+    small = table[["cellid", "dcr_10s_5_soc_at_c3", "is_room_temp_aging", "cycles_to_80_pct"]].assign(
+        비고="정상"
+    )
+    path.write_bytes(small.to_csv(index=False).encode(encoding))
+    result = service.rank_formation(path)
+    assert result["spearman"] == pytest.approx(0.791, abs=5e-4)
+    assert [row["id"] for row in result["predictions"]] == table["cellid"].astype(str).tolist()

@@ -136,3 +136,20 @@ def test_unknown_chemistry_and_untrained_chemistry(pulse: pd.DataFrame) -> None:
     nmc = pulse[pulse["chemistry"] == "NMC"].drop(columns=["soh"])
     with pytest.raises(InputError, match=r"unknown chemistry 'NMC'.*LFP"):
         triage(nmc, estimator)
+
+
+def test_one_id_in_two_chemistries_is_two_cells() -> None:
+    """Workbooks of two chemistries may both number their cells 1, 2, ...: by hand, two cells, two values."""
+    lfp = table([0.85, 0.85])  # two rows (two SOC) of one LFP cell
+    lfp["id"] = ["7", "7"]
+    nmc = lfp.assign(chemistry="NMC", nominal_capacity_ah=2.1, soh=[0.5, 0.5])
+    result = triage(pd.concat([lfp, nmc], ignore_index=True))
+    assert [(c["id"], c["chemistry"], c["grade"]) for c in result["cells"]] == [
+        ("7", "LFP", "second_life"),
+        ("7", "NMC", "recycle"),
+    ]
+    rules = TriageRules()
+    expected = material_value("LFP", 35.0, rules.prices_per_kg, rules.recovery) + material_value(
+        "NMC", 2.1, rules.prices_per_kg, rules.recovery
+    )
+    assert result["totals"]["value"] == pytest.approx(expected, abs=0.01)

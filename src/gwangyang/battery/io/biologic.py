@@ -306,8 +306,10 @@ def _header_line(text: str) -> tuple[int, str | None]:
         match = _HEADER_LINES.search("\n".join(lines[:3]))
         if match is None:
             return -1, None
-        started = next((m.group(1).strip() for line in lines[:200] if (m := _STARTED.search(line))), None)
-        return int(match.group(1)) - 1, started
+        count = int(match.group(1))
+        # the whole header, however long (a modulo-bat or multi-technique settings block runs past 200 lines)
+        started = next((m.group(1).strip() for line in lines[:count] if (m := _STARTED.search(line))), None)
+        return count - 1, started
     return 0, None
 
 

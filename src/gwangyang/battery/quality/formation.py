@@ -10,6 +10,7 @@ it is judged by the Spearman rank correlation of leave-one-out predictions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,46 @@ from .tables import numeric_columns
 
 DEFAULT_FEATURES: tuple[str, ...] = ("dcr_10s_5_soc_at_c3",)
 """Weng et al. 2021's end-of-line signal R_LS (resistance at 5 % SOC, 10 s pulse) in their data set's naming."""
+
+_R_LS = re.compile(r"^dcr_(\d+)s_5_soc_at_c(\d+)$")
+"""Weng et al.'s naming of a discharge-pulse resistance at 5 % SOC: ``dcr_<pulse>s_5_soc_at_c<cycle>``."""
+
+ID_COLUMNS: tuple[str, ...] = ("cellid", "cell_id", "cell", "id", "barcode")
+"""Cell-id columns looked for, in order, when the default ``cellid`` is not in a table."""
+
+
+def default_features(table: pd.DataFrame) -> tuple[list[str], str | None]:
+    """The R_LS feature of a table: :data:`DEFAULT_FEATURES`, else its earliest 5 % SOC discharge-pulse resistance.
+
+    A table of another test plan may measure R_LS at another check-up cycle or with another pulse length
+    (``dcr_<s>s_5_soc_at_c<n>``): the earliest cycle is taken (the end of line), the pulse nearest 10 s
+    first. Returns the features and a note saying which was taken in place of the default (None when the
+    default is there).
+
+    Raises
+    ------
+    InputError
+        No such column: name the features with ``--features``.
+    """
+    if all(c in table.columns for c in DEFAULT_FEATURES):
+        return list(DEFAULT_FEATURES), None
+    found = []
+    for column in table.columns:
+        match = _R_LS.match(str(column))
+        if match is not None and pd.api.types.is_numeric_dtype(table[column]):
+            found.append((int(match.group(2)), abs(int(match.group(1)) - 10), str(column)))
+    if not found:
+        resistances = [str(c) for c in table.columns if "dcr" in str(c).lower() or "resist" in str(c).lower()]
+        hint = f" (resistance columns: {', '.join(resistances[:5])})" if resistances else ""
+        raise InputError(
+            f"formation table: no column {DEFAULT_FEATURES[0]!r} nor another dcr_<s>s_5_soc_at_c<n> resistance; "
+            f"name the features with --features{hint}."
+        )
+    chosen = min(found)[2]
+    return [
+        chosen
+    ], f"{DEFAULT_FEATURES[0]} is not a column; R_LS taken from {chosen}, the earliest 5 % SOC resistance"
+
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("is_room_temp_aging",)
 """Test conditions of Weng et al. 2021's data set (cells aged at room temperature and at 45 °C), added to the
@@ -136,7 +177,9 @@ def leave_one_out(
     target
         Measured life column (e.g. ``cycles_to_80_pct``).
     features
-        Formation features; default :data:`DEFAULT_FEATURES`.
+        Formation features; default :data:`DEFAULT_FEATURES` (or the table's R_LS by another name,
+        :func:`default_features`). Cells without a positive ``target`` or a feature value are left out
+        and named in the warnings.
     covariates
         Test-condition columns added to the features (e.g. ``is_room_temp_aging``); None: those of
         :data:`DEFAULT_COVARIATES` the table has, [] for none.
@@ -151,10 +194,31 @@ def leave_one_out(
         Overall and per-group Spearman ρ, the leave-one-out skill (:func:`loo_skill`), the out-of-sample
         predictions and a warning where the features do not beat the mean.
     """
-    features = list(features or DEFAULT_FEATURES)
+    warnings = []
+    if features:
+        features = list(features)
+    else:
+        features, note = default_features(table)
+        warnings += [note] if note else []
     if covariates is None:
         covariates = [c for c in DEFAULT_COVARIATES if c in table.columns and c not in features]
     columns = numeric_columns(table, features + list(covariates or []) + [target], [], "formation table")
+    values = table[columns].to_numpy(dtype="float64")
+    usable = np.isfinite(values).all(axis=1) & (values[:, -1] > 0)
+    if not usable.all():
+        # a cell that did not reach the target (aged for a shorter time) or missed a measurement has no
+        # place in the ranking; it is named, not dropped silently
+        ids = (
+            table[id_column].astype(str)
+            if id_column in table
+            else pd.Series(np.arange(len(table)).astype(str))
+        )
+        left = ids[~usable].tolist()
+        warnings.append(
+            f"{len(left)} cell(s) without a positive {target} or without a value of {', '.join(columns[:-1])} "
+            f"left out: {', '.join(left[:10])}{' ...' if len(left) > 10 else ''}"
+        )
+        table = table[usable].reset_index(drop=True)
     X = table[columns[:-1]].to_numpy(dtype="float64")
     y = table[target].to_numpy(dtype="float64")
     predictions = np.empty(len(y))
@@ -175,7 +239,6 @@ def leave_one_out(
             by_group[str(group)] = float(spearmanr(rows["predicted"], rows["measured"]).statistic)
     rho = float(spearmanr(predictions, y).statistic)
     skill = loo_skill(np.log10(y), np.log10(predictions))
-    warnings = []
     if not skill > NO_SKILL:
         warnings.append(
             f"{', '.join(columns[:-1])}: the leave-one-out predictions of {target} are no better than the mean "

@@ -34,7 +34,7 @@ MODELS = ("gbr", "ridge")
 
 def cell_type(chemistry: Any, nominal_capacity_ah: Any) -> str:
     """A cell type label such as ``NMC 2.1Ah``."""
-    return f"{str(chemistry).strip().upper()} {float(nominal_capacity_ah):g}Ah"
+    return f"{chemistry_key(chemistry)} {float(nominal_capacity_ah):g}Ah"
 
 
 def pulse_features(table: pd.DataFrame, source: str = "table") -> np.ndarray:
@@ -107,19 +107,21 @@ class PulseSOHEstimator:
             raise InputError(f"coverage must be in (0, 1), got {self.coverage}.")
         X = pulse_features(table, source)
         y = table["soh"].to_numpy(dtype="float64")
-        chem = table["chemistry"].astype(str).str.strip().str.upper().to_numpy()
+        chem = table["chemistry"].map(chemistry_key).to_numpy()
         ids = table["id"].astype(str).to_numpy()
         self.models_: dict[str, Any] = {}
         self.halfwidth_: dict[str, float] = {}
         for name in sorted(set(chem)):
             rows = chem == name
-            if len(set(ids[rows])) < max(2, self.folds):
+            cells = len(set(ids[rows]))
+            if cells < 2:
                 raise InputError(
-                    f"{source}: chemistry {name!r} has {len(set(ids[rows]))} cells; need {self.folds}."
+                    f"{source}: chemistry {name!r} has {cells} cell; its interval needs 2 cells or more."
                 )
             residual = np.empty(int(rows.sum()))
             Xc, yc, gc = X[rows], y[rows], ids[rows]
-            for train, test in GroupKFold(self.folds).split(Xc, groups=gc):
+            # as many folds as asked, or one cell per fold where a chemistry has fewer cells
+            for train, test in GroupKFold(min(self.folds, cells)).split(Xc, groups=gc):
                 fold = _make(self.model, self.random_state).fit(Xc[train], yc[train])
                 residual[test] = np.abs(fold.predict(Xc[test]) - yc[test])
             n = len(residual)
@@ -143,7 +145,7 @@ class PulseSOHEstimator:
         """
         require_column(table, "chemistry", "chemistry column", source)
         X = pulse_features(table, source)
-        chem = table["chemistry"].astype(str).str.strip().str.upper().to_numpy()
+        chem = table["chemistry"].map(chemistry_key).to_numpy()
         unknown = sorted(set(chem) - set(self.models_))
         if unknown:
             raise InputError(
@@ -204,12 +206,17 @@ def evaluate(
     outside: dict[str, float] = {}
     for name in sorted(str(t) for t in set(types)):
         rows = np.flatnonzero(types == name)
+        cells = len(set(ids[rows]))
+        if cells < 2:
+            raise InputError(
+                f"pulse table: cell type {name!r} has {cells} cell; cross-validation needs 2 or more."
+            )
         predicted = np.empty(len(rows))
-        for train, test in GroupKFold(folds).split(rows, groups=ids[rows]):
+        for train, test in GroupKFold(min(folds, cells)).split(rows, groups=ids[rows]):
             fitted = _make(model, random_state).fit(X[rows[train]], y[rows[train]])
             predicted[test] = fitted.predict(X[rows[test]])
         within[name] = round(mape(predicted, y[rows]), 5)
-    chem = table["chemistry"].astype(str).str.strip().str.upper().to_numpy()
+    chem = table["chemistry"].map(chemistry_key).to_numpy()
     if held_out and len(set(chem)) > 1:
         for name in sorted(str(c) for c in set(chem)):
             test_rows = chem == name
@@ -232,22 +239,77 @@ PULSEBAT_COLUMNS = {
 }
 """PulseBat spreadsheet columns and their names here."""
 
+PULSEBAT_OPTIONAL: tuple[str, ...] = ("Q", "SOH", "SOC")
+"""PulseBat columns a workbook may lack (a table of cells to grade needs no measured SOH)."""
+
+ALL_SHEET = "SOC ALL"
+"""The PulseBat sheet that holds every state of charge (the others, ``SOC5`` ... ``SOC50``, one each)."""
+
+CHEMISTRY_SPELLINGS: dict[str, str] = {
+    "NCM": "NMC",
+    "NCM111": "NMC111",
+    "LIFEPO4": "LFP",
+    "LICOO2": "LCO",
+    "LIMN2O4": "LMO",
+}
+"""Other spellings of one chemistry, so that a table's ``NCM`` cells meet a model trained on ``NMC`` ones."""
+
+
+def chemistry_key(value: Any) -> str:
+    """A chemistry label as the pulse models name it: upper case, ``NCM`` written ``NMC``, formulas by their initials."""
+    text = str(value).strip().upper()
+    return CHEMISTRY_SPELLINGS.get(text, text)
+
+
+def _squeeze(name: Any) -> str:
+    return "".join(str(name).split()).replace("_", "").upper()
+
+
+def pulsebat_sheet(sheets: dict[str, pd.DataFrame], source: str = "workbook") -> pd.DataFrame:
+    """The table of one PulseBat workbook's sheets: its ``SOC ALL`` sheet (however spaced or cased).
+
+    A workbook without one gives the rows of every sheet that holds the PulseBat columns (one sheet per
+    state of charge, ``SOC5`` ... ``SOC50``), in sheet order.
+
+    Raises
+    ------
+    InputError
+        No sheet holds the PulseBat columns; a required column (``ID``, ``Mat``, ``Qn``, ``U1``..``U21``)
+        is missing.
+    """
+    tables = {name: frame.rename(columns=lambda c: str(c).strip()) for name, frame in sheets.items()}
+    required = [c for c in PULSEBAT_COLUMNS if c not in PULSEBAT_OPTIONAL]
+    whole = [name for name in tables if _squeeze(name) == _squeeze(ALL_SHEET)]
+    if whole:
+        chosen = [whole[0]]
+    else:
+        chosen = [name for name, frame in tables.items() if all(c in frame.columns for c in required)]
+        if not chosen:
+            chosen = list(tables)[:1]
+    frame = pd.concat([tables[name] for name in chosen], ignore_index=True) if chosen else pd.DataFrame()
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(f"{source}: PulseBat column {missing[0]!r} missing.")
+    present = [c for c in PULSEBAT_COLUMNS if c in frame.columns]
+    return frame[present].rename(columns=PULSEBAT_COLUMNS)
+
 
 def read_pulsebat(folder: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read the ``SOC ALL`` sheet of every PulseBat workbook under ``folder`` into one table."""
-    paths = sorted(Path(folder).rglob("*.xlsx"))
+    """Read every PulseBat workbook under ``folder`` (or the one workbook ``folder`` names) into one table.
+
+    Each workbook gives :func:`pulsebat_sheet` of its sheets.
+    """
+    root = Path(folder)
+    paths = [root] if root.is_file() else sorted(root.rglob("*.xlsx"))
     if not paths:
         raise InputError(f"{folder}: no PulseBat .xlsx workbooks found.")
     frames = []
     for path in paths:
         try:
-            sheet = pd.read_excel(path, sheet_name="SOC ALL", engine="calamine")
+            sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
         except Exception as exc:
-            raise InputError(f"{path}: not a PulseBat workbook with a 'SOC ALL' sheet ({exc}).") from exc
-        missing = [c for c in PULSEBAT_COLUMNS if c not in sheet.columns]
-        if missing:
-            raise InputError(f"{path}: PulseBat column {missing[0]!r} missing.")
-        frames.append(sheet[list(PULSEBAT_COLUMNS)].rename(columns=PULSEBAT_COLUMNS))
+            raise InputError(f"{path}: not a readable PulseBat workbook ({exc}).") from exc
+        frames.append(pulsebat_sheet(sheets, str(path)))
     out = pd.concat(frames, ignore_index=True)
     out["id"] = out["id"].astype(str)
     return out

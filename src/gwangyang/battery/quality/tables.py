@@ -19,7 +19,11 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     try:
         if path.suffix.lower() in {".parquet", ".pq"}:
             return pd.read_parquet(path)
-        return pd.read_csv(path)
+        from ..io.base import file_encoding
+
+        # a BOM or cp949 from Excel on Korean Windows; a compressed file's head says nothing (UTF-8, BOM or not)
+        compressed = path.suffix.lower() in {".gz", ".bz2", ".xz", ".zip", ".zst"}
+        return pd.read_csv(path, encoding="utf-8-sig" if compressed else file_encoding(path))
     except Exception as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CorruptFileError(f"{path}: not a readable CSV or Parquet table ({message}).") from exc

@@ -230,7 +230,8 @@ def triage(
     work["self_discharge"] = discharge if discharge is not None else np.nan
     cells: list[dict[str, Any]] = []
     totals: dict[str, dict[str, float]] = {g: {"cells": 0, "value": 0.0} for g in GRADES}
-    for cell_id, rows in work.groupby("id", sort=False):
+    # a cell is its id within its chemistry and format: two workbooks may both number their cells 1, 2, ...
+    for (cell_id, _, _), rows in work.groupby(["id", "chemistry", "nominal"], sort=False):
         chem = str(rows["chemistry"].iloc[0])
         capacity = float(rows["nominal"].iloc[0])
         soh = float(rows["soh"].median())

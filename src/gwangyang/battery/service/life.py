@@ -282,7 +282,7 @@ def fit_life_file(
     """
     from ..life_fit import fit_life, load_training_set
 
-    data, source = load_training_set(dataset, split, store)
+    data, source = load_training_set(dataset, split, store, max(cycles))
     summary = fit_life(data, model, cycles, coverage, conformal, out=out, source=source, progress=progress)
     summary.pop("pipeline")
     result: dict[str, Any] = jsonable(summary)
@@ -296,9 +296,14 @@ def score_predictions(rows: Sequence[dict[str, Any]]) -> dict[str, float] | None
     return run_score(rows)
 
 
-def predict_life_file(model: Path, items: Sequence[str], store: Store | None = None) -> list[dict[str, Any]]:
-    """Predicted cycle life with its interval by a model file, for folders, files or store cell ids."""
+def predict_life_file(
+    model: Path, items: Sequence[str], store: Store | None = None, errors: list[dict[str, str]] | None = None
+) -> list[dict[str, Any]]:
+    """Predicted cycle life with its interval by a model file, for folders, files or store cell ids.
+
+    With ``errors``, a folder's cells that cannot be read are listed there and the others predicted.
+    """
     from ..life_fit import predict_life as run_predict
 
-    result: list[dict[str, Any]] = jsonable(run_predict(model, items, store))
+    result: list[dict[str, Any]] = jsonable(run_predict(model, items, store, errors))
     return result

@@ -22,11 +22,12 @@ QUALITY_SUMMARY = "summary"
 
 
 def read_quality_table(path: Path) -> pd.DataFrame:
-    """A per-cell table (CSV or Parquet; a PulseBat folder is read as one table)."""
+    """A per-cell table (CSV or Parquet; a PulseBat folder or ``.xlsx`` workbook is read as one table)."""
     from ..quality.pulse import read_pulsebat
     from ..quality.tables import read_table
 
-    return read_pulsebat(path) if path.is_dir() else read_table(path)
+    pulsebat = path.is_dir() or (path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"))
+    return read_pulsebat(path) if pulsebat else read_table(path)
 
 
 def _table(table: Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -132,12 +133,15 @@ def rank_formation(
     ``covariates`` None takes the default test conditions the table has (``is_room_temp_aging``),
     ``["none"]`` none.
     """
-    from ..quality.formation import leave_one_out
+    from ..quality.formation import ID_COLUMNS, leave_one_out
     from ..quality.tables import read_table
 
     data = read_table(table)
     if id_column not in data.columns:
-        raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
+        if id_column != ID_COLUMNS[0]:
+            raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
+        # the default's name is Weng et al.'s; another table may call it otherwise (else: row numbers)
+        id_column = next((c for c in ID_COLUMNS if c in data.columns), "")
     conditions = [] if covariates == ["none"] else covariates
     result: dict[str, Any] = jsonable(leave_one_out(data, target, features, conditions, id_column).to_dict())
     return result
