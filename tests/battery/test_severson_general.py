@@ -47,7 +47,7 @@ def _new_batch(tmp_path: Path, rows: int | None = None) -> tuple[Path, dict[str,
     folder = tmp_path / "새 배치"
     names = {}
     rows_out = []
-    for k, row in test.iterrows():
+    for k, (_, row) in enumerate(test.iterrows()):
         matrix = np.loadtxt(SAMPLE / "test1" / f"{row['cell'].removeprefix('test1_')}.csv.gz", delimiter=",")
         # cycles 101..160 appended: a longer early-life record (a fading copy of cycle 100)
         later = matrix[:, -1:] * np.linspace(0.9999, 0.995, 60)[None, :]
@@ -99,6 +99,7 @@ def test_a_grid_of_other_row_count_is_read_on_the_same_span(tmp_path: Path, mode
     data = load_severson(folder)
     cell = data.cells[0]
     assert cell.qdlin.shape == (rows, 99)
+    assert cell.voltages is not None
     np.testing.assert_allclose(cell.voltages, np.linspace(3.6, 2.0, rows))
     # by hand: ΔQ = Q100 − Q10 on the rows at or below 3.5 V, log10 of its sample variance
     volts = 3.6 - 1.6 * np.arange(rows) / (rows - 1)
@@ -246,6 +247,7 @@ def test_a_matrix_written_with_a_header_or_a_voltage_column(tmp_path: Path, mode
     start = 1 if layout == "from cycle 1" else 0
     np.testing.assert_allclose(cell.qdlin[:, start:], original, rtol=0, atol=1e-12)
     assert cell.first_cycle == (1 if layout == "from cycle 1" else 2) and cell.last_cycle == 100
+    assert cell.voltages is not None
     np.testing.assert_allclose(cell.voltages, volts, atol=1e-9)
     theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE / "test1")])}
     ours = predict_life(model, [str(path)])[0]["predicted_cycle_life"]

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import Field
 
+from ..battery.service import CELL_ID_LENGTH
+
 SEED_MAX = 2**31 - 1
 """Largest random seed any endpoint takes: the smallest bound of the solvers behind them.
 
@@ -54,7 +56,7 @@ CELL_ID_PATTERN = f"^{_CELL_EDGE}(?:(?:\\.?{_CELL_INNER})*\\.?{_CELL_EDGE})?$"
 """A cell id as ingest makes them (:func:`gwangyang.battery.io.base.safe_cell_id`): any script, none of
 ``/ \\ : * ? " < > |`` or control characters, no ``..``, not starting or ending with a space, ``.``, ``_``
 or ``-``. :func:`gwangyang.battery.service.check_cell_id` decides (400): it also wants the NFC form and at most
-200 bytes of UTF-8."""
+:data:`CELL_ID_LENGTH` (200) bytes of UTF-8."""
 
 JOB_ID_PATTERN = "^[0-9a-f]{32}$"
 """A job id: 32 lowercase hexadecimal digits (``uuid4().hex``; :mod:`gwangyang.api.job_store` refuses others)."""
@@ -63,7 +65,7 @@ CellId = Annotated[
     str,
     Path(
         description="A cell id (any script; see the pattern).",
-        json_schema_extra={"pattern": CELL_ID_PATTERN, "maxLength": 120},
+        json_schema_extra={"pattern": CELL_ID_PATTERN, "maxLength": CELL_ID_LENGTH},
     ),
 ]
 """A ``{cell_id}`` in a path. The pattern is documented, not enforced here: the service's check answers 400."""

@@ -127,6 +127,9 @@ def file_hash(path: Path) -> str:
 _ILLEGAL = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 """Characters a common file system (Windows, macOS, Linux) cannot hold in a name."""
 
+_DOTS = re.compile(r"\.{2,}")
+"""Two dots or more in a row."""
+
 MAX_ID_BYTES = 200
 """Longest cell id in UTF-8 bytes (file systems allow 255 per name)."""
 
@@ -135,11 +138,13 @@ def safe_cell_id(text: str) -> str:
     """Make a cell id from a name: Unicode kept (NFC), only what a file system cannot hold replaced.
 
     Korean, Chinese or accented names stay as they are (``배터리 1`` stays ``배터리 1``); characters
-    no file system allows in a name (slashes, ``: * ? " < > |`` and control characters) become ``_``;
-    leading and trailing dots, spaces and underscores go; the id is cut at :data:`MAX_ID_BYTES`
-    UTF-8 bytes on a character boundary.
+    no file system allows in a name (slashes, ``: * ? " < > |`` and control characters) and runs of two
+    dots or more (``a..b``, which a path check reads as a parent folder) become ``_``; leading and
+    trailing dots, spaces and underscores go; the id is cut at :data:`MAX_ID_BYTES` UTF-8 bytes on a
+    character boundary. Every id made here is one that
+    :func:`gwangyang.battery.service.check_cell_id` accepts, so the API and the pages can address it.
     """
-    cleaned = _ILLEGAL.sub("_", unicodedata.normalize("NFC", text)).strip(" ._-")
+    cleaned = _DOTS.sub("_", _ILLEGAL.sub("_", unicodedata.normalize("NFC", text))).strip(" ._-")
     encoded = cleaned.encode("utf-8")[:MAX_ID_BYTES]
     cleaned = encoded.decode("utf-8", errors="ignore").rstrip(" ._-")
     return cleaned or "cell"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import InputError
 from ...store import Store
+from ..io.base import MAX_ID_BYTES, safe_cell_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,21 +18,20 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)``."""
 
-CELL_ID_LENGTH = 120
-"""Longest cell id accepted by name."""
+CELL_ID_LENGTH = MAX_ID_BYTES
+"""Longest cell id accepted by name, in UTF-8 bytes: the longest id ingest makes (:data:`.io.base.MAX_ID_BYTES`)."""
 
 
 def check_cell_id(cell_id: str) -> str:
     """Return ``cell_id`` if it is a cell id as ingest makes them (Unicode kept); refuse anything else.
 
     Refused: characters a file system cannot hold, a leading dot, ``..``, more than
-    :data:`CELL_ID_LENGTH` characters (see :func:`gwangyang.battery.io.base.safe_cell_id`).
+    :data:`CELL_ID_LENGTH` bytes of UTF-8 (see :func:`gwangyang.battery.io.base.safe_cell_id`, which makes
+    only ids this accepts).
     """
-    from ..io.base import safe_cell_id
-
     if (
         not isinstance(cell_id, str)
-        or not 0 < len(cell_id) <= CELL_ID_LENGTH
+        or not 0 < len(cell_id.encode("utf-8", errors="replace")) <= CELL_ID_LENGTH
         or safe_cell_id(cell_id) != cell_id
         or cell_id.startswith(".")
         or ".." in cell_id
@@ -39,7 +39,7 @@ def check_cell_id(cell_id: str) -> str:
         shown = cell_id[:60] if isinstance(cell_id, str) else cell_id
         raise InputError(
             f"cell id {shown!r}: expected a plain name (no '/', '\\', ':', '*', '?', '\"', '<', '>', '|', "
-            "control characters, leading dot or '..')."
+            f"control characters, leading dot or '..'; at most {CELL_ID_LENGTH} bytes of UTF-8)."
         )
     return cell_id
 
