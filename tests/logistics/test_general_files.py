@@ -182,3 +182,39 @@ def test_bks_tables_of_other_spellings(tmp_path: Path) -> None:
     (tmp_path / "bks.csv").write_text("instance,bks\nC101,828.94\n")
     with pytest.raises(InputError, match="no row for RC1_10_1"):
         best_known(tmp_path / "RC1_10_1.txt")
+
+
+def render_vrplib_vrptw(name: str, arrays: dict[str, np.ndarray], vehicles: int, capacity: int) -> str:
+    """The same customers in VRPLIB's VRPTW layout (PyVRP/Instances' Solomon and Gehring-Homberger files)."""
+    n = len(arrays["xy"])
+    lines = [
+        f"NAME : {name}",
+        "TYPE : VRPTW",
+        f"DIMENSION : {n}",
+        f"VEHICLES : {vehicles}",
+        f"CAPACITY : {capacity}",
+    ]
+    lines += ["EDGE_WEIGHT_TYPE : EUC_2D", "NODE_COORD_SECTION"]
+    lines += [f"{i + 1}\t{x:.0f}\t{y:.0f}" for i, (x, y) in enumerate(arrays["xy"])]
+    lines += ["DEMAND_SECTION", *(f"{i + 1}\t{q:.0f}" for i, q in enumerate(arrays["demand"]))]
+    lines += ["SERVICE_TIME_SECTION", *(f"{i + 1}\t{s:.0f}" for i, s in enumerate(arrays["service"]))]
+    window = zip(arrays["ready"], arrays["due"], strict=True)
+    lines += ["TIME_WINDOW_SECTION", *(f"{i + 1}\t{a:.0f}\t{b:.0f}" for i, (a, b) in enumerate(window))]
+    lines += ["DEPOT_SECTION", "1", "-1", "EOF"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("n", [25, 200])
+def test_vrplib_vrptw_layout_reads_like_the_solomon_one(n: int, tmp_path: Path) -> None:
+    arrays = solomon_arrays(n, n)
+    path = tmp_path / f"GH{n}.vrp"
+    path.write_text(render_vrplib_vrptw(f"GH{n}", arrays, 50, 200))
+    inst = read_instance(path)
+    assert inst.num_clients == n and sum(v.count for v in inst.vehicles) == 50
+    assert inst.tw_early.tolist() == arrays["ready"][1:].tolist()
+    assert inst.tw_late.tolist() == arrays["due"][1:].tolist()
+    assert inst.service.tolist() == arrays["service"][1:].tolist()
+    assert inst.depot_tw.tolist() == [[0.0, 5000.0]]
+    # VRPTW in VRPLIB follows DIMACS: Euclidean truncated to one decimal, worked by hand for the depot and node 2
+    (x0, y0), (x1, y1) = arrays["xy"][0], arrays["xy"][1]
+    assert inst.distance[0, 1] == math.floor(math.hypot(x0 - x1, y0 - y1) * 10) / 10
