@@ -31,7 +31,7 @@ def instance_arrays(rng: np.random.Generator, n: int, m: int) -> dict[str, np.nd
     forbidden[np.arange(n), rng.integers(0, m, size=n)] = False
     arrival = rng.integers(0, 10 * n, size=n)
     opening = rng.integers(0, 20, size=m)
-    horizon = int(arrival.max() + handling.sum() + 20)
+    horizon = int(arrival.max() + handling.max(axis=1).sum() + 20)  # a serial plan in arrival order fits
     return {
         "arrival": arrival,
         "opening": opening,
