@@ -130,3 +130,18 @@ def test_another_ports_seasonal_series_is_forecast_exactly(tmp_path: Path) -> No
     assert result.backtest["models"]["seasonal_naive"] == pytest.approx(0.0, abs=1e-9)
     assert result.forecast["ds"].iloc[0] == pd.Timestamp("2019-04-01")
     assert result.forecast["mean"].to_numpy() == pytest.approx(np.roll(pattern, -3), rel=1e-6)
+
+
+def test_thousands_separators_read_and_a_bad_cell_named(tmp_path: Path) -> None:
+    # Port statistics are often written 185,511 (quoted in the CSV); read as the number, by hand.
+    table = monthly("2018-01-01", 30)
+    written = table.assign(**{VALUE: [f"{v:,}" for v in table[VALUE]]})
+    path = tmp_path / "commas.csv"
+    written.to_csv(path, index=False)
+    assert load_series(path, DATE, VALUE)["y"].tolist() == table[VALUE].astype(float).tolist()
+    written.loc[7, VALUE] = "12,34"  # not a thousands grouping: refused, not read as 1234
+    written.to_csv(path, index=False)
+    with pytest.raises(
+        InputError, match=re.escape("1 missing or non-numeric value(s), the first in data row 8 ('12,34')")
+    ):
+        load_series(path, DATE, VALUE)

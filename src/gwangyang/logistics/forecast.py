@@ -10,6 +10,7 @@ The reported backtest coverage is honest: each window is judged with the factor 
 from __future__ import annotations
 
 import io
+import re
 import time
 import warnings
 from collections.abc import Iterator
@@ -84,15 +85,36 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
     problem = spacing_problem(ds)
     if problem is not None:
         raise InputError(f"{path}: column {date_column!r} holds {problem}; {ONE_ROW_A_MONTH}")
-    y = pd.to_numeric(table[target], errors="coerce")
+    y = numbers_with_separators(table[target])
     if y.isna().any():
+        first = int(np.flatnonzero(y.isna().to_numpy())[0])
         raise InputError(
-            f"{path}: column {target!r} has {int(y.isna().sum())} missing or non-numeric value(s)"
+            f"{path}: column {target!r} has {int(y.isna().sum())} missing or non-numeric value(s), "
+            f"the first in data row {first + 1} ({table[target].iloc[first]!r})"
         )
     series = pd.DataFrame({"ds": ds.dt.to_period("M").dt.to_timestamp(), "y": y.astype(float)}).sort_values(
         "ds"
     )
     return validate_series(series, str(path))
+
+
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+"""A number written with thousands separators, as port statistics often are (``185,511``)."""
+
+
+def numbers_with_separators(column: pd.Series) -> pd.Series:
+    """A column as floats; text like ``185,511`` (commas every three digits) is read as 185511, nothing else changes.
+
+    Cells that are neither numbers nor such text are NaN (the caller names them).
+    """
+    values = pd.to_numeric(column, errors="coerce")
+    if values.isna().any() and column.dtype == object:
+        text = column.astype(str).str.strip()
+        grouped = text.str.match(THOUSANDS) & values.isna() & column.notna()
+        values = values.where(
+            ~grouped, pd.to_numeric(text.where(grouped).str.replace(",", ""), errors="coerce")
+        )
+    return values
 
 
 ONE_ROW_A_MONTH = (
