@@ -186,3 +186,10 @@ def test_cli_plans_another_size_in_a_korean_folder(
     assert check_plan(inst, assignments) == []
     assert document["objective"] == objective(inst, assignments) <= solve_fcfs(inst).objective
     assert document["lower_bound"] is None or document["lower_bound"] <= document["objective"]
+
+
+def test_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    arrays = instance_arrays(np.random.default_rng(3), 9, 2)
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + render(arrays, "crlf", weights=False).encode("ascii"))
+    assert BerthInstance.from_file(path).arrival.tolist() == arrays["arrival"].tolist()

@@ -40,6 +40,9 @@ MAX_PAIRS = 2_000_000
 far above any terminal's plan, small enough that reading one stays within a few hundred MB."""
 MAX_TIME = 10**12
 """Largest magnitude of a time in a file (far beyond any plan, far below int64)."""
+BOM = b"\xef\xbb\xbf"
+"""The byte-order mark an editor may put before the first number (read past, like the spacing)."""
+
 MAX_TOKEN_BYTES = 32
 """Bytes one number may take in a file, spacing included; a bigger file is refused unread."""
 
@@ -75,7 +78,7 @@ class BerthInstance:
         path = Path(path)
         try:
             with path.open("rb") as handle:  # the counts first: they bound what the rest may hold
-                head = handle.read(64).split()
+                head = handle.read(64).removeprefix(BOM).split()
             size = path.stat().st_size
         except FileNotFoundError:
             raise InputError(f"{path}: no such berth instance file") from None
@@ -91,7 +94,7 @@ class BerthInstance:
                 f"{path}: {size} bytes is more than {n}x{m} numbers can take; not a berth instance"
             )
         try:
-            text = path.read_text(encoding="ascii")
+            text = path.read_bytes().removeprefix(BOM).decode("ascii")
         except UnicodeDecodeError:
             raise CorruptFileError(f"{path}: not a text berth instance (non-ASCII bytes)") from None
         values, lines = _numbers(text, path)
