@@ -364,7 +364,7 @@ def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
                 routes.append([int(v) for v in visits.split()])
             except ValueError as exc:
                 raise CorruptFileError(
-                    f"{path}: route line {line[:40]!r}: expected 'Route #k:' and location numbers"
+                    f"{path}: route line {raw[:40]!r}: expected 'Route #k:' and location numbers"
                 ) from exc
         elif re.match(r"^cost\b", line, re.IGNORECASE):  # 'Cost 27591', 'cost: 1234.5', 'COST = 12'
             fields = re.sub(r"[:=]", " ", line).split()
