@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -77,3 +78,25 @@ def test_yard_stock_follows_littles_law() -> None:
     expected = boxes_per_h * scenario.gate.dwell_h * scenario.teu_per_move
     assert result.kpis["yard_mean_teu"] == pytest.approx(expected, rel=0.015)
     assert result.kpis["yard_peak_teu"] > result.kpis["yard_mean_teu"]
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 0.8, 1.0])
+def test_discharge_share_sets_which_end_of_the_stay_is_at_the_quay(share: float, tmp_path: Path) -> None:
+    # A port whose boxes are mostly imports: the share is the scenario's automation.discharge_share (a TOML
+    # field), no longer 0.5 whatever the file says. By construction a discharged box's stay starts at its crane
+    # hour and a loaded one's ends there: with one box per distinct hour, the share of stays that start at their
+    # crane hour is the discharge share (exactly at 0 and 1; within 4 standard errors otherwise).
+    from gwangyang.port.landside import box_flows
+
+    text = (
+        Path(__file__).resolve().parents[2] / "src/gwangyang/port/scenarios/gwangyang-today.toml"
+    ).read_text()
+    path = tmp_path / "수입항.toml"
+    path.write_text(text + f"\n[automation]\ndischarge_share = {share}\n")
+    scenario = Scenario.from_file(path)
+    assert scenario.automation.discharge_share == share
+    n = 20_000
+    moves = [(float(h), 1) for h in range(n)]
+    flows = box_flows(scenario.gate, moves, np.random.default_rng(1), scenario.automation.discharge_share)
+    starts_at_quay = float(np.mean(flows.stay_from == np.arange(n)))
+    assert starts_at_quay == pytest.approx(share, abs=4 * (share * (1 - share) / n) ** 0.5 + 1e-12)

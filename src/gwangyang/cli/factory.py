@@ -155,8 +155,17 @@ def tep_command(
         typer.Option("--holdout", help="Share of the last rows that checks (and widens) the limits; 0: off."),
     ] = 0.3,
     faults: Annotated[
-        str, typer.Option("--faults", help="Comma-separated fault numbers 1-15 (default: all).")
+        str,
+        typer.Option(
+            "--faults", help="Comma-separated fault numbers (default: every dNN_te.dat in the folder)."
+        ),
     ] = "",
+    fault_start: Annotated[
+        int,
+        typer.Option(
+            "--fault-start", help="Index of the first faulty sample of each test file (Braatz: 160)."
+        ),
+    ] = 160,
     json_out: JsonOpt = False,
 ) -> None:
     """Tennessee Eastman benchmark: fit on d00, false alarms on d00_te, detection per fault beside the book."""
@@ -165,11 +174,15 @@ def tep_command(
         try:
             chosen = [int(part) for part in faults.split(",")]
         except ValueError as exc:
-            raise InputError(f"--faults: expected comma-separated numbers 1-15, got {faults!r}.") from exc
-        if any(not 1 <= f <= 15 for f in chosen):
-            raise InputError(f"--faults: expected numbers 1-15, got {faults!r}.")
+            raise InputError(f"--faults: expected comma-separated fault numbers, got {faults!r}.") from exc
+        if any(f < 1 for f in chosen):
+            raise InputError(f"--faults: expected fault numbers >= 1, got {faults!r}.")
+    if fault_start < 1:
+        raise InputError(f"--fault-start: expected a sample index >= 1, got {fault_start}.")
     with err_console.status(f"TEP: fitting {method} on d00 and scoring the test runs..."):
-        report = service.evaluate_tep(folder, method, alpha, k, holdout, chosen)
+        report = service.evaluate_tep(folder, method, alpha, k, holdout, chosen, fault_start)
+    for note in report.notes:
+        err_console.print(f"note: {note}", markup=False, highlight=False)
     if json_out:
         print_json(report.to_dict())
         return
@@ -182,8 +195,12 @@ def tep_command(
     for fault in report.faults:
         row = fault.to_dict()
         delay = "-" if fault.alarm_delay_min is None else f"{fault.alarm_delay_min:.0f}"
+        book_t2, book_q = (
+            "—" if row[key] is None else f"{row[key]:.3f}"
+            for key in ("chiang2000_pca_t2_rate", "chiang2000_pca_q_rate")
+        )
         err_console.print(
             f"{fault.fault:5d}  {fault.t2_rate:7.3f}  {fault.q_rate:6.3f}  {fault.alarm_rate:10.3f} | "
-            f"{row['chiang2000_pca_t2_rate']:12.3f}  {row['chiang2000_pca_q_rate']:11.3f} | {delay:>15}",
+            f"{book_t2:>12}  {book_q:>11} | {delay:>15}",
             highlight=False,
         )

@@ -8,7 +8,9 @@ the reader detects that by shape. In the ``dNN_te.dat`` test files the fault sta
 
 from __future__ import annotations
 
+import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,13 @@ TEP_SAMPLE_MINUTES = 3.0
 
 TEP_FAULT_START = 160
 """Index of the first faulty sample in the ``dNN_te.dat`` test files (fault introduced after 8 h)."""
+
+TEP_BRAATZ_FAULTS = 21
+"""Faults of the full Braatz set (``d01``..``d21``, Chiang, Russell & Braatz 2000, ch. 8); a higher number is
+not one of the book's runs and has no published figure."""
+
+TEP_FILE = re.compile(r"^d(\d{2})(_te)?\.dat(\.gz)?$", re.IGNORECASE)
+"""Name of a Braatz file: ``dNN.dat`` (training) or ``dNN_te.dat`` (test), optionally gzipped."""
 
 TEP_TIME_COLUMN = "time_min"
 """Time column that :func:`read_tep` adds: minutes since the start of the run."""
@@ -149,6 +158,59 @@ def read_tep(path: str | Path) -> pd.DataFrame:
     return table
 
 
+@dataclass
+class TEPFolder:
+    """What a folder of Braatz files holds: the faults that have a test file, and what could not be placed.
+
+    ``faults`` are the numbers ``NN >= 1`` with a ``dNN_te.dat[.gz]`` (the file a fault is scored on);
+    ``notes`` name every file that is not used, and why (one line each).
+    """
+
+    folder: Path
+    faults: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def scan_tep_folder(folder: str | Path) -> TEPFolder:
+    """List the Braatz files in ``folder``; plain and gzipped files may be mixed.
+
+    Raises
+    ------
+    InputError
+        The folder does not exist, or lacks ``d00.dat`` (normal training) or ``d00_te.dat`` (normal test).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder of TEP files.")
+    found: dict[tuple[int, bool], list[str]] = {}
+    strays: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        match = TEP_FILE.match(path.name)
+        if match is None:
+            if re.match(r"^d\d+.*\.dat", path.name, re.IGNORECASE):
+                strays.append(path.name)
+            continue
+        found.setdefault((int(match.group(1)), match.group(2) is not None), []).append(path.name)
+    for key in (0, False), (0, True):
+        if key not in found:
+            stem = f"d00{'_te' if key[1] else ''}.dat"
+            raise InputError(f"{folder}: no TEP file {stem} or {stem}.gz (normal operation) in the folder.")
+    scan = TEPFolder(folder)
+    scan.faults = sorted(n for n, test in found if test and n > 0)
+    for name in strays:
+        scan.notes.append(f"{name}: not a Braatz file name (dNN.dat or dNN_te.dat, NN two digits); not used.")
+    for (number, test), names in sorted(found.items()):
+        if len(names) > 1:
+            scan.notes.append(f"{' and '.join(names)}: the same run twice; {names[0]} is read.")
+        if not test and number > 0 and (number, True) not in found:
+            scan.notes.append(
+                f"{names[0]}: training file without its test file d{number:02d}_te.dat; not scored."
+            )
+    return scan
+
+
 def read_tep_case(folder: str | Path, fault: int, test: bool = True) -> pd.DataFrame:
     """Read ``dNN.dat[.gz]`` (training) or ``dNN_te.dat[.gz]`` (test) for fault ``NN`` (0 = normal) from a folder."""
     stem = f"d{int(fault):02d}{'_te' if test else ''}.dat"
@@ -156,4 +218,9 @@ def read_tep_case(folder: str | Path, fault: int, test: bool = True) -> pd.DataF
     for candidate in (folder / stem, folder / f"{stem}.gz"):
         if candidate.is_file():
             return read_tep(candidate)
+    if folder.is_dir():  # D05_TE.DAT and the like, on a file system that minds the case
+        for name in (stem, f"{stem}.gz"):
+            for candidate in sorted(folder.iterdir()):
+                if candidate.name.lower() == name and candidate.is_file():
+                    return read_tep(candidate)
     raise InputError(f"{folder}: no TEP file {stem} or {stem}.gz.")

@@ -196,11 +196,17 @@ def evaluate_tep(
     k: int = 3,
     holdout: float = 0.3,
     faults: list[int] | None = None,
+    fault_start: int | None = None,
 ) -> Any:
-    """The Tennessee Eastman benchmark report (fit on d00, false alarms on d00_te, detection per fault)."""
-    from .evaluate import evaluate_tep as run
+    """The Tennessee Eastman benchmark report (fit on d00, false alarms on d00_te, detection per fault).
 
-    return run(folder, method, alpha=alpha, k=k, faults=faults, holdout=holdout)
+    ``faults`` None: every ``dNN_te.dat[.gz]`` in the folder; ``fault_start`` None: sample 160, as in the Braatz files.
+    """
+    from .evaluate import evaluate_tep as run
+    from .io import TEP_FAULT_START
+
+    start = TEP_FAULT_START if fault_start is None else fault_start
+    return run(folder, method, alpha=alpha, k=k, faults=faults, fault_start=start, holdout=holdout)
 
 
 def latest_score_job(store: Store) -> str | None:

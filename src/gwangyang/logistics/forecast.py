@@ -10,6 +10,7 @@ The reported backtest coverage is honest: each window is judged with the factor 
 from __future__ import annotations
 
 import io
+import re
 import time
 import warnings
 from collections.abc import Iterator
@@ -63,10 +64,17 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
             raise InputError(
                 f"{path}: no column {column!r} ({role}); columns are {', '.join(map(str, table.columns[:8]))}"
             )
+    raw_dates = table[date_column]
+    if pd.api.types.is_numeric_dtype(raw_dates) and not pd.api.types.is_bool_dtype(raw_dates):
+        example = raw_dates.dropna().iloc[0] if raw_dates.notna().any() else "nothing"
+        raise InputError(
+            f"{path}: column {date_column!r} holds numbers (e.g. {example}), not dates; "
+            "write the months as dates (2024-01 or 2024-01-01)"
+        )
     try:
         with warnings.catch_warnings():  # pandas' "could not infer format" would print before our message
             warnings.simplefilter("ignore", UserWarning)
-            ds = pd.to_datetime(table[date_column])
+            ds = pd.to_datetime(raw_dates)
     except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"{path}: column {date_column!r} does not hold dates") from exc
     if ds.isna().any():  # an empty cell, e.g. of a row cut short: not a gap in the months
@@ -74,15 +82,69 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
         raise InputError(
             f"{path}: column {date_column!r} has {int(ds.isna().sum())} missing date(s), the first in data row {first}"
         )
-    y = pd.to_numeric(table[target], errors="coerce")
+    problem = spacing_problem(ds)
+    if problem is not None:
+        raise InputError(f"{path}: column {date_column!r} holds {problem}; {ONE_ROW_A_MONTH}")
+    y = numbers_with_separators(table[target])
     if y.isna().any():
+        first = int(np.flatnonzero(y.isna().to_numpy())[0])
         raise InputError(
-            f"{path}: column {target!r} has {int(y.isna().sum())} missing or non-numeric value(s)"
+            f"{path}: column {target!r} has {int(y.isna().sum())} missing or non-numeric value(s), "
+            f"the first in data row {first + 1} ({table[target].iloc[first]!r})"
         )
     series = pd.DataFrame({"ds": ds.dt.to_period("M").dt.to_timestamp(), "y": y.astype(float)}).sort_values(
         "ds"
     )
     return validate_series(series, str(path))
+
+
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+"""A number written with thousands separators, as port statistics often are (``185,511``)."""
+
+
+def numbers_with_separators(column: pd.Series) -> pd.Series:
+    """A column as floats; text like ``185,511`` (commas every three digits) is read as 185511, nothing else changes.
+
+    Cells that are neither numbers nor such text are NaN (the caller names them).
+    """
+    values = pd.to_numeric(column, errors="coerce")
+    if values.isna().any() and column.dtype == object:
+        text = column.astype(str).str.strip()
+        grouped = text.str.match(THOUSANDS) & values.isna() & column.notna()
+        values = values.where(
+            ~grouped, pd.to_numeric(text.where(grouped).str.replace(",", ""), errors="coerce")
+        )
+    return values
+
+
+ONE_ROW_A_MONTH = (
+    "the forecaster takes one row per month (add up each month's rows first, or give a monthly series)"
+)
+"""What a series of another frequency is told to do."""
+
+COARSER = {3: "quarterly", 6: "half-yearly", 12: "yearly"}
+"""Months between dates → the name of a series coarser than monthly."""
+
+
+def spacing_problem(dates: Any) -> str | None:
+    """None for dates a month apart (gaps allowed: they are reported by :func:`validate_series`); else what they are.
+
+    A series of several dates within a month (daily, weekly) or of dates 3, 6 or 12 months apart (quarterly,
+    half-yearly, yearly; at least three dates) is named by the median spacing of its distinct dates, so it is
+    refused as such rather than collapsed into repeated months or read as a monthly series full of gaps.
+    """
+    unique = pd.DatetimeIndex(pd.Series(dates).dropna().unique()).sort_values()
+    if len(unique) < 2:
+        return None
+    days = float(np.median(np.diff(unique.asi8))) / 86_400e9
+    if days < 20:
+        name = "sub-daily" if days < 1 else "daily" if days < 5 else "weekly"
+        return f"{name} dates (a median of {days:.3g} days apart)"
+    months = np.diff(unique.to_period("M").asi8)
+    step = int(np.median(months))
+    if len(unique) >= 3 and step in COARSER:
+        return f"{COARSER[step]} dates ({step} months apart)"
+    return None
 
 
 def validate_series(series: pd.DataFrame, where: str = "series") -> pd.DataFrame:
@@ -101,7 +163,15 @@ def validate_series(series: pd.DataFrame, where: str = "series") -> pd.DataFrame
         )
     expected = pd.date_range(series["ds"].iloc[0], periods=len(series), freq="MS")
     if not (pd.DatetimeIndex(series["ds"]) == expected).all():
-        raise InputError(f"{where}: months must be consecutive with no gaps")
+        present = pd.DatetimeIndex(series["ds"])
+        full = pd.date_range(present.min(), present.max(), freq="MS")
+        absent = full.difference(present)
+        detail = (
+            f": {absent[0]:%Y-%m} is missing ({len(absent)} month(s) missing in all)"
+            if len(absent) and present.isin(full).all()
+            else " (dates that are not month starts)"
+        )
+        raise InputError(f"{where}: months must be consecutive with no gaps{detail}")
     values = series["y"].to_numpy()
     if not np.isfinite(values).all():
         raise InputError(f"{where}: values must be finite")

@@ -186,6 +186,11 @@ def series_from_rows(rows: Sequence[tuple[str, float]], name: str) -> Any:
             raise InputError(
                 f"series: a 'ds' value is not a date ({reason}); expected months like '2024-01'"
             ) from exc
+    from .forecast import ONE_ROW_A_MONTH, spacing_problem
+
+    problem = spacing_problem(ds)
+    if problem is not None:
+        raise InputError(f"series: 'ds' holds {problem}; {ONE_ROW_A_MONTH}")
     frame = pd.DataFrame({"ds": ds.to_period("M").to_timestamp(), "y": [r[1] for r in rows]})
     return validate_series(frame.sort_values("ds"), "series")
 

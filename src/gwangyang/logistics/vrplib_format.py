@@ -23,6 +23,7 @@ The rounding of distances follows the convention of each family's best-known sol
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -353,7 +354,8 @@ def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
     path = Path(path)
     routes: list[list[int]] = []
     cost = math.nan
-    for line in read_text(path, "VRPLIB solution file").splitlines():
+    for raw in read_text(path, "VRPLIB solution file").splitlines():
+        line = raw.strip()
         if line.lower().startswith("route"):
             head, colon, visits = line.partition(":")
             try:
@@ -362,10 +364,10 @@ def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
                 routes.append([int(v) for v in visits.split()])
             except ValueError as exc:
                 raise CorruptFileError(
-                    f"{path}: route line {line[:40]!r}: expected 'Route #k:' and location numbers"
+                    f"{path}: route line {raw[:40]!r}: expected 'Route #k:' and location numbers"
                 ) from exc
-        elif line.lower().startswith("cost"):
-            fields = line.replace(":", " ").split()
+        elif re.match(r"^cost\b", line, re.IGNORECASE):  # 'Cost 27591', 'cost: 1234.5', 'COST = 12'
+            fields = re.sub(r"[:=]", " ", line).split()
             cost = read_number(path, "Cost", fields[1] if len(fields) > 1 else "")
     if not routes or math.isnan(cost):
         raise CorruptFileError(f"{path}: expected 'Route #k: ...' lines and a 'Cost N' line")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +30,10 @@ def read_solomon(path: str | Path) -> Instance:
     name = " ".join(tokens[0]) if tokens else path.stem  # the first line, spaces (of a Korean name) kept
     try:
         v_at = next(i for i, t in enumerate(tokens) if t[0].upper() == "VEHICLE")
-        count, capacity = int(tokens[v_at + 2][0]), float(tokens[v_at + 2][1])
         c_at = next(i for i, t in enumerate(tokens) if t[0].upper() == "CUSTOMER")
+        # the first row of numbers after VEHICLE (after its 'NUMBER CAPACITY' heading, where there is one)
+        row = next(t for t in tokens[v_at + 1 : c_at] if t[0][:1].isdigit())
+        count, capacity = int(row[0]), float(row[1])
     except (StopIteration, IndexError, ValueError) as exc:
         raise CorruptFileError(
             f"{path}: expected a Solomon file with VEHICLE (NUMBER, CAPACITY) and CUSTOMER sections"
@@ -130,7 +133,37 @@ def best_known(path: str | Path) -> float:
         return read_solution(sol)[1] * CONVENTIONS.get(kind, ("nint", 1.0))[1]
     bks = path.parent / "bks.csv"
     if bks.exists():
-        for row in csv.DictReader(io.StringIO(read_text(bks, "best-known table (bks.csv)"), newline="")):
-            if row.get("instance", "").upper() == path.stem.upper():
-                return float(row["best_known_distance"])
+        return _bks_row(bks, path)
     raise InputError(f"{path}: no best-known solution (.sol beside it or bks.csv in its folder)")
+
+
+BKS_NAME_COLUMNS = ("instance", "name", "problem")
+"""Column of a ``bks.csv`` that names the instance (the first present, case and spacing ignored)."""
+
+BKS_VALUE_COLUMNS = ("best_known_distance", "best_known", "bks", "distance", "cost", "objective", "value")
+"""Column of a ``bks.csv`` that holds the best-known cost (the first present, case and spacing ignored)."""
+
+
+def _bks_row(bks: Path, path: Path) -> float:
+    """The best-known cost of ``path`` in the table ``bks``; its instance column matched to the file's stem or name."""
+    reader = csv.DictReader(io.StringIO(read_text(bks, "best-known table (bks.csv)"), newline=""))
+    fields = {str(f).strip().lower().replace(" ", "_"): f for f in reader.fieldnames or []}
+    name_col = next((fields[c] for c in BKS_NAME_COLUMNS if c in fields), None)
+    value_col = next((fields[c] for c in BKS_VALUE_COLUMNS if c in fields), None)
+    if name_col is None or value_col is None:
+        raise CorruptFileError(
+            f"{bks}: expected an instance column ({', '.join(BKS_NAME_COLUMNS)}) and a best-known column "
+            f"({', '.join(BKS_VALUE_COLUMNS)}); columns are {', '.join(map(str, reader.fieldnames or []))}"
+        )
+    wanted = {path.stem.strip().upper(), path.name.strip().upper()}
+    for line, row in enumerate(reader, start=2):
+        if (row.get(name_col) or "").strip().upper() in wanted:
+            text = (row.get(value_col) or "").strip()
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not (math.isfinite(value) and value >= 0):
+                raise CorruptFileError(f"{bks}: line {line}: {value_col} {text!r} is not a cost")
+            return value
+    raise InputError(f"{path}: no row for {path.stem} in {bks} (column {name_col!r})")

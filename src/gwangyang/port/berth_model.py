@@ -40,6 +40,9 @@ MAX_PAIRS = 2_000_000
 far above any terminal's plan, small enough that reading one stays within a few hundred MB."""
 MAX_TIME = 10**12
 """Largest magnitude of a time in a file (far beyond any plan, far below int64)."""
+BOM = b"\xef\xbb\xbf"
+"""The byte-order mark an editor may put before the first number (read past, like the spacing)."""
+
 MAX_TOKEN_BYTES = 32
 """Bytes one number may take in a file, spacing included; a bigger file is refused unread."""
 
@@ -75,7 +78,7 @@ class BerthInstance:
         path = Path(path)
         try:
             with path.open("rb") as handle:  # the counts first: they bound what the rest may hold
-                head = handle.read(64).split()
+                head = handle.read(64).removeprefix(BOM).split()
             size = path.stat().st_size
         except FileNotFoundError:
             raise InputError(f"{path}: no such berth instance file") from None
@@ -91,27 +94,34 @@ class BerthInstance:
                 f"{path}: {size} bytes is more than {n}x{m} numbers can take; not a berth instance"
             )
         try:
-            tokens = path.read_text(encoding="ascii").split()
+            text = path.read_bytes().removeprefix(BOM).decode("ascii")
         except UnicodeDecodeError:
             raise CorruptFileError(f"{path}: not a text berth instance (non-ASCII bytes)") from None
-        try:
-            values = [int(t) for t in tokens]
-        except ValueError:
-            bad = next(t for t in tokens if not t.lstrip("-").isdigit())
-            raise CorruptFileError(f"{path}: expected integers, found {bad[:20]!r}") from None
+        values, lines = _numbers(text, path)
         if len(values) < 2 or values[0] < 1 or values[1] < 1:
             raise CorruptFileError(f"{path}: the first two numbers must be the vessel and berth counts")
-        too_big = next((v for v in values if abs(v) > MAX_TIME), None)
-        if too_big is not None:
-            raise CorruptFileError(f"{path}: number {str(too_big)[:30]} is out of range (at most {MAX_TIME})")
         if len(values) < need:
             raise CorruptFileError(
-                f"{path}: truncated: {n} vessels x {m} berths need {need} numbers, found {len(values)}"
+                f"{path}: line {lines[-1]}: truncated: {n} vessels x {m} berths need {need} numbers, "
+                f"found {len(values)} ({_describe(len(values), n, m)} is missing)"
             )
         if len(values) not in (need, need + n):
+            extra = need if len(values) < need + n else need + n
             raise CorruptFileError(
-                f"{path}: {len(values)} numbers, expected {need} or {need + n} for {n}x{m}"
+                f"{path}: line {lines[extra]}: {len(values)} numbers, expected {need} or {need + n} "
+                f"(with vessel weights) for {n}x{m}; number {extra + 1} is one too many"
             )
+        for pos in range(2, len(values)):
+            if values[pos] < 0:
+                raise CorruptFileError(
+                    f"{path}: line {lines[pos]}: {_describe(pos, n, m)} is {values[pos]}; times are >= 0 "
+                    f"(a berth a vessel may not use is written {FORBIDDEN})"
+                )
+            if values[pos] == 0 and 2 + n + m <= pos < 2 + n + m + n * m:
+                raise CorruptFileError(
+                    f"{path}: line {lines[pos]}: {_describe(pos, n, m)}: a handling time of 0 is not understood "
+                    f"(not allowed: {FORBIDDEN})"
+                )
         pos = 2
         arrival = np.array(values[pos : pos + n], dtype=np.int64)
         pos += n
@@ -123,7 +133,8 @@ class BerthInstance:
         pos += m
         deadline = np.array(values[pos : pos + n], dtype=np.int64)
         handling = np.where(handling >= FORBIDDEN, -1, handling)
-        return cls.build(path.stem, arrival, opening, closing, handling, deadline, str(path))
+        where = _Lines(lines, n, m)
+        return cls.build(path.stem, arrival, opening, closing, handling, deadline, str(path), where)
 
     @classmethod
     def build(
@@ -135,8 +146,14 @@ class BerthInstance:
         handling: Any,
         deadline: Any,
         source: str = "instance",
+        where: _Lines | None = None,
     ) -> BerthInstance:
-        """Make and check an instance from arrays (``handling < 0``: not allowed)."""
+        """Make and check an instance from arrays (``handling < 0``: not allowed).
+
+        Every vessel needs a berth it may use whose window holds it: ``max(a_i, s_k) + h_ik <= min(e_k, d_i)``
+        for some allowed ``k``; else no plan exists and the error names the vessel (and, from a file, its lines).
+        """
+        at = where or _Lines(None, 0, 0)
         arrival, opening, closing, deadline = (
             np.asarray(x, dtype=np.int64) for x in (arrival, opening, closing, deadline)
         )
@@ -147,16 +164,101 @@ class BerthInstance:
         if (closing < opening).any():
             k = int(np.flatnonzero(closing < opening)[0])
             raise CorruptFileError(
-                f"{source}: berth {k} closes ({closing[k]}) before it opens ({opening[k]})"
+                f"{source}: {at.closing(k)}berth {k} closes ({closing[k]}) before it opens ({opening[k]})"
             )
         if (handling == 0).any():
-            raise CorruptFileError(f"{source}: a handling time of 0 is not understood")
+            i, k = (int(x) for x in np.argwhere(handling == 0)[0])
+            raise CorruptFileError(f"{source}: {at.handling(i, k)}a handling time of 0 is not understood")
         no_berth = ~(handling > 0).any(axis=1)
         if no_berth.any():
+            i = int(np.flatnonzero(no_berth)[0])
+            raise CorruptFileError(f"{source}: {at.handling(i, 0)}vessel {i} has no allowed berth")
+        earliest = np.maximum(arrival[:, None], opening[None, :]) + handling
+        latest = np.minimum(closing[None, :], deadline[:, None])
+        fits = ((handling > 0) & (earliest <= latest)).any(axis=1)
+        if not fits.all():
+            i = int(np.flatnonzero(~fits)[0])
             raise CorruptFileError(
-                f"{source}: vessel {int(np.flatnonzero(no_berth)[0])} has no allowed berth"
+                f"{source}: {at.deadline(i)}vessel {i} (arrival {arrival[i]}, deadline {deadline[i]}) fits no "
+                f"allowed berth's window (start >= max(arrival, opening), start + handling <= min(closing, "
+                f"deadline)); no plan exists"
             )
         return cls(name, arrival, opening, closing, handling, deadline)
+
+
+def _numbers(text: str, path: Path) -> tuple[list[int], list[int]]:
+    """The file's numbers and the line (1-based) of each; a word that is not a whole number names its line."""
+    values: list[int] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for token in line.split():
+            try:
+                value = int(token)
+            except ValueError:
+                value = None
+                try:
+                    real = float(token)
+                except ValueError:
+                    real = math.nan
+                if math.isfinite(real) and real.is_integer():
+                    value = int(real)  # 12.0 or 1e3: a whole number written another way
+            if value is None:
+                raise CorruptFileError(
+                    f"{path}: line {number}: expected integers, found {token[:20]!r}"
+                ) from None
+            if abs(value) > MAX_TIME:
+                raise CorruptFileError(
+                    f"{path}: line {number}: number {str(value)[:30]} is out of range (at most {MAX_TIME})"
+                )
+            values.append(value)
+            lines.append(number)
+    return values, lines
+
+
+def _describe(pos: int, n: int, m: int) -> str:
+    """What the ``pos``-th number (0-based) of an ``n`` x ``m`` instance file is."""
+    sections = (
+        ("arrival time of vessel", n),
+        ("opening time of berth", m),
+        ("handling time of vessel", n * m),
+        ("closing time of berth", m),
+        ("deadline of vessel", n),
+        ("weight of vessel", n),
+    )
+    pos -= 2
+    if pos < 0:
+        return "the vessel count" if pos == -2 else "the berth count"
+    for label, size in sections:
+        if pos < size:
+            if label.startswith("handling"):
+                return f"{label} {pos // m} at berth {pos % m}"
+            return f"{label} {pos}"
+        pos -= size
+    return "a number beyond the instance"
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """Line prefixes (``"line 7: "``) of an instance file's numbers, for errors; empty for arrays."""
+
+    lines: list[int] | None
+    n: int
+    m: int
+
+    def _at(self, pos: int) -> str:
+        return "" if self.lines is None else f"line {self.lines[pos]}: "
+
+    def handling(self, vessel: int, berth: int) -> str:
+        """Where the handling time of ``vessel`` at ``berth`` is."""
+        return self._at(2 + self.n + self.m + vessel * self.m + berth)
+
+    def closing(self, berth: int) -> str:
+        """Where the closing time of ``berth`` is."""
+        return self._at(2 + self.n + self.m + self.n * self.m + berth)
+
+    def deadline(self, vessel: int) -> str:
+        """Where the deadline of ``vessel`` is."""
+        return self._at(2 + self.n + 2 * self.m + self.n * self.m + vessel)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

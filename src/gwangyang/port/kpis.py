@@ -133,7 +133,7 @@ def compute_kpis(
         if surrounding is None
         else sorted(stats.moves + surrounding_moves(scenario, [*surrounding[0], *surrounding[1]]))
     )
-    flows = box_flows(scenario.gate, landside_moves, gate_rng)
+    flows = box_flows(scenario.gate, landside_moves, gate_rng, scenario.automation.discharge_share)
     desired = flows.truck_h
     delays = np.zeros(len(flows.truck_h))
     if scenario.gate.appointments_per_hour > 0:

@@ -57,15 +57,22 @@ class BoxFlows:
     truck_h: np.ndarray
 
 
-def box_flows(gate: Gate, moves: list[tuple[float, int]], rng: np.random.Generator) -> BoxFlows:
-    """Yard stays and truck arrivals of the boxes in ``moves`` (``(hour, boxes)`` per crane batch)."""
+def box_flows(
+    gate: Gate, moves: list[tuple[float, int]], rng: np.random.Generator, discharge_share: float = 0.5
+) -> BoxFlows:
+    """Yard stays and truck arrivals of the boxes in ``moves`` (``(hour, boxes)`` per crane batch).
+
+    A box is a discharge with probability ``discharge_share`` (the scenario's
+    ``automation.discharge_share``): its yard stay starts at the crane move; else it is a load,
+    whose stay ends there.
+    """
     if not moves:
         empty = np.empty(0)
         return BoxFlows(empty, empty, empty)
     hours = np.array([h for h, _ in moves])
     boxes = np.array([n for _, n in moves], dtype=np.int64)
     crane = np.repeat(hours, boxes)
-    discharged = rng.random(len(crane)) < 0.5
+    discharged = rng.random(len(crane)) < discharge_share
     other = crane + np.where(discharged, 1.0, -1.0) * rng.exponential(gate.dwell_h, len(crane))
     by_truck = rng.random(len(crane)) < gate.gate_share
     return BoxFlows(np.minimum(crane, other), np.maximum(crane, other), np.sort(other[by_truck]))

@@ -37,7 +37,9 @@ class Automation:
     quay_transfer_min, yard_transfer_min
         Time an AGV spends at a quay crane (box on or off) and at a block's handover rack.
     discharge_share
-        Share of moves that are discharges (the rest are loads).
+        Share of moves that are discharges (the rest are loads); also the share of boxes whose
+        yard stay starts at the quay (the rest end theirs there) in the gate model
+        (:func:`gwangyang.port.landside.box_flows`), for any transport. Default 0.5.
     moves_per_run
         A crane discharges, then loads, runs of this many moves (one vessel bay), so that
         discharges and loads mix across cranes.

@@ -1,0 +1,147 @@
+"""Series that are not the Vancouver file: other columns, other frequencies, missing months, one column.
+
+Each is generated; a monthly series must read back exactly under any column names (Korean ones too), and a
+series of another frequency or with gaps must be refused in one line that names the column and what it found.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gwangyang.cli.main import main
+from gwangyang.errors import InputError
+from gwangyang.logistics.forecast import forecast, load_series
+from gwangyang.logistics.service import series_from_rows
+
+DATE, VALUE = "기간", "물동량(TEU)"
+
+
+def monthly(start: str, months: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    ds = pd.date_range(start, periods=months, freq="MS")
+    return pd.DataFrame({DATE: ds.strftime("%Y-%m"), VALUE: rng.integers(1_000, 90_000, size=months)})
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    year=st.integers(1990, 2030),
+    month=st.integers(1, 12),
+    months=st.integers(3, 300),
+    spelling=st.sampled_from(["%Y-%m", "%Y-%m-%d", "%b %Y", "%Y/%m/%d"]),
+    seed=st.integers(0, 2**31),
+)
+def test_monthly_series_under_other_names_reads_back(
+    tmp_path_factory: pytest.TempPathFactory, year: int, month: int, months: int, spelling: str, seed: int
+) -> None:
+    table = monthly(f"{year}-{month:02d}-01", months, seed)
+    table[DATE] = pd.to_datetime(table[DATE]).dt.strftime(spelling)
+    path = tmp_path_factory.mktemp("series") / "부산항_월별.csv"
+    table.sample(frac=1.0, random_state=seed).to_csv(path, index=False)  # rows in any order
+    series = load_series(path, DATE, VALUE)
+    assert series["ds"].tolist() == list(pd.date_range(f"{year}-{month:02d}-01", periods=months, freq="MS"))
+    assert series["y"].tolist() == table[VALUE].astype(float).tolist()
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    months=st.integers(6, 200),
+    drop=st.lists(st.integers(1, 198), min_size=1, max_size=5, unique=True),
+)
+def test_missing_months_are_named(
+    tmp_path_factory: pytest.TempPathFactory, months: int, drop: list[int]
+) -> None:
+    drop = sorted(d for d in drop if d < months - 1)  # keep the first and the last month
+    if not drop:
+        return
+    table = monthly("2010-01-01", months)
+    path = tmp_path_factory.mktemp("gaps") / "gaps.csv"
+    table.drop(index=drop).to_csv(path, index=False)
+    first = pd.Timestamp("2010-01-01") + pd.DateOffset(months=drop[0])
+    with pytest.raises(InputError) as raised:
+        load_series(path, DATE, VALUE)
+    message = str(raised.value)
+    assert f"{first:%Y-%m} is missing ({len(drop)} month(s) missing in all)" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("freq", "periods", "found"),
+    [
+        ("QS", 40, "quarterly dates (3 months apart)"),
+        ("QE", 40, "quarterly dates (3 months apart)"),
+        ("YS", 12, "yearly dates (12 months apart)"),
+        ("6MS", 20, "half-yearly dates (6 months apart)"),
+        ("W-MON", 200, "weekly dates (a median of 7 days apart)"),
+        ("D", 400, "daily dates (a median of 1 days apart)"),
+    ],
+)
+def test_other_frequencies_are_refused_naming_the_column(
+    tmp_path: Path, freq: str, periods: int, found: str
+) -> None:
+    ds = pd.date_range("2015-01-01", periods=periods, freq=freq)
+    path = tmp_path / "s.csv"
+    pd.DataFrame({DATE: ds.strftime("%Y-%m-%d"), VALUE: np.arange(periods) + 100}).to_csv(path, index=False)
+    with pytest.raises(
+        InputError, match=re.escape(f"column '{DATE}' holds {found}; the forecaster takes one row")
+    ):
+        load_series(path, DATE, VALUE)
+    rows = [(f"{d:%Y-%m-%d}", float(i)) for i, d in enumerate(ds)]
+    with pytest.raises(InputError, match=re.escape(f"series: 'ds' holds {found}")):
+        series_from_rows(rows, "teu")
+
+
+def test_one_column_and_numeric_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "one.csv"
+    pd.DataFrame({VALUE: np.arange(60) + 1}).to_csv(path, index=False)
+    with pytest.raises(
+        InputError, match=re.escape(f"no column 'month' (--date-column); columns are {VALUE}")
+    ):
+        load_series(path, "month", VALUE)
+    with pytest.raises(InputError, match=re.escape(f"column '{VALUE}' holds numbers (e.g. 1), not dates")):
+        load_series(path, VALUE, VALUE)
+    yyyymm = tmp_path / "yyyymm.csv"
+    pd.DataFrame({"ym": [200801, 200802, 200803], "teu": [1, 2, 3]}).to_csv(yyyymm, index=False)
+    assert main(["forecast", str(yyyymm), "--date-column", "ym", "--target", "teu"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "column 'ym' holds numbers (e.g. 200801), not dates" in err
+
+
+def test_another_ports_seasonal_series_is_forecast_exactly(tmp_path: Path) -> None:
+    # A series that repeats one year exactly: the seasonal naive forecast (and any model that wins the backtest)
+    # is that year again, worked by hand; MASE 0 for the seasonal naive.
+    pattern = np.array([100, 120, 130, 90, 80, 150, 160, 140, 110, 100, 95, 170], dtype=float) * 1_000
+    table = pd.DataFrame(
+        {
+            DATE: pd.date_range("2012-04-01", periods=84, freq="MS").strftime("%Y-%m"),
+            VALUE: np.tile(np.roll(pattern, -3), 7),
+        }
+    )
+    path = tmp_path / "port.csv"
+    table.to_csv(path, index=False)
+    series = load_series(path, DATE, VALUE)
+    result = forecast(series, horizon=12, level=90, models=("seasonal_naive", "ets"), n_windows=2)
+    assert result.backtest["models"]["seasonal_naive"] == pytest.approx(0.0, abs=1e-9)
+    assert result.forecast["ds"].iloc[0] == pd.Timestamp("2019-04-01")
+    assert result.forecast["mean"].to_numpy() == pytest.approx(np.roll(pattern, -3), rel=1e-6)
+
+
+def test_thousands_separators_read_and_a_bad_cell_named(tmp_path: Path) -> None:
+    # Port statistics are often written 185,511 (quoted in the CSV); read as the number, by hand.
+    table = monthly("2018-01-01", 30)
+    written = table.assign(**{VALUE: [f"{v:,}" for v in table[VALUE]]})
+    path = tmp_path / "commas.csv"
+    written.to_csv(path, index=False)
+    assert load_series(path, DATE, VALUE)["y"].tolist() == table[VALUE].astype(float).tolist()
+    written.loc[7, VALUE] = "12,34"  # not a thousands grouping: refused, not read as 1234
+    written.to_csv(path, index=False)
+    with pytest.raises(
+        InputError, match=re.escape("1 missing or non-numeric value(s), the first in data row 8 ('12,34')")
+    ):
+        load_series(path, DATE, VALUE)
