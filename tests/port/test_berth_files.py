@@ -193,3 +193,27 @@ def test_byte_order_mark_is_read_past(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + render(arrays, "crlf", weights=False).encode("ascii"))
     assert BerthInstance.from_file(path).arrival.tolist() == arrays["arrival"].tolist()
+
+
+def test_one_other_not_allowed_marker_reads_as_99999(tmp_path: Path) -> None:
+    """A file that writes every forbidden berth as one bigger number (999999) reads as the 99999 file does."""
+    arrays = instance_arrays(np.random.default_rng(11), 12, 3)
+    ours, theirs = tmp_path / "a.txt", tmp_path / "b.txt"
+    ours.write_text(render(arrays, "kramer", weights=False))
+    bigger = dict(arrays, handling=np.where(arrays["handling"] == FORBIDDEN, 999_999, arrays["handling"]))
+    theirs.write_text(render(bigger, "kramer", weights=False))
+    assert (arrays["handling"] == FORBIDDEN).any()
+    assert (
+        BerthInstance.from_file(theirs).handling.tolist() == BerthInstance.from_file(ours).handling.tolist()
+    )
+
+
+def test_two_different_big_handling_times_are_refused_naming_the_line(tmp_path: Path) -> None:
+    """99999 and 120000 in one file: the second is no marker and no plausible time next to the others."""
+    path = tmp_path / "seconds.txt"
+    path.write_text("2 2\n0 0\n0 0\n5 99999\n120000 7\n50 50\n50 50\n")
+    with pytest.raises(
+        CorruptFileError,
+        match=r"line 5: handling time of vessel 1 at berth 0 is 120000, and the file also holds 99999",
+    ):
+        BerthInstance.from_file(path)

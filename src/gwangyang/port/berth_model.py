@@ -132,6 +132,14 @@ class BerthInstance:
         closing = np.array(values[pos : pos + m], dtype=np.int64)
         pos += m
         deadline = np.array(values[pos : pos + n], dtype=np.int64)
+        markers = np.unique(handling[handling >= FORBIDDEN])
+        if len(markers) > 1:  # one big number repeated is a "not allowed" marker; several are not understood
+            first = 2 + n + m + int(np.flatnonzero(handling.ravel() == markers[1])[0])
+            raise CorruptFileError(
+                f"{path}: line {lines[first]}: {_describe(first, n, m)} is {values[first]}, and the file also "
+                f"holds {markers[0]}: a berth a vessel may not use is written with one number >= {FORBIDDEN} "
+                "(99999 in the DBAP files); several are not understood (times in seconds?)"
+            )
         handling = np.where(handling >= FORBIDDEN, -1, handling)
         where = _Lines(lines, n, m)
         return cls.build(path.stem, arrival, opening, closing, handling, deadline, str(path), where)
