@@ -329,3 +329,24 @@ def test_tiny_time_limit_reports_no_cpsat_bound_plainly(
         assert "warning: CP-SAT found no solution and no bound" in err
     else:
         assert "CP-SAT 0," not in err
+
+
+def test_a_plan_that_meets_its_lower_bound_is_called_optimal_without_cpsat() -> None:
+    """Three vessels, each with a berth of its own free on arrival: no plan beats serving each at once.
+
+    With no CP-SAT work (status UNKNOWN) the plan still meets the assignment bound (each vessel's shortest
+    handling time, 4 + 6 + 5 = 15), so it is reported OPTIMAL, the bound named; cpsat_status keeps UNKNOWN.
+    """
+    forbidden = -1
+    inst = BerthInstance.build(
+        "separate",
+        arrival=[0, 2, 3],
+        opening=[0, 0, 0],
+        closing=[100, 100, 100],
+        handling=[[4, forbidden, 9], [forbidden, 6, 9], [9, 9, 5]],
+        deadline=[100, 100, 100],
+    )
+    plan = solve_cpsat(inst, workers=1, budget=QUICK)
+    assert plan.objective == plan.lower_bound == 15
+    assert plan.status == "OPTIMAL" and plan.extra["cpsat_status"] == "UNKNOWN"
+    assert plan.extra["optimal_by"] in {"assignment", "lagrangian"}

@@ -385,6 +385,11 @@ def solve_cpsat(
     }
     source = max(bounds, key=lambda key: bounds[key])
     extra["bound_source"] = source
+    if name != "OPTIMAL" and bounds[source] >= value:
+        # The plan meets a lower bound (e.g. the Lagrangian one where CP-SAT had no work): it is optimal
+        # whatever CP-SAT's own status; extra's cpsat_status keeps CP-SAT's word.
+        name = "OPTIMAL"
+        extra["optimal_by"] = source
     return BerthPlan(
         instance.name,
         "cpsat",
