@@ -17,11 +17,16 @@ Usage: .venv/bin/python benchmarks/battery_text_encoding.py [--repeat 5]
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.battery.io.test_encoding_whole_file import late_step_name  # the test's own edit of the export
 
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.io.textfile import scan_text
@@ -30,24 +35,6 @@ CYCLERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "batt
 BIOLOGIC = CYCLERS / "biologic" / "test_loopsnewoutput_MB_CE1_short10k.csv"
 MACCOR = CYCLERS / "maccor" / "xTESLADIAG_000038.078"
 NEWARE = CYCLERS / "neware" / "nw_regular_export_ife_example.csv"
-
-
-def late_step_name(raw: bytes, name: str, encoding: str) -> bytes:
-    """The Neware export with ``name`` (in ``encoding``) after the type of its last discharge step."""
-    lines = raw.split(b"\n")
-    kind = lines[1].split(b",").index(b"Step Type")
-    last = max(
-        i
-        for i, line in enumerate(lines)
-        if i > 2
-        and line.startswith(b",")
-        and not line.startswith(b",,")
-        and line.split(b",")[kind] == b"CC DChg"
-    )
-    fields = lines[last].split(b",")
-    fields[kind] += f" {name}".encode(encoding)
-    lines[last] = b",".join(fields)
-    return b"\n".join(lines)
 
 
 def least(run: Callable[[], object], repeat: int) -> float:
