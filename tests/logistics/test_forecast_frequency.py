@@ -28,7 +28,7 @@ DATE, VALUE = "기간", "물동량(TEU)"
 def quarterly() -> pd.DataFrame:
     teu = load_series(SERIES, "ds", TARGET)
     sums = teu.groupby(teu["ds"].dt.to_period("Q"))["y"].sum()
-    return pd.DataFrame({"ds": sums.index.to_timestamp(), "y": sums.to_numpy()})
+    return pd.DataFrame({"ds": pd.PeriodIndex(sums.index).to_timestamp(), "y": sums.to_numpy()})
 
 
 @pytest.fixture(scope="module")
