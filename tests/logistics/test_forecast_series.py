@@ -103,6 +103,45 @@ def test_other_frequencies_read_back_with_their_frequency(
     assert by_rows["ds"].tolist() == series["ds"].tolist()
 
 
+FREQUENCIES = {
+    "MS": "monthly",
+    "QS": "quarterly",
+    "QE": "quarterly",
+    "6MS": "half-yearly",
+    "YS": "yearly",
+    "YE": "yearly",
+    "W-MON": "weekly",
+    "W-THU": "weekly",
+    "W-SUN": "weekly",
+    "D": "daily",
+}
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    freq=st.sampled_from(sorted(FREQUENCIES)),
+    start=st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()),
+    periods=st.integers(3, 250),
+    seed=st.integers(0, 2**31),
+)
+def test_any_frequency_reads_back_in_any_order(
+    tmp_path_factory: pytest.TempPathFactory, freq: str, start: object, periods: int, seed: int
+) -> None:
+    from gwangyang.logistics.forecast import frequency_for
+
+    ds = pd.date_range(pd.Timestamp(str(start)), periods=periods, freq=freq)
+    values = np.random.default_rng(seed).integers(0, 10**6, size=periods)
+    table = pd.DataFrame({DATE: ds.strftime("%Y-%m-%d"), VALUE: values})
+    path = tmp_path_factory.mktemp("freq") / "부산항.csv"
+    table.sample(frac=1.0, random_state=seed).to_csv(path, index=False)
+    series = load_series(path, DATE, VALUE)
+    assert frequency_for(series).name == FREQUENCIES[freq]
+    month_based = FREQUENCIES[freq] not in ("weekly", "daily")
+    expected = ds.to_period("M").to_timestamp() if month_based else ds
+    assert series["ds"].tolist() == list(expected)
+    assert series["y"].tolist() == values.astype(float).tolist()
+
+
 @pytest.mark.parametrize(
     ("dates", "found"),
     [
