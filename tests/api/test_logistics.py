@@ -122,6 +122,32 @@ def test_forecast_job_sample_and_given_series(fresh_client: TestClient, shared: 
     np.testing.assert_allclose([f["mean"] for f in given["forecast"]], [100.0, 110.0, 120.0], atol=1e-6)
 
 
+def test_forecast_job_weekly_series(fresh_client: TestClient) -> None:
+    # Weekly rows (Sundays) under a Korean name: recognised as weekly, 13 weeks ahead by default, and an exact
+    # 52-week cycle forecast exactly by seasonal naive; the job's parameters and the page data say the frequency.
+    pattern = [500.0 + 7 * (w % 52) - 90 * (w % 52 == 30) for w in range(156)]
+    weeks = pd.date_range("2021-01-03", periods=156, freq="W-SUN")
+    rows = [{"ds": f"{d:%Y-%m-%d}", "y": y} for d, y in zip(weeks, pattern, strict=True)]
+    response = fresh_client.post(
+        f"{LOG}/forecast", params={"wait": 120}, json={"series": rows, "name": "광양항 주간"}
+    )
+    assert response.status_code == 201, response.text
+    job = response.json()["job"]
+    result = job["result"]
+    assert result["frequency"] == {"name": "weekly", "alias": "W-SUN", "season_length": 52, "unit": "week"}
+    assert job["params"]["frequency"] == "weekly" and job["params"]["horizon"] == 13
+    assert [f["ds"] for f in result["forecast"]] == [
+        f"{d:%Y-%m-%d}" for d in pd.date_range("2023-12-31", periods=13, freq="W-SUN")
+    ]  # the week after the last, 2023-12-24
+    np.testing.assert_allclose([f["mean"] for f in result["forecast"]], pattern[:13], atol=1e-6)
+    page = fresh_client.get("/logistics/forecast")
+    assert '"name": "weekly"' in page.text or '"name":"weekly"' in page.text
+    irregular = [{"ds": f"2021-01-{d:02d}", "y": 1.0} for d in (4, 11, 19, 25)]
+    refused = fresh_client.post(f"{LOG}/forecast", json={"series": irregular})
+    assert refused.status_code == 400
+    assert refused.json()["detail"].startswith("series: 'ds' holds irregular dates (mostly 7 day(s) apart")
+
+
 @pytest.mark.parametrize(
     ("body", "code", "words"),
     [

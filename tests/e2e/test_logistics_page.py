@@ -62,6 +62,10 @@ def test_routes_and_forecast_pages(page: Any, server: tuple[str, Store], tmp_pat
         forecast_traces["history"]["y"], [h["y"] for h in fc["history"][-72:]], rtol=1e-12
     )
     assert page.get_by_test_id("forecast-row").count() == 6
+    assert page.get_by_test_id("forecast-title").inner_text().endswith(": 6 months ahead")
+    assert page.get_by_test_id("forecast-frequency").inner_text() == "monthly, season 12"
+    assert page.get_by_test_id("forecast-period-head").inner_text() == "Month"
+    assert page.get_by_test_id("forecast-row").nth(0).locator("td").nth(0).inner_text() == "2024-01"
     coverage = page.get_by_test_id("forecast-coverage").inner_text()
     assert coverage.startswith(f"{round(100 * fc['backtest']['coverage'])} %")
     page.screenshot(path=str(tmp_path / "forecast.png"), full_page=True)
@@ -104,3 +108,26 @@ def test_haulage_routes_drawn_with_their_stops(page: Any, server: tuple[str, Sto
         start, end = detail["start_depot"]["coordinates"], detail["end_depot"]["coordinates"]
         assert [trace["x"][0], trace["y"][0]] == start and [trace["x"][-1], trace["y"][-1]] == end
     page.screenshot(path=str(tmp_path / "haulage.png"), full_page=True)
+
+
+def test_weekly_forecast_page_says_weeks(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """A weekly forecast kept in the store: the page counts weeks, names the frequency and writes whole dates."""
+    import pandas as pd
+
+    from gwangyang.logistics import service
+
+    base, store = server
+    weeks = pd.date_range("2021-01-04", periods=160, freq="W-MON")
+    rows = [(f"{d:%Y-%m-%d}", 400.0 + (i % 52) * 3) for i, d in enumerate(weeks)]
+    series = service.series_from_rows(rows, "주간 물동량")
+    view, _ = service.forecast_series(series, "주간 물동량", "test")
+    service.save_view(store, "forecast", view)
+    page.goto(f"{base}/logistics/forecast")
+    plotted(page, "plot-forecast")
+    assert page.get_by_test_id("forecast-title").inner_text() == "주간 물동량: 13 weeks ahead"
+    assert page.get_by_test_id("forecast-frequency").inner_text() == "weekly, season 52"
+    assert page.get_by_test_id("forecast-period-head").inner_text() == "Week"
+    first = page.get_by_test_id("forecast-row").nth(0).locator("td").nth(0).inner_text()
+    assert first == view["forecast"][0]["ds"] == f"{weeks[-1] + pd.Timedelta(days=7):%Y-%m-%d}"
+    assert "13 weeks" in page.get_by_test_id("forecast-note").inner_text()
+    page.screenshot(path=str(tmp_path / "weekly.png"), full_page=True)

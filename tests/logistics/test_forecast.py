@@ -126,9 +126,9 @@ def test_backtest_coverage_is_judged_out_of_window(teu: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([], "series: no months; expected a monthly series"),
-        ([("2024-01", 1.0), ("", 2.0)], "series: month 2 is not a date (empty or NaT)"),
-        ([("2024-01", 1.0), ("nat", 2.0)], "series: month 2 is not a date (empty or NaT)"),
+        ([], "series: no rows; expected one row per month, quarter, half-year, year, week or day"),
+        ([("2024-01", 1.0), ("", 2.0)], "series: row 2 is not a date (empty or NaT)"),
+        ([("2024-01", 1.0), ("nat", 2.0)], "series: row 2 is not a date (empty or NaT)"),
         (
             [("0", 1.0), ("1", 2.0)],
             "series: a 'ds' value is not a date (day is out of range for month: 0, at",

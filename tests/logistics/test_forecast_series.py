@@ -1,7 +1,8 @@
-"""Series that are not the Vancouver file: other columns, other frequencies, missing months, one column.
+"""Series that are not the Vancouver file: other columns, other frequencies, missing periods, one column.
 
-Each is generated; a monthly series must read back exactly under any column names (Korean ones too), and a
-series of another frequency or with gaps must be refused in one line that names the column and what it found.
+Each is generated; a series must read back exactly under any column names (Korean ones too) with the frequency
+of its dates, and a series with gaps or irregular dates must be refused in one line naming the column and what
+it found.
 """
 
 from __future__ import annotations
@@ -72,29 +73,133 @@ def test_missing_months_are_named(
 
 
 @pytest.mark.parametrize(
-    ("freq", "periods", "found"),
+    ("freq", "periods", "name", "alias", "first"),
     [
-        ("QS", 40, "quarterly dates (3 months apart)"),
-        ("QE", 40, "quarterly dates (3 months apart)"),
-        ("YS", 12, "yearly dates (12 months apart)"),
-        ("6MS", 20, "half-yearly dates (6 months apart)"),
-        ("W-MON", 200, "weekly dates (a median of 7 days apart)"),
-        ("D", 400, "daily dates (a median of 1 days apart)"),
+        ("QS", 40, "quarterly", "3MS", "2015-01-01"),
+        ("QE", 40, "quarterly", "3MS", "2015-03-01"),  # quarter ends kept as the first of their month
+        ("YS", 12, "yearly", "12MS", "2015-01-01"),
+        ("6MS", 20, "half-yearly", "6MS", "2015-01-01"),
+        ("W-MON", 200, "weekly", "W-MON", "2015-01-05"),
+        ("W-SUN", 200, "weekly", "W-SUN", "2015-01-04"),
+        ("D", 400, "daily", "D", "2015-01-01"),
     ],
 )
-def test_other_frequencies_are_refused_naming_the_column(
-    tmp_path: Path, freq: str, periods: int, found: str
+def test_other_frequencies_read_back_with_their_frequency(
+    tmp_path: Path, freq: str, periods: int, name: str, alias: str, first: str
 ) -> None:
+    # Were refused (one row per month only); now read as written, the frequency recognised from the dates.
+    from gwangyang.logistics.forecast import frequency_for
+
     ds = pd.date_range("2015-01-01", periods=periods, freq=freq)
     path = tmp_path / "s.csv"
-    pd.DataFrame({DATE: ds.strftime("%Y-%m-%d"), VALUE: np.arange(periods) + 100}).to_csv(path, index=False)
-    with pytest.raises(
-        InputError, match=re.escape(f"column '{DATE}' holds {found}; the forecaster takes one row")
-    ):
+    values = np.arange(periods) + 100
+    pd.DataFrame({DATE: ds.strftime("%Y-%m-%d"), VALUE: values}).to_csv(path, index=False)
+    series = load_series(path, DATE, VALUE)
+    found = frequency_for(series)
+    assert (found.name, found.alias) == (name, alias)
+    assert f"{series['ds'].iloc[0]:%Y-%m-%d}" == first and len(series) == periods
+    assert series["y"].tolist() == values.astype(float).tolist()
+    by_rows = series_from_rows([(f"{d:%Y-%m-%d}", float(v)) for d, v in zip(ds, values, strict=True)], "teu")
+    assert by_rows["ds"].tolist() == series["ds"].tolist()
+
+
+FREQUENCIES = {
+    "MS": "monthly",
+    "QS": "quarterly",
+    "QE": "quarterly",
+    "6MS": "half-yearly",
+    "YS": "yearly",
+    "YE": "yearly",
+    "W-MON": "weekly",
+    "W-THU": "weekly",
+    "W-SUN": "weekly",
+    "D": "daily",
+}
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    freq=st.sampled_from(sorted(FREQUENCIES)),
+    start=st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()),
+    periods=st.integers(3, 250),
+    seed=st.integers(0, 2**31),
+)
+def test_any_frequency_reads_back_in_any_order(
+    tmp_path_factory: pytest.TempPathFactory, freq: str, start: object, periods: int, seed: int
+) -> None:
+    from gwangyang.logistics.forecast import frequency_for
+
+    ds = pd.date_range(pd.Timestamp(str(start)), periods=periods, freq=freq)
+    values = np.random.default_rng(seed).integers(0, 10**6, size=periods)
+    table = pd.DataFrame({DATE: ds.strftime("%Y-%m-%d"), VALUE: values})
+    path = tmp_path_factory.mktemp("freq") / "부산항.csv"
+    table.sample(frac=1.0, random_state=seed).to_csv(path, index=False)
+    series = load_series(path, DATE, VALUE)
+    assert frequency_for(series).name == FREQUENCIES[freq]
+    month_based = FREQUENCIES[freq] not in ("weekly", "daily")
+    expected = ds.to_period("M").to_timestamp() if month_based else ds
+    assert series["ds"].tolist() == list(expected)
+    assert series["y"].tolist() == values.astype(float).tolist()
+
+
+@pytest.mark.parametrize(
+    ("dates", "found"),
+    [
+        (
+            pd.date_range("2015-01-01", periods=30, freq="14D"),
+            "dates a median of 14 days apart (neither daily",
+        ),
+        (pd.date_range("2015-01-01", periods=50, freq="h"), "sub-daily dates (a median of 1 hours apart)"),
+        (
+            pd.DatetimeIndex(["2015-01-05", "2015-01-12", "2015-01-20", "2015-01-26", "2015-02-02"]),
+            "irregular dates (mostly 7 day(s) apart, but 2015-01-20 is 8 day(s) after 2015-01-12)",
+        ),
+    ],
+)
+def test_irregular_dates_are_refused_naming_the_column(
+    tmp_path: Path, dates: pd.DatetimeIndex, found: str
+) -> None:
+    path = tmp_path / "s.csv"
+    pd.DataFrame({DATE: dates.strftime("%Y-%m-%d %H:%M"), VALUE: np.arange(len(dates))}).to_csv(
+        path, index=False
+    )
+    with pytest.raises(InputError) as raised:
         load_series(path, DATE, VALUE)
-    rows = [(f"{d:%Y-%m-%d}", float(i)) for i, d in enumerate(ds)]
+    message = str(raised.value)
+    assert message.startswith(f"{path}: column '{DATE}' holds {found}") and "\n" not in message
+    rows = [(f"{d:%Y-%m-%dT%H:%M}", float(i)) for i, d in enumerate(dates)]
     with pytest.raises(InputError, match=re.escape(f"series: 'ds' holds {found}")):
         series_from_rows(rows, "teu")
+
+
+@pytest.mark.parametrize(
+    ("freq", "drop", "message"),
+    [
+        (
+            "QS",
+            [5, 6, 9],
+            "quarters must be consecutive with no gaps: 2016-04 is missing (3 quarter(s) missing",
+        ),
+        (
+            "W-WED",
+            [3],
+            "weeks must be consecutive with no gaps: 2015-01-28 is missing (1 week(s) missing in all)",
+        ),
+        (
+            "D",
+            [2, 3],
+            "days must be consecutive with no gaps: 2015-01-03 is missing (2 day(s) missing in all)",
+        ),
+        ("YS", [4], "years must be consecutive with no gaps: 2019 is missing (1 year(s) missing in all)"),
+    ],
+)
+def test_missing_periods_are_named(tmp_path: Path, freq: str, drop: list[int], message: str) -> None:
+    ds = pd.date_range("2015-01-01", periods=30, freq=freq)
+    path = tmp_path / "gaps.csv"
+    table = pd.DataFrame({DATE: ds.strftime("%Y-%m-%d"), VALUE: np.arange(30)})
+    table.drop(index=drop).to_csv(path, index=False)
+    with pytest.raises(InputError, match=re.escape(f"{path}: {message}")):
+        load_series(path, DATE, VALUE)
 
 
 def test_one_column_and_numeric_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

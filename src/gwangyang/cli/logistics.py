@@ -1,4 +1,4 @@
-"""``gwangyang routes solve`` and ``gwangyang forecast``: truck routing and monthly throughput forecasting."""
+"""``gwangyang routes solve`` and ``gwangyang forecast``: truck routing and throughput forecasting."""
 
 from __future__ import annotations
 
@@ -92,10 +92,24 @@ def solve_command(
 
 
 def forecast_command(
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet table with one row per month.")],
-    date_column: Annotated[str, typer.Option("--date-column", help="Column holding the month.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or Parquet table with one row per month, quarter, half-year, year, week or day."
+        ),
+    ],
+    date_column: Annotated[
+        str, typer.Option("--date-column", help="Column holding the dates; their spacing sets the frequency.")
+    ],
     target: Annotated[str, typer.Option("--target", help="Column to forecast.")],
-    horizon: Annotated[int, typer.Option("--horizon", help="Months ahead.")] = 12,
+    horizon: Annotated[
+        int | None,
+        typer.Option(
+            "--horizon",
+            help="Periods ahead [default: 12 months, 8 quarters, 4 half-years, 3 years, 13 weeks, 14 days].",
+            show_default=False,
+        ),
+    ] = None,
     level: Annotated[int, typer.Option("--level", help="Prediction-interval level, percent.")] = 90,
     windows: Annotated[int, typer.Option("--windows", help="Rolling origins in the backtest.")] = 3,
     json_out: JsonOpt = False,
@@ -103,7 +117,11 @@ def forecast_command(
         Path | None, typer.Option("--plot", help="Write history, forecast and interval to a PNG.")
     ] = None,
 ) -> None:
-    """Forecast a monthly series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage."""
+    """Forecast a series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
+
+    Monthly, quarterly, half-yearly, yearly, weekly or daily: the frequency is read from the dates, and sets the
+    season (12, 4, 2, 1, 52, 7) and the default horizon.
+    """
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
     with progress_bar("forecasting") as update:

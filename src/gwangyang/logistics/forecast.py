@@ -1,7 +1,10 @@
-"""Monthly throughput forecasting with statsforecast: model choice by rolling-origin backtest, honest intervals.
+"""Throughput forecasting with statsforecast: model choice by rolling-origin backtest, honest intervals.
 
+The series may be monthly, quarterly, half-yearly, yearly, weekly or daily: the frequency is recognised from its
+dates (:mod:`gwangyang.logistics.frequency`), which sets the season (12, 4, 2, 1, 52, 7), the default horizon and
+the history the backtest needs (two seasons, at least 8 points); horizon and holdout count periods of it.
 Candidates are seasonal naive, AutoETS, AutoARIMA and AutoTheta. Each is backtested on ``n_windows`` rolling
-origins of ``horizon`` months; the one with the lowest MASE (scaled by the in-sample seasonal-naive error, Hyndman &
+origins of ``horizon`` periods; the one with the lowest MASE (scaled by the in-sample seasonal-naive error, Hyndman &
 Koehler 2006) wins. Its prediction intervals are then widened, if the backtest shows they were too narrow, by the
 factor that would have made them cover ``level`` % of the backtest points (a split-conformal style calibration).
 The reported backtest coverage is honest: each window is judged with the factor learnt from the other windows.
@@ -9,8 +12,7 @@ The reported backtest coverage is honest: each window is judged with the factor 
 
 from __future__ import annotations
 
-import io
-import re
+import dataclasses
 import time
 import warnings
 from collections.abc import Iterator
@@ -22,165 +24,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import CorruptFileError, InputError, one_line
-from ..files import read_bytes, read_text
-
-MAX_ABS_VALUE = 1e100
-"""Largest magnitude accepted: the models square and sum values, which overflows near 1e154."""
+from ..errors import InputError
+from .forecast_input import MAX_ABS_VALUE as MAX_ABS_VALUE
+from .forecast_input import load_series as load_series
+from .forecast_input import numbers_with_separators as numbers_with_separators
+from .forecast_input import series_frequency, validate_series
+from .frequency import MONTHLY, Frequency
 
 MODELS = ("seasonal_naive", "ets", "arima", "theta")
 """Candidate model names, simplest first (ties go to the simpler)."""
-
-
-def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame:
-    """Read a monthly series from CSV or Parquet as columns ``ds`` (month start) and ``y``.
-
-    Raises
-    ------
-    InputError
-        A missing, unreadable or folder path (:func:`gwangyang.files.read_bytes`); a missing column, unparsable
-        dates, non-numeric or missing values, a gap in the months.
-    CorruptFileError
-        A CSV that is not UTF-8 text (a cp949 export is refused at its first non-UTF-8 byte, not guessed) or not
-        CSV; a Parquet file that is not Parquet (truncated, garbage).
-    """
-    path = Path(path)
-    if path.suffix.lower() == ".parquet":
-        from pyarrow.lib import ArrowException
-
-        raw = read_bytes(path, "Parquet table")
-        try:
-            table = pd.read_parquet(io.BytesIO(raw))
-        except (ValueError, OSError, ArrowException) as exc:  # read from memory: only the content can fail
-            raise CorruptFileError(one_line(f"{path}: not a readable Parquet table ({exc})")) from exc
-    else:
-        text = read_text(path, "CSV table")
-        try:
-            table = pd.read_csv(io.StringIO(text))
-        except ValueError as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
-            raise CorruptFileError(one_line(f"{path}: not a readable CSV table ({exc})")) from exc
-    for column, role in ((date_column, "--date-column"), (target, "--target")):
-        if column not in table.columns:
-            raise InputError(
-                f"{path}: no column {column!r} ({role}); columns are {', '.join(map(str, table.columns[:8]))}"
-            )
-    raw_dates = table[date_column]
-    if pd.api.types.is_numeric_dtype(raw_dates) and not pd.api.types.is_bool_dtype(raw_dates):
-        example = raw_dates.dropna().iloc[0] if raw_dates.notna().any() else "nothing"
-        raise InputError(
-            f"{path}: column {date_column!r} holds numbers (e.g. {example}), not dates; "
-            "write the months as dates (2024-01 or 2024-01-01)"
-        )
-    try:
-        with warnings.catch_warnings():  # pandas' "could not infer format" would print before our message
-            warnings.simplefilter("ignore", UserWarning)
-            ds = pd.to_datetime(raw_dates)
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise InputError(f"{path}: column {date_column!r} does not hold dates") from exc
-    if ds.isna().any():  # an empty cell, e.g. of a row cut short: not a gap in the months
-        first = int(np.flatnonzero(ds.isna().to_numpy())[0]) + 1
-        raise InputError(
-            f"{path}: column {date_column!r} has {int(ds.isna().sum())} missing date(s), the first in data row {first}"
-        )
-    problem = spacing_problem(ds)
-    if problem is not None:
-        raise InputError(f"{path}: column {date_column!r} holds {problem}; {ONE_ROW_A_MONTH}")
-    y = numbers_with_separators(table[target])
-    if y.isna().any():
-        first = int(np.flatnonzero(y.isna().to_numpy())[0])
-        raise InputError(
-            f"{path}: column {target!r} has {int(y.isna().sum())} missing or non-numeric value(s), "
-            f"the first in data row {first + 1} ({table[target].iloc[first]!r})"
-        )
-    series = pd.DataFrame({"ds": ds.dt.to_period("M").dt.to_timestamp(), "y": y.astype(float)}).sort_values(
-        "ds"
-    )
-    return validate_series(series, str(path))
-
-
-THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-"""A number written with thousands separators, as port statistics often are (``185,511``)."""
-
-
-def numbers_with_separators(column: pd.Series) -> pd.Series:
-    """A column as floats; text like ``185,511`` (commas every three digits) is read as 185511, nothing else changes.
-
-    Cells that are neither numbers nor such text are NaN (the caller names them).
-    """
-    values = pd.to_numeric(column, errors="coerce")
-    if values.isna().any() and column.dtype == object:
-        text = column.astype(str).str.strip()
-        grouped = text.str.match(THOUSANDS) & values.isna() & column.notna()
-        values = values.where(
-            ~grouped, pd.to_numeric(text.where(grouped).str.replace(",", ""), errors="coerce")
-        )
-    return values
-
-
-ONE_ROW_A_MONTH = (
-    "the forecaster takes one row per month (add up each month's rows first, or give a monthly series)"
-)
-"""What a series of another frequency is told to do."""
-
-COARSER = {3: "quarterly", 6: "half-yearly", 12: "yearly"}
-"""Months between dates → the name of a series coarser than monthly."""
-
-
-def spacing_problem(dates: Any) -> str | None:
-    """None for dates a month apart (gaps allowed: they are reported by :func:`validate_series`); else what they are.
-
-    A series of several dates within a month (daily, weekly) or of dates 3, 6 or 12 months apart (quarterly,
-    half-yearly, yearly; at least three dates) is named by the median spacing of its distinct dates, so it is
-    refused as such rather than collapsed into repeated months or read as a monthly series full of gaps.
-    """
-    unique = pd.DatetimeIndex(pd.Series(dates).dropna().unique()).sort_values()
-    if len(unique) < 2:
-        return None
-    days = float(np.median(np.diff(unique.asi8))) / 86_400e9
-    if days < 20:
-        name = "sub-daily" if days < 1 else "daily" if days < 5 else "weekly"
-        return f"{name} dates (a median of {days:.3g} days apart)"
-    months = np.diff(unique.to_period("M").asi8)
-    step = int(np.median(months))
-    if len(unique) >= 3 and step in COARSER:
-        return f"{COARSER[step]} dates ({step} months apart)"
-    return None
-
-
-def validate_series(series: pd.DataFrame, where: str = "series") -> pd.DataFrame:
-    """Check a ``ds``/``y`` frame: at least one month, every month known, unique and consecutive, finite values.
-
-    Returns the frame with a clean index.
-    """
-    if len(series) == 0:
-        raise InputError(f"{where}: no months; expected a monthly series")
-    missing = series["ds"].isna().to_numpy()
-    if missing.any():
-        raise InputError(f"{where}: month {int(np.argmax(missing)) + 1} is not a date (empty or NaT)")
-    if series["ds"].duplicated().any():
-        raise InputError(
-            f"{where}: month {series['ds'][series['ds'].duplicated()].iloc[0]:%Y-%m} appears twice"
-        )
-    expected = pd.date_range(series["ds"].iloc[0], periods=len(series), freq="MS")
-    if not (pd.DatetimeIndex(series["ds"]) == expected).all():
-        present = pd.DatetimeIndex(series["ds"])
-        full = pd.date_range(present.min(), present.max(), freq="MS")
-        absent = full.difference(present)
-        detail = (
-            f": {absent[0]:%Y-%m} is missing ({len(absent)} month(s) missing in all)"
-            if len(absent) and present.isin(full).all()
-            else " (dates that are not month starts)"
-        )
-        raise InputError(f"{where}: months must be consecutive with no gaps{detail}")
-    values = series["y"].to_numpy()
-    if not np.isfinite(values).all():
-        raise InputError(f"{where}: values must be finite")
-    if len(values) and np.abs(values).max() > MAX_ABS_VALUE:
-        raise InputError(
-            f"{where}: values must lie within ±{MAX_ABS_VALUE:.0e} (the models square them); "
-            f"got {np.abs(values).max():.3g}; rescale the series"
-        )
-    return series.reset_index(drop=True)
 
 
 @contextmanager
@@ -217,7 +69,7 @@ def _models(names: tuple[str, ...], season_length: int) -> list[Any]:
 def seasonal_naive_scale(y: np.ndarray, season_length: int) -> float:
     """In-sample mean absolute error of the seasonal naive forecast (MASE denominator)."""
     if len(y) <= season_length:
-        raise InputError(f"series: need more than {season_length} months to scale errors")
+        raise InputError(f"series: need more than {season_length} periods to scale errors")
     scale = float(np.mean(np.abs(y[season_length:] - y[:-season_length])))
     return scale if scale > 0 else 1.0
 
@@ -232,9 +84,13 @@ class ForecastResult:
     backtest: dict[str, Any]
     history: pd.DataFrame = field(repr=False)
     runtime_s: float = 0.0
+    frequency: Frequency = MONTHLY
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest"}``."""
+        """JSON-ready dict: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest", "frequency"}``.
+
+        ``frequency`` is ``{"name", "alias", "season_length", "unit"}``; ``backtest["horizon"]`` counts its periods.
+        """
         fc = self.forecast
         rows = [
             {"ds": f"{ds:%Y-%m-%d}", "mean": float(mean), "lo": float(lo), "hi": float(hi)}
@@ -246,17 +102,19 @@ class ForecastResult:
             "forecast": rows,
             "backtest": self.backtest,
             "runtime_s": self.runtime_s,
+            "frequency": self.frequency.to_dict(),
         }
 
     def summary(self) -> str:
         """A few lines for a terminal."""
-        b = self.backtest
+        b, f = self.backtest, self.frequency
         lines = [
+            f"{f.name} series (season {f.season_length}), {len(self.forecast)} {f.units} ahead; "
             f"model {self.model}: backtest MASE {b['mase']:.3f} (seasonal naive {b['models']['seasonal_naive']:.3f}), "
             f"{self.level} % interval coverage {b['coverage']:.0%} over {b['points']} points"
         ]
         lines += [
-            f"  {r.ds:%Y-%m}  {r.mean:14,.0f}  [{r.lo:14,.0f}, {r.hi:14,.0f}]"
+            f"  {f.name_of(r.ds):10}  {r.mean:14,.0f}  [{r.lo:14,.0f}, {r.hi:14,.0f}]"
             for r in self.forecast.itertuples()
         ]
         return "\n".join(lines)
@@ -267,15 +125,45 @@ def widening(ratio: np.ndarray, level: int) -> float:
     return max(1.0, float(np.quantile(ratio, level / 100.0, method="higher")))
 
 
+def frequency_for(series: pd.DataFrame, season_length: int | None = None) -> Frequency:
+    """The series' frequency (recognised from ``ds``), with ``season_length`` in place of its own when given."""
+    frequency = series_frequency(series)
+    if season_length is None or season_length == frequency.season_length:
+        return frequency
+    if season_length < 1:
+        raise InputError(f"season_length: expected at least 1, got {season_length}")
+    return dataclasses.replace(frequency, season_length=season_length)
+
+
+def check_length(length: int, frequency: Frequency, horizon: int, n_windows: int) -> None:
+    """Refuse a series shorter than ``n_windows`` windows of ``horizon`` plus the history before the first origin.
+
+    The history is two seasons, at least :data:`~gwangyang.logistics.frequency.MIN_HISTORY` points: 24 months,
+    8 quarters, 8 half-years, 8 years, 104 weeks, 14 days.
+    """
+    f = frequency
+    if n_windows < 1:
+        raise InputError(f"windows: expected at least 1, got {n_windows}")
+    if length < horizon * n_windows + f.min_history:
+        raise InputError(
+            f"series: {length} {f.units} is too short for {n_windows} backtest windows of {horizon} {f.units} "
+            f"plus {f.min_history} {f.units} of history (two seasons of {f.season_length}, at least 8); "
+            f"shorten --horizon or --windows"
+        )
+
+
 def backtest(
     series: pd.DataFrame,
     horizon: int,
     level: int = 90,
-    season_length: int = 12,
+    season_length: int | None = None,
     n_windows: int = 3,
     models: tuple[str, ...] = MODELS,
+    frequency: Frequency | None = None,
 ) -> tuple[pd.DataFrame, dict[str, float], float]:
-    """Rolling-origin backtest of every model.
+    """Rolling-origin backtest of every model, ``horizon`` periods of the series' frequency per window.
+
+    ``season_length`` defaults to the frequency's (12 for months, 4 for quarters...).
 
     Returns
     -------
@@ -285,13 +173,11 @@ def backtest(
     """
     from statsforecast import StatsForecast
 
-    if len(series) < horizon * n_windows + 2 * season_length:
-        raise InputError(
-            f"series: {len(series)} months is too short for {n_windows} backtest windows of {horizon} "
-            f"months plus two seasons of history"
-        )
+    f = frequency if frequency is not None else frequency_for(series, season_length)
+    season_length = f.season_length
+    check_length(len(series), f, horizon, n_windows)
     frame = series.assign(unique_id="series")
-    engine = StatsForecast(models=_models(models, season_length), freq="MS", n_jobs=1)
+    engine = StatsForecast(models=_models(models, season_length), freq=f.alias, n_jobs=1)
     with quiet():
         cv = _pandas(
             engine.cross_validation(
@@ -306,21 +192,23 @@ def backtest(
 
 def forecast(
     series: pd.DataFrame,
-    horizon: int,
+    horizon: int | None = None,
     level: int = 90,
-    season_length: int = 12,
+    season_length: int | None = None,
     n_windows: int = 3,
     models: tuple[str, ...] = MODELS,
     calibrate: bool = True,
 ) -> ForecastResult:
-    """Choose a model by backtest, refit it on the whole series and forecast ``horizon`` months with intervals.
+    """Choose a model by backtest, refit it on the whole series and forecast ``horizon`` periods with intervals.
 
     Parameters
     ----------
     series
-        Columns ``ds`` (month starts) and ``y``.
+        Columns ``ds`` (period starts: months, quarters, half-years, years, weeks or days) and ``y``.
     horizon
-        Months ahead.
+        Periods ahead; default the frequency's (12 months, 8 quarters, 4 half-years, 3 years, 13 weeks, 14 days).
+    season_length
+        Periods in a season; default the frequency's (12, 4, 2, 1, 52, 7).
     level
         Prediction-interval level in percent.
     n_windows
@@ -330,13 +218,16 @@ def forecast(
     """
     from statsforecast import StatsForecast
 
-    if horizon < 1:
-        raise InputError(f"horizon: expected at least 1 month, got {horizon}")
     if not 0 < level < 100:
         raise InputError(f"level: expected a percentage between 0 and 100, got {level}")
     started = time.perf_counter()
     series = validate_series(series)
-    cv, mase, _ = backtest(series, horizon, level, season_length, n_windows, models)
+    f = frequency_for(series, season_length)
+    season_length = f.season_length
+    horizon = f.horizon if horizon is None else horizon
+    if horizon < 1:
+        raise InputError(f"horizon: expected at least 1 {f.unit}, got {horizon}")
+    cv, mase, _ = backtest(series, horizon, level, season_length, n_windows, models, f)
     chosen = min(models, key=lambda m: (round(mase[m], 9), models.index(m)))
     lo, hi = cv[f"{chosen}-lo-{level}"].to_numpy(), cv[f"{chosen}-hi-{level}"].to_numpy()
     mean, actual = cv[chosen].to_numpy(), cv["y"].to_numpy()
@@ -350,7 +241,7 @@ def forecast(
         for w in np.unique(window):
             held_out[window == w] = widening(ratio[window != w], level)
     covered = ratio <= held_out + 1e-12
-    engine = StatsForecast(models=_models((chosen,), season_length), freq="MS", n_jobs=1)
+    engine = StatsForecast(models=_models((chosen,), season_length), freq=f.alias, n_jobs=1)
     with quiet():
         ahead = _pandas(engine.forecast(df=series.assign(unique_id="series"), h=horizon, level=[level]))
     centre = ahead[chosen].to_numpy()
@@ -372,26 +263,31 @@ def forecast(
         "points": len(cv),
         "models": mase,
     }
-    return ForecastResult(chosen, level, table, report, series, time.perf_counter() - started)
+    return ForecastResult(chosen, level, table, report, series, time.perf_counter() - started, f)
 
 
 def holdout_evaluation(
     series: pd.DataFrame,
-    holdout: int = 12,
+    holdout: int | None = None,
     level: int = 90,
-    season_length: int = 12,
+    season_length: int | None = None,
     n_windows: int = 3,
 ) -> dict[str, Any]:
-    """Hold out the last ``holdout`` months, forecast them from the rest, and score against the truth.
+    """Hold out the last ``holdout`` periods (default the frequency's horizon), forecast them, score against the truth.
 
     Returns
     -------
     dict
         ``model``, ``mase`` (holdout MAE over the training series' in-sample seasonal-naive MAE),
         ``seasonal_naive_mase`` (the same for the seasonal naive forecast), ``coverage`` of the ``level`` %
-        intervals on the held-out months, and ``runtime_s``.
+        intervals on the held-out periods, ``runtime_s`` and ``frequency``.
     """
     series = validate_series(series)
+    f = frequency_for(series, season_length)
+    season_length = f.season_length
+    holdout = f.horizon if holdout is None else holdout
+    if not 1 <= holdout < len(series):
+        raise InputError(f"holdout: expected 1 to {len(series) - 1} {f.units}, got {holdout}")
     train, test = series.iloc[:-holdout], series.iloc[-holdout:]
     result = forecast(train, holdout, level, season_length, n_windows)
     truth = test["y"].to_numpy()
@@ -406,6 +302,7 @@ def holdout_evaluation(
         "level": level,
         "runtime_s": result.runtime_s,
         "backtest": result.backtest,
+        "frequency": f.to_dict(),
     }
 
 
@@ -423,7 +320,7 @@ def plot_forecast(result: ForecastResult, path: str | Path, title: str = "") -> 
     ax.fill_between(
         fc["ds"], fc["lo"], fc["hi"], color="tab:blue", alpha=0.2, label=f"{result.level} % interval"
     )
-    ax.set_title(title or "monthly forecast")
+    ax.set_title(title or f"{result.frequency.name} forecast")
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import tomllib
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -168,54 +167,43 @@ def sample_series() -> tuple[Any, str, str]:
 
 
 def series_from_rows(rows: Sequence[tuple[str, float]], name: str) -> Any:
-    """A monthly series from ``(month, value)`` rows of a request."""
-    import pandas as pd
+    """A series from ``(date, value)`` rows of a request: monthly, quarterly, half-yearly, yearly, weekly or daily."""
+    from .forecast_input import rows_to_series
 
-    from .forecast import validate_series
-
-    values = [r[0] for r in rows]
-    try:
-        ds = pd.to_datetime(values, format="ISO8601")  # "2024-01", "2024-01-15", "2024-01-01T00:00" mixed
-    except (ValueError, TypeError):
-        try:  # other spellings ("Jan 2024", "01/2024"): read one by one; the months are checked below
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
-                ds = pd.to_datetime(values)
-        except (ValueError, TypeError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(
-                f"series: a 'ds' value is not a date ({reason}); expected months like '2024-01'"
-            ) from exc
-    from .forecast import ONE_ROW_A_MONTH, spacing_problem
-
-    problem = spacing_problem(ds)
-    if problem is not None:
-        raise InputError(f"series: 'ds' holds {problem}; {ONE_ROW_A_MONTH}")
-    frame = pd.DataFrame({"ds": ds.to_period("M").to_timestamp(), "y": [r[1] for r in rows]})
-    return validate_series(frame.sort_values("ds"), "series")
+    return rows_to_series(rows, "series")
 
 
-def check_series_length(series: Any, horizon: int, windows: int) -> None:
-    """Refuse a series too short for ``windows`` backtest windows of ``horizon`` months plus two years."""
-    if windows < 1:
-        raise InputError(f"windows: expected at least 1, got {windows}")
-    if len(series) < horizon * windows + 24:
-        raise InputError(
-            f"series: {len(series)} months is too short for {windows} backtest windows of {horizon} "
-            "months plus two years of history"
-        )
+def series_frequency(series: Any) -> Any:
+    """The :class:`~gwangyang.logistics.frequency.Frequency` of a checked series (recognised from its dates)."""
+    from .forecast import frequency_for
+
+    return frequency_for(series)
+
+
+def check_series_length(series: Any, horizon: int | None, windows: int) -> None:
+    """Refuse a series too short for ``windows`` backtest windows of ``horizon`` periods plus two seasons.
+
+    ``horizon`` None is the frequency's default (12 months, 8 quarters, 13 weeks, 14 days...).
+    """
+    from .forecast import check_length, frequency_for
+
+    frequency = frequency_for(series)
+    check_length(len(series), frequency, frequency.horizon if horizon is None else horizon, windows)
 
 
 def forecast_series(
-    series: Any, name: str, source: str, horizon: int = 12, level: int = 90, windows: int = 3
+    series: Any, name: str, source: str, horizon: int | None = None, level: int = 90, windows: int = 3
 ) -> tuple[dict[str, Any], Any]:
-    """Forecast a monthly series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
+    """Forecast a series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
+
+    The series may be of any frequency :mod:`gwangyang.logistics.frequency` recognises; ``horizon`` counts its
+    periods (None: the frequency's default).
 
     Returns
     -------
     (dict, ForecastResult)
-        The forecast view (``model``, ``level``, ``forecast``, ``backtest``, ``history``, ``series``, ``source``)
-        and the result (for plots).
+        The forecast view (``model``, ``level``, ``forecast``, ``backtest``, ``frequency``, ``history``,
+        ``series``, ``source``) and the result (for plots).
     """
     from .forecast import forecast
     from .views import forecast_view
@@ -226,9 +214,9 @@ def forecast_series(
 
 
 def forecast_file(
-    path: Path, date_column: str, target: str, horizon: int = 12, level: int = 90, windows: int = 3
+    path: Path, date_column: str, target: str, horizon: int | None = None, level: int = 90, windows: int = 3
 ) -> tuple[dict[str, Any], Any]:
-    """:func:`forecast_series` of a column of a CSV or Parquet table with one row per month."""
+    """:func:`forecast_series` of a column of a CSV or Parquet table with one row per period."""
     from .forecast import load_series
 
     return forecast_series(load_series(path, date_column, target), target, path.name, horizon, level, windows)

@@ -1,4 +1,4 @@
-"""Logistics API (``/api/v1/logistics``): truck routing and monthly throughput forecasting, both run as jobs.
+"""Logistics API (``/api/v1/logistics``): truck routing and throughput forecasting, both run as jobs.
 
 A routing request names a shipped scenario or carries a problem (JSON object, or the text of a TOML/JSON problem
 file); a problem may not name matrix files (a request never reads a file on the server). A forecast request uses
@@ -53,9 +53,13 @@ class RouteRequest(BaseModel):
 
 
 class SeriesPoint(BaseModel):
-    """One month of a series."""
+    """One period of a series: a month, quarter, half-year, year, week or day."""
 
-    ds: str = Field(max_length=32, description="Month, e.g. 2024-01 or 2024-01-01.")
+    ds: str = Field(
+        max_length=32,
+        description="The period's date: 2024-01 or 2024-01-01 (a month, the first month of a quarter or "
+        "half-year), 2024 (a year), 2024-01-15 (a week or a day).",
+    )
     y: float = Field(strict=True)
 
     @field_validator("ds")
@@ -69,16 +73,27 @@ class SeriesPoint(BaseModel):
         except (ValueError, TypeError, OverflowError):
             return value  # the series reader refuses it with its own message
         if missing:
-            raise ValueError(f"not a month: {value!r} (e.g. 2024-01)")
+            raise ValueError(f"not a date: {value!r} (e.g. 2024-01 or 2024-01-15)")
         return value
 
 
 class ForecastRequest(BaseModel):
-    """Forecast the shipped TEU series (no ``series``) or the given monthly rows."""
+    """Forecast the shipped monthly TEU series (no ``series``) or the given rows, of a frequency their dates show.
+
+    Monthly, quarterly, half-yearly, yearly, weekly or daily dates are recognised; ``horizon`` counts periods of
+    that frequency.
+    """
 
     series: list[SeriesPoint] | None = Field(None, min_length=1, max_length=2400)
     name: str = Field("series", max_length=80, description="Name of the given series, for display.")
-    horizon: int = Field(12, strict=True, ge=1, le=36, description="Months ahead.")
+    horizon: int | None = Field(
+        None,
+        strict=True,
+        ge=1,
+        le=104,
+        description="Periods ahead, of the series' frequency; default 12 months, 8 quarters, 4 half-years, "
+        "3 years, 13 weeks or 14 days.",
+    )
     level: int = Field(90, strict=True, ge=50, le=99, description="Prediction-interval level, percent.")
     windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
 
@@ -166,7 +181,7 @@ def latest_routes(store: StoreDep) -> dict[str, Any]:
 @router.post(
     "/forecast",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="Forecast a monthly series (a job)",
+    summary="Forecast a monthly, quarterly, half-yearly, yearly, weekly or daily series (a job)",
     responses=JOB_RESPONSES,
 )
 async def run_forecast(
@@ -180,7 +195,7 @@ async def run_forecast(
     """A job that forecasts the series; its result is kept as the latest forecast.
 
     The result: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest": {"mase", "coverage",
-    ...}, "history"}``.
+    ...}, "frequency": {"name", "alias", "season_length", "unit"}, "history"}``.
     """
     if body.series is None:
         series, name, source = service.sample_series()
@@ -189,7 +204,14 @@ async def run_forecast(
         series, name, source = service.series_from_rows(rows, body.name), body.name, "request"
     service.check_series_length(series, body.horizon, body.windows)
 
-    params = {"series": name, "months": len(series), "horizon": body.horizon, "level": body.level}
+    frequency = service.series_frequency(series)
+    params = {
+        "series": name,
+        "frequency": frequency.name,
+        "periods": len(series),
+        "horizon": frequency.horizon if body.horizon is None else body.horizon,
+        "level": body.level,
+    }
     work = partial(_forecast, store, series, name, source, body)
     job = jobs.submit("logistics.forecast", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)

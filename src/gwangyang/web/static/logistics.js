@@ -79,15 +79,30 @@
     for (const u of r.unserved) { const li = document.createElement("li"); li.textContent = g.t("unserved {order}: {reason}", { order: u.order, reason: u.reason }); list.appendChild(li); }
   }
 
+  // The words of each frequency a forecast may have (a result kept before frequencies were recorded is monthly):
+  // the table's date column, a span of n periods, the frequency's name; and how a period's date is written.
+  const FREQUENCIES = {
+    monthly: { head: () => g.t("Month"), span: (n) => g.t("{n} months", { n }), name: () => g.t("monthly"), chars: 7 },
+    quarterly: { head: () => g.t("Quarter"), span: (n) => g.t("{n} quarters", { n }), name: () => g.t("quarterly"), chars: 7 },
+    "half-yearly": { head: () => g.t("Half-year"), span: (n) => g.t("{n} half-years", { n }), name: () => g.t("half-yearly"), chars: 7 },
+    yearly: { head: () => g.t("Year"), span: (n) => g.t("{n} years", { n }), name: () => g.t("yearly"), chars: 4 },
+    weekly: { head: () => g.t("Week"), span: (n) => g.t("{n} weeks", { n }), name: () => g.t("weekly"), chars: 10 },
+    daily: { head: () => g.t("Day"), span: (n) => g.t("{n} days", { n }), name: () => g.t("daily"), chars: 10 },
+  };
+
   function drawForecast(r) {
     $("forecast-results").hidden = false;
     const b = r.backtest;
-    $("forecast-title").textContent = g.t("{series}: {n} months ahead", { series: r.series, n: r.forecast.length });
+    const freq = r.frequency || { name: "monthly", season_length: 12 };
+    const words = FREQUENCIES[freq.name] || FREQUENCIES.monthly;
+    $("forecast-title").textContent = g.t("{series}: {span} ahead", { series: r.series, span: words.span(r.forecast.length) });
+    $("forecast-frequency").textContent = g.t("{frequency}, season {season}", { frequency: words.name(), season: freq.season_length });
+    $("forecast-period-head").textContent = words.head();
     $("forecast-model").textContent = r.model;
     $("forecast-mase").textContent = num(b.mase, 3);
     $("forecast-naive-mase").textContent = num(b.models.seasonal_naive, 3);
     $("forecast-coverage").textContent = g.t("{coverage} of {points} (target {level})", { coverage: `${Math.round(100 * b.coverage)} %`, points: b.points, level: `${r.level} %` });
-    $("forecast-note").textContent = g.t("Model chosen by a rolling-origin backtest ({windows} windows of {horizon} months); coverage judged on each window with the interval widening learnt from the others.", { windows: b.windows, horizon: b.horizon }) +
+    $("forecast-note").textContent = g.t("Model chosen by a rolling-origin backtest ({windows} windows of {span}); coverage judged on each window with the interval widening learnt from the others.", { windows: b.windows, span: words.span(b.horizon) }) +
       " " + g.t("Source: {source}.", { source: r.source });
     const hist = r.history.slice(-72);
     const fc = r.forecast;
@@ -104,7 +119,7 @@
     for (const p of fc) {
       const tr = document.createElement("tr");
       tr.dataset.testid = "forecast-row";
-      cell(tr, p.ds.slice(0, 7)); cell(tr, num(p.mean, 0), "num"); cell(tr, num(p.lo, 0), "num"); cell(tr, num(p.hi, 0), "num");
+      cell(tr, p.ds.slice(0, words.chars)); cell(tr, num(p.mean, 0), "num"); cell(tr, num(p.lo, 0), "num"); cell(tr, num(p.hi, 0), "num");
       body.appendChild(tr);
     }
   }

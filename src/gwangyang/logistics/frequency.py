@@ -1,0 +1,156 @@
+"""The frequency of a forecast series, recognised from its dates: monthly, quarterly, half-yearly, yearly, weekly, daily.
+
+A series is one of six regular frequencies. Month-based ones (dates 1, 3, 6 or 12 months apart) are kept as the
+first day of each date's month, whatever day of the month was written, so ``2024-01-15`` and ``2024-01`` are the
+same month; the step is the coarsest of 12, 6, 3, 1 months that divides every spacing between the dates, so a
+monthly series with gaps stays monthly (the gaps are named) and a quarterly one with a missing quarter stays
+quarterly. Day-based ones (dates a median of 1 or 7 days apart) are kept as days; every spacing must be a whole
+multiple of the step (else the dates are irregular), and weeks are anchored on the weekday they fall on
+(``W-MON`` for Mondays, as :func:`pandas.infer_freq` names them).
+
+Horizon and holdout are counted in periods of the frequency; the defaults are what a planner would ask for:
+12 months, 8 quarters (two years), 4 half-years, 3 years, 13 weeks (a quarter) and 14 days (two weeks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+MIN_HISTORY = 8
+"""Fewest points of history before the first backtest origin, whatever the season (a yearly series has season 1)."""
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """A regular frequency: its name, its pandas alias, its season and the words for one period."""
+
+    name: str
+    """``monthly``, ``quarterly``, ``half-yearly``, ``yearly``, ``weekly`` or ``daily``."""
+    alias: str
+    """The pandas offset alias of consecutive dates (``MS``, ``3MS``, ``W-MON``, ``D``...)."""
+    season_length: int
+    """Periods in a seasonal cycle (1: no season)."""
+    horizon: int
+    """Default periods ahead."""
+    unit: str
+    """One period (``month``, ``quarter``, ``week``...)."""
+    units: str
+    """Several periods (``months``, ``quarters``...)."""
+    label: str
+    """strftime pattern naming one period in messages and summaries."""
+
+    @property
+    def min_history(self) -> int:
+        """Points before the first backtest origin: two seasons, at least :data:`MIN_HISTORY` (24 for months)."""
+        return max(2 * self.season_length, MIN_HISTORY)
+
+    def name_of(self, date: Any) -> str:
+        """One period as written in messages: ``2024-01`` for months and quarters, ``2024`` for years, else the day."""
+        return f"{pd.Timestamp(date):{self.label}}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"name", "alias", "season_length", "unit"}`` for a result."""
+        return {
+            "name": self.name,
+            "alias": self.alias,
+            "season_length": self.season_length,
+            "unit": self.unit,
+        }
+
+
+MONTHLY = Frequency("monthly", "MS", 12, 12, "month", "months", "%Y-%m")
+QUARTERLY = Frequency("quarterly", "3MS", 4, 8, "quarter", "quarters", "%Y-%m")
+HALF_YEARLY = Frequency("half-yearly", "6MS", 2, 4, "half-year", "half-years", "%Y-%m")
+YEARLY = Frequency("yearly", "12MS", 1, 3, "year", "years", "%Y")
+DAILY = Frequency("daily", "D", 7, 14, "day", "days", "%Y-%m-%d")
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def weekly(weekday: int) -> Frequency:
+    """Weeks anchored on ``weekday`` (0 Monday .. 6 Sunday): alias ``W-MON`` .. ``W-SUN``, season 52."""
+    return Frequency("weekly", f"W-{WEEKDAYS[weekday]}", 52, 13, "week", "weeks", "%Y-%m-%d")
+
+
+BY_MONTHS = {12: YEARLY, 6: HALF_YEARLY, 3: QUARTERLY, 1: MONTHLY}
+"""Months between consecutive dates → the frequency; coarsest first (the step is the coarsest that divides all)."""
+
+NAMES = ("monthly", "quarterly", "half-yearly", "yearly", "weekly", "daily")
+"""Every frequency recognised."""
+
+DAY = 86_400 * 10**9
+"""One day in nanoseconds."""
+
+
+def detect(dates: Any) -> Frequency | str:
+    """The frequency of ``dates`` (any order, repeats and missing dates ignored), or what they are if irregular.
+
+    Returns
+    -------
+    Frequency or str
+        The frequency; or, for dates no frequency fits, a phrase for a one-line refusal (``"irregular dates
+        (2 to 9 days apart)"``). Fewer than two distinct dates read as monthly (too short anyway).
+    """
+    unique = pd.DatetimeIndex(pd.Series(dates).dropna().unique()).sort_values()
+    if len(unique) < 2:
+        return MONTHLY
+    gaps = np.diff(unique.asi8)
+    days = float(np.median(gaps)) / DAY
+    if days < 1:
+        return f"sub-daily dates (a median of {days * 24:.3g} hours apart); give one row per day at most"
+    if days < 25:
+        return _day_based(unique, gaps, days)
+    months = np.diff(unique.to_period("M").asi8)
+    steps = months[months > 0]
+    if steps.size == 0:  # two dates in one month: the repeat is named by the series check
+        return MONTHLY
+    for step, frequency in BY_MONTHS.items():
+        if (steps % step == 0).all():
+            return frequency
+    return MONTHLY  # unreachable: every whole number of months is a multiple of one
+
+
+def _day_based(unique: pd.DatetimeIndex, gaps: np.ndarray, days: float) -> Frequency | str:
+    """Daily or weekly dates, or why they are neither."""
+    if (unique != unique.normalize()).any():
+        first = unique[unique != unique.normalize()][0]
+        return f"times of day ({first:%Y-%m-%d %H:%M}); give one row per day at most"
+    whole = gaps // DAY
+    step = 7 if days >= 5 else 1
+    if round(days) != step:
+        return f"dates a median of {days:.3g} days apart (neither daily nor weekly)"
+    off = np.flatnonzero(whole % step != 0)
+    if off.size:
+        i = int(off[0])
+        return (
+            f"irregular dates (mostly {step} day(s) apart, but {unique[i + 1]:%Y-%m-%d} is {int(whole[i])} "
+            f"day(s) after {unique[i]:%Y-%m-%d})"
+        )
+    return weekly(unique[0].weekday()) if step == 7 else DAILY
+
+
+def frequency_of(dates: Any, where: str) -> Frequency:
+    """:func:`detect`, refusing irregular dates in one line that starts with ``where`` (the file and column)."""
+    found = detect(dates)
+    if isinstance(found, str):
+        raise InputError(f"{where} holds {found}; {ONE_ROW_A_PERIOD}")
+    return found
+
+
+ONE_ROW_A_PERIOD = (
+    "the forecaster takes one row per month, quarter, half-year, year, week or day, evenly spaced"
+)
+"""What an irregular series is told."""
+
+
+def periods(dates: Any, frequency: Frequency) -> pd.Series:
+    """The dates as the start of their period: the first of the month for month-based frequencies, else the day."""
+    series = pd.Series(pd.DatetimeIndex(dates))
+    if frequency.alias.endswith("MS"):
+        return pd.Series(series.dt.to_period("M").dt.to_timestamp())
+    return pd.Series(series.dt.normalize())
