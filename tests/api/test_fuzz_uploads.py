@@ -298,3 +298,13 @@ def test_errors_name_the_form_fields_not_the_cli_options(fresh_client: TestClien
     )
     assert formation.status_code == 400
     assert formation.json() == {"detail": "formation_2022.csv: id_column '셀번호' is not a column."}
+    # the services name their parameters themselves (no rewrite in the API): lot_column too, which was sent as --lot-column
+    screen = fresh_client.post(
+        "/api/v1/quality/screen",
+        files={"files": (FORMATION.name, FORMATION.read_bytes())},
+        data={"id_column": "cellid", "lot_column": "배치"},
+    )
+    assert screen.status_code == 400
+    assert screen.json()["detail"].startswith(
+        "formation_2022.csv: lot_column '배치' is not a column (columns: cellid"
+    )

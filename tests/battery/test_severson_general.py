@@ -288,3 +288,100 @@ def test_a_batch_with_one_damaged_file(
     theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE)])}
     assert ours == {new: theirs[old] for new, old in names.items() if new != damaged}
     assert damaged in err and "needs 100 cycles" in " ".join(err.split())
+
+
+def _two_splits_one_numbering(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The sample's cells in splits ``train`` and ``test2``, each folder numbering its cells as it likes:
+    test1's cells are written as ``test2/cell1.csv.gz``, ... under train's names. Returns the folder and
+    name the loader gives → the sample's name of the same cell."""
+    original = pd.read_csv(SAMPLE / "cells.csv")
+    train = original[original["split"] == "train"].reset_index(drop=True)
+    test = original[original["split"] == "test1"].reset_index(drop=True)
+    folder = tmp_path / "두 split"
+    shutil.copytree(SAMPLE / "train", folder / "train")
+    (folder / "test2").mkdir()
+    bare = [str(c).removeprefix("train_") for c in train["cell"]]
+    taken = set(bare[: len(test)])  # the names test2 takes again
+    rows = [
+        {"cell": b, "split": "train", "cycle_life": life, "batch": "5/12/17"}
+        for b, life in zip(bare, train["cycle_life"], strict=True)
+    ]
+    names = {(f"train_{b}" if b in taken else b): f"train_{b}" for b in bare}
+    for b, (_, row) in zip(bare, test.iterrows(), strict=False):
+        shutil.copy(
+            SAMPLE / "test1" / f"{str(row['cell']).removeprefix('test1_')}.csv.gz",
+            folder / "test2" / f"{b}.csv.gz",
+        )
+        rows.append({"cell": b, "split": "test2", "cycle_life": row["cycle_life"], "batch": "2017-06-30"})
+        names[f"test2_{b}"] = str(row["cell"])
+    pd.DataFrame(rows).to_csv(folder / "cells.csv", index=False)
+    return folder, names
+
+
+def test_one_name_in_two_splits_names_each_cell_with_its_split(tmp_path: Path, model: Path) -> None:
+    """``cell1`` in split train and ``cell1`` in split test2: two cells, ``train_cell1`` and ``test2_cell1``.
+
+    Names given once stay as written; each row's prediction and life are those of the original cell.
+    """
+    folder, names = _two_splits_one_numbering(tmp_path)
+    data = load_severson(folder)
+    assert data.table["cell"].tolist() == [c.cell for c in data.cells] == list(names)
+    assert len(set(names)) == len(names) == 16
+    assert "train_cell1" in names and "test2_cell1" in names and "cell39" in names  # cell39: given once
+    ours = {r["cell"]: r for r in predict_life(model, [str(folder)])}
+    theirs = {r["cell"]: r for r in predict_life(model, [str(SAMPLE)])}
+    assert set(ours) == set(names)
+    for new, old in names.items():
+        for key in ("predicted_cycle_life", "lower", "upper", "cycle_life"):
+            assert ours[new][key] == theirs[old][key]
+    # one split asked: the same names as in the whole table
+    assert load_severson(folder, split="test2").table["cell"].tolist() == [
+        n for n in names if n.startswith("test2_")
+    ]
+
+
+def test_a_damaged_file_of_a_name_in_two_splits_is_named_with_its_split(
+    tmp_path: Path, model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, names = _two_splits_one_numbering(tmp_path)
+    path = folder / "test2" / "cell1.csv.gz"
+    _write(path, np.loadtxt(path, delimiter=",")[:, :40])
+    errors: list[dict[str, str]] = []
+    rows = predict_life(model, [str(folder)], errors=errors)
+    assert [e["cell"] for e in errors] == ["test2_cell1"]
+    assert errors[0]["error"].startswith(f"{path}: has cycles 2–41")  # the file, in its split's folder
+    assert [r["cell"] for r in rows] == [n for n in names if n != "test2_cell1"]
+    assert main(["battery", "life", "predict", str(folder), "--model", str(model)]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "test2_cell1:" in err and "train_cell1:" in err
+    # the same name twice in one split is refused, naming both rows
+    table = pd.read_csv(folder / "cells.csv")
+    pd.concat([table, table.iloc[:1]]).to_csv(folder / "cells.csv", index=False)
+    with pytest.raises(InputError, match=r"'cell1' is listed twice in split 'train' \(rows 2 and 18\)"):
+        load_severson(folder)
+
+
+def test_the_shared_folders_numbering_read_with_bare_names(tmp_path: Path) -> None:
+    """The shared data set's own files: train/cell1.csv.gz and test1/cell1.csv.gz. A cells.csv that names them
+    ``cell1`` gives those cells the shared table's names (``train_cell1``, ``test1_cell1``), with the same Q(V)."""
+    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "battery" / "severson"
+    if not (shared / "cells.csv").exists():
+        pytest.skip(f"{shared}: the shared Severson folder is not there")
+    table = pd.read_csv(shared / "cells.csv")
+    bare = table.assign(cell=[c.split("_", 1)[1] for c in table["cell"]])
+    assert bare["cell"].duplicated().sum() == 41  # every train name is given again in test1
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    for split in ("train", "test1"):
+        (folder / split).symlink_to(shared / split)
+    bare.to_csv(folder / "cells.csv", index=False)
+    ours, theirs = load_severson(folder), load_severson(shared)
+    twice = bare["cell"].duplicated(keep=False).to_numpy()
+    # given in both splits: the shared table's names; given once (test1's cell42, cell43): as written
+    assert ours.table["cell"].tolist() == [
+        full if dup else short for full, short, dup in zip(table["cell"], bare["cell"], twice, strict=True)
+    ]
+    assert sum(twice) == 82 and len(set(ours.table["cell"])) == 84
+    for a, b in zip(ours.cells, theirs.cells, strict=True):
+        np.testing.assert_array_equal(a.qdlin, b.qdlin)
+    np.testing.assert_array_equal(ours.cycle_life, theirs.cycle_life)

@@ -12,8 +12,6 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -84,24 +82,6 @@ def hide_upload_folder(message: str) -> str:
     A reader's error names the file by its path; the folder an upload was saved in is the server's business.
     """
     return _UPLOAD_FOLDER.sub("", message)
-
-
-@contextmanager
-def form_fields(*names: str) -> Iterator[None]:
-    """Name form fields as the request sent them in the errors raised inside: ``id_column``, not ``--id-column``.
-
-    The services' messages name the CLI's options; an API user sent form fields of the same names with ``_``.
-    """
-    try:
-        yield
-    except InputError as exc:
-        message = str(exc)
-        for name in names:
-            message = message.replace(f"--{name.replace('_', '-')}", name)
-        if message == str(exc):
-            raise
-        exc.args = (message,)
-        raise
 
 
 class UploadError(InputError):

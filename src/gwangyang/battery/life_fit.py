@@ -19,6 +19,7 @@ from .features_curves import CellCurves
 from .life import LIFE_MODELS, conformal_mode, make_life_model
 from .life_groups import DEFAULT_CONFORMAL as DEFAULT_CONFORMAL
 from .life_groups import NO_GROUPS_WARNING as NO_GROUPS_WARNING
+from .life_groups import batch_notes
 from .life_groups import cross_batch_interval as cross_batch_interval
 from .life_groups import cross_batch_params as cross_batch_params
 from .life_groups import interval_groups as interval_groups
@@ -141,6 +142,9 @@ def fit_life(
         folds_by = interval_groups(data)[1] or "shuffled"
         if note is not None:
             warnings.append(f"{source or 'training cells'}: {note}.")
+    if conformal == "group-cv+" or selection is not None:
+        # folds by batch: one batch whose date is spelt two ways in cells.csv was made one group
+        warnings.extend(f"{source or 'training cells'}: {note}." for note in batch_notes(data))
     pipeline.fit(data.cells, data.cycle_life, **({} if groups is None else {"regressor__groups": groups}))
     feature_set = LIFE_MODELS[model][0]
     if feature_set == "charging":

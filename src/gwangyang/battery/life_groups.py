@@ -36,6 +36,18 @@ _ISO_DATE = re.compile(r"(\d{4})[-/_.]?(\d{2})[-/_.]?(\d{2})(?!\d)")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?!\d)")
 
 
+def _leading_date(text: str) -> tuple[str, int] | None:
+    """The ISO 8601 date a label starts with and where it ends in the label, or None."""
+    iso = _ISO_DATE.match(text)
+    if iso is not None and 1 <= int(iso.group(2)) <= 12 and 1 <= int(iso.group(3)) <= 31:
+        return f"{iso.group(1)}-{iso.group(2)}-{iso.group(3)}", iso.end()
+    us = _US_DATE.match(text)
+    if us is not None and 1 <= int(us.group(1)) <= 12 and 1 <= int(us.group(2)) <= 31:
+        year = int(us.group(3)) + (2000 if len(us.group(3)) == 2 else 0)
+        return f"{year:04d}-{int(us.group(1)):02d}-{int(us.group(2)):02d}", us.end()
+    return None
+
+
 def batch_key(label: Any) -> str:
     """A batch label with its date spelled one way (ISO 8601).
 
@@ -44,14 +56,72 @@ def batch_key(label: Any) -> str:
     without a date is returned stripped. For comparing batches named in two tables.
     """
     text = str(label).strip()
-    iso = _ISO_DATE.match(text)
-    if iso is not None and 1 <= int(iso.group(2)) <= 12 and 1 <= int(iso.group(3)) <= 31:
-        return f"{iso.group(1)}-{iso.group(2)}-{iso.group(3)}"
-    us = _US_DATE.match(text)
-    if us is not None and 1 <= int(us.group(1)) <= 12 and 1 <= int(us.group(2)) <= 31:
-        year = int(us.group(3)) + (2000 if len(us.group(3)) == 2 else 0)
-        return f"{year:04d}-{int(us.group(1)):02d}-{int(us.group(2)):02d}"
-    return text
+    date = _leading_date(text)
+    return text if date is None else date[0]
+
+
+_BATCH_SUFFIX = "_batchdata"
+"""What may follow a date in a label that names the date's batch (the MATR file names)."""
+
+
+def _group_key(label: str) -> str:
+    """The batch a label names when grouping cells: its date, or the label where it is more than a date.
+
+    A date spelling only (``5/12/17``, ``2017-05-12``, ``20170512``, ``2017-05-12_batchdata``) gives its date.
+    Stricter than :func:`batch_key`: ``2017-05-12a`` and ``2017-05-12b`` may be two batches of one day.
+    """
+    text = label.strip()
+    date = _leading_date(text)
+    if date is None or text[date[1] :].lower() not in ("", _BATCH_SUFFIX):
+        return label
+    return date[0]
+
+
+def batch_groups(labels: Any) -> tuple[np.ndarray, list[str]]:
+    """One label per batch however its date is spelt, and a note for each batch spelt two ways or more.
+
+    Each cell gets the first spelling (in table order) of its batch's date, so that labels spelt one way
+    come back unchanged, and with them the folds made of them. A label that is not a date is its own batch.
+
+    Returns
+    -------
+    tuple
+        The labels (text, one per cell) and, per merged batch, ``"batch spellings '5/12/17' and
+        '2017-05-12' name one batch (2017-05-12): one group"``.
+    """
+    text = [str(v) for v in np.asarray(labels, dtype=object).ravel()]
+    first: dict[str, str] = {}
+    spellings: dict[str, list[str]] = {}
+    for label in text:
+        key = _group_key(label)
+        first.setdefault(key, label)
+        if label not in spellings.setdefault(key, []):
+            spellings[key].append(label)
+    notes = [
+        f"batch spellings {' and '.join(map(repr, spelt))} name one batch ({key}): one group"
+        for key, spelt in spellings.items()
+        if len(spelt) > 1
+    ]
+    return np.asarray([first[_group_key(label)] for label in text], dtype=object), notes
+
+
+def with_batch_groups(data: EarlyLifeSet) -> EarlyLifeSet:
+    """``data`` with its ``batch`` column one label per batch (:func:`batch_groups`); as given without one."""
+    if "batch" not in data.table.columns:
+        return data
+    from .severson import EarlyLifeSet as Set
+
+    labels, notes = batch_groups(data.table["batch"].astype(str).to_numpy())
+    if not notes:
+        return data
+    return Set(data.cells, data.table.assign(batch=labels))
+
+
+def batch_notes(data: EarlyLifeSet) -> list[str]:
+    """The notes of :func:`batch_groups` on ``data``'s ``batch`` column (none without one)."""
+    if "batch" not in data.table.columns:
+        return []
+    return batch_groups(data.table["batch"].astype(str).to_numpy())[1]
 
 
 def interval_groups(data: EarlyLifeSet) -> tuple[np.ndarray | None, str | None]:
@@ -60,11 +130,14 @@ def interval_groups(data: EarlyLifeSet) -> tuple[np.ndarray | None, str | None]:
     Leaving one batch out calibrates the interval on the error for a batch the fold model has not
     seen. Cells of a single batch carry no batch-to-batch shift; leaving one charging policy out is
     the next coarsest grouping they name, and :func:`cross_batch_params` then adds the lot shift.
-    ``(None, None)`` where neither column names two values.
+    ``(None, None)`` where neither column names two values. One batch spelt two ways (``5/12/17`` and
+    ``2017-05-12``) is one group (:func:`batch_groups`).
     """
     for column in ("batch", "policy"):
         if column in data.table.columns:
             labels = data.table[column].astype(str).to_numpy()
+            if column == "batch":
+                labels = batch_groups(labels)[0]
             if len(set(labels.tolist())) >= 2:
                 return labels, column
     return None, None

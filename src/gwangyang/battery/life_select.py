@@ -110,8 +110,10 @@ def select_life_model(
     InputError
         No candidate's features can be computed, or too few cells to cross-validate.
     """
-    from .life_groups import interval_groups
+    from .life_groups import interval_groups, with_batch_groups
     from .selection import nested_selection
+
+    data = with_batch_groups(data)  # one batch spelt two ways is one group (the fit's warnings say so)
 
     factories, features, refused = usable_candidates(
         data, cycles, SELECTION_CANDIDATES if candidates is None else candidates

@@ -174,7 +174,7 @@ def _id_column(header: list[Any], given: str | None, source: str) -> str:
             return str(by_key[alias])
     raise InputError(
         f"{source}: no cell id column (expected one of {', '.join(ID_ALIASES[:7])}, ... or name it with "
-        f"--id-column); columns: {', '.join(map(str, header[:10]))}."
+        f"id_column); columns: {', '.join(map(str, header[:10]))}."
     )
 
 

@@ -9,6 +9,10 @@ The folder layout (as in petermattia/revisit-severson-et-al)::
 
 where a ``cell`` of ``train_cell1`` in split ``train`` lives at ``train/cell1.csv.gz``. A folder
 without ``cells.csv`` takes every matrix file (``*.csv.gz``, ``*.csv``) in it, named by file stem.
+
+A ``cells.csv`` may give the same name in two splits (each split folder numbering its cells from 1, as
+the data set's own folders do): such a cell is named ``<split>_<cell>`` (``test2_cell1``), so that every
+prediction, error and warning names one cell; names given once stay as written.
 """
 
 from __future__ import annotations
@@ -80,7 +84,48 @@ class EarlyLifeSet:
         return digest.hexdigest()
 
 
-def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
+def _split_name(part: str | None) -> str | None:
+    """A split as read from ``cells.csv`` (None where the row gives none)."""
+    text = None if part is None else str(part).strip()
+    return text if text and text.lower() != "nan" else None
+
+
+def unique_cell_names(names: list[str], splits: list[str | None], source: Path) -> list[str]:
+    """Cell names that tell the cells apart: a name given in two splits or more becomes ``<split>_<name>``.
+
+    A name given once is kept as written (``train_cell1`` of the shared table stays ``train_cell1``); a name
+    already starting with its split's ``<split>_`` is not prefixed twice.
+
+    Raises
+    ------
+    InputError
+        Two rows still name one cell (the same name in the same split, or in rows without a split).
+    """
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    out = []
+    for name, part in zip(names, splits, strict=True):
+        split = _split_name(part)
+        if counts[name] > 1 and split is not None and not name.startswith(split + "_"):
+            name = f"{split}_{name}"
+        out.append(name)
+    seen: dict[str, int] = {}
+    for row, (name, part) in enumerate(zip(out, splits, strict=True)):
+        if name in seen:
+            split = _split_name(part)
+            where = f"split {split!r}" if split is not None else "rows without a split"
+            raise InputError(
+                f"{source}: cell {names[row]!r} is listed twice in {where} (rows {seen[name] + 2} and "
+                f"{row + 2}); give each cell once, or its split in a 'split' column."
+            )
+        seen[name] = row
+    return out
+
+
+def _cell_file(folder: Path, cell: str, split: str | None, label: str | None = None) -> Path:
+    """The matrix file of ``cell`` (as ``cells.csv`` names it); errors name it ``label`` (its unique name)."""
+    shown = label or cell
     candidates = []
     if split:
         short = cell.removeprefix(split + "_")
@@ -97,11 +142,11 @@ def _cell_file(folder: Path, cell: str, split: str | None) -> Path:
         return found[0]
     if len(found) > 1:
         raise InputError(
-            f"{folder / 'cells.csv'}: cell {cell!r} has {len(found)} matrix files ({found[0]}, {found[1]}); "
+            f"{folder / 'cells.csv'}: cell {shown!r} has {len(found)} matrix files ({found[0]}, {found[1]}); "
             "give its split in a 'split' column."
         )
     raise InputError(
-        f"{folder / 'cells.csv'}: cell {cell!r} has no matrix file (looked for {candidates[0]})."
+        f"{folder / 'cells.csv'}: cell {shown!r} has no matrix file (looked for {candidates[0]})."
     )
 
 
@@ -154,10 +199,21 @@ def load_severson(
             raise InputError(
                 f"{root / 'cells.csv'}: expected a 'cell' column, got {', '.join(map(str, table.columns))}."
             )
+        given = table["cell"].astype(str).tolist()
+        # names told apart over the whole table, so that a cell has one name whichever split is asked
+        unique = unique_cell_names(
+            given,
+            table["split"].tolist() if "split" in table.columns else [None] * len(table),
+            root / "cells.csv",
+        )
+        if unique != given:
+            table["cell"] = unique
         if split is not None:
             if "split" not in table.columns:
                 raise InputError(f"{root / 'cells.csv'}: no 'split' column to select split {split!r} from.")
-            table = table[table["split"].astype(str) == split].reset_index(drop=True)
+            chosen = (table["split"].astype(str) == split).to_numpy()
+            given = [name for name, keep in zip(given, chosen, strict=True) if keep]
+            table = table[chosen].reset_index(drop=True)
             if table.empty:
                 raise InputError(f"{root / 'cells.csv'}: no cell has split {split!r}.")
         if "cycle_life" not in table.columns:
@@ -170,11 +226,12 @@ def load_severson(
         )
         cells = []
         read = np.ones(len(table), dtype=bool)
-        for k, (name, part, policy) in enumerate(
-            zip(table["cell"].astype(str), splits, policies, strict=True)
+        for k, (name, part, policy, as_given) in enumerate(
+            zip(table["cell"].astype(str), splits, policies, given, strict=True)
         ):
             try:
-                cell = read_qdlin(_cell_file(root, name, part), cell=name, min_cycles=min_cycles)
+                path = _cell_file(root, as_given, part, label=name)
+                cell = read_qdlin(path, cell=name, min_cycles=min_cycles)
             except InputError as exc:
                 read[k] = _left_out(exc, name, errors)
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..errors import GwangyangError
 from ..files import jsonable
 
 err_console = Console(stderr=True, soft_wrap=True)
@@ -40,6 +42,26 @@ def print_json(document: Any) -> None:
         text = json.dumps(jsonable(document), allow_nan=False)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+@contextmanager
+def options_named(*names: str) -> Iterator[None]:
+    """Name the command's options as typed in the errors raised inside: ``--id-column``, not ``id_column``.
+
+    The services name their parameters (``id_column``, ``limits``: what a Python or API caller gave); a
+    parameter is named at the start of a message or after ``": "``, ``" with "`` or ``" in "``, and followed
+    by ``:``, ``)``, ``.``, ``" '"`` or ``" ("``, so that a column or a word of the same spelling is left as it is.
+    """
+    try:
+        yield
+    except GwangyangError as exc:
+        message = str(exc)
+        for name in names:
+            pattern = rf"(?:^|(?<=: )|(?<= with )|(?<= in )){re.escape(name)}(?=[:).]| '| \(|$)"
+            message = re.sub(pattern, "--" + name.replace("_", "-"), message)
+        if message != str(exc):
+            exc.args = (message,)
+        raise
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import typer
 from ..compute import make_executor
 from ..errors import InputError
 from ..factory import service
-from .common import err_console, print_json, progress_bar
+from .common import err_console, options_named, print_json, progress_bar
 
 app = typer.Typer(
     help="Factory process monitoring: SPC charts, multivariate fault detection, alarms.", no_args_is_help=True
@@ -122,7 +122,9 @@ def spc_command(
     plot: PlotOpt = None,
 ) -> None:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, and capability against limits."""
-    document, report = service.spc(table, column, service.parse_limits(limits), subgroup, rules)
+    with options_named("limits"):
+        parsed = service.parse_limits(limits)
+    document, report = service.spc(table, column, parsed, subgroup, rules)
     if plot is not None:
         service.plot_charts(report, plot, title=f"{table.name}: {column}")
     if json_out:

@@ -9,7 +9,7 @@ import typer
 
 from ..battery import service
 from ..store import Store, artifacts
-from .common import err_console, print_json
+from .common import err_console, options_named, print_json
 
 app = typer.Typer(
     help="Production data: end-of-line and formation measurements per cell (OCV, ACIR, K-value, capacity, ...).",
@@ -48,7 +48,8 @@ def ingest_command(
     """
     if org is not None:
         artifacts.check_name(org, "--org")
-    report = service.ingest_production(Store(store, lock_wait=wait), table, id_column, org=org)
+    with options_named("id_column"):
+        report = service.ingest_production(Store(store, lock_wait=wait), table, id_column, org=org)
     if json_out:
         print_json(report)
         return

@@ -10,7 +10,7 @@ import typer
 from ..battery import service
 from ..errors import InputError
 from ..store import Store
-from .common import err_console, print_json
+from .common import err_console, options_named, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 StoreOpt = Annotated[
@@ -73,9 +73,10 @@ def screen(
             raise InputError(
                 f"{table.name}: --id-column is needed with a TABLE (the column holding the cell id)."
             )
-        result = service.screen_table(
-            table, id_column, lot_column, _split(columns), z_threshold, contamination, source=table.name
-        )
+        with options_named("id_column", "lot_column"):
+            result = service.screen_table(
+                table, id_column, lot_column, _split(columns), z_threshold, contamination, source=table.name
+            )
     if json_out:
         print_json(result)
         return
@@ -197,7 +198,8 @@ def formation(
     json_out: JsonOpt = False,
 ) -> None:
     """Rank cells by expected life from formation data; leave-one-out Spearman correlation."""
-    result = service.rank_formation(table, target, _split(features), _split(covariates), id_column)
+    with options_named("id_column", "features"):
+        result = service.rank_formation(table, target, _split(features), _split(covariates), id_column)
     if json_out:
         print_json(result)
         return

@@ -159,11 +159,11 @@ def parse_limits(text: str | None) -> tuple[float | None, float | None] | None:
         return None
     parts = text.split(",")
     if len(parts) != 2:
-        raise InputError(f"--limits: expected L,U (either may be empty), got {text!r}.")
+        raise InputError(f"limits: expected L,U (either may be empty), got {text!r}.")
     try:
         lower, upper = (float(p) if p.strip() else None for p in parts)
     except ValueError as exc:
-        raise InputError(f"--limits: expected numbers L,U, got {text!r}.") from exc
+        raise InputError(f"limits: expected numbers L,U, got {text!r}.") from exc
     return lower, upper
 
 

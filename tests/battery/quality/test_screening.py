@@ -54,7 +54,7 @@ def test_modified_z_equals_scipy_mad_route() -> None:
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        (lambda t: t.drop(columns=["cellid"]), "--id-column 'cellid'"),
+        (lambda t: t.drop(columns=["cellid"]), "id_column 'cellid'"),
         (lambda t: t.assign(dcr_10s_5_soc_at_c3="high"), "must be numeric"),
         (lambda t: t.iloc[:1], "at least 3 cells"),
         (lambda t: pd.concat([t, t.iloc[:1]]), "duplicate id"),

@@ -25,7 +25,7 @@ from ..fields import Name
 from ..jobs import Progress
 from ..orgs import ScopeDep, guard, record_owner
 from ..responses import finish_job
-from ..uploads import SavedUpload, UploadError, form_fields, multipart_form
+from ..uploads import SavedUpload, UploadError, multipart_form
 
 router = APIRouter(
     prefix="/api/v1/factory",
@@ -203,8 +203,7 @@ async def spc(request: Request) -> dict[str, Any]:
         column = saved.fields.get("column", "").strip()
         if not column:
             raise InputError("column: expected the name of the column to chart.")
-        with form_fields("limits"):
-            limits = service.parse_limits(saved.fields.get("limits") or None)
+        limits = service.parse_limits(saved.fields.get("limits") or None)
         subgroup = int(_number(saved.fields, "subgroup", 1, int))
         rules = (saved.fields.get("rules") or "nelson").strip()
         document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules)

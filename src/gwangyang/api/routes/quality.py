@@ -29,7 +29,7 @@ from ..auth import require_token
 from ..common import StoreDep, receive
 from ..error_responses import AUTH_ERRORS, UPLOAD_ERRORS, errors
 from ..orgs import ScopeDep
-from ..uploads import SavedUpload, UploadError, form_fields, multipart_form
+from ..uploads import SavedUpload, UploadError, multipart_form
 
 router = APIRouter(
     prefix="/api/v1/quality", tags=["quality"], dependencies=[Depends(require_token)], responses=AUTH_ERRORS
@@ -72,10 +72,9 @@ async def screen_table(request: Request) -> dict[str, Any]:
         id_column = saved.fields.get("id_column", "").strip()
         lot_column = saved.fields.get("lot_column", "").strip() or None
         columns = [c.strip() for c in saved.fields.get("columns", "").split(",") if c.strip()] or None
-        with form_fields("id_column"):
-            return await run_in_threadpool(
-                service.screen_table, table, id_column, lot_column, columns, 3.5, None, table.name
-            )
+        return await run_in_threadpool(
+            service.screen_table, table, id_column, lot_column, columns, 3.5, None, table.name
+        )
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)
 
@@ -161,15 +160,14 @@ async def formation(request: Request) -> dict[str, Any]:
         def names(key: str) -> list[str] | None:
             return [c.strip() for c in fields.get(key, "").split(",") if c.strip()] or None
 
-        with form_fields("id_column", "target", "features", "covariates"):
-            return await run_in_threadpool(
-                service.rank_formation,
-                table,
-                fields.get("target", "").strip() or "cycles_to_80_pct",
-                names("features"),
-                names("covariates"),
-                fields.get("id_column", "").strip() or "cellid",
-            )
+        return await run_in_threadpool(
+            service.rank_formation,
+            table,
+            fields.get("target", "").strip() or "cycles_to_80_pct",
+            names("features"),
+            names("covariates"),
+            fields.get("id_column", "").strip() or "cellid",
+        )
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)
 

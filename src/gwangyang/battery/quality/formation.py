@@ -42,7 +42,7 @@ def default_features(table: pd.DataFrame) -> tuple[list[str], str | None]:
     Raises
     ------
     InputError
-        No such column: name the features with ``--features``.
+        No such column: name the feature columns in ``features``.
     """
     if all(c in table.columns for c in DEFAULT_FEATURES):
         return list(DEFAULT_FEATURES), None
@@ -56,7 +56,7 @@ def default_features(table: pd.DataFrame) -> tuple[list[str], str | None]:
         hint = f" (resistance columns: {', '.join(resistances[:5])})" if resistances else ""
         raise InputError(
             f"formation table: no column {DEFAULT_FEATURES[0]!r} nor another dcr_<s>s_5_soc_at_c<n> resistance; "
-            f"name the features with --features{hint}."
+            f"name the feature columns in features{hint}."
         )
     chosen = min(found)[2]
     return [

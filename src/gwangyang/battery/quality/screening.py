@@ -91,9 +91,9 @@ def screen(
     ScreeningResult
         Flagged cells with reasons and driving measurements, per-cell scores and lot alarms.
     """
-    require_column(table, id_column, "--id-column", source)
+    require_column(table, id_column, "id_column", source)
     if lot_column is not None:
-        require_column(table, lot_column, "--lot-column", source)
+        require_column(table, lot_column, "lot_column", source)
     if table[id_column].duplicated().any():
         dup = table[id_column][table[id_column].duplicated()].iloc[0]
         raise InputError(f"{source}: id column {id_column!r} has duplicate id {dup!r}.")

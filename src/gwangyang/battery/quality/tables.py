@@ -58,7 +58,7 @@ def numeric_columns(
 
 
 def require_column(table: pd.DataFrame, column: str, option: str, source: str = "table") -> None:
-    """Check that a column named by an option exists."""
+    """Check that a column named by a parameter (``option``: its name, e.g. ``id_column``) exists."""
     if column not in table.columns:
         raise InputError(
             f"{source}: {option} {column!r} is not a column (columns: {', '.join(map(str, table.columns[:8]))}...)."

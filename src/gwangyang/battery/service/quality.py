@@ -139,7 +139,7 @@ def rank_formation(
     data = read_table(table)
     if id_column not in data.columns:
         if id_column != ID_COLUMNS[0]:
-            raise InputError(f"{table}: --id-column {id_column!r} is not a column.")
+            raise InputError(f"{table}: id_column {id_column!r} is not a column.")
         # the default's name is Weng et al.'s; another table may call it otherwise (else: row numbers)
         id_column = next((c for c in ID_COLUMNS if c in data.columns), "")
     conditions = [] if covariates == ["none"] else covariates

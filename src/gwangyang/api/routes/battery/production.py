@@ -13,7 +13,7 @@ from ....battery import service
 from ...common import StoreDep, receive
 from ...error_responses import UPLOAD_ERRORS, errors
 from ...orgs import ScopeDep
-from ...uploads import UploadError, form_fields, multipart_form
+from ...uploads import UploadError, multipart_form
 
 router = APIRouter()
 """Mounted under the guarded battery router (:mod:`gwangyang.api.routes.battery`)."""
@@ -48,14 +48,13 @@ async def production_ingest(request: Request, store: StoreDep, scope: ScopeDep) 
                 status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             )
         id_column = (saved.fields.get("id_column") or "").strip() or None
-        with form_fields("id_column"):
-            return await run_in_threadpool(
-                partial(service.ingest_production, org=scope.owner, visible=scope.visible),
-                store,
-                tables[0],
-                id_column,
-                tables[0].name,
-            )
+        return await run_in_threadpool(
+            partial(service.ingest_production, org=scope.owner, visible=scope.visible),
+            store,
+            tables[0],
+            id_column,
+            tables[0].name,
+        )
     finally:
         saved.discard()
 
