@@ -7,7 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gwangyang.battery import service
 from gwangyang.cli.main import main
+from gwangyang.errors import InputError
+from gwangyang.store import Store
 from tests.helpers import ARBIN
 
 FASTCHARGE = ARBIN / "FastCharge_000025_CH8.csv"
@@ -89,6 +92,21 @@ def test_ingest_cells_cycles_export(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert code == 0 and target.read_bytes()[: len(magic)] == magic
         table = pd.read_csv(target) if name.endswith(".csv") else pd.read_parquet(target)
         assert len(table) == cell["rows"]
+    # an unknown format: the CLI names its option, the service (Python callers) its parameter
+    code, _, err = run(
+        capsys,
+        "battery",
+        "export",
+        "FastCharge_000025_CH8",
+        str(tmp_path / "x.h5"),
+        "--format",
+        "h5",
+        "--store",
+        store,
+    )
+    assert code == 2 and "--format: expected parquet, csv or bdf, got 'h5'" in err
+    with pytest.raises(InputError, match=r"^format: expected parquet"):
+        service.export_cell(Store(store), "FastCharge_000025_CH8", "h5", tmp_path / "x.h5")
 
 
 def test_bad_usage_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -165,7 +165,7 @@ def test_forecast_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
 def test_forecast_bad_column_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forecast", str(SERIES), "--date-column", "ds", "--target", "nope", "--json"]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and "no column 'nope'" in captured.err
+    assert captured.out == "" and "no column 'nope' (--target)" in captured.err  # the option as typed
 
 
 def tiny_cvrp(path: Path, seed: int) -> Path:

@@ -205,9 +205,7 @@ def test_missing_periods_are_named(tmp_path: Path, freq: str, drop: list[int], m
 def test_one_column_and_numeric_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "one.csv"
     pd.DataFrame({VALUE: np.arange(60) + 1}).to_csv(path, index=False)
-    with pytest.raises(
-        InputError, match=re.escape(f"no column 'month' (--date-column); columns are {VALUE}")
-    ):
+    with pytest.raises(InputError, match=re.escape(f"no column 'month' (date_column); columns are {VALUE}")):
         load_series(path, "month", VALUE)
     with pytest.raises(InputError, match=re.escape(f"column '{VALUE}' holds numbers (e.g. 1), not dates")):
         load_series(path, VALUE, VALUE)

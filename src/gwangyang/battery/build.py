@@ -244,7 +244,7 @@ def _check_continues(task: IngestTask, old: dict[str, Any], parts: list[CyclerDa
     """Refuse files that do not continue the stored cell they are named after (see ``continuation_problem``)."""
     names = ", ".join(source["name"] for source in old.get("sources", [])[:3]) or "earlier files"
     held = f"cell {task.cell_id!r} already holds {names} ({old.get('vendor')})"
-    advice = "use --cell-id to name another cell or --replace to replace it"
+    advice = "ingest it as another cell or replace the stored one (CLI: --cell-id NAME, --replace)"
     for part in sorted(parts, key=lambda p: (p.start_time is None, str(p.start_time))):
         if task.on_existing == "append":
             problem = None

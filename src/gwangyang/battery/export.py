@@ -22,7 +22,7 @@ def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
         No such cell.
     """
     if fmt not in {"parquet", "csv", "bdf"}:
-        raise InputError(f"--format: expected parquet, csv or bdf, got {fmt!r}.")
+        raise InputError(f"format: expected parquet, csv or bdf, got {fmt!r}.")
     if not store.has(cell_id):
         raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
     ts = store.timeseries(cell_id)

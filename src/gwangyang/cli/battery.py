@@ -10,7 +10,7 @@ import typer
 from ..battery import service
 from ..compute import make_executor
 from ..store import Store, artifacts
-from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console, print_json, progress_bar
+from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console, options_named, print_json, progress_bar
 from .life import app as life_app
 from .life import fleet_command, health_command
 from .production import app as production_app
@@ -212,5 +212,6 @@ def export_command(
     """Export a cell's canonical time series."""
     if fmt is None:
         fmt = "csv" if out.suffix.lower() == ".csv" else "parquet"
-    service.export_cell(Store(store), cell_id, fmt, out)
+    with options_named("format"):
+        service.export_cell(Store(store), cell_id, fmt, out)
     err_console.print(f"wrote {out}")

@@ -49,7 +49,7 @@ def options_named(*names: str) -> Iterator[None]:
     """Name the command's options as typed in the errors raised inside: ``--id-column``, not ``id_column``.
 
     The services name their parameters (``id_column``, ``limits``: what a Python or API caller gave); a
-    parameter is named at the start of a message or after ``": "``, ``" with "`` or ``" in "``, and followed
+    parameter is named at the start of a message or after ``": "``, ``" with "``, ``" in "`` or ``"("``, and followed
     by ``:``, ``)``, ``.``, ``" '"`` or ``" ("``, so that a column or a word of the same spelling is left as it is.
     """
     try:
@@ -57,7 +57,7 @@ def options_named(*names: str) -> Iterator[None]:
     except GwangyangError as exc:
         message = str(exc)
         for name in names:
-            pattern = rf"(?:^|(?<=: )|(?<= with )|(?<= in )){re.escape(name)}(?=[:).]| '| \(|$)"
+            pattern = rf"(?:^|(?<=: )|(?<= with )|(?<= in )|(?<=\()){re.escape(name)}(?=[:).]| '| \(|$)"
             message = re.sub(pattern, "--" + name.replace("_", "-"), message)
         if message != str(exc):
             exc.args = (message,)

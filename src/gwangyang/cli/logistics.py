@@ -10,7 +10,7 @@ import typer
 from ..compute import make_executor
 from ..errors import InputError
 from ..logistics import service
-from .common import err_console, print_json, progress_bar
+from .common import err_console, options_named, print_json, progress_bar
 
 app = typer.Typer(
     help="Truck routing: our problem files, VRPLIB .vrp and Solomon .txt.", no_args_is_help=True
@@ -124,7 +124,7 @@ def forecast_command(
     """
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
-    with progress_bar("forecasting") as update:
+    with progress_bar("forecasting") as update, options_named("date_column", "target"):
         update(0, 1)
         view, result = service.forecast_file(file, date_column, target, horizon, level, windows)
         update(1, 1)

@@ -40,7 +40,7 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
     """
     path = Path(path)
     table = _read_table(path)
-    for column, role in ((date_column, "--date-column"), (target, "--target")):
+    for column, role in ((date_column, "date_column"), (target, "target")):
         if column not in table.columns:
             raise InputError(
                 f"{path}: no column {column!r} ({role}); columns are {', '.join(map(str, table.columns[:8]))}"
