@@ -9,6 +9,7 @@ re-scored by PyVRP's own ``Solution`` (distance plus uncollected prizes).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from pathlib import Path
@@ -82,6 +83,21 @@ def nint(a: tuple[int, int], b: tuple[int, int]) -> int:
     return math.floor(math.hypot(a[0] - b[0], a[1] - b[1]) + 0.5)
 
 
+@functools.cache
+def shortest_tours(clients: int) -> dict[frozenset[int], float]:
+    """The shortest tour from the depot through each subset of nodes 2..clients+1, over every visiting order."""
+    nodes = list(range(2, clients + 2))
+    best_order: dict[frozenset[int], float] = {}
+    for size in range(len(nodes) + 1):
+        for subset in itertools.combinations(nodes, size):
+            cost = math.inf
+            for order in itertools.permutations(subset):
+                path = [1, *order, 1]
+                cost = min(cost, sum(nint(COORDS[a - 1], COORDS[b - 1]) for a, b in itertools.pairwise(path)))
+            best_order[frozenset(subset)] = cost if subset else 0.0
+    return best_order
+
+
 def brute_force(
     clients: int,
     capacity: list[int],
@@ -97,14 +113,7 @@ def brute_force(
     nodes = list(range(2, clients + 2))
     grouped = {v for g in groups for v in g}
     required = {v for v in nodes if prizes[v - 1] == 0 and v not in grouped}
-    best_order: dict[frozenset[int], float] = {}
-    for size in range(len(nodes) + 1):
-        for subset in itertools.combinations(nodes, size):
-            cost = math.inf
-            for order in itertools.permutations(subset):
-                path = [1, *order, 1]
-                cost = min(cost, sum(nint(COORDS[a - 1], COORDS[b - 1]) for a, b in itertools.pairwise(path)))
-            best_order[frozenset(subset)] = cost if subset else 0.0
+    best_order = shortest_tours(clients)
     total_prize = sum(prizes[v - 1] for v in nodes)
     best = (math.inf, math.inf, frozenset[int]())
     vehicles = len(capacity)
@@ -404,3 +413,27 @@ def test_problem_file_orders_with_prizes_and_groups() -> None:
     assert (result.prize_forgone, result.prize_collected) == (10.0, 5.0)
     assert result.cost == pytest.approx(result.routing_cost + 10.0)
     assert result.routing_cost == pytest.approx(result.distance)
+
+
+def test_cli_reports_unserved_clients_and_both_parts_of_the_objective(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from gwangyang.cli.main import main
+
+    path = tmp_path / "광양.vrp"
+    path.write_text(vrp_text("광양 수거", *CASES["prizes"][:3]), encoding="utf-8")
+    objective = brute_force(8, [15, 15], PRIZES, [], None)[0]
+    args = ["routes", "solve", str(path), "--time-limit", "120", "--max-iterations", "3000", "--workers", "1"]
+    assert main([*args, "--json", "--seed", "1"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["instance"] == "광양 수거"
+    assert doc["cost"] == pytest.approx(objective)
+    assert doc["routing_cost"] + doc["prize_forgone"] == pytest.approx(doc["cost"])
+    assert doc["prize_collected"] + doc["prize_forgone"] == sum(PRIZES)
+    left = {u["order"]: u["prize"] for u in doc["unserved"]}
+    assert sum(left.values()) == doc["prize_forgone"]
+    assert set(left) == set(range(2, 10)) - {v for r in doc["routes"] for v in r}
+    assert main([*args, "--seed", "1"]) == 0
+    assert f"objective {objective:,.2f} = routing cost" in capsys.readouterr().err

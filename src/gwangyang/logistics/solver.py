@@ -169,7 +169,8 @@ def _closed(instance: Instance, distance: np.ndarray, allowed: tuple[int, ...] |
     open_ = np.zeros(len(instance.location_names), dtype=bool)
     open_[: instance.num_depots] = True
     open_[locs[list(allowed)]] = True
-    others = [c for c in range(instance.num_clients) if c not in set(allowed)]
+    chosen = set(allowed)
+    others = [c for c in range(instance.num_clients) if c not in chosen]
     shared = [c for c in others if open_[locs[c]]]
     if shared:
         raise InputError(

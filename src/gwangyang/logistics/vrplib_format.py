@@ -52,11 +52,14 @@ CONVENTIONS: dict[str, tuple[str, float]] = {
     "HFVRP": ("exact", 100.0),
     "MTVRPTWR": ("dimacs", 0.1),
     "VRPTW": ("dimacs", 0.1),
+    "PCVRPTW": ("dimacs", 0.1),
 }
 """``TYPE`` → (distance rounding, factor from the cost in a ``.sol`` file to ours), from the READMEs of PyVRP/Instances
 (MIT): MDVRPTW (Vidal et al. 2013) and HFVRP (Pessoa et al. 2018, costs x 100 in the file) use unrounded distances
 ("exact": to 1/1000); MTVRPTWR (Yang 2023) and VRPTW use DIMACS (distances truncated to 1/10, ``.sol`` costs x 10).
-Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``.sol`` costs as they are."""
+Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``.sol`` costs as they are. PCVRPTW
+(prize-collecting, modified Gehring & Homberger): DIMACS, as PyVRP's benchmarking page (pyvrp.org/dev/benchmarking.html)
+says its benchmark is rounded."""
 
 
 def _distances(
@@ -526,6 +529,10 @@ def write_solution(
     plus prizes forgone, PyVRP's objective) divided by ``cost_factor`` (the family's ``.sol`` factor,
     :data:`CONVENTIONS`).
     """
+    if instance.source != "vrplib":
+        raise InputError(
+            f"{instance.name}: a .sol file numbers VRPLIB nodes; this instance is from {instance.source}"
+        )
     fleet = instance.fleet or [0] * sum(v.count for v in instance.vehicles)
     type_of = {v.name: t for t, v in enumerate(instance.vehicles)}
     lines: dict[int, str] = {}
