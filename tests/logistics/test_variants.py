@@ -184,14 +184,14 @@ def test_reload_visits_are_reported_as_the_depot() -> None:
         (
             "DEPOT_SECTION",
             "PRIZE_SECTION\n1 0\nDEPOT_SECTION",
-            r"PRIZE_SECTION \(prize-collecting clients\) is not supported",
+            r"PRIZE_SECTION \(from line 20\) has 1 rows, expected DIMENSION = 5",
         ),
         ("DEPOT_SECTION", "WEIRD_SECTION\n1 0\nDEPOT_SECTION", "unknown section WEIRD_SECTION"),
         ("EDGE_WEIGHT_TYPE", "COLOUR: red\nEDGE_WEIGHT_TYPE", "unknown specification COLOUR"),
         (
             "DEPOT_SECTION",
             "VEHICLES_ALLOWED_CLIENTS_SECTION\n1 2\nDEPOT_SECTION",
-            "VEHICLES_ALLOWED_CLIENTS_SECTION",
+            r"VEHICLES_ALLOWED_CLIENTS_SECTION \(from line 20\) has 1 rows, expected VEHICLES = 2",
         ),
         ("4 6 0 1000 1 0 5", "4 6 0 1000 1 0 3", "does not name it as its pickup"),
         ("CAPACITY: 10", "CAPACITY: 5", "carries more than the capacity of every vehicle"),

@@ -26,6 +26,7 @@ def refuse(instance: Instance) -> None:
             math.isfinite(v.max_duration) or math.isfinite(v.max_distance) for v in instance.vehicles
         ),
         "duration costs or breaks": any(v.unit_duration_cost or v.break_duration for v in instance.vehicles),
+        "prizes, client groups or allowed clients": instance.has_choices,
     }
     missing = [name for name, present in features.items() if present]
     if missing:

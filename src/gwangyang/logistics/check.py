@@ -7,8 +7,12 @@ avoidable waiting. :func:`evaluate` checks, per route: capacity (the most on boa
 time windows, the vehicle's shift and its depots' opening hours, the duration limit (with overtime), the distance
 limit, reloads (only at the vehicle's reload depots, at most ``max_reloads``), release times (a trip leaves once all
 its clients are released), backhaul order (deliveries before pickups on each trip) and pickup-delivery pairs (the
-pickup before the delivery, on the same route); and, over all routes, that every client is served exactly once and
-that no vehicle type is used more often than it exists.
+pickup before the delivery, on the same route), and that a vehicle type with allowed clients serves no other; and,
+over all routes, that every required client is served exactly once, that exactly one client of each group is
+served, and that no vehicle type is used more often than it exists.
+
+Prize-collecting instances are scored as PyVRP defines their objective: the route costs (fixed and per distance)
+plus the prizes of the clients left unserved (``prize_forgone``); both parts are reported.
 
 A route is ``(vehicle type, visits)``: client indices in visiting order, with ``reload_visit(d)`` (a negative
 number) for a return to depot ``d`` between trips.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -88,29 +93,43 @@ def evaluate(
         for c in clients:
             counts[c] = counts.get(c, 0) + 1
     doubled = [instance.client_label[c] for c, n in counts.items() if n > 1]
-    unserved = [
+    unserved: list[dict[str, Any]] = [
         {"order": instance.client_label[c], "reason": reason}
         for c, reason in sorted(instance.unserved.items())
     ]
     missing: list[str | int] = list(doubled)
+    group_of = instance.group_of()
+    served_in = [[c for c in group if c in counts] for group in instance.groups]
     for c in instance.active_clients():
         if c not in counts:
-            if instance.optional:
+            if c in group_of or instance.prize[c] > 0:
+                unserved.append(_left_out(instance, c, group_of, served_in))
+            elif instance.optional:
                 unserved.append(
                     {
                         "order": instance.client_label[c],
                         "reason": "no feasible route found for it with the fleet, capacities and windows",
                     }
                 )
+            elif c in group_of or not instance.is_required(c):
+                unserved.append(_left_out(instance, c, group_of, served_in))
             else:
                 missing.append(instance.client_label[c])
+    groups_broken = [
+        f"group {g + 1} ({' '.join(str(instance.client_label[c]) for c in group)}): {len(served)} served, "
+        "exactly one must be"
+        for g, (group, served) in enumerate(zip(instance.groups, served_in, strict=True))
+        if len(served) != 1
+    ]
+    collected = float(sum(float(instance.prize[c]) for c in counts))
+    forgone = float(instance.prize.sum()) - collected
     exceeded = [v.name for v, n in zip(instance.vehicles, used, strict=True) if n > v.count]
     return RoutingResult(
         instance.name,
         solver,
         out,
         unserved,
-        cost=float(sum(r.cost for r in out)),
+        cost=float(sum(r.cost for r in out)) + forgone,
         distance=float(sum(r.distance for r in out)),
         runtime_s=runtime_s,
         seed=seed,
@@ -120,16 +139,38 @@ def evaluate(
         fleet_exceeded=exceeded,
         distance_unit=instance.distance_unit,
         time_unit=instance.time_unit,
+        prize_collected=collected,
+        prize_forgone=forgone,
+        group_violations=groups_broken,
     )
+
+
+def _left_out(
+    instance: Instance, c: int, group_of: dict[int, int], served_in: list[list[int]]
+) -> dict[str, Any]:
+    """The ``unserved`` entry of an optional client: why it may be left out, and the prize forgone."""
+    prize = float(instance.prize[c])
+    if c in group_of:
+        g = group_of[c]
+        chosen = " ".join(str(instance.client_label[k]) for k in served_in[g]) or "none"
+        reason = f"group {g + 1}: member {chosen} served instead"
+    else:
+        reason = "optional client, not worth its detour"
+    if prize:
+        reason += f"; prize {prize:g} forgone"
+    return {"order": instance.client_label[c], "reason": reason, "prize": prize}
 
 
 def _trips(instance: Instance, vt: int, visits: list[int], problems: list[str]) -> list[list[int]]:
     vehicle = instance.vehicles[vt]
     trips: list[list[int]] = [[]]
+    allowed = None if vehicle.allowed_clients is None else set(vehicle.allowed_clients)
     for v in visits:
         if v >= 0:
             if v >= instance.num_clients:
                 raise ValueError(f"route visits client {v} of {instance.num_clients}")
+            if allowed is not None and v not in allowed:
+                problems.append(f"serves {instance.client_label[v]}, which its vehicle type may not visit")
             trips[-1].append(v)
             continue
         depot = reload_depot(v)

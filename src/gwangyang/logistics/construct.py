@@ -22,7 +22,7 @@ SWEEP_MIN_CLIENTS = 200
 
 
 def use_sweep(data: Any) -> bool:
-    """Whether the sweep start applies: 200 clients or more, all required, no pickup-delivery shipments.
+    """Whether the sweep start applies: 200 clients or more, all required, no pickup-delivery shipments, one profile.
 
     Below 200 clients the search converges within seconds from PyVRP's own start (the 17 CVRPLIB X instances of
     100-302 clients end 0.9 % from their best known at 10 s); shipments and optional clients are left to it.
@@ -31,6 +31,7 @@ def use_sweep(data: Any) -> bool:
         data.num_clients >= SWEEP_MIN_CLIENTS
         and data.num_shipments == 0
         and all(client.required for client in data.clients())
+        and data.num_profiles == 1
     )
 
 

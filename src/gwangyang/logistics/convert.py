@@ -12,6 +12,7 @@ from .instance import Shipment as Pair
 from .times import format_time
 
 if TYPE_CHECKING:
+    from .entities import Order
     from .problem import RoutingProblem
 
 
@@ -107,9 +108,20 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
         distance_unit="km",
         time_unit="min",
         shipments=pairs,
+        prize=np.array([o.prize for o in orders] + [0.0] * len(ends), dtype=float),
+        groups=_groups(orders),
     )
     instance.unserved = screen(instance)
     return instance
+
+
+def _groups(orders: tuple[Order, ...]) -> list[tuple[int, ...]]:
+    """Orders (indices) sharing a ``group`` name, in order of first appearance; a group of one is no constraint."""
+    members: dict[str, list[int]] = {}
+    for k, o in enumerate(orders):
+        if o.group:
+            members.setdefault(o.group, []).append(k)
+    return [tuple(m) for m in members.values() if len(m) > 1]
 
 
 def screen(instance: Instance) -> dict[int, str]:

@@ -83,19 +83,27 @@ class VehicleType:
 
 @dataclass(frozen=True)
 class Order:
-    """A delivery: a quantity per load dimension to a site within a time window, with a service time."""
+    """A delivery: a quantity per load dimension to a site within a time window, with a service time.
+
+    ``prize`` (currency units, above 0): the order is worth that much and may be left out, forgoing it (PyVRP's
+    prize-collecting clients); ``group``: of the orders sharing a group name, exactly one is served.
+    """
 
     id: str
     site: str
     quantity: tuple[float, ...]
     window: tuple[float, float] = (0.0, 1440.0)
     service_min: float = 0.0
+    prize: float = 0.0
+    group: str = ""
 
     def __post_init__(self) -> None:
         if self.window[1] < self.window[0]:
             raise InputError(f"order {self.id}: window closes before it opens")
         if self.service_min < 0:
             raise InputError(f"order {self.id}: service_min must be non-negative")
+        if not (math.isfinite(self.prize) and self.prize >= 0):
+            raise InputError(f"order {self.id}: prize must be a finite number >= 0, got {self.prize}")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ class VehicleSpec:
     break_duration
         A break the driver must take during the route: it adds to the route's duration (and so counts against
         ``max_duration`` and is paid), and is taken while the truck waits or, failing that, at the depot.
+    allowed_clients
+        The clients (indices) this type may serve; ``None``: every client (VRPLIB's
+        ``VEHICLES_ALLOWED_CLIENTS_SECTION``).
     """
 
     name: str
@@ -66,6 +69,7 @@ class VehicleSpec:
     max_overtime: float = 0.0
     unit_overtime_cost: float = 0.0
     break_duration: float = 0.0
+    allowed_clients: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,15 @@ class Instance:
     convention
         How the source's distances were rounded (``"nint"``, ``"exact"``: to 1/1000, ``"dimacs"``: truncated to 1/10,
         ``"none"``).
+    prize
+        Prize of each client, in cost units, collected when it is served (VRPLIB's ``PRIZE_SECTION``); zeros when
+        not given. The objective is then PyVRP's: route costs plus the prizes of the clients left unserved.
+    required
+        Whether each client must be served; ``None``: all of them (unless ``optional``). A client with a prize, or
+        in a group, is not required on its own.
+    groups
+        Client groups of which exactly one member is served (VRPLIB's ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``,
+        PyVRP's required ``ClientGroup``); a client is in at most one group.
     """
 
     name: str
@@ -173,12 +186,19 @@ class Instance:
     backhauls_last: bool = False
     fleet: list[int] = field(default_factory=list)
     convention: str = "none"
+    prize: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    required: np.ndarray | None = None
+    groups: list[tuple[int, ...]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.pickup.size == 0:
             self.pickup = np.zeros_like(self.demand, dtype=float)
         if self.release.size == 0:
             self.release = np.zeros(len(self.client_location))
+        if self.prize.size == 0:
+            self.prize = np.zeros(len(self.client_location))
+        if self.required is None:
+            self.required = np.full(len(self.client_location), not self.optional)
         n = len(self.location_names)
         if self.distance.shape != (n, n) or self.duration.shape != (n, n):
             raise InputError(f"{self.name}: distance and duration matrices must be {n} x {n}")
@@ -190,6 +210,8 @@ class Instance:
             ("tw_late", self.tw_late),
             ("pickup", self.pickup),
             ("release", self.release),
+            ("prize", self.prize),
+            ("required", self.required),
         ):
             if len(arr) != m:
                 raise InputError(f"{self.name}: {label} has {len(arr)} entries for {m} clients")
@@ -207,6 +229,56 @@ class Instance:
                         f"{self.name}: client {self.client_label[c]} is one end of a pickup-delivery pair "
                         "and has its own demand"
                     )
+
+        self._check_choices(m)
+
+    def _check_choices(self, m: int) -> None:
+        """Prizes, groups and allowed clients: in range, a client in one group at most, no pair end among them."""
+        if not np.all(np.isfinite(self.prize)) or (self.prize < 0).any():
+            raise InputError(f"{self.name}: prizes must be finite and >= 0")
+        paired = set(self.paired())
+        prized = [c for c in paired if self.prize[c] > 0]
+        if prized:
+            raise InputError(
+                f"{self.name}: client {self.client_label[prized[0]]} is one end of a pickup-delivery pair and has a prize"
+            )
+        seen: set[int] = set()
+        for k, group in enumerate(self.groups, start=1):
+            for c in group:
+                if not 0 <= c < m:
+                    raise InputError(f"{self.name}: group {k} names client {c} of {m}")
+                if c in seen:
+                    raise InputError(f"{self.name}: client {self.client_label[c]} is in more than one group")
+                if c in paired:
+                    raise InputError(
+                        f"{self.name}: client {self.client_label[c]} is in a group and one end of a pickup-delivery pair"
+                    )
+                seen.add(c)
+        for v in self.vehicles:
+            if v.allowed_clients is not None:
+                if not v.allowed_clients:
+                    raise InputError(f"{self.name}: vehicle type {v.name} may serve no client")
+                bad = [c for c in v.allowed_clients if not 0 <= c < m]
+                if bad:
+                    raise InputError(f"{self.name}: vehicle type {v.name} allows client {bad[0]} of {m}")
+
+    @property
+    def has_choices(self) -> bool:
+        """Whether the instance has prizes, groups, clients that are not required, or vehicle-client restrictions."""
+        return bool(
+            self.prize.any()
+            or self.groups
+            or (self.required is not None and not self.required.all() and not self.optional)
+            or any(v.allowed_clients is not None for v in self.vehicles)
+        )
+
+    def group_of(self) -> dict[int, int]:
+        """Client → index of its group (see ``groups``)."""
+        return {c: k for k, group in enumerate(self.groups) for c in group}
+
+    def is_required(self, client: int) -> bool:
+        """Whether ``client`` must be served on its own (not optional, no prize, in no group)."""
+        return bool(self.required is None or self.required[client])
 
     @property
     def num_clients(self) -> int:

@@ -169,7 +169,10 @@ def read_shipment(
 def read_order(raw: Any, where: str, dims: int) -> Order:
     """An ``[[orders]]`` table, its quantity in ``dims`` numbers."""
     d = read_fields(
-        raw, where, {"id", "site", "quantity", "window", "service_min"}, {"id", "site", "quantity"}
+        raw,
+        where,
+        {"id", "site", "quantity", "window", "service_min", "prize", "group"},
+        {"id", "site", "quantity"},
     )
     window = read_window(d["window"], f"{where}.window") if "window" in d else (0.0, 1440.0)
     service = read_number(d.get("service_min", 0), f"{where}.service_min")
@@ -180,6 +183,8 @@ def read_order(raw: Any, where: str, dims: int) -> Order:
             read_quantity(d["quantity"], f"{where}.quantity", dims),
             window,
             service,
+            read_number(d.get("prize", 0), f"{where}.prize"),
+            str(d.get("group", "")),
         )
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from exc

@@ -132,13 +132,22 @@ class RoutingResult:
     fleet_exceeded: list[str] = field(default_factory=list)
     distance_unit: str = "unit"
     time_unit: str = "unit"
+    prize_collected: float = 0.0
+    prize_forgone: float = 0.0
+    group_violations: list[str] = field(default_factory=list)
+
+    @property
+    def routing_cost(self) -> float:
+        """The routes' cost alone (fixed and distance costs): ``cost`` less the prizes forgone."""
+        return self.cost - self.prize_forgone
 
     def is_feasible(self) -> bool:
-        """Every route feasible, the fleet respected, and every required client served exactly once."""
+        """Every route feasible, the fleet respected, every required client and one client per group served once."""
         return (
             all(r.is_feasible() for r in self.routes)
             and not self.missing_required
             and not self.fleet_exceeded
+            and not self.group_violations
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,10 +156,14 @@ class RoutingResult:
             "instance": self.instance_name,
             "solver": self.solver,
             "cost": self.cost,
+            "routing_cost": self.routing_cost,
+            "prize_collected": self.prize_collected,
+            "prize_forgone": self.prize_forgone,
             "distance": self.distance,
             "routes": [r.labels for r in self.routes],
             "feasible": self.is_feasible(),
             "unserved": self.unserved,
+            "group_violations": self.group_violations,
             "num_routes": len(self.routes),
             "runtime_s": self.runtime_s,
             "seed": self.seed,
@@ -167,6 +180,11 @@ class RoutingResult:
             f"{self.instance_name}: {self.solver}, cost {self.cost:,.2f}, distance {self.distance:,.2f} {self.distance_unit}, "
             f"{len(self.routes)} routes, {'feasible' if self.is_feasible() else 'INFEASIBLE'}, {self.runtime_s:.1f} s"
         ]
+        if self.prize_collected or self.prize_forgone:
+            lines.append(
+                f"  objective {self.cost:,.2f} = routing cost {self.routing_cost:,.2f} + prizes forgone "
+                f"{self.prize_forgone:,.2f} (prizes collected {self.prize_collected:,.2f})"
+            )
         for k, r in enumerate(self.routes, start=1):
             lines.append(
                 f"  route {k} [{r.vehicle_type}] load {list(r.peak_load)} dist {r.distance:.1f}: "
@@ -177,6 +195,7 @@ class RoutingResult:
             lines.append(f"  unserved {item['order']}: {item['reason']}")
         if self.missing_required:
             lines.append(f"  not served: {' '.join(str(x) for x in self.missing_required[:20])}")
+        lines.extend(f"  group broken: {g}" for g in self.group_violations)
         if self.fleet_exceeded:
             lines.append(f"  more routes than vehicles of type: {', '.join(self.fleet_exceeded)}")
         return "\n".join(lines)

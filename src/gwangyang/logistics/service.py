@@ -155,6 +155,11 @@ def view_summary(view: dict[str, Any]) -> str:
         f"{head}{view['instance']}: {view['solver']}, cost {view['cost']:,.2f}, distance {view['distance']:,.2f} "
         f"{view['distance_unit']}, {view['num_routes']} routes, {'feasible' if view['feasible'] else 'INFEASIBLE'}, "
         f"{len(view['unserved'])} unserved"
+        + (
+            f" (cost = routing {view['routing_cost']:,.2f} + prizes forgone {view['prize_forgone']:,.2f})"
+            if view.get("prize_forgone")
+            else ""
+        )
     )
 
 

@@ -36,7 +36,10 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
     """PyVRP ``ProblemData`` of an instance (only the clients not screened out).
 
     Ends of pickup-delivery pairs become PyVRP shipments; the backhaul order of a VRPB instance is imposed as PyVRP's
-    own reader does it (no arc from a depot to a backhaul, nor from a backhaul to a linehaul).
+    own reader does it (no arc from a depot to a backhaul, nor from a backhaul to a linehaul). Prizes become
+    ``Client(prize=..., required=False)``, groups PyVRP's required ``ClientGroup`` (exactly one member served), and
+    each distinct set of allowed clients a profile whose distance matrix closes the other clients' locations (PyVRP's
+    ``MAX_VALUE`` to and from them), as ``pyvrp.read`` does.
     """
     import pyvrp
     from pyvrp.constants import MAX_VALUE
@@ -50,6 +53,21 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
         pyvrp.Depot(location=d, tw_early=int(ints.depot_tw[d, 0]), tw_late=int(ints.depot_tw[d, 1]))
         for d in range(instance.num_depots)
     ]
+    group_of = instance.group_of()
+    position = {c: k for k, c in enumerate(ints.clients)}
+    groups: list[Any] = []
+    group_index: dict[int, int] = {}
+    for g, members in enumerate(instance.groups):
+        routed = [position[c] for c in members if c in position]
+        if routed:
+            group_index[g] = len(groups)
+            groups.append(pyvrp.ClientGroup(routed, required=True, name=f"group {g + 1}"))
+
+    def prize(c: int) -> int:
+        if instance.prize[c] > 0 or not instance.optional:
+            return round(float(instance.prize[c]) * ints.cost_scale)
+        return ints.prize
+
     clients = [
         pyvrp.Client(
             location=int(instance.client_location[c]),
@@ -59,8 +77,9 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
             tw_early=int(ints.tw_early[k]),
             tw_late=int(ints.tw_late[k]),
             release_time=int(ints.release[k]),
-            prize=ints.prize if instance.optional else 0,
-            required=not instance.optional,
+            prize=prize(c),
+            required=instance.is_required(c) and c not in group_of,
+            group=group_index.get(group_of[c]) if c in group_of else None,
             name=str(instance.client_label[c]),
         )
         for k, c in enumerate(ints.clients)
@@ -84,6 +103,9 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
                 name=f"{instance.client_label[pair.pickup]} -> {instance.client_label[pair.delivery]}",
             )
         )
+    profiles: dict[tuple[int, ...] | None, int] = {None: 0}
+    for v in instance.vehicles:
+        profiles.setdefault(v.allowed_clients, len(profiles))
     vehicle_types = []
     for i, v in enumerate(instance.vehicles):
         extra: dict[str, Any] = {}
@@ -106,6 +128,7 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
                 max_overtime=ints.max_overtime[i],
                 unit_overtime_cost=ints.overtime_cost[i],
                 name=v.name,
+                profile=profiles[v.allowed_clients],
                 **extra,
             )
         )
@@ -123,15 +146,42 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
             )
         distance[: instance.num_depots, backhaul] = MAX_VALUE
         distance[np.ix_(backhaul, linehaul)] = MAX_VALUE
+    matrices = [distance] + [_closed(instance, distance, allowed) for allowed in list(profiles)[1:]]
     return pyvrp.ProblemData(
         locations,
         clients,
         depots,
         vehicle_types,
-        [distance],  # type: ignore[list-item]
-        [ints.duration],  # type: ignore[list-item]
+        matrices,  # type: ignore[arg-type]
+        [ints.duration] * len(matrices),  # type: ignore[list-item]
+        groups=groups,
         shipments=shipments,
     )
+
+
+def _closed(instance: Instance, distance: np.ndarray, allowed: tuple[int, ...] | None) -> np.ndarray:
+    """``distance`` with PyVRP's ``MAX_VALUE`` to and from the locations of the clients not in ``allowed``."""
+    from pyvrp.constants import MAX_VALUE
+
+    if allowed is None:
+        return distance
+    locs = instance.client_location
+    open_ = np.zeros(len(instance.location_names), dtype=bool)
+    open_[: instance.num_depots] = True
+    open_[locs[list(allowed)]] = True
+    chosen = set(allowed)
+    others = [c for c in range(instance.num_clients) if c not in chosen]
+    shared = [c for c in others if open_[locs[c]]]
+    if shared:
+        raise InputError(
+            f"{instance.name}: client {instance.client_label[shared[0]]} shares its location with a client that a "
+            "vehicle type may serve while it may not; allowed clients need distinct locations"
+        )
+    out = distance.copy()
+    out[:, ~open_] = MAX_VALUE
+    out[~open_, :] = MAX_VALUE
+    np.fill_diagonal(out, 0)
+    return out
 
 
 def to_visits(instance: Instance, ints: IntegerData, activities: list[tuple[int, int]]) -> list[int]:

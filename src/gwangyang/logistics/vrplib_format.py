@@ -12,8 +12,14 @@ Understood (see ``docs/logistics.md`` for the meaning of each):
   ``VEHICLES_RELOAD_DEPOT``, ``VEHICLES_MAX_RELOADS``, ``VEHICLES_MAX_DURATION``, ``VEHICLES_MAX_DISTANCE``,
   ``VEHICLES_FIXED_COST``, ``VEHICLES_UNIT_DISTANCE_COST``.
 
-Refused with an error naming them: ``PRIZE_SECTION``, ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``,
-``VEHICLES_ALLOWED_CLIENTS_SECTION``, and anything else. ``TYPE: VRPB`` adds the backhaul order (deliveries before
+- ``PRIZE_SECTION`` (``node prize``, one row per node): a client with a prize above 0 is optional, served for
+  its prize (PyVRP's prize-collecting clients; a zero prize means required, as in PyVRP's reader);
+- ``MUTUALLY_EXCLUSIVE_GROUP_SECTION`` (``group node node ...``): exactly one client of each group is served
+  (its members are otherwise optional; a group of one member is no constraint and is dropped, as PyVRP does);
+- ``VEHICLES_ALLOWED_CLIENTS_SECTION`` (``vehicle node node ...``, one row per vehicle): the clients that vehicle
+  may serve (PyVRP gives each distinct set its own profile).
+
+Refused with an error naming them: anything else. ``TYPE: VRPB`` adds the backhaul order (deliveries before
 pickups on every trip). Vehicles with equal attributes become one vehicle type; ``Instance.fleet`` keeps the
 file's numbering, so that a ``.sol`` file's ``Route #k`` is checked on vehicle ``k``.
 
@@ -32,6 +38,7 @@ import numpy as np
 from ..errors import CorruptFileError, InputError
 from ..files import read_text
 from .instance import Instance, Shipment, VehicleSpec
+from .result import RoutingResult
 from .vrplib_sections import (
     MAX_COORDINATE,
     VEHICLE_SECTIONS,
@@ -45,11 +52,14 @@ CONVENTIONS: dict[str, tuple[str, float]] = {
     "HFVRP": ("exact", 100.0),
     "MTVRPTWR": ("dimacs", 0.1),
     "VRPTW": ("dimacs", 0.1),
+    "PCVRPTW": ("dimacs", 0.1),
 }
 """``TYPE`` → (distance rounding, factor from the cost in a ``.sol`` file to ours), from the READMEs of PyVRP/Instances
 (MIT): MDVRPTW (Vidal et al. 2013) and HFVRP (Pessoa et al. 2018, costs x 100 in the file) use unrounded distances
 ("exact": to 1/1000); MTVRPTWR (Yang 2023) and VRPTW use DIMACS (distances truncated to 1/10, ``.sol`` costs x 10).
-Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``.sol`` costs as they are."""
+Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``.sol`` costs as they are. PCVRPTW
+(prize-collecting, modified Gehring & Homberger): DIMACS, as PyVRP's benchmarking page (pyvrp.org/dev/benchmarking.html)
+says its benchmark is rounded."""
 
 
 def _distances(
@@ -195,10 +205,17 @@ def read_vrplib(path: str | Path) -> Instance:
             )
         shipments = _pairs(r, depot_ids, index, tw, service, demand, dims)
 
+    prize = _prizes(r, depot_ids, clients)
+    groups = _groups(r, depot_ids, index) if "MUTUALLY_EXCLUSIVE_GROUP_SECTION" in r.sections else []
+    grouped = {c for g in groups for c in g}
+    required = np.array([prize[c] == 0 and c not in grouped for c in range(m)], dtype=bool)
+
     if r.header.get("VEHICLES"):
         count = int(r.spec_number("VEHICLES", 1))
     else:
-        given = [s for s in VEHICLE_SECTIONS if s in r.sections]
+        given = [s for s in sorted(VEHICLE_SECTIONS) if s in r.sections]
+        if not given and ALLOWED in r.sections:
+            given = [ALLOWED]
         count = len([row for row in r.sections[given[0]] if row]) if given else max(1, m)
     total = float((demand.sum(axis=0) + pickup.sum(axis=0)).max()) if m else 0.0
     for s in shipments:
@@ -221,6 +238,14 @@ def read_vrplib(path: str | Path) -> Instance:
     max_distance = r.vehicle_values("VEHICLES_MAX_DISTANCE", count, lambda: [dist_spec])
     fixed = r.vehicle_values("VEHICLES_FIXED_COST", count, lambda: [0.0])
     unit = r.vehicle_values("VEHICLES_UNIT_DISTANCE_COST", count, lambda: [1.0])
+    allowed = _allowed(r, count, depot_ids, index) if ALLOWED in r.sections else [None] * count
+    if ALLOWED in r.sections:
+        anyone = set().union(*(a if a is not None else range(m) for a in allowed))
+        lost = [c for c in range(m) if c not in anyone and required[c]]
+        if lost:
+            raise CorruptFileError(
+                f"{path}: {ALLOWED}: node {clients[lost[0]]} must be served but no vehicle may visit it"
+            )
 
     def depot_index(where: str, value: float) -> int:
         node = int(value)
@@ -242,6 +267,7 @@ def read_vrplib(path: str | Path) -> Instance:
             max_distance=max_distance[k][0],
             reload_depots=tuple(depot_index(f"VEHICLES_RELOAD_DEPOT vehicle {k + 1}", d) for d in reloads[k]),
             max_reloads=None if math.isinf(max_reloads[k][0]) else int(max_reloads[k][0]),
+            allowed_clients=allowed[k],
         )
 
     types: dict[VehicleSpec, int] = {}
@@ -249,7 +275,8 @@ def read_vrplib(path: str | Path) -> Instance:
     vehicles = [
         replace(
             spec,
-            name=f"type {t + 1}: capacity {'/'.join(f'{c:g}' for c in spec.capacity)}, depot {order[spec.start_depot]}",
+            name=f"type {t + 1}: capacity {'/'.join(f'{c:g}' for c in spec.capacity)}, depot {order[spec.start_depot]}"
+            + ("" if spec.allowed_clients is None else f", {len(spec.allowed_clients)} clients allowed"),
             count=fleet.count(t),
         )
         for spec, t in types.items()
@@ -298,7 +325,100 @@ def read_vrplib(path: str | Path) -> Instance:
         backhauls_last=kind == "VRPB",
         fleet=fleet,
         convention=convention,
+        prize=prize,
+        required=required,
+        groups=groups,
     )
+
+
+ALLOWED = "VEHICLES_ALLOWED_CLIENTS_SECTION"
+GROUPS = "MUTUALLY_EXCLUSIVE_GROUP_SECTION"
+
+
+def _prizes(r: Reader, depot_ids: list[int], clients: list[int]) -> np.ndarray:
+    """Prize of each client from ``PRIZE_SECTION`` (``node prize``, one row per node); zeros without it."""
+    name = "PRIZE_SECTION"
+    if name not in r.sections:
+        return np.zeros(len(clients))
+    rows = r.numbered_rows(name)
+    first = rows[0][0] if rows else 0
+    if len(rows) != r.n:
+        raise CorruptFileError(
+            f"{r.path}: {name} (from line {first}) has {len(rows)} rows, expected DIMENSION = {r.n}"
+        )
+    prizes: dict[int, float] = {}
+    for line, row in rows:
+        where = f"{name} line {line}"
+        if len(row) != 2:
+            raise CorruptFileError(f"{r.path}: {where}: expected 'node prize', got {' '.join(row)!r}")
+        node = r.node_list(name, line, row[:1])[0]
+        if node in prizes:
+            raise CorruptFileError(f"{r.path}: {where}: node {node} is given a prize twice")
+        value = read_number(r.path, where, row[1])
+        if value < 0:
+            raise CorruptFileError(f"{r.path}: {where}: node {node}: a prize must be >= 0, got {row[1]}")
+        if node in depot_ids and value != 0:
+            raise CorruptFileError(f"{r.path}: {where}: depot node {node} cannot have a prize, got {row[1]}")
+        prizes[node] = value
+    return np.array([prizes[i] for i in clients], dtype=float)
+
+
+def _groups(r: Reader, depot_ids: list[int], index: dict[int, int]) -> list[tuple[int, ...]]:
+    """Client groups (client indices) of ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``; groups of one member dropped."""
+    nd = len(depot_ids)
+    seen: dict[int, int] = {}
+    numbers: set[int] = set()
+    out: list[tuple[int, ...]] = []
+    for line, row in r.numbered_rows(GROUPS):
+        where = f"{r.path}: {GROUPS} line {line}"
+        group = r.integer(f"{GROUPS} line {line}", row[0])
+        if group in numbers:
+            raise CorruptFileError(f"{where}: group {group} appears twice")
+        numbers.add(group)
+        members = r.node_list(GROUPS, line, row[1:])
+        for node in members:
+            if node in depot_ids:
+                raise CorruptFileError(f"{where}: group {group} names depot node {node}; groups hold clients")
+            if node in seen:
+                raise CorruptFileError(
+                    f"{where}: node {node} is in group {group} and in group {seen[node]}; a client is in one group"
+                )
+            seen[node] = group
+        if len(members) > 1:
+            out.append(tuple(index[node] - nd for node in members))
+    return out
+
+
+def _allowed(
+    r: Reader, count: int, depot_ids: list[int], index: dict[int, int]
+) -> list[tuple[int, ...] | None]:
+    """Clients (indices, sorted) each vehicle may visit; ``None`` where that is every client."""
+    nd = len(depot_ids)
+    rows = r.numbered_rows(ALLOWED)
+    first = rows[0][0] if rows else 0
+    if len(rows) != count:
+        raise CorruptFileError(
+            f"{r.path}: {ALLOWED} (from line {first}) has {len(rows)} rows, expected VEHICLES = {count}"
+        )
+    out: list[tuple[int, ...] | None] = [None] * count
+    done: set[int] = set()
+    for line, row in rows:
+        where = f"{r.path}: {ALLOWED} line {line}"
+        vehicle = r.integer(f"{ALLOWED} line {line}", row[0])
+        if not 1 <= vehicle <= count or vehicle in done:
+            raise CorruptFileError(f"{where}: names vehicle {vehicle}; expected each of 1..{count} once")
+        done.add(vehicle)
+        nodes = r.node_list(ALLOWED, line, row[1:])
+        depots = [node for node in nodes if node in depot_ids]
+        if depots:
+            raise CorruptFileError(
+                f"{where}: vehicle {vehicle} names depot node {depots[0]}; list clients only"
+            )
+        if not nodes:
+            raise CorruptFileError(f"{where}: vehicle {vehicle} may visit no client")
+        chosen = tuple(sorted({index[node] - nd for node in nodes}))
+        out[vehicle - 1] = None if len(chosen) == r.n - nd else chosen
+    return out
 
 
 def _pairs(
@@ -396,3 +516,40 @@ def solution_visits(instance: Instance, routes: list[list[int]]) -> list[list[in
             visits.append(-1 - loc if loc < instance.num_depots else client_at[loc])
         out.append(visits)
     return out
+
+
+def write_solution(
+    result: RoutingResult, instance: Instance, path: str | Path, cost_factor: float = 1.0
+) -> None:
+    """Write a result as a VRPLIB ``.sol`` file that :func:`read_solution` and :func:`solution_visits` read back.
+
+    ``Route #k`` is the file's vehicle ``k`` (``instance.fleet``; a vehicle without a route gets an empty line when
+    a later one has a route), its visits location numbers from 0 (the file's node numbers less one; a reload is its
+    depot's number). Clients left unserved simply do not appear. ``Cost`` is ``result.cost`` (with prizes: route costs
+    plus prizes forgone, PyVRP's objective) divided by ``cost_factor`` (the family's ``.sol`` factor,
+    :data:`CONVENTIONS`).
+    """
+    if instance.source != "vrplib":
+        raise InputError(
+            f"{instance.name}: a .sol file numbers VRPLIB nodes; this instance is from {instance.source}"
+        )
+    fleet = instance.fleet or [0] * sum(v.count for v in instance.vehicles)
+    type_of = {v.name: t for t, v in enumerate(instance.vehicles)}
+    lines: dict[int, str] = {}
+    for route in result.routes:
+        t = type_of[route.vehicle_type]
+        vehicle = [k for k, kind in enumerate(fleet) if kind == t][route.vehicle_index]
+        numbers = [
+            int(
+                instance.location_names[
+                    -1 - s.client if s.client < 0 else int(instance.client_location[s.client])
+                ]
+            )
+            - 1
+            for s in route.stops
+        ]
+        lines[vehicle] = " ".join(map(str, numbers))
+    last = max(lines, default=-1)
+    text = [f"Route #{k + 1}: {lines.get(k, '')}".rstrip() for k in range(last + 1)]
+    text.append(f"Cost {result.cost / cost_factor:.10g}")
+    Path(path).write_text("\n".join(text) + "\n", encoding="utf-8")

@@ -63,6 +63,7 @@ NODE_SECTIONS = {
     "RELEASE_TIME_SECTION",
     "PICKUP_AND_DELIVERY_SECTION",
     "DISPLAY_DATA_SECTION",
+    "PRIZE_SECTION",
 }
 
 VEHICLE_SECTIONS = {
@@ -76,14 +77,18 @@ VEHICLE_SECTIONS = {
     "VEHICLES_UNIT_DISTANCE_COST_SECTION",
 }
 
-OTHER_SECTIONS = {"EDGE_WEIGHT_SECTION", "DEPOT_SECTION"}
-
-REFUSED = {
-    "PRIZE_SECTION": "prize-collecting clients",
-    "MUTUALLY_EXCLUSIVE_GROUP_SECTION": "mutually exclusive client groups",
-    "VEHICLES_ALLOWED_CLIENTS_SECTION": "clients restricted to some vehicles",
+OTHER_SECTIONS = {
+    "EDGE_WEIGHT_SECTION",
+    "DEPOT_SECTION",
+    "MUTUALLY_EXCLUSIVE_GROUP_SECTION",
+    "VEHICLES_ALLOWED_CLIENTS_SECTION",
 }
-"""Sections of PyVRP's dialect that this reader refuses (rather than solve a different problem)."""
+"""Sections with their own row layout: the matrix, the depots, client groups (``group node node ...``, any number
+of rows) and the clients each vehicle may visit (``vehicle node node ...``, one row per vehicle)."""
+
+REFUSED: dict[str, str] = {}
+"""Sections of PyVRP's dialect that this reader refuses (rather than solve a different problem): none at present
+(``PRIZE_SECTION``, ``MUTUALLY_EXCLUSIVE_GROUP_SECTION`` and ``VEHICLES_ALLOWED_CLIENTS_SECTION`` are read)."""
 
 
 def euclidean(coords: np.ndarray) -> np.ndarray:
@@ -92,9 +97,15 @@ def euclidean(coords: np.ndarray) -> np.ndarray:
     return np.asarray(np.sqrt((diff**2).sum(axis=2)))
 
 
-def parse(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
-    """Specifications and sections of a VRPLIB file; an unknown or refused name is an error naming it."""
+def parse(
+    path: Path, lines: dict[str, list[int]] | None = None
+) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
+    """Specifications and sections of a VRPLIB file; an unknown or refused name is an error naming it.
+
+    ``lines``, when given, receives the file's line number of each row of each section (for messages).
+    """
     header: dict[str, str] = {}
+    where: dict[str, list[int]] = lines if lines is not None else {}
     sections: dict[str, list[list[str]]] = {}
     current: str | None = None
     for number, raw in enumerate(files.read_text(path, "VRPLIB file").splitlines(), start=1):
@@ -109,8 +120,10 @@ def parse(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
             if current in sections:
                 raise CorruptFileError(f"{path}: line {number}: {current} appears twice")
             sections[current] = []
+            where[current] = []
             if section.group(2):
                 sections[current].append(section.group(2).split())
+                where[current].append(number)
         elif spec and not line[0].isdigit():
             key = spec.group(1)
             known(path, key)
@@ -118,6 +131,7 @@ def parse(path: Path) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
             current = None
         elif current is not None:
             sections[current].append(line.split())
+            where[current].append(number)
         else:
             raise CorruptFileError(
                 f"{path}: line {number}: expected 'KEY : value' or a section, got {line[:40]!r}"
@@ -154,7 +168,8 @@ class Reader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.header, self.sections = parse(path)
+        self.lines: dict[str, list[int]] = {}
+        self.header, self.sections = parse(path, self.lines)
         if "DIMENSION" not in self.header:
             raise CorruptFileError(f"{path}: missing specification DIMENSION")
         self.n = int(self.spec_number("DIMENSION", 2))
@@ -247,3 +262,20 @@ class Reader:
                 raise CorruptFileError(f"{self.path}: {key} must be >= 0")
             return [values] * count
         return [uniform() if uniform else []] * count
+
+    def numbered_rows(self, name: str) -> list[tuple[int, list[str]]]:
+        """The non-empty rows of section ``name`` with the file's line number of each."""
+        at = self.lines.get(name, [])
+        return [(line, row) for line, row in zip(at, self.sections[name], strict=True) if row]
+
+    def node_list(self, name: str, line: int, fields: list[str]) -> list[int]:
+        """Node numbers of one row of ``name`` (at ``line``), each a node of the file; else an error naming the line."""
+        out = []
+        for text in fields:
+            node = self.integer(f"{name} line {line}", text)
+            if node not in self.known_ids:
+                raise CorruptFileError(
+                    f"{self.path}: {name} line {line}: names node {node}, which is not a node of the file"
+                )
+            out.append(node)
+        return out
