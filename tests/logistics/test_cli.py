@@ -52,6 +52,26 @@ def test_routes_solve_vrplib_json(capsys: pytest.CaptureFixture[str], tmp_path: 
     # Routes use the file's node numbers (customers 2..101); the cost follows TSPLIB's nint convention.
     assert check_cvrp(path, doc["routes"]) == doc["cost"]
     assert (tmp_path / "m.png").stat().st_size > 1000
+    assert doc["notes"] == []  # CVRP: the rounding convention is known
+
+
+def test_routes_unknown_type_says_which_rounding_it_assumed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A family this reader has no rounding convention for is read with TSPLIB nint, and every result says so."""
+    original = (CVRP / "X-n101-k25.vrp").read_text()
+    text = original.replace("TYPE : \tCVRP", "TYPE : \tCVRPXYZ")
+    assert text != original
+    path = tmp_path / "새 가족.vrp"
+    path.write_text(text, encoding="utf-8")
+    args = ["routes", "solve", str(path), "--max-iterations", "50", "--time-limit", "5"]
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (note,) = doc["notes"]
+    assert note.startswith("TYPE CVRPXYZ: no distance rounding convention is known") and "nint" in note
+    assert check_cvrp(CVRP / "X-n101-k25.vrp", doc["routes"]) == doc["cost"]  # nint, as the note says
+    assert main(args) == 0
+    assert "note: TYPE CVRPXYZ" in capsys.readouterr().err
 
 
 def test_routes_solve_scenario_with_ortools(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

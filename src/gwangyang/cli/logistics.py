@@ -78,6 +78,8 @@ def solve_command(
         else:
             for view in views:
                 err_console.print(service.view_summary(view), markup=False, highlight=False)
+                for note in view.get("notes", []):
+                    err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
         return
     instance, problem = service.read_problem(files[0])
     with progress_bar(f"{solver} on {instance.name}") as update:
@@ -89,6 +91,8 @@ def solve_command(
         print_json(view)
     else:
         err_console.print(result.summary(), markup=False, highlight=False)
+        for note in view["notes"]:
+            err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
 
 
 def forecast_command(

@@ -144,6 +144,9 @@ class Instance:
     convention
         How the source's distances were rounded (``"nint"``, ``"exact"``: to 1/1000, ``"dimacs"``: truncated to 1/10,
         ``"none"``).
+    notes
+        What the reader assumed where the file did not say (e.g. a rounding convention for an unknown ``TYPE``):
+        shown with every result of the instance.
     prize
         Prize of each client, in cost units, collected when it is served (VRPLIB's ``PRIZE_SECTION``); zeros when
         not given. The objective is then PyVRP's: route costs plus the prizes of the clients left unserved.
@@ -189,6 +192,7 @@ class Instance:
     prize: np.ndarray = field(default_factory=lambda: np.zeros(0))
     required: np.ndarray | None = None
     groups: list[tuple[int, ...]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.pickup.size == 0:

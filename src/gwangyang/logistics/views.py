@@ -39,6 +39,7 @@ def routing_view(
     view["geographic"] = instance.geographic
     view["approximate_coordinates"] = bool(problem is not None and problem.settings.approximate_coordinates)
     view["currency"] = problem.settings.currency if problem is not None else ""
+    view["notes"] = list(instance.notes)
     return view
 
 

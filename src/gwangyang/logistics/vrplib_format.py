@@ -61,6 +61,21 @@ Every other type: TSPLIB ``nint`` (Euclidean rounded to the nearest integer), ``
 (prize-collecting, modified Gehring & Homberger): DIMACS, as PyVRP's benchmarking page (pyvrp.org/dev/benchmarking.html)
 says its benchmark is rounded."""
 
+NINT_TYPES = ("CVRP", "VRPB")
+"""Types whose best-known solutions use TSPLIB ``nint`` distances (Uchoa et al. 2017's X set; Queiroga et al. 2020's
+VRPB, made from it). Any other ``TYPE`` not in :data:`CONVENTIONS` is read with ``nint`` too, and the instance's
+``notes`` say so (:func:`rounding_note`)."""
+
+
+def rounding_note(kind: str, edge_weight_type: str) -> str | None:
+    """A note for a ``TYPE`` whose rounding convention is not known here (None: known, or distances given)."""
+    if kind in CONVENTIONS or kind in NINT_TYPES or edge_weight_type not in ("EUC_2D",):
+        return None
+    return (
+        f"TYPE {kind}: no distance rounding convention is known here for this family; Euclidean distances were "
+        "rounded to the nearest integer (TSPLIB nint, as CVRP), so costs may differ from the family's published ones"
+    )
+
 
 def _distances(
     r: Reader, order: list[int], coords: np.ndarray | None, convention: str
@@ -328,6 +343,7 @@ def read_vrplib(path: str | Path) -> Instance:
         prize=prize,
         required=required,
         groups=groups,
+        notes=[note] if (note := rounding_note(kind, r.header.get("EDGE_WEIGHT_TYPE", ""))) else [],
     )
 
 
