@@ -153,29 +153,8 @@ def test_store_route_matches_the_folder_route(tmp_path: Path, capsys: pytest.Cap
     assert json.loads(out)["interval"] == {"conformal": "cv+", "folds_by": "shuffled", "lot_shift": True}
     assert "warning" in err and "neither two batches nor two charging policies" in err
     assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--out", str(from_folder))[0] == 0
-    ids = ["test1_cell3", "train_cell21"]
-    code, out, err = run(
-        capsys,
-        "battery",
-        "life",
-        "predict",
-        *ids,
-        "--store",
-        str(store.root),
-        "--model",
-        str(from_store),
-        "--json",
-    )
-    assert code == 0, err
-    by_store = json.loads(out)
-    code, out, _ = run(
-        capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(from_folder), "--json"
-    )
-    by_folder = {r["cell"]: r for r in json.loads(out)}
-    for row in by_store:
-        assert row["predicted_cycle_life"] == pytest.approx(
-            by_folder[row["cell"]]["predicted_cycle_life"], rel=1e-9
-        )
+    by_store, by_folder = store_and_folder_predictions(capsys, store, from_store, from_folder)
+    assert by_store == pytest.approx(by_folder, rel=1e-9)
 
 
 def test_store_cells_of_60_cycles_fit_a_10_60_model(
@@ -199,26 +178,8 @@ def test_store_cells_of_60_cycles_fit_a_10_60_model(
     )
     assert code == 0, err
     assert run(capsys, "battery", "life", "fit", str(SAMPLE), "--out", str(from_folder), *args)[0] == 0
-    ids = ["test1_cell3", "train_cell21"]
-    code, out, err = run(
-        capsys,
-        "battery",
-        "life",
-        "predict",
-        *ids,
-        "--store",
-        str(store.root),
-        "--model",
-        str(from_store),
-        "--json",
-    )
-    assert code == 0, err
-    by_store = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
-    code, out, _ = run(
-        capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(from_folder), "--json"
-    )
-    by_folder = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
-    assert by_store == pytest.approx({cell: by_folder[cell] for cell in ids}, rel=1e-9)
+    by_store, by_folder = store_and_folder_predictions(capsys, store, from_store, from_folder)
+    assert by_store == pytest.approx(by_folder, rel=1e-9)
 
 
 def test_health_on_a_store_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -357,3 +318,31 @@ def test_kept_model_predict_exits_like_ingest(tmp_path: Path, capsys: pytest.Cap
         "--json",
     )
     assert code == 0 and len(json.loads(out)["predictions"]) == 4
+
+
+def store_and_folder_predictions(
+    capsys: pytest.CaptureFixture[str], store: Store, from_store: Path, from_folder: Path
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Predicted lives of two sample cells: read from the store with ``from_store``, and from the sample folder
+    with ``from_folder`` (the same cells' rows of the whole folder's prediction)."""
+    ids = ["test1_cell3", "train_cell21"]
+    code, out, err = run(
+        capsys,
+        "battery",
+        "life",
+        "predict",
+        *ids,
+        "--store",
+        str(store.root),
+        "--model",
+        str(from_store),
+        "--json",
+    )
+    assert code == 0, err
+    by_store = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
+    code, out, _ = run(
+        capsys, "battery", "life", "predict", str(SAMPLE), "--model", str(from_folder), "--json"
+    )
+    by_folder = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
+    assert set(by_store) == set(ids)
+    return by_store, {cell: by_folder[cell] for cell in ids}
