@@ -18,8 +18,8 @@ from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.logistics.check import check_solution, evaluate, reload_visit
 from gwangyang.logistics.instance import Instance
 from gwangyang.logistics.solver import PyVRPSolver
-from gwangyang.logistics.vrplib_format import solution_visits
 from gwangyang.logistics.vrplib_io import best_known, read_instance, read_vrplib_solution
+from gwangyang.logistics.vrplib_solution import solution_visits
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = ROOT / ".." / "shared" / "data" / "logistics" / "variants"

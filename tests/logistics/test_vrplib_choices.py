@@ -21,8 +21,8 @@ from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.logistics.check import check_solution, evaluate
 from gwangyang.logistics.instance import Instance
 from gwangyang.logistics.solver import PyVRPSolver
-from gwangyang.logistics.vrplib_format import read_solution, solution_visits, write_solution
 from gwangyang.logistics.vrplib_io import read_instance
+from gwangyang.logistics.vrplib_solution import read_solution, solution_visits, write_solution
 
 COORDS = [(50, 50), (20, 80), (25, 70), (80, 85), (90, 60), (75, 20), (40, 15), (10, 30), (55, 95)]
 """Depot (node 1) and eight clients (nodes 2-9)."""

@@ -29,16 +29,14 @@ The rounding of distances follows the convention of each family's best-known sol
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import CorruptFileError, InputError
-from ..files import read_text
+from ..errors import CorruptFileError
 from .instance import Instance, Shipment, VehicleSpec
-from .result import RoutingResult
+from .vrplib_choices import ALLOWED, read_allowed, read_groups, read_prizes
 from .vrplib_sections import (
     MAX_COORDINATE,
     VEHICLE_SECTIONS,
@@ -220,8 +218,8 @@ def read_vrplib(path: str | Path) -> Instance:
             )
         shipments = _pairs(r, depot_ids, index, tw, service, demand, dims)
 
-    prize = _prizes(r, depot_ids, clients)
-    groups = _groups(r, depot_ids, index) if "MUTUALLY_EXCLUSIVE_GROUP_SECTION" in r.sections else []
+    prize = read_prizes(r, depot_ids, clients)
+    groups = read_groups(r, depot_ids, index) if "MUTUALLY_EXCLUSIVE_GROUP_SECTION" in r.sections else []
     grouped = {c for g in groups for c in g}
     required = np.array([prize[c] == 0 and c not in grouped for c in range(m)], dtype=bool)
 
@@ -253,7 +251,7 @@ def read_vrplib(path: str | Path) -> Instance:
     max_distance = r.vehicle_values("VEHICLES_MAX_DISTANCE", count, lambda: [dist_spec])
     fixed = r.vehicle_values("VEHICLES_FIXED_COST", count, lambda: [0.0])
     unit = r.vehicle_values("VEHICLES_UNIT_DISTANCE_COST", count, lambda: [1.0])
-    allowed = _allowed(r, count, depot_ids, index) if ALLOWED in r.sections else [None] * count
+    allowed = read_allowed(r, count, depot_ids, index) if ALLOWED in r.sections else [None] * count
     if ALLOWED in r.sections:
         anyone = set().union(*(a if a is not None else range(m) for a in allowed))
         lost = [c for c in range(m) if c not in anyone and required[c]]
@@ -347,96 +345,6 @@ def read_vrplib(path: str | Path) -> Instance:
     )
 
 
-ALLOWED = "VEHICLES_ALLOWED_CLIENTS_SECTION"
-GROUPS = "MUTUALLY_EXCLUSIVE_GROUP_SECTION"
-
-
-def _prizes(r: Reader, depot_ids: list[int], clients: list[int]) -> np.ndarray:
-    """Prize of each client from ``PRIZE_SECTION`` (``node prize``, one row per node); zeros without it."""
-    name = "PRIZE_SECTION"
-    if name not in r.sections:
-        return np.zeros(len(clients))
-    rows = r.numbered_rows(name)
-    first = rows[0][0] if rows else 0
-    if len(rows) != r.n:
-        raise CorruptFileError(
-            f"{r.path}: {name} (from line {first}) has {len(rows)} rows, expected DIMENSION = {r.n}"
-        )
-    prizes: dict[int, float] = {}
-    for line, row in rows:
-        where = f"{name} line {line}"
-        if len(row) != 2:
-            raise CorruptFileError(f"{r.path}: {where}: expected 'node prize', got {' '.join(row)!r}")
-        node = r.node_list(name, line, row[:1])[0]
-        if node in prizes:
-            raise CorruptFileError(f"{r.path}: {where}: node {node} is given a prize twice")
-        value = read_number(r.path, where, row[1])
-        if value < 0:
-            raise CorruptFileError(f"{r.path}: {where}: node {node}: a prize must be >= 0, got {row[1]}")
-        if node in depot_ids and value != 0:
-            raise CorruptFileError(f"{r.path}: {where}: depot node {node} cannot have a prize, got {row[1]}")
-        prizes[node] = value
-    return np.array([prizes[i] for i in clients], dtype=float)
-
-
-def _groups(r: Reader, depot_ids: list[int], index: dict[int, int]) -> list[tuple[int, ...]]:
-    """Client groups (client indices) of ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``; groups of one member dropped."""
-    nd = len(depot_ids)
-    seen: dict[int, int] = {}
-    numbers: set[int] = set()
-    out: list[tuple[int, ...]] = []
-    for line, row in r.numbered_rows(GROUPS):
-        where = f"{r.path}: {GROUPS} line {line}"
-        group = r.integer(f"{GROUPS} line {line}", row[0])
-        if group in numbers:
-            raise CorruptFileError(f"{where}: group {group} appears twice")
-        numbers.add(group)
-        members = r.node_list(GROUPS, line, row[1:])
-        for node in members:
-            if node in depot_ids:
-                raise CorruptFileError(f"{where}: group {group} names depot node {node}; groups hold clients")
-            if node in seen:
-                raise CorruptFileError(
-                    f"{where}: node {node} is in group {group} and in group {seen[node]}; a client is in one group"
-                )
-            seen[node] = group
-        if len(members) > 1:
-            out.append(tuple(index[node] - nd for node in members))
-    return out
-
-
-def _allowed(
-    r: Reader, count: int, depot_ids: list[int], index: dict[int, int]
-) -> list[tuple[int, ...] | None]:
-    """Clients (indices, sorted) each vehicle may visit; ``None`` where that is every client."""
-    nd = len(depot_ids)
-    rows = r.numbered_rows(ALLOWED)
-    first = rows[0][0] if rows else 0
-    if len(rows) != count:
-        raise CorruptFileError(
-            f"{r.path}: {ALLOWED} (from line {first}) has {len(rows)} rows, expected VEHICLES = {count}"
-        )
-    out: list[tuple[int, ...] | None] = [None] * count
-    done: set[int] = set()
-    for line, row in rows:
-        where = f"{r.path}: {ALLOWED} line {line}"
-        vehicle = r.integer(f"{ALLOWED} line {line}", row[0])
-        if not 1 <= vehicle <= count or vehicle in done:
-            raise CorruptFileError(f"{where}: names vehicle {vehicle}; expected each of 1..{count} once")
-        done.add(vehicle)
-        nodes = r.node_list(ALLOWED, line, row[1:])
-        depots = [node for node in nodes if node in depot_ids]
-        if depots:
-            raise CorruptFileError(
-                f"{where}: vehicle {vehicle} names depot node {depots[0]}; list clients only"
-            )
-        if not nodes:
-            raise CorruptFileError(f"{where}: vehicle {vehicle} may visit no client")
-        chosen = tuple(sorted({index[node] - nd for node in nodes}))
-        out[vehicle - 1] = None if len(chosen) == r.n - nd else chosen
-    return out
-
-
 def _pairs(
     r: Reader,
     depot_ids: list[int],
@@ -483,89 +391,3 @@ def _pairs(
         else:
             raise CorruptFileError(f"{where}: is neither a pickup (0, delivery) nor a delivery (pickup, 0)")
     return shipments
-
-
-def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
-    """Routes (as written: location numbers from 0, depots first) and the cost of a VRPLIB ``.sol`` file."""
-    path = Path(path)
-    routes: list[list[int]] = []
-    cost = math.nan
-    for raw in read_text(path, "VRPLIB solution file").splitlines():
-        line = raw.strip()
-        if line.lower().startswith("route"):
-            head, colon, visits = line.partition(":")
-            try:
-                if not colon:
-                    raise ValueError(head)
-                routes.append([int(v) for v in visits.split()])
-            except ValueError as exc:
-                raise CorruptFileError(
-                    f"{path}: route line {raw[:40]!r}: expected 'Route #k:' and location numbers"
-                ) from exc
-        elif re.match(r"^cost\b", line, re.IGNORECASE):  # 'Cost 27591', 'cost: 1234.5', 'COST = 12'
-            fields = re.sub(r"[:=]", " ", line).split()
-            cost = read_number(path, "Cost", fields[1] if len(fields) > 1 else "")
-    if not routes or math.isnan(cost):
-        raise CorruptFileError(f"{path}: expected 'Route #k: ...' lines and a 'Cost N' line")
-    return routes, cost
-
-
-def solution_visits(instance: Instance, routes: list[list[int]]) -> list[list[int]]:
-    """A ``.sol`` file's routes in the checker's encoding.
-
-    Location ``k`` is the file's node ``k + 1``; a depot inside a route is a reload there (see
-    :func:`gwangyang.logistics.check.reload_visit`).
-    """
-    where: dict[int, int] = {}
-    for loc, name in enumerate(instance.location_names):
-        where[int(name) - 1] = loc
-    client_at = {int(loc): c for c, loc in enumerate(instance.client_location)}
-    out: list[list[int]] = []
-    for route in routes:
-        visits = []
-        for number in route:
-            if number not in where:
-                raise InputError(
-                    f"{instance.name}: solution visits location {number}, which the instance lacks"
-                )
-            loc = where[number]
-            visits.append(-1 - loc if loc < instance.num_depots else client_at[loc])
-        out.append(visits)
-    return out
-
-
-def write_solution(
-    result: RoutingResult, instance: Instance, path: str | Path, cost_factor: float = 1.0
-) -> None:
-    """Write a result as a VRPLIB ``.sol`` file that :func:`read_solution` and :func:`solution_visits` read back.
-
-    ``Route #k`` is the file's vehicle ``k`` (``instance.fleet``; a vehicle without a route gets an empty line when
-    a later one has a route), its visits location numbers from 0 (the file's node numbers less one; a reload is its
-    depot's number). Clients left unserved simply do not appear. ``Cost`` is ``result.cost`` (with prizes: route costs
-    plus prizes forgone, PyVRP's objective) divided by ``cost_factor`` (the family's ``.sol`` factor,
-    :data:`CONVENTIONS`).
-    """
-    if instance.source != "vrplib":
-        raise InputError(
-            f"{instance.name}: a .sol file numbers VRPLIB nodes; this instance is from {instance.source}"
-        )
-    fleet = instance.fleet or [0] * sum(v.count for v in instance.vehicles)
-    type_of = {v.name: t for t, v in enumerate(instance.vehicles)}
-    lines: dict[int, str] = {}
-    for route in result.routes:
-        t = type_of[route.vehicle_type]
-        vehicle = [k for k, kind in enumerate(fleet) if kind == t][route.vehicle_index]
-        numbers = [
-            int(
-                instance.location_names[
-                    -1 - s.client if s.client < 0 else int(instance.client_location[s.client])
-                ]
-            )
-            - 1
-            for s in route.stops
-        ]
-        lines[vehicle] = " ".join(map(str, numbers))
-    last = max(lines, default=-1)
-    text = [f"Route #{k + 1}: {lines.get(k, '')}".rstrip() for k in range(last + 1)]
-    text.append(f"Cost {result.cost / cost_factor:.10g}")
-    Path(path).write_text("\n".join(text) + "\n", encoding="utf-8")

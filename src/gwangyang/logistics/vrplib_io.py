@@ -18,8 +18,9 @@ import numpy as np
 from ..errors import CorruptFileError, InputError, UnknownFormatError
 from ..files import read_text
 from .instance import Instance, VehicleSpec
-from .vrplib_format import CONVENTIONS, read_solution, read_vrplib
+from .vrplib_format import CONVENTIONS, read_vrplib
 from .vrplib_sections import MAX_COORDINATE, MAX_VALUE, euclidean, parse
+from .vrplib_solution import read_solution
 
 
 def read_solomon(path: str | Path) -> Instance:
