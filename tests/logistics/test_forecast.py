@@ -83,7 +83,8 @@ def test_forecast_shape_and_intervals(teu: pd.DataFrame) -> None:
 def test_bad_series(tmp_path: Path, teu: pd.DataFrame) -> None:
     path = tmp_path / "s.csv"
     teu.to_csv(path, index=False)
-    with pytest.raises(InputError, match="no column 'teu' \\(--target\\)"):
+    # the parameter the service names; the CLI says --target
+    with pytest.raises(InputError, match="no column 'teu' \\(target\\)"):
         load_series(path, "ds", "teu")
     teu.drop(index=5).to_csv(path, index=False)
     with pytest.raises(InputError, match="consecutive"):

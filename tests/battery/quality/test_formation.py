@@ -107,10 +107,11 @@ def test_a_smaller_table_of_another_plan(table: pd.DataFrame, tmp_path: object) 
     assert result["spearman"] == pytest.approx(spearmanr(10**log_life, kept["cycles_to_80_pct"]).statistic)
 
 
-def test_no_resistance_column_names_the_option(table: pd.DataFrame) -> None:
+def test_no_resistance_column_names_the_parameter(table: pd.DataFrame) -> None:
+    """Called from Python, the error names the parameter (``features``); the CLI maps it to ``--features``."""
     from gwangyang.errors import InputError
 
-    with pytest.raises(InputError, match="--features"):
+    with pytest.raises(InputError, match="name the feature columns in features"):
         leave_one_out(table[["cellid", "cycles_to_80_pct", "form_first_cycle_efficiency"]])
 
 
