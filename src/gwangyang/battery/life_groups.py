@@ -90,11 +90,9 @@ def batch_groups(labels: Any) -> tuple[np.ndarray, list[str]]:
         '2017-05-12' name one batch (2017-05-12): one group"``.
     """
     text = [str(v) for v in np.asarray(labels, dtype=object).ravel()]
-    first: dict[str, str] = {}
-    spellings: dict[str, list[str]] = {}
-    for label in text:
-        key = _group_key(label)
-        first.setdefault(key, label)
+    keys = [_group_key(label) for label in text]
+    spellings: dict[str, list[str]] = {}  # per batch, its spellings in table order (the first is kept)
+    for key, label in zip(keys, text, strict=True):
         if label not in spellings.setdefault(key, []):
             spellings[key].append(label)
     notes = [
@@ -102,7 +100,7 @@ def batch_groups(labels: Any) -> tuple[np.ndarray, list[str]]:
         for key, spelt in spellings.items()
         if len(spelt) > 1
     ]
-    return np.asarray([first[_group_key(label)] for label in text], dtype=object), notes
+    return np.asarray([spellings[key][0] for key in keys], dtype=object), notes
 
 
 def with_batch_groups(data: EarlyLifeSet) -> EarlyLifeSet:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,9 +102,7 @@ def unique_cell_names(names: list[str], splits: list[str | None], source: Path) 
     InputError
         Two rows still name one cell (the same name in the same split, or in rows without a split).
     """
-    counts: dict[str, int] = {}
-    for name in names:
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter(names)
     out = []
     for name, part in zip(names, splits, strict=True):
         split = _split_name(part)
