@@ -385,3 +385,41 @@ def test_the_shared_folders_numbering_read_with_bare_names(tmp_path: Path) -> No
     for a, b in zip(ours.cells, theirs.cells, strict=True):
         np.testing.assert_array_equal(a.qdlin, b.qdlin)
     np.testing.assert_array_equal(ours.cycle_life, theirs.cycle_life)
+
+
+def test_one_name_in_two_batch_folders_names_each_cell_with_its_folder(tmp_path: Path, model: Path) -> None:
+    """Two batch folders that both number their cells ``셀1``…: each row names its folder, and each
+    prediction is that of its own cell (folder 2 holds the cells in reverse order, so a mix-up shows)."""
+    first, names = _new_batch(tmp_path / "a")
+    second = tmp_path / "배치2"
+    shutil.copytree(first, second)
+    table = pd.read_csv(second / "cells.csv")
+    files = {c: np.loadtxt(second / "secondary" / f"{c}.csv.gz", delimiter=",") for c in table["cell"]}
+    for cell, other in zip(table["cell"], table["cell"][::-1], strict=True):
+        _write(second / "secondary" / f"{cell}.csv.gz", files[other])
+    table["cycle_life"] = table["cycle_life"].to_numpy()[::-1]
+    table.to_csv(second / "cells.csv", index=False)
+    theirs = {r["cell"]: r for r in predict_life(model, [str(SAMPLE)])}
+    rows = predict_life(model, [str(first), str(second)])
+    assert [r["cell"] for r in rows] == [f"새 배치_{n}" for n in names] + [f"배치2_{n}" for n in names]
+    reverse = dict(zip(names, list(names)[::-1], strict=True))
+    for row in rows:
+        folder, cell = row["cell"].split("_", 1)
+        original = names[cell] if folder == "새 배치" else names[reverse[cell]]
+        assert row["predicted_cycle_life"] == theirs[original]["predicted_cycle_life"]
+        assert row["cycle_life"] == theirs[original]["cycle_life"]
+    # a matrix file is labelled by its folder; a name given by one item only stays as written
+    alone = second / "secondary" / "셀1.csv.gz"
+    rows = predict_life(model, [str(first), str(alone)])
+    assert [r["cell"] for r in rows][-1] == "secondary_셀1" and rows[0]["cell"] == "새 배치_셀1"
+    assert "셀2" in {r["cell"] for r in rows}
+
+
+def test_one_folder_given_twice_or_two_folders_of_one_name_are_refused(tmp_path: Path, model: Path) -> None:
+    folder, _ = _new_batch(tmp_path / "a")
+    with pytest.raises(InputError, match="given twice"):
+        predict_life(model, [str(folder), str(folder) + "/"])
+    twin = tmp_path / "b" / folder.name
+    shutil.copytree(folder, twin)
+    with pytest.raises(InputError, match=r"cell '셀1' is given by .* whose folders have one name"):
+        predict_life(model, [str(folder), str(twin)])

@@ -8,6 +8,7 @@ predicts cells from folders, matrix files or the store with a saved model.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -192,14 +193,17 @@ def load_prediction_inputs(
 
     Returns the cells and each one's known cycle life (a folder's ``cells.csv`` column ``cycle_life``),
     NaN where unknown (matrix files, store cells). With ``errors``, a folder's cells that cannot be read
-    are listed there (``{"cell", "error"}``) and the others kept.
+    are listed there (``{"cell", "error"}``) and the others kept. One name given by two items (``cell1``
+    of two batch folders) becomes ``<folder>_<name>`` (:func:`distinct_across_items`); an item given
+    twice is refused.
     """
     from .severson import load_severson, load_store_cell
 
     cells: list[CellCurves] = []
     known: list[float] = []
+    given: list[str] = []
     opened = store
-    for item in items:
+    for item in _once(items):
         path = Path(item)
         if not item.startswith(STORE_PREFIX) and path.exists():
             before = len(errors) if errors is not None else 0
@@ -211,6 +215,7 @@ def load_prediction_inputs(
                 continue  # no cell of this folder could be read: each is listed in errors
             cells.extend(data.cells)
             known.extend(float(v) for v in data.cycle_life)
+            given.extend([item] * len(data.cells))
             continue
         if opened is None:
             from ..store import Store as StoreClass
@@ -218,9 +223,76 @@ def load_prediction_inputs(
             opened = StoreClass()
         cells.append(load_store_cell(opened, item.removeprefix(STORE_PREFIX), last_cycle))
         known.append(float("nan"))
+        given.append(item)
     if not cells:
         raise InputError(str(errors[0]["error"]) if errors else "predict: no cells given.")
+    distinct_across_items(cells, given)
     return cells, known
+
+
+def _once(items: Sequence[str]) -> list[str]:
+    """``items``, refusing one folder, file or store cell given twice (its cells would be predicted twice)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        on_disk = not item.startswith(STORE_PREFIX) and Path(item).exists()
+        key = str(Path(item).resolve()) if on_disk else STORE_PREFIX + item.removeprefix(STORE_PREFIX)
+        if key in seen:
+            raise InputError(
+                f"predict: {item!r} is given twice (as {seen[key]!r} before); give each folder, "
+                "file or cell once."
+            )
+        seen[key] = item
+    return list(items)
+
+
+def item_label(item: str) -> str:
+    """The name that tells same-named cells of different items apart.
+
+    A folder's name, a matrix file's folder name, ``store`` for a store cell.
+    """
+    if item.startswith(STORE_PREFIX) or not Path(item).exists():
+        return "store"
+    path = Path(item).resolve()
+    return path.name if path.is_dir() else path.parent.name
+
+
+def distinct_across_items(cells: Sequence[CellCurves], given: Sequence[str]) -> None:
+    """Rename, in place, cells of one name that come from different items to ``<label>_<name>``.
+
+    ``given[k]`` is the folder, file or store cell that ``cells[k]`` came from; the label is
+    :func:`item_label` (a folder ``batch2`` and a folder ``batch3`` both holding ``cell1`` give
+    ``batch2_cell1`` and ``batch3_cell1``), as a ``cells.csv`` name given in two splits becomes
+    ``<split>_<name>``. Names given by one item only stay as written.
+
+    Raises
+    ------
+    InputError
+        Two items with the same label give one name (``a/batch`` and ``b/batch`` both holding ``cell1``):
+        the rows could not be told apart.
+    """
+    sources: dict[str, set[str]] = {}
+    for cell, item in zip(cells, given, strict=True):
+        sources.setdefault(cell.cell, set()).add(item)
+    clashing = {name for name, items in sources.items() if len(items) > 1}
+    if not clashing:
+        return
+    renamed: dict[str, str] = {}
+    for cell, item in zip(cells, given, strict=True):
+        if cell.cell in clashing:
+            new = f"{item_label(item)}_{cell.cell}"
+            if new in renamed and renamed[new] != item:
+                raise InputError(
+                    f"predict: cell {cell.cell!r} is given by {renamed[new]!r} and by {item!r}, whose "
+                    "folders have one name; rename a folder or a cell so that each prediction names one cell."
+                )
+            renamed[new] = item
+            cell.cell = new
+    doubled = sorted(n for n, k in Counter(cell.cell for cell in cells).items() if k > 1)
+    if doubled:
+        raise InputError(
+            f"predict: cell {doubled[0]!r} is named by two items after telling same-named cells apart by "
+            "folder; rename a folder or a cell so that each prediction names one cell."
+        )
 
 
 def predict_life(
