@@ -8,7 +8,7 @@ every so many iterations of each search, so that a run capped by ``max_iteration
 ``sync_every=None`` (and no ``sync_every_iterations``) the searches are independent; with ``workers=1`` the search
 runs in-process. Each search is PyVRP's iterated local search with two rules for
 short budgets (a late-acceptance history growing with the iterations, a sweep start from 200 clients), see
-:mod:`gwangyang.logistics.parallel`.
+:mod:`gwangyang.logistics.search`.
 """
 
 from __future__ import annotations
@@ -24,12 +24,14 @@ import numpy as np
 
 from ..errors import InputError
 from .baseline import ORToolsSolver
-from .check import evaluate, reload_visit
+from .check import evaluate
 from .instance import Instance
 from .integers import IntegerData, to_integers
-from .parallel import Search, cooperative, cooperative_iterations, to_routes
+from .parallel import cooperative, cooperative_iterations
 from .protocol import Progress, ProgressCallback, Solver, check_limits
 from .result import RoutingResult
+from .route_check import reload_visit
+from .search import Search, to_routes
 
 
 def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
