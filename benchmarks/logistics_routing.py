@@ -29,8 +29,9 @@ from pathlib import Path
 
 from gwangyang.errors import InputError
 from gwangyang.logistics.baseline import ORToolsSolver
-from gwangyang.logistics.check import evaluate, reload_visit
+from gwangyang.logistics.check import evaluate
 from gwangyang.logistics.instance import Instance
+from gwangyang.logistics.route_check import reload_visit
 from gwangyang.logistics.solver import PyVRPSolver, to_problem_data
 from gwangyang.logistics.vrplib_io import best_known, read_instance
 

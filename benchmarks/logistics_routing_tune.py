@@ -21,8 +21,8 @@ import statistics
 import time
 from pathlib import Path
 
-from gwangyang.logistics import parallel
-from gwangyang.logistics.parallel import Search, solution_cost
+from gwangyang.logistics import late_acceptance
+from gwangyang.logistics.search import Search, solution_cost
 from gwangyang.logistics.solver import to_problem_data
 from gwangyang.logistics.vrplib_io import best_known, read_instance
 
@@ -60,7 +60,7 @@ def curve(data: object, spec: str, seed: int, budget: float) -> list[tuple[float
     kv = dict(item.split("=") for item in spec.split(",") if item)
     sweep = None if "sweep" not in kv else kv["sweep"] == "1"
     grow = "hist" not in kv  # a fixed history length turns the growing history off
-    parallel.HISTORY_ITERATIONS_PER_SLOT = int(kv.get("per", 25))
+    late_acceptance.HISTORY_ITERATIONS_PER_SLOT = int(kv.get("per", 25))
     start = time.process_time()
     search = Search(data, seed, params=params_of(spec), sweep=sweep, grow_history=grow)
     points = [(time.process_time() - start, solution_cost(search.best))]

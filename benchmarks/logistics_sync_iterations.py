@@ -26,7 +26,8 @@ from tests.logistics.test_variants import (
     ITERATIONS,  # the slow test's budget per search (about 30 s of one core)
 )
 
-from gwangyang.logistics.check import evaluate, reload_visit
+from gwangyang.logistics.check import evaluate
+from gwangyang.logistics.route_check import reload_visit
 from gwangyang.logistics.solver import PyVRPSolver
 from gwangyang.logistics.vrplib_io import best_known, read_instance
 

@@ -203,3 +203,33 @@ def test_pages_render_latest(fresh_client: TestClient) -> None:
     assert page.status_code == 200 and 'data-testid="plot-route-map"' in page.text
     page = fresh_client.get("/logistics/forecast")
     assert page.status_code == 200 and 'data-testid="plot-forecast"' in page.text
+
+
+def test_route_job_with_orders_per_vehicle_type(fresh_client: TestClient) -> None:
+    """Plants named in Korean in a truck's allowed and forbidden lists: each truck serves only its plant."""
+    problem = small_problem()
+    problem["sites"][1]["name"] = "북쪽 공장"  # type: ignore[index]
+    problem["vehicles"] = [
+        {"name": "탱크로리", "count": 1, "capacity": 10, "start_depot": "D", "allowed_sites": ["북쪽 공장"]},
+        {"name": "카고", "count": 1, "capacity": 10, "start_depot": "D", "forbidden_sites": ["북쪽 공장"]},
+    ]
+    problem["orders"] = problem["orders"][:2]  # type: ignore[index]
+    response = fresh_client.post(
+        f"{LOG}/routes", params={"wait": 60}, json={"problem": problem, "time_limit": 1}
+    )
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["feasible"] and result["warnings"] == []
+    served = {d["vehicle_type"]: d["orders"] for d in result["route_details"]}
+    assert served == {"탱크로리": ["n1"], "카고": ["e1"]}
+    # Two out-and-back trips, by the haversine formula x circuity 1.2, at 1 per km (the default).
+    km = 2 * 1.2 * (haversine_km((35.0, 127.0), (35.1, 127.0)) + haversine_km((35.0, 127.0), (35.0, 127.1)))
+    assert result["cost"] == pytest.approx(km, rel=1e-9)
+
+    problem["vehicles"][0]["allowed_sites"] = ["북쪽"]  # type: ignore[index]
+    refused = fresh_client.post(f"{LOG}/routes", json={"problem": problem})
+    assert refused.status_code == 400
+    assert (
+        refused.json()["detail"]
+        == "problem: vehicle 탱크로리: allowed_sites: '북쪽' is not the id or name of a site"
+    )

@@ -131,3 +131,79 @@ def test_weekly_forecast_page_says_weeks(page: Any, server: tuple[str, Store], t
     assert first == view["forecast"][0]["ds"] == f"{weeks[-1] + pd.Timedelta(days=7):%Y-%m-%d}"
     assert "13 weeks" in page.get_by_test_id("forecast-note").inner_text()
     page.screenshot(path=str(tmp_path / "weekly.png"), full_page=True)
+
+
+NOTE_VRP = """NAME : 작은 문제
+TYPE : XYZVRP
+DIMENSION : 3
+VEHICLES : 1
+EDGE_WEIGHT_TYPE : EUC_2D
+CAPACITY : 6
+NODE_COORD_SECTION
+1 0 0
+2 3 4
+3 6 8
+DEMAND_SECTION
+1 0
+2 4
+3 5
+DEPOT_SECTION
+1
+-1
+EOF
+"""
+"""Two clients (demands 4 and 5) and one vehicle of capacity 6, of a TYPE with no known rounding convention."""
+
+
+def test_routes_page_shows_notes_and_warnings(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """A kept result's notes and every broken constraint are on the page, in English and in Korean."""
+    from gwangyang.files import jsonable
+    from gwangyang.logistics import service
+    from gwangyang.logistics.check import evaluate
+    from gwangyang.logistics.views import routing_view
+    from gwangyang.logistics.vrplib_io import read_instance
+
+    base, store = server
+    path = tmp_path / "작은 문제.vrp"
+    path.write_text(NOTE_VRP, encoding="utf-8")
+    instance = read_instance(path)
+    # Both clients on route 1 (4 + 5 = 9 on board, capacity 6), client 3 again on route 2: served twice, and two
+    # routes for the one vehicle the file has.
+    result = evaluate(instance, [(0, [0, 1]), (0, [1])], "check")
+    service.save_view(store, "routes", jsonable(routing_view(result, instance)))
+    vehicle = "type 1: capacity 6, depot 1"
+
+    page.goto(f"{base}/logistics?lang=en")
+    notes = page.get_by_test_id("route-note")
+    assert notes.count() == 1
+    assert notes.nth(0).inner_text() == (
+        "note: TYPE XYZVRP: no distance rounding convention is known here for this family; Euclidean distances "
+        "were rounded to the nearest integer (TSPLIB nint, as CVRP), so costs may differ from the family's "
+        "published ones"
+    )
+    assert page.get_by_test_id("route-warning").all_inner_texts() == [
+        f"⚠ route 1 ({vehicle}): carries 9 demand on trip 1, over its capacity 6",
+        "⚠ required client(s) not served exactly once: 3",
+        f"⚠ more routes than vehicles of type: {vehicle}",
+    ]
+    assert page.get_by_test_id("route-title").inner_text() == "작은 문제: check, NOT feasible"
+
+    page.goto(f"{base}/logistics?lang=ko")
+    assert page.get_by_test_id("route-note").all_inner_texts() == [
+        "참고: TYPE XYZVRP: 이 문제 계열의 거리 반올림 규칙을 알 수 없음; 유클리드 거리를 가장 가까운 정수로 "
+        "반올림했으므로(TSPLIB nint, CVRP와 같음) 비용이 이 계열의 발표 값과 다를 수 있음"
+    ]
+    assert page.get_by_test_id("route-warning").all_inner_texts() == [
+        f"⚠ 경로 1 ({vehicle}): 운행 1에서 demand 9 적재: 용량 6 초과",
+        "⚠ 정확히 한 번 배송되지 않은 필수 고객: 3",
+        f"⚠ 보유 대수보다 경로가 많은 차종: {vehicle}",
+    ]
+    page.screenshot(path=str(tmp_path / "notes-ko.png"), full_page=True)
+
+    # Client 3 left out alone: that one warning, no route violation.
+    partial = evaluate(instance, [(0, [0])], "check")
+    service.save_view(store, "routes", jsonable(routing_view(partial, instance)))
+    page.goto(f"{base}/logistics?lang=en")
+    assert page.get_by_test_id("route-warning").all_inner_texts() == [
+        "⚠ required client(s) not served exactly once: 3"
+    ]

@@ -16,14 +16,8 @@ import pytest
 
 from gwangyang.errors import InputError
 from gwangyang.logistics import read_instance
-from gwangyang.logistics.parallel import (
-    EpochResult,
-    Search,
-    cooperative,
-    cooperative_iterations,
-    solution_cost,
-    to_routes,
-)
+from gwangyang.logistics.parallel import EpochResult, cooperative, cooperative_iterations
+from gwangyang.logistics.search import Search, solution_cost, to_routes
 from gwangyang.logistics.solver import PyVRPSolver, to_problem_data
 
 from .independent import check_cvrp, check_solomon

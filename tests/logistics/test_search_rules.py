@@ -14,7 +14,8 @@ import pytest
 from gwangyang.logistics.check import evaluate
 from gwangyang.logistics.construct import SWEEP_MIN_CLIENTS, sweep_routes, use_sweep
 from gwangyang.logistics.integers import to_integers
-from gwangyang.logistics.parallel import History, Search, history_length, solution_cost, to_routes
+from gwangyang.logistics.late_acceptance import History, history_length
+from gwangyang.logistics.search import Search, solution_cost, to_routes
 from gwangyang.logistics.solver import to_problem_data, to_visits
 from gwangyang.logistics.vrplib_io import read_instance
 

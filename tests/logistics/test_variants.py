@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from gwangyang.errors import CorruptFileError, InputError
-from gwangyang.logistics.check import check_solution, evaluate, reload_visit
+from gwangyang.logistics.check import check_solution, evaluate
 from gwangyang.logistics.instance import Instance
+from gwangyang.logistics.route_check import reload_visit
 from gwangyang.logistics.solver import PyVRPSolver
 from gwangyang.logistics.vrplib_io import best_known, read_instance, read_vrplib_solution
 from gwangyang.logistics.vrplib_solution import solution_visits

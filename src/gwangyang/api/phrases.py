@@ -360,6 +360,97 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"^problem_text: not valid TOML or JSON \((?P<why>.*)\)$"),
         N_("problem_text: not valid TOML or JSON (%(why)s)"),
     ),
+    # gwangyang.logistics.vrplib_format.rounding_note: a VRPLIB TYPE of no known rounding convention (a note)
+    (
+        re.compile(r"^TYPE (?P<kind>\S+): no distance rounding convention is known here for this family$"),
+        N_("TYPE %(kind)s: no distance rounding convention is known here for this family"),
+    ),
+    (
+        re.compile(
+            r"^Euclidean distances were rounded to the nearest integer \(TSPLIB nint, as CVRP\), so costs may differ from the family's published ones$"
+        ),
+        N_(
+            "Euclidean distances were rounded to the nearest integer (TSPLIB nint, as CVRP), so costs may differ from the family's published ones"
+        ),
+    ),
+    # gwangyang.logistics.check: a route's violations (the routes page prefixes the route and its vehicle type)
+    (
+        re.compile(r"^serves (?P<order>.+), which its vehicle type may not visit$"),
+        N_("serves %(order)s, which its vehicle type may not visit"),
+    ),
+    (
+        re.compile(r"^reloads at depot (?P<depot>.+), which is not one of its reload depots$"),
+        N_("reloads at depot %(depot)s, which is not one of its reload depots"),
+    ),
+    (
+        re.compile(r"^(?P<n>\d+) reloads, more than its limit of (?P<limit>\d+)$"),
+        N_("%(n)s reloads, more than its limit of %(limit)s"),
+    ),
+    (
+        re.compile(r"^delivers pair (?P<order>.+) before \(or without\) picking it up on this route$"),
+        N_("delivers pair %(order)s before (or without) picking it up on this route"),
+    ),
+    (
+        re.compile(r"^trip (?P<n>\d+) starts with backhaul (?P<order>.+)$"),
+        N_("trip %(n)s starts with backhaul %(order)s"),
+    ),
+    (
+        re.compile(r"^delivers to (?P<order>.+) after backhaul (?P<other>.+) on trip (?P<n>\d+)$"),
+        N_("delivers to %(order)s after backhaul %(other)s on trip %(n)s"),
+    ),
+    (
+        re.compile(r"^carries (?P<q>\S+) (?P<dim>.+) on trip (?P<n>\d+), over its capacity (?P<cap>\S+)$"),
+        N_("carries %(q)s %(dim)s on trip %(n)s, over its capacity %(cap)s"),
+    ),
+    (
+        re.compile(r"^picks up pair (?P<order>.+) but never delivers it$"),
+        N_("picks up pair %(order)s but never delivers it"),
+    ),
+    (
+        re.compile(
+            r"^cannot leave before (?P<start>\S+) \(release times, windows\), after its depot or shift closes at (?P<closes>\S+)$"
+        ),
+        N_(
+            "cannot leave before %(start)s (release times, windows), after its depot or shift closes at %(closes)s"
+        ),
+    ),
+    (
+        re.compile(r"^reaches reload depot (?P<depot>.+) (?P<late>\S+) after it closes$"),
+        N_("reaches reload depot %(depot)s %(late)s after it closes"),
+    ),
+    (
+        re.compile(r"^reaches (?P<order>.+) (?P<late>\S+) after its window closes$"),
+        N_("reaches %(order)s %(late)s after its window closes"),
+    ),
+    (
+        re.compile(r"^returns (?P<late>\S+) after its shift or depot closes$"),
+        N_("returns %(late)s after its shift or depot closes"),
+    ),
+    (
+        re.compile(r"^lasts (?P<d>\S+), over its duration limit (?P<limit>\S+) plus (?P<ot>\S+) overtime$"),
+        N_("lasts %(d)s, over its duration limit %(limit)s plus %(ot)s overtime"),
+    ),
+    (
+        re.compile(r"^lasts (?P<d>\S+), over its duration limit (?P<limit>\S+)$"),
+        N_("lasts %(d)s, over its duration limit %(limit)s"),
+    ),
+    (
+        re.compile(r"^drives (?P<d>\S+), over its distance limit (?P<limit>\S+)$"),
+        N_("drives %(d)s, over its distance limit %(limit)s"),
+    ),
+    # gwangyang.logistics.views.result_warnings: why a routing result is infeasible beyond its routes
+    (
+        re.compile(r"^group (?P<g>\d+) \((?P<members>.*)\): (?P<n>\d+) served, exactly one must be$"),
+        N_("group %(g)s (%(members)s): %(n)s served, exactly one must be"),
+    ),
+    (
+        re.compile(r"^required client\(s\) not served exactly once: (?P<clients>.+)$"),
+        N_("required client(s) not served exactly once: %(clients)s"),
+    ),
+    (
+        re.compile(r"^more routes than vehicles of type: (?P<types>.+)$"),
+        N_("more routes than vehicles of type: %(types)s"),
+    ),
     # gwangyang.factory.io / streaming: a sensor table without the monitor's time column
     (
         re.compile(r"^(?P<where>.+): no time column (?P<name>'[^']*')(?P<stop>\.?)$"),

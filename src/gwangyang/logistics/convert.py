@@ -12,7 +12,7 @@ from .instance import Shipment as Pair
 from .times import format_time
 
 if TYPE_CHECKING:
-    from .entities import Order
+    from .entities import Order, VehicleType
     from .problem import RoutingProblem
 
 
@@ -61,6 +61,7 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
             max_overtime=v.max_overtime_min,
             unit_overtime_cost=v.overtime_cost_per_hour / 60.0,
             break_duration=v.break_min,
+            allowed_clients=_allowed_clients(problem, v),
         )
         for v in problem.vehicles
     ]
@@ -115,6 +116,15 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
     return instance
 
 
+def _allowed_clients(problem: RoutingProblem, vehicle: VehicleType) -> tuple[int, ...] | None:
+    """The clients a vehicle type may serve: the orders its lists allow and every shipment's ends (None: all)."""
+    if not vehicle.restricted:
+        return None
+    orders = problem.orders
+    ends = range(len(orders), len(orders) + 2 * len(problem.shipments))
+    return tuple(k for k, o in enumerate(orders) if vehicle.may_serve(o)) + tuple(ends)
+
+
 def _groups(orders: tuple[Order, ...]) -> list[tuple[int, ...]]:
     """Orders (indices) sharing a ``group`` name, in order of first appearance; a group of one is no constraint."""
     members: dict[str, list[int]] = {}
@@ -127,19 +137,21 @@ def _groups(orders: tuple[Order, ...]) -> list[tuple[int, ...]]:
 def screen(instance: Instance) -> dict[int, str]:
     """Clients that no vehicle type can serve on its own within the windows and shift, with the reason.
 
-    A client fails when, for every vehicle type that can carry it, driving straight from the start depot at
+    A client fails when, for every vehicle type that may serve it and can carry it, driving straight from the start depot at
     the start of the shift arrives after the window closes, or the return to the end depot misses the shift's end.
     """
     reasons: dict[int, str] = {}
     paired = instance.paired()
+    allowed = [None if v.allowed_clients is None else set(v.allowed_clients) for v in instance.vehicles]
     for c in range(instance.num_clients):
         if c in paired:
             continue  # a pair is left to the solver, which may leave it out whole (and it is reported then)
         loc = int(instance.client_location[c])
         fitting = [
             v
-            for v in instance.vehicles
-            if all(q <= cap for q, cap in zip(instance.demand[c], v.capacity, strict=True))
+            for v, may in zip(instance.vehicles, allowed, strict=True)
+            if (may is None or c in may)
+            and all(q <= cap for q, cap in zip(instance.demand[c], v.capacity, strict=True))
         ]
         if not fitting:
             reasons[c] = "quantity exceeds the capacity of every vehicle type"

@@ -43,6 +43,11 @@ class VehicleType:
     included), ``break_min`` the break every driver takes (paid, and it lengthens the route), ``max_overtime_min``
     the overtime allowed beyond the regular time; ``cost_per_hour`` is the driver's wage for the route's whole
     duration and ``overtime_cost_per_hour`` the premium on top of it for each hour of overtime.
+
+    Which orders it may serve: ``allowed_sites`` / ``allowed_orders`` (when either is given, only the orders at
+    those sites or with those ids) less ``forbidden_sites`` / ``forbidden_orders``. Sites are named by id or by
+    name as the file writes them; :class:`~gwangyang.logistics.problem.RoutingProblem` checks every name and keeps
+    ids. Shipments are not restricted.
     """
 
     name: str
@@ -58,6 +63,30 @@ class VehicleType:
     max_overtime_min: float = 0.0
     cost_per_hour: float = 0.0
     overtime_cost_per_hour: float = 0.0
+    allowed_sites: tuple[str, ...] | None = None
+    allowed_orders: tuple[str, ...] | None = None
+    forbidden_sites: tuple[str, ...] = ()
+    forbidden_orders: tuple[str, ...] = ()
+
+    @property
+    def restricted(self) -> bool:
+        """Whether any allowed or forbidden list is given."""
+        return (
+            self.allowed_sites is not None
+            or self.allowed_orders is not None
+            or bool(self.forbidden_sites or self.forbidden_orders)
+        )
+
+    def may_serve(self, order: Order) -> bool:
+        """Whether this type may serve ``order`` (site names already resolved to ids)."""
+        listed = self.allowed_sites is not None or self.allowed_orders is not None
+        if (
+            listed
+            and order.site not in (self.allowed_sites or ())
+            and order.id not in (self.allowed_orders or ())
+        ):
+            return False
+        return order.site not in self.forbidden_sites and order.id not in self.forbidden_orders
 
     def __post_init__(self) -> None:
         if self.count < 1:

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .check import reload_depot
 from .instance import Instance
 from .result import RoutingResult
+from .route_check import reload_depot
 
 
 def stop_location(instance: Instance, client: int) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,23 @@ class RoutingProblem:
         order_ids = [o.id for o in self.orders]
         if len(set(order_ids)) != len(order_ids):
             raise InputError(f"orders: duplicate id {next(i for i in order_ids if order_ids.count(i) > 1)!r}")
+        object.__setattr__(self, "vehicles", tuple(self._resolve(v) for v in self.vehicles))
+        for v in self.vehicles:
+            if v.restricted and not self.shipments and not any(v.may_serve(o) for o in self.orders):
+                raise InputError(
+                    f"vehicle {v.name}: its allowed and forbidden lists leave it no order to serve"
+                )
         for o in self.orders:
             if kinds.get(o.site) != "site":
                 raise InputError(f"order {o.id}: site {o.site!r} is not a site of kind 'site'")
-            self._check_load(f"order {o.id}", o.quantity)
+            servers = [v for v in self.vehicles if v.may_serve(o)]
+            if not servers:
+                raise InputError(
+                    f"order {o.id}: no vehicle type may serve it (their allowed_sites, allowed_orders, "
+                    "forbidden_sites and forbidden_orders leave it out)"
+                )
+            self._check_load(f"order {o.id}", o.quantity, servers)
+
         ids = order_ids + [s.id for s in self.shipments]
         if len(set(ids)) != len(ids):
             raise InputError(f"shipments: id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
@@ -76,13 +89,70 @@ class RoutingProblem:
         if not self.orders and not self.shipments:
             raise InputError("orders: at least one order or shipment is needed")
 
-    def _check_load(self, label: str, quantity: tuple[float, ...]) -> None:
-        """An order's or shipment's quantity: one number per dimension, and within some vehicle type's capacity."""
+    def _check_load(
+        self, label: str, quantity: tuple[float, ...], servers: list[VehicleType] | None = None
+    ) -> None:
+        """A quantity: one number per dimension, within the capacity of some vehicle type (of ``servers``, if given)."""
         dims = self.settings.dimensions
         if len(quantity) != len(dims):
             raise InputError(f"{label}: quantity needs {len(dims)} number(s) for {list(dims)}")
-        if not any(all(q <= c for q, c in zip(quantity, v.capacity, strict=True)) for v in self.vehicles):
-            raise InputError(f"{label}: quantity {list(quantity)} exceeds the capacity of every vehicle type")
+        fleet = self.vehicles if servers is None else servers
+        if not any(all(q <= c for q, c in zip(quantity, v.capacity, strict=True)) for v in fleet):
+            which = (
+                "every vehicle type"
+                if len(fleet) == len(self.vehicles)
+                else f"every vehicle type allowed to serve it ({', '.join(v.name for v in fleet)})"
+            )
+            raise InputError(f"{label}: quantity {list(quantity)} exceeds the capacity of {which}")
+
+    def _resolve(self, vehicle: VehicleType) -> VehicleType:
+        """``vehicle`` with the sites of its allowed and forbidden lists named by id; every name checked."""
+        if not vehicle.restricted:
+            return vehicle
+        by_id = {s.id: s for s in self.sites}
+        by_name: dict[str, list[Site]] = {}
+        for s in self.sites:
+            if s.name:
+                by_name.setdefault(s.name, []).append(s)
+        order_ids = {o.id for o in self.orders}
+        shipment_ids = {s.id for s in self.shipments}
+
+        def site_ids(names: tuple[str, ...] | None, field: str) -> tuple[str, ...] | None:
+            if names is None:
+                return None
+            out = []
+            for name in names:
+                found = [by_id[name]] if name in by_id else by_name.get(name, [])
+                if not found:
+                    raise InputError(
+                        f"vehicle {vehicle.name}: {field}: {name!r} is not the id or name of a site"
+                    )
+                if len(found) > 1:
+                    raise InputError(
+                        f"vehicle {vehicle.name}: {field}: {name!r} names {len(found)} sites "
+                        f"({', '.join(s.id for s in found)}); give the id"
+                    )
+                if found[0].kind != "site":
+                    raise InputError(
+                        f"vehicle {vehicle.name}: {field}: {name!r} is a depot, not a site orders go to"
+                    )
+                out.append(found[0].id)
+            return tuple(out)
+
+        def orders(names: tuple[str, ...] | None, field: str) -> tuple[str, ...] | None:
+            for name in names or ():
+                if name not in order_ids:
+                    why = " (shipments are not restricted)" if name in shipment_ids else ""
+                    raise InputError(f"vehicle {vehicle.name}: {field}: {name!r} is not an order id{why}")
+            return names
+
+        return replace(
+            vehicle,
+            allowed_sites=site_ids(vehicle.allowed_sites, "allowed_sites"),
+            allowed_orders=orders(vehicle.allowed_orders, "allowed_orders"),
+            forbidden_sites=site_ids(vehicle.forbidden_sites, "forbidden_sites") or (),
+            forbidden_orders=orders(vehicle.forbidden_orders, "forbidden_orders") or (),
+        )
 
     @classmethod
     def from_file(cls, path: str | Path) -> RoutingProblem:

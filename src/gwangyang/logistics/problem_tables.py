@@ -87,12 +87,14 @@ def read_site(raw: Any, where: str) -> Site:
 def read_vehicle(raw: Any, where: str, dims: int) -> VehicleType:
     """A ``[[vehicles]]`` table, its capacity in ``dims`` numbers."""
     allowed = {"name", "count", "capacity", "start_depot", "end_depot", "fixed_cost", "cost_per_km", "shift"}
-    allowed |= set(VEHICLE_TIMES)
+    allowed |= set(VEHICLE_TIMES) | set(VEHICLE_CLIENTS)
     d = read_fields(raw, where, allowed, {"name", "count", "capacity", "start_depot"})
     count = d["count"]
     if isinstance(count, bool) or not isinstance(count, int):
         raise InputError(f"{where}.count: expected an integer, got {count!r}")
     shift = read_window(d["shift"], f"{where}.shift") if "shift" in d else (0.0, 1440.0)
+    extra: dict[str, Any] = {k: read_number(d[k], f"{where}.{k}") for k in VEHICLE_TIMES if k in d}
+    extra |= {k: read_names(d[k], f"{where}.{k}") for k in VEHICLE_CLIENTS if k in d}
     try:
         return VehicleType(
             str(d["name"]),
@@ -103,10 +105,24 @@ def read_vehicle(raw: Any, where: str, dims: int) -> VehicleType:
             read_number(d.get("fixed_cost", 0), f"{where}.fixed_cost"),
             read_number(d.get("cost_per_km", 1), f"{where}.cost_per_km"),
             shift,
-            **{k: read_number(d[k], f"{where}.{k}") for k in VEHICLE_TIMES if k in d},
+            **extra,
         )
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from exc
+
+
+def read_names(value: Any, where: str) -> tuple[str, ...]:
+    """A list of names (non-empty strings; Korean as written), each once."""
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError(f"{where}: expected a list of names (non-empty strings), got {value!r}")
+    doubled = [v for v in value if value.count(v) > 1]
+    if doubled:
+        raise InputError(f"{where}: {doubled[0]!r} is listed twice")
+    return tuple(value)
+
+
+VEHICLE_CLIENTS = ("allowed_sites", "allowed_orders", "forbidden_sites", "forbidden_orders")
+"""Optional vehicle fields naming the orders a vehicle type may serve (sites by id or name, orders by id)."""
 
 
 VEHICLE_TIMES = (

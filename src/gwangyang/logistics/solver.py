@@ -8,7 +8,7 @@ every so many iterations of each search, so that a run capped by ``max_iteration
 ``sync_every=None`` (and no ``sync_every_iterations``) the searches are independent; with ``workers=1`` the search
 runs in-process. Each search is PyVRP's iterated local search with two rules for
 short budgets (a late-acceptance history growing with the iterations, a sweep start from 200 clients), see
-:mod:`gwangyang.logistics.parallel`.
+:mod:`gwangyang.logistics.search`.
 """
 
 from __future__ import annotations
@@ -24,12 +24,14 @@ import numpy as np
 
 from ..errors import InputError
 from .baseline import ORToolsSolver
-from .check import evaluate, reload_visit
+from .check import evaluate
 from .instance import Instance
 from .integers import IntegerData, to_integers
-from .parallel import Search, cooperative, cooperative_iterations, to_routes
+from .parallel import cooperative, cooperative_iterations
 from .protocol import Progress, ProgressCallback, Solver, check_limits
 from .result import RoutingResult
+from .route_check import reload_visit
+from .search import Search, to_routes
 
 
 def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
@@ -48,7 +50,11 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
     xy = (
         instance.coordinates[:, ::-1] if instance.geographic else instance.coordinates
     )  # (lon, lat) as (x, y)
-    locations = [pyvrp.Location(x=float(x), y=float(y)) for x, y in xy]
+    profiles: dict[tuple[int, ...] | None, int] = {None: 0}
+    for v in instance.vehicles:
+        profiles.setdefault(v.allowed_clients, len(profiles))
+    client_location, origin = split_locations(instance, list(profiles)[1:])
+    locations = [pyvrp.Location(x=float(x), y=float(y)) for x, y in xy[origin]]
     depots = [
         pyvrp.Depot(location=d, tw_early=int(ints.depot_tw[d, 0]), tw_late=int(ints.depot_tw[d, 1]))
         for d in range(instance.num_depots)
@@ -70,7 +76,7 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
 
     clients = [
         pyvrp.Client(
-            location=int(instance.client_location[c]),
+            location=int(client_location[c]),
             delivery=[int(q) for q in ints.demand[k]],
             pickup=[int(q) for q in ints.pickup[k]],
             service_duration=int(ints.service[k]),
@@ -89,8 +95,8 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
         pair = instance.shipments[k]
         shipments.append(
             pyvrp.Shipment(
-                pickup_location=int(instance.client_location[pair.pickup]),
-                delivery_location=int(instance.client_location[pair.delivery]),
+                pickup_location=int(client_location[pair.pickup]),
+                delivery_location=int(client_location[pair.delivery]),
                 pickup_tw_early=int(ints.tw_all[pair.pickup, 0]),
                 pickup_tw_late=int(ints.tw_all[pair.pickup, 1]),
                 pickup_service_duration=int(ints.service_all[pair.pickup]),
@@ -103,9 +109,6 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
                 name=f"{instance.client_label[pair.pickup]} -> {instance.client_label[pair.delivery]}",
             )
         )
-    profiles: dict[tuple[int, ...] | None, int] = {None: 0}
-    for v in instance.vehicles:
-        profiles.setdefault(v.allowed_clients, len(profiles))
     vehicle_types = []
     for i, v in enumerate(instance.vehicles):
         extra: dict[str, Any] = {}
@@ -132,11 +135,13 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
                 **extra,
             )
         )
-    distance = ints.distance
+    distance, duration = ints.distance, ints.duration
+    if len(origin) > len(instance.location_names):
+        distance, duration = distance[np.ix_(origin, origin)], duration[np.ix_(origin, origin)]
     if instance.backhauls_last:
         distance = distance.copy()
-        locs = instance.client_location
-        linehaul = np.zeros(len(instance.location_names), dtype=bool)
+        locs = client_location
+        linehaul = np.zeros(len(origin), dtype=bool)
         backhaul = np.zeros_like(linehaul)
         linehaul[locs[instance.demand.any(axis=1)]] = True
         backhaul[locs[instance.pickup.any(axis=1)]] = True
@@ -146,37 +151,63 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
             )
         distance[: instance.num_depots, backhaul] = MAX_VALUE
         distance[np.ix_(backhaul, linehaul)] = MAX_VALUE
-    matrices = [distance] + [_closed(instance, distance, allowed) for allowed in list(profiles)[1:]]
+    matrices = [distance] + [
+        _closed(instance, distance, allowed, client_location) for allowed in list(profiles)[1:]
+    ]
     return pyvrp.ProblemData(
         locations,
         clients,
         depots,
         vehicle_types,
         matrices,  # type: ignore[arg-type]
-        [ints.duration] * len(matrices),  # type: ignore[list-item]
+        [duration] * len(matrices),  # type: ignore[list-item]
         groups=groups,
         shipments=shipments,
     )
 
 
-def _closed(instance: Instance, distance: np.ndarray, allowed: tuple[int, ...] | None) -> np.ndarray:
-    """``distance`` with PyVRP's ``MAX_VALUE`` to and from the locations of the clients not in ``allowed``."""
+def split_locations(
+    instance: Instance, allowed_sets: Sequence[tuple[int, ...] | None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """PyVRP's location of each client, and the instance's location of each of PyVRP's locations.
+
+    A profile closes locations, not clients (PyVRP's distances are between locations). Clients at one location that
+    the allowed sets tell apart (one vehicle type may serve the first, not the second) get a location each: a copy
+    of the first client's, at distance 0 from it and at its distances from every other, so each profile can close
+    what its vehicle types may not serve. Without such clients the locations are the instance's own.
+    """
+    sets = [set(a) for a in allowed_sets if a is not None]
+    origin = list(range(len(instance.location_names)))
+    client_location = np.asarray(instance.client_location, dtype=int).copy()
+    first: dict[int, tuple[bool, ...]] = {}
+    copies: dict[tuple[int, tuple[bool, ...]], int] = {}
+    for c in range(instance.num_clients):
+        loc = int(client_location[c])
+        signature = tuple(c in allowed for allowed in sets)
+        if first.setdefault(loc, signature) == signature:
+            continue
+        if (loc, signature) not in copies:
+            copies[loc, signature] = len(origin)
+            origin.append(loc)
+        client_location[c] = copies[loc, signature]
+    return client_location, np.asarray(origin, dtype=int)
+
+
+def _closed(
+    instance: Instance, distance: np.ndarray, allowed: tuple[int, ...] | None, client_location: np.ndarray
+) -> np.ndarray:
+    """``distance`` with PyVRP's ``MAX_VALUE`` to and from the locations of the clients not in ``allowed``.
+
+    ``client_location`` is :func:`split_locations`' own, so no location holds both a client in ``allowed`` and
+    one outside it.
+    """
     from pyvrp.constants import MAX_VALUE
 
     if allowed is None:
         return distance
-    locs = instance.client_location
-    open_ = np.zeros(len(instance.location_names), dtype=bool)
+    open_ = np.zeros(len(distance), dtype=bool)
     open_[: instance.num_depots] = True
-    open_[locs[list(allowed)]] = True
-    chosen = set(allowed)
-    others = [c for c in range(instance.num_clients) if c not in chosen]
-    shared = [c for c in others if open_[locs[c]]]
-    if shared:
-        raise InputError(
-            f"{instance.name}: client {instance.client_label[shared[0]]} shares its location with a client that a "
-            "vehicle type may serve while it may not; allowed clients need distinct locations"
-        )
+    open_[client_location[list(allowed)]] = True
     out = distance.copy()
     out[:, ~open_] = MAX_VALUE
     out[~open_, :] = MAX_VALUE

@@ -19,7 +19,12 @@ from .result import RoutingResult
 def routing_view(
     result: RoutingResult, instance: Instance, problem: RoutingProblem | None = None
 ) -> dict[str, Any]:
-    """The result's ``to_dict()`` plus ``geojson`` and ``sites`` (id, name, kind, coordinates) for a map."""
+    """The result's ``to_dict()`` plus ``geojson`` and ``sites`` (id, name, kind, coordinates) for a map.
+
+    Also ``notes`` (what the reading of the instance assumed, e.g. a rounding convention) and ``warnings`` (why
+    the result is infeasible beyond its routes' own ``violations``: groups broken, required clients not served
+    once, more routes than vehicles of a type).
+    """
     names = {s.id: s.name for s in problem.sites} if problem is not None else {}
     sites = []
     for loc, site_id in enumerate(instance.location_names):
@@ -40,7 +45,22 @@ def routing_view(
     view["approximate_coordinates"] = bool(problem is not None and problem.settings.approximate_coordinates)
     view["currency"] = problem.settings.currency if problem is not None else ""
     view["notes"] = list(instance.notes)
+    view["warnings"] = result_warnings(result)
     return view
+
+
+def result_warnings(result: RoutingResult) -> list[str]:
+    """Why a result is infeasible besides its routes' ``violations``, one line each (empty when nothing is)."""
+    lines = list(result.group_violations)
+    if result.missing_required:
+        lines.append(
+            "required client(s) not served exactly once: "
+            + " ".join(str(x) for x in result.missing_required[:20])
+            + (f" and {len(result.missing_required) - 20} more" if len(result.missing_required) > 20 else "")
+        )
+    if result.fleet_exceeded:
+        lines.append(f"more routes than vehicles of type: {', '.join(result.fleet_exceeded)}")
+    return lines
 
 
 def forecast_view(result: ForecastResult, series_name: str, source: str) -> dict[str, Any]:

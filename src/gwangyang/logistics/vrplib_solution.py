@@ -42,7 +42,7 @@ def solution_visits(instance: Instance, routes: list[list[int]]) -> list[list[in
     """A ``.sol`` file's routes in the checker's encoding.
 
     Location ``k`` is the file's node ``k + 1``; a depot inside a route is a reload there (see
-    :func:`gwangyang.logistics.check.reload_visit`).
+    :func:`gwangyang.logistics.route_check.reload_visit`).
     """
     where: dict[int, int] = {}
     for loc, name in enumerate(instance.location_names):

@@ -13,6 +13,13 @@
   function cell(tr, text, cls) { const td = document.createElement("td"); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); }
   function remember(jobId) { const url = new URL(window.location.href); url.searchParams.set("job", jobId); history.replaceState(null, "", url); }
 
+  function showList(testid, itemTestid, texts) {
+    const list = $(testid);
+    list.textContent = "";
+    for (const text of texts) { const li = document.createElement("li"); li.dataset.testid = itemTestid; li.textContent = text; list.appendChild(li); }
+    list.hidden = !texts.length;
+  }
+
   // Drop-offs first and larger, so that a pickup at the same site stays visible on top.
   const STOP_KINDS = [
     ["dropoff", g.t("drop-offs (delivered pickups)"), { symbol: "triangle-down", size: 16, color: "#c25e00", line: { width: 1, color: "#fff" } }],
@@ -31,6 +38,12 @@
     $("route-unserved-count").textContent = String(r.unserved.length);
     $("route-coordinates-note").textContent = r.approximate_coordinates
       ? g.t("Coordinates are approximate (public maps); distances are great-circle × road circuity.") : "";
+    // Nothing silent: what the reading assumed (notes), and every broken constraint (warnings), in the page's language.
+    showList("route-notes", "route-note", (r.notes || []).map((n) => g.t("note: {text}", { text: g.phrase(n) })));
+    const warnings = r.route_details.flatMap((d, k) => (d.violations || []).map((v) =>
+      g.t("route {n} ({vehicle}): {problem}", { n: k + 1, vehicle: d.vehicle_type, problem: g.phrase(v) })));
+    for (const w of r.warnings || []) warnings.push(g.phrase(w));
+    showList("route-warnings", "route-warning", warnings.map((w) => `⚠ ${w}`));
     const lines = r.geojson.features.filter((f) => f.geometry.type === "LineString");
     const traces = lines.map((f) => ({
       type: "scatter", mode: "lines+markers", name: g.t("route {n} · {vehicle}", { n: f.properties.route, vehicle: f.properties.vehicle_type }),
