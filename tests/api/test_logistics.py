@@ -148,6 +148,52 @@ def test_forecast_job_weekly_series(fresh_client: TestClient) -> None:
     assert refused.json()["detail"].startswith("series: 'ds' holds irregular dates (mostly 7 day(s) apart")
 
 
+def test_forecast_job_business_days_and_iso_weeks(fresh_client: TestClient) -> None:
+    # 12 working weeks of a Monday-to-Friday cycle, Seollal (2024-02-09, 2024-02-12) missing: business days,
+    # season 5, the holidays filled with their weekday (the cycle's value) and named; seasonal naive exact.
+    cycle = [1_250.0, 1_410.0, 1_380.0, 1_440.0, 1_120.0]
+    days = pd.bdate_range("2024-01-08", periods=60)
+    rows = [
+        {"ds": f"{d:%Y-%m-%d}", "y": cycle[i % 5]}
+        for i, d in enumerate(days)
+        if f"{d:%Y-%m-%d}" not in ("2024-02-09", "2024-02-12")
+    ]
+    response = fresh_client.post(
+        f"{LOG}/forecast", params={"wait": 120}, json={"series": rows, "name": "게이트"}
+    )
+    assert response.status_code == 201, response.text
+    job = response.json()["job"]
+    result = job["result"]
+    assert result["frequency"] == {
+        "name": "business-daily",
+        "alias": "B",
+        "season_length": 5,
+        "unit": "business day",
+    }
+    assert job["params"]["frequency"] == "business-daily" and job["params"]["horizon"] == 10
+    assert job["params"]["periods"] == 60  # the two holidays filled
+    assert [f["ds"] for f in result["forecast"]] == [
+        f"{d:%Y-%m-%d}" for d in pd.bdate_range("2024-04-01", periods=10)
+    ]
+    np.testing.assert_allclose([f["mean"] for f in result["forecast"]], cycle * 2, atol=1e-6)
+    assert "2 missing business day(s) taken as holidays" in result["notes"][0]
+    # ISO week labels: read as Mondays, a weekly series; 2020-W53 is named in a note.
+    mondays = pd.date_range("2019-12-30", periods=140, freq="W-MON")
+    weeks = [
+        {"ds": f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}", "y": 100.0 + (i % 52)}
+        for i, d in enumerate(mondays)
+    ]
+    response = fresh_client.post(
+        f"{LOG}/forecast", params={"wait": 120}, json={"series": weeks, "horizon": 4}
+    )
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["frequency"]["alias"] == "W-MON" and result["history"][0]["ds"] == "2019-12-30"
+    assert any("2020-W53" in note for note in result["notes"])
+    refused = fresh_client.post(f"{LOG}/forecast", json={"series": [{"ds": "2023-W53", "y": 1.0}]})
+    assert refused.status_code == 400 and "2023 has weeks 01 to 52" in refused.json()["detail"]
+
+
 @pytest.mark.parametrize(
     ("body", "code", "words"),
     [

@@ -172,7 +172,7 @@ def sample_series() -> tuple[Any, str, str]:
 
 
 def series_from_rows(rows: Sequence[tuple[str, float]], name: str) -> Any:
-    """A series from ``(date, value)`` rows of a request: monthly, quarterly, half-yearly, yearly, weekly or daily."""
+    """A series from ``(date, value)`` rows of a request, of any frequency :mod:`.frequency` recognises."""
     from .forecast_input import rows_to_series
 
     return rows_to_series(rows, "series")

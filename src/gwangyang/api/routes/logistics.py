@@ -53,12 +53,13 @@ class RouteRequest(BaseModel):
 
 
 class SeriesPoint(BaseModel):
-    """One period of a series: a month, quarter, half-year, year, week or day."""
+    """One period of a series: a month, quarter, half-year, year, week, fortnight, day or business day."""
 
     ds: str = Field(
         max_length=32,
         description="The period's date: 2024-01 or 2024-01-01 (a month, the first month of a quarter or "
-        "half-year), 2024 (a year), 2024-01-15 (a week or a day).",
+        "half-year), 2024 (a year), 2024-01-15 (a week, fortnight, day or business day), 2024-W01 (an ISO "
+        "week, read as its Monday).",
     )
     y: float = Field(strict=True)
 
@@ -80,8 +81,9 @@ class SeriesPoint(BaseModel):
 class ForecastRequest(BaseModel):
     """Forecast the shipped monthly TEU series (no ``series``) or the given rows, of a frequency their dates show.
 
-    Monthly, quarterly, half-yearly, yearly, weekly or daily dates are recognised; ``horizon`` counts periods of
-    that frequency.
+    Monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-day dates (ISO weeks such as
+    2024-W01 as weeks) are recognised; ``horizon`` counts periods of that frequency. Holidays missing from a
+    business-day series are filled and named in the result's ``notes``.
     """
 
     series: list[SeriesPoint] | None = Field(None, min_length=1, max_length=2400)
@@ -92,7 +94,7 @@ class ForecastRequest(BaseModel):
         ge=1,
         le=104,
         description="Periods ahead, of the series' frequency; default 12 months, 8 quarters, 4 half-years, "
-        "3 years, 13 weeks or 14 days.",
+        "3 years, 13 weeks, 6 fortnights, 14 days or 10 business days.",
     )
     level: int = Field(90, strict=True, ge=50, le=99, description="Prediction-interval level, percent.")
     windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
@@ -181,7 +183,8 @@ def latest_routes(store: StoreDep) -> dict[str, Any]:
 @router.post(
     "/forecast",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="Forecast a monthly, quarterly, half-yearly, yearly, weekly or daily series (a job)",
+    summary="Forecast a monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-day "
+    "series (a job)",
     responses=JOB_RESPONSES,
 )
 async def run_forecast(
@@ -195,7 +198,7 @@ async def run_forecast(
     """A job that forecasts the series; its result is kept as the latest forecast.
 
     The result: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest": {"mase", "coverage",
-    ...}, "frequency": {"name", "alias", "season_length", "unit"}, "history"}``.
+    ...}, "frequency": {"name", "alias", "season_length", "unit"}, "notes", "history"}``.
     """
     if body.series is None:
         series, name, source = service.sample_series()

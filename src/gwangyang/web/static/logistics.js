@@ -87,7 +87,9 @@
     "half-yearly": { head: () => g.t("Half-year"), span: (n) => g.t("{n} half-years", { n }), name: () => g.t("half-yearly"), chars: 7 },
     yearly: { head: () => g.t("Year"), span: (n) => g.t("{n} years", { n }), name: () => g.t("yearly"), chars: 4 },
     weekly: { head: () => g.t("Week"), span: (n) => g.t("{n} weeks", { n }), name: () => g.t("weekly"), chars: 10 },
+    fortnightly: { head: () => g.t("Fortnight"), span: (n) => g.t("{n} fortnights", { n }), name: () => g.t("fortnightly"), chars: 10 },
     daily: { head: () => g.t("Day"), span: (n) => g.t("{n} days", { n }), name: () => g.t("daily"), chars: 10 },
+    "business-daily": { head: () => g.t("Business day"), span: (n) => g.t("{n} business days", { n }), name: () => g.t("business-daily"), chars: 10 },
   };
 
   function drawForecast(r) {
@@ -104,6 +106,9 @@
     $("forecast-coverage").textContent = g.t("{coverage} of {points} (target {level})", { coverage: `${Math.round(100 * b.coverage)} %`, points: b.points, level: `${r.level} %` });
     $("forecast-note").textContent = g.t("Model chosen by a rolling-origin backtest ({windows} windows of {span}); coverage judged on each window with the interval widening learnt from the others.", { windows: b.windows, span: words.span(b.horizon) }) +
       " " + g.t("Source: {source}.", { source: r.source });
+    const notes = $("forecast-notes");
+    notes.textContent = "";
+    for (const n of r.notes || []) { const li = document.createElement("li"); li.textContent = g.phrase(n); notes.appendChild(li); }
     const hist = r.history.slice(-72);
     const fc = r.forecast;
     const x = fc.map((p) => p.ds);
