@@ -63,6 +63,24 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
     return validate_series(series.sort_values("ds", kind="stable"), str(path), frequency)
 
 
+def two_columns(path: str | Path) -> tuple[str, str]:
+    """The date and value columns of a table of exactly two columns (for a form that names neither).
+
+    Raises
+    ------
+    InputError
+        A table of other than two columns: the columns must be named (the message lists them).
+    """
+    path = Path(path)
+    columns = [str(c) for c in _read_table(path).columns]
+    if len(columns) != 2:
+        raise InputError(
+            f"{path}: name the date column and the target column; the table has {len(columns)} columns "
+            f"({', '.join(columns[:8])}), not two"
+        )
+    return columns[0], columns[1]
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     if path.suffix.lower() == ".parquet":
         from pyarrow.lib import ArrowException

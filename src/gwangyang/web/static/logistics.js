@@ -144,7 +144,9 @@
   async function submit(path, body) {
     status(testid, g.t("Sending…"));
     try {
-      const answer = await g.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      // A form (an uploaded file) goes as multipart, as the browser writes it; anything else as JSON.
+      const request = body instanceof FormData ? { method: "POST", body } : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+      const answer = await g.api(path, request);
       await follow(answer.job.id);
     } catch (e) { status(testid, g.t("Refused: {error}", { error: e.message }), true); }
   }
@@ -162,7 +164,16 @@
     $("forecast-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const f = new FormData(event.target);
-      submit("/api/v1/logistics/forecast", { horizon: Number(f.get("horizon")), level: Number(f.get("level")) });
+      const file = f.get("files");
+      if (file && file.size) {
+        // The user's own table: uploaded as it is, read on the server as `gwangyang forecast` reads it.
+        for (const key of ["date_column", "target", "horizon"]) if (!String(f.get(key) || "").trim()) f.delete(key);
+        submit("/api/v1/logistics/forecast/file", f);
+      } else {
+        const body = { level: Number(f.get("level")) };
+        if (String(f.get("horizon") || "").trim()) body.horizon = Number(f.get("horizon"));
+        submit("/api/v1/logistics/forecast", body);
+      }
     });
   }
 
