@@ -232,6 +232,33 @@ def test_forecast_file_upload(fresh_client: TestClient) -> None:
     assert not any(artifacts.uploads_dir(store).glob("*"))
 
 
+def test_forecast_file_upload_parquet_iso_weeks(fresh_client: TestClient) -> None:
+    # A Parquet table of three columns, ISO week labels named as the date column: weeks from Monday 2019-12-30
+    # (2020-W01), 2020-W53 among them; a 52-week cycle repeated, so seasonal naive forecasts the weeks a year on.
+    import io
+
+    mondays = pd.date_range("2019-12-30", periods=140, freq="W-MON")
+    weeks = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in mondays]
+    cycle = [300.0 + 5 * (w % 52) for w in range(140)]
+    frame = pd.DataFrame({"주차": weeks, "비고": "-", "물동량": cycle})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    response = fresh_client.post(
+        f"{LOG}/forecast/file",
+        params={"wait": 120},
+        files={"files": ("주간.parquet", buffer.getvalue())},
+        data={"date_column": "주차", "target": "물동량", "horizon": "4", "windows": "1"},
+    )
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["series"] == "물동량" and result["frequency"]["alias"] == "W-MON"
+    assert result["history"][0]["ds"] == "2019-12-30" and len(result["history"]) == 140
+    assert [f["ds"] for f in result["forecast"]] == [
+        f"{d:%Y-%m-%d}" for d in pd.date_range(mondays[-1], periods=5, freq="W-MON")[1:]
+    ]
+    assert any("ISO week 53 (2020-W53)" in note for note in result["notes"])
+
+
 @pytest.mark.parametrize(
     ("columns", "data", "name", "code", "words"),
     [

@@ -111,8 +111,9 @@ def forecast_command(
         int | None,
         typer.Option(
             "--horizon",
-            help="Periods ahead [default: 12 months, 8 quarters, 4 half-years, 3 years, 13 weeks, "
-            "6 fortnights, 14 days, 10 business days].",
+            # in parentheses: Rich reads "[default: ...]" as markup and drops it from the help
+            help="Periods ahead (default: 12 months, 8 quarters, 4 half-years, 3 years, 13 weeks, "
+            "6 fortnights, 14 days, 10 business days).",
             show_default=False,
         ),
     ] = None,
