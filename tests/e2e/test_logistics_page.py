@@ -179,3 +179,32 @@ def test_forecast_page_uploads_a_business_day_series(
     assert (
         "세칸.csv: name the date column and the target column; the table has 3 columns" in status.inner_text()
     )
+
+
+def test_business_day_forecast_reads_korean(browser: Any, server: tuple[str, Store]) -> None:
+    """A business-day forecast with a filled holiday, on a Korean page: the period words and the note are Korean."""
+    import pandas as pd
+
+    from gwangyang.logistics import service
+
+    from .test_i18n import korean_tab, settle
+
+    base, store = server
+    days = pd.bdate_range("2024-01-08", periods=60)
+    rows = [(f"{d:%Y-%m-%d}", 1_000.0 + 90 * d.weekday() + i) for i, d in enumerate(days) if i != 23]
+    series = service.series_from_rows(rows, "게이트")
+    view, _ = service.forecast_series(series, "게이트", "test", windows=2)
+    service.save_view(store, "forecast", view)
+    context, tab = korean_tab(browser, base)
+    try:
+        tab.goto(f"{base}/logistics/forecast")
+        settle(tab)
+        assert tab.get_by_test_id("forecast-period-head").inner_text() == "영업일"
+        assert tab.get_by_test_id("forecast-frequency").inner_text().startswith("영업일별")
+        note = tab.get_by_test_id("forecast-notes").inner_text()
+        assert note == (
+            f"빠진 영업일 1일을 휴일로 보고 앞뒤 주의 같은 요일 값으로 보간해 채움: {days[23]:%Y-%m-%d}; "
+            "예측은 평상시 영업일 기준입니다"
+        )
+    finally:
+        context.close()
