@@ -7,10 +7,18 @@ default horizon of each is held out (10 business days, 6 fortnights, 13 weeks). 
 seasonal-naive MAE of the training part; coverage = share of held-out periods inside the 90 % interval.
 
     .venv/bin/python benchmarks/logistics_forecast_calendars.py
+    .venv/bin/python benchmarks/logistics_forecast_calendars.py --holidays   # how to treat the holidays
+
+``--holidays`` compares three ways of treating the gate series' missing weekdays on the same 10 ordinary business
+days (2024-12-02 .. 12-13, no holiday among them) after training up to 2024-11-29: filled with their weekday
+interpolated between the weeks around them (ours), filled with 0 (the gate was closed), or dropped (the days
+present taken as consecutive business days, which shifts the weekday pattern by a day at each holiday). The
+forecast is ours (backtest-chosen model) in each case; the error is the MAE on the same truth.
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 import warnings
 
@@ -58,11 +66,45 @@ HOLIDAYS = [
 
 def gate_business_days(rng: np.random.Generator) -> pd.DataFrame:
     """Two years of business days from 2023-01-02, holidays missing: working-week cycle, trend, noise."""
+    return validate_series(gate_raw(rng), "gate")
+
+
+def gate_raw(rng: np.random.Generator) -> pd.DataFrame:
+    """The gate series as it comes: the days present only."""
     ds = pd.bdate_range("2023-01-02", "2024-12-31")
     cycle = np.array([1_250.0, 1_410, 1_380, 1_440, 1_120])
     y = cycle[ds.weekday] * (1 + 0.1 * np.arange(len(ds)) / len(ds)) + rng.normal(0, 45, len(ds))
     keep = ~ds.isin(pd.to_datetime(HOLIDAYS))
-    return validate_series(pd.DataFrame({"ds": ds[keep], "y": y[keep]}), "gate")
+    return pd.DataFrame({"ds": ds[keep], "y": y[keep]})
+
+
+def holiday_treatments(raw: pd.DataFrame) -> None:
+    """MAE on 2024-12-02 .. 12-13 of ours trained to 2024-11-29 with the holidays filled, zeroed or dropped."""
+    from gwangyang.logistics.forecast import forecast
+
+    end = pd.Timestamp("2024-12-13")
+    raw = raw[raw["ds"] <= end].reset_index(drop=True)
+    truth = raw["y"].to_numpy()[-10:]
+    train = raw.iloc[:-10]
+    full = pd.bdate_range(train["ds"].iloc[0], train["ds"].iloc[-1])
+    zeroed = pd.Series(train["y"].to_numpy(), index=pd.DatetimeIndex(train["ds"])).reindex(
+        full, fill_value=0.0
+    )
+    dropped = pd.DataFrame(
+        {"ds": pd.bdate_range(end=full[-1], periods=len(train)), "y": train["y"].to_numpy()}
+    )
+    print(
+        f"holidays in training: {len(full) - len(train)}; MAE on the same 10 ordinary business days | model | s"
+    )
+    for name, series in (
+        ("filled by weekday (ours)", train),
+        ("filled with 0", pd.DataFrame({"ds": full, "y": zeroed.to_numpy()})),
+        ("dropped (days shift)", dropped),
+    ):
+        start = time.perf_counter()
+        result = forecast(series, horizon=10, level=LEVEL)
+        mae = float(np.mean(np.abs(truth - result.forecast["mean"].to_numpy())))
+        print(f"{name:28} {mae:8.1f} {result.model:>15} {time.perf_counter() - start:6.1f}", flush=True)
 
 
 def demand_fortnights(rng: np.random.Generator) -> pd.DataFrame:
@@ -111,7 +153,15 @@ def plain(series: pd.DataFrame, model: str, holdout: int) -> tuple[float, float,
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--holidays", action="store_true", help="compare treatments of the gate's holidays")
+    args = parser.parse_args()
     rng = np.random.default_rng(2024)
+    if args.holidays:
+        holiday_treatments(gate_raw(rng))
+        return
     print(f"{LEVEL} % intervals, last default horizon held out; MASE | coverage | seconds")
     print(f"{'series':40} {'ours model':>10} {'ours':>22} {'AutoETS':>22} {'seasonal naive':>22}")
     for name, series in (
