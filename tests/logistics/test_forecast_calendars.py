@@ -113,6 +113,20 @@ def test_too_many_holidays_refused() -> None:
         validate_series(pd.DataFrame({"ds": ds[keep], "y": np.ones(keep.sum())}), "gate.csv")
 
 
+def test_a_weekend_date_among_business_days_is_named(tmp_path: Path, gate: pd.DataFrame) -> None:
+    # One Saturday worked among 67 business days: not daily with 40 weekend days missing, but named.
+    path = tmp_path / "게이트.csv"
+    saturday = pd.DataFrame({"ds": [pd.Timestamp("2024-03-09")], "y": [600.0]})
+    pd.concat([gate, saturday]).rename(columns={"ds": DATE, "y": VALUE}).to_csv(path, index=False)
+    with pytest.raises(InputError) as raised:
+        load_series(path, DATE, VALUE)
+    assert str(raised.value) == (
+        f"{path}: column '{DATE}' holds business days with 1 weekend date(s) among them (the first 2024-03-09, a "
+        "Saturday); a business-day series holds Monday to Friday only: move or drop those rows; the forecaster "
+        "takes one row per month, quarter, half-year, year, week, fortnight, day or business day, evenly spaced"
+    )
+
+
 def test_weekdays_of_a_single_week_are_daily() -> None:
     # Monday to Friday of one week hold no weekend: nothing says they are business days.
     found = detect(pd.date_range("2024-01-01", periods=5, freq="D"))

@@ -155,7 +155,19 @@ def _day_based(unique: pd.DatetimeIndex, gaps: np.ndarray, days: float) -> Frequ
         return fortnightly(unique[0].weekday())
     if step == 7:
         return weekly(unique[0].weekday())
+    weekend = unique[unique.weekday >= 5]
+    if len(weekend) and len(weekend) <= WEEKEND_SLIP * len(unique):
+        first = weekend[0]
+        return (
+            f"business days with {len(weekend)} weekend date(s) among them (the first {first:%Y-%m-%d}, a "
+            f"{first.day_name()}); a business-day series holds Monday to Friday only: move or drop those rows"
+        )
     return BUSINESS_DAILY if _business_days(unique) else DAILY
+
+
+WEEKEND_SLIP = 0.05
+"""Largest share of Saturdays and Sundays among daily dates that reads as business days with a slip (a daily
+series has 2 in 7)."""
 
 
 def _business_days(unique: pd.DatetimeIndex) -> bool:
