@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gwangyang.port.berth_baselines import solve_greedy, solve_spt
 from gwangyang.port.berth_model import BerthInstance
-from gwangyang.port.berths import solve_greedy, solve_spt
 from gwangyang.port.lagrange import cheapest_starts, lagrangian_bound, start_windows
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logistics" / "berth"

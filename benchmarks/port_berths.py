@@ -24,9 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gwangyang.port.berth_baselines import solve_fcfs, solve_greedy, solve_spt
 from gwangyang.port.berth_budget import SearchBudget
 from gwangyang.port.berth_model import BerthInstance, check_plan
-from gwangyang.port.berths import solve_cpsat, solve_fcfs, solve_greedy, solve_spt
+from gwangyang.port.berths import solve_cpsat
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logistics" / "berth"
 

@@ -23,7 +23,7 @@ from gwangyang.battery.cycles import IMPLAUSIBLE_EFFICIENCY
 from gwangyang.errors import NotFoundError
 from gwangyang.logistics import service as logistics
 from gwangyang.port import service as port
-from gwangyang.port.berths import solve_fcfs
+from gwangyang.port.berth_baselines import solve_fcfs
 from gwangyang.store import Store, artifacts
 from tests.logistics.test_forecast import SERIES, TARGET
 from tests.logistics.test_solver import SCENARIO

@@ -457,7 +457,7 @@ def test_port_simulate(client: TestClient, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_crane_schedule(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
-    from gwangyang.port.cranes import check_schedule
+    from gwangyang.port.crane_model import check_schedule
 
     by_cli = cli(capsys, "port", "cranes", str(samples.crane_instance()), "--workers", "1", "--seed", "0")
     by_api = finished(client, "/api/v1/port/cranes", {"time_limit": 10})

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,7 @@ from pydantic import BaseModel
 
 from gwangyang.api import create_app
 from gwangyang.api.error_responses import ErrorBody, ValidationErrorBody
-from gwangyang.samples import sample_file
+from gwangyang.samples import logistics_series, sample_file
 from gwangyang.store import Store
 from tests.conftest import CYCLERS
 
@@ -42,6 +43,15 @@ TEP_NORMAL = sample_file("factory", "tep_normal_d00.csv.gz")
 TEP_FAULT = sample_file("factory", "tep_fault01_d01_te.csv.gz")
 RETIRED = b"id,chemistry,nominal_capacity_ah,soh\na,LFP,35.0,0.82\nb,LFP,35.0,0.4\n"
 """Two retired cells as the triage reads them (tests/api/test_quality.py)."""
+GATE = (
+    "영업일,반출입(대)\n"
+    + "".join(
+        f"{day:%Y-%m-%d},{1_000 + 100 * day.weekday()}\n"
+        for day in pd.bdate_range("2024-01-08", periods=45)
+        if f"{day:%Y-%m-%d}" != "2024-02-09"
+    )
+).encode()
+"""A business-day gate count with a holiday (tests/api/test_logistics.py has its like)."""
 
 COLUMNS = (
     "cell_id", "cellid", "셀ID", "id", "lot", "line", "date", "ocv_v", "acir_mohm", "capacity_ah",
@@ -123,6 +133,18 @@ UPLOADS = (
         WAIT,
     ),
     Upload("/api/v1/factory/monitors/line1/score", (".csv", ".csv.gz"), {}, (TEP_FAULT,), WAIT),
+    Upload(
+        "/api/v1/logistics/forecast/file",
+        (".csv", ".parquet", ".txt"),
+        {
+            "date_column": _names("", "ds", "영업일", "date"),
+            "target": _names("", "y", "반출입(대)", "TEU COUNT_Total_Total"),
+            "horizon": _names("", "5", "0", "105", "x"),
+            "windows": _names("", "1", "7"),
+        },
+        (GATE, logistics_series()),
+        WAIT,
+    ),
 )  # fmt: skip
 
 

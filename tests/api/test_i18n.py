@@ -118,6 +118,28 @@ def test_numbers_dates_and_composed_lines_follow_the_locale() -> None:
     assert i18n.phrase("voltage_v high (robust z +4.2)", "ko") == "voltage_v 높음 (로버스트 z +4.2)"
 
 
+def test_forecast_notes_read_korean() -> None:
+    # The notes as the forecaster composes them (holidays filled, an ISO week 53), each part translated.
+    import pandas as pd
+
+    from gwangyang.logistics.holidays import fill_business_days, filled_note
+    from gwangyang.logistics.iso_weeks import week_53_note
+
+    days = pd.bdate_range("2024-02-05", periods=15)
+    kept = days[days != pd.Timestamp("2024-02-09")]
+    holidays = filled_note(fill_business_days(pd.DataFrame({"ds": kept, "y": 1.0}), "gate"))
+    assert holidays is not None
+    assert i18n.phrase(holidays, "ko") == (
+        "빠진 영업일 1일을 휴일로 보고 앞뒤 주의 같은 요일 값으로 보간해 채움: 2024-02-09; 예측은 평상시 영업일 기준입니다"
+    )
+    week_53 = week_53_note(pd.Series(pd.date_range("2020-12-21", periods=3, freq="W-MON")), 52)
+    assert week_53 is not None
+    assert i18n.phrase(week_53, "ko") == (
+        "시계열에 ISO 53주차가 있음 (2020-W53); 계절 주기가 52기간(364일)이므로 53주차 뒤의 각 주는 1년 전 한 주차 뒤의 주와 "
+        "비교됩니다"
+    )
+
+
 @pytest.fixture
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     from gwangyang.api import create_app

@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from gwangyang.store import artifacts
+
 LOG = "/api/v1/logistics"
 SCENARIO = (
     Path(__file__).resolve().parents[2] / "src" / "gwangyang" / "logistics" / "scenarios" / "gwangyang.toml"
@@ -146,6 +148,148 @@ def test_forecast_job_weekly_series(fresh_client: TestClient) -> None:
     refused = fresh_client.post(f"{LOG}/forecast", json={"series": irregular})
     assert refused.status_code == 400
     assert refused.json()["detail"].startswith("series: 'ds' holds irregular dates (mostly 7 day(s) apart")
+
+
+def test_forecast_job_business_days_and_iso_weeks(fresh_client: TestClient) -> None:
+    # 12 working weeks of a Monday-to-Friday cycle, Seollal (2024-02-09, 2024-02-12) missing: business days,
+    # season 5, the holidays filled with their weekday (the cycle's value) and named; seasonal naive exact.
+    cycle = [1_250.0, 1_410.0, 1_380.0, 1_440.0, 1_120.0]
+    days = pd.bdate_range("2024-01-08", periods=60)
+    rows = [
+        {"ds": f"{d:%Y-%m-%d}", "y": cycle[i % 5]}
+        for i, d in enumerate(days)
+        if f"{d:%Y-%m-%d}" not in ("2024-02-09", "2024-02-12")
+    ]
+    response = fresh_client.post(
+        f"{LOG}/forecast", params={"wait": 120}, json={"series": rows, "name": "게이트"}
+    )
+    assert response.status_code == 201, response.text
+    job = response.json()["job"]
+    result = job["result"]
+    assert result["frequency"] == {
+        "name": "business-daily",
+        "alias": "B",
+        "season_length": 5,
+        "unit": "business day",
+    }
+    assert job["params"]["frequency"] == "business-daily" and job["params"]["horizon"] == 10
+    assert job["params"]["periods"] == 60  # the two holidays filled
+    assert [f["ds"] for f in result["forecast"]] == [
+        f"{d:%Y-%m-%d}" for d in pd.bdate_range("2024-04-01", periods=10)
+    ]
+    np.testing.assert_allclose([f["mean"] for f in result["forecast"]], cycle * 2, atol=1e-6)
+    assert "2 missing business day(s) taken as holidays" in result["notes"][0]
+    # ISO week labels: read as Mondays, a weekly series; 2020-W53 is named in a note.
+    mondays = pd.date_range("2019-12-30", periods=140, freq="W-MON")
+    weeks = [
+        {"ds": f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}", "y": 100.0 + (i % 52)}
+        for i, d in enumerate(mondays)
+    ]
+    response = fresh_client.post(
+        f"{LOG}/forecast", params={"wait": 120}, json={"series": weeks, "horizon": 4}
+    )
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["frequency"]["alias"] == "W-MON" and result["history"][0]["ds"] == "2019-12-30"
+    assert any("2020-W53" in note for note in result["notes"])
+    refused = fresh_client.post(f"{LOG}/forecast", json={"series": [{"ds": "2023-W53", "y": 1.0}]})
+    assert refused.status_code == 400 and "2023 has weeks 01 to 52" in refused.json()["detail"]
+
+
+def gate_csv(columns: tuple[str, ...] = ("영업일", "반출입(대)")) -> tuple[bytes, list[float]]:
+    """A business-day gate table (UTF-8 CSV, Excel's byte-order mark), Seollal 2024-02-09 and -12 missing."""
+    cycle = [1_250.0, 1_410.0, 1_380.0, 1_440.0, 1_120.0]
+    days = pd.bdate_range("2024-01-08", periods=60)
+    keep = ~days.isin(pd.to_datetime(["2024-02-09", "2024-02-12"]))
+    frame = pd.DataFrame({columns[0]: days[keep].strftime("%Y-%m-%d"), columns[1]: np.tile(cycle, 12)[keep]})
+    for extra in columns[2:]:
+        frame[extra] = 1
+    return frame.to_csv(index=False).encode("utf-8-sig"), cycle
+
+
+def test_forecast_file_upload(fresh_client: TestClient) -> None:
+    # A two-column table needs no column names; read as `gwangyang forecast` reads it: business days, holidays
+    # filled and noted, an exact working-week cycle forecast exactly by seasonal naive; the upload is not kept.
+    content, cycle = gate_csv()
+    response = fresh_client.post(
+        f"{LOG}/forecast/file",
+        params={"wait": 120},
+        files={"files": ("게이트 반출입.csv", content, "text/csv")},
+        data={"horizon": "5", "windows": "2"},
+    )
+    assert response.status_code == 201, response.text
+    job = response.json()["job"]
+    result = job["result"]
+    assert result["series"] == "반출입(대)" and result["source"] == "게이트 반출입.csv"
+    assert result["frequency"]["name"] == "business-daily" and job["params"]["frequency"] == "business-daily"
+    assert [f["ds"] for f in result["forecast"]] == [
+        f"{d:%Y-%m-%d}" for d in pd.bdate_range("2024-04-01", periods=5)
+    ]
+    np.testing.assert_allclose([f["mean"] for f in result["forecast"]], cycle, atol=1e-6)
+    assert result["notes"][0].startswith("2 missing business day(s) taken as holidays")
+    assert fresh_client.get(f"{LOG}/forecast/latest").json()["source"] == "게이트 반출입.csv"
+    store = fresh_client.app.state.store  # type: ignore[attr-defined]
+    assert not any(artifacts.uploads_dir(store).glob("*"))
+
+
+def test_forecast_file_upload_parquet_iso_weeks(fresh_client: TestClient) -> None:
+    # A Parquet table of three columns, ISO week labels named as the date column: weeks from Monday 2019-12-30
+    # (2020-W01), 2020-W53 among them; a 52-week cycle repeated, so seasonal naive forecasts the weeks a year on.
+    import io
+
+    mondays = pd.date_range("2019-12-30", periods=140, freq="W-MON")
+    weeks = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in mondays]
+    cycle = [300.0 + 5 * (w % 52) for w in range(140)]
+    frame = pd.DataFrame({"주차": weeks, "비고": "-", "물동량": cycle})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    response = fresh_client.post(
+        f"{LOG}/forecast/file",
+        params={"wait": 120},
+        files={"files": ("주간.parquet", buffer.getvalue())},
+        data={"date_column": "주차", "target": "물동량", "horizon": "4", "windows": "1"},
+    )
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["series"] == "물동량" and result["frequency"]["alias"] == "W-MON"
+    assert result["history"][0]["ds"] == "2019-12-30" and len(result["history"]) == 140
+    assert [f["ds"] for f in result["forecast"]] == [
+        f"{d:%Y-%m-%d}" for d in pd.date_range(mondays[-1], periods=5, freq="W-MON")[1:]
+    ]
+    assert any("ISO week 53 (2020-W53)" in note for note in result["notes"])
+
+
+@pytest.mark.parametrize(
+    ("columns", "data", "name", "code", "words"),
+    [
+        (
+            ("일자", "값", "비고"),
+            {},
+            "g.csv",
+            400,
+            "name the date column and the target column; the table has 3",
+        ),
+        (
+            ("일자", "값", "비고"),
+            {"date_column": "일자", "target": "없음"},
+            "g.csv",
+            400,
+            "no column '없음' (target)",
+        ),
+        (("일자", "값"), {"horizon": "열"}, "g.csv", 400, "horizon: expected a whole number, got '열'"),
+        (("일자", "값"), {"level": "100"}, "g.csv", 400, "level: expected 50 to 99, got 100"),
+        (("일자", "값"), {}, "g.xlsx", 415, "g.xlsx: unknown table format"),
+    ],
+)
+def test_forecast_file_refusals(
+    fresh_client: TestClient, columns: tuple[str, ...], data: dict[str, str], name: str, code: int, words: str
+) -> None:
+    content, _ = gate_csv(columns)
+    response = fresh_client.post(f"{LOG}/forecast/file", files={"files": (name, content)}, data=data)
+    assert response.status_code == code and words in response.json()["detail"], response.text
+    assert "uploads/" not in response.json()["detail"]
+    store = fresh_client.app.state.store  # type: ignore[attr-defined]
+    assert not any(artifacts.uploads_dir(store).glob("*"))
 
 
 @pytest.mark.parametrize(

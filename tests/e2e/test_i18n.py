@@ -39,6 +39,7 @@ ALLOWED = frozenset(
         *("API", "SOH", "RUL", "CE", "Ah", "Wh", "kWh", "mAh", "TEU", "AGV", "PCA", "MASE", "RMSE", "MAPE"),
         *("FCFS", "KPI", "dQ", "dV", "CO", "ESS", "UTC", "JSON", "USD", "KRW", "English", "min", "AI", "km"),
         *("Severson", "Hotelling", "Mahalanobis", "CALCE", "LFP", "NMC", "NCA", "LCO", "LMO", "LTO"),
+        *("CSV", "Parquet", "ISO"),  # file formats and the ISO week, written so in Korean too
     }
 )
 """Latin words allowed on a Korean page: proper names, acronyms, units (data values are allowed apart)."""

@@ -207,3 +207,80 @@ def test_routes_page_shows_notes_and_warnings(page: Any, server: tuple[str, Stor
     assert page.get_by_test_id("route-warning").all_inner_texts() == [
         "⚠ required client(s) not served exactly once: 3"
     ]
+
+
+def test_forecast_page_uploads_a_business_day_series(
+    page: Any, server: tuple[str, Store], tmp_path: Path
+) -> None:
+    """A user's own table through the form: a business-day gate count (Korean file and column names, two holidays
+    missing) is uploaded, forecast as business days and shown with the frequency, the period words and the note;
+    a table of three unnamed columns is refused in one line."""
+    import pandas as pd
+
+    cycle = [1_250.0, 1_410.0, 1_380.0, 1_440.0, 1_120.0]
+    days = pd.bdate_range("2024-01-08", periods=60)
+    keep = ~days.isin(pd.to_datetime(["2024-02-09", "2024-02-12"]))
+    path = tmp_path / "게이트 반출입.csv"
+    frame = pd.DataFrame({"영업일": days[keep].strftime("%Y-%m-%d"), "반출입(대)": np.tile(cycle, 12)[keep]})
+    frame.to_csv(path, index=False)
+
+    base, _ = server
+    page.goto(f"{base}/logistics/forecast")
+    page.get_by_test_id("forecast-file").set_input_files(str(path))
+    page.get_by_test_id("forecast-submit").click()
+    page.wait_for_url("**/forecast?job=*", timeout=120_000)
+    traces = {t["name"]: t for t in plotted(page, "plot-forecast")}
+    fc = job_result(page)
+    assert fc["source"] == path.name and fc["frequency"]["name"] == "business-daily"
+    # The exact working-week cycle is forecast exactly by seasonal naive: two more weeks of it.
+    mean = traces[f"forecast ({fc['model']})"]
+    assert mean["x"] == [f"{d:%Y-%m-%d}" for d in pd.bdate_range("2024-04-01", periods=10)]
+    np.testing.assert_allclose(mean["y"], cycle * 2, atol=1e-6)
+    assert page.get_by_test_id("forecast-title").inner_text() == "반출입(대): 10 business days ahead"
+    assert page.get_by_test_id("forecast-frequency").inner_text() == "business-daily, season 5"
+    assert page.get_by_test_id("forecast-period-head").inner_text() == "Business day"
+    assert page.get_by_test_id("forecast-row").count() == 10
+    assert page.get_by_test_id("forecast-row").nth(0).locator("td").nth(0).inner_text() == "2024-04-01"
+    assert f"Source: {path.name}." in page.get_by_test_id("forecast-note").inner_text()
+    note = page.get_by_test_id("forecast-notes").inner_text()
+    assert "2 missing business day(s) taken as holidays" in note and "2024-02-09, 2024-02-12" in note
+    page.screenshot(path=str(tmp_path / "forecast-upload.png"), full_page=True)
+
+    three = tmp_path / "세칸.csv"
+    frame.assign(비고="-").to_csv(three, index=False)
+    page.get_by_test_id("forecast-file").set_input_files(str(three))
+    page.get_by_test_id("forecast-submit").click()
+    status = page.get_by_test_id("forecast-status")
+    status.filter(has_text="Refused").wait_for(timeout=30_000)
+    assert (
+        "세칸.csv: name the date column and the target column; the table has 3 columns" in status.inner_text()
+    )
+
+
+def test_business_day_forecast_reads_korean(browser: Any, server: tuple[str, Store]) -> None:
+    """A business-day forecast with a filled holiday, on a Korean page: the period words and the note are Korean."""
+    import pandas as pd
+
+    from gwangyang.logistics import service
+
+    from .test_i18n import korean_tab, settle
+
+    base, store = server
+    days = pd.bdate_range("2024-01-08", periods=60)
+    rows = [(f"{d:%Y-%m-%d}", 1_000.0 + 90 * d.weekday() + i) for i, d in enumerate(days) if i != 23]
+    series = service.series_from_rows(rows, "게이트")
+    view, _ = service.forecast_series(series, "게이트", "test", windows=2)
+    service.save_view(store, "forecast", view)
+    context, tab = korean_tab(browser, base)
+    try:
+        tab.goto(f"{base}/logistics/forecast")
+        settle(tab)
+        assert tab.get_by_test_id("forecast-period-head").inner_text() == "영업일"
+        assert tab.get_by_test_id("forecast-frequency").inner_text().startswith("영업일별")
+        note = tab.get_by_test_id("forecast-notes").inner_text()
+        assert note == (
+            f"빠진 영업일 1일을 휴일로 보고 앞뒤 주의 같은 요일 값으로 보간해 채움: {days[23]:%Y-%m-%d}; "
+            "예측은 평상시 영업일 기준입니다"
+        )
+    finally:
+        context.close()

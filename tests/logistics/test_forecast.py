@@ -127,7 +127,10 @@ def test_backtest_coverage_is_judged_out_of_window(teu: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([], "series: no rows; expected one row per month, quarter, half-year, year, week or day"),
+        (
+            [],
+            "series: no rows; expected one row per month, quarter, half-year, year, week, fortnight, day or business day",
+        ),
         ([("2024-01", 1.0), ("", 2.0)], "series: row 2 is not a date (empty or NaT)"),
         ([("2024-01", 1.0), ("nat", 2.0)], "series: row 2 is not a date (empty or NaT)"),
         (

@@ -146,8 +146,8 @@ def test_any_frequency_reads_back_in_any_order(
     ("dates", "found"),
     [
         (
-            pd.date_range("2015-01-01", periods=30, freq="14D"),
-            "dates a median of 14 days apart (neither daily",
+            pd.date_range("2015-01-01", periods=30, freq="10D"),  # 14 days apart are fortnights
+            "dates a median of 10 days apart (not daily, weekly or fortnightly)",
         ),
         (pd.date_range("2015-01-01", periods=50, freq="h"), "sub-daily dates (a median of 1 hours apart)"),
         (

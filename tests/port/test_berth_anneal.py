@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from gwangyang.port.berth_anneal import _cheapest_insertion, _recompute, anneal_counted
+from gwangyang.port.berth_baselines import solve_spt
 from gwangyang.port.berth_model import BerthInstance, check_plan, objective
 from gwangyang.port.berth_sequences import sequence_cost
-from gwangyang.port.berths import assignment_bound, solve_spt
+from gwangyang.port.berths import assignment_bound
 
 
 def test_cheapest_insertion_prices_equal_recomputed_costs() -> None:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from gwangyang.port.berth_baselines import solve_spt
 from gwangyang.port.berth_cpsat import build_model, read_plan
 from gwangyang.port.berth_model import BerthInstance, check_plan, objective
-from gwangyang.port.berths import assignment_bound, solve_spt
+from gwangyang.port.berths import assignment_bound
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError
+from gwangyang.port.berth_baselines import solve_fcfs, solve_spt
 from gwangyang.port.berth_model import FORBIDDEN, BerthInstance, check_plan, objective
-from gwangyang.port.berths import solve_fcfs, solve_spt
 
 LAYOUTS = ("kramer", "one-per-line", "one-line", "crlf", "wrapped")
 

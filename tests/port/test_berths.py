@@ -12,10 +12,11 @@ import pytest
 
 from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.port.berth_anneal import anneal_counted
+from gwangyang.port.berth_baselines import solve_fcfs, solve_greedy, solve_spt
 from gwangyang.port.berth_budget import SearchBudget
 from gwangyang.port.berth_lns import improve_with_cpsat_counted
 from gwangyang.port.berth_model import BerthInstance, BerthPlan, check_plan, objective, relative_gap
-from gwangyang.port.berths import assignment_bound, solve_cpsat, solve_fcfs, solve_greedy, solve_spt
+from gwangyang.port.berths import assignment_bound, solve_cpsat
 from gwangyang.port.lagrange import lagrangian_bound
 
 INSTANCES = [f"f200x15-0{i}.txt" for i in range(1, 6)]

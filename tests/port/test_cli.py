@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from gwangyang.cli.main import main
+from gwangyang.port.berth_baselines import solve_fcfs
 from gwangyang.port.berth_model import BerthInstance, check_plan
-from gwangyang.port.berths import solve_fcfs
 from gwangyang.port.compare import replicate
 from gwangyang.port.terminal import load_scenario
 

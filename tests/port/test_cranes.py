@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.port.cranes import CraneInstance, CraneTask, check_schedule, solve_cranes, solve_cranes_exact
+from gwangyang.port.crane_model import CraneInstance, CraneTask, check_schedule
+from gwangyang.port.cranes import solve_cranes, solve_cranes_exact
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "gwangyang" / "port" / "instances" / "qcsp-10.toml"
 

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from gwangyang.port.berth_baselines import solve_fcfs
 from gwangyang.port.berth_model import BerthInstance
-from gwangyang.port.berths import solve_fcfs
-from gwangyang.port.cranes import CraneInstance, CraneTask, solve_cranes_exact
+from gwangyang.port.crane_model import CraneInstance, CraneTask
+from gwangyang.port.cranes import solve_cranes_exact
 from gwangyang.port.plots import plot_berth_plan, plot_crane_schedule, plot_simulation
 from gwangyang.port.simulation import simulate
 from gwangyang.port.terminal import load_scenario

@@ -27,6 +27,7 @@ TERMS: tuple[str, ...] = (
     N_("admin"),
     N_("operator"),
     N_("viewer"),
+    N_("the forecast is of ordinary business days"),
     N_("capacity drop"),
     N_("capacity step"),
     N_("efficiency dip"),
@@ -463,6 +464,31 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"^(?P<word>[A-Z_]+) \(plan from (?P<method>\S+)\)$"),
         N_("%(word)s (plan from %(method)s)"),
+    ),
+    # gwangyang.logistics.holidays / iso_weeks: a forecast's notes ("; "-separated parts)
+    (
+        re.compile(
+            r"^(?P<n>\d+) missing business day\(s\) taken as holidays and filled with the same weekday "
+            r"interpolated between the weeks around them: (?P<days>.+)$"
+        ),
+        N_(
+            "%(n)s missing business day(s) taken as holidays and filled with the same weekday interpolated "
+            "between the weeks around them: %(days)s"
+        ),
+    ),
+    (
+        re.compile(r"^the series holds ISO week 53 \((?P<weeks>[^()]+)\)$"),
+        N_("the series holds ISO week 53 (%(weeks)s)"),
+    ),
+    (
+        re.compile(
+            r"^the season is (?P<season>\d+) periods \(364 days\), so after a week 53 each week is compared "
+            r"with the week one number later a year before$"
+        ),
+        N_(
+            "the season is %(season)s periods (364 days), so after a week 53 each week is compared with the "
+            "week one number later a year before"
+        ),
     ),
     # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
     (re.compile(r"^(?P<where>[^:]+): Field required$"), N_("%(where)s: Field required")),

@@ -99,7 +99,8 @@ def forecast_command(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV or Parquet table with one row per month, quarter, half-year, year, week or day."
+            help="CSV or Parquet table with one row per month, quarter, half-year, year, week, fortnight, day "
+            "or business day."
         ),
     ],
     date_column: Annotated[
@@ -110,7 +111,9 @@ def forecast_command(
         int | None,
         typer.Option(
             "--horizon",
-            help="Periods ahead [default: 12 months, 8 quarters, 4 half-years, 3 years, 13 weeks, 14 days].",
+            # in parentheses: Rich reads "[default: ...]" as markup and drops it from the help
+            help="Periods ahead (default: 12 months, 8 quarters, 4 half-years, 3 years, 13 weeks, "
+            "6 fortnights, 14 days, 10 business days).",
             show_default=False,
         ),
     ] = None,
@@ -123,8 +126,9 @@ def forecast_command(
 ) -> None:
     """Forecast a series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
 
-    Monthly, quarterly, half-yearly, yearly, weekly or daily: the frequency is read from the dates, and sets the
-    season (12, 4, 2, 1, 52, 7) and the default horizon.
+    Monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-daily (ISO weeks such as
+    2024-W01 read as weeks): the frequency is read from the dates, and sets the season (12, 4, 2, 1, 52, 26, 7, 5)
+    and the default horizon. Holidays of a business-day series are filled and named in a note.
     """
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
@@ -138,3 +142,5 @@ def forecast_command(
         print_json(view)
     else:
         err_console.print(result.summary(), markup=False, highlight=False)
+        for note in view["notes"]:
+            err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)

@@ -1,8 +1,10 @@
 """Throughput forecasting with statsforecast: model choice by rolling-origin backtest, honest intervals.
 
-The series may be monthly, quarterly, half-yearly, yearly, weekly or daily: the frequency is recognised from its
-dates (:mod:`gwangyang.logistics.frequency`), which sets the season (12, 4, 2, 1, 52, 7), the default horizon and
-the history the backtest needs (two seasons, at least 8 points); horizon and holdout count periods of it.
+The series may be monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-daily: the
+frequency is recognised from its dates (:mod:`gwangyang.logistics.frequency`), which sets the season (12, 4, 2, 1,
+52, 26, 7, 5), the default horizon and the history the backtest needs (two seasons, at least 8 points); horizon and
+holdout count periods of it. What was done to the series without being asked (holidays filled, ISO weeks 53 met by
+a 52-week season) is said in the result's ``notes``.
 Candidates are seasonal naive, AutoETS, AutoARIMA and AutoTheta. Each is backtested on ``n_windows`` rolling
 origins of ``horizon`` periods; the one with the lowest MASE (scaled by the in-sample seasonal-naive error, Hyndman &
 Koehler 2006) wins. Its prediction intervals are then widened, if the backtest shows they were too narrow, by the
@@ -30,6 +32,8 @@ from .forecast_input import load_series as load_series
 from .forecast_input import numbers_with_separators as numbers_with_separators
 from .forecast_input import series_frequency, validate_series
 from .frequency import MONTHLY, Frequency
+from .holidays import filled_note
+from .iso_weeks import week_53_note
 
 MODELS = ("seasonal_naive", "ets", "arima", "theta")
 """Candidate model names, simplest first (ties go to the simpler)."""
@@ -85,11 +89,13 @@ class ForecastResult:
     history: pd.DataFrame = field(repr=False)
     runtime_s: float = 0.0
     frequency: Frequency = MONTHLY
+    notes: list[str] = field(default_factory=list)
+    """What was done to the series without being asked, one line each (holidays filled, weeks 53)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest", "frequency"}``.
+        """JSON-ready dict: ``model``, ``level``, ``forecast``, ``backtest``, ``frequency``, ``notes``.
 
-        ``frequency`` is ``{"name", "alias", "season_length", "unit"}``; ``backtest["horizon"]`` counts its periods.
+        ``forecast`` is ``[{"ds", "mean", "lo", "hi"}]``; ``frequency`` is ``{"name", "alias", "season_length", "unit"}``; ``backtest["horizon"]`` counts its periods.
         """
         fc = self.forecast
         rows = [
@@ -103,6 +109,7 @@ class ForecastResult:
             "backtest": self.backtest,
             "runtime_s": self.runtime_s,
             "frequency": self.frequency.to_dict(),
+            "notes": list(self.notes),
         }
 
     def summary(self) -> str:
@@ -139,7 +146,7 @@ def check_length(length: int, frequency: Frequency, horizon: int, n_windows: int
     """Refuse a series shorter than ``n_windows`` windows of ``horizon`` plus the history before the first origin.
 
     The history is two seasons, at least :data:`~gwangyang.logistics.frequency.MIN_HISTORY` points: 24 months,
-    8 quarters, 8 half-years, 8 years, 104 weeks, 14 days.
+    8 quarters, 8 half-years, 8 years, 104 weeks, 52 fortnights, 14 days, 10 business days.
     """
     f = frequency
     if n_windows < 1:
@@ -176,7 +183,7 @@ def backtest(
     f = frequency if frequency is not None else frequency_for(series, season_length)
     season_length = f.season_length
     check_length(len(series), f, horizon, n_windows)
-    frame = series.assign(unique_id="series")
+    frame = series[["ds", "y"]].assign(unique_id="series")
     engine = StatsForecast(models=_models(models, season_length), freq=f.alias, n_jobs=1)
     with quiet():
         cv = _pandas(
@@ -204,11 +211,13 @@ def forecast(
     Parameters
     ----------
     series
-        Columns ``ds`` (period starts: months, quarters, half-years, years, weeks or days) and ``y``.
+        Columns ``ds`` (period starts: months, quarters, half-years, years, weeks, fortnights, days or business
+        days) and ``y``.
     horizon
-        Periods ahead; default the frequency's (12 months, 8 quarters, 4 half-years, 3 years, 13 weeks, 14 days).
+        Periods ahead; default the frequency's (12 months, 8 quarters, 4 half-years, 3 years, 13 weeks,
+        6 fortnights, 14 days, 10 business days).
     season_length
-        Periods in a season; default the frequency's (12, 4, 2, 1, 52, 7).
+        Periods in a season; default the frequency's (12, 4, 2, 1, 52, 26, 7, 5).
     level
         Prediction-interval level in percent.
     n_windows
@@ -224,6 +233,8 @@ def forecast(
     series = validate_series(series)
     f = frequency_for(series, season_length)
     season_length = f.season_length
+    notes = series_notes(series, f)
+    series = series[["ds", "y"]]
     horizon = f.horizon if horizon is None else horizon
     if horizon < 1:
         raise InputError(f"horizon: expected at least 1 {f.unit}, got {horizon}")
@@ -263,7 +274,16 @@ def forecast(
         "points": len(cv),
         "models": mase,
     }
-    return ForecastResult(chosen, level, table, report, series, time.perf_counter() - started, f)
+    runtime = time.perf_counter() - started
+    return ForecastResult(chosen, level, table, report, series, runtime, f, notes)
+
+
+def series_notes(series: pd.DataFrame, frequency: Frequency) -> list[str]:
+    """Lines on what the forecaster does to a checked series unasked: filled holidays, ISO weeks 53."""
+    notes = [filled_note(series)]
+    if frequency.name in ("weekly", "fortnightly"):
+        notes.append(week_53_note(series["ds"], frequency.season_length))
+    return [note for note in notes if note]
 
 
 def holdout_evaluation(
@@ -280,7 +300,7 @@ def holdout_evaluation(
     dict
         ``model``, ``mase`` (holdout MAE over the training series' in-sample seasonal-naive MAE),
         ``seasonal_naive_mase`` (the same for the seasonal naive forecast), ``coverage`` of the ``level`` %
-        intervals on the held-out periods, ``runtime_s`` and ``frequency``.
+        intervals on the held-out periods, ``runtime_s``, ``frequency`` and ``notes``.
     """
     series = validate_series(series)
     f = frequency_for(series, season_length)
@@ -303,6 +323,7 @@ def holdout_evaluation(
         "runtime_s": result.runtime_s,
         "backtest": result.backtest,
         "frequency": f.to_dict(),
+        "notes": result.notes,
     }
 
 

@@ -1,7 +1,9 @@
 """Reading a series to forecast: a date column and a value column of a CSV or Parquet table, or ``(date, value)`` rows.
 
 The frequency is recognised from the dates (:mod:`gwangyang.logistics.frequency`); every period between the first
-and the last must be there once, with a finite value. Every refusal is one line naming the file and the column.
+and the last must be there once, with a finite value, except holidays of a business-day series, which are filled
+and marked (:mod:`gwangyang.logistics.holidays`). ISO week labels (``2024-W01``) are read as their Mondays
+(:mod:`gwangyang.logistics.iso_weeks`). Every refusal is one line naming the file and the column.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError, one_line
 from ..files import read_bytes, read_text
-from .frequency import Frequency, frequency_of, periods
+from .frequency import BUSINESS_DAILY, Frequency, frequency_of, periods
+from .holidays import fill_business_days
+from .iso_weeks import is_iso_week, iso_week_dates
 
 MAX_ABS_VALUE = 1e100
 """Largest magnitude accepted: the models square and sum values, which overflows near 1e154."""
@@ -33,7 +37,8 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
     ------
     InputError
         A missing, unreadable or folder path (:func:`gwangyang.files.read_bytes`); a missing column, unparsable
-        or irregular dates, non-numeric or missing values, a gap in the periods.
+        or irregular dates, non-numeric or missing values, a gap in the periods (but holidays among business
+        days, which are filled and marked in a boolean ``filled`` column).
     CorruptFileError
         A CSV that is not UTF-8 text (a cp949 export is refused at its first non-UTF-8 byte, not guessed) or not
         CSV; a Parquet file that is not Parquet (truncated, garbage).
@@ -56,6 +61,24 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
         )
     series = pd.DataFrame({"ds": periods(ds, frequency).to_numpy(), "y": y.astype(float).to_numpy()})
     return validate_series(series.sort_values("ds", kind="stable"), str(path), frequency)
+
+
+def two_columns(path: str | Path) -> tuple[str, str]:
+    """The date and value columns of a table of exactly two columns (for a form that names neither).
+
+    Raises
+    ------
+    InputError
+        A table of other than two columns: the columns must be named (the message lists them).
+    """
+    path = Path(path)
+    columns = [str(c) for c in _read_table(path).columns]
+    if len(columns) != 2:
+        raise InputError(
+            f"{path}: name the date column and the target column; the table has {len(columns)} columns "
+            f"({', '.join(columns[:8])}), not two"
+        )
+    return columns[0], columns[1]
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -90,6 +113,8 @@ def _dates(raw: pd.Series, where: str) -> pd.Series:
             f"{where} holds numbers (e.g. {example}), not dates; "
             "write the dates as dates (2024-01 or 2024-01-01; a year alone as 2024)"
         )
+    if raw.notna().any() and is_iso_week(raw.dropna().iloc[0]):
+        return pd.Series(iso_week_dates(list(raw), where))
     try:
         with warnings.catch_warnings():  # pandas' "could not infer format" would print before our message
             warnings.simplefilter("ignore", UserWarning)
@@ -126,11 +151,14 @@ def validate_series(
 ) -> pd.DataFrame:
     """Check a ``ds``/``y`` frame: at least one date, every period known, unique and consecutive, finite values.
 
-    ``frequency`` is recognised from ``ds`` when not given. Returns the frame with a clean index.
+    ``frequency`` is recognised from ``ds`` when not given. The holidays of a business-day series are filled
+    (:func:`gwangyang.logistics.holidays.fill_business_days`, which adds a boolean ``filled`` column). Returns the
+    frame with a clean index.
     """
     if len(series) == 0:
         raise InputError(
-            f"{where}: no rows; expected one row per month, quarter, half-year, year, week or day"
+            f"{where}: no rows; expected one row per month, quarter, half-year, year, week, fortnight, day or "
+            "business day"
         )
     missing = series["ds"].isna().to_numpy()
     if missing.any():
@@ -142,6 +170,8 @@ def validate_series(
         raise InputError(
             f"{where}: {f.unit} {f.name_of(series['ds'][series['ds'].duplicated()].iloc[0])} appears twice"
         )
+    if f.alias == BUSINESS_DAILY.alias:
+        series = fill_business_days(series, where)
     present = pd.DatetimeIndex(series["ds"])
     expected = pd.date_range(present[0], periods=len(series), freq=f.alias)
     if not (present == expected).all():
@@ -170,20 +200,9 @@ def series_frequency(series: pd.DataFrame) -> Frequency:
 
 
 def rows_to_series(rows: Any, where: str = "series") -> pd.DataFrame:
-    """A series from ``(date, value)`` rows (dates as text in any spelling pandas reads), checked."""
+    """A series from ``(date, value)`` rows (dates as text in any spelling pandas reads, or ISO weeks), checked."""
     values = [r[0] for r in rows]
-    try:
-        ds = pd.to_datetime(values, format="ISO8601")  # "2024-01", "2024-01-15", "2024-01-01T00:00" mixed
-    except (ValueError, TypeError):
-        try:  # other spellings ("Jan 2024", "01/2024"): read one by one; the periods are checked below
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
-                ds = pd.to_datetime(values)
-        except (ValueError, TypeError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(
-                f"{where}: a 'ds' value is not a date ({reason}); expected dates like '2024-01' or '2024-01-15'"
-            ) from exc
+    ds = _row_dates(values, where)
     if len(ds) == 0:
         return validate_series(pd.DataFrame({"ds": ds, "y": []}), where)
     if pd.isna(ds).any():
@@ -191,3 +210,21 @@ def rows_to_series(rows: Any, where: str = "series") -> pd.DataFrame:
     frequency = frequency_of(ds, f"{where}: 'ds'")
     frame = pd.DataFrame({"ds": periods(ds, frequency).to_numpy(), "y": [r[1] for r in rows]})
     return validate_series(frame.sort_values("ds", kind="stable"), where, frequency)
+
+
+def _row_dates(values: list[Any], where: str) -> pd.DatetimeIndex:
+    """The dates of a request's rows: ISO week labels, or any spelling pandas reads."""
+    if values and is_iso_week(values[0]):
+        return iso_week_dates(values, f"{where}: 'ds'")
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(values, format="ISO8601"))  # "2024-01", "2024-01-15" mixed
+    except (ValueError, TypeError):
+        try:  # other spellings ("Jan 2024", "01/2024"): read one by one; the periods are checked by the caller
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
+                return pd.DatetimeIndex(pd.to_datetime(values))
+        except (ValueError, TypeError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(
+                f"{where}: a 'ds' value is not a date ({reason}); expected dates like '2024-01' or '2024-01-15'"
+            ) from exc

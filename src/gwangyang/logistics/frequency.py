@@ -1,15 +1,18 @@
-"""The frequency of a forecast series, recognised from its dates: monthly, quarterly, half-yearly, yearly, weekly, daily.
+"""The frequency of a forecast series, recognised from its dates: monthly .. yearly, weekly, fortnightly, (business) daily.
 
-A series is one of six regular frequencies. Month-based ones (dates 1, 3, 6 or 12 months apart) are kept as the
+A series is one of eight regular frequencies. Month-based ones (dates 1, 3, 6 or 12 months apart) are kept as the
 first day of each date's month, whatever day of the month was written, so ``2024-01-15`` and ``2024-01`` are the
 same month; the step is the coarsest of 12, 6, 3, 1 months that divides every spacing between the dates, so a
 monthly series with gaps stays monthly (the gaps are named) and a quarterly one with a missing quarter stays
-quarterly. Day-based ones (dates a median of 1 or 7 days apart) are kept as days; every spacing must be a whole
-multiple of the step (else the dates are irregular), and weeks are anchored on the weekday they fall on
-(``W-MON`` for Mondays, as :func:`pandas.infer_freq` names them).
+quarterly. Day-based ones (dates a median of 1, 7 or 14 days apart) are kept as days; every spacing must be a
+whole multiple of the step (else the dates are irregular), and weeks and fortnights are anchored on the weekday they
+fall on (``W-MON`` for Mondays, ``2W-MON`` for every other Monday, as :func:`pandas.infer_freq` names them). Daily
+dates that are all Monday to Friday while the span holds a weekend are business days (``B``, season 5); the
+weekdays missing among them are holidays, filled by :mod:`gwangyang.logistics.holidays` and reported.
 
 Horizon and holdout are counted in periods of the frequency; the defaults are what a planner would ask for:
-12 months, 8 quarters (two years), 4 half-years, 3 years, 13 weeks (a quarter) and 14 days (two weeks).
+12 months, 8 quarters (two years), 4 half-years, 3 years, 13 weeks (a quarter), 6 fortnights (12 weeks),
+14 days (two weeks) and 10 business days (two working weeks).
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ class Frequency:
     """A regular frequency: its name, its pandas alias, its season and the words for one period."""
 
     name: str
-    """``monthly``, ``quarterly``, ``half-yearly``, ``yearly``, ``weekly`` or ``daily``."""
+    """``monthly``, ``quarterly``, ``half-yearly``, ``yearly``, ``weekly``, ``fortnightly``, ``daily`` or
+    ``business-daily``."""
     alias: str
-    """The pandas offset alias of consecutive dates (``MS``, ``3MS``, ``W-MON``, ``D``...)."""
+    """The pandas offset alias of consecutive dates (``MS``, ``3MS``, ``W-MON``, ``2W-MON``, ``D``, ``B``...)."""
     season_length: int
     """Periods in a seasonal cycle (1: no season)."""
     horizon: int
@@ -69,6 +73,8 @@ QUARTERLY = Frequency("quarterly", "3MS", 4, 8, "quarter", "quarters", "%Y-%m")
 HALF_YEARLY = Frequency("half-yearly", "6MS", 2, 4, "half-year", "half-years", "%Y-%m")
 YEARLY = Frequency("yearly", "12MS", 1, 3, "year", "years", "%Y")
 DAILY = Frequency("daily", "D", 7, 14, "day", "days", "%Y-%m-%d")
+BUSINESS_DAILY = Frequency("business-daily", "B", 5, 10, "business day", "business days", "%Y-%m-%d")
+"""Monday to Friday: season 5 (the working week), 10 business days ahead by default."""
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
@@ -77,10 +83,24 @@ def weekly(weekday: int) -> Frequency:
     return Frequency("weekly", f"W-{WEEKDAYS[weekday]}", 52, 13, "week", "weeks", "%Y-%m-%d")
 
 
+def fortnightly(weekday: int) -> Frequency:
+    """Every other ``weekday`` (0 Monday .. 6 Sunday): alias ``2W-MON`` .. ``2W-SUN``, season 26 (364 days)."""
+    return Frequency("fortnightly", f"2W-{WEEKDAYS[weekday]}", 26, 6, "fortnight", "fortnights", "%Y-%m-%d")
+
+
 BY_MONTHS = {12: YEARLY, 6: HALF_YEARLY, 3: QUARTERLY, 1: MONTHLY}
 """Months between consecutive dates → the frequency; coarsest first (the step is the coarsest that divides all)."""
 
-NAMES = ("monthly", "quarterly", "half-yearly", "yearly", "weekly", "daily")
+NAMES = (
+    "monthly",
+    "quarterly",
+    "half-yearly",
+    "yearly",
+    "weekly",
+    "fortnightly",
+    "daily",
+    "business-daily",
+)
 """Every frequency recognised."""
 
 DAY = 86_400 * 10**9
@@ -116,14 +136,14 @@ def detect(dates: Any) -> Frequency | str:
 
 
 def _day_based(unique: pd.DatetimeIndex, gaps: np.ndarray, days: float) -> Frequency | str:
-    """Daily or weekly dates, or why they are neither."""
+    """Daily, business-daily, weekly or fortnightly dates, or why they are none of these."""
     if (unique != unique.normalize()).any():
         first = unique[unique != unique.normalize()][0]
         return f"times of day ({first:%Y-%m-%d %H:%M}); give one row per day at most"
     whole = gaps // DAY
-    step = 7 if days >= 5 else 1
+    step = 14 if days >= 10.5 else 7 if days >= 5 else 1
     if round(days) != step:
-        return f"dates a median of {days:.3g} days apart (neither daily nor weekly)"
+        return f"dates a median of {days:.3g} days apart (not daily, weekly or fortnightly)"
     off = np.flatnonzero(whole % step != 0)
     if off.size:
         i = int(off[0])
@@ -131,7 +151,30 @@ def _day_based(unique: pd.DatetimeIndex, gaps: np.ndarray, days: float) -> Frequ
             f"irregular dates (mostly {step} day(s) apart, but {unique[i + 1]:%Y-%m-%d} is {int(whole[i])} "
             f"day(s) after {unique[i]:%Y-%m-%d})"
         )
-    return weekly(unique[0].weekday()) if step == 7 else DAILY
+    if step == 14:
+        return fortnightly(unique[0].weekday())
+    if step == 7:
+        return weekly(unique[0].weekday())
+    weekend = unique[unique.weekday >= 5]
+    if len(weekend) and len(weekend) <= WEEKEND_SLIP * len(unique):
+        first = weekend[0]
+        return (
+            f"business days with {len(weekend)} weekend date(s) among them (the first {first:%Y-%m-%d}, a "
+            f"{first.day_name()}); a business-day series holds Monday to Friday only: move or drop those rows"
+        )
+    return BUSINESS_DAILY if _business_days(unique) else DAILY
+
+
+WEEKEND_SLIP = 0.05
+"""Largest share of Saturdays and Sundays among daily dates that reads as business days with a slip (a daily
+series has 2 in 7)."""
+
+
+def _business_days(unique: pd.DatetimeIndex) -> bool:
+    """Whether daily dates are Monday to Friday only, over a span that holds at least one Saturday or Sunday."""
+    weekdays = unique.weekday
+    spans_weekend = int((unique[-1] - unique[0]).days) + int(weekdays[0]) >= 5
+    return bool((weekdays < 5).all()) and spans_weekend
 
 
 def frequency_of(dates: Any, where: str) -> Frequency:
@@ -143,7 +186,8 @@ def frequency_of(dates: Any, where: str) -> Frequency:
 
 
 ONE_ROW_A_PERIOD = (
-    "the forecaster takes one row per month, quarter, half-year, year, week or day, evenly spaced"
+    "the forecaster takes one row per month, quarter, half-year, year, week, fortnight, day or business day, "
+    "evenly spaced"
 )
 """What an irregular series is told."""
 

@@ -171,8 +171,27 @@ def sample_series() -> tuple[Any, str, str]:
     return load_series(logistics_series(), "ds", LOGISTICS_TARGET), LOGISTICS_TARGET, LOGISTICS_SOURCE
 
 
+FORECAST_SUFFIXES = (".csv", ".txt", ".parquet")
+"""Table files a forecast reads (a CSV in UTF-8, or Parquet)."""
+
+
+def series_from_file(path: Path, date_column: str | None, target: str | None) -> tuple[Any, str]:
+    """A series from a CSV or Parquet table and its name (the target column).
+
+    ``date_column`` and ``target`` None (or empty) are the table's two columns, first the dates; a table of more
+    columns must name them.
+    """
+    from .forecast import load_series
+    from .forecast_input import two_columns
+
+    if not date_column or not target:
+        first, second = two_columns(path)
+        date_column, target = date_column or first, target or second
+    return load_series(path, date_column, target), target
+
+
 def series_from_rows(rows: Sequence[tuple[str, float]], name: str) -> Any:
-    """A series from ``(date, value)`` rows of a request: monthly, quarterly, half-yearly, yearly, weekly or daily."""
+    """A series from ``(date, value)`` rows of a request, of any frequency :mod:`.frequency` recognises."""
     from .forecast_input import rows_to_series
 
     return rows_to_series(rows, "series")

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from .berth_model import BerthPlan
-    from .cranes import CraneSchedule
+    from .crane_model import CraneSchedule
     from .result import SimulationResult
 
 

@@ -2,7 +2,8 @@
 
 A routing request names a shipped scenario or carries a problem (JSON object, or the text of a TOML/JSON problem
 file); a problem may not name matrix files (a request never reads a file on the server). A forecast request uses
-the shipped monthly TEU series or carries its own ``[{"ds", "y"}]`` rows. The latest result of each is kept in the
+the shipped monthly TEU series or carries its own ``[{"ds", "y"}]`` rows, or uploads a CSV or Parquet table
+(``POST /forecast/file``, read as ``gwangyang forecast`` reads it). The latest result of each is kept in the
 store, where the routes and forecast pages find it. Every result is a view of :mod:`gwangyang.logistics.service`.
 """
 
@@ -12,16 +13,20 @@ from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
+from ...errors import InputError
 from ...logistics import service
 from ...store import Store
 from ..auth import require_token
-from ..common import JobsDep, StoreDep, WaitQuery
-from ..error_responses import AUTH_ERRORS, JOB_ERRORS, errors
+from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..fields import Seed, TimeLimit
 from ..jobs import Progress
+from ..orgs import ScopedJobs
 from ..responses import finish_job
+from ..uploads import UploadError, multipart_form
 
 router = APIRouter(
     prefix="/api/v1/logistics",
@@ -53,12 +58,13 @@ class RouteRequest(BaseModel):
 
 
 class SeriesPoint(BaseModel):
-    """One period of a series: a month, quarter, half-year, year, week or day."""
+    """One period of a series: a month, quarter, half-year, year, week, fortnight, day or business day."""
 
     ds: str = Field(
         max_length=32,
         description="The period's date: 2024-01 or 2024-01-01 (a month, the first month of a quarter or "
-        "half-year), 2024 (a year), 2024-01-15 (a week or a day).",
+        "half-year), 2024 (a year), 2024-01-15 (a week, fortnight, day or business day), 2024-W01 (an ISO "
+        "week, read as its Monday).",
     )
     y: float = Field(strict=True)
 
@@ -80,8 +86,9 @@ class SeriesPoint(BaseModel):
 class ForecastRequest(BaseModel):
     """Forecast the shipped monthly TEU series (no ``series``) or the given rows, of a frequency their dates show.
 
-    Monthly, quarterly, half-yearly, yearly, weekly or daily dates are recognised; ``horizon`` counts periods of
-    that frequency.
+    Monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-day dates (ISO weeks such as
+    2024-W01 as weeks) are recognised; ``horizon`` counts periods of that frequency. Holidays missing from a
+    business-day series are filled and named in the result's ``notes``.
     """
 
     series: list[SeriesPoint] | None = Field(None, min_length=1, max_length=2400)
@@ -92,7 +99,7 @@ class ForecastRequest(BaseModel):
         ge=1,
         le=104,
         description="Periods ahead, of the series' frequency; default 12 months, 8 quarters, 4 half-years, "
-        "3 years, 13 weeks or 14 days.",
+        "3 years, 13 weeks, 6 fortnights, 14 days or 10 business days.",
     )
     level: int = Field(90, strict=True, ge=50, le=99, description="Prediction-interval level, percent.")
     windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
@@ -181,7 +188,8 @@ def latest_routes(store: StoreDep) -> dict[str, Any]:
 @router.post(
     "/forecast",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="Forecast a monthly, quarterly, half-yearly, yearly, weekly or daily series (a job)",
+    summary="Forecast a monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-day "
+    "series (a job)",
     responses=JOB_RESPONSES,
 )
 async def run_forecast(
@@ -195,15 +203,29 @@ async def run_forecast(
     """A job that forecasts the series; its result is kept as the latest forecast.
 
     The result: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest": {"mase", "coverage",
-    ...}, "frequency": {"name", "alias", "season_length", "unit"}, "history"}``.
+    ...}, "frequency": {"name", "alias", "season_length", "unit"}, "notes", "history"}``.
     """
     if body.series is None:
         series, name, source = service.sample_series()
     else:
         rows = [(p.ds, p.y) for p in body.series]
         series, name, source = service.series_from_rows(rows, body.name), body.name, "request"
-    service.check_series_length(series, body.horizon, body.windows)
+    return await _submit_forecast(request, response, store, jobs, wait, series, name, source, body)
 
+
+async def _submit_forecast(
+    request: Request,
+    response: Response,
+    store: Store,
+    jobs: ScopedJobs,
+    wait: float,
+    series: Any,
+    name: str,
+    source: str,
+    body: ForecastRequest,
+) -> dict[str, Any]:
+    """Check the series' length and submit the forecast job; its parameters name the frequency."""
+    service.check_series_length(series, body.horizon, body.windows)
     frequency = service.series_frequency(series)
     params = {
         "series": name,
@@ -215,6 +237,71 @@ async def run_forecast(
     work = partial(_forecast, store, series, name, source, body)
     job = jobs.submit("logistics.forecast", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
+
+
+FILE_FIELDS = {
+    "date_column": "The column of dates (default: the first of a two-column table).",
+    "target": "The column to forecast (default: the second of a two-column table).",
+    "horizon": "Periods ahead, of the series' frequency (default per frequency, 1 to 104).",
+    "level": "Prediction-interval level, percent (50 to 99; default 90).",
+    "windows": "Rolling origins in the backtest (1 to 6; default 3).",
+}
+"""The text fields of ``POST /forecast/file``."""
+
+
+@router.post(
+    "/forecast/file",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Forecast a series uploaded as a CSV or Parquet table (a job)",
+    responses={201: {"description": "Done (with `wait`)"}, **errors(*UPLOAD_ERRORS, *JOB_ERRORS)},
+    openapi_extra=multipart_form(FILE_FIELDS, files=1),
+)
+async def forecast_file(
+    request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job that forecasts a column of one uploaded table (multipart field ``files``), as ``gwangyang forecast``.
+
+    The table is read at once (a bad file, column or series is answered 400 before any job) and not kept; the
+    job's result is that of ``POST /forecast``, the file's name as its source, and is kept as the latest forecast.
+    """
+    saved = await receive(request)
+    try:
+        if len(saved.files) != 1:
+            raise UploadError(f"upload: expected one table file, got {len(saved.files)}.")
+        table = saved.files[0]
+        if not table.name.lower().endswith(service.FORECAST_SUFFIXES):
+            raise UploadError(
+                f"{table.name}: unknown table format (expected {', '.join(service.FORECAST_SUFFIXES)}).",
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            )
+        fields = saved.fields
+        body = ForecastRequest(
+            series=None,
+            name=table.name[:80],
+            horizon=_form_int(fields, "horizon", None, 1, 104),
+            level=_form_int(fields, "level", 90, 50, 99) or 90,
+            windows=_form_int(fields, "windows", 3, 1, 6) or 3,
+        )
+        date_column = (fields.get("date_column") or "").strip() or None
+        target = (fields.get("target") or "").strip() or None
+        series, name = await run_in_threadpool(service.series_from_file, table, date_column, target)
+    finally:
+        saved.discard()
+    return await _submit_forecast(request, response, store, jobs, wait, series, name, table.name, body)
+
+
+def _form_int(fields: dict[str, str], name: str, default: int | None, low: int, high: int) -> int | None:
+    """An optional whole-number form field within ``low`` .. ``high``, or ``default`` when absent or empty."""
+    text = (fields.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise InputError(f"{name}: expected a whole number, got {text[:20]!r}") from exc
+    if not low <= value <= high:
+        raise InputError(f"{name}: expected {low} to {high}, got {value}")
+    return value
 
 
 @router.get("/forecast/latest", summary="The latest forecast kept in the store", responses=errors(404))

@@ -48,8 +48,9 @@ def plan_berths(
         The plan's document (``assignments``, ``objective``..., ``fcfs_objective``, ``greedy_objective``,
         ``spt_objective``, ``improvement_over_fcfs``, ``problems``) and the plan (for plots).
     """
+    from ..berth_baselines import solve_fcfs, solve_greedy, solve_spt
     from ..berth_model import check_plan
-    from ..berths import solve_cpsat, solve_fcfs, solve_greedy, solve_spt
+    from ..berths import solve_cpsat
 
     baselines = {"fcfs": solve_fcfs(instance), "greedy": solve_greedy(instance), "spt": solve_spt(instance)}
     if method == "cpsat":
@@ -104,9 +105,9 @@ def berth_budget(seconds: float | None) -> Any:
 
 
 def crane_instance(source: Path | dict[str, Any] | None = None) -> Any:
-    """A :class:`~gwangyang.port.cranes.CraneInstance` from a TOML file, a dict shaped like it, or (None) the shipped example."""
+    """A :class:`~gwangyang.port.crane_model.CraneInstance` from a TOML file, a dict shaped like it, or (None) the shipped example."""
     from ...samples import crane_instance as shipped
-    from ..cranes import CraneInstance
+    from ..crane_model import CraneInstance
 
     if isinstance(source, dict):
         return CraneInstance.from_dict(source, "instance")
@@ -122,7 +123,7 @@ def schedule_cranes(
 ) -> tuple[dict[str, Any], Any]:
     """Quay-crane schedule minimising the makespan with CP-SAT: the document and the schedule (for plots).
 
-    ``instance`` is a TOML file or a :class:`~gwangyang.port.cranes.CraneInstance` (see :func:`crane_instance`).
+    ``instance`` is a TOML file or a :class:`~gwangyang.port.crane_model.CraneInstance` (see :func:`crane_instance`).
     ``budget``: CP-SAT's deterministic seconds instead of ``time_limit`` (counted work, the same
     schedule on every run; see :func:`~gwangyang.port.cranes.solve_cranes`).
     """

@@ -100,7 +100,9 @@
     "half-yearly": { head: () => g.t("Half-year"), span: (n) => g.t("{n} half-years", { n }), name: () => g.t("half-yearly"), chars: 7 },
     yearly: { head: () => g.t("Year"), span: (n) => g.t("{n} years", { n }), name: () => g.t("yearly"), chars: 4 },
     weekly: { head: () => g.t("Week"), span: (n) => g.t("{n} weeks", { n }), name: () => g.t("weekly"), chars: 10 },
+    fortnightly: { head: () => g.t("Fortnight"), span: (n) => g.t("{n} fortnights", { n }), name: () => g.t("fortnightly"), chars: 10 },
     daily: { head: () => g.t("Day"), span: (n) => g.t("{n} days", { n }), name: () => g.t("daily"), chars: 10 },
+    "business-daily": { head: () => g.t("Business day"), span: (n) => g.t("{n} business days", { n }), name: () => g.t("business-daily"), chars: 10 },
   };
 
   function drawForecast(r) {
@@ -117,6 +119,9 @@
     $("forecast-coverage").textContent = g.t("{coverage} of {points} (target {level})", { coverage: `${Math.round(100 * b.coverage)} %`, points: b.points, level: `${r.level} %` });
     $("forecast-note").textContent = g.t("Model chosen by a rolling-origin backtest ({windows} windows of {span}); coverage judged on each window with the interval widening learnt from the others.", { windows: b.windows, span: words.span(b.horizon) }) +
       " " + g.t("Source: {source}.", { source: r.source });
+    const notes = $("forecast-notes");
+    notes.textContent = "";
+    for (const n of r.notes || []) { const li = document.createElement("li"); li.textContent = g.phrase(n); notes.appendChild(li); }
     const hist = r.history.slice(-72);
     const fc = r.forecast;
     const x = fc.map((p) => p.ds);
@@ -152,7 +157,9 @@
   async function submit(path, body) {
     status(testid, g.t("Sending…"));
     try {
-      const answer = await g.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      // A form (an uploaded file) goes as multipart, as the browser writes it; anything else as JSON.
+      const request = body instanceof FormData ? { method: "POST", body } : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+      const answer = await g.api(path, request);
       await follow(answer.job.id);
     } catch (e) { status(testid, g.t("Refused: {error}", { error: e.message }), true); }
   }
@@ -170,7 +177,16 @@
     $("forecast-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const f = new FormData(event.target);
-      submit("/api/v1/logistics/forecast", { horizon: Number(f.get("horizon")), level: Number(f.get("level")) });
+      const file = f.get("files");
+      if (file && file.size) {
+        // The user's own table: uploaded as it is, read on the server as `gwangyang forecast` reads it.
+        for (const key of ["date_column", "target", "horizon"]) if (!String(f.get(key) || "").trim()) f.delete(key);
+        submit("/api/v1/logistics/forecast/file", f);
+      } else {
+        const body = { level: Number(f.get("level")) };
+        if (String(f.get("horizon") || "").trim()) body.horizon = Number(f.get("horizon"));
+        submit("/api/v1/logistics/forecast", body);
+      }
     });
   }
 
