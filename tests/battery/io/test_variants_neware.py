@@ -13,6 +13,7 @@ import pytest
 
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
+from gwangyang.errors import CorruptFileError
 
 from .variant_layouts import NEWARE_CSV
 from .variants import (
@@ -58,6 +59,33 @@ def test_milli_units(tmp_path: Path, original: CyclerData, export: RecordExport)
     variant.rename({"Current(A)": "Current(mA)", "Capacity(Ah)": "Capacity(mAh)"})
     data = read_cycler(write(tmp_path, "milli.csv", variant.render()))
     assert_same_cycles(original, data)
+
+
+@pytest.mark.parametrize("micro", ["uA", "\u00b5A", "\u03bcA"])
+def test_micro_units(tmp_path: Path, original: CyclerData, export: RecordExport, micro: str) -> None:
+    # BTSDA writes micro as u, the micro sign or Greek mu; each reads back to the original's amperes
+    variant = export.copy()
+    for column in ("Current(A)", "Capacity(Ah)", "Energy(Wh)"):
+        variant.map_column(column, lambda v: repr(float(v) * 1e6))
+    unit = micro[:-1]
+    variant.rename({"Current(A)": f"Current({micro})", "Capacity(Ah)": f"Capacity({unit}Ah)"})
+    variant.rename({"Energy(Wh)": f"Energy({unit}Wh)"})
+    data = read_cycler(write(tmp_path, "micro.csv", variant.render()))
+    assert_same_cycles(original, data)
+    np.testing.assert_allclose(data.timeseries["current_a"], original.timeseries["current_a"], rtol=1e-12)
+
+
+@pytest.mark.parametrize(("old", "new"), [("Capacity(Ah)", "Capacity(mAh/g)"), ("Current(A)", "Current(C)")])
+def test_a_unit_not_known_is_refused_in_one_line(
+    tmp_path: Path, export: RecordExport, old: str, new: str
+) -> None:
+    # read with a factor of 1, a per-gram capacity would pass for amp-hours
+    path = write(tmp_path, "per_gram.csv", export.copy().rename({old: new}).render())
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message and repr(new) in message
+    assert f"unit {new[new.index('(') + 1 : -1]!r} not known" in message
 
 
 def test_cp949_korean_windows(tmp_path: Path, original: CyclerData, export: RecordExport) -> None:
