@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.io.base import sniff_encoding
-from gwangyang.battery.io.textparse import parse_datetime, unread_dates
+from gwangyang.battery.io.textparse import parse_datetime, parse_duration, unread_dates
 from gwangyang.battery.schema import join_restarts
 
 
@@ -113,3 +113,20 @@ def test_a_time_beyond_any_date_gets_no_date_not_an_overflow(tmp_path: Path) -> 
     path.write_bytes(b"\n".join(lines))
     data = BasytecReader().read(path)
     assert data.timeseries["date_time"].isna().sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("26:03:04", 26 * 3600 + 3 * 60 + 4),
+        ("1d 02:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),
+        ("1.02:03:04.5", 86400 + 2 * 3600 + 3 * 60 + 4.5),  # .NET TimeSpan
+        ("1-02:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),
+        ("1 day, 2:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),  # Python's timedelta
+        ("2 days 02:03:04", 2 * 86400 + 2 * 3600 + 3 * 60 + 4),  # pandas' Timedelta
+        ("0:00:01,25", 1.25),
+        ("12.5", 12.5),
+    ],
+)
+def test_durations_with_days_written_apart(text: str, seconds: float) -> None:
+    assert parse_duration(pd.Series([text]))[0] == pytest.approx(seconds, abs=1e-9)

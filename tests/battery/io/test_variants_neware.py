@@ -6,6 +6,7 @@ cut, appended, a Korean file name) are in ``test_variants_common.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +87,29 @@ def test_a_unit_not_known_is_refused_in_one_line(
     message = str(caught.value)
     assert "\n" not in message and str(path) in message and repr(new) in message
     assert f"unit {new[new.index('(') + 1 : -1]!r} not known" in message
+
+
+def _days_apart(form: str) -> Callable[[str], str]:
+    """``H:MM:SS`` with hours past 24 rewritten with the days apart: ``d.hh:mm:ss`` (.NET), ``d-hh:mm:ss``..."""
+
+    def change(value: str) -> str:
+        h, m, sec = value.split(":")
+        days, hours = divmod(int(h), 24)
+        return form.format(d=days, h=hours, m=m, s=sec) if days else value
+
+    return change
+
+
+@pytest.mark.parametrize("form", ["{d}.{h:02d}:{m}:{s}", "{d}-{h:02d}:{m}:{s}", "{d} days {h:02d}:{m}:{s}"])
+def test_total_time_with_days_apart(
+    tmp_path: Path, original: CyclerData, export: RecordExport, form: str
+) -> None:
+    # the 28 h test: 1.04:00:00 is 1 day and 4 hours (100,800 s), as 28:00:00 is
+    variant = export.copy().map_column("Total Time", _days_apart(form))
+    assert any(form.split("{h")[0].format(d=1) in row[variant.index("Total Time")] for row in variant.rows)
+    data = read_cycler(write(tmp_path, "days.csv", variant.render()))
+    np.testing.assert_array_equal(data.timeseries["test_time_s"], original.timeseries["test_time_s"])
+    assert_same_cycles(original, data)
 
 
 def test_cp949_korean_windows(tmp_path: Path, original: CyclerData, export: RecordExport) -> None:

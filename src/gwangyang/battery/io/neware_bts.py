@@ -30,7 +30,7 @@ from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import head_text, looks_binary, safe_cell_id
 from .neware_time import elapsed_time
 from .textfile import scan_text
-from .textparse import numbers, parse_datetime, unread_dates
+from .textparse import numbers, parse_datetime, parse_duration, unread_dates
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -92,7 +92,7 @@ def _find(
 
 
 def _seconds(values: pd.Series) -> np.ndarray:
-    """``H:MM:SS[.f]`` (hours unbounded) or plain seconds -> float seconds (NaN where neither)."""
+    """``H:MM:SS[.f]`` (hours unbounded), days apart (``1.02:03:04``) or plain seconds -> seconds (NaN where none)."""
     if pd.api.types.is_numeric_dtype(values):
         return values.to_numpy(dtype="float64")
     import pyarrow as pa
@@ -102,6 +102,11 @@ def _seconds(values: pd.Series) -> np.ndarray:
         pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     )
     clock = pc.fill_null(pc.match_substring_regex(text, r"^\d+:\d+:\d+(\.\d*)?$"), False)
+    if not pc.all(
+        pc.or_(clock, pc.fill_null(pc.match_substring_regex(text, r"^\d+(\.\d*)?$"), False))
+    ).as_py():
+        # days written apart (``1.02:03:04``, ``1-02:03:04``, ``1 day, 02:03:04``): the general parser
+        return parse_duration(values.astype(str))
     plain = pc.fill_null(pc.match_substring_regex(text, r"^\d+(\.\d*)?$"), False)
     parts = pc.list_flatten(pc.split_pattern(pc.if_else(clock, text, pa.scalar("0:0:0")), ":"))
     seconds = pc.cast(parts, pa.float64()).to_numpy().reshape(-1, 3) @ np.array([3600.0, 60.0, 1.0])

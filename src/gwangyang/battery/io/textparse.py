@@ -22,7 +22,12 @@ MAX_HEADER_LINES = 10_000
 """How far into a file a header line is looked for."""
 
 _TAIL_BYTES = 65536
-_DURATION = r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)$"
+_DURATION = (
+    r"^(?:(?P<d>\d+)(?:\s*d(?:ays?)?,?\s*|[.-]))?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)$"
+)
+"""A duration with its days written apart: ``1d 02:03:04`` (Maccor), ``1.02:03:04.5`` (.NET's TimeSpan, which
+Windows cycler software writes), ``1-02:03:04``, ``1 day, 02:03:04`` (Python), ``1 days 02:03:04`` (pandas);
+or hours past 24 (``26:03:04``)."""
 
 
 def _split_line(line: str, delimiter: str, quoted: bool) -> list[str]:
@@ -231,7 +236,7 @@ def numbers(values: pd.Series) -> pd.Series:
 
 
 def parse_duration(series: pd.Series, decimal: str = ".") -> np.ndarray:
-    """Seconds from ``[Nd ]HH:MM:SS[.f]`` text (Maccor ``TestTime``; ``,f`` too) or plain numbers."""
+    """Seconds from ``[Nd ]HH:MM:SS[.f]`` text or plain numbers (Maccor ``TestTime``; ``,f``; see :data:`_DURATION`)."""
     numbers = to_float(series, decimal)
     missing = np.isnan(numbers)
     if not missing.any():
