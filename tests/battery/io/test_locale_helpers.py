@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.io.base import sniff_encoding
-from gwangyang.battery.io.textparse import parse_datetime, parse_duration, unread_dates
+from gwangyang.battery.io.textparse import parse_datetime, parse_duration, to_float, unread_dates
 from gwangyang.battery.schema import join_restarts
 
 
@@ -130,3 +130,10 @@ def test_a_time_beyond_any_date_gets_no_date_not_an_overflow(tmp_path: Path) -> 
 )
 def test_durations_with_days_written_apart(text: str, seconds: float) -> None:
     assert parse_duration(pd.Series([text]))[0] == pytest.approx(seconds, abs=1e-9)
+
+
+def test_thousands_grouped_by_commas_and_what_is_not() -> None:
+    values = pd.Series(["1,234.5", "12,345", "-1,234,567.25", "3.7", "1,5", "1,23.4", "x", None])
+    expected = [1234.5, 12345.0, -1234567.25, 3.7, np.nan, np.nan, np.nan, np.nan]
+    np.testing.assert_array_equal(to_float(values), expected)
+    assert to_float(pd.Series(["1,5"]), ",")[0] == 1.5  # a decimal comma, where the file writes them

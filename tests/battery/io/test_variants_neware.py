@@ -176,3 +176,16 @@ def test_btsda7_layout(tmp_path: Path, original: CyclerData, lines: list[str]) -
     # the next step's start is not written, so over the 28 h test it falls behind Total Time by at most 5 s
     lag = original.timeseries["test_time_s"] - data.timeseries["test_time_s"]
     assert original.timeseries["test_time_s"].iloc[-1] > 100_000 and lag.between(0, 5).all()
+
+
+def test_rows_without_a_number_are_left_out_with_a_warning(
+    tmp_path: Path, original: CyclerData, export: RecordExport
+) -> None:
+    # a record whose voltage is no number cannot be kept; it used to go without a word
+    variant = export.copy()
+    at = variant.index("Voltage(V)")
+    variant.rows[10][at] = "n/a"
+    data = read_cycler(write(tmp_path, "nan.csv", variant.render()))
+    assert data.rows == original.rows - 1
+    assert "1 of 9295 row(s) left out" in warned(data, "rows_dropped")
+    assert "data row 11" in warned(data, "rows_dropped")

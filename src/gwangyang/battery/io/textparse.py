@@ -211,14 +211,27 @@ def read_table(
     return frame
 
 
+_GROUPED = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+"""A number with its thousands grouped by commas and a decimal point (or none)."""
+
+
 def to_float(series: pd.Series, decimal: str = ".") -> np.ndarray:
-    """Numbers of a column as float64; anything that is not a number becomes NaN."""
+    """Numbers of a column as float64 (thousands grouped as ``1,234.5`` too); anything else becomes NaN."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.to_numpy(dtype="float64", na_value=np.nan)
     text = series.astype(str).str.strip().str.strip('"')
     if decimal == ",":
         text = text.str.replace(",", ".", regex=False)
-    return numbers(text).to_numpy(dtype="float64", na_value=np.nan)
+    values = numbers(text)
+    missing = values.isna().to_numpy() & series.notna().to_numpy()
+    if decimal == "." and missing.any():
+        # thousands grouped with commas (a Maccor export with Windows' digit grouping, as cellpy's
+        # maccor_txt "thousands" setting reads): 1,234,567.5 is 1234567.5; "1,5" stays unread
+        grouped = text[missing].str.fullmatch(_GROUPED, na=False)
+        if grouped.any():
+            index = grouped.index[grouped.to_numpy()]
+            values.loc[index] = numbers(text.loc[index].str.replace(",", "", regex=False))
+    return values.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def numbers(values: pd.Series) -> pd.Series:
