@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.io.base import sniff_encoding
-from gwangyang.battery.io.textparse import parse_datetime, parse_duration, to_float, unread_dates
+from gwangyang.battery.io.textdates import parse_datetime, unread_dates
+from gwangyang.battery.io.textparse import parse_duration, to_float
 from gwangyang.battery.schema import join_restarts
 
 

@@ -31,7 +31,7 @@ from .arbin import (
     unknown_columns,
 )
 from .base import Reader, looks_binary
-from .textparse import parse_datetime, unread_dates
+from .textdates import parse_datetime, unread_dates
 
 _CHANNEL_SHEET = re.compile(r"^Channel_", re.IGNORECASE)
 _STATISTICS_SHEET = re.compile(r"^Statistics_", re.IGNORECASE)

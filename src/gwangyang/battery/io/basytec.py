@@ -23,7 +23,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
-from .textparse import parse_stamp
+from .textdates import parse_stamp
 
 MAX_SECONDS = 1e10
 """A test time beyond about 300 years is damage: it gets no date_time (and its row fails the checks)."""

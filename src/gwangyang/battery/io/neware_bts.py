@@ -29,8 +29,9 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import head_text, looks_binary, safe_cell_id
 from .neware_time import elapsed_time
+from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
-from .textparse import numbers, parse_datetime, parse_duration, unread_dates
+from .textparse import numbers, parse_duration
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
