@@ -11,7 +11,12 @@ Files: the largest text cycler exports under ../shared/data/battery/cyclers (the
 one late step name in cp949 (Korean Windows) or cp1252 (Western Windows ``µ``), the case the whole-file
 decision is for. Each figure is the least of ``--repeat`` runs (the machine is shared).
 
-Usage: .venv/bin/python benchmarks/battery_text_encoding.py [--repeat 5]
+Then the watch for Korean read as Latin letters (:mod:`gwangyang.battery.io.latin_korean`) on generated
+UTF-8 files of ``--mb`` MB (a 40-byte row repeated; the last column ``ok`` with ``°C`` in the header, UTF-8
+Korean ``충전``, Western ``réglé``, cp949 ``체크`` that is valid UTF-8): ``sniffed`` is the scan as the readers
+call it, ``declared`` the same scan told ``utf-8`` (which skips the watch), ``cost`` their difference.
+
+Usage: .venv/bin/python benchmarks/battery_text_encoding.py [--repeat 5] [--mb 160]
 """
 
 from __future__ import annotations
@@ -49,7 +54,39 @@ def least(run: Callable[[], object], repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--mb", type=float, default=160.0)
     args = parser.parse_args()
+    whole_files(args.repeat)
+    latin_watch(args.repeat, args.mb)
+
+
+def latin_watch(repeat: int, mb: float) -> None:
+    """The watch's cost on large generated files (see the module docstring)."""
+    row = "1,0.5,3.7012,0.0012,0.0034,25.1,{}\n"
+    cases = {
+        "ascii, °C in the header": ("T1(°C)", "ok", "utf-8"),
+        "utf-8 korean in every row": ("T1", "충전", "utf-8"),
+        "utf-8 'réglé' in every row": ("T1", "réglé", "utf-8"),
+        "cp949 '체크' in every row": ("T1", "체크", "cp949"),
+    }
+    print(f"\n{'generated file':30} {'MB':>6} {'sniffed s':>9} {'declared s':>10} {'cost s':>7} warning")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, (temperature, note, encoding) in cases.items():
+            line = row.format(note).encode(encoding)
+            path = Path(folder) / "big.csv"
+            path.write_bytes(
+                f"Rec,I,V,Q,E,{temperature},Note\n".encode(encoding) + line * int(mb * 1e6 / len(line))
+            )
+            sniffed = least(partial(scan_text, path), repeat)
+            declared = least(partial(scan_text, path, "utf-8"), repeat)
+            kinds = [w["kind"] for w in scan_text(path).warnings]
+            size = path.stat().st_size / 1e6
+            print(f"{name:30} {size:6.0f} {sniffed:9.3f} {declared:10.3f} {sniffed - declared:7.3f} {kinds}")
+
+
+def whole_files(repeat: int) -> None:
+    """The scan against one strict decode on the fixtures (see the module docstring)."""
+    args = argparse.Namespace(repeat=repeat)
     with tempfile.TemporaryDirectory() as folder:
         late = Path(folder)
         raw = NEWARE.read_bytes()

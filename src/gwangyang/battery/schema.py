@@ -139,6 +139,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "test_restarted",
     "undecodable_text",
     "text_encoding",
+    "rows_dropped",
 )
 """What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""
 
@@ -258,15 +259,25 @@ def finalize(df: pd.DataFrame, source: Path) -> pd.DataFrame:
     valid = np.ones(len(out), dtype=bool)
     for column in (TIME, CURRENT, VOLTAGE, CYCLE):
         valid &= np.isfinite(out[column].to_numpy(dtype="float64"))
+    dropped = np.flatnonzero(~valid)
     out = out.loc[valid].reset_index(drop=True)
     if len(out) == 0:
         raise CorruptFileError(
             f"{source}: no valid rows (time, cycle, current and voltage must be finite numbers)."
         )
+    carried = list(df.attrs.get(WARNINGS_ATTR, []))
+    if len(dropped):
+        carried.append(
+            warning(
+                "rows_dropped",
+                f"{len(dropped)} of {len(valid)} row(s) left out: their test time, cycle, current or voltage is "
+                f"not a number (the first is data row {dropped[0] + 1} as the reader read the file)",
+                source,
+            )
+        )
     for column in INT_COLUMNS:
         if column in out.columns:
             out[column] = np.nan_to_num(out[column].to_numpy(dtype="float64"), nan=-1).astype("int64")
-    carried = list(df.attrs.get(WARNINGS_ATTR, []))
     joined_time, joined_cycles, note = join_restarts(out[TIME].to_numpy(), out[CYCLE].to_numpy())
     if note is not None:
         out[TIME] = joined_time

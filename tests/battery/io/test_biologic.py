@@ -478,3 +478,24 @@ def test_start_time_found_in_a_long_header(tmp_path: Path) -> None:
     data = read_cycler(path)
     assert data.start_time == pd.Timestamp("2023-12-07 14:22:24")
     pd.testing.assert_frame_equal(data.timeseries.drop(columns="date_time"), read_cycler(MPT).timeseries)
+
+
+def test_mpr_columns_of_other_techniques_are_read_by_their_widths(tmp_path: Path) -> None:
+    # galvani's column table holds ids of EIS and multi-electrode techniques the fixtures lack. Two of the
+    # fixture's columns renamed to such ids (|Energy| 8 bytes -> 182 'step time/s', float64; control/V
+    # 4 bytes -> 96 '|Ece|/V', float32): two unknown ids of different widths could not be sized and the file
+    # was refused; now each is read at its own width and holds the bytes of the column it replaced
+    source = BIOLOGIC / "00_test_04_MB_C01.mpr"
+    raw = source.read_bytes()
+    ids = [1, 2, 3, 21, 31, 65, 131, 39, 4, 19, 6, 8, 7, 13, 74, 467, 468]
+    listed = struct.pack(f"<{len(ids)}H", *ids)
+    renamed = struct.pack(f"<{len(ids)}H", *[{74: 182, 19: 96}.get(i, i) for i in ids])
+    path = tmp_path / source.name
+    path.write_bytes(raw.replace(listed, renamed))
+    table = read_mpr(path).data
+    original = read_mpr(source).data
+    assert not table.attrs.get("gwangyang_warnings")
+    np.testing.assert_array_equal(table["step time/s"], original["|Energy|/W.h"])
+    np.testing.assert_array_equal(table["|Ece|/V"], original["control/V"])
+    assert table["|Ece|/V"].dtype == np.float32 and table["step time/s"].dtype == np.float64
+    pd.testing.assert_frame_equal(read_cycler(path).timeseries, read_cycler(source).timeseries)

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.io.base import sniff_encoding
-from gwangyang.battery.io.textparse import parse_datetime, unread_dates
+from gwangyang.battery.io.textdates import parse_datetime, unread_dates
+from gwangyang.battery.io.textparse import parse_duration, to_float
 from gwangyang.battery.schema import join_restarts
 
 
@@ -113,3 +114,27 @@ def test_a_time_beyond_any_date_gets_no_date_not_an_overflow(tmp_path: Path) -> 
     path.write_bytes(b"\n".join(lines))
     data = BasytecReader().read(path)
     assert data.timeseries["date_time"].isna().sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("26:03:04", 26 * 3600 + 3 * 60 + 4),
+        ("1d 02:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),
+        ("1.02:03:04.5", 86400 + 2 * 3600 + 3 * 60 + 4.5),  # .NET TimeSpan
+        ("1-02:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),
+        ("1 day, 2:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),  # Python's timedelta
+        ("2 days 02:03:04", 2 * 86400 + 2 * 3600 + 3 * 60 + 4),  # pandas' Timedelta
+        ("0:00:01,25", 1.25),
+        ("12.5", 12.5),
+    ],
+)
+def test_durations_with_days_written_apart(text: str, seconds: float) -> None:
+    assert parse_duration(pd.Series([text]))[0] == pytest.approx(seconds, abs=1e-9)
+
+
+def test_thousands_grouped_by_commas_and_what_is_not() -> None:
+    values = pd.Series(["1,234.5", "12,345", "-1,234,567.25", "3.7", "1,5", "1,23.4", "x", None])
+    expected = [1234.5, 12345.0, -1234567.25, 3.7, np.nan, np.nan, np.nan, np.nan]
+    np.testing.assert_array_equal(to_float(values), expected)
+    assert to_float(pd.Series(["1,5"]), ",")[0] == 1.5  # a decimal comma, where the file writes them

@@ -15,6 +15,7 @@ import pytest
 
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
+from gwangyang.errors import CorruptFileError
 
 from .variant_layouts import ARBIN_CSV
 from .variants import CYCLERS, TextExport, assert_same_cycles, kinds, korean_clock, warned
@@ -66,6 +67,45 @@ def test_mits_pro_names_with_units_and_milli_units(
     assert_same_cycles(original, data)
     np.testing.assert_allclose(data.timeseries["current_a"], original.timeseries["current_a"], rtol=1e-12)
     assert kinds(data) == []
+
+
+def test_mits8_names_with_spaces_and_micro_units(
+    tmp_path: Path, original: CyclerData, export: TextExport
+) -> None:
+    # MITS Pro 8's "Test Time (s)", "Current (µA)", ... (cellpy's arbin_sql_csv names), micro units brought to A
+    names = {
+        "Test_Time": "Test Time (h)",
+        "Current": "Current (µA)",
+        "Voltage": "Voltage (mV)",
+        "Charge_Capacity": "Charge Capacity (uAh)",
+        "Discharge_Capacity": "Discharge Capacity (μAh)",
+        "Charge_Energy": "Charge Energy (mWh)",
+        "Discharge_Energy": "Discharge Energy (mWh)",
+    }
+    scale = {"Test_Time": 1 / 3600, "Current": 1e6, "Voltage": 1e3, "Charge_Capacity": 1e6}
+    scale |= {"Discharge_Capacity": 1e6, "Charge_Energy": 1e3, "Discharge_Energy": 1e3}
+    variant = export.copy()
+    for column, factor in scale.items():
+        variant.map_column(column, lambda v, f=factor: repr(float(v) * f))
+    data = read_cycler(ARBIN_CSV.write(tmp_path, "mits8", variant.rename(names).render()))
+    assert_same_cycles(original, data)
+    for column in ("current_a", "voltage_v", "test_time_s"):
+        np.testing.assert_allclose(data.timeseries[column], original.timeseries[column], rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("Current", "Current(C)"), ("Charge_Capacity", "Charge_Capacity(mAh/g)"), ("Voltage", "Voltage(kV)")],
+)
+def test_a_unit_not_known_is_refused_in_one_line(
+    tmp_path: Path, export: TextExport, old: str, new: str
+) -> None:
+    # read with a factor of 1 (as before), a C-rate or per-gram column would pass for amps or amp-hours
+    path = ARBIN_CSV.write(tmp_path, "unit", export.copy().rename({old: new}).render())
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message and repr(new) in message and "not known" in message
 
 
 def test_korean_metadata_in_cp949(tmp_path: Path, original: CyclerData, export: TextExport) -> None:

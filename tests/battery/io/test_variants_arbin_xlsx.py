@@ -135,3 +135,23 @@ def test_a_cut_workbook_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"cut\.xlsx") as info:
         read_cycler(path)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["Channel1_1", "Channel 11_1", "Channel11"])
+def test_mits8_workbook_without_an_info_sheet(
+    tmp_path: Path, original: CyclerData, sheets: Sheets, name: str
+) -> None:
+    # MITS Pro 8 / SQL Server exports (cellpy's arbin_sql_xlsx): a sheet named for the channel, no Global_Info
+    path = write_xlsx(tmp_path / "mits8_Wb_1.xlsx", {name: sheets["Channel_11_1"]})
+    data = read_cycler(path)
+    assert data.vendor == "arbin"
+    assert data.timeseries.drop(columns="date_time", errors="ignore").equals(
+        original.timeseries.drop(columns="date_time", errors="ignore")
+    )
+
+
+def test_a_channel_sheet_without_arbin_columns_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "other.xlsx", {"Channel1_1": [["a", "b"], [1, 2]]})
+    with pytest.raises(InputError) as caught:
+        read_cycler(path)
+    assert "\n" not in str(caught.value) and str(path) in str(caught.value)

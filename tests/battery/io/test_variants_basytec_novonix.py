@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gwangyang.battery.io import read_cycler
+from gwangyang.errors import CorruptFileError
 
 from .variant_layouts import BASYTEC, NOVONIX, VendorCase, case_fixture
 from .variants import (
@@ -64,3 +66,27 @@ def test_novonix_dates_in_other_forms(tmp_path: Path, form: str) -> None:
     assert_same_cycles(original, data)
     assert_same_dates(original, data)
     assert data.start_time == original.start_time and kinds(data) == []
+
+
+@pytest.mark.parametrize(("current", "voltage"), [("mA", "V"), ("µA", "mV"), ("uA", "V"), ("A", "mV")])
+def test_basytec_current_and_voltage_in_other_units(tmp_path: Path, current: str, voltage: str) -> None:
+    # PyProBE reads I[*] and U[*] whatever the unit: the values written in it read back to amps and volts
+    original, export = BASYTEC.read(tmp_path)
+    factor = {"A": 1.0, "mA": 1e3, "µA": 1e6, "uA": 1e6, "V": 1.0, "mV": 1e3}
+    variant = export.copy()
+    variant.map_column("I[A]", lambda v: repr(float(v) * factor[current]))
+    variant.map_column("U[V]", lambda v: repr(float(v) * factor[voltage]))
+    variant.rename({"I[A]": f"I[{current}]", "U[V]": f"U[{voltage}]"})
+    data = read_cycler(BASYTEC.write(tmp_path, "units", variant.render()))
+    assert kinds(data) == kinds(original)
+    assert_same_cycles(original, data)
+    for column in ("current_a", "voltage_v"):
+        np.testing.assert_allclose(data.timeseries[column], original.timeseries[column], rtol=1e-12)
+
+
+def test_basytec_current_in_a_unit_not_known_is_refused(tmp_path: Path) -> None:
+    _, export = BASYTEC.read(tmp_path)
+    path = BASYTEC.write(tmp_path, "crate", export.copy().rename({"I[A]": "I[C]"}).render())
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    assert "\n" not in str(caught.value) and "'I[C]'" in str(caught.value) and str(path) in str(caught.value)

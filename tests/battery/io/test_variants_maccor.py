@@ -79,3 +79,26 @@ def test_durations_with_decimal_commas(tmp_path: Path) -> None:
     data = read_cycler(write(tmp_path, "comma.041", export.render()))
     assert_same_cycles(original, data)
     assert (data.timeseries["test_time_s"] == original.timeseries["test_time_s"]).all()
+
+
+def _grouped(value: str) -> str:
+    """A number of 1,000 or more with its thousands grouped by commas, as Windows' digit grouping writes it."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    decimals = len(value.split(".")[1]) if "." in value else 0
+    return f"{number:,.{decimals}f}" if abs(number) >= 1000 else value
+
+
+def test_thousands_grouped_by_commas(tmp_path: Path) -> None:
+    # cellpy's maccor_txt reads a Maccor export "thousands = ','": 769,268.2500 is 769268.25 s
+    original, export = MACCOR_TEXT.read(tmp_path)
+    variant = export.copy()
+    for column in ("Rec#", "Test (Sec)", "Step (Sec)"):
+        variant.map_column(column, _grouped)
+    assert "769,268.2500" in {row[3] for row in variant.rows}
+    data = read_cycler(MACCOR_TEXT.write(tmp_path, "grouped", variant.render()))
+    assert_same_cycles(original, data)
+    assert (data.timeseries["test_time_s"] == original.timeseries["test_time_s"]).all()
+    assert kinds(data) == kinds(original)

@@ -6,6 +6,7 @@ cut, appended, a Korean file name) are in ``test_variants_common.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.schema import CyclerData
+from gwangyang.errors import CorruptFileError
 
 from .variant_layouts import NEWARE_CSV
 from .variants import (
@@ -57,6 +59,56 @@ def test_milli_units(tmp_path: Path, original: CyclerData, export: RecordExport)
         variant.map_column(column, lambda v: repr(float(v) * 1000.0))
     variant.rename({"Current(A)": "Current(mA)", "Capacity(Ah)": "Capacity(mAh)"})
     data = read_cycler(write(tmp_path, "milli.csv", variant.render()))
+    assert_same_cycles(original, data)
+
+
+@pytest.mark.parametrize("micro", ["uA", "\u00b5A", "\u03bcA"])
+def test_micro_units(tmp_path: Path, original: CyclerData, export: RecordExport, micro: str) -> None:
+    # BTSDA writes micro as u, the micro sign or Greek mu; each reads back to the original's amperes
+    variant = export.copy()
+    for column in ("Current(A)", "Capacity(Ah)", "Energy(Wh)"):
+        variant.map_column(column, lambda v: repr(float(v) * 1e6))
+    unit = micro[:-1]
+    variant.rename({"Current(A)": f"Current({micro})", "Capacity(Ah)": f"Capacity({unit}Ah)"})
+    variant.rename({"Energy(Wh)": f"Energy({unit}Wh)"})
+    data = read_cycler(write(tmp_path, "micro.csv", variant.render()))
+    assert_same_cycles(original, data)
+    np.testing.assert_allclose(data.timeseries["current_a"], original.timeseries["current_a"], rtol=1e-12)
+
+
+@pytest.mark.parametrize(("old", "new"), [("Capacity(Ah)", "Capacity(mAh/g)"), ("Current(A)", "Current(C)")])
+def test_a_unit_not_known_is_refused_in_one_line(
+    tmp_path: Path, export: RecordExport, old: str, new: str
+) -> None:
+    # read with a factor of 1, a per-gram capacity would pass for amp-hours
+    path = write(tmp_path, "per_gram.csv", export.copy().rename({old: new}).render())
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message and repr(new) in message
+    assert f"unit {new[new.index('(') + 1 : -1]!r} not known" in message
+
+
+def _days_apart(form: str) -> Callable[[str], str]:
+    """``H:MM:SS`` with hours past 24 rewritten with the days apart: ``d.hh:mm:ss`` (.NET), ``d-hh:mm:ss``..."""
+
+    def change(value: str) -> str:
+        h, m, sec = value.split(":")
+        days, hours = divmod(int(h), 24)
+        return form.format(d=days, h=hours, m=m, s=sec) if days else value
+
+    return change
+
+
+@pytest.mark.parametrize("form", ["{d}.{h:02d}:{m}:{s}", "{d}-{h:02d}:{m}:{s}", "{d} days {h:02d}:{m}:{s}"])
+def test_total_time_with_days_apart(
+    tmp_path: Path, original: CyclerData, export: RecordExport, form: str
+) -> None:
+    # the 28 h test: 1.04:00:00 is 1 day and 4 hours (100,800 s), as 28:00:00 is
+    variant = export.copy().map_column("Total Time", _days_apart(form))
+    assert any(form.split("{h")[0].format(d=1) in row[variant.index("Total Time")] for row in variant.rows)
+    data = read_cycler(write(tmp_path, "days.csv", variant.render()))
+    np.testing.assert_array_equal(data.timeseries["test_time_s"], original.timeseries["test_time_s"])
     assert_same_cycles(original, data)
 
 
@@ -124,3 +176,16 @@ def test_btsda7_layout(tmp_path: Path, original: CyclerData, lines: list[str]) -
     # the next step's start is not written, so over the 28 h test it falls behind Total Time by at most 5 s
     lag = original.timeseries["test_time_s"] - data.timeseries["test_time_s"]
     assert original.timeseries["test_time_s"].iloc[-1] > 100_000 and lag.between(0, 5).all()
+
+
+def test_rows_without_a_number_are_left_out_with_a_warning(
+    tmp_path: Path, original: CyclerData, export: RecordExport
+) -> None:
+    # a record whose voltage is no number cannot be kept; it used to go without a word
+    variant = export.copy()
+    at = variant.index("Voltage(V)")
+    variant.rows[10][at] = "n/a"
+    data = read_cycler(write(tmp_path, "nan.csv", variant.render()))
+    assert data.rows == original.rows - 1
+    assert "1 of 9295 row(s) left out" in warned(data, "rows_dropped")
+    assert "data row 11" in warned(data, "rows_dropped")

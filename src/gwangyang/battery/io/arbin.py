@@ -36,16 +36,20 @@ _CANONICAL: dict[str, str] = {
 }
 _COUNTERS = (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY, s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)
 _ARBIN_NAME = {s.TIME: "Test_Time", s.CURRENT: "Current", s.VOLTAGE: "Voltage"}
-_UNIT_SCALE = {
-    "ms": 1e-3,
-    "min": 60.0,
-    "h": 3600.0,
-    "ma": 1e-3,
-    "mv": 1e-3,
-    "mah": 1e-3,
-    "mwh": 1e-3,
-    "mohm": 1e-3,
+_MICRO = ("u", "\u00b5", "\u03bc")
+_UNITS: dict[str, dict[str, float]] = {
+    s.TIME: {"": 1.0, "s": 1.0, "sec": 1.0, "ms": 1e-3, "min": 60.0, "h": 3600.0, "hr": 3600.0},
+    s.CURRENT: {"": 1.0, "a": 1.0, "ma": 1e-3, **{f"{m}a": 1e-6 for m in _MICRO}, "na": 1e-9},
+    s.VOLTAGE: {"": 1.0, "v": 1.0, "mv": 1e-3},
+    s.CHARGE_CAPACITY: {"": 1.0, "ah": 1.0, "mah": 1e-3, **{f"{m}ah": 1e-6 for m in _MICRO}},
+    s.CHARGE_ENERGY: {"": 1.0, "wh": 1.0, "mwh": 1e-3, **{f"{m}wh": 1e-6 for m in _MICRO}, "kwh": 1e3},
+    s.RESISTANCE: {"": 1.0, "ohm": 1.0, "mohm": 1e-3, "\u03c9": 1.0, "m\u03c9": 1e-3},
 }
+"""Per canonical column, the units (lower case) Arbin writes in a header's brackets, and their factors to SI.
+A mapped column in another unit (``Current(C)``, ``Charge_Capacity(mAh/g)``) is refused: read with a factor of
+1 it would be wrong by orders of magnitude."""
+_UNITS[s.DISCHARGE_CAPACITY] = _UNITS[s.CHARGE_CAPACITY]
+_UNITS[s.DISCHARGE_ENERGY] = _UNITS[s.CHARGE_ENERGY]
 _DATE_KEYS = ("date_time", "datetime")
 
 
@@ -57,6 +61,19 @@ def _key(name: object) -> tuple[str, str]:
     return re.sub(r"[^a-z0-9]+", "_", bare.lower()).strip("_"), (
         unit.group(1).strip().lower() if unit else ""
     )
+
+
+def _factor(name: object, target: str, unit: str, source: Path) -> float:
+    """The factor that brings a column's unit to SI (temperatures and cycle/step indices: 1)."""
+    if target not in _UNITS:
+        return 1.0
+    factors = _UNITS[target]
+    if unit not in factors:
+        raise CorruptFileError(
+            f"{source}: Arbin column {str(name)!r}: unit {unit!r} not known to this reader "
+            f"(expected one of {', '.join(u for u in factors if u)})."
+        )
+    return factors[unit]
 
 
 def _target(key: str) -> str | None:
@@ -202,7 +219,7 @@ def canonical_table(
             key, unit = _key(name)
             target = _target(key)
             if target is not None and target not in table:
-                table[target] = _numeric(values) * _UNIT_SCALE.get(unit, 1.0)
+                table[target] = _numeric(values) * _factor(name, target, unit, source)
         missing = [_ARBIN_NAME[c] for c in (s.TIME, s.CURRENT, s.VOLTAGE) if c not in table]
         if missing:
             raise CorruptFileError(

@@ -25,8 +25,8 @@ from .arbin import (
     unknown_columns,
 )
 from .base import Reader, head_text, read_head
+from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
-from .textparse import parse_datetime, unread_dates
 
 
 def _layout(head: bytes) -> tuple[str, str] | None:

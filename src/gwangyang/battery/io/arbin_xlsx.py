@@ -31,9 +31,11 @@ from .arbin import (
     unknown_columns,
 )
 from .base import Reader, looks_binary
-from .textparse import parse_datetime, unread_dates
+from .textdates import parse_datetime, unread_dates
 
-_CHANNEL_SHEET = re.compile(r"^Channel_", re.IGNORECASE)
+_CHANNEL_SHEET = re.compile(r"^Channel(?:_|\s*\d)", re.IGNORECASE)
+"""``Channel_11_1`` (DataPro, MITS Pro 7), ``Channel1_1`` or ``Channel 1_1`` (MITS Pro 8 / SQL Server exports,
+which cellpy's ``arbin_sql_xlsx`` finds by the word ``Channel`` and which carry no info sheet)."""
 _STATISTICS_SHEET = re.compile(r"^Statistics_", re.IGNORECASE)
 _INFO_SHEETS = {"global_info", "info"}
 
@@ -44,7 +46,9 @@ class ArbinXlsxReader:
     name = "arbin"
 
     def can_load(self, path: Path, head: bytes) -> bool:
-        """A workbook with a ``Channel_*`` sheet beside ``Global_Info``/``Info``; or a damaged file named .xlsx.
+        """A workbook with a ``Channel_*`` or ``Channel1_1`` sheet (an info sheet beside it or not); or a damaged .xlsx.
+
+        A workbook with such a sheet but no Arbin columns is refused when read, in one line.
 
         A file named ``.xlsx`` that is no readable zip is claimed too, so that reading it says it is
         damaged rather than of an unknown cycler.
@@ -56,8 +60,7 @@ class ArbinXlsxReader:
             sheets = _sheet_names(path)
         except Exception:
             return excel_name
-        lowered = {n.lower() for n in sheets}
-        return bool(lowered & _INFO_SHEETS) and any(_CHANNEL_SHEET.match(n) for n in sheets)
+        return any(_CHANNEL_SHEET.match(n) for n in sheets)
 
     def read(self, path: Path) -> CyclerData:
         """Read every ``Channel_*`` sheet (in order), the info sheet and the statistics sheet."""

@@ -25,14 +25,9 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_within_cycle, finalize
 from .base import Reader, head_text, looks_binary, safe_cell_id
 from .biologic_mpr import MAGIC, read_mpr
+from .textdates import FALLBACK_DATETIME_FORMATS, best_reading, english_meridiem, parse_stamp
 from .textfile import scan_text
-from .textparse import (
-    FALLBACK_DATETIME_FORMATS,
-    best_reading,
-    english_meridiem,
-    numbers,
-    parse_stamp,
-)
+from .textparse import numbers
 
 VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
 CURRENT_NAMES = ("I/mA", "<I>/mA")

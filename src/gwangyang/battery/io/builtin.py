@@ -16,6 +16,7 @@ _MODULES = (
     "arbin_csv",
     "maccor",
     "neware",
+    "neware_record",
     "biologic",
     "novonix",
     "basytec",

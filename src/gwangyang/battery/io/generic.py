@@ -67,7 +67,7 @@ becomes seconds since the first row.
 
 Columns the map does not read are listed in an ``unknown_column`` warning, but for those named
 in ``known_columns``. Dates that fit no format (nor the other locales' forms tried after them,
-see :data:`~gwangyang.battery.io.textparse.FALLBACK_DATETIME_FORMATS`) are warned about
+see :data:`~gwangyang.battery.io.textdates.FALLBACK_DATETIME_FORMATS`) are warned about
 (``unknown_format``). A second test appended to the file (test time and cycle counter starting
 again) is put after the first, with a ``test_restarted`` warning.
 
@@ -92,17 +92,16 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
 from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec, StateSpec, load_shipped_map
+from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
 from .textparse import (
     check_last_line,
     cycle_gaps,
     locate_header,
-    parse_datetime,
     parse_duration,
     read_table,
     sniff_decimal,
     to_float,
-    unread_dates,
 )
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")

@@ -29,8 +29,9 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import head_text, looks_binary, safe_cell_id
 from .neware_time import elapsed_time
+from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
-from .textparse import numbers, parse_datetime, unread_dates
+from .textparse import numbers, parse_duration
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -43,24 +44,56 @@ _SCALE = {
     "V": 1.0,
     "mV": 1e-3,
     "W": 1.0,
+    "mW": 1e-3,
+    "uA": 1e-6,
+    "\u00b5A": 1e-6,
+    "\u03bcA": 1e-6,
+    "uAh": 1e-6,
+    "\u00b5Ah": 1e-6,
+    "\u03bcAh": 1e-6,
+    "uWh": 1e-6,
+    "\u00b5Wh": 1e-6,
+    "\u03bcWh": 1e-6,
+    "%": 1.0,
 }
+"""Units BTSDA writes in a header's brackets, and the factor to A, Ah, Wh, V, W (``u``, ``µ`` and Greek ``μ``
+for micro). A used column in any other unit (``Capacity(mAh/g)``, a per-gram export) is refused."""
 _CAUGHT = (ValueError, TypeError, KeyError, IndexError, OverflowError, UnicodeError, AttributeError)
 
 
-def _find(header: list[str], base: str) -> tuple[int, float] | None:
-    """Position of a column by its name without unit, and the factor that brings its unit to SI."""
+def _find(
+    header: list[str], base: str, path: Path | None = None, units: bool = True
+) -> tuple[int, float] | None:
+    """Position of a column by its name without unit, and the factor that brings its unit to SI.
+
+    ``units=False`` finds a column whose brackets hold a form, not a unit (``Time(h:min:s.ms)``).
+
+    Raises
+    ------
+    CorruptFileError
+        The column's unit is none of :data:`_SCALE` (``path`` names the file): read with a factor of 1,
+        a per-gram or micro-unit column would be wrong by orders of magnitude.
+    """
     for position, name in enumerate(header):
         name = name.strip()
         match = _UNIT.match(name)
         if match and match.group("base").strip() == base:
-            return position, _SCALE.get(match.group("unit").strip(), 1.0)
+            unit = match.group("unit").strip()
+            if not units:
+                return position, 1.0
+            if unit not in _SCALE:
+                raise CorruptFileError(
+                    f"{path}: Neware BTS CSV column {name!r}: unit {unit!r} not known to this reader "
+                    f"(expected one of {', '.join(sorted(_SCALE))})."
+                )
+            return position, _SCALE[unit]
         if name == base:
             return position, 1.0
     return None
 
 
 def _seconds(values: pd.Series) -> np.ndarray:
-    """``H:MM:SS[.f]`` (hours unbounded) or plain seconds -> float seconds (NaN where neither)."""
+    """``H:MM:SS[.f]`` (hours unbounded), days apart (``1.02:03:04``) or plain seconds -> seconds (NaN where none)."""
     if pd.api.types.is_numeric_dtype(values):
         return values.to_numpy(dtype="float64")
     import pyarrow as pa
@@ -70,6 +103,11 @@ def _seconds(values: pd.Series) -> np.ndarray:
         pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     )
     clock = pc.fill_null(pc.match_substring_regex(text, r"^\d+:\d+:\d+(\.\d*)?$"), False)
+    if not pc.all(
+        pc.or_(clock, pc.fill_null(pc.match_substring_regex(text, r"^\d+(\.\d*)?$"), False))
+    ).as_py():
+        # days written apart (``1.02:03:04``, ``1-02:03:04``, ``1 day, 02:03:04``): the general parser
+        return parse_duration(values.astype(str))
     plain = pc.fill_null(pc.match_substring_regex(text, r"^\d+(\.\d*)?$"), False)
     parts = pc.list_flatten(pc.split_pattern(pc.if_else(clock, text, pa.scalar("0:0:0")), ":"))
     seconds = pc.cast(parts, pa.float64()).to_numpy().reshape(-1, 3) @ np.array([3600.0, 60.0, 1.0])
@@ -217,7 +255,7 @@ class NewareBtsCsvReader:
         step_type = steps["Step Type"].astype(str).to_numpy()[step_of] if "Step Type" in steps else None
 
         def optional(base: str) -> np.ndarray | None:
-            found = _find(record_header, base)
+            found = _find(record_header, base, path)
             if found is None:
                 return None
             values = records[record_header[found[0]]]
@@ -234,7 +272,7 @@ class NewareBtsCsvReader:
         current = column("Current")
         date_name = next((n for n in _DATE_NAMES if n in record_header), None)
         stamps = None if date_name is None else parse_datetime(records[date_name], ("%Y-%m-%d %H:%M:%S",))
-        step_clock = _find(record_header, "Time")
+        step_clock = _find(record_header, "Time", path, units=False)
         if "Total Time" in record_header:
             time = _seconds(records["Total Time"])
         elif step_clock is not None:  # BTSDA 7: the time within each step
@@ -302,7 +340,7 @@ class NewareBtsCsvReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             start_time=start,
-            vendor_cycles=_vendor_cycles(cycles, cycle_header, cycle_name),
+            vendor_cycles=_vendor_cycles(cycles, cycle_header, cycle_name, path),
             extra={"format": "bts_csv"},
         )
 
@@ -320,7 +358,7 @@ def _unread_columns(header: list[str], path: Path) -> list[dict[str, str]]:
     return s.unread_columns([n for n in header if n and not _KNOWN_RECORD.match(n)], path, "record column(s)")
 
 
-def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str) -> pd.DataFrame:
+def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str, path: Path) -> pd.DataFrame:
     """The cycle level in canonical names (capacities in Ah, energies in Wh, efficiency as a fraction)."""
     out = pd.DataFrame({s.CYCLE: numbers(cycles[cycle_name]).to_numpy()})
     for base, target in (
@@ -329,11 +367,11 @@ def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str) -> 
         ("Chg. Energy", s.CHARGE_ENERGY),
         ("DChg. Energy", s.DISCHARGE_ENERGY),
     ):
-        found = _find(header, base)
+        found = _find(header, base, path)
         if found is not None:
             values = numbers(cycles[header[found[0]]]).to_numpy(dtype="float64")
             out[target] = values * found[1]
-    found = _find(header, "Chg.-DChg. Eff")
+    found = _find(header, "Chg.-DChg. Eff", path)
     if found is not None:
         out["coulombic_efficiency"] = numbers(cycles[header[found[0]]]).to_numpy() / 100.0
     return out.dropna(subset=[s.CYCLE]).reset_index(drop=True)

@@ -20,7 +20,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
-from .textparse import parse_stamp
+from .textdates import parse_stamp
 
 _COMPANION_COLUMNS = {
     "Cycle": s.CYCLE,

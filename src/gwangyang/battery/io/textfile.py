@@ -21,6 +21,15 @@ comment. :func:`scan_text` decides on the whole file:
   that does not decode, and how many characters were replaced (U+FFFD, or ``ÿ`` and C1 control
   characters in a Western reading). Nothing is replaced silently.
 
+A file that UTF-8 reads whole may still be Korean: a short cp949 text whose syllables all have a lead
+byte 0xC2-0xC8 and a trail byte 0xA1-0xBF (``체`` c3bc, ``카`` c4ab, ``타`` c5b8) is valid UTF-8 too, and
+reads as accented Latin letters (``ü``, ``ī``, ``Ÿ``). Such a file stays UTF-8 (no language is guessed),
+but when every non-ASCII character of its UTF-8 reading is a Latin-1 Supplement or Latin Extended letter
+(:data:`.latin_korean.LATIN_LETTERS`; symbols such as ``°``, ``µ``, ``±``, ``Ω`` are not) and its cp949 reading is
+ASCII and Hangul syllables alone, a ``text_encoding`` warning names the first line with such
+characters and both readings. A Western UTF-8 file whose only non-ASCII characters are accented
+lower-case letters in that range (``é``, ``ü``) gets the same note, as the bytes cannot tell them apart.
+
 A head that is neither UTF-8 nor Korean is latin-1 (the Western vendors' ``°`` and ``µ``). latin-1
 reads every byte, but a byte it reads as a C1 control character or ``ÿ`` is no Western text: such a
 file goes through the same choice, where cp1252 reads its ``’``, ``€`` and ``–``.
@@ -35,6 +44,7 @@ from typing import Literal
 
 from .. import schema as s
 from .base import HEAD_BYTES, korean_share, read_head, sniff_encoding
+from .latin_korean import LatinWatch, korean_as_latin
 from .textparse import float_precision, huge_exponent
 
 BLOCK_BYTES = 1 << 22
@@ -93,6 +103,8 @@ class _Check:
         except UnicodeDecodeError:
             self.ascii_compatible = False
         self.failed = False
+        self.watch = LatinWatch() if info.name == "utf-8" and sniffed else None
+        """For a sniffed UTF-8 (no BOM): whether it may be Korean read as Latin letters."""
 
     def feed(self, block: bytes, final: bool = False) -> None:
         if self.failed:
@@ -108,6 +120,8 @@ class _Check:
                 self.decoder.decode(block, final)
         except UnicodeDecodeError:
             self.failed = True
+        if self.watch is not None and not self.failed:
+            self.watch.feed(block)
 
 
 def scan_text(path: Path, declared: str | None = None, data: bytes | None = None) -> TextFile:
@@ -146,6 +160,9 @@ def scan_text(path: Path, declared: str | None = None, data: bytes | None = None
     check.feed(b"", final=True)
     precision: Literal["round_trip"] | None = "round_trip" if round_trip else None
     if not check.failed:
+        note = None if check.watch is None else korean_as_latin(check.watch, path, data)
+        if note is not None:
+            return TextFile(encoding, precision, [note])
         return TextFile(encoding, precision)
     raw = data if data is not None else path.read_bytes()
     if declared is None and (encoding == _LATIN1 or (encoding == "utf-8" and head.isascii())):

@@ -1,0 +1,198 @@
+"""Neware BTSDA's record table alone: one header line, one row per record (the "record" sheet as CSV).
+
+BTSDA 8 writes, besides the three-level export of :mod:`.neware_bts`, the record level as a flat table,
+the layout cellpy's ``neware_txt`` loader and PyProBE's ``Neware`` reader take::
+
+    DataPoint,Cycle Index,Step Index,Step Type,Time,Total Time,Current(A),Voltage(V),Capacity(Ah),
+    Chg. Cap.(Ah),DChg. Cap.(Ah),Energy(Wh),Chg. Energy(Wh),DChg. Energy(Wh),Date,Power(W),...
+
+Conventions, as in the three-level export: the current is signed (negative on discharge); ``Chg. Cap.``,
+``DChg. Cap.`` and the energies restart at every step (cellpy's loader sums them within each cycle, as
+done here); ``Total Time`` (``Cumulative Time`` in some versions) is ``H:MM:SS[.f]`` with hours past
+24, or a number of seconds; ``Time`` is the time within the step. Units come from each header's
+brackets (A, mA, µA; V, mV; Ah, mAh, µAh; Wh, mWh, µWh): a used column in any other unit
+(``Chg. Spec. Cap.(mAh/g)`` is a per-gram column, read by no one) is refused in one line. Without
+``Chg. Cap.``/``DChg. Cap.``, the single ``Capacity`` column is split by the sign of each step's current.
+Columns neither read nor known are named in an ``unknown_column`` warning.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ...errors import CorruptFileError
+from .. import schema as s
+from ..schema import CyclerData
+from .base import Reader, head_text, looks_binary, safe_cell_id
+from .column_map import ColumnMap
+from .generic import read_mapped
+
+_UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
+_MICRO = ("u", "\u00b5", "\u03bc")
+_FACTORS: dict[str, dict[str, float]] = {
+    "A": {"A": 1.0, "mA": 1e-3, **{f"{m}A": 1e-6 for m in _MICRO}},
+    "V": {"V": 1.0, "mV": 1e-3},
+    "Ah": {"Ah": 1.0, "mAh": 1e-3, **{f"{m}Ah": 1e-6 for m in _MICRO}},
+    "Wh": {"Wh": 1.0, "mWh": 1e-3, **{f"{m}Wh": 1e-6 for m in _MICRO}},
+}
+"""Per SI unit, the units BTSDA writes for it and their factors to it."""
+_READ = {
+    s.CURRENT: ("Current", "A"),
+    s.VOLTAGE: ("Voltage", "V"),
+    s.CHARGE_CAPACITY: ("Chg. Cap.", "Ah"),
+    s.DISCHARGE_CAPACITY: ("DChg. Cap.", "Ah"),
+    s.CHARGE_ENERGY: ("Chg. Energy", "Wh"),
+    s.DISCHARGE_ENERGY: ("DChg. Energy", "Wh"),
+    "capacity_ah": ("Capacity", "Ah"),
+    "energy_wh": ("Energy", "Wh"),
+}
+"""Canonical column -> (BTSDA's name without unit, the SI unit it is brought to)."""
+_TOTAL_TIME = ("Total Time", "Cumulative Time")
+_KNOWN = re.compile(
+    r"^(DataPoint|Step Type|Time|Step Time|Relative Time|Power|Spec\. Cap\.|Chg\. Spec\. Cap\.|"
+    r"DChg\. Spec\. Cap\.|Spec\. Energy|Chg\. Spec\. Energy|DChg\. Spec\. Energy|dQ/dV|dQm/dV|"
+    r"Contact resistance|Module start-stop switch|[VT]\d+|Aux\..*|CPU\d*|Capacity Density|Min-T|Max-T|Avg-T|"
+    r"DCIR|Temperature)\s*(\(.*\))?$"
+)
+"""Record columns BTSDA writes that the canonical table does not take (per-gram figures, power, aux channels)."""
+_MARKERS = ("DataPoint", "Cycle Index", "Step Index")
+
+
+def _header(head: bytes) -> list[str] | None:
+    """The record header's names, when the file's first line is one."""
+    if looks_binary(head):
+        return None
+    first = head_text(head).lstrip("\ufeff").split("\n", 1)[0].strip("\r")
+    names = [n.strip().strip('"') for n in first.split(",")]
+    if not all(m in names for m in _MARKERS):
+        return None
+    if not any(_base(n) == "Current" for n in names) or not any(_base(n) == "Voltage" for n in names):
+        return None
+    return names
+
+
+def _base(name: str) -> str:
+    match = _UNIT.match(name)
+    return match.group("base").strip() if match else name.strip()
+
+
+def _source(names: list[str], base: str, si: str, path: Path) -> tuple[str, float] | None:
+    """The header name of a column by its name without unit, and the factor that brings it to ``si``."""
+    for name in names:
+        match = _UNIT.match(name)
+        if match is None or match.group("base").strip() != base:
+            continue
+        unit = match.group("unit").strip()
+        if unit not in _FACTORS[si]:
+            raise CorruptFileError(
+                f"{path}: Neware record column {name!r}: unit {unit!r} not known to this reader "
+                f"(expected one of {', '.join(_FACTORS[si])})."
+            )
+        return name, _FACTORS[si][unit]
+    return None
+
+
+def column_map(names: list[str], path: Path) -> ColumnMap:
+    """The column map that reads a record table with this header (units from its brackets).
+
+    Raises
+    ------
+    CorruptFileError
+        No total time, current or voltage column, or a used column in a unit not known.
+    """
+    columns: dict[str, dict[str, Any]] = {
+        s.CYCLE: {"source": "Cycle Index"},
+        s.STEP: {"source": "Step Index"},
+    }
+    total = next((n for n in _TOTAL_TIME if n in names), None)
+    if total is None:
+        raise CorruptFileError(
+            f"{path}: Neware record table has no {' or '.join(repr(n) for n in _TOTAL_TIME)} column "
+            "(the test time; 'Time' is the time within each step)."
+        )
+    columns[s.TIME] = {"source": total, "format": "duration"}
+    for canonical, (base, si) in _READ.items():
+        found = _source(names, base, si, path)
+        if found is not None:
+            columns[canonical] = {"source": found[0], "scale": found[1]}
+    if s.CURRENT not in columns or s.VOLTAGE not in columns:
+        raise CorruptFileError(f"{path}: Neware record table has no Current(...) or no Voltage(...) column.")
+    for split, pair in (
+        ("capacity_ah", (s.CHARGE_CAPACITY, s.DISCHARGE_CAPACITY)),
+        ("energy_wh", (s.CHARGE_ENERGY, s.DISCHARGE_ENERGY)),
+    ):
+        if all(p in columns for p in pair):
+            columns.pop(split, None)
+        else:
+            for p in pair:
+                columns.pop(p, None)
+    for name in (
+        s.CHARGE_CAPACITY,
+        s.DISCHARGE_CAPACITY,
+        s.CHARGE_ENERGY,
+        s.DISCHARGE_ENERGY,
+        "capacity_ah",
+        "energy_wh",
+    ):
+        if name in columns:
+            columns[name]["convention"] = "per_step"
+    if "Date" in names:
+        columns[s.DATE_TIME] = {
+            "source": "Date",
+            "format": "datetime",
+            "datetime_format": ["%Y-%m-%d %H:%M:%S"],
+        }
+    temperature = next((n for n in names if re.fullmatch(r"T1\s*\(.*\)|T1", n)), None)
+    if temperature is not None:
+        columns[s.TEMPERATURE] = {"source": temperature}
+    used = {spec["source"] for spec in columns.values()}
+    known = [n for n in names if n not in used and _KNOWN.match(n)]
+    known += [n for n in names if n not in used and _base(n) in ("Capacity", "Energy")]
+    return ColumnMap.from_dict(
+        {
+            "name": "neware",
+            "file": {"delimiter": ",", "encoding": "auto", "known_columns": known or ["DataPoint"]},
+            "options": {"allow_cycle_gaps": True},
+            "columns": columns,
+        },
+        origin=f"{path.name} (Neware record table)",
+    )
+
+
+class NewareRecordCsvReader:
+    """Neware BTSDA record table as a flat CSV (one header line starting ``DataPoint``)."""
+
+    name = "neware"
+
+    def can_load(self, path: Path, head: bytes) -> bool:
+        """True when the first line names ``DataPoint``, ``Cycle Index``, ``Step Index``, a current and a voltage."""
+        return _header(head) is not None
+
+    def read(self, path: Path) -> CyclerData:
+        """Read the record table into the canonical schema."""
+        path = Path(path)
+        with open(path, "rb") as handle:
+            names = _header(handle.read(1 << 16))
+        if names is None:
+            raise CorruptFileError(
+                f"{path}: no Neware record header (DataPoint, Cycle Index, Step Index, ...)."
+            )
+        table = s.finalize(read_mapped(path, column_map(names, path)), path)
+        start = None
+        if s.DATE_TIME in table.columns and table[s.DATE_TIME].notna().any():
+            start = pd.Timestamp(table[s.DATE_TIME].dropna().iloc[0])
+        return CyclerData(
+            timeseries=table,
+            vendor=self.name,
+            source=path,
+            cell_id=safe_cell_id(path.stem),
+            start_time=start,
+            extra={"format": "record_csv"},
+        )
+
+
+READERS: list[Reader] = [NewareRecordCsvReader()]
