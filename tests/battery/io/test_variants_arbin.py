@@ -85,8 +85,12 @@ def test_mits8_names_with_spaces_and_micro_units(
     scale = {"Test_Time": 1 / 3600, "Current": 1e6, "Voltage": 1e3, "Charge_Capacity": 1e6}
     scale |= {"Discharge_Capacity": 1e6, "Charge_Energy": 1e3, "Discharge_Energy": 1e3}
     variant = export.copy()
+
+    def scaled(factor: float) -> Callable[[str], str]:
+        return lambda v: repr(float(v) * factor)
+
     for column, factor in scale.items():
-        variant.map_column(column, lambda v, f=factor: repr(float(v) * f))
+        variant.map_column(column, scaled(factor))
     data = read_cycler(ARBIN_CSV.write(tmp_path, "mits8", variant.rename(names).render()))
     assert_same_cycles(original, data)
     for column in ("current_a", "voltage_v", "test_time_s"):
