@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,30 @@ def test_docs_pages_ask_for_the_document_in_their_language(docs_client: TestClie
     assert script.status_code == 200 and "MutationObserver" in script.text
     labels = docs_client.get("/static/i18n/ko.js").text
     assert '"Try it out": "실행해 보기"' in labels
+
+
+def test_the_pages_scripts_get_their_messages_but_not_the_documents(docs_client: TestClient) -> None:
+    # Every page loads /static/i18n/ko.js: the OpenAPI texts (translated by the server) would double it.
+    from babel.messages.extract import extract_javascript
+
+    from gwangyang.api import i18n
+    from gwangyang.api.web import STATIC_DIR
+
+    script = docs_client.get("/static/i18n/ko.js").text
+    assert (
+        "저장소의 셀과 용량 수치" not in script and "Cells in the store with capacity figures" not in script
+    )
+    catalogue = i18n.messages("ko")
+    wanted: set[str] = set()
+    for path in STATIC_DIR.glob("*.js"):
+        with path.open("rb") as source:
+            for _line, _func, message, _comments in extract_javascript(source, {"t": None}, [], {}):
+                if isinstance(message, str) and message in catalogue:
+                    wanted.add(message)
+    assert len(wanted) > 100 and "Try it out" in wanted
+    sent = json.loads(script.split("window.gwangyangMessages = ", 1)[1].split(";\n", 1)[0])
+    assert sorted(wanted - set(sent)) == []
+    assert len(script.encode()) < 50_000  # 41 kB before the OpenAPI texts joined the catalogue
 
 
 def test_docs_need_the_token(tmp_path: Path) -> None:

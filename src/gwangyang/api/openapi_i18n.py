@@ -92,6 +92,30 @@ def translate_texts(node: Any, lang: str) -> Any:
     return out
 
 
+def document_texts(document: dict[str, Any]) -> frozenset[str]:
+    """Every text :func:`translate_texts` would look up in ``document``, and the msgids of :data:`COMPOSED`."""
+    found: set[str] = {msgid for _pattern, msgid in COMPOSED}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in VERBATIM_KEYS:
+                    continue
+                if key in TRANSLATED_KEYS and isinstance(value, str):
+                    found.add(value)
+                elif key == "properties" and isinstance(value, dict):
+                    for schema in value.values():
+                        walk(schema)
+                else:
+                    walk(value)
+
+    walk(document)
+    return frozenset(found)
+
+
 def localised_openapi(document: dict[str, Any], lang: str) -> dict[str, Any]:
     """The OpenAPI document in ``lang`` (:func:`translate_texts`; the API's title too); English as it is."""
     if lang == "en":
