@@ -69,6 +69,7 @@ def test_korean_document_translates_every_text_and_changes_nothing_else(docs_cli
     english = docs_client.get("/openapi.json", params={"lang": "en"}).json()
     response = docs_client.get("/openapi.json", params={"lang": "ko"})
     assert response.headers["content-language"] == "ko"
+    assert response.headers["vary"] == "Accept-Language, Cookie"
     korean = response.json()
     english_texts = dict(texts_of(english))
     korean_texts = dict(texts_of(korean))
@@ -127,6 +128,7 @@ def test_language_cookie_and_query_win_as_on_the_pages(docs_client: TestClient) 
 def test_docs_pages_ask_for_the_document_in_their_language(docs_client: TestClient) -> None:
     korean = docs_client.get("/docs", headers={"Accept-Language": "ko-KR"})
     assert korean.status_code == 200 and korean.headers["content-language"] == "ko"
+    assert korean.headers["vary"] == "Accept-Language, Cookie"
     page = korean.text
     assert '<html lang="ko">' in page and "<title>광양 API</title>" in page
     assert "/openapi.json?lang=ko" in page

@@ -25,7 +25,7 @@ from .error_responses import AUTH_ERRORS, errors
 from .fields import JobId
 from .http_status import status_of
 from .jobs import JobManager
-from .openapi_i18n import localised_openapi, redoc_page, swagger_page
+from .openapi_i18n import language_headers, localised_openapi, redoc_page, swagger_page
 from .orgs import ScopedJobsDep
 from .parts import load_parts
 from .uploads import DEFAULT_MAX_UPLOAD_BYTES, hide_upload_folder
@@ -185,7 +185,7 @@ def create_app(
         documents: dict[str, dict[str, Any]] = app.state.openapi_documents
         if lang not in documents:
             documents[lang] = localised_openapi(app.openapi(), lang)
-        return JSONResponse(documents[lang], headers={"Content-Language": lang})
+        return JSONResponse(documents[lang], headers=language_headers(lang))
 
     # Swagger UI and ReDoc from the fastapi-offline wheel: plant networks are often offline.
     @app.get(DOCS_ASSETS + "/{name}", include_in_schema=False, dependencies=[Depends(require_token)])

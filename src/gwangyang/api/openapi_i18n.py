@@ -127,6 +127,11 @@ def localised_openapi(document: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
+def language_headers(lang: str) -> dict[str, str]:
+    """``Content-Language``, and ``Vary`` on what chose it (as the pages send): no cache mixes the languages."""
+    return {"Content-Language": lang, "Vary": "Accept-Language, Cookie"}
+
+
 def _with_language(page: HTMLResponse, lang: str, scripts: tuple[str, ...] = ()) -> HTMLResponse:
     """The docs page with ``<html lang>``, ``Content-Language`` and ``scripts`` loaded at the end of the body."""
     body = bytes(page.body).decode("utf-8")
@@ -135,7 +140,7 @@ def _with_language(page: HTMLResponse, lang: str, scripts: tuple[str, ...] = ())
     if tags:
         head, _sep, tail = body.rpartition("</body>")
         body = head + tags + "</body>" + tail
-    return HTMLResponse(body, headers={"Content-Language": lang})
+    return HTMLResponse(body, headers=language_headers(lang))
 
 
 def swagger_page(lang: str, assets: str) -> HTMLResponse:
