@@ -78,6 +78,16 @@ def test_swagger_ui_follows_the_korean_site(browser: Any, server: tuple[str, Sto
         assert health.locator(".opblock-section-header h4").first.inner_text().strip() == "매개변수"
         assert "응답" in health.locator(".responses-wrapper .opblock-section-header h4").inner_text()
         assert "동작 확인(토큰 불필요)" in health.inner_text()
+        # the translated buttons still work: try it out, execute, the server's answer is shown
+        button.click()
+        execute = health.locator(".execute")
+        execute.wait_for(timeout=30_000)
+        assert execute.inner_text().strip() == "실행"
+        execute.click()
+        live = health.locator(".live-responses-table tr.response .response-col_status")
+        live.first.wait_for(timeout=30_000)
+        assert live.first.inner_text().strip() == "200"
+        assert "서버 응답" in health.inner_text() and '"status": "ok"' in health.inner_text()
         assert blocked == []
         tab.screenshot(path=str(shots / "docs-ko.png"))
         # ?lang=en as on the pages: English texts and labels
