@@ -83,3 +83,35 @@ def test_a_cut_answer_is_the_head_of_the_whole_one(fleet: tuple[Store, list[tupl
     # equal strings are separate objects in a cut answer (no sharing pass), the values the same
     repeated = store.sql("SELECT lot FROM cells", max_rows=90)
     assert sorted(repeated["lot"]) == sorted(f"로트{k % 3}" for k in range(90))
+
+
+def test_the_cells_view_equals_its_rows_built_from_lists(store_dir: Path) -> None:
+    # cells_arrow takes the catalog's columns as arrays (not Python lists): the same table, nulls included
+    import pyarrow as pa
+
+    from gwangyang.store.catalog import TYPED
+    from gwangyang.store.views import cells_arrow
+
+    store = Store(store_dir)
+    cells = [formation_cell(f"배터리 {k}", f"로트{k % 2}", k, rows=30) for k in range(6)]
+    cells[1][1]["channel"] = "CH 3"
+    cells[2][1]["nominal_capacity_ah"] = None
+    cells[3][1]["nominal_capacity_ah"] = float("nan")
+    del cells[4][1]["rows"]
+    put(store, cells[:3])
+    put(store, cells[3:])
+    put(store, [formation_cell("배터리 0", "로트9", 99, rows=30)])  # replaced: advanced, not read whole
+    store.delete("배터리 5")
+    snap = store.snapshot()
+    got = cells_arrow(snap)  # first: the lists below are remembered by the snapshot, and used when remembered
+    by_lists = pa.table(
+        {
+            "cell_id": pa.array(snap.ids.astype(str).tolist(), pa.string()),
+            **{key: pa.array(snap.column(key), kind, from_pandas=True) for key, kind in TYPED.items()},
+        }
+    )
+    assert got.equals(by_lists)
+    assert got.column("cell_id").to_pylist() == [f"배터리 {k}" for k in range(5)]
+    assert got.column("lot").to_pylist()[0] == "로트9"
+    assert got.column("nominal_capacity_ah").null_count >= 2 and got.column("rows").null_count == 1
+    assert got.column("channel").to_pylist()[1] == "CH 3"
