@@ -25,10 +25,11 @@ from .error_responses import AUTH_ERRORS, errors
 from .fields import JobId
 from .http_status import status_of
 from .jobs import JobManager
+from .openapi_i18n import language_headers, localised_openapi, redoc_page, swagger_page
 from .orgs import ScopedJobsDep
 from .parts import load_parts
 from .uploads import DEFAULT_MAX_UPLOAD_BYTES, hide_upload_folder
-from .web import LoginRequiredError, TokenInQueryError, make_templates, set_token_cookie
+from .web import LoginRequiredError, TokenInQueryError, make_templates, page_language, set_token_cookie
 from .web import router as web_router
 
 API_VERSION = "v1"
@@ -163,6 +164,7 @@ def create_app(
     app.state.max_upload_bytes = max_upload_bytes
     app.state.templates = make_templates()
     app.state.parts = load_parts()
+    app.state.openapi_documents = {}
 
     app.add_exception_handler(GwangyangError, _error_response)
     app.add_exception_handler(Exception, _internal_error)
@@ -177,8 +179,13 @@ def create_app(
         return {"status": "ok", "version": __version__}
 
     @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(require_token)])
-    def openapi() -> dict[str, Any]:
-        return app.openapi()
+    def openapi(request: Request) -> Response:
+        # In the pages' language (?lang=, cookie, Accept-Language, server default): /docs asks with ?lang=.
+        lang = page_language(request)
+        documents: dict[str, dict[str, Any]] = app.state.openapi_documents
+        if lang not in documents:
+            documents[lang] = localised_openapi(app.openapi(), lang)
+        return JSONResponse(documents[lang], headers=language_headers(lang))
 
     # Swagger UI and ReDoc from the fastapi-offline wheel: plant networks are often offline.
     @app.get(DOCS_ASSETS + "/{name}", include_in_schema=False, dependencies=[Depends(require_token)])
@@ -186,28 +193,12 @@ def create_app(
         return FileResponse(docs_asset_path(name))
 
     @app.get("/docs", include_in_schema=False, dependencies=[Depends(require_token)])
-    def docs() -> Response:
-        from fastapi.openapi.docs import get_swagger_ui_html
-
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Gwangyang API",
-            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
-        )
+    def docs(request: Request) -> Response:
+        return swagger_page(page_language(request), DOCS_ASSETS)
 
     @app.get("/redoc", include_in_schema=False, dependencies=[Depends(require_token)])
-    def redoc() -> Response:
-        from fastapi.openapi.docs import get_redoc_html
-
-        return get_redoc_html(
-            openapi_url="/openapi.json",
-            title="Gwangyang API",
-            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
-            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
-            with_google_fonts=False,
-        )
+    def redoc(request: Request) -> Response:
+        return redoc_page(page_language(request), DOCS_ASSETS)
 
     from .pages.accounts import router as accounts_pages
     from .routes.accounts import router as accounts_api

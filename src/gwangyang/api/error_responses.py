@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .phrases import N_
+
 
 class ErrorBody(BaseModel):
     """A refused request: one line that names the file, field or object and what was expected."""
@@ -41,18 +43,22 @@ RETRY_AFTER = {
 }
 
 WHY: dict[int, str] = {
-    400: "Bad input: one line naming the file or field and what was expected.",
-    401: "Missing or unknown token.",
-    403: "The user's role is too low for this request (or a cross-site request carried the cookie).",
-    404: "No such object (or another organisation's, which answers the same).",
-    409: "The store is busy with another writer (try again after `Retry-After`), or a name or cell "
-    "conflicts with one stored.",
-    413: "The upload is larger than the server's limit, or an archive would expand past it.",
-    415: "Not a multipart/form-data upload, or a file no reader recognises (the detail names it).",
-    422: "A field failed validation (the list names it), or the job awaited with `wait` failed (one line).",
-    429: "Too many requests wait for jobs at once; try again after `Retry-After`.",
+    400: N_("Bad input: one line naming the file or field and what was expected."),
+    401: N_("Missing or unknown token."),
+    403: N_("The user's role is too low for this request (or a cross-site request carried the cookie)."),
+    404: N_("No such object (or another organisation's, which answers the same)."),
+    409: N_(
+        "The store is busy with another writer (try again after `Retry-After`), or a name or cell "
+        "conflicts with one stored."
+    ),
+    413: N_("The upload is larger than the server's limit, or an archive would expand past it."),
+    415: N_("Not a multipart/form-data upload, or a file no reader recognises (the detail names it)."),
+    422: N_(
+        "A field failed validation (the list names it), or the job awaited with `wait` failed (one line)."
+    ),
+    429: N_("Too many requests wait for jobs at once; try again after `Retry-After`."),
 }
-"""What each error status means, as the OpenAPI document says it."""
+"""What each error status means, as the OpenAPI document says it (marked for the catalogue: ``/openapi.json`` in Korean)."""
 
 
 def errors(*codes: int, **why: str) -> dict[int | str, dict[str, Any]]:

@@ -42,9 +42,12 @@ def _except(ascii_kept: str) -> str:
     return "[^" + "".join(parts) + "]"
 
 
+_END = "$(?!\\n)"
+"""The end of the id: Python's ``$`` also matches before a final newline (ECMA-262's does not), the lookahead refuses it in both."""
+
 _WORD = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
 _NAME_FIRST = _except(_WORD)
-NAME_PATTERN = f"^{_NAME_FIRST}(?:\\.?{_NAME_FIRST})*\\.?$"
+NAME_PATTERN = f"^{_NAME_FIRST}(?:\\.?{_NAME_FIRST})*\\.?{_END}"
 """A plain name (model, monitor, campaign): ASCII letters, digits, ``_``, ``-`` and ``.`` or any other script's
 characters, no leading dot, no ``..``. :func:`gwangyang.store.artifacts.check_name` decides (400): it also
 refuses the few characters of other scripts that are no letter or digit (``·``, ``—``)."""
@@ -52,13 +55,13 @@ refuses the few characters of other scripts that are no letter or digit (``·``,
 _CELL_REFUSED = "".join(map(chr, range(32))) + '\x7f/\\:*?"<>|'
 _CELL_INNER = _except("".join(c for c in map(chr, range(128)) if c not in _CELL_REFUSED + "."))
 _CELL_EDGE = _except("".join(c for c in map(chr, range(128)) if c not in _CELL_REFUSED + " ._-"))
-CELL_ID_PATTERN = f"^{_CELL_EDGE}(?:(?:\\.?{_CELL_INNER})*\\.?{_CELL_EDGE})?$"
+CELL_ID_PATTERN = f"^{_CELL_EDGE}(?:(?:\\.?{_CELL_INNER})*\\.?{_CELL_EDGE})?{_END}"
 """A cell id as ingest makes them (:func:`gwangyang.battery.io.base.safe_cell_id`): any script, none of
 ``/ \\ : * ? " < > |`` or control characters, no ``..``, not starting or ending with a space, ``.``, ``_``
 or ``-``. :func:`gwangyang.battery.service.check_cell_id` decides (400): it also wants the NFC form and at most
 :data:`CELL_ID_LENGTH` (200) bytes of UTF-8."""
 
-JOB_ID_PATTERN = "^[0-9a-f]{32}$"
+JOB_ID_PATTERN = f"^[0-9a-f]{{32}}{_END}"
 """A job id: 32 lowercase hexadecimal digits (``uuid4().hex``; :mod:`gwangyang.api.job_store` refuses others)."""
 
 CellId = Annotated[

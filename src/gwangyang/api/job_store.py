@@ -87,7 +87,7 @@ class JobStore:
         self.prune()
 
     def _path(self, job_id: str) -> Path:
-        if not _JOB_ID.match(job_id):
+        if not _JOB_ID.fullmatch(job_id):
             raise InputError(f"job id: expected 32 hex digits, got {job_id[:40]!r}.")
         return self.dir / f"{job_id}.json"
 

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from ..accounts import User
 from . import i18n
 from .auth import COOKIE, current_user, require_token, required_role, user_for_token
+from .openapi_i18n import document_texts
 from .phrases import N_
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
@@ -197,15 +198,23 @@ def logout() -> Response:
 
 
 @router.get("/static/i18n/{lang}.js", dependencies=[Depends(require_token)])
-def messages_script(lang: str) -> Response:
-    """The catalogue of ``lang`` for the pages' scripts: ``window.gwangyangMessages = {msgid: text}``, and ``window.gwangyangPhrases`` (:func:`~gwangyang.api.i18n.script_phrases`)."""
+def messages_script(lang: str, request: Request) -> Response:
+    """The catalogue of ``lang`` for the pages' scripts: ``window.gwangyangMessages = {msgid: text}``, and ``window.gwangyangPhrases`` (:func:`~gwangyang.api.i18n.script_phrases`).
+
+    The OpenAPI document's texts are left out (the server translates them, see :mod:`.openapi_i18n`):
+    they would double what every page loads.
+    """
     import json
 
     if i18n.normalise(lang) != lang:
         raise HTTPException(
             status_code=404, detail=f"language {lang[:20]!r}: not one of {list(i18n.LANGUAGES)}."
         )
-    body = "window.gwangyangMessages = " + json.dumps(i18n.messages(lang), ensure_ascii=False) + ";\n"
+    state = request.app.state
+    if getattr(state, "openapi_texts", None) is None:
+        state.openapi_texts = document_texts(request.app.openapi())
+    messages = {k: v for k, v in i18n.messages(lang).items() if k not in state.openapi_texts}
+    body = "window.gwangyangMessages = " + json.dumps(messages, ensure_ascii=False) + ";\n"
     body += "window.gwangyangPhrases = " + json.dumps(i18n.script_phrases(lang), ensure_ascii=False) + ";\n"
     return Response(body, media_type="text/javascript", headers={"Cache-Control": "private, max-age=3600"})
 

@@ -47,9 +47,9 @@ def _file_list(paths: list[str]) -> str:
 
 def cells_arrow(snap: Snapshot) -> pa.Table:
     """The ``cells`` view's rows: the catalog's typed metadata columns."""
-    columns: dict[str, Any] = {"cell_id": pa.array(snap.ids.astype(str).tolist(), pa.string())}
+    columns: dict[str, Any] = {"cell_id": pa.array(snap.ids.astype(str).to_numpy(dtype=object), pa.string())}
     for key, kind in TYPED.items():
-        columns[key] = pa.array(snap.column(key), kind, from_pandas=True)
+        columns[key] = snap.array(key, kind)
     return pa.table(columns)
 
 
