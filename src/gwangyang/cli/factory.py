@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -57,7 +57,9 @@ def fit_command(
 def score_command(
     tables: Annotated[
         list[Path],
-        typer.Argument(help="CSV or Parquet tables to score (or TEP .dat files); several are scored apart."),
+        typer.Argument(
+            help="CSV, Excel or Parquet tables to score (or TEP .dat files); several are scored apart."
+        ),
     ],
     monitor: Annotated[Path, typer.Option("--monitor", help="Monitor file written by `factory fit`.")],
     executor: Annotated[
@@ -85,6 +87,7 @@ def score_command(
             print_json(documents)
             return
         for document in documents:
+            _warn(document)
             summary = document["summary"]
             err_console.print(
                 f"{document['file']}: {summary['rows']} rows, {summary['violations']} beyond a limit, "
@@ -100,6 +103,7 @@ def score_command(
     if json_out:
         print_json(document)
         return
+    _warn(document)
     summary = result.summary()
     err_console.print(
         f"{summary['rows']} rows, {summary['violations']} beyond a limit, {summary['alarms']} alarm(s)"
@@ -109,9 +113,15 @@ def score_command(
         err_console.print(f"alarm {alarm.start} .. {alarm.end} ({alarm.rows} rows): {names}", highlight=False)
 
 
+def _warn(document: dict[str, Any]) -> None:
+    """Print a document's ``warnings`` (what reading its table did) on stderr."""
+    for note in document.get("warnings", []):
+        err_console.print(f"warning: {note}", markup=False, highlight=False)
+
+
 @app.command("spc")
 def spc_command(
-    table: Annotated[Path, typer.Argument(help="CSV or Parquet table (or a TEP .dat file).")],
+    table: Annotated[Path, typer.Argument(help="CSV, Excel or Parquet table (or a TEP .dat file).")],
     column: Annotated[str, typer.Option("--column", help="Variable to chart.")],
     limits: Annotated[
         str | None, typer.Option("--limits", help="Specification limits L,U for capability.")
@@ -130,6 +140,7 @@ def spc_command(
     if json_out:
         print_json(document)
         return
+    _warn(document)
     for chart in report.charts:
         err_console.print(
             f"{chart.name:7} centre {chart.center:.4g}: {int(chart.out_of_control.sum())} point(s) out of control"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .io import ConstantColumnWarning, numeric_matrix, parse_time, variable_columns
+from .io import ConstantColumnWarning, numeric_matrix, parse_time, text_columns, variable_columns
 from .monitor import MONITORS
 from .streaming import StreamingMonitor
 
@@ -99,8 +99,18 @@ def fit_table(
         raise InputError(f"method: expected one of {', '.join(MONITORS)}, got {method!r}.")
     table = parse_time(table, time_column, source)
     chosen = variable_columns(table, time_column) if columns is None else list(columns)
+    if columns is None:
+        labels = text_columns(table, chosen)
+        if labels:
+            shown = ", ".join(f"{name!r} (e.g. {example})" for name, example in labels.items())
+            warnings.warn(
+                f"{source}: columns that are not numbers left out of the monitor: {shown}.",
+                ConstantColumnWarning,
+                stacklevel=2,
+            )
+            chosen = [c for c in chosen if c not in labels]
     if not chosen:
-        raise InputError(f"{source}: no variables besides the time column {time_column!r}.")
+        raise InputError(f"{source}: no numeric variables besides the time column {time_column!r}.")
     X = numeric_matrix(table, chosen, source)
     dropped = constant_columns(table, chosen)
     if dropped:

@@ -41,17 +41,72 @@ TEP_TIME_COLUMN = "time_min"
 
 
 class ConstantColumnWarning(UserWarning):
-    """A variable is constant over the fitting period and was dropped."""
+    """A variable was left out of the monitor: constant over the fitting period, or not numbers."""
 
 
-def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame:
-    """Read a CSV (optionally gzipped) or Parquet sensor table.
+class TableNoteWarning(UserWarning):
+    """Something reading a table did that its user should know (a title line skipped, numbers converted...)."""
+
+
+def read_table_notes(
+    path: str | Path, time_column: str | None = None, source: str | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Read a sensor table and say what reading it did.
 
     Parameters
     ----------
     path
-        ``.csv``, ``.csv.gz``, ``.txt`` or ``.parquet`` file; TEP ``.dat``/``.dat.gz`` files are read by
-        :func:`read_tep` and get a ``time_min`` column.
+        ``.csv``, ``.csv.gz``, ``.txt``, ``.tsv`` (any common separator and encoding, see
+        :mod:`gwangyang.sheets`), ``.xlsx`` (the first sheet holding a table) or ``.parquet``; TEP
+        ``.dat``/``.dat.gz`` files are read by :func:`read_tep` and get a ``time_min`` column.
+    time_column
+        Column that must be present; numbers are kept, text is parsed as date-times (Korean forms too).
+    source
+        Name of the file in messages (default: the path).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The table, in file order, and one-line notes naming the file (lines skipped, numbers converted,
+        names joined or numbered, the time column's order and spacing).
+    """
+    from ..sheets import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
+
+    path = Path(path)
+    source = source or str(path)
+    if not path.is_file():
+        raise InputError(f"{source}: no such file.")
+    name = path.name.lower()
+    notes: list[str] = []
+    try:
+        if name.endswith((".parquet", ".pq")):
+            table = pd.read_parquet(path)
+        elif name.endswith((".dat", ".dat.gz")):
+            table = read_tep(path)
+        elif name.endswith(TEXT_SUFFIXES + EXCEL_SUFFIXES):
+            sheet = read_sheet(path, source)
+            table, notes = sheet.table, sheet.notes
+        else:
+            raise UnknownFormatError(f"{source}: expected a .csv, .csv.gz, .xlsx, .parquet or TEP .dat file.")
+    except InputError:
+        raise
+    except Exception as exc:  # parsers raise many types; the user needs the file name
+        raise CorruptFileError(f"{source}: cannot be read as a table ({type(exc).__name__}: {exc}).") from exc
+    if table.shape[0] == 0 or table.shape[1] == 0:
+        raise CorruptFileError(f"{source}: the table is empty.")
+    if time_column is not None:
+        table = parse_time(table, time_column, source)
+        notes.extend(time_notes(table[time_column], time_column, source))
+    return table, notes
+
+
+def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame:
+    """:func:`read_table_notes`, each note given as a :class:`TableNoteWarning`.
+
+    Parameters
+    ----------
+    path
+        The table file (see :func:`read_table_notes`).
     time_column
         Column that must be present; numbers are kept, text is parsed as date-times.
 
@@ -60,47 +115,111 @@ def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame
     pandas.DataFrame
         The table, in file order.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    name = path.name.lower()
-    try:
-        if name.endswith((".parquet", ".pq")):
-            table = pd.read_parquet(path)
-        elif name.endswith((".dat", ".dat.gz")):
-            table = read_tep(path)
-        elif name.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
-            table = pd.read_csv(path, sep=None if name.endswith((".txt", ".tsv")) else ",", engine="python")
-        else:
-            raise UnknownFormatError(f"{path}: expected a .csv, .csv.gz, .parquet or TEP .dat file.")
-    except InputError:
-        raise
-    except Exception as exc:  # parsers raise many types; the user needs the file name
-        raise CorruptFileError(f"{path}: cannot be read as a table ({type(exc).__name__}: {exc}).") from exc
-    if table.shape[0] == 0 or table.shape[1] == 0:
-        raise CorruptFileError(f"{path}: the table is empty.")
-    if time_column is not None:
-        table = parse_time(table, time_column, path)
+    table, notes = read_table_notes(path, time_column)
+    for note in notes:
+        warnings.warn(note, TableNoteWarning, stacklevel=2)
     return table
 
 
+_KOREAN_TIME = re.compile(
+    r"^\s*(?P<y>\d{4})\s*[-./년]\s*(?P<mo>\d{1,2})\s*[-./월]\s*(?P<d>\d{1,2})\s*[.일]?"
+    r"(?:\s*(?P<ap1>오전|오후|AM|PM|am|pm)?\s*(?P<h>\d{1,2})\s*[:시]\s*(?P<mi>\d{1,2})"
+    r"\s*분?(?:\s*:?\s*(?P<s>\d{1,2}(?:\.\d+)?)\s*초?)?\s*(?P<ap2>오전|오후|AM|PM|am|pm)?)?\s*$"
+)
+"""A date (``2024-03-05``, ``2024.03.05``, ``2024. 3. 5.``, ``2024년 3월 5일``) and an optional time with
+``오전``/``오후`` (or AM/PM) before or after it, as Korean Excel and line software write them."""
+
+
+def korean_datetimes(column: pd.Series) -> pd.Series | None:
+    """Date-times of a text column written in the forms of :data:`_KOREAN_TIME`; None if any cell is not."""
+    text = column.astype("string").str.strip()
+    parts = text.str.extract(_KOREAN_TIME)
+    if parts["y"].isna().any():
+        return None
+    hour = pd.to_numeric(parts["h"]).fillna(0)
+    marker = parts["ap1"].fillna(parts["ap2"]).fillna("").str.upper()
+    pm, am = marker.isin(["오후", "PM"]), marker.isin(["오전", "AM"])
+    if ((am | pm) & ((hour < 1) | (hour > 12))).any():
+        return None
+    hour = hour.where(~(pm & (hour < 12)), hour + 12).where(~(am & (hour == 12)), 0)
+    frame = pd.DataFrame(
+        {
+            "year": pd.to_numeric(parts["y"]),
+            "month": pd.to_numeric(parts["mo"]),
+            "day": pd.to_numeric(parts["d"]),
+            "hour": hour,
+            "minute": pd.to_numeric(parts["mi"]).fillna(0),
+            "second": pd.to_numeric(parts["s"]).fillna(0),
+        }
+    )
+    try:
+        return pd.to_datetime(frame, errors="raise")
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
 def parse_time(table: pd.DataFrame, time_column: str, source: str | Path = "table") -> pd.DataFrame:
-    """Check that ``time_column`` exists and is numbers or date-times (text is parsed)."""
+    """Check that ``time_column`` exists and is numbers or date-times (text is parsed, Korean forms too)."""
     if time_column not in table.columns:
         shown = ", ".join(map(str, list(table.columns)[:8]))
         raise InputError(f"{source}: no time column {time_column!r}; columns are {shown}.")
     column = table[time_column]
+    if column.isna().any():
+        row = int(np.nonzero(column.isna().to_numpy())[0][0])
+        raise InputError(
+            f"{source}: time column {time_column!r} is empty in {int(column.isna().sum())} row(s), "
+            f"the first data row {row + 1}; expected a time on every row."
+        )
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return table
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            parsed = pd.to_datetime(column, errors="raise")
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{source}: time column {time_column!r} is neither numbers nor date-times.") from exc
+    parsed = korean_datetimes(column)
+    if parsed is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                parsed = pd.to_datetime(column, errors="raise", format="mixed")
+        except (ValueError, TypeError, OverflowError) as exc:
+            bad = pd.to_datetime(column, errors="coerce", format="mixed").isna().to_numpy()
+            row = int(np.nonzero(bad)[0][0]) if bad.any() else 0
+            raise InputError(
+                f"{source}: time column {time_column!r} holds {str(column.iloc[row])[:40]!r} (data row {row + 1}); "
+                "expected numbers or date-times such as 2024-03-05 14:13:00 or 2024. 3. 5. 오후 2:13:00."
+            ) from exc
     out = table.copy()
-    out[time_column] = parsed
+    out[time_column] = parsed.to_numpy()
     return out
+
+
+def time_notes(column: pd.Series, time_column: str, source: str | Path = "table") -> list[str]:
+    """Notes on a time column's order and spacing: rows out of order, repeated times, uneven sampling.
+
+    Rows are monitored in file order whatever their times; dynamic PCA assumes even sampling.
+    """
+    values = column.to_numpy()
+    if len(values) < 3:
+        return []
+    steps = np.diff(values.astype("datetime64[ns]").astype(np.int64) if column.dtype.kind == "M" else values)
+    steps = steps.astype(np.float64)
+    notes = []
+    back = np.nonzero(steps < 0)[0]
+    if back.size:
+        notes.append(
+            f"{source}: time column {time_column!r} goes back {back.size} time(s), first at data row "
+            f"{back[0] + 2}; rows are monitored in file order."
+        )
+    same = int(np.sum(steps == 0))
+    if same:
+        notes.append(f"{source}: time column {time_column!r} repeats a time {same} time(s).")
+    forward = steps[steps > 0]
+    if forward.size >= 2:
+        typical = float(np.median(forward))
+        gaps = np.nonzero(steps > 3 * typical)[0]
+        if gaps.size:
+            notes.append(
+                f"{source}: uneven sampling in {time_column!r}: {gaps.size} gap(s) over 3 times the usual step, "
+                f"the first after data row {gaps[0] + 1} ({steps[gaps[0]] / typical:.1f} steps)."
+            )
+    return notes
 
 
 def numeric_matrix(table: pd.DataFrame, columns: list[str], source: str | Path = "table") -> np.ndarray:
@@ -111,15 +230,44 @@ def numeric_matrix(table: pd.DataFrame, columns: list[str], source: str | Path =
         values = table[column]
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             converted = pd.to_numeric(values, errors="coerce")
-            bad = values[converted.isna() & values.notna()]
-            example = repr(bad.iloc[0]) if len(bad) else "?"
-            raise InputError(f"{source}: column {column!r} has non-numeric values (e.g. {example}).")
+            flags = (converted.isna() & values.notna()).to_numpy()
+            if not flags.any():
+                continue
+            row = int(np.nonzero(flags)[0][0])
+            raise InputError(
+                f"{source}: column {column!r} has non-numeric values ({int(flags.sum())}, e.g. "
+                f"{str(values.iloc[row])[:30]!r} in data row {row + 1}); expected numbers."
+            )
     matrix = table[columns].to_numpy(dtype=np.float64)
     finite = np.isfinite(matrix)
     if not finite.all():
-        column = columns[int(np.nonzero(~finite.all(axis=0))[0][0])]
-        raise InputError(f"{source}: column {column!r} has missing or infinite values.")
+        j = int(np.nonzero(~finite.all(axis=0))[0][0])
+        rows = np.nonzero(~finite[:, j])[0]
+        raise InputError(
+            f"{source}: column {columns[j]!r} has {rows.size} missing or infinite value(s), the first in data "
+            f"row {rows[0] + 1}; expected a number on every row (fill or remove those rows)."
+        )
     return matrix
+
+
+def text_columns(table: pd.DataFrame, columns: list[str]) -> dict[str, str]:
+    """Of ``columns``, those that are labels, not numbers (status such as ``OK``/``NG``, ``정상``/``이상``).
+
+    A label column has more than half of its values not numbers. Each comes with an example value; a
+    column empty throughout comes with ``"(empty)"``.
+    """
+    out = {}
+    for column in columns:
+        values = table[column]
+        if values.isna().all():
+            out[column] = "(empty)"
+        elif pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            converted = pd.to_numeric(values, errors="coerce")
+            bad = values[converted.isna() & values.notna()]
+            # mostly numbers with a stray word is a broken measurement, refused by numeric_matrix
+            if len(bad) and len(bad) * 2 > int(values.notna().sum()):
+                out[column] = repr(bad.iloc[0])[:30]
+    return out
 
 
 def variable_columns(table: pd.DataFrame, time_column: str) -> list[str]:

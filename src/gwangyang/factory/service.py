@@ -22,7 +22,7 @@ Progress = Callable[[int, int], None]
 METHODS = ("pca", "dpca", "kpca")
 """Monitor methods."""
 
-TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".parquet", ".pq", ".dat", ".dat.gz")
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq", ".dat", ".dat.gz")
 """Table files the factory reads."""
 
 
@@ -51,18 +51,18 @@ def fit_monitor(
         (save it with :func:`save_monitor` or ``monitor.save``) and the warnings (constant columns left out).
     """
     from .fitting import fit_table
-    from .io import ConstantColumnWarning, read_table
+    from .io import ConstantColumnWarning, read_table_notes
 
     if not time_column:
         raise InputError("time_column: expected the name of the table's time column.")
     check_method(method)
-    data = read_table(table, time_column)
+    data, notes = read_table_notes(table, time_column, source or table.name)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConstantColumnWarning)
         result = fit_table(
             data, time_column, method, alpha, k=k, holdout=holdout, source=source or table.name
         )
-    notes = [str(w.message) for w in caught]
+    notes += [str(w.message) for w in caught]
     return jsonable(result.to_dict()), result.monitor, notes
 
 
@@ -123,14 +123,15 @@ def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[d
     Returns
     -------
     (dict, ScoreResult)
-        The document and the result (for plots).
+        The document (with ``warnings``: what reading the table did) and the result (for plots).
     """
-    from .io import read_table
+    from .io import read_table_notes
     from .streaming import StreamingMonitor
 
     fitted = StreamingMonitor.load(monitor)
-    result = fitted.score_table(read_table(table, fitted.time_column), source=source or table.name)
-    return jsonable(result.to_dict()), result
+    data, notes = read_table_notes(table, fitted.time_column, source or table.name)
+    result = fitted.score_table(data, source=source or table.name)
+    return {**jsonable(result.to_dict()), "warnings": notes}, result
 
 
 def score_store_monitor(store: Store, name: str, table: Path, source: str | None = None) -> dict[str, Any]:
@@ -181,12 +182,13 @@ def spc(
     (dict, SPCReport)
         The document and the report (for plots).
     """
-    from .io import numeric_matrix, read_table
+    from .io import numeric_matrix, read_table_notes
     from .spc import spc_report
 
-    values = numeric_matrix(read_table(table), [column], str(table))[:, 0]
+    data, notes = read_table_notes(table, source=table.name)
+    values = numeric_matrix(data, [column], table.name)[:, 0]
     report = spc_report(values, column, limits, subgroup, rules)
-    return jsonable(report.to_dict()), report
+    return {**jsonable(report.to_dict()), "warnings": notes}, report
 
 
 def evaluate_tep(

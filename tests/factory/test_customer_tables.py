@@ -1,0 +1,195 @@
+"""A small manufacturer's own sensor tables: Korean Excel exports, Korean names, times and status columns.
+
+Tables are generated here; T² is checked against the Mahalanobis distance computed with plain numpy (with
+every component kept, Hotelling's T² of standardised rows is ``zᵀ R⁻¹ z``, R the correlation matrix).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from gwangyang.cli.main import main
+from gwangyang.errors import InputError
+from gwangyang.factory import service
+from gwangyang.factory.fitting import fit_table
+from gwangyang.factory.io import korean_datetimes, read_table_notes
+from tests.battery.io.xlsx import write_xlsx
+
+NAMES = ["온도(℃)", "압력 [bar]", "유량(L/min)"]
+TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture
+def fresh_client(tmp_path: Path) -> Iterator[TestClient]:
+    """A client of an empty store of its own."""
+    from gwangyang.api import create_app
+
+    app = create_app(tmp_path / "store", token=TOKEN)
+    with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        yield client
+
+
+def _process(rows: int, seed: int, shift: float = 0.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(rows, 1))
+    X = latent @ np.array([[1.0, 0.8, -0.5]]) + 0.3 * rng.normal(size=(rows, 3))
+    X[:, 1] += shift
+    return np.array([180.0, 5.0, 1200.0]) + X * np.array([2.0, 0.1, 15.0])
+
+
+def _korean_time(i: int) -> str:
+    hour, minute = divmod(13 * 60 + i, 60)  # from 오후 1:00, one row a minute
+    half = "오후" if hour >= 12 else "오전"
+    return f"2024. 3. 5. {half} {hour - 12 if hour > 12 else hour}:{minute:02d}:00"
+
+
+def _excel_csv(path: Path, X: np.ndarray) -> Path:
+    """As Korean Excel saves a report sheet: cp949, a title line, thousands separators, a status column."""
+    lines = ["1라인 공정 데이터,,,,,", "시간," + ",".join(NAMES) + ",상태,설비코드"]
+    for i, row in enumerate(X):
+        flow = f'"{row[2]:,.3f}"'
+        lines.append(f"{_korean_time(i)},{row[0]:.4f},{row[1]:.5f},{flow},{'정상' if i % 7 else '이상'},7")
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp949"))
+    return path
+
+
+def test_korean_times() -> None:
+    text = pd.Series(
+        [
+            "2024. 3. 5. 오후 12:05:00",
+            "2024-03-05 오전 12:30:00",
+            "2024년 3월 5일 오후 2시 13분",
+            "2024.03.05 2:13:09 PM",
+        ]
+    )
+    parsed = korean_datetimes(text)
+    assert parsed is not None
+    assert [str(t) for t in parsed] == [
+        "2024-03-05 12:05:00",
+        "2024-03-05 00:30:00",
+        "2024-03-05 14:13:00",
+        "2024-03-05 14:13:09",
+    ]
+    assert korean_datetimes(pd.Series(["2024. 3. 5. 오후 13:00:00"])) is None  # 오후 with a 24-hour clock
+
+
+def test_excel_export_fits_and_t2_matches_numpy(tmp_path: Path) -> None:
+    X = _process(300, 1)
+    path = _excel_csv(tmp_path / "1라인.csv", X)
+    table, notes = read_table_notes(path, "시간", "1라인.csv")
+    assert table["시간"].iloc[61] == pd.Timestamp("2024-03-05 14:01:00")
+    assert notes == [
+        "1라인.csv: 1 line(s) above the header (line 2) skipped, the first: '1라인 공정 데이터'.",
+        "1라인.csv: column '유량(L/min)' holds numbers written with thousands separators; read as numbers.",
+    ]
+    with pytest.warns(UserWarning) as caught:
+        fit = fit_table(table, "시간", "pca", 0.01, holdout=0.0, source="1라인.csv", n_components=3)
+    said = [str(w.message) for w in caught]
+    assert said == [
+        "1라인.csv: columns that are not numbers left out of the monitor: '상태' (e.g. '이상').",
+        "1라인.csv: constant columns dropped: 설비코드.",
+    ]
+    assert fit.monitor.columns == NAMES
+    # T² of new rows by plain numpy, from the generated numbers (so the reading is checked too)
+    rounded = np.column_stack([np.round(X[:, 0], 4), np.round(X[:, 1], 5), np.round(X[:, 2], 3)])
+    new = _process(50, 2, shift=0.3)
+    Z = (new - rounded.mean(axis=0)) / rounded.std(axis=0, ddof=1)
+    expected = np.einsum("ij,ij->i", Z, np.linalg.solve(np.corrcoef(rounded.T), Z.T).T)
+    scored = fit.monitor.score_table(pd.DataFrame(new, columns=NAMES).assign(시간=np.arange(50)))
+    np.testing.assert_allclose(scored.t2, expected, rtol=1e-8)
+
+
+def test_cli_and_api_keep_korean_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_client: TestClient
+) -> None:
+    _excel_csv(tmp_path / "정상.csv", _process(300, 3))
+    drift = _process(120, 4)
+    drift[60:, 1] += 1.0  # 압력 rises by 10 σ of its noise: an alarm blamed on 압력
+    rows = [["2호기 점검 기록"], [], ["시간", *NAMES]] + [
+        [float(i), *map(float, r)] for i, r in enumerate(drift)
+    ]
+    write_xlsx(tmp_path / "점검.xlsx", {"표지": [["작성자", "김"]], "데이터": rows})
+    monitor = tmp_path / "m.npz"
+    code = main(
+        [
+            "factory",
+            "fit",
+            str(tmp_path / "정상.csv"),
+            "--time-column",
+            "시간",
+            "--out",
+            str(monitor),
+            "--json",
+        ]
+    )
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert json.loads(out.out)["columns"] == NAMES
+    code = main(["factory", "score", str(tmp_path / "점검.xlsx"), "--monitor", str(monitor), "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    document = json.loads(out.out)
+    assert "압력 [bar]" in out.out  # written as it is, not \\u escapes
+    alarm = max(document["alarms"], key=lambda a: a["rows"])
+    assert alarm["top_variables"][0]["variable"] == "압력 [bar]" and alarm["start_index"] >= 60
+    assert any("sheet '데이터' read" in n for n in document["warnings"])
+    # the API: fit on the CSV, score the workbook; the same names come back
+    fitted = fresh_client.post(
+        "/api/v1/factory/monitors",
+        params={"wait": 60},
+        data={"name": "line2", "time_column": "시간"},
+        files={"files": ("정상.csv", (tmp_path / "정상.csv").read_bytes())},
+    )
+    assert fitted.status_code == 201, fitted.text
+    assert fitted.json()["job"]["result"]["columns"] == NAMES
+    scored = fresh_client.post(
+        "/api/v1/factory/monitors/line2/score",
+        params={"wait": 60},
+        files={"files": ("점검.xlsx", (tmp_path / "점검.xlsx").read_bytes())},
+    )
+    assert scored.status_code == 201, scored.text
+    result = scored.json()["job"]["result"]
+    assert max(result["alarms"], key=lambda a: a["rows"])["top_variables"][0]["variable"] == "압력 [bar]"
+    # the page draws the job the address names from the job's document, setting names as text (factory.js)
+    job = scored.json()["job"]["id"]
+    page = fresh_client.get(f"/factory?job={job}")
+    assert page.status_code == 200 and job in page.text
+    assert "압력 [bar]" in fresh_client.get(f"/api/v1/jobs/{job}").text
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("시간,온도\n지금,1\n나중,2\n", "time column '시간' holds '지금' (data row 1)"),
+        (
+            "시간,온도\n1,1.5\n2,x\n3,2.5\n",
+            "column '온도' has non-numeric values (1, e.g. 'x' in data row 2)",
+        ),
+        ("시간,온도\n1,1.5\n,2\n3,2.5\n", "time column '시간' is empty in 1 row(s), the first data row 2"),
+    ],
+)
+def test_bad_tables_exit_2_naming_file_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_client: TestClient, content: str, words: str
+) -> None:
+    path = tmp_path / "라인.csv"
+    path.write_text(content, encoding="utf-8")
+    code = main(["factory", "fit", str(path), "--time-column", "시간", "--out", str(tmp_path / "m.npz")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "라인.csv" in err and words in err
+    assert not (tmp_path / "m.npz").exists()
+    with pytest.raises(InputError, match=r"라인\.csv"):
+        service.fit_monitor(path, "시간", source="라인.csv")
+    response = fresh_client.post(
+        "/api/v1/factory/monitors",
+        params={"wait": 60},
+        data={"name": "bad", "time_column": "시간"},
+        files={"files": ("라인.csv", content.encode("utf-8"))},
+    )
+    assert response.status_code == 422 and words in response.json()["detail"]

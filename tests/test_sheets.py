@@ -1,0 +1,131 @@
+"""Customer tables as Excel and line software export them: encodings, separators, title lines, merged
+headers, number formats, several sheets. Every table is generated here and its values written by hand."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gwangyang.errors import InputError
+from gwangyang.sheets import read_sheet
+from tests.battery.io.xlsx import write_xlsx
+
+ROWS = [
+    ["시간", "온도(℃)", "압력 [bar]", "상태"],
+    ["1", "20.5", "1.5", "OK"],
+    ["2", "21.5", "1.25", "NG"],
+    ["3", "22", "2", "정상"],
+]
+
+
+def _csv(rows: list[list[str]], sep: str = ",") -> str:
+    return "\n".join(sep.join(row) for row in rows) + "\n"
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "cp949", "utf-16"], ids=["utf8", "bom", "cp949", "utf16"]
+)
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_encodings_and_separators_give_one_table(tmp_path: Path, encoding: str, sep: str) -> None:
+    path = tmp_path / "line.csv"
+    path.write_bytes(_csv(ROWS, sep).encode(encoding))
+    sheet = read_sheet(path)
+    assert list(sheet.table.columns) == ["시간", "온도(℃)", "압력 [bar]", "상태"]
+    assert sheet.table["온도(℃)"].tolist() == [20.5, 21.5, 22.0]
+    assert sheet.table["상태"].tolist() == ["OK", "NG", "정상"]
+    assert sheet.notes == []
+
+
+def test_gzipped_cp949(tmp_path: Path) -> None:
+    path = tmp_path / "line.csv.gz"
+    path.write_bytes(gzip.compress(_csv(ROWS).encode("cp949")))
+    assert read_sheet(path).table["압력 [bar]"].tolist() == [1.5, 1.25, 2.0]
+
+
+def test_title_lines_above_the_header_are_skipped_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("생산 라인 A 센서 데이터,,,\n출력일: 2024-03-05,,,\n,,,\n" + _csv(ROWS), encoding="utf-8")
+    sheet = read_sheet(path, "export.csv")
+    assert sheet.table.shape == (3, 4) and sheet.table["시간"].tolist() == [1.0, 2.0, 3.0]
+    assert sheet.notes == [
+        "export.csv: 2 line(s) above the header (line 4) skipped, the first: '생산 라인 A 센서 데이터'."
+    ]
+
+
+def test_thousands_separators_and_decimal_commas(tmp_path: Path) -> None:
+    comma = tmp_path / "kr.csv"
+    comma.write_text('시간,유량\n1,"1,234.5"\n2,"12,000"\n3,999\n', encoding="utf-8")
+    sheet = read_sheet(comma, "kr.csv")
+    assert sheet.table["유량"].tolist() == [1234.5, 12000.0, 999.0]
+    assert sheet.notes == [
+        "kr.csv: column '유량' holds numbers written with thousands separators; read as numbers."
+    ]
+    semicolon = tmp_path / "eu.csv"
+    semicolon.write_text("time;temp;flow\n1;12,5;1.234,5\n2;12,75;999\n3;-0,5;2.000\n", encoding="utf-8")
+    sheet = read_sheet(semicolon, "eu.csv")
+    assert sheet.table["temp"].tolist() == [12.5, 12.75, -0.5]
+    assert sheet.table["flow"].tolist() == [1234.5, 999.0, 2000.0]
+    assert [n.split(": ")[1] for n in sheet.notes] == [
+        "column 'temp' holds numbers written with decimal commas; read as numbers.",
+        "column 'flow' holds numbers written with decimal commas; read as numbers.",
+    ]
+
+
+def test_missing_markers_are_missing_values(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_text("t,a\n1,1.5\n2,-\n3,#N/A\n4,\n5,2.5\n", encoding="utf-8")
+    values = read_sheet(path).table["a"].to_numpy()
+    assert values[0] == 1.5 and values[4] == 2.5 and np.isnan(values[1:4]).all()
+
+
+def test_two_header_rows_are_joined_and_duplicates_numbered(tmp_path: Path) -> None:
+    path = tmp_path / "merged.csv"
+    # Excel writes a merged "온도" over its two sub-columns once, the cells it covers empty
+    path.write_text("시간,온도,,압력,압력,\n,상단,하단,,,\n1,2,3,4,5,\n2,3,4,5,6,\n", encoding="utf-8")
+    sheet = read_sheet(path, "merged.csv")
+    assert list(sheet.table.columns) == ["시간", "온도 상단", "온도 하단", "압력", "압력.1"]
+    assert sheet.table["압력.1"].tolist() == [5.0, 6.0]
+    assert sheet.notes == [
+        "merged.csv: the header's two rows (lines 1-2) are joined: '시간', '온도 상단', '온도 하단', '압력', '압력'.",
+        "merged.csv: column name '압력' appears more than once; column 5 is '압력.1'.",
+    ]
+
+
+def test_workbook_title_row_and_several_sheets(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "line.xlsx",
+        {
+            "요약": [["보고서"], ["평균", 21.0]],
+            "데이터": [
+                ["라인 1 센서 기록"],
+                [],
+                ["시간", "온도(℃)", "상태"],
+                [1, 20.5, "OK"],
+                [2, 21.5, "NG"],
+            ],
+        },
+    )
+    sheet = read_sheet(path, "line.xlsx")
+    assert sheet.table.to_dict("list") == {"시간": [1.0, 2.0], "온도(℃)": [20.5, 21.5], "상태": ["OK", "NG"]}
+    assert sheet.notes == [
+        "line.xlsx: sheet '데이터' read; the workbook's other sheets with data ('요약') were not.",
+        "line.xlsx: 1 line(s) above the header (line 3) skipped, the first: '라인 1 센서 기록'.",
+    ]
+
+
+def test_unreadable_tables_are_one_line(tmp_path: Path) -> None:
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(bytes(range(128, 256)) * 4)
+    with pytest.raises(InputError, match=r"^b.csv: not text in UTF-8, UTF-16 or cp949"):
+        read_sheet(binary, "b.csv")
+    words = tmp_path / "w.csv"
+    words.write_text("a,b\nx,y\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^w.csv: no row holds a number"):
+        read_sheet(words, "w.csv")
+    broken = tmp_path / "x.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    with pytest.raises(InputError, match=r"^x.xlsx: not a readable Excel workbook"):
+        read_sheet(broken, "x.xlsx")
