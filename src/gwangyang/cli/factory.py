@@ -128,13 +128,20 @@ def spc_command(
     ] = None,
     subgroup: Annotated[int, typer.Option("--subgroup", help="Subgroup size: 1 for I-MR, 2-10 for X̄-R.")] = 1,
     rules: Annotated[str, typer.Option("--rules", help="Run rules: nelson or western.")] = "nelson",
+    subgroup_column: Annotated[
+        str | None,
+        typer.Option(
+            "--subgroup-column", help="Column of subgroup labels (lot, sample): X̄-R of 2-10 rows each."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, and capability against limits."""
     with options_named("limits"):
         parsed = service.parse_limits(limits)
-    document, report = service.spc(table, column, parsed, subgroup, rules)
+    with options_named("subgroup_column"):
+        document, report = service.spc(table, column, parsed, subgroup, rules, subgroup_column)
     if plot is not None:
         service.plot_charts(report, plot, title=f"{table.name}: {column}")
     if json_out:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
 from ..files import jsonable
@@ -174,21 +176,44 @@ def spc(
     limits: tuple[float | None, float | None] | None = None,
     subgroup: int = 1,
     rules: str = "nelson",
+    subgroup_column: str | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, capability against limits.
+
+    ``subgroup_column`` names a column of subgroup labels (a lot, a sample number): X̄-R charts of those
+    subgroups, of 2 to 10 rows each; ``subgroup`` is then ignored.
 
     Returns
     -------
     (dict, SPCReport)
-        The document and the report (for plots).
+        The document (with ``warnings``: what reading the table did, and notes on the subgroups) and the
+        report (for plots).
     """
     from .io import numeric_matrix, read_table_notes
     from .spc import spc_report
 
     data, notes = read_table_notes(table, source=table.name)
     values = numeric_matrix(data, [column], table.name)[:, 0]
-    report = spc_report(values, column, limits, subgroup, rules)
-    return {**jsonable(report.to_dict()), "warnings": notes}, report
+    labels = None
+    if subgroup_column:
+        if subgroup_column not in data.columns:
+            shown = ", ".join(map(str, list(data.columns)[:8]))
+            raise InputError(
+                f"{table.name}: subgroup_column {subgroup_column!r} is not a column; columns are {shown}."
+            )
+        raw = data[subgroup_column]
+        whole = pd.api.types.is_float_dtype(raw) and bool((raw.dropna() % 1 == 0).all())
+        labels = raw.astype("Int64") if whole else raw
+    report = spc_report(
+        values,
+        column,
+        limits,
+        subgroup,
+        rules,
+        subgroups=labels,
+        subgroup_name=f"{table.name}: {subgroup_column}",
+    )
+    return {**jsonable(report.to_dict()), "warnings": notes + report.notes}, report
 
 
 def evaluate_tep(

@@ -187,6 +187,7 @@ async def score(
             "limits": "Specification limits L,U (either may be empty).",
             "subgroup": "1 for I-MR (default), 2-10 for X-bar and R.",
             "rules": "nelson (default) or western.",
+            "subgroup_column": "A column of subgroup labels (lot, sample): X-bar and R of 2-10 rows each.",
         },
         files=1,
         required=("column",),
@@ -196,7 +197,8 @@ async def spc(request: Request) -> dict[str, Any]:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations and capability.
 
     Multipart: one table file (``files``) and fields ``column``, optional ``limits`` (``L,U``, either may be
-    empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1) and ``rules`` (nelson or western).
+    empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1), ``rules`` (nelson or western) and
+    ``subgroup_column`` (a column of subgroup labels: X̄-R of those subgroups).
     """
     saved, table = await _one_table(request)
     try:
@@ -206,7 +208,8 @@ async def spc(request: Request) -> dict[str, Any]:
         limits = service.parse_limits(saved.fields.get("limits") or None)
         subgroup = int(_number(saved.fields, "subgroup", 1, int))
         rules = (saved.fields.get("rules") or "nelson").strip()
-        document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules)
+        grouped = (saved.fields.get("subgroup_column") or "").strip() or None
+        document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules, grouped)
         return document
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)
