@@ -129,3 +129,31 @@ def test_unreadable_tables_are_one_line(tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04 not a workbook")
     with pytest.raises(InputError, match=r"^x.xlsx: not a readable Excel workbook"):
         read_sheet(broken, "x.xlsx")
+
+
+def test_codes_keep_their_zeros_and_counts_stay_integers(tmp_path: Path) -> None:
+    path = tmp_path / "cells.csv"
+    path.write_text("바코드,사이클,용량(Ah)\n00123,1,2.5\n00124,2,2.25\n10125,3,2.0\n", encoding="utf-8")
+    table = read_sheet(path).table
+    assert table["바코드"].tolist() == ["00123", "00124", "10125"]
+    assert table["사이클"].dtype == np.int64 and table["용량(Ah)"].tolist() == [2.5, 2.25, 2.0]
+
+
+def test_a_saved_index_is_left_out_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "i.csv"
+    path.write_text(",a,b\n0,1.5,x\n1,2.5,y\n2,3.5,z\n", encoding="utf-8")
+    sheet = read_sheet(path, "i.csv")
+    assert list(sheet.table.columns) == ["a", "b"]
+    assert sheet.notes == ["i.csv: column 1 has no name and numbers the rows (a saved index); left out."]
+
+
+def test_a_row_longer_than_the_header(tmp_path: Path) -> None:
+    near = tmp_path / "r.csv"
+    near.write_text("a,b\n1,2\n3,4\n5,6,7\n", encoding="utf-8")
+    sheet = read_sheet(near, "r.csv")
+    assert sheet.table["Unnamed: 2"].tolist()[2] == 7.0
+    assert sheet.notes == ["r.csv: column 3 has values but no name; called 'Unnamed: 2'."]
+    far = tmp_path / "far.csv"  # past the rows the header is looked for in
+    far.write_text("a,b\n" + "1,2\n" * 600 + "5,6,7\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^far.csv: data row 601 has more fields than the header"):
+        read_sheet(far, "far.csv")

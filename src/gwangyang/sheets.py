@@ -15,12 +15,8 @@ Every note is one line naming the file; a table that cannot be read is one :clas
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .delimited import MISSING, Text, read_text_head, text_body
 from .errors import CorruptFileError, InputError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -37,10 +34,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
 """Delimited text :func:`read_sheet` reads."""
 
-MISSING = frozenset({"", "-", "na", "n/a", "#n/a", "nan", "null", "none", "#value!", "#div/0!"})
-"""Cell texts read as a missing value (compared in lower case)."""
-
-_DELIMITERS = (",", ";", "\t", "|")
+_INTEGER = re.compile(r"^[-+]?\d+$")
 _PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
@@ -53,52 +47,6 @@ class Sheet:
 
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
-
-
-def decode(raw: bytes, source: str) -> str:
-    """Text of a file: UTF-8 (BOM or not), UTF-16 with a BOM, else cp949 (Korean Windows)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    for encoding in ("utf-8", "cp949"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CorruptFileError(f"{source}: not text in UTF-8, UTF-16 or cp949 (the encodings Excel saves).")
-
-
-def _delimiter(lines: list[str]) -> str:
-    """The separator that splits the sample's later lines into one number (at least 2) of fields."""
-    best, best_key = ",", (-1.0, 0)
-    for delimiter in _DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        tail = counts[len(counts) // 3 :] or counts
-        width = Counter(tail).most_common(1)[0][0]
-        if width < 2:
-            continue
-        share = sum(c == width for c in counts) / len(counts)  # the header line counts too
-        key = (round(share, 2), width)
-        if key > best_key:
-            best, best_key = delimiter, key
-    return best
-
-
-def _text_grid(path: Path, source: str) -> tuple[list[list[Any]], str]:
-    try:
-        raw = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            raw = gzip.decompress(raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise CorruptFileError(f"{source}: cannot be read ({exc}).") from exc
-    text = decode(raw, source).replace("\x00", "")
-    lines = [line for line in text.splitlines() if line.strip()][:200]
-    if not lines:
-        raise CorruptFileError(f"{source}: the table is empty.")
-    delimiter = _delimiter(lines)
-    grid = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return grid, delimiter
 
 
 def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
@@ -186,38 +134,81 @@ def _names(grid: list[list[Any]], header: int, upper: int | None, width: int) ->
     return [name.lstrip("\ufeff") for name in names]
 
 
-def _convert(values: list[Any], delimiter: str) -> tuple[pd.Series, str | None]:
-    """A column of cells as numbers where every filled cell is one, else date-times or text as they are."""
-    present = [v for v in values if _filled(v) and str(v).strip().lower() not in MISSING]
-    clean = [None if not _filled(v) or str(v).strip().lower() in MISSING else v for v in values]
-    if not present:
-        return pd.Series(np.nan, index=range(len(values)), dtype="float64"), None
-    if all(isinstance(v, datetime | date) for v in present):
-        return pd.Series(pd.to_datetime(pd.Series(clean, dtype="object"))), None
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-        return pd.Series(clean, dtype="float64"), None
-    texts = [str(v).strip() for v in present]
-    how: str | None = None
-    convert: Callable[[str], str]
-    if all(_PLAIN.match(t) for t in texts):
-        convert = str
-    elif all(_PLAIN.match(t) or _THOUSANDS.match(t) for t in texts) and not (
-        delimiter != "," and all(_DECIMAL_COMMA.match(t) or _PLAIN.match(t) for t in texts)
-    ):
-        convert, how = (lambda t: t.replace(",", "")), "thousands separators"
-    elif all(_PLAIN.match(t) or _DECIMAL_COMMA.match(t) or _DOT_THOUSANDS_COMMA.match(t) for t in texts):
-        convert, how = (lambda t: t.replace(".", "").replace(",", ".")), "decimal commas"
-    else:
-        return pd.Series(
-            [None if v is None else (str(v).strip() if isinstance(v, str) else v) for v in clean],
-            dtype="object",
-        ), None
-    out = [np.nan if v is None else float(convert(str(v).strip())) for v in clean]
-    return pd.Series(out, dtype="float64"), how
+def _convert(column: pd.Series, delimiter: str, typed: bool) -> tuple[pd.Series, str | None]:
+    """A column of cells as numbers where every filled cell is one, else date-times or text as they are.
+
+    ``typed``: the cells may be numbers and date-times already (a workbook's), not only text.
+    """
+    column = column.reset_index(drop=True)
+    if typed:
+        values = column.tolist()
+        present = [
+            v for v in values if _filled(v) and not (isinstance(v, str) and v.strip().lower() in MISSING)
+        ]
+        if not present:
+            return pd.Series(np.nan, index=column.index, dtype="float64"), None
+        blank = [v if v in present else None for v in values] if len(present) < len(values) else values
+        if all(isinstance(v, datetime | date) and not isinstance(v, time) for v in present):
+            return pd.Series(pd.to_datetime(pd.Series(blank, dtype="object"))), None
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+            return pd.Series(blank, dtype="float64"), None
+        column = pd.Series(["" if v is None else str(v) for v in values], dtype=object)
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column, None  # numbers pandas' parser read already
+    text = column.fillna("").astype(str).str.strip()
+    missing = text.str.lower().isin(MISSING)
+    present_text = text[~missing]
+    if present_text.empty:
+        return pd.Series(np.nan, index=column.index, dtype="float64"), None
+    blanked = text.where(~missing, None)
+    if present_text.str.fullmatch(_INTEGER.pattern).all():
+        digits = present_text.str.lstrip("+-")
+        if ((digits.str.len() > 1) & digits.str.startswith("0")).any() or (digits.str.len() > 18).any():
+            return blanked.astype(object), None  # codes and barcodes such as 00123 keep their zeros
+        if not missing.any():
+            return text.astype("int64"), None
+        return pd.to_numeric(blanked), None
+    try:
+        return pd.to_numeric(blanked).astype("float64"), None
+    except (ValueError, TypeError):
+        pass
+    plain = present_text.str.fullmatch(_PLAIN.pattern)
+    thousands = plain | present_text.str.fullmatch(_THOUSANDS.pattern)
+    decimal = plain | present_text.str.fullmatch(_DECIMAL_COMMA.pattern)
+    if thousands.all() and not (delimiter != "," and decimal.all()):
+        return pd.to_numeric(blanked.str.replace(",", "", regex=False)), "thousands separators"
+    if (decimal | present_text.str.fullmatch(_DOT_THOUSANDS_COMMA.pattern)).all():
+        converted = blanked.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        return pd.to_numeric(converted), "decimal commas"
+    return blanked.astype(object), None
 
 
-def frame_from_grid(grid: list[list[Any]], source: str, delimiter: str = ",") -> Sheet:
-    """The table of a grid of cells (rows of strings or values): header found, names cleaned, numbers read."""
+def _row_numbers(series: pd.Series) -> bool:
+    """The column counts the rows 0, 1, 2... or 1, 2, 3... (pandas' index, Excel's row numbers)."""
+    if not pd.api.types.is_numeric_dtype(series) or series.isna().any():
+        return False
+    values = series.to_numpy(dtype=np.float64)
+    steps = np.arange(values.size, dtype=np.float64)
+    return bool(np.array_equal(values, steps) or np.array_equal(values, steps + 1))
+
+
+def frame_from_grid(grid: list[list[Any]], source: str, text: Text | None = None) -> Sheet:
+    """The table of a grid of cells: header found, names cleaned, numbers read.
+
+    Parameters
+    ----------
+    grid
+        Rows of cells (strings, or a workbook's values); of a text file, its first rows.
+    source
+        The file's name in notes and errors.
+    text
+        The text file the grid heads: the rows below the header are read from it.
+
+    Returns
+    -------
+    Sheet
+        The table and the notes.
+    """
     notes: list[str] = []
     header, upper = _header_rows(grid, source)
     top = upper if upper is not None else header
@@ -228,8 +219,13 @@ def frame_from_grid(grid: list[list[Any]], source: str, delimiter: str = ",") ->
             f"{source}: {len(skipped)} line(s) above the header (line {top + 1}) skipped, "
             f"the first: {first[:40]!r}."
         )
-    body = [row for row in grid[header + 1 :] if any(_filled(v) for v in row)]
-    width = max(len(grid[header]), *(len(r) for r in body)) if body else len(grid[header])
+    width = max(len(row) for row in grid[header:])
+    if text is not None:
+        body = text_body(text, header, width, source)
+    else:
+        body = pd.DataFrame([row + [None] * (width - len(row)) for row in grid[header + 1 :]], dtype=object)
+        filled = body.apply(lambda c: c.map(_filled)).any(axis=1).to_numpy() if len(body) else []
+        body = body[np.asarray(filled, dtype=bool)] if len(body) else body
     names = _names(grid, header, upper, width)
     if upper is not None:
         notes.append(
@@ -239,11 +235,18 @@ def frame_from_grid(grid: list[list[Any]], source: str, delimiter: str = ",") ->
         )
     columns: dict[str, pd.Series] = {}
     counts: Counter[str] = Counter()
+    delimiter = "," if text is None else text.delimiter
     for c in range(width):
-        cells = [row[c] if c < len(row) else "" for row in body]
-        if not names[c] and not any(_filled(v) for v in cells):
+        cells = body[c] if c in body.columns else pd.Series([""] * len(body), dtype=object)
+        series, how = _convert(cells, delimiter, typed=text is None)
+        if not names[c] and series.isna().all():
             continue  # an empty column (a trailing separator)
-        name = names[c] or f"column_{c + 1}"
+        if not names[c] and _row_numbers(series):
+            notes.append(
+                f"{source}: column {c + 1} has no name and numbers the rows (a saved index); left out."
+            )
+            continue
+        name = names[c] or f"Unnamed: {c}"
         if not names[c]:
             notes.append(f"{source}: column {c + 1} has values but no name; called {name!r}.")
         counts[name] += 1
@@ -251,13 +254,13 @@ def frame_from_grid(grid: list[list[Any]], source: str, delimiter: str = ",") ->
             new = f"{name}.{counts[name] - 1}"
             notes.append(f"{source}: column name {name!r} appears more than once; column {c + 1} is {new!r}.")
             name = new
-        series, how = _convert(cells, delimiter)
         if how:
             notes.append(f"{source}: column {name!r} holds numbers written with {how}; read as numbers.")
         columns[name] = series
-    if not columns or not body:
+    table = pd.DataFrame(columns).dropna(how="all").reset_index(drop=True) if columns else pd.DataFrame()
+    if table.empty:
         raise CorruptFileError(f"{source}: the table is empty.")
-    return Sheet(pd.DataFrame(columns), notes)
+    return Sheet(table, notes)
 
 
 def read_sheet(path: str | Path, source: str | None = None) -> Sheet:
@@ -287,11 +290,11 @@ def read_sheet(path: str | Path, source: str | None = None) -> Sheet:
     name = path.name.lower()
     notes: list[str] = []
     if name.endswith(EXCEL_SUFFIXES):
-        grid, delimiter = _excel_grid(path, source, notes), ","
+        sheet = frame_from_grid(_excel_grid(path, source, notes), source)
     elif name.endswith(TEXT_SUFFIXES):
-        grid, delimiter = _text_grid(path, source)
+        found = read_text_head(path, source)
+        sheet = frame_from_grid(found.head, source, found)
     else:
         raise InputError(f"{source}: expected a .csv, .txt, .tsv or .xlsx table.")
-    sheet = frame_from_grid(grid, source, delimiter)
     sheet.notes[:0] = notes
     return sheet
