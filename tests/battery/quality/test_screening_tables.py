@@ -78,3 +78,33 @@ def test_missing_value_is_said_in_the_cli_json(tmp_path: Path, capsys: pytest.Ca
     assert code == 0, out.err
     assert "결측.csv: column 'OCV(V)' is missing for 1 cell(s) (first 'C003')" in out.out
     assert json.loads(out.out)["flagged"][0]["id"] == "C005"
+
+
+def test_api_screens_a_workbook_and_refuses_a_wrong_id_column(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from gwangyang.api import create_app
+    from tests.battery.io.xlsx import write_xlsx
+
+    table = _cells().drop(columns=["설비"])
+    rows = [["EOL 검사 결과"], list(table.columns), *table.astype(object).to_numpy().tolist()]
+    book = write_xlsx(tmp_path / "생산.xlsx", {"결과": rows}).read_bytes()
+    token = "test-token-0123456789"
+    with TestClient(
+        create_app(tmp_path / "store", token=token), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+        ok = c.post(
+            "/api/v1/quality/screen",
+            data={"id_column": "셀ID", "lot_column": "로트"},
+            files={"files": ("생산.xlsx", book)},
+        )
+        assert ok.status_code == 200, ok.text
+        assert ok.json()["flagged"][0]["id"] == "C005"
+        assert ok.json()["flagged"][0]["reasons"][0].startswith("ACIR(mΩ) high")
+        bad = c.post(
+            "/api/v1/quality/screen", data={"id_column": "cell_id"}, files={"files": ("생산.xlsx", book)}
+        )
+        assert (
+            bad.status_code == 400
+            and "생산.xlsx: id_column 'cell_id' is not a column" in bad.json()["detail"]
+        )
