@@ -193,3 +193,28 @@ def test_bad_tables_exit_2_naming_file_and_column(
         files={"files": ("라인.csv", content.encode("utf-8"))},
     )
     assert response.status_code == 422 and words in response.json()["detail"]
+
+
+def test_sensor_dropouts_are_left_out_and_said(tmp_path: Path) -> None:
+    X = _process(300, 5)
+    normal = pd.DataFrame(X, columns=NAMES).assign(시간=np.arange(300.0))
+    gappy = normal.copy()
+    gappy.loc[[10, 11, 200], "압력 [bar]"] = np.nan
+    gappy.to_csv(tmp_path / "fit.csv", index=False)
+    summary, monitor, notes = service.fit_monitor(tmp_path / "fit.csv", "시간", holdout=0.0, source="fit.csv")
+    assert summary["rows"] == 297
+    assert (
+        "fit.csv: 3 row(s) with an empty value not used in the fit (the first: data row 11, column '압력 [bar]')."
+        in notes
+    )
+    today = pd.DataFrame(_process(80, 6), columns=NAMES).assign(시간=np.arange(80.0))
+    today.loc[40, "유량(L/min)"] = np.nan
+    today.to_csv(tmp_path / "today.csv", index=False)
+    monitor.save(tmp_path / "m.npz")
+    document, _ = service.score_file(tmp_path / "today.csv", tmp_path / "m.npz", "today.csv")
+    assert document["warnings"] == [
+        "today.csv: 1 row(s) with an empty value not scored (the first: data row 41, column '유량(L/min)')."
+    ]
+    assert len(document["rows"]) == 79 and 40.0 not in [r["time"] for r in document["rows"]]
+    expected = monitor.score_table(today.drop(index=40).reset_index(drop=True)).t2
+    np.testing.assert_allclose([r["t2"] for r in document["rows"]], expected, rtol=1e-9, atol=1e-12)

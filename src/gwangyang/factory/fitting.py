@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .io import ConstantColumnWarning, numeric_matrix, parse_time, text_columns, variable_columns
+from .io import (
+    ConstantColumnWarning,
+    complete_rows,
+    numeric_matrix,
+    parse_time,
+    text_columns,
+    variable_columns,
+)
 from .monitor import MONITORS
 from .streaming import StreamingMonitor
 
@@ -111,6 +118,9 @@ def fit_table(
             chosen = [c for c in chosen if c not in labels]
     if not chosen:
         raise InputError(f"{source}: no numeric variables besides the time column {time_column!r}.")
+    table, gaps = complete_rows(table, chosen, source, "used in the fit")
+    if gaps:
+        warnings.warn(gaps, ConstantColumnWarning, stacklevel=2)
     X = numeric_matrix(table, chosen, source)
     dropped = constant_columns(table, chosen)
     if dropped:

@@ -250,6 +250,34 @@ def numeric_matrix(table: pd.DataFrame, columns: list[str], source: str | Path =
     return matrix
 
 
+def complete_rows(
+    table: pd.DataFrame, columns: list[str], source: str | Path = "table", what: str = "scored"
+) -> tuple[pd.DataFrame, str | None]:
+    """The rows with a value in every one of ``columns``, and a note on the rows left out (None: none was).
+
+    A sensor that drops out leaves empty cells; those rows are left out (``what``: "scored", "used in the
+    fit") and said, naming their count, the first one's data row and column. Infinite values and words
+    stay in and are refused by :func:`numeric_matrix`.
+    """
+    present = [c for c in columns if c in table.columns]
+    empty = table[present].isna().to_numpy()
+    rows = empty.any(axis=1)
+    if not rows.any():
+        return table, None
+    first = int(np.nonzero(rows)[0][0])
+    column = present[int(np.nonzero(empty[first])[0][0])]
+    note = (
+        f"{source}: {int(rows.sum())} row(s) with an empty value not {what} (the first: data row {first + 1}, "
+        f"column {column!r})."
+    )
+    if rows.all():
+        raise InputError(
+            f"{source}: every row has an empty value (the first in column {column!r}); nothing to use."
+        )
+    kept: pd.DataFrame = table.iloc[np.nonzero(~rows)[0]].reset_index(drop=True)
+    return kept, note
+
+
 def text_columns(table: pd.DataFrame, columns: list[str]) -> dict[str, str]:
     """Of ``columns``, those that are labels, not numbers (status such as ``OK``/``NG``, ``정상``/``이상``).
 

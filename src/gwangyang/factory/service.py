@@ -127,11 +127,15 @@ def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[d
     (dict, ScoreResult)
         The document (with ``warnings``: what reading the table did) and the result (for plots).
     """
-    from .io import read_table_notes
+    from .io import complete_rows, read_table_notes
     from .streaming import StreamingMonitor
 
     fitted = StreamingMonitor.load(monitor)
     data, notes = read_table_notes(table, fitted.time_column, source or table.name)
+    data, gaps = complete_rows(data, fitted.columns, source or table.name)
+    if gaps:
+        lagged = " (dynamic PCA joins the rows either side of a gap)" if fitted.method == "dpca" else ""
+        notes.append(gaps[:-1] + lagged + ".")
     result = fitted.score_table(data, source=source or table.name)
     return {**jsonable(result.to_dict()), "warnings": notes}, result
 
