@@ -123,8 +123,11 @@ def test_unreadable_tables_are_one_line(tmp_path: Path) -> None:
         read_sheet(binary, "b.csv")
     words = tmp_path / "w.csv"
     words.write_text("a,b\nx,y\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^w.csv: no row holds a number"):
-        read_sheet(words, "w.csv")
+    assert read_sheet(words, "w.csv").table.to_dict("list") == {"a": ["x"], "b": ["y"]}
+    header = tmp_path / "h.csv"
+    header.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^h.csv: no rows below the header"):
+        read_sheet(header, "h.csv")
     broken = tmp_path / "x.xlsx"
     broken.write_bytes(b"PK\x03\x04 not a workbook")
     with pytest.raises(InputError, match=r"^x.xlsx: not a readable Excel workbook"):

@@ -101,8 +101,12 @@ def _header_rows(grid: list[list[Any]], source: str) -> tuple[int, int | None]:
     """The header row's index and, for a header of two rows, the upper row's index."""
     filled = [i for i, row in enumerate(grid) if any(_filled(v) for v in row)]
     first_data = next((i for i in filled if any(_numberlike(v) for v in grid[i] if _filled(v))), None)
-    if first_data is None:
-        raise CorruptFileError(f"{source}: no row holds a number; expected a header row and rows of values.")
+    if first_data is None:  # a table of words only: its first line is the header
+        if len(filled) < 2:
+            raise CorruptFileError(
+                f"{source}: no rows below the header; expected a header row and rows of values."
+            )
+        return filled[0], None
     above = [i for i in filled if i < first_data]
     if not above:
         raise CorruptFileError(

@@ -193,10 +193,13 @@ def spc(
         The document (with ``warnings``: what reading the table did, and notes on the subgroups) and the
         report (for plots).
     """
-    from .io import numeric_matrix, read_table_notes
+    from .io import complete_rows, numeric_matrix, read_table_notes
     from .spc import spc_report
 
     data, notes = read_table_notes(table, source=table.name)
+    if column in data.columns:
+        data, gaps = complete_rows(data, [column], table.name, "charted")
+        notes += [gaps] if gaps else []
     values = numeric_matrix(data, [column], table.name)[:, 0]
     labels = None
     if subgroup_column:
