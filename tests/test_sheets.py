@@ -7,10 +7,11 @@ import gzip
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.sheets import read_sheet
+from gwangyang.sheets import korean_datetimes, read_sheet
 from tests.battery.io.xlsx import write_xlsx
 
 ROWS = [
@@ -160,3 +161,23 @@ def test_a_row_longer_than_the_header(tmp_path: Path) -> None:
     far.write_text("a,b\n" + "1,2\n" * 600 + "5,6,7\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^far.csv: data row 601 has more fields than the header"):
         read_sheet(far, "far.csv")
+
+
+def test_korean_times() -> None:
+    text = pd.Series(
+        [
+            "2024. 3. 5. 오후 12:05:00",
+            "2024-03-05 오전 12:30:00",
+            "2024년 3월 5일 오후 2시 13분",
+            "2024.03.05 2:13:09 PM",
+        ]
+    )
+    parsed = korean_datetimes(text)
+    assert parsed is not None
+    assert [str(t) for t in parsed] == [
+        "2024-03-05 12:05:00",
+        "2024-03-05 00:30:00",
+        "2024-03-05 14:13:00",
+        "2024-03-05 14:13:09",
+    ]
+    assert korean_datetimes(pd.Series(["2024. 3. 5. 오후 13:00:00"])) is None  # 오후 with a 24-hour clock

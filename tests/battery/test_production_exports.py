@@ -69,3 +69,13 @@ def test_workbook(tmp_path: Path) -> None:
     frame = read_production_table(path, "바코드").frame
     assert frame["cell_id"].tolist() == table["바코드"].tolist()
     np.testing.assert_allclose(frame["ocv_v"], table["OCV (V)"], rtol=1e-12)
+
+
+def test_korean_dates(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "셀ID,측정일,OCV (V)\nA1,2026. 3. 2. 오후 2:05:00,3.6\nA2,2026년 3월 3일,3.61\nA3,,3.62\n",
+        encoding="utf-8",
+    )
+    frame = read_production_table(path).frame
+    assert [str(t) for t in frame["date"]] == ["2026-03-02 14:05:00", "2026-03-03 00:00:00", "NaT"]

@@ -19,7 +19,7 @@ from gwangyang.cli.main import main
 from gwangyang.errors import InputError
 from gwangyang.factory import service
 from gwangyang.factory.fitting import fit_table
-from gwangyang.factory.io import korean_datetimes, read_table_notes
+from gwangyang.factory.io import read_table_notes
 from tests.battery.io.xlsx import write_xlsx
 
 NAMES = ["온도(℃)", "압력 [bar]", "유량(L/min)"]
@@ -58,26 +58,6 @@ def _excel_csv(path: Path, X: np.ndarray) -> Path:
         lines.append(f"{_korean_time(i)},{row[0]:.4f},{row[1]:.5f},{flow},{'정상' if i % 7 else '이상'},7")
     path.write_bytes(("\n".join(lines) + "\n").encode("cp949"))
     return path
-
-
-def test_korean_times() -> None:
-    text = pd.Series(
-        [
-            "2024. 3. 5. 오후 12:05:00",
-            "2024-03-05 오전 12:30:00",
-            "2024년 3월 5일 오후 2시 13분",
-            "2024.03.05 2:13:09 PM",
-        ]
-    )
-    parsed = korean_datetimes(text)
-    assert parsed is not None
-    assert [str(t) for t in parsed] == [
-        "2024-03-05 12:05:00",
-        "2024-03-05 00:30:00",
-        "2024-03-05 14:13:00",
-        "2024-03-05 14:13:09",
-    ]
-    assert korean_datetimes(pd.Series(["2024. 3. 5. 오후 13:00:00"])) is None  # 오후 with a 24-hour clock
 
 
 def test_excel_export_fits_and_t2_matches_numpy(tmp_path: Path) -> None:

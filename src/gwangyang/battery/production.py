@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, InputError
+from ..sheets import korean_datetimes
 
 ID_ALIASES = (
     "cell_id",
@@ -274,7 +275,14 @@ def check_table(raw: pd.DataFrame, id_column: str, source: str) -> ProductionTab
         if target in LABELS and target != "date":
             out[name] = values.astype("string").str.strip().astype(object).where(values.notna(), None)
         elif target == "date":
-            parsed = pd.to_datetime(values, errors="coerce")
+            korean = None
+            if values.dtype == object and values.notna().any():  # 2024. 3. 5. 오후 2:13:00, 2024년 3월 5일
+                korean = korean_datetimes(values.dropna().astype(str))
+            if korean is not None:
+                parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+                parsed[values.notna()] = korean.to_numpy()
+            else:
+                parsed = pd.to_datetime(values, errors="coerce")
             bad = values.notna() & parsed.isna()
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])

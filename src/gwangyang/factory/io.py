@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
+from ..sheets import korean_datetimes
 
 TEP_VARIABLES: tuple[str, ...] = tuple(
     [f"xmeas_{i:02d}" for i in range(1, 42)] + [f"xmv_{i:02d}" for i in range(1, 12)]
@@ -119,43 +120,6 @@ def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame
     for note in notes:
         warnings.warn(note, TableNoteWarning, stacklevel=2)
     return table
-
-
-_KOREAN_TIME = re.compile(
-    r"^\s*(?P<y>\d{4})\s*[-./년]\s*(?P<mo>\d{1,2})\s*[-./월]\s*(?P<d>\d{1,2})\s*[.일]?"
-    r"(?:\s*(?P<ap1>오전|오후|AM|PM|am|pm)?\s*(?P<h>\d{1,2})\s*[:시]\s*(?P<mi>\d{1,2})"
-    r"\s*분?(?:\s*:?\s*(?P<s>\d{1,2}(?:\.\d+)?)\s*초?)?\s*(?P<ap2>오전|오후|AM|PM|am|pm)?)?\s*$"
-)
-"""A date (``2024-03-05``, ``2024.03.05``, ``2024. 3. 5.``, ``2024년 3월 5일``) and an optional time with
-``오전``/``오후`` (or AM/PM) before or after it, as Korean Excel and line software write them."""
-
-
-def korean_datetimes(column: pd.Series) -> pd.Series | None:
-    """Date-times of a text column written in the forms of :data:`_KOREAN_TIME`; None if any cell is not."""
-    text = column.astype("string").str.strip()
-    parts = text.str.extract(_KOREAN_TIME)
-    if parts["y"].isna().any():
-        return None
-    hour = pd.to_numeric(parts["h"]).fillna(0)
-    marker = parts["ap1"].fillna(parts["ap2"]).fillna("").str.upper()
-    pm, am = marker.isin(["오후", "PM"]), marker.isin(["오전", "AM"])
-    if ((am | pm) & ((hour < 1) | (hour > 12))).any():
-        return None
-    hour = hour.where(~(pm & (hour < 12)), hour + 12).where(~(am & (hour == 12)), 0)
-    frame = pd.DataFrame(
-        {
-            "year": pd.to_numeric(parts["y"]),
-            "month": pd.to_numeric(parts["mo"]),
-            "day": pd.to_numeric(parts["d"]),
-            "hour": hour,
-            "minute": pd.to_numeric(parts["mi"]).fillna(0),
-            "second": pd.to_numeric(parts["s"]).fillna(0),
-        }
-    )
-    try:
-        return pd.to_datetime(frame, errors="raise")
-    except (ValueError, TypeError, OverflowError):
-        return None
 
 
 def parse_time(table: pd.DataFrame, time_column: str, source: str | Path = "table") -> pd.DataFrame:
