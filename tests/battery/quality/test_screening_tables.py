@@ -108,3 +108,17 @@ def test_api_screens_a_workbook_and_refuses_a_wrong_id_column(tmp_path: Path) ->
             bad.status_code == 400
             and "생산.xlsx: id_column 'cell_id' is not a column" in bad.json()["detail"]
         )
+
+
+def test_bad_tables_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = _cells().drop(columns=["판정", "설비"]).astype({"OCV(V)": object})
+    table.loc[7, "OCV(V)"] = "측정불가"
+    path = tmp_path / "오류.csv"
+    table.to_csv(path, index=False, encoding="cp949")
+    code = main(["battery", "screen", str(path), "--id-column", "셀ID", "--lot-column", "로트", "--json"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2
+    assert "오류.csv: column 'OCV(V)' holds numbers but '측정불가' for cell 'C007' (data row 8)" in err
+    code = main(["battery", "screen", str(path), "--id-column", "cell", "--json"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "오류.csv: --id-column 'cell' is not a column" in err

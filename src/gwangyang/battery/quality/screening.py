@@ -66,6 +66,18 @@ def measurement_notes(
     notes = []
     if exclude is not None:
         skipped = [c for c in table.columns if c not in exclude and c not in measured]
+        for column in skipped:
+            values = table[column]
+            if pd.api.types.is_datetime64_any_dtype(values):
+                continue
+            numbers = pd.to_numeric(values, errors="coerce")
+            words = values.notna() & numbers.isna()
+            if words.any() and numbers.notna().sum() > words.sum():  # a measurement with a stray word
+                row = int(np.flatnonzero(words.to_numpy())[0])
+                raise InputError(
+                    f"{source}: column {column!r} holds numbers but {values.iloc[row]!r} for cell "
+                    f"{str(table[id_column].iloc[row])!r} (data row {row + 1}); expected a number or an empty cell."
+                )
         texts = {c: table[c].dropna() for c in skipped}
         shown = ", ".join(
             f"{c!r} (e.g. {str(v.iloc[0])[:20]!r})" if len(v) else repr(c) for c, v in texts.items()
