@@ -198,3 +198,70 @@ def test_sensor_dropouts_are_left_out_and_said(tmp_path: Path) -> None:
     assert len(document["rows"]) == 79 and 40.0 not in [r["time"] for r in document["rows"]]
     expected = monitor.score_table(today.drop(index=40).reset_index(drop=True)).t2
     np.testing.assert_allclose([r["t2"] for r in document["rows"]], expected, rtol=1e-9, atol=1e-12)
+
+
+def test_more_variables_than_rows_and_chosen_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = np.random.default_rng(8)
+    wide = pd.DataFrame(rng.normal(size=(20, 30)), columns=[f"센서{i:02d}" for i in range(30)])
+    wide.insert(0, "시간", np.arange(20.0))
+    path = tmp_path / "넓은.csv"
+    wide.to_csv(path, index=False)
+    out = tmp_path / "m.npz"
+    code = main(["factory", "fit", str(path), "--time-column", "시간", "--out", str(out)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and not out.exists()
+    assert (
+        "넓은.csv: 20 normal rows are too few for 30 variables (method pca needs at least 32); give more rows, "
+        in err
+    )
+    assert "fewer variables with --columns." in err
+    code = main(
+        [
+            "factory",
+            "fit",
+            str(path),
+            "--time-column",
+            "시간",
+            "--columns",
+            "센서01, 센서05",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert json.loads(captured.out)["columns"] == ["센서01", "센서05"]
+    code = main(
+        ["factory", "fit", str(path), "--time-column", "시간", "--columns", "센서99", "--out", str(out)]
+    )
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "넓은.csv: --columns: '센서99' is not a variable of the table" in err
+
+
+def test_api_fit_with_columns(tmp_path: Path, fresh_client: TestClient) -> None:
+    _excel_csv(tmp_path / "정상.csv", _process(300, 3))
+    answer = fresh_client.post(
+        "/api/v1/factory/monitors",
+        params={"wait": 60},
+        data={"name": "two", "time_column": "시간", "columns": "온도(℃),압력 [bar]"},
+        files={"files": ("정상.csv", (tmp_path / "정상.csv").read_bytes())},
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["job"]["result"]["columns"] == ["온도(℃)", "압력 [bar]"]
+
+
+def test_a_short_table_falls_back_to_analytic_limits_and_says_so() -> None:
+    X = _process(25, 9)
+    table = pd.DataFrame(X, columns=NAMES).assign(시간=np.arange(25.0))
+    with pytest.warns(UserWarning, match=r"short.csv: 25 rows are too few to hold 0.3 of them out"):
+        fit = fit_table(table, "시간", "pca", 0.01, holdout=0.3, source="short.csv", n_components=2)
+    assert fit.to_dict()["holdout"] == 0.0 and fit.to_dict()["limit_scale"] == {"t2": 1.0, "q": 1.0}
+    # the analytic T² limit (Montgomery/Tracy: a(n+1)(n-1)/(n(n-a)) F_a,n-a) by scipy
+    from scipy import stats
+
+    n, a = 25, 2
+    expected = a * (n + 1) * (n - 1) / (n * (n - a)) * stats.f.ppf(0.99, a, n - a)
+    assert fit.to_dict()["limits"]["t2"] == pytest.approx(expected, rel=1e-9)

@@ -23,7 +23,7 @@ PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write a PNG plot t
 @app.command("fit")
 def fit_command(
     table: Annotated[
-        Path, typer.Argument(help="CSV or Parquet table of normal operation (or a TEP .dat file).")
+        Path, typer.Argument(help="CSV, Excel or Parquet table of normal operation (or a TEP .dat file).")
     ],
     time_column: Annotated[str, typer.Option("--time-column", help="Name of the time column.")],
     out: Annotated[Path, typer.Option("--out", help="Monitor file to write (.npz).")],
@@ -34,10 +34,18 @@ def fit_command(
         float,
         typer.Option("--holdout", help="Share of the last rows that checks (and widens) the limits; 0: off."),
     ] = 0.3,
+    columns: Annotated[
+        str | None,
+        typer.Option("--columns", help="Variables to monitor, comma-separated (default: every numeric one)."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Learn normal operation from a table and save the monitor."""
-    document, monitor, notes = service.fit_monitor(table, time_column, method, alpha, k, holdout)
+    with options_named("columns"):
+        chosen = service.parse_columns(columns)
+        document, monitor, notes = service.fit_monitor(
+            table, time_column, method, alpha, k, holdout, None, chosen
+        )
     for note in notes:
         err_console.print(f"warning: {note}", markup=False, highlight=False)
     monitor.save(out)

@@ -43,8 +43,9 @@ def fit_monitor(
     k: int = 3,
     holdout: float = 0.3,
     source: str | None = None,
+    columns: list[str] | None = None,
 ) -> tuple[dict[str, Any], Any, list[str]]:
-    """Learn normal operation from a table.
+    """Learn normal operation from a table (``columns``: the variables to use; default every numeric one).
 
     Returns
     -------
@@ -62,7 +63,14 @@ def fit_monitor(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConstantColumnWarning)
         result = fit_table(
-            data, time_column, method, alpha, k=k, holdout=holdout, source=source or table.name
+            data,
+            time_column,
+            method,
+            alpha,
+            k=k,
+            holdout=holdout,
+            columns=columns,
+            source=source or table.name,
         )
     notes += [str(w.message) for w in caught]
     return jsonable(result.to_dict()), result.monitor, notes
@@ -78,10 +86,11 @@ def fit_store_monitor(
     k: int = 3,
     holdout: float = 0.3,
     source: str | None = None,
+    columns: list[str] | None = None,
 ) -> dict[str, Any]:
     """:func:`fit_monitor`, kept in the store as ``name``; the summary with ``name`` and ``warnings``."""
     path = artifacts.monitor_path(store, name)
-    summary, monitor, notes = fit_monitor(table, time_column, method, alpha, k, holdout, source)
+    summary, monitor, notes = fit_monitor(table, time_column, method, alpha, k, holdout, source, columns)
     monitor.save(path)
     return {"name": name, **summary, "warnings": notes}
 
@@ -158,6 +167,16 @@ def score_many(
     """:func:`score_file` of many tables with one monitor, each an independent item of ``executor``."""
     items = [(str(t), str(monitor)) for t in tables]
     return (executor or SerialExecutor()).map(_score_item, items, progress=progress)
+
+
+def parse_columns(text: str | None) -> list[str] | None:
+    """Variable names ``"a,b,c"`` (spaces around names ignored), or None for every numeric column."""
+    if text is None or not text.strip():
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if len(set(names)) < len(names):
+        raise InputError(f"columns: a name is given twice in {text[:60]!r}.")
+    return names
 
 
 def parse_limits(text: str | None) -> tuple[float | None, float | None] | None:

@@ -46,11 +46,12 @@ def _fit(
     k: int,
     holdout: float,
     org: str | None,
+    columns: list[str] | None,
     progress: Progress,
 ) -> dict[str, Any]:
     try:
         fitted = service.fit_store_monitor(
-            store, name, table, time_column, method, alpha, k, holdout, table.name
+            store, name, table, time_column, method, alpha, k, holdout, table.name, columns
         )
         record_owner(store, "monitor", name, org)  # only once the monitor is there
         return fitted
@@ -112,6 +113,7 @@ def monitors(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
             "alpha": "False-alarm rate of each limit (default 0.01).",
             "k": "Consecutive violations per alarm (default 3).",
             "holdout": "Share of the last rows that checks the limits (default 0.3).",
+            "columns": "Variables to monitor, comma-separated (default: every numeric one).",
         },
         files=1,
         required=("name", "time_column"),
@@ -125,7 +127,7 @@ async def fit_monitor(
     Multipart: one table file (``files``) and fields ``name``, ``time_column``, optional ``method``
     (pca, dpca, kpca), ``alpha`` (false-alarm rate of each limit, default 0.01), ``k`` (consecutive
     violations per alarm, default 3) and ``holdout`` (share of the last rows that checks the limits,
-    default 0.3). The job's result is the fit summary (variables, limits, training violation rates).
+    default 0.3), ``columns`` (comma-separated variables; default every numeric one). The job's result is the fit summary (variables, limits, training violation rates).
     """
     saved, table = await _one_table(request)
     try:
@@ -137,6 +139,7 @@ async def fit_monitor(
         alpha = _number(saved.fields, "alpha", 0.01, float)
         k = int(_number(saved.fields, "k", 3, int))
         holdout = _number(saved.fields, "holdout", 0.3, float)
+        columns = service.parse_columns(saved.fields.get("columns"))
     except InputError:
         saved.discard()
         raise
@@ -148,7 +151,18 @@ async def fit_monitor(
         saved.discard()
         raise
     work = partial(
-        _fit, store, saved.folder, name, table, time_column, method, alpha, k, holdout, jobs.scope.owner
+        _fit,
+        store,
+        saved.folder,
+        name,
+        table,
+        time_column,
+        method,
+        alpha,
+        k,
+        holdout,
+        jobs.scope.owner,
+        columns,
     )
     job = jobs.submit("factory.fit", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
