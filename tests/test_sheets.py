@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gwangyang.errors import InputError
 from gwangyang.sheets import korean_datetimes, read_sheet
@@ -181,3 +183,37 @@ def test_korean_times() -> None:
         "2024-03-05 14:13:09",
     ]
     assert korean_datetimes(pd.Series(["2024. 3. 5. 오후 13:00:00"])) is None  # 오후 with a 24-hour clock
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=st.lists(
+        st.lists(st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 4)), min_size=3, max_size=3),
+        min_size=2,
+        max_size=30,
+    ),
+    dialect=st.sampled_from(
+        [(",", "utf-8"), (";", "cp949"), ("\t", "utf-16"), (";", "utf-8-sig"), ("|", "utf-8")]
+    ),
+    decimal_comma=st.booleans(),
+    title=st.booleans(),
+)
+def test_any_dialect_reads_back_the_numbers_written(
+    tmp_path: Path,
+    values: list[list[float]],
+    dialect: tuple[str, str],
+    decimal_comma: bool,
+    title: bool,
+) -> None:
+    sep, encoding = dialect
+    comma = decimal_comma and sep != ","
+    names = ["온도(℃)", "압력 [bar]", "유량"]
+    lines = (["측정 기록"] if title else []) + [sep.join(names)]
+    for row in values:
+        cells = [repr(v) for v in row]
+        lines.append(sep.join(c.replace(".", ",") if comma else c for c in cells))
+    path = tmp_path / "t.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    sheet = read_sheet(path, "t.csv")
+    assert list(sheet.table.columns) == names
+    np.testing.assert_array_equal(sheet.table.to_numpy(dtype=float), np.array(values))
