@@ -265,3 +265,30 @@ def test_a_short_table_falls_back_to_analytic_limits_and_says_so() -> None:
     n, a = 25, 2
     expected = a * (n + 1) * (n - 1) / (n * (n - a)) * stats.f.ppf(0.99, a, n - a)
     assert fit.to_dict()["limits"]["t2"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_names_spelt_with_other_spaces_are_matched_and_said(tmp_path: Path) -> None:
+    X = _process(200, 10)
+    pd.DataFrame(X, columns=NAMES).assign(시간=np.arange(200.0)).to_csv(tmp_path / "fit.csv", index=False)
+    _, monitor, _ = service.fit_monitor(tmp_path / "fit.csv", "시간", holdout=0.0)
+    monitor.save(tmp_path / "m.npz")
+    other = ["온도 (℃)", "압력 [BAR]", "유량(L/min)"]
+    today = pd.DataFrame(_process(30, 11), columns=other).assign(**{"시 간": np.arange(30.0)})
+    today.to_csv(tmp_path / "today.csv", index=False)
+    document, _ = service.score_file(tmp_path / "today.csv", tmp_path / "m.npz", "today.csv")
+    assert document["warnings"] == [
+        "today.csv: column '시 간' read as the monitor's '시간'.",
+        "today.csv: column '온도 (℃)' read as the monitor's '온도(℃)'.",
+        "today.csv: column '압력 [BAR]' read as the monitor's '압력 [bar]'.",
+    ]
+    expected = monitor.score_table(
+        pd.DataFrame(_process(30, 11), columns=NAMES).assign(시간=np.arange(30.0))
+    ).t2
+    np.testing.assert_allclose([r["t2"] for r in document["rows"]], expected, rtol=1e-9)
+    pd.DataFrame(_process(30, 11), columns=["온도", "압력", "유량"]).assign(시간=np.arange(30.0)).to_csv(
+        tmp_path / "bad.csv", index=False
+    )
+    with pytest.raises(
+        InputError, match=r"^bad.csv: column '온도\(℃\)' of the monitor is missing; the table has '온도'"
+    ):
+        service.score_file(tmp_path / "bad.csv", tmp_path / "m.npz", "bad.csv")

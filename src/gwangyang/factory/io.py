@@ -214,6 +214,36 @@ def numeric_matrix(table: pd.DataFrame, columns: list[str], source: str | Path =
     return matrix
 
 
+def _loose(name: str) -> str:
+    return "".join(str(name).split()).casefold().replace("（", "(").replace("）", ")")
+
+
+def match_columns(
+    table: pd.DataFrame, wanted: list[str], source: str | Path = "table"
+) -> tuple[pd.DataFrame, list[str]]:
+    """The table with each of ``wanted`` found: a name spelt with other spaces or case is renamed, and said.
+
+    Raises
+    ------
+    InputError
+        A wanted column has no match, or more than one; the message lists the table's columns.
+    """
+    present = {str(c) for c in table.columns}
+    renames: dict[str, str] = {}
+    for name in wanted:
+        if name in present:
+            continue
+        close = [str(c) for c in table.columns if _loose(str(c)) == _loose(name)]
+        if len(close) != 1:
+            shown = ", ".join(repr(str(c)) for c in list(table.columns)[:10])
+            raise InputError(f"{source}: column {name!r} of the monitor is missing; the table has {shown}.")
+        renames[close[0]] = name
+    if not renames:
+        return table, []
+    notes = [f"{source}: column {old!r} read as the monitor's {new!r}." for old, new in renames.items()]
+    return table.rename(columns=renames), notes
+
+
 def complete_rows(
     table: pd.DataFrame, columns: list[str], source: str | Path = "table", what: str = "scored"
 ) -> tuple[pd.DataFrame, str | None]:

@@ -136,11 +136,15 @@ def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[d
     (dict, ScoreResult)
         The document (with ``warnings``: what reading the table did) and the result (for plots).
     """
-    from .io import complete_rows, read_table_notes
+    from .io import complete_rows, match_columns, parse_time, read_table_notes, time_notes
     from .streaming import StreamingMonitor
 
     fitted = StreamingMonitor.load(monitor)
-    data, notes = read_table_notes(table, fitted.time_column, source or table.name)
+    data, notes = read_table_notes(table, None, source or table.name)
+    data, renamed = match_columns(data, [fitted.time_column, *fitted.columns], source or table.name)
+    notes += renamed
+    data = parse_time(data, fitted.time_column, source or table.name)
+    notes += time_notes(data[fitted.time_column], fitted.time_column, source or table.name)
     data, gaps = complete_rows(data, fitted.columns, source or table.name)
     if gaps:
         lagged = " (dynamic PCA joins the rows either side of a gap)" if fitted.method == "dpca" else ""
