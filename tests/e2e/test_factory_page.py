@@ -100,7 +100,7 @@ def test_korean_export_through_page(page: Any, server: tuple[str, Store], tmp_pa
     page.get_by_test_id("score-monitor").select_option("line-kr")
     page.get_by_test_id("score-input").set_input_files(str(book))
     page.get_by_test_id("score-submit").click()
-    plotted(page, "plot-t2")
+    page.get_by_test_id("score-summary").filter(has_text="점검.xlsx").wait_for(timeout=120_000)
     first = page.get_by_test_id("alarm-row").first.inner_text()
     assert "압력 [bar]" in first
     assert "점검.xlsx: sheet '데이터' read" in page.get_by_test_id("score-warnings").inner_text()

@@ -112,11 +112,26 @@ def test_cli_and_api_keep_korean_names(
     out = capsys.readouterr()
     assert code == 0, out.err
     assert json.loads(out.out)["columns"] == NAMES
-    code = main(["factory", "score", str(tmp_path / "점검.xlsx"), "--monitor", str(monitor), "--json"])
+    plot = (
+        tmp_path / "점검.png"
+    )  # Korean names in the contribution chart: no missing-glyph warning (-W error)
+    code = main(
+        [
+            "factory",
+            "score",
+            str(tmp_path / "점검.xlsx"),
+            "--monitor",
+            str(monitor),
+            "--json",
+            "--plot",
+            str(plot),
+        ]
+    )
     out = capsys.readouterr()
     assert code == 0, out.err
     document = json.loads(out.out)
     assert "압력 [bar]" in out.out  # written as it is, not \\u escapes
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     alarm = max(document["alarms"], key=lambda a: a["rows"])
     assert alarm["top_variables"][0]["variable"] == "압력 [bar]" and alarm["start_index"] >= 60
     assert any("sheet '데이터' read" in n for n in document["warnings"])
