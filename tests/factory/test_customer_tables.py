@@ -307,3 +307,31 @@ def test_names_spelt_with_other_spaces_are_matched_and_said(tmp_path: Path) -> N
         InputError, match=r"^bad.csv: column '온도\(℃\)' of the monitor is missing; the table has '온도'"
     ):
         service.score_file(tmp_path / "bad.csv", tmp_path / "m.npz", "bad.csv")
+
+
+def test_date_and_clock_in_two_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    X = _process(120, 12)
+    stamps = pd.Timestamp("2024-03-05 23:00:00") + pd.to_timedelta(np.arange(120), unit="min")
+    table = pd.DataFrame(X, columns=NAMES)
+    table.insert(0, "시각", stamps.strftime("%H:%M:%S"))
+    table.insert(0, "일자", stamps.strftime("%Y.%m.%d"))
+    table.to_csv(tmp_path / "둘.csv", index=False, encoding="cp949")
+    out = tmp_path / "m.npz"
+    code = main(
+        [
+            "factory",
+            "fit",
+            str(tmp_path / "둘.csv"),
+            "--time-column",
+            "일자+시각",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert json.loads(captured.out)["columns"] == NAMES  # the date and clock are not variables
+    assert "둘.csv: the time is '일자' and '시각' joined." in " ".join(captured.err.split())
+    document, _ = service.score_file(tmp_path / "둘.csv", out, "둘.csv")
+    assert document["rows"][61]["time"] == "2024-03-06T00:01:00"  # past midnight, the next day's date

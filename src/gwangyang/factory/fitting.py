@@ -10,16 +10,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .io import (
-    ConstantColumnWarning,
-    complete_rows,
-    numeric_matrix,
-    parse_time,
-    text_columns,
-    variable_columns,
-)
+from .io import ConstantColumnWarning, numeric_matrix, parse_time, variable_columns
 from .monitor import MONITORS
 from .streaming import StreamingMonitor
+from .table_checks import complete_rows, text_columns
 
 
 @dataclass

@@ -136,11 +136,14 @@ def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[d
     (dict, ScoreResult)
         The document (with ``warnings``: what reading the table did) and the result (for plots).
     """
-    from .io import complete_rows, match_columns, parse_time, read_table_notes, time_notes
+    from .io import parse_time, read_table_notes
     from .streaming import StreamingMonitor
+    from .table_checks import complete_rows, join_time_columns, match_columns, time_notes
 
     fitted = StreamingMonitor.load(monitor)
     data, notes = read_table_notes(table, None, source or table.name)
+    data, joined = join_time_columns(data, fitted.time_column, source or table.name)
+    notes += [joined] if joined else []
     data, renamed = match_columns(data, [fitted.time_column, *fitted.columns], source or table.name)
     notes += renamed
     data = parse_time(data, fitted.time_column, source or table.name)
@@ -216,8 +219,9 @@ def spc(
         The document (with ``warnings``: what reading the table did, and notes on the subgroups) and the
         report (for plots).
     """
-    from .io import complete_rows, numeric_matrix, read_table_notes
+    from .io import numeric_matrix, read_table_notes
     from .spc import spc_report
+    from .table_checks import complete_rows
 
     data, notes = read_table_notes(table, source=table.name)
     if column in data.columns:
