@@ -146,12 +146,11 @@ def _convert(column: pd.Series, delimiter: str, typed: bool) -> tuple[pd.Series,
     column = column.reset_index(drop=True)
     if typed:
         values = column.tolist()
-        present = [
-            v for v in values if _filled(v) and not (isinstance(v, str) and v.strip().lower() in MISSING)
-        ]
+        keep = [_filled(v) and not (isinstance(v, str) and v.strip().lower() in MISSING) for v in values]
+        present = [v for v, k in zip(values, keep, strict=True) if k]
         if not present:
             return pd.Series(np.nan, index=column.index, dtype="float64"), None
-        blank = [v if v in present else None for v in values] if len(present) < len(values) else values
+        blank = [v if k else None for v, k in zip(values, keep, strict=True)]
         if all(isinstance(v, datetime | date) and not isinstance(v, time) for v in present):
             return pd.Series(pd.to_datetime(pd.Series(blank, dtype="object"))), None
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
