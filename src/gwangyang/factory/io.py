@@ -43,7 +43,10 @@ TEP_TIME_COLUMN = "time_min"
 
 
 class ConstantColumnWarning(UserWarning):
-    """A variable was left out of the monitor: constant over the fitting period, or not numbers."""
+    """What a fit left out or changed, reported by the service as a warning line.
+
+    A constant or label column, rows with an empty value, or the holdout check of a table too short for it.
+    """
 
 
 class TableNoteWarning(UserWarning):
