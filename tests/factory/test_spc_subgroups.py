@@ -126,3 +126,13 @@ def test_api_subgroup_column(tmp_path: Path) -> None:
             bad.status_code == 400
             and "두께.csv: subgroup_column 'lot' is not a column" in bad.json()["detail"]
         )
+
+
+def test_a_pass_fail_column_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "판정.csv"
+    path.write_text("번호,판정\n1,OK\n2,NG\n3,OK\n", encoding="cp949")
+    code = main(["factory", "spc", str(path), "--column", "판정"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "판정.csv: column '판정' holds labels (e.g. 'OK'), not measurements" in err

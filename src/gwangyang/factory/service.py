@@ -221,9 +221,15 @@ def spc(
     """
     from .io import numeric_matrix, read_table_notes
     from .spc import spc_report
-    from .table_checks import complete_rows
+    from .table_checks import complete_rows, text_columns
 
     data, notes = read_table_notes(table, source=table.name)
+    words = text_columns(data, [column]) if column in data.columns else {}
+    if words:
+        raise InputError(
+            f"{table.name}: column {column!r} holds labels (e.g. {words[column]}), not measurements; "
+            "SPC charts here need numbers (a pass/fail p-chart is not offered)."
+        )
     if column in data.columns:
         data, gaps = complete_rows(data, [column], table.name, "charted")
         notes += [gaps] if gaps else []
