@@ -78,3 +78,29 @@ def test_page_shows_the_demo_scoring_without_a_job_in_the_address(
     t2 = plotted(page, "plot-t2")
     assert len(t2[0]["y"]) == summary["summary"]["rows"] == 960
     assert page.get_by_test_id("alarm-row").count() == summary["summary"]["alarms"] >= 1
+
+
+def test_korean_export_through_page(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """A cp949 CSV with a title line fits; a workbook with a cover sheet scores; names and notes shown as written."""
+    from tests.battery.io.xlsx import write_xlsx
+    from tests.factory.test_customer_tables import NAMES, _excel_csv, _process
+
+    normal = _excel_csv(tmp_path / "정상.csv", _process(300, 3))
+    drift = _process(120, 4)
+    drift[60:, 1] += 1.0  # 압력 rises: the alarm is blamed on it
+    rows = [["시간", *NAMES]] + [[float(i), *map(float, r)] for i, r in enumerate(drift)]
+    book = write_xlsx(tmp_path / "점검.xlsx", {"표지": [["작성자", "김"]], "데이터": rows})
+    page.get_by_test_id("nav-factory").click()
+    page.wait_for_url("**/factory")
+    page.get_by_test_id("fit-name").fill("line-kr")
+    page.get_by_test_id("fit-time-column").fill("시간")
+    page.get_by_test_id("fit-input").set_input_files(str(normal))
+    page.get_by_test_id("fit-submit").click()
+    page.locator('[data-testid="monitor-row"][data-name="line-kr"]').wait_for(timeout=120_000)
+    page.get_by_test_id("score-monitor").select_option("line-kr")
+    page.get_by_test_id("score-input").set_input_files(str(book))
+    page.get_by_test_id("score-submit").click()
+    page.get_by_test_id("score-summary").filter(has_text="점검.xlsx").wait_for(timeout=120_000)
+    first = page.get_by_test_id("alarm-row").first.inner_text()
+    assert "압력 [bar]" in first
+    assert "점검.xlsx: sheet '데이터' read" in page.get_by_test_id("score-warnings").inner_text()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from gwangyang.errors import InputError
+from gwangyang.factory.run_rules import run_rules
 from gwangyang.factory.spc import (
     capability,
     chart_constants,
@@ -13,7 +14,6 @@ from gwangyang.factory.spc import (
     cusum_chart,
     ewma_chart,
     imr_chart,
-    run_rules,
     spc_report,
     xbar_r_chart,
 )

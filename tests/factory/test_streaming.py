@@ -121,8 +121,10 @@ def test_fit_drops_constant_columns_with_a_warning() -> None:
 
 
 def test_fit_bad_input() -> None:
-    with pytest.raises(InputError, match="too few"):
-        fit_table(table(10, 6), "time")
+    with pytest.raises(InputError, match="7 normal rows are too few for 6 variables"):
+        fit_table(table(7, 6), "time")
+    with pytest.warns(UserWarning, match="10 rows are too few to hold 0.3 of them out"):
+        assert fit_table(table(10, 6), "time").monitor.estimator.holdout == 0.0  # analytic limits, said
     with pytest.raises(InputError, match="no time column 'when'"):
         fit_table(table(100, 6), "when")
     with pytest.raises(InputError, match="method"):

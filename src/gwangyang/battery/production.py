@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, InputError
+from ..sheets import korean_datetimes
 
 ID_ALIASES = (
     "cell_id",
@@ -130,30 +131,40 @@ class ProductionTable:
         }
 
 
-def _read(path: Path, id_column: str | None) -> tuple[pd.DataFrame, str]:
-    """The raw table (id, lot and line read as text) and the name of its id column."""
+def _as_text(column: pd.Series) -> pd.Series:
+    """A label column as text: whole numbers without ``.0`` (``1001``, not ``1001.0``), missing kept missing."""
+    if pd.api.types.is_float_dtype(column) and bool((column.dropna() % 1 == 0).all()):
+        column = column.astype("Int64")
+    if pd.api.types.is_numeric_dtype(column):
+        return column.astype("string").astype(object).where(column.notna(), None)
+    return column
+
+
+def _read(path: Path, id_column: str | None) -> tuple[pd.DataFrame, str, list[str]]:
+    """The raw table (id, lot and line read as text), the name of its id column and the reading notes.
+
+    CSV (any encoding Excel saves, ``;`` or tab separators, title lines, thousands separators) and ``.xlsx``
+    are read by :func:`gwangyang.sheets.read_sheet`, whose notes come back.
+    """
     if not path.is_file():
         raise InputError(f"{path}: no such file.")
-    parquet = path.suffix.lower() in {".parquet", ".pq"}
-    try:
-        if parquet:
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        try:
             import pyarrow.parquet as pq
 
             header = [c for c in pq.read_schema(path).names if not c.startswith("__index_level_")]
-        else:
-            header = list(pd.read_csv(path, nrows=0).columns)
-    except Exception as exc:
-        raise CorruptFileError(
-            f"{path.name}: not a readable CSV or Parquet table ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})."
-        ) from exc
-    chosen = _id_column(header, id_column, path.name)
-    if parquet:
-        return pd.read_parquet(path), chosen
-    text = {c: str for c in header if c == chosen or normalise(c) in LABELS["lot"] + LABELS["line"]}
-    try:
-        return pd.read_csv(path, dtype=text, skipinitialspace=True), chosen
-    except Exception as exc:
-        raise CorruptFileError(f"{path.name}: not a readable CSV table ({one(exc)}).") from exc
+        except Exception as exc:
+            raise CorruptFileError(f"{path.name}: not a readable Parquet table ({one(exc)}).") from exc
+        return pd.read_parquet(path), _id_column(header, id_column, path.name), []
+    from ..sheets import read_sheet
+
+    sheet = read_sheet(path, path.name)
+    raw = sheet.table
+    chosen = _id_column(list(raw.columns), id_column, path.name)
+    for column in raw.columns:
+        if column == chosen or normalise(column) in LABELS["lot"] + LABELS["line"]:
+            raw[column] = _as_text(raw[column])
+    return raw, chosen, sheet.notes
 
 
 def one(exc: BaseException) -> str:
@@ -264,7 +275,14 @@ def check_table(raw: pd.DataFrame, id_column: str, source: str) -> ProductionTab
         if target in LABELS and target != "date":
             out[name] = values.astype("string").str.strip().astype(object).where(values.notna(), None)
         elif target == "date":
-            parsed = pd.to_datetime(values, errors="coerce")
+            korean = None
+            if values.dtype == object and values.notna().any():  # 2024. 3. 5. 오후 2:13:00, 2024년 3월 5일
+                korean = korean_datetimes(values.dropna().astype(str))
+            if korean is not None:
+                parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+                parsed[values.notna()] = korean.to_numpy()
+            else:
+                parsed = pd.to_datetime(values, errors="coerce")
             bad = values.notna() & parsed.isna()
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
@@ -300,10 +318,12 @@ def check_table(raw: pd.DataFrame, id_column: str, source: str) -> ProductionTab
 
 
 def read_production_table(path: str | Path, id_column: str | None = None) -> ProductionTable:
-    """Read and check a production table file (CSV or Parquet); see :func:`check_table`."""
+    """Read and check a production table file (CSV, ``.xlsx`` or Parquet); see :func:`check_table`."""
     path = Path(path)
-    raw, chosen = _read(path, id_column)
-    return check_table(raw, chosen, path.name)
+    raw, chosen, notes = _read(path, id_column)
+    table = check_table(raw, chosen, path.name)
+    table.warnings[:0] = notes
+    return table
 
 
 def kind(dtype: Any) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,7 +23,7 @@ PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write a PNG plot t
 @app.command("fit")
 def fit_command(
     table: Annotated[
-        Path, typer.Argument(help="CSV or Parquet table of normal operation (or a TEP .dat file).")
+        Path, typer.Argument(help="CSV, Excel or Parquet table of normal operation (or a TEP .dat file).")
     ],
     time_column: Annotated[str, typer.Option("--time-column", help="Name of the time column.")],
     out: Annotated[Path, typer.Option("--out", help="Monitor file to write (.npz).")],
@@ -34,10 +34,18 @@ def fit_command(
         float,
         typer.Option("--holdout", help="Share of the last rows that checks (and widens) the limits; 0: off."),
     ] = 0.3,
+    columns: Annotated[
+        str | None,
+        typer.Option("--columns", help="Variables to monitor, comma-separated (default: every numeric one)."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Learn normal operation from a table and save the monitor."""
-    document, monitor, notes = service.fit_monitor(table, time_column, method, alpha, k, holdout)
+    with options_named("columns"):
+        chosen = service.parse_columns(columns)
+        document, monitor, notes = service.fit_monitor(
+            table, time_column, method, alpha, k, holdout, None, chosen
+        )
     for note in notes:
         err_console.print(f"warning: {note}", markup=False, highlight=False)
     monitor.save(out)
@@ -57,7 +65,9 @@ def fit_command(
 def score_command(
     tables: Annotated[
         list[Path],
-        typer.Argument(help="CSV or Parquet tables to score (or TEP .dat files); several are scored apart."),
+        typer.Argument(
+            help="CSV, Excel or Parquet tables to score (or TEP .dat files); several are scored apart."
+        ),
     ],
     monitor: Annotated[Path, typer.Option("--monitor", help="Monitor file written by `factory fit`.")],
     executor: Annotated[
@@ -85,6 +95,7 @@ def score_command(
             print_json(documents)
             return
         for document in documents:
+            _warn(document)
             summary = document["summary"]
             err_console.print(
                 f"{document['file']}: {summary['rows']} rows, {summary['violations']} beyond a limit, "
@@ -100,6 +111,7 @@ def score_command(
     if json_out:
         print_json(document)
         return
+    _warn(document)
     summary = result.summary()
     err_console.print(
         f"{summary['rows']} rows, {summary['violations']} beyond a limit, {summary['alarms']} alarm(s)"
@@ -109,27 +121,41 @@ def score_command(
         err_console.print(f"alarm {alarm.start} .. {alarm.end} ({alarm.rows} rows): {names}", highlight=False)
 
 
+def _warn(document: dict[str, Any]) -> None:
+    """Print a document's ``warnings`` (what reading its table did) on stderr."""
+    for note in document.get("warnings", []):
+        err_console.print(f"warning: {note}", markup=False, highlight=False)
+
+
 @app.command("spc")
 def spc_command(
-    table: Annotated[Path, typer.Argument(help="CSV or Parquet table (or a TEP .dat file).")],
+    table: Annotated[Path, typer.Argument(help="CSV, Excel or Parquet table (or a TEP .dat file).")],
     column: Annotated[str, typer.Option("--column", help="Variable to chart.")],
     limits: Annotated[
         str | None, typer.Option("--limits", help="Specification limits L,U for capability.")
     ] = None,
     subgroup: Annotated[int, typer.Option("--subgroup", help="Subgroup size: 1 for I-MR, 2-10 for X̄-R.")] = 1,
     rules: Annotated[str, typer.Option("--rules", help="Run rules: nelson or western.")] = "nelson",
+    subgroup_column: Annotated[
+        str | None,
+        typer.Option(
+            "--subgroup-column", help="Column of subgroup labels (lot, sample): X̄-R of 2-10 rows each."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, and capability against limits."""
     with options_named("limits"):
         parsed = service.parse_limits(limits)
-    document, report = service.spc(table, column, parsed, subgroup, rules)
+    with options_named("subgroup_column"):
+        document, report = service.spc(table, column, parsed, subgroup, rules, subgroup_column)
     if plot is not None:
         service.plot_charts(report, plot, title=f"{table.name}: {column}")
     if json_out:
         print_json(document)
         return
+    _warn(document)
     for chart in report.charts:
         err_console.print(
             f"{chart.name:7} centre {chart.center:.4g}: {int(chart.out_of_control.sum())} point(s) out of control"

@@ -16,6 +16,7 @@ from .io import read_tep_case as read_tep_case
 from .monitor import DynamicPCAMonitor as DynamicPCAMonitor
 from .monitor import KernelPCAMonitor as KernelPCAMonitor
 from .monitor import PCAMonitor as PCAMonitor
+from .run_rules import run_rules as run_rules
 from .spc import Capability as Capability
 from .spc import Chart as Chart
 from .spc import SPCReport as SPCReport
@@ -24,7 +25,6 @@ from .spc import cusum_arl as cusum_arl
 from .spc import cusum_chart as cusum_chart
 from .spc import ewma_chart as ewma_chart
 from .spc import imr_chart as imr_chart
-from .spc import run_rules as run_rules
 from .spc import spc_report as spc_report
 from .spc import xbar_r_chart as xbar_r_chart
 from .streaming import Alarm as Alarm

@@ -13,6 +13,7 @@ from ..errors import InputError
 from .io import ConstantColumnWarning, numeric_matrix, parse_time, variable_columns
 from .monitor import MONITORS
 from .streaming import StreamingMonitor
+from .table_checks import complete_rows, text_columns
 
 
 @dataclass
@@ -99,8 +100,28 @@ def fit_table(
         raise InputError(f"method: expected one of {', '.join(MONITORS)}, got {method!r}.")
     table = parse_time(table, time_column, source)
     chosen = variable_columns(table, time_column) if columns is None else list(columns)
+    if columns is not None:
+        for column in chosen:
+            if column not in table.columns or column == time_column:
+                shown = ", ".join(map(str, variable_columns(table, time_column)[:8]))
+                raise InputError(
+                    f"{source}: columns: {column!r} is not a variable of the table ({shown}...)."
+                )
+    if columns is None:
+        labels = text_columns(table, chosen)
+        if labels:
+            shown = ", ".join(f"{name!r} (e.g. {example})" for name, example in labels.items())
+            warnings.warn(
+                f"{source}: columns that are not numbers left out of the monitor: {shown}.",
+                ConstantColumnWarning,
+                stacklevel=2,
+            )
+            chosen = [c for c in chosen if c not in labels]
     if not chosen:
-        raise InputError(f"{source}: no variables besides the time column {time_column!r}.")
+        raise InputError(f"{source}: no numeric variables besides the time column {time_column!r}.")
+    table, gaps = complete_rows(table, chosen, source, "used in the fit")
+    if gaps:
+        warnings.warn(gaps, ConstantColumnWarning, stacklevel=2)
     X = numeric_matrix(table, chosen, source)
     dropped = constant_columns(table, chosen)
     if dropped:
@@ -116,8 +137,18 @@ def fit_table(
     if X.shape[0] < needed:
         raise InputError(
             f"{source}: {X.shape[0]} normal rows are too few for {len(kept)} variables "
-            f"(method {method} needs at least {needed})."
+            f"(method {method} needs at least {needed}); give more rows, or fewer variables with columns."
         )
+    if 0.0 < holdout < 0.9:
+        cut = round(X.shape[0] * (1.0 - holdout))
+        if X.shape[0] - cut < 10 or cut < needed:
+            warnings.warn(
+                f"{source}: {X.shape[0]} rows are too few to hold {holdout:g} of them out and check the limits "
+                f"(10 held-out rows and {needed} fitting rows needed); the analytic limits are used (holdout 0).",
+                ConstantColumnWarning,
+                stacklevel=2,
+            )
+            holdout = 0.0
     estimator = MONITORS[method](alpha=alpha, holdout=holdout, **params)
     estimator.fit(X)
     monitor = StreamingMonitor(estimator, kept, time_column, k=k, dropped=dropped)

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
+from ..sheets import korean_datetimes
+from .table_checks import join_time_columns, time_notes
 
 TEP_VARIABLES: tuple[str, ...] = tuple(
     [f"xmeas_{i:02d}" for i in range(1, 42)] + [f"xmv_{i:02d}" for i in range(1, 12)]
@@ -41,17 +43,77 @@ TEP_TIME_COLUMN = "time_min"
 
 
 class ConstantColumnWarning(UserWarning):
-    """A variable is constant over the fitting period and was dropped."""
+    """What a fit left out or changed, reported by the service as a warning line.
+
+    A constant or label column, rows with an empty value, or the holdout check of a table too short for it.
+    """
 
 
-def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame:
-    """Read a CSV (optionally gzipped) or Parquet sensor table.
+class TableNoteWarning(UserWarning):
+    """Something reading a table did that its user should know (a title line skipped, numbers converted...)."""
+
+
+def read_table_notes(
+    path: str | Path, time_column: str | None = None, source: str | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Read a sensor table and say what reading it did.
 
     Parameters
     ----------
     path
-        ``.csv``, ``.csv.gz``, ``.txt`` or ``.parquet`` file; TEP ``.dat``/``.dat.gz`` files are read by
-        :func:`read_tep` and get a ``time_min`` column.
+        ``.csv``, ``.csv.gz``, ``.txt``, ``.tsv`` (any common separator and encoding, see
+        :mod:`gwangyang.sheets`), ``.xlsx`` (the first sheet holding a table) or ``.parquet``; TEP
+        ``.dat``/``.dat.gz`` files are read by :func:`read_tep` and get a ``time_min`` column.
+    time_column
+        Column that must be present; numbers are kept, text is parsed as date-times (Korean forms too).
+    source
+        Name of the file in messages (default: the path).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The table, in file order, and one-line notes naming the file (lines skipped, numbers converted,
+        names joined or numbered, the time column's order and spacing).
+    """
+    from ..sheets import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
+
+    path = Path(path)
+    source = source or str(path)
+    if not path.is_file():
+        raise InputError(f"{source}: no such file.")
+    name = path.name.lower()
+    notes: list[str] = []
+    try:
+        if name.endswith((".parquet", ".pq")):
+            table = pd.read_parquet(path)
+        elif name.endswith((".dat", ".dat.gz")):
+            table = read_tep(path)
+        elif name.endswith(TEXT_SUFFIXES + EXCEL_SUFFIXES):
+            sheet = read_sheet(path, source)
+            table, notes = sheet.table, sheet.notes
+        else:
+            raise UnknownFormatError(f"{source}: expected a .csv, .csv.gz, .xlsx, .parquet or TEP .dat file.")
+    except InputError:
+        raise
+    except Exception as exc:  # parsers raise many types; the user needs the file name
+        raise CorruptFileError(f"{source}: cannot be read as a table ({type(exc).__name__}: {exc}).") from exc
+    if table.shape[0] == 0 or table.shape[1] == 0:
+        raise CorruptFileError(f"{source}: the table is empty.")
+    if time_column is not None:
+        table, joined = join_time_columns(table, time_column, source)
+        notes += [joined] if joined else []
+        table = parse_time(table, time_column, source)
+        notes.extend(time_notes(table[time_column], time_column, source))
+    return table, notes
+
+
+def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame:
+    """:func:`read_table_notes`, each note given as a :class:`TableNoteWarning`.
+
+    Parameters
+    ----------
+    path
+        The table file (see :func:`read_table_notes`).
     time_column
         Column that must be present; numbers are kept, text is parsed as date-times.
 
@@ -60,46 +122,41 @@ def read_table(path: str | Path, time_column: str | None = None) -> pd.DataFrame
     pandas.DataFrame
         The table, in file order.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    name = path.name.lower()
-    try:
-        if name.endswith((".parquet", ".pq")):
-            table = pd.read_parquet(path)
-        elif name.endswith((".dat", ".dat.gz")):
-            table = read_tep(path)
-        elif name.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
-            table = pd.read_csv(path, sep=None if name.endswith((".txt", ".tsv")) else ",", engine="python")
-        else:
-            raise UnknownFormatError(f"{path}: expected a .csv, .csv.gz, .parquet or TEP .dat file.")
-    except InputError:
-        raise
-    except Exception as exc:  # parsers raise many types; the user needs the file name
-        raise CorruptFileError(f"{path}: cannot be read as a table ({type(exc).__name__}: {exc}).") from exc
-    if table.shape[0] == 0 or table.shape[1] == 0:
-        raise CorruptFileError(f"{path}: the table is empty.")
-    if time_column is not None:
-        table = parse_time(table, time_column, path)
+    table, notes = read_table_notes(path, time_column)
+    for note in notes:
+        warnings.warn(note, TableNoteWarning, stacklevel=2)
     return table
 
 
 def parse_time(table: pd.DataFrame, time_column: str, source: str | Path = "table") -> pd.DataFrame:
-    """Check that ``time_column`` exists and is numbers or date-times (text is parsed)."""
+    """Check that ``time_column`` exists and is numbers or date-times (text is parsed, Korean forms too)."""
     if time_column not in table.columns:
         shown = ", ".join(map(str, list(table.columns)[:8]))
         raise InputError(f"{source}: no time column {time_column!r}; columns are {shown}.")
     column = table[time_column]
+    if column.isna().any():
+        row = int(np.nonzero(column.isna().to_numpy())[0][0])
+        raise InputError(
+            f"{source}: time column {time_column!r} is empty in {int(column.isna().sum())} row(s), "
+            f"the first data row {row + 1}; expected a time on every row."
+        )
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return table
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            parsed = pd.to_datetime(column, errors="raise")
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{source}: time column {time_column!r} is neither numbers nor date-times.") from exc
+    parsed = korean_datetimes(column)
+    if parsed is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                parsed = pd.to_datetime(column, errors="raise", format="mixed")
+        except (ValueError, TypeError, OverflowError) as exc:
+            bad = pd.to_datetime(column, errors="coerce", format="mixed").isna().to_numpy()
+            row = int(np.nonzero(bad)[0][0]) if bad.any() else 0
+            raise InputError(
+                f"{source}: time column {time_column!r} holds {str(column.iloc[row])[:40]!r} (data row {row + 1}); "
+                "expected numbers or date-times such as 2024-03-05 14:13:00 or 2024. 3. 5. 오후 2:13:00."
+            ) from exc
     out = table.copy()
-    out[time_column] = parsed
+    out[time_column] = parsed.to_numpy()
     return out
 
 
@@ -111,20 +168,30 @@ def numeric_matrix(table: pd.DataFrame, columns: list[str], source: str | Path =
         values = table[column]
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             converted = pd.to_numeric(values, errors="coerce")
-            bad = values[converted.isna() & values.notna()]
-            example = repr(bad.iloc[0]) if len(bad) else "?"
-            raise InputError(f"{source}: column {column!r} has non-numeric values (e.g. {example}).")
+            flags = (converted.isna() & values.notna()).to_numpy()
+            if not flags.any():
+                continue
+            row = int(np.nonzero(flags)[0][0])
+            raise InputError(
+                f"{source}: column {column!r} has non-numeric values ({int(flags.sum())}, e.g. "
+                f"{str(values.iloc[row])[:30]!r} in data row {row + 1}); expected numbers."
+            )
     matrix = table[columns].to_numpy(dtype=np.float64)
     finite = np.isfinite(matrix)
     if not finite.all():
-        column = columns[int(np.nonzero(~finite.all(axis=0))[0][0])]
-        raise InputError(f"{source}: column {column!r} has missing or infinite values.")
+        j = int(np.nonzero(~finite.all(axis=0))[0][0])
+        rows = np.nonzero(~finite[:, j])[0]
+        raise InputError(
+            f"{source}: column {columns[j]!r} has {rows.size} missing or infinite value(s), the first in data "
+            f"row {rows[0] + 1}; expected a number on every row (fill or remove those rows)."
+        )
     return matrix
 
 
 def variable_columns(table: pd.DataFrame, time_column: str) -> list[str]:
-    """Every column but the time column: the process variables."""
-    return [str(c) for c in table.columns if c != time_column]
+    """Every column but the time column (and the date and clock columns it joins): the process variables."""
+    parts = {p.strip() for p in time_column.split("+", 1)} if "+" in time_column else set()
+    return [str(c) for c in table.columns if c != time_column and c not in parts]
 
 
 def read_tep(path: str | Path) -> pd.DataFrame:

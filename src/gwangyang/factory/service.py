@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
 from ..files import jsonable
@@ -22,7 +24,7 @@ Progress = Callable[[int, int], None]
 METHODS = ("pca", "dpca", "kpca")
 """Monitor methods."""
 
-TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".parquet", ".pq", ".dat", ".dat.gz")
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq", ".dat", ".dat.gz")
 """Table files the factory reads."""
 
 
@@ -41,8 +43,9 @@ def fit_monitor(
     k: int = 3,
     holdout: float = 0.3,
     source: str | None = None,
+    columns: list[str] | None = None,
 ) -> tuple[dict[str, Any], Any, list[str]]:
-    """Learn normal operation from a table.
+    """Learn normal operation from a table (``columns``: the variables to use; default every numeric one).
 
     Returns
     -------
@@ -51,18 +54,25 @@ def fit_monitor(
         (save it with :func:`save_monitor` or ``monitor.save``) and the warnings (constant columns left out).
     """
     from .fitting import fit_table
-    from .io import ConstantColumnWarning, read_table
+    from .io import ConstantColumnWarning, read_table_notes
 
     if not time_column:
         raise InputError("time_column: expected the name of the table's time column.")
     check_method(method)
-    data = read_table(table, time_column)
+    data, notes = read_table_notes(table, time_column, source or table.name)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConstantColumnWarning)
         result = fit_table(
-            data, time_column, method, alpha, k=k, holdout=holdout, source=source or table.name
+            data,
+            time_column,
+            method,
+            alpha,
+            k=k,
+            holdout=holdout,
+            columns=columns,
+            source=source or table.name,
         )
-    notes = [str(w.message) for w in caught]
+    notes += [str(w.message) for w in caught]
     return jsonable(result.to_dict()), result.monitor, notes
 
 
@@ -76,10 +86,11 @@ def fit_store_monitor(
     k: int = 3,
     holdout: float = 0.3,
     source: str | None = None,
+    columns: list[str] | None = None,
 ) -> dict[str, Any]:
     """:func:`fit_monitor`, kept in the store as ``name``; the summary with ``name`` and ``warnings``."""
     path = artifacts.monitor_path(store, name)
-    summary, monitor, notes = fit_monitor(table, time_column, method, alpha, k, holdout, source)
+    summary, monitor, notes = fit_monitor(table, time_column, method, alpha, k, holdout, source, columns)
     monitor.save(path)
     return {"name": name, **summary, "warnings": notes}
 
@@ -123,14 +134,26 @@ def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[d
     Returns
     -------
     (dict, ScoreResult)
-        The document and the result (for plots).
+        The document (with ``warnings``: what reading the table did) and the result (for plots).
     """
-    from .io import read_table
+    from .io import parse_time, read_table_notes
     from .streaming import StreamingMonitor
+    from .table_checks import complete_rows, join_time_columns, match_columns, time_notes
 
     fitted = StreamingMonitor.load(monitor)
-    result = fitted.score_table(read_table(table, fitted.time_column), source=source or table.name)
-    return jsonable(result.to_dict()), result
+    data, notes = read_table_notes(table, None, source or table.name)
+    data, joined = join_time_columns(data, fitted.time_column, source or table.name)
+    notes += [joined] if joined else []
+    data, renamed = match_columns(data, [fitted.time_column, *fitted.columns], source or table.name)
+    notes += renamed
+    data = parse_time(data, fitted.time_column, source or table.name)
+    notes += time_notes(data[fitted.time_column], fitted.time_column, source or table.name)
+    data, gaps = complete_rows(data, fitted.columns, source or table.name)
+    if gaps:
+        lagged = " (dynamic PCA joins the rows either side of a gap)" if fitted.method == "dpca" else ""
+        notes.append(gaps[:-1] + lagged + ".")
+    result = fitted.score_table(data, source=source or table.name)
+    return {**jsonable(result.to_dict()), "warnings": notes}, result
 
 
 def score_store_monitor(store: Store, name: str, table: Path, source: str | None = None) -> dict[str, Any]:
@@ -153,6 +176,16 @@ def score_many(
     return (executor or SerialExecutor()).map(_score_item, items, progress=progress)
 
 
+def parse_columns(text: str | None) -> list[str] | None:
+    """Variable names ``"a,b,c"`` (spaces around names ignored), or None for every numeric column."""
+    if text is None or not text.strip():
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if len(set(names)) < len(names):
+        raise InputError(f"columns: a name is given twice in {text[:60]!r}.")
+    return names
+
+
 def parse_limits(text: str | None) -> tuple[float | None, float | None] | None:
     """Specification limits ``"L,U"`` (either may be empty), or None."""
     if text is None:
@@ -173,20 +206,54 @@ def spc(
     limits: tuple[float | None, float | None] | None = None,
     subgroup: int = 1,
     rules: str = "nelson",
+    subgroup_column: str | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, capability against limits.
+
+    ``subgroup_column`` names a column of subgroup labels (a lot, a sample number): X̄-R charts of those
+    subgroups, of 2 to 10 rows each; ``subgroup`` is then ignored.
 
     Returns
     -------
     (dict, SPCReport)
-        The document and the report (for plots).
+        The document (with ``warnings``: what reading the table did, and notes on the subgroups) and the
+        report (for plots).
     """
-    from .io import numeric_matrix, read_table
+    from .io import numeric_matrix, read_table_notes
     from .spc import spc_report
+    from .table_checks import complete_rows, text_columns
 
-    values = numeric_matrix(read_table(table), [column], str(table))[:, 0]
-    report = spc_report(values, column, limits, subgroup, rules)
-    return jsonable(report.to_dict()), report
+    data, notes = read_table_notes(table, source=table.name)
+    words = text_columns(data, [column]) if column in data.columns else {}
+    if words:
+        raise InputError(
+            f"{table.name}: column {column!r} holds labels (e.g. {words[column]}), not measurements; "
+            "SPC charts here need numbers (a pass/fail p-chart is not offered)."
+        )
+    if column in data.columns:
+        data, gaps = complete_rows(data, [column], table.name, "charted")
+        notes += [gaps] if gaps else []
+    values = numeric_matrix(data, [column], table.name)[:, 0]
+    labels = None
+    if subgroup_column:
+        if subgroup_column not in data.columns:
+            shown = ", ".join(map(str, list(data.columns)[:8]))
+            raise InputError(
+                f"{table.name}: subgroup_column {subgroup_column!r} is not a column; columns are {shown}."
+            )
+        raw = data[subgroup_column]
+        whole = pd.api.types.is_float_dtype(raw) and bool((raw.dropna() % 1 == 0).all())
+        labels = raw.astype("Int64") if whole else raw
+    report = spc_report(
+        values,
+        column,
+        limits,
+        subgroup,
+        rules,
+        subgroups=labels,
+        subgroup_name=f"{table.name}: {subgroup_column}",
+    )
+    return {**jsonable(report.to_dict()), "warnings": notes + report.notes}, report
 
 
 def evaluate_tep(

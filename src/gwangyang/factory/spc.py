@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
+from .run_rules import run_rules
 
 D2 = {2: 1.1284, 3: 1.6926, 4: 2.0588, 5: 2.3259, 6: 2.5344, 7: 2.7044, 8: 2.8472, 9: 2.9700, 10: 3.0775}
 """``d2``: mean of the range of ``n`` standard normal values (Montgomery, Appendix Table VI, to 4 decimals)."""
@@ -102,6 +104,83 @@ def xbar_r_chart(values: Any, subgroup_size: int) -> tuple[Chart, Chart]:
     return xbar, r
 
 
+def grouped_xbar_r_chart(values: Any, labels: Any, name: str = "subgroup") -> tuple[Chart, Chart, list[str]]:
+    """X̄ and R charts of subgroups named by a label per value (rows of one label form one subgroup).
+
+    Subgroups are taken in the order their labels first appear. With equal sizes ``n`` the limits are
+    ``x̿ ± A2 R̄`` and ``[D3 R̄, D4 R̄]``; with unequal sizes each subgroup gets its own limits from
+    ``σ̂ = mean(Rᵢ / d2(nᵢ))``: ``x̿ ± 3 σ̂ / √nᵢ`` and ``[D3(nᵢ), D4(nᵢ)] d2(nᵢ) σ̂``, ``x̿`` weighted by size
+    (Montgomery §6.3.2's approach for varying sample size).
+
+    Returns
+    -------
+    (Chart, Chart, list of str)
+        The X̄ and R charts (``extra``: ``subgroups``, the labels, and ``sizes``) and notes.
+
+    Raises
+    ------
+    InputError
+        A subgroup of 1 row (no range) or more than 10 (no tabled constants), or fewer than 2 subgroups.
+    """
+    x = _series(values, minimum=2)
+    keys = pd.Series(np.asarray(labels, dtype=object)).astype("string").str.strip()
+    if len(keys) != x.size:
+        raise InputError(f"{name}: expected one label per value.")
+    if keys.isna().any() or (keys == "").any():
+        row = int(np.nonzero((keys.isna() | (keys == "")).to_numpy())[0][0])
+        raise InputError(
+            f"{name}: empty subgroup label in data row {row + 1}; expected a label on every row."
+        )
+    codes, uniques = pd.factorize(keys, sort=False)
+    sizes = np.bincount(codes)
+    for bad, what in (
+        (sizes < 2, "1 row (a range needs 2)"),
+        (sizes > 10, "over 10 rows (constants are tabled to 10)"),
+    ):
+        if bad.any():
+            first = int(np.nonzero(bad)[0][0])
+            raise InputError(
+                f"{name}: subgroup {str(uniques[first])!r} has {int(sizes[first])} row(s); expected 2 to 10 rows, "
+                f"not {what}."
+            )
+    if sizes.size < 2:
+        raise InputError(f"{name}: one subgroup only ({str(uniques[0])!r}); expected at least 2.")
+    means = np.bincount(codes, weights=x) / sizes
+    highs = pd.Series(x).groupby(codes).max().to_numpy()
+    lows = pd.Series(x).groupby(codes).min().to_numpy()
+    ranges = highs - lows
+    d2 = np.array([D2[int(n)] for n in sizes])
+    d3 = np.array([D3_SIGMA[int(n)] for n in sizes])
+    notes: list[str] = []
+    grand = float(np.sum(means * sizes) / np.sum(sizes))
+    extra = {"subgroups": [str(u) for u in uniques], "sizes": sizes.tolist()}
+    if np.all(sizes == sizes[0]):
+        n = int(sizes[0])
+        a2, lower_r, upper_r = chart_constants(n)
+        r_bar = float(ranges.mean())
+        sigma = r_bar / D2[n]
+        xbar = _chart("Xbar", means, grand, grand - a2 * r_bar, grand + a2 * r_bar, sigma=sigma, **extra)
+        r = _chart("R", ranges, r_bar, lower_r * r_bar, upper_r * r_bar, **extra)
+        return xbar, r, notes
+    sigma = float(np.mean(ranges / d2))
+    half = 3.0 * sigma / np.sqrt(sizes)
+    xbar = _chart("Xbar", means, grand, grand - half, grand + half, sigma=sigma, **extra)
+    r = _chart(
+        "R",
+        ranges,
+        float(np.mean(d2) * sigma),
+        np.maximum(0.0, d2 - 3 * d3) * sigma,
+        (d2 + 3 * d3) * sigma,
+        center_per_subgroup=(d2 * sigma).tolist(),
+        **extra,
+    )
+    notes.append(
+        f"{name}: subgroups of unequal size ({int(sizes.min())} to {int(sizes.max())} rows); each has its own "
+        "limits from σ̂ = mean(Rᵢ/d2(nᵢ))."
+    )
+    return xbar, r, notes
+
+
 def chart_constants(n: int) -> tuple[float, float, float]:
     """``A2 = 3 / (d2 √n)``, ``D3 = max(0, 1 - 3 d3/d2)``, ``D4 = 1 + 3 d3/d2`` for subgroups of ``n``."""
     d2, d3 = D2[n], D3_SIGMA[n]
@@ -174,83 +253,6 @@ def cusum_arl(k: float, h: float, shift: float = 0.0, states: int = 400) -> floa
     return 1.0 / (1.0 / up + 1.0 / down)
 
 
-WESTERN_ELECTRIC = {
-    1: "1 point beyond 3σ",
-    2: "2 of 3 beyond 2σ (same side)",
-    3: "4 of 5 beyond 1σ (same side)",
-    4: "8 in a row on one side",
-}
-NELSON = {
-    1: "1 point beyond 3σ",
-    2: "9 in a row on one side",
-    3: "6 in a row increasing or decreasing",
-    4: "14 in a row alternating",
-    5: "2 of 3 beyond 2σ (same side)",
-    6: "4 of 5 beyond 1σ (same side)",
-    7: "15 in a row within 1σ",
-    8: "8 in a row beyond 1σ (either side)",
-}
-
-
-def _window_count(flags: np.ndarray, window: int, need: int) -> np.ndarray:
-    """True at ``i`` when at least ``need`` of the ``window`` points ending at ``i`` are flagged."""
-    csum = np.concatenate([[0], np.cumsum(flags.astype(int))])
-    counts = np.zeros(flags.size, dtype=int)
-    idx = np.arange(flags.size)
-    start = np.maximum(idx - window + 1, 0)
-    counts = csum[idx + 1] - csum[start]
-    return (counts >= need) & (idx >= window - 1)
-
-
-def run_rules(values: Any, center: float, sigma: float, rules: str = "nelson") -> list[dict[str, Any]]:
-    """Points that break the Western Electric (``"western"``) or Nelson (``"nelson"``) rules.
-
-    Returns
-    -------
-    list of dict
-        ``{"rule", "description", "index"}`` for the point completing each pattern.
-    """
-    x = _series(values, minimum=1)
-    if sigma <= 0:
-        raise InputError(f"sigma: expected a positive number, got {sigma!r}.")
-    z = (x - center) / sigma
-    above, below = z > 0, z < 0
-    beyond = {s: (z > s, z < -s) for s in (1, 2, 3)}
-    found: dict[int, np.ndarray] = {}
-    two_of_three = _window_count(beyond[2][0], 3, 2) | _window_count(beyond[2][1], 3, 2)
-    four_of_five = _window_count(beyond[1][0], 5, 4) | _window_count(beyond[1][1], 5, 4)
-    if rules == "western":
-        table = WESTERN_ELECTRIC
-        found = {
-            1: np.abs(z) > 3,
-            2: two_of_three,
-            3: four_of_five,
-            4: _window_count(above, 8, 8) | _window_count(below, 8, 8),
-        }
-    elif rules == "nelson":
-        table = NELSON
-        step = np.sign(np.diff(x))
-        rising = np.concatenate([[False], step > 0])
-        falling = np.concatenate([[False], step < 0])
-        alternating = np.concatenate([[False, False], step[1:] * step[:-1] < 0])
-        found = {
-            1: np.abs(z) > 3,
-            2: _window_count(above, 9, 9) | _window_count(below, 9, 9),
-            3: _window_count(rising, 5, 5) | _window_count(falling, 5, 5),
-            4: _window_count(alternating, 12, 12),
-            5: two_of_three,
-            6: four_of_five,
-            7: _window_count(np.abs(z) < 1, 15, 15),
-            8: _window_count(np.abs(z) > 1, 8, 8),
-        }
-    else:
-        raise InputError(f"rules: expected 'western' or 'nelson', got {rules!r}.")
-    out: list[dict[str, Any]] = []
-    for rule, flags in found.items():
-        out.extend({"rule": rule, "description": table[rule], "index": int(i)} for i in np.nonzero(flags)[0])
-    return sorted(out, key=lambda item: (item["index"], item["rule"]))
-
-
 @dataclass
 class Capability:
     """Process capability against specification limits."""
@@ -270,8 +272,14 @@ class Capability:
         return dict(vars(self))
 
 
-def capability(values: Any, lower: float | None, upper: float | None, subgroup_size: int = 1) -> Capability:
-    """Cp, Cpk (within-subgroup σ: ``MR̄/d2`` or ``R̄/d2``) and Pp, Ppk (overall sample σ).
+def capability(
+    values: Any,
+    lower: float | None,
+    upper: float | None,
+    subgroup_size: int = 1,
+    within: float | None = None,
+) -> Capability:
+    """Cp, Cpk (within-subgroup σ: ``MR̄/d2`` or ``R̄/d2``, or ``within``) and Pp, Ppk (overall sample σ).
 
     ``Cp = (U - L) / 6σ``, ``Cpk = min(U - μ, μ - L) / 3σ``; with one limit only, Cp and Pp are None.
     """
@@ -280,7 +288,9 @@ def capability(values: Any, lower: float | None, upper: float | None, subgroup_s
         raise InputError("limits: give a lower limit, an upper limit or both.")
     if lower is not None and upper is not None and not lower < upper:
         raise InputError(f"limits: expected lower < upper, got {lower}, {upper}.")
-    if subgroup_size == 1:
+    if within is not None:
+        within = float(within)
+    elif subgroup_size == 1:
         within = float(np.abs(np.diff(x)).mean() / D2[2])
     else:
         within = float(xbar_r_chart(x, subgroup_size)[1].center / D2[subgroup_size])
@@ -307,6 +317,7 @@ class SPCReport:
     charts: list[Chart]
     rule_violations: list[dict[str, Any]]
     capability: Capability | None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -315,6 +326,7 @@ class SPCReport:
             "charts": [c.to_dict() for c in self.charts],
             "rule_violations": self.rule_violations,
             "capability": None if self.capability is None else self.capability.to_dict(),
+            "notes": self.notes,
         }
 
 
@@ -324,10 +336,51 @@ def spc_report(
     limits: tuple[float | None, float | None] | None = None,
     subgroup_size: int = 1,
     rules: str = "nelson",
+    subgroups: Any = None,
+    subgroup_name: str = "subgroup",
 ) -> SPCReport:
-    """I-MR (or X̄-R for ``subgroup_size > 1``), EWMA and CUSUM charts, run rules on the first chart, capability."""
+    """Every chart of one variable: I-MR or X̄-R, EWMA, CUSUM; run rules on the first; capability.
+
+    X̄-R is drawn for ``subgroup_size > 1`` or for labels in ``subgroups``.
+
+    Parameters
+    ----------
+    values
+        The measurements, in production order.
+    column
+        Their name (in messages and the report).
+    limits
+        Specification limits ``(L, U)`` (either None) for capability, or None.
+    subgroup_size
+        1: I-MR; 2 to 10: X̄-R of consecutive subgroups (rows past the last whole subgroup are left out, with a
+        note).
+    rules
+        ``"nelson"`` or ``"western"``.
+    subgroups
+        One subgroup label per value (a lot or sample column): X̄-R of those subgroups, of any sizes 2 to 10
+        (see :func:`grouped_xbar_r_chart`); ``subgroup_size`` is then ignored.
+    subgroup_name
+        Name of the labels' column, in messages.
+
+    Returns
+    -------
+    SPCReport
+        The charts, run-rule violations, capability and notes.
+    """
     x = _series(values, column)
-    first, second = imr_chart(x) if subgroup_size == 1 else xbar_r_chart(x, subgroup_size)
+    notes: list[str] = []
+    if subgroups is not None:
+        first, second, notes = grouped_xbar_r_chart(x, subgroups, subgroup_name)
+        sizes = np.asarray(first.extra["sizes"], dtype=float)
+    else:
+        first, second = imr_chart(x) if subgroup_size == 1 else xbar_r_chart(x, subgroup_size)
+        sizes = np.full(first.values.size, float(subgroup_size))
+        left = x.size % subgroup_size
+        if subgroup_size > 1 and left:
+            notes.append(
+                f"{column}: the last {left} value(s) do not fill a subgroup of {subgroup_size} and are not on "
+                "the X̄-R charts (EWMA, CUSUM and capability use every value)."
+            )
     sigma = float(first.extra["sigma"])
     if sigma <= 0:
         raise InputError(f"{column}: constant; control charts are undefined.")
@@ -337,7 +390,10 @@ def spc_report(
         ewma_chart(x, mean=first.center, sigma=sigma),
         *cusum_chart(x, mean=first.center, sigma=sigma),
     ]
-    plotted_sigma = sigma / np.sqrt(subgroup_size)
-    violations = run_rules(first.values, first.center, plotted_sigma, rules)
-    cap = capability(x, limits[0], limits[1], subgroup_size) if limits is not None else None
-    return SPCReport(column, charts, violations, cap)
+    standard = (first.values - first.center) / (sigma / np.sqrt(sizes))
+    violations = run_rules(standard, 0.0, 1.0, rules)
+    cap = None
+    if limits is not None:
+        within = sigma if subgroups is not None else None
+        cap = capability(x, limits[0], limits[1], subgroup_size if subgroups is None else 1, within)
+    return SPCReport(column, charts, violations, cap, notes)

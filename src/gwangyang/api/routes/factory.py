@@ -46,11 +46,12 @@ def _fit(
     k: int,
     holdout: float,
     org: str | None,
+    columns: list[str] | None,
     progress: Progress,
 ) -> dict[str, Any]:
     try:
         fitted = service.fit_store_monitor(
-            store, name, table, time_column, method, alpha, k, holdout, table.name
+            store, name, table, time_column, method, alpha, k, holdout, table.name, columns
         )
         record_owner(store, "monitor", name, org)  # only once the monitor is there
         return fitted
@@ -112,6 +113,7 @@ def monitors(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
             "alpha": "False-alarm rate of each limit (default 0.01).",
             "k": "Consecutive violations per alarm (default 3).",
             "holdout": "Share of the last rows that checks the limits (default 0.3).",
+            "columns": "Variables to monitor, comma-separated (default: every numeric one).",
         },
         files=1,
         required=("name", "time_column"),
@@ -125,7 +127,7 @@ async def fit_monitor(
     Multipart: one table file (``files``) and fields ``name``, ``time_column``, optional ``method``
     (pca, dpca, kpca), ``alpha`` (false-alarm rate of each limit, default 0.01), ``k`` (consecutive
     violations per alarm, default 3) and ``holdout`` (share of the last rows that checks the limits,
-    default 0.3). The job's result is the fit summary (variables, limits, training violation rates).
+    default 0.3), ``columns`` (comma-separated variables; default every numeric one). The job's result is the fit summary (variables, limits, training violation rates).
     """
     saved, table = await _one_table(request)
     try:
@@ -137,6 +139,7 @@ async def fit_monitor(
         alpha = _number(saved.fields, "alpha", 0.01, float)
         k = int(_number(saved.fields, "k", 3, int))
         holdout = _number(saved.fields, "holdout", 0.3, float)
+        columns = service.parse_columns(saved.fields.get("columns"))
     except InputError:
         saved.discard()
         raise
@@ -148,7 +151,18 @@ async def fit_monitor(
         saved.discard()
         raise
     work = partial(
-        _fit, store, saved.folder, name, table, time_column, method, alpha, k, holdout, jobs.scope.owner
+        _fit,
+        store,
+        saved.folder,
+        name,
+        table,
+        time_column,
+        method,
+        alpha,
+        k,
+        holdout,
+        jobs.scope.owner,
+        columns,
     )
     job = jobs.submit("factory.fit", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
@@ -187,6 +201,7 @@ async def score(
             "limits": "Specification limits L,U (either may be empty).",
             "subgroup": "1 for I-MR (default), 2-10 for X-bar and R.",
             "rules": "nelson (default) or western.",
+            "subgroup_column": "A column of subgroup labels (lot, sample): X-bar and R of 2-10 rows each.",
         },
         files=1,
         required=("column",),
@@ -196,7 +211,8 @@ async def spc(request: Request) -> dict[str, Any]:
     """Shewhart, EWMA and CUSUM charts of one column, run-rule violations and capability.
 
     Multipart: one table file (``files``) and fields ``column``, optional ``limits`` (``L,U``, either may be
-    empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1) and ``rules`` (nelson or western).
+    empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1), ``rules`` (nelson or western) and
+    ``subgroup_column`` (a column of subgroup labels: X̄-R of those subgroups).
     """
     saved, table = await _one_table(request)
     try:
@@ -206,7 +222,8 @@ async def spc(request: Request) -> dict[str, Any]:
         limits = service.parse_limits(saved.fields.get("limits") or None)
         subgroup = int(_number(saved.fields, "subgroup", 1, int))
         rules = (saved.fields.get("rules") or "nelson").strip()
-        document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules)
+        grouped = (saved.fields.get("subgroup_column") or "").strip() or None
+        document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules, grouped)
         return document
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)

@@ -33,6 +33,74 @@ from .lot_screener import FlaggedCell, LotScreener, screen_lot
 from .tables import numeric_columns, require_column
 
 
+def _uninformative(values: pd.Series) -> bool:
+    """Empty in every cell, or one value throughout: nothing to compare cells on."""
+    return bool(values.nunique(dropna=True) <= 1)
+
+
+def measurement_notes(
+    table: pd.DataFrame, measured: list[str], exclude: list[str] | None, id_column: str, source: str = "table"
+) -> list[str]:
+    """What screening leaves out or fills in, one line each.
+
+    Parameters
+    ----------
+    table
+        The cells.
+    measured
+        The measurement columns chosen.
+    exclude
+        The id and lot columns when the measurements were chosen by default (then text columns are named as
+        not screened), else None.
+    id_column
+        The cell-id column (a cell with a missing value is named by it).
+    source
+        The table's name, at the start of each note.
+
+    Returns
+    -------
+    list of str
+        Text columns not screened (status labels such as ``OK``/``NG``), empty or constant columns left out,
+        and columns with missing values (screened on the cells' other measurements).
+    """
+    notes = []
+    if exclude is not None:
+        skipped = [c for c in table.columns if c not in exclude and c not in measured]
+        for column in skipped:
+            values = table[column]
+            if pd.api.types.is_datetime64_any_dtype(values):
+                continue
+            numbers = pd.to_numeric(values, errors="coerce")
+            words = values.notna() & numbers.isna()
+            if words.any() and numbers.notna().sum() > words.sum():  # a measurement with a stray word
+                row = int(np.flatnonzero(words.to_numpy())[0])
+                raise InputError(
+                    f"{source}: column {column!r} holds numbers but {values.iloc[row]!r} for cell "
+                    f"{str(table[id_column].iloc[row])!r} (data row {row + 1}); expected a number or an empty cell."
+                )
+        texts = {c: table[c].dropna() for c in skipped}
+        shown = ", ".join(
+            f"{c!r} (e.g. {str(v.iloc[0])[:20]!r})" if len(v) else repr(c) for c, v in texts.items()
+        )
+        if skipped:
+            notes.append(f"{source}: columns that are not numbers not screened: {shown}.")
+    for column in measured:
+        values = table[column]
+        if values.isna().all():
+            notes.append(f"{source}: column {column!r} is empty in every cell; left out.")
+        elif _uninformative(values):
+            notes.append(
+                f"{source}: column {column!r} holds one value ({values.dropna().iloc[0]}) in every cell; left out."
+            )
+        elif values.isna().any():
+            first = table[id_column][values.isna()].iloc[0]
+            notes.append(
+                f"{source}: column {column!r} is missing for {int(values.isna().sum())} cell(s) (first {str(first)!r}); "
+                "they are screened on their other measurements."
+            )
+    return notes
+
+
 @dataclass
 class ScreeningResult:
     """Result of screening a table of cells."""
@@ -99,8 +167,12 @@ def screen(
         raise InputError(f"{source}: id column {id_column!r} has duplicate id {dup!r}.")
     exclude = [id_column] + ([lot_column] if lot_column else [])
     measured = numeric_columns(table, columns, exclude, source)
+    notes = measurement_notes(table, measured, exclude if columns is None else None, id_column, source)
     if len(table) < 3:
         raise InputError(f"{source}: screening needs at least 3 cells to compare, got {len(table)}.")
+    measured = [c for c in measured if not _uninformative(table[c])]
+    if not measured:
+        raise InputError(f"{source}: every measurement column is empty or constant; nothing to screen.")
     if n_jobs < 1:
         raise InputError(f"n_jobs must be at least 1, got {n_jobs}.")
     screener = LotScreener(z_threshold, alpha, contamination, random_state)
@@ -117,7 +189,6 @@ def screen(
     order = np.argsort(codes, kind="stable")  # each lot's cells together, in production order
     bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(lot_names)))])
     limit = float(stats.chi2.ppf(1 - alpha, len(measured)))
-    notes: list[str] = []
     jobs = []
     for k, lot in enumerate(lot_names):
         rows = order[bounds[k] : bounds[k + 1]]

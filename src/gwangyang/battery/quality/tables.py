@@ -11,22 +11,53 @@ import pandas as pd
 from ...errors import CorruptFileError, InputError
 
 
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a CSV or Parquet table, with a one-line error naming the file when it can't be read."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    try:
-        if path.suffix.lower() in {".parquet", ".pq"}:
-            return pd.read_parquet(path)
-        from ..io.base import file_encoding
+def read_table_notes(
+    path: str | os.PathLike[str], source: str | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Read a CSV, an ``.xlsx`` sheet or a Parquet table, and say what reading it did.
 
-        # a BOM or cp949 from Excel on Korean Windows; a compressed file's head says nothing (UTF-8, BOM or not)
-        compressed = path.suffix.lower() in {".gz", ".bz2", ".xz", ".zip", ".zst"}
-        return pd.read_csv(path, encoding="utf-8-sig" if compressed else file_encoding(path))
+    CSV of any common separator and encoding, with title lines, thousands separators or decimal commas, and
+    workbooks are read by :mod:`gwangyang.sheets`.
+
+    Parameters
+    ----------
+    path
+        The table file.
+    source
+        Its name in messages (default: the path).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The table in file order and one-line notes naming the file.
+
+    Raises
+    ------
+    InputError
+        A missing or unreadable file, in one line naming it.
+    """
+    from ...sheets import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
+
+    path = Path(path)
+    source = source or str(path)
+    if not path.is_file():
+        raise InputError(f"{source}: no such file.")
+    name = path.name.lower()
+    if name.endswith(TEXT_SUFFIXES + EXCEL_SUFFIXES):
+        sheet = read_sheet(path, source)
+        return sheet.table, sheet.notes
+    if not name.endswith((".parquet", ".pq")):
+        raise InputError(f"{source}: expected a .csv, .xlsx or .parquet table.")
+    try:
+        return pd.read_parquet(path), []
     except Exception as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CorruptFileError(f"{path}: not a readable CSV or Parquet table ({message}).") from exc
+        raise CorruptFileError(f"{source}: not a readable Parquet table ({message}).") from exc
+
+
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """:func:`read_table_notes` without the notes (a one-line error naming the file when it can't be read)."""
+    return read_table_notes(path)[0]
 
 
 def numeric_columns(

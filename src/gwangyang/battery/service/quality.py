@@ -22,19 +22,38 @@ QUALITY_SUMMARY = "summary"
 
 
 def read_quality_table(path: Path) -> pd.DataFrame:
-    """A per-cell table (CSV or Parquet; a PulseBat folder or ``.xlsx`` workbook is read as one table)."""
+    """A per-cell table (CSV, ``.xlsx`` or Parquet; a PulseBat folder or workbook is read as one table)."""
+    return read_quality_table_notes(path)[0]
+
+
+def _is_pulsebat_workbook(path: Path) -> bool:
+    """A workbook whose sheets are PulseBat's (``SOC ALL``, ``SOC5`` ...); any other is a plain table."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:  # an unreadable workbook: the PulseBat reader names the file
+        return True
+    return any("".join(str(n).split()).lower().startswith("soc") for n in names)
+
+
+def read_quality_table_notes(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`read_quality_table` and the notes on what reading it did (title lines, numbers converted...)."""
     from ..quality.pulse import read_pulsebat
-    from ..quality.tables import read_table
+    from ..quality.tables import read_table_notes
 
-    pulsebat = path.is_dir() or (path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"))
-    return read_pulsebat(path) if pulsebat else read_table(path)
+    workbook = path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm")
+    if path.is_dir() or (workbook and _is_pulsebat_workbook(path)):
+        return read_pulsebat(path), []
+    return read_table_notes(path, path.name)
 
 
-def _table(table: Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """A per-cell table and its name for messages (a DataFrame is taken as it is)."""
+def _table(table: Path | pd.DataFrame) -> tuple[pd.DataFrame, str, list[str]]:
+    """A per-cell table, its name for messages and the reading notes (a DataFrame is taken as it is)."""
     if isinstance(table, Path):
-        return read_quality_table(table), table.name
-    return table, "table"
+        frame, notes = read_quality_table_notes(table)
+        return frame, table.name, notes
+    return table, "table", []
 
 
 def screen_table(
@@ -51,7 +70,7 @@ def screen_table(
 
     if not id_column:
         raise InputError("id_column: expected the name of the table's cell-id column.")
-    frame, name = _table(table)
+    frame, name, notes = _table(table)
     result = screen(
         frame,
         id_column,
@@ -62,6 +81,7 @@ def screen_table(
         source=source or name,
     )
     document: dict[str, Any] = jsonable(result.to_dict())
+    document["notes"] = notes + document["notes"]
     return document
 
 
@@ -71,7 +91,7 @@ def fit_pulse_estimator(
     """A pulse SOH estimator fitted on a pulse table with measured ``soh``."""
     from ..quality.pulse import PulseSOHEstimator
 
-    frame, name = _table(table)
+    frame, name, _ = _table(table)
     return PulseSOHEstimator(model=model, folds=folds).fit(frame, source or name)
 
 
@@ -101,7 +121,7 @@ def triage_table(
     from ..quality.pulse import PULSE_COLUMNS
     from ..quality.triage import TriageRules, triage
 
-    cells, name = _table(table)
+    cells, name, notes = _table(table)
     chosen = TriageRules.from_toml(rules) if rules is not None else TriageRules()
     if estimator is None and all(c in cells.columns for c in PULSE_COLUMNS):
         estimator = (
@@ -110,6 +130,8 @@ def triage_table(
             else fit_pulse_estimator(train, model, source=str(train))
         )
     result: dict[str, Any] = jsonable(triage(cells, estimator, chosen, source=source or name))
+    if notes:
+        result["notes"] = notes
     return result
 
 
@@ -134,9 +156,9 @@ def rank_formation(
     ``["none"]`` none.
     """
     from ..quality.formation import ID_COLUMNS, leave_one_out
-    from ..quality.tables import read_table
+    from ..quality.tables import read_table_notes
 
-    data = read_table(table)
+    data, notes = read_table_notes(table, table.name)
     if id_column not in data.columns:
         if id_column != ID_COLUMNS[0]:
             raise InputError(f"{table}: id_column {id_column!r} is not a column.")
@@ -144,6 +166,7 @@ def rank_formation(
         id_column = next((c for c in ID_COLUMNS if c in data.columns), "")
     conditions = [] if covariates == ["none"] else covariates
     result: dict[str, Any] = jsonable(leave_one_out(data, target, features, conditions, id_column).to_dict())
+    result["warnings"] = notes + result["warnings"]
     return result
 
 

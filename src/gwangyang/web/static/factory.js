@@ -15,6 +15,13 @@
     $("score-results").hidden = false;
     const s = r.summary;
     $("score-summary").textContent = g.t("{file} scored with {monitor} ({method}): {rows} rows, {violations} over a limit, {alarms} alarm(s).", { file: r.file, monitor: r.monitor, method: r.method, rows: g.num(s.rows, 0), violations: g.num(s.violations, 0), alarms: s.alarms });
+    const notes = $("score-warnings");
+    notes.textContent = "";
+    for (const note of r.warnings || []) {  // what reading the table did: lines skipped, numbers converted...
+      const li = document.createElement("li");
+      li.textContent = note;
+      notes.appendChild(li);
+    }
     const x = r.rows.map((row) => row.time);
     const alarmX = r.rows.filter((row) => row.alarm).map((row) => row.time);
     const marks = (key) => r.rows.filter((row) => row.alarm).map((row) => row[key]);
