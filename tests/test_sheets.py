@@ -220,9 +220,8 @@ def test_any_dialect_reads_back_the_numbers_written(
 
 
 def test_workbook_cells_left_empty_are_missing(tmp_path: Path) -> None:
-    rows: list[list[object]] = [["시간", "온도"]] + [
-        [float(i), None if i % 3 == 0 else i / 4] for i in range(12)
-    ]
+    rows: list[list[object]] = [["시간", "온도"]]
+    rows += [[float(i), None if i % 3 == 0 else i / 4] for i in range(12)]
     sheet = read_sheet(write_xlsx(tmp_path / "g.xlsx", {"d": rows}), "g.xlsx")
     values = sheet.table["온도"].to_numpy()
     assert np.isnan(values[::3]).all() and values[1] == 0.25 and values[11] == 2.75

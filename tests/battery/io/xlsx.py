@@ -4,6 +4,7 @@ inline strings and date-times (styled as dates, as DataPro writes them)."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -53,7 +54,7 @@ def _cell(ref: str, value: object) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]]) -> Path:
     """Write sheets of rows (first row: the header) into a workbook."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
         overrides = "".join(
