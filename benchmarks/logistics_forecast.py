@@ -53,7 +53,7 @@ def plain(series: pd.DataFrame, model: str, holdout: int) -> tuple[float, float,
 
     frequency = frequency_for(series)
     season = frequency.season_length
-    train, test = series.iloc[:-holdout], series["y"].to_numpy()[-holdout:]
+    train, test = series.iloc[:-holdout][["ds", "y"]], series["y"].to_numpy()[-holdout:]
     start = time.perf_counter()
     candidate = (
         AutoETS(season_length=season, alias="m")

@@ -19,14 +19,18 @@ forecast is ours (backtest-chosen model) in each case; the error is the MAE on t
 from __future__ import annotations
 
 import argparse
+import sys
 import time
-import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from gwangyang.logistics.forecast import frequency_for, holdout_evaluation, seasonal_naive_scale
+from gwangyang.logistics.forecast import frequency_for, holdout_evaluation
 from gwangyang.logistics.forecast_input import rows_to_series, validate_series
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from logistics_forecast import plain
 
 LEVEL = 90
 HOLIDAYS = [
@@ -122,34 +126,6 @@ def iso_weeks(rng: np.random.Generator) -> pd.DataFrame:
         year, week, _ = d.isocalendar()
         rows.append((f"{year}-W{week:02d}", 500 + 80 * np.cos(week * 2 * np.pi / 52) + rng.normal(0, 15)))
     return rows_to_series(rows, "iso weeks")
-
-
-def plain(series: pd.DataFrame, model: str, holdout: int) -> tuple[float, float, float]:
-    """MASE, coverage and seconds of statsforecast's AutoETS or SeasonalNaive fitted on the training part."""
-    from statsforecast import StatsForecast
-    from statsforecast.models import AutoETS, SeasonalNaive
-
-    frequency = frequency_for(series)
-    season = frequency.season_length
-    train, test = series.iloc[:-holdout][["ds", "y"]], series["y"].to_numpy()[-holdout:]
-    start = time.perf_counter()
-    candidate = (
-        AutoETS(season_length=season, alias="m")
-        if model == "ets"
-        else SeasonalNaive(season_length=season, alias="m")
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fc = StatsForecast(models=[candidate], freq=frequency.alias).forecast(
-            df=train.assign(unique_id="s"), h=holdout, level=[LEVEL]
-        )
-    seconds = time.perf_counter() - start
-    scale = seasonal_naive_scale(train["y"].to_numpy(), season)
-    mase = float(np.mean(np.abs(test - fc["m"].to_numpy()))) / scale
-    coverage = float(
-        ((test >= fc[f"m-lo-{LEVEL}"].to_numpy()) & (test <= fc[f"m-hi-{LEVEL}"].to_numpy())).mean()
-    )
-    return mase, coverage, seconds
 
 
 def main() -> None:
