@@ -111,7 +111,7 @@ class SimulationResult:
     Attributes
     ----------
     vessels
-        One row per vessel: ``vessel, service, berth, arrival_h, start_h, end_h, wait_h, service_h, teu, moves, cranes``.
+        One row per vessel: ``vessel, name`` (its call list name, else its number), ``service, berth, arrival_h, start_h, end_h, wait_h, service_h, teu, moves, cranes``.
     kpis
         The KPIs named in :data:`KPI_UNITS`.
     energy_by_equipment
@@ -140,7 +140,7 @@ class SimulationResult:
 
     def gantt(self) -> pd.DataFrame:
         """The berth plan as a table: ``vessel, berth, start_h, end_h`` (plus arrival and service)."""
-        return self.vessels[["vessel", "service", "berth", "arrival_h", "start_h", "end_h"]].copy()
+        return self.vessels[["vessel", "name", "service", "berth", "arrival_h", "start_h", "end_h"]].copy()
 
     def summary(self) -> str:
         """A few human lines."""

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import InputError
-from .arrivals import VesselCall, generate_calls, surrounding_calls
+from .arrivals import generate_calls, surrounding_calls
 from .kpis import EXTENSION_DWELLS, compute_kpis
 from .quay import Quay
 from .result import SimulationResult
 from .terminal import Scenario
+from .vessel_call import VesselCall
 
 Progress = Callable[[float, float], None]
 

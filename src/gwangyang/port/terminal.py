@@ -80,6 +80,14 @@ class Scenario:
             for name in service.berths:
                 if name not in berths:
                     raise InputError(f"arrivals.services[{i}].berths: {name!r} is not a berth")
+            allowed = [b for b in self.berths if not service.berths or b.name in service.berths]
+            longest = max(b.length_m for b in allowed)
+            if service.length_m > longest:
+                # Its vessels would wait for ever and be left out of every KPI.
+                raise InputError(
+                    f"arrivals.services[{i}].length_m: {service.length_m:g} m is longer than every berth "
+                    f"its vessels may use (longest {longest:g} m)"
+                )
         with_cranes = {c.berth for c in self.cranes}
         for i, berth in enumerate(self.berths):
             if berth.name not in with_cranes:
