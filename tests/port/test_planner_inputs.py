@@ -123,3 +123,65 @@ def test_call_list_refusals(tmp_path: Path, csv: str, message: str) -> None:
     path.write_text(csv, encoding="utf-8")
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         read_schedule(path, 1.6)
+
+
+def test_an_overloaded_terminal_says_it_is_not_in_steady_state() -> None:
+    # M/M/1 with lambda 0.15/h and 10 h handling: rho = 1.5. Before: mean wait 1,444 h over 200 days,
+    # no warning (the figure grows with the run's length).
+    scenario = Scenario.from_dict(mmc_dict(c=1, lam_per_h=0.15))
+    result = simulate(scenario, days=100, seed=1)
+    assert result.load["offered_load"] == pytest.approx(1.5)
+    assert result.warnings[0].startswith("not in steady state: the offered load of the berths is 1.50")
+    assert result.to_dict()["load"]["offered_load"] == pytest.approx(1.5)
+    # Fluid limit: the backlog at the horizon (arrived, not yet berthed) is about (lambda - mu) H =
+    # 0.05 x 2,400 = 120, with standard deviation sqrt((lambda + mu) H) = 24.5.
+    vessels = result.vessels
+    backlog = int(((vessels["arrival_h"] < 2400) & (vessels["start_h"] >= 2400)).sum())
+    assert abs(backlog - 120) < 4 * 24.5
+
+
+def test_a_stable_terminal_has_its_load_as_berth_occupancy() -> None:
+    # M/M/2 at rho = 0.14 x 10 / 2 = 0.7: no warning; occupancy (busy berth-hours / berth-hours) near rho.
+    result = simulate(Scenario.from_dict(mmc_dict(c=2, lam_per_h=0.14)), days=400, seed=2)
+    assert result.load["offered_load"] == pytest.approx(0.7)
+    assert not any("steady state: the offered load" in w for w in result.warnings)
+    assert result.kpis["berth_occupancy"] == pytest.approx(0.7, rel=0.08)
+
+
+def test_offered_load_counts_open_hours_weather_breakdowns_and_the_crane_cap(tmp_path: Path) -> None:
+    # Two berths: A (300 m, 3 cranes at 30/h, MTBF 18 h, repair 2 h: 27/h each), B (200 m, 1 crane at
+    # 20/h). max_cranes 2 (policy max_per_vessel): A works a call at 54 moves/h, B at 20.
+    d = mmc_dict(c=2)
+    d["berths"][0].update(length_m=300.0, open_from_h=6.0, open_to_h=22.0)
+    d["berths"][1].update(length_m=200.0)
+    d["cranes"] = [
+        {"berth": "B0", "count": 3, "moves_per_hour": 30.0, "mtbf_h": 18.0, "repair_h": 2.0},
+        {"berth": "B1", "count": 1, "moves_per_hour": 20.0},
+    ]
+    d["policies"] = {"cranes": "max_per_vessel"}
+    d["weather"] = {"downtime_fraction": 0.1}
+    d["arrivals"] = {"process": "file", "schedule": "calls.csv"}
+    d["base_dir"] = str(tmp_path)
+    # 250 m: only A (540 moves / 54 = 10 h); 150 m: A fits best (108 / 54 = 2 h); 48 h horizon.
+    (tmp_path / "calls.csv").write_text(
+        "vessel,arrival_h,teu,length_m,max_cranes\nX,1,864,250,2\nY,5,172.8,150,2\nZ,50,1600,150,2\n"
+    )
+    from gwangyang.port.offered_load import scenario_load
+
+    load = scenario_load(Scenario.from_dict(d), days=2)
+    # Capacity: (16/24 + 1) berths open x 0.9 = 1.5 berth-hours per hour; work (10 + 2) / 48 h.
+    assert load["capacity_h_per_h"] == pytest.approx(1.5)
+    assert load["work_h_per_h"] == pytest.approx(12 / 48)
+    assert load["offered_load"] == pytest.approx(12 / 48 / 1.5)
+
+
+def test_compare_names_the_overloaded_scenario() -> None:
+    from gwangyang.port.compare import compare
+
+    a = Scenario.from_dict(mmc_dict(c=2, lam_per_h=0.1))
+    b_dict = mmc_dict(c=1, lam_per_h=0.1)
+    b_dict["name"] = "하나뿐인 선석"
+    b = Scenario.from_dict(b_dict)
+    warnings = compare(a, b, days=20, replications=2).warnings()
+    assert [w.split(":")[0] for w in warnings if "offered load" in w] == ["하나뿐인 선석"]
+    assert "offered load of the berths is 1.00" in next(w for w in warnings if "offered load" in w)

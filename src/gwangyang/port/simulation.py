@@ -15,6 +15,7 @@ from collections.abc import Callable
 from ..errors import InputError
 from .arrivals import generate_calls, surrounding_calls
 from .kpis import EXTENSION_DWELLS, compute_kpis
+from .offered_load import offered_load, overload_warning
 from .quay import Quay
 from .result import SimulationResult
 from .terminal import Scenario
@@ -88,6 +89,11 @@ def simulate(
         progress(horizon, horizon)
     for stock in terminal.stocks.values():
         terminal.stats.export_waits_h.extend(stock.export_waits)
-    return compute_kpis(
+    result = compute_kpis(
         scenario, terminal.stats, calls, horizon, warmup_days * 24.0, seed, events, surrounding, level
     )
+    result.load = offered_load(scenario, calls, horizon)
+    overloaded = overload_warning(result.load)
+    if overloaded is not None:
+        result.warnings.insert(0, overloaded)
+    return result
