@@ -185,3 +185,18 @@ def test_compare_names_the_overloaded_scenario() -> None:
     warnings = compare(a, b, days=20, replications=2).warnings()
     assert [w.split(":")[0] for w in warnings if "offered load" in w] == ["하나뿐인 선석"]
     assert "offered load of the berths is 1.00" in next(w for w in warnings if "offered load" in w)
+
+
+def test_a_horizon_without_vessels_says_so() -> None:
+    # One call a day on average, a run of 0.01 day (14.4 min): no vessel arrives (seed 0). Before: every
+    # vessel KPI 0 and every steady state a bare NaN, with no warning at all.
+    scenario = Scenario.from_dict(mmc_dict(c=1, lam_per_h=1 / 24))
+    result = simulate(scenario, days=0.01, seed=0)
+    assert result.kpis["vessel_calls"] == 0
+    assert result.warnings[0] == (
+        "no vessel arrived in the run's 0.01 days (the services bring 0.01 on average): the vessel KPIs "
+        "are 0 for want of vessels, not measured; run longer"
+    )
+    # No batch at all: the steady states say why (5 daily batches of two days: 10 days).
+    assert result.steady_state["mean_wait_h"].no_interval == "few batches"
+    assert any(w.endswith("run at least 10 days") for w in result.warnings)

@@ -96,4 +96,12 @@ def simulate(
     overloaded = overload_warning(result.load)
     if overloaded is not None:
         result.warnings.insert(0, overloaded)
+    if not any(c.arrival_h < horizon for c in calls):
+        expected = sum(s.calls_per_week for s in scenario.arrivals.services) * days / 7
+        result.warnings.insert(
+            0,
+            f"no vessel arrived in the run's {days:g} days"
+            + (f" (the services bring {expected:.2g} on average)" if scenario.arrivals.services else "")
+            + ": the vessel KPIs are 0 for want of vessels, not measured; run longer",
+        )
     return result
