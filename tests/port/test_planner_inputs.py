@@ -6,6 +6,7 @@ list); the numbers are checked by hand or by a queueing formula.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,79 @@ def test_a_horizon_without_vessels_says_so() -> None:
     # No batch at all: the steady states say why (5 daily batches of two days: 10 days).
     assert result.steady_state["mean_wait_h"].no_interval == "few batches"
     assert any(w.endswith("run at least 10 days") for w in result.warnings)
+
+
+KOREAN_TERMINAL = """name = "작은 터미널"
+[[berths]]
+name = "선석-1"
+length_m = 300.0
+transport = "트럭"
+yard = "야드"
+[[cranes]]
+berth = "선석-1"
+moves_per_hour = 25.0
+cycle_cv = 0.0
+[[transport]]
+name = "트럭"
+count = 0
+[[yards]]
+name = "야드"
+[arrivals]
+process = "scheduled"
+[[arrivals.services]]
+name = "근해"
+calls_per_week = 7.0
+teu_per_call = 400.0
+teu_cv = 0.0
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # Before: "transport 트럭: count 3 is less than per_crane 4", at run time, naming neither file nor key.
+        (
+            ("count = 0", "count = 3"),
+            "t.toml: transport[0].count: 3 vehicles are fewer than one gang of per_crane = 4",
+        ),
+        (('name = "야드"', 'name = "야드"\ncranes = 1'), "t.toml: yards[0].cranes: 1 yard cranes are fewer"),
+        (
+            ("moves_per_hour = 25.0", 'moves_per_hour = "25 moves/h"'),
+            "cranes[0].moves_per_hour: expected a number",
+        ),
+        (("teu_cv = 0.0", "teu_cv = 0.0\nlength_ft = 900"), "arrivals.services[0].length_ft: unknown field"),
+        (("[arrivals]", "[arrival]"), "t.toml: arrival: unknown field"),
+        (('process = "scheduled"', 'process = "weekly"'), "process: must be scheduled, poisson or file"),
+    ],
+)
+def test_korean_terminal_toml_refusals_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], message: str
+) -> None:
+    from gwangyang.cli.main import main
+
+    path = tmp_path / "t.toml"
+    path.write_text(KOREAN_TERMINAL.replace(*change), encoding="utf-8")
+    assert main(["port", "simulate", "--scenario", str(path), "--days", "2", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+
+
+def test_korean_terminal_runs_by_hand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # One berth, one crane at 25/h, one call a day of 400 TEU = 250 moves = 10 h: never a wait;
+    # occupancy = 10/24 of the time the calls of the run take (from the first arrival's phase), the
+    # offered load 10/24 exactly, and four trucks at 20 km/h over 500 m with 1 min handling never slow it
+    # (4 x 60 / (2 x 0.5 / 20 x 60 + 1) = 60 moves/h > 25).
+    from gwangyang.cli.main import main
+
+    path = tmp_path / "t.toml"
+    path.write_text(KOREAN_TERMINAL.replace("count = 0", "count = 4"), encoding="utf-8")
+    assert main(["port", "simulate", "--scenario", str(path), "--days", "20", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["scenario"] == "작은 터미널"
+    assert document["kpis"]["vessel_calls"] == 20
+    assert document["kpis"]["mean_wait_h"] == 0
+    assert document["kpis"]["mean_service_h"] == pytest.approx(10.0)
+    assert document["load"]["offered_load"] == pytest.approx(10 / 24)
+    assert {row["berth"] for row in document["berth_plan"]} == {"선석-1"}

@@ -88,10 +88,34 @@ class Scenario:
                     f"arrivals.services[{i}].length_m: {service.length_m:g} m is longer than every berth "
                     f"its vessels may use (longest {longest:g} m)"
                 )
+        self._check_gangs()
         with_cranes = {c.berth for c in self.cranes}
         for i, berth in enumerate(self.berths):
             if berth.name not in with_cranes:
                 raise InputError(f"berths[{i}]: berth {berth.name!r} has no quay crane")
+
+    def _check_gangs(self) -> None:
+        """Every pool of vehicles or yard cranes that works in gangs has at least one gang.
+
+        The AGV pool of the move-level model (``automation.horizontal_transport = "agv"``) works
+        vehicle by vehicle and is not checked.
+        """
+        fleet = ""
+        if self.automation.horizontal_transport == "agv":
+            agvs = [t.name for t in self.transport if t.kind in ("agv", "lift-agv")]
+            fleet = self.automation.transport or (agvs[0] if agvs else "")
+        for i, pool in enumerate(self.transport):
+            if 0 < pool.count < pool.per_crane and pool.name != fleet:
+                raise InputError(
+                    f"transport[{i}].count: {pool.count} vehicles are fewer than one gang of per_crane = "
+                    f"{pool.per_crane} (lower per_crane, or count = 0 for a pool that never holds the cranes up)"
+                )
+        for i, yard in enumerate(self.yards):
+            if 0 < yard.cranes < yard.per_crane:
+                raise InputError(
+                    f"yards[{i}].cranes: {yard.cranes} yard cranes are fewer than one gang of per_crane = "
+                    f"{yard.per_crane} (lower per_crane, or cranes = 0 for yard cranes that never hold the quay up)"
+                )
 
     def cranes_at(self, berth: str) -> list[CraneGroup]:
         """The crane groups installed at a berth."""
