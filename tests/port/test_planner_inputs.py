@@ -277,3 +277,67 @@ def test_korean_terminal_runs_by_hand(tmp_path: Path, capsys: pytest.CaptureFixt
     assert document["kpis"]["mean_service_h"] == pytest.approx(10.0)
     assert document["load"]["offered_load"] == pytest.approx(10 / 24)
     assert {row["berth"] for row in document["berth_plan"]} == {"선석-1"}
+
+
+def test_one_crane_schedule_is_the_brute_force_optimum() -> None:
+    # One crane from bay 2 (ready at 3), travel 2 per bay; the makespan of an order is the ready time,
+    # the tasks' times and the travel between their bays (a crane alone never waits otherwise); task 4
+    # must follow task 1. Brute force over the 5! orders that respect it.
+    from itertools import permutations
+
+    from gwangyang.port.crane_model import CraneInstance
+    from gwangyang.port.cranes import solve_cranes
+
+    bays = [1, 7, 4, 2, 6]
+    times = [10, 20, 5, 8, 3]
+    data = {
+        "name": "한 대 크레인",
+        "bays": 8,
+        "travel_time": 2,
+        "cranes": [{"initial_bay": 2, "ready_time": 3}],
+        "tasks": [{"bay": b, "time": t} for b, t in zip(bays, times, strict=True)],
+    }
+    data["tasks"][4]["after"] = [1]
+    best = min(
+        3
+        + sum(times)
+        + 2
+        * sum(
+            abs(a - b) for a, b in zip([2, *[bays[i] for i in order]], [bays[i] for i in order], strict=False)
+        )
+        for order in permutations(range(5))
+        if order.index(1) < order.index(4)
+    )
+    schedule = solve_cranes(CraneInstance.from_dict(data, "한 대.toml"), budget=1.0)
+    assert schedule.status == "OPTIMAL"
+    # By hand: bays 2 -> 1 -> 2 -> 4 -> 7 -> 6 (tasks 0, 3, 2, 1, 4): 3 + 46 + 2 x (1 + 1 + 2 + 3 + 1) = 65.
+    assert best == 65
+    assert schedule.makespan == 65
+
+
+@pytest.mark.parametrize(
+    ("cranes", "message"),
+    [
+        # Before: scheduled as if crane 0 (bay 6) and crane 1 (bay 1) could pass each other: makespan 25.
+        ([{"initial_bay": 6}, {"initial_bay": 1}], r"크레인.toml: cranes\[1\].initial_bay: must be >= 8"),
+        (
+            [{"initial_bay": 3}, {"initial_bay": 4}],
+            r"cranes\[1\].initial_bay: must be >= 5 .*cranes\[0\] is at bay 3",
+        ),
+        (
+            [{"initial_bay": 1, "ready_time": -5}],
+            r"크레인.toml: cranes\[0\].ready_time: must be >= 0, got -5",
+        ),
+    ],
+)
+def test_crane_instance_refusals_name_the_file(cranes: list[dict[str, int]], message: str) -> None:
+    from gwangyang.port.crane_model import CraneInstance
+
+    data = {
+        "name": "부두",
+        "bays": 6,
+        "cranes": cranes,
+        "tasks": [{"bay": 1, "time": 10}, {"bay": 6, "time": 20}],
+    }
+    with pytest.raises(InputError, match=message):
+        CraneInstance.from_dict(data, "크레인.toml")
