@@ -341,3 +341,39 @@ def test_crane_instance_refusals_name_the_file(cranes: list[dict[str, int]], mes
     }
     with pytest.raises(InputError, match=message):
         CraneInstance.from_dict(data, "크레인.toml")
+
+
+def test_manual_and_automated_terminal_of_another_size_by_arrival_work() -> None:
+    # Five berths, two cranes each (tests/port/terminal_sizes.py), 200 days, seed 3. The KPIs against
+    # what the run's own calls bring (independent of the simulated times):
+    from .terminal_sizes import BERTHS, CRANES_PER_BERTH, TRUCK_CYCLE_H, TRUCKS, terminal
+
+    manual = simulate(Scenario.from_dict(terminal(False)), days=200, seed=3)
+    automated = simulate(Scenario.from_dict(terminal(True)), days=200, seed=3)
+    # Common random numbers: the same calls in both.
+    assert manual.vessels["moves"].sum() == automated.vessels["moves"].sum()
+    moves = float(manual.vessels["moves"].sum())
+    for result, rate in ((manual, 26.0), (automated, 30.0)):
+        end = max(200 * 24.0, float(result.vessels["end_h"].max()))
+        # Berth occupancy = arrival work (berth-hours at two cranes' rate) / capacity (berths x time),
+        # the automated cranes slowed by their share of time waiting for AGVs.
+        work = moves / (CRANES_PER_BERTH * rate) / (BERTHS * end)
+        slowed = work / (1.0 - result.kpis["qc_vehicle_wait_share"])
+        assert result.kpis["berth_occupancy"] == pytest.approx(slowed, rel=0.02)
+        # Offered load (expected traffic): 14 calls a week x 1,000 moves / (2 x rate) / 5 berths.
+        assert result.load["offered_load"] == pytest.approx(14 / 168 * 1000 / (2 * rate) / 5)
+    end = max(200 * 24.0, float(manual.vessels["end_h"].max()))
+    # Trucks: every move holds a truck for one round trip; 50 trucks over the run.
+    assert manual.kpis["vehicle_utilization"] == pytest.approx(
+        moves * TRUCK_CYCLE_H / (TRUCKS * end), rel=1e-9
+    )
+    # Yard cranes: one move each at 20/h, 20 cranes.
+    assert manual.kpis["yard_crane_utilization"] == pytest.approx(moves / 20.0 / (20 * end), rel=1e-9)
+    # Trucks never hold the manual cranes up (a gang of 5 does 77 moves/h > 26): cranes at their rate.
+    assert manual.kpis["qc_net_moves_per_hour"] == pytest.approx(26.0, rel=0.01)
+    assert manual.kpis["qc_vehicle_wait_share"] == 0
+    # Automated cranes lose their wait share to the AGVs, no more.
+    share = automated.kpis["qc_vehicle_wait_share"]
+    assert 0 < share < 0.15
+    assert automated.kpis["qc_moves_per_hour"] == pytest.approx(30.0 * (1 - share), rel=0.02)
+    assert automated.kpis["mean_service_h"] < manual.kpis["mean_service_h"]
