@@ -377,3 +377,24 @@ def test_manual_and_automated_terminal_of_another_size_by_arrival_work() -> None
     assert 0 < share < 0.15
     assert automated.kpis["qc_moves_per_hour"] == pytest.approx(30.0 * (1 - share), rel=0.02)
     assert automated.kpis["mean_service_h"] < manual.kpis["mean_service_h"]
+
+
+def test_a_night_shift_across_midnight(tmp_path: Path) -> None:
+    # One berth open 22:00-06:00 (8 h a night; refused before: "need 0 <= from < to <= 24"), one crane at
+    # 25 moves/h. By hand: A (hour 0, 250 moves = 10 h) works 0-6 and 22-26; B (hour 12, 100 moves = 4 h)
+    # waits for A, gets the berth at 26 and works 26-30.
+    csv = "vessel,arrival_h,teu,length_m\nA,0,400,200\nB,12,160,200\n"
+    scenario = _file_scenario(tmp_path, csv, open_from_h=22.0, open_to_h=6.0)
+    plan = simulate(scenario, days=2, seed=0).gantt().set_index("name")
+    assert plan.loc["A", ["start_h", "end_h"]].tolist() == pytest.approx([0, 26])
+    assert plan.loc["B", ["start_h", "end_h"]].tolist() == pytest.approx([26, 30])
+    from gwangyang.port.offered_load import offered_load
+
+    # 8 open hours a day: capacity 1/3 berth-hour per hour; work 14 h in 48 h.
+    load = offered_load(scenario, generate_calls(scenario, days=2), 48.0)
+    assert load["capacity_h_per_h"] == pytest.approx(1 / 3)
+    assert load["offered_load"] == pytest.approx(14 / 48 * 3)
+    d = mmc_dict(c=1)
+    d["berths"][0].update(open_from_h=6.0, open_to_h=6.0)
+    with pytest.raises(InputError, match="from != to"):
+        Scenario.from_dict(d)

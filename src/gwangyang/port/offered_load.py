@@ -47,7 +47,7 @@ def _handling_h(
 
 def _berth_hours_per_hour(scenario: Scenario) -> float:
     """Berth-hours of work the terminal offers per hour: open share of each berth, less weather."""
-    open_share = sum((b.open_to_h - b.open_from_h) / 24.0 for b in scenario.berths)
+    open_share = sum(((b.open_to_h - b.open_from_h) % 24.0 or 24.0) / 24.0 for b in scenario.berths)
     return open_share * (1.0 - scenario.weather.downtime_fraction)
 
 
