@@ -7,6 +7,7 @@ list); the numbers are checked by hand or by a queueing formula.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -397,4 +398,49 @@ def test_a_night_shift_across_midnight(tmp_path: Path) -> None:
     d = mmc_dict(c=1)
     d["berths"][0].update(open_from_h=6.0, open_to_h=6.0)
     with pytest.raises(InputError, match="from != to"):
+        Scenario.from_dict(d)
+
+
+@pytest.mark.parametrize(
+    ("arrivals", "message"),
+    [
+        # Each was read and ignored before.
+        (
+            {
+                "process": "poisson",
+                "schedule": "calls.csv",
+                "services": [{"name": "s", "calls_per_week": 1.0, "teu_per_call": 100.0}],
+            },
+            "arrivals.schedule: only read with process = 'file' (process is 'poisson')",
+        ),
+        (
+            {
+                "process": "file",
+                "schedule": "calls.csv",
+                "services": [{"name": "s", "calls_per_week": 1.0, "teu_per_call": 100.0}],
+            },
+            "arrivals.services: not used with process = 'file'",
+        ),
+        (
+            {
+                "process": "poisson",
+                "services": [{"name": "s", "calls_per_week": 1.0, "teu_per_call": 100.0, "eta_noise_h": 6.0}],
+            },
+            "arrivals.services[0].eta_noise_h: only used with process = 'scheduled'",
+        ),
+    ],
+)
+def test_settings_the_arrival_process_would_not_read_are_refused(
+    arrivals: dict[str, Any], message: str
+) -> None:
+    d = mmc_dict(c=1)
+    d["arrivals"] = arrivals
+    with pytest.raises(InputError, match=re.escape(message)):
+        Scenario.from_dict(d)
+
+
+def test_an_automation_pool_that_does_not_exist_is_refused() -> None:
+    d = mmc_dict(c=1)
+    d["automation"] = {"transport": "무인운반차"}
+    with pytest.raises(InputError, match=r"automation\.transport: '무인운반차' is not a transport pool"):
         Scenario.from_dict(d)

@@ -88,6 +88,8 @@ class Scenario:
                     f"arrivals.services[{i}].length_m: {service.length_m:g} m is longer than every berth "
                     f"its vessels may use (longest {longest:g} m)"
                 )
+        if self.automation.transport and self.automation.transport not in pools:
+            raise InputError(f"automation.transport: {self.automation.transport!r} is not a transport pool")
         self._check_gangs()
         with_cranes = {c.berth for c in self.cranes}
         for i, berth in enumerate(self.berths):
