@@ -444,3 +444,15 @@ def test_an_automation_pool_that_does_not_exist_is_refused() -> None:
     d["automation"] = {"transport": "무인운반차"}
     with pytest.raises(InputError, match=r"automation\.transport: '무인운반차' is not a transport pool"):
         Scenario.from_dict(d)
+
+
+def test_a_call_list_saved_by_korean_excel_in_cp949(tmp_path: Path) -> None:
+    # Before: "not a readable CSV (UnicodeDecodeError)".
+    path = tmp_path / "c.csv"
+    text = "vessel,arrival,teu,length_m,service\n한빛호,2026년 12월 7일 14시 30분,320,200,동남아\n"
+    path.write_bytes(text.encode("cp949"))
+    calls = read_schedule(path, 1.6)
+    assert [(c.name, c.service, c.arrival_h, c.moves) for c in calls] == [("한빛호", "동남아", 14.5, 200)]
+    path.write_bytes(b"vessel,arrival_h,teu,length_m\n\xff\xfe,1,16,100\n")
+    with pytest.raises(InputError, match="not UTF-8 or CP949 text"):
+        read_schedule(path, 1.6)

@@ -11,6 +11,7 @@ the file, the row (1 = the first data row) and what was expected.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def read_schedule(path: Path, teu_per_move: float, horizon_h: float = float("inf
     Parameters
     ----------
     path
-        The CSV file (UTF-8, with or without BOM).
+        The CSV file (UTF-8, with or without BOM, or CP949 as Korean Excel saves it).
     teu_per_move
         TEU per crane move (a call's moves are its TEU over this, at least 1).
     horizon_h
@@ -108,10 +109,22 @@ def read_schedule(path: Path, teu_per_move: float, horizon_h: float = float("inf
         One line naming the file, the row or column, and what was expected.
     """
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such schedule file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    # Korean Excel saves CSV in CP949: read it so rather than refuse it (UTF-8 first; a UTF-8 file of
+    # Hangul is not valid CP949 text in general, and CP949 Hangul is not valid UTF-8).
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(f"{path}: not UTF-8 or CP949 text")
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: not a readable CSV ({type(exc).__name__})") from None
     table.columns = [str(c).strip() for c in table.columns]
     unknown = [c for c in table.columns if c not in COLUMNS]
