@@ -456,3 +456,16 @@ def test_a_call_list_saved_by_korean_excel_in_cp949(tmp_path: Path) -> None:
     path.write_bytes(b"vessel,arrival_h,teu,length_m\n\xff\xfe,1,16,100\n")
     with pytest.raises(InputError, match="not UTF-8 or CP949 text"):
         read_schedule(path, 1.6)
+
+
+def test_hangul_names_match_composed_or_decomposed() -> None:
+    # "선석" pasted from a macOS file name is decomposed (NFD: 6 jamo) and looked the same as the
+    # composed berth name but was refused: "cranes[0].berth: '선석' is not a berth (known: 선석)".
+    import unicodedata
+
+    d = mmc_dict(c=1)
+    d["berths"][0]["name"] = "선석"
+    d["cranes"][0]["berth"] = unicodedata.normalize("NFD", "선석")
+    assert len(d["cranes"][0]["berth"]) == 6
+    scenario = Scenario.from_dict(d)
+    assert scenario.cranes[0].berth == scenario.berths[0].name == "선석"

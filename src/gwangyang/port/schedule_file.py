@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +127,8 @@ def read_schedule(path: Path, teu_per_move: float, horizon_h: float = float("inf
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: not a readable CSV ({type(exc).__name__})") from None
-    table.columns = [str(c).strip() for c in table.columns]
+    table = table.apply(lambda column: column.str.normalize("NFC"))  # names as the scenario's (NFC)
+    table.columns = [unicodedata.normalize("NFC", str(c)).strip() for c in table.columns]
     unknown = [c for c in table.columns if c not in COLUMNS]
     if unknown:
         raise InputError(f"{path}: column {unknown[0]!r} is not known (expected {', '.join(COLUMNS)})")

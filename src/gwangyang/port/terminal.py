@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -170,7 +171,9 @@ def _check_type(value: Any, hint: Any, where: str) -> Any:
     if hint is str:
         if not isinstance(value, str):
             raise InputError(f"{where}: expected a string, got {value!r}")
-        return value
+        # Hangul typed on one system and pasted from another (macOS file names are decomposed, NFD)
+        # looks the same but compares unequal: names are matched in their composed form (NFC).
+        return unicodedata.normalize("NFC", value)
     return value
 
 
@@ -196,7 +199,7 @@ def _build(cls: Any, data: Any, source: str, prefix: str) -> Any:
         if typing.get_origin(hint) is tuple and typing.get_args(hint)[0] is str:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{source}: {full}: expected a list of strings")
-            kwargs[name] = tuple(value)
+            kwargs[name] = tuple(unicodedata.normalize("NFC", v) for v in value)
         elif typing.get_origin(hint) is tuple:
             item = typing.get_args(hint)[0]
             plural = {Berth: "berths", CraneGroup: "cranes", Transport: "transport", Yard: "yards"}.get(item)
