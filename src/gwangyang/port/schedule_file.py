@@ -179,7 +179,7 @@ def read_schedule(path: Path, teu_per_move: float, horizon_h: float = float("inf
         else ["schedule"] * len(table)
     )
     order = np.argsort(arrivals, kind="stable")
-    calls = []
+    calls: list[VesselCall] = []
     for row in order.tolist():
         arrival = float(arrivals[row])
         if arrival >= horizon_h:
