@@ -475,3 +475,20 @@ def test_hangul_names_match_composed_or_decomposed() -> None:
     assert len(d["cranes"][0]["berth"]) == 6
     scenario = Scenario.from_dict(d)
     assert scenario.cranes[0].berth == scenario.berths[0].name == "선석"
+
+
+def test_a_berth_instance_with_a_comment_line_says_what_it_found(tmp_path: Path) -> None:
+    # The DBAP format has no comments; the refusal now shows what stood where the counts belong.
+    from gwangyang.port.berth_model import BerthInstance
+
+    path = tmp_path / "b.txt"
+    path.write_text("# 선석 배정\n1\n1\n5\n0\n7\n100\n100\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"the first two numbers must be the vessel and berth counts .* got '# 선석'"
+    ):
+        BerthInstance.from_file(path)
+    # One vessel, one berth, by hand: arrives 5, handling 7, total service time 7.
+    path.write_text("1\n1\n5\n0\n7\n100\n100\n", encoding="utf-8")
+    from gwangyang.port.berth_baselines import solve_fcfs
+
+    assert solve_fcfs(BerthInstance.from_file(path)).objective == 7
