@@ -492,3 +492,20 @@ def test_a_berth_instance_with_a_comment_line_says_what_it_found(tmp_path: Path)
     from gwangyang.port.berth_baselines import solve_fcfs
 
     assert solve_fcfs(BerthInstance.from_file(path)).objective == 7
+
+
+def test_the_agv_model_needs_agvs() -> None:
+    # Before: "agvs: must be >= 1, got 0" once the run started, naming neither file nor key.
+    from .terminal_sizes import terminal
+
+    d = terminal(True)
+    d["transport"][0]["count"] = 0
+    with pytest.raises(
+        InputError, match=r"gen.toml: transport\[0\].count: the AGV pool of the move-level model"
+    ):
+        Scenario.from_dict(d, "gen.toml")
+    d = terminal(True)
+    d["transport"][0]["kind"] = "truck"
+    del d["automation"]["transport"]
+    with pytest.raises(InputError, match="'agv' needs a transport pool of kind agv or lift-agv"):
+        Scenario.from_dict(d, "gen.toml")

@@ -107,6 +107,19 @@ class Scenario:
         if self.automation.horizontal_transport == "agv":
             agvs = [t.name for t in self.transport if t.kind in ("agv", "lift-agv")]
             fleet = self.automation.transport or (agvs[0] if agvs else "")
+            if not fleet:
+                raise InputError(
+                    "automation.horizontal_transport: 'agv' needs a transport pool of kind agv or lift-agv"
+                )
+            i = [t.name for t in self.transport].index(fleet)
+            # The move-level model simulates each AGV: "count = 0, unconstrained" means nothing to it.
+            if self.transport[i].count < 1:
+                raise InputError(
+                    f"transport[{i}].count: the AGV pool of the move-level model "
+                    "(automation.horizontal_transport = 'agv') needs at least one AGV, got 0"
+                )
+            if not any(b.transport == fleet for b in self.berths):
+                raise InputError(f"automation.transport: the AGV pool {fleet!r} serves no berth")
         for i, pool in enumerate(self.transport):
             if 0 < pool.count < pool.per_crane and pool.name != fleet:
                 raise InputError(
