@@ -509,3 +509,16 @@ def test_the_agv_model_needs_agvs() -> None:
     del d["automation"]["transport"]
     with pytest.raises(InputError, match="'agv' needs a transport pool of kind agv or lift-agv"):
         Scenario.from_dict(d, "gen.toml")
+
+
+def test_calls_after_the_horizon_are_reported_not_dropped(tmp_path: Path) -> None:
+    # Before: a 1-day run of a list of three calls (hours 2, 30, 50) used the first and said nothing.
+    csv = "vessel,arrival_h,teu,length_m\n한빛호,2,160,200\n대양호,30,160,200\n광양호,50,160,200\n"
+    scenario = _file_scenario(tmp_path, csv)
+    result = simulate(scenario, days=1, seed=0)
+    assert result.kpis["vessel_calls"] == 1
+    assert result.warnings[0] == (
+        "2 of the call list's 3 calls arrive after the run's 1 days (the first, '대양호', at 30 h) and are "
+        "left out; run more than 2.083 days to include them"
+    )
+    assert not any("call list" in w for w in simulate(scenario, days=3, seed=0).warnings)
