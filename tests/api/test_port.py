@@ -132,3 +132,16 @@ def test_crane_schedule_with_a_budget_is_the_services(fresh_client: TestClient) 
 def test_bad_budgets(client: TestClient, path: str, body: dict[str, object], words: str) -> None:
     response = client.post(f"{PORT}/{path}", json=body)
     assert response.status_code == 422 and words in str(response.json()["detail"])
+
+
+def test_crane_instance_with_cranes_out_of_quay_order_is_a_400(client: TestClient) -> None:
+    # Scheduled before as if crane 0 (bay 6) and crane 1 (bay 1) passed through each other.
+    instance = {
+        "name": "부두",
+        "bays": 6,
+        "cranes": [{"initial_bay": 6}, {"initial_bay": 1}],
+        "tasks": [{"bay": 1, "time": 10}, {"bay": 6, "time": 20}],
+    }
+    response = client.post(f"{PORT}/cranes", json={"instance": instance})
+    assert response.status_code == 400
+    assert "instance: cranes[1].initial_bay: must be >= 8" in str(response.json()["detail"])

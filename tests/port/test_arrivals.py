@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from gwangyang.errors import InputError
-from gwangyang.port.arrivals import generate_calls, read_schedule
+from gwangyang.port.arrivals import generate_calls
+from gwangyang.port.schedule_file import read_schedule
 from gwangyang.port.terminal import Scenario, load_scenario
 
 

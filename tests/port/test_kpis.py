@@ -24,7 +24,15 @@ def test_result_is_json_ready_with_issue_kpis() -> None:
     for name in ISSUE_KPIS:
         assert name in document["kpis"] and name in KPI_UNITS
     assert len(document["gantt"]) == document["kpis"]["vessel_calls"]
-    assert set(document["gantt"][0]) == {"vessel", "service", "berth", "arrival_h", "start_h", "end_h"}
+    assert set(document["gantt"][0]) == {
+        "vessel",
+        "name",
+        "service",
+        "berth",
+        "arrival_h",
+        "start_h",
+        "end_h",
+    }
     # Energy total is the sum over equipment types; CO2 likewise.
     assert sum(v["kwh"] for v in document["energy_by_equipment"].values()) == pytest.approx(
         document["kpis"]["energy_kwh"]

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ..errors import InputError
+from .schedule_file import read_schedule
 from .terminal import Scenario
+from .vessel_call import VesselCall
 
 HOURS_PER_WEEK = 168.0
-
-
-@dataclass(frozen=True)
-class VesselCall:
-    """One vessel call: when it arrives, how many TEU and crane moves it brings, its size.
-
-    ``due_h`` is the scheduled departure (ETA plus a nominal port stay) used by earliest-due dispatch.
-    """
-
-    vessel: int
-    service: str
-    eta_h: float
-    arrival_h: float
-    teu: float
-    moves: int
-    length_m: float
-    max_cranes: int
-    due_h: float
-    berths: tuple[str, ...] = ()
 
 
 def _gamma(rng: np.random.Generator, mean: float, cv: float, size: int) -> np.ndarray:
@@ -57,7 +39,17 @@ def generate_calls(scenario: Scenario, days: float, seed: int | list[int] | None
     horizon = days * 24.0
     arrivals = scenario.arrivals
     if arrivals.process == "file":
-        return read_schedule(Path(scenario.base_dir) / arrivals.schedule, scenario.teu_per_move, horizon)
+        path = Path(scenario.base_dir) / arrivals.schedule
+        calls = read_schedule(path, scenario.teu_per_move, horizon)
+        longest = max(b.length_m for b in scenario.berths)
+        for call in calls:
+            if call.length_m > longest:
+                # It would wait for ever and be left out of every KPI.
+                raise InputError(
+                    f"{path}: row {call.row}: length_m: vessel {call.name!r} is {call.length_m:g} m, "
+                    f"longer than every berth (longest {longest:g} m)"
+                )
+        return calls
     rng = np.random.default_rng(seed)
     rows: list[tuple[str, float, float, float, int]] = []
     for service in arrivals.services:
@@ -94,48 +86,6 @@ def generate_calls(scenario: Scenario, days: float, seed: int | list[int] | None
                 max_cranes,
                 eta + 24.0 + moves / 60.0,
                 allowed[name],
-            )
-        )
-    return calls
-
-
-def read_schedule(path: Path, teu_per_move: float, horizon_h: float = float("inf")) -> list[VesselCall]:
-    """Read a schedule CSV: ``vessel, arrival_h, teu, length_m`` (+ optional ``service``, ``max_cranes``)."""
-    try:
-        table = pd.read_csv(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such schedule file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable CSV ({type(exc).__name__})") from None
-    for column in ("vessel", "arrival_h", "teu", "length_m"):
-        if column not in table.columns:
-            raise InputError(f"{path}: column {column!r} is missing (need vessel, arrival_h, teu, length_m)")
-    for column in ("arrival_h", "teu", "length_m"):
-        values = pd.to_numeric(table[column], errors="coerce")
-        if values.isna().any() or (values < 0).any():
-            row = int(np.flatnonzero(values.isna() | (values < 0))[0])
-            raise InputError(
-                f"{path}: row {row + 1}: {column} must be a number >= 0, got {table[column].iloc[row]!r}"
-            )
-        table[column] = values
-    table = table[table["arrival_h"] < horizon_h].sort_values("arrival_h", kind="stable")
-    calls = []
-    for i, record in enumerate(table.to_dict(orient="records")):
-        moves = max(1, round(float(record["teu"]) / teu_per_move))
-        service = str(record.get("service", "schedule"))
-        max_cranes = int(record.get("max_cranes", 3))
-        arrival = float(record["arrival_h"])
-        calls.append(
-            VesselCall(
-                i,
-                service,
-                arrival,
-                arrival,
-                float(record["teu"]),
-                moves,
-                float(record["length_m"]),
-                max_cranes,
-                arrival + 24.0 + moves / 60.0,
             )
         )
     return calls

@@ -86,7 +86,8 @@ class BerthInstance:
         if not (1 <= n <= MAX_VESSELS and 1 <= m <= MAX_BERTHS and n * m <= MAX_PAIRS):
             raise CorruptFileError(
                 f"{path}: the first two numbers must be the vessel and berth counts "
-                f"(1 to {MAX_VESSELS} vessels, 1 to {MAX_BERTHS} berths, {MAX_PAIRS} pairs at most)"
+                f"(1 to {MAX_VESSELS} vessels, 1 to {MAX_BERTHS} berths, {MAX_PAIRS} pairs at most), "
+                f"got {' '.join(t.decode('utf-8', 'replace')[:20] for t in head[:2]) or 'nothing'!r}"
             )
         need = 2 + n + m + n * m + m + n
         if size > (need + n) * MAX_TOKEN_BYTES:

@@ -14,9 +14,9 @@ from typing import Protocol
 
 import numpy as np
 
-from .arrivals import VesselCall
 from .equipment import CraneGroup
 from .terminal import Scenario
+from .vessel_call import VesselCall
 
 
 @dataclass

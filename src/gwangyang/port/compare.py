@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError
+from .offered_load import overload_warning, scenario_load
 from .result import KPI_UNITS, kpi_bounds
 from .simulation import simulate
 from .steady import confidence_interval
@@ -161,6 +162,8 @@ class Comparison:
     level: float
     table_a: pd.DataFrame
     table_b: pd.DataFrame
+    loads: tuple[dict[str, float], dict[str, float]] = ({}, {})
+    """A's and B's offered loads (:func:`gwangyang.port.offered_load.offered_load`); empty: not computed."""
 
     def differences(self) -> pd.DataFrame:
         """One row per KPI: ``kpi, unit, a_mean, b_mean, diff_mean, diff_ci_low, diff_ci_high, rel_change, no_interval``.
@@ -194,6 +197,10 @@ class Comparison:
         """One warning per reason for the KPIs whose difference has no interval, saying what would give one."""
         diff = self.differences() if differences is None else differences
         out = []
+        for name, load in zip((self.a, self.b), self.loads, strict=True):
+            overloaded = overload_warning(load) if load else None
+            if overloaded is not None:
+                out.append(f"{name}: {overloaded}")
         few = diff.loc[diff["no_interval"] == FEW_REPLICATIONS, "kpi"].tolist()
         if few:
             out.append(
@@ -253,4 +260,5 @@ def compare(
     rows = (executor or SerialExecutor()).map(_kpis, items, progress=progress)
     table_a = pd.DataFrame(rows[:replications])
     table_b = pd.DataFrame(rows[replications:])
-    return Comparison(a.name, b.name, days, replications, level, table_a, table_b)
+    loads = (scenario_load(a, days, seed), scenario_load(b, days, seed))
+    return Comparison(a.name, b.name, days, replications, level, table_a, table_b, loads)

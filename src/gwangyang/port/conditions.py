@@ -87,6 +87,20 @@ class Arrivals:
             raise InputError("schedule: a file is needed when process = 'file'")
         if self.process != "file" and not self.services:
             raise InputError("services: at least one service is needed")
+        # Settings the chosen process would not read are refused, not ignored.
+        if self.process != "file" and self.schedule:
+            raise InputError(f"schedule: only read with process = 'file' (process is {self.process!r})")
+        if self.process == "file" and self.services:
+            raise InputError(
+                "services: not used with process = 'file' (the call list gives the calls); remove them, "
+                "or choose process = 'scheduled' or 'poisson'"
+            )
+        for i, service in enumerate(self.services):
+            if self.process == "poisson" and service.eta_noise_h > 0:
+                raise InputError(
+                    f"services[{i}].eta_noise_h: only used with process = 'scheduled' (Poisson arrivals have "
+                    f"no timetable to miss), got {service.eta_noise_h}"
+                )
 
 
 @dataclass(frozen=True)

@@ -68,11 +68,23 @@ class CraneInstance:
             raise InputError(
                 f"{self.name}: cranes: {len(self.initial_bays)} cranes do not fit on {self.bays} bays"
             )
+        gap = self.safety_margin + 1
         for k, bay in enumerate(self.initial_bays):
             if not 1 <= bay <= self.bays:
                 raise InputError(
                     f"{self.name}: cranes[{k}].initial_bay: must be in 1..{self.bays}, got {bay}"
                 )
+            # Cranes on one rail never pass each other: listed out of order (or closer than the
+            # margin) they were scheduled as if they could, through each other.
+            if k and bay < self.initial_bays[k - 1] + gap:
+                raise InputError(
+                    f"{self.name}: cranes[{k}].initial_bay: must be >= {self.initial_bays[k - 1] + gap} "
+                    f"(cranes are listed along the quay, {self.safety_margin} free bays apart; "
+                    f"cranes[{k - 1}] is at bay {self.initial_bays[k - 1]}), got {bay}"
+                )
+        for k, ready in enumerate(self.ready_times):
+            if ready < 0:
+                raise InputError(f"{self.name}: cranes[{k}].ready_time: must be >= 0, got {ready}")
         for i, task in enumerate(self.tasks):
             if not 1 <= task.bay <= self.bays:
                 raise InputError(f"{self.name}: tasks[{i}].bay: must be in 1..{self.bays}, got {task.bay}")
@@ -163,15 +175,21 @@ class CraneInstance:
                     tuple(integer(a, f"tasks[{i}].after") for a in after),
                 )
             )
-        return cls(
-            str(data.get("name", Path(source).stem)),
-            integer(data["bays"], "bays"),
-            tuple(parsed),
-            tuple(initial),
-            tuple(ready),
-            integer(data.get("safety_margin", 1), "safety_margin"),
-            integer(data.get("travel_time", 1), "travel_time"),
-        )
+        name = str(data.get("name", Path(source).stem))
+        try:
+            return cls(
+                name,
+                integer(data["bays"], "bays"),
+                tuple(parsed),
+                tuple(initial),
+                tuple(ready),
+                integer(data.get("safety_margin", 1), "safety_margin"),
+                integer(data.get("travel_time", 1), "travel_time"),
+            )
+        except InputError as exc:
+            # Name the file, not the instance's own name, as the reader's other errors do.
+            message = str(exc).removeprefix(f"{name}: ")
+            raise InputError(f"{source}: {message}") from None
 
 
 @dataclass

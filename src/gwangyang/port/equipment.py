@@ -29,7 +29,7 @@ class Berth:
     transport, yard
         Names of the transport pool and yard that serve this berth.
     open_from_h, open_to_h
-        Daily opening hours (0 and 24 for round-the-clock).
+        Daily opening hours (0 and 24 for round-the-clock; from 22 to 6 for a night shift across midnight).
     haul_m
         One-way distance from this berth to its yard; 0 means the transport pool's ``distance_m``.
     """
@@ -45,9 +45,12 @@ class Berth:
     def __post_init__(self) -> None:
         check_positive("length_m", self.length_m)
         check_positive("haul_m", self.haul_m, allow_zero=True)
-        if not 0 <= self.open_from_h < self.open_to_h <= 24:
+        if not (
+            0 <= self.open_from_h < 24 and 0 <= self.open_to_h <= 24 and self.open_from_h != self.open_to_h
+        ):
             raise InputError(
-                f"open_from_h/open_to_h: need 0 <= from < to <= 24, got {self.open_from_h}, {self.open_to_h}"
+                "open_from_h/open_to_h: need hours of the day, 0 <= from < 24, 0 <= to <= 24, from != to "
+                f"(from > to: open across midnight), got {self.open_from_h}, {self.open_to_h}"
             )
 
 

@@ -23,8 +23,8 @@ from .weather_control import WEATHER_DRIVEN, WeatherRecord, weather_warnings
 from .window_kpis import HOURS_PER_YEAR, FleetRecords, WindowKPIs, YardRecords, window_mean
 
 if TYPE_CHECKING:
-    from .arrivals import VesselCall
     from .terminal import Scenario
+    from .vessel_call import VesselCall
 
 EXTENSION_DWELLS = 5.0
 """The land side sees the quay's moves repeated this many mean dwells before and after the run."""
@@ -97,6 +97,7 @@ def compute_kpis(
     """
     columns = [
         "vessel",
+        "name",
         "service",
         "berth",
         "berth_index",

@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from .arrivals import VesselCall
 from .berth_policies import BERTH_POLICIES, BerthState, berth_rate
 from .equipment import CraneGroup
 from .fleet_rates import FleetRates
 from .quay_resources import berth_states, vehicle_gangs, yard_crane_gangs
 from .result import SimulationStats
 from .terminal import Scenario
+from .vessel_call import VesselCall
 from .work_windows import WorkWindows, weather_windows
 from .yard import TICK_H
 from .yard_stocks import yard_stocks
@@ -129,6 +129,7 @@ class Quay:
         self.stats.vessels.append(
             {
                 "vessel": call.vessel,
+                "name": call.label,
                 "service": call.service,
                 "berth": berth.name,
                 "berth_index": berth.index,

@@ -111,7 +111,7 @@ class SimulationResult:
     Attributes
     ----------
     vessels
-        One row per vessel: ``vessel, service, berth, arrival_h, start_h, end_h, wait_h, service_h, teu, moves, cranes``.
+        One row per vessel: ``vessel, name`` (its call list name, else its number), ``service, berth, arrival_h, start_h, end_h, wait_h, service_h, teu, moves, cranes``.
     kpis
         The KPIs named in :data:`KPI_UNITS`.
     energy_by_equipment
@@ -137,10 +137,12 @@ class SimulationResult:
     """The run's weather stops: ``stops``, ``share`` of the time and ``expected_share``."""
     warnings: list[str] = field(default_factory=list)
     """What the reader must know to trust the figures (e.g. steady states the run cannot correct)."""
+    load: dict[str, float] = field(default_factory=dict)
+    """The berths' offered load (:func:`gwangyang.port.offered_load.offered_load`); 1 or more: no steady state."""
 
     def gantt(self) -> pd.DataFrame:
         """The berth plan as a table: ``vessel, berth, start_h, end_h`` (plus arrival and service)."""
-        return self.vessels[["vessel", "service", "berth", "arrival_h", "start_h", "end_h"]].copy()
+        return self.vessels[["vessel", "name", "service", "berth", "arrival_h", "start_h", "end_h"]].copy()
 
     def summary(self) -> str:
         """A few human lines."""
@@ -175,6 +177,7 @@ class SimulationResult:
             "steady_state": {k: v.to_dict() for k, v in self.steady_state.items()},
             "weather": dict(self.weather),
             "warnings": list(self.warnings),
+            "load": dict(self.load),
         }
         if include_vessels:
             gantt = self.gantt()

@@ -11,13 +11,17 @@ the run's settings, generates the calls, steps the event loop and computes the K
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from ..errors import InputError
-from .arrivals import VesselCall, generate_calls, surrounding_calls
+from .arrivals import generate_calls, surrounding_calls
 from .kpis import EXTENSION_DWELLS, compute_kpis
+from .offered_load import offered_load, overload_warning
 from .quay import Quay
 from .result import SimulationResult
+from .schedule_file import read_schedule
 from .terminal import Scenario
+from .vessel_call import VesselCall
 
 Progress = Callable[[float, float], None]
 
@@ -87,6 +91,29 @@ def simulate(
         progress(horizon, horizon)
     for stock in terminal.stocks.values():
         terminal.stats.export_waits_h.extend(stock.export_waits)
-    return compute_kpis(
+    result = compute_kpis(
         scenario, terminal.stats, calls, horizon, warmup_days * 24.0, seed, events, surrounding, level
     )
+    result.load = offered_load(scenario, calls, horizon)
+    overloaded = overload_warning(result.load)
+    if overloaded is not None:
+        result.warnings.insert(0, overloaded)
+    if independent and scenario.arrivals.process == "file":
+        listed = read_schedule(Path(scenario.base_dir) / scenario.arrivals.schedule, scenario.teu_per_move)
+        later = [c for c in listed if c.arrival_h >= horizon]
+        if later:
+            result.warnings.insert(
+                0,
+                f"{len(later)} of the call list's {len(listed)} calls arrive after the run's {days:g} days "
+                f"(the first, {later[0].name!r}, at {later[0].arrival_h:g} h) and are left out; "
+                f"run more than {later[-1].arrival_h / 24:.4g} days to include them",
+            )
+    if not any(c.arrival_h < horizon for c in calls):
+        expected = sum(s.calls_per_week for s in scenario.arrivals.services) * days / 7
+        result.warnings.insert(
+            0,
+            f"no vessel arrived in the run's {days:g} days"
+            + (f" (the services bring {expected:.2g} on average)" if scenario.arrivals.services else "")
+            + ": the vessel KPIs are 0 for want of vessels, not measured; run longer",
+        )
+    return result

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .steady_report import MIN_BATCHES, UNBOUNDED, Bounds, unreliable, within
+from .steady_report import FEW_BATCHES, MIN_BATCHES, UNBOUNDED, Bounds, unreliable, within
 
 BATCH = 5
 """Observations per batch in MSER-5."""
@@ -324,7 +324,8 @@ def estimate(
     nan = float("nan")
     valid = np.flatnonzero(~np.isnan(detail))
     if len(valid) == 0 or np.isnan(series).all():
-        return SteadyState(nan, nan, nan, 0.0, 0, period_h, per_day)
+        # A run shorter than one period has no batch at all (it said nothing before).
+        return SteadyState(nan, nan, nan, 0.0, 0, period_h, per_day, no_interval=FEW_BATCHES)
     cut = mser5(detail[valid])
     warm_h = float(valid[cut]) * fine_h if cut < len(valid) else 0.0
     start = min(int(np.ceil(warm_h / period_h - 1e-9)), len(series) - 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -80,10 +81,57 @@ class Scenario:
             for name in service.berths:
                 if name not in berths:
                     raise InputError(f"arrivals.services[{i}].berths: {name!r} is not a berth")
+            allowed = [b for b in self.berths if not service.berths or b.name in service.berths]
+            longest = max(b.length_m for b in allowed)
+            if service.length_m > longest:
+                # Its vessels would wait for ever and be left out of every KPI.
+                raise InputError(
+                    f"arrivals.services[{i}].length_m: {service.length_m:g} m is longer than every berth "
+                    f"its vessels may use (longest {longest:g} m)"
+                )
+        if self.automation.transport and self.automation.transport not in pools:
+            raise InputError(f"automation.transport: {self.automation.transport!r} is not a transport pool")
+        self._check_gangs()
         with_cranes = {c.berth for c in self.cranes}
         for i, berth in enumerate(self.berths):
             if berth.name not in with_cranes:
                 raise InputError(f"berths[{i}]: berth {berth.name!r} has no quay crane")
+
+    def _check_gangs(self) -> None:
+        """Every pool of vehicles or yard cranes that works in gangs has at least one gang.
+
+        The AGV pool of the move-level model (``automation.horizontal_transport = "agv"``) works
+        vehicle by vehicle and is not checked.
+        """
+        fleet = ""
+        if self.automation.horizontal_transport == "agv":
+            agvs = [t.name for t in self.transport if t.kind in ("agv", "lift-agv")]
+            fleet = self.automation.transport or (agvs[0] if agvs else "")
+            if not fleet:
+                raise InputError(
+                    "automation.horizontal_transport: 'agv' needs a transport pool of kind agv or lift-agv"
+                )
+            i = [t.name for t in self.transport].index(fleet)
+            # The move-level model simulates each AGV: "count = 0, unconstrained" means nothing to it.
+            if self.transport[i].count < 1:
+                raise InputError(
+                    f"transport[{i}].count: the AGV pool of the move-level model "
+                    "(automation.horizontal_transport = 'agv') needs at least one AGV, got 0"
+                )
+            if not any(b.transport == fleet for b in self.berths):
+                raise InputError(f"automation.transport: the AGV pool {fleet!r} serves no berth")
+        for i, pool in enumerate(self.transport):
+            if 0 < pool.count < pool.per_crane and pool.name != fleet:
+                raise InputError(
+                    f"transport[{i}].count: {pool.count} vehicles are fewer than one gang of per_crane = "
+                    f"{pool.per_crane} (lower per_crane, or count = 0 for a pool that never holds the cranes up)"
+                )
+        for i, yard in enumerate(self.yards):
+            if 0 < yard.cranes < yard.per_crane:
+                raise InputError(
+                    f"yards[{i}].cranes: {yard.cranes} yard cranes are fewer than one gang of per_crane = "
+                    f"{yard.per_crane} (lower per_crane, or cranes = 0 for yard cranes that never hold the quay up)"
+                )
 
     def cranes_at(self, berth: str) -> list[CraneGroup]:
         """The crane groups installed at a berth."""
@@ -136,7 +184,9 @@ def _check_type(value: Any, hint: Any, where: str) -> Any:
     if hint is str:
         if not isinstance(value, str):
             raise InputError(f"{where}: expected a string, got {value!r}")
-        return value
+        # Hangul typed on one system and pasted from another (macOS file names are decomposed, NFD)
+        # looks the same but compares unequal: names are matched in their composed form (NFC).
+        return unicodedata.normalize("NFC", value)
     return value
 
 
@@ -162,7 +212,7 @@ def _build(cls: Any, data: Any, source: str, prefix: str) -> Any:
         if typing.get_origin(hint) is tuple and typing.get_args(hint)[0] is str:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{source}: {full}: expected a list of strings")
-            kwargs[name] = tuple(value)
+            kwargs[name] = tuple(unicodedata.normalize("NFC", v) for v in value)
         elif typing.get_origin(hint) is tuple:
             item = typing.get_args(hint)[0]
             plural = {Berth: "berths", CraneGroup: "cranes", Transport: "transport", Yard: "yards"}.get(item)

@@ -36,6 +36,13 @@ def weather_windows(
     return starts, ends
 
 
+def _is_open(hour: float, berth: BerthState) -> bool:
+    """Whether the berth is open at ``hour`` of the day (open hours may run across midnight: 22 to 6)."""
+    if berth.open_from_h < berth.open_to_h:
+        return berth.open_from_h <= hour < berth.open_to_h
+    return hour >= berth.open_from_h or hour < berth.open_to_h
+
+
 @dataclass(frozen=True)
 class WorkWindows:
     """The hours a berth's cranes may work: outside the weather events and inside the berth's opening hours.
@@ -59,11 +66,8 @@ class WorkWindows:
                 moved = True
             if berth.open_from_h > 0 or berth.open_to_h < 24:
                 hour = t % 24.0
-                if hour < berth.open_from_h:
-                    t += berth.open_from_h - hour
-                    moved = True
-                elif hour >= berth.open_to_h:
-                    t += 24.0 - hour + berth.open_from_h
+                if not _is_open(hour, berth):
+                    t += (berth.open_from_h - hour) % 24.0
                     moved = True
             if not moved:
                 return t
@@ -75,7 +79,10 @@ class WorkWindows:
         if i < len(self.weather_starts):
             stop = self.weather_starts[i]
         if berth.open_from_h > 0 or berth.open_to_h < 24:
-            stop = min(stop, t - t % 24.0 + berth.open_to_h)
+            hour = t % 24.0
+            # Open hours across midnight (from 22 to 6): after ``from`` they end tomorrow.
+            late = berth.open_from_h > berth.open_to_h and hour >= berth.open_from_h
+            stop = min(stop, t - hour + berth.open_to_h + (24.0 if late else 0.0))
         return stop
 
     def finish_time(self, t: float, work_h: float, berth: BerthState) -> float:
@@ -83,7 +90,9 @@ class WorkWindows:
         while True:
             t = self.blocked_until(t, berth)
             stop = self.next_stop(t, berth)
-            if t + work_h <= stop:
-                return t + work_h
+            # A tolerance: work summed in chunks that ends at closing time (29.2 + 0.8 = 30.000000000000004)
+            # must not spill a nanosecond into the next opening, a day later.
+            if t + work_h <= stop + 1e-9:
+                return min(t + work_h, stop)
             work_h -= stop - t
             t = stop

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .arrivals import VesselCall
 from .terminal import Scenario
+from .vessel_call import VesselCall
 from .yard import YardStock
 
 YARD_STREAM = 2
