@@ -11,11 +11,12 @@ import json
 import math
 import tomllib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..compute import Executor, SerialExecutor
-from ..errors import InputError, NotFoundError
+from ..errors import CorruptFileError, InputError, NotFoundError, UnknownFormatError
 from ..files import jsonable
 from ..store import Store, artifacts
 
@@ -37,6 +38,13 @@ def scenario_document(name: str) -> dict[str, Any]:
     if name not in scenarios():
         raise InputError(f"scenario: expected one of {', '.join(scenarios())}, got {name[:60]!r}.")
     return tomllib.loads(routing_scenario(name).read_text(encoding="utf-8"))
+
+
+def scenario_file(name: str) -> str:
+    """The file name of a shipped scenario (``gwangyang.toml``): what ``gwangyang routes solve`` names it."""
+    from ..samples import routing_scenario
+
+    return routing_scenario(name).name
 
 
 def parse_problem(
@@ -66,17 +74,31 @@ def parse_problem(
         return RoutingProblem.from_file(routing_scenario(scenario))
     if not isinstance(data, dict):
         raise InputError("problem: expected a table (JSON object) at the top level")
+    refuse_named_files(data, "")
+    try:
+        return RoutingProblem.from_dict(data)
+    except InputError as exc:
+        raise InputError(f"problem: {exc}") from exc
+
+
+def refuse_named_files(data: dict[str, Any], where: str) -> None:
+    """Refuse a problem from a request that names other files (matrices, gate appointments).
+
+    A request never makes the server read a file it names: such a path would be resolved on the server.
+    ``where`` starts each message (an uploaded file's name and ``": "``, or nothing).
+    """
     settings = data.get("settings")
     if isinstance(settings, dict):
         for key in ("distance_matrix", "duration_matrix"):
             if key in settings:
                 raise InputError(
-                    f"settings.{key}: matrix files cannot be named in a request (use coordinates)"
+                    f"{where}settings.{key}: matrix files cannot be named in a request (use coordinates)"
                 )
-    try:
-        return RoutingProblem.from_dict(data)
-    except InputError as exc:
-        raise InputError(f"problem: {exc}") from exc
+    if "appointments" in data:
+        raise InputError(
+            f"{where}appointments: a gate appointments file cannot be named in a request (give each "
+            "shipment's window)"
+        )
 
 
 def read_problem(path: Path) -> tuple[Any, Any]:
@@ -127,12 +149,109 @@ def solve_routes(
     return view, result
 
 
+ROUTE_SUFFIXES = (".vrp", ".txt", ".toml", ".json")
+"""Routing problem files: VRPLIB ``.vrp``, Solomon ``.txt``, our problem file ``.toml`` / ``.json``."""
+
+
+@dataclass(frozen=True)
+class RouteFile:
+    """A routing problem file read and checked, ready to solve.
+
+    Attributes
+    ----------
+    name
+        The file's name as the user gave it (the result's ``file``; None for a problem sent as a table).
+    instance
+        The :class:`~gwangyang.logistics.instance.Instance`.
+    problem
+        Our :class:`~gwangyang.logistics.problem.RoutingProblem` (``.toml``/``.json``), else None.
+    best_known
+        What a ``.sol`` given with it says (:func:`~gwangyang.logistics.vrplib_io.solution_score`), else None.
+    """
+
+    name: str | None
+    instance: Any
+    problem: Any = None
+    best_known: dict[str, Any] | None = None
+
+
+def read_route_file(
+    path: Path, name: str | None = None, solution: Path | None = None, named_files: bool = True
+) -> RouteFile:
+    """Read a routing problem file (:data:`ROUTE_SUFFIXES`) and, if given, a ``.sol`` to score the result against.
+
+    ``name`` is the file's name as the user knows it (default ``path.name``). Every error names the file.
+    ``named_files`` False (an upload): our problem file may not name matrix or appointment files
+    (:func:`refuse_named_files`).
+
+    Raises
+    ------
+    InputError
+        A malformed file (:class:`~gwangyang.errors.CorruptFileError`, also for content that is no routing file),
+        a ``.sol`` with our problem file or one that visits locations the instance lacks.
+    """
+    from .vrplib_io import solution_score
+
+    shown = name or path.name
+    if not named_files and path.suffix.lower() in (".toml", ".json"):
+        from ..files import read_text
+
+        try:
+            text = read_text(path, "problem file")
+            data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        except (InputError, tomllib.TOMLDecodeError, json.JSONDecodeError):
+            data = None  # read_problem below refuses it with the reader's message
+        if isinstance(data, dict):
+            refuse_named_files(data, f"{shown}: ")
+    try:
+        instance, problem = read_problem(path)
+    except UnknownFormatError as exc:  # a file of a routing suffix whose content is none of them: a bad file
+        raise CorruptFileError(str(exc)) from exc
+    best = None if solution is None else solution_score(instance, path, solution)
+    return RouteFile(shown, instance, problem, best)
+
+
+def solve_route_file(
+    loaded: RouteFile,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    solver: str = "pyvrp",
+    workers: int | None = None,
+    progress: Progress | None = None,
+    max_iterations: int | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """:func:`solve_routes` of a file: the view names the ``file``, and with a ``.sol`` its ``best_known`` and gap.
+
+    ``gap_percent`` is ``100 (cost / best known - 1)``, as ``benchmarks/logistics_routing.py`` reports it; None
+    for an infeasible result (its cost is no solution's).
+    """
+    view, result = solve_routes(
+        loaded.instance, loaded.problem, time_limit, seed, solver, workers, progress, max_iterations
+    )
+    view = {"file": loaded.name, **view}
+    if loaded.best_known is not None:
+        best = float(loaded.best_known["cost"])
+        view["best_known"] = dict(loaded.best_known)
+        view["gap_percent"] = 100 * (view["cost"] / best - 1) if view["feasible"] and best > 0 else None
+    return view, result
+
+
+def gap_line(view: dict[str, Any]) -> str:
+    """One line for a terminal: the result's gap to the best known of the ``.sol`` given with it."""
+    best = view["best_known"]
+    gap = view["gap_percent"]
+    return (
+        f"best known {best['cost']:,.2f} ({best['file']}; its routes re-checked: {best['checked_cost']:,.2f}, "
+        f"{'feasible' if best['feasible'] else 'INFEASIBLE'}); gap "
+        + ("n/a (result infeasible)" if gap is None else f"{gap:.2f} %")
+    )
+
+
 def _solve_file(item: tuple[str, float, int, str]) -> dict[str, Any]:
     """One file's routing view (runs on any worker, one solver thread)."""
     path, time_limit, seed, solver = item
-    instance, problem = read_problem(Path(path))
-    view, _ = solve_routes(instance, problem, time_limit, seed, solver, workers=1)
-    return {"file": Path(path).name, **view}
+    view, _ = solve_route_file(read_route_file(Path(path)), time_limit, seed, solver, workers=1)
+    return view
 
 
 def solve_many(

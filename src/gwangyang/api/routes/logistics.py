@@ -1,7 +1,9 @@
 """Logistics API (``/api/v1/logistics``): truck routing and throughput forecasting, both run as jobs.
 
 A routing request names a shipped scenario or carries a problem (JSON object, or the text of a TOML/JSON problem
-file); a problem may not name matrix files (a request never reads a file on the server). A forecast request uses
+file); a problem may not name matrix files (a request never reads a file on the server). ``POST /routes/file``
+uploads a VRPLIB ``.vrp``, Solomon ``.txt`` or problem file (and optionally a ``.sol``), read as
+``gwangyang routes solve`` reads it. A forecast request uses
 the shipped monthly TEU series or carries its own ``[{"ds", "y"}]`` rows, or uploads a CSV or Parquet table
 (``POST /forecast/file``, read as ``gwangyang forecast`` reads it). The latest result of each is kept in the
 store, where the routes and forecast pages find it. Every result is a view of :mod:`gwangyang.logistics.service`.
@@ -14,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ...errors import InputError
 from ...logistics import service
@@ -106,11 +108,9 @@ class ForecastRequest(BaseModel):
 
 
 def _routes(
-    store: Store, instance: Any, problem: Any, body: RouteRequest, progress: Progress
+    store: Store, loaded: service.RouteFile, body: RouteRequest, progress: Progress
 ) -> dict[str, Any]:
-    view, _ = service.solve_routes(
-        instance, problem, body.time_limit, body.seed, body.solver, progress=progress
-    )
+    view, _ = service.solve_route_file(loaded, body.time_limit, body.seed, body.solver, progress=progress)
     service.save_view(store, "routes", view)
     return view
 
@@ -174,7 +174,10 @@ async def solve_routes(
         "time_limit": body.time_limit,
         "seed": body.seed,
     }
-    work = partial(_routes, store, instance, problem, body)
+    given = body.problem is not None or body.problem_text is not None
+    name = None if given else service.scenario_file(str(body.scenario))
+    loaded = service.RouteFile(name, instance, problem)
+    work = partial(_routes, store, loaded, body)
     job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
@@ -236,6 +239,104 @@ async def _submit_forecast(
     }
     work = partial(_forecast, store, series, name, source, body)
     job = jobs.submit("logistics.forecast", work, params=params, isolated=True)
+    return await finish_job(request, response, job, wait)
+
+
+ROUTE_FILE_FIELDS = {
+    "time_limit": "The solver's wall-clock limit, seconds (more than 0, at most 120; default 5).",
+    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
+    "solver": "pyvrp (default) or ortools.",
+}
+"""The text fields of ``POST /routes/file``."""
+
+
+class RouteFileForm(BaseModel):
+    """The text fields of a routing upload, checked by the same types as the JSON bodies."""
+
+    time_limit: TimeLimit = 5.0
+    seed: Seed = 0
+    solver: Literal["pyvrp", "ortools"] = "pyvrp"
+
+
+def _route_form(fields: dict[str, str]) -> RouteFileForm:
+    """The form's ``time_limit``, ``seed`` and ``solver`` (absent or empty: the default), one line per bad field."""
+    values: dict[str, Any] = {}
+    for name, kind in (("time_limit", float), ("seed", int), ("solver", str)):
+        text = (fields.get(name) or "").strip()
+        if not text:
+            continue
+        try:
+            values[name] = kind(text)
+        except ValueError as exc:
+            raise InputError(f"{name}: expected a number, got {text[:20]!r}") from exc
+    try:
+        return RouteFileForm(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(f"{first['loc'][0]}: {first['msg']}, got {str(first.get('input'))[:20]!r}") from exc
+
+
+def _route_file(
+    store: Store, loaded: service.RouteFile, form: RouteFileForm, progress: Progress
+) -> dict[str, Any]:
+    view, _ = service.solve_route_file(loaded, form.time_limit, form.seed, form.solver, progress=progress)
+    service.save_view(store, "routes", view)
+    return view
+
+
+@router.post(
+    "/routes/file",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Route trucks for an uploaded VRPLIB, Solomon or problem file (a job)",
+    responses={201: {"description": "Done (with `wait`)"}, **errors(*UPLOAD_ERRORS, *JOB_ERRORS)},
+    openapi_extra=multipart_form(ROUTE_FILE_FIELDS, files=2),
+)
+async def solve_routes_file(
+    request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job that solves one uploaded problem file (multipart ``files``), as ``gwangyang routes solve FILE``.
+
+    The file is a VRPLIB ``.vrp`` (every section the CLI reads), a Solomon ``.txt`` or our ``.toml``/``.json``
+    problem; with it may come a ``.sol`` of the same instance to score against (``--sol``): the result then has
+    ``best_known`` (its cost in our units, its routes re-checked) and ``gap_percent``. Both are read at once (a bad
+    file is answered 400 before any job, naming it) and not kept. The result is the CLI's ``--json`` document,
+    the file's name as its ``file``, and is kept as the latest routes.
+    """
+    saved = await receive(request)
+    try:
+        for upload in saved.files:
+            if not upload.name.lower().endswith((*service.ROUTE_SUFFIXES, ".sol")):
+                raise UploadError(
+                    f"{upload.name}: unknown problem format (expected "
+                    f"{', '.join(service.ROUTE_SUFFIXES)}, and optionally a .sol).",
+                    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                )
+        problems = [f for f in saved.files if not f.name.lower().endswith(".sol")]
+        solutions = [f for f in saved.files if f.name.lower().endswith(".sol")]
+        if len(problems) != 1 or len(solutions) > 1:
+            raise UploadError(
+                f"upload: expected one problem file and at most one .sol, got {len(problems)} and "
+                f"{len(solutions)}."
+            )
+        form = _route_form(saved.fields)
+        loaded = await run_in_threadpool(
+            service.read_route_file,
+            problems[0],
+            problems[0].name,
+            solutions[0] if solutions else None,
+            named_files=False,
+        )
+    finally:
+        saved.discard()
+    params = {
+        "file": loaded.name,
+        "instance": loaded.instance.name,
+        "solver": form.solver,
+        "time_limit": form.time_limit,
+        "seed": form.seed,
+    }
+    work = partial(_route_file, store, loaded, form)
+    job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
 
