@@ -11,12 +11,11 @@ import json
 import math
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..compute import Executor, SerialExecutor
-from ..errors import CorruptFileError, InputError, NotFoundError, UnknownFormatError
+from ..errors import InputError, NotFoundError
 from ..files import jsonable
 from ..store import Store, artifacts
 
@@ -74,44 +73,13 @@ def parse_problem(
         return RoutingProblem.from_file(routing_scenario(scenario))
     if not isinstance(data, dict):
         raise InputError("problem: expected a table (JSON object) at the top level")
+    from .route_file import refuse_named_files
+
     refuse_named_files(data, "")
     try:
         return RoutingProblem.from_dict(data)
     except InputError as exc:
         raise InputError(f"problem: {exc}") from exc
-
-
-def refuse_named_files(data: dict[str, Any], where: str) -> None:
-    """Refuse a problem from a request that names other files (matrices, gate appointments).
-
-    A request never makes the server read a file it names: such a path would be resolved on the server.
-    ``where`` starts each message (an uploaded file's name and ``": "``, or nothing).
-    """
-    settings = data.get("settings")
-    if isinstance(settings, dict):
-        for key in ("distance_matrix", "duration_matrix"):
-            if key in settings:
-                raise InputError(
-                    f"{where}settings.{key}: matrix files cannot be named in a request (use coordinates)"
-                )
-    if "appointments" in data:
-        raise InputError(
-            f"{where}appointments: a gate appointments file cannot be named in a request (give each "
-            "shipment's window)"
-        )
-
-
-def read_problem(path: Path) -> tuple[Any, Any]:
-    """The instance of a problem file (ours, VRPLIB or Solomon) and its problem (ours only, else None)."""
-    from .vrplib_io import read_instance
-
-    problem = None
-    if path.suffix.lower() in (".toml", ".json"):
-        from .problem import RoutingProblem
-
-        problem = RoutingProblem.from_file(path)
-        return problem.to_instance(), problem
-    return read_instance(path), problem
 
 
 def solve_routes(
@@ -153,66 +121,35 @@ ROUTE_SUFFIXES = (".vrp", ".txt", ".toml", ".json")
 """Routing problem files: VRPLIB ``.vrp``, Solomon ``.txt``, our problem file ``.toml`` / ``.json``."""
 
 
-@dataclass(frozen=True)
-class RouteFile:
-    """A routing problem file read and checked, ready to solve.
-
-    Attributes
-    ----------
-    name
-        The file's name as the user gave it (the result's ``file``; None for a problem sent as a table).
-    instance
-        The :class:`~gwangyang.logistics.instance.Instance`.
-    problem
-        Our :class:`~gwangyang.logistics.problem.RoutingProblem` (``.toml``/``.json``), else None.
-    best_known
-        What a ``.sol`` given with it says (:func:`~gwangyang.logistics.vrplib_io.solution_score`), else None.
-    """
-
-    name: str | None
-    instance: Any
-    problem: Any = None
-    best_known: dict[str, Any] | None = None
-
-
 def read_route_file(
     path: Path, name: str | None = None, solution: Path | None = None, named_files: bool = True
-) -> RouteFile:
-    """Read a routing problem file (:data:`ROUTE_SUFFIXES`) and, if given, a ``.sol`` to score the result against.
+) -> Any:
+    """A routing problem file read and checked (:class:`~gwangyang.logistics.route_file.RouteFile`), with a ``.sol``.
 
-    ``name`` is the file's name as the user knows it (default ``path.name``). Every error names the file.
-    ``named_files`` False (an upload): our problem file may not name matrix or appointment files
-    (:func:`refuse_named_files`).
-
-    Raises
-    ------
-    InputError
-        A malformed file (:class:`~gwangyang.errors.CorruptFileError`, also for content that is no routing file),
-        a ``.sol`` with our problem file or one that visits locations the instance lacks.
+    See :func:`gwangyang.logistics.route_file.read_route_file`; every error names the file.
     """
-    from .vrplib_io import solution_score
+    from .route_file import read_route_file as read
 
-    shown = name or path.name
-    if not named_files and path.suffix.lower() in (".toml", ".json"):
-        from ..files import read_text
+    return read(path, name, solution, named_files)
 
-        try:
-            text = read_text(path, "problem file")
-            data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-        except (InputError, tomllib.TOMLDecodeError, json.JSONDecodeError):
-            data = None  # read_problem below refuses it with the reader's message
-        if isinstance(data, dict):
-            refuse_named_files(data, f"{shown}: ")
-    try:
-        instance, problem = read_problem(path)
-    except UnknownFormatError as exc:  # a file of a routing suffix whose content is none of them: a bad file
-        raise CorruptFileError(str(exc)) from exc
-    best = None if solution is None else solution_score(instance, path, solution)
-    return RouteFile(shown, instance, problem, best)
+
+def route_request(
+    scenario: str | None = None, problem: dict[str, Any] | None = None, text: str | None = None
+) -> Any:
+    """The :class:`~gwangyang.logistics.route_file.RouteFile` of a request (:func:`parse_problem`).
+
+    A shipped scenario is named by its file (``gwangyang.toml``), as ``gwangyang routes solve`` names it; a problem
+    sent as a table or text has no file (None).
+    """
+    from .route_file import RouteFile
+
+    parsed = parse_problem(scenario, problem, text)
+    given = problem is not None or text is not None
+    return RouteFile(None if given else scenario_file(str(scenario)), parsed.to_instance(), parsed)
 
 
 def solve_route_file(
-    loaded: RouteFile,
+    loaded: Any,
     time_limit: float = 10.0,
     seed: int = 0,
     solver: str = "pyvrp",

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from ...errors import InputError
 from ...logistics import service
@@ -25,6 +25,7 @@ from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..fields import Seed, TimeLimit
+from ..form_fields import form_model
 from ..jobs import Progress
 from ..orgs import ScopedJobs
 from ..responses import finish_job
@@ -42,6 +43,14 @@ JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_
 
 MAX_PROBLEM_CHARS = 2_000_000
 """Largest problem text accepted (characters)."""
+
+
+class RouteFileForm(BaseModel):
+    """The text fields of ``POST /routes/file``, of the same types as :class:`RouteRequest`'s."""
+
+    time_limit: TimeLimit = 5.0
+    seed: Seed = 0
+    solver: Literal["pyvrp", "ortools"] = "pyvrp"
 
 
 class RouteRequest(BaseModel):
@@ -107,9 +116,7 @@ class ForecastRequest(BaseModel):
     windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
 
 
-def _routes(
-    store: Store, loaded: service.RouteFile, body: RouteRequest, progress: Progress
-) -> dict[str, Any]:
+def _routes(store: Store, loaded: Any, body: RouteRequest, progress: Progress) -> dict[str, Any]:
     view, _ = service.solve_route_file(loaded, body.time_limit, body.seed, body.solver, progress=progress)
     service.save_view(store, "routes", view)
     return view
@@ -164,8 +171,8 @@ async def solve_routes(
     The result: routes (order ids in visiting order), per-route load, distance, schedule and cost, the unserved
     orders with reasons, the GeoJSON of the routes and the sites.
     """
-    problem = service.parse_problem(body.scenario, body.problem, body.problem_text)
-    instance = problem.to_instance()
+    loaded = service.route_request(body.scenario, body.problem, body.problem_text)
+    problem = loaded.problem
 
     params = {
         "problem": problem.name,
@@ -174,9 +181,6 @@ async def solve_routes(
         "time_limit": body.time_limit,
         "seed": body.seed,
     }
-    given = body.problem is not None or body.problem_text is not None
-    name = None if given else service.scenario_file(str(body.scenario))
-    loaded = service.RouteFile(name, instance, problem)
     work = partial(_routes, store, loaded, body)
     job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
@@ -250,35 +254,7 @@ ROUTE_FILE_FIELDS = {
 """The text fields of ``POST /routes/file``."""
 
 
-class RouteFileForm(BaseModel):
-    """The text fields of a routing upload, checked by the same types as the JSON bodies."""
-
-    time_limit: TimeLimit = 5.0
-    seed: Seed = 0
-    solver: Literal["pyvrp", "ortools"] = "pyvrp"
-
-
-def _route_form(fields: dict[str, str]) -> RouteFileForm:
-    """The form's ``time_limit``, ``seed`` and ``solver`` (absent or empty: the default), one line per bad field."""
-    values: dict[str, Any] = {}
-    for name, kind in (("time_limit", float), ("seed", int), ("solver", str)):
-        text = (fields.get(name) or "").strip()
-        if not text:
-            continue
-        try:
-            values[name] = kind(text)
-        except ValueError as exc:
-            raise InputError(f"{name}: expected a number, got {text[:20]!r}") from exc
-    try:
-        return RouteFileForm(**values)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(f"{first['loc'][0]}: {first['msg']}, got {str(first.get('input'))[:20]!r}") from exc
-
-
-def _route_file(
-    store: Store, loaded: service.RouteFile, form: RouteFileForm, progress: Progress
-) -> dict[str, Any]:
+def _route_file(store: Store, loaded: Any, form: RouteFileForm, progress: Progress) -> dict[str, Any]:
     view, _ = service.solve_route_file(loaded, form.time_limit, form.seed, form.solver, progress=progress)
     service.save_view(store, "routes", view)
     return view
@@ -318,7 +294,7 @@ async def solve_routes_file(
                 f"upload: expected one problem file and at most one .sol, got {len(problems)} and "
                 f"{len(solutions)}."
             )
-        form = _route_form(saved.fields)
+        form = form_model(saved.fields, RouteFileForm)
         loaded = await run_in_threadpool(
             service.read_route_file,
             problems[0],
