@@ -220,7 +220,9 @@ def _request(draw: st.DrawFn, upload: Upload) -> tuple[list[tuple[str, tuple[str
         for _ in range(count)
     ]
     fields = {
-        name: draw(values) for name, values in upload.fields.items() if name in upload.always or draw(SOMETIMES)
+        name: draw(values)
+        for name, values in upload.fields.items()
+        if name in upload.always or draw(SOMETIMES)
     }
     return files, fields
 
