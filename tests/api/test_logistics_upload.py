@@ -248,7 +248,7 @@ def test_bad_uploads_refused_before_any_job(
     lines = vrp.decode().splitlines(keepends=True)
     cut = "".join(lines[: lines.index(next(x for x in lines if x.startswith("NODE_COORD"))) + 51]).encode()
     content = {"cut": cut, "whole": vrp, "sol": b"Route #1: 1 2\nCost 3\n"}
-    sent = [(name, content.get(body, body) if isinstance(body, str) else body) for name, body in files]
+    sent = [(name, content[body] if isinstance(body, str) else bytes(body)) for name, body in files]
     response = upload(fresh_client, sent, data, wait=0)
     assert response.status_code == code and words in response.json()["detail"], response.text
     assert "uploads/" not in response.json()["detail"]
