@@ -253,3 +253,26 @@ def test_bad_uploads_refused_before_any_job(
     assert response.status_code == code and words in response.json()["detail"], response.text
     assert "uploads/" not in response.json()["detail"]
     assert fresh_client.get("/api/v1/jobs").json() == [] and nothing_left(fresh_client)
+
+
+def test_solomon_file_with_a_sol(fresh_client: TestClient) -> None:
+    # R101's depot and first three customers: windows 161-171, 50-60, 116-126 leave one order, 2 3 1, on one truck
+    # (by hand: any split into more routes is over 100, this one 82.2). A .sol numbering customers as the file does.
+    text = (
+        "광양 R101 머리\n\nVEHICLE\nNUMBER CAPACITY\n 25 200\n\nCUSTOMER\n"
+        "CUST NO. XCOORD. YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME\n\n"
+        " 0 35 35 0 0 230 0\n 1 41 49 10 161 171 10\n 2 35 17 7 50 60 10\n 3 55 45 13 116 126 10\n"
+    )
+    xy = {0: (35, 35), 1: (41, 49), 2: (35, 17), 3: (55, 45)}
+    best = sum(math.dist(xy[a], xy[b]) for a, b in itertools.pairwise([0, 2, 3, 1, 0]))
+    assert 82.1 < best < 82.3
+    sol = f"Route 1 : 2 3 1\nCost {best:.2f}\n"
+    response = upload(
+        fresh_client, [("광양.txt", text.encode()), ("광양.sol", sol.encode())], {"time_limit": "0.5"}
+    )
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["routes"] == [[2, 3, 1]] and result["cost"] == pytest.approx(best, rel=1e-9)
+    assert result["best_known"]["checked_cost"] == pytest.approx(best, rel=1e-9)
+    assert result["best_known"]["cost"] == round(best, 2) and result["best_known"]["feasible"]
+    assert result["gap_percent"] == pytest.approx(100 * (best / round(best, 2) - 1), abs=1e-9)
