@@ -276,3 +276,26 @@ def test_solomon_file_with_a_sol(fresh_client: TestClient) -> None:
     assert result["best_known"]["checked_cost"] == pytest.approx(best, rel=1e-9)
     assert result["best_known"]["cost"] == round(best, 2) and result["best_known"]["feasible"]
     assert result["gap_percent"] == pytest.approx(100 * (best / round(best, 2) - 1), abs=1e-9)
+
+
+def test_our_problem_file_upload_korean(fresh_client: TestClient) -> None:
+    # Our JSON problem with Korean site names and file name: one truck, two plants, re-costed by haversine x 1.2.
+    from tests.api.test_logistics import haversine_km, small_problem
+
+    problem: dict[str, Any] = small_problem()
+    problem["name"] = "광양 하루"
+    problem["sites"][1]["name"] = "포스코 광양제철소"
+    problem["orders"] = problem["orders"][:2]
+    text = json.dumps(problem, ensure_ascii=False).encode()
+    response = upload(fresh_client, [("배송 문제.json", text)], {"time_limit": "0.5", "solver": "ortools"})
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["file"] == "배송 문제.json" and result["instance"] == "광양 하루"
+    assert result["solver"] == "ortools" and result["feasible"]
+    assert {s["name"] for s in result["sites"]} >= {"포스코 광양제철소"}
+    (route,) = result["routes"]
+    where = {"D": (35.0, 127.0), "N": (35.1, 127.0), "E": (35.0, 127.1)}
+    path = ["D", *("N" if o == "n1" else "E" for o in route), "D"]
+    km = sum(1.2 * haversine_km(where[a], where[b]) for a, b in itertools.pairwise(path))
+    assert sorted(route) == ["e1", "n1"] and result["distance"] == pytest.approx(km, rel=1e-9)
+    assert result["cost"] == pytest.approx(1000 * km, rel=1e-9)

@@ -305,6 +305,8 @@ def test_routes_page_uploads_vrplib_files(page: Any, server: tuple[str, Store], 
     crowded = tmp_path / "광양 배송.vrp"
     crowded.write_text(NOTE_VRP, encoding="utf-8")
     page.goto(f"{base}/logistics?lang=en")
+    assert page.get_by_test_id("route-file").get_attribute("accept") == ".vrp,.txt,.toml,.json"
+    assert page.get_by_test_id("route-sol").get_attribute("accept") == ".sol"
     page.get_by_test_id("route-file").set_input_files(str(crowded))
     page.get_by_test_id("route-time-limit").fill("0.5")
     page.get_by_test_id("route-submit").click()
