@@ -299,3 +299,17 @@ def test_our_problem_file_upload_korean(fresh_client: TestClient) -> None:
     km = sum(1.2 * haversine_km(where[a], where[b]) for a, b in itertools.pairwise(path))
     assert sorted(route) == ["e1", "n1"] and result["distance"] == pytest.approx(km, rel=1e-9)
     assert result["cost"] == pytest.approx(1000 * km, rel=1e-9)
+
+
+def test_a_request_may_not_name_an_appointments_file(fresh_client: TestClient) -> None:
+    # It would be read relative to the server's working folder (it was, before this was refused).
+    from tests.api.test_logistics import small_problem
+
+    problem: dict[str, Any] = {**small_problem(), "appointments": {"file": "appointments.csv"}}
+    response = fresh_client.post(f"{LOG}/routes", json={"problem": problem, "time_limit": 0.5})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("appointments: a gate appointments file cannot be named")
+    toml = b'name = "x"\n[appointments]\nfile = "../../etc/passwd"\n'
+    response = upload(fresh_client, [("배송.toml", toml)])
+    assert response.status_code == 400 and response.json()["detail"].startswith("배송.toml: appointments: ")
+    assert fresh_client.get("/api/v1/jobs").json() == [] and nothing_left(fresh_client)
