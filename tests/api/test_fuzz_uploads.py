@@ -52,6 +52,18 @@ GATE = (
     )
 ).encode()
 """A business-day gate count with a holiday (tests/api/test_logistics.py has its like)."""
+TINY_VRP = (
+    "NAME : 작은 문제\nTYPE : CVRP\nDIMENSION : 5\nEDGE_WEIGHT_TYPE : EUC_2D\nCAPACITY : 10\nNODE_COORD_SECTION\n"
+    "1 0 0\n2 3 4\n3 6 8\n4 -3 4\n5 0 -5\nDEMAND_SECTION\n1 0\n2 4\n3 4\n4 5\n5 5\nDEPOT_SECTION\n1\n-1\nEOF\n"
+).encode()
+"""Four clients on trucks of 10 (tests/api/test_logistics_upload.py solves it by hand)."""
+TINY_SOL = b"Route #1: 1 2\nRoute #2: 3 4\nCost 39\n"
+SOLOMON = (
+    "광양 R101\n\nVEHICLE\nNUMBER CAPACITY\n 25 200\n\nCUSTOMER\n"
+    "CUST NO. XCOORD. YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME\n\n"
+    " 0 35 35 0 0 230 0\n 1 41 49 10 161 171 10\n 2 35 17 7 50 60 10\n 3 55 45 13 116 126 10\n"
+).encode()
+"""The depot and first three customers of Solomon's R101."""
 
 COLUMNS = (
     "cell_id", "cellid", "셀ID", "id", "lot", "line", "date", "ocv_v", "acir_mohm", "capacity_ah",
@@ -77,6 +89,8 @@ class Upload:
     seeds: tuple[Path | bytes, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     files: int = 1
+    always: tuple[str, ...] = ()
+    """Fields sent in every request (a solver's time limit: left out, a job would run for the default 5 s)."""
 
 
 def _names(*values: str) -> st.SearchStrategy[str]:
@@ -145,6 +159,19 @@ UPLOADS = (
         (GATE, logistics_series()),
         WAIT,
     ),
+    Upload(
+        "/api/v1/logistics/routes/file",
+        (".vrp", ".txt", ".toml", ".json", ".sol"),
+        {
+            "time_limit": st.sampled_from(["0.05", "0.1", "0", "-1", "121", "x", "nan", "inf"]),
+            "seed": _names("", "0", "7", "-1", "2147483648", "1e3"),
+            "solver": _names("", "pyvrp", "ortools", "gurobi"),
+        },
+        (TINY_VRP, TINY_SOL, SOLOMON, b'name = "x"\n[settings]\ndistance_matrix = "/etc/passwd"\n'),
+        WAIT,
+        files=2,
+        always=("time_limit",),
+    ),
 )  # fmt: skip
 
 
@@ -192,7 +219,11 @@ def _request(draw: st.DrawFn, upload: Upload) -> tuple[list[tuple[str, tuple[str
         ("files", (draw(stems) + draw(st.sampled_from(upload.suffixes)), draw(_content(upload.seeds))))
         for _ in range(count)
     ]
-    fields = {name: draw(values) for name, values in upload.fields.items() if draw(SOMETIMES)}
+    fields = {
+        name: draw(values)
+        for name, values in upload.fields.items()
+        if name in upload.always or draw(SOMETIMES)
+    }
     return files, fields
 
 

@@ -40,6 +40,7 @@ ALLOWED = frozenset(
         *("FCFS", "KPI", "dQ", "dV", "CO", "ESS", "UTC", "JSON", "USD", "KRW", "English", "min", "AI", "km"),
         *("Severson", "Hotelling", "Mahalanobis", "CALCE", "LFP", "NMC", "NCA", "LCO", "LMO", "LTO"),
         *("CSV", "Parquet", "ISO"),  # file formats and the ISO week, written so in Korean too
+        *("VRPLIB", "CVRP", "Solomon", "vrp", "txt", "toml", "json", "sol"),  # routing file formats, suffixes
     }
 )
 """Latin words allowed on a Korean page: proper names, acronyms, units (data values are allowed apart)."""

@@ -284,3 +284,81 @@ def test_business_day_forecast_reads_korean(browser: Any, server: tuple[str, Sto
         )
     finally:
         context.close()
+
+
+SMALL_VRP = (
+    NOTE_VRP.replace("DIMENSION : 3", "DIMENSION : 5")
+    .replace("VEHICLES : 1\n", "")
+    .replace("CAPACITY : 6", "CAPACITY : 10")
+    .replace("3 6 8\n", "3 6 8\n4 -3 4\n5 0 -5\n")
+    .replace("3 5\nDEPOT", "3 4\n4 5\n5 5\nDEPOT")
+)
+"""Four clients (4, 4, 5, 5) on trucks of 10: by hand the optimum is {2,3} (20) and {4,5} (19), 39
+(tests/api/test_logistics_upload.py enumerates it)."""
+
+
+def test_routes_page_uploads_vrplib_files(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """A VRPLIB file through the form: Korean file and NAME, the note of its unknown TYPE and the warnings of the
+    infeasible result (one truck of 6 for demands 4 and 5) on the page; a file with its .sol shows the gap; a cut
+    file is refused in one line naming it; in Korean too."""
+    base, _ = server
+    crowded = tmp_path / "광양 배송.vrp"
+    crowded.write_text(NOTE_VRP, encoding="utf-8")
+    page.goto(f"{base}/logistics?lang=en")
+    assert page.get_by_test_id("route-file").get_attribute("accept") == ".vrp,.txt,.toml,.json"
+    assert page.get_by_test_id("route-sol").get_attribute("accept") == ".sol"
+    page.get_by_test_id("route-file").set_input_files(str(crowded))
+    page.get_by_test_id("route-time-limit").fill("0.5")
+    page.get_by_test_id("route-submit").click()
+    page.wait_for_url("**/logistics?lang=en&job=*", timeout=60_000)
+    page.get_by_test_id("route-results").wait_for(timeout=30_000)
+    result = job_result(page)
+    assert result["file"] == "광양 배송.vrp" and not result["feasible"]
+    assert page.get_by_test_id("route-source").inner_text() == "Source: 광양 배송.vrp."
+    assert page.get_by_test_id("route-title").inner_text().startswith("작은 문제: pyvrp, NOT feasible")
+    assert page.get_by_test_id("route-note").all_inner_texts() == [f"note: {result['notes'][0]}"]
+    assert "TYPE XYZVRP: no distance rounding convention" in result["notes"][0]
+    # Every broken constraint of the result is a line (one truck cannot carry 4 + 5 within 6, nor serve both apart)
+    expected = [
+        f"⚠ route {k + 1} ({d['vehicle_type']}): {v}"
+        for k, d in enumerate(result["route_details"])
+        for v in d["violations"]
+    ] + [f"⚠ {w}" for w in result["warnings"]]
+    assert expected and page.get_by_test_id("route-warning").all_inner_texts() == expected
+
+    small = tmp_path / "소형.vrp"
+    small.write_text(SMALL_VRP, encoding="utf-8")
+    sol = tmp_path / "소형.sol"
+    sol.write_text("Route #1: 1 2\nRoute #2: 3 4\nCost 39\n", encoding="utf-8")
+    page.get_by_test_id("route-file").set_input_files(str(small))
+    page.get_by_test_id("route-sol").set_input_files(str(sol))
+    page.get_by_test_id("route-seed").fill("5")
+    page.get_by_test_id("route-submit").click()
+    page.get_by_test_id("route-source").filter(has_text="소형.vrp").wait_for(timeout=60_000)
+    result = job_result(page)
+    assert result["seed"] == 5 and result["cost"] == 39.0 and result["gap_percent"] == 0.0
+    assert page.get_by_test_id("route-source").inner_text() == (
+        "Source: 소형.vrp. Best known 39 (소형.sol; its routes re-checked: 39); gap 0 %."
+    )
+    assert page.get_by_test_id("route-cost").inner_text() == "39"
+    assert page.get_by_test_id("route-warnings").is_hidden()
+    rows = page.get_by_test_id("route-row")
+    assert sorted(sorted(r) for r in result["routes"]) == [[2, 3], [4, 5]]
+    assert sorted(rows.nth(k).locator("td").nth(2).inner_text() for k in range(rows.count())) == sorted(
+        " → ".join(map(str, r)) for r in result["routes"]
+    )
+    page.goto(f"{base}/logistics?lang=ko")
+    page.get_by_test_id("route-source").filter(has_text="소형.sol").wait_for(timeout=30_000)
+    assert page.get_by_test_id("route-source").inner_text() == (
+        "출처: 소형.vrp. 최적 기지해 39 (소형.sol; 그 경로 재검사: 39); 격차 0 %."
+    )
+    page.screenshot(path=str(tmp_path / "routes-upload-ko.png"), full_page=True)
+
+    cut = tmp_path / "잘린.vrp"
+    cut.write_text(SMALL_VRP.split("DEMAND_SECTION")[0].rsplit("\n", 3)[0] + "\n", encoding="utf-8")
+    page.goto(f"{base}/logistics?lang=en")
+    page.get_by_test_id("route-file").set_input_files(str(cut))
+    page.get_by_test_id("route-submit").click()
+    status = page.get_by_test_id("route-status")
+    status.filter(has_text="Refused").wait_for(timeout=30_000)
+    assert "잘린.vrp: NODE_COORD_SECTION" in status.inner_text() and "uploads/" not in status.inner_text()

@@ -226,10 +226,48 @@ def test_routes_solve_many_files_equals_solving_each(
     for path, one, item in zip(files, each, many, strict=True):
         assert isinstance(one, dict)
         assert item["file"] == path.name
-        assert {k: v for k, v in item.items() if k not in (*timing, "file")} == {
+        # one file's document names its file too (as the upload endpoint's does): the same document
+        assert {k: v for k, v in item.items() if k not in timing} == {
             k: v for k, v in one.items() if k not in timing
         }
         # the cost is the routes' Euclidean length, rounded per edge as VRPLIB's EUC_2D rounds it
         assert check_cvrp(path, item["routes"]) == item["cost"]
     assert main(["routes", "solve", *map(str, files), "--plot", str(tmp_path / "p.png")]) == 2
     assert "--plot" in capsys.readouterr().err
+
+
+def test_routes_solve_with_sol_reports_the_gap(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Four clients on trucks of 10 at (3,4), (6,8), (-3,4), (0,-5) (demands 4, 4, 5, 5): by hand the optimum is
+    # {2,3} 5+5+10 = 20 and {4,5} 5+nint(9.49)+5 = 19, 39. A .sol of it (cost 39) gives gap 0; one written with a
+    # worse cost (45, the {2,4} {3,5} pairing) is re-checked to 45 and the result is 13.33 % below it.
+    vrp = tmp_path / "광양 소형.vrp"
+    vrp.write_text(
+        "NAME : 광양 소형\nTYPE : CVRP\nDIMENSION : 5\nEDGE_WEIGHT_TYPE : EUC_2D\nCAPACITY : 10\n"
+        "NODE_COORD_SECTION\n1 0 0\n2 3 4\n3 6 8\n4 -3 4\n5 0 -5\nDEMAND_SECTION\n1 0\n2 4\n3 4\n4 5\n5 5\n"
+        "DEPOT_SECTION\n1\n-1\nEOF\n",
+        encoding="utf-8",
+    )
+    best = tmp_path / "best.sol"
+    best.write_text("Route #1: 1 2\nRoute #2: 3 4\nCost 39\n")
+    worse = tmp_path / "worse.sol"
+    worse.write_text("Route #1: 1 3\nRoute #2: 2 4\nCost 45\n")
+    args = ["routes", "solve", str(vrp), "--time-limit", "0.5", "--workers", "1"]
+    assert main([*args, "--sol", str(best), "--json"]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert view["file"] == "광양 소형.vrp" and view["cost"] == 39.0 and view["gap_percent"] == 0.0
+    assert view["best_known"] == {"file": "best.sol", "cost": 39.0, "checked_cost": 39.0, "feasible": True}
+    assert main([*args, "--sol", str(worse)]) == 0
+    err = capsys.readouterr().err
+    assert "best known 45.00 (worse.sol; its routes re-checked: 45.00, feasible); gap -13.33 %" in err
+    # Refused (exit 2, one line): a .sol with several files, with our problem file, naming a node not in the file.
+    assert main(["routes", "solve", str(vrp), str(vrp), "--sol", str(best)]) == 2
+    assert "--sol: give one problem file" in capsys.readouterr().err
+    assert main(["routes", "solve", str(SCENARIO), "--sol", str(best)]) == 2
+    assert "best.sol: a .sol scores a VRPLIB .vrp or Solomon .txt file" in capsys.readouterr().err
+    stray = tmp_path / "stray.sol"
+    stray.write_text("Route #1: 1 9\nCost 1\n")
+    assert main([*args, "--sol", str(stray)]) == 2
+    assert (
+        "stray.sol: 광양 소형: solution visits location 9, which the instance lacks"
+        in capsys.readouterr().err
+    )

@@ -56,6 +56,14 @@ def solve_command(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG map of the routes.")] = None,
     geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the routes as GeoJSON.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write one row per stop as CSV.")] = None,
+    sol: Annotated[
+        Path | None,
+        typer.Option(
+            "--sol",
+            help="One VRPLIB or Solomon file: a .sol to score against (its cost in our units, its routes "
+            "re-checked; the result's gap to it).",
+        ),
+    ] = None,
 ) -> None:
     """Solve routing problems; prints cost, distance, routes (file node numbers or order ids) and unserved orders.
 
@@ -63,9 +71,9 @@ def solve_command(
     prints one document per file (with its ``file``) in the order given.
     """
     if len(files) > 1:
-        if any(o is not None for o in (plot, geojson, csv_out, max_iterations)):
+        if any(o is not None for o in (plot, geojson, csv_out, max_iterations, sol)):
             raise InputError(
-                "--plot, --geojson, --csv and --max-iterations: give one problem file, not several."
+                "--plot, --geojson, --csv, --max-iterations and --sol: give one problem file, not several."
             )
         pool = make_executor(executor, workers=workers)
         try:
@@ -81,16 +89,18 @@ def solve_command(
                 for note in view.get("notes", []):
                     err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
         return
-    instance, problem = service.read_problem(files[0])
-    with progress_bar(f"{solver} on {instance.name}") as update:
-        view, result = service.solve_routes(
-            instance, problem, time_limit, seed, solver, workers, update, max_iterations
+    loaded = service.read_route_file(files[0], solution=sol)
+    with progress_bar(f"{solver} on {loaded.instance.name}") as update:
+        view, result = service.solve_route_file(
+            loaded, time_limit, seed, solver, workers, update, max_iterations
         )
-    service.export_routes(result, instance, plot, geojson, csv_out)
+    service.export_routes(result, loaded.instance, plot, geojson, csv_out)
     if json_out:
         print_json(view)
     else:
         err_console.print(result.summary(), markup=False, highlight=False)
+        if "best_known" in view:
+            err_console.print(service.gap_line(view), markup=False, highlight=False)
         for note in view["notes"]:
             err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
 

@@ -39,6 +39,13 @@ def scenario_document(name: str) -> dict[str, Any]:
     return tomllib.loads(routing_scenario(name).read_text(encoding="utf-8"))
 
 
+def scenario_file(name: str) -> str:
+    """The file name of a shipped scenario (``gwangyang.toml``): what ``gwangyang routes solve`` names it."""
+    from ..samples import routing_scenario
+
+    return routing_scenario(name).name
+
+
 def parse_problem(
     scenario: str | None = None, problem: dict[str, Any] | None = None, text: str | None = None
 ) -> Any:
@@ -66,30 +73,13 @@ def parse_problem(
         return RoutingProblem.from_file(routing_scenario(scenario))
     if not isinstance(data, dict):
         raise InputError("problem: expected a table (JSON object) at the top level")
-    settings = data.get("settings")
-    if isinstance(settings, dict):
-        for key in ("distance_matrix", "duration_matrix"):
-            if key in settings:
-                raise InputError(
-                    f"settings.{key}: matrix files cannot be named in a request (use coordinates)"
-                )
+    from .route_file import refuse_named_files
+
+    refuse_named_files(data, "")
     try:
         return RoutingProblem.from_dict(data)
     except InputError as exc:
         raise InputError(f"problem: {exc}") from exc
-
-
-def read_problem(path: Path) -> tuple[Any, Any]:
-    """The instance of a problem file (ours, VRPLIB or Solomon) and its problem (ours only, else None)."""
-    from .vrplib_io import read_instance
-
-    problem = None
-    if path.suffix.lower() in (".toml", ".json"):
-        from .problem import RoutingProblem
-
-        problem = RoutingProblem.from_file(path)
-        return problem.to_instance(), problem
-    return read_instance(path), problem
 
 
 def solve_routes(
@@ -127,12 +117,78 @@ def solve_routes(
     return view, result
 
 
+ROUTE_SUFFIXES = (".vrp", ".txt", ".toml", ".json")
+"""Routing problem files: VRPLIB ``.vrp``, Solomon ``.txt``, our problem file ``.toml`` / ``.json``."""
+
+
+def read_route_file(
+    path: Path, name: str | None = None, solution: Path | None = None, named_files: bool = True
+) -> Any:
+    """A routing problem file read and checked (:class:`~gwangyang.logistics.route_file.RouteFile`), with a ``.sol``.
+
+    See :func:`gwangyang.logistics.route_file.read_route_file`; every error names the file.
+    """
+    from .route_file import read_route_file as read
+
+    return read(path, name, solution, named_files)
+
+
+def route_request(
+    scenario: str | None = None, problem: dict[str, Any] | None = None, text: str | None = None
+) -> Any:
+    """The :class:`~gwangyang.logistics.route_file.RouteFile` of a request (:func:`parse_problem`).
+
+    A shipped scenario is named by its file (``gwangyang.toml``), as ``gwangyang routes solve`` names it; a problem
+    sent as a table or text has no file (None).
+    """
+    from .route_file import RouteFile
+
+    parsed = parse_problem(scenario, problem, text)
+    given = problem is not None or text is not None
+    return RouteFile(None if given else scenario_file(str(scenario)), parsed.to_instance(), parsed)
+
+
+def solve_route_file(
+    loaded: Any,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    solver: str = "pyvrp",
+    workers: int | None = None,
+    progress: Progress | None = None,
+    max_iterations: int | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """:func:`solve_routes` of a file: the view names the ``file``, and with a ``.sol`` its ``best_known`` and gap.
+
+    ``gap_percent`` is ``100 (cost / best known - 1)``, as ``benchmarks/logistics_routing.py`` reports it; None
+    for an infeasible result (its cost is no solution's).
+    """
+    view, result = solve_routes(
+        loaded.instance, loaded.problem, time_limit, seed, solver, workers, progress, max_iterations
+    )
+    view = {"file": loaded.name, **view}
+    if loaded.best_known is not None:
+        best = float(loaded.best_known["cost"])
+        view["best_known"] = dict(loaded.best_known)
+        view["gap_percent"] = 100 * (view["cost"] / best - 1) if view["feasible"] and best > 0 else None
+    return view, result
+
+
+def gap_line(view: dict[str, Any]) -> str:
+    """One line for a terminal: the result's gap to the best known of the ``.sol`` given with it."""
+    best = view["best_known"]
+    gap = view["gap_percent"]
+    return (
+        f"best known {best['cost']:,.2f} ({best['file']}; its routes re-checked: {best['checked_cost']:,.2f}, "
+        f"{'feasible' if best['feasible'] else 'INFEASIBLE'}); gap "
+        + ("n/a (result infeasible)" if gap is None else f"{gap:.2f} %")
+    )
+
+
 def _solve_file(item: tuple[str, float, int, str]) -> dict[str, Any]:
     """One file's routing view (runs on any worker, one solver thread)."""
     path, time_limit, seed, solver = item
-    instance, problem = read_problem(Path(path))
-    view, _ = solve_routes(instance, problem, time_limit, seed, solver, workers=1)
-    return {"file": Path(path).name, **view}
+    view, _ = solve_route_file(read_route_file(Path(path)), time_limit, seed, solver, workers=1)
+    return view
 
 
 def solve_many(

@@ -12,6 +12,7 @@ import csv
 import io
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -114,6 +115,55 @@ def read_instance(path: str | Path) -> Instance:
     if "VEHICLE" in head and "CUSTOMER" in head:
         return read_solomon(path)
     raise UnknownFormatError(f"{path}: not a problem file (.toml/.json), a VRPLIB .vrp or a Solomon .txt")
+
+
+def solution_score(
+    instance: Instance, instance_path: str | Path, solution_path: str | Path
+) -> dict[str, Any]:
+    """A ``.sol`` file's cost as the best known for ``instance``, and its routes re-scored by our checker.
+
+    The file's cost is converted to ours by the factor of the VRPLIB family's convention (:data:`CONVENTIONS`,
+    as :func:`best_known` does; Solomon files: 1). Its routes are numbered as the instance file numbers its
+    locations (VRPLIB: node less one, depot 0; Solomon: customer number, depot 0).
+
+    Returns
+    -------
+    dict
+        ``{"file", "cost", "checked_cost", "feasible"}``: the ``.sol`` cost in our units, the cost of its routes
+        by :func:`~gwangyang.logistics.check.check_solution` and whether they are feasible on the instance.
+
+    Raises
+    ------
+    InputError
+        An instance that is not VRPLIB or Solomon, or a solution that visits a location the instance lacks.
+    CorruptFileError
+        A ``.sol`` without routes or cost.
+    """
+    from .check import check_solution
+    from .vrplib_solution import solution_visits
+
+    solution_path = Path(solution_path)
+    if instance.source not in ("vrplib", "solomon"):
+        raise InputError(
+            f"{solution_path.name}: a .sol scores a VRPLIB .vrp or Solomon .txt file, not a {instance.source} problem"
+        )
+    routes, cost = read_solution(solution_path)
+    factor = 1.0
+    if instance.source == "vrplib":
+        kind = parse(Path(instance_path))[0].get("TYPE", "CVRP").split()[0].upper()
+        factor = CONVENTIONS.get(kind, ("nint", 1.0))[1]
+    else:
+        routes = [[n - 1 for n in route] for route in routes]  # Solomon numbers customers as the file does
+    try:
+        checked = check_solution(instance, solution_visits(instance, routes))
+    except InputError as exc:
+        raise InputError(f"{solution_path.name}: {exc}") from exc
+    return {
+        "file": solution_path.name,
+        "cost": cost * factor,
+        "checked_cost": checked.cost,
+        "feasible": checked.is_feasible(),
+    }
 
 
 def read_vrplib_solution(path: str | Path) -> tuple[list[list[int]], float]:

@@ -1,7 +1,9 @@
 """Logistics API (``/api/v1/logistics``): truck routing and throughput forecasting, both run as jobs.
 
 A routing request names a shipped scenario or carries a problem (JSON object, or the text of a TOML/JSON problem
-file); a problem may not name matrix files (a request never reads a file on the server). A forecast request uses
+file); a problem may not name matrix files (a request never reads a file on the server). ``POST /routes/file``
+uploads a VRPLIB ``.vrp``, Solomon ``.txt`` or problem file (and optionally a ``.sol``), read as
+``gwangyang routes solve`` reads it. A forecast request uses
 the shipped monthly TEU series or carries its own ``[{"ds", "y"}]`` rows, or uploads a CSV or Parquet table
 (``POST /forecast/file``, read as ``gwangyang forecast`` reads it). The latest result of each is kept in the
 store, where the routes and forecast pages find it. Every result is a view of :mod:`gwangyang.logistics.service`.
@@ -23,6 +25,7 @@ from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..fields import Seed, TimeLimit
+from ..form_fields import form_model
 from ..jobs import Progress
 from ..orgs import ScopedJobs
 from ..responses import finish_job
@@ -40,6 +43,14 @@ JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_
 
 MAX_PROBLEM_CHARS = 2_000_000
 """Largest problem text accepted (characters)."""
+
+
+class RouteFileForm(BaseModel):
+    """The text fields of ``POST /routes/file``, of the same types as :class:`RouteRequest`'s."""
+
+    time_limit: TimeLimit = 5.0
+    seed: Seed = 0
+    solver: Literal["pyvrp", "ortools"] = "pyvrp"
 
 
 class RouteRequest(BaseModel):
@@ -105,12 +116,8 @@ class ForecastRequest(BaseModel):
     windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
 
 
-def _routes(
-    store: Store, instance: Any, problem: Any, body: RouteRequest, progress: Progress
-) -> dict[str, Any]:
-    view, _ = service.solve_routes(
-        instance, problem, body.time_limit, body.seed, body.solver, progress=progress
-    )
+def _routes(store: Store, loaded: Any, body: RouteRequest, progress: Progress) -> dict[str, Any]:
+    view, _ = service.solve_route_file(loaded, body.time_limit, body.seed, body.solver, progress=progress)
     service.save_view(store, "routes", view)
     return view
 
@@ -164,8 +171,8 @@ async def solve_routes(
     The result: routes (order ids in visiting order), per-route load, distance, schedule and cost, the unserved
     orders with reasons, the GeoJSON of the routes and the sites.
     """
-    problem = service.parse_problem(body.scenario, body.problem, body.problem_text)
-    instance = problem.to_instance()
+    loaded = service.route_request(body.scenario, body.problem, body.problem_text)
+    problem = loaded.problem
 
     params = {
         "problem": problem.name,
@@ -174,7 +181,7 @@ async def solve_routes(
         "time_limit": body.time_limit,
         "seed": body.seed,
     }
-    work = partial(_routes, store, instance, problem, body)
+    work = partial(_routes, store, loaded, body)
     job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
@@ -236,6 +243,76 @@ async def _submit_forecast(
     }
     work = partial(_forecast, store, series, name, source, body)
     job = jobs.submit("logistics.forecast", work, params=params, isolated=True)
+    return await finish_job(request, response, job, wait)
+
+
+ROUTE_FILE_FIELDS = {
+    "time_limit": "The solver's wall-clock limit, seconds (more than 0, at most 120; default 5).",
+    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
+    "solver": "pyvrp (default) or ortools.",
+}
+"""The text fields of ``POST /routes/file``."""
+
+
+def _route_file(store: Store, loaded: Any, form: RouteFileForm, progress: Progress) -> dict[str, Any]:
+    view, _ = service.solve_route_file(loaded, form.time_limit, form.seed, form.solver, progress=progress)
+    service.save_view(store, "routes", view)
+    return view
+
+
+@router.post(
+    "/routes/file",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Route trucks for an uploaded VRPLIB, Solomon or problem file (a job)",
+    responses={201: {"description": "Done (with `wait`)"}, **errors(*UPLOAD_ERRORS, *JOB_ERRORS)},
+    openapi_extra=multipart_form(ROUTE_FILE_FIELDS, files=2),
+)
+async def solve_routes_file(
+    request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job that solves one uploaded problem file (multipart ``files``), as ``gwangyang routes solve FILE``.
+
+    The file is a VRPLIB ``.vrp`` (every section the CLI reads), a Solomon ``.txt`` or our ``.toml``/``.json``
+    problem; with it may come a ``.sol`` of the same instance to score against (``--sol``): the result then has
+    ``best_known`` (its cost in our units, its routes re-checked) and ``gap_percent``. Both are read at once (a bad
+    file is answered 400 before any job, naming it) and not kept. The result is the CLI's ``--json`` document,
+    the file's name as its ``file``, and is kept as the latest routes.
+    """
+    saved = await receive(request)
+    try:
+        for upload in saved.files:
+            if not upload.name.lower().endswith((*service.ROUTE_SUFFIXES, ".sol")):
+                raise UploadError(
+                    f"{upload.name}: unknown problem format (expected "
+                    f"{', '.join(service.ROUTE_SUFFIXES)}, and optionally a .sol).",
+                    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                )
+        problems = [f for f in saved.files if not f.name.lower().endswith(".sol")]
+        solutions = [f for f in saved.files if f.name.lower().endswith(".sol")]
+        if len(problems) != 1 or len(solutions) > 1:
+            raise UploadError(
+                f"upload: expected one problem file and at most one .sol, got {len(problems)} and "
+                f"{len(solutions)}."
+            )
+        form = form_model(saved.fields, RouteFileForm)
+        loaded = await run_in_threadpool(
+            service.read_route_file,
+            problems[0],
+            problems[0].name,
+            solutions[0] if solutions else None,
+            named_files=False,
+        )
+    finally:
+        saved.discard()
+    params = {
+        "file": loaded.name,
+        "instance": loaded.instance.name,
+        "solver": form.solver,
+        "time_limit": form.time_limit,
+        "seed": form.seed,
+    }
+    work = partial(_route_file, store, loaded, form)
+    job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
 

@@ -38,6 +38,15 @@
     $("route-unserved-count").textContent = String(r.unserved.length);
     $("route-coordinates-note").textContent = r.approximate_coordinates
       ? g.t("Coordinates are approximate (public maps); distances are great-circle × road circuity.") : "";
+    // The file solved (an upload, a CLI run, a scenario) and, with a .sol, the gap to its best-known cost.
+    const source = [];
+    if (r.file) source.push(g.t("Source: {source}.", { source: r.file }));
+    if (r.best_known) {
+      const gap = r.gap_percent === null || r.gap_percent === undefined ? g.t("n/a (not feasible)") : `${num(r.gap_percent, 2)} %`;
+      source.push(g.t("Best known {cost} ({file}; its routes re-checked: {checked}); gap {gap}.", { cost: num(r.best_known.cost, 0), file: r.best_known.file, checked: num(r.best_known.checked_cost, 0), gap }));
+    }
+    $("route-source").textContent = source.join(" ");
+    $("route-source").hidden = !source.length;
     // Nothing silent: what the reading assumed (notes), and every broken constraint (warnings), in the page's language.
     showList("route-notes", "route-note", (r.notes || []).map((n) => g.t("note: {text}", { text: g.phrase(n) })));
     const warnings = r.route_details.flatMap((d, k) => (d.violations || []).map((v) =>
@@ -168,10 +177,21 @@
     $("route-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const f = new FormData(event.target);
-      const body = { scenario: f.get("scenario"), time_limit: Number(f.get("time_limit")), solver: f.get("solver") };
-      const file = f.get("problem");
-      if (file && file.size) body.problem_text = await file.text();
-      submit("/api/v1/logistics/routes", body);
+      const file = f.get("files");
+      if (file && file.name) {
+        // A problem file (VRPLIB, Solomon or ours) and its .sol: uploaded as they are, read on the server as
+        // `gwangyang routes solve` reads them.
+        const upload = new FormData();
+        upload.append("files", file, file.name);
+        const sol = f.get("solution");
+        if (sol && sol.name) upload.append("files", sol, sol.name);
+        for (const key of ["time_limit", "seed", "solver"]) if (String(f.get(key) || "").trim()) upload.append(key, f.get(key));
+        submit("/api/v1/logistics/routes/file", upload);
+      } else {
+        const body = { scenario: f.get("scenario"), time_limit: Number(f.get("time_limit")), solver: f.get("solver") };
+        if (String(f.get("seed") || "").trim()) body.seed = Number(f.get("seed"));
+        submit("/api/v1/logistics/routes", body);
+      }
     });
   } else {
     $("forecast-form").addEventListener("submit", (event) => {

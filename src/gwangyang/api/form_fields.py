@@ -1,0 +1,45 @@
+"""The text fields of a multipart form checked by a pydantic model: the types and bounds of the JSON bodies.
+
+A form sends text; a JSON body's :data:`~gwangyang.api.fields.Seed` or
+:data:`~gwangyang.api.fields.TimeLimit` is strict (no string is a number). :func:`form_model` reads each field's
+text as the model's field type first, so an upload's ``seed`` is held to the same bounds as a JSON ``seed``.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def form_model(fields: dict[str, str], model: type[Model]) -> Model:
+    """``model`` from a form's text ``fields``: an absent or empty field takes its default.
+
+    A field of type ``int`` or ``float`` is read as a number first (Python's ``int`` / ``float``); any other is
+    passed as text. Fields the model lacks are ignored, as the other upload routes ignore them.
+
+    Raises
+    ------
+    InputError
+        One line naming the first bad field: ``seed: expected a number, got 'x'`` or the model's own message
+        (``seed: Input should be less than or equal to 2147483647, got '2147483648'``).
+    """
+    values: dict[str, object] = {}
+    for name, info in model.model_fields.items():
+        text = (fields.get(name) or "").strip()
+        if not text:
+            continue
+        kind = info.annotation if info.annotation in (int, float) else str
+        try:
+            values[name] = kind(text)
+        except ValueError as exc:
+            raise InputError(f"{name}: expected a number, got {text[:20]!r}") from exc
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(f"{first['loc'][0]}: {first['msg']}, got {str(first.get('input'))[:20]!r}") from exc
