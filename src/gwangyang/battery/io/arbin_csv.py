@@ -27,6 +27,7 @@ from .arbin import (
 from .base import Reader, head_text, read_head
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
+from .textrows import check_rows
 
 
 def _layout(head: bytes) -> tuple[str, str] | None:
@@ -68,6 +69,7 @@ class ArbinCsvReader:
         head = read_head(path)
         sep, decimal = _layout(head) or (",", ".")
         text = scan_text(path)
+        check_rows(path, 0, sep, None, text.encoding)
         try:
             raw = pd.read_csv(
                 path,

@@ -103,6 +103,7 @@ from .textparse import (
     sniff_decimal,
     to_float,
 )
+from .textrows import check_rows
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -131,6 +132,7 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
     }
     state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
     check_last_line(path, cmap.delimiter, len(names), encoding)
+    check_rows(path, header_line, cmap.delimiter, len(names), encoding, cmap.quoted_lines)
     wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
     notes = [*text.warnings, *_unread_columns(names, cmap, path)]
     raw = read_table(

@@ -1,0 +1,147 @@
+"""Field counts of a text export's rows: a row that does not have its header's number of fields is refused.
+
+pandas' C parser pads a row with fewer fields than its header with NaN, reads a row with one more field
+than its header as an index plus shifted values, drops the extra fields of a longer row (``index_col=False``,
+with a warning the readers silence) or skips it (``on_bad_lines="skip"``). A step name or remark that holds
+the separator without quotes (``CC_Chg, 0.5C``, ``충전, 휴지``) makes such a row, and every value after it
+lands in the next column: read as numbers, they would be wrong without a word. The readers therefore count
+every row's fields before parsing, honouring CSV quoting (``"CC_Chg, 0.5C"`` is one field, as pandas reads
+it; a doubled ``""`` inside quotes too), and refuse the file in one line naming the line and both counts.
+
+Counting is one ``bytes.count`` per line (about 0.1 s per million lines); a line holding a double quote is
+counted after its quoted sections are taken out. The separators this applies to (``,``, ``;``, tab) and the
+double quote are single bytes in UTF-8, cp949 and the Western code pages, so the bytes are counted without
+decoding; a file in another encoding is decoded first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import CorruptFileError
+
+_QUOTED = re.compile(rb'"[^"]*"')
+"""A quoted section; ``"a""b"`` is two such sections side by side, which leaves no separator behind."""
+_PROBE = '\t,;"\n\r'
+
+
+def field_counts(lines: Sequence[bytes], delimiter: bytes, quoting: bool = True) -> np.ndarray:
+    """The number of fields of each line (a line without a separator has one).
+
+    Parameters
+    ----------
+    lines
+        Lines without their line feed (a carriage return at the end is no field).
+    delimiter
+        The one-byte separator.
+    quoting
+        Separators inside double quotes do not count (pandas' ``QUOTE_MINIMAL``); False: every one does.
+    """
+    counts = np.fromiter((line.count(delimiter) for line in lines), dtype=np.int64, count=len(lines))
+    if quoting:
+        for i in [i for i, line in enumerate(lines) if b'"' in line]:
+            counts[i] = _QUOTED.sub(b"", lines[i]).count(delimiter)
+    return counts + 1
+
+
+def first_mismatch(
+    counts: np.ndarray, allowed: Collection[int], blank: np.ndarray | None = None
+) -> int | None:
+    """Index of the first count not in ``allowed`` (``blank`` lines are passed over), or None."""
+    wrong = ~np.isin(counts, np.fromiter(allowed, dtype=np.int64))
+    if blank is not None:
+        wrong &= ~blank
+    found = np.flatnonzero(wrong)
+    return int(found[0]) if len(found) else None
+
+
+def mismatch_message(
+    path: Path, line: int, found: int, expected: Collection[int], what: str, delimiter: bytes
+) -> str:
+    """The one-line refusal: the file, the 1-based line, the fields expected and found."""
+    wanted = " or ".join(str(n) for n in sorted(expected))
+    shown = {b"\t": "tab", b",": "comma", b";": "semicolon"}.get(delimiter, repr(delimiter.decode()))
+    return (
+        f"{path}: line {line} has {found} fields where {what} has {wanted}; a text field holding a {shown} "
+        "without quotes would shift the values after it, so the file is refused rather than read shifted."
+    )
+
+
+def check_rows(
+    path: Path,
+    header_line: int,
+    delimiter: str,
+    expected: int | None,
+    encoding: str = "utf-8",
+    quoted_lines: bool = False,
+    data: bytes | None = None,
+) -> None:
+    """Raise when a row below the header does not have the header's number of fields.
+
+    Parameters
+    ----------
+    path
+        The file (named in the message).
+    header_line
+        0-based line of the header; the rows below it are checked, blank lines passed over.
+    delimiter
+        The field separator (one character).
+    expected
+        The header's number of fields; None: counted on the header line (CSV quoting honoured), and
+        when the header ends with a separator (an empty last name, as EC-Lab writes) and the first row
+        is one field shorter, every row must be: only that empty column is missing from them.
+    encoding
+        The file's encoding (:func:`.textfile.scan_text`).
+    quoted_lines
+        Each line is wrapped in one pair of double quotes and fields are not quoted (pandas'
+        ``QUOTE_NONE``): every separator counts.
+    data
+        The file's bytes, when the caller has them.
+
+    Raises
+    ------
+    CorruptFileError
+        The first row with another number of fields: its line, both counts.
+    """
+    raw = path.read_bytes() if data is None else data
+    try:
+        ascii_safe = _PROBE.encode(encoding) == _PROBE.encode("ascii")
+    except (LookupError, UnicodeError):
+        ascii_safe = False
+    if not ascii_safe:
+        raw = raw.decode(encoding, errors="replace").encode("utf-8")
+    every = raw.split(b"\n")
+    allowed = {expected} if expected is not None else set()
+    if expected is None:
+        head = every[header_line].rstrip(b"\r") if header_line < len(every) else b""
+        expected = int(field_counts([head.removeprefix(b"\xef\xbb\xbf")], delimiter.encode())[0])
+        allowed = {expected}
+        if head.endswith(delimiter.encode()):  # EC-Lab ends its header with a tab, not its rows: no shift
+            first = next((line.rstrip(b"\r") for line in every[header_line + 1 :] if line.strip()), b"")
+            if int(field_counts([first], delimiter.encode())[0]) == expected - 1:
+                allowed = {expected - 1}
+    lines = every[header_line + 1 :]
+    del every
+    if lines and not lines[-1].strip():
+        lines.pop()
+    lines = [line.rstrip(b"\r") for line in lines]
+    if quoted_lines:
+        lines = [line.strip()[1:-1] if line.strip().startswith(b'"') else line for line in lines]
+    counts = field_counts(lines, delimiter.encode(), quoting=not quoted_lines)
+    blank = np.fromiter((not line.strip() for line in lines), dtype=bool, count=len(lines))
+    at = first_mismatch(counts, allowed, blank)
+    if at is not None:
+        raise CorruptFileError(
+            mismatch_message(
+                path,
+                header_line + 2 + at,
+                int(counts[at]),
+                allowed,
+                f"the header (line {header_line + 1})",
+                delimiter.encode(),
+            )
+        )
