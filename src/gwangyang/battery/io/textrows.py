@@ -8,8 +8,9 @@ lands in the next column: read as numbers, they would be wrong without a word. T
 every row's fields before parsing, honouring CSV quoting (``"CC_Chg, 0.5C"`` is one field, as pandas reads
 it; a doubled ``""`` inside quotes too), and refuse the file in one line naming the line and both counts.
 
-Counting is one ``bytes.count`` per line (about 0.1 s per million lines); a line holding a double quote is
-counted after its quoted sections are taken out. The separators this applies to (``,``, ``;``, tab) and the
+Counting is one ``bytes.count`` per line: 0.25-0.39 s for the IFE Neware export's lines repeated to 469,750
+(2 shared cores); a line holding a double quote is counted after its quoted sections are
+taken out: 0.55-0.83 s for 197,870 record lines with every field quoted, as BTSDA 7 writes them. The separators this applies to (``,``, ``;``, tab) and the
 double quote are single bytes in UTF-8, cp949 and the Western code pages, so the bytes are counted without
 decoding; a file in another encoding is decoded first.
 """
@@ -24,7 +25,7 @@ import numpy as np
 
 from ...errors import CorruptFileError
 
-_QUOTED = re.compile(rb'"[^"]*"')
+_QUOTED = re.compile(rb'"[^"\n]*"')
 """A quoted section; ``"a""b"`` is two such sections side by side, which leaves no separator behind."""
 _PROBE = '\t,;"\n\r'
 
