@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gwangyang.battery.io import read_cycler
@@ -38,11 +38,12 @@ def _line_of(text: str, marker: str) -> int:
     return line
 
 
-def _refused(path: Path, line: int, found: int, expected: int | str) -> None:
+def _refused(path: Path, line: int, found: int, expected: int | str, named: Path | None = None) -> None:
+    """Reading ``path`` is refused in one line naming ``named`` (the file itself, or its companion)."""
     with pytest.raises(CorruptFileError) as caught:
         read_cycler(path)
     message = str(caught.value)
-    assert "\n" not in message and str(path) in message
+    assert "\n" not in message and message.startswith(f"{named or path}: ")
     assert f"line {line} has {found} fields where" in message and f"has {expected};" in message
 
 
@@ -109,6 +110,24 @@ def test_neware_unquoted_comma_on_a_step_line_is_refused(tmp_path: Path, lines: 
     line = _line_of(text, ", 0.5C")
     assert text.splitlines()[line - 1].startswith(",") and not text.splitlines()[line - 1].startswith(",,")
     _refused(path, line, 16, 15)
+
+
+def test_neware_rows_ending_with_a_comma(tmp_path: Path, original: CyclerData, lines: list[str]) -> None:
+    # an empty field after the last of every row (a writer that ends rows with the separator) shifts nothing
+    text = "\r\n".join([*lines[:3], *(line + "," for line in lines[3:])]) + "\r\n"
+    data = read_cycler(write(tmp_path, "trailing.csv", text))
+    assert_same_cycles(original, data)
+    np.testing.assert_array_equal(data.timeseries["voltage_v"], original.timeseries["voltage_v"])
+    neware_totals_match(data)
+    # but a comma inside a step name, with the trailing one, is still one field too many
+    named = (
+        "\r\n".join(
+            _step_names(lines, ", 0.5C", quote=False).splitlines()[:3]
+            + [line + "," for line in _step_names(lines, ", 0.5C", quote=False).splitlines()[3:]]
+        )
+        + "\r\n"
+    )
+    _refused(write(tmp_path, "both.csv", named), 4, 24, "8 or 22")
 
 
 @pytest.mark.parametrize("quote", [True, False])
@@ -230,3 +249,80 @@ def test_field_counts_match_the_csv_module(rows: list[list[str]], sep: str) -> N
     counts = field_counts(lines, sep.encode())
     assert counts.tolist() == [len(row) for row in rows]
     assert counts.tolist() == [len(next(csv.reader([x.decode()], delimiter=sep))) for x in lines]
+
+
+# --- companions and BDF --------------------------------------------------------------------------------------
+
+ARBIN = NEWARE_CSV.path.parents[1] / "arbin" / "FastCharge_000025_CH8.csv"
+
+
+@pytest.mark.parametrize("form", ["quoted", "bare", "quote inside the field"])
+def test_arbin_metadata_with_a_comma_in_its_schedule_name(tmp_path: Path, form: str) -> None:
+    # the companion's one row already quotes its database list ("ArbinResult_6,ArbinResult_7,")
+    companion = ARBIN.with_name(ARBIN.stem + "_Metadata.csv")
+    head, row = companion.read_text(encoding="latin-1").splitlines()[:2]
+    name, renamed = "4_4C-80PER_4_4C.SDU", "4_4C, 80PER_4_4C.SDU"
+    assert row.count(name) == 1
+    if form == "quoted":  # the schedule's whole field in quotes, as the csv module writes it
+        fields = [field.replace(name, renamed) for field in next(csv.reader([row]))]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(fields)
+        text = out.getvalue()
+    else:  # a quote that does not open the field quotes nothing (pandas, the csv module): the comma splits
+        text = row.replace(name, renamed if form == "bare" else f'"{renamed}"')
+        assert len(next(csv.reader([text]))) == 23
+    (tmp_path / "cell_Metadata.csv").write_text(f"{head}\r\n{text}\r\n", encoding="latin-1")
+    path = tmp_path / "cell.csv"
+    path.write_bytes(ARBIN.read_bytes())
+    original = read_cycler(ARBIN)
+    if form == "quoted":
+        data = read_cycler(path)
+        assert data.extra["iv_ch_id"] == original.extra["iv_ch_id"] == "7"
+        assert data.start_time == original.start_time
+        assert_same_cycles(original, data)
+        return
+    # 22 names; the row has 22 fields with its quoted database list, and one more with the comma
+    assert len(next(csv.reader([row]))) == len(head.split(",")) == 22
+    _refused(path, 2, 23, 22, named=tmp_path / "cell_Metadata.csv")
+
+
+@pytest.mark.parametrize("quote", [True, False])
+def test_bdf_csv_with_a_remark_holding_a_comma(tmp_path: Path, quote: bool) -> None:
+    remark = "충전, 휴지"
+    rows = ["Test Time / s,Voltage / V,Current / A,Remark"]
+    rows += [
+        f"{10.0 * i},{3.5 + 0.01 * i},1.0,{'정상' if i != 2 else repr_quoted(remark, quote)}"
+        for i in range(5)
+    ]
+    path = write(tmp_path, "cell.bdf.csv", "\r\n".join(rows) + "\r\n")
+    if quote:
+        data = read_cycler(path)
+        np.testing.assert_allclose(data.timeseries["voltage_v"], [3.5, 3.51, 3.52, 3.53, 3.54])
+        np.testing.assert_allclose(data.timeseries["current_a"], 1.0)
+    else:
+        _refused(path, 4, 5, 4)  # header on line 1, the third row on line 4
+
+
+def repr_quoted(text: str, quote: bool) -> str:
+    """``text`` in double quotes, or as it is."""
+    return f'"{text}"' if quote else text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    fields=st.lists(st.tuples(_FIELD, st.booleans()), min_size=1, max_size=8),
+    sep=st.sampled_from([",", ";", "\t"]),
+)
+def test_field_counts_with_quotes_inside_fields(fields: list[tuple[str, bool]], sep: str) -> None:
+    # a field written bare may hold a quote after its first character (it quotes nothing there); others are
+    # quoted whole: the count is the csv module's, and the number of fields written
+    written = []
+    for text, bare in fields:
+        if bare and sep not in text and not text.startswith('"'):
+            written.append(text)
+        else:
+            written.append('"' + text.replace('"', '""') + '"')
+    line = sep.join(written)
+    assume(line != "")  # an empty line is a blank line, which the readers pass over
+    (count,) = field_counts([line.encode("utf-8")], sep.encode()).tolist()
+    assert count == len(fields) == len(next(csv.reader([line], delimiter=sep)))

@@ -369,11 +369,15 @@ def _check_counts(
 
     A cycle row has the cycle header's fields, or those and a step's (its first step on the same line);
     a step row one leading empty field and the step header's; a record row two and the record header's.
+    A row that ends with a comma may have one field more: an empty one after the last, which shifts
+    nothing (the levels are parsed with spare columns).
     """
     for kind, counts in allowed.items():
         rows = np.flatnonzero(kinds == kind)
-        found = field_counts([body[i] for i in rows], b",")
-        at = first_mismatch(found, counts)
+        lines = [body[i] for i in rows]
+        found = field_counts(lines, b",")
+        trailing = np.fromiter((line.rstrip().endswith(b",") for line in lines), dtype=bool, count=len(lines))
+        at = first_mismatch(np.where(trailing & ~np.isin(found, counts), found - 1, found), counts)
         if at is not None:
             line = int(rows[at]) + 4
             raise CorruptFileError(mismatch_message(path, line, int(found[at]), counts, _LEVELS[kind], b","))
