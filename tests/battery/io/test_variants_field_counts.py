@@ -326,3 +326,31 @@ def test_field_counts_with_quotes_inside_fields(fields: list[tuple[str, bool]], 
     assume(line != "")  # an empty line is a blank line, which the readers pass over
     (count,) = field_counts([line.encode("utf-8")], sep.encode()).tolist()
     assert count == len(fields) == len(next(csv.reader([line], delimiter=sep)))
+
+
+@pytest.mark.parametrize("quote", [True, False])
+def test_column_map_header_with_a_quoted_name(tmp_path: Path, quote: bool) -> None:
+    # a generic CSV whose header quotes a name holding a comma: the names line up with the rows' fields
+    name = '"Voltage, V"' if quote else "Voltage, V"
+    rows = [f"t,c,i,{name},비고"] + [f"{10 * k},1,0.5,{3.5 + 0.1 * k:.1f},정상" for k in range(4)]
+    table = write(tmp_path, "run.csv", "\n".join(rows) + "\n")
+    source = "Voltage, V" if quote else "Voltage"
+    cmap = tmp_path / "map.toml"
+    cmap.write_text(
+        "[columns.test_time_s]\nsource = 't'\n[columns.cycle_index]\nsource = 'c'\n"
+        f"[columns.current_a]\nsource = 'i'\n[columns.voltage_v]\nsource = '{source}'\n",
+        encoding="utf-8",
+    )
+    if quote:
+        data = read_cycler(table, column_map=cmap)
+        np.testing.assert_allclose(data.timeseries["voltage_v"], [3.5, 3.6, 3.7, 3.8])
+    else:  # the bare comma makes six names over five fields: every row is refused, the first named
+        _refused_map(table, cmap, 2, 5, 6)
+
+
+def _refused_map(path: Path, cmap: Path, line: int, found: int, expected: int) -> None:
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path, column_map=cmap)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"{path}: line {line} has {found} fields where")
+    assert f"has {expected};" in message

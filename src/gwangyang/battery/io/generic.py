@@ -131,8 +131,10 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
         if not spec.optional or any(source in names for source in spec.sources)
     }
     state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
+    check_rows(
+        path, header_line, cmap.delimiter, len(names), encoding, cmap.quoted_lines, truncation_checked=True
+    )
     check_last_line(path, cmap.delimiter, len(names), encoding)
-    check_rows(path, header_line, cmap.delimiter, len(names), encoding, cmap.quoted_lines)
     wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
     notes = [*text.warnings, *_unread_columns(names, cmap, path)]
     raw = read_table(

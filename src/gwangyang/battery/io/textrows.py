@@ -91,6 +91,7 @@ def check_rows(
     encoding: str = "utf-8",
     quoted_lines: bool = False,
     data: bytes | None = None,
+    truncation_checked: bool = False,
 ) -> None:
     """Raise when a row below the header does not have the header's number of fields.
 
@@ -113,6 +114,9 @@ def check_rows(
         ``QUOTE_NONE``): every separator counts.
     data
         The file's bytes, when the caller has them.
+    truncation_checked
+        The caller refuses a short last line itself as a truncated file (:func:`.textparse.check_last_line`):
+        a last line short of fields is left to it, with its own message.
 
     Raises
     ------
@@ -146,6 +150,9 @@ def check_rows(
     counts = field_counts(lines, delimiter.encode(), quoting=not quoted_lines)
     blank = np.fromiter((not line.strip() for line in lines), dtype=bool, count=len(lines))
     at = first_mismatch(counts, allowed, blank)
+    last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
+    if at == last and truncation_checked and counts[at] < min(allowed):
+        return
     if at is not None:
         raise CorruptFileError(
             mismatch_message(
