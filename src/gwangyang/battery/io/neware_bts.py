@@ -33,7 +33,7 @@ from .neware_time import elapsed_time
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
 from .textparse import numbers, parse_duration
-from .textrows import field_counts, first_mismatch, mismatch_message
+from .textrows import check_levels
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -145,7 +145,7 @@ def _parse(
 ) -> pd.DataFrame:
     """Parse comma-separated lines with the C parser into ``width`` positional columns.
 
-    The caller has checked every line's field count (:func:`_check_counts`): a cycle row without a step
+    The caller has checked every line's field count (:func:`.textrows.check_levels`): a cycle row without a step
     is the only shorter row, padded with NaN. ``precision`` is pandas' ``float_precision``, found for the
     whole file by :func:`.textfile.scan_text`.
     """
@@ -233,11 +233,15 @@ class NewareBtsCsvReader:
         if not len(record_rows) or not len(cycle_rows):
             raise CorruptFileError(f"{path}: Neware BTS CSV has no cycle or no record rows.")
         n_cycle, n_step = len(cycle_header), len(step_header)
-        _check_counts(
+        # a cycle row: the cycle header's fields, or those and its first step's; a step row: one leading
+        # empty field and the step header's; a record row: two and the record header's
+        check_levels(
             path,
             body,
             kinds,
             {0: (n_cycle, n_cycle + n_step), 1: (n_step + 1,), 2: (len(record_header) + 2,)},
+            {0: "the cycle header (line 1)", 1: "the step header (line 2)", 2: "the record header (line 3)"},
+            first_line=4,
         )
         cycle_table = _parse([body[i] for i in cycle_rows], n_cycle + n_step + 2, encoding, precision)
         cycles = cycle_table.iloc[:, :n_cycle].set_axis(cycle_header, axis=1)
@@ -357,30 +361,6 @@ class NewareBtsCsvReader:
             vendor_cycles=_vendor_cycles(cycles, cycle_header, cycle_name, path),
             extra={"format": "bts_csv"},
         )
-
-
-_LEVELS = {0: "the cycle header (line 1)", 1: "the step header (line 2)", 2: "the record header (line 3)"}
-
-
-def _check_counts(
-    path: Path, body: list[bytes], kinds: np.ndarray, allowed: dict[int, tuple[int, ...]]
-) -> None:
-    """Refuse the first row whose field count is not its level's (quoted commas are inside a field).
-
-    A cycle row has the cycle header's fields, or those and a step's (its first step on the same line);
-    a step row one leading empty field and the step header's; a record row two and the record header's.
-    A row that ends with a comma may have one field more: an empty one after the last, which shifts
-    nothing (the levels are parsed with spare columns).
-    """
-    for kind, counts in allowed.items():
-        rows = np.flatnonzero(kinds == kind)
-        lines = [body[i] for i in rows]
-        found = field_counts(lines, b",")
-        trailing = np.fromiter((line.rstrip().endswith(b",") for line in lines), dtype=bool, count=len(lines))
-        at = first_mismatch(np.where(trailing & ~np.isin(found, counts), found - 1, found), counts)
-        if at is not None:
-            line = int(rows[at]) + 4
-            raise CorruptFileError(mismatch_message(path, line, int(found[at]), counts, _LEVELS[kind], b","))
 
 
 _KNOWN_RECORD = re.compile(

@@ -164,3 +164,49 @@ def check_rows(
                 delimiter.encode(),
             )
         )
+
+
+def check_levels(
+    path: Path,
+    lines: list[bytes],
+    kinds: np.ndarray,
+    allowed: dict[int, tuple[int, ...]],
+    headers: dict[int, str],
+    first_line: int,
+) -> None:
+    """Refuse the first comma-separated row whose field count is not its level's (a nested export's levels).
+
+    A row that ends with a comma may have one field more: an empty one after the last, which shifts nothing
+    where the caller parses the levels with spare columns (Neware BTS CSV).
+
+    Parameters
+    ----------
+    path
+        The file (named in the message).
+    lines
+        The rows below the headers, without line feeds.
+    kinds
+        Each row's level (rows of a level not in ``allowed``, such as blank ones, are passed over).
+    allowed
+        Per level, the field counts its rows may have.
+    headers
+        Per level, how the message names its header (``"the record header (line 3)"``).
+    first_line
+        The 1-based line of ``lines[0]``.
+
+    Raises
+    ------
+    CorruptFileError
+        The first such row: its line, the counts found and allowed.
+    """
+    for kind, counts in allowed.items():
+        rows = np.flatnonzero(kinds == kind)
+        chosen = [lines[i] for i in rows]
+        found = field_counts(chosen, b",")
+        trailing = np.fromiter(
+            (line.rstrip().endswith(b",") for line in chosen), dtype=bool, count=len(chosen)
+        )
+        at = first_mismatch(np.where(trailing & ~np.isin(found, counts), found - 1, found), counts)
+        if at is not None:
+            line = int(rows[at]) + first_line
+            raise CorruptFileError(mismatch_message(path, line, int(found[at]), counts, headers[kind], b","))
