@@ -354,3 +354,23 @@ def _refused_map(path: Path, cmap: Path, line: int, found: int, expected: int) -
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{path}: line {line} has {found} fields where")
     assert f"has {expected};" in message
+
+
+def test_column_map_rows_ending_with_the_separator(tmp_path: Path) -> None:
+    # an empty field after the last of every row: pandas drops it under the map's named columns, nothing shifts
+    header, rows = "t,c,i,v", [f"{10 * k},1,0.5,{3.5 + 0.1 * k:.1f}," for k in range(4)]
+    table = write(tmp_path, "run.csv", "\n".join([header, *rows]) + "\n")
+    cmap = tmp_path / "map.toml"
+    cmap.write_text(
+        "[columns.test_time_s]\nsource = 't'\n[columns.cycle_index]\nsource = 'c'\n"
+        "[columns.current_a]\nsource = 'i'\n[columns.voltage_v]\nsource = 'v'\n",
+        encoding="utf-8",
+    )
+    data = read_cycler(table, column_map=cmap)
+    np.testing.assert_allclose(data.timeseries["voltage_v"], [3.5, 3.6, 3.7, 3.8])
+    np.testing.assert_allclose(data.timeseries["test_time_s"], [0, 10, 20, 30])
+    # a comma inside a value on top of that is still a field too many
+    shifted = [*rows[:2], rows[2].replace(",0.5,", ",0,5,"), *rows[3:]]
+    bad = write(tmp_path, "bad.csv", "\n".join([header, *shifted]) + "\n")
+    with pytest.raises(CorruptFileError, match=re.escape(f"{bad}: line 4 has 6 fields where")):
+        read_cycler(bad, column_map=cmap)

@@ -132,7 +132,14 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
     }
     state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
     check_rows(
-        path, header_line, cmap.delimiter, len(names), encoding, cmap.quoted_lines, truncation_checked=True
+        path,
+        header_line,
+        cmap.delimiter,
+        len(names),
+        encoding,
+        cmap.quoted_lines,
+        truncation_checked=True,
+        trailing_ok=True,
     )
     check_last_line(path, cmap.delimiter, len(names), encoding)
     wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})

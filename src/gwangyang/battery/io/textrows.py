@@ -92,6 +92,7 @@ def check_rows(
     quoted_lines: bool = False,
     data: bytes | None = None,
     truncation_checked: bool = False,
+    trailing_ok: bool = False,
 ) -> None:
     """Raise when a row below the header does not have the header's number of fields.
 
@@ -104,9 +105,9 @@ def check_rows(
     delimiter
         The field separator (one character).
     expected
-        The header's number of fields; None: counted on the header line (CSV quoting honoured), and
-        when the header ends with a separator (an empty last name, as EC-Lab writes) and the first row
-        is one field shorter, every row must be: only that empty column is missing from them.
+        The header's number of fields; None: counted on the header line (CSV quoting honoured). When
+        the header ends with a separator (an empty last name, as EC-Lab writes) and the first row is one
+        field shorter, every row must be: only that empty column is missing from them.
     encoding
         The file's encoding (:func:`.textfile.scan_text`).
     quoted_lines
@@ -117,6 +118,10 @@ def check_rows(
     truncation_checked
         The caller refuses a short last line itself as a truncated file (:func:`.textparse.check_last_line`):
         a last line short of fields is left to it, with its own message.
+    trailing_ok
+        The caller parses with named columns and ``index_col=False`` (:func:`.textparse.read_table`): a row
+        with one field more that ends with the separator (an empty last field) loses nothing and is taken.
+        Without names pandas would read such rows' first field as an index, shifting the rest.
 
     Raises
     ------
@@ -131,15 +136,17 @@ def check_rows(
     if not ascii_safe:
         raw = raw.decode(encoding, errors="replace").encode("utf-8")
     every = raw.split(b"\n")
-    allowed = {expected} if expected is not None else set()
+    sep = delimiter.encode()
+    head = every[header_line].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf") if header_line < len(every) else b""
+    if quoted_lines and head.strip().startswith(b'"'):
+        head = head.strip()[1:-1]
     if expected is None:
-        head = every[header_line].rstrip(b"\r") if header_line < len(every) else b""
-        expected = int(field_counts([head.removeprefix(b"\xef\xbb\xbf")], delimiter.encode())[0])
-        allowed = {expected}
-        if head.endswith(delimiter.encode()):  # EC-Lab ends its header with a tab, not its rows: no shift
-            first = next((line.rstrip(b"\r") for line in every[header_line + 1 :] if line.strip()), b"")
-            if int(field_counts([first], delimiter.encode())[0]) == expected - 1:
-                allowed = {expected - 1}
+        expected = int(field_counts([head], sep, quoting=not quoted_lines)[0])
+    allowed = {expected}
+    if head.endswith(sep):  # EC-Lab ends its header with a tab, not its rows: no shift
+        first = next((line.rstrip(b"\r") for line in every[header_line + 1 :] if line.strip()), b"")
+        if int(field_counts([first], sep, quoting=not quoted_lines)[0]) == expected - 1:
+            allowed = {expected - 1}
     lines = every[header_line + 1 :]
     del every
     if lines and not lines[-1].strip():
@@ -147,9 +154,13 @@ def check_rows(
     lines = [line.rstrip(b"\r") for line in lines]
     if quoted_lines:
         lines = [line.strip()[1:-1] if line.strip().startswith(b'"') else line for line in lines]
-    counts = field_counts(lines, delimiter.encode(), quoting=not quoted_lines)
+    counts = field_counts(lines, sep, quoting=not quoted_lines)
     blank = np.fromiter((not line.strip() for line in lines), dtype=bool, count=len(lines))
-    at = first_mismatch(counts, allowed, blank)
+    seen = counts
+    if trailing_ok:  # one empty field after the last: pandas drops it under named columns, nothing shifts
+        ends = np.fromiter((line.endswith(sep) for line in lines), dtype=bool, count=len(lines))
+        seen = np.where(ends & (counts == max(allowed) + 1), counts - 1, counts)
+    at = first_mismatch(seen, allowed, blank)
     last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
     if at == last and truncation_checked and counts[at] < min(allowed):
         return
