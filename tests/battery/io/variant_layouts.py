@@ -197,7 +197,9 @@ BIOLOGIC_MPT = Layout(
     order=reverse,
     dates=False,
     quiet=False,
-    extra_column=("Operator", "1", None),
+    # not at the end: EC-Lab's header ends with a tab and its rows do not, so a column after that empty name
+    # would leave every row one field short of the header (refused as shifted)
+    extra_column=("Operator", "1", 1),
     optional=("Temperature/°C",),
     optional_gone="temperature_c",
     comma_sep="\t",

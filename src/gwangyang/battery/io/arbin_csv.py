@@ -27,6 +27,7 @@ from .arbin import (
 from .base import Reader, head_text, read_head
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
+from .textrows import check_rows
 
 
 def _layout(head: bytes) -> tuple[str, str] | None:
@@ -68,6 +69,7 @@ class ArbinCsvReader:
         head = read_head(path)
         sep, decimal = _layout(head) or (",", ".")
         text = scan_text(path)
+        check_rows(path, 0, sep, None, text.encoding)
         try:
             raw = pd.read_csv(
                 path,
@@ -131,14 +133,18 @@ def _apply_csv_metadata(data: CyclerData, path: Path) -> None:
     try:
         head = read_head(companion)
         first = head.split(b"\n", 1)[0]
+        sep = ";" if first.count(b";") > first.count(b",") else ","
+        check_rows(companion, 0, sep, None, text.encoding)  # a comment holding the separator: no shifted row
         meta = pd.read_csv(
             companion,
-            sep=";" if first.count(b";") > first.count(b",") else ",",
+            sep=sep,
             encoding=text.encoding,
             encoding_errors="replace",
             dtype=str,
             keep_default_na=False,
         )
+    except CorruptFileError:
+        raise
     except Exception as exc:
         raise CorruptFileError(one_line(f"{companion}: not a readable Arbin metadata file ({exc}).")) from exc
     if len(meta) == 0:

@@ -28,6 +28,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, head_text, looks_binary, safe_cell_id
 from .textfile import scan_text
+from .textrows import check_rows
 
 BDF_VERSION = "1.3.0"
 """BDF ontology version whose labels are written."""
@@ -152,6 +153,7 @@ class BdfReader:
         else:
             text = scan_text(path)
             notes = text.warnings
+            check_rows(path, 0, ",", None, text.encoding)
             frame = pd.read_csv(
                 path,
                 low_memory=False,

@@ -28,6 +28,7 @@ from .biologic_mpr import MAGIC, read_mpr
 from .textdates import FALLBACK_DATETIME_FORMATS, best_reading, english_meridiem, parse_stamp
 from .textfile import scan_text
 from .textparse import numbers
+from .textrows import check_rows
 
 VOLTAGE_NAMES = ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V")
 CURRENT_NAMES = ("I/mA", "<I>/mA")
@@ -359,6 +360,7 @@ class BiologicTextReader:
         sep = _separator(header)
         sample = "\n".join(lines[skip + 1 : skip + 20])
         decimal = "," if sep != "," and re.search(r"\d,\d", sample) else "."
+        check_rows(path, skip, sep, None, scan.encoding)
         table = pd.read_csv(
             path,
             sep=sep,

@@ -103,6 +103,7 @@ from .textparse import (
     sniff_decimal,
     to_float,
 )
+from .textrows import check_rows
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -130,6 +131,16 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
         if not spec.optional or any(source in names for source in spec.sources)
     }
     state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
+    check_rows(
+        path,
+        header_line,
+        cmap.delimiter,
+        len(names),
+        encoding,
+        cmap.quoted_lines,
+        truncation_checked=True,
+        trailing_ok=True,
+    )
     check_last_line(path, cmap.delimiter, len(names), encoding)
     wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
     notes = [*text.warnings, *_unread_columns(names, cmap, path)]

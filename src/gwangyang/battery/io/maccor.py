@@ -17,10 +17,29 @@ time-zone change. Comparing the two row by row:
 
 Both are listed in ``CyclerData.extra`` (``pauses``, ``clock_changes``). Maccor's date-only stamp
 at midnight (``10/22/2019`` with no time) is read as 00:00:00.
+
+Preambles recognised (raw text export). The data header is found by its column names, not by its line
+number: the first line among the first :data:`PREAMBLE_LINES` that starts ``Rec#`` and a tab and names two
+or more of Maccor's columns (``Cyc#``, ``Step``, ``Amps``, ``Volts``, ...; one the reader needs and does not
+find is then refused by name). Above it may stand
+
+* Maccor's one metadata line, ``Today's Date ... Date of Test: ... Filename: ... Procedure: ...
+  Comment/Barcode: ...`` (MacTest32's export, BEEP's files: the header on line 2);
+* those fields over several lines, with blank or other lines among them (exports with two or twelve
+  comment rows, as cellpy's ``maccor_txt`` models two and three know them): every preamble line's
+  fields go into ``extra``, lines without one are passed over;
+* nothing: the header on line 1.
+
+A file whose first line is the raw export's tab-separated ``Today's Date`` line and that has no such
+header line within the first :data:`PREAMBLE_LINES` lines, nor a ``Rec,`` CSV header, is refused in one
+line saying the header was expected on line 2 (a ``Today's Date`` line without a tab is no Maccor file this
+reader takes: a CSV export written with ``;``, for one). The CSV export is told by a ``Rec,`` line among its first five, below a
+``Today's Date`` line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import cache
 from pathlib import Path
@@ -41,6 +60,25 @@ PAUSE_THRESHOLD_S = 60.0
 _FROZEN_MIN_S = 2.0
 _ZONE_STEP_S = 900.0  # time zones and daylight saving move clocks by multiples of 15 minutes
 _METADATA_FIELDS = ("Today's Date", "Date of Test:", "Filename:", "Procedure:", "Comment/Barcode:")
+PREAMBLE_LINES = 40
+"""How many lines from the top of a raw text export its data header is looked for in."""
+_TEXT_NAMES = frozenset(
+    {
+        "Cyc#",
+        "Cycle",
+        "Step",
+        "Test (Sec)",
+        "TestTime",
+        "Amp-hr",
+        "Watt-hr",
+        "Amps",
+        "Volts",
+        "State",
+        "DPt Time",
+    }
+)
+"""Maccor's column names; the raw text export's data header holds at least two (a missing one the column map
+names)."""
 
 
 @cache
@@ -151,14 +189,17 @@ class MaccorReader:
     def _kind(head: bytes) -> str | None:
         if looks_binary(head):
             return None
-        lines = _first_lines(head, 5)
-        if not lines or not lines[0].startswith("Today's Date"):
+        lines = _first_lines(head, PREAMBLE_LINES)
+        if not lines:
             return None
-        if len(lines) > 1 and lines[1].startswith("Rec#\t"):
-            return "text"
-        if any(line.startswith("Rec,") for line in lines):
+        preamble = lines[0].lstrip("\ufeff").startswith("Today's Date")
+        if preamble and any(line.startswith("Rec,") for line in lines[:5]):
             return "csv"
-        return None
+        if text_header(lines) is not None:
+            return "text"
+        # the raw export's metadata line is tab-separated (the CSV's, "Today's Date ,28-Nov-23", is not):
+        # read() says which line was expected
+        return "text" if preamble and "\t" in lines[0] else None
 
     def read(self, path: Path) -> CyclerData:
         """Read either export; see the module docstring for the clock handling of the text export."""
@@ -173,8 +214,27 @@ class MaccorReader:
         return _read_text(path) if kind == "text" else _read_csv(path)
 
 
+def text_header(lines: list[str]) -> int | None:
+    """0-based line of the raw text export's data header among ``lines`` (see the module docstring)."""
+    for index, line in enumerate(lines[:PREAMBLE_LINES]):
+        if line.lstrip("\ufeff").startswith("Rec#\t"):
+            names = {name.strip() for name in line.split("\t")}
+            if len(names & _TEXT_NAMES) >= 2:
+                return index
+    return None
+
+
 def _read_text(path: Path) -> CyclerData:
-    table = read_mapped(path, _map("maccor_text"))
+    lines = _first_lines(read_head(path), PREAMBLE_LINES)
+    header = text_header(lines)
+    if header is None:
+        raise CorruptFileError(
+            f'{path}: Maccor text export: expected its data header on line 2, after the "Today\'s Date" line '
+            "(a tab-separated line starting Rec# with Maccor's columns: Cyc#, Step, Amps, Volts, ...); none in the first "
+            f"{min(len(lines), PREAMBLE_LINES)} lines."
+        )
+    # the header line found by its names (a preamble line may start with Rec# too)
+    table = read_mapped(path, dataclasses.replace(_map("maccor_text"), header_marker=None, skip_lines=header))
     extra: dict[str, Any] = {}
     if s.DATE_TIME in table.columns:
         time, wall, pauses, changes = correct_clock(
@@ -185,7 +245,8 @@ def _read_text(path: Path) -> CyclerData:
         extra.update(pauses=pauses, clock_changes=changes)
     table = s.finalize(table, path)
     with open(path, encoding=file_encoding(path), errors="replace") as handle:
-        extra.update(parse_metadata_line(handle.readline().rstrip("\r\n")))
+        for _, line in zip(range(header), handle, strict=False):  # every preamble line above the header
+            extra.update(parse_metadata_line(line.rstrip("\r\n").lstrip("\ufeff")))
     channel = path.suffix[1:] if re.fullmatch(r"\.\d+", path.suffix) else None
     return CyclerData(
         timeseries=table,

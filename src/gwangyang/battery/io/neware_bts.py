@@ -16,6 +16,7 @@ step: the test time is built from the steps' times, each step starting where the
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from pathlib import Path
@@ -32,6 +33,7 @@ from .neware_time import elapsed_time
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
 from .textparse import numbers, parse_duration
+from .textrows import check_levels
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -129,6 +131,11 @@ def _clean(line: str) -> str:
     return line.replace('"', "").replace("\t", "")
 
 
+def _names(line: str) -> list[str]:
+    """A header line's fields, CSV quoting honoured (a quoted name may hold a comma), BTSDA 7's tabs out."""
+    return [name.strip() for name in next(csv.reader([line.replace("\t", "")]))]
+
+
 def _parse(
     lines: list[bytes],
     width: int,
@@ -136,13 +143,14 @@ def _parse(
     precision: Literal["round_trip"] | None,
     text: list[int] | None = None,
 ) -> pd.DataFrame:
-    """Parse comma-separated lines with the C parser into ``width`` positional columns (ragged rows padded).
+    """Parse comma-separated lines with the C parser into ``width`` positional columns.
 
-    ``precision`` is pandas' ``float_precision``, found for the whole file by :func:`.textfile.scan_text`.
+    The caller has checked every line's field count (:func:`.textrows.check_levels`): a cycle row without a step
+    is the only shorter row, padded with NaN. ``precision`` is pandas' ``float_precision``, found for the
+    whole file by :func:`.textfile.scan_text`.
     """
     if not lines:
         return pd.DataFrame({i: pd.Series(dtype="float64") for i in range(width)})
-    width = max(width, max(line.count(b",") for line in lines) + 1)
     dtypes = dict.fromkeys(text or [], "object")
     data = b"\n".join(lines)
     return pd.read_csv(
@@ -199,20 +207,20 @@ class NewareBtsCsvReader:
     def _read(self, path: Path) -> CyclerData:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)
-        lines = [_clean(line) for line in head_text(head).splitlines()[:4]]
+        lines = head_text(head).splitlines()[:4]
         if len(lines) < 4 or not self.can_load(path, head):
             raise CorruptFileError(f"{path}: Neware BTS CSV needs its three header lines and data.")
-        cycle_header = [c.strip() for c in lines[0].split(",")]
-        step_header = [c.strip() for c in lines[1].split(",")[1:]]
-        record_header = [c.strip() for c in lines[2].split(",")[2:]]
+        cycle_header = _names(lines[0])
+        step_header = _names(lines[1])[1:]
+        record_header = _names(lines[2])[2:]
         data = path.read_bytes()
         scan = scan_text(path, data=data)
         encoding, precision = scan.encoding, scan.float_precision
         # sort the lines into the three levels (by their leading commas), then parse each level in C
         body = data.splitlines()[3:]
         del data
-        if b'"' in head or b"\t" in head:  # BTSDA 7: quoted fields, text behind a tab
-            body = [line.replace(b'"', b"").replace(b"\t", b"") for line in body]
+        if b"\t" in head:  # BTSDA 7: quoted fields (kept for the parser), text behind a tab
+            body = [line.replace(b"\t", b"") for line in body]
         kinds = np.array(
             [
                 (2 if line[1:2] == b"," else 1) if line[:1] == b"," else (0 if line.strip() else -1)
@@ -225,6 +233,16 @@ class NewareBtsCsvReader:
         if not len(record_rows) or not len(cycle_rows):
             raise CorruptFileError(f"{path}: Neware BTS CSV has no cycle or no record rows.")
         n_cycle, n_step = len(cycle_header), len(step_header)
+        # a cycle row: the cycle header's fields, or those and its first step's; a step row: one leading
+        # empty field and the step header's; a record row: two and the record header's
+        check_levels(
+            path,
+            body,
+            kinds,
+            {0: (n_cycle, n_cycle + n_step), 1: (n_step + 1,), 2: (len(record_header) + 2,)},
+            {0: "the cycle header (line 1)", 1: "the step header (line 2)", 2: "the record header (line 3)"},
+            first_line=4,
+        )
         cycle_table = _parse([body[i] for i in cycle_rows], n_cycle + n_step + 2, encoding, precision)
         cycles = cycle_table.iloc[:, :n_cycle].set_axis(cycle_header, axis=1)
         # steps: their own rows, plus a step carried on a cycle row after the cycle's fields

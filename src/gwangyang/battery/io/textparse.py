@@ -31,9 +31,12 @@ or hours past 24 (``26:03:04``)."""
 
 
 def _split_line(line: str, delimiter: str, quoted: bool) -> list[str]:
+    """A header's names; a name in double quotes may hold the separator (as the rows' fields may)."""
     line = line.rstrip("\r\n").lstrip("\ufeff")
     if quoted and len(line) >= 2 and line.startswith('"') and line.endswith('"'):
         line = line[1:-1]
+    elif '"' in line:
+        return [name.strip() for name in next(csv.reader([line], delimiter=delimiter))]
     return [name.strip() for name in line.split(delimiter)]
 
 
