@@ -214,8 +214,9 @@ class Campaign:
         Raises
         ------
         InputError
-            A missing column, an id that is not a pending suggestion, a repeated id, or a value
-            or std that is not a finite number (std must be >= 0).
+            A missing column, an id that is not a pending suggestion, a repeated id, a value
+            or std that is not a finite number (std must be >= 0), or a value outside the
+            objective's ``low``/``high``.
         """
         table = pd.DataFrame(results) if not isinstance(results, pd.DataFrame) else results
         value_column = "value" if "value" in table.columns else self.space.objective
@@ -236,6 +237,11 @@ class Campaign:
             if value is None:
                 raise InputError(
                     f"{where}: row {i + 1}: {value_column} of {ident!r} is {row[value_column]!r}, not a finite number."
+                )
+            problem = self.space.objective_problem(value)
+            if problem is not None:
+                raise InputError(
+                    f"{where}: row {i + 1}: {value_column} of {ident!r} is {value:g}, {problem}."
                 )
             std = _number(row.get("std", 0.0)) if "std" in row else 0.0
             if std is None or std < 0:

@@ -100,7 +100,8 @@ def history_observations(
     Raises
     ------
     InputError
-        A missing column, a point outside the space, or an objective (or std) that is not a finite number.
+        A missing column, a point outside the space, an objective (or std) that is not a finite number, or
+        an objective outside the space's ``[objective] low``/``high``.
     """
     objective = space.objective
     if objective not in table.columns:
@@ -117,6 +118,10 @@ def history_observations(
         raise InputError(
             f"{source}: row {row + 1}: {objective} is {_shown(table[objective].iloc[row])}, not a finite number."
         )
+    for row, value in enumerate(values):
+        problem = space.objective_problem(float(value))
+        if problem is not None:
+            raise InputError(f"{source}: row {row + 1}: {objective} is {value:g}, {problem}.")
     stds = np.zeros(len(table))
     if std_column is not None and std_column in table.columns:
         stds = pd.to_numeric(table[std_column], errors="coerce").to_numpy(dtype="float64")
