@@ -1,0 +1,97 @@
+"""Twin configs engineers write: every key understood, every parameter known to PyBaMM, no unphysical value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gwangyang.battery.twin import simulate
+from gwangyang.battery.twin_config import DEFAULT_CONFIG, TwinConfig
+from gwangyang.battery.twin_parameters import parameter_values
+from gwangyang.errors import InputError
+
+pytest.importorskip("pybamm")
+
+
+def config(tmp_path: Path, extra: str) -> TwinConfig:
+    path = tmp_path / "셀.toml"
+    path.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return TwinConfig.from_file(path)
+
+
+def test_unknown_model_key_is_refused(tmp_path: Path) -> None:
+    # A typo of parameter_set was ignored: the twin ran the default set without a word.
+    path = tmp_path / "셀.toml"
+    path.write_text('[model]\nname = "SPM"\nparamter_set = "Chen2020"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"셀\.toml: model: unknown key\(s\) paramter_set; expected name"):
+        TwinConfig.from_file(path)
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        (
+            '"Nominal cell capacity [mA.h]" = 2300.0\n',
+            r"parameters\.'Nominal cell capacity \[mA\.h\]' is not a parameter of Prada2013; "
+            r"closest: 'Nominal cell capacity \[A\.h\]'",
+        ),
+        (
+            '"Nominal cell capacity [A.h]" = -2.3\n',
+            r"parameters\.'Nominal cell capacity \[A\.h\]' = -2\.3: expected a positive number \(Prada2013 has 2\.3\)",
+        ),
+        (
+            '"Initial temperature [K]" = 0.0\n',
+            r"'Initial temperature \[K\]' = 0\.0: expected a positive number",
+        ),
+        (
+            '"Negative electrode thickness [m]" = -3.4e-05\n',
+            r"'Negative electrode thickness \[m\]' = -3\.4e-05: expected a positive number \(Prada2013 has 3\.4e-05\)",
+        ),
+    ],
+)
+def test_parameter_overrides_are_checked_against_the_set(tmp_path: Path, extra: str, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        parameter_values(config(tmp_path, extra))
+
+
+def test_variation_of_a_function_parameter_is_refused(tmp_path: Path) -> None:
+    # It raised TypeError (function * float) in the middle of a simulation.
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        "[variation]\n", '[variation]\n"Electrolyte conductivity [S.m-1]" = 0.1\n'
+    )
+    path = tmp_path / "셀.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        InputError,
+        match=r"variation\.'Electrolyte conductivity \[S\.m-1\]': Prada2013 gives it as a function",
+    ):
+        parameter_values(TwinConfig.from_file(path))
+
+
+def test_unknown_parameter_set_in_one_line(tmp_path: Path) -> None:
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('"Prada2013"', '"Prada2031"')
+    path = tmp_path / "셀.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        parameter_values(TwinConfig.from_file(path))
+    assert "\n" not in str(info.value)
+    assert "model.parameter_set 'Prada2031': not a PyBaMM parameter set; known: " in str(info.value)
+    assert "Prada2013" in str(info.value)
+
+
+def test_overridden_capacity_sets_the_c_rates_and_the_retention(tmp_path: Path) -> None:
+    import pybamm
+
+    cell = config(tmp_path, '"Nominal cell capacity [A.h]" = 1.15\n')
+    assert parameter_values(cell)["Nominal cell capacity [A.h]"] == 1.15
+    assert pybamm.ParameterValues("Prada2013")["Nominal cell capacity [A.h]"] == 2.3
+    result = simulate("4.8-5.2-5.2", cycles=1, config=cell)
+    # By hand: 4.8C of 1.15 Ah is 5.52 A; 5.2C is 5.98 A (PyBaMM's own C-rate basis is the override).
+    steps = result.timeseries.groupby("step_index")["current_a"].median()
+    assert steps[1] == pytest.approx(4.8 * 1.15, rel=1e-6)
+    assert steps[2] == pytest.approx(5.2 * 1.15, rel=1e-6)
+    # Retention was divided by the set's 2.3 Ah whatever the config said.
+    assert result.meta["nominal_capacity_ah"] == 1.15
+    row = result.cycles.iloc[0]
+    assert row["retention"] == pytest.approx(row["discharge_capacity_ah"] / 1.15)
