@@ -47,10 +47,11 @@ class Observation:
     std: float = 0.0
     round: int = 0
     source: str = "measured"
+    cell: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
+        """JSON-ready form (``cell`` only when set: a replicate cell of a suggestion)."""
+        out = {
             "id": self.id,
             "params": dict(self.params),
             "value": self.value,
@@ -58,6 +59,9 @@ class Observation:
             "round": self.round,
             "source": self.source,
         }
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Observation:
@@ -69,6 +73,7 @@ class Observation:
             std=float(data.get("std", 0.0)),
             round=int(data.get("round", 0)),
             source=str(data.get("source", "measured")),
+            cell=None if data.get("cell") is None else str(data["cell"]),
         )
 
 

@@ -33,7 +33,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path}: no such table of experiments.")
     try:
-        table = pd.read_csv(path)
+        from ..battery.io.base import file_encoding
+
+        table = pd.read_csv(path, encoding=file_encoding(path))  # cp949 from Excel on Korean Windows too
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a CSV table of experiments ({type(exc).__name__}).") from exc
     if len(table) == 0:

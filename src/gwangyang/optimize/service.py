@@ -139,14 +139,20 @@ def observe(
 
     ``results``: rows ``{id, value[, std]}``, or a CSV or JSON file of them.
     """
-    from .campaign import read_results
+    from .results import read_results
 
     rows: Any = read_results(results) if isinstance(results, Path) else list(results)
+    where = str(results) if isinstance(results, Path) else "results"
     if len(rows) == 0:
-        raise InputError("results: expected a non-empty list of {id, value[, std]}.")
+        raise InputError(f"{where}: expected a non-empty list of {{id, value[, std]}}.")
     campaign = _open(folder)
-    new = campaign.observe(rows, source=source)
-    return {"recorded": len(new), "round": campaign.state.round, "pending": [s.id for s in campaign.pending]}
+    checked = campaign.record(rows, source=source, where=where)
+    return {
+        "recorded": len(checked.observations),
+        "failed": checked.failed,
+        "round": campaign.state.round,
+        "pending": [s.id for s in campaign.pending],
+    }
 
 
 def campaigns(store: Store) -> list[dict[str, Any]]:
