@@ -119,3 +119,42 @@ def test_cli_reports_failed_runs_and_exits_2_on_a_stray_column(
     assert main(["optimize", "observe", "--state", state, str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out == {"recorded": 1, "failed": [ids[1]], "round": 1, "pending": []}
+
+
+def test_results_recorded_at_once_are_all_kept(tmp_path: Path) -> None:
+    """Two requests recording results at the same time: both kept (the second save dropped the first's)."""
+    import threading
+
+    from gwangyang.optimize import service
+
+    folder = tmp_path / "동시"
+    Campaign.create(folder, SearchSpace.from_dict(SPACE), seed=1, batch_size=8, rounds=2)
+    ids = [s["id"] for s in service.suggest(folder)["suggestions"]]
+    # Without the lock, two stale copies of the state: the second save loses the first's row.
+    first, second = Campaign.open(folder), Campaign.open(folder)
+    first.observe([{"id": ids[0], "value": 500.0}])
+    second.observe([{"id": ids[1], "value": 600.0}])
+    assert [o["id"] for o in Campaign.open(folder).state.observations] == [ids[1]]
+    # Through the service (what the CLI and every API worker call), eight writers at once keep all eight rows.
+    folder = tmp_path / "잠금"
+    Campaign.create(folder, SearchSpace.from_dict(SPACE), seed=1, batch_size=8, rounds=2)
+    ids = [s["id"] for s in service.suggest(folder)["suggestions"]]
+    start = threading.Barrier(len(ids))
+    errors: list[BaseException] = []
+
+    def write(i: int) -> None:
+        start.wait()
+        try:
+            service.observe(folder, [{"id": ids[i], "value": 100.0 + i}])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(ids))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    state = Campaign.open(folder).state
+    assert sorted(o["value"] for o in state.observations) == [100.0 + i for i in range(8)]
+    assert state.round == 1 and state.history[0]["observed"] == 8
