@@ -44,7 +44,7 @@ def test_batch_picks_match_dense_conditioning() -> None:
         score = -mean / scale + 2.0 * np.sqrt(np.maximum(var, 0.0))
         score[chosen] = -np.inf
         j = int(np.argmax(score))
-        assert pick.params == {"층수": float(candidates["층수"].iloc[j])}
+        assert pick.params == {"층수": int(candidates["층수"].iloc[j])}
         chosen.append(j)
     # Four distinct points.
     assert len({p.params["층수"] for p in picks}) == 4

@@ -66,8 +66,18 @@ def test_korean_names_with_micro_sign_units_and_text_categories(tmp_path: Path) 
 
 
 def test_space_with_one_integer_parameter() -> None:
+    from gwangyang.optimize.bayesopt import BatchBayesOpt, Observation
+
     space = SearchSpace.from_dict({"parameters": {"층수": {"type": "integer", "low": 2, "high": 5}}})
     assert space.grid()["층수"].tolist() == [2.0, 3.0, 4.0, 5.0]
+    # Suggestions of an integer parameter are ints (they were 3.0), on the grid and distinct.
+    picks = BatchBayesOpt(space).suggest([Observation("a", {"층수": 3}, 1.0)], 4, 1)
+    assert sorted(p.params["층수"] for p in picks) == [2, 3, 4, 5]
+    assert all(type(p.params["층수"]) is int for p in picks)
+    # A wide integer range is sampled, not enumerated: still ints within the bounds.
+    wide = SearchSpace.from_dict({"parameters": {"n": {"type": "integer", "low": 0, "high": 10**7}}})
+    picks = BatchBayesOpt(wide).suggest([Observation("a", {"n": 5}, 1.0)], 3, 1)
+    assert all(type(p.params["n"]) is int and 0 <= p.params["n"] <= 10**7 for p in picks)
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,13 @@ class BatchBayesOpt:
         self.n_candidates = int(n_candidates)
         self.allow_repeats = bool(allow_repeats)
 
+    def _params(self, row: pd.Series) -> dict[str, Any]:
+        """A candidate's parameters as plain values; integer parameters as ints (3, not 3.0)."""
+        return {
+            p.name: int(round(float(row[p.name]))) if p.kind == "integer" else _plain(row[p.name])
+            for p in self.space.parameters
+        }
+
     def _sign(self) -> float:
         return 1.0 if self.space.direction == "maximize" else -1.0
 
@@ -304,7 +311,7 @@ class BatchBayesOpt:
                 Suggestion(
                     id=f"{prefix}-{k:03d}",
                     round=round_index,
-                    params={n: _plain(row[n]) for n in names},
+                    params=self._params(row),
                     mean=means[k],
                     std=stds[k],
                     derived={n: float(row[n]) for n in derived_names},
@@ -319,7 +326,7 @@ class BatchBayesOpt:
         j = int(np.argmax(self._sign() * post.mean))
         row = candidates.iloc[j]
         return {
-            "params": {n: _plain(row[n]) for n in self.space.names},
+            "params": self._params(row),
             "derived": {n: float(row[n]) for n in self.space.derived},
             "mean": float(post.mean[j]),
             "std": float(post.std[j]),
