@@ -171,7 +171,7 @@ class BatchBayesOpt:
     def _params(self, row: pd.Series) -> dict[str, Any]:
         """A candidate's parameters as plain values; integer parameters as ints (3, not 3.0)."""
         return {
-            p.name: int(round(float(row[p.name]))) if p.kind == "integer" else _plain(row[p.name])
+            p.name: round(float(row[p.name])) if p.kind == "integer" else _plain(row[p.name])
             for p in self.space.parameters
         }
 
