@@ -158,3 +158,35 @@ def test_results_recorded_at_once_are_all_kept(tmp_path: Path) -> None:
     state = Campaign.open(folder).state
     assert sorted(o["value"] for o in state.observations) == [100.0 + i for i in range(8)]
     assert state.round == 1 and state.history[0]["observed"] == 8
+
+
+def test_a_crash_while_a_round_closes_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed while the closed round's snapshot is written: the state is the last one; sent again, all is kept.
+
+    The state was written first, so such a crash left a closed round whose snapshot never came.
+    """
+    from gwangyang.optimize import campaign as module
+
+    camp, ids = campaign(tmp_path, batch=2)
+    folder = tmp_path / "캠페인"
+    before = (folder / "state.json").read_bytes()
+    real = module.write_json
+
+    def crash_on_state(path: Path, value: object, indent: int | None = None) -> Path:
+        if Path(path).name == "round-000.json":
+            raise KeyboardInterrupt  # the process dies here
+        return real(path, value, indent=indent)
+
+    monkeypatch.setattr(module, "write_json", crash_on_state)
+    rows = [{"id": ids[0], "value": 500.0}, {"id": ids[1], "value": 600.0}]
+    with pytest.raises(KeyboardInterrupt):
+        camp.observe(rows)
+    monkeypatch.setattr(module, "write_json", real)
+    assert (folder / "state.json").read_bytes() == before  # unchanged, not half-written
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+    resumed = Campaign.open(folder)
+    resumed.observe(rows)
+    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    snapshot = json.loads((folder / "rounds" / "round-000.json").read_text(encoding="utf-8"))
+    assert state == snapshot
+    assert [o["value"] for o in state["observations"]] == [500.0, 600.0] and state["round"] == 1

@@ -137,12 +137,17 @@ class Campaign:
         return cls(folder, state)
 
     def save(self, snapshot: bool = False) -> None:
-        """Write the state file (and a snapshot of the round that just closed)."""
-        _write_json(self.folder / STATE_FILE, self.state.to_dict())
+        """Write the state file (and, first, a snapshot of the round that just closed).
+
+        The state file is written last: it is what commits the change. A crash before it leaves the
+        previous state (the snapshot is written again, the same, when the round closes again); a crash
+        after it leaves nothing missing.
+        """
         if snapshot:
             rounds = self.folder / "rounds"
             rounds.mkdir(exist_ok=True)
             _write_json(rounds / f"round-{self.state.round - 1:03d}.json", self.state.to_dict())
+        _write_json(self.folder / STATE_FILE, self.state.to_dict())
 
     # ---- the loop ----------------------------------------------------------------------------
     @property
