@@ -95,3 +95,21 @@ def test_overridden_capacity_sets_the_c_rates_and_the_retention(tmp_path: Path) 
     assert result.meta["nominal_capacity_ah"] == 1.15
     row = result.cycles.iloc[0]
     assert row["retention"] == pytest.approx(row["discharge_capacity_ah"] / 1.15)
+
+
+def test_cli_refuses_an_unknown_parameter_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    path = tmp_path / "셀.toml"
+    path.write_text(
+        DEFAULT_CONFIG.read_text(encoding="utf-8") + '"Nominal cell capacity [mAh]" = 2300.0\n',
+        encoding="utf-8",
+    )
+    code = main(["battery", "twin", "simulate", "4.8-5.2-5.2", "--cycles", "1", "--config", str(path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "셀.toml: parameters.'Nominal cell capacity [mAh]' is not a parameter of Prada2013" in " ".join(
+        err.split()
+    )

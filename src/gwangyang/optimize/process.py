@@ -40,7 +40,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputError(f"{path}: not a CSV table of experiments ({type(exc).__name__}).") from exc
     if len(table) == 0:
         raise InputError(f"{path}: the table has no rows.")
-    return table
+    return table.rename(columns=lambda c: str(c).strip())  # " 수명" as Excel users type it
 
 
 def space_from_table(
