@@ -97,7 +97,9 @@ class Campaign:
             raise InputError(f"batch: expected at least 1, got {batch_size!r}.")
         if rounds < 1:
             raise InputError(f"rounds: expected at least 1, got {rounds!r}.")
-        space.candidates(16, seed=seed)  # raises on a space with no feasible point
+        # Raises on a space with no feasible point: the candidates round 0 will use (16 samples missed
+        # a feasible region of 5 % of a continuous space for some seeds).
+        BatchBayesOpt(space, kappa=kappa, seed=seed).candidates(0)
         state = CampaignState(
             space=space.to_dict(),
             seed=int(seed),

@@ -252,7 +252,8 @@ class SearchSpace:
         InputError
             No feasible point (the constraints exclude everything tried).
         """
-        if math.isfinite(self.size()) and self.size() <= GRID_LIMIT:
+        sampled = not (math.isfinite(self.size()) and self.size() <= GRID_LIMIT)
+        if not sampled:
             table = self.grid()
         else:
             from scipy.stats import qmc
@@ -262,6 +263,11 @@ class SearchSpace:
             raw = pd.DataFrame({p.name: p.from_unit(u[:, i]) for i, p in enumerate(self.parameters)})
             done = self.complete(raw)
             table = done.loc[done["feasible"]].drop(columns="feasible").reset_index(drop=True)
+        if len(table) == 0 and sampled:
+            raise InputError(
+                f"{self.source}: no feasible point: none of {n} points sampled meets the constraints "
+                "(a feasible region that small is not searched; relax the constraints or narrow the bounds)."
+            )
         if len(table) == 0:
             raise InputError(
                 f"{self.source}: no feasible point: the constraints exclude every point of the space."
