@@ -47,7 +47,7 @@ def twin_objective(
         cc4 = float(params["cc4"])
         if not (math.isfinite(cc4) and cc4 > 0):
             raise InputError(f"twin objective: cc4 = {cc4!r}; expected a positive C-rate.")
-        protocol = ChargingProtocol(*rates, cc4)
+        protocol = ChargingProtocol(rates[0], rates[1], rates[2], cc4)
     else:
         protocol = ChargingProtocol.from_rates(*rates)
     return simulate(protocol, cycles=cycles, config=config, cache_dir=cache_dir).lli_life()
