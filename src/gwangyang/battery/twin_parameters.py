@@ -75,8 +75,9 @@ def parameter_values(config: TwinConfig, factors: dict[str, float] | None = None
                 f"{config.source}: parameters.{key!r} = {value!r}: expected a positive number "
                 f"({config.parameter_set} has {_shown(default)})."
             )
-    updates = {**config.parameters, **{k: values[k] * f for k, f in (factors or {}).items()}}
-    values.update(updates)
+    values.update(dict(config.parameters))
+    # A cell's factor multiplies the config's value where it overrides the set's (it multiplied the set's).
+    values.update({k: values[k] * f for k, f in (factors or {}).items()})
     return values
 
 
