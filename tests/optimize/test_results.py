@@ -98,6 +98,14 @@ def test_bad_results_are_refused_naming_the_file_and_row(tmp_path: Path, body: s
     assert (tmp_path / "캠페인" / "state.json").read_bytes() == before
 
 
+def test_an_unknown_source_is_refused(tmp_path: Path) -> None:
+    camp, ids = campaign(tmp_path)
+    with pytest.raises(
+        InputError, match="source: expected one of measured, predicted, twin, got 'predicated'"
+    ):
+        camp.record([{"id": ids[0], "value": 1.0}], source="predicated")
+
+
 def test_cli_reports_failed_runs_and_exits_2_on_a_stray_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

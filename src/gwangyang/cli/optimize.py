@@ -83,7 +83,7 @@ def observe_command(
         ),
     ],
     source: Annotated[
-        str, typer.Option("--source", help="measured or predicted (early prediction).")
+        str, typer.Option("--source", help="measured, predicted (early prediction) or twin (simulated).")
     ] = "measured",
     json_out: JsonOpt = False,
 ) -> None:

@@ -30,6 +30,8 @@ DONE = ("", "ok", "done", "완료", "성공")
 """``status`` words of a run that gave its value."""
 NOTE_COLUMNS = ("note", "notes", "비고", "메모")
 """Free-text columns, read and not used."""
+SOURCES = ("measured", "predicted", "twin")
+"""Where a result comes from: measured to the end, early-predicted, or simulated."""
 
 
 @dataclass
@@ -80,9 +82,11 @@ def check_results(
     InputError
         A missing or unknown column, an id that is not a pending suggestion, an id given twice for one
         cell, a value or std that is not a finite number (std must be >= 0), a value outside the
-        objective's ``low``/``high``, a failed run with a value, or a status word not understood;
-        the row is named.
+        objective's ``low``/``high``, a failed run with a value, or a status word not understood
+        (the row is named); a ``source`` not in :data:`SOURCES`.
     """
+    if source not in SOURCES:
+        raise InputError(f"source: expected one of {', '.join(SOURCES)}, got {source!r}.")
     table = table.rename(columns=lambda c: str(c).strip())
     columns = list(table.columns)
     if "value" in columns and space.objective in columns and space.objective != "value":
