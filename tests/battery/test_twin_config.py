@@ -124,3 +124,53 @@ def test_variation_multiplies_the_overridden_value(tmp_path: Path) -> None:
     assert pybamm.ParameterValues("OKane2022")[key] != 5e-21
     assert parameter_values(cell, {key: 2.0})[key] == pytest.approx(1e-20, rel=1e-12, abs=0)
     assert parameter_values(cell)[key] == 5e-21
+
+
+def test_an_override_reaches_pybamm_as_a_direct_run_shows(tmp_path: Path) -> None:
+    """One cycle with a thinner positive electrode: the twin's discharge equals PyBaMM run by hand with the same values."""
+    import pybamm
+
+    key = "Positive electrode thickness [m]"
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    start, end = text.index("[variation]"), text.index("[parameters]")
+    path = tmp_path / "셀.toml"
+    path.write_text(
+        text[:start] + text[end:] + f'"{key}" = 6e-05\n', encoding="utf-8"
+    )  # one cell, no variation
+    twin = simulate("4.8-5.2-5.2", cycles=1, config=TwinConfig.from_file(path))
+
+    def direct(thickness: float | None) -> float:
+        values = pybamm.ParameterValues("Prada2013")
+        donor = pybamm.ParameterValues("OKane2022")
+        missing = {k: donor[k] for k in donor.keys() if k not in values.keys()}  # noqa: SIM118 (not a dict)
+        values.update(missing, check_already_exists=False)
+        values.update({"Ambient temperature [K]": 303.15})
+        if thickness is not None:
+            values.update({key: thickness})
+        model = pybamm.lithium_ion.SPM(
+            options={"SEI": "solvent-diffusion limited", "lithium plating": "partially reversible"}
+        )
+        # Attia's steps written out: 20 % SOC at 4.8, 5.2, 5.2 C and CC4 = 12 / (10 - 2.5 - 2 * 12/5.2) C.
+        cc4 = 12 / (10 - 12 / 4.8 - 2 * 12 / 5.2)
+        steps = [
+            "Charge at 4.8C for 2.5 minutes or until 3.6 V",
+            f"Charge at 5.2C for {12 / 5.2} minutes or until 3.6 V",
+            f"Charge at 5.2C for {12 / 5.2} minutes or until 3.6 V",
+            f"Charge at {cc4}C for {12 / cc4} minutes or until 3.6 V",
+            "Charge at 1C until 3.6 V",
+            "Hold at 3.6 V until C/20",
+            "Rest for 5 minutes",
+            "Discharge at 1C until 2 V",
+            "Rest for 5 minutes",
+        ]
+        experiment = pybamm.Experiment([tuple(steps)], period="30 seconds")
+        solution = pybamm.Simulation(model, parameter_values=values, experiment=experiment).solve(
+            initial_soc=0.0
+        )
+        q = solution.cycles[0].steps[7]["Discharge capacity [A.h]"].entries
+        return float(q[-1] - q[0])
+
+    thin = direct(6e-05)
+    assert twin.cycles["solver_discharge_ah"].iloc[0] == pytest.approx(thin, rel=1e-6)
+    # The override matters (the set's 80 µm electrode gives 1.9387 Ah, 250 tolerances away from 60 µm's 1.9382).
+    assert abs(direct(None) - thin) > 100 * 1e-6 * thin
