@@ -42,6 +42,7 @@ def test_spaces_and_campaign_round_trip(client: TestClient) -> None:
     assert page.status_code == 200
     assert 'data-testid="campaign" data-name="c1"' in page.text
     assert "round 1 of 2, 2 observation(s)" in " ".join(page.text.split())
+    assert '<td class="num">2 (1 failed)</td>' in page.text  # the failed run is shown, not just missing
     assert client.post("/api/v1/optimize/campaigns/..%2Fx", json={}).status_code in (400, 404)
 
 
