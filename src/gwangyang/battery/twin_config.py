@@ -2,7 +2,7 @@
 
 Config file::
 
-    [model]
+    [model]                              # these four keys only; another is refused
     name = "SPM"                         # SPM, SPMe or DFN
     parameter_set = "OKane2022"          # any pybamm.ParameterValues set
     [model.options]                      # PyBaMM model options
