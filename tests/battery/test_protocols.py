@@ -121,3 +121,15 @@ def test_round_files_named_otherwise(shared: Path, tmp_path: Path) -> None:
     ours = read_predictions(folder)
     pd.testing.assert_frame_equal(ours[ours["round"] < 10].reset_index(drop=True), original)
     assert ours["round"].iloc[-1] == 10 and (ours["round"] == 10).sum() == (original["round"] == 0).sum()
+
+
+def test_policy_lists_of_other_step_counts_are_refused(tmp_path: Path) -> None:
+    # Five steps of 16 % SOC: the first four columns were read as a four-step protocol without a word.
+    path = tmp_path / "정책_5단.csv"
+    path.write_text("CC1,CC2,CC3,CC4,CC5\n6.0,5.6,5.2,4.8,4.0\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"정책_5단\.csv: 5 columns; expected 3 or 4 C-rates .* 20% SOC"):
+        read_policies(path)
+    # Three columns: CC4 from the 10-minute charge to 80 %, by hand for 8-4-4: 12/8 + 12/4 + 12/4 = 7.5 min,
+    # so CC4 takes 2.5 min for its 20 % SOC: 12 / 2.5 = 4.8 C.
+    path.write_text("8,4,4\n", encoding="utf-8")
+    assert read_policies(path).to_numpy().tolist() == [[8.0, 4.0, 4.0, 4.8]]

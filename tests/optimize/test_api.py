@@ -29,15 +29,20 @@ def test_spaces_and_campaign_round_trip(client: TestClient) -> None:
     results = [{"id": s["id"], "value": 1000 + 10 * i, "std": 50} for i, s in enumerate(batch)]
     bad = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": [{"id": "zz", "value": 1}]})
     assert bad.status_code == 400 and "'zz' is not a suggestion" in bad.json()["detail"]
-    ok = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": results})
-    assert ok.json() == {"recorded": 3, "round": 1, "pending": []}
+    stray = [{**results[0], "표준편차": 50}]
+    bad = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": stray})
+    assert bad.status_code == 400 and "column(s) 표준편차 not understood" in bad.json()["detail"]
+    failed = [*results[:2], {"id": batch[2]["id"], "value": None, "status": "실패"}]
+    ok = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": failed})
+    assert ok.json() == {"recorded": 2, "failed": [batch[2]["id"]], "round": 1, "pending": []}
     status = client.get("/api/v1/optimize/campaigns/c1").json()
-    assert status["best_observed"]["value"] == 1020
+    assert status["best_observed"]["value"] == 1010
     assert client.get("/api/v1/optimize/campaigns/nope").status_code == 404
     page = client.get("/optimize")
     assert page.status_code == 200
     assert 'data-testid="campaign" data-name="c1"' in page.text
-    assert "round 1 of 2, 3 observation(s)" in " ".join(page.text.split())
+    assert "round 1 of 2, 2 observation(s)" in " ".join(page.text.split())
+    assert '<td class="num">2 (1 failed)</td>' in page.text  # the failed run is shown, not just missing
     assert client.post("/api/v1/optimize/campaigns/..%2Fx", json={}).status_code in (400, 404)
 
 

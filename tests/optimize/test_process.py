@@ -51,3 +51,25 @@ def test_bad_tables() -> None:
         space_from_table(table, "z")
     with pytest.raises(InputError, match="takes one value only"):
         space_from_table(pd.DataFrame({"x": [1.0, 1.0], "y": [1.0, 2.0]}), "y")
+
+
+def test_cp949_table_with_korean_headers_and_units(tmp_path: Path) -> None:
+    """Excel on Korean Windows writes cp949; headers with units and spaces; the optimum is known by construction."""
+    from gwangyang.optimize import service
+
+    rows = []
+    for temperature in (25.0, 35.0, 45.0):
+        for binder in ("수계", "유계"):
+            for layers in (1, 3):
+                life = 1000 - (temperature - 35) ** 2 - 30 * layers + (50 if binder == "수계" else 0)
+                rows.append({"온도 (°C)": temperature, "바인더": binder, "층수": layers, " 수명": life})
+    path = tmp_path / "과거 실험.csv"
+    pd.DataFrame(rows).to_csv(path, index=False, encoding="cp949")
+    out = service.propose(path, "수명", batch=3, source=str(path))
+    # By hand: 35 °C, 수계, 1 layer gives 1000 - 0 - 30 + 50 = 1020, the table's best.
+    assert out["best_observed"]["value"] == 1020.0
+    assert out["best_observed"]["params"] == {"온도 (°C)": 35.0, "바인더": "수계", "층수": 1}
+    assert out["space"]["parameters"]["층수"] == {"type": "integer", "low": 1.0, "high": 3.0}
+    assert out["recommended"]["params"]["바인더"] == "수계"
+    assert out["recommended"]["params"]["층수"] == 1
+    assert abs(out["recommended"]["params"]["온도 (°C)"] - 35.0) < 5.0

@@ -204,11 +204,17 @@ def read_policies(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     InputError
-        Missing file, or rows that are not numbers.
+        Missing file, rows that are not numbers, or more than four columns (another number of steps).
     """
     path = Path(path)
     values = _numeric_table(path, 3, "protocol C-rates")
-    if values.shape[1] >= 4:
+    if values.shape[1] > 4:
+        # Reading the first four of five steps gave other protocols than the file's, without a word.
+        raise InputError(
+            f"{path}: {values.shape[1]} columns; expected 3 or 4 C-rates (CC1-CC3[, CC4]: four steps of "
+            f"{STEP_SOC:.0%} SOC from 0 to 80 %); protocols of other step counts are not supported."
+        )
+    if values.shape[1] == 4:
         values = _read_numeric(path, 4, "protocol C-rates")
         return pd.DataFrame(values, columns=["cc1", "cc2", "cc3", "cc4"])
     first = _read_numeric(path, 3, "protocol C-rates")

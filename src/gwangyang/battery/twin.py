@@ -34,8 +34,9 @@ from ..store import artifacts
 from . import schema as s
 from .protocols import ChargingProtocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
+from .twin_parameters import parameter_values, pybamm_module
 
-TWIN_VERSION = 1
+TWIN_VERSION = 2
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
 
 
@@ -92,14 +93,6 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _pybamm() -> Any:
-    # PyBaMM is heavy (several seconds to import) and would send usage telemetry unless told not to.
-    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
-    import pybamm
-
-    return pybamm
-
-
 def cache_key(protocol: ChargingProtocol, cycles: int, config: TwinConfig, cell: int, seed: int) -> str:
     """SHA-256 of every input of a simulation (and the twin's and PyBaMM's versions)."""
     from importlib.metadata import version
@@ -140,25 +133,8 @@ def experiment_steps(protocol: ChargingProtocol, limits: dict[str, float]) -> li
 
 
 def _run(protocol: ChargingProtocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> Any:
-    pybamm = _pybamm()
-    try:
-        values = pybamm.ParameterValues(config.parameter_set)
-    except Exception as exc:
-        raise InputError(f"{config.source}: model.parameter_set {config.parameter_set!r}: {exc}") from exc
-    if config.degradation_from:
-        # A set without degradation parameters (e.g. Prada2013) borrows those it lacks from another.
-        try:
-            donor = pybamm.ParameterValues(config.degradation_from)
-        except Exception as exc:
-            raise InputError(
-                f"{config.source}: model.degradation_from {config.degradation_from!r}: {exc}"
-            ) from exc
-        missing = {k: donor[k] for k in donor.keys() if k not in values.keys()}  # noqa: SIM118
-        values.update(missing, check_already_exists=False)
-    for key, value in {**config.parameters, **{k: values[k] * f for k, f in factors.items()}}.items():
-        if key not in values.keys():  # noqa: SIM118 (ParameterValues is not a dict)
-            raise InputError(f"{config.source}: {key!r} is not a parameter of {config.parameter_set}.")
-        values.update({key: value})
+    pybamm = pybamm_module()
+    values = parameter_values(config, factors)
     try:
         model = getattr(pybamm.lithium_ion, config.model)(options=dict(config.options))
     except pybamm.OptionError as exc:
@@ -172,17 +148,21 @@ def _run(protocol: ChargingProtocol, cycles: int, config: TwinConfig, factors: d
         solution = simulation.solve(initial_soc=0.0)
     except pybamm.SolverError as exc:
         raise GwangyangError(f"twin: protocol {protocol.name} failed to simulate: {exc}") from exc
-    if solution is None or len(solution.cycles) < cycles:
-        done = 0 if solution is None else len(solution.cycles)
+    steps = len(experiment_steps(protocol, limits))
+    # An infeasible step ends the solution early; the last cycle is then cut, not missing.
+    complete = 0 if solution is None else len(solution.cycles)
+    if complete and len(solution.cycles[-1].steps) < steps:
+        complete -= 1
+    if complete < cycles:
         raise GwangyangError(
-            f"twin: protocol {protocol.name} stopped after {done} of {cycles} cycle(s) (limits of {config.parameter_set})."
+            f"twin: protocol {protocol.name} stopped after {complete} complete of {cycles} cycle(s) (limits of {config.parameter_set})."
         )
     return solution
 
 
 def _tables(solution: Any, nominal_ah: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Canonical time series and a per-cycle summary from a PyBaMM solution."""
-    pybamm = _pybamm()
+    pybamm = pybamm_module()
     parts = []
     summary = []
     for c, cycle in enumerate(solution.cycles, start=1):
@@ -293,7 +273,8 @@ def simulate(
         )
     factors = cell_factors(config, cell, seed)
     solution = _run(protocol, cycles, config, factors)
-    nominal = float(_pybamm().ParameterValues(config.parameter_set)["Nominal cell capacity [A.h]"])
+    # The config's own capacity where it overrides the set's (the C-rates were taken from it too).
+    nominal = float(parameter_values(config)["Nominal cell capacity [A.h]"])
     ts, table = _tables(solution, nominal)
     from importlib.metadata import version
 

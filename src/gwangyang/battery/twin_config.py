@@ -2,7 +2,7 @@
 
 Config file::
 
-    [model]
+    [model]                              # these four keys only; another is refused
     name = "SPM"                         # SPM, SPMe or DFN
     parameter_set = "OKane2022"          # any pybamm.ParameterValues set
     [model.options]                      # PyBaMM model options
@@ -94,6 +94,12 @@ class TwinConfig:
         model = data.get("model", {})
         if not isinstance(model, dict):
             raise InputError(f"{source}: model: expected a table with name and parameter_set.")
+        unknown = set(model) - {"name", "parameter_set", "degradation_from", "options"}
+        if unknown:
+            raise InputError(
+                f"{source}: model: unknown key(s) {', '.join(sorted(unknown))}; "
+                "expected name, parameter_set, degradation_from, options."
+            )
         options = model.get("options", {})
         if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
             raise InputError(f'{source}: model.options: expected a table of "option" = "value".')

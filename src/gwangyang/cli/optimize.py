@@ -77,10 +77,13 @@ def suggest_command(
 def observe_command(
     state: StateOpt,
     results_file: Annotated[
-        Path, typer.Argument(help="CSV or JSON: id, value (or the objective), optional std.")
+        Path,
+        typer.Argument(
+            help="CSV or JSON: id, value (or the objective), optional std, cell (replicates), status (failed)."
+        ),
     ],
     source: Annotated[
-        str, typer.Option("--source", help="measured or predicted (early prediction).")
+        str, typer.Option("--source", help="measured, predicted (early prediction) or twin (simulated).")
     ] = "measured",
     json_out: JsonOpt = False,
 ) -> None:
@@ -89,7 +92,8 @@ def observe_command(
     if json_out:
         print_json(out)
     else:
-        err_console.print(f"recorded {out['recorded']} result(s); round {out['round']}", markup=False)
+        failed = f", {len(out['failed'])} failed run(s)" if out["failed"] else ""
+        err_console.print(f"recorded {out['recorded']} result(s){failed}; round {out['round']}", markup=False)
 
 
 @app.command("status")

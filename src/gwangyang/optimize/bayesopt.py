@@ -47,10 +47,11 @@ class Observation:
     std: float = 0.0
     round: int = 0
     source: str = "measured"
+    cell: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
+        """JSON-ready form (``cell`` only when set: a replicate cell of a suggestion)."""
+        out = {
             "id": self.id,
             "params": dict(self.params),
             "value": self.value,
@@ -58,6 +59,9 @@ class Observation:
             "round": self.round,
             "source": self.source,
         }
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Observation:
@@ -69,6 +73,7 @@ class Observation:
             std=float(data.get("std", 0.0)),
             round=int(data.get("round", 0)),
             source=str(data.get("source", "measured")),
+            cell=None if data.get("cell") is None else str(data["cell"]),
         )
 
 
@@ -162,6 +167,13 @@ class BatchBayesOpt:
         self.seed = int(seed)
         self.n_candidates = int(n_candidates)
         self.allow_repeats = bool(allow_repeats)
+
+    def _params(self, row: pd.Series) -> dict[str, Any]:
+        """A candidate's parameters as plain values; integer parameters as ints (3, not 3.0)."""
+        return {
+            p.name: round(float(row[p.name])) if p.kind == "integer" else _plain(row[p.name])
+            for p in self.space.parameters
+        }
 
     def _sign(self) -> float:
         return 1.0 if self.space.direction == "maximize" else -1.0
@@ -299,7 +311,7 @@ class BatchBayesOpt:
                 Suggestion(
                     id=f"{prefix}-{k:03d}",
                     round=round_index,
-                    params={n: _plain(row[n]) for n in names},
+                    params=self._params(row),
                     mean=means[k],
                     std=stds[k],
                     derived={n: float(row[n]) for n in derived_names},
@@ -314,7 +326,7 @@ class BatchBayesOpt:
         j = int(np.argmax(self._sign() * post.mean))
         row = candidates.iloc[j]
         return {
-            "params": {n: _plain(row[n]) for n in self.space.names},
+            "params": self._params(row),
             "derived": {n: float(row[n]) for n in self.space.derived},
             "mean": float(post.mean[j]),
             "std": float(post.std[j]),

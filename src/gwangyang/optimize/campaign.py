@@ -9,7 +9,6 @@ needs is in the state file, so a campaign that spans weeks resumes exactly; a re
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pandas as pd
 from ..errors import InputError
 from ..files import write_json
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
+from .results import ResultRows, check_results
 from .space import SearchSpace
 
 STATE_VERSION = 1
@@ -97,7 +97,9 @@ class Campaign:
             raise InputError(f"batch: expected at least 1, got {batch_size!r}.")
         if rounds < 1:
             raise InputError(f"rounds: expected at least 1, got {rounds!r}.")
-        space.candidates(16, seed=seed)  # raises on a space with no feasible point
+        # Raises on a space with no feasible point: the candidates round 0 will use (16 samples missed
+        # a feasible region of 5 % of a continuous space for some seeds).
+        BatchBayesOpt(space, kappa=kappa, seed=seed).candidates(0)
         state = CampaignState(
             space=space.to_dict(),
             seed=int(seed),
@@ -137,12 +139,17 @@ class Campaign:
         return cls(folder, state)
 
     def save(self, snapshot: bool = False) -> None:
-        """Write the state file (and a snapshot of the round that just closed)."""
-        _write_json(self.folder / STATE_FILE, self.state.to_dict())
+        """Write the state file (and, first, a snapshot of the round that just closed).
+
+        The state file is written last: it is what commits the change. A crash before it leaves the
+        previous state (the snapshot is written again, the same, when the round closes again); a crash
+        after it leaves nothing missing.
+        """
         if snapshot:
             rounds = self.folder / "rounds"
             rounds.mkdir(exist_ok=True)
             _write_json(rounds / f"round-{self.state.round - 1:03d}.json", self.state.to_dict())
+        _write_json(self.folder / STATE_FILE, self.state.to_dict())
 
     # ---- the loop ----------------------------------------------------------------------------
     @property
@@ -153,7 +160,9 @@ class Campaign:
     @property
     def pending(self) -> list[Suggestion]:
         """Suggestions of the open round that have no observation yet."""
-        return [Suggestion.from_dict(p) for p in self.state.pending if not p.get("observed")]
+        return [
+            Suggestion.from_dict(p) for p in self.state.pending if not (p.get("observed") or p.get("failed"))
+        ]
 
     @property
     def done(self) -> bool:
@@ -168,6 +177,7 @@ class Campaign:
                 "round": self.state.round,
                 "suggested": len(self.state.pending),
                 "observed": len(observed),
+                "failed": sum(bool(p.get("failed")) for p in self.state.pending),
                 "best_value": None if best is None else best["value"],
             }
         )
@@ -188,7 +198,7 @@ class Campaign:
         """
         if batch is not None and batch < 1:
             raise InputError(f"batch: expected at least 1, got {batch!r}.")
-        if self.state.pending and not any(p.get("observed") for p in self.state.pending):
+        if self.state.pending and not any(p.get("observed") or p.get("failed") for p in self.state.pending):
             return self.pending
         if self.state.pending:
             self._close_round()
@@ -204,61 +214,48 @@ class Campaign:
         return suggestions
 
     def observe(
-        self, results: pd.DataFrame | list[dict[str, Any]], source: str = "measured"
+        self,
+        results: pd.DataFrame | list[dict[str, Any]],
+        source: str = "measured",
+        where: str | None = None,
     ) -> list[Observation]:
+        """Record results of pending suggestions; the new observations (see :meth:`record`)."""
+        return self.record(results, source, where).observations
+
+    def record(
+        self,
+        results: pd.DataFrame | list[dict[str, Any]],
+        source: str = "measured",
+        where: str | None = None,
+    ) -> ResultRows:
         """Record results of pending suggestions: columns ``id``, ``value`` (or the objective's name), optional ``std``.
 
-        All rows are checked before anything is recorded. The round closes when every
-        suggestion of it has a result.
+        All rows are checked before anything is recorded (:func:`gwangyang.optimize.results.check_results`:
+        also ``cell`` for replicate cells and ``status = failed`` for a run without a result). The round
+        closes when every suggestion of it has a result or has failed; ``where`` names the file in errors.
 
         Raises
         ------
         InputError
-            A missing column, an id that is not a pending suggestion, a repeated id, or a value
-            or std that is not a finite number (std must be >= 0).
+            A missing or unknown column, an id that is not a pending suggestion, a repeated id, a
+            value or std that is not a finite number (std must be >= 0), or a value outside the
+            objective's ``low``/``high``.
         """
         table = pd.DataFrame(results) if not isinstance(results, pd.DataFrame) else results
-        value_column = "value" if "value" in table.columns else self.space.objective
-        where = f"results for {self.folder}"
-        if "id" not in table.columns or value_column not in table.columns:
-            raise InputError(f"{where}: expected columns 'id' and 'value' (or {self.space.objective!r}).")
         pending = {p["id"]: p for p in self.state.pending}
-        new: list[Observation] = []
-        seen: set[str] = set()
-        for i, row in enumerate(table.to_dict("records")):
-            ident = str(row["id"])
-            if ident not in pending:
-                raise InputError(f"{where}: row {i + 1}: id {ident!r} is not a suggestion of the open round.")
-            if pending[ident].get("observed") or ident in seen:
-                raise InputError(f"{where}: row {i + 1}: suggestion {ident!r} already has a result.")
-            seen.add(ident)
-            value = _number(row[value_column])
-            if value is None:
-                raise InputError(
-                    f"{where}: row {i + 1}: {value_column} of {ident!r} is {row[value_column]!r}, not a finite number."
-                )
-            std = _number(row.get("std", 0.0)) if "std" in row else 0.0
-            if std is None or std < 0:
-                raise InputError(f"{where}: row {i + 1}: std of {ident!r} must be a finite number >= 0.")
-            item = pending[ident]
-            new.append(
-                Observation(
-                    id=ident,
-                    params=dict(item["params"]),
-                    value=value,
-                    std=std,
-                    round=int(item["round"]),
-                    source=source,
-                )
-            )
-        for obs in new:
+        checked = check_results(table, pending, self.space, where or f"results for {self.folder}", source)
+        for ident in checked.failed:
+            pending[ident]["failed"] = True
+        for obs in checked.observations:
             pending[obs.id]["observed"] = True
             self.state.observations.append(obs.to_dict())
-        closed = bool(self.state.pending) and all(p.get("observed") for p in self.state.pending)
+        closed = bool(self.state.pending) and all(
+            p.get("observed") or p.get("failed") for p in self.state.pending
+        )
         if closed:
             self._close_round()
         self.save(snapshot=closed)
-        return new
+        return checked
 
     def best(self) -> dict[str, Any] | None:
         """The best observation so far (by value), or None."""
@@ -290,34 +287,3 @@ class Campaign:
             "recommended": self.recommend(),
             "history": list(self.state.history),
         }
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def read_results(path: str | Path) -> pd.DataFrame:
-    """Read a results file (CSV, or JSON: a list of objects or ``{"results": [...]}``).
-
-    Raises
-    ------
-    InputError
-        Missing file or one that is not a table.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such results file.")
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(path.read_text())
-            rows = data.get("results") if isinstance(data, dict) else data
-            if not isinstance(rows, list):
-                raise InputError(f'{path}: expected a JSON list of results or {{"results": [...]}}.')
-            return pd.DataFrame(rows)
-        return pd.read_csv(path)
-    except (json.JSONDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a CSV or JSON table of results ({type(exc).__name__}).") from exc

@@ -3,11 +3,19 @@
 Only numbers, parameter names, ``+ - * / ** %``, comparisons (chained too), ``and or not`` and the
 functions in :data:`FUNCTIONS` are allowed; anything else (attributes, calls of other names,
 subscripts) is refused, so a space file cannot run code. Expressions evaluate on whole columns.
+
+Python reads identifiers in NFKC form (``두께_µm`` with a micro sign is read as ``두께_μm`` with a Greek
+mu), so names are matched to columns through :func:`normal_name`. A name that is not a Python
+identifier (``온도 (°C)``, ``rate[C]``) is written in backquotes, as in pandas' ``query``:
+```온도 (°C)` < 40``.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,6 +50,22 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 }
 
 
+_QUOTED = re.compile(r"`([^`]+)`")
+_QUOTED_PREFIX = "_quoted_"
+
+
+def _quoted_identifier(match: re.Match[str]) -> str:
+    return _QUOTED_PREFIX + match.group(1).encode("utf-8").hex()
+
+
+def normal_name(name: str) -> str:
+    """A name as an expression reads it (NFKC, as Python's parser does; backquoted names undone)."""
+    if name.startswith(_QUOTED_PREFIX):
+        with contextlib.suppress(ValueError):  # a user's own name that merely starts so
+            name = bytes.fromhex(name[len(_QUOTED_PREFIX) :]).decode("utf-8")
+    return unicodedata.normalize("NFKC", name)
+
+
 def parse(text: str, where: str) -> ast.Expression:
     """Parse and check an expression; ``where`` names it in errors (e.g. ``constraints[2]``).
 
@@ -51,9 +75,14 @@ def parse(text: str, where: str) -> ast.Expression:
         Not an expression, or one using something outside the allowed set.
     """
     try:
-        tree = ast.parse(str(text), mode="eval")
+        tree = ast.parse(_QUOTED.sub(_quoted_identifier, str(text)), mode="eval")
     except SyntaxError as exc:
-        raise InputError(f"{where}: {text!r} is not an expression ({exc.msg}).") from exc
+        hint = (
+            "; write a name that is not an identifier in backquotes, `온도 (°C)`"
+            if "character" in exc.msg
+            else ""
+        )
+        raise InputError(f"{where}: {text!r} is not an expression ({exc.msg}{hint}).") from exc
     for node in ast.walk(tree):
         allowed = (
             ast.Expression,
@@ -85,11 +114,19 @@ def parse(text: str, where: str) -> ast.Expression:
 def names(tree: ast.Expression) -> set[str]:
     """Variable names an expression reads (function names excluded)."""
     called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called
+    return {normal_name(n.id) for n in ast.walk(tree) if isinstance(n, ast.Name)} - called
 
 
 def evaluate(tree: ast.Expression, columns: Mapping[str, Any], where: str) -> Any:
-    """Evaluate on columns (numpy arrays or scalars); division by zero gives inf/nan, not an error."""
+    """Evaluate on columns (numpy arrays or scalars); division by zero gives inf/nan, not an error.
+
+    Raises
+    ------
+    InputError
+        An unknown name, or an operation the values do not support (a number compared with a string,
+        a function called with the wrong number of arguments); ``where`` is named.
+    """
+    columns = {normal_name(k): v for k, v in columns.items()}
 
     def ev(node: ast.AST) -> Any:
         if isinstance(node, ast.Expression):
@@ -97,9 +134,10 @@ def evaluate(tree: ast.Expression, columns: Mapping[str, Any], where: str) -> An
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
-            if node.id not in columns:
-                raise InputError(f"{where}: unknown name {node.id!r}; known: {', '.join(sorted(columns))}.")
-            return columns[node.id]
+            name = normal_name(node.id)
+            if name not in columns:
+                raise InputError(f"{where}: unknown name {name!r}; known: {', '.join(sorted(columns))}.")
+            return columns[name]
         if isinstance(node, ast.BinOp):
             return _BINARY[type(node.op)](ev(node.left), ev(node.right))
         if isinstance(node, ast.UnaryOp):
@@ -128,4 +166,7 @@ def evaluate(tree: ast.Expression, columns: Mapping[str, Any], where: str) -> An
         raise InputError(f"{where}: cannot evaluate {type(node).__name__}.")  # pragma: no cover
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return ev(tree)
+        try:
+            return ev(tree)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{where}: cannot be evaluated ({exc}).") from exc

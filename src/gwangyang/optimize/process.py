@@ -33,12 +33,14 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path}: no such table of experiments.")
     try:
-        table = pd.read_csv(path)
+        from ..battery.io.base import file_encoding
+
+        table = pd.read_csv(path, encoding=file_encoding(path))  # cp949 from Excel on Korean Windows too
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a CSV table of experiments ({type(exc).__name__}).") from exc
     if len(table) == 0:
         raise InputError(f"{path}: the table has no rows.")
-    return table
+    return table.rename(columns=lambda c: str(c).strip())  # " 수명" as Excel users type it
 
 
 def space_from_table(
@@ -100,7 +102,8 @@ def history_observations(
     Raises
     ------
     InputError
-        A missing column, a point outside the space, or an objective (or std) that is not a finite number.
+        A missing column, a point outside the space, an objective (or std) that is not a finite number, or
+        an objective outside the space's ``[objective] low``/``high``.
     """
     objective = space.objective
     if objective not in table.columns:
@@ -117,6 +120,10 @@ def history_observations(
         raise InputError(
             f"{source}: row {row + 1}: {objective} is {_shown(table[objective].iloc[row])}, not a finite number."
         )
+    for row, value in enumerate(values):
+        problem = space.objective_problem(float(value))
+        if problem is not None:
+            raise InputError(f"{source}: row {row + 1}: {objective} is {value:g}, {problem}.")
     stds = np.zeros(len(table))
     if std_column is not None and std_column in table.columns:
         stds = pd.to_numeric(table[std_column], errors="coerce").to_numpy(dtype="float64")

@@ -89,12 +89,36 @@ def campaign_folder(store: Store, name: str) -> Path:
     return artifacts.campaign_dir(store, name)
 
 
-def _open(folder: Path) -> Any:
-    from .campaign import STATE_FILE, Campaign
+def _require(folder: Path) -> None:
+    from .campaign import STATE_FILE
 
     if not (folder / STATE_FILE).is_file():
         raise NotFoundError(f"campaign {folder.name!r}: no such campaign.")
+
+
+def _open(folder: Path) -> Any:
+    from .campaign import Campaign
+
+    _require(folder)
     return Campaign.open(folder)
+
+
+CAMPAIGN_LOCK = ".campaign.lock"
+"""Lock file in a campaign's folder: one change at a time, each on the state as last saved."""
+LOCK_WAIT_S = 120.0
+"""How long a change waits for another (a suggestion fits a GP: seconds)."""
+
+
+def _changing(folder: Path) -> Any:
+    """A lock held while a campaign is opened, changed and saved.
+
+    Without it two requests that record results at once each read the state, add their own rows and
+    save: the second save drops the first's results.
+    """
+    from ..store.lock import WriteLock
+
+    _require(folder)  # a missing campaign is refused before the lock would make its folder
+    return WriteLock(folder, wait=LOCK_WAIT_S, name=CAMPAIGN_LOCK)
 
 
 def create_campaign(
@@ -126,8 +150,9 @@ def campaign_status(folder: Path) -> dict[str, Any]:
 
 def suggest(folder: Path, batch: int | None = None) -> dict[str, Any]:
     """The open round's batch (proposing a new round when none is open): ``{"round", "suggestions"}``."""
-    campaign = _open(folder)
-    suggestions = [s.to_dict() for s in campaign.suggest(batch)]
+    with _changing(folder):
+        campaign = _open(folder)
+        suggestions = [s.to_dict() for s in campaign.suggest(batch)]
     result: dict[str, Any] = jsonable({"round": campaign.state.round, "suggestions": suggestions})
     return result
 
@@ -139,14 +164,21 @@ def observe(
 
     ``results``: rows ``{id, value[, std]}``, or a CSV or JSON file of them.
     """
-    from .campaign import read_results
+    from .results import read_results
 
     rows: Any = read_results(results) if isinstance(results, Path) else list(results)
+    where = str(results) if isinstance(results, Path) else "results"
     if len(rows) == 0:
-        raise InputError("results: expected a non-empty list of {id, value[, std]}.")
-    campaign = _open(folder)
-    new = campaign.observe(rows, source=source)
-    return {"recorded": len(new), "round": campaign.state.round, "pending": [s.id for s in campaign.pending]}
+        raise InputError(f"{where}: expected a non-empty list of {{id, value[, std]}}.")
+    with _changing(folder):
+        campaign = _open(folder)
+        checked = campaign.record(rows, source=source, where=where)
+    return {
+        "recorded": len(checked.observations),
+        "failed": checked.failed,
+        "round": campaign.state.round,
+        "pending": [s.id for s in campaign.pending],
+    }
 
 
 def campaigns(store: Store) -> list[dict[str, Any]]:

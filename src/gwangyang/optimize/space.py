@@ -8,13 +8,15 @@ Format::
     [objective]
     name = "cycle_life"          # the column of results that is optimised
     direction = "maximize"       # or "minimize"
+    unit = "cycles"              # optional, shown only
+    low = 0.0                    # optional bounds: a result outside them is refused
 
     [parameters.cc1]
     type = "categorical"         # values: numbers (ordered, encoded by value) or strings (one-hot)
     values = [3.6, 4.0, 4.4]
 
     [parameters.temperature_c]
-    type = "continuous"          # low, high; log = true for a log scale
+    type = "continuous"          # low, high; log = true for a log scale; unit (text) optional
     low = 20.0
     high = 45.0
 
@@ -26,7 +28,8 @@ Format::
     [derived]                    # columns computed from the parameters, usable in constraints
     cc4 = "12 / (10 - 12/cc1 - 12/cc2 - 12/cc3)"
 
-Expressions are those of :mod:`gwangyang.optimize.expr`. A derived value that is not finite makes
+Expressions are those of :mod:`gwangyang.optimize.expr`; names may be Korean, and a text category
+compared with a value it does not have is refused (the constraint would hold nowhere). A derived value that is not finite makes
 its point infeasible.
 """
 
@@ -43,103 +46,10 @@ import pandas as pd
 from ..errors import InputError
 from ..files import read_toml
 from . import expr
+from .parameter import Parameter, parameter_from_spec
 
-KINDS = ("continuous", "integer", "categorical")
 GRID_LIMIT = 200_000
 """A space with at most this many grid points is enumerated exactly; larger ones are sampled."""
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One parameter of a search space."""
-
-    name: str
-    kind: str
-    low: float | None = None
-    high: float | None = None
-    values: tuple[Any, ...] = ()
-    log: bool = False
-
-    @property
-    def numeric(self) -> bool:
-        """True unless a categorical parameter has string values."""
-        return self.kind != "categorical" or all(isinstance(v, (int, float)) for v in self.values)
-
-    def size(self) -> float:
-        """Number of distinct values (``inf`` for continuous)."""
-        if self.kind == "continuous":
-            return math.inf
-        if self.kind == "integer":
-            assert self.low is not None and self.high is not None
-            return self.high - self.low + 1
-        return len(self.values)
-
-    def grid(self) -> np.ndarray:
-        """Every value of a discrete parameter."""
-        if self.kind == "integer":
-            assert self.low is not None and self.high is not None
-            return np.arange(int(self.low), int(self.high) + 1)
-        return np.asarray(self.values, dtype=object if not self.numeric else "float64")
-
-    def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map numbers in [0, 1) onto the parameter's values."""
-        if self.kind == "continuous":
-            assert self.low is not None and self.high is not None
-            if self.log:
-                return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
-            return self.low + u * (self.high - self.low)
-        grid = self.grid()
-        return grid[np.minimum((u * len(grid)).astype(int), len(grid) - 1)]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the TOML table)."""
-        out: dict[str, Any] = {"type": self.kind}
-        if self.kind == "categorical":
-            out["values"] = list(self.values)
-        else:
-            out["low"], out["high"] = self.low, self.high
-            if self.log:
-                out["log"] = True
-        return out
-
-
-def _parameter(name: str, spec: Any, source: str) -> Parameter:
-    where = f"{source}: parameters.{name}"
-    if not isinstance(spec, dict):
-        raise InputError(f"{where}: expected a table with 'type'.")
-    kind = spec.get("type")
-    if kind not in KINDS:
-        raise InputError(f"{where}.type: expected one of {', '.join(KINDS)}, got {kind!r}.")
-    unknown = set(spec) - {"type", "low", "high", "values", "log"}
-    if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
-    if kind == "categorical":
-        values = spec.get("values")
-        if not isinstance(values, list) or not values:
-            raise InputError(f"{where}.values: expected a non-empty list.")
-        if not all(isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in values):
-            raise InputError(f"{where}.values: expected numbers or strings.")
-        kinds = {isinstance(v, str) for v in values}
-        if len(kinds) > 1:
-            raise InputError(f"{where}.values: mix of numbers and strings; use one or the other.")
-        if len(set(values)) != len(values):
-            raise InputError(f"{where}.values: repeated values.")
-        if any(isinstance(v, float) and not math.isfinite(v) for v in values):
-            raise InputError(f"{where}.values: expected finite numbers.")
-        return Parameter(name, kind, values=tuple(values))
-    low, high = spec.get("low"), spec.get("high")
-    for key, value in (("low", low), ("high", high)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-            raise InputError(f"{where}.{key}: expected a finite number, got {value!r}.")
-    assert isinstance(low, (int, float)) and isinstance(high, (int, float))
-    if kind == "integer" and (int(low) != low or int(high) != high):
-        raise InputError(f"{where}: integer bounds expected, got low={low!r}, high={high!r}.")
-    if not low < high if kind == "continuous" else not low <= high:
-        raise InputError(f"{where}: expected low < high, got low={low!r}, high={high!r}.")
-    log = bool(spec.get("log", False))
-    if log and (kind != "continuous" or low <= 0):
-        raise InputError(f"{where}.log: a log scale needs a continuous parameter with low > 0.")
-    return Parameter(name, kind, low=float(low), high=float(high), log=log)
 
 
 @dataclass
@@ -157,6 +67,9 @@ class SearchSpace:
     direction: str = "maximize"
     name: str = "space"
     source: str = "space"
+    objective_unit: str | None = None
+    objective_low: float | None = None
+    objective_high: float | None = None
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.parameters]
@@ -175,20 +88,42 @@ class SearchSpace:
         self._constraints = [
             expr.parse(c, f"{self.source}: constraints[{i}]") for i, c in enumerate(self.constraints)
         ]
-        known = set(names)
+        normal = [expr.normal_name(n) for n in [*names, *self.derived]]
+        if len(set(normal)) != len(normal):
+            twice = sorted({n for n in normal if normal.count(n) > 1})[0]
+            raise InputError(
+                f"{self.source}: parameters: two names read as {twice!r} in an expression (Unicode NFKC)."
+            )
+        known = {expr.normal_name(n) for n in names}
+        categories = {
+            expr.normal_name(p.name): p for p in self.parameters if p.kind == "categorical" and not p.numeric
+        }
         for key, tree in self._derived.items():
             missing = expr.names(tree) - known
             if missing:
                 raise InputError(
                     f"{self.source}: derived.{key}: unknown name(s) {', '.join(sorted(missing))}."
                 )
-            known.add(key)
+            _check_categories(tree, categories, f"{self.source}: derived.{key}")
+            known.add(expr.normal_name(key))
         for i, tree in enumerate(self._constraints):
             missing = expr.names(tree) - known
             if missing:
                 raise InputError(
                     f"{self.source}: constraints[{i}]: unknown name(s) {', '.join(sorted(missing))}."
                 )
+            _check_categories(tree, categories, f"{self.source}: constraints[{i}]")
+        for key, value in (("low", self.objective_low), ("high", self.objective_high)):
+            if value is not None and (
+                not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value)
+            ):
+                raise InputError(f"{self.source}: objective.{key}: expected a finite number, got {value!r}.")
+        if (
+            self.objective_low is not None
+            and self.objective_high is not None
+            and not self.objective_low < self.objective_high
+        ):
+            raise InputError(f"{self.source}: objective: expected low < high.")
 
     # ---- construction ----------------------------------------------------------------------
     @classmethod
@@ -203,6 +138,12 @@ class SearchSpace:
         objective = data.get("objective", {})
         if not isinstance(objective, dict):
             raise InputError(f"{source}: objective: expected a table with name and direction.")
+        unknown = set(objective) - {"name", "direction", "unit", "low", "high"}
+        if unknown:
+            raise InputError(f"{source}: objective: unknown key(s) {', '.join(sorted(unknown))}.")
+        unit = objective.get("unit")
+        if unit is not None and not isinstance(unit, str):
+            raise InputError(f'{source}: objective.unit: expected text such as "cycles", got {unit!r}.')
         constraints = data.get("constraints", [])
         if not isinstance(constraints, list) or not all(isinstance(c, str) for c in constraints):
             raise InputError(f"{source}: constraints: expected a list of expression strings.")
@@ -210,13 +151,16 @@ class SearchSpace:
         if not isinstance(derived, dict) or not all(isinstance(v, str) for v in derived.values()):
             raise InputError(f'{source}: derived: expected a table of NAME = "expression".')
         return cls(
-            parameters=[_parameter(str(k), v, source) for k, v in params.items()],
+            parameters=[parameter_from_spec(str(k), v, source) for k, v in params.items()],
             derived={str(k): v for k, v in derived.items()},
             constraints=list(constraints),
             objective=str(objective.get("name", "objective")),
             direction=str(objective.get("direction", "maximize")),
             name=str(data.get("name", Path(source).stem)),
             source=source,
+            objective_unit=unit,
+            objective_low=objective.get("low"),
+            objective_high=objective.get("high"),
         )
 
     @classmethod
@@ -229,10 +173,33 @@ class SearchSpace:
         return {
             "name": self.name,
             "constraints": list(self.constraints),
-            "objective": {"name": self.objective, "direction": self.direction},
+            "objective": self._objective_dict(),
             "parameters": {p.name: p.to_dict() for p in self.parameters},
             "derived": dict(self.derived),
         }
+
+    def _objective_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.objective, "direction": self.direction}
+        for key, value in (
+            ("unit", self.objective_unit),
+            ("low", self.objective_low),
+            ("high", self.objective_high),
+        ):
+            if value is not None:
+                out[key] = value
+        return out
+
+    def objective_problem(self, value: float) -> str | None:
+        """Why an objective value cannot be kept (outside ``[objective] low``/``high``), or None.
+
+        Examples: a negative cycle life where the space says ``low = 0``.
+        """
+        low, high = self.objective_low, self.objective_high
+        if low is not None and value < low:
+            return f"below the objective's low = {low:g}"
+        if high is not None and value > high:
+            return f"above the objective's high = {high:g}"
+        return None
 
     # ---- points ----------------------------------------------------------------------------
     @property
@@ -285,7 +252,8 @@ class SearchSpace:
         InputError
             No feasible point (the constraints exclude everything tried).
         """
-        if math.isfinite(self.size()) and self.size() <= GRID_LIMIT:
+        sampled = not (math.isfinite(self.size()) and self.size() <= GRID_LIMIT)
+        if not sampled:
             table = self.grid()
         else:
             from scipy.stats import qmc
@@ -295,6 +263,11 @@ class SearchSpace:
             raw = pd.DataFrame({p.name: p.from_unit(u[:, i]) for i, p in enumerate(self.parameters)})
             done = self.complete(raw)
             table = done.loc[done["feasible"]].drop(columns="feasible").reset_index(drop=True)
+        if len(table) == 0 and sampled:
+            raise InputError(
+                f"{self.source}: no feasible point: none of {n} points sampled meets the constraints "
+                "(a feasible region that small is not searched; relax the constraints or narrow the bounds)."
+            )
         if len(table) == 0:
             raise InputError(
                 f"{self.source}: no feasible point: the constraints exclude every point of the space."
@@ -381,7 +354,7 @@ def attia_space_dict() -> dict[str, Any]:
             f"cc4 <= {CC4_MAX}",
             "not (cc1 == cc2 == cc3 and abs(cc4 - cc1) < 1e-9)",
         ],
-        "objective": {"name": "cycle_life", "direction": "maximize"},
+        "objective": {"name": "cycle_life", "direction": "maximize", "unit": "cycles", "low": 0.0},
         "parameters": {
             "cc1": {"type": "categorical", "values": list(CC1_VALUES)},
             "cc2": {"type": "categorical", "values": list(CC2_VALUES)},
@@ -389,6 +362,27 @@ def attia_space_dict() -> dict[str, Any]:
         },
         "derived": {"cc4": "12 / (10 - 12/cc1 - 12/cc2 - 12/cc3)"},
     }
+
+
+def _check_categories(tree: Any, categories: dict[str, Parameter], where: str) -> None:
+    """Refuse a comparison of a text category with a value it does not have (it would hold nowhere, silently)."""
+    import ast
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        names = [
+            expr.normal_name(o.id)
+            for o in operands
+            if isinstance(o, ast.Name) and expr.normal_name(o.id) in categories
+        ]
+        texts = [o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, str)]
+        for name in names:
+            for text in texts:
+                if text not in categories[name].values:
+                    shown = ", ".join(map(str, categories[name].values))
+                    raise InputError(f"{where}: {text!r} is not a value of {name} ({shown}).")
 
 
 def _plain(value: Any) -> Any:

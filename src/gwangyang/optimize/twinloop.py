@@ -7,6 +7,7 @@ cached by the twin, so a dense grid and a loop over the same space share simulat
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..battery.protocols import ChargingProtocol
+from ..errors import InputError
 from .bayesopt import BatchBayesOpt, Observation
 from .space import SearchSpace
 
@@ -22,10 +24,32 @@ from .space import SearchSpace
 def twin_objective(
     params: dict[str, Any], cycles: int = 2, config: Any = None, cache_dir: str | Path | None = None
 ) -> float:
-    """The twin's LLI life of a protocol ``{"cc1", "cc2", "cc3"}`` (CC4 from the 10-minute charge)."""
+    """The twin's LLI life of a protocol ``{"cc1", "cc2", "cc3"[, "cc4"]}``.
+
+    CC4 is the point's own (a space's derived ``cc4``, e.g. of another charge time) when given, else
+    the one of Attia's 10-minute charge.
+
+    Raises
+    ------
+    InputError
+        The point has no ``cc1``, ``cc2`` or ``cc3`` (a space that is not of charging protocols).
+    """
     from ..battery.twin import simulate
 
-    protocol = ChargingProtocol.from_rates(float(params["cc1"]), float(params["cc2"]), float(params["cc3"]))
+    missing = [k for k in ("cc1", "cc2", "cc3") if k not in params]
+    if missing:
+        raise InputError(
+            f"twin objective: the space needs C-rate parameters cc1, cc2, cc3 (and may derive cc4); "
+            f"{', '.join(missing)} missing among {', '.join(map(str, params))}."
+        )
+    rates = [float(params[k]) for k in ("cc1", "cc2", "cc3")]
+    if "cc4" in params:
+        cc4 = float(params["cc4"])
+        if not (math.isfinite(cc4) and cc4 > 0):
+            raise InputError(f"twin objective: cc4 = {cc4!r}; expected a positive C-rate.")
+        protocol = ChargingProtocol(rates[0], rates[1], rates[2], cc4)
+    else:
+        protocol = ChargingProtocol.from_rates(*rates)
     return simulate(protocol, cycles=cycles, config=config, cache_dir=cache_dir).lli_life()
 
 
@@ -34,10 +58,10 @@ def dense_grid(
     objective: Callable[[dict[str, Any]], float],
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """The objective at every point of a discrete space (column ``value``)."""
+    """The objective at every point of a discrete space (column ``value``); points carry their derived columns."""
     grid = space.grid()
     values = []
-    for i, row in enumerate(grid[space.names].to_dict("records")):
+    for i, row in enumerate(grid[[*space.names, *space.derived]].to_dict("records")):
         values.append(objective({str(k): v for k, v in row.items()}))
         if progress is not None:
             progress(i + 1, len(grid))
@@ -70,7 +94,8 @@ def twin_loop(
     observations: list[Observation] = []
     for r in range(rounds):
         for s in bo.suggest(observations, batch, r):
-            observations.append(Observation(s.id, s.params, objective(s.params), 0.0, r, "twin"))
+            value = objective({**s.params, **s.derived})
+            observations.append(Observation(s.id, s.params, value, 0.0, r, "twin"))
     sign = 1.0 if space.direction == "maximize" else -1.0
     best = max(observations, key=lambda o: sign * o.value)
     return TwinLoopResult(best.params, best.value, len(observations))

@@ -75,7 +75,7 @@ OBSERVE_BODY = _body(
             "type": "array",
             "minItems": 1,
             "items": {"type": "object", "required": ["id", "value"]},
-            "description": "{id, value[, std]} of the open round's suggestions.",
+            "description": "{id, value[, std, cell, status]} of the open round's suggestions (status failed: no value).",
         },
         "source": {"type": "string", "default": "measured"},
     },
