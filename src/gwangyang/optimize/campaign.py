@@ -271,9 +271,12 @@ class Campaign:
         return self.optimizer.recommend(self.observations, self.state.round)
 
     def status(self) -> dict[str, Any]:
-        """JSON-ready summary: rounds, counts, best observed, surrogate recommendation, pending ids."""
+        """JSON-ready summary: rounds, counts, best observed, surrogate recommendation, pending ids.
+
+        The campaign is named by its folder's name, never its path (the API's answers name no server path).
+        """
         return {
-            "folder": str(self.folder),
+            "campaign": self.folder.name,
             "space": self.space.name,
             "objective": self.space.objective,
             "direction": self.space.direction,
