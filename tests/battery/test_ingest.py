@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.grouping import discover, group_files
-from gwangyang.battery.ingest import ingest
+from gwangyang.battery.ingest import COMMIT_CELLS, ingest
 from gwangyang.battery.stitch import stitch_key
 from gwangyang.compute import DaskExecutor, ProcessExecutor
 from gwangyang.errors import InputError
@@ -98,7 +98,9 @@ def test_parallel_back_ends_give_identical_tables(tmp_path: Path) -> None:
 
 
 def test_sigkill_mid_ingest_leaves_no_partial_cell_and_a_rerun_completes(tmp_path: Path) -> None:
-    files = arbin_copies(tmp_path / "in", 40)
+    # Three commits' worth of cells: ingest commits every COMMIT_CELLS cells whatever the clock, so cells land in
+    # steps even on a machine fast enough to build them all within COMMIT_S (40 cells did: one commit, at the end).
+    files = arbin_copies(tmp_path / "in", 3 * COMMIT_CELLS)
     store = Store(tmp_path / "store")
     cmd = [
         sys.executable,
