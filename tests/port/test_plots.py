@@ -8,7 +8,7 @@ from gwangyang.port.berth_baselines import solve_fcfs
 from gwangyang.port.berth_model import BerthInstance
 from gwangyang.port.crane_model import CraneInstance, CraneTask
 from gwangyang.port.cranes import solve_cranes_exact
-from gwangyang.port.plots import plot_berth_plan, plot_crane_schedule, plot_simulation
+from gwangyang.port.plots import plot_berth_plan, plot_crane_schedule, plot_simulation, simulation_title
 from gwangyang.port.simulation import simulate
 from gwangyang.port.terminal import load_scenario
 
@@ -25,6 +25,9 @@ def test_figures_are_pngs_of_the_requested_size(tmp_path: Path) -> None:
     # figsize x dpi: 14 x 6 in at 110 dpi = 1540 x 660 px; 10 x 5 in = 1100 x 550 px.
     result = simulate(load_scenario("gwangyang-today"), days=3, seed=0)
     assert _size(plot_simulation(result, tmp_path / "sim.png")) == (1540, 660)
+    # the title says what is drawn: a 3-day run whole, the first 2 of its 3 days when cut
+    assert simulation_title(result, 14.0) == "gwangyang-today: berth plan, 3 days (seed 0)"
+    assert simulation_title(result, 2.0) == "gwangyang-today: berth plan, first 2 of 3 days (seed 0)"
     inst = BerthInstance.build("t", [0, 1], [0], [100], [[5], [5]], [100, 100])
     assert _size(plot_berth_plan(solve_fcfs(inst), tmp_path / "berths.png")) == (1540, 660)
     cranes = CraneInstance("c", 6, (CraneTask(1, 5), CraneTask(6, 5)), (1, 6), (0, 0))

@@ -41,6 +41,14 @@ def _gantt(
     ax.invert_yaxis()
 
 
+def simulation_title(result: SimulationResult, max_days: float) -> str:
+    """The Gantt chart's title: how much of the run it draws (``first 14 of 365 days``, or the whole ``5 days``)."""
+    span = (
+        f"first {max_days:g} of {result.days:g} days" if result.days > max_days else f"{result.days:g} days"
+    )
+    return f"{result.scenario}: berth plan, {span} (seed {result.seed})"
+
+
 def plot_simulation(result: SimulationResult, path: str | Path, max_days: float = 14.0) -> Path:
     """Berth Gantt chart of the first ``max_days`` days (red ticks: arrivals) beside a KPI table."""
     from ..plotting import pyplot
@@ -56,7 +64,7 @@ def plot_simulation(result: SimulationResult, path: str | Path, max_days: float 
     if len(table):
         _gantt(ax, table, "berth", "start_h", "end_h", "vessel", "arrival_h")
     ax.set_xlabel("hours")
-    ax.set_title(f"{result.scenario}: berth plan, first {max_days:g} days (seed {result.seed})")
+    ax.set_title(simulation_title(result, max_days))
     panel.axis("off")
     lines = [f"{k}: {v:,.3g} {KPI_UNITS.get(k, '')}" for k, v in result.kpis.items()]
     panel.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=8)
