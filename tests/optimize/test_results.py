@@ -198,3 +198,25 @@ def test_a_crash_while_a_round_closes_loses_nothing(tmp_path: Path, monkeypatch:
     snapshot = json.loads((folder / "rounds" / "round-000.json").read_text(encoding="utf-8"))
     assert state == snapshot
     assert [o["value"] for o in state["observations"]] == [500.0, 600.0] and state["round"] == 1
+
+
+def test_a_campaign_held_by_another_writer_is_named_not_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The campaign's lock names the campaign (the store's lock message spoke of 'this store', and of its folder)."""
+    from gwangyang.errors import StoreError
+    from gwangyang.optimize import service
+    from gwangyang.store.lock import WriteLock
+
+    folder = tmp_path / "코팅 캠페인"
+    Campaign.create(folder, SearchSpace.from_dict(SPACE), seed=1, batch_size=2, rounds=1)
+    monkeypatch.setattr(service, "LOCK_WAIT_S", 0.0)
+    holder = WriteLock(folder, name=service.CAMPAIGN_LOCK)
+    assert holder.try_acquire()
+    try:
+        with pytest.raises(StoreError) as caught:
+            service.suggest(folder)
+    finally:
+        holder.release()
+    assert str(caught.value) == "campaign '코팅 캠페인': another process is changing it; try again later."
+    assert len(service.suggest(folder)["suggestions"]) == 2  # free again

@@ -118,7 +118,7 @@ def _changing(folder: Path) -> Any:
     from ..store.lock import WriteLock
 
     _require(folder)  # a missing campaign is refused before the lock would make its folder
-    return WriteLock(folder, wait=LOCK_WAIT_S, name=CAMPAIGN_LOCK)
+    return WriteLock(folder, wait=LOCK_WAIT_S, name=CAMPAIGN_LOCK, what=f"campaign {folder.name!r}")
 
 
 def create_campaign(

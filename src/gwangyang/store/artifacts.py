@@ -303,7 +303,7 @@ def users_path(store: Store | str | os.PathLike[str]) -> Path:
 
 def users_lock(store: Store | str | os.PathLike[str]) -> WriteLock:
     """The lock a change of the users file holds (its own: a long ingest does not block ``users add``)."""
-    return WriteLock(accounts_dir(store), wait=10.0, name=".users.lock")
+    return WriteLock(accounts_dir(store), wait=10.0, name=".users.lock", what="the accounts")
 
 
 def save_users(store: Store | str | os.PathLike[str], document: Any) -> Path:

@@ -28,11 +28,17 @@ class WriteLock:
         Seconds to wait for another writer to finish; 0 fails at once.
     name
         The lock file's name in ``root`` (another name is another, independent lock).
+    what
+        What the lock guards, as its errors name it (``campaign 'x'``); default: the store at ``root``. A lock
+        whose folder is the server's own business gives a name here, so that no answer names a server path.
     """
 
-    def __init__(self, root: Path, wait: float = 0.0, name: str = ".write.lock") -> None:
+    def __init__(
+        self, root: Path, wait: float = 0.0, name: str = ".write.lock", what: str | None = None
+    ) -> None:
         self.path = root / name
         self.wait = wait
+        self.what = what
         self._fd: int | None = None
 
     def try_acquire(self) -> bool:
@@ -52,13 +58,18 @@ class WriteLock:
         try:
             while not self.try_acquire():
                 if time.monotonic() >= deadline:
+                    if self.what is not None:
+                        raise StoreError(f"{self.what}: another process is changing it; try again later.")
                     hint = "try again later, or wait for it with --wait SECONDS"
                     raise StoreError(f"{self.path.parent}: another process is writing to this store; {hint}.")
                 time.sleep(POLL_S)
         except OSError as exc:
-            raise StoreError(
-                f"{self.path.parent}: cannot take the store's write lock ({exc.strerror or exc})."
-            ) from exc
+            where = (
+                f"{self.what}: cannot take its lock"
+                if self.what
+                else f"{self.path.parent}: cannot take the store's write lock"
+            )
+            raise StoreError(f"{where} ({exc.strerror or exc}).") from exc
         return self
 
     def release(self) -> None:
