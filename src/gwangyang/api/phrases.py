@@ -16,6 +16,20 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark fo
     return message
 
 
+def phrase(msgid: str, **groups: str) -> tuple[re.Pattern[str], str]:
+    r"""One :data:`PHRASES` entry made from its msgid: the msgid's text, each ``%(name)s`` a named group.
+
+    ``groups`` gives a placeholder's pattern (``n=r"\d+"``); a placeholder not given matches ``.+``. So the
+    pattern cannot drift from the msgid it translates (the older entries write both by hand).
+    """
+    parts = re.split(r"%\((\w+)\)s", msgid)
+    body = "".join(
+        f"(?P<{part}>{groups.get(part, '.+')})" if k % 2 else re.escape(part.replace("%%", "%"))
+        for k, part in enumerate(parts)
+    )
+    return re.compile(f"^{body}$"), msgid
+
+
 TERMS: tuple[str, ...] = (
     # Values of the service documents that pages show as words: part titles, anomaly kinds, triage grades.
     N_("Batteries"),
@@ -362,96 +376,47 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("problem_text: not valid TOML or JSON (%(why)s)"),
     ),
     # gwangyang.logistics.vrplib_format.rounding_note: a VRPLIB TYPE of no known rounding convention (a note)
-    (
-        re.compile(r"^TYPE (?P<kind>\S+): no distance rounding convention is known here for this family$"),
-        N_("TYPE %(kind)s: no distance rounding convention is known here for this family"),
-    ),
-    (
-        re.compile(
-            r"^Euclidean distances were rounded to the nearest integer \(TSPLIB nint, as CVRP\), so costs may differ from the family's published ones$"
-        ),
+    phrase(N_("TYPE %(kind)s: no distance rounding convention is known here for this family"), kind=r"\S+"),
+    phrase(
         N_(
             "Euclidean distances were rounded to the nearest integer (TSPLIB nint, as CVRP), so costs may differ from the family's published ones"
-        ),
+        )
     ),
     # gwangyang.logistics.check: a route's violations (the routes page prefixes the route and its vehicle type)
-    (
-        re.compile(r"^serves (?P<order>.+), which its vehicle type may not visit$"),
-        N_("serves %(order)s, which its vehicle type may not visit"),
+    phrase(N_("serves %(order)s, which its vehicle type may not visit")),
+    phrase(N_("reloads at depot %(depot)s, which is not one of its reload depots")),
+    phrase(N_("%(n)s reloads, more than its limit of %(limit)s"), n=r"\d+", limit=r"\d+"),
+    phrase(N_("delivers pair %(order)s before (or without) picking it up on this route")),
+    phrase(N_("trip %(n)s starts with backhaul %(order)s"), n=r"\d+"),
+    phrase(N_("delivers to %(order)s after backhaul %(other)s on trip %(n)s"), n=r"\d+"),
+    phrase(
+        N_("carries %(q)s %(dim)s on trip %(n)s, over its capacity %(cap)s"), q=r"\S+", n=r"\d+", cap=r"\S+"
     ),
-    (
-        re.compile(r"^reloads at depot (?P<depot>.+), which is not one of its reload depots$"),
-        N_("reloads at depot %(depot)s, which is not one of its reload depots"),
-    ),
-    (
-        re.compile(r"^(?P<n>\d+) reloads, more than its limit of (?P<limit>\d+)$"),
-        N_("%(n)s reloads, more than its limit of %(limit)s"),
-    ),
-    (
-        re.compile(r"^delivers pair (?P<order>.+) before \(or without\) picking it up on this route$"),
-        N_("delivers pair %(order)s before (or without) picking it up on this route"),
-    ),
-    (
-        re.compile(r"^trip (?P<n>\d+) starts with backhaul (?P<order>.+)$"),
-        N_("trip %(n)s starts with backhaul %(order)s"),
-    ),
-    (
-        re.compile(r"^delivers to (?P<order>.+) after backhaul (?P<other>.+) on trip (?P<n>\d+)$"),
-        N_("delivers to %(order)s after backhaul %(other)s on trip %(n)s"),
-    ),
-    (
-        re.compile(r"^carries (?P<q>\S+) (?P<dim>.+) on trip (?P<n>\d+), over its capacity (?P<cap>\S+)$"),
-        N_("carries %(q)s %(dim)s on trip %(n)s, over its capacity %(cap)s"),
-    ),
-    (
-        re.compile(r"^picks up pair (?P<order>.+) but never delivers it$"),
-        N_("picks up pair %(order)s but never delivers it"),
-    ),
-    (
-        re.compile(
-            r"^cannot leave before (?P<start>\S+) \(release times, windows\), after its depot or shift closes at (?P<closes>\S+)$"
-        ),
+    phrase(N_("picks up pair %(order)s but never delivers it")),
+    phrase(
         N_(
             "cannot leave before %(start)s (release times, windows), after its depot or shift closes at %(closes)s"
         ),
+        start=r"\S+",
+        closes=r"\S+",
     ),
-    (
-        re.compile(r"^reaches reload depot (?P<depot>.+) (?P<late>\S+) after it closes$"),
-        N_("reaches reload depot %(depot)s %(late)s after it closes"),
-    ),
-    (
-        re.compile(r"^reaches (?P<order>.+) (?P<late>\S+) after its window closes$"),
-        N_("reaches %(order)s %(late)s after its window closes"),
-    ),
-    (
-        re.compile(r"^returns (?P<late>\S+) after its shift or depot closes$"),
-        N_("returns %(late)s after its shift or depot closes"),
-    ),
-    (
-        re.compile(r"^lasts (?P<d>\S+), over its duration limit (?P<limit>\S+) plus (?P<ot>\S+) overtime$"),
+    phrase(N_("reaches reload depot %(depot)s %(late)s after it closes"), late=r"\S+"),
+    phrase(N_("reaches %(order)s %(late)s after its window closes"), late=r"\S+"),
+    phrase(N_("returns %(late)s after its shift or depot closes"), late=r"\S+"),
+    phrase(
         N_("lasts %(d)s, over its duration limit %(limit)s plus %(ot)s overtime"),
+        d=r"\S+",
+        limit=r"\S+",
+        ot=r"\S+",
     ),
-    (
-        re.compile(r"^lasts (?P<d>\S+), over its duration limit (?P<limit>\S+)$"),
-        N_("lasts %(d)s, over its duration limit %(limit)s"),
-    ),
-    (
-        re.compile(r"^drives (?P<d>\S+), over its distance limit (?P<limit>\S+)$"),
-        N_("drives %(d)s, over its distance limit %(limit)s"),
-    ),
+    phrase(N_("lasts %(d)s, over its duration limit %(limit)s"), d=r"\S+", limit=r"\S+"),
+    phrase(N_("drives %(d)s, over its distance limit %(limit)s"), d=r"\S+", limit=r"\S+"),
     # gwangyang.logistics.views.result_warnings: why a routing result is infeasible beyond its routes
-    (
-        re.compile(r"^group (?P<g>\d+) \((?P<members>.*)\): (?P<n>\d+) served, exactly one must be$"),
-        N_("group %(g)s (%(members)s): %(n)s served, exactly one must be"),
+    phrase(
+        N_("group %(g)s (%(members)s): %(n)s served, exactly one must be"), g=r"\d+", members=".*", n=r"\d+"
     ),
-    (
-        re.compile(r"^required client\(s\) not served exactly once: (?P<clients>.+)$"),
-        N_("required client(s) not served exactly once: %(clients)s"),
-    ),
-    (
-        re.compile(r"^more routes than vehicles of type: (?P<types>.+)$"),
-        N_("more routes than vehicles of type: %(types)s"),
-    ),
+    phrase(N_("required client(s) not served exactly once: %(clients)s")),
+    phrase(N_("more routes than vehicles of type: %(types)s")),
     # gwangyang.factory.io / streaming: a sensor table without the monitor's time column
     (
         re.compile(r"^(?P<where>.+): no time column (?P<name>'[^']*')(?P<stop>\.?)$"),
@@ -466,29 +431,20 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("%(word)s (plan from %(method)s)"),
     ),
     # gwangyang.logistics.holidays / iso_weeks: a forecast's notes ("; "-separated parts)
-    (
-        re.compile(
-            r"^(?P<n>\d+) missing business day\(s\) taken as holidays and filled with the same weekday "
-            r"interpolated between the weeks around them: (?P<days>.+)$"
-        ),
+    phrase(
         N_(
             "%(n)s missing business day(s) taken as holidays and filled with the same weekday interpolated "
             "between the weeks around them: %(days)s"
         ),
+        n=r"\d+",
     ),
-    (
-        re.compile(r"^the series holds ISO week 53 \((?P<weeks>[^()]+)\)$"),
-        N_("the series holds ISO week 53 (%(weeks)s)"),
-    ),
-    (
-        re.compile(
-            r"^the season is (?P<season>\d+) periods \(364 days\), so after a week 53 each week is compared "
-            r"with the week one number later a year before$"
-        ),
+    phrase(N_("the series holds ISO week 53 (%(weeks)s)"), weeks=r"[^()]+"),
+    phrase(
         N_(
             "the season is %(season)s periods (364 days), so after a week 53 each week is compared with the "
             "week one number later a year before"
         ),
+        season=r"\d+",
     ),
     # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
     (re.compile(r"^(?P<where>[^:]+): Field required$"), N_("%(where)s: Field required")),
