@@ -34,6 +34,7 @@ from ..store import artifacts
 from . import schema as s
 from .protocols import ChargingProtocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
+from .twin_limits import limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
 
 TWIN_VERSION = 2
@@ -135,6 +136,8 @@ def experiment_steps(protocol: ChargingProtocol, limits: dict[str, float]) -> li
 def _run(protocol: ChargingProtocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> Any:
     pybamm = pybamm_module()
     values = parameter_values(config, factors)
+    # Refuses a window where no cycle can run (the service reports the warnings).
+    limit_warnings(config, values)
     try:
         model = getattr(pybamm.lithium_ion, config.model)(options=dict(config.options))
     except pybamm.OptionError as exc:

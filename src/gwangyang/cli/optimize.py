@@ -205,6 +205,8 @@ def twin_simulate_command(
     out, results = battery_service.simulate_twin(
         protocol, cycles, cells, config, model, seed, None if store is None else Store(store)
     )
+    for text in out["warnings"]:
+        err_console.print(f"warning: {text}", markup=False, highlight=False)
     if json_out:
         print_json(out)
     else:

@@ -34,13 +34,16 @@ def simulate_twin(
     Returns
     -------
     (dict, list)
-        ``{"cells": [...]}`` and the :class:`~gwangyang.battery.twin.TwinResult` objects.
+        ``{"cells": [...], "warnings": [...]}`` (the config's voltages beyond its parameter set's cut-offs,
+        :func:`~gwangyang.battery.twin_limits.limit_warnings`) and the :class:`~gwangyang.battery.twin.TwinResult` objects.
     """
     from ..twin import simulate_cells
     from ..twin_config import DEFAULT_CONFIG, TwinConfig
+    from ..twin_limits import limit_warnings
 
     cfg = TwinConfig.from_file(config or DEFAULT_CONFIG)
     if model is not None:
         cfg = cfg.with_model(model)
+    warnings = limit_warnings(cfg)  # before any simulation: a window where no cycle can run is refused
     results = simulate_cells(protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store)
-    return jsonable({"cells": [r.to_dict() for r in results]}), results
+    return jsonable({"cells": [r.to_dict() for r in results], "warnings": warnings}), results
