@@ -13,10 +13,10 @@ if TYPE_CHECKING:
 
 
 def check_protocol(text: str) -> str:
-    """``text`` if it is a charging protocol (``CC1-CC2-CC3`` or ``CC1-CC2-CC3-CC4``, in C), else an ``InputError``."""
-    from ..protocols import ChargingProtocol
+    """``text`` if it is a charging protocol (``CC1-CC2-CC3``, ``CC1-CC2-CC3-CC4`` or ``RATES@FROM-TO``, in C and % SOC), else an ``InputError``."""
+    from ..step_protocol import parse_protocol
 
-    ChargingProtocol.parse(text)
+    parse_protocol(text)
     return text
 
 
