@@ -26,8 +26,12 @@ def test_equal_steps_over_a_window() -> None:
     assert isinstance(protocol, StepProtocol)
     assert protocol.widths == pytest.approx((0.16,) * 5)
     assert protocol.charge_time_min() == pytest.approx(13.92)
-    assert protocol.name == "6x16-5x16-4x16-3x16-2x16@0-80"
+    assert protocol.name == "6-5-4-3-2@0-80"
     assert parse_protocol(protocol.name) == protocol  # the name reads back
+    thirds = parse_protocol("6-5-4@0-80")  # 26.666... % each: written with widths, it would not add up to 80
+    assert thirds.name == "6-5-4@0-80" and parse_protocol(thirds.name) == thirds
+    uneven = parse_protocol("6x10-5x30-4x40@0-80")
+    assert uneven.name == "6x10-5x30-4x40@0-80" and parse_protocol(uneven.name) == uneven
 
 
 def test_given_widths_and_attia_as_a_special_case() -> None:

@@ -127,8 +127,11 @@ class StepProtocol:
 
     @property
     def name(self) -> str:
-        """``"6x10-5x30-4x40@0-80"``."""
-        steps = "-".join(f"{c:g}x{100 * w:.6g}" for c, w in self.steps())
+        """``"6x10-5x30-4x40@0-80"``; equal steps without widths (``"6-5-4@0-80"``), so the name reads back."""
+        if all(math.isclose(w, self.widths[0], rel_tol=1e-9) for w in self.widths):
+            steps = "-".join(f"{c:g}" for c in self.rates)
+        else:
+            steps = "-".join(f"{c:g}x{100 * w:.6g}" for c, w in self.steps())
         return f"{steps}@{100 * self.start_soc:.6g}-{100 * self.end_soc:.6g}"
 
     def cache_document(self) -> dict[str, Any]:
