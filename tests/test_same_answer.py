@@ -440,6 +440,13 @@ def test_twin_simulate(client: TestClient, capsys: pytest.CaptureFixture[str]) -
     assert cycle["discharge_capacity_ah"] == pytest.approx(cycle["solver_discharge_ah"], rel=1e-3)
     bad = client.post("/api/v1/battery/twin/simulate", json={"protocol": "fast"})
     assert bad.status_code == 400 and "protocol" in bad.json()["detail"]
+    assert by_api["warnings"] == []  # the shipped config's voltages are its set's own
+    # A protocol of other steps whose widths miss the window: refused before the job, in one line.
+    uneven = client.post("/api/v1/battery/twin/simulate", json={"protocol": "6x10-5x30@0-80"})
+    assert uneven.status_code == 400
+    assert uneven.json()["detail"] == (
+        "protocol '6x10-5x30@0-80': the steps' widths add up to 40 % SOC; the window 0-80 % is 80 %."
+    )
 
 
 def test_port_simulate(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:

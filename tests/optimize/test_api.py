@@ -57,3 +57,21 @@ def test_propose_and_auth(client: TestClient, tmp_path: Path) -> None:
     )
     with TestClient(create_app(tmp_path / "s2", token=TOKEN)) as anonymous:
         assert anonymous.get("/api/v1/optimize/spaces").status_code == 401
+
+
+def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_path: Path) -> None:
+    """A second start of a Korean-named campaign is a 400 naming the campaign, not the server's folder; the first stays."""
+    first = client.post(
+        "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia_coarse", "batch": 2, "seed": 3}
+    )
+    assert first.status_code == 200, first.text
+    again = client.post(
+        "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia2020", "batch": 9, "seed": 4}
+    )
+    assert again.status_code == 400
+    assert again.json()["detail"] == (
+        "campaign '코팅-2차': its folder already holds a campaign (state.json); use another name or --state folder."
+    )
+    assert str(tmp_path) not in again.text
+    status = client.get("/api/v1/optimize/campaigns/코팅-2차").json()
+    assert (status["space"], status["batch_size"]) == ("attia_coarse", 2)

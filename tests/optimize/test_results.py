@@ -206,12 +206,13 @@ def test_a_campaign_held_by_another_writer_is_named_not_its_folder(
     """The campaign's lock names the campaign (the store's lock message spoke of 'this store', and of its folder)."""
     from gwangyang.errors import StoreError
     from gwangyang.optimize import service
+    from gwangyang.optimize.campaign import CAMPAIGN_LOCK
     from gwangyang.store.lock import WriteLock
 
     folder = tmp_path / "코팅 캠페인"
     Campaign.create(folder, SearchSpace.from_dict(SPACE), seed=1, batch_size=2, rounds=1)
     monkeypatch.setattr(service, "LOCK_WAIT_S", 0.0)
-    holder = WriteLock(folder, name=service.CAMPAIGN_LOCK)
+    holder = WriteLock(folder, name=CAMPAIGN_LOCK)
     assert holder.try_acquire()
     try:
         with pytest.raises(StoreError) as caught:

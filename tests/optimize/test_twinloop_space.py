@@ -54,3 +54,14 @@ def test_a_space_without_c_rates_is_refused() -> None:
         InputError, match=r"the space needs C-rate parameters .* cc1, cc2, cc3 missing among 온도"
     ):
         twinloop.twin_objective({"온도": 25.0})
+
+
+def test_a_space_of_more_steps_is_refused_not_cut_to_four() -> None:
+    """cc5 and cc6 of a six-step space were left out without a word: the twin simulated its first four steps."""
+    point = {"cc1": 6.0, "cc2": 5.0, "cc3": 4.0, "cc4": 3.0, "cc5": 2.0, "cc6": 1.5}
+    with pytest.raises(InputError) as caught:
+        twinloop.twin_objective(point)
+    assert str(caught.value) == (
+        "twin objective: the twin loop runs Attia's four steps of 20 % SOC (cc1-cc4); cc5, cc6 cannot be "
+        "simulated there (`gwangyang battery twin simulate` takes other steps as RATES@FROM-TO)."
+    )

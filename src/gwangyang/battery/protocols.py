@@ -109,7 +109,8 @@ class ChargingProtocol:
             rates = []
         if len(rates) not in (3, 4):
             raise InputError(
-                f"protocol {text!r}: expected 'CC1-CC2-CC3' or 'CC1-CC2-CC3-CC4' in C, e.g. 4.8-5.2-5.2."
+                f"protocol {text!r}: expected 'CC1-CC2-CC3' or 'CC1-CC2-CC3-CC4' in C, e.g. 4.8-5.2-5.2 (four "
+                "steps of 20 % SOC over 0-80 %); other steps or SOC windows: 'RATES@FROM-TO', e.g. 6-5-4-3-2@0-80."
             )
         if len(rates) == 3:
             return cls.from_rates(rates[0], rates[1], rates[2], charge_time_min=charge_time_min)
@@ -126,6 +127,17 @@ class ChargingProtocol:
     def name(self) -> str:
         """``"4.8-5.2-5.2-4.160"``."""
         return f"{self.cc1:g}-{self.cc2:g}-{self.cc3:g}-{self.cc4:.3f}"
+
+    start_soc = 0.0
+    """SOC the charge starts from."""
+
+    def steps(self) -> tuple[tuple[float, float], ...]:
+        """``(C-rate, SOC width)`` of each step: 20 % each."""
+        return tuple((c, STEP_SOC) for c in self.rates)
+
+    def cache_document(self) -> list[float]:
+        """What identifies the protocol in the twin's cache key (the four rates, as before other shapes)."""
+        return [round(r, 9) for r in self.rates]
 
     def step_minutes(self) -> tuple[float, ...]:
         """Duration of each step in minutes (20 % SOC at each rate)."""
@@ -212,7 +224,8 @@ def read_policies(path: str | Path) -> pd.DataFrame:
         # Reading the first four of five steps gave other protocols than the file's, without a word.
         raise InputError(
             f"{path}: {values.shape[1]} columns; expected 3 or 4 C-rates (CC1-CC3[, CC4]: four steps of "
-            f"{STEP_SOC:.0%} SOC from 0 to 80 %); protocols of other step counts are not supported."
+            f"{STEP_SOC:.0%} SOC from 0 to 80 %); a protocol of other steps is written 'RATES@FROM-TO' for the "
+            "twin (6-5-4-3-2@0-80), or as a space of one parameter per step."
         )
     if values.shape[1] == 4:
         values = _read_numeric(path, 4, "protocol C-rates")

@@ -4,7 +4,7 @@ The twin runs a PyBaMM model (SPM, SPMe or DFN) of the parameter set and degrada
 TOML file names (default: :data:`DEFAULT_CONFIG`, an A123 LFP cell (Prada2013) with O'Kane et al.
 2022's solvent-diffusion-limited SEI and partially reversible plating). Each cycle charges with Attia's
 four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a step also ends at the
-upper voltage), then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
+upper voltage), or the steps of a :class:`~.step_protocol.StepProtocol` from the start of its SOC window, then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
 lower voltage. Cells differ by log-normal factors on the parameters listed in ``[variation]``,
 drawn from ``(seed, cell)``.
 
@@ -33,8 +33,13 @@ from ..errors import GwangyangError, InputError
 from ..store import artifacts
 from . import schema as s
 from .protocols import ChargingProtocol
+from .step_protocol import StepProtocol, parse_protocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
+from .twin_limits import limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
+
+Protocol = ChargingProtocol | StepProtocol
+"""A charging protocol the twin runs: Attia's four steps, or steps over a SOC window."""
 
 TWIN_VERSION = 2
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
@@ -93,12 +98,12 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def cache_key(protocol: ChargingProtocol, cycles: int, config: TwinConfig, cell: int, seed: int) -> str:
+def cache_key(protocol: Protocol, cycles: int, config: TwinConfig, cell: int, seed: int) -> str:
     """SHA-256 of every input of a simulation (and the twin's and PyBaMM's versions)."""
     from importlib.metadata import version
 
     document = {
-        "protocol": [round(r, 9) for r in protocol.rates],
+        "protocol": protocol.cache_document(),
         "cycles": int(cycles),
         "config": config.to_dict(),
         "cell": int(cell),
@@ -115,12 +120,12 @@ def cell_factors(config: TwinConfig, cell: int, seed: int) -> dict[str, float]:
     return {k: float(np.exp(rng.normal(0.0, v))) for k, v in sorted(config.variation.items())}
 
 
-def experiment_steps(protocol: ChargingProtocol, limits: dict[str, float]) -> list[str]:
-    """One cycle as PyBaMM experiment steps."""
+def experiment_steps(protocol: Protocol, limits: dict[str, float]) -> list[str]:
+    """One cycle as PyBaMM experiment steps: each CC step of width ``w`` at ``c`` C lasts ``60 w / c`` minutes."""
     upper, lower = limits["upper_voltage_v"], limits["lower_voltage_v"]
     limit = limits["charge_limit_v"]
     steps = [
-        f"Charge at {c:.6g}C for {60 * 0.2 / c:.6g} minutes or until {limit:g} V" for c in protocol.rates
+        f"Charge at {c:.6g}C for {60 * w / c:.6g} minutes or until {limit:g} V" for c, w in protocol.steps()
     ]
     steps += [
         f"Charge at 1C until {upper:g} V",
@@ -132,9 +137,11 @@ def experiment_steps(protocol: ChargingProtocol, limits: dict[str, float]) -> li
     return steps
 
 
-def _run(protocol: ChargingProtocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> Any:
+def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> Any:
     pybamm = pybamm_module()
     values = parameter_values(config, factors)
+    # Refuses a window where no cycle can run (the service reports the warnings).
+    limit_warnings(config, values)
     try:
         model = getattr(pybamm.lithium_ion, config.model)(options=dict(config.options))
     except pybamm.OptionError as exc:
@@ -145,7 +152,7 @@ def _run(protocol: ChargingProtocol, cycles: int, config: TwinConfig, factors: d
     )
     simulation = pybamm.Simulation(model, parameter_values=values, experiment=experiment)
     try:
-        solution = simulation.solve(initial_soc=0.0)
+        solution = simulation.solve(initial_soc=protocol.start_soc)
     except pybamm.SolverError as exc:
         raise GwangyangError(f"twin: protocol {protocol.name} failed to simulate: {exc}") from exc
     steps = len(experiment_steps(protocol, limits))
@@ -223,7 +230,7 @@ def _tables(solution: Any, nominal_ah: float) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def simulate(
-    protocol: ChargingProtocol | str,
+    protocol: Protocol | str,
     cycles: int = 3,
     config: TwinConfig | None = None,
     cell: int = 0,
@@ -235,7 +242,8 @@ def simulate(
     Parameters
     ----------
     protocol
-        A :class:`ChargingProtocol` or its text (``"4.8-5.2-5.2"``).
+        A :class:`ChargingProtocol`, a :class:`~.step_protocol.StepProtocol`, or the text of either
+        (``"4.8-5.2-5.2"``, ``"6-5-4-3-2@0-80"``).
     cycles
         Number of cycles.
     config
@@ -253,7 +261,7 @@ def simulate(
         PyBaMM could not run the protocol to the end.
     """
     if isinstance(protocol, str):
-        protocol = ChargingProtocol.parse(protocol)
+        protocol = parse_protocol(protocol)
     if not isinstance(cycles, int) or cycles < 1:
         raise InputError(f"cycles: expected a positive whole number, got {cycles!r}.")
     if cell < 0:
@@ -333,7 +341,7 @@ def ingest_twin(result: TwinResult, store: Any) -> dict[str, Any]:
 
 
 def simulate_cells(
-    protocol: ChargingProtocol | str,
+    protocol: Protocol | str,
     cycles: int = 3,
     cells: int = 1,
     config: TwinConfig | None = None,

@@ -182,7 +182,10 @@ def replay_command(
 @twin_app.command("simulate")
 def twin_simulate_command(
     protocol: Annotated[
-        str, typer.Argument(help="CC1-CC2-CC3 (CC4 from 10 minutes) or CC1-CC2-CC3-CC4, in C.")
+        str,
+        typer.Argument(
+            help="CC1-CC2-CC3 (CC4 from 10 minutes) or CC1-CC2-CC3-CC4, in C; other steps: RATES@FROM-TO (% SOC), e.g. 6-5-4-3-2@0-80."
+        ),
     ],
     cycles: Annotated[int, typer.Option("--cycles", help="Cycles to simulate.")] = 3,
     cells: Annotated[int, typer.Option("--cells", help="Cells (each with its own parameter variation).")] = 1,
@@ -205,6 +208,8 @@ def twin_simulate_command(
     out, results = battery_service.simulate_twin(
         protocol, cycles, cells, config, model, seed, None if store is None else Store(store)
     )
+    for text in out["warnings"]:
+        err_console.print(f"warning: {text}", markup=False, highlight=False)
     if json_out:
         print_json(out)
     else:

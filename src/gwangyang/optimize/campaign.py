@@ -17,12 +17,17 @@ import pandas as pd
 
 from ..errors import InputError
 from ..files import write_json
+from ..store.lock import WriteLock
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
 from .results import ResultRows, check_results
 from .space import SearchSpace
 
 STATE_VERSION = 1
 STATE_FILE = "state.json"
+CAMPAIGN_LOCK = ".campaign.lock"
+"""Lock file in a campaign's folder: one change at a time (a start included), each on the state as last saved."""
+START_WAIT_S = 120.0
+"""How long a start waits for another start (or change) of the same campaign before it is refused."""
 
 
 @dataclass
@@ -48,6 +53,15 @@ class CampaignState:
 
 def _write_json(path: Path, document: dict[str, Any]) -> None:
     write_json(path, document, indent=1)
+
+
+def _refuse_started(folder: Path) -> None:
+    """Refuse a start where a campaign is already saved (named by its folder's name: the API's answers name no server path)."""
+    if (folder / STATE_FILE).exists():
+        raise InputError(
+            f"campaign {folder.name!r}: its folder already holds a campaign ({STATE_FILE}); "
+            "use another name or --state folder."
+        )
 
 
 class Campaign:
@@ -76,23 +90,25 @@ class Campaign:
         kappa: float = 2.0,
         allow_repeats: bool = True,
         history: list[Observation] | None = None,
+        wait: float = START_WAIT_S,
     ) -> Campaign:
         """Start a campaign in an empty or new folder.
 
         ``history`` holds past experiments (see :func:`gwangyang.optimize.process.history_observations`),
-        which the first round's surrogate is fitted to.
+        which the first round's surrogate is fitted to. Nothing is written until every setting is
+        checked; the state is then saved under the campaign's lock (``wait`` seconds for another start
+        of the same campaign, which then refuses this one), in one atomic write.
 
         Raises
         ------
         InputError
-            The folder already holds a campaign, a setting is out of range, or the space has
-            no feasible point.
+            The folder already holds a campaign (also when another process started it meanwhile), a
+            setting is out of range, or the space has no feasible point.
+        StoreError
+            Another process held the campaign's lock for longer than ``wait`` seconds.
         """
         folder = Path(folder)
-        if (folder / STATE_FILE).exists():
-            raise InputError(
-                f"{folder}: already holds a campaign ({STATE_FILE}); use another --state folder."
-            )
+        _refuse_started(folder)
         if batch_size < 1:
             raise InputError(f"batch: expected at least 1, got {batch_size!r}.")
         if rounds < 1:
@@ -110,8 +126,12 @@ class Campaign:
             observations=[o.to_dict() for o in history or []],
         )
         campaign = cls(folder, state)
-        folder.mkdir(parents=True, exist_ok=True)
-        campaign.save()
+        # Everything is checked; only now is the folder made. Two starts of one campaign at once both
+        # passed the check above and both saved: the second replaced the first's state, and both were
+        # told they had started it. The lock makes the second wait for the first, then refuses it.
+        with WriteLock(folder, wait=wait, name=CAMPAIGN_LOCK, what=f"campaign {folder.name!r}"):
+            _refuse_started(folder)
+            campaign.save()
         return campaign
 
     @classmethod

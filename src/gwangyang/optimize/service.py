@@ -103,8 +103,6 @@ def _open(folder: Path) -> Any:
     return Campaign.open(folder)
 
 
-CAMPAIGN_LOCK = ".campaign.lock"
-"""Lock file in a campaign's folder: one change at a time, each on the state as last saved."""
 LOCK_WAIT_S = 120.0
 """How long a change waits for another (a suggestion fits a GP: seconds)."""
 
@@ -116,6 +114,7 @@ def _changing(folder: Path) -> Any:
     save: the second save drops the first's results.
     """
     from ..store.lock import WriteLock
+    from .campaign import CAMPAIGN_LOCK
 
     _require(folder)  # a missing campaign is refused before the lock would make its folder
     return WriteLock(folder, wait=LOCK_WAIT_S, name=CAMPAIGN_LOCK, what=f"campaign {folder.name!r}")

@@ -8,6 +8,7 @@ cached by the twin, so a dense grid and a loop over the same space share simulat
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,13 @@ def twin_objective(
         raise InputError(
             f"twin objective: the space needs C-rate parameters cc1, cc2, cc3 (and may derive cc4); "
             f"{', '.join(missing)} missing among {', '.join(map(str, params))}."
+        )
+    more = sorted(k for k in params if re.fullmatch(r"cc([5-9]|\d\d+)", str(k)))
+    if more:
+        # A space of more steps was simulated as its first four, without a word.
+        raise InputError(
+            f"twin objective: the twin loop runs Attia's four steps of 20 % SOC (cc1-cc4); {', '.join(more)} "
+            "cannot be simulated there (`gwangyang battery twin simulate` takes other steps as RATES@FROM-TO)."
         )
     rates = [float(params[k]) for k in ("cc1", "cc2", "cc3")]
     if "cc4" in params:

@@ -13,10 +13,10 @@ if TYPE_CHECKING:
 
 
 def check_protocol(text: str) -> str:
-    """``text`` if it is a charging protocol (``CC1-CC2-CC3`` or ``CC1-CC2-CC3-CC4``, in C), else an ``InputError``."""
-    from ..protocols import ChargingProtocol
+    """``text`` if it is a charging protocol (``CC1-CC2-CC3``, ``CC1-CC2-CC3-CC4`` or ``RATES@FROM-TO``, in C and % SOC), else an ``InputError``."""
+    from ..step_protocol import parse_protocol
 
-    ChargingProtocol.parse(text)
+    parse_protocol(text)
     return text
 
 
@@ -34,13 +34,16 @@ def simulate_twin(
     Returns
     -------
     (dict, list)
-        ``{"cells": [...]}`` and the :class:`~gwangyang.battery.twin.TwinResult` objects.
+        ``{"cells": [...], "warnings": [...]}`` (the config's voltages beyond its parameter set's cut-offs,
+        :func:`~gwangyang.battery.twin_limits.limit_warnings`) and the :class:`~gwangyang.battery.twin.TwinResult` objects.
     """
     from ..twin import simulate_cells
     from ..twin_config import DEFAULT_CONFIG, TwinConfig
+    from ..twin_limits import limit_warnings
 
     cfg = TwinConfig.from_file(config or DEFAULT_CONFIG)
     if model is not None:
         cfg = cfg.with_model(model)
+    warnings = limit_warnings(cfg)  # before any simulation: a window where no cycle can run is refused
     results = simulate_cells(protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store)
-    return jsonable({"cells": [r.to_dict() for r in results]}), results
+    return jsonable({"cells": [r.to_dict() for r in results], "warnings": warnings}), results

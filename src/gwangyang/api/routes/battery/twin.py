@@ -24,7 +24,8 @@ class TwinRequest(BaseModel):
     """Cells simulated on the PyBaMM twin (the shipped configuration; nothing is kept in the store)."""
 
     protocol: str = Field(
-        max_length=60, description="CC1-CC2-CC3 (CC4 from 10 minutes) or CC1-CC2-CC3-CC4, in C."
+        max_length=200,
+        description="CC1-CC2-CC3 (CC4 from 10 minutes) or CC1-CC2-CC3-CC4, in C; other steps: RATES@FROM-TO (% SOC), e.g. 6-5-4-3-2@0-80.",
     )
     cycles: int = Field(3, strict=True, ge=1, le=100)
     cells: int = Field(
