@@ -28,7 +28,7 @@ from .check import evaluate
 from .instance import Instance
 from .integers import IntegerData, to_integers
 from .parallel import cooperative, cooperative_iterations
-from .protocol import Progress, ProgressCallback, Solver, check_limits
+from .protocol import Progress, ProgressCallback, Solver, check_limits, check_search_options
 from .result import RoutingResult
 from .route_check import reload_visit
 from .search import Search, to_routes
@@ -329,12 +329,26 @@ class PyVRPSolver:
         return evaluate(instance, ours, self.name, time.monotonic() - start, seed, workers, iterations)
 
 
+SYNC_EVERY_ITERATIONS = 3_000
+"""Iterations between the searches' sharing of the best when a run is capped by ``max_iterations`` (the best of
+150, 1,000 and 3,000 in ``benchmarks/logistics_sync_iterations.py``; docs/logistics.md)."""
+
+
 def make_solver(name: str, workers: int | None = None, max_iterations: int | None = None) -> Solver:
-    """``"pyvrp"`` (default, parallel seeds; each search stops after ``max_iterations`` if given) or ``"ortools"`` (the baseline)."""
-    if max_iterations is not None and max_iterations < 1:
-        raise InputError(f"max iterations: expected 1 or more, got {max_iterations}.")
+    """``"pyvrp"`` (default, parallel seeds) or ``"ortools"`` (the baseline).
+
+    With ``max_iterations`` each PyVRP search stops after that many iterations, and the searches share the best
+    every :data:`SYNC_EVERY_ITERATIONS` iterations instead of every second: the same seed gives the same routes at
+    any load (unless the time limit comes first). ``workers`` and ``max_iterations`` are checked by
+    :func:`~gwangyang.logistics.protocol.check_search_options`.
+    """
+    check_search_options(workers, max_iterations)
     if name == "pyvrp":
-        return PyVRPSolver(workers, max_iterations=max_iterations)
+        if max_iterations is None:
+            return PyVRPSolver(workers)
+        return PyVRPSolver(
+            workers, max_iterations=max_iterations, sync_every_iterations=SYNC_EVERY_ITERATIONS
+        )
     if name == "ortools":
         return ORToolsSolver()
     raise InputError(f"solver: expected 'pyvrp' or 'ortools', got {name!r}")

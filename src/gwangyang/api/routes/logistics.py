@@ -12,7 +12,7 @@ store, where the routes and forecast pages find it. Every result is a view of :m
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -24,12 +24,12 @@ from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
-from ..fields import Seed, TimeLimit
 from ..form_fields import form_model
 from ..jobs import Progress
 from ..orgs import ScopedJobs
 from ..responses import finish_job
 from ..uploads import UploadError, multipart_form
+from .logistics_bodies import ROUTE_FILE_FIELDS, RouteFileForm, RouteRequest
 
 router = APIRouter(
     prefix="/api/v1/logistics",
@@ -40,32 +40,6 @@ router = APIRouter(
 
 JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_ERRORS)}
 """What a logistics job's endpoint answers besides 202: a bad problem or series (400), and with ``wait``."""
-
-MAX_PROBLEM_CHARS = 2_000_000
-"""Largest problem text accepted (characters)."""
-
-
-class RouteFileForm(BaseModel):
-    """The text fields of ``POST /routes/file``, of the same types as :class:`RouteRequest`'s."""
-
-    time_limit: TimeLimit = 5.0
-    seed: Seed = 0
-    solver: Literal["pyvrp", "ortools"] = "pyvrp"
-
-
-class RouteRequest(BaseModel):
-    """Solve a shipped scenario (``scenario``) or a given problem (``problem`` or ``problem_text``)."""
-
-    scenario: str | None = Field(
-        "gwangyang", description="A shipped scenario; ignored when a problem is given."
-    )
-    problem: dict[str, Any] | None = Field(None, description="A problem as a JSON object (the file format).")
-    problem_text: str | None = Field(
-        None, max_length=MAX_PROBLEM_CHARS, description="The text of a TOML or JSON problem file."
-    )
-    time_limit: TimeLimit = 5.0
-    seed: Seed = 0
-    solver: Literal["pyvrp", "ortools"] = "pyvrp"
 
 
 class SeriesPoint(BaseModel):
@@ -117,7 +91,9 @@ class ForecastRequest(BaseModel):
 
 
 def _routes(store: Store, loaded: Any, body: RouteRequest, progress: Progress) -> dict[str, Any]:
-    view, _ = service.solve_route_file(loaded, body.time_limit, body.seed, body.solver, progress=progress)
+    view, _ = service.solve_route_file(
+        loaded, body.time_limit, body.seed, body.solver, body.workers, progress, body.max_iterations
+    )
     service.save_view(store, "routes", view)
     return view
 
@@ -180,6 +156,8 @@ async def solve_routes(
         "solver": body.solver,
         "time_limit": body.time_limit,
         "seed": body.seed,
+        "workers": body.workers,
+        "max_iterations": body.max_iterations,
     }
     work = partial(_routes, store, loaded, body)
     job = jobs.submit("logistics.routes", work, params=params, isolated=True)
@@ -246,16 +224,10 @@ async def _submit_forecast(
     return await finish_job(request, response, job, wait)
 
 
-ROUTE_FILE_FIELDS = {
-    "time_limit": "The solver's wall-clock limit, seconds (more than 0, at most 120; default 5).",
-    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
-    "solver": "pyvrp (default) or ortools.",
-}
-"""The text fields of ``POST /routes/file``."""
-
-
 def _route_file(store: Store, loaded: Any, form: RouteFileForm, progress: Progress) -> dict[str, Any]:
-    view, _ = service.solve_route_file(loaded, form.time_limit, form.seed, form.solver, progress=progress)
+    view, _ = service.solve_route_file(
+        loaded, form.time_limit, form.seed, form.solver, form.workers, progress, form.max_iterations
+    )
     service.save_view(store, "routes", view)
     return view
 
@@ -310,6 +282,8 @@ async def solve_routes_file(
         "solver": form.solver,
         "time_limit": form.time_limit,
         "seed": form.seed,
+        "workers": form.workers,
+        "max_iterations": form.max_iterations,
     }
     work = partial(_route_file, store, loaded, form)
     job = jobs.submit("logistics.routes", work, params=params, isolated=True)
