@@ -174,12 +174,15 @@ def split_locations(
     A profile closes locations, not clients (PyVRP's distances are between locations). Clients at one location that
     the allowed sets tell apart (one vehicle type may serve the first, not the second) get a location each: a copy
     of the first client's, at distance 0 from it and at its distances from every other, so each profile can close
-    what its vehicle types may not serve. Without such clients the locations are the instance's own.
+    what its vehicle types may not serve. A depot counts as served by every profile (it stays open), so a client at
+    a depot (a shipment's end at a terminal) that some profile may not serve gets a copy too. Without such clients
+    the locations are the instance's own.
     """
     sets = [set(a) for a in allowed_sets if a is not None]
     origin = list(range(len(instance.location_names)))
     client_location = np.asarray(instance.client_location, dtype=int).copy()
-    first: dict[int, tuple[bool, ...]] = {}
+    # A depot's location stays open in every profile: a client there that some profile closes gets a copy.
+    first: dict[int, tuple[bool, ...]] = {d: (True,) * len(sets) for d in range(instance.num_depots)}
     copies: dict[tuple[int, tuple[bool, ...]], int] = {}
     for c in range(instance.num_clients):
         loc = int(client_location[c])
