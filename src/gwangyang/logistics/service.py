@@ -18,6 +18,8 @@ from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
 from ..files import jsonable, read_json, write_json
 from ..store import Store, artifacts
+from .protocol import MAX_ITERATIONS as MAX_ITERATIONS  # the bounds of workers and max_iterations (CLI, API)
+from .protocol import MAX_WORKERS as MAX_WORKERS
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)``."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ...logistics.protocol import MAX_ITERATIONS, MAX_WORKERS
+from ...logistics.service import MAX_ITERATIONS, MAX_WORKERS
 from ..fields import Seed, TimeLimit
 from ..phrases import N_
 
@@ -28,7 +28,7 @@ Workers = Annotated[
         "server. As --workers of gwangyang routes solve.",
     ),
 ]
-"""``workers`` of a routing request: 1 .. :data:`~gwangyang.logistics.protocol.MAX_WORKERS`, or None (every core)."""
+"""``workers`` of a routing request: 1 .. :data:`~gwangyang.logistics.service.MAX_WORKERS`, or None (every core)."""
 
 MaxIterations = Annotated[
     int | None,
@@ -42,7 +42,7 @@ MaxIterations = Annotated[
         "--max-iterations of gwangyang routes solve.",
     ),
 ]
-"""``max_iterations`` of a routing request: 1 .. :data:`~gwangyang.logistics.protocol.MAX_ITERATIONS`, or None."""
+"""``max_iterations`` of a routing request: 1 .. :data:`~gwangyang.logistics.service.MAX_ITERATIONS`, or None."""
 
 
 class RouteFileForm(BaseModel):
