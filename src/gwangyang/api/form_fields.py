@@ -7,7 +7,7 @@ text as the model's field type first, so an upload's ``seed`` is held to the sam
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,7 +19,7 @@ Model = TypeVar("Model", bound=BaseModel)
 def form_model(fields: dict[str, str], model: type[Model]) -> Model:
     """``model`` from a form's text ``fields``: an absent or empty field takes its default.
 
-    A field of type ``int`` or ``float`` is read as a number first (Python's ``int`` / ``float``); any other is
+    A field of type ``int`` or ``float`` (or ``int | None``) is read as a number first (Python's ``int`` / ``float``); any other is
     passed as text. Fields the model lacks are ignored, as the other upload routes ignore them.
 
     Raises
@@ -33,7 +33,7 @@ def form_model(fields: dict[str, str], model: type[Model]) -> Model:
         text = (fields.get(name) or "").strip()
         if not text:
             continue
-        kind = info.annotation if info.annotation in (int, float) else str
+        kind = _text_type(info.annotation)
         try:
             values[name] = kind(text)
         except ValueError as exc:
@@ -43,3 +43,11 @@ def form_model(fields: dict[str, str], model: type[Model]) -> Model:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"{first['loc'][0]}: {first['msg']}, got {str(first.get('input'))[:20]!r}") from exc
+
+
+def _text_type(annotation: Any) -> type:
+    """How a field's text is read: ``int`` or ``float`` for a number (also ``int | None``), else ``str``."""
+    kinds = [k for k in (get_args(annotation) or (annotation,)) if k is not type(None)]
+    if len(kinds) == 1 and kinds[0] in (int, float):
+        return kinds[0]
+    return str

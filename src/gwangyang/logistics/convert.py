@@ -117,12 +117,22 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
 
 
 def _allowed_clients(problem: RoutingProblem, vehicle: VehicleType) -> tuple[int, ...] | None:
-    """The clients a vehicle type may serve: the orders its lists allow and every shipment's ends (None: all)."""
-    if not vehicle.restricted:
-        return None
+    """The clients a vehicle type may serve (None: every client).
+
+    The orders its lists allow and both ends of each shipment it may carry (:meth:`RoutingProblem.may_carry`).
+    """
     orders = problem.orders
-    ends = range(len(orders), len(orders) + 2 * len(problem.shipments))
-    return tuple(k for k, o in enumerate(orders) if vehicle.may_serve(o)) + tuple(ends)
+    first = len(orders)
+    ends = [
+        end
+        for k, s in enumerate(problem.shipments)
+        if problem.may_carry(vehicle, s)
+        for end in (first + 2 * k, first + 2 * k + 1)
+    ]
+    served = [k for k, o in enumerate(orders) if vehicle.may_serve(o)]
+    if len(served) == len(orders) and len(ends) == 2 * len(problem.shipments):
+        return None
+    return (*served, *ends)
 
 
 def _groups(orders: tuple[Order, ...]) -> list[tuple[int, ...]]:

@@ -47,7 +47,9 @@ class VehicleType:
     Which orders it may serve: ``allowed_sites`` / ``allowed_orders`` (when either is given, only the orders at
     those sites or with those ids) less ``forbidden_sites`` / ``forbidden_orders``. Sites are named by id or by
     name as the file writes them; :class:`~gwangyang.logistics.problem.RoutingProblem` checks every name and keeps
-    ids. Shipments are not restricted.
+    ids. Which shipments it may carry: ``allowed_shipments`` (when given, only those ids) less
+    ``forbidden_shipments``; the order lists do not restrict shipments, nor these orders. A shipment's own
+    ``allowed_vehicles`` / ``forbidden_vehicles`` restrict it further (:meth:`RoutingProblem.may_carry`).
     """
 
     name: str
@@ -67,6 +69,8 @@ class VehicleType:
     allowed_orders: tuple[str, ...] | None = None
     forbidden_sites: tuple[str, ...] = ()
     forbidden_orders: tuple[str, ...] = ()
+    allowed_shipments: tuple[str, ...] | None = None
+    forbidden_shipments: tuple[str, ...] = ()
 
     @property
     def restricted(self) -> bool:
@@ -76,6 +80,12 @@ class VehicleType:
             or self.allowed_orders is not None
             or bool(self.forbidden_sites or self.forbidden_orders)
         )
+
+    def may_carry(self, shipment: Shipment) -> bool:
+        """Whether this type's own lists let it carry ``shipment`` (the shipment's lists are not consulted)."""
+        if self.allowed_shipments is not None and shipment.id not in self.allowed_shipments:
+            return False
+        return shipment.id not in self.forbidden_shipments
 
     def may_serve(self, order: Order) -> bool:
         """Whether this type may serve ``order`` (site names already resolved to ids)."""
@@ -140,6 +150,8 @@ class Shipment:
     """A pickup-delivery pair: a quantity loaded at one site and unloaded at another by the same truck, in that order.
 
     Either end may be a depot (a container terminal, say). ``cargo`` is a free label (``"import"``, ``"empty"``).
+    ``allowed_vehicles`` (when given, only those vehicle types, by name) less ``forbidden_vehicles``: which types
+    may carry it.
     """
 
     id: str
@@ -151,6 +163,14 @@ class Shipment:
     pickup_service_min: float = 0.0
     delivery_service_min: float = 0.0
     cargo: str = ""
+    allowed_vehicles: tuple[str, ...] | None = None
+    forbidden_vehicles: tuple[str, ...] = ()
+
+    def may_use(self, vehicle: str) -> bool:
+        """Whether this shipment's own lists let vehicle type ``vehicle`` (its name) carry it."""
+        if self.allowed_vehicles is not None and vehicle not in self.allowed_vehicles:
+            return False
+        return vehicle not in self.forbidden_vehicles
 
     def __post_init__(self) -> None:
         if self.pickup == self.delivery:

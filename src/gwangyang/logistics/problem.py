@@ -62,11 +62,16 @@ class RoutingProblem:
         if len(set(order_ids)) != len(order_ids):
             raise InputError(f"orders: duplicate id {next(i for i in order_ids if order_ids.count(i) > 1)!r}")
         object.__setattr__(self, "vehicles", tuple(self._resolve(v) for v in self.vehicles))
+        self._check_shipment_lists()
         for v in self.vehicles:
-            if v.restricted and not self.shipments and not any(v.may_serve(o) for o in self.orders):
-                raise InputError(
-                    f"vehicle {v.name}: its allowed and forbidden lists leave it no order to serve"
+            serves = any(v.may_serve(o) for o in self.orders)
+            if not serves and not any(self.may_carry(v, s) for s in self.shipments):
+                lists, what = (
+                    ("the allowed and forbidden lists (its own and the shipments')", "order or shipment")
+                    if self.shipments
+                    else ("its allowed and forbidden lists", "order")
                 )
+                raise InputError(f"vehicle {v.name}: {lists} leave it no {what} to serve")
         for o in self.orders:
             if kinds.get(o.site) != "site":
                 raise InputError(f"order {o.id}: site {o.site!r} is not a site of kind 'site'")
@@ -85,9 +90,46 @@ class RoutingProblem:
             for role, site in (("pickup", s.pickup), ("delivery", s.delivery)):
                 if site not in kinds:
                     raise InputError(f"shipment {s.id}: {role} site {site!r} is not a site")
-            self._check_load(f"shipment {s.id}", s.quantity)
+            carriers = [v for v in self.vehicles if self.may_carry(v, s)]
+            if not carriers:
+                raise InputError(
+                    f"shipment {s.id}: no vehicle type may carry it (the vehicles' allowed_shipments and "
+                    "forbidden_shipments and its allowed_vehicles and forbidden_vehicles leave it out)"
+                )
+            self._check_load(f"shipment {s.id}", s.quantity, carriers)
         if not self.orders and not self.shipments:
             raise InputError("orders: at least one order or shipment is needed")
+
+    def may_carry(self, vehicle: VehicleType, shipment: Shipment) -> bool:
+        """Whether ``vehicle`` may carry ``shipment``: both the type's shipment lists and the shipment's vehicle lists allow it."""
+        return vehicle.may_carry(shipment) and shipment.may_use(vehicle.name)
+
+    def _check_shipment_lists(self) -> None:
+        """Every shipment a vehicle type's lists name, and every vehicle type a shipment's lists name, exists."""
+        shipment_ids = {s.id for s in self.shipments}
+        order_ids = {o.id for o in self.orders}
+        for v in self.vehicles:
+            for key in ("allowed_shipments", "forbidden_shipments"):
+                for name in getattr(v, key) or ():
+                    if name not in shipment_ids:
+                        why = (
+                            " (an order: use allowed_orders or forbidden_orders)" if name in order_ids else ""
+                        )
+                        raise InputError(f"vehicle {v.name}: {key}: {name!r} is not a shipment id{why}")
+        names = [v.name for v in self.vehicles]
+        for s in self.shipments:
+            for key in ("allowed_vehicles", "forbidden_vehicles"):
+                for name in getattr(s, key) or ():
+                    if name not in names:
+                        raise InputError(
+                            f"shipment {s.id}: {key}: {name!r} is not a vehicle type (expected one of "
+                            f"{', '.join(names)})"
+                        )
+                    if names.count(name) > 1:
+                        raise InputError(
+                            f"shipment {s.id}: {key}: {name!r} names {names.count(name)} vehicle types; "
+                            "give each type its own name"
+                        )
 
     def _check_load(
         self, label: str, quantity: tuple[float, ...], servers: list[VehicleType] | None = None
@@ -142,7 +184,11 @@ class RoutingProblem:
         def orders(names: tuple[str, ...] | None, field: str) -> tuple[str, ...] | None:
             for name in names or ():
                 if name not in order_ids:
-                    why = " (shipments are not restricted)" if name in shipment_ids else ""
+                    why = (
+                        " (a shipment: use allowed_shipments or forbidden_shipments)"
+                        if name in shipment_ids
+                        else ""
+                    )
                     raise InputError(f"vehicle {vehicle.name}: {field}: {name!r} is not an order id{why}")
             return names
 

@@ -121,8 +121,19 @@ def read_names(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-VEHICLE_CLIENTS = ("allowed_sites", "allowed_orders", "forbidden_sites", "forbidden_orders")
-"""Optional vehicle fields naming the orders a vehicle type may serve (sites by id or name, orders by id)."""
+VEHICLE_CLIENTS = (
+    "allowed_sites",
+    "allowed_orders",
+    "forbidden_sites",
+    "forbidden_orders",
+    "allowed_shipments",
+    "forbidden_shipments",
+)
+"""Optional vehicle fields naming the orders a vehicle type may serve (sites by id or name, orders by id) and the
+shipments it may carry (by id)."""
+
+SHIPMENT_VEHICLES = ("allowed_vehicles", "forbidden_vehicles")
+"""Optional shipment fields naming the vehicle types (by name) that may carry it."""
 
 
 VEHICLE_TIMES = (
@@ -150,6 +161,7 @@ def read_shipment(
         "delivery_service_min",
         "cargo",
         "appointment",
+        *SHIPMENT_VEHICLES,
     }
     d = read_fields(raw, where, allowed, {"id", "pickup", "delivery", "quantity"})
     windows = {
@@ -166,6 +178,7 @@ def read_shipment(
         if appointments is None or ident not in appointments:
             raise InputError(f"{where}.appointment: {ident!r} is not in the [appointments] file")
         windows[key] = appointments[ident]
+    vehicles = {k: read_names(d[k], f"{where}.{k}") for k in SHIPMENT_VEHICLES if k in d}
     try:
         return Shipment(
             str(d["id"]),
@@ -177,6 +190,7 @@ def read_shipment(
             read_number(d.get("pickup_service_min", 0), f"{where}.pickup_service_min"),
             read_number(d.get("delivery_service_min", 0), f"{where}.delivery_service_min"),
             str(d.get("cargo", "")),
+            **vehicles,
         )
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from exc

@@ -41,6 +41,29 @@ class Solver(Protocol):
         ...
 
 
+MAX_WORKERS = 64
+"""Most parallel PyVRP searches one solve may run (``--workers``, the API's ``workers``)."""
+
+MAX_ITERATIONS = 1_000_000_000
+"""Most iterations per search (``--max-iterations``, the API's ``max_iterations``); the time limit stops it first."""
+
+
+def check_search_options(workers: int | None, max_iterations: int | None) -> None:
+    """Refuse ``workers`` outside 1 .. :data:`MAX_WORKERS` or ``max_iterations`` outside 1 .. :data:`MAX_ITERATIONS`.
+
+    None is the default (every core; no iteration limit). The CLI's options and the API's fields are held to these
+    bounds; each message names the field.
+    """
+    for name, value, most in (
+        ("workers", workers, MAX_WORKERS),
+        ("max_iterations", max_iterations, MAX_ITERATIONS),
+    ):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            raise InputError(f"{name}: expected a whole number from 1 to {most:,}, got {value!r}")
+
+
 def check_limits(time_limit: float, seed: int) -> None:
     """Reject a non-positive time limit or a negative seed."""
     if not time_limit > 0:

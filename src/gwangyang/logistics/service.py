@@ -16,8 +16,10 @@ from typing import Any
 
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
-from ..files import jsonable
+from ..files import jsonable, read_json, write_json
 from ..store import Store, artifacts
+from .protocol import MAX_ITERATIONS as MAX_ITERATIONS  # the bounds of workers and max_iterations (CLI, API)
+from .protocol import MAX_WORKERS as MAX_WORKERS
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)``."""
@@ -302,32 +304,68 @@ def forecast_file(
     return forecast_series(load_series(path, date_column, target), target, path.name, horizon, level, windows)
 
 
-def save_view(store: Store, kind: str, view: dict[str, Any]) -> Path:
-    """Keep ``view`` as the latest ``kind`` (``routes`` or ``forecast``) in the store."""
+def save_view(store: Store, kind: str, view: dict[str, Any], org: str | None = None) -> Path:
+    """Keep ``view`` as the latest ``kind`` (``routes`` or ``forecast``) of organisation ``org`` in the store.
+
+    ``org`` None is the shared one (the CLI's, ``gwangyang demo``'s, the store admin's token), kept as
+    ``<store>/logistics/<kind>.json``; an organisation's is ``<store>/logistics/orgs/<org>/<kind>.json``, so one
+    organisation's run never replaces another's.
+    """
     if kind not in artifacts.ROUTING_VIEWS:
         raise InputError(f"view: expected one of {', '.join(artifacts.ROUTING_VIEWS)}, got {kind!r}.")
-    return artifacts.save(store, "routing-view", kind, view)
+    if org is None:
+        return artifacts.save(store, "routing-view", kind, view)
+    return write_json(_org_views(store) / artifacts.check_name(org, "organisation") / f"{kind}.json", view)
 
 
-def latest_view(store: Store, kind: str) -> dict[str, Any]:
-    """The latest ``kind`` view kept in the store.
+def _org_views(store: Store) -> Path:
+    """The folder of the organisations' latest views."""
+    return artifacts.folder(store, "routing-view") / "orgs"
+
+
+def latest_view(
+    store: Store, kind: str, visible: Callable[[str | None], bool] | None = None
+) -> dict[str, Any]:
+    """The newest ``kind`` view kept in the store among those ``visible`` accepts (by organisation; None: shared).
+
+    ``visible`` None accepts every one (an admin, the CLI); a user sees its organisation's and the shared one, so
+    another organisation's routes are never shown to it.
 
     Raises
     ------
     NotFoundError
-        None kept yet.
+        None kept yet (that ``visible`` accepts).
     """
-    try:
-        result: dict[str, Any] = artifacts.load(store, "routing-view", kind)
-    except NotFoundError:
-        raise NotFoundError(f"no {kind} in the store yet: run a job or `gwangyang demo`.") from None
-    return result
+    if kind not in artifacts.ROUTING_VIEWS:
+        raise InputError(f"view: expected one of {', '.join(artifacts.ROUTING_VIEWS)}, got {kind!r}.")
+    found: list[tuple[float, Path]] = []
+    shared = artifacts.path(store, "routing-view", kind)
+    candidates: list[tuple[str | None, Path]] = [(None, shared)]
+    folder = _org_views(store)
+    if folder.is_dir():
+        candidates += [(p.name, p / f"{kind}.json") for p in sorted(folder.iterdir()) if p.is_dir()]
+    for org, path in candidates:
+        if visible is not None and not visible(org):
+            continue
+        try:
+            found.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _, path in sorted(found, key=lambda item: item[0], reverse=True):
+        try:
+            result: dict[str, Any] = read_json(path)
+        except (OSError, ValueError):
+            continue
+        return result
+    raise NotFoundError(f"no {kind} in the store yet: run a job or `gwangyang demo`.")
 
 
-def latest_view_or_none(store: Store, kind: str) -> dict[str, Any] | None:
+def latest_view_or_none(
+    store: Store, kind: str, visible: Callable[[str | None], bool] | None = None
+) -> dict[str, Any] | None:
     """:func:`latest_view`, or None when none is kept."""
     try:
-        return latest_view(store, kind)
+        return latest_view(store, kind, visible)
     except NotFoundError:
         return None
 

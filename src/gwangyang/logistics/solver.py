@@ -28,7 +28,7 @@ from .check import evaluate
 from .instance import Instance
 from .integers import IntegerData, to_integers
 from .parallel import cooperative, cooperative_iterations
-from .protocol import Progress, ProgressCallback, Solver, check_limits
+from .protocol import Progress, ProgressCallback, Solver, check_limits, check_search_options
 from .result import RoutingResult
 from .route_check import reload_visit
 from .search import Search, to_routes
@@ -174,12 +174,15 @@ def split_locations(
     A profile closes locations, not clients (PyVRP's distances are between locations). Clients at one location that
     the allowed sets tell apart (one vehicle type may serve the first, not the second) get a location each: a copy
     of the first client's, at distance 0 from it and at its distances from every other, so each profile can close
-    what its vehicle types may not serve. Without such clients the locations are the instance's own.
+    what its vehicle types may not serve. A depot counts as served by every profile (it stays open), so a client at
+    a depot (a shipment's end at a terminal) that some profile may not serve gets a copy too. Without such clients
+    the locations are the instance's own.
     """
     sets = [set(a) for a in allowed_sets if a is not None]
     origin = list(range(len(instance.location_names)))
     client_location = np.asarray(instance.client_location, dtype=int).copy()
-    first: dict[int, tuple[bool, ...]] = {}
+    # A depot's location stays open in every profile: a client there that some profile closes gets a copy.
+    first: dict[int, tuple[bool, ...]] = {d: (True,) * len(sets) for d in range(instance.num_depots)}
     copies: dict[tuple[int, tuple[bool, ...]], int] = {}
     for c in range(instance.num_clients):
         loc = int(client_location[c])
@@ -329,12 +332,26 @@ class PyVRPSolver:
         return evaluate(instance, ours, self.name, time.monotonic() - start, seed, workers, iterations)
 
 
+SYNC_EVERY_ITERATIONS = 3_000
+"""Iterations between the searches' sharing of the best when a run is capped by ``max_iterations`` (the best of
+150, 1,000 and 3,000 in ``benchmarks/logistics_sync_iterations.py``; docs/logistics.md)."""
+
+
 def make_solver(name: str, workers: int | None = None, max_iterations: int | None = None) -> Solver:
-    """``"pyvrp"`` (default, parallel seeds; each search stops after ``max_iterations`` if given) or ``"ortools"`` (the baseline)."""
-    if max_iterations is not None and max_iterations < 1:
-        raise InputError(f"max iterations: expected 1 or more, got {max_iterations}.")
+    """``"pyvrp"`` (default, parallel seeds) or ``"ortools"`` (the baseline).
+
+    With ``max_iterations`` each PyVRP search stops after that many iterations, and the searches share the best
+    every :data:`SYNC_EVERY_ITERATIONS` iterations instead of every second: the same seed gives the same routes at
+    any load (unless the time limit comes first). ``workers`` and ``max_iterations`` are checked by
+    :func:`~gwangyang.logistics.protocol.check_search_options`.
+    """
+    check_search_options(workers, max_iterations)
     if name == "pyvrp":
-        return PyVRPSolver(workers, max_iterations=max_iterations)
+        if max_iterations is None:
+            return PyVRPSolver(workers)
+        return PyVRPSolver(
+            workers, max_iterations=max_iterations, sync_every_iterations=SYNC_EVERY_ITERATIONS
+        )
     if name == "ortools":
         return ORToolsSolver()
     raise InputError(f"solver: expected 'pyvrp' or 'ortools', got {name!r}")

@@ -2,7 +2,9 @@
 
 The views are JSON-ready dicts: a routing view is the result's ``to_dict()`` with the GeoJSON of the routes and a
 table of the sites; a forecast view is the forecast's ``to_dict()`` with the history it was fitted on. The latest
-of each lives in ``<store>/logistics/{routes,forecast}.json`` (written to a temporary file, then renamed).
+of each lives in ``<store>/logistics/{routes,forecast}.json`` (the shared one) and
+``<store>/logistics/orgs/<org>/{routes,forecast}.json`` (an organisation's), written to a temporary file, then
+renamed (:func:`gwangyang.logistics.service.save_view`).
 """
 
 from __future__ import annotations

@@ -6,13 +6,13 @@ uploads a VRPLIB ``.vrp``, Solomon ``.txt`` or problem file (and optionally a ``
 ``gwangyang routes solve`` reads it. A forecast request uses
 the shipped monthly TEU series or carries its own ``[{"ds", "y"}]`` rows, or uploads a CSV or Parquet table
 (``POST /forecast/file``, read as ``gwangyang forecast`` reads it). The latest result of each is kept in the
-store, where the routes and forecast pages find it. Every result is a view of :mod:`gwangyang.logistics.service`.
+store, one per organisation and one shared, where the routes and forecast pages find them. Every result is a view of :mod:`gwangyang.logistics.service`.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -24,12 +24,12 @@ from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery, receive
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
-from ..fields import Seed, TimeLimit
 from ..form_fields import form_model
 from ..jobs import Progress
-from ..orgs import ScopedJobs
+from ..orgs import ScopeDep, ScopedJobs
 from ..responses import finish_job
 from ..uploads import UploadError, multipart_form
+from .logistics_bodies import ROUTE_FILE_FIELDS, RouteFileForm, RouteRequest
 
 router = APIRouter(
     prefix="/api/v1/logistics",
@@ -40,32 +40,6 @@ router = APIRouter(
 
 JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_ERRORS)}
 """What a logistics job's endpoint answers besides 202: a bad problem or series (400), and with ``wait``."""
-
-MAX_PROBLEM_CHARS = 2_000_000
-"""Largest problem text accepted (characters)."""
-
-
-class RouteFileForm(BaseModel):
-    """The text fields of ``POST /routes/file``, of the same types as :class:`RouteRequest`'s."""
-
-    time_limit: TimeLimit = 5.0
-    seed: Seed = 0
-    solver: Literal["pyvrp", "ortools"] = "pyvrp"
-
-
-class RouteRequest(BaseModel):
-    """Solve a shipped scenario (``scenario``) or a given problem (``problem`` or ``problem_text``)."""
-
-    scenario: str | None = Field(
-        "gwangyang", description="A shipped scenario; ignored when a problem is given."
-    )
-    problem: dict[str, Any] | None = Field(None, description="A problem as a JSON object (the file format).")
-    problem_text: str | None = Field(
-        None, max_length=MAX_PROBLEM_CHARS, description="The text of a TOML or JSON problem file."
-    )
-    time_limit: TimeLimit = 5.0
-    seed: Seed = 0
-    solver: Literal["pyvrp", "ortools"] = "pyvrp"
 
 
 class SeriesPoint(BaseModel):
@@ -116,18 +90,28 @@ class ForecastRequest(BaseModel):
     windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
 
 
-def _routes(store: Store, loaded: Any, body: RouteRequest, progress: Progress) -> dict[str, Any]:
-    view, _ = service.solve_route_file(loaded, body.time_limit, body.seed, body.solver, progress=progress)
-    service.save_view(store, "routes", view)
+def _routes(
+    store: Store, org: str | None, loaded: Any, body: RouteRequest, progress: Progress
+) -> dict[str, Any]:
+    view, _ = service.solve_route_file(
+        loaded, body.time_limit, body.seed, body.solver, body.workers, progress, body.max_iterations
+    )
+    service.save_view(store, "routes", view, org)
     return view
 
 
 def _forecast(
-    store: Store, series: Any, name: str, source: str, body: ForecastRequest, progress: Progress
+    store: Store,
+    org: str | None,
+    series: Any,
+    name: str,
+    source: str,
+    body: ForecastRequest,
+    progress: Progress,
 ) -> dict[str, Any]:
     progress(0, 1)
     view, _ = service.forecast_series(series, name, source, body.horizon, body.level, body.windows)
-    service.save_view(store, "forecast", view)
+    service.save_view(store, "forecast", view, org)
     return view
 
 
@@ -180,16 +164,22 @@ async def solve_routes(
         "solver": body.solver,
         "time_limit": body.time_limit,
         "seed": body.seed,
+        "workers": body.workers,
+        "max_iterations": body.max_iterations,
     }
-    work = partial(_routes, store, loaded, body)
+    work = partial(_routes, store, jobs.scope.owner, loaded, body)
     job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
 
 @router.get("/routes/latest", summary="The latest routes kept in the store", responses=errors(404))
-def latest_routes(store: StoreDep) -> dict[str, Any]:
-    """The result of the latest routing job (or of ``gwangyang demo``)."""
-    return service.latest_view(store, "routes")
+def latest_routes(store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
+    """The newest routes the user may see: its organisation's or the shared ones.
+
+    Its organisation's latest routing job, or the shared latest (an admin's job, ``gwangyang demo``), whichever is
+    newer; another organisation's routes are never shown (404 when there is none to show).
+    """
+    return service.latest_view(store, "routes", scope.visible)
 
 
 @router.post(
@@ -241,22 +231,18 @@ async def _submit_forecast(
         "horizon": frequency.horizon if body.horizon is None else body.horizon,
         "level": body.level,
     }
-    work = partial(_forecast, store, series, name, source, body)
+    work = partial(_forecast, store, jobs.scope.owner, series, name, source, body)
     job = jobs.submit("logistics.forecast", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
 
-ROUTE_FILE_FIELDS = {
-    "time_limit": "The solver's wall-clock limit, seconds (more than 0, at most 120; default 5).",
-    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
-    "solver": "pyvrp (default) or ortools.",
-}
-"""The text fields of ``POST /routes/file``."""
-
-
-def _route_file(store: Store, loaded: Any, form: RouteFileForm, progress: Progress) -> dict[str, Any]:
-    view, _ = service.solve_route_file(loaded, form.time_limit, form.seed, form.solver, progress=progress)
-    service.save_view(store, "routes", view)
+def _route_file(
+    store: Store, org: str | None, loaded: Any, form: RouteFileForm, progress: Progress
+) -> dict[str, Any]:
+    view, _ = service.solve_route_file(
+        loaded, form.time_limit, form.seed, form.solver, form.workers, progress, form.max_iterations
+    )
+    service.save_view(store, "routes", view, org)
     return view
 
 
@@ -310,8 +296,10 @@ async def solve_routes_file(
         "solver": form.solver,
         "time_limit": form.time_limit,
         "seed": form.seed,
+        "workers": form.workers,
+        "max_iterations": form.max_iterations,
     }
-    work = partial(_route_file, store, loaded, form)
+    work = partial(_route_file, store, jobs.scope.owner, loaded, form)
     job = jobs.submit("logistics.routes", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
 
@@ -382,6 +370,10 @@ def _form_int(fields: dict[str, str], name: str, default: int | None, low: int, 
 
 
 @router.get("/forecast/latest", summary="The latest forecast kept in the store", responses=errors(404))
-def latest_forecast(store: StoreDep) -> dict[str, Any]:
-    """The result of the latest forecast job (or of ``gwangyang demo``)."""
-    return service.latest_view(store, "forecast")
+def latest_forecast(store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
+    """The newest forecast the user may see: its organisation's or the shared one.
+
+    Its organisation's latest forecast job, or the shared latest (an admin's job, ``gwangyang demo``), whichever is
+    newer; another organisation's forecast is never shown (404 when there is none to show).
+    """
+    return service.latest_view(store, "forecast", scope.visible)

@@ -185,11 +185,11 @@
         upload.append("files", file, file.name);
         const sol = f.get("solution");
         if (sol && sol.name) upload.append("files", sol, sol.name);
-        for (const key of ["time_limit", "seed", "solver"]) if (String(f.get(key) || "").trim()) upload.append(key, f.get(key));
+        for (const key of ["time_limit", "seed", "solver", "workers", "max_iterations"]) if (String(f.get(key) || "").trim()) upload.append(key, f.get(key));
         submit("/api/v1/logistics/routes/file", upload);
       } else {
         const body = { scenario: f.get("scenario"), time_limit: Number(f.get("time_limit")), solver: f.get("solver") };
-        if (String(f.get("seed") || "").trim()) body.seed = Number(f.get("seed"));
+        for (const key of ["seed", "workers", "max_iterations"]) if (String(f.get(key) || "").trim()) body[key] = Number(f.get(key));
         submit("/api/v1/logistics/routes", body);
       }
     });
