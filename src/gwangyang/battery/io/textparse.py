@@ -270,11 +270,16 @@ def parse_duration(series: pd.Series, decimal: str = ".") -> np.ndarray:
     return numbers
 
 
+_ONE_MARK = r"(?:^|[^\d.,])\d+{mark}\d+(?:[eE][-+]?\d+)?(?=$|[^\d.,])"
+"""A number with one decimal mark (``3,45`` or ``3.45``), not part of a longer run of digits and marks."""
+
+
 def sniff_decimal(path: Path, header_line: int, delimiter: str, encoding: str, lines: int = 50) -> str:
     """``","`` when the rows below a header write decimal commas (a European-locale export), else ``"."``.
 
     Only a file whose fields are not comma-separated can carry decimal commas; it does when its
-    first rows hold numbers such as ``3,45`` and none such as ``3.45``.
+    first rows hold numbers such as ``3,45`` and none such as ``3.45``. Points between digits that are
+    no such number (a day-first date ``21.10.2019``, as a German Windows writes dates) say nothing.
     """
     if delimiter == ",":
         return "."
@@ -286,8 +291,8 @@ def sniff_decimal(path: Path, header_line: int, delimiter: str, encoding: str, l
             if index > header_line:
                 sample.append(line)
     text = "".join(sample)
-    comma = re.search(r"(?:^|[^\d.,])\d+,\d+(?:[eE][-+]?\d+)?(?=$|[^\d.,])", text, re.MULTILINE)
-    point = re.search(r"\d\.\d", text)
+    comma = re.search(_ONE_MARK.format(mark=","), text, re.MULTILINE)
+    point = re.search(_ONE_MARK.format(mark=r"\."), text, re.MULTILINE)
     return "," if comma and not point else "."
 
 
