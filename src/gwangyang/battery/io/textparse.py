@@ -7,7 +7,6 @@ file, never a pandas exception.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import warnings
 from pathlib import Path
@@ -21,7 +20,6 @@ from ...errors import CorruptFileError, one_line
 MAX_HEADER_LINES = 10_000
 """How far into a file a header line is looked for."""
 
-_TAIL_BYTES = 65536
 _DURATION = (
     r"^(?:(?P<d>\d+)(?:\s*d(?:ays?)?,?\s*|[.-]))?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)$"
 )
@@ -102,23 +100,6 @@ def locate_header(
         seen[name] = count + 1
         unique.append(name if count == 0 else f"{name}.{count}")
     return index, unique
-
-
-def check_last_line(path: Path, delimiter: str, fields: int, encoding: str = "utf-8") -> None:
-    """Raise when the file's last non-blank line has fewer fields than the header: a truncated file."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as handle:
-        handle.seek(max(0, size - _TAIL_BYTES))
-        tail = handle.read().decode(encoding, errors="replace")
-    # only line feeds end a record: str.splitlines would also cut at form feeds, \x1c-\x1e, \x85, U+2028
-    lines = [line for line in tail.split("\n") if line.strip()]
-    if not lines:
-        return
-    found = lines[-1].count(delimiter) + 1
-    if found < fields:
-        raise CorruptFileError(
-            f"{path}: the last line has {found} of {fields} fields; the file looks truncated."
-        )
 
 
 _HUGE_EXPONENT = re.compile(rb"[eE][-+]?\d{4}")
