@@ -156,24 +156,28 @@ class _Records:
         numbers = self.line + 1 + np.arange(n)
         self.line += n
         marked = [i for i, line in enumerate(lines) if b'"' in line] if self.quoting else []
-        if not self.inside:
-            closed = _QUOTED.get(self.sep) or _quoted(self.sep)
-            rests = [closed.sub(b"", lines[i]) for i in marked]
-            opens = _opens(self.sep)
-            if not any(b'"' in rest and opens.search(rest) for rest in rests):  # every line a record
-                seps[marked] = [rest.count(self.sep) for rest in rests]
-                return numbers, seps + 1, blank, ends
+        closed = _QUOTED.get(self.sep) or _quoted(self.sep)
+        rests = [closed.sub(b"", lines[i]) for i in marked]
+        opens = _opens(self.sep)
+        still_open = [b'"' in rest and opens.search(rest) is not None for rest in rests]
+        counted = [rest.count(self.sep) for rest in rests]
+        if not self.inside and not any(still_open):  # every line a record of its own
+            seps[marked] = counted
+            return numbers, seps + 1, blank, ends
         goes_on = np.zeros(n, dtype=bool)
         pattern = _OPEN.get(self.sep) or re.compile(_quoted(self.sep).pattern[:-1] + rb'(")?')
         inside, begin = self.inside, 0
-        for i in [*marked, n]:
+        for k, i in enumerate([*marked, n]):
             if inside:  # lines without a quote inside an open field: all of them the field's
                 goes_on[begin:i] = True
                 seps[begin:i] = 0
                 if i < n:
                     goes_on[i] = True
             if i < n:
-                seps[i], inside = _scan(lines[i], self.sep, pattern, inside)
+                if inside or still_open[k]:  # the line goes on from, or into, another: field by field
+                    seps[i], inside = _scan(lines[i], self.sep, pattern, inside)
+                else:
+                    seps[i] = counted[k]
             begin = i + 1
         self.inside = inside
         starts = np.flatnonzero(~goes_on)
