@@ -160,3 +160,21 @@ def _write(folder: Path, text: str) -> Path:
     path = folder / "rows.csv"
     path.write_bytes(text.encode("utf-8"))
     return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "cp949"])
+def test_check_rows_in_other_encodings_across_blocks(tmp_path: Path, encoding: str) -> None:
+    # an encoding whose separators are not ASCII bytes (UTF-16) is decoded block by block, a character cut
+    # by a block's end included; the count and the refused line are those of the text
+    rows = _table(["충전\r\n휴지, 메모", "정상", '"확인"'])
+    path = tmp_path / "rows.csv"
+    path.write_bytes(_csv(rows, ",").encode(encoding))
+    with mock.patch.object(textrows, "BLOCK_BYTES", 7):
+        assert check_rows(path, 0, ",", None, encoding) == 5
+    rows[3].insert(1, "x")
+    path.write_bytes(_csv(rows, ",").encode(encoding))
+    with (
+        mock.patch.object(textrows, "BLOCK_BYTES", 7),
+        pytest.raises(CorruptFileError, match="line 5 has 6 fields"),
+    ):
+        check_rows(path, 0, ",", None, encoding)
