@@ -11,7 +11,7 @@ import pytest
 
 from gwangyang.battery.io.base import sniff_encoding
 from gwangyang.battery.io.textdates import parse_datetime, unread_dates
-from gwangyang.battery.io.textparse import parse_duration, to_float
+from gwangyang.battery.io.textparse import parse_duration, sniff_decimal, to_float
 from gwangyang.battery.schema import join_restarts
 
 
@@ -138,3 +138,19 @@ def test_thousands_grouped_by_commas_and_what_is_not() -> None:
     expected = [1234.5, 12345.0, -1234567.25, 3.7, np.nan, np.nan, np.nan, np.nan]
     np.testing.assert_array_equal(to_float(values), expected)
     assert to_float(pd.Series(["1,5"]), ",")[0] == 1.5  # a decimal comma, where the file writes them
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("1\t3,45\t21.10.2019 10:59:59", ","),  # a day-first date's points are no decimal points
+        ("1\t3.45\t21.10.2019 10:59:59", "."),
+        ("1\t3,45\t10/21/2019 10:59:59.5", "."),  # fractional seconds written with a point
+        ("1\t1,234.5\t3,5", ","),  # a thousands-grouped number says neither
+        ("1\t2019.10.21\t4", "."),
+    ],
+)
+def test_sniff_decimal_passes_over_dates(tmp_path: Path, row: str, expected: str) -> None:
+    path = tmp_path / "rows.txt"
+    path.write_text(f"a\tb\tc\n{row}\n", encoding="utf-8")
+    assert sniff_decimal(path, 0, "\t", "utf-8") == expected

@@ -97,4 +97,4 @@ def test_a_required_column_missing_is_refused_naming_it(
     path = write(tmp_path, "no_volts.052", export.render())
     code, report, _ = _run(capsys, "battery", "ingest", str(path), "--store", str(store_dir), "--json")
     (item,) = report["failed"]
-    assert code == 2 and "no_volts.052: no column 'Volts' (for voltage_v)" in item["error"]
+    assert code == 2 and "no_volts.052: no column 'Volts' or 'Voltage [V]' (for voltage_v)" in item["error"]

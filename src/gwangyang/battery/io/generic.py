@@ -95,7 +95,6 @@ from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec,
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
 from .textparse import (
-    check_last_line,
     cycle_gaps,
     locate_header,
     parse_duration,
@@ -131,7 +130,7 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
         if not spec.optional or any(source in names for source in spec.sources)
     }
     state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
-    check_rows(
+    last = check_rows(
         path,
         header_line,
         cmap.delimiter,
@@ -141,7 +140,10 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
         truncation_checked=True,
         trailing_ok=True,
     )
-    check_last_line(path, cmap.delimiter, len(names), encoding)
+    if last is not None and last < len(names):
+        raise CorruptFileError(
+            f"{path}: the last line has {last} of {len(names)} fields; the file looks truncated."
+        )
     wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
     notes = [*text.warnings, *_unread_columns(names, cmap, path)]
     raw = read_table(

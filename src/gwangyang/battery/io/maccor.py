@@ -19,9 +19,9 @@ Both are listed in ``CyclerData.extra`` (``pauses``, ``clock_changes``). Maccor'
 at midnight (``10/22/2019`` with no time) is read as 00:00:00.
 
 Preambles recognised (raw text export). The data header is found by its column names, not by its line
-number: the first line among the first :data:`PREAMBLE_LINES` that starts ``Rec#`` and a tab and names two
-or more of Maccor's columns (``Cyc#``, ``Step``, ``Amps``, ``Volts``, ...; one the reader needs and does not
-find is then refused by name). Above it may stand
+number: the first line among the first :data:`PREAMBLE_LINES` that starts ``Rec#`` (or ``Rec``) and a tab and
+names two or more of Maccor's columns (``Cyc#``, ``Step``, ``Amps``, ``Volts``, ...; one the reader needs and does
+not find is then refused by name). Above it may stand
 
 * Maccor's one metadata line, ``Today's Date ... Date of Test: ... Filename: ... Procedure: ...
   Comment/Barcode: ...`` (MacTest32's export, BEEP's files: the header on line 2);
@@ -29,6 +29,14 @@ find is then refused by name). Above it may stand
   comment rows, as cellpy's ``maccor_txt`` models two and three know them): every preamble line's
   fields go into ``extra``, lines without one are passed over;
 * nothing: the header on line 1.
+
+Column namings (``maps/maccor_text.toml``). MacTest32's (``Rec#``, ``Cyc#``, ``Test (Sec)`` or ``TestTime``,
+``Amp-hr``, ``Watt-hr``, ``Amps``, ``Volts``, ``State``, ``DPt Time``: BEEP's files, cellpy's models zero,
+one and three), and the one cellpy's ``maccor_txt`` models two and four (KIT) read: ``Rec``, ``Cycle C`` or
+``Cycle P``, ``TestTime``, ``StepTime``, ``Cap. [Ah]``, ``Ener. [Wh]``, ``Current [A]`` (unsigned, signed by
+the state), ``Voltage [V]``, ``Md`` (C, D, R), ``DPT Time``, usually with decimal commas and day-first dates
+(``21.10.2019 10:59:59``) from a German Windows. Numbers with thousands grouped by commas (cellpy's model
+three, ``thousands = ","``) read as numbers.
 
 A file whose first line is the raw export's tab-separated ``Today's Date`` line and that has no such
 header line within the first :data:`PREAMBLE_LINES` lines, nor a ``Rec,`` CSV header, is refused in one
@@ -75,6 +83,16 @@ _TEXT_NAMES = frozenset(
         "Volts",
         "State",
         "DPt Time",
+        # cellpy's maccor_txt models "two" and "four" (KIT): the header starts "Rec", not "Rec#"
+        "Cycle C",
+        "Cycle P",
+        "StepTime",
+        "Cap. [Ah]",
+        "Ener. [Wh]",
+        "Current [A]",
+        "Voltage [V]",
+        "Md",
+        "DPT Time",
     }
 )
 """Maccor's column names; the raw text export's data header holds at least two (a missing one the column map
@@ -217,7 +235,7 @@ class MaccorReader:
 def text_header(lines: list[str]) -> int | None:
     """0-based line of the raw text export's data header among ``lines`` (see the module docstring)."""
     for index, line in enumerate(lines[:PREAMBLE_LINES]):
-        if line.lstrip("\ufeff").startswith("Rec#\t"):
+        if line.lstrip("\ufeff").startswith(("Rec#\t", "Rec\t")):
             names = {name.strip() for name in line.split("\t")}
             if len(names & _TEXT_NAMES) >= 2:
                 return index
@@ -230,7 +248,7 @@ def _read_text(path: Path) -> CyclerData:
     if header is None:
         raise CorruptFileError(
             f'{path}: Maccor text export: expected its data header on line 2, after the "Today\'s Date" line '
-            "(a tab-separated line starting Rec# with Maccor's columns: Cyc#, Step, Amps, Volts, ...); none in the first "
+            "(a tab-separated line starting Rec# or Rec with Maccor's columns: Cyc#, Step, Amps, Volts, ...); none in the first "
             f"{min(len(lines), PREAMBLE_LINES)} lines."
         )
     # the header line found by its names (a preamble line may start with Rec# too)

@@ -22,13 +22,14 @@ comment. :func:`scan_text` decides on the whole file:
   characters in a Western reading). Nothing is replaced silently.
 
 A file that UTF-8 reads whole may still be Korean: a short cp949 text whose syllables all have a lead
-byte 0xC2-0xC8 and a trail byte 0xA1-0xBF (``체`` c3bc, ``카`` c4ab, ``타`` c5b8) is valid UTF-8 too, and
-reads as accented Latin letters (``ü``, ``ī``, ``Ÿ``). Such a file stays UTF-8 (no language is guessed),
-but when every non-ASCII character of its UTF-8 reading is a Latin-1 Supplement or Latin Extended letter
-(:data:`.latin_korean.LATIN_LETTERS`; symbols such as ``°``, ``µ``, ``±``, ``Ω`` are not) and its cp949 reading is
-ASCII and Hangul syllables alone, a ``text_encoding`` warning names the first line with such
-characters and both readings. A Western UTF-8 file whose only non-ASCII characters are accented
-lower-case letters in that range (``é``, ``ü``) gets the same note, as the bytes cannot tell them apart.
+byte 0xC2-0xC8 and a trail byte 0xA1-0xBF (``체`` c3bc, ``카`` c4ab, ``타`` c5b8, ``째`` c2b0) is valid UTF-8 too,
+and reads as accented Latin letters or symbols (``ü``, ``ī``, ``Ÿ``, ``°``). Such a file stays UTF-8 (no
+language is guessed), but when every non-ASCII character of its UTF-8 reading is one of those 217
+(:data:`.latin_korean.AMBIGUOUS`), its cp949 reading is ASCII and Hangul syllables alone, and some word reads
+as Korean rather than Western (:func:`.latin_korean.korean_word`: two or more such characters in a row), a
+``text_encoding`` warning names the line of that word and both readings. Western UTF-8 text, whose accented
+letters and symbols stand one by one among ASCII letters and numbers (``réglé``, ``Müller``, ``25 °C``), gets
+none.
 
 A head that is neither UTF-8 nor Korean is latin-1 (the Western vendors' ``°`` and ``µ``). latin-1
 reads every byte, but a byte it reads as a C1 control character or ``ÿ`` is no Western text: such a

@@ -7,7 +7,6 @@ file, never a pandas exception.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import warnings
 from pathlib import Path
@@ -21,7 +20,6 @@ from ...errors import CorruptFileError, one_line
 MAX_HEADER_LINES = 10_000
 """How far into a file a header line is looked for."""
 
-_TAIL_BYTES = 65536
 _DURATION = (
     r"^(?:(?P<d>\d+)(?:\s*d(?:ays?)?,?\s*|[.-]))?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)$"
 )
@@ -102,23 +100,6 @@ def locate_header(
         seen[name] = count + 1
         unique.append(name if count == 0 else f"{name}.{count}")
     return index, unique
-
-
-def check_last_line(path: Path, delimiter: str, fields: int, encoding: str = "utf-8") -> None:
-    """Raise when the file's last non-blank line has fewer fields than the header: a truncated file."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as handle:
-        handle.seek(max(0, size - _TAIL_BYTES))
-        tail = handle.read().decode(encoding, errors="replace")
-    # only line feeds end a record: str.splitlines would also cut at form feeds, \x1c-\x1e, \x85, U+2028
-    lines = [line for line in tail.split("\n") if line.strip()]
-    if not lines:
-        return
-    found = lines[-1].count(delimiter) + 1
-    if found < fields:
-        raise CorruptFileError(
-            f"{path}: the last line has {found} of {fields} fields; the file looks truncated."
-        )
 
 
 _HUGE_EXPONENT = re.compile(rb"[eE][-+]?\d{4}")
@@ -270,11 +251,16 @@ def parse_duration(series: pd.Series, decimal: str = ".") -> np.ndarray:
     return numbers
 
 
+_ONE_MARK = r"(?:^|[^\d.,])\d+{mark}\d+(?:[eE][-+]?\d+)?(?=$|[^\d.,])"
+"""A number with one decimal mark (``3,45`` or ``3.45``), not part of a longer run of digits and marks."""
+
+
 def sniff_decimal(path: Path, header_line: int, delimiter: str, encoding: str, lines: int = 50) -> str:
     """``","`` when the rows below a header write decimal commas (a European-locale export), else ``"."``.
 
     Only a file whose fields are not comma-separated can carry decimal commas; it does when its
-    first rows hold numbers such as ``3,45`` and none such as ``3.45``.
+    first rows hold numbers such as ``3,45`` and none such as ``3.45``. Points between digits that are
+    no such number (a day-first date ``21.10.2019``, as a German Windows writes dates) say nothing.
     """
     if delimiter == ",":
         return "."
@@ -286,8 +272,8 @@ def sniff_decimal(path: Path, header_line: int, delimiter: str, encoding: str, l
             if index > header_line:
                 sample.append(line)
     text = "".join(sample)
-    comma = re.search(r"(?:^|[^\d.,])\d+,\d+(?:[eE][-+]?\d+)?(?=$|[^\d.,])", text, re.MULTILINE)
-    point = re.search(r"\d\.\d", text)
+    comma = re.search(_ONE_MARK.format(mark=","), text, re.MULTILINE)
+    point = re.search(_ONE_MARK.format(mark=r"\."), text, re.MULTILINE)
     return "," if comma and not point else "."
 
 
