@@ -50,6 +50,14 @@ CALLS = "vessel,arrival_h,teu,length_m\n한빛호,2,400,200\n대양호,13,400,25
 """Three calls of 400 TEU = 250 moves = 10 h at 25 moves/h (1.6 TEU a move)."""
 
 
+POISSON = SCENARIO.replace(
+    'process = "file"\nschedule = "입항 일정.csv"',
+    'process = "poisson"\n\n[[arrivals.services]]\nname = "동남아"\ncalls_per_week = 1.0\n'
+    "teu_per_call = 400.0\nlength_m = 200.0",
+)
+"""The same terminal with one Poisson service of one 400 TEU call a week (10 h of work) instead of a call list."""
+
+
 def upload(
     client: TestClient, files: list[tuple[str, bytes]], data: dict[str, str] | None = None, wait: int = 120
 ) -> Any:
@@ -155,12 +163,7 @@ def test_an_overloaded_call_list_warns_and_the_warnings_read_korean(fresh_client
 
 
 def test_a_scenario_without_call_list_runs_and_no_vessel_warns_in_korean(fresh_client: TestClient) -> None:
-    toml = SCENARIO.replace(
-        'process = "file"\nschedule = "입항 일정.csv"',
-        'process = "poisson"\n\n[[arrivals.services]]\nname = "동남아"\ncalls_per_week = 1.0\n'
-        "teu_per_call = 400.0\nlength_m = 200.0",
-    )
-    response = upload(fresh_client, [("포아송.toml", toml.encode())], {"days": "0.01"})
+    response = upload(fresh_client, [("포아송.toml", POISSON.encode())], {"days": "0.01"})
     assert response.status_code == 201, response.text
     result = response.json()["job"]["result"]
     assert result["call_list"] is None and result["kpis"]["vessel_calls"] == 0
@@ -193,6 +196,16 @@ def test_a_scenario_without_call_list_runs_and_no_vessel_warns_in_korean(fresh_c
             [("광양.toml", SCENARIO.replace("cycle_cv = 0.0", "cycle_cv = 0.0\nspeed = 2").encode())],
             400,
             "광양.toml: cranes[0].speed: unknown field",
+        ),
+        (
+            [("광양.toml", SCENARIO.replace('berth = "1번 선석"', 'berth = "2번 선석"').encode())],
+            400,
+            "광양.toml: cranes[0].berth: '2번 선석' is not a berth (known: 1번 선석)",
+        ),
+        (
+            [("광양.toml", SCENARIO.replace("length_m = 300.0", 'length_m = "길다"').encode())],
+            400,
+            "광양.toml: berths[0].length_m: expected a number, got '길다'",
         ),
         # the call list: missing, another name, a path, not read by the scenario, bad rows
         (
@@ -233,6 +246,14 @@ def test_a_scenario_without_call_list_runs_and_no_vessel_warns_in_korean(fresh_c
             400,
             "입항 일정.csv: ",
         ),
+        (
+            [
+                ("광양.toml", POISSON.encode()),
+                ("입항 일정.csv", b""),
+            ],
+            400,
+            "입항 일정.csv: the scenario 광양.toml reads no call list (arrivals.process is 'poisson', not 'file')",
+        ),
         # base_dir is the file's own folder, not a field a file may set
         (
             [("광양.toml", ('base_dir = "/etc"\n' + SCENARIO).encode()), ("입항 일정.csv", CALLS.encode())],
@@ -242,6 +263,11 @@ def test_a_scenario_without_call_list_runs_and_no_vessel_warns_in_korean(fresh_c
         # the wrong kind or number of files
         ([("광양.xlsx", b"PK\x03\x04")], 415, "광양.xlsx: unknown file kind (expected a scenario .toml"),
         ([("입항 일정.csv", CALLS.encode())], 400, "upload: expected one scenario .toml and at most one"),
+        (
+            [("가.toml", SCENARIO.encode()), ("나.toml", SCENARIO.encode())],
+            400,
+            "upload: expected one scenario .toml",
+        ),
         (
             [("광양.toml", b" " * (256 * 1024 + 1))],
             413,
