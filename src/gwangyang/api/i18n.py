@@ -26,6 +26,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from .phrases import PHRASES
+from .port_phrases import PORT_PHRASES
 
 LANGUAGES: tuple[str, ...] = ("ko", "en")
 """Languages of the pages; a msgid is the English text."""
@@ -44,10 +45,13 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 DOMAIN = "messages"
 
+PATTERNS = PHRASES + PORT_PHRASES
+"""Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PHRASES`, then the port's."""
+
 
 @cache
 def script_phrases(lang: str) -> list[tuple[str, str]]:
-    """:data:`PHRASES` for the pages' scripts: ``(pattern, translated template)``, the pattern in JavaScript's syntax.
+    """:data:`PATTERNS` for the pages' scripts: ``(pattern, translated template)``, the pattern in JavaScript's syntax.
 
     The scripts' ``phrase`` (``web/static/common.js``) does what :func:`phrase` does with them, so a
     composed line that reaches a page as data (a job's warnings) reads as it would on a rendered page.
@@ -56,7 +60,7 @@ def script_phrases(lang: str) -> list[tuple[str, str]]:
     if lang == "en":
         return []
     catalogue = translations(lang)
-    return [(pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in PHRASES]
+    return [(pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in PATTERNS]
 
 
 def normalise(lang: str | None) -> str | None:
@@ -191,7 +195,7 @@ def when(value: Any, lang: str) -> str:
 
 
 def phrase(value: Any, lang: str) -> str:
-    """A line a service composed (``"; "``-separated parts) in ``lang``: each part by the catalogue or :data:`PHRASES`.
+    """A line a service composed (``"; "``-separated parts) in ``lang``: each part by the catalogue or :data:`PATTERNS`.
 
     A pattern's ``word`` (and ``word_*``) group is translated as one term, its ``words`` group term by term
     (``", "``-separated).
@@ -206,7 +210,7 @@ def phrase(value: Any, lang: str) -> str:
     for part in text.split("; "):
         translated = catalogue.gettext(part)
         if translated == part:
-            for pattern, msgid in PHRASES:
+            for pattern, msgid in PATTERNS:
                 match = pattern.match(part)
                 if match:
                     fields = match.groupdict()

@@ -150,6 +150,9 @@ class Scenario:
     def from_file(cls, path: str | Path) -> Scenario:
         """Read a TOML scenario file.
 
+        ``base_dir``, the folder ``arrivals.schedule`` is read relative to, is the file's folder; a file that
+        sets it is refused.
+
         Raises
         ------
         InputError
@@ -157,7 +160,14 @@ class Scenario:
         """
         path = Path(path)
         data = read_toml(path, "scenario")
-        data.setdefault("base_dir", str(path.resolve().parent))
+        if "base_dir" in data:
+            # The folder a call list is read from is the file's own (set here): a file that chose another
+            # could make a server read any file it can reach (an uploaded scenario on the API).
+            raise InputError(
+                f"{path}: base_dir: not a scenario field (a call list is read relative to the scenario "
+                "file's folder: write arrivals.schedule relative to it)"
+            )
+        data["base_dir"] = str(path.resolve().parent)
         return _build(cls, data, str(path), "")
 
 

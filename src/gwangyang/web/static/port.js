@@ -1,9 +1,10 @@
-// Port page: scenario comparison (KPIs side by side) and the berth plan as a Gantt chart.
+// Port page: scenario comparison (KPIs side by side), an uploaded scenario's KPIs, and the berth plan as a Gantt chart.
 "use strict";
 (function () {
   const g = window.gwangyang;
   const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
-  const KEYS = { compare: "gwangyang.port.compareJob", plan: "gwangyang.port.planJob", timelapse: "gwangyang.port.timelapseJob" };
+  const KEYS = { compare: "gwangyang.port.compareJob", plan: "gwangyang.port.planJob", own: "gwangyang.port.ownJob", timelapse: "gwangyang.port.timelapseJob" };
+  const STATUS = { compare: "compare-status", plan: "berth-status", own: "own-status" };
 
   function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
   function fmt(v) { return v === null || v === undefined ? "—" : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(4); }
@@ -38,6 +39,48 @@
     }], { xaxis: { title: { text: g.t("change of {b} against {a} (%)", { a: r.a, b: r.b }) } }, margin: { t: 20, r: 10, l: 170, b: 45 }, height: 420 });
   }
 
+  // An uploaded scenario's run as the CLI reports it: each KPI of the whole run with its steady state, or with
+  // replications their mean and 95 % interval; the warnings in the page's language; the berth plan.
+  function drawOwn(r) {
+    $("own-results").hidden = false;
+    const reps = r.replications || 1;
+    const files = r.call_list ? [r.file, r.call_list].join(", ") : r.file;
+    const note = [g.t("{scenario} ({file}): {days} days, seed {seed}", { scenario: r.scenario, file: files, days: r.days, seed: r.seed })];
+    if (reps > 1) note.push(g.t("means of {n} replications", { n: reps }));
+    if (r.load && r.load.offered_load !== undefined) note.push(g.t("offered load of the berths {rho}", { rho: fmt(r.load.offered_load) }));
+    $("own-note").textContent = note.join("; ");
+    // the column heads, translated in the template: the whole run and its steady state, or the replications' mean and interval
+    for (const head of ["own-value-head", "own-interval-head"]) $(head).textContent = $(head).dataset[reps > 1 ? "replications" : "run"];
+    const body = document.querySelector('[data-testid="own-kpi-table"] tbody');
+    body.textContent = "";
+    for (const name of Object.keys(r.kpis)) {
+      const s = reps > 1 ? (r.confidence_intervals || {})[name] : (r.steady_state || {})[name];
+      let interval = "—";
+      if (s) {
+        const range = s.no_interval || s.ci_low === null || s.ci_high === null ? g.t("(no interval)") : `[${fmt(s.ci_low)}, ${fmt(s.ci_high)}]`;
+        interval = (reps > 1 ? range : `${fmt(s.mean)} ${range}`) + (s.per_day ? ` ${g.t("/ day")}` : "");
+      }
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "own-kpi-row";
+      tr.dataset.kpi = name;
+      for (const [text, cls] of [[g.t(name), ""], [g.t((r.units || {})[name] || ""), ""], [fmt(r.kpis[name]), "num"], [interval, "num"]]) {
+        const td = document.createElement("td"); td.textContent = text; td.className = cls; tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+    const warnings = $("own-warnings");
+    warnings.textContent = "";
+    for (const w of r.warnings || []) { const li = document.createElement("li"); li.dataset.testid = "own-warning"; li.textContent = `⚠ ${g.phrase(w)}`; warnings.appendChild(li); }
+    warnings.hidden = !(r.warnings || []).length;
+    const plan = r.berth_plan || [];
+    const berths = [...new Set(plan.map((v) => v.berth))];
+    g.plot("plot-own-gantt", berths.map((b) => {
+      const rows = plan.filter((v) => v.berth === b);
+      return { type: "bar", orientation: "h", name: b, y: rows.map(() => b), base: rows.map((v) => v.start_h), x: rows.map((v) => v.end_h - v.start_h),
+        text: rows.map((v) => v.name), textposition: "inside", hovertemplate: "%{text}<extra>%{y}</extra>" };
+    }), { barmode: "overlay", xaxis: { title: { text: g.t("hours") } }, showlegend: false, height: 100 + 40 * Math.max(1, berths.length) });
+  }
+
   function drawPlan(r) {
     const problems = r.problems || [];
     const el = $("plot-gantt");
@@ -67,23 +110,26 @@
   }
 
   async function follow(kind, jobId) {
-    const testid = kind === "compare" ? "compare-status" : "berth-status";
-    const verb = kind === "compare" ? g.t("Simulation") : g.t("Planning");
+    const testid = STATUS[kind];
+    const verb = kind === "plan" ? g.t("Planning") : g.t("Simulation");
     const record = await g.followJob(KEYS[kind], jobId, (r) => {
       const p = r.progress;
       status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") {
       remember(kind, jobId);
-      if (kind === "compare") { status(testid, g.t("{verb} done.", { verb })); drawCompare(record.result); } else drawPlan(record.result);
+      if (kind === "plan") drawPlan(record.result);
+      else { status(testid, g.t("{verb} done.", { verb })); (kind === "compare" ? drawCompare : drawOwn)(record.result); }
     }
   }
 
   async function submit(kind, path, body) {
-    const testid = kind === "compare" ? "compare-status" : "berth-status";
+    const testid = STATUS[kind];
     status(testid, g.t("Sending…"));
     try {
-      const answer = await g.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      // an uploaded file goes as multipart, as the browser writes it; anything else as JSON
+      const request = body instanceof FormData ? { method: "POST", body } : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+      const answer = await g.api(path, request);
       await follow(kind, answer.job.id);
     } catch (e) { status(testid, g.t("Refused: {error}", { error: e.message }), true); }
   }
@@ -93,6 +139,15 @@
     const f = new FormData(event.target);
     submit("compare", "/api/v1/port/compare", { a: f.get("a"), b: f.get("b"), days: Number(f.get("days")), replications: Number(f.get("replications")) });
   });
+  $("own-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    // The scenario and its call list uploaded as they are, read on the server as `gwangyang port simulate --scenario FILE` reads them.
+    const f = new FormData(event.target);
+    const upload = new FormData();
+    for (const key of ["scenario", "call_list"]) { const file = f.get(key); if (file && file.name) upload.append("files", file, file.name); }
+    for (const key of ["days", "replications", "seed"]) if (String(f.get(key) || "").trim()) upload.append(key, f.get(key));
+    submit("own", "/api/v1/port/simulate/file", upload);
+  });
   $("berth-form").addEventListener("submit", (event) => {
     event.preventDefault();
     let body;
@@ -101,7 +156,7 @@
   });
 
   const url = new URL(window.location.href);
-  for (const kind of ["compare", "plan"]) {
+  for (const kind of ["compare", "plan", "own"]) {
     const jobId = url.searchParams.get(kind) || localStorage.getItem(KEYS[kind]) || g.pageData.saved[kind];
     if (jobId) follow(kind, jobId).catch(() => localStorage.removeItem(KEYS[kind]));
   }

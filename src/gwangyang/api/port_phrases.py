@@ -1,0 +1,198 @@
+"""The port's composed lines as the pages show them: each pattern with the msgid that translates it.
+
+The warnings of a simulation (offered load, a call list longer than the run, a run without vessels, weather,
+steady states without an interval), of a comparison, of a fleet comparison and of a berth plan, as
+:mod:`gwangyang.port` composes them (``"; "``-separated parts, each matched on its own). :mod:`.i18n` tries them
+after :data:`.phrases.PHRASES`; a ``word`` / ``word_*`` group is translated as a term, a ``words`` group term by term.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .phrases import N_, phrase
+
+PORT_TERMS: tuple[str, ...] = (
+    # closing parts of gwangyang.port.simulation's and berths' warnings, and a reason for no Lagrangian bound
+    N_("run longer"),
+    N_("the lower bound is the best of the others"),
+    N_("the budget gives it no steps"),
+)
+"""Whole parts of the port's warnings (translated by the catalogue as they are); listed for the extractor."""
+
+_OVERLOAD = N_(
+    "not in steady state: the offered load of the berths is %(rho)s (arrival work %(work)s berth-hours per hour "
+    "against %(capacity)s available), so the queue grows for as long as vessels arrive and the wait and stay "
+    "averages grow with the run's length: they do not describe the terminal (add berths or cranes, or lower the "
+    "arrivals)"
+)
+_NO_VESSEL = N_(
+    "no vessel arrived in the run's %(days)s days (the services bring %(expected)s on average): the vessel KPIs "
+    "are 0 for want of vessels, not measured"
+)
+
+PORT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.port.offered_load.overload_warning: no steady state (first in a simulation's warnings; a
+    # comparison's names the scenario first)
+    phrase(_OVERLOAD, rho=r"[\d.]+", work=r"\S+", capacity=r"\S+"),
+    phrase(
+        N_(
+            "%(name)s: not in steady state: the offered load of the berths is %(rho)s (arrival work %(work)s "
+            "berth-hours per hour against %(capacity)s available), so the queue grows for as long as vessels arrive "
+            "and the wait and stay averages grow with the run's length: they do not describe the terminal (add "
+            "berths or cranes, or lower the arrivals)"
+        ),
+        name=".+?",
+        rho=r"[\d.]+",
+        work=r"\S+",
+        capacity=r"\S+",
+    ),
+    # gwangyang.port.simulation.simulate: a call list's calls after the run, a run without vessels
+    phrase(
+        N_(
+            "%(n)s of the call list's %(total)s calls arrive after the run's %(days)s days (the first, %(name)s, "
+            "at %(hours)s h) and are left out"
+        ),
+        n=r"\d+",
+        total=r"\d+",
+        days=r"\S+",
+        hours=r"\S+",
+    ),
+    phrase(N_("run more than %(days)s days to include them"), days=r"\S+"),
+    phrase(_NO_VESSEL, days=r"\S+", expected=r"\S+"),
+    phrase(
+        N_(
+            "no vessel arrived in the run's %(days)s days: the vessel KPIs are 0 for want of vessels, not measured"
+        ),
+        days=r"\S+",
+    ),
+    # gwangyang.port.berths.plan_cpsat: CP-SAT stopped without a solution, a plan without a Lagrangian bound
+    phrase(
+        N_("CP-SAT found no solution and no bound within its %(s)s s (status %(word)s)"),
+        s=r"\S+",
+        word=r"[A-Z_]+",
+    ),
+    phrase(
+        N_(
+            "CP-SAT found no solution and no bound within its budget of %(work)s work units (status %(word)s)"
+        ),
+        work=r"\S+",
+        word=r"[A-Z_]+",
+    ),
+    phrase(N_("no Lagrangian bound: %(word)s")),
+    (
+        # gwangyang.port.weather_control.weather_warnings: a run with too few weather stops to correct for
+        re.compile(
+            r"^the run saw (?P<stops>\d+) weather stops \((?P<share>[\d.]+) % of (?P<days>\S+) days, "
+            r"expected (?P<expected>[\d.]+) %\), too few to correct for weather: the steady states of "
+            r"(?P<words>.+) hold for this run's weather only and their intervals leave out the variation of "
+            r"weather stops$"
+        ),
+        N_(
+            "the run saw %(stops)s weather stops (%(share)s %% of %(days)s days, expected %(expected)s %%), "
+            "too few to correct for weather: the steady states of %(words)s hold for this run's weather only "
+            "and their intervals leave out the variation of weather stops"
+        ),
+    ),
+    # gwangyang.port.steady_report.interval_warnings: steady states without an interval, and why
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): fewer than (?P<n>\d+) batches in the run's (?P<days>\S+) days$"
+        ),
+        N_("no steady-state interval for %(words)s: fewer than %(n)s batches in the run's %(days)s days"),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): the run is shorter than two batches of their "
+            r"correlation time \((?P<days>\S+) days\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: the run is shorter than two batches of their correlation "
+            "time (%(days)s days)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): their batch means are still correlated at the fewest "
+            r"batches allowed \((?P<n>\d+)\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: their batch means are still correlated at the fewest "
+            "batches allowed (%(n)s)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no steady-state interval for (?P<words>.+): the same value in every batch, no estimate of their "
+            r"variation \(what they count did not happen in the run, or cannot happen in this terminal\)$"
+        ),
+        N_(
+            "no steady-state interval for %(words)s: the same value in every batch, no estimate of their "
+            "variation (what they count did not happen in the run, or cannot happen in this terminal)"
+        ),
+    ),
+    (re.compile(r"^run at least (?P<days>\S+) days$"), N_("run at least %(days)s days")),
+    # gwangyang.port.compare.Comparison.warnings: differences without an interval, and why
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): (?P<n>\d+) replication, fewer than (?P<least>\d+)$"
+        ),
+        N_("no interval for the differences of %(words)s: %(n)s replication, fewer than %(least)s"),
+    ),
+    (re.compile(r"^run at least (?P<n>\d+) replications$"), N_("run at least %(n)s replications")),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): the same value in every replication of both "
+            r"scenarios, no estimate of their variation \(what they count did not happen in the runs, or cannot "
+            r"happen in these terminals\)$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: the same value in every replication of both "
+            "scenarios, no estimate of their variation (what they count did not happen in the runs, or cannot "
+            "happen in these terminals)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+): B - A is the same in every replication \(the "
+            r"common random numbers move both scenarios alike\), no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s: B - A is the same in every replication (the common "
+            "random numbers move both scenarios alike), no estimate of its variation"
+        ),
+    ),
+    # gwangyang.port.fleet_compare.fleet_warnings: fleet KPIs and differences without an interval
+    (
+        re.compile(r"^no intervals: (?P<n>\d+) replication, fewer than (?P<least>\d+)$"),
+        N_("no intervals: %(n)s replication, fewer than %(least)s"),
+    ),
+    (
+        re.compile(
+            r"^no interval for (?P<words>.+?) of (?P<word>[a-z_]+) with (?P<n>\d+) AGVs: the same value in every "
+            r"replication, no estimate of their variation \(nothing of it happened, or the counts came out "
+            r"equal: more or longer replications may give one\)$"
+        ),
+        N_(
+            "no interval for %(words)s of %(word)s with %(n)s AGVs: the same value in every replication, no "
+            "estimate of their variation (nothing of it happened, or the counts came out equal: more or longer "
+            "replications may give one)"
+        ),
+    ),
+    (
+        re.compile(
+            r"^no interval for the differences of (?P<words>.+?) between (?P<word>[a-z_]+) and (?P<word_base>[a-z_]+) "
+            r"with (?P<n>\d+) AGVs: B - A is the same in every replication, no estimate of its variation$"
+        ),
+        N_(
+            "no interval for the differences of %(words)s between %(word)s and %(word_base)s with %(n)s AGVs: "
+            "B - A is the same in every replication, no estimate of its variation"
+        ),
+    ),
+    # gwangyang.port.berths: a berth plan the heuristics found, CP-SAT's status first
+    (
+        re.compile(r"^(?P<word>[A-Z_]+) \(plan from (?P<method>\S+)\)$"),
+        N_("%(word)s (plan from %(method)s)"),
+    ),
+)
+"""Patterns of the port's composed lines, each with the msgid that translates it."""

@@ -1,0 +1,122 @@
+"""Port API: a planner's own scenario uploaded (``POST /api/v1/port/simulate/file``) and simulated as the CLI does.
+
+The scenario TOML and its call list CSV (when ``[arrivals] process = "file"``) are read and checked at once (a bad
+file is answered 400 before any job, naming the file and field) and not kept; the job writes them into a folder of
+its own, runs :func:`gwangyang.port.service.simulate_upload` (``gwangyang port simulate --scenario FILE``'s
+service) and removes the folder. :mod:`.port` includes :data:`router`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from ...port import service
+from ...store import artifacts
+from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..error_responses import JOB_ERRORS, UPLOAD_ERRORS, errors
+from ..fields import Seed
+from ..form_fields import form_model
+from ..jobs import Progress
+from ..responses import finish_job
+from ..uploads import UploadError, multipart_form
+
+router = APIRouter()
+"""The upload route, without prefix: :mod:`.port`'s router includes it under ``/api/v1/port``."""
+
+
+class SimulateOptions(BaseModel):
+    """A simulation's settings, the same for a shipped scenario (JSON) and an uploaded one (form fields)."""
+
+    days: float = Field(30.0, strict=True, gt=0, le=366, description="Simulated days per replication.")
+    replications: int = Field(1, strict=True, ge=1, le=50)
+    seed: Seed = 0
+    warmup_days: float = Field(0.0, strict=True, ge=0, le=60)
+
+
+FILE_FIELDS = {
+    "days": "Simulated days per replication (more than 0, at most 366; default 30).",
+    "replications": "Independent runs, seeds seed..seed+R-1 (1 to 50; default 1).",
+    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
+    "warmup_days": "Days left out of waiting statistics (0 to 60, fewer than days; default 0).",
+}
+"""The text fields of ``POST /simulate/file``."""
+
+
+def _check_files(files: list[Path]) -> tuple[Path, Path | None]:
+    """The scenario TOML and the optional call list of an upload, by their names' endings and sizes."""
+    for upload in files:
+        if not upload.name.lower().endswith((service.SCENARIO_SUFFIX, service.CALL_LIST_SUFFIX)):
+            raise UploadError(
+                f"{upload.name}: unknown file kind (expected a scenario {service.SCENARIO_SUFFIX} and "
+                f"optionally its call list {service.CALL_LIST_SUFFIX}).",
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            )
+    scenarios = [f for f in files if f.name.lower().endswith(service.SCENARIO_SUFFIX)]
+    call_lists = [f for f in files if f.name.lower().endswith(service.CALL_LIST_SUFFIX)]
+    if len(scenarios) != 1 or len(call_lists) > 1:
+        raise UploadError(
+            f"upload: expected one scenario {service.SCENARIO_SUFFIX} and at most one call list "
+            f"{service.CALL_LIST_SUFFIX}, got {len(scenarios)} and {len(call_lists)}."
+        )
+    limits = [
+        (scenarios[0], service.MAX_SCENARIO_BYTES),
+        *((c, service.MAX_CALL_LIST_BYTES) for c in call_lists),
+    ]
+    for path, most in limits:
+        size = path.stat().st_size
+        if size > most:
+            raise UploadError(
+                f"{path.name}: {size} bytes is over the limit of {most} bytes for this kind of file.",
+                413,
+            )
+    return scenarios[0], call_lists[0] if call_lists else None
+
+
+def _simulate_file(
+    upload: service.UploadedScenario, uploads: Path, form: SimulateOptions, progress: Progress
+) -> dict[str, Any]:
+    return service.simulate_upload(
+        upload, uploads, form.days, form.seed, form.replications, form.warmup_days, progress=progress
+    )
+
+
+@router.post(
+    "/simulate/file",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Simulate an uploaded scenario TOML and its call list (a job)",
+    responses={201: {"description": "Done (with `wait`)"}, **errors(*UPLOAD_ERRORS, *JOB_ERRORS)},
+    openapi_extra=multipart_form(FILE_FIELDS, files=2),
+)
+async def simulate_file(
+    request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job that simulates one uploaded scenario (multipart ``files``), as ``gwangyang port simulate --scenario FILE``.
+
+    The files are a scenario ``.toml`` (the format of the shipped ones, docs/port.md) and, when it reads its calls
+    from a file (``[arrivals] process = "file"``), that call list ``.csv``, which ``arrivals.schedule`` names by its
+    file name. Both are read at once (a bad file or field is answered 400 before any job, naming it) and not kept.
+    The result is the CLI's ``--json`` document with the files' names as ``file`` and ``call_list``.
+    """
+    uploads = artifacts.uploads_dir(store)
+    saved = await receive(request)
+    try:
+        scenario, call_list = _check_files(saved.files)
+        form = form_model(saved.fields, SimulateOptions)
+        upload = await run_in_threadpool(service.read_upload, scenario, call_list, form.days, uploads)
+    finally:
+        saved.discard()
+    params = {
+        "file": upload.file,
+        "call_list": upload.call_list,
+        "scenario": upload.name,
+        **form.model_dump(),
+    }
+    work = partial(_simulate_file, upload, uploads, form)
+    job = jobs.submit("port.simulate", work, params=params, isolated=True)
+    return await finish_job(request, response, job, wait)
