@@ -207,11 +207,15 @@ def spc(
     subgroup: int = 1,
     rules: str = "nelson",
     subgroup_column: str | None = None,
+    chart: str = "auto",
+    size_column: str | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, capability against limits.
+    """Control charts of one column: variables (Shewhart, EWMA, CUSUM, capability) or attributes (p, np, c, u).
 
-    ``subgroup_column`` names a column of subgroup labels (a lot, a sample number): X̄-R charts of those
-    subgroups, of 2 to 10 rows each; ``subgroup`` is then ignored.
+    ``chart`` ``auto`` picks from the column (see :mod:`gwangyang.factory.attribute_tables`): pass/fail words
+    give an np or p chart, counts of defects a c chart, or a u chart with ``size_column``; other numbers the
+    variables charts (I-MR, or X̄-R of ``subgroup`` consecutive rows or of ``subgroup_column``'s labels, 2 to 10
+    rows each). The document's ``chart`` entry says which was drawn and why.
 
     Returns
     -------
@@ -219,27 +223,87 @@ def spc(
         The document (with ``warnings``: what reading the table did, and notes on the subgroups) and the
         report (for plots).
     """
-    from .io import numeric_matrix, read_table_notes
-    from .spc import spc_report
-    from .table_checks import complete_rows, text_columns
+    from .attribute_tables import check_chart, wants_attribute
+    from .io import read_table_notes
+    from .table_checks import complete_rows
 
+    check_chart(chart)
     data, notes = read_table_notes(table, source=table.name)
-    words = text_columns(data, [column]) if column in data.columns else {}
-    if words:
-        raise InputError(
-            f"{table.name}: column {column!r} holds labels (e.g. {words[column]}), not measurements; "
-            "SPC charts here need numbers (a pass/fail p-chart is not offered)."
-        )
     if column in data.columns:
         data, gaps = complete_rows(data, [column], table.name, "charted")
         notes += [gaps] if gaps else []
-    values = numeric_matrix(data, [column], table.name)[:, 0]
+    if column in data.columns and wants_attribute(data[column], column, chart, size_column, table.name):
+        if limits is not None:
+            raise InputError(
+                f"{table.name}: column {column!r}: specification limits (capability) are for measurements, "
+                "not an attribute chart."
+            )
+        return _attribute_spc(
+            data, table.name, column, chart, size_column, subgroup_column, subgroup, rules, notes
+        )
+    if size_column is not None:
+        raise InputError(f"{table.name}: size_column is for an attribute chart (p, np, u), not measurements.")
+    report, entry = _variables_spc(data, table.name, column, limits, subgroup, rules, subgroup_column, chart)
+    return {"chart": entry, **jsonable(report.to_dict()), "warnings": notes + report.notes}, report
+
+
+def _attribute_spc(
+    data: pd.DataFrame,
+    source: str,
+    column: str,
+    chart: str,
+    size_column: str | None,
+    subgroup_column: str | None,
+    subgroup: int,
+    rules: str,
+    notes: list[str],
+) -> tuple[dict[str, Any], Any]:
+    from .attribute_charts import attribute_report
+    from .attribute_tables import attribute_data, chart_entry
+
+    counted = attribute_data(data, column, source, chart, size_column, subgroup_column, subgroup)
+    report = attribute_report(
+        counted.kind,
+        counted.counts,
+        counted.sizes,
+        f"{source}: column {column!r}",
+        rules,
+        counted.labels,
+        counted.notes,
+    )
+    report.column = column
+    entry = chart_entry(counted.kind, chart, counted.reason)
+    return {"chart": entry, **jsonable(report.to_dict()), "warnings": notes + report.notes}, report
+
+
+def _variables_spc(
+    data: pd.DataFrame,
+    source: str,
+    column: str,
+    limits: tuple[float | None, float | None] | None,
+    subgroup: int,
+    rules: str,
+    subgroup_column: str | None,
+    asked: str,
+) -> tuple[Any, dict[str, Any]]:
+    from .attribute_tables import chart_entry, whole_counts
+    from .io import numeric_matrix
+    from .spc import spc_report
+    from .table_checks import text_columns
+
+    words = text_columns(data, [column]) if column in data.columns else {}
+    if words:
+        raise InputError(
+            f"{source}: column {column!r} holds labels (e.g. {words[column]}), not measurements or pass/fail "
+            "words (OK/NG, 합격/불합격); SPC charts here need numbers."
+        )
+    values = numeric_matrix(data, [column], source)[:, 0]
     labels = None
     if subgroup_column:
         if subgroup_column not in data.columns:
             shown = ", ".join(map(str, list(data.columns)[:8]))
             raise InputError(
-                f"{table.name}: subgroup_column {subgroup_column!r} is not a column; columns are {shown}."
+                f"{source}: subgroup_column {subgroup_column!r} is not a column; columns are {shown}."
             )
         raw = data[subgroup_column]
         whole = pd.api.types.is_float_dtype(raw) and bool((raw.dropna() % 1 == 0).all())
@@ -251,9 +315,16 @@ def spc(
         subgroup,
         rules,
         subgroups=labels,
-        subgroup_name=f"{table.name}: {subgroup_column}",
+        subgroup_name=f"{source}: {subgroup_column}",
     )
-    return {**jsonable(report.to_dict()), "warnings": notes + report.notes}, report
+    kind = "I-MR" if labels is None and subgroup == 1 else "Xbar-R"
+    reason = f"{column!r} holds measurements: {kind} charts, EWMA and CUSUM."
+    if asked == "auto" and whole_counts(data[column]):
+        report.notes.append(
+            f"{source}: column {column!r} holds whole numbers ≥ 0 and is charted as measurements; if they count "
+            "defects, ask for a c chart (or u with a size column)."
+        )
+    return report, chart_entry(kind, asked, reason)
 
 
 def evaluate_tep(
