@@ -11,8 +11,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
 from ..files import jsonable
@@ -24,7 +22,19 @@ Progress = Callable[[int, int], None]
 METHODS = ("pca", "dpca", "kpca")
 """Monitor methods."""
 
-TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq", ".dat", ".dat.gz")
+TABLE_SUFFIXES = (
+    ".csv",
+    ".csv.gz",
+    ".txt",
+    ".tsv",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".parquet",
+    ".pq",
+    ".dat",
+    ".dat.gz",
+)
 """Table files the factory reads."""
 
 
@@ -225,6 +235,7 @@ def spc(
     """
     from .attribute_tables import check_chart, wants_attribute
     from .io import read_table_notes
+    from .spc_tables import attribute_document, variables_report
     from .table_checks import complete_rows
 
     check_chart(chart)
@@ -238,93 +249,15 @@ def spc(
                 f"{table.name}: column {column!r}: specification limits (capability) are for measurements, "
                 "not an attribute chart."
             )
-        return _attribute_spc(
+        return attribute_document(
             data, table.name, column, chart, size_column, subgroup_column, subgroup, rules, notes
         )
     if size_column is not None:
         raise InputError(f"{table.name}: size_column is for an attribute chart (p, np, u), not measurements.")
-    report, entry = _variables_spc(data, table.name, column, limits, subgroup, rules, subgroup_column, chart)
-    return {"chart": entry, **jsonable(report.to_dict()), "warnings": notes + report.notes}, report
-
-
-def _attribute_spc(
-    data: pd.DataFrame,
-    source: str,
-    column: str,
-    chart: str,
-    size_column: str | None,
-    subgroup_column: str | None,
-    subgroup: int,
-    rules: str,
-    notes: list[str],
-) -> tuple[dict[str, Any], Any]:
-    from .attribute_charts import attribute_report
-    from .attribute_tables import attribute_data, chart_entry
-
-    counted = attribute_data(data, column, source, chart, size_column, subgroup_column, subgroup)
-    report = attribute_report(
-        counted.kind,
-        counted.counts,
-        counted.sizes,
-        f"{source}: column {column!r}",
-        rules,
-        counted.labels,
-        counted.notes,
+    report, entry = variables_report(
+        data, table.name, column, limits, subgroup, rules, subgroup_column, chart
     )
-    report.column = column
-    entry = chart_entry(counted.kind, chart, counted.reason)
     return {"chart": entry, **jsonable(report.to_dict()), "warnings": notes + report.notes}, report
-
-
-def _variables_spc(
-    data: pd.DataFrame,
-    source: str,
-    column: str,
-    limits: tuple[float | None, float | None] | None,
-    subgroup: int,
-    rules: str,
-    subgroup_column: str | None,
-    asked: str,
-) -> tuple[Any, dict[str, Any]]:
-    from .attribute_tables import chart_entry, whole_counts
-    from .io import numeric_matrix
-    from .spc import spc_report
-    from .table_checks import text_columns
-
-    words = text_columns(data, [column]) if column in data.columns else {}
-    if words:
-        raise InputError(
-            f"{source}: column {column!r} holds labels (e.g. {words[column]}), not measurements or pass/fail "
-            "words (OK/NG, 합격/불합격); SPC charts here need numbers."
-        )
-    values = numeric_matrix(data, [column], source)[:, 0]
-    labels = None
-    if subgroup_column:
-        if subgroup_column not in data.columns:
-            shown = ", ".join(map(str, list(data.columns)[:8]))
-            raise InputError(
-                f"{source}: subgroup_column {subgroup_column!r} is not a column; columns are {shown}."
-            )
-        raw = data[subgroup_column]
-        whole = pd.api.types.is_float_dtype(raw) and bool((raw.dropna() % 1 == 0).all())
-        labels = raw.astype("Int64") if whole else raw
-    report = spc_report(
-        values,
-        column,
-        limits,
-        subgroup,
-        rules,
-        subgroups=labels,
-        subgroup_name=f"{source}: {subgroup_column}",
-    )
-    kind = "I-MR" if labels is None and subgroup == 1 else "Xbar-R"
-    reason = f"{column!r} holds measurements: {kind} charts, EWMA and CUSUM."
-    if asked == "auto" and whole_counts(data[column]):
-        report.notes.append(
-            f"{source}: column {column!r} holds whole numbers ≥ 0 and is charted as measurements; if they count "
-            "defects, ask for a c chart (or u with a size column)."
-        )
-    return report, chart_entry(kind, asked, reason)
 
 
 def evaluate_tep(
