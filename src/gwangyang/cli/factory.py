@@ -134,7 +134,12 @@ def spc_command(
     limits: Annotated[
         str | None, typer.Option("--limits", help="Specification limits L,U for capability.")
     ] = None,
-    subgroup: Annotated[int, typer.Option("--subgroup", help="Subgroup size: 1 for I-MR, 2-10 for X̄-R.")] = 1,
+    subgroup: Annotated[
+        int,
+        typer.Option(
+            "--subgroup", help="Subgroup size: 1 for I-MR, 2-10 for X̄-R; pass/fail items per subgroup."
+        ),
+    ] = 1,
     rules: Annotated[str, typer.Option("--rules", help="Run rules: nelson or western.")] = "nelson",
     subgroup_column: Annotated[
         str | None,

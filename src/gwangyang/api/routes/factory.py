@@ -199,7 +199,7 @@ async def score(
         {
             "column": "The column to chart.",
             "limits": "Specification limits L,U (either may be empty).",
-            "subgroup": "1 for I-MR (default), 2-10 for X-bar and R.",
+            "subgroup": "1 for I-MR (default), 2-10 for X-bar and R; for pass/fail items, the items per subgroup.",
             "rules": "nelson (default) or western.",
             "subgroup_column": "A column of subgroup labels (lot, sample): X-bar and R of 2-10 rows each, "
             "or the subgroups of a p, np, c or u chart.",
