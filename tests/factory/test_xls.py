@@ -3,6 +3,7 @@ through the reader, the factory SPC API and the quality screening API."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -15,18 +16,23 @@ from gwangyang.samples import formation_table
 from gwangyang.sheets import read_sheet
 from tests.api.conftest import AUTH, TOKEN
 from tests.battery.io.xlsx import write_xlsx
+from tests.battery.test_production import line_table
 
 xlwt = pytest.importorskip("xlwt")
 
 
 def write_xls(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """A BIFF8 workbook: one sheet per entry, rows of numbers and text as given."""
+    """A BIFF8 workbook: one sheet per entry, rows of numbers, text and date-times (styled as dates) as given."""
     book = xlwt.Workbook(encoding="utf-8")
+    dated = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm:ss")
     for name, rows in sheets.items():
         sheet = book.add_sheet(name)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                sheet.write(r, c, value)
+                if isinstance(value, datetime):
+                    sheet.write(r, c, value, dated)
+                else:
+                    sheet.write(r, c, value)
     book.save(str(path))
     return path
 
@@ -112,3 +118,32 @@ def test_factory_upload_lists_name_xls(tmp_path: Path) -> None:
     with _client(tmp_path) as c:
         refused = c.post("/api/v1/factory/spc", data={"column": "x"}, files={"files": ("t.exe", b"1")})
     assert refused.status_code == 415 and ".xlsx, .xlsm, .xls," in refused.json()["detail"]
+
+
+def test_production_upload_of_an_xls_equals_the_xlsx(tmp_path: Path) -> None:
+    table = line_table()
+    rows: list[list[object]] = [
+        list(table.columns),
+        *(
+            [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row]
+            for row in table.astype(object).to_numpy().tolist()
+        ),
+    ]
+    answers = []
+    for path in (
+        write_xls(tmp_path / "eol.xls", {"EOL": rows}),
+        write_xlsx(tmp_path / "eol.xlsx", {"EOL": rows}),
+    ):
+        with _client(tmp_path / path.suffix.strip(".")) as c:
+            answer = c.post("/api/v1/battery/production", files={"files": (path.name, path.read_bytes())})
+            assert answer.status_code == 200, answer.text
+            listed = c.get("/api/v1/battery/production", params={"limit": 600}).json()
+        answers.append((answer.json(), listed))
+    (xls, xls_rows), (xlsx, xlsx_rows) = answers
+    assert xls["rows"] == xlsx["rows"] == 600
+    assert xls_rows["rows"] == xlsx_rows["rows"]
+    first, written = xls_rows["rows"][0], table.iloc[0]
+    assert (first["cell_id"], first["lot"], first["line"]) == ("셀-L1-0000", "L1", "광양-1")  # text kept
+    assert first["date"] == written["Date"].isoformat() == "2026-03-03T16:00:00"
+    assert first["capacity_ah"] == pytest.approx(written["capacity_mAh"] / 1000, rel=1e-12)  # mAh read as mAh
+    assert first["ocv_v"] == written["OCV (V)"]
