@@ -155,6 +155,7 @@ def quality_step(store: Store) -> dict[str, Any]:
             "injected": {str(k): v[0] for k, v in FORMATION_FAULTS.items()},
             "flagged": faulty["flagged"],
             "lot_alarms": faulty["lot_alarms"],
+            "filled_values": faulty["filled_values"],
         },
         "anomalies": anomalies,
         "triage": {

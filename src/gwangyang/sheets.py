@@ -320,7 +320,7 @@ def read_sheet(path: str | Path, source: str | None = None) -> Sheet:
     Parameters
     ----------
     path
-        ``.csv``, ``.txt``, ``.tsv`` (optionally gzipped), ``.xlsx`` or ``.xlsm``.
+        ``.csv``, ``.txt``, ``.tsv`` (optionally gzipped), ``.xlsx``, ``.xlsm`` or old Excel ``.xls``.
     source
         Name of the file in messages (default: the path).
 

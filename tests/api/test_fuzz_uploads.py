@@ -124,11 +124,14 @@ UPLOADS = (
     Upload("/api/v1/quality/triage", (".csv", ".toml"), {}, (RETIRED, b'currency = "EUR"\n'), files=2),
     Upload(
         "/api/v1/factory/spc",
-        (".csv", ".csv.gz", ".xlsx"),
+        (".csv", ".csv.gz", ".xlsx", ".xls"),
         {
             "column": _names("form_final_discharge_capacity_ah", "xmeas_01", *COLUMNS),
             "limits": _names("", "0,1", ",5", "a,b"),
             "subgroup": _names("", "1", "4", "0", "x"),
+            "chart": _names("", "auto", "variables", "p", "np", "c", "u", "x"),
+            "subgroup_column": _names("", "lot", "cellid"),
+            "size_column": _names("", "cellid", "lot"),
         },
         (FORMATION, TEP_NORMAL),
     ),

@@ -56,6 +56,8 @@ def test_summary_and_page_show_flagged_anomalies_and_grades(demo_client: TestCli
     assert page.status_code == 200
     html = page.text
     assert html.count('data-testid="flagged-row"') == 3
+    assert summary["screening"]["filled_values"] == 0  # the formation sample has no missing value
+    assert "Missing values filled with their lot's median: 0." in html
     assert 'data-testid="anomaly-row" data-cell="cell1" data-kind="capacity_drop"' in html
     assert html.count('data-testid="triage-row"') == 54 and 'data-testid="plot-soh"' in html
 

@@ -104,3 +104,39 @@ def test_korean_export_through_page(page: Any, server: tuple[str, Store], tmp_pa
     first = page.get_by_test_id("alarm-row").first.inner_text()
     assert "압력 [bar]" in first
     assert "점검.xlsx: sheet '데이터' read" in page.get_by_test_id("score-warnings").inner_text()
+
+
+def test_attribute_chart_through_page(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """OK/NG items of a cp949 CSV in lots of 10 and 20: the page draws the p chart with its per-lot limits."""
+    from gwangyang.factory import service
+    from tests.factory.test_spc_attributes import _items
+
+    path = tmp_path / "검사 결과.csv"
+    _items([1, 2, 5, 0], [10, 20, 10, 20], fail="NG", ok="OK").to_csv(path, index=False, encoding="cp949")
+    direct, _ = service.spc(path, "판정", subgroup_column="로트")
+    page.get_by_test_id("nav-factory").click()
+    page.wait_for_url("**/factory")
+    page.get_by_test_id("spc-column").fill("판정")
+    page.get_by_test_id("spc-subgroup-column").fill("로트")
+    page.get_by_test_id("spc-input").set_input_files(str(path))
+    page.get_by_test_id("spc-submit").click()
+    traces = {t["name"]: t for t in plotted(page, "plot-spc")}
+    chart = direct["charts"][0]
+    assert traces["p"]["x"] == ["로트-01", "로트-02", "로트-03", "로트-04"]
+    np.testing.assert_allclose(traces["p"]["y"], [0.1, 0.1, 0.5, 0.0])
+    np.testing.assert_allclose(traces["upper limit"]["y"], chart["upper"], rtol=1e-12)
+    assert traces["upper limit"]["y"][0] == pytest.approx(
+        0.455824, abs=1e-6
+    )  # by hand, see test_spc_attributes
+    assert traces["out of control"]["x"] == ["로트-03"]
+    summary = page.get_by_test_id("spc-summary").inner_text()
+    assert (
+        summary.startswith("검사 결과.csv, 판정: p chart (chosen from the column)")
+        and "1 point(s) out" in summary
+    )
+    page.get_by_test_id("spc-results").screenshot(path=str(tmp_path / "factory-spc.png"))
+
+    page.get_by_test_id("spc-chart").select_option("c")
+    page.get_by_test_id("spc-submit").click()
+    page.get_by_test_id("spc-status").filter(has_text="Refused").wait_for()
+    assert "column '판정': holds pass/fail words" in page.get_by_test_id("spc-status").inner_text()

@@ -41,6 +41,7 @@ ALLOWED = frozenset(
         *("Severson", "Hotelling", "Mahalanobis", "CALCE", "LFP", "NMC", "NCA", "LCO", "LMO", "LTO"),
         *("CSV", "Parquet", "ISO"),  # file formats and the ISO week, written so in Korean too
         *("VRPLIB", "CVRP", "Solomon", "vrp", "txt", "toml", "json", "sol"),  # routing file formats, suffixes
+        *("np",),  # the np control chart (number nonconforming), named so in Korean texts too
     }
 )
 """Latin words allowed on a Korean page: proper names, acronyms, units (data values are allowed apart)."""

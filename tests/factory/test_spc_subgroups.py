@@ -128,11 +128,22 @@ def test_api_subgroup_column(tmp_path: Path) -> None:
         )
 
 
-def test_a_pass_fail_column_is_refused_in_one_line(
+def test_a_pass_fail_column_without_subgroups_is_refused_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "판정.csv"
     path.write_text("번호,판정\n1,OK\n2,NG\n3,OK\n", encoding="cp949")
     code = main(["factory", "spc", str(path), "--column", "판정"])
     err = " ".join(capsys.readouterr().err.split())
-    assert code == 2 and "판정.csv: column '판정' holds labels (e.g. 'OK'), not measurements" in err
+    assert (
+        code == 2
+        and "판정.csv: column '판정': holds pass/fail words, one item per row; give a subgroup" in err
+    )
+
+
+def test_a_label_column_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "상태.csv"
+    path.write_text("번호,상태\n1,가동\n2,정지\n3,가동\n", encoding="cp949")
+    code = main(["factory", "spc", str(path), "--column", "상태"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "상태.csv: column '상태' holds labels (e.g. '가동'), not measurements" in err

@@ -134,7 +134,12 @@ def spc_command(
     limits: Annotated[
         str | None, typer.Option("--limits", help="Specification limits L,U for capability.")
     ] = None,
-    subgroup: Annotated[int, typer.Option("--subgroup", help="Subgroup size: 1 for I-MR, 2-10 for X̄-R.")] = 1,
+    subgroup: Annotated[
+        int,
+        typer.Option(
+            "--subgroup", help="Subgroup size: 1 for I-MR, 2-10 for X̄-R; pass/fail items per subgroup."
+        ),
+    ] = 1,
     rules: Annotated[str, typer.Option("--rules", help="Run rules: nelson or western.")] = "nelson",
     subgroup_column: Annotated[
         str | None,
@@ -142,23 +147,40 @@ def spc_command(
             "--subgroup-column", help="Column of subgroup labels (lot, sample): X̄-R of 2-10 rows each."
         ),
     ] = None,
+    chart: Annotated[
+        str,
+        typer.Option(
+            "--chart",
+            help="auto (from the column), variables (I-MR, X̄-R), p, np (pass/fail items), c or u (defect counts).",
+        ),
+    ] = "auto",
+    size_column: Annotated[
+        str | None,
+        typer.Option(
+            "--size-column", help="Column of items inspected (p, np) or units inspected (u) per row."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
-    """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, and capability against limits."""
+    """Control charts of one column: measurements (Shewhart, EWMA, CUSUM, capability) or p, np, c, u charts."""
     with options_named("limits"):
         parsed = service.parse_limits(limits)
-    with options_named("subgroup_column"):
-        document, report = service.spc(table, column, parsed, subgroup, rules, subgroup_column)
+    with options_named("subgroup_column", "size_column", "chart"):
+        document, report = service.spc(
+            table, column, parsed, subgroup, rules, subgroup_column, chart, size_column
+        )
     if plot is not None:
-        service.plot_charts(report, plot, title=f"{table.name}: {column}")
+        kind = document["chart"]["type"]
+        service.plot_charts(report, plot, title=f"{table.name}: {column} ({kind})")
     if json_out:
         print_json(document)
         return
     _warn(document)
-    for chart in report.charts:
+    err_console.print(f"chart: {document['chart']['reason']}", markup=False, highlight=False)
+    for drawn in report.charts:
         err_console.print(
-            f"{chart.name:7} centre {chart.center:.4g}: {int(chart.out_of_control.sum())} point(s) out of control"
+            f"{drawn.name:7} centre {drawn.center:.4g}: {int(drawn.out_of_control.sum())} point(s) out of control"
         )
     err_console.print(f"{len(report.rule_violations)} run-rule violation(s) ({rules})")
     if report.capability is not None:

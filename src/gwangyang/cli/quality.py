@@ -93,7 +93,8 @@ def screen(
     for note in result.get("notes", []):
         err_console.print(f"note: {note}", highlight=False)
     err_console.print(
-        f"{len(result['flagged'])} of {result['n_cells']} cells flagged; {len(result['lot_alarms'])} lot alarms"
+        f"{len(result['flagged'])} of {result['n_cells']} cells flagged; {len(result['lot_alarms'])} lot alarms; "
+        f"{result.get('filled_values', 0)} missing value(s) filled with the lot median"
     )
 
 

@@ -11,8 +11,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
 from ..files import jsonable
@@ -24,7 +22,19 @@ Progress = Callable[[int, int], None]
 METHODS = ("pca", "dpca", "kpca")
 """Monitor methods."""
 
-TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq", ".dat", ".dat.gz")
+TABLE_SUFFIXES = (
+    ".csv",
+    ".csv.gz",
+    ".txt",
+    ".tsv",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".parquet",
+    ".pq",
+    ".dat",
+    ".dat.gz",
+)
 """Table files the factory reads."""
 
 
@@ -207,11 +217,15 @@ def spc(
     subgroup: int = 1,
     rules: str = "nelson",
     subgroup_column: str | None = None,
+    chart: str = "auto",
+    size_column: str | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """Shewhart, EWMA and CUSUM charts of one column, run-rule violations, capability against limits.
+    """Control charts of one column: variables (Shewhart, EWMA, CUSUM, capability) or attributes (p, np, c, u).
 
-    ``subgroup_column`` names a column of subgroup labels (a lot, a sample number): X̄-R charts of those
-    subgroups, of 2 to 10 rows each; ``subgroup`` is then ignored.
+    ``chart`` ``auto`` picks from the column (see :mod:`gwangyang.factory.attribute_tables`): pass/fail words
+    give an np or p chart, counts of defects a c chart, or a u chart with ``size_column``; other numbers the
+    variables charts (I-MR, or X̄-R of ``subgroup`` consecutive rows or of ``subgroup_column``'s labels, 2 to 10
+    rows each). The document's ``chart`` entry says which was drawn and why.
 
     Returns
     -------
@@ -219,41 +233,31 @@ def spc(
         The document (with ``warnings``: what reading the table did, and notes on the subgroups) and the
         report (for plots).
     """
-    from .io import numeric_matrix, read_table_notes
-    from .spc import spc_report
-    from .table_checks import complete_rows, text_columns
+    from .attribute_tables import check_chart, wants_attribute
+    from .io import read_table_notes
+    from .spc_tables import attribute_document, variables_report
+    from .table_checks import complete_rows
 
+    check_chart(chart)
     data, notes = read_table_notes(table, source=table.name)
-    words = text_columns(data, [column]) if column in data.columns else {}
-    if words:
-        raise InputError(
-            f"{table.name}: column {column!r} holds labels (e.g. {words[column]}), not measurements; "
-            "SPC charts here need numbers (a pass/fail p-chart is not offered)."
-        )
     if column in data.columns:
         data, gaps = complete_rows(data, [column], table.name, "charted")
         notes += [gaps] if gaps else []
-    values = numeric_matrix(data, [column], table.name)[:, 0]
-    labels = None
-    if subgroup_column:
-        if subgroup_column not in data.columns:
-            shown = ", ".join(map(str, list(data.columns)[:8]))
+    if column in data.columns and wants_attribute(data[column], column, chart, size_column, table.name):
+        if limits is not None:
             raise InputError(
-                f"{table.name}: subgroup_column {subgroup_column!r} is not a column; columns are {shown}."
+                f"{table.name}: column {column!r}: specification limits (capability) are for measurements, "
+                "not an attribute chart."
             )
-        raw = data[subgroup_column]
-        whole = pd.api.types.is_float_dtype(raw) and bool((raw.dropna() % 1 == 0).all())
-        labels = raw.astype("Int64") if whole else raw
-    report = spc_report(
-        values,
-        column,
-        limits,
-        subgroup,
-        rules,
-        subgroups=labels,
-        subgroup_name=f"{table.name}: {subgroup_column}",
+        return attribute_document(
+            data, table.name, column, chart, size_column, subgroup_column, subgroup, rules, notes
+        )
+    if size_column is not None:
+        raise InputError(f"{table.name}: size_column is for an attribute chart (p, np, u), not measurements.")
+    report, entry = variables_report(
+        data, table.name, column, limits, subgroup, rules, subgroup_column, chart
     )
-    return {**jsonable(report.to_dict()), "warnings": notes + report.notes}, report
+    return {"chart": entry, **jsonable(report.to_dict()), "warnings": notes + report.notes}, report
 
 
 def evaluate_tep(

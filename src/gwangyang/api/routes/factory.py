@@ -193,26 +193,31 @@ async def score(
 
 @router.post(
     "/spc",
-    summary="SPC charts of one column of a table",
+    summary="Control charts of one column of a table",
     responses=errors(*UPLOAD_ERRORS),
     openapi_extra=multipart_form(
         {
             "column": "The column to chart.",
             "limits": "Specification limits L,U (either may be empty).",
-            "subgroup": "1 for I-MR (default), 2-10 for X-bar and R.",
+            "subgroup": "1 for I-MR (default), 2-10 for X-bar and R; for pass/fail items, the items per subgroup.",
             "rules": "nelson (default) or western.",
-            "subgroup_column": "A column of subgroup labels (lot, sample): X-bar and R of 2-10 rows each.",
+            "subgroup_column": "A column of subgroup labels (lot, sample): X-bar and R of 2-10 rows each, "
+            "or the subgroups of a p, np, c or u chart.",
+            "chart": "auto (default: from the column), variables, p, np (pass/fail items), c or u (defect counts).",
+            "size_column": "A column of items inspected (p, np) or units inspected (u) per row.",
         },
         files=1,
         required=("column",),
     ),
 )
 async def spc(request: Request) -> dict[str, Any]:
-    """Shewhart, EWMA and CUSUM charts of one column, run-rule violations and capability.
+    """Control charts of one column: Shewhart, EWMA, CUSUM and capability, or a p, np, c or u chart.
 
     Multipart: one table file (``files``) and fields ``column``, optional ``limits`` (``L,U``, either may be
-    empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1), ``rules`` (nelson or western) and
-    ``subgroup_column`` (a column of subgroup labels: X̄-R of those subgroups).
+    empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1), ``rules`` (nelson or western),
+    ``subgroup_column`` (a column of subgroup labels: X̄-R of those subgroups), ``chart`` (auto, variables, p,
+    np, c or u; auto: pass/fail words give np or p, defect counts c, or u with ``size_column``) and
+    ``size_column``. The answer's ``chart`` says which chart was drawn and why.
     """
     saved, table = await _one_table(request)
     try:
@@ -223,7 +228,11 @@ async def spc(request: Request) -> dict[str, Any]:
         subgroup = int(_number(saved.fields, "subgroup", 1, int))
         rules = (saved.fields.get("rules") or "nelson").strip()
         grouped = (saved.fields.get("subgroup_column") or "").strip() or None
-        document, _ = await run_in_threadpool(service.spc, table, column, limits, subgroup, rules, grouped)
+        chart = (saved.fields.get("chart") or "auto").strip()
+        size_column = (saved.fields.get("size_column") or "").strip() or None
+        document, _ = await run_in_threadpool(
+            service.spc, table, column, limits, subgroup, rules, grouped, chart, size_column
+        )
         return document
     finally:
         shutil.rmtree(saved.folder, ignore_errors=True)

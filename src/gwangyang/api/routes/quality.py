@@ -35,7 +35,7 @@ router = APIRouter(
     prefix="/api/v1/quality", tags=["quality"], dependencies=[Depends(require_token)], responses=AUTH_ERRORS
 )
 
-TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".parquet", ".pq")
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xls", ".parquet", ".pq")
 
 
 def _split(saved: SavedUpload) -> tuple[Path, Path | None]:

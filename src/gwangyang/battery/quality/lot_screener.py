@@ -135,6 +135,8 @@ class LotResult:
     max_abs_z: np.ndarray
     mahalanobis2: np.ndarray
     iforest: np.ndarray
+    filled: np.ndarray
+    """Missing values of each measurement filled with the lot's median (robust z 0 there) for the MCD and forest."""
 
 
 def screen_lot(
@@ -182,4 +184,5 @@ def screen_lot(
         if reasons:
             score = float(max(max_abs_z[k] / z_threshold, (d2 / limit) if np.isfinite(d2) else 0.0))
             flagged.append(FlaggedCell(str(ids[k]), lot_name, round(score, 3), reasons, drivers))
-    return LotResult(flagged, alarms, notes, max_abs_z, d2_all, np.abs(result["iforest"]))
+    filled = (~np.isfinite(values)).sum(axis=0)
+    return LotResult(flagged, alarms, notes, max_abs_z, d2_all, np.abs(result["iforest"]), filled)

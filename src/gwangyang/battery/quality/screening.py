@@ -96,7 +96,7 @@ def measurement_notes(
             first = table[id_column][values.isna()].iloc[0]
             notes.append(
                 f"{source}: column {column!r} is missing for {int(values.isna().sum())} cell(s) (first {str(first)!r}); "
-                "they are screened on their other measurements."
+                "each is filled with its lot's median (robust z 0) and the cell screened on its other measurements."
             )
     return notes
 
@@ -110,19 +110,31 @@ class ScreeningResult:
     scores: pd.DataFrame
     lot_alarms: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    filled: dict[str, int] = field(default_factory=dict)
+    """Missing values filled with their lot's median, per measurement (only those with any)."""
+
+    @property
+    def filled_values(self) -> int:
+        """Missing values filled with their lot's median, in all."""
+        return sum(self.filled.values())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"flagged": [...], "n_cells", "lot_alarms", "notes"}``."""
+        """JSON-ready form: ``{"flagged": [...], "n_cells", "lot_alarms", "notes", "filled_values", "filled"}``."""
         return {
             "flagged": [f.to_dict() for f in self.flagged],
             "n_cells": self.n_cells,
             "lot_alarms": self.lot_alarms,
             "notes": self.notes,
+            "filled_values": self.filled_values,
+            "filled": self.filled,
         }
 
     def summary(self) -> str:
         """One line."""
-        return f"{len(self.flagged)} of {self.n_cells} cells flagged; {len(self.lot_alarms)} lot alarms"
+        return (
+            f"{len(self.flagged)} of {self.n_cells} cells flagged; {len(self.lot_alarms)} lot alarms; "
+            f"{self.filled_values} missing value(s) filled with the lot median"
+        )
 
 
 def screen(
@@ -229,4 +241,6 @@ def screen(
     else:
         scores = pd.DataFrame()
     flagged.sort(key=lambda f: -f.score)
-    return ScreeningResult(len(table), flagged, scores, alarms, notes)
+    counts = np.sum([r.filled for r in done], axis=0) if done else np.zeros(len(measured), dtype=int)
+    filled = {column: int(n) for column, n in zip(measured, counts, strict=True) if n}
+    return ScreeningResult(len(table), flagged, scores, alarms, notes, filled)

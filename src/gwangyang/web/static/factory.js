@@ -1,4 +1,4 @@
-// Factory page: fit a monitor, score a table, draw T² and Q with their limits and list the alarms.
+// Factory page: fit a monitor, score a table, draw T² and Q with their limits and list the alarms; one column's control chart.
 "use strict";
 (function () {
   const g = window.gwangyang;
@@ -90,6 +90,44 @@
       const answer = await g.api(`/api/v1/factory/monitors/${encodeURIComponent(name)}/score`, { method: "POST", body: form });
       await followScore(answer.job.id);
     } catch (e) { status("score-status", g.t("Refused: {error}", { error: e.message }), true); }
+  });
+
+  // One column's control chart (POST /factory/spc answers at once): the first chart of the document, its
+  // per-point limits, the points out of control, and which chart was drawn.
+  function drawSpc(file, r) {
+    $("spc-results").hidden = false;
+    const chart = r.charts[0];
+    const how = r.chart.chosen === "auto" ? g.t("chosen from the column") : g.t("as asked");
+    $("spc-summary").textContent = g.t("{file}, {column}: {chart} chart ({how}), centre {center}, {n} point(s) out of control, {rules} run-rule violation(s).", { file, column: r.column, chart: chart.name, how, center: g.num(chart.center, 4), n: chart.out_of_control.length, rules: r.rule_violations.length });
+    const notes = $("spc-warnings");
+    notes.textContent = "";
+    for (const note of r.warnings || []) {
+      const li = document.createElement("li");
+      li.textContent = note;
+      notes.appendChild(li);
+    }
+    const x = chart.subgroups || chart.values.map((_, i) => i + 1);
+    const bad = chart.out_of_control;
+    const step = { shape: "hvh" };
+    g.plot("plot-spc", [
+      { x, y: chart.values, name: chart.name, mode: "lines+markers", marker: { size: 4 } },
+      { x, y: chart.upper, name: g.t("upper limit"), mode: "lines", line: Object.assign({ dash: "dash", color: "#b00020" }, step) },
+      { x, y: chart.lower, name: g.t("lower limit"), mode: "lines", line: Object.assign({ dash: "dash", color: "#b00020" }, step) },
+      { x, y: x.map(() => chart.center), name: g.t("centre"), mode: "lines", line: { color: "gray" } },
+      { x: bad.map((i) => x[i]), y: bad.map((i) => chart.values[i]), name: g.t("out of control"), mode: "markers", marker: { color: "#b00020", size: 8 } },
+    ], { yaxis: { title: { text: chart.name } }, xaxis: { title: { text: chart.subgroups ? g.t("subgroup") : g.t("sample") }, type: "category" } });
+  }
+
+  $("spc-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    for (const key of ["subgroup_column", "size_column"]) if (!String(form.get(key) || "").trim()) form.delete(key);
+    status("spc-status", g.t("Uploading…"));
+    try {
+      const answer = await g.api("/api/v1/factory/spc", { method: "POST", body: form });
+      status("spc-status", "");
+      drawSpc(form.get("files").name, answer);
+    } catch (e) { status("spc-status", g.t("Refused: {error}", { error: e.message }), true); }
   });
 
   // The scoring job named in the address, else the newest finished one in the store (e.g. the demo's).

@@ -18,7 +18,7 @@ from ...uploads import UploadError, multipart_form
 router = APIRouter()
 """Mounted under the guarded battery router (:mod:`gwangyang.api.routes.battery`)."""
 
-PRODUCTION_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".parquet", ".pq")
+PRODUCTION_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".xls", ".parquet", ".pq")
 """File names a production upload may have."""
 
 
