@@ -133,6 +133,10 @@ def forecast_command(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write history, forecast and interval to a PNG.")
     ] = None,
+    csv_out: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write one row per period ahead as CSV (period, ds, mean, lo, hi)."),
+    ] = None,
 ) -> None:
     """Forecast a series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
 
@@ -148,6 +152,8 @@ def forecast_command(
         update(1, 1)
     if plot is not None:
         service.plot_forecast(result, plot, title=f"{target} ({file.name})")
+    if csv_out is not None:
+        service.write_forecast_csv(view, csv_out)
     if json_out:
         print_json(view)
     else:

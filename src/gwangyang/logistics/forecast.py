@@ -95,11 +95,19 @@ class ForecastResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: ``model``, ``level``, ``forecast``, ``backtest``, ``frequency``, ``notes``.
 
-        ``forecast`` is ``[{"ds", "mean", "lo", "hi"}]``; ``frequency`` is ``{"name", "alias", "season_length", "unit"}``; ``backtest["horizon"]`` counts its periods.
+        ``forecast`` is ``[{"period", "ds", "mean", "lo", "hi"}]``: ``period`` names it as the frequency does
+        (``2026-W14`` for ISO weeks, ``2024-01`` for months), ``ds`` is its first day; ``frequency`` is ``{"name",
+        "alias", "season_length", "unit"}``; ``backtest["horizon"]`` counts its periods.
         """
-        fc = self.forecast
+        fc, f = self.forecast, self.frequency
         rows = [
-            {"ds": f"{ds:%Y-%m-%d}", "mean": float(mean), "lo": float(lo), "hi": float(hi)}
+            {
+                "period": f.name_of(ds),
+                "ds": f"{ds:%Y-%m-%d}",
+                "mean": float(mean),
+                "lo": float(lo),
+                "hi": float(hi),
+            }
             for ds, mean, lo, hi in zip(fc["ds"], fc["mean"], fc["lo"], fc["hi"], strict=True)
         ]
         return {

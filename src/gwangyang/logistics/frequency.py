@@ -55,7 +55,10 @@ class Frequency:
         return max(2 * self.season_length, MIN_HISTORY)
 
     def name_of(self, date: Any) -> str:
-        """One period as written in messages: ``2024-01`` for months and quarters, ``2024`` for years, else the day."""
+        """One period as written: ``2024-01`` (months, quarters), ``2024`` (years), ``2026-W14``, or the day.
+
+        Weeks and fortnights that start on Mondays are ISO weeks and named so; other weeks by their first day.
+        """
         return f"{pd.Timestamp(date):{self.label}}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,14 +81,26 @@ BUSINESS_DAILY = Frequency("business-daily", "B", 5, 10, "business day", "busine
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
+ISO_WEEK_LABEL = "%G-W%V"
+"""strftime pattern of an ISO week (``2026-W14``): the label of a period that starts on a Monday."""
+
+
 def weekly(weekday: int) -> Frequency:
-    """Weeks anchored on ``weekday`` (0 Monday .. 6 Sunday): alias ``W-MON`` .. ``W-SUN``, season 52."""
-    return Frequency("weekly", f"W-{WEEKDAYS[weekday]}", 52, 13, "week", "weeks", "%Y-%m-%d")
+    """Weeks anchored on ``weekday`` (0 Monday .. 6 Sunday): alias ``W-MON`` .. ``W-SUN``, season 52.
+
+    Weeks that start on Mondays are ISO weeks and are named so (``2026-W14``); others by their first day.
+    """
+    label = ISO_WEEK_LABEL if weekday == 0 else "%Y-%m-%d"
+    return Frequency("weekly", f"W-{WEEKDAYS[weekday]}", 52, 13, "week", "weeks", label)
 
 
 def fortnightly(weekday: int) -> Frequency:
-    """Every other ``weekday`` (0 Monday .. 6 Sunday): alias ``2W-MON`` .. ``2W-SUN``, season 26 (364 days)."""
-    return Frequency("fortnightly", f"2W-{WEEKDAYS[weekday]}", 26, 6, "fortnight", "fortnights", "%Y-%m-%d")
+    """Every other ``weekday`` (0 Monday .. 6 Sunday): alias ``2W-MON`` .. ``2W-SUN``, season 26 (364 days).
+
+    Fortnights that start on Mondays are named by their first ISO week (``2026-W14`` for weeks 14 and 15).
+    """
+    label = ISO_WEEK_LABEL if weekday == 0 else "%Y-%m-%d"
+    return Frequency("fortnightly", f"2W-{WEEKDAYS[weekday]}", 26, 6, "fortnight", "fortnights", label)
 
 
 BY_MONTHS = {12: YEARLY, 6: HALF_YEARLY, 3: QUARTERLY, 1: MONTHLY}

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
-from ..files import jsonable
+from ..files import atomic_write, jsonable
 from ..store import Store, artifacts
 
 Progress = Callable[[int, int], None]
@@ -344,6 +344,13 @@ def export_routes(
         write_geojson(result, instance, geojson)
     if csv is not None:
         write_csv(result, csv)
+
+
+def write_forecast_csv(view: dict[str, Any], path: Path) -> None:
+    """A forecast view's periods ahead as CSV (period label, first day, mean, interval), written whole or not at all."""
+    from .views import forecast_csv
+
+    atomic_write(path, forecast_csv(view))
 
 
 def plot_forecast(result: Any, path: Path, title: str = "") -> None:
