@@ -62,7 +62,7 @@ def plain(series: pd.DataFrame, model: str, holdout: int) -> tuple[float, float,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fc = StatsForecast(models=[candidate], freq=frequency.alias).forecast(
+        fc = StatsForecast(models=[candidate], freq=frequency.offset).forecast(
             df=train.assign(unique_id="s"), h=holdout, level=[LEVEL]
         )
     seconds = time.perf_counter() - start

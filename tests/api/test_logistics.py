@@ -171,6 +171,7 @@ def test_forecast_job_business_days_and_iso_weeks(fresh_client: TestClient) -> N
         "alias": "B",
         "season_length": 5,
         "unit": "business day",
+        "working_days": ["Mon", "Tue", "Wed", "Thu", "Fri"],
     }
     assert job["params"]["frequency"] == "business-daily" and job["params"]["horizon"] == 10
     assert job["params"]["periods"] == 60  # the two holidays filled

@@ -32,7 +32,7 @@ from .forecast_input import load_series as load_series
 from .forecast_input import numbers_with_separators as numbers_with_separators
 from .forecast_input import series_frequency, validate_series
 from .frequency import MONTHLY, Frequency
-from .holidays import filled_note
+from .holidays import calendar_note, filled_note
 from .iso_weeks import week_53_note
 
 MODELS = ("seasonal_naive", "ets", "arima", "theta")
@@ -68,6 +68,15 @@ def _models(names: tuple[str, ...], season_length: int) -> list[Any]:
     if unknown:
         raise InputError(f"models: unknown model {unknown[0]!r} (expected {', '.join(MODELS)})")
     return [make[n]() for n in names]
+
+
+def _freq(frequency: Frequency) -> Any:
+    """The frequency as statsforecast takes it: an alias, or a custom business day.
+
+    statsforecast types ``freq`` as ``str | int`` but hands it to pandas, which steps by an offset too (checked in
+    ``tests/logistics/test_forecast_work_weeks.py``).
+    """
+    return frequency.offset
 
 
 def seasonal_naive_scale(y: np.ndarray, season_length: int) -> float:
@@ -192,7 +201,7 @@ def backtest(
     season_length = f.season_length
     check_length(len(series), f, horizon, n_windows)
     frame = series[["ds", "y"]].assign(unique_id="series")
-    engine = StatsForecast(models=_models(models, season_length), freq=f.alias, n_jobs=1)
+    engine = StatsForecast(models=_models(models, season_length), freq=_freq(f), n_jobs=1)
     with quiet():
         cv = _pandas(
             engine.cross_validation(
@@ -260,7 +269,7 @@ def forecast(
         for w in np.unique(window):
             held_out[window == w] = widening(ratio[window != w], level)
     covered = ratio <= held_out + 1e-12
-    engine = StatsForecast(models=_models((chosen,), season_length), freq=f.alias, n_jobs=1)
+    engine = StatsForecast(models=_models((chosen,), season_length), freq=_freq(f), n_jobs=1)
     with quiet():
         ahead = _pandas(engine.forecast(df=series.assign(unique_id="series"), h=horizon, level=[level]))
     centre = ahead[chosen].to_numpy()
@@ -287,8 +296,8 @@ def forecast(
 
 
 def series_notes(series: pd.DataFrame, frequency: Frequency) -> list[str]:
-    """Lines on what the forecaster does to a checked series unasked: filled holidays, ISO weeks 53."""
-    notes = [filled_note(series)]
+    """Lines on what the forecaster does to a checked series unasked: a working calendar, filled holidays, weeks 53."""
+    notes = [calendar_note(series, frequency), filled_note(series)]
     if frequency.name in ("weekly", "fortnightly"):
         notes.append(week_53_note(series["ds"], frequency.season_length))
     return [note for note in notes if note]

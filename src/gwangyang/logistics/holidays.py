@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .frequency import BUSINESS_DAILY, Frequency
 
 MAX_RUN = 5
 """Most consecutive business days that may be missing (Seollal or Chuseok with a substitute day fits)."""
@@ -29,8 +30,12 @@ FILLED = "filled"
 """The boolean column that marks filled business days in a checked series (absent when none was filled)."""
 
 
-def fill_business_days(series: pd.DataFrame, where: str) -> pd.DataFrame:
-    """A ``ds``/``y`` frame of weekdays with the missing business days between its first and last date filled.
+def fill_business_days(
+    series: pd.DataFrame, where: str, calendar: Frequency = BUSINESS_DAILY
+) -> pd.DataFrame:
+    """A ``ds``/``y`` frame of working days with the missing business days between its first and last date filled.
+
+    The working days are those of ``calendar`` (Monday to Friday; Monday to Saturday for a 6-day week).
 
     Each missing day takes its weekday's value interpolated linearly, by position, between the nearest present
     days of the same weekday (the first or last present one where there is none on one side). The returned frame
@@ -43,7 +48,7 @@ def fill_business_days(series: pd.DataFrame, where: str) -> pd.DataFrame:
         than :data:`MAX_SHARE` of them missing (the first named).
     """
     present = pd.DatetimeIndex(series["ds"])
-    full = pd.bdate_range(present.min(), present.max())
+    full = pd.date_range(present.min(), present.max(), freq=calendar.offset)
     if len(full) == len(present) or not present.isin(full).all():
         return (
             series  # complete, or holding dates that are not business days: the consecutive check names them
@@ -63,7 +68,7 @@ def fill_business_days(series: pd.DataFrame, where: str) -> pd.DataFrame:
         )
     values = pd.Series(series["y"].to_numpy(dtype=float), index=present).reindex(full)
     filled = values.copy()
-    for weekday in range(5):
+    for weekday in calendar.working_days:
         same = values[full.weekday == weekday]
         if same.isna().any():
             line = same.reset_index(drop=True).interpolate(method="linear").bfill().ffill()
@@ -90,4 +95,25 @@ def filled_note(series: pd.DataFrame) -> str | None:
     return (
         f"{len(days)} missing business day(s) taken as holidays and filled with the same weekday interpolated "
         f"between the weeks around them: {shown}; the forecast is of ordinary business days"
+    )
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""Weekday names in notes, Monday first."""
+
+
+def calendar_note(series: pd.DataFrame, calendar: Frequency) -> str | None:
+    """A line naming the closed weekdays of a business-day calendar other than Monday to Friday, or None.
+
+    A 6-day week reads ``working calendar of 6 days a week: no Sunday in the series' 20 weeks, so those are closed
+    days, not missing days``.
+    """
+    if not calendar.weekmask or calendar.weekmask == BUSINESS_DAILY.weekmask:
+        return None
+    closed = [DAY_NAMES[d] for d in range(7) if d not in calendar.working_days]
+    days = pd.DatetimeIndex(series["ds"])
+    weeks = (days[-1] - days[0]).days // 7 + 1
+    return (
+        f"working calendar of {len(calendar.working_days)} days a week: no {', '.join(closed)} in the series' "
+        f"{weeks} weeks, so those are closed days, not missing days"
     )
