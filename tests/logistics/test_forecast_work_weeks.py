@@ -152,3 +152,20 @@ def test_calendar_note_reads_korean(six_day: pd.DataFrame) -> None:
     assert phrase(note, "ko") == (
         "주 6일 근무 달력: 시계열의 20주 동안 일요일 날짜가 한 번도 없어, 빠진 날이 아니라 쉬는 날로 봅니다"
     )
+
+
+def test_a_sunday_worked_in_a_six_day_week_is_named(tmp_path: Path, six_day: pd.DataFrame) -> None:
+    path = tmp_path / "출하.csv"
+    extra = pd.DataFrame({"ds": [pd.Timestamp("2024-03-10")], "y": [400.0]})  # a Sunday
+    frame = pd.concat([six_day, extra]).sort_values("ds")
+    frame.assign(ds=frame["ds"].dt.strftime("%Y-%m-%d")).to_csv(path, index=False)
+    from gwangyang.logistics.forecast import load_series
+
+    with pytest.raises(InputError) as refused:
+        load_series(path, "ds", "y")
+    assert str(refused.value) == (
+        f"{path}: column 'ds' holds working days Mon Tue Wed Thu Fri Sat with 1 date(s) on Sunday among them (the "
+        "first 2024-03-10, a Sunday); a business-day series holds its working weekdays only: move or drop those "
+        "rows; the forecaster takes one row per month, quarter, half-year, year, week, fortnight, day or business "
+        "day, evenly spaced"
+    )

@@ -227,7 +227,32 @@ def _day_based(unique: pd.DatetimeIndex, gaps: np.ndarray, days: float) -> Frequ
     closed = closed_weekdays(unique)
     if closed:
         return business_days(tuple(d for d in range(7) if d not in closed))
-    return DAILY
+    return _slipped(unique) or DAILY
+
+
+def _slipped(unique: pd.DatetimeIndex) -> str | None:
+    """Why daily dates of a working week with a few dates on a closed weekday (a Sunday worked) are refused, or None.
+
+    A weekday is such a slip when it is present on at most :data:`WEEKEND_SLIP` x 2 of its days in a span of
+    :data:`CLOSED_WEEKS` or more, while every other weekday is present on most of its days.
+    """
+    span = pd.date_range(unique[0], unique[-1], freq="D")
+    counts = np.bincount(span.weekday, minlength=7)
+    present = np.bincount(unique.weekday, minlength=7)
+    if counts.min() < CLOSED_WEEKS:
+        return None
+    share = present / counts
+    rare = [d for d in range(7) if 0 < share[d] <= 2 * WEEKEND_SLIP]
+    if not rare or any(share[d] <= 0.5 for d in range(7) if d not in rare and present[d] > 0):
+        return None
+    working = " ".join(WEEKDAY_NAMES[d] for d in range(7) if d not in rare and present[d] > 0)
+    strays = unique[np.isin(unique.weekday, rare)]
+    first, closed = strays[0], " or ".join(pd.Timestamp(2024, 1, 1 + d).day_name() for d in rare)
+    return (
+        f"working days {working} with {len(strays)} date(s) on {closed} among them (the first "
+        f"{first:%Y-%m-%d}, a {first.day_name()}); a business-day series holds its working weekdays only: move or "
+        "drop those rows"
+    )
 
 
 CLOSED_WEEKS = 4
