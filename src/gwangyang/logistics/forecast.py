@@ -192,7 +192,8 @@ def forecast(
         Periods ahead; default the frequency's (12 months, 8 quarters, 4 half-years, 3 years, 13 weeks,
         6 fortnights, 14 days, 10 business days).
     season_length
-        Periods in a season; default the frequency's (12, 4, 2, 1, 52, 26, 7, 5).
+        Periods in a season; default the frequency's (12, 4, 2, 1, 52, 26, 7, 5; the working days of a week for
+        another business-day calendar, 6 for Monday to Saturday).
     level
         Prediction-interval level in percent.
     n_windows
