@@ -66,3 +66,22 @@ def test_smape_by_hand() -> None:
     truth, guess = np.array([100.0, 200.0, 0.0]), np.array([110.0, 180.0, 0.0])
     hand = 100 * (20 / 210 + 40 / 380 + 0) / 3
     assert smape(truth, guess) == pytest.approx(hand, rel=1e-12)
+
+
+@pytest.mark.parametrize(("n", "freq", "season", "horizon"), [(143, "W-MON", 52, 13), (70, "2W-MON", 26, 6)])
+def test_shortest_long_season_series_backtest_mstl(n: int, freq: str, season: int, horizon: int) -> None:
+    """The shortest series the backtest takes (3 windows + two seasons) leaves STL two whole seasons at the first
+    origin; seasonal naive's MASE is recomputed by hand to show the windows are the documented ones."""
+    rng = np.random.default_rng(8)
+    y = 500 + 50 * np.sin(np.arange(n) * 2 * np.pi / season) + rng.normal(0, 5, n)
+    series = pd.DataFrame({"ds": pd.date_range("2021-01-04", periods=n, freq=freq), "y": y})
+    result = forecast(series)
+    mase = result.backtest["models"]
+    assert set(mase) == set(LONG_SEASON_MODELS) and np.isfinite(list(mase.values())).all()
+    cutoffs = [n - horizon * (3 - w) - 1 for w in range(3)]
+    errors = [abs(y[c + 1 + k] - y[c - season + 1 + k % season]) for c in cutoffs for k in range(horizon)]
+    first = y[: cutoffs[0] + 1]
+    assert cutoffs[0] + 1 == 2 * season
+    assert mase["seasonal_naive"] == pytest.approx(
+        np.mean(errors) / np.mean(np.abs(first[season:] - first[:-season])), rel=1e-12
+    )
