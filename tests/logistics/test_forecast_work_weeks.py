@@ -169,3 +169,15 @@ def test_a_sunday_worked_in_a_six_day_week_is_named(tmp_path: Path, six_day: pd.
         "rows; the forecaster takes one row per month, quarter, half-year, year, week, fortnight, day or business "
         "day, evenly spaced"
     )
+
+
+def test_saturdays_worked_every_other_week_are_not_holidays(six_day: pd.DataFrame) -> None:
+    saturdays = six_day["ds"][six_day["ds"].dt.weekday == 5]
+    gone = saturdays.iloc[0:-1:2]  # 10 of the 20 Saturdays, the first 2024-01-06; the last (05-18) kept
+    assert len(gone) == 10 and f"{gone.iloc[0]:%Y-%m-%d}" == "2024-01-06"
+    with pytest.raises(InputError) as refused:
+        validate_series(six_day[~six_day["ds"].isin(gone)], "plant")
+    assert str(refused.value) == (
+        "plant: 10 of 20 Saturdays are missing (the first 2024-01-06); a weekday worked only some weeks is not "
+        "holidays: give it every week or drop it"
+    )

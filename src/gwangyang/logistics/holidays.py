@@ -8,7 +8,8 @@ week before and the week after when both are there), and every filled date is re
 ordinary business days, and a holiday ahead must be taken off by the planner.
 
 Too many missing weekdays are a gap in the data, not holidays, and are refused: more than :data:`MAX_RUN`
-consecutive business days (a whole working week), or more than :data:`MAX_SHARE` of the business days in the span.
+consecutive business days (a whole working week), more than :data:`MAX_SHARE` of the business days in the span, or
+more than :data:`MAX_WEEKDAY_SHARE` of one weekday's days (every other Saturday of a 6-day week).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ MAX_RUN = 5
 MAX_SHARE = 0.1
 """Largest share of the business days in the span that may be missing (Korea has about 15 weekday holidays a year,
 6 % of 250 business days)."""
+
+MAX_WEEKDAY_SHARE = 1 / 3
+"""Largest share of one working weekday's days that may be missing (with at least 3 missing): more is a weekday
+worked only some weeks (every other Saturday), not holidays."""
 
 FILLED = "filled"
 """The boolean column that marks filled business days in a checked series (absent when none was filled)."""
@@ -66,6 +71,7 @@ def fill_business_days(
             f"{where}: {len(absent)} of {len(full)} business days are missing ({len(absent) / len(full):.0%}, "
             f"the first {absent[0]:%Y-%m-%d}); at most {MAX_SHARE:.0%} are filled as holidays"
         )
+    _refuse_partial_weekday(full, absent, where)
     values = pd.Series(series["y"].to_numpy(dtype=float), index=present).reindex(full)
     filled = values.copy()
     for weekday in calendar.working_days:
@@ -74,6 +80,18 @@ def fill_business_days(
             line = same.reset_index(drop=True).interpolate(method="linear").bfill().ffill()
             filled[full.weekday == weekday] = line.to_numpy()
     return pd.DataFrame({"ds": full, "y": filled.to_numpy(), FILLED: values.isna().to_numpy()})
+
+
+def _refuse_partial_weekday(full: pd.DatetimeIndex, absent: pd.DatetimeIndex, where: str) -> None:
+    """Refuse a working weekday missing on more than :data:`MAX_WEEKDAY_SHARE` of its days (3 or more of them)."""
+    for weekday in sorted(set(absent.weekday.tolist())):
+        gone, days = int((absent.weekday == weekday).sum()), int((full.weekday == weekday).sum())
+        if gone >= 3 and gone > MAX_WEEKDAY_SHARE * days:
+            first = absent[absent.weekday == weekday][0]
+            raise InputError(
+                f"{where}: {gone} of {days} {first.day_name()}s are missing (the first {first:%Y-%m-%d}); "
+                f"a weekday worked only some weeks is not holidays: give it every week or drop it"
+            )
 
 
 def _longest_run(missing: np.ndarray) -> tuple[int, int]:
