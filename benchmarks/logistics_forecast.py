@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from gwangyang.logistics.forecast import frequency_for, holdout_evaluation, load_series, seasonal_naive_scale
+from gwangyang.logistics.forecast_models import statsforecast_freq
 
 SERIES = (
     Path(__file__).resolve().parents[1]
@@ -62,7 +63,7 @@ def plain(series: pd.DataFrame, model: str, holdout: int) -> tuple[float, float,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fc = StatsForecast(models=[candidate], freq=frequency.alias).forecast(
+        fc = StatsForecast(models=[candidate], freq=statsforecast_freq(frequency)).forecast(
             df=train.assign(unique_id="s"), h=holdout, level=[LEVEL]
         )
     seconds = time.perf_counter() - start

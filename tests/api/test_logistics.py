@@ -171,6 +171,7 @@ def test_forecast_job_business_days_and_iso_weeks(fresh_client: TestClient) -> N
         "alias": "B",
         "season_length": 5,
         "unit": "business day",
+        "working_days": ["Mon", "Tue", "Wed", "Thu", "Fri"],
     }
     assert job["params"]["frequency"] == "business-daily" and job["params"]["horizon"] == 10
     assert job["params"]["periods"] == 60  # the two holidays filled
@@ -192,6 +193,18 @@ def test_forecast_job_business_days_and_iso_weeks(fresh_client: TestClient) -> N
     result = response.json()["job"]["result"]
     assert result["frequency"]["alias"] == "W-MON" and result["history"][0]["ds"] == "2019-12-30"
     assert any("2020-W53" in note for note in result["notes"])
+    assert result["history"][0]["period"] == "2020-W01"  # Monday 2019-12-30 is in ISO week 1 of 2020
+    after = pd.date_range(mondays[-1], periods=5, freq="W-MON")[1:]
+    assert [f["period"] for f in result["forecast"]] == [
+        f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in after
+    ]
+    korean = [
+        {"ds": f"{d.isocalendar()[0]}년 {d.isocalendar()[1]}주", "y": w["y"]}
+        for d, w in zip(mondays, weeks, strict=True)
+    ]
+    again = fresh_client.post(f"{LOG}/forecast", params={"wait": 120}, json={"series": korean, "horizon": 4})
+    assert again.status_code == 201, again.text
+    assert again.json()["job"]["result"]["forecast"] == result["forecast"]
     refused = fresh_client.post(f"{LOG}/forecast", json={"series": [{"ds": "2023-W53", "y": 1.0}]})
     assert refused.status_code == 400 and "2023 has weeks 01 to 52" in refused.json()["detail"]
 

@@ -111,7 +111,7 @@ def test_haulage_routes_drawn_with_their_stops(page: Any, server: tuple[str, Sto
 
 
 def test_weekly_forecast_page_says_weeks(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
-    """A weekly forecast kept in the store: the page counts weeks, names the frequency and writes whole dates."""
+    """A weekly forecast kept in the store: the page counts weeks, names the frequency and its ISO weeks."""
     import pandas as pd
 
     from gwangyang.logistics import service
@@ -128,7 +128,9 @@ def test_weekly_forecast_page_says_weeks(page: Any, server: tuple[str, Store], t
     assert page.get_by_test_id("forecast-frequency").inner_text() == "weekly, season 52"
     assert page.get_by_test_id("forecast-period-head").inner_text() == "Week"
     first = page.get_by_test_id("forecast-row").nth(0).locator("td").nth(0).inner_text()
-    assert first == view["forecast"][0]["ds"] == f"{weeks[-1] + pd.Timedelta(days=7):%Y-%m-%d}"
+    year, week, _ = (weeks[-1] + pd.Timedelta(days=7)).isocalendar()
+    assert first == view["forecast"][0]["period"] == f"{year}-W{week:02d}" == "2024-W05"
+    assert view["forecast"][0]["ds"] == f"{weeks[-1] + pd.Timedelta(days=7):%Y-%m-%d}"
     assert "13 weeks" in page.get_by_test_id("forecast-note").inner_text()
     page.screenshot(path=str(tmp_path / "weekly.png"), full_page=True)
 
@@ -362,3 +364,27 @@ def test_routes_page_uploads_vrplib_files(page: Any, server: tuple[str, Store], 
     status = page.get_by_test_id("route-status")
     status.filter(has_text="Refused").wait_for(timeout=30_000)
     assert "잘린.vrp: NODE_COORD_SECTION" in status.inner_text() and "uploads/" not in status.inner_text()
+
+
+def test_six_day_week_forecast_page_names_its_calendar_in_korean(
+    page: Any, server: tuple[str, Store], tmp_path: Path
+) -> None:
+    """A Monday-to-Saturday series kept in the store: the page's notes name the closed Sundays, in Korean too."""
+    import pandas as pd
+
+    from gwangyang.logistics import service
+
+    base, store = server
+    days = pd.date_range("2024-01-01", periods=7 * 20, freq="D")
+    days = days[days.weekday != 6]
+    rows = [(f"{d:%Y-%m-%d}", 800.0 + 20 * d.weekday() + (i % 5)) for i, d in enumerate(days)]
+    series = service.series_from_rows(rows, "출하량")
+    view, _ = service.forecast_series(series, "출하량", "test", windows=2)
+    service.save_view(store, "forecast", view)
+    page.goto(f"{base}/logistics/forecast?lang=ko")
+    plotted(page, "plot-forecast")
+    assert page.get_by_test_id("forecast-notes").locator("li").all_inner_texts() == [
+        "주 6일 근무 달력: 시계열의 20주 동안 일요일 날짜가 한 번도 없어, 빠진 날이 아니라 쉬는 날로 봅니다"
+    ]
+    cells = page.get_by_test_id("forecast-row").all_inner_texts()
+    assert len(cells) == 12 and all(pd.Timestamp(c.split()[0]).weekday() != 6 for c in cells)

@@ -86,6 +86,7 @@ def test_business_day_forecast_names_frequency_and_holidays(gate: pd.DataFrame) 
         "alias": "B",
         "season_length": 5,
         "unit": "business day",
+        "working_days": ["Mon", "Tue", "Wed", "Thu", "Fri"],
     }
     # 10 business days after Friday 2024-04-12: two working weeks, no weekend.
     assert [f["ds"] for f in d["forecast"]] == [

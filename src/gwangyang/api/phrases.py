@@ -42,6 +42,13 @@ TERMS: tuple[str, ...] = (
     N_("operator"),
     N_("viewer"),
     N_("the forecast is of ordinary business days"),
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
     N_("capacity drop"),
     N_("capacity step"),
     N_("efficiency dip"),
@@ -325,6 +332,14 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         n=r"\d+",
     ),
     phrase(N_("the series holds ISO week 53 (%(weeks)s)"), weeks=r"[^()]+"),
+    phrase(
+        N_(
+            "working calendar of %(n)s days a week: no %(words)s in the series' %(weeks)s weeks, so those are "
+            "closed days, not missing days"
+        ),
+        n=r"\d",
+        weeks=r"\d+",
+    ),
     phrase(
         N_(
             "the season is %(season)s periods (364 days), so after a week 53 each week is compared with the "

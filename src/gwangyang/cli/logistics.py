@@ -133,12 +133,17 @@ def forecast_command(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write history, forecast and interval to a PNG.")
     ] = None,
+    csv_out: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write one row per period ahead as CSV (period, ds, mean, lo, hi)."),
+    ] = None,
 ) -> None:
     """Forecast a series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
 
     Monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-daily (ISO weeks such as
-    2024-W01 read as weeks): the frequency is read from the dates, and sets the season (12, 4, 2, 1, 52, 26, 7, 5)
-    and the default horizon. Holidays of a business-day series are filled and named in a note.
+    2024-W01 or 2024년 1주 read as weeks, and named 2024-W01 in the output): the frequency is read from the dates,
+    and sets the season (12, 4, 2, 1, 52, 26, 7, 5; 6 for a Monday-to-Saturday week, whose Sundays are closed
+    days, not gaps) and the default horizon. Holidays of a business-day series are filled and named in a note.
     """
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
@@ -148,6 +153,8 @@ def forecast_command(
         update(1, 1)
     if plot is not None:
         service.plot_forecast(result, plot, title=f"{target} ({file.name})")
+    if csv_out is not None:
+        service.write_forecast_csv(view, csv_out)
     if json_out:
         print_json(view)
     else:

@@ -5,7 +5,8 @@ frequency is recognised from its dates (:mod:`gwangyang.logistics.frequency`), w
 52, 26, 7, 5), the default horizon and the history the backtest needs (two seasons, at least 8 points); horizon and
 holdout count periods of it. What was done to the series without being asked (holidays filled, ISO weeks 53 met by
 a 52-week season) is said in the result's ``notes``.
-Candidates are seasonal naive, AutoETS, AutoARIMA and AutoTheta. Each is backtested on ``n_windows`` rolling
+Candidates are seasonal naive, AutoETS, AutoARIMA and AutoTheta; at a season over 24 (weeks, fortnights) MSTL with
+a non-seasonal AutoARIMA takes AutoARIMA's place (:mod:`gwangyang.logistics.forecast_models`). Each is backtested on ``n_windows`` rolling
 origins of ``horizon`` periods; the one with the lowest MASE (scaled by the in-sample seasonal-naive error, Hyndman &
 Koehler 2006) wins. Its prediction intervals are then widened, if the backtest shows they were too narrow, by the
 factor that would have made them cover ``level`` % of the backtest points (a split-conformal style calibration).
@@ -16,9 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,43 +29,10 @@ from .forecast_input import MAX_ABS_VALUE as MAX_ABS_VALUE
 from .forecast_input import load_series as load_series
 from .forecast_input import numbers_with_separators as numbers_with_separators
 from .forecast_input import series_frequency, validate_series
+from .forecast_models import as_pandas, candidates, make_models, quiet, statsforecast_freq
 from .frequency import MONTHLY, Frequency
-from .holidays import filled_note
+from .holidays import calendar_note, filled_note
 from .iso_weeks import week_53_note
-
-MODELS = ("seasonal_naive", "ets", "arima", "theta")
-"""Candidate model names, simplest first (ties go to the simpler)."""
-
-
-@contextmanager
-def quiet() -> Iterator[None]:
-    """Silence the convergence warnings of ARIMA's order search, so results do not depend on warning filters."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
-
-
-def _pandas(frame: Any) -> pd.DataFrame:
-    """The answer of statsforecast as a pandas frame (it returns the type of its input; the input is pandas)."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame from statsforecast, got {type(frame).__name__}")
-    return frame
-
-
-def _models(names: tuple[str, ...], season_length: int) -> list[Any]:
-    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
-
-    make = {
-        "seasonal_naive": lambda: SeasonalNaive(season_length=season_length, alias="seasonal_naive"),
-        "ets": lambda: AutoETS(season_length=season_length, alias="ets"),
-        "arima": lambda: AutoARIMA(season_length=season_length, approximation=True, alias="arima"),
-        "theta": lambda: AutoTheta(season_length=season_length, alias="theta"),
-    }
-    unknown = [n for n in names if n not in make]
-    if unknown:
-        raise InputError(f"models: unknown model {unknown[0]!r} (expected {', '.join(MODELS)})")
-    return [make[n]() for n in names]
 
 
 def seasonal_naive_scale(y: np.ndarray, season_length: int) -> float:
@@ -95,11 +60,19 @@ class ForecastResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: ``model``, ``level``, ``forecast``, ``backtest``, ``frequency``, ``notes``.
 
-        ``forecast`` is ``[{"ds", "mean", "lo", "hi"}]``; ``frequency`` is ``{"name", "alias", "season_length", "unit"}``; ``backtest["horizon"]`` counts its periods.
+        ``forecast`` is ``[{"period", "ds", "mean", "lo", "hi"}]``: ``period`` names it as the frequency does
+        (``2026-W14`` for ISO weeks, ``2024-01`` for months), ``ds`` is its first day; ``frequency`` is ``{"name",
+        "alias", "season_length", "unit"}``; ``backtest["horizon"]`` counts its periods.
         """
-        fc = self.forecast
+        fc, f = self.forecast, self.frequency
         rows = [
-            {"ds": f"{ds:%Y-%m-%d}", "mean": float(mean), "lo": float(lo), "hi": float(hi)}
+            {
+                "period": f.name_of(ds),
+                "ds": f"{ds:%Y-%m-%d}",
+                "mean": float(mean),
+                "lo": float(lo),
+                "hi": float(hi),
+            }
             for ds, mean, lo, hi in zip(fc["ds"], fc["mean"], fc["lo"], fc["hi"], strict=True)
         ]
         return {
@@ -165,12 +138,13 @@ def backtest(
     level: int = 90,
     season_length: int | None = None,
     n_windows: int = 3,
-    models: tuple[str, ...] = MODELS,
+    models: tuple[str, ...] | None = None,
     frequency: Frequency | None = None,
 ) -> tuple[pd.DataFrame, dict[str, float], float]:
     """Rolling-origin backtest of every model, ``horizon`` periods of the series' frequency per window.
 
-    ``season_length`` defaults to the frequency's (12 for months, 4 for quarters...).
+    ``season_length`` defaults to the frequency's (12 for months, 4 for quarters...); ``models`` to the candidates
+    at that season (:func:`gwangyang.logistics.forecast_models.candidates`).
 
     Returns
     -------
@@ -183,10 +157,11 @@ def backtest(
     f = frequency if frequency is not None else frequency_for(series, season_length)
     season_length = f.season_length
     check_length(len(series), f, horizon, n_windows)
+    models = candidates(season_length) if models is None else models
     frame = series[["ds", "y"]].assign(unique_id="series")
-    engine = StatsForecast(models=_models(models, season_length), freq=f.alias, n_jobs=1)
+    engine = StatsForecast(models=make_models(models, season_length), freq=statsforecast_freq(f), n_jobs=1)
     with quiet():
-        cv = _pandas(
+        cv = as_pandas(
             engine.cross_validation(
                 df=frame, h=horizon, n_windows=n_windows, step_size=horizon, level=[level]
             )
@@ -203,7 +178,7 @@ def forecast(
     level: int = 90,
     season_length: int | None = None,
     n_windows: int = 3,
-    models: tuple[str, ...] = MODELS,
+    models: tuple[str, ...] | None = None,
     calibrate: bool = True,
 ) -> ForecastResult:
     """Choose a model by backtest, refit it on the whole series and forecast ``horizon`` periods with intervals.
@@ -217,11 +192,15 @@ def forecast(
         Periods ahead; default the frequency's (12 months, 8 quarters, 4 half-years, 3 years, 13 weeks,
         6 fortnights, 14 days, 10 business days).
     season_length
-        Periods in a season; default the frequency's (12, 4, 2, 1, 52, 26, 7, 5).
+        Periods in a season; default the frequency's (12, 4, 2, 1, 52, 26, 7, 5; the working days of a week for
+        another business-day calendar, 6 for Monday to Saturday).
     level
         Prediction-interval level in percent.
     n_windows
         Rolling origins in the backtest.
+    models
+        Candidate names; default :func:`gwangyang.logistics.forecast_models.candidates` at the season (``mstl``
+        in place of ``arima`` past 24).
     calibrate
         Widen the chosen model's intervals when the backtest shows them too narrow.
     """
@@ -238,6 +217,7 @@ def forecast(
     horizon = f.horizon if horizon is None else horizon
     if horizon < 1:
         raise InputError(f"horizon: expected at least 1 {f.unit}, got {horizon}")
+    models = candidates(season_length) if models is None else models
     cv, mase, _ = backtest(series, horizon, level, season_length, n_windows, models, f)
     chosen = min(models, key=lambda m: (round(mase[m], 9), models.index(m)))
     lo, hi = cv[f"{chosen}-lo-{level}"].to_numpy(), cv[f"{chosen}-hi-{level}"].to_numpy()
@@ -252,9 +232,9 @@ def forecast(
         for w in np.unique(window):
             held_out[window == w] = widening(ratio[window != w], level)
     covered = ratio <= held_out + 1e-12
-    engine = StatsForecast(models=_models((chosen,), season_length), freq=f.alias, n_jobs=1)
+    engine = StatsForecast(models=make_models((chosen,), season_length), freq=statsforecast_freq(f), n_jobs=1)
     with quiet():
-        ahead = _pandas(engine.forecast(df=series.assign(unique_id="series"), h=horizon, level=[level]))
+        ahead = as_pandas(engine.forecast(df=series.assign(unique_id="series"), h=horizon, level=[level]))
     centre = ahead[chosen].to_numpy()
     table = pd.DataFrame(
         {
@@ -279,8 +259,8 @@ def forecast(
 
 
 def series_notes(series: pd.DataFrame, frequency: Frequency) -> list[str]:
-    """Lines on what the forecaster does to a checked series unasked: filled holidays, ISO weeks 53."""
-    notes = [filled_note(series)]
+    """Lines on what the forecaster does to a checked series unasked: a working calendar, filled holidays, weeks 53."""
+    notes = [calendar_note(series, frequency), filled_note(series)]
     if frequency.name in ("weekly", "fortnightly"):
         notes.append(week_53_note(series["ds"], frequency.season_length))
     return [note for note in notes if note]
@@ -292,6 +272,7 @@ def holdout_evaluation(
     level: int = 90,
     season_length: int | None = None,
     n_windows: int = 3,
+    models: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """Hold out the last ``holdout`` periods (default the frequency's horizon), forecast them, score against the truth.
 
@@ -299,8 +280,9 @@ def holdout_evaluation(
     -------
     dict
         ``model``, ``mase`` (holdout MAE over the training series' in-sample seasonal-naive MAE),
-        ``seasonal_naive_mase`` (the same for the seasonal naive forecast), ``coverage`` of the ``level`` %
-        intervals on the held-out periods, ``runtime_s``, ``frequency`` and ``notes``.
+        ``seasonal_naive_mase`` (the same for the seasonal naive forecast), ``smape`` (percent: the mean of
+        ``200 |y - f| / (|y| + |f|)``), ``coverage`` of the ``level`` % intervals on the held-out periods,
+        ``runtime_s``, ``frequency`` and ``notes``. ``models``: the candidates (default per season).
     """
     series = validate_series(series)
     f = frequency_for(series, season_length)
@@ -309,14 +291,16 @@ def holdout_evaluation(
     if not 1 <= holdout < len(series):
         raise InputError(f"holdout: expected 1 to {len(series) - 1} {f.units}, got {holdout}")
     train, test = series.iloc[:-holdout], series.iloc[-holdout:]
-    result = forecast(train, holdout, level, season_length, n_windows)
+    result = forecast(train, holdout, level, season_length, n_windows, models)
     truth = test["y"].to_numpy()
     scale = seasonal_naive_scale(train["y"].to_numpy(), season_length)
     naive = np.resize(train["y"].to_numpy()[-season_length:], holdout)
     fc = result.forecast
+    mean = fc["mean"].to_numpy()
     return {
         "model": result.model,
-        "mase": float(np.mean(np.abs(truth - fc["mean"].to_numpy()))) / scale,
+        "mase": float(np.mean(np.abs(truth - mean))) / scale,
+        "smape": smape(truth, mean),
         "seasonal_naive_mase": float(np.mean(np.abs(truth - naive))) / scale,
         "coverage": float(((truth >= fc["lo"].to_numpy()) & (truth <= fc["hi"].to_numpy())).mean()),
         "level": level,
@@ -325,6 +309,15 @@ def holdout_evaluation(
         "frequency": f.to_dict(),
         "notes": result.notes,
     }
+
+
+def smape(truth: np.ndarray, forecast: np.ndarray) -> float:
+    """Symmetric MAPE in percent: the mean of ``200 |y - f| / (|y| + |f|)`` (0 where both are 0)."""
+    denominator = np.abs(truth) + np.abs(forecast)
+    ratio = np.divide(
+        2 * np.abs(truth - forecast), denominator, out=np.zeros(len(truth)), where=denominator > 0
+    )
+    return 100.0 * float(np.mean(ratio))
 
 
 def plot_forecast(result: ForecastResult, path: str | Path, title: str = "") -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError, one_line
 from ..files import read_bytes, read_text
-from .frequency import BUSINESS_DAILY, Frequency, frequency_of, periods
+from .frequency import Frequency, frequency_of, periods
 from .holidays import fill_business_days
 from .iso_weeks import is_iso_week, iso_week_dates
 
@@ -170,12 +170,12 @@ def validate_series(
         raise InputError(
             f"{where}: {f.unit} {f.name_of(series['ds'][series['ds'].duplicated()].iloc[0])} appears twice"
         )
-    if f.alias == BUSINESS_DAILY.alias:
-        series = fill_business_days(series, where)
+    if f.weekmask:
+        series = fill_business_days(series, where, f)
     present = pd.DatetimeIndex(series["ds"])
-    expected = pd.date_range(present[0], periods=len(series), freq=f.alias)
+    expected = pd.date_range(present[0], periods=len(series), freq=f.offset)
     if not (present == expected).all():
-        full = pd.date_range(present.min(), present.max(), freq=f.alias)
+        full = pd.date_range(present.min(), present.max(), freq=f.offset)
         absent = full.difference(present)
         detail = (
             f": {f.name_of(absent[0])} is missing ({len(absent)} {f.unit}(s) missing in all)"

@@ -8,7 +8,11 @@ quarterly. Day-based ones (dates a median of 1, 7 or 14 days apart) are kept as 
 whole multiple of the step (else the dates are irregular), and weeks and fortnights are anchored on the weekday they
 fall on (``W-MON`` for Mondays, ``2W-MON`` for every other Monday, as :func:`pandas.infer_freq` names them). Daily
 dates that are all Monday to Friday while the span holds a weekend are business days (``B``, season 5); the
-weekdays missing among them are holidays, filled by :mod:`gwangyang.logistics.holidays` and reported.
+weekdays missing among them are holidays, filled by :mod:`gwangyang.logistics.holidays` and reported. Other weekly
+working patterns are found the same way: daily dates that never fall on some weekdays although the span holds four
+of each (a Monday-to-Saturday plant: no Sunday in the series) are business days of that calendar (``C``, a custom
+business day; season 6 for a 6-day week), so the closed days are not gaps; a weekday missing among the working
+days is still named (filled as a holiday and reported, or refused as a gap).
 
 Horizon and holdout are counted in periods of the frequency; the defaults are what a planner would ask for:
 12 months, 8 quarters (two years), 4 half-years, 3 years, 13 weeks (a quarter), 6 fortnights (12 weeks),
@@ -48,6 +52,20 @@ class Frequency:
     """Several periods (``months``, ``quarters``...)."""
     label: str
     """strftime pattern naming one period in messages and summaries."""
+    weekmask: str = ""
+    """The working weekdays of a business-day calendar (``Mon Tue Wed Thu Fri Sat``); empty for other frequencies."""
+
+    @property
+    def offset(self) -> str | pd.offsets.CustomBusinessDay:
+        """What pandas and statsforecast step by: the alias, or a custom business day of the working weekdays."""
+        if self.alias == CUSTOM_ALIAS:
+            return pd.offsets.CustomBusinessDay(weekmask=self.weekmask)
+        return self.alias
+
+    @property
+    def working_days(self) -> tuple[int, ...]:
+        """The working weekdays (0 Monday .. 6 Sunday) of a business-day calendar; empty for other frequencies."""
+        return tuple(WEEKDAY_NAMES.index(day) for day in self.weekmask.split())
 
     @property
     def min_history(self) -> int:
@@ -55,17 +73,26 @@ class Frequency:
         return max(2 * self.season_length, MIN_HISTORY)
 
     def name_of(self, date: Any) -> str:
-        """One period as written in messages: ``2024-01`` for months and quarters, ``2024`` for years, else the day."""
+        """One period as written: ``2024-01`` (months, quarters), ``2024`` (years), ``2026-W14``, or the day.
+
+        Weeks and fortnights that start on Mondays are ISO weeks and named so; other weeks by their first day.
+        """
         return f"{pd.Timestamp(date):{self.label}}"
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"name", "alias", "season_length", "unit"}`` for a result."""
-        return {
+        """``{"name", "alias", "season_length", "unit"}`` for a result, and ``working_days`` for business days.
+
+        ``working_days`` names the calendar's weekdays (``["Mon", ..., "Sat"]``).
+        """
+        found: dict[str, Any] = {
             "name": self.name,
             "alias": self.alias,
             "season_length": self.season_length,
             "unit": self.unit,
         }
+        if self.weekmask:
+            found["working_days"] = self.weekmask.split()
+        return found
 
 
 MONTHLY = Frequency("monthly", "MS", 12, 12, "month", "months", "%Y-%m")
@@ -73,19 +100,52 @@ QUARTERLY = Frequency("quarterly", "3MS", 4, 8, "quarter", "quarters", "%Y-%m")
 HALF_YEARLY = Frequency("half-yearly", "6MS", 2, 4, "half-year", "half-years", "%Y-%m")
 YEARLY = Frequency("yearly", "12MS", 1, 3, "year", "years", "%Y")
 DAILY = Frequency("daily", "D", 7, 14, "day", "days", "%Y-%m-%d")
-BUSINESS_DAILY = Frequency("business-daily", "B", 5, 10, "business day", "business days", "%Y-%m-%d")
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""Weekday names as pandas' ``weekmask`` spells them, Monday first."""
+BUSINESS_DAILY = Frequency(
+    "business-daily", "B", 5, 10, "business day", "business days", "%Y-%m-%d", "Mon Tue Wed Thu Fri"
+)
 """Monday to Friday: season 5 (the working week), 10 business days ahead by default."""
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+CUSTOM_ALIAS = "C"
+"""pandas' alias of a custom business day: a business-day calendar of other working weekdays than Monday-Friday."""
+
+
+def business_days(working: tuple[int, ...]) -> Frequency:
+    """The business-day calendar of the ``working`` weekdays (0 Monday .. 6 Sunday): season one working week.
+
+    Monday to Friday is :data:`BUSINESS_DAILY` (``B``); another week (``Mon``-``Sat``: a 6-day week) is a custom
+    business day (``C``) of season 6, two working weeks ahead by default.
+    """
+    if tuple(working) == (0, 1, 2, 3, 4):
+        return BUSINESS_DAILY
+    n = len(working)
+    mask = " ".join(WEEKDAY_NAMES[d] for d in sorted(working))
+    return Frequency(
+        "business-daily", CUSTOM_ALIAS, n, 2 * n, "business day", "business days", "%Y-%m-%d", mask
+    )
+
+
+ISO_WEEK_LABEL = "%G-W%V"
+"""strftime pattern of an ISO week (``2026-W14``): the label of a period that starts on a Monday."""
 
 
 def weekly(weekday: int) -> Frequency:
-    """Weeks anchored on ``weekday`` (0 Monday .. 6 Sunday): alias ``W-MON`` .. ``W-SUN``, season 52."""
-    return Frequency("weekly", f"W-{WEEKDAYS[weekday]}", 52, 13, "week", "weeks", "%Y-%m-%d")
+    """Weeks anchored on ``weekday`` (0 Monday .. 6 Sunday): alias ``W-MON`` .. ``W-SUN``, season 52.
+
+    Weeks that start on Mondays are ISO weeks and are named so (``2026-W14``); others by their first day.
+    """
+    label = ISO_WEEK_LABEL if weekday == 0 else "%Y-%m-%d"
+    return Frequency("weekly", f"W-{WEEKDAYS[weekday]}", 52, 13, "week", "weeks", label)
 
 
 def fortnightly(weekday: int) -> Frequency:
-    """Every other ``weekday`` (0 Monday .. 6 Sunday): alias ``2W-MON`` .. ``2W-SUN``, season 26 (364 days)."""
-    return Frequency("fortnightly", f"2W-{WEEKDAYS[weekday]}", 26, 6, "fortnight", "fortnights", "%Y-%m-%d")
+    """Every other ``weekday`` (0 Monday .. 6 Sunday): alias ``2W-MON`` .. ``2W-SUN``, season 26 (364 days).
+
+    Fortnights that start on Mondays are named by their first ISO week (``2026-W14`` for weeks 14 and 15).
+    """
+    label = ISO_WEEK_LABEL if weekday == 0 else "%Y-%m-%d"
+    return Frequency("fortnightly", f"2W-{WEEKDAYS[weekday]}", 26, 6, "fortnight", "fortnights", label)
 
 
 BY_MONTHS = {12: YEARLY, 6: HALF_YEARLY, 3: QUARTERLY, 1: MONTHLY}
@@ -162,7 +222,55 @@ def _day_based(unique: pd.DatetimeIndex, gaps: np.ndarray, days: float) -> Frequ
             f"business days with {len(weekend)} weekend date(s) among them (the first {first:%Y-%m-%d}, a "
             f"{first.day_name()}); a business-day series holds Monday to Friday only: move or drop those rows"
         )
-    return BUSINESS_DAILY if _business_days(unique) else DAILY
+    if _business_days(unique):
+        return BUSINESS_DAILY
+    closed = closed_weekdays(unique)
+    if closed:
+        return business_days(tuple(d for d in range(7) if d not in closed))
+    return _slipped(unique) or DAILY
+
+
+def _slipped(unique: pd.DatetimeIndex) -> str | None:
+    """Why daily dates of a working week with a few dates on a closed weekday (a Sunday worked) are refused, or None.
+
+    A weekday is such a slip when it is present on at most :data:`WEEKEND_SLIP` x 2 of its days in a span of
+    :data:`CLOSED_WEEKS` or more, while every other weekday is present on most of its days.
+    """
+    span = pd.date_range(unique[0], unique[-1], freq="D")
+    counts = np.bincount(span.weekday, minlength=7)
+    present = np.bincount(unique.weekday, minlength=7)
+    if counts.min() < CLOSED_WEEKS:
+        return None
+    share = present / counts
+    rare = [d for d in range(7) if 0 < share[d] <= 2 * WEEKEND_SLIP]
+    if not rare or any(share[d] <= 0.5 for d in range(7) if d not in rare and present[d] > 0):
+        return None
+    working = " ".join(WEEKDAY_NAMES[d] for d in range(7) if d not in rare and present[d] > 0)
+    strays = unique[np.isin(unique.weekday, rare)]
+    first, closed = strays[0], " or ".join(pd.Timestamp(2024, 1, 1 + d).day_name() for d in rare)
+    return (
+        f"working days {working} with {len(strays)} date(s) on {closed} among them (the first "
+        f"{first:%Y-%m-%d}, a {first.day_name()}); a business-day series holds its working weekdays only: move or "
+        "drop those rows"
+    )
+
+
+CLOSED_WEEKS = 4
+"""Fewest weeks a weekday must be absent throughout (four of it in the span) to read as a closed day, not a gap."""
+
+
+def closed_weekdays(unique: pd.DatetimeIndex) -> tuple[int, ...]:
+    """The weekdays (0 Monday .. 6 Sunday) never among daily dates whose span holds :data:`CLOSED_WEEKS` of each.
+
+    A weekly working pattern (a 6-day week is closed on Sundays); empty when there is none, or when another weekday
+    is absent from too short a span to tell.
+    """
+    span = pd.date_range(unique[0], unique[-1], freq="D")
+    present = set(unique.weekday.tolist())
+    counts = np.bincount(span.weekday, minlength=7)
+    closed = tuple(d for d in range(7) if d not in present and counts[d] >= CLOSED_WEEKS)
+    absent = [d for d in range(7) if d not in present]
+    return closed if closed and len(closed) == len(absent) and len(closed) < 6 else ()
 
 
 WEEKEND_SLIP = 0.05

@@ -8,7 +8,8 @@ week before and the week after when both are there), and every filled date is re
 ordinary business days, and a holiday ahead must be taken off by the planner.
 
 Too many missing weekdays are a gap in the data, not holidays, and are refused: more than :data:`MAX_RUN`
-consecutive business days (a whole working week), or more than :data:`MAX_SHARE` of the business days in the span.
+consecutive business days (a whole working week), more than :data:`MAX_SHARE` of the business days in the span, or
+more than :data:`MAX_WEEKDAY_SHARE` of one weekday's days (every other Saturday of a 6-day week).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .frequency import BUSINESS_DAILY, Frequency
 
 MAX_RUN = 5
 """Most consecutive business days that may be missing (Seollal or Chuseok with a substitute day fits)."""
@@ -25,12 +27,20 @@ MAX_SHARE = 0.1
 """Largest share of the business days in the span that may be missing (Korea has about 15 weekday holidays a year,
 6 % of 250 business days)."""
 
+MAX_WEEKDAY_SHARE = 1 / 3
+"""Largest share of one working weekday's days that may be missing (with at least 3 missing): more is a weekday
+worked only some weeks (every other Saturday), not holidays."""
+
 FILLED = "filled"
 """The boolean column that marks filled business days in a checked series (absent when none was filled)."""
 
 
-def fill_business_days(series: pd.DataFrame, where: str) -> pd.DataFrame:
-    """A ``ds``/``y`` frame of weekdays with the missing business days between its first and last date filled.
+def fill_business_days(
+    series: pd.DataFrame, where: str, calendar: Frequency = BUSINESS_DAILY
+) -> pd.DataFrame:
+    """A ``ds``/``y`` frame of working days with the missing business days between its first and last date filled.
+
+    The working days are those of ``calendar`` (Monday to Friday; Monday to Saturday for a 6-day week).
 
     Each missing day takes its weekday's value interpolated linearly, by position, between the nearest present
     days of the same weekday (the first or last present one where there is none on one side). The returned frame
@@ -43,7 +53,7 @@ def fill_business_days(series: pd.DataFrame, where: str) -> pd.DataFrame:
         than :data:`MAX_SHARE` of them missing (the first named).
     """
     present = pd.DatetimeIndex(series["ds"])
-    full = pd.bdate_range(present.min(), present.max())
+    full = pd.date_range(present.min(), present.max(), freq=calendar.offset)
     if len(full) == len(present) or not present.isin(full).all():
         return (
             series  # complete, or holding dates that are not business days: the consecutive check names them
@@ -61,14 +71,27 @@ def fill_business_days(series: pd.DataFrame, where: str) -> pd.DataFrame:
             f"{where}: {len(absent)} of {len(full)} business days are missing ({len(absent) / len(full):.0%}, "
             f"the first {absent[0]:%Y-%m-%d}); at most {MAX_SHARE:.0%} are filled as holidays"
         )
+    _refuse_partial_weekday(full, absent, where)
     values = pd.Series(series["y"].to_numpy(dtype=float), index=present).reindex(full)
     filled = values.copy()
-    for weekday in range(5):
+    for weekday in calendar.working_days:
         same = values[full.weekday == weekday]
         if same.isna().any():
             line = same.reset_index(drop=True).interpolate(method="linear").bfill().ffill()
             filled[full.weekday == weekday] = line.to_numpy()
     return pd.DataFrame({"ds": full, "y": filled.to_numpy(), FILLED: values.isna().to_numpy()})
+
+
+def _refuse_partial_weekday(full: pd.DatetimeIndex, absent: pd.DatetimeIndex, where: str) -> None:
+    """Refuse a working weekday missing on more than :data:`MAX_WEEKDAY_SHARE` of its days (3 or more of them)."""
+    for weekday in sorted(set(absent.weekday.tolist())):
+        gone, days = int((absent.weekday == weekday).sum()), int((full.weekday == weekday).sum())
+        if gone >= 3 and gone > MAX_WEEKDAY_SHARE * days:
+            first = absent[absent.weekday == weekday][0]
+            raise InputError(
+                f"{where}: {gone} of {days} {first.day_name()}s are missing (the first {first:%Y-%m-%d}); "
+                f"a weekday worked only some weeks is not holidays: give it every week or drop it"
+            )
 
 
 def _longest_run(missing: np.ndarray) -> tuple[int, int]:
@@ -90,4 +113,25 @@ def filled_note(series: pd.DataFrame) -> str | None:
     return (
         f"{len(days)} missing business day(s) taken as holidays and filled with the same weekday interpolated "
         f"between the weeks around them: {shown}; the forecast is of ordinary business days"
+    )
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""Weekday names in notes, Monday first."""
+
+
+def calendar_note(series: pd.DataFrame, calendar: Frequency) -> str | None:
+    """A line naming the closed weekdays of a business-day calendar other than Monday to Friday, or None.
+
+    A 6-day week reads ``working calendar of 6 days a week: no Sunday in the series' 20 weeks, so those are closed
+    days, not missing days``.
+    """
+    if not calendar.weekmask or calendar.weekmask == BUSINESS_DAILY.weekmask:
+        return None
+    closed = [DAY_NAMES[d] for d in range(7) if d not in calendar.working_days]
+    days = pd.DatetimeIndex(series["ds"])
+    weeks = (days[-1] - days[0]).days // 7 + 1
+    return (
+        f"working calendar of {len(calendar.working_days)} days a week: no {', '.join(closed)} in the series' "
+        f"{weeks} weeks, so those are closed days, not missing days"
     )

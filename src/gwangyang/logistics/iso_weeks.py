@@ -1,10 +1,16 @@
-"""ISO-week labels as dates: ``2024-W01``, ``2024W01`` (the week's Monday), ``2024-W01-3``, ``2024W013`` (the day).
+"""ISO-week labels as dates: ``2024-W01``, ``2024 W01``, ``2024년 1주`` (the week's Monday), ``2024-W01-3`` (the day).
+
+Also without hyphens: ``2024W01``, ``2024W013``.
 
 Plant and terminal reports often name weeks by ISO 8601 number; pandas does not read them. A week label becomes the
 Monday of the ISO week (``2024-W01`` is 2024-01-01, ``2021-W01`` is 2021-01-04), so a column of them is a weekly
 ``W-MON`` series; a label with a weekday (1 Monday .. 7 Sunday) becomes that day. A week that does not exist
 (``2023-W53``: 2023 has 52 ISO weeks; ``W00``) is refused. Week 53 of a 53-week year (2020, 2026) is a week like
 any other; :func:`week_53_note` tells the forecaster's user how it meets a 52-week season.
+
+Korean reports write ``2026년 14주`` (also ``2026년 14주차``, ``2026년 제14주``): read as ISO week 14 of 2026, the
+numbering Korean calendars and planning sheets use. Output names such weeks ``2026-W14``
+(:data:`gwangyang.logistics.frequency.ISO_WEEK_LABEL`).
 """
 
 from __future__ import annotations
@@ -17,13 +23,23 @@ import pandas as pd
 
 from ..errors import InputError
 
-ISO_WEEK = re.compile(r"^\s*(\d{4})-?[Ww](\d{2})(?:-?([1-7]))?\s*$")
+ISO_WEEK = re.compile(r"^\s*(\d{4})(?:-|\s)?[Ww](\d{2})(?:-?([1-7]))?\s*$")
 """An ISO week label: year, ``W`` and a two-digit week, optionally a weekday 1-7, with or without hyphens."""
+
+KOREAN_WEEK = re.compile(r"^\s*(\d{4})\s*년\s*(?:제\s*)?(\d{1,2})\s*주(?:차)?\s*$")
+"""A Korean week label: ``2026년 14주``, ``2026년 14주차``, ``2026년 제14주`` (the ISO week of that number)."""
+
+
+def _match(value: object) -> re.Match[str] | None:
+    """The label's match (groups: year, week, optional weekday), or None for other values."""
+    if not isinstance(value, str):
+        return None
+    return ISO_WEEK.match(value) or KOREAN_WEEK.match(value)
 
 
 def is_iso_week(value: object) -> bool:
-    """Whether ``value`` is text spelling an ISO week label (valid or not)."""
-    return isinstance(value, str) and ISO_WEEK.match(value) is not None
+    """Whether ``value`` is text spelling an ISO week label, ISO or Korean (valid or not)."""
+    return _match(value) is not None
 
 
 def iso_week_dates(values: Sequence[object], where: str) -> pd.DatetimeIndex:
@@ -36,13 +52,14 @@ def iso_week_dates(values: Sequence[object], where: str) -> pd.DatetimeIndex:
     """
     dates = []
     for row, value in enumerate(values, start=1):
-        match = ISO_WEEK.match(value) if isinstance(value, str) else None
+        match = _match(value)
         if match is None:
             raise InputError(
                 f"{where} mixes ISO week labels with other values: data row {row} holds {value!r}; "
                 "write every row as a week like 2024-W01"
             )
-        year, week, day = int(match[1]), int(match[2]), int(match[3] or 1)
+        year, week = int(match[1]), int(match[2])
+        day = int(match[3]) if match.re is ISO_WEEK and match[3] else 1
         try:
             dates.append(dt.date.fromisocalendar(year, week, day))
         except ValueError as exc:

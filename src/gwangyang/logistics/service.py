@@ -16,7 +16,7 @@ from typing import Any
 
 from ..compute import Executor, SerialExecutor
 from ..errors import InputError, NotFoundError
-from ..files import jsonable, read_json, write_json
+from ..files import atomic_write, jsonable, read_json, write_json
 from ..store import Store, artifacts
 from .protocol import MAX_ITERATIONS as MAX_ITERATIONS  # the bounds of workers and max_iterations (CLI, API)
 from .protocol import MAX_WORKERS as MAX_WORKERS
@@ -382,6 +382,13 @@ def export_routes(
         write_geojson(result, instance, geojson)
     if csv is not None:
         write_csv(result, csv)
+
+
+def write_forecast_csv(view: dict[str, Any], path: Path) -> None:
+    """A forecast view's periods ahead as CSV (period label, first day, mean, interval), written whole or not at all."""
+    from .views import forecast_csv
+
+    atomic_write(path, forecast_csv(view))
 
 
 def plot_forecast(result: Any, path: Path, title: str = "") -> None:

@@ -9,6 +9,8 @@ renamed (:func:`gwangyang.logistics.service.save_view`).
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from .export import to_geojson
@@ -66,12 +68,26 @@ def result_warnings(result: RoutingResult) -> list[str]:
 
 
 def forecast_view(result: ForecastResult, series_name: str, source: str) -> dict[str, Any]:
-    """The forecast's ``to_dict()`` plus ``history`` (``[{"ds", "y"}]``), the series' name and its source."""
+    """The forecast's ``to_dict()`` plus ``history`` (``[{"period", "ds", "y"}]``), the series' name and its source."""
     view = result.to_dict()
+    name_of = result.frequency.name_of
     view["history"] = [
-        {"ds": f"{ds:%Y-%m-%d}", "y": float(y)}
+        {"period": name_of(ds), "ds": f"{ds:%Y-%m-%d}", "y": float(y)}
         for ds, y in zip(result.history["ds"], result.history["y"], strict=True)
     ]
     view["series"] = series_name
     view["source"] = source
     return view
+
+
+def forecast_csv(view: dict[str, Any]) -> str:
+    """A forecast view's periods as CSV text: ``period``, ``ds``, ``mean``, ``lo``, ``hi``.
+
+    ``period`` is the label of the frequency (``2026-W14`` for ISO weeks, ``2024-01`` for months), ``ds`` the first day.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["period", "ds", "mean", "lo", "hi"])
+    for row in view["forecast"]:
+        writer.writerow([row["period"], row["ds"], repr(row["mean"]), repr(row["lo"]), repr(row["hi"])])
+    return out.getvalue()

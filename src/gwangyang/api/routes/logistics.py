@@ -48,8 +48,8 @@ class SeriesPoint(BaseModel):
     ds: str = Field(
         max_length=32,
         description="The period's date: 2024-01 or 2024-01-01 (a month, the first month of a quarter or "
-        "half-year), 2024 (a year), 2024-01-15 (a week, fortnight, day or business day), 2024-W01 (an ISO "
-        "week, read as its Monday).",
+        "half-year), 2024 (a year), 2024-01-15 (a week, fortnight, day or business day), 2024-W01 (an "
+        "ISO week, read as its Monday; also written in Korean, year then week).",
     )
     y: float = Field(strict=True)
 
@@ -199,8 +199,9 @@ async def run_forecast(
 ) -> dict[str, Any]:
     """A job that forecasts the series; its result is kept as the latest forecast.
 
-    The result: ``{"model", "level", "forecast": [{"ds", "mean", "lo", "hi"}], "backtest": {"mase", "coverage",
-    ...}, "frequency": {"name", "alias", "season_length", "unit"}, "notes", "history"}``.
+    The result: ``{"model", "level", "forecast": [{"period", "ds", "mean", "lo", "hi"}], "backtest": {"mase",
+    "coverage", ...}, "frequency": {"name", "alias", "season_length", "unit"}, "notes", "history"}``; ``period``
+    names the period as the frequency does (``2026-W14`` for ISO weeks), ``ds`` is its first day.
     """
     if body.series is None:
         series, name, source = service.sample_series()

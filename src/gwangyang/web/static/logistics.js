@@ -102,7 +102,8 @@
   }
 
   // The words of each frequency a forecast may have (a result kept before frequencies were recorded is monthly):
-  // the table's date column, a span of n periods, the frequency's name; and how a period's date is written.
+  // the table's date column, a span of n periods, the frequency's name; and how a period's date is written
+  // (a result's own "period" label, e.g. 2026-W14 for ISO weeks, comes first; results kept before it had none).
   const FREQUENCIES = {
     monthly: { head: () => g.t("Month"), span: (n) => g.t("{n} months", { n }), name: () => g.t("monthly"), chars: 7 },
     quarterly: { head: () => g.t("Quarter"), span: (n) => g.t("{n} quarters", { n }), name: () => g.t("quarterly"), chars: 7 },
@@ -146,7 +147,7 @@
     for (const p of fc) {
       const tr = document.createElement("tr");
       tr.dataset.testid = "forecast-row";
-      cell(tr, p.ds.slice(0, words.chars)); cell(tr, num(p.mean, 0), "num"); cell(tr, num(p.lo, 0), "num"); cell(tr, num(p.hi, 0), "num");
+      cell(tr, p.period || p.ds.slice(0, words.chars)); cell(tr, num(p.mean, 0), "num"); cell(tr, num(p.lo, 0), "num"); cell(tr, num(p.hi, 0), "num");
       body.appendChild(tr);
     }
   }
