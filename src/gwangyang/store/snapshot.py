@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .catalog import SCHEMA, TABLES, Location, decode_schema
+from .catalog import SCHEMA, TABLES, TYPED, Location, decode_schema
 from .catalog_parts import LAZY, MemPart, Part, gather, log_frame, with_parts
 
 
@@ -133,7 +133,12 @@ class Snapshot:
             frame = self._frame()
             return gather(self._parts, frame["_part"].to_numpy(), frame["_row"].to_numpy(), name, kind)
         deferred = self._deferred
-        if name in self._columns or (deferred is not None and name in deferred.column_names):
+        if name not in self._columns and deferred is not None and name in deferred.column_names:
+            values = deferred.column(name).combine_chunks()  # in Arrow still: no Python objects
+            if pa.types.is_floating(values.type):
+                values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
+            return values.cast(kind)
+        if name in self._columns:
             return pa.array(self.column(name), kind, from_pandas=True)
         return pa.array(self._frame()[name].to_numpy(), kind, from_pandas=True)
 
@@ -254,7 +259,7 @@ def reduce(log: pa.Table, version: int, segments: int, parts: tuple[Part, ...] |
     return Snapshot(version, live, dead, segments, _deferred=deferred, _parts=parts)
 
 
-DEFERRED = tuple(f"{name}_rgs" for name in TABLES)
+DEFERRED = (*TYPED, *[f"{name}_rgs" for name in TABLES])
 """Columns a snapshot read whole converts to pandas only when :attr:`Snapshot.live` is asked for (most of
 the conversion's cost: one Python object per cell; a query needs none of them, a cell read one value)."""
 
