@@ -22,10 +22,19 @@ from gwangyang.battery.ingest import ingest
 from gwangyang.cli.main import main
 from gwangyang.errors import NotFoundError
 from gwangyang.store import Store, catalog_parts, catalog_reads
-from gwangyang.store.catalog import CATALOG, checkpoint_name, write_segment
+from gwangyang.store.catalog import (
+    CATALOG,
+    Location,
+    checkpoint_name,
+    dead_row,
+    put_row,
+    rows_table,
+    write_segment,
+)
 from gwangyang.store.catalog_parts import FORM, FORM_KEY, CatalogGoneError
 from gwangyang.store.catalog_reads import listing
 from gwangyang.store.commits import checkpoint_table
+from gwangyang.store.snapshot import reduce
 from tests.store.test_layout import ROOT, formation_cell, put
 
 CYCLERS = ROOT / ".." / "shared" / "data" / "battery" / "cyclers"
@@ -296,3 +305,21 @@ def test_an_upgrade_killed_leaves_the_first_form_readable_and_a_rerun_upgrades(
     assert migrate(capsys, root)["catalog"] == "upgraded"
     same(answers(root), before)
     check_replayed(root, answers(root))
+
+
+def test_a_checkpoint_shaped_log_reduces_like_any_order_of_its_rows() -> None:
+    """One put a cell in id order, versions out of order, dead rows after (a checkpoint): all puts live, no grouping."""
+    where = Location("tables/a.parquet", [0], False, None)
+    ids = sorted(f"셀-{k:03d}" for k in range(50))
+    rows = [put_row(50 - k, c, {"lot": "L", "rows": k}, {"cycles": where}) for k, c in enumerate(ids)]
+    rows += [dead_row(60, ids[3], {"cycles": "tables/b.parquet"})]
+    shaped = reduce(rows_table(rows), 60, 0)
+    shuffled = reduce(rows_table(rows[::-1]), 60, 0)  # ids falling: found by grouping
+    assert list(shaped.live.index) == ids == list(shuffled.live.index)
+    assert shaped.live["rows"].tolist() == list(range(50)) == shuffled.live["rows"].tolist()
+    assert [json.loads(m)["rows"] for m in shaped.column("meta")] == list(range(50))
+    assert (
+        shaped.dead.values.tolist()
+        == shuffled.dead.values.tolist()
+        == [["cycles", "tables/b.parquet", ids[3]]]
+    )

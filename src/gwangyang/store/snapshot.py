@@ -45,7 +45,6 @@ class Snapshot:
     segments: int = 0
     """Segments after the latest checkpoint."""
     _metas: list[dict[str, Any]] | None = field(default=None, repr=False)
-    _positions: dict[str, int] | None = field(default=None, repr=False)
     _columns: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _files: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _base: Snapshot | None = field(default=None, repr=False)
@@ -144,9 +143,9 @@ class Snapshot:
 
     def position(self, cell_id: str) -> int:
         """Row of a live cell in :attr:`live`; KeyError: no such cell."""
-        if self._positions is None:
-            self._positions = {str(c): k for k, c in enumerate(self._frame().index)}
-        return self._positions[cell_id]
+        found = self._frame().index.get_loc(cell_id)  # the index is unique: one row
+        assert isinstance(found, int)
+        return found
 
     def location(self, cell_id: str, table: str) -> Location | None:
         """Where a live cell's table is (None: the cell has no such table); KeyError: no such cell."""
@@ -245,10 +244,13 @@ def reduce(log: pa.Table, version: int, segments: int, parts: tuple[Part, ...] |
         return snap
     df = log_frame(log.drop_columns(list(DEFERRED)))
     versions = df["version"].to_numpy()
-    order = np.argsort(versions, kind="stable") if bool((np.diff(versions) < 0).any()) else None
-    if order is not None:
+    rows = _one_put_each(log)  # a checkpoint: every put live whatever the versions' order
+    order = None
+    if rows is None and bool((np.diff(versions) < 0).any()):
+        order = np.argsort(versions, kind="stable")
         df = df.take(order)
-    rows = _live_rows(log if order is None else log.select(["cell_id", "op"]).take(order))
+    if rows is None:
+        rows = _live_rows(log if order is None else log.select(["cell_id", "op"]).take(order))
     whole = np.array_equal(rows, np.arange(len(df)))
     live = df if whole else df.take(rows)
     dead = _dead_of(df)
@@ -273,6 +275,18 @@ def _completed(frame: pd.DataFrame, deferred: pa.Table) -> pd.DataFrame:
     return out
 
 
+def _one_put_each(log: pa.Table) -> np.ndarray | None:
+    """Positions of the puts (all live, in id order) when ``log`` has no delete and their ids rise (a checkpoint)."""
+    ops = log.column("op")
+    if pc.any(pc.equal(ops, "delete")).as_py():
+        return None
+    at = np.flatnonzero(np.asarray(pc.equal(ops, "put")))
+    ids = log.column("cell_id").take(at)
+    if len(ids) > 1 and not pc.all(pc.greater(ids.slice(1), ids.slice(0, len(ids) - 1))).as_py():
+        return None
+    return at.astype(np.int64)
+
+
 def _live_rows(log: pa.Table) -> np.ndarray:
     """Positions in ``log`` (rows in version order) of the last put of each live cell, in cell id order.
 
@@ -280,11 +294,6 @@ def _live_rows(log: pa.Table) -> np.ndarray:
     """
     dead = pc.equal(log.column("op"), "dead")
     ops = pa.table({"cell_id": log.column("cell_id"), "at": np.arange(log.num_rows)}).filter(pc.invert(dead))
-    ids = ops.column("cell_id")
-    if not pc.any(pc.equal(log.column("op"), "delete")).as_py() and (
-        len(ids) < 2 or pc.all(pc.greater(ids.slice(1), ids.slice(0, len(ids) - 1))).as_py()
-    ):  # one put a cell, in id order (a checkpoint): all live, no grouping
-        return np.asarray(ops.column("at"), dtype=np.int64)
     last = ops.group_by("cell_id", use_threads=False).aggregate([("at", "max")]).column("at_max")
     last = last.filter(pc.equal(log.column("op").take(last), "put"))
     return np.asarray(last.take(pc.sort_indices(log.column("cell_id").take(last))), dtype=np.int64)
