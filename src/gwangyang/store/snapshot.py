@@ -116,7 +116,8 @@ class Snapshot:
         if name not in self._columns:
             deferred = self._deferred
             if name in LAZY:
-                self._columns[name] = self.array(name, SCHEMA.field(name).type).to_pylist()
+                values = self.array(name, SCHEMA.field(name).type).to_pandas(deduplicate_objects=False)
+                self._columns[name] = values.tolist()
             elif deferred is not None and name in deferred.column_names:
                 self._columns[name] = log_frame(deferred.select([name]))[name].tolist()
             else:
@@ -143,9 +144,7 @@ class Snapshot:
 
     def position(self, cell_id: str) -> int:
         """Row of a live cell in :attr:`live`; KeyError: no such cell."""
-        found = self._frame().index.get_loc(cell_id)  # the index is unique: one row
-        assert isinstance(found, int)
-        return found
+        return int(self._frame().index.get_loc(cell_id))  # type: ignore[arg-type]  # unique index: one row
 
     def location(self, cell_id: str, table: str) -> Location | None:
         """Where a live cell's table is (None: the cell has no such table); KeyError: no such cell."""
