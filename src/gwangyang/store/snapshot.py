@@ -5,9 +5,7 @@ keeping the columns a query needs none of (:data:`DEFERRED`) in Arrow until they
 :func:`apply` makes one from an older snapshot and the segments after it, lazily: the new snapshot
 answers :meth:`Snapshot.has` and :meth:`Snapshot.location` (all a commit needs) from the older one and
 the new rows, and merges its live cells only when they are first asked for, so a bulk load's commits
-each cost their own rows, not the store's. The cells' metadata (:data:`.catalog_parts.LAZY`) is read from
-the catalog files only when asked for (:mod:`.catalog_parts`). :func:`.commits.checkpoint_table` writes a
-snapshot back as rows.
+each cost their own rows, not the store's. Cells' metadata is read only when asked for (:mod:`.catalog_parts`).
 """
 
 from __future__ import annotations
