@@ -67,7 +67,7 @@ def migrate_command(
     json_out: JsonOpt = False,
     wait: Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another writer.")] = 0.0,
 ) -> None:
-    """Convert a store of the first layout (a folder per cell) to the catalog layout; nothing is lost."""
+    """Convert a store of the first layout (a folder per cell) to the catalog layout, and its catalog to the current form; nothing is lost."""
     _show(Store(store, lock_wait=wait).migrate(), json_out)
 
 

@@ -104,7 +104,7 @@ LOG_SCHEMA = pa.schema(
 """:data:`SCHEMA` as segments are read: file names and schema texts (the same few for many cells) as dictionaries.
 
 Reading them so spares decoding one copy of each text per cell (most of a large catalog's bytes);
-:func:`.snapshot.log_frame` turns them into objects shared by the cells with the same text.
+:func:`.catalog_parts.log_frame` turns them into objects shared by the cells with the same text.
 """
 
 
@@ -186,15 +186,19 @@ def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table({f.name: [r.get(f.name) for r in rows] for f in SCHEMA}, schema=SCHEMA)
 
 
-def write_segment(root: str, name: str, table: pa.Table) -> None:
-    """Write catalog rows as ``catalog/<name>`` atomically (temporary file, then rename: the commit)."""
+def write_segment(root: str, name: str, table: pa.Table, group_rows: int | None = None) -> None:
+    """Write catalog rows as ``catalog/<name>`` atomically (temporary file, then rename: the commit).
+
+    ``group_rows``: rows per row group (default pyarrow's); a rename over a file of the same name
+    replaces it whole (readers see the old file or the new one).
+    """
     folder = os.path.join(root, CATALOG)
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".{uuid.uuid4().hex}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=group_rows)
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
-    os.rename(tmp, os.path.join(folder, name))
+    os.replace(tmp, os.path.join(folder, name))
 
 
 def segment_name(version: int) -> str:

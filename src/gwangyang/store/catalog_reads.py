@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .catalog import CATALOG, LOG_SCHEMA, segment_name
+from .catalog_parts import LAZY, FilePart, rebase, with_parts
 from .snapshot import Snapshot, apply, empty_snapshot, reduce
 
 _NAME = re.compile(r"^([vc])(\d{12})\.parquet$")
@@ -26,9 +27,17 @@ _NAME = re.compile(r"^([vc])(\d{12})\.parquet$")
 _CODED = [f.name for f in LOG_SCHEMA if pa.types.is_dictionary(f.type)]
 
 
-def read_part(fs: Any, path: str) -> pa.Table:
-    """One catalog segment or checkpoint as :data:`.catalog.LOG_SCHEMA` (its repeated texts decoded once each)."""
-    return pq.read_table(path, filesystem=fs, schema=LOG_SCHEMA, read_dictionary=_CODED)
+_EAGER = [f.name for f in LOG_SCHEMA if f.name not in LAZY]
+
+
+def read_part(fs: Any, path: str, lazy: bool = False) -> pa.Table:
+    """One catalog segment or checkpoint as :data:`.catalog.LOG_SCHEMA` (its repeated texts decoded once each).
+
+    With ``lazy``, without the :data:`.catalog_parts.LAZY` columns (read later, when asked for).
+    """
+    schema = pa.schema([LOG_SCHEMA.field(n) for n in _EAGER]) if lazy else LOG_SCHEMA
+    columns = _EAGER if lazy else None
+    return pq.read_table(path, filesystem=fs, schema=schema, columns=columns, read_dictionary=_CODED)
 
 
 def listing_key(fs: Any, root: str) -> tuple[tuple[str, Any, Any], ...]:
@@ -96,7 +105,20 @@ def advance(
     log = pa.concat_tables(tables) if tables else LOG_SCHEMA.empty_table()
     segments = sum(1 for n in now if n.startswith("v") and int(n[1:13]) > base)
     checkpointed = any(n.startswith("c") and n not in before for n in now)
-    return apply(snap, log, max(snap.version, latest_version(tuple(now))), segments, prune=checkpointed)
+    out = apply(snap, log, max(snap.version, latest_version(tuple(now))), segments, prune=checkpointed)
+    present = {f"{root}/{CATALOG}/{n}" for n in now}
+    if not checkpointed and all(not isinstance(p, FilePart) or p.path in present for p in out._parts):
+        return out  # else the cells of files gone go to the checkpoint, and parts no cell names any more
+    if not checkpoints:
+        return None
+    path = f"{root}/{CATALOG}/c{base:012d}.parquet"
+    with fs.open(path, "rb") as handle:
+        rows = pq.ParquetFile(handle).metadata.num_rows
+    moved = rebase(out._internal(), out._parts, present, FilePart(fs, path, rows))
+    if moved is None:
+        return None
+    out._live, out._parts = moved
+    return out
 
 
 _CACHE: dict[str, tuple[tuple[tuple[str, Any, Any], ...], Snapshot]] = {}
@@ -127,12 +149,14 @@ def read_snapshot(fs: Any, root: str) -> Snapshot:
         chosen = ([checkpoints[-1]] if checkpoints else []) + [
             n for n in names if n.startswith("v") and int(n[1:13]) > base
         ]
+        paths = [f"{root}/{CATALOG}/{n}" for n in chosen]
         try:
-            tables = [read_part(fs, f"{root}/{CATALOG}/{n}") for n in chosen]
+            tables = [read_part(fs, path, lazy=True) for path in paths]
         except FileNotFoundError:
             continue  # a checkpoint made the segments we listed obsolete and they went: list again
-        log = pa.concat_tables(tables) if tables else LOG_SCHEMA.empty_table()
-        snap = reduce(log, latest_version(names), len(chosen) - (1 if checkpoints else 0))
+        log = with_parts(pa.concat_tables(tables), 0, [t.num_rows for t in tables])
+        parts = tuple(FilePart(fs, path, t.num_rows) for path, t in zip(paths, tables, strict=True))
+        snap = reduce(log, latest_version(names), len(chosen) - (1 if checkpoints else 0), parts)
         with _CACHE_LOCK:
             _CACHE[root] = (key, snap)
         return snap

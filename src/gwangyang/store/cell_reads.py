@@ -7,7 +7,8 @@ snapshot (see :mod:`.snapshot`) and, for rows, one data file (see :mod:`.datafil
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -15,6 +16,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError, NotFoundError
 from .catalog import TABLES, Location
+from .catalog_parts import CatalogGoneError
 from .datafiles import read_cell
 from .snapshot import Snapshot
 
@@ -47,6 +49,21 @@ def check_table(name: str) -> None:
         raise InputError(f"table: expected one of {', '.join(TABLES)}, got {name!r}.")
 
 
+T = TypeVar("T")
+
+
+def fresh(store: Store, read: Callable[[Snapshot], T]) -> T:
+    """``read`` of the store's snapshot, once more on the next one if a catalog file it needed went meanwhile.
+
+    A snapshot reads its cells' metadata from the catalog files it was read from only when asked
+    for; a checkpoint written between the two may have replaced them (:class:`.catalog_parts.CatalogGoneError`).
+    """
+    try:
+        return read(store.snapshot())
+    except CatalogGoneError:
+        return read(store.snapshot())
+
+
 def cell_listing(snap: Snapshot) -> pd.DataFrame:
     """One row per cell of a snapshot, with the :data:`CELL_COLUMNS` of its metadata."""
     columns = list(CELL_COLUMNS)
@@ -56,11 +73,15 @@ def cell_listing(snap: Snapshot) -> pd.DataFrame:
 
 def cell_meta(store: Store, cell_id: str) -> dict[str, Any]:
     """Metadata of one cell of the store's snapshot; NotFoundError if it has no such cell."""
-    snap = store.snapshot()
-    if check_cell_id(cell_id) not in snap.ids:
-        raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
-    data: dict[str, Any] = json.loads(snap.meta_text(cell_id))
-    return data
+    check_cell_id(cell_id)
+
+    def read(snap: Snapshot) -> dict[str, Any]:
+        if cell_id not in snap.ids:
+            raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
+        data: dict[str, Any] = json.loads(snap.meta_text(cell_id))
+        return data
+
+    return fresh(store, read)
 
 
 def locate(store: Store, cell_id: str, name: str) -> Location:

@@ -23,6 +23,7 @@ from . import legacy
 from .catalog import (
     CATALOG,
     CHECKPOINT_EVERY,
+    SCHEMA,
     TABLES,
     Location,
     checkpoint_name,
@@ -34,11 +35,12 @@ from .catalog import (
     segment_name,
     write_segment,
 )
+from .catalog_parts import FORM, FORM_KEY, GROUP_ROWS, LAZY
 from .catalog_reads import listing
 from .cell_reads import check_cell_id, check_table
 from .datafiles import append_cells
-from .recovery import sweep_unnamed
-from .snapshot import Snapshot, checkpoint_table
+from .recovery import drop_covered, sweep_unnamed
+from .snapshot import INTERNAL, Snapshot
 
 if TYPE_CHECKING:
     from .store import Store
@@ -142,14 +144,53 @@ def _write_commit(store: Store, snap: Snapshot, version: int, rows: list[dict[st
 
 
 def checkpoint(store: Store) -> None:
-    """Write the whole catalog as one checkpoint and drop the segments it covers."""
+    """Write the whole catalog as one checkpoint; the files it covers go once :data:`GRACE_S` old.
+
+    Readers may still hold snapshots of them (see :func:`.recovery.drop_covered`).
+    """
     snap = store.snapshot()
     if snap.version == 0:
         return
-    write_segment(store._base, checkpoint_name(snap.version), checkpoint_table(snap))
-    for name in listing(store.fs, store._base):
-        if int(name[1:13]) < snap.version or (name.startswith("v") and int(name[1:13]) == snap.version):
-            (store.root / CATALOG / name).unlink(missing_ok=True)
+    write_segment(store._base, checkpoint_name(snap.version), checkpoint_table(snap), GROUP_ROWS)
+    drop_covered(store.root, GRACE_S)
+
+
+def upgrade_catalog(store: Store) -> str:
+    """Rewrite the catalog as one checkpoint of this form (write lock held): ``"upgraded"``, else ``"current"``.
+
+    A catalog of the first form (a checkpoint in one large row group, or segments only) is read as
+    it is; this form lets a reader take one cell's metadata from one row group of
+    :data:`.catalog_parts.GROUP_ROWS` cells. The new checkpoint replaces the old one by a rename (a
+    writer killed before it leaves the old catalog as it was) and holds the same rows.
+    """
+    names = listing(store.fs, store._base)
+    if not names:
+        return "current"
+    checkpoints = [n for n in names if n.startswith("c")]
+    base = int(checkpoints[-1][1:13]) if checkpoints else 0
+    if checkpoints and not any(n.startswith("v") and int(n[1:13]) > base for n in names):
+        form = pq.read_metadata(store.root / CATALOG / checkpoints[-1]).metadata or {}
+        if form.get(FORM_KEY) == FORM:
+            return "current"
+    checkpoint(store)
+    return "upgraded"
+
+
+def checkpoint_table(snap: Snapshot) -> pa.Table:
+    """A checkpoint of ``snap`` (marked :data:`.catalog_parts.FORM`): its live cells by id, then the dead rows in live files."""
+    frame = snap._internal()
+    bare = pa.schema([f for f in INTERNAL if not f.name.startswith("_")])
+    live = pa.Table.from_pandas(frame[bare.names].reset_index(drop=True), schema=bare, preserve_index=False)
+    for name in LAZY:
+        live = live.add_column(
+            SCHEMA.get_field_index(name), SCHEMA.field(name), snap.array(name, SCHEMA.field(name).type)
+        )
+    dead = [
+        dead_row(snap.version, str(pair.cell_id), {name: str(pair.file)})
+        for name in TABLES
+        for pair in snap.dead_pairs(name).itertuples(index=False)
+    ]
+    return pa.concat_tables([live, rows_table(dead)]).replace_schema_metadata({FORM_KEY: FORM})
 
 
 def stage_existing(store: Store, cell_id: str) -> Path | None:

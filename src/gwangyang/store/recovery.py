@@ -9,6 +9,7 @@ cells in ``trash``, which are put back when the store opens and no writer holds 
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -49,6 +50,33 @@ def recover_abandoned(root: Path) -> bool:
     return True
 
 
+_NAME = re.compile(r"^([vc])(\d{12})\.parquet$")
+
+
+def drop_covered(root: Path, grace_s: float) -> int:
+    """Delete the catalog files the latest checkpoint covers that are at least ``grace_s`` seconds old; how many.
+
+    A snapshot reads its cells' metadata from its catalog files when asked for, so those files stay
+    as long as the data files a compaction replaced (a reader may still hold the snapshot).
+    """
+    folder = root / CATALOG
+    try:
+        found = [(m.group(1), int(m.group(2)), p) for p in folder.iterdir() if (m := _NAME.match(p.name))]
+    except FileNotFoundError:
+        return 0
+    base = max((v for kind, v, _p in found if kind == "c"), default=0)
+    now, removed = time.time(), 0
+    for kind, version, path in found:
+        if version < base or (kind == "v" and version == base):
+            try:
+                if now - path.stat().st_mtime >= grace_s:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+    return removed
+
+
 def sweep_unnamed(root: Path, named: set[str], grace_s: float) -> int:
     """Delete temporary files, and data files not in ``named``, that are at least ``grace_s`` seconds old.
 
@@ -57,7 +85,8 @@ def sweep_unnamed(root: Path, named: set[str], grace_s: float) -> int:
     root
         The local store's folder; its ``tables`` and catalog folders are swept.
     named
-        Data files (relative to ``root``) the latest snapshot names; they are kept.
+        Data files (relative to ``root``) the latest snapshot names; they are kept. Catalog files the
+        latest checkpoint covers go too (:func:`drop_covered`).
     grace_s
         Age (by modification time) below which an unnamed file is kept: a reader may still use it.
 
@@ -67,7 +96,7 @@ def sweep_unnamed(root: Path, named: set[str], grace_s: float) -> int:
         How many files were deleted.
     """
     now = time.time()
-    removed = 0
+    removed = drop_covered(root, grace_s)
     for folder in (root / "tables", root / CATALOG):
         if not folder.exists():
             continue

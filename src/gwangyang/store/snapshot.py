@@ -5,7 +5,7 @@ keeping the columns a query needs none of (:data:`DEFERRED`) in Arrow until they
 :func:`apply` makes one from an older snapshot and the segments after it, lazily: the new snapshot
 answers :meth:`Snapshot.has` and :meth:`Snapshot.location` (all a commit needs) from the older one and
 the new rows, and merges its live cells only when they are first asked for, so a bulk load's commits
-each cost their own rows, not the store's. :func:`checkpoint_table` writes a snapshot back as rows.
+each cost their own rows, not the store's. Cells' metadata is read only when asked for (:mod:`.catalog_parts`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .catalog import SCHEMA, TABLES, Location, dead_row, decode_schema, rows_table
+from .catalog import SCHEMA, TABLES, TYPED, Location, decode_schema
+from .catalog_parts import LAZY, MemPart, Part, gather, log_frame, with_parts
 
 
 @dataclass
@@ -44,7 +45,6 @@ class Snapshot:
     segments: int = 0
     """Segments after the latest checkpoint."""
     _metas: list[dict[str, Any]] | None = field(default=None, repr=False)
-    _positions: dict[str, int] | None = field(default=None, repr=False)
     _columns: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _files: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _base: Snapshot | None = field(default=None, repr=False)
@@ -54,15 +54,28 @@ class Snapshot:
     """Each changed cell: (change, row) of its put, or None when deleted."""
     _deferred: pa.Table | None = field(default=None, repr=False)
     """The live cells' :data:`DEFERRED` columns (rows in ``_live``'s order) while ``_live`` lacks them."""
+    _parts: tuple[Part, ...] = field(default=(), repr=False)
+    """Where the live cells' :data:`.catalog_parts.LAZY` columns are (``_live``'s ``_part`` and ``_row``)."""
+    _full: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def live(self) -> pd.DataFrame:
-        """The live cells, one row each, indexed by cell id and sorted by it."""
+        """The live cells, one row each, indexed by cell id and sorted by it (every catalog column, metadata read)."""
+        if self._full is None:
+            frame = self._internal().drop(columns=["_part", "_row"])
+            for name in LAZY:
+                values = self.array(name, SCHEMA.field(name).type).to_pandas(types_mapper=None).to_numpy()
+                frame.insert(SCHEMA.get_field_index(name), name, values)
+            self._full = frame
+        return self._full
+
+    def _internal(self) -> pd.DataFrame:
+        """The live cells without the lazy columns (their parts and rows instead), merged and completed."""
         if self._live is None or self._deferred is not None:
             with _MERGE_LOCK:
                 if self._live is None:
                     assert self._base is not None
-                    self._live = _merged(self._base.live, self._changes)
+                    self._live = _merged(self._base._internal(), self._changes)
                     self._base, self._changes, self._latest = None, (), {}
                 if self._deferred is not None:  # the whole frame first, then the mark: see column()
                     self._live = _completed(self._live, self._deferred)
@@ -73,7 +86,7 @@ class Snapshot:
     def _frame(self) -> pd.DataFrame:
         """The live cells, maybe without the :data:`DEFERRED` columns (merged first if need be)."""
         live = self._live
-        return self.live if live is None else live
+        return self._internal() if live is None else live
 
     @property
     def ids(self) -> pd.Index:
@@ -102,7 +115,10 @@ class Snapshot:
         """One column of :attr:`live` as a list (remembered; a deferred one converted alone)."""
         if name not in self._columns:
             deferred = self._deferred
-            if deferred is not None and name in deferred.column_names:
+            if name in LAZY:
+                values = self.array(name, SCHEMA.field(name).type).to_pandas(deduplicate_objects=False)
+                self._columns[name] = values.tolist()
+            elif deferred is not None and name in deferred.column_names:
                 self._columns[name] = log_frame(deferred.select([name]))[name].tolist()
             else:
                 self._columns[name] = self._frame()[name].tolist()
@@ -113,16 +129,22 @@ class Snapshot:
 
         Equal to ``pa.array(self.column(name), kind, from_pandas=True)``, at a third of its cost for 10^6 cells.
         """
+        if name in LAZY:
+            frame = self._frame()
+            return gather(self._parts, frame["_part"].to_numpy(), frame["_row"].to_numpy(), name, kind)
         deferred = self._deferred
-        if name in self._columns or (deferred is not None and name in deferred.column_names):
+        if name not in self._columns and deferred is not None and name in deferred.column_names:
+            values = deferred.column(name).combine_chunks()  # in Arrow still: no Python objects
+            if pa.types.is_floating(values.type):
+                values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
+            return values.cast(kind)
+        if name in self._columns:
             return pa.array(self.column(name), kind, from_pandas=True)
         return pa.array(self._frame()[name].to_numpy(), kind, from_pandas=True)
 
     def position(self, cell_id: str) -> int:
         """Row of a live cell in :attr:`live`; KeyError: no such cell."""
-        if self._positions is None:
-            self._positions = {str(c): k for k, c in enumerate(self._frame().index)}
-        return self._positions[cell_id]
+        return int(self._frame().index.get_loc(cell_id))  # type: ignore[arg-type]  # unique index: one row
 
     def location(self, cell_id: str, table: str) -> Location | None:
         """Where a live cell's table is (None: the cell has no such table); KeyError: no such cell."""
@@ -140,7 +162,14 @@ class Snapshot:
 
     def meta_text(self, cell_id: str) -> str:
         """A live cell's metadata as stored (JSON); KeyError: no such cell."""
-        return str(self.column("meta")[self.position(cell_id)])
+        k = self.position(cell_id)
+        if self._full is not None:  # read already (a compaction reads every cell's)
+            return str(self._full["meta"].iat[k])
+        if "meta" in self._columns:
+            return str(self._columns["meta"][k])
+        frame = self._frame()
+        part, row = int(frame["_part"].to_numpy()[k]), int(frame["_row"].to_numpy()[k])
+        return str(self._parts[part].take("meta", np.array([row], dtype=np.int64))[0].as_py())
 
     def files(self, table: str) -> list[str]:
         """The live data files of a table (relative to the store root), sorted."""
@@ -186,25 +215,41 @@ def _location(file: Any, rgs: Any, filtered: Any, schema: Any) -> Location | Non
     )
 
 
+INTERNAL = pa.schema(
+    [f for f in SCHEMA if f.name not in LAZY] + [pa.field("_part", pa.int32()), pa.field("_row", pa.int64())]
+)
+"""Columns of a snapshot's live cells as kept: :data:`.catalog.SCHEMA` but the lazy ones, and where those are."""
+
+
 def empty_snapshot() -> Snapshot:
     """The catalog of an empty store."""
-    live = SCHEMA.empty_table().to_pandas().set_index("cell_id", drop=False)
+    live = INTERNAL.empty_table().to_pandas().set_index("cell_id", drop=False)
     live.index.name = None
     return Snapshot(0, live, pd.DataFrame({"table": [], "file": [], "cell_id": []}))
 
 
-def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
-    """The state after applying the log's rows in version order."""
+def reduce(log: pa.Table, version: int, segments: int, parts: tuple[Part, ...] | None = None) -> Snapshot:
+    """The state after applying the log's rows in version order.
+
+    ``log`` holds every catalog column, or (``parts`` given: the catalog files read) all but the
+    lazy ones, with ``_part`` and ``_row`` naming where each row's lazy values are.
+    """
+    if parts is None:
+        parts = (MemPart(log.select(list(LAZY))),)
+        log = with_parts(log.drop_columns(list(LAZY)), 0, [log.num_rows])
     if log.num_rows == 0:
         snap = empty_snapshot()
         snap.version = version
         return snap
     df = log_frame(log.drop_columns(list(DEFERRED)))
     versions = df["version"].to_numpy()
-    order = np.argsort(versions, kind="stable") if bool((np.diff(versions) < 0).any()) else None
-    if order is not None:
+    rows = _one_put_each(log)  # a checkpoint: every put live whatever the versions' order
+    order = None
+    if rows is None and bool((np.diff(versions) < 0).any()):
+        order = np.argsort(versions, kind="stable")
         df = df.take(order)
-    rows = _live_rows(log if order is None else log.select(["cell_id", "op"]).take(order))
+    if rows is None:
+        rows = _live_rows(log if order is None else log.select(["cell_id", "op"]).take(order))
     whole = np.array_equal(rows, np.arange(len(df)))
     live = df if whole else df.take(rows)
     dead = _dead_of(df)
@@ -212,10 +257,10 @@ def reduce(log: pa.Table, version: int, segments: int) -> Snapshot:
     deferred = log.select(list(DEFERRED))
     if not whole:
         deferred = deferred.take(rows if order is None else order[rows])
-    return Snapshot(version, live, dead, segments, _deferred=deferred)
+    return Snapshot(version, live, dead, segments, _deferred=deferred, _parts=parts)
 
 
-DEFERRED = ("meta", "hashes", *[f"{name}_rgs" for name in TABLES])
+DEFERRED = (*TYPED, *[f"{name}_rgs" for name in TABLES])
 """Columns a snapshot read whole converts to pandas only when :attr:`Snapshot.live` is asked for (most of
 the conversion's cost: one Python object per cell; a query needs none of them, a cell read one value)."""
 
@@ -224,33 +269,21 @@ def _completed(frame: pd.DataFrame, deferred: pa.Table) -> pd.DataFrame:
     """``frame`` with the ``deferred`` columns put back in their places (a new frame: readers may hold ``frame``)."""
     out = frame.copy(deep=False)
     values = log_frame(deferred)
-    for name in sorted(deferred.column_names, key=SCHEMA.get_field_index):
-        out.insert(SCHEMA.get_field_index(name), name, values[name].to_numpy())
+    for name in sorted(deferred.column_names, key=INTERNAL.get_field_index):
+        out.insert(INTERNAL.get_field_index(name), name, values[name].to_numpy())
     return out
 
 
-def log_frame(log: pa.Table) -> pd.DataFrame:
-    """A catalog log as pandas, as ``to_pandas`` gives it read with :data:`.catalog.SCHEMA`.
-
-    Dictionary columns (read so, see :data:`.catalog.LOG_SCHEMA`) become objects, one string per
-    distinct text shared by the rows that hold it, None where null.
-    """
-    coded = [f.name for f in log.schema if pa.types.is_dictionary(f.type)]
-    if not coded:
-        return log.to_pandas(types_mapper=None)
-    df = log.drop_columns(coded).to_pandas(types_mapper=None)
-    for name in coded:  # in schema order, so each goes back to its place
-        df.insert(log.schema.get_field_index(name), name, _objects(log.column(name)))
-    return df
-
-
-def _objects(column: pa.ChunkedArray) -> np.ndarray:
-    """A dictionary column's values as an object array (None where null)."""
-    parts = []
-    for chunk in column.chunks:
-        values = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)
-        parts.append(values[np.asarray(pc.fill_null(chunk.indices, -1))])
-    return np.concatenate(parts) if parts else np.empty(0, dtype=object)
+def _one_put_each(log: pa.Table) -> np.ndarray | None:
+    """Positions of the puts (all live, in id order) when ``log`` has no delete and their ids rise (a checkpoint)."""
+    ops = log.column("op")
+    if pc.any(pc.equal(ops, "delete")).as_py():
+        return None
+    at = np.flatnonzero(np.asarray(pc.equal(ops, "put")))
+    ids = log.column("cell_id").take(at)
+    if len(ids) > 1 and not pc.all(pc.greater(ids.slice(1), ids.slice(0, len(ids) - 1))).as_py():
+        return None
+    return at.astype(np.int64)
 
 
 def _live_rows(log: pa.Table) -> np.ndarray:
@@ -335,13 +368,15 @@ def apply(snap: Snapshot, log: pa.Table, version: int, segments: int, prune: boo
     """
     if log.num_rows == 0 and not prune:
         return replace(snap, version=version, segments=segments)
+    parts = (*snap._parts, MemPart(log.select(list(LAZY))))
+    log = with_parts(log.drop_columns(list(LAZY)), len(parts) - 1, [log.num_rows])
     df = log_frame(log).sort_values("version", kind="stable")
     change = _changes_of(df)
     with _MERGE_LOCK:
         lazy = snap._live is None and len(snap._changes) < MERGE_AFTER
         base, changes, latest = (snap._base, snap._changes, dict(snap._latest)) if lazy else (snap, (), {})
     if not lazy:
-        snap.live  # noqa: B018 (merged now, so that no chain of unmerged snapshots builds up)
+        snap._internal()  # merged now, so that no chain of unmerged snapshots builds up
     k = len(changes)
     for row, (cell_id, op) in enumerate(zip(change.index.tolist(), change["op"].tolist(), strict=True)):
         latest[cell_id] = (k, row) if op == "put" else None
@@ -350,23 +385,14 @@ def apply(snap: Snapshot, log: pa.Table, version: int, segments: int, prune: boo
         dead = pd.concat([snap.dead, dead], ignore_index=True) if len(snap.dead) else dead
     else:
         dead = snap.dead
-    out = Snapshot(version, None, dead, segments, _base=base, _changes=(*changes, change), _latest=latest)
+    out = Snapshot(
+        version, None, dead, segments, _base=base, _changes=(*changes, change), _latest=latest, _parts=parts
+    )
     if prune and len(dead):
-        live = out.live
+        live = out._internal()
         named = np.zeros(len(dead), dtype=bool)
         for name in TABLES:
             files = live[f"{name}_file"].dropna().unique()
             named |= (dead["table"] == name).to_numpy() & dead["file"].isin(files).to_numpy()
         out.dead = dead[named].reset_index(drop=True)
     return out
-
-
-def checkpoint_table(snap: Snapshot) -> pa.Table:
-    """A checkpoint of ``snap``: its live cells and the dead rows still in live files."""
-    live = pa.Table.from_pandas(snap.live.reset_index(drop=True), schema=SCHEMA, preserve_index=False)
-    dead = [
-        dead_row(snap.version, str(pair.cell_id), {name: str(pair.file)})
-        for name in TABLES
-        for pair in snap.dead_pairs(name).itertuples(index=False)
-    ]
-    return pa.concat_tables([live, rows_table(dead)])

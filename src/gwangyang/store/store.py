@@ -35,7 +35,16 @@ import pyarrow.parquet as pq
 from . import commits, legacy, roots
 from .catalog import Location
 from .catalog_reads import listing, read_snapshot
-from .cell_reads import cell_listing, cell_meta, check_cell_id, check_table, locate, read_arrow, table_columns
+from .cell_reads import (
+    cell_listing,
+    cell_meta,
+    check_cell_id,
+    check_table,
+    fresh,
+    locate,
+    read_arrow,
+    table_columns,
+)
 from .commits import GRACE_S, CellTables
 from .lock import WriteLock
 from .recovery import recover_abandoned
@@ -185,10 +194,14 @@ class Store:
         """Convert a first-layout store to the catalog layout, nothing lost; what was moved.
 
         Every cell's tables and metadata are committed in one catalog commit, checked against the
-        old files (rows per table), and only then are the old folders removed.
+        old files (rows per table), and only then are the old folders removed. A catalog of the first
+        form is then rewritten as one checkpoint of this one (``"catalog": "upgraded"``, see
+        :func:`.commits.upgrade_catalog`).
         """
         with self.write_lock():
-            return legacy.migrate(self)
+            report = legacy.migrate(self)
+            report["catalog"] = commits.upgrade_catalog(self)
+            return report
 
     def compact(self, retain_s: float = GRACE_S) -> dict[str, Any]:
         """Merge small files and drop dead rows (see :func:`.compaction.compact`); what changed."""
@@ -201,7 +214,7 @@ class Store:
 
     def metas(self) -> list[dict[str, Any]]:
         """Metadata of every cell, sorted by cell id."""
-        return [json.loads(m) for m in self.snapshot().column("meta")]
+        return fresh(self, lambda snap: [json.loads(m) for m in snap.column("meta")])
 
     def meta(self, cell_id: str) -> dict[str, Any]:
         """Metadata of one cell."""
@@ -209,11 +222,11 @@ class Store:
 
     def known_hashes(self) -> dict[str, str]:
         """Map from source-file content hash to the cell that holds it."""
-        return self.snapshot().hashes()
+        return fresh(self, lambda snap: snap.hashes())
 
     def cells(self) -> pd.DataFrame:
         """One row per cell: ``cell_id``, ``vendor``, ``rows``, ``cycles``, ``first_time``, ``last_time`` and more."""
-        return cell_listing(self.snapshot())
+        return fresh(self, cell_listing)
 
     def table(self, cell_id: str, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """Read one of a cell's tables (``timeseries``, ``cycles``, ``curves`` or ``steps``) as pandas."""
