@@ -52,6 +52,9 @@ SNAKE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 FILE = re.compile(r"[\w-]+(?:\.[A-Za-z0-9]+)+")
 """File names (``tep_fault1.csv.gz``): data, not prose."""
 
+QUOTED = re.compile(r"'[^'\s][^']*'")
+"""Names a message quotes as the file writes them (``'NbIterInstr'``, the readers' ``repr``): data, not prose."""
+
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 VISIBLE_TEXT = """() => {
@@ -146,7 +149,7 @@ def english_words(texts: list[str], names: list[str]) -> list[str]:
             # whole names only: a short name ("t", "5") must not eat letters out of words or identifiers;
             # a Korean particle may follow a name ("gwangyang-automated의", "--column-map으로")
             text = re.sub(rf"(?<![\w.-]){re.escape(name)}(?![A-Za-z0-9_-])", " ", text)
-        text = SNAKE.sub(" ", FILE.sub(" ", text))
+        text = SNAKE.sub(" ", FILE.sub(" ", QUOTED.sub(" ", text)))
         found.extend(f"{w}: {original[:120]}" for w in WORD.findall(text) if w not in ALLOWED)
     return found
 
