@@ -143,3 +143,43 @@ _FIRST_ROW = _BASYTEC_RAW.index(b"\n", _BASYTEC_RAW.index(b"~Time[s]")) + 1
 @given(cut=st.integers(_BASYTEC_RAW.index(b"\n", _FIRST_ROW) + 1, len(_BASYTEC_RAW)))
 def test_basytec_cut_anywhere_in_its_rows(tmp_path_factory: pytest.TempPathFactory, cut: int) -> None:
     _check(BASYTEC, cut, tmp_path_factory.mktemp("cut"))
+
+
+def _sample_lines(rows: int, end: bytes = b"\n") -> bytes:
+    """A small Maccor CSV export (the sample's preamble and header, ``rows`` rows)."""
+    lines = (CYCLERS / "maccor" / "sample_data_maccor.csv").read_bytes().split(b"\n")
+    return end.join(lines[: 3 + rows])
+
+
+def test_blank_last_line_is_no_record(tmp_path: Path) -> None:
+    path = _write(CYCLERS / "maccor" / "sample_data_maccor.csv", tmp_path, _sample_lines(10) + b"\n  \t")
+    data = read_cycler(path)
+    assert data.rows == 10 and "truncated_file" not in [w["kind"] for w in data.warnings]
+
+
+def test_carriage_return_lines_cut(tmp_path: Path) -> None:
+    # old Mac line ends: the cut last line is found among them, named by its number
+    raw = _sample_lines(10, b"\r") + b"\r" + _sample_lines(11, b"\r").split(b"\r")[-1][:-3]
+    path = _write(CYCLERS / "maccor" / "sample_data_maccor.csv", tmp_path, raw)
+    data = read_cycler(path)
+    (detail,) = [w["detail"] for w in data.warnings if w["kind"] == "truncated_file"]
+    assert data.rows == 10 and "line 14 " in detail
+
+
+def test_header_and_a_cut_row_refused_naming_the_file(tmp_path: Path) -> None:
+    raw = _sample_lines(1)[:-2]
+    path = _write(CYCLERS / "maccor" / "sample_data_maccor.csv", tmp_path, raw)
+    with pytest.raises(Exception) as info:
+        read_cycler(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message and "looks truncated" in message
+    assert "gwangyang-cut-" not in message
+
+
+def test_utf16_export_cut(tmp_path: Path) -> None:
+    raw = _sample_lines(10) + b"\n" + _sample_lines(11).split(b"\n")[-1][:-2]
+    path = tmp_path / "셀 1번.csv"
+    path.write_bytes(raw.decode("latin-1").encode("utf-16"))
+    data = read_cycler(path)
+    (warned,) = [w for w in data.warnings if w["kind"] == "truncated_file"]
+    assert data.rows == 10 and warned["file"] == "셀 1번.csv" and "line 14 " in warned["detail"]
