@@ -130,8 +130,8 @@ def test_cp949_remarks_with_line_breaks(tmp_path: Path) -> None:
 
 
 PLAIN = [layout for layout in LAYOUTS if not layout.quoted and layout.name != "neware-csv"]
-"""Layouts whose fields may be quoted (Novonix wraps each line in quotes), but Neware's three-level BTS CSV,
-whose level each physical line's leading commas give."""
+"""Layouts whose fields may be quoted (Novonix wraps each line in quotes), but Neware's three-level BTS CSV (its own
+test below: its levels are sorted by each line's leading commas once its records are joined)."""
 COMMENT = '"Operator: 김민수\r\nNote: cell swollen, 2 mm\r\nchecked ""OK"""'
 
 
