@@ -182,7 +182,9 @@ def test_neware_bts_with_a_quote_never_closed_is_refused(tmp_path: Path) -> None
     path = layout.write(tmp_path, "comment", text)
     with pytest.raises(CorruptFileError) as caught:
         read_cycler(path)
-    assert str(caught.value).startswith(f"{path}: line {line} opens a double-quoted field that is never closed")
+    assert str(caught.value).startswith(
+        f"{path}: line {line} opens a double-quoted field that is never closed"
+    )
 
 
 def _write(folder: Path, text: str) -> Path:
