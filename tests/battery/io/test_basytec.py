@@ -19,10 +19,13 @@ def test_detected(cyclers: Path) -> None:
     assert detect(cyclers / FILE).name == "basytec"
 
 
-def test_read(cyclers: Path) -> None:
-    data = read_cycler(cyclers / FILE)
+def test_read(cyclers: Path, tmp_path: Path) -> None:
+    # the sample ends without a line break: read whole here (a copy with one), as PyProBE reads it
+    ended = tmp_path / "sample_data_basytec.txt"
+    ended.write_bytes((cyclers / FILE).read_bytes() + b"\n")
+    data = read_cycler(ended)
     ts = data.timeseries
-    assert data.rows == 74  # 86 lines less 12 "~" lines; the last has no newline
+    assert data.rows == 74  # 86 lines less 12 "~" lines
     assert data.start_time == pd.Timestamp("2023-06-19 17:56:53")
     assert data.channel == "1814 CH14 XCTS_40"
     assert ts["date_time"].iloc[2] == pd.Timestamp("2023-06-19 17:56:54.002823")
@@ -35,3 +38,15 @@ def test_read(cyclers: Path) -> None:
     assert last["temperature_c"] == pytest.approx(25.47953)
     assert abs(last["date_time"] - pd.Timestamp("2023-06-19 17:58:03.235803")) < pd.Timedelta("1ms")
     assert sorted(ts["cycle_index"].unique()) == [0, 1]  # Cyc-Count is 0 on the first row only
+
+
+def test_unterminated_last_line_dropped_with_warning(cyclers: Path) -> None:
+    # the file as shipped ends inside its line 87, without a line break: that row may be cut, so it is
+    # dropped with a truncated_file warning naming the line (73 rows: the 74 of test_read less that one)
+    data = read_cycler(cyclers / FILE)
+    lines = (cyclers / FILE).read_bytes().split(b"\n")
+    assert len(lines) == 87 and not lines[-1].endswith(b"\r")
+    assert data.rows == 73
+    (warned,) = [w["detail"] for w in data.warnings if w["kind"] == "truncated_file"]
+    assert "truncated" in warned and "line 87" in warned
+    assert data.timeseries["test_time_s"].iloc[-1] == pytest.approx(69.2353230000001)

@@ -69,8 +69,25 @@ def test_csv_export_matches_beep_and_its_own_columns() -> None:
     assert ts.loc[grows, "current_a"].ge(0).all()
 
 
-def test_mpt_without_header_matches_pyprobe() -> None:
+def _ended(tmp_path: Path) -> Path:
+    """The .mpt sample with the line break it lacks at its end (PyProBE reads its last row whole)."""
+    ended = tmp_path / "ended" / MPT.name
+    ended.parent.mkdir(exist_ok=True)
+    ended.write_bytes(MPT.read_bytes() + b"\n")
+    return ended
+
+
+def test_mpt_without_final_line_break_drops_its_last_row() -> None:
+    # as shipped, the sample's 14th line (13th row) has no line break after it: it may be cut, so dropped
+    assert MPT.read_bytes().count(b"\n") == 13
     data = read_cycler(MPT)
+    assert data.rows == 12
+    (warned,) = [w["detail"] for w in data.warnings if w["kind"] == "truncated_file"]
+    assert "looks truncated" in warned and "line 14" in warned
+
+
+def test_mpt_without_header_matches_pyprobe(tmp_path: Path) -> None:
+    data = read_cycler(_ended(tmp_path))
     ts = data.timeseries
     assert data.rows == 13
     assert data.cycles == 1
@@ -241,7 +258,7 @@ def test_mpt_with_header_and_decimal_commas(tmp_path: Path) -> None:
         "\n".join([*preamble, lines[0], *(line.replace(".", ",") for line in lines[1:])]) + "\n",
         encoding="latin-1",
     )
-    bare = read_cycler(MPT).timeseries
+    bare = read_cycler(_ended(tmp_path)).timeseries
     for path in (with_header, commas):
         data = read_cycler(path)
         assert isinstance(detect(path), BiologicTextReader)
@@ -261,14 +278,14 @@ def test_open_circuit_text_without_current(tmp_path: Path) -> None:
     mode_at = rows[0].index("mode")
     no_current = tmp_path / "ocv.mpt"
     no_current.write_text(
-        "\n".join("\t".join(r[:current_at] + r[current_at + 1 :]) for r in rows), encoding="latin-1"
+        "\n".join("\t".join(r[:current_at] + r[current_at + 1 :]) for r in rows) + "\n", encoding="latin-1"
     )
     data = read_cycler(no_current)
     assert data.rows == 13 and data.timeseries["current_a"].eq(0).all()
     neither = tmp_path / "neither.mpt"
     keep = [i for i in range(len(rows[0])) if i not in (current_at, mode_at)]
     neither.write_text(
-        "\n".join("\t".join(r[i] for i in keep if i < len(r)) for r in rows), encoding="latin-1"
+        "\n".join("\t".join(r[i] for i in keep if i < len(r)) for r in rows) + "\n", encoding="latin-1"
     )
     data = read_cycler(neither)
     assert data.timeseries["current_a"].eq(0).all()
@@ -477,7 +494,9 @@ def test_start_time_found_in_a_long_header(tmp_path: Path) -> None:
     path.write_text("\n".join([*preamble, *lines]) + "\n", encoding="latin-1")
     data = read_cycler(path)
     assert data.start_time == pd.Timestamp("2023-12-07 14:22:24")
-    pd.testing.assert_frame_equal(data.timeseries.drop(columns="date_time"), read_cycler(MPT).timeseries)
+    pd.testing.assert_frame_equal(
+        data.timeseries.drop(columns="date_time"), read_cycler(_ended(tmp_path)).timeseries
+    )
 
 
 def test_mpr_columns_of_other_techniques_are_read_by_their_widths(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -129,8 +130,8 @@ def test_cp949_remarks_with_line_breaks(tmp_path: Path) -> None:
 
 
 PLAIN = [layout for layout in LAYOUTS if not layout.quoted and layout.name != "neware-csv"]
-"""Layouts whose fields may be quoted (Novonix wraps each line in quotes), but Neware's three-level BTS CSV,
-whose level each physical line's leading commas give."""
+"""Layouts whose fields may be quoted (Novonix wraps each line in quotes), but Neware's three-level BTS CSV (its own
+test below: its levels are sorted by each line's leading commas once its records are joined)."""
 COMMENT = '"Operator: 김민수\r\nNote: cell swollen, 2 mm\r\nchecked ""OK"""'
 
 
@@ -145,15 +146,45 @@ def test_vendor_exports_with_a_multi_line_comment(tmp_path: Path, layout: Layout
     assert_same_cycles(original, data)
 
 
-def test_neware_bts_with_a_multi_line_comment_is_refused_in_one_line(tmp_path: Path) -> None:
-    # not supported there: each physical line's leading commas say its level, so a record's second line has none
+def test_neware_bts_with_a_multi_line_comment(tmp_path: Path) -> None:
+    # each physical line's leading commas say its level: the comment's lines are joined into its record first
+    (layout,) = [layout for layout in LAYOUTS if layout.name == "neware-csv"]
+    original, export = layout.read(tmp_path)
+    variant = export.copy().add_column("Comment", lambda i: COMMENT if i % 5 == 2 else "정상", at=1)
+    text = variant.render()
+    assert text.count("\r\nNote: cell swollen") > 100  # the second lines start with no comma
+    data = read_cycler(layout.write(tmp_path, "comment", text))
+    assert data.rows == original.rows
+    assert_same_cycles(original, data)
+    pd.testing.assert_frame_equal(data.timeseries, original.timeseries)
+
+
+def test_neware_bts_refusal_below_a_multi_line_comment_names_the_line(tmp_path: Path) -> None:
+    # a record with a field too many below the joined records: named by its line in the file
     (layout,) = [layout for layout in LAYOUTS if layout.name == "neware-csv"]
     _, export = layout.read(tmp_path)
     variant = export.copy().add_column("Comment", lambda i: COMMENT if i == 2 else "", at=1)
-    path = layout.write(tmp_path, "comment", variant.render())
+    lines = variant.render().split("\n")
+    at = next(i for i in range(20, len(lines)) if lines[i].startswith(",,"))
+    lines[at] = lines[at].replace(",,", ",,x,", 1)
+    path = layout.write(tmp_path, "comment", "\n".join(lines))
     with pytest.raises(CorruptFileError) as caught:
         read_cycler(path)
-    assert "\n" not in str(caught.value) and str(caught.value).startswith(f"{path}: line ")
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(f"{path}: line {at + 1} has ")
+
+
+def test_neware_bts_with_a_quote_never_closed_is_refused(tmp_path: Path) -> None:
+    (layout,) = [layout for layout in LAYOUTS if layout.name == "neware-csv"]
+    _, export = layout.read(tmp_path)
+    variant = export.copy().add_column("Comment", lambda i: '"open' if i == 2 else "", at=1)
+    text = variant.render()
+    line = text[: text.index('"open')].count("\n") + 1
+    path = layout.write(tmp_path, "comment", text)
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    assert str(caught.value).startswith(
+        f"{path}: line {line} opens a double-quoted field that is never closed"
+    )
 
 
 def _write(folder: Path, text: str) -> Path:

@@ -33,7 +33,7 @@ from .neware_time import elapsed_time
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
 from .textparse import numbers, parse_duration
-from .textrows import check_levels
+from .textrecords import check_levels, join_records
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _SCALE = {
@@ -145,7 +145,7 @@ def _parse(
 ) -> pd.DataFrame:
     """Parse comma-separated lines with the C parser into ``width`` positional columns.
 
-    The caller has checked every line's field count (:func:`.textrows.check_levels`): a cycle row without a step
+    The caller has checked every line's field count (:func:`.textrecords.check_levels`): a cycle row without a step
     is the only shorter row, padded with NaN. ``precision`` is pandas' ``float_precision``, found for the
     whole file by :func:`.textfile.scan_text`.
     """
@@ -221,6 +221,8 @@ class NewareBtsCsvReader:
         del data
         if b"\t" in head:  # BTSDA 7: quoted fields (kept for the parser), text behind a tab
             body = [line.replace(b"\t", b"") for line in body]
+        # a quoted remark that holds a line break is one record (RFC 4180): its lines are joined
+        body, starts = join_records(path, body, b",", first_line=4)
         kinds = np.array(
             [
                 (2 if line[1:2] == b"," else 1) if line[:1] == b"," else (0 if line.strip() else -1)
@@ -242,6 +244,7 @@ class NewareBtsCsvReader:
             {0: (n_cycle, n_cycle + n_step), 1: (n_step + 1,), 2: (len(record_header) + 2,)},
             {0: "the cycle header (line 1)", 1: "the step header (line 2)", 2: "the record header (line 3)"},
             first_line=4,
+            starts=starts,
         )
         cycle_table = _parse([body[i] for i in cycle_rows], n_cycle + n_step + 2, encoding, precision)
         cycles = cycle_table.iloc[:, :n_cycle].set_axis(cycle_header, axis=1)

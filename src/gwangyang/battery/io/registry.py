@@ -8,6 +8,7 @@ from pathlib import Path
 from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
 from ..schema import WARNINGS_ATTR, CyclerData, warning
 from .base import Reader, looks_binary, read_head
+from .texttail import Tail, cut_tail
 
 _READERS: list[Reader] = []
 _COMPANION_SUFFIXES = ("_metadata.csv",)
@@ -122,7 +123,7 @@ def read_cycler(
             names = ", ".join(sorted({r.name for r in readers()}))
             raise InputError(f"vendor: expected one of {names}, got {vendor!r}.")
         reader = matches[0]
-    cut = truncated_tail(path)
+    cut = cut_tail(path)
     try:
         data = reader.read(path) if cut is None else _read_cut(reader, path, cut)
     except GwangyangError:
@@ -134,14 +135,7 @@ def read_cycler(
             one_line(f"{path}: not a readable {reader.name} file ({type(exc).__name__}: {exc}).")
         ) from exc
     if cut is not None:
-        data.warnings.append(
-            warning(
-                "truncated_file",
-                f"the file ends inside a record (its last line has {cut[1]} of {cut[2]} fields); "
-                "that partial row was dropped",
-                path,
-            )
-        )
+        data.warnings.append(warning("truncated_file", cut.detail(), path))
     carried = data.timeseries.attrs.pop(WARNINGS_ATTR, [])
     data.warnings.extend(w for w in carried if w not in data.warnings)
     return data
@@ -176,46 +170,18 @@ def _read_utf16(path: Path, vendor: str | None, column_map: str | os.PathLike[st
     return data
 
 
-TAIL_BYTES = 65536
-"""How much of a text file's end is looked at for a cut-off last record."""
+def _read_cut(reader: Reader, path: Path, cut: Tail) -> CyclerData:
+    """Read a file less its unterminated last line, through a copy in a scratch folder (companions copied).
 
-
-def truncated_tail(path: Path) -> tuple[int, int, int] | None:
-    """Where a text file ends inside a record: ``(bytes to keep, fields found, fields expected)``.
-
-    The last line is a partial record when it has fewer fields than the line before it (tab, ``;``
-    or ``,`` separated, whichever splits both lines alike); binary files and files ending with a
-    whole line give None.
+    A refusal of the copy names the file itself, and says that it ends inside that line.
     """
-    size = path.stat().st_size
-    with open(path, "rb") as handle:
-        handle.seek(max(0, size - TAIL_BYTES))
-        tail = handle.read()
-    if not tail or looks_binary(tail[:4096]) or tail.endswith((b"\n", b"\r")):
-        return None
-    lines = tail.split(b"\n")
-    if len(lines) < 3:
-        return None
-    last, before = lines[-1], lines[-2].rstrip(b"\r")
-    for sep in (b"\t", b";", b","):
-        expected = before.count(sep) + 1
-        if expected > 2 and lines[-3].rstrip(b"\r").count(sep) + 1 == expected:
-            found = last.count(sep) + 1
-            if found < expected:
-                return size - len(last), found, expected
-            return None
-    return None
-
-
-def _read_cut(reader: Reader, path: Path, cut: tuple[int, int, int]) -> CyclerData:
-    """Read a file less its partial last record, through a copy in a scratch folder (companions linked)."""
     import shutil
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="gwangyang-cut-") as scratch:
         copy = Path(scratch) / path.name
         with open(path, "rb") as source, open(copy, "wb") as target:
-            remaining = cut[0]
+            remaining = cut.keep
             while remaining > 0:
                 block = source.read(min(remaining, 1 << 20))
                 if not block:
@@ -225,6 +191,14 @@ def _read_cut(reader: Reader, path: Path, cut: tuple[int, int, int]) -> CyclerDa
         for companion in path.parent.glob(f"{path.stem}*"):
             if companion != path and is_companion(companion):
                 shutil.copy(companion, Path(scratch) / companion.name)
-        data = reader.read(copy)
+        try:
+            data = reader.read(copy)
+        except GwangyangError as exc:
+            told = one_line(str(exc).replace(str(copy), str(path)))
+            raise type(exc)(
+                f"{told} (The file looks truncated too: it ends inside line {cut.line} with no line break.)"
+            ) from None
+        for note in [*data.warnings, *data.timeseries.attrs.get(WARNINGS_ATTR, [])]:
+            note["detail"] = note["detail"].replace(str(copy), str(path))
     data.source = path
     return data
