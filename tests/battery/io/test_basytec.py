@@ -40,12 +40,18 @@ def test_read(cyclers: Path, tmp_path: Path) -> None:
     assert sorted(ts["cycle_index"].unique()) == [0, 1]  # Cyc-Count is 0 on the first row only
 
 
-def test_unterminated_last_line_dropped_with_warning(cyclers: Path) -> None:
-    # the file as shipped ends inside its line 87, without a line break: that row may be cut, so it is
-    # dropped with a truncated_file warning naming the line (73 rows: the 74 of test_read less that one)
-    data = read_cycler(cyclers / FILE)
-    lines = (cyclers / FILE).read_bytes().split(b"\n")
+def test_unterminated_whole_last_line_kept(cyclers: Path, tmp_path: Path) -> None:
+    # the file as shipped ends with line 87 and no line break: that row is whole (its last field reads '1' as
+    # in every row above), so it is read; cut inside that line (a field lost), it is dropped with a warning
+    raw = (cyclers / FILE).read_bytes()
+    lines = raw.split(b"\n")
     assert len(lines) == 87 and not lines[-1].endswith(b"\r")
+    data = read_cycler(cyclers / FILE)
+    assert data.rows == 74 and "truncated_file" not in [w["kind"] for w in data.warnings]
+    assert data.timeseries["test_time_s"].iloc[-1] == pytest.approx(70.2358036666668)
+    cut = tmp_path / "잘린 파일.txt"
+    cut.write_bytes(raw[:-2])
+    data = read_cycler(cut)
     assert data.rows == 73
     (warned,) = [w["detail"] for w in data.warnings if w["kind"] == "truncated_file"]
     assert "truncated" in warned and "line 87" in warned

@@ -77,10 +77,16 @@ def _ended(tmp_path: Path) -> Path:
     return ended
 
 
-def test_mpt_without_final_line_break_drops_its_last_row() -> None:
-    # as shipped, the sample's 14th line (13th row) has no line break after it: it may be cut, so dropped
-    assert MPT.read_bytes().count(b"\n") == 13
+def test_mpt_without_final_line_break(tmp_path: Path) -> None:
+    # as shipped, the sample's 14th line (13th row) has no line break after it, but its last field has the
+    # form of every row above (0.0000000E+000): read whole; one digit of its exponent cut, it is dropped
+    raw = MPT.read_bytes()
+    assert raw.count(b"\n") == 13 and raw.endswith(b"E+000")
     data = read_cycler(MPT)
+    assert data.rows == 13 and "truncated_file" not in [w["kind"] for w in data.warnings]
+    cut = tmp_path / "잘림.mpt"
+    cut.write_bytes(raw[:-1])
+    data = read_cycler(cut)
     assert data.rows == 12
     (warned,) = [w["detail"] for w in data.warnings if w["kind"] == "truncated_file"]
     assert "looks truncated" in warned and "line 14" in warned

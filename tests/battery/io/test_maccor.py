@@ -122,16 +122,23 @@ def test_csv_export(cyclers: Path, tmp_path: Path) -> None:
     assert last["charge_capacity_ah"] == pytest.approx(28.798 * 3.0 / 3600, rel=5e-3)
 
 
-def test_csv_export_without_final_line_break(cyclers: Path) -> None:
-    # as shipped, record 15 (line 18) has no line break after it: it may be cut, and is dropped
+def test_csv_export_without_final_line_break(cyclers: Path, tmp_path: Path) -> None:
+    # as shipped, record 15 (line 18) has no line break after it; its last field, 22.2591, has the form of
+    # every row above: read whole. Cut to 22.259 (one digit fewer), that row may be cut and is dropped
+    raw = (cyclers / CSV).read_bytes()
+    assert raw.endswith(b",22.2591")
     data = read_cycler(cyclers / CSV)
+    assert data.rows == 15 and "truncated_file" not in [w["kind"] for w in data.warnings]
+    cut = tmp_path / "맥코어.csv"
+    cut.write_bytes(raw[:-1])
+    data = read_cycler(cut)
     assert data.rows == 14 and data.timeseries["test_time_s"].iloc[-1] == pytest.approx(12.06)
     (warned,) = [w["detail"] for w in data.warnings if w["kind"] == "truncated_file"]
     assert "looks truncated" in warned and "line 18" in warned
 
 
 def test_forced_vendor_reads_both_exports(cyclers: Path) -> None:
-    assert read_cycler(cyclers / CSV, vendor="maccor").rows == 14  # the unterminated last row dropped
+    assert read_cycler(cyclers / CSV, vendor="maccor").rows == 15
     assert read_cycler(cyclers / TEST, vendor="maccor").rows == 333
 
 

@@ -1,5 +1,8 @@
 """Text exports cut inside their last line, whatever the cut leaves of it: the line is dropped with a warning.
 
+A last line that is whole though no line break follows may be kept (its last field shows it whole); a line cut
+short never is.
+
 Each shared text sample (every text reader: Arbin CSV, Maccor text and CSV, Neware BTS CSV, Basytec, Novonix,
 BioLogic ``.mpt`` and ``;`` CSV, a column map) is cut in one of its data lines, inside its last field, right
 after a separator, right after a line break and inside a middle field. The independent route counts in Python
@@ -107,11 +110,19 @@ def _check(name: str, cut: int, folder: Path) -> None:
     # the independent route: the sample's data lines below the last whole line kept, counted in Python
     lost = sum(_is_row(name, line) for line in raw[len(kept) :].replace(b"\r", b"").split(b"\n"))
     read = _read(_write(source, folder / "cut", data), name)
-    assert read.rows == _whole(name, folder).rows - lost
-    reference = _read(_write(source, folder / "kept", kept), name)
-    pd.testing.assert_frame_equal(read.timeseries, reference.timeseries)
     warned = [w["detail"] for w in read.warnings if w["kind"] == "truncated_file"]
-    if len(kept) == len(data) or not data[len(kept) :].strip():
+    # a last line that is whole though no line break follows (the cut fell on its end) may be kept, when its
+    # last field shows it whole; then it is read as the sample cut after that line's break reads
+    whole_line = cut == len(raw) or raw[cut : cut + 1] in (b"\n", b"\r")
+    if whole_line and _is_row(name, data[len(kept) :]) and not warned:
+        kept = raw[: cut + (1 if cut < len(raw) else 0)]
+        lost -= 1
+    assert read.rows == _whole(name, folder).rows - lost
+    reference = _read(
+        _write(source, folder / "kept", kept if kept.endswith((b"\n", b"\r")) else kept + b"\n"), name
+    )
+    pd.testing.assert_frame_equal(read.timeseries, reference.timeseries)
+    if len(kept) >= len(data) or not data[len(kept) :].strip():
         assert warned == []
     else:
         (detail,) = warned
@@ -183,3 +194,19 @@ def test_utf16_export_cut(tmp_path: Path) -> None:
     data = read_cycler(path)
     (warned,) = [w for w in data.warnings if w["kind"] == "truncated_file"]
     assert data.rows == 10 and warned["file"] == "셀 1번.csv" and "line 14 " in warned["detail"]
+
+
+def test_last_field_of_varying_form_cannot_show_it_whole(tmp_path: Path) -> None:
+    # the temperatures above are written 22.2591, 22.26, 22.2591, ...: nothing shows whether an unterminated
+    # last 22.2591 is whole, so it is dropped with the warning; written alike above, it is read
+    lines = _sample_lines(11).split(b"\n")
+    varied = [line[:-2] if i % 2 and line.endswith(b"22.2591") else line for i, line in enumerate(lines[:-1])]
+    path = _write(
+        CYCLERS / "maccor" / "sample_data_maccor.csv", tmp_path / "varied", b"\n".join([*varied, lines[-1]])
+    )
+    data = read_cycler(path)
+    (detail,) = [w["detail"] for w in data.warnings if w["kind"] == "truncated_file"]
+    assert data.rows == 10 and "line 14 " in detail
+    alike = _write(CYCLERS / "maccor" / "sample_data_maccor.csv", tmp_path / "alike", _sample_lines(11))
+    data = read_cycler(alike)
+    assert data.rows == 11 and "truncated_file" not in [w["kind"] for w in data.warnings]

@@ -5,9 +5,14 @@ file taken while the test still runs) ends inside a record. When that record has
 shows it; when it is cut inside its last field (``3.1`` of ``3.1234``, ``2024-05-0`` of a date) or right after
 a separator, nothing in the record does. The only sign is the missing line break, so :func:`cut_tail` treats
 the last line of any text file that does not end with one as possibly cut: the readers read the file up to its
-last whole line and a ``truncated_file`` warning names the line that was dropped. Some exports end without a
-line break though whole (a few BioLogic, Basytec and Maccor samples do): they lose their last row, with that
-warning, rather than every truncated file being read with a wrong last value.
+last whole line and a ``truncated_file`` warning names the line that was dropped.
+
+Some exports end without a line break though whole (a few BioLogic, Basytec and Maccor samples do). Their last
+line is kept when its fields are all there and its last field has the written form that field has in the
+three lines or more right above it (:func:`shape`: ``22.2591`` and ``0.0000000E+000`` keep their digits after the point
+or in the exponent, a date its two-digit day), since a value cut short loses that form (``22.259``,
+``0.0000000E+00``, ``2024-05-0``). Where the lines above write that field in several forms (``7``, ``12``,
+``0.5``) nothing shows whether the last one is whole, and it is dropped with the warning.
 
 A last line of blanks alone (spaces, tabs, a DOS end-of-file ``\x1a``) holds no record and is passed over; a
 file without any line break (its header alone, cut) is left to the reader, which refuses it.
@@ -15,6 +20,7 @@ file without any line break (its header alone, cut) is left to the reader, which
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,6 +31,9 @@ TAIL_BYTES = 65536
 """How much of a file's end is read at a time when looking for its last line break."""
 _SEPARATORS = (b"\t", b";", b",")
 _BLANK = b" \t\x1a\x00"
+FORM_LINES = 20
+"""Lines above the last read to compare its last field's form with theirs (the three right above must agree)."""
+_DIGITS = re.compile(rb"\d+")
 
 
 @dataclass(frozen=True)
@@ -88,17 +97,43 @@ def cut_tail(path: Path) -> Tail | None:
             return None
         keep = start + end + 1
         line = _count_breaks(handle, keep, tail[end : end + 1]) + 1
-    lines = tail[: end + 1].splitlines()[-2:]
+    lines = tail[: end + 1].splitlines()[-FORM_LINES:]
     for sep in _SEPARATORS:
         if len(lines) < 2:
             break
-        expected = lines[1].count(sep) + 1
-        if expected > 2 and lines[0].count(sep) + 1 == expected:
+        expected = lines[-1].count(sep) + 1
+        if expected > 2 and lines[-2].count(sep) + 1 == expected:
             found = last.count(sep) + 1
             if found < expected:
                 return Tail(keep, line, found, expected)
+            if found == expected and _same_form(last, lines, sep, expected):
+                return None
             break
     return Tail(keep, line)
+
+
+def shape(field: bytes) -> bytes:
+    """A field's written form: each run of digits as ``#`` but the last, which keeps its length (``#.<4>``).
+
+    ``22.2591`` → ``#.<4>``, ``0.0000000E+000`` → ``#.#E+<3>``, ``3:56:24 PM`` → ``#:#:<2> PM``; a value cut
+    inside its last digits or its tail changes it.
+    """
+    field = field.strip()
+    runs = list(_DIGITS.finditer(field))
+    if not runs:
+        return field
+    final = runs[-1]
+    return _DIGITS.sub(b"#", field[: final.start()]) + b"<%d>" % len(final.group()) + field[final.end() :]
+
+
+def _same_form(last: bytes, lines: list[bytes], sep: bytes, fields: int) -> bool:
+    """Whether ``last``'s last field has the form that field has in the three lines or more right above it."""
+    form, agreeing = shape(last.split(sep)[-1]), 0
+    for row in reversed(lines):
+        if row.count(sep) + 1 != fields or shape(row.split(sep)[-1]) != form:
+            break
+        agreeing += 1
+    return agreeing >= 3
 
 
 def _last_break(block: bytes) -> int:
