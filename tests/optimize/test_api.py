@@ -60,7 +60,7 @@ def test_propose_and_auth(client: TestClient, tmp_path: Path) -> None:
 
 
 def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_path: Path) -> None:
-    """A second start of a Korean-named campaign is a 400 naming the campaign, not the server's folder; the first stays."""
+    """A second start of a Korean-named campaign is a 409 Conflict naming the campaign, not the server's folder; the first stays."""
     first = client.post(
         "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia_coarse", "batch": 2, "seed": 3}
     )
@@ -68,7 +68,7 @@ def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_pa
     again = client.post(
         "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia2020", "batch": 9, "seed": 4}
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["detail"] == (
         "campaign '코팅-2차': its folder already holds a campaign (state.json); use another name or --state folder."
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import ConflictError, InputError
 from ..files import write_json
 from ..store.lock import WriteLock
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
@@ -58,7 +58,7 @@ def _write_json(path: Path, document: dict[str, Any]) -> None:
 def _refuse_started(folder: Path) -> None:
     """Refuse a start where a campaign is already saved (named by its folder's name: the API's answers name no server path)."""
     if (folder / STATE_FILE).exists():
-        raise InputError(
+        raise ConflictError(
             f"campaign {folder.name!r}: its folder already holds a campaign ({STATE_FILE}); "
             "use another name or --state folder."
         )
@@ -101,9 +101,11 @@ class Campaign:
 
         Raises
         ------
+        ConflictError
+            The folder already holds a campaign (also when another process started it meanwhile); an
+            :class:`~gwangyang.errors.InputError`, so the CLI exits 2 and the API answers 409.
         InputError
-            The folder already holds a campaign (also when another process started it meanwhile), a
-            setting is out of range, or the space has no feasible point.
+            A setting is out of range, or the space has no feasible point.
         StoreError
             Another process held the campaign's lock for longer than ``wait`` seconds.
         """
