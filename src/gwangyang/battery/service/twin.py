@@ -35,7 +35,8 @@ def simulate_twin(
     -------
     (dict, list)
         ``{"cells": [...], "warnings": [...]}`` (the config's voltages beyond its parameter set's cut-offs,
-        :func:`~gwangyang.battery.twin_limits.limit_warnings`) and the :class:`~gwangyang.battery.twin.TwinResult` objects.
+        :func:`~gwangyang.battery.twin_limits.limit_warnings`; then one line per cell whose CC steps ended on
+        ``charge_limit_v``, :func:`~gwangyang.battery.twin_steps.cc_limit_warnings`) and the :class:`~gwangyang.battery.twin.TwinResult` objects.
     """
     from ..twin import simulate_cells
     from ..twin_config import DEFAULT_CONFIG, TwinConfig
@@ -46,4 +47,5 @@ def simulate_twin(
         cfg = cfg.with_model(model)
     warnings = limit_warnings(cfg)  # before any simulation: a window where no cycle can run is refused
     results = simulate_cells(protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store)
+    warnings += [w for r in results for w in r.warnings]  # CC steps ended on charge_limit_v (per cell)
     return jsonable({"cells": [r.to_dict() for r in results], "warnings": warnings}), results
