@@ -3,8 +3,8 @@
 The twin runs a PyBaMM model (SPM, SPMe or DFN) of the parameter set and degradation options a
 TOML file names (default: :data:`DEFAULT_CONFIG`, an A123 LFP cell (Prada2013) with O'Kane et al.
 2022's solvent-diffusion-limited SEI and partially reversible plating). Each cycle charges with Attia's
-four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a step also ends at the
-upper voltage), or the steps of a :class:`~.step_protocol.StepProtocol` from the start of its SOC window, then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
+four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a step also ends at
+``charge_limit_v``, reported per cycle and step and warned: :mod:`.twin_steps`), or the steps of a :class:`~.step_protocol.StepProtocol` from the start of its SOC window, then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
 lower voltage. Cells differ by log-normal factors on the parameters listed in ``[variation]``,
 drawn from ``(seed, cell)``.
 
