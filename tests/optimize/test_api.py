@@ -34,7 +34,7 @@ def test_spaces_and_campaign_round_trip(client: TestClient) -> None:
     assert bad.status_code == 400 and "column(s) 표준편차 not understood" in bad.json()["detail"]
     failed = [*results[:2], {"id": batch[2]["id"], "value": None, "status": "실패"}]
     ok = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": failed})
-    assert ok.json() == {"recorded": 2, "failed": [batch[2]["id"]], "round": 1, "pending": []}
+    assert ok.json() == {"recorded": 2, "failed": [batch[2]["id"]], "round": 1, "pending": [], "warnings": []}
     status = client.get("/api/v1/optimize/campaigns/c1").json()
     assert status["best_observed"]["value"] == 1010
     assert client.get("/api/v1/optimize/campaigns/nope").status_code == 404

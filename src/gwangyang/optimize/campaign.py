@@ -44,6 +44,8 @@ class CampaignState:
     observations: list[dict[str, Any]] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """What results reported beside their values: ``{"round", "id", "warning"}`` (e.g. the twin's CC steps on their limit)."""
     version: int = STATE_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,6 +203,7 @@ class Campaign:
                 "observed": len(observed),
                 "failed": sum(bool(p.get("failed")) for p in self.state.pending),
                 "best_value": None if best is None else best["value"],
+                "warnings": [w for w in self.state.warnings if w["round"] == self.state.round],
             }
         )
         self.state.pending = []
@@ -271,6 +274,12 @@ class Campaign:
         for obs in checked.observations:
             pending[obs.id]["observed"] = True
             self.state.observations.append(obs.to_dict())
+        seen = {w["warning"] for w in self.state.warnings if w["round"] == self.state.round}
+        for ident, lines in checked.warnings.items():
+            for line in lines:
+                if line not in seen:  # a config's warning comes with every point: kept once a round
+                    seen.add(line)
+                    self.state.warnings.append({"round": self.state.round, "id": ident, "warning": line})
         closed = bool(self.state.pending) and all(
             p.get("observed") or p.get("failed") for p in self.state.pending
         )
@@ -311,4 +320,5 @@ class Campaign:
             "best_observed": self.best(),
             "recommended": self.recommend(),
             "history": list(self.state.history),
+            "warnings": list(self.state.warnings),
         }

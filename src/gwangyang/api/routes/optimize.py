@@ -75,7 +75,7 @@ OBSERVE_BODY = _body(
             "type": "array",
             "minItems": 1,
             "items": {"type": "object", "required": ["id", "value"]},
-            "description": "{id, value[, std, cell, status]} of the open round's suggestions (status failed: no value).",
+            "description": "{id, value[, std, cell, status, warnings]} of the open round's suggestions (status failed: no value; warnings: what the run reported beside its value, kept with the round).",
         },
         "source": {"type": "string", "default": "measured"},
     },
