@@ -87,3 +87,17 @@ def test_steps_that_run_their_planned_time_are_not_warned(tmp_path: Path) -> Non
     assert document["warnings"] == []
     assert result.cycles["cc_steps_at_limit"].tolist() == [0]
     assert result.cycles["cc_soc_reached_pct"].iloc[0] == pytest.approx(60.0, abs=0.01)
+
+
+def test_a_step_faster_than_the_twin_runs_is_refused_in_one_line() -> None:
+    """3.6-3.6-3.6 leaves a rounding error of time for CC4 (above 1e6 C): PyBaMM failed with a ValueError on its text."""
+    from gwangyang.battery.protocols import ChargingProtocol
+    from gwangyang.battery.twin import simulate
+    from gwangyang.errors import InputError
+
+    protocol = ChargingProtocol.from_rates(3.6, 3.6, 3.6)
+    assert (
+        protocol.cc4 > 1e5
+    )  # 12 / (10 - 3 * 12 / 3.6) by hand is 12 / 0: only rounding leaves a little time
+    with pytest.raises(InputError, match=r"step 4 at .* C; the twin simulates steps up to 10 C\.$"):
+        simulate(protocol, cycles=1)

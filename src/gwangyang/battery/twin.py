@@ -37,7 +37,7 @@ from .step_protocol import StepProtocol, parse_protocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
 from .twin_limits import cycling_limits, limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
-from .twin_steps import cc_limit_warnings, cc_step_table, cycle_columns
+from .twin_steps import cc_limit_warnings, cc_step_table, check_rates, cycle_columns
 
 Protocol = ChargingProtocol | StepProtocol
 """A charging protocol the twin runs: Attia's four steps, or steps over a SOC window."""
@@ -269,6 +269,7 @@ def simulate(
     """
     if isinstance(protocol, str):
         protocol = parse_protocol(protocol)
+    check_rates(protocol)
     if not isinstance(cycles, int) or cycles < 1:
         raise InputError(f"cycles: expected a positive whole number, got {cycles!r}.")
     if cell < 0:

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 def check_protocol(text: str) -> str:
     """``text`` if it is a charging protocol (``CC1-CC2-CC3``, ``CC1-CC2-CC3-CC4`` or ``RATES@FROM-TO``, in C and % SOC), else an ``InputError``."""
     from ..step_protocol import parse_protocol
+    from ..twin_steps import check_rates
 
-    parse_protocol(text)
+    check_rates(parse_protocol(text))  # a step above 10 C is refused before any job
     return text
 
 
