@@ -23,6 +23,10 @@ class CorruptFileError(InputError):
     """A file was recognised but could not be read: truncated, garbage or inconsistent."""
 
 
+class ConflictError(InputError):
+    """Something already exists under the name asked for (a campaign started twice): CLI exit 2, HTTP 409."""
+
+
 class CellConflictError(InputError):
     """A file's cell id names a cell in the store that the file does not continue (CLI exit 1, HTTP 409)."""
 

@@ -34,7 +34,7 @@ def test_spaces_and_campaign_round_trip(client: TestClient) -> None:
     assert bad.status_code == 400 and "column(s) 표준편차 not understood" in bad.json()["detail"]
     failed = [*results[:2], {"id": batch[2]["id"], "value": None, "status": "실패"}]
     ok = client.post("/api/v1/optimize/campaigns/c1/observe", json={"results": failed})
-    assert ok.json() == {"recorded": 2, "failed": [batch[2]["id"]], "round": 1, "pending": []}
+    assert ok.json() == {"recorded": 2, "failed": [batch[2]["id"]], "round": 1, "pending": [], "warnings": []}
     status = client.get("/api/v1/optimize/campaigns/c1").json()
     assert status["best_observed"]["value"] == 1010
     assert client.get("/api/v1/optimize/campaigns/nope").status_code == 404
@@ -60,7 +60,7 @@ def test_propose_and_auth(client: TestClient, tmp_path: Path) -> None:
 
 
 def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_path: Path) -> None:
-    """A second start of a Korean-named campaign is a 400 naming the campaign, not the server's folder; the first stays."""
+    """A second start of a Korean-named campaign is a 409 Conflict naming the campaign, not the server's folder; the first stays."""
     first = client.post(
         "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia_coarse", "batch": 2, "seed": 3}
     )
@@ -68,7 +68,7 @@ def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_pa
     again = client.post(
         "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia2020", "batch": 9, "seed": 4}
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["detail"] == (
         "campaign '코팅-2차': its folder already holds a campaign (state.json); use another name or --state folder."
     )

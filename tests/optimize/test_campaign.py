@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from gwangyang.errors import InputError
+from gwangyang.errors import ConflictError, InputError
 from gwangyang.optimize.campaign import Campaign
 from gwangyang.optimize.space import shipped_space
 
@@ -73,7 +73,7 @@ def test_bad_results_leave_state_unchanged(tmp_path: Path) -> None:
     assert (folder / "state.json").read_bytes() == before
     # Asking again before results come back gives the same batch.
     assert [s.to_dict() for s in Campaign.open(folder).suggest()] == [s.to_dict() for s in batch]
-    with pytest.raises(InputError, match="already holds a campaign"):
+    with pytest.raises(ConflictError, match="already holds a campaign"):  # API 409, CLI exit 2
         Campaign.create(folder, shipped_space("attia2020"))
 
 

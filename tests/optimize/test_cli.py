@@ -53,6 +53,10 @@ def test_bad_input_exits_2_and_keeps_state(tmp_path: Path, capsys: pytest.Captur
     assert not (tmp_path / "n" / "state.json").exists()
     state = str(tmp_path / "camp")
     assert main(["optimize", "init", "attia2020", "--state", state, "--batch", "2"]) == 0
+    capsys.readouterr()
+    # A second start is refused in one line and exits 2 (the API answers it 409).
+    assert main(["optimize", "init", "attia2020", "--state", state]) == 2
+    assert "campaign 'camp': its folder already holds a campaign (state.json)" in capsys.readouterr().err
     assert main(["optimize", "suggest", "--state", state, "--json"]) == 0
     capsys.readouterr()
     before = (tmp_path / "camp" / "state.json").read_bytes()

@@ -57,6 +57,7 @@ def test_cp949_korean_headers_replicates_and_a_failed_run(tmp_path: Path) -> Non
         "observed": 2,
         "failed": 1,
         "best_value": 812.0,
+        "warnings": [],
     }
     assert [o.get("cell") for o in state["observations"]] == ["셀1", "셀2", "셀4"]
     # Resumed from the file, the next round fits all three observations (replicates as two points).
@@ -126,7 +127,7 @@ def test_cli_reports_failed_runs_and_exits_2_on_a_stray_column(
     path.write_text(f"id,수명,status\n{ids[0]},800,\n{ids[1]},,failed\n", encoding="utf-8")
     assert main(["optimize", "observe", "--state", state, str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out == {"recorded": 1, "failed": [ids[1]], "round": 1, "pending": []}
+    assert out == {"recorded": 1, "failed": [ids[1]], "round": 1, "pending": [], "warnings": []}
 
 
 def test_results_recorded_at_once_are_all_kept(tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ def test_the_twin_simulates_the_spaces_own_cc4(monkeypatch: pytest.MonkeyPatch, 
     seen: list[tuple[float, ...]] = []
 
     class Result:
+        warnings: list[str] = []  # noqa: RUF012 (a stand-in for TwinResult.warnings)
+
         def lli_life(self) -> float:
             return 1000.0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..errors import (
     CellConflictError,
+    ConflictError,
     GwangyangError,
     InputError,
     NotFoundError,
@@ -29,7 +30,7 @@ def status_of(exc: GwangyangError) -> int:
         return 429
     if isinstance(exc, UnknownFormatError):
         return 415
-    if isinstance(exc, CellConflictError):
+    if isinstance(exc, (CellConflictError, ConflictError)):
         return 409
     if isinstance(exc, InputError):
         return 400

@@ -3,8 +3,8 @@
 The twin runs a PyBaMM model (SPM, SPMe or DFN) of the parameter set and degradation options a
 TOML file names (default: :data:`DEFAULT_CONFIG`, an A123 LFP cell (Prada2013) with O'Kane et al.
 2022's solvent-diffusion-limited SEI and partially reversible plating). Each cycle charges with Attia's
-four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a step also ends at the
-upper voltage), or the steps of a :class:`~.step_protocol.StepProtocol` from the start of its SOC window, then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
+four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a step also ends at
+``charge_limit_v``, reported per cycle and step and warned: :mod:`.twin_steps`), or the steps of a :class:`~.step_protocol.StepProtocol` from the start of its SOC window, then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
 lower voltage. Cells differ by log-normal factors on the parameters listed in ``[variation]``,
 drawn from ``(seed, cell)``.
 
@@ -35,13 +35,14 @@ from . import schema as s
 from .protocols import ChargingProtocol
 from .step_protocol import StepProtocol, parse_protocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
-from .twin_limits import limit_warnings
+from .twin_limits import cycling_limits, limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
+from .twin_steps import cc_limit_warnings, cc_step_table, check_rates, cycle_columns
 
 Protocol = ChargingProtocol | StepProtocol
 """A charging protocol the twin runs: Attia's four steps, or steps over a SOC window."""
 
-TWIN_VERSION = 2
+TWIN_VERSION = 3
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
 
 
@@ -54,6 +55,11 @@ class TwinResult:
     cycles: pd.DataFrame
     meta: dict[str, Any]
     cached: bool = False
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the simulation did not do as asked (CC steps ended on ``charge_limit_v``: :mod:`.twin_steps`)."""
+        return list(self.meta.get("warnings", []))
 
     def life_estimate(self, threshold: float = 0.8) -> float:
         """Cycles to ``threshold`` of the first cycle's discharge capacity, by a straight line through the fade.
@@ -137,7 +143,8 @@ def experiment_steps(protocol: Protocol, limits: dict[str, float]) -> list[str]:
     return steps
 
 
-def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> Any:
+def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> tuple[Any, float]:
+    """The PyBaMM solution and the ``charge_limit_v`` its CC steps ran to."""
     pybamm = pybamm_module()
     values = parameter_values(config, factors)
     # Refuses a window where no cycle can run (the service reports the warnings).
@@ -146,7 +153,7 @@ def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str,
         model = getattr(pybamm.lithium_ion, config.model)(options=dict(config.options))
     except pybamm.OptionError as exc:
         raise InputError(f"{config.source}: model.options: {exc}") from exc
-    limits = config.limits
+    limits = cycling_limits(config, values)
     experiment = pybamm.Experiment(
         [tuple(experiment_steps(protocol, limits))] * cycles, period=f"{limits['period_s']:g} seconds"
     )
@@ -164,7 +171,7 @@ def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str,
         raise GwangyangError(
             f"twin: protocol {protocol.name} stopped after {complete} complete of {cycles} cycle(s) (limits of {config.parameter_set})."
         )
-    return solution
+    return solution, limits["charge_limit_v"]
 
 
 def _tables(solution: Any, nominal_ah: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -262,6 +269,7 @@ def simulate(
     """
     if isinstance(protocol, str):
         protocol = parse_protocol(protocol)
+    check_rates(protocol)
     if not isinstance(cycles, int) or cycles < 1:
         raise InputError(f"cycles: expected a positive whole number, got {cycles!r}.")
     if cell < 0:
@@ -280,10 +288,12 @@ def simulate(
             cached=True,
         )
     factors = cell_factors(config, cell, seed)
-    solution = _run(protocol, cycles, config, factors)
+    solution, limit_v = _run(protocol, cycles, config, factors)
     # The config's own capacity where it overrides the set's (the C-rates were taken from it too).
     nominal = float(parameter_values(config)["Nominal cell capacity [A.h]"])
     ts, table = _tables(solution, nominal)
+    steps = cc_step_table(solution, protocol, nominal, pybamm_module())
+    table = table.merge(cycle_columns(steps, protocol, nominal), on="cycle_index", how="left")
     from importlib.metadata import version
 
     meta = {
@@ -296,6 +306,17 @@ def simulate(
         "seed": seed,
         "factors": factors,
         "nominal_capacity_ah": nominal,
+        "charge_limit_v": limit_v,
+        "cc_steps": [
+            {
+                **row,
+                "step": int(row["step"]),
+                "cycle_index": int(row["cycle_index"]),
+                "at_limit": bool(row["at_limit"]),
+            }
+            for row in steps.to_dict("records")
+        ],
+        "warnings": cc_limit_warnings(steps, table, protocol, limit_v, cell),
         "pybamm": version("pybamm"),
     }
     result = TwinResult(cell_id, ts, table, meta)

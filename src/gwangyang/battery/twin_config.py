@@ -11,6 +11,7 @@ Config file::
     [cycling]
     upper_voltage_v = 4.2
     lower_voltage_v = 2.5
+    charge_limit_v = 4.2                 # where the CC steps stop; default: the set's "Upper voltage cut-off [V]"
     discharge_c = 1.0
     cv_cutoff_c = 0.05
     rest_min = 5.0
@@ -38,13 +39,15 @@ OKANE_CONFIG = Path(__file__).with_name("twin_okane2022.toml")
 MODELS = ("SPM", "SPMe", "DFN")
 _CYCLING_KEYS = {
     "upper_voltage_v": 4.2,
-    "charge_limit_v": 4.2,
     "lower_voltage_v": 2.5,
     "discharge_c": 1.0,
     "cv_cutoff_c": 0.05,
     "rest_min": 5.0,
     "period_s": 30.0,
 }
+OPTIONAL_CYCLING = ("charge_limit_v",)
+"""Cycling keys without a fixed default: ``charge_limit_v`` is the parameter set's own upper cut-off (or
+``upper_voltage_v`` where that is lower; :func:`~gwangyang.battery.twin_limits.cycling_limits`)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class TwinConfig:
         where = self.source
         if self.model not in MODELS:
             raise InputError(f"{where}: model.name: expected one of {', '.join(MODELS)}, got {self.model!r}.")
-        unknown = set(self.cycling) - set(_CYCLING_KEYS)
+        unknown = set(self.cycling) - set(_CYCLING_KEYS) - set(OPTIONAL_CYCLING)
         if unknown:
             raise InputError(f"{where}: cycling: unknown key(s) {', '.join(sorted(unknown))}.")
         for key, value in {**self.cycling, **self.variation, **self.parameters}.items():
@@ -82,7 +85,11 @@ class TwinConfig:
 
     @property
     def limits(self) -> dict[str, float]:
-        """Cycling settings with defaults filled in."""
+        """Cycling settings with defaults filled in.
+
+        ``charge_limit_v`` only where the config gives it: its default depends on the parameter set
+        (:func:`~gwangyang.battery.twin_limits.cycling_limits`).
+        """
         return {**_CYCLING_KEYS, **{k: float(v) for k, v in self.cycling.items()}}
 
     @classmethod

@@ -26,6 +26,21 @@ def _number(values: Any, key: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def cycling_limits(config: TwinConfig, values: Any) -> dict[str, float]:
+    """The config's cycling settings with ``charge_limit_v`` filled in where the config leaves it out.
+
+    Its default is the parameter set's own ``Upper voltage cut-off [V]`` (Marquis2019: 4.1 V, ORegan2022: 4.4 V;
+    it was 4.2 V whatever the set), or ``upper_voltage_v`` where that is lower (the CC steps never pass the
+    voltage the CV step holds), or ``upper_voltage_v`` for a set without a numeric cut-off.
+    """
+    limits = dict(config.limits)
+    if "charge_limit_v" not in limits:
+        set_upper = _number(values, UPPER)
+        upper = limits["upper_voltage_v"]
+        limits["charge_limit_v"] = upper if set_upper is None else min(set_upper, upper)
+    return limits
+
+
 def limit_warnings(config: TwinConfig, values: Any = None) -> list[str]:
     """Warnings about the config's cycling voltages beside its parameter set's cut-offs.
 
@@ -52,7 +67,7 @@ def limit_warnings(config: TwinConfig, values: Any = None) -> list[str]:
         from .twin_parameters import parameter_values
 
         values = parameter_values(config)
-    limits = config.limits
+    limits = cycling_limits(config, values)
     where, name = config.source, config.parameter_set
     upper, lower, limit = limits["upper_voltage_v"], limits["lower_voltage_v"], limits["charge_limit_v"]
     set_upper, set_lower = _number(values, UPPER), _number(values, LOWER)

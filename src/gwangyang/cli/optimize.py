@@ -89,11 +89,32 @@ def observe_command(
 ) -> None:
     """Record results of the open round's suggestions (all rows checked before any is kept)."""
     out = service.observe(state, results_file, source=source)
+    for text in out["warnings"]:
+        err_console.print(f"warning: {text}", markup=False, highlight=False)
     if json_out:
         print_json(out)
     else:
         failed = f", {len(out['failed'])} failed run(s)" if out["failed"] else ""
         err_console.print(f"recorded {out['recorded']} result(s){failed}; round {out['round']}", markup=False)
+
+
+@app.command("observe-twin")
+def observe_twin_command(
+    state: StateOpt,
+    cycles: Annotated[int, typer.Option("--cycles", help="Cycles simulated per suggestion.")] = 2,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Twin TOML config (default: the shipped A123 cell).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Simulate the open round's suggestions on the PyBaMM twin and record their LLI life (source twin)."""
+    out = service.observe_twin(state, cycles, config)
+    for text in out["warnings"]:
+        err_console.print(f"warning: {text}", markup=False, highlight=False)
+    if json_out:
+        print_json(out)
+    else:
+        err_console.print(f"recorded {out['recorded']} twin result(s); round {out['round']}", markup=False)
 
 
 @app.command("status")
@@ -130,6 +151,10 @@ def status_command(state: StateOpt, json_out: JsonOpt = False) -> None:
             f"best {best_value}",
             markup=False,
             highlight=False,
+        )
+    for w in status.get("warnings", []):
+        err_console.print(
+            f"warning: round {w['round']}, {w['id']}: {w['warning']}", markup=False, highlight=False
         )
 
 

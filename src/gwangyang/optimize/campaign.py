@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import ConflictError, InputError
 from ..files import write_json
 from ..store.lock import WriteLock
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
@@ -44,6 +44,8 @@ class CampaignState:
     observations: list[dict[str, Any]] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """What results reported beside their values: ``{"round", "id", "warning"}`` (e.g. the twin's CC steps on their limit)."""
     version: int = STATE_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def _write_json(path: Path, document: dict[str, Any]) -> None:
 def _refuse_started(folder: Path) -> None:
     """Refuse a start where a campaign is already saved (named by its folder's name: the API's answers name no server path)."""
     if (folder / STATE_FILE).exists():
-        raise InputError(
+        raise ConflictError(
             f"campaign {folder.name!r}: its folder already holds a campaign ({STATE_FILE}); "
             "use another name or --state folder."
         )
@@ -101,9 +103,11 @@ class Campaign:
 
         Raises
         ------
+        ConflictError
+            The folder already holds a campaign (also when another process started it meanwhile); an
+            :class:`~gwangyang.errors.InputError`, so the CLI exits 2 and the API answers 409.
         InputError
-            The folder already holds a campaign (also when another process started it meanwhile), a
-            setting is out of range, or the space has no feasible point.
+            A setting is out of range, or the space has no feasible point.
         StoreError
             Another process held the campaign's lock for longer than ``wait`` seconds.
         """
@@ -199,6 +203,7 @@ class Campaign:
                 "observed": len(observed),
                 "failed": sum(bool(p.get("failed")) for p in self.state.pending),
                 "best_value": None if best is None else best["value"],
+                "warnings": [w for w in self.state.warnings if w["round"] == self.state.round],
             }
         )
         self.state.pending = []
@@ -269,6 +274,12 @@ class Campaign:
         for obs in checked.observations:
             pending[obs.id]["observed"] = True
             self.state.observations.append(obs.to_dict())
+        seen = {w["warning"] for w in self.state.warnings if w["round"] == self.state.round}
+        for ident, lines in checked.warnings.items():
+            for line in lines:
+                if line not in seen:  # a config's warning comes with every point: kept once a round
+                    seen.add(line)
+                    self.state.warnings.append({"round": self.state.round, "id": ident, "warning": line})
         closed = bool(self.state.pending) and all(
             p.get("observed") or p.get("failed") for p in self.state.pending
         )
@@ -309,4 +320,5 @@ class Campaign:
             "best_observed": self.best(),
             "recommended": self.recommend(),
             "history": list(self.state.history),
+            "warnings": list(self.state.warnings),
         }

@@ -5,7 +5,9 @@ optionally ``std`` (the value's known uncertainty), ``cell`` (which cell: severa
 different cells are replicate experiments of that point), ``status`` (``failed`` or ``실패`` for a run
 that gave no result: the suggestion is closed without a value; anything else must be ``ok``/``완료``
 or empty), ``lower``/``upper`` (an early prediction's interval, as :func:`gwangyang.optimize.early.early_results`
-writes) and free-text ``note``/``비고``/``메모``. Any other column is refused, so that a misnamed ``std``
+writes), ``warnings`` (what the run reported beside its value, e.g. the twin's CC steps that ended on their voltage
+limit: a list of lines, or one text; kept with the campaign's round, :func:`row_warnings`) and free-text
+``note``/``비고``/``메모``. Any other column is refused, so that a misnamed ``std``
 (``표준편차``) is not dropped without a word. Headers are read with surrounding spaces removed; a CSV
 in UTF-8 (with or without BOM) or cp949 (Excel on Korean Windows) reads alike.
 """
@@ -40,6 +42,8 @@ class ResultRows:
 
     observations: list[Observation] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    """Each id's ``warnings`` (only ids that have some)."""
 
 
 def read_results(path: str | Path) -> pd.DataFrame:
@@ -96,12 +100,12 @@ def check_results(
         raise InputError(
             f"{where}: expected columns 'id' and 'value' (or {space.objective!r}); got {', '.join(columns)}."
         )
-    known = {"id", value_column, "std", "cell", "status", "lower", "upper", *NOTE_COLUMNS}
+    known = {"id", value_column, "std", "cell", "status", "lower", "upper", "warnings", *NOTE_COLUMNS}
     unknown = [c for c in columns if c not in known]
     if unknown:
         raise InputError(
             f"{where}: column(s) {', '.join(unknown)} not understood; expected id, {value_column}, "
-            f"and optionally std, cell, status, lower, upper, {'/'.join(NOTE_COLUMNS)}."
+            f"and optionally std, cell, status, lower, upper, warnings, {'/'.join(NOTE_COLUMNS)}."
         )
     out = ResultRows()
     seen: dict[str, set[str]] = {}
@@ -115,6 +119,9 @@ def check_results(
             hint = "" if "cell" in columns else " (replicate cells of one point: add a cell column)"
             raise InputError(f"{at}: suggestion {ident!r} already has a result{hint}.")
         seen.setdefault(ident, set()).add(cell)
+        lines = row_warnings(row.get("warnings"), at)
+        if lines:
+            out.warnings.setdefault(ident, []).extend(lines)
         status = _text(row.get("status")).lower()
         raw = row[value_column]
         if status in FAILED:
@@ -151,6 +158,25 @@ def check_results(
     if both:
         raise InputError(f"{where}: suggestion {sorted(both)[0]!r} is both failed and measured.")
     return out
+
+
+def row_warnings(value: Any, at: str) -> list[str]:
+    """A row's ``warnings``: a list of lines, one text (a CSV cell; lines split at newlines), or nothing.
+
+    Raises
+    ------
+    InputError
+        Neither a text nor a list of texts.
+    """
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(w, str) for w in value):
+            raise InputError(f"{at}: warnings: expected a list of texts.")
+        return [w.strip() for w in value if w.strip()]
+    if _blank(value):
+        return []
+    if not isinstance(value, str):
+        raise InputError(f"{at}: warnings: expected a text or a list of texts, got {type(value).__name__}.")
+    return [w.strip() for w in value.splitlines() if w.strip()]
 
 
 def _text(value: Any) -> str:

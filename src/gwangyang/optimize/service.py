@@ -177,7 +177,31 @@ def observe(
         "failed": checked.failed,
         "round": campaign.state.round,
         "pending": [s.id for s in campaign.pending],
+        "warnings": [f"{ident}: {line}" for ident, lines in checked.warnings.items() for line in lines],
     }
+
+
+def observe_twin(
+    folder: Path, cycles: int = 2, config: Path | None = None, cache_dir: Path | None = None
+) -> dict[str, Any]:
+    """Simulate the open round's pending suggestions on the PyBaMM twin and record them (``source="twin"``).
+
+    The twin's warnings (voltages beyond the parameter set's cut-offs, CC steps that ended on ``charge_limit_v``)
+    are kept with the round: the answer's ``warnings`` and the status's ``warnings`` list them.
+
+    Raises
+    ------
+    InputError
+        No pending suggestion (run ``suggest`` first), a space that is not of charging protocols, or a bad config.
+    """
+    from ..battery.twin_config import TwinConfig
+    from .twinloop import twin_results
+
+    pending = [s.to_dict() for s in _open(folder).pending]
+    if not pending:
+        raise InputError(f"campaign {folder.name!r}: no pending suggestion to simulate; run suggest first.")
+    cfg = None if config is None else TwinConfig.from_file(config)
+    return observe(folder, twin_results(pending, cycles, cfg, cache_dir), source="twin")
 
 
 def campaigns(store: Store) -> list[dict[str, Any]]:

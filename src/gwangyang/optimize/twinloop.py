@@ -25,7 +25,19 @@ from .space import SearchSpace
 def twin_objective(
     params: dict[str, Any], cycles: int = 2, config: Any = None, cache_dir: str | Path | None = None
 ) -> float:
-    """The twin's LLI life of a protocol ``{"cc1", "cc2", "cc3"[, "cc4"]}``.
+    """The twin's LLI life of a protocol ``{"cc1", "cc2", "cc3"[, "cc4"]}`` (its warnings: :func:`twin_evaluation`)."""
+    return twin_evaluation(params, cycles, config, cache_dir)[0]
+
+
+def twin_evaluation(
+    params: dict[str, Any], cycles: int = 2, config: Any = None, cache_dir: str | Path | None = None
+) -> tuple[float, list[str]]:
+    """The twin's LLI life of a protocol ``{"cc1", "cc2", "cc3"[, "cc4"]}`` and the twin's warnings.
+
+    The warnings are the config's voltages beyond its parameter set's cut-offs
+    (:func:`~gwangyang.battery.twin_limits.limit_warnings`) and the CC steps that ended on ``charge_limit_v``
+    (:func:`~gwangyang.battery.twin_steps.cc_limit_warnings`): the value is then of a protocol that charged
+    less than it says.
 
     CC4 is the point's own (a space's derived ``cc4``, e.g. of another charge time) when given, else
     the one of Attia's 10-minute charge.
@@ -36,6 +48,8 @@ def twin_objective(
         The point has no ``cc1``, ``cc2`` or ``cc3`` (a space that is not of charging protocols).
     """
     from ..battery.twin import simulate
+    from ..battery.twin_config import DEFAULT_CONFIG, TwinConfig
+    from ..battery.twin_limits import limit_warnings
 
     missing = [k for k in ("cc1", "cc2", "cc3") if k not in params]
     if missing:
@@ -58,7 +72,28 @@ def twin_objective(
         protocol = ChargingProtocol(rates[0], rates[1], rates[2], cc4)
     else:
         protocol = ChargingProtocol.from_rates(*rates)
-    return simulate(protocol, cycles=cycles, config=config, cache_dir=cache_dir).lli_life()
+    config = config or TwinConfig.from_file(DEFAULT_CONFIG)
+    warnings = limit_warnings(config)
+    result = simulate(protocol, cycles=cycles, config=config, cache_dir=cache_dir)
+    return result.lli_life(), [*warnings, *result.warnings]
+
+
+def twin_results(
+    suggestions: list[dict[str, Any]],
+    cycles: int = 2,
+    config: Any = None,
+    cache_dir: str | Path | None = None,
+) -> list[dict[str, Any]]:
+    """Rows ``{id, value, warnings}`` of a campaign's suggestions (``{id, params, derived}``) simulated on the twin.
+
+    Recorded with ``source="twin"`` (:meth:`~gwangyang.optimize.campaign.Campaign.record`), the warnings stay
+    with the round: the campaign's status lists them.
+    """
+    rows = []
+    for s in suggestions:
+        value, warnings = twin_evaluation({**s["params"], **s.get("derived", {})}, cycles, config, cache_dir)
+        rows.append({"id": s["id"], "value": value, "warnings": warnings})
+    return rows
 
 
 def dense_grid(

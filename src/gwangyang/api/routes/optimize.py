@@ -75,7 +75,7 @@ OBSERVE_BODY = _body(
             "type": "array",
             "minItems": 1,
             "items": {"type": "object", "required": ["id", "value"]},
-            "description": "{id, value[, std, cell, status]} of the open round's suggestions (status failed: no value).",
+            "description": "{id, value[, std, cell, status, warnings]} of the open round's suggestions (status failed: no value; warnings: what the run reported beside its value, kept with the round).",
         },
         "source": {"type": "string", "default": "measured"},
     },
@@ -133,7 +133,7 @@ def create(
     name: Name,
     document: dict[str, Any] = Body(...),  # noqa: B008
 ) -> dict[str, Any]:
-    """``{"space": "attia2020" or a space document, "batch": 48, "rounds": 4, "seed": 0}``; 409 for another organisation's name."""
+    """``{"space": "attia2020" or a space document, "batch": 48, "rounds": 4, "seed": 0}``; 409 for a campaign already started under the name (or another organisation's name)."""
     scope.check_free(store, "campaign", name)
     started = service.create_campaign(
         service.campaign_folder(store, name),

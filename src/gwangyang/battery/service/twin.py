@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 def check_protocol(text: str) -> str:
     """``text`` if it is a charging protocol (``CC1-CC2-CC3``, ``CC1-CC2-CC3-CC4`` or ``RATES@FROM-TO``, in C and % SOC), else an ``InputError``."""
     from ..step_protocol import parse_protocol
+    from ..twin_steps import check_rates
 
-    parse_protocol(text)
+    check_rates(parse_protocol(text))  # a step above 10 C is refused before any job
     return text
 
 
@@ -35,7 +36,8 @@ def simulate_twin(
     -------
     (dict, list)
         ``{"cells": [...], "warnings": [...]}`` (the config's voltages beyond its parameter set's cut-offs,
-        :func:`~gwangyang.battery.twin_limits.limit_warnings`) and the :class:`~gwangyang.battery.twin.TwinResult` objects.
+        :func:`~gwangyang.battery.twin_limits.limit_warnings`; then one line per cell whose CC steps ended on
+        ``charge_limit_v``, :func:`~gwangyang.battery.twin_steps.cc_limit_warnings`) and the :class:`~gwangyang.battery.twin.TwinResult` objects.
     """
     from ..twin import simulate_cells
     from ..twin_config import DEFAULT_CONFIG, TwinConfig
@@ -46,4 +48,5 @@ def simulate_twin(
         cfg = cfg.with_model(model)
     warnings = limit_warnings(cfg)  # before any simulation: a window where no cycle can run is refused
     results = simulate_cells(protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store)
+    warnings += [w for r in results for w in r.warnings]  # CC steps ended on charge_limit_v (per cell)
     return jsonable({"cells": [r.to_dict() for r in results], "warnings": warnings}), results
