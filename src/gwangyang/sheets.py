@@ -39,6 +39,8 @@ _PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 _DOT_THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d*)?$")
+_EXACT = 2.0**53
+"""Whole numbers below this a float holds exactly (and a workbook's cell then counts as an integer)."""
 
 
 @dataclass
@@ -86,6 +88,20 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
 
 def _filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _whole(value: Any) -> bool:
+    """A workbook's number that is an integer a float holds exactly (workbooks store 5 as 5.0)."""
+    return isinstance(value, int | float) and float(value).is_integer() and abs(value) < _EXACT
+
+
+def _cell_text(value: Any) -> str:
+    """A workbook cell as a CSV holds it: a whole number without ``.0`` (id 5, not 5.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and _whole(value):
+        return str(int(value))
+    return str(value)
 
 
 def _numberlike(value: Any) -> bool:
@@ -154,8 +170,11 @@ def _convert(column: pd.Series, delimiter: str, typed: bool) -> tuple[pd.Series,
         if all(isinstance(v, datetime | date) and not isinstance(v, time) for v in present):
             return pd.Series(pd.to_datetime(pd.Series(blank, dtype="object"))), None
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-            return pd.Series(blank, dtype="float64"), None
-        column = pd.Series(["" if v is None else str(v) for v in values], dtype=object)
+            numbers = pd.Series(blank, dtype="float64")
+            if all(_whole(v) for v in present):  # ids and counts: integers, as a CSV's read
+                return (numbers.astype("int64") if len(present) == len(values) else numbers), None
+            return numbers, None
+        column = pd.Series([_cell_text(v) for v in values], dtype=object)
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return column, None  # numbers pandas' parser read already
     text = column.fillna("").astype(str).str.strip()
