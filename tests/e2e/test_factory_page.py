@@ -140,3 +140,48 @@ def test_attribute_chart_through_page(page: Any, server: tuple[str, Store], tmp_
     page.get_by_test_id("spc-submit").click()
     page.get_by_test_id("spc-status").filter(has_text="Refused").wait_for()
     assert "column '판정': holds pass/fail words" in page.get_by_test_id("spc-status").inner_text()
+
+
+def test_every_spc_chart_through_page(page: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """Measurements: the page draws every chart of the answer (I, MR, EWMA, CUSUM+, CUSUM-), each with the
+    answer's values and limits; the moving range is placed from the second sample; a following one-chart
+    answer leaves one chart drawn."""
+    import pandas as pd
+
+    from gwangyang.factory import service
+    from tests.factory.test_spc_attributes import _items
+
+    path = tmp_path / "두께.csv"
+    rng = np.random.default_rng(7)
+    values = np.round(2.0 + 0.01 * rng.normal(size=25), 5)
+    values[20] += 0.08  # one shift: out of control on I
+    pd.DataFrame({"두께": values}).to_csv(path, index=False, encoding="cp949")
+    direct, _ = service.spc(path, "두께")
+    assert [c["name"] for c in direct["charts"]] == ["I", "MR", "EWMA", "CUSUM+", "CUSUM-"]
+    page.get_by_test_id("nav-factory").click()
+    page.wait_for_url("**/factory")
+    page.get_by_test_id("spc-column").fill("두께")
+    page.get_by_test_id("spc-input").set_input_files(str(path))
+    page.get_by_test_id("spc-submit").click()
+    for i, chart in enumerate(direct["charts"]):
+        traces = {t["name"]: t for t in plotted(page, "plot-spc" if i == 0 else f"plot-spc-{i}")}
+        np.testing.assert_allclose(traces[chart["name"]]["y"], chart["values"], rtol=1e-12)
+        upper = [np.nan if u is None else u for u in chart["upper"]]
+        drawn = [np.nan if u is None else u for u in traces["upper limit"]["y"]]
+        np.testing.assert_allclose(drawn, upper, rtol=1e-12)
+        first = 2 if chart["name"] == "MR" else 1  # |x2 - x1| is the second sample's moving range
+        assert traces[chart["name"]]["x"] == list(range(first, 26))
+    drawn_charts = page.locator('[data-testid^="plot-spc"][data-plotted="true"]')
+    assert drawn_charts.count() == len(direct["charts"]) == 5
+    mr = {t["name"]: t for t in plotted(page, "plot-spc-1")}["MR"]["y"]
+    assert mr[0] == pytest.approx(abs(values[1] - values[0]), abs=1e-12)  # by hand
+    page.get_by_test_id("spc-results").screenshot(path=str(tmp_path / "factory-spc-all.png"))
+
+    items = tmp_path / "검사.csv"
+    _items([1, 2, 5, 0], [10, 20, 10, 20], fail="NG", ok="OK").to_csv(items, index=False, encoding="cp949")
+    page.get_by_test_id("spc-column").fill("판정")
+    page.get_by_test_id("spc-subgroup-column").fill("로트")
+    page.get_by_test_id("spc-input").set_input_files(str(items))
+    page.get_by_test_id("spc-submit").click()
+    page.get_by_test_id("spc-summary").filter(has_text="검사.csv").wait_for()
+    assert page.locator('[data-testid^="plot-spc"][data-plotted="true"]').count() == 1

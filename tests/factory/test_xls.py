@@ -110,8 +110,8 @@ def test_quality_screen_of_an_xls_upload_equals_the_xlsx(tmp_path: Path) -> None
     assert [a.status_code for a in answers] == [200, 200], answers[0].text
     xls, xlsx = (a.json() for a in answers)
     assert xls["flagged"] == xlsx["flagged"] and xls["n_cells"] == xlsx["n_cells"] == 39
-    # the CSV route's cells (tests/api/test_quality.py); a workbook's whole-number ids read as 5.0 (both formats)
-    assert {f["id"] for f in xls["flagged"]} == {"5.0", "25.0", "37.0"}
+    # the CSV route's cells (tests/api/test_quality.py): a workbook's whole-number ids read as 5, as a CSV's
+    assert {f["id"] for f in xls["flagged"]} == {"5", "25", "37"}
 
 
 def test_factory_upload_lists_name_xls(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-// Factory page: fit a monitor, score a table, draw T² and Q with their limits and list the alarms; one column's control chart.
+// Factory page: fit a monitor, score a table, draw T² and Q with their limits and list the alarms; one column's control charts.
 "use strict";
 (function () {
   const g = window.gwangyang;
@@ -92,8 +92,21 @@
     } catch (e) { status("score-status", g.t("Refused: {error}", { error: e.message }), true); }
   });
 
-  // One column's control chart (POST /factory/spc answers at once): the first chart of the document, its
-  // per-point limits, the points out of control, and which chart was drawn.
+  // One column's control charts (POST /factory/spc answers at once): every chart of the document (I and MR,
+  // or X̄ and R, then EWMA and CUSUM; or one attribute chart), each with its per-point limits and the points
+  // out of control; the summary names the first chart and which was drawn.
+  function drawChart(testid, chart, x) {
+    const bad = chart.out_of_control;
+    const step = { shape: "hvh" };
+    return g.plot(testid, [
+      { x, y: chart.values, name: chart.name, mode: "lines+markers", marker: { size: 4 } },
+      { x, y: chart.upper, name: g.t("upper limit"), mode: "lines", line: Object.assign({ dash: "dash", color: "#b00020" }, step) },
+      { x, y: chart.lower, name: g.t("lower limit"), mode: "lines", line: Object.assign({ dash: "dash", color: "#b00020" }, step) },
+      { x, y: x.map(() => chart.center), name: g.t("centre"), mode: "lines", line: { color: "gray" } },
+      { x: bad.map((i) => x[i]), y: bad.map((i) => chart.values[i]), name: g.t("out of control"), mode: "markers", marker: { color: "#b00020", size: 8 } },
+    ], { yaxis: { title: { text: chart.name } }, xaxis: { title: { text: chart.subgroups ? g.t("subgroup") : g.t("sample") }, type: "category" } });
+  }
+
   function drawSpc(file, r) {
     $("spc-results").hidden = false;
     const chart = r.charts[0];
@@ -106,16 +119,21 @@
       li.textContent = note;
       notes.appendChild(li);
     }
-    const x = chart.subgroups || chart.values.map((_, i) => i + 1);
-    const bad = chart.out_of_control;
-    const step = { shape: "hvh" };
-    g.plot("plot-spc", [
-      { x, y: chart.values, name: chart.name, mode: "lines+markers", marker: { size: 4 } },
-      { x, y: chart.upper, name: g.t("upper limit"), mode: "lines", line: Object.assign({ dash: "dash", color: "#b00020" }, step) },
-      { x, y: chart.lower, name: g.t("lower limit"), mode: "lines", line: Object.assign({ dash: "dash", color: "#b00020" }, step) },
-      { x, y: x.map(() => chart.center), name: g.t("centre"), mode: "lines", line: { color: "gray" } },
-      { x: bad.map((i) => x[i]), y: bad.map((i) => chart.values[i]), name: g.t("out of control"), mode: "markers", marker: { color: "#b00020", size: 8 } },
-    ], { yaxis: { title: { text: chart.name } }, xaxis: { title: { text: chart.subgroups ? g.t("subgroup") : g.t("sample") }, type: "category" } });
+    // charts of single rows number their samples; a moving range starts at the second (one value fewer)
+    const samples = Math.max(0, ...r.charts.filter((c) => !c.subgroups).map((c) => c.values.length));
+    const box = $("spc-plots");
+    for (const old of box.querySelectorAll(".plot.more")) old.remove();  // a previous answer's extra charts
+    r.charts.forEach((c, i) => {
+      const testid = i === 0 ? "plot-spc" : `plot-spc-${i}`;
+      if (i > 0) {
+        const div = document.createElement("div");
+        div.className = "plot more";
+        div.dataset.testid = testid;
+        box.appendChild(div);
+      }
+      const offset = c.subgroups ? 0 : samples - c.values.length;
+      drawChart(testid, c, c.subgroups || c.values.map((_, k) => k + 1 + offset));
+    });
   }
 
   $("spc-form").addEventListener("submit", async (event) => {
