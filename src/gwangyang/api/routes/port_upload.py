@@ -25,6 +25,7 @@ from ..error_responses import JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..fields import Seed
 from ..form_fields import form_model
 from ..jobs import Progress
+from ..phrases import N_
 from ..responses import finish_job
 from ..uploads import UploadError, multipart_form, receive_files
 
@@ -42,10 +43,10 @@ class SimulateOptions(BaseModel):
 
 
 FILE_FIELDS = {
-    "days": "Simulated days per replication (more than 0, at most 366; default 30).",
-    "replications": "Independent runs, seeds seed..seed+R-1 (1 to 50; default 1).",
-    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
-    "warmup_days": "Days left out of waiting statistics (0 to 60, fewer than days; default 0).",
+    "days": N_("Simulated days per replication (more than 0, at most 366; default 30)."),
+    "replications": N_("Independent runs, seeds seed..seed+R-1 (1 to 50; default 1)."),
+    "seed": N_("Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer."),
+    "warmup_days": N_("Days left out of waiting statistics (0 to 60, fewer than days; default 0)."),
 }
 """The text fields of ``POST /simulate/file``."""
 
@@ -61,13 +62,17 @@ class CompareOptions(BaseModel):
 
 COMPARE_FIELDS = {
     **FILE_FIELDS,
-    "replications": "Paired runs, seeds seed..seed+R-1 in both A and B (1 to 50; default 5).",
+    "replications": N_("Paired runs, seeds seed..seed+R-1 in both A and B (1 to 50; default 5)."),
 }
 """The text fields of ``POST /compare/file``."""
 
 COMPARE_FILES = {
-    "a": "Scenario A (the baseline): its .toml and, when it reads one, its call list .csv (repeat the field).",
-    "b": "Scenario B (compared with A): its .toml and, when it reads one, its call list .csv (repeat the field).",
+    "a": N_(
+        "Scenario A (the baseline): its .toml and, when it reads one, its call list .csv (repeat the field)."
+    ),
+    "b": N_(
+        "Scenario B (compared with A): its .toml and, when it reads one, its call list .csv (repeat the field)."
+    ),
 }
 """The file fields of ``POST /compare/file``: which scenario a file belongs to is its field."""
 
