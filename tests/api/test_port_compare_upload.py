@@ -191,3 +191,18 @@ def test_the_route_declares_fields_a_and_b(fresh_client: TestClient) -> None:
         assert form["properties"][field]["items"] == {"type": "string", "format": "binary"}
     assert {"days", "replications", "seed", "warmup_days"} <= set(form["properties"])
     assert {"202", "400", "413", "415"} <= set(operation["responses"])
+
+
+def test_calls_after_the_run_are_not_left_out_silently(fresh_client: TestClient) -> None:
+    # B's call list has a fourth call at 50 h, after the run's 48 h: the runs leave it out, the warning says so
+    late = CALLS + "늦은호,50,400,250\n"
+    files = [*pair()[:3], ("b", "입항 일정.csv", late.encode())]
+    response = upload(fresh_client, files, {"days": "2", "replications": "2"})
+    assert response.status_code == 201, response.text
+    result = response.json()["job"]["result"]
+    assert result["kpis"]["vessel_calls"]["b_mean"] == 3  # the three calls before 48 h
+    assert (
+        "광양 크레인 둘: 1 of the call list's 4 calls arrive after the run's 2 days (the first, '늦은호', at 50 h) "
+        "and are left out; run more than 2.083 days to include them"
+    ) in result["warnings"]
+    assert not any(w.startswith("광양 신규 부두: 1 of") for w in result["warnings"])
