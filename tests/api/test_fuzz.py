@@ -160,11 +160,12 @@ def _writes(ctx: HasAPIOperation) -> bool:
 def test_job_starters_and_writers_answer_as_documented(
     job_schema: tuple[schemathesis.BaseSchema, list[str]],
 ) -> None:
-    """The 15 job starters (their jobs recorded, not run), the 3 campaign writers and DELETE of a cell, as documented."""
+    """The 16 job starters (their jobs recorded, not run), the 3 campaign writers and DELETE of a cell, as documented."""
     schema, submitted = job_schema
     fuzzed, sent, failures = _fuzz_all(schema)
-    # 15 job starters (/logistics/forecast/file the 13th, /routes/file the 14th, /port/simulate/file the 15th)
-    assert fuzzed == 19, fuzzed
+    # 16 job starters (/logistics/forecast/file the 13th, /routes/file the 14th, /port/simulate/file the 15th,
+    # /port/compare/file the 16th)
+    assert fuzzed == 20, fuzzed
     assert not failures, "\n\n".join(failures)
     assert 0 < len(submitted) < sent  # some generated requests were good enough to start a job
 

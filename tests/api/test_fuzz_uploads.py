@@ -31,6 +31,7 @@ from gwangyang.store import Store
 from tests.conftest import CYCLERS
 
 from .conftest import AUTH, TOKEN, fastcharge_files
+from .test_port_upload import CALLS, POISSON, SCENARIO
 
 EXAMPLES = 25
 """Generated requests per endpoint."""
@@ -91,10 +92,30 @@ class Upload:
     files: int = 1
     always: tuple[str, ...] = ()
     """Fields sent in every request (a solver's time limit: left out, a job would run for the default 5 s)."""
+    file_fields: tuple[str, ...] = ("files",)
+    """The multipart fields a file is sent in (drawn per file)."""
 
 
 def _names(*values: str) -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(values), JUNK)
+
+
+PORT_FIELDS = {
+    # days always sent and short: left out, a job would simulate the default 30 days
+    "days": st.sampled_from(["0.25", "0.1", "0", "400", "x"]),
+    "replications": _names("", "1", "2", "0", "51"),
+    "seed": _names("", "0", "7", "-1"),
+    "warmup_days": _names("", "0", "0.05", "61", "x"),
+}
+"""The text fields of the port's scenario uploads."""
+
+PORT_SEEDS = (
+    SCENARIO.encode(),
+    CALLS.encode(),
+    POISSON.encode(),
+    SCENARIO.replace("입항 일정.csv", "t.csv").encode(),
+)
+"""A Korean scenario reading its call list ``입항 일정.csv`` (or ``t.csv``), the call list, one without a call list."""
 
 
 UPLOADS = (
@@ -175,6 +196,19 @@ UPLOADS = (
         files=2,
         always=("time_limit",),
     ),
+    Upload(
+        "/api/v1/port/simulate/file", (".toml", ".csv", ".xlsx"), PORT_FIELDS, PORT_SEEDS, WAIT, files=2, always=("days",)
+    ),
+    Upload(
+        "/api/v1/port/compare/file",
+        (".toml", ".csv"),
+        PORT_FIELDS,
+        PORT_SEEDS,
+        WAIT,
+        files=4,
+        always=("days",),
+        file_fields=("a", "b", "a", "b", "files"),
+    ),
 )  # fmt: skip
 
 
@@ -216,10 +250,13 @@ def _content(draw: st.DrawFn, seeds: tuple[Path | bytes, ...]) -> bytes:
 @st.composite
 def _request(draw: st.DrawFn, upload: Upload) -> tuple[list[tuple[str, tuple[str, bytes]]], dict[str, str]]:
     count = draw(st.sampled_from([1, 1, 1, 0, *range(2, upload.files + 1)]))
-    plausible = st.sampled_from(["t", "셀 표", "CS2_35", "FastCharge_000025_CH8"])
+    plausible = st.sampled_from(["t", "셀 표", "CS2_35", "FastCharge_000025_CH8", "입항 일정"])
     stems = st.one_of(plausible, plausible, JUNK)
     files = [
-        ("files", (draw(stems) + draw(st.sampled_from(upload.suffixes)), draw(_content(upload.seeds))))
+        (
+            draw(st.sampled_from(upload.file_fields)),
+            (draw(stems) + draw(st.sampled_from(upload.suffixes)), draw(_content(upload.seeds))),
+        )
         for _ in range(count)
     ]
     fields = {

@@ -58,8 +58,9 @@ def test_every_route_behind_the_token_declares_401_and_403_with_the_one_line_bod
 def test_job_routes_declare_wait_answers_and_a_422_of_either_shape(schema: dict[str, Any]) -> None:
     """A job awaited with ``wait`` that failed is a 422 with one line; a bad field is a 422 with a list."""
     jobs = [(m, p, op) for m, p, op in _operations(schema) if "202" in op["responses"]]
-    # POST /logistics/forecast/file the 13th, /logistics/routes/file the 14th, /port/simulate/file the 15th
-    assert len(jobs) == 15
+    # POST /logistics/forecast/file the 13th, /logistics/routes/file the 14th, /port/simulate/file the 15th,
+    # /port/compare/file the 16th
+    assert len(jobs) == 16
     for method, path, op in jobs:
         assert {"201", "422", "429"} <= set(op["responses"]), (method, path)
         assert "Retry-After" in op["responses"]["429"]["headers"]

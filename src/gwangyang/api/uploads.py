@@ -73,7 +73,7 @@ def check_archive(path: Path, name: str | None = None) -> None:
         )
 
 
-_UPLOAD_FOLDER = re.compile(r"[^\s'\"]*\buploads/[0-9a-f]{32}/")
+_UPLOAD_FOLDER = re.compile(r"[^\s'\"]*\buploads/[0-9a-f]{32}/(?:[a-z_]{1,20}/)?")
 
 
 def hide_upload_folder(message: str) -> str:
@@ -106,12 +106,15 @@ class SavedUpload:
         The form's text fields.
     size_bytes
         Bytes of file content received.
+    parts
+        Each saved file's multipart field (``files``, or one of a route's ``file_fields``).
     """
 
     folder: Path
     files: list[Path] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     size_bytes: int = 0
+    parts: dict[Path, str] = field(default_factory=dict)
 
     def discard(self) -> None:
         """Delete the upload's folder."""
@@ -138,7 +141,10 @@ def check_filename(name: str) -> str:
 
 
 def multipart_form(
-    fields: dict[str, str] | None = None, files: int | None = None, required: tuple[str, ...] = ()
+    fields: dict[str, str] | None = None,
+    files: int | None = None,
+    required: tuple[str, ...] = (),
+    file_fields: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The ``openapi_extra`` of a route that reads its upload with :func:`receive_files`.
 
@@ -153,6 +159,9 @@ def multipart_form(
         How many files the route takes at most (``files`` repeated); None: up to :data:`MAX_FILES`.
     required
         Text fields that must be present (``files`` always is).
+    file_fields
+        File fields other than ``files`` (name -> description), each up to ``files`` files, all required; they
+        replace ``files`` (:func:`receive_files` with the same names).
 
     Returns
     -------
@@ -169,6 +178,11 @@ def multipart_form(
             "description": "The file (one)." if most == 1 else f"The files, up to {most} (repeat the field).",
         }
     }
+    if file_fields:
+        properties = {
+            name: {**properties["files"], "description": description}
+            for name, description in file_fields.items()
+        }
     for name, description in (fields or {}).items():
         # the limit is in UTF-8 bytes: no longer string passes, a shorter one of other scripts may not
         properties[name] = {
@@ -176,7 +190,11 @@ def multipart_form(
             "maxLength": MAX_FIELD_BYTES,
             "description": f"{description} (at most {MAX_FIELD_BYTES} bytes of UTF-8)",
         }
-    schema = {"type": "object", "properties": properties, "required": ["files", *required]}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": [*(file_fields or ["files"]), *required],
+    }
     return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
 
 
@@ -188,7 +206,10 @@ def _disposition(value: bytes) -> dict[str, str]:
 
 
 async def receive_files(
-    request: Request, uploads_dir: Path, max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    request: Request,
+    uploads_dir: Path,
+    max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    file_fields: tuple[str, ...] = (),
 ) -> SavedUpload:
     """Stream a ``multipart/form-data`` request's files into a new folder under ``uploads_dir``.
 
@@ -201,6 +222,9 @@ async def receive_files(
     max_bytes
         Largest body accepted; a bigger one is refused with 413 (before reading, when the client
         declares its length) and whatever was written is deleted.
+    file_fields
+        The multipart fields files may come in, each saved in its own subfolder (so two fields may send files of
+        the same name); empty: any field, all files in one folder.
 
     Returns
     -------
@@ -252,9 +276,20 @@ async def receive_files(
             if len(saved.files) >= MAX_FILES:
                 raise UploadError(f"upload: more than {MAX_FILES} files in one request.")
             name = check_filename(disposition["filename"])
-            target = saved.folder / name
+            part = disposition.get("name", "")
+            folder = saved.folder
+            if file_fields:
+                if part not in file_fields:
+                    raise UploadError(
+                        f"upload: file {name!r} in field {part[:40]!r}; expected fields {', '.join(file_fields)}."
+                    )
+                folder = saved.folder / part
+                folder.mkdir(mode=0o700, exist_ok=True)
+            target = folder / name
             if target in saved.files:
-                raise UploadError(f"filename {name!r}: sent twice in one upload.")
+                where = f" in field {part!r}" if file_fields else ""
+                raise UploadError(f"filename {name!r}: sent twice{where} in one upload.")
+            saved.parts[target] = part
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             state["handle"] = os.fdopen(fd, "wb")
             saved.files.append(target)
@@ -308,7 +343,8 @@ async def receive_files(
         if not state["ended"]:
             raise UploadError("upload truncated: the body ended before the multipart end boundary.")
         if not saved.files:
-            raise UploadError("upload: no file in the request (send files as multipart field 'files').")
+            sent_as = ", ".join(repr(f) for f in file_fields or ("files",))
+            raise UploadError(f"upload: no file in the request (send files as multipart field {sent_as}).")
     except UploadError:
         _close(state)
         saved.discard()

@@ -38,7 +38,7 @@ from ..compute import Executor, SerialExecutor
 from ..errors import InputError
 from .offered_load import overload_warning, scenario_load
 from .result import KPI_UNITS, kpi_bounds
-from .simulation import simulate
+from .simulation import late_calls_warning, simulate
 from .steady import confidence_interval
 from .steady_report import NO_VARIATION, within
 from .terminal import Scenario
@@ -164,6 +164,8 @@ class Comparison:
     table_b: pd.DataFrame
     loads: tuple[dict[str, float], dict[str, float]] = ({}, {})
     """A's and B's offered loads (:func:`gwangyang.port.offered_load.offered_load`); empty: not computed."""
+    late: tuple[str | None, str | None] = (None, None)
+    """A's and B's warnings for call-list calls after the run (:func:`.simulation.late_calls_warning`), or None."""
 
     def differences(self) -> pd.DataFrame:
         """One row per KPI: ``kpi, unit, a_mean, b_mean, diff_mean, diff_ci_low, diff_ci_high, rel_change, no_interval``.
@@ -197,10 +199,12 @@ class Comparison:
         """One warning per reason for the KPIs whose difference has no interval, saying what would give one."""
         diff = self.differences() if differences is None else differences
         out = []
-        for name, load in zip((self.a, self.b), self.loads, strict=True):
+        for name, load, late in zip((self.a, self.b), self.loads, self.late, strict=True):
             overloaded = overload_warning(load) if load else None
             if overloaded is not None:
                 out.append(f"{name}: {overloaded}")
+            if late is not None:  # a call list's calls the runs left out: never silently
+                out.append(f"{name}: {late}")
         few = diff.loc[diff["no_interval"] == FEW_REPLICATIONS, "kpi"].tolist()
         if few:
             out.append(
@@ -261,4 +265,5 @@ def compare(
     table_a = pd.DataFrame(rows[:replications])
     table_b = pd.DataFrame(rows[replications:])
     loads = (scenario_load(a, days, seed), scenario_load(b, days, seed))
-    return Comparison(a.name, b.name, days, replications, level, table_a, table_b, loads)
+    late = (late_calls_warning(a, days), late_calls_warning(b, days))
+    return Comparison(a.name, b.name, days, replications, level, table_a, table_b, loads, late)

@@ -98,16 +98,9 @@ def simulate(
     overloaded = overload_warning(result.load)
     if overloaded is not None:
         result.warnings.insert(0, overloaded)
-    if independent and scenario.arrivals.process == "file":
-        listed = read_schedule(Path(scenario.base_dir) / scenario.arrivals.schedule, scenario.teu_per_move)
-        later = [c for c in listed if c.arrival_h >= horizon]
-        if later:
-            result.warnings.insert(
-                0,
-                f"{len(later)} of the call list's {len(listed)} calls arrive after the run's {days:g} days "
-                f"(the first, {later[0].name!r}, at {later[0].arrival_h:g} h) and are left out; "
-                f"run more than {later[-1].arrival_h / 24:.4g} days to include them",
-            )
+    later = late_calls_warning(scenario, days) if independent else None
+    if later is not None:
+        result.warnings.insert(0, later)
     if not any(c.arrival_h < horizon for c in calls):
         expected = sum(s.calls_per_week for s in scenario.arrivals.services) * days / 7
         result.warnings.insert(
@@ -117,3 +110,22 @@ def simulate(
             + ": the vessel KPIs are 0 for want of vessels, not measured; run longer",
         )
     return result
+
+
+def late_calls_warning(scenario: Scenario, days: float) -> str | None:
+    """The warning for a call list's calls that arrive after a run of ``days`` (left out of it), or None.
+
+    None too for a scenario without a call list (``arrivals.process`` not ``"file"``).
+    """
+    if scenario.arrivals.process != "file":
+        return None
+    horizon = days * 24.0
+    listed = read_schedule(Path(scenario.base_dir) / scenario.arrivals.schedule, scenario.teu_per_move)
+    later = [c for c in listed if c.arrival_h >= horizon]
+    if not later:
+        return None
+    return (
+        f"{len(later)} of the call list's {len(listed)} calls arrive after the run's {days:g} days "
+        f"(the first, {later[0].name!r}, at {later[0].arrival_h:g} h) and are left out; "
+        f"run more than {later[-1].arrival_h / 24:.4g} days to include them"
+    )

@@ -1,7 +1,7 @@
 """Port API (``/api/v1/port``): simulate a terminal, compare scenarios, plan berths, schedule quay cranes; all run as jobs.
 
 Only the shipped scenarios can be simulated by name (a request never names a file on the server); a planner's own
-scenario is uploaded (``POST /simulate/file``, :mod:`.port_upload`). Every job's result is a document of
+scenario is uploaded (``POST /simulate/file``; two compared: ``POST /compare/file``, :mod:`.port_upload`). Every job's result is a document of
 :mod:`gwangyang.port.service`.
 """
 
@@ -20,7 +20,7 @@ from ..error_responses import AUTH_ERRORS, JOB_ERRORS, errors
 from ..fields import Seed, TimeLimit
 from ..jobs import Progress
 from ..responses import finish_job
-from .port_upload import SimulateOptions
+from .port_upload import CompareOptions, SimulateOptions
 from .port_upload import router as upload_router
 
 router = APIRouter(
@@ -56,15 +56,11 @@ class CraneRequest(BaseModel):
     )
 
 
-class CompareRequest(BaseModel):
+class CompareRequest(CompareOptions, BaseModel):
     """Two shipped scenarios simulated with common random numbers."""
 
     a: str = Field("gwangyang-today", description="Baseline scenario (a shipped name).")
     b: str = Field("gwangyang-automated", description="Scenario compared with it.")
-    days: float = Field(30.0, strict=True, gt=0, le=366, description="Simulated days per replication.")
-    replications: int = Field(5, strict=True, ge=1, le=50)
-    seed: Seed = 0
-    warmup_days: float = Field(0.0, strict=True, ge=0, le=60)
 
 
 class TimelapseRequest(BaseModel):

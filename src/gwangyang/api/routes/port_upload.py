@@ -1,9 +1,10 @@
-"""Port API: a planner's own scenario uploaded (``POST /api/v1/port/simulate/file``) and simulated as the CLI does.
+"""Port API: a planner's own scenarios uploaded, one simulated or two compared (``/simulate/file``, ``/compare/file``).
 
-The scenario TOML and its call list CSV (when ``[arrivals] process = "file"``) are read and checked at once (a bad
-file is answered 400 before any job, naming the file and field) and not kept; the job writes them into a folder of
-its own, runs :func:`gwangyang.port.service.simulate_upload` (``gwangyang port simulate --scenario FILE``'s
-service) and removes the folder. :mod:`.port` includes :data:`router`.
+A scenario TOML and its call list CSV (when ``[arrivals] process = "file"``) are read and checked at once (a bad
+file is answered 400 before any job, naming the file and field, and for a comparison the scenario, A or B) and not
+kept; the job writes them into a folder of its own, runs :func:`gwangyang.port.service.simulate_upload`
+(``gwangyang port simulate --scenario FILE``'s service) or :func:`gwangyang.port.service.compare_uploads`
+(``gwangyang port compare A.toml B.toml``'s) and removes the folder. :mod:`.port` includes :data:`router`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from ...errors import InputError
 from ...port import service
 from ...store import artifacts
 from ..common import JobsDep, StoreDep, WaitQuery, receive
@@ -23,8 +25,9 @@ from ..error_responses import JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..fields import Seed
 from ..form_fields import form_model
 from ..jobs import Progress
+from ..phrases import N_
 from ..responses import finish_job
-from ..uploads import UploadError, multipart_form
+from ..uploads import UploadError, multipart_form, receive_files
 
 router = APIRouter()
 """The upload route, without prefix: :mod:`.port`'s router includes it under ``/api/v1/port``."""
@@ -40,20 +43,49 @@ class SimulateOptions(BaseModel):
 
 
 FILE_FIELDS = {
-    "days": "Simulated days per replication (more than 0, at most 366; default 30).",
-    "replications": "Independent runs, seeds seed..seed+R-1 (1 to 50; default 1).",
-    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
-    "warmup_days": "Days left out of waiting statistics (0 to 60, fewer than days; default 0).",
+    "days": N_("Simulated days per replication (more than 0, at most 366; default 30)."),
+    "replications": N_("Independent runs, seeds seed..seed+R-1 (1 to 50; default 1)."),
+    "seed": N_("Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer."),
+    "warmup_days": N_("Days left out of waiting statistics (0 to 60, fewer than days; default 0)."),
 }
 """The text fields of ``POST /simulate/file``."""
 
 
-def _check_files(files: list[Path]) -> tuple[Path, Path | None]:
-    """The scenario TOML and the optional call list of an upload, by their names' endings and sizes."""
+class CompareOptions(BaseModel):
+    """A comparison's settings, the same for shipped scenarios (JSON) and uploaded ones (form fields)."""
+
+    days: float = Field(30.0, strict=True, gt=0, le=366, description="Simulated days per replication.")
+    replications: int = Field(5, strict=True, ge=1, le=50)
+    seed: Seed = 0
+    warmup_days: float = Field(0.0, strict=True, ge=0, le=60)
+
+
+COMPARE_FIELDS = {
+    **FILE_FIELDS,
+    "replications": N_("Paired runs, seeds seed..seed+R-1 in both A and B (1 to 50; default 5)."),
+}
+"""The text fields of ``POST /compare/file``."""
+
+COMPARE_FILES = {
+    "a": N_(
+        "Scenario A (the baseline): its .toml and, when it reads one, its call list .csv (repeat the field)."
+    ),
+    "b": N_(
+        "Scenario B (compared with A): its .toml and, when it reads one, its call list .csv (repeat the field)."
+    ),
+}
+"""The file fields of ``POST /compare/file``: which scenario a file belongs to is its field."""
+
+
+def _check_files(files: list[Path], prefix: str = "") -> tuple[Path, Path | None]:
+    """The scenario TOML and the optional call list of an upload, by their names' endings and sizes.
+
+    ``prefix`` starts each refusal (``"scenario A: "``: which of two scenarios the files belong to).
+    """
     for upload in files:
         if not upload.name.lower().endswith((service.SCENARIO_SUFFIX, service.CALL_LIST_SUFFIX)):
             raise UploadError(
-                f"{upload.name}: unknown file kind (expected a scenario {service.SCENARIO_SUFFIX} and "
+                f"{prefix}{upload.name}: unknown file kind (expected a scenario {service.SCENARIO_SUFFIX} and "
                 f"optionally its call list {service.CALL_LIST_SUFFIX}).",
                 status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             )
@@ -61,7 +93,7 @@ def _check_files(files: list[Path]) -> tuple[Path, Path | None]:
     call_lists = [f for f in files if f.name.lower().endswith(service.CALL_LIST_SUFFIX)]
     if len(scenarios) != 1 or len(call_lists) > 1:
         raise UploadError(
-            f"upload: expected one scenario {service.SCENARIO_SUFFIX} and at most one call list "
+            f"{prefix or 'upload: '}expected one scenario {service.SCENARIO_SUFFIX} and at most one call list "
             f"{service.CALL_LIST_SUFFIX}, got {len(scenarios)} and {len(call_lists)}."
         )
     limits = [
@@ -72,7 +104,7 @@ def _check_files(files: list[Path]) -> tuple[Path, Path | None]:
         size = path.stat().st_size
         if size > most:
             raise UploadError(
-                f"{path.name}: {size} bytes is over the limit of {most} bytes for this kind of file.",
+                f"{prefix}{path.name}: {size} bytes is over the limit of {most} bytes for this kind of file.",
                 413,
             )
     return scenarios[0], call_lists[0] if call_lists else None
@@ -119,4 +151,71 @@ async def simulate_file(
     }
     work = partial(_simulate_file, upload, uploads, form)
     job = jobs.submit("port.simulate", work, params=params, isolated=True)
+    return await finish_job(request, response, job, wait)
+
+
+def _read_scenario(label: str, files: list[Path], days: float, uploads: Path) -> service.UploadedScenario:
+    """Scenario ``label``'s files checked (:func:`_check_files`, :func:`gwangyang.port.service.read_upload`)."""
+    prefix = f"scenario {label}: "
+    scenario, call_list = _check_files(files, prefix)
+    try:
+        return service.read_upload(scenario, call_list, days, uploads)
+    except UploadError as exc:
+        raise UploadError(f"{prefix}{exc}", exc.status_code) from exc
+    except InputError as exc:
+        raise InputError(f"{prefix}{exc}") from exc
+
+
+def _compare_files(
+    a: service.UploadedScenario,
+    b: service.UploadedScenario,
+    uploads: Path,
+    form: CompareOptions,
+    progress: Progress,
+) -> dict[str, Any]:
+    return service.compare_uploads(
+        a, b, uploads, form.days, form.replications, form.seed, form.warmup_days, progress=progress
+    )
+
+
+@router.post(
+    "/compare/file",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Compare two uploaded scenarios, A and B, each a TOML with its call list (a job)",
+    responses={201: {"description": "Done (with `wait`)"}, **errors(*UPLOAD_ERRORS, *JOB_ERRORS)},
+    openapi_extra=multipart_form(COMPARE_FIELDS, files=2, file_fields=COMPARE_FILES),
+)
+async def compare_file(
+    request: Request, response: Response, store: StoreDep, jobs: JobsDep, wait: WaitQuery = 0
+) -> dict[str, Any]:
+    """A job that compares two uploaded scenarios, as ``gwangyang port compare A.toml B.toml``.
+
+    Scenario A's files come in the multipart field ``a``, B's in ``b``: each a scenario ``.toml`` and, when it reads
+    its calls from a file, that call list ``.csv``, named by its file name in ``arrivals.schedule`` (A and B may
+    name files alike). All are read at once (a bad file or field is answered 400 before any job, naming the
+    scenario, the file and the field) and not kept. The result is the CLI's ``--json`` document with the files'
+    names as ``a_file``, ``a_call_list``, ``b_file`` and ``b_call_list``.
+    """
+    uploads = artifacts.uploads_dir(store)
+    saved = await receive_files(request, uploads, request.app.state.max_upload_bytes, tuple(COMPARE_FILES))
+    try:
+        form = form_model(saved.fields, CompareOptions)
+        files = {label: [f for f in saved.files if saved.parts[f] == label] for label in COMPARE_FILES}
+        a, b = [
+            await run_in_threadpool(_read_scenario, label.upper(), files[label], form.days, uploads)
+            for label in COMPARE_FILES
+        ]
+    finally:
+        saved.discard()
+    params = {
+        "a_file": a.file,
+        "a_call_list": a.call_list,
+        "a": a.name,
+        "b_file": b.file,
+        "b_call_list": b.call_list,
+        "b": b.name,
+        **form.model_dump(),
+    }
+    work = partial(_compare_files, a, b, uploads, form)
+    job = jobs.submit("port.compare", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)

@@ -6,7 +6,7 @@ job's result and the port page shows. Replications are independent items of an
 
 The use cases live in modules by kind (``simulation``: scenarios, simulate, compare, fleets; ``plans``: berths
 and cranes; ``kept``: runs and plans in the store; ``lapse``: the AGV time-lapse; ``page``: the port page's
-state and the demo's run; ``uploaded``: a planner's own scenario uploaded to the API); this package re-exports them, so callers write ``service.simulate``.
+state and the demo's run; ``uploaded``: a planner's own scenarios uploaded to the API, simulated or compared); this package re-exports them, so callers write ``service.simulate``.
 """
 
 from __future__ import annotations
@@ -48,5 +48,6 @@ from .uploaded import MAX_CALL_LIST_BYTES as MAX_CALL_LIST_BYTES
 from .uploaded import MAX_SCENARIO_BYTES as MAX_SCENARIO_BYTES
 from .uploaded import SCENARIO_SUFFIX as SCENARIO_SUFFIX
 from .uploaded import UploadedScenario as UploadedScenario
+from .uploaded import compare_uploads as compare_uploads
 from .uploaded import read_upload as read_upload
 from .uploaded import simulate_upload as simulate_upload

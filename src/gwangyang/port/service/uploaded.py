@@ -3,8 +3,10 @@
 An uploaded scenario is a TOML file and, when ``[arrivals] process = "file"``, the call list it names. Both are
 checked when they arrive (:func:`read_upload`: the TOML loader's own refusals, the call list's rows), and kept as
 bytes; the job writes them into a folder of their own and runs :func:`.simulation.simulate` on the TOML file, the
-function ``gwangyang port simulate --scenario FILE`` runs (:func:`simulate_upload`). An uploaded scenario reads no
-file but its own call list: ``arrivals.schedule`` must be a plain file name, the uploaded call list's.
+function ``gwangyang port simulate --scenario FILE`` runs (:func:`simulate_upload`); two uploaded scenarios are
+compared as ``gwangyang port compare A.toml B.toml`` does, each in a folder of its own (:func:`compare_uploads`). An
+uploaded scenario reads no file but its own call list: ``arrivals.schedule`` must be a plain file name, the uploaded
+call list's.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from ...compute import Progress
 from ...errors import InputError
-from .simulation import simulate
+from .simulation import compare, simulate
 
 SCENARIO_SUFFIX = ".toml"
 """How an uploaded scenario's name ends."""
@@ -169,3 +171,42 @@ def simulate_upload(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {**document, "file": upload.file, "call_list": upload.call_list}
+
+
+def compare_uploads(
+    a: UploadedScenario,
+    b: UploadedScenario,
+    uploads: Path,
+    days: float = 30.0,
+    replications_count: int = 5,
+    seed: int = 0,
+    warmup_days: float = 0.0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Compare two uploaded scenarios: :func:`.simulation.compare` on their files, each in a folder of its own.
+
+    The folder (``uploads/<uuid hex>``, with ``a`` and ``b`` in it: two scenarios may name files alike) is removed
+    afterwards, whatever happens. The document is the CLI's (``gwangyang port compare A.toml B.toml --json``) with
+    ``a_file``, ``a_call_list``, ``b_file`` and ``b_call_list`` (the files' names) added.
+    """
+    folder = uploads / uuid.uuid4().hex
+    folder.mkdir(mode=0o700, parents=False)
+    try:
+        document = compare(
+            _stage(a, folder / "a"),
+            _stage(b, folder / "b"),
+            days,
+            replications_count,
+            seed,
+            warmup_days,
+            progress=progress,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        **document,
+        "a_file": a.file,
+        "a_call_list": a.call_list,
+        "b_file": b.file,
+        "b_call_list": b.call_list,
+    }

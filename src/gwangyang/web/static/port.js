@@ -3,8 +3,9 @@
 (function () {
   const g = window.gwangyang;
   const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
-  const KEYS = { compare: "gwangyang.port.compareJob", plan: "gwangyang.port.planJob", own: "gwangyang.port.ownJob", timelapse: "gwangyang.port.timelapseJob" };
-  const STATUS = { compare: "compare-status", plan: "berth-status", own: "own-status" };
+  // ownCompare: two uploaded scenarios compared, followed in the upload form and shown as a comparison
+  const KEYS = { compare: "gwangyang.port.compareJob", ownCompare: "gwangyang.port.compareJob", plan: "gwangyang.port.planJob", own: "gwangyang.port.ownJob", timelapse: "gwangyang.port.timelapseJob" };
+  const STATUS = { compare: "compare-status", ownCompare: "own-status", plan: "berth-status", own: "own-status" };
 
   function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
   function fmt(v) { return v === null || v === undefined ? "—" : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(4); }
@@ -117,9 +118,10 @@
       status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") {
-      remember(kind, jobId);
+      remember(kind === "ownCompare" ? "compare" : kind, jobId);
       if (kind === "plan") drawPlan(record.result);
-      else { status(testid, g.t("{verb} done.", { verb })); (kind === "compare" ? drawCompare : drawOwn)(record.result); }
+      else { status(testid, g.t("{verb} done.", { verb })); (kind === "own" ? drawOwn : drawCompare)(record.result); }
+      if (kind === "ownCompare") $("compare-results").scrollIntoView();
     }
   }
 
@@ -141,12 +143,17 @@
   });
   $("own-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    // The scenario and its call list uploaded as they are, read on the server as `gwangyang port simulate --scenario FILE` reads them.
+    // The scenario and its call list uploaded as they are, read on the server as `gwangyang port simulate --scenario FILE`
+    // reads them; with a scenario B, each scenario's files in its own field (a, b) as `gwangyang port compare A.toml B.toml`.
     const f = new FormData(event.target);
     const upload = new FormData();
-    for (const key of ["scenario", "call_list"]) { const file = f.get(key); if (file && file.name) upload.append("files", file, file.name); }
-    for (const key of ["days", "replications", "seed"]) if (String(f.get(key) || "").trim()) upload.append(key, f.get(key));
-    submit("own", "/api/v1/port/simulate/file", upload);
+    const b = f.get("scenario_b");
+    const compare = !!(b && b.name);
+    const fields = compare ? { scenario: "a", call_list: "a", scenario_b: "b", call_list_b: "b" } : { scenario: "files", call_list: "files" };
+    for (const [key, field] of Object.entries(fields)) { const file = f.get(key); if (file && file.name) upload.append(field, file, file.name); }
+    for (const key of ["days", "replications", "seed", "warmup_days"]) if (String(f.get(key) || "").trim()) upload.append(key, f.get(key));
+    if (compare) submit("ownCompare", "/api/v1/port/compare/file", upload);
+    else submit("own", "/api/v1/port/simulate/file", upload);
   });
   $("berth-form").addEventListener("submit", (event) => {
     event.preventDefault();
