@@ -85,7 +85,7 @@ def test_workbook_ids_read_as_the_csv(tmp_path: Path) -> None:
 
 
 def test_a_missing_id_gives_the_csv_floats_and_fractions_stay(tmp_path: Path) -> None:
-    rows = [["id", "x"], [1, 0.5], ["", 1.5], [3, 2.0]]
+    rows: list[list[object]] = [["id", "x"], [1, 0.5], ["", 1.5], [3, 2.0]]
     files = _files(tmp_path, rows)
     tables = {k: read_sheet(p).table for k, p in files.items()}
     for kind in ("xlsx-int", "xlsx-float", "xls"):
@@ -108,7 +108,8 @@ def test_screening_and_production_ids_of_a_workbook(tmp_path: Path) -> None:
     assert all(v == flagged["csv"] for v in flagged.values())
     ids = ([str(i) for i in range(1, 41)], [str(100 + i // 4) for i in range(40)])
     assert all(v == ids for v in produced.values())
-    coded = _files(tmp_path / "coded", [["cell_id", "ocv"]] + [[f"{i:03d}", 3.6] for i in range(1, 6)])
+    header: list[list[object]] = [["cell_id", "ocv"]]
+    coded = _files(tmp_path / "coded", header + [[f"{i:03d}", 3.6] for i in range(1, 6)])
     for path in coded.values():  # ids stored as text keep their zeros
         assert read_production_table(path).frame["cell_id"].tolist() == ["001", "002", "003", "004", "005"]
 

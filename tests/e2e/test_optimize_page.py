@@ -45,7 +45,13 @@ def campaign(server: tuple[str, Store]) -> Iterator[dict[str, Any]]:
             values += [(batch["round"], r["value"]) for r in results]
             assert client.post(
                 f"/api/v1/optimize/campaigns/{CAMPAIGN}/observe", json={"results": results}
-            ).json() == {"recorded": BATCH, "failed": [], "round": batch["round"] + 1, "pending": [], "warnings": []}
+            ).json() == {
+                "recorded": BATCH,
+                "failed": [],
+                "round": batch["round"] + 1,
+                "pending": [],
+                "warnings": [],
+            }
         status = client.get(f"/api/v1/optimize/campaigns/{CAMPAIGN}").json()
     yield {"values": values, "status": status}
 
