@@ -349,6 +349,18 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
     (re.compile(r"^(?P<where>[^:]+): Field required$"), N_("%(where)s: Field required")),
+    # gwangyang.api.form_fields.form_model: an upload's form field (seed, workers, days) as the model reads it
+    phrase(
+        N_("%(where)s: Input should be greater than or equal to %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"
+    ),
+    phrase(
+        N_("%(where)s: Input should be less than or equal to %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"
+    ),
+    phrase(N_("%(where)s: Input should be greater than %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"),
+    phrase(N_("%(where)s: Input should be less than %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"),
+    # a field's value of the wrong kind or not among the choices (form fields, a scenario's, SPC's chart)
+    phrase(N_("%(where)s: expected a number, got %(got)s")),
+    phrase(N_("%(where)s: expected one of %(choices)s, got %(got)s."), where="[^:]+"),
     (
         re.compile(
             r"^(?P<where>[^:]+): Input should be a valid (?P<word>number|integer|list|array|dictionary|string|boolean)(?:, .*)?$"
