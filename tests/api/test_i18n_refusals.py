@@ -1,0 +1,383 @@
+"""Refusals and notes that reached Korean users in English: each as the API answers it, read Korean with its data kept.
+
+The English lines are the API's own answers (factory SPC, port scenario upload, routing upload form fields) and the
+twin's warnings; :func:`gwangyang.api.i18n.phrase` (the pages' ``phrase`` in ``common.js``, run under Node where
+it is installed) must give the Korean written here by hand: the file, column and vessel names, rows and numbers
+unchanged, no English word of the message left.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gwangyang.api import i18n
+from gwangyang.battery.twin_config import TwinConfig
+from gwangyang.battery.twin_limits import LOWER, UPPER, limit_warnings
+
+from .test_port_upload import CALLS, POISSON, SCENARIO, upload
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SPC_FILE = "검사 표.csv"
+
+SPC_CASES = [
+    # every item passes: no p or np chart
+    (
+        "판정,로트\nOK,A\nOK,A\nOK,B\nOK,B\n",
+        {"column": "판정", "subgroup_column": "로트"},
+        "검사 표.csv: column '판정': every item passes (no nonconforming item); a p or np chart needs both "
+        "conforming and nonconforming items.",
+        "검사 표.csv: '판정' 열: 모든 품목이 합격입니다 (부적합품 없음); p 또는 np 관리도에는 적합품과 부적합품이 "
+        "모두 있어야 합니다.",
+    ),
+    # a word that is neither OK nor NG
+    (
+        "판정,로트\nOK,A\n보류,A\nOK,B\nNG,B\n",
+        {"column": "판정", "subgroup_column": "로트", "chart": "p"},
+        "검사 표.csv: column '판정': '보류' in data row 2 is neither a pass word (OK, 합격, 양품) nor a fail word "
+        "(NG, 불합격, 불량).",
+        "검사 표.csv: '판정' 열: 데이터 2행의 '보류'은(는) 합격 단어(OK, 합격, 양품)도 불합격 단어(NG, 불합격, "
+        "불량)도 아닙니다.",
+    ),
+    # a negative count
+    (
+        "결점,검사수\n1,5\n-2,5\n3,5\n",
+        {"column": "결점", "chart": "c"},
+        "검사 표.csv: column '결점': negative count -2 in data row 2; expected counts ≥ 0.",
+        "검사 표.csv: '결점' 열: 데이터 2행에 음수 개수 -2; 개수는 0 이상이어야 합니다.",
+    ),
+    # a size of 0
+    (
+        "결점,검사수\n1,5\n2,0\n3,5\n",
+        {"column": "결점", "size_column": "검사수"},
+        "검사 표.csv: column '검사수' has '0' in data row 2; expected a subgroup size above 0.",
+        "검사 표.csv: '검사수' 열의 데이터 2행 값이 '0'입니다; 부분군 크기는 0보다 커야 합니다.",
+    ),
+    (
+        "결점,검사수\n0,5\n0,5\n0,5\n",
+        {"column": "결점", "size_column": "검사수"},
+        "검사 표.csv: column '결점': every count is 0; a u chart needs some nonconformities.",
+        "검사 표.csv: '결점' 열: 모든 개수가 0입니다; u 관리도에는 부적합이 하나 이상 있어야 합니다.",
+    ),
+    (
+        "결점,검사수\n1,5\n6,5\n3,5\n",
+        {"column": "결점", "size_column": "검사수", "chart": "p"},
+        "검사 표.csv: column '결점': subgroup 2 has 6 nonconforming of 5 inspected; expected no more than inspected.",
+        "검사 표.csv: '결점' 열: 부분군 2에서 검사 5개 중 부적합 6개; 부적합 수는 검사 수를 넘을 수 없습니다.",
+    ),
+    (
+        "판정,로트\nOK,A\nNG,A\nOK,B\nNG,B\nOK,B\n",
+        {"column": "판정", "subgroup_column": "로트", "chart": "np"},
+        "검사 표.csv: column '판정': subgroups of different sizes (2 to 3); an np chart needs one size, use the p "
+        "chart.",
+        "검사 표.csv: '판정' 열: 부분군 크기가 서로 다릅니다 (2~3); np 관리도는 부분군 크기가 같아야 하니 p 관리도를 "
+        "쓰세요.",
+    ),
+    (
+        "결점,검사수\n1,5\n2,5\n3,5\n",
+        {"column": "결점", "size_column": "없음"},
+        "검사 표.csv: size_column '없음' is not a column; columns are 결점, 검사수.",
+        "검사 표.csv: size_column '없음'은(는) 없는 열입니다; 있는 열: 결점, 검사수.",
+    ),
+    (
+        "결점\n1\n2\n3\n",
+        {"column": "결점", "chart": "zz"},
+        "chart: expected one of auto, variables, p, np, c, u, got 'zz'.",
+        "chart: auto, variables, p, np, c, u 중 하나여야 합니다 (입력: 'zz').",
+    ),
+    (
+        "이름\n가\n나\n다\n",
+        {"column": "이름"},
+        "검사 표.csv: column '이름' holds labels (e.g. '가'), not measurements or pass/fail words (OK/NG, "
+        "합격/불합격); SPC charts here need numbers.",
+        "검사 표.csv: '이름' 열에는 측정값이나 합격/불합격 단어(OK/NG, 합격/불합격)가 아닌 표지(예: '가')가 들어 "
+        "있습니다; 여기의 SPC 관리도는 숫자가 필요합니다.",
+    ),
+]
+"""Tables refused by ``POST /api/v1/factory/spc``: the table, the form, the API's detail and its Korean."""
+
+REASON_CASES = [
+    # the answer's chart entry: why this chart was drawn (np: 2 lots of 2 items each; p: lots of 2 and 3)
+    (
+        "판정,로트\nOK,A\nNG,A\nOK,B\nNG,B\n",
+        {"column": "판정", "subgroup_column": "로트"},
+        "'판정' holds pass/fail words and every subgroup has 2 items: np chart.",
+        "'판정'에 합격/불합격 단어가 있고 모든 부분군이 2개 품목: np 관리도.",
+    ),
+    (
+        "판정,로트\nOK,A\nNG,A\nOK,B\nNG,B\nOK,B\n",
+        {"column": "판정", "subgroup_column": "로트"},
+        "'판정' holds pass/fail words and subgroups of 2 to 3 items: p chart.",
+        "'판정'에 합격/불합격 단어가 있고 부분군이 2~3개 품목: p 관리도.",
+    ),
+    (
+        "결점,검사수\n1,5\n2,6\n3,5\n",
+        {"column": "결점", "size_column": "검사수"},
+        "'결점' holds counts with units inspected in '검사수': u chart.",
+        "'결점'은(는) 결점 수이고 검사 단위 수가 '검사수'에 있음: u 관리도.",
+    ),
+    (
+        "결점,로트\n1,A\n2,A\n3,B\n",
+        {"column": "결점", "subgroup_column": "로트"},
+        "'결점' holds counts of defects over subgroups of 1 to 2 rows: u chart.",
+        "'결점'은(는) 1~2행 부분군의 결점 수: u 관리도.",
+    ),
+    (
+        "결점\n1\n2\n3\n",
+        {"column": "결점"},
+        "'결점' holds counts of defects (by its name) and no size column: c chart.",
+        "'결점'은(는) (이름으로 보아) 결점 수이고 크기 열이 없음: c 관리도.",
+    ),
+    ("결점\n1\n2\n3\n", {"column": "결점", "chart": "u"}, "u chart, as asked.", "요청한 대로 u 관리도."),
+    (
+        "온도\n1.5\n2.5\n3.1\n2.2\n",
+        {"column": "온도"},
+        "'온도' holds measurements: I-MR charts, EWMA and CUSUM.",
+        "'온도'은(는) 측정값: I-MR 관리도, EWMA, CUSUM.",
+    ),
+]
+"""Tables charted by ``POST /api/v1/factory/spc``: the answer's ``chart.reason`` and its Korean."""
+
+PORT_CASES = [
+    (
+        [("광양.toml", SCENARIO.replace("cycle_cv = 0.0", "cycle_cv = 0.0\nspeed = 2").encode())],
+        "광양.toml: cranes[0].speed: unknown field (known: berth, count, cycle_cv, kind, kwh_per_move, "
+        "moves_per_hour, mtbf_h, repair_h)",
+        "광양.toml: cranes[0].speed: 알 수 없는 항목 (사용할 수 있는 항목: berth, count, cycle_cv, kind, "
+        "kwh_per_move, moves_per_hour, mtbf_h, repair_h)",
+    ),
+    (
+        [("광양.toml", SCENARIO.replace('berth = "1번 선석"', 'berth = "2번 선석"').encode())],
+        "광양.toml: cranes[0].berth: '2번 선석' is not a berth (known: 1번 선석)",
+        "광양.toml: cranes[0].berth: '2번 선석'은(는) 선석이 아닙니다 (선석: 1번 선석)",
+    ),
+    (
+        [("광양.toml", SCENARIO.replace("length_m = 300.0", 'length_m = "길다"').encode())],
+        "광양.toml: berths[0].length_m: expected a number, got '길다'",
+        "광양.toml: berths[0].length_m: 숫자여야 합니다 (입력: '길다')",
+    ),
+    (
+        [("광양.toml", SCENARIO.replace("chunk_moves = 20", "chunk_moves = 0").encode())],
+        "광양.toml: chunk_moves: must be >= 1, got 0",
+        "광양.toml: chunk_moves: 1 이상이어야 합니다 (입력: 0)",
+    ),
+    (
+        [("광양.toml", SCENARIO.replace('yard = "야드"', 'yard = "없는 야드"').encode())],
+        "광양.toml: berths[0].yard: '없는 야드' is not a yard",
+        "광양.toml: berths[0].yard: '없는 야드'은(는) 야드가 아닙니다",
+    ),
+    (
+        [("광양.toml", ('base_dir = "/etc"\n' + SCENARIO).encode()), ("입항 일정.csv", CALLS.encode())],
+        "광양.toml: base_dir: not a scenario field (a call list is read relative to the scenario file's folder: "
+        "write arrivals.schedule relative to it)",
+        "광양.toml: base_dir: 시나리오 항목이 아닙니다 (입항 목록은 시나리오 파일의 폴더를 기준으로 읽으니 "
+        "arrivals.schedule을 그 기준으로 쓰세요)",
+    ),
+    (
+        [("광양.toml", SCENARIO.encode()), ("다른.csv", CALLS.encode())],
+        "광양.toml: arrivals.schedule: '입항 일정.csv' is not the uploaded call list '다른.csv'",
+        "광양.toml: arrivals.schedule: '입항 일정.csv'은(는) 업로드한 입항 목록 '다른.csv'이(가) 아닙니다",
+    ),
+    (
+        [("광양.toml", POISSON.encode()), ("입항 일정.csv", b"")],
+        "입항 일정.csv: the scenario 광양.toml reads no call list (arrivals.process is 'poisson', not 'file')",
+        "입항 일정.csv: 시나리오 광양.toml은(는) 입항 목록을 읽지 않습니다 (arrivals.process가 'file'이 아니라 "
+        "'poisson')",
+    ),
+    # the call list's rows
+    (
+        [
+            ("광양.toml", SCENARIO.encode()),
+            ("입항 일정.csv", CALLS.replace("한빛호,2,", "한빛호,x,").encode()),
+        ],
+        "입항 일정.csv: row 1: arrival_h must be a number >= 0, got 'x'",
+        "입항 일정.csv: 1행: arrival_h은(는) 0 이상의 숫자여야 합니다 (입력: 'x')",
+    ),
+    (
+        [("광양.toml", SCENARIO.encode()), ("입항 일정.csv", CALLS.replace(",200\n", ",366\n").encode())],
+        "입항 일정.csv: row 1: length_m: vessel '한빛호' is 366 m, longer than every berth (longest 300 m)",
+        "입항 일정.csv: 1행: length_m: 선박 '한빛호'은(는) 366 m로 모든 선석보다 깁니다 (가장 긴 선석 300 m)",
+    ),
+    (
+        [("광양.toml", SCENARIO.encode()), ("입항 일정.csv", CALLS.replace("대양호", "한빛호").encode())],
+        "입항 일정.csv: row 2: vessel '한빛호' is listed twice (also row 1)",
+        "입항 일정.csv: 2행: 선박 '한빛호'이(가) 두 번 나옵니다 (1행에도 있음)",
+    ),
+    (
+        [("광양.toml", SCENARIO.encode()), ("입항 일정.csv", CALLS.replace("vessel,", "선박,").encode())],
+        "입항 일정.csv: column '선박' is not known (expected vessel, arrival_h, arrival, teu, length_m, service, "
+        "max_cranes)",
+        "입항 일정.csv: 알 수 없는 열 '선박' (사용할 수 있는 열: vessel, arrival_h, arrival, teu, length_m, "
+        "service, max_cranes)",
+    ),
+    (
+        [
+            ("광양.toml", SCENARIO.encode()),
+            ("입항 일정.csv", "vessel,arrival,teu,length_m\n가호,내일,1,100\n".encode()),
+        ],
+        "입항 일정.csv: row 1: arrival: expected a date and time such as 2026-12-07T14:30+09:00, 2026-12-07 14:30 "
+        "or 2026년 12월 7일 14시 30분, got '내일'",
+        "입항 일정.csv: 1행: arrival: 2026-12-07T14:30+09:00, 2026-12-07 14:30 또는 2026년 12월 7일 14시 30분 같은 "
+        "날짜와 시각이어야 합니다 (입력: '내일')",
+    ),
+]
+"""Scenarios refused by ``POST /api/v1/port/simulate/file``: the files, the API's detail and its Korean."""
+
+TWIN_WARNINGS = {
+    # Chen2020's cut-offs are 2.5-4.2 V; the config's cycling voltages lie beyond them
+    "cycling.upper_voltage_v = 4.4 V is above Chen2020's upper voltage cut-off 4.2 V: the twin charges past the "
+    "cell's rated window (capacities and retention above the nominal are possible).": (
+        "cycling.upper_voltage_v = 4.4 V가 Chen2020의 상한 차단 전압 4.2 V보다 높습니다. 트윈이 셀의 정격 범위를 "
+        "넘어 충전합니다 (용량과 유지율이 공칭값을 넘을 수 있음)."
+    ),
+    "cycling.charge_limit_v = 4.45 V is above Chen2020's upper voltage cut-off 4.2 V: the twin charges past the "
+    "cell's rated window (capacities and retention above the nominal are possible).": (
+        "cycling.charge_limit_v = 4.45 V가 Chen2020의 상한 차단 전압 4.2 V보다 높습니다. 트윈이 셀의 정격 범위를 "
+        "넘어 충전합니다 (용량과 유지율이 공칭값을 넘을 수 있음)."
+    ),
+    "cycling.lower_voltage_v = 2 V is below Chen2020's lower voltage cut-off 2.5 V: the twin discharges past the "
+    "cell's rated window.": (
+        "cycling.lower_voltage_v = 2 V가 Chen2020의 하한 차단 전압 2.5 V보다 낮습니다. 트윈이 셀의 정격 범위를 "
+        "넘어 방전합니다."
+    ),
+    "cycling.charge_limit_v = 4.45 V is above upper_voltage_v = 4.4 V: the constant-current steps may charge past "
+    "the voltage the CV step holds.": (
+        "cycling.charge_limit_v = 4.45 V가 upper_voltage_v = 4.4 V보다 높습니다. 정전류 단계가 CV 단계가 유지하는 "
+        "전압을 넘어 충전할 수 있습니다."
+    ),
+}
+"""The twin's warnings (after the config file's name) and their Korean."""
+
+ENGLISH = (
+    "expected",
+    "column",
+    "chart,",
+    "holds",
+    "every",
+    "row ",
+    "is not",
+    "must be",
+    "unknown",
+    "above",
+    "below",
+)
+"""Words of the English messages that no Korean line may keep (the data quoted in these cases holds none)."""
+
+
+def korean(english: str, expected: str) -> str:
+    """``english`` read Korean, checked against ``expected`` and for English words left."""
+    translated = i18n.phrase(english, "ko")
+    assert translated == expected, translated
+    assert not [w for w in ENGLISH if w in translated.replace("size_column", "")], translated
+    return translated
+
+
+@pytest.mark.parametrize(("table", "fields", "english", "expected"), SPC_CASES)
+def test_spc_refusals_read_korean(
+    fresh_client: TestClient, table: str, fields: dict[str, str], english: str, expected: str
+) -> None:
+    reply = fresh_client.post("/api/v1/factory/spc", files={"files": (SPC_FILE, table.encode())}, data=fields)
+    assert reply.status_code == 400 and reply.json()["detail"] == english
+    korean(english, expected)
+
+
+@pytest.mark.parametrize(("table", "fields", "english", "expected"), REASON_CASES)
+def test_spc_chart_reason_reads_korean(
+    fresh_client: TestClient, table: str, fields: dict[str, str], english: str, expected: str
+) -> None:
+    reply = fresh_client.post("/api/v1/factory/spc", files={"files": (SPC_FILE, table.encode())}, data=fields)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["chart"]["reason"] == english
+    korean(english, expected)
+
+
+def test_spc_note_of_a_short_last_subgroup_reads_korean(fresh_client: TestClient) -> None:
+    # 5 rows in subgroups of 2: two subgroups, the 5th row left out
+    table = "판정\nOK\nNG\nOK\nNG\nOK\n"
+    reply = fresh_client.post(
+        "/api/v1/factory/spc",
+        files={"files": (SPC_FILE, table.encode())},
+        data={"column": "판정", "subgroup": "2"},
+    )
+    assert reply.status_code == 200, reply.text
+    note = "검사 표.csv: column '판정': the last 1 row(s) do not fill a subgroup of 2 and are not charted."
+    assert note in reply.json()["warnings"]
+    korean(note, "검사 표.csv: '판정' 열: 마지막 1행은 크기 2의 부분군을 채우지 못해 관리도에서 뺐습니다.")
+
+
+@pytest.mark.parametrize(("files", "english", "expected"), PORT_CASES)
+def test_port_scenario_refusals_read_korean(
+    fresh_client: TestClient, files: list[tuple[str, bytes]], english: str, expected: str
+) -> None:
+    reply = upload(fresh_client, files)
+    assert reply.status_code == 400 and reply.json()["detail"] == english
+    korean(english, expected)
+
+
+def test_upload_form_fields_read_korean(fresh_client: TestClient) -> None:
+    files = [("광양.toml", SCENARIO.encode()), ("입항 일정.csv", CALLS.encode())]
+    seed = upload(fresh_client, files, {"seed": "x"}).json()["detail"]
+    assert korean(seed, "seed: 숫자여야 합니다 (입력: 'x')")
+    days = upload(fresh_client, files, {"days": "400"}).json()["detail"]
+    assert days == "days: Input should be less than or equal to 366, got '400.0'"
+    korean(days, "days: 366 이하여야 합니다 (입력: '400.0')")
+    # the routing upload reads its form before the file
+    workers = fresh_client.post(
+        "/api/v1/logistics/routes/file",
+        files=[("files", ("배송 문제.vrp", b"NAME : x\n"))],
+        data={"workers": "two"},
+    )
+    assert workers.status_code == 400 and workers.json()["detail"] == "workers: expected a number, got 'two'"
+    korean(workers.json()["detail"], "workers: 숫자여야 합니다 (입력: 'two')")
+
+
+def test_twin_voltage_warnings_read_korean(tmp_path: Path) -> None:
+    path = tmp_path / "첸2020 셀.toml"
+    path.write_text(
+        '[model]\nname = "SPM"\nparameter_set = "Chen2020"\n'
+        "[cycling]\nupper_voltage_v = 4.4\nlower_voltage_v = 2.0\ncharge_limit_v = 4.45\n",
+        encoding="utf-8",
+    )
+    # Chen2020's own cut-offs (PyBaMM's parameter set: 2.5-4.2 V), given as the set's values
+    warnings = limit_warnings(TwinConfig.from_file(path), {UPPER: 4.2, LOWER: 2.5})
+    assert sorted(warnings) == sorted(f"{path}: {w}" for w in TWIN_WARNINGS)
+    for warning in warnings:
+        korean(warning, f"{path}: {TWIN_WARNINGS[warning.split(': ', 1)[1]]}")
+
+
+def test_the_pages_script_reads_them_as_the_server() -> None:
+    # common.js's phrase, run in Node over the catalogue and the patterns the pages get (/static/i18n/ko.js)
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    lines = [
+        *(english for *_, english, _ in SPC_CASES),
+        *(english for *_, english, _ in REASON_CASES),
+        *(english for _, english, _ in PORT_CASES),
+        *(f"첸2020 셀.toml: {w}" for w in TWIN_WARNINGS),
+        "workers: expected a number, got 'two'",
+        "days: Input should be less than or equal to 366, got '400.0'",
+    ]
+    script = (
+        "const vm = require('vm'); const fs = require('fs');"
+        "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
+        "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases },"
+        " document: { getElementById: () => ({ textContent: '{}' }), documentElement: { lang: 'ko' } } };"
+        "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
+        "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
+    )
+    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
+    done = subprocess.run(
+        [node, "-e", script, str(ROOT / "src" / "gwangyang" / "web" / "static" / "common.js")],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [i18n.phrase(line, "ko") for line in lines]
