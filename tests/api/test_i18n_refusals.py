@@ -363,6 +363,11 @@ def test_the_pages_script_reads_them_as_the_server() -> None:
         *(f"첸2020 셀.toml: {w}" for w in TWIN_WARNINGS),
         "workers: expected a number, got 'two'",
         "days: Input should be less than or equal to 366, got '400.0'",
+        # older patterns, now made by phrase() too (re.escape's "\\ " is an identity escape in JavaScript)
+        "end of life (SOH < 80 %); capacity drop (cycle 12); efficiency dip (cycle 30)",
+        "run at least 5 replications",
+        "FEASIBLE (plan from spt+annealing)",
+        "query: view 'cycles' holds no rows here yet (views with rows: cells, runs).",
     ]
     script = (
         "const vm = require('vm'); const fs = require('fs');"
