@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from gwangyang.api import i18n
 from gwangyang.battery.twin_config import TwinConfig
 from gwangyang.battery.twin_limits import LOWER, UPPER, limit_warnings
+from gwangyang.errors import InputError
 
 from .test_port_upload import CALLS, POISSON, SCENARIO, upload
 
@@ -351,6 +352,35 @@ def test_twin_voltage_warnings_read_korean(tmp_path: Path) -> None:
         korean(warning, f"{path}: {TWIN_WARNINGS[warning.split(': ', 1)[1]]}")
 
 
+@pytest.mark.parametrize(
+    ("cycling", "english", "expected"),
+    [
+        (
+            "upper_voltage_v = 5.0\nlower_voltage_v = 4.3\n",
+            "cycling: 4.3-5 V lies outside Chen2020's cut-offs 2.5-4.2 V; no cycle can run there.",
+            "cycling: 4.3-5 V가 Chen2020의 차단 전압 범위 2.5-4.2 V 밖에 있습니다; 그 범위에서는 사이클을 돌릴 수 "
+            "없습니다.",
+        ),
+        (
+            "upper_voltage_v = 4.2\nlower_voltage_v = 2.5\ncharge_limit_v = 2.5\n",
+            "cycling.charge_limit_v = 2.5 V: expected above lower_voltage_v = 2.5 V (the constant-current steps "
+            "would end at once).",
+            "cycling.charge_limit_v = 2.5 V: lower_voltage_v = 2.5 V보다 높아야 합니다 (정전류 단계가 곧바로 "
+            "끝납니다).",
+        ),
+    ],
+)
+def test_twin_voltage_refusals_read_korean(tmp_path: Path, cycling: str, english: str, expected: str) -> None:
+    path = tmp_path / "첸2020 셀.toml"
+    path.write_text(
+        f'[model]\nname = "SPM"\nparameter_set = "Chen2020"\n[cycling]\n{cycling}', encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        limit_warnings(TwinConfig.from_file(path), {UPPER: 4.2, LOWER: 2.5})
+    assert str(caught.value) == f"{path}: {english}"
+    korean(str(caught.value), f"{path}: {expected}")
+
+
 def test_the_pages_script_reads_them_as_the_server() -> None:
     # common.js's phrase, run in Node over the catalogue and the patterns the pages get (/static/i18n/ko.js)
     node = shutil.which("node")
@@ -361,6 +391,7 @@ def test_the_pages_script_reads_them_as_the_server() -> None:
         *(english for *_, english, _ in REASON_CASES),
         *(english for _, english, _ in PORT_CASES),
         *(f"첸2020 셀.toml: {w}" for w in TWIN_WARNINGS),
+        "셀.toml: cycling: 4.3-5 V lies outside Chen2020's cut-offs 2.5-4.2 V; no cycle can run there.",
         "workers: expected a number, got 'two'",
         "days: Input should be less than or equal to 366, got '400.0'",
         # older patterns, now made by phrase() too (re.escape's "\\ " is an identity escape in JavaScript)
