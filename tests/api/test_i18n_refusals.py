@@ -321,6 +321,61 @@ def test_port_scenario_refusals_read_korean(
     korean(english, expected)
 
 
+@pytest.mark.parametrize(
+    ("route", "files", "status", "english", "expected"),
+    [
+        (
+            "/api/v1/port/simulate/file",
+            [("광양.xlsx", b"PK\x03\x04")],
+            415,
+            "광양.xlsx: unknown file kind (expected a scenario .toml and optionally its call list .csv).",
+            "광양.xlsx: 알 수 없는 파일 종류 (시나리오 .toml과 선택적으로 그 입항 목록 .csv만 받습니다).",
+        ),
+        (
+            "/api/v1/port/simulate/file",
+            [("가.toml", SCENARIO.encode()), ("나.toml", SCENARIO.encode())],
+            400,
+            "upload: expected one scenario .toml and at most one call list .csv, got 2 and 0.",
+            "upload: 시나리오 .toml 하나와 입항 목록 .csv 최대 하나가 필요한데 각각 2개, 0개입니다.",
+        ),
+        (
+            "/api/v1/port/simulate/file",
+            [("광양.toml", b" " * (256 * 1024 + 1))],
+            413,
+            "광양.toml: 262145 bytes is over the limit of 262144 bytes for this kind of file.",
+            "광양.toml: 262145바이트로 이 종류 파일의 한도 262144바이트를 넘습니다.",
+        ),
+        (
+            "/api/v1/logistics/routes/file",
+            [("배송 문제.xlsx", b"x")],
+            415,
+            "배송 문제.xlsx: unknown problem format (expected .vrp, .txt, .toml, .json, and optionally a .sol).",
+            "배송 문제.xlsx: 알 수 없는 문제 형식 (.vrp, .txt, .toml, .json 파일과 선택적으로 .sol 파일만 받습니다).",
+        ),
+        (
+            "/api/v1/factory/spc",
+            [("표 1.csv", b"a\n1\n"), ("표 2.csv", b"a\n1\n")],
+            400,
+            "upload: expected one table file, got 2.",
+            "upload: 표 파일 하나가 필요한데 2개입니다.",
+        ),
+    ],
+)
+def test_upload_refusals_read_korean(
+    fresh_client: TestClient,
+    route: str,
+    files: list[tuple[str, bytes]],
+    status: int,
+    english: str,
+    expected: str,
+) -> None:
+    reply = fresh_client.post(
+        route, files=[("files", (name, content)) for name, content in files], data={"column": "a"}
+    )
+    assert reply.status_code == status and reply.json()["detail"] == english, reply.text
+    korean(english, expected)
+
+
 def test_upload_form_fields_read_korean(fresh_client: TestClient) -> None:
     files = [("광양.toml", SCENARIO.encode()), ("입항 일정.csv", CALLS.encode())]
     seed = upload(fresh_client, files, {"seed": "x"}).json()["detail"]
@@ -393,6 +448,7 @@ def test_the_pages_script_reads_them_as_the_server() -> None:
         *(f"첸2020 셀.toml: {w}" for w in TWIN_WARNINGS),
         "셀.toml: cycling: 4.3-5 V lies outside Chen2020's cut-offs 2.5-4.2 V; no cycle can run there.",
         "workers: expected a number, got 'two'",
+        "광양.xlsx: unknown file kind (expected a scenario .toml and optionally its call list .csv).",
         "days: Input should be less than or equal to 366, got '400.0'",
         # older patterns, now made by phrase() too (re.escape's "\\ " is an identity escape in JavaScript)
         "end of life (SOH < 80 %); capacity drop (cycle 12); efficiency dip (cycle 30)",

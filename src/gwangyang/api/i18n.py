@@ -30,6 +30,7 @@ from .phrases import PHRASES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
 from .twin_phrases import TWIN_PHRASES
+from .upload_phrases import UPLOAD_PHRASES
 
 LANGUAGES: tuple[str, ...] = ("ko", "en")
 """Languages of the pages; a msgid is the English text."""
@@ -48,9 +49,9 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 DOMAIN = "messages"
 
-PATTERNS = FACTORY_PHRASES + PORT_FILE_PHRASES + TWIN_PHRASES + PHRASES + PORT_PHRASES
+PATTERNS = FACTORY_PHRASES + PORT_FILE_PHRASES + TWIN_PHRASES + UPLOAD_PHRASES + PHRASES + PORT_PHRASES
 """Every composed line's pattern and msgid, tried in this order: the factory's SPC lines, the port scenario's
-refusals and the twin's warnings (the most specific), then :data:`.phrases.PHRASES` and the port's warnings."""
+refusals, the twin's warnings and the upload refusals (the most specific), then :data:`.phrases.PHRASES` and the port's warnings."""
 
 
 @cache
