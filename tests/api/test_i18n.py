@@ -202,7 +202,7 @@ def test_scripts_get_the_catalogue(client: TestClient) -> None:
     # the server's patterns of composed lines, in JavaScript's syntax, with their Korean templates
     phrases = json.loads(body.split("window.gwangyangPhrases = ", 1)[1].rstrip().removesuffix(";"))
     assert len(phrases) == len(i18n.PATTERNS) and not any("(?P<" in source for source, _ in phrases)
-    assert ["^run at least (?<n>\\d+) replications$", "최소 %(n)s회 반복하세요"] in phrases
+    assert ["^run\\ at\\ least\\ (?<n>\\d+)\\ replications$", "최소 %(n)s회 반복하세요"] in phrases
     assert client.get("/static/i18n/fr.js").status_code == 404
     assert client.get("/static/i18n/en.js").text.startswith("window.gwangyangMessages = {}")
     assert client.get("/static/i18n/en.js").text.endswith("window.gwangyangPhrases = [];\n")

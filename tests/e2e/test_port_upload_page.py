@@ -45,11 +45,12 @@ def test_own_scenario_uploaded_from_the_korean_page(
     gantt = plotted(page, "plot-own-gantt")
     assert [t["name"] for t in gantt] == ["1번 선석"] and len(gantt[0]["x"]) == 6
     page.screenshot(path=str(shots / "port-own-scenario.png"), full_page=True)
-    # a scenario with an unknown field is refused before any job, naming the file and field
+    # a scenario with an unknown field is refused before any job, naming the file and field, in Korean
     bad = tmp_path / "잘못된.toml"
     bad.write_text(SCENARIO.replace("chunk_moves", "chunk_move"), encoding="utf-8")
     page.get_by_test_id("own-scenario").set_input_files(str(bad))
     page.get_by_test_id("own-submit").click()
     status = page.get_by_test_id("own-status")
     status.filter(has_text="거부됨").wait_for(timeout=30_000)
-    assert "잘못된.toml: chunk_move: unknown field" in status.inner_text()
+    assert "잘못된.toml: chunk_move: 알 수 없는 항목 (사용할 수 있는 항목: arrivals, " in status.inner_text()
+    assert "unknown field" not in status.inner_text()

@@ -25,8 +25,12 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from .factory_phrases import FACTORY_PHRASES
 from .phrases import PHRASES
+from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
+from .twin_phrases import TWIN_PHRASES
+from .upload_phrases import UPLOAD_PHRASES
 
 LANGUAGES: tuple[str, ...] = ("ko", "en")
 """Languages of the pages; a msgid is the English text."""
@@ -45,8 +49,9 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 DOMAIN = "messages"
 
-PATTERNS = PHRASES + PORT_PHRASES
-"""Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PHRASES`, then the port's."""
+PATTERNS = FACTORY_PHRASES + PORT_FILE_PHRASES + TWIN_PHRASES + UPLOAD_PHRASES + PHRASES + PORT_PHRASES
+"""Every composed line's pattern and msgid, tried in this order: the factory's SPC lines, the port scenario's
+refusals, the twin's warnings and the upload refusals (the most specific), then :data:`.phrases.PHRASES` and the port's warnings."""
 
 
 @cache

@@ -20,7 +20,8 @@ def phrase(msgid: str, **groups: str) -> tuple[re.Pattern[str], str]:
     r"""One :data:`PHRASES` entry made from its msgid: the msgid's text, each ``%(name)s`` a named group.
 
     ``groups`` gives a placeholder's pattern (``n=r"\d+"``); a placeholder not given matches ``.+``. So the
-    pattern cannot drift from the msgid it translates (the older entries write both by hand).
+    pattern cannot drift from the msgid it translates (only Pydantic's ``Input should be a valid`` line, whose pattern
+    also takes an optional tail the msgid leaves out, is written by hand).
     """
     parts = re.split(r"%\((\w+)\)s", msgid)
     body = "".join(
@@ -148,131 +149,79 @@ TERMS: tuple[str, ...] = (
 
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Lines the services compose from parts (flags, screening reasons); ``word`` groups are translated too.
-    (re.compile(r"^end of life \(SOH < (?P<limit>[\d.]+) %\)$"), N_("end of life (SOH < %(limit)s %%)")),
-    (re.compile(r"^(?P<word>[a-z_ ]+) \(cycle (?P<cycle>\d+)\)$"), N_("%(word)s (cycle %(cycle)s)")),
-    (
-        re.compile(r"^(?P<name>\S+) high \(robust z (?P<z>[-+\d.]+)\)$"),
-        N_("%(name)s high (robust z %(z)s)"),
+    phrase(N_("end of life (SOH < %(limit)s %%)"), limit=r"[\d.]+"),
+    phrase(N_("%(word)s (cycle %(cycle)s)"), word=r"[a-z_ ]+", cycle=r"\d+"),
+    phrase(N_("%(name)s high (robust z %(z)s)"), name=r"\S+", z=r"[-+\d.]+"),
+    phrase(N_("%(name)s low (robust z %(z)s)"), name=r"\S+", z=r"[-+\d.]+"),
+    phrase(
+        N_("multivariate outlier (robust Mahalanobis² %(d2)s > %(limit)s)"), d2=r"[\d.]+", limit=r"[\d.]+"
     ),
-    (
-        re.compile(r"^(?P<name>\S+) low \(robust z (?P<z>[-+\d.]+)\)$"),
-        N_("%(name)s low (robust z %(z)s)"),
-    ),
-    (
-        re.compile(r"^multivariate outlier \(robust Mahalanobis² (?P<d2>[\d.]+) > (?P<limit>[\d.]+)\)$"),
-        N_("multivariate outlier (robust Mahalanobis² %(d2)s > %(limit)s)"),
-    ),
-    (
-        re.compile(r"^isolation forest outlier \(score (?P<score>[-\d.]+)\)$"),
-        N_("isolation forest outlier (score %(score)s)"),
-    ),
-    (
-        re.compile(
-            r"^(?P<n>\d+) cycle\(s\) not complete \(no charge or no discharge, or cut by the file\): (?P<cycles>.*)$"
-        ),
+    phrase(N_("isolation forest outlier (score %(score)s)"), score=r"[-\d.]+"),
+    phrase(
         N_("%(n)s cycle(s) not complete (no charge or no discharge, or cut by the file): %(cycles)s"),
+        n=r"\d+",
+        cycles=r".*",
     ),
-    (
-        re.compile(r"^store cells of known life \((?P<store>.*)\)$"),
-        N_("store cells of known life (%(store)s)"),
-    ),
-    (
-        re.compile(r"^cycler cycle (?P<cycle>\d+) holds (?P<n>\d+) charge/discharge loops$"),
-        N_("cycler cycle %(cycle)s holds %(n)s charge/discharge loops"),
-    ),
-    (
-        re.compile(
-            r"^(?P<n>\d+) cycle\(s\) complete, with coulombic efficiency outside (?P<low>[\d.]+)-(?P<high>[\d.]+): (?P<cycles>.*)$"
-        ),
+    phrase(N_("store cells of known life (%(store)s)"), store=r".*"),
+    phrase(N_("cycler cycle %(cycle)s holds %(n)s charge/discharge loops"), cycle=r"\d+", n=r"\d+"),
+    phrase(
         N_("%(n)s cycle(s) complete, with coulombic efficiency outside %(low)s-%(high)s: %(cycles)s"),
+        n=r"\d+",
+        low=r"[\d.]+",
+        high=r"[\d.]+",
+        cycles=r".*",
     ),
-    (
-        # gwangyang.battery.service.cell_health (the cell page's health note): the cell as repr writes it
-        re.compile(
-            r"^\(cell (?P<cell>'[^']*'|\"[^\"]*\"): (?P<word>[a-z_ ]+): needs at least (?P<n>\d+) cycles with a "
-            r"positive capacity, got (?P<got>\d+)\.\)$"
-        ),
+    # gwangyang.battery.service.cell_health (the cell page's health note): the cell as repr writes it
+    phrase(
         N_("(cell %(cell)s: %(word)s: needs at least %(n)s cycles with a positive capacity, got %(got)s.)"),
+        cell=r"'[^']*'|\"[^\"]*\"",
+        word=r"[a-z_ ]+",
+        n=r"\d+",
+        got=r"\d+",
     ),
-    (
-        # gwangyang.battery.life_predict.predict_cells: a prediction beyond the training range
-        re.compile(
-            r"^feature (?P<name>\S+) lies (?P<sd>[\d.]+) training standard deviations outside the training cells' "
-            r"range: the prediction extrapolates and its interval was not calibrated there$"
-        ),
+    # gwangyang.battery.life_predict.predict_cells: a prediction beyond the training range
+    phrase(
         N_(
             "feature %(name)s lies %(sd)s training standard deviations outside the training cells' range: "
             "the prediction extrapolates and its interval was not calibrated there"
         ),
+        name=r"\S+",
+        sd=r"[\d.]+",
     ),
     # Errors the API returns (``detail``) and failed jobs' errors, as the pages' scripts show them
     # (split at ``"; "`` like every composed line). gwangyang.battery.io.registry: a file of no known cycler
-    (
-        re.compile(
-            r"^(?P<where>.+): unknown cycler format \((?P<word>text|binary) file not recognised as "
-            r"(?P<vendors>.+) or (?P<last>[^ ;]+)$"
-        ),
+    phrase(
         N_("%(where)s: unknown cycler format (%(word)s file not recognised as %(vendors)s or %(last)s"),
+        word=r"text|binary",
+        last=r"[^ ;]+",
     ),
-    (
-        re.compile(r"^use --column-map for another cycler\)\.$"),
-        N_("use --column-map for another cycler)."),
-    ),
+    phrase(N_("use --column-map for another cycler).")),
     # gwangyang.store.query: the guarded SQL runner
-    (re.compile(r"^query: the store is read-only here$"), N_("query: the store is read-only here")),
-    (
-        re.compile(r"^expected a SELECT statement, got (?P<kind>\w+)\.$"),
-        N_("expected a SELECT statement, got %(kind)s."),
-    ),
-    (re.compile(r"^query: no view named (?P<name>'[^']*')$"), N_("query: no view named %(name)s")),
-    (
-        re.compile(
-            r"^query: view (?P<name>'[^']*') holds no rows here yet \(views with rows: (?P<rows>[\w, ]+)\)\.$"
-        ),
+    phrase(N_("query: the store is read-only here")),
+    phrase(N_("expected a SELECT statement, got %(kind)s."), kind=r"\w+"),
+    phrase(N_("query: no view named %(name)s"), name=r"'[^']*'"),
+    phrase(
         N_("query: view %(name)s holds no rows here yet (views with rows: %(rows)s)."),
+        name=r"'[^']*'",
+        rows=r"[\w, ]+",
     ),
-    (
-        re.compile(
-            r"^query: view (?P<name>'[^']*') holds no rows here yet \(the store holds no cells yet\)\.$"
-        ),
-        N_("query: view %(name)s holds no rows here yet (the store holds no cells yet)."),
+    phrase(
+        N_("query: view %(name)s holds no rows here yet (the store holds no cells yet)."), name=r"'[^']*'"
     ),
-    (
-        re.compile(r"^query: view (?P<name>'[^']*') holds no rows here yet\.$"),
-        N_("query: view %(name)s holds no rows here yet."),
-    ),
-    (
-        re.compile(r"^expected one of (?P<views>[\w, ]+) \(views with rows: (?P<rows>[\w, ]+)\)\.$"),
-        N_("expected one of %(views)s (views with rows: %(rows)s)."),
-    ),
-    (
-        re.compile(r"^expected one of (?P<views>[\w, ]+) \(the store holds no cells yet\)\.$"),
-        N_("expected one of %(views)s (the store holds no cells yet)."),
-    ),
-    (re.compile(r"^expected one of (?P<views>[\w, ]+)\.$"), N_("expected one of %(views)s.")),
-    (
-        re.compile(r"^query: stopped after the time limit of (?P<s>\S+) s\.$"),
-        N_("query: stopped after the time limit of %(s)s s."),
-    ),
-    (
-        re.compile(
-            r'^query: Binder Error: Referenced column (?P<name>"[^"]*") not found in FROM clause!(?P<rest>.*)$'
-        ),
+    phrase(N_("query: view %(name)s holds no rows here yet."), name=r"'[^']*'"),
+    phrase(N_("expected one of %(views)s (views with rows: %(rows)s)."), views=r"[\w, ]+", rows=r"[\w, ]+"),
+    phrase(N_("expected one of %(views)s (the store holds no cells yet)."), views=r"[\w, ]+"),
+    phrase(N_("expected one of %(views)s."), views=r"[\w, ]+"),
+    phrase(N_("query: stopped after the time limit of %(s)s s."), s=r"\S+"),
+    phrase(
         N_("query: Binder Error: Referenced column %(name)s not found in FROM clause!%(rest)s"),
+        name='"[^"]*"',
+        rest=r".*",
     ),
-    (
-        re.compile(r'^query: Parser Error: syntax error at or near (?P<near>"[^"]*")(?P<rest>.*)$'),
-        N_("query: Parser Error: syntax error at or near %(near)s%(rest)s"),
-    ),
-    (
-        re.compile(r"^query: Parser Error: syntax error at end of input(?P<rest>.*)$"),
-        N_("query: Parser Error: syntax error at end of input%(rest)s"),
-    ),
+    phrase(N_("query: Parser Error: syntax error at or near %(near)s%(rest)s"), near='"[^"]*"', rest=r".*"),
+    phrase(N_("query: Parser Error: syntax error at end of input%(rest)s"), rest=r".*"),
     # gwangyang.logistics.service: a problem file that is neither TOML nor JSON (the parser's reason follows)
-    (
-        re.compile(r"^problem_text: not valid TOML or JSON \((?P<why>.*)\)$"),
-        N_("problem_text: not valid TOML or JSON (%(why)s)"),
-    ),
+    phrase(N_("problem_text: not valid TOML or JSON (%(why)s)"), why=r".*"),
     # gwangyang.logistics.vrplib_format.rounding_note: a VRPLIB TYPE of no known rounding convention (a note)
     phrase(N_("TYPE %(kind)s: no distance rounding convention is known here for this family"), kind=r"\S+"),
     phrase(
@@ -316,13 +265,10 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("required client(s) not served exactly once: %(clients)s")),
     phrase(N_("more routes than vehicles of type: %(types)s")),
     # gwangyang.factory.io / streaming: a sensor table without the monitor's time column
-    (
-        re.compile(r"^(?P<where>.+): no time column (?P<name>'[^']*')(?P<stop>\.?)$"),
-        N_("%(where)s: no time column %(name)s%(stop)s"),
-    ),
-    (re.compile(r"^columns are (?P<columns>.+)\.$"), N_("columns are %(columns)s.")),
+    phrase(N_("%(where)s: no time column %(name)s%(stop)s"), name=r"'[^']*'", stop=r"\.?"),
+    phrase(N_("columns are %(columns)s.")),
     # gwangyang.battery.schema: columns of a cycler file that the reader left out (an ingest warning)
-    (re.compile(r"^column\(s\) not read: (?P<columns>.+)$"), N_("column(s) not read: %(columns)s")),
+    phrase(N_("column(s) not read: %(columns)s")),
     # gwangyang.logistics.holidays / iso_weeks: a forecast's notes ("; "-separated parts)
     phrase(
         N_(
@@ -348,28 +294,28 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         season=r"\d+",
     ),
     # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
-    (re.compile(r"^(?P<where>[^:]+): Field required$"), N_("%(where)s: Field required")),
+    phrase(N_("%(where)s: Field required"), where=r"[^:]+"),
+    # gwangyang.api.form_fields.form_model: an upload's form field (seed, workers, days) as the model reads it
+    phrase(
+        N_("%(where)s: Input should be greater than or equal to %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"
+    ),
+    phrase(
+        N_("%(where)s: Input should be less than or equal to %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"
+    ),
+    phrase(N_("%(where)s: Input should be greater than %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"),
+    phrase(N_("%(where)s: Input should be less than %(n)s, got %(got)s"), where="[^:]+", n=r"\S+"),
+    # a field's value of the wrong kind or not among the choices (form fields, a scenario's, SPC's chart)
+    phrase(N_("%(where)s: expected a number, got %(got)s")),
+    phrase(N_("%(where)s: expected one of %(choices)s, got %(got)s."), where="[^:]+"),
     (
         re.compile(
             r"^(?P<where>[^:]+): Input should be a valid (?P<word>number|integer|list|array|dictionary|string|boolean)(?:, .*)?$"
         ),
         N_("%(where)s: Input should be a valid %(word)s"),
     ),
-    (
-        re.compile(r"^(?P<where>[^:]+): Input should be greater than or equal to (?P<n>\S+)$"),
-        N_("%(where)s: Input should be greater than or equal to %(n)s"),
-    ),
-    (
-        re.compile(r"^(?P<where>[^:]+): Input should be less than or equal to (?P<n>\S+)$"),
-        N_("%(where)s: Input should be less than or equal to %(n)s"),
-    ),
-    (
-        re.compile(r"^(?P<where>[^:]+): Input should be greater than (?P<n>\S+)$"),
-        N_("%(where)s: Input should be greater than %(n)s"),
-    ),
-    (
-        re.compile(r"^(?P<where>[^:]+): Input should be less than (?P<n>\S+)$"),
-        N_("%(where)s: Input should be less than %(n)s"),
-    ),
+    phrase(N_("%(where)s: Input should be greater than or equal to %(n)s"), where=r"[^:]+", n=r"\S+"),
+    phrase(N_("%(where)s: Input should be less than or equal to %(n)s"), where=r"[^:]+", n=r"\S+"),
+    phrase(N_("%(where)s: Input should be greater than %(n)s"), where=r"[^:]+", n=r"\S+"),
+    phrase(N_("%(where)s: Input should be less than %(n)s"), where=r"[^:]+", n=r"\S+"),
 )
 """Patterns of the composed lines, each with the msgid that translates it (``word``, ``word_*`` and ``words`` groups: terms)."""

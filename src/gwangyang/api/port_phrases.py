@@ -80,119 +80,88 @@ PORT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         word=r"[A-Z_]+",
     ),
     phrase(N_("no Lagrangian bound: %(word)s")),
-    (
-        # gwangyang.port.weather_control.weather_warnings: a run with too few weather stops to correct for
-        re.compile(
-            r"^the run saw (?P<stops>\d+) weather stops \((?P<share>[\d.]+) % of (?P<days>\S+) days, "
-            r"expected (?P<expected>[\d.]+) %\), too few to correct for weather: the steady states of "
-            r"(?P<words>.+) hold for this run's weather only and their intervals leave out the variation of "
-            r"weather stops$"
-        ),
+    # gwangyang.port.weather_control.weather_warnings: a run with too few weather stops to correct for
+    phrase(
         N_(
             "the run saw %(stops)s weather stops (%(share)s %% of %(days)s days, expected %(expected)s %%), "
             "too few to correct for weather: the steady states of %(words)s hold for this run's weather only "
             "and their intervals leave out the variation of weather stops"
         ),
+        stops=r"\d+",
+        share=r"[\d.]+",
+        days=r"\S+",
+        expected=r"[\d.]+",
     ),
     # gwangyang.port.steady_report.interval_warnings: steady states without an interval, and why
-    (
-        re.compile(
-            r"^no steady-state interval for (?P<words>.+): fewer than (?P<n>\d+) batches in the run's (?P<days>\S+) days$"
-        ),
+    phrase(
         N_("no steady-state interval for %(words)s: fewer than %(n)s batches in the run's %(days)s days"),
+        n=r"\d+",
+        days=r"\S+",
     ),
-    (
-        re.compile(
-            r"^no steady-state interval for (?P<words>.+): the run is shorter than two batches of their "
-            r"correlation time \((?P<days>\S+) days\)$"
-        ),
+    phrase(
         N_(
             "no steady-state interval for %(words)s: the run is shorter than two batches of their correlation "
             "time (%(days)s days)"
         ),
+        days=r"\S+",
     ),
-    (
-        re.compile(
-            r"^no steady-state interval for (?P<words>.+): their batch means are still correlated at the fewest "
-            r"batches allowed \((?P<n>\d+)\)$"
-        ),
+    phrase(
         N_(
             "no steady-state interval for %(words)s: their batch means are still correlated at the fewest "
             "batches allowed (%(n)s)"
         ),
+        n=r"\d+",
     ),
-    (
-        re.compile(
-            r"^no steady-state interval for (?P<words>.+): the same value in every batch, no estimate of their "
-            r"variation \(what they count did not happen in the run, or cannot happen in this terminal\)$"
-        ),
+    phrase(
         N_(
             "no steady-state interval for %(words)s: the same value in every batch, no estimate of their "
             "variation (what they count did not happen in the run, or cannot happen in this terminal)"
-        ),
+        )
     ),
-    (re.compile(r"^run at least (?P<days>\S+) days$"), N_("run at least %(days)s days")),
+    phrase(N_("run at least %(days)s days"), days=r"\S+"),
     # gwangyang.port.compare.Comparison.warnings: differences without an interval, and why
-    (
-        re.compile(
-            r"^no interval for the differences of (?P<words>.+): (?P<n>\d+) replication, fewer than (?P<least>\d+)$"
-        ),
+    phrase(
         N_("no interval for the differences of %(words)s: %(n)s replication, fewer than %(least)s"),
+        n=r"\d+",
+        least=r"\d+",
     ),
-    (re.compile(r"^run at least (?P<n>\d+) replications$"), N_("run at least %(n)s replications")),
-    (
-        re.compile(
-            r"^no interval for the differences of (?P<words>.+): the same value in every replication of both "
-            r"scenarios, no estimate of their variation \(what they count did not happen in the runs, or cannot "
-            r"happen in these terminals\)$"
-        ),
+    phrase(N_("run at least %(n)s replications"), n=r"\d+"),
+    phrase(
         N_(
             "no interval for the differences of %(words)s: the same value in every replication of both "
             "scenarios, no estimate of their variation (what they count did not happen in the runs, or cannot "
             "happen in these terminals)"
-        ),
+        )
     ),
-    (
-        re.compile(
-            r"^no interval for the differences of (?P<words>.+): B - A is the same in every replication \(the "
-            r"common random numbers move both scenarios alike\), no estimate of its variation$"
-        ),
+    phrase(
         N_(
             "no interval for the differences of %(words)s: B - A is the same in every replication (the common "
             "random numbers move both scenarios alike), no estimate of its variation"
-        ),
+        )
     ),
     # gwangyang.port.fleet_compare.fleet_warnings: fleet KPIs and differences without an interval
-    (
-        re.compile(r"^no intervals: (?P<n>\d+) replication, fewer than (?P<least>\d+)$"),
-        N_("no intervals: %(n)s replication, fewer than %(least)s"),
-    ),
-    (
-        re.compile(
-            r"^no interval for (?P<words>.+?) of (?P<word>[a-z_]+) with (?P<n>\d+) AGVs: the same value in every "
-            r"replication, no estimate of their variation \(nothing of it happened, or the counts came out "
-            r"equal: more or longer replications may give one\)$"
-        ),
+    phrase(N_("no intervals: %(n)s replication, fewer than %(least)s"), n=r"\d+", least=r"\d+"),
+    phrase(
         N_(
             "no interval for %(words)s of %(word)s with %(n)s AGVs: the same value in every replication, no "
             "estimate of their variation (nothing of it happened, or the counts came out equal: more or longer "
             "replications may give one)"
         ),
+        words=r".+?",
+        word=r"[a-z_]+",
+        n=r"\d+",
     ),
-    (
-        re.compile(
-            r"^no interval for the differences of (?P<words>.+?) between (?P<word>[a-z_]+) and (?P<word_base>[a-z_]+) "
-            r"with (?P<n>\d+) AGVs: B - A is the same in every replication, no estimate of its variation$"
-        ),
+    phrase(
         N_(
             "no interval for the differences of %(words)s between %(word)s and %(word_base)s with %(n)s AGVs: "
             "B - A is the same in every replication, no estimate of its variation"
         ),
+        words=r".+?",
+        word=r"[a-z_]+",
+        word_base=r"[a-z_]+",
+        n=r"\d+",
     ),
     # gwangyang.port.berths: a berth plan the heuristics found, CP-SAT's status first
-    (
-        re.compile(r"^(?P<word>[A-Z_]+) \(plan from (?P<method>\S+)\)$"),
-        N_("%(word)s (plan from %(method)s)"),
-    ),
+    phrase(N_("%(word)s (plan from %(method)s)"), word=r"[A-Z_]+", method=r"\S+"),
 )
 """Patterns of the port's composed lines, each with the msgid that translates it."""

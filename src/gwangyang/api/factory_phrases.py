@@ -1,0 +1,148 @@
+"""The factory's SPC lines as the pages show them: attribute-chart refusals, notes and the ``chart`` entry's reason.
+
+:mod:`gwangyang.factory.attribute_tables`, :mod:`~gwangyang.factory.attribute_charts` and
+:mod:`~gwangyang.factory.spc_tables` compose them from the file, column and numbers of a request (``"; "``-separated
+parts, each matched on its own: a part that is the same for every request is a term of :data:`FACTORY_TERMS`).
+:mod:`.i18n` tries the patterns after :data:`.phrases.PHRASES`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .phrases import N_, phrase
+
+FACTORY_TERMS: tuple[str, ...] = (
+    # the closing parts of the refusals ("; "-separated), the same for every request
+    N_("expected counts ≥ 0."),
+    N_("expected a size above 0."),
+    N_("expected a subgroup label on every row."),
+    N_("expected a subgroup size above 0."),
+    N_("expected 1 or more rows per subgroup."),
+    N_("expected no more than inspected."),
+    N_("a p or np chart needs both conforming and nonconforming items."),
+    N_("an np chart needs one size, use the p chart."),
+    N_("size_column is for a column of counts."),
+    N_("use p or np."),
+    N_("a c chart needs some nonconformities."),
+    N_("a u chart needs some nonconformities."),
+    N_("give a subgroup column (lot) or a subgroup size to count nonconforming items per subgroup."),
+    N_("SPC charts here need numbers."),
+    N_("if they count defects, ask for a c chart (or u with a size column)."),
+)
+"""Whole parts of the factory's SPC lines (translated by the catalogue as they are); listed for the extractor."""
+
+_NUMBER = r"-?[\d.]+(?:e[-+]?\d+)?"
+"""A count or size as ``:g`` writes it."""
+
+_QUOTED = r"'[^']*'|\"[^\"]*\""
+"""A column's name as ``repr`` writes it."""
+
+
+def _phrase(msgid: str, **groups: str) -> tuple[re.Pattern[str], str]:
+    """:func:`.phrases.phrase` with a column's and a name's placeholder matching a quoted name."""
+    return phrase(msgid, **{"column": _QUOTED, "name": _QUOTED, **groups})
+
+
+FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.factory.attribute_tables: a column of pass/fail words or counts that cannot be charted
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: %(value)s in data row %(row)s is neither a pass word (OK, 합격, 양품) nor a fail word "
+            "(NG, 불합격, 불량)."
+        ),
+        row=r"\d+",
+    ),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: %(value)s in data row %(row)s is neither a count nor a pass/fail word (OK/NG, 합격/불합격)."
+        ),
+        row=r"\d+",
+    ),
+    _phrase(N_("%(file)s: empty %(name)s in data row %(row)s"), row=r"\d+"),
+    _phrase(
+        N_("%(file)s: column %(column)s: negative count %(n)s in data row %(row)s"), n=_NUMBER, row=r"\d+"
+    ),
+    _phrase(
+        N_("%(file)s: column %(column)s: %(n)s in data row %(row)s is not a whole count."),
+        n=_NUMBER,
+        row=r"\d+",
+    ),
+    _phrase(N_("%(file)s: column %(column)s: holds pass/fail words, one item per row")),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: holds pass/fail words (nonconforming items), but %(chart)s charts count nonconformities"
+        ),
+        chart=r"[cu]",
+    ),
+    _phrase(N_("%(file)s: size_column %(name)s is not a column")),
+    _phrase(N_("%(file)s: subgroup_column %(name)s is not a column")),
+    _phrase(N_("%(file)s: column %(name)s has %(value)s in data row %(row)s"), row=r"\d+"),
+    _phrase(
+        N_("%(file)s: column %(column)s: %(n)s rows make fewer than 2 subgroups of %(size)s."),
+        n=r"\d+",
+        size=r"-?\d+",
+    ),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: the last %(n)s row(s) do not fill a subgroup of %(size)s and are not charted."
+        ),
+        n=r"\d+",
+        size=r"\d+",
+    ),
+    _phrase(N_("%(file)s: column %(column)s: subgroup size %(size)s"), size=r"-?\d+"),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: %(chart)s chart of counts: give the items inspected per row in size_column."
+        ),
+        chart=r"n?p",
+    ),
+    # gwangyang.factory.attribute_charts: counts and sizes that make no p, np, c or u chart
+    _phrase(
+        N_("%(file)s: column %(column)s: expected one size per subgroup, got %(n)s counts and %(m)s sizes."),
+        n=r"\d+",
+        m=r"\d+",
+    ),
+    _phrase(N_("%(file)s: column %(column)s: expected at least 2 subgroups, got %(n)s."), n=r"\d+"),
+    _phrase(N_("%(file)s: column %(column)s: holds missing or infinite counts or sizes.")),
+    _phrase(N_("%(file)s: column %(column)s: negative count %(n)s in subgroup %(k)s"), n=_NUMBER, k=r"\d+"),
+    _phrase(N_("%(file)s: column %(column)s: subgroup %(k)s has size %(n)s"), k=r"\d+", n=_NUMBER),
+    _phrase(
+        N_("%(file)s: column %(column)s: subgroup %(k)s has %(d)s nonconforming of %(n)s inspected"),
+        k=r"\d+",
+        d=_NUMBER,
+        n=_NUMBER,
+    ),
+    _phrase(N_("%(file)s: column %(column)s: every item passes (no nonconforming item)")),
+    _phrase(N_("%(file)s: column %(column)s: every item fails")),
+    _phrase(
+        N_("%(file)s: column %(column)s: subgroups of different sizes (%(low)s to %(high)s)"),
+        low=_NUMBER,
+        high=_NUMBER,
+    ),
+    _phrase(N_("%(file)s: column %(column)s: every count is 0")),
+    # gwangyang.factory.spc_tables: a column of labels, whole numbers charted as measurements
+    _phrase(
+        N_(
+            "%(file)s: column %(name)s holds labels (e.g. %(examples)s), not measurements or pass/fail words (OK/NG, 합격/불합격)"
+        )
+    ),
+    _phrase(N_("%(file)s: column %(name)s holds whole numbers ≥ 0 and is charted as measurements")),
+    # the reason of the answer's ``chart`` entry (attribute_tables._choose, spc_tables.variables_report)
+    _phrase(N_("%(chart)s chart, as asked."), chart=r"n?p|c|u"),
+    _phrase(N_("%(column)s holds pass/fail words and every subgroup has %(n)s items: np chart."), n=_NUMBER),
+    _phrase(
+        N_("%(column)s holds pass/fail words and subgroups of %(low)s to %(high)s items: p chart."),
+        low=_NUMBER,
+        high=_NUMBER,
+    ),
+    _phrase(N_("%(column)s holds counts with units inspected in %(size)s: u chart.")),
+    _phrase(
+        N_("%(column)s holds counts of defects over subgroups of %(low)s to %(high)s rows: u chart."),
+        low=_NUMBER,
+        high=_NUMBER,
+    ),
+    _phrase(N_("%(column)s holds counts of defects (by its name) and no size column: c chart.")),
+    _phrase(N_("%(column)s holds measurements: %(chart)s charts, EWMA and CUSUM."), chart=r"I-MR|Xbar-R"),
+)
+"""Patterns of the factory's SPC lines, each with the msgid that translates it."""

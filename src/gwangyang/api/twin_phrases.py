@@ -1,0 +1,68 @@
+"""The battery twin's warnings and refusals as the pages show them: cycling voltages beside the parameter set's cut-offs.
+
+:func:`gwangyang.battery.twin_limits.limit_warnings` names the config file, the ``[cycling]`` key, its voltage and
+the set's cut-off; the patterns keep them as they are. :mod:`.i18n` tries them after the other patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .phrases import N_, phrase
+
+_VOLTS = r"-?[\d.]+(?:e[-+]?\d+)?"
+"""A voltage as ``:g`` writes it."""
+
+TWIN_TERMS: tuple[str, ...] = (
+    # the closing part of the refusal of a window wholly outside the set's ("; "-separated)
+    N_("no cycle can run there."),
+)
+"""Whole parts of the twin's refusals (translated by the catalogue as they are); listed for the extractor."""
+
+TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # refused: no cycle can run in the window, or the CC steps would end at once
+    phrase(
+        N_(
+            "%(where)s: cycling: %(low)s-%(high)s V lies outside %(name)s's cut-offs %(set_low)s-%(set_high)s V"
+        ),
+        low=_VOLTS,
+        high=_VOLTS,
+        set_low=_VOLTS,
+        set_high=_VOLTS,
+    ),
+    phrase(
+        N_(
+            "%(where)s: cycling.charge_limit_v = %(v)s V: expected above lower_voltage_v = %(lower)s V (the "
+            "constant-current steps would end at once)."
+        ),
+        v=_VOLTS,
+        lower=_VOLTS,
+    ),
+    # warned: beyond the set's cut-offs, or the CC steps past the CV step's voltage
+    phrase(
+        N_(
+            "%(where)s: cycling.%(key)s = %(v)s V is above %(name)s's upper voltage cut-off %(cut)s V: the twin "
+            "charges past the cell's rated window (capacities and retention above the nominal are possible)."
+        ),
+        key=r"upper_voltage_v|charge_limit_v",
+        v=_VOLTS,
+        cut=_VOLTS,
+    ),
+    phrase(
+        N_(
+            "%(where)s: cycling.lower_voltage_v = %(v)s V is below %(name)s's lower voltage cut-off %(cut)s V: the "
+            "twin discharges past the cell's rated window."
+        ),
+        v=_VOLTS,
+        cut=_VOLTS,
+    ),
+    phrase(
+        N_(
+            "%(where)s: cycling.charge_limit_v = %(v)s V is above upper_voltage_v = %(upper)s V: the "
+            "constant-current steps may charge past the voltage the CV step holds."
+        ),
+        v=_VOLTS,
+        upper=_VOLTS,
+    ),
+)
+"""Patterns of the twin's voltage refusals and warnings, each with the msgid that translates it."""
