@@ -261,6 +261,27 @@ def test_twin_voltage_refusals_read_korean(tmp_path: Path, cycling: str, english
     korean(str(caught.value), f"{path}: {expected}")
 
 
+COMPARE_REFUSAL = "scenario B: 광양.toml: chunk_move: unknown field (known: berths, cranes)"
+"""A refusal of POST /port/compare/file: which scenario, then the loader's own line."""
+
+COMPARE_LATE_CALLS = (
+    "광양 크레인 둘: 1 of the call list's 4 calls arrive after the run's 2 days (the first, '한빛호', at 50 h) and are "
+    "left out; run more than 2.083 days to include them"
+)
+"""``port compare``'s late-calls warning: the scenario's name, then simulate's line."""
+
+
+def test_prefixed_lines_read_korean() -> None:
+    assert i18n.phrase(COMPARE_REFUSAL, "ko") == (
+        "시나리오 B: 광양.toml: chunk_move: 알 수 없는 항목 (사용할 수 있는 항목: berths, cranes)"
+    )
+    assert i18n.phrase(COMPARE_LATE_CALLS, "ko") == (
+        "광양 크레인 둘: 입항 목록의 4척 중 1척이 실행 기간 2일 이후에 도착해 빠졌습니다(첫 선박 '한빛호', 50 h); "
+        "포함하려면 2.083일보다 길게 실행하세요"
+    )
+    assert i18n.phrase(COMPARE_REFUSAL, "en") == COMPARE_REFUSAL
+
+
 def test_the_pages_script_reads_them_as_the_server() -> None:
     # common.js's phrase, run in Node over the catalogue and the patterns the pages get (/static/i18n/ko.js)
     node = shutil.which("node")
@@ -280,6 +301,9 @@ def test_the_pages_script_reads_them_as_the_server() -> None:
         "run at least 5 replications",
         "FEASIBLE (plan from spt+annealing)",
         "query: view 'cycles' holds no rows here yet (views with rows: cells, runs).",
+        # a prefix whose rest is read again, and a comparison's late calls (scenario name first)
+        COMPARE_REFUSAL,
+        COMPARE_LATE_CALLS,
     ]
     script = (
         "const vm = require('vm'); const fs = require('fs');"

@@ -50,7 +50,7 @@ def test_warm_up_and_two_scenarios_compared_from_the_korean_page(
     cells = page.locator('[data-testid="kpi-row"][data-kpi="mean_wait_h"] td.num').all_inner_texts()
     assert [float(c) for c in cells[:3]] == pytest.approx([36.0, 16.0, -20.0])
     page.screenshot(path=str(shots / "port-own-comparison.png"), full_page=True)
-    # B's files refused before any job, the message naming B
+    # B's files refused before any job, the message naming B (in Korean: the prefix and the loader's line)
     (tmp_path / "b" / "광양.toml").write_text(
         two_cranes.replace("chunk_moves", "chunk_move"), encoding="utf-8"
     )
@@ -58,4 +58,4 @@ def test_warm_up_and_two_scenarios_compared_from_the_korean_page(
     page.get_by_test_id("own-submit").click()
     status = page.get_by_test_id("own-status")
     status.filter(has_text="거부됨").wait_for(timeout=30_000)
-    assert "scenario B: 광양.toml: chunk_move: unknown field" in status.inner_text()
+    assert "시나리오 B: 광양.toml: chunk_move: 알 수 없는 항목" in status.inner_text()

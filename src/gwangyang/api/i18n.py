@@ -26,7 +26,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from .factory_phrases import FACTORY_PHRASES
-from .phrases import PHRASES
+from .phrases import PHRASES, PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
 from .twin_phrases import TWIN_PHRASES
@@ -49,9 +49,13 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 DOMAIN = "messages"
 
-PATTERNS = FACTORY_PHRASES + PORT_FILE_PHRASES + TWIN_PHRASES + UPLOAD_PHRASES + PHRASES + PORT_PHRASES
-"""Every composed line's pattern and msgid, tried in this order: the factory's SPC lines, the port scenario's
-refusals, the twin's warnings and the upload refusals (the most specific), then :data:`.phrases.PHRASES` and the port's warnings."""
+PATTERNS = (
+    PREFIXES + FACTORY_PHRASES + PORT_FILE_PHRASES + TWIN_PHRASES + UPLOAD_PHRASES + PHRASES + PORT_PHRASES
+)
+"""Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
+``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, the port scenario's refusals,
+the twin's warnings and the upload refusals (the most specific), then :data:`.phrases.PHRASES` and the port's
+warnings."""
 
 
 @cache
@@ -211,20 +215,24 @@ def phrase(value: Any, lang: str) -> str:
     if lang == "en":
         return text
     catalogue = translations(lang)
-    parts = []
-    for part in text.split("; "):
-        translated = catalogue.gettext(part)
-        if translated == part:
-            for pattern, msgid in PATTERNS:
-                match = pattern.match(part)
-                if match:
-                    fields = match.groupdict()
-                    for key in fields:
-                        if key == "word" or key.startswith("word_"):  # a term (a policy's name)
-                            fields[key] = catalogue.gettext(fields[key])
-                    if "words" in fields:  # a ", "-separated list of terms (KPI names), each translated
-                        fields["words"] = ", ".join(catalogue.gettext(w) for w in fields["words"].split(", "))
-                    translated = catalogue.gettext(msgid) % fields
-                    break
-        parts.append(translated)
-    return "; ".join(parts)
+    return "; ".join(_part(part, catalogue) for part in text.split("; "))
+
+
+def _part(part: str, catalogue: gettext.NullTranslations) -> str:
+    """One part of a composed line: the catalogue's, else the first matching pattern's (its ``rest`` read again)."""
+    translated = catalogue.gettext(part)
+    if translated != part:
+        return translated
+    for pattern, msgid in PATTERNS:
+        match = pattern.match(part)
+        if match:
+            fields = match.groupdict()
+            for key in fields:
+                if key == "word" or key.startswith("word_"):  # a term (a policy's name)
+                    fields[key] = catalogue.gettext(fields[key])
+            if "words" in fields:  # a ", "-separated list of terms (KPI names), each translated
+                fields["words"] = ", ".join(catalogue.gettext(w) for w in fields["words"].split(", "))
+            if "rest" in fields:  # a line after a prefix (PREFIXES)
+                fields["rest"] = _part(fields["rest"], catalogue)
+            return catalogue.gettext(msgid) % fields
+    return part

@@ -319,3 +319,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(where)s: Input should be less than %(n)s"), where=r"[^:]+", n=r"\S+"),
 )
 """Patterns of the composed lines, each with the msgid that translates it (``word``, ``word_*`` and ``words`` groups: terms)."""
+
+
+PREFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # which of two uploaded scenarios a refusal is about (POST /port/compare/file), then the refusal itself
+    phrase(N_("scenario %(label)s: %(rest)s"), label="[AB]"),
+)
+"""Prefixes before a line that has its own pattern, tried first: :func:`.i18n.phrase` reads a ``rest`` group as a
+line again."""

@@ -58,6 +58,17 @@ PORT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         days=r"\S+",
         hours=r"\S+",
     ),
+    phrase(  # as a comparison writes it: the scenario's name first
+        N_(
+            "%(scenario)s: %(n)s of the call list's %(total)s calls arrive after the run's %(days)s days (the "
+            "first, %(name)s, at %(hours)s h) and are left out"
+        ),
+        scenario=".+?",
+        n=r"\d+",
+        total=r"\d+",
+        days=r"\S+",
+        hours=r"\S+",
+    ),
     phrase(N_("run more than %(days)s days to include them"), days=r"\S+"),
     phrase(_NO_VESSEL, days=r"\S+", expected=r"\S+"),
     phrase(

@@ -18,18 +18,20 @@ window.gwangyang = (function () {
   const phrases = (window.gwangyangPhrases || []).map(([source, template]) => [new RegExp(source), template]);
   function phrase(text) {
     if (text === null || text === undefined) return "";
-    return String(text).split("; ").map((part) => {
-      if (messages[part]) return messages[part];
-      for (const [pattern, template] of phrases) {
-        const match = pattern.exec(part);
-        if (!match) continue;
-        const fields = Object.assign({}, match.groups || {});
-        for (const key of Object.keys(fields)) if (key === "word" || key.startsWith("word_")) fields[key] = t(fields[key]);
-        if ("words" in fields) fields.words = fields.words.split(", ").map((w) => t(w)).join(", ");
-        return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(fields[name]) : "%"));
-      }
-      return part;
-    }).join("; ");
+    return String(text).split("; ").map(onePart).join("; ");
+  }
+  function onePart(part) {
+    if (messages[part]) return messages[part];
+    for (const [pattern, template] of phrases) {
+      const match = pattern.exec(part);
+      if (!match) continue;
+      const fields = Object.assign({}, match.groups || {});
+      for (const key of Object.keys(fields)) if (key === "word" || key.startsWith("word_")) fields[key] = t(fields[key]);
+      if ("words" in fields) fields.words = fields.words.split(", ").map((w) => t(w)).join(", ");
+      if ("rest" in fields) fields.rest = onePart(fields.rest); // a line after a prefix (phrases.PREFIXES)
+      return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(fields[name]) : "%"));
+    }
+    return part;
   }
 
   // A number with the locale's grouping; at most `digits` decimals (default 1).
