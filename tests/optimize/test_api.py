@@ -75,3 +75,33 @@ def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_pa
     assert str(tmp_path) not in again.text
     status = client.get("/api/v1/optimize/campaigns/코팅-2차").json()
     assert (status["space"], status["batch_size"]) == ("attia_coarse", 2)
+
+
+def test_campaign_warnings_shown_on_the_page(client: TestClient) -> None:
+    """A result's warnings (here a twin config's voltage warning) are listed with their round and id, in Korean too."""
+    assert (
+        client.post("/api/v1/optimize/campaigns/경고", json={"space": "attia2020", "batch": 2}).status_code
+        == 200
+    )
+    batch = client.post("/api/v1/optimize/campaigns/경고/suggest").json()["suggestions"]
+    warning = (
+        "셀.toml: cycling.charge_limit_v = 4.45 V is above upper_voltage_v = 4.4 V: the constant-current steps may "
+        "charge past the voltage the CV step holds."
+    )
+    results = [
+        {"id": batch[0]["id"], "value": 900.0, "warnings": [warning]},
+        {"id": batch[1]["id"], "value": 800.0},
+    ]
+    answer = client.post("/api/v1/optimize/campaigns/경고/observe", json={"results": results}).json()
+    assert answer["warnings"] == [f"{batch[0]['id']}: {warning}"]
+    english = " ".join(client.get("/optimize?lang=en").text.split())
+    assert (
+        f'<li data-testid="campaign-warning" data-round="0">⚠ Round 0, <span translate="no">{batch[0]["id"]}</span>: '
+        f'<span data-testid="campaign-warning-text">{warning}</span></li>'
+    ) in english
+    assert '<span class="badge warn" data-testid="round-warnings">⚠ 1</span>' in english  # round 0's row
+    korean = " ".join(client.get("/optimize?lang=ko").text.split())
+    assert (
+        '<span data-testid="campaign-warning-text">셀.toml: cycling.charge_limit_v = 4.45 V가 upper_voltage_v = '
+        "4.4 V보다 높습니다. 정전류 단계가 CV 단계가 유지하는 전압을 넘어 충전할 수 있습니다.</span>"
+    ) in korean
