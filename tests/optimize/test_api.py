@@ -69,6 +69,7 @@ def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_pa
         "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia2020", "batch": 9, "seed": 4}
     )
     assert again.status_code == 409
+    assert "Retry-After" not in again.headers  # the name stays taken: trying again later would not help
     assert again.json()["detail"] == (
         "campaign '코팅-2차': its folder already holds a campaign (state.json); use another name or --state folder."
     )
