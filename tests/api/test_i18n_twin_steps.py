@@ -33,7 +33,7 @@ def step_limit_warning() -> str:
 
 
 STEP_LIMIT_WARNING = (
-    "twin: protocol 8-6-5-4.000, cell 3: CC step(s) 2 (6 C, 2 of 2 cycle(s)), 3 (5 C, 1 of 2 cycle(s)), "
+    "twin: protocol 8-6-5-4, cell 3: CC step(s) 2 (6 C, 2 of 2 cycle(s)), 3 (5 C, 1 of 2 cycle(s)), "
     "4 (4 C, 2 of 2 cycle(s)) ended at charge_limit_v = 4.2 V before their planned SOC; the CC steps charged to "
     "34.0 % SOC of the planned 80 % (cycle 1): the cell took less charge at those rates than the protocol says."
 )
@@ -44,7 +44,7 @@ def test_step_limit_warning_reads_korean() -> None:
     assert step_limit_warning() == STEP_LIMIT_WARNING
     korean(
         STEP_LIMIT_WARNING,
-        "트윈: 프로토콜 8-6-5-4.000, 셀 3: CC 단계 2 (6 C, 사이클 2회 중 2회), 3 (5 C, 사이클 2회 중 1회), "
+        "트윈: 프로토콜 8-6-5-4, 셀 3: CC 단계 2 (6 C, 사이클 2회 중 2회), 3 (5 C, 사이클 2회 중 1회), "
         "4 (4 C, 사이클 2회 중 2회)이(가) 계획된 SOC에 이르기 전에 charge_limit_v = 4.2 V에서 끝났습니다; "
         "CC 단계는 계획된 80 % 중 SOC 34.0 %까지 충전했습니다 (사이클 1). 셀이 그 전류율에서 프로토콜이 말하는 것보다 "
         "적게 충전되었습니다.",
