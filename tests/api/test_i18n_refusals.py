@@ -22,6 +22,7 @@ from gwangyang.battery.twin_limits import LOWER, UPPER, limit_warnings
 from gwangyang.errors import InputError
 
 from .test_i18n_spc import REASON_CASES, SPC_CASES, korean
+from .test_i18n_twin_steps import STEP_LIMIT_WARNING
 from .test_port_upload import CALLS, POISSON, SCENARIO, upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -292,6 +293,7 @@ def test_the_pages_script_reads_them_as_the_server() -> None:
         *(english for *_, english, _ in REASON_CASES),
         *(english for _, english, _ in PORT_CASES),
         *(f"첸2020 셀.toml: {w}" for w in TWIN_WARNINGS),
+        STEP_LIMIT_WARNING,  # its CC steps a list read again, one step a time
         "셀.toml: cycling: 4.3-5 V lies outside Chen2020's cut-offs 2.5-4.2 V; no cycle can run there.",
         "workers: expected a number, got 'two'",
         "광양.xlsx: unknown file kind (expected a scenario .toml and optionally its call list .csv).",

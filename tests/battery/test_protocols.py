@@ -133,3 +133,23 @@ def test_policy_lists_of_other_step_counts_are_refused(tmp_path: Path) -> None:
     # so CC4 takes 2.5 min for its 20 % SOC: 12 / 2.5 = 4.8 C.
     path.write_text("8,4,4\n", encoding="utf-8")
     assert read_policies(path).to_numpy().tolist() == [[8.0, 4.0, 4.0, 4.8]]
+
+
+def test_names_print_cc4_as_the_other_steps() -> None:
+    """CC4 to 3 decimals without trailing zeros: ``8-6-5-4``, not ``8-6-5-4.000``; the grid's 224 names stay unique."""
+    assert ChargingProtocol.parse("8-6-5-4").name == "8-6-5-4"
+    assert (
+        ChargingProtocol.parse("4.8-5.2-5.2").name == "4.8-5.2-5.2-4.16"
+    )  # 12 / (10 - 2.5 - 2 x 2.3077) = 4.1600
+    assert (
+        ChargingProtocol.parse("8-6-5").name == "8-6-5-2.927"
+    )  # 12 / (10 - 1.5 - 2 - 2.4) = 12 / 4.1 = 2.92683
+    assert ChargingProtocol.parse("5-5-5-10.000").name == "5-5-5-10"  # a zero before the point stays
+    grid = enumerate_protocols()
+    names = [ChargingProtocol(*row).name for row in grid.itertuples(index=False)]
+    assert len(set(names)) == len(names) == 224
+    assert not [n for n in names if n.endswith("0") or n.endswith(".")]
+    # the name reads back as the rates it prints (CC4 to 3 decimals), and the twin's cache key stays the rates
+    again = [ChargingProtocol.parse(n) for n in names]
+    assert np.abs(np.array([p.rates for p in again]) - grid.to_numpy()).max() < 5e-4
+    assert ChargingProtocol.parse("8-6-5-4").cache_document() == [8.0, 6.0, 5.0, 4.0]

@@ -57,7 +57,7 @@ def test_high_rate_steps_that_reach_the_limit_are_reported(
     assert cycle["cc_soc_reached_pct"] < 40.0
     reached = cycle["cc_soc_reached_pct"]
     expected = (
-        "twin: protocol 8-6-5-4.000, cell 0: CC step(s) 2 (6 C, 1 of 1 cycle(s)), 3 (5 C, 1 of 1 cycle(s)), "
+        "twin: protocol 8-6-5-4, cell 0: CC step(s) 2 (6 C, 1 of 1 cycle(s)), 3 (5 C, 1 of 1 cycle(s)), "
         f"4 (4 C, 1 of 1 cycle(s)) ended at charge_limit_v = 4.2 V before their planned SOC; the CC steps charged to "
         f"{reached:.1f} % SOC of the planned 80 % (cycle 1): the cell took less charge at those rates than the "
         "protocol says."

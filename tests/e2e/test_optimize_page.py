@@ -119,3 +119,28 @@ def test_optimize_page_fits_phone_width(
     phone.wait_for_selector(f'[data-testid="plot-campaign-{CAMPAIGN}"][data-plotted="true"]', timeout=30_000)
     assert phone_fits(phone)
     phone.screenshot(path=str(shots / "optimize-phone.png"), full_page=True)
+
+
+def test_campaign_warnings_listed_in_korean(page: Any, server: tuple[str, Store]) -> None:
+    """A result's twin warning (CC steps on charge_limit_v) is listed under its campaign with its round and id, in Korean."""
+    base, _store = server
+    warning = (
+        "twin: protocol 8-6-5-4, cell 0: CC step(s) 2 (6 C, 1 of 1 cycle(s)) ended at charge_limit_v = 4.2 V before "
+        "their planned SOC; the CC steps charged to 37.8 % SOC of the planned 80 % (cycle 1): the cell took less "
+        "charge at those rates than the protocol says."
+    )
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120) as client:
+        created = client.post("/api/v1/optimize/campaigns/경고", json={"space": "attia2020", "batch": 1})
+        assert created.status_code == 200, created.text
+        (suggestion,) = client.post("/api/v1/optimize/campaigns/경고/suggest").json()["suggestions"]
+        results = [{"id": suggestion["id"], "value": 900.0, "warnings": [warning]}]
+        observed = client.post("/api/v1/optimize/campaigns/경고/observe", json={"results": results}).json()
+    assert observed["warnings"] == [f"{suggestion['id']}: {warning}"]
+    page.goto(f"{base}/optimize?lang=ko")
+    item = page.locator('[data-testid="campaign"][data-name="경고"] [data-testid="campaign-warning"]')
+    assert item.count() == 1
+    assert " ".join(item.inner_text().split()) == (
+        f"⚠ 회차 0, {suggestion['id']}: 트윈: 프로토콜 8-6-5-4, 셀 0: CC 단계 2 (6 C, 사이클 1회 중 1회)이(가) 계획된 "
+        "SOC에 이르기 전에 charge_limit_v = 4.2 V에서 끝났습니다; CC 단계는 계획된 80 % 중 SOC 37.8 %까지 "
+        "충전했습니다 (사이클 1). 셀이 그 전류율에서 프로토콜이 말하는 것보다 적게 충전되었습니다."
+    )

@@ -69,9 +69,54 @@ def test_starting_a_campaign_twice_is_refused_by_name(client: TestClient, tmp_pa
         "/api/v1/optimize/campaigns/코팅-2차", json={"space": "attia2020", "batch": 9, "seed": 4}
     )
     assert again.status_code == 409
+    assert "Retry-After" not in again.headers  # the name stays taken: trying again later would not help
     assert again.json()["detail"] == (
         "campaign '코팅-2차': its folder already holds a campaign (state.json); use another name or --state folder."
     )
     assert str(tmp_path) not in again.text
     status = client.get("/api/v1/optimize/campaigns/코팅-2차").json()
     assert (status["space"], status["batch_size"]) == ("attia_coarse", 2)
+
+
+STEP_LIMIT = (
+    "twin: protocol 10@0-100, cell 0: CC step(s) 1 (10 C, 1 of 1 cycle(s)) ended at charge_limit_v = 3.6 V before "
+    "their planned SOC; the CC steps charged to 12.5 % SOC of the planned 100 % (cycle 1): the cell took less "
+    "charge at those rates than the protocol says."
+)
+"""A twin's step-limit warning (one text: a row's ``warnings`` may be one line)."""
+
+
+def test_campaign_warnings_shown_on_the_page(client: TestClient) -> None:
+    """Results' warnings (a twin config's voltage, a CC step on charge_limit_v) are listed with their round and id, in Korean too."""
+    assert (
+        client.post("/api/v1/optimize/campaigns/경고", json={"space": "attia2020", "batch": 2}).status_code
+        == 200
+    )
+    batch = client.post("/api/v1/optimize/campaigns/경고/suggest").json()["suggestions"]
+    warning = (
+        "셀.toml: cycling.charge_limit_v = 4.45 V is above upper_voltage_v = 4.4 V: the constant-current steps may "
+        "charge past the voltage the CV step holds."
+    )
+    results = [
+        {"id": batch[0]["id"], "value": 900.0, "warnings": [warning]},
+        {"id": batch[1]["id"], "value": 800.0, "warnings": STEP_LIMIT},
+    ]
+    answer = client.post("/api/v1/optimize/campaigns/경고/observe", json={"results": results}).json()
+    assert answer["warnings"] == [f"{batch[0]['id']}: {warning}", f"{batch[1]['id']}: {STEP_LIMIT}"]
+    english = " ".join(client.get("/optimize?lang=en").text.split())
+    assert (
+        f'<li data-testid="campaign-warning" data-round="0">⚠ Round 0, <span translate="no">{batch[0]["id"]}</span>: '
+        f'<span data-testid="campaign-warning-text">{warning}</span></li>'
+    ) in english
+    assert '<span class="badge warn" data-testid="round-warnings">⚠ 2</span>' in english  # round 0's row
+    korean = " ".join(client.get("/optimize?lang=ko").text.split())
+    assert (
+        '<span data-testid="campaign-warning-text">셀.toml: cycling.charge_limit_v = 4.45 V가 upper_voltage_v = '
+        "4.4 V보다 높습니다. 정전류 단계가 CV 단계가 유지하는 전압을 넘어 충전할 수 있습니다.</span>"
+    ) in korean
+    assert (
+        f'⚠ 회차 0, <span translate="no">{batch[1]["id"]}</span>: <span data-testid="campaign-warning-text">트윈: '
+        "프로토콜 10@0-100, 셀 0: CC 단계 1 (10 C, 사이클 1회 중 1회)이(가) 계획된 SOC에 이르기 전에 charge_limit_v = "
+        "3.6 V에서 끝났습니다; CC 단계는 계획된 100 % 중 SOC 12.5 %까지 충전했습니다 (사이클 1). 셀이 그 전류율에서 "
+        "프로토콜이 말하는 것보다 적게 충전되었습니다.</span>"
+    ) in korean

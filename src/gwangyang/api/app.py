@@ -23,7 +23,7 @@ from .auth import require_token, resolve_token, user_for_token
 from .docs_assets import DOCS_ASSETS, docs_asset_path
 from .error_responses import AUTH_ERRORS, errors
 from .fields import JobId
-from .http_status import status_of
+from .http_status import retry_after, status_of
 from .jobs import JobManager
 from .openapi_i18n import language_headers, localised_openapi, redoc_page, swagger_page
 from .orgs import ScopedJobsDep
@@ -70,7 +70,7 @@ def _error_response(request: Request, exc: Exception) -> Response:
     store: Store = request.app.state.store
     root = str(store.root)
     message = hide_upload_folder(one_line(str(exc))).replace(root + os.sep, "").replace(root, "the store")
-    headers = {"Retry-After": "5"} if status_of(exc) in (409, 429) else None
+    headers = {"Retry-After": "5"} if retry_after(exc) else None  # not for a name taken (409 too)
     return JSONResponse({"detail": message}, status_code=status_of(exc), headers=headers)
 
 

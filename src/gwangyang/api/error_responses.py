@@ -75,7 +75,8 @@ def errors(*codes: int, **why: str) -> dict[int | str, dict[str, Any]]:
     -------
     dict
         ``{code: {"model", "description"[, "headers"]}}`` for FastAPI: the body is :class:`ErrorBody`,
-        :class:`ValidationErrorBody` for 422; 409 and 429 carry ``Retry-After``.
+        :class:`ValidationErrorBody` for 422; 409 and 429 may carry ``Retry-After`` (a busy store, too many
+        waiters: :func:`.http_status.retry_after`; not a name taken).
     """
     unknown = [code for code in codes if code not in WHY] + [k for k in why if int(k[1:]) not in codes]
     if unknown:

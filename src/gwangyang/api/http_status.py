@@ -1,7 +1,8 @@
 """The HTTP status that answers each :class:`~gwangyang.errors.GwangyangError`, and the API's own too-many-waiters error.
 
 :func:`status_of` is the one mapping from an error to its status, for the API's error handler and for the
-records of failed jobs alike: 4xx for bad input, a missing object or a busy store, 500 for the rest.
+records of failed jobs alike: 4xx for bad input, a missing object or a busy store, 500 for the rest;
+:func:`retry_after` says which of them are worth trying again.
 """
 
 from __future__ import annotations
@@ -39,3 +40,13 @@ def status_of(exc: GwangyangError) -> int:
     if isinstance(exc, StoreError):
         return 409
     return 500
+
+
+def retry_after(exc: GwangyangError) -> bool:
+    """Whether the answer carries ``Retry-After``: a store busy with another writer (409) or too many waiters (429).
+
+    A name or cell conflict (:class:`~gwangyang.errors.ConflictError`, :class:`~gwangyang.errors.CellConflictError`:
+    409 too) stays until the request changes, so trying again later would not help.
+    """
+    status = status_of(exc)
+    return status == 429 or (status == 409 and not isinstance(exc, (CellConflictError, ConflictError)))

@@ -1,7 +1,9 @@
 """The battery twin's warnings and refusals as the pages show them: cycling voltages beside the parameter set's cut-offs.
 
 :func:`gwangyang.battery.twin_limits.limit_warnings` names the config file, the ``[cycling]`` key, its voltage and
-the set's cut-off; the patterns keep them as they are. :mod:`.i18n` tries them after the other patterns.
+the set's cut-off; the patterns keep them as they are. :func:`gwangyang.battery.twin_steps.cc_limit_warnings` names
+the protocol, the cell and the CC steps that ended on ``charge_limit_v``. :mod:`.i18n` tries them after the other
+patterns.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from .phrases import N_, phrase
 
 _VOLTS = r"-?[\d.]+(?:e[-+]?\d+)?"
-"""A voltage as ``:g`` writes it."""
+"""A voltage (or a C-rate, a SOC in %) as ``:g`` or ``.1f`` writes it."""
 
 TWIN_TERMS: tuple[str, ...] = (
     # the closing part of the refusal of a window wholly outside the set's ("; "-separated)
@@ -63,6 +65,39 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         v=_VOLTS,
         upper=_VOLTS,
+    ),
+    # warned: CC steps that ended on charge_limit_v (twin_steps.cc_limit_warnings; "; "-separated in two parts), the
+    # steps a ", "-separated list read again as ``rest``, one step a time
+    phrase(
+        N_(
+            "twin: protocol %(protocol)s, cell %(cell)s: CC step(s) %(rest)s ended at charge_limit_v = %(v)s V "
+            "before their planned SOC"
+        ),
+        cell=r"\d+",
+        v=_VOLTS,
+    ),
+    phrase(
+        N_("%(step)s (%(rate)s C, %(k)s of %(total)s cycle(s)), %(rest)s"),
+        step=r"\d+",
+        rate=_VOLTS,
+        k=r"\d+",
+        total=r"\d+",
+    ),
+    phrase(
+        N_("%(step)s (%(rate)s C, %(k)s of %(total)s cycle(s))"),
+        step=r"\d+",
+        rate=_VOLTS,
+        k=r"\d+",
+        total=r"\d+",
+    ),
+    phrase(
+        N_(
+            "the CC steps charged to %(reached)s %% SOC of the planned %(planned)s %% (cycle %(cycle)s): the cell "
+            "took less charge at those rates than the protocol says."
+        ),
+        reached=_VOLTS,
+        planned=_VOLTS,
+        cycle=r"\d+",
     ),
 )
 """Patterns of the twin's voltage refusals and warnings, each with the msgid that translates it."""

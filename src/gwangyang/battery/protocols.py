@@ -125,8 +125,14 @@ class ChargingProtocol:
 
     @property
     def name(self) -> str:
-        """``"4.8-5.2-5.2-4.160"``."""
-        return f"{self.cc1:g}-{self.cc2:g}-{self.cc3:g}-{self.cc4:.3f}"
+        """``"4.8-5.2-5.2-4.16"``, ``"8-6-5-4"``: CC4 (often computed, ``4.15999...``) to 3 decimals, zeros dropped.
+
+        A display name only: the twin's cache key is :meth:`cache_document` (the rates), so results saved when CC4
+        read ``4.160`` are found again (their stored warnings keep the old spelling). Dropping the trailing zeros
+        loses nothing of ``.3f``, so two protocols share a name exactly when they did before.
+        """
+        cc4 = f"{self.cc4:.3f}".rstrip("0").rstrip(".")
+        return f"{self.cc1:g}-{self.cc2:g}-{self.cc3:g}-{cc4}"
 
     start_soc = 0.0
     """SOC the charge starts from."""
