@@ -20,6 +20,8 @@ time and labels (barcode, schedule, ids), and what is not read stays unknown rat
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -30,13 +32,12 @@ from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData
 from .arbin import _key
-from .base import read_head
 from .textfile import scan_text
 from .textrows import check_rows
 
 _INT, _EPOCH, _FLOAT, _TEXT = "an integer", "unix seconds", "a number", "text"
 COLUMNS: dict[str, str] = {
-    "unnamed_0": _INT,  # the row index pandas (BEEP) writes under an empty header
+    "": _INT,  # the row index pandas (BEEP) writes under an empty header
     "test_id": _INT,
     "device_id": _INT,
     "iv_ch_id": _INT,
@@ -101,15 +102,18 @@ def valid(value: str, form: str) -> bool:
     return form != _EPOCH or number < LATEST_EPOCH
 
 
-def _table(companion: Path, encoding: str, cut: bool) -> pd.DataFrame:
-    """The companion as text cells, after its shape is checked."""
-    first = read_head(companion).split(b"\n", 1)[0]
+def _table(companion: Path, encoding: str, cut: bool) -> list[list[str]]:
+    """The companion's records as text cells (header first, blank lines skipped), after its shape is checked.
+
+    Read with the csv module, not pandas: pandas' C parser ends a field at a NUL byte without a word.
+    """
+    raw = companion.read_bytes()
+    first = raw.split(b"\n", 1)[0]
     sep = ";" if first.count(b";") > first.count(b",") else ","
     try:
         check_rows(companion, 0, sep, None, encoding)  # a comment holding the separator: no shifted row
-        meta = pd.read_csv(
-            companion, sep=sep, encoding=encoding, encoding_errors="replace", dtype=str, keep_default_na=False
-        )
+        text = raw.decode(encoding, errors="replace").removeprefix("\ufeff")
+        records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r]
     except CorruptFileError as exc:
         if not cut:
             raise
@@ -118,10 +122,10 @@ def _table(companion: Path, encoding: str, cut: bool) -> pd.DataFrame:
         ) from None
     except Exception as exc:
         raise CorruptFileError(one_line(f"{companion}: not a readable Arbin metadata file ({exc}).")) from exc
-    if len(meta) == 0:
+    if len(records) < 2:
         where = "inside its header line (cut?)" if cut else "after its header"
         raise CorruptFileError(f"{companion}: Arbin metadata file has no row: it ends {where}.")
-    return meta
+    return records
 
 
 def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -141,19 +145,17 @@ def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]
         cut = size > 0 and handle.read(1) not in (b"\n", b"\r")
     if size == 0:
         raise CorruptFileError(f"{companion}: Arbin metadata file is empty.")
-    meta = _table(companion, text.encoding, cut)
+    header, *rows = _table(companion, text.encoding, cut)
     name = companion.name
-    columns = [str(c).strip() for c in meta.columns]
+    columns = [c.strip() for c in header]
     unknown = [c for c in columns if _key(c)[0] not in COLUMNS]
     notes += s.unread_columns(unknown, companion, f"{name}: column(s)")
-    if len(meta) > 1:
+    if len(rows) > 1:
         notes.append(
-            s.warning(
-                "unknown_format", f"{name}: {len(meta)} rows; only the first (line 2) is read", companion
-            )
+            s.warning("unknown_format", f"{name}: {len(rows)} rows; only the first is read", companion)
         )
-    cells = [str(v).strip() for v in meta.iloc[0].tolist()]
-    if cut and len(meta) == 1:
+    cells = [v.strip() for v in rows[0]]
+    if cut and len(rows) == 1:
         notes.append(
             s.warning(
                 "truncated_file",
