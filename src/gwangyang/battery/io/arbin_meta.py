@@ -118,7 +118,7 @@ def _table(companion: Path, encoding: str, cut: bool) -> list[list[str]]:
         if not cut:
             raise
         raise CorruptFileError(
-            f"{one_line(str(exc))} (The file looks truncated: it ends with no line break.)"
+            f"{one_line(str(exc))} (This metadata file looks truncated: it ends with no line break.)"
         ) from None
     except Exception as exc:
         raise CorruptFileError(one_line(f"{companion}: not a readable Arbin metadata file ({exc}).")) from exc
