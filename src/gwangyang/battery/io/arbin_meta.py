@@ -85,6 +85,13 @@ def companion_of(path: Path) -> Path | None:
     return None
 
 
+def column_key(column: str) -> str | None:
+    """A companion header's normalised name (``""`` only for an empty one), or None for one with no letters."""
+    if not column:
+        return ""
+    return _key(column)[0] or None  # '비고' is no column of Arbin's, not the empty index header
+
+
 def valid(value: str, form: str) -> bool:
     """Whether a (stripped, non-empty) companion value has its column's form."""
     if form == _TEXT:
@@ -148,7 +155,7 @@ def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]
     header, *rows = _table(companion, text.encoding, cut)
     name = companion.name
     columns = [c.strip() for c in header]
-    unknown = [c for c in columns if _key(c)[0] not in COLUMNS]
+    unknown = [c for c in columns if column_key(c) not in COLUMNS]
     notes += s.unread_columns(unknown, companion, f"{name}: column(s)")
     if len(rows) > 1:
         notes.append(
@@ -166,7 +173,7 @@ def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]
         cells[-1] = ""
     row: dict[str, str] = {}
     for column, value in zip(columns, cells, strict=True):
-        key = _key(column)[0]
+        key = column_key(column)
         if not value or key not in COLUMNS:
             continue
         if valid(value, COLUMNS[key]):
