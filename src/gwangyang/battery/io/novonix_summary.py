@@ -5,6 +5,7 @@
 * A summary whose last row ends with no line break (cut after it was written) has that row's last field left
   unread (it may be cut short), with a ``truncated_file`` warning naming the summary and the column; the
   fields before it are whole (a separator follows each).
+* A summary with its header and no row is warned about (``unknown_format``) and gives no per-cycle figure.
 * A column Novonix does not write is named in an ``unknown_column`` warning.
 * A value of a column read (``Cycle``, ``Qc``, ``Qd``, ``Ec``, ``Ed``, ``CE``) that is not a finite number is
   left empty, named with its column, row and count in an ``unknown_format`` warning (an empty value: not
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +70,13 @@ KNOWN = frozenset(
 """The columns Novonix writes (``""``: the row index of the export); others are warned about."""
 
 
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f\ufffd]"
+def _number(text: str) -> float:
+    r"""A finite number, or NaN (pandas' ``to_numeric`` reads ``'0.0766\x0031919'`` as 0.0766)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
 
 
 def summary_path(path: Path) -> Path:
@@ -113,6 +121,11 @@ def read_summary(path: Path) -> tuple[pd.DataFrame | None, list[dict[str, str]]]
     if "Cycle" not in header:
         raise CorruptFileError(f"{summary}: no 'Cycle' column in the Novonix summary.")
     name = summary.name
+    if not rows:  # a test with no cycle summed yet, or one cut at a line break: the data file says it all
+        notes.append(
+            s.warning("unknown_format", f"{name} has no row: no per-cycle figure of Novonix's", summary)
+        )
+        return None, notes
     notes += s.unread_columns([c for c in header if c not in KNOWN], summary, f"{name}: column(s)")
     if cut and rows:
         notes.append(
@@ -128,10 +141,9 @@ def read_summary(path: Path) -> tuple[pd.DataFrame | None, list[dict[str, str]]]
     for column, canonical in COLUMNS.items():
         if column not in header:
             continue
-        cells = pd.Series([row[header.index(column)].strip() for row in rows], dtype=object)
-        values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
-        # pandas parses '0.07\x0031' up to its NUL: a control character makes a value no number
-        bad = (~np.isfinite(values) & (cells != "").to_numpy()) | cells.str.contains(_CONTROL).to_numpy()
+        cells = [row[header.index(column)].strip() for row in rows]
+        values = np.array([_number(c) for c in cells])  # Python's float: exact, and no number past a NUL
+        bad = np.isnan(values) & np.array([c != "" for c in cells], dtype=bool)
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
             notes.append(
@@ -142,5 +154,6 @@ def read_summary(path: Path) -> tuple[pd.DataFrame | None, list[dict[str, str]]]
                     summary,
                 )
             )
-        out[canonical] = pd.to_numeric(cells.where(~bad, None), errors="coerce")  # integers stay integers
+        whole = bool(np.isfinite(values).all() and (values == np.round(values)).all())
+        out[canonical] = pd.Series(values.astype(np.int64) if column == "Cycle" and whole else values)
     return pd.DataFrame(out), notes
