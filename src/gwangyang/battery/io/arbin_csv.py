@@ -19,11 +19,11 @@ from .arbin import (
     _base_data,
     _epoch_to_datetime,
     _key,
-    _number,
     _numeric,
     canonical_table,
     unknown_columns,
 )
+from .arbin_meta import apply_metadata
 from .base import Reader, head_text, read_head
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
@@ -110,62 +110,8 @@ class ArbinCsvReader:
                 break
         ts = canonical_table({str(c): raw[c].to_numpy() for c in raw.columns}, path, dates, notes)
         data = _base_data(path, ts)
-        _apply_csv_metadata(data, path)
+        apply_metadata(data, path)
         return data
-
-
-def _apply_csv_metadata(data: CyclerData, path: Path) -> None:
-    companion = next(
-        (
-            p
-            for p in (
-                path.with_name(f"{path.stem}_Metadata.csv"),
-                path.with_name(f"{path.stem}_metadata.csv"),
-            )
-            if p.is_file()
-        ),
-        None,
-    )
-    if companion is None:
-        return
-    text = scan_text(companion)
-    data.warnings.extend(text.warnings)
-    try:
-        head = read_head(companion)
-        first = head.split(b"\n", 1)[0]
-        sep = ";" if first.count(b";") > first.count(b",") else ","
-        check_rows(companion, 0, sep, None, text.encoding)  # a comment holding the separator: no shifted row
-        meta = pd.read_csv(
-            companion,
-            sep=sep,
-            encoding=text.encoding,
-            encoding_errors="replace",
-            dtype=str,
-            keep_default_na=False,
-        )
-    except CorruptFileError:
-        raise
-    except Exception as exc:
-        raise CorruptFileError(one_line(f"{companion}: not a readable Arbin metadata file ({exc}).")) from exc
-    if len(meta) == 0:
-        raise CorruptFileError(f"{companion}: Arbin metadata file has no row.")
-    row = {_key(k)[0]: v.strip() for k, v in meta.iloc[0].items() if isinstance(v, str) and v.strip()}
-    channel = _number(row.get("iv_ch_id"))
-    if 0 <= channel < 1e6:
-        data.channel = str(int(channel) + 1)  # IV_Ch_ID counts from 0: BEEP's CH33 file says 32
-    start = _number(row.get("first_start_datetime"))
-    if 0 < start < 4.1e9:
-        data.start_time = pd.Timestamp(float(start), unit="s", tz="UTC")
-    names = {
-        "schedule_file_name": "schedule",
-        "item_id": "barcode",
-        "test_id": "test_id",
-        "device_id": "device_id",
-        "iv_ch_id": "iv_ch_id",
-        "databases": "databases",
-    }
-    data.extra.update({out: row[key] for key, out in names.items() if key in row})
-    data.extra["metadata_file"] = companion.name
 
 
 READERS: list[Reader] = [ArbinCsvReader()]

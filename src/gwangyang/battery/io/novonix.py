@@ -13,23 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
+from .novonix_summary import read_summary
 from .textdates import parse_stamp
-
-_COMPANION_COLUMNS = {
-    "Cycle": s.CYCLE,
-    "Qc": s.CHARGE_CAPACITY,
-    "Qd": s.DISCHARGE_CAPACITY,
-    "Ec": s.CHARGE_ENERGY,
-    "Ed": s.DISCHARGE_ENERGY,
-    "CE": "coulombic_efficiency",
-}
 
 
 @cache
@@ -49,27 +39,6 @@ def parse_summary(path: Path) -> dict[str, str]:
             if sep:
                 fields[key.strip()] = value.strip()
     return fields
-
-
-def companion_path(path: Path) -> Path:
-    """Where the per-cycle companion of a Novonix file lives."""
-    return path.with_name(f"{path.stem}_metadata.csv")
-
-
-def read_companion(path: Path) -> pd.DataFrame | None:
-    """Novonix's own per-cycle summary (canonical names), or None when there is no companion file."""
-    companion = companion_path(path)
-    if not companion.is_file():
-        return None
-    try:
-        frame = pd.read_csv(companion, index_col=0)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as exc:
-        raise CorruptFileError(one_line(f"{companion}: not a readable Novonix summary ({exc}).")) from None
-    present = {k: v for k, v in _COMPANION_COLUMNS.items() if k in frame.columns}
-    if "Cycle" not in present:
-        raise CorruptFileError(f"{companion}: no 'Cycle' column in the Novonix summary.")
-    out = frame[list(present)].rename(columns=present).apply(pd.to_numeric, errors="coerce")
-    return out.reset_index(drop=True)
 
 
 def _float(text: str | None) -> float | None:
@@ -99,6 +68,7 @@ class NovonixReader:
         """Read the export and, when present, its ``_metadata.csv`` companion."""
         path = Path(path)
         table = s.finalize(read_mapped(path, _map()), path)
+        vendor_cycles, notes = read_summary(path)
         summary = parse_summary(path)
         start = parse_stamp(summary.get("Started"), ("%Y-%m-%d %I:%M:%S %p",))
         extra: dict[str, Any] = {
@@ -114,8 +84,9 @@ class NovonixReader:
             channel=summary.get("Channel") or None,
             start_time=start,
             nominal_capacity_ah=_float(summary.get("Capacity (Ah)")),
-            vendor_cycles=read_companion(path),
+            vendor_cycles=vendor_cycles,
             extra=extra,
+            warnings=notes,
         )
 
 

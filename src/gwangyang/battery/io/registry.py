@@ -164,8 +164,10 @@ def _read_utf16(path: Path, vendor: str | None, column_map: str | os.PathLike[st
                 shutil.copy(companion, Path(scratch) / companion.name)
         try:
             data = read_cycler(copy, vendor, column_map)
-        except GwangyangError as exc:
-            raise type(exc)(str(exc).replace(str(copy), str(path))) from None
+        except GwangyangError as exc:  # the scratch folder, not the file's own (its companions too)
+            raise type(exc)(str(exc).replace(scratch, str(path.parent))) from None
+        for note in [*data.warnings, *data.timeseries.attrs.get(WARNINGS_ATTR, [])]:
+            note["detail"] = note["detail"].replace(scratch, str(path.parent))
     data.source = path
     return data
 
@@ -194,11 +196,11 @@ def _read_cut(reader: Reader, path: Path, cut: Tail) -> CyclerData:
         try:
             data = reader.read(copy)
         except GwangyangError as exc:
-            told = one_line(str(exc).replace(str(copy), str(path)))
+            told = one_line(str(exc).replace(scratch, str(path.parent)))  # the companions' folder too
             raise type(exc)(
-                f"{told} (The file looks truncated too: it ends inside line {cut.line} with no line break.)"
+                f"{told} ({path.name} looks truncated too: it ends inside line {cut.line} with no line break.)"
             ) from None
         for note in [*data.warnings, *data.timeseries.attrs.get(WARNINGS_ATTR, [])]:
-            note["detail"] = note["detail"].replace(str(copy), str(path))
+            note["detail"] = note["detail"].replace(scratch, str(path.parent))
     data.source = path
     return data
