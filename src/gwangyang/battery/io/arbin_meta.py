@@ -143,7 +143,7 @@ def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]
     CorruptFileError
         The companion's shape is broken (see the module docstring); the message names it.
     """
-    text = scan_text(companion)
+    text = scan_text(companion, nul_checked=True)  # NUL in a value: warned by its own check
     notes = list(text.warnings)
     with open(companion, "rb") as handle:
         handle.seek(0, 2)

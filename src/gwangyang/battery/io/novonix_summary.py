@@ -95,7 +95,7 @@ def read_summary(path: Path) -> tuple[pd.DataFrame | None, list[dict[str, str]]]
     summary = summary_path(path)
     if not summary.is_file():
         return None, []
-    text = scan_text(summary)
+    text = scan_text(summary, nul_checked=True)  # NUL in a value: warned by its own check
     notes = list(text.warnings)
     raw = summary.read_bytes()
     if not raw.strip():

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ...errors import CorruptFileError
 from .. import schema as s
 from .base import HEAD_BYTES, korean_share, read_head, sniff_encoding
 from .latin_korean import LatinWatch, korean_as_latin
@@ -106,8 +107,15 @@ class _Check:
         self.failed = False
         self.watch = LatinWatch() if info.name == "utf-8" and sniffed else None
         """For a sniffed UTF-8 (no BOM): whether it may be Korean read as Latin letters."""
+        self.nul: int | None = None
+        """Offset of the first NUL byte (ASCII-compatible encodings, where it is no character of text)."""
+        self.offset = 0
 
     def feed(self, block: bytes, final: bool = False) -> None:
+        if self.nul is None and (self.ascii_compatible or self.latin1):
+            at = block.find(b"\x00")
+            self.nul = None if at < 0 else self.offset + at
+        self.offset += len(block)
         if self.failed:
             return
         if self.latin1:
@@ -125,7 +133,9 @@ class _Check:
             self.watch.feed(block)
 
 
-def scan_text(path: Path, declared: str | None = None, data: bytes | None = None) -> TextFile:
+def scan_text(
+    path: Path, declared: str | None = None, data: bytes | None = None, nul_checked: bool = False
+) -> TextFile:
     """The encoding a text export is read in, checked on every byte, and its float parser.
 
     Parameters
@@ -137,6 +147,10 @@ def scan_text(path: Path, declared: str | None = None, data: bytes | None = None
         head, UTF-8 after a BOM.
     data
         The file's bytes, when the caller has read them already (the file is then not read).
+    nul_checked
+        The caller checks each value itself (a companion file read with the csv module): a NUL byte inside the
+        data is left to it. Else such a byte is refused (:class:`~gwangyang.errors.CorruptFileError`, naming
+        its line): pandas would end the value at it without a word; a zero-filled tail too, in its own words.
 
     Returns
     -------
@@ -159,6 +173,8 @@ def scan_text(path: Path, declared: str | None = None, data: bytes | None = None
                 round_trip = round_trip or huge_exponent(tail + block[:8]) or huge_exponent(block)
                 tail = block[-8:]
     check.feed(b"", final=True)
+    if check.nul is not None and not nul_checked:
+        _refuse_nul(path, check.nul, data)
     precision: Literal["round_trip"] | None = "round_trip" if round_trip else None
     if not check.failed:
         note = None if check.watch is None else korean_as_latin(check.watch, path, data)
@@ -172,6 +188,36 @@ def scan_text(path: Path, declared: str | None = None, data: bytes | None = None
     else:  # a declared encoding, or one the head shows (a BOM, UTF-8 or Korean text): held to
         chosen, warning = _fallback(raw, path, encoding, [encoding])
     return TextFile(chosen, precision, [warning])
+
+
+NUL_PADDING = b"\x00 \t\r\n\x1a"
+"""What follows a text file's first NUL byte when its tail is zero-filled rather than damaged inside."""
+
+
+def _refuse_nul(path: Path, at: int, data: bytes | None) -> None:
+    """Refuse a NUL byte in a text export: pandas would end the value at it without a word.
+
+    A NUL inside the data is damage at that line; a zero-filled tail (NUL bytes and blanks alone to the end) is
+    what a copy or an export stopped while being written leaves (the space was allocated, the rows never came),
+    so the rows before it may be incomplete too. Both are refused, each in its own words.
+    """
+    if data is None:
+        with open(path, "rb") as handle:
+            head = handle.read(at)
+            rest = handle.read()
+    else:
+        head, rest = data[:at], data[at:]
+    line = head.count(b"\n") + 1
+    if not rest.strip(NUL_PADDING):
+        raise CorruptFileError(
+            f"{path}: the file ends in {len(rest)} bytes of NUL (\\x00) from line {line} on, a zero-filled tail: "
+            "the copy or the export stopped while it was being written, so rows may be missing; export it again "
+            "(or cut the NUL bytes off to read what is there)."
+        )
+    raise CorruptFileError(
+        f"{path}: line {line} holds a NUL byte (\\x00, byte {at}) inside the data: the file is "
+        "damaged there (a value would be cut short at it); repair or export the file again."
+    )
 
 
 @dataclass(frozen=True)
