@@ -323,3 +323,79 @@ def test_a_checkpoint_shaped_log_reduces_like_any_order_of_its_rows() -> None:
         == shuffled.dead.values.tolist()
         == [["cycles", "tables/b.parquet", ids[3]]]
     )
+
+
+def info(capsys: pytest.CaptureFixture[str], root: Path, *json_out: str) -> Any:
+    code = main(["store", "info", "--store", str(root), *json_out])
+    out, err = capsys.readouterr()
+    assert code == 0
+    return json.loads(out) if json_out else " ".join(err.split())
+
+
+def expected_form(root: Path) -> dict[str, Any]:
+    """The catalog's form by pyarrow alone: the latest checkpoint's mark, puts and row groups, the segments after it."""
+    names = sorted(p.name for p in (root / CATALOG).glob("[cv]*.parquet"))
+    last = [n for n in names if n.startswith("c")][-1]
+    meta = pq.read_metadata(root / CATALOG / last)
+    mark = (meta.metadata or {}).get(b"gwangyang.catalog")
+    return {
+        "form": 1 if mark is None else int(mark),
+        "checkpoint_version": int(last[1:13]),
+        "checkpoint_cells": sum(
+            1 for r in pq.read_table(root / CATALOG / last).to_pylist() if r["op"] == "put"
+        ),
+        "checkpoint_row_groups": meta.num_row_groups,
+        "log_files": sum(1 for n in names if n.startswith("v") and int(n[1:13]) > int(last[1:13])),
+    }
+
+
+def test_store_info_names_the_catalog_form_in_both_forms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "new"
+    korean_store(root, monkeypatch)
+    new = info(capsys, root, "--json")["catalog"]
+    assert new == expected_form(root)
+    assert new == {  # 600 cells less 7 deleted; groups of 50 over them and the dead rows
+        "form": 2,
+        "checkpoint_version": 4 + 7,  # three puts of 200, one of replacements, seven deletes
+        "checkpoint_cells": 593,
+        "checkpoint_row_groups": -(-pq.read_metadata(next((root / CATALOG).glob("c*"))).num_rows // 50),
+        "log_files": 0,
+    }
+    assert "catalog form 2 (current); checkpoint v11: 593 cells in" in info(capsys, root)
+    put(Store(root), [formation_cell("새 셀", "로트9", 1, rows=6)])
+    assert info(capsys, root, "--json")["catalog"] == {**new, "log_files": 1} == expected_form(root)
+
+    old = tmp_path / "old"
+    shutil.copytree(root, old)
+    first_form(old)
+    got = info(capsys, old, "--json")["catalog"]
+    assert got == expected_form(old) and (got["form"], got["checkpoint_row_groups"]) == (1, 1)
+    assert got["checkpoint_cells"] == 594 and got["checkpoint_version"] == 12 and got["log_files"] == 0
+    assert "catalog form 1 (old: `gwangyang store migrate` upgrades it); checkpoint v12: 594 cells" in info(
+        capsys, old
+    )
+    assert migrate(capsys, old)["catalog"] == "upgraded"
+    upgraded = info(capsys, old, "--json")["catalog"]
+    rows = pq.read_metadata(next((old / CATALOG).glob("c*"))).num_rows  # 594 cells, the dead rows
+    assert upgraded == {**got, "form": 2, "checkpoint_row_groups": -(-rows // 50)} == expected_form(old)
+
+
+def test_store_info_of_a_catalog_of_segments_only(
+    store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    put(Store(store_dir), [formation_cell(f"셀-{k}", "L", k, rows=6) for k in range(3)])
+    put(Store(store_dir), [formation_cell("셀-9", "L", 9, rows=6)])
+    assert sorted(p.name for p in (store_dir / CATALOG).iterdir()) == [
+        "v000000000001.parquet",
+        "v000000000002.parquet",
+    ]
+    assert info(capsys, store_dir, "--json")["catalog"] == {
+        "form": None,
+        "checkpoint_version": 0,
+        "checkpoint_cells": 0,
+        "checkpoint_row_groups": 0,
+        "log_files": 2,
+    }
+    assert "catalog no checkpoint yet, 2 log files" in info(capsys, store_dir)

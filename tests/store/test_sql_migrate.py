@@ -131,7 +131,7 @@ def test_a_first_layout_store_opens_and_migrates_with_nothing_lost(
     counted = store.sql("SELECT count(*) AS n FROM timeseries")["n"].iloc[0]
     assert counted == sum(m["rows"] for m in old_metas)
     code, out, _ = run(capsys, "store", "info", "--store", str(store_dir), "--json")
-    assert code == 0 and json.loads(out)["layout"].startswith("first")
+    assert code == 0 and json.loads(out)["layout"].startswith("first") and json.loads(out)["catalog"] is None
 
     code, out, _ = run(capsys, "store", "migrate", "--store", str(store_dir), "--json")
     assert code == 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..store import Store
+from ..store.catalog_parts import FORM
 from ..store.query import SQL_MAX_ROWS, SQL_TIMEOUT_S
 from .common import err_console, print_json, records
 
@@ -24,12 +25,25 @@ def _show(document: dict[str, object], json_out: bool) -> None:
         print_json(document)
     else:
         for key, value in document.items():
-            err_console.print(f"{key:14} {value}", highlight=False)
+            err_console.print(f"{key:14} {value}", highlight=False, markup=False)
+
+
+def _form_text(form: dict[str, Any] | None) -> str:
+    """The ``catalog`` line of ``store info`` (text)."""
+    if form is None:
+        return "none (first layout)"
+    log = f"{form['log_files']} log files after it"
+    if form["form"] is None:
+        return f"no checkpoint yet, {form['log_files']} log files (`gwangyang store migrate` writes one of form {int(FORM)})"
+    head = f"checkpoint v{form['checkpoint_version']}: {form['checkpoint_cells']} cells in {form['checkpoint_row_groups']} row groups"
+    if form["form"] == int(FORM):
+        return f"form {form['form']} (current); {head}; {log}"
+    return f"form {form['form']} (old: `gwangyang store migrate` upgrades it); {head}; {log}"
 
 
 @app.command("info")
 def info_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
-    """The store's layout, catalog version, cells and live data files per table."""
+    """The store's layout, catalog version and form, cells and live data files per table."""
     target = Store(store)
     snap = target.snapshot()
     document: dict[str, object] = {
@@ -40,6 +54,8 @@ def info_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
         "version": snap.version,
         "cells": len(snap.ids),
     }
+    form = target.catalog_form()
+    document["catalog"] = form if json_out else _form_text(form)
     for name in ("timeseries", "cycles", "curves", "steps"):
         document[f"{name}_files"] = len(snap.files(name))
     _show(document, json_out)

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 
 from . import commits, legacy, roots
 from .catalog import Location
+from .catalog_form import catalog_form
 from .catalog_reads import listing, read_snapshot
 from .cell_reads import (
     cell_listing,
@@ -133,6 +134,12 @@ class Store:
         if self.is_legacy():
             return legacy.snapshot(self.root)
         return read_snapshot(self.fs, self._base)
+
+    def catalog_form(self) -> dict[str, Any] | None:
+        """The catalog's form (see :func:`.catalog_form.catalog_form`); None for a first-layout store (no catalog)."""
+        if self.is_legacy():
+            return None
+        return catalog_form(self.fs, self._base)
 
     def signature(self) -> tuple[Any, ...]:
         """A cheap fingerprint that changes whenever the store's cells change."""
