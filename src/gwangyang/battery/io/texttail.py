@@ -95,9 +95,20 @@ def cut_tail(path: Path) -> Tail | None:
         last = tail[end + 1 :]
         if not last.strip(_BLANK):
             return None
-        keep = start + end + 1
-        line = _count_breaks(handle, keep, tail[end : end + 1]) + 1
-    lines = tail[: end + 1].splitlines()[-FORM_LINES:]
+        fields = _fields(last, tail[: end + 1].splitlines()[-FORM_LINES:])
+        if fields is None:
+            return None
+        keep = start + end + 1  # the line is counted (a read of the file) only for a line that is dropped
+        return Tail(keep, _count_breaks(handle, keep, tail[end : end + 1]) + 1, *fields)
+
+
+def _fields(last: bytes, lines: list[bytes]) -> tuple[int, int] | tuple[None, None] | None:
+    """The unterminated ``last`` line's fields and its neighbours' when it has fewer; None when it is whole.
+
+    Whole: all its fields are there and its last has the form of the lines right above (:func:`_same_form`).
+    ``(None, None)``: it may be cut (no separator splits the two lines above alike, or its last field's form
+    differs).
+    """
     for sep in _SEPARATORS:
         if len(lines) < 2:
             break
@@ -105,11 +116,11 @@ def cut_tail(path: Path) -> Tail | None:
         if expected > 2 and lines[-2].count(sep) + 1 == expected:
             found = last.count(sep) + 1
             if found < expected:
-                return Tail(keep, line, found, expected)
+                return found, expected
             if found == expected and _same_form(last, lines, sep, expected):
                 return None
             break
-    return Tail(keep, line)
+    return None, None
 
 
 def shape(field: bytes) -> bytes:
