@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from gwangyang.api import create_app
 from gwangyang.battery.ingest import ingest
-from gwangyang.store import Store
+from gwangyang.store import Store, artifacts
 
 TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -59,3 +59,9 @@ def fresh_client(tmp_path: Path) -> Iterator[TestClient]:
         create_app(tmp_path / "store", token=TOKEN, max_upload_bytes=2 * 1024 * 1024), headers=AUTH
     ) as c:
         yield c
+
+
+def nothing_left(client: TestClient) -> bool:
+    """Whether the client's store holds no upload (every upload route discards its files, done or refused)."""
+    store = client.app.state.store  # type: ignore[attr-defined]
+    return not any(artifacts.uploads_dir(store).glob("*"))

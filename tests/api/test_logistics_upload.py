@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gwangyang.cli.main import main
-from gwangyang.store import artifacts
+
+from .conftest import nothing_left
 
 LOG = "/api/v1/logistics"
 
@@ -57,11 +58,6 @@ def upload(
         files=[("files", (name, content)) for name, content in files],
         data=data or {},
     )
-
-
-def nothing_left(client: TestClient) -> bool:
-    store = client.app.state.store  # type: ignore[attr-defined]
-    return not any(artifacts.uploads_dir(store).glob("*"))
 
 
 def test_cvrp_with_its_sol_korean_names(fresh_client: TestClient, shared: Path) -> None:

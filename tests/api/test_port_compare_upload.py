@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from gwangyang.cli.main import main
 
-from .test_port_upload import POISSON, PORT, SCENARIO, nothing_left
+from .conftest import nothing_left
+from .test_port_upload import POISSON, PORT, SCENARIO
 
 CALLS = "vessel,arrival_h,teu,length_m\n한빛호,0,400,200\n대양호,1,400,250\n광양 1호,2,400,250\n"
 """Three calls of 400 TEU (250 moves) an hour apart: 10 h of work each with one crane at 25 moves/h, 5 h with two."""

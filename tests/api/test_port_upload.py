@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from gwangyang.api import i18n
 from gwangyang.cli.main import main
-from gwangyang.store import artifacts
+
+from .conftest import nothing_left
 
 PORT = "/api/v1/port"
 
@@ -67,11 +68,6 @@ def upload(
         files=[("files", (name, content)) for name, content in files],
         data=data or {},
     )
-
-
-def nothing_left(client: TestClient) -> bool:
-    store = client.app.state.store  # type: ignore[attr-defined]
-    return not any(artifacts.uploads_dir(store).glob("*"))
 
 
 def korean_files(calls: str = CALLS) -> list[tuple[str, bytes]]:
