@@ -8,6 +8,7 @@ from pathlib import Path
 from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
 from ..schema import WARNINGS_ATTR, CyclerData, warning
 from .base import Reader, looks_binary, read_head
+from .textnul import nul_free_heads, refuse_nul, refuse_utf16_nul, utf16_codec, utf16_head
 from .texttail import Tail, cut_tail
 
 _READERS: list[Reader] = []
@@ -61,7 +62,9 @@ def detect(path: str | os.PathLike[str]) -> Reader:
     Raises
     ------
     InputError
-        The file does not exist, is empty, or no reader recognises it.
+        The file does not exist, is empty, or no reader recognises it. A text export with NUL in its head (which
+        makes it look binary) that a reader recognises without them is refused as damaged at the NUL's line, as
+        a NUL later in the file is (:mod:`.textnul`). A UTF-16 head (byte-order mark) is looked at as text.
     """
     path = Path(path)
     if not path.is_file():
@@ -69,17 +72,31 @@ def detect(path: str | os.PathLike[str]) -> Reader:
     head = read_head(path)
     if not head:
         raise CorruptFileError(f"{path}: file is empty.")
+    codec = utf16_codec(head)
+    if codec is not None:
+        head = utf16_head(head, codec)
+    if found := _recognise(path, head):
+        return found
+    if b"\x00" in head and any(_recognise(path, h) for h in nul_free_heads(head) if not looks_binary(h)):
+        if codec is not None:
+            refuse_utf16_nul(path, path.read_bytes())
+        refuse_nul(path, head.index(b"\x00"))
+    kind = "binary" if looks_binary(head) else "text"
+    raise UnknownFormatError(
+        f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "
+        "Novonix or Basytec; use --column-map for another cycler)."
+    )
+
+
+def _recognise(path: Path, head: bytes) -> Reader | None:
+    """The first reader whose ``can_load`` accepts ``head``, or None."""
     for reader in readers():
         try:
             if reader.can_load(path, head):
                 return reader
         except Exception:  # a content check must never take the detection down
             continue
-    kind = "binary" if looks_binary(head) else "text"
-    raise UnknownFormatError(
-        f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "
-        "Novonix or Basytec; use --column-map for another cycler)."
-    )
+    return None
 
 
 def read_cycler(
@@ -150,8 +167,10 @@ def _read_utf16(path: Path, vendor: str | None, column_map: str | os.PathLike[st
     import shutil
     import tempfile
 
+    raw = path.read_bytes()
+    refuse_utf16_nul(path, raw)  # a NUL (zero code unit) would be cut short at by pandas, as in UTF-8
     try:
-        text = path.read_bytes().decode("utf-16")
+        text = raw.decode("utf-16")
     except UnicodeDecodeError as exc:
         raise CorruptFileError(
             f"{path}: starts as UTF-16 text but does not decode as such ({exc.reason})."

@@ -43,10 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ...errors import CorruptFileError
 from .. import schema as s
 from .base import HEAD_BYTES, korean_share, read_head, sniff_encoding
 from .latin_korean import LatinWatch, korean_as_latin
+from .textnul import refuse_nul
 from .textparse import float_precision, huge_exponent
 
 BLOCK_BYTES = 1 << 22
@@ -150,7 +150,8 @@ def scan_text(
     nul_checked
         The caller checks each value itself (a companion file read with the csv module): a NUL byte inside the
         data is left to it. Else such a byte is refused (:class:`~gwangyang.errors.CorruptFileError`, naming
-        its line): pandas would end the value at it without a word; a zero-filled tail too, in its own words.
+        its line): pandas would end the value at it without a word; a zero-filled tail too, in its own words
+        (:func:`.textnul.refuse_nul`; UTF-16 files are checked before they get here, :func:`.textnul.refuse_utf16_nul`).
 
     Returns
     -------
@@ -174,7 +175,7 @@ def scan_text(
                 tail = block[-8:]
     check.feed(b"", final=True)
     if check.nul is not None and not nul_checked:
-        _refuse_nul(path, check.nul, data)
+        refuse_nul(path, check.nul, data)
     precision: Literal["round_trip"] | None = "round_trip" if round_trip else None
     if not check.failed:
         note = None if check.watch is None else korean_as_latin(check.watch, path, data)
@@ -188,36 +189,6 @@ def scan_text(
     else:  # a declared encoding, or one the head shows (a BOM, UTF-8 or Korean text): held to
         chosen, warning = _fallback(raw, path, encoding, [encoding])
     return TextFile(chosen, precision, [warning])
-
-
-NUL_PADDING = b"\x00 \t\r\n\x1a"
-"""What follows a text file's first NUL byte when its tail is zero-filled rather than damaged inside."""
-
-
-def _refuse_nul(path: Path, at: int, data: bytes | None) -> None:
-    """Refuse a NUL byte in a text export: pandas would end the value at it without a word.
-
-    A NUL inside the data is damage at that line; a zero-filled tail (NUL bytes and blanks alone to the end) is
-    what a copy or an export stopped while being written leaves (the space was allocated, the rows never came),
-    so the rows before it may be incomplete too. Both are refused, each in its own words.
-    """
-    if data is None:
-        with open(path, "rb") as handle:
-            head = handle.read(at)
-            rest = handle.read()
-    else:
-        head, rest = data[:at], data[at:]
-    line = head.count(b"\n") + 1
-    if not rest.strip(NUL_PADDING):
-        raise CorruptFileError(
-            f"{path}: the file ends in {len(rest)} bytes of NUL (\\x00) from line {line} on, a zero-filled tail: "
-            "the copy or the export stopped while it was being written, so rows may be missing; export it again "
-            "(or cut the NUL bytes off to read what is there)."
-        )
-    raise CorruptFileError(
-        f"{path}: line {line} holds a NUL byte (\\x00, byte {at}) inside the data: the file is "
-        "damaged there (a value would be cut short at it); repair or export the file again."
-    )
 
 
 @dataclass(frozen=True)
