@@ -1,18 +1,21 @@
 """Which files form which test: cycler files found in the paths given, grouped into cells.
 
-Companion files (a vendor's metadata beside its data), documentation and hidden files are skipped;
-files whose names differ only by a trailing date or part marker are parts of one test.
+Companion files (a vendor's metadata beside its data), documentation and hidden files are skipped (a companion
+is read with its data file; one that no data file given reads is named in an ``orphan_companion`` warning, see
+:func:`companion_warnings`); files whose names differ only by a trailing date or part marker are parts of one test.
 """
 
 from __future__ import annotations
 
+import glob
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import GwangyangError, InputError
+from . import schema as s
 from .io.base import safe_cell_id
-from .io.registry import is_companion
+from .io.registry import detect, is_companion
 from .stitch import stitch_key
 
 DOCUMENTATION_SUFFIXES = frozenset({".md", ".rst", ".pdf", ".png", ".jpg", ".jpeg", ".html"})
@@ -49,6 +52,81 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     for path in found:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _read_with(companion: Path) -> tuple[list[Path], list[Path]]:
+    """The files beside a companion named after it, and those of them whose reader reads it with them.
+
+    A companion is ``<stem>`` + ``_metadata.csv`` in any case; a reader that reads one has ``companion_of``.
+    """
+    base = companion.name[: -len("_metadata.csv")]
+    named = sorted(
+        p for p in companion.parent.glob(f"{glob.escape(base)}.*") if p.is_file() and p.stem == base
+    )
+    reading = []
+    for path in named:
+        try:
+            reader = detect(path)
+        except GwangyangError:
+            continue
+        look = getattr(reader, "companion_of", None)
+        if look is not None and look(path) == companion:
+            reading.append(path)
+    return named, reading
+
+
+def companion_warnings(paths: Iterable[str | Path], files: Sequence[Path]) -> list[dict[str, str]]:
+    """An ``orphan_companion`` warning for each companion found that no data file of ``files`` reads.
+
+    Parameters
+    ----------
+    paths
+        The files and folders given (as to :func:`discover`).
+    files
+        The data files found in them (:func:`discover`'s answer).
+
+    Returns
+    -------
+    list of dict
+        One warning per companion that no data file beside it reads (none of its name, or one whose reader looks
+        for another name, ``_Metadata.csv`` against ``_metadata.csv``), or whose data file was not given.
+    """
+    given = {p.resolve() for p in files}
+    notes = []
+    for companion in _companions(paths):
+        named, reading = _read_with(companion)
+        if not reading:
+            beside = ", ".join(p.name for p in named) or "none"
+            detail = (
+                f"{companion.name}: a companion (metadata) file that no data file beside it reads (files of its "
+                f"name: {beside}; an Arbin CSV reads <stem>_Metadata.csv, a Novonix export <stem>_metadata.csv); "
+                "not read"
+            )
+        elif not any(p.resolve() in given for p in reading):
+            names = ", ".join(p.name for p in reading)
+            detail = (
+                f"{companion.name}: a companion (metadata) file, read with its data file ({names}), which was not "
+                "given; not read on its own"
+            )
+        else:
+            continue
+        notes.append(s.warning("orphan_companion", detail, companion))
+    return notes
+
+
+def _companions(paths: Iterable[str | Path]) -> list[Path]:
+    """Companion files named, and found in folders named (hidden ones apart), each once."""
+    found: dict[Path, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(p.startswith(".") for p in child.relative_to(path).parts)
+                if child.is_file() and not hidden and is_companion(child):
+                    found.setdefault(child.resolve(), child)
+        elif path.is_file() and is_companion(path):
+            found.setdefault(path.resolve(), path)
+    return list(found.values())
 
 
 def _full_key(path: Path) -> str:

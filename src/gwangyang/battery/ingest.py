@@ -19,7 +19,7 @@ from ..errors import GwangyangError, WorkerLostError
 from ..store.store import Store
 from .build import IngestOutcome, IngestTask, build_cell
 from .cycles import VoltageGrid
-from .grouping import discover, group_files, is_multipart
+from .grouping import companion_warnings, discover, group_files, is_multipart
 from .io.base import file_hash
 
 COMMIT_CELLS = 64
@@ -118,7 +118,9 @@ def ingest(
         from .io.column_map import ColumnMap
 
         ColumnMap.from_file(column_map)
+    paths = list(paths)
     files = discover(paths)
+    report.warnings.extend(companion_warnings(paths, files))  # a companion no data file given reads
     store.root.mkdir(parents=True, exist_ok=True)
     with store.write_lock():
         store.recover()

@@ -140,6 +140,9 @@ WARNING_KINDS: tuple[str, ...] = (
     "undecodable_text",
     "text_encoding",
     "rows_dropped",
+    "time_zone",
+    "start_time_mismatch",
+    "orphan_companion",
 )
 """What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""
 

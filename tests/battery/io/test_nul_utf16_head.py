@@ -201,7 +201,9 @@ def test_zero_filled_tail_of_a_large_file_is_read_in_blocks(tmp_path: Path) -> N
     assert peak < 4 * textnul.BLOCK_BYTES
 
 
-def test_stops_reading_at_the_first_block_that_is_not_padding(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_stops_reading_at_the_first_block_that_is_not_padding(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     path, at = _large(tmp_path, 100_000, nul_line=3)
     taken: list[int] = []
     blocks = textnul._blocks

@@ -23,7 +23,7 @@ from .arbin import (
     canonical_table,
     unknown_columns,
 )
-from .arbin_meta import apply_metadata
+from .arbin_meta import apply_metadata, companion_of
 from .base import Reader, head_text, read_head
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
@@ -63,6 +63,10 @@ class ArbinCsvReader:
     def can_load(self, path: Path, head: bytes) -> bool:
         """A header with Arbin's ``Data_Point``/``Test_Time``/``Cycle_Index`` columns (``,`` or ``;``)."""
         return _layout(head) is not None
+
+    def companion_of(self, path: Path) -> Path | None:
+        """The ``<stem>_Metadata.csv`` (or ``_metadata.csv``) read with ``path``, or None."""
+        return companion_of(path)
 
     def read(self, path: Path) -> CyclerData:
         """Read the CSV and its metadata companion."""

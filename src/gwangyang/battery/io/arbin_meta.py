@@ -32,6 +32,7 @@ from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData
 from .arbin import _key
+from .companion_time import start_warning
 from .textfile import scan_text
 from .textrows import check_rows
 
@@ -190,7 +191,11 @@ def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]
 
 
 def apply_metadata(data: CyclerData, path: Path) -> None:
-    """Add what the companion of an Arbin CSV says (channel, start time, labels) and its warnings."""
+    """Add what the companion of an Arbin CSV says (channel, start time, labels) and its warnings.
+
+    A start time that disagrees with the data file's own time stamps is warned about
+    (:func:`.companion_time.start_warning`: ``time_zone`` or ``start_time_mismatch``).
+    """
     companion = companion_of(path)
     if companion is None:
         return
@@ -203,5 +208,8 @@ def apply_metadata(data: CyclerData, path: Path) -> None:
     start = float(row.get("first_start_datetime", 0))
     if start > 0:
         data.start_time = pd.Timestamp(start, unit="s", tz="UTC")
+        note = start_warning(companion, data.start_time, path, data.timeseries)
+        if note is not None:
+            data.warnings.append(note)
     data.extra.update({out: row[key] for key, out in NAMES.items() if key in row})
     data.extra["metadata_file"] = companion.name

@@ -18,7 +18,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
-from .novonix_summary import read_summary
+from .novonix_summary import read_summary, summary_path
 from .textdates import parse_stamp
 
 
@@ -63,6 +63,11 @@ class NovonixReader:
         return (
             start.startswith("[Summary]") and "Novonix" in start
         ) or "Date and Time,Cycle Number,Step Type" in text
+
+    def companion_of(self, path: Path) -> Path | None:
+        """The ``<stem>_metadata.csv`` per-cycle summary read with ``path``, or None."""
+        summary = summary_path(path)
+        return summary if summary.is_file() else None
 
     def read(self, path: Path) -> CyclerData:
         """Read the export and, when present, its ``_metadata.csv`` companion."""

@@ -1,0 +1,104 @@
+"""A companion's start time held against the data file's own time stamps.
+
+Arbin's ``<stem>_Metadata.csv`` gives the test's start (``First_Start_DateTime``, unix seconds, UTC); the data file
+gives a wall clock on each row (``DateTime``: unix seconds, or text dates in the cycler PC's local time). The
+data file's start is its first dated row's time less its test time. Where both are known:
+
+* within :data:`TOLERANCE_S` of each other: nothing to say (the shared MATR files: 0 s and 19.5 s apart);
+* a whole number of hours apart (1 to :data:`MAX_ZONE_HOURS`, give or take :data:`TOLERANCE_S`): a ``time_zone``
+  warning: one clock is in another time zone (text dates written in local time, a PC set to UTC);
+* otherwise (minutes or hours off, or a day or more): a ``start_time_mismatch`` warning: the two files may not
+  belong together (a companion copied beside the wrong export), or a clock was wrong.
+
+Each warning names both files and both times. The companion's start (UTC) is kept as the cell's start time, as
+before; the rows keep their own time stamps. Novonix's companion (per-cycle figures) and the other readers carry
+no start time of their own beside the data file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema as s
+
+TOLERANCE_S = 300.0
+"""How far (seconds) a companion's start may be from the data file's before it is reported."""
+
+MAX_ZONE_HOURS = 14
+"""The largest whole-hour offset read as a time zone (UTC-12 to UTC+14); more is another day."""
+
+
+def data_start(table: pd.DataFrame) -> pd.Timestamp | None:
+    """The test's start by the data file's own clock: its first dated row's time less its test time; None if none."""
+    if s.DATE_TIME not in table or s.TIME not in table or not len(table):
+        return None
+    dates = pd.to_datetime(table[s.DATE_TIME], errors="coerce")
+    times = pd.to_numeric(table[s.TIME], errors="coerce")
+    ok = (dates.notna() & np.isfinite(times)).to_numpy()
+    if not ok.any():
+        return None
+    first = int(np.argmax(ok))
+    stamp = pd.Timestamp(dates.iloc[first])
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp - pd.Timedelta(seconds=float(times.iloc[first]))
+
+
+def _span(seconds: float) -> str:
+    """``2 d 03:04:05``, ``03:04:05``: a duration for a message (its sign apart)."""
+    whole = round(abs(seconds))
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    clock = f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{days} d {clock}" if days else clock
+
+
+def start_warning(
+    companion: Path, start: pd.Timestamp, data_file: Path, table: pd.DataFrame
+) -> dict[str, str] | None:
+    """A warning when a companion's start time (UTC) disagrees with the data file's rows; None when it agrees.
+
+    Parameters
+    ----------
+    companion
+        The companion file (named in the warning).
+    start
+        Its start time (time-zone aware, or naive UTC).
+    data_file
+        The data file the warning is filed under.
+    table
+        The data file's canonical table (``date_time``: naive, UTC or local; ``test_time_s``).
+
+    Returns
+    -------
+    dict or None
+        A ``time_zone`` or ``start_time_mismatch`` warning (see the module docstring), or None.
+    """
+    own = data_start(table)
+    if own is None:
+        return None
+    told = start.tz_convert("UTC").tz_localize(None) if start.tzinfo is not None else start
+    apart = (own - told).total_seconds()
+    if abs(apart) <= TOLERANCE_S:
+        return None
+    hours = round(apart / 3600)
+    shown = (
+        f"{companion.name} gives the test's start as {told:%Y-%m-%d %H:%M:%S} UTC, {data_file.name}'s time stamps "
+        f"as {own:%Y-%m-%d %H:%M:%S} (its first dated row less its test time): "
+        f"{data_file.name} is {_span(apart)} {'ahead' if apart > 0 else 'behind'}"
+    )
+    if 1 <= abs(hours) <= MAX_ZONE_HOURS and abs(apart - hours * 3600) <= TOLERANCE_S:
+        detail = (
+            f"{shown}, a whole {abs(hours)} h: its clock is in another time zone (UTC{hours:+d} if the companion's "
+            "is UTC); the companion's start is kept as the cell's, the rows keep their own time stamps"
+        )
+        return s.warning("time_zone", detail, data_file)
+    day = " (another day)" if own.date() != told.date() else ""
+    detail = (
+        f"{shown}{day}, more than {TOLERANCE_S / 60:.0f} minutes and no whole number of hours: the companion may "
+        "belong to another test, or a clock was wrong; the companion's start is kept as the cell's"
+    )
+    return s.warning("start_time_mismatch", detail, data_file)
