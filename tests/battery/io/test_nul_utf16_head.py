@@ -107,6 +107,22 @@ def test_utf16_file_is_detected_as_its_vendor(tmp_path: Path, name: str, codec: 
     assert detect(path).name == detect(CYCLERS / name).name
 
 
+@pytest.mark.parametrize("codec", BOMS)
+@pytest.mark.parametrize("name", SAMPLES[:4])
+def test_utf16_without_its_mark_is_refused_as_such_not_as_nul_damage(
+    tmp_path: Path, name: str, codec: str
+) -> None:
+    # every other byte is zero: the encoding, not damage at byte 1
+    path = tmp_path / f"표시 없음 {Path(name).name}"
+    path.write_bytes(_text(name).encode(codec))
+    with pytest.raises(UnknownFormatError) as info:
+        read_cycler(path)
+    assert str(info.value) == (
+        f"{path}: looks like {codec.upper()} text with no byte-order mark (every other byte zero): the readers need "
+        'the mark to read UTF-16; save it as UTF-8, or as UTF-16 with its mark (Excel\'s "Unicode text").'
+    )
+
+
 @pytest.mark.parametrize("offset", [0, 1, 100, 1500, 3000])
 @pytest.mark.parametrize("name", SAMPLES)
 def test_nul_in_the_first_block_is_damage_not_unknown_format(tmp_path: Path, name: str, offset: int) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
 from ..schema import WARNINGS_ATTR, CyclerData, warning
 from .base import Reader, looks_binary, read_head
-from .textnul import nul_free_heads, refuse_nul, refuse_utf16_nul, utf16_codec, utf16_head
+from .textnul import bare_utf16, nul_free_heads, refuse_nul, refuse_utf16_nul, utf16_codec, utf16_head
 from .texttail import Tail, cut_tail
 
 _READERS: list[Reader] = []
@@ -64,7 +64,8 @@ def detect(path: str | os.PathLike[str]) -> Reader:
     InputError
         The file does not exist, is empty, or no reader recognises it. A text export with NUL in its head (which
         makes it look binary) that a reader recognises without them is refused as damaged at the NUL's line, as
-        a NUL later in the file is (:mod:`.textnul`). A UTF-16 head (byte-order mark) is looked at as text.
+        a NUL later in the file is (:mod:`.textnul`). A UTF-16 head (byte-order mark) is looked at as text; one
+        without its mark (every other byte zero) is refused as such, not as NUL damage.
     """
     path = Path(path)
     if not path.is_file():
@@ -77,10 +78,15 @@ def detect(path: str | os.PathLike[str]) -> Reader:
         head = utf16_head(head, codec)
     if found := _recognise(path, head):
         return found
+    if codec is None and (bare := bare_utf16(head)) is not None:
+        raise UnknownFormatError(
+            f"{path}: looks like {bare.upper()} text with no byte-order mark (every other byte zero): the readers "
+            'need the mark to read UTF-16; save it as UTF-8, or as UTF-16 with its mark (Excel\'s "Unicode text").'
+        )
     if b"\x00" in head and any(_recognise(path, h) for h in nul_free_heads(head) if not looks_binary(h)):
-        if codec is not None:
-            refuse_utf16_nul(path, path.read_bytes())
-        refuse_nul(path, head.index(b"\x00"))
+        if codec is None:
+            refuse_nul(path, head.index(b"\x00"))
+        refuse_utf16_nul(path, path.read_bytes())
     kind = "binary" if looks_binary(head) else "text"
     raise UnknownFormatError(
         f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "

@@ -179,3 +179,20 @@ def nul_free_heads(head: bytes) -> list[bytes]:
         end += 1
     found = [head[:first], head[end:], head.replace(b"\x00", b"")]
     return [h for i, h in enumerate(found) if h.strip() and h not in found[:i]]
+
+
+def bare_utf16(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for a head that is UTF-16 text of Latin script without a byte-order mark.
+
+    Every other byte of such a head is zero (the high byte of each ASCII character) and the others are not: the NUL
+    bytes are the encoding, not damage. None for any other head.
+    """
+    sample = head[: 4096 - 4096 % 2]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 8:
+        return None
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
