@@ -10,6 +10,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gwangyang.battery.io import read_cycler, textnul
 from gwangyang.battery.io.registry import detect
@@ -233,3 +235,24 @@ def test_stops_reading_at_the_first_block_that_is_not_padding(
     with pytest.raises(CorruptFileError, match="line 3 holds a NUL byte"):
         textnul.refuse_nul(path, at)
     assert sum(taken) == at + textnul.BLOCK_BYTES < path.stat().st_size // 5
+
+
+CH33 = _text(SAMPLES[0])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    at=st.integers(CH33.index("\n") + 1, len(CH33) - 2),
+    run=st.integers(1, 40),
+    codec=st.sampled_from(list(BOMS)),
+)
+def test_utf16_nul_run_anywhere_in_the_rows(
+    tmp_path_factory: pytest.TempPathFactory, at: int, run: int, codec: str
+) -> None:
+    path = tmp_path_factory.mktemp("utf16") / "셀 33.csv"
+    path.write_bytes(BOMS[codec] + (CH33[:at] + "\x00" * run + CH33[at:]).encode(codec))
+    line = CH33[:at].count("\n") + 1
+    with pytest.raises(
+        CorruptFileError, match=rf"line {line} holds a NUL byte \(\\x00\\x00 in UTF-16, byte {2 + 2 * at}\)"
+    ):
+        read_cycler(path)
