@@ -1,8 +1,9 @@
 """Port scenario and twin config refusals that reached Korean users in English, each read Korean with its data kept.
 
-The gang-size and AGV-pool refusals of a scenario (:meth:`gwangyang.port.terminal.Scenario._check_gangs`), a file
-that is not TOML (tomllib's own reason and position inside the sentence, :func:`gwangyang.files.read_toml`) and the
-twin config's unknown keys (:class:`gwangyang.battery.twin_config.TwinConfig`): the English is the API's answer or
+The gang-size and AGV-pool refusals of a scenario (:meth:`gwangyang.port.terminal.Scenario._check_gangs`), its
+settings out of their choices or range or not read by its arrival process, a file that is not TOML (tomllib's own
+reason and position inside the sentence, :func:`gwangyang.files.read_toml`) and the twin config's unknown keys and
+other refusals (:class:`gwangyang.battery.twin_config.TwinConfig`): the English is the API's answer or
 the loader's line, the Korean written here by hand. :func:`gwangyang.api.i18n.phrase` must give it, with the file,
 field, key names and the line and column unchanged, and the pages' ``phrase`` (``common.js``, under Node where it is
 installed) the same.
@@ -25,7 +26,7 @@ from gwangyang.errors import InputError
 from .test_i18n_spc import korean
 from .test_port_compare_upload import pair
 from .test_port_compare_upload import upload as upload_pair
-from .test_port_upload import CALLS, SCENARIO, upload
+from .test_port_upload import CALLS, POISSON, SCENARIO, upload
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,6 +160,82 @@ def test_scenario_b_that_is_not_toml_reads_korean_with_its_position(fresh_client
     korean(english, "시나리오 B: " + NOT_TOML_KO + "올바르지 않은 값 (3행 15열)).")
 
 
+SETTING_CASES = [
+    # a setting out of its choices or range, or one the chosen arrival process would not read
+    (
+        SCENARIO.replace("cycle_cv = 0.0", 'cycle_cv = 0.0\nkind = "로봇"'),
+        "광양.toml: cranes[0].kind: must be 'manual' or 'automated', got '로봇'",
+        "광양.toml: cranes[0].kind: 'manual', 'automated' 중 하나여야 합니다 (입력: '로봇')",
+    ),
+    (
+        SCENARIO.replace('name = "트럭"', 'name = "트럭"\nkind = "bike"'),
+        "광양.toml: transport[0].kind: must be truck, agv or lift-agv, got 'bike'",
+        "광양.toml: transport[0].kind: truck, agv, lift-agv 중 하나여야 합니다 (입력: 'bike')",
+    ),
+    (
+        SCENARIO + '\n[automation]\ndispatch = "random"\n',
+        "광양.toml: automation.dispatch: must be nearest, earliest_due or lookahead, got 'random'",
+        "광양.toml: automation.dispatch: nearest, earliest_due, lookahead 중 하나여야 합니다 (입력: 'random')",
+    ),
+    (
+        SCENARIO + "\n[gate]\ngate_share = 1.5\n",
+        "광양.toml: gate.gate_share: must be in [0, 1], got 1.5",
+        "광양.toml: gate.gate_share: [0, 1] 범위여야 합니다 (입력: 1.5)",
+    ),
+    (
+        SCENARIO + "\n[weather]\ndowntime_fraction = 1.0\n",
+        "광양.toml: weather.downtime_fraction: must be in [0, 1), got 1.0",
+        "광양.toml: weather.downtime_fraction: [0, 1) 범위여야 합니다 (입력: 1.0)",
+    ),
+    (
+        SCENARIO.replace('yard = "야드"', 'yard = "야드"\nopen_from_h = 25.0\nopen_to_h = 3.0'),
+        "광양.toml: berths[0].open_from_h/open_to_h: need hours of the day, 0 <= from < 24, 0 <= to <= 24, "
+        "from != to (from > to: open across midnight), got 25.0, 3.0",
+        "광양.toml: berths[0].open_from_h/open_to_h: 하루 중 시각이어야 합니다: 0 <= from < 24, 0 <= to <= 24, "
+        "from != to (from > to: 자정을 넘겨 운영) (입력: 25.0, 3.0)",
+    ),
+    (
+        SCENARIO.replace('schedule = "입항 일정.csv"', ""),
+        "광양.toml: arrivals.schedule: a file is needed when process = 'file'",
+        "광양.toml: arrivals.schedule: process = 'file'이면 입항 목록 파일이 있어야 합니다",
+    ),
+    (
+        POISSON.split("[[arrivals.services]]")[0],
+        "광양.toml: arrivals.services: at least one service is needed",
+        "광양.toml: arrivals.services: 항로(service)가 하나 이상 있어야 합니다",
+    ),
+    (
+        POISSON.replace('process = "poisson"', 'process = "poisson"\nschedule = "입항 일정.csv"'),
+        "광양.toml: arrivals.schedule: only read with process = 'file' (process is 'poisson')",
+        "광양.toml: arrivals.schedule: process = 'file'일 때만 읽습니다 (지금 process: 'poisson')",
+    ),
+    (
+        POISSON.replace('process = "poisson"', 'process = "file"\nschedule = "입항 일정.csv"'),
+        "광양.toml: arrivals.services: not used with process = 'file' (the call list gives the calls); remove "
+        "them, or choose process = 'scheduled' or 'poisson'",
+        "광양.toml: arrivals.services: process = 'file'에서는 쓰지 않습니다 (입항 목록이 입항을 정함); 지우거나 "
+        "process = 'scheduled' 또는 'poisson'을 고르세요",
+    ),
+    (
+        POISSON.replace("calls_per_week = 1.0", "calls_per_week = 1.0\neta_noise_h = 2.0"),
+        "광양.toml: arrivals.services[0].eta_noise_h: only used with process = 'scheduled' (Poisson arrivals have "
+        "no timetable to miss), got 2.0",
+        "광양.toml: arrivals.services[0].eta_noise_h: process = 'scheduled'일 때만 씁니다 (포아송 도착에는 어긋날 "
+        "시간표가 없음, 입력: 2.0)",
+    ),
+]
+"""Scenario settings refused when the TOML is read (uploaded alone: the loader refuses it before any call list)."""
+
+
+@pytest.mark.parametrize(("scenario", "english", "expected"), SETTING_CASES)
+def test_scenario_setting_refusals_read_korean(
+    fresh_client: TestClient, scenario: str, english: str, expected: str
+) -> None:
+    reply = upload(fresh_client, [("광양.toml", scenario.encode())])
+    assert reply.status_code == 400 and reply.json()["detail"] == english, reply.text
+    korean(english, expected)
+
+
 TWIN_CASES = [
     (
         '[model]\nname = "SPM"\n[cycling]\nupper_voltage_v = 4.2\n[plot]\nx = 1\n[colour]\n',
@@ -180,6 +257,43 @@ TWIN_CASES = [
         "not a TOML twin config file (not valid TOML: Expected ']' at the end of a table declaration (at line 1, "
         "column 7)).",
         "TOML 트윈 설정 파일이 아닙니다 (올바른 TOML이 아님: 테이블 선언 끝에 ']'가 있어야 함 (1행 7열)).",
+    ),
+    # the config's other refusals, each a value of its own
+    (
+        '[model]\nname = "P2D"\n',
+        "model.name: expected one of SPM, SPMe, DFN, got 'P2D'.",
+        "model.name: SPM, SPMe, DFN 중 하나여야 합니다 (입력: 'P2D').",
+    ),
+    (
+        'model = "SPM"\n',
+        "model: expected a table with name and parameter_set.",
+        "model: name과 parameter_set이 있는 테이블이어야 합니다.",
+    ),
+    (
+        '[model]\nname = "SPM"\noptions = { thermal = 1 }\n',
+        'model.options: expected a table of "option" = "value".',
+        'model.options: "옵션" = "값" 형식의 테이블이어야 합니다.',
+    ),
+    ("variation = 0.1\n", "variation: expected a table.", "variation: 테이블이어야 합니다."),
+    (
+        '[cycling]\nupper_voltage_v = "높게"\n',
+        "upper_voltage_v: expected a finite number, got '높게'.",
+        "upper_voltage_v: 유한한 숫자여야 합니다 (입력: '높게').",
+    ),
+    (
+        "[variation]\ncapacity = -0.1\n",
+        "variation.capacity: expected a relative std >= 0, got -0.1.",
+        "variation.capacity: 상대 표준편차는 0 이상이어야 합니다 (입력: -0.1).",
+    ),
+    (
+        "[cycling]\nupper_voltage_v = 3.0\nlower_voltage_v = 3.5\n",
+        "cycling: expected lower_voltage_v < upper_voltage_v.",
+        "cycling: lower_voltage_v가 upper_voltage_v보다 작아야 합니다.",
+    ),
+    (
+        "[cycling]\ndischarge_c = 0\n",
+        "cycling.discharge_c: expected a positive number, got 0.",
+        "cycling.discharge_c: 양수여야 합니다 (입력: 0).",
     ),
 ]
 """Twin configs refused by :meth:`TwinConfig.from_file`: the TOML, the line after the file's name, its Korean."""
@@ -223,6 +337,7 @@ def page_phrases(lines: list[str]) -> list[str]:
 def test_the_pages_script_reads_them_as_the_server() -> None:
     lines = [
         *(english for _, english, _ in SCENARIO_CASES),
+        *(english for _, english, _ in SETTING_CASES),
         "scenario B: " + NOT_TOML + "Invalid value (at line 3, column 15)).",
         *(f"셀.toml: {english}" for _, english, _ in TWIN_CASES),
         # met when a run starts (a scenario built in Python), and the AGV plan's own lines
@@ -230,12 +345,14 @@ def test_the_pages_script_reads_them_as_the_server() -> None:
         "yard 야드: cranes 1 is less than per_crane 2",
         "광양: transport pool 'AGV 무리' serves no berth",
         "광양: no transport pool of kind agv or lift-agv (automation.transport)",
+        "dispatch: must be one of nearest, earliest_due, lookahead, got '무작위'",
     ]
     server = [i18n.phrase(line, "ko") for line in lines]
     assert page_phrases(lines) == server
-    assert server[-4:] == [
+    assert server[-5:] == [
         "운송 풀 트럭: count 3이(가) per_crane 4보다 작습니다",
         "야드 야드: cranes 1이(가) per_crane 2보다 작습니다",
         "광양: 운송 풀 'AGV 무리'이(가) 맡은 선석이 없습니다",
         "광양: kind가 agv 또는 lift-agv인 운송 풀이 없습니다 (automation.transport)",
+        "dispatch: nearest, earliest_due, lookahead 중 하나여야 합니다 (입력: '무작위')",
     ]

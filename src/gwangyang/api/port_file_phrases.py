@@ -30,6 +30,12 @@ _AT = r"\d+"
 _REPR = r"'[^']*'|\"[^\"]*\""
 """A character or key as Python's ``repr`` writes it (``'\\n'``, ``"'"``)."""
 
+PORT_FILE_TERMS: tuple[str, ...] = (
+    # the closing part of the refusal of services with process = "file" ("; "-separated)
+    N_("remove them, or choose process = 'scheduled' or 'poisson'"),
+)
+"""Whole parts of the scenario's refusals (translated by the catalogue as they are); listed for the extractor."""
+
 TOML_TERMS: tuple[str, ...] = (
     # tomllib's reasons without data (Python 3.11's tomllib/_parser.py), before their position
     N_("Invalid statement"),
@@ -99,6 +105,37 @@ PORT_FILE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(where)s: expected a string, got %(got)s")),
     phrase(N_("%(where)s: must be >= %(n)s, got %(got)s"), n=r"\d+"),
     phrase(N_("%(where)s: must be > %(n)s, got %(got)s"), n=r"\d+"),
+    # a setting among its choices or in its range (equipment, gate, arrivals, weather, automation; the AGV plan's)
+    phrase(
+        N_("%(where)s: must be %(choices)s or %(last)s, got %(got)s"),
+        choices=r"[\w'-]+(?:, [\w'-]+)*",
+        last=r"[\w'-]+",
+    ),
+    phrase(N_("%(where)s: must be one of %(choices)s, got %(got)s")),
+    phrase(N_("%(where)s: must be in %(range)s, got %(got)s"), range=r"\[[\d.]+, [\d.]+[\])]"),
+    phrase(
+        N_(
+            "%(where)s: need hours of the day, 0 <= from < 24, 0 <= to <= 24, from != to (from > to: open across "
+            "midnight), got %(start)s, %(end)s"
+        )
+    ),
+    # gwangyang.port.conditions: settings the chosen arrival process would not read, or would miss
+    phrase(N_("%(file)s: arrivals.schedule: a file is needed when process = 'file'"), file=_FILE),
+    phrase(N_("%(file)s: arrivals.services: at least one service is needed"), file=_FILE),
+    phrase(
+        N_("%(file)s: arrivals.schedule: only read with process = 'file' (process is %(process)s)"),
+        file=_FILE,
+    ),
+    phrase(
+        N_("%(file)s: arrivals.services: not used with process = 'file' (the call list gives the calls)"),
+        file=_FILE,
+    ),
+    phrase(
+        N_(
+            "%(where)s: only used with process = 'scheduled' (Poisson arrivals have no timetable to miss), got "
+            "%(got)s"
+        )
+    ),
     phrase(N_("%(file)s: %(field)s: %(name)s is not a berth (known: %(known)s)"), file=_FILE, field=_FIELD),
     phrase(N_("%(file)s: %(field)s: %(name)s is not a berth"), file=_FILE, field=_FIELD),
     phrase(N_("%(file)s: %(field)s: %(name)s is not a yard"), file=_FILE, field=_FIELD),

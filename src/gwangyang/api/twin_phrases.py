@@ -32,6 +32,14 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # a key the config does not know: at the top, in [cycling] or in [model] (whose line goes on after "; ")
     phrase(N_("%(where)s: unknown key(s) %(keys)s.")),
     phrase(N_("%(where)s: unknown key(s) %(keys)s")),
+    phrase(N_("%(where)s: model.name: expected one of %(choices)s, got %(got)s.")),
+    phrase(N_("%(where)s: model: expected a table with name and parameter_set.")),
+    phrase(N_('%(where)s: model.options: expected a table of "option" = "value".')),
+    phrase(N_("%(where)s: %(key)s: expected a table."), key=r"cycling|variation|parameters"),
+    phrase(N_("%(where)s: %(key)s: expected a finite number, got %(got)s.")),
+    phrase(N_("%(where)s: variation.%(key)s: expected a relative std >= 0, got %(got)s.")),
+    phrase(N_("%(where)s: cycling: expected lower_voltage_v < upper_voltage_v.")),
+    phrase(N_("%(where)s: cycling.%(key)s: expected a positive number, got %(got)s."), key=r"\w+"),
     # refused: no cycle can run in the window, or the CC steps would end at once
     phrase(
         N_(
