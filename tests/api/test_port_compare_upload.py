@@ -5,6 +5,7 @@ same files, a hand-computed difference (one crane more in B), Korean names, bad 
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +208,32 @@ def test_calls_after_the_run_are_not_left_out_silently(fresh_client: TestClient)
         "and are left out; run more than 2.083 days to include them"
     ) in result["warnings"]
     assert not any(w.startswith("광양 신규 부두: 1 of") for w in result["warnings"])
+
+
+def test_the_files_names_are_composed_in_the_document_the_page_follows(fresh_client: TestClient) -> None:
+    # A sent as a macOS browser may send it (Hangul decomposed, NFD), B with a call list of its own name: the document
+    # names each scenario's files as typed (NFC), which the port page shows under "Compare scenarios"
+    a_name = unicodedata.normalize("NFD", "광양 오늘.toml")
+    assert a_name != "광양 오늘.toml"
+    b_calls = TWO_CRANES.replace("입항 일정.csv", "B 일정표.csv")
+    files = [
+        ("a", a_name, SCENARIO.encode()),
+        ("a", unicodedata.normalize("NFD", "입항 일정.csv"), CALLS.encode()),
+        ("b", "광양 크레인 둘.toml", b_calls.encode()),
+        ("b", "B 일정표.csv", CALLS.encode()),
+    ]
+    response = upload(fresh_client, files, {"days": "2", "replications": "1"})
+    assert response.status_code == 201, response.text
+    job = response.json()["job"]
+    names = ("광양 오늘.toml", "입항 일정.csv", "광양 크레인 둘.toml", "B 일정표.csv")
+    added = ("a_file", "a_call_list", "b_file", "b_call_list")
+    assert tuple(job["result"][k] for k in added) == names
+    assert tuple(job["params"][k] for k in added) == names
+    assert (job["result"]["a"], job["result"]["b"]) == ("광양 신규 부두", "광양 크레인 둘")
+    # the page opens on the newest comparison (its script draws the job, the names in compare-files)
+    page = fresh_client.get("/port", params={"lang": "ko"})
+    assert page.status_code == 200
+    data = json.loads(page.text.split('id="page-data">', 1)[1].split("</script>", 1)[0])
+    assert data["saved"]["compare"] == job["id"]
+    assert '<p class="note" data-testid="compare-files" hidden></p>' in page.text
+    assert fresh_client.get(f"/api/v1/jobs/{job['id']}").json()["result"]["a_file"] == "광양 오늘.toml"

@@ -12,6 +12,9 @@ from tests.api.test_port_upload import CALLS, SCENARIO
 
 pytestmark = pytest.mark.e2e
 
+FILES_SHOWN = "시나리오 A: 광양 신규 부두 (광양.toml, 입항 일정.csv); 시나리오 B: 광양 크레인 둘 (광양.toml, 입항 일정.csv)"
+"""What the Korean page says of an uploaded comparison's files (A and B each a 광양.toml with its 입항 일정.csv)."""
+
 
 def test_warm_up_and_two_scenarios_compared_from_the_korean_page(
     page: Any, server: tuple[str, Store], tmp_path: Path, shots: Path
@@ -46,7 +49,10 @@ def test_warm_up_and_two_scenarios_compared_from_the_korean_page(
     page.get_by_test_id("own-submit").click()
     page.wait_for_url("**/port?lang=ko&own=*&compare=*", timeout=120_000)
     page.get_by_test_id("compare-results").wait_for(timeout=30_000)
-    assert page.get_by_test_id("kpi-b-name").inner_text() == "광양 크레인 둘"
+    # which scenario is A and which B: the column heads, and each one's files as sent (named alike here)
+    assert page.get_by_test_id("kpi-a-name").inner_text() == "A: 광양 신규 부두"
+    assert page.get_by_test_id("kpi-b-name").inner_text() == "B: 광양 크레인 둘"
+    assert page.get_by_test_id("compare-files").inner_text() == FILES_SHOWN
     cells = page.locator('[data-testid="kpi-row"][data-kpi="mean_wait_h"] td.num').all_inner_texts()
     assert [float(c) for c in cells[:3]] == pytest.approx([36.0, 16.0, -20.0])
     page.screenshot(path=str(shots / "port-own-comparison.png"), full_page=True)
@@ -59,3 +65,7 @@ def test_warm_up_and_two_scenarios_compared_from_the_korean_page(
     status = page.get_by_test_id("own-status")
     status.filter(has_text="거부됨").wait_for(timeout=30_000)
     assert "시나리오 B: 광양.toml: chunk_move: 알 수 없는 항목" in status.inner_text()
+    # the page opened again shows the newest comparison, with its files
+    page.goto(f"{base}/port?lang=ko")
+    page.get_by_test_id("compare-results").wait_for(timeout=30_000)
+    assert page.get_by_test_id("compare-files").inner_text() == FILES_SHOWN

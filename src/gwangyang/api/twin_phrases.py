@@ -1,5 +1,7 @@
 """The battery twin's warnings and refusals as the pages show them: cycling voltages beside the parameter set's cut-offs.
 
+:class:`gwangyang.battery.twin_config.TwinConfig` names the config file and the key it does not know or the TOML
+that does not read (tomllib's reason is read again by :data:`.port_file_phrases.TOML_PHRASES`).
 :func:`gwangyang.battery.twin_limits.limit_warnings` names the config file, the ``[cycling]`` key, its voltage and
 the set's cut-off; the patterns keep them as they are. :func:`gwangyang.battery.twin_steps.cc_limit_warnings` names
 the protocol, the cell and the CC steps that ended on ``charge_limit_v``. :mod:`.i18n` tries them after the other
@@ -18,10 +20,26 @@ _VOLTS = r"-?[\d.]+(?:e[-+]?\d+)?"
 TWIN_TERMS: tuple[str, ...] = (
     # the closing part of the refusal of a window wholly outside the set's ("; "-separated)
     N_("no cycle can run there."),
+    # the closing part of the refusal of an unknown key in [model]
+    N_("expected name, parameter_set, degradation_from, options."),
 )
 """Whole parts of the twin's refusals (translated by the catalogue as they are); listed for the extractor."""
 
 TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.battery.twin_config: the config file (tomllib's reason read again, port_file_phrases.TOML_PHRASES)
+    phrase(N_("%(file)s: not a TOML twin config file (not valid TOML: %(rest)s)."), file=r".+?"),
+    phrase(N_("%(file)s: no such twin config file.")),
+    # a key the config does not know: at the top, in [cycling] or in [model] (whose line goes on after "; ")
+    phrase(N_("%(where)s: unknown key(s) %(keys)s.")),
+    phrase(N_("%(where)s: unknown key(s) %(keys)s")),
+    phrase(N_("%(where)s: model.name: expected one of %(choices)s, got %(got)s.")),
+    phrase(N_("%(where)s: model: expected a table with name and parameter_set.")),
+    phrase(N_('%(where)s: model.options: expected a table of "option" = "value".')),
+    phrase(N_("%(where)s: %(key)s: expected a table."), key=r"cycling|variation|parameters"),
+    phrase(N_("%(where)s: %(key)s: expected a finite number, got %(got)s.")),
+    phrase(N_("%(where)s: variation.%(key)s: expected a relative std >= 0, got %(got)s.")),
+    phrase(N_("%(where)s: cycling: expected lower_voltage_v < upper_voltage_v.")),
+    phrase(N_("%(where)s: cycling.%(key)s: expected a positive number, got %(got)s."), key=r"\w+"),
     # refused: no cycle can run in the window, or the CC steps would end at once
     phrase(
         N_(

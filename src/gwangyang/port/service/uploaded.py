@@ -43,7 +43,8 @@ class UploadedScenario:
     Attributes
     ----------
     file
-        The TOML file's name as the client sent it.
+        The TOML file's name as the client sent it, composed (NFC: a macOS browser may send Hangul decomposed, and
+        the document's ``file`` should equal the name as a client types it).
     text
         Its bytes.
     call_list
@@ -124,7 +125,7 @@ def read_upload(scenario: Path, call_list: Path | None, days: float, uploads: Pa
                 f"{given}: the scenario {scenario.name} reads no call list (arrivals.process is "
                 f"{arrivals.process!r}, not 'file')"
             )
-        return UploadedScenario(scenario.name, text, None, b"", model.name)
+        return UploadedScenario(_nfc(scenario.name), text, None, b"", model.name)
     named = arrivals.schedule
     if not _plain_name(named):
         raise InputError(
@@ -140,7 +141,7 @@ def read_upload(scenario: Path, call_list: Path | None, days: float, uploads: Pa
         raise InputError(
             f"{scenario.name}: arrivals.schedule: {named!r} is not the uploaded call list {given!r}"
         )
-    upload = UploadedScenario(scenario.name, text, _nfc(named), calls, model.name)
+    upload = UploadedScenario(_nfc(scenario.name), text, _nfc(named), calls, model.name)
     folder = uploads / uuid.uuid4().hex
     try:
         generate_calls(Scenario.from_file(_stage(upload, folder)), days)  # the call list's own refusals

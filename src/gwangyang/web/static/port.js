@@ -13,8 +13,15 @@
 
   function drawCompare(r) {
     $("compare-results").hidden = false;
-    $("kpi-a-name").textContent = r.a;
-    $("kpi-b-name").textContent = r.b;
+    // the columns say which scenario is A and which B (the table's "B − A" and two uploads of one name need it)
+    $("kpi-a-name").textContent = `A: ${r.a}`;
+    $("kpi-b-name").textContent = `B: ${r.b}`;
+    // an uploaded comparison (POST /compare/file): each scenario's files as they were sent
+    const sides = [["A", r.a, r.a_file, r.a_call_list], ["B", r.b, r.b_file, r.b_call_list]].filter((s) => s[2]);
+    const files = $("compare-files");
+    files.textContent = sides.map(([label, scenario, ...names]) =>
+      g.t("scenario {label}: {scenario} ({files})", { label, scenario, files: names.filter(Boolean).join(", ") })).join("; ");
+    files.hidden = !sides.length;
     const body = document.querySelector('[data-testid="kpi-table"] tbody');
     body.textContent = "";
     const names = Object.keys(r.kpis);
