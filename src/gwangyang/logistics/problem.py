@@ -71,6 +71,10 @@ class RoutingProblem:
         order_ids = [o.id for o in self.orders]
         if len(set(order_ids)) != len(order_ids):
             raise InputError(f"orders: duplicate id {next(i for i in order_ids if order_ids.count(i) > 1)!r}")
+        if (
+            not self.orders and not self.shipments
+        ):  # before the vehicles' lists, which would all serve nothing
+            raise InputError("orders: at least one order or shipment is needed")
         object.__setattr__(self, "vehicles", tuple(self._resolve(v) for v in self.vehicles))
         self._check_shipment_lists()
         for v in self.vehicles:
@@ -107,8 +111,6 @@ class RoutingProblem:
                     "forbidden_shipments and its allowed_vehicles and forbidden_vehicles leave it out)"
                 )
             self._check_load(f"shipment {s.id}", s.quantity, carriers)
-        if not self.orders and not self.shipments:
-            raise InputError("orders: at least one order or shipment is needed")
 
     def may_carry(self, vehicle: VehicleType, shipment: Shipment) -> bool:
         """Whether ``vehicle`` may carry ``shipment``: both the type's shipment lists and the shipment's vehicle lists allow it."""

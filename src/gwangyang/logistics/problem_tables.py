@@ -177,7 +177,7 @@ def read_shipment(
         key = "pickup_window" if d.get("cargo") == "import" else "delivery_window"
         ident = str(d["appointment"])
         if key in d:
-            raise InputError(f"{where}: both appointment and {key} given (the appointment is the {key})")
+            raise InputError(f"{where}: both appointment and {key} given (the appointment gives that window)")
         if appointments is None or ident not in appointments:
             raise InputError(f"{where}.appointment: {ident!r} is not in the [appointments] file")
         windows[key] = appointments[ident]
