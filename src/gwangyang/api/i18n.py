@@ -29,6 +29,7 @@ from .factory_phrases import FACTORY_PHRASES
 from .phrases import PHRASES, PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
+from .route_file_phrases import ROUTE_FILE_PHRASES
 from .twin_phrases import TWIN_PHRASES
 from .upload_phrases import UPLOAD_PHRASES
 
@@ -50,12 +51,19 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "messages"
 
 PATTERNS = (
-    PREFIXES + FACTORY_PHRASES + PORT_FILE_PHRASES + TWIN_PHRASES + UPLOAD_PHRASES + PHRASES + PORT_PHRASES
+    PREFIXES
+    + FACTORY_PHRASES
+    + PORT_FILE_PHRASES
+    + TWIN_PHRASES
+    + UPLOAD_PHRASES
+    + ROUTE_FILE_PHRASES
+    + PHRASES
+    + PORT_PHRASES
 )
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, the port scenario's refusals,
-the twin's warnings and the upload refusals (the most specific), then :data:`.phrases.PHRASES` and the port's
-warnings."""
+the twin's warnings, the upload refusals and a routing problem file's refusals (the most specific), then
+:data:`.phrases.PHRASES` and the port's warnings."""
 
 
 @cache

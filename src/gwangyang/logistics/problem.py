@@ -21,7 +21,16 @@ from .appointment_file import read_appointments
 from .convert import problem_to_instance
 from .entities import Order, Settings, Shipment, Site, VehicleType
 from .instance import Instance
-from .problem_tables import read_array, read_fields, read_order, read_shipment, read_site, read_vehicle
+from .problem_tables import (
+    read_array,
+    read_fields,
+    read_order,
+    read_settings,
+    read_shipment,
+    read_site,
+    read_vehicle,
+)
+from .type_names import check_type_names, resolve_type_names
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class RoutingProblem:
         kinds = {s.id: s.kind for s in self.sites}
         if not self.vehicles:
             raise InputError("vehicles: at least one vehicle type is needed")
+        check_type_names(self.vehicles)
         for v in self.vehicles:
             for role, depot in (("start_depot", v.start_depot), ("end_depot", v.end_depot or v.start_depot)):
                 if kinds.get(depot) != "depot":
@@ -61,6 +71,10 @@ class RoutingProblem:
         order_ids = [o.id for o in self.orders]
         if len(set(order_ids)) != len(order_ids):
             raise InputError(f"orders: duplicate id {next(i for i in order_ids if order_ids.count(i) > 1)!r}")
+        if (
+            not self.orders and not self.shipments
+        ):  # before the vehicles' lists, which would all serve nothing
+            raise InputError("orders: at least one order or shipment is needed")
         object.__setattr__(self, "vehicles", tuple(self._resolve(v) for v in self.vehicles))
         self._check_shipment_lists()
         for v in self.vehicles:
@@ -97,15 +111,17 @@ class RoutingProblem:
                     "forbidden_shipments and its allowed_vehicles and forbidden_vehicles leave it out)"
                 )
             self._check_load(f"shipment {s.id}", s.quantity, carriers)
-        if not self.orders and not self.shipments:
-            raise InputError("orders: at least one order or shipment is needed")
 
     def may_carry(self, vehicle: VehicleType, shipment: Shipment) -> bool:
         """Whether ``vehicle`` may carry ``shipment``: both the type's shipment lists and the shipment's vehicle lists allow it."""
         return vehicle.may_carry(shipment) and shipment.may_use(vehicle.name)
 
     def _check_shipment_lists(self) -> None:
-        """Every shipment a vehicle type's lists name, and every vehicle type a shipment's lists name, exists."""
+        """Every shipment a vehicle type's lists name, and every vehicle type a shipment's lists name, exists.
+
+        A shipment's vehicle lists are kept with the types' own names (:func:`.type_names.resolve_type_names`:
+        ``"탱크로리 "`` or its NFD form names the type ``"탱크로리"``).
+        """
         shipment_ids = {s.id for s in self.shipments}
         order_ids = {o.id for o in self.orders}
         for v in self.vehicles:
@@ -116,20 +132,16 @@ class RoutingProblem:
                             " (an order: use allowed_orders or forbidden_orders)" if name in order_ids else ""
                         )
                         raise InputError(f"vehicle {v.name}: {key}: {name!r} is not a shipment id{why}")
-        names = [v.name for v in self.vehicles]
+        shipments = []
         for s in self.shipments:
-            for key in ("allowed_vehicles", "forbidden_vehicles"):
-                for name in getattr(s, key) or ():
-                    if name not in names:
-                        raise InputError(
-                            f"shipment {s.id}: {key}: {name!r} is not a vehicle type (expected one of "
-                            f"{', '.join(names)})"
-                        )
-                    if names.count(name) > 1:
-                        raise InputError(
-                            f"shipment {s.id}: {key}: {name!r} names {names.count(name)} vehicle types; "
-                            "give each type its own name"
-                        )
+            allowed = resolve_type_names(
+                s.allowed_vehicles, self.vehicles, f"shipment {s.id}: allowed_vehicles"
+            )
+            forbidden = resolve_type_names(
+                s.forbidden_vehicles, self.vehicles, f"shipment {s.id}: forbidden_vehicles"
+            )
+            shipments.append(replace(s, allowed_vehicles=allowed, forbidden_vehicles=forbidden or ()))
+        object.__setattr__(self, "shipments", tuple(shipments))
 
     def _check_load(
         self, label: str, quantity: tuple[float, ...], servers: list[VehicleType] | None = None
@@ -227,15 +239,8 @@ class RoutingProblem:
             {"name", "settings", "sites", "vehicles", "orders", "shipments", "appointments"},
             {"sites", "vehicles"} if "shipments" in data else {"sites", "vehicles", "orders"},
         )
-        raw_settings = read_fields(
-            top.get("settings", {}), "settings", set(Settings.__dataclass_fields__), set()
-        )
-        dims = raw_settings.get("dimensions", ["load"])
-        if not isinstance(dims, list) or not dims or not all(isinstance(d, str) for d in dims):
-            raise InputError(f"settings.dimensions: expected a list of names, got {dims!r}")
-        settings = Settings(**{**raw_settings, "dimensions": tuple(dims)})
-        if settings.circuity < 1 or settings.speed_kmh <= 0:
-            raise InputError("settings: circuity must be >= 1 and speed_kmh positive")
+        settings = read_settings(top.get("settings", {}))
+        dims = settings.dimensions
         sites = tuple(read_site(s, f"sites[{i}]") for i, s in enumerate(read_array(top["sites"], "sites")))
         vehicles = tuple(
             read_vehicle(v, f"vehicles[{i}]", len(dims))

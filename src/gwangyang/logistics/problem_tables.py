@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
-from .entities import Order, Shipment, Site, VehicleType
+from .entities import Order, Settings, Shipment, Site, VehicleType
 from .times import format_time, parse_time
 
 
@@ -95,15 +95,18 @@ def read_vehicle(raw: Any, where: str, dims: int) -> VehicleType:
     shift = read_window(d["shift"], f"{where}.shift") if "shift" in d else (0.0, 1440.0)
     extra: dict[str, Any] = {k: read_number(d[k], f"{where}.{k}") for k in VEHICLE_TIMES if k in d}
     extra |= {k: read_names(d[k], f"{where}.{k}") for k in VEHICLE_CLIENTS if k in d}
+    capacity = read_quantity(d["capacity"], f"{where}.capacity", dims)
+    fixed_cost = read_number(d.get("fixed_cost", 0), f"{where}.fixed_cost")
+    cost_per_km = read_number(d.get("cost_per_km", 1), f"{where}.cost_per_km")
     try:
         return VehicleType(
             str(d["name"]),
             count,
-            read_quantity(d["capacity"], f"{where}.capacity", dims),
+            capacity,
             str(d["start_depot"]),
             str(d.get("end_depot", d["start_depot"])),
-            read_number(d.get("fixed_cost", 0), f"{where}.fixed_cost"),
-            read_number(d.get("cost_per_km", 1), f"{where}.cost_per_km"),
+            fixed_cost,
+            cost_per_km,
             shift,
             **extra,
         )
@@ -174,21 +177,25 @@ def read_shipment(
         key = "pickup_window" if d.get("cargo") == "import" else "delivery_window"
         ident = str(d["appointment"])
         if key in d:
-            raise InputError(f"{where}: both appointment and {key} given (the appointment is the {key})")
+            raise InputError(f"{where}: both appointment and {key} given (the appointment gives that window)")
         if appointments is None or ident not in appointments:
             raise InputError(f"{where}.appointment: {ident!r} is not in the [appointments] file")
         windows[key] = appointments[ident]
     vehicles = {k: read_names(d[k], f"{where}.{k}") for k in SHIPMENT_VEHICLES if k in d}
+    quantity = read_quantity(d["quantity"], f"{where}.quantity", dims)
+    services = [
+        read_number(d.get(k, 0), f"{where}.{k}") for k in ("pickup_service_min", "delivery_service_min")
+    ]
     try:
         return Shipment(
             str(d["id"]),
             str(d["pickup"]),
             str(d["delivery"]),
-            read_quantity(d["quantity"], f"{where}.quantity", dims),
+            quantity,
             windows["pickup_window"],
             windows["delivery_window"],
-            read_number(d.get("pickup_service_min", 0), f"{where}.pickup_service_min"),
-            read_number(d.get("delivery_service_min", 0), f"{where}.delivery_service_min"),
+            services[0],
+            services[1],
             str(d.get("cargo", "")),
             **vehicles,
         )
@@ -206,15 +213,43 @@ def read_order(raw: Any, where: str, dims: int) -> Order:
     )
     window = read_window(d["window"], f"{where}.window") if "window" in d else (0.0, 1440.0)
     service = read_number(d.get("service_min", 0), f"{where}.service_min")
+    quantity = read_quantity(d["quantity"], f"{where}.quantity", dims)
+    prize = read_number(d.get("prize", 0), f"{where}.prize")
     try:
-        return Order(
-            str(d["id"]),
-            str(d["site"]),
-            read_quantity(d["quantity"], f"{where}.quantity", dims),
-            window,
-            service,
-            read_number(d.get("prize", 0), f"{where}.prize"),
-            str(d.get("group", "")),
-        )
+        return Order(str(d["id"]), str(d["site"]), quantity, window, service, prize, str(d.get("group", "")))
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from exc
+
+
+SETTINGS_TEXTS = ("distance_matrix", "duration_matrix", "currency", "note")
+"""Settings given as text (file names relative to the problem file, labels)."""
+
+
+def read_settings(raw: Any) -> Settings:
+    """The ``[settings]`` table: dimension names, circuity and speed as numbers, the labels as text.
+
+    Raises
+    ------
+    InputError
+        An unknown field, a value of the wrong kind (``settings.circuity: expected a number, got 'x'``), a
+        circuity below 1 or a speed that is not positive.
+    """
+    d = read_fields(raw, "settings", set(Settings.__dataclass_fields__), set())
+    dims = d.get("dimensions", ["load"])
+    if not isinstance(dims, list) or not dims or not all(isinstance(x, str) and x.strip() for x in dims):
+        raise InputError(f"settings.dimensions: expected a list of names, got {dims!r}")
+    d["dimensions"] = tuple(dims)
+    for key in ("circuity", "speed_kmh"):
+        if key in d:
+            d[key] = read_number(d[key], f"settings.{key}")
+    for key in SETTINGS_TEXTS:
+        if key in d and not isinstance(d[key], str):
+            raise InputError(f"settings.{key}: expected a string, got {d[key]!r}")
+    if not isinstance(d.get("approximate_coordinates", True), bool):
+        raise InputError(
+            f"settings.approximate_coordinates: expected true or false, got {d['approximate_coordinates']!r}"
+        )
+    settings = Settings(**d)
+    if settings.circuity < 1 or settings.speed_kmh <= 0:
+        raise InputError("settings: circuity must be >= 1 and speed_kmh positive")
+    return settings

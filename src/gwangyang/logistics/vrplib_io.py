@@ -144,8 +144,9 @@ def solution_score(
 
     solution_path = Path(solution_path)
     if instance.source not in ("vrplib", "solomon"):
+        given = "our problem file (.toml or .json)" if instance.source == "problem" else repr(instance.source)
         raise InputError(
-            f"{solution_path.name}: a .sol scores a VRPLIB .vrp or Solomon .txt file, not a {instance.source} problem"
+            f"{solution_path.name}: a .sol scores a VRPLIB .vrp or Solomon .txt file, not {given}"
         )
     routes, cost = read_solution(solution_path)
     factor = 1.0
