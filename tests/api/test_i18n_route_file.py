@@ -111,7 +111,7 @@ CASES: list[tuple[dict[str, bytes | str], str, str]] = [
     (
         {FILE: "name = \n"},
         "not valid TOML (Invalid value (at line 1, column 8))",
-        "올바른 TOML 형식이 아닙니다 (Invalid value (at line 1, column 8))",
+        "올바른 TOML 형식이 아닙니다 (올바르지 않은 값 (1행 8열))",
     ),
     (
         {"광양 배차.json": "[1, 2]"},
@@ -638,6 +638,11 @@ def test_a_request_s_problem_reads_korean(fresh_client: TestClient) -> None:
     with pytest.raises(GwangyangError) as caught:
         parse_problem(problem=["탱크로리"])  # type: ignore[arg-type]  # a JSON body's problem that is a list
     korean(str(caught.value), "problem: 최상위가 테이블(JSON 객체)이어야 합니다")
+    # problem_text that is neither TOML nor JSON: tomllib's reason is read again inside the sentence
+    with pytest.raises(GwangyangError) as caught:
+        parse_problem(text="name = \nsites = 1")
+    assert str(caught.value) == "problem_text: not valid TOML or JSON (Invalid value (at line 1, column 8))"
+    korean(str(caught.value), "문제 파일이 올바른 TOML 또는 JSON이 아닙니다 (올바르지 않은 값 (1행 8열))")
 
 
 UNREACHABLE: dict[tuple[str, str], Callable[[], object]] = {

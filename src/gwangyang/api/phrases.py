@@ -221,7 +221,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("query: Parser Error: syntax error at or near %(near)s%(rest)s"), near='"[^"]*"', rest=r".*"),
     phrase(N_("query: Parser Error: syntax error at end of input%(rest)s"), rest=r".*"),
     # gwangyang.logistics.service: a problem file that is neither TOML nor JSON (the parser's reason follows)
-    phrase(N_("problem_text: not valid TOML or JSON (%(why)s)"), why=r".*"),
+    phrase(N_("problem_text: not valid TOML or JSON (%(rest)s)"), rest=r".*"),
     # gwangyang.logistics.vrplib_format.rounding_note: a VRPLIB TYPE of no known rounding convention (a note)
     phrase(N_("TYPE %(kind)s: no distance rounding convention is known here for this family"), kind=r"\S+"),
     phrase(

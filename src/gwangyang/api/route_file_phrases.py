@@ -34,7 +34,7 @@ _NAME = r".+?"
 ROUTE_FILE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.logistics.problem.RoutingProblem.from_file and gwangyang.files.read_text: the file as a whole
     phrase(N_("%(file)s: expected a .toml or .json problem file")),
-    phrase(N_("%(file)s: not valid %(kind)s (%(why)s)"), kind=r"TOML|JSON"),
+    phrase(N_("%(file)s: not valid %(kind)s (%(rest)s)"), kind=r"TOML|JSON"),
     phrase(N_("%(file)s: expected a table at the top level")),
     phrase(
         N_(
