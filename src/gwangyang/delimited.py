@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .codes import digit_codes
 from .errors import CorruptFileError
 
 MISSING = frozenset({"", "-", "na", "n/a", "#n/a", "nan", "null", "none", "#value!", "#div/0!"})
@@ -103,11 +104,22 @@ _NA_TEXTS = sorted({form for m in MISSING for form in (m, m.upper(), m.capitaliz
 """:data:`MISSING` as pandas' ``na_values`` (it compares exactly; these are the spellings met)."""
 
 
+def _whole(column: pd.Series) -> bool:
+    """Integers as pandas read them, or whole floats with missing cells (``001`` beside an empty cell is 1.0)."""
+    if pd.api.types.is_integer_dtype(column):
+        return True
+    if not pd.api.types.is_float_dtype(column) or not column.isna().any():
+        return False
+    values = column.to_numpy()
+    values = values[~np.isnan(values)]
+    return bool(values.size) and bool(np.all(values == np.floor(values)))
+
+
 def text_body(found: Text, header: int, width: int, source: str) -> pd.DataFrame:
     """The rows below the header, read by pandas' C parser: numbers as numbers, the rest as text cells.
 
-    Integer columns are read again as text: a code such as ``00123`` keeps its zeros. A ragged file is read
-    with :mod:`csv`.
+    Columns of whole numbers are read again as text, and those of digit codes (:func:`gwangyang.codes.digit_codes`)
+    kept so: ``00123`` keeps its zeros, with or without empty cells. A ragged file is read with :mod:`csv`.
     """
     options: dict[str, Any] = {
         "sep": found.delimiter,
@@ -122,15 +134,13 @@ def text_body(found: Text, header: int, width: int, source: str) -> pd.DataFrame
     }
     try:
         body = pd.read_csv(io.StringIO(found.text), **options)
-        whole = [c for c in body.columns if pd.api.types.is_integer_dtype(body[c])]
+        whole = [c for c in body.columns if _whole(body[c])]
         if whole:
             codes = pd.read_csv(io.StringIO(found.text), **{**options, "usecols": whole, "dtype": str})
             for c in whole:
-                digits = codes[c].str.strip().str.lstrip("+-")
-                if ((digits.str.len() > 1) & digits.str.startswith("0")).any() or (
-                    digits.str.len() > 18
-                ).any():
-                    body[c] = codes[c].str.strip()
+                cells = codes[c].str.strip()
+                if digit_codes(pd.unique(cells.dropna().to_numpy())):
+                    body[c] = cells
     except (pd.errors.ParserError, ValueError):
         rows = list(csv.reader(io.StringIO(found.text, newline=""), delimiter=found.delimiter))
         start = found.ends[header]  # the csv reader's row index equals the line's where no field spans lines

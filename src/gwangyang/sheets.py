@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .codes import digit_codes
 from .delimited import MISSING, Text, read_text_head, text_body
 from .errors import CorruptFileError, InputError
 
@@ -202,8 +203,7 @@ def _convert(column: pd.Series, delimiter: str, typed: bool) -> tuple[pd.Series,
     if any(_NOT_NUMBER.search(v) for v in present_text):  # words: stop at the first (no number form fits)
         return blanked.astype(object), None
     if all(_INTEGER.fullmatch(v) for v in present_text):
-        digits = present_text.str.lstrip("+-")
-        if ((digits.str.len() > 1) & digits.str.startswith("0")).any() or (digits.str.len() > 18).any():
+        if digit_codes(present_text):
             return blanked.astype(object), None  # codes and barcodes such as 00123 keep their zeros
         if not missing.any():
             return text.astype("int64"), None

@@ -130,10 +130,12 @@ def test_attribute_chart_through_page(page: Any, server: tuple[str, Store], tmp_
     )  # by hand, see test_spc_attributes
     assert traces["out of control"]["x"] == ["로트-03"]
     summary = page.get_by_test_id("spc-summary").inner_text()
-    assert (
-        summary.startswith("검사 결과.csv, 판정: p chart (chosen from the column)")
-        and "1 point(s) out" in summary
+    assert summary == (
+        "검사 결과.csv, 판정: p chart (chosen from the column), 1 chart(s), "
+        f"{len(direct['rule_violations'])} run-rule violation(s) on the p chart."
     )
+    lines = page.get_by_test_id("spc-chart-lines").locator("li").all_inner_texts()
+    assert lines == ["p: 4 point(s), centre 0.1333, 1 out of control."]  # p̄ = 8/60, lot 3 by hand
     page.get_by_test_id("spc-results").screenshot(path=str(tmp_path / "factory-spc.png"))
 
     page.get_by_test_id("spc-chart").select_option("c")
@@ -173,6 +175,12 @@ def test_every_spc_chart_through_page(page: Any, server: tuple[str, Store], tmp_
         assert traces[chart["name"]]["x"] == list(range(first, 26))
     drawn_charts = page.locator('[data-testid^="plot-spc"][data-plotted="true"]')
     assert drawn_charts.count() == len(direct["charts"]) == 5
+    lines = page.get_by_test_id("spc-chart-lines").locator("li").all_inner_texts()
+    assert [line.split(":")[0] for line in lines] == ["I", "MR", "EWMA", "CUSUM+", "CUSUM-"]  # every chart
+    for line, entry in zip(lines, direct["summary"], strict=True):
+        assert line.startswith(f"{entry['name']}: {entry['points']} point(s), centre ")
+        assert line.endswith(f", {entry['out_of_control']} out of control.")
+    assert lines[1].startswith("MR: 24 point(s)")  # one moving range fewer than the 25 values
     mr = {t["name"]: t for t in plotted(page, "plot-spc-1")}["MR"]["y"]
     assert mr[0] == pytest.approx(abs(values[1] - values[0]), abs=1e-12)  # by hand
     page.get_by_test_id("spc-results").screenshot(path=str(tmp_path / "factory-spc-all.png"))
@@ -185,3 +193,32 @@ def test_every_spc_chart_through_page(page: Any, server: tuple[str, Store], tmp_
     page.get_by_test_id("spc-submit").click()
     page.get_by_test_id("spc-summary").filter(has_text="검사.csv").wait_for()
     assert page.locator('[data-testid^="plot-spc"][data-plotted="true"]').count() == 1
+    assert page.get_by_test_id("spc-chart-lines").locator("li").count() == 1  # the earlier 5 lines are gone
+
+
+def test_spc_summary_reads_korean(browser: Any, server: tuple[str, Store], tmp_path: Path) -> None:
+    """A Korean browser: the summary and each chart's line come from the catalogue, numbers as the answer's."""
+    from tests.factory.test_spc_attributes import _items
+
+    from .conftest import TOKEN
+
+    base, _store = server
+    path = tmp_path / "검사.csv"
+    _items([1, 2, 5, 0], [10, 20, 10, 20], fail="NG", ok="OK").to_csv(path, index=False, encoding="cp949")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    tab = context.new_page()
+    tab.goto(f"{base}/factory?token={TOKEN}")
+    tab.get_by_test_id("spc-column").fill("판정")
+    tab.get_by_test_id("spc-subgroup-column").fill("로트")
+    tab.get_by_test_id("spc-input").set_input_files(str(path))
+    tab.get_by_test_id("spc-submit").click()
+    tab.get_by_test_id("spc-summary").filter(has_text="검사.csv").wait_for()
+    assert (
+        tab.get_by_test_id("spc-summary").inner_text()
+        == (
+            "검사.csv, 판정: p 관리도(열 내용으로 선택), 관리도 1개, p 관리도의 런 규칙 위반 1건."  # rule 1: lot 3
+        )
+    )
+    lines = tab.get_by_test_id("spc-chart-lines").locator("li").all_inner_texts()
+    assert lines == ["p: 4점, 중심선 0.1333, 관리 이탈 1점."]
+    context.close()

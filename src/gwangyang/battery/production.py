@@ -4,8 +4,9 @@ A table (CSV or Parquet) has one row per cell: its id, and often its lot, line a
 line's measurements (open-circuit voltage, AC internal resistance, K-value or self-discharge, capacity, ...).
 Columns whose names say what they hold and in which unit are renamed to the canonical names
 (:data:`MEASUREMENTS`; units converted where the name gives another one, such as mAh or Ω). Every other column is
-kept under its own name: numeric ones as measurements (reported as extra columns), text ones as labels. A column
-named without a unit (``OCV``) is kept as it is, and said so.
+kept under its own name: numeric ones as measurements (reported as extra columns), text ones as labels; a column
+of digit codes with leading zeros (an operator ``001``, a material ``0420``) is text. A column named without a
+unit (``OCV``) is kept as it is, and said so.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..codes import digit_codes
 from ..errors import CorruptFileError, InputError
 from ..sheets import korean_datetimes
 
@@ -190,13 +192,19 @@ def _id_column(header: list[Any], given: str | None, source: str) -> str:
 
 
 def _numeric(values: pd.Series, column: str, source: str, must: bool) -> pd.Series | None:
-    """The column as float64; None when it is text (only when ``must`` is False). Raises on a stray non-number."""
+    """The column as float64; None when it is text or digit codes (``001``; only when ``must`` is False).
+
+    Raises on a stray non-number.
+    """
     if pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
     if pd.api.types.is_numeric_dtype(values):
         out = values.astype("float64")
     else:
-        present = values.notna() & (values.astype(str).str.strip() != "")
+        texts = values.astype(str).str.strip()
+        present = values.notna() & (texts != "")
+        if not must and digit_codes(pd.unique(texts[present].to_numpy())):
+            return None  # 001, 0420: an operator's or a material's code keeps its zeros as text
         out = pd.to_numeric(values.where(present), errors="coerce")
         bad = present & out.isna()
         if bad.any():

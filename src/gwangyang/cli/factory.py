@@ -178,11 +178,15 @@ def spc_command(
         return
     _warn(document)
     err_console.print(f"chart: {document['chart']['reason']}", markup=False, highlight=False)
-    for drawn in report.charts:
+    for line in document["summary"]:
         err_console.print(
-            f"{drawn.name:7} centre {drawn.center:.4g}: {int(drawn.out_of_control.sum())} point(s) out of control"
+            f"{line['name']:7} {line['points']} point(s), centre {line['center']:.4g}: "
+            f"{line['out_of_control']} out of control",
+            markup=False,
+            highlight=False,
         )
-    err_console.print(f"{len(report.rule_violations)} run-rule violation(s) ({rules})")
+    first = document["summary"][0]["name"]
+    err_console.print(f"{len(report.rule_violations)} run-rule violation(s) ({rules}, {first} chart)")
     if report.capability is not None:
         cap = report.capability
         fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731

@@ -235,7 +235,7 @@ def spc(
     """
     from .attribute_tables import check_chart, wants_attribute
     from .io import read_table_notes
-    from .spc_tables import attribute_document, variables_report
+    from .spc_tables import attribute_document, spc_document, variables_report
     from .table_checks import complete_rows
 
     check_chart(chart)
@@ -257,7 +257,7 @@ def spc(
     report, entry = variables_report(
         data, table.name, column, limits, subgroup, rules, subgroup_column, chart
     )
-    return {"chart": entry, **jsonable(report.to_dict()), "warnings": notes + report.notes}, report
+    return spc_document(entry, report, notes), report
 
 
 def evaluate_tep(

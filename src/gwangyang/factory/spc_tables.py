@@ -46,7 +46,48 @@ def attribute_document(
     )
     report.column = column
     entry = chart_entry(counted.kind, chart, counted.reason)
-    return {"chart": entry, **jsonable(report.to_dict()), "warnings": notes + report.notes}, report
+    return spc_document(entry, report, notes), report
+
+
+def chart_summary(report: SPCReport) -> list[dict[str, Any]]:
+    """One entry per chart of ``report``: its ``name``, ``points``, ``center`` and ``out_of_control`` count.
+
+    What the CLI's lines and the factory page's summary say of every chart (not only the first).
+    """
+    return [
+        {
+            "name": chart.name,
+            "points": int(chart.values.size),
+            "center": float(chart.center),
+            "out_of_control": int(chart.out_of_control.sum()),
+        }
+        for chart in report.charts
+    ]
+
+
+def spc_document(entry: dict[str, Any], report: SPCReport, notes: list[str]) -> dict[str, Any]:
+    """The SPC document the CLI prints, the API answers and the page draws.
+
+    Parameters
+    ----------
+    entry
+        The ``chart`` entry (which chart and why).
+    report
+        The charts, run-rule violations and capability.
+    notes
+        What reading the table did; the report's own notes follow them in ``warnings``.
+
+    Returns
+    -------
+    dict
+        ``chart``, the report's entries, ``summary`` (:func:`chart_summary`) and ``warnings``.
+    """
+    return {
+        "chart": entry,
+        **jsonable(report.to_dict()),
+        "summary": jsonable(chart_summary(report)),
+        "warnings": notes + report.notes,
+    }
 
 
 def variables_report(

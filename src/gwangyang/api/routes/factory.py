@@ -217,7 +217,8 @@ async def spc(request: Request) -> dict[str, Any]:
     empty), ``subgroup`` (1 for I-MR, 2-10 for X̄-R; default 1), ``rules`` (nelson or western),
     ``subgroup_column`` (a column of subgroup labels: X̄-R of those subgroups), ``chart`` (auto, variables, p,
     np, c or u; auto: pass/fail words give np or p, defect counts c, or u with ``size_column``) and
-    ``size_column``. The answer's ``chart`` says which chart was drawn and why.
+    ``size_column``. The answer's ``chart`` says which chart was drawn and why; its ``summary`` gives every
+    chart's points, centre and points out of control.
     """
     saved, table = await _one_table(request)
     try:

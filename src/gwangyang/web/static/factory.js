@@ -94,7 +94,7 @@
 
   // One column's control charts (POST /factory/spc answers at once): every chart of the document (I and MR,
   // or X̄ and R, then EWMA and CUSUM; or one attribute chart), each with its per-point limits and the points
-  // out of control; the summary names the first chart and which was drawn.
+  // out of control; the summary says which was drawn and why, then one line per chart (the document's summary).
   function drawChart(testid, chart, x) {
     const bad = chart.out_of_control;
     const step = { shape: "hvh" };
@@ -109,9 +109,15 @@
 
   function drawSpc(file, r) {
     $("spc-results").hidden = false;
-    const chart = r.charts[0];
     const how = r.chart.chosen === "auto" ? g.t("chosen from the column") : g.t("as asked");
-    $("spc-summary").textContent = g.t("{file}, {column}: {chart} chart ({how}), centre {center}, {n} point(s) out of control, {rules} run-rule violation(s).", { file, column: r.column, chart: chart.name, how, center: g.num(chart.center, 4), n: chart.out_of_control.length, rules: r.rule_violations.length });
+    $("spc-summary").textContent = g.t("{file}, {column}: {chart} chart ({how}), {count} chart(s), {rules} run-rule violation(s) on the {first} chart.", { file, column: r.column, chart: r.chart.type, how, count: r.summary.length, rules: r.rule_violations.length, first: r.summary[0].name });
+    const lines = $("spc-chart-lines");
+    lines.textContent = "";
+    for (const line of r.summary) {
+      const li = document.createElement("li");
+      li.textContent = g.t("{chart}: {points} point(s), centre {center}, {n} out of control.", { chart: line.name, points: g.num(line.points, 0), center: g.num(line.center, 4), n: g.num(line.out_of_control, 0) });
+      lines.appendChild(li);
+    }
     const notes = $("spc-warnings");
     notes.textContent = "";
     for (const note of r.warnings || []) {
