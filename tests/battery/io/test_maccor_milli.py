@@ -9,6 +9,7 @@ capacity read from every variant.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 from gwangyang.battery.io import read_cycler
 from gwangyang.battery.io.maccor_counters import StepCounters
 from gwangyang.battery.schema import CyclerData
+from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError
 
 from .variants import CYCLERS, TextExport, assert_same_cycles, kinds, per_cycle, write
@@ -183,3 +185,34 @@ def test_cut_inside_the_last_row(tmp_path: Path, original: CyclerData, export: T
         original.timeseries["discharge_capacity_ah"].iloc[:-1],
         rtol=1e-9,
     )
+
+
+def test_ingest_through_the_cli(
+    tmp_path: Path, store_dir: Path, export: TextExport, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    good = write(folder, "밀리 셀.078", milli(running(export, "Amp-hr", True)).render(), "latin-1")
+    variant = running(export, "Amp-hr")
+    at, cycle_at = variant.index("Amp-hr"), variant.index("Cyc#")
+    for i, row in enumerate(export.rows):
+        if row[cycle_at] == "5":
+            variant.rows[i][at] = row[at]
+    bad = write(folder, "섞임.078", variant.render(), "latin-1")
+    code = main(["battery", "ingest", str(SOURCE), str(good), str(bad), "--store", str(store_dir), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    (failed,) = report["failed"]
+    # the bad file fails alone (one line naming it and the column); the others are ingested: exit 1
+    assert (
+        code == 1
+        and failed["bad_input"] is True
+        and "섞임.078" in failed["error"]
+        and "'Amp-hr'" in failed["error"]
+    )
+    cycles = []
+    for cell in ("xTESLADIAG_000038", "밀리 셀"):
+        assert main(["battery", "cycles", cell, "--store", str(store_dir), "--json"]) == 0
+        rows = json.loads(capsys.readouterr().out)["cycles"]
+        cycles.append(np.array([[row["charge_capacity_ah"], row["discharge_capacity_ah"]] for row in rows]))
+    assert len(cycles[0]) > 20
+    np.testing.assert_allclose(cycles[1], cycles[0], rtol=1e-9)

@@ -7,6 +7,7 @@ file reads to (an independent route: the English reading matches Neware's own cy
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.schema import CyclerData
+from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError
 
 from .test_neware_record import HEADER as FLAT_HEADER
@@ -301,3 +303,20 @@ def test_two_names_for_one_column_are_refused(tmp_path: Path, english: str) -> N
     )
     data = read_cycler(flat)  # 工步时间 (Step Time) and 相对时间 (Time) are two columns
     assert "'工步时间'" not in str(data.warnings)
+
+
+def test_ingest_through_the_cli(
+    tmp_path: Path, store_dir: Path, english: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    path = write(folder, "중국어 셀.csv", chinese(english), "gbk")
+    code = main(["battery", "ingest", str(NEWARE_CSV.path), str(path), "--store", str(store_dir), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["failed"] == [] and "중국어 셀" in report["cells"]
+    cycles = []
+    for cell in ("nw_regular_export_ife_example", "중국어 셀"):
+        assert main(["battery", "cycles", cell, "--store", str(store_dir), "--json"]) == 0
+        rows = json.loads(capsys.readouterr().out)["cycles"]
+        cycles.append([[row[c] for c in ("charge_capacity_ah", "discharge_capacity_ah")] for row in rows])
+    assert len(cycles[1]) == len(cycles[0]) > 0 and cycles[1] == cycles[0]
