@@ -292,6 +292,8 @@ def _read_counted(path: Path, cmap: ColumnMap, names: list[str]) -> tuple[pd.Dat
     }
     counters = StepCounters(path, sources)
     table = read_mapped(path, cmap, counters)
+    if counters.notes:
+        table.attrs[s.WARNINGS_ATTR] = [*table.attrs.get(s.WARNINGS_ATTR, []), *counters.notes]
     return table, {"counters": dict(counters.found)} if counters.found else {}
 
 

@@ -17,8 +17,10 @@ every step (a cycle's capacity summed over its charge, rest and discharge).
   record) decides nothing. Step changes within a
   cycle and cycle changes are judged apart (a counter may run on through a cycle and restart with the next).
   A group where some changes restart and others run on is refused in one line naming the file, the column and
-  a row of each; one that runs on is brought to per-step values (the value less the previous step's last),
-  read then as the usual layout is. What was found is kept in ``CyclerData.extra["counters"]``.
+  a line of each, and so is one where no change decides while the two readings differ by more than 0.5 % of the
+  column's largest value (steps too short to tell; by less, but more than the written resolution, it is read as
+  restarting with an ``unknown_format`` warning). One that runs on is brought to per-step values (the value less
+  the previous step's last), read then as the usual layout is. What was found is in ``extra["counters"]``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ SLACK = 1.5
 """How much more than ``rate * dt`` a counter may gain over one interval (the rate changing within it)."""
 RESOLUTION = 1e-5
 """The written resolution, as a share of the column's largest value (7 significant digits and some)."""
+UNDECIDED_SHARE = 0.005
+"""Where no step change decides, the most the two readings may differ by in all, as a share of the column's
+largest value (the 0.5 % the readers are held to), for the file to be read as restarting, with a warning."""
 
 
 def milli_map(cmap: ColumnMap, names: list[str], path: Path) -> ColumnMap:
@@ -83,6 +88,8 @@ class StepCounters:
         self.path = path
         self.sources = sources
         self.first_line = 0
+        self.notes: list[dict[str, str]] = []
+        """Warnings: a group of changes none of which decides, read as restarting (:data:`UNDECIDED_SHARE`)."""
         self.found: dict[str, str] = {}
         """Per counter column: ``per_step`` (restarts at every step), ``runs_on`` (carried across step changes,
         restarting at cycle changes or not: ``runs_on_through_cycles``)."""
@@ -129,16 +136,38 @@ class StepCounters:
         restarts = (np.abs(counter[starts]) <= slack) & telling
         runs_on = (np.abs(counter[starts] - counter[before]) <= slack) & telling
         new_cycle = cycles[starts] != cycles[before]
+        shown = self.sources.get(column, column)
+        resolution = RESOLUTION * float(np.abs(counter).max()) + 1e-12
         verdict = {}
         for group, name in ((~new_cycle, "step"), (new_cycle, "cycle")):
             reset_rows = starts[group & restarts & ~runs_on]
             carry_rows = starts[group & runs_on & ~restarts]
             if len(reset_rows) and len(carry_rows):
                 raise CorruptFileError(
-                    f"{self.path}: column {self.sources.get(column, column)!r}: the counter restarts at some "
-                    f"{name} changes (line {self.first_line + int(reset_rows[0])}) and runs on at others "
-                    f"(line {self.first_line + int(carry_rows[0])}); per-step and cumulative values cannot be "
-                    "told apart safely."
+                    f"{self.path}: column {shown!r}: the counter restarts at some {name} changes (line "
+                    f"{self.first_line + int(reset_rows[0])}) and runs on at others (line "
+                    f"{self.first_line + int(carry_rows[0])}); per-step and cumulative values cannot be told "
+                    "apart safely."
+                )
+            both = group & restarts & runs_on
+            differ = float(np.abs(counter[before[both]]).sum())
+            if not len(reset_rows) and not len(carry_rows) and differ > resolution:
+                # no change decides, and the two readings differ by more than the written resolution
+                line = self.first_line + int(starts[both][0])
+                if differ > UNDECIDED_SHARE * float(np.abs(counter).max()):
+                    raise CorruptFileError(
+                        f"{self.path}: column {shown!r}: too little passes before each {name} change (first at "
+                        f"line {line}) to tell whether the counter restarts or runs on; per-step and cumulative "
+                        "values cannot be told apart safely."
+                    )
+                self.notes.append(
+                    s.warning(
+                        "unknown_format",
+                        f"column {shown!r}: too little passes before each {name} change (first at line {line}) "
+                        f"to tell whether it restarts or runs on; read as restarting, the other reading differs "
+                        f"by {differ:.3g} in all",
+                        self.path,
+                    )
                 )
             verdict[name] = len(carry_rows) > 0
         if not verdict["step"] and not verdict["cycle"]:
