@@ -180,13 +180,13 @@ def header_lines(head: bytes, count: int) -> tuple[list[str], str | None]:
     """
     if looks_binary(head):
         return [], None
-    raw = head.split(b"\n", count)[:count]
+    raw = head.splitlines()[:count]
     try:
-        return [line.decode("utf-8").lstrip("\ufeff").rstrip("\r") for line in raw], None
+        return [line.decode("utf-8").lstrip("\ufeff") for line in raw], None
     except UnicodeDecodeError:
         pass
     try:
-        lines = [line.decode("gb18030").rstrip("\r") for line in raw]
+        lines = [line.decode("gb18030") for line in raw]
     except UnicodeDecodeError:
         lines = []
     known = {*CYCLE_NAMES, *STEP_NAMES, *FLAT_NAMES}
