@@ -8,6 +8,7 @@ file reads to (an independent route: the English reading matches Neware's own cy
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +18,13 @@ import pytest
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.schema import CyclerData
 from gwangyang.cli.main import main
-from gwangyang.errors import CorruptFileError
+from gwangyang.errors import CorruptFileError, GwangyangError
 
 from .test_neware_record import HEADER as FLAT_HEADER
 from .test_neware_record import _table
 from .variant_layouts import NEWARE_CSV
 from .variants import assert_same_cycles, kinds, neware_totals_match, warned, write
+from .xlsx import write_xlsx
 
 CYCLE = {
     "Cycle Index": "循环号",
@@ -320,3 +322,52 @@ def test_ingest_through_the_cli(
         rows = json.loads(capsys.readouterr().out)["cycles"]
         cycles.append([[row[c] for c in ("charge_capacity_ah", "discharge_capacity_ah")] for row in rows])
     assert len(cycles[1]) == len(cycles[0]) > 0 and cycles[1] == cycles[0]
+
+
+def _workbook(folder: Path, name: str, header: dict[str, str], sheet: str) -> Path:
+    """The record table as BTSDA writes it to Excel: numbers as numbers, dates as dates, times as text."""
+    lines = _table(rename=header).splitlines()
+    names = lines[0].split(",")
+    rows: list[list[object]] = [list(names)]
+    for line in lines[1:]:
+        cells: list[object] = []
+        for column, value in zip(names, line.split(","), strict=True):
+            if column in ("Date", "日期"):
+                cells.append(datetime.strptime(value, "%Y-%m-%d %H:%M:%S"))
+            elif ":" in value or column in ("Step Type", "工步类型"):
+                cells.append(value)
+            else:
+                cells.append(float(value))
+        rows.append(cells)
+    return write_xlsx(folder / name, {"Info": [["Channel", "1-1"]], sheet: rows})
+
+
+@pytest.mark.parametrize(("header", "sheet"), [({}, "record"), (FLAT, "记录层"), (FLAT, "记录数据")])
+def test_excel_record_sheet(tmp_path: Path, header: dict[str, str], sheet: str) -> None:
+    en = read_cycler(write(tmp_path, "record.csv", _table()))
+    path = _workbook(tmp_path, "엑셀 셀.xlsx", header, sheet)
+    assert detect(path).name == "neware"
+    data = read_cycler(path)
+    assert data.cell_id == "엑셀 셀" and data.source == path and data.extra["sheet"] == sheet
+    pd.testing.assert_frame_equal(data.timeseries, en.timeseries, check_exact=True)
+    assert kinds(data) == []
+
+
+def test_excel_unknown_column_and_unit(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, "extra.xlsx", {**FLAT, "T1(°C)": "备注"}, "记录层")
+    data = read_cycler(path)
+    assert "'备注'" in warned(data, "unknown_column") and warned(data, "unknown_column")
+    bad = _workbook(tmp_path, "unit.xlsx", {**FLAT, "Current(A)": "电流(C)"}, "记录层")
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(bad)
+    message = str(caught.value)
+    assert "\n" not in message and f"{bad} (sheet '记录层')" in message and "'电流(C)'" in message
+
+
+def test_excel_damaged(tmp_path: Path) -> None:
+    good = _workbook(tmp_path, "good.xlsx", FLAT, "记录层")
+    path = tmp_path / "잘림.xlsx"
+    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(GwangyangError) as caught:
+        read_cycler(path)
+    assert "\n" not in str(caught.value) and str(path) in str(caught.value)
