@@ -17,6 +17,7 @@ _MODULES = (
     "maccor",
     "neware",
     "neware_record",
+    "neware_xlsx",
     "biologic",
     "novonix",
     "basytec",

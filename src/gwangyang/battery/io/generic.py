@@ -81,6 +81,7 @@ column and the data row.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +108,16 @@ from .textrows import check_rows
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
-def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
+def read_mapped(
+    path: Path,
+    cmap: ColumnMap,
+    counters: Callable[[dict[str, Any], int], dict[str, Any]] | None = None,
+) -> pd.DataFrame:
     """Read a delimited text file with a column map into canonical columns (not yet finalized).
+
+    ``counters``: called with the converted values (and the file line of the first data row) before the
+    capacity and energy counters are split and accumulated; returns them, changed where it must
+    (:class:`.maccor_counters.StepCounters`).
 
     Raises
     ------
@@ -192,6 +201,8 @@ def read_mapped(path: Path, cmap: ColumnMap) -> pd.DataFrame:
                 f"{path}: cycle index {what} from {before:g} to {after:g} at data row {row + 1}; "
                 "set options.allow_cycle_gaps = true in the column map to accept it."
             )
+    if counters is not None:
+        values = counters(values, first_line)
     current = values[s.CURRENT]
     states = raw[state_column] if state_column else None
     spec_current = cmap.columns[s.CURRENT]

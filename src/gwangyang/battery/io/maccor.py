@@ -36,7 +36,8 @@ one and three), and the one cellpy's ``maccor_txt`` models two and four (KIT) re
 ``Cycle P``, ``TestTime``, ``StepTime``, ``Cap. [Ah]``, ``Ener. [Wh]``, ``Current [A]`` (unsigned, signed by
 the state), ``Voltage [V]``, ``Md`` (C, D, R), ``DPT Time``, usually with decimal commas and day-first dates
 (``21.10.2019 10:59:59``) from a German Windows. Numbers with thousands grouped by commas (cellpy's model
-three, ``thousands = ","``) read as numbers.
+three, ``thousands = ","``) read as numbers. WMG's milli-units (``mAmps``, ``mAmp-hr``, ``mWatt-hr``) and
+capacity or energy carried on across steps are read by :mod:`.maccor_counters`.
 
 A file whose first line is the raw export's tab-separated ``Today's Date`` line and that has no such
 header line within the first :data:`PREAMBLE_LINES` lines, nor a ``Rec,`` CSV header, is refused in one
@@ -61,6 +62,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, read_head, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
+from .maccor_counters import StepCounters, milli_map
 
 PAUSE_THRESHOLD_S = 60.0
 """Wall clock ahead of the test clock by more than this between two rows is a pause."""
@@ -252,8 +254,8 @@ def _read_text(path: Path) -> CyclerData:
             f"{min(len(lines), PREAMBLE_LINES)} lines."
         )
     # the header line found by its names (a preamble line may start with Rec# too)
-    table = read_mapped(path, dataclasses.replace(_map("maccor_text"), header_marker=None, skip_lines=header))
-    extra: dict[str, Any] = {}
+    cmap = dataclasses.replace(_map("maccor_text"), header_marker=None, skip_lines=header)
+    table, extra = _read_counted(path, cmap, [name.strip() for name in lines[header].split("\t")])
     if s.DATE_TIME in table.columns:
         time, wall, pauses, changes = correct_clock(
             table[s.TIME].to_numpy(dtype="float64"), table[s.DATE_TIME].to_numpy(dtype="datetime64[ns]")
@@ -277,9 +279,29 @@ def _read_text(path: Path) -> CyclerData:
     )
 
 
+def _read_counted(path: Path, cmap: ColumnMap, names: list[str]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read with the map: milli-unit columns scaled, counters that run on across steps made per-step.
+
+    See :mod:`.maccor_counters`; ``extra["counters"]`` names what each counter does.
+    """
+    cmap = milli_map(cmap, names, path)
+    sources: dict[str, str] = {
+        column: next((n for n in cmap.columns[column].sources if n in names), column)
+        for column in ("capacity_ah", "energy_wh")
+        if column in cmap.columns
+    }
+    counters = StepCounters(path, sources)
+    table = read_mapped(path, cmap, counters)
+    if counters.notes:
+        table.attrs[s.WARNINGS_ATTR] = [*table.attrs.get(s.WARNINGS_ATTR, []), *counters.notes]
+    return table, {"counters": dict(counters.found)} if counters.found else {}
+
+
 def _read_csv(path: Path) -> CyclerData:
-    table = s.finalize(read_mapped(path, _map("maccor_csv")), path)
-    extra: dict[str, Any] = {}
+    lines = _first_lines(read_head(path), 5)
+    names = next((line.split(",") for line in lines if line.startswith("Rec,")), [])
+    table, extra = _read_counted(path, _map("maccor_csv"), [name.strip() for name in names])
+    table = s.finalize(table, path)
     with open(path, encoding=file_encoding(path), errors="replace") as handle:
         for line in (handle.readline(), handle.readline()):
             key, _, value = line.partition(",")

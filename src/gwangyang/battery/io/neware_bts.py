@@ -28,11 +28,20 @@ import pandas as pd
 from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
-from .base import head_text, looks_binary, safe_cell_id
-from .neware_time import elapsed_time
+from .base import safe_cell_id
+from .neware_time import clock_seconds, elapsed_time
+from .neware_zh import (
+    CYCLE_NAMES,
+    RECORD_NAMES,
+    STEP_NAMES,
+    check_unique,
+    english_step_types,
+    header_lines,
+    translate,
+)
 from .textdates import parse_datetime, unread_dates
 from .textfile import scan_text
-from .textparse import numbers, parse_duration
+from .textparse import numbers
 from .textrecords import check_levels, join_records
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
@@ -64,11 +73,16 @@ _CAUGHT = (ValueError, TypeError, KeyError, IndexError, OverflowError, UnicodeEr
 
 
 def _find(
-    header: list[str], base: str, path: Path | None = None, units: bool = True
+    header: list[str],
+    base: str,
+    path: Path | None = None,
+    units: bool = True,
+    written: list[str] | None = None,
 ) -> tuple[int, float] | None:
     """Position of a column by its name without unit, and the factor that brings its unit to SI.
 
-    ``units=False`` finds a column whose brackets hold a form, not a unit (``Time(h:min:s.ms)``).
+    ``units=False`` finds a column whose brackets hold a form, not a unit (``Time(h:min:s.ms)``);
+    ``written``: the header as the file has it (Chinese names), named in a refusal.
 
     Raises
     ------
@@ -84,8 +98,9 @@ def _find(
             if not units:
                 return position, 1.0
             if unit not in _SCALE:
+                shown = written[position].strip() if written else name
                 raise CorruptFileError(
-                    f"{path}: Neware BTS CSV column {name!r}: unit {unit!r} not known to this reader "
+                    f"{path}: Neware BTS CSV column {shown!r}: unit {unit!r} not known to this reader "
                     f"(expected one of {', '.join(sorted(_SCALE))})."
                 )
             return position, _SCALE[unit]
@@ -94,41 +109,11 @@ def _find(
     return None
 
 
-def _seconds(values: pd.Series) -> np.ndarray:
-    """``H:MM:SS[.f]`` (hours unbounded), days apart (``1.02:03:04``) or plain seconds -> seconds (NaN where none)."""
-    if pd.api.types.is_numeric_dtype(values):
-        return values.to_numpy(dtype="float64")
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text = pc.utf8_trim_whitespace(
-        pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    )
-    clock = pc.fill_null(pc.match_substring_regex(text, r"^\d+:\d+:\d+(\.\d*)?$"), False)
-    if not pc.all(
-        pc.or_(clock, pc.fill_null(pc.match_substring_regex(text, r"^\d+(\.\d*)?$"), False))
-    ).as_py():
-        # days written apart (``1.02:03:04``, ``1-02:03:04``, ``1 day, 02:03:04``): the general parser
-        return parse_duration(values.astype(str))
-    plain = pc.fill_null(pc.match_substring_regex(text, r"^\d+(\.\d*)?$"), False)
-    parts = pc.list_flatten(pc.split_pattern(pc.if_else(clock, text, pa.scalar("0:0:0")), ":"))
-    seconds = pc.cast(parts, pa.float64()).to_numpy().reshape(-1, 3) @ np.array([3600.0, 60.0, 1.0])
-    numbers = pc.cast(pc.if_else(plain, text, pa.scalar("0")), pa.float64()).to_numpy()
-    clock_mask = clock.to_numpy(zero_copy_only=False)
-    plain_mask = plain.to_numpy(zero_copy_only=False)
-    return np.where(clock_mask, seconds, np.where(plain_mask, numbers, np.nan))
-
-
 _TEXT_COLUMNS = frozenset(
     {"Time", "Total Time", "Date", "Step Time", "Step Type", "Time(h:min:s.ms)", "Realtime"}
 )
 _CYCLE_NAMES = ("Cycle Index", "Cycle ID")
 _DATE_NAMES = ("Date", "Realtime")
-
-
-def _clean(line: str) -> str:
-    """A header line without BTSDA 7's quotes and tabs."""
-    return line.replace('"', "").replace("\t", "")
 
 
 def _names(line: str) -> list[str]:
@@ -166,6 +151,18 @@ def _parse(
     )
 
 
+def _headers(head: bytes) -> tuple[list[list[str]], list[list[str]], str | None]:
+    """The first three lines' names (cycle, step and record header): in English, and as written.
+
+    Chinese names are brought to English, and a Chinese header in GBK gives the encoding to declare (GB18030;
+    :func:`.neware_zh.header_lines`), else None.
+    """
+    lines, declared = header_lines(head, 3)
+    written = [_names(line) for line in lines]
+    tables = (CYCLE_NAMES, STEP_NAMES, RECORD_NAMES)
+    return [translate(n, table) for n, table in zip(written, tables, strict=False)], written, declared
+
+
 def _previous(event_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """For each row, the index of the last event at or before it (-1 when none)."""
     return np.searchsorted(event_rows, rows, side="right") - 1
@@ -178,9 +175,7 @@ class NewareBtsCsvReader:
 
     def can_load(self, path: Path, head: bytes) -> bool:
         """True when the first three lines are the cycle, step and record headers."""
-        if looks_binary(head):
-            return False
-        lines = [_clean(line) for line in head_text(head).splitlines()[:3]]
+        lines = [",".join(names) for names in _headers(head)[0]]
         return (
             len(lines) == 3
             and (
@@ -207,14 +202,16 @@ class NewareBtsCsvReader:
     def _read(self, path: Path) -> CyclerData:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)
-        lines = head_text(head).splitlines()[:4]
-        if len(lines) < 4 or not self.can_load(path, head):
+        headers, written, declared = _headers(head)
+        if len(head.splitlines()[:4]) < 4 or not self.can_load(path, head):
             raise CorruptFileError(f"{path}: Neware BTS CSV needs its three header lines and data.")
-        cycle_header = _names(lines[0])
-        step_header = _names(lines[1])[1:]
-        record_header = _names(lines[2])[2:]
+        for line, (names, shown) in enumerate(zip(headers, written, strict=True), start=1):
+            check_unique(names, shown, path, line)
+        cycle_header = headers[0]
+        step_header = headers[1][1:]
+        record_header = headers[2][2:]
         data = path.read_bytes()
-        scan = scan_text(path, data=data)
+        scan = scan_text(path, declared, data=data)
         encoding, precision = scan.encoding, scan.float_precision
         # sort the lines into the three levels (by their leading commas), then parse each level in C
         body = data.splitlines()[3:]
@@ -273,10 +270,12 @@ class NewareBtsCsvReader:
         step_number_name = "Step Number" if "Step Number" in steps.columns else step_header[0]
         step_number = numbers(steps[step_number_name]).to_numpy(dtype="float64")[step_of]
         step_index = numbers(steps[step_header[0]]).to_numpy(dtype="float64")[step_of]
-        step_type = steps["Step Type"].astype(str).to_numpy()[step_of] if "Step Type" in steps else None
+        step_type = None
+        if "Step Type" in steps:  # Chinese names (恒流放电) in English (CC DChg), the steps' few rows
+            step_type = english_step_types(steps["Step Type"].astype(str).to_numpy())[step_of]
 
         def optional(base: str) -> np.ndarray | None:
-            found = _find(record_header, base, path)
+            found = _find(record_header, base, path, written=written[2][2:])
             if found is None:
                 return None
             values = records[record_header[found[0]]]
@@ -295,10 +294,10 @@ class NewareBtsCsvReader:
         stamps = None if date_name is None else parse_datetime(records[date_name], ("%Y-%m-%d %H:%M:%S",))
         step_clock = _find(record_header, "Time", path, units=False)
         if "Total Time" in record_header:
-            time = _seconds(records["Total Time"])
+            time = clock_seconds(records["Total Time"])
         elif step_clock is not None:  # BTSDA 7: the time within each step
             wall = stamps if stamps is not None and not np.isnat(stamps).any() else None
-            time = elapsed_time(step_of, _seconds(records[record_header[step_clock[0]]]), wall)
+            time = elapsed_time(step_of, clock_seconds(records[record_header[step_clock[0]]]), wall)
         else:
             raise CorruptFileError(f"{path}: Neware BTS CSV record level has no 'Total Time' column.")
         out = pd.DataFrame(
@@ -361,7 +360,7 @@ class NewareBtsCsvReader:
             source=path,
             cell_id=safe_cell_id(path.stem),
             start_time=start,
-            vendor_cycles=_vendor_cycles(cycles, cycle_header, cycle_name, path),
+            vendor_cycles=_vendor_cycles(cycles, cycle_header, cycle_name, path, written[0]),
             extra={"format": "bts_csv"},
         )
 
@@ -370,7 +369,8 @@ _KNOWN_RECORD = re.compile(
     r"^(DataPoint|Record ID|Time|Total Time|Step Time|Current|Voltage|Capacity|Energy|Date|Realtime|Power"
     r"|Chg\. Cap\.|DChg\. Cap\.|Chg\. Energy|DChg\. Energy|[VT]\d+|CPU\d*|Aux\..*|Temperature"
     r"|Capacity Density|CmpEng|Min-T|Max-T|Avg-T|Capacitance_Chg|Capacitance_DChg|Engy_Chg|Engy_DChg"
-    r"|dQ/dV|dQm/dV|DCIR)\s*(\(.*\))?$"
+    r"|dQ/dV|dQm/dV|DCIR|Spec\. Cap\.|Chg\. Spec\. Cap\.|DChg\. Spec\. Cap\.|Spec\. Energy|Chg\. Spec\. Energy"
+    r"|DChg\. Spec\. Energy)\s*(\(.*\))?$"
 )
 """Record-level columns BTSDA writes (auxiliary voltages, temperatures and their statistics included)."""
 
@@ -379,7 +379,9 @@ def _unread_columns(header: list[str], path: Path) -> list[dict[str, str]]:
     return s.unread_columns([n for n in header if n and not _KNOWN_RECORD.match(n)], path, "record column(s)")
 
 
-def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str, path: Path) -> pd.DataFrame:
+def _vendor_cycles(
+    cycles: pd.DataFrame, header: list[str], cycle_name: str, path: Path, written: list[str]
+) -> pd.DataFrame:
     """The cycle level in canonical names (capacities in Ah, energies in Wh, efficiency as a fraction)."""
     out = pd.DataFrame({s.CYCLE: numbers(cycles[cycle_name]).to_numpy()})
     for base, target in (
@@ -388,11 +390,11 @@ def _vendor_cycles(cycles: pd.DataFrame, header: list[str], cycle_name: str, pat
         ("Chg. Energy", s.CHARGE_ENERGY),
         ("DChg. Energy", s.DISCHARGE_ENERGY),
     ):
-        found = _find(header, base, path)
+        found = _find(header, base, path, written=written)
         if found is not None:
             values = numbers(cycles[header[found[0]]]).to_numpy(dtype="float64")
             out[target] = values * found[1]
-    found = _find(header, "Chg.-DChg. Eff", path)
+    found = _find(header, "Chg.-DChg. Eff", path, written=written)
     if found is not None:
         out["coulombic_efficiency"] = numbers(cycles[header[found[0]]]).to_numpy() / 100.0
     return out.dropna(subset=[s.CYCLE]).reset_index(drop=True)

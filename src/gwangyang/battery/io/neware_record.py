@@ -27,9 +27,10 @@ import pandas as pd
 from ...errors import CorruptFileError
 from .. import schema as s
 from ..schema import CyclerData
-from .base import Reader, head_text, looks_binary, safe_cell_id
+from .base import Reader, safe_cell_id
 from .column_map import ColumnMap
 from .generic import read_mapped
+from .neware_zh import FLAT_NAMES, check_unique, header_lines, translate
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _MICRO = ("u", "\u00b5", "\u03bc")
@@ -53,7 +54,7 @@ _READ = {
 """Canonical column -> (BTSDA's name without unit, the SI unit it is brought to)."""
 _TOTAL_TIME = ("Total Time", "Cumulative Time")
 _KNOWN = re.compile(
-    r"^(DataPoint|Step Type|Time|Step Time|Relative Time|Power|Spec\. Cap\.|Chg\. Spec\. Cap\.|"
+    r"^(DataPoint|Step Type|Step Number|Time|Step Time|Relative Time|Power|Spec\. Cap\.|Chg\. Spec\. Cap\.|"
     r"DChg\. Spec\. Cap\.|Spec\. Energy|Chg\. Spec\. Energy|DChg\. Spec\. Energy|dQ/dV|dQm/dV|"
     r"Contact resistance|Module start-stop switch|[VT]\d+|Aux\..*|CPU\d*|Capacity Density|Min-T|Max-T|Avg-T|"
     r"DCIR|Temperature)\s*(\(.*\))?$"
@@ -62,17 +63,21 @@ _KNOWN = re.compile(
 _MARKERS = ("DataPoint", "Cycle Index", "Step Index")
 
 
-def _header(head: bytes) -> list[str] | None:
-    """The record header's names, when the file's first line is one."""
-    if looks_binary(head):
+def _header(head: bytes) -> tuple[list[str], list[str], str | None] | None:
+    """The record header's names as written and in English, and the encoding to declare.
+
+    None when the file's first line is no record header (Chinese names and GBK: :mod:`.neware_zh`).
+    """
+    lines, declared = header_lines(head, 1)
+    if not lines:
         return None
-    first = head_text(head).lstrip("\ufeff").split("\n", 1)[0].strip("\r")
-    names = [n.strip().strip('"') for n in first.split(",")]
+    written = [n.strip().strip('"') for n in lines[0].split(",")]
+    names = translate(written, FLAT_NAMES)
     if not all(m in names for m in _MARKERS):
         return None
     if not any(_base(n) == "Current" for n in names) or not any(_base(n) == "Voltage" for n in names):
         return None
-    return names
+    return written, names, declared
 
 
 def _base(name: str) -> str:
@@ -80,24 +85,35 @@ def _base(name: str) -> str:
     return match.group("base").strip() if match else name.strip()
 
 
-def _source(names: list[str], base: str, si: str, path: Path) -> tuple[str, float] | None:
-    """The header name of a column by its name without unit, and the factor that brings it to ``si``."""
-    for name in names:
+def _source(
+    names: list[str], base: str, si: str, path: Path, written: list[str] | None = None
+) -> tuple[str, float] | None:
+    """The header name of a column by its name without unit, and the factor that brings it to ``si``.
+
+    ``written``: the header as the file has it, named in a refusal.
+    """
+    for position, name in enumerate(names):
         match = _UNIT.match(name)
         if match is None or match.group("base").strip() != base:
             continue
         unit = match.group("unit").strip()
         if unit not in _FACTORS[si]:
+            shown = written[position] if written else name
             raise CorruptFileError(
-                f"{path}: Neware record column {name!r}: unit {unit!r} not known to this reader "
+                f"{path}: Neware record column {shown!r}: unit {unit!r} not known to this reader "
                 f"(expected one of {', '.join(_FACTORS[si])})."
             )
         return name, _FACTORS[si][unit]
     return None
 
 
-def column_map(names: list[str], path: Path) -> ColumnMap:
+def column_map(
+    names: list[str], path: Path, written: list[str] | None = None, encoding: str | None = None
+) -> ColumnMap:
     """The column map that reads a record table with this header (units from its brackets).
+
+    ``names`` are BTSDA's English names; ``written`` the header as the file has it (Chinese names,
+    :mod:`.neware_zh`), one for one; ``encoding`` one to declare (GB18030), else sniffed.
 
     Raises
     ------
@@ -116,7 +132,7 @@ def column_map(names: list[str], path: Path) -> ColumnMap:
         )
     columns[s.TIME] = {"source": total, "format": "duration"}
     for canonical, (base, si) in _READ.items():
-        found = _source(names, base, si, path)
+        found = _source(names, base, si, path, written)
         if found is not None:
             columns[canonical] = {"source": found[0], "scale": found[1]}
     if s.CURRENT not in columns or s.VOLTAGE not in columns:
@@ -147,15 +163,26 @@ def column_map(names: list[str], path: Path) -> ColumnMap:
             "datetime_format": ["%Y-%m-%d %H:%M:%S"],
         }
     temperature = next((n for n in names if re.fullmatch(r"T1\s*\(.*\)|T1", n)), None)
+    if temperature is None:  # a Chinese export's 温度(℃)
+        temperature = next((n for n in names if re.fullmatch(r"Temperature\s*\(.*\)", n)), None)
     if temperature is not None:
         columns[s.TEMPERATURE] = {"source": temperature}
     used = {spec["source"] for spec in columns.values()}
     known = [n for n in names if n not in used and _KNOWN.match(n)]
     known += [n for n in names if n not in used and _base(n) in ("Capacity", "Energy")]
+    if written is not None:  # read by the names the file has
+        as_written = dict(zip(names, written, strict=True))
+        for spec in columns.values():
+            spec["source"] = as_written[spec["source"]]
+        known = [as_written[n] for n in known]
     return ColumnMap.from_dict(
         {
             "name": "neware",
-            "file": {"delimiter": ",", "encoding": "auto", "known_columns": known or ["DataPoint"]},
+            "file": {
+                "delimiter": ",",
+                "encoding": encoding or "auto",
+                "known_columns": known or ["DataPoint"],
+            },
             "options": {"allow_cycle_gaps": True},
             "columns": columns,
         },
@@ -176,12 +203,14 @@ class NewareRecordCsvReader:
         """Read the record table into the canonical schema."""
         path = Path(path)
         with open(path, "rb") as handle:
-            names = _header(handle.read(1 << 16))
-        if names is None:
+            header = _header(handle.read(1 << 16))
+        if header is None:
             raise CorruptFileError(
                 f"{path}: no Neware record header (DataPoint, Cycle Index, Step Index, ...)."
             )
-        table = s.finalize(read_mapped(path, column_map(names, path)), path)
+        written, names, declared = header
+        check_unique(names, written, path, 1)
+        table = s.finalize(read_mapped(path, column_map(names, path, written, declared)), path)
         start = None
         if s.DATE_TIME in table.columns and table[s.DATE_TIME].notna().any():
             start = pd.Timestamp(table[s.DATE_TIME].dropna().iloc[0])

@@ -1,0 +1,188 @@
+"""Maccor's capacity and energy columns in milli-units, and counters that run on across steps.
+
+Maccor writes ``Amp-hr`` / ``Watt-hr`` restarting at every step; some exports (WMG's, cellpy's ``maccor_txt``
+"WMG" model; PyProBE and ionworks read ``mAmps`` / ``mAmp-hr`` / ``mWatt-hr`` too) write milli-units, and an
+export may carry the counter on across steps instead. Read as restarting, such a counter is counted again at
+every step (a cycle's capacity summed over its charge, rest and discharge).
+
+* :func:`milli_map`: a header with ``mAmps``, ``mAmp-hr`` / ``mAmp-h``, ``mWatt-hr`` / ``mWatt-h`` is read from
+  them, scaled to A, Ah, Wh; a header with both a milli-unit column and its SI one is refused (which holds the
+  data is a guess).
+* :class:`StepCounters`: each step change is judged from the signal. The current over the interval before a
+  step's first row bounds what the counter can have gained there (``|I| dt``, for energy ``|I V| dt``, half as
+  much again and the written resolution as slack): a counter that restarts shows about that much at the step's
+  first row, one that runs on shows the previous step's last value plus about that much. Changes where only one
+  fits decide; where both fit (little before it) either reading gives the same values. A step whose first row
+  passes no current or repeats the previous row's time (a rest, Maccor's control steps that repeat the last
+  record) decides nothing. Step changes within a
+  cycle and cycle changes are judged apart (a counter may run on through a cycle and restart with the next).
+  A group where some changes restart and others run on is refused in one line naming the file, the column and
+  a line of each, and so is one where no change decides while the two readings differ by more than 0.5 % of the
+  column's largest value (steps too short to tell; by less, but more than the written resolution, it is read as
+  restarting with an ``unknown_format`` warning). One that runs on is brought to per-step values (the value less
+  the previous step's last), read then as the usual layout is. What was found is in ``extra["counters"]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import CorruptFileError
+from .. import schema as s
+from .column_map import SPLIT_CAPACITY, SPLIT_ENERGY, ColumnMap
+
+MILLI: dict[str, tuple[str, ...]] = {
+    s.CURRENT: ("mAmps",),
+    SPLIT_CAPACITY: ("mAmp-hr", "mAmp-h"),
+    SPLIT_ENERGY: ("mWatt-hr", "mWatt-h"),
+}
+"""Per canonical column, Maccor's milli-unit names for it (scaled by 1e-3)."""
+SLACK = 1.5
+"""How much more than ``rate * dt`` a counter may gain over one interval (the rate changing within it)."""
+RESOLUTION = 1e-5
+"""The written resolution, as a share of the column's largest value (7 significant digits and some)."""
+UNDECIDED_SHARE = 0.005
+"""Where no step change decides, the most the two readings may differ by in all, as a share of the column's
+largest value (the 0.5 % the readers are held to), for the file to be read as restarting, with a warning."""
+
+
+def milli_map(cmap: ColumnMap, names: list[str], path: Path) -> ColumnMap:
+    """The map with each column the header writes in milli-units read from that column, scaled to SI.
+
+    Raises
+    ------
+    CorruptFileError
+        The header holds a milli-unit column and its SI one (or two milli-unit spellings) for one quantity.
+    """
+    columns = dict(cmap.columns)
+    for canonical, milli in MILLI.items():
+        found = [name for name in milli if name in names]
+        if not found or canonical not in columns:
+            continue
+        spec = columns[canonical]
+        both = [name for name in spec.sources if name in names] + found
+        if len(both) > 1:
+            raise CorruptFileError(
+                f"{path}: Maccor export has both {both[0]!r} and {both[1]!r} for {canonical}; which holds the "
+                "data is a guess, one of them is expected."
+            )
+        columns[canonical] = dataclasses.replace(spec, sources=(found[0],), scale=spec.scale * 1e-3)
+    return dataclasses.replace(cmap, columns=columns)
+
+
+class StepCounters:
+    """The hook :func:`.generic.read_mapped` calls on a Maccor table's values before it splits the counters.
+
+    Parameters
+    ----------
+    path
+        The file (named in a refusal).
+    sources
+        Per counter column (``capacity_ah``, ``energy_wh``), the header name it is read from.
+    """
+
+    def __init__(self, path: Path, sources: dict[str, str]) -> None:
+        self.path = path
+        self.sources = sources
+        self.first_line = 0
+        self.notes: list[dict[str, str]] = []
+        """Warnings: a group of changes none of which decides, read as restarting (:data:`UNDECIDED_SHARE`)."""
+        self.found: dict[str, str] = {}
+        """Per counter column: ``per_step`` (restarts at every step), ``runs_on`` (carried across step changes,
+        restarting at cycle changes or not: ``runs_on_through_cycles``)."""
+
+    def __call__(self, values: dict[str, np.ndarray], first_line: int) -> dict[str, np.ndarray]:
+        """Per-step values for each counter column that runs on; the others as they are.
+
+        ``first_line``: the file line of the first data row (a refusal names rows by line).
+        """
+        self.first_line = first_line
+        time = np.asarray(values[s.TIME], dtype="float64")
+        current = np.abs(np.nan_to_num(np.asarray(values[s.CURRENT], dtype="float64")))
+        cycles = np.asarray(values[s.CYCLE], dtype="float64")
+        steps = values.get(s.STEP)
+        out = dict(values)
+        for column, rate in ((SPLIT_CAPACITY, current), (SPLIT_ENERGY, None)):
+            if column not in values or steps is None:
+                continue
+            if rate is None:
+                rate = current * np.abs(np.nan_to_num(np.asarray(values[s.VOLTAGE], dtype="float64")))
+            counter = np.nan_to_num(np.asarray(values[column], dtype="float64"))
+            out[column], self.found[column] = self._per_step(column, counter, rate, time, cycles, steps)
+        return out
+
+    def _per_step(
+        self,
+        column: str,
+        counter: np.ndarray,
+        rate: np.ndarray,
+        time: np.ndarray,
+        cycles: np.ndarray,
+        steps: np.ndarray,
+    ) -> tuple[np.ndarray, str]:
+        starts = step_starts(cycles, np.asarray(steps, dtype="float64"))
+        if not len(starts):
+            return counter, "per_step"
+        before = starts - 1
+        dt = np.clip(np.nan_to_num(time[starts] - time[before]), 0.0, None)
+        gain = SLACK * np.maximum(rate[starts], rate[before]) * dt / 3600.0
+        slack = gain + RESOLUTION * float(np.abs(counter).max()) + 1e-12
+        # a step whose first row passes no current, or is written at the previous row's time (Maccor's
+        # control steps, state O, repeat the last record), tells nothing: it is read as the others are
+        telling = (dt > 0) & (rate[starts] > 0)
+        restarts = (np.abs(counter[starts]) <= slack) & telling
+        runs_on = (np.abs(counter[starts] - counter[before]) <= slack) & telling
+        new_cycle = cycles[starts] != cycles[before]
+        shown = self.sources.get(column, column)
+        resolution = RESOLUTION * float(np.abs(counter).max()) + 1e-12
+        verdict = {}
+        for group, name in ((~new_cycle, "step"), (new_cycle, "cycle")):
+            reset_rows = starts[group & restarts & ~runs_on]
+            carry_rows = starts[group & runs_on & ~restarts]
+            if len(reset_rows) and len(carry_rows):
+                raise CorruptFileError(
+                    f"{self.path}: column {shown!r}: the counter restarts at some {name} changes (line "
+                    f"{self.first_line + int(reset_rows[0])}) and runs on at others (line "
+                    f"{self.first_line + int(carry_rows[0])}); per-step and cumulative values cannot be told "
+                    "apart safely."
+                )
+            both = group & restarts & runs_on
+            differ = float(np.abs(counter[before[both]]).sum())
+            if not len(reset_rows) and not len(carry_rows) and differ > resolution:
+                # no change decides, and the two readings differ by more than the written resolution
+                line = self.first_line + int(starts[both][0])
+                if differ > UNDECIDED_SHARE * float(np.abs(counter).max()):
+                    raise CorruptFileError(
+                        f"{self.path}: column {shown!r}: too little passes before each {name} change (first at "
+                        f"line {line}) to tell whether the counter restarts or runs on; per-step and cumulative "
+                        "values cannot be told apart safely."
+                    )
+                self.notes.append(
+                    s.warning(
+                        "unknown_format",
+                        f"column {shown!r}: too little passes before each {name} change (first at line {line}) "
+                        f"to tell whether it restarts or runs on; read as restarting, the other reading differs "
+                        f"by {differ:.3g} in all",
+                        self.path,
+                    )
+                )
+            verdict[name] = len(carry_rows) > 0
+        if not verdict["step"] and not verdict["cycle"]:
+            return counter, "per_step"
+        carried = np.where(new_cycle, verdict["cycle"], verdict["step"])
+        base = np.zeros(len(counter))
+        base[starts] = np.where(carried, counter[before], 0.0)
+        # each step's base all through it: its first row's, carried forward
+        segment = np.cumsum(np.isin(np.arange(len(counter)), starts))
+        first_base = np.r_[0.0, base[starts]]
+        per_step = counter - first_base[segment]
+        return per_step, "runs_on_through_cycles" if verdict["cycle"] else "runs_on"
+
+
+def step_starts(cycles: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Rows (after the first) where a new step or cycle begins."""
+    change = (np.diff(cycles) != 0) | (np.diff(np.nan_to_num(steps, nan=-1.0)) != 0)
+    return np.flatnonzero(change) + 1
