@@ -273,15 +273,17 @@ KILLED_UPGRADE = """
 import os, signal, sys
 import pyarrow.parquet as pq
 from gwangyang.store import Store
-from gwangyang.store import catalog
-real = pq.write_table
-def killed(table, where, **kw):
-    if sys.argv[2] == "mid-write":
-        real(table.slice(0, table.num_rows // 2), where, **kw)  # half the rows on disk, then killed
-    else:
-        real(table, where, **kw)  # the whole file written, killed before its rename
+from gwangyang.store import catalog_writes
+real_write, real_replace = pq.ParquetWriter.write_table, os.replace
+def written(self, table, **kw):  # one row group on disk, no footer yet, then killed
+    real_write(self, table, **kw)
     os.kill(os.getpid(), signal.SIGKILL)
-catalog.pq.write_table = killed
+def renamed(tmp, path):  # the whole file written, killed before its rename
+    os.kill(os.getpid(), signal.SIGKILL)
+if sys.argv[2] == "mid-write":
+    pq.ParquetWriter.write_table = written
+else:
+    catalog_writes.os.replace = renamed
 Store(sys.argv[1]).migrate()
 """
 

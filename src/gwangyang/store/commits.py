@@ -37,6 +37,7 @@ from .catalog import (
 )
 from .catalog_parts import FORM, FORM_KEY, GROUP_ROWS, LAZY
 from .catalog_reads import listing
+from .catalog_writes import dead_rows, write_checkpoint
 from .cell_reads import check_cell_id, check_table
 from .datafiles import append_cells
 from .recovery import drop_covered, sweep_unnamed
@@ -146,12 +147,16 @@ def _write_commit(store: Store, snap: Snapshot, version: int, rows: list[dict[st
 def checkpoint(store: Store) -> None:
     """Write the whole catalog as one checkpoint; the files it covers go once :data:`GRACE_S` old.
 
-    Readers may still hold snapshots of them (see :func:`.recovery.drop_covered`).
+    Readers may still hold snapshots of them (see :func:`.recovery.drop_covered`). The cells' metadata
+    is copied from the catalog files it is in one row group at a time (:func:`.catalog_writes.write_checkpoint`);
+    the file equals :func:`checkpoint_table`'s.
     """
     snap = store.snapshot()
     if snap.version == 0:
         return
-    write_segment(store._base, checkpoint_name(snap.version), checkpoint_table(snap), GROUP_ROWS)
+    dead = dead_rows(snap.version, {name: snap.dead_pairs(name) for name in TABLES})
+    frame = snap._internal()
+    write_checkpoint(store._base, checkpoint_name(snap.version), frame, snap._parts, dead, GROUP_ROWS)
     drop_covered(store.root, GRACE_S)
 
 
@@ -177,7 +182,11 @@ def upgrade_catalog(store: Store) -> str:
 
 
 def checkpoint_table(snap: Snapshot) -> pa.Table:
-    """A checkpoint of ``snap`` (marked :data:`.catalog_parts.FORM`): its live cells by id, then the dead rows in live files."""
+    """A checkpoint of ``snap`` (marked :data:`.catalog_parts.FORM`): its live cells by id, then the dead rows in live files.
+
+    Built whole in memory (every cell's metadata at once): :func:`checkpoint` writes the same rows a
+    row group at a time.
+    """
     frame = snap._internal()
     bare = pa.schema([f for f in INTERNAL if not f.name.startswith("_")])
     live = pa.Table.from_pandas(frame[bare.names].reset_index(drop=True), schema=bare, preserve_index=False)
@@ -230,6 +239,7 @@ def compact_store(store: Store, retain_s: float = GRACE_S) -> dict[str, Any]:
     with store.write_lock():
         if store.is_legacy():
             legacy.migrate(store)
-        report = compact(store)
+        report = compact(store, GROUP_ROWS)
+        drop_covered(store.root, GRACE_S)  # the catalog files its checkpoint covers, once old
         report["removed_files"] = sweep(store, retain_s)
     return report
