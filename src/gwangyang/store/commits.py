@@ -21,7 +21,6 @@ from ..errors import NotFoundError, StoreError
 from ..files import read_json, write_json
 from . import legacy
 from .catalog import (
-    CATALOG,
     CHECKPOINT_EVERY,
     SCHEMA,
     TABLES,
@@ -35,8 +34,8 @@ from .catalog import (
     segment_name,
     write_segment,
 )
+from .catalog_form import catalog_form
 from .catalog_parts import FORM, FORM_KEY, GROUP_ROWS, LAZY
-from .catalog_reads import listing
 from .catalog_writes import dead_rows, write_checkpoint
 from .cell_reads import check_cell_id, check_table
 from .datafiles import append_cells
@@ -160,25 +159,40 @@ def checkpoint(store: Store) -> None:
     drop_covered(store.root, GRACE_S)
 
 
-def upgrade_catalog(store: Store) -> str:
-    """Rewrite the catalog as one checkpoint of this form (write lock held): ``"upgraded"``, else ``"current"``.
+def upgrade_catalog(store: Store) -> tuple[str, str]:
+    """Rewrite the catalog as one checkpoint of this form (write lock held); what was done, as a word and a sentence.
 
     A catalog of the first form (a checkpoint in one large row group, or segments only) is read as
     it is; this form lets a reader take one cell's metadata from one row group of
     :data:`.catalog_parts.GROUP_ROWS` cells. The new checkpoint replaces the old one by a rename (a
     writer killed before it leaves the old catalog as it was) and holds the same rows.
+
+    Returns
+    -------
+    tuple of str
+        ``"upgraded"`` (a first-form checkpoint rewritten), ``"folded"`` (the checkpoint was of this
+        form, or there was none: the log files after it folded into a new one) or ``"current"``
+        (nothing to do); and what was done in words, e.g. ``"already form 2; folded 3 log files into
+        checkpoint v15"``.
     """
-    names = listing(store.fs, store._base)
-    if not names:
-        return "current"
-    checkpoints = [n for n in names if n.startswith("c")]
-    base = int(checkpoints[-1][1:13]) if checkpoints else 0
-    if checkpoints and not any(n.startswith("v") and int(n[1:13]) > base for n in names):
-        form = pq.read_metadata(store.root / CATALOG / checkpoints[-1]).metadata or {}
-        if form.get(FORM_KEY) == FORM:
-            return "current"
+    form = catalog_form(store.fs, store._base)
+    logs, was, current = form["log_files"], form["form"], int(FORM)
+    folded = f"{logs} log file{'' if logs == 1 else 's'}"
+    if was is None and logs == 0:
+        return "current", "no catalog files; nothing to do"
+    if was == current and logs == 0:
+        return "current", f"already form {current}; nothing to do"
     checkpoint(store)
-    return "upgraded"
+    version = store.snapshot().version
+    if was is None:
+        return "folded", f"no checkpoint yet; folded {folded} into checkpoint v{version} (form {current})"
+    if was == current:
+        return "folded", f"already form {current}; folded {folded} into checkpoint v{version}"
+    tail = f", and folded {folded}" if logs else ""
+    return "upgraded", (
+        f"upgraded from form {was} to form {current} (checkpoint v{form['checkpoint_version']}, "
+        f"{form['checkpoint_cells']} cells){tail}: checkpoint v{version}"
+    )
 
 
 def checkpoint_table(snap: Snapshot) -> pa.Table:
