@@ -273,15 +273,17 @@ KILLED_UPGRADE = """
 import os, signal, sys
 import pyarrow.parquet as pq
 from gwangyang.store import Store
-from gwangyang.store import catalog
-real = pq.write_table
-def killed(table, where, **kw):
-    if sys.argv[2] == "mid-write":
-        real(table.slice(0, table.num_rows // 2), where, **kw)  # half the rows on disk, then killed
-    else:
-        real(table, where, **kw)  # the whole file written, killed before its rename
+from gwangyang.store import catalog_writes
+real_write, real_replace = pq.ParquetWriter.write_table, os.replace
+def written(self, table, **kw):  # one row group on disk, no footer yet, then killed
+    real_write(self, table, **kw)
     os.kill(os.getpid(), signal.SIGKILL)
-catalog.pq.write_table = killed
+def renamed(tmp, path):  # the whole file written, killed before its rename
+    os.kill(os.getpid(), signal.SIGKILL)
+if sys.argv[2] == "mid-write":
+    pq.ParquetWriter.write_table = written
+else:
+    catalog_writes.os.replace = renamed
 Store(sys.argv[1]).migrate()
 """
 
@@ -399,3 +401,44 @@ def test_store_info_of_a_catalog_of_segments_only(
         "log_files": 2,
     }
     assert "catalog no checkpoint yet, 2 log files" in info(capsys, store_dir)
+
+
+def migrated(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[str, str, str]:
+    """``store migrate``'s catalog word and sentence (JSON), and the sentence as text (a second run's)."""
+    report = migrate(capsys, root)
+    code = main(["store", "migrate", "--store", str(root)])
+    _out, err = capsys.readouterr()
+    assert code == 0
+    return report["catalog"], report["catalog_note"], " ".join(err.split())
+
+
+def test_migrate_says_what_it_did_to_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "new"
+    korean_store(root, monkeypatch)  # a form-2 checkpoint at v11, nothing after it
+    put(Store(root), [formation_cell("새 셀", "로트9", 1, rows=6)])
+    put(Store(root), [formation_cell("새 셀 2", "로트9", 2, rows=6)])
+    assert expected_form(root)["log_files"] == 2 and expected_form(root)["form"] == 2
+    word, note, text = migrated(capsys, root)
+    assert (word, note) == ("folded", "already form 2; folded 2 log files into checkpoint v13")
+    after = expected_form(root)  # by pyarrow alone
+    assert (after["form"], after["checkpoint_version"], after["log_files"]) == (2, 13, 0)
+    assert "catalog current" in text and "catalog_note already form 2; nothing to do" in text
+
+    old = tmp_path / "old"
+    shutil.copytree(root, old)
+    first_form(old)  # form 1 at v13, 595 cells
+    put(Store(old), [formation_cell("셋째", "로트9", 3, rows=6)])
+    word, note, _text = migrated(capsys, old)
+    assert word == "upgraded" and note == (
+        "upgraded from form 1 to form 2 (checkpoint v13, 595 cells), and folded 1 log file: checkpoint v14"
+    )
+    assert expected_form(old)["form"] == 2 and expected_form(old)["checkpoint_cells"] == 596
+
+    segments = tmp_path / "segments"
+    put(Store(segments), [formation_cell(f"셀-{k}", "L", k, rows=6) for k in range(3)])
+    put(Store(segments), [formation_cell("셀-9", "L", 9, rows=6)])
+    word, note, _text = migrated(capsys, segments)
+    assert (word, note) == ("folded", "no checkpoint yet; folded 2 log files into checkpoint v2 (form 2)")
+    assert expected_form(segments)["checkpoint_cells"] == 4

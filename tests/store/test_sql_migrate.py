@@ -137,6 +137,10 @@ def test_a_first_layout_store_opens_and_migrates_with_nothing_lost(
     assert code == 0
     report = json.loads(out)
     assert report["migrated"] == len(cells)
+    assert (report["catalog"], report["catalog_note"]) == (
+        "folded",
+        "no checkpoint yet; folded 1 log file into checkpoint v1 (form 2)",  # the migration's one commit
+    )
     assert report["rows"]["timeseries"] == sum(m["rows"] for m in old_metas)
     migrated = Store(store_dir)
     assert not migrated.is_legacy() and not (store_dir / "cells").exists()

@@ -125,6 +125,16 @@ _CACHE: dict[str, tuple[tuple[tuple[str, Any, Any], ...], Snapshot]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+def forget(root: str) -> None:
+    """Forget the snapshot remembered for a store: its next read reads the catalog whole.
+
+    For a writer that replaced the catalog by a checkpoint past that snapshot (a compaction), which
+    :func:`advance` would refuse anyway.
+    """
+    with _CACHE_LOCK:
+        _CACHE.pop(root, None)
+
+
 def read_snapshot(fs: Any, root: str) -> Snapshot:
     """The catalog's latest state (remembered per process until the catalog folder changes)."""
     for _attempt in range(5):

@@ -21,7 +21,6 @@ from ..errors import NotFoundError, StoreError
 from ..files import read_json, write_json
 from . import legacy
 from .catalog import (
-    CATALOG,
     CHECKPOINT_EVERY,
     SCHEMA,
     TABLES,
@@ -35,8 +34,9 @@ from .catalog import (
     segment_name,
     write_segment,
 )
+from .catalog_form import catalog_form
 from .catalog_parts import FORM, FORM_KEY, GROUP_ROWS, LAZY
-from .catalog_reads import listing
+from .catalog_writes import dead_rows, write_checkpoint
 from .cell_reads import check_cell_id, check_table
 from .datafiles import append_cells
 from .recovery import drop_covered, sweep_unnamed
@@ -146,38 +146,61 @@ def _write_commit(store: Store, snap: Snapshot, version: int, rows: list[dict[st
 def checkpoint(store: Store) -> None:
     """Write the whole catalog as one checkpoint; the files it covers go once :data:`GRACE_S` old.
 
-    Readers may still hold snapshots of them (see :func:`.recovery.drop_covered`).
+    Readers may still hold snapshots of them (see :func:`.recovery.drop_covered`). The cells' metadata
+    is copied from the catalog files it is in one row group at a time (:func:`.catalog_writes.write_checkpoint`);
+    the file equals :func:`checkpoint_table`'s.
     """
     snap = store.snapshot()
     if snap.version == 0:
         return
-    write_segment(store._base, checkpoint_name(snap.version), checkpoint_table(snap), GROUP_ROWS)
+    dead = dead_rows(snap.version, {name: snap.dead_pairs(name) for name in TABLES})
+    frame = snap._internal()
+    write_checkpoint(store._base, checkpoint_name(snap.version), frame, snap._parts, dead, GROUP_ROWS)
     drop_covered(store.root, GRACE_S)
 
 
-def upgrade_catalog(store: Store) -> str:
-    """Rewrite the catalog as one checkpoint of this form (write lock held): ``"upgraded"``, else ``"current"``.
+def upgrade_catalog(store: Store) -> tuple[str, str]:
+    """Rewrite the catalog as one checkpoint of this form (write lock held); what was done, as a word and a sentence.
 
     A catalog of the first form (a checkpoint in one large row group, or segments only) is read as
     it is; this form lets a reader take one cell's metadata from one row group of
     :data:`.catalog_parts.GROUP_ROWS` cells. The new checkpoint replaces the old one by a rename (a
     writer killed before it leaves the old catalog as it was) and holds the same rows.
+
+    Returns
+    -------
+    tuple of str
+        ``"upgraded"`` (a first-form checkpoint rewritten), ``"folded"`` (the checkpoint was of this
+        form, or there was none: the log files after it folded into a new one) or ``"current"``
+        (nothing to do); and what was done in words, e.g. ``"already form 2; folded 3 log files into
+        checkpoint v15"``.
     """
-    names = listing(store.fs, store._base)
-    if not names:
-        return "current"
-    checkpoints = [n for n in names if n.startswith("c")]
-    base = int(checkpoints[-1][1:13]) if checkpoints else 0
-    if checkpoints and not any(n.startswith("v") and int(n[1:13]) > base for n in names):
-        form = pq.read_metadata(store.root / CATALOG / checkpoints[-1]).metadata or {}
-        if form.get(FORM_KEY) == FORM:
-            return "current"
+    form = catalog_form(store.fs, store._base)
+    logs, was, current = form["log_files"], form["form"], int(FORM)
+    folded = f"{logs} log file{'' if logs == 1 else 's'}"
+    if was is None and logs == 0:
+        return "current", "no catalog files; nothing to do"
+    if was == current and logs == 0:
+        return "current", f"already form {current}; nothing to do"
     checkpoint(store)
-    return "upgraded"
+    version = store.snapshot().version
+    if was is None:
+        return "folded", f"no checkpoint yet; folded {folded} into checkpoint v{version} (form {current})"
+    if was == current:
+        return "folded", f"already form {current}; folded {folded} into checkpoint v{version}"
+    tail = f", and folded {folded}" if logs else ""
+    return "upgraded", (
+        f"upgraded from form {was} to form {current} (checkpoint v{form['checkpoint_version']}, "
+        f"{form['checkpoint_cells']} cells){tail}: checkpoint v{version}"
+    )
 
 
 def checkpoint_table(snap: Snapshot) -> pa.Table:
-    """A checkpoint of ``snap`` (marked :data:`.catalog_parts.FORM`): its live cells by id, then the dead rows in live files."""
+    """A checkpoint of ``snap`` (marked :data:`.catalog_parts.FORM`): its live cells by id, then the dead rows in live files.
+
+    Built whole in memory (every cell's metadata at once): :func:`checkpoint` writes the same rows a
+    row group at a time.
+    """
     frame = snap._internal()
     bare = pa.schema([f for f in INTERNAL if not f.name.startswith("_")])
     live = pa.Table.from_pandas(frame[bare.names].reset_index(drop=True), schema=bare, preserve_index=False)
@@ -230,6 +253,7 @@ def compact_store(store: Store, retain_s: float = GRACE_S) -> dict[str, Any]:
     with store.write_lock():
         if store.is_legacy():
             legacy.migrate(store)
-        report = compact(store)
+        report = compact(store, GROUP_ROWS)
+        drop_covered(store.root, GRACE_S)  # the catalog files its checkpoint covers, once old
         report["removed_files"] = sweep(store, retain_s)
     return report

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .catalog import BUCKETS, TABLES, Location, put_row, rows_table, segment_name, write_segment
+from .catalog import BUCKETS, TABLES, Location, checkpoint_name, encode_schema, segment_name
+from .catalog_parts import FORM, FORM_KEY, GROUP_ROWS
+from .catalog_reads import forget
+from .catalog_writes import CatalogWriter, catalog_batches, dead_rows
 from .datafiles import COMPACT_FILE_ROWS, write_compacted
 
 if TYPE_CHECKING:
+    from .snapshot import Snapshot
     from .store import Store
 
 SMALL_FILE_BYTES = 64 << 20
 """Files smaller than this are merged by compaction (and any file holding dead rows is rewritten)."""
-
-
-ROWS_PER_CHUNK = 20_000
-"""Catalog rows of a compaction's commit built at a time (then kept as Arrow)."""
 
 
 def _read_cells(store: Store, file: str, cells: dict[str, Location]) -> dict[str, pa.Table]:
@@ -49,12 +49,18 @@ def _read_cells(store: Store, file: str, cells: dict[str, Location]) -> dict[str
     return out
 
 
-def compact(store: Store) -> dict[str, Any]:
+def compact(store: Store, group_rows: int = GROUP_ROWS) -> dict[str, Any]:
     """Rewrite every small or partly dead file of each table, lot by lot, in one catalog commit.
 
     Cells are sorted by hash bucket and id and written in files of about
     :data:`~.datafiles.COMPACT_FILE_ROWS` rows, under ``bucket=<first bucket of the file>``, with
     small row groups so one cell's read touches few of them. Call with the write lock held.
+
+    The plan needs no cell's metadata: the commit (the moved cells' new catalog rows, sorted by id)
+    and the checkpoint that follows (every live cell) are written together, in row groups of
+    ``group_rows`` cells, each cell's metadata copied from the catalog file it is in a row group at a
+    time (:mod:`.catalog_writes`), so memory is bounded by a row group, not the store. The commit is
+    the segment's rename; the checkpoint is renamed after it.
 
     Returns
     -------
@@ -64,7 +70,7 @@ def compact(store: Store) -> dict[str, Any]:
     """
     snap = store.snapshot()
     version = snap.version + 1
-    live = snap.live
+    live = snap._internal()  # every catalog column but the cells' metadata
     files_before = sum(len(snap.files(t)) for t in TABLES)
     moved: dict[str, dict[str, Location]] = {}
     rewritten = written = 0
@@ -107,17 +113,9 @@ def compact(store: Store) -> dict[str, Any]:
                     where.schema = schemas[cell_id] or cells_schema(cells, cell_id)
                     moved.setdefault(cell_id, {})[table] = where
     if moved:
-        chunks, rows = [], []
-        for cell_id, tables in moved.items():
-            where_all: dict[str, Location | None] = {t: snap.location(cell_id, t) for t in TABLES}
-            where_all.update(tables)
-            rows.append(put_row(version, cell_id, json.loads(snap.meta_text(cell_id)), where_all))
-            if len(rows) == ROWS_PER_CHUNK:  # as Arrow, not a million dicts at once
-                chunks.append(rows_table(rows))
-                rows = []
-        chunks.append(rows_table(rows))
-        write_segment(store._base, segment_name(version), pa.concat_tables(chunks))
-        store.checkpoint()
+        frame = moved_frame(live, moved, version)
+        _commit(store, snap, frame, version, group_rows)
+        forget(store._base)  # the catalog is one checkpoint now: read it whole (no metadata), not advanced
     after = store.snapshot()
     return {
         "files_before": files_before,
@@ -126,6 +124,66 @@ def compact(store: Store) -> dict[str, Any]:
         "written": written,
         "cells_moved": len(moved),
     }
+
+
+def moved_frame(live: pd.DataFrame, moved: dict[str, dict[str, Location]], version: int) -> pd.DataFrame:
+    """``live`` (a snapshot's cells, without their metadata) with the moved tables' new places, at ``version``.
+
+    A copy: the snapshot's frame stays as it is (a reader may hold it).
+    """
+    out = live.copy()
+    ids = list(moved)
+    at = out.index.get_indexer(pd.Index(ids, dtype=object))
+    versions = out["version"].to_numpy(copy=True)
+    versions[at] = version
+    out["version"] = versions
+    for table in TABLES:
+        mine = [(k, moved[c][table]) for k, c in zip(at.tolist(), ids, strict=True) if table in moved[c]]
+        if not mine:
+            continue
+        rows = np.array([k for k, _w in mine], dtype=np.int64)
+        for part, values in (
+            ("file", [w.file for _k, w in mine]),
+            ("rgs", [w.row_groups for _k, w in mine]),
+            ("filter", [w.filter for _k, w in mine]),
+            ("schema", [None if w.schema is None else encode_schema(w.schema) for _k, w in mine]),
+        ):
+            column = out[f"{table}_{part}"].to_numpy(dtype=object, copy=True)
+            placed = np.empty(len(values), dtype=object)
+            for n, value in enumerate(values):  # one by one: a list of row groups is one value
+                placed[n] = value
+            column[rows] = placed
+            out[f"{table}_{part}"] = column
+    return out
+
+
+def _commit(store: Store, snap: Snapshot, frame: pd.DataFrame, version: int, group_rows: int) -> None:
+    """Write the compaction's commit (the moved cells' rows) and the checkpoint after it, a row group at a time.
+
+    Both files are filled in one pass over the cells (their metadata read once); the segment is
+    renamed first (the commit), then the checkpoint. A writer killed before a rename leaves a
+    temporary file the next writer removes, and the catalog as it was.
+    """
+    is_moved = (frame["version"] == version).to_numpy()
+    dead = {}
+    for table in TABLES:  # the dead rows still in live files (a compaction rewrites every such file)
+        files = set(frame[f"{table}_file"].dropna())
+        pairs = snap.dead[snap.dead["table"] == table]
+        dead[table] = pairs[pairs["file"].isin(files)][["file", "cell_id"]]
+    root = store._base
+    with (
+        CatalogWriter(root, segment_name(version), None, group_rows) as commit,
+        CatalogWriter(root, checkpoint_name(version), {FORM_KEY: FORM}, group_rows) as whole,
+    ):
+        start = 0
+        for batch in catalog_batches(frame, snap._parts, group_rows):
+            mine = is_moved[start : start + batch.num_rows]
+            commit.write(batch if mine.all() else batch.filter(pa.array(mine)))  # no copy when all moved
+            whole.write(batch)
+            start += batch.num_rows
+        whole.write(dead_rows(version, dead))
+        commit.publish()
+        whole.publish()
 
 
 def cells_schema(cells: list[tuple[str, pa.Table]], cell_id: str) -> pa.Schema:

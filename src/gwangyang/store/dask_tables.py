@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def dask_table(store: Store, table: str, columns: list[str] | None = None) -> Any:
     """Every cell's rows of ``table`` as a Dask dataframe over the snapshot's files (dead rows dropped).
 
+    Its columns are the cells' own, as the SQL view's: none from the folders ``lot=`` and ``bucket=``.
     Works on a local folder and on any fsspec URL (``s3://...``; pass credentials as the store's
     ``storage_options``). Run it on a cluster with ``dask.distributed.Client`` (which reads
     ``$DASK_SCHEDULER_ADDRESS``).
@@ -32,7 +33,7 @@ def dask_table(store: Store, table: str, columns: list[str] | None = None) -> An
         raise InputError(f"table {table}: no cell in {store.url or store.root} has it.")
     dead = snap.dead_pairs(table)
     frames = []
-    options = {"filesystem": store.fs}
+    options = {"filesystem": store.fs, "dataset": {"partitioning": None}}  # no columns from folder names
     dirty = set(dead["file"]) if len(dead) else set()
     clean = [store.path_of(f) for f in files if f not in dirty]
     if clean:

@@ -201,13 +201,14 @@ class Store:
         """Convert a first-layout store to the catalog layout, nothing lost; what was moved.
 
         Every cell's tables and metadata are committed in one catalog commit, checked against the
-        old files (rows per table), and only then are the old folders removed. A catalog of the first
-        form is then rewritten as one checkpoint of this one (``"catalog": "upgraded"``, see
-        :func:`.commits.upgrade_catalog`).
+        old files (rows per table), and only then are the old folders removed. The catalog is then
+        written as one checkpoint of the current form unless it is one already (``"catalog"``:
+        ``"upgraded"`` from the first form, ``"folded"`` its log files, or ``"current"``;
+        ``"catalog_note"`` says it in words; see :func:`.commits.upgrade_catalog`).
         """
         with self.write_lock():
             report = legacy.migrate(self)
-            report["catalog"] = commits.upgrade_catalog(self)
+            report["catalog"], report["catalog_note"] = commits.upgrade_catalog(self)
             return report
 
     def compact(self, retain_s: float = GRACE_S) -> dict[str, Any]:

@@ -53,8 +53,22 @@ def cells_arrow(snap: Snapshot) -> pa.Table:
     return pa.table(columns)
 
 
+_READ_OPTIONS = "union_by_name=true, hive_partitioning=false"
+"""How a table view reads its files: columns by name, and none from the folders' names.
+
+The folders ``lot=<lot>`` and ``bucket=<bb>`` (see :mod:`.datafiles`) are where a file is, not the cells'
+columns: DuckDB's hive detection would add ``lot`` while only appended files exist, ``lot`` and
+``bucket`` once a lot is compacted, and neither when both kinds mix, so ``SELECT *`` changed with
+compaction. A view holds the cells' own columns (as an organisation's views, :mod:`.scoped_views`); a
+cell's lot is in ``cells``.
+"""
+
+
 def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | None:
-    """The SELECT behind a table view (None: no cell has that table); registers the dead-row list on ``con``."""
+    """The SELECT behind a table view (None: no cell has that table); registers the dead-row list on ``con``.
+
+    The view's columns are the cells' own (their union by name), the same before and after compaction.
+    """
     files = snap.files(table)
     if not files:
         return None
@@ -63,7 +77,7 @@ def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | 
     clean = [store.path_of(f) for f in files if f not in dirty]
     parts = []
     if clean:
-        parts.append(f"SELECT * FROM read_parquet({_file_list(clean)}, union_by_name=true)")
+        parts.append(f"SELECT * FROM read_parquet({_file_list(clean)}, {_READ_OPTIONS})")
     if dirty:
         pairs = pa.table(  # files by their path under the root: DuckDB may spell a URL's scheme its own way
             {"file": ["/" + str(f) for f in dead["file"]], "cell_id": dead["cell_id"].astype(str).tolist()}
@@ -71,7 +85,7 @@ def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | 
         con.register(f"_dead_{table}", pairs)
         parts.append(
             "SELECT * EXCLUDE (filename) FROM read_parquet("
-            f"{_file_list([store.path_of(f) for f in sorted(dirty)])}, union_by_name=true, filename=true) d "
+            f"{_file_list([store.path_of(f) for f in sorted(dirty)])}, {_READ_OPTIONS}, filename=true) d "
             f"WHERE NOT EXISTS (SELECT 1 FROM _dead_{table} x WHERE x.cell_id = d.cell_id AND ends_with(d.filename, x.file))"
         )
     return " UNION ALL BY NAME ".join(parts)
