@@ -384,10 +384,18 @@ def export_routes(
         write_csv(result, csv)
 
 
-def write_forecast_csv(view: dict[str, Any], path: Path) -> None:
-    """A forecast view's periods ahead as CSV (period label, first day, mean, interval), written whole or not at all."""
-    from .views import forecast_csv
+def forecast_csv(view: dict[str, Any]) -> bytes:
+    """A forecast view's periods ahead as a CSV file's bytes: ``period,ds,mean,lo,hi``, UTF-8 without BOM, ``\\n``.
 
+    The one CSV of a forecast: ``gwangyang forecast --csv`` writes it, ``GET /logistics/forecast/{job}/csv`` answers it.
+    """
+    from .views import forecast_csv as text
+
+    return text(view).encode("utf-8")
+
+
+def write_forecast_csv(view: dict[str, Any], path: Path) -> None:
+    """:func:`forecast_csv` written to ``path`` whole or not at all."""
     atomic_write(path, forecast_csv(view))
 
 

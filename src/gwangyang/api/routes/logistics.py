@@ -30,6 +30,7 @@ from ..orgs import ScopeDep, ScopedJobs
 from ..responses import finish_job
 from ..uploads import UploadError, multipart_form
 from .logistics_bodies import ROUTE_FILE_FIELDS, RouteFileForm, RouteRequest
+from .logistics_downloads import router as downloads_router
 
 router = APIRouter(
     prefix="/api/v1/logistics",
@@ -378,3 +379,6 @@ def latest_forecast(store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     newer; another organisation's forecast is never shown (404 when there is none to show).
     """
     return service.latest_view(store, "forecast", scope.visible)
+
+
+router.include_router(downloads_router)

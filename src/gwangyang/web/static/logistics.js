@@ -115,8 +115,10 @@
     "business-daily": { head: () => g.t("Business day"), span: (n) => g.t("{n} business days", { n }), name: () => g.t("business-daily"), chars: 10 },
   };
 
-  function drawForecast(r) {
+  function drawForecast(r, jobId) {
     $("forecast-results").hidden = false;
+    // The CSV the CLI writes (GET .../forecast/{job}/csv), of the job shown, or of the latest kept in the store.
+    $("forecast-csv").href = `/api/v1/logistics/forecast/${jobId ? encodeURIComponent(jobId) : "latest"}/csv`;
     const b = r.backtest;
     const freq = r.frequency || { name: "monthly", season_length: 12 };
     const words = FREQUENCIES[freq.name] || FREQUENCIES.monthly;
@@ -161,7 +163,7 @@
       const p = r.progress;
       status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: g.phrase(r.error) }) : `${verb}: ${g.t(r.status)}` + (p.total ? ` (${Math.round(100 * p.fraction)} %)` : "") + "…", r.status === "failed");
     });
-    if (record.status === "done") { remember(jobId); status(testid, g.t("Done.")); draw(record.result); }
+    if (record.status === "done") { remember(jobId); status(testid, g.t("Done.")); draw(record.result, jobId); }
   }
 
   async function submit(path, body) {
