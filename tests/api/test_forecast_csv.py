@@ -63,7 +63,9 @@ def test_download_is_the_cli_file_byte_for_byte(
     assert download.status_code == 200, download.text
     expected = out.read_bytes()
     assert download.content == expected
-    assert not expected.startswith(b"\xef\xbb\xbf")  # the CLI writes no byte-order mark; nor does the download
+    assert not expected.startswith(
+        b"\xef\xbb\xbf"
+    )  # the CLI writes no byte-order mark; nor does the download
     assert download.headers["content-type"] == "text/csv; charset=utf-8"
     disposition = download.headers["content-disposition"]
     assert disposition.startswith('attachment; filename="forecast-')
@@ -85,7 +87,10 @@ def test_download_is_the_cli_file_byte_for_byte(
 def test_the_forecast_page_links_the_download(fresh_client: TestClient) -> None:
     page = fresh_client.get("/logistics/forecast")
     assert page.status_code == 200
-    assert 'data-testid="forecast-csv"' in page.text and 'href="/api/v1/logistics/forecast/latest/csv"' in page.text
+    assert (
+        'data-testid="forecast-csv"' in page.text
+        and 'href="/api/v1/logistics/forecast/latest/csv"' in page.text
+    )
     korean = fresh_client.get("/logistics/forecast", params={"lang": "ko"})
     assert "예측을 CSV로 내려받기" in korean.text
 

@@ -30,22 +30,32 @@ from gwangyang.errors import (
     StoreError,
 )
 from gwangyang.store import artifacts
-from gwangyang.store.lock import WriteLock
 from gwangyang.store.catalog_parts import CatalogGoneError
+from gwangyang.store.lock import WriteLock
 from tests.api.conftest import AUTH, TOKEN
 
 KINDS: list[tuple[GwangyangError, int, bool]] = [
     (StoreBusyError("store: another process is writing to this store; try again later."), 409, True),
-    (CatalogGoneError("part-1.parquet: changed since this snapshot was read; read the store again."), 409, True),
+    (
+        CatalogGoneError("part-1.parquet: changed since this snapshot was read; read the store again."),
+        409,
+        True,
+    ),
     (ConflictError("campaign '배터리': already exists"), 409, False),
     (CellConflictError("CELL_1: names a stored cell it does not continue"), 409, False),
     (NotFoundError("cell 'CELL_9': not in the store"), 404, False),
     (StoreError("users.json: cannot read the users file (Permission denied)."), 503, False),
-    (StoreError("s3://bucket/store: a store at a URL is read-only here; write to a local store."), 503, False),
+    (
+        StoreError("s3://bucket/store: a store at a URL is read-only here; write to a local store."),
+        503,
+        False,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("exc", "code", "retry"), KINDS, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v))
+@pytest.mark.parametrize(
+    ("exc", "code", "retry"), KINDS, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v)
+)
 def test_each_kind_has_its_status_and_retry_after_only_when_busy(
     exc: GwangyangError, code: int, retry: bool
 ) -> None:
@@ -60,7 +70,9 @@ def store_client(tmp_path: Path) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.mark.parametrize(("exc", "code", "retry"), KINDS, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v))
+@pytest.mark.parametrize(
+    ("exc", "code", "retry"), KINDS, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v)
+)
 def test_each_kind_answers_a_request_with_its_status(
     store_client: TestClient, monkeypatch: pytest.MonkeyPatch, exc: GwangyangError, code: int, retry: bool
 ) -> None:
@@ -112,7 +124,9 @@ def test_a_missing_cell_is_404_without_retry_after_even_while_the_store_is_busy(
     assert "Retry-After" not in response.headers
 
 
-@pytest.mark.parametrize(("exc", "code", "retry"), KINDS, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v))
+@pytest.mark.parametrize(
+    ("exc", "code", "retry"), KINDS, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v)
+)
 def test_a_failed_job_awaited_answers_as_its_error(exc: GwangyangError, code: int, retry: bool) -> None:
     outcome = _run_isolated("/nonexistent/record.json", "0" * 32, lambda progress: (_ for _ in ()).throw(exc))
     assert outcome == {"error": str(exc), "status_code": code, "retry": retry}

@@ -45,8 +45,10 @@ log = logging.getLogger(__name__)
 
 
 class _IsolatedError(GwangyangError):
-    """A ``GwangyangError`` an isolated job raised in its worker process: its message, HTTP status, and whether
-    trying again may help (:func:`.http_status.retry_after`)."""
+    """A ``GwangyangError`` an isolated job raised in its worker process: its message, status and retry.
+
+    ``retry``: whether trying again may help (:func:`.http_status.retry_after`).
+    """
 
     def __init__(self, message: str, status_code: int, retry: bool = False) -> None:
         super().__init__(message)
@@ -212,7 +214,9 @@ class JobManager(JobStore):
                 if "bug" in outcome:
                     raise _IsolatedBugError(outcome["bug"])
                 if "error" in outcome:
-                    raise _IsolatedError(outcome["error"], outcome["status_code"], outcome.get("retry", False))
+                    raise _IsolatedError(
+                        outcome["error"], outcome["status_code"], outcome.get("retry", False)
+                    )
                 result = outcome["result"]
             else:
                 result = work(progress)

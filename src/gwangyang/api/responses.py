@@ -32,8 +32,7 @@ async def finish_job(
 
 
 def failed_status(job: dict[str, Any]) -> int:
-    """HTTP status for a failed job: 409 when the store was busy or a name taken, 503 when the store cannot
-    serve (missing, unreadable), else 422."""
+    """HTTP status for a failed job: 409 (store busy, name taken), 503 (store missing, unreadable), else 422."""
     code = job.get("status_code")
     if code in (status.HTTP_409_CONFLICT, status.HTTP_503_SERVICE_UNAVAILABLE):
         return int(code)

@@ -1,7 +1,7 @@
 """Forecast downloads (``/api/v1/logistics/forecast/.../csv``): the CSV file ``gwangyang forecast --csv`` writes.
 
 The bytes are :func:`gwangyang.logistics.service.forecast_csv` of the job's result (or of the latest forecast), the
-very function the CLI writes its file with: ``period,ds,mean,lo,hi``, UTF-8 without a byte-order mark, ``\\n`` line
+very function the CLI writes its file with: ``period,ds,mean,lo,hi``, UTF-8 without a byte-order mark, LF line
 ends. The file is named after the series (``forecast-물동량.csv``: RFC 6266 ``filename*`` in UTF-8, with an ASCII
 ``filename`` for clients that know no other).
 """
