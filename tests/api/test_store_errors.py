@@ -152,3 +152,20 @@ def test_a_record_kept_before_retry_was_recorded_reads_409_as_busy() -> None:
         asyncio.run(finish_job(request, Response(), record, 5))  # type: ignore[arg-type]
     assert caught.value.status_code == 409 and caught.value.retry
     assert not isinstance(caught.value, HTTPException)
+
+
+def test_a_store_folder_gone_while_serving_is_503_without_retry_after(tmp_path: Path) -> None:
+    """A real missing store: its folder deleted under the running server (before, GET /jobs was a 500)."""
+    import shutil
+
+    root = tmp_path / "저장소"
+    with TestClient(create_app(root, token=TOKEN), headers=AUTH) as c:
+        assert c.get("/api/v1/jobs").status_code == 200
+        shutil.rmtree(root)
+        for path in ("/api/v1/jobs", "/api/v1/battery/cells", "/api/v1/logistics/forecast/latest"):
+            response = c.get(path)
+            assert response.status_code == 503, (path, response.text)
+            assert "Retry-After" not in response.headers
+            assert response.json()["detail"].startswith("the store: its folder is missing")
+            assert str(tmp_path) not in response.text
+        assert c.get("/api/v1/jobs", headers={"Authorization": "Bearer wrong"}).status_code == 401
