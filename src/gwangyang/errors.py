@@ -32,7 +32,16 @@ class CellConflictError(InputError):
 
 
 class StoreError(GwangyangError):
-    """The store is missing, locked by another writer, or does not hold what was asked for."""
+    """The store is missing, unreadable or damaged, locked by another writer, or does not hold what was asked for.
+
+    The plain class is a store that cannot serve the request as it stands (HTTP 503, no ``Retry-After``: trying
+    again will not help until someone mends it); :class:`StoreBusyError` is the passing kind and
+    :class:`NotFoundError` the missing object.
+    """
+
+
+class StoreBusyError(StoreError):
+    """Another writer holds the store (or changed it under a read): it passes, so try again (HTTP 409, Retry-After)."""
 
 
 class WorkerLostError(GwangyangError):

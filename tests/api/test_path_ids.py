@@ -78,7 +78,7 @@ def test_every_path_id_pattern_is_one_of_the_three_the_code_checks(empty: TestCl
     assert {schema["pattern"] for schema in found.values()} == {CELL_ID_PATTERN, NAME_PATTERN, JOB_ID_PATTERN}
     by_name = {schema["name"]: schema["pattern"] for schema in found.values()}
     assert by_name == {"cell_id": CELL_ID_PATTERN, "name": NAME_PATTERN, "job_id": JOB_ID_PATTERN}
-    assert len(found) == 13  # 6 cell routes, 6 name routes, 1 job route
+    assert len(found) == 14  # 6 cell routes, 6 name routes, 2 job routes (GET /jobs/{id}, its forecast CSV)
     assert all(method in {"get", "post", "delete"} for method, _path in found)
 
 

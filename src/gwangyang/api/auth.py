@@ -190,8 +190,24 @@ def current_user(request: Request) -> User | None:
     user = user_for_token(request, given)
     if user is None or (from_cookie and request.method not in SAFE_METHODS and not same_origin(request)):
         return None
+    _check_store(request)
     request.state.user = user
     return user
+
+
+def _check_store(request: Request) -> None:
+    """Refuse a known user's request when the store's folder is gone (moved or deleted while the server runs).
+
+    Raises
+    ------
+    StoreError
+        Answered 503 without ``Retry-After`` (:mod:`.http_status`): waiting will not bring the folder back.
+    """
+    if not request.app.state.store.root.is_dir():
+        raise StoreError(
+            "the store: its folder is missing (moved or deleted while the server runs); put it back or restart "
+            "the server on a store."
+        )
 
 
 def is_authorized(request: Request) -> bool:

@@ -4,7 +4,7 @@ Every refused request gets ``{"detail": "one line"}`` (:func:`gwangyang.api.app.
 FastAPI's handler of ``HTTPException``), except a body or parameter that fails validation: 422 with
 FastAPI's list of field errors. A job awaited with ``?wait=`` that failed answers 422 with its one line, so a
 422 is either. :func:`errors` builds a route's ``responses=`` from the statuses it can give; routers declare
-401 and 403 (the token and the role) once with :data:`AUTH_ERRORS`.
+401 and 403 (the token and the role) and 503 (a store that cannot serve) once with :data:`AUTH_ERRORS`.
 """
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ WHY: dict[int, str] = {
         "A field failed validation (the list names it), or the job awaited with `wait` failed (one line)."
     ),
     429: N_("Too many requests wait for jobs at once; try again after `Retry-After`."),
+    503: N_(
+        "The store cannot serve the request: missing, unreadable or damaged (its token or users file, a "
+        "manifest); trying again will not help until it is mended, so there is no `Retry-After`."
+    ),
 }
 """What each error status means, as the OpenAPI document says it (marked for the catalogue: ``/openapi.json`` in Korean)."""
 
@@ -76,7 +80,7 @@ def errors(*codes: int, **why: str) -> dict[int | str, dict[str, Any]]:
     dict
         ``{code: {"model", "description"[, "headers"]}}`` for FastAPI: the body is :class:`ErrorBody`,
         :class:`ValidationErrorBody` for 422; 409 and 429 may carry ``Retry-After`` (a busy store, too many
-        waiters: :func:`.http_status.retry_after`; not a name taken).
+        waiters: :func:`.http_status.retry_after`; not a name taken, nor a 503).
     """
     unknown = [code for code in codes if code not in WHY] + [k for k in why if int(k[1:]) not in codes]
     if unknown:
@@ -93,8 +97,9 @@ def errors(*codes: int, **why: str) -> dict[int | str, dict[str, Any]]:
     return responses
 
 
-AUTH_ERRORS = errors(401, 403)
-"""The errors of every route behind the token (a router's ``responses=``)."""
+AUTH_ERRORS = errors(401, 403, 503)
+"""The errors of every route behind the token (a router's ``responses=``): the token, the role, and a store that
+cannot serve (the token and users files are read on every request)."""
 
 JOB_ERRORS = (422, 429)
 """What ``?wait=`` adds to a route that submits a job: the job failed (422), too many waiters (429)."""

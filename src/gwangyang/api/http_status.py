@@ -1,8 +1,19 @@
 """The HTTP status that answers each :class:`~gwangyang.errors.GwangyangError`, and the API's own too-many-waiters error.
 
 :func:`status_of` is the one mapping from an error to its status, for the API's error handler and for the
-records of failed jobs alike: 4xx for bad input, a missing object or a busy store, 500 for the rest;
-:func:`retry_after` says which of them are worth trying again.
+records of failed jobs alike: 4xx for bad input, a missing object or a busy store, 503 for a store that cannot
+serve (missing, unreadable, damaged), 500 for the rest; :func:`retry_after` says which of them are worth trying
+again: only a busy store (409) and too many waiters (429).
+
+=========================================  ======  ===========
+error                                      status  Retry-After
+=========================================  ======  ===========
+``StoreBusyError`` (another writer)        409     yes
+``ConflictError``, ``CellConflictError``   409     no
+``NotFoundError`` (no such object)         404     no
+``StoreError`` (missing, unreadable)       503     no
+``TooManyWaitersError``                    429     yes
+=========================================  ======  ===========
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ from ..errors import (
     GwangyangError,
     InputError,
     NotFoundError,
+    StoreBusyError,
     StoreError,
     UnknownFormatError,
 )
@@ -24,7 +36,12 @@ class TooManyWaitersError(GwangyangError):
 
 
 def status_of(exc: GwangyangError) -> int:
-    """The HTTP status that answers an error: 4xx for bad input or a busy store, 500 for the rest."""
+    """The HTTP status that answers an error: 4xx for bad input or a busy store, 503 for a broken store, else 500.
+
+    A store that is missing, unreadable or damaged (a plain :class:`~gwangyang.errors.StoreError`: the token or
+    users file unreadable, a store at a URL asked to write, a manifest that is no manifest) answers 503: the server
+    cannot serve the request until someone mends it, and nothing the client changes would help.
+    """
     if isinstance(exc, UploadError):
         return exc.status_code
     if isinstance(exc, TooManyWaitersError):
@@ -37,8 +54,10 @@ def status_of(exc: GwangyangError) -> int:
         return 400
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, StoreError):
+    if isinstance(exc, StoreBusyError):
         return 409
+    if isinstance(exc, StoreError):
+        return 503
     return 500
 
 
@@ -46,7 +65,18 @@ def retry_after(exc: GwangyangError) -> bool:
     """Whether the answer carries ``Retry-After``: a store busy with another writer (409) or too many waiters (429).
 
     A name or cell conflict (:class:`~gwangyang.errors.ConflictError`, :class:`~gwangyang.errors.CellConflictError`:
-    409 too) stays until the request changes, so trying again later would not help.
+    409 too) stays until the request changes, and a missing or unreadable store (503) until someone mends it, so
+    trying again later would not help. A failed job awaited with ``wait`` answers as its record says
+    (:class:`JobFailedError`).
     """
-    status = status_of(exc)
-    return status == 429 or (status == 409 and not isinstance(exc, (CellConflictError, ConflictError)))
+    if isinstance(exc, JobFailedError):
+        return exc.retry
+    return isinstance(exc, (TooManyWaitersError, StoreBusyError))
+
+
+class JobFailedError(UploadError):
+    """A job awaited with ``wait`` that failed: its one line, its record's status and whether to try again."""
+
+    def __init__(self, message: str, status_code: int, retry: bool) -> None:
+        super().__init__(message, status_code)
+        self.retry = retry

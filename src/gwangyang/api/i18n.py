@@ -215,7 +215,8 @@ def phrase(value: Any, lang: str) -> str:
     """A line a service composed (``"; "``-separated parts) in ``lang``: each part by the catalogue or :data:`PATTERNS`.
 
     A pattern's ``word`` (and ``word_*``) group is translated as one term, its ``words`` group term by term
-    (``", "``-separated).
+    (``", "``-separated), its ``weekdays`` (and ``weekdays_*``) groups word by word (space-separated weekday
+    names: ``Mon Tue Sat``, ``Saturday or Sunday``).
     """
     if value is None:
         return ""
@@ -240,6 +241,11 @@ def _part(part: str, catalogue: gettext.NullTranslations) -> str:
                     fields[key] = catalogue.gettext(fields[key])
             if "words" in fields:  # a ", "-separated list of terms (KPI names), each translated
                 fields["words"] = ", ".join(catalogue.gettext(w) for w in fields["words"].split(", "))
+            for (
+                key
+            ) in fields:  # space-separated weekday names ("Mon Tue", "Saturday or Sunday"), each translated
+                if key == "weekdays" or key.startswith("weekdays_"):
+                    fields[key] = " ".join(catalogue.gettext(w) for w in fields[key].split(" "))
             if "rest" in fields:  # a line after a prefix (PREFIXES)
                 fields["rest"] = _part(fields["rest"], catalogue)
             return catalogue.gettext(msgid) % fields

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GwangyangError, one_line
-from .http_status import TooManyWaitersError, status_of
+from .http_status import TooManyWaitersError, retry_after, status_of
 from .job_pool import RecordProgress, current_pool, discard_pool, process_pool
 from .job_store import FINISHED, JobStore, now
 from .uploads import hide_upload_folder
@@ -45,11 +45,15 @@ log = logging.getLogger(__name__)
 
 
 class _IsolatedError(GwangyangError):
-    """A ``GwangyangError`` an isolated job raised in its worker process: its message and HTTP status."""
+    """A ``GwangyangError`` an isolated job raised in its worker process: its message, status and retry.
 
-    def __init__(self, message: str, status_code: int) -> None:
+    ``retry``: whether trying again may help (:func:`.http_status.retry_after`).
+    """
+
+    def __init__(self, message: str, status_code: int, retry: bool = False) -> None:
         super().__init__(message)
         self.status_code = status_code
+        self.retry = retry
 
 
 class _IsolatedBugError(Exception):
@@ -66,7 +70,7 @@ def _run_isolated(record_path: str, job_id: str, work: JobFunction) -> dict[str,
     try:
         return {"result": work(RecordProgress(Path(record_path)))}
     except GwangyangError as exc:
-        return {"error": one_line(str(exc)), "status_code": status_of(exc)}
+        return {"error": one_line(str(exc)), "status_code": status_of(exc), "retry": retry_after(exc)}
     except Exception as exc:
         log.exception("job %s failed", job_id)
         return {"bug": type(exc).__name__}
@@ -210,7 +214,9 @@ class JobManager(JobStore):
                 if "bug" in outcome:
                     raise _IsolatedBugError(outcome["bug"])
                 if "error" in outcome:
-                    raise _IsolatedError(outcome["error"], outcome["status_code"])
+                    raise _IsolatedError(
+                        outcome["error"], outcome["status_code"], outcome.get("retry", False)
+                    )
                 result = outcome["result"]
             else:
                 result = work(progress)
@@ -221,6 +227,7 @@ class JobManager(JobStore):
                 error=self._scrub(str(exc)),
                 finished_at=now(),
                 status_code=exc.status_code,
+                retry=exc.retry,
             )
         except _IsolatedBugError as exc:  # its traceback was logged by the worker
             self._update(
@@ -236,6 +243,7 @@ class JobManager(JobStore):
                 error=self._scrub(one_line(str(exc))),
                 finished_at=now(),
                 status_code=status_of(exc),
+                retry=retry_after(exc),
             )
         except Exception as exc:  # a bug: keep the server up, log the traceback, record one line
             log.exception("job %s failed", job_id)

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import Request, Response, status
 
+from .http_status import JobFailedError
 from .jobs import JobManager
-from .uploads import UploadError
 
 
 async def finish_job(
@@ -15,27 +15,28 @@ async def finish_job(
 ) -> dict[str, Any]:
     """``{"job": job}``, after waiting up to ``wait`` seconds for it when ``wait`` > 0.
 
-    A job that finished in time answers 201; one that failed answers 422 with its error (409 when
-    the store was busy); one still running keeps the endpoint's 202. Waiting holds no thread.
+    A job that finished in time answers 201; one that failed answers 422 with its error (409 with
+    ``Retry-After`` when the store was busy, 503 when it cannot serve); one still running keeps the endpoint's 202.
+    Waiting holds no thread.
     """
     if wait > 0:
         jobs: JobManager = request.app.state.jobs
         job = await jobs.wait_async(job["id"], wait)
         if job["status"] == "failed":
-            raise UploadError(f"{job['error']} (job {job['id']})", failed_status(job))
+            code = failed_status(job)
+            retry = bool(job.get("retry", code == status.HTTP_409_CONFLICT))  # records before "retry": busy
+            raise JobFailedError(f"{job['error']} (job {job['id']})", code, retry)
         if job["status"] == "done":
             response.status_code = status.HTTP_201_CREATED
     return {"job": job}
 
 
 def failed_status(job: dict[str, Any]) -> int:
-    """HTTP status for a failed job: 409 when the store was busy (try again), else 422."""
+    """HTTP status for a failed job: 409 (store busy, name taken), 503 (store missing, unreadable), else 422."""
     code = job.get("status_code")
-    return (
-        status.HTTP_409_CONFLICT
-        if code == status.HTTP_409_CONFLICT
-        else status.HTTP_422_UNPROCESSABLE_CONTENT
-    )
+    if code in (status.HTTP_409_CONFLICT, status.HTTP_503_SERVICE_UNAVAILABLE):
+        return int(code)
+    return status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 def int_field(document: dict[str, Any], name: str, default: int, low: int, high: int) -> int:

@@ -137,6 +137,14 @@ def forecast_command(
         Path | None,
         typer.Option("--csv", help="Write one row per period ahead as CSV (period, ds, mean, lo, hi)."),
     ] = None,
+    working_days: Annotated[
+        str | None,
+        typer.Option(
+            "--working-days",
+            help="Working weekdays of a daily series, e.g. Mon-Sat, 월~토, 월,화,수,목,금 (default: read from "
+            "the dates).",
+        ),
+    ] = None,
 ) -> None:
     """Forecast a series: model chosen by rolling-origin backtest (MASE), intervals checked for coverage.
 
@@ -147,9 +155,10 @@ def forecast_command(
     """
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
+    working = None if working_days is None else service.working_days(working_days, "--working-days")
     with progress_bar("forecasting") as update, options_named("date_column", "target"):
         update(0, 1)
-        view, result = service.forecast_file(file, date_column, target, horizon, level, windows)
+        view, result = service.forecast_file(file, date_column, target, horizon, level, windows, working)
         update(1, 1)
     if plot is not None:
         service.plot_forecast(result, plot, title=f"{target} ({file.name})")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError, one_line
 from ..files import read_bytes, read_text
-from .frequency import Frequency, frequency_of, periods
+from .frequency import WORKING_DAYS, Frequency, frequency_of, periods
 from .holidays import fill_business_days
 from .iso_weeks import is_iso_week, iso_week_dates
 
@@ -30,8 +30,13 @@ YEARS = (1000, 2999)
 """Whole numbers in this range in a date column are years (``2015``), as yearly figures are usually written."""
 
 
-def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame:
+def load_series(
+    path: str | Path, date_column: str, target: str, working_days: tuple[int, ...] | None = None
+) -> pd.DataFrame:
     """Read a series from CSV or Parquet as columns ``ds`` (period start) and ``y``, of the frequency of its dates.
+
+    ``working_days`` (0 Monday .. 6 Sunday) declares a daily series' working weekdays
+    (:func:`gwangyang.logistics.frequency.declared`); None reads the calendar from the dates.
 
     Raises
     ------
@@ -51,7 +56,7 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
                 f"{path}: no column {column!r} ({role}); columns are {', '.join(map(str, table.columns[:8]))}"
             )
     ds = _dates(table[date_column], f"{path}: column {date_column!r}")
-    frequency = frequency_of(ds, f"{path}: column {date_column!r}")
+    frequency = frequency_of(ds, f"{path}: column {date_column!r}", working_days)
     y = numbers_with_separators(table[target])
     if y.isna().any():
         first = int(np.flatnonzero(y.isna().to_numpy())[0])
@@ -60,7 +65,16 @@ def load_series(path: str | Path, date_column: str, target: str) -> pd.DataFrame
             f"the first in data row {first + 1} ({table[target].iloc[first]!r})"
         )
     series = pd.DataFrame({"ds": periods(ds, frequency).to_numpy(), "y": y.astype(float).to_numpy()})
-    return validate_series(series.sort_values("ds", kind="stable"), str(path), frequency)
+    return validate_series(
+        _declared(series.sort_values("ds", kind="stable"), working_days), str(path), frequency
+    )
+
+
+def _declared(series: pd.DataFrame, working_days: tuple[int, ...] | None) -> pd.DataFrame:
+    """``series`` carrying its declared working weekdays in its ``attrs`` (unchanged when None)."""
+    if working_days is not None:
+        series.attrs[WORKING_DAYS] = tuple(working_days)
+    return series
 
 
 def two_columns(path: str | Path) -> tuple[str, str]:
@@ -163,8 +177,9 @@ def validate_series(
     missing = series["ds"].isna().to_numpy()
     if missing.any():
         raise InputError(f"{where}: row {int(np.argmax(missing)) + 1} is not a date (empty or NaT)")
+    working = series.attrs.get(WORKING_DAYS)
     if frequency is None:
-        frequency = frequency_of(series["ds"], f"{where}: 'ds'")
+        frequency = frequency_of(series["ds"], f"{where}: 'ds'", working)
     f = frequency
     if series["ds"].duplicated().any():
         raise InputError(
@@ -191,25 +206,30 @@ def validate_series(
             f"{where}: values must lie within ±{MAX_ABS_VALUE:.0e} (the models square them); "
             f"got {np.abs(values).max():.3g}; rescale the series"
         )
-    return series.reset_index(drop=True)
+    return _declared(series.reset_index(drop=True), working)
 
 
 def series_frequency(series: pd.DataFrame) -> Frequency:
-    """The frequency of a checked ``ds``/``y`` frame (as :func:`validate_series` recognised it)."""
-    return frequency_of(series["ds"], "series: 'ds'")
+    """The frequency of a checked ``ds``/``y`` frame (as :func:`validate_series` recognised it, or declared)."""
+    return frequency_of(series["ds"], "series: 'ds'", series.attrs.get(WORKING_DAYS))
 
 
-def rows_to_series(rows: Any, where: str = "series") -> pd.DataFrame:
-    """A series from ``(date, value)`` rows (dates as text in any spelling pandas reads, or ISO weeks), checked."""
+def rows_to_series(
+    rows: Any, where: str = "series", working_days: tuple[int, ...] | None = None
+) -> pd.DataFrame:
+    """A series from ``(date, value)`` rows (dates as text in any spelling pandas reads, or ISO weeks), checked.
+
+    ``working_days`` as for :func:`load_series`.
+    """
     values = [r[0] for r in rows]
     ds = _row_dates(values, where)
     if len(ds) == 0:
         return validate_series(pd.DataFrame({"ds": ds, "y": []}), where)
     if pd.isna(ds).any():
         return validate_series(pd.DataFrame({"ds": ds, "y": [r[1] for r in rows]}), where)
-    frequency = frequency_of(ds, f"{where}: 'ds'")
+    frequency = frequency_of(ds, f"{where}: 'ds'", working_days)
     frame = pd.DataFrame({"ds": periods(ds, frequency).to_numpy(), "y": [r[1] for r in rows]})
-    return validate_series(frame.sort_values("ds", kind="stable"), where, frequency)
+    return validate_series(_declared(frame.sort_values("ds", kind="stable"), working_days), where, frequency)
 
 
 def _row_dates(values: list[Any], where: str) -> pd.DatetimeIndex:

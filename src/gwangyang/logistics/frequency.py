@@ -285,12 +285,54 @@ def _business_days(unique: pd.DatetimeIndex) -> bool:
     return bool((weekdays < 5).all()) and spans_weekend
 
 
-def frequency_of(dates: Any, where: str) -> Frequency:
-    """:func:`detect`, refusing irregular dates in one line that starts with ``where`` (the file and column)."""
+WORKING_DAYS = "working_days"
+"""The key in a series' ``attrs`` of its declared working weekdays (0 Monday .. 6 Sunday), when they were given
+rather than read from the dates: every later check of the series keeps that calendar
+(:func:`gwangyang.logistics.forecast_input.validate_series`, ``series_frequency``)."""
+
+
+def frequency_of(dates: Any, where: str, working: tuple[int, ...] | None = None) -> Frequency:
+    """:func:`detect`, refusing irregular dates in one line that starts with ``where`` (the file and column).
+
+    ``working`` (0 Monday .. 6 Sunday) declares the working weekdays of a daily series instead of reading them
+    from the dates (:func:`declared`): a Monday-to-Saturday series too short to show its closed Sundays.
+    """
+    if working is not None:
+        return declared(dates, where, working)
     found = detect(dates)
     if isinstance(found, str):
         raise InputError(f"{where} holds {found}; {ONE_ROW_A_PERIOD}")
     return found
+
+
+def declared(dates: Any, where: str, working: tuple[int, ...]) -> Frequency:
+    """The business-day calendar of the declared ``working`` weekdays (all seven: daily), checked against the dates.
+
+    The dates must be days (a median of less than 5 days apart, no times) and fall on working weekdays only;
+    working days missing among them are holidays or gaps, as for a calendar read from the dates.
+
+    Raises
+    ------
+    InputError
+        Dates of another frequency, or a date on a closed weekday (the first named, with its weekday).
+    """
+    days = tuple(sorted(set(working)))
+    names = " ".join(WEEKDAY_NAMES[d] for d in days)
+    unique = pd.DatetimeIndex(pd.Series(dates).dropna().unique()).sort_values()
+    if len(unique) >= 2:
+        spacing = float(np.median(np.diff(unique.asi8))) / DAY
+        if (unique != unique.normalize()).any() or not 0.5 <= spacing < 5:
+            found = detect(unique)
+            what = found if isinstance(found, str) else f"{found.name} dates"
+            raise InputError(f"{where} holds {what}; working days {names} are given for daily dates only")
+    closed = unique[~np.isin(unique.weekday, days)]
+    if len(closed):
+        first = closed[0]
+        raise InputError(
+            f"{where}: working days {names} with {len(closed)} date(s) on other weekdays (the first "
+            f"{first:%Y-%m-%d}, a {first.day_name()}); move or drop those rows, or give that weekday as working"
+        )
+    return DAILY if len(days) == 7 else business_days(days)
 
 
 ONE_ROW_A_PERIOD = (

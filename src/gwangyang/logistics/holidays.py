@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .frequency import BUSINESS_DAILY, Frequency
+from .frequency import BUSINESS_DAILY, WORKING_DAYS, Frequency
 
 MAX_RUN = 5
 """Most consecutive business days that may be missing (Seollal or Chuseok with a substitute day fits)."""
@@ -124,11 +124,14 @@ def calendar_note(series: pd.DataFrame, calendar: Frequency) -> str | None:
     """A line naming the closed weekdays of a business-day calendar other than Monday to Friday, or None.
 
     A 6-day week reads ``working calendar of 6 days a week: no Sunday in the series' 20 weeks, so those are closed
-    days, not missing days``.
+    days, not missing days``; one declared (``working_days``, :data:`.frequency.WORKING_DAYS`) ``working calendar
+    of 6 days a week, as given: Sunday closed``.
     """
     if not calendar.weekmask or calendar.weekmask == BUSINESS_DAILY.weekmask:
         return None
     closed = [DAY_NAMES[d] for d in range(7) if d not in calendar.working_days]
+    if series.attrs.get(WORKING_DAYS) is not None:
+        return f"working calendar of {len(calendar.working_days)} days a week, as given: {', '.join(closed)} closed"
     days = pd.DatetimeIndex(series["ds"])
     weeks = (days[-1] - days[0]).days // 7 + 1
     return (

@@ -233,11 +233,14 @@ FORECAST_SUFFIXES = (".csv", ".txt", ".parquet")
 """Table files a forecast reads (a CSV in UTF-8, or Parquet)."""
 
 
-def series_from_file(path: Path, date_column: str | None, target: str | None) -> tuple[Any, str]:
+def series_from_file(
+    path: Path, date_column: str | None, target: str | None, working_days: tuple[int, ...] | None = None
+) -> tuple[Any, str]:
     """A series from a CSV or Parquet table and its name (the target column).
 
     ``date_column`` and ``target`` None (or empty) are the table's two columns, first the dates; a table of more
-    columns must name them.
+    columns must name them. ``working_days`` (0 Monday .. 6 Sunday; :func:`.weekdays.parse_working_days` reads
+    them from ``Mon-Sat`` or ``월~토``) declares a daily series' working weekdays; None reads them from the dates.
     """
     from .forecast import load_series
     from .forecast_input import two_columns
@@ -245,14 +248,26 @@ def series_from_file(path: Path, date_column: str | None, target: str | None) ->
     if not date_column or not target:
         first, second = two_columns(path)
         date_column, target = date_column or first, target or second
-    return load_series(path, date_column, target), target
+    return load_series(path, date_column, target, working_days), target
 
 
-def series_from_rows(rows: Sequence[tuple[str, float]], name: str) -> Any:
+def working_days(value: str | Sequence[str], where: str = "working_days") -> tuple[int, ...]:
+    """The working weekdays (0 Monday .. 6 Sunday) named in English or Korean: ``Mon-Sat``, ``월~토``, ``["월", "Tue"]``.
+
+    See :func:`gwangyang.logistics.weekdays.parse_working_days`; a word that is no weekday is refused naming it.
+    """
+    from .weekdays import parse_working_days
+
+    return parse_working_days(value, where)
+
+
+def series_from_rows(
+    rows: Sequence[tuple[str, float]], name: str, working_days: tuple[int, ...] | None = None
+) -> Any:
     """A series from ``(date, value)`` rows of a request, of any frequency :mod:`.frequency` recognises."""
     from .forecast_input import rows_to_series
 
-    return rows_to_series(rows, "series")
+    return rows_to_series(rows, "series", working_days)
 
 
 def series_frequency(series: Any) -> Any:
@@ -296,12 +311,20 @@ def forecast_series(
 
 
 def forecast_file(
-    path: Path, date_column: str, target: str, horizon: int | None = None, level: int = 90, windows: int = 3
+    path: Path,
+    date_column: str,
+    target: str,
+    horizon: int | None = None,
+    level: int = 90,
+    windows: int = 3,
+    working_days: tuple[int, ...] | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """:func:`forecast_series` of a column of a CSV or Parquet table with one row per period."""
-    from .forecast import load_series
+    """:func:`forecast_series` of a column of a CSV or Parquet table with one row per period.
 
-    return forecast_series(load_series(path, date_column, target), target, path.name, horizon, level, windows)
+    ``working_days`` as for :func:`series_from_file`.
+    """
+    series, _ = series_from_file(path, date_column, target, working_days)
+    return forecast_series(series, target, path.name, horizon, level, windows)
 
 
 def save_view(store: Store, kind: str, view: dict[str, Any], org: str | None = None) -> Path:
@@ -384,10 +407,18 @@ def export_routes(
         write_csv(result, csv)
 
 
-def write_forecast_csv(view: dict[str, Any], path: Path) -> None:
-    """A forecast view's periods ahead as CSV (period label, first day, mean, interval), written whole or not at all."""
-    from .views import forecast_csv
+def forecast_csv(view: dict[str, Any]) -> bytes:
+    """A forecast view's periods ahead as a CSV file's bytes: ``period,ds,mean,lo,hi``, UTF-8 without BOM, LF.
 
+    The one CSV of a forecast: ``gwangyang forecast --csv`` writes it, ``GET /logistics/forecast/{job}/csv`` answers it.
+    """
+    from .views import forecast_csv as text
+
+    return text(view).encode("utf-8")
+
+
+def write_forecast_csv(view: dict[str, Any], path: Path) -> None:
+    """:func:`forecast_csv` written to ``path`` whole or not at all."""
     atomic_write(path, forecast_csv(view))
 
 

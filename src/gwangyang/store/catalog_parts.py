@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..errors import StoreError
+from ..errors import StoreBusyError
 
 LAZY = ("meta", "hashes")
 """Catalog columns read only when asked for."""
@@ -41,7 +41,7 @@ _KEPT_GROUPS = 8
 """Row groups a :class:`FilePart` keeps per column (a page reading a few cells' metadata reads each once)."""
 
 
-class CatalogGoneError(StoreError):
+class CatalogGoneError(StoreBusyError):
     """A catalog file a snapshot was read from is gone (a later checkpoint replaced it): read the store again."""
 
 

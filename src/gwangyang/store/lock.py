@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import StoreError
+from ..errors import StoreBusyError, StoreError
 
 POLL_S = 0.1
 """How often a waiting writer tries the lock again."""
@@ -59,9 +59,11 @@ class WriteLock:
             while not self.try_acquire():
                 if time.monotonic() >= deadline:
                     if self.what is not None:
-                        raise StoreError(f"{self.what}: another process is changing it; try again later.")
+                        raise StoreBusyError(f"{self.what}: another process is changing it; try again later.")
                     hint = "try again later, or wait for it with --wait SECONDS"
-                    raise StoreError(f"{self.path.parent}: another process is writing to this store; {hint}.")
+                    raise StoreBusyError(
+                        f"{self.path.parent}: another process is writing to this store; {hint}."
+                    )
                 time.sleep(POLL_S)
         except OSError as exc:
             where = (

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, field_validator
 
 from ...errors import InputError
 from ...logistics import service
@@ -29,7 +28,8 @@ from ..jobs import Progress
 from ..orgs import ScopeDep, ScopedJobs
 from ..responses import finish_job
 from ..uploads import UploadError, multipart_form
-from .logistics_bodies import ROUTE_FILE_FIELDS, RouteFileForm, RouteRequest
+from .logistics_bodies import ROUTE_FILE_FIELDS, ForecastRequest, RouteFileForm, RouteRequest
+from .logistics_downloads import router as downloads_router
 
 router = APIRouter(
     prefix="/api/v1/logistics",
@@ -40,54 +40,6 @@ router = APIRouter(
 
 JOB_RESPONSES = {201: {"description": "Done (with `wait`)"}, **errors(400, *JOB_ERRORS)}
 """What a logistics job's endpoint answers besides 202: a bad problem or series (400), and with ``wait``."""
-
-
-class SeriesPoint(BaseModel):
-    """One period of a series: a month, quarter, half-year, year, week, fortnight, day or business day."""
-
-    ds: str = Field(
-        max_length=32,
-        description="The period's date: 2024-01 or 2024-01-01 (a month, the first month of a quarter or "
-        "half-year), 2024 (a year), 2024-01-15 (a week, fortnight, day or business day), 2024-W01 (an "
-        "ISO week, read as its Monday; also written in Korean, year then week).",
-    )
-    y: float = Field(strict=True)
-
-    @field_validator("ds")
-    @classmethod
-    def _a_date(cls, value: str) -> str:
-        # pandas reads "", "nat" or "NaN" as a missing date (NaT), which the series checks downstream do not expect.
-        import pandas as pd
-
-        try:
-            missing = pd.isna(pd.Timestamp(value))
-        except (ValueError, TypeError, OverflowError):
-            return value  # the series reader refuses it with its own message
-        if missing:
-            raise ValueError(f"not a date: {value!r} (e.g. 2024-01 or 2024-01-15)")
-        return value
-
-
-class ForecastRequest(BaseModel):
-    """Forecast the shipped monthly TEU series (no ``series``) or the given rows, of a frequency their dates show.
-
-    Monthly, quarterly, half-yearly, yearly, weekly, fortnightly, daily or business-day dates (ISO weeks such as
-    2024-W01 as weeks) are recognised; ``horizon`` counts periods of that frequency. Holidays missing from a
-    business-day series are filled and named in the result's ``notes``.
-    """
-
-    series: list[SeriesPoint] | None = Field(None, min_length=1, max_length=2400)
-    name: str = Field("series", max_length=80, description="Name of the given series, for display.")
-    horizon: int | None = Field(
-        None,
-        strict=True,
-        ge=1,
-        le=104,
-        description="Periods ahead, of the series' frequency; default 12 months, 8 quarters, 4 half-years, "
-        "3 years, 13 weeks, 6 fortnights, 14 days or 10 business days.",
-    )
-    level: int = Field(90, strict=True, ge=50, le=99, description="Prediction-interval level, percent.")
-    windows: int = Field(3, strict=True, ge=1, le=6, description="Rolling origins in the backtest.")
 
 
 def _routes(
@@ -205,9 +157,15 @@ async def run_forecast(
     """
     if body.series is None:
         series, name, source = service.sample_series()
+        if body.working_days is not None:  # the sample is monthly: refused as any monthly series would be
+            series = service.series_from_rows(
+                [(f"{d:%Y-%m-%d}", float(y)) for d, y in zip(series["ds"], series["y"], strict=True)],
+                name,
+                body.working(),
+            )
     else:
         rows = [(p.ds, p.y) for p in body.series]
-        series, name, source = service.series_from_rows(rows, body.name), body.name, "request"
+        series, name, source = service.series_from_rows(rows, body.name, body.working()), body.name, "request"
     return await _submit_forecast(request, response, store, jobs, wait, series, name, source, body)
 
 
@@ -232,6 +190,8 @@ async def _submit_forecast(
         "horizon": frequency.horizon if body.horizon is None else body.horizon,
         "level": body.level,
     }
+    if frequency.weekmask:
+        params["working_days"] = frequency.weekmask.split()
     work = partial(_forecast, store, jobs.scope.owner, series, name, source, body)
     job = jobs.submit("logistics.forecast", work, params=params, isolated=True)
     return await finish_job(request, response, job, wait)
@@ -311,6 +271,8 @@ FILE_FIELDS = {
     "horizon": "Periods ahead, of the series' frequency (default per frequency, 1 to 104).",
     "level": "Prediction-interval level, percent (50 to 99; default 90).",
     "windows": "Rolling origins in the backtest (1 to 6; default 3).",
+    "working_days": "Working weekdays of a daily series: Mon-Sat, Mon,Tue,Wed,Thu,Fri, or the Korean names (default: "
+    "read from the dates).",
 }
 """The text fields of ``POST /forecast/file``."""
 
@@ -348,9 +310,11 @@ async def forecast_file(
             level=_form_int(fields, "level", 90, 50, 99) or 90,
             windows=_form_int(fields, "windows", 3, 1, 6) or 3,
         )
+        days = (fields.get("working_days") or "").strip()
+        working = service.working_days(days) if days else None
         date_column = (fields.get("date_column") or "").strip() or None
         target = (fields.get("target") or "").strip() or None
-        series, name = await run_in_threadpool(service.series_from_file, table, date_column, target)
+        series, name = await run_in_threadpool(service.series_from_file, table, date_column, target, working)
     finally:
         saved.discard()
     return await _submit_forecast(request, response, store, jobs, wait, series, name, table.name, body)
@@ -378,3 +342,6 @@ def latest_forecast(store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
     newer; another organisation's forecast is never shown (404 when there is none to show).
     """
     return service.latest_view(store, "forecast", scope.visible)
+
+
+router.include_router(downloads_router)

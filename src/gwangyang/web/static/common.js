@@ -14,7 +14,8 @@ window.gwangyang = (function () {
 
   // A line a service composed ("; "-separated parts) in the page's language, as the server's i18n.phrase does:
   // each part by the catalogue, else by the first of the server's patterns that matches it (its `word`, `word_*` groups
-  // translated as terms, its `words` group term by term), filled into that pattern's translated template.
+  // translated as terms, its `words` group term by term, its `weekdays`, `weekdays_*` groups word by word), filled
+  // into that pattern's translated template.
   const phrases = (window.gwangyangPhrases || []).map(([source, template]) => [new RegExp(source), template]);
   function phrase(text) {
     if (text === null || text === undefined) return "";
@@ -28,6 +29,8 @@ window.gwangyang = (function () {
       const fields = Object.assign({}, match.groups || {});
       for (const key of Object.keys(fields)) if (key === "word" || key.startsWith("word_")) fields[key] = t(fields[key]);
       if ("words" in fields) fields.words = fields.words.split(", ").map((w) => t(w)).join(", ");
+      // space-separated weekday names ("Mon Tue", "Saturday or Sunday"), word by word
+      for (const key of Object.keys(fields)) if (key === "weekdays" || key.startsWith("weekdays_")) fields[key] = fields[key].split(" ").map((w) => t(w)).join(" ");
       if ("rest" in fields) fields.rest = onePart(fields.rest); // a line after a prefix (phrases.PREFIXES)
       return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(fields[name]) : "%"));
     }

@@ -115,14 +115,20 @@
     "business-daily": { head: () => g.t("Business day"), span: (n) => g.t("{n} business days", { n }), name: () => g.t("business-daily"), chars: 10 },
   };
 
-  function drawForecast(r) {
+  function drawForecast(r, jobId) {
     $("forecast-results").hidden = false;
+    // The CSV the CLI writes (GET .../forecast/{job}/csv), of the job shown, or of the latest kept in the store.
+    $("forecast-csv").href = `/api/v1/logistics/forecast/${jobId ? encodeURIComponent(jobId) : "latest"}/csv`;
     const b = r.backtest;
     const freq = r.frequency || { name: "monthly", season_length: 12 };
     const words = FREQUENCIES[freq.name] || FREQUENCIES.monthly;
     $("forecast-title").textContent = g.t("{series}: {span} ahead", { series: r.series, span: words.span(r.forecast.length) });
     $("forecast-frequency").textContent = g.t("{frequency}, season {season}", { frequency: words.name(), season: freq.season_length });
     $("forecast-period-head").textContent = words.head();
+    // A business-day calendar's working weekdays, as the result names them (Mon .. Sun), in the page's language.
+    const working = freq.working_days || [];
+    $("forecast-working-card").hidden = !working.length;
+    $("forecast-working-days").textContent = working.map((d) => g.t(d)).join(" ");
     $("forecast-model").textContent = r.model;
     $("forecast-mase").textContent = num(b.mase, 3);
     $("forecast-naive-mase").textContent = num(b.models.seasonal_naive, 3);
@@ -161,7 +167,7 @@
       const p = r.progress;
       status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: g.phrase(r.error) }) : `${verb}: ${g.t(r.status)}` + (p.total ? ` (${Math.round(100 * p.fraction)} %)` : "") + "…", r.status === "failed");
     });
-    if (record.status === "done") { remember(jobId); status(testid, g.t("Done.")); draw(record.result); }
+    if (record.status === "done") { remember(jobId); status(testid, g.t("Done.")); draw(record.result, jobId); }
   }
 
   async function submit(path, body) {
@@ -201,11 +207,12 @@
       const file = f.get("files");
       if (file && file.size) {
         // The user's own table: uploaded as it is, read on the server as `gwangyang forecast` reads it.
-        for (const key of ["date_column", "target", "horizon"]) if (!String(f.get(key) || "").trim()) f.delete(key);
+        for (const key of ["date_column", "target", "horizon", "working_days"]) if (!String(f.get(key) || "").trim()) f.delete(key);
         submit("/api/v1/logistics/forecast/file", f);
       } else {
         const body = { level: Number(f.get("level")) };
         if (String(f.get("horizon") || "").trim()) body.horizon = Number(f.get("horizon"));
+        if (String(f.get("working_days") || "").trim()) body.working_days = String(f.get("working_days")).trim();
         submit("/api/v1/logistics/forecast", body);
       }
     });
