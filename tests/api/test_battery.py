@@ -225,3 +225,18 @@ def test_health_soh_from_vendor_capacities(client: TestClient, raw_calce: pd.Dat
     assert report["left_out_cycles"] == 1
     too_short = client.get(f"{API}/cells/FastCharge_000025_CH8/health")  # one cycle, no discharge
     assert too_short.status_code == 400 and "at least 3 cycles" in too_short.json()["detail"]
+
+
+def test_a_missing_cell_is_named_without_the_store_s_folder(client: TestClient) -> None:
+    # the store's error names its folder ("not in store /srv/..."); the API says "not in store." once
+    reply = client.get(f"{API}/cells/없는셀")
+    assert reply.status_code == 404 and reply.json()["detail"] == "cell '없는셀': not in store."
+
+
+def test_scrub_paths_keeps_one_store() -> None:
+    from gwangyang.api.uploads import scrub_paths
+
+    root = "/srv/광양 store"
+    assert scrub_paths(f"cell 'A': not in store {root}.", root) == "cell 'A': not in store."
+    assert scrub_paths(f"{root}/cells/a.parquet: damaged", root) == "cells/a.parquet: damaged"
+    assert scrub_paths(f"{root}: not a gwangyang store", root) == "the store: not a gwangyang store"

@@ -28,7 +28,7 @@ from .jobs import JobManager
 from .openapi_i18n import language_headers, localised_openapi, redoc_page, swagger_page
 from .orgs import ScopedJobsDep
 from .parts import load_parts
-from .uploads import DEFAULT_MAX_UPLOAD_BYTES, hide_upload_folder
+from .uploads import DEFAULT_MAX_UPLOAD_BYTES, scrub_paths
 from .web import LoginRequiredError, TokenInQueryError, make_templates, page_language, set_token_cookie
 from .web import router as web_router
 
@@ -69,7 +69,7 @@ def _error_response(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GwangyangError)
     store: Store = request.app.state.store
     root = str(store.root)
-    message = hide_upload_folder(one_line(str(exc))).replace(root + os.sep, "").replace(root, "the store")
+    message = scrub_paths(one_line(str(exc)), root)
     headers = {"Retry-After": "5"} if retry_after(exc) else None  # not for a name taken (409 too)
     return JSONResponse({"detail": message}, status_code=status_of(exc), headers=headers)
 

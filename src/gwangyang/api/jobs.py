@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import pickle
 import queue
 import threading
@@ -30,7 +29,7 @@ from ..errors import GwangyangError, one_line
 from .http_status import TooManyWaitersError, retry_after, status_of
 from .job_pool import RecordProgress, current_pool, discard_pool, process_pool
 from .job_store import FINISHED, JobStore, now
-from .uploads import hide_upload_folder
+from .uploads import scrub_paths
 
 Progress = Callable[[int, int], None]
 """Called by a job as ``progress(done, total)``."""
@@ -115,8 +114,7 @@ class JobManager(JobStore):
 
     def _scrub(self, message: str) -> str:
         """A message without the store's location on the server (it is nobody's business)."""
-        message = hide_upload_folder(message)
-        return message.replace(self._store_root + os.sep, "").replace(self._store_root, "the store")
+        return scrub_paths(message, self._store_root)
 
     def submit(
         self,

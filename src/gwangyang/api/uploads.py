@@ -84,6 +84,18 @@ def hide_upload_folder(message: str) -> str:
     return _UPLOAD_FOLDER.sub("", message)
 
 
+def scrub_paths(message: str, root: str) -> str:
+    """``message`` without the server's folders: upload folders (:func:`hide_upload_folder`) and the store's ``root``.
+
+    A path below the store is named from the store (``cells/x.parquet``); the store itself is "the store", or
+    nothing where the message already says "store" before it (``not in store <root>.`` reads ``not in store.``,
+    as the API's own refusals say it).
+    """
+    message = hide_upload_folder(message).replace(root + os.sep, "")
+    message = re.sub(r"\bstore " + re.escape(root) + r"(?![\w/\\])", "store", message)
+    return message.replace(root, "the store")
+
+
 class UploadError(InputError):
     """An upload that is refused; ``status_code`` is the HTTP status to answer with."""
 
