@@ -142,10 +142,9 @@ CASES: list[tuple[dict[str, bytes | str], str, str]] = [
     ),
     (
         {FILE: PROBLEM.replace("[[vehicles]]", "[[trucks]]")},
-        "problem: unknown field 'trucks' (expected one of appointments, name, orders, settings, shipments, sites, "
+        "unknown field 'trucks' (expected one of appointments, name, orders, settings, shipments, sites, vehicles)",
+        "알 수 없는 항목 'trucks' (사용할 수 있는 항목: appointments, name, orders, settings, shipments, sites, "
         "vehicles)",
-        "problem: 알 수 없는 항목 'trucks' (사용할 수 있는 항목: appointments, name, orders, settings, shipments, "
-        "sites, vehicles)",
     ),
     (
         {FILE: "settings = 3\nsites = []\nvehicles = []\norders = []\n"},
@@ -189,8 +188,29 @@ CASES: list[tuple[dict[str, bytes | str], str, str]] = [
     ),
     (
         {FILE: broken('allowed_sites = ["포스코 광양제철소"]', 'allowed_sites = "포스코 광양제철소"')},
-        "vehicles[0].allowed_sites: expected a list of names (non-empty strings), got '포스코 광양제철소'",
-        "vehicles[0].allowed_sites: 이름(비어 있지 않은 문자열)의 목록이어야 합니다 (입력: '포스코 광양제철소')",
+        "vehicles[0].allowed_sites: expected a list (each item text or a whole number), got '포스코 광양제철소'",
+        "vehicles[0].allowed_sites: 목록이어야 합니다 (항목마다 텍스트나 정수; 입력: '포스코 광양제철소')",
+    ),
+    (
+        {FILE: broken("quantity = 3\n", 'quantity = 3\nallowed_vehicles = "카고트럭"\n')},
+        "shipments[0].allowed_vehicles: expected a list of names (non-empty strings), got '카고트럭'",
+        "shipments[0].allowed_vehicles: 이름(비어 있지 않은 문자열)의 목록이어야 합니다 (입력: '카고트럭')",
+    ),
+    # text fields: ids are text or whole numbers (kept as decimal text), names and labels are strings
+    (
+        {FILE: broken('id = "O2"', "id = 7.5")},
+        "orders[1].id: expected non-empty text or a whole number, got 7.5",
+        "orders[1].id: 비어 있지 않은 텍스트나 정수여야 합니다 (입력: 7.5)",
+    ),
+    (
+        {FILE: broken('name = "율촌 산단"', "name = 5")},
+        "sites[2].name: expected a string, got 5",
+        "sites[2].name: 문자열이어야 합니다 (입력: 5)",
+    ),
+    (
+        {FILE: broken('allowed_sites = ["포스코 광양제철소"]', 'allowed_orders = ["O2", 2.5]')},
+        "vehicles[0].allowed_orders[1]: expected non-empty text or a whole number, got 2.5",
+        "vehicles[0].allowed_orders[1]: 비어 있지 않은 텍스트나 정수여야 합니다 (입력: 2.5)",
     ),
     (
         {FILE: broken('allowed_sites = ["포스코 광양제철소"]', 'allowed_sites = ["S1", "S1"]')},
@@ -265,8 +285,8 @@ CASES: list[tuple[dict[str, bytes | str], str, str]] = [
     # a site, vehicle type, order or shipment on its own (entities)
     (
         {FILE: broken('id = "S2"', 'id = ""')},
-        "sites[2]: site.id: must be a non-empty string",
-        "sites[2]: site.id: 비어 있지 않은 문자열이어야 합니다",
+        "sites[2].id: expected non-empty text or a whole number, got ''",
+        "sites[2].id: 비어 있지 않은 텍스트나 정수여야 합니다 (입력: '')",
     ),
     (
         {FILE: broken("latitude = 34.930", "latitude = 134.930")},
@@ -645,6 +665,36 @@ def test_a_request_s_problem_reads_korean(fresh_client: TestClient) -> None:
     korean(str(caught.value), "문제 파일이 올바른 TOML 또는 JSON이 아닙니다 (올바르지 않은 값 (1행 8열))")
 
 
+def test_a_request_s_refusal_names_its_field_once(fresh_client: TestClient) -> None:
+    # Before, a top-level unknown key read "problem: problem: unknown field 'trucks' ...": the top level's own
+    # "problem" and the request's. Now the request's field (problem or problem_text) starts it, once.
+    known = "(expected one of appointments, name, orders, settings, shipments, sites, vehicles)"
+    known_ko = "(사용할 수 있는 항목: appointments, name, orders, settings, shipments, sites, vehicles)"
+    text = PROBLEM.replace("[[vehicles]]", "[[trucks]]")
+    table = {**tomllib.loads(PROBLEM), "색상": "빨강"}
+    as_json = json.dumps({**tomllib.loads(PROBLEM), "orders": [{"id": 7.5, "site": "S1", "quantity": 1}]})
+    for body, english, expected in (
+        (
+            {"problem_text": text},
+            f"problem_text: unknown field 'trucks' {known}",
+            f"problem_text: 알 수 없는 항목 'trucks' {known_ko}",
+        ),
+        (
+            {"problem": table},
+            f"problem: unknown field '색상' {known}",
+            f"problem: 알 수 없는 항목 '색상' {known_ko}",
+        ),
+        (
+            {"problem_text": as_json},
+            "problem_text: orders[0].id: expected non-empty text or a whole number, got 7.5",
+            "problem_text: orders[0].id: 비어 있지 않은 텍스트나 정수여야 합니다 (입력: 7.5)",
+        ),
+    ):
+        reply = fresh_client.post(f"{LOG}/routes", json=body)
+        assert reply.status_code == 400 and reply.json()["detail"] == english, reply.text
+        korean(english, expected)
+
+
 UNREACHABLE: dict[tuple[str, str], Callable[[], object]] = {
     # read_quantity counts the numbers first
     ("problem.py", "capacity needs"): lambda: problem.RoutingProblem(
@@ -663,6 +713,8 @@ UNREACHABLE: dict[tuple[str, str], Callable[[], object]] = {
     ("problem.py", "expected a .toml or .json problem file"): lambda: problem.RoutingProblem.from_file(
         Path(problem.__file__)
     ),
+    # read_id refuses an empty id first
+    ("entities.py", "site.id: must be a non-empty string"): lambda: entities.Site("", 34.9, 127.7),
     # read_window refuses a window that closes before it opens
     ("entities.py", "shift ends before it starts"): lambda: entities.VehicleType(
         "트럭", 1, (1.0,), "D", shift=(600.0, 500.0)

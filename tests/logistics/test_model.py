@@ -97,7 +97,7 @@ def test_good_file_and_json_twin(tmp_path: Path) -> None:
             'window = ["8h", "10:00"]',
             r"orders\[0\].window\[0\]: expected minutes or 'HH:MM'",
         ),
-        ('name = "t"', 'name = "t"\nextra = 1', "problem: unknown field 'extra'"),
+        ('name = "t"', 'name = "t"\nextra = 1', r"p\.toml: unknown field 'extra' \(expected one of"),
         ('id = "o1"\n', "", r"orders\[0\]: missing field 'id'"),
     ],
 )

@@ -261,7 +261,7 @@ def with_vehicle(index: int, **fields: Any) -> dict[str, Any]:
         ),
         (
             with_vehicle(1, allowed_sites="S1"),
-            r"vehicles\[1\].allowed_sites: expected a list of names \(non-empty strings\), got 'S1'",
+            r"vehicles\[1\].allowed_sites: expected a list \(each item text or a whole number\), got 'S1'",
         ),
         (
             with_vehicle(1, forbidden_sites=["포스코 광양제철소"]),

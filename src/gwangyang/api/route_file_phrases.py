@@ -82,6 +82,8 @@ ROUTE_FILE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(where)s: unknown field %(name)s (expected one of %(known)s)")),
     phrase(N_("%(where)s: missing field %(name)s")),
     phrase(N_("%(where)s: expected an array of tables")),
+    phrase(N_("%(where)s: expected non-empty text or a whole number, got %(got)s")),
+    phrase(N_("%(where)s: expected a list (each item text or a whole number), got %(got)s")),
     phrase(N_("%(where)s: expected a list of names (non-empty strings), got %(got)s")),
     phrase(N_("%(where)s: expected a list of names, got %(got)s")),
     phrase(N_("%(where)s: %(name)s is listed twice")),

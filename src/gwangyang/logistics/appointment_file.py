@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import CorruptFileError, InputError
 from ..files import read_text
-from .problem_tables import read_fields, read_window
+from .problem_tables import read_fields, read_string, read_window
 
 
 def read_appointments(raw: Any, base_dir: Path) -> dict[str, tuple[float, float]]:
@@ -20,7 +20,7 @@ def read_appointments(raw: Any, base_dir: Path) -> dict[str, tuple[float, float]
     import io
 
     d = read_fields(raw, "appointments", {"file"}, {"file"})
-    path = base_dir / str(d["file"])
+    path = base_dir / read_string(d["file"], "appointments.file")
     try:
         text = read_text(path, "gate appointments CSV").removeprefix("\ufeff")  # Excel's byte-order mark
     except InputError as exc:

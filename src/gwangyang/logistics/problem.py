@@ -28,6 +28,7 @@ from .problem_tables import (
     read_settings,
     read_shipment,
     read_site,
+    read_string,
     read_vehicle,
 )
 from .type_names import check_type_names, resolve_type_names
@@ -235,7 +236,7 @@ class RoutingProblem:
         """Build a problem from parsed TOML/JSON, rejecting unknown fields."""
         top = read_fields(
             data,
-            "problem",
+            "",  # the top level: from_file puts the file's name before the message, a request its field
             {"name", "settings", "sites", "vehicles", "orders", "shipments", "appointments"},
             {"sites", "vehicles"} if "shipments" in data else {"sites", "vehicles", "orders"},
         )
@@ -255,7 +256,8 @@ class RoutingProblem:
             read_shipment(s, f"shipments[{i}]", len(dims), slots)
             for i, s in enumerate(read_array(top.get("shipments", []), "shipments"))
         )
-        return cls(str(top.get("name", "problem")), sites, vehicles, orders, settings, base_dir, shipments)
+        name = read_string(top.get("name", "problem"), "name")
+        return cls(name, sites, vehicles, orders, settings, base_dir, shipments)
 
     def to_instance(self) -> Instance:
         """The solver-neutral :class:`~gwangyang.logistics.instance.Instance` of this problem."""

@@ -56,7 +56,9 @@ def parse_problem(
     Raises
     ------
     InputError
-        An unknown scenario, unparsable text, a problem that names matrix files, or any invalid field.
+        An unknown scenario, unparsable text, a problem that names matrix files, or any invalid field: the
+        message starts with the request's field (``problem: orders[0].id: ...``, ``problem_text: unknown field
+        'trucks' (...)``), once.
     """
     from ..samples import routing_scenario
     from .problem import RoutingProblem
@@ -78,10 +80,11 @@ def parse_problem(
     from .route_file import refuse_named_files
 
     refuse_named_files(data, "")
+    field = "problem" if problem is not None else "problem_text"  # the request's field the refusal is about
     try:
         return RoutingProblem.from_dict(data)
     except InputError as exc:
-        raise InputError(f"problem: {exc}") from exc
+        raise InputError(f"{field}: {exc}") from exc
 
 
 def solve_routes(
