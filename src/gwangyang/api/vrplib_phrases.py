@@ -31,11 +31,9 @@ _G = r"\S+"
 _SECTION = r"[A-Z_]+_SECTION"
 
 NAMES = "|".join(
-    sorted(
-        SPECIFICATIONS | NODE_SECTIONS | VEHICLE_SECTIONS | OTHER_SECTIONS | {"Cost"}, key=len, reverse=True
-    )
+    sorted(SPECIFICATIONS | NODE_SECTIONS | VEHICLE_SECTIONS | OTHER_SECTIONS, key=len, reverse=True)
 )
-"""The format's keywords that start a refusal's place (and a ``.sol``'s ``Cost``), longest first."""
+"""The format's keywords that start a refusal's place, longest first."""
 
 VRPLIB_TERMS: tuple[str, ...] = (
     # the closing parts of the refusals (after "; "), translated by the catalogue as they are
@@ -210,6 +208,7 @@ VRPLIB_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     phrase(N_("%(file)s: %(section)s line %(line)s: %(rest)s"), file=_FILE, section=_SECTION, line=r"\d+"),
     phrase(N_("%(file)s: %(name)s: %(rest)s"), file=_FILE, name=NAMES),
+    phrase(N_("%(file)s: Cost: %(rest)s"), file=r".+?\.sol"),  # a .sol's cost line (vrplib_solution)
     # a number of a specification, section or row (vrplib_sections.number, Reader.integer)
     phrase(N_("expected a number, got %(got)s")),
     phrase(N_("expected a finite number, got %(got)s")),
