@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from gwangyang.api import i18n
+from gwangyang.api import i18n, vrplib_phrases
 from gwangyang.errors import GwangyangError
 from gwangyang.logistics import (
     vrplib_choices,
@@ -663,6 +663,14 @@ def raised(files: Files, folder: Path) -> tuple[str, tuple[str, int]]:
         Path(tb.tb_frame.f_code.co_filename).name,
         tb.tb_lineno,
     )
+
+
+def test_the_prefixes_know_the_reader_s_keywords() -> None:
+    assert set(vrplib_phrases.SPECIFICATIONS) == vrplib_sections.SPECIFICATIONS
+    sections = (
+        vrplib_sections.NODE_SECTIONS | vrplib_sections.VEHICLE_SECTIONS | vrplib_sections.OTHER_SECTIONS
+    )
+    assert all(name.endswith("_SECTION") for name in sections)
 
 
 def test_the_base_instances_are_valid(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ files, the kind of a file, best-known costs) name the file, then the specificati
 vehicle or line (``X-n101-k25.vrp: NODE_COORD_SECTION node 7:``). That place is a prefix pattern of its own whose
 ``rest`` is read again, so a refusal written after several places (``expected a number, got 'x'``) is written
 once. The section and specification names stay as the file writes them (they are the format's keywords); the
-prefixes only take those names (:data:`NAMES`, ``*_SECTION``), so they never catch another module's line.
+prefixes only take those names (:data:`NAMES`), so they never catch another module's line.
 :mod:`.i18n` tries these before the port's and the routing problem file's patterns.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 
-from ..logistics.vrplib_sections import NODE_SECTIONS, OTHER_SECTIONS, SPECIFICATIONS, VEHICLE_SECTIONS
 from .phrases import N_, phrase
 
 _FILE = r".+?"
@@ -30,10 +29,32 @@ _G = r"\S+"
 
 _SECTION = r"[A-Z_]+_SECTION"
 
-NAMES = "|".join(
-    sorted(SPECIFICATIONS | NODE_SECTIONS | VEHICLE_SECTIONS | OTHER_SECTIONS, key=len, reverse=True)
+SPECIFICATIONS: tuple[str, ...] = (
+    "VEHICLES_UNIT_DISTANCE_COST",
+    "VEHICLES_MAX_DISTANCE",
+    "VEHICLES_MAX_DURATION",
+    "VEHICLES_MAX_RELOADS",
+    "VEHICLES_FIXED_COST",
+    "EDGE_WEIGHT_FORMAT",
+    "DISPLAY_DATA_TYPE",
+    "EDGE_WEIGHT_TYPE",
+    "NODE_COORD_TYPE",
+    "VEHICLES_DEPOT",
+    "RELEASE_TIME",
+    "SERVICE_TIME",
+    "DIMENSION",
+    "CAPACITY",
+    "DISTANCE",
+    "VEHICLES",
+    "COMMENT",
+    "NAME",
+    "TYPE",
 )
-"""The format's keywords that start a refusal's place, longest first."""
+"""The specifications :mod:`gwangyang.logistics.vrplib_sections` reads, longest first (the API reaches the reader only
+through the routing service, so they are written here; ``tests/api/test_i18n_vrplib.py`` checks they are the same)."""
+
+NAMES = "|".join((_SECTION, *SPECIFICATIONS))
+"""The format's keywords that start a refusal's place: a section or a specification."""
 
 VRPLIB_TERMS: tuple[str, ...] = (
     # the closing parts of the refusals (after "; "), translated by the catalogue as they are
