@@ -30,8 +30,10 @@ from .phrases import PHRASES, PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
+from .toml_file_phrases import TOML_FILE_PHRASES
 from .twin_phrases import TWIN_PHRASES
 from .upload_phrases import UPLOAD_PHRASES
+from .vrplib_phrases import VRPLIB_PHRASES
 
 LANGUAGES: tuple[str, ...] = ("ko", "en")
 """Languages of the pages; a msgid is the English text."""
@@ -53,16 +55,19 @@ DOMAIN = "messages"
 PATTERNS = (
     PREFIXES
     + FACTORY_PHRASES
+    + VRPLIB_PHRASES
     + PORT_FILE_PHRASES
     + TWIN_PHRASES
+    + TOML_FILE_PHRASES
     + UPLOAD_PHRASES
     + ROUTE_FILE_PHRASES
     + PHRASES
     + PORT_PHRASES
 )
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
-``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, the port scenario's refusals,
-the twin's warnings, the upload refusals and a routing problem file's refusals (the most specific), then
+``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
+instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
+warnings, the other TOML files' refusals, the upload refusals and a routing problem file's refusals (the most specific), then
 :data:`.phrases.PHRASES` and the port's warnings."""
 
 

@@ -240,9 +240,7 @@ def read_vrplib(path: str | Path) -> Instance:
         capacity = [[1.0] * dims] * count
     capacity = [c * dims if len(c) == 1 else c for c in capacity]
     if any(len(c) != dims for c in capacity):
-        raise CorruptFileError(
-            f"{path}: CAPACITY needs {dims} read_number(s) per vehicle, one per demand column"
-        )
+        raise CorruptFileError(f"{path}: CAPACITY needs {dims} number(s) per vehicle, one per demand column")
     depots = r.vehicle_values("VEHICLES_DEPOT", count, lambda: [float(depot_ids[0])])
     reloads = r.vehicle_values("VEHICLES_RELOAD_DEPOT", count, list)
     max_reloads = r.vehicle_values("VEHICLES_MAX_RELOADS", count, lambda: [math.inf])
