@@ -29,6 +29,7 @@ from .factory_phrases import FACTORY_PHRASES
 from .phrases import PHRASES, PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
+from .reader_phrases import READER_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
 from .twin_phrases import TWIN_PHRASES
 from .upload_phrases import UPLOAD_PHRASES
@@ -56,6 +57,7 @@ PATTERNS = (
     + PORT_FILE_PHRASES
     + TWIN_PHRASES
     + UPLOAD_PHRASES
+    + READER_PHRASES
     + ROUTE_FILE_PHRASES
     + PHRASES
     + PORT_PHRASES
