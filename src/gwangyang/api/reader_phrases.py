@@ -33,6 +33,9 @@ READER_TERMS: tuple[str, ...] = (
     # the encoding's name in a text_encoding warning (a ``word``)
     N_("Korean Windows"),
     N_("Western Windows"),
+    # what undecodable bytes were read as in an undecodable_text warning (a ``word``)
+    N_("U+FFFD or ÿ"),
+    N_("latin-1 control characters or ÿ"),
     N_("rows sorted by time"),
     N_("left empty there"),
     N_("left empty"),
@@ -49,6 +52,8 @@ _N = r"\d+"
 _STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
 _SPAN = r"(?:\d+ d )?\d\d:\d\d:\d\d"
 _VENDOR = r"Arbin|Basytec|Neware BTS CSV|Neware record"
+_UNREAD = r"U\+FFFD or ÿ|latin-1 control characters or ÿ|U\+FFFD"
+"""What an encoding's undecodable bytes were read as (a ``word``: translated as a term)."""
 
 READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.battery.ingest: a file that failed (its reader's refusal is read again)
@@ -201,12 +206,37 @@ READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     phrase(
         N_(
-            "%(n)s character(s) are not %(tried)s text and were read as %(what)s, the first at byte %(byte)s (line "
+            "%(n)s character(s) are not %(enc)s (nor %(other)s nor %(third)s) text and were read as %(word)s, the "
+            "first at byte %(byte)s (line %(line)s: %(shown)s)"
+        ),
+        n=_N,
+        enc=r"[\w-]+",
+        other=r"[\w-]+",
+        third=r"[\w-]+",
+        word=_UNREAD,
+        byte=_N,
+        line=_N,
+    ),
+    phrase(
+        N_(
+            "%(n)s character(s) are not %(enc)s (nor %(other)s) text and were read as %(word)s, the first at byte "
+            "%(byte)s (line %(line)s: %(shown)s)"
+        ),
+        n=_N,
+        enc=r"[\w-]+",
+        other=r"[\w-]+",
+        word=_UNREAD,
+        byte=_N,
+        line=_N,
+    ),
+    phrase(
+        N_(
+            "%(n)s character(s) are not %(enc)s text and were read as %(word)s, the first at byte %(byte)s (line "
             "%(line)s: %(shown)s)"
         ),
         n=_N,
-        tried=r"[\w-]+(?: \(nor [\w -]+\))?",
-        what=r"U\+FFFD|U\+FFFD or ÿ|latin-1 control characters or ÿ",
+        enc=r"[\w-]+",
+        word=_UNREAD,
         byte=_N,
         line=_N,
     ),
