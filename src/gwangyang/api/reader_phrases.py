@@ -44,6 +44,8 @@ READER_TERMS: tuple[str, ...] = (
     N_("which holds the data is a guess, one of them is expected."),
     N_("per-step and cumulative values cannot be told apart safely."),
     N_("give the file another name."),
+    N_("give it another cell id or replace the cell."),
+    N_("already in store, in another organisation's cell"),
     N_('set options.on_invalid = "drop" to skip such rows.'),
 )
 """Closing parts of the readers' lines (after ``"; "``); listed for the extractor."""
@@ -56,10 +58,16 @@ _UNREAD = r"U\+FFFD or ÿ|latin-1 control characters or ÿ|U\+FFFD"
 """What an encoding's undecodable bytes were read as (a ``word``: translated as a term)."""
 
 READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.api.responses.finish_job: a failed job's error as an upload with ``wait`` answers it (422)
+    phrase(N_("%(rest)s (job %(job)s)"), job=r"[0-9a-f]{32}"),
     # gwangyang.battery.ingest: a file that failed (its reader's refusal is read again)
     phrase(N_("%(file)s: not ingested: another file of test %(cell)s failed.")),
     phrase(N_("%(file)s: not ingested: %(rest)s")),
     phrase(N_("%(file)s: cell %(cell)s is another organisation's")),
+    phrase(N_("%(file)s: cell %(cell)s already holds %(vendor)s data")),
+    phrase(N_("this %(found)s file does not continue it")),
+    phrase(N_("already in store as cell %(cell)s")),
+    phrase(N_("same content as %(file)s")),
     # gwangyang.battery.grouping: a path that is not there; a companion no data file given reads
     phrase(N_("%(path)s: no such file or folder.")),
     phrase(
@@ -298,6 +306,15 @@ READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(
         N_("%(n)s cycle(s) move over %(f)sx the median of their neighbours: %(cycles)s"), n=_N, f=r"[\d.]+"
     ),
+    phrase(
+        N_(
+            "%(n)s cycle(s) logged too thinly to integrate their capacity (a charge or discharge step of under "
+            "%(rows)s rows"
+        ),
+        n=_N,
+        rows=_N,
+    ),
+    phrase(N_("not complete, left out of health, life and fleet figures): %(cycles)s")),
     # the readers' refusals: a column's unit, a missing column, a header naming one column twice
     phrase(
         N_(

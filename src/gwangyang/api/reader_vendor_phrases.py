@@ -22,6 +22,9 @@ VENDOR_TERMS: tuple[str, ...] = (
     N_("set options.allow_cycle_gaps = true in the column map to accept it."),
     N_('save it as UTF-8, or as UTF-16 with its mark (Excel\'s "Unicode text").'),
     N_("no date_time"),
+    N_("skipped"),
+    N_("file damaged."),
+    N_("'Time' is the time within each step)."),
 )
 """Closing parts of the vendor readers' refusals (after ``"; "``); listed for the extractor."""
 
@@ -160,7 +163,7 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(file)s: not a readable BioLogic text export (%(why)s).")),
     phrase(N_("%(file)s: not a BioLogic .mpr file (no 'BIO-LOGIC MODULAR FILE' magic).")),
     phrase(N_("%(file)s: .mpr file has no 'VMP data' module (modules: %(modules)s).")),
-    phrase(N_("%(file)s: .mpr module header expected at byte %(at)s; file damaged."), at=_N),
+    phrase(N_("%(file)s: .mpr module header expected at byte %(at)s"), at=_N),
     phrase(N_("%(file)s: .mpr file truncated inside a module header at byte %(at)s."), at=_N),
     phrase(
         N_("%(file)s: .mpr file truncated: module %(module)s needs %(end)s bytes, file has %(size)s."),
@@ -193,6 +196,22 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "taken from the end of the module"
         )
     ),
+    phrase(N_(".mpr data column id %(ids)s (%(w)s bytes a record) not known to this reader"), w=_N),
+    phrase(N_(".mpr data column ids %(ids)s (%(w)s bytes a record) not known to this reader"), w=_N),
+    phrase(
+        N_(
+            "no I/mA column: current from %(control)s in galvanostatic mode, elsewhere from dq/mA.h over time"
+        ),
+        control=r"\S+",
+    ),
+    phrase(
+        N_(
+            "no I/mA column: current from dq/mA.h over time (%(control)s disagrees with dq/mA.h by more than "
+            "%(share)s)"
+        ),
+        control=r"\S+",
+        share=r"\d+%",
+    ),
     phrase(N_("%(file)s: BioLogic table has no 'time/s' column.")),
     phrase(N_("%(file)s: 'time/s' holds neither seconds nor date-times of a known form.")),
     phrase(N_("%(file)s: BioLogic table has no 'time/s' column (%(skipped)s skipped).")),
@@ -215,12 +234,7 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(file)s: not a readable Neware BTS CSV export (%(why)s).")),
     phrase(N_("%(file)s: Neware BTS CSV record level has no 'Total Time' column.")),
     phrase(N_("%(file)s: Neware BTS CSV record level has no %(name)s column.")),
-    phrase(
-        N_(
-            "%(file)s: Neware record table has no %(names)s column (the test time; 'Time' is the time within each "
-            "step)."
-        )
-    ),
+    phrase(N_("%(file)s: Neware record table has no %(names)s column (the test time")),
     phrase(N_("%(file)s: Neware record table has no Current(...) or no Voltage(...) column.")),
     phrase(N_("%(file)s: no Neware record header (DataPoint, Cycle Index, Step Index, ...).")),
     phrase(N_("%(file)s: Neware workbook sheet %(sheet)s holds no records.")),
