@@ -30,7 +30,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gwangyang.api import i18n, phrases, reader_phrases, reader_vendor_phrases
-from gwangyang.battery import checks, grouping, pairing, schema
+from gwangyang.battery import build, checks, grouping, pairing, schema, stitch
 from gwangyang.battery.ingest import ingest as ingest_files
 from gwangyang.store import Store
 
@@ -393,6 +393,66 @@ def test_a_broken_export_s_message_reads_korean(tmp_path: Path, key: str) -> Non
     assert not english_left(translated, case), english_left(translated, case)
 
 
+COLLISIONS: dict[str, tuple[str, str, str]] = {
+    # a file named after a stored cell (셀 1, from 셀 1.csv) that it does not continue: refused naming both
+    "another_cycler": (
+        "셀 1.052",
+        "셀 1.052: cell '셀 1' already holds 셀 1.csv (arbin); this file does not continue it: it comes from another "
+        "cycler (maccor; the cell's is arbin); ingest it as another cell or replace the stored one (CLI: --cell-id "
+        "NAME, --replace).",
+        "셀 1.052: 셀 '셀 1'에는 이미 셀 1.csv (arbin)이(가) 있습니다; 이 파일은 그 셀을 잇지 않습니다: 다른 충방전기의 "
+        "파일입니다 (maccor; 셀은 arbin); 다른 셀로 수집하거나 저장된 셀을 바꾸세요 (CLI: --cell-id NAME, --replace).",
+    ),
+    "unknown_start": (
+        ARBIN,
+        f"{ARBIN}: cell '셀 1' already holds 셀 1.csv (arbin); this file does not continue it: its start time or the "
+        "cell's end is unknown, so it cannot be shown to continue the cell; ingest it as another cell or replace the "
+        "stored one (CLI: --cell-id NAME, --replace).",
+        f"{ARBIN}: 셀 '셀 1'에는 이미 셀 1.csv (arbin)이(가) 있습니다; 이 파일은 그 셀을 잇지 않습니다: 파일의 시작 "
+        "시각이나 셀의 끝 시각을 몰라서 셀을 잇는지 보일 수 없습니다; 다른 셀로 수집하거나 저장된 셀을 바꾸세요 (CLI: "
+        "--cell-id NAME, --replace).",
+    ),
+}
+"""A second file under a stored cell's name: its name, the refusal and the Korean (the bytes: :func:`colliding`)."""
+
+
+def colliding(key: str) -> bytes:
+    """The second file: a Maccor export, or the Arbin export with other time stamps (another run)."""
+    return maccor() if key == "another_cycler" else arbin().replace(b"1494645", b"1494600")
+
+
+@pytest.mark.parametrize("key", COLLISIONS)
+def test_a_file_named_after_a_cell_it_does_not_continue_reads_korean(tmp_path: Path, key: str) -> None:
+    name, english, korean = COLLISIONS[key]
+    store = Store(tmp_path / "store")
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / ARBIN).write_bytes(arbin())
+    assert ingest_files([tmp_path / "first"], store=store).to_dict()["cells"] == ["셀 1"]
+    (tmp_path / "second").mkdir()
+    (tmp_path / "second" / name).write_bytes(colliding(key))
+    report = ingest_files([tmp_path / "second"], store=store)
+    assert [f["error"].replace(f"{tmp_path / 'second'}/", "") for f in report.failed] == [english]
+    assert i18n.phrase(english, "ko") == korean
+
+
+def test_an_upload_named_after_a_cell_of_another_cycler_reads_korean(fresh_client: TestClient) -> None:
+    first = fresh_client.post(f"{API}/uploads", params={"wait": 120}, files={"files": (ARBIN, arbin())})
+    assert first.status_code == 201, first.text
+    answer = fresh_client.post(
+        f"{API}/uploads", params={"wait": 120}, files={"files": ("셀 1.052", maccor())}
+    )
+    assert answer.status_code == 409, answer.text
+    english = (
+        "셀 1.052: cell '셀 1' already holds arbin data; this maccor file does not continue it; give it another cell "
+        "id or replace the cell."
+    )
+    assert answer.json()["detail"] == english
+    assert i18n.phrase(english, "ko") == (
+        "셀 1.052: 셀 '셀 1'에는 이미 arbin 데이터가 있습니다; 이 maccor 파일은 그 데이터를 잇지 않습니다; 다른 셀 id를 "
+        "주거나 그 셀을 바꾸세요."
+    )
+
+
 def test_the_page_s_script_reads_them_as_the_server() -> None:
     node = shutil.which("node")
     if node is None:
@@ -405,9 +465,8 @@ def test_the_page_s_script_reads_them_as_the_server() -> None:
         "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
         "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
     )
-    payload = json.dumps(
-        [i18n.messages("ko"), i18n.script_phrases("ko"), [c.english for c in CASES.values()]]
-    )
+    lines = [*(c.english for c in CASES.values()), *(c[1] for c in COLLISIONS.values())]
+    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
     done = subprocess.run(
         [node, "-e", script, str(ROOT / "src" / "gwangyang" / "web" / "static" / "common.js")],
         input=payload,
@@ -415,7 +474,10 @@ def test_the_page_s_script_reads_them_as_the_server() -> None:
         text=True,
         check=True,
     )
-    assert json.loads(done.stdout) == [c.korean for c in CASES.values()]
+    assert json.loads(done.stdout) == [
+        *(c.korean for c in CASES.values()),
+        *(c[2] for c in COLLISIONS.values()),
+    ]
 
 
 def test_the_cell_page_shows_an_upload_s_warnings_in_korean(fresh_client: TestClient) -> None:
@@ -455,7 +517,15 @@ def test_an_upload_s_refusal_reads_korean_on_the_page(fresh_client: TestClient) 
 
 # Every message the reader modules compose has a pattern or a term (or is listed below).
 
-MODULES = (importlib.import_module("gwangyang.battery.ingest"), grouping, checks, schema, pairing)
+MODULES = (
+    importlib.import_module("gwangyang.battery.ingest"),
+    grouping,
+    checks,
+    schema,
+    pairing,
+    build,
+    stitch,
+)
 READERS = sorted((Path(schema.__file__).parent / "io").glob("*.py"))
 
 NOT_PATTERNED: dict[tuple[str, str], str] = {

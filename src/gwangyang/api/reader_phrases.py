@@ -45,6 +45,7 @@ READER_TERMS: tuple[str, ...] = (
     N_("per-step and cumulative values cannot be told apart safely."),
     N_("give the file another name."),
     N_("give it another cell id or replace the cell."),
+    N_("ingest it as another cell or replace the stored one (CLI: --cell-id NAME, --replace)."),
     N_("already in store, in another organisation's cell"),
     N_('set options.on_invalid = "drop" to skip such rows.'),
 )
@@ -64,6 +65,31 @@ READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(file)s: not ingested: another file of test %(cell)s failed.")),
     phrase(N_("%(file)s: not ingested: %(rest)s")),
     phrase(N_("%(file)s: cell %(cell)s is another organisation's")),
+    # gwangyang.battery.build / stitch: a file named after a stored cell that it does not continue (409)
+    phrase(N_("%(file)s: cell %(cell)s already holds %(names)s (%(vendor)s)"), vendor=r"[^()]+"),
+    phrase(N_("this file does not continue it: it comes from another cycler (%(vendor)s)"), vendor=r"[^()]+"),
+    phrase(N_("this file does not continue it: it comes from another cycler (%(vendor)s"), vendor=r"[^()]+"),
+    phrase(N_("the cell's is %(vendor)s)"), vendor=r"[^()]+"),
+    phrase(
+        N_(
+            "this file does not continue it: it was recorded on channel %(mine)s, the cell on channel %(theirs)s"
+        )
+    ),
+    phrase(
+        N_("this file does not continue it: its %(key)s is %(mine)s, the cell's is %(theirs)s"), key=r"\w+"
+    ),
+    phrase(
+        N_(
+            "this file does not continue it: its start time or the cell's end is unknown, so it cannot be shown to "
+            "continue the cell"
+        )
+    ),
+    phrase(
+        N_("this file does not continue it: it starts at %(start)s, before the cell's last row at %(last)s"),
+        start=r"\S+",
+        last=r"\S+",
+    ),
+    phrase(N_("cell %(cell)s: files of one test come from different cyclers (%(vendors)s).")),
     phrase(N_("%(file)s: cell %(cell)s already holds %(vendor)s data")),
     phrase(N_("this %(found)s file does not continue it")),
     phrase(N_("already in store as cell %(cell)s")),
