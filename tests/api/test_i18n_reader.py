@@ -71,6 +71,13 @@ def arbin_field(row: bytes, k: int, value: bytes) -> bytes:
     return b",".join(fields)
 
 
+def extra_columns(names: list[str]) -> bytes:
+    """:func:`arbin` with columns ``names`` added after its own (each row holding 21.5 in them)."""
+    header, *rows = arbin().splitlines()
+    extra = "".join(f",{name}" for name in names).encode()
+    return b"\n".join([header + extra, *(row + b",21.5" * len(names) for row in rows)]) + b"\n"
+
+
 def started(shift_s: int) -> bytes:
     """:func:`metadata` with the test's start moved by ``shift_s`` seconds."""
     return metadata().replace("1494645214", str(1494645214 + shift_s)).encode()
@@ -223,18 +230,16 @@ CASES: dict[str, Case] = {
     ),
     # the columns: one not read, one missing, a unit not known
     "unknown_column": Case(
-        {
-            ARBIN: lambda: (
-                b"\n".join(
-                    [arbin().splitlines()[0] + ",온도2".encode()]
-                    + [row + b",21.5" for row in arbin().splitlines()[1:]]
-                )
-                + b"\n"
-            )
-        },
+        {ARBIN: lambda: extra_columns(["온도2"])},
         "unknown_column",
         "column(s) not read: '온도2'",
         "읽지 않은 열: '온도2'",
+    ),
+    "many_unknown_columns": Case(
+        {ARBIN: lambda: extra_columns([f"온도{k}" for k in range(1, 13)])},
+        "unknown_column",
+        "column(s) not read: " + ", ".join(f"'온도{k}'" for k in range(1, 11)) + " and 2 more",
+        "읽지 않은 열: " + ", ".join(f"'온도{k}'" for k in range(1, 11)) + " 외 2개",
     ),
     "missing_column": Case(
         {ARBIN: lambda: arbin().replace(b",Voltage,", b",Volt,")},

@@ -283,9 +283,6 @@ READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         line=_N,
     ),
     # gwangyang.battery.schema: columns left out, rows left out, time going back, a test appended to another
-    phrase(N_("BDF column(s) not read: %(columns)s")),
-    phrase(N_("record column(s) not read: %(columns)s")),
-    phrase(N_("%(file)s: column(s) not read: %(columns)s")),
     phrase(
         N_(
             "%(n)s of %(m)s row(s) left out: their test time, cycle, current or voltage is not a number (the first "

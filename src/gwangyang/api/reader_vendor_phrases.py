@@ -39,6 +39,14 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     phrase(N_("%(rest)s (This metadata file looks truncated: it ends with no line break.)")),
     phrase(N_("%(rest)s (This summary looks truncated: it ends with no line break.)")),
+    # gwangyang.battery.schema.unread_columns: the columns a reader left out (the first ten named, the rest counted)
+    phrase(N_("column(s) not read: %(columns)s and %(n)s more"), n=_N),
+    phrase(N_("BDF column(s) not read: %(columns)s and %(n)s more"), n=_N),
+    phrase(N_("BDF column(s) not read: %(columns)s")),
+    phrase(N_("record column(s) not read: %(columns)s and %(n)s more"), n=_N),
+    phrase(N_("record column(s) not read: %(columns)s")),
+    phrase(N_("%(file)s: column(s) not read: %(columns)s and %(n)s more"), n=_N),
+    phrase(N_("%(file)s: column(s) not read: %(columns)s")),
     # gwangyang.battery.io.registry: the file as a whole
     phrase(N_("%(file)s: no such file.")),
     phrase(N_("%(file)s: file is empty.")),
