@@ -83,6 +83,14 @@ def started(shift_s: int) -> bytes:
     return metadata().replace("1494645214", str(1494645214 + shift_s)).encode()
 
 
+def neware_chinese() -> bytes:
+    """A Neware BTS CSV whose cycle header names the cycle twice in Chinese (循环号 and 循环, BTS 7's and 8's)."""
+    first, rest = (CYCLERS / "neware" / "nw_regular_export_ife_example.csv").read_bytes().split(b"\n", 1)
+    return (
+        first.replace(b"Cycle Index", "循环号".encode()).replace(b"Chg. Time", "循环".encode()) + b"\n" + rest
+    )
+
+
 def maccor_late(change: Callable[[bytes], bytes]) -> bytes:
     """:func:`maccor` with its last data row (line 335, past the 64 KiB the readers sniff) changed."""
     lines = maccor().split(b"\r\n")
@@ -255,6 +263,14 @@ CASES: dict[str, Case] = {
         f"{ARBIN}: Arbin 열 'Current(kA)': 이 리더가 모르는 단위 'ka'입니다 (사용할 수 있는 단위: a, ma, ua, µa, μa, "
         "na).",
     ),
+    "chinese_header_twice": Case(
+        {"셀 6.csv": neware_chinese},
+        "failed",
+        "셀 6.csv: Neware header line 1: '循环号' and '循环' both stand for the column 'Cycle Index'; one of them is "
+        "expected.",
+        "셀 6.csv: Neware 머리글 1행: '循环号'와(과) '循环'이(가) 둘 다 열 'Cycle Index'을(를) 뜻합니다; 둘 중 하나만 "
+        "있어야 합니다.",
+    ),
     # the cycler's cycle counter against the signal (gwangyang.battery.pairing), and the ingest's checks
     "counter_back": Case(
         {MACCOR: maccor_cycle_38},
@@ -365,7 +381,7 @@ def english_left(korean: str, case: Case) -> list[str]:
     kept = korean
     for value in re.findall(r"'[^']*'|<stem>_\w+\.csv|Current\(kA\)", case.english):
         kept = kept.replace(value, "")
-    for name in (ARBIN, METADATA, MACCOR, "--column-map"):
+    for name in (ARBIN, METADATA, MACCOR, "셀 6.csv", "--column-map"):
         kept = kept.replace(name, "")
     return [w for w in ENGLISH if w in kept]
 
