@@ -98,6 +98,14 @@ def maccor_late(change: Callable[[bytes], bytes]) -> bytes:
     return b"\r\n".join([*lines[:last], change(lines[last]), *lines[last + 1 :]])
 
 
+def maccor_milliamps() -> bytes:
+    """:func:`maccor` with a column ``mAmps`` beside its ``Amps`` (the current twice, in two units)."""
+    first, header, *rows = maccor().split(b"\r\n")
+    return b"\r\n".join(
+        [first, header + b"\tmAmps", *(r + b"\t0.0" if r.count(b"\t") > 5 else r for r in rows)]
+    )
+
+
 def maccor_cycle_38() -> bytes:
     """:func:`maccor` with its middle third numbered cycle 38: the counter then goes back to 37."""
     lines = maccor().split(b"\r\n")
@@ -271,6 +279,14 @@ CASES: dict[str, Case] = {
         "셀 6.csv: Neware 머리글 1행: '循环号'와(과) '循环'이(가) 둘 다 열 'Cycle Index'을(를) 뜻합니다; 둘 중 하나만 "
         "있어야 합니다.",
     ),
+    "both_units": Case(
+        {MACCOR: maccor_milliamps},
+        "failed",
+        f"{MACCOR}: Maccor export has both 'Amps' and 'mAmps' for current_a; which holds the data is a guess, one of "
+        "them is expected.",
+        f"{MACCOR}: Maccor 내보내기에 current_a 열로 'Amps'와(과) 'mAmps'이(가) 둘 다 있습니다; 어느 쪽이 데이터인지 "
+        "추측할 수밖에 없으니 하나만 있어야 합니다.",
+    ),
     # the cycler's cycle counter against the signal (gwangyang.battery.pairing), and the ingest's checks
     "counter_back": Case(
         {MACCOR: maccor_cycle_38},
@@ -379,7 +395,7 @@ ENGLISH = (
 def english_left(korean: str, case: Case) -> list[str]:
     """The :data:`ENGLISH` words in ``korean`` outside the names and values the English line carries through."""
     kept = korean
-    for value in re.findall(r"'[^']*'|<stem>_\w+\.csv|Current\(kA\)", case.english):
+    for value in re.findall(r"'[^']*'|<stem>_\w+\.csv|Current\(kA\)|current_a", case.english):
         kept = kept.replace(value, "")
     for name in (ARBIN, METADATA, MACCOR, "셀 6.csv", "--column-map"):
         kept = kept.replace(name, "")
