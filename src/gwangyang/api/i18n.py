@@ -29,6 +29,7 @@ from .factory_phrases import FACTORY_PHRASES
 from .phrases import PHRASES, PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
+from .reader_phrases import READER_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
 from .toml_file_phrases import TOML_FILE_PHRASES
 from .twin_phrases import TWIN_PHRASES
@@ -60,6 +61,7 @@ PATTERNS = (
     + TWIN_PHRASES
     + TOML_FILE_PHRASES
     + UPLOAD_PHRASES
+    + READER_PHRASES
     + ROUTE_FILE_PHRASES
     + PHRASES
     + PORT_PHRASES
