@@ -5,7 +5,7 @@ Chinese install ``记录层`` or ``记录数据``) holds the record table the fl
 English or Chinese (:mod:`.neware_zh`), one row per record. Its cells are written out as that CSV (numbers
 as Python writes floats, so every digit is kept; dates ``%Y-%m-%d %H:%M:%S``; durations as seconds) and read
 by the record-table reader, with its units, checks and warnings; a refusal or warning names the workbook.
-BTSDA 7's binary ``.xls`` and its cycle and step sheets are not read.
+BTSDA 7's binary ``.xls`` goes the same way (:mod:`.neware_xls`); the cycle and step sheets are not read.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -84,31 +85,55 @@ class NewareXlsxReader:
             ) from exc
         if len(rows) < 2:
             raise CorruptFileError(f"{path}: Neware workbook sheet {sheet!r} holds no records.")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        width = len(rows[0])
-        while width and rows[0][width - 1] in (None, ""):
-            width -= 1  # Excel's trailing empty columns
-        for row in rows:
-            cells = [_text(v) for v in row[:width]]
-            if any(cells):
-                writer.writerow(cells)
-        with tempfile.TemporaryDirectory(prefix="gwangyang-neware-") as folder:
-            table = Path(folder) / f"{path.stem}.csv"
-            table.write_text(buffer.getvalue(), encoding="utf-8")
-            try:
-                data = NewareRecordCsvReader().read(table)
-            except GwangyangError as exc:  # the message names the workbook and its sheet
-                text = str(exc).replace(str(table), f"{path} (sheet {sheet!r})")
-                raise type(exc)(text) from None
-        notes = data.timeseries.attrs.get(s.WARNINGS_ATTR, [])
-        for note in [*data.warnings, *notes]:
-            if note.get("file") == table.name:
-                note["file"] = path.name
-        data.source = path
-        data.cell_id = safe_cell_id(path.stem)
-        data.extra = {**data.extra, "format": "record_xlsx", "sheet": sheet}
-        return data
+        return read_record_rows(path, rows, f"sheet {sheet!r}", {"format": "record_xlsx", "sheet": sheet})
+
+
+def read_record_rows(
+    path: Path, rows: Sequence[Sequence[object]], where: str, extra: dict[str, object]
+) -> CyclerData:
+    """Read a record sheet's rows (header first) as the record table, through the record-table reader.
+
+    Parameters
+    ----------
+    path
+        The workbook, named in refusals and warnings, with ``where`` (``sheet 'record'``).
+    rows
+        The sheet's cells (calamine's values: numbers, text, dates, durations); empty rows are skipped.
+    where
+        Where in the workbook the rows are, for messages.
+    extra
+        Added to the result's ``extra``.
+
+    Raises
+    ------
+    GwangyangError
+        As the record-table reader refuses the table, naming the workbook and ``where``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    width = len(rows[0])
+    while width and rows[0][width - 1] in (None, ""):
+        width -= 1  # Excel's trailing empty columns
+    for row in rows:
+        cells = [_text(v) for v in row[:width]]
+        if any(cells):
+            writer.writerow(cells)
+    with tempfile.TemporaryDirectory(prefix="gwangyang-neware-") as folder:
+        table = Path(folder) / f"{path.stem}.csv"
+        table.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            data = NewareRecordCsvReader().read(table)
+        except GwangyangError as exc:  # the message names the workbook and its sheet
+            text = str(exc).replace(str(table), f"{path} ({where})")
+            raise type(exc)(text) from None
+    notes = data.timeseries.attrs.get(s.WARNINGS_ATTR, [])
+    for note in [*data.warnings, *notes]:
+        if note.get("file") == table.name:
+            note["file"] = path.name
+    data.source = path
+    data.cell_id = safe_cell_id(path.stem)
+    data.extra = {**data.extra, **extra}
+    return data
 
 
 READERS: list[Reader] = [NewareXlsxReader()]
