@@ -9,6 +9,7 @@ totals in the three-level file).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.schema import CyclerData
+from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError, GwangyangError
 
 from .test_neware_chinese import FLAT
@@ -160,3 +162,23 @@ def test_truncated_xls_is_refused_in_one_line(tmp_path: Path, keep: float) -> No
         read_cycler(path)
     message = str(caught.value)
     assert "\n" not in message and str(path) in message and ".xls" in message
+
+
+def test_ingest_through_the_cli(tmp_path: Path, store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    xls = write_xls(folder / "엑셀 셀.xls", _split(_rows(FLAT), ["记录层", "记录层2"], [5000]))
+    csv = write(folder, "기록 표.csv", _table())
+    code = main(["battery", "ingest", str(xls), str(csv), "--store", str(store_dir), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["failed"] == [] and {"엑셀 셀", "기록 표"} <= set(report["cells"])
+    cycles = []
+    for cell in ("기록 표", "엑셀 셀"):
+        assert main(["battery", "cycles", cell, "--store", str(store_dir), "--json"]) == 0
+        rows = json.loads(capsys.readouterr().out)["cycles"]
+        cycles.append([[row[c] for c in ("charge_capacity_ah", "discharge_capacity_ah")] for row in rows])
+    assert len(cycles[0]) > 0 and cycles[1] == cycles[0]
+    bad = folder / "잘림.xls"
+    bad.write_bytes(xls.read_bytes()[:4096])
+    assert main(["battery", "ingest", str(bad), "--store", str(store_dir)]) == 2
+    assert "잘림.xls" in capsys.readouterr().err
