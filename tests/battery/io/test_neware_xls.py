@@ -24,6 +24,7 @@ from gwangyang.errors import CorruptFileError, GwangyangError
 from .test_neware_chinese import FLAT
 from .test_neware_record import _table
 from .variants import kinds, warned, write
+from .xlsx import write_xlsx
 
 xlwt = pytest.importorskip("xlwt")
 
@@ -182,3 +183,11 @@ def test_ingest_through_the_cli(tmp_path: Path, store_dir: Path, capsys: pytest.
     bad.write_bytes(xls.read_bytes()[:4096])
     assert main(["battery", "ingest", str(bad), "--store", str(store_dir)]) == 2
     assert "잘림.xls" in capsys.readouterr().err
+
+
+def test_xlsx_record_sheets_are_joined_too(tmp_path: Path, csv_read: CyclerData) -> None:
+    sheets = _split(_rows(FLAT), ["记录层", "记录层(2)"], [7000])
+    path = write_xlsx(tmp_path / "엑셀.xlsx", sheets)
+    data = read_cycler(path)
+    assert data.extra["format"] == "record_xlsx" and data.extra["sheets"] == ["记录层", "记录层(2)"]
+    pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
