@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.io.neware_steptime import step_test_time
@@ -187,3 +189,40 @@ def test_steps_by_hand() -> None:
     stamps = np.datetime64("2024-01-01T00:00:00") + np.array([0, 1, 2, 3, 4, 55, 56]).astype("timedelta64[s]")
     time, note = step_test_time(step_time, cycle, step, stamps)
     assert time.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 56.0, 57.0] and note is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(1, 60_000), min_size=1, max_size=8),  # ms between a step's records
+            st.booleans(),  # the first record at 0 (else one interval in)
+            st.integers(0, 5_000_000),  # ms the channel stood before the step (only the clock sees it)
+        ),
+        min_size=1,
+        max_size=15,
+    ),
+    st.integers(0, 999),
+)
+def test_random_schedules(steps: list[tuple[list[int], bool, int]], phase: int) -> None:
+    """Steps of records ms apart; the true test time, the relative times and the clock (whole seconds) from it."""
+    truth, relative, cycle, step = [], [], [], []
+    start = 0
+    for k, (gaps, at_zero, pause) in enumerate(steps):
+        start += pause if k else 0
+        times = np.cumsum([0, *gaps[1:]]) if at_zero else np.cumsum(gaps)
+        truth += [start + t for t in times]
+        relative += list(times)
+        cycle += [1 + k // 3] * len(times)
+        step += [k % 3 + 1] * len(times)
+        start += int(times[-1])  # a step ends at its last record
+    ms = np.array(truth, dtype=float)
+    rel = np.array(relative, dtype=float) / 1000
+    stamps = np.datetime64("2024-01-01T00:00:00") + ((ms + phase) // 1000).astype("timedelta64[s]")
+    cycles, steps_ = np.array(cycle, dtype=float), np.array(step, dtype=float)
+    time, note = step_test_time(rel, cycles, steps_, stamps)
+    assert (np.diff(time) >= 0).all() and note is None
+    assert np.abs(time - ms / 1000).max() < 1.0 + 1e-9  # the clock's whole second
+    if not any(pause for _, _, pause in steps[1:]):  # no pause: the relative times alone give it exactly
+        bare, _ = step_test_time(rel, cycles, steps_, None)
+        np.testing.assert_allclose(bare, ms / 1000, rtol=0, atol=1e-9)
