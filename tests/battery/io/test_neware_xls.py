@@ -191,3 +191,26 @@ def test_xlsx_record_sheets_are_joined_too(tmp_path: Path, csv_read: CyclerData)
     data = read_cycler(path)
     assert data.extra["format"] == "record_xlsx" and data.extra["sheets"] == ["记录层", "记录层(2)"]
     pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
+
+
+def test_records_lost_inside_a_sheet_are_warned_and_refusals_name_the_sheet_row(
+    tmp_path: Path, csv_read: CyclerData
+) -> None:
+    sheets = _split(_rows(), ["Detail_1", "Detail_2"], [5000])
+    for row in sheets["Detail_2"][101:111]:  # ten records' cells lost (a damaged block reads as empty rows)
+        row[:] = [None] * len(row)
+    data = read_cycler(write_xls(tmp_path / "구멍.xls", sheets))
+    assert data.rows == csv_read.rows - 10
+    assert "10 record(s) missing inside record sheet 'Detail_2'" in warned(data, "rows_dropped")
+    assert "from 5100 to 5111 (sheet row 112)" in warned(data, "rows_dropped")
+    sheets = _split(_rows(), ["Detail_1", "Detail_2"], [5000])
+    sheets["Detail_2"][30][6] = "x"  # Current(A) of record 5030
+    path = write_xls(tmp_path / "글자.xls", sheets)
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    message = str(caught.value)
+    assert (
+        "\n" not in message
+        and "'Current(A)'" in message
+        and "data row 5030 (sheet 'Detail_2' row 31)" in message
+    )

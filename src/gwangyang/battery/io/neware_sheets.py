@@ -26,6 +26,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from ...errors import CorruptFileError, GwangyangError, one_line
@@ -33,6 +34,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
 from .neware_record import NewareRecordCsvReader
+from .neware_steptime import BTS7_NAMES
 from .neware_zh import FLAT_NAMES, translate
 
 RECORD_SHEET = re.compile(
@@ -61,17 +63,53 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _record_numbers(rows: Sequence[Sequence[object]], column: int) -> tuple[float, float] | None:
-    """The first and last record number of a sheet's data rows (None when it has none that reads)."""
-    found = [_number(r[column]) for r in rows if column < len(r)]
-    numbers = [v for v in found if v is not None and math.isfinite(v)]
-    return (numbers[0], numbers[-1]) if numbers else None
+def _cells(row: Sequence[object]) -> list[str]:
+    return [str(v).strip() if v is not None else "" for v in row]
+
+
+def _filled(row: Sequence[object]) -> bool:
+    return any(v not in (None, "") for v in row)
+
+
+def _inside(
+    path: Path, sheet: str, numbers: list[float | None], first_row: list[int]
+) -> list[dict[str, str]]:
+    """Warnings about record numbers that skip or go back inside one sheet (records lost, or out of order)."""
+    known = [(v, r) for v, r in zip(numbers, first_row, strict=True) if v is not None and math.isfinite(v)]
+    notes = []
+    skips = [(a, b, r) for (a, _), (b, r) in pairwise(known) if b > a + 1]
+    if skips:
+        missing = sum(b - a - 1 for a, b, _ in skips)
+        a, b, r = skips[0]
+        notes.append(
+            s.warning(
+                "rows_dropped",
+                f"{missing:g} record(s) missing inside record sheet {sheet!r}: its record numbers skip "
+                f"{len(skips)} time(s), first from {a:g} to {b:g} (sheet row {r})",
+                path,
+            )
+        )
+    back = [(a, b, r) for (a, _), (b, r) in pairwise(known) if b <= a]
+    if back:
+        a, b, r = back[0]
+        notes.append(
+            s.warning(
+                "unknown_format",
+                f"record numbers go back or repeat {len(back)} time(s) inside record sheet {sheet!r}, first "
+                f"from {a:g} to {b:g} (sheet row {r}); rows read as they stand",
+                path,
+            )
+        )
+    return notes
 
 
 def joined_records(
     path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]
-) -> tuple[list[list[object]], list[dict[str, str]]]:
-    """The record sheets' rows as one table (one header), and warnings about records missing between them.
+) -> tuple[list[list[object]], list[dict[str, str]], list[tuple[str, int]]]:
+    """The record sheets' rows as one table (one header), warnings, and where each data row comes from.
+
+    Empty rows are left out. Record numbers that skip (records missing between or inside sheets) are warned
+    about (``rows_dropped``), as are ones going back inside a sheet.
 
     Parameters
     ----------
@@ -80,38 +118,51 @@ def joined_records(
     sheets
         Each record sheet's name and rows, in the workbook's order; the first starts with the header.
 
+    Returns
+    -------
+    tuple
+        The header and data rows; the warnings; each data row's sheet and row number (1-based) in it.
+
     Raises
     ------
     CorruptFileError
         A later sheet with another header, or whose record numbers do not come after the previous sheet's.
     """
     name, rows = sheets[0]
-    header = [str(v).strip() if v is not None else "" for v in rows[0]] if rows else []
-    table = [list(r) for r in rows]
-    notes: list[dict[str, str]] = []
+    header = _cells(rows[0]) if rows else []
     english = translate(header, FLAT_NAMES)
+    if "DataPoint" not in english:  # BTS 7.6's English names (Record Index)
+        english = translate(english, BTS7_NAMES)
     column = english.index("DataPoint") if "DataPoint" in english else None
-    span = _record_numbers(table[1:], column) if column is not None else None
-    for later, more in sheets[1:]:
-        first = [str(v).strip() if v is not None else "" for v in more[0]] if more else []
-        if first[: len(header)] == header:
-            more = more[1:]
-        elif more and _number(more[0][0]) is None and any(first):
-            raise CorruptFileError(
-                one_line(
-                    f"{path}: Neware record sheet {later!r} starts with the header {first!r}, not that of sheet "
-                    f"{name!r} ({header!r}); one table is expected in the record sheets."
+    table: list[list[object]] = [list(rows[0])] if rows else []
+    notes: list[dict[str, str]] = []
+    origins: list[tuple[str, int]] = []
+    span: tuple[float, float] | None = None
+    for index, (sheet, more) in enumerate(sheets):
+        skip = 1 if index == 0 else 0
+        if index and more:
+            first = _cells(more[0])
+            if first[: len(header)] == header:
+                skip = 1
+            elif _number(more[0][0]) is None and any(first):
+                raise CorruptFileError(
+                    one_line(
+                        f"{path}: Neware record sheet {sheet!r} starts with the header {first!r}, not that of "
+                        f"sheet {sheets[0][0]!r} ({header!r}); one table is expected in the record sheets."
+                    )
                 )
-            )
-        body = [list(r) for r in more if any(v not in (None, "") for v in r)]
+        body = [(list(r), i + 1) for i, r in enumerate(more) if i >= skip and _filled(r)]
         if not body:
             continue
-        following = _record_numbers(body, column) if column is not None else None
+        numbers = [_number(r[column]) if column is not None and column < len(r) else None for r, _ in body]
+        notes += _inside(path, sheet, numbers, [i for _, i in body])
+        finite = [v for v in numbers if v is not None and math.isfinite(v)]
+        following = (finite[0], finite[-1]) if finite else None
         if span is not None and following is not None:
             if following[0] <= span[1]:
                 raise CorruptFileError(
-                    f"{path}: Neware record sheets {name!r} and {later!r} overlap: {name!r} ends at record "
-                    f"{span[1]:g}, {later!r} starts at record {following[0]:g} (expected {span[1] + 1:g}); "
+                    f"{path}: Neware record sheets {name!r} and {sheet!r} overlap: {name!r} ends at record "
+                    f"{span[1]:g}, {sheet!r} starts at record {following[0]:g} (expected {span[1] + 1:g}); "
                     "one channel's records, each once, are expected."
                 )
             if following[0] > span[1] + 1:
@@ -120,13 +171,15 @@ def joined_records(
                     s.warning(
                         "rows_dropped",
                         f"records {span[1] + 1:g} to {following[0] - 1:g} ({missing:g}) are missing between "
-                        f"record sheets {name!r} (ends at {span[1]:g}) and {later!r} (starts at {following[0]:g})",
+                        f"record sheets {name!r} (ends at {span[1]:g}) and {sheet!r} (starts at {following[0]:g})",
                         path,
                     )
                 )
-        table.extend(body)
-        name, span = later, following if following is not None else span
-    return table, notes
+        table += [r for r, _ in body]
+        origins += [(sheet, i) for _, i in body]
+        if following is not None:
+            name, span = sheet, following
+    return table, notes, origins
 
 
 def _text(value: object) -> str:
@@ -148,8 +201,27 @@ def _text(value: object) -> str:
     return str(value)
 
 
+_LINE = re.compile(r"\bline (\d+)\b")
+
+
+def _sheet_lines(text: str, origins: Sequence[tuple[str, int]]) -> str:
+    """A message about the written table's lines, told as the workbook's sheet and row."""
+
+    def place(match: re.Match[str]) -> str:
+        row = int(match.group(1)) - 2  # line 1 is the header
+        if 0 <= row < len(origins):
+            return f"sheet {origins[row][0]!r} row {origins[row][1]}"
+        return match.group(0)
+
+    return _LINE.sub(place, text)
+
+
 def read_record_rows(
-    path: Path, rows: Sequence[Sequence[object]], where: str, extra: dict[str, object]
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    where: str,
+    extra: dict[str, object],
+    origins: Sequence[tuple[str, int]] = (),
 ) -> CyclerData:
     """Read a record sheet's rows (header first) as the record table, through the record-table reader.
 
@@ -163,6 +235,9 @@ def read_record_rows(
         Where in the workbook the rows are, for messages.
     extra
         Added to the result's ``extra``.
+    origins
+        Each data row's sheet and row in the workbook (:func:`joined_records`): a message naming a line of
+        the table names them instead. Without, every row is written out (empty ones left out).
 
     Raises
     ------
@@ -184,12 +259,13 @@ def read_record_rows(
         try:
             data = NewareRecordCsvReader().read(table)
         except GwangyangError as exc:  # the message names the workbook and its sheet
-            text = str(exc).replace(str(table), f"{path} ({where})")
+            text = _sheet_lines(str(exc).replace(str(table), f"{path} ({where})"), origins)
             raise type(exc)(text) from None
     notes = data.timeseries.attrs.get(s.WARNINGS_ATTR, [])
     for note in [*data.warnings, *notes]:
         if note.get("file") == table.name:
             note["file"] = path.name
+            note["detail"] = _sheet_lines(note["detail"], origins)
     data.source = path
     data.cell_id = safe_cell_id(path.stem)
     data.extra = {**data.extra, **extra}
@@ -227,12 +303,12 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         raise CorruptFileError(
             f"{path}: Neware .{kind} workbook has no record sheet (Detail_..., record, 记录层)."
         )
-    rows, notes = joined_records(path, sheets)
+    rows, notes, origins = joined_records(path, sheets)
     if len(rows) < 2:
         raise CorruptFileError(f"{path}: Neware .{kind} record sheet {names[0]!r} holds no records.")
     where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
     data = read_record_rows(
-        path, rows, where, {"format": f"record_{kind}", "sheet": names[0], "sheets": names}
+        path, rows, where, {"format": f"record_{kind}", "sheet": names[0], "sheets": names}, origins
     )
     unread = [n for n in others if not _INFO_SHEET.match(n.strip())]
     if unread:
