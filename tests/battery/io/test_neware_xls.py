@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.io import detect, read_cycler
+from gwangyang.battery.io.xls_rows import declared_rows
 from gwangyang.battery.schema import CyclerData
 from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError, GwangyangError
@@ -213,4 +214,22 @@ def test_records_lost_inside_a_sheet_are_warned_and_refusals_name_the_sheet_row(
         "\n" not in message
         and "'Current(A)'" in message
         and "data row 5030 (sheet 'Detail_2' row 31)" in message
+    )
+
+
+def test_a_damaged_block_cutting_a_sheet_short_is_warned(tmp_path: Path) -> None:
+    """Zeros over 4 KiB near the end: calamine reads the last sheet up to them and stops without a word."""
+    good = write_xls(tmp_path / "good.xls", _split(_rows(), ["Detail_1", "Detail_2"], [5000]))
+    assert declared_rows(good)["Detail_2"] == 4296 and declared_rows(good)["Detail_1"] == 5001
+    raw = bytearray(good.read_bytes())
+    at = int(len(raw) * 0.95)
+    raw[at : at + 4096] = bytes(4096)
+    path = tmp_path / "손상.xls"
+    path.write_bytes(bytes(raw))
+    data = read_cycler(path)
+    assert data.rows < 9295
+    detail = warned(data, "truncated_file")
+    assert (
+        f"'Detail_2' holds 4296 rows by its own count (its DIMENSIONS record) but {data.rows - 4999}"
+        in detail
     )

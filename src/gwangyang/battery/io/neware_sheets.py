@@ -36,6 +36,7 @@ from .base import safe_cell_id
 from .neware_record import NewareRecordCsvReader
 from .neware_steptime import BTS7_NAMES
 from .neware_zh import FLAT_NAMES, translate
+from .xls_rows import declared_rows
 
 RECORD_SHEET = re.compile(
     r"^(record|records|detail(_.*)?|记录层|记录数据|记录)([ _-]?\(?\d+\)?)?$", re.IGNORECASE
@@ -272,6 +273,23 @@ def read_record_rows(
     return data
 
 
+def _cut_sheets(path: Path, read: list[tuple[str, int]]) -> list[dict[str, str]]:
+    """Warnings about ``.xls`` record sheets calamine gave fewer rows of than they say they hold."""
+    declared = declared_rows(path)
+    notes = []
+    for name, count in read:
+        if declared.get(name, 0) > count:
+            notes.append(
+                s.warning(
+                    "truncated_file",
+                    f"record sheet {name!r} holds {declared[name]} rows by its own count (its DIMENSIONS record) "
+                    f"but {count} could be read: the workbook is damaged there, the rows after are missing",
+                    path,
+                )
+            )
+    return notes
+
+
 def read_record_workbook(path: Path, kind: str) -> CyclerData:
     """Read a BTSDA workbook's record sheets, joined, through the record-table reader.
 
@@ -304,6 +322,8 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
             f"{path}: Neware .{kind} workbook has no record sheet (Detail_..., record, 记录层)."
         )
     rows, notes, origins = joined_records(path, sheets)
+    if kind == "xls":
+        notes += _cut_sheets(path, [(n, len(r)) for n, r in sheets])
     if len(rows) < 2:
         raise CorruptFileError(f"{path}: Neware .{kind} record sheet {names[0]!r} holds no records.")
     where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
