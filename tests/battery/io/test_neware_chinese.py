@@ -373,13 +373,22 @@ def test_excel_damaged(tmp_path: Path) -> None:
     assert "\n" not in str(caught.value) and str(path) in str(caught.value)
 
 
-def test_record_table_with_step_times_only_is_refused(tmp_path: Path) -> None:
-    """BTS 7.6's record sheet (记录序号, 状态, 跳转, 循环, 步次, ..., 相对时间, 绝对时间) has no test time: refused."""
+def test_record_table_with_step_times_only_is_read(tmp_path: Path) -> None:
+    """BTS 7.6's record sheet (记录序号, 状态, 跳转, 循环, 步次, ..., 相对时间, 绝对时间) has no test time: built from
+    the steps (tests/battery/io/test_neware_steptime.py); without any time column it is refused."""
     header = "记录序号,状态,跳转,循环,步次,电流(mA),电压(V),容量(mAh),能量(mWh),相对时间(h:min:s.ms),绝对时间"
     row = "1,恒流充电,1,1,1,500.0,3.70,0.1,0.37,00:00:01.000,2019-03-06 12:37:25"
     path = write(tmp_path, "상세.csv", f"{header}\r\n{row}\r\n", "gbk")
     assert detect(path).name == "neware"
+    data = read_cycler(path)
+    assert data.timeseries["test_time_s"].tolist() == [1.0] and data.timeseries["current_a"].tolist() == [0.5]
+    bare = write(
+        tmp_path,
+        "시간없음.csv",
+        f"{header[: header.index(',相对')]}\r\n{row[: row.index(',00:')]}\r\n",
+        "gbk",
+    )
     with pytest.raises(CorruptFileError) as caught:
-        read_cycler(path)
+        read_cycler(bare)
     message = str(caught.value)
-    assert "\n" not in message and str(path) in message and "'Total Time'" in message
+    assert "\n" not in message and str(bare) in message and "'Total Time'" in message

@@ -159,8 +159,9 @@ def test_a_unit_not_known_is_refused_in_one_line(tmp_path: Path, old: str, new: 
     assert "\n" not in message and str(path) in message and repr(new) in message and "not known" in message
 
 
-def test_no_total_time_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "steptime.csv", _table([h for h in HEADER if h != "Total Time"]))
+def test_no_total_time_nor_step_time_is_refused(tmp_path: Path) -> None:
+    # with the time within each step only, the test time is built from the steps (test_neware_steptime.py)
+    path = write(tmp_path, "notime.csv", _table([h for h in HEADER if h not in ("Total Time", "Time")]))
     with pytest.raises(CorruptFileError, match="Total Time"):
         read_cycler(path)
 

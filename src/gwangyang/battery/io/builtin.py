@@ -18,6 +18,7 @@ _MODULES = (
     "neware",
     "neware_record",
     "neware_xlsx",
+    "neware_xls",
     "biologic",
     "novonix",
     "basytec",

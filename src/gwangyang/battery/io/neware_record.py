@@ -9,9 +9,11 @@ the layout cellpy's ``neware_txt`` loader and PyProBE's ``Neware`` reader take::
 Conventions, as in the three-level export: the current is signed (negative on discharge); ``Chg. Cap.``,
 ``DChg. Cap.`` and the energies restart at every step (cellpy's loader sums them within each cycle, as
 done here); ``Total Time`` (``Cumulative Time`` in some versions) is ``H:MM:SS[.f]`` with hours past
-24, or a number of seconds; ``Time`` is the time within the step. Units come from each header's
-brackets (A, mA, µA; V, mV; Ah, mAh, µAh; Wh, mWh, µWh): a used column in any other unit
-(``Chg. Spec. Cap.(mAh/g)`` is a per-gram column, read by no one) is refused in one line. Without
+24, or a number of seconds; ``Time`` is the time within the step. A table without ``Total Time`` (BTS 7.6's
+``Detail`` sheet: ``Record Index,Status,JumpTo,Cycle,Step,Cur(mA),...,Relative Time(h:min:s.ms),Absolute Time``,
+or in Chinese) has its test time built from the steps' times and the absolute time (:mod:`.neware_steptime`).
+Units come from each header's brackets (A, mA, µA; V, mV; Ah, mAh, µAh; Wh, mWh, µWh): a used column in
+any other unit (``Chg. Spec. Cap.(mAh/g)`` is a per-gram column, read by no one) is refused in one line. Without
 ``Chg. Cap.``/``DChg. Cap.``, the single ``Capacity`` column is split by the sign of each step's current.
 Columns neither read nor known are named in an ``unknown_column`` warning.
 """
@@ -30,6 +32,7 @@ from ..schema import CyclerData
 from .base import Reader, safe_cell_id
 from .column_map import ColumnMap
 from .generic import read_mapped
+from .neware_steptime import BTS7_NAMES, STEP_CLOCKS, StepClock
 from .neware_zh import FLAT_NAMES, check_unique, header_lines, translate
 
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
@@ -73,6 +76,8 @@ def _header(head: bytes) -> tuple[list[str], list[str], str | None] | None:
         return None
     written = [n.strip().strip('"') for n in lines[0].split(",")]
     names = translate(written, FLAT_NAMES)
+    if not all(m in names for m in _MARKERS):  # BTS 7.6's English names (Record Index, Cycle, Step, ...)
+        names = translate(names, BTS7_NAMES)
     if not all(m in names for m in _MARKERS):
         return None
     if not any(_base(n) == "Current" for n in names) or not any(_base(n) == "Voltage" for n in names):
@@ -83,6 +88,15 @@ def _header(head: bytes) -> tuple[list[str], list[str], str | None] | None:
 def _base(name: str) -> str:
     match = _UNIT.match(name)
     return match.group("base").strip() if match else name.strip()
+
+
+def step_clock(names: list[str]) -> str | None:
+    """The header name of the column holding the time within each step (``Time(h:min:s.ms)``), or None."""
+    for base in STEP_CLOCKS:
+        found = next((n for n in names if _base(n) == base), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _source(
@@ -125,12 +139,13 @@ def column_map(
         s.STEP: {"source": "Step Index"},
     }
     total = next((n for n in _TOTAL_TIME if n in names), None)
-    if total is None:
+    if total is None and step_clock(names) is None:
         raise CorruptFileError(
             f"{path}: Neware record table has no {' or '.join(repr(n) for n in _TOTAL_TIME)} column "
-            "(the test time; 'Time' is the time within each step)."
+            "(the test time) and no 'Time' column (the time within each step) to build it from."
         )
-    columns[s.TIME] = {"source": total, "format": "duration"}
+    # without a total time, the cycle column holds the test time's place until StepClock builds it
+    columns[s.TIME] = {"source": total, "format": "duration"} if total else {"source": "Cycle Index"}
     for canonical, (base, si) in _READ.items():
         found = _source(names, base, si, path, written)
         if found is not None:
@@ -210,7 +225,19 @@ class NewareRecordCsvReader:
             )
         written, names, declared = header
         check_unique(names, written, path, 1)
-        table = s.finalize(read_mapped(path, column_map(names, path, written, declared)), path)
+        cmap = column_map(names, path, written, declared)
+        clock = None if any(n in names for n in _TOTAL_TIME) else step_clock(names)
+        if clock is None:
+            table = read_mapped(path, cmap)
+        else:  # the time within each step only (BTS 7.6): the test time built from the steps
+            as_written = dict(zip(names, written, strict=True))
+            hook = StepClock(path, as_written[clock], as_written.get("Date"), declared)
+            try:
+                table = read_mapped(path, cmap, counters=hook)
+            except CorruptFileError as exc:  # the cycle column stood in for the test time
+                raise CorruptFileError(str(exc).replace("(test_time_s)", "(cycle_index)")) from None
+            table.attrs[s.WARNINGS_ATTR] = [*table.attrs.get(s.WARNINGS_ATTR, []), *hook.notes]
+        table = s.finalize(table, path)
         start = None
         if s.DATE_TIME in table.columns and table[s.DATE_TIME].notna().any():
             start = pd.Timestamp(table[s.DATE_TIME].dropna().iloc[0])

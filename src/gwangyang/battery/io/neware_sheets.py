@@ -1,0 +1,337 @@
+"""Neware BTSDA Excel exports (``.xlsx``, ``.xls``): the record sheets, joined, read as the record table.
+
+BTSDA's "export to Excel" writes the levels of a test as sheets of one workbook: BTSDA 8 ``test``, ``unit``,
+``cycle``, ``step`` and the records in ``record`` (on a Chinese install ``记录层`` or ``记录数据``); BTS 7.6
+``Info``, ``Cycle_<channel>``, ``Statis_<channel>`` and the records in ``Detail_<channel>``, besides auxiliary
+sheets (``DetailVol_...``, ``DetailTemp_...``). The record sheet holds the record table the flat CSV export
+holds: one header row, English or Chinese (:mod:`.neware_zh`), one row per record. An ``.xls`` sheet holds at
+most 65,536 rows, so a longer record table goes on in further record sheets (``Detail_1_2_3``,
+``Detail_1_2_3_2``, ``record(2)``, ``记录层2``, ...), each with the header again or without it. The record
+sheets are joined in the workbook's order (:func:`joined_records`): their record numbers (``DataPoint``,
+``Record Index``, ``记录序号``) must carry on from one sheet to the next. A sheet starting at or before the
+previous one's last record (two channels, or a sheet twice) is refused naming both sheets; records missing
+between two sheets are warned about (``rows_dropped``). The joined cells are written out as the record table's
+CSV (numbers as Python writes floats, so every digit is kept; dates ``%Y-%m-%d %H:%M:%S``; durations as
+seconds) and read by the record-table reader (:mod:`.neware_record`), with its units, checks and warnings; a
+refusal or warning names the workbook and its sheets. The cycle and step sheets are not read; other sheets
+(auxiliary channels) are named in a warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import tempfile
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+from ...errors import CorruptFileError, GwangyangError, one_line
+from .. import schema as s
+from ..schema import CyclerData
+from .base import safe_cell_id
+from .neware_record import NewareRecordCsvReader
+from .neware_steptime import BTS7_NAMES
+from .neware_zh import FLAT_NAMES, translate
+from .xls_rows import declared_rows
+
+RECORD_SHEET = re.compile(
+    r"^(record|records|detail(_.*)?|记录层|记录数据|记录)([ _-]?\(?\d+\)?)?$", re.IGNORECASE
+)
+"""A record sheet, or its continuation (``record(2)``, ``记录层2``; ``Detail_...`` takes any ending)."""
+_INFO_SHEET = re.compile(
+    r"^(info|信息|测试信息|unit|test|cycle.*|statis.*|step|循环层|工步层)$", re.IGNORECASE
+)
+"""Sheets BTSDA writes besides the records: test information, cycle and step summaries (not read)."""
+
+
+def record_sheets(names: list[str]) -> list[str]:
+    """The workbook's record sheets, in its order."""
+    return [n for n in names if RECORD_SHEET.match(n.strip())]
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _cells(row: Sequence[object]) -> list[str]:
+    return [str(v).strip() if v is not None else "" for v in row]
+
+
+def _filled(row: Sequence[object]) -> bool:
+    return any(v not in (None, "") for v in row)
+
+
+def _inside(
+    path: Path, sheet: str, numbers: list[float | None], first_row: list[int]
+) -> list[dict[str, str]]:
+    """Warnings about record numbers that skip or go back inside one sheet (records lost, or out of order)."""
+    known = [(v, r) for v, r in zip(numbers, first_row, strict=True) if v is not None and math.isfinite(v)]
+    notes = []
+    skips = [(a, b, r) for (a, _), (b, r) in pairwise(known) if b > a + 1]
+    if skips:
+        missing = sum(b - a - 1 for a, b, _ in skips)
+        a, b, r = skips[0]
+        notes.append(
+            s.warning(
+                "rows_dropped",
+                f"{missing:g} record(s) missing inside record sheet {sheet!r}: its record numbers skip "
+                f"{len(skips)} time(s), first from {a:g} to {b:g} (sheet row {r})",
+                path,
+            )
+        )
+    back = [(a, b, r) for (a, _), (b, r) in pairwise(known) if b <= a]
+    if back:
+        a, b, r = back[0]
+        notes.append(
+            s.warning(
+                "unknown_format",
+                f"record numbers go back or repeat {len(back)} time(s) inside record sheet {sheet!r}, first "
+                f"from {a:g} to {b:g} (sheet row {r}); rows read as they stand",
+                path,
+            )
+        )
+    return notes
+
+
+def joined_records(
+    path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]
+) -> tuple[list[list[object]], list[dict[str, str]], list[tuple[str, int]]]:
+    """The record sheets' rows as one table (one header), warnings, and where each data row comes from.
+
+    Empty rows are left out. Record numbers that skip (records missing between or inside sheets) are warned
+    about (``rows_dropped``), as are ones going back inside a sheet.
+
+    Parameters
+    ----------
+    path
+        The workbook, named in refusals and warnings.
+    sheets
+        Each record sheet's name and rows, in the workbook's order; the first starts with the header.
+
+    Returns
+    -------
+    tuple
+        The header and data rows; the warnings; each data row's sheet and row number (1-based) in it.
+
+    Raises
+    ------
+    CorruptFileError
+        A later sheet with another header, or whose record numbers do not come after the previous sheet's.
+    """
+    name, rows = sheets[0]
+    header = _cells(rows[0]) if rows else []
+    english = translate(header, FLAT_NAMES)
+    if "DataPoint" not in english:  # BTS 7.6's English names (Record Index)
+        english = translate(english, BTS7_NAMES)
+    column = english.index("DataPoint") if "DataPoint" in english else None
+    table: list[list[object]] = [list(rows[0])] if rows else []
+    notes: list[dict[str, str]] = []
+    origins: list[tuple[str, int]] = []
+    span: tuple[float, float] | None = None
+    for index, (sheet, more) in enumerate(sheets):
+        skip = 1 if index == 0 else 0
+        if index and more:
+            first = _cells(more[0])
+            if first[: len(header)] == header:
+                skip = 1
+            elif _number(more[0][0]) is None and any(first):
+                raise CorruptFileError(
+                    one_line(
+                        f"{path}: Neware record sheet {sheet!r} starts with the header {first!r}, not that of "
+                        f"sheet {sheets[0][0]!r} ({header!r}); one table is expected in the record sheets."
+                    )
+                )
+        body = [(list(r), i + 1) for i, r in enumerate(more) if i >= skip and _filled(r)]
+        if not body:
+            continue
+        numbers = [_number(r[column]) if column is not None and column < len(r) else None for r, _ in body]
+        notes += _inside(path, sheet, numbers, [i for _, i in body])
+        finite = [v for v in numbers if v is not None and math.isfinite(v)]
+        following = (finite[0], finite[-1]) if finite else None
+        if span is not None and following is not None:
+            if following[0] <= span[1]:
+                raise CorruptFileError(
+                    f"{path}: Neware record sheets {name!r} and {sheet!r} overlap: {name!r} ends at record "
+                    f"{span[1]:g}, {sheet!r} starts at record {following[0]:g} (expected {span[1] + 1:g}); "
+                    "one channel's records, each once, are expected."
+                )
+            if following[0] > span[1] + 1:
+                missing = following[0] - span[1] - 1
+                notes.append(
+                    s.warning(
+                        "rows_dropped",
+                        f"records {span[1] + 1:g} to {following[0] - 1:g} ({missing:g}) are missing between "
+                        f"record sheets {name!r} (ends at {span[1]:g}) and {sheet!r} (starts at {following[0]:g})",
+                        path,
+                    )
+                )
+        table += [r for r, _ in body]
+        origins += [(sheet, i) for _, i in body]
+        if following is not None:
+            name, span = sheet, following
+    return table, notes, origins
+
+
+def _text(value: object) -> str:
+    """One cell as the CSV export writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" + (".%f" if value.microsecond else ""))
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, timedelta):
+        return repr(value.total_seconds())
+    if isinstance(value, time):
+        return repr(value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6)
+    return str(value)
+
+
+_LINE = re.compile(r"\bline (\d+)\b")
+
+
+def _sheet_lines(text: str, origins: Sequence[tuple[str, int]]) -> str:
+    """A message about the written table's lines, told as the workbook's sheet and row."""
+
+    def place(match: re.Match[str]) -> str:
+        row = int(match.group(1)) - 2  # line 1 is the header
+        if 0 <= row < len(origins):
+            return f"sheet {origins[row][0]!r} row {origins[row][1]}"
+        return match.group(0)
+
+    return _LINE.sub(place, text)
+
+
+def read_record_rows(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    where: str,
+    extra: dict[str, object],
+    origins: Sequence[tuple[str, int]] = (),
+) -> CyclerData:
+    """Read a record sheet's rows (header first) as the record table, through the record-table reader.
+
+    Parameters
+    ----------
+    path
+        The workbook, named in refusals and warnings, with ``where`` (``sheet 'record'``).
+    rows
+        The sheet's cells (calamine's values: numbers, text, dates, durations); empty rows are skipped.
+    where
+        Where in the workbook the rows are, for messages.
+    extra
+        Added to the result's ``extra``.
+    origins
+        Each data row's sheet and row in the workbook (:func:`joined_records`): a message naming a line of
+        the table names them instead. Without, every row is written out (empty ones left out).
+
+    Raises
+    ------
+    GwangyangError
+        As the record-table reader refuses the table, naming the workbook and ``where``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    width = len(rows[0])
+    while width and rows[0][width - 1] in (None, ""):
+        width -= 1  # Excel's trailing empty columns
+    for row in rows:
+        cells = [_text(v) for v in row[:width]]
+        if any(cells):
+            writer.writerow(cells)
+    with tempfile.TemporaryDirectory(prefix="gwangyang-neware-") as folder:
+        table = Path(folder) / f"{path.stem}.csv"
+        table.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            data = NewareRecordCsvReader().read(table)
+        except GwangyangError as exc:  # the message names the workbook and its sheet
+            text = _sheet_lines(str(exc).replace(str(table), f"{path} ({where})"), origins)
+            raise type(exc)(text) from None
+    notes = data.timeseries.attrs.get(s.WARNINGS_ATTR, [])
+    for note in [*data.warnings, *notes]:
+        if note.get("file") == table.name:
+            note["file"] = path.name
+            note["detail"] = _sheet_lines(note["detail"], origins)
+    data.source = path
+    data.cell_id = safe_cell_id(path.stem)
+    data.extra = {**data.extra, **extra}
+    return data
+
+
+def _cut_sheets(path: Path, read: list[tuple[str, int]]) -> list[dict[str, str]]:
+    """Warnings about ``.xls`` record sheets calamine gave fewer rows of than they say they hold."""
+    declared = declared_rows(path)
+    notes = []
+    for name, count in read:
+        if declared.get(name, 0) > count:
+            notes.append(
+                s.warning(
+                    "truncated_file",
+                    f"record sheet {name!r} holds {declared[name]} rows by its own count (its DIMENSIONS record) "
+                    f"but {count} could be read: the workbook is damaged there, the rows after are missing",
+                    path,
+                )
+            )
+    return notes
+
+
+def read_record_workbook(path: Path, kind: str) -> CyclerData:
+    """Read a BTSDA workbook's record sheets, joined, through the record-table reader.
+
+    Parameters
+    ----------
+    path
+        The workbook (``.xlsx`` or ``.xls``; calamine reads both).
+    kind
+        The workbook's kind, named in refusals and kept as ``extra["format"]`` (``record_<kind>``).
+
+    Raises
+    ------
+    CorruptFileError
+        A workbook calamine cannot open, without records, with record sheets that do not join, or whose
+        table the record-table reader refuses; one line naming the workbook (and its sheets).
+    """
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = record_sheets(book.sheet_names)
+        sheets = [(n, book.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in names]
+        others = [n for n in book.sheet_names if n not in names]
+    except Exception as exc:  # calamine raises its own errors on a damaged workbook
+        raise CorruptFileError(
+            one_line(f"{path}: not a readable Excel .{kind} workbook ({type(exc).__name__}: {exc}).")
+        ) from exc
+    if not sheets:
+        raise CorruptFileError(
+            f"{path}: Neware .{kind} workbook has no record sheet (Detail_..., record, 记录层)."
+        )
+    rows, notes, origins = joined_records(path, sheets)
+    if kind == "xls":
+        notes += _cut_sheets(path, [(n, len(r)) for n, r in sheets])
+    if len(rows) < 2:
+        raise CorruptFileError(f"{path}: Neware .{kind} record sheet {names[0]!r} holds no records.")
+    where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
+    data = read_record_rows(
+        path, rows, where, {"format": f"record_{kind}", "sheet": names[0], "sheets": names}, origins
+    )
+    unread = [n for n in others if not _INFO_SHEET.match(n.strip())]
+    if unread:
+        notes.append(s.warning("unknown_column", f"sheet(s) not read: {', '.join(map(repr, unread))}", path))
+    data.warnings.extend(notes)
+    return data
