@@ -160,10 +160,10 @@ def test_cut_last_line_and_a_bad_relative_time(tmp_path: Path) -> None:
 def test_bts76_detail_sheets_in_an_xls(tmp_path: Path, header: str, types: dict[str, str] | None) -> None:
     text, total = _bts76(header, types=types)
     lines = [line.split(",") for line in text.splitlines()]
-    rows: list[list[object]] = [lines[0]]
+    rows: list[list[object]] = [list(lines[0])]
     for fields in lines[1:]:
         rows.append([float(v) if i not in (1, 9, 10) else v for i, v in enumerate(fields)])
-    sheets = {
+    sheets: dict[str, list[list[object]]] = {
         "Info": [["Channel", "1-1"]],
         "Detail_1_1_2": rows[:4001],
         "Detail_1_1_2_2": [rows[0], *rows[4001:]],
@@ -173,9 +173,8 @@ def test_bts76_detail_sheets_in_an_xls(tmp_path: Path, header: str, types: dict[
     np.testing.assert_allclose(data.timeseries["test_time_s"], total, rtol=0, atol=1e-6)
     assert np.array_equal(data.timeseries["test_time_s"], csv.timeseries["test_time_s"])
     assert data.extra["sheets"] == ["Detail_1_1_2", "Detail_1_1_2_2"] and "rows_dropped" not in kinds(data)
-    del sheets["Detail_1_1_2_2"][
-        1:3
-    ]  # records 4001-4002 gone: the record numbers (记录序号, Record Index) say so
+    # records 4001-4002 gone: the record numbers (记录序号, Record Index) say so
+    del sheets["Detail_1_1_2_2"][1:3]
     gap = read_cycler(write_xls(tmp_path / "빠짐.xls", sheets))
     assert "records 4001 to 4002 (2) are missing" in warned(gap, "rows_dropped")
 
