@@ -60,7 +60,7 @@ def test_equal_steps_one_to_n_and_text_protocols() -> None:
         ),
         (
             {"cc1": 3.0, "soc2": 50.0, "cc2": 2.0},
-            "twin loop: 급속.toml: parameter soc2: the space has 2 step(s)",
+            "twin loop: 급속.toml: parameter soc2: the space has 2 step(s), and the last one ends at soc_to.",
         ),
         (
             {"cc1": 3.0, "soc1": 30.0, "cc2": 2.0, "cc3": 1.0},
@@ -68,28 +68,31 @@ def test_equal_steps_one_to_n_and_text_protocols() -> None:
         ),
         (
             {"cc1": 3.0, "soc1": 90.0, "cc2": 2.0},
-            "twin loop: 급속.toml: parameter soc_to = 80 is not above soc1 = 90; add the constraint 'soc1 < soc_to'",
+            "twin loop: 급속.toml: parameter soc_to = 80 is not above soc1 = 90 (add the constraint 'soc1 < soc_to' to the space).",
         ),
-        ({"protocol": "6-5-4", "cc1": 2.0}, "twin loop: 급속.toml: parameter cc1: beside a text protocol"),
+        (
+            {"protocol": "6-5-4", "cc1": 2.0},
+            "twin loop: 급속.toml: parameter cc1: beside a text protocol (give one or the other).",
+        ),
         (
             {"protocol": "6-48@0-80"},
             "twin loop: 급속.toml: parameter protocol: protocol 6-48@0-80: step 2: C-rate 48",
         ),
         (
             {"cc1": 3.0, "cc2": 0.0},
-            "twin loop: 급속.toml: parameter cc2 = 0; expected a C-rate above 0 and at most 10 C.",
+            "twin loop: 급속.toml: parameter cc2 = 0: expected a C-rate above 0 and at most 10 C.",
         ),
         (
             {"cc1": 3.0, "soc_to": 120.0},
-            "twin loop: 급속.toml: parameter soc_to = 120; expected a SOC within 0-100 %.",
+            "twin loop: 급속.toml: parameter soc_to = 120: expected a SOC from 0 to 100 %.",
         ),
         (
             {"cc1": 3.0, "cc2": 2.0, "soc_from": 80.0},
-            "twin loop: 급속.toml: parameter soc_from: the window 80-80 % is empty; expected soc_from < soc_to.",
+            "twin loop: 급속.toml: parameter soc_from: the window 80-80 % is empty (expected soc_from < soc_to).",
         ),
         (
             {"cc1": 3.0, "cc2": "빠름"},
-            "twin loop: 급속.toml: parameter cc2 = '빠름'; expected a finite number.",
+            "twin loop: 급속.toml: parameter cc2 = '빠름': expected a finite number.",
         ),
         ({"온도": 25.0}, "twin loop: 급속.toml: parameter 온도: not part of a charging protocol"),
     ],

@@ -31,8 +31,8 @@ from ..errors import InputError
 DEFAULT_WINDOW = (0.0, 80.0)
 """SOC window (%) of a space that names no ``soc_from``/``soc_to``: Attia's and Severson's 0-80 %."""
 READS = (
-    "the twin reads cc1..ccN (C-rates), soc1..socN-1 (% SOC each step ends at), soc_from/soc_to "
-    "(the window, default 0-80) or a text protocol (RATES@FROM-TO)"
+    "the twin reads cc1..ccN (C-rates), soc1..socN-1 (the SOC in percent each step ends at), soc_from/soc_to "
+    "(the window, default 0-80) or a text protocol (RATES@FROM-TO)."
 )
 """What a refusal says the twin reads."""
 
@@ -57,7 +57,7 @@ def _number(point: Mapping[str, Any], key: str, where: str) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if isinstance(value, bool) or not math.isfinite(number):
-        raise InputError(f"{where}: parameter {key} = {value!r}; expected a finite number.")
+        raise InputError(f"{where}: parameter {key} = {value!r}: expected a finite number.")
     return number
 
 
@@ -90,16 +90,18 @@ def point_protocol(
     keys = [str(k) for k in point]
     unknown = [k for k in keys if not _known(k) and k not in derived]
     if unknown:
-        raise InputError(f"{where}: parameter {unknown[0]}: not part of a charging protocol; {READS}.")
+        raise InputError(f"{where}: parameter {unknown[0]}: not part of a charging protocol; {READS}")
     rates = sorted((i, k) for k in keys if (i := _index(_RATE, k)) is not None)
     switches = sorted((i, k) for k in keys if (i := _index(_SWITCH, k)) is not None)
     if "protocol" in point:
         other = [k for _, k in rates + switches] + [k for k in _WINDOW if k in point]
         if other:
-            raise InputError(f"{where}: parameter {other[0]}: beside a text protocol; give one or the other.")
+            raise InputError(
+                f"{where}: parameter {other[0]}: beside a text protocol (give one or the other)."
+            )
         return _parsed(str(point["protocol"]), f"{where}: parameter protocol")
     if not rates:
-        raise InputError(f"{where}: no C-rate parameter cc1 among {', '.join(keys) or 'none'}; {READS}.")
+        raise InputError(f"{where}: no C-rate parameter cc1 among {', '.join(keys) or 'none'}; {READS}")
     steps = rates[-1][0]
     if steps > MAX_STEPS:
         raise InputError(f"{where}: parameter {rates[-1][1]}: the twin runs 1 to {MAX_STEPS} steps.")
@@ -112,8 +114,7 @@ def point_protocol(
     late = [k for i, k in switches if not 1 <= i < steps]
     if late:
         raise InputError(
-            f"{where}: parameter {late[0]}: the space has {steps} step(s); soc1..soc{steps - 1} end the steps "
-            "before the last, which ends at soc_to."
+            f"{where}: parameter {late[0]}: the space has {steps} step(s), and the last one ends at soc_to."
         )
     if switches and len(switches) != steps - 1:
         lacking = next(f"soc{i}" for i in range(1, steps) if f"soc{i}" not in point)
@@ -124,7 +125,7 @@ def point_protocol(
     for (_, key), rate in zip(rates, values, strict=True):
         if not 0 < rate <= MAX_C_RATE:
             raise InputError(
-                f"{where}: parameter {key} = {rate:g}; expected a C-rate above 0 and at most {MAX_C_RATE:g} C."
+                f"{where}: parameter {key} = {rate:g}: expected a C-rate above 0 and at most {MAX_C_RATE:g} C."
             )
     if not switches and not any(k in point for k in _WINDOW) and steps in (3, 4):
         return _attia(values, where)
@@ -132,11 +133,11 @@ def point_protocol(
     end = _number(point, "soc_to", where) if "soc_to" in point else DEFAULT_WINDOW[1]
     for key, value in (("soc_from", start), ("soc_to", end)):
         if not 0 <= value <= 100:
-            raise InputError(f"{where}: parameter {key} = {value:g}; expected a SOC within 0-100 %.")
+            raise InputError(f"{where}: parameter {key} = {value:g}: expected a SOC from 0 to 100 %.")
     if not switches and not start < end:
         key = "soc_from" if "soc_to" not in point else "soc_to"
         raise InputError(
-            f"{where}: parameter {key}: the window {start:g}-{end:g} % is empty; expected soc_from < soc_to."
+            f"{where}: parameter {key}: the window {start:g}-{end:g} % is empty (expected soc_from < soc_to)."
         )
     window = f"@{_text(start)}-{_text(end)}"
     if not switches:
@@ -148,8 +149,8 @@ def point_protocol(
             name = f"soc{k}" if k <= len(ends) else "soc_to"
             before = "soc_from" if k == 1 else f"soc{k - 1}"
             raise InputError(
-                f"{where}: parameter {name} = {bounds[k]:g} is not above {before} = {bounds[k - 1]:g}; "
-                f"add the constraint '{before} < {name}' to the space."
+                f"{where}: parameter {name} = {bounds[k]:g} is not above {before} = {bounds[k - 1]:g} "
+                f"(add the constraint '{before} < {name}' to the space)."
             )
     widths = [b - a for a, b in pairwise(bounds)]
     text = "-".join(f"{_text(c)}x{_text(w)}" for c, w in zip(values, widths, strict=True))
@@ -189,5 +190,5 @@ def space_protocol_check(names: Collection[str], derived: Collection[str], sourc
         )
     if "protocol" not in keys and "cc1" not in keys:
         raise InputError(
-            f"twin loop: {source}: no C-rate parameter cc1 among {', '.join(map(str, names))}; {READS}."
+            f"twin loop: {source}: no C-rate parameter cc1 among {', '.join(map(str, names))}; {READS}"
         )
