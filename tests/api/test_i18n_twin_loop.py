@@ -97,3 +97,15 @@ def test_the_short_start_warning_reads_korean() -> None:
         "1 C 충전이 charge_limit_v = 3.6 V에서 끝났습니다 (사이클 3회 중 2회)."
     )
     assert start_warnings(starts.assign(start_soc_pct=90.0), parse_protocol("2@90-100"), 3.6, 0) == []
+
+
+def test_a_policy_with_a_note_reads_korean() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_protocol("3.6C(80%)-3.6C 새구조")
+    assert (
+        str(caught.value)
+        == "protocol '3.6C(80%)-3.6C 새구조': '새구조' after the steps is not part of a protocol."
+    )
+    assert i18n.phrase(str(caught.value), "ko") == (
+        "프로토콜 '3.6C(80%)-3.6C 새구조': 단계 뒤의 '새구조'은(는) 프로토콜의 일부가 아닙니다."
+    )

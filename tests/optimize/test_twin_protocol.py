@@ -112,3 +112,19 @@ def test_a_space_is_checked_before_any_simulation() -> None:
         space_protocol_check(["cc1", "binder"], [], "a.toml")
     with pytest.raises(InputError, match=r"^twin loop: a\.toml: no C-rate parameter cc1 among soc1"):
         space_protocol_check(["soc1"], [], "a.toml")
+
+
+def test_a_text_protocol_may_be_a_cc_soc_cc_policy() -> None:
+    """Severson's notation through the same parser: the steps are the ones written with cc1/soc1/cc2."""
+    as_text = point_protocol({"protocol": "5.4C(40%)-3.6C"})
+    assert as_text == point_protocol({"cc1": 5.4, "soc1": 40.0, "cc2": 3.6})
+    assert as_text.name == "5.4-3.6@0-80"
+    # 6C to 20 %, 5C to 50 %, 3C to 80 %: widths 20, 30, 30.
+    three = point_protocol({"protocol": "6C(20%)-5C(50%)-3C"})
+    assert [x for step in three.steps() for x in step] == pytest.approx([6.0, 0.2, 5.0, 0.3, 3.0, 0.3])
+    # 3_6C-80PER_3_6C: 3.6 C to 80 %, then nothing left to charge to 80 %: one step.
+    assert point_protocol({"protocol": "3_6C-80PER_3_6C"}).name == "3.6@0-80"
+    with pytest.raises(InputError, match=r"'newstructure' after the steps is not part of a protocol"):
+        point_protocol({"protocol": "3.6C(80%)-3.6C newstructure"})
+    with pytest.raises(InputError, match=r"step 2: SOC width -10 %"):
+        point_protocol({"protocol": "5C(90%)-3C"})

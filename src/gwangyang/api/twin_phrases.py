@@ -222,6 +222,8 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         first=_NAME,
         second=_NAME,
     ),
+    # a CC(SOC%)-CC policy with a note after its steps (battery.step_protocol.policy_protocol)
+    phrase(N_("protocol %(text)s: %(note)s after the steps is not part of a protocol.")),
     # a text protocol the parser refused: its refusal read again
     phrase(N_("twin loop: %(where)s: parameter protocol: %(rest)s"), where=_WHERE),
 )
