@@ -170,7 +170,9 @@ def policy_protocol(text: str) -> StepProtocol:
     policy = parse_policy(text, cell="protocol")
     if policy.ignored:
         raise InputError(f"protocol {text!r}: {policy.ignored!r} after the steps is not part of a protocol.")
-    rates, widths, start = [], [], 0.0
+    rates: list[float] = []
+    widths: list[float] = []
+    start = 0.0
     for rate, end in policy.steps:
         if end == start and rates:
             continue
