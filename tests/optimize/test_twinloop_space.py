@@ -53,17 +53,29 @@ def test_the_twin_simulates_the_spaces_own_cc4(monkeypatch: pytest.MonkeyPatch, 
 
 def test_a_space_without_c_rates_is_refused() -> None:
     with pytest.raises(
-        InputError, match=r"the space needs C-rate parameters .* cc1, cc2, cc3 missing among 온도"
+        InputError,
+        match=r"^twin loop: space: parameter 온도: not part of a charging protocol; the twin reads cc1",
     ):
         twinloop.twin_objective({"온도": 25.0})
 
 
-def test_a_space_of_more_steps_is_refused_not_cut_to_four() -> None:
-    """cc5 and cc6 of a six-step space were left out without a word: the twin simulated its first four steps."""
+def test_a_space_of_more_steps_runs_all_its_steps_not_four(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cc5 and cc6 of a six-step space were left out without a word, then refused: now six equal steps of 0-80 %."""
+    seen: list[str] = []
+
+    class Result:
+        warnings: list[str] = []  # noqa: RUF012 (a stand-in for TwinResult.warnings)
+
+        def lli_life(self) -> float:
+            return 1000.0
+
+    def simulate(protocol: Any, **_: Any) -> Result:
+        seen.append(protocol.name)
+        return Result()
+
+    import gwangyang.battery.twin as twin
+
+    monkeypatch.setattr(twin, "simulate", simulate)
     point = {"cc1": 6.0, "cc2": 5.0, "cc3": 4.0, "cc4": 3.0, "cc5": 2.0, "cc6": 1.5}
-    with pytest.raises(InputError) as caught:
-        twinloop.twin_objective(point)
-    assert str(caught.value) == (
-        "twin objective: the twin loop runs Attia's four steps of 20 % SOC (cc1-cc4); cc5, cc6 cannot be "
-        "simulated there (`gwangyang battery twin simulate` takes other steps as RATES@FROM-TO)."
-    )
+    twinloop.twin_objective(point)
+    assert seen == ["6-5-4-3-2-1.5@0-80"]

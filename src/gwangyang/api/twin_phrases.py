@@ -4,8 +4,9 @@
 that does not read (tomllib's reason is read again by :data:`.port_file_phrases.TOML_PHRASES`).
 :func:`gwangyang.battery.twin_limits.limit_warnings` names the config file, the ``[cycling]`` key, its voltage and
 the set's cut-off; the patterns keep them as they are. :func:`gwangyang.battery.twin_steps.cc_limit_warnings` names
-the protocol, the cell and the CC steps that ended on ``charge_limit_v``. :mod:`.i18n` tries them after the other
-patterns.
+the protocol, the cell and the CC steps that ended on ``charge_limit_v``; :func:`gwangyang.battery.twin_start.start_warnings`
+the cycle that started short of the window's FROM. :func:`gwangyang.optimize.twin_protocol.point_protocol` refuses a
+space the twin loop cannot run, naming the space and the parameter. :mod:`.i18n` tries them after the other patterns.
 """
 
 from __future__ import annotations
@@ -16,12 +17,21 @@ from .phrases import N_, phrase
 
 _VOLTS = r"-?[\d.]+(?:e[-+]?\d+)?"
 """A voltage (or a C-rate, a SOC in %) as ``:g`` or ``.1f`` writes it."""
+_WHERE = r".+?"
+"""The space a twin loop's refusal names (its file, or ``space 'NAME'`` of a campaign)."""
+_NAME = r"\w+"
+"""A parameter's name."""
 
 TWIN_TERMS: tuple[str, ...] = (
     # the closing part of the refusal of a window wholly outside the set's ("; "-separated)
     N_("no cycle can run there."),
     # the closing part of the refusal of an unknown key in [model]
     N_("expected name, parameter_set, degradation_from, options."),
+    # the closing part of the twin loop's refusal of a parameter it does not read (optimize.twin_protocol.READS)
+    N_(
+        "the twin reads cc1..ccN (C-rates), soc1..socN-1 (the SOC in percent each step ends at), soc_from/soc_to "
+        "(the window, default 0-80) or a text protocol (RATES@FROM-TO)."
+    ),
 )
 """Whole parts of the twin's refusals (translated by the catalogue as they are); listed for the extractor."""
 
@@ -117,5 +127,104 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         planned=_VOLTS,
         cycle=r"\d+",
     ),
+    # warned: a cycle whose 1 C charge to the window's start ended on charge_limit_v (twin_start.start_warnings)
+    phrase(
+        N_(
+            "twin: protocol %(protocol)s, cell %(cell)s: cycle %(cycle)s started its CC steps at %(soc)s %% SOC, not "
+            "%(planned)s %%: the %(rate)s C charge to the window's start ended at charge_limit_v = %(v)s V (%(k)s of "
+            "%(total)s cycle(s))."
+        ),
+        cell=r"\d+",
+        cycle=r"\d+",
+        soc=_VOLTS,
+        planned=_VOLTS,
+        rate=_VOLTS,
+        v=_VOLTS,
+        k=r"\d+",
+        total=r"\d+",
+    ),
+    # refused: a space the twin loop cannot run (optimize.twin_protocol.point_protocol), the space and the parameter
+    phrase(
+        N_("twin loop: %(where)s: parameter %(name)s: not part of a charging protocol"),
+        where=_WHERE,
+        name=_NAME,
+    ),
+    phrase(N_("twin loop: %(where)s: no C-rate parameter cc1 among %(names)s"), where=_WHERE),
+    phrase(
+        N_("twin loop: %(where)s: parameter %(name)s: the twin runs 1 to %(n)s steps."),
+        where=_WHERE,
+        name=_NAME,
+    ),
+    phrase(
+        N_("twin loop: %(where)s: parameter %(name)s missing: the space has %(last)s (steps 1 to %(n)s)."),
+        where=_WHERE,
+        name=_NAME,
+    ),
+    phrase(
+        N_(
+            "twin loop: %(where)s: parameter %(name)s: the space has %(n)s step(s), and the last one ends at soc_to."
+        ),
+        where=_WHERE,
+        name=_NAME,
+    ),
+    phrase(
+        N_(
+            "twin loop: %(where)s: parameter %(name)s missing: give every step but the last its end, or none."
+        ),
+        where=_WHERE,
+        name=_NAME,
+    ),
+    phrase(
+        N_("twin loop: %(where)s: parameter %(name)s: beside a text protocol (give one or the other)."),
+        where=_WHERE,
+        name=_NAME,
+    ),
+    phrase(
+        N_("twin loop: %(where)s: parameter %(name)s = %(v)s: expected a finite number."),
+        where=_WHERE,
+        name=_NAME,
+    ),
+    phrase(
+        N_(
+            "twin loop: %(where)s: parameter %(name)s = %(v)s: expected a C-rate above 0 and at most %(max)s C."
+        ),
+        where=_WHERE,
+        name=_NAME,
+        v=_VOLTS,
+        max=_VOLTS,
+    ),
+    phrase(
+        N_("twin loop: %(where)s: parameter %(name)s = %(v)s: expected a SOC from 0 to 100 %%."),
+        where=_WHERE,
+        name=_NAME,
+        v=_VOLTS,
+    ),
+    phrase(
+        N_(
+            "twin loop: %(where)s: parameter %(name)s: the window %(low)s-%(high)s %% is empty (expected soc_from < "
+            "soc_to)."
+        ),
+        where=_WHERE,
+        name=_NAME,
+        low=_VOLTS,
+        high=_VOLTS,
+    ),
+    phrase(
+        N_(
+            "twin loop: %(where)s: parameter %(name)s = %(v)s is not above %(before)s = %(low)s (add the constraint "
+            "'%(first)s < %(second)s' to the space)."
+        ),
+        where=_WHERE,
+        name=_NAME,
+        v=_VOLTS,
+        before=_NAME,
+        low=_VOLTS,
+        first=_NAME,
+        second=_NAME,
+    ),
+    # a CC(SOC%)-CC policy with a note after its steps (battery.step_protocol.policy_protocol)
+    phrase(N_("protocol %(text)s: %(note)s after the steps is not part of a protocol.")),
+    # a text protocol the parser refused: its refusal read again
+    phrase(N_("twin loop: %(where)s: parameter protocol: %(rest)s"), where=_WHERE),
 )
 """Patterns of the twin's voltage refusals and warnings, each with the msgid that translates it."""

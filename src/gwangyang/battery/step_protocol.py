@@ -153,14 +153,48 @@ class StepProtocol:
         }
 
 
-def parse_protocol(text: str) -> ChargingProtocol | StepProtocol:
-    """Attia's ``CC1-CC2-CC3[-CC4]`` (:class:`ChargingProtocol`) or, with ``@``, a :class:`StepProtocol`.
+def policy_protocol(text: str) -> StepProtocol:
+    """A CC(SOC%)-CC policy (``5.4C(40%)-3.6C``, ``3_6C-80PER_3_6C``: :func:`~.policy.parse_policy`) as steps from 0 %.
+
+    Step ``k`` runs from the previous step's end (0 % for the first) to its own; the last ends at 80 %. A step
+    that ends where the one before it did charges nothing and is left out (Severson's ``3_6C-80PER_3_6C``: 3.6 C
+    to 80 %, then nothing to charge to 80 %).
 
     Raises
     ------
     InputError
-        Neither shape; a message names both.
+        Not a policy; text after the steps (a note is not part of a protocol); an end below the one before.
+    """
+    from .policy import parse_policy
+
+    policy = parse_policy(text, cell="protocol")
+    if policy.ignored:
+        raise InputError(f"protocol {text!r}: {policy.ignored!r} after the steps is not part of a protocol.")
+    rates: list[float] = []
+    widths: list[float] = []
+    start = 0.0
+    for rate, end in policy.steps:
+        if end == start and rates:
+            continue
+        rates.append(rate)
+        widths.append(end - start)
+        start = end
+    return StepProtocol(tuple(rates), tuple(widths), 0.0)
+
+
+def parse_protocol(text: str) -> ChargingProtocol | StepProtocol:
+    """Attia's ``CC1-CC2-CC3[-CC4]``, ``RATES@FROM-TO`` or a CC(SOC%)-CC policy (``5.4C(40%)-3.6C``).
+
+    :class:`ChargingProtocol`, :class:`StepProtocol` (with ``@``), or :func:`policy_protocol` (with ``(`` or
+    ``PER_``).
+
+    Raises
+    ------
+    InputError
+        None of these shapes; a message names them.
     """
     if "@" in str(text):
         return StepProtocol.parse(text)
+    if "(" in str(text) or "PER_" in str(text).upper():
+        return policy_protocol(text)
     return ChargingProtocol.parse(text)

@@ -4,7 +4,9 @@ The twin runs a PyBaMM model (SPM, SPMe or DFN) of the parameter set and degrada
 TOML file names (default: :data:`DEFAULT_CONFIG`, an A123 LFP cell (Prada2013) with O'Kane et al.
 2022's solvent-diffusion-limited SEI and partially reversible plating). Each cycle charges with Attia's
 four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a step also ends at
-``charge_limit_v``, reported per cycle and step and warned: :mod:`.twin_steps`), or the steps of a :class:`~.step_protocol.StepProtocol` from the start of its SOC window, then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
+``charge_limit_v``, reported per cycle and step and warned: :mod:`.twin_steps`), or the steps of a
+:class:`~.step_protocol.StepProtocol` from the start of its SOC window (reached in every cycle by a 1 C charge
+from the discharged cell: :mod:`.twin_start`), then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
 lower voltage. Cells differ by log-normal factors on the parameters listed in ``[variation]``,
 drawn from ``(seed, cell)``.
 
@@ -37,12 +39,13 @@ from .step_protocol import StepProtocol, parse_protocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
 from .twin_limits import cycling_limits, limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
+from .twin_start import start_steps, start_table, start_warnings
 from .twin_steps import cc_limit_warnings, cc_step_table, check_rates, cycle_columns
 
 Protocol = ChargingProtocol | StepProtocol
 """A charging protocol the twin runs: Attia's four steps, or steps over a SOC window."""
 
-TWIN_VERSION = 3
+TWIN_VERSION = 4
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
 
 
@@ -127,10 +130,14 @@ def cell_factors(config: TwinConfig, cell: int, seed: int) -> dict[str, float]:
 
 
 def experiment_steps(protocol: Protocol, limits: dict[str, float]) -> list[str]:
-    """One cycle as PyBaMM experiment steps: each CC step of width ``w`` at ``c`` C lasts ``60 w / c`` minutes."""
+    """One cycle as PyBaMM experiment steps: each CC step of width ``w`` at ``c`` C lasts ``60 w / c`` minutes.
+
+    A protocol starting above 0 % SOC first charges the discharged cell to its start (:mod:`.twin_start`).
+    """
     upper, lower = limits["upper_voltage_v"], limits["lower_voltage_v"]
     limit = limits["charge_limit_v"]
-    steps = [
+    steps = start_steps(protocol, limit)
+    steps += [
         f"Charge at {c:.6g}C for {60 * w / c:.6g} minutes or until {limit:g} V" for c, w in protocol.steps()
     ]
     steps += [
@@ -159,7 +166,8 @@ def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str,
     )
     simulation = pybamm.Simulation(model, parameter_values=values, experiment=experiment)
     try:
-        solution = simulation.solve(initial_soc=protocol.start_soc)
+        # Every cycle starts from the discharged cell and charges to FROM first (the first one too).
+        solution = simulation.solve(initial_soc=0.0)
     except pybamm.SolverError as exc:
         raise GwangyangError(f"twin: protocol {protocol.name} failed to simulate: {exc}") from exc
     steps = len(experiment_steps(protocol, limits))
@@ -293,7 +301,9 @@ def simulate(
     nominal = float(parameter_values(config)["Nominal cell capacity [A.h]"])
     ts, table = _tables(solution, nominal)
     steps = cc_step_table(solution, protocol, nominal, pybamm_module())
-    table = table.merge(cycle_columns(steps, protocol, nominal), on="cycle_index", how="left")
+    starts = start_table(solution, protocol, nominal, pybamm_module())
+    table = table.merge(starts, on="cycle_index", how="left")
+    table = table.merge(cycle_columns(steps, protocol, nominal, starts), on="cycle_index", how="left")
     from importlib.metadata import version
 
     meta = {
@@ -316,7 +326,10 @@ def simulate(
             }
             for row in steps.to_dict("records")
         ],
-        "warnings": cc_limit_warnings(steps, table, protocol, limit_v, cell),
+        "warnings": [
+            *start_warnings(starts, protocol, limit_v, cell),
+            *cc_limit_warnings(steps, table, protocol, limit_v, cell),
+        ],
         "pybamm": version("pybamm"),
     }
     result = TwinResult(cell_id, ts, table, meta)

@@ -74,8 +74,11 @@ def cc_step_table(
         (integrated by its solver), negated.
     """
     rows = []
+    first = 1 if protocol.start_soc > 0 else 0  # the charge to the window's start (twin_start.start_steps)
     for c, cycle in enumerate(solution.cycles, start=1):
-        for k, ((rate, width), step) in enumerate(zip(protocol.steps(), cycle.steps, strict=False), start=1):
+        for k, ((rate, width), step) in enumerate(
+            zip(protocol.steps(), cycle.steps[first:], strict=False), start=1
+        ):
             planned = width * nominal_ah
             if isinstance(step, pybamm.EmptySolution):
                 charged = 0.0
@@ -88,18 +91,28 @@ def cc_step_table(
 
 
 def cycle_columns(
-    steps: pd.DataFrame, protocol: ChargingProtocol | StepProtocol, nominal_ah: float
+    steps: pd.DataFrame,
+    protocol: ChargingProtocol | StepProtocol,
+    nominal_ah: float,
+    starts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per cycle: ``cc_steps_at_limit`` and the SOC the CC steps reached against the planned one (both in %).
 
-    ``cc_soc_reached_pct`` is the window's start plus the CC steps' charge over the nominal capacity;
-    ``cc_soc_planned_pct`` the window's end.
+    ``cc_soc_reached_pct`` is the SOC the cycle's CC steps started at (``starts``' ``start_soc_pct``, from
+    :func:`~.twin_start.start_table`; without it the window's start) plus the CC steps' charge over the nominal
+    capacity; ``cc_soc_planned_pct`` the window's end.
     """
     per_cycle = steps.groupby("cycle_index").agg(
         cc_steps_at_limit=("at_limit", "sum"), cc_charged_ah=("charged_ah", "sum")
     )
     per_cycle["cc_steps_at_limit"] = per_cycle["cc_steps_at_limit"].astype("int64")
-    per_cycle["cc_soc_reached_pct"] = 100.0 * (protocol.start_soc + per_cycle["cc_charged_ah"] / nominal_ah)
+    planned_start = 100.0 * protocol.start_soc
+    start: Any = planned_start
+    if starts is not None:
+        start = (
+            starts.set_index("cycle_index")["start_soc_pct"].reindex(per_cycle.index).fillna(planned_start)
+        )
+    per_cycle["cc_soc_reached_pct"] = start + 100.0 * per_cycle["cc_charged_ah"] / nominal_ah
     per_cycle["cc_soc_planned_pct"] = 100.0 * (protocol.start_soc + sum(w for _, w in protocol.steps()))
     return per_cycle.drop(columns="cc_charged_ah").reset_index()
 

@@ -192,16 +192,19 @@ def observe_twin(
     Raises
     ------
     InputError
-        No pending suggestion (run ``suggest`` first), a space that is not of charging protocols, or a bad config.
+        No pending suggestion (run ``suggest`` first), a space the twin cannot run (named with the parameter:
+        :func:`~.twin_protocol.point_protocol`), or a bad config.
     """
     from ..battery.twin_config import TwinConfig
     from .twinloop import twin_results
 
-    pending = [s.to_dict() for s in _open(folder).pending]
+    campaign = _open(folder)
+    pending = [s.to_dict() for s in campaign.pending]
     if not pending:
         raise InputError(f"campaign {folder.name!r}: no pending suggestion to simulate; run suggest first.")
     cfg = None if config is None else TwinConfig.from_file(config)
-    return observe(folder, twin_results(pending, cycles, cfg, cache_dir), source="twin")
+    where = f"space {campaign.space.name!r}"
+    return observe(folder, twin_results(pending, cycles, cfg, cache_dir, where), source="twin")
 
 
 def campaigns(store: Store) -> list[dict[str, Any]]:

@@ -7,71 +7,59 @@ cached by the twin, so a dense grid and a loop over the same space share simulat
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..battery.protocols import ChargingProtocol
-from ..errors import InputError
 from .bayesopt import BatchBayesOpt, Observation
 from .space import SearchSpace
+from .twin_protocol import point_protocol, space_protocol_check
 
 
 def twin_objective(
-    params: dict[str, Any], cycles: int = 2, config: Any = None, cache_dir: str | Path | None = None
+    params: dict[str, Any],
+    cycles: int = 2,
+    config: Any = None,
+    cache_dir: str | Path | None = None,
+    source: str = "space",
 ) -> float:
-    """The twin's LLI life of a protocol ``{"cc1", "cc2", "cc3"[, "cc4"]}`` (its warnings: :func:`twin_evaluation`)."""
-    return twin_evaluation(params, cycles, config, cache_dir)[0]
+    """The twin's LLI life of a point's protocol (:func:`~.twin_protocol.point_protocol`; warnings: :func:`twin_evaluation`)."""
+    return twin_evaluation(params, cycles, config, cache_dir, source)[0]
 
 
 def twin_evaluation(
-    params: dict[str, Any], cycles: int = 2, config: Any = None, cache_dir: str | Path | None = None
+    params: dict[str, Any],
+    cycles: int = 2,
+    config: Any = None,
+    cache_dir: str | Path | None = None,
+    source: str = "space",
+    derived: Collection[str] = (),
 ) -> tuple[float, list[str]]:
-    """The twin's LLI life of a protocol ``{"cc1", "cc2", "cc3"[, "cc4"]}`` and the twin's warnings.
+    """The twin's LLI life of a point's protocol and the twin's warnings.
+
+    The point (parameters and derived columns) is read as a protocol by
+    :func:`~.twin_protocol.point_protocol`: Attia's ``cc1``-``cc3`` (CC4 the point's own, e.g. a space's derived
+    ``cc4`` of another charge time, else the one of the 10-minute charge), ``cc1``..``ccN`` with the steps' ends
+    ``soc1``.. and the window ``soc_from``/``soc_to``, or a text ``protocol``.
 
     The warnings are the config's voltages beyond its parameter set's cut-offs
-    (:func:`~gwangyang.battery.twin_limits.limit_warnings`) and the CC steps that ended on ``charge_limit_v``
-    (:func:`~gwangyang.battery.twin_steps.cc_limit_warnings`): the value is then of a protocol that charged
-    less than it says.
-
-    CC4 is the point's own (a space's derived ``cc4``, e.g. of another charge time) when given, else
-    the one of Attia's 10-minute charge.
+    (:func:`~gwangyang.battery.twin_limits.limit_warnings`), the CC steps that ended on ``charge_limit_v``
+    (:func:`~gwangyang.battery.twin_steps.cc_limit_warnings`; the value is then of a protocol that charged
+    less than it says) and a start short of the window's ``FROM`` (:mod:`~gwangyang.battery.twin_start`).
 
     Raises
     ------
     InputError
-        The point has no ``cc1``, ``cc2`` or ``cc3`` (a space that is not of charging protocols).
+        A point the twin cannot run, in one line naming ``source`` and the parameter.
     """
     from ..battery.twin import simulate
     from ..battery.twin_config import DEFAULT_CONFIG, TwinConfig
     from ..battery.twin_limits import limit_warnings
 
-    missing = [k for k in ("cc1", "cc2", "cc3") if k not in params]
-    if missing:
-        raise InputError(
-            f"twin objective: the space needs C-rate parameters cc1, cc2, cc3 (and may derive cc4); "
-            f"{', '.join(missing)} missing among {', '.join(map(str, params))}."
-        )
-    more = sorted(k for k in params if re.fullmatch(r"cc([5-9]|\d\d+)", str(k)))
-    if more:
-        # A space of more steps was simulated as its first four, without a word.
-        raise InputError(
-            f"twin objective: the twin loop runs Attia's four steps of 20 % SOC (cc1-cc4); {', '.join(more)} "
-            "cannot be simulated there (`gwangyang battery twin simulate` takes other steps as RATES@FROM-TO)."
-        )
-    rates = [float(params[k]) for k in ("cc1", "cc2", "cc3")]
-    if "cc4" in params:
-        cc4 = float(params["cc4"])
-        if not (math.isfinite(cc4) and cc4 > 0):
-            raise InputError(f"twin objective: cc4 = {cc4!r}; expected a positive C-rate.")
-        protocol = ChargingProtocol(rates[0], rates[1], rates[2], cc4)
-    else:
-        protocol = ChargingProtocol.from_rates(*rates)
+    protocol = point_protocol(params, source, derived)
     config = config or TwinConfig.from_file(DEFAULT_CONFIG)
     warnings = limit_warnings(config)
     result = simulate(protocol, cycles=cycles, config=config, cache_dir=cache_dir)
@@ -83,17 +71,44 @@ def twin_results(
     cycles: int = 2,
     config: Any = None,
     cache_dir: str | Path | None = None,
+    source: str = "space",
 ) -> list[dict[str, Any]]:
     """Rows ``{id, value, warnings}`` of a campaign's suggestions (``{id, params, derived}``) simulated on the twin.
 
-    Recorded with ``source="twin"`` (:meth:`~gwangyang.optimize.campaign.Campaign.record`), the warnings stay
-    with the round: the campaign's status lists them.
+    Every suggestion is read as a protocol before the first simulation (a space the twin cannot run is refused
+    without simulating any). Recorded with ``source="twin"``
+    (:meth:`~gwangyang.optimize.campaign.Campaign.record`), the warnings stay with the round: the campaign's
+    status lists them.
     """
+    for s in suggestions:
+        point_protocol({**s["params"], **s.get("derived", {})}, source, set(s.get("derived", {})))
     rows = []
     for s in suggestions:
-        value, warnings = twin_evaluation({**s["params"], **s.get("derived", {})}, cycles, config, cache_dir)
+        derived = s.get("derived", {})
+        value, warnings = twin_evaluation(
+            {**s["params"], **derived}, cycles, config, cache_dir, source, set(derived)
+        )
         rows.append({"id": s["id"], "value": value, "warnings": warnings})
     return rows
+
+
+def space_objective(
+    space: SearchSpace, cycles: int = 2, config: Any = None, cache_dir: str | Path | None = None
+) -> Callable[[dict[str, Any]], float]:
+    """The twin's LLI life as the objective of a space's points (for :func:`dense_grid` and :func:`twin_loop`).
+
+    Raises
+    ------
+    InputError
+        A space the twin cannot run, naming its file and the parameter, before any simulation.
+    """
+    space_protocol_check(space.names, list(space.derived), space.source)
+    derived = set(space.derived)
+
+    def objective(point: dict[str, Any]) -> float:
+        return twin_evaluation(point, cycles, config, cache_dir, space.source, derived)[0]
+
+    return objective
 
 
 def dense_grid(
