@@ -112,7 +112,9 @@ def dask_table(store: Store, table: str, columns: Sequence[str] | None = None) -
         raise InputError(f"table {table}: no cell in {store.url or store.root} has it.")
     dead = snap.dead_pairs(table)
     dirty = set(dead["file"]) if len(dead) else set()
-    ordered = [f for f in files if f not in dirty] + sorted(dirty)  # the view's order: clean files, then the others
+    ordered = [f for f in files if f not in dirty] + sorted(
+        dirty
+    )  # the view's order: clean files, then the others
     footers = read_footers(store.fs, [store.path_of(f) for f in ordered], store.local)
     union = union_of(table, list(zip(ordered, footers, strict=True)))
     wanted = list(union.schema.names) if columns is None else list(columns)

@@ -93,7 +93,9 @@ def _common_type(name: str, kinds: list[tuple[pa.DataType, str]], table: str) ->
         for t, file in kinds:
             if not pa.types.is_null(t):
                 by_type.setdefault(str(t), []).append(file)
-        named = "; ".join(f"{t} in {', '.join(files[:3])}{' ...' if len(files) > 3 else ''}" for t, files in by_type.items())
+        named = "; ".join(
+            f"{t} in {', '.join(files[:3])}{' ...' if len(files) > 3 else ''}" for t, files in by_type.items()
+        )
         warnings.warn(
             f"table {table}: column {name!r} is {named}: read as text, as the SQL view reads it.",
             MixedColumnWarning,
@@ -131,9 +133,7 @@ def union_of(table: str, files: Sequence[tuple[str, pq.FileMetaData]]) -> TableU
             as_text.add(column)
     nullable = {c for c in order if present[c] < len(files)}
     for (_name, footer), schema in zip(files, schemas, strict=True):
-        nullable |= {
-            f.name for f in schema if f.name not in nullable and _may_hold_nulls(footer, f.name)
-        }
+        nullable |= {f.name for f in schema if f.name not in nullable and _may_hold_nulls(footer, f.name)}
     return TableUnion(pa.schema(fields), frozenset(nullable), frozenset(as_text))
 
 
