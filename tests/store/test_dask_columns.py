@@ -205,3 +205,27 @@ def test_a_column_no_cell_has_is_refused(store_dir: Path) -> None:
         store.dask("cycles", ["cell_id", "없는_열"])
     picked = store.dask("cycles", ["비고", "cell_id"]).compute()
     assert list(picked.columns) == ["비고", "cell_id"] and len(picked) == 27
+
+
+def test_nulls_inside_a_file_and_booleans_beside_numbers(store_dir: Path) -> None:
+    store = Store(store_dir)
+    a = with_columns(
+        formation_cell("셀-가", "로트", 1, rows=6),
+        "cycles",
+        {"번호": pa.array([1, None, 3]), "완전": pa.array([True, False, True]), "개수": pa.array([4, 5, 6])},
+    )
+    b = with_columns(
+        formation_cell("셀-나", "로트", 2, rows=6),
+        "cycles",
+        {"번호": pa.array([7, 8, 9]), "완전": pa.array([2, 0, 1]), "개수": pa.array([1, 2, 3])},
+    )
+    put(store, [a])
+    put(store, [b])
+    sql = view(store, "cycles")
+    on_dask = store.dask("cycles").compute()
+    same_as_view(on_dask, sql)
+    # 번호: in every file, a null in one (its statistics say so): Int64; 개수: no null anywhere: int64;
+    # 완전: a boolean beside integers reads as integers (True as 1), as DuckDB reads it
+    assert str(on_dask["번호"].dtype) == "Int64" and str(on_dask["개수"].dtype) == "int64"
+    got = ordered(on_dask).set_index(["cell_id", "cycle_index"])
+    assert got["완전"].tolist() == [1, 0, 1, 2, 0, 1] and got.loc[("셀-가", 2), "번호"] is None

@@ -129,7 +129,7 @@ def dask_table(store: Store, table: str, columns: Sequence[str] | None = None) -
         gone = tuple(sorted(dead[dead["file"] == file]["cell_id"].astype(str))) if file in dirty else ()
         parts.extend(_parts(store.path_of(file), footer, gone))
     strings = pyarrow_strings_enabled()  # Dask's dataframe.convert-string, on by default
-    token = tokenize(store.path_of(""), table, ordered, sorted(dirty), len(dead), str(union.schema))
+    token = tokenize(parts, str(union.schema))  # the files, their row groups and dead cells: the rows
     reader = _ReadPart(store.fs, store.local, union, wanted, strings, token)
     meta = to_pandas(conform(union.schema.empty_table(), union, wanted), union, strings)
     return dd.from_map(reader, parts, meta=meta, label=f"store-{table}", enforce_metadata=False)

@@ -32,6 +32,20 @@ FOOTER_THREADS = 8
 """Footers read at once (an object store answers each in a round trip)."""
 
 
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+"""Integer and boolean columns that may hold nulls: pandas' masked dtypes (as the SQL view's ``df()`` gives them)."""
+
+
 class MixedColumnWarning(UserWarning):
     """A column is text in some of a table's files and numbers (or booleans) in others: it is read as text."""
 
@@ -166,20 +180,6 @@ def conform(data: pa.Table, union: TableUnion, columns: Sequence[str]) -> pa.Tab
         arrays.append(column)
         fields.append(field)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-
-
-_NULLABLE = {
-    pa.int8(): pd.Int8Dtype(),
-    pa.int16(): pd.Int16Dtype(),
-    pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.uint8(): pd.UInt8Dtype(),
-    pa.uint16(): pd.UInt16Dtype(),
-    pa.uint32(): pd.UInt32Dtype(),
-    pa.uint64(): pd.UInt64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-"""Integer and boolean columns that may hold nulls: pandas' masked dtypes (as the SQL view's ``df()`` gives them)."""
 
 
 def to_pandas(data: pa.Table, union: TableUnion, pyarrow_strings: bool) -> pd.DataFrame:
