@@ -229,3 +229,19 @@ def test_nulls_inside_a_file_and_booleans_beside_numbers(store_dir: Path) -> Non
     assert str(on_dask["번호"].dtype) == "Int64" and str(on_dask["개수"].dtype) == "int64"
     got = ordered(on_dask).set_index(["cell_id", "cycle_index"])
     assert got["완전"].tolist() == [1, 0, 1, 2, 0, 1] and got.loc[("셀-가", 2), "번호"] is None
+
+
+def test_the_same_through_an_object_store(store_dir: Path) -> None:
+    import fsspec
+
+    store = Store(store_dir)
+    build(store)
+    memory = fsspec.filesystem("memory")  # fsspec's in-memory file system stands in for S3
+    for path in Path(store.root).rglob("*.parquet"):
+        memory.pipe(f"/mixed/{path.relative_to(store.root).as_posix()}", path.read_bytes())
+    remote = Store("memory://mixed")
+    assert not remote.local
+    for table in ("cycles", "timeseries"):
+        on_dask = remote.dask(table).compute()
+        same_as_view(on_dask, view(store, table))
+        pd.testing.assert_frame_equal(ordered(on_dask), ordered(store.dask(table).compute()))
