@@ -44,7 +44,8 @@ async def read_upload(
     file_fields
         The multipart file fields (:func:`receive_files`); empty: ``files``.
     keep
-        Leave the folder on success: ``read``'s result hands it to a job that removes it.
+        Leave the folder when ``read`` succeeds: it handed the folder to a job (submitted as its last step) that
+        removes it.
 
     Returns
     -------

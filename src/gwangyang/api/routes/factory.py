@@ -119,7 +119,7 @@ async def fit_monitor(
     default 0.3), ``columns`` (comma-separated variables; default every numeric one). The job's result is the fit summary (variables, limits, training violation rates).
     """
 
-    def read(table: Path, saved: SavedUpload) -> tuple[dict[str, Any], partial[dict[str, Any]]]:
+    def read(table: Path, saved: SavedUpload) -> dict[str, Any]:
         fields = saved.fields
         name = artifacts.check_name(fields.get("name", ""), "monitor name")
         time_column = fields.get("time_column", "").strip()
@@ -145,10 +145,9 @@ async def fit_monitor(
             jobs.scope.owner,
             columns,
         )
-        return params, partial(_fit, *fit)
+        return jobs.submit("factory.fit", partial(_fit, *fit), params=params, isolated=True)
 
-    params, work = await read_upload(request, _ONE_TABLE, read, keep=True)
-    job = jobs.submit("factory.fit", work, params=params, isolated=True)
+    job = await read_upload(request, _ONE_TABLE, read, keep=True)
     return await finish_job(request, response, job, wait)
 
 
@@ -168,11 +167,12 @@ async def score(
     violations) and the variables behind each alarm.
     """
     service.monitor_file(store, name)
-    table, folder = await read_upload(
-        request, _ONE_TABLE, lambda table, saved: (table, saved.folder), keep=True
-    )
-    work = partial(_score, store, folder, name, table)
-    job = jobs.submit("factory.score", work, params={"monitor": name, "file": table.name}, isolated=True)
+
+    def read(table: Path, saved: SavedUpload) -> dict[str, Any]:
+        work = partial(_score, store, saved.folder, name, table)
+        return jobs.submit("factory.score", work, params={"monitor": name, "file": table.name}, isolated=True)
+
+    job = await read_upload(request, _ONE_TABLE, read, keep=True)
     return await finish_job(request, response, job, wait)
 
 

@@ -65,19 +65,18 @@ async def upload(
     reader's message when it failed (a truncated or corrupt file), 202 when still running.
     """
 
-    def read(files: list[Path], saved: SavedUpload) -> tuple[SavedUpload, str | None]:
+    def read(files: list[Path], saved: SavedUpload) -> tuple[dict[str, Any], list[str], int]:
         _validate_files(files)
         chemistry = service.check_chemistry(saved.fields.get("chemistry") or None)
         conflicts = service.upload_conflicts(files, store)
         if conflicts:
             raise UploadError(conflicts[0], status.HTTP_409_CONFLICT)
-        return saved, chemistry
+        names = [p.name for p in files]
+        # In a worker process: parsing cycler files in the server's process would hold its GIL.
+        work = partial(service.ingest_upload, store, saved.folder, chemistry, org=jobs.scope.owner)
+        params = {"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
+        return jobs.submit("battery.ingest", work, params=params, isolated=True), names, saved.size_bytes
 
-    saved, chemistry = await read_upload(request, any_files, read, keep=True)
-    names = [p.name for p in saved.files]
-    # In a worker process: parsing cycler files in the server's process would hold its GIL.
-    work = partial(service.ingest_upload, store, saved.folder, chemistry, org=jobs.scope.owner)
-    params = {"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
-    job = jobs.submit("battery.ingest", work, params=params, isolated=True)
+    job, names, size = await read_upload(request, any_files, read, keep=True)
     answer = await finish_job(request, response, job, wait)
-    return {**answer, "files": names, "bytes": saved.size_bytes}
+    return {**answer, "files": names, "bytes": size}
