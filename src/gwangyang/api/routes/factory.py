@@ -13,19 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
-from ...errors import GwangyangError, InputError
+from ...errors import InputError
 from ...factory import service
 from ...store import Store, artifacts
 from ..auth import require_token
-from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..common import JobsDep, StoreDep, WaitQuery
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..fields import Name
 from ..jobs import Progress
 from ..orgs import ScopeDep, guard, record_owner
 from ..responses import finish_job
-from ..uploads import SavedUpload, UploadError, multipart_form
+from ..upload_reading import one_file, read_upload
+from ..uploads import SavedUpload, multipart_form
 
 router = APIRouter(
     prefix="/api/v1/factory",
@@ -66,19 +66,8 @@ def _score(store: Store, folder: Path, name: str, table: Path, progress: Progres
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def _one_table(request: Request) -> tuple[SavedUpload, Path]:
-    saved = await receive(request)
-    if len(saved.files) != 1:
-        saved.discard()
-        raise UploadError(f"upload: expected one table file, got {len(saved.files)}.")
-    table = saved.files[0]
-    if not table.name.lower().endswith(service.TABLE_SUFFIXES):
-        saved.discard()
-        raise UploadError(
-            f"{table.name}: unknown table format (expected {', '.join(service.TABLE_SUFFIXES)}).",
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-        )
-    return saved, table
+_ONE_TABLE = one_file(service.TABLE_SUFFIXES)
+"""What a factory upload takes: one table."""
 
 
 def _number(fields: dict[str, str], name: str, default: float, kind: type) -> float:
@@ -129,42 +118,36 @@ async def fit_monitor(
     violations per alarm, default 3) and ``holdout`` (share of the last rows that checks the limits,
     default 0.3), ``columns`` (comma-separated variables; default every numeric one). The job's result is the fit summary (variables, limits, training violation rates).
     """
-    saved, table = await _one_table(request)
-    try:
-        name = artifacts.check_name(saved.fields.get("name", ""), "monitor name")
-        time_column = saved.fields.get("time_column", "").strip()
+
+    def read(table: Path, saved: SavedUpload) -> dict[str, Any]:
+        fields = saved.fields
+        name = artifacts.check_name(fields.get("name", ""), "monitor name")
+        time_column = fields.get("time_column", "").strip()
         if not time_column:
             raise InputError("time_column: expected the name of the table's time column.")
-        method = service.check_method(saved.fields.get("method") or "pca")
-        alpha = _number(saved.fields, "alpha", 0.01, float)
-        k = int(_number(saved.fields, "k", 3, int))
-        holdout = _number(saved.fields, "holdout", 0.3, float)
-        columns = service.parse_columns(saved.fields.get("columns"))
-    except InputError:
-        saved.discard()
-        raise
-
-    params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
-    try:
+        method = service.check_method(fields.get("method") or "pca")
+        alpha = _number(fields, "alpha", 0.01, float)
+        k = int(_number(fields, "k", 3, int))
+        holdout = _number(fields, "holdout", 0.3, float)
+        columns = service.parse_columns(fields.get("columns"))
         jobs.scope.check_free(store, "monitor", name)
-    except GwangyangError:
-        saved.discard()
-        raise
-    work = partial(
-        _fit,
-        store,
-        saved.folder,
-        name,
-        table,
-        time_column,
-        method,
-        alpha,
-        k,
-        holdout,
-        jobs.scope.owner,
-        columns,
-    )
-    job = jobs.submit("factory.fit", work, params=params, isolated=True)
+        params = {"name": name, "file": table.name, "method": method, "alpha": alpha, "k": k}
+        fit = (
+            store,
+            saved.folder,
+            name,
+            table,
+            time_column,
+            method,
+            alpha,
+            k,
+            holdout,
+            jobs.scope.owner,
+            columns,
+        )
+        return jobs.submit("factory.fit", partial(_fit, *fit), params=params, isolated=True)
+
+    job = await read_upload(request, _ONE_TABLE, read, keep=True)
     return await finish_job(request, response, job, wait)
 
 
@@ -184,10 +167,12 @@ async def score(
     violations) and the variables behind each alarm.
     """
     service.monitor_file(store, name)
-    saved, table = await _one_table(request)
 
-    work = partial(_score, store, saved.folder, name, table)
-    job = jobs.submit("factory.score", work, params={"monitor": name, "file": table.name}, isolated=True)
+    def read(table: Path, saved: SavedUpload) -> dict[str, Any]:
+        work = partial(_score, store, saved.folder, name, table)
+        return jobs.submit("factory.score", work, params={"monitor": name, "file": table.name}, isolated=True)
+
+    job = await read_upload(request, _ONE_TABLE, read, keep=True)
     return await finish_job(request, response, job, wait)
 
 
@@ -220,20 +205,19 @@ async def spc(request: Request) -> dict[str, Any]:
     ``size_column``. The answer's ``chart`` says which chart was drawn and why; its ``summary`` gives every
     chart's points, centre and points out of control.
     """
-    saved, table = await _one_table(request)
-    try:
-        column = saved.fields.get("column", "").strip()
+
+    def read(table: Path, saved: SavedUpload) -> dict[str, Any]:
+        fields = saved.fields
+        column = fields.get("column", "").strip()
         if not column:
             raise InputError("column: expected the name of the column to chart.")
-        limits = service.parse_limits(saved.fields.get("limits") or None)
-        subgroup = int(_number(saved.fields, "subgroup", 1, int))
-        rules = (saved.fields.get("rules") or "nelson").strip()
-        grouped = (saved.fields.get("subgroup_column") or "").strip() or None
-        chart = (saved.fields.get("chart") or "auto").strip()
-        size_column = (saved.fields.get("size_column") or "").strip() or None
-        document, _ = await run_in_threadpool(
-            service.spc, table, column, limits, subgroup, rules, grouped, chart, size_column
-        )
+        limits = service.parse_limits(fields.get("limits") or None)
+        subgroup = int(_number(fields, "subgroup", 1, int))
+        rules = (fields.get("rules") or "nelson").strip()
+        grouped = (fields.get("subgroup_column") or "").strip() or None
+        chart = (fields.get("chart") or "auto").strip()
+        size_column = (fields.get("size_column") or "").strip() or None
+        document, _ = service.spc(table, column, limits, subgroup, rules, grouped, chart, size_column)
         return document
-    finally:
-        shutil.rmtree(saved.folder, ignore_errors=True)
+
+    return await read_upload(request, _ONE_TABLE, read)

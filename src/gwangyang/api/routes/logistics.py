@@ -11,23 +11,24 @@ store, one per organisation and one shared, where the routes and forecast pages 
 
 from __future__ import annotations
 
+import pathlib
 from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from ...errors import InputError
 from ...logistics import service
 from ...store import Store
 from ..auth import require_token
-from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..common import JobsDep, StoreDep, WaitQuery
 from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..form_fields import form_model
 from ..jobs import Progress
 from ..orgs import ScopeDep, ScopedJobs
 from ..responses import finish_job
-from ..uploads import UploadError, multipart_form
+from ..upload_reading import main_and_extra, one_file, read_upload
+from ..uploads import SavedUpload, multipart_form
 from .logistics_bodies import ROUTE_FILE_FIELDS, ForecastRequest, RouteFileForm, RouteRequest
 from .logistics_downloads import router as downloads_router
 
@@ -207,6 +208,25 @@ def _route_file(
     return view
 
 
+def _route_files(saved: SavedUpload) -> tuple[pathlib.Path, pathlib.Path | None]:
+    """The problem file and the optional ``.sol`` of an upload."""
+    return main_and_extra(
+        saved.files,
+        service.ROUTE_SUFFIXES,
+        ".sol",
+        f"unknown problem format (expected {', '.join(service.ROUTE_SUFFIXES)}, and optionally a .sol)",
+        "expected one problem file and at most one .sol",
+    )
+
+
+def _read_route_file(
+    files: tuple[pathlib.Path, pathlib.Path | None], saved: SavedUpload
+) -> tuple[RouteFileForm, Any]:
+    form = form_model(saved.fields, RouteFileForm)
+    problem, solution = files
+    return form, service.read_route_file(problem, problem.name, solution, named_files=False)
+
+
 @router.post(
     "/routes/file",
     status_code=status.HTTP_202_ACCEPTED,
@@ -225,32 +245,7 @@ async def solve_routes_file(
     file is answered 400 before any job, naming it) and not kept. The result is the CLI's ``--json`` document,
     the file's name as its ``file``, and is kept as the latest routes.
     """
-    saved = await receive(request)
-    try:
-        for upload in saved.files:
-            if not upload.name.lower().endswith((*service.ROUTE_SUFFIXES, ".sol")):
-                raise UploadError(
-                    f"{upload.name}: unknown problem format (expected "
-                    f"{', '.join(service.ROUTE_SUFFIXES)}, and optionally a .sol).",
-                    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-                )
-        problems = [f for f in saved.files if not f.name.lower().endswith(".sol")]
-        solutions = [f for f in saved.files if f.name.lower().endswith(".sol")]
-        if len(problems) != 1 or len(solutions) > 1:
-            raise UploadError(
-                f"upload: expected one problem file and at most one .sol, got {len(problems)} and "
-                f"{len(solutions)}."
-            )
-        form = form_model(saved.fields, RouteFileForm)
-        loaded = await run_in_threadpool(
-            service.read_route_file,
-            problems[0],
-            problems[0].name,
-            solutions[0] if solutions else None,
-            named_files=False,
-        )
-    finally:
-        saved.discard()
+    form, loaded = await read_upload(request, _route_files, _read_route_file)
     params = {
         "file": loaded.name,
         "instance": loaded.instance.name,
@@ -292,32 +287,29 @@ async def forecast_file(
     The table is read at once (a bad file, column or series is answered 400 before any job) and not kept; the
     job's result is that of ``POST /forecast``, the file's name as its source, and is kept as the latest forecast.
     """
-    saved = await receive(request)
-    try:
-        if len(saved.files) != 1:
-            raise UploadError(f"upload: expected one table file, got {len(saved.files)}.")
-        table = saved.files[0]
-        if not table.name.lower().endswith(service.FORECAST_SUFFIXES):
-            raise UploadError(
-                f"{table.name}: unknown table format (expected {', '.join(service.FORECAST_SUFFIXES)}).",
-                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            )
-        fields = saved.fields
-        body = ForecastRequest(
-            series=None,
-            name=table.name[:80],
-            horizon=_form_int(fields, "horizon", None, 1, 104),
-            level=_form_int(fields, "level", 90, 50, 99) or 90,
-            windows=_form_int(fields, "windows", 3, 1, 6) or 3,
-        )
-        days = (fields.get("working_days") or "").strip()
-        working = service.working_days(days) if days else None
-        date_column = (fields.get("date_column") or "").strip() or None
-        target = (fields.get("target") or "").strip() or None
-        series, name = await run_in_threadpool(service.series_from_file, table, date_column, target, working)
-    finally:
-        saved.discard()
+    table, body, (series, name) = await read_upload(
+        request, one_file(service.FORECAST_SUFFIXES), _read_forecast_file
+    )
     return await _submit_forecast(request, response, store, jobs, wait, series, name, table.name, body)
+
+
+def _read_forecast_file(
+    table: pathlib.Path, saved: SavedUpload
+) -> tuple[pathlib.Path, ForecastRequest, tuple[Any, str]]:
+    """The uploaded table's series, read as ``gwangyang forecast`` reads it, and the form's settings."""
+    fields = saved.fields
+    body = ForecastRequest(
+        series=None,
+        name=table.name[:80],
+        horizon=_form_int(fields, "horizon", None, 1, 104),
+        level=_form_int(fields, "level", 90, 50, 99) or 90,
+        windows=_form_int(fields, "windows", 3, 1, 6) or 3,
+    )
+    days = (fields.get("working_days") or "").strip()
+    working = service.working_days(days) if days else None
+    date_column = (fields.get("date_column") or "").strip() or None
+    target = (fields.get("target") or "").strip() or None
+    return table, body, service.series_from_file(table, date_column, target, working)
 
 
 def _form_int(fields: dict[str, str], name: str, default: int | None, low: int, high: int) -> int | None:

@@ -14,20 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from ...errors import InputError
 from ...port import service
 from ...store import artifacts
-from ..common import JobsDep, StoreDep, WaitQuery, receive
+from ..common import JobsDep, StoreDep, WaitQuery
 from ..error_responses import JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..fields import Seed
 from ..form_fields import form_model
 from ..jobs import Progress
 from ..phrases import N_
 from ..responses import finish_job
-from ..uploads import UploadError, multipart_form, receive_files
+from ..upload_reading import any_files, main_and_extra, read_upload
+from ..uploads import SavedUpload, UploadError, multipart_form
 
 router = APIRouter()
 """The upload route, without prefix: :mod:`.port`'s router includes it under ``/api/v1/port``."""
@@ -82,23 +82,18 @@ def _check_files(files: list[Path], prefix: str = "") -> tuple[Path, Path | None
 
     ``prefix`` starts each refusal (``"scenario A: "``: which of two scenarios the files belong to).
     """
-    for upload in files:
-        if not upload.name.lower().endswith((service.SCENARIO_SUFFIX, service.CALL_LIST_SUFFIX)):
-            raise UploadError(
-                f"{prefix}{upload.name}: unknown file kind (expected a scenario {service.SCENARIO_SUFFIX} and "
-                f"optionally its call list {service.CALL_LIST_SUFFIX}).",
-                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            )
-    scenarios = [f for f in files if f.name.lower().endswith(service.SCENARIO_SUFFIX)]
-    call_lists = [f for f in files if f.name.lower().endswith(service.CALL_LIST_SUFFIX)]
-    if len(scenarios) != 1 or len(call_lists) > 1:
-        raise UploadError(
-            f"{prefix or 'upload: '}expected one scenario {service.SCENARIO_SUFFIX} and at most one call list "
-            f"{service.CALL_LIST_SUFFIX}, got {len(scenarios)} and {len(call_lists)}."
-        )
+    scenario, call_list = main_and_extra(
+        files,
+        (service.SCENARIO_SUFFIX,),
+        service.CALL_LIST_SUFFIX,
+        f"unknown file kind (expected a scenario {service.SCENARIO_SUFFIX} and optionally its call list "
+        f"{service.CALL_LIST_SUFFIX})",
+        f"expected one scenario {service.SCENARIO_SUFFIX} and at most one call list {service.CALL_LIST_SUFFIX}",
+        prefix,
+    )
     limits = [
-        (scenarios[0], service.MAX_SCENARIO_BYTES),
-        *((c, service.MAX_CALL_LIST_BYTES) for c in call_lists),
+        (scenario, service.MAX_SCENARIO_BYTES),
+        *((c, service.MAX_CALL_LIST_BYTES) for c in [call_list] if c),
     ]
     for path, most in limits:
         size = path.stat().st_size
@@ -107,7 +102,7 @@ def _check_files(files: list[Path], prefix: str = "") -> tuple[Path, Path | None
                 f"{prefix}{path.name}: {size} bytes is over the limit of {most} bytes for this kind of file.",
                 413,
             )
-    return scenarios[0], call_lists[0] if call_lists else None
+    return scenario, call_list
 
 
 def _simulate_file(
@@ -136,13 +131,14 @@ async def simulate_file(
     The result is the CLI's ``--json`` document with the files' names as ``file`` and ``call_list``.
     """
     uploads = artifacts.uploads_dir(store)
-    saved = await receive(request)
-    try:
-        scenario, call_list = _check_files(saved.files)
+
+    def read(
+        files: tuple[Path, Path | None], saved: SavedUpload
+    ) -> tuple[SimulateOptions, service.UploadedScenario]:
         form = form_model(saved.fields, SimulateOptions)
-        upload = await run_in_threadpool(service.read_upload, scenario, call_list, form.days, uploads)
-    finally:
-        saved.discard()
+        return form, service.read_upload(*files, form.days, uploads)
+
+    form, upload = await read_upload(request, lambda saved: _check_files(saved.files), read)
     params = {
         "file": upload.file,
         "call_list": upload.call_list,
@@ -197,16 +193,18 @@ async def compare_file(
     names as ``a_file``, ``a_call_list``, ``b_file`` and ``b_call_list``.
     """
     uploads = artifacts.uploads_dir(store)
-    saved = await receive_files(request, uploads, request.app.state.max_upload_bytes, tuple(COMPARE_FILES))
-    try:
+
+    def read(
+        files: list[Path], saved: SavedUpload
+    ) -> tuple[CompareOptions, service.UploadedScenario, service.UploadedScenario]:
         form = form_model(saved.fields, CompareOptions)
-        files = {label: [f for f in saved.files if saved.parts[f] == label] for label in COMPARE_FILES}
         a, b = [
-            await run_in_threadpool(_read_scenario, label.upper(), files[label], form.days, uploads)
+            _read_scenario(label.upper(), [f for f in files if saved.parts[f] == label], form.days, uploads)
             for label in COMPARE_FILES
         ]
-    finally:
-        saved.discard()
+        return form, a, b
+
+    form, a, b = await read_upload(request, any_files, read, tuple(COMPARE_FILES))
     params = {
         "a_file": a.file,
         "a_call_list": a.call_list,

@@ -15,21 +15,21 @@ Every answer is a document of :mod:`gwangyang.battery.service`.
 
 from __future__ import annotations
 
-import shutil
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from ...battery import service
 from ...errors import NotFoundError
 from ..auth import require_token
-from ..common import StoreDep, receive
+from ..common import StoreDep
 from ..error_responses import AUTH_ERRORS, UPLOAD_ERRORS, errors
 from ..orgs import ScopeDep
-from ..uploads import SavedUpload, UploadError, multipart_form
+from ..upload_reading import one_table, read_upload
+from ..uploads import SavedUpload, multipart_form
 
 router = APIRouter(
     prefix="/api/v1/quality", tags=["quality"], dependencies=[Depends(require_token)], responses=AUTH_ERRORS
@@ -38,16 +38,8 @@ router = APIRouter(
 TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xls", ".parquet", ".pq")
 
 
-def _split(saved: SavedUpload) -> tuple[Path, Path | None]:
-    tables = [f for f in saved.files if f.name.lower().endswith(TABLE_SUFFIXES)]
-    rules = [f for f in saved.files if f.name.lower().endswith(".toml")]
-    if len(tables) != 1 or len(rules) > 1 or len(tables) + len(rules) != len(saved.files):
-        names = ", ".join(f.name for f in saved.files) or "none"
-        raise UploadError(
-            f"upload: expected one table ({', '.join(TABLE_SUFFIXES)}) and at most one rules .toml, got {names}.",
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-        )
-    return tables[0], (rules[0] if rules else None)
+_TABLE = one_table(TABLE_SUFFIXES, ".toml", "rules .toml")
+"""What a quality upload takes: one table and, for ``/triage``, at most one rules file."""
 
 
 @router.post(
@@ -66,17 +58,15 @@ def _split(saved: SavedUpload) -> tuple[Path, Path | None]:
 )
 async def screen_table(request: Request) -> dict[str, Any]:
     """Flagged cells with reasons and driving measurements, per lot; SPC lot alarms."""
-    saved = await receive(request)
-    try:
-        table, _ = _split(saved)
+
+    def read(files: tuple[Path, Path | None], saved: SavedUpload) -> dict[str, Any]:
+        table = files[0]
         id_column = saved.fields.get("id_column", "").strip()
         lot_column = saved.fields.get("lot_column", "").strip() or None
         columns = [c.strip() for c in saved.fields.get("columns", "").split(",") if c.strip()] or None
-        return await run_in_threadpool(
-            service.screen_table, table, id_column, lot_column, columns, 3.5, None, table.name
-        )
-    finally:
-        shutil.rmtree(saved.folder, ignore_errors=True)
+        return service.screen_table(table, id_column, lot_column, columns, 3.5, None, table.name)
+
+    return await read_upload(request, _TABLE, read)
 
 
 @router.get(
@@ -128,12 +118,12 @@ async def anomalies(
 )
 async def triage_cells(request: Request) -> dict[str, Any]:
     """Per cell ``{id, soh, soh_low, soh_high, grade, reasons, value}`` and batch totals."""
-    saved = await receive(request)
-    try:
-        table, rules_file = _split(saved)
-        return await run_in_threadpool(service.triage_table, table, rules_file, None, "gbr", table.name)
-    finally:
-        shutil.rmtree(saved.folder, ignore_errors=True)
+
+    def read(files: tuple[Path, Path | None], saved: SavedUpload) -> dict[str, Any]:
+        table, rules_file = files
+        return service.triage_table(table, rules_file, None, "gbr", table.name)
+
+    return await read_upload(request, _TABLE, read)
 
 
 @router.post(
@@ -152,24 +142,23 @@ async def triage_cells(request: Request) -> dict[str, Any]:
 )
 async def formation(request: Request) -> dict[str, Any]:
     """Leave-one-out predictions of each cell's life and their Spearman correlation with the measured life."""
-    saved = await receive(request)
-    try:
-        table, _ = _split(saved)
+
+    def read(files: tuple[Path, Path | None], saved: SavedUpload) -> dict[str, Any]:
+        table = files[0]
         fields = saved.fields
 
         def names(key: str) -> list[str] | None:
             return [c.strip() for c in fields.get(key, "").split(",") if c.strip()] or None
 
-        return await run_in_threadpool(
-            service.rank_formation,
+        return service.rank_formation(
             table,
             fields.get("target", "").strip() or "cycles_to_80_pct",
             names("features"),
             names("covariates"),
             fields.get("id_column", "").strip() or "cellid",
         )
-    finally:
-        shutil.rmtree(saved.folder, ignore_errors=True)
+
+    return await read_upload(request, _TABLE, read)
 
 
 @router.get("/summary", summary="The demo's quality summary", responses=errors(404))

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from functools import partial
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query
 from starlette.requests import Request
 
 from ....battery import service
-from ...common import StoreDep, receive
+from ...common import StoreDep
 from ...error_responses import UPLOAD_ERRORS, errors
 from ...orgs import ScopeDep
-from ...uploads import UploadError, multipart_form
+from ...upload_reading import one_table, read_upload
+from ...uploads import SavedUpload, multipart_form
 
 router = APIRouter()
 """Mounted under the guarded battery router (:mod:`gwangyang.api.routes.battery`)."""
@@ -38,25 +38,15 @@ async def production_ingest(request: Request, store: StoreDep, scope: ScopeDep) 
     every other column is kept and listed in ``columns.extra_numeric`` / ``extra_text``. 400 for a missing
     id column, a duplicated cell id, a non-number in a numeric column; 415 for another kind of file.
     """
-    saved = await receive(request)
-    try:
-        tables = [f for f in saved.files if f.name.lower().endswith(PRODUCTION_SUFFIXES)]
-        if len(tables) != 1 or len(saved.files) != 1:
-            names = ", ".join(f.name for f in saved.files) or "none"
-            raise UploadError(
-                f"upload: expected one table ({', '.join(PRODUCTION_SUFFIXES)}), got {names}.",
-                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            )
+
+    def read(files: tuple[Path, Path | None], saved: SavedUpload) -> dict[str, Any]:
+        table = files[0]
         id_column = (saved.fields.get("id_column") or "").strip() or None
-        return await run_in_threadpool(
-            partial(service.ingest_production, org=scope.owner, visible=scope.visible),
-            store,
-            tables[0],
-            id_column,
-            tables[0].name,
+        return service.ingest_production(
+            store, table, id_column, table.name, org=scope.owner, visible=scope.visible
         )
-    finally:
-        saved.discard()
+
+    return await read_upload(request, one_table(PRODUCTION_SUFFIXES), read)
 
 
 @router.get(

@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
-from fastapi.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from ....battery import service
 from ....errors import InputError, UnknownFormatError, one_line
-from ...common import JobsDep, StoreDep, receive
+from ...common import JobsDep, StoreDep
 from ...error_responses import JOB_ERRORS, UPLOAD_ERRORS, errors
 from ...responses import finish_job
-from ...uploads import UploadError, multipart_form
+from ...upload_reading import any_files, read_upload
+from ...uploads import SavedUpload, UploadError, multipart_form
 
 router = APIRouter()
 """Mounted under the guarded battery router (:mod:`gwangyang.api.routes.battery`)."""
@@ -64,21 +64,19 @@ async def upload(
     With ``wait``, waits up to that many seconds: 201 when the ingest is done, 422 with the
     reader's message when it failed (a truncated or corrupt file), 202 when still running.
     """
-    saved = await receive(request)
-    try:
-        await run_in_threadpool(_validate_files, saved.files)
+
+    def read(files: list[Path], saved: SavedUpload) -> tuple[dict[str, Any], list[str], int]:
+        _validate_files(files)
         chemistry = service.check_chemistry(saved.fields.get("chemistry") or None)
-        conflicts = await run_in_threadpool(service.upload_conflicts, saved.files, store)
+        conflicts = service.upload_conflicts(files, store)
         if conflicts:
             raise UploadError(conflicts[0], status.HTTP_409_CONFLICT)
-    except (UploadError, InputError):
-        saved.discard()
-        raise
+        names = [p.name for p in files]
+        # In a worker process: parsing cycler files in the server's process would hold its GIL.
+        work = partial(service.ingest_upload, store, saved.folder, chemistry, org=jobs.scope.owner)
+        params = {"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
+        return jobs.submit("battery.ingest", work, params=params, isolated=True), names, saved.size_bytes
 
-    names = [p.name for p in saved.files]
-    # In a worker process: parsing cycler files in the server's process would hold its GIL.
-    work = partial(service.ingest_upload, store, saved.folder, chemistry, org=jobs.scope.owner)
-    params = {"files": names, "bytes": saved.size_bytes, "chemistry": chemistry}
-    job = jobs.submit("battery.ingest", work, params=params, isolated=True)
+    job, names, size = await read_upload(request, any_files, read, keep=True)
     answer = await finish_job(request, response, job, wait)
-    return {**answer, "files": names, "bytes": saved.size_bytes}
+    return {**answer, "files": names, "bytes": size}
