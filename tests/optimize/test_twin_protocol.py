@@ -32,6 +32,7 @@ def test_steps_with_their_ends_are_a_cc_soc_cc_policy() -> None:
     three = point_protocol(
         {"cc1": 6.0, "soc1": 30.0, "cc2": 4.0, "soc2": 60.0, "cc3": 2.0, "soc_from": 10.0, "soc_to": 90.0}
     )
+    assert isinstance(three, StepProtocol)
     assert (three.start_soc, three.end_soc) == pytest.approx((0.1, 0.9))
     assert [w for _, w in three.steps()] == pytest.approx([0.2, 0.3, 0.3])
 

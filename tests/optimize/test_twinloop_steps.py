@@ -24,7 +24,7 @@ NOMINAL_AH = float(
     pybamm.ParameterValues("Prada2013")["Nominal cell capacity [A.h]"]
 )  # the default config's set
 
-TWO_STEPS = {
+TWO_STEPS: dict[str, Any] = {
     "name": "두 단계",
     "objective": {"name": "lli_life", "direction": "maximize"},
     "parameters": {
