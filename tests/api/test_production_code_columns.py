@@ -43,10 +43,10 @@ MAY = [102, 104]
 
 WIDENED = (
     "4월.xlsx: column '작업자' holds codes as text here (e.g. '001') but whole numbers in the production data "
-    "already stored; kept as text, and the stored numbers are read as text (e.g. '101')."
+    "already stored: kept as text, and the stored numbers are read as text (e.g. '101')."
 )
 KEPT_TEXT = (
-    "5월.csv: column '작업자' holds codes as text in the production data already stored; its numbers are kept as "
+    "5월.csv: column '작업자' holds codes as text in the production data already stored: its numbers are kept as "
     "text too (e.g. '102')."
 )
 
@@ -146,10 +146,17 @@ def test_api_keeps_an_organisations_code_column_as_text(site: dict[str, Any], tm
 
 def test_the_warnings_read_korean() -> None:
     assert i18n.phrase(WIDENED, "ko") == (
-        "4월.xlsx: 열 '작업자'는 여기서는 텍스트 코드(예: '001')이지만 이미 저장된 생산 데이터에서는 정수입니다. "
+        "4월.xlsx: '작업자' 열은 여기서는 텍스트 코드(예: '001')이지만 이미 저장된 생산 데이터에서는 정수입니다. "
         "텍스트로 보관하며, 저장된 숫자도 텍스트로 읽습니다(예: '101')."
     )
     assert i18n.phrase(KEPT_TEXT, "ko") == (
-        "5월.csv: 열 '작업자'는 이미 저장된 생산 데이터에서 텍스트 코드이므로, 이 파일의 숫자도 텍스트로 "
+        "5월.csv: '작업자' 열은 이미 저장된 생산 데이터에서 텍스트 코드이므로 이 파일의 숫자도 텍스트로 "
         "보관합니다(예: '102')."
+    )
+    note = (
+        "생산.xlsx: 146 number cell(s) formatted as codes read as the text Excel shows "
+        "(B2: 0 shown as '000', format '000')."
+    )
+    assert i18n.phrase(note, "ko") == (
+        "생산.xlsx: 코드 서식의 숫자 셀 146개를 Excel에 보이는 텍스트로 읽었습니다(B2: 0 → '000', 서식 '000')."
     )

@@ -136,7 +136,7 @@ def kinds_check(
                 table.extra_text.append(column)
             example = next((v for v in frame[column] if v is not None), "")
             warning = (
-                f"{name}: column {column!r} holds codes as text in the production data already stored; its "
+                f"{name}: column {column!r} holds codes as text in the production data already stored: its "
                 f"numbers are kept as text too (e.g. {example!r})."
             )
         elif "text" in held:  # the store's codes are text already (its numbers were widened before)
@@ -145,7 +145,7 @@ def kinds_check(
             example = next((v for v in frame[column] if isinstance(v, str)), "")
             warning = (
                 f"{name}: column {column!r} holds codes as text here (e.g. {example!r}) but whole numbers in the "
-                f"production data already stored; kept as text, and the stored numbers are read as text "
+                f"production data already stored: kept as text, and the stored numbers are read as text "
                 f"(e.g. {held.get('number', '')!r})."
             )
         if warning not in table.warnings:
