@@ -106,6 +106,7 @@ def kinds_check(
     stored: dict[str, list[Any]] = {}
     read: set[str] = set()
     seen: list[dataset.Part] = []
+    values: dict[tuple[str, str], tuple[str, str] | None] = {}  # a stored part's column, read once
 
     def codes_stored(column: str) -> dict[str, str] | None:
         """The column's stored kinds that are codes, each with an example; None when a stored value is not one."""
@@ -113,7 +114,9 @@ def kinds_check(
         for part in seen:
             if column not in part.columns:
                 continue
-            held = _stored_codes(store, part, column)
+            if (part.file, column) not in values:
+                values[(part.file, column)] = _stored_codes(store, part, column)
+            held = values[(part.file, column)]
             if held is None:
                 return None
             found.setdefault(held[0], held[1])
