@@ -265,3 +265,21 @@ def test_code_format_shows_what_excel_shows(code: str, value: object, shown: str
 )
 def test_other_formats_keep_numbers(code: str) -> None:
     assert code_format(code) is None
+
+
+def test_cells_without_references_are_counted(tmp_path: Path) -> None:
+    """Some writers leave out the cells' ``r`` (a cell's place is then its order in the row)."""
+    import re
+
+    rows = _rows(6)
+    plain = styled_xlsx(tmp_path / "r.xlsx", {"검사": rows}, {"검사": COLUMN_FORMATS})
+    bare = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<c r="[A-Z]+\d+"', b"<c", data)
+            out.writestr(item, data)
+    assert b'<c r="' not in zipfile.ZipFile(bare).read("xl/worksheets/sheet1.xml")
+    pd.testing.assert_frame_equal(read_sheet(bare, "t").table, read_sheet(plain, "t").table)
+    assert read_sheet(bare).table["작업자"].tolist() == _shown(rows)["작업자"]

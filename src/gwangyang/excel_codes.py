@@ -266,7 +266,9 @@ def xlsx_code_cells(path: str, sheet: str) -> Cells:
         return _counted_cells(data, coded)
     ids = b"|".join(str(k).encode() for k in sorted(coded, reverse=True))
     styled = re.compile(
-        rb"<(?:[\w.-]+:)?c\b(?=[^>]*\br\s*=\s*[\"']([A-Z]+)(\d+)[\"'])(?=[^>]*\bs\s*=\s*[\"'](" + ids + rb")[\"'])"
+        rb"<(?:[\w.-]+:)?c\b(?=[^>]*\br\s*=\s*[\"']([A-Z]+)(\d+)[\"'])(?=[^>]*\bs\s*=\s*[\"']("
+        + ids
+        + rb")[\"'])"
     )
     columns: dict[bytes, int] = {}
     cells: Cells = {}
