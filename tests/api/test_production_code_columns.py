@@ -19,7 +19,7 @@ from gwangyang.store import Store
 from gwangyang.store import production as dataset
 from tests.test_excel_codes import styled_xlsx
 
-from .test_production_orgs import A_ORG, PRODUCTION, site, upload  # noqa: F401 - site is a fixture
+from .test_production_orgs import A_ORG, PRODUCTION, SQL, site, upload  # noqa: F401 - site is a fixture
 
 HEADER = ["셀ID", "작업자", "용량(mAh)"]
 
@@ -138,6 +138,10 @@ def test_api_keeps_an_organisations_code_column_as_text(site: dict[str, Any], tm
     listed = a.get(PRODUCTION, params={"limit": 100}).json()
     assert {r["cell_id"]: r["작업자"] for r in listed["rows"]} == _expected()
     assert [p.org for p in dataset.parts(Store(site["root"]))] == [A_ORG] * 3
+    # the SQL view holds the column as text too, each cell's operator as shown
+    query = 'SELECT cell_id, "작업자", typeof("작업자") FROM production ORDER BY cell_id'
+    answer = a.post(SQL, json={"query": query}).json()
+    assert answer["rows"] == [[cell, op, "VARCHAR"] for cell, op in sorted(_expected().items())]
     # B keeps its operators as numbers: A's codes neither refuse nor change them
     b = upload(site["b"], _csv(tmp_path / "b.csv", "B", MAY))
     assert b.status_code == 200 and b.json()["warnings"] == []
