@@ -283,3 +283,24 @@ def test_cells_without_references_are_counted(tmp_path: Path) -> None:
     assert b'<c r="' not in zipfile.ZipFile(bare).read("xl/worksheets/sheet1.xml")
     pd.testing.assert_frame_equal(read_sheet(bare, "t").table, read_sheet(plain, "t").table)
     assert read_sheet(bare).table["작업자"].tolist() == _shown(rows)["작업자"]
+
+
+@pytest.mark.slow
+def test_a_large_xls_whose_fat_needs_a_difat_sector(tmp_path: Path) -> None:
+    """Past 109 FAT sectors (about 7 MB) the compound file lists the rest in DIFAT sectors."""
+    import struct
+
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook(encoding="utf-8")
+    style = xlwt.easyxf(num_format_str="000")
+    for name in ("앞", "뒤"):
+        sheet = book.add_sheet(name)
+        for r in range(65536):
+            sheet.write(r, 0, r % 500, style)
+            for c in range(1, 10):
+                sheet.write(r, c, r * 0.5 + c)
+    path = tmp_path / "큰.xls"
+    book.save(str(path))
+    assert struct.unpack_from("<I", path.read_bytes(), 0x48)[0] >= 1  # DIFAT sectors
+    cells = xls_code_cells(path, "뒤")
+    assert len(cells) == 65536 and cells[(65535, 0)].show(65535 % 500) == f"{65535 % 500:03d}"
