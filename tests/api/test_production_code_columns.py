@@ -164,3 +164,14 @@ def test_the_warnings_read_korean() -> None:
     assert i18n.phrase(note, "ko") == (
         "생산.xlsx: 코드 서식의 숫자 셀 146개를 Excel에 보이는 텍스트로 읽었습니다(B2: 0 → '000', 서식 '000')."
     )
+
+
+def test_an_empty_column_beside_stored_codes_is_kept_empty(tmp_path: Path) -> None:
+    from gwangyang.battery import service
+
+    store = Store(tmp_path / "store")
+    service.ingest_production(store, _month(tmp_path / "4월.xlsx", "4월", APRIL))
+    _csv(tmp_path / "빈.csv", "빈", ["", ""])
+    report = service.ingest_production(store, tmp_path / "빈.csv")
+    assert report["warnings"] == ["빈.csv: column '작업자' is empty in every row; kept."]
+    assert dataset.read(store)["작업자"].tolist() == ["001", "002", "003", "001", None, None]

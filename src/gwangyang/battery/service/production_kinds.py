@@ -132,6 +132,10 @@ def kinds_check(
         if mine is None or held is None or "text" not in {mine, *held}:
             return False
         frame = table.frame
+        if frame[column].isna().all():  # an empty column (said already): no value to read either way
+            if mine == "number":
+                frame[column] = pd.Series(None, index=frame.index, dtype=object)
+            return True
         if mine == "number":
             frame[column] = _as_codes(frame[column])
             if column in table.extra_numeric:
