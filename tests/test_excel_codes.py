@@ -7,6 +7,7 @@ The expected texts are made by Python's own formatting (``f"{7:03d}"``), not by 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -40,7 +41,7 @@ def _cell(ref: str, value: object, fmt: str | None) -> str:
 
 
 def styled_xlsx(
-    path: Path, sheets: dict[str, list[list[object]]], formats: dict[str, list[str | None]]
+    path: Path, sheets: Mapping[str, Sequence[Sequence[object]]], formats: Mapping[str, Sequence[str | None]]
 ) -> Path:
     """An ``.xlsx`` whose cells of each sheet's columns carry the number formats ``formats[sheet]`` (None: General)."""
     num_fmts = "".join(
@@ -119,7 +120,7 @@ def styled_xlsx(
 
 
 def styled_xls(
-    path: Path, sheets: dict[str, list[list[object]]], formats: dict[str, list[str | None]]
+    path: Path, sheets: Mapping[str, Sequence[Sequence[object]]], formats: Mapping[str, Sequence[str | None]]
 ) -> Path:
     """The same workbook as :func:`styled_xlsx`, written by xlwt."""
     xlwt = pytest.importorskip("xlwt")
@@ -141,7 +142,7 @@ def styled_xls(
     return path
 
 
-HEADER = ["셀ID", "작업자", "자재코드", "우편번호", "설비", "수량", "용량(mAh)"]
+HEADER: list[object] = ["셀ID", "작업자", "자재코드", "우편번호", "설비", "수량", "용량(mAh)"]
 COLUMN_FORMATS: list[str | None] = [None, "000", '"LOT-"0000', "00000-0000", "@", "#,##0", '0"개"']
 
 
@@ -178,7 +179,7 @@ def _shown(rows: list[list[object]]) -> dict[str, list[object]]:
 
 @pytest.fixture(params=["xlsx", "xls"])
 def workbook(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    sheets = {"표지": [["생산 실적"], ["작성", "품질팀"]], "검사": _rows()}
+    sheets: dict[str, list[list[object]]] = {"표지": [["생산 실적"], ["작성", "품질팀"]], "검사": _rows()}
     formats = {"검사": COLUMN_FORMATS}
     if request.param == "xlsx":
         return styled_xlsx(tmp_path / "생산.xlsx", sheets, formats)
@@ -225,7 +226,7 @@ def test_a_small_xls_in_the_mini_stream(tmp_path: Path) -> None:
 
 
 def test_without_code_formats_nothing_changes(tmp_path: Path) -> None:
-    rows = [["작업자", "값"], [1, 2.5], [12, 3.5]]
+    rows: list[list[object]] = [["작업자", "값"], [1, 2.5], [12, 3.5]]
     path = styled_xlsx(tmp_path / "p.xlsx", {"s": rows}, {"s": ["#,##0", '0"개"']})
     sheet = read_sheet(path)
     assert sheet.table["작업자"].tolist() == [1, 12] and sheet.notes == []

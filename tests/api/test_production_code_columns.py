@@ -7,6 +7,7 @@ the expected values are the strings Python's formatting gives (``f"{1:03d}"``), 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from tests.test_excel_codes import styled_xlsx
 
 from .test_production_orgs import A_ORG, PRODUCTION, SQL, site, upload  # noqa: F401 - site is a fixture
 
-HEADER = ["셀ID", "작업자", "용량(mAh)"]
+HEADER: list[object] = ["셀ID", "작업자", "용량(mAh)"]
 
 
 def _month(path: Path, prefix: str, operators: list[int]) -> Path:
@@ -31,8 +32,10 @@ def _month(path: Path, prefix: str, operators: list[int]) -> Path:
     return styled_xlsx(path, {"생산": rows}, {"생산": [None, "000", None]})
 
 
-def _csv(path: Path, prefix: str, operators: list[object]) -> Path:
-    lines = [",".join(HEADER)] + [f"{prefix}-{i:02d},{op},{2600 + i}" for i, op in enumerate(operators)]
+def _csv(path: Path, prefix: str, operators: Sequence[object]) -> Path:
+    lines = [",".join(map(str, HEADER))] + [
+        f"{prefix}-{i:02d},{op},{2600 + i}" for i, op in enumerate(operators)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
