@@ -28,6 +28,7 @@ import pandas as pd
 from .codes import digit_codes
 from .delimited import MISSING, Text, read_text_head, text_body
 from .errors import CorruptFileError, InputError
+from .excel_codes import apply_code_formats, xlsx_code_cells
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 """Workbooks :func:`read_sheet` reads (the first sheet that holds a table)."""
@@ -75,6 +76,7 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
     sheets.sort(key=lambda s: -sum(_filled(v) for row in s[1] for v in row))
     name, rows, merged = sheets[0]
     grid = [list(row) for row in rows]
+    _show_codes(path, name, grid, source, notes)
     for (r0, c0), (r1, c1) in merged:  # a merged cell's value only sits in its first cell: spread it
         value = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
         for r in range(r0, min(r1, len(grid) - 1) + 1):
@@ -87,6 +89,22 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
             f"{source}: sheet {name!r} read; the workbook's other sheets with data ({others}) were not."
         )
     return grid
+
+
+def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, notes: list[str]) -> None:
+    """Number cells formatted as codes (``000``, ``@``) become the text Excel shows (``007``), and said."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        from .xls_formats import xls_code_cells
+
+        cells = xls_code_cells(path, sheet)
+    else:
+        cells = xlsx_code_cells(str(path), sheet)
+    done, first = apply_code_formats(grid, cells)
+    if done:
+        notes.append(
+            f"{source}: {done} number cell(s) formatted as codes read as the text Excel shows ({first})."
+        )
 
 
 def _filled(value: Any) -> bool:

@@ -144,5 +144,33 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     _phrase(N_("%(column)s holds counts of defects (by its name) and no size column: c chart.")),
     _phrase(N_("%(column)s holds measurements: %(chart)s charts, EWMA and CUSUM."), chart=r"I-MR|Xbar-R"),
+    # gwangyang.sheets: workbook numbers formatted as codes (gwangyang.excel_codes)
+    _phrase(
+        N_(
+            "%(file)s: %(n)s number cell(s) formatted as codes read as the text Excel shows (%(cell)s: %(value)s "
+            "shown as %(shown)s, format %(format)s)."
+        ),
+        n=r"\d+",
+        cell=r"[A-Z]+\d+",
+        value=r"-?\d+",
+        shown=_QUOTED,
+        format=_QUOTED,
+    ),
+    # gwangyang.battery.service.production_kinds: a code column across production uploads
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s holds codes as text here (e.g. %(example)s) but whole numbers in the production "
+            "data already stored: kept as text, and the stored numbers are read as text (e.g. %(stored)s)."
+        ),
+        example=_QUOTED,
+        stored=_QUOTED,
+    ),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s holds codes as text in the production data already stored: its numbers are "
+            "kept as text too (e.g. %(example)s)."
+        ),
+        example=_QUOTED,
+    ),
 )
 """Patterns of the factory's SPC lines, each with the msgid that translates it."""

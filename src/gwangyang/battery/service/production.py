@@ -65,18 +65,6 @@ def production_frame(
     return dataset.read(store, columns, visible=visible, hidden=_hidden(store, visible) or None)
 
 
-def kinds_scope(org: str | None) -> Visible | None:
-    """The tables a new table of organisation ``org`` must agree with in each column's kind.
-
-    Those some reader other than an admin would read together with it: ``org``'s own and the shared ones
-    (None, the shared data's readers: every organisation's, so every table). An admin, who reads every
-    organisation's tables at once, gets a column of two kinds as text (see :func:`mixed_notes`).
-    """
-    if org is None:
-        return None
-    return lambda owner: owner is None or owner == org
-
-
 def mixed_notes(
     store: Store, visible: Visible | None = None, outcome: str = "read as text here"
 ) -> list[str]:
@@ -90,42 +78,6 @@ def mixed_notes(
         held = " and ".join(kinds) if len(kinds) > 1 else " and ".join(map(str, types))
         notes.append(f"column {column!r}: {held} in different production tables; {outcome}.")
     return notes
-
-
-def _kinds_check(
-    store: Store, name: str, kinds: dict[str, str], org: str | None
-) -> Callable[[list[Any]], None]:
-    """The test that table ``name`` (each column's kind, ``kinds``) agrees with the stored tables of :func:`kinds_scope`.
-
-    Called with the committed parts: once before the append, and again by the append under the store's write
-    lock (so two racing uploads of one organisation cannot both pass with other kinds of one column). It
-    remembers the parts it has read, so under the lock it reads only the footers of those committed since.
-    Raises the one-line ``InputError`` naming the first column whose kind differs.
-    """
-    from ...store import production as dataset
-    from ..production import kind
-
-    scope = kinds_scope(org)
-    stored: dict[str, list[Any]] = {}
-    read: set[str] = set()
-
-    def check(known: list[dataset.Part]) -> None:
-        fresh = [p for p in known if p.file not in read]
-        for column, types in dataset.column_types(store, scope, fresh).items():
-            seen = stored.setdefault(column, [])
-            seen.extend(t for t in types if t not in seen)
-        read.update(p.file for p in fresh)
-        for column, now in kinds.items():
-            before = [
-                k for k in dict.fromkeys(kind(t) for t in stored.get(column, [])) if k not in ("none", now)
-            ]
-            if now != "none" and before:
-                raise InputError(
-                    f"{name}: column {column!r} holds {now} here but {' and '.join(before)} in the production data "
-                    "already stored; rename it or fix its values."
-                )
-
-    return check
 
 
 def ingest_production(
@@ -155,10 +107,11 @@ def ingest_production(
     InputError
         A missing file or id column, a duplicated or empty cell id, a non-number in a numeric column, a
         column whose kind (number, text, time) differs from that of the stored production data whose readers
-        would read the two together (:func:`kinds_scope`): organisation ``org``'s own tables and the shared ones,
+        would read the two together (:func:`.production_kinds.kinds_scope`): organisation ``org``'s own tables and the shared ones,
         or every table for a shared one (``org`` None). Another organisation's tables never refuse an
         organisation's, and the message names no table. Checked again under the store's write lock, so of
-        two racing uploads with other kinds of one column one is refused.
+        two racing uploads with other kinds of one column one is refused. A code column (digit text
+        beside whole numbers) is not refused but kept as text, with a warning (:mod:`.production_kinds`).
     CellConflictError
         A cell id that another organisation's table holds (or the shared data's, for an organisation).
     """
@@ -166,7 +119,8 @@ def ingest_production(
 
     from ...store import production as dataset
     from ..io.base import file_hash
-    from ..production import kind, read_production_table
+    from ..production import read_production_table
+    from .production_kinds import kinds_check
 
     path = Path(table)
     name = source or path.name
@@ -185,9 +139,7 @@ def ingest_production(
             "warnings": [],
         }
     checked = read_production_table(path, id_column)
-    check = _kinds_check(
-        store, name, {str(c): kind(checked.frame[c].dtype) for c in checked.frame.columns}, org
-    )
+    check = kinds_check(store, checked, name, org)
     check(dataset.parts(store))  # early: a table of the wrong kinds is refused before anything else is read
     previous = set(production_frame(store, visible, columns=[])[dataset.ID_COLUMN])
     part, appended = dataset.append(store, checked.frame, name, digest, org, check=check)

@@ -1,0 +1,157 @@
+"""The number formats of an old Excel ``.xls`` (BIFF8) sheet's cells, for :mod:`gwangyang.excel_codes`.
+
+python-calamine reads the values but not the formats, and xlrd is not a dependency, so this reads what is needed
+itself: the compound file's ``Workbook`` stream (its FAT and mini FAT chains), and in it the ``FORMAT`` records
+(format strings by id), the ``XF`` records (each one's format id), ``BOUNDSHEET`` (where a sheet starts) and the
+sheet's number cells (``NUMBER``, ``RK``, ``MULRK``, ``FORMULA``: row, column, XF). Anything it cannot read is
+left alone: the cells then stay the numbers calamine gives (the reading itself is calamine's).
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from .excel_codes import BUILTIN_FORMATS, Cells, CodeFormat, code_format
+
+_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_END = 0xFFFFFFFE
+_FREE = 0xFFFFFFFF
+_MAX_SECTORS = 1 << 22
+"""Longest chain followed (a loop in a damaged file ends here)."""
+
+_FORMAT, _XF, _SHEET, _EOF = 0x041E, 0x00E0, 0x0085, 0x000A
+_NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
+
+
+class _BrokenError(Exception):
+    """The file is not a compound file this reader follows."""
+
+
+def _workbook_stream(data: bytes) -> bytes:
+    """The ``Workbook`` stream of a compound file."""
+    if data[:8] != _MAGIC or len(data) < 512:
+        raise _BrokenError
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    size, mini_size = 1 << shift, 1 << mini_shift
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_mini_fat, _, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
+
+    def sector(n: int) -> bytes:
+        start = (n + 1) * size
+        if start + size > len(data) + size:  # the last sector may be short
+            raise _BrokenError
+        return data[start : start + size]
+
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n not in (_FREE, _END)]
+    nxt = first_difat
+    for _ in range(n_difat):
+        if nxt in (_FREE, _END):
+            break
+        block = struct.unpack(f"<{size // 4}I", sector(nxt))
+        fat_sectors += [n for n in block[:-1] if n not in (_FREE, _END)]
+        nxt = block[-1]
+    fat = [e for n in fat_sectors[:n_fat] for e in struct.unpack(f"<{size // 4}I", sector(n))]
+
+    def chain(first: int, table: list[int]) -> list[int]:
+        out: list[int] = []
+        n = first
+        while n < len(table) and len(out) < _MAX_SECTORS:
+            out.append(n)
+            n = table[n]
+        return out
+
+    directory = b"".join(sector(n) for n in chain(first_dir, fat))
+    entries = {}
+    for i in range(0, len(directory) - 127, 128):
+        length = struct.unpack_from("<H", directory, i + 64)[0]
+        name = directory[i : i + max(length - 2, 0)].decode("utf-16-le", "replace")
+        start, stream_size = struct.unpack_from("<II", directory, i + 116)
+        entries[name] = (directory[i + 66], start, stream_size)
+    if "Workbook" not in entries or "Root Entry" not in entries:
+        raise _BrokenError  # "Book": BIFF5 and older, not read here
+    _, start, stream_size = entries["Workbook"]
+    if stream_size >= cutoff:
+        return b"".join(sector(n) for n in chain(start, fat))[:stream_size]
+    mini_fat_bytes = b"".join(sector(n) for n in chain(first_mini_fat, fat))
+    mini_fat = list(struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes))
+    root = b"".join(sector(n) for n in chain(entries["Root Entry"][1], fat))
+    return b"".join(root[n * mini_size : (n + 1) * mini_size] for n in chain(start, mini_fat))[:stream_size]
+
+
+def _records(stream: bytes, at: int = 0) -> list[tuple[int, int, bytes]]:
+    """The records from offset ``at`` to the first ``EOF``: (offset, type, body)."""
+    out = []
+    while at + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, at)
+        out.append((at, kind, stream[at + 4 : at + 4 + length]))
+        at += 4 + length
+        if kind == _EOF:
+            break
+    return out
+
+
+def _unicode(body: bytes, at: int, count: int) -> str:
+    """A BIFF8 string of ``count`` characters whose flags byte is at ``at``."""
+    flags = body[at]
+    at += 1
+    if flags & 0x08:
+        at += 2
+    if flags & 0x04:
+        at += 4
+    if flags & 0x01:
+        return body[at : at + 2 * count].decode("utf-16-le", "replace")
+    return body[at : at + count].decode("latin-1")
+
+
+def xls_code_cells(path: str | Path, sheet: str) -> Cells:
+    """The cells of worksheet ``sheet`` of an ``.xls`` whose XF formats numbers as codes.
+
+    Parameters
+    ----------
+    path
+        The workbook (BIFF8, as Excel 97-2003 and xlwt write it).
+    sheet
+        The worksheet's name.
+
+    Returns
+    -------
+    dict
+        (row, column) from 0 to the cell's :class:`~gwangyang.excel_codes.CodeFormat`; empty when the workbook
+        has no code format or is not a BIFF8 file this reader follows.
+    """
+    try:
+        stream = _workbook_stream(Path(path).read_bytes())
+        formats: dict[int, str] = dict(BUILTIN_FORMATS)
+        xf_formats: list[int] = []
+        starts: dict[str, int] = {}
+        for _, kind, body in _records(stream):
+            if kind == _FORMAT and len(body) >= 5:
+                ident, count = struct.unpack_from("<HH", body, 0)
+                formats[ident] = _unicode(body, 4, count)
+            elif kind == _XF and len(body) >= 4:
+                xf_formats.append(struct.unpack_from("<H", body, 2)[0])
+            elif kind == _SHEET and len(body) >= 8:
+                starts[_unicode(body, 7, body[6])] = struct.unpack_from("<I", body, 0)[0]
+        coded: dict[int, CodeFormat] = {}
+        for index, ident in enumerate(xf_formats):
+            fmt = code_format(formats.get(ident))
+            if fmt is not None:
+                coded[index] = fmt
+        if not coded or sheet not in starts:
+            return {}
+        cells: Cells = {}
+        for _, kind, body in _records(stream, starts[sheet]):
+            if kind in (_NUMBER, _RK, _FORMULA) and len(body) >= 6:
+                row, column, xf = struct.unpack_from("<HHH", body, 0)
+                if xf in coded:
+                    cells[(row, column)] = coded[xf]
+            elif kind == _MULRK and len(body) >= 6:
+                row, first = struct.unpack_from("<HH", body, 0)
+                for k in range((len(body) - 6) // 6):
+                    xf = struct.unpack_from("<H", body, 4 + 6 * k)[0]
+                    if xf in coded:
+                        cells[(row, first + k)] = coded[xf]
+    except (_BrokenError, struct.error, IndexError, OSError):
+        return {}
+    return cells
