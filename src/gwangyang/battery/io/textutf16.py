@@ -43,6 +43,9 @@ ASCII_SHARE = 0.2
 SHIFT_RUN = 8
 """How many characters in a row read one byte out of place (ASCII text with its zero byte first) mark a shift."""
 
+BLOCK_UNITS = 1 << 20
+"""How many code units one step of the search for a shift looks at."""
+
 _BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
 _ASCII_TEXT = np.zeros(0x10000, dtype=bool)
 _ASCII_TEXT[[9, 10, 13, *range(0x20, 0x7F)]] = True
@@ -78,11 +81,12 @@ def _units(raw: bytes, codec: str) -> np.ndarray:
 
 def _first_run(shifted: np.ndarray) -> int | None:
     """Index of the first :data:`SHIFT_RUN` true values in a row (all, where fewer are given); None if none."""
-    if not shifted.any():
-        return None
     run = min(SHIFT_RUN, len(shifted))
-    hits = np.flatnonzero(np.lib.stride_tricks.sliding_window_view(shifted, run).all(axis=1))
-    return int(hits[0]) if len(hits) else None
+    at = np.flatnonzero(shifted)  # few in a file that is whole: the cost follows them
+    if run == 0 or len(at) < run:
+        return None
+    hits = np.flatnonzero(at[run - 1 :] - at[: len(at) - run + 1] == run - 1)
+    return int(at[hits[0]]) if len(hits) else None
 
 
 def _text_like(sample: bytes, codec: str) -> int:
@@ -160,12 +164,17 @@ def shift_start(raw: bytes, found: Utf16) -> int | None:
     body = raw[found.start :]
     odd = len(body) % 2
     units = _units(body[: len(body) - odd], found.codec)
-    shifted = _SHIFTED[units]
-    first = _first_run(shifted) if len(units) >= SHIFT_RUN else None
+    first = None
+    for low in range(0, len(units) - SHIFT_RUN + 1, BLOCK_UNITS):  # blocks overlapping by a run less one
+        hit = _first_run(_SHIFTED[units[low : low + BLOCK_UNITS + SHIFT_RUN - 1]])
+        if hit is not None:
+            first = low + hit
+            break
     if first is None:
-        if not (odd and len(units) >= 2 and shifted[-2:].all()):
+        tail = _SHIFTED[units[-SHIFT_RUN:]]
+        if not (odd and len(tail) >= 2 and tail[-2:].all()):
             return None
-        first = 0 if shifted.all() else int(np.flatnonzero(~shifted)[-1]) + 1
+        first = len(units) - (len(tail) if tail.all() else len(tail) - int(np.flatnonzero(~tail)[-1]) - 1)
     if first > 0 and units[first - 1] and _ASCII_TEXT[units[first - 1] >> 8] and units[first - 1] & 0xFF:
         first -= 1  # a stray byte that is not zero, read with the next ASCII character's byte (little-endian)
     while first > 0 and units[first - 1] == 0:
