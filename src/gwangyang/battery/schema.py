@@ -142,6 +142,7 @@ WARNING_KINDS: tuple[str, ...] = (
     "rows_dropped",
     "time_zone",
     "start_time_mismatch",
+    "end_time_mismatch",
     "orphan_companion",
 )
 """What an ingest warns about (``{"file", "cell_id", "kind", "detail"}``)."""

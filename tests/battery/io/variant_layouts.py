@@ -142,6 +142,7 @@ ARBIN_CSV = Layout(
     optional_gone="temperature_c",
     boms=("utf-8-sig", "utf-16"),
     korean_stem="양극 셀 1번",
+    quiet=False,  # the shared companion ends before it starts: end_time_mismatch, as the original
 )
 MACCOR_TEXT = Layout(
     "maccor-text",

@@ -32,7 +32,7 @@ from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData
 from .arbin import _key
-from .companion_time import start_warning
+from .companion_time import end_warning, start_warning
 from .textfile import scan_text
 from .textrows import check_rows
 
@@ -194,7 +194,9 @@ def apply_metadata(data: CyclerData, path: Path) -> None:
     """Add what the companion of an Arbin CSV says (channel, start time, labels) and its warnings.
 
     A start time that disagrees with the data file's own time stamps is warned about
-    (:func:`.companion_time.start_warning`: ``time_zone`` or ``start_time_mismatch``).
+    (:func:`.companion_time.start_warning`: ``time_zone`` or ``start_time_mismatch``), and so is an end time
+    before the start or before the data's last time stamp (:func:`.companion_time.end_warning`:
+    ``end_time_mismatch``).
     """
     companion = companion_of(path)
     if companion is None:
@@ -209,6 +211,12 @@ def apply_metadata(data: CyclerData, path: Path) -> None:
     if start > 0:
         data.start_time = pd.Timestamp(start, unit="s", tz="UTC")
         note = start_warning(companion, data.start_time, path, data.timeseries)
+        if note is not None:
+            data.warnings.append(note)
+    end = float(row.get("last_end_datetime", 0))  # 0: not recorded (a test still running)
+    if end > 0:
+        told = pd.Timestamp(end, unit="s", tz="UTC")
+        note = end_warning(companion, told, data.start_time if start > 0 else None, path, data.timeseries)
         if note is not None:
             data.warnings.append(note)
     data.extra.update({out: row[key] for key, out in NAMES.items() if key in row})

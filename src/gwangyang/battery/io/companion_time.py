@@ -10,6 +10,11 @@ data file's start is its first dated row's time less its test time. Where both a
 * otherwise (minutes or hours off, or a day or more): a ``start_time_mismatch`` warning: the two files may not
   belong together (a companion copied beside the wrong export), or a clock was wrong.
 
+Its end (``Last_End_DateTime``) cannot be before its start, nor before the data file's last time stamp (by more
+than :data:`TOLERANCE_S`, the data's clock taken in the companion's time zone where the start shows one): either is
+an ``end_time_mismatch`` warning (BEEP's FastCharge companion ends 2 h 22 min before it starts). An end after the
+data's last row is no fault: an export or a part of a test may stop before the test does.
+
 Each warning names both files and both times. The companion's start (UTC) is kept as the cell's start time, as
 before; the rows keep their own time stamps. Novonix's companion (per-cycle figures) and the other readers carry
 no start time of their own beside the data file.
@@ -31,20 +36,47 @@ MAX_ZONE_HOURS = 14
 """The largest whole-hour offset read as a time zone (UTC-12 to UTC+14); more is another day."""
 
 
-def data_start(table: pd.DataFrame) -> pd.Timestamp | None:
-    """The test's start by the data file's own clock: its first dated row's time less its test time; None if none."""
+def _dated(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray] | None:
+    """The table's time stamps, test times and which rows have both; None where no row has."""
     if s.DATE_TIME not in table or s.TIME not in table or not len(table):
         return None
     dates = pd.to_datetime(table[s.DATE_TIME], errors="coerce")
     times = pd.to_numeric(table[s.TIME], errors="coerce")
     ok = (dates.notna() & np.isfinite(times)).to_numpy()
-    if not ok.any():
+    return (dates, times, ok) if ok.any() else None
+
+
+def _naive_utc(stamp: pd.Timestamp) -> pd.Timestamp:
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def data_start(table: pd.DataFrame) -> pd.Timestamp | None:
+    """The test's start by the data file's own clock: its first dated row's time less its test time; None if none."""
+    dated = _dated(table)
+    if dated is None:
         return None
+    dates, times, ok = dated
     first = int(np.argmax(ok))
-    stamp = pd.Timestamp(dates.iloc[first])
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    stamp = _naive_utc(pd.Timestamp(dates.iloc[first]))
     return stamp - pd.Timedelta(seconds=float(times.iloc[first]))
+
+
+def data_end(table: pd.DataFrame) -> pd.Timestamp | None:
+    """The data file's last time stamp (its last dated row's, naive: UTC or the file's local time); None if none."""
+    dated = _dated(table)
+    if dated is None:
+        return None
+    dates, _, ok = dated
+    return _naive_utc(pd.Timestamp(dates.iloc[int(np.flatnonzero(ok)[-1])]))
+
+
+def zone_hours(own: pd.Timestamp, told: pd.Timestamp) -> int:
+    """Whole hours the data file's clock is ahead of the companion's (a time zone, see the module); else 0."""
+    apart = (own - told).total_seconds()
+    hours = round(apart / 3600)
+    if 1 <= abs(hours) <= MAX_ZONE_HOURS and abs(apart - hours * 3600) <= TOLERANCE_S:
+        return hours
+    return 0
 
 
 def _span(seconds: float) -> str:
@@ -80,17 +112,17 @@ def start_warning(
     own = data_start(table)
     if own is None:
         return None
-    told = start.tz_convert("UTC").tz_localize(None) if start.tzinfo is not None else start
+    told = _naive_utc(start)
     apart = (own - told).total_seconds()
     if abs(apart) <= TOLERANCE_S:
         return None
-    hours = round(apart / 3600)
+    hours = zone_hours(own, told)
     shown = (
         f"{companion.name} gives the test's start as {told:%Y-%m-%d %H:%M:%S} UTC, {data_file.name}'s time stamps "
         f"as {own:%Y-%m-%d %H:%M:%S} (its first dated row less its test time): "
         f"{data_file.name} is {_span(apart)} {'ahead' if apart > 0 else 'behind'}"
     )
-    if 1 <= abs(hours) <= MAX_ZONE_HOURS and abs(apart - hours * 3600) <= TOLERANCE_S:
+    if hours:
         detail = (
             f"{shown}, a whole {abs(hours)} h: its clock is in another time zone (UTC{hours:+d} if the companion's "
             "is UTC); the companion's start is kept as the cell's, the rows keep their own time stamps"
@@ -102,3 +134,55 @@ def start_warning(
         "belong to another test, or a clock was wrong; the companion's start is kept as the cell's"
     )
     return s.warning("start_time_mismatch", detail, data_file)
+
+
+def end_warning(
+    companion: Path, end: pd.Timestamp, start: pd.Timestamp | None, data_file: Path, table: pd.DataFrame
+) -> dict[str, str] | None:
+    """A warning when a companion's end time (UTC) cannot be: before its start, or before the data's last row.
+
+    Parameters
+    ----------
+    companion
+        The companion file (named in the warning).
+    end
+        Its end time (``Last_End_DateTime``; time-zone aware, or naive UTC).
+    start
+        Its start time (``First_Start_DateTime``), or None where it gives none.
+    data_file
+        The data file the warning is filed under.
+    table
+        The data file's canonical table (``date_time``: naive, UTC or local; ``test_time_s``).
+
+    Returns
+    -------
+    dict or None
+        An ``end_time_mismatch`` warning naming both files and the times, or None. An end after the data's last
+        row is no fault (an export or a part may stop before the test did); the data's clock is taken in the
+        companion's time zone where the start shows a whole number of hours between them (:func:`zone_hours`).
+    """
+    told = _naive_utc(end)
+    faults = []
+    if start is not None and told < _naive_utc(start):
+        faults.append(
+            f"{_span((_naive_utc(start) - told).total_seconds())} before its start (First_Start_DateTime, "
+            f"{_naive_utc(start):%Y-%m-%d %H:%M:%S} UTC)"
+        )
+    last, own = data_end(table), data_start(table)
+    if last is not None:
+        hours = 0 if start is None or own is None else zone_hours(own, _naive_utc(start))
+        last_utc = last - pd.Timedelta(hours=hours)
+        if (last_utc - told).total_seconds() > TOLERANCE_S:
+            zone = f", UTC{hours:+d}" if hours else ""
+            faults.append(
+                f"{_span((last_utc - told).total_seconds())} before {data_file.name}'s last time stamp "
+                f"({last:%Y-%m-%d %H:%M:%S}{zone})"
+            )
+    if not faults:
+        return None
+    detail = (
+        f"{companion.name} gives the test's end (Last_End_DateTime) as {told:%Y-%m-%d %H:%M:%S} UTC, "
+        f"{' and '.join(faults)}: a test cannot end before it started or before its last row was recorded; the "
+        "companion may belong to another test, or a clock was wrong; its end time is not used"
+    )
+    return s.warning("end_time_mismatch", detail, data_file)

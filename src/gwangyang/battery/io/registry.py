@@ -8,8 +8,9 @@ from pathlib import Path
 from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
 from ..schema import WARNINGS_ATTR, CyclerData, warning
 from .base import Reader, looks_binary, read_head
-from .textnul import bare_utf16, nul_free_heads, refuse_nul, refuse_utf16_nul, utf16_codec, utf16_head
+from .textnul import nul_free_heads, refuse_nul, refuse_utf16_nul
 from .texttail import Tail, cut_tail
+from .textutf16 import Utf16, decode_utf16, refuse_shift, utf16_encoding, utf16_text_head
 
 _READERS: list[Reader] = []
 _COMPANION_SUFFIXES = ("_metadata.csv",)
@@ -64,8 +65,8 @@ def detect(path: str | os.PathLike[str]) -> Reader:
     InputError
         The file does not exist, is empty, or no reader recognises it. A text export with NUL in its head (which
         makes it look binary) that a reader recognises without them is refused as damaged at the NUL's line, as
-        a NUL later in the file is (:mod:`.textnul`). A UTF-16 head (byte-order mark) is looked at as text; one
-        without its mark (every other byte zero) is refused as such, not as NUL damage.
+        a NUL later in the file is (:mod:`.textnul`). A UTF-16 head, with its byte-order mark or without it
+        (:func:`.textutf16.utf16_encoding`), is looked at as text.
     """
     path = Path(path)
     if not path.is_file():
@@ -73,25 +74,32 @@ def detect(path: str | os.PathLike[str]) -> Reader:
     head = read_head(path)
     if not head:
         raise CorruptFileError(f"{path}: file is empty.")
-    codec = utf16_codec(head)
-    if codec is not None:
-        head = utf16_head(head, codec)
+    utf16 = _utf16(path, head)
+    if utf16 is not None:
+        head = utf16_text_head(head, utf16)
     if found := _recognise(path, head):
         return found
-    if codec is None and (bare := bare_utf16(head)) is not None:
-        raise UnknownFormatError(
-            f"{path}: looks like {bare.upper()} text with no byte-order mark (every other byte zero): the readers "
-            'need the mark to read UTF-16; save it as UTF-8, or as UTF-16 with its mark (Excel\'s "Unicode text").'
-        )
     if b"\x00" in head and any(_recognise(path, h) for h in nul_free_heads(head) if not looks_binary(h)):
-        if codec is None:
+        if utf16 is None:
             refuse_nul(path, head.index(b"\x00"))
-        refuse_utf16_nul(path, path.read_bytes())
+        else:
+            refuse_utf16_nul(path, path.read_bytes(), utf16.codec, utf16.start)
     kind = "binary" if looks_binary(head) else "text"
     raise UnknownFormatError(
         f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "
         "Novonix or Basytec; use --column-map for another cycler)."
     )
+
+
+def _utf16(path: Path, head: bytes) -> Utf16 | None:
+    """How a file is read as UTF-16 text (:func:`.textutf16.utf16_encoding`); None for other files.
+
+    A head without a byte-order mark that a reader recognises as it is (a binary format) is not UTF-16 text.
+    """
+    found = utf16_encoding(head)
+    if found is not None and found.inferred and _recognise(path, head) is not None:
+        return None
+    return found
 
 
 def _recognise(path: Path, head: bytes) -> Reader | None:
@@ -132,8 +140,8 @@ def read_cycler(
         The file is missing, of an unknown format, or broken; the message names the file.
     """
     path = Path(path)
-    if path.is_file() and read_head(path, 2) in _UTF16_BOMS:
-        return _read_utf16(path, vendor, column_map)
+    if path.is_file() and (utf16 := _utf16(path, read_head(path))) is not None:
+        return _read_utf16(path, utf16, vendor, column_map)
     if column_map is not None:
         from .generic import ColumnMapReader
 
@@ -164,23 +172,22 @@ def read_cycler(
     return data
 
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-"""Excel's "Unicode text" and some Windows tools write UTF-16 with a byte-order mark."""
+def _read_utf16(
+    path: Path, utf16: Utf16, vendor: str | None, column_map: str | os.PathLike[str] | None
+) -> CyclerData:
+    """Read a UTF-16 text export through a UTF-8 copy in a scratch folder (companions copied).
 
-
-def _read_utf16(path: Path, vendor: str | None, column_map: str | os.PathLike[str] | None) -> CyclerData:
-    """Read a UTF-16 text export through a UTF-8 copy in a scratch folder (companions copied)."""
+    Excel's "Unicode text" and some Windows tools write UTF-16 with a byte-order mark, others without one: the
+    byte order is then inferred (:func:`.textutf16.bare_utf16`) and a ``text_encoding`` warning says so.
+    """
     import shutil
     import tempfile
 
     raw = path.read_bytes()
-    refuse_utf16_nul(path, raw)  # a NUL (zero code unit) would be cut short at by pandas, as in UTF-8
-    try:
-        text = raw.decode("utf-16")
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(
-            f"{path}: starts as UTF-16 text but does not decode as such ({exc.reason})."
-        ) from None
+    refuse_shift(path, raw, utf16)  # a stray byte: named where the characters go out of place
+    # a NUL (zero code unit) would be cut short at by pandas, as in UTF-8
+    refuse_utf16_nul(path, raw, utf16.codec, utf16.start)
+    text = decode_utf16(path, raw, utf16)
     with tempfile.TemporaryDirectory(prefix="gwangyang-utf16-") as scratch:
         copy = Path(scratch) / path.name
         copy.write_text(text, encoding="utf-8")
@@ -194,6 +201,13 @@ def _read_utf16(path: Path, vendor: str | None, column_map: str | os.PathLike[st
         for note in [*data.warnings, *data.timeseries.attrs.get(WARNINGS_ATTR, [])]:
             note["detail"] = note["detail"].replace(scratch, str(path.parent))
     data.source = path
+    if utf16.inferred:
+        detail = (
+            f"read as {utf16.codec.upper()}: the file has no byte-order mark; its encoding was inferred from its "
+            "bytes (a zero byte beside each ASCII character, "
+            f"{'after' if utf16.codec == 'utf-16-le' else 'before'} it)"
+        )
+        data.warnings.insert(0, warning("text_encoding", detail, path))
     return data
 
 

@@ -5,7 +5,7 @@ text export holding one is refused. The same rule holds for every text encoding 
 
 * ASCII-compatible encodings (UTF-8, cp949, Western): a ``\x00`` byte, found as the encoding is checked block by
   block (:func:`.textfile.scan_text`), refused by :func:`refuse_nul`;
-* UTF-16 (Excel's "Unicode text", with its byte-order mark): a zero code unit (``\x00\x00`` at a character's
+* UTF-16 (Excel's "Unicode text", with its byte-order mark, or without one: :mod:`.textutf16`): a zero code unit (``\x00\x00`` at a character's
   place), found by :func:`utf16_nul` before the file is decoded, refused by :func:`refuse_utf16_nul` with the byte
   offset in the file itself.
 
@@ -107,13 +107,13 @@ def utf16_codec(head: bytes) -> str | None:
     return _UTF16.get(head[:2])
 
 
-def utf16_nul(raw: bytes) -> int | None:
-    """Offset of the first zero code unit of a UTF-16 text after its byte-order mark (or of an odd last zero byte).
+def utf16_nul(raw: bytes, start: int = 2) -> int | None:
+    """Offset of the first zero code unit of a UTF-16 text from ``start``, or of an odd last zero byte.
 
+    ``start`` is 2 after a byte-order mark, 0 without one.
     A pair of zero bytes across two characters (``A`` and ``Ā``, ``41 00 00 01`` in little-endian) is no NUL: only
     pairs at a code unit's place (even offsets) count.
     """
-    start = 2
     while (at := raw.find(b"\x00\x00", start)) >= 0:
         if at % 2 == 0:
             return at
@@ -133,36 +133,43 @@ def _utf16_padding(block: bytes, codec: str) -> bool:
     return not high.strip(b"\x00") and not low.translate(None, NUL_PADDING)
 
 
-def refuse_utf16_nul(path: Path, raw: bytes) -> None:
+def refuse_utf16_nul(path: Path, raw: bytes, codec: str | None = None, start: int = 2) -> None:
     """Refuse a UTF-16 text export holding a zero code unit, as :func:`refuse_nul` refuses a NUL byte.
 
     The line is counted in the decoded text before the NUL; the offsets are the file's own (two bytes a character).
-    Nothing is raised when ``raw`` (the whole file, starting with its byte-order mark) holds no NUL.
+    Nothing is raised when ``raw`` (the whole file) holds no NUL.
+
+    Parameters
+    ----------
+    path
+        The file (named in the message).
+    raw
+        Its bytes.
+    codec
+        ``utf-16-le`` or ``utf-16-be`` for a file without a byte-order mark (its text from ``start``); None: the
+        file's mark gives it, and its text starts after it.
+    start
+        Where the text starts when ``codec`` is given.
 
     Raises
     ------
     CorruptFileError
         A zero-filled tail, or a NUL inside the data at its line.
     """
-    codec = utf16_codec(raw)
-    at = None if codec is None else utf16_nul(raw)
+    if codec is None:
+        codec, start = utf16_codec(raw), 2
+    at = None if codec is None else utf16_nul(raw, start)
     if codec is None or at is None:
         return
-    line = codecs.decode(raw[2:at], codec, errors="replace").count("\n") + 1
+    line = codecs.decode(raw[start:at], codec, errors="replace").count("\n") + 1
     step = BLOCK_BYTES  # even: each block starts at a code unit's place
     tail = 0
-    for start in range(at, len(raw), step):
-        block = raw[start : start + step]
+    for offset in range(at, len(raw), step):
+        block = raw[offset : offset + step]
         if not _utf16_padding(block, codec):
             raise CorruptFileError(_damage_message(path, line, f"\\x00\\x00 in UTF-16, byte {at}"))
         tail += len(block)
     raise CorruptFileError(_tail_message(path, tail, line))
-
-
-def utf16_head(head: bytes, codec: str) -> bytes:
-    """A UTF-16 head (after its byte-order mark) as UTF-8, for a reader's ``can_load`` (a zero code unit: NUL)."""
-    cut = head[2 : len(head) - len(head) % 2]
-    return codecs.decode(cut, codec, errors="replace").encode("utf-8")
 
 
 def nul_free_heads(head: bytes) -> list[bytes]:
@@ -179,20 +186,3 @@ def nul_free_heads(head: bytes) -> list[bytes]:
         end += 1
     found = [head[:first], head[end:], head.replace(b"\x00", b"")]
     return [h for i, h in enumerate(found) if h.strip() and h not in found[:i]]
-
-
-def bare_utf16(head: bytes) -> str | None:
-    """``utf-16-le`` or ``utf-16-be`` for a head that is UTF-16 text of Latin script without a byte-order mark.
-
-    Every other byte of such a head is zero (the high byte of each ASCII character) and the others are not: the NUL
-    bytes are the encoding, not damage. None for any other head.
-    """
-    sample = head[: 4096 - 4096 % 2]
-    even, odd = sample[0::2], sample[1::2]
-    if len(odd) < 8:
-        return None
-    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
-        return "utf-16-le"
-    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
-        return "utf-16-be"
-    return None
