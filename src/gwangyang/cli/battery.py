@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ..battery import service
 from ..compute import make_executor
@@ -89,7 +90,7 @@ def ingest_command(
         for item in report.skipped:
             err_console.print(f"skipped  {item['file']}: {item['reason']}")
         for item in report.failed:
-            err_console.print(f"[red]failed[/red]   {item['error']}", highlight=False)
+            err_console.print(f"[red]failed[/red]   {escape(item['error'])}", highlight=False)
         print_warnings(report.warnings)
         err_console.print(
             f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed; store {target.root}"
@@ -143,7 +144,7 @@ def print_warnings(warnings: list[dict[str, str]]) -> None:
     for item in warnings:
         where = f"{item['cell_id']} ({item['file']})" if item.get("file") else item["cell_id"]
         err_console.print(
-            f"[yellow]warning  {where} {item['kind']}: {item['detail']}[/yellow]",
+            f"[yellow]warning  {escape(where)} {item['kind']}: {escape(item['detail'])}[/yellow]",
             highlight=False,
             markup=True,
         )

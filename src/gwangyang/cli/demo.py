@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from ..demo import record_steps, run_demo
 from ..store import Store
@@ -24,7 +25,7 @@ def demo(
     port: Annotated[int, typer.Option("--port", help="TCP port to serve on.", min=1, max=65535)] = 8000,
 ) -> None:
     """Load the shipped samples into a fresh store, run the analyses, print the summaries and serve the dashboard."""
-    summary = run_demo(store, progress=lambda name: err_console.print(f"[bold]demo[/bold]: {name}"))
+    summary = run_demo(store, progress=lambda name: err_console.print(f"[bold]demo[/bold]: {escape(name)}"))
     record_steps(Store(store), summary)
     if json_out:
         print_json(summary)
@@ -58,14 +59,14 @@ def print_summary(summary: dict[str, Any]) -> None:
             highlight=False,
         )
     for item in battery["failed"]:
-        err_console.print(f"[red]failed[/red] {item['error']}", highlight=False)
+        err_console.print(f"[red]failed[/red] {escape(item['error'])}", highlight=False)
     for name, result in summary.items():
         if name in ("store", "battery") or not isinstance(result, dict):
             continue
         figures = ", ".join(f"{key}={value}" for key, value in headline(result))
-        err_console.print(f"[bold]{name}[/bold]: {figures}", highlight=False)
+        err_console.print(f"[bold]{escape(name)}[/bold]: {escape(figures)}", highlight=False)
         for text in step_warnings(result):
-            err_console.print(f"  [yellow]warning[/yellow] {text}", highlight=False)
+            err_console.print(f"  [yellow]warning[/yellow] {escape(text)}", highlight=False)
 
 
 def step_warnings(result: dict[str, Any]) -> list[str]:

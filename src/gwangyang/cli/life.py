@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from ..errors import InputError
 from .common import EXIT_BAD_INPUT, EXIT_FAILED, err_console, print_json, progress_bar
@@ -31,7 +32,7 @@ def _cycle_pair(text: str) -> tuple[int, int]:
 def print_fit_warnings(summary: dict[str, Any]) -> None:
     """One yellow ``warning`` line on stderr per warning of a fit (e.g. the interval's fallback)."""
     for text in summary.get("warnings") or []:
-        err_console.print(f"[yellow]warning  {text}[/yellow]", highlight=False)
+        err_console.print(f"[yellow]warning  {escape(text)}[/yellow]", highlight=False)
 
 
 FOLDS_TEXT = {

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ..battery import service
 from ..store import Store, artifacts
@@ -69,7 +70,7 @@ def ingest_command(
             highlight=False,
         )
     for warning in report["warnings"]:
-        err_console.print(f"[yellow]warning  {warning}[/yellow]", highlight=False)
+        err_console.print(f"[yellow]warning  {escape(warning)}[/yellow]", highlight=False)
     err_console.print(
         f"{report['remeasured']} cells measured again; production data: {report['dataset']['cells']} cells in "
         f"{report['dataset']['tables']} tables, {report['cells_with_cycling_data']} with cycling data",

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ..battery import service
 from ..errors import InputError
@@ -209,4 +210,4 @@ def formation(
         f"{len(result['predictions'])} cells ({', '.join(result['features'])} -> {target})"
     )
     for text in result["warnings"]:
-        err_console.print(f"[yellow]warning  {text}[/yellow]", highlight=False)
+        err_console.print(f"[yellow]warning  {escape(text)}[/yellow]", highlight=False)
