@@ -74,6 +74,9 @@ def test_bad_files_fail_alone_and_leave_the_store_unchanged(tmp_path: Path, stor
     assert not (store.root / "staging").exists()
 
 
+# distributed's comms may drop a socket without closing it when the local cluster closes on a loaded machine (seen
+# twice at load 7-10: "unclosed <socket ...>" raised in __del__); only that ResourceWarning is let pass here
+@pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning")
 def test_parallel_back_ends_give_identical_tables(tmp_path: Path) -> None:
     files = arbin_copies(tmp_path / "in", 6)
     serial = Store(tmp_path / "serial")
