@@ -144,6 +144,11 @@ def without_rows(sheet: str, first: int, stop: int) -> Callable[[dict[str, list[
     return change
 
 
+def not_a_number(sheets: dict[str, list[list[object]]]) -> None:
+    """A change writing text into the current (column 7) of record 5030 (``Detail_2``'s row 31)."""
+    sheets["Detail_2"][30][6] = "x"
+
+
 def neware_timeless() -> bytes:
     """The shared Neware record table with neither its total time nor its time within each step."""
     from ..battery.io.test_neware_record import HEADER, _table
@@ -410,6 +415,16 @@ CASES: dict[str, Case] = {
         "to 5111 (sheet row 102)",
         "기록 시트 'Detail_2' 안에서 기록 10개가 빠졌습니다: 기록 번호가 1번 건너뛰며, 처음은 5100에서 5111(으)로 "
         "건너뜁니다 (시트 102행)",
+    ),
+    "xls_not_a_number": Case(
+        {NEWARE_XLS: lambda: neware_xls(not_a_number)},
+        "failed",
+        f"{NEWARE_XLS} (sheets 'Detail_1', 'Detail_2' joined): column 'Current(A)' (current_a) is missing or not a "
+        "finite number in data row 5030 (sheet 'Detail_2' row 31); set options.on_invalid = \"drop\" to skip such "
+        "rows.",
+        f"{NEWARE_XLS} (이어 붙인 시트 'Detail_1', 'Detail_2'): 데이터 5030행(시트 'Detail_2'의 31행)에서 열 "
+        "'Current(A)' (current_a)의 값이 없거나 유한한 숫자가 아닙니다; 그런 행을 건너뛰려면 options.on_invalid = "
+        '"drop"으로 설정하세요.',
     ),
     "neware_no_time": Case(
         {NEWARE_CSV: neware_timeless},

@@ -266,6 +266,26 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("%(file)s: Neware .%(kind)s workbook has no record sheet (Detail_..., record, 记录层)."),
         kind=r"xlsx?",
     ),
+    phrase(N_("%(file)s: Neware .%(kind)s record sheet %(sheet)s holds no records."), kind=r"xlsx?"),
+    # the record table's refusal of a value, its line told as the sheet's row (neware_sheets._sheet_lines)
+    phrase(
+        N_(
+            "%(file)s (sheet %(sheet)s): column %(name)s (%(canonical)s) is missing or not a finite number in data "
+            "row %(row)s (sheet %(sheet_again)s row %(sheet_row)s)"
+        ),
+        canonical=r"\w+",
+        row=_N,
+        sheet_row=_N,
+    ),
+    phrase(
+        N_(
+            "%(file)s (sheets %(sheets)s joined): column %(name)s (%(canonical)s) is missing or not a finite number "
+            "in data row %(row)s (sheet %(sheet)s row %(sheet_row)s)"
+        ),
+        canonical=r"\w+",
+        row=_N,
+        sheet_row=_N,
+    ),
     phrase(
         N_(
             "%(file)s: Neware record sheet %(sheet)s starts with the header %(first)s, not that of sheet %(sheet_0)s "
