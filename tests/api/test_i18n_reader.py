@@ -1,7 +1,7 @@
 """A cycler file's refusals and warnings read Korean on the battery pages: the messages the readers and the ingest give.
 
 Each case is a real export of ``../shared/data/battery/cyclers`` (an Arbin CSV and its metadata, a Maccor text
-export) broken one way under a Korean name and ingested as an upload ingests it: its refusal (the ingest's
+export, the Neware record table, also as BTSDA's ``.xls``) broken one way under a Korean name and ingested as an upload ingests it: its refusal (the ingest's
 ``failed`` error) or warning (its ``detail``) is the English line written here, and
 :func:`gwangyang.api.i18n.phrase` (the pages' ``phrase`` in ``common.js``, run under Node where it is installed)
 gives the Korean written here by hand, the file, column, line and numbers kept and none of the message's English
@@ -22,6 +22,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ API = "/api/v1/battery"
 ARBIN = "셀 1.csv"
 METADATA = "셀 1_Metadata.csv"
 MACCOR = "셀 3.052"
+NEWARE_XLS = "네웨어 셀.xls"
+NEWARE_CSV = "네웨어 기록.csv"
 
 
 def arbin() -> bytes:
@@ -115,6 +118,42 @@ def maccor_cycle_38() -> bytes:
         fields[1] = b"38"
         lines[i] = b"\t".join(fields)
     return b"\r\n".join(lines)
+
+
+def neware_xls(change: Callable[[dict[str, list[list[object]]]], None]) -> bytes:
+    """The shared Neware record table as BTSDA's ``.xls`` writes it, over sheets ``Detail_1`` and ``Detail_2``
+    (records 1-5000 and 5001-9295, :mod:`tests.battery.io.test_neware_xls`), ``change`` applied to the sheets."""
+    from ..battery.io.test_neware_xls import (
+        _rows,
+        _split,
+        write_xls,
+    )  # xlwt: a skip, not an error, without it
+
+    sheets = _split(_rows(), ["Detail_1", "Detail_2"], [5000])
+    change(sheets)
+    with tempfile.TemporaryDirectory() as folder:
+        return write_xls(Path(folder) / "book.xls", sheets).read_bytes()
+
+
+def without_rows(sheet: str, first: int, stop: int) -> Callable[[dict[str, list[list[object]]]], None]:
+    """A change deleting the sheet's rows ``first`` to ``stop - 1`` (0: its header)."""
+
+    def change(sheets: dict[str, list[list[object]]]) -> None:
+        del sheets[sheet][first:stop]
+
+    return change
+
+
+def not_a_number(sheets: dict[str, list[list[object]]]) -> None:
+    """A change writing text into the current (column 7) of record 5030 (``Detail_2``'s row 31)."""
+    sheets["Detail_2"][30][6] = "x"
+
+
+def neware_timeless() -> bytes:
+    """The shared Neware record table with neither its total time nor its time within each step."""
+    from ..battery.io.test_neware_record import HEADER, _table
+
+    return _table([h for h in HEADER if h not in ("Total Time", "Time")]).encode()
 
 
 @dataclass(frozen=True)
@@ -360,6 +399,41 @@ CASES: dict[str, Case] = {
         f"{METADATA}: 2 rows; only the first is read",
         f"{METADATA}: 행이 2개입니다; 첫 행만 읽었습니다",
     ),
+    # gwangyang.battery.io.neware_sheets, neware_record: a Neware BTSDA .xls's record sheets, a record table
+    "xls_records_between_sheets": Case(
+        {NEWARE_XLS: lambda: neware_xls(without_rows("Detail_2", 1, 4))},
+        "rows_dropped",
+        "records 5001 to 5003 (3) are missing between record sheets 'Detail_1' (ends at 5000) and 'Detail_2' "
+        "(starts at 5004)",
+        "기록 시트 'Detail_1'(5000에서 끝남)와(과) 'Detail_2'(5004에서 시작) 사이에서 기록 5001~5003(3개)이(가) "
+        "빠졌습니다",
+    ),
+    "xls_records_inside_a_sheet": Case(
+        {NEWARE_XLS: lambda: neware_xls(without_rows("Detail_2", 101, 111))},
+        "rows_dropped",
+        "10 record(s) missing inside record sheet 'Detail_2': its record numbers skip 1 time(s), first from 5100 "
+        "to 5111 (sheet row 102)",
+        "기록 시트 'Detail_2' 안에서 기록 10개가 빠졌습니다: 기록 번호가 1번 건너뛰며, 처음은 5100에서 5111(으)로 "
+        "건너뜁니다 (시트 102행)",
+    ),
+    "xls_not_a_number": Case(
+        {NEWARE_XLS: lambda: neware_xls(not_a_number)},
+        "failed",
+        f"{NEWARE_XLS} (sheets 'Detail_1', 'Detail_2' joined): column 'Current(A)' (current_a) is missing or not a "
+        "finite number in data row 5030 (sheet 'Detail_2' row 31); set options.on_invalid = \"drop\" to skip such "
+        "rows.",
+        f"{NEWARE_XLS} (이어 붙인 시트 'Detail_1', 'Detail_2'): 데이터 5030행(시트 'Detail_2'의 31행)에서 열 "
+        "'Current(A)' (current_a)의 값이 없거나 유한한 숫자가 아닙니다; 그런 행을 건너뛰려면 options.on_invalid = "
+        '"drop"으로 설정하세요.',
+    ),
+    "neware_no_time": Case(
+        {NEWARE_CSV: neware_timeless},
+        "failed",
+        f"{NEWARE_CSV}: Neware record table has no 'Total Time' or 'Cumulative Time' column (the test time) and no "
+        "'Time' column (the time within each step) to build it from.",
+        f"{NEWARE_CSV}: Neware 기록 표에 'Total Time' 열이나 'Cumulative Time' 열(시험 시간)이 없고, 시험 시간을 "
+        "만들 'Time' 열(각 스텝 안의 시간)도 없습니다.",
+    ),
 }
 """Broken exports: their files (the name and the bytes), what the ingest gives, the English and the Korean."""
 
@@ -397,7 +471,7 @@ def english_left(korean: str, case: Case) -> list[str]:
     kept = korean
     for value in re.findall(r"'[^']*'|<stem>_\w+\.csv|Current\(kA\)|current_a", case.english):
         kept = kept.replace(value, "")
-    for name in (ARBIN, METADATA, MACCOR, "셀 6.csv", "--column-map"):
+    for name in (ARBIN, METADATA, MACCOR, NEWARE_XLS, NEWARE_CSV, "셀 6.csv", "--column-map"):
         kept = kept.replace(name, "")
     return [w for w in ENGLISH if w in kept]
 
@@ -683,6 +757,7 @@ def sample_of(group: str) -> str:
         "Arbin",
         "TOML",
         "0123456789abcdef" * 2,
+        "xls",
     ):
         if re.fullmatch(group, value):
             return value
@@ -722,10 +797,8 @@ def test_no_later_pattern_is_taken_by_a_reader_pattern() -> None:
         groups = dict(re.findall(r"\(\?P<(\w+)>((?:[^()]|\((?!\?P<)[^()]*\))*)\)", pattern.pattern))
         try:
             line = msgid % {n: sample_of(g) for n, g in groups.items()}
-        except (
-            AssertionError,
-            KeyError,
-        ):  # a group no sample fits (a quoted SQL name, a KPI list, a weekday list)
+        # a group no sample fits (a quoted SQL name, a KPI list, a weekday list)
+        except (AssertionError, KeyError):
             continue
         if not pattern.match(line) or catalogue.gettext(line) != line:
             continue

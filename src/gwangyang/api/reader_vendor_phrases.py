@@ -24,11 +24,17 @@ VENDOR_TERMS: tuple[str, ...] = (
     N_("no date_time"),
     N_("skipped"),
     N_("file damaged."),
-    N_("'Time' is the time within each step)."),
+    N_("rows read as they stand"),
+    N_("one table is expected in the record sheets."),
+    N_("one channel's records, each once, are expected."),
+    N_("the steps start where the absolute time says, but not before the previous record"),
 )
 """Closing parts of the vendor readers' refusals (after ``"; "``); listed for the extractor."""
 
 _N = r"\d+"
+_G = r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?"
+"""A number as ``:g`` writes it (``7``, ``2.5``, ``1.23457e+06``)."""
+_Q = r"'[^']*'"
 
 VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # a refusal with a note after it that the file looks truncated too (registry, arbin_meta, novonix_summary):
@@ -242,12 +248,119 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(file)s: not a readable Neware BTS CSV export (%(why)s).")),
     phrase(N_("%(file)s: Neware BTS CSV record level has no 'Total Time' column.")),
     phrase(N_("%(file)s: Neware BTS CSV record level has no %(name)s column.")),
-    phrase(N_("%(file)s: Neware record table has no %(names)s column (the test time")),
+    phrase(
+        N_(
+            "%(file)s: Neware record table has no %(total)s or %(cumulative)s column (the test time) and no 'Time' "
+            "column (the time within each step) to build it from."
+        ),
+        total=_Q,
+        cumulative=_Q,
+    ),
     phrase(N_("%(file)s: Neware record table has no Current(...) or no Voltage(...) column.")),
     phrase(N_("%(file)s: no Neware record header (DataPoint, Cycle Index, Step Index, ...).")),
     phrase(N_("%(file)s: Neware workbook sheet %(sheet)s holds no records.")),
     phrase(N_("%(file)s: Neware workbook has no record sheet.")),
     phrase(N_("%(file)s: not a readable Neware workbook (%(why)s).")),
+    # gwangyang.battery.io.neware_sheets: a BTSDA workbook's record sheets, joined
+    phrase(
+        N_("%(file)s: Neware .%(kind)s workbook has no record sheet (Detail_..., record, 记录层)."),
+        kind=r"xlsx?",
+    ),
+    phrase(N_("%(file)s: Neware .%(kind)s record sheet %(sheet)s holds no records."), kind=r"xlsx?"),
+    # the record table's refusal of a value, its line told as the sheet's row (neware_sheets._sheet_lines)
+    phrase(
+        N_(
+            "%(file)s (sheet %(sheet)s): column %(name)s (%(canonical)s) is missing or not a finite number in data "
+            "row %(row)s (sheet %(sheet_again)s row %(sheet_row)s)"
+        ),
+        canonical=r"\w+",
+        row=_N,
+        sheet_row=_N,
+    ),
+    phrase(
+        N_(
+            "%(file)s (sheets %(sheets)s joined): column %(name)s (%(canonical)s) is missing or not a finite number "
+            "in data row %(row)s (sheet %(sheet)s row %(sheet_row)s)"
+        ),
+        canonical=r"\w+",
+        row=_N,
+        sheet_row=_N,
+    ),
+    phrase(
+        N_(
+            "%(file)s: Neware record sheet %(sheet)s starts with the header %(first)s, not that of sheet %(sheet_0)s "
+            "(%(header)s)"
+        )
+    ),
+    phrase(
+        N_(
+            "%(file)s: Neware record sheets %(sheet)s and %(next)s overlap: %(sheet_again)s ends at record %(end)s, "
+            "%(next_again)s starts at record %(start)s (expected %(expected)s)"
+        ),
+        end=_G,
+        start=_G,
+        expected=_G,
+    ),
+    phrase(
+        N_(
+            "%(missing)s record(s) missing inside record sheet %(sheet)s: its record numbers skip %(n)s time(s), "
+            "first from %(a)s to %(b)s (sheet row %(row)s)"
+        ),
+        missing=_G,
+        n=_N,
+        a=_G,
+        b=_G,
+        row=_N,
+    ),
+    phrase(
+        N_(
+            "record numbers go back or repeat %(n)s time(s) inside record sheet %(sheet)s, first from %(a)s to "
+            "%(b)s (sheet row %(row)s)"
+        ),
+        n=_N,
+        a=_G,
+        b=_G,
+        row=_N,
+    ),
+    phrase(
+        N_(
+            "records %(first)s to %(last)s (%(missing)s) are missing between record sheets %(sheet)s (ends at "
+            "%(end)s) and %(next)s (starts at %(start)s)"
+        ),
+        first=_G,
+        last=_G,
+        missing=_G,
+        end=_G,
+        start=_G,
+    ),
+    phrase(
+        N_(
+            "record sheet %(sheet)s holds %(declared)s rows by its own count (its DIMENSIONS record) but %(count)s "
+            "could be read: the workbook is damaged there, the rows after are missing"
+        ),
+        declared=_N,
+        count=_N,
+    ),
+    phrase(N_("sheet(s) not read: %(sheets)s")),
+    # gwangyang.battery.io.neware_steptime: the test time built from the time within each step
+    phrase(N_("%(file)s: the rows of column %(column)s could not be matched.")),
+    phrase(
+        N_(
+            "%(file)s: column %(column)s (the time within each step) is missing or no time in data row %(row)s "
+            "(line %(line)s)."
+        ),
+        row=_N,
+        line=_N,
+    ),
+    phrase(
+        N_(
+            "the test time built from column %(column)s (the time within each step) and column %(date)s (absolute "
+            "time) disagree by up to %(largest)s s, first at data row %(row)s (line %(line)s)"
+        ),
+        largest=_G,
+        row=_N,
+        line=_N,
+    ),
     # gwangyang.battery.io.novonix_summary: a Novonix export's summary companion
     phrase(N_("%(file)s: Novonix summary is empty.")),
     phrase(N_("%(file)s: Novonix summary has no row: it ends inside its header line (cut?).")),
