@@ -233,3 +233,14 @@ def test_a_damaged_block_cutting_a_sheet_short_is_warned(tmp_path: Path) -> None
         f"'Detail_2' holds 4296 rows by its own count (its DIMENSIONS record) but {data.rows - 4999}"
         in detail
     )
+
+
+def test_large_record_numbers_are_written_whole(tmp_path: Path) -> None:
+    # a long test's record numbers pass 10**6: "%g" wrote 1234566 as 1.23457e+06 (and 3 missing records as 3)
+    from gwangyang.battery.io.neware_sheets import _inside
+
+    notes = _inside(tmp_path / "긴 시험.xls", "Detail_9", [1234565.0, 1234566.0, 1234570.0], [2, 3, 4])
+    assert [n["detail"] for n in notes] == [
+        "3 record(s) missing inside record sheet 'Detail_9': its record numbers skip 1 time(s), first from "
+        "1234566 to 1234570 (sheet row 4)"
+    ]

@@ -85,8 +85,8 @@ def _inside(
         notes.append(
             s.warning(
                 "rows_dropped",
-                f"{missing:g} record(s) missing inside record sheet {sheet!r}: its record numbers skip "
-                f"{len(skips)} time(s), first from {a:g} to {b:g} (sheet row {r})",
+                f"{missing:.15g} record(s) missing inside record sheet {sheet!r}: its record numbers skip "
+                f"{len(skips)} time(s), first from {a:.15g} to {b:.15g} (sheet row {r})",
                 path,
             )
         )
@@ -97,7 +97,7 @@ def _inside(
             s.warning(
                 "unknown_format",
                 f"record numbers go back or repeat {len(back)} time(s) inside record sheet {sheet!r}, first "
-                f"from {a:g} to {b:g} (sheet row {r}); rows read as they stand",
+                f"from {a:.15g} to {b:.15g} (sheet row {r}); rows read as they stand",
                 path,
             )
         )
@@ -163,7 +163,7 @@ def joined_records(
             if following[0] <= span[1]:
                 raise CorruptFileError(
                     f"{path}: Neware record sheets {name!r} and {sheet!r} overlap: {name!r} ends at record "
-                    f"{span[1]:g}, {sheet!r} starts at record {following[0]:g} (expected {span[1] + 1:g}); "
+                    f"{span[1]:.15g}, {sheet!r} starts at record {following[0]:.15g} (expected {span[1] + 1:.15g}); "
                     "one channel's records, each once, are expected."
                 )
             if following[0] > span[1] + 1:
@@ -171,8 +171,8 @@ def joined_records(
                 notes.append(
                     s.warning(
                         "rows_dropped",
-                        f"records {span[1] + 1:g} to {following[0] - 1:g} ({missing:g}) are missing between "
-                        f"record sheets {name!r} (ends at {span[1]:g}) and {sheet!r} (starts at {following[0]:g})",
+                        f"records {span[1] + 1:.15g} to {following[0] - 1:.15g} ({missing:.15g}) are missing between "
+                        f"record sheets {name!r} (ends at {span[1]:.15g}) and {sheet!r} (starts at {following[0]:.15g})",
                         path,
                     )
                 )
