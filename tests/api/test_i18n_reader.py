@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from gwangyang.api import i18n, phrases, reader_phrases, reader_vendor_phrases
+from gwangyang.api import i18n, phrases, reader_phrases, reader_text_phrases, reader_vendor_phrases
 from gwangyang.battery import build, checks, grouping, pairing, schema, stitch
 from gwangyang.battery.ingest import ingest as ingest_files
 from gwangyang.store import Store
@@ -59,6 +59,11 @@ def metadata() -> str:
 def maccor() -> bytes:
     """A Maccor text export (tab-separated, CRLF): 333 rows of cycle 37, ``N/A`` in its waveform columns."""
     return (CYCLERS / "maccor" / "PredictionDiagnostics_000151_test.052").read_bytes()
+
+
+def utf16_with_mark() -> bytes:
+    """:func:`arbin` as UTF-16-LE with its byte-order mark (2 + 2 * 26266 bytes: the text is ASCII)."""
+    return b"\xff\xfe" + arbin().decode().encode("utf-16-le")
 
 
 def arbin_row(k: int, change: Callable[[bytes], bytes]) -> bytes:
@@ -224,14 +229,34 @@ CASES: dict[str, Case] = {
         f"{ARBIN}: file is empty.",
         f"{ARBIN}: 파일이 비어 있습니다.",
     ),
+    # UTF-16 (gwangyang.battery.io.textutf16): read without its byte-order mark, refused at a stray byte
     "utf16_without_mark": Case(
         {ARBIN: lambda: arbin().decode().encode("utf-16-le")},
+        "text_encoding",
+        "read as UTF-16-LE: the file has no byte-order mark; its encoding was inferred from its bytes (a zero byte "
+        "beside each ASCII character, after it)",
+        "UTF-16-LE(으)로 읽었습니다: 파일에 바이트 순서 표시(BOM)가 없습니다; 인코딩은 바이트로 추정했습니다 "
+        "(ASCII 문자마다 그 뒤에 0 바이트가 있음)",
+    ),
+    # a zero byte before character 13187 (10 into line 127): byte 2 + 2 * 13187 of the file with its mark
+    "utf16_stray_byte": Case(
+        {ARBIN: lambda: utf16_with_mark()[:26376] + b"\0" + utf16_with_mark()[26376:]},
         "failed",
-        f"{ARBIN}: looks like UTF-16-LE text with no byte-order mark (every other byte zero): the readers need the "
-        'mark to read UTF-16; save it as UTF-8, or as UTF-16 with its mark (Excel\'s "Unicode text").',
-        f"{ARBIN}: 바이트 순서 표시(BOM)가 없는 UTF-16-LE 텍스트로 보입니다 (한 바이트 건너 0): 리더가 UTF-16을 "
-        '읽으려면 그 표시가 있어야 합니다; UTF-8로, 또는 바이트 순서 표시가 있는 UTF-16(Excel의 "유니코드 텍스트")'
-        "으로 저장하세요.",
+        f"{ARBIN}: does not decode as UTF-16-LE from byte 26376 on (line 127): a stray byte there (a lone zero byte, "
+        "or one byte too many) puts every character after it one byte out of place; the file is damaged there; "
+        "repair or export it again.",
+        f"{ARBIN}: 26376번 바이트부터 UTF-16-LE(으)로 디코딩되지 않습니다 (127행): 그곳의 엉뚱한 바이트(외톨이 0 "
+        "바이트나 남는 바이트 하나) 때문에 그 뒤의 모든 문자가 한 바이트씩 어긋납니다; 파일이 그곳에서 "
+        "손상되었습니다; 파일을 고치거나 다시 내보내세요.",
+    ),
+    # one byte after the 2 + 2 * 26266 of the text (249 lines, each ended): byte 52534, line 250
+    "utf16_odd_last_byte": Case(
+        {ARBIN: lambda: utf16_with_mark() + b"7"},
+        "failed",
+        f"{ARBIN}: does not decode as UTF-16-LE at byte 52534 (line 250: truncated data) (an odd number of bytes: "
+        "half a character at its end); the file is damaged there; repair or export it again.",
+        f"{ARBIN}: 52534번 바이트에서 UTF-16-LE(으)로 디코딩되지 않습니다 (250행: 잘린 데이터) (바이트 수가 "
+        "홀수입니다: 끝에 문자 반 개가 있음); 파일이 그곳에서 손상되었습니다; 파일을 고치거나 다시 내보내세요.",
     ),
     # the text's encoding (gwangyang.battery.io.textfile): Korean in cp949, or a byte no encoding reads, past the head
     "cp949_late": Case(
@@ -383,6 +408,33 @@ CASES: dict[str, Case] = {
         f"(첫 시각이 있는 행에서 시험 시간을 뺀 값): {ARBIN}이(가) 1 d 01:00:19 빠르며 (다른 날) 5분이 넘고 정확한 "
         "시간 단위도 아닙니다: 부속 파일이 다른 시험의 것이거나 시계가 틀렸을 수 있습니다; 부속 파일의 시작 시각을 "
         "셀의 시작 시각으로 씁니다",
+    ),
+    # FastCharge's companion ends (1494636676) 8538 s before it starts (1494645214) and 10357 s before the data's
+    # last time stamp (its last row: 1494647033.48)
+    "end_before_start": Case(
+        {ARBIN: arbin, METADATA: lambda: metadata().encode()},
+        "end_time_mismatch",
+        f"{METADATA} gives the test's end (Last_End_DateTime) as 2017-05-13 00:51:16 UTC, 02:22:18 before its start "
+        f"(First_Start_DateTime, 2017-05-13 03:13:34 UTC) and 02:52:37 before {ARBIN}'s last time stamp (2017-05-13 "
+        "03:43:53): a test cannot end before it started or before its last row was recorded; the companion may "
+        "belong to another test, or a clock was wrong; its end time is not used",
+        f"{METADATA}은(는) 시험 종료(Last_End_DateTime)를 2017-05-13 00:51:16 UTC로 나타내며, 이는 시험 "
+        f"시작(First_Start_DateTime, 2017-05-13 03:13:34 UTC)보다 02:22:18 이르고, {ARBIN}의 마지막 "
+        "시각(2017-05-13 03:43:53)보다 02:52:37 이릅니다: 시험은 시작하기 전이나 마지막 행이 기록되기 전에 끝날 수 "
+        "없습니다; 부속 파일이 다른 시험의 것이거나 시계가 틀렸을 수 있습니다; 이 종료 시각은 쓰지 않습니다",
+    ),
+    # the start 9 h later: the data's clock read in UTC-9, its last stamp 12:43:53 UTC
+    "end_before_start_time_zone": Case(
+        {ARBIN: arbin, METADATA: lambda: started(9 * 3600)},
+        "end_time_mismatch",
+        f"{METADATA} gives the test's end (Last_End_DateTime) as 2017-05-13 00:51:16 UTC, 11:22:18 before its start "
+        f"(First_Start_DateTime, 2017-05-13 12:13:34 UTC) and 11:52:37 before {ARBIN}'s last time stamp (2017-05-13 "
+        "03:43:53, UTC-9): a test cannot end before it started or before its last row was recorded; the companion "
+        "may belong to another test, or a clock was wrong; its end time is not used",
+        f"{METADATA}은(는) 시험 종료(Last_End_DateTime)를 2017-05-13 00:51:16 UTC로 나타내며, 이는 시험 "
+        f"시작(First_Start_DateTime, 2017-05-13 12:13:34 UTC)보다 11:22:18 이르고, {ARBIN}의 마지막 "
+        "시각(2017-05-13 03:43:53, UTC-9)보다 11:52:37 이릅니다: 시험은 시작하기 전이나 마지막 행이 기록되기 전에 "
+        "끝날 수 없습니다; 부속 파일이 다른 시험의 것이거나 시계가 틀렸을 수 있습니다; 이 종료 시각은 쓰지 않습니다",
     ),
     "companion_cut": Case(
         {ARBIN: arbin, METADATA: lambda: metadata().rstrip("\r\n").encode()},
@@ -702,7 +754,13 @@ def translated(node: ast.JoinedStr) -> bool:
 def known_text() -> list[str]:
     """Every msgid and term the patterns translate (where the pieces of a sentence built from pieces must lie)."""
     ids = [msgid for _, msgid in i18n.PATTERNS]
-    return [*ids, *reader_phrases.READER_TERMS, *reader_vendor_phrases.VENDOR_TERMS, *phrases.TERMS]
+    return [
+        *ids,
+        *reader_phrases.READER_TERMS,
+        *reader_vendor_phrases.VENDOR_TERMS,
+        *reader_text_phrases.TEXT_TERMS,
+        *phrases.TERMS,
+    ]
 
 
 def in_pieces(node: ast.JoinedStr, texts: list[str]) -> bool:
@@ -766,8 +824,8 @@ def sample_of(group: str) -> str:
 
 @pytest.mark.parametrize(
     ("pattern", "msgid"),
-    reader_phrases.READER_PHRASES,
-    ids=[m[:60] for _, m in reader_phrases.READER_PHRASES],
+    [*reader_phrases.READER_PHRASES, *reader_text_phrases.READER_TEXT_PHRASES],
+    ids=[m[:60] for _, m in [*reader_phrases.READER_PHRASES, *reader_text_phrases.READER_TEXT_PHRASES]],
 )
 def test_each_pattern_reads_as_its_own_korean(pattern: re.Pattern[str], msgid: str) -> None:
     # the msgid with its placeholders filled: no earlier pattern takes the line, and the Korean keeps the values

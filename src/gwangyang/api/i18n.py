@@ -30,6 +30,7 @@ from .phrases import PHRASES, PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
 from .reader_phrases import READER_PHRASES
+from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
 from .toml_file_phrases import TOML_FILE_PHRASES
 from .twin_phrases import TWIN_PHRASES
@@ -62,6 +63,7 @@ PATTERNS = (
     + TOML_FILE_PHRASES
     + UPLOAD_PHRASES
     + READER_PHRASES
+    + READER_TEXT_PHRASES
     + ROUTE_FILE_PHRASES
     + PHRASES
     + PORT_PHRASES
