@@ -208,3 +208,19 @@ def test_scripts_get_the_catalogue(client: TestClient) -> None:
     assert client.get("/static/i18n/en.js").text.endswith("window.gwangyangPhrases = [];\n")
     anonymous = TestClient(client.app)
     assert anonymous.get("/static/i18n/ko.js").status_code == 401
+
+
+def test_the_catalogue_script_is_sent_compressed_to_who_takes_gzip(client: TestClient) -> None:
+    import gzip
+
+    # raw bytes as sent (httpx would undo the gzip): compressed only where Accept-Encoding takes it
+    with client.stream("GET", "/static/i18n/ko.js", headers={"Accept-Encoding": "gzip"}) as packed:
+        raw = b"".join(packed.iter_raw())
+        assert packed.headers["content-encoding"] == "gzip" and packed.headers["vary"] == "Accept-Encoding"
+    with client.stream("GET", "/static/i18n/ko.js", headers={"Accept-Encoding": "identity"}) as plain:
+        text = b"".join(plain.iter_raw())
+        assert "content-encoding" not in plain.headers
+    assert gzip.decompress(raw) == text and len(raw) < len(text) / 3
+    assert text.decode("utf-8").startswith("window.gwangyangMessages = {")
+    refused = client.get("/static/i18n/ko.js", headers={"Accept-Encoding": "gzip;q=0, br"})
+    assert "content-encoding" not in refused.headers

@@ -204,6 +204,7 @@ def messages_script(lang: str, request: Request) -> Response:
     The OpenAPI document's texts are left out (the server translates them, see :mod:`.openapi_i18n`):
     they would double what every page loads.
     """
+    import gzip
     import json
 
     if i18n.normalise(lang) != lang:
@@ -213,10 +214,33 @@ def messages_script(lang: str, request: Request) -> Response:
     state = request.app.state
     if getattr(state, "openapi_texts", None) is None:
         state.openapi_texts = document_texts(request.app.openapi())
-    messages = {k: v for k, v in i18n.messages(lang).items() if k not in state.openapi_texts}
-    body = "window.gwangyangMessages = " + json.dumps(messages, ensure_ascii=False) + ";\n"
-    body += "window.gwangyangPhrases = " + json.dumps(i18n.script_phrases(lang), ensure_ascii=False) + ";\n"
-    return Response(body, media_type="text/javascript", headers={"Cache-Control": "private, max-age=3600"})
+    if getattr(state, "message_scripts", None) is None:
+        state.message_scripts = {}
+    scripts: dict[str, tuple[bytes, bytes]] = state.message_scripts
+    if lang not in scripts:  # the catalogue is fixed while the server runs: built and compressed once
+        messages = {k: v for k, v in i18n.messages(lang).items() if k not in state.openapi_texts}
+        body = "window.gwangyangMessages = " + json.dumps(messages, ensure_ascii=False) + ";\n"
+        body += (
+            "window.gwangyangPhrases = " + json.dumps(i18n.script_phrases(lang), ensure_ascii=False) + ";\n"
+        )
+        plain = body.encode("utf-8")
+        scripts[lang] = (plain, gzip.compress(plain, compresslevel=9, mtime=0))
+    plain, packed = scripts[lang]
+    headers = {"Cache-Control": "private, max-age=3600", "Vary": "Accept-Encoding"}
+    if _accepts_gzip(request.headers.get("accept-encoding", "")):
+        headers["Content-Encoding"] = "gzip"
+        return Response(packed, media_type="text/javascript; charset=utf-8", headers=headers)
+    return Response(plain, media_type="text/javascript; charset=utf-8", headers=headers)
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip (``gzip`` or ``*``, not with ``q=0``)."""
+    for part in accept_encoding.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower().replace(" ", "")
+            return q not in ("q=0", "q=0.", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 @router.get("/static/{name}", dependencies=[Depends(require_token)])
