@@ -11,9 +11,6 @@ installed) the same.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,12 +20,11 @@ from gwangyang.api import i18n
 from gwangyang.battery.twin_config import TwinConfig
 from gwangyang.errors import InputError
 
+from .page_script import page_phrases
 from .test_i18n_spc import korean
 from .test_port_compare_upload import pair
 from .test_port_compare_upload import upload as upload_pair
 from .test_port_upload import CALLS, POISSON, SCENARIO, upload
-
-ROOT = Path(__file__).resolve().parents[2]
 
 NOT_TOML = "광양.toml: not a TOML scenario file (not valid TOML: "
 NOT_TOML_KO = "광양.toml: TOML 시나리오 파일이 아닙니다 (올바른 TOML이 아님: "
@@ -307,31 +303,6 @@ def test_twin_config_refusals_read_korean(tmp_path: Path, config: str, english: 
         TwinConfig.from_file(path)
     assert str(caught.value) == f"{path}: {english}"
     korean(str(caught.value), f"{path}: {expected}")
-
-
-def page_phrases(lines: list[str]) -> list[str]:
-    """``lines`` read by the pages' ``phrase`` (``common.js`` in Node, with the catalogue and patterns of ko.js)."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    script = (
-        "const vm = require('vm'); const fs = require('fs');"
-        "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
-        "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases },"
-        " document: { getElementById: () => ({ textContent: '{}' }), documentElement: { lang: 'ko' } } };"
-        "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
-        "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
-    )
-    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
-    done = subprocess.run(
-        [node, "-e", script, str(ROOT / "src" / "gwangyang" / "web" / "static" / "common.js")],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: list[str] = json.loads(done.stdout)
-    return result
 
 
 def test_the_pages_script_reads_them_as_the_server() -> None:

@@ -12,9 +12,6 @@ case or be listed in :data:`DIRECT` (raised here directly, with the reason no up
 from __future__ import annotations
 
 import ast
-import json
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace, TracebackType
@@ -33,6 +30,8 @@ from gwangyang.logistics import (
     vrplib_solution,
 )
 from gwangyang.logistics.route_file import read_route_file
+
+from .page_script import page_phrases
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "logistics"
@@ -857,25 +856,7 @@ def test_the_direct_raises_read_korean(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_the_page_s_script_reads_them_as_the_server() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     lines = [refusal(files, tail) for files, tail, _ in CASES] + [e for e, _ in DIRECT.values()]
-    script = (
-        "const vm = require('vm'); const fs = require('fs');"
-        "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
-        "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases },"
-        " document: { getElementById: () => ({ textContent: '{}' }), documentElement: { lang: 'ko' } } };"
-        "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
-        "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
-    )
-    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
-    done = subprocess.run(
-        [node, "-e", script, str(ROOT / "src" / "gwangyang" / "web" / "static" / "common.js")],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    phrased = page_phrases(lines)
     expected = [korean_line(files, k) for files, _, k in CASES] + [k for _, k in DIRECT.values()]
-    assert json.loads(done.stdout) == expected
+    assert phrased == expected
