@@ -8,19 +8,26 @@ every step (a cycle's capacity summed over its charge, rest and discharge).
 * :func:`milli_map`: a header with ``mAmps``, ``mAmp-hr`` / ``mAmp-h``, ``mWatt-hr`` / ``mWatt-h`` is read from
   them, scaled to A, Ah, Wh; a header with both a milli-unit column and its SI one is refused (which holds the
   data is a guess).
-* :class:`StepCounters`: each step change is judged from the signal. The current over the interval before a
-  step's first row bounds what the counter can have gained there (``|I| dt``, for energy ``|I V| dt``, half as
-  much again and the written resolution as slack): a counter that restarts shows about that much at the step's
-  first row, one that runs on shows the previous step's last value plus about that much. Changes where only one
-  fits decide; where both fit (little before it) either reading gives the same values. A step whose first row
-  passes no current or repeats the previous row's time (a rest, Maccor's control steps that repeat the last
-  record) decides nothing. Step changes within a
-  cycle and cycle changes are judged apart (a counter may run on through a cycle and restart with the next).
-  A group where some changes restart and others run on is refused in one line naming the file, the column and
-  a line of each, and so is one where no change decides while the two readings differ by more than 0.5 % of the
-  column's largest value (steps too short to tell; by less, but more than the written resolution, it is read as
-  restarting with an ``unknown_format`` warning). One that runs on is brought to per-step values (the value less
-  the previous step's last), read then as the usual layout is. What was found is in ``extra["counters"]``.
+* :class:`StepCounters`: each step change is judged from the signal. The counter at a step's first row is what
+  it gained since the step began (restarting) or the previous step's last value plus that (running on). What it
+  can have gained is bounded by the current over the time since the step began (``|I| t``, for energy
+  ``|I V| t``, half as much again and the written resolution as slack): ``t`` is Maccor's step time at that row
+  (``Step (Sec)``, ``StepTime``, ``Step Time``) where the file has one, else the interval since the previous
+  row; on a rest (a step of two rows or more none of which passes current) it is nothing, so a restarting
+  counter reads 0 there and a running one holds the last value. A counter moves one way within a step (the
+  same whichever reading), so carried on, the first row lies beyond the previous step's last value in the new
+  step's direction (where the two steps go the same way or the previous one rests), and restarting it lies on
+  that side of 0. Changes where only one reading fits decide; where both fit either reading gives nearly the
+  same values. A step change written at the previous row's time (Maccor's control steps, state O, repeat the
+  last record) decides nothing, nor one whose first row passes no current unless the step is a rest. Step
+  changes within a cycle and cycle changes are judged apart (a counter may run on through a cycle and restart
+  with the next). A group where some changes restart and others run on is refused in one line naming the
+  file, the column and a line of each. Where no change decides (steps too short to tell), the group is read
+  as restarting, as Maccor writes its counters (all eight shared Maccor files), with an ``unknown_format``
+  warning giving how much the other reading differs by, unless that is over :data:`UNDECIDED_SHARE` (5 %) of
+  the column's largest value: then it is refused. One that runs on is brought to per-step values (the value
+  less the previous step's last), read then as the usual layout is. What was found is in
+  ``extra["counters"]``.
 """
 
 from __future__ import annotations
@@ -50,9 +57,11 @@ STEP_TIME_SPEC = ColumnSpec(
     sources=("Step (Sec)", "StepTime", "Step Time", "Step Time (sec)", "Step Time (Sec)"), format="duration"
 )
 """Maccor's step time columns (the text export's and the CSV export's), read for :class:`StepCounters` alone."""
-UNDECIDED_SHARE = 0.005
+UNDECIDED_SHARE = 0.05
 """Where no step change decides, the most the two readings may differ by in all, as a share of the column's
-largest value (the 0.5 % the readers are held to), for the file to be read as restarting, with a warning."""
+largest value, for the file to be read as restarting, with a warning. Restarting is Maccor's own layout (every
+real export at hand), so a file with very short steps is read, not refused, unless a running counter misread
+would be off by more than ten times the 0.5 % the readers are held to."""
 
 
 def milli_map(cmap: ColumnMap, names: list[str], path: Path) -> ColumnMap:
