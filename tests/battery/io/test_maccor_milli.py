@@ -237,7 +237,8 @@ def test_ingest_through_the_cli(
 )
 def test_random_step_sequences(steps: list[tuple[float, float, int, float]], per_cycle_steps: int) -> None:
     """Random schedules: a counter restarting at each step, and the same counter carried on through each
-    cycle, both read as the restarting one, or are refused where the steps are too short to tell."""
+    cycle, both read as the restarting one, read as restarting with a warning where the steps are too short to
+    tell (off by 5 % of the largest value at most), or refused where reading so could be off by more."""
     time, current, cycle, step, per_step = [], [], [], [], []
     now = 0.0
     for k, (sign, amps, rows, dt) in enumerate(steps):
@@ -273,8 +274,85 @@ def test_random_step_sequences(steps: list[tuple[float, float, int, float]], per
         except CorruptFileError as exc:
             assert "cannot be told apart safely" in str(exc) and "\n" not in str(exc)
             continue
-        if hook.notes:  # undecided, read as restarting: off by at most 0.5 % of the largest value in all
+        if hook.notes:  # undecided, read as restarting: off by at most 5 % of the largest value in all
             assert "read as restarting" in hook.notes[0]["detail"]
-            assert np.abs(out - truth)[moving].max() <= 0.005 * largest + 1e-12
+            assert np.abs(out - truth)[moving].max() <= 0.05 * largest + 1e-12
         else:
             np.testing.assert_allclose(out[moving], truth[moving], rtol=1e-12, atol=1e-15)
+
+
+def thinned(counter: list[float], step_time: bool) -> str:
+    """A Maccor text export of a CV charge (step 1) then a 2 A discharge (step 2) in one cycle, rows thinned as in
+    the shared ``...short.022`` file: the discharge's first row comes 30 s after the charge's last, 0.1 s into
+    the discharge. Amp-hr is ``counter`` (in units of 1/3600 Ah), Watt-hr that at 3.7 V."""
+    header = ["Rec#", "Cyc#", "Step", "Test (Sec)", *(["Step (Sec)"] if step_time else [])]
+    header += ["Amp-hr", "Watt-hr", "Amps", "Volts", "State"]
+    rows = [(1, 1.0, 1.0, 2.0, "C"), (1, 2.0, 2.0, 0.01, "C"), (2, 32.0, 0.1, 2.0, "D")]
+    rows += [(2, 33.0, 1.1, 2.0, "D"), (2, 34.0, 2.1, 2.0, "D")]
+    lines = ["Today's Date 12/07/2026  Date of Test:\t12/07/2026\t Filename:\tthinned.001", "\t".join(header)]
+    for rec, ((step, test, since, amps, state), value) in enumerate(zip(rows, counter, strict=True), 1):
+        ah = value / 3600.0
+        cells = [rec, 1, step, test, *([since] if step_time else []), ah, ah * 3.7, amps, 3.7, state]
+        lines.append("\t".join(str(cell) for cell in cells))
+    return "\n".join(lines) + "\n"
+
+
+# restarting: the discharge's first row 0.1 s x 2 A = 0.2; carried on, the charge's 3 plus 0.1 it gained after
+# its last row (at under 0.01 A) come before that
+RESTARTING = [2.0, 3.0, 0.2, 2.2, 4.2]
+CARRIED = [2.0, 3.0, 3.3, 5.3, 7.3]
+
+
+@pytest.mark.parametrize("step_time", [True, False])
+def test_thinned_restarting_counter(tmp_path: Path, step_time: bool) -> None:
+    """The discharge's first row (0.2) lies below the charge's last value (3): carried on, a counter that grows
+    in both steps cannot have gone back; read per step (the old rule, 0.2 and 3 both within 1.5 x 2 A x 30 s = 90,
+    could not tell), discharge 4.2/3600 Ah as written."""
+    path = tmp_path / "재시작.001"
+    path.write_text(thinned(RESTARTING, step_time), encoding="utf-8")
+    data = read_cycler(path)
+    assert data.extra["counters"] == {"capacity_ah": "per_step", "energy_wh": "per_step"}
+    assert "unknown_format" not in kinds(data)
+    assert data.timeseries["discharge_capacity_ah"].iloc[-1] == pytest.approx(4.2 / 3600.0, rel=1e-9)
+    assert data.timeseries["charge_capacity_ah"].iloc[-1] == pytest.approx(3.0 / 3600.0, rel=1e-9)
+
+
+def test_thinned_running_counter_told_by_the_step_time(tmp_path: Path) -> None:
+    """0.1 s into the discharge at 2 A a restarting counter shows at most 1.5 x 2 x 0.1 = 0.3 (and the written
+    resolution); 3.3 is more: carried on. The discharge reads 7.3 - 3 = 4.3 (the 0.1 the charge gained after its
+    last row, written nowhere, counted in it). Without the step time (the interval since the charge's last row,
+    30 s, allows 90) nothing decides, and read as restarting it would be off by 3 of 7.3: refused."""
+    path = tmp_path / "누적.001"
+    path.write_text(thinned(CARRIED, True), encoding="utf-8")
+    data = read_cycler(path)
+    assert data.extra["counters"] == {"capacity_ah": "runs_on", "energy_wh": "runs_on"}
+    assert data.timeseries["discharge_capacity_ah"].iloc[-1] == pytest.approx(4.3 / 3600.0, rel=1e-9)
+    assert data.timeseries["discharge_energy_wh"].iloc[-1] == pytest.approx(4.3 * 3.7 / 3600.0, rel=1e-9)
+    path.write_text(thinned(CARRIED, False), encoding="utf-8")
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message and "'Amp-hr'" in message
+    assert "too little passes before each step change (first at line 5)" in message
+
+
+def test_a_rest_decides() -> None:
+    """A 2 A charge of two rows 30 s apart (1/60 Ah), then a rest: restarting, the rest's rows are 0; carried on,
+    they hold 1/60. The old rule passed rests over: no change decided, and the readings differing by all of 1/60,
+    both were refused."""
+    values = {
+        s.TIME: np.array([30.0, 60.0, 90.0, 120.0]),
+        s.CURRENT: np.array([2.0, 2.0, 0.0, 0.0]),
+        s.VOLTAGE: np.full(4, 3.7),
+        s.CYCLE: np.zeros(4),
+        s.STEP: np.array([1.0, 1.0, 2.0, 2.0]),
+    }
+    charge = np.array([1.0, 2.0]) / 120.0
+    for counter, found in (
+        (np.r_[charge, 0.0, 0.0], "per_step"),
+        (np.r_[charge, charge[1], charge[1]], "runs_on"),
+    ):
+        hook = StepCounters(Path("rest.078"), {"capacity_ah": "Amp-hr"})
+        out = hook({**values, "capacity_ah": counter}, 3)["capacity_ah"]
+        assert hook.found == {"capacity_ah": found} and not hook.notes
+        np.testing.assert_allclose(out, [1 / 120, 1 / 60, 0.0, 0.0], rtol=0, atol=1e-15)

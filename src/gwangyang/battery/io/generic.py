@@ -112,12 +112,14 @@ def read_mapped(
     path: Path,
     cmap: ColumnMap,
     counters: Callable[[dict[str, Any], int], dict[str, Any]] | None = None,
+    helpers: dict[str, ColumnSpec] | None = None,
 ) -> pd.DataFrame:
     """Read a delimited text file with a column map into canonical columns (not yet finalized).
 
     ``counters``: called with the converted values (and the file line of the first data row) before the
     capacity and energy counters are split and accumulated; returns them, changed where it must
-    (:class:`.maccor_counters.StepCounters`).
+    (:class:`.maccor_counters.StepCounters`). ``helpers``: columns read for ``counters`` alone (under their
+    keys, where the header has one of their sources), not kept in the table.
 
     Raises
     ------
@@ -153,7 +155,12 @@ def read_mapped(
         raise CorruptFileError(
             f"{path}: the last line has {last} of {len(names)} fields; the file looks truncated."
         )
-    wanted = sorted({*resolved.values(), *([state_column] if state_column else [])})
+    helping = {
+        key: next(source for source in spec.sources if source in names)
+        for key, spec in (helpers or {}).items()
+        if any(source in names for source in spec.sources)
+    }
+    wanted = sorted({*resolved.values(), *helping.values(), *([state_column] if state_column else [])})
     notes = [*text.warnings, *_unread_columns(names, cmap, path)]
     raw = read_table(
         path,
@@ -202,7 +209,8 @@ def read_mapped(
                 "set options.allow_cycle_gaps = true in the column map to accept it."
             )
     if counters is not None:
-        values = counters(values, first_line)
+        extra = {key: _convert(raw[source], (helpers or {})[key], decimal) for key, source in helping.items()}
+        values = {key: v for key, v in counters({**values, **extra}, first_line).items() if key not in extra}
     current = values[s.CURRENT]
     states = raw[state_column] if state_column else None
     spec_current = cmap.columns[s.CURRENT]

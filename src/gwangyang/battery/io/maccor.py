@@ -62,7 +62,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, read_head, safe_cell_id
 from .generic import ColumnMap, load_shipped_map, read_mapped
-from .maccor_counters import StepCounters, milli_map
+from .maccor_counters import STEP_TIME, STEP_TIME_SPEC, StepCounters, milli_map
 
 PAUSE_THRESHOLD_S = 60.0
 """Wall clock ahead of the test clock by more than this between two rows is a pause."""
@@ -291,7 +291,7 @@ def _read_counted(path: Path, cmap: ColumnMap, names: list[str]) -> tuple[pd.Dat
         if column in cmap.columns
     }
     counters = StepCounters(path, sources)
-    table = read_mapped(path, cmap, counters)
+    table = read_mapped(path, cmap, counters, {STEP_TIME: STEP_TIME_SPEC})
     if counters.notes:
         table.attrs[s.WARNINGS_ATTR] = [*table.attrs.get(s.WARNINGS_ATTR, []), *counters.notes]
     return table, {"counters": dict(counters.found)} if counters.found else {}

@@ -8,19 +8,26 @@ every step (a cycle's capacity summed over its charge, rest and discharge).
 * :func:`milli_map`: a header with ``mAmps``, ``mAmp-hr`` / ``mAmp-h``, ``mWatt-hr`` / ``mWatt-h`` is read from
   them, scaled to A, Ah, Wh; a header with both a milli-unit column and its SI one is refused (which holds the
   data is a guess).
-* :class:`StepCounters`: each step change is judged from the signal. The current over the interval before a
-  step's first row bounds what the counter can have gained there (``|I| dt``, for energy ``|I V| dt``, half as
-  much again and the written resolution as slack): a counter that restarts shows about that much at the step's
-  first row, one that runs on shows the previous step's last value plus about that much. Changes where only one
-  fits decide; where both fit (little before it) either reading gives the same values. A step whose first row
-  passes no current or repeats the previous row's time (a rest, Maccor's control steps that repeat the last
-  record) decides nothing. Step changes within a
-  cycle and cycle changes are judged apart (a counter may run on through a cycle and restart with the next).
-  A group where some changes restart and others run on is refused in one line naming the file, the column and
-  a line of each, and so is one where no change decides while the two readings differ by more than 0.5 % of the
-  column's largest value (steps too short to tell; by less, but more than the written resolution, it is read as
-  restarting with an ``unknown_format`` warning). One that runs on is brought to per-step values (the value less
-  the previous step's last), read then as the usual layout is. What was found is in ``extra["counters"]``.
+* :class:`StepCounters`: each step change is judged from the signal. The counter at a step's first row is what
+  it gained since the step began (restarting) or the previous step's last value plus that (running on). What it
+  can have gained is bounded by the current over the time since the step began (``|I| t``, for energy
+  ``|I V| t``, half as much again and the written resolution as slack): ``t`` is Maccor's step time at that row
+  (``Step (Sec)``, ``StepTime``, ``Step Time``) where the file has one, else the interval since the previous
+  row; on a rest (a step of two rows or more none of which passes current) it is nothing, so a restarting
+  counter reads 0 there and a running one holds the last value. A counter moves one way within a step (the
+  same whichever reading), so carried on, the first row lies beyond the previous step's last value in the new
+  step's direction (where the two steps go the same way or the previous one rests), and restarting it lies on
+  that side of 0. Changes where only one reading fits decide; where both fit either reading gives nearly the
+  same values. A step change written at the previous row's time (Maccor's control steps, state O, repeat the
+  last record) decides nothing, nor one whose first row passes no current unless the step is a rest. Step
+  changes within a cycle and cycle changes are judged apart (a counter may run on through a cycle and restart
+  with the next). A group where some changes restart and others run on is refused in one line naming the
+  file, the column and a line of each. Where no change decides (steps too short to tell), the group is read
+  as restarting, as Maccor writes its counters (all eight shared Maccor files), with an ``unknown_format``
+  warning giving how much the other reading differs by, unless that is over :data:`UNDECIDED_SHARE` (5 %) of
+  the column's largest value: then it is refused. One that runs on is brought to per-step values (the value
+  less the previous step's last), read then as the usual layout is. What was found is in
+  ``extra["counters"]``.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import numpy as np
 
 from ...errors import CorruptFileError
 from .. import schema as s
-from .column_map import SPLIT_CAPACITY, SPLIT_ENERGY, ColumnMap
+from .column_map import SPLIT_CAPACITY, SPLIT_ENERGY, ColumnMap, ColumnSpec
 
 MILLI: dict[str, tuple[str, ...]] = {
     s.CURRENT: ("mAmps",),
@@ -44,9 +51,17 @@ SLACK = 1.5
 """How much more than ``rate * dt`` a counter may gain over one interval (the rate changing within it)."""
 RESOLUTION = 1e-5
 """The written resolution, as a share of the column's largest value (7 significant digits and some)."""
-UNDECIDED_SHARE = 0.005
+STEP_TIME = "step_time_s"
+"""The key under which the hook finds Maccor's step time (seconds since the step began), where the file has one."""
+STEP_TIME_SPEC = ColumnSpec(
+    sources=("Step (Sec)", "StepTime", "Step Time", "Step Time (sec)", "Step Time (Sec)"), format="duration"
+)
+"""Maccor's step time columns (the text export's and the CSV export's), read for :class:`StepCounters` alone."""
+UNDECIDED_SHARE = 0.05
 """Where no step change decides, the most the two readings may differ by in all, as a share of the column's
-largest value (the 0.5 % the readers are held to), for the file to be read as restarting, with a warning."""
+largest value, for the file to be read as restarting, with a warning. Restarting is Maccor's own layout (every
+real export at hand), so a file with very short steps is read, not refused, unless a running counter misread
+would be off by more than ten times the 0.5 % the readers are held to."""
 
 
 def milli_map(cmap: ColumnMap, names: list[str], path: Path) -> ColumnMap:
@@ -104,6 +119,9 @@ class StepCounters:
         current = np.abs(np.nan_to_num(np.asarray(values[s.CURRENT], dtype="float64")))
         cycles = np.asarray(values[s.CYCLE], dtype="float64")
         steps = values.get(s.STEP)
+        step_time = values.get(STEP_TIME)
+        if step_time is not None:
+            step_time = np.asarray(step_time, dtype="float64")
         out = dict(values)
         for column, rate in ((SPLIT_CAPACITY, current), (SPLIT_ENERGY, None)):
             if column not in values or steps is None:
@@ -111,7 +129,9 @@ class StepCounters:
             if rate is None:
                 rate = current * np.abs(np.nan_to_num(np.asarray(values[s.VOLTAGE], dtype="float64")))
             counter = np.nan_to_num(np.asarray(values[column], dtype="float64"))
-            out[column], self.found[column] = self._per_step(column, counter, rate, time, cycles, steps)
+            out[column], self.found[column] = self._per_step(
+                column, counter, rate, (time, step_time), cycles, steps
+            )
         return out
 
     def _per_step(
@@ -119,25 +139,41 @@ class StepCounters:
         column: str,
         counter: np.ndarray,
         rate: np.ndarray,
-        time: np.ndarray,
+        clocks: tuple[np.ndarray, np.ndarray | None],
         cycles: np.ndarray,
         steps: np.ndarray,
     ) -> tuple[np.ndarray, str]:
+        time, step_time = clocks
         starts = step_starts(cycles, np.asarray(steps, dtype="float64"))
         if not len(starts):
             return counter, "per_step"
         before = starts - 1
+        resolution = RESOLUTION * float(np.abs(counter).max()) + 1e-12
         dt = np.clip(np.nan_to_num(time[starts] - time[before]), 0.0, None)
-        gain = SLACK * np.maximum(rate[starts], rate[before]) * dt / 3600.0
-        slack = gain + RESOLUTION * float(np.abs(counter).max()) + 1e-12
-        # a step whose first row passes no current, or is written at the previous row's time (Maccor's
-        # control steps, state O, repeat the last record), tells nothing: it is read as the others are
-        telling = (dt > 0) & (rate[starts] > 0)
-        restarts = (np.abs(counter[starts]) <= slack) & telling
-        runs_on = (np.abs(counter[starts] - counter[before]) <= slack) & telling
+        window = dt if step_time is None else step_window(step_time[starts], dt)
+        rate_near = SLACK * np.maximum(rate[starts], rate[before]) / 3600.0
+        heading = step_directions(counter, rate, starts, resolution)
+        new_dir, old_dir = heading[1:], heading[:-1]
+        rest = new_dir == 0
+        # the most each reading allows at the step's first row: what the new step can have gained since it
+        # began (nothing on a rest), and for the one that runs on, what the last step gained after its last row too
+        gained = np.where(rest, 0.0, rate_near * window) + resolution
+        carried = np.where(rest, SLACK * rate[before] / 3600.0, rate_near) * dt + resolution
+        # a step change written at the previous row's time (Maccor's control steps, state O, repeat the last
+        # record) tells nothing, nor a step whose first row passes no current unless all of it is a rest
+        telling = (dt > 0) & ((rate[starts] > 0) | rest)
+        jump = counter[starts] - counter[before]
+        restarts = (
+            telling
+            & (np.abs(counter[starts]) <= gained)
+            & (np.nan_to_num(new_dir * counter[starts]) >= -resolution)
+        )
+        # a counter moves one way within a step: carried on, the first row lies beyond the last step's last
+        # value in the new step's direction (or the last step's, into a rest), unless the two steps went opposite ways
+        ahead = np.where(rest, old_dir, np.where((old_dir == new_dir) | (old_dir == 0), new_dir, np.nan))
+        runs_on = telling & (np.abs(jump) <= carried) & (np.nan_to_num(ahead * jump) >= -resolution)
         new_cycle = cycles[starts] != cycles[before]
         shown = self.sources.get(column, column)
-        resolution = RESOLUTION * float(np.abs(counter).max()) + 1e-12
         verdict = {}
         for group, name in ((~new_cycle, "step"), (new_cycle, "cycle")):
             reset_rows = starts[group & restarts & ~runs_on]
@@ -186,3 +222,31 @@ def step_starts(cycles: np.ndarray, steps: np.ndarray) -> np.ndarray:
     """Rows (after the first) where a new step or cycle begins."""
     change = (np.diff(cycles) != 0) | (np.diff(np.nan_to_num(steps, nan=-1.0)) != 0)
     return np.flatnonzero(change) + 1
+
+
+def step_directions(
+    counter: np.ndarray, rate: np.ndarray, starts: np.ndarray, resolution: float
+) -> np.ndarray:
+    """Per step (the rows before ``starts[0]`` the first): the way its counter moves, the same whichever reading.
+
+    1 or -1 where it moves by more than ``resolution`` and only that way, 0 on a rest (two rows or more, none
+    passing current), NaN where it cannot be told (a step of one row, or one that moves both ways or too little).
+    """
+    first = np.r_[0, starts]
+    last = np.r_[starts, len(counter)] - 1
+    inner = np.r_[0.0, np.diff(counter)]
+    inner[starts] = 0.0  # a step change is no move within a step
+    lowest, highest = np.minimum.reduceat(inner, first), np.maximum.reduceat(inner, first)
+    moved = counter[last] - counter[first]
+    heading = np.full(len(first), np.nan)
+    heading[(moved > resolution) & (lowest >= -resolution)] = 1.0
+    heading[(moved < -resolution) & (highest <= resolution)] = -1.0
+    still = (np.maximum.reduceat(rate, first) == 0) & (last > first) & (np.abs(moved) <= resolution)
+    heading[still] = 0.0
+    return heading
+
+
+def step_window(step_time: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """How long each step ran before its first row: its step time there, where it fits within the interval."""
+    fits = np.isfinite(step_time) & (step_time >= 0) & (step_time <= dt)
+    return np.where(fits, step_time, dt)
