@@ -122,8 +122,18 @@ def test_domain_never_imports_the_interfaces() -> None:
     assert wrong == []
 
 
+def _is_service(module: str) -> bool:
+    """Whether ``module`` is a part's service: ``<part>.service`` or ``<part>.<use case>_service``."""
+    last = module.rpartition(".")[2]
+    return last == "service" or last.endswith("_service")
+
+
 def test_the_interfaces_reach_the_parts_only_through_their_services() -> None:
-    """The CLI, the API's routes and pages and the demo import a part's ``service`` (and the store), nothing below."""
+    """The CLI, the API's routes and pages and the demo import a part's services (and the store), nothing below.
+
+    A part's service is its ``service`` module or package, or a ``<use case>_service`` module beside it
+    (``logistics.forecast_service``).
+    """
     graph = edges()
     faces = tuple(f"{PACKAGE}.{face}" for face in INTERFACES)
     wrong = sorted(
@@ -134,7 +144,7 @@ def test_the_interfaces_reach_the_parts_only_through_their_services() -> None:
         if target.split(".")[1:2]
         and target.split(".")[1] in DOMAIN
         and target.split(".")[1] != "store"
-        and not target.endswith(".service")
+        and not _is_service(target)
     )
     assert wrong == []
 
@@ -149,6 +159,12 @@ def test_pages_never_import_routes() -> None:
         if t.startswith(f"{PACKAGE}.api.routes")
     )
     assert wrong == []
+
+
+def test_the_service_rule_names_only_service_modules() -> None:
+    assert _is_service("gwangyang.logistics.service") and _is_service("gwangyang.logistics.forecast_service")
+    assert not _is_service("gwangyang.logistics.forecast") and not _is_service("gwangyang.port.service.page")
+    assert not _is_service("gwangyang.logistics.services")
 
 
 def test_the_helper_finds_a_planted_cycle() -> None:

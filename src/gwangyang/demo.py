@@ -243,12 +243,12 @@ def fleet_step(
 
 def logistics_step(store: Store, time_limit: float = 2.0, horizon: int = 12) -> dict[str, Any]:
     """Route the shipped Gwangyang day and forecast the shipped monthly TEU series; both kept for the pages."""
-    from .logistics import service
+    from .logistics import forecast_service, service
 
     problem = service.parse_problem("gwangyang")
     routes, _ = service.solve_routes(problem.to_instance(), problem, time_limit, seed=0)
-    series, name, source = service.sample_series()
-    outlook, _ = service.forecast_series(series, name, source, horizon=horizon, level=90)
+    series, name, source = forecast_service.sample_series()
+    outlook, _ = forecast_service.forecast_series(series, name, source, horizon=horizon, level=90)
     service.save_view(store, "routes", routes)
     service.save_view(store, "forecast", outlook)
     return {

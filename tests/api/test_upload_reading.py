@@ -59,6 +59,7 @@ def _files(
 
 BATTERY, FACTORY = "gwangyang.battery.service", "gwangyang.factory.service"
 LOGISTICS, PORT = "gwangyang.logistics.service", "gwangyang.port.service"
+FORECAST = "gwangyang.logistics.forecast_service"
 ROUTES = (
     Route("/api/v1/battery/uploads", _files(("셀 기록.csv", MACCOR)), 202, (BATTERY, "check_cycler_files")),
     Route(
@@ -101,7 +102,7 @@ ROUTES = (
         "/api/v1/logistics/forecast/file",
         _files(("반출입.csv", GATE)),
         202,
-        (LOGISTICS, "series_from_file"),
+        (FORECAST, "series_from_file"),
     ),
     Route(
         "/api/v1/logistics/routes/file",

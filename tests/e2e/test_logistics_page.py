@@ -114,13 +114,13 @@ def test_weekly_forecast_page_says_weeks(page: Any, server: tuple[str, Store], t
     """A weekly forecast kept in the store: the page counts weeks, names the frequency and its ISO weeks."""
     import pandas as pd
 
-    from gwangyang.logistics import service
+    from gwangyang.logistics import forecast_service, service
 
     base, store = server
     weeks = pd.date_range("2021-01-04", periods=160, freq="W-MON")
     rows = [(f"{d:%Y-%m-%d}", 400.0 + (i % 52) * 3) for i, d in enumerate(weeks)]
-    series = service.series_from_rows(rows, "주간 물동량")
-    view, _ = service.forecast_series(series, "주간 물동량", "test")
+    series = forecast_service.series_from_rows(rows, "주간 물동량")
+    view, _ = forecast_service.forecast_series(series, "주간 물동량", "test")
     service.save_view(store, "forecast", view)
     page.goto(f"{base}/logistics/forecast")
     plotted(page, "plot-forecast")
@@ -263,15 +263,15 @@ def test_business_day_forecast_reads_korean(browser: Any, server: tuple[str, Sto
     """A business-day forecast with a filled holiday, on a Korean page: the period words and the note are Korean."""
     import pandas as pd
 
-    from gwangyang.logistics import service
+    from gwangyang.logistics import forecast_service, service
 
     from .test_i18n import korean_tab, settle
 
     base, store = server
     days = pd.bdate_range("2024-01-08", periods=60)
     rows = [(f"{d:%Y-%m-%d}", 1_000.0 + 90 * d.weekday() + i) for i, d in enumerate(days) if i != 23]
-    series = service.series_from_rows(rows, "게이트")
-    view, _ = service.forecast_series(series, "게이트", "test", windows=2)
+    series = forecast_service.series_from_rows(rows, "게이트")
+    view, _ = forecast_service.forecast_series(series, "게이트", "test", windows=2)
     service.save_view(store, "forecast", view)
     context, tab = korean_tab(browser, base)
     try:
@@ -372,14 +372,14 @@ def test_six_day_week_forecast_page_names_its_calendar_in_korean(
     """A Monday-to-Saturday series kept in the store: the page's notes name the closed Sundays, in Korean too."""
     import pandas as pd
 
-    from gwangyang.logistics import service
+    from gwangyang.logistics import forecast_service, service
 
     base, store = server
     days = pd.date_range("2024-01-01", periods=7 * 20, freq="D")
     days = days[days.weekday != 6]
     rows = [(f"{d:%Y-%m-%d}", 800.0 + 20 * d.weekday() + (i % 5)) for i, d in enumerate(days)]
-    series = service.series_from_rows(rows, "출하량")
-    view, _ = service.forecast_series(series, "출하량", "test", windows=2)
+    series = forecast_service.series_from_rows(rows, "출하량")
+    view, _ = forecast_service.forecast_series(series, "출하량", "test", windows=2)
     service.save_view(store, "forecast", view)
     page.goto(f"{base}/logistics/forecast?lang=ko")
     plotted(page, "plot-forecast")

@@ -145,7 +145,7 @@ def test_series_rows_without_months_are_refused_in_one_line(
 ) -> None:
     # The service's own reader (the API checks each month too, but callers from Python reach this directly):
     # before, [] raised IndexError, a missing month a pandas error, and a mixed spelling a many-line one.
-    from gwangyang.logistics.service import series_from_rows
+    from gwangyang.logistics.forecast_service import series_from_rows
 
     with pytest.raises(InputError) as raised:
         series_from_rows(rows, "teu")
@@ -153,7 +153,7 @@ def test_series_rows_without_months_are_refused_in_one_line(
 
 
 def test_series_rows_read_as_months() -> None:
-    from gwangyang.logistics.service import series_from_rows
+    from gwangyang.logistics.forecast_service import series_from_rows
 
     series = series_from_rows([("2024-02", 2.0), ("2024-01", 1.0), ("2024-03-15", 3.0)], "teu")
     assert [f"{d:%Y-%m-%d}" for d in series["ds"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]

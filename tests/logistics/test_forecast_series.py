@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from gwangyang.cli.main import main
 from gwangyang.errors import InputError
 from gwangyang.logistics.forecast import forecast, load_series
-from gwangyang.logistics.service import series_from_rows
+from gwangyang.logistics.forecast_service import series_from_rows
 
 DATE, VALUE = "기간", "물동량(TEU)"
 

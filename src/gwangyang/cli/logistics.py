@@ -9,7 +9,7 @@ import typer
 
 from ..compute import make_executor
 from ..errors import InputError
-from ..logistics import service
+from ..logistics import forecast_service, service
 from .common import err_console, options_named, print_json, progress_bar
 
 app = typer.Typer(
@@ -155,15 +155,17 @@ def forecast_command(
     """
     if windows < 1:
         raise InputError(f"--windows: expected at least 1, got {windows}")
-    working = None if working_days is None else service.working_days(working_days, "--working-days")
+    working = None if working_days is None else forecast_service.working_days(working_days, "--working-days")
     with progress_bar("forecasting") as update, options_named("date_column", "target"):
         update(0, 1)
-        view, result = service.forecast_file(file, date_column, target, horizon, level, windows, working)
+        view, result = forecast_service.forecast_file(
+            file, date_column, target, horizon, level, windows, working
+        )
         update(1, 1)
     if plot is not None:
-        service.plot_forecast(result, plot, title=f"{target} ({file.name})")
+        forecast_service.plot_forecast(result, plot, title=f"{target} ({file.name})")
     if csv_out is not None:
-        service.write_forecast_csv(view, csv_out)
+        forecast_service.write_forecast_csv(view, csv_out)
     if json_out:
         print_json(view)
     else:

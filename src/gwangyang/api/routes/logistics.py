@@ -6,7 +6,8 @@ uploads a VRPLIB ``.vrp``, Solomon ``.txt`` or problem file (and optionally a ``
 ``gwangyang routes solve`` reads it. A forecast request uses
 the shipped monthly TEU series or carries its own ``[{"ds", "y"}]`` rows, or uploads a CSV or Parquet table
 (``POST /forecast/file``, read as ``gwangyang forecast`` reads it). The latest result of each is kept in the
-store, one per organisation and one shared, where the routes and forecast pages find them. Every result is a view of :mod:`gwangyang.logistics.service`.
+store, one per organisation and one shared, where the routes and forecast pages find them. Every result is a view of
+:mod:`gwangyang.logistics.service` (routes) or :mod:`gwangyang.logistics.forecast_service` (forecast).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from ...errors import InputError
-from ...logistics import service
+from ...logistics import forecast_service, service
 from ...store import Store
 from ..auth import require_token
 from ..common import JobsDep, StoreDep, WaitQuery
@@ -63,7 +64,7 @@ def _forecast(
     progress: Progress,
 ) -> dict[str, Any]:
     progress(0, 1)
-    view, _ = service.forecast_series(series, name, source, body.horizon, body.level, body.windows)
+    view, _ = forecast_service.forecast_series(series, name, source, body.horizon, body.level, body.windows)
     service.save_view(store, "forecast", view, org)
     return view
 
@@ -157,16 +158,20 @@ async def run_forecast(
     names the period as the frequency does (``2026-W14`` for ISO weeks), ``ds`` is its first day.
     """
     if body.series is None:
-        series, name, source = service.sample_series()
+        series, name, source = forecast_service.sample_series()
         if body.working_days is not None:  # the sample is monthly: refused as any monthly series would be
-            series = service.series_from_rows(
+            series = forecast_service.series_from_rows(
                 [(f"{d:%Y-%m-%d}", float(y)) for d, y in zip(series["ds"], series["y"], strict=True)],
                 name,
                 body.working(),
             )
     else:
         rows = [(p.ds, p.y) for p in body.series]
-        series, name, source = service.series_from_rows(rows, body.name, body.working()), body.name, "request"
+        series, name, source = (
+            forecast_service.series_from_rows(rows, body.name, body.working()),
+            body.name,
+            "request",
+        )
     return await _submit_forecast(request, response, store, jobs, wait, series, name, source, body)
 
 
@@ -182,8 +187,8 @@ async def _submit_forecast(
     body: ForecastRequest,
 ) -> dict[str, Any]:
     """Check the series' length and submit the forecast job; its parameters name the frequency."""
-    service.check_series_length(series, body.horizon, body.windows)
-    frequency = service.series_frequency(series)
+    forecast_service.check_series_length(series, body.horizon, body.windows)
+    frequency = forecast_service.series_frequency(series)
     params = {
         "series": name,
         "frequency": frequency.name,
@@ -288,7 +293,7 @@ async def forecast_file(
     job's result is that of ``POST /forecast``, the file's name as its source, and is kept as the latest forecast.
     """
     table, body, (series, name) = await read_upload(
-        request, one_file(service.FORECAST_SUFFIXES), _read_forecast_file
+        request, one_file(forecast_service.FORECAST_SUFFIXES), _read_forecast_file
     )
     return await _submit_forecast(request, response, store, jobs, wait, series, name, table.name, body)
 
@@ -306,10 +311,10 @@ def _read_forecast_file(
         windows=_form_int(fields, "windows", 3, 1, 6) or 3,
     )
     days = (fields.get("working_days") or "").strip()
-    working = service.working_days(days) if days else None
+    working = forecast_service.working_days(days) if days else None
     date_column = (fields.get("date_column") or "").strip() or None
     target = (fields.get("target") or "").strip() or None
-    return table, body, service.series_from_file(table, date_column, target, working)
+    return table, body, forecast_service.series_from_file(table, date_column, target, working)
 
 
 def _form_int(fields: dict[str, str], name: str, default: int | None, low: int, high: int) -> int | None:

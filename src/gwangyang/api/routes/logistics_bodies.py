@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ...logistics import service
+from ...logistics import forecast_service
 from ...logistics.service import MAX_ITERATIONS, MAX_WORKERS
 from ..fields import Seed, TimeLimit
 from ..phrases import N_
@@ -145,4 +145,4 @@ class ForecastRequest(BaseModel):
 
     def working(self) -> tuple[int, ...] | None:
         """The declared working weekdays (0 Monday .. 6 Sunday), or None to read them from the dates."""
-        return None if self.working_days is None else service.working_days(self.working_days)
+        return None if self.working_days is None else forecast_service.working_days(self.working_days)

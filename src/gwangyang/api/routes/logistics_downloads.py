@@ -1,6 +1,6 @@
 """Forecast downloads (``/api/v1/logistics/forecast/.../csv``): the CSV file ``gwangyang forecast --csv`` writes.
 
-The bytes are :func:`gwangyang.logistics.service.forecast_csv` of the job's result (or of the latest forecast), the
+The bytes are :func:`gwangyang.logistics.forecast_service.forecast_csv` of the job's result (or of the latest forecast), the
 very function the CLI writes its file with: ``period,ds,mean,lo,hi``, UTF-8 without a byte-order mark, LF line
 ends. The file is named after the series (``forecast-물동량.csv``: RFC 6266 ``filename*`` in UTF-8, with an ASCII
 ``filename`` for clients that know no other).
@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Response
 
 from ...errors import NotFoundError
-from ...logistics import service
+from ...logistics import forecast_service, service
 from ..common import StoreDep
 from ..error_responses import errors
 from ..fields import JobId
@@ -46,7 +46,7 @@ def csv_response(view: dict[str, Any]) -> Response:
     ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
     return Response(
-        service.forecast_csv(view),
+        forecast_service.forecast_csv(view),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": disposition},
     )
