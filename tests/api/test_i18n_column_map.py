@@ -79,6 +79,30 @@ CASES: dict[str, tuple[bytes, str, str]] = {
         "file.delimiter: expected one character, got ';;'.",
         "file.delimiter: 한 글자여야 합니다 (입력: ';;').",
     ),
+    "unknown_encoding": (
+        EXAMPLE.replace('delimiter = ","', 'delimiter = ","\nencoding = "euc-xx"').encode(),
+        "file.encoding: unknown encoding 'euc-xx'.",
+        "file.encoding: 알 수 없는 인코딩 'euc-xx'입니다.",
+    ),
+    "optional_cycle": (
+        EXAMPLE.replace('source = "Cycle"', 'source = "Cycle"\noptional = true').encode(),
+        "columns.cycle_index.optional: cycle_index is required and cannot be optional.",
+        "columns.cycle_index.optional: cycle_index은(는) 필수 열이라 선택 사항으로 둘 수 없습니다.",
+    ),
+    "capacity_twice": (
+        EXAMPLE.replace(
+            "[columns.voltage_v]", '[columns.capacity_ah]\nsource = "Cap"\n\n[columns.voltage_v]'
+        ).encode(),
+        "columns.capacity_ah: give either it or charge_capacity_ah/discharge_capacity_ah, not both.",
+        "columns.capacity_ah: 이 열과 charge_capacity_ah/discharge_capacity_ah 중 한쪽만 주세요 (둘 다는 안 됩니다).",
+    ),
+    "state_without_discharge": (
+        EXAMPLE.replace(
+            "[columns.test_time_s]", '[state]\nsource = "S"\ncharge = "C"\n\n[columns.test_time_s]'
+        ).encode(),
+        "state.discharge: missing.",
+        "state.discharge: 없습니다.",
+    ),
     "not_toml": (
         EXAMPLE.replace('delimiter = ","', "delimiter = ,").encode(),
         "not a valid TOML column map (Invalid value (at line 6, column 13)).",
@@ -125,7 +149,15 @@ def test_a_broken_column_map_given_to_the_ingest_is_refused_in_korean(tmp_path: 
     translated = i18n.phrase(line, "ko")
     assert translated == f"{NAME}: {korean}"
     kept = translated.replace(NAME, "").replace("'per_cycle', 'per_step', 'test_cumulative'", "")
-    for field in ("columns.", "voltage_v.sorce", "current_a.", "file.delimiter", "charge_capacity_ah."):
+    for field in (
+        "columns.",
+        "voltage_v.sorce",
+        "current_a.",
+        "file.",
+        "charge_capacity_ah",
+        "state.",
+        "cycle_index",
+    ):
         kept = kept.replace(field, "")
     assert not [w for w in ENGLISH if w in kept], translated
 

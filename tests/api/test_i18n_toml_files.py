@@ -5,6 +5,8 @@ sentences are tested with their pages (``test_port_upload.py``, ``test_i18n_port
 crane instance (the shipped ``qcsp-10.toml``), a search space (the shipped ``attia2020.toml``) and triage rules
 (uploaded to ``POST /api/v1/quality/triage`` beside a cell table), each under a Korean name and broken one way. Every
 ``what`` a caller in ``src`` passes to ``read_toml`` must read Korean, so a new caller cannot slip through English.
+Rules files that read as TOML but whose keys or limits triage refuses, and cell tables it cannot grade, are posted to
+the same route and read Korean too (:mod:`gwangyang.api.triage_phrases`).
 """
 
 from __future__ import annotations
