@@ -25,12 +25,20 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gwangyang.api import i18n, phrases, reader_phrases, reader_text_phrases, reader_vendor_phrases
+from gwangyang.api import (
+    column_map_phrases,
+    i18n,
+    phrases,
+    reader_phrases,
+    reader_text_phrases,
+    reader_vendor_phrases,
+)
 from gwangyang.battery import build, checks, grouping, pairing, schema, stitch
 from gwangyang.battery.ingest import ingest as ingest_files
 from gwangyang.store import Store
@@ -152,6 +160,35 @@ def without_rows(sheet: str, first: int, stop: int) -> Callable[[dict[str, list[
 def not_a_number(sheets: dict[str, list[list[object]]]) -> None:
     """A change writing text into the current (column 7) of record 5030 (``Detail_2``'s row 31)."""
     sheets["Detail_2"][30][6] = "x"
+
+
+def step_timed(
+    change: Callable[[dict[str, list[list[object]]]], None],
+) -> Callable[[dict[str, list[list[object]]]], None]:
+    """A change removing ``Total Time`` from the record sheets (the test time is then built from each step's
+    ``Time``), then applying ``change``."""
+
+    def timed(sheets: dict[str, list[list[object]]]) -> None:
+        drop = sheets["Detail_1"][0].index("Total Time")
+        for name in ("Detail_1", "Detail_2"):
+            sheets[name] = [[v for k, v in enumerate(row) if k != drop] for row in sheets[name]]
+        change(sheets)
+
+    return timed
+
+
+def no_step_time(sheets: dict[str, list[list[object]]]) -> None:
+    """A change writing text into the time within the step of record 5030 (``Detail_2``'s row 31)."""
+    sheets["Detail_2"][30][sheets["Detail_2"][0].index("Time")] = "x"
+
+
+def dates_late(sheets: dict[str, list[list[object]]]) -> None:
+    """A change putting the ``Date`` of records 5030 on (``Detail_2``'s rows 31 on) 100 s later."""
+    column = sheets["Detail_2"][0].index("Date")
+    for row in sheets["Detail_2"][30:]:
+        stamp = row[column]
+        assert isinstance(stamp, datetime)
+        row[column] = stamp + timedelta(seconds=100)
 
 
 def neware_timeless() -> bytes:
@@ -478,6 +515,25 @@ CASES: dict[str, Case] = {
         "'Current(A)' (current_a)의 값이 없거나 유한한 숫자가 아닙니다; 그런 행을 건너뛰려면 options.on_invalid = "
         '"drop"으로 설정하세요.',
     ),
+    # the test time built from each step's time, a line of the table told as the sheet's row (a suffix read again)
+    "xls_no_step_time": Case(
+        {NEWARE_XLS: lambda: neware_xls(step_timed(no_step_time))},
+        "failed",
+        f"{NEWARE_XLS} (sheets 'Detail_1', 'Detail_2' joined): column 'Time' (the time within each step) is missing "
+        "or no time in data row 5030 (sheet 'Detail_2' row 31).",
+        f"{NEWARE_XLS} (이어 붙인 시트 'Detail_1', 'Detail_2'): 데이터 5030행의 열 'Time'(각 스텝 안의 시간)이(가) "
+        "비었거나 시간이 아닙니다 (시트 'Detail_2'의 31행).",
+    ),
+    "xls_step_time_disagrees": Case(
+        {NEWARE_XLS: lambda: neware_xls(step_timed(dates_late))},
+        "unknown_format",
+        "the test time built from column 'Time' (the time within each step) and column 'Date' (absolute time) "
+        "disagree by up to 100 s, first at data row 5030 (sheet 'Detail_2' row 31); the steps start where the "
+        "absolute time says, but not before the previous record",
+        "열 'Time'(각 스텝 안의 시간)(으)로 만든 시험 시간과 열 'Date'(절대 시각)이(가) 최대 100초 어긋나며, 처음 "
+        "어긋나는 곳은 데이터 5030행입니다 (시트 'Detail_2'의 31행); 각 스텝은 절대 시각이 가리키는 때에 "
+        "시작하되, 앞 기록보다 앞서지는 않습니다",
+    ),
     "neware_no_time": Case(
         {NEWARE_CSV: neware_timeless},
         "failed",
@@ -692,33 +748,6 @@ MODULES = (
 READERS = sorted((Path(schema.__file__).parent / "io").glob("*.py"))
 
 NOT_PATTERNED: dict[tuple[str, str], str] = {
-    # a column map's own refusals (its TOML file's fields): a configuration file's, not a cycler file's
-    **{
-        ("column_map.py", words): "a column map's field"
-        for words in (
-            "column-map file not found",
-            "not a valid TOML column map",
-            "file.delimiter",
-            "file.skip_lines",
-            "file.decimal",
-            "file.encoding",
-            "options.on_invalid",
-            "a column name or a list of names",
-            "unknown column; expected one of",
-            "expected a table with at least",
-            ".source: missing",
-            ".scale: expected",
-            ".sign: only current_a",
-            ".convention: only capacity",
-            ".convention: expected",
-            ".format: only",
-            ".optional:",
-            ": missing; it is required",
-            "'unsigned' needs a [state] table",
-            "'per_step' needs columns.step_index",
-            ": give either it or",
-        )
-    },
     # a part of a layout's name inside "read as version %(shape)s" (the sentence itself has a pattern)
     ("biologic_mpr_data.py", " (ids as in version "): "inside another sentence",
 }
@@ -759,6 +788,7 @@ def known_text() -> list[str]:
         *reader_phrases.READER_TERMS,
         *reader_vendor_phrases.VENDOR_TERMS,
         *reader_text_phrases.TEXT_TERMS,
+        *column_map_phrases.COLUMN_MAP_TERMS,
         *phrases.TERMS,
     ]
 

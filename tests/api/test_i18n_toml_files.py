@@ -5,6 +5,8 @@ sentences are tested with their pages (``test_port_upload.py``, ``test_i18n_port
 crane instance (the shipped ``qcsp-10.toml``), a search space (the shipped ``attia2020.toml``) and triage rules
 (uploaded to ``POST /api/v1/quality/triage`` beside a cell table), each under a Korean name and broken one way. Every
 ``what`` a caller in ``src`` passes to ``read_toml`` must read Korean, so a new caller cannot slip through English.
+Rules files that read as TOML but whose keys or limits triage refuses, and cell tables it cannot grade, are posted to
+the same route and read Korean too (:mod:`gwangyang.api.triage_phrases`).
 """
 
 from __future__ import annotations
@@ -128,6 +130,119 @@ def test_uploaded_triage_rules_are_refused_in_korean(
     korean(reply.json()["detail"], f"{name}: {expected}")
 
 
+RULES_CASES: list[tuple[str, bytes, str, str]] = [
+    # rules that read as TOML but that triage refuses: (file name, content, the refusal after "<file>: ", its Korean)
+    (
+        "광양 규칙.toml",
+        b"[reuse]\nmin_soh = 0.6\nmax_soh = 0.9\n",
+        "[reuse] unknown key 'max_soh'.",
+        "[reuse] 알 수 없는 키 'max_soh'.",
+    ),
+    (
+        "광양 규칙.toml",
+        "\"등급\" = 'A'\n".encode(),  # a key of Korean letters is quoted in TOML
+        "unknown key '등급' (expected currency, prices_per_kg, recovery, resistance_column, reuse, second_life, "
+        "self_discharge_column).",
+        "알 수 없는 키 '등급' (사용할 수 있는 키: currency, prices_per_kg, recovery, resistance_column, reuse, "
+        "second_life, self_discharge_column).",
+    ),
+    (
+        "광양 규칙.toml",
+        b"[reuse]\nmax_resistance_mohm = 2.0\n",
+        "[reuse] needs min_soh.",
+        "[reuse]에 min_soh가 있어야 합니다.",
+    ),
+    (
+        "광양 규칙.toml",
+        b"[second_life]\nmin_soh = 'high'\n",
+        "[second_life] limits must be numbers.",
+        "[second_life]의 한계값은 숫자여야 합니다.",
+    ),
+    (
+        "광양 규칙.toml",
+        "[prices_per_kg]\nLi = '비쌈'\n".encode(),
+        "[prices_per_kg] must map elements to numbers.",
+        "[prices_per_kg]은(는) 원소마다 숫자를 주어야 합니다.",
+    ),
+    (
+        "광양 규칙.toml",
+        b"[second_life]\nmin_soh = 0.5\n[reuse]\nmin_soh = 0.7\n",
+        "reuse.min_soh must not exceed second_life.min_soh.",
+        "reuse.min_soh는 second_life.min_soh보다 클 수 없습니다.",
+    ),
+    (
+        "광양 규칙.toml",
+        b"[second_life]\nmin_soh = 1.5\n",
+        "second_life.min_soh must be in (0, 1.2], got 1.5.",
+        "second_life.min_soh는 (0, 1.2] 안에 있어야 합니다 (입력: 1.5).",
+    ),
+    (
+        "광양 규칙.toml",
+        b"[recovery]\nLi = 1.5\n",
+        "recovery rate of Li must be in [0, 1], got 1.5.",
+        "Li의 회수율은 [0, 1] 안에 있어야 합니다 (입력: 1.5).",
+    ),
+    (
+        "광양 규칙.toml",
+        b"[prices_per_kg]\nCo = -3\n",
+        "price of Co must not be negative, got -3.0.",
+        "Co의 가격은 음수일 수 없습니다 (입력: -3.0).",
+    ),
+]
+"""Rules files that triage refuses for their keys or limits."""
+
+RULES_ENGLISH = ("unknown", "key", "expected", "needs", "must", "limits", "rate", "price", "got", "exceed")
+"""Words of the rules' refusals that must not be left in their Korean (the keys aside)."""
+
+
+@pytest.mark.parametrize("case", RULES_CASES, ids=[c[2][:40] for c in RULES_CASES])
+def test_uploaded_triage_rules_with_a_wrong_key_or_limit_are_refused_in_korean(
+    fresh_client: TestClient, case: tuple[str, bytes, str, str]
+) -> None:
+    name, content, tail, expected = case
+    reply = fresh_client.post(
+        "/api/v1/quality/triage", files=[("files", ("퇴역 셀.csv", CELLS)), ("files", (name, content))]
+    )
+    assert reply.status_code == 400 and reply.json()["detail"] == f"{name}: {tail}", reply.text
+    translated = i18n.phrase(reply.json()["detail"], "ko")
+    assert translated == f"{name}: {expected}", translated
+    kept = translated.replace(name, "")
+    for key in (
+        "max_soh",
+        "min_soh",
+        "max_resistance_mohm",
+        "prices_per_kg",
+        "resistance_column",
+        "self_discharge_column",
+    ):
+        kept = kept.replace(key, "")
+    assert not [w for w in RULES_ENGLISH if w in kept], translated
+
+
+def test_a_cell_table_triage_cannot_read_is_refused_in_korean(fresh_client: TestClient) -> None:
+    # the table's own refusals come through the same route: a SOH that is no number, and no SOH at all
+    for table, tail, expected in (
+        (
+            CELLS.replace(b"0.82", "높음".encode()),
+            "column 'soh' must be numeric, found '높음'.",
+            "열 'soh'은(는) 숫자여야 합니다 (발견: '높음').",
+        ),
+        (
+            b"id,chemistry,nominal_capacity_ah\na,LFP,35.0\n",
+            "needs pulse voltages u1_v..u21_v or a soh column.",
+            "펄스 전압 u1_v..u21_v나 soh 열이 있어야 합니다.",
+        ),
+        (
+            b"id,chemistry,nominal_capacity_ah,soh\na,LFP,0,0.8\n",
+            "nominal_capacity_ah must be a positive number in every row.",
+            "nominal_capacity_ah는 모든 행에서 양수여야 합니다.",
+        ),
+    ):
+        reply = fresh_client.post("/api/v1/quality/triage", files=[("files", ("퇴역 셀.csv", table))])
+        assert reply.status_code == 400 and reply.json()["detail"] == f"퇴역 셀.csv: {tail}", reply.text
+        assert i18n.phrase(reply.json()["detail"], "ko") == f"퇴역 셀.csv: {expected}"
+
+
 def test_a_missing_file_is_named_in_korean(tmp_path: Path) -> None:
     for what, korean_what in (("crane instance", "크레인 작업"), ("space", "탐색 공간"), ("rules", "규칙")):
         with pytest.raises(GwangyangError) as caught:
@@ -171,7 +286,9 @@ def test_the_page_s_script_reads_them_as_the_server() -> None:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
-    lines = [f"{name}: {tail}" for _, name, _, tail, _ in CASES]
+    lines = [f"{name}: {tail}" for _, name, _, tail, _ in CASES] + [
+        f"{n}: {tail}" for n, _, tail, _ in RULES_CASES
+    ]
     script = (
         "const vm = require('vm'); const fs = require('fs');"
         "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
@@ -188,4 +305,6 @@ def test_the_page_s_script_reads_them_as_the_server() -> None:
         text=True,
         check=True,
     )
-    assert json.loads(done.stdout) == [f"{name}: {expected}" for _, name, _, _, expected in CASES]
+    assert json.loads(done.stdout) == [f"{name}: {expected}" for _, name, _, _, expected in CASES] + [
+        f"{n}: {expected}" for n, _, _, expected in RULES_CASES
+    ]

@@ -25,6 +25,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from .column_map_phrases import COLUMN_MAP_PHRASES
 from .factory_phrases import FACTORY_PHRASES
 from .phrases import PHRASES, PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
@@ -33,6 +34,7 @@ from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
 from .toml_file_phrases import TOML_FILE_PHRASES
+from .triage_phrases import TRIAGE_PHRASES
 from .twin_phrases import TWIN_PHRASES
 from .upload_phrases import UPLOAD_PHRASES
 from .vrplib_phrases import VRPLIB_PHRASES
@@ -61,6 +63,8 @@ PATTERNS = (
     + PORT_FILE_PHRASES
     + TWIN_PHRASES
     + TOML_FILE_PHRASES
+    + COLUMN_MAP_PHRASES
+    + TRIAGE_PHRASES
     + UPLOAD_PHRASES
     + READER_PHRASES
     + READER_TEXT_PHRASES
@@ -71,7 +75,7 @@ PATTERNS = (
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
-warnings, the other TOML files' refusals, the upload refusals and a routing problem file's refusals (the most specific), then
+warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals and a routing problem file's refusals (the most specific), then
 :data:`.phrases.PHRASES` and the port's warnings."""
 
 

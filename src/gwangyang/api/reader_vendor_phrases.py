@@ -20,7 +20,6 @@ VENDOR_TERMS: tuple[str, ...] = (
     N_("a quote that opens a field must be closed by another."),
     N_("the file looks truncated."),
     N_("set options.allow_cycle_gaps = true in the column map to accept it."),
-    N_('save it as UTF-8, or as UTF-16 with its mark (Excel\'s "Unicode text").'),
     N_("no date_time"),
     N_("skipped"),
     N_("file damaged."),
@@ -56,14 +55,6 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.battery.io.registry: the file as a whole
     phrase(N_("%(file)s: no such file.")),
     phrase(N_("%(file)s: file is empty.")),
-    phrase(
-        N_(
-            "%(file)s: looks like %(codec)s text with no byte-order mark (every other byte zero): the readers need "
-            "the mark to read UTF-16"
-        ),
-        codec=r"UTF-16-?[LB]E",
-    ),
-    phrase(N_("%(file)s: starts as UTF-16 text but does not decode as such (%(why)s).")),
     # gwangyang.battery.io.textparse, textrows, textrecords: the header and the rows of a text export
     phrase(
         N_("%(file)s: no header line starting with %(marker)s in the first %(n)s lines."),
@@ -258,8 +249,6 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     phrase(N_("%(file)s: Neware record table has no Current(...) or no Voltage(...) column.")),
     phrase(N_("%(file)s: no Neware record header (DataPoint, Cycle Index, Step Index, ...).")),
-    phrase(N_("%(file)s: Neware workbook sheet %(sheet)s holds no records.")),
-    phrase(N_("%(file)s: Neware workbook has no record sheet.")),
     phrase(N_("%(file)s: not a readable Neware workbook (%(why)s).")),
     # gwangyang.battery.io.neware_sheets: a BTSDA workbook's record sheets, joined
     phrase(
@@ -286,6 +275,10 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         row=_N,
         sheet_row=_N,
     ),
+    # any other record-table line whose "(line N)" neware_sheets._sheet_lines told as the sheet's row: a suffix
+    # whose ``rest``, the line before it, is read again (by the patterns below where it ends "data row N")
+    phrase(N_("%(rest)s (sheet %(sheet)s row %(row)s)."), sheet=_Q, row=_N),
+    phrase(N_("%(rest)s (sheet %(sheet)s row %(row)s)"), sheet=_Q, row=_N),
     phrase(
         N_(
             "%(file)s: Neware record sheet %(sheet)s starts with the header %(first)s, not that of sheet %(sheet_0)s "
@@ -360,6 +353,30 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         largest=_G,
         row=_N,
         line=_N,
+    ),
+    # the same in a Neware workbook, the line told after them as the sheet's row (the suffix above)
+    phrase(
+        N_(
+            "%(file)s (sheets %(sheets)s joined): column %(column)s (the time within each step) is missing or no "
+            "time in data row %(row)s"
+        ),
+        row=_N,
+    ),
+    phrase(
+        N_(
+            "%(file)s (sheet %(sheet)s): column %(column)s (the time within each step) is missing or no time in data "
+            "row %(row)s"
+        ),
+        sheet=_Q,
+        row=_N,
+    ),
+    phrase(
+        N_(
+            "the test time built from column %(column)s (the time within each step) and column %(date)s (absolute "
+            "time) disagree by up to %(largest)s s, first at data row %(row)s"
+        ),
+        largest=_G,
+        row=_N,
     ),
     # gwangyang.battery.io.novonix_summary: a Novonix export's summary companion
     phrase(N_("%(file)s: Novonix summary is empty.")),
