@@ -9,9 +9,6 @@ column names and the values as the English gave them, none of the sentence's Eng
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,8 @@ from gwangyang.battery.ingest import ingest
 from gwangyang.battery.io.column_map import ColumnMap
 from gwangyang.errors import InputError
 from gwangyang.store import Store
+
+from .page_script import page_phrases
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "src" / "gwangyang" / "battery" / "io" / "maps" / "example.toml").read_text(
@@ -211,24 +210,6 @@ def test_the_store_s_expected_one_of_still_names_views() -> None:
 
 
 def test_the_page_s_script_reads_them_as_the_server() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     lines = [f"{NAME}: {english}" for _, english, _ in CASES.values()]
-    script = (
-        "const vm = require('vm'); const fs = require('fs');"
-        "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
-        "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases },"
-        " document: { getElementById: () => ({ textContent: '{}' }), documentElement: { lang: 'ko' } } };"
-        "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
-        "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
-    )
-    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
-    done = subprocess.run(
-        [node, "-e", script, str(ROOT / "src" / "gwangyang" / "web" / "static" / "common.js")],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(done.stdout) == [f"{NAME}: {korean}" for _, _, korean in CASES.values()]
+    phrased = page_phrases(lines)
+    assert phrased == [f"{NAME}: {korean}" for _, _, korean in CASES.values()]

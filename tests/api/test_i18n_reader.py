@@ -18,10 +18,7 @@ from __future__ import annotations
 import ast
 import html
 import importlib
-import json
 import re
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,8 +41,8 @@ from gwangyang.battery.ingest import ingest as ingest_files
 from gwangyang.store import Store
 
 from ..conftest import CYCLERS
+from .page_script import page_phrases
 
-ROOT = Path(__file__).resolve().parents[2]
 API = "/api/v1/battery"
 ARBIN = "셀 1.csv"
 METADATA = "셀 1_Metadata.csv"
@@ -673,27 +670,9 @@ def test_an_upload_named_after_a_cell_of_another_cycler_reads_korean(fresh_clien
 
 
 def test_the_page_s_script_reads_them_as_the_server() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    script = (
-        "const vm = require('vm'); const fs = require('fs');"
-        "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
-        "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases },"
-        " document: { getElementById: () => ({ textContent: '{}' }), documentElement: { lang: 'ko' } } };"
-        "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
-        "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
-    )
     lines = [*(c.english for c in CASES.values()), *(c[1] for c in COLLISIONS.values())]
-    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
-    done = subprocess.run(
-        [node, "-e", script, str(ROOT / "src" / "gwangyang" / "web" / "static" / "common.js")],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(done.stdout) == [
+    phrased = page_phrases(lines)
+    assert phrased == [
         *(c.korean for c in CASES.values()),
         *(c[2] for c in COLLISIONS.values()),
     ]

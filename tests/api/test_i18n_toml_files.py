@@ -12,9 +12,6 @@ the same route and read Korean too (:mod:`gwangyang.api.triage_phrases`).
 from __future__ import annotations
 
 import ast
-import json
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +23,8 @@ from gwangyang.battery.quality.triage import TriageRules
 from gwangyang.errors import GwangyangError
 from gwangyang.optimize.space import SearchSpace
 from gwangyang.port.crane_model import CraneInstance
+
+from .page_script import page_phrases
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "gwangyang"
@@ -283,28 +282,10 @@ def test_every_read_toml_what_reads_korean() -> None:
 
 
 def test_the_page_s_script_reads_them_as_the_server() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     lines = [f"{name}: {tail}" for _, name, _, tail, _ in CASES] + [
         f"{n}: {tail}" for n, _, tail, _ in RULES_CASES
     ]
-    script = (
-        "const vm = require('vm'); const fs = require('fs');"
-        "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
-        "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases },"
-        " document: { getElementById: () => ({ textContent: '{}' }), documentElement: { lang: 'ko' } } };"
-        "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
-        "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
-    )
-    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
-    done = subprocess.run(
-        [node, "-e", script, str(SRC / "web" / "static" / "common.js")],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(done.stdout) == [f"{name}: {expected}" for _, name, _, _, expected in CASES] + [
+    phrased = page_phrases(lines)
+    assert phrased == [f"{name}: {expected}" for _, name, _, _, expected in CASES] + [
         f"{n}: {expected}" for n, _, _, expected in RULES_CASES
     ]
