@@ -117,12 +117,9 @@ def table_view_warnings(store: Store, snap: Snapshot, table: str) -> list[str]:
     for cell, file in zip(snap.ids.astype(str), snap.column(f"{table}_file"), strict=True):
         if isinstance(file, str):
             holders.setdefault(file, []).append(cell)
-    replaced: dict[str, list[str]] = {}
-    for file, cell in zip(dead["file"], dead["cell_id"].astype(str), strict=True):
-        replaced.setdefault(str(file), []).append(f"{cell} (replaced)")
 
-    def cells_of(file: str) -> list[str]:  # a file holding only replaced rows still types the column
-        return holders.get(file) or replaced.get(file, [])
+    def cells_of(file: str) -> list[str]:  # a live file holds some live cell's rows
+        return holders.get(file, [])
 
     return mixed_warnings(table, union.mixed, lambda names: file_examples(names, cells_of))
 
