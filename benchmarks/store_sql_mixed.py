@@ -37,14 +37,16 @@ def main() -> None:
     store = Store(args.store)
     if args.command == "build":
         import pyarrow as pa
-
         from tests.store.test_dask_columns import with_columns
         from tests.store.test_layout import formation_cell, put
 
         for k in range(args.files):
             text = args.mixed and k % args.mixed == 0
             grade = pa.array(["A", "B", "C"]) if text else pa.array([k, k + 1, k + 2])
-            put(store, [with_columns(formation_cell(f"셀-{k:05d}", "로트", k, rows=9), "cycles", {"등급": grade})])
+            put(
+                store,
+                [with_columns(formation_cell(f"셀-{k:05d}", "로트", k, rows=9), "cycles", {"등급": grade})],
+            )
         return
     store.snapshot()
     t0, c0 = time.perf_counter(), time.process_time()

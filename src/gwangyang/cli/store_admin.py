@@ -118,6 +118,8 @@ def sql_command(
         df.to_csv(tmp, index=False)
         tmp.replace(csv_out)
     if json_out:
-        print_json({"columns": list(df.columns), "rows": records(df), "truncated": truncated, "warnings": warned})
+        print_json(
+            {"columns": list(df.columns), "rows": records(df), "truncated": truncated, "warnings": warned}
+        )
     elif csv_out is None:
         err_console.print(df.to_string(index=False, max_rows=60), highlight=False, markup=False)
