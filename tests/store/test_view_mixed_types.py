@@ -161,3 +161,25 @@ def test_cli_prints_the_warning_and_exits_0(store_dir: Path, capsys: pytest.Capt
     code = main(["battery", "sql", "SELECT cell_id FROM cells", "--store", str(store_dir)])
     _out, err = capsys.readouterr()
     assert code == 0 and "warning" not in err
+
+
+def test_types_that_combine_neither_way_are_refused_in_one_line(store_dir: Path) -> None:
+    import datetime as dt
+
+    from gwangyang.errors import InputError
+
+    store = Store(store_dir)
+    stamp = pa.array([dt.datetime(2024, 1, 1)] * 3)
+    put(store, [with_columns(formation_cell("셀-A", "로트", 1, rows=9), "cycles", {"시각": stamp})])
+    put(
+        store,
+        [with_columns(formation_cell("셀-B", "로트", 2, rows=9), "cycles", {"시각": pa.array([5, 6, 7])})],
+    )
+    with pytest.raises(InputError, match=r"failed to cast column \"시각\" from type BIGINT to TIMESTAMP"):
+        store.sql("SELECT cell_id, 시각 FROM cycles")  # DuckDB's own error, as before
+    # an organisation's views: one line naming the cells (before: pyarrow's ArrowTypeError)
+    with pytest.raises(InputError) as caught:
+        store.sql("SELECT cell_id, 시각 FROM cycles", cells=["셀-A", "셀-B"])
+    assert str(caught.value) == (
+        "table cycles: column '시각' has types that do not combine: 셀-A (timestamp[us]), 셀-B (int64)."
+    )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from ..errors import InputError
 from .catalog import TABLES, TYPED
 from .production_views import production_arrow
 from .snapshot import Snapshot
@@ -98,7 +99,8 @@ def table_view_warnings(store: Store, snap: Snapshot, table: str) -> list[str]:
 
     DuckDB's ``union_by_name`` makes such a column text without a word; the files' footers (read a few at
     a time, in the view's order: clean files, then those holding dead rows) tell which, by the same type
-    rules (:func:`.table_union.union_of`). A footer that does not read is left to the query's own error.
+    rules (:func:`.table_union.union_of`). A footer that does not read, or types that combine neither way, are
+    left to the query's own error.
     """
     files = snap.files(table)
     if not files:
@@ -110,7 +112,12 @@ def table_view_warnings(store: Store, snap: Snapshot, table: str) -> list[str]:
         footers = read_footers(store.fs, [store.path_of(f) for f in ordered], store.local)
     except (OSError, ValueError):  # a missing or damaged file: the query names it when it reads it
         return []
-    union = union_of(table, list(zip(ordered, footers, strict=True)), warn=False)
+    try:
+        union = union_of(table, list(zip(ordered, footers, strict=True)), warn=False)
+    except (
+        InputError
+    ):  # types that combine neither way (a timestamp beside a number): DuckDB's own error says
+        return []
     if not union.mixed:
         return []
     holders: dict[str, list[str]] = {}
