@@ -33,6 +33,7 @@ from .port_phrases import PORT_PHRASES
 from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
+from .store_view_phrases import STORE_VIEW_PHRASES
 from .toml_file_phrases import TOML_FILE_PHRASES
 from .triage_phrases import TRIAGE_PHRASES
 from .twin_phrases import TWIN_PHRASES
@@ -69,13 +70,15 @@ PATTERNS = (
     + READER_PHRASES
     + READER_TEXT_PHRASES
     + ROUTE_FILE_PHRASES
+    + STORE_VIEW_PHRASES
     + PHRASES
     + PORT_PHRASES
 )
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
-warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals and a routing problem file's refusals (the most specific), then
+warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals and a routing problem
+file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then
 :data:`.phrases.PHRASES` and the port's warnings."""
 
 

@@ -105,6 +105,9 @@ def sql_command(
     truncated = bool(df.attrs.get("truncated"))
     if truncated:
         err_console.print(f"warning: more rows than --max-rows {max_rows}; the first {max_rows} are shown.")
+    warned = list(df.attrs.get("warnings", []))  # columns read as text: text in some cells, numbers in others
+    for line in warned:
+        err_console.print(f"warning: {line}", highlight=False, markup=False)
     if "production" in query.lower():
         from ..battery.service import mixed_notes
 
@@ -115,6 +118,8 @@ def sql_command(
         df.to_csv(tmp, index=False)
         tmp.replace(csv_out)
     if json_out:
-        print_json({"columns": list(df.columns), "rows": records(df), "truncated": truncated})
+        print_json(
+            {"columns": list(df.columns), "rows": records(df), "truncated": truncated, "warnings": warned}
+        )
     elif csv_out is None:
         err_console.print(df.to_string(index=False, max_rows=60), highlight=False, markup=False)

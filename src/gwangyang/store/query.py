@@ -56,6 +56,9 @@ def run_sql(
 ) -> pd.DataFrame:
     """Run one read-only SELECT over one snapshot of the store; a DataFrame (``attrs['truncated']`` set).
 
+    ``attrs['warnings']``: one line per column of a view the query names that is text in some cells'
+    files and numbers in others' (read as text, as DuckDB's ``union_by_name`` reads it; :mod:`.view_notes`).
+
     With ``cells``, the views hold only those cells' rows and no file can be read (:func:`connect_cells`);
     with ``production_orgs`` too, ``production`` holds only the tables of the organisations it accepts.
 
@@ -72,7 +75,12 @@ def run_sql(
     names = wanted_views(query)  # only the views the query names: each reads its files' footers
     if cells is None and production_orgs is not None:
         cells = store.snapshot().ids.astype(str).tolist()  # every cell, in memory: production filtered
-    con = connect(store, names) if cells is None else connect_cells(store, names, cells, production_orgs)
+    notes: list[str] = []  # columns the views read as text (text in some cells' files, numbers in others')
+    con = (
+        connect(store, names, notes)
+        if cells is None
+        else connect_cells(store, names, cells, production_orgs, notes)
+    )
     timer = None
     if timeout_s is not None:
         timer = threading.Timer(timeout_s, con.interrupt)
@@ -99,6 +107,7 @@ def run_sql(
             # which doubled the conversion of a 10^6-row answer (same values and dtypes either way).
             df = table.slice(0, max_rows).to_pandas(deduplicate_objects=False)
         df.attrs["truncated"] = truncated
+        df.attrs["warnings"] = notes
         return df
     except duckdb.InterruptException as exc:
         raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc

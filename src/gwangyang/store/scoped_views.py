@@ -10,6 +10,7 @@ through ``read_parquet`` either. Its ``production`` view holds the production ta
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable, Collection
@@ -22,15 +23,29 @@ from ..errors import InputError
 from . import view_cache
 from .catalog import TABLES
 from .production_views import production_arrow
+from .snapshot import Snapshot
+from .table_union import conform, union_of_schemas
+from .view_notes import cell_examples, mixed_warnings
 from .views import cells_arrow
 
 if TYPE_CHECKING:
     from .store import Store
 
 
-def _scoped_table(store: Store, table: str, live: list[str]) -> pa.Table | None:
-    """Every one of ``live``'s rows of ``table`` (from their own row groups), None where none has it."""
+WARNINGS_KEY = b"gwangyang.warnings"
+"""Schema metadata of a scoped table view: its warnings as a JSON list (kept with the table in the cache)."""
+
+
+def _scoped_table(store: Store, snap: Snapshot, table: str, live: list[str]) -> pa.Table | None:
+    """Every one of ``live``'s rows of ``table`` (from their own row groups), None where none has it.
+
+    The cells' columns are united by name with the rules of the store's views (:mod:`.table_union`, DuckDB's):
+    a column that is text in some cells and numbers in others becomes text, and a warning names it
+    (:mod:`.view_notes`), as the views over every cell's files do: the table's schema metadata
+    :data:`WARNINGS_KEY` holds the warnings.
+    """
     parts = []
+    named = []
     for cell in live:
         try:
             part = store.arrow(cell, table)
@@ -39,7 +54,21 @@ def _scoped_table(store: Store, table: str, live: list[str]) -> pa.Table | None:
         if "cell_id" not in part.column_names:
             part = part.append_column("cell_id", pa.array([cell] * part.num_rows, pa.string()))
         parts.append(part)
-    return pa.concat_tables(parts, promote_options="permissive") if parts else None
+        named.append((cell, part.schema))
+    if not parts:
+        return None
+    union = union_of_schemas(table, named)
+    if not union.mixed:
+        return pa.concat_tables(parts, promote_options="permissive")
+
+    def file_of(cell: str) -> str:
+        where = snap.location(cell, table)
+        return "" if where is None else where.file
+
+    columns = list(union.schema.names)
+    rows = pa.concat_tables([conform(part, union, columns) for part in parts])
+    warned = mixed_warnings(table, union.mixed, lambda cells: cell_examples(cells, file_of))
+    return rows.replace_schema_metadata({**(rows.schema.metadata or {}), WARNINGS_KEY: json.dumps(warned)})
 
 
 def _production_key(
@@ -92,6 +121,7 @@ def connect_cells(
     names: set[str],
     cells: Collection[str],
     production_orgs: Callable[[Any], bool] | None = None,
+    notes: list[str] | None = None,
 ) -> Any:
     """A connection whose views hold only ``cells``' rows (in memory) and that may read no file.
 
@@ -101,7 +131,8 @@ def connect_cells(
     ``production_orgs`` accepts (default: all), without the shared tables' rows of cells outside ``cells``
     that the store holds cycling data of. The tables are kept in :data:`.view_cache.VIEW_CACHE` for the next query
     with the same cells while the store's snapshot (and production manifest) stay the same; the connection is a
-    new one to the process's scoped database (:func:`scoped_connection`), closed by the caller.
+    new one to the process's scoped database (:func:`scoped_connection`), closed by the caller. ``notes`` gets
+    the table views' warnings (a column text in some of the cells and numbers in others, read as text).
     """
     snap = store.snapshot()
     slot = store.path_of("")
@@ -120,9 +151,11 @@ def connect_cells(
         if table not in names:
             continue
         rows = view_cache.VIEW_CACHE.get(
-            slot, snap, ("table", table, keep), partial(_scoped_table, store, table, live)
+            slot, snap, ("table", table, keep), partial(_scoped_table, store, snap, table, live)
         )
         if rows is not None:
+            if notes is not None and WARNINGS_KEY in (rows.schema.metadata or {}):
+                notes.extend(json.loads(rows.schema.metadata[WARNINGS_KEY]))
             con.register(table, rows)
             con.execute(f"CREATE TEMP VIEW cells_{table} AS SELECT * FROM {table}")
     if "production" in names:

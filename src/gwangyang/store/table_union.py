@@ -51,6 +51,23 @@ class MixedColumnWarning(UserWarning):
 
 
 @dataclass(frozen=True)
+class MixedColumn:
+    """A column that is text in some of a table's files and another type in others (read as text).
+
+    Attributes
+    ----------
+    column
+        The column's name.
+    files
+        Each type the files hold it as (``str`` of the Arrow type: ``string``, ``int64`` ...), in order of first
+        appearance, with the names of the files (or cells) that hold it so, in the order given.
+    """
+
+    column: str
+    files: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class TableUnion:
     """The union of a table's files: columns in the view's order, one type each, which may hold nulls.
 
@@ -62,11 +79,14 @@ class TableUnion:
         Columns that may hold a null: missing from a file, or with nulls (or no statistics) in one.
     as_text
         Columns whose files disagree between text and another type (read as text).
+    mixed
+        The same columns with the files of each type, in the schema's order.
     """
 
     schema: pa.Schema
     nullable: frozenset[str]
     as_text: frozenset[str]
+    mixed: tuple[MixedColumn, ...] = ()
 
 
 def read_footers(fs: Any, paths: Sequence[str], local: bool) -> list[pq.FileMetaData]:
@@ -94,28 +114,23 @@ def _may_hold_nulls(footer: pq.FileMetaData, name: str) -> bool:
     return False
 
 
-def _common_type(name: str, kinds: list[tuple[pa.DataType, str]], table: str) -> tuple[pa.DataType, bool]:
-    """One type for a column that files hold as ``kinds`` (type, file); and whether it became text."""
+def _common_type(
+    name: str, kinds: list[tuple[pa.DataType, str]], table: str
+) -> tuple[pa.DataType, MixedColumn | None]:
+    """One type for a column that files hold as ``kinds`` (type, file); and the files of each type if it became text."""
     types = list(dict.fromkeys(t for t, _f in kinds if not pa.types.is_null(t)))
     if not types:
-        return pa.null(), False
+        return pa.null(), None
     if len(types) == 1:
-        return types[0], False
+        return types[0], None
     texts = [t for t in types if pa.types.is_string(t) or pa.types.is_large_string(t)]
     if texts:
         by_type: dict[str, list[str]] = {}
         for t, file in kinds:
             if not pa.types.is_null(t):
                 by_type.setdefault(str(t), []).append(file)
-        named = "; ".join(
-            f"{t} in {', '.join(files[:3])}{' ...' if len(files) > 3 else ''}" for t, files in by_type.items()
-        )
-        warnings.warn(
-            f"table {table}: column {name!r} is {named}: read as text, as the SQL view reads it.",
-            MixedColumnWarning,
-            stacklevel=4,
-        )
-        return (pa.large_string() if any(pa.types.is_large_string(t) for t in texts) else pa.string()), True
+        mixed = MixedColumn(name, tuple((t, tuple(files)) for t, files in by_type.items()))
+        return (pa.large_string() if any(pa.types.is_large_string(t) for t in texts) else pa.string()), mixed
     numbers = [t for t in types if not pa.types.is_boolean(t)]  # a boolean beside a number: that number
     try:
         unified = pa.unify_schemas(
@@ -124,31 +139,60 @@ def _common_type(name: str, kinds: list[tuple[pa.DataType, str]], table: str) ->
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         files = ", ".join(f"{f} ({t})" for t, f in kinds[:4])
         raise InputError(f"table {table}: column {name!r} has types that do not combine: {files}.") from None
-    return unified.field(name).type, False
+    return unified.field(name).type, None
 
 
-def union_of(table: str, files: Sequence[tuple[str, pq.FileMetaData]]) -> TableUnion:
-    """The union by name of the files' columns (``files``: a name for messages and the footer, in the view's order)."""
+def _warn(table: str, mixed: MixedColumn) -> None:
+    """:class:`MixedColumnWarning` for a column read as text, naming the files of each type."""
+    named = "; ".join(
+        f"{t} in {', '.join(files[:3])}{' ...' if len(files) > 3 else ''}" for t, files in mixed.files
+    )
+    warnings.warn(
+        f"table {table}: column {mixed.column!r} is {named}: read as text, as the SQL view reads it.",
+        MixedColumnWarning,
+        stacklevel=5,
+    )
+
+
+def _union(
+    table: str, schemas: Sequence[tuple[str, pa.Schema]], warn: bool
+) -> tuple[pa.Schema, dict[str, int], tuple[MixedColumn, ...]]:
+    """The united schema of named schemas (view order), how many hold each column, the columns read as text."""
     order: dict[str, list[tuple[pa.DataType, str]]] = {}
     present: dict[str, int] = {}
-    schemas = []
-    for name, footer in files:
-        schema = footer.schema.to_arrow_schema()
-        schemas.append(schema)
+    for name, schema in schemas:
         for field in schema:
             order.setdefault(field.name, []).append((field.type, name))
             present[field.name] = present.get(field.name, 0) + 1
     fields = []
-    as_text = set()
+    mixed = []
     for column, kinds in order.items():
         kind, text = _common_type(column, kinds, table)
         fields.append(pa.field(column, kind))
-        if text:
-            as_text.add(column)
-    nullable = {c for c in order if present[c] < len(files)}
-    for (_name, footer), schema in zip(files, schemas, strict=True):
-        nullable |= {f.name for f in schema if f.name not in nullable and _may_hold_nulls(footer, f.name)}
-    return TableUnion(pa.schema(fields), frozenset(nullable), frozenset(as_text))
+        if text is not None:
+            mixed.append(text)
+            if warn:
+                _warn(table, text)
+    return pa.schema(fields), present, tuple(mixed)
+
+
+def union_of(table: str, files: Sequence[tuple[str, pq.FileMetaData]], warn: bool = True) -> TableUnion:
+    """The union by name of the files' columns (``files``: a name for messages and the footer, in the view's order).
+
+    With ``warn``, each column read as text is a :class:`MixedColumnWarning` too (it is in ``mixed`` either way).
+    """
+    schemas = [(name, footer.schema.to_arrow_schema()) for name, footer in files]
+    schema, present, mixed = _union(table, schemas, warn)
+    nullable = {c for c in schema.names if present[c] < len(files)}
+    for (_name, footer), (_same, own) in zip(files, schemas, strict=True):
+        nullable |= {f.name for f in own if f.name not in nullable and _may_hold_nulls(footer, f.name)}
+    return TableUnion(schema, frozenset(nullable), frozenset(m.column for m in mixed), mixed)
+
+
+def union_of_schemas(table: str, schemas: Sequence[tuple[str, pa.Schema]]) -> TableUnion:
+    """The union by name of named schemas (tables in memory), every column nullable; no warning (see ``mixed``)."""
+    schema, _present, mixed = _union(table, schemas, warn=False)
+    return TableUnion(schema, frozenset(schema.names), frozenset(m.column for m in mixed), mixed)
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:

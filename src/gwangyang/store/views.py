@@ -22,9 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from ..errors import InputError
 from .catalog import TABLES, TYPED
 from .production_views import production_arrow
 from .snapshot import Snapshot
+from .table_union import read_footers, union_of
+from .view_notes import file_examples, mixed_warnings
 
 if TYPE_CHECKING:
     from .store import Store
@@ -91,6 +94,43 @@ def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | 
     return " UNION ALL BY NAME ".join(parts)
 
 
+def table_view_warnings(store: Store, snap: Snapshot, table: str) -> list[str]:
+    """Warnings for the table view: each column that is text in some files and numbers in others.
+
+    DuckDB's ``union_by_name`` makes such a column text without a word; the files' footers (read a few at
+    a time, in the view's order: clean files, then those holding dead rows) tell which, by the same type
+    rules (:func:`.table_union.union_of`). A footer that does not read, or types that combine neither way, are
+    left to the query's own error.
+    """
+    files = snap.files(table)
+    if not files:
+        return []
+    dead = snap.dead_pairs(table)
+    dirty = set(dead["file"]) if len(dead) else set()
+    ordered = [f for f in files if f not in dirty] + sorted(dirty)
+    try:
+        footers = read_footers(store.fs, [store.path_of(f) for f in ordered], store.local)
+    except (OSError, ValueError):  # a missing or damaged file: the query names it when it reads it
+        return []
+    try:
+        union = union_of(table, list(zip(ordered, footers, strict=True)), warn=False)
+    except (
+        InputError
+    ):  # types that combine neither way (a timestamp beside a number): DuckDB's own error says
+        return []
+    if not union.mixed:
+        return []
+    holders: dict[str, list[str]] = {}
+    for cell, file in zip(snap.ids.astype(str), snap.column(f"{table}_file"), strict=True):
+        if isinstance(file, str):
+            holders.setdefault(file, []).append(cell)
+
+    def cells_of(file: str) -> list[str]:  # a live file holds some live cell's rows
+        return holders.get(file, [])
+
+    return mixed_warnings(table, union.mixed, lambda names: file_examples(names, cells_of))
+
+
 _LOCAL = threading.local()
 """Per thread: the store's connection with the views of its latest snapshot (reused while it stays the same)."""
 
@@ -131,17 +171,20 @@ def wanted_views(query: str) -> set[str]:
     return out
 
 
-def connect(store: Store, names: set[str] | None = None) -> Any:
+def connect(store: Store, names: set[str] | None = None, notes: list[str] | None = None) -> Any:
     """A DuckDB connection with the store's views (at least ``names``; all when None), locked down.
 
     The connection may read only the store's data files (no other file, no network) and its
     settings are locked. Each thread keeps one connection per store while the store's snapshot
-    stays the same, adding views as queries need them.
+    stays the same, adding views as queries need them. ``notes`` gets the warnings of the table views
+    named (:func:`table_view_warnings`: columns read as text), found once per view and kept with it.
     """
     import duckdb
 
     snap = store.snapshot()
-    cache: dict[str, tuple[Snapshot, Any, set[str]]] = getattr(_LOCAL, "connections", None) or {}
+    cache: dict[str, tuple[Snapshot, Any, set[str], dict[str, list[str]]]] = (
+        getattr(_LOCAL, "connections", None) or {}
+    )
     _LOCAL.connections = cache
     slot = store.path_of("")
     entry = cache.get(slot)
@@ -158,23 +201,30 @@ def connect(store: Store, names: set[str] | None = None) -> Any:
             con.execute(f"SET allowed_directories=[{allowed}]")
             con.execute("SET enable_external_access=false")
         con.execute("SET lock_configuration=true")
-        entry = (snap, con, set())
+        entry = (snap, con, set(), {})
         cache.pop(slot, None)
         while len(cache) >= CONNECTIONS_PER_THREAD:  # forget the store used longest ago
             _forget(cache.pop(next(iter(cache)))[1])
         cache[slot] = entry
-    _snap, con, made = entry
+    _snap, con, made, warned = entry
     wanted = set(VIEWS) if names is None else set(names)
     if "cells" in wanted and "cells" not in made:
         con.register("cells", cells_arrow(snap))
         made.add("cells")
     for table in TABLES:
-        if table not in wanted or table in made:
+        if table not in wanted:
+            continue
+        if table in made:
+            if notes is not None:
+                notes.extend(warned.get(table, []))
             continue
         select = table_view_sql(store, snap, con, table)
         made.add(table)
         if select is None:
             continue
+        warned[table] = table_view_warnings(store, snap, table)
+        if notes is not None:
+            notes.extend(warned[table])
         con.execute(f"CREATE VIEW {table} AS {select}")
         con.execute(f"CREATE VIEW cells_{table} AS SELECT * FROM {table}")
     if "production" in wanted and "production" not in made:

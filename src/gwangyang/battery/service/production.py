@@ -253,7 +253,8 @@ def query_store(
     dict
         ``columns``, ``rows`` (lists, JSON-ready), ``row_count``, ``truncated`` (more rows than
         ``max_rows``), ``max_rows``, ``seconds``, ``views``, ``notes`` (for a query naming ``production``:
-        its columns read as text, :func:`mixed_notes`).
+        its columns read as text, :func:`mixed_notes`), ``warnings`` (each column of a table view the query
+        names that is text in some cells' files and numbers in others', read as text: :mod:`gwangyang.store.view_notes`).
 
     Raises
     ------
@@ -283,6 +284,7 @@ def query_store(
         "notes": mixed_notes(store, visible, "text in the view production")
         if "production" in text.lower()
         else [],
+        "warnings": list(frame.attrs.get("warnings", [])),
     }
 
 

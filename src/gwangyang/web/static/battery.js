@@ -83,6 +83,8 @@
         show(answer.truncated
           ? g.t("{n} row(s), the first {max} shown, in {s} s", { n: answer.row_count, max: answer.max_rows, s: answer.seconds.toFixed(3) })
           : g.t("{n} row(s) in {s} s", { n: answer.row_count, s: answer.seconds.toFixed(3) }));
+        // columns read as text (text in some cells, numbers in others): said, never silent
+        if ((answer.warnings || []).length) show(status.textContent + " — " + answer.warnings.map((w) => g.phrase(w)).join(" "));
       } catch (e) { show(g.t("Query refused: {reason}", { reason: e.message }), true); }
     });
   }

@@ -42,13 +42,14 @@ router = APIRouter(
 
 @router.post("/sql", summary="Run one read-only SQL query over the store", responses=errors(400, 422))
 def sql(body: SqlRequest, store: StoreDep, scope: ScopeDep) -> dict[str, Any]:
-    """``columns``, ``rows`` and ``truncated`` (more rows than ``max_rows``) of one SELECT.
+    """``columns``, ``rows`` and ``truncated`` (more rows than ``max_rows``) of one SELECT, and its ``warnings``.
 
     Views: ``cells``, ``cycles``, ``timeseries``, ``curves``, ``steps`` (also as ``cells_<table>``) and
     ``production``. Stopped after 10 s. 400 for anything but one SELECT (no writes, no settings, no files
     outside the store). Any known user may query (viewer role); a user who does not see every
     organisation's cells queries views of the cells they see only, and no file; its ``production`` holds its
-    organisation's production tables and the shared ones.
+    organisation's production tables and the shared ones. ``warnings``: each column of a view the query names
+    that is text in some cells and numbers in others (the view reads it as text), naming example cells and files.
     """
     return service.query_store(
         store, body.query, body.max_rows, cells=scope.cell_ids(store), visible=scope.visible
