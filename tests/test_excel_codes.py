@@ -304,4 +304,25 @@ def test_a_large_xls_whose_fat_needs_a_difat_sector(tmp_path: Path) -> None:
     book.save(str(path))
     assert struct.unpack_from("<I", path.read_bytes(), 0x48)[0] >= 1  # DIFAT sectors
     cells = xls_code_cells(path, "뒤")
+    assert cells is not None
     assert len(cells) == 65536 and cells[(65535, 0)].show(65535 % 500) == f"{65535 % 500:03d}"
+
+
+def test_formats_that_cannot_be_read_are_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a file this reader does not follow (not a compound file, BIFF5's "Book" stream, damage) gives None, and the
+    # sheet's notes say that code-formatted numbers stay numbers (before: nothing said, "001" read as 1)
+    garbage = tmp_path / "깨진.xls"
+    garbage.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    assert xls_code_cells(garbage, "s") is None
+    assert xls_code_cells(tmp_path / "없는.xls", "s") is None
+    from gwangyang import sheets
+
+    monkeypatch.setattr("gwangyang.xls_formats.xls_code_cells", lambda path, sheet: None)
+    notes: list[str] = []
+    grid: list[list[object]] = [["작업자"], [1.0]]
+    sheets._show_codes(tmp_path / "3월.xls", "s", grid, "3월.xls", notes)
+    assert grid == [["작업자"], [1.0]]
+    assert notes == [
+        "3월.xls: the workbook's number formats could not be read (not an Excel 97-2003 BIFF8 file this reader "
+        "follows, or damaged): number cells formatted as codes (000) are read as numbers."
+    ]

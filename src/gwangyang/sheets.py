@@ -97,7 +97,14 @@ def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, note
     if suffix == ".xls":
         from .xls_formats import xls_code_cells
 
-        cells = xls_code_cells(path, sheet)
+        read = xls_code_cells(path, sheet)
+        if read is None:
+            notes.append(
+                f"{source}: the workbook's number formats could not be read (not an Excel 97-2003 BIFF8 file "
+                "this reader follows, or damaged): number cells formatted as codes (000) are read as numbers."
+            )
+            return
+        cells = read
     else:
         cells = xlsx_code_cells(str(path), sheet)
     done, first = apply_code_formats(grid, cells)

@@ -104,7 +104,7 @@ def _unicode(body: bytes, at: int, count: int) -> str:
     return body[at : at + count].decode("latin-1")
 
 
-def xls_code_cells(path: str | Path, sheet: str) -> Cells:
+def xls_code_cells(path: str | Path, sheet: str) -> Cells | None:
     """The cells of worksheet ``sheet`` of an ``.xls`` whose XF formats numbers as codes.
 
     Parameters
@@ -118,7 +118,8 @@ def xls_code_cells(path: str | Path, sheet: str) -> Cells:
     -------
     dict
         (row, column) from 0 to the cell's :class:`~gwangyang.excel_codes.CodeFormat`; empty when the workbook
-        has no code format or is not a BIFF8 file this reader follows.
+        has no code format; None when its formats cannot be read (not a BIFF8 file this reader follows, or
+        damaged), which the caller says.
     """
     try:
         stream = _workbook_stream(Path(path).read_bytes())
@@ -153,5 +154,5 @@ def xls_code_cells(path: str | Path, sheet: str) -> Cells:
                     if xf in coded:
                         cells[(row, first + k)] = coded[xf]
     except (_BrokenError, struct.error, IndexError, OSError):
-        return {}
+        return None
     return cells
