@@ -18,46 +18,19 @@ import argparse
 import cProfile
 import io
 import json
-import math
 import pstats
+import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-
-def item_by_item(value: Any) -> Any:
-    """``files.jsonable`` before the one-pass paths (a call per item), for the comparison."""
-    if value is None or isinstance(value, (bool, str, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): item_by_item(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [item_by_item(v) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return item_by_item(float(value))
-    if isinstance(value, np.ndarray):
-        return item_by_item(value.tolist())
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    if hasattr(value, "to_dict"):
-        return item_by_item(value.to_dict())
-    return str(value)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the old jsonable kept by the tests
+from tests.test_files_jsonable import before
 
 
 def table(path: Path, rows: int) -> Path:
@@ -106,7 +79,7 @@ def main() -> None:
         raw = report.to_dict()
         convert, new = best(lambda: jsonable(report.to_dict()), args.repeat)
         print(f"  report.to_dict + jsonable: {convert:.3f} s")
-        old_time, old = best(lambda: item_by_item(raw), args.repeat)
+        old_time, old = best(lambda: before(raw), args.repeat)
         new_time, new = best(lambda: jsonable(raw), args.repeat)
         same = json.dumps(old, allow_nan=False) == json.dumps(new, allow_nan=False)
         print(
