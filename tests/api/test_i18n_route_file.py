@@ -15,7 +15,7 @@ import ast
 import json
 import tomllib
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -598,7 +598,7 @@ def korean(english: str, expected: str) -> None:
     assert not [w for w in ENGLISH if w in translated], translated
 
 
-def write(folder: Path, files: dict[str, bytes | str]) -> list[Path]:
+def write(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
     paths = []
     for name, content in files.items():
         path = folder / name
@@ -607,7 +607,7 @@ def write(folder: Path, files: dict[str, bytes | str]) -> list[Path]:
     return paths
 
 
-def raised(files: dict[str, bytes | str], folder: Path) -> tuple[str, tuple[str, int]]:
+def raised(files: Mapping[str, bytes | str], folder: Path) -> tuple[str, tuple[str, int]]:
     """The refusal of ``read_route_file`` (as an upload reads it), the folder left out, and where it was first raised."""
     paths = write(folder, files)
     with pytest.raises(GwangyangError) as caught:

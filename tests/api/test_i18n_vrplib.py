@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace, TracebackType
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -32,6 +32,7 @@ from gwangyang.logistics import (
 from gwangyang.logistics.route_file import read_route_file
 
 from .page_script import page_phrases
+from .test_i18n_route_file import raised
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "logistics"
@@ -641,27 +642,6 @@ def korean(english: str, expected: str) -> None:
     for kept in (*KEYWORDS, V, S, SOL):
         bare = bare.replace(kept, "")
     assert not [w for w in ENGLISH if w in bare], translated
-
-
-def raised(files: Files, folder: Path) -> tuple[str, tuple[str, int]]:
-    """The refusal of ``read_route_file`` (as an upload reads it), the folder left out, and where it was first raised."""
-    paths = []
-    for name, content in files.items():
-        (folder / name).write_bytes(content)
-        paths.append(folder / name)
-    with pytest.raises(GwangyangError) as caught:
-        read_route_file(paths[0], paths[0].name, paths[1] if len(paths) > 1 else None, named_files=False)
-    first: BaseException = caught.value
-    while isinstance(first.__cause__, GwangyangError):
-        first = first.__cause__
-    tb: TracebackType | None = first.__traceback__
-    assert tb is not None
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    return str(caught.value).replace(f"{folder}/", ""), (
-        Path(tb.tb_frame.f_code.co_filename).name,
-        tb.tb_lineno,
-    )
 
 
 def test_the_prefixes_know_the_reader_s_keywords() -> None:
