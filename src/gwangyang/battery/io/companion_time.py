@@ -162,15 +162,16 @@ def end_warning(
         companion's time zone where the start shows a whole number of hours between them (:func:`zone_hours`).
     """
     told = _naive_utc(end)
+    begun = None if start is None else _naive_utc(start)
     faults = []
-    if start is not None and told < _naive_utc(start):
+    if begun is not None and told < begun:
         faults.append(
-            f"{_span((_naive_utc(start) - told).total_seconds())} before its start (First_Start_DateTime, "
-            f"{_naive_utc(start):%Y-%m-%d %H:%M:%S} UTC)"
+            f"{_span((begun - told).total_seconds())} before its start (First_Start_DateTime, "
+            f"{begun:%Y-%m-%d %H:%M:%S} UTC)"
         )
     last, own = data_end(table), data_start(table)
     if last is not None:
-        hours = 0 if start is None or own is None else zone_hours(own, _naive_utc(start))
+        hours = 0 if begun is None or own is None else zone_hours(own, begun)
         last_utc = last - pd.Timedelta(hours=hours)
         if (last_utc - told).total_seconds() > TOLERANCE_S:
             zone = f", UTC{hours:+d}" if hours else ""
