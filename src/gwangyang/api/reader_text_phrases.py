@@ -1,10 +1,12 @@
-"""A UTF-16 text export read without its mark or refused at a stray byte, and a companion's impossible end time.
+"""A UTF-16 text export read without its mark or refused at a stray byte, a companion's impossible end, a cut file.
 
 :mod:`gwangyang.battery.io.textutf16` refuses a UTF-16 file where a stray byte puts the characters after it out of
 place, or where its bytes do not decode (named at the byte and the line); :mod:`~gwangyang.battery.io.registry`
 warns that a file without a byte-order mark was read as UTF-16 by its bytes (``text_encoding``);
 :mod:`~gwangyang.battery.io.companion_time` warns that a companion's ``Last_End_DateTime`` lies before the test's
-start or before the data's last row (``end_time_mismatch``). The file, the bytes, the lines and the times stay as
+start or before the data's last row (``end_time_mismatch``); :mod:`~gwangyang.battery.io.cut_end` that an Arbin
+file's last row lies well before the test's recorded end, and :mod:`~gwangyang.battery.io.novonix` that a Novonix
+export's rows disagree with its ``[Summary]``'s ``Started`` or begin well after it (``truncated_file``). The file, the bytes, the lines and the times stay as
 the reader wrote them; the closing parts after ``"; "`` are :data:`TEXT_TERMS`. :mod:`.i18n` tries these after
 :data:`.reader_phrases.READER_PHRASES`.
 """
@@ -23,6 +25,11 @@ TEXT_TERMS: tuple[str, ...] = (
     N_("its encoding was inferred from its bytes (a zero byte beside each ASCII character, before it)"),
     N_("the companion may belong to another test, or a clock was wrong"),
     N_("its end time is not used"),
+    N_("rows at its end are missing, the file looks cut"),
+    N_("rows at its start are missing, the file looks cut"),
+    N_("the summary may belong to another test, or the clock was changed"),
+    N_("Started is kept as the cell's start"),
+    N_("the test's start is not read"),
     # why Python's UTF-16 codec stops (a ``word``: UnicodeDecodeError.reason)
     N_("illegal encoding"),
     N_("illegal UTF-16 surrogate"),
@@ -35,6 +42,8 @@ _N = r"\d+"
 _CODEC = r"UTF-16-[LB]E"
 _STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
 _SPAN = r"(?:\d+ d )?\d\d:\d\d:\d\d"
+_SECONDS = r"\d+(?:\.\d+)?"
+_MOMENT = rf"{_STAMP}(?: UTC)?|{_SECONDS} s"
 
 READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.battery.io.textutf16: a UTF-16 file's bytes out of place, or not decoding
@@ -86,5 +95,56 @@ READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         zone=r"[-+]\d+",
     ),
     phrase(N_("%(span)s before %(data)s's last time stamp (%(last)s)"), span=_SPAN, last=_STAMP),
+    # gwangyang.battery.io.cut_end: a file's last row well before the test's recorded end (truncated_file)
+    phrase(
+        N_(
+            "%(data)s's last row is at %(last)s, %(source)s gives the test's end as %(end)s: %(gap)s s later, more "
+            "than the %(allowed)s s allowed (its longest logging interval, %(interval)s s, and %(clock)s s for the "
+            "clocks)"
+        ),
+        last=_MOMENT,
+        end=_MOMENT,
+        gap=_SECONDS,
+        allowed=_SECONDS,
+        interval=_SECONDS,
+        clock=_SECONDS,
+    ),
+    # gwangyang.battery.io.novonix: the [Summary]'s Started against the rows (start_time_mismatch, truncated_file,
+    # unknown_format)
+    phrase(
+        N_(
+            "[Summary] gives the test's start (Started) as %(told)s, %(data)s's rows as %(own)s (its first row's date "
+            "and time less its run time): %(gap)s s later, more than the %(allowed)s s allowed"
+        ),
+        told=_STAMP,
+        own=_STAMP,
+        gap=_SECONDS,
+        allowed=_SECONDS,
+    ),
+    phrase(
+        N_(
+            "[Summary] gives the test's start (Started) as %(told)s, %(data)s's rows as %(own)s (its first row's date "
+            "and time less its run time): %(gap)s s earlier, more than the %(allowed)s s allowed"
+        ),
+        told=_STAMP,
+        own=_STAMP,
+        gap=_SECONDS,
+        allowed=_SECONDS,
+    ),
+    phrase(
+        N_(
+            "%(data)s's first row is at %(first)s (run time %(hours)s h), [Summary] gives the test's start (Started) "
+            "as %(told)s: %(gap)s s later, more than the %(allowed)s s allowed (its longest logging interval, "
+            "%(interval)s s, and %(clock)s s for the clock)"
+        ),
+        first=_STAMP,
+        hours=_SECONDS,
+        told=_STAMP,
+        gap=_SECONDS,
+        allowed=_SECONDS,
+        interval=_SECONDS,
+        clock=_SECONDS,
+    ),
+    phrase(N_("[Summary] 'Started' holds %(value)s, no date this reader knows")),
 )
 """Patterns of the UTF-16 reader's refusals and warning and of a companion's end time, each with its msgid."""

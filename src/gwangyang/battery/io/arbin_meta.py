@@ -32,7 +32,7 @@ from ...errors import CorruptFileError, one_line
 from .. import schema as s
 from ..schema import CyclerData
 from .arbin import _key
-from .companion_time import end_warning, start_warning
+from .companion_time import cut_end_warning, end_warning, start_warning
 from .textfile import scan_text
 from .textrows import check_rows
 
@@ -196,7 +196,9 @@ def apply_metadata(data: CyclerData, path: Path) -> None:
     A start time that disagrees with the data file's own time stamps is warned about
     (:func:`.companion_time.start_warning`: ``time_zone`` or ``start_time_mismatch``), and so is an end time
     before the start or before the data's last time stamp (:func:`.companion_time.end_warning`:
-    ``end_time_mismatch``).
+    ``end_time_mismatch``; its end is then not kept), or well after it (:func:`.companion_time.cut_end_warning`:
+    ``truncated_file``, rows missing at the file's end). The start and end kept are in ``extra`` (``test_start``,
+    ``test_end``: ISO 8601, UTC), stored with the cell's metadata.
     """
     companion = companion_of(path)
     if companion is None:
@@ -213,10 +215,15 @@ def apply_metadata(data: CyclerData, path: Path) -> None:
         note = start_warning(companion, data.start_time, path, data.timeseries)
         if note is not None:
             data.warnings.append(note)
+        data.extra["test_start"] = data.start_time.isoformat()
     end = float(row.get("last_end_datetime", 0))  # 0: not recorded (a test still running)
     if end > 0:
         told = pd.Timestamp(end, unit="s", tz="UTC")
-        note = end_warning(companion, told, data.start_time if start > 0 else None, path, data.timeseries)
+        begun = data.start_time if start > 0 else None
+        note = end_warning(companion, told, begun, path, data.timeseries)
+        if note is None:  # an end that can be: kept, and held against the last row
+            data.extra["test_end"] = told.isoformat()
+            note = cut_end_warning(companion, told, begun, path, data.timeseries)
         if note is not None:
             data.warnings.append(note)
     data.extra.update({out: row[key] for key, out in NAMES.items() if key in row})

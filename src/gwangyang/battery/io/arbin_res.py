@@ -15,6 +15,8 @@ from .. import schema as s
 from ..schema import CyclerData
 from .arbin import _base_data, _copy_texts, _number, _numeric, _text, canonical_table
 from .base import Reader
+from .companion_time import data_end
+from .cut_end import SAME_CLOCK_S, cut_warning, longest_interval
 from .textfile import scan_text
 
 _JET_MAGIC = (b"Standard Jet DB", b"Standard ACE DB")
@@ -22,9 +24,13 @@ _OLE_EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
 
 
 def _ole_to_datetime(days: np.ndarray) -> np.ndarray:
-    """OLE automation dates (days since 1899-12-30, Access ``DateTime``) to naive datetime64."""
+    """OLE automation dates (days since 1899-12-30, Access ``DateTime``) to naive datetime64, to the millisecond.
+
+    A double holds today's days to about a microsecond: 45131.78472222222 is 18:50:00 less 0.5 µs, read to the
+    nanosecond 18:49:59.999999488; to the millisecond it is 18:50:00.000.
+    """
     ok = np.isfinite(days) & (days > 0) & (days < 2.9e6)
-    nanos = (np.where(ok, days, 0.0) * 86400e9).astype("int64")
+    nanos = np.round(np.where(ok, days, 0.0) * 86400e3).astype("int64") * 1_000_000
     out = _OLE_EPOCH + nanos.astype("timedelta64[ns]")
     out[~ok] = np.datetime64("NaT")
     return out
@@ -42,7 +48,7 @@ class ArbinResReader:
         return path.suffix.lower() == ".res"
 
     def read(self, path: Path) -> CyclerData:
-        """Read ``Channel_Normal_Table``, ``Global_Table`` and ``Channel_Statistic_Table``."""
+        """Read ``Channel_Normal_Table``, ``Global_Table``, ``Channel_Statistic_Table`` and ``Event_Table``."""
         with open(path, "rb") as handle:
             header = handle.read(21)
         if header[4:19] not in _JET_MAGIC:
@@ -74,6 +80,8 @@ class ArbinResReader:
             data.channel = _text(row.get("Channel_Number", row.get("Channel_Index")))
             start = _ole_to_datetime(np.array([_number(row.get("Start_DateTime"))]))[0]
             data.start_time = None if np.isnat(start) else pd.Timestamp(start)
+            if data.start_time is not None:
+                data.extra["test_start"] = data.start_time.isoformat()
             _copy_texts(
                 data,
                 row,
@@ -86,7 +94,46 @@ class ArbinResReader:
                 ),
             )
         data.vendor_cycles = _res_statistics(path, normal)
+        _apply_end(data, path)
         return data
+
+
+def _apply_end(data: CyclerData, path: Path) -> None:
+    """The test's end from ``Event_Table`` (its latest event, ``Test end``) kept, and held against the last row.
+
+    Kept in ``extra`` (``test_end``: the event's date and time, the cycler PC's clock as ``DateTime``;
+    ``test_end_s``: its test time). An end well after the last row's test time is a ``truncated_file`` warning
+    (:mod:`.cut_end`: the same test clock, so :data:`.cut_end.SAME_CLOCK_S` for the clocks). A database without
+    the table or an event in it gives no end, as older ones do.
+    """
+    try:
+        events = _mdb_table(path, "Event_Table")
+    except CorruptFileError:
+        return
+    data.warnings.extend(events.attrs.pop(s.WARNINGS_ATTR, []))
+    if "Test_Time" not in events.columns or not len(events):
+        return
+    times = _numeric(events["Test_Time"].to_numpy())
+    if not np.isfinite(times).any():
+        return
+    latest = int(np.nanargmax(times))
+    end_s = float(times[latest])
+    data.extra["test_end_s"] = end_s
+    stamp = None
+    if "DateTime" in events.columns:
+        moment = _ole_to_datetime(np.array([_number(events["DateTime"].iloc[latest])]))[0]
+        stamp = None if np.isnat(moment) else pd.Timestamp(moment)
+        if stamp is not None:
+            data.extra["test_end"] = stamp.isoformat()
+    ts = data.timeseries
+    last_s = float(ts[s.TIME].iloc[-1])
+    last_stamp = data_end(ts)
+    shown: tuple[pd.Timestamp | float, pd.Timestamp | float] = (
+        (last_stamp, stamp) if stamp is not None and last_stamp is not None else (last_s, end_s)
+    )
+    note = cut_warning(path, "Event_Table", *shown, end_s - last_s, SAME_CLOCK_S, longest_interval(ts))
+    if note is not None:
+        data.warnings.append(note)
 
 
 def _mdb_table(path: Path, table: str) -> pd.DataFrame:

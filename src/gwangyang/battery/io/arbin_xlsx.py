@@ -170,6 +170,10 @@ def _apply_info(data: CyclerData, info: list[list[Any]]) -> None:
                     else pd.to_datetime(start, errors="coerce")
                 )
                 data.start_time = None if pd.isna(stamp) else stamp
+                if (
+                    data.start_time is not None
+                ):  # no end: none in the DataPro and MITS Pro 7 info sheets at hand
+                    data.extra["test_start"] = data.start_time.isoformat()
             _copy_texts(
                 data,
                 values,

@@ -12,8 +12,9 @@ data file's start is its first dated row's time less its test time. Where both a
 
 Its end (``Last_End_DateTime``) cannot be before its start, nor before the data file's last time stamp (by more
 than :data:`TOLERANCE_S`, the data's clock taken in the companion's time zone where the start shows one): either is
-an ``end_time_mismatch`` warning (BEEP's FastCharge companion ends 2 h 22 min before it starts). An end after the
-data's last row is no fault: an export or a part of a test may stop before the test does.
+an ``end_time_mismatch`` warning (BEEP's FastCharge companion ends 2 h 22 min before it starts). An end well after
+the data's last row (more than the file's longest logging interval and :data:`TOLERANCE_S`) is a ``truncated_file``
+warning (:func:`cut_end_warning`, :mod:`.cut_end`): rows at the file's end are missing.
 
 Each warning names both files and both times. The companion's start (UTC) is kept as the cell's start time, as
 before; the rows keep their own time stamps. Novonix's companion (per-cycle figures) and the other readers carry
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as s
+from .cut_end import cut_warning, longest_interval
 
 TOLERANCE_S = 300.0
 """How far (seconds) a companion's start may be from the data file's before it is reported."""
@@ -68,6 +70,38 @@ def data_end(table: pd.DataFrame) -> pd.Timestamp | None:
         return None
     dates, _, ok = dated
     return _naive_utc(pd.Timestamp(dates.iloc[int(np.flatnonzero(ok)[-1])]))
+
+
+def _last_utc(
+    last: pd.Timestamp, begun: pd.Timestamp | None, table: pd.DataFrame
+) -> tuple[int, pd.Timestamp]:
+    """The data's last time stamp in UTC (the companion's zone, see :func:`zone_hours`) and the hours taken off."""
+    own = data_start(table)
+    hours = 0 if begun is None or own is None else zone_hours(own, begun)
+    return hours, last - pd.Timedelta(hours=hours)
+
+
+def cut_end_warning(
+    companion: Path, end: pd.Timestamp, start: pd.Timestamp | None, data_file: Path, table: pd.DataFrame
+) -> dict[str, str] | None:
+    """A ``truncated_file`` warning when a companion's end is well after the data's last row (:mod:`.cut_end`).
+
+    The last row's time is its time stamp in UTC (the companion's zone, as :func:`end_warning` takes it), or where
+    the rows carry no time stamp the companion's start plus the last row's test time; None where neither is known.
+    """
+    told = _naive_utc(end)
+    begun = None if start is None else _naive_utc(start)
+    last = data_end(table)
+    if last is not None:
+        last_utc = _last_utc(last, begun, table)[1]
+    elif begun is not None and len(table):
+        last_utc = begun + pd.Timedelta(seconds=float(pd.to_numeric(table[s.TIME]).iloc[-1]))
+    else:
+        return None
+    gap = (told - last_utc).total_seconds()
+    return cut_warning(
+        data_file, companion.name, last_utc, told, gap, TOLERANCE_S, longest_interval(table), " UTC"
+    )
 
 
 def zone_hours(own: pd.Timestamp, told: pd.Timestamp) -> int:
@@ -158,7 +192,7 @@ def end_warning(
     -------
     dict or None
         An ``end_time_mismatch`` warning naming both files and the times, or None. An end after the data's last
-        row is no fault (an export or a part may stop before the test did); the data's clock is taken in the
+        row is :func:`cut_end_warning`'s to judge; the data's clock is taken in the
         companion's time zone where the start shows a whole number of hours between them (:func:`zone_hours`).
     """
     told = _naive_utc(end)
@@ -169,10 +203,9 @@ def end_warning(
             f"{_span((begun - told).total_seconds())} before its start (First_Start_DateTime, "
             f"{begun:%Y-%m-%d %H:%M:%S} UTC)"
         )
-    last, own = data_end(table), data_start(table)
+    last = data_end(table)
     if last is not None:
-        hours = 0 if begun is None or own is None else zone_hours(own, begun)
-        last_utc = last - pd.Timedelta(hours=hours)
+        hours, last_utc = _last_utc(last, begun, table)
         if (last_utc - told).total_seconds() > TOLERANCE_S:
             zone = f", UTC{hours:+d}" if hours else ""
             faults.append(
