@@ -4,7 +4,7 @@ The refusals of :mod:`gwangyang.battery.io`'s vendor readers (Arbin CSV, metadat
 BioLogic ``.mpr`` and text exports, Maccor, Neware ``.nda``/``.ndax``, BTS CSV, record tables and workbooks,
 Novonix summaries, Basytec), of the text scanner (:mod:`~gwangyang.battery.io.textparse`,
 :mod:`~gwangyang.battery.io.textrows`, :mod:`~gwangyang.battery.io.textrecords`) and of the column-mapped reader
-(:mod:`~gwangyang.battery.io.generic`), and the registry's (:mod:`~gwangyang.battery.io.registry`). Each names the
+(:mod:`~gwangyang.battery.io.generic`, :mod:`~gwangyang.battery.io.mapped_values`), and the registry's (:mod:`~gwangyang.battery.io.registry`). Each names the
 file first (``.+``: spaces, colons and Hangul); columns, lines and values stay as the reader wrote them.
 :data:`.reader_phrases.READER_PHRASES` tries them after the readers' common lines.
 """
@@ -109,7 +109,7 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         line=_N,
     ),
-    # gwangyang.battery.io.generic: a column-mapped text file
+    # gwangyang.battery.io.generic and .mapped_values: a column-mapped text file
     phrase(
         N_("%(file)s: no column %(wanted)s (for %(canonical)s) in the header on line %(line)s"),
         canonical=r"\w+",

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.io import read_cycler
-from gwangyang.battery.io.generic import ColumnMap, ColumnMapReader
+from gwangyang.battery.io.column_map import ColumnMap
+from gwangyang.battery.io.generic import ColumnMapReader
 from gwangyang.errors import InputError
 
 MAPS = Path(__file__).resolve().parents[3] / "src" / "gwangyang" / "battery" / "io" / "maps"

@@ -22,7 +22,8 @@ from ...errors import CorruptFileError
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
-from .generic import ColumnMap, load_shipped_map, read_mapped
+from .column_map import ColumnMap, load_shipped_map
+from .generic import read_mapped
 from .textdates import parse_stamp
 
 MAX_SECONDS = 1e10

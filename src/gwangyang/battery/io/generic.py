@@ -88,24 +88,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...errors import CorruptFileError, InputError, one_line
+from ...errors import CorruptFileError, InputError
 from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
-from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec, StateSpec, load_shipped_map
-from .textdates import parse_datetime, unread_dates
+from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec
+from .mapped_counters import accumulate, direction_of, split_running
+from .mapped_values import check_required, convert, resolve_column, seconds_since_first, unread_columns
+from .textdates import unread_dates
 from .textfile import scan_text
-from .textparse import (
-    cycle_gaps,
-    locate_header,
-    parse_duration,
-    read_table,
-    sniff_decimal,
-    to_float,
-)
+from .textparse import cycle_gaps, locate_header, read_table, sniff_decimal
 from .textrows import check_rows
-
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def read_mapped(
@@ -136,11 +129,13 @@ def read_mapped(
     if decimal == "auto":
         decimal = sniff_decimal(path, header_line, cmap.delimiter, encoding)
     resolved = {
-        c: _resolve(path, spec.sources, c, names, header_line)
+        c: resolve_column(path, spec.sources, c, names, header_line)
         for c, spec in cmap.columns.items()
         if not spec.optional or any(source in names for source in spec.sources)
     }
-    state_column = _resolve(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
+    state_column = (
+        resolve_column(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
+    )
     last = check_rows(
         path,
         header_line,
@@ -161,7 +156,7 @@ def read_mapped(
         if any(source in names for source in spec.sources)
     }
     wanted = sorted({*resolved.values(), *helping.values(), *([state_column] if state_column else [])})
-    notes = [*text.warnings, *_unread_columns(names, cmap, path)]
+    notes = [*text.warnings, *unread_columns(names, cmap, path)]
     raw = read_table(
         path,
         header_line,
@@ -175,7 +170,7 @@ def read_mapped(
     )
     if len(raw) == 0:
         raise CorruptFileError(f"{path}: no data rows after the header on line {header_line + 1}.")
-    values = {c: _convert(raw[src], cmap.columns[c], decimal) for c, src in resolved.items()}
+    values = {c: convert(raw[src], cmap.columns[c], decimal) for c, src in resolved.items()}
     for canonical, source in resolved.items():
         if values[canonical].dtype.kind == "M" and cmap.columns[canonical].format == "datetime":
             unread = unread_dates(raw[source], values[canonical])
@@ -188,13 +183,13 @@ def read_mapped(
                         path,
                     )
                 )
-    values[s.TIME] = _seconds_since_first(values[s.TIME])
+    values[s.TIME] = seconds_since_first(values[s.TIME])
     joined_time, joined_cycles, restart = s.join_restarts(values[s.TIME], values[s.CYCLE])
     if restart is not None:
         values[s.TIME], values[s.CYCLE] = joined_time, joined_cycles
         notes.append(s.warning("test_restarted", restart, path))
     first_line = header_line + 2
-    keep = _check_required(path, values, resolved, cmap.on_invalid, first_line)
+    keep = check_required(path, values, resolved, cmap.on_invalid, first_line)
     if not keep.all():
         values = {c: v[keep] for c, v in values.items()}
         raw = raw.loc[keep].reset_index(drop=True)
@@ -209,14 +204,14 @@ def read_mapped(
                 "set options.allow_cycle_gaps = true in the column map to accept it."
             )
     if counters is not None:
-        extra = {key: _convert(raw[source], (helpers or {})[key], decimal) for key, source in helping.items()}
+        extra = {key: convert(raw[source], (helpers or {})[key], decimal) for key, source in helping.items()}
         values = {key: v for key, v in counters({**values, **extra}, first_line).items() if key not in extra}
     current = values[s.CURRENT]
     states = raw[state_column] if state_column else None
     spec_current = cmap.columns[s.CURRENT]
     if spec_current.sign == "negative_charge":
         current = -current
-    direction = _direction(states, cmap.state, current, cycles, values.get(s.STEP))
+    direction = direction_of(states, cmap.state, current, cycles, values.get(s.STEP))
     if spec_current.sign == "unsigned":
         current = np.where(direction > 0, np.abs(current), np.where(direction < 0, -np.abs(current), current))
     out: dict[str, Any] = {s.CURRENT: current}
@@ -227,139 +222,23 @@ def read_mapped(
         if canonical in SPLIT_COLUMNS:
             charge_name, discharge_name = SPLIT_COLUMNS[canonical]
             if spec.convention == "running":
-                out[charge_name], out[discharge_name] = _running(array, direction, cycles)
+                out[charge_name], out[discharge_name] = split_running(array, direction, cycles)
                 continue
             magnitude = np.abs(array)
-            out[charge_name] = _accumulate(
+            out[charge_name] = accumulate(
                 np.where(direction > 0, magnitude, 0.0), spec, cycles, values.get(s.STEP)
             )
-            out[discharge_name] = _accumulate(
+            out[discharge_name] = accumulate(
                 np.where(direction < 0, magnitude, 0.0), spec, cycles, values.get(s.STEP)
             )
         elif canonical in MAGNITUDE_COLUMNS:
-            out[canonical] = _accumulate(np.abs(array), spec, cycles, values.get(s.STEP))
+            out[canonical] = accumulate(np.abs(array), spec, cycles, values.get(s.STEP))
         else:
             out[canonical] = array
     table = pd.DataFrame(out)
     if notes:
         table.attrs[s.WARNINGS_ATTR] = notes
     return table
-
-
-def _unread_columns(names: list[str], cmap: ColumnMap, path: Path) -> list[dict[str, str]]:
-    """An ``unknown_column`` warning listing the header's columns the map neither reads nor knows."""
-    used = {source for spec in cmap.columns.values() for source in spec.sources}
-    if cmap.state is not None:
-        used.update(cmap.state.sources)
-    used.update(cmap.known_columns)
-    unread = [n for n in names if n not in used and n.strip() and not n.startswith("Unnamed")]
-    return s.unread_columns(unread, path)
-
-
-def _resolve(path: Path, sources: tuple[str, ...], canonical: str, names: list[str], header_line: int) -> str:
-    for source in sources:
-        if source in names:
-            return source
-    shown = ", ".join(names[:30]) + (", ..." if len(names) > 30 else "")
-    wanted = " or ".join(repr(x) for x in sources)
-    raise CorruptFileError(
-        one_line(
-            f"{path}: no column {wanted} (for {canonical}) in the header on line {header_line + 1}; found: {shown}."
-        )
-    )
-
-
-def _convert(series: pd.Series, spec: ColumnSpec, decimal: str = ".") -> Any:
-    if spec.format == "number":
-        return to_float(series, decimal) * spec.scale
-    if spec.format == "duration":
-        return parse_duration(series, decimal) * spec.scale
-    moments: Any
-    if spec.format == "excel_days":
-        days = to_float(series)
-        days[(days < -1e5) | (days > 1e6)] = np.nan  # outside the years 1626..4637: not a date
-        moments = _EXCEL_EPOCH + pd.to_timedelta(days * 86400.0, unit="s").round("ms")
-    else:
-        moments = parse_datetime(series, spec.datetime_formats)
-    return pd.Series(moments).to_numpy(dtype="datetime64[ns]")
-
-
-def _check_required(
-    path: Path, values: dict[str, Any], resolved: dict[str, str], on_invalid: str, first_line: int
-) -> np.ndarray:
-    """Rows whose required values are finite; raise on the first bad one when asked to."""
-    n = len(values[s.TIME])
-    keep = np.ones(n, dtype=bool)
-    for canonical in s.REQUIRED_COLUMNS:
-        array = values[canonical]
-        good = np.isfinite(array)
-        if on_invalid == "error" and not good.all():
-            row = int(np.flatnonzero(~good)[0])
-            raise CorruptFileError(
-                f"{path}: column {resolved[canonical]!r} ({canonical}) is missing or not a finite number "
-                f'in data row {row + 1} (line {first_line + row}); set options.on_invalid = "drop" to skip such rows.'
-            )
-        keep &= good
-    if not keep.any():
-        raise CorruptFileError(f"{path}: no row has finite time, cycle, current and voltage.")
-    return keep
-
-
-def _seconds_since_first(values: Any) -> Any:
-    if values.dtype.kind != "M":
-        return values
-    valid = ~np.isnat(values)
-    seconds = np.full(len(values), np.nan)
-    if valid.any():
-        origin = values[valid][0]
-        seconds[valid] = (values[valid] - origin) / np.timedelta64(1, "s")
-    return seconds
-
-
-def _segments(cycles: np.ndarray, steps: np.ndarray | None) -> np.ndarray:
-    change = np.diff(cycles) != 0
-    if steps is not None:
-        change |= np.diff(np.nan_to_num(steps, nan=-1.0)) != 0
-    return np.cumsum(np.r_[False, change])
-
-
-def _direction(
-    states: pd.Series | None,
-    state: StateSpec | None,
-    current: np.ndarray,
-    cycles: np.ndarray,
-    steps: np.ndarray | None,
-) -> np.ndarray:
-    """+1 where a row charges, -1 where it discharges, 0 otherwise."""
-    if states is not None and state is not None:
-        codes, uniques = pd.factorize(states, use_na_sentinel=True)
-        labels = pd.Series(uniques).astype(str).str.strip().to_numpy()
-        signs = np.where(np.isin(labels, state.charge), 1, np.where(np.isin(labels, state.discharge), -1, 0))
-        return np.where(codes >= 0, np.r_[signs, 0][codes], 0)
-    segment = _segments(cycles, steps)
-    total = np.bincount(segment, weights=np.nan_to_num(current))
-    return np.sign(total)[segment].astype(int)
-
-
-def _running(values: np.ndarray, direction: np.ndarray, cycles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split a counter that runs on through a cycle (net or gross) by the direction of each change."""
-    values = np.nan_to_num(values)
-    change = np.abs(np.diff(values, prepend=values[:1]))
-    change[np.r_[True, np.diff(cycles) != 0]] = 0.0
-    charge = s.cumulative_within_cycle(np.cumsum(np.where(direction > 0, change, 0.0)), cycles)
-    discharge = s.cumulative_within_cycle(np.cumsum(np.where(direction < 0, change, 0.0)), cycles)
-    return charge, discharge
-
-
-def _accumulate(
-    values: np.ndarray, spec: ColumnSpec, cycles: np.ndarray, steps: np.ndarray | None
-) -> np.ndarray:
-    values = np.nan_to_num(values)
-    if spec.convention == "per_step" and steps is not None:
-        return s.cumulative_from_steps(values, cycles, np.nan_to_num(steps, nan=-1.0))
-    if spec.convention == "test_cumulative":
-        return s.cumulative_within_cycle(values, cycles)
-    return pd.Series(values).groupby(cycles).cummax().to_numpy(dtype="float64")
 
 
 class ColumnMapReader:
@@ -403,6 +282,3 @@ class ColumnMapReader:
             cell_id=safe_cell_id(path.stem),
             extra={"column_map": self.column_map.origin},
         )
-
-
-__all__ = ["ColumnMap", "ColumnMapReader", "ColumnSpec", "StateSpec", "load_shipped_map", "read_mapped"]

@@ -61,7 +61,8 @@ from ...errors import CorruptFileError
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, read_head, safe_cell_id
-from .generic import ColumnMap, load_shipped_map, read_mapped
+from .column_map import ColumnMap, load_shipped_map
+from .generic import read_mapped
 from .maccor_counters import STEP_TIME, STEP_TIME_SPEC, StepCounters, milli_map
 
 PAUSE_THRESHOLD_S = 60.0

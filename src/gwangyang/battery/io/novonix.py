@@ -31,9 +31,10 @@ import pandas as pd
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
+from .column_map import ColumnMap, load_shipped_map
 from .companion_time import data_start
 from .cut_end import SAME_CLOCK_S, longest_interval
-from .generic import ColumnMap, load_shipped_map, read_mapped
+from .generic import read_mapped
 from .novonix_summary import read_summary, summary_path
 from .textdates import parse_stamp
 
