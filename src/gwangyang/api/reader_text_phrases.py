@@ -6,7 +6,9 @@ warns that a file without a byte-order mark was read as UTF-16 by its bytes (``t
 :mod:`~gwangyang.battery.io.companion_time` warns that a companion's ``Last_End_DateTime`` lies before the test's
 start or before the data's last row (``end_time_mismatch``); :mod:`~gwangyang.battery.io.cut_end` that an Arbin
 file's last row lies well before the test's recorded end, and :mod:`~gwangyang.battery.io.novonix` that a Novonix
-export's rows disagree with its ``[Summary]``'s ``Started`` or begin well after it (``truncated_file``). The file, the bytes, the lines and the times stay as
+export's rows disagree with its ``[Summary]``'s ``Started`` or begin well after it (``truncated_file``);
+:mod:`~gwangyang.battery.io.maccor_counters` that a thinned Maccor export's running counter had a step's end put back
+in its step (``counter_overridden``), or, with no step time, how much may be counted in the step after. The file, the bytes, the lines and the times stay as
 the reader wrote them; the closing parts after ``"; "`` are :data:`TEXT_TERMS`. :mod:`.i18n` tries these after
 :data:`.reader_phrases.READER_PHRASES`.
 """
@@ -44,6 +46,7 @@ _STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
 _SPAN = r"(?:\d+ d )?\d\d:\d\d:\d\d"
 _SECONDS = r"\d+(?:\.\d+)?"
 _MOMENT = rf"{_STAMP}(?: UTC)?|{_SECONDS} s"
+_AMOUNT = r"[\d.]+(?:e[-+]\d+)?"
 
 READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.battery.io.textutf16: a UTF-16 file's bytes out of place, or not decoding
@@ -146,5 +149,25 @@ READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         clock=_SECONDS,
     ),
     phrase(N_("[Summary] 'Started' holds %(value)s, no date this reader knows")),
+    # gwangyang.battery.io.maccor_counters (maccor_tails): a running counter in a thinned export
+    phrase(
+        N_(
+            "column %(name)s runs on across steps and %(n)s steps went on after their last row (first at line "
+            "%(line)s): %(amount)s in all, written in the next step's first row, is put back in its step's last row"
+        ),
+        n=_N,
+        line=_N,
+        amount=_AMOUNT,
+    ),
+    phrase(
+        N_(
+            "column %(name)s runs on across steps and the file has no step time: of what it gains at %(n)s step "
+            "changes (first at line %(line)s), up to %(amount)s in all may have been passed by the step before, after "
+            "its last row, and is counted in the step after"
+        ),
+        n=_N,
+        line=_N,
+        amount=_AMOUNT,
+    ),
 )
 """Patterns of the UTF-16 reader's refusals and warning and of a companion's end time, each with its msgid."""

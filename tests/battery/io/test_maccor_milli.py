@@ -274,8 +274,10 @@ def test_random_step_sequences(steps: list[tuple[float, float, int, float]], per
         except CorruptFileError as exc:
             assert "cannot be told apart safely" in str(exc) and "\n" not in str(exc)
             continue
-        if hook.notes:  # undecided, read as restarting: off by at most 5 % of the largest value in all
-            assert "read as restarting" in hook.notes[0]["detail"]
+        # a running counter with no step time: what may belong to the step before is warned about (maccor_tails)
+        undecided = [n for n in hook.notes if "no step time" not in n["detail"]]
+        if undecided:  # undecided, read as restarting: off by at most 5 % of the largest value in all
+            assert "read as restarting" in undecided[0]["detail"]
             assert np.abs(out - truth)[moving].max() <= 0.05 * largest + 1e-12
         else:
             np.testing.assert_allclose(out[moving], truth[moving], rtol=1e-12, atol=1e-15)
@@ -319,15 +321,19 @@ def test_thinned_restarting_counter(tmp_path: Path, step_time: bool) -> None:
 
 def test_thinned_running_counter_told_by_the_step_time(tmp_path: Path) -> None:
     """0.1 s into the discharge at 2 A a restarting counter shows at most 1.5 x 2 x 0.1 = 0.3 (and the written
-    resolution); 3.3 is more: carried on. The discharge reads 7.3 - 3 = 4.3 (the 0.1 the charge gained after its
-    last row, written nowhere, counted in it). Without the step time (the interval since the charge's last row,
-    30 s, allows 90) nothing decides, and read as restarting it would be off by 3 of 7.3: refused."""
+    resolution); 3.3 is more: carried on. Of the jump of 0.3 the discharge's own 0.1 s at 2 A is 0.2; the 0.1 the
+    charge gained after its last row (within 1.5 x 0.01 A x 29.9 s) is put back in the charge (maccor_tails): the
+    charge reads 3.1, the discharge 7.3 - 3.1 = 4.2 (it read 4.3 before, the charge's 0.1 counted in it). Without
+    the step time (the interval since the charge's last row, 30 s, allows 90) nothing decides, and read as
+    restarting it would be off by 3 of 7.3: refused."""
     path = tmp_path / "누적.001"
     path.write_text(thinned(CARRIED, True), encoding="utf-8")
     data = read_cycler(path)
     assert data.extra["counters"] == {"capacity_ah": "runs_on", "energy_wh": "runs_on"}
-    assert data.timeseries["discharge_capacity_ah"].iloc[-1] == pytest.approx(4.3 / 3600.0, rel=1e-9)
-    assert data.timeseries["discharge_energy_wh"].iloc[-1] == pytest.approx(4.3 * 3.7 / 3600.0, rel=1e-9)
+    assert data.timeseries["charge_capacity_ah"].iloc[-1] == pytest.approx(3.1 / 3600.0, rel=1e-9)
+    assert data.timeseries["discharge_capacity_ah"].iloc[-1] == pytest.approx(4.2 / 3600.0, rel=1e-9)
+    assert data.timeseries["discharge_energy_wh"].iloc[-1] == pytest.approx(4.2 * 3.7 / 3600.0, rel=1e-9)
+    assert kinds(data) == ["counter_overridden", "counter_overridden"]
     path.write_text(thinned(CARRIED, False), encoding="utf-8")
     with pytest.raises(CorruptFileError) as caught:
         read_cycler(path)

@@ -26,8 +26,9 @@ every step (a cycle's capacity summed over its charge, rest and discharge).
   as restarting, as Maccor writes its counters (all eight shared Maccor files), with an ``unknown_format``
   warning giving how much the other reading differs by, unless that is over :data:`UNDECIDED_SHARE` (5 %) of
   the column's largest value: then it is refused. One that runs on is brought to per-step values (the value
-  less the previous step's last), read then as the usual layout is. What was found is in
-  ``extra["counters"]``.
+  less the previous step's last), read then as the usual layout is; what a step passed after its last row
+  (a thinned export), written in the next step's first row, is put back in its step (:mod:`.maccor_tails`). What
+  was found is in ``extra["counters"]``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import numpy as np
 from ...errors import CorruptFileError
 from .. import schema as s
 from .column_map import SPLIT_CAPACITY, SPLIT_ENERGY, ColumnMap, ColumnSpec
+from .maccor_tails import doubt_warning, step_tails
 
 MILLI: dict[str, tuple[str, ...]] = {
     s.CURRENT: ("mAmps",),
@@ -209,13 +211,79 @@ class StepCounters:
         if not verdict["step"] and not verdict["cycle"]:
             return counter, "per_step"
         carried = np.where(new_cycle, verdict["cycle"], verdict["step"])
+        changes = _Changes(starts, jump, dt, (old_dir, new_dir), carried)
+        tails = self._tails(shown, counter, rate, step_time, changes)
         base = np.zeros(len(counter))
-        base[starts] = np.where(carried, counter[before], 0.0)
+        base[starts] = np.where(carried, counter[before] + tails, 0.0)
         # each step's base all through it: its first row's, carried forward
         segment = np.cumsum(np.isin(np.arange(len(counter)), starts))
         first_base = np.r_[0.0, base[starts]]
         per_step = counter - first_base[segment]
+        np.add.at(per_step, before, tails)  # what a step passed after its last row, back in that step
         return per_step, "runs_on_through_cycles" if verdict["cycle"] else "runs_on"
+
+    def _tails(
+        self,
+        shown: str,
+        counter: np.ndarray,
+        rate: np.ndarray,
+        step_time: np.ndarray | None,
+        changes: _Changes,
+    ) -> np.ndarray:
+        """Per step change: what the previous step passed after its last row (:mod:`.maccor_tails`).
+
+        0 where the counter restarts or the tail is within the written resolution; noted (``counter_overridden``)
+        where moved, warned about where it cannot be told (no step time).
+        """
+        starts, carried = changes.starts, changes.carried
+        before = starts - 1
+        largest = float(np.abs(counter).max())
+        if step_time is None:
+            moving = carried & (changes.dt > 0) & (changes.heading[0] != 0)
+            if moving.any():
+                note = doubt_warning(
+                    self.path,
+                    shown,
+                    changes.jump[moving],
+                    rate[before[moving]],
+                    changes.dt[moving],
+                    largest,
+                    self.first_line + int(starts[moving][0]),
+                )
+                if note is not None:
+                    self.notes.append(note)
+            return np.zeros(len(starts))
+        window = step_window(step_time[starts], changes.dt)
+        tails = step_tails(changes.jump, (rate[before], rate[starts]), (changes.dt, window), changes.heading)
+        tails = np.where(carried, np.nan_to_num(tails), 0.0)
+        moved = np.abs(tails) > RESOLUTION * largest
+        tails = np.where(moved, tails, 0.0)  # a whole export's: a step time rounded, within the resolution
+        if moved.any():
+            self.notes.append(
+                s.warning(
+                    "counter_overridden",
+                    f"column {shown!r} runs on across steps and {int(moved.sum())} steps went on after their last "
+                    f"row (first at line {self.first_line + int(before[moved][0])}): {float(np.abs(tails).sum()):.4g} "
+                    "in all, written in the next step's first row, is put back in its step's last row",
+                    self.path,
+                )
+            )
+        return tails
+
+
+@dataclasses.dataclass(frozen=True)
+class _Changes:
+    """The step changes of one counter.
+
+    Their first rows, the jump and the time between rows there, the previous and the new step's directions, and
+    whether the counter runs on across each.
+    """
+
+    starts: np.ndarray
+    jump: np.ndarray
+    dt: np.ndarray
+    heading: tuple[np.ndarray, np.ndarray]
+    carried: np.ndarray
 
 
 def step_starts(cycles: np.ndarray, steps: np.ndarray) -> np.ndarray:
