@@ -85,7 +85,7 @@ def started_warnings(
             "may belong to another test, or the clock was changed; Started is kept as the cell's start"
         )
         return [s.warning("start_time_mismatch", detail, path)]
-    dated = pd.to_datetime(table[s.DATE_TIME], errors="coerce").dropna()
+    dated = table[s.DATE_TIME].dropna()  # the canonical table's: datetime64, found in data_start
     first = pd.Timestamp(dated.iloc[0])
     run = float(table[s.TIME].loc[dated.index[0]]) / 3600.0
     late = (first - start).total_seconds()
