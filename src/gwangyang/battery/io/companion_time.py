@@ -43,9 +43,8 @@ def _dated(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray] | Non
     if s.DATE_TIME not in table or s.TIME not in table or not len(table):
         return None
     dates = table[s.DATE_TIME]
-    if not pd.api.types.is_datetime64_any_dtype(
-        dates
-    ):  # to_datetime looks at every value first: 12 ms for 4,000
+    # a canonical table's is datetime64 already; to_datetime would look at every value first (12 ms for 4,000)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
         dates = pd.to_datetime(dates, errors="coerce")
     times = pd.to_numeric(table[s.TIME], errors="coerce")
     ok = (dates.notna() & np.isfinite(times)).to_numpy()
