@@ -173,6 +173,8 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
                 "first_cycle": int(shifted[s.CYCLE].iloc[0]),
                 "last_cycle": int(shifted[s.CYCLE].iloc[-1]),
                 "continues_cycle": bool(continues),
+                # the part's own start and end as its metadata gives them (readers' extra), where it does
+                **{key: part.extra[key] for key in _PART_TIMES if key in part.extra},
             }
         )
         prev_end_time = float(shifted[s.TIME].iloc[-1])
@@ -184,7 +186,9 @@ def stitch(parts: list[CyclerData], cell_id: str | None = None) -> CyclerData:
             if c in shifted.columns
         }
     timeseries = pd.concat(frames, ignore_index=True)
-    extra = dict(first.extra)
+    extra = {key: value for key, value in first.extra.items() if key not in _PART_TIMES}
+    extra.update({key: first.extra[key] for key in ("test_start",) if key in first.extra})
+    extra.update({key: kept[-1].extra[key] for key in ("test_end",) if key in kept[-1].extra})
     extra["parts"] = offsets
     if duplicates:
         extra["duplicate_parts"] = duplicates
@@ -239,6 +243,11 @@ def continuation_problem(meta: dict[str, Any], part: CyclerData) -> str | None:
     if start < last:
         return f"it starts at {start.isoformat()}, before the cell's last row at {last.isoformat()}"
     return None
+
+
+_PART_TIMES = ("test_start", "test_end", "test_end_s")
+"""A reader's start and end of a file's test (``extra``): per part in ``extra["parts"]``; the stitched cell's start
+is the first part's, its end the last part's (``test_end_s``, on a part's own clock, only per part)."""
 
 
 def _naive_utc(stamp: pd.Timestamp) -> pd.Timestamp:

@@ -9,6 +9,7 @@ here from the files' own text (the csv and datetime modules), not by the reader.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -22,6 +23,7 @@ import pytest
 from gwangyang.api import i18n
 from gwangyang.battery.ingest import ingest
 from gwangyang.battery.io import arbin_res, read_cycler
+from gwangyang.battery.stitch import stitch
 from gwangyang.store import Store
 
 from .variants import CYCLERS
@@ -177,3 +179,25 @@ def test_a_cut_res_is_warned_with_its_numbers(
         f"logging interval, {interval:.1f} s, and 1.0 s for the clocks); rows at its end are missing, the file "
         "looks cut"
     )
+
+
+def test_a_stitched_cell_keeps_its_first_start_and_last_end() -> None:
+    first = read_cycler(CH33)
+    later = dataclasses.replace(
+        read_cycler(CH33),
+        start_time=first.start_time + pd.Timedelta(hours=2),  # type: ignore[operator]
+        extra={
+            **first.extra,
+            "test_start": "2017-05-10T02:47:33+00:00",
+            "test_end": "2017-05-10T03:04:54+00:00",
+        },
+    )
+    cell = stitch([later, first], "이어진 셀")
+    assert (cell.extra["test_start"], cell.extra["test_end"]) == (
+        "2017-05-10T00:47:33+00:00",
+        "2017-05-10T03:04:54+00:00",
+    )
+    assert [(p["test_start"], p["test_end"]) for p in cell.extra["parts"]] == [
+        ("2017-05-10T00:47:33+00:00", "2017-05-10T01:04:54+00:00"),
+        ("2017-05-10T02:47:33+00:00", "2017-05-10T03:04:54+00:00"),
+    ]
