@@ -8,7 +8,8 @@ start or before the data's last row (``end_time_mismatch``); :mod:`~gwangyang.ba
 file's last row lies well before the test's recorded end, and :mod:`~gwangyang.battery.io.novonix` that a Novonix
 export's rows disagree with its ``[Summary]``'s ``Started`` or begin well after it (``truncated_file``);
 :mod:`~gwangyang.battery.io.maccor_counters` that a thinned Maccor export's running counter had a step's end put back
-in its step (``counter_overridden``), or, with no step time, how much may be counted in the step after. The file, the bytes, the lines and the times stay as
+in its step (``counter_overridden``), or, with no step time, how much may be counted in the step after; and that a
+restarting one's steps went on after their last row (``truncated_file``). The file, the bytes, the lines and the times stay as
 the reader wrote them; the closing parts after ``"; "`` are :data:`TEXT_TERMS`. :mod:`.i18n` tries these after
 :data:`.reader_phrases.READER_PHRASES`.
 """
@@ -167,6 +168,17 @@ READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         n=_N,
         line=_N,
+        amount=_AMOUNT,
+    ),
+    phrase(
+        N_(
+            "column %(name)s restarts at each step and %(n)s steps went on after their last row (first at line "
+            "%(line)s, up to %(gap)s s): about %(amount)s in all, at each one's last rate, is in no row, and those "
+            "steps and their cycles read that much less"
+        ),
+        n=_N,
+        line=_N,
+        gap=_N,
         amount=_AMOUNT,
     ),
 )

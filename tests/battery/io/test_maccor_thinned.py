@@ -129,3 +129,58 @@ def test_without_the_step_time_the_amount_is_warned(tmp_path: Path) -> None:
         (expected["charge_capacity_ah"] - read["charge_capacity_ah"]).iloc[:-1].abs().sum()
     )  # the charges' ends counted as discharge (or lost in a rest)
     assert 0.1 < misread <= amount
+
+
+def _amount(data_warnings: list[dict[str, str]], column: str) -> float:
+    (note,) = [
+        w["detail"] for w in data_warnings if w["kind"] == "truncated_file" and f"{column!r}" in w["detail"]
+    ]
+    return float(note.split("about ")[1].split(" ")[0])
+
+
+# xTESLADIAG thinned every 5th / 20th row, restarting: charge and discharge in no row 1.492 / 10.062 Ah against the
+# unthinned text; warned about 1.451 / 9.821 (each step's last current over the time it went on)
+@pytest.mark.parametrize("every", [5, 20])
+def test_a_thinned_restarting_counter_warns_what_is_in_no_row(tmp_path: Path, every: int) -> None:
+    whole = export("xTESLADIAG_000038.078")
+    data = read_cycler(
+        write(tmp_path, f"재시작_{every}.078", thinned(whole, every, False).render(), "latin-1")
+    )
+    read = data.timeseries.groupby("cycle_index")[list(COLUMNS)].max()
+    expected = reference(whole).reindex(read.index)
+    lost = float(
+        (expected["charge_capacity_ah"] - read["charge_capacity_ah"]).sum()
+        + (expected["discharge_capacity_ah"] - read["discharge_capacity_ah"]).sum()
+    )
+    assert _amount(data.warnings, "Amp-hr") == pytest.approx(lost, rel=0.05)
+    korean = i18n.phrase(next(w["detail"] for w in data.warnings if w["kind"] == "truncated_file"), "ko")
+    assert korean.startswith("열 'Amp-hr'은(는) 스텝마다 다시 시작하며 ")
+
+
+def test_the_shared_thinned_export_is_warned() -> None:
+    """``PreDiag_000412_00008Fshort.022`` keeps about a row a step: by hand, at each step change after a row passing
+    current, that row's current over the time to the new step's beginning (the time between the rows less the new
+    step's ``Step (Sec)``)."""
+    whole = export("PreDiag_000412_00008Fshort.022")
+    rows = whole.rows
+    at = {name: whole.index(name) for name in ("Cyc#", "Step", "Test (Sec)", "Step (Sec)", "Amps")}
+    lost, count, first = 0.0, 0, None
+    for k in range(1, len(rows)):
+        before, row = rows[k - 1], rows[k]
+        if (row[at["Cyc#"]], row[at["Step"]]) == (before[at["Cyc#"]], before[at["Step"]]):
+            continue
+        dt = float(row[at["Test (Sec)"]]) - float(before[at["Test (Sec)"]])
+        since = float(row[at["Step (Sec)"]])
+        gap = dt - since if 0 <= since <= dt else 0.0
+        amps = abs(float(before[at["Amps"]]))
+        if gap > 0 and amps > 0:
+            lost += amps * gap / 3600.0
+            count += 1
+            first = first or k + 2  # the file line of the step's last row (the header on line 2)
+    data = read_cycler(CYCLERS / "maccor" / "PreDiag_000412_00008Fshort.022")
+    assert (count, first, round(lost)) == (1334, 2840, 2064)
+    assert _amount(data.warnings, "Amp-hr") == pytest.approx(lost, rel=1e-3)
+    (note,) = [w["detail"] for w in data.warnings if "'Amp-hr'" in w["detail"]]
+    assert note.startswith(
+        f"column 'Amp-hr' restarts at each step and {count} steps went on after their last row "
+    )

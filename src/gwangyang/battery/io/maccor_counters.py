@@ -41,7 +41,7 @@ import numpy as np
 from ...errors import CorruptFileError
 from .. import schema as s
 from .column_map import SPLIT_CAPACITY, SPLIT_ENERGY, ColumnMap, ColumnSpec
-from .maccor_tails import doubt_warning, step_tails
+from .maccor_tails import doubt_warning, lost_warning, step_tails
 
 MILLI: dict[str, tuple[str, ...]] = {
     s.CURRENT: ("mAmps",),
@@ -209,6 +209,18 @@ class StepCounters:
                 )
             verdict[name] = len(carry_rows) > 0
         if not verdict["step"] and not verdict["cycle"]:
+            if step_time is not None:  # restarting: what a step passed after its last row is in no row
+                gap = dt - step_window(step_time[starts], dt)
+                note = lost_warning(
+                    self.path,
+                    shown,
+                    np.where(rate[before] > 0, rate[before], 0.0),
+                    gap,
+                    float(np.abs(counter).max()),
+                    self.first_line + before,
+                )
+                if note is not None:
+                    self.notes.append(note)
             return counter, "per_step"
         carried = np.where(new_cycle, verdict["cycle"], verdict["step"])
         changes = _Changes(starts, jump, dt, (old_dir, new_dir), carried)
