@@ -201,3 +201,24 @@ def test_a_stitched_cell_keeps_its_first_start_and_last_end() -> None:
         ("2017-05-10T00:47:33+00:00", "2017-05-10T01:04:54+00:00"),
         ("2017-05-10T02:47:33+00:00", "2017-05-10T03:04:54+00:00"),
     ]
+
+
+def test_rows_without_dates_are_timed_from_the_companion_start(tmp_path: Path) -> None:
+    """No ``DateTime`` column: the last row's time is the companion's start plus its test time."""
+    rows = _rows(CH33)
+    at = rows[0].index("DateTime")
+    kept = [[cell for k, cell in enumerate(row) if k != at] for row in rows[:101]]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(kept)
+    path = tmp_path / "날짜 없음.csv"
+    path.write_text(out.getvalue())
+    shutil.copy(CH33.with_name(f"{CH33.stem}_Metadata.csv"), tmp_path / "날짜 없음_Metadata.csv")
+    header, row = _rows(CH33.with_name(f"{CH33.stem}_Metadata.csv"))
+    start = int(row[header.index("First_Start_DateTime")])
+    last = start + float(kept[-1][kept[0].index("Test_Time")])
+    end = _companion_end(CH33)
+    (note,) = _cuts(path)
+    assert note["detail"].startswith(
+        f"날짜 없음.csv's last row is at {_utc(last)} UTC, 날짜 없음_Metadata.csv gives the test's end as {_utc(end)} "
+        f"UTC: {end - last:.1f} s later"
+    )
