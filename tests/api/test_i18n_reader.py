@@ -29,9 +29,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gwangyang.api import (
+    battery_phrases,
     column_map_phrases,
     i18n,
-    phrases,
     reader_phrases,
     reader_text_phrases,
     reader_vendor_phrases,
@@ -768,7 +768,7 @@ def known_text() -> list[str]:
         *reader_vendor_phrases.VENDOR_TERMS,
         *reader_text_phrases.TEXT_TERMS,
         *column_map_phrases.COLUMN_MAP_TERMS,
-        *phrases.TERMS,
+        *battery_phrases.BATTERY_TERMS,
     ]
 
 

@@ -25,14 +25,19 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from .battery_phrases import BATTERY_PHRASES
 from .column_map_phrases import COLUMN_MAP_PHRASES
-from .factory_phrases import FACTORY_PHRASES
-from .phrases import PHRASES, PREFIXES
+from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES
+from .forecast_phrases import FORECAST_PHRASES
+from .form_phrases import FORM_PHRASES
+from .phrases import PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
 from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
+from .routing_phrases import ROUTING_PHRASES
+from .store_query_phrases import STORE_QUERY_PHRASES
 from .store_view_phrases import STORE_VIEW_PHRASES
 from .toml_file_phrases import TOML_FILE_PHRASES
 from .triage_phrases import TRIAGE_PHRASES
@@ -71,15 +76,21 @@ PATTERNS = (
     + READER_TEXT_PHRASES
     + ROUTE_FILE_PHRASES
     + STORE_VIEW_PHRASES
-    + PHRASES
+    + BATTERY_PHRASES
+    + STORE_QUERY_PHRASES
+    + ROUTING_PHRASES
+    + FACTORY_TABLE_PHRASES
+    + FORECAST_PHRASES
+    + FORM_PHRASES
     + PORT_PHRASES
 )
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
 warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals and a routing problem
-file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then
-:data:`.phrases.PHRASES` and the port's warnings."""
+file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
+part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the forecast's
+lines, a request field's refusals (:mod:`.form_phrases`, whose ``where`` is any field) and the port's warnings."""
 
 
 @cache
