@@ -36,6 +36,7 @@ from .port_phrases import PORT_PHRASES
 from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
+from .route_instance_phrases import ROUTE_INSTANCE_PHRASES
 from .routing_phrases import ROUTING_PHRASES
 from .store_query_phrases import STORE_QUERY_PHRASES
 from .store_view_phrases import STORE_VIEW_PHRASES
@@ -74,6 +75,7 @@ PATTERNS = (
     + UPLOAD_PHRASES
     + READER_PHRASES
     + READER_TEXT_PHRASES
+    + ROUTE_INSTANCE_PHRASES
     + ROUTE_FILE_PHRASES
     + STORE_VIEW_PHRASES
     + BATTERY_PHRASES
@@ -87,7 +89,8 @@ PATTERNS = (
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
-warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals and a routing problem
+warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a routing problem's companion
+files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem
 file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
 part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the forecast's
 lines, a request field's refusals (:mod:`.form_phrases`, whose ``where`` is any field) and the port's warnings."""
