@@ -33,6 +33,7 @@ from .form_phrases import FORM_PHRASES
 from .phrases import PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
+from .protocol_phrases import PROTOCOL_PHRASES
 from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
@@ -69,6 +70,7 @@ PATTERNS = (
     + VRPLIB_PHRASES
     + PORT_FILE_PHRASES
     + TWIN_PHRASES
+    + PROTOCOL_PHRASES
     + TOML_FILE_PHRASES
     + COLUMN_MAP_PHRASES
     + TRIAGE_PHRASES
@@ -89,7 +91,7 @@ PATTERNS = (
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
-warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a routing problem's companion
+warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a routing problem's companion
 files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem
 file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
 part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the forecast's
