@@ -13,10 +13,11 @@ from __future__ import annotations
 import gettext
 import math
 import os
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from .toml_file_phrases import TOML_FILE_PHRASES
 from .triage_phrases import TRIAGE_PHRASES
 from .twin_phrases import TWIN_PHRASES
 from .upload_phrases import UPLOAD_PHRASES
+from .value_phrases import VALUE_PHRASES
 from .vrplib_phrases import VRPLIB_PHRASES
 
 LANGUAGES: tuple[str, ...] = ("ko", "en")
@@ -110,6 +112,17 @@ def script_phrases(lang: str) -> list[tuple[str, str]]:
         return []
     catalogue = translations(lang)
     return [(pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in PATTERNS]
+
+
+@cache
+def script_values(lang: str) -> list[tuple[str, str]]:
+    """:data:`.value_phrases.VALUE_PHRASES` for the pages' scripts, as :func:`script_phrases` gives the patterns."""
+    if lang == "en":
+        return []
+    catalogue = translations(lang)
+    return [
+        (pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in VALUE_PHRASES
+    ]
 
 
 def normalise(lang: str | None) -> str | None:
@@ -248,7 +261,8 @@ def phrase(value: Any, lang: str) -> str:
 
     A pattern's ``word`` (and ``word_*``) group is translated as one term, its ``words`` group term by term
     (``", "``-separated), its ``weekdays`` (and ``weekdays_*``) groups word by word (space-separated weekday
-    names: ``Mon Tue Sat``, ``Saturday or Sunday``).
+    names: ``Mon Tue Sat``, ``Saturday or Sunday``). English inside any other group's value (a file's joined
+    sheets, ``1 d 01:00:19``) is replaced by :data:`.value_phrases.VALUE_PHRASES`.
     """
     if value is None:
         return ""
@@ -278,7 +292,23 @@ def _part(part: str, catalogue: gettext.NullTranslations) -> str:
             ) in fields:  # space-separated weekday names ("Mon Tue", "Saturday or Sunday"), each translated
                 if key == "weekdays" or key.startswith("weekdays_"):
                     fields[key] = " ".join(catalogue.gettext(w) for w in fields[key].split(" "))
+            for key in fields:  # English inside a value (a file's joined sheets, "1 d 01:00:19")
+                if key != "rest" and fields[key] is not None:
+                    fields[key] = _values(fields[key], catalogue)
             if "rest" in fields:  # a line after a prefix (PREFIXES)
                 fields["rest"] = _part(fields["rest"], catalogue)
             return catalogue.gettext(msgid) % fields
     return part
+
+
+def _values(text: str, catalogue: gettext.NullTranslations) -> str:
+    """``text`` with each piece of :data:`.value_phrases.VALUE_PHRASES` in it translated."""
+    for pattern, msgid in VALUE_PHRASES:
+        if pattern.search(text):
+            text = pattern.sub(partial(_filled, catalogue.gettext(msgid)), text)
+    return text
+
+
+def _filled(template: str, match: re.Match[str]) -> str:
+    """``template`` filled with ``match``'s groups."""
+    return template % match.groupdict()

@@ -25,12 +25,25 @@ def phrase(msgid: str, **groups: str) -> tuple[re.Pattern[str], str]:
     pattern cannot drift from the msgid it translates (only Pydantic's ``Input should be a valid`` line, whose pattern
     also takes an optional tail the msgid leaves out, is written by hand).
     """
+    return re.compile(f"^{_body(msgid, groups)}$"), msgid
+
+
+def value(msgid: str, **groups: str) -> tuple[re.Pattern[str], str]:
+    r"""A piece of English inside a value (``1 d 01:00:19``, ``3 (2 rows)``), found anywhere in it: its pattern.
+
+    As :func:`phrase`, but not anchored and each placeholder must be given: :func:`.i18n.phrase` replaces every
+    such piece of a pattern's groups (a file, a span of time, a list of cycles) by its translation.
+    """
+    return re.compile(_body(msgid, groups)), msgid
+
+
+def _body(msgid: str, groups: dict[str, str]) -> str:
+    """The regular expression of ``msgid``: its text escaped, each ``%(name)s`` a named group."""
     parts = re.split(r"%\((\w+)\)s", msgid)
-    body = "".join(
+    return "".join(
         f"(?P<{part}>{groups.get(part, '.+')})" if k % 2 else re.escape(part.replace("%%", "%"))
         for k, part in enumerate(parts)
     )
-    return re.compile(f"^{body}$"), msgid
 
 
 PREFIXES: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -223,6 +223,7 @@ def messages_script(lang: str, request: Request) -> Response:
         body += (
             "window.gwangyangPhrases = " + json.dumps(i18n.script_phrases(lang), ensure_ascii=False) + ";\n"
         )
+        body += "window.gwangyangValues = " + json.dumps(i18n.script_values(lang), ensure_ascii=False) + ";\n"
         plain = body.encode("utf-8")
         scripts[lang] = (plain, gzip.compress(plain, compresslevel=9, mtime=0))
     plain, packed = scripts[lang]
