@@ -7,6 +7,7 @@ the catalogue does not follow fails here.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -54,6 +55,11 @@ REFUSALS = [
         "트윈 루프: 급속.toml: 매개변수 soc_from: SOC 구간 80-80 %가 비어 있습니다 (soc_from < soc_to여야 합니다).",
     ),
     ({"cc1": 3.0, "cc2": "빠름"}, "트윈 루프: 급속.toml: 매개변수 cc2 = '빠름': 유한한 숫자여야 합니다."),
+    # a space's table read by pandas: the value as written, not np.float64(nan)
+    (
+        {"cc1": 3.0, "cc2": np.float64("nan")},
+        "트윈 루프: 급속.toml: 매개변수 cc2 = nan: 유한한 숫자여야 합니다.",
+    ),
     (
         {f"cc{k}": 1.0 for k in range(1, 22)},
         "트윈 루프: 급속.toml: 매개변수 cc21: 트윈은 1~20개 단계를 실행합니다.",
