@@ -91,13 +91,13 @@ CASES: list[tuple[str, dict[str, bytes | str | None], str, str]] = [
         SLOTS,
         {},
         f"{FILE}: appointments.file: 예약.csv: file not found",
-        f"{FILE}: appointments.file: 예약.csv: 파일이 없습니다",
+        f"{FILE}: 예약 파일(appointments.file): 예약.csv: 파일이 없습니다",
     ),
     (
         SLOTS,
         {"예약.csv": None},
         f"{FILE}: appointments.file: 예약.csv: is a folder, expected a gate appointments CSV",
-        f"{FILE}: appointments.file: 예약.csv: 폴더입니다. 게이트 예약 CSV 파일이어야 합니다",
+        f"{FILE}: 예약 파일(appointments.file): 예약.csv: 폴더입니다. 게이트 예약 CSV 파일이어야 합니다",
     ),
     (
         SLOTS,
@@ -133,7 +133,7 @@ CASES: list[tuple[str, dict[str, bytes | str | None], str, str]] = [
         SLOTS,
         {"예약.csv": "id,start,end\n" + "x" * 200_000 + ",1,2\n"},
         f"{FILE}: appointments.file: 예약.csv: not a readable CSV (field larger than field limit (131072))",
-        f"{FILE}: appointments.file: 예약.csv: 읽을 수 있는 CSV가 아닙니다 (필드가 최대 길이(131072)보다 깁니다)",
+        f"{FILE}: 예약 파일(appointments.file): 예약.csv: 읽을 수 있는 CSV가 아닙니다 (필드가 최대 길이(131072)보다 깁니다)",
     ),
 ]
 """Problem files naming a broken companion: the problem, the companions (None: a folder), the refusal without the
@@ -356,7 +356,9 @@ def test_unserved_orders_read_korean(tmp_path: Path) -> None:
     # O2 at S2 must be reached by 00:05; 카고트럭 (no shift: from 00:00) needs 9.388 km (haversine, GWCT 34.900 N
     # 127.700 E to S2 34.880 N 127.600 E, by hand) x circuity 1.3 / 40 km/h = 18.3 min, so it arrives at 00:18
     # at the earliest: the screening's reason, as the routes page lists it
-    text = PROBLEM.replace('site = "S2"\nquantity = 4', 'site = "S2"\nquantity = 4\nwindow = ["00:00", "00:05"]')
+    text = PROBLEM.replace(
+        'site = "S2"\nquantity = 4', 'site = "S2"\nquantity = 4\nwindow = ["00:00", "00:05"]'
+    )
     (tmp_path / FILE).write_text(text, encoding="utf-8")
     built = RoutingProblem.from_file(tmp_path / FILE).to_instance()
     reasons = {built.client_label[c]: reason for c, reason in built.unserved.items()}
