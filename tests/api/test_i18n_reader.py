@@ -760,7 +760,8 @@ def translated(node: ast.JoinedStr) -> bool:
 def known_text() -> list[str]:
     """Every msgid and term the patterns translate (where the pieces of a sentence built from pieces must lie)."""
     ids = [msgid for _, msgid in i18n.PATTERNS]
-    ids += [msgid for _, msgid in value_phrases.VALUE_PHRASES]  # a BioLogic layout's name: "(ids as in version 2)"
+    # and the pieces inside values (a BioLogic layout's name: "(ids as in version 2)")
+    ids += [msgid for _, msgid in value_phrases.VALUE_PHRASES]
     return [
         *ids,
         *reader_phrases.READER_TERMS,
