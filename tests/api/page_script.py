@@ -19,8 +19,8 @@ COMMON_JS = Path(__file__).resolve().parents[2] / "src" / "gwangyang" / "web" / 
 
 _SCRIPT = (
     "const vm = require('vm'); const fs = require('fs');"
-    "const [messages, phrases, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
-    "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases },"
+    "const [messages, phrases, values, lines] = JSON.parse(fs.readFileSync(0, 'utf8'));"
+    "const context = { window: { gwangyangMessages: messages, gwangyangPhrases: phrases, gwangyangValues: values },"
     " document: { getElementById: () => ({ textContent: '{}' }), documentElement: { lang: 'ko' } } };"
     "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), context);"
     "process.stdout.write(JSON.stringify(lines.map((l) => context.window.gwangyang.phrase(l))));"
@@ -32,7 +32,7 @@ def page_phrases(lines: list[str]) -> list[str]:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
-    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), lines])
+    payload = json.dumps([i18n.messages("ko"), i18n.script_phrases("ko"), i18n.script_values("ko"), lines])
     done = subprocess.run(
         [node, "-e", _SCRIPT, str(COMMON_JS)], input=payload, capture_output=True, text=True, check=True
     )

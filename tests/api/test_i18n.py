@@ -200,12 +200,19 @@ def test_scripts_get_the_catalogue(client: TestClient) -> None:
         and '"discharge capacity (Ah)": "방전 용량 (Ah)"' in body
     )
     # the server's patterns of composed lines, in JavaScript's syntax, with their Korean templates
-    phrases = json.loads(body.split("window.gwangyangPhrases = ", 1)[1].rstrip().removesuffix(";"))
+    phrases = json.loads(body.split("window.gwangyangPhrases = ", 1)[1].split(";\n", 1)[0])
     assert len(phrases) == len(i18n.PATTERNS) and not any("(?P<" in source for source, _ in phrases)
     assert ["^run\\ at\\ least\\ (?<n>\\d+)\\ replications$", "최소 %(n)s회 반복하세요"] in phrases
     assert client.get("/static/i18n/fr.js").status_code == 404
     assert client.get("/static/i18n/en.js").text.startswith("window.gwangyangMessages = {}")
-    assert client.get("/static/i18n/en.js").text.endswith("window.gwangyangPhrases = [];\n")
+    assert client.get("/static/i18n/en.js").text.endswith(
+        "window.gwangyangPhrases = [];\nwindow.gwangyangValues = [];\n"
+    )
+    # English inside values (value_phrases), and no composed line's msgid (its template is in the phrases)
+    values = json.loads(body.split("window.gwangyangValues = ", 1)[1].split(";\n", 1)[0])
+    assert ["\\((?<n>[\\d.e+]+)\\ rows\\)", "(%(n)s행)"] in values
+    sent = json.loads(body.split("window.gwangyangMessages = ", 1)[1].split(";\n", 1)[0])
+    assert not [msgid for msgid in sent if "%(" in msgid] and "최소 %(n)s회 반복하세요" not in sent.values()
     anonymous = TestClient(client.app)
     assert anonymous.get("/static/i18n/ko.js").status_code == 401
 

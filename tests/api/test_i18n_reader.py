@@ -29,12 +29,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gwangyang.api import (
+    battery_phrases,
     column_map_phrases,
     i18n,
-    phrases,
     reader_phrases,
     reader_text_phrases,
     reader_vendor_phrases,
+    value_phrases,
 )
 from gwangyang.battery import build, checks, grouping, pairing, schema, stitch
 from gwangyang.battery.ingest import ingest as ingest_files
@@ -439,7 +440,7 @@ CASES: dict[str, Case] = {
         "minutes and no whole number of hours: the companion may belong to another test, or a clock was wrong; the "
         "companion's start is kept as the cell's",
         f"{METADATA}은(는) 시험 시작을 2017-05-12 02:13:34 UTC로, {ARBIN}의 시각은 2017-05-13 03:13:53로 나타냅니다 "
-        f"(첫 시각이 있는 행에서 시험 시간을 뺀 값): {ARBIN}이(가) 1 d 01:00:19 빠르며 (다른 날) 5분이 넘고 정확한 "
+        f"(첫 시각이 있는 행에서 시험 시간을 뺀 값): {ARBIN}이(가) 1일 01:00:19 빠르며 (다른 날) 5분이 넘고 정확한 "
         "시간 단위도 아닙니다: 부속 파일이 다른 시험의 것이거나 시계가 틀렸을 수 있습니다; 부속 파일의 시작 시각을 "
         "셀의 시작 시각으로 씁니다",
     ),
@@ -726,10 +727,7 @@ MODULES = (
 )
 READERS = sorted((Path(schema.__file__).parent / "io").glob("*.py"))
 
-NOT_PATTERNED: dict[tuple[str, str], str] = {
-    # a part of a layout's name inside "read as version %(shape)s" (the sentence itself has a pattern)
-    ("biologic_mpr_data.py", " (ids as in version "): "inside another sentence",
-}
+NOT_PATTERNED: dict[tuple[str, str], str] = {}
 """Sentences of the reader modules with no pattern: ``(module, words of the sentence) -> why``."""
 
 SAMPLES = ("7", "'7'", "text", "arbin", "UTF-16-LE", "step")
@@ -762,13 +760,15 @@ def translated(node: ast.JoinedStr) -> bool:
 def known_text() -> list[str]:
     """Every msgid and term the patterns translate (where the pieces of a sentence built from pieces must lie)."""
     ids = [msgid for _, msgid in i18n.PATTERNS]
+    # and the pieces inside values (a BioLogic layout's name: "(ids as in version 2)")
+    ids += [msgid for _, msgid in value_phrases.VALUE_PHRASES]
     return [
         *ids,
         *reader_phrases.READER_TERMS,
         *reader_vendor_phrases.VENDOR_TERMS,
         *reader_text_phrases.TEXT_TERMS,
         *column_map_phrases.COLUMN_MAP_TERMS,
-        *phrases.TERMS,
+        *battery_phrases.BATTERY_TERMS,
     ]
 
 

@@ -258,8 +258,8 @@ CASES: list[tuple[dict[str, bytes | str], str, str]] = [
     # times (gwangyang.logistics.times.parse_time)
     (
         {FILE: broken('shift = ["06:00", "18:00"]', 'shift = [true, "18:00"]')},
-        "vehicles[0].shift[0]: expected minutes or 'HH:MM', got True",
-        "vehicles[0].shift[0]: 분 단위 숫자나 'HH:MM'이어야 합니다 (입력: True)",
+        "vehicles[0].shift[0]: expected minutes or 'HH:MM', got true",
+        "vehicles[0].shift[0]: 분 단위 숫자나 'HH:MM'이어야 합니다 (입력: true)",
     ),
     (
         {FILE: broken('shift = ["06:00", "18:00"]', 'shift = ["06:00", "6시"]')},
@@ -666,13 +666,27 @@ def test_a_request_s_problem_reads_korean(fresh_client: TestClient) -> None:
 
 def test_a_request_s_refusal_names_its_field_once(fresh_client: TestClient) -> None:
     # Before, a top-level unknown key read "problem: problem: unknown field 'trucks' ...": the top level's own
-    # "problem" and the request's. Now the request's field (problem or problem_text) starts it, once.
+    # "problem" and the request's. Now the request's field (problem or problem_text) starts it, once; a named
+    # matrix or appointments file too (before, those alone had no field before them).
     known = "(expected one of appointments, name, orders, settings, shipments, sites, vehicles)"
     known_ko = "(사용할 수 있는 항목: appointments, name, orders, settings, shipments, sites, vehicles)"
     text = PROBLEM.replace("[[vehicles]]", "[[trucks]]")
     table = {**tomllib.loads(PROBLEM), "색상": "빨강"}
     as_json = json.dumps({**tomllib.loads(PROBLEM), "orders": [{"id": 7.5, "site": "S1", "quantity": 1}]})
+    named = {**tomllib.loads(PROBLEM), "appointments": {"file": "예약.csv"}}
+    matrix = PROBLEM.replace("circuity = 1.3", 'circuity = 1.3\ndistance_matrix = "거리.csv"')
     for body, english, expected in (
+        (
+            {"problem": named},
+            "problem: appointments: a gate appointments file cannot be named in a request (give each shipment's "
+            "window)",
+            "problem: appointments: 요청에서는 게이트 예약 파일을 지정할 수 없습니다 (화물마다 시간 창을 쓰세요)",
+        ),
+        (
+            {"problem_text": matrix},
+            "problem_text: settings.distance_matrix: matrix files cannot be named in a request (use coordinates)",
+            "problem_text: settings.distance_matrix: 요청에서는 행렬 파일을 지정할 수 없습니다 (좌표를 쓰세요)",
+        ),
         (
             {"problem_text": text},
             f"problem_text: unknown field 'trucks' {known}",

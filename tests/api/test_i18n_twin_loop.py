@@ -7,6 +7,7 @@ the catalogue does not follow fails here.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -54,6 +55,11 @@ REFUSALS = [
         "트윈 루프: 급속.toml: 매개변수 soc_from: SOC 구간 80-80 %가 비어 있습니다 (soc_from < soc_to여야 합니다).",
     ),
     ({"cc1": 3.0, "cc2": "빠름"}, "트윈 루프: 급속.toml: 매개변수 cc2 = '빠름': 유한한 숫자여야 합니다."),
+    # a space's table read by pandas: the value as written, not np.float64(nan)
+    (
+        {"cc1": 3.0, "cc2": np.float64("nan")},
+        "트윈 루프: 급속.toml: 매개변수 cc2 = nan: 유한한 숫자여야 합니다.",
+    ),
     (
         {f"cc{k}": 1.0 for k in range(1, 22)},
         "트윈 루프: 급속.toml: 매개변수 cc21: 트윈은 1~20개 단계를 실행합니다.",
@@ -68,11 +74,13 @@ def test_the_twin_loops_refusals_read_korean(point: dict[str, object], expected:
     assert i18n.phrase(str(caught.value), "ko") == expected
 
 
-def test_a_refused_text_protocol_keeps_the_parsers_line() -> None:
+def test_a_refused_text_protocol_reads_the_parser_s_line_korean_too() -> None:
+    # before, the parser's English followed the Korean prefix (test_i18n_protocol has every parser refusal)
     with pytest.raises(InputError) as caught:
         point_protocol({"protocol": "빠름@0-80"}, "급속.toml")
-    assert i18n.phrase(str(caught.value), "ko").startswith(
-        "트윈 루프: 급속.toml: 매개변수 protocol: protocol "
+    assert i18n.phrase(str(caught.value), "ko") == (
+        "트윈 루프: 급속.toml: 매개변수 protocol: 프로토콜 '빠름@0-80': C와 % SOC로 쓴 'RATES@FROM-TO'여야 합니다 (예: "
+        "6-5-4-3-2@0-80(같은 폭의 단계) 또는 6x10-5x30-4x40@0-80(RATExWIDTH: 폭의 합이 구간과 같아야 함))."
     )
 
 

@@ -304,7 +304,9 @@ def test_a_request_may_not_name_an_appointments_file(fresh_client: TestClient) -
     problem: dict[str, Any] = {**small_problem(), "appointments": {"file": "appointments.csv"}}
     response = fresh_client.post(f"{LOG}/routes", json={"problem": problem, "time_limit": 0.5})
     assert response.status_code == 400
-    assert response.json()["detail"].startswith("appointments: a gate appointments file cannot be named")
+    assert response.json()["detail"].startswith(
+        "problem: appointments: a gate appointments file cannot be named"
+    )
     toml = b'name = "x"\n[appointments]\nfile = "../../etc/passwd"\n'
     response = upload(fresh_client, [("배송.toml", toml)])
     assert response.status_code == 400 and response.json()["detail"].startswith("배송.toml: appointments: ")

@@ -100,6 +100,32 @@ def test_korean_texts_by_hand(docs_client: TestClient) -> None:
         assert isinstance(text, str)
 
 
+def test_every_upload_s_text_field_reads_korean_before_its_byte_limit(docs_client: TestClient) -> None:
+    # A form field's text is composed with its byte limit, which alone carried Hangul: the forecast upload's six
+    # fields and the routes upload's time_limit and solver stayed English before it and passed the test above.
+    korean = docs_client.get("/openapi.json", params={"lang": "ko"}).json()
+    english = docs_client.get("/openapi.json", params={"lang": "en"}).json()
+    seen = 0
+    for path, item in korean["paths"].items():
+        for method, operation in item.items():
+            form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+            if not form:
+                continue
+            for name, schema in form["schema"]["properties"].items():
+                text = re.sub(r" \(UTF-8로 최대 \d+바이트\)$", "", schema["description"])
+                assert HANGUL.search(text), (path, method, name, text)
+                seen += 1
+    assert seen >= 40
+    forecast = "/api/v1/logistics/forecast/file"
+    fields = korean["paths"][forecast]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert fields["properties"]["level"]["description"] == (
+        "예측 구간 수준(퍼센트, 50~99; 기본값 90). (UTF-8로 최대 4096바이트)"
+    )
+    routes = "/api/v1/logistics/routes/file"
+    form = english["paths"][routes]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["properties"]["solver"]["description"].startswith("pyvrp (default) or ortools.")
+
+
 def test_english_stays_english(docs_client: TestClient) -> None:
     app_document = docs_client.app.openapi()  # type: ignore[attr-defined]
     for kwargs in ({"params": {"lang": "en"}}, {"headers": {"Accept-Language": "en-US,en;q=0.9,ko;q=0.5"}}):

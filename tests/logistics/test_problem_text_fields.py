@@ -111,7 +111,7 @@ ID_FIELDS = (
 NOT_IDS = (
     (7.5, "7.5"),
     (7.0, "7.0"),
-    (True, "True"),
+    (True, "true"),  # as TOML and JSON write it, not Python's True
     ({"번호": 7}, "{'번호': 7}"),
     ([7], "[7]"),
     ("", "''"),
@@ -130,7 +130,7 @@ TEXT_FIELDS = (
 )
 """Text fields that only a string may fill."""
 
-NOT_TEXT = ((5, "5"), (7.5, "7.5"), (False, "False"), ({"이름": "가"}, "{'이름': '가'}"), (["가"], "['가']"))
+NOT_TEXT = ((5, "5"), (7.5, "7.5"), (False, "false"), ({"이름": "가"}, "{'이름': '가'}"), (["가"], "['가']"))
 
 
 def refusal(tmp_path: Path, data: dict[str, Any], fmt: str) -> str:

@@ -3,7 +3,7 @@
 :mod:`gwangyang.factory.attribute_tables`, :mod:`~gwangyang.factory.attribute_charts` and
 :mod:`~gwangyang.factory.spc_tables` compose them from the file, column and numbers of a request (``"; "``-separated
 parts, each matched on its own: a part that is the same for every request is a term of :data:`FACTORY_TERMS`).
-:mod:`.i18n` tries the patterns after :data:`.phrases.PHRASES`.
+:mod:`.i18n` tries the patterns after :data:`.phrases.PREFIXES`.
 """
 
 from __future__ import annotations
@@ -174,3 +174,11 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 """Patterns of the factory's SPC lines, each with the msgid that translates it."""
+
+
+FACTORY_TABLE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.factory.io / streaming: a sensor table without the monitor's time column
+    phrase(N_("%(where)s: no time column %(name)s%(stop)s"), name=r"'[^']*'", stop=r"\.?"),
+    phrase(N_("columns are %(columns)s.")),
+)
+"""A sensor table's refusals (its columns named), each with the msgid that translates it."""

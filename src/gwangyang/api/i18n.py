@@ -13,10 +13,11 @@ from __future__ import annotations
 import gettext
 import math
 import os
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +26,27 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from .battery_phrases import BATTERY_PHRASES
 from .column_map_phrases import COLUMN_MAP_PHRASES
-from .factory_phrases import FACTORY_PHRASES
-from .phrases import PHRASES, PREFIXES
+from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES
+from .forecast_phrases import FORECAST_PHRASES
+from .form_phrases import FORM_PHRASES
+from .phrases import PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
+from .protocol_phrases import PROTOCOL_PHRASES
 from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
+from .route_instance_phrases import ROUTE_INSTANCE_PHRASES
+from .routing_phrases import ROUTING_PHRASES
+from .store_query_phrases import STORE_QUERY_PHRASES
 from .store_view_phrases import STORE_VIEW_PHRASES
 from .toml_file_phrases import TOML_FILE_PHRASES
 from .triage_phrases import TRIAGE_PHRASES
 from .twin_phrases import TWIN_PHRASES
 from .upload_phrases import UPLOAD_PHRASES
+from .value_phrases import VALUE_PHRASES
 from .vrplib_phrases import VRPLIB_PHRASES
 
 LANGUAGES: tuple[str, ...] = ("ko", "en")
@@ -63,23 +72,32 @@ PATTERNS = (
     + VRPLIB_PHRASES
     + PORT_FILE_PHRASES
     + TWIN_PHRASES
+    + PROTOCOL_PHRASES
     + TOML_FILE_PHRASES
     + COLUMN_MAP_PHRASES
     + TRIAGE_PHRASES
     + UPLOAD_PHRASES
     + READER_PHRASES
     + READER_TEXT_PHRASES
+    + ROUTE_INSTANCE_PHRASES
     + ROUTE_FILE_PHRASES
     + STORE_VIEW_PHRASES
-    + PHRASES
+    + BATTERY_PHRASES
+    + STORE_QUERY_PHRASES
+    + ROUTING_PHRASES
+    + FACTORY_TABLE_PHRASES
+    + FORECAST_PHRASES
+    + FORM_PHRASES
     + PORT_PHRASES
 )
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
-warnings, the other TOML files' refusals, a column map's and triage's refusals, the upload refusals and a routing problem
-file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then
-:data:`.phrases.PHRASES` and the port's warnings."""
+warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a routing problem's companion
+files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem
+file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
+part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the forecast's
+lines, a request field's refusals (:mod:`.form_phrases`, whose ``where`` is any field) and the port's warnings."""
 
 
 @cache
@@ -94,6 +112,17 @@ def script_phrases(lang: str) -> list[tuple[str, str]]:
         return []
     catalogue = translations(lang)
     return [(pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in PATTERNS]
+
+
+@cache
+def script_values(lang: str) -> list[tuple[str, str]]:
+    """:data:`.value_phrases.VALUE_PHRASES` for the pages' scripts, as :func:`script_phrases` gives the patterns."""
+    if lang == "en":
+        return []
+    catalogue = translations(lang)
+    return [
+        (pattern.pattern.replace("(?P<", "(?<"), catalogue.gettext(msgid)) for pattern, msgid in VALUE_PHRASES
+    ]
 
 
 def normalise(lang: str | None) -> str | None:
@@ -232,7 +261,8 @@ def phrase(value: Any, lang: str) -> str:
 
     A pattern's ``word`` (and ``word_*``) group is translated as one term, its ``words`` group term by term
     (``", "``-separated), its ``weekdays`` (and ``weekdays_*``) groups word by word (space-separated weekday
-    names: ``Mon Tue Sat``, ``Saturday or Sunday``).
+    names: ``Mon Tue Sat``, ``Saturday or Sunday``). English inside any other group's value (a file's joined
+    sheets, ``1 d 01:00:19``) is replaced by :data:`.value_phrases.VALUE_PHRASES`.
     """
     if value is None:
         return ""
@@ -262,7 +292,23 @@ def _part(part: str, catalogue: gettext.NullTranslations) -> str:
             ) in fields:  # space-separated weekday names ("Mon Tue", "Saturday or Sunday"), each translated
                 if key == "weekdays" or key.startswith("weekdays_"):
                     fields[key] = " ".join(catalogue.gettext(w) for w in fields[key].split(" "))
+            for key in fields:  # English inside a value (a file's joined sheets, "1 d 01:00:19")
+                if key != "rest" and fields[key] is not None:
+                    fields[key] = _values(fields[key], catalogue)
             if "rest" in fields:  # a line after a prefix (PREFIXES)
                 fields["rest"] = _part(fields["rest"], catalogue)
             return catalogue.gettext(msgid) % fields
     return part
+
+
+def _values(text: str, catalogue: gettext.NullTranslations) -> str:
+    """``text`` with each piece of :data:`.value_phrases.VALUE_PHRASES` in it translated."""
+    for pattern, msgid in VALUE_PHRASES:
+        if pattern.search(text):
+            text = pattern.sub(partial(_filled, catalogue.gettext(msgid)), text)
+    return text
+
+
+def _filled(template: str, match: re.Match[str]) -> str:
+    """``template`` filled with ``match``'s groups."""
+    return template % match.groupdict()

@@ -4,7 +4,7 @@
 :mod:`~gwangyang.port.schedule_file` and :mod:`~gwangyang.port.arrivals` (the call list's rows) and
 :mod:`gwangyang.port.service.uploaded` (the upload's files) name the file, the field or row and the value; the
 patterns keep them as they are. :mod:`.i18n` tries them after the other patterns; the generic ``expected a
-number`` of a form field is :data:`.phrases.PHRASES`'.
+number`` of a form field is :data:`.form_phrases.FORM_PHRASES`'.
 
 A file that is not TOML is refused with tomllib's own reason inside the sentence (``Invalid value (at line 3,
 column 15)``, :func:`gwangyang.files.read_toml`): the sentence's ``rest`` is read again, the position by

@@ -3,7 +3,7 @@
 The warnings of a simulation (offered load, a call list longer than the run, a run without vessels, weather,
 steady states without an interval), of a comparison, of a fleet comparison and of a berth plan, as
 :mod:`gwangyang.port` composes them (``"; "``-separated parts, each matched on its own). :mod:`.i18n` tries them
-after :data:`.phrases.PHRASES`; a ``word`` / ``word_*`` group is translated as a term, a ``words`` group term by term.
+after :data:`.form_phrases.FORM_PHRASES`; a ``word`` / ``word_*`` group is translated as a term, a ``words`` group term by term.
 """
 
 from __future__ import annotations
@@ -176,3 +176,59 @@ PORT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(word)s (plan from %(method)s)"), word=r"[A-Z_]+", method=r"\S+"),
 )
 """Patterns of the port's composed lines, each with the msgid that translates it."""
+
+
+PORT_KPI_TERMS: tuple[str, ...] = (
+    # port KPIs (gwangyang.port.result.KPI_UNITS) and their units
+    N_("vessel_calls"),
+    N_("teu"),
+    N_("teu_per_year"),
+    N_("mean_wait_h"),
+    N_("p95_wait_h"),
+    N_("mean_service_h"),
+    N_("p95_service_h"),
+    N_("berth_occupancy"),
+    N_("qc_moves_per_hour"),
+    N_("qc_net_moves_per_hour"),
+    N_("vehicle_utilization"),
+    N_("yard_crane_utilization"),
+    N_("gate_utilization"),
+    N_("gate_trucks"),
+    N_("gate_mean_wait_min"),
+    N_("gate_p95_wait_min"),
+    N_("gate_p95_time_min"),
+    N_("gate_wait_share"),
+    N_("yard_mean_teu"),
+    N_("yard_peak_teu"),
+    N_("yard_fill_mean"),
+    N_("yard_fill_peak"),
+    N_("yard_rehandles_per_move"),
+    N_("yard_blocked_qc_h"),
+    N_("yard_export_wait_h"),
+    N_("energy_kwh"),
+    N_("co2_t"),
+    N_("charging_share"),
+    N_("empty_travel_share"),
+    N_("qc_vehicle_wait_share"),
+    N_("gate_appointment_delay_h"),
+    N_("calls"),
+    N_("fraction"),
+    N_("moves/h (gross)"),
+    N_("moves/h (net)"),
+    N_("trucks"),
+    N_("rehandles/move"),
+    N_("crane-h"),
+    # the AGV model's KPIs (gwangyang.port.agv_plan.FLEET_UNITS) that the simulation's do not name
+    N_("moves_per_hour_per_crane"),
+    N_("qc_idle_share"),
+    N_("qc_idle_min_per_move"),
+    N_("congestion_share"),
+    N_("km_per_move"),
+    N_("kwh_per_move"),
+    # the closing part of gwangyang.port.weather_control.weather_warnings (``"; "``-separated)
+    N_("run more days"),
+    # units of gwangyang.port.result.KPI_UNITS and agv_plan.FLEET_UNITS not named above
+    N_("TEU/yr"),
+    N_("moves/h"),
+)
+"""The port's KPI names and units as the pages show them; listed for the extractor."""

@@ -8,7 +8,7 @@ and :mod:`~gwangyang.logistics.route_file` name the file (or ``problem`` for a r
 is read again, so a record's refusal (``count must be at least 1, got 0``) is written once, and the Korean keeps
 the names and values as they are. :mod:`.i18n` tries them after the
 upload refusals; the generic ``expected a number`` / ``an integer`` / ``a string`` lines are
-:data:`.phrases.PHRASES`' and :data:`.port_file_phrases.PORT_FILE_PHRASES`'.
+:data:`.form_phrases.FORM_PHRASES`' and :data:`.port_file_phrases.PORT_FILE_PHRASES`'.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 :mod:`gwangyang.store.view_notes` words one warning per such column (the query's ``warnings``): the table, the
 column, how many files hold it as text and as the other types, example cells and one file of each. The names,
-types, counts and paths stay as the English gave them. :mod:`.i18n` tries these before :data:`.phrases.PHRASES`.
+types, counts and paths stay as the English gave them. :mod:`.i18n` tries these before :data:`.battery_phrases.BATTERY_PHRASES`.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, InputError
+from ..written import as_written
 
 STEP_SOC = 0.2
 """SOC window of each of the four constant-current steps."""
@@ -54,7 +55,7 @@ def cc4_from(cc1: float, cc2: float, cc3: float, charge_time_min: float = CHARGE
     """
     for name, value in (("cc1", cc1), ("cc2", cc2), ("cc3", cc3)):
         if not (math.isfinite(value) and value > 0):
-            raise InputError(f"{name}: expected a positive C-rate, got {value!r}.")
+            raise InputError(f"{name}: expected a positive C-rate, got {as_written(value)}.")
     minutes = 60.0 * STEP_SOC
     left = charge_time_min - minutes / cc1 - minutes / cc2 - minutes / cc3
     return float("inf") if left <= 0 else minutes / left

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..errors import CorruptFileError, InputError
 from ..files import read_text
-from .problem_tables import read_fields, read_string, read_window
+from .problem_tables import read_fields, read_string
+from .times import format_time, parse_time
 
 
 def read_appointments(raw: Any, base_dir: Path) -> dict[str, tuple[float, float]]:
@@ -37,5 +38,10 @@ def read_appointments(raw: Any, base_dir: Path) -> dict[str, tuple[float, float]
             raise InputError(f"{where}: missing {missing[0]!r} (columns id, start, end)")
         if row["id"] in out:
             raise InputError(f"{where}: id {row['id']!r} appears twice")
-        out[row["id"]] = read_window([row["start"], row["end"]], where)
+        opens, closes = parse_time(row["start"], f"{where}: start"), parse_time(row["end"], f"{where}: end")
+        if closes < opens:  # each column named, as a user finds it in the CSV (not read_window's [0] and [1])
+            raise InputError(
+                f"{where}: start, end: window closes ({format_time(closes)}) before it opens ({format_time(opens)})"
+            )
+        out[row["id"]] = (opens, closes)
     return out

@@ -123,8 +123,10 @@ def _left_out(
     prize = float(instance.prize[c])
     if c in group_of:
         g = group_of[c]
-        chosen = " ".join(str(instance.client_label[k]) for k in served_in[g]) or "none"
-        reason = f"group {g + 1}: member {chosen} served instead"
+        chosen = " ".join(str(instance.client_label[k]) for k in served_in[g])
+        reason = (
+            f"group {g + 1}: member {chosen} served instead" if chosen else f"group {g + 1}: no member served"
+        )
     else:
         reason = "optional client, not worth its detour"
     if prize:

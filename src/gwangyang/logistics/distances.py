@@ -98,7 +98,7 @@ def read_matrix_csv(path: str | Path, names: Sequence[str]) -> np.ndarray:
     try:
         table = pd.read_csv(io.StringIO(text), index_col=0)
     except ValueError as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
-        raise CorruptFileError(one_line(f"{path}: not a readable CSV matrix ({exc})")) from exc
+        raise CorruptFileError(f"{path}: not a readable CSV matrix ({one_line(str(exc))})") from exc
     table.index = table.index.astype(str).str.strip()
     table.columns = table.columns.astype(str).str.strip()
     missing = [name for name in names if name not in table.index or name not in table.columns]

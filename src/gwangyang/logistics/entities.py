@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..written import as_written
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,15 @@ class Site:
         if not self.id:
             raise InputError("site.id: must be a non-empty string")
         if not -90 <= self.latitude <= 90:
-            raise InputError(f"site {self.id}: latitude must be within -90..90, got {self.latitude}")
+            raise InputError(
+                f"site {self.id}: latitude must be within -90..90, got {as_written(self.latitude)}"
+            )
         if not -180 <= self.longitude <= 180:
-            raise InputError(f"site {self.id}: longitude must be within -180..180, got {self.longitude}")
+            raise InputError(
+                f"site {self.id}: longitude must be within -180..180, got {as_written(self.longitude)}"
+            )
         if self.kind not in ("depot", "site"):
-            raise InputError(f"site {self.id}: kind must be 'depot' or 'site', got {self.kind!r}")
+            raise InputError(f"site {self.id}: kind must be 'depot' or 'site', got {as_written(self.kind)}")
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,11 @@ class VehicleType:
 
     def __post_init__(self) -> None:
         if self.count < 1:
-            raise InputError(f"vehicle {self.name}: count must be at least 1, got {self.count}")
+            raise InputError(f"vehicle {self.name}: count must be at least 1, got {as_written(self.count)}")
         if any(c <= 0 for c in self.capacity):
-            raise InputError(f"vehicle {self.name}: capacity must be positive, got {list(self.capacity)}")
+            raise InputError(
+                f"vehicle {self.name}: capacity must be positive, got {as_written(list(self.capacity))}"
+            )
         if self.fixed_cost < 0 or self.cost_per_km < 0:
             raise InputError(f"vehicle {self.name}: fixed_cost and cost_per_km must be non-negative")
         if self.shift[1] < self.shift[0]:
@@ -115,7 +122,9 @@ class VehicleType:
             ("overtime_cost_per_hour", self.overtime_cost_per_hour),
         ):
             if math.isnan(value) or value < 0:
-                raise InputError(f"vehicle {self.name}: {label} must be non-negative, got {value}")
+                raise InputError(
+                    f"vehicle {self.name}: {label} must be non-negative, got {as_written(value)}"
+                )
         if self.break_min > self.max_duration_min:
             raise InputError(f"vehicle {self.name}: break_min is longer than max_duration_min")
 
@@ -142,7 +151,9 @@ class Order:
         if self.service_min < 0:
             raise InputError(f"order {self.id}: service_min must be non-negative")
         if not (math.isfinite(self.prize) and self.prize >= 0):
-            raise InputError(f"order {self.id}: prize must be a finite number >= 0, got {self.prize}")
+            raise InputError(
+                f"order {self.id}: prize must be a finite number >= 0, got {as_written(self.prize)}"
+            )
 
 
 @dataclass(frozen=True)

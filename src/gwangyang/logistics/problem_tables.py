@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
+from ..written import as_written
 from .entities import Order, Settings, Shipment, Site, VehicleType
 from .times import format_time, parse_time
 
@@ -25,7 +26,7 @@ from .times import format_time, parse_time
 def read_window(value: Any, where: str) -> tuple[float, float]:
     """``[open, close]`` as minutes after midnight; a window that closes before it opens is refused."""
     if not isinstance(value, list | tuple) or len(value) != 2:
-        raise InputError(f"{where}: expected [open, close], got {value!r}")
+        raise InputError(f"{where}: expected [open, close], got {as_written(value)}")
     opens, closes = parse_time(value[0], f"{where}[0]"), parse_time(value[1], f"{where}[1]")
     if closes < opens:
         raise InputError(
@@ -38,9 +39,9 @@ def read_quantity(value: Any, where: str, dims: int) -> tuple[float, ...]:
     """``dims`` finite non-negative numbers (a bare number when ``dims`` is 1)."""
     items = value if isinstance(value, list | tuple) else [value]
     if len(items) != dims or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
-        raise InputError(f"{where}: expected {dims} number(s), one per dimension, got {value!r}")
+        raise InputError(f"{where}: expected {dims} number(s), one per dimension, got {as_written(value)}")
     if any(not math.isfinite(v) or v < 0 for v in items):
-        raise InputError(f"{where}: quantities must be finite and non-negative, got {value!r}")
+        raise InputError(f"{where}: quantities must be finite and non-negative, got {as_written(value)}")
     return tuple(float(v) for v in items)
 
 
@@ -62,12 +63,6 @@ def read_fields(value: Any, where: str, allowed: set[str], required: set[str]) -
     return dict(value)
 
 
-def shown(value: Any) -> str:
-    """``value`` as a refusal shows it: its ``repr``, cut to 60 characters (a table given as an id can be long)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 def read_id(value: Any, where: str) -> str:
     """An identifier: non-empty text as written, or a whole number as its decimal text (``7`` -> ``"7"``).
 
@@ -81,21 +76,23 @@ def read_id(value: Any, where: str) -> str:
         or not isinstance(value, str | int)
         or (isinstance(value, str) and not value.strip())
     ):
-        raise InputError(f"{where}: expected non-empty text or a whole number, got {shown(value)}")
+        raise InputError(f"{where}: expected non-empty text or a whole number, got {as_written(value)}")
     return str(value)
 
 
 def read_string(value: Any, where: str) -> str:
     """A text field (a name, a kind, a label): a string as written (Korean as it is); nothing else is converted."""
     if not isinstance(value, str):
-        raise InputError(f"{where}: expected a string, got {shown(value)}")
+        raise InputError(f"{where}: expected a string, got {as_written(value)}")
     return value
 
 
 def read_ids(value: Any, where: str) -> tuple[str, ...]:
     """A list of ids or names (:func:`read_id` each: text, or a whole number for an id), each once."""
     if not isinstance(value, list | tuple):
-        raise InputError(f"{where}: expected a list (each item text or a whole number), got {shown(value)}")
+        raise InputError(
+            f"{where}: expected a list (each item text or a whole number), got {as_written(value)}"
+        )
     return once([read_id(v, f"{where}[{k}]") for k, v in enumerate(value)], where)
 
 
@@ -117,7 +114,7 @@ def read_array(value: Any, where: str) -> list[Any]:
 def read_number(value: Any, where: str) -> float:
     """A finite number (not a boolean)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InputError(f"{where}: expected a number, got {value!r}")
+        raise InputError(f"{where}: expected a number, got {as_written(value)}")
     return float(value)
 
 
@@ -147,7 +144,7 @@ def read_vehicle(raw: Any, where: str, dims: int) -> VehicleType:
     end_depot = read_id(d["end_depot"], f"{where}.end_depot") if "end_depot" in d else start_depot
     count = d["count"]
     if isinstance(count, bool) or not isinstance(count, int):
-        raise InputError(f"{where}.count: expected an integer, got {count!r}")
+        raise InputError(f"{where}.count: expected an integer, got {as_written(count)}")
     shift = read_window(d["shift"], f"{where}.shift") if "shift" in d else (0.0, 1440.0)
     extra: dict[str, Any] = {k: read_number(d[k], f"{where}.{k}") for k in VEHICLE_TIMES if k in d}
     extra |= {k: read_ids(d[k], f"{where}.{k}") for k in VEHICLE_CLIENTS if k in d}
@@ -165,7 +162,7 @@ def read_vehicle(raw: Any, where: str, dims: int) -> VehicleType:
 def read_names(value: Any, where: str) -> tuple[str, ...]:
     """A list of names (non-empty strings; Korean as written), each once."""
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InputError(f"{where}: expected a list of names (non-empty strings), got {value!r}")
+        raise InputError(f"{where}: expected a list of names (non-empty strings), got {as_written(value)}")
     return once(list(value), where)
 
 
@@ -289,7 +286,7 @@ def read_settings(raw: Any) -> Settings:
     d = read_fields(raw, "settings", set(Settings.__dataclass_fields__), set())
     dims = d.get("dimensions", ["load"])
     if not isinstance(dims, list) or not dims or not all(isinstance(x, str) and x.strip() for x in dims):
-        raise InputError(f"settings.dimensions: expected a list of names, got {dims!r}")
+        raise InputError(f"settings.dimensions: expected a list of names, got {as_written(dims)}")
     d["dimensions"] = tuple(dims)
     for key in ("circuity", "speed_kmh"):
         if key in d:
@@ -299,7 +296,7 @@ def read_settings(raw: Any) -> Settings:
             d[key] = read_string(d[key], f"settings.{key}")
     if not isinstance(d.get("approximate_coordinates", True), bool):
         raise InputError(
-            f"settings.approximate_coordinates: expected true or false, got {d['approximate_coordinates']!r}"
+            f"settings.approximate_coordinates: expected true or false, got {as_written(d['approximate_coordinates'])}"
         )
     settings = Settings(**d)
     if settings.circuity < 1 or settings.speed_kmh <= 0:

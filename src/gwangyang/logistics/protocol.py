@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import InputError
+from ..written import as_written
 from .instance import Instance
 from .result import RoutingResult
 
@@ -61,7 +62,7 @@ def check_search_options(workers: int | None, max_iterations: int | None) -> Non
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-            raise InputError(f"{name}: expected a whole number from 1 to {most:,}, got {value!r}")
+            raise InputError(f"{name}: expected a whole number from 1 to {most:,}, got {as_written(value)}")
 
 
 def check_limits(time_limit: float, seed: int) -> None:

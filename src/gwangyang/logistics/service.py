@@ -80,8 +80,8 @@ def parse_problem(
         raise InputError("problem: expected a table (JSON object) at the top level")
     from .route_file import refuse_named_files
 
-    refuse_named_files(data, "")
     field = "problem" if problem is not None else "problem_text"  # the request's field the refusal is about
+    refuse_named_files(data, f"{field}: ")
     try:
         return RoutingProblem.from_dict(data)
     except InputError as exc:

@@ -27,6 +27,7 @@ from typing import Any
 from ..battery.protocols import ChargingProtocol
 from ..battery.step_protocol import MAX_C_RATE, MAX_STEPS, StepProtocol, parse_protocol
 from ..errors import InputError
+from ..written import as_written
 
 DEFAULT_WINDOW = (0.0, 80.0)
 """SOC window (%) of a space that names no ``soc_from``/``soc_to``: Attia's and Severson's 0-80 %."""
@@ -57,7 +58,7 @@ def _number(point: Mapping[str, Any], key: str, where: str) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if isinstance(value, bool) or not math.isfinite(number):
-        raise InputError(f"{where}: parameter {key} = {value!r}: expected a finite number.")
+        raise InputError(f"{where}: parameter {key} = {as_written(value)}: expected a finite number.")
     return number
 
 
@@ -161,7 +162,7 @@ def _attia(values: list[float], where: str) -> ChargingProtocol:
     """Attia's four steps of 20 % SOC (CC4 given, or from the 10-minute charge)."""
     if len(values) == 4:
         if not values[3] > 0:
-            raise InputError(f"{where}: parameter cc4 = {values[3]!r}; expected a positive C-rate.")
+            raise InputError(f"{where}: parameter cc4 = {as_written(values[3])}; expected a positive C-rate.")
         return ChargingProtocol(*values)
     return ChargingProtocol.from_rates(*values)
 

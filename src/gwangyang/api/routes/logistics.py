@@ -27,6 +27,7 @@ from ..error_responses import AUTH_ERRORS, JOB_ERRORS, UPLOAD_ERRORS, errors
 from ..form_fields import form_model
 from ..jobs import Progress
 from ..orgs import ScopeDep, ScopedJobs
+from ..phrases import N_
 from ..responses import finish_job
 from ..upload_reading import main_and_extra, one_file, read_upload
 from ..uploads import SavedUpload, multipart_form
@@ -266,13 +267,15 @@ async def solve_routes_file(
 
 
 FILE_FIELDS = {
-    "date_column": "The column of dates (default: the first of a two-column table).",
-    "target": "The column to forecast (default: the second of a two-column table).",
-    "horizon": "Periods ahead, of the series' frequency (default per frequency, 1 to 104).",
-    "level": "Prediction-interval level, percent (50 to 99; default 90).",
-    "windows": "Rolling origins in the backtest (1 to 6; default 3).",
-    "working_days": "Working weekdays of a daily series: Mon-Sat, Mon,Tue,Wed,Thu,Fri, or the Korean names (default: "
-    "read from the dates).",
+    "date_column": N_("The column of dates (default: the first of a two-column table)."),
+    "target": N_("The column to forecast (default: the second of a two-column table)."),
+    "horizon": N_("Periods ahead, of the series' frequency (default per frequency, 1 to 104)."),
+    "level": N_("Prediction-interval level, percent (50 to 99; default 90)."),
+    "windows": N_("Rolling origins in the backtest (1 to 6; default 3)."),
+    "working_days": N_(
+        "Working weekdays of a daily series: Mon-Sat, Mon,Tue,Wed,Thu,Fri, or the Korean names (default: "
+        "read from the dates)."
+    ),
 }
 """The text fields of ``POST /forecast/file``."""
 

@@ -74,9 +74,9 @@ class RouteRequest(BaseModel):
 
 
 ROUTE_FILE_FIELDS = {
-    "time_limit": "The solver's wall-clock limit, seconds (more than 0, at most 120; default 5).",
-    "seed": "Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer.",
-    "solver": "pyvrp (default) or ortools.",
+    "time_limit": N_("The solver's wall-clock limit, seconds (more than 0, at most 120; default 5)."),
+    "seed": N_("Random seed, 0 to 2147483647 (default 0): the same seed gives the same answer."),
+    "solver": N_("pyvrp (default) or ortools."),
     "workers": N_("Parallel PyVRP searches, 1 to 64 (default: every core of the server)."),
     "max_iterations": N_(
         "Iterations of each PyVRP search, 1 to 1000000000 (default: none): with it the same seed and workers "

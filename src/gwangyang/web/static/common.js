@@ -21,6 +21,17 @@ window.gwangyang = (function () {
     if (text === null || text === undefined) return "";
     return String(text).split("; ").map(onePart).join("; ");
   }
+  const values = (window.gwangyangValues || []).map(([source, template]) => [new RegExp(source, "g"), template]);
+  function valuesOf(text) {
+    let out = String(text);
+    for (const [pattern, template] of values) {
+      out = out.replace(pattern, (...found) => {
+        const groups = found[found.length - 1];
+        return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(groups[name]) : "%"));
+      });
+    }
+    return out;
+  }
   function onePart(part) {
     if (messages[part]) return messages[part];
     for (const [pattern, template] of phrases) {
@@ -31,6 +42,8 @@ window.gwangyang = (function () {
       if ("words" in fields) fields.words = fields.words.split(", ").map((w) => t(w)).join(", ");
       // space-separated weekday names ("Mon Tue", "Saturday or Sunday"), word by word
       for (const key of Object.keys(fields)) if (key === "weekdays" || key.startsWith("weekdays_")) fields[key] = fields[key].split(" ").map((w) => t(w)).join(" ");
+      // English inside a value (a file's joined sheets, "1 d 01:00:19"): value_phrases.VALUE_PHRASES
+      for (const key of Object.keys(fields)) if (key !== "rest" && fields[key] !== undefined) fields[key] = valuesOf(fields[key]);
       if ("rest" in fields) fields.rest = onePart(fields.rest); // a line after a prefix (phrases.PREFIXES)
       return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(fields[name]) : "%"));
     }

@@ -98,7 +98,7 @@
     });
     const list = $("route-unserved");
     list.textContent = "";
-    for (const u of r.unserved) { const li = document.createElement("li"); li.textContent = g.t("unserved {order}: {reason}", { order: u.order, reason: u.reason }); list.appendChild(li); }
+    for (const u of r.unserved) { const li = document.createElement("li"); li.textContent = g.t("unserved {order}: {reason}", { order: u.order, reason: g.phrase(u.reason) }); list.appendChild(li); }
   }
 
   // The words of each frequency a forecast may have (a result kept before frequencies were recorded is monthly):
