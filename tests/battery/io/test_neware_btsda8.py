@@ -1,0 +1,252 @@
+"""BTSDA 8's Excel export (``.xlsx``): a ``record`` sheet naming no cycle or step, joined with the ``step`` sheet.
+
+No such file is at hand: each test lays the shared IFE three-level export out as BTSDA 8 writes its workbook (the
+layout cellpy's ``neware_xlsx`` loader reads): ``test``/``unit`` sheets, a ``cycle`` sheet with the export's own cycle
+rows (Neware's totals, 5 decimals), a ``step`` sheet with its step rows and each step's first and last record date
+as ``Oneset Date``/``End Date``, and a ``record`` sheet with the records without ``Cycle Index``/``Step Index``.
+The frame read must equal, to the bit, the one the record table's CSV (which names each record's cycle and step,
+``test_neware_record``) reads to: an independent route, since the reader finds each record's step from the step
+types, step times and dates alone. The cycle sheet is Neware's own figures, so its check against the records is
+independent of the reader too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gwangyang.battery.io import detect, read_cycler
+from gwangyang.battery.schema import CyclerData
+from gwangyang.errors import CorruptFileError
+
+from .test_neware_record import HEADER, RECORDS, _table
+from .variant_layouts import NEWARE_CSV
+from .variants import kinds, warned, write
+from .xlsx import write_xlsx
+
+RECORD_HEADER = [h for h in HEADER if h not in ("Cycle Index", "Step Index")]
+STEP_HEADER = [
+    "Cycle Index",
+    "Step Index",
+    "Step Number",
+    "Step Type",
+    "Step Time",
+    "Oneset Date",
+    "End Date",
+]
+STEP_HEADER += ["Capacity(Ah)", "Energy(Wh)", "Oneset Volt.(V)", "End Voltage(V)"]
+CYCLE_HEADER = ["Cycle Index", "Chg. Cap.(Ah)", "DChg. Cap.(Ah)", "Chg.-DChg. Eff(%)", "Chg. Energy(Wh)"]
+CYCLE_HEADER += ["DChg. Energy(Wh)", "Chg. Time", "DChg. Time"]
+_STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def _cell(column: str, value: str) -> object:
+    """A cell as BTSDA 8 writes it: numbers as numbers, dates as dates, clock times and names as text."""
+    if column in ("Date", "Oneset Date", "End Date"):
+        return datetime.strptime(value, _STAMP)
+    if ":" in value or column == "Step Type":
+        return value
+    return float(value)
+
+
+def _levels() -> tuple[list[list[str]], list[list[str]]]:
+    """The IFE export's cycle rows and step rows (with each step's cycle), as written."""
+    lines = NEWARE_CSV.path.read_text(encoding="latin-1").splitlines()
+    cycles: list[list[str]] = []
+    steps: list[list[str]] = []
+    for line in lines[3:]:
+        if not line.startswith(","):
+            fields = line.split(",")
+            cycles.append(fields[:8])
+            if len(fields) > 8:  # the first step rides on the first cycle line
+                steps.append([fields[0], *fields[8:]])
+        elif not line.startswith(",,"):
+            steps.append([cycles[-1][0], *line[1:].split(",")])
+    return cycles, steps
+
+
+CYCLES, STEPS = _levels()
+
+
+def _step_rows() -> list[list[object]]:
+    """The step sheet: each step's cycle, index, number, type, time, dates (its first and last record's) and figures."""
+    runs: list[list[dict[str, str]]] = []
+    for record in RECORDS:
+        key = (record["Cycle Index"], record["Step Index"])
+        if runs and (runs[-1][0]["Cycle Index"], runs[-1][0]["Step Index"]) == key:
+            runs[-1].append(record)
+        else:
+            runs.append([record])
+    assert len(runs) == len(STEPS) == 81
+    rows: list[list[object]] = [list(STEP_HEADER)]
+    for (cycle, index, number, kind, step_time, capacity, energy, v0, v1, *_), run in zip(
+        STEPS, runs, strict=True
+    ):
+        assert (cycle, index) == (run[0]["Cycle Index"], run[0]["Step Index"])
+        values = [
+            cycle,
+            index,
+            number,
+            kind,
+            step_time,
+            run[0]["Date"],
+            run[-1]["Date"],
+            capacity,
+            energy,
+            v0,
+            v1,
+        ]
+        rows.append([_cell(c, v) for c, v in zip(STEP_HEADER, values, strict=True)])
+    return rows
+
+
+def _record_rows(header: list[str] = RECORD_HEADER) -> list[list[object]]:
+    rows: list[list[object]] = [list(header)]
+    for record in RECORDS:
+        rows.append([_cell(c, record.get(c, "정상")) for c in header])
+    return rows
+
+
+def _cycle_rows() -> list[list[object]]:
+    return [
+        list(CYCLE_HEADER),
+        *[[_cell(c, v) for c, v in zip(CYCLE_HEADER, r, strict=True)] for r in CYCLES],
+    ]
+
+
+def workbook(
+    folder: Path,
+    name: str = "BTSDA8 셀.xlsx",
+    records: list[list[object]] | None = None,
+    steps: list[list[object]] | None = None,
+    cycles: list[list[object]] | None = None,
+) -> Path:
+    """BTSDA 8's sheets, in its order."""
+    sheets: dict[str, list[list[object]]] = {
+        "test": [["Test information"], ["Start step ID", None, 1]],
+        "unit": [[name], ["Start time", None, datetime(2026, 3, 6, 12, 37, 25)]],
+        "cycle": cycles if cycles is not None else _cycle_rows(),
+        "step": steps if steps is not None else _step_rows(),
+        "record": records if records is not None else _record_rows(),
+    }
+    return write_xlsx(folder / name, sheets)
+
+
+@pytest.fixture(scope="module")
+def csv_read(tmp_path_factory: pytest.TempPathFactory) -> CyclerData:
+    return read_cycler(write(tmp_path_factory.mktemp("csv"), "record.csv", _table()))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return workbook(tmp_path_factory.mktemp("book"))
+
+
+def test_records_get_their_cycle_and_step_from_the_step_sheet(book: Path, csv_read: CyclerData) -> None:
+    assert detect(book).name == "neware"
+    data = read_cycler(book)
+    assert data.cell_id == "BTSDA8 셀" and data.extra["steps_from"] == "step"
+    assert data.rows == csv_read.rows == 9295 and data.cycles == 20
+    pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
+    assert kinds(data) == [] and data.start_time == csv_read.start_time
+
+
+def test_the_cycle_sheet_agrees_and_is_kept(book: Path) -> None:
+    data = read_cycler(book)
+    assert data.vendor_cycles is not None and len(data.vendor_cycles) == 20
+    first = data.vendor_cycles.iloc[0]
+    assert (first["cycle_index"], first["charge_capacity_ah"], first["discharge_capacity_ah"]) == (
+        1,
+        0.02256,
+        0.33067,
+    )
+
+
+def test_one_edited_cycle_cell_is_warned_with_both_numbers(tmp_path: Path, csv_read: CyclerData) -> None:
+    cycles = _cycle_rows()
+    assert cycles[3][:3] == [3.0, 0.3318, 0.32663]  # cycle 3 as Neware wrote it
+    cycles[3][2] = 0.32763  # its discharge capacity, edited by 0.001 Ah
+    data = read_cycler(workbook(tmp_path, cycles=cycles))
+    ours = data.timeseries.groupby("cycle_index")["discharge_capacity_ah"].max().loc[3]
+    assert abs(ours - 0.32663) <= 1e-5  # the records agree with Neware's own figure
+    assert warned(data, "unknown_format") == (
+        f"sheet 'cycle' cycle 3: 'DChg. Cap.(Ah)' is 0.32763 there but {ours:.8f} from the records (1 cycle(s) "
+        "differ by more than 1e-05, a unit of the sheet's last decimal)"
+    )
+    assert kinds(data) == ["unknown_format"]
+
+
+def test_a_cycle_the_records_lack_is_named(tmp_path: Path) -> None:
+    cycles = [*_cycle_rows(), [21.0, 0.1, 0.1, 100.0, 0.1, 0.1, "00:01:00", "00:01:00"]]
+    data = read_cycler(workbook(tmp_path, cycles=cycles))
+    assert (
+        warned(data, "unknown_format")
+        == "sheet 'cycle' lists 1 cycle(s) the records do not hold, first cycle 21"
+    )
+
+
+def test_records_in_no_step_are_refused_in_one_line(tmp_path: Path) -> None:
+    steps = _step_rows()
+    del steps[-1]  # the last step (cycle 20's closing rest, its 152 records) gone from the step sheet
+    path = workbook(tmp_path, "잘린 공정.xlsx", steps=steps)
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message
+    assert (
+        "records from sheet 'record' row 9145 to sheet 'record' row 9296 (2026-03-07 16:28:03 to " in message
+    )
+    assert "lie in no step of sheet 'step'" in message
+
+
+def test_a_step_sheet_whose_dates_disagree_with_the_records_is_refused(tmp_path: Path) -> None:
+    steps = _step_rows()
+    assert steps[2][3:7] == [
+        "CC Chg",
+        "00:02:51",
+        datetime(2026, 3, 6, 12, 37, 45),
+        datetime(2026, 3, 6, 12, 40, 36),
+    ]
+    steps[2][6] = datetime(2026, 3, 6, 12, 40, 34)  # the step ends 2 s before its last record (12:40:36)
+    path = workbook(tmp_path, steps=steps)
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    assert (
+        "records from sheet 'record' row 13 to sheet 'record' row 22 (2026-03-06 12:37:45 to 2026-03-06 "
+        in str(caught.value)
+    )
+    steps[2][6] = datetime(2026, 3, 6, 12, 40, 35)  # 1 s: BTSDA's dates are whole seconds
+    assert kinds(read_cycler(workbook(tmp_path, "1s.xlsx", steps=steps))) == []
+
+
+def test_a_step_without_records_is_warned(tmp_path: Path, csv_read: CyclerData) -> None:
+    steps = _step_rows()
+    extra = list(steps[5])
+    extra[5] = extra[6] = datetime(
+        2026, 3, 6, 13, 0, 0
+    )  # a step between two others, with no records of its own
+    extra[3] = "CCCV Chg"
+    steps.insert(6, extra)
+    data = read_cycler(workbook(tmp_path, steps=steps))
+    assert warned(data, "rows_dropped") == (
+        "1 step(s) of sheet 'step' have no records in the record sheets, first its row 7 (cycle 1, step 5, "
+        "2026-03-06 13:00:00 to 2026-03-06 13:00:00)"
+    )
+    pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
+
+
+def test_a_step_sheet_without_dates_is_refused(tmp_path: Path) -> None:
+    steps = [[c for c in r[:5]] + r[7:] for r in _step_rows()]
+    path = workbook(tmp_path, steps=steps)
+    with pytest.raises(CorruptFileError, match="step sheet 'step' has no 'Oneset Date' column"):
+        read_cycler(path)
+
+
+def test_no_step_sheet_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "기록만.xlsx", {"record": _record_rows()})
+    with pytest.raises(CorruptFileError) as caught:
+        read_cycler(path)
+    assert "\n" not in str(caught.value) and "no step sheet" in str(caught.value)
