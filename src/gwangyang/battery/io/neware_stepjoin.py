@@ -95,8 +95,9 @@ def _unreadable(
     if len(bad):
         sheet, row = places[int(bad[0])]
         raise CorruptFileError(
-            f"{path}: Neware sheet {sheet!r} row {row}: column {column!r} holds {_text(cells[int(bad[0])])!r}, "
-            "not a date-time; each record and each step needs one to give the records their cycle and step."
+            f"{path}: Neware sheet {sheet!r} row {row}: no date-time could be read in column {column!r} "
+            f"({_text(cells[int(bad[0])])!r}); each record and each step needs one to give the records their cycle "
+            "and step."
         )
 
 
