@@ -253,3 +253,69 @@ def test_no_step_sheet_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorruptFileError) as caught:
         read_cycler(path)
     assert "\n" not in str(caught.value) and "no step sheet" in str(caught.value)
+
+
+STEP_ZH = {
+    "Cycle Index": "循环号",
+    "Step Index": "工步号",
+    "Step Number": "工步序号",
+    "Step Type": "工步类型",
+}
+STEP_ZH |= {
+    "Step Time": "工步时间",
+    "Oneset Date": "起始时间",
+    "End Date": "结束时间",
+    "Capacity(Ah)": "容量(Ah)",
+}
+STEP_ZH |= {"Energy(Wh)": "能量(Wh)", "Oneset Volt.(V)": "起始电压(V)", "End Voltage(V)": "结束电压(V)"}
+CYCLE_ZH = {"Cycle Index": "循环号", "Chg. Cap.(Ah)": "充电容量(Ah)", "DChg. Cap.(Ah)": "放电容量(Ah)"}
+TYPES_ZH = {"CC Chg": "恒流充电", "CC DChg": "恒流放电", "Rest": "静置"}
+
+
+def _chinese(rows: list[list[object]], names: dict[str, str]) -> list[list[object]]:
+    """The sheet with its header in Chinese (names not given kept) and its step types in Chinese."""
+    body = [[TYPES_ZH.get(v, v) if isinstance(v, str) else v for v in r] for r in rows[1:]]
+    return [[names.get(str(n), n) for n in rows[0]], *body]
+
+
+def test_a_chinese_install_s_workbook(tmp_path: Path, csv_read: CyclerData) -> None:
+    # 记录层 / 工步层 / 循环层 with Chinese names and step types (恒流充电, 静置): the same frame
+    from .test_neware_chinese import FLAT
+
+    sheets = {
+        "循环层": _chinese(_cycle_rows(), CYCLE_ZH),
+        "工步层": _chinese(_step_rows(), STEP_ZH),
+        "记录层": _chinese(_record_rows(), FLAT),
+    }
+    data = read_cycler(write_xlsx(tmp_path / "중국어 통합.xlsx", sheets))
+    assert data.extra["steps_from"] == "工步层" and data.vendor_cycles is not None
+    pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
+    assert kinds(data) == []
+
+
+def test_records_without_step_type_are_cut_by_their_step_time(tmp_path: Path) -> None:
+    # no Step Type in the record sheet: a step starts where the time within the step goes back
+    header = [h for h in RECORD_HEADER if h != "Step Type"]
+    data = read_cycler(workbook(tmp_path, records=_record_rows(header)))
+    plain = read_cycler(write(tmp_path, "record.csv", _table([h for h in HEADER if h != "Step Type"])))
+    pd.testing.assert_frame_equal(data.timeseries, plain.timeseries, check_exact=True)
+    assert kinds(data) == []
+
+
+def test_an_xls_record_table_s_cycle_sheet_in_mah(tmp_path: Path) -> None:
+    # the layouts read before (records naming their cycle and step) get the same check: a cycle sheet in mAh
+    from .test_neware_xls import write_xls
+
+    cycles: list[list[object]] = [["Cycle Index", "Chg. Cap.(mAh)", "DChg. Cap.(mAh)"]]
+    cycles += [[float(r[0]), round(float(r[1]) * 1000, 2), round(float(r[2]) * 1000, 2)] for r in CYCLES]
+    records: list[list[object]] = [list(HEADER), *[[_cell(c, r.get(c, "")) for c in HEADER] for r in RECORDS]]
+    good = read_cycler(write_xls(tmp_path / "기록.xls", {"cycle": cycles, "record": records}))
+    assert kinds(good) == [] and good.vendor_cycles is not None
+    assert good.vendor_cycles["charge_capacity_ah"].iloc[0] == pytest.approx(0.02256, abs=1e-12)
+    assert cycles[20][:2] == [20.0, 267.38]  # cycle 20's charge as Neware wrote it (0.26738 Ah)
+    cycles[20][1] = 268.38  # 1 mAh more
+    bad = read_cycler(write_xls(tmp_path / "고침.xls", {"cycle": cycles, "record": records}))
+    assert warned(bad, "unknown_format") == (
+        "sheet 'cycle' cycle 20: 'Chg. Cap.(mAh)' is 268.38 there but 267.37902 from the records (1 cycle(s) differ "
+        "by more than 1e-02, a unit of the sheet's last decimal)"
+    )

@@ -85,6 +85,8 @@ def _text(value: object) -> str:
 
 def _stamps(values: Sequence[object]) -> np.ndarray:
     """Date-times from cells (dates, or text as BTSDA writes it); NaT where none."""
+    if all(isinstance(v, datetime) for v in values):  # Excel's dates, as calamine gives them
+        return np.array(values, dtype="datetime64[ns]")
     return parse_datetime(pd.Series([_text(v) for v in values], dtype=object))
 
 
@@ -193,9 +195,9 @@ def join_steps(
     clock = step_clock(english)
     step_time = None
     if clock is not None:
-        step_time = parse_duration(
-            pd.Series([_text(v) for v in cells(data, english.index(clock))], dtype=object)
-        )
+        clocks = pd.Series([_text(v) for v in cells(data, english.index(clock))], dtype=object)
+        codes, uniques = pd.factorize(clocks)
+        step_time = np.r_[parse_duration(pd.Series(uniques, dtype=object)), np.nan][codes]  # each clock once
         step_time = np.where(np.isfinite(step_time), step_time, 0.0)
     starts = record_runs(kinds, step_time, len(data))
     ends = np.r_[starts[1:], len(data)] - 1
