@@ -12,6 +12,7 @@ independent of the reader too.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pytest
 
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.schema import CyclerData
+from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError
 
 from .test_neware_record import HEADER, RECORDS, _table
@@ -319,3 +321,34 @@ def test_an_xls_record_table_s_cycle_sheet_in_mah(tmp_path: Path) -> None:
         "sheet 'cycle' cycle 20: 'Chg. Cap.(mAh)' is 268.38 there but 267.37902 from the records (1 cycle(s) differ "
         "by more than 1e-02, a unit of the sheet's last decimal)"
     )
+
+
+def test_ingest_through_the_cli(tmp_path: Path, store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a Korean-named BTSDA 8 workbook stores the cycles the record CSV stores; one with records in no step: exit 2
+    folder = tmp_path / "files"
+    folder.mkdir()
+    book = workbook(folder, "통합 문서.xlsx")
+    csv = write(folder, "기록 표.csv", _table())
+    code = main(["battery", "ingest", str(book), str(csv), "--store", str(store_dir), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["failed"] == [] and {"통합 문서", "기록 표"} <= set(report["cells"])
+    cycles = []
+    for cell in ("기록 표", "통합 문서"):
+        assert main(["battery", "cycles", cell, "--store", str(store_dir), "--json"]) == 0
+        rows = json.loads(capsys.readouterr().out)["cycles"]
+        cycles.append([[row[c] for c in ("charge_capacity_ah", "discharge_capacity_ah")] for row in rows])
+    assert len(cycles[0]) == 20 and cycles[1] == cycles[0]
+    steps = _step_rows()
+    del steps[-1]
+    bad = workbook(tmp_path, "공정 빠짐.xlsx", steps=steps)
+    assert main(["battery", "ingest", str(bad), "--store", str(store_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "공정 빠짐.xlsx" in err and "lie in no step of sheet 'step'" in err
+
+
+def test_a_record_sheet_with_its_cycle_but_no_step_takes_the_step_only(
+    tmp_path: Path, csv_read: CyclerData
+) -> None:
+    header = [h for h in HEADER if h != "Step Index"]
+    data = read_cycler(workbook(tmp_path, records=_record_rows(header)))
+    pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)

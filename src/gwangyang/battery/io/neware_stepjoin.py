@@ -151,7 +151,8 @@ def join_steps(
     Returns
     -------
     tuple
-        The rows with ``Cycle Index`` and ``Step Index`` put after the first column; the warnings.
+        The rows with ``Cycle Index`` and ``Step Index`` (those the sheet lacks) put after the first column; the
+        warnings.
 
     Raises
     ------
@@ -237,7 +238,8 @@ def join_steps(
         )
     lengths = ends - starts + 1
     which = np.repeat(matched, lengths)
-    out: list[list[object]] = [[header[0], "Cycle Index", "Step Index", *header[1:]]]
-    for r, k in zip(data, which, strict=True):
-        out.append([r[0] if r else None, table[k][cycle_at], table[k][index_at], *r[1:]])
+    added = [(n, at) for n, at in (("Cycle Index", cycle_at), ("Step Index", index_at)) if n not in english]
+    out: list[list[object]] = [[header[0], *[n for n, _ in added], *header[1:]]]
+    for r, k in zip(data, which, strict=True):  # a column the sheet has (a cycle, no step) is kept as it is
+        out.append([r[0] if r else None, *[table[k][at] for _, at in added], *r[1:]])
     return out, notes
