@@ -352,3 +352,13 @@ def test_a_record_sheet_with_its_cycle_but_no_step_takes_the_step_only(
     header = [h for h in HEADER if h != "Step Index"]
     data = read_cycler(workbook(tmp_path, records=_record_rows(header)))
     pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
+
+
+def test_a_running_test_s_last_step_has_no_end_date(tmp_path: Path, csv_read: CyclerData) -> None:
+    # exported while its last step ran: that step's End Date is empty; an empty row between steps is passed over
+    steps = _step_rows()
+    steps[-1][6] = None
+    steps.insert(40, [None] * len(STEP_HEADER))
+    data = read_cycler(workbook(tmp_path, steps=steps))
+    pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
+    assert kinds(data) == []

@@ -11,7 +11,8 @@ step's first record has the previous step's last date); a record in no step keep
 Here the records are cut into runs first (:func:`record_runs`): a run ends where the step type changes or the
 time within the step (``Time``) goes back, as it does at every step's start. The runs are matched with the step
 sheet's rows in order (its ordinal, ``Step Number``): a run belongs to the next step whose type is the run's and
-whose dates hold the run's first and last date, within :data:`DATE_TOLERANCE_S`. A run no step holds is refused
+whose dates hold the run's first and last date, within :data:`DATE_TOLERANCE_S` (the last step's ``End Date``
+may be empty: a step still running when the test was exported). A run no step holds is refused
 in one line naming its sheet rows and dates; steps passed over (no records) are named in a ``rows_dropped``
 warning. Each record then gets its step's ``Cycle Index`` and ``Step Index``, and the record sheet is read as the
 record table (:mod:`.neware_record`), as if BTSDA had written the two columns.
@@ -176,7 +177,8 @@ def join_steps(
                 f"{path}: Neware step sheet {step_sheet!r} has no {name!r} column, needed to give the records of "
                 f"sheet {origins[0][0]!r} their cycle and step."
             )
-    table = [list(r) for i, r in enumerate(steps) if i and any(v not in (None, "") for v in r)]
+    numbered = [(i + 1, list(r)) for i, r in enumerate(steps) if i and any(v not in (None, "") for v in r)]
+    table = [r for _, r in numbered]
     if not table:
         raise CorruptFileError(f"{path}: Neware step sheet {step_sheet!r} holds no steps.")
 
@@ -185,9 +187,11 @@ def join_steps(
 
     stamps = _stamps(cells(data, dated))
     _unreadable(path, stamps, cells(data, dated), header[dated], origins)
-    step_places = [(step_sheet, k + 2) for k in range(len(table))]
+    step_places = [(step_sheet, i) for i, _ in numbered]
     onset_at, end_at = step_english.index("Oneset Date"), step_english.index("End Date")
     onset, end = _stamps(cells(table, onset_at)), _stamps(cells(table, end_at))
+    if cells(table, end_at)[-1] in (None, ""):  # the last step still running when exported: open
+        end[-1] = np.datetime64("2262-01-01", "ns")
     _unreadable(path, onset, cells(table, onset_at), step_header[onset_at], step_places)
     _unreadable(path, end, cells(table, end_at), step_header[end_at], step_places)
     kind_at, step_kind_at = _column(english, "Step Type"), _column(step_english, "Step Type")
@@ -231,7 +235,7 @@ def join_steps(
             s.warning(
                 "rows_dropped",
                 f"{len(passed)} step(s) of sheet {step_sheet!r} have no records in the record sheets, first its row "
-                f"{passed[0] + 2} (cycle {_shown(first_step[cycle_at])}, step {_shown(first_step[index_at])}, "
+                f"{numbered[passed[0]][0]} (cycle {_shown(first_step[cycle_at])}, step {_shown(first_step[index_at])}, "
                 f"{_stamp(onset[passed[0]])} to {_stamp(end[passed[0]])})",
                 path,
             )
