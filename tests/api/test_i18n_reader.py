@@ -153,6 +153,11 @@ def edited_cycle(steps: list[list[object]], cycles: list[list[object]]) -> None:
     cycles[3][2] = 0.32763
 
 
+def edited_step(steps: list[list[object]], cycles: list[list[object]]) -> None:
+    """Step 2's capacity in the step sheet 0.01 Ah more than Neware wrote (0.02256)."""
+    steps[2][7] = 0.03256
+
+
 def neware_xls(change: Callable[[dict[str, list[list[object]]]], None]) -> bytes:
     """The shared Neware record table as BTSDA's ``.xls`` writes it, over sheets ``Detail_1`` and ``Detail_2``
     (records 1-5000 and 5001-9295, :mod:`tests.battery.io.test_neware_xls`), ``change`` applied to the sheets."""
@@ -554,6 +559,14 @@ CASES: dict[str, Case] = {
         "differ by more than 1e-05, a unit of the sheet's last decimal)",
         "시트 'cycle'의 사이클 3: 'DChg. Cap.(Ah)'은(는) 시트에서 0.32763이지만 기록으로는 0.32662651입니다 (사이클 "
         "1개가 시트의 마지막 소수 자리 한 단위인 1e-05보다 더 차이 납니다)",
+    ),
+    "xlsx_step_sheet_disagrees": Case(
+        {NEWARE_XLSX: lambda: neware_xlsx(edited_step)},
+        "unknown_format",
+        "sheet 'step' row 3 (cycle 1, step 2): 'Capacity(Ah)' is 0.03256 there but 0.02256414 from the step's last "
+        "record (1 step(s) differ by more than 1e-05, a unit of the sheet's last decimal)",
+        "시트 'step'의 3행 (사이클 1, 스텝 2): 'Capacity(Ah)'은(는) 시트에서 0.03256이지만 스텝의 마지막 기록으로는 "
+        "0.02256414입니다 (스텝 1개가 시트의 마지막 소수 자리 한 단위인 1e-05보다 더 차이 납니다)",
     ),
     # the test time built from each step's time, a line of the table told as the sheet's row (a suffix read again)
     "xls_no_step_time": Case(

@@ -97,6 +97,22 @@ NEWARE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     phrase(
         N_(
+            "sheet %(sheet)s row %(row)s (cycle %(cycle)s, step %(step)s): %(column)s is %(theirs)s there but %(ours)s "
+            "from the step's last record (%(n)s step(s) differ by more than %(tolerance)s, a unit of the sheet's last "
+            "decimal)"
+        ),
+        sheet=_Q,
+        row=_N,
+        cycle=r"[^,]+",
+        step=r"[^,]+",
+        column=_Q,
+        theirs=_G,
+        ours=_G,
+        n=_N,
+        tolerance=r"[\de.+-]+",
+    ),
+    phrase(
+        N_(
             "sheet %(sheet)s cycle %(cycle)s: %(column)s is %(theirs)s there but %(ours)s from the records (%(n)s "
             "cycle(s) differ by more than %(tolerance)s, a unit of the sheet's last decimal)"
         ),

@@ -362,3 +362,16 @@ def test_a_running_test_s_last_step_has_no_end_date(tmp_path: Path, csv_read: Cy
     data = read_cycler(workbook(tmp_path, steps=steps))
     pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
     assert kinds(data) == []
+
+
+def test_one_edited_step_capacity_is_warned_with_both_numbers(tmp_path: Path, csv_read: CyclerData) -> None:
+    # the step sheet's Capacity against each step's last record (record 21: 0.022564143 Ah, the export's own line)
+    steps = _step_rows()
+    assert steps[2][:4] + steps[2][7:8] == [1.0, 2.0, 2.0, "CC Chg", 0.02256]
+    steps[2][7] = 0.03256
+    data = read_cycler(workbook(tmp_path, steps=steps))
+    assert warned(data, "unknown_format") == (
+        "sheet 'step' row 3 (cycle 1, step 2): 'Capacity(Ah)' is 0.03256 there but 0.02256414 from the step's last "
+        "record (1 step(s) differ by more than 1e-05, a unit of the sheet's last decimal)"
+    )
+    pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)

@@ -10,6 +10,9 @@ records' own rounding, summed over a cycle's steps, stays well under the other h
 (``unknown_format``), naming the sheet, the first cycle and both numbers in the sheet's unit. So are cycles the
 sheet lists that the records lack, and the other way round. A cycle sheet without a cycle column or without either
 capacity column is not checked (BTS 7.6 names vary), as before.
+
+Where the records take their cycle and step from the step sheet (BTSDA 8, :mod:`.neware_stepjoin`), each step's
+``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`).
 """
 
 from __future__ import annotations
@@ -147,3 +150,69 @@ def check_cycle_sheet(
                 )
             )
     return vendor, notes
+
+
+def check_step_capacities(
+    path: Path,
+    step_sheet: str,
+    step_header: Sequence[str],
+    steps: Sequence[tuple[int, Sequence[object]]],
+    record_header: Sequence[str],
+    last_records: Sequence[Sequence[object]],
+) -> list[dict[str, str]]:
+    """A warning where the step sheet's ``Capacity`` of a step differs from its last record's (BTSDA 8's join).
+
+    Parameters
+    ----------
+    path
+        The workbook, named in the warning.
+    step_sheet, step_header
+        The step sheet's name and header in English (:data:`.neware_stepjoin.STEP_SHEET_NAMES`).
+    steps
+        Each step with records: its sheet row number and cells, in the order of ``last_records``.
+    record_header, last_records
+        The record header in English, and each of those steps' last record.
+
+    Returns
+    -------
+    list
+        One ``unknown_format`` warning naming the first step that differs by more than a unit of the sheet's last
+        decimal, both numbers in the sheet's unit (none when they agree or a sheet has no ``Capacity`` column).
+    """
+
+    def capacity(header: Sequence[str]) -> tuple[int, float] | None:
+        for at, name in enumerate(header):
+            match = _UNIT.match(name)
+            if match and match.group("base").strip() == "Capacity" and match.group("unit").strip() in _AH:
+                return at, _AH[match.group("unit").strip()]
+        return None
+
+    theirs_at, mine_at = capacity(step_header), capacity(record_header)
+    if theirs_at is None or mine_at is None or not steps:
+        return []
+    theirs = np.array([_number(r[theirs_at[0]]) if theirs_at[0] < len(r) else np.nan for _, r in steps])
+    mine = np.array([_number(r[mine_at[0]]) if mine_at[0] < len(r) else np.nan for r in last_records])
+    mine = np.abs(mine) * mine_at[1] / theirs_at[1]  # in the sheet's unit
+    places = decimals(theirs)
+    tolerance = 10.0**-places
+    bad = np.flatnonzero(
+        np.isfinite(theirs) & np.isfinite(mine) & (np.abs(np.abs(theirs) - mine) > tolerance * 1.000001)
+    )
+    if not len(bad):
+        return []
+    k = int(bad[0])
+    row, cells = steps[k]
+    cycle, index = (
+        f"{_number(cells[step_header.index(n)]):.15g}" if n in step_header else "?"
+        for n in ("Cycle Index", "Step Index")
+    )
+    name = step_header[theirs_at[0]]
+    return [
+        s.warning(
+            "unknown_format",
+            f"sheet {step_sheet!r} row {row} (cycle {cycle}, step {index}): {name!r} is {theirs[k]:.{places}f} there "
+            f"but {mine[k]:.{places + 3}f} from the step's last record ({len(bad)} step(s) differ by more than "
+            f"{tolerance:.0e}, a unit of the sheet's last decimal)",
+            path,
+        )
+    ]
