@@ -32,6 +32,7 @@ from gwangyang.api import (
     battery_phrases,
     column_map_phrases,
     i18n,
+    reader_neware_phrases,
     reader_phrases,
     reader_text_phrases,
     reader_vendor_phrases,
@@ -50,6 +51,7 @@ METADATA = "셀 1_Metadata.csv"
 MACCOR = "셀 3.052"
 NEWARE_XLS = "네웨어 셀.xls"
 NEWARE_CSV = "네웨어 기록.csv"
+NEWARE_XLSX = "네웨어 통합.xlsx"
 
 
 def arbin() -> bytes:
@@ -129,6 +131,32 @@ def maccor_cycle_38() -> bytes:
         fields[1] = b"38"
         lines[i] = b"\t".join(fields)
     return b"\r\n".join(lines)
+
+
+def neware_xlsx(change: Callable[[list[list[object]], list[list[object]]], None]) -> bytes:
+    """The shared Neware export as BTSDA 8's ``.xlsx`` lays it out (``record`` naming no cycle or step, ``step``,
+    ``cycle``: :mod:`tests.battery.io.test_neware_btsda8`), ``change`` applied to its step and cycle rows."""
+    from ..battery.io.test_neware_btsda8 import _cycle_rows, _step_rows, workbook
+
+    steps, cycles = _step_rows(), _cycle_rows()
+    change(steps, cycles)
+    with tempfile.TemporaryDirectory() as folder:
+        return workbook(Path(folder), steps=steps, cycles=cycles).read_bytes()
+
+
+def no_last_step(steps: list[list[object]], cycles: list[list[object]]) -> None:
+    """The step sheet without its last step (cycle 20's closing rest, sheet 'record' rows 9145-9296)."""
+    del steps[-1]
+
+
+def edited_cycle(steps: list[list[object]], cycles: list[list[object]]) -> None:
+    """Cycle 3's discharge capacity in the cycle sheet 0.001 Ah more than Neware wrote (0.32663)."""
+    cycles[3][2] = 0.32763
+
+
+def edited_step(steps: list[list[object]], cycles: list[list[object]]) -> None:
+    """Step 2's capacity in the step sheet 0.01 Ah more than Neware wrote (0.02256)."""
+    steps[2][7] = 0.03256
 
 
 def neware_xls(change: Callable[[dict[str, list[list[object]]]], None]) -> bytes:
@@ -513,6 +541,34 @@ CASES: dict[str, Case] = {
         "'Current(A)' (current_a)의 값이 없거나 유한한 숫자가 아닙니다; 그런 행을 건너뛰려면 options.on_invalid = "
         '"drop"으로 설정하세요.',
     ),
+    # gwangyang.battery.io.neware_stepjoin, neware_crosscheck: BTSDA 8's record sheet joined with its step sheet,
+    # its cycle sheet checked against the records
+    "xlsx_records_in_no_step": Case(
+        {NEWARE_XLSX: lambda: neware_xlsx(no_last_step)},
+        "failed",
+        f"{NEWARE_XLSX}: Neware records from sheet 'record' row 9145 to sheet 'record' row 9296 (2026-03-07 "
+        "16:28:03 to 2026-03-07 16:33:03) lie in no step of sheet 'step'; each record is expected between a step's "
+        "'Oneset Date' and 'End Date', the steps in order.",
+        f"{NEWARE_XLSX}: 시트 'record'의 9145행부터 시트 'record'의 9296행까지의 Neware 기록(2026-03-07 "
+        "16:28:03~2026-03-07 16:33:03)은(는) 시트 'step'의 어느 스텝에도 들지 않습니다; 각 기록은 스텝의 "
+        "'Oneset Date'와 'End Date' 사이에, 스텝 순서대로 있어야 합니다.",
+    ),
+    "xlsx_cycle_sheet_disagrees": Case(
+        {NEWARE_XLSX: lambda: neware_xlsx(edited_cycle)},
+        "unknown_format",
+        "sheet 'cycle' cycle 3: 'DChg. Cap.(Ah)' is 0.32763 there but 0.32662651 from the records (1 cycle(s) "
+        "differ by more than 1e-05, a unit of the sheet's last decimal)",
+        "시트 'cycle'의 사이클 3: 'DChg. Cap.(Ah)'은(는) 시트에서 0.32763이지만 기록으로는 0.32662651입니다 (사이클 "
+        "1개가 시트의 마지막 소수 자리 한 단위인 1e-05보다 더 차이 납니다)",
+    ),
+    "xlsx_step_sheet_disagrees": Case(
+        {NEWARE_XLSX: lambda: neware_xlsx(edited_step)},
+        "unknown_format",
+        "sheet 'step' row 3 (cycle 1, step 2): 'Capacity(Ah)' is 0.03256 there but 0.02256414 from the step's last "
+        "record (1 step(s) differ by more than 1e-05, a unit of the sheet's last decimal)",
+        "시트 'step'의 3행 (사이클 1, 스텝 2): 'Capacity(Ah)'은(는) 시트에서 0.03256이지만 스텝의 마지막 기록으로는 "
+        "0.02256414입니다 (스텝 1개가 시트의 마지막 소수 자리 한 단위인 1e-05보다 더 차이 납니다)",
+    ),
     # the test time built from each step's time, a line of the table told as the sheet's row (a suffix read again)
     "xls_no_step_time": Case(
         {NEWARE_XLS: lambda: neware_xls(step_timed(no_step_time))},
@@ -577,7 +633,7 @@ def english_left(korean: str, case: Case) -> list[str]:
     kept = korean
     for value in re.findall(r"'[^']*'|<stem>_\w+\.csv|Current\(kA\)|current_a", case.english):
         kept = kept.replace(value, "")
-    for name in (ARBIN, METADATA, MACCOR, NEWARE_XLS, NEWARE_CSV, "셀 6.csv", "--column-map"):
+    for name in (ARBIN, METADATA, MACCOR, NEWARE_XLS, NEWARE_CSV, NEWARE_XLSX, "셀 6.csv", "--column-map"):
         kept = kept.replace(name, "")
     return [w for w in ENGLISH if w in kept]
 
@@ -766,6 +822,7 @@ def known_text() -> list[str]:
         *ids,
         *reader_phrases.READER_TERMS,
         *reader_vendor_phrases.VENDOR_TERMS,
+        *reader_neware_phrases.NEWARE_TERMS,
         *reader_text_phrases.TEXT_TERMS,
         *column_map_phrases.COLUMN_MAP_TERMS,
         *battery_phrases.BATTERY_TERMS,

@@ -7,7 +7,8 @@
 :mod:`~gwangyang.battery.checks` name the file, the column, the line and the values; the patterns keep them as they
 are. A refusal starts with the file (``.+``: a name may hold spaces, colons and Hangul); an ingest's warning is its
 ``detail`` (the file is a field of its own). Lines that hold ``"; "`` are read part by part, so a closing part that
-never changes is a term of :data:`READER_TERMS`. :data:`.reader_vendor_phrases.VENDOR_PHRASES` (the vendor readers' refusals) follow them; :mod:`.i18n` tries them
+never changes is a term of :data:`READER_TERMS`. :data:`.reader_vendor_phrases.VENDOR_PHRASES` (the vendor readers' refusals) and
+:data:`.reader_neware_phrases.NEWARE_PHRASES` (a Neware workbook's step and cycle sheets) follow them; :mod:`.i18n` tries them
 after the upload refusals.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .phrases import N_, phrase
+from .reader_neware_phrases import NEWARE_PHRASES
 from .reader_vendor_phrases import VENDOR_PHRASES
 
 READER_TERMS: tuple[str, ...] = (
@@ -391,5 +393,6 @@ READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.battery.io.registry: a reader that failed on a file it took for its own
     phrase(N_("%(file)s: not a readable %(reader)s file (%(why)s)."), reader=r"\w+"),
     *VENDOR_PHRASES,
+    *NEWARE_PHRASES,
 )
 """Patterns of the cycler readers' refusals and warnings, each with the msgid that translates it."""

@@ -283,8 +283,11 @@ def test_record_table_step_number_alone_is_the_step(tmp_path: Path) -> None:
 
 
 def test_record_table_unit_and_unknown_column(tmp_path: Path) -> None:
-    data = read_cycler(write(tmp_path, "extra.csv", _table([*FLAT_HEADER, "跳转"], rename=FLAT), "gb18030"))
-    assert "'跳转'" in warned(data, "unknown_column")
+    data = read_cycler(
+        write(tmp_path, "extra.csv", _table([*FLAT_HEADER, "跳转", "备注"], rename=FLAT), "gb18030")
+    )
+    # 跳转 (JumpTo, the step jumped to) is known and not stored; 备注 (a remark) is not known
+    assert warned(data, "unknown_column") == "column(s) not read: '备注'"
     path = write(tmp_path, "unit.csv", _table(rename={**FLAT, "Current(A)": "电流(mA/g)"}))
     with pytest.raises(CorruptFileError, match=r"'电流\(mA/g\)'.*not known"):
         read_cycler(path)

@@ -106,7 +106,7 @@ def test_bts76_layout_rebuilds_the_test_time(
     assert data.cell_id == "상세 기록" and data.rows == len(RECORDS)
     np.testing.assert_allclose(data.timeseries["test_time_s"], total, rtol=0, atol=1e-6)
     assert_same_cycles(original, data)
-    assert "'跳转'" in warned(data, "unknown_column") or "'JumpTo'" in warned(data, "unknown_column")
+    assert kinds(data) == []  # 跳转 / JumpTo (the step jumped to): known, not stored
 
 
 def test_a_pause_between_steps_follows_the_absolute_time(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_a_pause_between_steps_follows_the_absolute_time(tmp_path: Path) -> None
     # from the pause on, where the absolute time says: to its whole second
     assert 599.0 < time[step] - time[step - 1] <= 600.0
     np.testing.assert_allclose(time[step:], total[step:] + 600.0, rtol=0, atol=1.0)
-    assert kinds(data) == ["unknown_column"]  # 跳转 (the step jumped to), not read
+    assert kinds(data) == []  # 跳转 (the step jumped to): known, not stored
 
 
 def test_absolute_time_going_back_is_warned(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ Conventions, as in the three-level export: the current is signed (negative on di
 done here); ``Total Time`` (``Cumulative Time`` in some versions) is ``H:MM:SS[.f]`` with hours past
 24, or a number of seconds; ``Time`` is the time within the step. A table without ``Total Time`` (BTS 7.6's
 ``Detail`` sheet: ``Record Index,Status,JumpTo,Cycle,Step,Cur(mA),...,Relative Time(h:min:s.ms),Absolute Time``,
-or in Chinese) has its test time built from the steps' times and the absolute time (:mod:`.neware_steptime`).
+or in Chinese) has its test time built from the steps' times and the absolute time (:mod:`.neware_steptime`); its
+``JumpTo`` (``跳转``, the step jumped to) is known and not stored (:data:`_KNOWN`).
 Units come from each header's brackets (A, mA, µA; V, mV; Ah, mAh, µAh; Wh, mWh, µWh): a used column in
 any other unit (``Chg. Spec. Cap.(mAh/g)`` is a per-gram column, read by no one) is refused in one line. Without
 ``Chg. Cap.``/``DChg. Cap.``, the single ``Capacity`` column is split by the sign of each step's current.
@@ -60,9 +61,13 @@ _KNOWN = re.compile(
     r"^(DataPoint|Step Type|Step Number|Time|Step Time|Relative Time|Power|Spec\. Cap\.|Chg\. Spec\. Cap\.|"
     r"DChg\. Spec\. Cap\.|Spec\. Energy|Chg\. Spec\. Energy|DChg\. Spec\. Energy|dQ/dV|dQm/dV|"
     r"Contact resistance|Module start-stop switch|[VT]\d+|Aux\..*|CPU\d*|Capacity Density|Min-T|Max-T|Avg-T|"
-    r"DCIR|Temperature)\s*(\(.*\))?$"
+    r"DCIR|Temperature|JumpTo)\s*(\(.*\))?$"
 )
-"""Record columns BTSDA writes that the canonical table does not take (per-gram figures, power, aux channels)."""
+"""Record columns BTSDA writes that the canonical table does not take (per-gram figures, power, aux channels).
+
+``JumpTo`` (BTS 7.6's ``跳转``) is the step a record's step jumped to when it ended (its end condition's "go to
+step"), a flag of the schedule's flow: where the channel went is read from the next records' ``Cycle``/``Step``,
+so it is known and deliberately not stored."""
 _MARKERS = ("DataPoint", "Cycle Index", "Step Index")
 
 

@@ -13,8 +13,10 @@ previous one's last record (two channels, or a sheet twice) is refused naming bo
 between two sheets are warned about (``rows_dropped``). The joined cells are written out as the record table's
 CSV (numbers as Python writes floats, so every digit is kept; dates ``%Y-%m-%d %H:%M:%S``; durations as
 seconds) and read by the record-table reader (:mod:`.neware_record`), with its units, checks and warnings; a
-refusal or warning names the workbook and its sheets. The cycle and step sheets are not read; other sheets
-(auxiliary channels) are named in a warning.
+refusal or warning names the workbook and its sheets. A record sheet naming no cycle or step (BTSDA 8's
+``record``) takes them from the step sheet (:mod:`.neware_stepjoin`); the cycle sheet is kept as ``vendor_cycles``
+and checked against the records (:mod:`.neware_crosscheck`); other sheets (auxiliary channels) are named in a
+warning.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
+from .neware_crosscheck import CYCLE_SHEET, check_cycle_sheet
 from .neware_record import NewareRecordCsvReader
+from .neware_stepjoin import STEP_SHEET, join_steps, lacks_steps
 from .neware_steptime import BTS7_NAMES
 from .neware_zh import FLAT_NAMES, translate
 from .xls_rows import declared_rows
@@ -45,7 +49,7 @@ RECORD_SHEET = re.compile(
 _INFO_SHEET = re.compile(
     r"^(info|信息|测试信息|unit|test|cycle.*|statis.*|step|循环层|工步层)$", re.IGNORECASE
 )
-"""Sheets BTSDA writes besides the records: test information, cycle and step summaries (not read)."""
+"""Sheets BTSDA writes besides the records: test information (not read), cycle and step summaries."""
 
 
 def record_sheets(names: list[str]) -> list[str]:
@@ -313,6 +317,16 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         names = record_sheets(book.sheet_names)
         sheets = [(n, book.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in names]
         others = [n for n in book.sheet_names if n not in names]
+        steps = [
+            (n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
+            for n in others
+            if STEP_SHEET.match(n.strip())
+        ]
+        cycles = [
+            (n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
+            for n in others
+            if CYCLE_SHEET.match(n.strip())
+        ]
     except Exception as exc:  # calamine raises its own errors on a damaged workbook
         raise CorruptFileError(
             one_line(f"{path}: not a readable Excel .{kind} workbook ({type(exc).__name__}: {exc}).")
@@ -326,10 +340,23 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         notes += _cut_sheets(path, [(n, len(r)) for n, r in sheets])
     if len(rows) < 2:
         raise CorruptFileError(f"{path}: Neware .{kind} record sheet {names[0]!r} holds no records.")
+    extra: dict[str, object] = {"format": f"record_{kind}", "sheet": names[0], "sheets": names}
+    if lacks_steps(rows[0]):  # BTSDA 8's record sheet: cycle and step from the step sheet
+        if not steps:
+            raise CorruptFileError(
+                f"{path}: Neware record sheet {names[0]!r} names no cycle or step (no 'Cycle Index' or 'Step Index' "
+                "column) and the workbook has no step sheet (step, 工步层) to take them from."
+            )
+        rows, joined = join_steps(path, rows, origins, steps[0][0], steps[0][1])
+        notes += joined
+        extra["steps_from"] = steps[0][0]
     where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
-    data = read_record_rows(
-        path, rows, where, {"format": f"record_{kind}", "sheet": names[0], "sheets": names}, origins
-    )
+    data = read_record_rows(path, rows, where, extra, origins)
+    for name, cycle_rows in cycles[:1]:
+        vendor, checked = check_cycle_sheet(path, name, cycle_rows, data)
+        if vendor is not None:
+            data.vendor_cycles = vendor
+        notes += checked
     unread = [n for n in others if not _INFO_SHEET.match(n.strip())]
     if unread:
         notes.append(s.warning("unknown_column", f"sheet(s) not read: {', '.join(map(repr, unread))}", path))

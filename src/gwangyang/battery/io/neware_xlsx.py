@@ -2,7 +2,8 @@
 
 Detected by a record sheet (``record``, ``Detail_...``; on a Chinese install ``记录层`` or ``记录数据``) among the
 workbook's sheets; read by :func:`.neware_sheets.read_record_workbook`, as BTSDA 7's binary ``.xls``
-(:mod:`.neware_xls`). The cycle and step sheets are not read.
+(:mod:`.neware_xls`). BTSDA 8's ``record`` sheet, which names no cycle or step, takes them from the ``step``
+sheet (:mod:`.neware_stepjoin`); the ``cycle`` sheet is checked against the records (:mod:`.neware_crosscheck`).
 """
 
 from __future__ import annotations

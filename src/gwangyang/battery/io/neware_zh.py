@@ -81,6 +81,7 @@ RECORD_NAMES = {
     "日期": "Date",
     "功率": "Power",
     "温度": "Temperature",
+    "跳转": "JumpTo",
 }
 """Record level (the three-level export's third line; the record table's names with :data:`FLAT_NAMES`)."""
 FLAT_NAMES = {

@@ -1,0 +1,218 @@
+"""A Neware workbook's own cycle sheet, checked against the capacities read from its records.
+
+BTSDA's workbook holds, besides the records, the cycler's per-cycle figures: BTSDA 8's ``cycle`` sheet
+(``Cycle Index,Chg. Cap.(Ah),DChg. Cap.(Ah),...``; ``循环层`` with ``循环号,充电容量(mAh),放电容量(mAh),...`` on a
+Chinese install) and BTS 7.6's ``Cycle_<channel>``. They are kept as ``vendor_cycles`` and each charge and
+discharge capacity is compared with the cycle's capacity from the records (the largest of the counter, summed over
+the steps as the records read). A difference larger than one unit of the sheet's last decimal (the most decimals
+any of the column's cells shows: BTSDA rounds its figures to a fixed number of decimals, half a unit, and the
+records' own rounding, summed over a cycle's steps, stays well under the other half) is warned about
+(``unknown_format``), naming the sheet, the first cycle and both numbers in the sheet's unit. So are cycles the
+sheet lists that the records lack, and the other way round. A cycle sheet without a cycle column or without either
+capacity column is not checked (BTS 7.6 names vary), as before.
+
+Where the records take their cycle and step from the step sheet (BTSDA 8, :mod:`.neware_stepjoin`), each step's
+``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema as s
+from ..schema import CyclerData
+from .neware_zh import CYCLE_NAMES, translate
+
+CYCLE_SHEET = re.compile(r"^(cycle|cycle_.*|循环层|循环数据|循环)$", re.IGNORECASE)
+"""BTSDA's cycle sheet (``cycle``, ``Cycle_1_1_2``, ``循环层``)."""
+_NAMES = {**CYCLE_NAMES, "Cycle": "Cycle Index", "CyCle": "Cycle Index", "Cycle ID": "Cycle Index"}
+_UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
+_AH = {"Ah": 1.0, "mAh": 1e-3, "uAh": 1e-6, "\u00b5Ah": 1e-6, "\u03bcAh": 1e-6}
+_CHECKED = (("Chg. Cap.", s.CHARGE_CAPACITY), ("DChg. Cap.", s.DISCHARGE_CAPACITY))
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or value is None:
+        return float("nan")
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return float("nan")
+
+
+def decimals(values: Iterable[float]) -> int:
+    """The most decimals any of the values shows (as the shortest text that reads back to it), at most 12."""
+    most = 0
+    for value in values:
+        if np.isfinite(value):
+            text = repr(float(value))
+            if "e-" in text:
+                mantissa, exponent = text.split("e-")
+                shown = len(mantissa.split(".")[1]) if "." in mantissa else 0
+                most = max(most, shown + int(exponent))
+            elif "." in text and not text.endswith(".0"):
+                most = max(most, len(text.split(".")[1]))
+    return min(most, 12)
+
+
+def check_cycle_sheet(
+    path: Path, sheet: str, rows: Sequence[Sequence[object]], data: CyclerData
+) -> tuple[pd.DataFrame | None, list[dict[str, str]]]:
+    """The cycle sheet as ``vendor_cycles`` and the warnings where it disagrees with the records.
+
+    Parameters
+    ----------
+    path
+        The workbook, named in the warnings.
+    sheet, rows
+        The cycle sheet's name and rows (header first).
+    data
+        The records as read.
+
+    Returns
+    -------
+    tuple
+        The sheet's cycles and capacities in Ah (None when it has no cycle or capacity column), and the warnings.
+    """
+    if not rows:
+        return None, []
+    written = [str(v).strip() if v is not None else "" for v in rows[0]]
+    english = translate(written, _NAMES)
+    if "Cycle Index" not in english:
+        return None, []
+    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
+
+    def column(at: int) -> np.ndarray:
+        return np.array([_number(r[at]) if at < len(r) else np.nan for r in body], dtype="float64")
+
+    cycles = column(english.index("Cycle Index"))
+    vendor = pd.DataFrame({s.CYCLE: cycles})
+    found: list[tuple[str, str, float, np.ndarray]] = []
+    for base, target in _CHECKED:
+        for at, name in enumerate(english):
+            match = _UNIT.match(name)
+            if match and match.group("base").strip() == base and match.group("unit").strip() in _AH:
+                values = column(at)
+                vendor[target] = values * _AH[match.group("unit").strip()]
+                found.append((written[at], target, _AH[match.group("unit").strip()], values))
+                break
+    if not found:
+        return None, []
+    vendor = vendor[np.isfinite(cycles)].reset_index(drop=True)
+    table = data.timeseries
+    ours = table.groupby(s.CYCLE)[[t for _, t, _, _ in found if t in table.columns]].max()
+    notes = []
+    listed = set(vendor[s.CYCLE].tolist())
+    missing = sorted(listed - set(ours.index.tolist()))
+    unlisted = sorted(set(ours.index.tolist()) - listed)
+    if missing:
+        notes.append(
+            s.warning(
+                "unknown_format",
+                f"sheet {sheet!r} lists {len(missing)} cycle(s) the records do not hold, first cycle {missing[0]:.15g}",
+                path,
+            )
+        )
+    if unlisted:
+        notes.append(
+            s.warning(
+                "unknown_format",
+                f"the records hold {len(unlisted)} cycle(s) sheet {sheet!r} does not list, first cycle "
+                f"{unlisted[0]:.15g}",
+                path,
+            )
+        )
+    for name, target, factor, values in found:
+        if target not in ours.columns:
+            continue
+        places = decimals(values)
+        tolerance = 10.0**-places
+        shared = vendor[vendor[s.CYCLE].isin(ours.index)]
+        theirs = shared[target].to_numpy() / factor
+        mine = ours.loc[shared[s.CYCLE], target].to_numpy() / factor
+        bad = np.flatnonzero(np.isfinite(theirs) & (np.abs(theirs - mine) > tolerance * (1 + 1e-9)))
+        if len(bad):
+            k = int(bad[0])
+            notes.append(
+                s.warning(
+                    "unknown_format",
+                    f"sheet {sheet!r} cycle {shared[s.CYCLE].iloc[k]:.15g}: {name!r} is {theirs[k]:.{places}f} there "
+                    f"but {mine[k]:.{places + 3}f} from the records ({len(bad)} cycle(s) differ by more than "
+                    f"{tolerance:.0e}, a unit of the sheet's last decimal)",
+                    path,
+                )
+            )
+    return vendor, notes
+
+
+def check_step_capacities(
+    path: Path,
+    step_sheet: str,
+    step_header: Sequence[str],
+    steps: Sequence[tuple[int, Sequence[object]]],
+    record_header: Sequence[str],
+    last_records: Sequence[Sequence[object]],
+) -> list[dict[str, str]]:
+    """A warning where the step sheet's ``Capacity`` of a step differs from its last record's (BTSDA 8's join).
+
+    Parameters
+    ----------
+    path
+        The workbook, named in the warning.
+    step_sheet, step_header
+        The step sheet's name and header in English (:data:`.neware_stepjoin.STEP_SHEET_NAMES`).
+    steps
+        Each step with records: its sheet row number and cells, in the order of ``last_records``.
+    record_header, last_records
+        The record header in English, and each of those steps' last record.
+
+    Returns
+    -------
+    list
+        One ``unknown_format`` warning naming the first step that differs by more than a unit of the sheet's last
+        decimal, both numbers in the sheet's unit (none when they agree or a sheet has no ``Capacity`` column).
+    """
+
+    def capacity(header: Sequence[str]) -> tuple[int, float] | None:
+        for at, name in enumerate(header):
+            match = _UNIT.match(name)
+            if match and match.group("base").strip() == "Capacity" and match.group("unit").strip() in _AH:
+                return at, _AH[match.group("unit").strip()]
+        return None
+
+    theirs_at, mine_at = capacity(step_header), capacity(record_header)
+    if theirs_at is None or mine_at is None or not steps:
+        return []
+    theirs = np.array([_number(r[theirs_at[0]]) if theirs_at[0] < len(r) else np.nan for _, r in steps])
+    mine = np.array([_number(r[mine_at[0]]) if mine_at[0] < len(r) else np.nan for r in last_records])
+    mine = np.abs(mine) * mine_at[1] / theirs_at[1]  # in the sheet's unit
+    places = decimals(theirs)
+    tolerance = 10.0**-places
+    bad = np.flatnonzero(
+        np.isfinite(theirs) & np.isfinite(mine) & (np.abs(np.abs(theirs) - mine) > tolerance * 1.000001)
+    )
+    if not len(bad):
+        return []
+    k = int(bad[0])
+    row, cells = steps[k]
+    cycle, index = (
+        f"{_number(cells[step_header.index(n)]):.15g}" if n in step_header else "?"
+        for n in ("Cycle Index", "Step Index")
+    )
+    name = step_header[theirs_at[0]]
+    return [
+        s.warning(
+            "unknown_format",
+            f"sheet {step_sheet!r} row {row} (cycle {cycle}, step {index}): {name!r} is {theirs[k]:.{places}f} there "
+            f"but {mine[k]:.{places + 3}f} from the step's last record ({len(bad)} step(s) differ by more than "
+            f"{tolerance:.0e}, a unit of the sheet's last decimal)",
+            path,
+        )
+    ]
