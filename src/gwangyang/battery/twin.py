@@ -7,7 +7,8 @@ four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a ste
 ``charge_limit_v``, reported per cycle and step and warned: :mod:`.twin_steps`), or the steps of a
 :class:`~.step_protocol.StepProtocol` from the start of its SOC window (reached in every cycle by a 1 C charge
 from the discharged cell: :mod:`.twin_start`), then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
-lower voltage. Cells differ by log-normal factors on the parameters listed in ``[variation]``,
+lower voltage, holding it until C/20 (Attia 2020's CC-CV discharge: every cycle starts where the first does,
+:func:`~.twin_start.drift_warnings`). Cells differ by log-normal factors on the parameters listed in ``[variation]``,
 drawn from ``(seed, cell)``.
 
 The time series is written in the canonical schema (:mod:`gwangyang.battery.schema`: positive
@@ -39,13 +40,13 @@ from .step_protocol import StepProtocol, parse_protocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
 from .twin_limits import cycling_limits, limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
-from .twin_start import start_steps, start_table, start_warnings
+from .twin_start import drift_warnings, start_steps, start_table, start_warnings
 from .twin_steps import cc_limit_warnings, cc_step_table, check_rates, cycle_columns
 
 Protocol = ChargingProtocol | StepProtocol
 """A charging protocol the twin runs: Attia's four steps, or steps over a SOC window."""
 
-TWIN_VERSION = 4
+TWIN_VERSION = 5
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
 
 
@@ -132,7 +133,9 @@ def cell_factors(config: TwinConfig, cell: int, seed: int) -> dict[str, float]:
 def experiment_steps(protocol: Protocol, limits: dict[str, float]) -> list[str]:
     """One cycle as PyBaMM experiment steps: each CC step of width ``w`` at ``c`` C lasts ``60 w / c`` minutes.
 
-    A protocol starting above 0 % SOC first charges the discharged cell to its start (:mod:`.twin_start`).
+    A protocol starting above 0 % SOC first charges the discharged cell to its start (:mod:`.twin_start`). The
+    discharge holds ``lower_voltage_v`` until ``discharge_cv_cutoff_c`` (Attia 2020's CC-CV discharge; none at 0),
+    so every cycle starts from the cell the first one starts from (:func:`~.twin_start.drift_warnings`).
     """
     upper, lower = limits["upper_voltage_v"], limits["lower_voltage_v"]
     limit = limits["charge_limit_v"]
@@ -145,8 +148,11 @@ def experiment_steps(protocol: Protocol, limits: dict[str, float]) -> list[str]:
         f"Hold at {upper:g} V until C/{1 / limits['cv_cutoff_c']:.6g}",
         f"Rest for {limits['rest_min']:g} minutes",
         f"Discharge at {limits['discharge_c']:.6g}C until {lower:g} V",
-        f"Rest for {limits['rest_min']:g} minutes",
     ]
+    if limits["discharge_cv_cutoff_c"] > 0:
+        # Attia 2020's CC-CV discharge: a CC discharge alone left the A123 SPM 15 % of its capacity (twin_start).
+        steps.append(f"Hold at {lower:g} V until C/{1 / limits['discharge_cv_cutoff_c']:.6g}")
+    steps.append(f"Rest for {limits['rest_min']:g} minutes")
     return steps
 
 
@@ -328,6 +334,7 @@ def simulate(
         ],
         "warnings": [
             *start_warnings(starts, protocol, limit_v, cell),
+            *drift_warnings(starts, protocol, float(config.limits["lower_voltage_v"]), cell),
             *cc_limit_warnings(steps, table, protocol, limit_v, cell),
         ],
         "pybamm": version("pybamm"),
