@@ -150,6 +150,14 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         k=r"\d+",
         total=r"\d+",
     ),
+    # refused: the C-rate of the charge to a protocol's FROM (twin_start.check_start_rate)
+    phrase(
+        N_(
+            "start_c: expected a C-rate above 0 and at most %(max)s C (the charge to the protocol's FROM), got "
+            "%(got)s."
+        ),
+        max=_VOLTS,
+    ),
     # warned: a cycle that started away from the first cycle's state of charge (twin_start.drift_warnings)
     phrase(
         N_(

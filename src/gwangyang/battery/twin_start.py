@@ -3,7 +3,8 @@
 A protocol written ``RATES@FROM-TO`` charges from ``FROM`` % SOC. The twin started the first cycle there (PyBaMM's
 initial SOC) and every later one from wherever the discharge to the lower voltage left the cell (about 0 %): a
 ``6-5-4@40-80`` cell charged its first steps at 40 % once, and at 0 % in every other cycle, without a word. Now a
-cycle of a protocol with ``FROM`` above 0 begins with ``Charge at 1C for 60 FROM minutes or until LIMIT V`` (the SOC
+cycle of a protocol with ``FROM`` above 0 begins with ``Charge at 1C for 60 FROM minutes or until LIMIT V`` (1 C by
+default, :data:`START_RATE_C`; ``start_c`` another rate, ``60 FROM / start_c`` minutes) (the SOC
 the cycler counts from the end of the discharge: ``FROM`` × the nominal capacity), and the first cycle starts from
 the discharged cell as the others do. A cycle whose 1 C charge ended on ``charge_limit_v`` before ``FROM`` is warned
 (:func:`start_warnings`: once per cell, naming the first such cycle and the SOC its CC steps started at).
@@ -23,15 +24,18 @@ coulomb count, less the lithium lost to side reactions), and a drift beyond :dat
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
 
+from ..errors import InputError
 from .protocols import ChargingProtocol
-from .step_protocol import StepProtocol
+from .step_protocol import MAX_C_RATE, StepProtocol
 
 START_RATE_C = 1.0
-"""C-rate of the charge from the discharged cell to the window's start (as the twin's CC-CV charge after the steps)."""
+"""Default C-rate of the charge from the discharged cell to the window's start (as the twin's CC-CV charge after the
+steps); ``simulate(start_c=...)``, ``--start-c``, the API's ``start_c`` set another (:func:`check_start_rate`)."""
 START_TOLERANCE = 1e-3
 """Relative shortfall of that charge that counts as not reaching ``FROM`` (solver tolerance)."""
 DRIFT_TOLERANCE_PCT = 2.0
@@ -41,12 +45,35 @@ _THROUGHPUT = "Discharge capacity [A.h]"
 _LOST = "Total capacity lost to side reactions [A.h]"
 
 
-def start_steps(protocol: ChargingProtocol | StepProtocol, limit_v: float) -> list[str]:
-    """The PyBaMM steps that bring the discharged cell to the protocol's start SOC (none when it starts at 0)."""
+def check_start_rate(rate_c: Any) -> float:
+    """``rate_c`` as the C-rate of the charge to the window's start, if it is one the twin runs.
+
+    Raises
+    ------
+    InputError
+        Not a number, or not above 0 and at most :data:`~.step_protocol.MAX_C_RATE` (the CC steps' own bounds), in
+        one line naming ``start_c``.
+    """
+    try:
+        rate = float(rate_c)
+    except (TypeError, ValueError):
+        rate = math.nan
+    if isinstance(rate_c, bool) or not math.isfinite(rate) or not 0 < rate <= MAX_C_RATE:
+        raise InputError(
+            f"start_c: expected a C-rate above 0 and at most {MAX_C_RATE:g} C (the charge to the protocol's FROM), "
+            f"got {rate_c!r}."
+        )
+    return rate
+
+
+def start_steps(
+    protocol: ChargingProtocol | StepProtocol, limit_v: float, rate_c: float = START_RATE_C
+) -> list[str]:
+    """The PyBaMM steps that bring the discharged cell to the protocol's start SOC at ``rate_c`` (none from 0 %)."""
     if protocol.start_soc <= 0:
         return []
-    minutes = 60.0 * protocol.start_soc / START_RATE_C
-    return [f"Charge at {START_RATE_C:g}C for {minutes:.6g} minutes or until {limit_v:g} V"]
+    minutes = 60.0 * protocol.start_soc / rate_c
+    return [f"Charge at {rate_c:.6g}C for {minutes:.6g} minutes or until {limit_v:g} V"]
 
 
 def start_table(
@@ -76,7 +103,11 @@ def start_table(
 
 
 def start_warnings(
-    starts: pd.DataFrame, protocol: ChargingProtocol | StepProtocol, limit_v: float, cell: int
+    starts: pd.DataFrame,
+    protocol: ChargingProtocol | StepProtocol,
+    limit_v: float,
+    cell: int,
+    rate_c: float = START_RATE_C,
 ) -> list[str]:
     """One line for a cell whose charge to ``FROM`` ended on ``charge_limit_v`` short of it (none when all reached it).
 
@@ -91,7 +122,7 @@ def start_warnings(
     first = short.iloc[0]
     return [
         f"twin: protocol {protocol.name}, cell {cell}: cycle {int(first['cycle_index'])} started its CC steps at "
-        f"{float(first['start_soc_pct']):.1f} % SOC, not {planned:.4g} %: the {START_RATE_C:g} C charge to the "
+        f"{float(first['start_soc_pct']):.1f} % SOC, not {planned:.4g} %: the {rate_c:g} C charge to the "
         f"window's start ended at charge_limit_v = {limit_v:g} V ({len(short)} of {len(starts)} cycle(s))."
     ]
 
