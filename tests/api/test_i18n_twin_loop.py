@@ -7,6 +7,8 @@ the catalogue does not follow fails here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -116,4 +118,27 @@ def test_a_policy_with_a_note_reads_korean() -> None:
     )
     assert i18n.phrase(str(caught.value), "ko") == (
         "프로토콜 '3.6C(80%)-3.6C 새구조': 단계 뒤의 '새구조'은(는) 프로토콜의 일부가 아닙니다."
+    )
+
+
+def test_the_start_drift_warning_and_the_hold_refusal_read_korean(tmp_path: Path) -> None:
+    from gwangyang.battery.twin_config import TwinConfig
+    from gwangyang.battery.twin_start import drift_warnings
+
+    # Cycles 2 and 3 of a 1 C CC discharge (no hold) started 15.8 % fuller than cycle 1 (test_twin_drift.py).
+    starts = pd.DataFrame({"cycle_index": [1, 2, 3], "start_drift_pct": [0.0, 15.7765, 15.7686]})
+    (line,) = drift_warnings(starts, parse_protocol("6-5-4@40-80"), 2.0, 1)
+    assert i18n.phrase(line, "ko") == (
+        "트윈: 프로토콜 6-5-4@40-80, 셀 1: 사이클 2은(는) 첫 사이클의 충전 상태에서 공칭 용량의 +15.8 % 벗어난 곳에서 "
+        "시작했습니다 (2 %를 넘은 사이클: 3회 중 2회). lower_voltage_v = 2 V까지의 방전이 셀을 첫 사이클이 시작한 "
+        "상태로 되돌리지 못해, 단계들의 SOC가 다른 상태에서 셉니다 (cycling.discharge_cv_cutoff_c는 그 C-rate까지 "
+        "하한 전압을 유지합니다)."
+    )
+    assert drift_warnings(starts.assign(start_drift_pct=1.2), parse_protocol("6-5-4@40-80"), 2.0, 1) == []
+    path = tmp_path / "급속.toml"
+    path.write_text("[cycling]\ndischarge_cv_cutoff_c = -1\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        TwinConfig.from_file(path)
+    assert i18n.phrase(str(caught.value), "ko") == (
+        f"{path}: cycling.discharge_cv_cutoff_c: 0 이상의 C-rate여야 합니다 (0: 방전 뒤 전압 유지 없음) (입력: -1)."
     )

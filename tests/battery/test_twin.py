@@ -34,12 +34,16 @@ def test_capacity_is_the_integral_of_current_and_near_nominal(twin: tuple[Store,
         # integrates its own state: they agree to 0.5 %.
         assert np.allclose(table["discharge_capacity_ah"], table["solver_discharge_ah"], rtol=5e-3)
         # The first charge starts empty (SOC 0) and ends full (CV to C/20): it passes the 2.3 Ah nominal
-        # capacity of Prada2013's A123 cell to 2 %; a 1C discharge to 2.0 V gives 80-100 % of it.
+        # capacity of Prada2013's A123 cell to 2 %; the 1C CC-CV discharge to 2.0 V (held until C/20) gives 95-102 %
+        # of it (a 1C CC discharge alone gave 84 %: test_twin_drift.py), and from cycle 2 on, each cycle starting
+        # where the one before did, each discharge gives back the cycle's charge to 0.2 %.
         assert result.meta["nominal_capacity_ah"] == 2.3
         assert table["charge_capacity_ah"].iloc[0] == pytest.approx(
             2.3 * result.meta["factors"][VOLUME], rel=0.02
         )
-        assert np.all((table["retention"] > 0.8) & (table["retention"] <= 1.0))
+        assert np.all((table["retention"] > 0.95) & (table["retention"] <= 1.02))
+        later = table.iloc[1:]
+        assert np.allclose(later["discharge_capacity_ah"], later["charge_capacity_ah"], rtol=2e-3)
         ts = result.timeseries
         # Positive current charges: 4.8C-5.2C-5.2C-4.16C on 2.3 Ah starts at 11.04 A, peaks at 5.2 C = 11.96 A;
         # the discharge is 1 C = -2.3 A.

@@ -3,16 +3,19 @@
 The twin started the first cycle at FROM and every later one where the 1 C discharge to 2.0 V left the cell: the
 CC steps of ``6-5-4@40-80`` ran from 0 % in cycles 2 and 3. The SOC a cycle's CC steps start at is read here from
 the time series: the charge counted (trapezoids of the sampled current) from the start of the cycle, which follows
-the previous discharge to the lower voltage, to the first row at the first CC step's current, over the nominal
+the previous discharge (CC-CV, to the lower voltage held until C/20), to the first row at the first CC step's current, over the nominal
 2.3 Ah of PyBaMM's Prada2013 set.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gwangyang.battery import schema as s
 from gwangyang.battery.twin import simulate
+from gwangyang.battery.twin_config import DEFAULT_CONFIG, TwinConfig
 
 pybamm = pytest.importorskip("pybamm")
 
@@ -53,9 +56,22 @@ def test_attia_protocols_start_at_once_from_the_discharged_cell() -> None:
     assert result.cycles["start_soc_pct"].tolist() == [0.0, 0.0]
 
 
-def test_a_start_the_twin_cannot_reach_is_warned_with_its_cycle_and_soc() -> None:
-    """2@90-100 at 3.6 V: after a 1 C discharge the 1 C charge meets 3.6 V before 90 % (cycle 2 on)."""
-    result = simulate("2@90-100", cycles=2)
+def _cc_discharge(tmp_path: Path) -> TwinConfig:
+    """The shipped A123 config with a constant-current discharge only (``discharge_cv_cutoff_c = 0``)."""
+    path = tmp_path / "cc.toml"
+    path.write_text(
+        DEFAULT_CONFIG.read_text().replace("discharge_cv_cutoff_c = 0.05", "discharge_cv_cutoff_c = 0")
+    )
+    return TwinConfig.from_file(path)
+
+
+def test_a_start_the_twin_cannot_reach_is_warned_with_its_cycle_and_soc(tmp_path: Path) -> None:
+    """2@90-100 at 3.6 V after a 1 C CC discharge (no hold): the cell is left 15.8 % full, so the 1 C charge meets
+    3.6 V before 90 % (cycle 2 on). With the default CC-CV discharge every cycle starts at its 90 %."""
+    held = simulate("2@90-100", cycles=2)
+    assert held.cycles["start_soc_pct"].tolist() == pytest.approx([90.0, 90.0], abs=1e-3)
+    assert not [w for w in held.warnings if "started its CC steps" in w]
+    result = simulate("2@90-100", cycles=2, config=_cc_discharge(tmp_path))
     cycle2 = result.timeseries.loc[(result.timeseries[s.CYCLE] == 2) & (result.timeseries[s.STEP] == 1)]
     reached = 100.0 * float(cycle2[s.CHARGE_CAPACITY].max()) / NOMINAL_AH
     assert 70.0 < reached < 89.0

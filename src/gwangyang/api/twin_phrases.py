@@ -5,7 +5,8 @@ that does not read (tomllib's reason is read again by :data:`.port_file_phrases.
 :func:`gwangyang.battery.twin_limits.limit_warnings` names the config file, the ``[cycling]`` key, its voltage and
 the set's cut-off; the patterns keep them as they are. :func:`gwangyang.battery.twin_steps.cc_limit_warnings` names
 the protocol, the cell and the CC steps that ended on ``charge_limit_v``; :func:`gwangyang.battery.twin_start.start_warnings`
-the cycle that started short of the window's FROM. :func:`gwangyang.optimize.twin_protocol.point_protocol` refuses a
+the cycle that started short of the window's FROM, :func:`gwangyang.battery.twin_start.drift_warnings` the cycle
+that started away from the first cycle's state of charge. :func:`gwangyang.optimize.twin_protocol.point_protocol` refuses a
 space the twin loop cannot run, naming the space and the parameter. :mod:`.i18n` tries them after the other patterns.
 """
 
@@ -50,6 +51,12 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(where)s: variation.%(key)s: expected a relative std >= 0, got %(got)s.")),
     phrase(N_("%(where)s: cycling: expected lower_voltage_v < upper_voltage_v.")),
     phrase(N_("%(where)s: cycling.%(key)s: expected a positive number, got %(got)s."), key=r"\w+"),
+    phrase(
+        N_(
+            "%(where)s: cycling.discharge_cv_cutoff_c: expected a C-rate >= 0 (0: no hold after the discharge), "
+            "got %(got)s."
+        )
+    ),
     # refused: no cycle can run in the window, or the CC steps would end at once
     phrase(
         N_(
@@ -142,6 +149,31 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         v=_VOLTS,
         k=r"\d+",
         total=r"\d+",
+    ),
+    # refused: the C-rate of the charge to a protocol's FROM (twin_start.check_start_rate)
+    phrase(
+        N_(
+            "start_c: expected a C-rate above 0 and at most %(max)s C (the charge to the protocol's FROM), got "
+            "%(got)s."
+        ),
+        max=_VOLTS,
+    ),
+    # warned: a cycle that started away from the first cycle's state of charge (twin_start.drift_warnings)
+    phrase(
+        N_(
+            "twin: protocol %(protocol)s, cell %(cell)s: cycle %(cycle)s started %(drift)s %% of the nominal capacity "
+            "from the first cycle's state of charge (%(k)s of %(total)s cycle(s) beyond %(limit)s %%): the discharge "
+            "to lower_voltage_v = %(v)s V did not bring the cell back to where the first cycle started, so the SOC "
+            "of its steps counts from another state (cycling.discharge_cv_cutoff_c holds the lower voltage until "
+            "that C-rate)."
+        ),
+        cell=r"\d+",
+        cycle=r"\d+",
+        drift=r"[-+]?[\d.]+",
+        k=r"\d+",
+        total=r"\d+",
+        limit=_VOLTS,
+        v=_VOLTS,
     ),
     # refused: a space the twin loop cannot run (optimize.twin_protocol.point_protocol), the space and the parameter
     phrase(

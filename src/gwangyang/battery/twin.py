@@ -7,10 +7,11 @@ four constant-current steps of 20 % SOC each (``12 / C`` minutes at ``C``; a ste
 ``charge_limit_v``, reported per cycle and step and warned: :mod:`.twin_steps`), or the steps of a
 :class:`~.step_protocol.StepProtocol` from the start of its SOC window (reached in every cycle by a 1 C charge
 from the discharged cell: :mod:`.twin_start`), then CC-CV to the upper voltage, rests, and discharges at a constant rate to the
-lower voltage. Cells differ by log-normal factors on the parameters listed in ``[variation]``,
+lower voltage, holding it until C/20 (Attia 2020's CC-CV discharge: every cycle starts where the first does,
+:func:`~.twin_start.drift_warnings`). Cells differ by log-normal factors on the parameters listed in ``[variation]``,
 drawn from ``(seed, cell)``.
 
-The time series is written in the canonical schema (:mod:`gwangyang.battery.schema`: positive
+The time series (:mod:`.twin_tables`) is written in the canonical schema (:mod:`gwangyang.battery.schema`: positive
 current charges, capacities cumulative within a cycle) and ingests into the store like a cycler
 file. Every simulation is cached on disk by a hash of all its inputs (protocol, cycles, config,
 cell, seed and PyBaMM's version), so asking again costs a file read.
@@ -33,19 +34,26 @@ import pandas as pd
 
 from ..errors import GwangyangError, InputError
 from ..store import artifacts
-from . import schema as s
 from .protocols import ChargingProtocol
 from .step_protocol import StepProtocol, parse_protocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
 from .twin_limits import cycling_limits, limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
-from .twin_start import start_steps, start_table, start_warnings
+from .twin_start import (
+    START_RATE_C,
+    check_start_rate,
+    drift_warnings,
+    start_steps,
+    start_table,
+    start_warnings,
+)
 from .twin_steps import cc_limit_warnings, cc_step_table, check_rates, cycle_columns
+from .twin_tables import twin_tables
 
 Protocol = ChargingProtocol | StepProtocol
 """A charging protocol the twin runs: Attia's four steps, or steps over a SOC window."""
 
-TWIN_VERSION = 4
+TWIN_VERSION = 5
 """Bumped when the twin's output for the same inputs changes (part of the cache key)."""
 
 
@@ -107,11 +115,16 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def cache_key(protocol: Protocol, cycles: int, config: TwinConfig, cell: int, seed: int) -> str:
-    """SHA-256 of every input of a simulation (and the twin's and PyBaMM's versions)."""
+def cache_key(
+    protocol: Protocol, cycles: int, config: TwinConfig, cell: int, seed: int, start_c: float = START_RATE_C
+) -> str:
+    """SHA-256 of every input of a simulation (and the twin's and PyBaMM's versions).
+
+    ``start_c`` is part of it for a protocol starting above 0 % SOC only (from 0 % no charge to the start is run).
+    """
     from importlib.metadata import version
 
-    document = {
+    document: dict[str, Any] = {
         "protocol": protocol.cache_document(),
         "cycles": int(cycles),
         "config": config.to_dict(),
@@ -120,6 +133,8 @@ def cache_key(protocol: Protocol, cycles: int, config: TwinConfig, cell: int, se
         "twin": TWIN_VERSION,
         "pybamm": version("pybamm"),
     }
+    if protocol.start_soc > 0:
+        document["start_c"] = float(start_c)
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
@@ -129,14 +144,18 @@ def cell_factors(config: TwinConfig, cell: int, seed: int) -> dict[str, float]:
     return {k: float(np.exp(rng.normal(0.0, v))) for k, v in sorted(config.variation.items())}
 
 
-def experiment_steps(protocol: Protocol, limits: dict[str, float]) -> list[str]:
+def experiment_steps(
+    protocol: Protocol, limits: dict[str, float], start_c: float = START_RATE_C
+) -> list[str]:
     """One cycle as PyBaMM experiment steps: each CC step of width ``w`` at ``c`` C lasts ``60 w / c`` minutes.
 
-    A protocol starting above 0 % SOC first charges the discharged cell to its start (:mod:`.twin_start`).
+    A protocol starting above 0 % SOC first charges the discharged cell to its start at ``start_c`` (:mod:`.twin_start`). The
+    discharge holds ``lower_voltage_v`` until ``discharge_cv_cutoff_c`` (Attia 2020's CC-CV discharge; none at 0),
+    so every cycle starts from the cell the first one starts from (:func:`~.twin_start.drift_warnings`).
     """
     upper, lower = limits["upper_voltage_v"], limits["lower_voltage_v"]
     limit = limits["charge_limit_v"]
-    steps = start_steps(protocol, limit)
+    steps = start_steps(protocol, limit, start_c)
     steps += [
         f"Charge at {c:.6g}C for {60 * w / c:.6g} minutes or until {limit:g} V" for c, w in protocol.steps()
     ]
@@ -145,12 +164,17 @@ def experiment_steps(protocol: Protocol, limits: dict[str, float]) -> list[str]:
         f"Hold at {upper:g} V until C/{1 / limits['cv_cutoff_c']:.6g}",
         f"Rest for {limits['rest_min']:g} minutes",
         f"Discharge at {limits['discharge_c']:.6g}C until {lower:g} V",
-        f"Rest for {limits['rest_min']:g} minutes",
     ]
+    if limits["discharge_cv_cutoff_c"] > 0:
+        # Attia 2020's CC-CV discharge: a CC discharge alone left the A123 SPM 15 % of its capacity (twin_start).
+        steps.append(f"Hold at {lower:g} V until C/{1 / limits['discharge_cv_cutoff_c']:.6g}")
+    steps.append(f"Rest for {limits['rest_min']:g} minutes")
     return steps
 
 
-def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str, float]) -> tuple[Any, float]:
+def _run(
+    protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str, float], start_c: float
+) -> tuple[Any, float]:
     """The PyBaMM solution and the ``charge_limit_v`` its CC steps ran to."""
     pybamm = pybamm_module()
     values = parameter_values(config, factors)
@@ -162,7 +186,8 @@ def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str,
         raise InputError(f"{config.source}: model.options: {exc}") from exc
     limits = cycling_limits(config, values)
     experiment = pybamm.Experiment(
-        [tuple(experiment_steps(protocol, limits))] * cycles, period=f"{limits['period_s']:g} seconds"
+        [tuple(experiment_steps(protocol, limits, start_c))] * cycles,
+        period=f"{limits['period_s']:g} seconds",
     )
     simulation = pybamm.Simulation(model, parameter_values=values, experiment=experiment)
     try:
@@ -170,7 +195,7 @@ def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str,
         solution = simulation.solve(initial_soc=0.0)
     except pybamm.SolverError as exc:
         raise GwangyangError(f"twin: protocol {protocol.name} failed to simulate: {exc}") from exc
-    steps = len(experiment_steps(protocol, limits))
+    steps = len(experiment_steps(protocol, limits, start_c))
     # An infeasible step ends the solution early; the last cycle is then cut, not missing.
     complete = 0 if solution is None else len(solution.cycles)
     if complete and len(solution.cycles[-1].steps) < steps:
@@ -182,68 +207,6 @@ def _run(protocol: Protocol, cycles: int, config: TwinConfig, factors: dict[str,
     return solution, limits["charge_limit_v"]
 
 
-def _tables(solution: Any, nominal_ah: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Canonical time series and a per-cycle summary from a PyBaMM solution."""
-    pybamm = pybamm_module()
-    parts = []
-    summary = []
-    for c, cycle in enumerate(solution.cycles, start=1):
-        for k, step in enumerate(cycle.steps, start=1):
-            if isinstance(step, pybamm.EmptySolution):
-                continue  # a step whose end condition already held (e.g. CC to 4.2 V when there)
-            t = step["Time [s]"].entries
-            parts.append(
-                pd.DataFrame(
-                    {
-                        s.TIME: t,
-                        s.CYCLE: c,
-                        s.STEP: k,
-                        s.CURRENT: -step["Current [A]"].entries,  # PyBaMM: positive discharges
-                        s.VOLTAGE: step["Voltage [V]"].entries,
-                        s.TEMPERATURE: step["Volume-averaged cell temperature [C]"].entries,
-                    }
-                )
-            )
-        # PyBaMM's own discharge capacity, integrated by its solver: a check on ours from sampled current.
-        solver_discharge = sum(
-            float(step["Discharge capacity [A.h]"].entries[-1] - step["Discharge capacity [A.h]"].entries[0])
-            for step in cycle.steps
-            if not isinstance(step, pybamm.EmptySolution) and float(step["Current [A]"].entries.mean()) > 0
-        )
-        summary.append(
-            {
-                "cycle_index": c,
-                "solver_discharge_ah": solver_discharge,
-                "lli_percent": float(cycle["Loss of lithium inventory [%]"].entries[-1]),
-                "sei_loss_ah": float(cycle["Loss of capacity to negative SEI [A.h]"].entries[-1]),
-                "plating_loss_ah": float(
-                    cycle["Loss of capacity to negative lithium plating [A.h]"].entries[-1]
-                ),
-            }
-        )
-    ts = pd.concat(parts, ignore_index=True)
-    ts = ts.loc[~ts.duplicated([s.TIME], keep="last")].reset_index(drop=True)
-    charge = np.zeros(len(ts))
-    discharge = np.zeros(len(ts))
-    for _cycle, idx in ts.groupby(s.CYCLE).indices.items():
-        t = ts[s.TIME].to_numpy()[idx]
-        i = ts[s.CURRENT].to_numpy()[idx]
-        dt = np.diff(t)
-        mid_charge = 0.5 * (np.maximum(i[1:], 0) + np.maximum(i[:-1], 0)) * dt / 3600.0
-        mid_discharge = 0.5 * (np.maximum(-i[1:], 0) + np.maximum(-i[:-1], 0)) * dt / 3600.0
-        charge[idx] = np.concatenate([[0.0], np.cumsum(mid_charge)])
-        discharge[idx] = np.concatenate([[0.0], np.cumsum(mid_discharge)])
-    ts[s.CHARGE_CAPACITY] = charge
-    ts[s.DISCHARGE_CAPACITY] = discharge
-    ts = s.finalize(ts, Path("twin"))
-    per_cycle = ts.groupby(s.CYCLE).agg(
-        charge_capacity_ah=(s.CHARGE_CAPACITY, "max"), discharge_capacity_ah=(s.DISCHARGE_CAPACITY, "max")
-    )
-    table = pd.DataFrame(summary).merge(per_cycle, left_on="cycle_index", right_index=True)
-    table["retention"] = table["discharge_capacity_ah"] / nominal_ah
-    return ts, table
-
-
 def simulate(
     protocol: Protocol | str,
     cycles: int = 3,
@@ -251,6 +214,7 @@ def simulate(
     cell: int = 0,
     seed: int = 0,
     cache_dir: str | Path | None = None,
+    start_c: float = START_RATE_C,
 ) -> TwinResult:
     """Simulate one cell under a protocol (or read it from the cache).
 
@@ -267,6 +231,9 @@ def simulate(
         Which cell of the variation (with ``[variation]`` in the config, cells differ).
     cache_dir
         Folder of the cache (``STORE/twin-cache``); None: no cache.
+    start_c
+        C-rate of the charge from the discharged cell to a ``RATES@FROM-TO`` protocol's ``FROM`` (default 1 C;
+        above 0 and at most 10 C).
 
     Raises
     ------
@@ -282,8 +249,9 @@ def simulate(
         raise InputError(f"cycles: expected a positive whole number, got {cycles!r}.")
     if cell < 0:
         raise InputError(f"cell: expected an index >= 0, got {cell!r}.")
+    start_c = check_start_rate(start_c)
     config = config or TwinConfig.from_file(DEFAULT_CONFIG)
-    key = cache_key(protocol, cycles, config, cell, seed)
+    key = cache_key(protocol, cycles, config, cell, seed, start_c)
     cell_id = f"twin-{key[:16]}"
     cache = None if cache_dir is None else Path(cache_dir)
     if cache is not None and (cache / f"{key}.json").is_file():
@@ -296,10 +264,10 @@ def simulate(
             cached=True,
         )
     factors = cell_factors(config, cell, seed)
-    solution, limit_v = _run(protocol, cycles, config, factors)
+    solution, limit_v = _run(protocol, cycles, config, factors, start_c)
     # The config's own capacity where it overrides the set's (the C-rates were taken from it too).
     nominal = float(parameter_values(config)["Nominal cell capacity [A.h]"])
-    ts, table = _tables(solution, nominal)
+    ts, table = twin_tables(solution, nominal)
     steps = cc_step_table(solution, protocol, nominal, pybamm_module())
     starts = start_table(solution, protocol, nominal, pybamm_module())
     table = table.merge(starts, on="cycle_index", how="left")
@@ -317,6 +285,7 @@ def simulate(
         "factors": factors,
         "nominal_capacity_ah": nominal,
         "charge_limit_v": limit_v,
+        "start_c": start_c,
         "cc_steps": [
             {
                 **row,
@@ -327,7 +296,8 @@ def simulate(
             for row in steps.to_dict("records")
         ],
         "warnings": [
-            *start_warnings(starts, protocol, limit_v, cell),
+            *start_warnings(starts, protocol, limit_v, cell, start_c),
+            *drift_warnings(starts, protocol, float(config.limits["lower_voltage_v"]), cell),
             *cc_limit_warnings(steps, table, protocol, limit_v, cell),
         ],
         "pybamm": version("pybamm"),
@@ -381,14 +351,18 @@ def simulate_cells(
     config: TwinConfig | None = None,
     seed: int = 0,
     store: Any = None,
+    start_c: float = START_RATE_C,
 ) -> list[TwinResult]:
-    """Simulate ``cells`` cells (cached in the store's twin cache, and ingested when a store is given)."""
+    """Simulate ``cells`` cells (cached in the store's twin cache, and ingested when a store is given).
+
+    ``start_c``: the C-rate of the charge to the protocol's ``FROM`` (:func:`simulate`).
+    """
     if cells < 1:
         raise InputError(f"cells: expected at least 1, got {cells!r}.")
     cache = None if store is None else artifacts.twin_cache_dir(store.root)
     out = []
     for cell in range(cells):
-        result = simulate(protocol, cycles, config, cell=cell, seed=seed, cache_dir=cache)
+        result = simulate(protocol, cycles, config, cell=cell, seed=seed, cache_dir=cache, start_c=start_c)
         if store is not None:
             ingest_twin(result, store)
         out.append(result)

@@ -14,6 +14,7 @@ Config file::
     charge_limit_v = 4.2                 # where the CC steps stop; default: the set's "Upper voltage cut-off [V]"
     discharge_c = 1.0
     cv_cutoff_c = 0.05
+    discharge_cv_cutoff_c = 0.05         # the discharge holds lower_voltage_v until C/20 (Attia 2020); 0: CC only
     rest_min = 5.0
     period_s = 30.0
     [variation]                          # relative standard deviation of a log-normal factor
@@ -42,6 +43,7 @@ _CYCLING_KEYS = {
     "lower_voltage_v": 2.5,
     "discharge_c": 1.0,
     "cv_cutoff_c": 0.05,
+    "discharge_cv_cutoff_c": 0.05,
     "rest_min": 5.0,
     "period_s": 30.0,
 }
@@ -82,6 +84,11 @@ class TwinConfig:
         for key in ("discharge_c", "cv_cutoff_c", "period_s"):
             if c[key] <= 0:
                 raise InputError(f"{where}: cycling.{key}: expected a positive number, got {c[key]!r}.")
+        if c["discharge_cv_cutoff_c"] < 0:
+            raise InputError(
+                f"{where}: cycling.discharge_cv_cutoff_c: expected a C-rate >= 0 (0: no hold after the discharge), "
+                f"got {c['discharge_cv_cutoff_c']!r}."
+            )
 
     @property
     def limits(self) -> dict[str, float]:

@@ -105,10 +105,17 @@ def observe_twin_command(
     config: Annotated[
         Path | None, typer.Option("--config", help="Twin TOML config (default: the shipped A123 cell).")
     ] = None,
+    start_c: Annotated[
+        float,
+        typer.Option(
+            "--start-c",
+            help="C-rate of the charge from the discharged cell to a protocol's FROM (above 0, at most 10).",
+        ),
+    ] = 1.0,
     json_out: JsonOpt = False,
 ) -> None:
     """Simulate the open round's suggestions on the PyBaMM twin and record their LLI life (source twin)."""
-    out = service.observe_twin(state, cycles, config)
+    out = service.observe_twin(state, cycles, config, start_c=start_c)
     for text in out["warnings"]:
         err_console.print(f"warning: {text}", markup=False, highlight=False)
     if json_out:
@@ -224,6 +231,13 @@ def twin_simulate_command(
         str | None, typer.Option("--model", help="SPM, SPMe or DFN (overrides the config).")
     ] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    start_c: Annotated[
+        float,
+        typer.Option(
+            "--start-c",
+            help="C-rate of the charge from the discharged cell to a RATES@FROM-TO protocol's FROM (above 0, at most 10).",
+        ),
+    ] = 1.0,
     json_out: JsonOpt = False,
 ) -> None:
     """Simulate cells under a charging protocol with SEI growth and lithium plating."""
@@ -231,7 +245,7 @@ def twin_simulate_command(
     from ..store import Store
 
     out, results = battery_service.simulate_twin(
-        protocol, cycles, cells, config, model, seed, None if store is None else Store(store)
+        protocol, cycles, cells, config, model, seed, None if store is None else Store(store), start_c
     )
     for text in out["warnings"]:
         err_console.print(f"warning: {text}", markup=False, highlight=False)

@@ -182,12 +182,17 @@ def observe(
 
 
 def observe_twin(
-    folder: Path, cycles: int = 2, config: Path | None = None, cache_dir: Path | None = None
+    folder: Path,
+    cycles: int = 2,
+    config: Path | None = None,
+    cache_dir: Path | None = None,
+    start_c: float = 1.0,
 ) -> dict[str, Any]:
     """Simulate the open round's pending suggestions on the PyBaMM twin and record them (``source="twin"``).
 
     The twin's warnings (voltages beyond the parameter set's cut-offs, CC steps that ended on ``charge_limit_v``)
-    are kept with the round: the answer's ``warnings`` and the status's ``warnings`` list them.
+    are kept with the round: the answer's ``warnings`` and the status's ``warnings`` list them. ``start_c`` is the
+    C-rate of the charge to a protocol's ``FROM`` (:func:`~gwangyang.battery.twin_start.check_start_rate`).
 
     Raises
     ------
@@ -204,7 +209,7 @@ def observe_twin(
         raise InputError(f"campaign {folder.name!r}: no pending suggestion to simulate; run suggest first.")
     cfg = None if config is None else TwinConfig.from_file(config)
     where = f"space {campaign.space.name!r}"
-    return observe(folder, twin_results(pending, cycles, cfg, cache_dir, where), source="twin")
+    return observe(folder, twin_results(pending, cycles, cfg, cache_dir, where, start_c), source="twin")
 
 
 def campaigns(store: Store) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ def twin_evaluation(
     cache_dir: str | Path | None = None,
     source: str = "space",
     derived: Collection[str] = (),
+    start_c: float = 1.0,
 ) -> tuple[float, list[str]]:
     """The twin's LLI life of a point's protocol and the twin's warnings.
 
@@ -48,7 +49,8 @@ def twin_evaluation(
     The warnings are the config's voltages beyond its parameter set's cut-offs
     (:func:`~gwangyang.battery.twin_limits.limit_warnings`), the CC steps that ended on ``charge_limit_v``
     (:func:`~gwangyang.battery.twin_steps.cc_limit_warnings`; the value is then of a protocol that charged
-    less than it says) and a start short of the window's ``FROM`` (:mod:`~gwangyang.battery.twin_start`).
+    less than it says) and a start short of the window's ``FROM`` (:mod:`~gwangyang.battery.twin_start`), reached
+    from the discharged cell at ``start_c`` C.
 
     Raises
     ------
@@ -62,7 +64,7 @@ def twin_evaluation(
     protocol = point_protocol(params, source, derived)
     config = config or TwinConfig.from_file(DEFAULT_CONFIG)
     warnings = limit_warnings(config)
-    result = simulate(protocol, cycles=cycles, config=config, cache_dir=cache_dir)
+    result = simulate(protocol, cycles=cycles, config=config, cache_dir=cache_dir, start_c=start_c)
     return result.lli_life(), [*warnings, *result.warnings]
 
 
@@ -72,21 +74,25 @@ def twin_results(
     config: Any = None,
     cache_dir: str | Path | None = None,
     source: str = "space",
+    start_c: float = 1.0,
 ) -> list[dict[str, Any]]:
     """Rows ``{id, value, warnings}`` of a campaign's suggestions (``{id, params, derived}``) simulated on the twin.
 
     Every suggestion is read as a protocol before the first simulation (a space the twin cannot run is refused
-    without simulating any). Recorded with ``source="twin"``
+    without simulating any; so is a ``start_c`` the twin does not run). Recorded with ``source="twin"``
     (:meth:`~gwangyang.optimize.campaign.Campaign.record`), the warnings stay with the round: the campaign's
     status lists them.
     """
+    from ..battery.twin_start import check_start_rate
+
+    start_c = check_start_rate(start_c)
     for s in suggestions:
         point_protocol({**s["params"], **s.get("derived", {})}, source, set(s.get("derived", {})))
     rows = []
     for s in suggestions:
         derived = s.get("derived", {})
         value, warnings = twin_evaluation(
-            {**s["params"], **derived}, cycles, config, cache_dir, source, set(derived)
+            {**s["params"], **derived}, cycles, config, cache_dir, source, set(derived), start_c
         )
         rows.append({"id": s["id"], "value": value, "warnings": warnings})
     return rows

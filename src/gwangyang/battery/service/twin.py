@@ -29,8 +29,12 @@ def simulate_twin(
     model: str | None = None,
     seed: int = 0,
     store: Store | None = None,
+    start_c: float = 1.0,
 ) -> tuple[dict[str, Any], list[Any]]:
     """Simulate cells on the PyBaMM twin (cached and ingested when a store is given).
+
+    ``start_c`` is the C-rate of the charge from the discharged cell to a ``RATES@FROM-TO`` protocol's ``FROM``
+    (:func:`~gwangyang.battery.twin_start.check_start_rate`: above 0 and at most 10 C, checked before the config).
 
     Returns
     -------
@@ -42,11 +46,15 @@ def simulate_twin(
     from ..twin import simulate_cells
     from ..twin_config import DEFAULT_CONFIG, TwinConfig
     from ..twin_limits import limit_warnings
+    from ..twin_start import check_start_rate
 
+    start_c = check_start_rate(start_c)
     cfg = TwinConfig.from_file(config or DEFAULT_CONFIG)
     if model is not None:
         cfg = cfg.with_model(model)
     warnings = limit_warnings(cfg)  # before any simulation: a window where no cycle can run is refused
-    results = simulate_cells(protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store)
+    results = simulate_cells(
+        protocol, cycles=cycles, cells=cells, config=cfg, seed=seed, store=store, start_c=start_c
+    )
     warnings += [w for r in results for w in r.warnings]  # CC steps ended on charge_limit_v (per cell)
     return jsonable({"cells": [r.to_dict() for r in results], "warnings": warnings}), results

@@ -33,11 +33,18 @@ class TwinRequest(BaseModel):
     )
     model: Literal["SPM", "SPMe", "DFN"] | None = Field(None, description="Overrides the config's model.")
     seed: Seed = 0
+    start_c: float = Field(
+        1.0,
+        strict=True,
+        gt=0,
+        le=10,
+        description="C-rate of the charge from the discharged cell to a RATES@FROM-TO protocol's FROM.",
+    )
 
 
 def _twin(body: TwinRequest, progress: Progress) -> dict[str, Any]:
     document, _ = service.simulate_twin(
-        body.protocol, body.cycles, body.cells, None, body.model, body.seed, None
+        body.protocol, body.cycles, body.cells, None, body.model, body.seed, None, body.start_c
     )
     return document
 
