@@ -15,11 +15,22 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.production import read_production_table
-from gwangyang.excel_codes import code_format
+from gwangyang.excel_number_formats import code_format
 from gwangyang.sheets import read_sheet
 from gwangyang.xls_formats import xls_code_cells
 
-FORMATS = ("000", '"LOT-"0000', "00000-0000", "@", "#,##0", '0"개"')
+FORMATS = (
+    "000",
+    '"LOT-"0000',
+    "00000-0000",
+    "@",
+    "#,##0",
+    '0"개"',
+    "0000",
+    "00000",
+    '"00000"',
+    '"제"000"호"',
+)
 """Custom number formats of the test workbooks (numFmtId 164 on); ``@`` is the built-in 49."""
 
 
@@ -247,6 +258,21 @@ def test_without_code_formats_nothing_changes(tmp_path: Path) -> None:
         ("[Red]000", 5, "005"),
         ("[$-412]0000", 5, "0005"),
         ("00_)", 5, "05"),
+        # fixed widths the value fills: still the code (the format decides, not a leading zero)
+        ("0000", 1001, "1001"),
+        ("00000", 12345, "12345"),
+        # '#' before the zeros shows a digit only where the number has one: 7 is 007, as under 000
+        ("#000", 7, "007"),
+        ("#000", 12345, "12345"),
+        # literal text before the digits (a label, with a letter) makes a code of one placeholder or General
+        ('"LOT-"0', 42, "LOT-42"),
+        ('"제"General', 12, "제12"),
+        ('"제"000"호"', 7, "제007호"),
+        ('[$-412]"코드"000', 5, "코드005"),
+        # one section only: Excel puts the minus sign before everything, the literal text included
+        ('"LOT-"0000', -42, "-LOT-0042"),
+        # a text section alone ("LOT-"@) applies to text cells; numbers show as General does
+        ('"LOT-"@', 5, "5"),
         ("@", 5.0, "5"),
         ("@", 2.5, None),
         ("000", 1.5, None),
@@ -262,10 +288,53 @@ def test_code_format_shows_what_excel_shows(code: str, value: object, shown: str
 
 @pytest.mark.parametrize(
     "code",
-    ["General", "0", "#,##0", "0.00", '0"개"', "#000", "yyyy-mm-dd", "[<=999]000", "0.0E+00", "00%", ""],
+    [
+        *("General", "0", "#,##0", "0.00", '0"개"', "yyyy-mm-dd", "[<=999]000", "0.0E+00", "00%", ""),
+        # a currency sign is no label; a # after a 0 is no fixed width; a thousands comma is a count
+        *('"$"0', '"₩"0', "0#0", '"LOT-"#,##0', "###-####"),
+    ],
 )
 def test_other_formats_keep_numbers(code: str) -> None:
     assert code_format(code) is None
+
+
+@pytest.mark.parametrize(("code", "shown"), [('"00000"', "00000"), (";;;", ""), ('"없음"', "없음")])
+def test_formats_that_show_no_digit_hide_the_number(code: str, shown: str) -> None:
+    # Excel shows the same text for every number under these formats: the number is what the cell holds
+    fmt = code_format(code)
+    assert fmt is not None and fmt.hides
+    assert fmt.show(7) is None and fmt.hidden(7) == shown and fmt.hidden(1.5) is None
+
+
+FIXED: list[list[object]] = [
+    ["설비코드", "우편번호", "표시", "호수"],
+    [1001, 12345, 7, 7],
+    [2002, 54321, 8, 12],
+    [3003, 10000, 9, 3],
+]
+FIXED_FORMATS: list[str | None] = ["0000", "00000", '"00000"', '"제"000"호"']
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_fixed_width_codes_without_a_leading_zero_stay_codes(kind: str, tmp_path: Path) -> None:
+    """``1001`` under ``0000`` and 5-digit zip codes under ``00000``: no leading zero, but the format says codes.
+
+    Before, the shown texts were judged again by their digits and read back as numbers (1001, 12345)."""
+    write = styled_xlsx if kind == "xlsx" else styled_xls
+    path = write(tmp_path / f"설비.{kind}", {"설비 대장": FIXED}, {"설비 대장": FIXED_FORMATS})
+    sheet = read_sheet(path, "설비")
+    table = sheet.table
+    assert table["설비코드"].tolist() == ["1001", "2002", "3003"]
+    assert table["우편번호"].tolist() == ["12345", "54321", "10000"]
+    assert table["호수"].tolist() == ["제007호", "제012호", "제003호"]
+    # the quoted "00000" shows 00000 for every number: the numbers are kept, and said
+    assert table["표시"].tolist() == [7, 8, 9] and table["표시"].dtype == "int64"
+    assert sheet.notes == [
+        "설비: 9 number cell(s) formatted as codes read as the text Excel shows (A2: 1001 shown as '1001', "
+        "format '0000').",
+        "설비: 3 number cell(s) have a format that shows a fixed text instead of the number (C2: 7 shown as "
+        "'00000', format '\"00000\"'); read as the numbers.",
+    ]
 
 
 def test_cells_without_references_are_counted(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ import pandas as pd
 from .codes import digit_codes
 from .delimited import MISSING, Text, read_text_head, text_body
 from .errors import CorruptFileError, InputError
-from .excel_codes import apply_code_formats, xlsx_code_cells
+from .excel_codes import ShownCode, apply_code_formats, xlsx_code_cells
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 """Workbooks :func:`read_sheet` reads (the first sheet that holds a table)."""
@@ -107,10 +107,16 @@ def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, note
         cells = read
     else:
         cells = xlsx_code_cells(str(path), sheet)
-    done, first = apply_code_formats(grid, cells)
-    if done:
+    applied = apply_code_formats(grid, cells)
+    if applied.shown:
         notes.append(
-            f"{source}: {done} number cell(s) formatted as codes read as the text Excel shows ({first})."
+            f"{source}: {applied.shown} number cell(s) formatted as codes read as the text Excel shows "
+            f"({applied.first_shown})."
+        )
+    if applied.hidden:
+        notes.append(
+            f"{source}: {applied.hidden} number cell(s) have a format that shows a fixed text instead of the "
+            f"number ({applied.first_hidden}); read as the numbers."
         )
 
 
@@ -213,6 +219,8 @@ def _convert(column: pd.Series, delimiter: str, typed: bool) -> tuple[pd.Series,
         blank = [v if k else None for v, k in zip(values, keep, strict=True)]
         if all(isinstance(v, datetime | date) and not isinstance(v, time) for v in present):
             return pd.Series(pd.to_datetime(pd.Series(blank, dtype="object"))), None
+        if any(isinstance(v, ShownCode) for v in present):  # the format says codes, whatever the digits
+            return pd.Series([_cell_text(v) if k else None for v, k in zip(values, keep, strict=True)]), None
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
             numbers = pd.Series(blank, dtype="float64")
             if all(_whole(v) for v in present):  # ids and counts: integers, as a CSV's read

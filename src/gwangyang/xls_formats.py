@@ -12,7 +12,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .excel_codes import BUILTIN_FORMATS, Cells, CodeFormat, code_format
+from .excel_codes import Cells
+from .excel_number_formats import BUILTIN_FORMATS, CodeFormat, code_format
 
 _MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _END = 0xFFFFFFFE
@@ -117,7 +118,7 @@ def xls_code_cells(path: str | Path, sheet: str) -> Cells | None:
     Returns
     -------
     dict
-        (row, column) from 0 to the cell's :class:`~gwangyang.excel_codes.CodeFormat`; empty when the workbook
+        (row, column) from 0 to the cell's :class:`~gwangyang.excel_number_formats.CodeFormat`; empty when the workbook
         has no code format; None when its formats cannot be read (not a BIFF8 file this reader follows, or
         damaged), which the caller says.
     """
