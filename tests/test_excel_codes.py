@@ -386,12 +386,12 @@ def test_formats_that_cannot_be_read_are_said(tmp_path: Path, monkeypatch: pytes
     assert xls_code_cells(tmp_path / "없는.xls", "s") is None
     from gwangyang import sheets
 
-    monkeypatch.setattr("gwangyang.xls_formats.xls_code_cells", lambda path, sheet: None)
+    monkeypatch.setattr("gwangyang.xls_formats.scan_xls", lambda path, sheet: None)
     notes: list[str] = []
     grid: list[list[object]] = [["작업자"], [1.0]]
     sheets._show_codes(tmp_path / "3월.xls", "s", grid, "3월.xls", notes)
     assert grid == [["작업자"], [1.0]]
     assert notes == [
-        "3월.xls: the workbook's number formats could not be read (not an Excel 97-2003 BIFF8 file this reader "
+        "3월.xls: the workbook's number formats could not be read (not an Excel BIFF5 or BIFF8 file this reader "
         "follows, or damaged): number cells formatted as codes (000) are read as numbers."
     ]

@@ -93,18 +93,22 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
 
 def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, notes: list[str]) -> None:
     """Number cells formatted as codes (``000``, ``@``) become the text Excel shows (``007``), and said."""
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        from .xls_formats import xls_code_cells
+    if path.suffix.lower() == ".xls":
+        from .xls_formats import MULTIBYTE, scan_xls
 
-        read = xls_code_cells(path, sheet)
-        if read is None:
+        scan = scan_xls(path, sheet)
+        if scan is None:
             notes.append(
-                f"{source}: the workbook's number formats could not be read (not an Excel 97-2003 BIFF8 file "
+                f"{source}: the workbook's number formats could not be read (not an Excel BIFF5 or BIFF8 file "
                 "this reader follows, or damaged): number cells formatted as codes (000) are read as numbers."
             )
             return
-        cells = read
+        if scan.biff == 5 and scan.codepage in MULTIBYTE:
+            raise CorruptFileError(
+                f"{source}: an Excel 5.0/95 (BIFF5) workbook in code page {scan.codepage}, whose text this reader "
+                "cannot decode; expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
+            )
+        cells = scan.cells
     else:
         cells = xlsx_code_cells(str(path), sheet)
     applied = apply_code_formats(grid, cells)
