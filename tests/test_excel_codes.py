@@ -395,3 +395,14 @@ def test_formats_that_cannot_be_read_are_said(tmp_path: Path, monkeypatch: pytes
         "3월.xls: the workbook's number formats could not be read (not an Excel BIFF5 or BIFF8 file this reader "
         "follows, or damaged): number cells formatted as codes (000) are read as numbers."
     ]
+
+
+@pytest.mark.parametrize(
+    "code", ["000", '"LOT-"0000', "00000-0000", '"제"000"호"', "0-0-0", "\\A00_)", "[Red]0000;-0"]
+)
+def test_compiled_zeros_render_as_the_format(code: str) -> None:
+    # apply_code_formats renders positive whole numbers with the compiled section; show() walks the tokens
+    fmt = code_format(code)
+    assert fmt is not None and fmt.zeros is not None
+    for number in [1, 7, 42, 999, 1000, 12345, 123456789, 98765432109, 2**53 - 1]:
+        assert fmt.zeros.render(number) == fmt.show(number), number

@@ -18,6 +18,8 @@ from xml.etree import ElementTree
 
 from .excel_number_formats import BUILTIN_FORMATS, CodeFormat, code_format
 
+_EXACT = 2.0**53
+
 
 class ShownCode(str):
     """The text a code format shows for a number cell (its column is text, see :func:`apply_code_formats`)."""
@@ -119,25 +121,28 @@ def xlsx_code_cells(path: str, sheet: str) -> Cells:
             data = book.read(member) if member else b""
     except (OSError, KeyError, zipfile.BadZipFile):
         return {}
-    first = _FIRST_CELL.search(data)
-    if first is None:
-        return {}
-    if _REF_ATTR.search(first.group(1)) is None:  # a writer that leaves out the references: count the cells
-        return _counted_cells(data, coded)
     ids = b"|".join(str(k).encode() for k in sorted(coded, reverse=True))
-    styled = re.compile(
-        rb"<(?:[\w.-]+:)?c\b(?=[^>]*\br\s*=\s*[\"']([A-Z]+)(\d+)[\"'])(?=[^>]*\bs\s*=\s*[\"']("
-        + ids
-        + rb")[\"'])"
-    )
-    columns: dict[bytes, int] = {}
-    cells: Cells = {}
-    for letters, row, style in styled.findall(data):
-        column = columns.get(letters)
-        if column is None:
-            column = columns[letters] = _column(letters)
-        cells[(int(row) - 1, column)] = coded[int(style)]
-    return cells
+    # every s="<a coded style>" of the worksheet (cells, and rows or other elements that would hold one): the
+    # cells found must be all of them, else the slower readers below are used
+    total = len(re.findall(rb"s\s*=\s*[\"'](?:" + ids + rb")[\"']", data))
+    if not total:
+        return {}
+    # as Excel, openpyxl, XlsxWriter and LibreOffice write a cell: <c r="B2" s="3" ...> (0.17 s for 120,000
+    # styled cells of 330,000, against 0.76 s for the lookaheads below)
+    found = re.findall(rb'<c r="([A-Z]+)(\d+)" s="(' + ids + rb')"', data)
+    first = _FIRST_CELL.search(data)
+    if len(found) != total and first is not None and _REF_ATTR.search(first.group(1)):
+        found = re.findall(
+            rb"<(?:[\w.-]+:)?c\b(?=[^>]*\br\s*=\s*[\"']([A-Z]+)(\d+)[\"'])(?=[^>]*\bs\s*=\s*[\"']("
+            + ids
+            + rb")[\"'])",
+            data,
+        )
+    if len(found) != total:  # references left out, or a style on a row: count the cells
+        return _counted_cells(data, coded)
+    columns = {letters: _column(letters) for letters in {cell[0] for cell in found}}
+    formats = {str(k).encode(): fmt for k, fmt in coded.items()}
+    return {(int(row) - 1, columns[letters]): formats[style] for letters, row, style in found}
 
 
 def _counted_cells(data: bytes, coded: dict[int, CodeFormat]) -> Cells:
@@ -206,9 +211,18 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
         if c >= len(row):
             continue
         value = row[c]
-        if value is None or isinstance(value, str | bool):
+        kind = type(value)
+        zeros = fmt.zeros
+        if (
+            zeros is not None
+            and (kind is float or kind is int)
+            and 0 < value < _EXACT
+            and value == int(value)
+        ):
+            shown: ShownCode | None = ShownCode(zeros.render(int(value)))  # a positive whole number: 0.2 µs
+        elif value is None or isinstance(value, str | bool):
             continue
-        if fmt.hides:
+        elif fmt.hides:
             text = fmt.hidden(value)
             if text is not None:
                 out.hidden += 1
@@ -218,16 +232,15 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
                         f"{_letters(c)}{r + 1}: {int(value)} shown as {text!r}, format {fmt.code!r}"
                     )
             continue
-        key = (fmt.code, value)
-        if key in memo:
-            shown = memo[key]
+        elif (fmt.code, value) in memo:
+            shown = memo[(fmt.code, value)]
         else:
             text = fmt.show(value)
-            shown = memo[key] = None if not text else ShownCode(text)
+            shown = memo[(fmt.code, value)] = None if not text else ShownCode(text)
         if shown is not None:
             row[c] = shown
             out.shown += 1
-            if first is None or (r, c) < first:
+            if first is None or r < first[0] or (r == first[0] and c < first[1]):
                 first = (r, c)
                 out.first_shown = (
                     f"{_letters(c)}{r + 1}: {int(value)} shown as {str(shown)!r}, format {fmt.code!r}"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _EXACT = 2.0**53
@@ -42,6 +42,46 @@ Section = tuple[object, ...]
 
 
 @dataclass(frozen=True)
+class Zeros:
+    """A section of ``0`` placeholders and literal texts only (``"LOT-"0000``, ``00000-0000``), compiled.
+
+    ``texts``: the literal text before the first run of placeholders, between runs, and after the last;
+    ``runs``: each run's placeholders. :meth:`render` is :func:`_render` of a whole number ≥ 0 without the loop.
+    """
+
+    texts: tuple[str, ...]
+    runs: tuple[int, ...]
+    width: int
+
+    def render(self, number: int) -> str:
+        """The section showing ``number`` (≥ 0): digits padded to the width, extra ones in the first run."""
+        digits = str(number).zfill(self.width)
+        cut = len(digits) - self.width + self.runs[0]
+        out = self.texts[0] + digits[:cut]
+        for text, run in zip(self.texts[1:-1], self.runs[1:], strict=True):
+            out += text + digits[cut : cut + run]
+            cut += run
+        return out + self.texts[-1]
+
+
+def _zeros(section: Section | None) -> Zeros | None:
+    """The compiled :class:`Zeros` of a section of ``0`` placeholders and texts; None for any other."""
+    if section is None or _HASH in section or _GENERAL in section or _ZERO not in section:
+        return None
+    texts, runs = [""], []
+    for token, previous in zip(section, (None, *section[:-1]), strict=True):
+        if token is _ZERO:
+            if previous is _ZERO:
+                runs[-1] += 1
+            else:
+                runs.append(1)
+                texts.append("")
+        else:
+            texts[-1] += str(token)
+    return Zeros(tuple(texts), tuple(runs), sum(runs))
+
+
+@dataclass(frozen=True)
 class CodeFormat:
     """A number format that shows whole numbers as codes (or hides them): its sections (positive, negative, zero).
 
@@ -53,6 +93,8 @@ class CodeFormat:
     sections: tuple[Section | None, ...]
     text: bool = False
     hides: bool = False
+    zeros: Zeros | None = field(default=None, compare=False, repr=False)
+    """The first section compiled, where it is ``0`` placeholders and texts: how a positive number shows."""
 
     def show(self, value: Any) -> str | None:
         """The text Excel shows for ``value``; None where it is not a whole number (it stays a number).
@@ -230,7 +272,7 @@ def code_format(code: str | None) -> CodeFormat | None:
         return CodeFormat(code, sections, hides=True)
     if not _shows_code(first):
         return None
-    return CodeFormat(code, sections)
+    return CodeFormat(code, sections, zeros=_zeros(first))
 
 
 def _outside_quotes(text: str) -> str:
