@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.production import read_production_table
+from gwangyang.excel_codes import xlsx_code_cells
 from gwangyang.excel_number_formats import code_format
 from gwangyang.sheets import read_sheet
 from gwangyang.xls_formats import xls_code_cells
@@ -406,3 +407,33 @@ def test_compiled_zeros_render_as_the_format(code: str) -> None:
     assert fmt is not None and fmt.zeros is not None
     for number in [1, 7, 42, 999, 1000, 12345, 123456789, 98765432109, 2**53 - 1]:
         assert fmt.zeros.render(number) == fmt.show(number), number
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement"),
+    [
+        (rb'<c r="([A-Z]+\d+)" s="(\d+)"', rb'<c s="\2" r="\1"'),  # the style before the reference
+        (rb'<c r="([A-Z]+\d+)" s="(\d+)"', rb'<c  r="\1"\n s = "\2"'),  # other spaces
+        (
+            rb'<row r="(\d+)">',
+            rb'<row r="\1" s="1" customFormat="1">',
+        ),  # a row styled 000 (no cell of its own)
+    ],
+    ids=["order", "spaces", "row style"],
+)
+def test_cells_written_otherwise_are_all_found(pattern: bytes, replacement: bytes, tmp_path: Path) -> None:
+    """The plain pattern (``<c r=".." s="..">``) is checked against a count of every coded ``s``: other writers'
+    cells are read by the slower readers, with the same answer."""
+    import re
+
+    plain = styled_xlsx(tmp_path / "p.xlsx", {"검사": _rows(8)}, {"검사": COLUMN_FORMATS})
+    other = tmp_path / "o.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(other, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data, count = re.subn(pattern, replacement, data)
+                assert count
+            out.writestr(item, data)
+    assert xlsx_code_cells(str(other), "검사") == xlsx_code_cells(str(plain), "검사")
+    assert len(xlsx_code_cells(str(plain), "검사")) == 8 * 4
