@@ -68,7 +68,8 @@ def _zeros(section: Section | None) -> Zeros | None:
     """The compiled :class:`Zeros` of a section of ``0`` placeholders and texts; None for any other."""
     if section is None or _HASH in section or _GENERAL in section or _ZERO not in section:
         return None
-    texts, runs = [""], []
+    texts: list[str] = [""]
+    runs: list[int] = []
     for token, previous in zip(section, (None, *section[:-1]), strict=True):
         if token is _ZERO:
             if previous is _ZERO:
