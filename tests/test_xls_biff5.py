@@ -65,3 +65,19 @@ def test_biff5_formats_are_read_from_the_book_stream(tmp_path: Path) -> None:
         "line.xls: 6 number cell(s) formatted as codes read as the text Excel shows (A2: 7 shown as '0007', "
         "format '0000')."
     ]
+
+
+def test_a_damaged_compound_file_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # the stream's size says it lives in the mini stream, which the file does not have: calamine panics (pyo3's
+    # PanicException, a BaseException that `except Exception` let through to the caller)
+    import struct
+
+    from tests.biff5 import book_stream, compound_file
+
+    data = bytearray(compound_file(book_stream({"s": [["op"], [7]]}, {"s": ["000"]}, codepage=1252)))
+    struct.pack_into("<I", data, len(data) - 512 + 128 + 120, 100)  # the Book entry's size
+    path = tmp_path / "깨진.xls"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptFileError) as error:
+        read_sheet(path, "깨진.xls")
+    assert str(error.value).startswith("깨진.xls: not a readable Excel workbook (the reader failed: ")

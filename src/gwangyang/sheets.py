@@ -61,6 +61,12 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
         raise CorruptFileError(
             f"{source}: not a readable Excel workbook ({type(exc).__name__}: {exc})."
         ) from exc
+    except BaseException as exc:  # a panic in calamine: pyo3's PanicException is no Exception
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise CorruptFileError(
+            f"{source}: not a readable Excel workbook (the reader failed: {exc})."
+        ) from exc
     if not sheets:
         raise CorruptFileError(f"{source}: every sheet of the workbook is empty.")
     # the table is the sheet with the most filled cells (a summary or cover sheet often comes first)
