@@ -334,7 +334,7 @@ def test_fixed_width_codes_without_a_leading_zero_stay_codes(kind: str, tmp_path
         "설비: 9 number cell(s) formatted as codes read as the text Excel shows (A2: 1001 shown as '1001', "
         "format '0000').",
         "설비: 3 number cell(s) have a format that shows a fixed text instead of the number (C2: 7 shown as "
-        "'00000', format '\"00000\"'); read as the numbers.",
+        "'00000', format '\"00000\"'): read as the numbers.",
     ]
 
 

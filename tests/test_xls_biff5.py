@@ -42,7 +42,7 @@ def test_a_korean_biff5_workbook_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorruptFileError) as error:
         read_sheet(path, "생산95.xls")
     assert str(error.value) == (
-        "생산95.xls: an Excel 5.0/95 (BIFF5) workbook in code page 949, whose text this reader cannot decode; "
+        "생산95.xls: an Excel 5.0/95 (BIFF5) workbook in code page 949, whose text this reader cannot decode: "
         "expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
     )
 

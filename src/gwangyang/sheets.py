@@ -103,7 +103,7 @@ def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, note
         if scan.biff == 5 and scan.codepage in MULTIBYTE:
             raise CorruptFileError(
                 f"{source}: an Excel 5.0/95 (BIFF5) workbook in code page {scan.codepage}, whose text this reader "
-                "cannot decode; expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
+                "cannot decode: expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
             )
         cells = scan.cells
     else:
@@ -117,7 +117,7 @@ def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, note
     if applied.hidden:
         notes.append(
             f"{source}: {applied.hidden} number cell(s) have a format that shows a fixed text instead of the "
-            f"number ({applied.first_hidden}); read as the numbers."
+            f"number ({applied.first_hidden}): read as the numbers."
         )
 
 
