@@ -219,7 +219,7 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
             and 0 < value < _EXACT
             and value == int(value)
         ):
-            shown: ShownCode | None = ShownCode(zeros.render(int(value)))  # a positive whole number: 0.2 µs
+            shown: ShownCode | None = ShownCode(zeros.render(int(value)))  # a positive whole number, compiled
         elif value is None or isinstance(value, str | bool):
             continue
         elif fmt.hides:
