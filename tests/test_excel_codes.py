@@ -274,6 +274,13 @@ def test_without_code_formats_nothing_changes(tmp_path: Path) -> None:
         ('"LOT-"0000', -42, "-LOT-0042"),
         # a text section alone ("LOT-"@) applies to text cells; numbers show as General does
         ('"LOT-"@', 5, "5"),
+        # conditions: Excel's "Zip Code + 4" special format, 5 digits up to 99999 and 9 above
+        ("[<=99999]00000;00000-0000", 1234, "01234"),
+        ("[<=99999]00000;00000-0000", 123456789, "12345-6789"),
+        ("[<=99999]00000;00000-0000", 12345678, "01234-5678"),
+        ("[>999]0000;[>99]\\A000;00", 5, "05"),
+        ("[>999]0000;[>99]\\A000;00", 123, "A123"),
+        ("[>999]0000;[>99]\\A000;00", 4567, "4567"),
         ("@", 5.0, "5"),
         ("@", 2.5, None),
         ("000", 1.5, None),
@@ -293,6 +300,8 @@ def test_code_format_shows_what_excel_shows(code: str, value: object, shown: str
         *("General", "0", "#,##0", "0.00", '0"개"', "yyyy-mm-dd", "[<=999]000", "0.0E+00", "00%", ""),
         # a currency sign is no label; a # after a 0 is no fixed width; a thousands comma is a count
         *('"$"0', '"₩"0', "0#0", '"LOT-"#,##0', "###-####"),
+        # a condition with no section for the other numbers; a phone number's # placeholders (Korean special format)
+        *("[<=999]000;[>999]0000", "[<=9999999]###-####;(0##) ###-####"),
     ],
 )
 def test_other_formats_keep_numbers(code: str) -> None:

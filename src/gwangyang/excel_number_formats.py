@@ -9,8 +9,10 @@ placeholders only and either
 * puts text with a letter before them (``"LOT-"0``, ``\A0``, ``"제"General``): a label, not a unit.
 
 Literal text (quoted, escaped with ``\``, or the characters Excel shows bare), colours, locales (``[$-412]``),
-``_`` spaces and ``*`` fills are allowed. Any other format (``0``, ``#,##0``, ``0.00``, ``0"개"``, a condition
-``[<=999]000``, dates, percentages) leaves the number a number, and so does a fractional number. The text
+``_`` spaces and ``*`` fills are allowed. Conditions (``[<=99999]00000;00000-0000``, Excel's "Zip Code + 4") choose
+the section when every section is a code and one takes the numbers left. Any other format (``0``, ``#,##0``,
+``0.00``, ``0"개"``, a condition with no section for the rest, ``[<=999]000``, dates, percentages) leaves the
+number a number, and so does a fractional number. The text
 format ``@`` (and any single section holding ``@``) shows a number as General does: its plain text. A format
 whose first section shows no digit at all (``"00000"`` in quotes, ``;;;``) shows the same text for every
 number and hides the value: :attr:`CodeFormat.hides` (the caller keeps the number and says so).
@@ -31,6 +33,7 @@ _PLACES = (_ZERO, _HASH, _GENERAL)
 _LITERALS = set("$-+():!^&'~{}<>= /")
 """Characters a number format shows as they are without quotes."""
 _COLOURS = re.compile(r"(?i)(black|blue|cyan|green|magenta|red|white|yellow|color\s*\d+|\$[^\]]*)")
+_CONDITION = re.compile(r"\s*(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d*)?)\s*")
 TEXT_FORMAT = "@"
 """The text format: a number in such a cell is shown as General shows it."""
 
@@ -39,6 +42,29 @@ BUILTIN_FORMATS: Mapping[int, str] = {0: "General", 1: "0", 49: "@"}
 
 Section = tuple[object, ...]
 """A format section's tokens: placeholders (``0``, ``#``, ``General``) and literal texts."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A section's condition (``[<=99999]``): the section shows the numbers that meet it."""
+
+    op: str
+    bound: float
+
+    def holds(self, number: float) -> bool:
+        """Whether ``number`` meets the condition."""
+        op, bound = self.op, self.bound
+        if op == "<=":
+            return number <= bound
+        if op == ">=":
+            return number >= bound
+        if op == "<":
+            return number < bound
+        if op == ">":
+            return number > bound
+        if op == "=":
+            return number == bound
+        return number != bound
 
 
 @dataclass(frozen=True)
@@ -96,6 +122,8 @@ class CodeFormat:
     hides: bool = False
     zeros: Zeros | None = field(default=None, compare=False, repr=False)
     """The first section compiled, where it is ``0`` placeholders and texts: how a positive number shows."""
+    conditions: tuple[Condition | None, ...] = ()
+    """Each section's condition (``[<=99999]00000;00000-0000``); empty when none has one."""
 
     def show(self, value: Any) -> str | None:
         """The text Excel shows for ``value``; None where it is not a whole number (it stays a number).
@@ -132,7 +160,15 @@ class CodeFormat:
         return sign + "".join(str(token) for token in section)
 
     def _section(self, number: int) -> tuple[str, Section | None]:
-        """The section that shows ``number``, and the sign Excel adds (only a single section adds ``-``)."""
+        """The section that shows ``number``, and the sign Excel adds (only a single section adds ``-``).
+
+        With conditions, the first section whose condition holds, or the first without one (the rest).
+        """
+        if self.conditions:
+            for section, condition in zip(self.sections, self.conditions, strict=True):
+                if condition is None or condition.holds(number):
+                    return ("-" if number < 0 else ""), section
+            return "", None
         if number < 0 and len(self.sections) > 1:
             return "", self.sections[1]
         if number < 0:
@@ -175,9 +211,13 @@ def _render(section: Section, number: int, sign: str) -> str:
     return "".join(out)
 
 
-def _section(text: str) -> Section | None:
-    """A format section's tokens; None for anything a code format does not hold (``.``, ``,``, ``%``, dates)."""
+def _section(text: str) -> tuple[Section, Condition | None] | None:
+    """A format section's tokens and condition.
+
+    None for anything a code format does not hold (``.``, ``,``, ``%``, dates, elapsed times).
+    """
     tokens: list[object] = []
+    condition: Condition | None = None
     i = 0
     while i < len(text):
         char = text[i]
@@ -195,8 +235,12 @@ def _section(text: str) -> Section | None:
             i += 2
         elif char == "[":
             end = text.find("]", i)
-            if end < 0 or not _COLOURS.fullmatch(text[i + 1 : end]):
-                return None  # a condition ([<=999]) or an elapsed time
+            inside = text[i + 1 : end] if end > 0 else ""
+            found = _CONDITION.fullmatch(inside)
+            if found is not None and condition is None:
+                condition = Condition(found.group(1), float(found.group(2)))
+            elif end < 0 or not _COLOURS.fullmatch(inside):
+                return None  # an elapsed time ([h]), a second condition
             i = end + 1
         elif text[i : i + 7].lower() == "general":
             tokens.append(_GENERAL)
@@ -209,7 +253,7 @@ def _section(text: str) -> Section | None:
             i += 1
         else:
             return None  # ?, ., ,, %, E, @, dates, ...: not a code format
-    return tuple(tokens)
+    return tuple(tokens), condition
 
 
 def _split(code: str) -> list[str]:
@@ -236,6 +280,8 @@ def _split(code: str) -> list[str]:
 def _shows_code(section: Section) -> bool:
     """Integer placeholders that pad (two ``0`` or more, ``#`` only before them), or a label before them."""
     places = [k for k, token in enumerate(section) if token in _PLACES]
+    if not places:
+        return False
     kinds = [section[k] for k in places]
     if _GENERAL in kinds and kinds != [_GENERAL]:
         return False
@@ -265,10 +311,17 @@ def code_format(code: str | None) -> CodeFormat | None:
     parts = _split(code)
     if len(parts) == 1 and TEXT_FORMAT in _outside_quotes(parts[0]):
         return CodeFormat(code, (), text=True)  # a text section only: numbers show as General
-    sections = tuple(_section(part) for part in parts[:3])
-    first = sections[0]
-    if first is None:
+    read = [_section(part) for part in parts[:3]]
+    if read[0] is None:
         return None
+    sections = tuple(None if r is None else r[0] for r in read)
+    conditions = tuple(None if r is None else r[1] for r in read)
+    first = read[0][0]
+    if any(conditions):  # [<=99999]00000;00000-0000: every section a code, and one for the numbers left
+        shown = [section for section in sections if section is not None]
+        if None in sections or None not in conditions or not all(map(_shows_code, shown)):
+            return None
+        return CodeFormat(code, sections, conditions=conditions)
     if not any(token in _PLACES for token in first):
         return CodeFormat(code, sections, hides=True)
     if not _shows_code(first):
