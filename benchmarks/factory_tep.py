@@ -23,15 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from gwangyang.factory.evaluate import (
+from gwangyang.factory.evaluate import evaluate_tep
+from gwangyang.factory.fitting import fit_table
+from gwangyang.factory.io import TEP_TIME_COLUMN, read_tep_case
+from gwangyang.factory.tep_book import (
     CHIANG_2000_PCA_Q_DELAY_MIN,
     CHIANG_2000_PCA_Q_MISSED,
     CHIANG_2000_PCA_T2_DELAY_MIN,
     CHIANG_2000_PCA_T2_MISSED,
-    evaluate_tep,
 )
-from gwangyang.factory.fitting import fit_table
-from gwangyang.factory.io import TEP_TIME_COLUMN, read_tep_case
 
 TEP = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "factory" / "tep"
 

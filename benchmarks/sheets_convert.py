@@ -1,4 +1,4 @@
-"""Time :func:`gwangyang.sheets._convert` on 200,000-row text columns, as a CSV's text cells reach it.
+"""Time :func:`gwangyang.sheet_cells.convert_column` on 200,000-row text columns, as a CSV's text cells reach it.
 
 Columns: lot labels (``로트-0001``, 4,000 distinct), date-times as text (all distinct), OK/NG verdicts and
 numbers written as text (the path a workbook's or a converted column takes). Prints the best of 3 runs per
@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from gwangyang.sheets import _convert
+from gwangyang.sheet_cells import convert_column
 
 
 def columns(rows: int) -> dict[str, pd.Series]:
@@ -40,7 +40,7 @@ def main() -> None:
         best = float("inf")
         for _ in range(3):
             start = time.perf_counter()
-            _convert(column, ",", typed=False)
+            convert_column(column, ",", typed=False)
             best = min(best, time.perf_counter() - start)
         total += best
         print(f"{name:>16}: {best:.3f} s")

@@ -15,11 +15,23 @@ import pandas as pd
 import pytest
 
 from gwangyang.battery.production import read_production_table
-from gwangyang.excel_codes import code_format
+from gwangyang.excel_codes import xlsx_code_cells
+from gwangyang.excel_number_formats import code_format
 from gwangyang.sheets import read_sheet
 from gwangyang.xls_formats import xls_code_cells
 
-FORMATS = ("000", '"LOT-"0000', "00000-0000", "@", "#,##0", '0"개"')
+FORMATS = (
+    "000",
+    '"LOT-"0000',
+    "00000-0000",
+    "@",
+    "#,##0",
+    '0"개"',
+    "0000",
+    "00000",
+    '"00000"',
+    '"제"000"호"',
+)
 """Custom number formats of the test workbooks (numFmtId 164 on); ``@`` is the built-in 49."""
 
 
@@ -247,6 +259,28 @@ def test_without_code_formats_nothing_changes(tmp_path: Path) -> None:
         ("[Red]000", 5, "005"),
         ("[$-412]0000", 5, "0005"),
         ("00_)", 5, "05"),
+        # fixed widths the value fills: still the code (the format decides, not a leading zero)
+        ("0000", 1001, "1001"),
+        ("00000", 12345, "12345"),
+        # '#' before the zeros shows a digit only where the number has one: 7 is 007, as under 000
+        ("#000", 7, "007"),
+        ("#000", 12345, "12345"),
+        # literal text before the digits (a label, with a letter) makes a code of one placeholder or General
+        ('"LOT-"0', 42, "LOT-42"),
+        ('"제"General', 12, "제12"),
+        ('"제"000"호"', 7, "제007호"),
+        ('[$-412]"코드"000', 5, "코드005"),
+        # one section only: Excel puts the minus sign before everything, the literal text included
+        ('"LOT-"0000', -42, "-LOT-0042"),
+        # a text section alone ("LOT-"@) applies to text cells; numbers show as General does
+        ('"LOT-"@', 5, "5"),
+        # conditions: Excel's "Zip Code + 4" special format, 5 digits up to 99999 and 9 above
+        ("[<=99999]00000;00000-0000", 1234, "01234"),
+        ("[<=99999]00000;00000-0000", 123456789, "12345-6789"),
+        ("[<=99999]00000;00000-0000", 12345678, "01234-5678"),
+        ("[>999]0000;[>99]\\A000;00", 5, "05"),
+        ("[>999]0000;[>99]\\A000;00", 123, "A123"),
+        ("[>999]0000;[>99]\\A000;00", 4567, "4567"),
         ("@", 5.0, "5"),
         ("@", 2.5, None),
         ("000", 1.5, None),
@@ -262,10 +296,55 @@ def test_code_format_shows_what_excel_shows(code: str, value: object, shown: str
 
 @pytest.mark.parametrize(
     "code",
-    ["General", "0", "#,##0", "0.00", '0"개"', "#000", "yyyy-mm-dd", "[<=999]000", "0.0E+00", "00%", ""],
+    [
+        *("General", "0", "#,##0", "0.00", '0"개"', "yyyy-mm-dd", "[<=999]000", "0.0E+00", "00%", ""),
+        # a currency sign is no label; a # after a 0 is no fixed width; a thousands comma is a count
+        *('"$"0', '"₩"0', "0#0", '"LOT-"#,##0', "###-####"),
+        # a condition with no section for the other numbers; a phone number's # placeholders (Korean special format)
+        *("[<=999]000;[>999]0000", "[<=9999999]###-####;(0##) ###-####"),
+    ],
 )
 def test_other_formats_keep_numbers(code: str) -> None:
     assert code_format(code) is None
+
+
+@pytest.mark.parametrize(("code", "shown"), [('"00000"', "00000"), (";;;", ""), ('"없음"', "없음")])
+def test_formats_that_show_no_digit_hide_the_number(code: str, shown: str) -> None:
+    # Excel shows the same text for every number under these formats: the number is what the cell holds
+    fmt = code_format(code)
+    assert fmt is not None and fmt.hides
+    assert fmt.show(7) is None and fmt.hidden(7) == shown and fmt.hidden(1.5) is None
+
+
+FIXED: list[list[object]] = [
+    ["설비코드", "우편번호", "표시", "호수"],
+    [1001, 12345, 7, 7],
+    [2002, 54321, 8, 12],
+    [3003, 10000, 9, 3],
+]
+FIXED_FORMATS: list[str | None] = ["0000", "00000", '"00000"', '"제"000"호"']
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_fixed_width_codes_without_a_leading_zero_stay_codes(kind: str, tmp_path: Path) -> None:
+    """``1001`` under ``0000`` and 5-digit zip codes under ``00000``: no leading zero, but the format says codes.
+
+    Before, the shown texts were judged again by their digits and read back as numbers (1001, 12345)."""
+    write = styled_xlsx if kind == "xlsx" else styled_xls
+    path = write(tmp_path / f"설비.{kind}", {"설비 대장": FIXED}, {"설비 대장": FIXED_FORMATS})
+    sheet = read_sheet(path, "설비")
+    table = sheet.table
+    assert table["설비코드"].tolist() == ["1001", "2002", "3003"]
+    assert table["우편번호"].tolist() == ["12345", "54321", "10000"]
+    assert table["호수"].tolist() == ["제007호", "제012호", "제003호"]
+    # the quoted "00000" shows 00000 for every number: the numbers are kept, and said
+    assert table["표시"].tolist() == [7, 8, 9] and table["표시"].dtype == "int64"
+    assert sheet.notes == [
+        "설비: 9 number cell(s) formatted as codes read as the text Excel shows (A2: 1001 shown as '1001', "
+        "format '0000').",
+        "설비: 3 number cell(s) have a format that shows a fixed text instead of the number (C2: 7 shown as "
+        "'00000', format '\"00000\"'): read as the numbers.",
+    ]
 
 
 def test_cells_without_references_are_counted(tmp_path: Path) -> None:
@@ -317,12 +396,53 @@ def test_formats_that_cannot_be_read_are_said(tmp_path: Path, monkeypatch: pytes
     assert xls_code_cells(tmp_path / "없는.xls", "s") is None
     from gwangyang import sheets
 
-    monkeypatch.setattr("gwangyang.xls_formats.xls_code_cells", lambda path, sheet: None)
+    monkeypatch.setattr("gwangyang.xls_formats.scan_xls", lambda path, sheet: None)
     notes: list[str] = []
     grid: list[list[object]] = [["작업자"], [1.0]]
     sheets._show_codes(tmp_path / "3월.xls", "s", grid, "3월.xls", notes)
     assert grid == [["작업자"], [1.0]]
     assert notes == [
-        "3월.xls: the workbook's number formats could not be read (not an Excel 97-2003 BIFF8 file this reader "
+        "3월.xls: the workbook's number formats could not be read (not an Excel BIFF5 or BIFF8 file this reader "
         "follows, or damaged): number cells formatted as codes (000) are read as numbers."
     ]
+
+
+@pytest.mark.parametrize(
+    "code", ["000", '"LOT-"0000', "00000-0000", '"제"000"호"', "0-0-0", "\\A00_)", "[Red]0000;-0"]
+)
+def test_compiled_zeros_render_as_the_format(code: str) -> None:
+    # apply_code_formats renders positive whole numbers with the compiled section; show() walks the tokens
+    fmt = code_format(code)
+    assert fmt is not None and fmt.zeros is not None
+    for number in [1, 7, 42, 999, 1000, 12345, 123456789, 98765432109, 2**53 - 1]:
+        assert fmt.zeros.render(number) == fmt.show(number), number
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement"),
+    [
+        (rb'<c r="([A-Z]+\d+)" s="(\d+)"', rb'<c s="\2" r="\1"'),  # the style before the reference
+        (rb'<c r="([A-Z]+\d+)" s="(\d+)"', rb'<c  r="\1"\n s = "\2"'),  # other spaces
+        (
+            rb'<row r="(\d+)">',
+            rb'<row r="\1" s="1" customFormat="1">',
+        ),  # a row styled 000 (no cell of its own)
+    ],
+    ids=["order", "spaces", "row style"],
+)
+def test_cells_written_otherwise_are_all_found(pattern: bytes, replacement: bytes, tmp_path: Path) -> None:
+    """The plain pattern (``<c r=".." s="..">``) is checked against a count of every coded ``s``: other writers'
+    cells are read by the slower readers, with the same answer."""
+    import re
+
+    plain = styled_xlsx(tmp_path / "p.xlsx", {"검사": _rows(8)}, {"검사": COLUMN_FORMATS})
+    other = tmp_path / "o.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(other, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data, count = re.subn(pattern, replacement, data)
+                assert count
+            out.writestr(item, data)
+    assert xlsx_code_cells(str(other), "검사") == xlsx_code_cells(str(plain), "검사")
+    assert len(xlsx_code_cells(str(plain), "검사")) == 8 * 4

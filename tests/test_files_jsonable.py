@@ -90,7 +90,16 @@ CASES: dict[str, Any] = {
     },
     "str subclass": [np.str_("두께"), "a"],
     "big int in float list": [1.0, 10**400],
+    # one float object repeated (a chart's constant limit, as Chart.to_dict now builds it)
+    "one float repeated": [2.5] * 1000,
+    "one NaN repeated": [NAN] * 3,
+    "one inf repeated": [-INF] * 3,
+    "zero and minus zero": [0.0, -0.0, 0.0],
+    "minus zero repeated": [-0.0] * 3,
+    "equal floats, one object at both ends": [1.5, float("1.5"), 1.5],
+    "a float once": [7.25],
 }
+CASES["zero and minus zero"][2] = CASES["zero and minus zero"][0]  # the same object at both ends
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gwangyang.delimited import MISSING
-from gwangyang.sheets import (
+from gwangyang.sheet_cells import (
     _DECIMAL_COMMA,
     _DOT_THOUSANDS_COMMA,
     _INTEGER,
     _PLAIN,
     _THOUSANDS,
-    _convert,
+    convert_column,
 )
 
 
@@ -55,7 +55,7 @@ def reference(column: pd.Series, delimiter: str) -> tuple[pd.Series, str | None]
 
 def _same(cells: list[object], delimiter: str = ",") -> tuple[pd.Series, str | None]:
     column = pd.Series(cells, dtype=object)
-    got, how = _convert(column, delimiter, typed=False)
+    got, how = convert_column(column, delimiter, typed=False)
     try:
         want, want_how = reference(column, delimiter)
     except ValueError:  # the reference crashed ("Integer out of range"): the cells now stay text

@@ -157,6 +157,10 @@ def _scalars(value: list[Any] | tuple[Any, ...]) -> list[Any] | None:
         return list(value)
     if kinds != {float}:
         return [None if type(v) is float and not math.isfinite(v) else v for v in value]
+    first = value[0]
+    if first is value[-1] and first != 0.0 and value.count(first) == len(value):
+        # one float repeated (a control limit): equal non-zero floats have equal bits (0.0 == -0.0 does not)
+        return [first if math.isfinite(first) else None] * len(value)
     import numpy as np
 
     out = list(value)

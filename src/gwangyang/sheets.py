@@ -10,6 +10,8 @@ What real exports hold that ``pandas.read_csv`` alone gets wrong, and what is do
   converted and said; ``-``, ``NA``, ``#N/A`` and empty cells are missing values;
 * workbooks: the first sheet holding a table is read; other sheets holding data are named in a note.
 
+The cells of each column are converted by :mod:`gwangyang.sheet_cells`.
+
 Every note is one line naming the file; a table that cannot be read is one :class:`InputError` line.
 """
 
@@ -18,33 +20,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .codes import digit_codes
-from .delimited import MISSING, Text, read_text_head, text_body
+from .delimited import Text, read_text_head, text_body
 from .errors import CorruptFileError, InputError
 from .excel_codes import apply_code_formats, xlsx_code_cells
+from .sheet_cells import convert_column, filled, numberlike
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 """Workbooks :func:`read_sheet` reads (the first sheet that holds a table)."""
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
 """Delimited text :func:`read_sheet` reads."""
-
-_INTEGER = re.compile(r"^[-+]?\d+$")
-_PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
-_DOT_THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d*)?$")
-_NOT_NUMBER = re.compile(r"[^\d+\-.,eE]")
-"""A character none of the number forms above holds: a cell with one is text."""
-_EXACT = 2.0**53
-"""Whole numbers below this a float holds exactly (and a workbook's cell then counts as an integer)."""
 
 
 @dataclass
@@ -64,16 +55,22 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-            if any(any(_filled(v) for v in row) for row in rows):
+            if any(any(filled(v) for v in row) for row in rows):
                 sheets.append((name, rows, sheet.merged_cell_ranges or []))
     except Exception as exc:  # calamine raises its own types
         raise CorruptFileError(
             f"{source}: not a readable Excel workbook ({type(exc).__name__}: {exc})."
         ) from exc
+    except BaseException as exc:  # a panic in calamine: pyo3's PanicException is no Exception
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise CorruptFileError(
+            f"{source}: not a readable Excel workbook (the reader failed: {exc})."
+        ) from exc
     if not sheets:
         raise CorruptFileError(f"{source}: every sheet of the workbook is empty.")
     # the table is the sheet with the most filled cells (a summary or cover sheet often comes first)
-    sheets.sort(key=lambda s: -sum(_filled(v) for row in s[1] for v in row))
+    sheets.sort(key=lambda s: -sum(filled(v) for row in s[1] for v in row))
     name, rows, merged = sheets[0]
     grid = [list(row) for row in rows]
     _show_codes(path, name, grid, source, notes)
@@ -81,7 +78,7 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
         value = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
-                if not _filled(grid[r][c]):
+                if not filled(grid[r][c]):
                     grid[r][c] = value
     if len(sheets) > 1:
         others = ", ".join(repr(s[0]) for s in sheets[1:])
@@ -93,65 +90,48 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
 
 def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, notes: list[str]) -> None:
     """Number cells formatted as codes (``000``, ``@``) become the text Excel shows (``007``), and said."""
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        from .xls_formats import xls_code_cells
+    if path.suffix.lower() == ".xls":
+        from .xls_formats import MULTIBYTE, scan_xls
 
-        read = xls_code_cells(path, sheet)
-        if read is None:
+        scan = scan_xls(path, sheet)
+        if scan is None:
             notes.append(
-                f"{source}: the workbook's number formats could not be read (not an Excel 97-2003 BIFF8 file "
+                f"{source}: the workbook's number formats could not be read (not an Excel BIFF5 or BIFF8 file "
                 "this reader follows, or damaged): number cells formatted as codes (000) are read as numbers."
             )
             return
-        cells = read
+        if scan.biff == 5 and scan.codepage in MULTIBYTE:
+            raise CorruptFileError(
+                f"{source}: an Excel 5.0/95 (BIFF5) workbook in code page {scan.codepage}, whose text this reader "
+                "cannot decode: expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
+            )
+        cells = scan.cells
     else:
         cells = xlsx_code_cells(str(path), sheet)
-    done, first = apply_code_formats(grid, cells)
-    if done:
+    applied = apply_code_formats(grid, cells)
+    if applied.shown:
         notes.append(
-            f"{source}: {done} number cell(s) formatted as codes read as the text Excel shows ({first})."
+            f"{source}: {applied.shown} number cell(s) formatted as codes read as the text Excel shows "
+            f"({applied.first_shown})."
         )
-
-
-def _filled(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _whole(value: Any) -> bool:
-    """A workbook's number that is an integer a float holds exactly (workbooks store 5 as 5.0)."""
-    return isinstance(value, int | float) and float(value).is_integer() and abs(value) < _EXACT
-
-
-def _cell_text(value: Any) -> str:
-    """A workbook cell as a CSV holds it: a whole number without ``.0`` (id 5, not 5.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and _whole(value):
-        return str(int(value))
-    return str(value)
-
-
-def _numberlike(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float | datetime | date | time):
-        return True
-    text = str(value).strip()
-    return bool(_PLAIN.match(text) or _THOUSANDS.match(text) or _DECIMAL_COMMA.match(text))
+    if applied.hidden:
+        notes.append(
+            f"{source}: {applied.hidden} number cell(s) have a format that shows a fixed text instead of the "
+            f"number ({applied.first_hidden}): read as the numbers."
+        )
 
 
 def _header_rows(grid: list[list[Any]], source: str) -> tuple[int, int | None]:
     """The header row's index and, for a header of two rows, the upper row's index."""
-    filled = [i for i, row in enumerate(grid) if any(_filled(v) for v in row)]
-    first_data = next((i for i in filled if any(_numberlike(v) for v in grid[i] if _filled(v))), None)
+    rows = [i for i, row in enumerate(grid) if any(filled(v) for v in row)]
+    first_data = next((i for i in rows if any(numberlike(v) for v in grid[i] if filled(v))), None)
     if first_data is None:  # a table of words only: its first line is the header
-        if len(filled) < 2:
+        if len(rows) < 2:
             raise CorruptFileError(
                 f"{source}: no rows below the header; expected a header row and rows of values."
             )
-        return filled[0], None
-    above = [i for i in filled if i < first_data]
+        return rows[0], None
+    above = [i for i in rows if i < first_data]
     if not above:
         raise CorruptFileError(
             f"{source}: no header row above the first row of values (line {first_data + 1})."
@@ -159,8 +139,8 @@ def _header_rows(grid: list[list[Any]], source: str) -> tuple[int, int | None]:
     header = above[-1]
     upper = above[-2] if len(above) > 1 and above[-2] == header - 1 else None
     if upper is not None:
-        spots = [c for c, v in enumerate(grid[upper]) if _filled(v)]
-        width = max(c for c, v in enumerate(grid[header]) if _filled(v)) + 1
+        spots = [c for c, v in enumerate(grid[upper]) if filled(v)]
+        width = max(c for c, v in enumerate(grid[header]) if filled(v)) + 1
         # group names span the header; one cell (a title) or a "line: A1" pair at the left do not
         if len(spots) < 2 or spots[-1] < (2 * (width - 1)) // 3:
             upper = None
@@ -170,7 +150,7 @@ def _header_rows(grid: list[list[Any]], source: str) -> tuple[int, int | None]:
 def _names(grid: list[list[Any]], header: int, upper: int | None, width: int) -> list[str]:
     def cells(i: int) -> list[str]:
         row = grid[i] + [""] * (width - len(grid[i]))
-        return [str(v).strip() if _filled(v) else "" for v in row[:width]]
+        return [str(v).strip() if filled(v) else "" for v in row[:width]]
 
     names = cells(header)
     if upper is not None:
@@ -180,75 +160,6 @@ def _names(grid: list[list[Any]], header: int, upper: int | None, width: int) ->
             group.append(last)
         names = [f"{g} {n}".strip() if g and g != n else (n or g) for g, n in zip(group, names, strict=True)]
     return [name.lstrip("\ufeff") for name in names]
-
-
-def _cells(column: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series]:
-    """A text column's cells stripped (missing ones ``""``), which are missing, and the distinct others.
-
-    Plain loops over the cells and regular expressions over the distinct texts only: pandas' ``.str``
-    methods cost about 1 s per 200,000 cells here (``benchmarks/sheets_convert.py``).
-    """
-    absent = column.isna().to_numpy()
-    stripped = [
-        "" if gone else str(v).strip() for v, gone in zip(column.to_numpy(dtype=object), absent, strict=True)
-    ]
-    missing = np.fromiter((t.lower() in MISSING for t in stripped), dtype=bool, count=len(stripped))
-    text = pd.Series(stripped, index=column.index, dtype=object)
-    present = pd.Series(pd.unique(text.to_numpy()[~missing]), dtype=object)
-    return text, missing, present
-
-
-def _convert(column: pd.Series, delimiter: str, typed: bool) -> tuple[pd.Series, str | None]:
-    """A column of cells as numbers where every filled cell is one, else date-times or text as they are.
-
-    ``typed``: the cells may be numbers and date-times already (a workbook's), not only text.
-    """
-    column = column.reset_index(drop=True)
-    if typed:
-        values = column.tolist()
-        keep = [_filled(v) and not (isinstance(v, str) and v.strip().lower() in MISSING) for v in values]
-        present = [v for v, k in zip(values, keep, strict=True) if k]
-        if not present:
-            return pd.Series(np.nan, index=column.index, dtype="float64"), None
-        blank = [v if k else None for v, k in zip(values, keep, strict=True)]
-        if all(isinstance(v, datetime | date) and not isinstance(v, time) for v in present):
-            return pd.Series(pd.to_datetime(pd.Series(blank, dtype="object"))), None
-        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-            numbers = pd.Series(blank, dtype="float64")
-            if all(_whole(v) for v in present):  # ids and counts: integers, as a CSV's read
-                return (numbers.astype("int64") if len(present) == len(values) else numbers), None
-            return numbers, None
-        column = pd.Series([_cell_text(v) for v in values], dtype=object)
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return column, None  # numbers pandas' parser read already
-    text, missing, present_text = _cells(column)
-    if present_text.empty:
-        return pd.Series(np.nan, index=column.index, dtype="float64"), None
-    blanked = text.where(~missing, None)
-    if any(_NOT_NUMBER.search(v) for v in present_text):  # words: stop at the first (no number form fits)
-        return blanked.astype(object), None
-    if all(_INTEGER.fullmatch(v) for v in present_text):
-        if digit_codes(present_text):
-            return blanked.astype(object), None  # codes and barcodes such as 00123 keep their zeros
-        if not missing.any():
-            return text.astype("int64"), None
-        return pd.to_numeric(blanked), None
-    try:
-        return pd.to_numeric(blanked).astype("float64"), None
-    except (ValueError, TypeError):
-        pass
-    plain = present_text.str.fullmatch(_PLAIN.pattern)
-    thousands = plain | present_text.str.fullmatch(_THOUSANDS.pattern)
-    decimal = plain | present_text.str.fullmatch(_DECIMAL_COMMA.pattern)
-    try:  # pandas refuses some mixes (an integer past 64 bits beside a float): those cells stay text
-        if thousands.all() and not (delimiter != "," and decimal.all()):
-            return pd.to_numeric(blanked.str.replace(",", "", regex=False)), "thousands separators"
-        if (decimal | present_text.str.fullmatch(_DOT_THOUSANDS_COMMA.pattern)).all():
-            converted = blanked.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-            return pd.to_numeric(converted), "decimal commas"
-    except (ValueError, OverflowError):
-        pass
-    return blanked.astype(object), None
 
 
 def _row_numbers(series: pd.Series) -> bool:
@@ -280,9 +191,9 @@ def frame_from_grid(grid: list[list[Any]], source: str, text: Text | None = None
     notes: list[str] = []
     header, upper = _header_rows(grid, source)
     top = upper if upper is not None else header
-    skipped = [i for i in range(top) if any(_filled(v) for v in grid[i])]
+    skipped = [i for i in range(top) if any(filled(v) for v in grid[i])]
     if skipped:
-        first = next(str(v).strip() for v in grid[skipped[0]] if _filled(v))
+        first = next(str(v).strip() for v in grid[skipped[0]] if filled(v))
         notes.append(
             f"{source}: {len(skipped)} line(s) above the header (line {top + 1}) skipped, "
             f"the first: {first[:40]!r}."
@@ -292,8 +203,8 @@ def frame_from_grid(grid: list[list[Any]], source: str, text: Text | None = None
         body = text_body(text, header, width, source)
     else:
         body = pd.DataFrame([row + [None] * (width - len(row)) for row in grid[header + 1 :]], dtype=object)
-        filled = body.apply(lambda c: c.map(_filled)).any(axis=1).to_numpy() if len(body) else []
-        body = body[np.asarray(filled, dtype=bool)] if len(body) else body
+        kept = body.apply(lambda c: c.map(filled)).any(axis=1).to_numpy() if len(body) else []
+        body = body[np.asarray(kept, dtype=bool)] if len(body) else body
     names = _names(grid, header, upper, width)
     if upper is not None:
         notes.append(
@@ -306,7 +217,7 @@ def frame_from_grid(grid: list[list[Any]], source: str, text: Text | None = None
     delimiter = "," if text is None else text.delimiter
     for c in range(width):
         cells = body[c] if c in body.columns else pd.Series([""] * len(body), dtype=object)
-        series, how = _convert(cells, delimiter, typed=text is None)
+        series, how = convert_column(cells, delimiter, typed=text is None)
         if not names[c] and series.isna().all():
             continue  # an empty column (a trailing separator)
         if not names[c] and _row_numbers(series):

@@ -1,18 +1,24 @@
-"""The number formats of an old Excel ``.xls`` (BIFF8) sheet's cells, for :mod:`gwangyang.excel_codes`.
+"""The number formats of an old Excel ``.xls`` sheet's cells (BIFF8, or BIFF5 of Excel 5.0/95).
 
-python-calamine reads the values but not the formats, and xlrd is not a dependency, so this reads what is needed
-itself: the compound file's ``Workbook`` stream (its FAT and mini FAT chains), and in it the ``FORMAT`` records
-(format strings by id), the ``XF`` records (each one's format id), ``BOUNDSHEET`` (where a sheet starts) and the
-sheet's number cells (``NUMBER``, ``RK``, ``MULRK``, ``FORMULA``: row, column, XF). Anything it cannot read is
-left alone: the cells then stay the numbers calamine gives (the reading itself is calamine's).
+For :mod:`gwangyang.excel_codes`: python-calamine reads the values but not the formats, and xlrd is not a dependency, so this reads what is needed
+itself: the compound file's ``Workbook`` (BIFF8) or ``Book`` (BIFF5) stream (its FAT and mini FAT chains), and in
+it ``CODEPAGE``, the ``FORMAT`` records (format strings by id: a BIFF8 Unicode string, or in BIFF5 a one-byte
+length and the code page's bytes, as xlrd's ``handle_format`` reads them), the ``XF`` records (each one's format
+id, at offset 2 in both), ``BOUNDSHEET`` (where a sheet starts; BIFF5 names in the code page) and the sheet's
+number cells (``NUMBER``, ``RK``, ``MULRK``, ``FORMULA``: row, column, XF). The ``CODEPAGE`` is given back:
+calamine misreads BIFF5 text in a two-byte code page (Korean 949: U+FFFD, and sheets of equal byte length
+confused), which the caller refuses. Anything it cannot read is left alone: the cells then stay the numbers calamine gives, which the caller says.
 """
 
 from __future__ import annotations
 
+import codecs
 import struct
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .excel_codes import BUILTIN_FORMATS, Cells, CodeFormat, code_format
+from .excel_codes import Cells
+from .excel_number_formats import BUILTIN_FORMATS, CodeFormat, code_format
 
 _MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _END = 0xFFFFFFFE
@@ -20,7 +26,7 @@ _FREE = 0xFFFFFFFF
 _MAX_SECTORS = 1 << 22
 """Longest chain followed (a loop in a damaged file ends here)."""
 
-_FORMAT, _XF, _SHEET, _EOF = 0x041E, 0x00E0, 0x0085, 0x000A
+_BOF, _CODEPAGE, _FORMAT, _XF, _SHEET, _EOF = 0x0809, 0x0042, 0x041E, 0x00E0, 0x0085, 0x000A
 _NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
 
 
@@ -29,7 +35,7 @@ class _BrokenError(Exception):
 
 
 def _workbook_stream(data: bytes) -> bytes:
-    """The ``Workbook`` stream of a compound file."""
+    """The ``Workbook`` stream (BIFF8) or ``Book`` stream (BIFF5) of a compound file."""
     if data[:8] != _MAGIC or len(data) < 512:
         raise _BrokenError
     shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
@@ -68,9 +74,10 @@ def _workbook_stream(data: bytes) -> bytes:
         name = directory[i : i + max(length - 2, 0)].decode("utf-16-le", "replace")
         start, stream_size = struct.unpack_from("<II", directory, i + 116)
         entries[name] = (directory[i + 66], start, stream_size)
-    if "Workbook" not in entries or "Root Entry" not in entries:
-        raise _BrokenError  # "Book": BIFF5 and older, not read here
-    _, start, stream_size = entries["Workbook"]
+    name = "Workbook" if "Workbook" in entries else "Book"  # BIFF8; BIFF5 (Excel 5.0/95)
+    if name not in entries or "Root Entry" not in entries:
+        raise _BrokenError
+    _, start, stream_size = entries[name]
     if stream_size >= cutoff:
         return b"".join(sector(n) for n in chain(start, fat))[:stream_size]
     mini_fat_bytes = b"".join(sector(n) for n in chain(first_mini_fat, fat))
@@ -104,55 +111,116 @@ def _unicode(body: bytes, at: int, count: int) -> str:
     return body[at : at + count].decode("latin-1")
 
 
-def xls_code_cells(path: str | Path, sheet: str) -> Cells | None:
-    """The cells of worksheet ``sheet`` of an ``.xls`` whose XF formats numbers as codes.
+def _codec(codepage: int) -> str:
+    """Python's codec of a CODEPAGE record's value (BIFF5 strings are in it)."""
+    named = {367: "ascii", 1200: "utf-16-le", 10000: "mac_roman", 32768: "mac_roman", 32769: "cp1252"}
+    name = named.get(codepage, f"cp{codepage}")
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "cp1252"
+    return name
+
+
+MULTIBYTE = frozenset({932, 936, 949, 950, 1361})
+"""Code pages of two-byte characters (Japanese, Chinese, Korean): calamine misreads BIFF5 text in them (U+FFFD
+for each byte; sheets whose names have as many bytes get one name, and one sheet's cells)."""
+
+
+@dataclass
+class XlsSheet:
+    """What :func:`scan_xls` read of one worksheet.
+
+    ``cells``: (row, column) from 0 to the :class:`~gwangyang.excel_number_formats.CodeFormat` of number cells
+    formatted as codes. ``biff``: 8 or 5. ``codepage``: the CODEPAGE record's value (1200, UTF-16, in BIFF8).
+    """
+
+    cells: Cells = field(default_factory=dict)
+    biff: int = 8
+    codepage: int = 1200
+
+
+def scan_xls(path: str | Path, sheet: str) -> XlsSheet | None:
+    """Read the number formats of worksheet ``sheet`` of an ``.xls`` (BIFF8, or BIFF5's ``Book`` stream).
 
     Parameters
     ----------
     path
-        The workbook (BIFF8, as Excel 97-2003 and xlwt write it).
+        The workbook (Excel 97-2003 and xlwt write BIFF8; Excel 5.0/95 wrote BIFF5).
     sheet
         The worksheet's name.
 
     Returns
     -------
-    dict
-        (row, column) from 0 to the cell's :class:`~gwangyang.excel_codes.CodeFormat`; empty when the workbook
-        has no code format; None when its formats cannot be read (not a BIFF8 file this reader follows, or
-        damaged), which the caller says.
+    XlsSheet or None
+        None when the formats cannot be read (not a BIFF5 or BIFF8 file this reader follows, or damaged), which
+        the caller says.
     """
     try:
         stream = _workbook_stream(Path(path).read_bytes())
+        records = _records(stream)
+        if not records or records[0][1] != _BOF or len(records[0][2]) < 2:
+            return None
+        version = struct.unpack_from("<H", records[0][2], 0)[0]
+        if version not in (0x0500, 0x0600):
+            return None
+        out = XlsSheet(biff=8 if version == 0x0600 else 5)
+        codec = "latin-1"
         formats: dict[int, str] = dict(BUILTIN_FORMATS)
         xf_formats: list[int] = []
-        starts: dict[str, int] = {}
-        for _, kind, body in _records(stream):
-            if kind == _FORMAT and len(body) >= 5:
-                ident, count = struct.unpack_from("<HH", body, 0)
-                formats[ident] = _unicode(body, 4, count)
+        starts: list[tuple[str, int]] = []
+        for _, kind, body in records:
+            if kind == _CODEPAGE and len(body) >= 2:
+                out.codepage = struct.unpack_from("<H", body, 0)[0]
+                codec = _codec(out.codepage)
+            elif kind == _FORMAT and len(body) >= 3:
+                ident = struct.unpack_from("<H", body, 0)[0]
+                formats[ident] = (
+                    _unicode(body, 4, struct.unpack_from("<H", body, 2)[0])
+                    if out.biff == 8
+                    else body[3 : 3 + body[2]].decode(codec, "replace")
+                )
             elif kind == _XF and len(body) >= 4:
                 xf_formats.append(struct.unpack_from("<H", body, 2)[0])
-            elif kind == _SHEET and len(body) >= 8:
-                starts[_unicode(body, 7, body[6])] = struct.unpack_from("<I", body, 0)[0]
+            elif kind == _SHEET and len(body) >= 7:
+                name = (
+                    _unicode(body, 7, body[6])
+                    if out.biff == 8
+                    else body[7 : 7 + body[6]].decode(codec, "replace")
+                )
+                starts.append((name, struct.unpack_from("<I", body, 0)[0]))
+        start = next((at for name, at in starts if name == sheet), None)
         coded: dict[int, CodeFormat] = {}
-        for index, ident in enumerate(xf_formats):
+        for number, ident in enumerate(xf_formats):
             fmt = code_format(formats.get(ident))
             if fmt is not None:
-                coded[index] = fmt
-        if not coded or sheet not in starts:
-            return {}
-        cells: Cells = {}
-        for _, kind, body in _records(stream, starts[sheet]):
+                coded[number] = fmt
+        if not coded or start is None:
+            return out
+        for _, kind, body in _records(stream, start):
             if kind in (_NUMBER, _RK, _FORMULA) and len(body) >= 6:
                 row, column, xf = struct.unpack_from("<HHH", body, 0)
                 if xf in coded:
-                    cells[(row, column)] = coded[xf]
+                    out.cells[(row, column)] = coded[xf]
             elif kind == _MULRK and len(body) >= 6:
                 row, first = struct.unpack_from("<HH", body, 0)
                 for k in range((len(body) - 6) // 6):
                     xf = struct.unpack_from("<H", body, 4 + 6 * k)[0]
                     if xf in coded:
-                        cells[(row, first + k)] = coded[xf]
+                        out.cells[(row, first + k)] = coded[xf]
     except (_BrokenError, struct.error, IndexError, OSError):
         return None
-    return cells
+    return out
+
+
+def xls_code_cells(path: str | Path, sheet: str) -> Cells | None:
+    """The cells of worksheet ``sheet`` formatted as codes (:attr:`XlsSheet.cells` of :func:`scan_xls`).
+
+    Returns
+    -------
+    dict or None
+        (row, column) from 0 to the cell's format; empty when the workbook has no code format; None when its
+        formats cannot be read.
+    """
+    scan = scan_xls(path, sheet)
+    return None if scan is None else scan.cells

@@ -167,6 +167,21 @@ def test_the_warnings_read_korean() -> None:
     assert i18n.phrase(note, "ko") == (
         "생산.xlsx: 코드 서식의 숫자 셀 146개를 Excel에 보이는 텍스트로 읽었습니다(B2: 0 → '000', 서식 '000')."
     )
+    hidden = (
+        "설비.xlsx: 3 number cell(s) have a format that shows a fixed text instead of the number (C2: 7 shown as "
+        "'00000', format '\"00000\"'): read as the numbers."
+    )
+    assert i18n.phrase(hidden, "ko") == (
+        "설비.xlsx: 숫자 대신 고정된 텍스트를 보이는 서식의 숫자 셀 3개는 숫자로 읽었습니다(C2: 7 → '00000', "
+        "서식 '\"00000\"')."
+    )
+    refused = (
+        "생산95.xls: an Excel 5.0/95 (BIFF5) workbook in code page 949, whose text this reader cannot decode: "
+        "expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
+    )
+    assert i18n.phrase(refused, "ko").startswith(
+        "생산95.xls: 코드 페이지 949의 Excel 5.0/95(BIFF5) 통합 문서는"
+    )
 
 
 def test_an_empty_column_beside_stored_codes_is_kept_empty(tmp_path: Path) -> None:

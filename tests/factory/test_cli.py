@@ -169,7 +169,7 @@ def test_non_numeric_and_constant_columns(tmp_path: Path, capsys: pytest.Capture
 def test_tep_reports_false_alarms_and_faults_beside_the_book(
     capsys: pytest.CaptureFixture[str], shared: Path
 ) -> None:
-    from gwangyang.factory.evaluate import CHIANG_2000_PCA_T2_MISSED
+    from gwangyang.factory.tep_book import CHIANG_2000_PCA_T2_MISSED
 
     report = run_json(
         capsys, ["factory", "tep", str(shared / "factory" / "tep"), "--faults", "1,11", "--json"]

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from gwangyang.factory.evaluate import (
+from gwangyang.factory.evaluate import TEPReport, detection_delay, evaluate_tep
+from gwangyang.factory.tep_book import (
     CHIANG_2000_DPCA_Q_DELAY_MIN,
     CHIANG_2000_DPCA_Q_MISSED,
     CHIANG_2000_DPCA_T2_DELAY_MIN,
@@ -21,9 +22,6 @@ from gwangyang.factory.evaluate import (
     CHIANG_2000_PCA_Q_MISSED,
     CHIANG_2000_PCA_T2_DELAY_MIN,
     CHIANG_2000_PCA_T2_MISSED,
-    TEPReport,
-    detection_delay,
-    evaluate_tep,
 )
 from tests.conftest import SHARED
 

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from gwangyang.cli.main import main
 from gwangyang.errors import InputError
-from gwangyang.factory.evaluate import CHIANG_2000_PCA_T2_MISSED, evaluate_tep
+from gwangyang.factory.evaluate import evaluate_tep
 from gwangyang.factory.io import scan_tep_folder
+from gwangyang.factory.tep_book import CHIANG_2000_PCA_T2_MISSED
 
 VARIABLES = 52
 

@@ -156,6 +156,30 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         shown=_QUOTED,
         format=_QUOTED,
     ),
+    _phrase(
+        N_(
+            "%(file)s: %(n)s number cell(s) have a format that shows a fixed text instead of the number (%(cell)s: "
+            "%(value)s shown as %(shown)s, format %(format)s): read as the numbers."
+        ),
+        n=r"\d+",
+        cell=r"[A-Z]+\d+",
+        value=r"-?\d+",
+        shown=_QUOTED,
+        format=_QUOTED,
+    ),
+    _phrase(
+        N_(
+            "%(file)s: the workbook's number formats could not be read (not an Excel BIFF5 or BIFF8 file this reader "
+            "follows, or damaged): number cells formatted as codes (000) are read as numbers."
+        )
+    ),
+    _phrase(
+        N_(
+            "%(file)s: an Excel 5.0/95 (BIFF5) workbook in code page %(codepage)s, whose text this reader cannot "
+            "decode: expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
+        ),
+        codepage=r"\d+",
+    ),
     # gwangyang.battery.service.production_kinds: a code column across production uploads
     _phrase(
         N_(

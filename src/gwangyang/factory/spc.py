@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .float_lists import float_list
 from .run_rules import run_rules
 
 D2 = {2: 1.1284, 3: 1.6926, 4: 2.0588, 5: 2.3259, 6: 2.5344, 7: 2.7044, 8: 2.8472, 9: 2.9700, 10: 3.0775}
@@ -61,9 +62,9 @@ class Chart:
         return {
             "name": self.name,
             "center": self.center,
-            "values": self.values.tolist(),
-            "lower": self.lower.tolist(),
-            "upper": self.upper.tolist(),
+            "values": float_list(self.values),
+            "lower": float_list(self.lower),
+            "upper": float_list(self.upper),
             "out_of_control": np.nonzero(self.out_of_control)[0].tolist(),
             **self.extra,
         }
