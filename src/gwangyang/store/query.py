@@ -19,6 +19,8 @@ import pyarrow as pa
 from ..errors import InputError
 from .production_views import available_views
 from .scoped_views import connect_cells
+from .view_notes import ViewNote
+from .view_sql import REFUSED
 from .views import VIEWS, connect, wanted_views
 
 if TYPE_CHECKING:
@@ -75,7 +77,9 @@ def run_sql(
     names = wanted_views(query)  # only the views the query names: each reads its files' footers
     if cells is None and production_orgs is not None:
         cells = store.snapshot().ids.astype(str).tolist()  # every cell, in memory: production filtered
-    notes: list[str] = []  # columns the views read as text (text in some cells' files, numbers in others')
+    notes: list[
+        ViewNote
+    ] = []  # columns the views read as text (text in some cells' files, numbers in others')
     con = (
         connect(store, names, notes)
         if cells is None
@@ -107,13 +111,16 @@ def run_sql(
             # which doubled the conversion of a 10^6-row answer (same values and dtypes either way).
             df = table.slice(0, max_rows).to_pandas(deduplicate_objects=False)
         df.attrs["truncated"] = truncated
-        df.attrs["warnings"] = notes
+        df.attrs["warnings"] = list(dict.fromkeys(line for _t, _c, line in notes))
         return df
     except duckdb.InterruptException as exc:
         raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
     except duckdb.Error as exc:
         if "INTERRUPT" in str(exc).upper():
             raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
+        refused = str(exc).find(REFUSED)
+        if refused >= 0:  # a column whose types combine neither way, read by the query
+            raise InputError(str(exc)[refused + len(REFUSED) :].splitlines()[0]) from exc
         missing = re.search(r"Table with name (\S+) does not exist", str(exc))
         if missing:
             raise InputError(

@@ -1,0 +1,156 @@
+"""The data files behind a table view and what their live cells hold: columns, their order and types.
+
+A table's files hold the rows of live cells and, until compaction, of replaced (dead) ones. What a view
+shows must not depend on the dead rows: a column that only dead cells had is not a column of the view, a
+column whose only nulls are in dead rows holds no null, and the types come from the columns live cells
+have. The catalog records the schema each cell was written with (``<table>_schema``); a file's columns that
+none of its live cells has are read as nulls and type nothing (:func:`view_files`).
+
+The columns' order is their first appearance over the cells' schemas, those ranked by when their first
+cell was ingested (the catalog's ``ingested_at``, then the cell id): new columns come after the old ones,
+whatever the files' paths (percent-encoded lot folders sort Korean lots by their bytes) and before or after
+compaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .catalog import decode_schema
+from .table_union import TableUnion, may_hold_nulls, read_footers, union_of
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+    from .store import Store
+
+
+@dataclass(frozen=True)
+class ViewFiles:
+    """A table view's files, in the order it reads them (files without dead rows, then those with).
+
+    Attributes
+    ----------
+    files
+        Paths relative to the store root.
+    footers
+        Each file's Parquet footer.
+    keep
+        Each file's columns some live cell of it has (None: all the file's).
+    dead
+        The dead cells of each file holding some (files without dead rows are not in it).
+    union
+        The view's columns (in order), types and which may hold a null.
+    """
+
+    files: list[str]
+    footers: list[pq.FileMetaData]
+    keep: list[frozenset[str] | None]
+    dead: dict[str, tuple[str, ...]]
+    union: TableUnion
+
+
+def _kept(schemas: list[Any]) -> frozenset[str] | None:
+    """The columns of a file's live cells from their schema texts (None: some cell's schema is not known)."""
+    names: set[str] = {"cell_id"}
+    for text in schemas:
+        if not isinstance(text, str):
+            return None
+        names.update(decode_schema(text).names)
+    return frozenset(names)
+
+
+def column_order(
+    cells: pd.DataFrame, footers: dict[str, pq.FileMetaData], keep: dict[str, frozenset[str] | None]
+) -> list[str]:
+    """The view's columns: first appearance over the cells' schemas, ranked by their first cell's ingest time and id.
+
+    ``cells`` has ``file``, ``schema``, ``at`` (ingest time) and ``cell``; a cell whose schema is not known
+    stands for its file's columns. ``cell_id`` comes after the first schema's columns when that lacks it
+    (where the writer puts it).
+    """
+    key = cells["schema"].where(cells["schema"].map(lambda s: isinstance(s, str)), "\x00" + cells["file"])
+    ranked = (
+        pd.DataFrame({"key": key, "at": cells["at"], "cell": cells["cell"]})
+        .groupby("key", sort=False)
+        .agg(at=("at", "min"), cell=("cell", "min"))
+        .sort_values(["at", "cell"], na_position="last", kind="stable")
+    )
+    order: dict[str, None] = {}
+    for n, text in enumerate(ranked.index):
+        if text.startswith("\x00"):
+            names = footers[text[1:]].schema.to_arrow_schema().names
+        else:
+            names = decode_schema(text).names
+        order.update(dict.fromkeys(names))
+        if n == 0:
+            order.setdefault("cell_id")
+    wanted = set().union(
+        *[k if k is not None else footers[f].schema.to_arrow_schema().names for f, k in keep.items()]
+    )
+    return [c for c in order if c in wanted]
+
+
+def _live_nulls(store: Store, path: str, dead: tuple[str, ...]) -> Any:
+    """``nulls(column)`` for a file with dead rows: whether a live row of it holds a null (the rows read once)."""
+    seen: dict[str, bool] = {}
+
+    def nulls(footer: pq.FileMetaData, column: str) -> bool:
+        if not may_hold_nulls(footer, column):
+            return False
+        if column not in seen:
+            with open(path, "rb") if store.local else store.fs.open(path, "rb") as handle:
+                data = pq.read_table(handle, columns=list(dict.fromkeys(["cell_id", column])))
+            live = pc.invert(pc.is_in(data["cell_id"], pa.array(list(dead), pa.string())))
+            seen[column] = data[column].filter(live).null_count > 0
+        return seen[column]
+
+    return nulls
+
+
+def view_files(store: Store, snap: Snapshot, table: str, warn: bool = False) -> ViewFiles | None:
+    """The files of a table view, what their live cells hold and the view's union (None: no cell has the table).
+
+    Raises
+    ------
+    InputError
+        Types that combine neither way (:func:`.table_union.union_of`).
+    OSError, ValueError
+        A file that does not read.
+    """
+    files = snap.files(table)
+    if not files:
+        return None
+    pairs = snap.dead_pairs(table)
+    dead: dict[str, tuple[str, ...]] = {}
+    for file, cell in zip(pairs["file"], pairs["cell_id"].astype(str), strict=True):
+        dead[str(file)] = (*dead.get(str(file), ()), cell)
+    ordered = [f for f in files if f not in dead] + sorted(dead)
+    cells = pd.DataFrame(
+        {
+            "file": snap.column(f"{table}_file"),
+            "schema": snap.column(f"{table}_schema"),
+            "at": snap.column("ingested_at"),
+            "cell": snap.ids.astype(str),
+        }
+    )
+    cells = cells[cells["file"].map(lambda f: isinstance(f, str))]
+    schemas = cells[["file", "schema"]].drop_duplicates()
+    by_file = {str(f): _kept(list(group["schema"])) for f, group in schemas.groupby("file", sort=False)}
+    keep = [by_file.get(f) for f in ordered]
+    footers = read_footers(store.fs, [store.path_of(f) for f in ordered], store.local)
+    footer_of = dict(zip(ordered, footers, strict=True))
+    order = column_order(cells, footer_of, dict(zip(ordered, keep, strict=True)))
+    checks = [_live_nulls(store, store.path_of(f), dead[f]) if f in dead else None for f in ordered]
+
+    def nulls(k: int, column: str) -> bool:
+        check = checks[k]
+        return may_hold_nulls(footers[k], column) if check is None else bool(check(footers[k], column))
+
+    union = union_of(table, list(zip(ordered, footers, strict=True)), warn, keep, order, nulls)
+    return ViewFiles(ordered, footers, keep, dead, union)
