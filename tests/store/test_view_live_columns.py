@@ -69,3 +69,36 @@ def test_nulls_only_in_dead_rows_do_not_change_the_dtype(store_dir: Path) -> Non
     put(store, [with_columns(formation_cell("셀-C", "로트", 4, rows=9), "cycles", {"번호": holes})])
     assert str(store.dask("cycles").compute()["번호"].dtype) == "Int64"
     assert str(store.sql("SELECT * FROM cycles")["번호"].dtype) == "Int64"
+
+
+def test_columns_in_the_order_cells_were_ingested_whatever_the_lots_paths(store_dir: Path) -> None:
+    """Korean lots' folders are percent-encoded (``lot=%EA%B0%80...``) and sort before ``lot=zeta``: no matter."""
+    store = Store(store_dir)
+
+    def cell(cell_id: str, lot: str, seed: int, column: str, at: str | None) -> tuple[str, dict, dict]:
+        one = with_columns(
+            formation_cell(cell_id, lot, seed, rows=9), "cycles", {column: pa.array([1.5, 2.5, 3.5])}
+        )
+        if at is not None:
+            one[1]["ingested_at"] = at
+        return one
+
+    # written first, in an ASCII lot, but with the larger id; then a Korean lot; then a cell with no ingest time
+    put(store, [cell("z-셀", "zeta", 1, "먼저_c", "2026-12-01T00:00:00+00:00")])
+    put(store, [cell("a-셀", "가나다", 2, "나중_c", "2026-12-02T00:00:00+00:00")])
+    put(store, [cell("0-셀", "하늘", 3, "마지막_c", None)])
+    files = store.files("cycles")
+    assert files == sorted(files) and "lot=zeta" in files[-1]  # the paths' order: Korean lots first
+    want = ["cell_id", "cycle_index", "discharge_capacity_ah", "먼저_c", "나중_c", "마지막_c"]
+    for stage in ("appended", "compacted"):
+        assert list(store.sql("SELECT * FROM cycles").columns) == want, (
+            stage
+        )  # before: 나중_c, 마지막_c, 먼저_c
+        assert list(store.dask("cycles").columns) == want, stage
+        scoped = store.sql("SELECT * FROM cycles", cells=["a-셀", "z-셀", "0-셀"])
+        assert list(scoped.columns) == want, stage  # before: by cell id, 마지막_c first
+        store.compact(retain_s=0)
+    got = store.sql("SELECT cell_id, 먼저_c, 나중_c, 마지막_c FROM cycles ORDER BY cell_id, cycle_index")
+    assert got["cell_id"].tolist() == ["0-셀"] * 3 + ["a-셀"] * 3 + ["z-셀"] * 3
+    assert got["먼저_c"].isna().tolist() == [True] * 6 + [False] * 3
+    assert got["마지막_c"].tolist()[:3] == [1.5, 2.5, 3.5]

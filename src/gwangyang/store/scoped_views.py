@@ -25,6 +25,7 @@ from .catalog import TABLES
 from .production_views import production_arrow
 from .snapshot import Snapshot
 from .table_union import conform, union_of_schemas
+from .view_files import first_appearance, ingest_key
 from .view_notes import ViewNote, cell_examples, mixed_warnings
 from .view_sql import name, refused_sql
 from .views import cells_arrow
@@ -61,13 +62,16 @@ def _scoped_table(store: Store, snap: Snapshot, table: str, live: list[str]) -> 
         named.append((cell, part))
     if not parts:
         return None
-    union = union_of_schemas(table, named)
+    times = snap.column("ingested_at")
+    ranked = sorted(named, key=lambda one: (ingest_key(times[snap.position(one[0])]), one[0]))
+    union = union_of_schemas(table, named, first_appearance([t.column_names for _c, t in ranked]))
     first = parts[0].schema
     if (
         not union.mixed
         and not union.notes
         and not union.clashes
         and all(p.schema.equals(first) for p in parts[1:])
+        and first.names == union.schema.names
     ):
         return pa.concat_tables(parts)
 

@@ -332,8 +332,13 @@ def union_of(
     return TableUnion(schema, frozenset(nullable), frozenset(m.column for m in mixed), mixed, notes, clashes)
 
 
-def union_of_schemas(table: str, tables: Sequence[tuple[str, pa.Table]]) -> TableUnion:
-    """The union by name of named tables in memory, every column nullable; no warning (see ``mixed``)."""
+def union_of_schemas(
+    table: str, tables: Sequence[tuple[str, pa.Table]], order: Sequence[str] | None = None
+) -> TableUnion:
+    """The union by name of named tables in memory, every column nullable; no warning (see ``mixed``).
+
+    ``order``: the columns' order (default: first appearance over the tables).
+    """
 
     def largest(name: str, column: str) -> int | None:
         values = by_name[name][column]
@@ -342,7 +347,7 @@ def union_of_schemas(table: str, tables: Sequence[tuple[str, pa.Table]]) -> Tabl
 
     by_name = dict(tables)
     schemas = [(name, data.schema) for name, data in tables]
-    schema, _present, mixed, notes, clashes = _union(table, schemas, False, None, largest)
+    schema, _present, mixed, notes, clashes = _union(table, schemas, False, order, largest)
     return TableUnion(
         schema, frozenset(schema.names), frozenset(m.column for m in mixed), mixed, notes, clashes
     )

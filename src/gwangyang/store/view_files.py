@@ -14,6 +14,7 @@ compaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,35 +66,55 @@ def _kept(schemas: list[Any]) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def column_order(
-    cells: pd.DataFrame, footers: dict[str, pq.FileMetaData], keep: dict[str, frozenset[str] | None]
-) -> list[str]:
-    """The view's columns: first appearance over the cells' schemas, ranked by their first cell's ingest time and id.
+LAST = "\U0010ffff"
+"""Stands for a missing ingest time (such cells rank after those with one, by id)."""
 
-    ``cells`` has ``file``, ``schema``, ``at`` (ingest time) and ``cell``; a cell whose schema is not known
-    stands for its file's columns. ``cell_id`` comes after the first schema's columns when that lacks it
-    (where the writer puts it).
+
+def first_appearance(ranked: Iterable[Sequence[str]]) -> list[str]:
+    """Column names in order of first appearance over ranked schemas; ``cell_id`` after the first's columns.
+
+    The writer adds ``cell_id`` after a cell's columns when the cell's table lacks it.
     """
-    key = cells["schema"].where(cells["schema"].map(lambda s: isinstance(s, str)), "\x00" + cells["file"])
-    ranked = (
-        pd.DataFrame({"key": key, "at": cells["at"], "cell": cells["cell"]})
-        .groupby("key", sort=False)
-        .agg(at=("at", "min"), cell=("cell", "min"))
-        .sort_values(["at", "cell"], na_position="last", kind="stable")
-    )
     order: dict[str, None] = {}
-    for n, text in enumerate(ranked.index):
-        if text.startswith("\x00"):
-            names = footers[text[1:]].schema.to_arrow_schema().names
-        else:
-            names = decode_schema(text).names
+    for n, names in enumerate(ranked):
         order.update(dict.fromkeys(names))
         if n == 0:
             order.setdefault("cell_id")
+    return list(order)
+
+
+def ingest_key(at: Any) -> str:
+    """A cell's ingest time as a sort key (ISO text; missing: :data:`LAST`)."""
+    return at if isinstance(at, str) and at else LAST
+
+
+def column_order(
+    cells: pd.DataFrame, footers: dict[str, pq.FileMetaData], keep: dict[str, frozenset[str] | None]
+) -> list[str]:
+    """The view's columns: first appearance over the cells' schemas, in the order of the cells' ingest time and id.
+
+    ``cells`` has ``file``, ``schema``, ``at`` (ingest time) and ``cell``; a cell whose schema is not known
+    stands for its file's columns. A schema ranks where its first cell does.
+    """
+    key = cells["schema"].where(cells["schema"].map(lambda s: isinstance(s, str)), "\x00" + cells["file"])
+    frame = pd.DataFrame({"key": key, "at": cells["at"].map(ingest_key), "cell": cells["cell"]})
+    earliest = frame.groupby("key", sort=False)["at"].transform("min")
+    firsts = (
+        frame[frame["at"] == earliest]
+        .groupby("key", sort=False)
+        .agg(at=("at", "first"), cell=("cell", "min"))
+    )
+    ranked = firsts.sort_values(["at", "cell"], kind="stable").index
+    names = [
+        footers[text[1:]].schema.to_arrow_schema().names
+        if text.startswith("\x00")
+        else decode_schema(text).names
+        for text in ranked
+    ]
     wanted = set().union(
         *[k if k is not None else footers[f].schema.to_arrow_schema().names for f, k in keep.items()]
     )
-    return [c for c in order if c in wanted]
+    return [c for c in first_appearance(names) if c in wanted]
 
 
 def _live_nulls(store: Store, path: str, dead: tuple[str, ...]) -> Any:
