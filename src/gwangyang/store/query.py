@@ -20,6 +20,7 @@ from ..errors import InputError
 from .production_views import available_views
 from .scoped_views import connect_cells
 from .view_notes import ViewNote
+from .view_reads import notes_read
 from .view_sql import REFUSED
 from .views import VIEWS, connect, wanted_views
 
@@ -58,8 +59,9 @@ def run_sql(
 ) -> pd.DataFrame:
     """Run one read-only SELECT over one snapshot of the store; a DataFrame (``attrs['truncated']`` set).
 
-    ``attrs['warnings']``: one line per column of a view the query names that is text in some cells'
-    files and numbers in others' (read as text, as DuckDB's ``union_by_name`` reads it; :mod:`.view_notes`).
+    ``attrs['warnings']``: one line per column the query reads (:mod:`.view_reads`) of a view it names that
+    is text in some cells' files and numbers in others' (read as text, as DuckDB's ``union_by_name`` reads
+    it; :mod:`.view_notes`), or whose times without a zone are read as UTC.
 
     With ``cells``, the views hold only those cells' rows and no file can be read (:func:`connect_cells`);
     with ``production_orgs`` too, ``production`` holds only the tables of the organisations it accepts.
@@ -91,6 +93,7 @@ def run_sql(
         timer.daemon = True
         timer.start()
     try:
+        warned = notes_read(con, query, notes)  # only the columns the query reads
         result = con.sql(query)
         if max_rows is None:
             df = result.df()
@@ -111,7 +114,7 @@ def run_sql(
             # which doubled the conversion of a 10^6-row answer (same values and dtypes either way).
             df = table.slice(0, max_rows).to_pandas(deduplicate_objects=False)
         df.attrs["truncated"] = truncated
-        df.attrs["warnings"] = list(dict.fromkeys(line for _t, _c, line in notes))
+        df.attrs["warnings"] = warned
         return df
     except duckdb.InterruptException as exc:
         raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
