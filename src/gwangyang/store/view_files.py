@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -88,28 +89,71 @@ def ingest_key(at: Any) -> str:
     return at if isinstance(at, str) and at else LAST
 
 
+@dataclass(frozen=True)
+class CellSchemas:
+    """The live cells that have a table, by codes: which file and which schema text each has.
+
+    Attributes
+    ----------
+    rows
+        Each such cell's row in the snapshot (its ``ids``, ``column(...)``).
+    file
+        Each one's file, as an index into ``files``.
+    schema
+        Each one's schema text, as an index into ``texts`` (-1: not known; the file's columns stand for it).
+    files, texts
+        The distinct files and schema texts.
+    """
+
+    rows: np.ndarray
+    file: np.ndarray
+    schema: np.ndarray
+    files: list[str]
+    texts: list[str]
+
+
+def cell_schemas(snap: Snapshot, table: str) -> CellSchemas:
+    """The live cells' files and schema texts of a table, as codes (one pass over the cells each)."""
+    file_codes, files = pd.factorize(pd.Series(snap.column(f"{table}_file"), dtype=object))
+    text_codes, texts = pd.factorize(pd.Series(snap.column(f"{table}_schema"), dtype=object))
+    rows = np.flatnonzero(file_codes >= 0)
+    return CellSchemas(
+        rows, file_codes[rows], text_codes[rows], [str(f) for f in files], [str(t) for t in texts]
+    )
+
+
+def _ranked(snap: Snapshot, cells: CellSchemas, keys: np.ndarray) -> list[int]:
+    """The distinct ``keys`` (one per cell of ``cells``) in the order of their first cell by ingest time, then id."""
+    distinct = np.unique(keys)
+    if len(distinct) == 1:
+        return [int(distinct[0])]
+    at = pd.Series(snap.column("ingested_at"), dtype=object).take(cells.rows).map(ingest_key).to_numpy()
+    ids = np.asarray(snap.ids.astype(str), dtype=object)[cells.rows]
+    firsts = []
+    for key in distinct.tolist():
+        mine = keys == key
+        earliest = min(at[mine])
+        firsts.append((earliest, min(ids[mine][at[mine] == earliest]), key))
+    return [key for _at, _cell, key in sorted(firsts)]
+
+
 def column_order(
-    cells: pd.DataFrame, footers: dict[str, pq.FileMetaData], keep: dict[str, frozenset[str] | None]
+    snap: Snapshot,
+    cells: CellSchemas,
+    footers: dict[str, pq.FileMetaData],
+    keep: dict[str, frozenset[str] | None],
 ) -> list[str]:
     """The view's columns: first appearance over the cells' schemas, in the order of the cells' ingest time and id.
 
-    ``cells`` has ``file``, ``schema``, ``at`` (ingest time) and ``cell``; a cell whose schema is not known
-    stands for its file's columns. A schema ranks where its first cell does.
+    A cell whose schema is not known stands for its file's columns. A schema ranks where its first cell does.
     """
-    key = cells["schema"].where(cells["schema"].map(lambda s: isinstance(s, str)), "\x00" + cells["file"])
-    frame = pd.DataFrame({"key": key, "at": cells["at"].map(ingest_key), "cell": cells["cell"]})
-    earliest = frame.groupby("key", sort=False)["at"].transform("min")
-    firsts = (
-        frame[frame["at"] == earliest]
-        .groupby("key", sort=False)
-        .agg(at=("at", "first"), cell=("cell", "min"))
-    )
-    ranked = firsts.sort_values(["at", "cell"], kind="stable").index
+    known = len(cells.texts)
+    keys = np.where(cells.schema >= 0, cells.schema, known + cells.file)
     names = [
-        footers[text[1:]].schema.to_arrow_schema().names
-        if text.startswith("\x00")
-        else decode_schema(text).names
-        for text in ranked
+        decode_schema(cells.texts[key]).names
+        if key < known
+        else footers[cells.files[key - known]].schema.to_arrow_schema().names
+        for key in _ranked(snap, cells, keys)
     ]
     wanted = set().union(
         *[k if k is not None else footers[f].schema.to_arrow_schema().names for f, k in keep.items()]
@@ -152,21 +196,17 @@ def view_files(store: Store, snap: Snapshot, table: str, warn: bool = False) -> 
     for file, cell in zip(pairs["file"], pairs["cell_id"].astype(str), strict=True):
         dead[str(file)] = (*dead.get(str(file), ()), cell)
     ordered = [f for f in files if f not in dead] + sorted(dead)
-    cells = pd.DataFrame(
-        {
-            "file": snap.column(f"{table}_file"),
-            "schema": snap.column(f"{table}_schema"),
-            "at": snap.column("ingested_at"),
-            "cell": snap.ids.astype(str),
-        }
-    )
-    cells = cells[cells["file"].map(lambda f: isinstance(f, str))]
-    schemas = cells[["file", "schema"]].drop_duplicates()
-    by_file = {str(f): _kept(list(group["schema"])) for f, group in schemas.groupby("file", sort=False)}
+    cells = cell_schemas(snap, table)
+    pairs_of = np.unique(cells.file.astype(np.int64) * (len(cells.texts) + 1) + (cells.schema + 1))
+    texts_of: dict[str, list[str | None]] = {}
+    for pair in pairs_of.tolist():
+        file, text = divmod(pair, len(cells.texts) + 1)
+        texts_of.setdefault(cells.files[file], []).append(cells.texts[text - 1] if text else None)
+    by_file = {f: _kept(texts) for f, texts in texts_of.items()}
     keep = [by_file.get(f) for f in ordered]
     footers = read_footers(store.fs, [store.path_of(f) for f in ordered], store.local)
     footer_of = dict(zip(ordered, footers, strict=True))
-    order = column_order(cells, footer_of, dict(zip(ordered, keep, strict=True)))
+    order = column_order(snap, cells, footer_of, dict(zip(ordered, keep, strict=True)))
     checks = [_live_nulls(store, store.path_of(f), dead[f]) if f in dead else None for f in ordered]
 
     def nulls(k: int, column: str) -> bool:
