@@ -1,6 +1,6 @@
 """A store's table of every cell as a Dask dataframe over one snapshot's files (dead rows dropped).
 
-The same columns and rows as the table's SQL view (:func:`.views.table_view_sql`), read by Dask instead
+The same columns and rows as the table's SQL view (:func:`.views.table_view`), read by Dask instead
 of DuckDB, locally or on a cluster (``Store.dask``, :mod:`.fleet`): the files' columns united by name in
 the view's order, a column a file lacks as nulls, one dtype per column for every partition
 (:mod:`.table_union`). A partition is one file, or up to :data:`PART_ROWS` rows of its row groups.

@@ -1,16 +1,12 @@
-"""The columns of a table over all its data files, as the SQL view reads them (union by name).
+"""The columns of a table over all its data files, as the SQL views read them (union by name).
 
 A table's files hold different columns when the cells do (an extra column in one cell, a commit of
-later cells): DuckDB's ``read_parquet(..., union_by_name=true)`` behind the table view
-(:mod:`.views`) takes every file's columns in order of first appearance, the missing ones as nulls,
-and one type per column. :func:`union_of` gives the same from the files' footers, for readers that
-are not DuckDB (:mod:`.dask_tables`); :func:`conform` brings one file's rows to it and
+later cells). :func:`union_of` gives the view's columns from the files' footers (the columns the files'
+live cells have, in the order :mod:`.view_files` gives, missing ones as nulls) with one type each
+(:func:`.union_types.common_type`: DuckDB's rules, text beside numbers as text); the views cast to it
+(:mod:`.view_sql`), Dask reads it (:mod:`.dask_tables`): :func:`conform` brings one file's rows to it and
 :func:`to_pandas` converts them with dtypes fixed in advance (every partition as the ``meta``).
-
-Types follow DuckDB's: integers of any width and floats widen (``int32`` and ``int64`` to ``int64``,
-an integer and a float to ``float64``), a boolean beside a number becomes that number; a text column
-beside another type makes the column text, numbers written as DuckDB writes them (``7``, ``1.0``,
-``true``), and :class:`MixedColumnWarning` names the column and the files of each type.
+:class:`MixedColumnWarning` names a column read as text and the files of each type.
 """
 
 from __future__ import annotations
@@ -27,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .union_types import MixedColumn, common_type, largest_in
 
 FOOTER_THREADS = 8
 """Footers read at once (an object store answers each in a round trip)."""
@@ -48,23 +45,6 @@ _NULLABLE = {
 
 class MixedColumnWarning(UserWarning):
     """A column is text in some of a table's files and numbers (or booleans) in others: it is read as text."""
-
-
-@dataclass(frozen=True)
-class MixedColumn:
-    """A column that is text in some of a table's files and another type in others (read as text).
-
-    Attributes
-    ----------
-    column
-        The column's name.
-    files
-        Each type the files hold it as (``str`` of the Arrow type: ``string``, ``int64`` ...), in order of first
-        appearance, with the names of the files (or cells) that hold it so, in the order given.
-    """
-
-    column: str
-    files: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -122,106 +102,6 @@ def may_hold_nulls(footer: pq.FileMetaData, name: str) -> bool:
     return False
 
 
-INT64_MAX = (1 << 63) - 1
-"""The largest ``int64``: a ``uint64`` column beside signed integers is read as ``int64`` when its values fit."""
-
-
-def normal_type(kind: pa.DataType) -> pa.DataType:
-    """A file's column type as DuckDB reads it: dictionaries as their values, times in ``us`` or ``ns``, zones as UTC.
-
-    DuckDB reads a Parquet timestamp in ``s``, ``ms`` or ``us`` as ``TIMESTAMP`` (microseconds), one in ``ns``
-    as ``TIMESTAMP_NS``, and one with any zone as an instant (``TIMESTAMP WITH TIME ZONE``, shown in the
-    connection's zone: UTC on the store's connections).
-    """
-    if pa.types.is_dictionary(kind):
-        return normal_type(kind.value_type)
-    if pa.types.is_timestamp(kind):
-        return pa.timestamp("ns" if kind.unit == "ns" else "us", None if kind.tz is None else "UTC")
-    return kind
-
-
-def _is_signed(kind: pa.DataType) -> bool:
-    return pa.types.is_signed_integer(kind)
-
-
-def _times(name: str, kinds: list[tuple[pa.DataType, str]], table: str) -> tuple[pa.DataType, str | None]:
-    """One timestamp type for times in several units and zones (DuckDB's), and a note when some had no zone."""
-    unit = "ns" if any(t.unit == "ns" for t, _f in kinds) else "us"
-    aware = [f for t, f in kinds if t.tz is not None]
-    naive = [f for t, f in kinds if t.tz is None]
-    if not aware:
-        return pa.timestamp(unit), None
-    if not naive:
-        return pa.timestamp(unit, "UTC"), None
-
-    def some(files: list[str]) -> str:
-        return ", ".join(files[:3]) + (" ..." if len(files) > 3 else "")
-
-    note = (
-        f"table {table}: column {name!r} has times without a zone in {len(naive)} file(s) ({some(naive)}) and "
-        f"with one in {len(aware)} ({some(aware)}): the view reads those without a zone as UTC."
-    )
-    return pa.timestamp(unit, "UTC"), note
-
-
-def _common_type(
-    name: str,
-    kinds: list[tuple[pa.DataType, str]],
-    table: str,
-    largest: Callable[[str], int | None] | None = None,
-) -> tuple[pa.DataType, MixedColumn | None, str | None]:
-    """One type for a column that files hold as ``kinds`` (type, file).
-
-    Also the files of each type if it became text, and a note when values are read another way (times
-    without a zone beside times with one). ``largest(file)``: the column's largest value in a file (its
-    statistics; None: not known), asked of ``uint64`` files beside signed integers.
-    """
-    kinds = [(normal_type(t), f) for t, f in kinds if not pa.types.is_null(t)]
-    types = list(dict.fromkeys(t for t, _f in kinds))
-    if not types:
-        return pa.null(), None, None
-    if len(types) == 1:
-        return types[0], None, None
-    texts = [t for t in types if pa.types.is_string(t) or pa.types.is_large_string(t)]
-    if texts:
-        by_type: dict[str, list[str]] = {}
-        for t, file in kinds:
-            by_type.setdefault(str(t), []).append(file)
-        mixed = MixedColumn(name, tuple((t, tuple(files)) for t, files in by_type.items()))
-        return (
-            (pa.large_string() if any(pa.types.is_large_string(t) for t in texts) else pa.string()),
-            mixed,
-            None,
-        )
-    if all(pa.types.is_timestamp(t) for t in types):
-        kind, note = _times(name, kinds, table)
-        return kind, None, note
-    numbers = [t for t in types if not pa.types.is_boolean(t)]  # a boolean beside a number: that number
-    if (
-        pa.uint64() in numbers
-        and any(_is_signed(t) for t in numbers)
-        and not any(map(pa.types.is_floating, numbers))
-    ):
-        big = [f for t, f in kinds if t == pa.uint64()]
-        beyond = [f for f in big if largest is None or (top := largest(f)) is None or top > INT64_MAX]
-        if beyond:
-            signed = next(f for t, f in kinds if _is_signed(t))
-            raise InputError(
-                f"table {table}: column {name!r} is uint64 in {beyond[0]} (values past {INT64_MAX}, or not known "
-                f"from its statistics) and a signed integer in {signed}: no integer type holds both exactly "
-                "(DuckDB would read HUGEINT, pandas float64); write the column as one type."
-            )
-        numbers = [pa.int64() if t == pa.uint64() else t for t in numbers]
-    try:
-        unified = pa.unify_schemas(
-            [pa.schema([pa.field(name, t)]) for t in numbers or types], promote_options="permissive"
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        files = ", ".join(f"{f} ({t})" for t, f in kinds[:4])
-        raise InputError(f"table {table}: column {name!r} has types that do not combine: {files}.") from None
-    return unified.field(name).type, None, None
-
-
 def _warn(table: str, mixed: MixedColumn) -> None:
     """:class:`MixedColumnWarning` for a column read as text, naming the files of each type."""
     named = "; ".join(
@@ -250,7 +130,7 @@ def _union(
     """The united schema of named schemas, how many hold each column, the columns read as text, the notes, the clashes.
 
     Columns in ``order`` (default: first appearance over the schemas); ``largest(name, column)`` as for
-    :func:`_common_type`.
+    :func:`.union_types.common_type`.
     """
     kinds_of: dict[str, list[tuple[pa.DataType, str]]] = {}
     present: dict[str, int] = {}
@@ -266,7 +146,7 @@ def _union(
         kinds = kinds_of.get(column, [])
         top = None if largest is None else (lambda name, c=column: largest(name, c))
         try:
-            kind, text, note = _common_type(column, kinds, table, top)
+            kind, text, note = common_type(column, kinds, table, top)
         except InputError as exc:  # refused where the column is read (the others still are)
             fields.append(pa.field(column, pa.null()))
             clashes.append((column, str(exc)))
@@ -279,22 +159,6 @@ def _union(
             if warn:
                 _warn(table, text)
     return pa.schema(fields), present, tuple(mixed), tuple(notes), tuple(clashes)
-
-
-def _largest(footer: pq.FileMetaData, name: str) -> int | None:
-    """The largest value of a file's integer column ``name`` from its statistics (None: not known)."""
-    index = [i for i in range(footer.num_columns) if footer.schema.column(i).path == name]
-    if len(index) != 1:
-        return None
-    top = None
-    for g in range(footer.num_row_groups):
-        stats = footer.row_group(g).column(index[0]).statistics
-        if stats is None or not stats.has_min_max:
-            if footer.row_group(g).num_rows:
-                return None
-            continue
-        top = int(stats.max) if top is None else max(top, int(stats.max))
-    return top if top is not None else 0
 
 
 def union_of(
@@ -322,7 +186,7 @@ def union_of(
     footer_of = dict(files)
 
     def largest(name: str, column: str) -> int | None:
-        return _largest(footer_of[name], column)
+        return largest_in(footer_of[name], column)
 
     schema, present, mixed, notes, clashes = _union(table, schemas, warn, order, largest)
     nullable = {c for c in schema.names if present.get(c, 0) < len(files)}

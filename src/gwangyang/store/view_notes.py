@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import pyarrow as pa
 
-from .table_union import MixedColumn
+from .union_types import MixedColumn
 
 EXAMPLE_CELLS = 3
 """Cells named at most for each side of a warning (then ``...``)."""

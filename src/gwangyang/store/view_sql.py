@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from .table_union import normal_type
+from .union_types import normal_type
 from .view_files import ViewFiles
 
 if TYPE_CHECKING:
