@@ -44,8 +44,11 @@ _DUCK = {
 }
 """DuckDB's name for the view types it casts to (others are read as the files hold them)."""
 
-_READ_OPTIONS = "union_by_name=true, hive_partitioning=false"
-"""How a view reads its files: columns by name, and none from the folders' names.
+_READ_OPTIONS = "hive_partitioning=false"
+"""How a view reads a group of files (the same columns and types): none from the folders' names.
+
+Without ``union_by_name`` DuckDB binds a group from its first file's schema, not every file's (each query
+binds the view again, twice when its warnings are sorted by :mod:`.view_reads`).
 
 The folders ``lot=<lot>`` and ``bucket=<bb>`` (see :mod:`.datafiles`) are where a file is, not the cells'
 columns: DuckDB's hive detection would add ``lot`` while only appended files exist, ``lot`` and
@@ -111,7 +114,8 @@ def table_view_select(store: Store, con: Any, table: str, files: ViewFiles) -> s
         kept = files.keep[k]
         held = {f.name: f.type for f in own if kept is None or f.name in kept}
         helds.append(held)
-        key = (files.files[k] in files.dead, (str(own), *sorted(held)))
+        kinds = str(pa.schema([pa.field(f.name, f.type) for f in own]))  # names and types, no metadata
+        key = (files.files[k] in files.dead, (kinds, *sorted(held)))
         groups.setdefault(key, []).append(k)
     parts = []
     if files.dead:
