@@ -184,6 +184,11 @@ def test_types_that_combine_neither_way_are_refused_in_one_line(store_dir: Path)
         f"table cycles: column '시각' has types that do not combine: {files['셀-A']} (timestamp[us]), "
         f"{files['셀-B']} (int64)."
     )
+    from gwangyang.api import i18n
+
+    assert i18n.phrase(str(caught.value), "ko") == (
+        f"표 cycles: 열 '시각'의 형식들이 합쳐지지 않습니다: {files['셀-A']} (timestamp[us]), {files['셀-B']} (int64)."
+    )
     with pytest.raises(InputError, match="column '시각' has types that do not combine"):
         store.sql("SELECT count(*) FROM cycles WHERE 시각 IS NULL")  # read in a filter only
     # an organisation's views: one line naming the cells (before: pyarrow's ArrowTypeError)

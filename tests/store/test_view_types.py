@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from gwangyang.api import i18n
 from gwangyang.errors import InputError
 from gwangyang.store import Store
 from tests.store.test_dask_columns import with_columns
@@ -61,6 +62,11 @@ def test_uint64_past_int64_beside_int64_is_refused_where_read(store_dir: Path) -
     line = str(caught.value)
     assert line.startswith(f"table cycles: column '카운트' is uint64 in {file} (values past {2**63 - 1}")
     assert "\n" not in line and "write the column as one type" in line
+    assert i18n.phrase(line, "ko") == (  # the API's Korean
+        f"표 cycles: 열 '카운트'이(가) {file}에서는 uint64({2**63 - 1}을(를) 넘는 값이 있거나 통계로 알 수 없음)이고 "
+        f"{store.snapshot().location('셀-2', 'cycles').file}에서는 부호 있는 정수입니다: 두 값을 모두 정확히 담는 정수 "
+        "형식이 없습니다(DuckDB는 HUGEINT, pandas는 float64로 읽습니다). 이 열을 한 형식으로 쓰십시오."
+    )
     assert len(store.sql("SELECT cell_id FROM cycles", cells=["셀-1", "셀-2"])) == 6
     with pytest.raises(
         InputError, match="column '카운트' is uint64 in 셀-1 "
@@ -124,5 +130,9 @@ def test_times_with_and_without_a_zone_read_as_utc_and_say_so(store_dir: Path) -
         f"table cycles: column '시각' has times without a zone in 1 file(s) ({files[1]}) and with one in 1 "
         f"({files[0]}): the view reads those without a zone as UTC."
     ]
+    assert i18n.phrase(warned[0], "ko") == (
+        f"표 cycles: 열 '시각'의 시각이 파일 1개({files[1]})에서는 시간대 없이, 파일 1개({files[0]})에서는 시간대와 "
+        "함께 있습니다: 뷰는 시간대 없는 시각을 UTC로 읽습니다."
+    )
     scoped = store.sql("SELECT 시각 FROM cycles", cells=["셀-1", "셀-2"]).attrs["warnings"]
     assert scoped == [warned[0].replace(files[1], "셀-2").replace(files[0], "셀-1")]
