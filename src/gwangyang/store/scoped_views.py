@@ -136,7 +136,7 @@ def scoped_connection() -> Any:
             _SCOPED.clear()
             database = duckdb.connect(":memory:")
             database.execute("SET enable_external_access=false")
-            database.execute("SET TimeZone='UTC'")
+            database.execute("SET GLOBAL TimeZone='UTC'")  # every cursor's zone (a session setting)
             database.execute("SET lock_configuration=true")
             _SCOPED[pid] = database
         return database.cursor()

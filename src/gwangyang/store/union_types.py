@@ -123,7 +123,7 @@ def common_type(
             raise InputError(
                 f"table {table}: column {name!r} is uint64 in {beyond[0]} (values past {INT64_MAX}, or not known "
                 f"from its statistics) and a signed integer in {signed}: no integer type holds both exactly "
-                "(DuckDB would read HUGEINT, pandas float64); write the column as one type."
+                "(DuckDB would read HUGEINT, pandas float64): write the column as one type."
             )
         numbers = [pa.int64() if t == pa.uint64() else t for t in numbers]
     try:
