@@ -17,13 +17,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from gwangyang.store import Store
@@ -72,6 +75,47 @@ def digest(store: Store) -> str:
     return h.hexdigest()
 
 
+def deep_mb(value: object) -> float:
+    """Bytes of Python objects reachable from ``value`` (each counted once; numpy arrays by their buffers).
+
+    Schemas and pandas objects (the snapshot's index of cell ids, which a plan refers to) are not followed.
+    """
+    seen: set[int] = set()
+    stack = [value]
+    total = 0
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, (pd.Index, pd.DataFrame)):
+            continue
+        seen.add(id(item))
+        total += item.nbytes if isinstance(item, np.ndarray) else sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif hasattr(item, "__dict__") and not isinstance(item, (pa.Schema, type)):
+            stack.extend(vars(item).values())
+    return total / 2**20
+
+
+def phase_probe() -> dict[str, float]:
+    """Wraps the compaction's catalog step: the peak and current RSS, Arrow's bytes and the plan's size then."""
+    from gwangyang.store import compaction
+
+    seen: dict[str, float] = {}
+    frame_of = compaction.moved_frame
+
+    def probe(live, moved, version):  # type: ignore[no-untyped-def]
+        with open("/proc/self/statm") as handle:
+            rss = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        seen.update(peak=peak_mb(), rss=rss, arrow=pa.total_allocated_bytes() / 2**20, moved=deep_mb(moved))
+        return frame_of(live, moved, version)
+
+    compaction.moved_frame = probe
+    return seen
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -99,6 +143,7 @@ def main() -> None:
         store.snapshot()
         before = (peak_mb(), pa.default_memory_pool().max_memory() / 2**20)
         started, cpu = time.perf_counter(), time.process_time()
+        planned = phase_probe()
         report = store.compact(retain_s=0)
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
         after = (peak_mb(), pa.default_memory_pool().max_memory() / 2**20)
@@ -106,6 +151,10 @@ def main() -> None:
         print(f"peak RSS MB: {before[0]:.0f} after the snapshot read, {after[0]:.0f} after compaction")
         print(f"Arrow peak MB: {before[1]:.0f} after the snapshot read, {after[1]:.0f} after compaction")
         print(f"compaction {took:.1f} s ({cpu:.1f} s CPU)")
+        print(
+            f"once planned and written (before the catalog): peak RSS {planned['peak']:.0f} MB, RSS "
+            f"{planned['rss']:.0f} MB, Arrow {planned['arrow']:.0f} MB, the moved cells' places {planned['moved']:.1f} MB"
+        )
         digest_after = digest(Store(copy))
     shutil.rmtree(copy.parent / "unused", ignore_errors=True)
     original = digest(Store(args.store))

@@ -10,10 +10,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .catalog import BUCKETS, TABLES, Location, checkpoint_name, encode_schema, segment_name
+from .catalog import BUCKETS, TABLES, Location, checkpoint_name, segment_name
 from .catalog_parts import FORM, FORM_KEY, GROUP_ROWS
 from .catalog_reads import forget
 from .catalog_writes import CatalogWriter, catalog_batches, dead_rows
+from .compaction_places import Places
 from .datafiles import COMPACT_FILE_ROWS, write_compacted
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def compact(store: Store, group_rows: int = GROUP_ROWS) -> dict[str, Any]:
     version = snap.version + 1
     live = snap._internal()  # every catalog column but the cells' metadata
     files_before = sum(len(snap.files(t)) for t in TABLES)
-    moved: dict[str, dict[str, Location]] = {}
+    moved = Places(live.index)  # the moved cells' new places, in arrays
     rewritten = written = 0
     for table in TABLES:
         column = live[f"{table}_file"]
@@ -86,7 +87,7 @@ def compact(store: Store, group_rows: int = GROUP_ROWS) -> dict[str, Any]:
             continue  # one small clean file is as compact as it gets
         rewritten += len(chosen)
         rows_per_file = {f: _num_rows(store, f) for f in chosen}
-        members = live[column.isin(chosen)]
+        members = live.loc[column.isin(chosen).to_numpy(), ["cell_id", "bucket", "lot", f"{table}_file"]]
         for lot, in_lot in members.groupby("lot", sort=True):
             cells_here = len(in_lot)
             total = sum(rows_per_file[f] for f in set(in_lot[f"{table}_file"]))
@@ -111,8 +112,9 @@ def compact(store: Store, group_rows: int = GROUP_ROWS) -> dict[str, Any]:
                 written += len({w.file for w in locations.values()})
                 for cell_id, where in locations.items():
                     where.schema = schemas[cell_id] or cells_schema(cells, cell_id)
-                    moved.setdefault(cell_id, {})[table] = where
-    if moved:
+                moved.add(table, locations)
+    cells_moved = len(moved)
+    if cells_moved:
         frame = moved_frame(live, moved, version)
         _commit(store, snap, frame, version, group_rows)
         forget(store._base)  # the catalog is one checkpoint now: read it whole (no metadata), not advanced
@@ -122,39 +124,16 @@ def compact(store: Store, group_rows: int = GROUP_ROWS) -> dict[str, Any]:
         "files_after": sum(len(after.files(t)) for t in TABLES),
         "rewritten": rewritten,
         "written": written,
-        "cells_moved": len(moved),
+        "cells_moved": cells_moved,
     }
 
 
-def moved_frame(live: pd.DataFrame, moved: dict[str, dict[str, Location]], version: int) -> pd.DataFrame:
+def moved_frame(live: pd.DataFrame, moved: Places, version: int) -> pd.DataFrame:
     """``live`` (a snapshot's cells, without their metadata) with the moved tables' new places, at ``version``.
 
     A copy: the snapshot's frame stays as it is (a reader may hold it).
     """
-    out = live.copy()
-    ids = list(moved)
-    at = out.index.get_indexer(pd.Index(ids, dtype=object))
-    versions = out["version"].to_numpy(copy=True)
-    versions[at] = version
-    out["version"] = versions
-    for table in TABLES:
-        mine = [(k, moved[c][table]) for k, c in zip(at.tolist(), ids, strict=True) if table in moved[c]]
-        if not mine:
-            continue
-        rows = np.array([k for k, _w in mine], dtype=np.int64)
-        for part, values in (
-            ("file", [w.file for _k, w in mine]),
-            ("rgs", [w.row_groups for _k, w in mine]),
-            ("filter", [w.filter for _k, w in mine]),
-            ("schema", [None if w.schema is None else encode_schema(w.schema) for _k, w in mine]),
-        ):
-            column = out[f"{table}_{part}"].to_numpy(dtype=object, copy=True)
-            placed = np.empty(len(values), dtype=object)
-            for n, value in enumerate(values):  # one by one: a list of row groups is one value
-                placed[n] = value
-            column[rows] = placed
-            out[f"{table}_{part}"] = column
-    return out
+    return moved.frame(live, version)
 
 
 def _commit(store: Store, snap: Snapshot, frame: pd.DataFrame, version: int, group_rows: int) -> None:

@@ -1,6 +1,6 @@
 """A store's table of every cell as a Dask dataframe over one snapshot's files (dead rows dropped).
 
-The same columns and rows as the table's SQL view (:func:`.views.table_view_sql`), read by Dask instead
+The same columns and rows as the table's SQL view (:func:`.views.table_view`), read by Dask instead
 of DuckDB, locally or on a cluster (``Store.dask``, :mod:`.fleet`): the files' columns united by name in
 the view's order, a column a file lacks as nulls, one dtype per column for every partition
 (:mod:`.table_union`). A partition is one file, or up to :data:`PART_ROWS` rows of its row groups.
@@ -18,7 +18,8 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError
 from .catalog import TABLES
-from .table_union import TableUnion, conform, read_footers, to_pandas, union_of
+from .table_union import TableUnion, conform, to_pandas
+from .view_files import view_files
 
 if TYPE_CHECKING:
     from .store import Store
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 PART_ROWS = 1 << 20
 """Rows a partition aims at (a compacted file of 4 million rows is read as four partitions)."""
 
-Part = tuple[str, tuple[int, ...], tuple[str, ...]]
-"""One partition: a file's path, its row groups, the dead cells whose rows it leaves out."""
+Part = tuple[str, tuple[int, ...], tuple[str, ...], tuple[str, ...] | None]
+"""One partition: a file's path, its row groups, the dead cells whose rows it leaves out, the columns its live
+cells have (None: all; the others read as nulls)."""
 
 
 class _ReadPart:
@@ -50,11 +52,13 @@ class _ReadPart:
         return (self.token, tuple(self._columns), self.pyarrow_strings)
 
     def __call__(self, part: Part, columns: list[str] | None = None) -> pd.DataFrame:
-        path, groups, gone = part
+        path, groups, gone, kept = part
         wanted_columns = self._columns if columns is None else list(columns)
         with open(path, "rb") if self.local else self.fs.open(path, "rb") as handle:
             parquet = pq.ParquetFile(handle)
             present = set(parquet.schema_arrow.names)
+            if kept is not None:  # a column only dead cells had reads as nulls (its live rows are null)
+                present &= {*kept, "cell_id"}
             wanted = [*wanted_columns, *(["cell_id"] if gone and "cell_id" not in wanted_columns else [])]
             data = parquet.read_row_groups(list(groups), columns=[c for c in wanted if c in present])
         if gone:
@@ -62,19 +66,22 @@ class _ReadPart:
         return to_pandas(conform(data, self.union, wanted_columns), self.union, self.pyarrow_strings)
 
 
-def _parts(path: str, footer: pq.FileMetaData, gone: tuple[str, ...]) -> list[Part]:
+def _parts(
+    path: str, footer: pq.FileMetaData, gone: tuple[str, ...], kept: frozenset[str] | None
+) -> list[Part]:
     """A file's partitions: consecutive row groups of up to :data:`PART_ROWS` rows (one, if the file has none)."""
+    keep = None if kept is None else tuple(sorted(kept))
     out: list[Part] = []
     groups: list[int] = []
     rows = 0
     for g in range(footer.num_row_groups):
         n = footer.row_group(g).num_rows
         if groups and rows + n > PART_ROWS:
-            out.append((path, tuple(groups), gone))
+            out.append((path, tuple(groups), gone, keep))
             groups, rows = [], 0
         groups.append(g)
         rows += n
-    out.append((path, tuple(groups), gone))
+    out.append((path, tuple(groups), gone, keep))
     return out
 
 
@@ -107,16 +114,10 @@ def dask_table(store: Store, table: str, columns: Sequence[str] | None = None) -
     if table not in TABLES:
         raise InputError(f"table: expected one of {', '.join(TABLES)}, got {table!r}.")
     snap = store.snapshot()
-    files = snap.files(table)
-    if not files:
+    found = view_files(store, snap, table, warn=True)
+    if found is None:
         raise InputError(f"table {table}: no cell in {store.url or store.root} has it.")
-    dead = snap.dead_pairs(table)
-    dirty = set(dead["file"]) if len(dead) else set()
-    ordered = [f for f in files if f not in dirty] + sorted(
-        dirty
-    )  # the view's order: clean files, then the others
-    footers = read_footers(store.fs, [store.path_of(f) for f in ordered], store.local)
-    union = union_of(table, list(zip(ordered, footers, strict=True)))
+    union = found.union
     wanted = list(union.schema.names) if columns is None else list(columns)
     unknown = [c for c in wanted if c not in union.schema.names]
     if unknown:
@@ -124,10 +125,12 @@ def dask_table(store: Store, table: str, columns: Sequence[str] | None = None) -
             f"table {table}: no column {', '.join(map(repr, unknown))} in any cell "
             f"(columns: {', '.join(union.schema.names)})."
         )
+    for column, line in union.clashes:
+        if column in wanted:
+            raise InputError(line)
     parts: list[Part] = []
-    for file, footer in zip(ordered, footers, strict=True):
-        gone = tuple(sorted(dead[dead["file"] == file]["cell_id"].astype(str))) if file in dirty else ()
-        parts.extend(_parts(store.path_of(file), footer, gone))
+    for file, footer, kept in zip(found.files, found.footers, found.keep, strict=True):
+        parts.extend(_parts(store.path_of(file), footer, found.dead.get(file, ()), kept))
     strings = pyarrow_strings_enabled()  # Dask's dataframe.convert-string, on by default
     token = tokenize(parts, str(union.schema))  # the files, their row groups and dead cells: the rows
     reader = _ReadPart(store.fs, store.local, union, wanted, strings, token)

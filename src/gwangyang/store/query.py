@@ -19,6 +19,9 @@ import pyarrow as pa
 from ..errors import InputError
 from .production_views import available_views
 from .scoped_views import connect_cells
+from .view_notes import ViewNote
+from .view_reads import notes_read
+from .view_sql import REFUSED
 from .views import VIEWS, connect, wanted_views
 
 if TYPE_CHECKING:
@@ -56,8 +59,9 @@ def run_sql(
 ) -> pd.DataFrame:
     """Run one read-only SELECT over one snapshot of the store; a DataFrame (``attrs['truncated']`` set).
 
-    ``attrs['warnings']``: one line per column of a view the query names that is text in some cells'
-    files and numbers in others' (read as text, as DuckDB's ``union_by_name`` reads it; :mod:`.view_notes`).
+    ``attrs['warnings']``: one line per column the query reads (:mod:`.view_reads`) of a view it names that
+    is text in some cells' files and numbers in others' (read as text, as DuckDB's ``union_by_name`` reads
+    it; :mod:`.view_notes`), or whose times without a zone are read as UTC.
 
     With ``cells``, the views hold only those cells' rows and no file can be read (:func:`connect_cells`);
     with ``production_orgs`` too, ``production`` holds only the tables of the organisations it accepts.
@@ -75,7 +79,9 @@ def run_sql(
     names = wanted_views(query)  # only the views the query names: each reads its files' footers
     if cells is None and production_orgs is not None:
         cells = store.snapshot().ids.astype(str).tolist()  # every cell, in memory: production filtered
-    notes: list[str] = []  # columns the views read as text (text in some cells' files, numbers in others')
+    notes: list[
+        ViewNote
+    ] = []  # columns the views read as text (text in some cells' files, numbers in others')
     con = (
         connect(store, names, notes)
         if cells is None
@@ -87,6 +93,7 @@ def run_sql(
         timer.daemon = True
         timer.start()
     try:
+        warned = notes_read(con, query, notes)  # only the columns the query reads
         result = con.sql(query)
         if max_rows is None:
             df = result.df()
@@ -107,13 +114,16 @@ def run_sql(
             # which doubled the conversion of a 10^6-row answer (same values and dtypes either way).
             df = table.slice(0, max_rows).to_pandas(deduplicate_objects=False)
         df.attrs["truncated"] = truncated
-        df.attrs["warnings"] = notes
+        df.attrs["warnings"] = warned
         return df
     except duckdb.InterruptException as exc:
         raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
     except duckdb.Error as exc:
         if "INTERRUPT" in str(exc).upper():
             raise InputError(f"query: stopped after the time limit of {timeout_s:g} s.") from exc
+        refused = str(exc).find(REFUSED)
+        if refused >= 0:  # a column whose types combine neither way, read by the query
+            raise InputError(str(exc)[refused + len(REFUSED) :].splitlines()[0]) from exc
         missing = re.search(r"Table with name (\S+) does not exist", str(exc))
         if missing:
             raise InputError(

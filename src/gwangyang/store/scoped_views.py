@@ -25,7 +25,9 @@ from .catalog import TABLES
 from .production_views import production_arrow
 from .snapshot import Snapshot
 from .table_union import conform, union_of_schemas
-from .view_notes import cell_examples, mixed_warnings
+from .view_files import first_appearance, ingest_key
+from .view_notes import ViewNote, cell_examples, mixed_warnings
+from .view_sql import name, refused_sql
 from .views import cells_arrow
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 
 WARNINGS_KEY = b"gwangyang.warnings"
 """Schema metadata of a scoped table view: its warnings as a JSON list (kept with the table in the cache)."""
+
+REFUSED_KEY = b"gwangyang.refused"
+"""Schema metadata of a scoped table view: its columns whose types combine neither way (JSON: column -> line)."""
 
 
 def _scoped_table(store: Store, snap: Snapshot, table: str, live: list[str]) -> pa.Table | None:
@@ -54,21 +59,41 @@ def _scoped_table(store: Store, snap: Snapshot, table: str, live: list[str]) -> 
         if "cell_id" not in part.column_names:
             part = part.append_column("cell_id", pa.array([cell] * part.num_rows, pa.string()))
         parts.append(part)
-        named.append((cell, part.schema))
+        named.append((cell, part))
     if not parts:
         return None
-    union = union_of_schemas(table, named)
-    if not union.mixed:
-        return pa.concat_tables(parts, promote_options="permissive")
+    times = snap.column("ingested_at")
+    ranked = sorted(named, key=lambda one: (ingest_key(times[snap.position(one[0])]), one[0]))
+    union = union_of_schemas(table, named, first_appearance([t.column_names for _c, t in ranked]))
+    first = parts[0].schema
+    if (
+        not union.mixed
+        and not union.notes
+        and not union.clashes
+        and all(p.schema.equals(first) for p in parts[1:])
+        and first.names == union.schema.names
+    ):
+        return pa.concat_tables(parts)
 
     def file_of(cell: str) -> str:
         where = snap.location(cell, table)
         return "" if where is None else where.file
 
-    columns = list(union.schema.names)
-    rows = pa.concat_tables([conform(part, union, columns) for part in parts])
-    warned = mixed_warnings(table, union.mixed, lambda cells: cell_examples(cells, file_of))
-    return rows.replace_schema_metadata({**(rows.schema.metadata or {}), WARNINGS_KEY: json.dumps(warned)})
+    refused = dict(union.clashes)
+    columns = [c for c in union.schema.names if c not in refused]  # those read as nulls: refused by the view
+    rows = pa.concat_tables(
+        [
+            conform(part.drop_columns([c for c in refused if c in part.column_names]), union, columns)
+            for part in parts
+        ]
+    )
+    for column in refused:
+        rows = rows.add_column(union.schema.get_field_index(column), column, pa.nulls(rows.num_rows))
+    lines = mixed_warnings(table, union.mixed, lambda cells: cell_examples(cells, file_of))
+    warned = [(table, c, line) for c, line in union.notes]
+    warned += [(table, m.column, line) for m, line in zip(union.mixed, lines, strict=True)]
+    marks = {WARNINGS_KEY: json.dumps(warned), REFUSED_KEY: json.dumps(refused)}
+    return rows.replace_schema_metadata({**(rows.schema.metadata or {}), **marks})
 
 
 def _production_key(
@@ -111,6 +136,7 @@ def scoped_connection() -> Any:
             _SCOPED.clear()
             database = duckdb.connect(":memory:")
             database.execute("SET enable_external_access=false")
+            database.execute("SET GLOBAL TimeZone='UTC'")  # every cursor's zone (a session setting)
             database.execute("SET lock_configuration=true")
             _SCOPED[pid] = database
         return database.cursor()
@@ -121,7 +147,7 @@ def connect_cells(
     names: set[str],
     cells: Collection[str],
     production_orgs: Callable[[Any], bool] | None = None,
-    notes: list[str] | None = None,
+    notes: list[ViewNote] | None = None,
 ) -> Any:
     """A connection whose views hold only ``cells``' rows (in memory) and that may read no file.
 
@@ -155,8 +181,16 @@ def connect_cells(
         )
         if rows is not None:
             if notes is not None and WARNINGS_KEY in (rows.schema.metadata or {}):
-                notes.extend(json.loads(rows.schema.metadata[WARNINGS_KEY]))
-            con.register(table, rows)
+                notes.extend(tuple(n) for n in json.loads(rows.schema.metadata[WARNINGS_KEY]))
+            refused = json.loads((rows.schema.metadata or {}).get(REFUSED_KEY, b"{}"))
+            if refused:  # such a column is an error where a query reads it, as on the store's views
+                con.register(f"_rows_{table}", rows)
+                picked = ", ".join(
+                    refused_sql(c, refused[c]) if c in refused else name(c) for c in rows.column_names
+                )
+                con.execute(f"CREATE TEMP VIEW {table} AS SELECT {picked} FROM _rows_{table}")
+            else:
+                con.register(table, rows)
             con.execute(f"CREATE TEMP VIEW cells_{table} AS SELECT * FROM {table}")
     if "production" in names:
         hidden = frozenset(str(c) for c in snap.ids) - keep

@@ -1,22 +1,18 @@
-"""The columns of a table over all its data files, as the SQL view reads them (union by name).
+"""The columns of a table over all its data files, as the SQL views read them (union by name).
 
 A table's files hold different columns when the cells do (an extra column in one cell, a commit of
-later cells): DuckDB's ``read_parquet(..., union_by_name=true)`` behind the table view
-(:mod:`.views`) takes every file's columns in order of first appearance, the missing ones as nulls,
-and one type per column. :func:`union_of` gives the same from the files' footers, for readers that
-are not DuckDB (:mod:`.dask_tables`); :func:`conform` brings one file's rows to it and
+later cells). :func:`union_of` gives the view's columns from the files' footers (the columns the files'
+live cells have, in the order :mod:`.view_files` gives, missing ones as nulls) with one type each
+(:func:`.union_types.common_type`: DuckDB's rules, text beside numbers as text); the views cast to it
+(:mod:`.view_sql`), Dask reads it (:mod:`.dask_tables`): :func:`conform` brings one file's rows to it and
 :func:`to_pandas` converts them with dtypes fixed in advance (every partition as the ``meta``).
-
-Types follow DuckDB's: integers of any width and floats widen (``int32`` and ``int64`` to ``int64``,
-an integer and a float to ``float64``), a boolean beside a number becomes that number; a text column
-beside another type makes the column text, numbers written as DuckDB writes them (``7``, ``1.0``,
-``true``), and :class:`MixedColumnWarning` names the column and the files of each type.
+:class:`MixedColumnWarning` names a column read as text and the files of each type.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .union_types import MixedColumn, common_type, largest_in
 
 FOOTER_THREADS = 8
 """Footers read at once (an object store answers each in a round trip)."""
@@ -51,23 +48,6 @@ class MixedColumnWarning(UserWarning):
 
 
 @dataclass(frozen=True)
-class MixedColumn:
-    """A column that is text in some of a table's files and another type in others (read as text).
-
-    Attributes
-    ----------
-    column
-        The column's name.
-    files
-        Each type the files hold it as (``str`` of the Arrow type: ``string``, ``int64`` ...), in order of first
-        appearance, with the names of the files (or cells) that hold it so, in the order given.
-    """
-
-    column: str
-    files: tuple[tuple[str, tuple[str, ...]], ...]
-
-
-@dataclass(frozen=True)
 class TableUnion:
     """The union of a table's files: columns in the view's order, one type each, which may hold nulls.
 
@@ -81,12 +61,20 @@ class TableUnion:
         Columns whose files disagree between text and another type (read as text).
     mixed
         The same columns with the files of each type, in the schema's order.
+    notes
+        Columns whose values are read another way, with a line saying how (times without a zone beside
+        times with one: read as UTC).
+    clashes
+        Columns whose types combine neither way (a time beside a number), with the one-line refusal naming
+        the files: typed ``null`` here, refused by whatever reads them.
     """
 
     schema: pa.Schema
     nullable: frozenset[str]
     as_text: frozenset[str]
     mixed: tuple[MixedColumn, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+    clashes: tuple[tuple[str, str], ...] = ()
 
 
 def read_footers(fs: Any, paths: Sequence[str], local: bool) -> list[pq.FileMetaData]:
@@ -102,7 +90,7 @@ def read_footers(fs: Any, paths: Sequence[str], local: bool) -> list[pq.FileMeta
         return list(pool.map(one, paths))
 
 
-def _may_hold_nulls(footer: pq.FileMetaData, name: str) -> bool:
+def may_hold_nulls(footer: pq.FileMetaData, name: str) -> bool:
     """Whether a file's top-level column ``name`` may hold a null (no statistics: it may)."""
     index = [i for i in range(footer.num_columns) if footer.schema.column(i).path == name]
     if len(index) != 1:  # nested: the leaves say nothing simple; the dtype does not depend on it
@@ -112,34 +100,6 @@ def _may_hold_nulls(footer: pq.FileMetaData, name: str) -> bool:
         if stats is None or not stats.has_null_count or stats.null_count > 0:
             return True
     return False
-
-
-def _common_type(
-    name: str, kinds: list[tuple[pa.DataType, str]], table: str
-) -> tuple[pa.DataType, MixedColumn | None]:
-    """One type for a column that files hold as ``kinds`` (type, file); and the files of each type if it became text."""
-    types = list(dict.fromkeys(t for t, _f in kinds if not pa.types.is_null(t)))
-    if not types:
-        return pa.null(), None
-    if len(types) == 1:
-        return types[0], None
-    texts = [t for t in types if pa.types.is_string(t) or pa.types.is_large_string(t)]
-    if texts:
-        by_type: dict[str, list[str]] = {}
-        for t, file in kinds:
-            if not pa.types.is_null(t):
-                by_type.setdefault(str(t), []).append(file)
-        mixed = MixedColumn(name, tuple((t, tuple(files)) for t, files in by_type.items()))
-        return (pa.large_string() if any(pa.types.is_large_string(t) for t in texts) else pa.string()), mixed
-    numbers = [t for t in types if not pa.types.is_boolean(t)]  # a boolean beside a number: that number
-    try:
-        unified = pa.unify_schemas(
-            [pa.schema([pa.field(name, t)]) for t in numbers or types], promote_options="permissive"
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        files = ", ".join(f"{f} ({t})" for t, f in kinds[:4])
-        raise InputError(f"table {table}: column {name!r} has types that do not combine: {files}.") from None
-    return unified.field(name).type, None
 
 
 def _warn(table: str, mixed: MixedColumn) -> None:
@@ -155,44 +115,106 @@ def _warn(table: str, mixed: MixedColumn) -> None:
 
 
 def _union(
-    table: str, schemas: Sequence[tuple[str, pa.Schema]], warn: bool
-) -> tuple[pa.Schema, dict[str, int], tuple[MixedColumn, ...]]:
-    """The united schema of named schemas (view order), how many hold each column, the columns read as text."""
-    order: dict[str, list[tuple[pa.DataType, str]]] = {}
+    table: str,
+    schemas: Sequence[tuple[str, pa.Schema]],
+    warn: bool,
+    order: Sequence[str] | None = None,
+    largest: Callable[[str, str], int | None] | None = None,
+) -> tuple[
+    pa.Schema,
+    dict[str, int],
+    tuple[MixedColumn, ...],
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str], ...],
+]:
+    """The united schema of named schemas, how many hold each column, the columns read as text, the notes, the clashes.
+
+    Columns in ``order`` (default: first appearance over the schemas); ``largest(name, column)`` as for
+    :func:`.union_types.common_type`.
+    """
+    kinds_of: dict[str, list[tuple[pa.DataType, str]]] = {}
     present: dict[str, int] = {}
     for name, schema in schemas:
         for field in schema:
-            order.setdefault(field.name, []).append((field.type, name))
+            kinds_of.setdefault(field.name, []).append((field.type, name))
             present[field.name] = present.get(field.name, 0) + 1
     fields = []
     mixed = []
-    for column, kinds in order.items():
-        kind, text = _common_type(column, kinds, table)
+    notes = []
+    clashes: list[tuple[str, str]] = []
+    for column in kinds_of if order is None else order:
+        kinds = kinds_of.get(column, [])
+        top = None if largest is None else (lambda name, c=column: largest(name, c))
+        try:
+            kind, text, note = common_type(column, kinds, table, top)
+        except InputError as exc:  # refused where the column is read (the others still are)
+            fields.append(pa.field(column, pa.null()))
+            clashes.append((column, str(exc)))
+            continue
         fields.append(pa.field(column, kind))
+        if note is not None:
+            notes.append((column, note))
         if text is not None:
             mixed.append(text)
             if warn:
                 _warn(table, text)
-    return pa.schema(fields), present, tuple(mixed)
+    return pa.schema(fields), present, tuple(mixed), tuple(notes), tuple(clashes)
 
 
-def union_of(table: str, files: Sequence[tuple[str, pq.FileMetaData]], warn: bool = True) -> TableUnion:
+def union_of(
+    table: str,
+    files: Sequence[tuple[str, pq.FileMetaData]],
+    warn: bool = True,
+    keep: Sequence[frozenset[str] | None] | None = None,
+    order: Sequence[str] | None = None,
+    nulls: Callable[[int, str], bool] | None = None,
+) -> TableUnion:
     """The union by name of the files' columns (``files``: a name for messages and the footer, in the view's order).
 
     With ``warn``, each column read as text is a :class:`MixedColumnWarning` too (it is in ``mixed`` either way).
+    ``keep``: for each file, the columns its live cells have (None: all; any other is read as nulls and types
+    nothing); ``order``: the columns' order (default: first appearance over the files); ``nulls(k, column)``:
+    whether file ``k``'s column may hold a null among the rows read (default: its statistics say so).
     """
-    schemas = [(name, footer.schema.to_arrow_schema()) for name, footer in files]
-    schema, present, mixed = _union(table, schemas, warn)
-    nullable = {c for c in schema.names if present[c] < len(files)}
-    for (_name, footer), (_same, own) in zip(files, schemas, strict=True):
-        nullable |= {f.name for f in own if f.name not in nullable and _may_hold_nulls(footer, f.name)}
-    return TableUnion(schema, frozenset(nullable), frozenset(m.column for m in mixed), mixed)
+    schemas = []
+    for k, (name, footer) in enumerate(files):
+        own = footer.schema.to_arrow_schema()
+        kept = None if keep is None else keep[k]
+        if kept is not None:
+            own = pa.schema([f for f in own if f.name in kept])
+        schemas.append((name, own))
+    footer_of = dict(files)
+
+    def largest(name: str, column: str) -> int | None:
+        return largest_in(footer_of[name], column)
+
+    schema, present, mixed, notes, clashes = _union(table, schemas, warn, order, largest)
+    nullable = {c for c in schema.names if present.get(c, 0) < len(files)}
+    for k, ((_name, footer), (_same, own)) in enumerate(zip(files, schemas, strict=True)):
+        may = (lambda c, f=footer: may_hold_nulls(f, c)) if nulls is None else (lambda c, k=k: nulls(k, c))
+        nullable |= {f.name for f in own if f.name not in nullable and may(f.name)}
+    return TableUnion(schema, frozenset(nullable), frozenset(m.column for m in mixed), mixed, notes, clashes)
 
 
-def union_of_schemas(table: str, schemas: Sequence[tuple[str, pa.Schema]]) -> TableUnion:
-    """The union by name of named schemas (tables in memory), every column nullable; no warning (see ``mixed``)."""
-    schema, _present, mixed = _union(table, schemas, warn=False)
-    return TableUnion(schema, frozenset(schema.names), frozenset(m.column for m in mixed), mixed)
+def union_of_schemas(
+    table: str, tables: Sequence[tuple[str, pa.Table]], order: Sequence[str] | None = None
+) -> TableUnion:
+    """The union by name of named tables in memory, every column nullable; no warning (see ``mixed``).
+
+    ``order``: the columns' order (default: first appearance over the tables).
+    """
+
+    def largest(name: str, column: str) -> int | None:
+        values = by_name[name][column]
+        top = pc.max(values).as_py() if len(values) else 0
+        return None if top is None and values.null_count < len(values) else int(top or 0)
+
+    by_name = dict(tables)
+    schemas = [(name, data.schema) for name, data in tables]
+    schema, _present, mixed, notes, clashes = _union(table, schemas, False, order, largest)
+    return TableUnion(
+        schema, frozenset(schema.names), frozenset(m.column for m in mixed), mixed, notes, clashes
+    )
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -15,10 +15,13 @@ from collections.abc import Callable, Sequence
 
 import pyarrow as pa
 
-from .table_union import MixedColumn
+from .union_types import MixedColumn
 
 EXAMPLE_CELLS = 3
 """Cells named at most for each side of a warning (then ``...``)."""
+
+ViewNote = tuple[str, str, str]
+"""A view's warning: the table, the column it is about, the line."""
 
 Example = tuple[int, list[str], str]
 """What one side of a warning names: how many files, example cells, one example file."""

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ..errors import InputError
 from .catalog import TABLES, TYPED
 from .production_views import production_arrow
 from .snapshot import Snapshot
-from .table_union import read_footers, union_of
-from .view_notes import file_examples, mixed_warnings
+from .view_files import view_files
+from .view_notes import ViewNote, file_examples, mixed_warnings
+from .view_sql import literal, table_view_select
 
 if TYPE_CHECKING:
     from .store import Store
@@ -39,15 +39,6 @@ VIEWS = ("cells", *TABLES, "production")
 """The views a query can name."""
 
 
-def _literal(text: str) -> str:
-    """A SQL string literal (quotes doubled: a store path may hold one)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _file_list(paths: list[str]) -> str:
-    return "[" + ", ".join(_literal(p) for p in paths) + "]"
-
-
 def cells_arrow(snap: Snapshot) -> pa.Table:
     """The ``cells`` view's rows: the catalog's typed metadata columns."""
     columns: dict[str, Any] = {"cell_id": pa.array(snap.ids.astype(str).to_numpy(dtype=object), pa.string())}
@@ -56,79 +47,50 @@ def cells_arrow(snap: Snapshot) -> pa.Table:
     return pa.table(columns)
 
 
-_READ_OPTIONS = "union_by_name=true, hive_partitioning=false"
-"""How a table view reads its files: columns by name, and none from the folders' names.
+def table_view(store: Store, snap: Snapshot, con: Any, table: str) -> tuple[str | None, list[ViewNote]]:
+    """The SELECT behind a table view (None: no cell has that table) and its warnings.
 
-The folders ``lot=<lot>`` and ``bucket=<bb>`` (see :mod:`.datafiles`) are where a file is, not the cells'
-columns: DuckDB's hive detection would add ``lot`` while only appended files exist, ``lot`` and
-``bucket`` once a lot is compacted, and neither when both kinds mix, so ``SELECT *`` changed with
-compaction. A view holds the cells' own columns (as an organisation's views, :mod:`.scoped_views`); a
-cell's lot is in ``cells``.
-"""
+    Registers the dead-row list on ``con``. The view's columns are the live cells' own (:mod:`.view_files`),
+    the same before and after compaction. The warnings (:data:`.view_notes.ViewNote`, each naming its
+    column) say which columns are text in some files and numbers in others (read as text, numbers as DuckDB
+    writes them) and which are read another way (times without a zone beside times with one: as UTC).
 
-
-def table_view_sql(store: Store, snap: Snapshot, con: Any, table: str) -> str | None:
-    """The SELECT behind a table view (None: no cell has that table); registers the dead-row list on ``con``.
-
-    The view's columns are the cells' own (their union by name), the same before and after compaction.
+    Raises
+    ------
+    InputError
+        Types that combine neither way (a time beside a number, a ``uint64`` too large beside an ``int64``),
+        naming the files.
     """
-    files = snap.files(table)
-    if not files:
-        return None
-    dead = snap.dead_pairs(table)
-    dirty = set(dead["file"]) if len(dead) else set()
-    clean = [store.path_of(f) for f in files if f not in dirty]
-    parts = []
-    if clean:
-        parts.append(f"SELECT * FROM read_parquet({_file_list(clean)}, {_READ_OPTIONS})")
-    if dirty:
-        pairs = pa.table(  # files by their path under the root: DuckDB may spell a URL's scheme its own way
-            {"file": ["/" + str(f) for f in dead["file"]], "cell_id": dead["cell_id"].astype(str).tolist()}
-        )
-        con.register(f"_dead_{table}", pairs)
-        parts.append(
-            "SELECT * EXCLUDE (filename) FROM read_parquet("
-            f"{_file_list([store.path_of(f) for f in sorted(dirty)])}, {_READ_OPTIONS}, filename=true) d "
-            f"WHERE NOT EXISTS (SELECT 1 FROM _dead_{table} x WHERE x.cell_id = d.cell_id AND ends_with(d.filename, x.file))"
-        )
-    return " UNION ALL BY NAME ".join(parts)
-
-
-def table_view_warnings(store: Store, snap: Snapshot, table: str) -> list[str]:
-    """Warnings for the table view: each column that is text in some files and numbers in others.
-
-    DuckDB's ``union_by_name`` makes such a column text without a word; the files' footers (read a few at
-    a time, in the view's order: clean files, then those holding dead rows) tell which, by the same type
-    rules (:func:`.table_union.union_of`). A footer that does not read, or types that combine neither way, are
-    left to the query's own error.
-    """
-    files = snap.files(table)
-    if not files:
-        return []
-    dead = snap.dead_pairs(table)
-    dirty = set(dead["file"]) if len(dead) else set()
-    ordered = [f for f in files if f not in dirty] + sorted(dirty)
     try:
-        footers = read_footers(store.fs, [store.path_of(f) for f in ordered], store.local)
+        files = view_files(store, snap, table)
     except (OSError, ValueError):  # a missing or damaged file: the query names it when it reads it
-        return []
-    try:
-        union = union_of(table, list(zip(ordered, footers, strict=True)), warn=False)
-    except (
-        InputError
-    ):  # types that combine neither way (a timestamp beside a number): DuckDB's own error says
-        return []
-    if not union.mixed:
-        return []
-    holders: dict[str, list[str]] = {}
-    for cell, file in zip(snap.ids.astype(str), snap.column(f"{table}_file"), strict=True):
-        if isinstance(file, str):
-            holders.setdefault(file, []).append(cell)
+        files = None
+        if snap.files(table):
+            paths = [store.path_of(f) for f in snap.files(table)]
+            return (
+                f"SELECT * FROM read_parquet({_file_list(paths)}, union_by_name=true, hive_partitioning=false)",
+                [],
+            )
+    if files is None:
+        return None, []
+    select = table_view_select(store, con, table, files)
+    notes: list[ViewNote] = [(table, column, line) for column, line in files.union.notes]
+    if files.union.mixed:
+        holders: dict[str, list[str]] = {}
+        for cell, file in zip(snap.ids.astype(str), snap.column(f"{table}_file"), strict=True):
+            if isinstance(file, str):
+                holders.setdefault(file, []).append(cell)
 
-    def cells_of(file: str) -> list[str]:  # a live file holds some live cell's rows
-        return holders.get(file, [])
+        def cells_of(file: str) -> list[str]:  # a live file holds some live cell's rows
+            return holders.get(file, [])
 
-    return mixed_warnings(table, union.mixed, lambda names: file_examples(names, cells_of))
+        lines = mixed_warnings(table, files.union.mixed, lambda names: file_examples(names, cells_of))
+        notes += [(table, m.column, line) for m, line in zip(files.union.mixed, lines, strict=True)]
+    return select, notes
+
+
+def _file_list(paths: list[str]) -> str:
+    return "[" + ", ".join(literal(p) for p in paths) + "]"
 
 
 _LOCAL = threading.local()
@@ -171,18 +133,19 @@ def wanted_views(query: str) -> set[str]:
     return out
 
 
-def connect(store: Store, names: set[str] | None = None, notes: list[str] | None = None) -> Any:
+def connect(store: Store, names: set[str] | None = None, notes: list[ViewNote] | None = None) -> Any:
     """A DuckDB connection with the store's views (at least ``names``; all when None), locked down.
 
     The connection may read only the store's data files (no other file, no network) and its
     settings are locked. Each thread keeps one connection per store while the store's snapshot
     stays the same, adding views as queries need them. ``notes`` gets the warnings of the table views
-    named (:func:`table_view_warnings`: columns read as text), found once per view and kept with it.
+    named (:func:`table_view`: columns read as text or otherwise), found once per view and kept with it.
+    Times with a zone are shown in UTC (the connection's ``TimeZone``), whatever the machine's zone.
     """
     import duckdb
 
     snap = store.snapshot()
-    cache: dict[str, tuple[Snapshot, Any, set[str], dict[str, list[str]]]] = (
+    cache: dict[str, tuple[Snapshot, Any, set[str], dict[str, list[ViewNote]]]] = (
         getattr(_LOCAL, "connections", None) or {}
     )
     _LOCAL.connections = cache
@@ -197,9 +160,10 @@ def connect(store: Store, names: set[str] | None = None, notes: list[str] | None
         if not store.local:
             con.register_filesystem(store.fs)
         else:
-            allowed = ", ".join(_literal(f"{store.root.as_posix()}/{d}/") for d in ("tables", "cells"))
+            allowed = ", ".join(literal(f"{store.root.as_posix()}/{d}/") for d in ("tables", "cells"))
             con.execute(f"SET allowed_directories=[{allowed}]")
             con.execute("SET enable_external_access=false")
+        con.execute("SET TimeZone='UTC'")
         con.execute("SET lock_configuration=true")
         entry = (snap, con, set(), {})
         cache.pop(slot, None)
@@ -218,11 +182,10 @@ def connect(store: Store, names: set[str] | None = None, notes: list[str] | None
             if notes is not None:
                 notes.extend(warned.get(table, []))
             continue
-        select = table_view_sql(store, snap, con, table)
+        select, warned[table] = table_view(store, snap, con, table)
         made.add(table)
         if select is None:
             continue
-        warned[table] = table_view_warnings(store, snap, table)
         if notes is not None:
             notes.extend(warned[table])
         con.execute(f"CREATE VIEW {table} AS {select}")

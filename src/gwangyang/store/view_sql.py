@@ -1,0 +1,147 @@
+"""The SELECT behind a table view: every live cell's rows, the view's columns in its order and types.
+
+The files are read in groups of the same schema (:func:`table_view_select`), each column selected by name
+and cast to the view's type (:mod:`.view_files`, :mod:`.table_union`): the view's columns and types are
+those of the live cells, not DuckDB's ``union_by_name`` over every file (which kept a column only dead
+cells had, made a ``uint64`` beside an ``int64`` ``HUGEINT`` and read times without a zone in the
+connection's zone). Dead rows are left out by cell and file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from .union_types import normal_type
+from .view_files import ViewFiles
+
+if TYPE_CHECKING:
+    from .store import Store
+
+_DUCK = {
+    pa.int8(): "TINYINT",
+    pa.int16(): "SMALLINT",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.uint8(): "UTINYINT",
+    pa.uint16(): "USMALLINT",
+    pa.uint32(): "UINTEGER",
+    pa.uint64(): "UBIGINT",
+    pa.float16(): "FLOAT",
+    pa.float32(): "FLOAT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+    pa.string(): "VARCHAR",
+    pa.large_string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.binary(): "BLOB",
+    pa.large_binary(): "BLOB",
+    pa.timestamp("us"): "TIMESTAMP",
+    pa.timestamp("ns"): "TIMESTAMP_NS",
+    pa.timestamp("us", "UTC"): "TIMESTAMPTZ",
+    pa.timestamp("ns", "UTC"): "TIMESTAMPTZ_NS",
+}
+"""DuckDB's name for the view types it casts to (others are read as the files hold them)."""
+
+_READ_OPTIONS = "hive_partitioning=false"
+"""How a view reads a group of files (the same columns and types): none from the folders' names.
+
+Without ``union_by_name`` DuckDB binds a group from its first file's schema, not every file's (each query
+binds the view again, twice when its warnings are sorted by :mod:`.view_reads`).
+
+The folders ``lot=<lot>`` and ``bucket=<bb>`` (see :mod:`.datafiles`) are where a file is, not the cells'
+columns: DuckDB's hive detection would add ``lot`` while only appended files exist, ``lot`` and
+``bucket`` once a lot is compacted, and neither when both kinds mix, so ``SELECT *`` changed with
+compaction. A view holds the cells' own columns (as an organisation's views, :mod:`.scoped_views`); a
+cell's lot is in ``cells``.
+"""
+
+
+def literal(text: str) -> str:
+    """A SQL string literal (quotes doubled: a store path may hold one)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def name(column: str) -> str:
+    """A SQL identifier (double quotes doubled)."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _file_list(paths: list[str]) -> str:
+    return "[" + ", ".join(literal(p) for p in paths) + "]"
+
+
+def column_sql(column: str, held: pa.DataType | None, kind: pa.DataType) -> str:
+    """One column of a group of files that hold it as ``held`` (None: not, or only dead cells), as ``kind``."""
+    duck = _DUCK.get(kind)
+    if held is None:
+        return f"CAST(NULL AS {duck}) AS {name(column)}" if duck else f"NULL AS {name(column)}"
+    if normal_type(held).equals(kind) or duck is None:
+        return name(column)
+    value = name(column)
+    if (
+        pa.types.is_timestamp(kind)
+        and kind.tz is not None
+        and pa.types.is_timestamp(held)
+        and held.tz is None
+    ):
+        value = (
+            f"timezone('UTC', {value})"  # a time without a zone, read as UTC whatever the connection's zone
+        )
+    return f"CAST({value} AS {duck}) AS {name(column)}"
+
+
+REFUSED = "gwangyang: "
+"""Starts the error a column whose types combine neither way raises where a query reads it."""
+
+
+def refused_sql(column: str, line: str) -> str:
+    """A column whose types combine neither way: an error naming the files where a query reads it, else nothing.
+
+    DuckDB leaves the column out of a query that does not name it (``SELECT cell_id``, ``count(*)``).
+    """
+    return f"CAST(error({literal(REFUSED + line)}) AS VARCHAR) AS {name(column)}"
+
+
+def table_view_select(store: Store, con: Any, table: str, files: ViewFiles) -> str:
+    """The SELECT behind a table view; registers the dead-row list on ``con`` when files hold dead rows."""
+    union = files.union
+    groups: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
+    helds = []
+    for k, footer in enumerate(files.footers):
+        own = footer.schema.to_arrow_schema()
+        kept = files.keep[k]
+        held = {f.name: f.type for f in own if kept is None or f.name in kept}
+        helds.append(held)
+        kinds = str(pa.schema([pa.field(f.name, f.type) for f in own]))  # names and types, no metadata
+        key = (files.files[k] in files.dead, (kinds, *sorted(held)))
+        groups.setdefault(key, []).append(k)
+    parts = []
+    if files.dead:
+        pairs = pa.table(  # files by their path under the root: DuckDB may spell a URL's scheme its own way
+            {
+                "file": ["/" + f for f, cells in files.dead.items() for _c in cells],
+                "cell_id": [c for cells in files.dead.values() for c in cells],
+            }
+        )
+        con.register(f"_dead_{table}", pairs)
+    clashes = dict(union.clashes)
+    for (dirty, _schema), members in groups.items():
+        held = helds[members[0]]
+        columns = ", ".join(
+            refused_sql(f.name, clashes[f.name])
+            if f.name in clashes
+            else column_sql(f.name, held.get(f.name), f.type)
+            for f in union.schema
+        )
+        paths = _file_list([store.path_of(files.files[k]) for k in members])
+        if not dirty:
+            parts.append(f"SELECT {columns} FROM read_parquet({paths}, {_READ_OPTIONS})")
+        else:
+            parts.append(
+                f"SELECT {columns} FROM read_parquet({paths}, {_READ_OPTIONS}, filename=true) d "
+                f"WHERE NOT EXISTS (SELECT 1 FROM _dead_{table} x "
+                "WHERE x.cell_id = d.cell_id AND ends_with(d.filename, x.file))"
+            )
+    return " UNION ALL BY NAME ".join(parts)

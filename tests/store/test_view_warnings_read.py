@@ -1,0 +1,78 @@
+"""A view's warning about a column is given only to a query that reads that column.
+
+``등급`` is text in one cell's file and numbers in two others' (:func:`tests.store.test_view_mixed_types.build`).
+Which columns a query reads comes from DuckDB's plan (``EXPLAIN (FORMAT JSON)``: the scans' projections and
+filters); without a plan every warning of the views named is given, as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gwangyang.cli.main import main
+from gwangyang.store import Store, view_reads
+from tests.store.test_view_mixed_types import build, expected_warning
+
+READS = [  # (query, whether it reads 등급)
+    ("SELECT cell_id, 등급 FROM cycles", True),
+    ("SELECT * FROM cycles", True),
+    ("SELECT count(*) AS n FROM cycles WHERE 등급 = '2'", True),  # a filter pushed into the scan
+    ("SELECT max(length(등급)) AS m FROM cycles", True),
+    ('SELECT c.cell_id FROM cycles c JOIN cells USING (cell_id) WHERE c."등급" IS NULL', True),
+    ("SELECT cell_id, cycle_index FROM cycles", False),
+    ("SELECT count(*) AS n FROM cycles", False),
+    ("SELECT * EXCLUDE (등급) FROM cycles", False),
+    ("SELECT lot, count(*) AS n FROM cycles JOIN cells USING (cell_id) GROUP BY lot", False),
+    ("SELECT 채널 FROM cycles", False),
+]
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_the_warning_goes_with_the_column_read(store_dir: Path, scoped: bool) -> None:
+    store = Store(store_dir)
+    build(store)
+    cells = ["셀-가", "셀-나", "셀-다", "셀-라"] if scoped else None
+    for query, reads in READS:
+        warned = store.sql(query, cells=cells).attrs["warnings"]
+        assert len(warned) == (1 if reads else 0), query
+        if reads and not scoped:
+            assert warned == [expected_warning(store)], query
+        if reads and scoped:
+            assert warned[0].startswith("table cycles: column '등급' is text in 1 file(s) (cells 셀-나: "), (
+                query
+            )
+
+
+def test_without_a_plan_every_warning_is_given(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(store_dir)
+    build(store)
+    monkeypatch.setattr(view_reads, "read_texts", lambda con, query: None)  # another DuckDB's plan, say
+    for query, _reads in READS:
+        assert store.sql(query).attrs["warnings"] == [expected_warning(store)], query
+
+
+def test_a_plan_of_another_form_gives_every_warning(store_dir: Path) -> None:
+    class Odd:
+        def execute(self, query: str) -> Odd:
+            return self
+
+        def fetchall(self) -> list[tuple[str, str]]:
+            return [("physical_plan", '[["not", "an", "operator"]]')]
+
+    assert view_reads.read_texts(Odd(), "SELECT 1") is None
+    notes = [("cycles", "등급", "line")]
+    assert view_reads.notes_read(Odd(), "SELECT 1", notes) == ["line"]
+
+
+def test_the_cli_says_it_only_for_the_column_read(
+    store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build(Store(store_dir))
+    code = main(["battery", "sql", "SELECT cell_id, cycle_index FROM cycles", "--store", str(store_dir)])
+    _out, err = capsys.readouterr()
+    assert code == 0 and "warning" not in err  # before: the 등급 warning, for a query that never reads it
+    code = main(["battery", "sql", "SELECT 등급 FROM cycles", "--store", str(store_dir)])
+    _out, err = capsys.readouterr()
+    assert code == 0 and err.count("warning: table cycles: column '등급'") == 1
