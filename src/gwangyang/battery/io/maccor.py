@@ -291,6 +291,8 @@ def _read_counted(path: Path, cmap: ColumnMap, names: list[str]) -> tuple[pd.Dat
         for column in ("capacity_ah", "energy_wh")
         if column in cmap.columns
     }
+    if cmap.state is not None:
+        sources["state"] = next((n for n in cmap.state.sources if n in names), "State")
     counters = StepCounters(path, sources)
     table = read_mapped(path, cmap, counters, {STEP_TIME: STEP_TIME_SPEC})
     if counters.notes:

@@ -40,7 +40,8 @@ import numpy as np
 
 from ...errors import CorruptFileError
 from .. import schema as s
-from .column_map import SPLIT_CAPACITY, SPLIT_ENERGY, ColumnMap, ColumnSpec
+from .column_map import DIRECTIONS, SPLIT_CAPACITY, SPLIT_ENERGY, STATE_CODES, ColumnMap, ColumnSpec
+from .maccor_states import state_directions, unknown_state_warning
 from .maccor_tails import doubt_warning, lost_warning, step_tails
 
 MILLI: dict[str, tuple[str, ...]] = {
@@ -64,6 +65,12 @@ UNDECIDED_SHARE = 0.05
 largest value, for the file to be read as restarting, with a warning. Restarting is Maccor's own layout (every
 real export at hand), so a file with very short steps is read, not refused, unless a running counter misread
 would be off by more than ten times the 0.5 % the readers are held to."""
+
+COLUMN_MAP_HINT = (
+    "read it with a column map (--column-map) that gives capacity_ah and energy_wh the convention per_step "
+    "(restarting at each step) or running (running on across steps)."
+)
+"""What a user can do where the counters cannot be told from the signal (the closing part of those refusals)."""
 
 
 def milli_map(cmap: ColumnMap, names: list[str], path: Path) -> ColumnMap:
@@ -98,7 +105,7 @@ class StepCounters:
     path
         The file (named in a refusal).
     sources
-        Per counter column (``capacity_ah``, ``energy_wh``), the header name it is read from.
+        Per counter column (``capacity_ah``, ``energy_wh``), and for ``state``, the header name it is read from.
     """
 
     def __init__(self, path: Path, sources: dict[str, str]) -> None:
@@ -125,6 +132,14 @@ class StepCounters:
         if step_time is not None:
             step_time = np.asarray(step_time, dtype="float64")
         out = dict(values)
+        codes = values.get(STATE_CODES)
+        if codes is not None:  # each row's way from the state letters (:mod:`.maccor_states`)
+            out[DIRECTIONS], unknown = state_directions(codes, cycles, steps)
+            state_name = self.sources.get("state", "State")
+            for letter, row, count in unknown:
+                self.notes.append(
+                    unknown_state_warning(self.path, state_name, letter, first_line + row, count)
+                )
         for column, rate in ((SPLIT_CAPACITY, current), (SPLIT_ENERGY, None)):
             if column not in values or steps is None:
                 continue
@@ -178,6 +193,13 @@ class StepCounters:
         shown = self.sources.get(column, column)
         verdict = {}
         for group, name in ((~new_cycle, "step"), (new_cycle, "cycle")):
+            if name == "cycle" and verdict["step"]:
+                # carried across steps, a counter restarting with each cycle holds at a cycle's first row what the
+                # cycle's earlier steps passed, unwritten where rows were left out (a thinned export): up to the
+                # current over the whole time since the row before, whatever the step's way
+                restarts = restarts | (
+                    telling & (np.abs(counter[starts]) <= SLACK * rate_near * dt + resolution)
+                )
             reset_rows = starts[group & restarts & ~runs_on]
             carry_rows = starts[group & runs_on & ~restarts]
             if len(reset_rows) and len(carry_rows):
@@ -185,7 +207,7 @@ class StepCounters:
                     f"{self.path}: column {shown!r}: the counter restarts at some {name} changes (line "
                     f"{self.first_line + int(reset_rows[0])}) and runs on at others (line "
                     f"{self.first_line + int(carry_rows[0])}); per-step and cumulative values cannot be told "
-                    "apart safely."
+                    f"apart safely; {COLUMN_MAP_HINT}"
                 )
             both = group & restarts & runs_on
             differ = float(np.abs(counter[before[both]]).sum())
@@ -196,7 +218,7 @@ class StepCounters:
                     raise CorruptFileError(
                         f"{self.path}: column {shown!r}: too little passes before each {name} change (first at "
                         f"line {line}) to tell whether the counter restarts or runs on; per-step and cumulative "
-                        "values cannot be told apart safely."
+                        f"values cannot be told apart safely; {COLUMN_MAP_HINT}"
                     )
                 self.notes.append(
                     s.warning(
