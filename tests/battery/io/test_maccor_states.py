@@ -115,14 +115,9 @@ def test_an_unknown_state_letter_is_warned(tmp_path: Path) -> None:
     assert i18n.phrase(note, "ko").startswith("열 'State': 3개 행의 상태 'X'")
 
 
-def test_the_other_shared_files_read_as_their_counters() -> None:
-    """``O`` (``.010``: a control step repeating step 71's last record), ``P`` and ``FRA`` (``.041``) count neither
-    way; each file's cycles equal the vendor's counters."""
-    for name in ("PredictionDiagnostics_000109_tztest.010", "maccor_test_file_4267-66-6519.041"):
-        path = CYCLERS / "maccor" / name
-        assert same(per_cycle(path), vendor_totals(path)) < 1e-9
-    assert not [
-        w
-        for w in read_cycler(CYCLERS / "maccor" / "maccor_test_file_4267-66-6519.041").warnings
-        if "does not know" in w["detail"]
-    ]
+@pytest.mark.parametrize("path", sorted((CYCLERS / "maccor").glob("*.0*")), ids=lambda p: p.name)
+def test_every_shared_text_export_reads_as_its_counters(path: Path) -> None:
+    """All seven: ``O`` (``.010``: a control step repeating step 71's last record), ``P`` and ``FRA`` (``.041``) count
+    neither way; no letter unknown."""
+    assert same(per_cycle(path), vendor_totals(path)) < 1e-9
+    assert not [w for w in read_cycler(path).warnings if "does not know" in w["detail"]]

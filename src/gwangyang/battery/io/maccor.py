@@ -2,7 +2,8 @@
 
 Both are read through shipped column maps (``maps/maccor_text.toml``, ``maps/maccor_csv.toml``):
 Amp-hr / Watt-hr reset at each step and become cumulative within each cycle; the raw export's
-current is signed from its State column (C charges, D discharges).
+current is signed from its State column (C charges, D discharges; a stop, control or pause row, S, O or P, takes
+its step's way, and a letter not known is warned about: :mod:`.maccor_states`).
 
 Clock handling (raw export). Maccor's own test time stands still while a test is paused (and
 through an impedance sweep), and the PC's wall clock (``DPt Time``) jumps at a daylight-saving or

@@ -21,8 +21,10 @@ every step (a cycle's capacity summed over its charge, rest and discharge).
   same values. A step change written at the previous row's time (Maccor's control steps, state O, repeat the
   last record) decides nothing, nor one whose first row passes no current unless the step is a rest. Step
   changes within a cycle and cycle changes are judged apart (a counter may run on through a cycle and restart
-  with the next). A group where some changes restart and others run on is refused in one line naming the
-  file, the column and a line of each. Where no change decides (steps too short to tell), the group is read
+  with the next; where it runs on across steps, restarting at a cycle change may hold up to the current over the
+  whole time since the row before: the cycle's earlier steps, unwritten in a thinned export). A group where some
+  changes restart and others run on is refused in one line naming the file, the column and a line of each, and
+  what the user can do (:data:`COLUMN_MAP_HINT`). Where no change decides (steps too short to tell), the group is read
   as restarting, as Maccor writes its counters (all eight shared Maccor files), with an ``unknown_format``
   warning giving how much the other reading differs by, unless that is over :data:`UNDECIDED_SHARE` (5 %) of
   the column's largest value: then it is refused. One that runs on is brought to per-step values (the value
@@ -191,7 +193,7 @@ class StepCounters:
         runs_on = telling & (np.abs(jump) <= carried) & (np.nan_to_num(ahead * jump) >= -resolution)
         new_cycle = cycles[starts] != cycles[before]
         shown = self.sources.get(column, column)
-        verdict = {}
+        verdict: dict[str, bool] = {}
         for group, name in ((~new_cycle, "step"), (new_cycle, "cycle")):
             if name == "cycle" and verdict["step"]:
                 # carried across steps, a counter restarting with each cycle holds at a cycle's first row what the
