@@ -21,8 +21,9 @@ every step (a cycle's capacity summed over its charge, rest and discharge).
   same values. A step change written at the previous row's time (Maccor's control steps, state O, repeat the
   last record) decides nothing, nor one whose first row passes no current unless the step is a rest. Step
   changes within a cycle and cycle changes are judged apart (a counter may run on through a cycle and restart
-  with the next; where it runs on across steps, restarting at a cycle change may hold up to the current over the
-  whole time since the row before: the cycle's earlier steps, unwritten in a thinned export). A group where some
+  with the next; where it runs on across steps and the step time shows rows left out before a cycle's first row,
+  restarting there may hold up to the current over the whole time since the row before: the cycle's earlier
+  steps, unwritten in a thinned export). A group where some
   changes restart and others run on is refused in one line naming the file, the column and a line of each, and
   what the user can do (:data:`COLUMN_MAP_HINT`). Where no change decides (steps too short to tell), the group is read
   as restarting, as Maccor writes its counters (all eight shared Maccor files), with an ``unknown_format``
@@ -56,6 +57,8 @@ SLACK = 1.5
 """How much more than ``rate * dt`` a counter may gain over one interval (the rate changing within it)."""
 RESOLUTION = 1e-5
 """The written resolution, as a share of the column's largest value (7 significant digits and some)."""
+LEFT_OUT_S = 1.0
+"""A step beginning more than this after the row before its first (by its step time) shows rows left out there."""
 STEP_TIME = "step_time_s"
 """The key under which the hook finds Maccor's step time (seconds since the step began), where the file has one."""
 STEP_TIME_SPEC = ColumnSpec(
@@ -197,11 +200,11 @@ class StepCounters:
         for group, name in ((~new_cycle, "step"), (new_cycle, "cycle")):
             if name == "cycle" and verdict["step"]:
                 # carried across steps, a counter restarting with each cycle holds at a cycle's first row what the
-                # cycle's earlier steps passed, unwritten where rows were left out (a thinned export): up to the
-                # current over the whole time since the row before, whatever the step's way
-                restarts = restarts | (
-                    telling & (np.abs(counter[starts]) <= SLACK * rate_near * dt + resolution)
-                )
+                # cycle's earlier steps passed, unwritten where rows were left out (a thinned export: the step time
+                # shows the step began over a second after the row before): up to the current over that whole time
+                unwritten = telling & (dt - window > LEFT_OUT_S)
+                bound = SLACK * rate_near * dt + resolution
+                restarts = restarts | (unwritten & (np.abs(counter[starts]) <= bound))
             reset_rows = starts[group & restarts & ~runs_on]
             carry_rows = starts[group & runs_on & ~restarts]
             if len(reset_rows) and len(carry_rows):
