@@ -44,7 +44,11 @@ READER_TERMS: tuple[str, ...] = (
     N_("kept as UTF-8"),
     N_("one of them is expected."),
     N_("which holds the data is a guess, one of them is expected."),
-    N_("per-step and cumulative values cannot be told apart safely."),
+    N_("per-step and cumulative values cannot be told apart safely"),
+    N_(
+        "read it with a column map (--column-map) that gives capacity_ah and energy_wh the convention per_step "
+        "(restarting at each step) or running (running on across steps)."
+    ),
     N_("give the file another name."),
     N_("give it another cell id or replace the cell."),
     N_("ingest it as another cell or replace the stored one (CLI: --cell-id NAME, --replace)."),

@@ -33,6 +33,7 @@ TEXT_TERMS: tuple[str, ...] = (
     N_("the summary may belong to another test, or the clock was changed"),
     N_("Started is kept as the cell's start"),
     N_("the test's start is not read"),
+    N_("they are counted as neither charge nor discharge"),
     # why Python's UTF-16 codec stops (a ``word``: UnicodeDecodeError.reason)
     N_("illegal encoding"),
     N_("illegal UTF-16 surrogate"),
@@ -180,6 +181,16 @@ READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         line=_N,
         gap=_N,
         amount=_AMOUNT,
+    ),
+    # gwangyang.battery.io.maccor_states: a State letter the Maccor reader does not know
+    phrase(
+        N_(
+            "column %(name)s: %(n)s rows have the state %(letter)s, which this reader does not know (first at line "
+            "%(line)s)"
+        ),
+        n=_N,
+        letter=r"'[^']*'|\(empty\)",
+        line=_N,
     ),
 )
 """Patterns of the UTF-16 reader's refusals and warning and of a companion's end time, each with its msgid."""

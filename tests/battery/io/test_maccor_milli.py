@@ -82,6 +82,10 @@ def step_charge(data: CyclerData) -> pd.DataFrame:
     for k, (a, b) in enumerate(zip(first, np.r_[first[1:], len(ts)], strict=True)):
         time = ts["test_time_s"].to_numpy()[a:b]
         current = np.abs(ts["current_a"].to_numpy()[a:b])
+        if b - a > 1 and current[-1] == 0:
+            # a stop row (S) writes the current after the stop; the step ran to it at the row before's current
+            # (xTESLADIAG: 4.700 A x 7.00 s = 0.009139 Ah, its counter's)
+            current[-1] = current[-2]
         rows.append((total[b - 1] - before[k], np.trapezoid(current, time) / 3600.0, b - a))
     return pd.DataFrame(rows, columns=["read_ah", "integrated_ah", "rows"])
 

@@ -3,11 +3,10 @@ last kept row is written in the next step's first row, and is put back in its ow
 
 No such file is at hand: the shared diagnostic exports are written with ``Amp-hr`` and ``Watt-hr`` carried on
 through the test (``test_maccor_milli.running``) and thinned. The independent route: each cycle's charge and
-discharge from the unthinned text itself, Maccor's own per-step ``Amp-hr`` / ``Watt-hr`` (each step's largest over
-its ``C`` / ``D`` rows, restarting at every step) summed by that state. The reader counts no ``S`` row (the test's
-stop: ``xTESLADIAG_000038.078``'s last row holds 2.2376 Ah of its last discharge, read 2.2285 from the row before),
-and a thinned file's last cycle ends with no next step to carry its last step's end: the last cycle is left out of
-the thinned comparisons.
+discharge from the unthinned text itself, Maccor's own per-step ``Amp-hr`` / ``Watt-hr`` (each step's value at its
+last row, restarting at every step; the ``S`` stop row of ``xTESLADIAG_000038.078`` its last discharge's last row)
+summed by the step's ``C`` / ``D`` state. A thinned file's last cycle ends with no next step to carry its last
+step's end: the last cycle is left out of the thinned comparisons.
 """
 
 from __future__ import annotations
@@ -38,17 +37,17 @@ def export(name: str) -> TextExport:
 
 
 def reference(whole: TextExport) -> pd.DataFrame:
-    """Per cycle, from the unthinned text: each step's largest Amp-hr / Watt-hr summed by its state."""
+    """Per cycle, from the unthinned text: each step's Amp-hr / Watt-hr at its last row summed by its C / D state."""
     frame = pd.DataFrame(whole.rows, columns=whole.header)[["Cyc#", "Step", "Amp-hr", "Watt-hr", "State"]]
     frame[["Amp-hr", "Watt-hr"]] = frame[["Amp-hr", "Watt-hr"]].astype(float)
     frame["Cyc#"] = frame["Cyc#"].astype(int)
-    frame = frame[frame["State"].isin(["C", "D"])]
     key = ((frame["Cyc#"] != frame["Cyc#"].shift()) | (frame["Step"] != frame["Step"].shift())).cumsum()
+    frame["way"] = frame["State"].where(frame["State"].isin(["C", "D"]))
     steps = frame.groupby(key).agg(
         cycle=("Cyc#", "first"),
-        state=("State", "first"),
-        ah=("Amp-hr", "max"),
-        wh=("Watt-hr", "max"),
+        state=("way", "first"),
+        ah=("Amp-hr", "last"),
+        wh=("Watt-hr", "last"),
     )
     out = {}
     for column, (source, state) in COLUMNS.items():

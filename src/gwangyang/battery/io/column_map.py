@@ -17,6 +17,11 @@ import numpy as np
 from ...errors import InputError, one_line
 from .. import schema as s
 
+STATE_CODES = "state_codes"
+"""The key under which a counters hook of :func:`.generic.read_mapped` finds the state column's text (stripped)."""
+DIRECTIONS = "row_directions"
+"""The key under which such a hook may return each row's direction (+1 charge, -1 discharge, 0), used in place of
+the ``[state]`` codes'."""
 SPLIT_CAPACITY = "capacity_ah"
 SPLIT_ENERGY = "energy_wh"
 SPLIT_COLUMNS = {

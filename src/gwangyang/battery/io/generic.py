@@ -92,7 +92,7 @@ from ...errors import CorruptFileError, InputError
 from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
-from .column_map import MAGNITUDE_COLUMNS, SPLIT_COLUMNS, ColumnMap, ColumnSpec
+from .column_map import DIRECTIONS, MAGNITUDE_COLUMNS, SPLIT_COLUMNS, STATE_CODES, ColumnMap, ColumnSpec
 from .mapped_counters import accumulate, direction_of, split_running
 from .mapped_values import check_required, convert, resolve_column, seconds_since_first, unread_columns
 from .textdates import unread_dates
@@ -111,8 +111,10 @@ def read_mapped(
 
     ``counters``: called with the converted values (and the file line of the first data row) before the
     capacity and energy counters are split and accumulated; returns them, changed where it must
-    (:class:`.maccor_counters.StepCounters`). ``helpers``: columns read for ``counters`` alone (under their
-    keys, where the header has one of their sources), not kept in the table.
+    (:class:`.maccor_counters.StepCounters`); it finds the state column's text under
+    :data:`.column_map.STATE_CODES` and may return each row's direction under :data:`.column_map.DIRECTIONS`.
+    ``helpers``: columns read for ``counters`` alone (under their keys, where the header has one of their
+    sources), not kept in the table.
 
     Raises
     ------
@@ -205,13 +207,19 @@ def read_mapped(
             )
     if counters is not None:
         extra = {key: convert(raw[source], (helpers or {})[key], decimal) for key, source in helping.items()}
+        if state_column:
+            extra[STATE_CODES] = (
+                raw[state_column].astype("string").str.strip().to_numpy(dtype=object, na_value="")
+            )
         values = {key: v for key, v in counters({**values, **extra}, first_line).items() if key not in extra}
     current = values[s.CURRENT]
     states = raw[state_column] if state_column else None
     spec_current = cmap.columns[s.CURRENT]
     if spec_current.sign == "negative_charge":
         current = -current
-    direction = direction_of(states, cmap.state, current, cycles, values.get(s.STEP))
+    direction = values.pop(DIRECTIONS, None)
+    if direction is None:
+        direction = direction_of(states, cmap.state, current, cycles, values.get(s.STEP))
     if spec_current.sign == "unsigned":
         current = np.where(direction > 0, np.abs(current), np.where(direction < 0, -np.abs(current), current))
     out: dict[str, Any] = {s.CURRENT: current}

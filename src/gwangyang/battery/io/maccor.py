@@ -2,7 +2,8 @@
 
 Both are read through shipped column maps (``maps/maccor_text.toml``, ``maps/maccor_csv.toml``):
 Amp-hr / Watt-hr reset at each step and become cumulative within each cycle; the raw export's
-current is signed from its State column (C charges, D discharges).
+current is signed from its State column (C charges, D discharges; a stop, control or pause row, S, O or P, takes
+its step's way, and a letter not known is warned about: :mod:`.maccor_states`).
 
 Clock handling (raw export). Maccor's own test time stands still while a test is paused (and
 through an impedance sweep), and the PC's wall clock (``DPt Time``) jumps at a daylight-saving or
@@ -291,6 +292,8 @@ def _read_counted(path: Path, cmap: ColumnMap, names: list[str]) -> tuple[pd.Dat
         for column in ("capacity_ah", "energy_wh")
         if column in cmap.columns
     }
+    if cmap.state is not None:
+        sources["state"] = next((n for n in cmap.state.sources if n in names), "State")
     counters = StepCounters(path, sources)
     table = read_mapped(path, cmap, counters, {STEP_TIME: STEP_TIME_SPEC})
     if counters.notes:

@@ -21,8 +21,11 @@ every step (a cycle's capacity summed over its charge, rest and discharge).
   same values. A step change written at the previous row's time (Maccor's control steps, state O, repeat the
   last record) decides nothing, nor one whose first row passes no current unless the step is a rest. Step
   changes within a cycle and cycle changes are judged apart (a counter may run on through a cycle and restart
-  with the next). A group where some changes restart and others run on is refused in one line naming the
-  file, the column and a line of each. Where no change decides (steps too short to tell), the group is read
+  with the next; where it runs on across steps and the step time shows rows left out before a cycle's first row,
+  restarting there may hold up to the current over the whole time since the row before: the cycle's earlier
+  steps, unwritten in a thinned export). A group where some
+  changes restart and others run on is refused in one line naming the file, the column and a line of each, and
+  what the user can do (:data:`COLUMN_MAP_HINT`). Where no change decides (steps too short to tell), the group is read
   as restarting, as Maccor writes its counters (all eight shared Maccor files), with an ``unknown_format``
   warning giving how much the other reading differs by, unless that is over :data:`UNDECIDED_SHARE` (5 %) of
   the column's largest value: then it is refused. One that runs on is brought to per-step values (the value
@@ -40,7 +43,8 @@ import numpy as np
 
 from ...errors import CorruptFileError
 from .. import schema as s
-from .column_map import SPLIT_CAPACITY, SPLIT_ENERGY, ColumnMap, ColumnSpec
+from .column_map import DIRECTIONS, SPLIT_CAPACITY, SPLIT_ENERGY, STATE_CODES, ColumnMap, ColumnSpec
+from .maccor_states import state_directions, unknown_state_warning
 from .maccor_tails import doubt_warning, lost_warning, step_tails
 
 MILLI: dict[str, tuple[str, ...]] = {
@@ -53,6 +57,8 @@ SLACK = 1.5
 """How much more than ``rate * dt`` a counter may gain over one interval (the rate changing within it)."""
 RESOLUTION = 1e-5
 """The written resolution, as a share of the column's largest value (7 significant digits and some)."""
+LEFT_OUT_S = 1.0
+"""A step beginning more than this after the row before its first (by its step time) shows rows left out there."""
 STEP_TIME = "step_time_s"
 """The key under which the hook finds Maccor's step time (seconds since the step began), where the file has one."""
 STEP_TIME_SPEC = ColumnSpec(
@@ -64,6 +70,12 @@ UNDECIDED_SHARE = 0.05
 largest value, for the file to be read as restarting, with a warning. Restarting is Maccor's own layout (every
 real export at hand), so a file with very short steps is read, not refused, unless a running counter misread
 would be off by more than ten times the 0.5 % the readers are held to."""
+
+COLUMN_MAP_HINT = (
+    "read it with a column map (--column-map) that gives capacity_ah and energy_wh the convention per_step "
+    "(restarting at each step) or running (running on across steps)."
+)
+"""What a user can do where the counters cannot be told from the signal (the closing part of those refusals)."""
 
 
 def milli_map(cmap: ColumnMap, names: list[str], path: Path) -> ColumnMap:
@@ -98,7 +110,7 @@ class StepCounters:
     path
         The file (named in a refusal).
     sources
-        Per counter column (``capacity_ah``, ``energy_wh``), the header name it is read from.
+        Per counter column (``capacity_ah``, ``energy_wh``), and for ``state``, the header name it is read from.
     """
 
     def __init__(self, path: Path, sources: dict[str, str]) -> None:
@@ -125,6 +137,14 @@ class StepCounters:
         if step_time is not None:
             step_time = np.asarray(step_time, dtype="float64")
         out = dict(values)
+        codes = values.get(STATE_CODES)
+        if codes is not None:  # each row's way from the state letters (:mod:`.maccor_states`)
+            out[DIRECTIONS], unknown = state_directions(codes, cycles, steps)
+            state_name = self.sources.get("state", "State")
+            for letter, row, count in unknown:
+                self.notes.append(
+                    unknown_state_warning(self.path, state_name, letter, first_line + row, count)
+                )
         for column, rate in ((SPLIT_CAPACITY, current), (SPLIT_ENERGY, None)):
             if column not in values or steps is None:
                 continue
@@ -176,8 +196,15 @@ class StepCounters:
         runs_on = telling & (np.abs(jump) <= carried) & (np.nan_to_num(ahead * jump) >= -resolution)
         new_cycle = cycles[starts] != cycles[before]
         shown = self.sources.get(column, column)
-        verdict = {}
+        verdict: dict[str, bool] = {}
         for group, name in ((~new_cycle, "step"), (new_cycle, "cycle")):
+            if name == "cycle" and verdict["step"]:
+                # carried across steps, a counter restarting with each cycle holds at a cycle's first row what the
+                # cycle's earlier steps passed, unwritten where rows were left out (a thinned export: the step time
+                # shows the step began over a second after the row before): up to the current over that whole time
+                unwritten = telling & (dt - window > LEFT_OUT_S)
+                bound = SLACK * rate_near * dt + resolution
+                restarts = restarts | (unwritten & (np.abs(counter[starts]) <= bound))
             reset_rows = starts[group & restarts & ~runs_on]
             carry_rows = starts[group & runs_on & ~restarts]
             if len(reset_rows) and len(carry_rows):
@@ -185,7 +212,7 @@ class StepCounters:
                     f"{self.path}: column {shown!r}: the counter restarts at some {name} changes (line "
                     f"{self.first_line + int(reset_rows[0])}) and runs on at others (line "
                     f"{self.first_line + int(carry_rows[0])}); per-step and cumulative values cannot be told "
-                    "apart safely."
+                    f"apart safely; {COLUMN_MAP_HINT}"
                 )
             both = group & restarts & runs_on
             differ = float(np.abs(counter[before[both]]).sum())
@@ -196,7 +223,7 @@ class StepCounters:
                     raise CorruptFileError(
                         f"{self.path}: column {shown!r}: too little passes before each {name} change (first at "
                         f"line {line}) to tell whether the counter restarts or runs on; per-step and cumulative "
-                        "values cannot be told apart safely."
+                        f"values cannot be told apart safely; {COLUMN_MAP_HINT}"
                     )
                 self.notes.append(
                     s.warning(

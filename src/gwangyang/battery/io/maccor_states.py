@@ -1,0 +1,89 @@
+"""Maccor's ``State`` column (``Md`` in KIT's export): which way each row counts.
+
+What the letters mean, as BEEP (``beep/structure/maccor.py``: C charge, D discharge), cellpy's ``maccor_txt``
+models (C, D and R rest) and batdata's Maccor extractor (R hold, C, D, O and S unknown) read them, and as the
+eight shared Maccor files write them (``ES`` is the end status beside it):
+
+* ``C`` charge, ``D`` discharge: the row's ``Amp-hr`` / ``Watt-hr`` is the step's counter so far.
+* ``R`` rest (no current; ``ES`` 0 at a step's first row, 1 logged by time, 129 the rest's end).
+* ``S`` the test stopped (``ES`` 192): written once, in the step that was running, with the current 0 and that
+  step's counter at the stop (``xTESLADIAG_000038.078``'s last row: 2.2376 Ah of discharge, the row before
+  2.2285 Ah).
+* ``O`` a control step (advance cycle, goto; ``ES`` 193): a row of a new step repeating the last record
+  (``PredictionDiagnostics_000109_tztest.010``: step 72 repeats step 71's 0.4840 Ah at its end).
+* ``P`` a pause step (``ES`` 199, ``maccor_test_file_4267-66-6519.041``), no current.
+* ``FRA`` an impedance (frequency response) point (``ES`` 17, the ``.041``), no counter.
+
+``ES`` at or over 128 marks a step's last row (BEEP's ``end_step_code_min``/``max``, 128 to 255); the codes below
+128 say why a row was logged (0 the step's first row, 1 by time, 5 by a voltage or current change, 17 an impedance
+point). This reader needs none of them: a step ends where ``Step`` or ``Cyc#`` changes.
+
+Each row's direction: +1 for ``C``, -1 for ``D``; ``S``, ``O`` and ``P`` rows take their step's direction (that of
+the step's last ``C`` or ``D`` row before them, none in a step of their own), so a stop row counts as its step's
+last row, with its counter; ``R`` and ``FRA`` rows count neither way. A letter not listed here (or an empty state)
+counts neither way and is an ``unknown_format`` warning naming it, its first line and its count.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema as s
+
+CHARGE = ("C",)
+DISCHARGE = ("D",)
+FOLLOW = ("S", "O", "P")
+"""States whose row takes its step's direction: the test stopped, a control step, a pause."""
+NEUTRAL = ("R", "FRA")
+"""States whose row counts neither way: a rest, an impedance point."""
+KNOWN = frozenset((*CHARGE, *DISCHARGE, *FOLLOW, *NEUTRAL))
+
+
+def state_directions(
+    codes: np.ndarray, cycles: np.ndarray, steps: np.ndarray | None
+) -> tuple[np.ndarray, list[tuple[str, int, int]]]:
+    """Each row's direction from Maccor's state letters (see the module docstring), and the unknown letters.
+
+    Parameters
+    ----------
+    codes
+        The state column's text per row, stripped (empty where none).
+    cycles, steps
+        The cycle and step index per row (a step is a run of rows with both the same).
+
+    Returns
+    -------
+    tuple
+        The directions (+1, -1, 0) and, per unknown letter, the letter, its first row and its count.
+    """
+    labels = pd.Series(codes, dtype=object).fillna("").astype(str)
+    own = np.where(labels.isin(CHARGE), 1.0, np.where(labels.isin(DISCHARGE), -1.0, np.nan))
+    change = np.diff(np.asarray(cycles, dtype="float64")) != 0
+    if steps is not None:
+        change |= np.diff(np.nan_to_num(np.asarray(steps, dtype="float64"), nan=-1.0)) != 0
+    segment = np.cumsum(np.r_[False, change])
+    carried = pd.Series(own).groupby(segment).ffill().fillna(0.0).to_numpy()
+    follow = labels.isin(FOLLOW).to_numpy()
+    direction = np.where(np.isnan(own), np.where(follow, carried, 0.0), own).astype(int)
+    unknown = ~labels.isin(KNOWN).to_numpy()
+    found = []
+    for letter in pd.unique(labels[unknown]):
+        rows = np.flatnonzero(unknown & (labels.to_numpy() == letter))
+        found.append((str(letter), int(rows[0]), len(rows)))
+    return direction, found
+
+
+def unknown_state_warning(
+    path: Path, column: str, letter: str, first_line: int, count: int
+) -> dict[str, str]:
+    """An ``unknown_format`` warning for rows whose state letter this reader does not know."""
+    shown = repr(letter) if letter else "(empty)"
+    return s.warning(
+        "unknown_format",
+        f"column {column!r}: {count} rows have the state {shown}, which this reader does not know (first at line "
+        f"{first_line}); they are counted as neither charge nor discharge",
+        path,
+    )
