@@ -17,13 +17,12 @@ import io
 import pstats
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test workbooks' writer
 from tests.test_excel_codes import styled_xlsx
+
+from timing import best
 
 HEADER = ["셀ID", "작업자", "자재코드", "우편번호", "설비", "전압", "전류", "온도", "용량", "저항", "수량"]
 FORMATS: list[str | None] = [
@@ -54,15 +53,6 @@ def workbook(path: Path, rows: int) -> Path:
         ]
         body.append([*codes, *measured, 1000 + i])
     return styled_xlsx(path, {"검사": body}, {"검사": FORMATS})
-
-
-def best(run: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
