@@ -102,8 +102,8 @@ def test_a_second_channel_s_cycle_sheet_is_not_joined_and_said_so(tmp_path: Path
     sheets = {"cycle": cycles[:9], "cycle_1": other, "step": _step_rows(), "record": _record_rows()}
     data = read_cycler(write_xlsx(tmp_path / "c.xlsx", sheets))
     assert warned(data, "unknown_column") == (
-        "sheet 'cycle_1' not read: its first 'Cycle Index' is 1, not after sheet 'cycle''s last (8); another "
-        "channel's, or the same rows twice"
+        "sheet 'cycle_1' not read: its first 'Cycle Index' is 1, not after sheet 'cycle''s last (8) (another "
+        "channel's, or the same rows twice)"
     )
     assert warned(data, "unknown_format") == (
         "the records hold 12 cycle(s) sheet 'cycle' does not list, first cycle 9"

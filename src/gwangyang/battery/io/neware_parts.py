@@ -96,7 +96,7 @@ def joined_parts(
                 s.warning(
                     "unknown_column",
                     f"sheet {sheet!r} not read: its first {key!r} is {keys[0]:.15g}, not after sheet {last[0]!r}'s "
-                    f"last ({last[1]:.15g}); another channel's, or the same rows twice",
+                    f"last ({last[1]:.15g}) (another channel's, or the same rows twice)",
                     path,
                 )
             )
