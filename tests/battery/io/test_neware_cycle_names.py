@@ -30,7 +30,8 @@ def _milli(text: str) -> float:
 
 
 def _btsda7() -> list[list[object]]:
-    return [list(BTSDA7), *[[float(r[0]), *(_milli(r[k]) for k in (1, 2, 4, 5))] for r in CYCLES]]
+    rows: list[list[object]] = [list(BTSDA7)]
+    return rows + [[float(r[0]), *(_milli(r[k]) for k in (1, 2, 4, 5))] for r in CYCLES]
 
 
 def test_btsda7_names_in_mah_and_mwh_are_checked(tmp_path: Path) -> None:
@@ -88,7 +89,8 @@ def test_a_chinese_cycle_sheet_s_energy_in_wh(tmp_path: Path) -> None:
 def test_a_cycle_sheet_not_understood_is_said_not_checked(
     tmp_path: Path, header: list[str], why: str
 ) -> None:
-    cycles: list[list[object]] = [header, *[[float(r[0]), 1.0, 1.0][: len(header)] for r in CYCLES]]
+    cycles: list[list[object]] = [list(header)]
+    cycles += [list[object]([float(r[0]), 1.0, 1.0][: len(header)]) for r in CYCLES]
     data = read_cycler(workbook(tmp_path, cycles=cycles))
     assert data.vendor_cycles is None
     assert warned(data, "unknown_format") == f"sheet 'cycle' not checked against the records: {why}"

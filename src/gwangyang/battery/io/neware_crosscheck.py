@@ -2,14 +2,15 @@
 
 BTSDA's workbook holds, besides the records, the cycler's per-cycle figures: BTSDA 8's ``cycle`` sheet
 (``Cycle Index,Chg. Cap.(Ah),DChg. Cap.(Ah),...``; ``循环层`` with ``循环号,充电容量(mAh),放电容量(mAh),...`` on a
-Chinese install) and BTS 7.6's ``Cycle_<channel>``. They are kept as ``vendor_cycles`` and each charge and
-discharge capacity is compared with the cycle's capacity from the records (the largest of the counter, summed over
-the steps as the records read). A difference larger than one unit of the sheet's last decimal (the most decimals
-any of the column's cells shows: BTSDA rounds its figures to a fixed number of decimals, half a unit, and the
-records' own rounding, summed over a cycle's steps, stays well under the other half) is warned about
-(``unknown_format``), naming the sheet, the first cycle and both numbers in the sheet's unit. So are cycles the
-sheet lists that the records lack, and the other way round. A cycle sheet without a cycle column or without either
-capacity column is not checked (BTS 7.6 names vary), as before.
+Chinese install), BTS 7.6's ``Cycle_<channel>`` and BTSDA 7.x's cycle level (``Cycle ID,Cap_Chg(mAh),
+Cap_DChg(mAh),...,Engy_Chg(mWh),Engy_DChg(mWh)``; the names in :data:`CYCLE_SHEET_NAMES` and :data:`BASES`). They are
+kept as ``vendor_cycles`` and each charge and discharge capacity and energy is compared with the cycle's figure from
+the records (the largest of the counter, summed over the steps as the records read). A difference larger than one
+unit of the sheet's last decimal (the most decimals any of the column's cells shows: BTSDA rounds its figures to a
+fixed number of decimals, half a unit, and the records' own rounding, summed over a cycle's steps, stays well under
+the other half) is warned about (``unknown_format``), naming the sheet, the first cycle and both numbers in the
+sheet's unit. So are cycles the sheet lists that the records lack, and the other way round. A cycle sheet without a
+cycle column, or without any capacity or energy column of a known name, is not checked, and a warning says so.
 
 Where the records take their cycle and step from the step sheet (BTSDA 8, :mod:`.neware_stepjoin`), each step's
 ``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`).
