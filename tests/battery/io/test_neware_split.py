@@ -99,7 +99,13 @@ def test_a_second_channel_s_cycle_sheet_is_not_joined_and_said_so(tmp_path: Path
     # cycle_1 starts again at cycle 1: another channel's, or the rows twice; the records' cycles 9-20 are unlisted
     cycles = _cycle_rows()
     other = [cycles[0], *cycles[1:9]]
-    sheets = {"cycle": cycles[:9], "cycle_1": other, "step": _step_rows(), "record": _record_rows()}
+    sheets = {
+        "cycle_0": [],
+        "cycle": cycles[:9],
+        "cycle_1": other,
+        "step": _step_rows(),
+        "record": _record_rows(),
+    }
     data = read_cycler(write_xlsx(tmp_path / "c.xlsx", sheets))
     assert warned(data, "unknown_column") == (
         "sheet 'cycle_1' not read: its first 'Cycle Index' is 1, not after sheet 'cycle''s last (8) (another "
@@ -108,7 +114,10 @@ def test_a_second_channel_s_cycle_sheet_is_not_joined_and_said_so(tmp_path: Path
     assert warned(data, "unknown_format") == (
         "the records hold 12 cycle(s) sheet 'cycle' does not list, first cycle 9"
     )
-    assert data.extra["sheets_not_read"] == {"cycle_1": "not joined"}
+    assert data.extra["sheets_not_read"] == {
+        "cycle_0": "empty",
+        "cycle_1": "not joined",
+    }  # empty: nothing to say
     assert data.vendor_cycles is not None and len(data.vendor_cycles) == 8
 
 

@@ -58,15 +58,17 @@ def joined_parts(
     Returns
     -------
     tuple
-        The header and data rows (empty rows left out); each row's sheet and row (1-based; the header's first);
-        an ``unknown_column`` warning for each part not joined, naming it and why.
+        The header and data rows (empty rows and empty parts left out); each row's sheet and row (1-based; the
+        header's first); an ``unknown_column`` warning for each part not joined, naming it and why.
     """
+    filled = [(n, p) for n, p in sheets if any(any(v not in (None, "") for v in r) for r in p)]
+    sheets = filled or sheets[:1]  # an empty part holds nothing to join (it would take the first's header)
     first, rows = sheets[0]
     header = _cells(rows[0]) if rows else []
     english = translate(header, dict(names))
     at = english.index(key) if key in english else None
     table: list[list[object]] = [list(rows[0])] if rows else []
-    places: list[tuple[str, int]] = [(first, 1)] if rows else []
+    places: list[tuple[str, int]] = [(first, 1)]  # the header's (or, all parts empty, the first part's name)
     notes: list[dict[str, str]] = []
     last: tuple[str, float] | None = None
     for index, (sheet, part) in enumerate(sheets):

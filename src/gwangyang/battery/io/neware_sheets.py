@@ -278,6 +278,11 @@ def read_record_rows(
     return data
 
 
+def _why(rows: Sequence[Sequence[object]]) -> str:
+    """Why a step or cycle sheet was left out: it is empty, or not joined (a warning says why)."""
+    return "not joined" if any(_filled(r) for r in rows) else "empty"
+
+
 def _cut_sheets(path: Path, read: list[tuple[str, int]]) -> list[dict[str, str]]:
     """Warnings about ``.xls`` record sheets calamine gave fewer rows of than they say they hold."""
     declared = declared_rows(path)
@@ -361,11 +366,11 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
             )
         step_rows, step_places, parted = joined_parts(path, steps, STEP_SHEET_NAMES, "Step Number")
         notes += parted
-        rows, joined = join_steps(path, rows, origins, steps[0][0], step_rows, step_places)
+        rows, joined = join_steps(path, rows, origins, step_places[0][0], step_rows, step_places)
         notes += joined
-        extra["steps_from"] = steps[0][0]
+        extra["steps_from"] = step_places[0][0]
         extra["step_sheets"] = used = [n for n, _ in steps if n in {sheet for sheet, _ in step_places}]
-        left |= {n: "not joined" for n, _ in steps if n not in used}
+        left |= {n: _why(r) for n, r in steps if n not in used}
     else:
         left |= {n: "the records name their cycle and step" for n, _ in steps}
     where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
@@ -373,13 +378,13 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
     if cycles:
         cycle_rows, cycle_places, parted = joined_parts(path, cycles, CYCLE_SHEET_NAMES, "Cycle Index")
         notes += parted
-        vendor, checked = check_cycle_sheet(path, cycles[0][0], cycle_rows, data, cycle_places)
+        vendor, checked = check_cycle_sheet(path, cycle_places[0][0], cycle_rows, data, cycle_places)
         if vendor is not None:
             data.vendor_cycles = vendor
         data.extra["cycle_sheets"] = used = [
             n for n, _ in cycles if n in {sheet for sheet, _ in cycle_places}
         ]
-        left |= {n: "not joined" for n, _ in cycles if n not in used}
+        left |= {n: _why(r) for n, r in cycles if n not in used}
         notes += checked
     notes += unread_sheets(path, left)
     data.extra["sheets_not_read"] = left
