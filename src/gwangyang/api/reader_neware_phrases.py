@@ -124,5 +124,38 @@ NEWARE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         n=_N,
         tolerance=r"[\de.+-]+",
     ),
+    phrase(
+        N_(
+            "sheet %(sheet)s not checked against the records: no cycle column ('Cycle Index', 'Cycle ID', 'Cycle', '循环号')"
+        ),
+        sheet=_Q,
+    ),
+    phrase(
+        N_(
+            "sheet %(sheet)s not checked against the records: no charge or discharge capacity (Ah, mAh) or energy "
+            "(Wh, mWh) column of a name known"
+        ),
+        sheet=_Q,
+    ),
+    # gwangyang.battery.io.neware_parts: step and cycle sheets split over several sheets; the sheets left out
+    phrase(
+        N_(
+            "sheet %(sheet)s not read: its header %(header)s is not that of sheet %(first)s, whose rows it would go on with"
+        ),
+        sheet=_Q,
+        first=_Q,
+    ),
+    phrase(
+        N_(
+            "sheet %(sheet)s not read: its first %(column)s is %(value)s, not after sheet %(first)s's last "
+            "(%(last)s) (another channel's, or the same rows twice)"
+        ),
+        sheet=_Q,
+        column=_Q,
+        value=_G,
+        first=_Q,
+        last=_G,
+    ),
+    phrase(N_("sheet(s) not read, being no record, step, cycle or test information sheet: %(sheets)s")),
 )
 """Patterns of the Neware workbook's step join and cycle check, each with the msgid that translates it."""

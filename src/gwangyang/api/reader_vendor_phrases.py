@@ -334,7 +334,6 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         declared=_N,
         count=_N,
     ),
-    phrase(N_("sheet(s) not read: %(sheets)s")),
     # gwangyang.battery.io.neware_steptime: the test time built from the time within each step
     phrase(N_("%(file)s: the rows of column %(column)s could not be matched.")),
     phrase(

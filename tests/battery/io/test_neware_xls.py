@@ -68,7 +68,7 @@ def _split(
     bounds = [0, *cuts, len(rows) - 1]
     out: dict[str, list[list[object]]] = {
         "Info": [["Channel", "1-1"]],
-        "Cycle_1_1_2": [["Cycle", "CapaCity(mAh)"], [1, 1.0]],
+        "Statis_1_1_2": [["Step", "CapaCity(mAh)"], [1, 1.0]],  # BTS 7.6 step statistics: not read
     }
     for i, name in enumerate(names):
         body = rows[1 + bounds[i] : 1 + bounds[i + 1]]

@@ -2,14 +2,15 @@
 
 BTSDA's workbook holds, besides the records, the cycler's per-cycle figures: BTSDA 8's ``cycle`` sheet
 (``Cycle Index,Chg. Cap.(Ah),DChg. Cap.(Ah),...``; ``循环层`` with ``循环号,充电容量(mAh),放电容量(mAh),...`` on a
-Chinese install) and BTS 7.6's ``Cycle_<channel>``. They are kept as ``vendor_cycles`` and each charge and
-discharge capacity is compared with the cycle's capacity from the records (the largest of the counter, summed over
-the steps as the records read). A difference larger than one unit of the sheet's last decimal (the most decimals
-any of the column's cells shows: BTSDA rounds its figures to a fixed number of decimals, half a unit, and the
-records' own rounding, summed over a cycle's steps, stays well under the other half) is warned about
-(``unknown_format``), naming the sheet, the first cycle and both numbers in the sheet's unit. So are cycles the
-sheet lists that the records lack, and the other way round. A cycle sheet without a cycle column or without either
-capacity column is not checked (BTS 7.6 names vary), as before.
+Chinese install), BTS 7.6's ``Cycle_<channel>`` and BTSDA 7.x's cycle level (``Cycle ID,Cap_Chg(mAh),
+Cap_DChg(mAh),...,Engy_Chg(mWh),Engy_DChg(mWh)``; the names in :data:`CYCLE_SHEET_NAMES` and :data:`BASES`). They are
+kept as ``vendor_cycles`` and each charge and discharge capacity and energy is compared with the cycle's figure from
+the records (the largest of the counter, summed over the steps as the records read). A difference larger than one
+unit of the sheet's last decimal (the most decimals any of the column's cells shows: BTSDA rounds its figures to a
+fixed number of decimals, half a unit, and the records' own rounding, summed over a cycle's steps, stays well under
+the other half) is warned about (``unknown_format``), naming the sheet, the first cycle and both numbers in the
+sheet's unit. So are cycles the sheet lists that the records lack, and the other way round. A cycle sheet without a
+cycle column, or without any capacity or energy column of a known name, is not checked, and a warning says so.
 
 Where the records take their cycle and step from the step sheet (BTSDA 8, :mod:`.neware_stepjoin`), each step's
 ``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`).
@@ -18,7 +19,7 @@ Where the records take their cycle and step from the step sheet (BTSDA 8, :mod:`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +29,46 @@ from .. import schema as s
 from ..schema import CyclerData
 from .neware_zh import CYCLE_NAMES, translate
 
-CYCLE_SHEET = re.compile(r"^(cycle|cycle_.*|循环层|循环数据|循环)$", re.IGNORECASE)
-"""BTSDA's cycle sheet (``cycle``, ``Cycle_1_1_2``, ``循环层``)."""
-_NAMES = {**CYCLE_NAMES, "Cycle": "Cycle Index", "CyCle": "Cycle Index", "Cycle ID": "Cycle Index"}
+CYCLE_SHEET = re.compile(r"^(cycle|cycles|cycle_.*|循环层|循环数据|循环)([ _-]?\(?\d+\)?)?$", re.IGNORECASE)
+"""BTSDA's cycle sheet (``cycle``, ``Cycle_1_1_2``, ``循环层``), or its continuation (``cycle_1``, ``cycle(2)``)."""
+CYCLE_SHEET_NAMES = {
+    **CYCLE_NAMES,
+    "Cycle": "Cycle Index",
+    "CyCle": "Cycle Index",
+    "Cycle ID": "Cycle Index",
+    "CycleID": "Cycle Index",
+    "循环序号": "Cycle Index",
+}
+"""The cycle sheet's cycle column in BTSDA 8's English (BTS 7.6 ``Cycle``, BTSDA 7.x ``Cycle ID``/``CycleID``)."""
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _AH = {"Ah": 1.0, "mAh": 1e-3, "uAh": 1e-6, "\u00b5Ah": 1e-6, "\u03bcAh": 1e-6}
-_CHECKED = (("Chg. Cap.", s.CHARGE_CAPACITY), ("DChg. Cap.", s.DISCHARGE_CAPACITY))
+_WH = {"Wh": 1.0, "mWh": 1e-3, "uWh": 1e-6, "\u00b5Wh": 1e-6, "\u03bcWh": 1e-6}
+BASES = {
+    "Chg. Cap.": "Chg. Cap.",
+    "DChg. Cap.": "DChg. Cap.",
+    "Cap_Chg": "Chg. Cap.",
+    "Cap_DChg": "DChg. Cap.",
+    "Capacitance_Chg": "Chg. Cap.",
+    "Capacitance_DChg": "DChg. Cap.",
+    "ChgCap": "Chg. Cap.",
+    "DChgCap": "DChg. Cap.",
+    "Chg. Energy": "Chg. Energy",
+    "DChg. Energy": "DChg. Energy",
+    "Engy_Chg": "Chg. Energy",
+    "Engy_DChg": "DChg. Energy",
+    "ChgEng": "Chg. Energy",
+    "DChgEng": "DChg. Energy",
+}
+"""A cycle sheet's capacity and energy names (without the unit) in BTSDA 8's English: BTSDA 7.x/BtsControl's
+``Cap_Chg(mAh)``, ``Engy_DChg(mWh)``, ``DChgCap(mAh)``, ``ChgEng(mWh)``; ``Capacitance_Chg`` only with a unit of
+charge (BTSDA 7.4's cycle report has ``Capacitance_Chg(F)``, a capacitance). Chinese names come from
+:data:`.neware_zh.CYCLE_NAMES`."""
+_CHECKED = (
+    ("Chg. Cap.", s.CHARGE_CAPACITY, _AH),
+    ("DChg. Cap.", s.DISCHARGE_CAPACITY, _AH),
+    ("Chg. Energy", s.CHARGE_ENERGY, _WH),
+    ("DChg. Energy", s.DISCHARGE_ENERGY, _WH),
+)
 
 
 def _number(value: object) -> float:
@@ -62,8 +97,35 @@ def decimals(values: Iterable[float]) -> int:
     return min(most, 12)
 
 
+def _found(
+    english: list[str], written: list[str], column: Callable[[int], np.ndarray]
+) -> list[tuple[str, str, float, np.ndarray]]:
+    """The cycle sheet's capacity and energy columns known: name as written, target, factor to Ah/Wh, values."""
+    found = []
+    for base, target, units in _CHECKED:
+        for at, name in enumerate(english):
+            match = _UNIT.match(name)
+            if (
+                match
+                and BASES.get(match.group("base").strip()) == base
+                and match.group("unit").strip() in units
+            ):
+                factor = units[match.group("unit").strip()]
+                found.append((written[at], target, factor, column(at)))
+                break
+    return found
+
+
+def _not_checked(path: Path, sheet: str, why: str) -> list[dict[str, str]]:
+    return [s.warning("unknown_format", f"sheet {sheet!r} not checked against the records: {why}", path)]
+
+
 def check_cycle_sheet(
-    path: Path, sheet: str, rows: Sequence[Sequence[object]], data: CyclerData
+    path: Path,
+    sheet: str,
+    rows: Sequence[Sequence[object]],
+    data: CyclerData,
+    places: Sequence[tuple[str, int]] = (),
 ) -> tuple[pd.DataFrame | None, list[dict[str, str]]]:
     """The cycle sheet as ``vendor_cycles`` and the warnings where it disagrees with the records.
 
@@ -72,39 +134,42 @@ def check_cycle_sheet(
     path
         The workbook, named in the warnings.
     sheet, rows
-        The cycle sheet's name and rows (header first).
+        The cycle sheet's name and rows (header first); several sheets joined (:func:`.neware_parts.joined_parts`).
     data
         The records as read.
+    places
+        Each row's sheet and row in the workbook (the header's first); a cycle that differs is named with its sheet.
 
     Returns
     -------
     tuple
-        The sheet's cycles and capacities in Ah (None when it has no cycle or capacity column), and the warnings.
+        The sheet's cycles, capacities in Ah and energies in Wh (None when it has no cycle column or none of
+        them, which is warned about: the sheet is not checked), and the warnings.
     """
     if not rows:
         return None, []
     written = [str(v).strip() if v is not None else "" for v in rows[0]]
-    english = translate(written, _NAMES)
+    english = translate(written, CYCLE_SHEET_NAMES)
     if "Cycle Index" not in english:
-        return None, []
-    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
+        return None, _not_checked(
+            path, sheet, "no cycle column ('Cycle Index', 'Cycle ID', 'Cycle', '循环号')"
+        )
+    numbered = [(i, r) for i, r in enumerate(rows) if i and any(v not in (None, "") for v in r)]
+    body = [r for _, r in numbered]
+    where = list(places) or [(sheet, i + 1) for i in range(len(rows))]
 
     def column(at: int) -> np.ndarray:
         return np.array([_number(r[at]) if at < len(r) else np.nan for r in body], dtype="float64")
 
     cycles = column(english.index("Cycle Index"))
-    vendor = pd.DataFrame({s.CYCLE: cycles})
-    found: list[tuple[str, str, float, np.ndarray]] = []
-    for base, target in _CHECKED:
-        for at, name in enumerate(english):
-            match = _UNIT.match(name)
-            if match and match.group("base").strip() == base and match.group("unit").strip() in _AH:
-                values = column(at)
-                vendor[target] = values * _AH[match.group("unit").strip()]
-                found.append((written[at], target, _AH[match.group("unit").strip()], values))
-                break
+    found = _found(english, written, column)
     if not found:
-        return None, []
+        why = "no charge or discharge capacity (Ah, mAh) or energy (Wh, mWh) column of a name known"
+        return None, _not_checked(path, sheet, why)
+    vendor = pd.DataFrame({s.CYCLE: cycles})
+    for _, target, factor, values in found:
+        vendor[target] = values * factor
+    sheets = np.array([where[i][0] for i, _ in numbered], dtype=object)[np.isfinite(cycles)]
     vendor = vendor[np.isfinite(cycles)].reset_index(drop=True)
     table = data.timeseries
     ours = table.groupby(s.CYCLE)[[t for _, t, _, _ in found if t in table.columns]].max()
@@ -129,12 +194,13 @@ def check_cycle_sheet(
                 path,
             )
         )
+    held = vendor[s.CYCLE].isin(ours.index).to_numpy()
+    shared, shared_sheets = vendor[held], sheets[held]
     for name, target, factor, values in found:
         if target not in ours.columns:
             continue
-        places = decimals(values)
-        tolerance = 10.0**-places
-        shared = vendor[vendor[s.CYCLE].isin(ours.index)]
+        places_shown = decimals(values)
+        tolerance = 10.0**-places_shown
         theirs = shared[target].to_numpy() / factor
         mine = ours.loc[shared[s.CYCLE], target].to_numpy() / factor
         bad = np.flatnonzero(np.isfinite(theirs) & (np.abs(theirs - mine) > tolerance * (1 + 1e-9)))
@@ -143,9 +209,9 @@ def check_cycle_sheet(
             notes.append(
                 s.warning(
                     "unknown_format",
-                    f"sheet {sheet!r} cycle {shared[s.CYCLE].iloc[k]:.15g}: {name!r} is {theirs[k]:.{places}f} there "
-                    f"but {mine[k]:.{places + 3}f} from the records ({len(bad)} cycle(s) differ by more than "
-                    f"{tolerance:.0e}, a unit of the sheet's last decimal)",
+                    f"sheet {shared_sheets[k]!r} cycle {shared[s.CYCLE].iloc[k]:.15g}: {name!r} is "
+                    f"{theirs[k]:.{places_shown}f} there but {mine[k]:.{places_shown + 3}f} from the records "
+                    f"({len(bad)} cycle(s) differ by more than {tolerance:.0e}, a unit of the sheet's last decimal)",
                     path,
                 )
             )
@@ -154,9 +220,8 @@ def check_cycle_sheet(
 
 def check_step_capacities(
     path: Path,
-    step_sheet: str,
     step_header: Sequence[str],
-    steps: Sequence[tuple[int, Sequence[object]]],
+    steps: Sequence[tuple[tuple[str, int], Sequence[object]]],
     record_header: Sequence[str],
     last_records: Sequence[Sequence[object]],
 ) -> list[dict[str, str]]:
@@ -166,10 +231,10 @@ def check_step_capacities(
     ----------
     path
         The workbook, named in the warning.
-    step_sheet, step_header
-        The step sheet's name and header in English (:data:`.neware_stepjoin.STEP_SHEET_NAMES`).
+    step_header
+        The step sheet's header in English (:data:`.neware_stepjoin.STEP_SHEET_NAMES`).
     steps
-        Each step with records: its sheet row number and cells, in the order of ``last_records``.
+        Each step with records: its sheet and row, and its cells, in the order of ``last_records``.
     record_header, last_records
         The record header in English, and each of those steps' last record.
 
@@ -201,7 +266,7 @@ def check_step_capacities(
     if not len(bad):
         return []
     k = int(bad[0])
-    row, cells = steps[k]
+    (step_sheet, row), cells = steps[k]
     cycle, index = (
         f"{_number(cells[step_header.index(n)]):.15g}" if n in step_header else "?"
         for n in ("Cycle Index", "Step Index")

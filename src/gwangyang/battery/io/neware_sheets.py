@@ -15,8 +15,9 @@ CSV (numbers as Python writes floats, so every digit is kept; dates ``%Y-%m-%d %
 seconds) and read by the record-table reader (:mod:`.neware_record`), with its units, checks and warnings; a
 refusal or warning names the workbook and its sheets. A record sheet naming no cycle or step (BTSDA 8's
 ``record``) takes them from the step sheet (:mod:`.neware_stepjoin`); the cycle sheet is kept as ``vendor_cycles``
-and checked against the records (:mod:`.neware_crosscheck`); other sheets (auxiliary channels) are named in a
-warning.
+and checked against the records (:mod:`.neware_crosscheck`); step and cycle sheets split over several sheets are
+joined (:mod:`.neware_parts`). Every sheet not read is kept in ``extra["sheets_not_read"]`` with why; those of no
+kind known (auxiliary channels) are named in a warning.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
-from .neware_crosscheck import CYCLE_SHEET, check_cycle_sheet
+from .neware_crosscheck import CYCLE_SHEET, CYCLE_SHEET_NAMES, check_cycle_sheet
+from .neware_parts import joined_parts, unread_sheets
 from .neware_record import NewareRecordCsvReader
-from .neware_stepjoin import STEP_SHEET, join_steps, lacks_steps
+from .neware_stepjoin import STEP_SHEET, STEP_SHEET_NAMES, join_steps, lacks_steps
 from .neware_steptime import BTS7_NAMES
 from .neware_zh import FLAT_NAMES, translate
 from .xls_rows import declared_rows
@@ -46,10 +48,9 @@ RECORD_SHEET = re.compile(
     r"^(record|records|detail(_.*)?|记录层|记录数据|记录)([ _-]?\(?\d+\)?)?$", re.IGNORECASE
 )
 """A record sheet, or its continuation (``record(2)``, ``记录层2``; ``Detail_...`` takes any ending)."""
-_INFO_SHEET = re.compile(
-    r"^(info|信息|测试信息|unit|test|cycle.*|statis.*|step|循环层|工步层)$", re.IGNORECASE
-)
-"""Sheets BTSDA writes besides the records: test information (not read), cycle and step summaries."""
+_INFO_SHEET = re.compile(r"^(info|信息|测试信息|unit|test|statis.*)$", re.IGNORECASE)
+"""Sheets BTSDA writes besides the records, steps and cycles: test information, BTS 7.6's step statistics (not
+read; kept in ``extra["sheets_not_read"]`` with why)."""
 
 
 def record_sheets(names: list[str]) -> list[str]:
@@ -277,6 +278,11 @@ def read_record_rows(
     return data
 
 
+def _why(rows: Sequence[Sequence[object]]) -> str:
+    """Why a step or cycle sheet was left out: it is empty, or not joined (a warning says why)."""
+    return "not joined" if any(_filled(r) for r in rows) else "empty"
+
+
 def _cut_sheets(path: Path, read: list[tuple[str, int]]) -> list[dict[str, str]]:
     """Warnings about ``.xls`` record sheets calamine gave fewer rows of than they say they hold."""
     declared = declared_rows(path)
@@ -341,24 +347,46 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
     if len(rows) < 2:
         raise CorruptFileError(f"{path}: Neware .{kind} record sheet {names[0]!r} holds no records.")
     extra: dict[str, object] = {"format": f"record_{kind}", "sheet": names[0], "sheets": names}
+    left: dict[str, str] = {}
+    for n in others:
+        if n not in dict(steps) and n not in dict(cycles):
+            known = _INFO_SHEET.match(n.strip())
+            left[n] = (
+                "unknown"
+                if not known
+                else "step statistics"
+                if known.group(1).lower().startswith("statis")
+                else "test information"
+            )
     if lacks_steps(rows[0]):  # BTSDA 8's record sheet: cycle and step from the step sheet
         if not steps:
             raise CorruptFileError(
                 f"{path}: Neware record sheet {names[0]!r} names no cycle or step (no 'Cycle Index' or 'Step Index' "
                 "column) and the workbook has no step sheet (step, 工步层) to take them from."
             )
-        rows, joined = join_steps(path, rows, origins, steps[0][0], steps[0][1])
+        step_rows, step_places, parted = joined_parts(path, steps, STEP_SHEET_NAMES, "Step Number")
+        notes += parted
+        rows, joined = join_steps(path, rows, origins, step_places[0][0], step_rows, step_places)
         notes += joined
-        extra["steps_from"] = steps[0][0]
+        extra["steps_from"] = step_places[0][0]
+        extra["step_sheets"] = used = [n for n, _ in steps if n in {sheet for sheet, _ in step_places}]
+        left |= {n: _why(r) for n, r in steps if n not in used}
+    else:
+        left |= {n: "the records name their cycle and step" for n, _ in steps}
     where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
     data = read_record_rows(path, rows, where, extra, origins)
-    for name, cycle_rows in cycles[:1]:
-        vendor, checked = check_cycle_sheet(path, name, cycle_rows, data)
+    if cycles:
+        cycle_rows, cycle_places, parted = joined_parts(path, cycles, CYCLE_SHEET_NAMES, "Cycle Index")
+        notes += parted
+        vendor, checked = check_cycle_sheet(path, cycle_places[0][0], cycle_rows, data, cycle_places)
         if vendor is not None:
             data.vendor_cycles = vendor
+        data.extra["cycle_sheets"] = used = [
+            n for n, _ in cycles if n in {sheet for sheet, _ in cycle_places}
+        ]
+        left |= {n: _why(r) for n, r in cycles if n not in used}
         notes += checked
-    unread = [n for n in others if not _INFO_SHEET.match(n.strip())]
-    if unread:
-        notes.append(s.warning("unknown_column", f"sheet(s) not read: {', '.join(map(repr, unread))}", path))
+    notes += unread_sheets(path, left)
+    data.extra["sheets_not_read"] = left
     data.warnings.extend(notes)
     return data

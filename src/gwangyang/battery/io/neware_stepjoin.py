@@ -37,8 +37,8 @@ from .neware_zh import FLAT_NAMES, STEP_NAMES, translate
 from .textdates import parse_datetime
 from .textparse import parse_duration
 
-STEP_SHEET = re.compile(r"^(step|steps|工步层|工步数据|工步)$", re.IGNORECASE)
-"""BTSDA 8's step sheet (``step``; ``工步层`` on a Chinese install)."""
+STEP_SHEET = re.compile(r"^(step|steps|工步层|工步数据|工步)([ _-]?\(?\d+\)?)?$", re.IGNORECASE)
+"""BTSDA 8's step sheet (``step``; ``工步层`` on a Chinese install), or its continuation (``step_1``, ``step(2)``)."""
 STEP_SHEET_NAMES = {
     **STEP_NAMES,
     "循环号": "Cycle Index",
@@ -136,6 +136,7 @@ def join_steps(
     origins: Sequence[tuple[str, int]],
     step_sheet: str,
     steps: Sequence[Sequence[object]],
+    step_places: Sequence[tuple[str, int]] = (),
 ) -> tuple[list[list[object]], list[dict[str, str]]]:
     """The record table with each record's ``Cycle Index`` and ``Step Index`` from the step sheet.
 
@@ -148,7 +149,9 @@ def join_steps(
     origins
         Each data row's sheet and row in the workbook.
     step_sheet, steps
-        The step sheet's name and rows (header first).
+        The step sheet's name and rows (header first); several sheets joined (:func:`.neware_parts.joined_parts`).
+    step_places
+        Each of ``steps``' rows' sheet and row in the workbook (the header's first); without, ``step_sheet``'s rows.
 
     Returns
     -------
@@ -178,7 +181,8 @@ def join_steps(
                 f"{path}: Neware step sheet {step_sheet!r} has no {name!r} column, needed to give the records of "
                 f"sheet {origins[0][0]!r} their cycle and step."
             )
-    numbered = [(i + 1, list(r)) for i, r in enumerate(steps) if i and any(v not in (None, "") for v in r)]
+    where = list(step_places) or [(step_sheet, i + 1) for i in range(len(steps))]
+    numbered = [(where[i], list(r)) for i, r in enumerate(steps) if i and any(v not in (None, "") for v in r)]
     table = [r for _, r in numbered]
     if not table:
         raise CorruptFileError(f"{path}: Neware step sheet {step_sheet!r} holds no steps.")
@@ -188,7 +192,7 @@ def join_steps(
 
     stamps = _stamps(cells(data, dated))
     _unreadable(path, stamps, cells(data, dated), header[dated], origins)
-    step_places = [(step_sheet, i) for i, _ in numbered]
+    step_places = [place for place, _ in numbered]
     onset_at, end_at = step_english.index("Oneset Date"), step_english.index("End Date")
     onset, end = _stamps(cells(table, onset_at)), _stamps(cells(table, end_at))
     if cells(table, end_at)[-1] in (None, ""):  # the last step still running when exported: open
@@ -235,15 +239,14 @@ def join_steps(
         notes.append(
             s.warning(
                 "rows_dropped",
-                f"{len(passed)} step(s) of sheet {step_sheet!r} have no records in the record sheets, first its row "
-                f"{numbered[passed[0]][0]} (cycle {_shown(first_step[cycle_at])}, step {_shown(first_step[index_at])}, "
+                f"{len(passed)} step(s) of sheet {numbered[passed[0]][0][0]!r} have no records in the record sheets, "
+                f"first its row {numbered[passed[0]][0][1]} (cycle {_shown(first_step[cycle_at])}, step {_shown(first_step[index_at])}, "
                 f"{_stamp(onset[passed[0]])} to {_stamp(end[passed[0]])})",
                 path,
             )
         )
     notes += check_step_capacities(
         path,
-        step_sheet,
         step_english,
         [numbered[j] for j in matched],
         english,
