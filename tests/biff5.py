@@ -51,7 +51,7 @@ def book_stream(
     xf_style = struct.pack("<HHHHII", 0, 0, 0xFFF5, 0x20, 0, 0)
     globals_ += _record(0x00E0, xf_style) * 15  # the 15 style XFs every workbook holds
     globals_ += _record(0x00E0, struct.pack("<HHHHII", 0, 0, 0x0001, 0x20, 0, 0))  # XF 15: General
-    xf_of = {None: 15}
+    xf_of: dict[str | None, int] = {None: 15}
     for i, code in enumerate(codes):
         globals_ += _record(0x00E0, struct.pack("<HHHHII", 0, ids[code], 0x0001, 0x20, 0, 0))
         xf_of[code] = 16 + i
@@ -69,6 +69,8 @@ def book_stream(
                 if isinstance(value, str):
                     data = value.encode(codec)
                     body += _record(0x0204, struct.pack("<HHHH", r, c, xf, len(data)) + data)
+                elif not isinstance(value, int | float):
+                    raise TypeError(f"cell {r},{c}: text or a number, got {type(value).__name__}")
                 elif rk and float(value).is_integer() and abs(value) < 2**29:
                     body += _record(0x027E, struct.pack("<HHHi", r, c, xf, (int(value) << 2) | 2))
                 else:

@@ -21,7 +21,7 @@ from tests.test_excel_codes import COLUMN_FORMATS, _rows, _shown, styled_xlsx
 @pytest.mark.parametrize("rk", [False, True], ids=["NUMBER", "RK"])
 def test_a_biff5_workbook_reads_as_its_xlsx(rk: bool, tmp_path: Path) -> None:
     """Code page 1252 (calamine decodes it); the columns' names in English, codes in every format column."""
-    rows = [["cell", "operator", "lot", "zip", "unit", "count", "capacity"], *_rows()[1:]]
+    rows: list[list[object]] = [["cell", "operator", "lot", "zip", "unit", "count", "capacity"], *_rows()[1:]]
     rows = [[f"c-{r[0][2:]}" if isinstance(r[0], str) and i else r[0], *r[1:]] for i, r in enumerate(rows)]
     sheets: dict[str, list[list[object]]] = {"cover": [["production"]], "inspection": rows}
     formats = {"inspection": [*COLUMN_FORMATS[:-1], "#,##0"]}  # 0"개" has no code page 1252 bytes

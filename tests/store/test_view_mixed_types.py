@@ -55,7 +55,7 @@ def build(store: Store) -> None:
 
 
 def file_of(store: Store, cell: str) -> str:
-    where = store.snapshot().location(cell, "cycles")
+    where = store.location(cell, "cycles")
     assert where is not None
     return where.file
 
@@ -175,7 +175,7 @@ def test_types_that_combine_neither_way_are_refused_in_one_line(store_dir: Path)
         store,
         [with_columns(formation_cell("셀-B", "로트", 2, rows=9), "cycles", {"시각": pa.array([5, 6, 7])})],
     )
-    files = {c: store.snapshot().location(c, "cycles").file for c in ("셀-A", "셀-B")}
+    files = {c: store.location(c, "cycles").file for c in ("셀-A", "셀-B")}
     with pytest.raises(
         InputError
     ) as caught:  # before: DuckDB's own error (failed to cast ... BIGINT to TIMESTAMP)

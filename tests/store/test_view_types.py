@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -45,7 +46,7 @@ def answers(store: Store, column: str) -> dict[str, pd.Series]:
 def test_uint64_beside_int64_reads_int64_when_its_values_fit(store_dir: Path) -> None:
     store = Store(store_dir)
     commit_each(store, "카운트", [pa.array([1, 2, 3], pa.uint64()), pa.array([-4, 0, 5], pa.int64())])
-    files = [store.snapshot().location(c, "cycles").file for c in CELLS[:2]]
+    files = [store.location(c, "cycles").file for c in CELLS[:2]]
     assert [pq.read_schema(store.path_of(f)).field("카운트").type for f in files] == [pa.uint64(), pa.int64()]
     for how, got in answers(store, "카운트").items():
         assert str(got.dtype) == "int64", how  # before: the view's HUGEINT, float64 in pandas
@@ -56,7 +57,7 @@ def test_uint64_past_int64_beside_int64_is_refused_where_read(store_dir: Path) -
     store = Store(store_dir)
     big = 2**63 + 5
     commit_each(store, "카운트", [pa.array([1, big, 3], pa.uint64()), pa.array([-4, 0, 5], pa.int64())])
-    file = store.snapshot().location("셀-1", "cycles").file
+    file = store.location("셀-1", "cycles").file
     with pytest.raises(InputError) as caught:
         store.sql("SELECT cell_id, 카운트 FROM cycles")
     line = str(caught.value)
@@ -64,7 +65,7 @@ def test_uint64_past_int64_beside_int64_is_refused_where_read(store_dir: Path) -
     assert "\n" not in line and "write the column as one type" in line
     assert i18n.phrase(line, "ko") == (  # the API's Korean
         f"표 cycles: 열 '카운트'이(가) {file}에서는 uint64({2**63 - 1}을(를) 넘는 값이 있거나 통계로 알 수 없음)이고 "
-        f"{store.snapshot().location('셀-2', 'cycles').file}에서는 부호 있는 정수입니다: 두 값을 모두 정확히 담는 정수 "
+        f"{store.location('셀-2', 'cycles').file}에서는 부호 있는 정수입니다: 두 값을 모두 정확히 담는 정수 "
         "형식이 없습니다(DuckDB는 HUGEINT, pandas는 float64로 읽습니다). 이 열을 한 형식으로 쓰십시오."
     )
     assert len(store.sql("SELECT cell_id FROM cycles", cells=["셀-1", "셀-2"])) == 6
@@ -82,8 +83,7 @@ def test_dictionary_text_beside_plain_text_is_text(store_dir: Path) -> None:
     coded = pa.array(["A", "B", "A"]).dictionary_encode()
     commit_each(store, "등급", [coded, pa.array(["C", None, "A"])])
     kinds = [
-        pq.read_schema(store.path_of(store.snapshot().location(c, "cycles").file)).field("등급").type
-        for c in CELLS[:2]
+        pq.read_schema(store.path_of(store.location(c, "cycles").file)).field("등급").type for c in CELLS[:2]
     ]
     assert pa.types.is_dictionary(kinds[0]) and kinds[1] == pa.string()
     for how, got in answers(store, "등급").items():
@@ -105,7 +105,7 @@ def test_time_units_read_as_duckdb_reads_them(store_dir: Path, units: tuple[str,
         arrays.append(pa.array(times, pa.timestamp(unit)))
     commit_each(store, "시각", arrays)
     want = pd.Series(pd.to_datetime([t for a in arrays for t in a.to_pylist()])).astype(
-        f"datetime64[{dtype}]"
+        np.dtype(f"datetime64[{dtype}]")
     )
     for how, got in answers(store, "시각").items():
         assert str(got.dtype) == f"datetime64[{dtype}]", how  # before, Dask: datetime64[ms] for s and ms
@@ -125,7 +125,7 @@ def test_times_with_and_without_a_zone_read_as_utc_and_say_so(store_dir: Path) -
         assert str(values.dtype) in ("datetime64[us, UTC]", "datetime64[us, Etc/UTC]"), how
         assert values.tolist() == want, how
     warned = store.sql("SELECT 시각 FROM cycles").attrs["warnings"]
-    files = [store.snapshot().location(c, "cycles").file for c in CELLS[:2]]
+    files = [store.location(c, "cycles").file for c in CELLS[:2]]
     assert warned == [
         f"table cycles: column '시각' has times without a zone in 1 file(s) ({files[1]}) and with one in 1 "
         f"({files[0]}): the view reads those without a zone as UTC."
