@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +15,10 @@ from gwangyang.factory.run_rules import run_rules
 from gwangyang.factory.spc import xbar_r_chart
 from gwangyang.port.terminal import _build, _check_type
 
+NULL: Any = None
+"""A JSON or TOML null where a number or a word is typed (the runtime checks under test)."""
+NUMPY_11: Any = np.int64(11)
+
 
 @pytest.mark.parametrize(
     ("call", "message"),
@@ -22,17 +27,17 @@ from gwangyang.port.terminal import _build, _check_type
             lambda: check_alpha(np.float64(0.7)),
             "alpha: expected a false-alarm rate between 0 and 0.5, got 0.7.",
         ),
-        (lambda: check_alpha(None), "alpha: expected a false-alarm rate between 0 and 0.5, got null."),
-        (lambda: xbar_r_chart(np.arange(40.0), np.int64(11)), "subgroup size: expected 2 to 10, got 11."),
+        (lambda: check_alpha(NULL), "alpha: expected a false-alarm rate between 0 and 0.5, got null."),
+        (lambda: xbar_r_chart(np.arange(40.0), NUMPY_11), "subgroup size: expected 2 to 10, got 11."),
         (lambda: xbar_r_chart(np.arange(40.0), True), "subgroup size: expected 2 to 10, got true."),
         (
             lambda: run_rules(np.arange(10.0), 0.0, np.float64(-1.0)),
             "sigma: expected a positive number, got -1.0.",
         ),
         (
-            lambda: run_rules(np.arange(10.0), 0.0, 1.0, None),
+            lambda: run_rules(np.arange(10.0), 0.0, 1.0, NULL),
             "rules: expected 'western' or 'nelson', got null.",
-        ),  # type: ignore[arg-type]
+        ),
         (lambda: check_start_rate(np.float64(0.0)), "got 0.0."),
         (lambda: check_start_rate(False), "got false."),
         (
