@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from gwangyang.api import i18n
-from gwangyang.battery import checks, kinds
+from gwangyang.battery import checks, kinds, policy
 from gwangyang.battery.io.biologic_mpr import Module
 from gwangyang.battery.io.biologic_mpr_data import layout
 from gwangyang.errors import GwangyangError
@@ -104,3 +104,39 @@ def test_a_span_of_days_reads_korean_and_a_clock_alone_is_kept() -> None:
 def test_english_pages_and_json_keep_the_english() -> None:
     english = undersampled_line()
     assert i18n.phrase(english, "en") == english
+
+
+def named_workbook_refusal(name: str) -> str:
+    """The joined-workbook refusal of :func:`joined_workbook_refusal` for a workbook named ``name``."""
+    return joined_workbook_refusal().replace(WORKBOOK, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [("(2 rows).xls", "(2 rows)"), ("광양 (1 rows) 셀.xls", "셀 (2 rows)"), ("셀 엑셀.xls", "Fleet")],
+)
+def test_names_are_kept_though_written_like_a_value_piece_or_a_term(name: str, cell: str) -> None:
+    # a file named like a cycle's "(2 rows)": its name kept, the joined sheets after it still read Korean
+    english = named_workbook_refusal(name)
+    korean = f"{name} (이어 붙인 시트 'Detail_1', 'Detail_2'): Neware 기록 머리글(DataPoint, Cycle Index, Step Index, ...)이 없습니다."
+    assert i18n.phrase(english, "ko") == korean
+    # a cell named like a value piece or a catalogue term ("Fleet" is 셀 목록 on the pages): kept as it is
+    with pytest.raises(GwangyangError) as caught:
+        policy.parse_policy("1C-2C-3C", cell=cell)
+    refusal = str(caught.value)
+    cell_korean = (
+        f"{cell}: 충전 정책 '1C-2C-3C'에 끝 SOC 없는 C-rate가 3개 있습니다; 그렇게 읽는 것은 4개(각 20 %)뿐입니다 "
+        "(예: '5.4C(40%)-3.6C')."
+    )
+    assert i18n.phrase(refusal, "ko") == cell_korean
+    assert page_phrases([english, refusal]) == [korean, cell_korean]
+
+
+def test_the_term_standing_for_a_cell_and_pieces_outside_names_are_still_read() -> None:
+    with pytest.raises(GwangyangError) as caught:
+        policy.parse_policy("1C-2C-3C", cell="protocol")
+    assert i18n.phrase(str(caught.value), "ko").startswith("프로토콜: 충전 정책 '1C-2C-3C'")
+    catalogue = i18n.translations("ko")
+    assert i18n._values("3 (2 rows), 7 (1 rows)", catalogue) == "3 (2행), 7 (1행)"
+    assert i18n._values("'3 (2 rows)'", catalogue) == "'3 (2 rows)'"  # inside quotes: a name
+    assert i18n._values("(2 rows).csv", catalogue) == "(2 rows).csv"

@@ -54,19 +54,20 @@ def test_start_c_is_in_the_steps_and_the_cache_key_only_where_a_start_is_charged
     )  # no start step from 0 %
 
 
-BAD = [0, 0.0, -1.0, 10.5, True, "빠르게"]
+BAD = [(0, "0"), (0.0, "0.0"), (-1.0, "-1.0"), (10.5, "10.5"), (True, "true"), ("빠르게", "'빠르게'")]
+"""A bad start_c and how the refusal shows it: as the config wrote it (TOML's true, not Python's True)."""
 
 
-@pytest.mark.parametrize("value", BAD, ids=[repr(v) for v in BAD])
-def test_a_bad_start_c_is_refused_in_one_line_naming_it(value: object) -> None:
+@pytest.mark.parametrize(("value", "shown"), BAD, ids=[repr(v) for v, _ in BAD])
+def test_a_bad_start_c_is_refused_in_one_line_naming_it(value: object, shown: str) -> None:
     with pytest.raises(InputError) as caught:
         simulate("6-5-4@40-80", cycles=1, start_c=value)  # type: ignore[arg-type]
     assert str(caught.value) == (
         "start_c: expected a C-rate above 0 and at most 10 C (the charge to the protocol's FROM), "
-        f"got {value!r}."
+        f"got {shown}."
     )
     assert i18n.phrase(str(caught.value), "ko") == (
-        f"start_c: 0보다 크고 10 C 이하인 C-rate여야 합니다 (프로토콜의 FROM까지의 충전) (입력: {value!r})."
+        f"start_c: 0보다 크고 10 C 이하인 C-rate여야 합니다 (프로토콜의 FROM까지의 충전) (입력: {shown})."
     )
 
 

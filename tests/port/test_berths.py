@@ -205,7 +205,7 @@ def test_budget_checks_its_counts_and_scales_by_the_measured_rates() -> None:
         ("lagrangian_steps", 1.5, "budget lagrangian_steps: expected a whole number, got 1.5"),
         ("cpsat_work", -1.0, "budget cpsat_work: must be >= 0, got -1.0"),
         ("anneal_moves", math.nan, "budget anneal_moves: expected a finite number, got nan"),
-        ("side_moves", True, "budget side_moves: expected a finite number, got True"),
+        ("side_moves", True, "budget side_moves: expected a finite number, got true"),
     ]:
         with pytest.raises(InputError, match=re.escape(message)):
             # ill-typed on purpose: the budget's own runtime check of values read from files is under test

@@ -20,6 +20,7 @@ SHORT_DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?: (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 
 FORECAST_TERMS: tuple[str, ...] = (
+    N_("write every row as a week like 2024-W01"),
     N_("the forecast is of ordinary business days"),
     N_("Monday"),
     N_("Tuesday"),
@@ -50,6 +51,16 @@ FORECAST_TERMS: tuple[str, ...] = (
 """Weekday names and whole parts of the forecast's lines; listed for the extractor."""
 
 FORECAST_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.logistics.forecast, forecast_models, weekdays, iso_weeks: a forecast's settings and labels refused
+    phrase(N_("series: need more than %(n)s periods to scale errors"), n=r"\d+"),
+    phrase(N_("season_length: expected at least 1, got %(value)s")),
+    phrase(N_("windows: expected at least 1, got %(value)s")),
+    phrase(N_("level: expected a percentage between 0 and 100, got %(value)s")),
+    phrase(N_("models: unknown model %(model)s (expected %(known)s)"), model=r"'[^']*'|\S+"),
+    phrase(N_("%(where)s: expected weekday names, got %(part)s")),
+    phrase(
+        N_("%(where)s mixes ISO week labels with other values: data row %(row)s holds %(value)s"), row=r"\d+"
+    ),
     # gwangyang.logistics.holidays / iso_weeks: a forecast's notes ("; "-separated parts)
     phrase(
         N_(

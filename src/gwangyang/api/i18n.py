@@ -46,7 +46,7 @@ from .toml_file_phrases import TOML_FILE_PHRASES
 from .triage_phrases import TRIAGE_PHRASES
 from .twin_phrases import TWIN_PHRASES
 from .upload_phrases import UPLOAD_PHRASES
-from .value_phrases import VALUE_PHRASES
+from .value_phrases import NAME_GROUPS, NAMED_TERMS, VALUE_PHRASES, in_name
 from .vrplib_phrases import VRPLIB_PHRASES
 
 LANGUAGES: tuple[str, ...] = ("ko", "en")
@@ -283,7 +283,11 @@ def _part(part: str, catalogue: gettext.NullTranslations) -> str:
         if match:
             fields = match.groupdict()
             for key in fields:
-                if key == "word" or key.startswith("word_"):  # a term (a policy's name)
+                if key in NAME_GROUPS and key.startswith("word_"):  # a name, or a term standing for one
+                    fields[key] = (
+                        fields[key] if fields[key] not in NAMED_TERMS else catalogue.gettext(fields[key])
+                    )
+                elif key == "word" or key.startswith("word_"):  # a term (a policy's name)
                     fields[key] = catalogue.gettext(fields[key])
             if "words" in fields:  # a ", "-separated list of terms (KPI names), each translated
                 fields["words"] = ", ".join(catalogue.gettext(w) for w in fields["words"].split(", "))
@@ -293,7 +297,7 @@ def _part(part: str, catalogue: gettext.NullTranslations) -> str:
                 if key == "weekdays" or key.startswith("weekdays_"):
                     fields[key] = " ".join(catalogue.gettext(w) for w in fields[key].split(" "))
             for key in fields:  # English inside a value (a file's joined sheets, "1 d 01:00:19")
-                if key != "rest" and fields[key] is not None:
+                if key != "rest" and key not in NAME_GROUPS and fields[key] is not None:
                     fields[key] = _values(fields[key], catalogue)
             if "rest" in fields:  # a line after a prefix (PREFIXES)
                 fields["rest"] = _part(fields["rest"], catalogue)
@@ -302,7 +306,7 @@ def _part(part: str, catalogue: gettext.NullTranslations) -> str:
 
 
 def _values(text: str, catalogue: gettext.NullTranslations) -> str:
-    """``text`` with each piece of :data:`.value_phrases.VALUE_PHRASES` in it translated."""
+    """``text`` with each piece of :data:`.value_phrases.VALUE_PHRASES` in it translated, a name's aside."""
     for pattern, msgid in VALUE_PHRASES:
         if pattern.search(text):
             text = pattern.sub(partial(_filled, catalogue.gettext(msgid)), text)
@@ -310,5 +314,7 @@ def _values(text: str, catalogue: gettext.NullTranslations) -> str:
 
 
 def _filled(template: str, match: re.Match[str]) -> str:
-    """``template`` filled with ``match``'s groups."""
+    """``template`` filled with ``match``'s groups; the piece as it is where it is part of a name."""
+    if in_name(match.string, match.start(), match.end()):
+        return match.group(0)
     return template % match.groupdict()

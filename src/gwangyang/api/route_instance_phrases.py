@@ -36,6 +36,9 @@ _WHAT = r"distance or duration matrix CSV|gate appointments CSV"
 ROUTE_INSTANCE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.logistics.appointment_file: the problem file, then the appointments file (a row's prefix is read again)
     phrase(N_("%(file)s: appointments.file %(csv)s row %(row)s: %(rest)s"), row=_N),
+    # gwangyang.logistics.distances.haversine_matrices: a problem's settings.circuity and speed_kmh
+    phrase(N_("circuity: expected a factor >= 1, got %(value)s")),
+    phrase(N_("speed_kmh: expected a positive speed, got %(value)s")),
     phrase(N_("%(file)s: appointments.file: %(rest)s")),
     phrase(N_("missing %(column)s (columns id, start, end)"), column=r"'\w+'"),
     phrase(N_("id %(id)s appears twice")),

@@ -12,7 +12,30 @@ import re
 
 from .phrases import N_, phrase
 
+ROUTING_TERMS: tuple[str, ...] = (
+    # gwangyang.logistics.parallel: the parallel PyVRP search's failures (a job's error)
+    N_("pyvrp: a worker process stopped answering"),
+    N_("pyvrp: no worker returned a solution"),
+)
+"""Whole lines of the solver, translated by the catalogue as they are."""
+
 ROUTING_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.logistics.protocol.check_limits and solver: a solve's settings
+    phrase(N_("time_limit: expected a positive number of seconds, got %(value)s")),
+    phrase(N_("seed: expected a non-negative integer, got %(value)s")),
+    phrase(
+        N_("%(name)s: expected a whole number from 1 to %(most)s, got %(value)s"), name=r"\w+", most=r"[\d,]+"
+    ),
+    phrase(N_("solver: expected 'pyvrp' or 'ortools', got %(value)s")),
+    phrase(N_("sync_every: expected a positive number of seconds or None, got %(value)s")),
+    phrase(N_("sync_every_iterations: expected a whole number, 1 or more, got %(value)s")),
+    phrase(
+        N_("sync_every (%(s)s s) and sync_every_iterations (%(n)s): give one or the other, not both"),
+        s=r"\S+",
+        n=r"\S+",
+    ),
+    phrase(N_("pyvrp: iterations per epoch must be 1 or more, got %(value)s")),
+    phrase(N_("%(name)s: backhaul order needs linehaul and backhaul clients at distinct locations")),
     # gwangyang.logistics.service: a problem file that is neither TOML nor JSON (the parser's reason follows)
     phrase(N_("problem_text: not valid TOML or JSON (%(rest)s)"), rest=r".*"),
     # gwangyang.logistics.vrplib_format.rounding_note: a VRPLIB TYPE of no known rounding convention (a note)

@@ -7,6 +7,10 @@ Neware workbook's joined sheets told after its name (``셀.xls (sheets 'Detail_1
 and a BioLogic layout read as another version's (``3 (ids as in version 2)``,
 :mod:`gwangyang.battery.io.biologic_mpr_data`). :func:`.i18n.phrase` (and ``common.js``) replaces each such piece of
 a pattern's groups; the warnings' JSON keeps the English.
+
+A name is never translated, even one written like such a piece or a catalogue term: a group in
+:data:`NAME_GROUPS` (a cell id, an order id) is kept whole, and so is a piece inside quotes (a policy's name,
+``'3 (2 rows)'``) or one a file's extension follows in the value (a file named ``(2 rows).csv``), :func:`in_name`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,28 @@ from __future__ import annotations
 import re
 
 from .phrases import N_, value
+
+NAME_GROUPS: frozenset[str] = frozenset({"cell", "cells", "id", "ids", "policy", "word_cell"})
+"""Groups of the patterns that hold names only (cell ids, a policy's text), kept whole; ``common.js`` the same."""
+
+NAMED_TERMS: tuple[str, ...] = ("protocol",)
+"""Terms a name group (``word_cell``) may hold in place of a name, the only values of it translated: a charging
+policy refused for the twin's protocol, not for a cell (``protocol: charging policy ...``); ``common.js`` the same."""
+
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\b")
+"""A file name's extension (``.csv``, ``.xls``, ``.mpr``), which ends a name."""
+
+
+def in_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a name: inside quotes, or followed by a file's extension.
+
+    Examples
+    --------
+    >>> in_name("(2 rows).csv", 0, 8), in_name("'3 (2 rows)'", 3, 11), in_name("3 (2 rows), 7", 2, 10)
+    (True, True, False)
+    """
+    return text.count("'", 0, start) % 2 == 1 or _EXTENSION.search(text, end) is not None
+
 
 VALUE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     value(N_("(sheets %(sheets)s joined)"), sheets=r"'[^']*'(?:, '[^']*')+"),

@@ -22,6 +22,7 @@ import pandas as pd
 from ..codes import digit_codes
 from ..errors import CorruptFileError, InputError
 from ..sheets import korean_datetimes
+from ..written import as_written
 
 ID_ALIASES = (
     "cell_id",
@@ -213,14 +214,14 @@ def _numeric(values: pd.Series, column: str, source: str, must: bool) -> pd.Seri
                 return None
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError(
-                f"{source}: column {column!r} is numeric but data row {row + 1} holds {values.iloc[row]!r}."
+                f"{source}: column {column!r} is numeric but data row {row + 1} holds {as_written(values.iloc[row])}."
             )
         out = out.astype("float64")
     infinite = np.isinf(out.to_numpy())
     if infinite.any():
         row = int(np.flatnonzero(infinite)[0])
         raise InputError(
-            f"{source}: column {column!r} data row {row + 1} is infinite ({values.iloc[row]!r})."
+            f"{source}: column {column!r} data row {row + 1} is infinite ({as_written(values.iloc[row])})."
         )
     return out
 
@@ -295,7 +296,7 @@ def check_table(raw: pd.DataFrame, id_column: str, source: str) -> ProductionTab
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
                 raise InputError(
-                    f"{source}: column {column!r} data row {row + 1} is not a date: {values.iloc[row]!r}."
+                    f"{source}: column {column!r} data row {row + 1} is not a date: {as_written(values.iloc[row])}."
                 )
             out[name] = parsed
         elif target is not None:

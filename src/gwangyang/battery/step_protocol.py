@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..written import as_written
 from .protocols import ChargingProtocol
 
 MAX_C_RATE = 10.0
@@ -49,7 +50,7 @@ class StepProtocol:
     start_soc: float = 0.0
 
     def __post_init__(self) -> None:
-        text = self.name if len(self.rates) == len(self.widths) else repr(self.rates)
+        text = self.name if 1 <= len(self.rates) == len(self.widths) else _rates_written(self.rates)
         if not 1 <= len(self.rates) <= MAX_STEPS or len(self.rates) != len(self.widths):
             raise InputError(
                 f"protocol {text}: expected 1 to {MAX_STEPS} steps, each with a C-rate and a width."
@@ -198,3 +199,16 @@ def parse_protocol(text: str) -> ChargingProtocol | StepProtocol:
     if "(" in str(text) or "PER_" in str(text).upper():
         return policy_protocol(text)
     return ChargingProtocol.parse(text)
+
+
+def _rates_written(rates: Any) -> str:
+    """The C-rates as a protocol writes them, ``1`` or ``1-2-3`` (``[]`` for none), not a tuple's ``repr``."""
+    try:
+        items = list(rates)
+    except TypeError:
+        return as_written(rates)
+    if not items:
+        return "[]"
+    return "-".join(
+        f"{r:g}" if isinstance(r, int | float) and not isinstance(r, bool) else as_written(r) for r in items
+    )

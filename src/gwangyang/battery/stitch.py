@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..written import as_written
 from . import schema as s
 from .io.base import safe_cell_id
 from .schema import CyclerData
@@ -233,7 +234,7 @@ def continuation_problem(meta: dict[str, Any], part: CyclerData) -> str | None:
     for key in _SERIAL_KEYS:
         mine, theirs = part.extra.get(key), extra.get(key)
         if mine and theirs and str(mine).strip() != str(theirs).strip():
-            return f"its {key} is {mine!r}, the cell's is {theirs!r}"
+            return f"its {key} is {as_written(mine)}, the cell's is {as_written(theirs)}"
     if part.start_time is None or not meta.get("last_time"):
         return "its start time or the cell's end is unknown, so it cannot be shown to continue the cell"
     start = _naive_utc(pd.Timestamp(part.start_time))

@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..errors import GwangyangError, InputError
 from ..store import artifacts
+from ..written import as_written
 from .protocols import ChargingProtocol
 from .step_protocol import StepProtocol, parse_protocol
 from .twin_config import DEFAULT_CONFIG, TwinConfig
@@ -246,9 +247,9 @@ def simulate(
         protocol = parse_protocol(protocol)
     check_rates(protocol)
     if not isinstance(cycles, int) or cycles < 1:
-        raise InputError(f"cycles: expected a positive whole number, got {cycles!r}.")
+        raise InputError(f"cycles: expected a positive whole number, got {as_written(cycles)}.")
     if cell < 0:
-        raise InputError(f"cell: expected an index >= 0, got {cell!r}.")
+        raise InputError(f"cell: expected an index >= 0, got {as_written(cell)}.")
     start_c = check_start_rate(start_c)
     config = config or TwinConfig.from_file(DEFAULT_CONFIG)
     key = cache_key(protocol, cycles, config, cell, seed, start_c)
@@ -358,7 +359,7 @@ def simulate_cells(
     ``start_c``: the C-rate of the charge to the protocol's ``FROM`` (:func:`simulate`).
     """
     if cells < 1:
-        raise InputError(f"cells: expected at least 1, got {cells!r}.")
+        raise InputError(f"cells: expected at least 1, got {as_written(cells)}.")
     cache = None if store is None else artifacts.twin_cache_dir(store.root)
     out = []
     for cell in range(cells):

@@ -32,6 +32,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..files import read_toml
+from ..written import as_written
 
 DEFAULT_CONFIG = Path(__file__).with_name("twin_a123_lfp.toml")
 """The shipped config: A123 LFP (Prada2013) with O'Kane et al. 2022's SEI and plating, SPM, Attia's cycling."""
@@ -68,26 +69,32 @@ class TwinConfig:
     def __post_init__(self) -> None:
         where = self.source
         if self.model not in MODELS:
-            raise InputError(f"{where}: model.name: expected one of {', '.join(MODELS)}, got {self.model!r}.")
+            raise InputError(
+                f"{where}: model.name: expected one of {', '.join(MODELS)}, got {as_written(self.model)}."
+            )
         unknown = set(self.cycling) - set(_CYCLING_KEYS) - set(OPTIONAL_CYCLING)
         if unknown:
             raise InputError(f"{where}: cycling: unknown key(s) {', '.join(sorted(unknown))}.")
         for key, value in {**self.cycling, **self.variation, **self.parameters}.items():
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-                raise InputError(f"{where}: {key}: expected a finite number, got {value!r}.")
+                raise InputError(f"{where}: {key}: expected a finite number, got {as_written(value)}.")
         for key, value in self.variation.items():
             if value < 0:
-                raise InputError(f"{where}: variation.{key}: expected a relative std >= 0, got {value!r}.")
+                raise InputError(
+                    f"{where}: variation.{key}: expected a relative std >= 0, got {as_written(value)}."
+                )
         c = {**_CYCLING_KEYS, **self.cycling}
         if not c["lower_voltage_v"] < c["upper_voltage_v"]:
             raise InputError(f"{where}: cycling: expected lower_voltage_v < upper_voltage_v.")
         for key in ("discharge_c", "cv_cutoff_c", "period_s"):
             if c[key] <= 0:
-                raise InputError(f"{where}: cycling.{key}: expected a positive number, got {c[key]!r}.")
+                raise InputError(
+                    f"{where}: cycling.{key}: expected a positive number, got {as_written(c[key])}."
+                )
         if c["discharge_cv_cutoff_c"] < 0:
             raise InputError(
                 f"{where}: cycling.discharge_cv_cutoff_c: expected a C-rate >= 0 (0: no hold after the discharge), "
-                f"got {c['discharge_cv_cutoff_c']!r}."
+                f"got {as_written(c['discharge_cv_cutoff_c'])}."
             )
 
     @property

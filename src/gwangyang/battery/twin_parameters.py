@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from ..errors import InputError
+from ..written import as_written
 from .twin_config import TwinConfig
 
 
@@ -72,7 +73,7 @@ def parameter_values(config: TwinConfig, factors: dict[str, float] | None = None
         positive = key.rstrip().endswith(_POSITIVE_UNITS)
         if (positive and value <= 0) or (isinstance(default, (int, float)) and default > 0 > value):
             raise InputError(
-                f"{config.source}: parameters.{key!r} = {value!r}: expected a positive number "
+                f"{config.source}: parameters.{key!r} = {as_written(value)}: expected a positive number "
                 f"({config.parameter_set} has {_shown(default)})."
             )
     values.update(dict(config.parameters))

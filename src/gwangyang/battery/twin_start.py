@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from ..written import as_written
 from .protocols import ChargingProtocol
 from .step_protocol import MAX_C_RATE, StepProtocol
 
@@ -61,7 +62,7 @@ def check_start_rate(rate_c: Any) -> float:
     if isinstance(rate_c, bool) or not math.isfinite(rate) or not 0 < rate <= MAX_C_RATE:
         raise InputError(
             f"start_c: expected a C-rate above 0 and at most {MAX_C_RATE:g} C (the charge to the protocol's FROM), "
-            f"got {rate_c!r}."
+            f"got {as_written(rate_c)}."
         )
     return rate
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
+from ..written import as_written
 
 
 def parallel_analysis(
@@ -36,7 +37,7 @@ def choose_components(
     if isinstance(n_components, str):
         if n_components != "parallel":
             raise InputError(
-                f"n_components: expected an int, a fraction or 'parallel', got {n_components!r}."
+                f"n_components: expected an int, a fraction or 'parallel', got {as_written(n_components)}."
             )
         chosen = parallel_analysis(eigenvalues, n_samples, len(eigenvalues), seed)
     elif isinstance(n_components, (int, np.integer)) and not isinstance(n_components, bool):
@@ -48,6 +49,6 @@ def choose_components(
         chosen = int(np.searchsorted(share, n_components) + 1)
     else:
         raise InputError(
-            f"n_components: expected an int, a fraction in (0, 1) or 'parallel', got {n_components!r}."
+            f"n_components: expected an int, a fraction in (0, 1) or 'parallel', got {as_written(n_components)}."
         )
     return max(1, min(chosen, usable, n_samples - 2, len(eigenvalues)))

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..written import as_written
 from .fitting import fit_table
 from .io import (
     TEP_FAULT_START,
@@ -181,7 +182,9 @@ def evaluate_tep(
     """
     scan = scan_tep_folder(folder)
     if isinstance(fault_start, bool) or not isinstance(fault_start, int) or fault_start < 1:
-        raise InputError(f"fault_start: expected a whole number of samples >= 1, got {fault_start!r}.")
+        raise InputError(
+            f"fault_start: expected a whole number of samples >= 1, got {as_written(fault_start)}."
+        )
     chosen = list(scan.faults) if faults is None else [int(f) for f in faults]
     if any(f < 1 for f in chosen):
         raise InputError(f"faults: expected fault numbers >= 1, got {chosen}.")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..written import as_written
 from .io import ConstantColumnWarning, numeric_matrix, parse_time, variable_columns
 from .monitor import MONITORS
 from .streaming import StreamingMonitor
@@ -97,7 +98,7 @@ def fit_table(
         The fitted :class:`~.streaming.StreamingMonitor` and a summary.
     """
     if method not in MONITORS:
-        raise InputError(f"method: expected one of {', '.join(MONITORS)}, got {method!r}.")
+        raise InputError(f"method: expected one of {', '.join(MONITORS)}, got {as_written(method)}.")
     table = parse_time(table, time_column, source)
     chosen = variable_columns(table, time_column) if columns is None else list(columns)
     if columns is not None:

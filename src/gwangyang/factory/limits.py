@@ -6,12 +6,13 @@ import numpy as np
 from scipy import stats
 
 from ..errors import InputError
+from ..written import as_written
 
 
 def check_alpha(alpha: float) -> float:
     """Validate a false-alarm rate: a number strictly between 0 and 0.5."""
     if not isinstance(alpha, (int, float)) or not 0.0 < float(alpha) < 0.5:
-        raise InputError(f"alpha: expected a false-alarm rate between 0 and 0.5, got {alpha!r}.")
+        raise InputError(f"alpha: expected a false-alarm rate between 0 and 0.5, got {as_written(alpha)}.")
     return float(alpha)
 
 

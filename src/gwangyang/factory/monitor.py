@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..errors import InputError
+from ..written import as_written
 from .components import choose_components
 from .limits import check_alpha, q_limit, scaled_chi2_limit, t2_limit
 
@@ -73,7 +74,7 @@ class _Monitor(TransformerMixin, BaseEstimator):
         if holdout == 0.0:
             return
         if not 0.0 < holdout < 0.9:
-            raise InputError(f"holdout: expected a fraction in [0, 0.9), got {self.holdout!r}.")
+            raise InputError(f"holdout: expected a fraction in [0, 0.9), got {as_written(self.holdout)}.")
         cut = round(X.shape[0] * (1.0 - holdout))
         if X.shape[0] - cut < 10:
             raise InputError(
@@ -268,7 +269,7 @@ class DynamicPCAMonitor(PCAMonitor):
     def fit(self, X: Any, y: Any = None) -> DynamicPCAMonitor:
         """Learn normal operation from consecutive rows of ``X``; returns ``self``."""
         if not isinstance(self.lags, (int, np.integer)) or isinstance(self.lags, bool) or self.lags < 0:
-            raise InputError(f"lags: expected a non-negative int, got {self.lags!r}.")
+            raise InputError(f"lags: expected a non-negative int, got {as_written(self.lags)}.")
         super().fit(X, y)
         return self
 
@@ -317,7 +318,7 @@ class KernelPCAMonitor(_Monitor):
         E = self._fit_scaler(X)
         n, m = E.shape
         if self.gamma is not None and not self.gamma > 0:
-            raise InputError(f"gamma: expected a positive number, got {self.gamma!r}.")
+            raise InputError(f"gamma: expected a positive number, got {as_written(self.gamma)}.")
         self.gamma_ = float(self.gamma) if self.gamma is not None else 1.0 / (float(self.width) * m)
         self.train_ = E
         self.train_sq_ = np.sum(E**2, axis=1)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..written import as_written
 
 WESTERN_ELECTRIC = {
     1: "1 point beyond 3σ",
@@ -51,7 +52,7 @@ def run_rules(values: Any, center: float, sigma: float, rules: str = "nelson") -
     if x.size < 1 or not np.isfinite(x).all():
         raise InputError("values: expected at least 1 value, none missing or infinite.")
     if sigma <= 0:
-        raise InputError(f"sigma: expected a positive number, got {sigma!r}.")
+        raise InputError(f"sigma: expected a positive number, got {as_written(sigma)}.")
     z = (x - center) / sigma
     above, below = z > 0, z < 0
     beyond = {s: (z > s, z < -s) for s in (1, 2, 3)}
@@ -83,7 +84,7 @@ def run_rules(values: Any, center: float, sigma: float, rules: str = "nelson") -
             8: _window_count(np.abs(z) > 1, 8, 8),
         }
     else:
-        raise InputError(f"rules: expected 'western' or 'nelson', got {rules!r}.")
+        raise InputError(f"rules: expected 'western' or 'nelson', got {as_written(rules)}.")
     out: list[dict[str, Any]] = []
     for rule, flags in found.items():
         out.extend({"rule": rule, "description": table[rule], "index": int(i)} for i in np.nonzero(flags)[0])

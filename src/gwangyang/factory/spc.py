@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..written import as_written
 from .float_lists import float_list
 from .run_rules import run_rules
 
@@ -92,7 +93,7 @@ def imr_chart(values: Any) -> tuple[Chart, Chart]:
 def xbar_r_chart(values: Any, subgroup_size: int) -> tuple[Chart, Chart]:
     """X̄ and R charts of consecutive subgroups: ``x̿ ± A2 R̄`` and ``[D3 R̄, D4 R̄]``."""
     if subgroup_size not in D2:
-        raise InputError(f"subgroup size: expected 2 to 10, got {subgroup_size!r}.")
+        raise InputError(f"subgroup size: expected 2 to 10, got {as_written(subgroup_size)}.")
     x = _series(values, minimum=2 * subgroup_size)
     groups = x[: x.size // subgroup_size * subgroup_size].reshape(-1, subgroup_size)
     means, ranges = groups.mean(axis=1), np.ptp(groups, axis=1)
@@ -198,7 +199,7 @@ def ewma_chart(
     """
     x = _series(values)
     if not 0.0 < lam <= 1.0:
-        raise InputError(f"lambda: expected 0 < λ ≤ 1, got {lam!r}.")
+        raise InputError(f"lambda: expected 0 < λ ≤ 1, got {as_written(lam)}.")
     mu = float(x.mean()) if mean is None else float(mean)
     s = float(np.abs(np.diff(x)).mean() / D2[2]) if sigma is None else float(sigma)
     z = np.empty_like(x)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import InputError, ModelFileError
 from ..store import artifacts
+from ..written import as_written
 from .io import numeric_matrix
 from .monitor import _Monitor
 from .persist import monitor_from_state, monitor_state, read_npz, write_npz
@@ -142,7 +143,7 @@ class StreamingMonitor:
         dropped: Sequence[str] = (),
     ) -> None:
         if not isinstance(k, int) or k < 1:
-            raise InputError(f"k: expected a positive number of consecutive violations, got {k!r}.")
+            raise InputError(f"k: expected a positive number of consecutive violations, got {as_written(k)}.")
         self.estimator = estimator
         self.columns = [str(c) for c in columns]
         self.time_column = time_column

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..errors import CorruptFileError, InputError, one_line
 from ..files import read_text
+from ..written import as_written
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), km."""
@@ -61,9 +62,9 @@ def road_matrices(
         Distance in km and duration in minutes.
     """
     if circuity < 1.0:
-        raise InputError(f"circuity: expected a factor >= 1, got {circuity}")
+        raise InputError(f"circuity: expected a factor >= 1, got {as_written(circuity)}")
     if speed_kmh <= 0:
-        raise InputError(f"speed_kmh: expected a positive speed, got {speed_kmh}")
+        raise InputError(f"speed_kmh: expected a positive speed, got {as_written(speed_kmh)}")
     distance = great_circle_km(latitude, longitude) * circuity
     return distance, distance / speed_kmh * 60.0
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..written import as_written
 from .forecast_input import MAX_ABS_VALUE as MAX_ABS_VALUE
 from .forecast_input import load_series as load_series
 from .forecast_input import numbers_with_separators as numbers_with_separators
@@ -111,7 +112,7 @@ def frequency_for(series: pd.DataFrame, season_length: int | None = None) -> Fre
     if season_length is None or season_length == frequency.season_length:
         return frequency
     if season_length < 1:
-        raise InputError(f"season_length: expected at least 1, got {season_length}")
+        raise InputError(f"season_length: expected at least 1, got {as_written(season_length)}")
     return dataclasses.replace(frequency, season_length=season_length)
 
 
@@ -123,7 +124,7 @@ def check_length(length: int, frequency: Frequency, horizon: int, n_windows: int
     """
     f = frequency
     if n_windows < 1:
-        raise InputError(f"windows: expected at least 1, got {n_windows}")
+        raise InputError(f"windows: expected at least 1, got {as_written(n_windows)}")
     if length < horizon * n_windows + f.min_history:
         raise InputError(
             f"series: {length} {f.units} is too short for {n_windows} backtest windows of {horizon} {f.units} "
@@ -207,7 +208,7 @@ def forecast(
     from statsforecast import StatsForecast
 
     if not 0 < level < 100:
-        raise InputError(f"level: expected a percentage between 0 and 100, got {level}")
+        raise InputError(f"level: expected a percentage between 0 and 100, got {as_written(level)}")
     started = time.perf_counter()
     series = validate_series(series)
     f = frequency_for(series, season_length)

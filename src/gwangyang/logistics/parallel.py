@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..errors import GwangyangError
+from ..written import as_written
 from .search import Report, Routes, Search, solution_cost, to_routes
 
 
@@ -213,7 +214,7 @@ def cooperative_iterations(
         The best routes (PyVRP client indices) and the total iterations of all searches.
     """
     if every < 1:
-        raise GwangyangError(f"pyvrp: iterations per epoch must be 1 or more, got {every}")
+        raise GwangyangError(f"pyvrp: iterations per epoch must be 1 or more, got {as_written(every)}")
     pool = _Pool(data, seed, workers, max_iterations)
     best: EpochResult | None = None
     results: list[EpochResult] = []

@@ -68,6 +68,6 @@ def check_search_options(workers: int | None, max_iterations: int | None) -> Non
 def check_limits(time_limit: float, seed: int) -> None:
     """Reject a non-positive time limit or a negative seed."""
     if not time_limit > 0:
-        raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit}")
+        raise InputError(f"time_limit: expected a positive number of seconds, got {as_written(time_limit)}")
     if seed < 0:
-        raise InputError(f"seed: expected a non-negative integer, got {seed}")
+        raise InputError(f"seed: expected a non-negative integer, got {as_written(seed)}")

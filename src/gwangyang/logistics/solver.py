@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..written import as_written
 from .baseline import ORToolsSolver
 from .check import evaluate
 from .instance import Instance
@@ -285,13 +286,15 @@ class PyVRPSolver:
                 isinstance(sync_every_iterations, int) and sync_every_iterations >= 1
             ):
                 raise InputError(
-                    f"sync_every_iterations: expected a whole number, 1 or more, got {sync_every_iterations!r}"
+                    f"sync_every_iterations: expected a whole number, 1 or more, got {as_written(sync_every_iterations)}"
                 )
             sync_every = None
         elif sync_every is _Default.SECONDS:
             sync_every = SYNC_EVERY_SECONDS
         if sync_every is not None and not sync_every > 0:
-            raise InputError(f"sync_every: expected a positive number of seconds or None, got {sync_every}")
+            raise InputError(
+                f"sync_every: expected a positive number of seconds or None, got {as_written(sync_every)}"
+            )
         self.workers = workers
         self.sync_every: float | None = sync_every
         self.sync_every_iterations = sync_every_iterations
@@ -354,7 +357,7 @@ def make_solver(name: str, workers: int | None = None, max_iterations: int | Non
         )
     if name == "ortools":
         return ORToolsSolver()
-    raise InputError(f"solver: expected 'pyvrp' or 'ortools', got {name!r}")
+    raise InputError(f"solver: expected 'pyvrp' or 'ortools', got {as_written(name)}")
 
 
 def solve(

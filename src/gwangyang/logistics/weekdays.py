@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..errors import InputError
+from ..written import as_written
 
 ENGLISH = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 """Full English names, Monday first (0 Monday .. 6 Sunday, as :attr:`pandas.Timestamp.weekday`)."""
@@ -66,7 +67,7 @@ def parse_working_days(value: str | Sequence[str], where: str = "working_days") 
     days: set[int] = set()
     for part in parts:
         if not isinstance(part, str):
-            raise InputError(f"{where}: expected weekday names, got {part!r}"[:200])
+            raise InputError(f"{where}: expected weekday names, got {as_written(part)}"[:200])
         text = unicodedata.normalize("NFC", part)
         for item in _SEPARATORS.sub(" ", text).replace(" - ", "-").replace(" ~ ", "~").split():
             days.update(_item(item, where))

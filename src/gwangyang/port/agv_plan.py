@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..written import as_written
 from .agv_dispatch import DISPATCH
 from .operations import Automation
 from .terminal import Scenario
@@ -29,7 +30,9 @@ class FleetPlan:
 
     def __post_init__(self) -> None:
         if self.dispatch not in DISPATCH:
-            raise InputError(f"dispatch: must be one of {', '.join(DISPATCH)}, got {self.dispatch!r}")
+            raise InputError(
+                f"dispatch: must be one of {', '.join(DISPATCH)}, got {as_written(self.dispatch)}"
+            )
         if self.agvs < 1:
             raise InputError(f"agvs: must be >= 1, got {self.agvs}")
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from ..errors import InputError
+from ..written import as_written
 
 RATES = {
     "lagrangian_steps": 520.0,
@@ -66,7 +67,7 @@ class SearchBudget:
         for spec in fields(self):
             value = getattr(self, spec.name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise InputError(f"budget {spec.name}: expected a finite number, got {value!r}")
+                raise InputError(f"budget {spec.name}: expected a finite number, got {as_written(value)}")
             if value < 0:
                 raise InputError(f"budget {spec.name}: must be >= 0, got {value}")
             if spec.type == "int":

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import InputError
+from ..written import as_written
 from .field_checks import check_positive
 
 
@@ -82,14 +83,16 @@ class Arrivals:
 
     def __post_init__(self) -> None:
         if self.process not in ("scheduled", "poisson", "file"):
-            raise InputError(f"process: must be scheduled, poisson or file, got {self.process!r}")
+            raise InputError(f"process: must be scheduled, poisson or file, got {as_written(self.process)}")
         if self.process == "file" and not self.schedule:
             raise InputError("schedule: a file is needed when process = 'file'")
         if self.process != "file" and not self.services:
             raise InputError("services: at least one service is needed")
         # Settings the chosen process would not read are refused, not ignored.
         if self.process != "file" and self.schedule:
-            raise InputError(f"schedule: only read with process = 'file' (process is {self.process!r})")
+            raise InputError(
+                f"schedule: only read with process = 'file' (process is {as_written(self.process)})"
+            )
         if self.process == "file" and self.services:
             raise InputError(
                 "services: not used with process = 'file' (the call list gives the calls); remove them, "

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..files import read_toml
+from ..written import as_written
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class CraneInstance:
 
         def integer(value: Any, where: str) -> int:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InputError(f"{source}: {where}: expected an integer, got {value!r}")
+                raise InputError(f"{source}: {where}: expected an integer, got {as_written(value)}")
             return value
 
         for key in ("bays", "cranes", "tasks"):

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from ..written import as_written
 from .crane_model import CraneInstance, CraneSchedule, conflict
 
 
@@ -49,7 +50,7 @@ def solve_cranes(
         or not math.isfinite(budget)
         or budget <= 0
     ):
-        raise InputError(f"budget: expected CP-SAT deterministic seconds > 0, got {budget!r}")
+        raise InputError(f"budget: expected CP-SAT deterministic seconds > 0, got {as_written(budget)}")
     t0 = time.perf_counter()
     n, K = len(instance.tasks), instance.cranes
     horizon = (

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import InputError
+from ..written import as_written
 from .field_checks import check_positive
 
 CraneKind = Literal["manual", "automated"]
@@ -76,7 +77,7 @@ class CraneGroup:
         if self.count < 1:
             raise InputError(f"count: must be >= 1, got {self.count}")
         if self.kind not in ("manual", "automated"):
-            raise InputError(f"kind: must be 'manual' or 'automated', got {self.kind!r}")
+            raise InputError(f"kind: must be 'manual' or 'automated', got {as_written(self.kind)}")
         check_positive("moves_per_hour", self.moves_per_hour)
         check_positive("cycle_cv", self.cycle_cv, allow_zero=True)
         check_positive("mtbf_h", self.mtbf_h, allow_zero=True)
@@ -104,7 +105,7 @@ class Transport:
 
     def __post_init__(self) -> None:
         if self.kind not in ("truck", "agv", "lift-agv"):
-            raise InputError(f"kind: must be truck, agv or lift-agv, got {self.kind!r}")
+            raise InputError(f"kind: must be truck, agv or lift-agv, got {as_written(self.kind)}")
         check_positive("count", self.count, allow_zero=True)
         if self.per_crane < 1:
             raise InputError(f"per_crane: must be >= 1, got {self.per_crane}")
@@ -159,7 +160,7 @@ class Yard:
         if self.per_crane < 1:
             raise InputError(f"per_crane: must be >= 1, got {self.per_crane}")
         if self.kind not in ("manual", "automated"):
-            raise InputError(f"kind: must be 'manual' or 'automated', got {self.kind!r}")
+            raise InputError(f"kind: must be 'manual' or 'automated', got {as_written(self.kind)}")
         check_positive("moves_per_hour", self.moves_per_hour)
         check_positive("kwh_per_move", self.kwh_per_move, allow_zero=True)
         check_positive("diesel_l_per_move", self.diesel_l_per_move, allow_zero=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from ..written import as_written
 from .agv import simulate_fleet
 from .agv_dispatch import DISPATCH
 from .agv_plan import FleetPlan, plan_from_scenario
@@ -88,7 +89,7 @@ def fleet_rates(scenario: Scenario, hours: float | None = None, warmup_h: float 
     settings = scenario.automation
     if settings.dispatch not in DISPATCH:
         raise InputError(
-            f"automation.dispatch: must be one of {', '.join(DISPATCH)}, got {settings.dispatch!r}"
+            f"automation.dispatch: must be one of {', '.join(DISPATCH)}, got {as_written(settings.dispatch)}"
         )
     plan = plan_from_scenario(scenario, settings.dispatch)
     hours = settings.fleet_hours if hours is None else hours

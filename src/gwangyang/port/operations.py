@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import InputError
+from ..written import as_written
 from .field_checks import check_positive
 
 
@@ -86,9 +87,13 @@ class Automation:
 
     def __post_init__(self) -> None:
         if self.horizontal_transport not in ("pool", "agv"):
-            raise InputError(f"horizontal_transport: must be pool or agv, got {self.horizontal_transport!r}")
+            raise InputError(
+                f"horizontal_transport: must be pool or agv, got {as_written(self.horizontal_transport)}"
+            )
         if self.dispatch not in ("nearest", "earliest_due", "lookahead"):
-            raise InputError(f"dispatch: must be nearest, earliest_due or lookahead, got {self.dispatch!r}")
+            raise InputError(
+                f"dispatch: must be nearest, earliest_due or lookahead, got {as_written(self.dispatch)}"
+            )
         check_positive("fleet_hours", self.fleet_hours)
         for name in ("quay_lane_m", "yard_depth_m", "block_m", "gap_m", "charge_kw"):
             check_positive(name, getattr(self, name))
@@ -121,8 +126,10 @@ class Policies:
 
     def __post_init__(self) -> None:
         if self.berth not in ("fcfs", "spt", "optimal"):
-            raise InputError(f"berth: must be fcfs, spt or optimal, got {self.berth!r}")
+            raise InputError(f"berth: must be fcfs, spt or optimal, got {as_written(self.berth)}")
         if self.cranes not in ("all", "max_per_vessel"):
-            raise InputError(f"cranes: must be all or max_per_vessel, got {self.cranes!r}")
+            raise InputError(f"cranes: must be all or max_per_vessel, got {as_written(self.cranes)}")
         if self.dispatch not in ("fifo", "nearest", "earliest_due"):
-            raise InputError(f"dispatch: must be fifo, nearest or earliest_due, got {self.dispatch!r}")
+            raise InputError(
+                f"dispatch: must be fifo, nearest or earliest_due, got {as_written(self.dispatch)}"
+            )

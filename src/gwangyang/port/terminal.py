@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from ..files import read_toml
+from ..written import as_written
 from .conditions import Arrivals, Energy, Gate, Weather
 from .equipment import Berth, CraneGroup, Transport, Yard
 from .field_checks import check_positive
@@ -185,15 +186,15 @@ def _check_type(value: Any, hint: Any, where: str) -> Any:
         return value  # checked by __post_init__, which lists the allowed values
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InputError(f"{where}: expected a number, got {value!r}")
+            raise InputError(f"{where}: expected a number, got {as_written(value)}")
         return float(value)
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(f"{where}: expected an integer, got {value!r}")
+            raise InputError(f"{where}: expected an integer, got {as_written(value)}")
         return value
     if hint is str:
         if not isinstance(value, str):
-            raise InputError(f"{where}: expected a string, got {value!r}")
+            raise InputError(f"{where}: expected a string, got {as_written(value)}")
         # Hangul typed on one system and pasted from another (macOS file names are decomposed, NFD)
         # looks the same but compares unequal: names are matched in their composed form (NFC).
         return unicodedata.normalize("NFC", value)
@@ -203,7 +204,7 @@ def _check_type(value: Any, hint: Any, where: str) -> Any:
 def _build(cls: Any, data: Any, source: str, prefix: str) -> Any:
     where = prefix or "scenario"
     if not isinstance(data, dict):
-        raise InputError(f"{source}: {where}: expected a table, got {data!r}")
+        raise InputError(f"{source}: {where}: expected a table, got {as_written(data)}")
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(known))

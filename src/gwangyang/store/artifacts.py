@@ -33,6 +33,7 @@ from typing import Any
 
 from ..errors import InputError, NotFoundError
 from ..files import dumps, read_json, write_json
+from ..written import as_written
 from .lock import WriteLock
 from .store import Store
 
@@ -86,7 +87,7 @@ def check_name(name: str, what: str = "name", max_length: int = MAX_NAME) -> str
 def folder(store: Store | str | os.PathLike[str], kind: str) -> Path:
     """The folder of a JSON kind (see :data:`JSON_KINDS`)."""
     if kind not in JSON_KINDS:
-        raise ValueError(f"kind: expected one of {', '.join(JSON_KINDS)}, got {kind!r}")
+        raise ValueError(f"kind: expected one of {', '.join(JSON_KINDS)}, got {as_written(kind)}")
     return root_of(store) / JSON_KINDS[kind]
 
 

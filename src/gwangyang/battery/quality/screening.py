@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from ...errors import InputError
+from ...written import as_written
 from .lot_screener import FlaggedCell, LotScreener, screen_lot
 from .tables import numeric_columns, require_column
 
@@ -75,7 +76,7 @@ def measurement_notes(
             if words.any() and numbers.notna().sum() > words.sum():  # a measurement with a stray word
                 row = int(np.flatnonzero(words.to_numpy())[0])
                 raise InputError(
-                    f"{source}: column {column!r} holds numbers but {values.iloc[row]!r} for cell "
+                    f"{source}: column {column!r} holds numbers but {as_written(values.iloc[row])} for cell "
                     f"{str(table[id_column].iloc[row])!r} (data row {row + 1}); expected a number or an empty cell."
                 )
         texts = {c: table[c].dropna() for c in skipped}

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError, InputError
+from ...written import as_written
 
 
 def read_table_notes(
@@ -79,7 +80,7 @@ def numeric_columns(
                     pd.to_numeric(table[column], errors="coerce").isna() & table[column].notna()
                 ]
                 example = bad.iloc[0] if len(bad) else "?"
-                raise InputError(f"{source}: column {column!r} must be numeric, found {example!r}.")
+                raise InputError(f"{source}: column {column!r} must be numeric, found {as_written(example)}.")
         return list(columns)
     chosen = [c for c in table.columns if c not in exclude and pd.api.types.is_numeric_dtype(table[c])]
     chosen = [c for c in chosen if not str(c).startswith("Unnamed")]

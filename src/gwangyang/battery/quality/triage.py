@@ -20,6 +20,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ...files import read_toml
+from ...written import as_written
 from .materials import EU_RECOVERY_TARGETS_2031, cathode, element_masses_kg, material_value
 from .pulse import PULSE_COLUMNS, PulseSOHEstimator
 from .tables import require_column
@@ -160,7 +161,7 @@ def _optional_column(table: pd.DataFrame, column: str, source: str) -> pd.Series
     if values.isna().any() and table[column].notna().any():
         bad = table[column][values.isna() & table[column].notna()]
         if len(bad):
-            raise InputError(f"{source}: column {column!r} must be numeric, found {bad.iloc[0]!r}.")
+            raise InputError(f"{source}: column {column!r} must be numeric, found {as_written(bad.iloc[0])}.")
     return values
 
 

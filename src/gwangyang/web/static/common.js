@@ -22,12 +22,22 @@ window.gwangyang = (function () {
     return String(text).split("; ").map(onePart).join("; ");
   }
   const values = (window.gwangyangValues || []).map(([source, template]) => [new RegExp(source, "g"), template]);
+  // A name is kept (value_phrases.NAME_GROUPS, NAMED_TERMS, in_name): a name group, a piece inside quotes or one
+  // a file's extension follows ("(2 rows).csv").
+  const nameGroups = new Set(["cell", "cells", "id", "ids", "policy", "word_cell"]);
+  const namedTerms = new Set(["protocol"]);
+  function inName(text, start, end) {
+    const quotes = (text.slice(0, start).match(/'/g) || []).length;
+    return quotes % 2 === 1 || /\.[A-Za-z][A-Za-z0-9]{0,4}\b/.test(text.slice(end));
+  }
   function valuesOf(text) {
     let out = String(text);
     for (const [pattern, template] of values) {
       out = out.replace(pattern, (...found) => {
         const groups = found[found.length - 1];
-        return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(groups[name]) : "%"));
+        const whole = found[0], start = found[found.length - 3], string = found[found.length - 2];
+        if (inName(string, start, start + whole.length)) return whole;
+        return template.replace(/%\((\w+)\)s|%%/g, (all, name) => (name ? String(groups[name]) : "%"));
       });
     }
     return out;
@@ -38,12 +48,15 @@ window.gwangyang = (function () {
       const match = pattern.exec(part);
       if (!match) continue;
       const fields = Object.assign({}, match.groups || {});
-      for (const key of Object.keys(fields)) if (key === "word" || key.startsWith("word_")) fields[key] = t(fields[key]);
+      for (const key of Object.keys(fields)) {
+        if (nameGroups.has(key) && key.startsWith("word_")) { if (namedTerms.has(fields[key])) fields[key] = t(fields[key]); }
+        else if (key === "word" || key.startsWith("word_")) fields[key] = t(fields[key]);
+      }
       if ("words" in fields) fields.words = fields.words.split(", ").map((w) => t(w)).join(", ");
       // space-separated weekday names ("Mon Tue", "Saturday or Sunday"), word by word
       for (const key of Object.keys(fields)) if (key === "weekdays" || key.startsWith("weekdays_")) fields[key] = fields[key].split(" ").map((w) => t(w)).join(" ");
       // English inside a value (a file's joined sheets, "1 d 01:00:19"): value_phrases.VALUE_PHRASES
-      for (const key of Object.keys(fields)) if (key !== "rest" && fields[key] !== undefined) fields[key] = valuesOf(fields[key]);
+      for (const key of Object.keys(fields)) if (key !== "rest" && !nameGroups.has(key) && fields[key] !== undefined) fields[key] = valuesOf(fields[key]);
       if ("rest" in fields) fields.rest = onePart(fields.rest); // a line after a prefix (phrases.PREFIXES)
       return template.replace(/%\((\w+)\)s|%%/g, (whole, name) => (name ? String(fields[name]) : "%"));
     }
