@@ -53,9 +53,6 @@ NOT_TRANSLATED: dict[str, str] = {
             "holidays.py:70",
         )
     },
-    # a week label that is no ISO week: a reader's pattern (column ... holds ..., not ...) is tried first and reads
-    # it only in part; its own pattern waits for the forecast's lines to come before the readers'
-    "iso_weeks.py:67": "forecast",
     # the CLI's --solver ortools: its missing features are English terms, some holding ", " (a term list's separator)
     "baseline.py:33": "CLI",
     # an internal check of a solver's routes (a bug, not an input)

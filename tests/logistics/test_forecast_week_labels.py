@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gwangyang.api import i18n
 from gwangyang.cli.main import main
 from gwangyang.logistics.forecast import forecast, load_series
 from gwangyang.logistics.forecast_input import rows_to_series
@@ -56,8 +57,14 @@ def test_korean_and_spaced_week_labels_read_as_mondays(spell: object, values: np
 def test_korean_week_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "주간.csv"
     pd.DataFrame({"주": ["2025년 52주", "2025년 53주"], "y": [1, 2]}).to_csv(path, index=False)
-    with pytest.raises(Exception, match="'2025년 53주', not an ISO week \\(2025 has weeks 01 to 52\\)"):
+    with pytest.raises(
+        Exception, match="'2025년 53주', not an ISO week \\(2025 has weeks 01 to 52\\)"
+    ) as caught:
         load_series(path, "주", "y")
+    # the page's Korean reads the whole line (a reader's "column ... holds ..., not ..." once read it in part)
+    assert i18n.phrase(str(caught.value), "ko") == (
+        f"{path}: column '주': 데이터 2행의 값 '2025년 53주'은(는) ISO 주가 아닙니다(2025년의 주는 01~52)"
+    )
 
 
 def test_weekly_output_named_by_iso_week(tmp_path: Path, values: np.ndarray) -> None:

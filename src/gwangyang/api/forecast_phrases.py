@@ -50,6 +50,21 @@ FORECAST_TERMS: tuple[str, ...] = (
 )
 """Weekday names and whole parts of the forecast's lines; listed for the extractor."""
 
+ISO_WEEK_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.logistics.iso_weeks: a week label past its year's last ISO week; tried before the readers' lines,
+    # whose "column ... holds ..., not ..." would read it only in part
+    phrase(
+        N_(
+            "%(where)s: data row %(row)s holds %(value)s, not an ISO week (%(year)s has weeks 01 to %(weeks)s)"
+        ),
+        row=r"\d+",
+        value=r"'[^']*'",
+        year=r"\d{4}",
+        weeks=r"5[23]",
+    ),
+)
+"""A forecast series' week label refused: before :data:`.reader_phrases.READER_PHRASES` in :data:`.i18n.PATTERNS`."""
+
 FORECAST_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.logistics.forecast, forecast_models, weekdays, iso_weeks: a forecast's settings and labels refused
     phrase(N_("series: need more than %(n)s periods to scale errors"), n=r"\d+"),

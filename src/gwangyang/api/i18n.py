@@ -29,7 +29,7 @@ from babel.support import Translations
 from .battery_phrases import BATTERY_PHRASES
 from .column_map_phrases import COLUMN_MAP_PHRASES
 from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES
-from .forecast_phrases import FORECAST_PHRASES
+from .forecast_phrases import FORECAST_PHRASES, ISO_WEEK_PHRASES
 from .form_phrases import FORM_PHRASES
 from .phrases import PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
@@ -77,6 +77,7 @@ PATTERNS = (
     + COLUMN_MAP_PHRASES
     + TRIAGE_PHRASES
     + UPLOAD_PHRASES
+    + ISO_WEEK_PHRASES
     + READER_PHRASES
     + READER_TEXT_PHRASES
     + ROUTE_INSTANCE_PHRASES
@@ -93,7 +94,8 @@ PATTERNS = (
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
-warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a routing problem's companion
+warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a forecast's week label past its year's weeks
+(:data:`.forecast_phrases.ISO_WEEK_PHRASES`, before the readers' lines that would read it in part), a routing problem's companion
 files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem
 file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
 part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the forecast's
