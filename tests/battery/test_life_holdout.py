@@ -8,10 +8,13 @@ the charging model nor counts as a prediction beyond the training range.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import pickle
 import shutil
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +22,7 @@ import pytest
 
 from gwangyang.battery.life_fit import fit_life
 from gwangyang.battery.life_predict import predict_cells
-from gwangyang.battery.severson import load_severson
+from gwangyang.battery.severson import EarlyLifeSet, load_severson
 from gwangyang.errors import InputError
 from gwangyang.samples import sample_dir
 from tests.conftest import SHARED
@@ -32,6 +35,31 @@ def _benchmark() -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def life_benchmark() -> ModuleType:
+    """The benchmark module, its ``fit_life`` remembering each fit of this module's tests.
+
+    ``holdout_table`` fits every candidate and ``auto`` on the shared cells it keeps; the tests below call it seven
+    times on two training sets (the 12 shared cells, or the 6 left when batch 6/30/17 is left out). A fit is a
+    deterministic function of its training set, so it is kept under the name and a hash of the whole pickled set
+    (every cell's arrays, lives, batches and policies): a table that trained on other cells misses the memo and
+    fits afresh. The tests' own reference fits call :func:`fit_life` directly, never the memo.
+    """
+    module = _benchmark()
+    memo: dict[tuple[str, bytes], dict[str, Any]] = {}
+
+    def remembered(train: EarlyLifeSet, name: str, **kw: Any) -> dict[str, Any]:
+        if kw:
+            return fit_life(train, name, **kw)
+        key = (name, hashlib.sha256(pickle.dumps(train)).digest())
+        if key not in memo:
+            memo[key] = fit_life(train, name)
+        return memo[key]
+
+    module.fit_life = remembered  # type: ignore[attr-defined]
     return module
 
 
@@ -49,10 +77,12 @@ def _folder(tmp_path: Path, batch: str, policies: bool = True) -> Path:
     return folder
 
 
-def test_holdout_scores_each_model_as_numpy_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_holdout_scores_each_model_as_numpy_does(
+    life_benchmark: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
     folder = _folder(tmp_path, "2018-99-99")
-    table = _benchmark().holdout_table(shared, folder)
+    table = life_benchmark.holdout_table(shared, folder)
     printed = capsys.readouterr().out
     assert "4 cells; fitted on 12 shared cells;" in printed and "left out" not in printed
     held = load_severson(folder, require_life=True).sorted()
@@ -69,11 +99,11 @@ def test_holdout_scores_each_model_as_numpy_does(tmp_path: Path, capsys: pytest.
 
 @pytest.mark.parametrize("spelling", ["6/30/17", "2017-06-30", "06/30/2017", "2017-06-30_batchdata"])
 def test_holdout_leaves_out_the_batch_the_folder_names(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], spelling: str
+    life_benchmark: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str], spelling: str
 ) -> None:
     """However the folder spells the batch's date, it is the shared batch 6/30/17 (MATR writes m/d/yy)."""
     shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
-    _benchmark().holdout_table(shared, _folder(tmp_path, spelling))
+    life_benchmark.holdout_table(shared, _folder(tmp_path, spelling))
     printed = capsys.readouterr().out
     kept = int((shared.table["batch"] != "6/30/17").sum())
     assert f"fitted on {kept} shared cells (left out shared batch 6/30/17" in printed and kept == 6
@@ -96,7 +126,7 @@ def test_auto_falls_back_to_the_next_of_its_ranking(
 
 
 def test_holdout_scores_only_cells_it_has_never_seen(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    life_benchmark: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A folder holding the shared cells and a new batch (the whole data set with one batch added)."""
     shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
@@ -105,7 +135,7 @@ def test_holdout_scores_only_cells_it_has_never_seen(
     table = pd.concat([whole[whole["split"] == "train"], pd.read_csv(folder / "cells.csv")])
     table.to_csv(folder / "cells.csv", index=False)
     shutil.copytree(sample_dir("severson") / "train", folder / "train")
-    module = _benchmark()
+    module = life_benchmark
     mixed = module.holdout_table(shared, folder)
     printed = capsys.readouterr().out
     assert f"{len(shared.cells)} of its {len(shared.cells) + 4} cells are shared cells" in printed
@@ -120,7 +150,7 @@ def test_holdout_scores_only_cells_it_has_never_seen(
 
 
 def test_holdout_leaves_cells_of_unknown_life_unscored(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    life_benchmark: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A batch with a cell still cycling (no cycle_life): the other three are scored, as numpy scores them."""
     shared = load_severson(sample_dir("severson"), split="train", require_life=True).sorted()
@@ -129,7 +159,7 @@ def test_holdout_leaves_cells_of_unknown_life_unscored(
     running = str(table["cell"].iloc[1])
     table.loc[1, "cycle_life"] = np.nan
     table.to_csv(folder / "cells.csv", index=False)
-    scored = _benchmark().holdout_table(shared, folder)
+    scored = life_benchmark.holdout_table(shared, folder)
     printed = capsys.readouterr().out
     assert (
         f"1 cell(s) without a cycle_life are not scored: {running}" in printed

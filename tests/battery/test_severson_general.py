@@ -12,6 +12,7 @@ import gzip
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,13 +77,27 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_cycles_beyond_100_and_other_labels_predict_as_the_original(tmp_path: Path, model: Path) -> None:
+@pytest.fixture(scope="module")
+def sample_predictions(model: Path) -> list[dict[str, Any]]:
+    """The model's predictions for the whole sample, the reference rows several tests compare with (read only)."""
+    return predict_life(model, [str(SAMPLE)])
+
+
+@pytest.fixture(scope="module")
+def test1_predictions(model: Path) -> list[dict[str, Any]]:
+    """The model's predictions for the sample's test1 folder (read only)."""
+    return predict_life(model, [str(SAMPLE / "test1")])
+
+
+def test_cycles_beyond_100_and_other_labels_predict_as_the_original(
+    tmp_path: Path, model: Path, test1_predictions: list[dict[str, Any]]
+) -> None:
     folder, names = _new_batch(tmp_path)
     data = load_severson(folder)
     assert all(c.qdlin.shape == (1000, 159) and c.last_cycle == 160 for c in data.cells)
     assert set(load_severson(folder, split="secondary").table["cell"]) == set(names)
     ours = {r["cell"]: r for r in predict_life(model, [str(folder)])}
-    theirs = {r["cell"]: r for r in predict_life(model, [str(SAMPLE / "test1")])}
+    theirs = {r["cell"]: r for r in test1_predictions}
     # the original cells, read without cells.csv, are named by file stem
     for new, old in names.items():
         stem = old.removeprefix("test1_")
@@ -94,7 +109,9 @@ def test_cycles_beyond_100_and_other_labels_predict_as_the_original(tmp_path: Pa
 
 
 @pytest.mark.parametrize("rows", [500, 1999])
-def test_a_grid_of_other_row_count_is_read_on_the_same_span(tmp_path: Path, model: Path, rows: int) -> None:
+def test_a_grid_of_other_row_count_is_read_on_the_same_span(
+    tmp_path: Path, model: Path, rows: int, sample_predictions: list[dict[str, Any]]
+) -> None:
     folder, names = _new_batch(tmp_path, rows)
     data = load_severson(folder)
     cell = data.cells[0]
@@ -108,7 +125,7 @@ def test_a_grid_of_other_row_count_is_read_on_the_same_span(tmp_path: Path, mode
     assert SeversonFeatures("variance").fit(None).transform([cell])[0, 0] == pytest.approx(hand, rel=1e-12)
     # and the predictions agree with those of the 1000-row originals (interpolation changes ΔQ only slightly)
     ours = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(folder)])}
-    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE)])}
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in sample_predictions}
     for new, old in names.items():
         assert ours[new] == pytest.approx(theirs[old], rel=2e-3)  # measured: 3e-4 (500 rows), 2e-4 (1999)
 
@@ -178,7 +195,9 @@ def test_batch_key_spells_a_date_one_way(label: str, key: str) -> None:
     assert batch_key(label) == key
 
 
-def test_files_by_any_name_and_in_any_sub_folder(tmp_path: Path, model: Path) -> None:
+def test_files_by_any_name_and_in_any_sub_folder(
+    tmp_path: Path, model: Path, test1_predictions: list[dict[str, Any]]
+) -> None:
     """Matrix files not called cellN.csv.gz (b3c1.csv.gz, 셀2.csv), and cells.csv without a split column."""
     plain = tmp_path / "plain"
     plain.mkdir()
@@ -191,7 +210,7 @@ def test_files_by_any_name_and_in_any_sub_folder(tmp_path: Path, model: Path) ->
             np.savetxt(plain / name, matrix, delimiter=",", fmt="%.10g")
     data = load_severson(plain)
     assert sorted(c.cell for c in data.cells) == sorted(["b3c1", "셀2", "cell_x"])
-    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE / "test1")])}
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in test1_predictions}
     ours = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(plain)])}
     assert ours == {name.split(".")[0]: theirs[old] for name, old in originals.items()}
     # cells.csv without a split column, the files one folder down
@@ -224,7 +243,9 @@ def test_cells_csv_saved_by_excel(tmp_path: Path, encoding: str) -> None:
 @pytest.mark.parametrize(
     "layout", ["cycle numbers", "names", "voltage column", "voltages up, names", "from cycle 1"]
 )
-def test_a_matrix_written_with_a_header_or_a_voltage_column(tmp_path: Path, model: Path, layout: str) -> None:
+def test_a_matrix_written_with_a_header_or_a_voltage_column(
+    tmp_path: Path, model: Path, layout: str, test1_predictions: list[dict[str, Any]]
+) -> None:
     """The same Q(V) written with a header row and/or a first column of voltages: the same cell, the same prediction."""
     original = np.loadtxt(SAMPLE / "test1" / "cell3.csv.gz", delimiter=",")
     volts = np.linspace(3.6, 2.0, 1000)
@@ -249,7 +270,7 @@ def test_a_matrix_written_with_a_header_or_a_voltage_column(tmp_path: Path, mode
     assert cell.first_cycle == (1 if layout == "from cycle 1" else 2) and cell.last_cycle == 100
     assert cell.voltages is not None
     np.testing.assert_allclose(cell.voltages, volts, atol=1e-9)
-    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE / "test1")])}
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in test1_predictions}
     ours = predict_life(model, [str(path)])[0]["predicted_cycle_life"]
     assert ours == pytest.approx(theirs["cell3"], rel=1e-9)
 
@@ -269,7 +290,7 @@ def test_a_header_of_cycles_that_do_not_follow_is_refused(tmp_path: Path) -> Non
 
 
 def test_a_batch_with_one_damaged_file(
-    tmp_path: Path, model: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, model: Path, capsys: pytest.CaptureFixture[str], sample_predictions: list[dict[str, Any]]
 ) -> None:
     """One cell's file cut short: the other cells are predicted as before, that one named, exit 1."""
     folder, names = _new_batch(tmp_path)
@@ -285,7 +306,7 @@ def test_a_batch_with_one_damaged_file(
     assert main(["battery", "life", "predict", str(folder), "--model", str(model), "--json"]) == 1
     out, err = capsys.readouterr()
     ours = {r["cell"]: r["predicted_cycle_life"] for r in json.loads(out)}
-    theirs = {r["cell"]: r["predicted_cycle_life"] for r in predict_life(model, [str(SAMPLE)])}
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in sample_predictions}
     assert ours == {new: theirs[old] for new, old in names.items() if new != damaged}
     assert damaged in err and "needs 100 cycles" in " ".join(err.split())
 
@@ -318,7 +339,9 @@ def _two_splits_one_numbering(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return folder, names
 
 
-def test_one_name_in_two_splits_names_each_cell_with_its_split(tmp_path: Path, model: Path) -> None:
+def test_one_name_in_two_splits_names_each_cell_with_its_split(
+    tmp_path: Path, model: Path, sample_predictions: list[dict[str, Any]]
+) -> None:
     """``cell1`` in split train and ``cell1`` in split test2: two cells, ``train_cell1`` and ``test2_cell1``.
 
     Names given once stay as written; each row's prediction and life are those of the original cell.
@@ -329,7 +352,7 @@ def test_one_name_in_two_splits_names_each_cell_with_its_split(tmp_path: Path, m
     assert len(set(names)) == len(names) == 16
     assert "train_cell1" in names and "test2_cell1" in names and "cell39" in names  # cell39: given once
     ours = {r["cell"]: r for r in predict_life(model, [str(folder)])}
-    theirs = {r["cell"]: r for r in predict_life(model, [str(SAMPLE)])}
+    theirs = {r["cell"]: r for r in sample_predictions}
     assert set(ours) == set(names)
     for new, old in names.items():
         for key in ("predicted_cycle_life", "lower", "upper", "cycle_life"):
@@ -387,7 +410,9 @@ def test_the_shared_folders_numbering_read_with_bare_names(tmp_path: Path) -> No
     np.testing.assert_array_equal(ours.cycle_life, theirs.cycle_life)
 
 
-def test_one_name_in_two_batch_folders_names_each_cell_with_its_folder(tmp_path: Path, model: Path) -> None:
+def test_one_name_in_two_batch_folders_names_each_cell_with_its_folder(
+    tmp_path: Path, model: Path, sample_predictions: list[dict[str, Any]]
+) -> None:
     """Two batch folders that both number their cells ``셀1``…: each row names its folder, and each
     prediction is that of its own cell (folder 2 holds the cells in reverse order, so a mix-up shows)."""
     first, names = _new_batch(tmp_path / "a")
@@ -399,7 +424,7 @@ def test_one_name_in_two_batch_folders_names_each_cell_with_its_folder(tmp_path:
         _write(second / "secondary" / f"{cell}.csv.gz", files[other])
     table["cycle_life"] = table["cycle_life"].to_numpy()[::-1]
     table.to_csv(second / "cells.csv", index=False)
-    theirs = {r["cell"]: r for r in predict_life(model, [str(SAMPLE)])}
+    theirs = {r["cell"]: r for r in sample_predictions}
     rows = predict_life(model, [str(first), str(second)])
     assert [r["cell"] for r in rows] == [f"새 배치_{n}" for n in names] + [f"배치2_{n}" for n in names]
     reverse = dict(zip(names, list(names)[::-1], strict=True))

@@ -80,15 +80,37 @@ def serving(root: Path) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, calce_store: Path) -> Iterator[tuple[str, Store]]:
-    """``gwangyang serve`` over a fresh copy of :func:`calce_store` (one per test module); yields (base URL, store)."""
+SHARES_SERVER = "SHARES_SERVER"
+"""Module attribute: ``SHARES_SERVER = True`` in a test module that neither writes to the store what another module
+reads nor reads what another writes; such modules share one server (:func:`shared_server`) instead of
+starting their own (about 3-4 s each under load). Every other module gets a fresh server of its own."""
+
+
+def fresh_server(tmp_path_factory: pytest.TempPathFactory, calce_store: Path) -> Iterator[tuple[str, Store]]:
+    """``gwangyang serve`` over a fresh copy of :func:`calce_store`; yields (base URL, store)."""
     import shutil
 
     root = tmp_path_factory.mktemp("e2e") / "store"
     shutil.copytree(calce_store, root)
     with serving(root) as base:
         yield base, Store(root)
+
+
+@pytest.fixture(scope="package")
+def shared_server(tmp_path_factory: pytest.TempPathFactory, calce_store: Path) -> Iterator[tuple[str, Store]]:
+    """One server for the e2e package (stopped after its last test), used by the modules that set ``SHARES_SERVER = True``."""
+    yield from fresh_server(tmp_path_factory, calce_store)
+
+
+@pytest.fixture(scope="module")
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, calce_store: Path
+) -> Iterator[tuple[str, Store]]:
+    """The module's server: :func:`shared_server` where the module sets ``SHARES_SERVER = True``, else a fresh one."""
+    if getattr(request.module, SHARES_SERVER, False):
+        yield request.getfixturevalue("shared_server")
+    else:
+        yield from fresh_server(tmp_path_factory, calce_store)
 
 
 SHOTS_ENV = "GWANGYANG_E2E_SHOTS"
@@ -111,9 +133,11 @@ def phone_fits(tab: Any) -> bool:
     return width <= 390
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
-    """Headless Debian Chromium driven by Playwright (never ``playwright install``)."""
+    """Headless Debian Chromium driven by Playwright (never ``playwright install``); one for the e2e package (closed
+    after its last test, so no Chromium idles through the rest of the suite), each test opening its own context
+    (its own cookies, storage and pages)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium (scripts/setup.sh does it in CI)")
     from playwright.sync_api import sync_playwright

@@ -12,6 +12,7 @@ from gwangyang.store import Store
 from .conftest import TOKEN
 
 pytestmark = pytest.mark.e2e
+SHARES_SERVER = True  # writes nothing another module reads, reads nothing another writes (see conftest)
 
 
 def offline(tab: Any, base: str) -> list[str]:

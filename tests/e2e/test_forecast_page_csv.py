@@ -14,6 +14,7 @@ from gwangyang.cli.main import main
 from gwangyang.store import Store
 
 pytestmark = pytest.mark.e2e
+SHARES_SERVER = True  # writes nothing another module reads, reads nothing another writes (see conftest)
 
 
 def test_working_days_in_korean_and_the_csv_download(

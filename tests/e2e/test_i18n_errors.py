@@ -14,6 +14,7 @@ from gwangyang.store.views import VIEWS
 from .test_i18n import english_words, korean_tab
 
 pytestmark = pytest.mark.e2e
+SHARES_SERVER = True  # writes nothing another module reads, reads nothing another writes (see conftest)
 
 NAMES = [
     *VIEWS,

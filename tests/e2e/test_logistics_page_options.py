@@ -13,6 +13,7 @@ from gwangyang.store import Store
 from .test_logistics_page import SMALL_VRP, job_result
 
 pytestmark = pytest.mark.e2e
+SHARES_SERVER = True  # writes nothing another module reads, reads nothing another writes (see conftest)
 
 
 def test_routes_form_sends_workers_and_max_iterations(
