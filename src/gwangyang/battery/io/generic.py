@@ -101,8 +101,8 @@ from ..schema import CyclerData
 from .base import safe_cell_id
 from .column_map import DIRECTIONS, MAGNITUDE_COLUMNS, SPLIT_COLUMNS, STATE_CODES, ColumnMap, ColumnSpec
 from .mapped_counters import accumulate, direction_of, split_running
-from .state_codes import unnamed_state_warning
 from .mapped_values import check_required, convert, resolve_column, seconds_since_first, unread_columns
+from .state_codes import unnamed_state_warning
 from .textdates import unread_dates
 from .textfile import scan_text
 from .textparse import cycle_gaps, locate_header, read_table, sniff_decimal

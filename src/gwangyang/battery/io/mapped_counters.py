@@ -39,7 +39,9 @@ def direction_of(
     """
     if states is not None and state is not None:
         letters = (state.charge, state.discharge, state.follow, state.neutral)
-        return code_directions(states.astype("string").to_numpy(dtype=object, na_value=""), cycles, steps, letters)
+        return code_directions(
+            states.astype("string").to_numpy(dtype=object, na_value=""), cycles, steps, letters
+        )
     segment = _segments(cycles, steps)
     total = np.bincount(segment, weights=np.nan_to_num(current))
     return np.sign(total)[segment].astype(int), []
