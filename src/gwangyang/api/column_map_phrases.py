@@ -46,7 +46,7 @@ _KEY_LISTS: tuple[tuple[str, ...], ...] = (
     ("decimal", "delimiter", "encoding", "header_marker", "known_columns", "quoted_lines", "skip_lines"),
     ("allow_cycle_gaps", "on_invalid"),
     ("convention", "datetime_format", "format", "optional", "scale", "sign", "source"),
-    ("charge", "discharge", "source"),
+    ("charge", "discharge", "follow", "neutral", "source"),
 )
 """The lists a column map's ``expected one of`` gives (the API imports no reader: ``test_i18n_column_map.py`` checks
 them against the refusals)."""

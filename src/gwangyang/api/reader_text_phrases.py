@@ -192,5 +192,15 @@ READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         letter=r"'[^']*'|\(empty\)",
         line=_N,
     ),
+    # gwangyang.battery.io.state_codes: a state code a column map's [state] table does not name
+    phrase(
+        N_(
+            "column %(name)s: %(n)s rows have the state %(letter)s, which the column map does not name (first at "
+            "line %(line)s)"
+        ),
+        n=_N,
+        letter=r"'[^']*'|\(empty\)",
+        line=_N,
+    ),
 )
 """Patterns of the UTF-16 reader's refusals and warning and of a companion's end time, each with its msgid."""

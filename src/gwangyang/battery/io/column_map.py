@@ -68,11 +68,19 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class StateSpec:
-    """A state column whose codes say whether a row charges or discharges."""
+    """A state column whose codes say whether a row charges or discharges.
+
+    ``follow``: codes whose row takes its step's direction (that of the step's last charge or discharge row before
+    it; none in a step of its own), as Maccor's ``S`` (the test stopped), ``O`` (a control step) and ``P`` (a
+    pause). ``neutral``: codes that count neither way (a rest). Rows whose code the map names in none of the four
+    count neither way and are warned about.
+    """
 
     sources: tuple[str, ...]
     charge: tuple[str, ...]
     discharge: tuple[str, ...]
+    follow: tuple[str, ...] = ()
+    neutral: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,7 +272,7 @@ def _parse_state(data: dict[str, Any], origin: str) -> StateSpec | None:
     if "state" not in data:
         return None
     table = _table(data, "state", origin)
-    _check_keys(table, {"source", "charge", "discharge"}, origin, "state.")
+    _check_keys(table, {"source", "charge", "discharge", "follow", "neutral"}, origin, "state.")
     for key in ("source", "charge", "discharge"):
         if key not in table:
             raise InputError(f"{origin}: state.{key}: missing.")
@@ -272,6 +280,8 @@ def _parse_state(data: dict[str, Any], origin: str) -> StateSpec | None:
         _names(table["source"], origin, "state.source"),
         _names(table["charge"], origin, "state.charge"),
         _names(table["discharge"], origin, "state.discharge"),
+        _names(table["follow"], origin, "state.follow") if "follow" in table else (),
+        _names(table["neutral"], origin, "state.neutral") if "neutral" in table else (),
     )
 
 

@@ -40,6 +40,8 @@ A column map is a small TOML file (see ``maps/example.toml``)::
     source = "State"
     charge = ["C"]
     discharge = ["D"]
+    follow = ["S"]                       # optional: rows that take their step's direction
+    neutral = ["R"]                      # optional: rows that count neither way
 
 Use it with ``read_cycler(path, column_map="map.toml")`` or ``gwangyang battery ingest PATH
 --column-map map.toml``; a bare name (``cellpy_custom``, ``maccor_text``, ``maccor_csv``,
@@ -59,6 +61,11 @@ and split it into the charge and discharge columns, by the ``[state]`` codes or 
 of the current over each step. Their conventions: ``per_cycle``, ``per_step``, or ``running`` (a
 counter that runs on through the steps of a cycle, up or down; each change counts as charge or
 discharge by that direction, as Novonix's Capacity).
+
+State codes. ``follow`` codes take the direction of their step's last ``charge`` / ``discharge`` row before
+them (Maccor's ``S``, the test stopped in that step, with the step's counter at the stop; ``O``, ``P``);
+``neutral`` codes count neither way. A code named in none of the four counts neither way and is an
+``unknown_format`` warning naming the column, the code, its first line and its count.
 
 Time formats: ``number`` (times ``scale``); ``duration`` reads ``[Nd ]HH:MM:SS[.f]`` or plain
 seconds; ``datetime`` reads ``datetime_format`` (strftime codes; a list tries each in turn;
@@ -95,6 +102,7 @@ from .base import safe_cell_id
 from .column_map import DIRECTIONS, MAGNITUDE_COLUMNS, SPLIT_COLUMNS, STATE_CODES, ColumnMap, ColumnSpec
 from .mapped_counters import accumulate, direction_of, split_running
 from .mapped_values import check_required, convert, resolve_column, seconds_since_first, unread_columns
+from .state_codes import unnamed_state_warning
 from .textdates import unread_dates
 from .textfile import scan_text
 from .textparse import cycle_gaps, locate_header, read_table, sniff_decimal
@@ -219,7 +227,9 @@ def read_mapped(
         current = -current
     direction = values.pop(DIRECTIONS, None)
     if direction is None:
-        direction = direction_of(states, cmap.state, current, cycles, values.get(s.STEP))
+        direction, unnamed = direction_of(states, cmap.state, current, cycles, values.get(s.STEP))
+        for letter, row, count in unnamed:
+            notes.append(unnamed_state_warning(path, str(state_column), letter, first_line + row, count))
     if spec_current.sign == "unsigned":
         current = np.where(direction > 0, np.abs(current), np.where(direction < 0, -np.abs(current), current))
     out: dict[str, Any] = {s.CURRENT: current}

@@ -29,9 +29,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .. import schema as s
+from .state_codes import code_directions
 
 CHARGE = ("C",)
 DISCHARGE = ("D",)
@@ -39,7 +39,6 @@ FOLLOW = ("S", "O", "P")
 """States whose row takes its step's direction: the test stopped, a control step, a pause."""
 NEUTRAL = ("R", "FRA")
 """States whose row counts neither way: a rest, an impedance point."""
-KNOWN = frozenset((*CHARGE, *DISCHARGE, *FOLLOW, *NEUTRAL))
 
 
 def state_directions(
@@ -59,21 +58,7 @@ def state_directions(
     tuple
         The directions (+1, -1, 0) and, per unknown letter, the letter, its first row and its count.
     """
-    labels = pd.Series(codes, dtype=object).fillna("").astype(str)
-    own = np.where(labels.isin(CHARGE), 1.0, np.where(labels.isin(DISCHARGE), -1.0, np.nan))
-    change = np.diff(np.asarray(cycles, dtype="float64")) != 0
-    if steps is not None:
-        change |= np.diff(np.nan_to_num(np.asarray(steps, dtype="float64"), nan=-1.0)) != 0
-    segment = np.cumsum(np.r_[False, change])
-    carried = pd.Series(own).groupby(segment).ffill().fillna(0.0).to_numpy()
-    follow = labels.isin(FOLLOW).to_numpy()
-    direction = np.where(np.isnan(own), np.where(follow, carried, 0.0), own).astype(int)
-    unknown = ~labels.isin(KNOWN).to_numpy()
-    found = []
-    for letter in pd.unique(labels[unknown]):
-        rows = np.flatnonzero(unknown & (labels.to_numpy() == letter))
-        found.append((str(letter), int(rows[0]), len(rows)))
-    return direction, found
+    return code_directions(codes, cycles, steps, (CHARGE, DISCHARGE, FOLLOW, NEUTRAL))
 
 
 def unknown_state_warning(

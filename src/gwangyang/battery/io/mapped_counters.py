@@ -1,7 +1,7 @@
 """A column map's capacity and energy counters made canonical: split by direction and made cumulative in each cycle.
 
 The last step of :func:`.generic.read_mapped`: each row's direction (:func:`direction_of`: the state column's codes,
-else the sign of the current over its step), a single counter split into charge and discharge
+warned where the map names them not, else the sign of the current over its step), a single counter split into charge and discharge
 (:func:`split_running` for one that runs on through a cycle), and each counter brought to the canonical
 convention, cumulative within each cycle (:func:`accumulate`, from ``per_step``, ``test_cumulative`` or
 ``per_cycle``).
@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import schema as s
 from .column_map import ColumnSpec, StateSpec
+from .state_codes import code_directions
 
 
 def _segments(cycles: np.ndarray, steps: np.ndarray | None) -> np.ndarray:
@@ -29,16 +30,21 @@ def direction_of(
     current: np.ndarray,
     cycles: np.ndarray,
     steps: np.ndarray | None,
-) -> np.ndarray:
-    """+1 where a row charges, -1 where it discharges, 0 otherwise."""
+) -> tuple[np.ndarray, list[tuple[str, int, int]]]:
+    """+1 where a row charges, -1 where it discharges, 0 otherwise; and the state codes the map does not name.
+
+    With a state column, by its codes (:func:`.state_codes.code_directions`: ``charge``, ``discharge``, ``follow``
+    taking its step's direction, ``neutral``); each code named in none of them comes back with its first row
+    (0-based) and count, its rows counting neither way. Without one, by the sign of the current over each step.
+    """
     if states is not None and state is not None:
-        codes, uniques = pd.factorize(states, use_na_sentinel=True)
-        labels = pd.Series(uniques).astype(str).str.strip().to_numpy()
-        signs = np.where(np.isin(labels, state.charge), 1, np.where(np.isin(labels, state.discharge), -1, 0))
-        return np.where(codes >= 0, np.r_[signs, 0][codes], 0)
+        letters = (state.charge, state.discharge, state.follow, state.neutral)
+        return code_directions(
+            states.astype("string").to_numpy(dtype=object, na_value=""), cycles, steps, letters
+        )
     segment = _segments(cycles, steps)
     total = np.bincount(segment, weights=np.nan_to_num(current))
-    return np.sign(total)[segment].astype(int)
+    return np.sign(total)[segment].astype(int), []
 
 
 def split_running(
