@@ -102,7 +102,7 @@ from .base import safe_cell_id
 from .column_map import DIRECTIONS, MAGNITUDE_COLUMNS, SPLIT_COLUMNS, STATE_CODES, ColumnMap, ColumnSpec
 from .mapped_counters import accumulate, direction_of, split_running
 from .mapped_values import check_required, convert, resolve_column, seconds_since_first, unread_columns
-from .state_codes import unnamed_state_warning
+from .state_codes import state_warning
 from .textdates import unread_dates
 from .textfile import scan_text
 from .textparse import cycle_gaps, locate_header, read_table, sniff_decimal
@@ -229,7 +229,7 @@ def read_mapped(
     if direction is None:
         direction, unnamed = direction_of(states, cmap.state, current, cycles, values.get(s.STEP))
         for letter, row, count in unnamed:
-            notes.append(unnamed_state_warning(path, str(state_column), letter, first_line + row, count))
+            notes.append(state_warning(path, str(state_column), letter, first_line + row, count))
     if spec_current.sign == "unsigned":
         current = np.where(direction > 0, np.abs(current), np.where(direction < 0, -np.abs(current), current))
     out: dict[str, Any] = {s.CURRENT: current}

@@ -44,8 +44,9 @@ import numpy as np
 from ...errors import CorruptFileError
 from .. import schema as s
 from .column_map import DIRECTIONS, SPLIT_CAPACITY, SPLIT_ENERGY, STATE_CODES, ColumnMap, ColumnSpec
-from .maccor_states import state_directions, unknown_state_warning
+from .maccor_states import state_directions
 from .maccor_tails import doubt_warning, lost_warning, step_tails
+from .state_codes import state_warning
 
 MILLI: dict[str, tuple[str, ...]] = {
     s.CURRENT: ("mAmps",),
@@ -143,7 +144,9 @@ class StepCounters:
             state_name = self.sources.get("state", "State")
             for letter, row, count in unknown:
                 self.notes.append(
-                    unknown_state_warning(self.path, state_name, letter, first_line + row, count)
+                    state_warning(
+                        self.path, state_name, letter, first_line + row, count, "this reader does not know"
+                    )
                 )
         for column, rate in ((SPLIT_CAPACITY, current), (SPLIT_ENERGY, None)):
             if column not in values or steps is None:

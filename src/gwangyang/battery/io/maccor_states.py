@@ -26,11 +26,8 @@ counts neither way and is an ``unknown_format`` warning naming it, its first lin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from .. import schema as s
 from .state_codes import code_directions
 
 CHARGE = ("C",)
@@ -59,16 +56,3 @@ def state_directions(
         The directions (+1, -1, 0) and, per unknown letter, the letter, its first row and its count.
     """
     return code_directions(codes, cycles, steps, (CHARGE, DISCHARGE, FOLLOW, NEUTRAL))
-
-
-def unknown_state_warning(
-    path: Path, column: str, letter: str, first_line: int, count: int
-) -> dict[str, str]:
-    """An ``unknown_format`` warning for rows whose state letter this reader does not know."""
-    shown = repr(letter) if letter else "(empty)"
-    return s.warning(
-        "unknown_format",
-        f"column {column!r}: {count} rows have the state {shown}, which this reader does not know (first at line "
-        f"{first_line}); they are counted as neither charge nor discharge",
-        path,
-    )

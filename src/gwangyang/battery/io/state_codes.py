@@ -58,14 +58,23 @@ def code_directions(
     return direction, found
 
 
-def unnamed_state_warning(
-    path: Path, column: str, letter: str, first_line: int, count: int
+def state_warning(
+    path: Path,
+    column: str,
+    letter: str,
+    first_line: int,
+    count: int,
+    unknown_to: str = "the column map does not name",
 ) -> dict[str, str]:
-    """An ``unknown_format`` warning for rows whose state code the column map's ``[state]`` table does not name."""
+    """An ``unknown_format`` warning for rows whose state code is not known.
+
+    ``unknown_to`` says by whom: the column map's ``[state]`` table, or ``"this reader does not know"`` for a
+    reader's own letters (:mod:`.maccor_states`).
+    """
     shown = repr(letter) if letter else "(empty)"
     return s.warning(
         "unknown_format",
-        f"column {column!r}: {count} rows have the state {shown}, which the column map does not name (first at line "
-        f"{first_line}); they are counted as neither charge nor discharge",
+        f"column {column!r}: {count} rows have the state {shown}, which {unknown_to} (first at line {first_line}); "
+        "they are counted as neither charge nor discharge",
         path,
     )
