@@ -45,7 +45,7 @@ from ...errors import CorruptFileError
 from .. import schema as s
 from .column_map import DIRECTIONS, SPLIT_CAPACITY, SPLIT_ENERGY, STATE_CODES, ColumnMap, ColumnSpec
 from .maccor_states import state_directions
-from .maccor_tails import doubt_warning, lost_warning, step_tails
+from .maccor_tails import SLACK, doubt_warning, lost_warning, step_tails
 from .state_codes import state_warning
 
 MILLI: dict[str, tuple[str, ...]] = {
@@ -54,8 +54,6 @@ MILLI: dict[str, tuple[str, ...]] = {
     SPLIT_ENERGY: ("mWatt-hr", "mWatt-h"),
 }
 """Per canonical column, Maccor's milli-unit names for it (scaled by 1e-3)."""
-SLACK = 1.5
-"""How much more than ``rate * dt`` a counter may gain over one interval (the rate changing within it)."""
 RESOLUTION = 1e-5
 """The written resolution, as a share of the column's largest value (7 significant digits and some)."""
 LEFT_OUT_S = 1.0

@@ -36,8 +36,8 @@ import numpy as np
 from .. import schema as s
 
 SLACK = 1.5
-"""How much more than its last row's rate times the time a step may have passed after its last row (as
-:data:`.maccor_counters.SLACK`: the rate changing within it)."""
+"""How much more than ``rate * dt`` a counter may gain over one interval, the rate changing within it: here after a
+step's last row, and in :mod:`.maccor_counters` between any two rows."""
 DOUBT_SHARE = 0.005
 """Below this share of the column's largest value (the 0.5 % the readers are held to), the charge that may be in the
 wrong step is not warned about."""
