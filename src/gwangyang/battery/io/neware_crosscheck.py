@@ -27,6 +27,7 @@ import pandas as pd
 
 from .. import schema as s
 from ..schema import CyclerData
+from .neware_parts import cell_number, cell_texts
 from .neware_zh import CYCLE_NAMES, translate
 
 CYCLE_SHEET = re.compile(r"^(cycle|cycles|cycle_.*|循环层|循环数据|循环)([ _-]?\(?\d+\)?)?$", re.IGNORECASE)
@@ -69,17 +70,6 @@ _CHECKED = (
     ("Chg. Energy", s.CHARGE_ENERGY, _WH),
     ("DChg. Energy", s.DISCHARGE_ENERGY, _WH),
 )
-
-
-def _number(value: object) -> float:
-    if isinstance(value, bool) or value is None:
-        return float("nan")
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).strip())
-    except ValueError:
-        return float("nan")
 
 
 def decimals(values: Iterable[float]) -> int:
@@ -148,7 +138,7 @@ def check_cycle_sheet(
     """
     if not rows:
         return None, []
-    written = [str(v).strip() if v is not None else "" for v in rows[0]]
+    written = cell_texts(rows[0])
     english = translate(written, CYCLE_SHEET_NAMES)
     if "Cycle Index" not in english:
         return None, _not_checked(
@@ -159,7 +149,7 @@ def check_cycle_sheet(
     where = list(places) or [(sheet, i + 1) for i in range(len(rows))]
 
     def column(at: int) -> np.ndarray:
-        return np.array([_number(r[at]) if at < len(r) else np.nan for r in body], dtype="float64")
+        return np.array([cell_number(r[at]) if at < len(r) else np.nan for r in body], dtype="float64")
 
     cycles = column(english.index("Cycle Index"))
     found = _found(english, written, column)
@@ -255,8 +245,8 @@ def check_step_capacities(
     theirs_at, mine_at = capacity(step_header), capacity(record_header)
     if theirs_at is None or mine_at is None or not steps:
         return []
-    theirs = np.array([_number(r[theirs_at[0]]) if theirs_at[0] < len(r) else np.nan for _, r in steps])
-    mine = np.array([_number(r[mine_at[0]]) if mine_at[0] < len(r) else np.nan for r in last_records])
+    theirs = np.array([cell_number(r[theirs_at[0]]) if theirs_at[0] < len(r) else np.nan for _, r in steps])
+    mine = np.array([cell_number(r[mine_at[0]]) if mine_at[0] < len(r) else np.nan for r in last_records])
     mine = np.abs(mine) * mine_at[1] / theirs_at[1]  # in the sheet's unit
     places = decimals(theirs)
     tolerance = 10.0**-places
@@ -268,7 +258,7 @@ def check_step_capacities(
     k = int(bad[0])
     (step_sheet, row), cells = steps[k]
     cycle, index = (
-        f"{_number(cells[step_header.index(n)]):.15g}" if n in step_header else "?"
+        f"{cell_number(cells[step_header.index(n)]):.15g}" if n in step_header else "?"
         for n in ("Cycle Index", "Step Index")
     )
     name = step_header[theirs_at[0]]

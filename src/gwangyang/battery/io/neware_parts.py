@@ -20,7 +20,8 @@ from .. import schema as s
 from .neware_zh import translate
 
 
-def _number(value: object) -> float:
+def cell_number(value: object) -> float:
+    """A workbook cell as a number: its value, or its text read as one; NaN for a bool, an empty or a text cell."""
     if isinstance(value, bool) or value is None:
         return math.nan
     if isinstance(value, int | float):
@@ -31,7 +32,8 @@ def _number(value: object) -> float:
         return math.nan
 
 
-def _cells(row: Sequence[object]) -> list[str]:
+def cell_texts(row: Sequence[object]) -> list[str]:
+    """A workbook row's cells as stripped text (an empty cell ``""``): a header as the sheet writes it."""
     return [str(v).strip() if v is not None else "" for v in row]
 
 
@@ -64,7 +66,7 @@ def joined_parts(
     filled = [(n, p) for n, p in sheets if any(any(v not in (None, "") for v in r) for r in p)]
     sheets = filled or sheets[:1]  # an empty part holds nothing to join (it would take the first's header)
     first, rows = sheets[0]
-    header = _cells(rows[0]) if rows else []
+    header = cell_texts(rows[0]) if rows else []
     english = translate(header, dict(names))
     at = english.index(key) if key in english else None
     table: list[list[object]] = [list(rows[0])] if rows else []
@@ -74,10 +76,10 @@ def joined_parts(
     for index, (sheet, part) in enumerate(sheets):
         skip = 1 if index == 0 else 0
         if index and part:
-            cells = _cells(part[0])
+            cells = cell_texts(part[0])
             if cells[: len(header)] == header:
                 skip = 1
-            elif math.isnan(_number(part[0][0])) and any(cells):
+            elif math.isnan(cell_number(part[0][0])) and any(cells):
                 written = [c for c in cells if c]
                 notes.append(
                     s.warning(
@@ -91,7 +93,7 @@ def joined_parts(
         body = [
             (list(r), i + 1) for i, r in enumerate(part) if i >= skip and any(v not in (None, "") for v in r)
         ]
-        keys = [_number(r[at]) for r, _ in body if at is not None and at < len(r)]
+        keys = [cell_number(r[at]) for r, _ in body if at is not None and at < len(r)]
         keys = [k for k in keys if math.isfinite(k)]
         if index and last is not None and keys and keys[0] <= last[1]:
             notes.append(

@@ -37,7 +37,7 @@ from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
 from .neware_crosscheck import CYCLE_SHEET, CYCLE_SHEET_NAMES, check_cycle_sheet
-from .neware_parts import joined_parts, unread_sheets
+from .neware_parts import cell_texts, joined_parts, unread_sheets
 from .neware_record import NewareRecordCsvReader
 from .neware_stepjoin import STEP_SHEET, STEP_SHEET_NAMES, join_steps, lacks_steps
 from .neware_steptime import BTS7_NAMES
@@ -67,10 +67,6 @@ def _number(value: object) -> float | None:
         return float(str(value).strip())
     except ValueError:
         return None
-
-
-def _cells(row: Sequence[object]) -> list[str]:
-    return [str(v).strip() if v is not None else "" for v in row]
 
 
 def _filled(row: Sequence[object]) -> bool:
@@ -135,7 +131,7 @@ def joined_records(
         A later sheet with another header, or whose record numbers do not come after the previous sheet's.
     """
     name, rows = sheets[0]
-    header = _cells(rows[0]) if rows else []
+    header = cell_texts(rows[0]) if rows else []
     english = translate(header, FLAT_NAMES)
     if "DataPoint" not in english:  # BTS 7.6's English names (Record Index)
         english = translate(english, BTS7_NAMES)
@@ -147,7 +143,7 @@ def joined_records(
     for index, (sheet, more) in enumerate(sheets):
         skip = 1 if index == 0 else 0
         if index and more:
-            first = _cells(more[0])
+            first = cell_texts(more[0])
             if first[: len(header)] == header:
                 skip = 1
             elif _number(more[0][0]) is None and any(first):

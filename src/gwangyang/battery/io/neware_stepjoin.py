@@ -31,6 +31,7 @@ import pandas as pd
 from ...errors import CorruptFileError
 from .. import schema as s
 from .neware_crosscheck import check_step_capacities
+from .neware_parts import cell_texts
 from .neware_record import step_clock
 from .neware_steptime import BTS7_NAMES
 from .neware_zh import FLAT_NAMES, STEP_NAMES, translate
@@ -59,7 +60,7 @@ _NEEDED = ("Cycle Index", "Step Index", "Oneset Date", "End Date")
 
 def _english(header: Sequence[object]) -> list[str]:
     """A record header's names in BTSDA 8's English (Chinese and BTS 7.6's names brought to them)."""
-    english = translate([str(v).strip() if v is not None else "" for v in header], FLAT_NAMES)
+    english = translate(cell_texts(header), FLAT_NAMES)
     if "DataPoint" not in english:  # BTS 7.6's English names (Record Index, Cycle, Step)
         english = translate(english, BTS7_NAMES)
     return english
@@ -164,7 +165,7 @@ def join_steps(
     CorruptFileError
         The step sheet lacks a needed column, a date is no date, or records fall in no step.
     """
-    header = [str(v).strip() if v is not None else "" for v in rows[0]]
+    header = cell_texts(rows[0])
     english = _english(header)
     data = [list(r) for r in rows[1:]]
     dated = _column(english, "Date")
@@ -173,7 +174,7 @@ def join_steps(
             f"{path}: Neware record sheet {origins[0][0]!r} names no cycle or step and has no 'Date' column to find "
             f"each record's step in sheet {step_sheet!r} by."
         )
-    step_header = [str(v).strip() if v is not None else "" for v in steps[0]] if steps else []
+    step_header = cell_texts(steps[0]) if steps else []
     step_english = translate(step_header, STEP_SHEET_NAMES)
     for name in _NEEDED:
         if name not in step_english:
