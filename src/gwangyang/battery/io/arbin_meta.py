@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import CorruptFileError, one_line
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .arbin import _key
@@ -167,7 +168,7 @@ def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]
         notes.append(
             s.warning(
                 "truncated_file",
-                f"{name} ends with no line break: its last field ({columns[-1]!r}) may be cut short; not read",
+                f"{name} ends with no line break: its last field ({as_written(columns[-1], None)}) may be cut short; not read",
                 companion,
             )
         )
@@ -183,7 +184,7 @@ def read_metadata(companion: Path) -> tuple[dict[str, str], list[dict[str, str]]
         notes.append(
             s.warning(
                 "unknown_format",
-                f"{name}: column {column!r} holds {value!r}, not {COLUMNS[key]}; not read",
+                f"{name}: column {as_written(column, None)} holds {as_written(value)}, not {COLUMNS[key]}; not read",
                 companion,
             )
         )

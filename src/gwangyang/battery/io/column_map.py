@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InputError, one_line
+from ...written import as_written
 from .. import schema as s
 
 STATE_CODES = "state_codes"
@@ -138,22 +139,28 @@ class ColumnMap:
         _check_keys(options, _OPTION_KEYS, origin, "options.")
         delimiter = _get(file, "delimiter", str, ",", origin, "file.")
         if len(delimiter) != 1:
-            raise InputError(f"{origin}: file.delimiter: expected one character, got {delimiter!r}.")
+            raise InputError(
+                f"{origin}: file.delimiter: expected one character, got {as_written(delimiter)}."
+            )
         skip = _get(file, "skip_lines", int, 0, origin, "file.")
         if skip < 0:
             raise InputError(f"{origin}: file.skip_lines: expected a number >= 0, got {skip}.")
         decimal = _get(file, "decimal", str, ".", origin, "file.")
         if decimal not in (".", ",", "auto"):
-            raise InputError(f"{origin}: file.decimal: expected '.', ',' or 'auto', got {decimal!r}.")
+            raise InputError(
+                f"{origin}: file.decimal: expected '.', ',' or 'auto', got {as_written(decimal)}."
+            )
         encoding = _get(file, "encoding", str, "utf-8", origin, "file.")
         try:
             if encoding != "auto":
                 "".encode(encoding)
         except LookupError:
-            raise InputError(f"{origin}: file.encoding: unknown encoding {encoding!r}.") from None
+            raise InputError(f"{origin}: file.encoding: unknown encoding {as_written(encoding)}.") from None
         on_invalid = _get(options, "on_invalid", str, "error", origin, "options.")
         if on_invalid not in ("error", "drop"):
-            raise InputError(f"{origin}: options.on_invalid: expected 'error' or 'drop', got {on_invalid!r}.")
+            raise InputError(
+                f"{origin}: options.on_invalid: expected 'error' or 'drop', got {as_written(on_invalid)}."
+            )
         columns = _parse_columns(_table(data, "columns", origin), origin)
         state = _parse_state(data, origin)
         _check_consistency(columns, state, origin)
@@ -199,14 +206,16 @@ def _get(table: dict[str, Any], key: str, kind: type, default: Any, origin: str,
     if kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
     if not ok:
-        raise InputError(f"{origin}: {prefix}{key}: expected {kind.__name__}, got {value!r}.")
+        raise InputError(f"{origin}: {prefix}{key}: expected {kind.__name__}, got {as_written(value)}.")
     return value
 
 
 def _names(value: Any, origin: str, field: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(v, str) and v for v in items):
-        raise InputError(f"{origin}: {field}: expected a column name or a list of names, got {value!r}.")
+        raise InputError(
+            f"{origin}: {field}: expected a column name or a list of names, got {as_written(value)}."
+        )
     return tuple(items)
 
 
@@ -241,7 +250,9 @@ def _parse_columns(table: dict[str, Any], origin: str) -> dict[str, ColumnSpec]:
                 if canonical in SPLIT_COLUMNS
                 else "'per_cycle', 'per_step' or 'test_cumulative'"
             )
-            raise InputError(f"{origin}: {where}.convention: expected {expected}, got {convention!r}.")
+            raise InputError(
+                f"{origin}: {where}.convention: expected {expected}, got {as_written(convention)}."
+            )
         fmt = _choice(spec, "format", FORMATS, origin, where)
         formats = (
             _names(spec["datetime_format"], origin, where + ".datetime_format")
@@ -264,7 +275,9 @@ def _parse_columns(table: dict[str, Any], origin: str) -> dict[str, ColumnSpec]:
 def _choice(spec: dict[str, Any], key: str, choices: tuple[str, ...], origin: str, where: str) -> str:
     value = spec.get(key, choices[0])
     if value not in choices:
-        raise InputError(f"{origin}: {where}.{key}: expected one of {', '.join(choices)}, got {value!r}.")
+        raise InputError(
+            f"{origin}: {where}.{key}: expected one of {', '.join(choices)}, got {as_written(value)}."
+        )
     return str(value)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import CorruptFileError
+from ...written import as_written
 from .. import schema as s
 from .base import read_head, sniff_encoding
 from .neware_time import PAUSE_TOLERANCE_S
@@ -150,12 +151,14 @@ class StepClock:
         """
         step_time = self.step_time
         if len(step_time) != len(values[s.CYCLE]):
-            raise CorruptFileError(f"{self.path}: the rows of column {self.column!r} could not be matched.")
+            raise CorruptFileError(
+                f"{self.path}: the rows of column {as_written(self.column, None)} could not be matched."
+            )
         bad = np.flatnonzero(~np.isfinite(step_time) | (step_time < 0))
         if len(bad):
             row = int(bad[0])
             raise CorruptFileError(
-                f"{self.path}: column {self.column!r} (the time within each step) is missing or no time in data "
+                f"{self.path}: column {as_written(self.column, None)} (the time within each step) is missing or no time in data "
                 f"row {row + 1} (line {first_line + row})."
             )
         stamps = values.get(s.DATE_TIME)
@@ -166,8 +169,8 @@ class StepClock:
             self.notes.append(
                 s.warning(
                     "unknown_format",
-                    f"the test time built from column {self.column!r} (the time within each step) and column "
-                    f"{self.date!r} (absolute time) disagree by up to {largest:.3g} s, first at data row {row + 1} "
+                    f"the test time built from column {as_written(self.column, None)} (the time within each step) and column "
+                    f"{as_written(self.date, None)} (absolute time) disagree by up to {largest:.3g} s, first at data row {row + 1} "
                     f"(line {first_line + row}); the steps start where the absolute time says, but not before "
                     "the previous record",
                     self.path,

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError, one_line
+from ...written import as_written
 from .. import schema as s
 from .textfile import scan_text
 from .textrows import check_rows
@@ -131,7 +132,7 @@ def read_summary(path: Path) -> tuple[pd.DataFrame | None, list[dict[str, str]]]
         notes.append(
             s.warning(
                 "truncated_file",
-                f"{name} ends with no line break: the last field ({header[-1]!r}) of its last row may be cut "
+                f"{name} ends with no line break: the last field ({as_written(header[-1], None)}) of its last row may be cut "
                 "short; not read",
                 summary,
             )
@@ -149,8 +150,8 @@ def read_summary(path: Path) -> tuple[pd.DataFrame | None, list[dict[str, str]]]
             notes.append(
                 s.warning(
                     "unknown_format",
-                    f"{name}: column {column!r}: {int(bad.sum())} of {len(rows)} values are no finite number, "
-                    f"e.g. {cells[first]!r} (row {first + 1}); left empty",
+                    f"{name}: column {as_written(column, None)}: {int(bad.sum())} of {len(rows)} values are no finite number, "
+                    f"e.g. {as_written(cells[first])} (row {first + 1}); left empty",
                     summary,
                 )
             )
