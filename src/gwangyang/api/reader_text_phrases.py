@@ -2,7 +2,8 @@
 
 :mod:`gwangyang.battery.io.textutf16` refuses a UTF-16 file where a stray byte puts the characters after it out of
 place, or where its bytes do not decode (named at the byte and the line); :mod:`~gwangyang.battery.io.registry`
-warns that a file without a byte-order mark was read as UTF-16 by its bytes (``text_encoding``);
+warns that a file without a byte-order mark was read as UTF-16 by its bytes (``text_encoding``), and
+:mod:`~gwangyang.battery.io.map_utf16` refuses a column map's ``file.encoding`` that a UTF-16 file contradicts;
 :mod:`~gwangyang.battery.io.companion_time` warns that a companion's ``Last_End_DateTime`` lies before the test's
 start or before the data's last row (``end_time_mismatch``); :mod:`~gwangyang.battery.io.cut_end` that an Arbin
 file's last row lies well before the test's recorded end, and :mod:`~gwangyang.battery.io.novonix` that a Novonix
@@ -44,6 +45,7 @@ TEXT_TERMS: tuple[str, ...] = (
 
 _N = r"\d+"
 _CODEC = r"UTF-16-[LB]E"
+_ENCODING = r"'[^']*'"
 _STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
 _SPAN = r"(?:\d+ d )?\d\d:\d\d:\d\d"
 _SECONDS = r"\d+(?:\.\d+)?"
@@ -78,6 +80,29 @@ READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # gwangyang.battery.io.registry: UTF-16 read without its byte-order mark (text_encoding)
     phrase(N_("read as %(codec)s: the file has no byte-order mark"), codec=_CODEC),
+    # gwangyang.battery.io.map_utf16: a column map's file.encoding that a UTF-16 file's mark or bytes contradict
+    phrase(
+        N_(
+            "%(file)s: the column map's file.encoding is %(encoding)s, but the file starts with a %(codec)s "
+            "byte-order mark."
+        ),
+        encoding=_ENCODING,
+        codec=_CODEC,
+    ),
+    phrase(
+        N_(
+            "%(file)s: the column map's file.encoding is %(encoding)s, but the file reads as %(codec)s by its bytes."
+        ),
+        encoding=_ENCODING,
+        codec=_CODEC,
+    ),
+    phrase(
+        N_(
+            "%(file)s: the column map's file.encoding is %(encoding)s, but the file has no byte-order mark and does "
+            "not read as UTF-16 by its bytes (give utf-16-le or utf-16-be if it is UTF-16)."
+        ),
+        encoding=_ENCODING,
+    ),
     # gwangyang.battery.io.companion_time: a companion's end before the test's start or the data's last row;
     # the faults (one or both, " and "-joined) are the ``rest``, read again
     phrase(

@@ -13,6 +13,8 @@ A column map is a small TOML file (see ``maps/example.toml``)::
     encoding = "utf-8"                   # held to for the whole file (default "utf-8"); bytes that do
                                          # not decode become U+FFFD, with an undecodable_text warning;
                                          # "auto": UTF-8 (BOM or not), cp949 (Korean Windows) or latin-1
+                                         # "utf-16", "utf-16-le", "utf-16-be": held against the file's
+                                         # byte-order mark or bytes (map_utf16), decoded once
     decimal = "."                        # decimal mark, "." or "," or "auto" (from the first rows) (default ".")
     quoted_lines = false                 # true when every line is wrapped in one pair of quotes (Novonix)
     known_columns = ["Loop1"]            # columns of the file not read on purpose (others are warned about)

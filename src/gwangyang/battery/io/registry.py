@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
 from ..schema import WARNINGS_ATTR, CyclerData, warning
 from .base import Reader, looks_binary, read_head
+from .map_utf16 import map_utf16
 from .textnul import nul_free_heads, refuse_nul, refuse_utf16_nul
 from .texttail import Tail, cut_tail
 from .textutf16 import Utf16, decode_utf16, refuse_shift, utf16_encoding, utf16_text_head
+
+if TYPE_CHECKING:
+    from .column_map import ColumnMap
 
 _READERS: list[Reader] = []
 _COMPANION_SUFFIXES = ("_metadata.csv",)
@@ -139,13 +145,28 @@ def read_cycler(
     InputError
         The file is missing, of an unknown format, or broken; the message names the file.
     """
-    path = Path(path)
-    if path.is_file() and (utf16 := _utf16(path, read_head(path))) is not None:
-        return _read_utf16(path, utf16, vendor, column_map)
+    cmap = None
     if column_map is not None:
+        from .column_map import ColumnMap
+
+        cmap = ColumnMap.from_file(column_map)
+    return _read(Path(path), vendor, cmap)
+
+
+def _read(path: Path, vendor: str | None, cmap: ColumnMap | None) -> CyclerData:
+    """:func:`read_cycler` with its column map loaded (None: none)."""
+    if path.is_file():
+        utf16, inferred = _utf16(path, read_head(path)), False
+        if cmap is not None:  # its file.encoding must agree with the file's (map_utf16)
+            utf16, inferred = map_utf16(path, utf16, cmap.encoding)
+        elif utf16 is not None:
+            inferred = utf16.inferred
+        if utf16 is not None:
+            return _read_utf16(path, utf16, inferred, vendor, cmap)
+    if cmap is not None:
         from .generic import ColumnMapReader
 
-        reader: Reader = ColumnMapReader.from_file(column_map)
+        reader: Reader = ColumnMapReader(cmap)
     elif vendor is None:
         reader = detect(path)
     else:
@@ -173,12 +194,14 @@ def read_cycler(
 
 
 def _read_utf16(
-    path: Path, utf16: Utf16, vendor: str | None, column_map: str | os.PathLike[str] | None
+    path: Path, utf16: Utf16, inferred: bool, vendor: str | None, cmap: ColumnMap | None
 ) -> CyclerData:
     """Read a UTF-16 text export through a UTF-8 copy in a scratch folder (companions copied).
 
     Excel's "Unicode text" and some Windows tools write UTF-16 with a byte-order mark, others without one: the
-    byte order is then inferred (:func:`.textutf16.bare_utf16`) and a ``text_encoding`` warning says so.
+    byte order is then inferred (:func:`.textutf16.bare_utf16`) and a ``text_encoding`` warning says so
+    (``inferred``). A column map reads the copy as UTF-8: the file is decoded once, here, as its ``file.encoding``
+    says (:func:`.map_utf16.map_utf16`).
     """
     import shutil
     import tempfile
@@ -195,13 +218,13 @@ def _read_utf16(
             if companion != path and is_companion(companion):
                 shutil.copy(companion, Path(scratch) / companion.name)
         try:
-            data = read_cycler(copy, vendor, column_map)
+            data = _read(copy, vendor, None if cmap is None else replace(cmap, encoding="utf-8"))
         except GwangyangError as exc:  # the scratch folder, not the file's own (its companions too)
             raise type(exc)(str(exc).replace(scratch, str(path.parent))) from None
         for note in [*data.warnings, *data.timeseries.attrs.get(WARNINGS_ATTR, [])]:
             note["detail"] = note["detail"].replace(scratch, str(path.parent))
     data.source = path
-    if utf16.inferred:
+    if inferred:
         detail = (
             f"read as {utf16.codec.upper()}: the file has no byte-order mark; its encoding was inferred from its "
             "bytes (a zero byte beside each ASCII character, "
