@@ -83,6 +83,8 @@ BATTERY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         last=r"[^ ;]+",
     ),
     phrase(N_("use --column-map for another cycler).")),
+    phrase(N_("use --column-map for another cycler)")),  # a companion's part follows
+    phrase(N_("its companion (metadata) file %(companion)s is not read either.")),
     # gwangyang.battery.schema: columns of a cycler file that the reader left out (an ingest warning)
     phrase(N_("column(s) not read: %(columns)s")),
 )

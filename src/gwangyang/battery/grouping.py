@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..errors import GwangyangError, InputError
+from ..errors import GwangyangError, InputError, UnknownFormatError
 from . import schema as s
 from .io.base import safe_cell_id
 from .io.registry import detect, is_companion
@@ -54,8 +54,10 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
-def _read_with(companion: Path) -> tuple[list[Path], list[Path]]:
-    """The files beside a companion named after it, and those of them whose reader reads it with them.
+def _read_with(companion: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """The files beside a companion named after it, those whose reader reads it with them, those no reader knows.
+
+    A file no reader knows is refused naming the companion (:func:`.io.registry.detect`).
 
     A companion is ``<stem>`` + ``_metadata.csv`` in any case; a reader that reads one has ``companion_of``.
     """
@@ -63,16 +65,19 @@ def _read_with(companion: Path) -> tuple[list[Path], list[Path]]:
     named = sorted(
         p for p in companion.parent.glob(f"{glob.escape(base)}.*") if p.is_file() and p.stem == base
     )
-    reading = []
+    reading, unknown = [], []
     for path in named:
         try:
             reader = detect(path)
+        except UnknownFormatError:
+            unknown.append(path)
+            continue
         except GwangyangError:
             continue
         look = getattr(reader, "companion_of", None)
         if look is not None and look(path) == companion:
             reading.append(path)
-    return named, reading
+    return named, reading, unknown
 
 
 def companion_warnings(paths: Iterable[str | Path], files: Sequence[Path]) -> list[dict[str, str]]:
@@ -89,12 +94,15 @@ def companion_warnings(paths: Iterable[str | Path], files: Sequence[Path]) -> li
     -------
     list of dict
         One warning per companion that no data file beside it reads (none of its name, or one whose reader looks
-        for another name, ``_Metadata.csv`` against ``_metadata.csv``), or whose data file was not given.
+        for another name, ``_Metadata.csv`` against ``_metadata.csv``), or whose data file was not given. A
+        companion whose data file was given but no reader knows is named in that file's refusal instead.
     """
     given = {p.resolve() for p in files}
     notes = []
     for companion in _companions(paths):
-        named, reading = _read_with(companion)
+        named, reading, unknown = _read_with(companion)
+        if not reading and any(p.resolve() in given for p in unknown):
+            continue  # the data file's refusal (no reader knows it) names its companion
         if not reading:
             beside = ", ".join(p.name for p in named) or "none"
             detail = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -53,6 +54,16 @@ def is_companion(path: Path) -> bool:
     return path.name.lower().endswith(_COMPANION_SUFFIXES)
 
 
+def companions_of(path: Path) -> list[Path]:
+    """The companion files beside a data file, named after it (``<stem>_metadata.csv`` in any case), sorted."""
+    names = {f"{path.stem}{suffix}".lower() for suffix in _COMPANION_SUFFIXES}
+    return sorted(
+        p
+        for p in path.parent.glob(f"{glob.escape(path.stem)}_*")
+        if p.name.lower() in names and p.is_file() and p != path
+    )
+
+
 def detect(path: str | os.PathLike[str]) -> Reader:
     """Find the reader for a file by looking at its content.
 
@@ -69,7 +80,8 @@ def detect(path: str | os.PathLike[str]) -> Reader:
     Raises
     ------
     InputError
-        The file does not exist, is empty, or no reader recognises it. A text export with NUL in its head (which
+        The file does not exist, is empty, or no reader recognises it (naming its companions, which are then not
+        read either: :func:`companions_of`). A text export with NUL in its head (which
         makes it look binary) that a reader recognises without them is refused as damaged at the NUL's line, as
         a NUL later in the file is (:mod:`.textnul`). A UTF-16 head, with its byte-order mark or without it
         (:func:`.textutf16.utf16_encoding`), is looked at as text.
@@ -91,10 +103,13 @@ def detect(path: str | os.PathLike[str]) -> Reader:
         else:
             refuse_utf16_nul(path, path.read_bytes(), utf16.codec, utf16.start)
     kind = "binary" if looks_binary(head) else "text"
-    raise UnknownFormatError(
+    message = (
         f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "
-        "Novonix or Basytec; use --column-map for another cycler)."
+        "Novonix or Basytec; use --column-map for another cycler)"
     )
+    for companion in companions_of(path):  # named here, not in an orphan_companion warning of its own
+        message += f"; its companion (metadata) file {companion.name} is not read either"
+    raise UnknownFormatError(message + ".")
 
 
 def _utf16(path: Path, head: bytes) -> Utf16 | None:
