@@ -6,7 +6,8 @@ NewareNDA returns, per record: ``Cycle`` (regenerated the way BTSDA numbers cycl
 ``Current(mA)`` (negative on discharge), ``Charge_Capacity(mAh)`` / ``Discharge_Capacity(mAh)`` and
 the energies in mWh (each **reset at every step**), ``Timestamp`` (wall clock, 1 s resolution) and
 auxiliary channels such as ``T1``. We convert milli-units to A/Ah/Wh, build the test time from the
-step times, and make the counters cumulative within a cycle.
+step times (:func:`.neware_steptime.step_test_time`, the wall clock counted for pauses only), and make the counters
+cumulative within a cycle.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import Reader, safe_cell_id
 from .neware_bts import NewareBtsCsvReader
-from .neware_time import elapsed_time
+from .neware_steptime import step_test_time
 
 NDA_MAGIC = b"NEWARE"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -73,7 +74,9 @@ def from_newarenda(df: pd.DataFrame, source: Path) -> pd.DataFrame:
     stamps = df["Timestamp"].to_numpy(dtype="datetime64[ns]") if "Timestamp" in df.columns else None
     out = pd.DataFrame(
         {
-            s.TIME: elapsed_time(step, df["Time"].to_numpy(dtype="float64"), stamps),
+            s.TIME: step_test_time(
+                df["Time"].to_numpy(dtype="float64"), cycle, step, stamps, pauses_only=True
+            )[0],
             s.CYCLE: cycle,
             s.STEP: df["Step_Index"].to_numpy() if "Step_Index" in df.columns else step,
             s.CURRENT: current[0] * current[1],

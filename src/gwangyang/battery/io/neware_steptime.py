@@ -13,7 +13,9 @@ a warning names the first record. A step is a run of records with one cycle and 
 time does not go back.
 
 The record-table reader (:mod:`.neware_record`) reads such a table with its column map; the test time's
-placeholder there (the cycle column) is replaced by :class:`StepClock` before the counters are summed.
+placeholder there (the cycle column) is replaced by :class:`StepClock` before the counters are summed. The binary
+``.nda``/``.ndax`` reader (:mod:`.neware`) builds its test time here too, its whole-second ``Timestamp`` counted
+for pauses only (``pauses_only``).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def step_test_time(
     cycle: np.ndarray,
     step: np.ndarray | None,
     stamps: np.ndarray | None,
+    pauses_only: bool = False,
 ) -> tuple[np.ndarray, tuple[float, int] | None]:
     """Test time from per-step relative times, each step starting where the previous one ended.
 
@@ -76,6 +79,10 @@ def step_test_time(
         Each record's cycle and step number (the step's may be None).
     stamps
         Each record's absolute time (datetime64; NaT where unknown), or None.
+    pauses_only
+        Move a step's start to where the absolute time says only where that lies more than
+        :data:`~.neware_time.PAUSE_TOLERANCE_S` later than the steps say (a pause): for a clock of whole seconds
+        (``.nda``/``.ndax``'s ``Timestamp``), which would otherwise shift each step's start by its rounding.
 
     Returns
     -------
@@ -100,7 +107,10 @@ def step_test_time(
     offsets = np.zeros(len(starts))
     for k in range(1, len(starts)):
         previous_end = offsets[k - 1] + step_time[ends[k - 1]]  # the last step's end, at its last record
-        if np.isfinite(wall_start[k]):  # where the absolute time says, but not before the previous record
+        if pauses_only:  # where the steps say, later only by a pause
+            late = wall_start[k] > previous_end + PAUSE_TOLERANCE_S
+            offsets[k] = wall_start[k] if late else previous_end
+        elif np.isfinite(wall_start[k]):  # where the absolute time says, but not before the previous record
             offsets[k] = max(wall_start[k], previous_end - step_time[starts[k]])
         else:
             offsets[k] = previous_end

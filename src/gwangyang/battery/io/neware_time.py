@@ -1,6 +1,7 @@
 """Neware's times: clock text to seconds; test time from clocks that restart with every step.
 
-The per-step clocks are those of ``.nda``/``.ndax`` files and of the BTSDA 7 CSV.
+The per-step clocks are those of the BTSDA 7 CSV (:mod:`.neware_bts`); ``.nda``/``.ndax`` files and BTS 7.6 record
+tables build theirs with :func:`.neware_steptime.step_test_time`.
 """
 
 from __future__ import annotations
