@@ -130,6 +130,11 @@ def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, note
             f"{source}: {applied.hidden} number cell(s) have a format that shows a fixed text instead of the "
             f"number ({applied.first_hidden}): read as the numbers."
         )
+    if applied.blank:
+        notes.append(
+            f"{source}: {applied.blank} number cell(s) have a format that shows nothing, where Excel shows an empty "
+            f"cell ({applied.first_blank}): read as the numbers."
+        )
 
 
 def _header_rows(grid: list[list[Any]], source: str) -> tuple[int, int | None]:

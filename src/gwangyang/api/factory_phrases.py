@@ -163,8 +163,18 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         n=r"\d+",
         cell=r"[A-Z]+\d+",
-        value=r"-?\d+",
+        value=_NUMBER,
         shown=_QUOTED,
+        format=_QUOTED,
+    ),
+    _phrase(
+        N_(
+            "%(file)s: %(n)s number cell(s) have a format that shows nothing, where Excel shows an empty cell "
+            "(%(cell)s: %(value)s, format %(format)s): read as the numbers."
+        ),
+        n=r"\d+",
+        cell=r"[A-Z]+\d+",
+        value=_NUMBER,
         format=_QUOTED,
     ),
     _phrase(
