@@ -32,7 +32,7 @@ def _inspection() -> list[list[object]]:
     and a totals row of cached formula numbers and a bool."""
     rows: list[list[object]] = [
         ["2라인 두께 검사"],
-        ["셀 번호", "검사일시", "두께(mm)", "수량", "판정", "재검", "등급"],
+        ["셀 번호", "검사일시", "두께(mm)", "수량", "판정", "재검", "등급", "작업시간", "출하일"],
     ]
     for i in range(30):
         rows.append(
@@ -44,6 +44,8 @@ def _inspection() -> list[list[object]]:
                 "불량" if i % 5 == 0 else "양품",
                 i % 4 == 0,
                 Cached("가" if i % 2 else "나"),
+                1 + i / 48,  # [h]:mm: 24:00 plus i half-hours
+                45292 + i,  # a Korean date format
             ]
         )
     rows.append(
@@ -54,7 +56,9 @@ def _inspection() -> list[list[object]]:
 
 INSPECTION = _inspection()
 # two sheet names of 4 bytes each in cp949 (calamine gave both one name and one sheet's cells)
-FORMATS = {"검사": [None, "yyyy-mm-dd hh:mm", "0.000", "0", None, None, None]}
+FORMATS = {
+    "검사": [None, "yyyy-mm-dd hh:mm", "0.000", "0", None, None, None, "[h]:mm", 'yyyy"년" m"월" d"일"']
+}
 SHEETS: dict[str, list[list[object]]] = {"표지": [["생산 실적"], ["작성자", "김민수"]], "검사": INSPECTION}
 
 
@@ -88,6 +92,8 @@ def _as_xlrd(value: Any) -> object:
         return dt.datetime.combine(value, dt.time())
     if isinstance(value, dt.time):
         return dt.datetime.combine(dt.date(1899, 12, 31), value)
+    if isinstance(value, dt.timedelta):  # an elapsed time ([h]:mm): xlrd gives the date of that serial
+        return dt.datetime(1899, 12, 31) + value
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
@@ -115,8 +121,9 @@ def test_every_cell_reads_as_xlrd_reads_it(
         assert [[_as_xlrd(v) for v in row] for row in mine] == other
     inspection = ours[1][1]
     assert inspection[2][:5] == ["셀-000", dt.date(2024, 1, 1), 2.0 - 0.013 * 5, 100 if rk else 100.0, "불량"]
-    assert inspection[3][1] == dt.datetime(2024, 1, 1, 1, 0) and inspection[7][5:] == [False, "가"]  # i = 5
+    assert inspection[3][1] == dt.datetime(2024, 1, 1, 1, 0) and inspection[7][5:7] == [False, "가"]  # i = 5
     assert inspection[-1][:4] == ["합계", "", 60.0, float(sum(range(100, 130)))]
+    assert inspection[3][7:] == [dt.timedelta(hours=24, minutes=30), dt.date(2024, 1, 2)]
     assert isinstance(inspection[2][3], int) == rk  # an RK integer is an int, as calamine gives it
 
 
@@ -135,7 +142,7 @@ def test_a_korean_biff5_workbook_reads_as_its_xlsx(tmp_path: Path) -> None:
 def test_read_sheet_gives_the_korean_table_with_dates(tmp_path: Path) -> None:
     sheet = read_sheet(biff5_xls(tmp_path / "생산95.xls", SHEETS, FORMATS, 949), "생산95.xls")
     table = sheet.table
-    assert list(table.columns) == ["셀 번호", "검사일시", "두께(mm)", "수량", "판정", "재검", "등급"]
+    assert list(table.columns)[:7] == ["셀 번호", "검사일시", "두께(mm)", "수량", "판정", "재검", "등급"]
     assert table["검사일시"].iloc[25] == pd.Timestamp("2024-01-02 01:00")
     assert table["판정"].value_counts().to_dict() == {"양품": 24, "불량": 6}
     assert (

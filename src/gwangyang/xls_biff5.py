@@ -102,7 +102,7 @@ class _Book:
     def __init__(self, stream: bytes, source: str) -> None:
         self.stream, self.source = stream, source
         self.codepage, self.date1904 = 1252, False
-        formats: dict[int, str] = {}
+        formats: dict[int, bytes] = {}
         xf_formats: list[int] = []
         names: list[tuple[bytes, int, int]] = []
         records = biff_records(stream)
@@ -116,7 +116,7 @@ class _Book:
             elif kind == _DATEMODE and len(body) >= 2:
                 self.date1904 = struct.unpack_from("<H", body)[0] == 1
             elif kind == _FORMAT and len(body) >= 3:
-                formats[struct.unpack_from("<H", body)[0]] = body[3 : 3 + body[2]].decode("latin-1")
+                formats[struct.unpack_from("<H", body)[0]] = body[3 : 3 + body[2]]
             elif kind == _XF and len(body) >= 4:
                 xf_formats.append(struct.unpack_from("<H", body, 2)[0])
             elif kind == _SHEET and len(body) >= 7 and body[5] == 0:  # a worksheet (not a chart or module)
@@ -128,9 +128,11 @@ class _Book:
                 "text codec: expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
             )
         self.codec = codec
-        # the format strings' date letters are ASCII in every code page: latin-1 is enough to classify them
+        # decoded first: a two-byte character's second byte may be an ASCII letter (cp949 0x41-0x7A); a damaged
+        # format only decides whether its numbers are dates, so its bytes are replaced, not refused
+        text = {ident: raw.decode(codec, "replace") for ident, raw in formats.items()}
         self.kinds = [
-            _kind(formats[ident]) if ident in formats else ("date" if ident in _DATE_IDS else "number")
+            _kind(text[ident]) if ident in text else ("date" if ident in _DATE_IDS else "number")
             for ident in xf_formats
         ]
         self.sheets: list[tuple[str, int]] = []
