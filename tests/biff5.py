@@ -5,16 +5,41 @@ here from the specifications: [MS-CFB] (a version-3 compound file: 512-byte sect
 in the FAT since it is kept over the 4,096-byte mini-stream cutoff, one directory sector) and the OpenOffice.org
 "Excel File Format" document (BIFF5: BOF 0x0809 version 0x0500, CODEPAGE 0x0042, FORMAT 0x041E with a one-byte
 length and the code page's bytes, XF 0x00E0 of 16 bytes, BOUNDSHEET 0x0085, LABEL 0x0204, NUMBER 0x0203,
-RK 0x027E).
+RK 0x027E, MULRK 0x00BD, BOOLERR 0x0205, FORMULA 0x0006 with its cached result and STRING 0x0207 after a text one).
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 _END, _FREE, _FAT_SECTOR, _NONE = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A formula cell: only its cached result (a number, a text or a bool) is written, as readers take it."""
+
+    value: object
+
+
+def _formula(r: int, c: int, xf: int, value: object, codec: str) -> bytes:
+    """FORMULA (the expression ``=0``, tInt 0) with ``value`` as its result; a text result in a STRING after it."""
+    if isinstance(value, bool):
+        result = bytes([1, 0, int(value), 0, 0, 0, 0xFF, 0xFF])
+    elif isinstance(value, str):
+        result = bytes([0, 0, 0, 0, 0, 0, 0xFF, 0xFF])
+    else:
+        result = struct.pack("<d", float(value))  # type: ignore[arg-type]
+    body = struct.pack("<HHH", r, c, xf) + result + struct.pack("<HI", 0, 0) + struct.pack("<HBH", 3, 0x1E, 0)
+    out = _record(0x0006, body)
+    if isinstance(value, str):
+        out += _record(
+            0x0207, struct.pack("<H", len(value)) + value.encode(codec)
+        )  # characters, as xlrd reads it
+    return out
 
 
 def _record(kind: int, body: bytes) -> bytes:
@@ -35,12 +60,16 @@ def book_stream(
     formats: Mapping[str, Sequence[str | None]],
     codepage: int = 949,
     rk: bool = False,
+    mulrk: bool = False,
+    codec: str | None = None,
 ) -> bytes:
     """The ``Book`` stream: the cells of each sheet, row 0 General, below it column c formatted ``formats[c]``.
 
-    Numbers are NUMBER records (or RK records of whole numbers with ``rk``), texts LABEL records.
+    Numbers are NUMBER records (or RK records of whole numbers with ``rk``; with ``mulrk`` too, a row's runs of
+    them one MULRK record), texts LABEL records, bools BOOLERR, :class:`Cached` a FORMULA. ``codec``: Python's
+    codec of ``codepage`` (default ``cp<codepage>``).
     """
-    codec = f"cp{codepage}"
+    codec = codec or f"cp{codepage}"
     codes = sorted({f for fs in formats.values() for f in fs if f is not None})
     ids = {code: 164 + i for i, code in enumerate(codes)}
     globals_ = _bof(0x0005) + _record(0x0042, struct.pack("<H", codepage))
@@ -62,11 +91,26 @@ def book_stream(
         body += _record(0x0200, struct.pack("<HHHHH", 0, len(rows), 0, width, 0))
         columns = formats.get(name, [])
         for r, row in enumerate(rows):
-            for c, value in enumerate(row):
+            run: list[tuple[int, int, int]] = []  # (column, xf, RK) of whole numbers side by side
+            for c, value in enumerate([*row, None]):
                 xf = xf_of[columns[c] if r and c < len(columns) else None]
+                whole = isinstance(value, int | float) and not isinstance(value, bool)
+                if mulrk and whole and float(value).is_integer() and abs(value) < 2**29:  # type: ignore[arg-type]
+                    run.append((c, xf, (int(value) << 2) | 2))  # type: ignore[call-overload]
+                    continue
+                if run:
+                    parts = b"".join(struct.pack("<Hi", x, k) for _, x, k in run)
+                    body += _record(
+                        0x00BD, struct.pack("<HH", r, run[0][0]) + parts + struct.pack("<H", run[-1][0])
+                    )
+                    run = []
                 if value is None:
                     continue
-                if isinstance(value, str):
+                if isinstance(value, Cached):
+                    body += _formula(r, c, xf, value.value, codec)
+                elif isinstance(value, bool):
+                    body += _record(0x0205, struct.pack("<HHHBB", r, c, xf, int(value), 0))
+                elif isinstance(value, str):
                     data = value.encode(codec)
                     body += _record(0x0204, struct.pack("<HHHH", r, c, xf, len(data)) + data)
                 elif not isinstance(value, int | float):
@@ -121,7 +165,9 @@ def biff5_xls(
     formats: Mapping[str, Sequence[str | None]],
     codepage: int = 949,
     rk: bool = False,
+    mulrk: bool = False,
+    codec: str | None = None,
 ) -> Path:
     """Write the BIFF5 workbook of :func:`book_stream` to ``path``."""
-    path.write_bytes(compound_file(book_stream(sheets, formats, codepage, rk)))
+    path.write_bytes(compound_file(book_stream(sheets, formats, codepage, rk, mulrk, codec)))
     return path

@@ -31,6 +31,7 @@ FORMATS = (
     "00000",
     '"00000"',
     '"제"000"호"',
+    ";;;",
 )
 """Custom number formats of the test workbooks (numFmtId 164 on); ``@`` is the built-in 49."""
 
@@ -310,10 +311,12 @@ def test_other_formats_keep_numbers(code: str) -> None:
 
 @pytest.mark.parametrize(("code", "shown"), [('"00000"', "00000"), (";;;", ""), ('"없음"', "없음")])
 def test_formats_that_show_no_digit_hide_the_number(code: str, shown: str) -> None:
-    # Excel shows the same text for every number under these formats: the number is what the cell holds
+    # Excel shows the same text for every number under these formats, whole or not: the number is what the cell
+    # holds; ;;; shows nothing (an empty cell)
     fmt = code_format(code)
     assert fmt is not None and fmt.hides
-    assert fmt.show(7) is None and fmt.hidden(7) == shown and fmt.hidden(1.5) is None
+    assert fmt.show(7) is None and fmt.hidden(7) == shown and fmt.hidden(1.5) == shown
+    assert fmt.hidden(True) is None and fmt.hidden(float("nan")) is None and fmt.hidden("7") is None
 
 
 FIXED: list[list[object]] = [

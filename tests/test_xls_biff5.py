@@ -1,4 +1,4 @@
-"""Excel 5.0/95 workbooks (BIFF5, a ``Book`` stream): number formats read; Korean (code page 949) refused.
+"""Excel 5.0/95 workbooks (BIFF5, a ``Book`` stream): number formats read, in code page 1252 and Korean 949.
 
 The workbooks are written record by record (``tests/biff5.py``, from the specifications); the expected table is
 the one of the ``.xlsx`` of the same cells and formats (``tests/test_excel_codes.py``), whose texts are checked
@@ -32,18 +32,17 @@ def test_a_biff5_workbook_reads_as_its_xlsx(rk: bool, tmp_path: Path) -> None:
     assert old.notes == new.notes and "146 number cell(s)" in old.notes[0]
 
 
-def test_a_korean_biff5_workbook_is_refused(tmp_path: Path) -> None:
-    # calamine gives U+FFFD for its text (and one sheet's cells for two names of as many bytes): refused in one
-    # line rather than read as garbage
+def test_a_korean_biff5_workbook_has_its_formats_read(tmp_path: Path) -> None:
+    # calamine gives garbage for its text (and one sheet's cells for two names of as many bytes): its cells are
+    # read by gwangyang.xls_biff5 (tests/test_xls_biff5_korean.py compares them with xlrd), its formats here
     sheets: dict[str, list[list[object]]] = {"표지": [["생산 실적"]], "검사": _rows()}
     path = biff5_xls(tmp_path / "생산95.xls", sheets, {"검사": COLUMN_FORMATS}, codepage=949)
     scan = scan_xls(path, "검사")
     assert scan is not None and (scan.biff, scan.codepage, len(scan.cells)) == (5, 949, 146)
-    with pytest.raises(CorruptFileError) as error:
-        read_sheet(path, "생산95.xls")
-    assert str(error.value) == (
-        "생산95.xls: an Excel 5.0/95 (BIFF5) workbook in code page 949, whose text this reader cannot decode: "
-        "expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
+    sheet = read_sheet(path, "생산95.xls")
+    assert sheet.table["작업자"].tolist() == _shown(_rows())["작업자"]
+    assert sheet.notes[0].startswith(
+        "생산95.xls: 146 number cell(s) formatted as codes read as the text Excel shows"
     )
 
 
@@ -81,3 +80,23 @@ def test_a_damaged_compound_file_is_refused_not_a_crash(tmp_path: Path) -> None:
     with pytest.raises(CorruptFileError) as error:
         read_sheet(path, "깨진.xls")
     assert str(error.value).startswith("깨진.xls: not a readable Excel workbook (the reader failed: ")
+
+
+def test_biff5_formats_with_letters_do_not_make_dates(tmp_path: Path) -> None:
+    # calamine read BIFF5 FORMAT strings amiss: 7 under "SHIFT-"00 or "d"0 came back as the date 1900-01-07;
+    # xlrd reads the formats as written (formatting_info) and the cells as numbers
+    xlrd = pytest.importorskip("xlrd")
+    rows: list[list[object]] = [["shift", "day", "mass", "hours"], [7, 7, 7, 7.5], [12, 3, 250, 8.25]]
+    formats = {"s": ['"SHIFT-"00', '"d"0', '0"kg"', '0.0"h"']}
+    path = biff5_xls(tmp_path / "shift.xls", {"s": rows}, formats, codepage=1252)
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    cells = book.sheet_by_index(0).row(1)
+    assert [book.format_map[book.xf_list[c.xf_index].format_key].format_str for c in cells] == formats["s"]
+    assert [(c.ctype, c.value) for c in cells] == [(xlrd.XL_CELL_NUMBER, v) for v in (7.0, 7.0, 7.0, 7.5)]
+    sheet = read_sheet(path, "t")  # as Excel shows them: the two code formats as text, the others numbers
+    assert sheet.table.to_dict("list") == {
+        "shift": ["SHIFT-07", "SHIFT-12"],
+        "day": ["d7", "d3"],
+        "mass": [7, 250],
+        "hours": [7.5, 8.25],
+    }

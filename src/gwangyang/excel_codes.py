@@ -171,20 +171,23 @@ class Applied:
     """What :func:`apply_code_formats` did, for the reader's notes.
 
     ``shown``: cells replaced by their code, and the first (``B2: 7 shown as '007', format '000'``);
-    ``hidden``: number cells whose format shows a fixed text instead of them (kept as numbers), and the first.
+    ``hidden``: number cells whose format shows a fixed text instead of them (kept as numbers), and the first;
+    ``blank``: number cells whose format shows nothing (``;;;``: Excel shows the cell empty; kept as numbers).
     """
 
     shown: int = 0
     first_shown: str | None = None
     hidden: int = 0
     first_hidden: str | None = None
+    blank: int = 0
+    first_blank: str | None = None
 
 
 def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
     """Replace the grid's number cells formatted as codes by the :class:`ShownCode` Excel shows (in place).
 
-    A number under a format that shows no digit (``"00000"`` in quotes) stays the number and is counted as
-    hidden: the text Excel shows would lose it.
+    A number under a format that shows no digit stays the number: the text Excel shows would lose it, the same
+    text for every number (``"00000"`` in quotes: counted as hidden) or nothing (``;;;``: counted as blank).
 
     Parameters
     ----------
@@ -202,6 +205,7 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
     out = Applied()
     first: tuple[int, int] | None = None
     first_hidden: tuple[int, int] | None = None
+    first_blank: tuple[int, int] | None = None
     memo: dict[tuple[str, Any], ShownCode | None] = {}  # codes repeat (an operator on many rows)
     height = len(grid)
     for (r, c), fmt in cells.items():
@@ -224,13 +228,18 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
             continue
         elif fmt.hides:
             text = fmt.hidden(value)
-            if text is not None:
+            if text:
                 out.hidden += 1
                 if first_hidden is None or (r, c) < first_hidden:
                     first_hidden = (r, c)
                     out.first_hidden = (
-                        f"{_letters(c)}{r + 1}: {int(value)} shown as {text!r}, format {fmt.code!r}"
+                        f"{_letters(c)}{r + 1}: {_number(value)} shown as {text!r}, format {fmt.code!r}"
                     )
+            elif text is not None:
+                out.blank += 1
+                if first_blank is None or (r, c) < first_blank:
+                    first_blank = (r, c)
+                    out.first_blank = f"{_letters(c)}{r + 1}: {_number(value)}, format {fmt.code!r}"
             continue
         elif (fmt.code, value) in memo:
             shown = memo[(fmt.code, value)]
@@ -246,6 +255,11 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
                     f"{_letters(c)}{r + 1}: {int(value)} shown as {str(shown)!r}, format {fmt.code!r}"
                 )
     return out
+
+
+def _number(value: float) -> str:
+    """A number in a note: ``7`` for a whole one, ``1.5`` (Python's shortest form) for the rest."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < _EXACT else repr(float(value))
 
 
 def _letters(column: int) -> str:

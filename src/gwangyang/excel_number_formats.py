@@ -20,6 +20,7 @@ number and hides the value: :attr:`CodeFormat.hides` (the caller keeps the numbe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -150,16 +151,21 @@ class CodeFormat:
         return _render(section, abs(number), sign)
 
     def hidden(self, value: Any) -> str | None:
-        """For a format that hides: the fixed text Excel shows in place of the whole number ``value``."""
-        number = _whole(value)
-        if number is None or not self.hides:
+        """For a format that hides: the fixed text Excel shows in place of the number ``value``.
+
+        Any finite number, whole or not (``"00000"`` shows ``00000`` for 7 and for 1.5); ``""`` where Excel shows
+        an empty cell (``;;;``); None for anything else.
+        """
+        if not self.hides or isinstance(value, bool) or not isinstance(value, int | float):
             return None
-        sign, section = self._section(number)
+        if not math.isfinite(value):
+            return None
+        sign, section = self._section(value)
         if section is None or any(token in _PLACES for token in section):
             return None
         return sign + "".join(str(token) for token in section)
 
-    def _section(self, number: int) -> tuple[str, Section | None]:
+    def _section(self, number: float) -> tuple[str, Section | None]:
         """The section that shows ``number``, and the sign Excel adds (only a single section adds ``-``).
 
         With conditions, the first section whose condition holds, or the first without one (the rest).

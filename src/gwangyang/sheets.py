@@ -46,7 +46,18 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
 
 
-def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
+def _workbook_sheets(path: Path, source: str) -> list[tuple[str, list[list[Any]], list[Any]]]:
+    """The sheets holding data: name, rows from A1, merged ranges.
+
+    An Excel 5.0/95 (BIFF5) ``.xls`` is read by :mod:`gwangyang.xls_biff5`, which decodes its text in its code page
+    (Korean 949) and reads its number formats as written; anything else by calamine.
+    """
+    if path.suffix.lower() == ".xls":
+        from .xls_biff5 import biff5_sheets
+
+        found = biff5_sheets(path, source)
+        if found is not None:
+            return [(name, rows, []) for name, rows in found if any(any(filled(v) for v in r) for r in rows)]
     from python_calamine import CalamineWorkbook
 
     try:
@@ -67,6 +78,11 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
         raise CorruptFileError(
             f"{source}: not a readable Excel workbook (the reader failed: {exc})."
         ) from exc
+    return sheets
+
+
+def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
+    sheets = _workbook_sheets(path, source)
     if not sheets:
         raise CorruptFileError(f"{source}: every sheet of the workbook is empty.")
     # the table is the sheet with the most filled cells (a summary or cover sheet often comes first)
@@ -91,7 +107,7 @@ def _excel_grid(path: Path, source: str, notes: list[str]) -> list[list[Any]]:
 def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, notes: list[str]) -> None:
     """Number cells formatted as codes (``000``, ``@``) become the text Excel shows (``007``), and said."""
     if path.suffix.lower() == ".xls":
-        from .xls_formats import MULTIBYTE, scan_xls
+        from .xls_formats import scan_xls
 
         scan = scan_xls(path, sheet)
         if scan is None:
@@ -100,11 +116,6 @@ def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, note
                 "this reader follows, or damaged): number cells formatted as codes (000) are read as numbers."
             )
             return
-        if scan.biff == 5 and scan.codepage in MULTIBYTE:
-            raise CorruptFileError(
-                f"{source}: an Excel 5.0/95 (BIFF5) workbook in code page {scan.codepage}, whose text this reader "
-                "cannot decode: expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
-            )
         cells = scan.cells
     else:
         cells = xlsx_code_cells(str(path), sheet)
@@ -118,6 +129,11 @@ def _show_codes(path: Path, sheet: str, grid: list[list[Any]], source: str, note
         notes.append(
             f"{source}: {applied.hidden} number cell(s) have a format that shows a fixed text instead of the "
             f"number ({applied.first_hidden}): read as the numbers."
+        )
+    if applied.blank:
+        notes.append(
+            f"{source}: {applied.blank} number cell(s) have a format that shows nothing, where Excel shows an empty "
+            f"cell ({applied.first_blank}): read as the numbers."
         )
 
 

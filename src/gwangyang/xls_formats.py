@@ -5,9 +5,10 @@ itself: the compound file's ``Workbook`` (BIFF8) or ``Book`` (BIFF5) stream (its
 it ``CODEPAGE``, the ``FORMAT`` records (format strings by id: a BIFF8 Unicode string, or in BIFF5 a one-byte
 length and the code page's bytes, as xlrd's ``handle_format`` reads them), the ``XF`` records (each one's format
 id, at offset 2 in both), ``BOUNDSHEET`` (where a sheet starts; BIFF5 names in the code page) and the sheet's
-number cells (``NUMBER``, ``RK``, ``MULRK``, ``FORMULA``: row, column, XF). The ``CODEPAGE`` is given back:
-calamine misreads BIFF5 text in a two-byte code page (Korean 949: U+FFFD, and sheets of equal byte length
-confused), which the caller refuses. Anything it cannot read is left alone: the cells then stay the numbers calamine gives, which the caller says.
+number cells (``NUMBER``, ``RK``, ``MULRK``, ``FORMULA``: row, column, XF). The ``CODEPAGE`` is given back;
+the cells of a BIFF5 workbook, whose text (Korean 949) and formats calamine misreads, are read by
+:mod:`gwangyang.xls_biff5` from the same stream. Anything it cannot read is left alone: the cells then stay the
+numbers calamine gives, which the caller says.
 """
 
 from __future__ import annotations
@@ -30,14 +31,20 @@ _BOF, _CODEPAGE, _FORMAT, _XF, _SHEET, _EOF = 0x0809, 0x0042, 0x041E, 0x00E0, 0x
 _NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
 
 
-class _BrokenError(Exception):
-    """The file is not a compound file this reader follows."""
+class BrokenXlsError(Exception):
+    """The file is not a compound file this reader follows (or its ``Book`` stream is cut short)."""
 
 
-def _workbook_stream(data: bytes) -> bytes:
-    """The ``Workbook`` stream (BIFF8) or ``Book`` stream (BIFF5) of a compound file."""
+def workbook_stream(data: bytes) -> bytes:
+    """The ``Workbook`` stream (BIFF8) or ``Book`` stream (BIFF5) of a compound file.
+
+    Raises
+    ------
+    BrokenXlsError
+        Not a compound file this reader follows, or no such stream.
+    """
     if data[:8] != _MAGIC or len(data) < 512:
-        raise _BrokenError
+        raise BrokenXlsError
     shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
     size, mini_size = 1 << shift, 1 << mini_shift
     n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
@@ -46,7 +53,7 @@ def _workbook_stream(data: bytes) -> bytes:
     def sector(n: int) -> bytes:
         start = (n + 1) * size
         if start + size > len(data) + size:  # the last sector may be short
-            raise _BrokenError
+            raise BrokenXlsError
         return data[start : start + size]
 
     fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n not in (_FREE, _END)]
@@ -76,7 +83,7 @@ def _workbook_stream(data: bytes) -> bytes:
         entries[name] = (directory[i + 66], start, stream_size)
     name = "Workbook" if "Workbook" in entries else "Book"  # BIFF8; BIFF5 (Excel 5.0/95)
     if name not in entries or "Root Entry" not in entries:
-        raise _BrokenError
+        raise BrokenXlsError
     _, start, stream_size = entries[name]
     if stream_size >= cutoff:
         return b"".join(sector(n) for n in chain(start, fat))[:stream_size]
@@ -86,8 +93,8 @@ def _workbook_stream(data: bytes) -> bytes:
     return b"".join(root[n * mini_size : (n + 1) * mini_size] for n in chain(start, mini_fat))[:stream_size]
 
 
-def _records(stream: bytes, at: int = 0) -> list[tuple[int, int, bytes]]:
-    """The records from offset ``at`` to the first ``EOF``: (offset, type, body)."""
+def biff_records(stream: bytes, at: int = 0) -> list[tuple[int, int, bytes]]:
+    """The records from offset ``at`` to the first ``EOF``: (offset, type, body); the last may be cut short."""
     out = []
     while at + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, at)
@@ -111,20 +118,34 @@ def _unicode(body: bytes, at: int, count: int) -> str:
     return body[at : at + count].decode("latin-1")
 
 
-def _codec(codepage: int) -> str:
-    """Python's codec of a CODEPAGE record's value (BIFF5 strings are in it)."""
-    named = {367: "ascii", 1200: "utf-16-le", 10000: "mac_roman", 32768: "mac_roman", 32769: "cp1252"}
-    name = named.get(codepage, f"cp{codepage}")
+_NAMED_CODECS = {
+    367: "ascii",
+    1200: "utf-16-le",
+    10000: "mac_roman",
+    10006: "mac_greek",
+    10007: "mac_cyrillic",
+    10029: "mac_latin2",
+    10079: "mac_iceland",
+    10081: "mac_turkish",
+    20866: "koi8_r",
+    21866: "koi8_u",
+    32768: "mac_roman",
+    32769: "cp1252",
+    65001: "utf-8",
+}
+"""CODEPAGE values whose Python codec is not ``cp<value>`` (xlrd's ``encoding_from_codepage`` and more)."""
+
+
+def codec_name(codepage: int) -> str | None:
+    """Python's codec of a CODEPAGE record's value (BIFF5 strings are in it); None when Python has none.
+
+    ``cp949`` for Korean 949 (Unified Hangul Code), ``johab`` for 1361; Mac Korean (10003) has none.
+    """
+    name = _NAMED_CODECS.get(codepage, f"cp{codepage}")
     try:
-        codecs.lookup(name)
+        return codecs.lookup(name).name
     except LookupError:
-        return "cp1252"
-    return name
-
-
-MULTIBYTE = frozenset({932, 936, 949, 950, 1361})
-"""Code pages of two-byte characters (Japanese, Chinese, Korean): calamine misreads BIFF5 text in them (U+FFFD
-for each byte; sheets whose names have as many bytes get one name, and one sheet's cells)."""
+        return None
 
 
 @dataclass
@@ -157,8 +178,8 @@ def scan_xls(path: str | Path, sheet: str) -> XlsSheet | None:
         the caller says.
     """
     try:
-        stream = _workbook_stream(Path(path).read_bytes())
-        records = _records(stream)
+        stream = workbook_stream(Path(path).read_bytes())
+        records = biff_records(stream)
         if not records or records[0][1] != _BOF or len(records[0][2]) < 2:
             return None
         version = struct.unpack_from("<H", records[0][2], 0)[0]
@@ -172,7 +193,7 @@ def scan_xls(path: str | Path, sheet: str) -> XlsSheet | None:
         for _, kind, body in records:
             if kind == _CODEPAGE and len(body) >= 2:
                 out.codepage = struct.unpack_from("<H", body, 0)[0]
-                codec = _codec(out.codepage)
+                codec = codec_name(out.codepage) or "cp1252"  # the caller refuses it
             elif kind == _FORMAT and len(body) >= 3:
                 ident = struct.unpack_from("<H", body, 0)[0]
                 formats[ident] = (
@@ -197,7 +218,7 @@ def scan_xls(path: str | Path, sheet: str) -> XlsSheet | None:
                 coded[number] = fmt
         if not coded or start is None:
             return out
-        for _, kind, body in _records(stream, start):
+        for _, kind, body in biff_records(stream, start):
             if kind in (_NUMBER, _RK, _FORMULA) and len(body) >= 6:
                 row, column, xf = struct.unpack_from("<HHH", body, 0)
                 if xf in coded:
@@ -208,7 +229,7 @@ def scan_xls(path: str | Path, sheet: str) -> XlsSheet | None:
                     xf = struct.unpack_from("<H", body, 4 + 6 * k)[0]
                     if xf in coded:
                         out.cells[(row, first + k)] = coded[xf]
-    except (_BrokenError, struct.error, IndexError, OSError):
+    except (BrokenXlsError, struct.error, IndexError, OSError):
         return None
     return out
 

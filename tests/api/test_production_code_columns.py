@@ -176,11 +176,11 @@ def test_the_warnings_read_korean() -> None:
         "서식 '\"00000\"')."
     )
     refused = (
-        "생산95.xls: an Excel 5.0/95 (BIFF5) workbook in code page 949, whose text this reader cannot decode: "
+        "생산95.xls: an Excel 5.0/95 (BIFF5) workbook in code page 10003, for which Python has no text codec: "
         "expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
     )
     assert i18n.phrase(refused, "ko").startswith(
-        "생산95.xls: 코드 페이지 949의 Excel 5.0/95(BIFF5) 통합 문서는"
+        "생산95.xls: 코드 페이지 10003의 Excel 5.0/95(BIFF5) 통합 문서인데 Python에"
     )
 
 

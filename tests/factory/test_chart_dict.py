@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gwangyang.factory.spc import Chart, imr_chart
+from gwangyang.factory.control_chart import Chart
+from gwangyang.factory.spc import imr_chart
 from gwangyang.files import jsonable
 
 NAN, INF = float("nan"), float("inf")

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from gwangyang.errors import InputError
+from gwangyang.factory.control_chart import chart_constants
 from gwangyang.factory.run_rules import run_rules
 from gwangyang.factory.spc import (
     capability,
-    chart_constants,
     cusum_arl,
     cusum_chart,
     ewma_chart,

@@ -163,8 +163,18 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         n=r"\d+",
         cell=r"[A-Z]+\d+",
-        value=r"-?\d+",
+        value=_NUMBER,
         shown=_QUOTED,
+        format=_QUOTED,
+    ),
+    _phrase(
+        N_(
+            "%(file)s: %(n)s number cell(s) have a format that shows nothing, where Excel shows an empty cell "
+            "(%(cell)s: %(value)s, format %(format)s): read as the numbers."
+        ),
+        n=r"\d+",
+        cell=r"[A-Z]+\d+",
+        value=_NUMBER,
         format=_QUOTED,
     ),
     _phrase(
@@ -173,11 +183,49 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "follows, or damaged): number cells formatted as codes (000) are read as numbers."
         )
     ),
+    # gwangyang.xls_biff5: a Korean (two-byte code page) Excel 5.0/95 workbook that cannot be read
     _phrase(
         N_(
-            "%(file)s: an Excel 5.0/95 (BIFF5) workbook in code page %(codepage)s, whose text this reader cannot "
-            "decode: expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
+            "%(file)s: an Excel 5.0/95 (BIFF5) workbook in code page %(codepage)s, for which Python has no text "
+            "codec: expected an Excel 97-2003 .xls or an .xlsx (save it again from Excel)."
         ),
+        codepage=r"\d+",
+    ),
+    _phrase(
+        N_(
+            "%(file)s: an Excel 5.0/95 (BIFF5) workbook cut short or damaged: its sheet list has no end record."
+        )
+    ),
+    _phrase(
+        N_(
+            "%(file)s: an Excel 5.0/95 (BIFF5) workbook cut short or damaged: sheet %(sheet)s has no end record."
+        ),
+        sheet=_QUOTED,
+    ),
+    _phrase(
+        N_(
+            "%(file)s: an Excel 5.0/95 (BIFF5) workbook damaged: sheet %(sheet)s holds a cell at row %(row)s, column "
+            "%(col)s, past Excel 95's last row (16384) or column (256)."
+        ),
+        sheet=_QUOTED,
+        row=r"\d+",
+        col=r"\d+",
+    ),
+    _phrase(
+        N_(
+            "%(file)s: the name of sheet %(n)s is not text in code page %(codepage)s (the workbook's CODEPAGE "
+            "record): the file is damaged or its code page is wrong."
+        ),
+        n=r"\d+",
+        codepage=r"\d+",
+    ),
+    _phrase(
+        N_(
+            "%(file)s: sheet %(sheet)s, cell %(cell)s: its bytes are not text in code page %(codepage)s (the "
+            "workbook's CODEPAGE record): the file is damaged or its code page is wrong."
+        ),
+        sheet=_QUOTED,
+        cell=r"[A-Z]+\d+",
         codepage=r"\d+",
     ),
     # gwangyang.battery.service.production_kinds: a code column across production uploads

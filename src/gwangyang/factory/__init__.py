@@ -5,6 +5,7 @@ that scores new rows (one at a time or in batches), raises alarms after ``k`` co
 violations, names the variables behind each alarm, and saves to / loads from one file.
 """
 
+from .control_chart import Chart as Chart
 from .evaluate import TEPReport as TEPReport
 from .evaluate import evaluate_tep as evaluate_tep
 from .fitting import FitResult as FitResult
@@ -18,7 +19,6 @@ from .monitor import KernelPCAMonitor as KernelPCAMonitor
 from .monitor import PCAMonitor as PCAMonitor
 from .run_rules import run_rules as run_rules
 from .spc import Capability as Capability
-from .spc import Chart as Chart
 from .spc import SPCReport as SPCReport
 from .spc import capability as capability
 from .spc import cusum_arl as cusum_arl

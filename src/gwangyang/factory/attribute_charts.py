@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from .control_chart import Chart, new_chart
 from .run_rules import run_rules
-from .spc import Chart, SPCReport, _chart
+from .spc import SPCReport
 
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u")
 """The attribute charts."""
@@ -89,7 +90,7 @@ def p_chart(defectives: Any, sizes: Any, column: str = "values") -> tuple[Chart,
         )
     sigma = np.sqrt(p_bar * (1.0 - p_bar) / n)
     lower, upper = _limits(p_bar, sigma, 1.0)
-    chart = _chart("p", d / n, p_bar, lower, upper, p_bar=p_bar, sizes=n.tolist())
+    chart = new_chart("p", d / n, p_bar, lower, upper, p_bar=p_bar, sizes=n.tolist())
     return chart, sigma
 
 
@@ -111,7 +112,7 @@ def np_chart(defectives: Any, sizes: Any, column: str = "values") -> tuple[Chart
     size, p_bar = float(n[0]), float(p.extra["p_bar"])
     half = 3.0 * np.sqrt(size * p_bar * (1.0 - p_bar))
     center = size * p_bar
-    chart = _chart(
+    chart = new_chart(
         "np",
         np.asarray(defectives, dtype=np.float64).ravel(),
         center,
@@ -137,7 +138,7 @@ def c_chart(counts: Any, column: str = "values") -> tuple[Chart, np.ndarray]:
         raise InputError(f"{column}: every count is 0; a c chart needs some nonconformities.")
     sigma = np.full(c.size, np.sqrt(c_bar))
     lower, upper = _limits(c_bar, sigma)
-    return _chart("c", c, c_bar, lower, upper, c_bar=c_bar), sigma
+    return new_chart("c", c, c_bar, lower, upper, c_bar=c_bar), sigma
 
 
 def u_chart(counts: Any, units: Any, column: str = "values") -> tuple[Chart, np.ndarray]:
@@ -156,7 +157,7 @@ def u_chart(counts: Any, units: Any, column: str = "values") -> tuple[Chart, np.
         raise InputError(f"{column}: every count is 0; a u chart needs some nonconformities.")
     sigma = np.sqrt(u_bar / n)
     lower, upper = _limits(u_bar, sigma)
-    return _chart("u", c / n, u_bar, lower, upper, u_bar=u_bar, sizes=n.tolist()), sigma
+    return new_chart("u", c / n, u_bar, lower, upper, u_bar=u_bar, sizes=n.tolist()), sigma
 
 
 def attribute_report(

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .spc import Chart
+from .control_chart import Chart
 from .streaming import ScoreResult
 
 

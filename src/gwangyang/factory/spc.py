@@ -2,7 +2,9 @@
 
 Chart constants and formulas follow Montgomery, *Introduction to Statistical Quality Control*
 (6th ed., 2009): §6.4 (individuals and moving range), §6.2 (X̄ and R), §9.1 (tabular CUSUM), §9.2
-(EWMA), §8.2 (capability). The run rules are the Western Electric (1956) and Nelson (1984) rules.
+(EWMA), §8.2 (capability). The run rules are the Western Electric (1956) and Nelson (1984) rules. The
+:class:`~gwangyang.factory.control_chart.Chart` every chart is, and the ``d2``/``d3`` constants of its limits,
+are :mod:`gwangyang.factory.control_chart`.
 """
 
 from __future__ import annotations
@@ -15,78 +17,20 @@ import pandas as pd
 
 from ..errors import InputError
 from ..written import as_written
-from .float_lists import float_list
+from .control_chart import D2, D3_SIGMA, Chart, chart_constants, checked_values, new_chart
 from .run_rules import run_rules
-
-D2 = {2: 1.1284, 3: 1.6926, 4: 2.0588, 5: 2.3259, 6: 2.5344, 7: 2.7044, 8: 2.8472, 9: 2.9700, 10: 3.0775}
-"""``d2``: mean of the range of ``n`` standard normal values (Montgomery, Appendix Table VI, to 4 decimals)."""
-D3_SIGMA = {
-    2: 0.8525,
-    3: 0.8884,
-    4: 0.8798,
-    5: 0.8641,
-    6: 0.8480,
-    7: 0.8332,
-    8: 0.8198,
-    9: 0.8078,
-    10: 0.7971,
-}
-"""``d3``: standard deviation of that range (Montgomery, Appendix Table VI, to 4 decimals)."""
-
-
-def _series(values: Any, name: str = "values", minimum: int = 2) -> np.ndarray:
-    try:
-        x = np.asarray(values, dtype=np.float64).ravel()
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name}: expected numbers.") from exc
-    if x.size < minimum:
-        raise InputError(f"{name}: expected at least {minimum} values, got {x.size}.")
-    if not np.isfinite(x).all():
-        raise InputError(f"{name}: holds missing or infinite values.")
-    return x
-
-
-@dataclass
-class Chart:
-    """One control chart: the plotted statistic, its centre line and limits, and the points out of control."""
-
-    name: str
-    values: np.ndarray
-    center: float
-    lower: np.ndarray
-    upper: np.ndarray
-    out_of_control: np.ndarray
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return {
-            "name": self.name,
-            "center": self.center,
-            "values": float_list(self.values),
-            "lower": float_list(self.lower),
-            "upper": float_list(self.upper),
-            "out_of_control": np.nonzero(self.out_of_control)[0].tolist(),
-            **self.extra,
-        }
-
-
-def _chart(name: str, values: np.ndarray, center: float, lower: Any, upper: Any, **extra: Any) -> Chart:
-    lo = np.broadcast_to(np.asarray(lower, dtype=float), values.shape).copy()
-    up = np.broadcast_to(np.asarray(upper, dtype=float), values.shape).copy()
-    return Chart(name, values, float(center), lo, up, (values > up) | (values < lo), extra)
 
 
 def imr_chart(values: Any) -> tuple[Chart, Chart]:
     """Individuals and moving-range charts: limits ``x̄ ± 3 MR̄/d2`` and ``D4 MR̄`` (``n = 2``)."""
-    x = _series(values)
+    x = checked_values(values)
     moving_range = np.abs(np.diff(x))
     mr_bar = float(moving_range.mean())
     sigma = mr_bar / D2[2]
     center = float(x.mean())
-    individuals = _chart("I", x, center, center - 3 * sigma, center + 3 * sigma, sigma=sigma)
+    individuals = new_chart("I", x, center, center - 3 * sigma, center + 3 * sigma, sigma=sigma)
     d4 = 1 + 3 * D3_SIGMA[2] / D2[2]
-    mr = _chart("MR", moving_range, mr_bar, 0.0, d4 * mr_bar)
+    mr = new_chart("MR", moving_range, mr_bar, 0.0, d4 * mr_bar)
     return individuals, mr
 
 
@@ -94,15 +38,15 @@ def xbar_r_chart(values: Any, subgroup_size: int) -> tuple[Chart, Chart]:
     """X̄ and R charts of consecutive subgroups: ``x̿ ± A2 R̄`` and ``[D3 R̄, D4 R̄]``."""
     if subgroup_size not in D2:
         raise InputError(f"subgroup size: expected 2 to 10, got {as_written(subgroup_size)}.")
-    x = _series(values, minimum=2 * subgroup_size)
+    x = checked_values(values, minimum=2 * subgroup_size)
     groups = x[: x.size // subgroup_size * subgroup_size].reshape(-1, subgroup_size)
     means, ranges = groups.mean(axis=1), np.ptp(groups, axis=1)
     r_bar, grand = float(ranges.mean()), float(means.mean())
     a2, d3, d4 = chart_constants(subgroup_size)
-    xbar = _chart(
+    xbar = new_chart(
         "Xbar", means, grand, grand - a2 * r_bar, grand + a2 * r_bar, sigma=r_bar / D2[subgroup_size]
     )
-    r = _chart("R", ranges, r_bar, d3 * r_bar, d4 * r_bar)
+    r = new_chart("R", ranges, r_bar, d3 * r_bar, d4 * r_bar)
     return xbar, r
 
 
@@ -124,7 +68,7 @@ def grouped_xbar_r_chart(values: Any, labels: Any, name: str = "subgroup") -> tu
     InputError
         A subgroup of 1 row (no range) or more than 10 (no tabled constants), or fewer than 2 subgroups.
     """
-    x = _series(values, minimum=2)
+    x = checked_values(values, minimum=2)
     keys = pd.Series(np.asarray(labels, dtype=object)).astype("string").str.strip()
     if len(keys) != x.size:
         raise InputError(f"{name}: expected one label per value.")
@@ -161,13 +105,13 @@ def grouped_xbar_r_chart(values: Any, labels: Any, name: str = "subgroup") -> tu
         a2, lower_r, upper_r = chart_constants(n)
         r_bar = float(ranges.mean())
         sigma = r_bar / D2[n]
-        xbar = _chart("Xbar", means, grand, grand - a2 * r_bar, grand + a2 * r_bar, sigma=sigma, **extra)
-        r = _chart("R", ranges, r_bar, lower_r * r_bar, upper_r * r_bar, **extra)
+        xbar = new_chart("Xbar", means, grand, grand - a2 * r_bar, grand + a2 * r_bar, sigma=sigma, **extra)
+        r = new_chart("R", ranges, r_bar, lower_r * r_bar, upper_r * r_bar, **extra)
         return xbar, r, notes
     sigma = float(np.mean(ranges / d2))
     half = 3.0 * sigma / np.sqrt(sizes)
-    xbar = _chart("Xbar", means, grand, grand - half, grand + half, sigma=sigma, **extra)
-    r = _chart(
+    xbar = new_chart("Xbar", means, grand, grand - half, grand + half, sigma=sigma, **extra)
+    r = new_chart(
         "R",
         ranges,
         float(np.mean(d2) * sigma),
@@ -183,12 +127,6 @@ def grouped_xbar_r_chart(values: Any, labels: Any, name: str = "subgroup") -> tu
     return xbar, r, notes
 
 
-def chart_constants(n: int) -> tuple[float, float, float]:
-    """``A2 = 3 / (d2 √n)``, ``D3 = max(0, 1 - 3 d3/d2)``, ``D4 = 1 + 3 d3/d2`` for subgroups of ``n``."""
-    d2, d3 = D2[n], D3_SIGMA[n]
-    return 3.0 / (d2 * np.sqrt(n)), max(0.0, 1.0 - 3.0 * d3 / d2), 1.0 + 3.0 * d3 / d2
-
-
 def ewma_chart(
     values: Any, lam: float = 0.2, width: float = 3.0, mean: float | None = None, sigma: float | None = None
 ) -> Chart:
@@ -197,7 +135,7 @@ def ewma_chart(
     Limits ``μ ± L σ √(λ/(2-λ) [1 - (1-λ)^{2i}])``; ``μ`` and ``σ`` default to the mean and the
     moving-range estimate ``MR̄/d2`` of the data.
     """
-    x = _series(values)
+    x = checked_values(values)
     if not 0.0 < lam <= 1.0:
         raise InputError(f"lambda: expected 0 < λ ≤ 1, got {as_written(lam)}.")
     mu = float(x.mean()) if mean is None else float(mean)
@@ -209,14 +147,14 @@ def ewma_chart(
         z[i] = level
     steps = np.arange(1, x.size + 1)
     half = width * s * np.sqrt(lam / (2.0 - lam) * (1.0 - (1.0 - lam) ** (2 * steps)))
-    return _chart("EWMA", z, mu, mu - half, mu + half, lam=lam, width=width, sigma=s)
+    return new_chart("EWMA", z, mu, mu - half, mu + half, lam=lam, width=width, sigma=s)
 
 
 def cusum_chart(
     values: Any, k: float = 0.5, h: float = 5.0, mean: float | None = None, sigma: float | None = None
 ) -> tuple[Chart, Chart]:
     """Tabular CUSUM ``C⁺_i = max(0, x_i - (μ + Kσ) + C⁺_{i-1})`` and ``C⁻``, signalling above ``Hσ``."""
-    x = _series(values)
+    x = checked_values(values)
     mu = float(x.mean()) if mean is None else float(mean)
     s = float(np.abs(np.diff(x)).mean() / D2[2]) if sigma is None else float(sigma)
     upper, lower = np.empty_like(x), np.empty_like(x)
@@ -226,7 +164,7 @@ def cusum_chart(
         lo = max(0.0, (mu - k * s) - value + lo)
         upper[i], lower[i] = hi, lo
     extra = {"k": k, "h": h, "sigma": s, "mean": mu}
-    return _chart("CUSUM+", upper, 0.0, -np.inf, h * s, **extra), _chart(
+    return new_chart("CUSUM+", upper, 0.0, -np.inf, h * s, **extra), new_chart(
         "CUSUM-", lower, 0.0, -np.inf, h * s, **extra
     )
 
@@ -285,7 +223,7 @@ def capability(
 
     ``Cp = (U - L) / 6σ``, ``Cpk = min(U - μ, μ - L) / 3σ``; with one limit only, Cp and Pp are None.
     """
-    x = _series(values)
+    x = checked_values(values)
     if lower is None and upper is None:
         raise InputError("limits: give a lower limit, an upper limit or both.")
     if lower is not None and upper is not None and not lower < upper:
@@ -369,7 +307,7 @@ def spc_report(
     SPCReport
         The charts, run-rule violations, capability and notes.
     """
-    x = _series(values, column)
+    x = checked_values(values, column)
     notes: list[str] = []
     if subgroups is not None:
         first, second, notes = grouped_xbar_r_chart(x, subgroups, subgroup_name)
