@@ -234,7 +234,7 @@ def simulate(
         Folder of the cache (``STORE/twin-cache``); None: no cache.
     start_c
         C-rate of the charge from the discharged cell to a ``RATES@FROM-TO`` protocol's ``FROM`` (default 1 C;
-        above 0 and at most 10 C).
+        from C/20 to 10 C, :func:`~.twin_start.check_start_rate`).
 
     Raises
     ------

@@ -34,7 +34,7 @@ def simulate_twin(
     """Simulate cells on the PyBaMM twin (cached and ingested when a store is given).
 
     ``start_c`` is the C-rate of the charge from the discharged cell to a ``RATES@FROM-TO`` protocol's ``FROM``
-    (:func:`~gwangyang.battery.twin_start.check_start_rate`: above 0 and at most 10 C, checked before the config).
+    (:func:`~gwangyang.battery.twin_start.check_start_rate`: from C/20 to 10 C, checked before the config).
 
     Returns
     -------

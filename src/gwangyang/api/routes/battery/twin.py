@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from ....battery import service
+from ....battery.step_protocol import MAX_C_RATE
+from ....battery.twin_start import MIN_START_RATE_C
 from ...common import JobsDep, WaitQuery
 from ...error_responses import JOB_ERRORS, errors
 from ...fields import Seed
@@ -36,8 +38,8 @@ class TwinRequest(BaseModel):
     start_c: float = Field(
         1.0,
         strict=True,
-        gt=0,
-        le=10,
+        ge=MIN_START_RATE_C,
+        le=MAX_C_RATE,
         description="C-rate of the charge from the discharged cell to a RATES@FROM-TO protocol's FROM.",
     )
 
