@@ -10,8 +10,6 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from ....battery import service
-from ....battery.step_protocol import MAX_C_RATE
-from ....battery.twin_start import MIN_START_RATE_C
 from ...common import JobsDep, WaitQuery
 from ...error_responses import JOB_ERRORS, errors
 from ...fields import Seed
@@ -38,8 +36,8 @@ class TwinRequest(BaseModel):
     start_c: float = Field(
         1.0,
         strict=True,
-        ge=MIN_START_RATE_C,
-        le=MAX_C_RATE,
+        ge=service.START_C_RANGE[0],
+        le=service.START_C_RANGE[1],
         description="C-rate of the charge from the discharged cell to a RATES@FROM-TO protocol's FROM.",
     )
 
