@@ -97,7 +97,7 @@ def test_full_set_from_store_summaries(tmp_path: Path) -> None:
     import json
 
     from gwangyang.battery.features import cell_features
-    from gwangyang.battery.severson import load_store_cell
+    from gwangyang.battery.early_life_store import load_store_cell
     from gwangyang.store import Store
     from gwangyang.store.store import write_parquet
 
