@@ -25,7 +25,11 @@ NOMINAL_AH = 2.3  # Prada2013's nominal capacity (the shipped A123 config)
 
 def _result(capacities: list[float], drift: list[float] | None = None) -> TwinResult:
     cycles = pd.DataFrame(
-        {"cycle_index": range(1, len(capacities) + 1), "discharge_capacity_ah": capacities, "lli_percent": 0.1}
+        {
+            "cycle_index": range(1, len(capacities) + 1),
+            "discharge_capacity_ah": capacities,
+            "lli_percent": 0.1,
+        }
     )
     if drift is not None:
         cycles["start_drift_pct"] = drift

@@ -79,9 +79,9 @@ def fit_life_model(
         ``training_cells``, ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
         (cell, predicted cycle life, lower, upper, observed cycle life).
     """
+    from ..early_life_store import load_store
     from ..life_fit import fit_life
     from ..life_predict import predict_cells
-    from ..early_life_store import load_store
 
     model_path = artifacts.life_model_path(store, name)
     report = progress or (lambda done, total: None)
