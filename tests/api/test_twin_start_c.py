@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 pytest.importorskip("pybamm")
 
 
-@pytest.mark.parametrize("value", [0, -1.0, 10.5, True, "2"])
+@pytest.mark.parametrize("value", [0, 0.01, 0.0499, -1.0, 10.5, True, "2"])
 def test_the_api_refuses_a_bad_start_c_with_422_naming_it(fresh_client: TestClient, value: object) -> None:
     response = fresh_client.post(
         "/api/v1/battery/twin/simulate", json={"protocol": "6-5-4@40-80", "cycles": 1, "start_c": value}
@@ -20,6 +20,9 @@ def test_the_api_refuses_a_bad_start_c_with_422_naming_it(fresh_client: TestClie
     assert response.status_code == 422, response.text
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "start_c"]
+    if isinstance(value, float) and 0 <= value < 0.05:
+        # the range's floor, C/20 (twin_start.MIN_START_RATE_C), named in the answer
+        assert error["type"] == "greater_than_equal" and error["ctx"] == {"ge": 0.05}
     assert fresh_client.get("/api/v1/jobs").headers["X-Total-Count"] == "0"
 
 

@@ -16,6 +16,7 @@ from gwangyang.battery import schema as s
 from gwangyang.battery.step_protocol import parse_protocol
 from gwangyang.battery.twin import cache_key, experiment_steps, simulate
 from gwangyang.battery.twin_config import DEFAULT_CONFIG, TwinConfig
+from gwangyang.battery.twin_start import check_start_rate
 from gwangyang.cli.main import main
 from gwangyang.errors import InputError
 
@@ -54,7 +55,16 @@ def test_start_c_is_in_the_steps_and_the_cache_key_only_where_a_start_is_charged
     )  # no start step from 0 %
 
 
-BAD = [(0, "0"), (0.0, "0.0"), (-1.0, "-1.0"), (10.5, "10.5"), (True, "true"), ("빠르게", "'빠르게'")]
+BAD = [
+    (0, "0"),
+    (0.0, "0.0"),
+    (1e-6, "1e-06"),
+    (0.0499, "0.0499"),
+    (-1.0, "-1.0"),
+    (10.5, "10.5"),
+    (True, "true"),
+    ("빠르게", "'빠르게'"),
+]
 """A bad start_c and how the refusal shows it: as the config wrote it (TOML's true, not Python's True)."""
 
 
@@ -63,11 +73,23 @@ def test_a_bad_start_c_is_refused_in_one_line_naming_it(value: object, shown: st
     with pytest.raises(InputError) as caught:
         simulate("6-5-4@40-80", cycles=1, start_c=value)  # type: ignore[arg-type]
     assert str(caught.value) == (
-        "start_c: expected a C-rate above 0 and at most 10 C (the charge to the protocol's FROM), "
+        "start_c: expected a C-rate from 0.05 (C/20) to 10 C (the charge to the protocol's FROM), "
         f"got {shown}."
     )
     assert i18n.phrase(str(caught.value), "ko") == (
-        f"start_c: 0보다 크고 10 C 이하인 C-rate여야 합니다 (프로토콜의 FROM까지의 충전) (입력: {shown})."
+        f"start_c: 0.05 C (C/20) 이상 10 C 이하인 C-rate여야 합니다 (프로토콜의 FROM까지의 충전) (입력: {shown})."
+    )
+
+
+def test_the_bounds_themselves_are_run() -> None:
+    """C/20 and 10 C are accepted: C/20 to 40 % is 60 x 0.4 / 0.05 = 480 minutes, 10 C is 2.4 minutes (by hand)."""
+    assert check_start_rate(0.05) == 0.05 and check_start_rate(10) == 10.0
+    limits = {**TwinConfig.from_file(DEFAULT_CONFIG).limits, "charge_limit_v": 3.6}
+    assert experiment_steps(parse_protocol("6-5-4@40-80"), limits, 0.05)[0] == (
+        "Charge at 0.05C for 480 minutes or until 3.6 V"
+    )
+    assert experiment_steps(parse_protocol("6-5-4@40-80"), limits, 10.0)[0] == (
+        "Charge at 10C for 2.4 minutes or until 3.6 V"
     )
 
 
@@ -76,7 +98,13 @@ def test_the_cli_takes_start_c_and_exits_2_on_a_bad_one(capsys: pytest.CaptureFi
     captured = capsys.readouterr()
     assert code == 2 and captured.out == ""
     assert " ".join(captured.err.split()) == (
-        "error: start_c: expected a C-rate above 0 and at most 10 C (the charge to the protocol's FROM), got 0.0."
+        "error: start_c: expected a C-rate from 0.05 (C/20) to 10 C (the charge to the protocol's FROM), got 0.0."
+    )
+    code = main(["battery", "twin", "simulate", "6-5-4@40-80", "--cycles", "1", "--start-c", "0.01"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert " ".join(captured.err.split()) == (
+        "error: start_c: expected a C-rate from 0.05 (C/20) to 10 C (the charge to the protocol's FROM), got 0.01."
     )
     code = main(["battery", "twin", "simulate", "6-5-4@40-80", "--cycles", "1", "--start-c", "nan"])
     assert code == 2 and "--start-c: expected a finite number" in capsys.readouterr().err

@@ -117,7 +117,9 @@ def test_observe_twin_refuses_a_bad_start_c_before_any_simulation(tmp_path: Path
     folder = tmp_path / str(THREE_STEPS["name"])
     service.create_campaign(folder, SearchSpace.from_dict(THREE_STEPS), batch=2, rounds=1, seed=0)
     service.suggest(folder)
-    with pytest.raises(InputError, match=r"^start_c: expected a C-rate above 0 and at most 10 C .*got 0\.$"):
+    with pytest.raises(
+        InputError, match=r"^start_c: expected a C-rate from 0\.05 \(C/20\) to 10 C .*got 0\.$"
+    ):
         service.observe_twin(folder, cycles=1, cache_dir=tmp_path / "cache", start_c=0)
     assert not (tmp_path / "cache").exists()  # nothing simulated
     assert len(service.campaign_status(folder)["pending"]) == 2  # nothing recorded

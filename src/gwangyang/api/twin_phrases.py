@@ -153,9 +153,10 @@ TWIN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # refused: the C-rate of the charge to a protocol's FROM (twin_start.check_start_rate)
     phrase(
         N_(
-            "start_c: expected a C-rate above 0 and at most %(max)s C (the charge to the protocol's FROM), got "
+            "start_c: expected a C-rate from %(min)s (C/20) to %(max)s C (the charge to the protocol's FROM), got "
             "%(got)s."
         ),
+        min=_VOLTS,
         max=_VOLTS,
     ),
     # warned: a cycle that started away from the first cycle's state of charge (twin_start.drift_warnings)

@@ -59,7 +59,8 @@ def load_training_set(
     tuple
         The :class:`~gwangyang.battery.severson.EarlyLifeSet`, sorted by cell name, and its source.
     """
-    from .severson import load_severson, load_store
+    from .early_life_store import load_store
+    from .severson import load_severson
 
     text = str(dataset)
     if text.startswith(STORE_PREFIX):
@@ -197,7 +198,8 @@ def load_prediction_inputs(
     of two batch folders) becomes ``<folder>_<name>`` (:func:`distinct_across_items`); an item given
     twice is refused.
     """
-    from .severson import load_severson, load_store_cell
+    from .early_life_store import load_store_cell
+    from .severson import load_severson
 
     cells: list[CellCurves] = []
     known: list[float] = []

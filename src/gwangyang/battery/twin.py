@@ -41,6 +41,7 @@ from .twin_config import DEFAULT_CONFIG, TwinConfig
 from .twin_limits import cycling_limits, limit_warnings
 from .twin_parameters import parameter_values, pybamm_module
 from .twin_start import (
+    DRIFT_TOLERANCE_PCT,
     START_RATE_C,
     check_start_rate,
     drift_warnings,
@@ -73,17 +74,43 @@ class TwinResult:
         """What the simulation did not do as asked (CC steps ended on ``charge_limit_v``: :mod:`.twin_steps`)."""
         return list(self.meta.get("warnings", []))
 
-    def life_estimate(self, threshold: float = 0.8) -> float:
-        """Cycles to ``threshold`` of the first cycle's discharge capacity, by a straight line through the fade.
+    def first_cycle_apart(self) -> bool:
+        """True when the later cycles started beyond :data:`~.twin_start.DRIFT_TOLERANCE_PCT` from cycle 1's start.
 
-        Returns ``inf`` when the capacity does not fade.
+        Then cycle 1 is not one of the series: it charged from the empty cell (PyBaMM's ``initial_soc = 0``), the
+        others from where a CC-only discharge left it (``discharge_cv_cutoff_c = 0``: 15.8 % of the nominal capacity
+        fuller on the A123 config), and its fade to cycle 2 was less than half the later ones'
+        (:mod:`.twin_start`). With the shipped CC-CV discharge every cycle starts within 1.2 % of cycle 1's start.
+        False without a ``start_drift_pct`` column.
+        """
+        if "start_drift_pct" not in self.cycles:
+            return False
+        drift = self.cycles["start_drift_pct"].to_numpy(dtype="float64")
+        return bool(np.any(np.abs(drift[1:]) > DRIFT_TOLERANCE_PCT))
+
+    def life_estimate(self, threshold: float = 0.8) -> float:
+        """Cycles to ``threshold`` of the first cycle's discharge capacity, by a least-squares line through the fade.
+
+        Every cycle counts, cycle 1 too: ``n1 + (1 - threshold) q1 / -slope``. Where the later cycles started away
+        from cycle 1's start (:meth:`first_cycle_apart`: a CC-only discharge) cycle 1 is left out and the line and
+        the reference are cycle 2's on (three cycles at least). Returns ``inf`` when the capacity does not fade.
+
+        Raises
+        ------
+        InputError
+            Fewer than 2 cycles, or 3 where cycle 1 is left out.
         """
         q = self.cycles["discharge_capacity_ah"].to_numpy(dtype="float64")
         n = self.cycles["cycle_index"].to_numpy(dtype="float64")
+        if self.first_cycle_apart():
+            if len(q) < 3:
+                raise InputError(
+                    f"{self.cell_id}: a life estimate needs at least 3 cycles here: cycle 1 is left out, the later "
+                    f"ones started more than {DRIFT_TOLERANCE_PCT:g} % of the nominal capacity from its start."
+                )
+            q, n = q[1:], n[1:]
         if len(q) < 2:
             raise InputError(f"{self.cell_id}: a life estimate needs at least 2 cycles.")
-        if len(q) >= 3:
-            q, n = q[1:], n[1:]  # the first cycle starts from empty, not from the previous discharge
         slope = float(np.polyfit(n, q, 1)[0])
         if slope >= 0:
             return float("inf")
@@ -107,7 +134,9 @@ class TwinResult:
             "cached": self.cached,
             "rows": len(self.timeseries),
             "cycles": self.cycles.to_dict("records"),
-            "life_estimate": _finite_or_none(self.life_estimate()) if len(self.cycles) > 1 else None,
+            "life_estimate": _finite_or_none(self.life_estimate())
+            if len(self.cycles) > (2 if self.first_cycle_apart() else 1)
+            else None,
             "meta": self.meta,
         }
 
@@ -234,7 +263,7 @@ def simulate(
         Folder of the cache (``STORE/twin-cache``); None: no cache.
     start_c
         C-rate of the charge from the discharged cell to a ``RATES@FROM-TO`` protocol's ``FROM`` (default 1 C;
-        above 0 and at most 10 C).
+        from C/20 to 10 C, :func:`~.twin_start.check_start_rate`).
 
     Raises
     ------

@@ -37,6 +37,10 @@ from .step_protocol import MAX_C_RATE, StepProtocol
 START_RATE_C = 1.0
 """Default C-rate of the charge from the discharged cell to the window's start (as the twin's CC-CV charge after the
 steps); ``simulate(start_c=...)``, ``--start-c``, the API's ``start_c`` set another (:func:`check_start_rate`)."""
+MIN_START_RATE_C = 0.05
+"""Lowest C-rate of that charge: C/20, the rate at which the twin's CV holds end (``cv_cutoff_c`` and
+``discharge_cv_cutoff_c`` of the shipped configs, Attia 2020's C/20). Only ``> 0`` was asked before, so ``1e-6``
+planned a charge of 60 FROM / 1e-6 minutes (40 %: 46 years); at C/20 the longest start (to 100 %) is 20 hours."""
 START_TOLERANCE = 1e-3
 """Relative shortfall of that charge that counts as not reaching ``FROM`` (solver tolerance)."""
 DRIFT_TOLERANCE_PCT = 2.0
@@ -52,17 +56,17 @@ def check_start_rate(rate_c: Any) -> float:
     Raises
     ------
     InputError
-        Not a number, or not above 0 and at most :data:`~.step_protocol.MAX_C_RATE` (the CC steps' own bounds), in
-        one line naming ``start_c``.
+        Not a number, or below :data:`MIN_START_RATE_C` (C/20) or above :data:`~.step_protocol.MAX_C_RATE` (the CC
+        steps' own bound), in one line naming ``start_c`` and the range.
     """
     try:
         rate = float(rate_c)
     except (TypeError, ValueError):
         rate = math.nan
-    if isinstance(rate_c, bool) or not math.isfinite(rate) or not 0 < rate <= MAX_C_RATE:
+    if isinstance(rate_c, bool) or not math.isfinite(rate) or not MIN_START_RATE_C <= rate <= MAX_C_RATE:
         raise InputError(
-            f"start_c: expected a C-rate above 0 and at most {MAX_C_RATE:g} C (the charge to the protocol's FROM), "
-            f"got {as_written(rate_c)}."
+            f"start_c: expected a C-rate from {MIN_START_RATE_C:g} (C/20) to {MAX_C_RATE:g} C (the charge to the "
+            f"protocol's FROM), got {as_written(rate_c)}."
         )
     return rate
 

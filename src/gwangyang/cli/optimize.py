@@ -109,7 +109,7 @@ def observe_twin_command(
         float,
         typer.Option(
             "--start-c",
-            help="C-rate of the charge from the discharged cell to a protocol's FROM (above 0, at most 10).",
+            help="C-rate of the charge from the discharged cell to a protocol's FROM (0.05 to 10).",
         ),
     ] = 1.0,
     json_out: JsonOpt = False,
@@ -235,7 +235,7 @@ def twin_simulate_command(
         float,
         typer.Option(
             "--start-c",
-            help="C-rate of the charge from the discharged cell to a RATES@FROM-TO protocol's FROM (above 0, at most 10).",
+            help="C-rate of the charge from the discharged cell to a RATES@FROM-TO protocol's FROM (0.05 to 10).",
         ),
     ] = 1.0,
     json_out: JsonOpt = False,

@@ -81,5 +81,6 @@ from .quality import screen_table as screen_table
 from .quality import shipped_pulse_estimator as shipped_pulse_estimator
 from .quality import soh_mape as soh_mape
 from .quality import triage_table as triage_table
+from .twin import START_C_RANGE as START_C_RANGE
 from .twin import check_protocol as check_protocol
 from .twin import simulate_twin as simulate_twin

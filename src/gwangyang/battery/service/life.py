@@ -79,9 +79,9 @@ def fit_life_model(
         ``training_cells``, ``interval_factor``, ``train`` metrics, ``test`` metrics (sample only) and ``predictions``
         (cell, predicted cycle life, lower, upper, observed cycle life).
     """
+    from ..early_life_store import load_store
     from ..life_fit import fit_life
     from ..life_predict import predict_cells
-    from ..severson import load_store
 
     model_path = artifacts.life_model_path(store, name)
     report = progress or (lambda done, total: None)
@@ -206,7 +206,7 @@ def _loaded_model(path: Path, name: str) -> Any:
 
 def _store_cell_curves(item: tuple[str, str, int]) -> tuple[Any, str | None]:
     """One store cell's early-cycle curves, or the reason it has none (runs on any worker)."""
-    from ..severson import load_store_cell
+    from ..early_life_store import load_store_cell
 
     root, cell_id, last_cycle = item
     try:

@@ -7,9 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from ...files import jsonable
 from ...store import Store
+from ..step_protocol import MAX_C_RATE
+from ..twin_start import MIN_START_RATE_C
 
 if TYPE_CHECKING:
     pass
+
+START_C_RANGE: tuple[float, float] = (MIN_START_RATE_C, MAX_C_RATE)
+"""The C-rates ``start_c`` may take, C/20 to 10 C (:func:`~gwangyang.battery.twin_start.check_start_rate`), for the
+interfaces' own checks (the API's field bounds)."""
 
 
 def check_protocol(text: str) -> str:
@@ -34,7 +40,7 @@ def simulate_twin(
     """Simulate cells on the PyBaMM twin (cached and ingested when a store is given).
 
     ``start_c`` is the C-rate of the charge from the discharged cell to a ``RATES@FROM-TO`` protocol's ``FROM``
-    (:func:`~gwangyang.battery.twin_start.check_start_rate`: above 0 and at most 10 C, checked before the config).
+    (:func:`~gwangyang.battery.twin_start.check_start_rate`: from C/20 to 10 C, checked before the config).
 
     Returns
     -------

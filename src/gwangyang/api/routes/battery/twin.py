@@ -36,8 +36,8 @@ class TwinRequest(BaseModel):
     start_c: float = Field(
         1.0,
         strict=True,
-        gt=0,
-        le=10,
+        ge=service.START_C_RANGE[0],
+        le=service.START_C_RANGE[1],
         description="C-rate of the charge from the discharged cell to a RATES@FROM-TO protocol's FROM.",
     )
 
