@@ -202,7 +202,9 @@ NEWARE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # gwangyang.battery.io.neware_bts_steps: the three-level CSV export's step rows against their records
     phrase(
-        N_("%(n)s step row(s) have no records under them, first line %(line)s (cycle %(cycle)s, step %(step)s)"),
+        N_(
+            "%(n)s step row(s) have no records under them, first line %(line)s (cycle %(cycle)s, step %(step)s)"
+        ),
         n=_N,
         line=_N,
         cycle=_G,

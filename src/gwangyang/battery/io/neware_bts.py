@@ -12,6 +12,9 @@ The older BTSDA 7 layout (as BEEP reads it) has the same three levels under othe
 Realtime`` with fields in quotes and text behind a tab. Its records carry only the time within the
 step: the test time is built from the steps' times, each step starting where the previous ended
 (or later, by the wall clock, after a pause), as for the binary files.
+
+Each step row's ``Step Time`` and ``Capacity`` are checked against the records under it (:mod:`.neware_bts_steps`);
+the units in the headers' brackets are read by :mod:`.neware_bts_units`.
 """
 
 from __future__ import annotations

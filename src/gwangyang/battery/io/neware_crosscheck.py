@@ -13,7 +13,9 @@ sheet's unit. So are cycles the sheet lists that the records lack, and the other
 cycle column, or without any capacity or energy column of a known name, is not checked, and a warning says so.
 
 Where the records take their cycle and step from the step sheet (BTSDA 8, :mod:`.neware_stepjoin`), each step's
-``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`).
+``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`); where
+the records name their own cycle and step, :mod:`.neware_stepcheck` checks the step sheet's capacities so, besides
+its types, times and dates.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ CSV (numbers as Python writes floats, so every digit is kept; dates ``%Y-%m-%d %
 seconds) and read by the record-table reader (:mod:`.neware_record`), with its units, checks and warnings; a
 refusal or warning names the workbook and its sheets. A record sheet naming no cycle or step (BTSDA 8's
 ``record``) takes them from the step sheet (:mod:`.neware_stepjoin`); the cycle sheet is kept as ``vendor_cycles``
-and checked against the records (:mod:`.neware_crosscheck`); step and cycle sheets split over several sheets are
+and checked against the records (:mod:`.neware_crosscheck`); a step sheet beside records naming their cycle and
+step is checked against them (:mod:`.neware_stepcheck`); step and cycle sheets split over several sheets are
 joined (:mod:`.neware_parts`). Every sheet not read is kept in ``extra["sheets_not_read"]`` with why; those of no
 kind known (auxiliary channels) are named in a warning.
 """
