@@ -100,7 +100,7 @@ def _disagreement(
 
 
 def _runs(
-    english: list[str], data: list[list[object]]
+    english: list[str], data: Sequence[Sequence[object]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each step of the records: first and last row, cycle and step; and each record's time within its step."""
     cycles = np.array([cell_number(v) for v in _cells(data, english.index("Cycle Index"))], dtype="float64")
@@ -152,7 +152,7 @@ def check_step_sheet(
     where = list(places) or [(sheet, i + 1) for i in range(len(steps))]
     numbered = [(where[i], list(r)) for i, r in enumerate(steps) if i and any(v not in (None, "") for v in r)]
     english = record_english(rows[0])
-    data = [list(r) for r in rows[1:]]
+    data = rows[1:]
     if not numbered or not data or "Cycle Index" not in english or "Step Index" not in english:
         return []
     table = [r for _, r in numbered]
@@ -258,7 +258,7 @@ def _types(
     where: list[Place],
     mine: list[list[object]],
     english: list[str],
-    data: list[list[object]],
+    data: Sequence[Sequence[object]],
     first_rows: np.ndarray,
 ) -> list[dict[str, str]]:
     """The warning where the step sheet's ``Step Type`` of a step is not its first record's (none where agreed)."""
