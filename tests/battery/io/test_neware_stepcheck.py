@@ -148,3 +148,25 @@ def test_a_chinese_install_s_step_sheet(tmp_path: Path) -> None:
         "sheet '工步层' row 5 (cycle 1, step 4): '工步时间' is 2450 s there but 2510 s from the step's records (1 "
         "step(s) differ by more than a second and their longest logging interval, 31 s for this one)"
     )
+
+
+def test_an_xls_workbook_s_step_sheet_is_checked_the_same_way(tmp_path: Path) -> None:
+    # BTSDA 7's binary .xls (calamine): the same step sheet beside records naming their cycle and step
+    from .test_neware_xls import write_xls
+
+    steps = _step_rows()
+    records = _record_rows(list(HEADER))
+    assert kinds(read_cycler(write_xls(tmp_path / "기록.xls", {"step": steps, "record": records}))) == []
+    assert steps[80][:4] + steps[80][7:8] == [
+        20.0,
+        4.0,
+        80.0,
+        "CC DChg",
+        0.2632,
+    ]  # its last record: 0.263203025
+    steps[80][7] = 0.2732
+    data = read_cycler(write_xls(tmp_path / "고침.xls", {"step": steps, "record": records}))
+    assert warned(data, "unknown_format") == (
+        "sheet 'step' row 81 (cycle 20, step 4): 'Capacity(Ah)' is 0.27320 there but 0.26320302 from the step's "
+        "last record (1 step(s) differ by more than 1e-05, a unit of the sheet's last decimal)"
+    )
