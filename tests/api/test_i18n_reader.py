@@ -144,6 +144,24 @@ def neware_xlsx(change: Callable[[list[list[object]], list[list[object]]], None]
         return workbook(Path(folder), steps=steps, cycles=cycles).read_bytes()
 
 
+def neware_xlsx_named(change: Callable[[list[list[object]]], None]) -> bytes:
+    """As :func:`neware_xlsx`, the record sheet naming each record's cycle and step (``Cycle Index``, ``Step
+    Index``): the step sheet is checked against the records (``neware_stepcheck``); ``change`` applied to its rows."""
+    from ..battery.io.test_neware_btsda8 import _record_rows, _step_rows, workbook
+    from ..battery.io.test_neware_record import HEADER
+
+    steps = _step_rows()
+    change(steps)
+    with tempfile.TemporaryDirectory() as folder:
+        return workbook(Path(folder), records=_record_rows(list(HEADER)), steps=steps).read_bytes()
+
+
+def timed_step(steps: list[list[object]]) -> None:
+    """Cycle 1's discharge step 00:42:50 in the step sheet, a minute longer than Neware wrote (its last record's
+    ``Time``, 00:41:50 = 2510 s; its records 30 s apart at most)."""
+    steps[4][4] = "00:42:50"
+
+
 def no_last_step(steps: list[list[object]], cycles: list[list[object]]) -> None:
     """The step sheet without its last step (cycle 20's closing rest, sheet 'record' rows 9145-9296)."""
     del steps[-1]
@@ -568,6 +586,15 @@ CASES: dict[str, Case] = {
         "record (1 step(s) differ by more than 1e-05, a unit of the sheet's last decimal)",
         "시트 'step'의 3행 (사이클 1, 스텝 2): 'Capacity(Ah)'은(는) 시트에서 0.03256이지만 스텝의 마지막 기록으로는 "
         "0.02256414입니다 (스텝 1개가 시트의 마지막 소수 자리 한 단위인 1e-05보다 더 차이 납니다)",
+    ),
+    # gwangyang.battery.io.neware_stepcheck: the step sheet against records naming their own cycle and step
+    "xlsx_step_time_disagrees": Case(
+        {NEWARE_XLSX: lambda: neware_xlsx_named(timed_step)},
+        "unknown_format",
+        "sheet 'step' row 5 (cycle 1, step 4): 'Step Time' is 2570 s there but 2510 s from the step's records (1 "
+        "step(s) differ by more than a second and their longest logging interval, 31 s for this one)",
+        "시트 'step'의 5행 (사이클 1, 스텝 4): 'Step Time'은(는) 시트에서 2570 s이지만 스텝의 기록으로는 2510 s입니다 "
+        "(스텝 1개가 1초와 스텝의 가장 긴 기록 간격을 합한 것보다 더 차이 납니다. 이 스텝은 31초)",
     ),
     # the test time built from each step's time, a line of the table told as the sheet's row (a suffix read again)
     "xls_no_step_time": Case(

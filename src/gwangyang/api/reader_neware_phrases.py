@@ -1,8 +1,10 @@
 """A Neware workbook's step and cycle sheets, as the battery pages show their refusals and warnings.
 
-:mod:`gwangyang.battery.io.neware_stepjoin` (BTSDA 8's record sheet, its cycle and step taken from the step sheet)
-and :mod:`gwangyang.battery.io.neware_crosscheck` (the cycle sheet against the records) name the workbook first
-(``.+``: spaces, colons and Hangul), then sheets, rows, dates and numbers as written.
+:mod:`gwangyang.battery.io.neware_stepjoin` (BTSDA 8's record sheet, its cycle and step taken from the step sheet),
+:mod:`gwangyang.battery.io.neware_crosscheck` (the cycle sheet against the records),
+:mod:`gwangyang.battery.io.neware_stepcheck` (the step sheet against records naming their cycle and step) and
+:mod:`gwangyang.battery.io.neware_bts_steps` (the three-level CSV's step rows against their records) name the
+workbook first (``.+``: spaces, colons and Hangul), then sheets, rows, dates and numbers as written.
 :data:`.reader_phrases.READER_PHRASES` tries them after the vendor readers' lines.
 """
 
@@ -136,6 +138,106 @@ NEWARE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "(Wh, mWh) column of a name known"
         ),
         sheet=_Q,
+    ),
+    # gwangyang.battery.io.neware_stepcheck: the step sheet against records that name their own cycle and step
+    phrase(
+        N_(
+            "sheet %(sheet)s row %(row)s (cycle %(cycle)s, step %(step)s): %(column)s is %(theirs)s there but %(ours)s "
+            "in the step's records (%(n)s step(s) differ so)"
+        ),
+        sheet=_Q,
+        row=_N,
+        cycle=_G,
+        step=_G,
+        column=_Q,
+        theirs=_Q,
+        ours=_Q,
+        n=_N,
+    ),
+    phrase(
+        N_(
+            "sheet %(sheet)s row %(row)s (cycle %(cycle)s, step %(step)s): %(column)s is %(theirs)s there but %(ours)s "
+            "from the step's records (%(n)s step(s) differ by more than a second and their longest logging interval, "
+            "%(slack)s s for this one)"
+        ),
+        sheet=_Q,
+        row=_N,
+        cycle=_G,
+        step=_G,
+        column=_Q,
+        theirs=r"[^()]+?",
+        ours=r"[^()]+?",
+        n=_N,
+        slack=_G,
+    ),
+    phrase(
+        N_(
+            "sheet %(sheet)s lists %(n)s step(s) the records do not hold, first its row %(row)s (cycle %(cycle)s, "
+            "step %(step)s)"
+        ),
+        sheet=_Q,
+        n=_N,
+        row=_N,
+        cycle=_G,
+        step=_G,
+    ),
+    phrase(
+        N_(
+            "the records hold %(n)s step(s) sheet %(sheet)s does not list, first cycle %(cycle)s step %(step)s, "
+            "at sheet %(records)s row %(row)s"
+        ),
+        n=_N,
+        sheet=_Q,
+        cycle=_G,
+        step=_G,
+        records=_Q,
+        row=_N,
+    ),
+    phrase(
+        N_(
+            "sheet %(sheet)s not checked against the records: no cycle or step column ('Cycle Index', 'Step Index', "
+            "'循环号', '工步号')"
+        ),
+        sheet=_Q,
+    ),
+    # gwangyang.battery.io.neware_bts_steps: the three-level CSV export's step rows against their records
+    phrase(
+        N_(
+            "%(n)s step row(s) have no records under them, first line %(line)s (cycle %(cycle)s, step %(step)s)"
+        ),
+        n=_N,
+        line=_N,
+        cycle=_G,
+        step=_G,
+    ),
+    phrase(
+        N_(
+            "line %(line)s (cycle %(cycle)s, step %(step)s): %(column)s is %(theirs)s there but %(ours)s from the "
+            "step's records (%(n)s step(s) differ by more than a second and their longest logging interval, "
+            "%(slack)s s for this one)"
+        ),
+        line=_N,
+        cycle=_G,
+        step=_G,
+        column=_Q,
+        theirs=r"[^()]+?",
+        ours=r"[^()]+?",
+        n=_N,
+        slack=_G,
+    ),
+    phrase(
+        N_(
+            "line %(line)s (cycle %(cycle)s, step %(step)s): %(column)s is %(theirs)s there but %(ours)s from the "
+            "step's last record (%(n)s step(s) differ by more than %(tolerance)s, a unit of the column's last decimal)"
+        ),
+        line=_N,
+        cycle=_G,
+        step=_G,
+        column=_Q,
+        theirs=_G,
+        ours=_G,
+        n=_N,
+        tolerance=r"[\de.+-]+",
     ),
     # gwangyang.battery.io.neware_parts: step and cycle sheets split over several sheets; the sheets left out
     phrase(

@@ -67,17 +67,14 @@ def test_record_step_and_cycle_sheets_split_are_joined(
 
 
 def test_bts76_detail_sheets_split_are_joined(tmp_path: Path, csv_read: CyclerData) -> None:
-    # records naming their cycle and step in Detail_67_1_1, Detail_67_1_2 (the header again); a step sheet unused
+    # records naming their cycle and step in Detail_67_1_1, Detail_67_1_2 (the header again); the step sheet checked
     records: list[list[object]] = [list(HEADER), *[[_cell(c, r.get(c, "")) for c in HEADER] for r in RECORDS]]
     sheets = parts(records, 5000, ["Detail_67_1_1", "Detail_67_1_2"])
     sheets = {"Info": [["x"]], **sheets, "Chart": [["a picture"]], "step": _step_rows()}
     data = read_cycler(write_xlsx(tmp_path / "detail.xlsx", sheets))
     pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
-    assert data.extra["sheets_not_read"] == {
-        "Info": "test information",
-        "Chart": "unknown",
-        "step": "the records name their cycle and step",
-    }
+    assert data.extra["sheets_not_read"] == {"Info": "test information", "Chart": "unknown"}
+    assert data.extra["step_sheets"] == ["step"]  # against the records (neware_stepcheck): agreed, no warning
     assert warned(data, "unknown_column") == (
         "sheet(s) not read, being no record, step, cycle or test information sheet: 'Chart'"
     )

@@ -12,6 +12,9 @@ The older BTSDA 7 layout (as BEEP reads it) has the same three levels under othe
 Realtime`` with fields in quotes and text behind a tab. Its records carry only the time within the
 step: the test time is built from the steps' times, each step starting where the previous ended
 (or later, by the wall clock, after a pause), as for the binary files.
+
+Each step row's ``Step Time`` and ``Capacity`` are checked against the records under it (:mod:`.neware_bts_steps`);
+the units in the headers' brackets are read by :mod:`.neware_bts_units`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from ...errors import CorruptFileError, GwangyangError, one_line
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import safe_cell_id
+from .neware_bts_steps import check_step_level
+from .neware_bts_units import find_column
 from .neware_time import clock_seconds, elapsed_time
 from .neware_zh import (
     CYCLE_NAMES,
@@ -44,69 +49,7 @@ from .textfile import scan_text
 from .textparse import numbers
 from .textrecords import check_levels, join_records
 
-_UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
-_SCALE = {
-    "A": 1.0,
-    "mA": 1e-3,
-    "Ah": 1.0,
-    "mAh": 1e-3,
-    "Wh": 1.0,
-    "mWh": 1e-3,
-    "V": 1.0,
-    "mV": 1e-3,
-    "W": 1.0,
-    "mW": 1e-3,
-    "uA": 1e-6,
-    "\u00b5A": 1e-6,
-    "\u03bcA": 1e-6,
-    "uAh": 1e-6,
-    "\u00b5Ah": 1e-6,
-    "\u03bcAh": 1e-6,
-    "uWh": 1e-6,
-    "\u00b5Wh": 1e-6,
-    "\u03bcWh": 1e-6,
-    "%": 1.0,
-}
-"""Units BTSDA writes in a header's brackets, and the factor to A, Ah, Wh, V, W (``u``, ``µ`` and Greek ``μ``
-for micro). A used column in any other unit (``Capacity(mAh/g)``, a per-gram export) is refused."""
 _CAUGHT = (ValueError, TypeError, KeyError, IndexError, OverflowError, UnicodeError, AttributeError)
-
-
-def _find(
-    header: list[str],
-    base: str,
-    path: Path | None = None,
-    units: bool = True,
-    written: list[str] | None = None,
-) -> tuple[int, float] | None:
-    """Position of a column by its name without unit, and the factor that brings its unit to SI.
-
-    ``units=False`` finds a column whose brackets hold a form, not a unit (``Time(h:min:s.ms)``);
-    ``written``: the header as the file has it (Chinese names), named in a refusal.
-
-    Raises
-    ------
-    CorruptFileError
-        The column's unit is none of :data:`_SCALE` (``path`` names the file): read with a factor of 1,
-        a per-gram or micro-unit column would be wrong by orders of magnitude.
-    """
-    for position, name in enumerate(header):
-        name = name.strip()
-        match = _UNIT.match(name)
-        if match and match.group("base").strip() == base:
-            unit = match.group("unit").strip()
-            if not units:
-                return position, 1.0
-            if unit not in _SCALE:
-                shown = written[position].strip() if written else name
-                raise CorruptFileError(
-                    f"{path}: Neware BTS CSV column {shown!r}: unit {unit!r} not known to this reader "
-                    f"(expected one of {', '.join(sorted(_SCALE))})."
-                )
-            return position, _SCALE[unit]
-        if name == base:
-            return position, 1.0
-    return None
 
 
 _TEXT_COLUMNS = frozenset(
@@ -275,7 +218,7 @@ class NewareBtsCsvReader:
             step_type = english_step_types(steps["Step Type"].astype(str).to_numpy())[step_of]
 
         def optional(base: str) -> np.ndarray | None:
-            found = _find(record_header, base, path, written=written[2][2:])
+            found = find_column(record_header, base, path, written=written[2][2:])
             if found is None:
                 return None
             values = records[record_header[found[0]]]
@@ -292,7 +235,7 @@ class NewareBtsCsvReader:
         current = column("Current")
         date_name = next((n for n in _DATE_NAMES if n in record_header), None)
         stamps = None if date_name is None else parse_datetime(records[date_name], ("%Y-%m-%d %H:%M:%S",))
-        step_clock = _find(record_header, "Time", path, units=False)
+        step_clock = find_column(record_header, "Time", path, units=False)
         if "Total Time" in record_header:
             time = clock_seconds(records["Total Time"])
         elif step_clock is not None:  # BTSDA 7: the time within each step
@@ -337,6 +280,13 @@ class NewareBtsCsvReader:
         if temperature is not None:
             out[s.TEMPERATURE] = numbers(records[temperature]).to_numpy(dtype="float64")
         notes = [*scan.warnings, *_unread_columns(record_header, path)]
+        at = steps.index.to_numpy()
+        where = (
+            starts[at] + 4,  # the step row's line in the file (the body starts at line 4)
+            numbers(cycles[cycle_name]).to_numpy(dtype="float64")[_previous(cycle_rows, at)],
+            numbers(steps[step_header[0]]).to_numpy(dtype="float64"),
+        )
+        notes += check_step_level(path, steps, written[1][1:], where, step_of, records)
         if date_name is not None and stamps is not None:
             out[s.DATE_TIME] = stamps
             unread = unread_dates(records[date_name], stamps)
@@ -390,11 +340,11 @@ def _vendor_cycles(
         ("Chg. Energy", s.CHARGE_ENERGY),
         ("DChg. Energy", s.DISCHARGE_ENERGY),
     ):
-        found = _find(header, base, path, written=written)
+        found = find_column(header, base, path, written=written)
         if found is not None:
             values = numbers(cycles[header[found[0]]]).to_numpy(dtype="float64")
             out[target] = values * found[1]
-    found = _find(header, "Chg.-DChg. Eff", path, written=written)
+    found = find_column(header, "Chg.-DChg. Eff", path, written=written)
     if found is not None:
         out["coulombic_efficiency"] = numbers(cycles[header[found[0]]]).to_numpy() / 100.0
     return out.dropna(subset=[s.CYCLE]).reset_index(drop=True)

@@ -13,7 +13,9 @@ sheet's unit. So are cycles the sheet lists that the records lack, and the other
 cycle column, or without any capacity or energy column of a known name, is not checked, and a warning says so.
 
 Where the records take their cycle and step from the step sheet (BTSDA 8, :mod:`.neware_stepjoin`), each step's
-``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`).
+``Capacity`` there is checked the same way against the step's last record (:func:`check_step_capacities`); where
+the records name their own cycle and step, :mod:`.neware_stepcheck` checks the step sheet's capacities so, besides
+its types, times and dates.
 """
 
 from __future__ import annotations
@@ -70,6 +72,35 @@ _CHECKED = (
     ("Chg. Energy", s.CHARGE_ENERGY, _WH),
     ("DChg. Energy", s.DISCHARGE_ENERGY, _WH),
 )
+
+
+LAST_DECIMAL_SLACK = 1e-6
+"""How far past one unit of the sheet's last decimal a difference may go and still be within it, as a fraction of
+the unit: ``10.0**-places`` is not exact in binary, and the two numbers, their difference and the unit conversion
+(mAh to Ah and back) each round, so a difference of exactly one unit (``0.02257 - 0.02256``) reads
+``1.0000000000001e-05``. That rounding is about ``2.2e-16`` of the numbers compared, under a millionth of the unit
+for any number below 4.5e9 units (45,000 Ah at five decimals), while a real disagreement in the sheet's last digit
+is a whole unit."""
+
+
+def beyond_last_decimal(theirs: np.ndarray, mine: np.ndarray, unit: float) -> np.ndarray:
+    """Where the sheet's number and the records' differ by more than ``unit``, a unit of the sheet's last decimal.
+
+    Parameters
+    ----------
+    theirs, mine
+        The sheet's numbers and the records', in the sheet's unit.
+    unit
+        One unit of the sheet's last decimal (``10.0**-places``, :func:`decimals`).
+
+    Returns
+    -------
+    numpy.ndarray
+        True where both are numbers and they differ by more than ``unit``, give or take
+        :data:`LAST_DECIMAL_SLACK` of it (the floats' own rounding).
+    """
+    close = unit * (1 + LAST_DECIMAL_SLACK)
+    return np.isfinite(theirs) & np.isfinite(mine) & (np.abs(theirs - mine) > close)
 
 
 def decimals(values: Iterable[float]) -> int:
@@ -193,7 +224,7 @@ def check_cycle_sheet(
         tolerance = 10.0**-places_shown
         theirs = shared[target].to_numpy() / factor
         mine = ours.loc[shared[s.CYCLE], target].to_numpy() / factor
-        bad = np.flatnonzero(np.isfinite(theirs) & (np.abs(theirs - mine) > tolerance * (1 + 1e-9)))
+        bad = np.flatnonzero(beyond_last_decimal(theirs, mine, tolerance))
         if len(bad):
             k = int(bad[0])
             notes.append(
@@ -250,9 +281,7 @@ def check_step_capacities(
     mine = np.abs(mine) * mine_at[1] / theirs_at[1]  # in the sheet's unit
     places = decimals(theirs)
     tolerance = 10.0**-places
-    bad = np.flatnonzero(
-        np.isfinite(theirs) & np.isfinite(mine) & (np.abs(np.abs(theirs) - mine) > tolerance * 1.000001)
-    )
+    bad = np.flatnonzero(beyond_last_decimal(np.abs(theirs), mine, tolerance))
     if not len(bad):
         return []
     k = int(bad[0])

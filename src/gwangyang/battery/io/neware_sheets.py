@@ -15,7 +15,8 @@ CSV (numbers as Python writes floats, so every digit is kept; dates ``%Y-%m-%d %
 seconds) and read by the record-table reader (:mod:`.neware_record`), with its units, checks and warnings; a
 refusal or warning names the workbook and its sheets. A record sheet naming no cycle or step (BTSDA 8's
 ``record``) takes them from the step sheet (:mod:`.neware_stepjoin`); the cycle sheet is kept as ``vendor_cycles``
-and checked against the records (:mod:`.neware_crosscheck`); step and cycle sheets split over several sheets are
+and checked against the records (:mod:`.neware_crosscheck`); a step sheet beside records naming their cycle and
+step is checked against them (:mod:`.neware_stepcheck`); step and cycle sheets split over several sheets are
 joined (:mod:`.neware_parts`). Every sheet not read is kept in ``extra["sheets_not_read"]`` with why; those of no
 kind known (auxiliary channels) are named in a warning.
 """
@@ -39,6 +40,7 @@ from .base import safe_cell_id
 from .neware_crosscheck import CYCLE_SHEET, CYCLE_SHEET_NAMES, check_cycle_sheet
 from .neware_parts import cell_texts, joined_parts, unread_sheets
 from .neware_record import NewareRecordCsvReader
+from .neware_stepcheck import STEP_CHECK_NAMES, check_step_sheet
 from .neware_stepjoin import STEP_SHEET, STEP_SHEET_NAMES, join_steps, lacks_steps
 from .neware_steptime import BTS7_NAMES
 from .neware_zh import FLAT_NAMES, translate
@@ -367,8 +369,12 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         extra["steps_from"] = step_places[0][0]
         extra["step_sheets"] = used = [n for n, _ in steps if n in {sheet for sheet, _ in step_places}]
         left |= {n: _why(r) for n, r in steps if n not in used}
-    else:
-        left |= {n: "the records name their cycle and step" for n, _ in steps}
+    elif steps:  # the records name their cycle and step: the step sheet checked against them
+        step_rows, step_places, parted = joined_parts(path, steps, STEP_CHECK_NAMES, "Step Number")
+        notes += parted
+        notes += check_step_sheet(path, step_places[0][0], step_rows, step_places, rows, origins)
+        extra["step_sheets"] = used = [n for n, _ in steps if n in {sheet for sheet, _ in step_places}]
+        left |= {n: _why(r) for n, r in steps if n not in used}
     where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
     data = read_record_rows(path, rows, where, extra, origins)
     if cycles:

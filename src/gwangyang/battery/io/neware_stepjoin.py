@@ -58,7 +58,7 @@ DATE_TOLERANCE_S = 1.0
 _NEEDED = ("Cycle Index", "Step Index", "Oneset Date", "End Date")
 
 
-def _english(header: Sequence[object]) -> list[str]:
+def record_english(header: Sequence[object]) -> list[str]:
     """A record header's names in BTSDA 8's English (Chinese and BTS 7.6's names brought to them)."""
     english = translate(cell_texts(header), FLAT_NAMES)
     if "DataPoint" not in english:  # BTS 7.6's English names (Record Index, Cycle, Step)
@@ -68,11 +68,12 @@ def _english(header: Sequence[object]) -> list[str]:
 
 def lacks_steps(header: Sequence[object]) -> bool:
     """True when a record sheet's header names no cycle or no step (BTSDA 8's ``record`` sheet)."""
-    english = _english(header)
+    english = record_english(header)
     return "Cycle Index" not in english or "Step Index" not in english
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as text: a date-time in ISO form, a duration or clock time as seconds, else as written (stripped)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -86,11 +87,11 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _stamps(values: Sequence[object]) -> np.ndarray:
+def cell_stamps(values: Sequence[object]) -> np.ndarray:
     """Date-times from cells (dates, or text as BTSDA writes it); NaT where none."""
     if all(isinstance(v, datetime) for v in values):  # Excel's dates, as calamine gives them
         return np.array(values, dtype="datetime64[ns]")
-    return parse_datetime(pd.Series([_text(v) for v in values], dtype=object))
+    return parse_datetime(pd.Series([cell_text(v) for v in values], dtype=object))
 
 
 def _unreadable(
@@ -101,7 +102,7 @@ def _unreadable(
         sheet, row = places[int(bad[0])]
         raise CorruptFileError(
             f"{path}: Neware sheet {sheet!r} row {row}: no date-time could be read in column {column!r} "
-            f"({_text(cells[int(bad[0])])!r}); each record and each step needs one to give the records their cycle "
+            f"({cell_text(cells[int(bad[0])])!r}); each record and each step needs one to give the records their cycle "
             "and step."
         )
 
@@ -120,7 +121,7 @@ def _shown(value: object) -> str:
     """A cell as a number where it is one (``2``, not ``2.0``), else as text."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:.15g}"
-    return _text(value)
+    return cell_text(value)
 
 
 def _column(english: list[str], name: str) -> int | None:
@@ -166,7 +167,7 @@ def join_steps(
         The step sheet lacks a needed column, a date is no date, or records fall in no step.
     """
     header = cell_texts(rows[0])
-    english = _english(header)
+    english = record_english(header)
     data = [list(r) for r in rows[1:]]
     dated = _column(english, "Date")
     if dated is None:
@@ -191,22 +192,22 @@ def join_steps(
     def cells(body: list[list[object]], at: int | None) -> list[object]:
         return [r[at] if at is not None and at < len(r) else None for r in body]
 
-    stamps = _stamps(cells(data, dated))
+    stamps = cell_stamps(cells(data, dated))
     _unreadable(path, stamps, cells(data, dated), header[dated], origins)
     step_places = [place for place, _ in numbered]
     onset_at, end_at = step_english.index("Oneset Date"), step_english.index("End Date")
-    onset, end = _stamps(cells(table, onset_at)), _stamps(cells(table, end_at))
+    onset, end = cell_stamps(cells(table, onset_at)), cell_stamps(cells(table, end_at))
     if cells(table, end_at)[-1] in (None, ""):  # the last step still running when exported: open
         end[-1] = np.datetime64("2262-01-01", "ns")
     _unreadable(path, onset, cells(table, onset_at), step_header[onset_at], step_places)
     _unreadable(path, end, cells(table, end_at), step_header[end_at], step_places)
     kind_at, step_kind_at = _column(english, "Step Type"), _column(step_english, "Step Type")
-    kinds = [_text(v) for v in cells(data, kind_at)] if kind_at is not None else None
-    step_kinds = [_text(v) for v in cells(table, step_kind_at)] if step_kind_at is not None else None
+    kinds = [cell_text(v) for v in cells(data, kind_at)] if kind_at is not None else None
+    step_kinds = [cell_text(v) for v in cells(table, step_kind_at)] if step_kind_at is not None else None
     clock = step_clock(english)
     step_time = None
     if clock is not None:
-        clocks = pd.Series([_text(v) for v in cells(data, english.index(clock))], dtype=object)
+        clocks = pd.Series([cell_text(v) for v in cells(data, english.index(clock))], dtype=object)
         codes, uniques = pd.factorize(clocks)
         step_time = np.r_[parse_duration(pd.Series(uniques, dtype=object)), np.nan][codes]  # each clock once
         step_time = np.where(np.isfinite(step_time), step_time, 0.0)
