@@ -77,8 +77,10 @@ def test_edited_dates_and_type_each_warn_once(tmp_path: Path) -> None:
     assert steps[6][3] == "CC Chg" and steps[8][6] == datetime(2026, 3, 6, 15, 0, 54)
     assert steps[11][:4] + steps[11][5:6] == [3.0, 3.0, 11.0, "Rest", datetime(2026, 3, 6, 15, 47, 53)]
     steps[6][3] = "CC DChg"
-    steps[8][6] += timedelta(minutes=2)
-    steps[11][5] -= timedelta(seconds=4)
+    end, onset = steps[8][6], steps[11][5]
+    assert isinstance(end, datetime) and isinstance(onset, datetime)
+    steps[8][6] = end + timedelta(minutes=2)
+    steps[11][5] = onset - timedelta(seconds=4)
     data = read_cycler(named(tmp_path, steps))
     assert [w["detail"] for w in data.warnings] == [
         "sheet 'step' row 7 (cycle 2, step 2): 'Step Type' is 'CC DChg' there but 'CC Chg' in the step's records "
