@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gwangyang.battery.severson import load_severson, read_qdlin
+from gwangyang.battery.qdlin import read_qdlin
+from gwangyang.battery.severson import load_severson
 from gwangyang.errors import CorruptFileError, InputError
 
 

@@ -21,7 +21,8 @@ import pytest
 from gwangyang.battery.features import SeversonFeatures
 from gwangyang.battery.life_fit import fit_life, predict_life
 from gwangyang.battery.life_groups import batch_key
-from gwangyang.battery.severson import load_severson, qdlin_voltages, read_qdlin
+from gwangyang.battery.qdlin import qdlin_voltages, read_qdlin
+from gwangyang.battery.severson import load_severson
 from gwangyang.cli.main import main
 from gwangyang.errors import CorruptFileError, InputError
 from gwangyang.samples import sample_dir

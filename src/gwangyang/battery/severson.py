@@ -29,13 +29,7 @@ import pandas as pd
 from ..errors import CorruptFileError, InputError
 from .features_curves import CellCurves
 from .io.base import file_encoding
-from .qdlin import MIN_CYCLES as MIN_CYCLES
-from .qdlin import MIN_QDLIN_VOLTAGES as MIN_QDLIN_VOLTAGES
-from .qdlin import QDLIN_FIRST_CYCLE as QDLIN_FIRST_CYCLE
-from .qdlin import QDLIN_SPAN_V as QDLIN_SPAN_V
-from .qdlin import QDLIN_VOLTAGES as QDLIN_VOLTAGES
-from .qdlin import qdlin_voltages as qdlin_voltages
-from .qdlin import read_qdlin as read_qdlin
+from .qdlin import MIN_CYCLES, read_qdlin
 
 
 @dataclass
