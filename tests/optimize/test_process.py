@@ -102,7 +102,7 @@ def test_as_written_python_is_the_old_cell_shown() -> None:
     def old(value: object) -> str:
         return repr(value.item() if isinstance(value, np.generic) else value)
 
-    cells = [
+    cells: list[object] = [
         None,
         True,
         np.bool_(False),
