@@ -363,3 +363,15 @@ def test_lines_holding_semicolons_read_right_part_by_part(
             build()
         assert str(caught.value) == english
         korean(english, expected)
+
+
+def test_a_place_s_column_reads_korean_but_a_field_named_like_it_does_not() -> None:
+    # the value piece ": column '...'" (value_phrases) in a pattern's place; a field such as size_column is a name
+    lines = {
+        "판매.csv: column '일자' does not hold dates": "판매.csv: 열 '일자'에 날짜로 읽을 수 없는 값이 있습니다",
+        "판매.csv: size_column '일자' does not hold dates": "판매.csv: size_column '일자'에 날짜로 읽을 수 없는 값이 있습니다",
+        "column '일자' does not hold dates": "column '일자'에 날짜로 읽을 수 없는 값이 있습니다",
+    }
+    for english, expected in lines.items():
+        korean(english, expected)
+    assert page_phrases(list(lines)) == list(lines.values())

@@ -48,7 +48,8 @@ VALUE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     value(N_("%(days)s d %(clock)s"), days=r"\b\d+", clock=r"\d{2}:\d{2}:\d{2}\b"),
     value(N_("(%(n)s rows)"), n=r"[\d.e+]+"),
     value(N_("(ids as in version %(version)s)"), version=r"[\w.]+"),
-    # the column a refusal names inside its place (a forecast table's "판매.csv: column 'week'"); the name kept
-    value(N_("column %(column)s"), column=r"'[^']*'|\"[^\"]*\""),
+    # the column a refusal names inside its place, after the file (a forecast table's "판매.csv: column 'week'"); the
+    # name kept; ": " before it, so that a field named like one (size_column '검사수') is not read as the word
+    value(N_(": column %(column)s"), column=r"'[^']*'|\"[^\"]*\""),
 )
 """Pieces of English inside values, each with the msgid that translates it."""
