@@ -27,38 +27,12 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 SAMPLES = ("7", "x", "'x'", "S1")
 
 NOT_TRANSLATED: dict[str, str] = {
-    # the forecast's input tables and checks that name a period's unit (months, days: no terms yet) or a table's
-    # reader (forecast_input, holidays); the forecast's notes, settings and week labels read Korean
-    **{
-        site: "forecast"
-        for site in (
-            "forecast.py:129",
-            "forecast.py:220",
-            "forecast.py:293",
-            "forecast_input.py:63",
-            "forecast_input.py:91",
-            "forecast_input.py:106",
-            "forecast_input.py:111",
-            "forecast_input.py:126",
-            "forecast_input.py:137",
-            "forecast_input.py:140",
-            "forecast_input.py:173",
-            "forecast_input.py:179",
-            "forecast_input.py:200",
-            "forecast_input.py:203",
-            "forecast_input.py:205",
-            "forecast_input.py:248",
-            "forecast_models.py:54",
-            "holidays.py:64",
-            "holidays.py:70",
-        )
-    },
-    # the CLI's --solver ortools: its missing features are English terms, some holding ", " (a term list's separator)
-    "baseline.py:33": "CLI",
-    # an internal check of a solver's routes (a bug, not an input)
+    # internal checks no input reaches (a bug, not a user's mistake), kept English as a traceback's line:
+    # statsforecast answers in the type it is given, and the forecaster always gives it a pandas frame
+    "forecast_models.py:54": "internal",
+    # a solver's route naming a client index past the instance's; a .sol file's visits are checked by
+    # vrplib_solution.solution_visits first (an unknown location is its own refusal), so only a solver's bug gets here
     "route_check.py:55": "internal",
-    # a store artifact's kind named in English inside the line
-    "service.py:281": "store",
 }
 """``file:line`` of the refusals with no Korean yet, and what they belong to."""
 

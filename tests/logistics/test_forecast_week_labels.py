@@ -61,9 +61,10 @@ def test_korean_week_that_does_not_exist_is_refused(tmp_path: Path) -> None:
         Exception, match="'2025년 53주', not an ISO week \\(2025 has weeks 01 to 52\\)"
     ) as caught:
         load_series(path, "주", "y")
-    # the page's Korean reads the whole line (a reader's "column ... holds ..., not ..." once read it in part)
+    # the page's Korean reads the whole line (a reader's "column ... holds ..., not ..." once read it in part), its
+    # place's column too (it once kept "column '주'" English)
     assert i18n.phrase(str(caught.value), "ko") == (
-        f"{path}: column '주': 데이터 2행의 값 '2025년 53주'은(는) ISO 주가 아닙니다(2025년의 주는 01~52)"
+        f"{path}: 열 '주': 데이터 2행의 값 '2025년 53주'은(는) ISO 주가 아닙니다(2025년의 주는 01~52)"
     )
 
 

@@ -73,3 +73,46 @@ def test_cp949_table_with_korean_headers_and_units(tmp_path: Path) -> None:
     assert out["recommended"]["params"]["바인더"] == "수계"
     assert out["recommended"]["params"]["층수"] == 1
     assert abs(out["recommended"]["params"]["온도 (°C)"] - 35.0) < 5.0
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        # what the removed process._shown wrote (repr of the cell, numpy's scalars as their Python values)
+        (None, "None"),
+        (float("nan"), "nan"),
+        (np.float64("inf"), "inf"),
+        ("열다섯", "'열다섯'"),
+        ("x" * 80, repr("x" * 80)),  # whole: a cell is never cut
+    ],
+)
+def test_a_bad_objective_cell_is_shown_as_before(cell: object, shown: str) -> None:
+    # an object column keeps the cell as pandas read it: None and True stay Python's, not JSON's null and true
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": pd.Series([1.0, cell, 2.0], dtype=object)})
+    space = space_from_table(pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]}), "y")
+    with pytest.raises(InputError) as caught:
+        history_observations(space, table, source="실험.csv")
+    assert str(caught.value) == f"실험.csv: row 2: y is {shown}, not a finite number."
+
+
+def test_as_written_python_is_the_old_cell_shown() -> None:
+    # the removed process._shown, against the as_written option that replaced it, on what a cell can hold
+    from gwangyang.written import as_written
+
+    def old(value: object) -> str:
+        return repr(value.item() if isinstance(value, np.generic) else value)
+
+    cells: list[object] = [
+        None,
+        True,
+        np.bool_(False),
+        7,
+        np.int64(-3),
+        2.5,
+        np.float64("nan"),
+        "'따옴표'",
+        "x" * 80,
+        [1, None],
+    ]
+    cells += [pd.Timestamp("2026-12-07"), {"a": True}]
+    assert [as_written(c, None, python=True) for c in cells] == [old(c) for c in cells]

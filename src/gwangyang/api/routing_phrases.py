@@ -16,6 +16,20 @@ ROUTING_TERMS: tuple[str, ...] = (
     # gwangyang.logistics.parallel: the parallel PyVRP search's failures (a job's error)
     N_("pyvrp: a worker process stopped answering"),
     N_("pyvrp: no worker returned a solution"),
+    # gwangyang.logistics.service.latest_view: no routes or forecast kept yet (a 404's detail)
+    N_("no routes in the store yet: run a job or `gwangyang demo`."),
+    N_("no forecast in the store yet: run a job or `gwangyang demo`."),
+    # gwangyang.logistics.baseline.refuse: what the ortools baseline does not model (a "words" group's terms,
+    # split at ", ": the last feature's own comma makes two terms) and the advice after it
+    N_("reloads"),
+    N_("pickup-delivery pairs"),
+    N_("backhauls"),
+    N_("release times"),
+    N_("duration or distance limits"),
+    N_("duration costs or breaks"),
+    N_("prizes"),
+    N_("client groups or allowed clients"),
+    N_("use --solver pyvrp"),
 )
 """Whole lines of the solver, translated by the catalogue as they are."""
 
@@ -35,6 +49,7 @@ ROUTING_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         n=r"\S+",
     ),
     phrase(N_("pyvrp: iterations per epoch must be 1 or more, got %(value)s")),
+    phrase(N_("%(name)s: the ortools baseline does not model %(words)s")),
     phrase(N_("%(name)s: backhaul order needs linehaul and backhaul clients at distinct locations")),
     # gwangyang.logistics.service: a problem file that is neither TOML nor JSON (the parser's reason follows)
     phrase(N_("problem_text: not valid TOML or JSON (%(rest)s)"), rest=r".*"),

@@ -5,7 +5,8 @@ Neware workbook's joined sheets told after its name (``셀.xls (sheets 'Detail_1
 :mod:`gwangyang.battery.io.neware_sheets`), a span of days (``1 d 01:00:19``,
 :mod:`gwangyang.battery.io.companion_time`), a cycle's row count (``3 (2 rows)``, :mod:`gwangyang.battery.checks`)
 and a BioLogic layout read as another version's (``3 (ids as in version 2)``,
-:mod:`gwangyang.battery.io.biologic_mpr_data`). :func:`.i18n.phrase` (and ``common.js``) replaces each such piece of
+:mod:`gwangyang.battery.io.biologic_mpr_data`); a refusal's place may name its column (``판매.csv: column '주차'``,
+the forecast's readers). :func:`.i18n.phrase` (and ``common.js``) replaces each such piece of
 a pattern's groups; the warnings' JSON keeps the English.
 
 A name is never translated, even one written like such a piece or a catalogue term: a group in
@@ -47,5 +48,8 @@ VALUE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     value(N_("%(days)s d %(clock)s"), days=r"\b\d+", clock=r"\d{2}:\d{2}:\d{2}\b"),
     value(N_("(%(n)s rows)"), n=r"[\d.e+]+"),
     value(N_("(ids as in version %(version)s)"), version=r"[\w.]+"),
+    # the column a refusal names inside its place, after the file (a forecast table's "판매.csv: column 'week'"); the
+    # name kept; ": " before it, so that a field named like one (size_column '검사수') is not read as the word
+    value(N_(": column %(column)s"), column=r"'[^']*'|\"[^\"]*\""),
 )
 """Pieces of English inside values, each with the msgid that translates it."""

@@ -125,7 +125,7 @@ def _dates(raw: pd.Series, where: str) -> pd.Series:
         example = values.iloc[0] if len(values) else "nothing"
         raise InputError(
             f"{where} holds numbers (e.g. {example}), not dates; "
-            "write the dates as dates (2024-01 or 2024-01-01; a year alone as 2024)"
+            "write the dates as dates (2024-01 or 2024-01-01, a year alone as 2024)"
         )
     if raw.notna().any() and is_iso_week(raw.dropna().iloc[0]):
         return pd.Series(iso_week_dates(list(raw), where))
@@ -203,8 +203,8 @@ def validate_series(
         raise InputError(f"{where}: values must be finite")
     if len(values) and np.abs(values).max() > MAX_ABS_VALUE:
         raise InputError(
-            f"{where}: values must lie within ±{MAX_ABS_VALUE:.0e} (the models square them); "
-            f"got {np.abs(values).max():.3g}; rescale the series"
+            f"{where}: values must lie within ±{MAX_ABS_VALUE:.0e}, got {np.abs(values).max():.3g} (the models "
+            "square them); rescale the series"
         )
     return _declared(series.reset_index(drop=True), working)
 

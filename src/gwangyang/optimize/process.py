@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..written import as_written
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
 from .space import SearchSpace
 
@@ -118,7 +119,7 @@ def history_observations(
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{source}: row {row + 1}: {objective} is {_shown(table[objective].iloc[row])}, not a finite number."
+            f"{source}: row {row + 1}: {objective} is {as_written(table[objective].iloc[row], None, python=True)}, not a finite number."
         )
     for row, value in enumerate(values):
         problem = space.objective_problem(float(value))
@@ -175,8 +176,3 @@ def propose(
         "recommended": bo.recommend(history, 0),
         "suggestions": [s.to_dict() for s in suggestions],
     }
-
-
-def _shown(value: Any) -> str:
-    """A cell's value as a message shows it (``nan``, ``'abc'``)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
