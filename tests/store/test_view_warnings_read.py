@@ -128,3 +128,21 @@ def test_a_same_named_column_of_another_table_gives_no_warning(store_dir: Path, 
     assert texts == ["1", "2", "3", "A", "B"]  # the int64 file's 1, 2, 3 as DuckDB writes them
     # the view is put back after each check: later queries read the column, not the check's nulls
     assert store.sql("SELECT count(x) AS n FROM cycles", cells=cells)["n"].iloc[0] == 5
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_a_cells_column_of_the_same_name_gives_no_warning(store_dir: Path, scoped: bool) -> None:
+    store = Store(store_dir)
+    for cell, seed, vendor in (("셀-가", 1, pa.array([1, 2, 3])), ("셀-나", 2, pa.array(["갑", "을", "병"]))):
+        put(store, [with_columns(formation_cell(cell, "로트", seed, rows=9), "cycles", {"vendor": vendor})])
+    cells = ["셀-가", "셀-나"] if scoped else None
+    query = "SELECT c.vendor, count(*) AS n FROM cells c JOIN cycles y USING (cell_id) GROUP BY 1"
+    frame = store.sql(query, cells=cells)
+    assert frame.attrs["warnings"] == []  # cells' vendor (the catalog's), not cycles' mixed one
+    assert frame.to_dict("list") == {"vendor": ["synthetic"], "n": [6]}  # formation_cell's, 3 cycles each
+    frame = store.sql("SELECT y.vendor FROM cells c JOIN cycles y USING (cell_id)", cells=cells)
+    assert (
+        len(frame.attrs["warnings"]) == 1
+        and "column 'vendor' is text in 1 file(s)" in frame.attrs["warnings"][0]
+    )
+    assert sorted(frame["vendor"]) == ["1", "2", "3", "갑", "병", "을"]
