@@ -151,10 +151,12 @@ def table_view_select(store: Store, con: Any, table: str, files: ViewFiles) -> s
             )
         )
 
-    merged = [members for (dirty, _s), members in groups.items() if plain(dirty, members[0])]
+    mergeable = [key for key, members in groups.items() if plain(key[0], members[0])]  # in the files' order
+    merged = [groups[key] for key in mergeable]
     anywhere: set[str] = set()
     if len(merged) > 1 and len(merged) ** 2 > MERGE_FACTOR * sum(len(m) for m in merged):
-        groups = {key: members for key, members in groups.items() if members not in merged}
+        out = set(mergeable)
+        groups = {key: members for key, members in groups.items() if key not in out}
         held_any = {c for members in merged for k in members for c in helds[k]}
         anywhere.update(held_any)
         columns = ", ".join(
