@@ -52,7 +52,8 @@ _READ_OPTIONS = "hive_partitioning=false"
 """How a view reads a group of files (the same columns and types): none from the folders' names.
 
 Without ``union_by_name`` DuckDB binds a group from its first file's schema, not every file's (each query
-binds the view again, twice when its warnings are sorted by :mod:`.view_reads`).
+binds the view again, twice when its warnings are sorted by :mod:`.view_reads`, three times when a
+warned column has a namesake in another view).
 
 The folders ``lot=<lot>`` and ``bucket=<bb>`` (see :mod:`.datafiles`) are where a file is, not the cells'
 columns: DuckDB's hive detection would add ``lot`` while only appended files exist, ``lot`` and
