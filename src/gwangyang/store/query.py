@@ -20,7 +20,7 @@ from ..errors import InputError
 from .production_views import available_views
 from .scoped_views import connect_cells
 from .view_notes import ViewNote
-from .view_reads import notes_read
+from .view_reads import ViewSource, notes_read
 from .view_sql import REFUSED
 from .views import VIEWS, connect, wanted_views
 
@@ -82,18 +82,24 @@ def run_sql(
     notes: list[
         ViewNote
     ] = []  # columns the views read as text (text in some cells' files, numbers in others')
+    sources: dict[str, ViewSource] = {}  # how each table view is shadowed to tell its columns from others'
     con = (
-        connect(store, names, notes)
+        connect(store, names, notes, sources)
         if cells is None
-        else connect_cells(store, names, cells, production_orgs, notes)
+        else connect_cells(store, names, cells, production_orgs, notes, sources)
     )
+    try:  # planned before the time limit starts: an interrupted check could leave a view shadowed
+        warned = notes_read(con, query, notes, sources)  # only the columns the query reads
+    except BaseException:
+        if cells is not None:
+            con.close()
+        raise
     timer = None
     if timeout_s is not None:
         timer = threading.Timer(timeout_s, con.interrupt)
         timer.daemon = True
         timer.start()
     try:
-        warned = notes_read(con, query, notes)  # only the columns the query reads
         result = con.sql(query)
         if max_rows is None:
             df = result.df()

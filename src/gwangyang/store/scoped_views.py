@@ -27,6 +27,7 @@ from .snapshot import Snapshot
 from .table_union import conform, union_of_schemas
 from .view_files import first_appearance, ingest_key
 from .view_notes import ViewNote, cell_examples, mixed_warnings
+from .view_reads import ViewSource
 from .view_sql import name, refused_sql
 from .views import cells_arrow
 
@@ -148,6 +149,7 @@ def connect_cells(
     cells: Collection[str],
     production_orgs: Callable[[Any], bool] | None = None,
     notes: list[ViewNote] | None = None,
+    sources: dict[str, ViewSource] | None = None,
 ) -> Any:
     """A connection whose views hold only ``cells``' rows (in memory) and that may read no file.
 
@@ -158,7 +160,9 @@ def connect_cells(
     that the store holds cycling data of. The tables are kept in :data:`.view_cache.VIEW_CACHE` for the next query
     with the same cells while the store's snapshot (and production manifest) stay the same; the connection is a
     new one to the process's scoped database (:func:`scoped_connection`), closed by the caller. ``notes`` gets
-    the table views' warnings (a column text in some of the cells and numbers in others, read as text).
+    the table views' warnings (a column text in some of the cells and numbers in others, read as text);
+    ``sources`` how each is shadowed for a plan (:data:`.view_reads.ViewSource`: the view's SELECT over
+    ``_rows_<table>``, the view made again after).
     """
     snap = store.snapshot()
     slot = store.path_of("")
@@ -183,14 +187,15 @@ def connect_cells(
             if notes is not None and WARNINGS_KEY in (rows.schema.metadata or {}):
                 notes.extend(tuple(n) for n in json.loads(rows.schema.metadata[WARNINGS_KEY]))
             refused = json.loads((rows.schema.metadata or {}).get(REFUSED_KEY, b"{}"))
-            if refused:  # such a column is an error where a query reads it, as on the store's views
-                con.register(f"_rows_{table}", rows)
-                picked = ", ".join(
-                    refused_sql(c, refused[c]) if c in refused else name(c) for c in rows.column_names
-                )
-                con.execute(f"CREATE TEMP VIEW {table} AS SELECT {picked} FROM _rows_{table}")
-            else:
-                con.register(table, rows)
+            # such a column is an error where a query reads it, as on the store's views
+            picked = ", ".join(
+                refused_sql(c, refused[c]) if c in refused else name(c) for c in rows.column_names
+            )
+            select = f"SELECT {picked} FROM _rows_{table}"
+            con.register(f"_rows_{table}", rows)
+            con.execute(f"CREATE TEMP VIEW {table} AS {select}")
+            if sources is not None:
+                sources[table] = (f"({select})", f"CREATE OR REPLACE TEMP VIEW {table} AS {select}")
             con.execute(f"CREATE TEMP VIEW cells_{table} AS SELECT * FROM {table}")
     if "production" in names:
         hidden = frozenset(str(c) for c in snap.ids) - keep

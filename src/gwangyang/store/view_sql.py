@@ -1,7 +1,11 @@
 """The SELECT behind a table view: every live cell's rows, the view's columns in its order and types.
 
-The files are read in groups of the same schema (:func:`table_view_select`), each column selected by name
-and cast to the view's type (:mod:`.view_files`, :mod:`.table_union`): the view's columns and types are
+The files are read in groups of the same schema (:func:`table_view_select`), each column a group holds
+selected by name and cast to the view's type (:mod:`.view_files`, :mod:`.table_union`), the groups united
+by name and the view's columns put in order once around them (a column no group holds, a null of its type;
+one whose types combine neither way, the error): the SQL grows with the columns each group holds, not with
+groups times the view's columns (30 MB for 1,000 cells each with a column of its own, 0.2 MB now; see
+``benchmarks/store_view_schemas.py``). The view's columns and types are
 those of the live cells, not DuckDB's ``union_by_name`` over every file (which kept a column only dead
 cells had, made a ``uint64`` beside an ``int64`` ``HUGEINT`` and read times without a zone in the
 connection's zone). Dead rows are left out by cell and file.
@@ -48,7 +52,8 @@ _READ_OPTIONS = "hive_partitioning=false"
 """How a view reads a group of files (the same columns and types): none from the folders' names.
 
 Without ``union_by_name`` DuckDB binds a group from its first file's schema, not every file's (each query
-binds the view again, twice when its warnings are sorted by :mod:`.view_reads`).
+binds the view again, twice when its warnings are sorted by :mod:`.view_reads`, three times when a
+warned column has a namesake in another view).
 
 The folders ``lot=<lot>`` and ``bucket=<bb>`` (see :mod:`.datafiles`) are where a file is, not the cells'
 columns: DuckDB's hive detection would add ``lot`` while only appended files exist, ``lot`` and
@@ -92,6 +97,12 @@ def column_sql(column: str, held: pa.DataType | None, kind: pa.DataType) -> str:
     return f"CAST({value} AS {duck}) AS {name(column)}"
 
 
+MERGE_FACTOR = 25
+"""Groups of files read as the view's types are read in one ``read_parquet(..., union_by_name=true)`` when
+there are more than one and their count squared passes this times their files: DuckDB binds a union of G
+parts by name in time growing as G squared (22 s a query for 1,000 one-file groups), one read by name in
+time growing with the files (a footer each, about 0.5 ms); ``benchmarks/store_view_schemas.py``."""
+
 REFUSED = "gwangyang: "
 """Starts the error a column whose types combine neither way raises where a query reads it."""
 
@@ -109,11 +120,13 @@ def table_view_select(store: Store, con: Any, table: str, files: ViewFiles) -> s
     union = files.union
     groups: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
     helds = []
+    whole = []
     for k, footer in enumerate(files.footers):
         own = footer.schema.to_arrow_schema()
         kept = files.keep[k]
         held = {f.name: f.type for f in own if kept is None or f.name in kept}
         helds.append(held)
+        whole.append(len(held) == len(own))
         kinds = str(pa.schema([pa.field(f.name, f.type) for f in own]))  # names and types, no metadata
         key = (files.files[k] in files.dead, (kinds, *sorted(held)))
         groups.setdefault(key, []).append(k)
@@ -127,14 +140,38 @@ def table_view_select(store: Store, con: Any, table: str, files: ViewFiles) -> s
         )
         con.register(f"_dead_{table}", pairs)
     clashes = dict(union.clashes)
+    types = {f.name: f.type for f in union.schema}
+
+    def plain(dirty: bool, k: int) -> bool:  # read as the view's types, nothing left out
+        return (
+            not dirty
+            and whole[k]
+            and all(
+                c not in clashes and c in types and types[c] in _DUCK and normal_type(t).equals(types[c])
+                for c, t in helds[k].items()
+            )
+        )
+
+    mergeable = [key for key, members in groups.items() if plain(key[0], members[0])]  # in the files' order
+    merged = [groups[key] for key in mergeable]
+    anywhere: set[str] = set()
+    if len(merged) > 1 and len(merged) ** 2 > MERGE_FACTOR * sum(len(m) for m in merged):
+        out = set(mergeable)
+        groups = {key: members for key, members in groups.items() if key not in out}
+        held_any = {c for members in merged for k in members for c in helds[k]}
+        anywhere.update(held_any)
+        columns = ", ".join(
+            f"CAST({name(f.name)} AS {_DUCK[f.type]}) AS {name(f.name)}"
+            for f in union.schema
+            if f.name in held_any
+        )
+        paths = _file_list([store.path_of(files.files[k]) for members in merged for k in members])
+        parts.append(f"SELECT {columns} FROM read_parquet({paths}, {_READ_OPTIONS}, union_by_name=true)")
     for (dirty, _schema), members in groups.items():
         held = helds[members[0]]
-        columns = ", ".join(
-            refused_sql(f.name, clashes[f.name])
-            if f.name in clashes
-            else column_sql(f.name, held.get(f.name), f.type)
-            for f in union.schema
-        )
+        mine = [f for f in union.schema if f.name not in clashes and held.get(f.name) is not None]
+        anywhere.update(f.name for f in mine)
+        columns = ", ".join(column_sql(f.name, held[f.name], f.type) for f in mine) or "NULL AS _none"
         paths = _file_list([store.path_of(files.files[k]) for k in members])
         if not dirty:
             parts.append(f"SELECT {columns} FROM read_parquet({paths}, {_READ_OPTIONS})")
@@ -144,4 +181,12 @@ def table_view_select(store: Store, con: Any, table: str, files: ViewFiles) -> s
                 f"WHERE NOT EXISTS (SELECT 1 FROM _dead_{table} x "
                 "WHERE x.cell_id = d.cell_id AND ends_with(d.filename, x.file))"
             )
-    return " UNION ALL BY NAME ".join(parts)
+    outer = ", ".join(
+        refused_sql(f.name, clashes[f.name])
+        if f.name in clashes
+        else name(f.name)
+        if f.name in anywhere
+        else column_sql(f.name, None, f.type)
+        for f in union.schema
+    )
+    return f"SELECT {outer} FROM ({' UNION ALL BY NAME '.join(parts)})"

@@ -27,6 +27,7 @@ from .production_views import production_arrow
 from .snapshot import Snapshot
 from .view_files import view_files
 from .view_notes import ViewNote, file_examples, mixed_warnings
+from .view_reads import ViewSource
 from .view_sql import literal, table_view_select
 
 if TYPE_CHECKING:
@@ -133,13 +134,20 @@ def wanted_views(query: str) -> set[str]:
     return out
 
 
-def connect(store: Store, names: set[str] | None = None, notes: list[ViewNote] | None = None) -> Any:
+def connect(
+    store: Store,
+    names: set[str] | None = None,
+    notes: list[ViewNote] | None = None,
+    sources: dict[str, ViewSource] | None = None,
+) -> Any:
     """A DuckDB connection with the store's views (at least ``names``; all when None), locked down.
 
     The connection may read only the store's data files (no other file, no network) and its
     settings are locked. Each thread keeps one connection per store while the store's snapshot
     stays the same, adding views as queries need them. ``notes`` gets the warnings of the table views
-    named (:func:`table_view`: columns read as text or otherwise), found once per view and kept with it.
+    named (:func:`table_view`: columns read as text or otherwise), found once per view and kept with it;
+    ``sources`` how each table view is shadowed for a plan (:data:`.view_reads.ViewSource`: ``memory.main.<table>``,
+    the temporary view dropped after).
     Times with a zone are shown in UTC (the connection's ``TimeZone``), whatever the machine's zone.
     """
     import duckdb
@@ -178,6 +186,9 @@ def connect(store: Store, names: set[str] | None = None, notes: list[ViewNote] |
     for table in TABLES:
         if table not in wanted:
             continue
+        if sources is not None:
+            # the database's own name: `main.cycles` would name the temporary view too (temp.main)
+            sources[table] = (f"memory.main.{table}", f"DROP VIEW IF EXISTS temp.main.{table}")
         if table in made:
             if notes is not None:
                 notes.extend(warned.get(table, []))
