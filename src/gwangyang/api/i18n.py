@@ -28,7 +28,7 @@ from babel.support import Translations
 
 from .battery_phrases import BATTERY_PHRASES
 from .column_map_phrases import COLUMN_MAP_PHRASES
-from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES
+from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES, FACTORY_TEP_PHRASES
 from .forecast_phrases import FORECAST_PHRASES, ISO_WEEK_PHRASES
 from .form_phrases import FORM_PHRASES
 from .phrases import PREFIXES
@@ -87,6 +87,7 @@ PATTERNS = (
     + STORE_QUERY_PHRASES
     + ROUTING_PHRASES
     + FACTORY_TABLE_PHRASES
+    + FACTORY_TEP_PHRASES
     + FORECAST_PHRASES
     + FORM_PHRASES
     + PORT_PHRASES
