@@ -99,7 +99,8 @@ warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), th
 (:data:`.forecast_phrases.ISO_WEEK_PHRASES`, before the readers' lines that would read it in part), a routing problem's companion
 files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem
 file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
-part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the forecast's
+part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the Tennessee
+Eastman evaluation's fault-start lines, the forecast's
 lines, a request field's refusals (:mod:`.form_phrases`, whose ``where`` is any field) and the port's warnings."""
 
 
