@@ -12,12 +12,14 @@ the best bound; wall time; and the ratio of the plan's objective to FCFS's and g
 Run: .venv/bin/python benchmarks/port_berths.py [--time-limit 60] [--workers 0] [--quick] [--budget 60]
 
 ``--budget S`` replaces the clock by counted work (``SearchBudget.like_seconds(S)``, about S seconds
-on two quiet cores): the table is then the same on every run, whatever the load; only ``s`` varies.
+on two quiet cores): the table is then the same on every run, whatever the load; only ``s`` varies. The load
+average is printed before and after the table.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,6 +42,11 @@ def _gap_to_bound(objective: float, bound: float | None) -> float:
     return 100 * (objective - bound) / bound
 
 
+def _load() -> str:
+    """The machine's load averages, which the wall times (``s``) depend on; the plans do not under ``--budget``."""
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=60.0)
@@ -53,6 +60,7 @@ def main() -> None:
         print(f"CP-SAT {limit:g} s per instance, workers {args.workers or 1}")
     else:
         print(f"work budget of about {args.budget:g} s per instance ({budget}), workers {args.workers or 1}")
+    print(f"load average at the start {_load()} (1, 5, 15 min)")
     header = (
         f"{'instance':12s} {'FCFS':>7s} {'greedy':>7s} {'SPT':>7s} {'start':>7s} {'plan':>7s} {'cp bnd':>7s} "
         f"{'asg bnd':>7s} {'lag bnd':>7s} {'gap cp%':>7s} {'gap %':>6s} {'s':>5s} {'/FCFS':>6s} {'/greedy':>7s} "
@@ -83,6 +91,7 @@ def main() -> None:
         )
         for warning in x["warnings"]:
             print(f"  {inst.name}: {warning}", flush=True)
+    print(f"load average at the end {_load()} (1, 5, 15 min)")
 
 
 if __name__ == "__main__":

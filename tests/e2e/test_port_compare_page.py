@@ -12,6 +12,8 @@ from tests.api.test_port_upload import CALLS, SCENARIO
 
 pytestmark = pytest.mark.e2e
 
+SHARES_SERVER = True  # reads the newest comparison, which only this module writes; see conftest
+
 FILES_SHOWN = "시나리오 A: 광양 신규 부두 (광양.toml, 입항 일정.csv); 시나리오 B: 광양 크레인 둘 (광양.toml, 입항 일정.csv)"
 """What the Korean page says of an uploaded comparison's files (A and B each a 광양.toml with its 입항 일정.csv)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,12 @@ from tests.api.test_port_upload import CALLS, SCENARIO
 from .test_battery_pages import plotted
 
 pytestmark = pytest.mark.e2e
+
+SHARES_SERVER = True  # writes no comparison or plan (what the port page shows of the store); see conftest
+
+OWN_IN_ADDRESS = re.compile(r"/port\?(?:.*&)?own=")
+"""The page's address once it follows the uploaded run: ``own=<job>`` after ``lang=ko`` and, where the shared server
+holds a comparison (test_port_compare_page.py), the ``compare=<job>`` the page follows first."""
 
 
 def test_own_scenario_uploaded_from_the_korean_page(
@@ -30,7 +37,7 @@ def test_own_scenario_uploaded_from_the_korean_page(
     page.get_by_test_id("own-call-list").set_input_files(str(calls))
     page.get_by_test_id("own-days").fill("2")
     page.get_by_test_id("own-submit").click()
-    page.wait_for_url("**/port?lang=ko&own=*", timeout=120_000)
+    page.wait_for_url(OWN_IN_ADDRESS, timeout=120_000)
     page.get_by_test_id("own-results").wait_for(timeout=30_000)
     note = page.get_by_test_id("own-note").inner_text()
     assert "광양 신규 부두 (광양 신규.toml, 입항 일정.csv): 2일" in note and "선석 제공 부하 1.250" in note

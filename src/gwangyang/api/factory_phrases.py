@@ -254,3 +254,40 @@ FACTORY_TABLE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("columns are %(columns)s.")),
 )
 """A sensor table's refusals (its columns named), each with the msgid that translates it."""
+
+
+TEP_TERMS: tuple[str, ...] = (
+    # gwangyang.factory.tep_start: the closing part of the warning when no alarm run reaches the start
+    N_("the fault probably started earlier."),
+)
+"""Whole parts of the Tennessee Eastman evaluation's lines (translated by the catalogue as they are)."""
+
+FACTORY_TEP_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.factory.tep_start: a test run in alarm before the assumed fault start
+    phrase(
+        N_(
+            "%(file)s: %(count)s of the %(samples)s samples before the fault start (sample %(start)s) are in alarm "
+            "(rate %(rate)s, nominal false-alarm rate %(nominal)s, P = %(p)s)"
+        ),
+        count=r"\d+",
+        samples=r"\d+",
+        start=r"\d+",
+        rate=_NUMBER,
+        nominal=_NUMBER,
+        p=_NUMBER,
+    ),
+    phrase(
+        N_(
+            "the fault probably started earlier: the alarms run without a break from sample %(onset)s to the start."
+        ),
+        onset=r"\d+",
+    ),
+    # gwangyang.factory.evaluate: a test run no longer than the fault start
+    phrase(
+        N_("%(folder)s: %(file)s has %(n)s samples"),
+        file=r"[dD]\d+_[tT][eE]\.[dD][aA][tT](?:\.[gG][zZ])?",
+        n=r"\d+",
+    ),
+    phrase(N_("the fault starts at sample %(start)s (set the fault start to fit the files)."), start=r"\d+"),
+)
+"""The Tennessee Eastman evaluation's lines about the fault start, each with the msgid that translates it."""

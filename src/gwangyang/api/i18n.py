@@ -28,7 +28,7 @@ from babel.support import Translations
 
 from .battery_phrases import BATTERY_PHRASES
 from .column_map_phrases import COLUMN_MAP_PHRASES
-from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES
+from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES, FACTORY_TEP_PHRASES
 from .forecast_input_phrases import FORECAST_INPUT_PHRASES
 from .forecast_phrases import FORECAST_PHRASES, ISO_WEEK_PHRASES
 from .form_phrases import FORM_PHRASES
@@ -89,6 +89,7 @@ PATTERNS = (
     + STORE_QUERY_PHRASES
     + ROUTING_PHRASES
     + FACTORY_TABLE_PHRASES
+    + FACTORY_TEP_PHRASES
     + FORECAST_PHRASES
     + FORM_PHRASES
     + PORT_PHRASES
@@ -102,7 +103,8 @@ warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), th
 (:data:`.forecast_phrases.ISO_WEEK_PHRASES`, before the readers' lines that would read it in part), a routing problem's companion
 files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem
 file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
-part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the forecast's
+part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the Tennessee
+Eastman evaluation's fault-start lines, the forecast's
 lines, a request field's refusals (:mod:`.form_phrases`, whose ``where`` is any field) and the port's warnings."""
 
 

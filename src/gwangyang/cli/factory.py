@@ -237,6 +237,8 @@ def tep_command(
         report = service.evaluate_tep(folder, method, alpha, k, holdout, chosen, fault_start)
     for note in report.notes:
         err_console.print(f"note: {note}", markup=False, highlight=False)
+    for warning in report.warnings:
+        err_console.print(f"warning: {warning}", markup=False, highlight=False)
     if json_out:
         print_json(report.to_dict())
         return

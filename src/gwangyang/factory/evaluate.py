@@ -23,8 +23,10 @@ from .io import (
     TEP_FAULT_START,
     TEP_SAMPLE_MINUTES,
     TEP_TIME_COLUMN,
+    read_tep,
     read_tep_case,
     scan_tep_folder,
+    tep_case_path,
 )
 from .tep_book import (
     BOOK_DELAY_RUN,
@@ -34,6 +36,7 @@ from .tep_book import (
     CHIANG_2000_PCA_T2_MISSED,
     book_note,
 )
+from .tep_start import pre_start_alarms, pre_start_warning
 
 
 @dataclass
@@ -42,7 +45,8 @@ class FaultReport:
 
     Rates are shares of the faulty samples; delays are minutes after the fault's introduction (None:
     never detected), per statistic by the book's rule (:data:`BOOK_DELAY_RUN` consecutive
-    violations), for the alarm to its first row.
+    violations), for the alarm to its first row. ``pre_start_alarm_rate`` is the share of the rows before the
+    fault start that are in alarm (false alarms if the start is right; :mod:`.tep_start`).
     """
 
     fault: int
@@ -52,6 +56,7 @@ class FaultReport:
     t2_delay_min: float | None
     q_delay_min: float | None
     alarm_delay_min: float | None
+    pre_start_alarm_rate: float = 0.0
 
     @property
     def published(self) -> bool:
@@ -94,6 +99,7 @@ class TEPReport:
     faults: list[FaultReport] = field(default_factory=list)
     fault_start: int = TEP_FAULT_START
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -110,6 +116,7 @@ class TEPReport:
             "fault_start": self.fault_start,
             "faults": [f.to_dict() for f in self.faults],
             "notes": list(self.notes),
+            "warnings": list(self.warnings),
         }
 
 
@@ -171,7 +178,9 @@ def evaluate_tep(
         published figure.
     fault_start
         Index of the first faulty sample of each test file (the Braatz files: 160, the fault enters after
-        8 h); each test file must hold more samples than that.
+        8 h); each test file must hold more samples than that. A test file whose samples before it are in
+        alarm far more often than the nominal false-alarm rate (:mod:`.tep_start`) gets a warning in the
+        report's ``warnings``: the data say the fault started earlier.
     **params
         Passed to :func:`~.fitting.fit_table` (``holdout``, ``n_components``, ``lags``, ``width``...).
 
@@ -193,16 +202,17 @@ def evaluate_tep(
     est = monitor.estimator
 
     def score(fault: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        table = read_tep_case(folder, fault, test=True)
+        table = read_tep(files[fault])
         if fault and len(table) <= fault_start:
             raise InputError(
-                f"{folder}: d{fault:02d}_te.dat has {len(table)} samples; the fault starts at sample "
+                f"{folder}: {files[fault].name} has {len(table)} samples; the fault starts at sample "
                 f"{fault_start} (set the fault start to fit the files)."
             )
         result = monitor.score_table(table)
         with np.errstate(invalid="ignore"):
-            return result.t2 > est.t2_limit_, result.q > est.q_limit_, result.alarm
+            return result.t2 > est.t2_limit_, result.q > est.q_limit_, np.asarray(result.alarm, dtype=bool)
 
+    files = {fault: tep_case_path(folder, fault, test=True) for fault in [0, *chosen]}
     t2, q, alarm = score(0)
     report = TEPReport(
         method,
@@ -218,6 +228,10 @@ def evaluate_tep(
     s = fault_start
     for fault in chosen:
         t2, q, alarm = score(fault)
+        before = pre_start_alarms(alarm, s, alpha, report.false_alarm_alarm)
+        warning = pre_start_warning(files[fault].name, s, before)
+        if warning is not None:
+            report.warnings.append(warning)
         report.faults.append(
             FaultReport(
                 fault,
@@ -227,6 +241,7 @@ def evaluate_tep(
                 detection_delay(t2, s, BOOK_DELAY_RUN),
                 detection_delay(q, s, BOOK_DELAY_RUN),
                 detection_delay(alarm, s),
+                before.rate,
             )
         )
         note = book_note(fault)

@@ -278,16 +278,21 @@ def scan_tep_folder(folder: str | Path) -> TEPFolder:
     return scan
 
 
-def read_tep_case(folder: str | Path, fault: int, test: bool = True) -> pd.DataFrame:
-    """Read ``dNN.dat[.gz]`` (training) or ``dNN_te.dat[.gz]`` (test) for fault ``NN`` (0 = normal) from a folder."""
+def tep_case_path(folder: str | Path, fault: int, test: bool = True) -> Path:
+    """The file of fault ``NN`` (0 = normal) in a folder: ``dNN.dat[.gz]`` (training) or ``dNN_te.dat[.gz]`` (test)."""
     stem = f"d{int(fault):02d}{'_te' if test else ''}.dat"
     folder = Path(folder)
     for candidate in (folder / stem, folder / f"{stem}.gz"):
         if candidate.is_file():
-            return read_tep(candidate)
+            return candidate
     if folder.is_dir():  # D05_TE.DAT and the like, on a file system that minds the case
         for name in (stem, f"{stem}.gz"):
             for candidate in sorted(folder.iterdir()):
                 if candidate.name.lower() == name and candidate.is_file():
-                    return read_tep(candidate)
+                    return candidate
     raise InputError(f"{folder}: no TEP file {stem} or {stem}.gz.")
+
+
+def read_tep_case(folder: str | Path, fault: int, test: bool = True) -> pd.DataFrame:
+    """Read ``dNN.dat[.gz]`` (training) or ``dNN_te.dat[.gz]`` (test) for fault ``NN`` (0 = normal) from a folder."""
+    return read_tep(tep_case_path(folder, fault, test))
