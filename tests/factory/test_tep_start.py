@@ -101,6 +101,7 @@ def test_shared_fault_1_cut_at_its_head_is_flagged(
     (original,) = evaluate_tep(TEP, "pca", alpha=0.01, k=3, faults=[1], holdout=0.3).faults
     assert original.pre_start_alarm_rate == 0.0
     # the unmodified run's first alarm, from its delay (the first faulty sample, 160, counts as 3 min): 164
+    assert original.alarm_delay_min is not None
     first = 160 + int(original.alarm_delay_min / 3) - 1
     assert first == 164
     folder = shifted_folder(tmp_path / "cut", 1, drop)
