@@ -32,6 +32,7 @@ FORMATS = (
     '"00000"',
     '"제"000"호"',
     ";;;",
+    "#,##0;-#,##0;",
 )
 """Custom number formats of the test workbooks (numFmtId 164 on); ``@`` is the built-in 49."""
 

@@ -172,7 +172,8 @@ class Applied:
 
     ``shown``: cells replaced by their code, and the first (``B2: 7 shown as '007', format '000'``);
     ``hidden``: number cells whose format shows a fixed text instead of them (kept as numbers), and the first;
-    ``blank``: number cells whose format shows nothing (``;;;``: Excel shows the cell empty; kept as numbers).
+    ``blank``: number cells whose format shows nothing (``;;;``, or 0 under ``#,##0;-#,##0;`` whose zero section is
+    empty: Excel shows the cell empty; kept as numbers).
     """
 
     shown: int = 0
@@ -187,7 +188,8 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
     """Replace the grid's number cells formatted as codes by the :class:`ShownCode` Excel shows (in place).
 
     A number under a format that shows no digit stays the number: the text Excel shows would lose it, the same
-    text for every number (``"00000"`` in quotes: counted as hidden) or nothing (``;;;``: counted as blank).
+    text for every number (``"00000"`` in quotes: counted as hidden) or nothing (``;;;``, and the numbers an empty
+    negative or zero section shows, 0 under ``#,##0;-#,##0;``: counted as blank).
 
     Parameters
     ----------
@@ -226,7 +228,7 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
             shown: ShownCode | None = ShownCode(zeros.render(int(value)))  # a positive whole number, compiled
         elif value is None or isinstance(value, str | bool):
             continue
-        elif fmt.hides:
+        elif fmt.hides or (fmt.empty and fmt.hidden(value) is not None):
             text = fmt.hidden(value)
             if text:
                 out.hidden += 1

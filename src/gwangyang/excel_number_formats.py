@@ -15,7 +15,9 @@ the section when every section is a code and one takes the numbers left. Any oth
 number a number, and so does a fractional number. The text
 format ``@`` (and any single section holding ``@``) shows a number as General does: its plain text. A format
 whose first section shows no digit at all (``"00000"`` in quotes, ``;;;``) shows the same text for every
-number and hides the value: :attr:`CodeFormat.hides` (the caller keeps the number and says so).
+number and hides the value: :attr:`CodeFormat.hides` (the caller keeps the number and says so). So does an
+empty negative or zero section of any format (``#,##0;-#,##0;`` hides zeros, ``0;;`` negatives and zeros): Excel
+shows such a number as an empty cell, :attr:`CodeFormat.empty` (the number is kept, and said, the same way).
 """
 
 from __future__ import annotations
@@ -114,13 +116,16 @@ class CodeFormat:
     """A number format that shows whole numbers as codes (or hides them): its sections (positive, negative, zero).
 
     ``text``: the ``@`` format (a number shows as General shows it). ``hides``: the first section shows no digit,
-    so every number shows the same text (:meth:`show` then gives None and :meth:`hidden` the text).
+    so every number shows the same text (:meth:`show` then gives None and :meth:`hidden` the text). ``empty``: the
+    negative or the zero section shows nothing (``#,##0;-#,##0;``), so :meth:`hidden` gives ``""`` for the numbers
+    it shows; the first section of such a format may be no code (``sections[0]`` None: :meth:`show` gives None).
     """
 
     code: str
     sections: tuple[Section | None, ...]
     text: bool = False
     hides: bool = False
+    empty: bool = False
     zeros: Zeros | None = field(default=None, compare=False, repr=False)
     """The first section compiled, where it is ``0`` placeholders and texts: how a positive number shows."""
     conditions: tuple[Condition | None, ...] = ()
@@ -154,9 +159,9 @@ class CodeFormat:
         """For a format that hides: the fixed text Excel shows in place of the number ``value``.
 
         Any finite number, whole or not (``"00000"`` shows ``00000`` for 7 and for 1.5); ``""`` where Excel shows
-        an empty cell (``;;;``); None for anything else.
+        an empty cell (``;;;``, and 0 under ``#,##0;-#,##0;``: an :attr:`empty` section); None for anything else.
         """
-        if not self.hides or isinstance(value, bool) or not isinstance(value, int | float):
+        if not (self.hides or self.empty) or isinstance(value, bool) or not isinstance(value, int | float):
             return None
         if not math.isfinite(value):
             return None
@@ -309,8 +314,9 @@ def code_format(code: str | None) -> CodeFormat | None:
     Returns
     -------
     CodeFormat or None
-        For ``@``, for formats whose first section shows a code (see the module's notes), and for formats whose
-        first section shows no digit (``hides``); None otherwise.
+        For ``@``, for formats whose first section shows a code (see the module's notes), for formats whose
+        first section shows no digit (``hides``) and for formats with an empty negative or zero section
+        (``empty``); None otherwise.
     """
     if not code:
         return None
@@ -318,10 +324,11 @@ def code_format(code: str | None) -> CodeFormat | None:
     if len(parts) == 1 and TEXT_FORMAT in _outside_quotes(parts[0]):
         return CodeFormat(code, (), text=True)  # a text section only: numbers show as General
     read = [_section(part) for part in parts[:3]]
-    if read[0] is None:
-        return None
     sections = tuple(None if r is None else r[0] for r in read)
     conditions = tuple(None if r is None else r[1] for r in read)
+    empty = not any(conditions) and () in sections[1:]  # #,##0;-#,##0; shows zero as an empty cell
+    if read[0] is None:
+        return _numbers(code, sections) if empty else None
     first = read[0][0]
     if any(conditions):  # [<=99999]00000;00000-0000: every section a code, and one for the numbers left
         shown = [section for section in sections if section is not None]
@@ -331,8 +338,13 @@ def code_format(code: str | None) -> CodeFormat | None:
     if not any(token in _PLACES for token in first):
         return CodeFormat(code, sections, hides=True)
     if not _shows_code(first):
-        return None
-    return CodeFormat(code, sections, zeros=_zeros(first))
+        return _numbers(code, sections) if empty else None
+    return CodeFormat(code, sections, empty=empty, zeros=_zeros(first))
+
+
+def _numbers(code: str, sections: tuple[Section | None, ...]) -> CodeFormat:
+    """A format that shows numbers as numbers but for its empty sections: only those are kept (the rest None)."""
+    return CodeFormat(code, tuple(None if section else section for section in sections), empty=True)
 
 
 def _outside_quotes(text: str) -> str:
