@@ -62,17 +62,21 @@ def book_stream(
     rk: bool = False,
     mulrk: bool = False,
     codec: str | None = None,
+    date1904: bool = False,
 ) -> bytes:
     """The ``Book`` stream: the cells of each sheet, row 0 General, below it column c formatted ``formats[c]``.
 
     Numbers are NUMBER records (or RK records of whole numbers with ``rk``; with ``mulrk`` too, a row's runs of
     them one MULRK record), texts LABEL records, bools BOOLERR, :class:`Cached` a FORMULA. ``codec``: Python's
-    codec of ``codepage`` (default ``cp<codepage>``).
+    codec of ``codepage`` (default ``cp<codepage>``); ``date1904``: a DATEMODE record (0x0022) of 1, serials
+    counted from 1904-01-01 (Excel for Mac's dates), else none (1900).
     """
     codec = codec or f"cp{codepage}"
     codes = sorted({f for fs in formats.values() for f in fs if f is not None})
     ids = {code: 164 + i for i, code in enumerate(codes)}
     globals_ = _bof(0x0005) + _record(0x0042, struct.pack("<H", codepage))
+    if date1904:
+        globals_ += _record(0x0022, struct.pack("<H", 1))
     globals_ += _record(
         0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + _string("Arial", codec)
     )
@@ -167,7 +171,8 @@ def biff5_xls(
     rk: bool = False,
     mulrk: bool = False,
     codec: str | None = None,
+    date1904: bool = False,
 ) -> Path:
     """Write the BIFF5 workbook of :func:`book_stream` to ``path``."""
-    path.write_bytes(compound_file(book_stream(sheets, formats, codepage, rk, mulrk, codec)))
+    path.write_bytes(compound_file(book_stream(sheets, formats, codepage, rk, mulrk, codec, date1904)))
     return path

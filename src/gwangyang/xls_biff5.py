@@ -66,12 +66,16 @@ def _kind(fmt: str) -> str:
 
 
 def _date(value: float, date1904: bool) -> Any:
-    """A date-formatted number as python-calamine gives it: a ``time`` under one day, a ``date`` at midnight."""
+    """A date-formatted number as python-calamine gives it: a ``time`` under one day, a ``date`` at midnight.
+
+    Under one day is day 0 in either date mode: 1899-12-31 (1900) or 1904-01-01 (1904, where calamine gives
+    ``time(12, 0)`` for 0.5 as well; this gave ``datetime(1904, 1, 1, 12, 0)`` before).
+    """
     days = value + 1462 if date1904 else value
     if days < 60:  # Excel's 1900 has a 29 February
         days += 1
     stamp = _EPOCH + dt.timedelta(milliseconds=round(days * 86_400_000))
-    if stamp.date() == dt.date(1899, 12, 31) and not date1904:
+    if stamp.date() == (dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 31)):
         return stamp.time()
     return stamp.date() if stamp.time() == dt.time() else stamp
 
