@@ -44,6 +44,7 @@ from .neware_stepcheck import STEP_CHECK_NAMES, check_step_sheet
 from .neware_stepjoin import STEP_SHEET, STEP_SHEET_NAMES, join_steps, lacks_steps
 from .neware_steptime import BTS7_NAMES
 from .neware_zh import FLAT_NAMES, translate
+from .xls_book import open_book
 from .xls_rows import declared_rows
 
 RECORD_SHEET = re.compile(
@@ -304,7 +305,8 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
     Parameters
     ----------
     path
-        The workbook (``.xlsx`` or ``.xls``; calamine reads both).
+        The workbook (``.xlsx`` or ``.xls``; calamine reads both but BIFF5 ``.xls``, read by
+        :func:`.xls_book.open_book` in its code page).
     kind
         The workbook's kind, named in refusals and kept as ``extra["format"]`` (``record_<kind>``).
 
@@ -314,23 +316,15 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         A workbook calamine cannot open, without records, with record sheets that do not join, or whose
         table the record-table reader refuses; one line naming the workbook (and its sheets).
     """
-    from python_calamine import CalamineWorkbook
-
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = record_sheets(book.sheet_names)
-        sheets = [(n, book.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in names]
-        others = [n for n in book.sheet_names if n not in names]
-        steps = [
-            (n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
-            for n in others
-            if STEP_SHEET.match(n.strip())
-        ]
-        cycles = [
-            (n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
-            for n in others
-            if CYCLE_SHEET.match(n.strip())
-        ]
+        all_names, sheet = open_book(path)
+        names = record_sheets(all_names)
+        sheets = [(n, sheet(n)) for n in names]
+        others = [n for n in all_names if n not in names]
+        steps = [(n, sheet(n)) for n in others if STEP_SHEET.match(n.strip())]
+        cycles = [(n, sheet(n)) for n in others if CYCLE_SHEET.match(n.strip())]
+    except CorruptFileError:  # a BIFF5 workbook damaged: its reader's one line names the workbook
+        raise
     except Exception as exc:  # calamine raises its own errors on a damaged workbook
         raise CorruptFileError(
             one_line(f"{path}: not a readable Excel .{kind} workbook ({type(exc).__name__}: {exc}).")
