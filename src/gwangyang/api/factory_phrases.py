@@ -282,6 +282,20 @@ FACTORY_TEP_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         onset=r"\d+",
     ),
+    # gwangyang.factory.tep_start: a test run whose alarms after the fault start stay at the false-alarm level
+    phrase(
+        N_(
+            "%(file)s: %(count)s of the %(samples)s samples from the fault start (sample %(start)s) on are in alarm "
+            "(rate %(rate)s, under %(factor)s times the nominal false-alarm rate %(nominal)s): the detector does not "
+            "see this fault (its alarm rate and delay are those of false alarms)."
+        ),
+        count=r"\d+",
+        samples=r"\d+",
+        start=r"\d+",
+        rate=_NUMBER,
+        factor=_NUMBER,
+        nominal=_NUMBER,
+    ),
     # gwangyang.factory.evaluate: a test run no longer than the fault start
     phrase(
         N_("%(folder)s: %(file)s has %(n)s samples"),

@@ -36,7 +36,7 @@ from .tep_book import (
     CHIANG_2000_PCA_T2_MISSED,
     book_note,
 )
-from .tep_start import pre_start_alarms, pre_start_warning
+from .tep_start import after_start_alarms, pre_start_alarms, pre_start_warning, unseen_note
 
 
 @dataclass
@@ -46,7 +46,10 @@ class FaultReport:
     Rates are shares of the faulty samples; delays are minutes after the fault's introduction (None:
     never detected), per statistic by the book's rule (:data:`BOOK_DELAY_RUN` consecutive
     violations), for the alarm to its first row. ``pre_start_alarm_rate`` is the share of the rows before the
-    fault start that are in alarm (false alarms if the start is right; :mod:`.tep_start`).
+    fault start that are in alarm (false alarms if the start is right; :mod:`.tep_start`). ``first_alarm_after``:
+    samples from the fault start to the first row in alarm (0: the start's own row; None: none), which grows by
+    as many samples as the fault enters later than assumed. ``seen``: whether the alarm rate after the start is
+    above the false-alarm level (:data:`.tep_start.UNSEEN_FACTOR` times the nominal rate).
     """
 
     fault: int
@@ -57,6 +60,8 @@ class FaultReport:
     q_delay_min: float | None
     alarm_delay_min: float | None
     pre_start_alarm_rate: float = 0.0
+    first_alarm_after: int | None = None
+    seen: bool = True
 
     @property
     def published(self) -> bool:
@@ -232,6 +237,7 @@ def evaluate_tep(
         warning = pre_start_warning(files[fault].name, s, before)
         if warning is not None:
             report.warnings.append(warning)
+        after = after_start_alarms(alarm, s, alpha, report.false_alarm_alarm)
         report.faults.append(
             FaultReport(
                 fault,
@@ -242,8 +248,13 @@ def evaluate_tep(
                 detection_delay(q, s, BOOK_DELAY_RUN),
                 detection_delay(alarm, s),
                 before.rate,
+                after.first,
+                not after.unseen,
             )
         )
+        unseen = unseen_note(files[fault].name, s, after)
+        if unseen is not None:
+            report.notes.append(unseen)
         note = book_note(fault)
         if note is not None:
             report.notes.append(note)
