@@ -218,6 +218,8 @@ def apply_code_formats(grid: list[list[Any]], cells: Cells) -> Applied:
             continue
         value = row[c]
         kind = type(value)
+        if fmt.plain and (kind is float or kind is int) and value > 0:
+            continue  # a positive number under #,##0;-#,##0; shows as a number
         zeros = fmt.zeros
         if (
             zeros is not None

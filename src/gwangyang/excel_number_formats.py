@@ -126,6 +126,8 @@ class CodeFormat:
     text: bool = False
     hides: bool = False
     empty: bool = False
+    plain: bool = False
+    """The first section shows numbers as numbers (``#,##0;-#,##0;``): only the empty sections matter."""
     zeros: Zeros | None = field(default=None, compare=False, repr=False)
     """The first section compiled, where it is ``0`` placeholders and texts: how a positive number shows."""
     conditions: tuple[Condition | None, ...] = ()
@@ -344,7 +346,9 @@ def code_format(code: str | None) -> CodeFormat | None:
 
 def _numbers(code: str, sections: tuple[Section | None, ...]) -> CodeFormat:
     """A format that shows numbers as numbers but for its empty sections: only those are kept (the rest None)."""
-    return CodeFormat(code, tuple(None if section else section for section in sections), empty=True)
+    return CodeFormat(
+        code, tuple(None if section else section for section in sections), empty=True, plain=True
+    )
 
 
 def _outside_quotes(text: str) -> str:
