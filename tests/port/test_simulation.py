@@ -304,10 +304,12 @@ def test_optimal_policy_is_spt_on_one_berth_and_beats_fcfs_on_three(one_berth_ru
     spt, optimal = one_berth_runs["spt"], one_berth_runs["optimal"]
     assert optimal.kpis["mean_wait_h"] == pytest.approx(spt.kpis["mean_wait_h"], rel=1e-9)
     # Three berths near saturation (rho = 0.9): re-planning waits less than first come, first served.
+    # 300 days (was 1,000: 23.1 h against 10.3 h, ratio 0.445, 11.9 s CPU): the same calls under both
+    # policies give ratios of 0.27-0.44 on seeds 6-10 (s.d. 0.065), far below the 0.8 asserted, in 3.2 s.
     d = mmc_dict(c=3, lam_per_h=0.27)
-    fcfs = simulate(Scenario.from_dict(d), days=1000, seed=6)
+    fcfs = simulate(Scenario.from_dict(d), days=300, seed=6)
     d["policies"] = {"berth": "optimal"}
-    optimal = simulate(Scenario.from_dict(d), days=1000, seed=6)
+    optimal = simulate(Scenario.from_dict(d), days=300, seed=6)
     assert optimal.kpis["mean_wait_h"] < 0.8 * fcfs.kpis["mean_wait_h"]
     assert optimal.kpis["vessel_calls"] == fcfs.kpis["vessel_calls"]
 
