@@ -153,7 +153,11 @@ def test_a_stable_terminal_has_its_load_as_berth_occupancy() -> None:
     result = simulate(Scenario.from_dict(mmc_dict(c=2, lam_per_h=0.14)), days=400, seed=2)
     assert result.load["offered_load"] == pytest.approx(0.7)
     assert not any("steady state: the offered load" in w for w in result.warnings)
-    assert result.kpis["berth_occupancy"] == pytest.approx(0.7, rel=0.08)
+    # Occupancy is the run's handling hours over 2 x the horizon: compound Poisson with E[S^2] = 2 E[S]^2, so
+    # its relative standard error is sqrt(2 / n), 3.9 % for n ~ 1,340 calls; the 8 % it was held to was 2 of
+    # them.
+    n = len(result.vessels)
+    assert abs(result.kpis["berth_occupancy"] - 0.7) <= 3 * 0.7 * (2 / n) ** 0.5
 
 
 def test_offered_load_counts_open_hours_weather_breakdowns_and_the_crane_cap(tmp_path: Path) -> None:
