@@ -315,8 +315,8 @@ class NewareBtsCsvReader:
                 notes.append(
                     s.warning(
                         "unknown_format",
-                        f"column {date_name!r} (date_time): {unread[0]} of {len(out)} values are no date this "
-                        f"reader knows, e.g. {unread[1]!r}; left empty there",
+                        f"column {as_written(date_name, None)} (date_time): {unread[0]} of {len(out)} values are no date this "
+                        f"reader knows, e.g. {as_written(unread[1])}; left empty there",
                         path,
                     )
                 )
