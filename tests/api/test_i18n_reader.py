@@ -32,6 +32,7 @@ from gwangyang.api import (
     battery_phrases,
     column_map_phrases,
     i18n,
+    reader_ingest_phrases,
     reader_neware_phrases,
     reader_phrases,
     reader_text_phrases,
@@ -848,6 +849,7 @@ def known_text() -> list[str]:
     return [
         *ids,
         *reader_phrases.READER_TERMS,
+        *reader_ingest_phrases.INGEST_TERMS,
         *reader_vendor_phrases.VENDOR_TERMS,
         *reader_neware_phrases.NEWARE_TERMS,
         *reader_text_phrases.TEXT_TERMS,
@@ -917,8 +919,19 @@ def sample_of(group: str) -> str:
 
 @pytest.mark.parametrize(
     ("pattern", "msgid"),
-    [*reader_phrases.READER_PHRASES, *reader_text_phrases.READER_TEXT_PHRASES],
-    ids=[m[:60] for _, m in [*reader_phrases.READER_PHRASES, *reader_text_phrases.READER_TEXT_PHRASES]],
+    [
+        *reader_ingest_phrases.INGEST_PHRASES,
+        *reader_phrases.READER_PHRASES,
+        *reader_text_phrases.READER_TEXT_PHRASES,
+    ],
+    ids=[
+        m[:60]
+        for _, m in [
+            *reader_ingest_phrases.INGEST_PHRASES,
+            *reader_phrases.READER_PHRASES,
+            *reader_text_phrases.READER_TEXT_PHRASES,
+        ]
+    ],
 )
 def test_each_pattern_reads_as_its_own_korean(pattern: re.Pattern[str], msgid: str) -> None:
     # the msgid with its placeholders filled: no earlier pattern takes the line, and the Korean keeps the values
@@ -940,7 +953,9 @@ def test_each_pattern_reads_as_its_own_korean(pattern: re.Pattern[str], msgid: s
 def test_no_later_pattern_is_taken_by_a_reader_pattern() -> None:
     # the patterns tried after the readers' (a routing file's, PHRASES, the port's), filled with sample values where
     # their groups take one: none of them is read by a reader pattern first
-    mine = {id(pattern) for pattern, _ in reader_phrases.READER_PHRASES}
+    mine = {
+        id(pattern) for pattern, _ in [*reader_ingest_phrases.INGEST_PHRASES, *reader_phrases.READER_PHRASES]
+    }
     last = max(k for k, (pattern, _) in enumerate(i18n.PATTERNS) if id(pattern) in mine)
     catalogue = i18n.translations("ko")
     checked = 0

@@ -36,6 +36,7 @@ from .phrases import PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
 from .protocol_phrases import PROTOCOL_PHRASES
+from .reader_ingest_phrases import INGEST_PHRASES
 from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
@@ -80,6 +81,7 @@ PATTERNS = (
     + TRIAGE_PHRASES
     + UPLOAD_PHRASES
     + ISO_WEEK_PHRASES
+    + INGEST_PHRASES
     + READER_PHRASES
     + READER_TEXT_PHRASES
     + ROUTE_INSTANCE_PHRASES
@@ -100,7 +102,8 @@ values and length (:mod:`.forecast_input_phrases`, before the lines of the facto
 them in part: ``... has 1 missing date(s), the first in data row 2``), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
 warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a forecast's week label past its year's weeks
-(:data:`.forecast_phrases.ISO_WEEK_PHRASES`, before the readers' lines that would read it in part), a routing problem's companion
+(:data:`.forecast_phrases.ISO_WEEK_PHRASES`, before the ingest's and the readers' lines, :mod:`.reader_ingest_phrases`
+then :mod:`.reader_phrases`, that would read it in part), a routing problem's companion
 files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem
 file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
 part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the Tennessee

@@ -4,7 +4,8 @@
 :mod:`gwangyang.battery.io.neware_crosscheck` (the cycle sheet against the records),
 :mod:`gwangyang.battery.io.neware_stepcheck` (the step sheet against records naming their cycle and step) and
 :mod:`gwangyang.battery.io.neware_bts_steps` (the three-level CSV's step rows against their records) name the
-workbook first (``.+``: spaces, colons and Hangul), then sheets, rows, dates and numbers as written.
+workbook first (``.+``: spaces, colons and Hangul), then sheets, rows, dates and numbers as written; and
+:mod:`gwangyang.battery.io.neware`'s warning that an ``.nda``/``.ndax``'s test time and Timestamp disagree.
 :data:`.reader_phrases.READER_PHRASES` tries them after the vendor readers' lines.
 """
 
@@ -259,5 +260,31 @@ NEWARE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         last=_G,
     ),
     phrase(N_("sheet(s) not read, being no record, step, cycle or test information sheet: %(sheets)s")),
+    # gwangyang.battery.io.neware: an .nda/.ndax's test time built from its steps against its Timestamp
+    phrase(
+        N_(
+            "record %(record)s (Index %(index)s): the test time built from the time within each step is %(built)s s "
+            "but its Timestamp %(stamp)s says %(wall)s s, up to %(largest)s s apart (over %(tolerance)s s: a pause "
+            "is counted only where a step starts)"
+        ),
+        record=_N,
+        index=r"[^()]+",
+        built=_G,
+        wall=_G,
+        largest=_G,
+        tolerance=_G,
+    ),
+    phrase(
+        N_(
+            "record %(record)s: the test time built from the time within each step is %(built)s s but its "
+            "Timestamp %(stamp)s says %(wall)s s, up to %(largest)s s apart (over %(tolerance)s s: a pause is "
+            "counted only where a step starts)"
+        ),
+        record=_N,
+        built=_G,
+        wall=_G,
+        largest=_G,
+        tolerance=_G,
+    ),
 )
 """Patterns of the Neware workbook's step join and cycle check, each with the msgid that translates it."""

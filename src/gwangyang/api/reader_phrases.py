@@ -9,7 +9,7 @@ are. A refusal starts with the file (``.+``: a name may hold spaces, colons and 
 ``detail`` (the file is a field of its own). Lines that hold ``"; "`` are read part by part, so a closing part that
 never changes is a term of :data:`READER_TERMS`. :data:`.reader_vendor_phrases.VENDOR_PHRASES` (the vendor readers' refusals) and
 :data:`.reader_neware_phrases.NEWARE_PHRASES` (a Neware workbook's step and cycle sheets) follow them; :mod:`.i18n` tries them
-after the upload refusals.
+after the upload refusals and the ingest's own lines (:data:`.reader_ingest_phrases.INGEST_PHRASES`).
 """
 
 from __future__ import annotations
@@ -49,10 +49,6 @@ READER_TERMS: tuple[str, ...] = (
         "read it with a column map (--column-map) that gives capacity_ah and energy_wh the convention per_step "
         "(restarting at each step) or running (running on across steps)."
     ),
-    N_("give the file another name."),
-    N_("give it another cell id or replace the cell."),
-    N_("ingest it as another cell or replace the stored one (CLI: --cell-id NAME, --replace)."),
-    N_("already in store, in another organisation's cell"),
     N_('set options.on_invalid = "drop" to skip such rows.'),
 )
 """Closing parts of the readers' lines (after ``"; "``); listed for the extractor."""
@@ -65,54 +61,6 @@ _UNREAD = r"U\+FFFD or ÿ|latin-1 control characters or ÿ|U\+FFFD"
 """What an encoding's undecodable bytes were read as (a ``word``: translated as a term)."""
 
 READER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
-    # gwangyang.api.responses.finish_job: a failed job's error as an upload with ``wait`` answers it (422)
-    phrase(N_("%(rest)s (job %(job)s)"), job=r"[0-9a-f]{32}"),
-    # gwangyang.battery.ingest: a file that failed (its reader's refusal is read again)
-    phrase(N_("%(file)s: not ingested: another file of test %(cell)s failed.")),
-    phrase(N_("%(file)s: not ingested: %(rest)s")),
-    phrase(N_("%(file)s: cell %(cell)s is another organisation's")),
-    # gwangyang.battery.build / stitch: a file named after a stored cell that it does not continue (409)
-    phrase(N_("%(file)s: cell %(cell)s already holds %(names)s (%(vendor)s)"), vendor=r"[^()]+"),
-    phrase(N_("this file does not continue it: it comes from another cycler (%(vendor)s)"), vendor=r"[^()]+"),
-    phrase(N_("this file does not continue it: it comes from another cycler (%(vendor)s"), vendor=r"[^()]+"),
-    phrase(N_("the cell's is %(vendor)s)"), vendor=r"[^()]+"),
-    phrase(
-        N_(
-            "this file does not continue it: it was recorded on channel %(mine)s, the cell on channel %(theirs)s"
-        )
-    ),
-    phrase(
-        N_("this file does not continue it: its %(key)s is %(mine)s, the cell's is %(theirs)s"), key=r"\w+"
-    ),
-    phrase(
-        N_(
-            "this file does not continue it: its start time or the cell's end is unknown, so it cannot be shown to "
-            "continue the cell"
-        )
-    ),
-    phrase(
-        N_("this file does not continue it: it starts at %(start)s, before the cell's last row at %(last)s"),
-        start=r"\S+",
-        last=r"\S+",
-    ),
-    phrase(N_("cell %(cell)s: files of one test come from different cyclers (%(vendors)s).")),
-    phrase(N_("%(file)s: cell %(cell)s already holds %(vendor)s data")),
-    phrase(N_("this %(found)s file does not continue it")),
-    phrase(N_("already in store as cell %(cell)s")),
-    phrase(N_("same content as %(file)s")),
-    # gwangyang.battery.grouping: a path that is not there; a companion no data file given reads
-    phrase(N_("%(path)s: no such file or folder.")),
-    phrase(
-        N_("%(file)s: a companion (metadata) file that no data file beside it reads (files of its name: none")
-    ),
-    phrase(
-        N_(
-            "%(file)s: a companion (metadata) file that no data file beside it reads (files of its name: %(names)s"
-        )
-    ),
-    phrase(
-        N_("%(file)s: a companion (metadata) file, read with its data file (%(names)s), which was not given")
-    ),
     # gwangyang.battery.io.textnul: NUL bytes (a zero-filled tail, or one inside the data)
     phrase(
         N_(

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from gwangyang.battery.io import detect, read_cycler
 from gwangyang.battery.io.neware import NewareNdaReader
 from gwangyang.battery.io.neware_bts import NewareBtsCsvReader
-from gwangyang.battery.io.neware_time import elapsed_time
 from gwangyang.battery.schema import CyclerData
 from gwangyang.errors import CorruptFileError, InputError, UnknownFormatError
 
@@ -123,18 +122,6 @@ def test_detection_by_content(name: str, kind: type, tmp_path: Path) -> None:
     shutil.copy(NEWARE / name, renamed)
     assert isinstance(detect(renamed), kind)
     assert read_cycler(renamed).rows == read_cycler(NEWARE / name).rows
-
-
-def test_elapsed_time_adds_pauses() -> None:
-    step = np.array([1, 1, 2, 2])
-    step_time = np.array([0.0, 10.0, 0.0, 5.0])
-    stamps = np.array(
-        ["2020-01-01T00:00:00", "2020-01-01T00:00:10", "2020-01-01T00:01:10", "2020-01-01T00:01:15"],
-        dtype="datetime64[ns]",
-    )
-    # a 60 s pause between the steps shows only on the wall clock
-    np.testing.assert_allclose(elapsed_time(step, step_time, stamps), [0, 10, 70, 75])
-    np.testing.assert_allclose(elapsed_time(step, step_time, None), [0, 10, 10, 15])
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData, finalize
 from .base import safe_cell_id
@@ -70,7 +71,7 @@ def _factor(name: object, target: str, unit: str, source: Path) -> float:
     factors = _UNITS[target]
     if unit not in factors:
         raise CorruptFileError(
-            f"{source}: Arbin column {str(name)!r}: unit {unit!r} not known to this reader "
+            f"{source}: Arbin column {as_written(str(name), None)}: unit {as_written(unit, None)} not known to this reader "
             f"(expected one of {', '.join(u for u in factors if u)})."
         )
     return factors[unit]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError, one_line
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .arbin import (
@@ -143,8 +144,8 @@ def _table_columns(
                     notes.append(
                         s.warning(
                             "unknown_format",
-                            f"column {name!r} (date_time): {unread[0]} of {len(text)} values are no date "
-                            f"this reader knows, e.g. {unread[1]!r}; left empty there",
+                            f"column {as_written(name, None)} (date_time): {unread[0]} of {len(text)} values are no date "
+                            f"this reader knows, e.g. {as_written(unread[1])}; left empty there",
                             path,
                         )
                     )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
@@ -72,7 +73,7 @@ def column_map(path: Path) -> ColumnMap:
             unit = match.group(1).strip()
             if unit not in factors:
                 raise CorruptFileError(
-                    f"{path}: Basytec column {name!r}: unit {unit!r} not known to this reader "
+                    f"{path}: Basytec column {as_written(name, None)}: unit {as_written(unit, None)} not known to this reader "
                     f"(expected one of {', '.join(factors)})."
                 )
             columns[canonical] = replace(columns[canonical], sources=(name,), scale=factors[unit])
@@ -118,7 +119,7 @@ class BasytecReader:
             s.add_table_warning(
                 table,
                 "unknown_format",
-                f"~Start of Test: {preamble['Start of Test']!r} is no date this reader knows; no date_time",
+                f"~Start of Test: {as_written(preamble['Start of Test'])} is no date this reader knows; no date_time",
                 path,
             )
         table = s.finalize(table, path)

@@ -98,6 +98,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError, InputError
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
@@ -190,8 +191,8 @@ def read_mapped(
                 notes.append(
                     s.warning(
                         "unknown_format",
-                        f"column {source!r} ({canonical}): {unread[0]} of {len(raw)} values are no date "
-                        f"this reader knows, e.g. {unread[1]!r}; left empty there",
+                        f"column {as_written(source, None)} ({canonical}): {unread[0]} of {len(raw)} values are no date "
+                        f"this reader knows, e.g. {as_written(unread[1])}; left empty there",
                         path,
                     )
                 )

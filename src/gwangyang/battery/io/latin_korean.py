@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ...written import as_written
 from .. import schema as s
 
 AMBIGUOUS = "\u00a1-\u00bf\u00e1-\u00ff\u0121-\u013f\u0161-\u017f\u01a1-\u01bf\u01e1-\u01ff\u0221-\u023f"
@@ -173,7 +174,7 @@ def korean_as_latin(watch: LatinWatch, path: Path, data: bytes | None = None) ->
     detail = (
         "read as UTF-8, but its only non-ASCII characters are accented Latin letters or symbols that stand "
         f"in words as Korean does, and the same bytes are Korean text in cp949 (Korean Windows): line {number} reads "
-        f"{_excerpt(line.decode('utf-8', errors='replace'))!r} in UTF-8 and "
-        f"{_excerpt(line.decode('cp949', errors='replace'))!r} in cp949; kept as UTF-8"
+        f"{as_written(_excerpt(line.decode('utf-8', errors='replace')), None)} in UTF-8 and "
+        f"{as_written(_excerpt(line.decode('cp949', errors='replace')), None)} in cp949; kept as UTF-8"
     )
     return s.warning("text_encoding", detail, path)

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import CorruptFileError
+from ...written import as_written
 from .. import schema as s
 from .column_map import DIRECTIONS, SPLIT_CAPACITY, SPLIT_ENERGY, STATE_CODES, ColumnMap, ColumnSpec
 from .maccor_states import state_directions
@@ -94,7 +95,7 @@ def milli_map(cmap: ColumnMap, names: list[str], path: Path) -> ColumnMap:
         both = [name for name in spec.sources if name in names] + found
         if len(both) > 1:
             raise CorruptFileError(
-                f"{path}: Maccor export has both {both[0]!r} and {both[1]!r} for {canonical}; which holds the "
+                f"{path}: Maccor export has both {as_written(both[0], None)} and {as_written(both[1], None)} for {canonical}; which holds the "
                 "data is a guess, one of them is expected."
             )
         columns[canonical] = dataclasses.replace(spec, sources=(found[0],), scale=spec.scale * 1e-3)
@@ -210,7 +211,7 @@ class StepCounters:
             carry_rows = starts[group & runs_on & ~restarts]
             if len(reset_rows) and len(carry_rows):
                 raise CorruptFileError(
-                    f"{self.path}: column {shown!r}: the counter restarts at some {name} changes (line "
+                    f"{self.path}: column {as_written(shown, None)}: the counter restarts at some {name} changes (line "
                     f"{self.first_line + int(reset_rows[0])}) and runs on at others (line "
                     f"{self.first_line + int(carry_rows[0])}); per-step and cumulative values cannot be told "
                     f"apart safely; {COLUMN_MAP_HINT}"
@@ -222,14 +223,14 @@ class StepCounters:
                 line = self.first_line + int(starts[both][0])
                 if differ > UNDECIDED_SHARE * float(np.abs(counter).max()):
                     raise CorruptFileError(
-                        f"{self.path}: column {shown!r}: too little passes before each {name} change (first at "
+                        f"{self.path}: column {as_written(shown, None)}: too little passes before each {name} change (first at "
                         f"line {line}) to tell whether the counter restarts or runs on; per-step and cumulative "
                         f"values cannot be told apart safely; {COLUMN_MAP_HINT}"
                     )
                 self.notes.append(
                     s.warning(
                         "unknown_format",
-                        f"column {shown!r}: too little passes before each {name} change (first at line {line}) "
+                        f"column {as_written(shown, None)}: too little passes before each {name} change (first at line {line}) "
                         f"to tell whether it restarts or runs on; read as restarting, the other reading differs "
                         f"by {differ:.3g} in all",
                         self.path,
@@ -302,7 +303,7 @@ class StepCounters:
             self.notes.append(
                 s.warning(
                     "counter_overridden",
-                    f"column {shown!r} runs on across steps and {int(moved.sum())} steps went on after their last "
+                    f"column {as_written(shown, None)} runs on across steps and {int(moved.sum())} steps went on after their last "
                     f"row (first at line {self.first_line + int(before[moved][0])}): {float(np.abs(tails).sum()):.4g} "
                     "in all, written in the next step's first row, is put back in its step's last row",
                     self.path,

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...written import as_written
 from .. import schema as s
 
 SLACK = 1.5
@@ -98,7 +99,7 @@ def doubt_warning(
     if not len(jump) or doubt <= DOUBT_SHARE * largest:
         return None
     detail = (
-        f"column {shown!r} runs on across steps and the file has no step time: of what it gains at {len(jump)} step "
+        f"column {as_written(shown, None)} runs on across steps and the file has no step time: of what it gains at {len(jump)} step "
         f"changes (first at line {first_line}), up to {doubt:.4g} in all may have been passed by the step before, "
         "after its last row, and is counted in the step after"
     )
@@ -127,7 +128,7 @@ def lost_warning(
     if not going.any() or total <= DOUBT_SHARE * largest:
         return None
     detail = (
-        f"column {shown!r} restarts at each step and {int(going.sum())} steps went on after their last row (first at "
+        f"column {as_written(shown, None)} restarts at each step and {int(going.sum())} steps went on after their last row (first at "
         f"line {int(lines[going][0])}, up to {float(gap.max()):.0f} s): about {total:.4g} in all, at each one's last "
         "rate, is in no row, and those steps and their cycles read that much less"
     )

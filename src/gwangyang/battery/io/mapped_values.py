@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError, one_line
+from ...written import as_written
 from .. import schema as s
 from .column_map import ColumnMap, ColumnSpec
 from .textdates import parse_datetime
@@ -83,7 +84,7 @@ def check_required(
         if on_invalid == "error" and not good.all():
             row = int(np.flatnonzero(~good)[0])
             raise CorruptFileError(
-                f"{path}: column {resolved[canonical]!r} ({canonical}) is missing or not a finite number "
+                f"{path}: column {as_written(resolved[canonical], None)} ({canonical}) is missing or not a finite number "
                 f'in data row {row + 1} (line {first_line + row}); set options.on_invalid = "drop" to skip such rows.'
             )
         keep &= good

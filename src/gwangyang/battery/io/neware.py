@@ -24,11 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError, GwangyangError, one_line
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import Reader, safe_cell_id
 from .neware_bts import NewareBtsCsvReader
 from .neware_steptime import step_test_time
+from .neware_time import PAUSE_TOLERANCE_S
 
 NDA_MAGIC = b"NEWARE"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -72,11 +74,12 @@ def from_newarenda(df: pd.DataFrame, source: Path) -> pd.DataFrame:
     step = df["Step"].to_numpy(dtype="int64")
     cycle = df["Cycle"].to_numpy(dtype="int64")
     stamps = df["Timestamp"].to_numpy(dtype="datetime64[ns]") if "Timestamp" in df.columns else None
+    time, disagreement = step_test_time(
+        df["Time"].to_numpy(dtype="float64"), cycle, step, stamps, pauses_only=True
+    )
     out = pd.DataFrame(
         {
-            s.TIME: step_test_time(
-                df["Time"].to_numpy(dtype="float64"), cycle, step, stamps, pauses_only=True
-            )[0],
+            s.TIME: time,
             s.CYCLE: cycle,
             s.STEP: df["Step_Index"].to_numpy() if "Step_Index" in df.columns else step,
             s.CURRENT: current[0] * current[1],
@@ -97,7 +100,45 @@ def from_newarenda(df: pd.DataFrame, source: Path) -> pd.DataFrame:
         out[s.TEMPERATURE] = df[temperature].to_numpy(dtype="float64")
     if stamps is not None:
         out[s.DATE_TIME] = stamps
+    if stamps is not None and disagreement is not None:
+        out.attrs[s.WARNINGS_ATTR] = [_clock_warning(df, time, stamps, disagreement, source)]
     return finalize(out, source)
+
+
+def _clock_warning(
+    df: pd.DataFrame,
+    time: np.ndarray,
+    stamps: np.ndarray,
+    disagreement: tuple[float, int],
+    source: Path,
+) -> dict[str, str]:
+    """The warning that the test time built from the steps and the records' ``Timestamp`` disagree.
+
+    Names the first record over :data:`~.neware_time.PAUSE_TOLERANCE_S` (its place, its ``Index`` where NewareNDA
+    gives one), the test time built there and the Timestamp's (seconds after the first stamped record's, from
+    the built time there), and the largest disagreement.
+    """
+    largest, row = disagreement
+    first = int(np.flatnonzero(~np.isnat(stamps))[0])
+    wall = float(time[first] + (stamps[row] - stamps[first]) / np.timedelta64(1, "s"))
+    stamp = pd.Timestamp(stamps[row]).isoformat(sep=" ")
+    why = f"(over {PAUSE_TOLERANCE_S:g} s: a pause is counted only where a step starts)"
+    if "Index" in df.columns:
+        detail = (
+            f"record {row + 1} (Index {as_written(df['Index'].iloc[row])}): the test time built from the time "
+            f"within each step is {time[row]:.6g} s but its Timestamp {stamp} says {wall:.6g} s, up to "
+            f"{largest:.3g} s apart {why}"
+        )
+    else:
+        detail = (
+            f"record {row + 1}: the test time built from the time within each step is {time[row]:.6g} s but its "
+            f"Timestamp {stamp} says {wall:.6g} s, up to {largest:.3g} s apart {why}"
+        )
+    return s.warning(
+        "unknown_format",
+        detail,
+        source,
+    )
 
 
 def _newarenda_read(path: Path, kind: str) -> pd.DataFrame:

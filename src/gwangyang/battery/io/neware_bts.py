@@ -10,8 +10,9 @@ capacity and energy restart at every step.
 The older BTSDA 7 layout (as BEEP reads it) has the same three levels under other names: ``Cycle ID``,
 ``Step ID``, and records ``Record ID, Time(h:min:s.ms), Voltage(V), Current(mA), Capacity(mAh), ...,
 Realtime`` with fields in quotes and text behind a tab. Its records carry only the time within the
-step: the test time is built from the steps' times, each step starting where the previous ended
-(or later, by the wall clock, after a pause), as for the binary files.
+step: the test time is built from the steps' times by :func:`.neware_steptime.step_test_time`, each step
+starting where the previous ended; whole-second relative times (which lose up to 1 s per step) start each step
+where the wall clock says, never before the previous record, finer ones count the wall clock for pauses only.
 
 Each step row's ``Step Time`` and ``Capacity`` are checked against the records under it (:mod:`.neware_bts_steps`);
 the units in the headers' brackets are read by :mod:`.neware_bts_units`.
@@ -29,12 +30,14 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError, GwangyangError, one_line
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData, cumulative_from_steps, finalize
 from .base import safe_cell_id
 from .neware_bts_steps import check_step_level
 from .neware_bts_units import find_column
-from .neware_time import clock_seconds, elapsed_time
+from .neware_steptime import step_test_time, whole_seconds
+from .neware_time import clock_seconds
 from .neware_zh import (
     CYCLE_NAMES,
     RECORD_NAMES,
@@ -233,14 +236,32 @@ class NewareBtsCsvReader:
             return values
 
         current = column("Current")
+        step_notes: list[dict[str, str]] = []
         date_name = next((n for n in _DATE_NAMES if n in record_header), None)
         stamps = None if date_name is None else parse_datetime(records[date_name], ("%Y-%m-%d %H:%M:%S",))
         step_clock = find_column(record_header, "Time", path, units=False)
         if "Total Time" in record_header:
             time = clock_seconds(records["Total Time"])
         elif step_clock is not None:  # BTSDA 7: the time within each step
-            wall = stamps if stamps is not None and not np.isnat(stamps).any() else None
-            time = elapsed_time(step_of, clock_seconds(records[record_header[step_clock[0]]]), wall)
+            step_time = clock_seconds(records[record_header[step_clock[0]]])
+            pauses_only = not whole_seconds(step_time)
+            time, disagreement = step_test_time(
+                step_time, np.zeros(len(step_of)), step_of, stamps, pauses_only=pauses_only
+            )
+            if disagreement is not None and date_name is not None:
+                shown = written[2][2:]
+                row = disagreement[1]
+                late = (
+                    f"the test time built from column {as_written(shown[step_clock[0]], None)} (the time within "
+                    f"each step) and column {as_written(shown[record_header.index(date_name)], None)} (absolute "
+                    f"time) disagree by up to {disagreement[0]:.3g} s, first at data row {row + 1} "
+                    f"(line {starts[record_rows[row]] + 4})"
+                )
+                if not pauses_only:
+                    late += (
+                        "; the steps start where the absolute time says, but not before the previous record"
+                    )
+                step_notes.append(s.warning("unknown_format", late, path))
         else:
             raise CorruptFileError(f"{path}: Neware BTS CSV record level has no 'Total Time' column.")
         out = pd.DataFrame(
@@ -279,7 +300,7 @@ class NewareBtsCsvReader:
         )
         if temperature is not None:
             out[s.TEMPERATURE] = numbers(records[temperature]).to_numpy(dtype="float64")
-        notes = [*scan.warnings, *_unread_columns(record_header, path)]
+        notes = [*scan.warnings, *_unread_columns(record_header, path), *step_notes]
         at = steps.index.to_numpy()
         where = (
             starts[at] + 4,  # the step row's line in the file (the body starts at line 4)
@@ -294,8 +315,8 @@ class NewareBtsCsvReader:
                 notes.append(
                     s.warning(
                         "unknown_format",
-                        f"column {date_name!r} (date_time): {unread[0]} of {len(out)} values are no date this "
-                        f"reader knows, e.g. {unread[1]!r}; left empty there",
+                        f"column {as_written(date_name, None)} (date_time): {unread[0]} of {len(out)} values are no date this "
+                        f"reader knows, e.g. {as_written(unread[1])}; left empty there",
                         path,
                     )
                 )

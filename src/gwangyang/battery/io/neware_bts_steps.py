@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...written import as_written
 from .. import schema as s
 from .neware_bts_units import find_column
 from .neware_crosscheck import beyond_last_decimal, decimals
@@ -113,7 +114,7 @@ def check_step_level(
             notes.append(
                 s.warning(
                     "unknown_format",
-                    f"{label(k)}: {written[step_clock[0]]!r} is {_shown(theirs[k])} s there but {_shown(ours[k])} s "
+                    f"{label(k)}: {as_written(written[step_clock[0]], None)} is {_shown(theirs[k])} s there but {_shown(ours[k])} s "
                     f"from the step's records ({len(bad)} step(s) differ by more than a second and their longest "
                     f"logging interval, {_shown(slack[k])} s for this one)",
                     path,
@@ -132,7 +133,7 @@ def check_step_level(
             notes.append(
                 s.warning(
                     "unknown_format",
-                    f"{label(k)}: {written[step_capacity[0]]!r} is {theirs[k]:.{places}f} there but "
+                    f"{label(k)}: {as_written(written[step_capacity[0]], None)} is {theirs[k]:.{places}f} there but "
                     f"{ours[k]:.{places + 3}f} from the step's last record ({len(bad)} step(s) differ by more than "
                     f"{unit:.0e}, a unit of the column's last decimal)",
                     path,

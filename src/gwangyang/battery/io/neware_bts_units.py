@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ...errors import CorruptFileError
+from ...written import as_written
 
 UNIT_NAME = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 """A header name with its unit or form in brackets: ``Capacity(Ah)`` is ``Capacity`` in ``Ah``."""
@@ -69,7 +70,7 @@ def find_column(
             if unit not in BTS_UNITS:
                 shown = written[position].strip() if written else name
                 raise CorruptFileError(
-                    f"{path}: Neware BTS CSV column {shown!r}: unit {unit!r} not known to this reader "
+                    f"{path}: Neware BTS CSV column {as_written(shown, None)}: unit {as_written(unit, None)} not known to this reader "
                     f"(expected one of {', '.join(sorted(BTS_UNITS))})."
                 )
             return position, BTS_UNITS[unit]

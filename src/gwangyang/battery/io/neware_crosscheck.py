@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .neware_parts import cell_number, cell_texts
@@ -138,7 +139,11 @@ def _found(
 
 
 def _not_checked(path: Path, sheet: str, why: str) -> list[dict[str, str]]:
-    return [s.warning("unknown_format", f"sheet {sheet!r} not checked against the records: {why}", path)]
+    return [
+        s.warning(
+            "unknown_format", f"sheet {as_written(sheet, None)} not checked against the records: {why}", path
+        )
+    ]
 
 
 def check_cycle_sheet(
@@ -202,7 +207,7 @@ def check_cycle_sheet(
         notes.append(
             s.warning(
                 "unknown_format",
-                f"sheet {sheet!r} lists {len(missing)} cycle(s) the records do not hold, first cycle {missing[0]:.15g}",
+                f"sheet {as_written(sheet, None)} lists {len(missing)} cycle(s) the records do not hold, first cycle {missing[0]:.15g}",
                 path,
             )
         )
@@ -210,7 +215,7 @@ def check_cycle_sheet(
         notes.append(
             s.warning(
                 "unknown_format",
-                f"the records hold {len(unlisted)} cycle(s) sheet {sheet!r} does not list, first cycle "
+                f"the records hold {len(unlisted)} cycle(s) sheet {as_written(sheet, None)} does not list, first cycle "
                 f"{unlisted[0]:.15g}",
                 path,
             )
@@ -230,7 +235,7 @@ def check_cycle_sheet(
             notes.append(
                 s.warning(
                     "unknown_format",
-                    f"sheet {shared_sheets[k]!r} cycle {shared[s.CYCLE].iloc[k]:.15g}: {name!r} is "
+                    f"sheet {as_written(shared_sheets[k], None)} cycle {shared[s.CYCLE].iloc[k]:.15g}: {as_written(name, None)} is "
                     f"{theirs[k]:.{places_shown}f} there but {mine[k]:.{places_shown + 3}f} from the records "
                     f"({len(bad)} cycle(s) differ by more than {tolerance:.0e}, a unit of the sheet's last decimal)",
                     path,
@@ -294,7 +299,7 @@ def check_step_capacities(
     return [
         s.warning(
             "unknown_format",
-            f"sheet {step_sheet!r} row {row} (cycle {cycle}, step {index}): {name!r} is {theirs[k]:.{places}f} there "
+            f"sheet {as_written(step_sheet, None)} row {row} (cycle {cycle}, step {index}): {as_written(name, None)} is {theirs[k]:.{places}f} there "
             f"but {mine[k]:.{places + 3}f} from the step's last record ({len(bad)} step(s) differ by more than "
             f"{tolerance:.0e}, a unit of the sheet's last decimal)",
             path,

@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ...written import as_written
 from .. import schema as s
 from .neware_zh import translate
 
@@ -84,7 +85,7 @@ def joined_parts(
                 notes.append(
                     s.warning(
                         "unknown_column",
-                        f"sheet {sheet!r} not read: its header {written!r} is not that of sheet {first!r}, whose "
+                        f"sheet {as_written(sheet, None)} not read: its header {as_written(written, None, python=True)} is not that of sheet {as_written(first, None)}, whose "
                         "rows it would go on with",
                         path,
                     )
@@ -99,7 +100,7 @@ def joined_parts(
             notes.append(
                 s.warning(
                     "unknown_column",
-                    f"sheet {sheet!r} not read: its first {key!r} is {keys[0]:.15g}, not after sheet {last[0]!r}'s "
+                    f"sheet {as_written(sheet, None)} not read: its first {as_written(key, None)} is {keys[0]:.15g}, not after sheet {as_written(last[0], None)}'s "
                     f"last ({last[1]:.15g}) (another channel's, or the same rows twice)",
                     path,
                 )

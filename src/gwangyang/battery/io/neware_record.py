@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ...errors import CorruptFileError
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, safe_cell_id
@@ -119,7 +120,7 @@ def _source(
         if unit not in _FACTORS[si]:
             shown = written[position] if written else name
             raise CorruptFileError(
-                f"{path}: Neware record column {shown!r}: unit {unit!r} not known to this reader "
+                f"{path}: Neware record column {as_written(shown, None)}: unit {as_written(unit, None)} not known to this reader "
                 f"(expected one of {', '.join(_FACTORS[si])})."
             )
         return name, _FACTORS[si][unit]

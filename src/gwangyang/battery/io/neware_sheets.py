@@ -34,6 +34,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from ...errors import CorruptFileError, GwangyangError, one_line
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .base import safe_cell_id
@@ -89,7 +90,7 @@ def _inside(
         notes.append(
             s.warning(
                 "rows_dropped",
-                f"{missing:.15g} record(s) missing inside record sheet {sheet!r}: its record numbers skip "
+                f"{missing:.15g} record(s) missing inside record sheet {as_written(sheet, None)}: its record numbers skip "
                 f"{len(skips)} time(s), first from {a:.15g} to {b:.15g} (sheet row {r})",
                 path,
             )
@@ -100,7 +101,7 @@ def _inside(
         notes.append(
             s.warning(
                 "unknown_format",
-                f"record numbers go back or repeat {len(back)} time(s) inside record sheet {sheet!r}, first "
+                f"record numbers go back or repeat {len(back)} time(s) inside record sheet {as_written(sheet, None)}, first "
                 f"from {a:.15g} to {b:.15g} (sheet row {r}); rows read as they stand",
                 path,
             )
@@ -152,8 +153,8 @@ def joined_records(
             elif _number(more[0][0]) is None and any(first):
                 raise CorruptFileError(
                     one_line(
-                        f"{path}: Neware record sheet {sheet!r} starts with the header {first!r}, not that of "
-                        f"sheet {sheets[0][0]!r} ({header!r}); one table is expected in the record sheets."
+                        f"{path}: Neware record sheet {as_written(sheet, None)} starts with the header {as_written(first, None, python=True)}, not that of "
+                        f"sheet {as_written(sheets[0][0], None)} ({as_written(header, None, python=True)}); one table is expected in the record sheets."
                     )
                 )
         body = [(list(r), i + 1) for i, r in enumerate(more) if i >= skip and _filled(r)]
@@ -166,8 +167,8 @@ def joined_records(
         if span is not None and following is not None:
             if following[0] <= span[1]:
                 raise CorruptFileError(
-                    f"{path}: Neware record sheets {name!r} and {sheet!r} overlap: {name!r} ends at record "
-                    f"{span[1]:.15g}, {sheet!r} starts at record {following[0]:.15g} (expected {span[1] + 1:.15g}); "
+                    f"{path}: Neware record sheets {as_written(name, None)} and {as_written(sheet, None)} overlap: {as_written(name, None)} ends at record "
+                    f"{span[1]:.15g}, {as_written(sheet, None)} starts at record {following[0]:.15g} (expected {span[1] + 1:.15g}); "
                     "one channel's records, each once, are expected."
                 )
             if following[0] > span[1] + 1:
@@ -176,7 +177,7 @@ def joined_records(
                     s.warning(
                         "rows_dropped",
                         f"records {span[1] + 1:.15g} to {following[0] - 1:.15g} ({missing:.15g}) are missing between "
-                        f"record sheets {name!r} (ends at {span[1]:.15g}) and {sheet!r} (starts at {following[0]:.15g})",
+                        f"record sheets {as_written(name, None)} (ends at {span[1]:.15g}) and {as_written(sheet, None)} (starts at {following[0]:.15g})",
                         path,
                     )
                 )
@@ -215,7 +216,7 @@ def _sheet_lines(text: str, origins: Sequence[tuple[str, int]]) -> str:
     def place(match: re.Match[str]) -> str:
         row = int(match.group(1)) - 2  # line 1 is the header
         if 0 <= row < len(origins):
-            return f"sheet {origins[row][0]!r} row {origins[row][1]}"
+            return f"sheet {as_written(origins[row][0], None)} row {origins[row][1]}"
         return match.group(0)
 
     return _LINE.sub(place, text)
@@ -291,7 +292,7 @@ def _cut_sheets(path: Path, read: list[tuple[str, int]]) -> list[dict[str, str]]
             notes.append(
                 s.warning(
                     "truncated_file",
-                    f"record sheet {name!r} holds {declared[name]} rows by its own count (its DIMENSIONS record) "
+                    f"record sheet {as_written(name, None)} holds {declared[name]} rows by its own count (its DIMENSIONS record) "
                     f"but {count} could be read: the workbook is damaged there, the rows after are missing",
                     path,
                 )
@@ -337,7 +338,9 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
     if kind == "xls":
         notes += _cut_sheets(path, [(n, len(r)) for n, r in sheets])
     if len(rows) < 2:
-        raise CorruptFileError(f"{path}: Neware .{kind} record sheet {names[0]!r} holds no records.")
+        raise CorruptFileError(
+            f"{path}: Neware .{kind} record sheet {as_written(names[0], None)} holds no records."
+        )
     extra: dict[str, object] = {"format": f"record_{kind}", "sheet": names[0], "sheets": names}
     left: dict[str, str] = {}
     for n in others:
@@ -353,7 +356,7 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
     if lacks_steps(rows[0]):  # BTSDA 8's record sheet: cycle and step from the step sheet
         if not steps:
             raise CorruptFileError(
-                f"{path}: Neware record sheet {names[0]!r} names no cycle or step (no 'Cycle Index' or 'Step Index' "
+                f"{path}: Neware record sheet {as_written(names[0], None)} names no cycle or step (no 'Cycle Index' or 'Step Index' "
                 "column) and the workbook has no step sheet (step, 工步层) to take them from."
             )
         step_rows, step_places, parted = joined_parts(path, steps, STEP_SHEET_NAMES, "Step Number")
@@ -369,7 +372,11 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         notes += check_step_sheet(path, step_places[0][0], step_rows, step_places, rows, origins)
         extra["step_sheets"] = used = [n for n, _ in steps if n in {sheet for sheet, _ in step_places}]
         left |= {n: _why(r) for n, r in steps if n not in used}
-    where = f"sheet {names[0]!r}" if len(names) == 1 else f"sheets {', '.join(map(repr, names))} joined"
+    where = (
+        f"sheet {as_written(names[0], None)}"
+        if len(names) == 1
+        else f"sheets {', '.join(as_written(n, None) for n in names)} joined"
+    )
     data = read_record_rows(path, rows, where, extra, origins)
     if cycles:
         cycle_rows, cycle_places, parted = joined_parts(path, cycles, CYCLE_SHEET_NAMES, "Cycle Index")

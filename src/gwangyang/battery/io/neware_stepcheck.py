@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...written import as_written
 from .. import schema as s
 from .neware_crosscheck import check_step_capacities
 from .neware_parts import cell_number, cell_texts
@@ -88,7 +89,7 @@ def _disagreement(
 ) -> dict[str, str]:
     """The warning naming the first step of ``count`` whose ``column`` differs: the sheet's value, the records'."""
     (sheet, row), (cycle, index), (theirs, ours) = where, step, pair
-    head = f"sheet {sheet!r} row {row} (cycle {_shown(cycle)}, step {_shown(index)}): {column!r} is"
+    head = f"sheet {as_written(sheet, None)} row {row} (cycle {_shown(cycle)}, step {_shown(index)}): {as_written(column, None)} is"
     if slack is None:
         detail = f"{head} {theirs!r} there but {ours!r} in the step's records ({count} step(s) differ so)"
     else:
@@ -148,7 +149,13 @@ def check_step_sheet(
     step_english = translate(cell_texts(steps[0]), STEP_CHECK_NAMES)
     if "Cycle Index" not in step_english or "Step Index" not in step_english:
         why = "no cycle or step column ('Cycle Index', 'Step Index', '循环号', '工步号')"
-        return [s.warning("unknown_format", f"sheet {sheet!r} not checked against the records: {why}", path)]
+        return [
+            s.warning(
+                "unknown_format",
+                f"sheet {as_written(sheet, None)} not checked against the records: {why}",
+                path,
+            )
+        ]
     where = list(places) or [(sheet, i + 1) for i in range(len(steps))]
     numbered = [(where[i], list(r)) for i, r in enumerate(steps) if i and any(v not in (None, "") for v in r)]
     english = record_english(rows[0])
@@ -183,7 +190,7 @@ def check_step_sheet(
         notes.append(
             s.warning(
                 "unknown_format",
-                f"sheet {part!r} lists {len(unmatched)} step(s) the records do not hold, first its row {row} "
+                f"sheet {as_written(part, None)} lists {len(unmatched)} step(s) the records do not hold, first its row {row} "
                 f"(cycle {_shown(cycle)}, step {_shown(index)})",
                 path,
             )
@@ -193,8 +200,8 @@ def check_step_sheet(
         notes.append(
             s.warning(
                 "unknown_format",
-                f"the records hold {len(unlisted)} step(s) sheet {sheet!r} does not list, first cycle "
-                f"{_shown(keys[unlisted[0]][0])} step {_shown(keys[unlisted[0]][1])}, at sheet {origins[first][0]!r} "
+                f"the records hold {len(unlisted)} step(s) sheet {as_written(sheet, None)} does not list, first cycle "
+                f"{_shown(keys[unlisted[0]][0])} step {_shown(keys[unlisted[0]][1])}, at sheet {as_written(origins[first][0], None)} "
                 f"row {origins[first][1]}",
                 path,
             )

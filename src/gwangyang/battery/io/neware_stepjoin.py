@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CorruptFileError
+from ...written import as_written
 from .. import schema as s
 from .neware_crosscheck import check_step_capacities
 from .neware_parts import cell_texts
@@ -101,8 +102,8 @@ def _unreadable(
     if len(bad):
         sheet, row = places[int(bad[0])]
         raise CorruptFileError(
-            f"{path}: Neware sheet {sheet!r} row {row}: no date-time could be read in column {column!r} "
-            f"({cell_text(cells[int(bad[0])])!r}); each record and each step needs one to give the records their cycle "
+            f"{path}: Neware sheet {as_written(sheet, None)} row {row}: no date-time could be read in column {as_written(column, None)} "
+            f"({as_written(cell_text(cells[int(bad[0])]))}); each record and each step needs one to give the records their cycle "
             "and step."
         )
 
@@ -172,22 +173,22 @@ def join_steps(
     dated = _column(english, "Date")
     if dated is None:
         raise CorruptFileError(
-            f"{path}: Neware record sheet {origins[0][0]!r} names no cycle or step and has no 'Date' column to find "
-            f"each record's step in sheet {step_sheet!r} by."
+            f"{path}: Neware record sheet {as_written(origins[0][0], None)} names no cycle or step and has no 'Date' column to find "
+            f"each record's step in sheet {as_written(step_sheet, None)} by."
         )
     step_header = cell_texts(steps[0]) if steps else []
     step_english = translate(step_header, STEP_SHEET_NAMES)
     for name in _NEEDED:
         if name not in step_english:
             raise CorruptFileError(
-                f"{path}: Neware step sheet {step_sheet!r} has no {name!r} column, needed to give the records of "
-                f"sheet {origins[0][0]!r} their cycle and step."
+                f"{path}: Neware step sheet {as_written(step_sheet, None)} has no {as_written(name, None)} column, needed to give the records of "
+                f"sheet {as_written(origins[0][0], None)} their cycle and step."
             )
     where = list(step_places) or [(step_sheet, i + 1) for i in range(len(steps))]
     numbered = [(where[i], list(r)) for i, r in enumerate(steps) if i and any(v not in (None, "") for v in r)]
     table = [r for _, r in numbered]
     if not table:
-        raise CorruptFileError(f"{path}: Neware step sheet {step_sheet!r} holds no steps.")
+        raise CorruptFileError(f"{path}: Neware step sheet {as_written(step_sheet, None)} holds no steps.")
 
     def cells(body: list[list[object]], at: int | None) -> list[object]:
         return [r[at] if at is not None and at < len(r) else None for r in body]
@@ -227,8 +228,8 @@ def join_steps(
         if j == len(table):
             (sheet, row), (sheet_2, row_2) = origins[first], origins[last]
             raise CorruptFileError(
-                f"{path}: Neware records from sheet {sheet!r} row {row} to sheet {sheet_2!r} row {row_2} "
-                f"({_stamp(stamps[first])} to {_stamp(stamps[last])}) lie in no step of sheet {step_sheet!r}; "
+                f"{path}: Neware records from sheet {as_written(sheet, None)} row {row} to sheet {as_written(sheet_2, None)} row {row_2} "
+                f"({_stamp(stamps[first])} to {_stamp(stamps[last])}) lie in no step of sheet {as_written(step_sheet, None)}; "
                 "each record is expected between a step's 'Oneset Date' and 'End Date', the steps in order."
             )
         matched[k] = j
@@ -241,7 +242,7 @@ def join_steps(
         notes.append(
             s.warning(
                 "rows_dropped",
-                f"{len(passed)} step(s) of sheet {numbered[passed[0]][0][0]!r} have no records in the record sheets, "
+                f"{len(passed)} step(s) of sheet {as_written(numbered[passed[0]][0][0], None)} have no records in the record sheets, "
                 f"first its row {numbered[passed[0]][0][1]} (cycle {_shown(first_step[cycle_at])}, step {_shown(first_step[index_at])}, "
                 f"{_stamp(onset[passed[0]])} to {_stamp(end[passed[0]])})",
                 path,

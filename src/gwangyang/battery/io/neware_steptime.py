@@ -122,6 +122,17 @@ def step_test_time(
     return time, (float(gap[bad].max()), int(bad[0])) if len(bad) else None
 
 
+def whole_seconds(step_time: np.ndarray) -> bool:
+    """True when every finite relative time is a whole second (the clock as coarse as a whole-second wall clock).
+
+    Such relative times lose up to 1 s per step against the test's clock (each step's last one rounded down), so
+    the wall clock is trusted for where each step starts (:func:`step_test_time` without ``pauses_only``); finer
+    ones (``h:min:s.ms``, ``.nda``) are summed, the wall clock counted for pauses only.
+    """
+    finite = step_time[np.isfinite(step_time)]
+    return bool(np.all(finite == np.round(finite)))
+
+
 def _time_by_steps(step_time: np.ndarray, starts: np.ndarray, ends: np.ndarray, row: int) -> float:
     """The test time of ``row`` by the relative times alone (where the absolute time is first known)."""
     k = int(np.searchsorted(starts, row, side="right") - 1)

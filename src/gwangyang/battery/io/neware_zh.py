@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import CorruptFileError
+from ...written import as_written
 from .base import head_text, looks_binary
 
 CYCLE_NAMES = {
@@ -154,7 +155,7 @@ def check_unique(english: list[str], written: list[str], path: Path, line: int) 
             continue
         if name in seen and seen[name] != shown:
             raise CorruptFileError(
-                f"{path}: Neware header line {line}: {seen[name]!r} and {shown!r} both stand for the column "
+                f"{path}: Neware header line {line}: {as_written(seen[name], None)} and {as_written(shown, None)} both stand for the column "
                 f"{name!r}; one of them is expected."
             )
         seen.setdefault(name, shown)

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
 from .base import Reader, file_encoding, head_text, looks_binary, safe_cell_id
@@ -67,7 +68,7 @@ def started_warnings(
             return [
                 s.warning(
                     "unknown_format",
-                    f"[Summary] 'Started' holds {text.strip()!r}, no date this reader knows; the test's start is "
+                    f"[Summary] 'Started' holds {as_written(text.strip())}, no date this reader knows; the test's start is "
                     "not read",
                     path,
                 )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import CorruptFileError, GwangyangError, InputError, UnknownFormatError, one_line
+from ...written import as_written
 from ..schema import WARNINGS_ATTR, CyclerData, warning
 from .base import Reader, looks_binary, read_head
 from .map_utf16 import map_utf16
@@ -188,7 +189,7 @@ def _read(path: Path, vendor: str | None, cmap: ColumnMap | None) -> CyclerData:
         matches = [r for r in readers() if r.name == vendor]
         if not matches:
             names = ", ".join(sorted({r.name for r in readers()}))
-            raise InputError(f"vendor: expected one of {names}, got {vendor!r}.")
+            raise InputError(f"vendor: expected one of {names}, got {as_written(vendor)}.")
         reader = matches[0]
     cut = cut_tail(path)
     try:

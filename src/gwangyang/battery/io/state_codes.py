@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...written import as_written
 from .. import schema as s
 
 
@@ -74,7 +75,7 @@ def state_warning(
     shown = repr(letter) if letter else "(empty)"
     return s.warning(
         "unknown_format",
-        f"column {column!r}: {count} rows have the state {shown}, which {unknown_to} (first at line {first_line}); "
+        f"column {as_written(column, None)}: {count} rows have the state {shown}, which {unknown_to} (first at line {first_line}); "
         "they are counted as neither charge nor discharge",
         path,
     )
