@@ -173,3 +173,56 @@ def test_intervals_and_values_are_written_as_a_person_writes_them() -> None:
         '[1, "x"]',
     ]
     assert shown("가" * 50) == repr("가" * 40 + "…")
+
+
+PATH_IDS: list[tuple[str, str, str]] = [
+    # (path, English line, Korean line): each id's pattern, now enforced (400, as the services' checks answer)
+    (
+        "/api/v1/jobs/XYZ",
+        "path.job_id: expected a job id, 32 lowercase hexadecimal digits, got 'XYZ'",
+        "path.job_id: 작업 id(소문자 16진수 32자리)여야 합니다 (입력: 'XYZ')",
+    ),
+    (
+        "/api/v1/battery/life/models/..모델",
+        "path.name: expected a plain name (letters of any script, digits, '_', '-', '.', no leading dot, no '..', "
+        "at most 80 characters), got '..모델'",
+        "path.name: 평범한 이름(모든 문자의 글자, 숫자, '_', '-', '.', 점으로 시작하지 않고 '..' 없이 80자 이하)이어야 "
+        "합니다 (입력: '..모델')",
+    ),
+    (
+        "/api/v1/battery/cells/_배터리",
+        "path.cell_id: expected a cell id (any script, none of / \\ : * ? \" < > | or control characters, no '..', "
+        "not starting or ending with a space, '.', '_' or '-', at most 200 characters), got '_배터리'",
+        "path.cell_id: 셀 id(모든 문자 가능, / \\ : * ? \" < > | 와 제어 문자 제외, '..' 없이, 공백·'.'·'_'·'-'로 "
+        "시작하거나 끝나지 않고 200자 이하)여야 합니다 (입력: '_배터리')",
+    ),
+    (
+        "/api/v1/battery/cells/" + "셀" * 201,
+        "path.cell_id: expected a cell id (any script, none of / \\ : * ? \" < > | or control characters, no '..', "
+        "not starting or ending with a space, '.', '_' or '-', at most 200 characters), got '"
+        + "셀" * 40
+        + "…'",
+        "path.cell_id: 셀 id(모든 문자 가능, / \\ : * ? \" < > | 와 제어 문자 제외, '..' 없이, 공백·'.'·'_'·'-'로 "
+        "시작하거나 끝나지 않고 200자 이하)여야 합니다 (입력: '" + "셀" * 40 + "…')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "english", "korean"), PATH_IDS)
+def test_a_path_id_off_its_pattern_is_400_with_one_line(
+    fresh_client: TestClient, path: str, english: str, korean: str
+) -> None:
+    for lang, line in (("en", english), ("ko", korean)):
+        response = fresh_client.get(path, headers={"Accept-Language": lang})
+        assert response.status_code == 400, response.text
+        assert response.json()["detail"] == line
+        [record] = response.json()["errors"]
+        assert record["type"] == "path_id"
+    assert i18n.phrase(english, "ko") == korean  # the pages' patterns read the English line alike
+
+
+def test_a_path_id_on_its_pattern_reaches_the_service(fresh_client: TestClient) -> None:
+    assert fresh_client.get("/api/v1/jobs/" + "a" * 32).json() == {
+        "detail": "job " + "a" * 32 + ": no such job."
+    }
+    assert fresh_client.get("/api/v1/battery/cells/셀 1").status_code == 404

@@ -23,9 +23,6 @@ FORM_TERMS: tuple[str, ...] = (
 )
 """The kinds of value Pydantic names; listed for the extractor."""
 
-_RANGE = r"[\[(]\S+, \S+[\])]"
-"""An interval as :func:`.request_errors.interval` writes it: ``[0.05, 10]``, ``(0, 120]``, ``[0, ∞)``."""
-
 FORM_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Pydantic's messages in an API's 422 detail (common.js writes each as "field: message")
     phrase(N_("%(where)s: Field required"), where=r"[^:]+"),
@@ -47,22 +44,6 @@ FORM_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         N_("%(where)s: Input should be a valid %(word)s"),
     ),
-    # gwangyang.api.request_errors: a request's field refused by its declared type, bounds, choices or pattern
-    phrase(N_("%(where)s: required but missing"), where=r"[^:]+"),
-    phrase(N_("%(where)s: expected a number in %(range)s, got %(got)s"), where=r"[^:]+", range=_RANGE),
-    phrase(N_("%(where)s: expected an integer in %(range)s, got %(got)s"), where=r"[^:]+", range=_RANGE),
-    phrase(N_("%(where)s: expected an integer, got %(got)s"), where=r"[^:]+"),
-    phrase(N_("%(where)s: expected text, got %(got)s"), where=r"[^:]+"),
-    phrase(N_("%(where)s: expected true or false, got %(got)s"), where=r"[^:]+"),
-    phrase(N_("%(where)s: expected a list, got %(got)s"), where=r"[^:]+"),
-    phrase(N_("%(where)s: expected an object, got %(got)s"), where=r"[^:]+"),
-    phrase(N_("%(where)s: expected at most %(n)s characters, got %(count)s"), where=r"[^:]+", n=r"\d+"),
-    phrase(N_("%(where)s: expected at least %(n)s characters, got %(count)s"), where=r"[^:]+", n=r"\d+"),
-    phrase(N_("%(where)s: expected at most %(n)s items, got %(count)s"), where=r"[^:]+", n=r"\d+"),
-    phrase(N_("%(where)s: expected at least %(n)s items, got %(count)s"), where=r"[^:]+", n=r"\d+"),
-    phrase(N_("%(where)s: expected a value matching the pattern %(pattern)s, got %(got)s"), where=r"[^:]+"),
-    phrase(N_("%(where)s: not valid JSON at character %(n)s"), where=r"[^:]+", n=r"\S+"),
-    phrase(N_("%(where)s: unknown field"), where=r"[^:]+"),
     phrase(N_("%(where)s: Input should be greater than or equal to %(n)s"), where=r"[^:]+", n=r"\S+"),
     phrase(N_("%(where)s: Input should be less than or equal to %(n)s"), where=r"[^:]+", n=r"\S+"),
     phrase(N_("%(where)s: Input should be greater than %(n)s"), where=r"[^:]+", n=r"\S+"),

@@ -7,8 +7,8 @@ line, a part per field (``"; "``-separated, as every composed line), each naming
 (``body.start_c``, ``query.limit``, ``path.job_id``) and what was expected (the range, read from the field's
 declared bounds where pydantic names one of them only; the type; the allowed values; the length; the pattern);
 ``errors`` keeps FastAPI's records for programs. ``detail`` is in the request's language (``?lang=``, the language
-cookie, ``Accept-Language``, the server's default), each part one msgid of the catalogue filled with the same
-values; :data:`.form_phrases.FORM_PHRASES` reads the English parts too (``common.js``'s ``phrase``).
+cookie, ``Accept-Language``, the server's default), each part one msgid of :mod:`.request_phrases` filled with
+the same values, whose patterns read the English parts too (``common.js``'s ``phrase``).
 """
 
 from __future__ import annotations
@@ -25,26 +25,28 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from . import i18n
-from .phrases import N_
+from .request_phrases import (
+    BOOLEAN,
+    CHOICES,
+    INTEGER,
+    INTEGER_IN,
+    ITEMS_AT_LEAST,
+    ITEMS_AT_MOST,
+    LIST,
+    NOT_JSON,
+    NUMBER,
+    NUMBER_IN,
+    OBJECT,
+    PATH_IDS,
+    PATTERN,
+    REQUIRED,
+    TEXT,
+    TEXT_AT_LEAST,
+    TEXT_AT_MOST,
+    UNKNOWN_FIELD,
+)
 from .web import page_language
 
-REQUIRED = N_("%(where)s: required but missing")
-NUMBER_IN = N_("%(where)s: expected a number in %(range)s, got %(got)s")
-INTEGER_IN = N_("%(where)s: expected an integer in %(range)s, got %(got)s")
-NUMBER = N_("%(where)s: expected a number, got %(got)s")
-INTEGER = N_("%(where)s: expected an integer, got %(got)s")
-TEXT = N_("%(where)s: expected text, got %(got)s")
-BOOLEAN = N_("%(where)s: expected true or false, got %(got)s")
-LIST = N_("%(where)s: expected a list, got %(got)s")
-OBJECT = N_("%(where)s: expected an object, got %(got)s")
-CHOICES = N_("%(where)s: expected one of %(choices)s, got %(got)s.")
-TEXT_AT_MOST = N_("%(where)s: expected at most %(n)s characters, got %(count)s")
-TEXT_AT_LEAST = N_("%(where)s: expected at least %(n)s characters, got %(count)s")
-ITEMS_AT_MOST = N_("%(where)s: expected at most %(n)s items, got %(count)s")
-ITEMS_AT_LEAST = N_("%(where)s: expected at least %(n)s items, got %(count)s")
-PATTERN = N_("%(where)s: expected a value matching the pattern %(pattern)s, got %(got)s")
-NOT_JSON = N_("%(where)s: not valid JSON at character %(n)s")
-UNKNOWN_FIELD = N_("%(where)s: unknown field")
 OWN_MESSAGE = "%(where)s: %(msg)s"
 """Any other record: its place and pydantic's or the validator's message (``Value error, `` left out)."""
 
@@ -83,9 +85,11 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     records = list(exc.errors())
     lang = page_language(request)
     detail = field_lines(records, lang, request.scope.get("route"))
+    # a path id that does not match its pattern: 400, as the services' own checks of ids answer
+    in_path = all(tuple(record.get("loc", ()))[:1] == ("path",) for record in records)
     return JSONResponse(
         {"detail": detail, "errors": jsonable_encoder(records)},
-        status_code=422,
+        status_code=400 if records and in_path else 422,
         headers={"Content-Language": lang},
     )
 
@@ -134,6 +138,8 @@ def field_message(record: Mapping[str, Any], route: Any = None) -> tuple[str, di
         return msgid, {**values, "n": str(ctx.get(key, "?")), "count": str(count)}
     if kind == "string_pattern_mismatch":
         return PATTERN, {**values, "pattern": str(ctx.get("pattern", ""))}
+    if kind == "path_id" and ctx.get("kind") in PATH_IDS:
+        return PATH_IDS[str(ctx["kind"])], values
     if kind == "json_invalid":
         return NOT_JSON, {"where": loc[0] if loc else "body", "n": loc[1] if len(loc) > 1 else "?"}
     if kind == "extra_forbidden":
