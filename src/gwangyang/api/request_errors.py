@@ -94,16 +94,22 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def field_lines(records: Iterable[Mapping[str, Any]], lang: str = "en", route: Any = None) -> str:
+def field_lines(
+    records: Iterable[Mapping[str, Any]],
+    lang: str = "en",
+    route: Any = None,
+    model: type[BaseModel] | None = None,
+) -> str:
     """Pydantic's error ``records`` as one line in ``lang``: a ``"; "``-separated part per record (repeats once).
 
-    ``route`` (FastAPI's ``APIRoute`` of the request) gives a field's declared bounds, so a number below its floor
-    names its ceiling too (``[0.05, 10]``); without it the line names the bound pydantic gives.
+    ``route`` (FastAPI's ``APIRoute`` of the request), or the ``model`` the records are of (an upload's form
+    fields, :func:`.form_fields.form_model`), gives a field's declared bounds, so a number below its floor names its
+    ceiling too (``[0.05, 10]``); without them the line names the bound pydantic gives.
     """
     catalogue = i18n.translations(lang) if lang != "en" else None
     parts: list[str] = []
     for record in records:
-        msgid, values = field_message(record, route)
+        msgid, values = field_message(record, route, model)
         if msgid == OWN_MESSAGE:  # a validator's own line (a forecast's date), read as the pages read it
             values["msg"] = i18n.phrase(values["msg"], lang)
         elif catalogue is not None:
@@ -114,14 +120,16 @@ def field_lines(records: Iterable[Mapping[str, Any]], lang: str = "en", route: A
     return "; ".join(parts)
 
 
-def field_message(record: Mapping[str, Any], route: Any = None) -> tuple[str, dict[str, str]]:
+def field_message(
+    record: Mapping[str, Any], route: Any = None, model: type[BaseModel] | None = None
+) -> tuple[str, dict[str, str]]:
     """The msgid of one pydantic error ``record`` and the values that fill it (``where``, ``got``, ...)."""
     loc = [str(part) for part in record.get("loc", ())]
     kind = str(record.get("type", ""))
     ctx: Mapping[str, Any] = record.get("ctx") or {}
     value = record.get("input")
     values = {"where": ".".join(loc) or "body", "got": shown(value)}
-    annotation, metadata = _declared(route, loc)
+    annotation, metadata = _declared(route, loc) if model is None else _within(model, loc)
     if kind == "missing":
         return REQUIRED, values
     if kind in _BOUND_TYPES:
@@ -234,7 +242,11 @@ def _declared(route: Any, loc: Sequence[str]) -> tuple[Any, list[Any]]:
     body = getattr(route, "body_field", None)
     if body is None or len(dependant.body_params) > 1:  # an embedded body: no model to follow
         return None, []
-    annotation: Any = body.field_info.annotation
+    return _within(body.field_info.annotation, names)
+
+
+def _within(annotation: Any, names: Sequence[str]) -> tuple[Any, list[Any]]:
+    """The type and constraints of the field ``names`` leads to inside ``annotation`` (a model, a list, ...)."""
     metadata: list[Any] = []
     for name in names:
         annotation, metadata = _unwrapped(annotation)
