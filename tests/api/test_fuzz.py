@@ -205,7 +205,7 @@ def test_boolean_for_a_number_is_refused_naming_the_field(
     """JSON ``true``/``false`` where a number belongs is a client's mistake: 422 naming the field, no job started."""
     response = fresh_client.post(path, json=body)
     assert response.status_code == 422, response.text
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["loc"][:2] == ["body", field]
     assert error["type"] in ("int_type", "float_type")
     assert fresh_client.get("/api/v1/jobs").headers["X-Total-Count"] == "0"
@@ -229,7 +229,7 @@ def test_forecast_series_without_months_is_refused_naming_the_field(
     """A forecast request whose series is empty or has a month pandas reads as missing: 422 at that point, no job."""
     response = fresh_client.post("/api/v1/logistics/forecast", json={"series": series})
     assert response.status_code == 422, response.text
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["loc"] == where
     assert fresh_client.get("/api/v1/jobs").headers["X-Total-Count"] == "0"
     assert fresh_client.get("/api/v1/logistics/forecast/latest").status_code == 404

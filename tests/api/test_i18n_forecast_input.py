@@ -375,3 +375,15 @@ def test_a_place_s_column_reads_korean_but_a_field_named_like_it_does_not() -> N
     for english, expected in lines.items():
         korean(english, expected)
     assert page_phrases(list(lines)) == list(lines.values())
+
+
+@pytest.mark.parametrize(
+    "units", ["months", "quarters", "half-years", "years", "weeks", "fortnights", "business days"]
+)
+def test_a_span_reads_alike_on_the_forecast_page_and_in_the_lines(units: str) -> None:
+    """The page's span (``{n} fortnights``, logistics.js) and a line's count (``%(n)s%(word_units)s``) agree.
+
+    Before, the lines read ``1격주`` and ``10영업일`` and the page ``격주 1회`` and ``영업일 10일``.
+    """
+    catalogue = i18n.translations("ko")
+    assert catalogue.gettext("{n} " + units).format(n=12) == "12" + catalogue.gettext(units)

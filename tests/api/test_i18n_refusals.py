@@ -203,8 +203,8 @@ def test_upload_form_fields_read_korean(fresh_client: TestClient) -> None:
     seed = upload(fresh_client, files, {"seed": "x"}).json()["detail"]
     assert korean(seed, "seed: 숫자여야 합니다 (입력: 'x')")
     days = upload(fresh_client, files, {"days": "400"}).json()["detail"]
-    assert days == "days: Input should be less than or equal to 366, got '400.0'"
-    korean(days, "days: 366 이하여야 합니다 (입력: '400.0')")
+    assert days == "days: expected a number in (0, 366], got 400"
+    korean(days, "days: (0, 366] 범위의 숫자여야 합니다 (입력: 400)")
     # the routing upload reads its form before the file
     workers = fresh_client.post(
         "/api/v1/logistics/routes/file",
@@ -291,6 +291,10 @@ def test_the_pages_script_reads_them_as_the_server() -> None:
         "workers: expected a number, got 'two'",
         "광양.xlsx: unknown file kind (expected a scenario .toml and optionally its call list .csv).",
         "days: Input should be less than or equal to 366, got '400.0'",
+        "days: expected a number in (0, 366], got 400",
+        "seed: expected an integer in [0, 2147483647], got 2147483648",
+        "solver: expected one of 'pyvrp', 'ortools', got 'gurobi'.",
+        "path.job_id: expected a job id, 32 lowercase hexadecimal digits, got 'XYZ'",
         # older patterns, now made by phrase() too (re.escape's "\\ " is an identity escape in JavaScript)
         "end of life (SOH < 80 %); capacity drop (cycle 12); efficiency dip (cycle 30)",
         "run at least 5 replications",

@@ -18,7 +18,7 @@ def test_the_api_refuses_a_bad_start_c_with_422_naming_it(fresh_client: TestClie
         "/api/v1/battery/twin/simulate", json={"protocol": "6-5-4@40-80", "cycles": 1, "start_c": value}
     )
     assert response.status_code == 422, response.text
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["loc"] == ["body", "start_c"]
     if isinstance(value, float) and 0 <= value < 0.05:
         # the range's floor, C/20 (twin_start.MIN_START_RATE_C), named in the answer

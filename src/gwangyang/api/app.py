@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -28,6 +29,7 @@ from .jobs import JobManager
 from .openapi_i18n import language_headers, localised_openapi, redoc_page, swagger_page
 from .orgs import ScopedJobsDep
 from .parts import load_parts
+from .request_errors import validation_error
 from .uploads import DEFAULT_MAX_UPLOAD_BYTES, scrub_paths
 from .web import LoginRequiredError, TokenInQueryError, make_templates, page_language, set_token_cookie
 from .web import router as web_router
@@ -167,6 +169,7 @@ def create_app(
     app.state.openapi_documents = {}
 
     app.add_exception_handler(GwangyangError, _error_response)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, _internal_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(LoginRequiredError, _login_redirect)

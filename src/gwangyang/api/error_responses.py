@@ -1,9 +1,9 @@
 """The error answers of the API as the OpenAPI document declares them: one builder, used by every route.
 
 Every refused request gets ``{"detail": "one line"}`` (:func:`gwangyang.api.app._error_response` and
-FastAPI's handler of ``HTTPException``), except a body or parameter that fails validation: 422 with
-FastAPI's list of field errors. A job awaited with ``?wait=`` that failed answers 422 with its one line, so a
-422 is either. :func:`errors` builds a route's ``responses=`` from the statuses it can give; routers declare
+FastAPI's handler of ``HTTPException``); a body or parameter that fails validation answers 422 with one line naming
+each field and what was expected and FastAPI's records in ``errors`` (:mod:`.request_errors`). A job awaited with
+``?wait=`` that failed answers 422 with its one line and no ``errors``. :func:`errors` builds a route's ``responses=`` from the statuses it can give; routers declare
 401 and 403 (the token and the role) and 503 (a store that cannot serve) once with :data:`AUTH_ERRORS`.
 """
 
@@ -33,9 +33,12 @@ class FieldError(BaseModel):
 
 
 class ValidationErrorBody(BaseModel):
-    """422: the fields that failed validation, or (a job awaited with ``wait``) the failed job's one line."""
+    """422: one line naming each field that failed validation and what was expected (records in ``errors``), or a failed job's line."""
 
-    detail: list[FieldError] | str
+    detail: str = Field(description="One line: each field's place and what was expected, `; `-separated.")
+    errors: list[FieldError] | None = Field(
+        None, description="The fields that failed validation (FastAPI's records); absent for a failed job."
+    )
 
 
 RETRY_AFTER = {
@@ -54,7 +57,7 @@ WHY: dict[int, str] = {
     413: N_("The upload is larger than the server's limit, or an archive would expand past it."),
     415: N_("Not a multipart/form-data upload, or a file no reader recognises (the detail names it)."),
     422: N_(
-        "A field failed validation (the list names it), or the job awaited with `wait` failed (one line)."
+        "A field failed validation (the line names it and what was expected), or the job awaited with `wait` failed (one line)."
     ),
     429: N_("Too many requests wait for jobs at once; try again after `Retry-After`."),
     503: N_(

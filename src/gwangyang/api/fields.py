@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from ..battery.service import CELL_ID_LENGTH
 
@@ -64,14 +67,34 @@ or ``-``. :func:`gwangyang.battery.service.check_cell_id` decides (400): it also
 JOB_ID_PATTERN = f"^[0-9a-f]{{32}}{_END}"
 """A job id: 32 lowercase hexadecimal digits (``uuid4().hex``; :mod:`gwangyang.api.job_store` refuses others)."""
 
+
+def matching(kind: str, pattern: str, max_length: int) -> AfterValidator:
+    r"""A path id's check: ``pattern`` by Python's ``re.search`` and at most ``max_length`` characters.
+
+    As a Python client's validator runs the document's pattern. A mismatch is a ``path_id`` error naming ``kind``
+    (``job id``, ``name``, ``cell id``), which :mod:`.request_errors` answers 400 with one line saying what such an
+    id is. The patterns' lookahead (``$(?!\n)``) is none pydantic's own engine takes, so the check is a validator.
+    """
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if len(value) > max_length or compiled.search(value) is None:
+            raise PydanticCustomError("path_id", "not a valid {kind}", {"kind": kind})
+        return value
+
+    checked: Callable[[str], str] = check
+    return AfterValidator(checked)
+
+
 CellId = Annotated[
     str,
     Path(
         description="A cell id (any script; see the pattern).",
         json_schema_extra={"pattern": CELL_ID_PATTERN, "maxLength": CELL_ID_LENGTH},
     ),
+    matching("cell id", CELL_ID_PATTERN, CELL_ID_LENGTH),
 ]
-"""A ``{cell_id}`` in a path. The pattern is documented, not enforced here: the service's check answers 400."""
+"""A ``{cell_id}`` in a path: the pattern and length enforced (400); the service's check adds NFC and 200 bytes."""
 
 Name = Annotated[
     str,
@@ -79,8 +102,10 @@ Name = Annotated[
         description="A plain name: letters of any script, digits, '_', '-', '.'; no leading dot, no '..'.",
         json_schema_extra={"pattern": NAME_PATTERN, "maxLength": 80},
     ),
+    matching("name", NAME_PATTERN, 80),
 ]
-"""A model, monitor or campaign ``{name}`` in a path (documented; the store's check answers 400)."""
+"""A model, monitor or campaign ``{name}`` in a path: the pattern and length enforced (400); the store's check
+adds that other scripts' characters be letters or digits."""
 
 JobId = Annotated[
     str,
@@ -88,8 +113,9 @@ JobId = Annotated[
         description="A job id: 32 lowercase hexadecimal digits.",
         json_schema_extra={"pattern": JOB_ID_PATTERN, "minLength": 32, "maxLength": 32},
     ),
+    matching("job id", JOB_ID_PATTERN, 32),
 ]
-"""A ``{job_id}`` in a path (documented; the job store's check answers 400)."""
+"""A ``{job_id}`` in a path: the pattern enforced (400)."""
 
 MAX_TIME_LIMIT_S = 120.0
 """Longest solver time a request may ask for (seconds): a job holds the one worker that long."""

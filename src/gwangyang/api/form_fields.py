@@ -12,6 +12,7 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
+from .request_errors import field_lines
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -25,8 +26,9 @@ def form_model(fields: dict[str, str], model: type[Model]) -> Model:
     Raises
     ------
     InputError
-        One line naming the first bad field: ``seed: expected a number, got 'x'`` or the model's own message
-        (``seed: Input should be less than or equal to 2147483647, got '2147483648'``).
+        One line naming the first bad field: ``seed: expected a number, got 'x'`` or, as a JSON body's field
+        is refused (:func:`.request_errors.field_lines`), ``seed: expected an integer in [0, 2147483647], got
+        2147483648``.
     """
     values: dict[str, object] = {}
     for name, info in model.model_fields.items():
@@ -41,8 +43,7 @@ def form_model(fields: dict[str, str], model: type[Model]) -> Model:
     try:
         return model(**values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(f"{first['loc'][0]}: {first['msg']}, got {str(first.get('input'))[:20]!r}") from exc
+        raise InputError(field_lines(exc.errors()[:1], model=model)) from exc
 
 
 def _text_type(annotation: Any) -> type:

@@ -39,6 +39,7 @@ from .protocol_phrases import PROTOCOL_PHRASES
 from .reader_ingest_phrases import INGEST_PHRASES
 from .reader_phrases import READER_PHRASES
 from .reader_text_phrases import READER_TEXT_PHRASES
+from .request_phrases import REQUEST_PHRASES
 from .route_file_phrases import ROUTE_FILE_PHRASES
 from .route_instance_phrases import ROUTE_INSTANCE_PHRASES
 from .routing_phrases import ROUTING_PHRASES
@@ -93,6 +94,7 @@ PATTERNS = (
     + FACTORY_TABLE_PHRASES
     + FACTORY_TEP_PHRASES
     + FORECAST_PHRASES
+    + REQUEST_PHRASES
     + FORM_PHRASES
     + PORT_PHRASES
 )
@@ -108,7 +110,8 @@ files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) a
 file's refusals (the most specific), the store views' warnings (:mod:`.store_view_phrases`), then the battery
 part's lines, the SQL runner's refusals, the routing results' lines, a sensor table's refusals, the Tennessee
 Eastman evaluation's fault-start lines, the forecast's
-lines, a request field's refusals (:mod:`.form_phrases`, whose ``where`` is any field) and the port's warnings."""
+lines, a request field's refusals (:mod:`.request_phrases`, the API's own lines of a field that fails validation, and
+:mod:`.form_phrases`, whose ``where`` is any field) and the port's warnings."""
 
 
 @cache

@@ -50,15 +50,20 @@ def int_field(document: dict[str, Any], name: str, default: int, low: int, high:
     from fastapi.exceptions import RequestValidationError
 
     value = document.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "int_range",
-                    "loc": ("body", name),
-                    "msg": f"expected an integer from {low} to {high}",
-                    "input": str(value)[:40],
-                }
-            ]
-        )
-    return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        kind = "int_type"
+    elif not low <= value <= high:
+        kind = "int_range"
+    else:
+        return value
+    raise RequestValidationError(
+        [
+            {
+                "type": kind,
+                "loc": ("body", name),
+                "msg": f"expected an integer from {low} to {high}",
+                "input": value if isinstance(value, (bool, int, float)) else str(value)[:40],
+                "ctx": {"ge": low, "le": high},
+            }
+        ]
+    )
