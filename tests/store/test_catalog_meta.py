@@ -191,11 +191,36 @@ def korean_store(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ids
 
 
+@pytest.fixture(scope="module")
+def built_korean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """:func:`korean_store`, built once for the module, and its cell ids: tests copy it (:func:`korean_copy`)."""
+    root = tmp_path_factory.mktemp("korean") / "store"
+    with pytest.MonkeyPatch.context() as patch:
+        ids = korean_store(root, patch)
+    return root, ids
+
+
+def korean_copy(built: tuple[Path, list[str]], root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A copy of the built Korean store at ``root``, its ids; this test's checkpoints in groups of 50 as well.
+
+    The store's files name no absolute path, so a copy reads as the original; ``GROUP_ROWS`` is patched for
+    the test too, as :func:`korean_store` did while it built, for the checkpoints the test writes itself
+    (an upgrade, a fold).
+    """
+    monkeypatch.setattr("gwangyang.store.commits.GROUP_ROWS", 50)
+    shutil.copytree(built[0], root)
+    catalog_reads._CACHE.clear()
+    return list(built[1])
+
+
 def test_korean_cells_read_their_metadata_lazily_and_alike_in_both_forms(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    built_korean: tuple[Path, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "new"
-    ids = korean_store(root, monkeypatch)
+    ids = korean_copy(built_korean, root, monkeypatch)
     rows = pq.read_metadata(next((root / CATALOG).glob("c*.parquet"))).num_rows
     assert rows > 593 and form_of(root) == (
         FORM,
@@ -289,11 +314,10 @@ Store(sys.argv[1]).migrate()
 
 
 @pytest.fixture(scope="module")
-def first_form_korean(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """:func:`korean_store` in the first catalog form, built once for the module: tests copy it."""
+def first_form_korean(tmp_path_factory: pytest.TempPathFactory, built_korean: tuple[Path, list[str]]) -> Path:
+    """:func:`korean_store` in the first catalog form, made once for the module: tests copy it."""
     root = tmp_path_factory.mktemp("first-form") / "store"
-    with pytest.MonkeyPatch.context() as patch:
-        korean_store(root, patch)
+    shutil.copytree(built_korean[0], root)
     first_form(root)
     return root
 
@@ -363,10 +387,13 @@ def expected_form(root: Path) -> dict[str, Any]:
 
 
 def test_store_info_names_the_catalog_form_in_both_forms(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    built_korean: tuple[Path, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "new"
-    korean_store(root, monkeypatch)
+    korean_copy(built_korean, root, monkeypatch)
     new = info(capsys, root, "--json")["catalog"]
     assert new == expected_form(root)
     assert new == {  # 600 cells less 7 deleted; groups of 50 over them and the dead rows
@@ -424,10 +451,13 @@ def migrated(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[str, str, 
 
 
 def test_migrate_says_what_it_did_to_the_catalog(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    built_korean: tuple[Path, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "new"
-    korean_store(root, monkeypatch)  # a form-2 checkpoint at v11, nothing after it
+    korean_copy(built_korean, root, monkeypatch)  # a form-2 checkpoint at v11, nothing after it
     put(Store(root), [formation_cell("새 셀", "로트9", 1, rows=6)])
     put(Store(root), [formation_cell("새 셀 2", "로트9", 2, rows=6)])
     assert expected_form(root)["log_files"] == 2 and expected_form(root)["form"] == 2

@@ -17,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import InputError
+from .catalog import TABLES
 from .production_views import available_views
-from .scoped_views import connect_cells
+from .scoped_views import ROWS_PREFIX, connect_cells
 from .view_notes import ViewNote
 from .view_reads import ViewSource, notes_read
 from .view_sql import REFUSED
@@ -47,6 +48,41 @@ def check_select(query: str) -> None:
     if statements[0].type != duckdb.StatementType.SELECT:
         kind = str(statements[0].type).rsplit(".", 1)[-1]
         raise InputError(f"query: the store is read-only here; expected a SELECT statement, got {kind}.")
+    _check_own_names(query)
+
+
+OWN_PREFIXES = (ROWS_PREFIX, "_dead_")
+"""Names of the tables behind the views (an organisation's rows, a table's dead rows): no query names them."""
+
+
+def _check_own_names(query: str) -> None:
+    """Refuse a query naming a table behind the views (an identifier starting with :data:`OWN_PREFIXES`).
+
+    Read from DuckDB's tokens, so a quoted name (``"_ROWS_cycles"``) counts and a string or a comment does not;
+    an organisation's rows are registered under a name no query can know besides
+    (:data:`.scoped_views.ROWS_PREFIX`), so a name put together in a string reaches nothing either.
+    """
+    import duckdb
+
+    try:
+        tokens = duckdb.tokenize(query)
+    except duckdb.Error:
+        return  # DuckDB's own error follows when the query runs
+    ends = [start for start, _kind in tokens[1:]] + [len(query)]
+    for (start, kind), end in zip(tokens, ends, strict=True):
+        if kind != duckdb.token_type.identifier:
+            continue
+        word = query[start:end].strip()
+        if word.startswith('"') and word.endswith('"') and len(word) > 1:
+            word = word[1:-1].replace('""', '"')
+        own = next((p for p in OWN_PREFIXES if word.lower().startswith(p)), None)
+        if own is not None:
+            rest = word.lower().removeprefix(own)
+            table = next((t for t in TABLES if rest == t or rest.startswith(t + "_")), None)
+            view = f"the view {table}" if table else f"one of the views ({', '.join(VIEWS)})"
+            raise InputError(
+                f"query: {word} is a table behind the store's views, not one to query; name {view}."
+            )
 
 
 def run_sql(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import threading
 from collections.abc import Callable, Collection
 from functools import partial
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 
 WARNINGS_KEY = b"gwangyang.warnings"
 """Schema metadata of a scoped table view: its warnings as a JSON list (kept with the table in the cache)."""
+
+ROWS_PREFIX = "_rows_"
+"""A scoped table view's rows are registered as ``_rows_<table>_<16 random hex digits>``, new for each
+connection: a user's query reaches them only through the view (its warnings and refused columns). The rows
+are the organisation's cells' only, so naming them would leak nothing, but would read a refused column as
+nulls and a mixed one without its warning; :func:`.query.check_select` refuses the prefix by name too."""
 
 REFUSED_KEY = b"gwangyang.refused"
 """Schema metadata of a scoped table view: its columns whose types combine neither way (JSON: column -> line)."""
@@ -162,7 +169,7 @@ def connect_cells(
     new one to the process's scoped database (:func:`scoped_connection`), closed by the caller. ``notes`` gets
     the table views' warnings (a column text in some of the cells and numbers in others, read as text);
     ``sources`` how each is shadowed for a plan (:data:`.view_reads.ViewSource`: the view's SELECT over
-    ``_rows_<table>``, the view made again after).
+    ``_rows_<table>_<random>``, the view made again after).
     """
     snap = store.snapshot()
     slot = store.path_of("")
@@ -191,8 +198,9 @@ def connect_cells(
             picked = ", ".join(
                 refused_sql(c, refused[c]) if c in refused else name(c) for c in rows.column_names
             )
-            select = f"SELECT {picked} FROM _rows_{table}"
-            con.register(f"_rows_{table}", rows)
+            behind = f"{ROWS_PREFIX}{table}_{secrets.token_hex(8)}"  # a name no query can know
+            select = f"SELECT {picked} FROM {behind}"
+            con.register(behind, rows)
             con.execute(f"CREATE TEMP VIEW {table} AS {select}")
             if sources is not None:
                 sources[table] = (f"({select})", f"CREATE OR REPLACE TEMP VIEW {table} AS {select}")

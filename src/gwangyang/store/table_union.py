@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -23,11 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .footer_cache import Fields, fields_of, no_nulls
 from .union_types import MixedColumn, common_type, largest_in
-
-FOOTER_THREADS = 8
-"""Footers read at once (an object store answers each in a round trip)."""
-
 
 _NULLABLE = {
     pa.int8(): pd.Int8Dtype(),
@@ -77,29 +72,9 @@ class TableUnion:
     clashes: tuple[tuple[str, str], ...] = ()
 
 
-def read_footers(fs: Any, paths: Sequence[str], local: bool) -> list[pq.FileMetaData]:
-    """The Parquet footers of ``paths`` (in their order), read a few at a time."""
-
-    def one(path: str) -> pq.FileMetaData:
-        with open(path, "rb") if local else fs.open(path, "rb") as handle:
-            return pq.ParquetFile(handle).metadata
-
-    if len(paths) == 1:
-        return [one(paths[0])]
-    with ThreadPoolExecutor(min(FOOTER_THREADS, len(paths))) as pool:
-        return list(pool.map(one, paths))
-
-
 def may_hold_nulls(footer: pq.FileMetaData, name: str) -> bool:
-    """Whether a file's top-level column ``name`` may hold a null (no statistics: it may)."""
-    index = [i for i in range(footer.num_columns) if footer.schema.column(i).path == name]
-    if len(index) != 1:  # nested: the leaves say nothing simple; the dtype does not depend on it
-        return True
-    for g in range(footer.num_row_groups):
-        stats = footer.row_group(g).column(index[0]).statistics
-        if stats is None or not stats.has_null_count or stats.null_count > 0:
-            return True
-    return False
+    """Whether a file's top-level column ``name`` may hold a null (no statistics, or nested: it may)."""
+    return name not in no_nulls(footer)
 
 
 def _warn(table: str, mixed: MixedColumn) -> None:
@@ -116,7 +91,7 @@ def _warn(table: str, mixed: MixedColumn) -> None:
 
 def _union(
     table: str,
-    schemas: Sequence[tuple[str, pa.Schema]],
+    schemas: Sequence[tuple[str, Fields]],
     warn: bool,
     order: Sequence[str] | None = None,
     largest: Callable[[str, str], int | None] | None = None,
@@ -127,17 +102,17 @@ def _union(
     tuple[tuple[str, str], ...],
     tuple[tuple[str, str], ...],
 ]:
-    """The united schema of named schemas, how many hold each column, the columns read as text, the notes, the clashes.
+    """The united schema of named column lists, how many hold each column, the columns read as text, the notes, the clashes.
 
     Columns in ``order`` (default: first appearance over the schemas); ``largest(name, column)`` as for
     :func:`.union_types.common_type`.
     """
     kinds_of: dict[str, list[tuple[pa.DataType, str]]] = {}
     present: dict[str, int] = {}
-    for name, schema in schemas:
-        for field in schema:
-            kinds_of.setdefault(field.name, []).append((field.type, name))
-            present[field.name] = present.get(field.name, 0) + 1
+    for name, columns in schemas:
+        for column, kind in columns:
+            kinds_of.setdefault(column, []).append((kind, name))
+            present[column] = present.get(column, 0) + 1
     fields = []
     mixed = []
     notes = []
@@ -176,12 +151,12 @@ def union_of(
     nothing); ``order``: the columns' order (default: first appearance over the files); ``nulls(k, column)``:
     whether file ``k``'s column may hold a null among the rows read (default: its statistics say so).
     """
-    schemas = []
+    schemas: list[tuple[str, Fields]] = []
     for k, (name, footer) in enumerate(files):
-        own = footer.schema.to_arrow_schema()
+        own = fields_of(footer)  # kept with the footer: a view made again walks no schema
         kept = None if keep is None else keep[k]
         if kept is not None:
-            own = pa.schema([f for f in own if f.name in kept])
+            own = tuple(f for f in own if f[0] in kept)
         schemas.append((name, own))
     footer_of = dict(files)
 
@@ -192,7 +167,7 @@ def union_of(
     nullable = {c for c in schema.names if present.get(c, 0) < len(files)}
     for k, ((_name, footer), (_same, own)) in enumerate(zip(files, schemas, strict=True)):
         may = (lambda c, f=footer: may_hold_nulls(f, c)) if nulls is None else (lambda c, k=k: nulls(k, c))
-        nullable |= {f.name for f in own if f.name not in nullable and may(f.name)}
+        nullable |= {c for c, _t in own if c not in nullable and may(c)}
     return TableUnion(schema, frozenset(nullable), frozenset(m.column for m in mixed), mixed, notes, clashes)
 
 
@@ -210,7 +185,7 @@ def union_of_schemas(
         return None if top is None and values.null_count < len(values) else int(top or 0)
 
     by_name = dict(tables)
-    schemas = [(name, data.schema) for name, data in tables]
+    schemas = [(name, tuple((f.name, f.type) for f in data.schema)) for name, data in tables]
     schema, _present, mixed, notes, clashes = _union(table, schemas, False, order, largest)
     return TableUnion(
         schema, frozenset(schema.names), frozenset(m.column for m in mixed), mixed, notes, clashes

@@ -10,6 +10,7 @@ as ``us`` and beside ``ns`` as ``ns``, zoned ones as UTC instants, those without
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ INT64_MAX = (1 << 63) - 1
 """The largest ``int64``: a ``uint64`` column beside signed integers is read as ``int64`` when its values fit."""
 
 
+@functools.lru_cache(maxsize=256)
 def normal_type(kind: pa.DataType) -> pa.DataType:
     """A file's column type as DuckDB reads it: dictionaries as their values, times in ``us`` or ``ns``, zones as UTC.
 

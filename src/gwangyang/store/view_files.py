@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .catalog import decode_schema
-from .table_union import TableUnion, may_hold_nulls, read_footers, union_of
+from .footer_cache import arrow_schema, read_footers
+from .table_union import TableUnion, may_hold_nulls, union_of
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -152,12 +153,10 @@ def column_order(
     names = [
         decode_schema(cells.texts[key]).names
         if key < known
-        else footers[cells.files[key - known]].schema.to_arrow_schema().names
+        else arrow_schema(footers[cells.files[key - known]]).names
         for key in _ranked(snap, cells, keys)
     ]
-    wanted = set().union(
-        *[k if k is not None else footers[f].schema.to_arrow_schema().names for f, k in keep.items()]
-    )
+    wanted = set().union(*[k if k is not None else arrow_schema(footers[f]).names for f, k in keep.items()])
     return [c for c in first_appearance(names) if c in wanted]
 
 

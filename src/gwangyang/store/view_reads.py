@@ -26,7 +26,7 @@ _SCAN_KEYS = ("Projections", "Filters")
 
 ViewSource = tuple[str, str]
 """How to shadow a table view for one plan: a FROM item reading its rows without naming the view
-(``memory.main.cycles``, ``(SELECT ... FROM _rows_cycles)``), and the statement that puts the view back."""
+(``memory.main.cycles``, ``(SELECT ... FROM _rows_cycles_<random>)``), and the statement that puts the view back."""
 
 
 def _texts(value: Any) -> Iterator[str]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from .footer_cache import fields_of, kinds_text
 from .union_types import normal_type
 from .view_files import ViewFiles
 
@@ -122,12 +123,12 @@ def table_view_select(store: Store, con: Any, table: str, files: ViewFiles) -> s
     helds = []
     whole = []
     for k, footer in enumerate(files.footers):
-        own = footer.schema.to_arrow_schema()
+        own = fields_of(footer)
         kept = files.keep[k]
-        held = {f.name: f.type for f in own if kept is None or f.name in kept}
+        held = dict(own) if kept is None else {c: t for c, t in own if c in kept}
         helds.append(held)
         whole.append(len(held) == len(own))
-        kinds = str(pa.schema([pa.field(f.name, f.type) for f in own]))  # names and types, no metadata
+        kinds = kinds_text(footer)  # names and types, no metadata
         key = (files.files[k] in files.dead, (kinds, *sorted(held)))
         groups.setdefault(key, []).append(k)
     parts = []
