@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from gwangyang.api.i18n import phrase
 from gwangyang.errors import InputError
 from gwangyang.store import Store
 from gwangyang.store.scoped_views import connect_cells
@@ -61,8 +62,17 @@ def test_a_table_behind_the_views_is_refused_by_name(store_dir: Path, scoped: bo
         line = str(caught.value)
         assert "\n" not in line
         assert line.startswith(
-            f"query: {said} is a table behind the store's views, not one to query; name {instead}"
+            f"query: {said} is a table behind the store's views, not one to query: name {instead}"
         )
+        if scoped:  # the query page's Korean: the whole line, names and views as written
+            assert phrase(line, "ko") == (
+                f"query: {said}은(는) 저장소 뷰 뒤에 있는 테이블이라 조회할 수 없습니다. "
+                + (
+                    f"뷰 {instead.removeprefix('the view ')}을(를) 지정하세요."
+                    if instead.startswith("the view ")
+                    else f"뷰 중 하나({line.split('(', 1)[1].removesuffix(').')})를 지정하세요."
+                )
+            )
     # a string or a comment naming it is no table name: the view's warning as ever
     frame = store.sql("SELECT x, '_rows_cycles' AS s FROM cycles -- not _rows_cycles", cells=cells)
     assert len(frame.attrs["warnings"]) == 1

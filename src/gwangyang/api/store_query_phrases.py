@@ -29,6 +29,19 @@ STORE_QUERY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("expected one of %(views)s."), views=r"[\w, ]+"),
     phrase(N_("query: stopped after the time limit of %(s)s s."), s=r"\S+"),
     phrase(
+        N_("query: %(name)s is a table behind the store's views, not one to query: name the view %(view)s."),
+        name=r"\S+",
+        view=r"\w+",
+    ),
+    phrase(
+        N_(
+            "query: %(name)s is a table behind the store's views, not one to query: name one of the views "
+            "(%(views)s)."
+        ),
+        name=r"\S+",
+        views=r"[\w, ]+",
+    ),
+    phrase(
         N_("query: Binder Error: Referenced column %(name)s not found in FROM clause!%(rest)s"),
         name='"[^"]*"',
         rest=r".*",

@@ -81,7 +81,7 @@ def _check_own_names(query: str) -> None:
             table = next((t for t in TABLES if rest == t or rest.startswith(t + "_")), None)
             view = f"the view {table}" if table else f"one of the views ({', '.join(VIEWS)})"
             raise InputError(
-                f"query: {word} is a table behind the store's views, not one to query; name {view}."
+                f"query: {word} is a table behind the store's views, not one to query: name {view}."
             )
 
 
