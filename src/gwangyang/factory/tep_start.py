@@ -53,6 +53,15 @@ class PreStartAlarms:
         return self.p_value < PRE_START_P
 
 
+def nominal_alarm_rate(alpha: float, normal_rate: float) -> float:
+    """The false-alarm rate a run's alarms are held to: ``min(1, max(2 alpha, normal_rate))``.
+
+    Two control limits (T², Q) at ``alpha`` each alarm at up to ``2 alpha`` on normal rows; the normal test run
+    (``d00_te``) may alarm more often, and then its measured rate is the one to expect.
+    """
+    return float(min(1.0, max(2.0 * alpha, normal_rate)))
+
+
 def pre_start_alarms(alarm: np.ndarray, start: int, alpha: float, normal_rate: float) -> PreStartAlarms:
     """Count the rows in alarm before ``start`` and how likely as many are under normal operation.
 
@@ -70,13 +79,13 @@ def pre_start_alarms(alarm: np.ndarray, start: int, alpha: float, normal_rate: f
     Returns
     -------
     PreStartAlarms
-        ``nominal`` is ``min(1, max(2 alpha, normal_rate))``; ``p_value`` the binomial chance of at least
+        ``nominal`` is :func:`nominal_alarm_rate`; ``p_value`` the binomial chance of at least
         ``count`` alarms in ``samples`` rows at that rate; ``onset`` the first row of the run of alarms that
         reaches the start (None when the row before the start is not in alarm).
     """
     before = np.asarray(alarm[:start], dtype=bool)
     count = int(before.sum())
-    nominal = float(min(1.0, max(2.0 * alpha, normal_rate)))
+    nominal = nominal_alarm_rate(alpha, normal_rate)
     p_value = float(stats.binom.sf(count - 1, before.size, nominal)) if count else 1.0
     onset: int | None = None
     if before.size and before[-1]:
@@ -154,11 +163,11 @@ def after_start_alarms(alarm: np.ndarray, start: int, alpha: float, normal_rate:
     Returns
     -------
     AfterStartAlarms
-        ``nominal`` as :func:`pre_start_alarms` takes it, ``min(1, max(2 alpha, normal_rate))``.
+        ``nominal`` is :func:`nominal_alarm_rate`; ``first`` the samples from the start to the first alarm.
     """
     after = np.asarray(alarm[start:], dtype=bool)
     rows = np.flatnonzero(after)
-    nominal = float(min(1.0, max(2.0 * alpha, normal_rate)))
+    nominal = nominal_alarm_rate(alpha, normal_rate)
     return AfterStartAlarms(int(after.sum()), int(after.size), nominal, int(rows[0]) if rows.size else None)
 
 
