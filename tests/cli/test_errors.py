@@ -168,7 +168,10 @@ def test_outputs_in_missing_or_unwritable_places(tmp_path: Path, capsys: pytest.
     code, _, err = run(
         capsys, "battery", "export", "FastCharge_000025_CH8", f"{a_file}/out.csv", "--store", str(store)
     )
-    assert code == 2 and "does not exist" in one_error_line(err)
+    line = one_error_line(err)
+    assert code == 2 and "does not exist" in line
+    # OUT is export's argument: the message names it so, not as an option the command does not have
+    assert line.startswith(f"error: OUT {a_file}/out.csv: ") and "--out" not in line
     code, _, err = run(
         capsys, "battery", "export", "FastCharge_000025_CH8", str(tmp_path), "--store", str(store)
     )

@@ -120,12 +120,21 @@ def _leaves(command: Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str,
         yield " ".join(path), command
 
 
-def _checked_callback(name: str, callback: Callable[..., Any]) -> Callable[..., Any]:
+def _output_names(leaf: Command) -> dict[str, str]:
+    """Each output parameter of a command as its command line writes it: ``--plot``, or ``OUT`` for an argument."""
+    names = dict(OUTPUT_PARAMS)
+    for param in leaf.params:
+        if param.name in OUTPUT_PARAMS and getattr(param, "param_type_name", "") == "argument":
+            names[param.name] = param.name.upper()
+    return names
+
+
+def _checked_callback(name: str, callback: Callable[..., Any], outputs: dict[str, str]) -> Callable[..., Any]:
     def checked(**kwargs: Any) -> Any:
         for key, value in kwargs.items():
             if isinstance(value, float) and not math.isfinite(value):
                 raise InputError(f"--{key.replace('_', '-')}: expected a finite number, got {value}.")
-        for key, option in OUTPUT_PARAMS.items():
+        for key, option in outputs.items():
             value = kwargs.get(key)
             if isinstance(value, Path):
                 check_output_file(value, option)
@@ -145,7 +154,7 @@ def command() -> Command:
     root = typer.main.get_command(app)
     for name, leaf in _leaves(root):
         if leaf.callback is not None:
-            leaf.callback = _checked_callback(name, leaf.callback)
+            leaf.callback = _checked_callback(name, leaf.callback, _output_names(leaf))
     return root
 
 
