@@ -57,6 +57,7 @@ def fit_command(
         f"{summary['method']} monitor on {summary['rows']} rows × {len(summary['columns'])} variables, "
         f"{summary['n_components']} components; limits T² {summary['limits']['t2']:.4g}, Q {summary['limits']['q']:.4g}; "
         f"wrote {out}",
+        markup=False,
         highlight=False,
     )
 
@@ -118,7 +119,10 @@ def score_command(
     )
     for alarm in result.alarms:
         names = ", ".join(f"{v['variable']} ({v['share']:.0%})" for v in alarm.top_variables)
-        err_console.print(f"alarm {alarm.start} .. {alarm.end} ({alarm.rows} rows): {names}", highlight=False)
+        # a column such as '압력 [bar]' is text, not Rich markup (its '[bar]' vanished from the line)
+        err_console.print(
+            f"alarm {alarm.start} .. {alarm.end} ({alarm.rows} rows): {names}", markup=False, highlight=False
+        )
 
 
 def _warn(document: dict[str, Any]) -> None:
