@@ -174,7 +174,7 @@ def _read(path: Path, vendor: str | None, cmap: ColumnMap | None) -> CyclerData:
     if path.is_file():
         utf16, inferred = _utf16(path, read_head(path)), False
         if cmap is not None:  # its file.encoding must agree with the file's (map_utf16)
-            utf16, inferred = map_utf16(path, utf16, cmap.encoding)
+            utf16, inferred = map_utf16(path, utf16, cmap.encoding, cmap.encoding_given, cmap.origin)
         elif utf16 is not None:
             inferred = utf16.inferred
         if utf16 is not None:
