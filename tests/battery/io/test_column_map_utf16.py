@@ -232,12 +232,18 @@ def test_map_encoding_the_file_contradicts_is_refused(
     assert "\n" not in str(caught.value)
     korean = i18n.phrase(str(caught.value), "ko")  # as the battery pages show it
     assert korean.startswith(f"{path}: 열 매핑({mapped})의 file.encoding은 '{encoding}'인데, 파일")
-    assert ("UTF-16-LE" if written.endswith("le") else "UTF-16-BE" if written != "utf-8" else "UTF-16") in korean
+    assert (
+        "UTF-16-LE" if written.endswith("le") else "UTF-16-BE" if written != "utf-8" else "UTF-16"
+    ) in korean
 
 
 def test_explicit_utf8_is_told_from_the_default() -> None:
     """The parsed map keeps whether ``file.encoding`` was written: ``utf-8`` either way, but only one says so."""
-    base = {"columns": {name: {"source": name} for name in ("test_time_s", "cycle_index", "current_a", "voltage_v")}}
+    base = {
+        "columns": {
+            name: {"source": name} for name in ("test_time_s", "cycle_index", "current_a", "voltage_v")
+        }
+    }
     silent = ColumnMap.from_dict(base)
     said = ColumnMap.from_dict({**base, "file": {"encoding": "utf-8"}})
     assert (silent.encoding, silent.encoding_given) == ("utf-8", False)
@@ -249,7 +255,16 @@ def test_cli_refuses_explicit_utf8_on_utf16(tmp_path: Path, capsys: pytest.Captu
     path = tmp_path / "셀_가.csv"
     path.write_bytes(WRITTEN["bom-le"](korean_text()))
     mapped = column_map(tmp_path, "utf-8")
-    argv = ["battery", "ingest", str(path), "--column-map", str(mapped), "--store", str(tmp_path / "s"), "--json"]
+    argv = [
+        "battery",
+        "ingest",
+        str(path),
+        "--column-map",
+        str(mapped),
+        "--store",
+        str(tmp_path / "s"),
+        "--json",
+    ]
     assert main(argv) == 2
     failed = json.loads(capsys.readouterr().out)["failed"]
     assert [f["error"] for f in failed] == [
