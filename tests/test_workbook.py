@@ -131,3 +131,18 @@ def test_pulsebat_frames_are_read_excels() -> None:
     want = pulsebat_sheet(sheets, str(PULSEBAT))
     want["id"] = want["id"].astype(str)
     pd.testing.assert_frame_equal(read_pulsebat(PULSEBAT), want)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage", "encrypted"])
+def test_api_refuses_the_broken_workbook_in_one_line(tmp_path: Path, how: str) -> None:
+    """``POST /api/v1/quality/triage``: 400, the same line, naming the uploaded file as the user named it."""
+    from fastapi.testclient import TestClient
+
+    from gwangyang.api import create_app
+    from tests.api.conftest import AUTH, TOKEN
+
+    path = broken(PULSEBAT, how, tmp_path / "깨진 셀.xlsx")
+    with TestClient(create_app(tmp_path / "store", token=TOKEN), headers=AUTH) as client:
+        answer = client.post("/api/v1/quality/triage", files={"file": (path.name, path.read_bytes())})
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": refusal(Path(path.name), how)}
