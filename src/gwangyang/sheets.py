@@ -49,35 +49,17 @@ class Sheet:
 def _workbook_sheets(path: Path, source: str) -> list[tuple[str, list[list[Any]], list[Any]]]:
     """The sheets holding data: name, rows from A1, merged ranges.
 
-    An Excel 5.0/95 (BIFF5) ``.xls`` is read by :mod:`gwangyang.xls_biff5`, which decodes its text in its code page
-    (Korean 949) and reads its number formats as written; anything else by calamine.
+    Opened by :func:`gwangyang.workbook.open_workbook` (an Excel 5.0/95 ``.xls`` decoded in its code page; an
+    encrypted, damaged or cut workbook refused in one line), as every workbook reader of the package opens one.
     """
-    if path.suffix.lower() == ".xls":
-        from .xls_biff5 import biff5_sheets
+    from .workbook import open_workbook
 
-        found = biff5_sheets(path, source)
-        if found is not None:
-            return [(name, rows, []) for name, rows in found if any(any(filled(v) for v in r) for r in rows)]
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = []
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            if any(any(filled(v) for v in row) for row in rows):
-                sheets.append((name, rows, sheet.merged_cell_ranges or []))
-    except Exception as exc:  # calamine raises its own types
-        raise CorruptFileError(
-            f"{source}: not a readable Excel workbook ({type(exc).__name__}: {exc})."
-        ) from exc
-    except BaseException as exc:  # a panic in calamine: pyo3's PanicException is no Exception
-        if type(exc).__name__ != "PanicException":
-            raise
-        raise CorruptFileError(
-            f"{source}: not a readable Excel workbook (the reader failed: {exc})."
-        ) from exc
+    book = open_workbook(path, source)
+    sheets = []
+    for name in book.names:
+        rows = book.rows(name)
+        if any(any(filled(v) for v in row) for row in rows):
+            sheets.append((name, rows, book.merged(name)))
     return sheets
 
 

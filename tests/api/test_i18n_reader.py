@@ -802,6 +802,7 @@ def test_an_upload_s_refusal_reads_korean_on_the_page(fresh_client: TestClient) 
 
 MODULES = (
     importlib.import_module("gwangyang.battery.ingest"),
+    importlib.import_module("gwangyang.workbook"),
     grouping,
     checks,
     schema,

@@ -72,5 +72,20 @@ INGEST_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(
         N_("%(file)s: a companion (metadata) file, read with its data file (%(names)s), which was not given")
     ),
+    # gwangyang.battery.io.map_companions: a companion beside a file read with a column map that does not read it
+    phrase(
+        N_(
+            "%(file)s: a companion (metadata) file beside %(data)s, not read: the column map %(map)s is named "
+            "%(name)s, and only maps named arbin or novonix read their cycler's companion"
+        ),
+        name=r"'[^']*'",
+    ),
+    phrase(
+        N_(
+            "%(file)s: a companion (metadata) file beside %(data)s, not read: the %(reader)s companion reader looks "
+            "for another name"
+        ),
+        reader=r"arbin|novonix",
+    ),
 )
 """Patterns of the ingest's refusals and set-aside files, each with the msgid that translates it."""

@@ -83,23 +83,24 @@ READER_TEXT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.battery.io.map_utf16: a column map's file.encoding that a UTF-16 file's mark or bytes contradict
     phrase(
         N_(
-            "%(file)s: the column map's file.encoding is %(encoding)s, but the file starts with a %(codec)s "
-            "byte-order mark."
+            "%(file)s: the column map's file.encoding is %(encoding)s (in %(map)s), but the file starts with a "
+            "%(codec)s byte-order mark."
         ),
         encoding=_ENCODING,
         codec=_CODEC,
     ),
     phrase(
         N_(
-            "%(file)s: the column map's file.encoding is %(encoding)s, but the file reads as %(codec)s by its bytes."
+            "%(file)s: the column map's file.encoding is %(encoding)s (in %(map)s), but the file reads as %(codec)s "
+            "by its bytes."
         ),
         encoding=_ENCODING,
         codec=_CODEC,
     ),
     phrase(
         N_(
-            "%(file)s: the column map's file.encoding is %(encoding)s, but the file has no byte-order mark and does "
-            "not read as UTF-16 by its bytes (give utf-16-le or utf-16-be if it is UTF-16)."
+            "%(file)s: the column map's file.encoding is %(encoding)s (in %(map)s), but the file has no byte-order "
+            "mark and does not read as UTF-16 by its bytes (give utf-16-le or utf-16-be if it is UTF-16)."
         ),
         encoding=_ENCODING,
     ),

@@ -150,6 +150,13 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(file)s: Arbin workbook has no Channel_* sheet.")),
     phrase(N_("%(file)s: Arbin Channel sheets have different header rows.")),
     phrase(N_("%(file)s: not a readable Excel workbook (%(why)s).")),
+    # gwangyang.workbook: the one opener of workbooks (sheets, quality tables, PulseBat, Arbin .xlsx)
+    phrase(
+        N_(
+            "%(file)s: the workbook is encrypted (password-protected): save it without a password and read it "
+            "again."
+        )
+    ),
     phrase(N_("%(file)s: reading Arbin .res files needs mdbtools' mdb-export (apt-get install mdbtools).")),
     phrase(N_("%(file)s: Arbin .res database is truncated (table %(table)s runs past the end).")),
     phrase(N_("%(file)s: not a readable Arbin .res database (mdb-export %(table)s: %(why)s).")),

@@ -54,6 +54,14 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
+def _named(companion: Path) -> list[Path]:
+    """The files beside a companion named after it (``<stem>.*`` of its ``<stem>_metadata.csv``), sorted."""
+    base = companion.name[: -len("_metadata.csv")]
+    return sorted(
+        p for p in companion.parent.glob(f"{glob.escape(base)}.*") if p.is_file() and p.stem == base
+    )
+
+
 def _read_with(companion: Path) -> tuple[list[Path], list[Path], list[Path]]:
     """The files beside a companion named after it, those whose reader reads it with them, those no reader knows.
 
@@ -61,10 +69,7 @@ def _read_with(companion: Path) -> tuple[list[Path], list[Path], list[Path]]:
 
     A companion is ``<stem>`` + ``_metadata.csv`` in any case; a reader that reads one has ``companion_of``.
     """
-    base = companion.name[: -len("_metadata.csv")]
-    named = sorted(
-        p for p in companion.parent.glob(f"{glob.escape(base)}.*") if p.is_file() and p.stem == base
-    )
+    named = _named(companion)
     reading, unknown = [], []
     for path in named:
         try:
@@ -80,7 +85,9 @@ def _read_with(companion: Path) -> tuple[list[Path], list[Path], list[Path]]:
     return named, reading, unknown
 
 
-def companion_warnings(paths: Iterable[str | Path], files: Sequence[Path]) -> list[dict[str, str]]:
+def companion_warnings(
+    paths: Iterable[str | Path], files: Sequence[Path], mapped: bool = False
+) -> list[dict[str, str]]:
     """An ``orphan_companion`` warning for each companion found that no data file of ``files`` reads.
 
     Parameters
@@ -89,6 +96,9 @@ def companion_warnings(paths: Iterable[str | Path], files: Sequence[Path]) -> li
         The files and folders given (as to :func:`discover`).
     files
         The data files found in them (:func:`discover`'s answer).
+    mapped
+        The files are read with a column map: a companion whose data file was given is left to the map's reader,
+        which reads it or says why not (:func:`.io.map_companions.read_map_companions`).
 
     Returns
     -------
@@ -100,6 +110,8 @@ def companion_warnings(paths: Iterable[str | Path], files: Sequence[Path]) -> li
     given = {p.resolve() for p in files}
     notes = []
     for companion in _companions(paths):
+        if mapped and any(p.resolve() in given for p in _named(companion)):
+            continue
         named, reading, unknown = _read_with(companion)
         if not reading and any(p.resolve() in given for p in unknown):
             continue  # the data file's refusal (no reader knows it) names its companion

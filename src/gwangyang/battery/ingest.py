@@ -120,7 +120,8 @@ def ingest(
         ColumnMap.from_file(column_map)
     paths = list(paths)
     files = discover(paths)
-    report.warnings.extend(companion_warnings(paths, files))  # a companion no data file given reads
+    # a companion no data file given reads (one beside a file read with a column map: the map's reader says)
+    report.warnings.extend(companion_warnings(paths, files, mapped=column_map is not None))
     store.root.mkdir(parents=True, exist_ok=True)
     with store.write_lock():
         store.recover()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from gwangyang.api import i18n
 from gwangyang.battery import schema as s
 from gwangyang.battery.ingest import ingest
 from gwangyang.battery.io import read_cycler
+from gwangyang.battery.io.column_map import ColumnMap
+from gwangyang.cli.main import main
 from gwangyang.errors import InputError
 from gwangyang.store import Store
 
@@ -58,14 +61,15 @@ def korean_text() -> str:
     return buffer.getvalue()
 
 
-def column_map(folder: Path, encoding: str) -> Path:
+def column_map(folder: Path, encoding: str | None) -> Path:
+    """The map of :func:`korean_text`'s columns; ``encoding`` None: no ``file.encoding`` key (the default)."""
     path = folder / "한글 맵.toml"
+    key = "" if encoding is None else f'encoding = "{encoding}"\n'
     path.write_text(
         f"""name = "한글기"
 [file]
 delimiter = ";"
-encoding = "{encoding}"
-known_columns = ["셀 이름"]
+{key}known_columns = ["셀 이름"]
 [columns.test_time_s]
 source = "시각"
 format = "datetime"
@@ -131,12 +135,13 @@ def expected(raw: bytes, written: str) -> dict[str, np.ndarray]:
         ("bare-le", "utf-16-le", False),
         ("bare-be", "utf-16-be", False),
         ("bare-be", "utf-16", True),
-        ("bom-le", "utf-8", False),  # the default: a UTF-16 file read as without a map
+        ("bom-le", None, False),  # no file.encoding: a UTF-16 file read as without a map
+        ("bare-be", None, True),
         ("bare-le", "auto", True),
     ],
 )
 def test_utf16_export_read_once_as_its_map_says(
-    tmp_path: Path, written: str, encoding: str, inferred: bool
+    tmp_path: Path, written: str, encoding: str | None, inferred: bool
 ) -> None:
     raw = WRITTEN[written](korean_text())
     path = tmp_path / "셀_가 1.csv"
@@ -169,29 +174,47 @@ def test_utf16_export_read_once_as_its_map_says(
         (
             "bom-le",
             "utf-16-be",
-            "the column map's file.encoding is 'utf-16-be', but the file starts with a UTF-16-LE "
+            "the column map's file.encoding is 'utf-16-be' (in {map}), but the file starts with a UTF-16-LE "
             "byte-order mark.",
         ),
         (
             "bom-be",
             "cp949",
-            "the column map's file.encoding is 'cp949', but the file starts with a UTF-16-BE "
+            "the column map's file.encoding is 'cp949' (in {map}), but the file starts with a UTF-16-BE "
             "byte-order mark.",
+        ),
+        (  # written in the map, utf-8 is meant: not the default's "whatever the file says"
+            "bom-le",
+            "utf-8",
+            "the column map's file.encoding is 'utf-8' (in {map}), but the file starts with a UTF-16-LE "
+            "byte-order mark.",
+        ),
+        (
+            "bom-be",
+            "UTF8",
+            "the column map's file.encoding is 'UTF8' (in {map}), but the file starts with a UTF-16-BE "
+            "byte-order mark.",
+        ),
+        (
+            "bare-le",
+            "utf-8",
+            "the column map's file.encoding is 'utf-8' (in {map}), but the file reads as UTF-16-LE by its bytes.",
         ),
         (
             "bare-be",
             "utf-16-le",
-            "the column map's file.encoding is 'utf-16-le', but the file reads as UTF-16-BE by its bytes.",
+            "the column map's file.encoding is 'utf-16-le' (in {map}), but the file reads as UTF-16-BE by its "
+            "bytes.",
         ),
         (
             "bare-le",
             "euc-kr",
-            "the column map's file.encoding is 'euc-kr', but the file reads as UTF-16-LE by its bytes.",
+            "the column map's file.encoding is 'euc-kr' (in {map}), but the file reads as UTF-16-LE by its bytes.",
         ),
         (
             "utf-8",
             "utf-16",
-            "the column map's file.encoding is 'utf-16', but the file has no byte-order mark and does "
+            "the column map's file.encoding is 'utf-16' (in {map}), but the file has no byte-order mark and does "
             "not read as UTF-16 by its bytes (give utf-16-le or utf-16-be if it is UTF-16).",
         ),
     ],
@@ -202,11 +225,52 @@ def test_map_encoding_the_file_contradicts_is_refused(
     text = korean_text()
     path = tmp_path / "셀_가.csv"
     path.write_bytes(text.encode("utf-8") if written == "utf-8" else WRITTEN[written](text))
+    mapped = column_map(tmp_path, encoding)
     with pytest.raises(InputError) as caught:
-        read_cycler(path, column_map=column_map(tmp_path, encoding))
-    assert str(caught.value) == f"{path}: {refusal}"
+        read_cycler(path, column_map=mapped)
+    assert str(caught.value) == f"{path}: {refusal.format(map=mapped)}"
+    assert "\n" not in str(caught.value)
     korean = i18n.phrase(str(caught.value), "ko")  # as the battery pages show it
-    assert korean.startswith(f"{path}: 열 매핑의 file.encoding은 '{encoding}'인데, 파일")
+    assert korean.startswith(f"{path}: 열 매핑({mapped})의 file.encoding은 '{encoding}'인데, 파일")
+    assert (
+        "UTF-16-LE" if written.endswith("le") else "UTF-16-BE" if written != "utf-8" else "UTF-16"
+    ) in korean
+
+
+def test_explicit_utf8_is_told_from_the_default() -> None:
+    """The parsed map keeps whether ``file.encoding`` was written: ``utf-8`` either way, but only one says so."""
+    base = {
+        "columns": {
+            name: {"source": name} for name in ("test_time_s", "cycle_index", "current_a", "voltage_v")
+        }
+    }
+    silent = ColumnMap.from_dict(base)
+    said = ColumnMap.from_dict({**base, "file": {"encoding": "utf-8"}})
+    assert (silent.encoding, silent.encoding_given) == ("utf-8", False)
+    assert (said.encoding, said.encoding_given) == ("utf-8", True)
+
+
+def test_cli_refuses_explicit_utf8_on_utf16(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``gwangyang battery ingest --column-map``: exit 2, one line naming the file, the map, the key and the mark."""
+    path = tmp_path / "셀_가.csv"
+    path.write_bytes(WRITTEN["bom-le"](korean_text()))
+    mapped = column_map(tmp_path, "utf-8")
+    argv = [
+        "battery",
+        "ingest",
+        str(path),
+        "--column-map",
+        str(mapped),
+        "--store",
+        str(tmp_path / "s"),
+        "--json",
+    ]
+    assert main(argv) == 2
+    failed = json.loads(capsys.readouterr().out)["failed"]
+    assert [f["error"] for f in failed] == [
+        f"{path}: the column map's file.encoding is 'utf-8' (in {mapped}), but the file starts with a UTF-16-LE "
+        "byte-order mark."
+    ]
 
 
 def test_ingest_stores_the_korean_cell(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """Arbin DataPro / MITS Pro ``.xlsx`` exports: ``Channel_*`` sheets, an info sheet and a statistics sheet.
 
-The channel sheets go to Arrow with fastexcel; the small sheets are read with calamine. Columns become
-canonical through :func:`.arbin.canonical_table`, as for the other Arbin formats.
+The workbook is opened by :func:`gwangyang.workbook.open_workbook` (refused as every workbook of the package is);
+the channel sheets go to Arrow with fastexcel, the small sheets are read as the opener gives them. Columns become
+canonical through :func:`.arbin.canonical_table`, as for the other Arbin formats. The statistics sheet's last test
+time is the test's end, held against the channel sheets' last row (``truncated_file``, :func:`_check_end`).
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ...errors import CorruptFileError, one_line
+from ...errors import CorruptFileError
 from ...written import as_written
 from .. import schema as s
 from ..schema import CyclerData
@@ -32,6 +35,7 @@ from .arbin import (
     unknown_columns,
 )
 from .base import Reader, looks_binary
+from .cut_end import SAME_CLOCK_S, cut_warning, longest_interval
 from .textdates import parse_datetime, unread_dates
 
 _CHANNEL_SHEET = re.compile(r"^Channel(?:_|\s*\d)", re.IGNORECASE)
@@ -66,33 +70,32 @@ class ArbinXlsxReader:
     def read(self, path: Path) -> CyclerData:
         """Read every ``Channel_*`` sheet (in order), the info sheet and the statistics sheet."""
         import fastexcel
-        from python_calamine import CalamineWorkbook
+
+        from ...workbook import open_workbook, read_guarded
 
         # fastexcel logs a warning for each text column it could not type; we convert those ourselves
         logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
-        try:
-            book = CalamineWorkbook.from_path(str(path))
-            sheets = list(book.sheet_names)
-            channel_names = [n for n in sheets if _CHANNEL_SHEET.match(n)]
-            # the big sheets go straight to Arrow (fastexcel, on calamine): twice as fast as Python rows
-            fast = fastexcel.read_excel(str(path)) if channel_names else None
-            channel_tables = [fast.load_sheet_by_name(n).to_arrow() for n in channel_names] if fast else []
-            info = next(
-                (book.get_sheet_by_name(n).to_python() for n in sheets if n.lower() in _INFO_SHEETS), []
-            )
-            stats = [book.get_sheet_by_name(n).to_python() for n in sheets if _STATISTICS_SHEET.match(n)]
-        except Exception as exc:
-            raise CorruptFileError(
-                one_line(f"{path}: not a readable Excel workbook ({type(exc).__name__}: {exc}).")
-            ) from exc
+        book = open_workbook(path)  # refused as every workbook of the package is (encrypted, damaged, cut)
+        sheets = book.names
+        channel_names = [n for n in sheets if _CHANNEL_SHEET.match(n)]
+        # the big sheets go straight to Arrow (fastexcel, on calamine): twice as fast as Python rows
+        channel_tables: list[Any] = []
+        if channel_names:
+            fast = read_guarded(str(path), lambda: fastexcel.read_excel(str(path)))
+            for name in channel_names:
+                sheet = read_guarded(str(path), partial(fast.load_sheet_by_name, name))
+                channel_tables.append(read_guarded(str(path), sheet.to_arrow))
+        info = next((book.rows(n) for n in sheets if n.lower() in _INFO_SHEETS), [])
+        stats = [(n, book.rows(n)) for n in sheets if _STATISTICS_SHEET.match(n)]
         if not channel_tables:
             raise CorruptFileError(f"{path}: Arbin workbook has no Channel_* sheet.")
         columns, dates, notes = _table_columns(channel_tables, path)
         data = _base_data(path, canonical_table(columns, path, dates, notes))
         _apply_info(data, info)
-        if stats and len(stats[0]) > 1:
-            data.vendor_cycles = _statistics(stats[0])
+        if stats and len(stats[0][1]) > 1:
+            data.vendor_cycles = _statistics(stats[0][1])
+            _check_end(data, path, *stats[0])
         return data
 
 
@@ -173,7 +176,7 @@ def _apply_info(data: CyclerData, info: list[list[Any]]) -> None:
                 data.start_time = None if pd.isna(stamp) else stamp
                 if (
                     data.start_time is not None
-                ):  # no end: none in the DataPro and MITS Pro 7 info sheets at hand
+                ):  # no end in the DataPro and MITS Pro 7 info sheets at hand: the statistics sheet's (_check_end)
                     data.extra["test_start"] = data.start_time.isoformat()
             _copy_texts(
                 data,
@@ -189,6 +192,34 @@ def _apply_info(data: CyclerData, info: list[list[Any]]) -> None:
             break
     if len(info) > 1 and len(info[1]) > 3 and _text(info[1][3]):
         data.extra["test_name"] = _text(info[1][3])
+
+
+def _check_end(data: CyclerData, path: Path, name: str, rows: list[list[Any]]) -> None:
+    """Hold the statistics sheet's last ``Test_Time`` (its last cycle's end) against the data's last row.
+
+    The sheet's rows are each cycle's last values on the rows' own test clock (the shared CALCE workbook's last,
+    573585.82 s, is its channel sheet's last row's), so an end later than the last row by more than the file's
+    longest logging interval and :data:`.cut_end.SAME_CLOCK_S` means rows at its end are missing
+    (:func:`.cut_end.cut_warning`: ``truncated_file``). The end is kept as ``extra.test_end_s``. The info sheets
+    (``Global_Info``, ``Info``) record no end, so a workbook without a statistics sheet is not checked.
+    """
+    header = [_target(_key(h)[0]) for h in rows[0]]
+    if s.TIME not in header:
+        return
+    at = header.index(s.TIME)
+    ends = _numeric(np.array([row[at] if at < len(row) else "" for row in rows[1:]], dtype=object))
+    ends = ends[np.isfinite(ends)]
+    times = pd.to_numeric(data.timeseries[s.TIME], errors="coerce").to_numpy(dtype="float64")
+    times = times[np.isfinite(times)]
+    if not len(ends) or not len(times):
+        return
+    end_s, last_s = float(ends.max()), float(times.max())
+    data.extra["test_end_s"] = end_s
+    note = cut_warning(
+        path, name, last_s, end_s, end_s - last_s, SAME_CLOCK_S, longest_interval(data.timeseries)
+    )
+    if note is not None:
+        data.warnings.append(note)
 
 
 def _statistics(rows: list[list[Any]]) -> pd.DataFrame:

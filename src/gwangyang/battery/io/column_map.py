@@ -101,6 +101,8 @@ class ColumnMap:
     state: StateSpec | None = None
     origin: str = "column map"
     known_columns: tuple[str, ...] = ()
+    encoding_given: bool = False
+    """Whether the map wrote ``file.encoding`` (an explicit ``utf-8`` refuses a UTF-16 file; the default reads it)."""
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> ColumnMap:
@@ -171,6 +173,7 @@ class ColumnMap:
             skip_lines=skip,
             header_marker=_get(file, "header_marker", str, None, origin, "file."),
             encoding=encoding,
+            encoding_given="encoding" in file,
             decimal=decimal,
             quoted_lines=_get(file, "quoted_lines", bool, False, origin, "file."),
             allow_cycle_gaps=_get(options, "allow_cycle_gaps", bool, False, origin, "options."),

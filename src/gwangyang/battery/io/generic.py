@@ -12,6 +12,7 @@ A column map is a small TOML file (see ``maps/example.toml``)::
     skip_lines = 0                       # ... or the number of lines above the header (default 0)
     encoding = "utf-8"                   # held to for the whole file (default "utf-8"); bytes that do
                                          # not decode become U+FFFD, with an undecodable_text warning;
+                                         # written, "utf-8" refuses a UTF-16 file (left out, it is read);
                                          # "auto": UTF-8 (BOM or not), cp949 (Korean Windows) or latin-1
                                          # "utf-16", "utf-16-le", "utf-16-be": held against the file's
                                          # byte-order mark or bytes (map_utf16), decoded once

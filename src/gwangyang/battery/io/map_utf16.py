@@ -8,8 +8,13 @@ map's ``file.encoding`` says how the file was written, so it must agree with wha
   inferred); a file that has no mark and does not read as UTF-16 by its bytes is refused.
 * ``utf-16-le`` / ``utf-16-be``: that byte order, a mark of the same order skipped; a mark of the other order, or
   bytes that read as the other order, are refused.
-* ``utf-8`` (the default) or ``auto``: a UTF-16 file is read as it is without a map (its mark, else its bytes).
-* any other encoding (``cp949``, ``latin-1``...) on a file that is UTF-16 by its mark or its bytes: refused.
+* no ``file.encoding`` (the default, ``utf-8``) or ``auto``: a UTF-16 file is read as it is without a map (its
+  mark, else its bytes).
+* any other encoding written in the map, ``utf-8`` included (``cp949``, ``latin-1``...), on a file that is UTF-16
+  by its mark or its bytes: refused. A map that says ``utf-8`` means it; only a map silent on the encoding leaves
+  the file to say.
+
+Every refusal is one line naming the file, the map file, its ``file.encoding`` and the mark (or byte order) found.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from .textutf16 import Utf16
 UTF16_CODECS = ("utf-16", "utf-16-le", "utf-16-be")
 """Python's names of the UTF-16 codecs (:func:`codecs.lookup`)."""
 
-_READ_AS_IS = ("utf-8", "auto")
-"""Encodings of a column map under which a UTF-16 file is read as a file without a map is."""
+_READ_AS_IS = ("auto",)
+"""Encodings written in a column map under which a UTF-16 file is read as a file without a map is (and no
+``file.encoding`` at all: :attr:`.column_map.ColumnMap.encoding_given`)."""
 
 
 def codec_name(encoding: str) -> str:
@@ -36,7 +42,9 @@ def codec_name(encoding: str) -> str:
         return encoding
 
 
-def map_utf16(path: Path, found: Utf16 | None, encoding: str) -> tuple[Utf16 | None, bool]:
+def map_utf16(
+    path: Path, found: Utf16 | None, encoding: str, given: bool = True, origin: str = "column map"
+) -> tuple[Utf16 | None, bool]:
     """How a file read with a column map whose ``file.encoding`` is ``encoding`` is read as UTF-16 (see the module).
 
     Parameters
@@ -48,6 +56,10 @@ def map_utf16(path: Path, found: Utf16 | None, encoding: str) -> tuple[Utf16 | N
         read in (``start`` 0), or None.
     encoding
         The column map's ``file.encoding`` as written.
+    given
+        Whether the map wrote ``file.encoding`` (False: the default, under which a UTF-16 file reads as UTF-16).
+    origin
+        The map file (named in a refusal).
 
     Returns
     -------
@@ -58,36 +70,35 @@ def map_utf16(path: Path, found: Utf16 | None, encoding: str) -> tuple[Utf16 | N
     Raises
     ------
     InputError
-        The map's encoding and the file disagree; one line naming the file, the map's encoding and the file's.
+        The map's encoding and the file disagree; one line naming the file, the map file, the map's encoding and
+        the file's.
     """
     name = codec_name(encoding)
     if name not in UTF16_CODECS:
-        if found is None or name in _READ_AS_IS:
+        if found is None or not given or name in _READ_AS_IS:
             return found, found is not None and found.inferred
-        raise _disagree(path, encoding, found)
+        raise _disagree(path, encoding, origin, found)
     if found is not None and not found.inferred:  # a byte-order mark
         if name in ("utf-16", found.codec):
             return found, False
-        raise _disagree(path, encoding, found)
+        raise _disagree(path, encoding, origin, found)
     if name == "utf-16":
         if found is None:
             raise InputError(
-                f"{path}: the column map's file.encoding is {as_written(encoding)}, but the file has no byte-order "
-                "mark and does not read as UTF-16 by its bytes (give utf-16-le or utf-16-be if it is UTF-16)."
+                f"{path}: the column map's file.encoding is {as_written(encoding)} (in {origin}), but the file has "
+                "no byte-order mark and does not read as UTF-16 by its bytes (give utf-16-le or utf-16-be if it is "
+                "UTF-16)."
             )
         return found, True
     if found is not None and found.codec != name:
-        raise _disagree(path, encoding, found)
+        raise _disagree(path, encoding, origin, found)
     return Utf16(name, 0), False
 
 
-def _disagree(path: Path, encoding: str, found: Utf16) -> InputError:
+def _disagree(path: Path, encoding: str, origin: str, found: Utf16) -> InputError:
     """The refusal of a map's encoding that the file's mark or bytes contradict."""
     codec, written = found.codec.upper(), as_written(encoding)
+    said = f"{path}: the column map's file.encoding is {written} (in {origin})"
     if found.inferred:
-        return InputError(
-            f"{path}: the column map's file.encoding is {written}, but the file reads as {codec} by its bytes."
-        )
-    return InputError(
-        f"{path}: the column map's file.encoding is {written}, but the file starts with a {codec} byte-order mark."
-    )
+        return InputError(f"{said}, but the file reads as {codec} by its bytes.")
+    return InputError(f"{said}, but the file starts with a {codec} byte-order mark.")

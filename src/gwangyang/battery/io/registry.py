@@ -174,7 +174,7 @@ def _read(path: Path, vendor: str | None, cmap: ColumnMap | None) -> CyclerData:
     if path.is_file():
         utf16, inferred = _utf16(path, read_head(path)), False
         if cmap is not None:  # its file.encoding must agree with the file's (map_utf16)
-            utf16, inferred = map_utf16(path, utf16, cmap.encoding)
+            utf16, inferred = map_utf16(path, utf16, cmap.encoding, cmap.encoding_given, cmap.origin)
         elif utf16 is not None:
             inferred = utf16.inferred
         if utf16 is not None:
@@ -204,6 +204,10 @@ def _read(path: Path, vendor: str | None, cmap: ColumnMap | None) -> CyclerData:
         ) from exc
     if cut is not None:
         data.warnings.append(warning("truncated_file", cut.detail(), path))
+    if cmap is not None:  # a companion beside it: read as its cycler reads it, or said unread
+        from .map_companions import read_map_companions
+
+        read_map_companions(data, path, cmap, companions_of(path))
     carried = data.timeseries.attrs.pop(WARNINGS_ATTR, [])
     data.warnings.extend(w for w in carried if w not in data.warnings)
     return data

@@ -28,12 +28,11 @@ def read_quality_table(path: Path) -> pd.DataFrame:
 
 def _is_pulsebat_workbook(path: Path) -> bool:
     """A workbook whose sheets are PulseBat's (``SOC ALL``, ``SOC5`` ...); any other is a plain table."""
-    from python_calamine import CalamineWorkbook
+    from ...workbook import open_workbook
 
-    try:
-        names = CalamineWorkbook.from_path(str(path)).sheet_names
-    except Exception:  # an unreadable workbook: the PulseBat reader names the file
-        return True
+    names = open_workbook(
+        path
+    ).names  # refused as every workbook is (encrypted, damaged, cut), naming the file
     return any("".join(str(n).split()).lower().startswith("soc") for n in names)
 
 
