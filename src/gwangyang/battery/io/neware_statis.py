@@ -161,9 +161,8 @@ def check_statis_cycles(
         unit = 10.0**-places_shown
         frame = pd.DataFrame({"cycle": cycles[known], "value": values[known]})
         frame["steps"] = np.isfinite(frame["value"]) & (frame["value"] != 0)
-        summed = frame.groupby("cycle").agg(
-            value=("value", lambda v: v.sum(min_count=1)), steps=("steps", "sum")
-        )
+        grouped = frame.groupby("cycle")
+        summed = pd.DataFrame({"value": grouped["value"].sum(min_count=1), "steps": grouped["steps"].sum()})
         summed = summed.loc[shared.index]
         theirs = summed["value"].to_numpy()
         mine = ours.loc[shared.index, target].to_numpy() / factor
