@@ -135,20 +135,24 @@ def book_stream(
 
 def compound_file(stream: bytes, name: str = "Book") -> bytes:
     """A version-3 compound file holding one stream, in the FAT: a stream under the 4,096-byte mini-stream cutoff
-    is stored padded with zeros to 4,096 bytes (after the last EOF record, where no reader looks)."""
+    is stored padded with zeros to 4,096 bytes (after the last EOF record, where no reader looks). The FAT takes as
+    many sectors as the stream needs (128 entries each, listed in the header's 109: streams up to about 6.8 MB)."""
     data = stream + b"\x00" * (max(4096, -(-len(stream) // 512) * 512) - len(stream))
     size = max(len(stream), 4096)
     n = len(data) // 512
-    if n + 2 > 128:
-        raise ValueError("one FAT sector holds 128 sectors: keep the stream under 63 kB")
-    fat = [_FAT_SECTOR] + [k + 2 for k in range(n - 1)] + [_END, _END]
-    fat += [_FREE] * (128 - len(fat))
+    f = 1
+    while f + n + 1 > 128 * f:
+        f += 1
+    if f > 109:
+        raise ValueError("the header lists 109 FAT sectors: keep the stream under 6.8 MB")
+    fat = [_FAT_SECTOR] * f + [f + k + 1 for k in range(n - 1)] + [_END, _END]
+    fat += [_FREE] * (128 * f - len(fat))
     header = bytearray(512)
     header[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
     struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIIII", header, 0x2C, 1, n + 1, 0, 4096, _END, 0, _END, 0, 0)
-    struct.pack_into("<109I", header, 0x4C, 0, *([_FREE] * 108))
-    # the first counts at 0x2C: FAT sectors 1, first directory sector n + 1 (the header's 0x28 is 0 for v3)
+    struct.pack_into("<IIIIIIIII", header, 0x2C, f, f + n, 0, 4096, _END, 0, _END, 0, 0)
+    struct.pack_into("<109I", header, 0x4C, *range(f), *([_FREE] * (109 - f)))
+    # the first counts at 0x2C: FAT sectors f, first directory sector f + n (the header's 0x28 is 0 for v3)
 
     def entry(label: str, kind: int, child: int, start: int, length: int) -> bytes:
         raw = label.encode("utf-16-le") + b"\x00\x00" if label else b""
@@ -158,9 +162,9 @@ def compound_file(stream: bytes, name: str = "Book") -> bytes:
         struct.pack_into("<III", item, 116, start, length, 0)
         return bytes(item)
 
-    directory = entry("Root Entry", 5, 1, _END, 0) + entry(name, 2, _NONE, 1, size)
+    directory = entry("Root Entry", 5, 1, _END, 0) + entry(name, 2, _NONE, f, size)
     directory += entry("", 0, _NONE, 0, 0) * 2
-    return bytes(header) + struct.pack("<128I", *fat) + data + directory
+    return bytes(header) + struct.pack(f"<{128 * f}I", *fat) + data + directory
 
 
 def biff5_xls(

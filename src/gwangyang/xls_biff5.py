@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +257,37 @@ def biff5_sheets(path: str | Path, source: str) -> list[tuple[str, list[list[Any
         A code page Python has no codec for, text that is not in the code page, or a workbook cut short or
         damaged; one line naming the file (and the sheet and cell).
     """
+    book = biff5_book(path, source)
+    if book is None:
+        return None
+    names, rows = book
+    return [(name, rows(name)) for name in names]
+
+
+def biff5_book(path: str | Path, source: str) -> tuple[list[str], Callable[[str], list[list[Any]]]] | None:
+    """An Excel 5.0/95 workbook's worksheet names, and a function decoding one sheet's rows when asked.
+
+    Only the workbook's globals (code page, formats, sheet list) are read at once: a reader that needs the names
+    alone (detection) decodes no cell.
+
+    Parameters
+    ----------
+    path
+        An ``.xls`` file.
+    source
+        The file's name in errors.
+
+    Returns
+    -------
+    tuple or None
+        The worksheet names in the workbook's order and ``rows(name)``, as :func:`biff5_sheets` gives each sheet's
+        rows (raising its errors for that sheet); None when the file is not BIFF5.
+
+    Raises
+    ------
+    CorruptFileError
+        A code page Python has no codec for, a sheet name not in it, or a sheet list cut short.
+    """
     try:
         stream = workbook_stream(Path(path).read_bytes())
     except (BrokenXlsError, struct.error, IndexError, OSError):
@@ -263,4 +295,9 @@ def biff5_sheets(path: str | Path, source: str) -> list[tuple[str, list[list[Any
     if stream[:2] != struct.pack("<H", _BOF) or stream[4:6] != struct.pack("<H", 0x0500):
         return None
     book = _Book(stream, source)
-    return [(name, book.rows(name, start)) for name, start in book.sheets]
+    starts = dict(book.sheets)
+
+    def rows(name: str) -> list[list[Any]]:
+        return book.rows(name, starts[name])
+
+    return [name for name, _ in book.sheets], rows

@@ -2,7 +2,8 @@
 
 :mod:`gwangyang.battery.io.neware_stepjoin` (BTSDA 8's record sheet, its cycle and step taken from the step sheet),
 :mod:`gwangyang.battery.io.neware_crosscheck` (the cycle sheet against the records),
-:mod:`gwangyang.battery.io.neware_stepcheck` (the step sheet against records naming their cycle and step) and
+:mod:`gwangyang.battery.io.neware_stepcheck` (the step sheet against records naming their cycle and step),
+:mod:`gwangyang.battery.io.neware_statis` (BTS 7.6's step statistics summed a cycle against the records) and
 :mod:`gwangyang.battery.io.neware_bts_steps` (the three-level CSV's step rows against their records) name the
 workbook first (``.+``: spaces, colons and Hangul), then sheets, rows, dates and numbers as written; and
 :mod:`gwangyang.battery.io.neware`'s warning that an ``.nda``/``.ndax``'s test time and Timestamp disagree.
@@ -200,6 +201,31 @@ NEWARE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
             "'循环号', '工步号')"
         ),
         sheet=_Q,
+    ),
+    phrase(
+        N_(
+            "sheet %(sheet)s: column(s) %(columns)s not checked against the records (the step sheet or the record "
+            "sheet lacks them)"
+        ),
+        sheet=_Q,
+        columns=r"'[^']*'(?:, '[^']*')*",
+    ),
+    # gwangyang.battery.io.neware_statis: BTS 7.6's step statistics summed a cycle against the records
+    phrase(
+        N_(
+            "sheet %(sheet)s row %(row)s (cycle %(cycle)s): %(column)s summed over the cycle's %(steps)s step(s) is "
+            "%(theirs)s there but %(ours)s from the records (%(n)s cycle(s) differ by more than %(tolerance)s, a "
+            "unit of the sheet's last decimal, a step summed)"
+        ),
+        sheet=_Q,
+        row=_N,
+        cycle=_G,
+        column=_Q,
+        steps=_N,
+        theirs=_G,
+        ours=_G,
+        n=_N,
+        tolerance=r"[\de.+-]+",
     ),
     # gwangyang.battery.io.neware_bts_steps: the three-level CSV export's step rows against their records
     phrase(

@@ -301,7 +301,11 @@ def test_records_without_step_type_are_cut_by_their_step_time(tmp_path: Path) ->
     data = read_cycler(workbook(tmp_path, records=_record_rows(header)))
     plain = read_cycler(write(tmp_path, "record.csv", _table([h for h in HEADER if h != "Step Type"])))
     pd.testing.assert_frame_equal(data.timeseries, plain.timeseries, check_exact=True)
-    assert kinds(data) == []
+    # the step sheet's types have nothing to be checked against: said once, its times, dates, capacities checked
+    assert warned(data, "unknown_format") == (
+        "sheet 'step': column(s) 'Step Type' not checked against the records (the step sheet or the record sheet "
+        "lacks them)"
+    )
 
 
 def test_an_xls_record_table_s_cycle_sheet_in_mah(tmp_path: Path) -> None:
@@ -375,3 +379,26 @@ def test_one_edited_step_capacity_is_warned_with_both_numbers(tmp_path: Path, cs
         "record (1 step(s) differ by more than 1e-05, a unit of the sheet's last decimal)"
     )
     pd.testing.assert_frame_equal(data.timeseries, csv_read.timeseries, check_exact=True)
+
+
+def test_the_joined_step_sheet_s_step_time_is_checked_too(tmp_path: Path) -> None:
+    # the records took their steps from this sheet by dates and types; its Step Time is still checked against them:
+    # cycle 1's discharge, 00:41:50 = 2510 s in the export, its records 30 s apart at most (as test_neware_stepcheck)
+    steps = _step_rows()
+    assert steps[4][:5] == [1.0, 4.0, 4.0, "CC DChg", "00:41:50"]
+    steps[4][4] = "00:42:50"
+    data = read_cycler(workbook(tmp_path, steps=steps))
+    assert warned(data, "unknown_format") == (
+        "sheet 'step' row 5 (cycle 1, step 4): 'Step Time' is 2570 s there but 2510 s from the step's records (1 "
+        "step(s) differ by more than a second and their longest logging interval, 31 s for this one)"
+    )
+
+
+def test_a_joined_step_sheet_without_step_time_or_capacity_says_so(tmp_path: Path) -> None:
+    cut = [STEP_HEADER.index("Step Time"), STEP_HEADER.index("Capacity(Ah)")]
+    steps = [[v for k, v in enumerate(r) if k not in cut] for r in _step_rows()]
+    data = read_cycler(workbook(tmp_path, steps=steps))
+    assert warned(data, "unknown_format") == (
+        "sheet 'step': column(s) 'Step Time', 'Capacity' not checked against the records (the step sheet or the "
+        "record sheet lacks them)"
+    )

@@ -2,7 +2,8 @@
 
 No such file is at hand: each test writes the shared IFE export's records (the record table of
 ``test_neware_record``) into a BIFF8 workbook with xlwt, as BTSDA does (numbers as numbers, dates as dates,
-clock times as text, beside ``Info``/``Cycle``/``Statis`` sheets), split over several record sheets, and expects
+clock times as text, beside an ``Info`` sheet; BTS 7.6's ``Cycle_``/``Statis_``
+sheets in :mod:`.test_neware_statis`), split over several record sheets, and expects
 the very frame the record table's CSV reads to (an independent route: that reading matches Neware's own cycle
 totals in the three-level file).
 """
@@ -66,10 +67,7 @@ def _split(
 ) -> dict[str, list[list[object]]]:
     """The records over several sheets, cut before the given data rows; each sheet with the header or not."""
     bounds = [0, *cuts, len(rows) - 1]
-    out: dict[str, list[list[object]]] = {
-        "Info": [["Channel", "1-1"]],
-        "Statis_1_1_2": [["Step", "CapaCity(mAh)"], [1, 1.0]],  # BTS 7.6 step statistics: not read
-    }
+    out: dict[str, list[list[object]]] = {"Info": [["Channel", "1-1"]]}
     for i, name in enumerate(names):
         body = rows[1 + bounds[i] : 1 + bounds[i + 1]]
         out[name] = [rows[0], *body] if header or i == 0 else body
@@ -157,7 +155,11 @@ def test_sheets_not_read_are_named(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("keep", [0.5, 0.1])
 def test_truncated_xls_is_refused_in_one_line(tmp_path: Path, keep: float) -> None:
-    good = write_xls(tmp_path / "good.xls", _split(_rows(), ["Detail_1", "Detail_2"], [5000]))
+    split = _split(_rows(), ["Detail_1", "Detail_2"], [5000])
+    # the layout the damage was placed in: a 2-row step statistics sheet after Info (warned about, not checked)
+    statis: list[list[object]] = [["Step", "CapaCity(mAh)"], [1, 1.0]]
+    sheets = {"Info": split.pop("Info"), "Statis_1_1_2": statis, **split}
+    good = write_xls(tmp_path / "good.xls", sheets)
     path = tmp_path / "잘림.xls"
     path.write_bytes(good.read_bytes()[: int(good.stat().st_size * keep)])
     with pytest.raises(GwangyangError) as caught:
@@ -219,7 +221,11 @@ def test_records_lost_inside_a_sheet_are_warned_and_refusals_name_the_sheet_row(
 
 def test_a_damaged_block_cutting_a_sheet_short_is_warned(tmp_path: Path) -> None:
     """Zeros over 4 KiB near the end: calamine reads the last sheet up to them and stops without a word."""
-    good = write_xls(tmp_path / "good.xls", _split(_rows(), ["Detail_1", "Detail_2"], [5000]))
+    split = _split(_rows(), ["Detail_1", "Detail_2"], [5000])
+    # the layout the damage was placed in: a 2-row step statistics sheet after Info (warned about, not checked)
+    statis: list[list[object]] = [["Step", "CapaCity(mAh)"], [1, 1.0]]
+    sheets = {"Info": split.pop("Info"), "Statis_1_1_2": statis, **split}
+    good = write_xls(tmp_path / "good.xls", sheets)
     assert declared_rows(good)["Detail_2"] == 4296 and declared_rows(good)["Detail_1"] == 5001
     raw = bytearray(good.read_bytes())
     at = int(len(raw) * 0.95)

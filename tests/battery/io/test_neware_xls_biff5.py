@@ -10,6 +10,7 @@ read by calamine) give the same frame.
 
 from __future__ import annotations
 
+import struct
 from datetime import datetime
 from pathlib import Path
 
@@ -17,9 +18,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gwangyang import xls_biff5
 from gwangyang.battery.io import detect, read_cycler
+from gwangyang.battery.io.neware_xls import NewareXlsReader
+from gwangyang.errors import CorruptFileError
 
-from ...biff5 import biff5_xls
+from ...biff5 import biff5_xls, book_stream, compound_file
 from .test_neware_chinese import FLAT
 from .test_neware_xls import _rows, write_xls
 
@@ -88,3 +92,51 @@ def test_a_biff5_export_reads_as_its_biff8_twin(tmp_path: Path, rows: list[list[
     twin = read_cycler(write_xls(tmp_path / "记录.xls", sheets))
     pd.testing.assert_frame_equal(ours.timeseries, twin.timeseries)
     assert ours.start_time == twin.start_time
+
+
+def test_detection_reads_the_sheet_names_alone(
+    tmp_path: Path, rows: list[list[object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``can_load`` decodes no cell: with every sheet's decoding failing, the sheet names still say Neware."""
+    path = _biff5(tmp_path / "记录95.xls", rows)
+    decoded: list[str] = []
+
+    def refuse(self: object, sheet: str, start: int) -> list[list[object]]:
+        decoded.append(sheet)
+        raise AssertionError("a cell decoded")
+
+    monkeypatch.setattr(xls_biff5._Book, "rows", refuse)
+    assert NewareXlsReader().can_load(path, path.read_bytes()[:8]) and decoded == []
+
+
+def test_a_record_sheet_cell_not_in_the_code_page_is_claimed_then_refused(
+    tmp_path: Path, rows: list[list[object]]
+) -> None:
+    """Detected by its sheet names (decoded in cp936), then refused in one line naming the sheet and cell."""
+    cells = [[_serial(v) if isinstance(v, datetime) else v for v in row] for row in rows[:61]]
+    stream = bytearray(book_stream({"信息": [["通道", "1-1"]], "记录层": cells}, {"记录层": []}, 936))
+    label = "工步类型".encode("cp936")  # the header's step type: 记录层 row 1, column D
+    at = stream.index(struct.pack("<H", len(label)) + label)
+    stream[at + 2 : at + 4] = b"\xff\xff"  # 0xFF leads no cp936 character
+    path = tmp_path / "깨진95.xls"
+    path.write_bytes(compound_file(bytes(stream)))
+    assert detect(path).name == "neware"
+    with pytest.raises(CorruptFileError) as error:
+        read_cycler(path)
+    assert str(error.value) == (
+        f"{path}: sheet '记录层', cell D1: its bytes are not text in code page 936 (the workbook's CODEPAGE "
+        "record): the file is damaged or its code page is wrong."
+    )
+
+
+def test_a_biff5_export_cut_short_is_claimed_then_refused(tmp_path: Path, rows: list[list[object]]) -> None:
+    """A sheet list without its end (the globals cut) is claimed by the name ``.xls`` and refused in one line."""
+    stream = book_stream({"记录层": [rows[0]]}, {"记录层": []}, 936)
+    path = tmp_path / "잘린95.xls"
+    path.write_bytes(compound_file(stream[:200]))
+    assert detect(path).name == "neware"
+    with pytest.raises(CorruptFileError) as error:
+        read_cycler(path)
+    assert str(error.value) == (
+        f"{path}: an Excel 5.0/95 (BIFF5) workbook cut short or damaged: its sheet list has no end record."
+    )

@@ -42,8 +42,11 @@ CYCLE_SHEET_NAMES = {
     "Cycle ID": "Cycle Index",
     "CycleID": "Cycle Index",
     "循环序号": "Cycle Index",
+    "ToTal of Cycle": "Cycle Index",
+    "Total of Cycle": "Cycle Index",
 }
-"""The cycle sheet's cycle column in BTSDA 8's English (BTS 7.6 ``Cycle``, BTSDA 7.x ``Cycle ID``/``CycleID``)."""
+"""The cycle sheet's cycle column in BTSDA 8's English (BTS 7.6 ``Cycle`` and its ``Cycle_<channel>`` sheet's
+``ToTal of Cycle``, BTSDA 7.x ``Cycle ID``/``CycleID``)."""
 _UNIT = re.compile(r"^(?P<base>[^(]+?)\s*\((?P<unit>[^)]*)\)\s*$")
 _AH = {"Ah": 1.0, "mAh": 1e-3, "uAh": 1e-6, "\u00b5Ah": 1e-6, "\u03bcAh": 1e-6}
 _WH = {"Wh": 1.0, "mWh": 1e-3, "uWh": 1e-6, "\u00b5Wh": 1e-6, "\u03bcWh": 1e-6}
@@ -56,6 +59,10 @@ BASES = {
     "Capacitance_DChg": "DChg. Cap.",
     "ChgCap": "Chg. Cap.",
     "DChgCap": "DChg. Cap.",
+    "Capacity of charge": "Chg. Cap.",
+    "Capacity of discharge": "DChg. Cap.",
+    "Charge_Capacity": "Chg. Cap.",
+    "Discharge_Capacity": "DChg. Cap.",
     "Chg. Energy": "Chg. Energy",
     "DChg. Energy": "DChg. Energy",
     "Engy_Chg": "Chg. Energy",
@@ -64,8 +71,9 @@ BASES = {
     "DChgEng": "DChg. Energy",
 }
 """A cycle sheet's capacity and energy names (without the unit) in BTSDA 8's English: BTSDA 7.x/BtsControl's
-``Cap_Chg(mAh)``, ``Engy_DChg(mWh)``, ``DChgCap(mAh)``, ``ChgEng(mWh)``; ``Capacitance_Chg`` only with a unit of
-charge (BTSDA 7.4's cycle report has ``Capacitance_Chg(F)``, a capacitance). Chinese names come from
+``Cap_Chg(mAh)``, ``Engy_DChg(mWh)``, ``DChgCap(mAh)``, ``ChgEng(mWh)``; BTS 7.6's ``Capacity of charge(mAh)``
+(its ``Cycle_<channel>`` sheet) and ``Charge_Capacity(mAh)`` (its ``Statis_<channel>`` sheet, a step a row);
+``Capacitance_Chg`` only with a unit of charge (BTSDA 7.4's cycle report has ``Capacitance_Chg(F)``, a capacitance). Chinese names come from
 :data:`.neware_zh.CYCLE_NAMES`."""
 _CHECKED = (
     ("Chg. Cap.", s.CHARGE_CAPACITY, _AH),
@@ -84,7 +92,7 @@ for any number below 4.5e9 units (45,000 Ah at five decimals), while a real disa
 is a whole unit."""
 
 
-def beyond_last_decimal(theirs: np.ndarray, mine: np.ndarray, unit: float) -> np.ndarray:
+def beyond_last_decimal(theirs: np.ndarray, mine: np.ndarray, unit: float | np.ndarray) -> np.ndarray:
     """Where the sheet's number and the records' differ by more than ``unit``, a unit of the sheet's last decimal.
 
     Parameters
@@ -92,7 +100,8 @@ def beyond_last_decimal(theirs: np.ndarray, mine: np.ndarray, unit: float) -> np
     theirs, mine
         The sheet's numbers and the records', in the sheet's unit.
     unit
-        One unit of the sheet's last decimal (``10.0**-places``, :func:`decimals`).
+        One unit of the sheet's last decimal (``10.0**-places``, :func:`decimals`); or an allowance a number
+        (several units, where the sheet's numbers are sums of rounded ones).
 
     Returns
     -------
@@ -119,7 +128,7 @@ def decimals(values: Iterable[float]) -> int:
     return min(most, 12)
 
 
-def _found(
+def capacity_columns(
     english: list[str], written: list[str], column: Callable[[int], np.ndarray]
 ) -> list[tuple[str, str, float, np.ndarray]]:
     """The cycle sheet's capacity and energy columns known: name as written, target, factor to Ah/Wh, values."""
@@ -188,7 +197,7 @@ def check_cycle_sheet(
         return np.array([cell_number(r[at]) if at < len(r) else np.nan for r in body], dtype="float64")
 
     cycles = column(english.index("Cycle Index"))
-    found = _found(english, written, column)
+    found = capacity_columns(english, written, column)
     if not found:
         why = "no charge or discharge capacity (Ah, mAh) or energy (Wh, mWh) column of a name known"
         return None, _not_checked(path, sheet, why)

@@ -41,6 +41,7 @@ from .base import safe_cell_id
 from .neware_crosscheck import CYCLE_SHEET, CYCLE_SHEET_NAMES, check_cycle_sheet
 from .neware_parts import cell_texts, joined_parts, unread_sheets
 from .neware_record import NewareRecordCsvReader
+from .neware_statis import STATIS_NAMES, STATIS_SHEET, check_statis
 from .neware_stepcheck import STEP_CHECK_NAMES, check_step_sheet
 from .neware_stepjoin import STEP_SHEET, STEP_SHEET_NAMES, join_steps, lacks_steps
 from .neware_steptime import BTS7_NAMES
@@ -52,9 +53,9 @@ RECORD_SHEET = re.compile(
     r"^(record|records|detail(_.*)?|记录层|记录数据|记录)([ _-]?\(?\d+\)?)?$", re.IGNORECASE
 )
 """A record sheet, or its continuation (``record(2)``, ``记录层2``; ``Detail_...`` takes any ending)."""
-_INFO_SHEET = re.compile(r"^(info|信息|测试信息|unit|test|statis.*)$", re.IGNORECASE)
-"""Sheets BTSDA writes besides the records, steps and cycles: test information, BTS 7.6's step statistics (not
-read; kept in ``extra["sheets_not_read"]`` with why)."""
+_INFO_SHEET = re.compile(r"^(info|信息|测试信息|unit|test)$", re.IGNORECASE)
+"""Sheets BTSDA writes besides the records, steps and cycles: test information (not read; kept in
+``extra["sheets_not_read"]`` with why)."""
 
 
 def record_sheets(names: list[str]) -> list[str]:
@@ -324,6 +325,7 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         others = [n for n in all_names if n not in names]
         steps = [(n, sheet(n)) for n in others if STEP_SHEET.match(n.strip())]
         cycles = [(n, sheet(n)) for n in others if CYCLE_SHEET.match(n.strip())]
+        statis = [(n, sheet(n)) for n in others if STATIS_SHEET.match(n.strip())]
     except CorruptFileError:  # a BIFF5 workbook damaged: its reader's one line names the workbook
         raise
     except Exception as exc:  # calamine raises its own errors on a damaged workbook
@@ -344,15 +346,8 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
     extra: dict[str, object] = {"format": f"record_{kind}", "sheet": names[0], "sheets": names}
     left: dict[str, str] = {}
     for n in others:
-        if n not in dict(steps) and n not in dict(cycles):
-            known = _INFO_SHEET.match(n.strip())
-            left[n] = (
-                "unknown"
-                if not known
-                else "step statistics"
-                if known.group(1).lower().startswith("statis")
-                else "test information"
-            )
+        if n not in dict(steps) and n not in dict(cycles) and n not in dict(statis):
+            left[n] = "test information" if _INFO_SHEET.match(n.strip()) else "unknown"
     if lacks_steps(rows[0]):  # BTSDA 8's record sheet: cycle and step from the step sheet
         if not steps:
             raise CorruptFileError(
@@ -362,7 +357,8 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         step_rows, step_places, parted = joined_parts(path, steps, STEP_SHEET_NAMES, "Step Number")
         notes += parted
         rows, joined = join_steps(path, rows, origins, step_places[0][0], step_rows, step_places)
-        notes += joined
+        notes += joined  # then the step sheet's times, dates and capacities against the records it gave steps
+        notes += check_step_sheet(path, step_places[0][0], step_rows, step_places, rows, origins, joined=True)
         extra["steps_from"] = step_places[0][0]
         extra["step_sheets"] = used = [n for n, _ in steps if n in {sheet for sheet, _ in step_places}]
         left |= {n: _why(r) for n, r in steps if n not in used}
@@ -389,6 +385,13 @@ def read_record_workbook(path: Path, kind: str) -> CyclerData:
         ]
         left |= {n: _why(r) for n, r in cycles if n not in used}
         notes += checked
+    if statis:  # BTS 7.6's step statistics: step by step and cycle by cycle against the records
+        statis_rows, statis_places, parted = joined_parts(path, statis, STATIS_NAMES, "Step Number")
+        notes += parted + check_statis(
+            path, statis_places[0][0], statis_rows, statis_places, rows, origins, data
+        )
+        data.extra["statis_sheets"] = used = [n for n, _ in statis if n in {p for p, _ in statis_places}]
+        left |= {n: _why(r) for n, r in statis if n not in used}
     notes += unread_sheets(path, left)
     data.extra["sheets_not_read"] = left
     data.warnings.extend(notes)

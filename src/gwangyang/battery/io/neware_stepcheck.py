@@ -24,7 +24,7 @@ says so. Columns the sheet lacks are not checked (BTSDA 7's step level has no da
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +121,8 @@ def check_step_sheet(
     places: Sequence[Place],
     rows: Sequence[Sequence[object]],
     origins: Sequence[Place],
+    names: Mapping[str, str] = STEP_CHECK_NAMES,
+    joined: bool = False,
 ) -> list[dict[str, str]]:
     """The warnings where a step sheet disagrees with records that name their own cycle and step.
 
@@ -135,6 +137,12 @@ def check_step_sheet(
     rows, origins
         The record sheets' header and data rows, joined (:func:`.neware_sheets.joined_records`), and each data
         row's sheet and row.
+    names
+        The sheet's names in English (BTS 7.6's ``Statis_...`` sheet has its own, :mod:`.neware_statis`).
+    joined
+        The records took their cycle and step from this very sheet (:func:`.neware_stepjoin.join_steps`, which
+        warns about the steps without records itself): the steps in one and not the other are not told again,
+        and the columns not checked (the sheet's or the records' lacking) are named in a warning.
 
     Returns
     -------
@@ -146,7 +154,7 @@ def check_step_sheet(
     """
     if not any(any(v not in (None, "") for v in r) for r in steps):
         return []  # an empty step sheet: nothing to check (kept in ``sheets_not_read``)
-    step_english = translate(cell_texts(steps[0]), STEP_CHECK_NAMES)
+    step_english = translate(cell_texts(steps[0]), dict(names))
     if "Cycle Index" not in step_english or "Step Index" not in step_english:
         why = "no cycle or step column ('Cycle Index', 'Step Index', '循环号', '工步号')"
         return [
@@ -184,8 +192,8 @@ def check_step_sheet(
         else:
             unlisted.append(k)
     unmatched = sorted(j for queue in waiting.values() for j in queue)
-    notes: list[dict[str, str]] = []
-    if unmatched:
+    notes: list[dict[str, str]] = _unchecked(path, sheet, step_english, english) if joined else []
+    if unmatched and not joined:
         (part, row), (cycle, index) = numbered[unmatched[0]][0], step_keys[unmatched[0]]
         notes.append(
             s.warning(
@@ -195,7 +203,7 @@ def check_step_sheet(
                 path,
             )
         )
-    if unlisted:
+    if unlisted and not joined:
         first = int(starts[unlisted[0]])
         notes.append(
             s.warning(
@@ -283,3 +291,31 @@ def _types(
     cycle, index = (cell_number(mine[k][step_english.index(n)]) for n in ("Cycle Index", "Step Index"))
     pair = (str(theirs[k]), str(ours[k]))
     return [_disagreement(path, where[k], (cycle, index), header[theirs_at], pair, len(bad), None)]
+
+
+CHECKED_COLUMNS = ("Step Type", "Step Time", "Oneset Date", "End Date", "Capacity")
+"""The step sheet's columns checked against the records, each where both have it."""
+
+
+def _unchecked(path: Path, sheet: str, step_english: list[str], english: list[str]) -> list[dict[str, str]]:
+    """The warning naming the columns of :data:`CHECKED_COLUMNS` not checked: the sheet or the records lack them."""
+    record_side = {
+        "Step Type": "Step Type",
+        "Step Time": _base(clock) if (clock := step_clock(english)) else "\0",
+        "Oneset Date": "Date",
+        "End Date": "Date",
+        "Capacity": "Capacity",
+    }
+    missing = [
+        n for n in CHECKED_COLUMNS if _at(step_english, n) is None or _at(english, record_side[n]) is None
+    ]
+    if not missing:
+        return []
+    return [
+        s.warning(
+            "unknown_format",
+            f"sheet {as_written(sheet, None)}: column(s) {', '.join(map(repr, missing))} not checked against the "
+            "records (the step sheet or the record sheet lacks them)",
+            path,
+        )
+    ]

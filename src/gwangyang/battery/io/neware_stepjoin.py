@@ -31,7 +31,6 @@ import pandas as pd
 from ...errors import CorruptFileError
 from ...written import as_written
 from .. import schema as s
-from .neware_crosscheck import check_step_capacities
 from .neware_parts import cell_texts
 from .neware_record import step_clock
 from .neware_steptime import BTS7_NAMES
@@ -248,13 +247,6 @@ def join_steps(
                 path,
             )
         )
-    notes += check_step_capacities(
-        path,
-        step_english,
-        [numbered[j] for j in matched],
-        english,
-        [data[last] for last in ends],
-    )
     lengths = ends - starts + 1
     which = np.repeat(matched, lengths)
     added = [(n, at) for n, at in (("Cycle Index", cycle_at), ("Step Index", index_at)) if n not in english]

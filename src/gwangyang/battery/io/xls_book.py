@@ -2,9 +2,10 @@
 
 calamine reads Excel 5.0/95 (BIFF5) text in a two-byte code page as garbage (a Chinese BTSDA export's sheet
 ``记录层`` and its header ``电压(V)`` in code page 936 come back as ``������`` and the like) and misreads its number
-formats, so a BIFF5 workbook is read as the factory sheets read it (:func:`gwangyang.xls_biff5.biff5_sheets`:
+formats, so a BIFF5 workbook is read as the factory sheets read it (:func:`gwangyang.xls_biff5.biff5_book`:
 text decoded in the workbook's ``CODEPAGE``, dates by the cell's format); BIFF8 ``.xls`` and ``.xlsx`` by
-calamine, one sheet at a time.
+calamine. Either way a sheet's cells are decoded only when asked for: detection, which needs the sheet names,
+reads the workbook's globals alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ...xls_biff5 import biff5_sheets
+from ...xls_biff5 import biff5_book
 
 Rows = list[list[Any]]
 
@@ -29,20 +30,21 @@ def open_book(path: Path) -> tuple[list[str], Callable[[str], Rows]]:
     Returns
     -------
     tuple
-        The names and ``rows(name)``: the cells as ``CalamineSheet.to_python(skip_empty_area=False)`` gives them.
+        The names and ``rows(name)``: the cells as ``CalamineSheet.to_python(skip_empty_area=False)`` gives them,
+        decoded when asked for (a BIFF5 sheet's text not in the code page, or the sheet cut short, is refused then).
 
     Raises
     ------
     gwangyang.errors.CorruptFileError
-        A BIFF5 workbook whose text is not in its code page, or cut short (one line naming ``path``).
+        A BIFF5 workbook whose sheet list is cut short or whose sheet names are not in its code page (one line
+        naming ``path``).
     Exception
         Whatever calamine raises on a workbook it cannot open.
     """
     if path.suffix.lower() == ".xls":
-        found = biff5_sheets(path, str(path))
+        found = biff5_book(path, str(path))
         if found is not None:
-            sheets = dict(found)
-            return [name for name, _ in found], sheets.__getitem__
+            return found
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
