@@ -377,6 +377,8 @@ CHECKED = [
         "선택 주문이며, 돌아가는 비용만큼의 가치가 없습니다; 보상 12 포기",
     ),
     ("group 3: no member served", "그룹 3: 배송된 구성원이 없음"),
+    # a problem file's group by its own name (Korean as written)
+    ("group 산소: member 산소-1 served instead", "그룹 산소: 대신 산소-1이(가) 배송됨"),
     (
         "no feasible route found for it with the fleet, capacities and windows",
         "보유 차량, 적재 용량, 시간 창으로는 이 주문을 넣을 수 있는 경로를 찾지 못했습니다",

@@ -271,3 +271,20 @@ def test_routes_solve_with_sol_reports_the_gap(capsys: pytest.CaptureFixture[str
         "stray.sol: 광양 소형: solution visits location 9, which the instance lacks"
         in capsys.readouterr().err
     )
+
+
+def test_forecast_too_short_names_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # 59 months: 3 backtest windows of 12 months need 3 x 12 + 24 months of history (two seasons) = 60 rows.
+    path = tmp_path / "월별 물동량.csv"
+    months = [f"{2015 + k // 12}-{k % 12 + 1:02d}" for k in range(59)]
+    path.write_text(
+        "월,물동량\n" + "".join(f"{m},{100 + k % 12}\n" for k, m in enumerate(months)), encoding="utf-8"
+    )
+    assert main(["forecast", str(path), "--date-column", "월", "--target", "물동량", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        f"{path}: 59 months is too short for 3 backtest windows of 12 months plus 24 months of history"
+        in (" ".join(captured.err.split()))
+    )
+    assert "series:" not in captured.err  # it named the API's field, not the file the user gave

@@ -262,6 +262,26 @@ def test_checker_flags_each_broken_rule(tmp_path: Path) -> None:
     assert "objective" in result.summary() and "group broken" in result.summary()
 
 
+def test_messages_name_groups_by_the_file_s_numbers(tmp_path: Path) -> None:
+    # Groups numbered 1, 10, 20, the first of one member (no constraint, dropped): the messages say 10 and 20, the
+    # numbers the file gives (they said 1 and 2, the positions among the groups kept). Same routes as above.
+    text = vrp_text("numbered", *CASES["all three"]).replace(
+        "MUTUALLY_EXCLUSIVE_GROUP_SECTION\n1 2 3\n2 7 8\n",
+        "MUTUALLY_EXCLUSIVE_GROUP_SECTION\n1 5\n10 2 3\n20 7 8\n",
+    )
+    assert "20 7 8" in text
+    path = tmp_path / "numbered.vrp"
+    path.write_text(text)
+    instance = read_instance(path)
+    node = {label: c for c, label in enumerate(instance.client_label)}
+    assert instance.groups == [(node[2], node[3]), (node[7], node[8])]
+    result = check_solution(instance, [[node[2], node[3], node[6]], [node[4], node[7]]])
+    assert result.group_violations == ["group 10 (2 3): 2 served, exactly one must be"]
+    reasons = {u["order"]: u["reason"] for u in result.unserved}
+    assert reasons[8] == "group 20: member 7 served instead; prize 25 forgone"
+    assert reasons[5] == "optional client, not worth its detour; prize 12 forgone"  # its group of one is none
+
+
 def test_solution_file_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "pc.vrp"
     path.write_text(vrp_text("pc", *CASES["all three"]))
@@ -393,8 +413,8 @@ def test_problem_file_orders_with_prizes_and_groups() -> None:
             "vehicles": [{"name": "t", "count": 1, "capacity": [10], "start_depot": "D"}],
             "orders": [
                 {"id": "near", "site": "A", "quantity": [1]},
-                {"id": "g1", "site": "A", "quantity": [1], "group": "g"},
-                {"id": "g2", "site": "B", "quantity": [1], "group": "g"},
+                {"id": "g1", "site": "A", "quantity": [1], "group": "산소"},
+                {"id": "g2", "site": "B", "quantity": [1], "group": "산소"},
                 {"id": "far", "site": "B", "quantity": [1], "prize": 10},
                 {"id": "free", "site": "A", "quantity": [1], "prize": 5},
             ],
@@ -405,7 +425,7 @@ def test_problem_file_orders_with_prizes_and_groups() -> None:
     assert sorted(map(str, result.routes[0].labels)) == ["free", "g1", "near"]
     reasons = {u["order"]: u["reason"] for u in result.unserved}
     assert reasons == {
-        "g2": "group 1: member g1 served instead",
+        "g2": "group 산소: member g1 served instead",  # the group as the file names it (it read 'group 1')
         "far": "optional client, not worth its detour; prize 10 forgone",
     }
     # Serving 'far' adds the 55.6 km from A to B and back (more than its prize 10): it is left out.

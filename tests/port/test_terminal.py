@@ -72,6 +72,20 @@ def test_bad_scenario_files_name_the_field(tmp_path: Path, old: str, new: str, f
     assert "\n" not in message
 
 
+def test_an_unknown_top_level_field_lists_the_fields_a_file_may_set(tmp_path: Path) -> None:
+    # The top-level names of docs/port.md's scenario table and its tables; base_dir was listed as known too,
+    # though a file that sets it is refused (the loader sets it).
+    path = _today_with("chunk_moves = 25", "chunk_moves = 25\nchunk_move = 3", tmp_path)
+    with pytest.raises(InputError) as info:
+        Scenario.from_file(path)
+    known = str(info.value).split("(known: ")[1].rstrip(")").split(", ")
+    top = ["name", "description", "teu_per_move", "chunk_moves"]
+    tables = ["berths", "cranes", "transport", "yards", "gate", "arrivals", "weather", "energy", "automation"]
+    assert known == sorted([*top, *tables, "policies"])
+    with pytest.raises(InputError, match="base_dir: not a scenario field"):
+        Scenario.from_file(_today_with("chunk_moves = 25", 'chunk_moves = 25\nbase_dir = "."', tmp_path))
+
+
 def test_a_berth_without_crane_is_refused(tmp_path: Path) -> None:
     path = _today_with('[[cranes]]\nberth = "KIT-1"', '[[cranes]]\nberth = "KIT-2"', tmp_path)
     with pytest.raises(InputError, match=r"berths\[0\]: berth 'KIT-1' has no quay crane"):

@@ -83,8 +83,9 @@ ROUTE_INSTANCE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(name)s: vehicle type %(type)s allows client %(c)s of %(m)s"), c=r"-?\d+", m=_N),
     # gwangyang.logistics.convert.screen and check: why an order is left unserved (the terms above, and these)
     phrase(N_("earliest possible arrival %(arrival)s is after the window closes at %(closes)s")),
-    phrase(N_("group %(g)s: member %(members)s served instead"), g=_N),
-    phrase(N_("group %(g)s: no member served"), g=_N),
+    # a group's name as its file writes it: a VRPLIB group's number, a problem file's group (Korean too)
+    phrase(N_("group %(g)s: member %(members)s served instead"), g=r"[^:]+"),
+    phrase(N_("group %(g)s: no member served"), g=r"[^:]+"),
     phrase(N_("prize %(prize)s forgone"), prize=r"\S+"),
 )
 """Patterns of the companion files', the instance's and the unserved orders' lines, each with its msgid."""

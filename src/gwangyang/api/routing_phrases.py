@@ -91,7 +91,10 @@ ROUTING_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("drives %(d)s, over its distance limit %(limit)s"), d=r"\S+", limit=r"\S+"),
     # gwangyang.logistics.views.result_warnings: why a routing result is infeasible beyond its routes
     phrase(
-        N_("group %(g)s (%(members)s): %(n)s served, exactly one must be"), g=r"\d+", members=".*", n=r"\d+"
+        N_("group %(g)s (%(members)s): %(n)s served, exactly one must be"),
+        g=r"[^:(]+",
+        members=".*",
+        n=r"\d+",
     ),
     phrase(N_("required client(s) not served exactly once: %(clients)s")),
     phrase(N_("more routes than vehicles of type: %(types)s")),

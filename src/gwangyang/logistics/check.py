@@ -87,7 +87,7 @@ def evaluate(
             else:
                 missing.append(instance.client_label[c])
     groups_broken = [
-        f"group {g + 1} ({' '.join(str(instance.client_label[c]) for c in group)}): {len(served)} served, "
+        f"group {instance.group_name(g)} ({' '.join(str(instance.client_label[c]) for c in group)}): {len(served)} served, "
         "exactly one must be"
         for g, (group, served) in enumerate(zip(instance.groups, served_in, strict=True))
         if len(served) != 1
@@ -125,7 +125,9 @@ def _left_out(
         g = group_of[c]
         chosen = " ".join(str(instance.client_label[k]) for k in served_in[g])
         reason = (
-            f"group {g + 1}: member {chosen} served instead" if chosen else f"group {g + 1}: no member served"
+            f"group {instance.group_name(g)}: member {chosen} served instead"
+            if chosen
+            else f"group {instance.group_name(g)}: no member served"
         )
     else:
         reason = "optional client, not worth its detour"

@@ -83,6 +83,7 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
     demand = np.zeros((len(orders) + len(ends), dims))
     if orders:
         demand[: len(orders)] = np.array([o.quantity for o in orders], dtype=float).reshape(len(orders), dims)
+    groups = _groups(orders)
     instance = Instance(
         name=problem.name,
         source="problem",
@@ -110,7 +111,8 @@ def problem_to_instance(problem: RoutingProblem) -> Instance:
         time_unit="min",
         shipments=pairs,
         prize=np.array([o.prize for o in orders] + [0.0] * len(ends), dtype=float),
-        groups=_groups(orders),
+        groups=list(groups.values()),
+        group_names=list(groups),
     )
     instance.unserved = screen(instance)
     return instance
@@ -135,13 +137,13 @@ def _allowed_clients(problem: RoutingProblem, vehicle: VehicleType) -> tuple[int
     return (*served, *ends)
 
 
-def _groups(orders: tuple[Order, ...]) -> list[tuple[int, ...]]:
-    """Orders (indices) sharing a ``group`` name, in order of first appearance; a group of one is no constraint."""
+def _groups(orders: tuple[Order, ...]) -> dict[str, tuple[int, ...]]:
+    """Group name → orders (indices) sharing it, in order of first appearance; a group of one is no constraint."""
     members: dict[str, list[int]] = {}
     for k, o in enumerate(orders):
         if o.group:
             members.setdefault(o.group, []).append(k)
-    return [tuple(m) for m in members.values() if len(m) > 1]
+    return {name: tuple(m) for name, m in members.items() if len(m) > 1}
 
 
 def screen(instance: Instance) -> dict[int, str]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
 from ..files import atomic_write, jsonable
 
 
@@ -117,7 +118,13 @@ def forecast_file(
     ``working_days`` as for :func:`series_from_file`.
     """
     series, _ = series_from_file(path, date_column, target, working_days)
-    return forecast_series(series, target, path.name, horizon, level, windows)
+    try:
+        return forecast_series(series, target, path.name, horizon, level, windows)
+    except InputError as exc:  # the forecaster names the request's "series"; a file's refusal names the file
+        message = str(exc)
+        if not message.startswith("series: "):
+            raise
+        raise InputError(f"{path}: {message.removeprefix('series: ')}") from exc
 
 
 def forecast_csv(view: dict[str, Any]) -> bytes:

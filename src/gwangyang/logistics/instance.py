@@ -156,6 +156,9 @@ class Instance:
     groups
         Client groups of which exactly one member is served (VRPLIB's ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``,
         PyVRP's required ``ClientGroup``); a client is in at most one group.
+    group_names
+        The name of each group as its file writes it (a problem file's ``group``, a VRPLIB group's number), for
+        the messages; empty: the groups are numbered from 1.
     """
 
     name: str
@@ -192,6 +195,7 @@ class Instance:
     prize: np.ndarray = field(default_factory=lambda: np.zeros(0))
     required: np.ndarray | None = None
     groups: list[tuple[int, ...]] = field(default_factory=list)
+    group_names: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -275,6 +279,10 @@ class Instance:
             or (self.required is not None and not self.required.all() and not self.optional)
             or any(v.allowed_clients is not None for v in self.vehicles)
         )
+
+    def group_name(self, g: int) -> str:
+        """The name of group ``g`` (an index of ``groups``) as the file writes it; its number from 1 without names."""
+        return self.group_names[g] if g < len(self.group_names) else str(g + 1)
 
     def group_of(self) -> dict[int, int]:
         """Client → index of its group (see ``groups``)."""

@@ -68,7 +68,7 @@ def to_problem_data(instance: Instance, ints: IntegerData | None = None) -> Any:
         routed = [position[c] for c in members if c in position]
         if routed:
             group_index[g] = len(groups)
-            groups.append(pyvrp.ClientGroup(routed, required=True, name=f"group {g + 1}"))
+            groups.append(pyvrp.ClientGroup(routed, required=True, name=f"group {instance.group_name(g)}"))
 
     def prize(c: int) -> int:
         if instance.prize[c] > 0 or not instance.optional:

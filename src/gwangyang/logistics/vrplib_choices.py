@@ -48,12 +48,12 @@ def read_prizes(r: Reader, depot_ids: list[int], clients: list[int]) -> np.ndarr
     return np.array([prizes[i] for i in clients], dtype=float)
 
 
-def read_groups(r: Reader, depot_ids: list[int], index: dict[int, int]) -> list[tuple[int, ...]]:
-    """Client groups (client indices) of ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``; groups of one member dropped."""
+def read_groups(r: Reader, depot_ids: list[int], index: dict[int, int]) -> dict[str, tuple[int, ...]]:
+    """The file's group number → client indices, of ``MUTUALLY_EXCLUSIVE_GROUP_SECTION``; groups of one dropped."""
     nd = len(depot_ids)
     seen: dict[int, int] = {}
     numbers: set[int] = set()
-    out: list[tuple[int, ...]] = []
+    out: dict[str, tuple[int, ...]] = {}
     for line, row in r.numbered_rows(GROUPS):
         where = f"{r.path}: {GROUPS} line {line}"
         group = r.integer(f"{GROUPS} line {line}", row[0])
@@ -70,7 +70,7 @@ def read_groups(r: Reader, depot_ids: list[int], index: dict[int, int]) -> list[
                 )
             seen[node] = group
         if len(members) > 1:
-            out.append(tuple(index[node] - nd for node in members))
+            out[str(group)] = tuple(index[node] - nd for node in members)
     return out
 
 

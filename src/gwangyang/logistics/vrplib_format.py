@@ -219,7 +219,10 @@ def read_vrplib(path: str | Path) -> Instance:
         shipments = _pairs(r, depot_ids, index, tw, service, demand, dims)
 
     prize = read_prizes(r, depot_ids, clients)
-    groups = read_groups(r, depot_ids, index) if "MUTUALLY_EXCLUSIVE_GROUP_SECTION" in r.sections else []
+    named_groups = (
+        read_groups(r, depot_ids, index) if "MUTUALLY_EXCLUSIVE_GROUP_SECTION" in r.sections else {}
+    )
+    groups = list(named_groups.values())
     grouped = {c for g in groups for c in g}
     required = np.array([prize[c] == 0 and c not in grouped for c in range(m)], dtype=bool)
 
@@ -339,6 +342,7 @@ def read_vrplib(path: str | Path) -> Instance:
         prize=prize,
         required=required,
         groups=groups,
+        group_names=list(named_groups),
         notes=[note] if (note := rounding_note(kind, r.header.get("EDGE_WEIGHT_TYPE", ""))) else [],
     )
 

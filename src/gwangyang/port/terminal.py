@@ -210,7 +210,9 @@ def _build(cls: Any, data: Any, source: str, prefix: str) -> Any:
     unknown = sorted(set(data) - set(known))
     if unknown:
         name = f"{prefix}.{unknown[0]}" if prefix else unknown[0]
-        raise InputError(f"{source}: {name}: unknown field (known: {', '.join(sorted(known))})")
+        # base_dir is set by the loader, never by a file (a file that sets it is refused): not offered as known
+        fields = sorted(set(known) - {"base_dir"})
+        raise InputError(f"{source}: {name}: unknown field (known: {', '.join(fields)})")
     kwargs: dict[str, Any] = {}
     for name, spec in known.items():
         full = f"{prefix}.{name}" if prefix else name
