@@ -9,6 +9,7 @@ the statistics sheet's last ``Test_Time(s)`` less the kept rows' last, against t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,9 +25,9 @@ CALCE = SHARED / "battery" / "calce" / "CS2_35" / "CS2_35_10_29_10.xlsx"
 
 
 @pytest.fixture(scope="module")
-def sheets() -> dict[str, list[list[object]]]:
+def sheets() -> dict[str, list[list[Any]]]:
     book = CalamineWorkbook.from_path(str(CALCE))
-    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    return {name: list(book.get_sheet_by_name(name).to_python()) for name in book.sheet_names}
 
 
 def test_the_shared_workbook_ends_at_its_statistics_end() -> None:
@@ -38,7 +39,7 @@ def test_the_shared_workbook_ends_at_its_statistics_end() -> None:
 
 @pytest.mark.parametrize("dropped", [0, 1, 2000])
 def test_channel_sheet_cut_is_warned(
-    tmp_path: Path, sheets: dict[str, list[list[object]]], dropped: int
+    tmp_path: Path, sheets: dict[str, list[list[Any]]], dropped: int
 ) -> None:
     channel = sheets["Channel_1-008"]
     kept = channel[: len(channel) - dropped]

@@ -121,5 +121,6 @@ def test_novonix_map_reads_the_summary(tmp_path: Path) -> None:
         data.vendor_cycles["charge_capacity_ah"], [float(row["qc"])], rtol=0, atol=1e-12
     )
     plain = read_cycler(NOVONIX)
+    assert plain.vendor_cycles is not None
     pd.testing.assert_frame_equal(data.vendor_cycles, plain.vendor_cycles)
     assert "orphan_companion" not in [w["kind"] for w in data.warnings]
