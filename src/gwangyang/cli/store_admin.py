@@ -87,6 +87,10 @@ def migrate_command(
     _show(Store(store, lock_wait=wait).migrate(), json_out)
 
 
+SHOWN_ROWS = 60
+"""Rows the text answer of ``battery sql`` shows at most (the first and the last half); a note gives the count."""
+
+
 def sql_command(
     query: Annotated[str, typer.Argument(help="One SELECT over cells, cycles, timeseries, curves, steps.")],
     store: StoreOpt = None,
@@ -122,4 +126,12 @@ def sql_command(
             {"columns": list(df.columns), "rows": records(df), "truncated": truncated, "warnings": warned}
         )
     elif csv_out is None:
-        err_console.print(df.to_string(index=False, max_rows=60), highlight=False, markup=False)
+        err_console.print(df.to_string(index=False, max_rows=SHOWN_ROWS), highlight=False, markup=False)
+        if len(df) > SHOWN_ROWS:
+            half = SHOWN_ROWS // 2
+            err_console.print(
+                f"note: {len(df)} rows; the first {half} and the last {half} are shown "
+                "(all of them with --csv FILE or --json).",
+                highlight=False,
+                markup=False,
+            )
