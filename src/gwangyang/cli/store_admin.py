@@ -92,7 +92,9 @@ SHOWN_ROWS = 60
 
 
 def sql_command(
-    query: Annotated[str, typer.Argument(help="One SELECT over cells, cycles, timeseries, curves, steps.")],
+    query: Annotated[
+        str, typer.Argument(help="One SELECT over cells, cycles, timeseries, curves, steps, production.")
+    ],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the rows to this CSV file.")] = None,
@@ -101,7 +103,7 @@ def sql_command(
         float, typer.Option("--timeout", min=0.001, help="Stop the query after this many seconds.")
     ] = SQL_TIMEOUT_S,
 ) -> None:
-    """Query the store with SQL (read-only): views cells, cycles, timeseries, curves and steps.
+    """Query the store with SQL (read-only): views cells, cycles, timeseries, curves, steps and production.
 
     Example: gwangyang battery sql "SELECT cell_id, max(discharge_capacity_ah) FROM cycles GROUP BY cell_id"
     """
