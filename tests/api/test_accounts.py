@@ -61,6 +61,13 @@ def test_viewer_reads_but_cannot_ingest_or_fit(
     assert client.post("/api/v1/port/compare", json={}, headers=viewer).status_code == 403
     assert client.get("/api/v1/audit", headers=viewer).status_code == 403
     assert client.get("/api/v1/users", headers=viewer).status_code == 403
+    # the role said in plain words (was "user 'op' is a operator; ...")
+    users = client.get("/api/v1/users", headers=bearer(tokens["op"]))
+    assert users.json() == {"detail": "user 'op' has the operator role; this needs the admin role."}
+    page = client.get("/admin/audit", headers=bearer(tokens["op"]))
+    assert (
+        page.status_code == 403 and "user 'op' has the operator role; this page is for admins." in page.text
+    )
 
 
 def test_operator_ingests_and_fits(site: tuple[TestClient, Path, dict[str, str]], cyclers: Path) -> None:

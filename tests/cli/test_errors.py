@@ -193,6 +193,25 @@ def test_store_option_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2 and "is a file" in one_error_line(err)
 
 
+def test_a_store_url_is_refused_not_made_a_local_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--store s3://bucket/store`` wrote a local folder ``./s3:/bucket/store`` (Path folds the ``//``), exit 0."""
+    monkeypatch.chdir(tmp_path)
+    for url in ("s3://plant-data/store", "file:///tmp/store", "gs://b/s"):
+        code, out, err = run(capsys, "battery", "ingest", str(FASTCHARGE), "--store", url, "--json")
+        assert code == 2 and out == ""
+        line = one_error_line(err)
+        scheme = url.split(":")[0]
+        assert line.startswith(f"error: --store {scheme}:/") and f": a URL ({scheme}://);" in line, line
+        assert "the CLI reads and writes a local store folder" in line
+    code, _, err = run(capsys, "battery", "sql", "SELECT 1", "--store", "s3://plant-data/store")
+    assert code == 2 and "a URL (s3://);" in one_error_line(err)
+    assert list(tmp_path.iterdir()) == []  # no folder made
+    code, _, err = run(capsys, "battery", "sql", "SELECT 1", "--store", "C:/x")  # a drive letter is no URL
+    assert code == 2 and "no store there" in one_error_line(err)
+
+
 def test_read_only_store_is_one_line_exit_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

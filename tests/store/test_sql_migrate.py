@@ -178,3 +178,21 @@ def test_cli_compact(fleet: Store, capsys: pytest.CaptureFixture[str]) -> None:
     assert report["files_before"] == 6 and report["files_after"] == 4
     after = Store(fleet.root).sql("SELECT cell_id, sum(q) AS s FROM timeseries GROUP BY ALL ORDER BY cell_id")
     pd.testing.assert_frame_equal(before, after)
+
+
+def test_cli_sql_text_says_how_many_rows_it_leaves_out(
+    fleet: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text answer shows 60 rows at most; past that it says how many there are, not only '...'."""
+    by_hand = sum(len(fleet.timeseries(c)) for c in fleet.cells()["cell_id"])
+    assert by_hand == 10 * 300  # ten formation cells of 300 rows each
+    code, _, err = run(capsys, "battery", "sql", "SELECT * FROM timeseries", "--store", str(fleet.root))
+    assert code == 0
+    assert (
+        f"note: {by_hand} rows; the first 30 and the last 30 are shown (all of them with --csv FILE or --json)."
+        in err
+    )
+    code, _, err = run(
+        capsys, "battery", "sql", "SELECT * FROM timeseries LIMIT 60", "--store", str(fleet.root)
+    )
+    assert code == 0 and "note:" not in err  # 60 rows: every one shown

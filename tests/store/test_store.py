@@ -201,3 +201,28 @@ def test_a_writer_can_wait_for_the_lock(store_dir: Path) -> None:
     threading.Timer(0.3, holder.release).start()
     report = ingest([ARBIN / "FastCharge_000025_CH8.csv"], store=Store(store_dir, lock_wait=60))
     assert [i["cell_id"] for i in report.ingested] == ["FastCharge_000025_CH8"]
+
+
+def test_a_store_at_a_url_names_its_url_for_a_missing_cell(store_dir: Path) -> None:
+    """A store read through fsspec (here its in-memory file system, standing in for S3) names its URL, not a folder.
+
+    Before, a missing cell of ``s3://...`` was "not in store /nonexistent-remote-store." (an internal placeholder).
+    """
+    import fsspec
+
+    from tests.store.test_layout import formation_cell, put
+
+    local = Store(store_dir)
+    put(local, [formation_cell("셀-1", "로트", 1, rows=9)])
+    memory = fsspec.filesystem("memory")
+    for path in local.root.rglob("*.parquet"):
+        memory.pipe(f"/url-named/{path.relative_to(local.root).as_posix()}", path.read_bytes())
+    remote = Store("memory://url-named")
+    assert len(remote.cycles("셀-1")) == 3  # the cell is there (three cycles by construction)
+    for read in (remote.meta, remote.cycles, remote.delete, lambda cell: remote.location(cell, "cycles")):
+        with pytest.raises(NotFoundError) as caught:
+            read("없는-셀")
+        assert str(caught.value) == "cell '없는-셀': not in store memory://url-named."
+    with pytest.raises(NotFoundError) as caught:
+        local.meta("없는-셀")
+    assert str(caught.value) == f"cell '없는-셀': not in store {local.root}."  # a local store: its folder

@@ -223,7 +223,7 @@ def required_role(request: Request) -> str:
 def _forbidden(user: User, role: str) -> HTTPException:
     return HTTPException(
         status_code=status.HTTP_403_FORBIDDEN,
-        detail=f"user {user.name!r} is a {user.role}; this needs the {role} role.",
+        detail=f"user {user.name!r} has the {user.role} role; this needs the {role} role.",
     )
 
 

@@ -105,7 +105,8 @@ def page_auth(request: Request) -> None:
     role = required_role(request)
     if not user.can(role):
         raise HTTPException(
-            status_code=403, detail=f"user {user.name!r} is a {user.role}; this needs the {role} role."
+            status_code=403,
+            detail=f"user {user.name!r} has the {user.role} role; this needs the {role} role.",
         )
 
 
@@ -115,7 +116,7 @@ def page_admin(request: Request) -> None:
     user: User = request.state.user
     if not user.can("admin"):
         raise HTTPException(
-            status_code=403, detail=f"user {user.name!r} is a {user.role}; this page is for admins."
+            status_code=403, detail=f"user {user.name!r} has the {user.role} role; this page is for admins."
         )
 
 

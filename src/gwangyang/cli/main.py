@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -97,14 +98,26 @@ def check_output_file(path: Path, option: str) -> None:
         raise InputError(f"{option} {path}: not writable.")
 
 
+URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/")
+"""A ``--store`` starting so is a URL (``s3://``, ``file://``): two letters at least, so ``C:/`` is a drive."""
+
+
 def check_store_option(path: Path, must_exist: bool) -> None:
-    """Refuse a ``--store`` that is a file, or (for commands that only read) a folder that does not exist.
+    """Refuse a ``--store`` that is a URL or a file, or (for commands that only read) a folder that does not exist.
 
     Raises
     ------
     InputError
         As above.
     """
+    url = URL_SCHEME.match(
+        str(path)
+    )  # Path folds ``s3://b/s`` to ``s3:/b/s``: it would be made a local folder
+    if url:
+        raise InputError(
+            f"--store {path}: a URL ({url.group(1)}://); the CLI reads and writes a local store folder "
+            "(write one locally and copy it to the bucket; read a store at a URL in Python, Store(url): docs/store.md)."
+        )
     if path.exists() and not path.is_dir():
         raise InputError(f"--store {path}: is a file, not a store folder.")
     if must_exist and not path.exists():

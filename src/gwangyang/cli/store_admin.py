@@ -87,8 +87,14 @@ def migrate_command(
     _show(Store(store, lock_wait=wait).migrate(), json_out)
 
 
+SHOWN_ROWS = 60
+"""Rows the text answer of ``battery sql`` shows at most (the first and the last half); a note gives the count."""
+
+
 def sql_command(
-    query: Annotated[str, typer.Argument(help="One SELECT over cells, cycles, timeseries, curves, steps.")],
+    query: Annotated[
+        str, typer.Argument(help="One SELECT over cells, cycles, timeseries, curves, steps, production.")
+    ],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the rows to this CSV file.")] = None,
@@ -97,7 +103,7 @@ def sql_command(
         float, typer.Option("--timeout", min=0.001, help="Stop the query after this many seconds.")
     ] = SQL_TIMEOUT_S,
 ) -> None:
-    """Query the store with SQL (read-only): views cells, cycles, timeseries, curves and steps.
+    """Query the store with SQL (read-only): views cells, cycles, timeseries, curves, steps and production.
 
     Example: gwangyang battery sql "SELECT cell_id, max(discharge_capacity_ah) FROM cycles GROUP BY cell_id"
     """
@@ -122,4 +128,12 @@ def sql_command(
             {"columns": list(df.columns), "rows": records(df), "truncated": truncated, "warnings": warned}
         )
     elif csv_out is None:
-        err_console.print(df.to_string(index=False, max_rows=60), highlight=False, markup=False)
+        err_console.print(df.to_string(index=False, max_rows=SHOWN_ROWS), highlight=False, markup=False)
+        if len(df) > SHOWN_ROWS:
+            half = SHOWN_ROWS // 2
+            err_console.print(
+                f"note: {len(df)} rows; the first {half} and the last {half} are shown "
+                "(all of them with --csv FILE or --json).",
+                highlight=False,
+                markup=False,
+            )

@@ -77,7 +77,7 @@ def cell_meta(store: Store, cell_id: str) -> dict[str, Any]:
 
     def read(snap: Snapshot) -> dict[str, Any]:
         if cell_id not in snap.ids:
-            raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
+            raise NotFoundError(f"cell {cell_id!r}: not in store {store.place}.")
         data: dict[str, Any] = json.loads(snap.meta_text(cell_id))
         return data
 
@@ -89,10 +89,10 @@ def locate(store: Store, cell_id: str, name: str) -> Location:
     check_table(name)
     snap = store.snapshot()
     if check_cell_id(cell_id) not in snap.ids:
-        raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
+        raise NotFoundError(f"cell {cell_id!r}: not in store {store.place}.")
     where = snap.location(cell_id, name)
     if where is None:
-        raise NotFoundError(f"cell {cell_id!r}: has no {name} table in store {store.root}.")
+        raise NotFoundError(f"cell {cell_id!r}: has no {name} table in store {store.place}.")
     return where
 
 

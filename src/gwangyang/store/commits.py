@@ -236,7 +236,7 @@ def stage_existing(store: Store, cell_id: str) -> Path | None:
 def delete_cell(store: Store, cell_id: str) -> None:
     """Remove a cell from the store in one catalog commit (taking the write lock); NotFoundError if absent."""
     if not store.has(cell_id):
-        raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
+        raise NotFoundError(f"cell {cell_id!r}: not in store {store.place}.")
     with store.write_lock():
         if store.is_legacy():
             legacy.migrate(store)

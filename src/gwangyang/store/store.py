@@ -88,6 +88,11 @@ class Store:
         return self.root / legacy.CELLS
 
     @property
+    def place(self) -> str:
+        """Where the store is, for messages: its URL, or its local folder."""
+        return self.url or str(self.root)
+
+    @property
     def local(self) -> bool:
         """Whether the store is a local folder (only a local store can be written)."""
         return self.url is None
