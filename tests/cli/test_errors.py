@@ -212,6 +212,21 @@ def test_a_store_url_is_refused_not_made_a_local_folder(
     assert code == 2 and "no store there" in one_error_line(err)
 
 
+def test_a_store_url_in_gwangyang_home_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``$GWANGYANG_HOME=s3://...`` made the same local folder ``./s3:/...`` as ``--store`` did."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GWANGYANG_HOME", "s3://공장/store")
+    code, out, err = run(capsys, "battery", "ingest", str(FASTCHARGE), "--json")
+    assert code == 2 and out == ""
+    assert one_error_line(err).startswith("error: $GWANGYANG_HOME s3://공장/store: a URL (s3://);")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setenv("GWANGYANG_HOME", str(tmp_path / "가게"))  # a folder is still taken
+    code, _, err = run(capsys, "battery", "ingest", str(FASTCHARGE), "--json")
+    assert code == 0 and (tmp_path / "가게").is_dir()
+
+
 def test_read_only_store_is_one_line_exit_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

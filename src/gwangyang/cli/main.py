@@ -102,6 +102,29 @@ URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/")
 """A ``--store`` starting so is a URL (``s3://``, ``file://``): two letters at least, so ``C:/`` is a drive."""
 
 
+def check_not_url(value: str, label: str) -> None:
+    """Refuse a store location that is a URL: the CLI would make it a local folder of that name.
+
+    Parameters
+    ----------
+    value
+        The location as given (``--store``'s value or ``$GWANGYANG_HOME``).
+    label
+        How the message names where it came from.
+
+    Raises
+    ------
+    InputError
+        When ``value`` starts with a URL scheme (``s3:/``, ``file:/``...).
+    """
+    url = URL_SCHEME.match(value)
+    if url:
+        raise InputError(
+            f"{label} {value}: a URL ({url.group(1)}://); the CLI reads and writes a local store folder "
+            "(write one locally and copy it to the bucket; read a store at a URL in Python, Store(url): docs/store.md)."
+        )
+
+
 def check_store_option(path: Path, must_exist: bool) -> None:
     """Refuse a ``--store`` that is a URL or a file, or (for commands that only read) a folder that does not exist.
 
@@ -110,14 +133,9 @@ def check_store_option(path: Path, must_exist: bool) -> None:
     InputError
         As above.
     """
-    url = URL_SCHEME.match(
-        str(path)
+    check_not_url(
+        str(path), "--store"
     )  # Path folds ``s3://b/s`` to ``s3:/b/s``: it would be made a local folder
-    if url:
-        raise InputError(
-            f"--store {path}: a URL ({url.group(1)}://); the CLI reads and writes a local store folder "
-            "(write one locally and copy it to the bucket; read a store at a URL in Python, Store(url): docs/store.md)."
-        )
     if path.exists() and not path.is_dir():
         raise InputError(f"--store {path}: is a file, not a store folder.")
     if must_exist and not path.exists():
@@ -154,6 +172,8 @@ def _checked_callback(name: str, callback: Callable[..., Any], outputs: dict[str
         store = kwargs.get("store")
         if isinstance(store, Path):
             check_store_option(store, must_exist=name not in STORE_CREATORS)
+        elif "store" in kwargs and os.environ.get("GWANGYANG_HOME"):
+            check_not_url(os.environ["GWANGYANG_HOME"], "$GWANGYANG_HOME")
         try:
             return callback(**kwargs)
         except EOFError as exc:  # a truncated file met by a library (typer would print "Aborted!")
