@@ -30,7 +30,7 @@ def screen(
     table: Annotated[
         Path | None,
         typer.Argument(
-            help="Per-cell measurement table (CSV or Parquet), one row per cell; "
+            help="Per-cell measurement table (CSV, .xlsx, .xls or Parquet), one row per cell; "
             "default: the store's production data (`battery production ingest`)."
         ),
     ] = None,
@@ -128,7 +128,8 @@ def triage(
     table: Annotated[
         Path,
         typer.Argument(
-            help="Cells: id, chemistry, nominal_capacity_ah and u1_v..u21_v (or soh); CSV or Parquet."
+            help="Cells: id, chemistry, nominal_capacity_ah and u1_v..u21_v (or soh); CSV, .xlsx, .xls or "
+            "Parquet, or a PulseBat folder or workbook."
         ),
     ],
     rules: Annotated[Path | None, typer.Option("--rules", help="Grading rules and prices (TOML).")] = None,
