@@ -87,8 +87,9 @@ def screen(
             f"{cell['id']}{lot}: score {cell['score']:.2f}; " + "; ".join(cell["reasons"]), highlight=False
         )
     for alarm in result["lot_alarms"]:
+        where = "all cells" if alarm.get("lot") is None else f"lot {alarm['lot']}"  # no lot column: one lot
         err_console.print(
-            f"lot {alarm['lot']}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}",
+            f"{where}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}",
             highlight=False,
         )
     for note in result.get("notes", []):
