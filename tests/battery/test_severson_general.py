@@ -449,3 +449,31 @@ def test_one_folder_given_twice_or_two_folders_of_one_name_are_refused(tmp_path:
     shutil.copytree(folder, twin)
     with pytest.raises(InputError, match=r"cell '셀1' is given by .* whose folders have one name"):
         predict_life(model, [str(folder), str(twin)])
+
+
+def test_a_batch_with_one_curve_too_coarse_for_the_features(
+    tmp_path: Path, model: Path, capsys: pytest.CaptureFixture[str], sample_predictions: list[dict[str, Any]]
+) -> None:
+    """A file that reads (10 voltages) but leaves 9 rows in the paper's 3.5–2.0 V window: that cell is named
+    with its file and the others predicted as before (exit 1), as for a file that cannot be read; 11 voltages
+    (10 in the window) predict."""
+    assert int(np.sum(np.linspace(3.6, 2.0, 10) <= 3.5)) == 9  # by hand: 3.6, 3.42, ..., 2.0
+    assert int(np.sum(np.linspace(3.6, 2.0, 11) <= 3.5 + 1e-9)) == 10
+    folder, names = _new_batch(tmp_path)
+    coarse = next(iter(names))
+    path = folder / "secondary" / f"{coarse}.csv.gz"
+    _write(path, _regrid(np.loadtxt(path, delimiter=","), 10))
+    errors: list[dict[str, str]] = []
+    rows = predict_life(model, [str(folder)], errors=errors)
+    assert [e["cell"] for e in errors] == [coarse]
+    assert errors[0]["error"].startswith(f"{path}: ") and "fewer than 10 Q(V) points" in errors[0]["error"]
+    theirs = {r["cell"]: r["predicted_cycle_life"] for r in sample_predictions}
+    assert {r["cell"]: r["predicted_cycle_life"] for r in rows} == {
+        new: theirs[old] for new, old in names.items() if new != coarse
+    }
+    assert main(["battery", "life", "predict", str(folder), "--model", str(model), "--json"]) == 1
+    assert str(path) in " ".join(capsys.readouterr().err.split())
+    with pytest.raises(InputError, match=rf"^{path}: .*fewer than 10 Q\(V\) points"):
+        predict_life(model, [str(path)])  # alone: the one line names the file
+    _write(path, _regrid(np.loadtxt(folder / "secondary" / f"{coarse}.csv.gz", delimiter=","), 11))
+    assert len(predict_life(model, [str(path)])) == 1

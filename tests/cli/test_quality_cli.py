@@ -173,3 +173,20 @@ def test_triage_evaluate_beside_tao(capsys: pytest.CaptureFixture[str]) -> None:
     # ridge with the chemistry held out: LFP 5.5 %, the others well above Tao et al.'s bound
     assert result["held_out_type_mape"]["LFP 35Ah"] == pytest.approx(0.0552, abs=5e-4)
     assert result["held_out_type_mape"]["LMO 10Ah"] > 0.2
+
+
+def test_screen_without_lots_names_the_alarm_all_cells(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """No --lot-column: the cells are one lot, which the text calls "all cells" (it printed "lot None")."""
+    values = [1.02] * 8 + [0.99, 1.0, 1.01, 0.98] * 3  # cells 1-8 above the median of all 20 (1.005)
+    path = tmp_path / "eol.csv"
+    pd.DataFrame({"cell": [f"c{k + 1}" for k in range(20)], "ocv_v": values}).to_csv(path, index=False)
+    code, out, _ = run(capsys, "battery", "screen", str(path), "--id-column", "cell", "--json")
+    alarms = [a for a in json.loads(out)["lot_alarms"] if a["rule"] == "8 in a row on one side"]
+    assert code == 0 and [(a["lot"], a["direction"], a["cells"]) for a in alarms] == [
+        (None, "high", [f"c{k + 1}" for k in range(8)])
+    ]
+    code, _, err = run(capsys, "battery", "screen", str(path), "--id-column", "cell")
+    assert code == 0 and "lot None" not in err
+    assert "all cells: ocv_v high, 8 in a row on one side" in err

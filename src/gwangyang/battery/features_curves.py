@@ -45,6 +45,8 @@ class CellCurves:
         Voltage (V) of each row of ``qdlin``; None where unknown (then ΔQ(V) takes every row).
     policy
         Charging policy name (e.g. ``5.4C(40%)-3.6C``), for the ``charging`` set; None where unknown.
+    source
+        The matrix file the curves were read from, for error messages; None where not read from a file.
     """
 
     cell: str
@@ -54,6 +56,7 @@ class CellCurves:
     summary: pd.DataFrame | None = field(default=None, repr=False)
     voltages: np.ndarray | None = field(default=None, repr=False)
     policy: str | None = None
+    source: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         matrix = np.asarray(self.qdlin, dtype="float64")

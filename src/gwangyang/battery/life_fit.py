@@ -24,7 +24,7 @@ from .life_groups import batch_notes
 from .life_groups import cross_batch_interval as cross_batch_interval
 from .life_groups import cross_batch_params as cross_batch_params
 from .life_groups import interval_groups as interval_groups
-from .life_predict import life_metrics, predict_cells
+from .life_predict import life_metrics, predict_cells, unpredictable
 from .policy import policy_notes
 
 if TYPE_CHECKING:
@@ -328,6 +328,15 @@ def predict_life(
     loaded = model if isinstance(model, ModelFile) else load_model(model)
     pair = tuple(loaded.info.get("cycles", (10, 100)))
     cells, lives = load_prediction_inputs(items, store, int(pair[1]), errors)
+    bad = unpredictable(loaded.model, cells)
+    if bad:
+        if errors is None:
+            raise InputError(next(iter(bad.values())))
+        errors.extend({"cell": cells[k].cell, "error": error} for k, error in bad.items())
+        cells = [c for k, c in enumerate(cells) if k not in bad]
+        lives = [life for k, life in enumerate(lives) if k not in bad]
+        if not cells:
+            raise InputError(next(iter(bad.values())))
     rows = predict_cells(loaded.model, cells)
     for row, life in zip(rows, lives, strict=True):
         if np.isfinite(life):

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from ..errors import InputError
 from .features_curves import CellCurves
 from .policy import policy_notes
 
@@ -58,6 +59,23 @@ def predict_cells(pipeline: Pipeline, cells: Sequence[CellCurves]) -> list[dict[
             row["warning"] = "; ".join(said)
         out.append(row)
     return out
+
+
+def unpredictable(pipeline: Pipeline, cells: Sequence[CellCurves]) -> dict[int, str]:
+    """The cells whose features ``pipeline`` cannot compute, by position, each with its one-line error.
+
+    A cell read from a matrix file is named by that file (``CellCurves.source``), as read errors are,
+    so that a batch with one unusable curve (too few Q(V) rows in the ΔQ(V) window, identical curves)
+    can still predict its other cells.
+    """
+    bad: dict[int, str] = {}
+    features = pipeline[:-1]
+    for k, cell in enumerate(cells):
+        try:
+            features.transform([cell])
+        except InputError as exc:
+            bad[k] = str(exc) if cell.source is None else f"{cell.source}: {exc}"
+    return bad
 
 
 def _feature_names(transform: Any, count: int) -> list[str]:

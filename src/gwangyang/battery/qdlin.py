@@ -105,7 +105,7 @@ def read_qdlin(path: Path, cell: str | None = None, min_cycles: int = MIN_CYCLES
         )
     if voltages is None:
         voltages = qdlin_voltages(matrix.shape[0])
-    return CellCurves(name, matrix, first_cycle=first_cycle, voltages=voltages)
+    return CellCurves(name, matrix, first_cycle=first_cycle, voltages=voltages, source=str(path))
 
 
 _NUMBER = re.compile(r"(\d+)")

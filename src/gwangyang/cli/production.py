@@ -25,7 +25,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document o
 
 @app.command("ingest")
 def ingest_command(
-    table: Annotated[Path, typer.Argument(help="Production table (CSV or Parquet), one row per cell.")],
+    table: Annotated[
+        Path, typer.Argument(help="Production table (CSV, .xlsx, .xls or Parquet), one row per cell.")
+    ],
     id_column: Annotated[
         str | None,
         typer.Option(

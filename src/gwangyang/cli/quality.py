@@ -30,7 +30,7 @@ def screen(
     table: Annotated[
         Path | None,
         typer.Argument(
-            help="Per-cell measurement table (CSV or Parquet), one row per cell; "
+            help="Per-cell measurement table (CSV, .xlsx, .xls or Parquet), one row per cell; "
             "default: the store's production data (`battery production ingest`)."
         ),
     ] = None,
@@ -87,8 +87,9 @@ def screen(
             f"{cell['id']}{lot}: score {cell['score']:.2f}; " + "; ".join(cell["reasons"]), highlight=False
         )
     for alarm in result["lot_alarms"]:
+        where = "all cells" if alarm.get("lot") is None else f"lot {alarm['lot']}"  # no lot column: one lot
         err_console.print(
-            f"lot {alarm['lot']}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}",
+            f"{where}: {alarm['measurement']} {alarm['direction']}, {alarm['rule']}",
             highlight=False,
         )
     for note in result.get("notes", []):
@@ -128,7 +129,8 @@ def triage(
     table: Annotated[
         Path,
         typer.Argument(
-            help="Cells: id, chemistry, nominal_capacity_ah and u1_v..u21_v (or soh); CSV or Parquet."
+            help="Cells: id, chemistry, nominal_capacity_ah and u1_v..u21_v (or soh); CSV, .xlsx, .xls or "
+            "Parquet, or a PulseBat folder or workbook."
         ),
     ],
     rules: Annotated[Path | None, typer.Option("--rules", help="Grading rules and prices (TOML).")] = None,

@@ -228,7 +228,7 @@ def predict_life(
     with the reason; the others are predicted. The store cells' curves are read as independent items of
     ``executor`` (serial by default); the model predicts them together.
     """
-    from ..life_predict import predict_cells
+    from ..life_predict import predict_cells, unpredictable
 
     if (cells is None) == (sample is None):
         raise InputError("predict: give either 'cells' (store cell ids) or 'sample' (train or test1).")
@@ -256,6 +256,10 @@ def predict_life(
                 continue
             inputs.append(curves)
             observed.append(None)
+    bad = unpredictable(pipeline, inputs)
+    errors.extend({"cell": inputs[k].cell, "error": error} for k, error in bad.items())
+    observed = [life for k, life in enumerate(observed) if k not in bad]
+    inputs = [c for k, c in enumerate(inputs) if k not in bad]
     rows = predict_cells(pipeline, inputs) if inputs else []
     coverage = float(pipeline[-1].coverage)
     for row, life in zip(rows, observed, strict=True):
