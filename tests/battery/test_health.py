@@ -183,6 +183,30 @@ def test_knee_in_the_last_cycles_is_not_reported() -> None:
     assert report["knee"]["knee_cycle"] == pytest.approx(60, abs=1.5)
 
 
+def test_an_onset_after_its_knee_is_not_reported() -> None:
+    """CALCE CS2_35's first 104 cycles: single Bacon–Watts puts the knee at 30.7, the double fit's first break
+    (the onset) at 36.4, after it; the full 882 cycles give an onset (577.5) before the knee (601.2)."""
+    from gwangyang.battery.knee import find_knee
+
+    table = pd.read_csv(SHARED / "battery" / "capacity" / "calce_cs2_capacity.csv")
+    cell = table[table["cell"] == "CS2_35"]
+    cycles, capacity = cell["cycle"].to_numpy(float), cell["capacity_ah"].to_numpy(float)
+    early = find_knee(cycles[:104], capacity[:104] / capacity[:5].mean())
+    assert early.onset_cycle is not None and early.knee_cycle is not None
+    assert early.onset_cycle > early.knee_cycle  # the disagreement, by the knee module alone
+    report = health_report(cycles[:104], capacity[:104])
+    assert report["knee"]["knee_cycle"] == pytest.approx(early.knee_cycle)
+    assert report["knee"]["onset_cycle"] is None
+    assert report["knee"]["notes"] == [
+        f"knee onset at cycle {early.onset_cycle:.0f} is not reported: it falls after the knee at cycle "
+        f"{early.knee_cycle:.0f} (the double Bacon–Watts fit and the single one disagree: the curve has no clear "
+        "knee onset yet)"
+    ]
+    whole = health_report(cycles, capacity)["knee"]
+    assert whole["onset_cycle"] is not None and whole["onset_cycle"] < whole["knee_cycle"]
+    assert whole["notes"] == []
+
+
 def test_health_text_rounds() -> None:
     from gwangyang.cli.life import health_text
 

@@ -41,6 +41,16 @@ def _knee_support(x: np.ndarray, knee: float | None, name: str) -> str | None:
     return None
 
 
+def _onset_order(onset: float | None, knee: float | None) -> str | None:
+    """Why an onset after its knee is not reported (the single and double Bacon–Watts fits disagree), or None."""
+    if onset is None or knee is None or onset <= knee:
+        return None
+    return (
+        f"knee onset at cycle {onset:.0f} is not reported: it falls after the knee at cycle {knee:.0f} "
+        "(the double Bacon–Watts fit and the single one disagree: the curve has no clear knee onset yet)"
+    )
+
+
 def health_report(
     cycles: Any,
     capacity: Any,
@@ -65,7 +75,9 @@ def health_report(
             knee.update(knee_cycle=None, onset_cycle=None)
             knee["notes"].append(why)
         else:
-            why = _knee_support(x, found.onset_cycle, "knee onset")
+            why = _knee_support(x, found.onset_cycle, "knee onset") or _onset_order(
+                found.onset_cycle, found.knee_cycle
+            )
             if why is not None:
                 knee["onset_cycle"] = None
                 knee["notes"].append(why)
