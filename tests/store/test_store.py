@@ -219,7 +219,17 @@ def test_a_store_at_a_url_names_its_url_for_a_missing_cell(store_dir: Path) -> N
         memory.pipe(f"/url-named/{path.relative_to(local.root).as_posix()}", path.read_bytes())
     remote = Store("memory://url-named")
     assert len(remote.cycles("셀-1")) == 3  # the cell is there (three cycles by construction)
-    for read in (remote.meta, remote.cycles, remote.delete, lambda cell: remote.location(cell, "cycles")):
+    from gwangyang.battery.export import export_cell
+    from gwangyang.battery.quality.monitor import check_cells
+
+    for read in (
+        remote.meta,
+        remote.cycles,
+        remote.delete,
+        lambda cell: remote.location(cell, "cycles"),
+        lambda cell: export_cell(remote, cell, "csv", store_dir / "out.csv"),
+        lambda cell: check_cells(remote, [cell]),
+    ):
         with pytest.raises(NotFoundError) as caught:
             read("없는-셀")
         assert str(caught.value) == "cell '없는-셀': not in store memory://url-named."

@@ -24,7 +24,7 @@ def export_cell(store: Store, cell_id: str, fmt: str, out: Path) -> Path:
     if fmt not in {"parquet", "csv", "bdf"}:
         raise InputError(f"format: expected parquet, csv or bdf, got {fmt!r}.")
     if not store.has(cell_id):
-        raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
+        raise NotFoundError(f"cell {cell_id!r}: not in store {store.place}.")
     ts = store.timeseries(cell_id)
     if fmt == "bdf":
         from .io.bdf import to_bdf

@@ -86,7 +86,7 @@ def check_cells(
     ids = list(cell_ids) if cell_ids else sorted(known)
     for cell_id in ids:
         if cell_id not in known:
-            raise NotFoundError(f"cell {cell_id!r}: not in store {store.root}.")
+            raise NotFoundError(f"cell {cell_id!r}: not in store {store.place}.")
     report = CheckReport()
     capacity = []
     for cell_id in ids:
