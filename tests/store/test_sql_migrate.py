@@ -136,6 +136,10 @@ def test_a_first_layout_store_opens_and_migrates_with_nothing_lost(
     code, out, _ = run(capsys, "store", "migrate", "--store", str(store_dir), "--json")
     assert code == 0
     report = json.loads(out)
+    lines = dict(  # the text output of the same report: `rows` was printed as a Python dict
+        line.split(None, 1) for line in _text_of_report(report).splitlines()
+    )
+    assert lines["rows"] == ", ".join(f"{table} {n}" for table, n in report["rows"].items())
     assert report["migrated"] == len(cells)
     assert (report["catalog"], report["catalog_note"]) == (
         "folded",
@@ -196,3 +200,21 @@ def test_cli_sql_text_says_how_many_rows_it_leaves_out(
         capsys, "battery", "sql", "SELECT * FROM timeseries LIMIT 60", "--store", str(fleet.root)
     )
     assert code == 0 and "note:" not in err  # 60 rows: every one shown
+
+
+def _text_of_report(report: dict[str, object]) -> str:
+    """What ``store migrate`` prints without ``--json`` for ``report``."""
+    import io
+
+    from rich.console import Console
+
+    from gwangyang.cli import store_admin
+
+    buffer = io.StringIO()
+    original = store_admin.err_console
+    store_admin.err_console = Console(file=buffer, width=200)
+    try:
+        store_admin._show(dict(report), json_out=False)
+    finally:
+        store_admin.err_console = original
+    return buffer.getvalue()

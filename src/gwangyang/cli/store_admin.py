@@ -25,7 +25,16 @@ def _show(document: dict[str, object], json_out: bool) -> None:
         print_json(document)
     else:
         for key, value in document.items():
-            err_console.print(f"{key:14} {value}", highlight=False, markup=False)
+            err_console.print(f"{key:14} {_value_text(value)}", highlight=False, markup=False)
+
+
+def _value_text(value: object) -> str:
+    """A value of the text output: a mapping as ``name value, ...`` (``rows`` of a migration), not Python's repr."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_value_text(item)}" for key, item in value.items()) or "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(item) for item in value) or "none"
+    return str(value)
 
 
 def _form_text(form: dict[str, Any] | None) -> str:
