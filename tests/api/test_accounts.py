@@ -68,6 +68,17 @@ def test_viewer_reads_but_cannot_ingest_or_fit(
     assert (
         page.status_code == 403 and "user 'op' has the operator role; this page is for admins." in page.text
     )
+    # and in Korean on the pages (each part by its own pattern; the names stay as written)
+    from gwangyang.api import i18n
+
+    assert i18n.phrase(users.json()["detail"], "ko") == (
+        "사용자 'op'의 역할은 operator입니다; 이 작업에는 admin 역할이 필요합니다."
+    )
+    assert i18n.phrase("user '김 반장' has the viewer role; this page is for admins.", "ko") == (
+        "사용자 '김 반장'의 역할은 viewer입니다; 이 페이지는 관리자용입니다."
+    )
+    unauthorised = client.get("/api/v1/users").json()["detail"]
+    assert i18n.phrase(unauthorised, "ko").startswith("토큰이 없거나 틀렸습니다: ")
 
 
 def test_operator_ingests_and_fits(site: tuple[TestClient, Path, dict[str, str]], cyclers: Path) -> None:

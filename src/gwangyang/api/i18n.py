@@ -26,6 +26,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from .auth_phrases import AUTH_PHRASES
 from .battery_phrases import BATTERY_PHRASES
 from .column_map_phrases import COLUMN_MAP_PHRASES
 from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES, FACTORY_TEP_PHRASES
@@ -95,6 +96,7 @@ PATTERNS = (
     + FACTORY_TEP_PHRASES
     + FORECAST_PHRASES
     + REQUEST_PHRASES
+    + AUTH_PHRASES
     + FORM_PHRASES
     + PORT_PHRASES
 )
