@@ -320,6 +320,44 @@ def test_kept_model_predict_exits_like_ingest(tmp_path: Path, capsys: pytest.Cap
     assert code == 0 and len(json.loads(out)["predictions"]) == 4
 
 
+def test_model_file_predict_lists_a_short_store_cell_as_a_kept_model_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Store cell ids under a model file: a cell with too few cycles of curves is listed (exit 1) and the others
+    predicted, as under a kept model; before, the whole run stopped with exit 2."""
+    from gwangyang.store import artifacts
+
+    store = severson_store(tmp_path / "store")
+    cyc = np.arange(2, 51)
+    curves = pd.DataFrame(
+        {
+            "cycle_index": np.repeat(cyc, 50),
+            "voltage_v": np.tile(np.linspace(3.6, 2.0, 50), len(cyc)),
+            "discharge_capacity_ah": np.tile(np.linspace(0, 1.05, 50), len(cyc)),
+        }
+    )
+    put_cell(store, "짧은셀", pd.DataFrame({"cycle_index": cyc, "discharge_capacity_ah": 1.05}), curves)
+    root = str(store.root)
+    assert run(capsys, "battery", "life", "fit", "sample", "--name", "demo", "--store", root)[0] == 0
+    ids = ["test1_cell3", "짧은셀"]
+    code, out, _ = run(
+        capsys, "battery", "life", "predict", *ids, "--model", "demo", "--store", root, "--json"
+    )
+    kept = json.loads(out)
+    assert code == 1 and [e["cell"] for e in kept["errors"]] == ["짧은셀"]
+    model_file = str(artifacts.life_model_path(store, "demo"))
+    code, out, err = run(
+        capsys, "battery", "life", "predict", *ids, "--model", model_file, "--store", root, "--json"
+    )
+    assert code == 1
+    by_file = {r["cell"]: (r["predicted_cycle_life"], r["lower"], r["upper"]) for r in json.loads(out)}
+    assert by_file == {
+        r["cell"]: (r["predicted_cycle_life"], r["lower"], r["upper"]) for r in kept["predictions"]
+    }
+    assert list(by_file) == ["test1_cell3"]
+    assert err.startswith("짧은셀: ") and err.split(": ", 1)[1].strip() == kept["errors"][0]["error"]
+
+
 def store_and_folder_predictions(
     capsys: pytest.CaptureFixture[str], store: Store, from_store: Path, from_folder: Path
 ) -> tuple[dict[str, float], dict[str, float]]:

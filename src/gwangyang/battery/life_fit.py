@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, one_line
 from .features_curves import CellCurves
 from .life import LIFE_MODELS, conformal_mode, make_life_model
 from .life_groups import DEFAULT_CONFORMAL as DEFAULT_CONFORMAL
@@ -193,8 +193,9 @@ def load_prediction_inputs(
     """Cells to predict: Severson-layout folders or matrix files, or store cell ids (``store:`` optional).
 
     Returns the cells and each one's known cycle life (a folder's ``cells.csv`` column ``cycle_life``),
-    NaN where unknown (matrix files, store cells). With ``errors``, a folder's cells that cannot be read
-    are listed there (``{"cell", "error"}``) and the others kept. One name given by two items (``cell1``
+    NaN where unknown (matrix files, store cells). With ``errors``, a folder's cells that cannot be read, and
+    store cells with too few cycles of curves, are listed there (``{"cell", "error"}``) and the others kept, as
+    a kept model's prediction lists them. One name given by two items (``cell1``
     of two batch folders) becomes ``<folder>_<name>`` (:func:`distinct_across_items`); an item given
     twice is refused.
     """
@@ -223,7 +224,14 @@ def load_prediction_inputs(
             from ..store import Store as StoreClass
 
             opened = StoreClass()
-        cells.append(load_store_cell(opened, item.removeprefix(STORE_PREFIX), last_cycle))
+        cell_id = item.removeprefix(STORE_PREFIX)
+        try:
+            cells.append(load_store_cell(opened, cell_id, last_cycle))
+        except InputError as exc:  # too few cycles of curves (a missing cell is NotFoundError, raised)
+            if errors is None:
+                raise
+            errors.append({"cell": cell_id, "error": one_line(str(exc))})
+            continue
         known.append(float("nan"))
         given.append(item)
     if not cells:
