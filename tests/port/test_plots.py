@@ -38,3 +38,30 @@ def test_figures_are_pngs_of_the_requested_size(tmp_path: Path) -> None:
 def test_empty_gantt_still_plots(tmp_path: Path, days: float) -> None:
     result = simulate(load_scenario("gwangyang-today"), days=days, seed=0)
     assert _size(plot_simulation(result, tmp_path / "sim.png", max_days=0.01)) == (1540, 660)
+
+
+def test_a_berth_idle_in_the_drawn_days_keeps_its_line() -> None:
+    """Berth 2 has its only call on day 20: the first 14 days' chart still lists it (it was left out)."""
+    import pandas as pd
+
+    from gwangyang.plotting import pyplot
+    from gwangyang.port.plots import _gantt
+
+    table = pd.DataFrame(
+        {
+            "vessel": [0, 1, 2],
+            "berth": [0, 1, 2],
+            "arrival_h": [1.0, 5.0, 480.0],
+            "start_h": [1.0, 5.0, 480.0],
+        }
+    ).assign(end_h=lambda t: t["start_h"] + 10)
+    plt = pyplot()
+    fig, ax = plt.subplots()
+    drawn = table[table["arrival_h"] < 14 * 24]
+    _gantt(ax, drawn, "berth", "start_h", "end_h", "vessel", "arrival_h", rows=[0, 1, 2])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1", "2"] and len(ax.patches) == 2
+    fig2, ax2 = plt.subplots()
+    _gantt(ax2, drawn, "berth", "start_h", "end_h", "vessel", "arrival_h")  # without rows: the table's own
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["0", "1"]
+    plt.close(fig)
+    plt.close(fig2)

@@ -16,11 +16,19 @@ if TYPE_CHECKING:
 
 
 def _gantt(
-    ax: Axes, table: pd.DataFrame, row: str, start: str, end: str, label: str, arrival: str | None
+    ax: Axes,
+    table: pd.DataFrame,
+    row: str,
+    start: str,
+    end: str,
+    label: str,
+    arrival: str | None,
+    rows: list[object] | None = None,
 ) -> None:
+    """Bars of ``table`` on one line per ``row`` value: ``rows`` where given (lines kept empty), else the table's."""
     import matplotlib
 
-    rows = list(dict.fromkeys(table.sort_values(row)[row].tolist()))
+    rows = rows if rows is not None else list(dict.fromkeys(table.sort_values(row)[row].tolist()))
     position = {name: i for i, name in enumerate(rows)}
     colors = matplotlib.colormaps["tab20"]
     for item in table.to_dict(orient="records"):
@@ -58,11 +66,12 @@ def plot_simulation(result: SimulationResult, path: str | Path, max_days: float 
     from .result import KPI_UNITS
 
     path = Path(path)
-    table = result.gantt()
-    table = table[table["arrival_h"] < max_days * 24].copy()
+    whole = result.gantt()
+    berths = sorted(whole["berth"].unique().tolist())  # a berth idle in the drawn days keeps its (empty) line
+    table = whole[whole["arrival_h"] < max_days * 24].copy()
     fig, (ax, panel) = plt.subplots(1, 2, figsize=(14, 6), gridspec_kw={"width_ratios": [3, 1]})
     if len(table):
-        _gantt(ax, table, "berth", "start_h", "end_h", "vessel", "arrival_h")
+        _gantt(ax, table, "berth", "start_h", "end_h", "vessel", "arrival_h", rows=berths)
     ax.set_xlabel("hours")
     ax.set_title(simulation_title(result, max_days))
     panel.axis("off")
