@@ -84,6 +84,9 @@ BATTERY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     phrase(N_("use --column-map for another cycler).")),
     phrase(N_("use --column-map for another cycler)")),  # a companion's part follows
+    # the same refusal of an uploaded file (API, pages): the map goes with the upload's files
+    phrase(N_("upload a column map (.toml) with the file for another cycler).")),
+    phrase(N_("upload a column map (.toml) with the file for another cycler)")),
     phrase(N_("its companion (metadata) file %(companion)s is not read either.")),
     # gwangyang.battery.schema: columns of a cycler file that the reader left out (an ingest warning)
     phrase(N_("column(s) not read: %(columns)s")),

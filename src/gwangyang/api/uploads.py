@@ -157,6 +157,7 @@ def multipart_form(
     files: int | None = None,
     required: tuple[str, ...] = (),
     file_fields: dict[str, str] | None = None,
+    description: str | None = None,
 ) -> dict[str, Any]:
     """The ``openapi_extra`` of a route that reads its upload with :func:`receive_files`.
 
@@ -174,6 +175,8 @@ def multipart_form(
     file_fields
         File fields other than ``files`` (name -> description), each up to ``files`` files, all required; they
         replace ``files`` (:func:`receive_files` with the same names).
+    description
+        The ``files`` field's description; None: how many files it takes.
 
     Returns
     -------
@@ -187,7 +190,8 @@ def multipart_form(
             "items": {"type": "string", "format": "binary"},
             "minItems": 1,
             "maxItems": most,
-            "description": "The file (one)." if most == 1 else f"The files, up to {most} (repeat the field).",
+            "description": description
+            or ("The file (one)." if most == 1 else f"The files, up to {most} (repeat the field)."),
         }
     }
     if file_fields:

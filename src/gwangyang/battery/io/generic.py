@@ -118,6 +118,7 @@ def read_mapped(
     cmap: ColumnMap,
     counters: Callable[[dict[str, Any], int], dict[str, Any]] | None = None,
     helpers: dict[str, ColumnSpec] | None = None,
+    given: bool = False,
 ) -> pd.DataFrame:
     """Read a delimited text file with a column map into canonical columns (not yet finalized).
 
@@ -126,7 +127,8 @@ def read_mapped(
     (:class:`.maccor_counters.StepCounters`); it finds the state column's text under
     :data:`.column_map.STATE_CODES` and may return each row's direction under :data:`.column_map.DIRECTIONS`.
     ``helpers``: columns read for ``counters`` alone (under their keys, where the header has one of their
-    sources), not kept in the table.
+    sources), not kept in the table. ``given``: the map is the user's (``--column-map``, an upload's ``.toml``),
+    which a missing column's refusal names with the field that asks for it; a built-in reader's map is not named.
 
     Raises
     ------
@@ -142,13 +144,16 @@ def read_mapped(
     decimal = cmap.decimal
     if decimal == "auto":
         decimal = sniff_decimal(path, header_line, cmap.delimiter, encoding)
+    origin = cmap.origin if given else None
     resolved = {
-        c: resolve_column(path, spec.sources, c, names, header_line)
+        c: resolve_column(path, spec.sources, c, names, header_line, (origin, f"columns.{c}.source"))
         for c, spec in cmap.columns.items()
         if not spec.optional or any(source in names for source in spec.sources)
     }
     state_column = (
-        resolve_column(path, cmap.state.sources, "state", names, header_line) if cmap.state else None
+        resolve_column(path, cmap.state.sources, "state", names, header_line, (origin, "state.source"))
+        if cmap.state
+        else None
     )
     last = check_rows(
         path,
@@ -296,7 +301,7 @@ class ColumnMapReader:
         path = Path(path)
         if not path.is_file():
             raise InputError(f"{path}: no such file.")
-        table = s.finalize(read_mapped(path, self.column_map), path)
+        table = s.finalize(read_mapped(path, self.column_map, given=True), path)
         return CyclerData(
             timeseries=table,
             vendor=self.name,

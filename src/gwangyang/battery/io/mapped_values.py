@@ -35,23 +35,34 @@ def unread_columns(names: list[str], cmap: ColumnMap, path: Path) -> list[dict[s
 
 
 def resolve_column(
-    path: Path, sources: tuple[str, ...], canonical: str, names: list[str], header_line: int
+    path: Path,
+    sources: tuple[str, ...],
+    canonical: str,
+    names: list[str],
+    header_line: int,
+    asked: tuple[str | None, str] = (None, ""),
 ) -> str:
     """The first of ``sources`` the header has.
+
+    ``asked``: the user's column map (its path; None for a built-in reader's map) and the field that names the
+    column (``columns.voltage_v.source``), both named in the refusal.
 
     Raises
     ------
     CorruptFileError
-        The header has none of them; the message names the file, the line and the columns found.
+        The header has none of them; the message names the file, the line, the map's field and the columns found.
     """
     for source in sources:
         if source in names:
             return source
     shown = ", ".join(names[:30]) + (", ..." if len(names) > 30 else "")
     wanted = " or ".join(repr(x) for x in sources)
+    origin, field = asked
+    named = "" if origin is None else f"; the column map {origin} names it in {field}"
     raise CorruptFileError(
         one_line(
-            f"{path}: no column {wanted} (for {canonical}) in the header on line {header_line + 1}; found: {shown}."
+            f"{path}: no column {wanted} (for {canonical}) in the header on line {header_line + 1}{named}; "
+            f"found: {shown}."
         )
     )
 

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 _READERS: list[Reader] = []
 _COMPANION_SUFFIXES = ("_metadata.csv",)
 
+COLUMN_MAP_HINT = "use --column-map for another cycler"
+"""How the refusal of a file no reader knows tells a CLI user to give a column map (:func:`detect`'s ``hint``)."""
+
+UPLOAD_COLUMN_MAP_HINT = "upload a column map (.toml) with the file for another cycler"
+"""The same for an API or page user, whose upload takes a map among its files (``POST /api/v1/battery/uploads``)."""
+
 
 def register(reader: Reader) -> Reader:
     """Add a reader to the registry (later registrations are tried first)."""
@@ -65,13 +71,16 @@ def companions_of(path: Path) -> list[Path]:
     )
 
 
-def detect(path: str | os.PathLike[str]) -> Reader:
+def detect(path: str | os.PathLike[str], hint: str = COLUMN_MAP_HINT) -> Reader:
     """Find the reader for a file by looking at its content.
 
     Parameters
     ----------
     path
         A cycler file.
+    hint
+        How the refusal of a file no reader knows says to give a column map: :data:`COLUMN_MAP_HINT` (the CLI's
+        option) or :data:`UPLOAD_COLUMN_MAP_HINT` (an upload's map).
 
     Returns
     -------
@@ -106,7 +115,7 @@ def detect(path: str | os.PathLike[str]) -> Reader:
     kind = "binary" if looks_binary(head) else "text"
     message = (
         f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "
-        "Novonix or Basytec; use --column-map for another cycler)"
+        f"Novonix or Basytec; {hint})"
     )
     for companion in companions_of(path):  # named here, not in an orphan_companion warning of its own
         message += f"; its companion (metadata) file {companion.name} is not read either"

@@ -46,6 +46,7 @@ from .ingest import check_cycler_files as check_cycler_files
 from .ingest import ingest_files as ingest_files
 from .ingest import ingest_upload as ingest_upload
 from .ingest import upload_conflicts as upload_conflicts
+from .ingest import upload_parts as upload_parts
 from .life import DEMO_MODEL as DEMO_MODEL
 from .life import SAMPLE_SPLITS as SAMPLE_SPLITS
 from .life import fit_life_file as fit_life_file

@@ -57,8 +57,17 @@ def ingest_upload(
     chemistry: str | None,
     progress: Progress | None = None,
     org: str | None = None,
+    column_map: Path | None = None,
 ) -> dict[str, Any]:
     """Ingest a folder of uploaded files for organisation ``org``; the report names files without the server's folders.
+
+    Parameters
+    ----------
+    store, folder, chemistry, progress, org
+        The store, the upload's folder, the cells' chemistry, ``progress(done, total)`` and the organisation.
+    column_map
+        The upload's column map, a file in ``folder`` (:func:`upload_parts`): every other file is read with it, as
+        ``gwangyang battery ingest --column-map`` reads them (:func:`ingest_files`).
 
     Raises
     ------
@@ -69,8 +78,11 @@ def ingest_upload(
     """
     import shutil
 
+    paths = [folder] if column_map is None else sorted(p for p in folder.iterdir() if p != column_map)
     try:
-        report = ingest_files(store, [folder], progress=progress, chemistry=chemistry, org=org).to_dict()
+        report = ingest_files(
+            store, paths, progress=progress, chemistry=chemistry, column_map=column_map, org=org
+        ).to_dict()
     except BaseException:  # a busy store, a bug: the upload stays nowhere
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -79,14 +91,37 @@ def ingest_upload(
     for key in ("ingested", "skipped", "failed", "warnings"):
         for item in report[key]:
             item["file"] = Path(item["file"]).name
-            if "error" in item:
-                item["error"] = item["error"].replace(str(folder) + "/", "")
+            for text in ("error", "detail", "reason"):  # a map's warnings name it by its path
+                if text in item:
+                    item[text] = item[text].replace(str(folder) + "/", "")
     if report["failed"] and not report["ingested"] and not report["skipped"]:
         shutil.rmtree(folder, ignore_errors=True)
         if report["failed"][0].get("conflict"):
             raise CellConflictError(report["failed"][0]["error"])
         raise InputError(report["failed"][0]["error"])
     return report
+
+
+def upload_parts(files: Sequence[Path]) -> tuple[list[Path], Path | None]:
+    """An upload's cycler files and its column map: the one ``.toml`` among them, if any.
+
+    Raises
+    ------
+    InputError
+        Two maps or more, or a map without a cycler file (companions alone are none).
+    """
+    from ..io.registry import is_companion
+
+    maps = [p for p in files if p.suffix.lower() == ".toml"]
+    data = [p for p in files if p not in maps]
+    if len(maps) > 1:
+        names = ", ".join(p.name for p in maps)
+        raise InputError(f"upload: expected at most one column map (.toml), got {len(maps)}: {names}.")
+    if maps and all(is_companion(p) for p in data):
+        raise InputError(
+            f"upload: column map {maps[0].name} without a cycler file; send the files it reads with it."
+        )
+    return data, maps[0] if maps else None
 
 
 def upload_conflicts(files: Sequence[Path], store: Store) -> list[str]:
@@ -96,18 +131,34 @@ def upload_conflicts(files: Sequence[Path], store: Store) -> list[str]:
     return vendor_conflicts(list(files), store)
 
 
-def check_cycler_files(files: Sequence[Path]) -> None:
+def check_cycler_files(files: Sequence[Path], column_map: Path | None = None, upload: bool = False) -> None:
     """Refuse files no reader recognises (a cheap content check, no full read); companions pass.
+
+    Parameters
+    ----------
+    files
+        The cycler files.
+    column_map
+        A column map to read them with: the map is loaded (its refusals) and the files are left to its reader, as
+        the ingest leaves them (:func:`ingest_files`).
+    upload
+        The files were uploaded: the refusal of a file no reader knows says to upload a map with it, not to use the
+        CLI's ``--column-map`` (:func:`gwangyang.battery.io.registry.detect`'s ``hint``).
 
     Raises
     ------
     UnknownFormatError
         No reader recognises a file.
     InputError
-        A reader recognises it but its header is bad.
+        A reader recognises it but its header is bad; or the column map is not valid TOML or a field of it is wrong.
     """
-    from ..io.registry import detect, is_companion
+    from ..io.registry import COLUMN_MAP_HINT, UPLOAD_COLUMN_MAP_HINT, detect, is_companion
 
+    if column_map is not None:
+        from ..io.column_map import ColumnMap
+
+        ColumnMap.from_file(column_map)
+        return
     for path in files:
         if not is_companion(path):
-            detect(path)
+            detect(path, UPLOAD_COLUMN_MAP_HINT if upload else COLUMN_MAP_HINT)

@@ -19,8 +19,11 @@
       if (record.status === "done") {
         const r = record.result;
         const failed = r.failed.length ? g.t("; failed: {errors}", { errors: r.failed.map((f) => g.phrase(f.error)).join("; ") }) : "";
+        // warnings (a column map's among them) are said, each read through the patterns, never dropped
+        const warned = (r.warnings || []).length
+          ? g.t("; warnings: {warnings}", { warnings: r.warnings.map((w) => g.phrase(w.detail)).join("; ") }) : "";
         return g.t("Ingested {n} file(s) into {cells}", { n: r.ingested.length, cells: r.cells.join(", ") || g.t("no new cell") }) +
-          (r.skipped.length ? g.t("; {n} already in the store", { n: r.skipped.length }) : "") + failed;
+          (r.skipped.length ? g.t("; {n} already in the store", { n: r.skipped.length }) : "") + failed + warned;
       }
       const p = record.progress;
       return g.t("Ingest {status}", { status: g.t(record.status) }) + (p.total ? ` (${p.done}/${p.total})` : "") + "…";
@@ -35,7 +38,11 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = new FormData(form);
-      show(g.t("Uploading…"));
+      // the map goes among the upload's files (the API takes the one .toml there); none chosen, nothing is sent
+      const map = form.querySelector('[data-testid="upload-column-map"]').files[0];
+      body.delete("column_map");
+      if (map) body.append("files", map);
+      show(map ? g.t("Uploading with the column map {map}…", { map: map.name }) : g.t("Uploading…"));
       try {
         const answer = await g.api("/api/v1/battery/uploads", { method: "POST", body });
         show(g.t("Uploaded {files}; ingesting…", { files: answer.files.join(", ") }));
