@@ -116,7 +116,7 @@ VENDOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         line=_N,
     ),
     # .mapped_values: the user's map (``--column-map``, an upload's ``.toml``) and the field that names the column
-    phrase(N_("the column map %(map)s names it in %(field)s"), field=r"(?:columns\.\w+|state)\.source"),
+    phrase(N_("the column map %(map)s names it in %(field)s"), field=r"[\w.]+"),
     phrase(N_("found: %(names)s.")),
     phrase(N_("%(file)s: the last line has %(last)s of %(n)s fields"), last=_N, n=_N),
     phrase(N_("%(file)s: no data rows after the header on line %(line)s."), line=_N),

@@ -190,10 +190,11 @@ def multipart_form(
             "items": {"type": "string", "format": "binary"},
             "minItems": 1,
             "maxItems": most,
-            "description": description
-            or ("The file (one)." if most == 1 else f"The files, up to {most} (repeat the field)."),
+            "description": "The file (one)." if most == 1 else f"The files, up to {most} (repeat the field).",
         }
     }
+    if description:
+        properties["files"]["description"] = description
     if file_fields:
         properties = {
             name: {**properties["files"], "description": description}

@@ -113,10 +113,11 @@ def detect(path: str | os.PathLike[str], hint: str = COLUMN_MAP_HINT) -> Reader:
         else:
             refuse_utf16_nul(path, path.read_bytes(), utf16.codec, utf16.start)
     kind = "binary" if looks_binary(head) else "text"
-    message = (
+    unknown = (
         f"{path}: unknown cycler format ({kind} file not recognised as Arbin, Maccor, Neware, BioLogic, "
-        f"Novonix or Basytec; {hint})"
+        "Novonix or Basytec"
     )
+    message = f"{unknown}; {hint})"
     for companion in companions_of(path):  # named here, not in an orphan_companion warning of its own
         message += f"; its companion (metadata) file {companion.name} is not read either"
     raise UnknownFormatError(message + ".")
