@@ -225,3 +225,44 @@ def test_an_unknown_file_tells_the_api_user_to_upload_a_map_and_the_cli_user_to_
     assert main(["battery", "ingest", str(path), "--store", str(tmp_path / "cli"), "--json"]) == 2
     (failed,) = json.loads(capsys.readouterr().out)["failed"]
     assert failed["error"].endswith("use --column-map for another cycler).")
+
+
+@pytest.mark.parametrize("name", ["arbin", "우리 장비"])
+def test_a_companion_uploaded_with_a_map_is_read_or_named_as_the_cli_does(
+    fresh_client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from ..battery.io.test_map_companions import arbin_copy, companion_row
+
+    path, mapped = arbin_copy(tmp_path, name)
+    companion = path.with_name("셀 8_Metadata.csv")
+    files = [(p.name, p.read_bytes()) for p in (path, companion, mapped)]
+    answer = upload(fresh_client, *files)
+    assert answer.status_code == 201, answer.text
+    result = answer.json()["job"]["result"]
+    argv = [
+        "battery",
+        "ingest",
+        str(path.parent),
+        "--column-map",
+        str(mapped),
+        "--store",
+        str(tmp_path / "c"),
+    ]
+    assert main([*argv, "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    orphans = [w["detail"] for w in result["warnings"] if w["kind"] == "orphan_companion"]
+    assert orphans == [
+        w["detail"].replace(str(tmp_path) + "/", "")
+        for w in cli["warnings"]
+        if w["kind"] == "orphan_companion"
+    ]
+    meta = fresh_client.get(f"{API}/cells/셀 8").json()
+    cell = Store(tmp_path / "c").meta("셀 8")
+    assert meta["channel"] == cell["channel"]
+    if name == "arbin":  # the companion's channel (IV_Ch_ID + 1, by the csv module), no warning
+        assert meta["channel"] == str(int(companion_row(companion)["iv_ch_id"]) + 1) == "8" and orphans == []
+    else:  # named once, the map by the name it was uploaded under, not the server's folder
+        assert meta["channel"] is None and orphans == [
+            "셀 8_Metadata.csv: a companion (metadata) file beside 셀 8.csv, not read: the column map 셀 맵.toml is "
+            "named '우리 장비', and only maps named arbin or novonix read their cycler's companion"
+        ]
