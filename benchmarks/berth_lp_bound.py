@@ -103,9 +103,7 @@ def main() -> None:
     parser.add_argument("--vessels", type=int, default=None, help="keep the N earliest arrivals (quick run)")
     args = parser.parse_args()
     if importlib.util.find_spec("highspy") is None:
-        sys.exit(
-            "berth_lp_bound: the peer, HiGHS, is not installed (pip install -e .[bench], or pip install highspy)"
-        )
+        sys.exit("berth_lp_bound: the peer, HiGHS, is not installed (pip install -e .[bench] or highspy)")
     paths = args.instances or [DATA.resolve() / "f200x15-01.txt"]
     print(
         f"{'instance':12s} {'LP':>10s} {'L(duals)':>10s} {'rounds':>6s} {'columns':>8s} {'LP s':>7s} "

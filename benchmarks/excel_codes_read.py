@@ -3,8 +3,9 @@
 
 The workbook is written as ``tests/test_excel_codes.py`` writes its test workbooks (``styled_xlsx``: XML parts
 with zipfile, every number as a float, as Excel stores it). Prints the best of ``--repeat`` runs in seconds:
-``read_sheet`` with the formats read, with them ignored (``xlsx_code_cells`` replaced by an empty answer) and their ratio, the
-scan ``xlsx_code_cells`` alone, ``apply_code_formats`` alone, then the top functions of one profiled read.
+``read_sheet`` with the formats read, with them ignored (``xlsx_code_cells`` replaced by an empty answer) and
+their ratio, the scan ``xlsx_code_cells`` alone, ``apply_code_formats`` alone, then the top functions of one
+profiled read.
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/excel_codes_read.py [--rows 30000] [--repeat 3]
 """
