@@ -6,7 +6,8 @@ as the IFE Neware export's lines repeated), ``quoted`` (197,870 lines with every
 writes them) and ``comments`` (the plain rows with a quoted comments field holding a line break on every tenth
 record). ``check`` is the check as the readers call it, ``peak`` its peak Python memory (tracemalloc; the check
 reads the file in blocks, never whole), ``csv`` the peer: ``len(row)`` of every record of ``csv.reader`` over
-the file opened with ``newline=""``. Each time is the least of ``--repeat`` runs (the machine is shared).
+the file opened with ``newline=""``; ``ratio`` = check / csv. Each time is the least of ``--repeat`` runs (the
+machine is shared).
 
 Usage: .venv/bin/python benchmarks/battery_field_counts.py [--repeat 5]
 """
@@ -80,7 +81,10 @@ def main() -> None:
             tracemalloc.stop()
             peer = _least(lambda: _csv_counts(path), args.repeat)  # noqa: B023
             size = path.stat().st_size / 2**20
-            print(f"{name:9s} {size:5.1f} MiB  check {check:.3f} s  peak {peak:5.1f} MiB  csv {peer:.3f} s")
+            print(
+                f"{name:9s} {size:5.1f} MiB  check {check:.3f} s  peak {peak:5.1f} MiB  csv {peer:.3f} s"
+                f"  ratio {check / peer:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -9,14 +9,18 @@ per vessel and berth, the start of least reduced cost from the capacity duals an
 negative. At the end no column prices out, so the master's value is the LP optimum; the Lagrangian
 value at the final duals is printed as the check (it equals the LP value at optimality). Our
 subgradient bound (``lagrangian_bound``, 15 s) is printed beside it, with both times and their ratio.
-Slow: 430 s on f200x15-01 (2 cores).
+Slow: 430 s on f200x15-01 (2 cores). ``--vessels N`` keeps the N earliest arrivals of each instance (the same
+comparison on less input: ``--vessels 40 --lagrangian-s 2`` takes seconds).
 
 Run (highspy is in the bench extra): .venv/bin/python benchmarks/berth_lp_bound.py [INSTANCE ...] [--per 3]
+[--lagrangian-s 15] [--vessels N]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -79,12 +83,27 @@ def lp_bound(inst: BerthInstance, per: int) -> tuple[float, float, int, int]:
             return float(h.getInfo().objective_function_value), lagrangian, rounds, len(columns)
 
 
+def first_vessels(inst: BerthInstance, count: int) -> BerthInstance:
+    """The instance cut to its ``count`` earliest-arriving vessels (all berths kept)."""
+    keep = np.sort(np.argsort(inst.arrival, kind="stable")[:count])
+    return dataclasses.replace(
+        inst,
+        name=f"{inst.name}[{count}]",
+        arrival=inst.arrival[keep],
+        handling=inst.handling[keep],
+        deadline=inst.deadline[keep],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("instances", nargs="*", type=Path)
     parser.add_argument("--per", type=int, default=3, help="columns added per vessel and round")
     parser.add_argument("--lagrangian-s", type=float, default=15.0)
+    parser.add_argument("--vessels", type=int, default=None, help="keep the N earliest arrivals (quick run)")
     args = parser.parse_args()
+    if importlib.util.find_spec("highspy") is None:
+        sys.exit("berth_lp_bound: the peer, HiGHS, is not installed (pip install -e .[bench] or highspy)")
     paths = args.instances or [DATA.resolve() / "f200x15-01.txt"]
     print(
         f"{'instance':12s} {'LP':>10s} {'L(duals)':>10s} {'rounds':>6s} {'columns':>8s} {'LP s':>7s} "
@@ -92,6 +111,8 @@ def main() -> None:
     )
     for path in paths:
         inst = BerthInstance.from_file(path)
+        if args.vessels is not None and args.vessels < inst.vessels:
+            inst = first_vessels(inst, args.vessels)
         upper = min(p.objective for p in (solve_spt(inst), solve_greedy(inst)) if p.status == "FEASIBLE")
         t0 = time.perf_counter()
         ours = lagrangian_bound(inst, upper, iterations=5000, time_limit=args.lagrangian_s)

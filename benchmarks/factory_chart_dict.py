@@ -4,7 +4,7 @@
 upper limits (about 1.5 × 10⁷ numbers); the report's ``to_dict`` and ``jsonable`` of it are what the CLI, the API
 and the page get. Prints the best of ``--repeat`` runs in seconds: the charts' ``to_dict``, the same with
 ``tolist`` on every array (the reference kept in ``tests/factory/test_chart_dict.py``, with a check that both
-give the same JSON text), and ``jsonable`` of each. Before/after: run it with ``PYTHONPATH`` on an export of the
+give the same JSON text), and ``jsonable`` of each, with each ratio ours / reference. Before/after: run it with ``PYTHONPATH`` on an export of the
 older ``src`` (``git archive <commit> src | tar -x -C /tmp/before``) and on this one.
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/factory_chart_dict.py [--points 1000000] [--repeat 5]
@@ -38,10 +38,12 @@ def main() -> None:
     print(f"{len(charts)} charts ({', '.join(c.name for c in charts)}) of {args.points} points")
     new = best(lambda: [c.to_dict() for c in charts], args.repeat)
     old = best(lambda: [_old(c) for c in charts], args.repeat)
-    print(f"Chart.to_dict: {new:.3f} s; tolist on every array: {old:.3f} s")
+    print(f"Chart.to_dict: {new:.3f} s; tolist on every array: {old:.3f} s; ratio {new / old:.2f}")
     new_j = best(lambda: jsonable([c.to_dict() for c in charts]), args.repeat)
     old_j = best(lambda: jsonable([_old(c) for c in charts]), args.repeat)
-    print(f"jsonable(to_dict): {new_j:.3f} s; jsonable(tolist dicts): {old_j:.3f} s")
+    print(
+        f"jsonable(to_dict): {new_j:.3f} s; jsonable(tolist dicts): {old_j:.3f} s; ratio {new_j / old_j:.2f}"
+    )
     same = json.dumps(jsonable([c.to_dict() for c in charts])) == json.dumps(
         jsonable([_old(c) for c in charts])
     )

@@ -4,8 +4,8 @@
 The table (generated, cp949 CSV): 200,000 rows × 5 columns (``시각`` date-times as text, ``로트`` labels,
 ``두께``, ``폭``, ``무게`` measurements; ``두께`` charted: I, MR, EWMA, CUSUM+, CUSUM−, 3 × 10⁶ numbers with their
 limits). Prints the best of ``--repeat`` runs in seconds: ``service.spc``, its ``read_table_notes``, the report's
-``to_dict`` plus ``jsonable`` (and the item-by-item ``jsonable`` it replaced, on the same dict, with a check that
-both give the same JSON), the API's answer through a TestClient, and the top functions of one profiled
+``to_dict`` plus ``jsonable`` (and the item-by-item ``jsonable`` it replaced, on the same dict, the ratio, and a check
+that both give the same JSON), the API's answer through a TestClient, and the top functions of one profiled
 ``service.spc``. Before/after of the whole: run it with ``PYTHONPATH`` on an export of the older ``src``
 (``git archive <commit> src | tar -x -C /tmp/before``) and on this one.
 
@@ -83,7 +83,8 @@ def main() -> None:
         new_time, new = best(lambda: jsonable(raw), args.repeat)
         same = json.dumps(old, allow_nan=False) == json.dumps(new, allow_nan=False)
         print(
-            f"  jsonable alone: {new_time:.3f} s; item by item (before): {old_time:.3f} s; same JSON: {same}"
+            f"  jsonable alone: {new_time:.3f} s; item by item (before): {old_time:.3f} s; "
+            f"ratio {new_time / old_time:.2f}; same JSON: {same}"
         )
         profile = cProfile.Profile()
         profile.enable()

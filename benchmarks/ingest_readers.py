@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -195,6 +196,10 @@ def main() -> None:
         f"{'+steps rows/s':>13} {'cost':>5} {'cost wall':>9} | "
         f"{'cellpy rows/s':>13} {'MB/s':>6} {'peak MB':>7} | {'ratio':>6} {'cpu':>6} {'memory':>6}"
     )
+    if importlib.util.find_spec("cellpy") is None:
+        print(
+            "cellpy, the peer, is not installed (pip install -e .[bench]): its columns read 'failed', no ratio"
+        )
     print(header)
     print("-" * len(header))
     failures = []

@@ -75,6 +75,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     paths = [p for p in sorted(VARIANTS.glob("*/*.vrp")) if args.only is None or p.stem in args.only]
+    recorded = "" if args.alone else " (recorded)"
     for every in args.every:
         ours, alone = [], []
         print(f"sharing every {every or 'never'} iterations, 2 workers", flush=True)
@@ -91,12 +92,13 @@ def main() -> None:
             ours.append(100 * (result.cost / best_known(path) - 1))
             alone.append(alone_gap(path) if args.alone else PYVRP_ALONE[path.stem])
             print(
-                f"  {path.stem:16} ours {ours[-1]:6.3f} %  PyVRP alone {alone[-1]:6.3f} %  "
+                f"  {path.stem:16} ours {ours[-1]:6.3f} %  PyVRP alone {alone[-1]:6.3f} %{recorded}  "
                 f"ratio {(1 + ours[-1] / 100) / (1 + alone[-1] / 100):.5f}  ({time.monotonic() - began:.0f} s)",
                 flush=True,
             )
         print(
-            f"  mean             ours {statistics.fmean(ours):6.3f} %  PyVRP alone {statistics.fmean(alone):6.3f} %",
+            f"  mean             ours {statistics.fmean(ours):6.3f} %  PyVRP alone {statistics.fmean(alone):6.3f} %  "
+            f"ratio {(1 + statistics.fmean(ours) / 100) / (1 + statistics.fmean(alone) / 100):.5f}",
             flush=True,
         )
 

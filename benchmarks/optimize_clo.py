@@ -103,8 +103,11 @@ def replay_rows(bo_seeds: int, random_seeds: int) -> None:
             top: float(np.median([experiments_to_reach(c, top, step) for c in curves]))
             for top in (TOP1, TOP5)
         }
-        ratio = {top: reach[top] / ours_reach[top] for top in (TOP1, TOP5)}
-        print(f"  {name:<14}{reach[TOP1]:>10.0f}{reach[TOP5]:>10.0f}{ratio[TOP1]:>11.2f}{ratio[TOP5]:>11.2f}")
+        ratio = [  # '–' where ours did not reach the top within its budget (no ratio to it)
+            f"{reach[top] / ours_reach[top]:.2f}" if np.isfinite(ours_reach[top]) else "–"
+            for top in (TOP1, TOP5)
+        ]
+        print(f"  {name:<14}{reach[TOP1]:>10.0f}{reach[TOP5]:>10.0f}{ratio[0]:>11}{ratio[1]:>11}")
     print(
         f"  paper: CLO {ATTIA_DAYS_CLO} days vs > {ATTIA_DAYS_EXHAUSTIVE} days exhaustive (Attia et al. 2020, abstract)"
     )

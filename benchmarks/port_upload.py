@@ -2,7 +2,8 @@
 
 The shipped ``gwangyang-today.toml`` is uploaded under a Korean file name and simulated for 30 days (1 and 5
 replications); the same scenario is simulated by name. Prints each request's wall time (``?wait``: the job
-included) and whether the two documents are the same but for the upload's ``file`` and ``call_list``.
+included), their ratio uploaded / by name, and whether the two documents are the same but for the upload's
+``file`` and ``call_list``.
 Run from the project root: ``.venv/bin/python benchmarks/port_upload.py``.
 """
 
@@ -44,6 +45,7 @@ def main() -> None:
             same = {k: v for k, v in b.items() if k not in ("file", "call_list")} == a
             print(
                 f"replications {replications}: by name {named - start:.2f} s, uploaded {done - named:.2f} s, "
+                f"ratio uploaded / by name {(done - named) / (named - start):.2f}, "
                 f"same document: {same}; teu_per_year {a['kpis']['teu_per_year']:.0f}, mean_service_h "
                 f"{a['kpis']['mean_service_h']:.3f}, offered load {a['load']['offered_load']:.4f}"
             )

@@ -49,7 +49,12 @@ def run_child(src: Path, root: Path, what: str, cell: str) -> dict[str, float]:
     """One measure in a fresh process with ``src`` first on the path."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     args = [sys.executable, "-c", CHILD, str(root), what, FLEET_MAX, FLEET_LOT, cell]
-    done = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    if (
+        done.returncode != 0
+    ):  # the child's own last line (e.g. a --cell the store does not hold), not a traceback
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"{what} with {src}: {last}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -59,7 +64,11 @@ def main() -> None:
     parser.add_argument("--before-src", type=Path, required=True, help="the other checkout's src folder")
     parser.add_argument("--after-src", type=Path, default=Path(__file__).resolve().parents[1] / "src")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--cell", default="F07-0000007", help="the cell of one_meta")
+    parser.add_argument(
+        "--cell",
+        default="F07-0000007",
+        help="the cell of one_meta (a cell of store_fleet_query's 10^5 store)",
+    )
     parser.add_argument("--measures", nargs="+", default=list(MEASURES), choices=MEASURES)
     args = parser.parse_args()
     print(f"store {args.store}; load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")

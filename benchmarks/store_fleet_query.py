@@ -14,6 +14,8 @@ Builds (once; kept with ``--keep``) a compacted store of formation-like cells wi
 - ``materialise``: the answer's N ids and N maxima from Arrow into a DataFrame, Python strings not
   shared (what an N-row answer costs in pandas at the least).
 
+and, per N, the ratio ``sql_max`` / ``peer`` (wall and CPU).
+
 Usage: nice -n 10 python benchmarks/store_fleet_query.py --cells 10000 100000 1000000 --workdir .bench --keep
 """
 
@@ -137,6 +139,11 @@ def main() -> None:
             results[n] = r
             print(f"{n:>9,} " + " ".join(f"{r[k]:>12.4f}" for k in keys) + f"   (CPU share {share:.0%})")
             print(f"{'cpu':>9} " + " ".join(f"{r['cpu_' + k]:>12.4f}" for k in keys), flush=True)
+            print(
+                f"{'ratio':>9} sql_max / peer_max {r['sql_max'] / r['peer_max']:.2f} (wall), "
+                f"{r['cpu_sql_max'] / r['cpu_peer_max']:.2f} (CPU)",
+                flush=True,
+            )
         ordered = sorted(results)
         for small, big in itertools.pairwise(ordered):
             decades = np.log10(big / small)
