@@ -278,6 +278,7 @@ def spc_report(
     rules: str = "nelson",
     subgroups: Any = None,
     subgroup_name: str = "subgroup",
+    where: str | None = None,
 ) -> SPCReport:
     """Every chart of one variable: I-MR or X̄-R, EWMA, CUSUM; run rules on the first; capability.
 
@@ -301,13 +302,16 @@ def spc_report(
         (see :func:`grouped_xbar_r_chart`); ``subgroup_size`` is then ignored.
     subgroup_name
         Name of the labels' column, in messages.
+    where
+        How messages and notes name the values (the file and column: ``"t.csv: column 'x'"``); ``column`` if None.
 
     Returns
     -------
     SPCReport
         The charts, run-rule violations, capability and notes.
     """
-    x = checked_values(values, column)
+    where = column if where is None else where
+    x = checked_values(values, where)
     notes: list[str] = []
     if subgroups is not None:
         first, second, notes = grouped_xbar_r_chart(x, subgroups, subgroup_name)
@@ -318,12 +322,12 @@ def spc_report(
         left = x.size % subgroup_size
         if subgroup_size > 1 and left:
             notes.append(
-                f"{column}: the last {left} value(s) do not fill a subgroup of {subgroup_size} and are not on "
+                f"{where}: the last {left} value(s) do not fill a subgroup of {subgroup_size} and are not on "
                 "the X̄-R charts (EWMA, CUSUM and capability use every value)."
             )
     sigma = float(first.extra["sigma"])
     if sigma <= 0:
-        raise InputError(f"{column}: constant; control charts are undefined.")
+        raise InputError(f"{where}: constant; control charts are undefined.")
     charts = [
         first,
         second,
