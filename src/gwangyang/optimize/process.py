@@ -36,12 +36,25 @@ def read_table(path: str | Path) -> pd.DataFrame:
     try:
         from ..battery.io.base import file_encoding
 
-        table = pd.read_csv(path, encoding=file_encoding(path))  # cp949 from Excel on Korean Windows too
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        encoding = file_encoding(path)  # cp949 from Excel on Korean Windows too
+        table = pd.read_csv(path, encoding=encoding)
+        header = pd.read_csv(path, encoding=encoding, header=None, nrows=1, dtype=str).iloc[0]
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(
+            f"{path}: the file is empty; expected a header row and a row per experiment."
+        ) from exc
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a CSV table of experiments ({type(exc).__name__}).") from exc
     if len(table) == 0:
         raise InputError(f"{path}: the table has no rows.")
-    return table.rename(columns=lambda c: str(c).strip())  # " 수명" as Excel users type it
+    names = [str(name).strip() for name in header]  # " 수명" as Excel users type it
+    for k, name in enumerate(names):
+        if name in names[:k]:
+            raise InputError(
+                f"{path}: column name {name!r} appears more than once (columns {names.index(name) + 1} and "
+                f"{k + 1}); expected one column per parameter."
+            )
+    return table.set_axis(names, axis="columns")
 
 
 def space_from_table(
@@ -79,6 +92,12 @@ def space_from_table(
             integer = bool(np.all(np.round(values) == values)) and pd.api.types.is_integer_dtype(values)
             params[str(column)] = {"type": "integer" if integer else "continuous", "low": low, "high": high}
         else:
+            dated = _dates(values)
+            if dated is not None:
+                raise InputError(
+                    f"{source}: column {column!r} holds dates (e.g. {dated}), not a process setting; drop the "
+                    "column, or give a space file naming the parameters."
+                )
             seen = sorted({str(v) for v in values})
             if len(seen) < 2:
                 raise InputError(f"{source}: parameter {column!r} takes one value only; drop the column.")
@@ -93,6 +112,18 @@ def space_from_table(
         },
         source=source,
     )
+
+
+_DATE = r"^\s*\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}\.?(?:[ T]\S.*)?$"
+"""A date as a plant's log writes it, with or without a time: 2024-01-05, 05/01/2024, 2024. 1. 5."""
+
+
+def _dates(values: pd.Series) -> str | None:
+    """The first value and its row (``'05/01/2024' in row 1``) when every value of a text column is a date, else None."""
+    text = values.astype(str)
+    if not bool(text.str.fullmatch(_DATE).all()):
+        return None
+    return f"{text.iloc[0]!r} in row 1"
 
 
 def history_observations(
