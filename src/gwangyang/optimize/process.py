@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..written import as_written
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
 from .space import SearchSpace
+from .tables import read_csv_table
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -33,28 +34,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such table of experiments.")
-    try:
-        from ..battery.io.base import file_encoding
-
-        encoding = file_encoding(path)  # cp949 from Excel on Korean Windows too
-        table = pd.read_csv(path, encoding=encoding)
-        header = pd.read_csv(path, encoding=encoding, header=None, nrows=1, dtype=str).iloc[0]
-    except pd.errors.EmptyDataError as exc:
-        raise InputError(
-            f"{path}: the file is empty; expected a header row and a row per experiment."
-        ) from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a CSV table of experiments ({type(exc).__name__}).") from exc
+    table = read_csv_table(path, "experiment")
     if len(table) == 0:
         raise InputError(f"{path}: the table has no rows.")
-    names = [str(name).strip() for name in header]  # " 수명" as Excel users type it
-    for k, name in enumerate(names):
-        if name in names[:k]:
-            raise InputError(
-                f"{path}: column name {name!r} appears more than once (columns {names.index(name) + 1} and "
-                f"{k + 1}); expected one column per parameter."
-            )
-    return table.set_axis(names, axis="columns")
+    return table
 
 
 def space_from_table(
