@@ -158,3 +158,23 @@ def test_a_time_column_of_mixed_date_forms_is_named_in_warnings(
         == 0
     )
     assert json.loads(capsys.readouterr().out)["warnings"] == []
+
+
+def test_an_empty_column_and_a_single_variable_are_said_as_what_they_are(tep: Path, tmp_path: Path) -> None:
+    from gwangyang.factory import service
+
+    data = read_tep(tep / "d00.dat.gz").iloc[:, :3]  # time_min and two TEP variables, 500 samples
+    first, second = data.columns[1], data.columns[2]
+    path = tmp_path / "라인 1.csv"
+    data.assign(**{second: np.nan}).to_csv(path, index=False)
+    summary, monitor, notes = service.fit_monitor(path, "time_min")
+    # an empty column was 'not numbers (e.g. (empty))'; now it is the one variable left, which is said too
+    assert notes == [
+        f"라인 1.csv: columns with no values left out of the monitor: {second!r}.",
+        f"라인 1.csv: one variable ({first!r}) to monitor: its Q statistic is always 0 and T² is its squared z-score; "
+        f"for one variable the SPC charts (gwangyang factory spc --column {first!r}) say more.",
+    ]
+    assert monitor.columns == [first] and summary["limits"]["q"] == 0.0  # one axis: nothing off the model
+    # two variables: neither line
+    data.to_csv(path, index=False)
+    assert service.fit_monitor(path, "time_min")[2] == []
