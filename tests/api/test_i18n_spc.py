@@ -234,3 +234,30 @@ def test_spc_refusal_of_a_constant_column_names_the_file_and_reads_korean(fresh_
     english = "검사 표.csv: column '두께': constant; control charts are undefined."
     assert english in reply.text
     korean(english, "검사 표.csv: '두께' 열: 값이 모두 같습니다; 관리도를 정의할 수 없습니다.")
+
+
+@pytest.mark.parametrize(
+    ("table", "fields", "english", "expected"),
+    [
+        # 7 values cannot make 2 subgroups of 5 (it said "values: expected at least 10 values, got 7.")
+        (
+            "두께\n1\n2\n3\n2\n1\n3\n2\n",
+            {"column": "두께", "subgroup": "5"},
+            "검사 표.csv: column '두께': expected at least 10 values (2 subgroups of 5), got 7.",
+            "검사 표.csv: '두께' 열: 값이 10개 이상(크기 5의 부분군 2개) 있어야 합니다 (입력: 7개).",
+        ),
+        (
+            "두께\n1.5\n",
+            {"column": "두께"},
+            "검사 표.csv: column '두께': expected at least 2 values, got 1.",
+            "검사 표.csv: '두께' 열: 값이 2개 이상 있어야 합니다 (입력: 1개).",
+        ),
+    ],
+)
+def test_spc_refusals_of_too_few_values_name_the_file_and_read_korean(
+    fresh_client: TestClient, table: str, fields: dict[str, str], english: str, expected: str
+) -> None:
+    reply = fresh_client.post("/api/v1/factory/spc", files={"files": (SPC_FILE, table.encode())}, data=fields)
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["detail"] == english
+    korean(english, expected)

@@ -130,7 +130,7 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         )
     ),
     _phrase(N_("%(file)s: column %(name)s holds whole numbers ≥ 0 and is charted as measurements")),
-    # gwangyang.factory.spc: consecutive subgroups' left-over values, a constant column, subgroups of unequal size
+    # gwangyang.factory.spc: consecutive subgroups' left-over values, a constant or short column, unequal subgroups
     _phrase(
         N_(
             "%(file)s: column %(column)s: the last %(n)s value(s) do not fill a subgroup of %(size)s and are not on the "
@@ -140,6 +140,17 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         size=r"\d+",
     ),
     _phrase(N_("%(file)s: column %(column)s: constant")),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: expected at least %(n)s values (2 subgroups of %(size)s), got %(m)s."
+        ),
+        n=r"\d+",
+        size=r"\d+",
+        m=r"\d+",
+    ),
+    _phrase(
+        N_("%(file)s: column %(column)s: expected at least %(n)s values, got %(m)s."), n=r"\d+", m=r"\d+"
+    ),
     _phrase(
         N_("%(where)s: subgroups of unequal size (%(low)s to %(high)s rows)"),
         low=r"\d+",
