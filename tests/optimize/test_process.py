@@ -161,3 +161,29 @@ def test_a_table_of_experiments_that_cannot_be_read_as_one_is_refused_in_one_lin
     document = json.loads(capsys.readouterr().out)
     assert document["experiments"] == 45
     assert document["best_observed"]["value"] == table["life"].max()
+
+
+def test_columns_a_space_leaves_out_are_said(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    # Attia's table carries CC4, which the attia2020 space derives from CC1-CC3: it was dropped without a word
+    path = tmp_path / "1차.csv"
+    _clo_round(shared).assign(operator="김").to_csv(path, index=False)
+    args = ["optimize", "propose", str(path), "--objective", "life", "--space", "attia2020", "--batch", "2"]
+    assert main([*args, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    line = f"{path}: column(s) 'cc4', 'operator' not parameters of the space 'attia2020'; left out."
+    assert document["warnings"] == [line]
+    assert document["experiments"] == 45 and set(document["suggestions"][0]["params"]) == {
+        "cc1",
+        "cc2",
+        "cc3",
+    }
+    assert main(args) == 0
+    assert capsys.readouterr().err.startswith(f"warning: {line}")
+    # without a space every column is a parameter: no warning
+    _clo_round(shared).to_csv(path, index=False)
+    assert main(["optimize", "propose", str(path), "--objective", "life", "--batch", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []

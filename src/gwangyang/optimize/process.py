@@ -169,8 +169,17 @@ def propose(
     -------
     dict
         ``{"space": ..., "experiments": n, "best_observed": {...}, "recommended": {...},
-        "suggestions": [...]}``, JSON-ready.
+        "suggestions": [...], "warnings": [...]}``, JSON-ready; ``warnings``: the table's columns a ``space``
+        leaves out (they were dropped without a word).
     """
+    warnings = []
+    if space is not None:
+        left = [str(c) for c in table.columns if c not in (*space.names, objective, "std", "id")]
+        if left:
+            warnings.append(
+                f"{source}: column(s) {', '.join(map(repr, left))} not parameters of the space {space.name!r}; "
+                "left out."
+            )
     if space is None:
         space = space_from_table(table, objective, direction, source=source)
     elif space.objective != objective:
@@ -189,4 +198,5 @@ def propose(
         "best_observed": best.to_dict(),
         "recommended": bo.recommend(history, 0),
         "suggestions": [s.to_dict() for s in suggestions],
+        "warnings": warnings,
     }
