@@ -187,3 +187,77 @@ def test_spc_note_of_a_short_last_subgroup_reads_korean(fresh_client: TestClient
     note = "검사 표.csv: column '판정': the last 1 row(s) do not fill a subgroup of 2 and are not charted."
     assert note in reply.json()["warnings"]
     korean(note, "검사 표.csv: '판정' 열: 마지막 1행은 크기 2의 부분군을 채우지 못해 관리도에서 뺐습니다.")
+
+
+def test_spc_notes_of_measurements_name_the_file_and_read_korean(fresh_client: TestClient) -> None:
+    # 7 measurements in subgroups of 3: two subgroups, the 7th value left out of the X̄-R charts
+    table = "두께\n1.0\n1.2\n0.9\n1.1\n1.3\n1.0\n1.2\n"
+    reply = fresh_client.post(
+        "/api/v1/factory/spc",
+        files={"files": (SPC_FILE, table.encode())},
+        data={"column": "두께", "subgroup": "3"},
+    )
+    assert reply.status_code == 200, reply.text
+    note = (
+        "검사 표.csv: column '두께': the last 1 value(s) do not fill a subgroup of 3 and are not on the X̄-R charts "
+        "(EWMA, CUSUM and capability use every value)."
+    )
+    assert reply.json()["warnings"] == [note]
+    korean(
+        note,
+        "검사 표.csv: '두께' 열: 마지막 1개 값은 크기 3의 부분군을 채우지 못해 X̄-R 관리도에서 뺐습니다 "
+        "(EWMA, CUSUM과 공정능력은 모든 값을 씁니다).",
+    )
+    # lots of 2 and 3 rows: each lot its own limits
+    table = "두께,로트\n1.0,A\n1.2,A\n0.9,B\n1.1,B\n1.3,B\n"
+    reply = fresh_client.post(
+        "/api/v1/factory/spc",
+        files={"files": (SPC_FILE, table.encode())},
+        data={"column": "두께", "subgroup_column": "로트"},
+    )
+    assert reply.status_code == 200, reply.text
+    note = "검사 표.csv: 로트: subgroups of unequal size (2 to 3 rows); each has its own limits from σ̂ = mean(Rᵢ/d2(nᵢ))."
+    assert reply.json()["warnings"] == [note]
+    korean(
+        note,
+        "검사 표.csv: 로트: 부분군 크기가 서로 다릅니다 (2~3행); 부분군마다 σ̂ = mean(Rᵢ/d2(nᵢ))에서 구한 자체 관리 "
+        "한계를 씁니다.",
+    )
+
+
+def test_spc_refusal_of_a_constant_column_names_the_file_and_reads_korean(fresh_client: TestClient) -> None:
+    table = "두께\n1.5\n1.5\n1.5\n1.5\n"
+    reply = fresh_client.post(
+        "/api/v1/factory/spc", files={"files": (SPC_FILE, table.encode())}, data={"column": "두께"}
+    )
+    assert reply.status_code == 400, reply.text
+    english = "검사 표.csv: column '두께': constant; control charts are undefined."
+    assert english in reply.text
+    korean(english, "검사 표.csv: '두께' 열: 값이 모두 같습니다; 관리도를 정의할 수 없습니다.")
+
+
+@pytest.mark.parametrize(
+    ("table", "fields", "english", "expected"),
+    [
+        # 7 values cannot make 2 subgroups of 5 (it said "values: expected at least 10 values, got 7.")
+        (
+            "두께\n1\n2\n3\n2\n1\n3\n2\n",
+            {"column": "두께", "subgroup": "5"},
+            "검사 표.csv: column '두께': expected at least 10 values (2 subgroups of 5), got 7.",
+            "검사 표.csv: '두께' 열: 값이 10개 이상(크기 5의 부분군 2개) 있어야 합니다 (입력: 7개).",
+        ),
+        (
+            "두께\n1.5\n",
+            {"column": "두께"},
+            "검사 표.csv: column '두께': expected at least 2 values, got 1.",
+            "검사 표.csv: '두께' 열: 값이 2개 이상 있어야 합니다 (입력: 1개).",
+        ),
+    ],
+)
+def test_spc_refusals_of_too_few_values_name_the_file_and_read_korean(
+    fresh_client: TestClient, table: str, fields: dict[str, str], english: str, expected: str
+) -> None:
+    reply = fresh_client.post("/api/v1/factory/spc", files={"files": (SPC_FILE, table.encode())}, data=fields)
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["detail"] == english
+    korean(english, expected)

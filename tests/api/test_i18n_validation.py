@@ -190,6 +190,13 @@ PATH_IDS: list[tuple[str, str, str]] = [
         "합니다 (입력: '..모델')",
     ),
     (
+        "/api/v1/optimize/campaigns/%20급속충전",
+        "path.name: expected a campaign name (letters of any script, digits, '_', '-', '.' and spaces, none at "
+        "either end, no leading dot, no '..', at most 80 characters), got ' 급속충전'",
+        "path.name: 캠페인 이름(모든 문자의 글자, 숫자, '_', '-', '.'와 공백, 양 끝에는 공백 없이, 점으로 시작하지 "
+        "않고 '..' 없이 80자 이하)이어야 합니다 (입력: ' 급속충전')",
+    ),
+    (
         "/api/v1/battery/cells/_배터리",
         "path.cell_id: expected a cell id (any script, none of / \\ : * ? \" < > | or control characters, no '..', "
         "not starting or ending with a space, '.', '_' or '-', at most 200 characters), got '_배터리'",

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gwangyang.api import create_app
-from gwangyang.api.fields import CELL_ID_PATTERN, JOB_ID_PATTERN, NAME_PATTERN
+from gwangyang.api.fields import CAMPAIGN_NAME_PATTERN, CELL_ID_PATTERN, JOB_ID_PATTERN, NAME_PATTERN
 from gwangyang.battery.service import CELL_ID_LENGTH
 
 from .conftest import AUTH, TOKEN
@@ -41,6 +41,7 @@ ids = st.one_of(
     st.text(st.sampled_from("배터리a._-"), min_size=60, max_size=90),  # near the length and byte limits
     st.from_regex(CELL_ID_PATTERN, fullmatch=True),
     st.from_regex(NAME_PATTERN, fullmatch=True),
+    st.from_regex(CAMPAIGN_NAME_PATTERN, fullmatch=True),
     st.from_regex(JOB_ID_PATTERN, fullmatch=True),
     st.from_regex(r"[0-9a-fA-F]{31,33}\n?", fullmatch=True),
 )
@@ -73,11 +74,24 @@ def path_ids(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-def test_every_path_id_pattern_is_one_of_the_three_the_code_checks(empty: TestClient) -> None:
+def test_every_path_id_pattern_is_one_of_the_four_the_code_checks(empty: TestClient) -> None:
     found = path_ids(empty.get("/openapi.json", params={"lang": "en"}).json())
-    assert {schema["pattern"] for schema in found.values()} == {CELL_ID_PATTERN, NAME_PATTERN, JOB_ID_PATTERN}
-    by_name = {schema["name"]: schema["pattern"] for schema in found.values()}
-    assert by_name == {"cell_id": CELL_ID_PATTERN, "name": NAME_PATTERN, "job_id": JOB_ID_PATTERN}
+    assert {schema["pattern"] for schema in found.values()} == {
+        CELL_ID_PATTERN,
+        NAME_PATTERN,
+        CAMPAIGN_NAME_PATTERN,
+        JOB_ID_PATTERN,
+    }
+    by_name = {
+        (schema["name"], path.startswith("/api/v1/optimize/campaigns/")): schema["pattern"]
+        for (_method, path), schema in found.items()
+    }
+    assert by_name == {
+        ("cell_id", False): CELL_ID_PATTERN,
+        ("name", False): NAME_PATTERN,
+        ("name", True): CAMPAIGN_NAME_PATTERN,  # a campaign's name may hold spaces
+        ("job_id", False): JOB_ID_PATTERN,
+    }
     assert len(found) == 14  # 6 cell routes, 6 name routes, 2 job routes (GET /jobs/{id}, its forecast CSV)
     assert all(method in {"get", "post", "delete"} for method, _path in found)
 
@@ -127,6 +141,8 @@ SKIPPED = frozenset({".", ".."})
 )
 @given(value=ids)
 @example(value="배터리 1")
+@example(value="급속충전 캠페인")
+@example(value="캠페인 ")
 @example(value="0123456789abcdef0123456789abcdef\n")
 @example(value="셀라인_1\n")
 @example(value="e\u0301")

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gwangyang.api.fields import CELL_ID_PATTERN, JOB_ID_PATTERN, NAME_PATTERN, SEED_MAX
+from gwangyang.api.fields import (
+    CAMPAIGN_NAME_PATTERN,
+    CELL_ID_PATTERN,
+    JOB_ID_PATTERN,
+    NAME_PATTERN,
+    SEED_MAX,
+)
 from gwangyang.battery.service import check_cell_id
 from gwangyang.errors import InputError
 from gwangyang.store.artifacts import check_name
@@ -105,9 +111,11 @@ def test_path_ids_carry_the_pattern_the_code_checks(schema: dict[str, Any]) -> N
     for path, method in [
         ("/api/v1/battery/life/models/{name}", "get"),
         ("/api/v1/factory/monitors/{name}/score", "post"),
-        ("/api/v1/optimize/campaigns/{name}", "get"),
     ]:
         assert _path_parameter(schema, path, method, "name")["pattern"] == NAME_PATTERN
+    for method in ("get", "post"):
+        pattern = _path_parameter(schema, "/api/v1/optimize/campaigns/{name}", method, "name")["pattern"]
+        assert pattern == CAMPAIGN_NAME_PATTERN
 
 
 CELL_IDS = ["CS2_35", "배터리 1", "셀-A.2", "FastCharge_000025_CH8", "电池 #3", "Ĉelo", "a", "x.y z", "1"]
@@ -137,6 +145,36 @@ def test_the_name_pattern_matches_exactly_the_plain_names(name: str) -> None:
     except InputError:
         accepted = False
     assert bool(re.fullmatch(NAME_PATTERN, name)) == accepted
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "급속충전 캠페인",
+        "a b",
+        "a  b.2",
+        "a .b",
+        "a. b",
+        "demo",
+        " a",
+        "a ",
+        "a\tb",
+        "a\u3000b",
+        ".a",
+        "a..b",
+        "a/b",
+        "",
+    ],
+)
+def test_the_campaign_name_pattern_matches_exactly_the_campaign_names(name: str) -> None:
+    try:
+        accepted = check_name(name, spaces=True) == name
+    except InputError:
+        accepted = False
+    assert accepted == (name in {"급속충전 캠페인", "a b", "a  b.2", "a .b", "a. b", "demo"})
+    assert (
+        bool(re.fullmatch(CAMPAIGN_NAME_PATTERN, name)) == accepted or name == "a\u3000b"
+    )  # no letter: store
 
 
 def test_a_korean_cell_id_is_a_404_not_a_refusal(client: TestClient) -> None:

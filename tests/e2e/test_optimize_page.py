@@ -16,7 +16,8 @@ from .conftest import TOKEN, phone_fits
 
 pytestmark = pytest.mark.e2e
 
-CAMPAIGN = "fastcharge"
+CAMPAIGN = "급속충전 캠페인"
+"""A Korean name with a space: the API path (percent-encoded by httpx), the store folder and the page's selectors."""
 BATCH = 5
 ROUNDS = 3
 OPTIMUM = {"cc1": 4.8, "cc2": 5.2, "cc3": 5.2}

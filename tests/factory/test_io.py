@@ -114,3 +114,67 @@ def test_tep_garbage(tmp_path: Path) -> None:
 def test_tep_case_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"no TEP file d05_te\.dat"):
         read_tep_case(tmp_path, 5)
+
+
+def test_a_time_column_of_mixed_date_forms_is_named_in_warnings(
+    tep: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """200 daily TEP samples whose dates alternate ``2024-01-02`` and ``03/01/2024`` (day first, as in Europe).
+
+    Read row by row, ``03/01/2024`` was 1 March and ``13/01/2024`` 13 January: the rows went back and forth in
+    time, and the only word was "goes back 37 time(s)".
+    """
+    import datetime as dt
+    import json
+
+    from gwangyang.cli.main import main
+
+    values = read_tep(tep / "d00.dat.gz").iloc[:200, 1:4]
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(200)]
+    written = [d.isoformat() if i % 2 else d.strftime("%d/%m/%Y") for i, d in enumerate(days)]
+    path = tmp_path / "일지 1.csv"
+    values.assign(일자=written).to_csv(path, index=False)
+    # by hand: the day-first rows whose day is 12 or less and not the month are the ones read month first
+    misread = [i for i, d in enumerate(days) if i % 2 == 0 and d.day <= 12 and d.day != d.month]
+    day_first = next(i for i, d in enumerate(days) if i % 2 == 0 and d.day > 12)
+    assert (len(misread), misread[0], day_first) == (37, 2, 12)
+    code = main(
+        ["factory", "fit", str(path), "--time-column", "일자", "--out", str(tmp_path / "m.npz"), "--json"]
+    )
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert json.loads(out.out)["warnings"][:2] == [
+        "일지 1.csv: time column '일자' mixes 2 date forms (e.g. '01/01/2024' in data row 1, '2024-01-02' in data "
+        "row 2); each row is read on its own; write one form, year first (2024-01-05).",
+        "일지 1.csv: time column '일자': '13/01/2024' (data row 13) is day first, but 37 date(s) such as "
+        "'03/01/2024' (data row 3) are read month first; write dates year first (2024-01-05).",
+    ]
+    # one form throughout: no word
+    values.assign(일자=[d.isoformat() for d in days]).to_csv(path, index=False)
+    assert (
+        main(
+            ["factory", "fit", str(path), "--time-column", "일자", "--out", str(tmp_path / "m.npz"), "--json"]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["warnings"] == []
+
+
+def test_an_empty_column_and_a_single_variable_are_said_as_what_they_are(tep: Path, tmp_path: Path) -> None:
+    from gwangyang.factory import service
+
+    data = read_tep(tep / "d00.dat.gz").iloc[:, :3]  # time_min and two TEP variables, 500 samples
+    first, second = data.columns[1], data.columns[2]
+    path = tmp_path / "라인 1.csv"
+    data.assign(**{second: np.nan}).to_csv(path, index=False)
+    summary, monitor, notes = service.fit_monitor(path, "time_min")
+    # an empty column was 'not numbers (e.g. (empty))'; now it is the one variable left, which is said too
+    assert notes == [
+        f"라인 1.csv: columns with no values left out of the monitor: {second!r}.",
+        f"라인 1.csv: one variable ({first!r}) to monitor: its Q statistic is always 0 and T² is its squared z-score; "
+        f"for one variable the SPC charts (gwangyang factory spc --column {first!r}) say more.",
+    ]
+    assert monitor.columns == [first] and summary["limits"]["q"] == 0.0  # one axis: nothing off the model
+    # two variables: neither line
+    data.to_csv(path, index=False)
+    assert service.fit_monitor(path, "time_min")[2] == []

@@ -78,6 +78,28 @@ def test_consecutive_subgroups_say_what_is_left_over() -> None:
     ]
 
 
+def test_the_left_over_note_and_the_constant_refusal_name_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 23 values in subgroups of 5: 4 subgroups (20 values), 3 left over; the note names the file as the others do
+    path = tmp_path / "두께 표.csv"
+    values = np.random.default_rng(3).normal(size=23)
+    pd.DataFrame({"두께": values, "고정": 5.0}).to_csv(path, index=False)
+    code = main(["factory", "spc", str(path), "--column", "두께", "--subgroup", "5", "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    document = json.loads(out.out)
+    assert len(document["charts"][0]["values"]) == 23 // 5
+    assert document["warnings"] == [
+        "두께 표.csv: column '두께': the last 3 value(s) do not fill a subgroup of 5 and are not on the X̄-R charts "
+        "(EWMA, CUSUM and capability use every value)."
+    ]
+    assert main(["factory", "spc", str(path), "--column", "고정"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: 두께 표.csv: column '고정': constant; control charts are undefined."
+    )
+
+
 @pytest.mark.parametrize(
     ("sizes", "option", "words"),
     [

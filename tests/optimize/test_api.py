@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,3 +121,41 @@ def test_campaign_warnings_shown_on_the_page(client: TestClient) -> None:
         "3.6 V에서 끝났습니다; CC 단계는 계획된 100 % 중 SOC 12.5 %까지 충전했습니다 (사이클 1). 셀이 그 전류율에서 "
         "프로토콜이 말하는 것보다 적게 충전되었습니다.</span>"
     ) in korean
+
+
+def test_a_campaign_name_with_a_space_works_on_every_surface(
+    client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``급속충전 캠페인`` (was 400: not a plain name) through the API (percent-encoded), the store, the page and the CLI."""
+    from urllib.parse import quote
+
+    from gwangyang.cli.main import main
+
+    url = "/api/v1/optimize/campaigns/" + quote("급속충전 캠페인")
+    started = client.post(url, json={"space": "attia2020", "batch": 2, "rounds": 2, "seed": 1})
+    assert started.status_code == 200, started.text
+    folder = tmp_path / "store" / "optimize" / "campaigns" / "급속충전 캠페인"
+    assert (folder / "state.json").is_file()
+    batch = client.post(url + "/suggest").json()["suggestions"]
+    results = [{"id": s["id"], "value": 900.0 + i, "std": 10.0} for i, s in enumerate(batch)]
+    assert client.post(url + "/observe", json={"results": results}).json()["recorded"] == 2
+    status = client.get(url).json()
+    assert status["best_observed"]["value"] == 901.0
+    assert [c["name"] for c in client.get("/api/v1/optimize/campaigns").json()] == ["급속충전 캠페인"]
+    page = client.get("/optimize").text
+    assert 'data-testid="campaign" data-name="급속충전 캠페인"' in page
+    assert 'data-testid="plot-campaign-급속충전 캠페인"' in page
+    # the CLI's --state folder is the same campaign: the same status document
+    assert main(["optimize", "status", "--state", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["best_observed"] == status["best_observed"]
+    again = client.post(url, json={"space": "attia2020"})
+    assert again.status_code == 409
+    assert again.json()["detail"].startswith(
+        "campaign '급속충전 캠페인': its folder already holds a campaign"
+    )
+    # spaces at either end, separators and '..' are still refused, in one line naming the field
+    for bad in (" 캠페인", "캠페인 ", "a/b", "a..b"):
+        refused = client.post("/api/v1/optimize/campaigns/" + quote(bad, safe=""), json={})
+        assert refused.status_code in (400, 404), (bad, refused.text)
+        if refused.status_code == 400:
+            assert "expected a campaign name" in refused.json()["detail"], refused.text

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,30 @@ def test_budget_is_enforced(tmp_path: Path) -> None:
     assert campaign.done
     with pytest.raises(InputError, match="budget of 1 round"):
         campaign.suggest()
+
+
+def test_a_batch_larger_than_the_space_is_refused_at_init_not_at_the_first_suggest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    space = tmp_path / "고정.toml"  # 온도 25..25 (one value) × 재질 A or B: 1 × 2 = 2 feasible points
+    space.write_text(
+        '[objective]\nname = "수명"\n[parameters."온도"]\ntype = "integer"\nlow = 25\nhigh = 25\n'
+        '[parameters."재질"]\ntype = "categorical"\nvalues = ["A", "B"]\n',
+        encoding="utf-8",
+    )
+    state = tmp_path / "캠페인 1"
+    assert main(["optimize", "init", str(space), "--state", str(state), "--batch", "3"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: batch: 3 asked, but the space '고정' ({space}) has only 2 feasible point(s); ask for at most 2, "
+        "or widen the space."
+    )
+    assert not state.exists()  # it was started, and its first suggest refused the batch
+    assert main(["optimize", "init", str(space), "--state", str(state), "--batch", "2", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["optimize", "suggest", "--state", str(state), "--json"]) == 0
+    points = {
+        (s["params"]["온도"], s["params"]["재질"]) for s in json.loads(capsys.readouterr().out)["suggestions"]
+    }
+    assert points == {(25, "A"), (25, "B")}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -116,3 +117,73 @@ def test_as_written_python_is_the_old_cell_shown() -> None:
     ]
     cells += [pd.Timestamp("2026-12-07"), {"a": True}]
     assert [as_written(c, None, python=True) for c in cells] == [old(c) for c in cells]
+
+
+def _clo_round(shared: Path) -> pd.DataFrame:
+    """Attia et al. 2020's first round of early predictions (CC1-CC4, predicted life), 45 rows."""
+    names = ["cc1", "cc2", "cc3", "cc4", "life"]
+    return pd.read_csv(shared / "battery" / "clo" / "pred" / "0.csv", header=None, names=names)
+
+
+def test_a_table_of_experiments_that_cannot_be_read_as_one_is_refused_in_one_line(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    table = _clo_round(shared)
+    empty = tmp_path / "빈 표.csv"
+    empty.write_bytes(b"")
+    twice = tmp_path / "twice.csv"  # cc1 twice: pandas read the second as 'cc1.1', a parameter nobody named
+    table.to_csv(twice, index=False, header=["cc1", "cc1", "cc3", "cc4", "life"])
+    stripped = tmp_path / "stripped.csv"  # ' life' and 'life' are one name once Excel's spaces are stripped
+    table.assign(extra=table["life"]).to_csv(
+        stripped, index=False, header=["cc1", "cc2", "cc3", " life", "cc4", "life"]
+    )
+    dated = tmp_path / "dated.csv"  # a log's date column was proposed as a category ('date=2024-01-06')
+    days = [f"2024-01-{i % 28 + 1:02d}" if i % 2 else f"{i % 28 + 1:02d}/01/2024" for i in range(len(table))]
+    table.assign(date=days)[["date", *table.columns]].to_csv(dated, index=False)
+    lines = {
+        empty: f"{empty}: the file is empty; expected a header row and a row per experiment.",
+        twice: f"{twice}: column name 'cc1' appears more than once (columns 1 and 2); expected one column per "
+        "parameter.",
+        stripped: f"{stripped}: column name 'life' appears more than once (columns 4 and 6); expected one column "
+        "per parameter.",
+        dated: f"{dated}: column 'date' holds dates (e.g. '01/01/2024' in row 1), not a process setting; drop the "
+        "column, or give a space file naming the parameters.",
+    }
+    for path, line in lines.items():
+        code = main(["optimize", "propose", str(path), "--objective", "life", "--batch", "2", "--json"])
+        out = capsys.readouterr()
+        assert (code, out.out, out.err.strip()) == (2, "", f"error: {line}"), path
+    # the same table without the date column proposes, over the 45 experiments
+    table.to_csv(dated, index=False)
+    assert main(["optimize", "propose", str(dated), "--objective", "life", "--batch", "2", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["experiments"] == 45
+    assert document["best_observed"]["value"] == table["life"].max()
+
+
+def test_columns_a_space_leaves_out_are_said(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gwangyang.cli.main import main
+
+    # Attia's table carries CC4, which the attia2020 space derives from CC1-CC3: it was dropped without a word
+    path = tmp_path / "1차.csv"
+    _clo_round(shared).assign(operator="김").to_csv(path, index=False)
+    args = ["optimize", "propose", str(path), "--objective", "life", "--space", "attia2020", "--batch", "2"]
+    assert main([*args, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    line = f"{path}: column(s) 'cc4', 'operator' not parameters of the space 'attia2020'; left out."
+    assert document["warnings"] == [line]
+    assert document["experiments"] == 45 and set(document["suggestions"][0]["params"]) == {
+        "cc1",
+        "cc2",
+        "cc3",
+    }
+    assert main(args) == 0
+    assert capsys.readouterr().err.startswith(f"warning: {line}")
+    # without a space every column is a parameter: no warning
+    _clo_round(shared).to_csv(path, index=False)
+    assert main(["optimize", "propose", str(path), "--objective", "life", "--batch", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []

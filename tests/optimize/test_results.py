@@ -222,3 +222,28 @@ def test_a_campaign_held_by_another_writer_is_named_not_its_folder(
         holder.release()
     assert str(caught.value) == "campaign '코팅 캠페인': another process is changing it; try again later."
     assert len(service.suggest(folder)["suggestions"]) == 2  # free again
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("", "the file is empty; expected a header row and a row per result."),
+        # read as 'value.1', it was refused as a column 'value.1' not understood: a name nobody wrote
+        (
+            "id,수명,수명\n{id},800,810\n",
+            "column name '수명' appears more than once (columns 2 and 3); expected one column per field.",
+        ),
+        (
+            "id, 수명,수명 \n{id},800,810\n",
+            "column name '수명' appears more than once (columns 2 and 3); expected one column per field.",
+        ),
+    ],
+)
+def test_a_results_file_that_is_no_table_is_refused_in_one_line(tmp_path: Path, text: str, line: str) -> None:
+    camp, ids = campaign(tmp_path)
+    path = tmp_path / "결과 2.csv"
+    path.write_text(text.format(id=ids[0]), encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        camp.record(read_results(path), where=str(path))
+    assert str(refused.value) == f"{path}: {line}"
+    assert json.loads((tmp_path / "캠페인" / "state.json").read_text(encoding="utf-8"))["observations"] == []

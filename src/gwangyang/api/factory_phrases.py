@@ -29,6 +29,8 @@ FACTORY_TERMS: tuple[str, ...] = (
     N_("give a subgroup column (lot) or a subgroup size to count nonconforming items per subgroup."),
     N_("SPC charts here need numbers."),
     N_("if they count defects, ask for a c chart (or u with a size column)."),
+    N_("control charts are undefined."),
+    N_("each has its own limits from σ̂ = mean(Rᵢ/d2(nᵢ))."),
 )
 """Whole parts of the factory's SPC lines (translated by the catalogue as they are); listed for the extractor."""
 
@@ -128,6 +130,32 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         )
     ),
     _phrase(N_("%(file)s: column %(name)s holds whole numbers ≥ 0 and is charted as measurements")),
+    # gwangyang.factory.spc: consecutive subgroups' left-over values, a constant or short column, unequal subgroups
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: the last %(n)s value(s) do not fill a subgroup of %(size)s and are not on the "
+            "X̄-R charts (EWMA, CUSUM and capability use every value)."
+        ),
+        n=r"\d+",
+        size=r"\d+",
+    ),
+    _phrase(N_("%(file)s: column %(column)s: constant")),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s: expected at least %(n)s values (2 subgroups of %(size)s), got %(m)s."
+        ),
+        n=r"\d+",
+        size=r"\d+",
+        m=r"\d+",
+    ),
+    _phrase(
+        N_("%(file)s: column %(column)s: expected at least %(n)s values, got %(m)s."), n=r"\d+", m=r"\d+"
+    ),
+    _phrase(
+        N_("%(where)s: subgroups of unequal size (%(low)s to %(high)s rows)"),
+        low=r"\d+",
+        high=r"\d+",
+    ),
     # the reason of the answer's ``chart`` entry (attribute_tables._choose, spc_tables.variables_report)
     _phrase(N_("%(chart)s chart, as asked."), chart=r"n?p|c|u"),
     _phrase(N_("%(column)s holds pass/fail words and every subgroup has %(n)s items: np chart."), n=_NUMBER),

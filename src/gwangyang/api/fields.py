@@ -55,6 +55,11 @@ NAME_PATTERN = f"^{_NAME_FIRST}(?:\\.?{_NAME_FIRST})*\\.?{_END}"
 characters, no leading dot, no ``..``. :func:`gwangyang.store.artifacts.check_name` decides (400): it also
 refuses the few characters of other scripts that are no letter or digit (``·``, ``—``)."""
 
+_CAMPAIGN_CHARACTER = _except(_WORD + " ")
+CAMPAIGN_NAME_PATTERN = f"^(?! ){_CAMPAIGN_CHARACTER}(?:\\.?{_CAMPAIGN_CHARACTER})*\\.?(?<! ){_END}"
+"""A campaign's name: a plain name (:data:`NAME_PATTERN`) that may also hold spaces, none at either end
+(``급속충전 캠페인``), as the CLI's ``--state`` folder may; ``check_name(..., spaces=True)`` decides (400)."""
+
 _CELL_REFUSED = "".join(map(chr, range(32))) + '\x7f/\\:*?"<>|'
 _CELL_INNER = _except("".join(c for c in map(chr, range(128)) if c not in _CELL_REFUSED + "."))
 _CELL_EDGE = _except("".join(c for c in map(chr, range(128)) if c not in _CELL_REFUSED + " ._-"))
@@ -106,6 +111,18 @@ Name = Annotated[
 ]
 """A model, monitor or campaign ``{name}`` in a path: the pattern and length enforced (400); the store's check
 adds that other scripts' characters be letters or digits."""
+
+CampaignName = Annotated[
+    str,
+    Path(
+        description="A campaign's name: letters of any script, digits, '_', '-', '.' and spaces (none at either "
+        "end); no leading dot, no '..'.",
+        json_schema_extra={"pattern": CAMPAIGN_NAME_PATTERN, "maxLength": 80},
+    ),
+    matching("campaign name", CAMPAIGN_NAME_PATTERN, 80),
+]
+"""A campaign ``{name}`` in a path (percent-encoded: ``%20`` for a space): the pattern and length enforced (400);
+the store's check adds that other scripts' characters be letters or digits."""
 
 JobId = Annotated[
     str,

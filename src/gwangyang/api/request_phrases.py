@@ -35,6 +35,10 @@ PATH_IDS = {
         "%(where)s: expected a plain name (letters of any script, digits, '_', '-', '.', no leading dot, no '..', "
         "at most 80 characters), got %(got)s"
     ),
+    "campaign name": N_(
+        "%(where)s: expected a campaign name (letters of any script, digits, '_', '-', '.' and spaces, none at "
+        "either end, no leading dot, no '..', at most 80 characters), got %(got)s"
+    ),
     "cell id": N_(
         "%(where)s: expected a cell id (any script, none of / \\ : * ? \" < > | or control characters, no '..', "
         "not starting or ending with a space, '.', '_' or '-', at most 200 characters), got %(got)s"

@@ -49,7 +49,7 @@ def fit_command(
     for note in notes:
         err_console.print(f"warning: {note}", markup=False, highlight=False)
     monitor.save(out)
-    summary = {**document, "monitor": str(out)}
+    summary = {**document, "monitor": str(out), "warnings": notes}  # as the API's answer and score's JSON
     if json_out:
         print_json(summary)
         return

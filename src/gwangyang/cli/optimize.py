@@ -187,6 +187,8 @@ def propose_command(
     if json_out:
         print_json(out)
     else:
+        for note in out["warnings"]:
+            err_console.print(f"warning: {note}", markup=False, highlight=False)
         _show_suggestions(out["suggestions"])
 
 

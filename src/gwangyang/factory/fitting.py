@@ -110,14 +110,22 @@ def fit_table(
                 )
     if columns is None:
         labels = text_columns(table, chosen)
-        if labels:
-            shown = ", ".join(f"{name!r} (e.g. {example})" for name, example in labels.items())
+        empty = [name for name, example in labels.items() if example == "(empty)"]
+        words = {name: example for name, example in labels.items() if name not in empty}
+        if empty:
+            warnings.warn(
+                f"{source}: columns with no values left out of the monitor: {', '.join(map(repr, empty))}.",
+                ConstantColumnWarning,
+                stacklevel=2,
+            )
+        if words:
+            shown = ", ".join(f"{name!r} (e.g. {example})" for name, example in words.items())
             warnings.warn(
                 f"{source}: columns that are not numbers left out of the monitor: {shown}.",
                 ConstantColumnWarning,
                 stacklevel=2,
             )
-            chosen = [c for c in chosen if c not in labels]
+        chosen = [c for c in chosen if c not in labels]
     if not chosen:
         raise InputError(f"{source}: no numeric variables besides the time column {time_column!r}.")
     table, gaps = complete_rows(table, chosen, source, "used in the fit")
@@ -133,6 +141,13 @@ def fit_table(
     if not kept:
         raise InputError(f"{source}: every variable is constant; nothing to monitor.")
     X = X[:, [chosen.index(c) for c in kept]]
+    if len(kept) == 1 and method == "pca":  # DPCA's lags and KPCA's kernel leave a residual
+        warnings.warn(
+            f"{source}: one variable ({kept[0]!r}) to monitor: its Q statistic is always 0 and T² is its squared "
+            f"z-score; for one variable the SPC charts (gwangyang factory spc --column {kept[0]!r}) say more.",
+            ConstantColumnWarning,
+            stacklevel=2,
+        )
     lags = int(params.get("lags", 2)) if method == "dpca" else 0
     needed = len(kept) * (lags + 1) + lags + 2
     if X.shape[0] < needed:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import CorruptFileError, InputError, UnknownFormatError
 from ..sheets import korean_datetimes
-from .table_checks import join_time_columns, time_notes
+from .table_checks import date_form_notes, join_time_columns, time_notes
 
 TEP_VARIABLES: tuple[str, ...] = tuple(
     [f"xmeas_{i:02d}" for i in range(1, 42)] + [f"xmv_{i:02d}" for i in range(1, 12)]
@@ -102,6 +102,8 @@ def read_table_notes(
     if time_column is not None:
         table, joined = join_time_columns(table, time_column, source)
         notes += [joined] if joined else []
+        if time_column in table.columns:
+            notes += date_form_notes(table[time_column], time_column, source)
         table = parse_time(table, time_column, source)
         notes.extend(time_notes(table[time_column], time_column, source))
     return table, notes

@@ -148,7 +148,7 @@ def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[d
     """
     from .io import parse_time, read_table_notes
     from .streaming import StreamingMonitor
-    from .table_checks import complete_rows, join_time_columns, match_columns, time_notes
+    from .table_checks import complete_rows, date_form_notes, join_time_columns, match_columns, time_notes
 
     fitted = StreamingMonitor.load(monitor)
     data, notes = read_table_notes(table, None, source or table.name)
@@ -156,6 +156,8 @@ def score_file(table: Path, monitor: Path, source: str | None = None) -> tuple[d
     notes += [joined] if joined else []
     data, renamed = match_columns(data, [fitted.time_column, *fitted.columns], source or table.name)
     notes += renamed
+    if fitted.time_column in data.columns:
+        notes += date_form_notes(data[fitted.time_column], fitted.time_column, source or table.name)
     data = parse_time(data, fitted.time_column, source or table.name)
     notes += time_notes(data[fitted.time_column], fitted.time_column, source or table.name)
     data, gaps = complete_rows(data, fitted.columns, source or table.name)

@@ -34,11 +34,15 @@ def imr_chart(values: Any) -> tuple[Chart, Chart]:
     return individuals, mr
 
 
-def xbar_r_chart(values: Any, subgroup_size: int) -> tuple[Chart, Chart]:
-    """X̄ and R charts of consecutive subgroups: ``x̿ ± A2 R̄`` and ``[D3 R̄, D4 R̄]``."""
+def xbar_r_chart(values: Any, subgroup_size: int, name: str = "values") -> tuple[Chart, Chart]:
+    """X̄ and R charts of consecutive subgroups: ``x̿ ± A2 R̄`` and ``[D3 R̄, D4 R̄]`` (``name``: in messages)."""
     if subgroup_size not in D2:
         raise InputError(f"subgroup size: expected 2 to 10, got {as_written(subgroup_size)}.")
-    x = checked_values(values, minimum=2 * subgroup_size)
+    x = checked_values(values, name)
+    if x.size < 2 * subgroup_size:
+        raise InputError(
+            f"{name}: expected at least {2 * subgroup_size} values (2 subgroups of {subgroup_size}), got {x.size}."
+        )
     groups = x[: x.size // subgroup_size * subgroup_size].reshape(-1, subgroup_size)
     means, ranges = groups.mean(axis=1), np.ptp(groups, axis=1)
     r_bar, grand = float(ranges.mean()), float(means.mean())
@@ -278,6 +282,7 @@ def spc_report(
     rules: str = "nelson",
     subgroups: Any = None,
     subgroup_name: str = "subgroup",
+    where: str | None = None,
 ) -> SPCReport:
     """Every chart of one variable: I-MR or X̄-R, EWMA, CUSUM; run rules on the first; capability.
 
@@ -301,29 +306,32 @@ def spc_report(
         (see :func:`grouped_xbar_r_chart`); ``subgroup_size`` is then ignored.
     subgroup_name
         Name of the labels' column, in messages.
+    where
+        How messages and notes name the values (the file and column: ``"t.csv: column 'x'"``); ``column`` if None.
 
     Returns
     -------
     SPCReport
         The charts, run-rule violations, capability and notes.
     """
-    x = checked_values(values, column)
+    where = column if where is None else where
+    x = checked_values(values, where)
     notes: list[str] = []
     if subgroups is not None:
         first, second, notes = grouped_xbar_r_chart(x, subgroups, subgroup_name)
         sizes = np.asarray(first.extra["sizes"], dtype=float)
     else:
-        first, second = imr_chart(x) if subgroup_size == 1 else xbar_r_chart(x, subgroup_size)
+        first, second = imr_chart(x) if subgroup_size == 1 else xbar_r_chart(x, subgroup_size, where)
         sizes = np.full(first.values.size, float(subgroup_size))
         left = x.size % subgroup_size
         if subgroup_size > 1 and left:
             notes.append(
-                f"{column}: the last {left} value(s) do not fill a subgroup of {subgroup_size} and are not on "
+                f"{where}: the last {left} value(s) do not fill a subgroup of {subgroup_size} and are not on "
                 "the X̄-R charts (EWMA, CUSUM and capability use every value)."
             )
     sigma = float(first.extra["sigma"])
     if sigma <= 0:
-        raise InputError(f"{column}: constant; control charts are undefined.")
+        raise InputError(f"{where}: constant; control charts are undefined.")
     charts = [
         first,
         second,

@@ -130,6 +130,7 @@ def variables_report(
         rules,
         subgroups=labels,
         subgroup_name=f"{source}: {subgroup_column}",
+        where=f"{source}: column {column!r}",
     )
     kind = "I-MR" if labels is None and subgroup == 1 else "Xbar-R"
     reason = f"{column!r} holds measurements: {kind} charts, EWMA and CUSUM."

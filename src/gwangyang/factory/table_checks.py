@@ -39,6 +39,46 @@ def join_time_columns(
     return out, f"{source}: the time is {day!r} and {clock!r} joined."
 
 
+_DAY_MONTH = r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*\d{4}\b"
+"""A date written day and month first, in either order (``05/01/2024``): the order cannot be told from one row."""
+
+
+def date_form_notes(column: pd.Series, time_column: str, source: str | Path = "table") -> list[str]:
+    """Notes on a time column of text whose dates are written in more than one form, read row by row.
+
+    Parsed with ``format="mixed"``, each row is read on its own: ``2024-01-05`` and ``05/01/2024`` in one column,
+    or ``13/01/2024`` (day first, it can be nothing else) beside ``05/01/2024`` (read month first, 1 May). The
+    rows then go back and forth in time with no word of why.
+    """
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return []
+    text = column.reset_index(drop=True).dropna().astype(str).str.strip()
+    text = text[text.str.contains(r"\d", regex=True)]
+    forms = (
+        text.str.replace(r"(\d:\d+)[.,]\d+", r"\1", regex=True)  # fractions of a second, written or not
+        .str.replace(r"오전|오후|[AaPp]\.?[Mm]\.?", "M", regex=True)  # morning or afternoon, one form
+        .str.replace(r"\d+", "9", regex=True)
+    )
+    notes = []
+    if forms.nunique() > 1:
+        other = forms.index[forms != forms.iloc[0]][0]
+        notes.append(
+            f"{source}: time column {time_column!r} mixes {forms.nunique()} date forms (e.g. {text.iloc[0]!r} in "
+            f"data row {text.index[0] + 1}, {text[other]!r} in data row {other + 1}); each row is read on its own; "
+            "write one form, year first (2024-01-05)."
+        )
+    parts = text.str.extract(_DAY_MONTH).dropna().astype(int)
+    day_first = parts.index[parts[0] > 12]
+    either = parts.index[(parts[0] <= 12) & (parts[1] <= 12) & (parts[0] != parts[1])]
+    if len(day_first) and len(either):
+        notes.append(
+            f"{source}: time column {time_column!r}: {text[day_first[0]]!r} (data row {day_first[0] + 1}) is day "
+            f"first, but {len(either)} date(s) such as {text[either[0]]!r} (data row {either[0] + 1}) are read "
+            "month first; write dates year first (2024-01-05)."
+        )
+    return notes
+
+
 def time_notes(column: pd.Series, time_column: str, source: str | Path = "table") -> list[str]:
     """Notes on a time column's order and spacing: rows out of order, repeated times, uneven sampling.
 

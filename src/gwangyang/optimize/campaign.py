@@ -107,7 +107,7 @@ class Campaign:
             The folder already holds a campaign (also when another process started it meanwhile); an
             :class:`~gwangyang.errors.InputError`, so the CLI exits 2 and the API answers 409.
         InputError
-            A setting is out of range, or the space has no feasible point.
+            A setting is out of range, or the space has no feasible point or fewer than ``batch_size``.
         StoreError
             Another process held the campaign's lock for longer than ``wait`` seconds.
         """
@@ -119,7 +119,12 @@ class Campaign:
             raise InputError(f"rounds: expected at least 1, got {rounds!r}.")
         # Raises on a space with no feasible point: the candidates round 0 will use (16 samples missed
         # a feasible region of 5 % of a continuous space for some seeds).
-        BatchBayesOpt(space, kappa=kappa, seed=seed).candidates(0)
+        feasible = len(BatchBayesOpt(space, kappa=kappa, seed=seed).candidates(0))
+        if feasible < batch_size:  # the first suggest refused it, after the campaign was started
+            raise InputError(
+                f"batch: {batch_size} asked, but the space {space.name!r} ({space.source}) has only {feasible} "
+                f"feasible point(s); ask for at most {feasible}, or widen the space."
+            )
         state = CampaignState(
             space=space.to_dict(),
             seed=int(seed),

@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..written import as_written
 from .bayesopt import BatchBayesOpt, Observation, Suggestion
 from .space import SearchSpace
+from .tables import read_csv_table
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -33,15 +34,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such table of experiments.")
-    try:
-        from ..battery.io.base import file_encoding
-
-        table = pd.read_csv(path, encoding=file_encoding(path))  # cp949 from Excel on Korean Windows too
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a CSV table of experiments ({type(exc).__name__}).") from exc
+    table = read_csv_table(path, "experiment")
     if len(table) == 0:
         raise InputError(f"{path}: the table has no rows.")
-    return table.rename(columns=lambda c: str(c).strip())  # " 수명" as Excel users type it
+    return table
 
 
 def space_from_table(
@@ -79,6 +75,12 @@ def space_from_table(
             integer = bool(np.all(np.round(values) == values)) and pd.api.types.is_integer_dtype(values)
             params[str(column)] = {"type": "integer" if integer else "continuous", "low": low, "high": high}
         else:
+            dated = _dates(values)
+            if dated is not None:
+                raise InputError(
+                    f"{source}: column {column!r} holds dates (e.g. {dated}), not a process setting; drop the "
+                    "column, or give a space file naming the parameters."
+                )
             seen = sorted({str(v) for v in values})
             if len(seen) < 2:
                 raise InputError(f"{source}: parameter {column!r} takes one value only; drop the column.")
@@ -93,6 +95,18 @@ def space_from_table(
         },
         source=source,
     )
+
+
+_DATE = r"^\s*\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}\.?(?:[ T]\S.*)?$"
+"""A date as a plant's log writes it, with or without a time: 2024-01-05, 05/01/2024, 2024. 1. 5."""
+
+
+def _dates(values: pd.Series) -> str | None:
+    """The first value and its row (``'05/01/2024' in row 1``) when every value of a text column is a date, else None."""
+    text = values.astype(str)
+    if not bool(text.str.fullmatch(_DATE).all()):
+        return None
+    return f"{text.iloc[0]!r} in row 1"
 
 
 def history_observations(
@@ -155,8 +169,17 @@ def propose(
     -------
     dict
         ``{"space": ..., "experiments": n, "best_observed": {...}, "recommended": {...},
-        "suggestions": [...]}``, JSON-ready.
+        "suggestions": [...], "warnings": [...]}``, JSON-ready; ``warnings``: the table's columns a ``space``
+        leaves out (they were dropped without a word).
     """
+    warnings = []
+    if space is not None:
+        left = [str(c) for c in table.columns if c not in (*space.names, objective, "std", "id")]
+        if left:
+            warnings.append(
+                f"{source}: column(s) {', '.join(map(repr, left))} not parameters of the space {space.name!r}; "
+                "left out."
+            )
     if space is None:
         space = space_from_table(table, objective, direction, source=source)
     elif space.objective != objective:
@@ -175,4 +198,5 @@ def propose(
         "best_observed": best.to_dict(),
         "recommended": bo.recommend(history, 0),
         "suggestions": [s.to_dict() for s in suggestions],
+        "warnings": warnings,
     }

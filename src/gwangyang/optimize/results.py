@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import InputError
 from .bayesopt import Observation
 from .space import SearchSpace
+from .tables import read_csv_table
 
 FAILED = ("failed", "실패")
 """``status`` words of a run that gave no result."""
@@ -54,22 +55,19 @@ def read_results(path: str | Path) -> pd.DataFrame:
     InputError
         Missing file or one that is not a table.
     """
-    from ..battery.io.base import file_encoding
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such results file.")
+    if path.suffix.lower() != ".json":
+        return read_csv_table(path, "result", dtype={"id": str})  # ids stay text (r000-001, or 7 not 7.0)
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-            rows = data.get("results") if isinstance(data, dict) else data
-            if not isinstance(rows, list):
-                raise InputError(f'{path}: expected a JSON list of results or {{"results": [...]}}.')
-            return pd.DataFrame(rows)
-        # ids stay text (r000-001, or 7 not 7.0); a cp949 file from Excel reads as one in UTF-8
-        return pd.read_csv(path, encoding=file_encoding(path), dtype={"id": str})
-    except (json.JSONDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a CSV or JSON table of results ({type(exc).__name__}).") from exc
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a JSON table of results ({type(exc).__name__}).") from exc
+    rows = data.get("results") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        raise InputError(f'{path}: expected a JSON list of results or {{"results": [...]}}.')
+    return pd.DataFrame(rows)
 
 
 def check_results(

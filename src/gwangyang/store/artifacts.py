@@ -17,7 +17,8 @@ The store folder holds, next to ``cells/``::
 
 Modules outside ``store/`` ask this module for a path or a document and never join paths under the store root
 themselves. Names a user gives (models, monitors, campaigns, plans, runs) pass :func:`check_name`: letters of
-any script (Korean included), digits, ``_ - .``; no leading dot, no ``..``, no separators.
+any script (Korean included), digits, ``_ - .``; no leading dot, no ``..``, no separators; a campaign's name
+may also hold spaces (not at either end), as the CLI's ``--state`` folder may.
 """
 
 from __future__ import annotations
@@ -64,22 +65,25 @@ def root_of(store: Store | str | os.PathLike[str]) -> Path:
     return store.root if isinstance(store, Store) else Path(store)
 
 
-def check_name(name: str, what: str = "name", max_length: int = MAX_NAME) -> str:
+def check_name(name: str, what: str = "name", max_length: int = MAX_NAME, spaces: bool = False) -> str:
     """Return ``name`` if it is a plain name that stays inside its folder; raise ``InputError`` naming ``what``.
 
     Letters of any script, digits, ``_``, ``-`` and ``.``; not starting with a dot; no ``..``; at most
-    ``max_length`` characters.
+    ``max_length`` characters. With ``spaces`` (campaign names, ``급속충전 캠페인``), spaces too, but not at
+    either end.
     """
+    inner = name.replace(" ", "_") if spaces and isinstance(name, str) and name == name.strip(" ") else name
     if (
         not isinstance(name, str)
         or not 0 < len(name) <= max_length
         or ".." in name
-        or not _NAME.fullmatch(name)
+        or not _NAME.fullmatch(inner)
     ):
         shown = name[:60] if isinstance(name, str) else name
+        allowed = "'_', '-', '.' and spaces (none at either end; " if spaces else "'_', '-' and '.' ("
         raise InputError(
-            f"{what} {shown!r}: expected a plain name of up to {max_length} letters, digits, '_', '-' "
-            "and '.' (no leading dot, no '..')."
+            f"{what} {shown!r}: expected a plain name of up to {max_length} letters, digits, {allowed}"
+            "no leading dot, no '..')."
         )
     return name
 
@@ -165,7 +169,7 @@ def campaigns_dir(store: Store | str | os.PathLike[str]) -> Path:
 
 def campaign_dir(store: Store | str | os.PathLike[str], name: str) -> Path:
     """The folder of a campaign (``optimize/campaigns/<name>``)."""
-    return campaigns_dir(store) / check_name(name, "campaign name")
+    return campaigns_dir(store) / check_name(name, "campaign name", spaces=True)
 
 
 def campaign_names(store: Store | str | os.PathLike[str], state_file: str = "state.json") -> list[str]:

@@ -17,7 +17,7 @@ from ...optimize import service
 from ..auth import require_token
 from ..common import StoreDep
 from ..error_responses import AUTH_ERRORS, errors
-from ..fields import SEED_MAX, Name
+from ..fields import SEED_MAX, CampaignName
 from ..orgs import ScopeDep, guard, record_owner
 from ..responses import int_field
 
@@ -130,7 +130,7 @@ def campaigns(store: StoreDep, scope: ScopeDep) -> list[dict[str, Any]]:
 def create(
     store: StoreDep,
     scope: ScopeDep,
-    name: Name,
+    name: CampaignName,
     document: dict[str, Any] = Body(...),  # noqa: B008
 ) -> dict[str, Any]:
     """``{"space": "attia2020" or a space document, "batch": 48, "rounds": 4, "seed": 0}``; 409 for a campaign already started under the name (or another organisation's name)."""
@@ -147,13 +147,13 @@ def create(
 
 
 @router.get("/campaigns/{name}", summary="A campaign's status", responses=errors(400, 404))
-def status(store: StoreDep, name: Name) -> dict[str, Any]:
+def status(store: StoreDep, name: CampaignName) -> dict[str, Any]:
     """Rounds, best observed, the surrogate's recommendation, pending suggestions."""
     return service.campaign_status(service.campaign_folder(store, name))
 
 
 @router.post("/campaigns/{name}/suggest", summary="The open round's batch", responses=errors(400, 404))
-async def suggest(store: StoreDep, name: Name) -> dict[str, Any]:
+async def suggest(store: StoreDep, name: CampaignName) -> dict[str, Any]:
     """The open round's suggestions (proposing a new round when none is open)."""
     return await run_in_threadpool(service.suggest, service.campaign_folder(store, name))
 
@@ -164,7 +164,7 @@ async def suggest(store: StoreDep, name: Name) -> dict[str, Any]:
     responses=errors(400, 404, 422),
     openapi_extra=OBSERVE_BODY,
 )
-def observe(store: StoreDep, name: Name, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+def observe(store: StoreDep, name: CampaignName, document: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     """``{"results": [{"id": ..., "value": ..., "std": ...}], "source": "measured"}``; all rows checked first."""
     results = document.get("results")
     if not isinstance(results, list) or not results:
