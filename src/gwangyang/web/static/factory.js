@@ -21,7 +21,7 @@
     notes.textContent = "";
     for (const note of r.warnings || []) {  // what reading the table did: lines skipped, numbers converted...
       const li = document.createElement("li");
-      li.textContent = note;
+      li.textContent = g.phrase(note);
       notes.appendChild(li);
     }
     const x = r.rows.map((row) => row.time);
@@ -124,7 +124,7 @@
     notes.textContent = "";
     for (const note of r.warnings || []) {
       const li = document.createElement("li");
-      li.textContent = note;
+      li.textContent = g.phrase(note);
       notes.appendChild(li);
     }
     // charts of single rows number their samples; a moving range starts at the second (one value fewer)
