@@ -122,7 +122,7 @@
     const verb = kind === "plan" ? g.t("Planning") : g.t("Simulation");
     const record = await g.followJob(KEYS[kind], jobId, (r) => {
       const p = r.progress;
-      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
+      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: g.phrase(r.error) }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") {
       remember(kind === "ownCompare" ? "compare" : kind, jobId);
@@ -235,7 +235,7 @@
     const verb = g.t("Time-lapse");
     const record = await g.followJob(KEYS.timelapse, jobId, (r) => {
       const p = r.progress;
-      status("timelapse-status", r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
+      status("timelapse-status", r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: g.phrase(r.error) }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") { status("timelapse-status", ""); drawLapse(record.result); }
   }
