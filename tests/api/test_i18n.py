@@ -241,6 +241,8 @@ def test_the_scripts_show_a_failed_job_s_error_through_phrase() -> None:
         script.name: re.findall(r"error: ([^,}]*\.error)\b", script.read_text(encoding="utf-8"))
         for script in sorted(static.glob("*.js"))
     }
-    raw = {name: found for name, found in shown.items() if [f for f in found if not f.startswith("g.phrase(")]}
+    raw = {
+        name: found for name, found in shown.items() if [f for f in found if not f.startswith("g.phrase(")]
+    }
     assert not raw, raw
     assert sum(len(found) for found in shown.values()) >= 6  # battery 2, factory 1, logistics 1, port 2
