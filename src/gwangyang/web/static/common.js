@@ -134,7 +134,10 @@ window.gwangyang = (function () {
   }
 
   async function api(path, options) {
-    const response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
+    let response;
+    // no answer at all (the server stopped, the network is down): the browser's own "Failed to fetch" is English
+    try { response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {})); }
+    catch (e) { throw new Error(t("The server did not answer. Check that it is running and try again.")); }
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     if (!response.ok) {
