@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -116,3 +117,26 @@ def test_fit_with_alpha_and_k(fresh_client: TestClient) -> None:
 
     direct = fit_table(read_table(sample_dir("factory") / NORMAL, "time_min"), "time_min", alpha=0.05, k=2)
     assert fit["limits"] == pytest.approx(direct.to_dict()["limits"], rel=1e-12)
+
+
+def test_monitors_table_names_the_method_as_the_fit_form_does(fresh_client: TestClient) -> None:
+    """The page's monitors table names a method as the fit form's choice does (was the id: ``dpca``, ``kpca``)."""
+    rng = np.random.default_rng(0)
+    table = "time_min,온도,압력,유량\n" + "".join(
+        f"{t},{a:.4f},{b:.4f},{c:.4f}\n" for t, (a, b, c) in enumerate(rng.normal(size=(80, 3)))
+    )
+    for name, method in [("line-d", "dpca"), ("line-k", "kpca")]:
+        response = fresh_client.post(
+            f"{FACTORY}/monitors",
+            params={"wait": 120},
+            data={"name": name, "time_column": "time_min", "method": method},
+            files={"files": ("정상.csv", table.encode())},
+        )
+        assert response.status_code == 201 and response.json()["job"]["result"]["method"] == method, (
+            response.text
+        )
+    shown = {}
+    for lang in ("ko", "en"):
+        page = fresh_client.get(f"/factory?lang={lang}").text
+        shown[lang] = re.findall(r'data-testid="monitor-method">([^<]*)<', page)
+    assert shown == {"ko": ["동적 PCA", "커널 PCA"], "en": ["dynamic PCA", "kernel PCA"]}

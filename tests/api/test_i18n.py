@@ -231,3 +231,18 @@ def test_the_catalogue_script_is_sent_compressed_to_who_takes_gzip(client: TestC
     assert text.decode("utf-8").startswith("window.gwangyangMessages = {")
     refused = client.get("/static/i18n/ko.js", headers={"Accept-Encoding": "gzip;q=0, br"})
     assert "content-encoding" not in refused.headers
+
+
+def test_the_scripts_show_a_failed_job_s_error_through_phrase() -> None:
+    """A job's error is the service's English line: every script shows it read in the page's language (the port
+    page showed a failed comparison's and time-lapse's error as it came)."""
+    static = Path(i18n.__file__).resolve().parents[1] / "web" / "static"
+    shown = {
+        script.name: re.findall(r"error: ([^,}]*\.error)\b", script.read_text(encoding="utf-8"))
+        for script in sorted(static.glob("*.js"))
+    }
+    raw = {
+        name: found for name, found in shown.items() if [f for f in found if not f.startswith("g.phrase(")]
+    }
+    assert not raw, raw
+    assert sum(len(found) for found in shown.values()) >= 6  # battery 2, factory 1, logistics 1, port 2

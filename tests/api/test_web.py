@@ -11,6 +11,7 @@ import plotly
 import pytest
 from fastapi.testclient import TestClient
 
+from gwangyang.api import i18n
 from gwangyang.api.web import plotly_js_path
 from gwangyang.store import Store
 from tests.helpers import beyond_training_range
@@ -271,3 +272,23 @@ def test_fleet_page_says_which_model_auto_chose(tmp_path: Path, monkeypatch: pyt
     )
     assert f'모델 2개 중 선택: <strong translate="no">{selection["chosen"]}</strong>' in korean
     assert "배치마다 한 폴드" in korean
+
+
+def test_cell_page_names_the_end_of_life_method_in_korean(client: TestClient) -> None:
+    """The end of life's method (gwangyang.battery.rul: ``template`` or ``extrapolation``) reads Korean; it stayed
+    English after a Korean end of life (``사이클 576 [544, 591] (template)``)."""
+    from gwangyang.battery import service
+
+    saved = client.cookies.get(i18n.LANG_COOKIE)
+    try:
+        page = client.get("/battery/cells/CS2_35?lang=ko").text
+        english = client.get("/battery/cells/CS2_35?lang=en").text
+    finally:
+        client.cookies.delete(i18n.LANG_COOKIE)
+        if saved is not None:
+            client.cookies.set(i18n.LANG_COOKIE, saved)
+    # CS2_35's 10 cycles are matched against the shipped templates (one estimate, so no interval)
+    assert 'data-testid="cell-eol-method">템플릿 매칭</span>' in page
+    assert 'data-testid="cell-eol-method">template</span>' in english
+    assert service.cell_health(client.app.state.store, "CS2_35")["rul"]["method"] == "template"  # type: ignore[attr-defined]
+    assert i18n.phrase("extrapolation", "ko") == "외삽"

@@ -62,3 +62,15 @@ def test_query_box_shows_the_rows(page: Any, server: tuple[str, Store], tmp_path
     assert "read-only here; expected a SELECT statement, got DROP" in status.inner_text()
     assert page.locator('[data-testid="sql-result"]').is_hidden()
     assert len(pd.read_csv(path)) == len(service.query_store(store, "SELECT * FROM production")["rows"])
+
+    # no answer at all (the server gone): one line in the page's language, not the browser's "Failed to fetch"
+    page.goto(page.url.split("?")[0] + "?lang=ko")
+    page.route("**/api/v1/battery/sql", lambda route: route.abort())
+    page.get_by_test_id("sql-run").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"sql-status\"]').textContent.startsWith('질의 거부')"
+    )
+    assert (
+        status.inner_text()
+        == "질의 거부: 서버가 응답하지 않습니다. 서버가 실행 중인지 확인하고 다시 시도하세요."
+    )

@@ -221,4 +221,16 @@ def test_spc_summary_reads_korean(browser: Any, server: tuple[str, Store], tmp_p
     )
     lines = tab.get_by_test_id("spc-chart-lines").locator("li").all_inner_texts()
     assert lines == ["p: 4점, 중심선 0.1333, 관리 이탈 1점."]
+    # the answer's notes read Korean too (they were shown as the API's English)
+    counts = tmp_path / "두께.csv"
+    counts.write_text("두께\n" + "\n".join(str(3 + k % 4) for k in range(30)) + "\n", encoding="utf-8")
+    tab.get_by_test_id("spc-column").fill("두께")
+    tab.get_by_test_id("spc-subgroup-column").fill("")
+    tab.get_by_test_id("spc-input").set_input_files(str(counts))
+    tab.get_by_test_id("spc-submit").click()
+    tab.get_by_test_id("spc-summary").filter(has_text="두께.csv").wait_for()
+    assert tab.get_by_test_id("spc-warnings").locator("li").all_inner_texts() == [
+        "두께.csv: '두께' 열은 0 이상의 정수이며 측정값으로 관리도를 그렸습니다; "
+        "결점 수라면 c 관리도(또는 크기 열과 함께 u 관리도)를 지정하세요."
+    ]
     context.close()

@@ -260,6 +260,25 @@ def test_fleet_page_labels_and_plot_axes_are_korean(browser: Any, populated: tup
         assert layout == ["사이클", "방전 용량 (Ah)"]
         total = sum(int(c) for c in store.cells()["cycles"])
         assert tab.get_by_test_id("fleet-cycle-count").inner_text() == f"{total:,}"
+        # Plotly's own words: the mode bar's tooltips (were English) and a date axis's month names (were "Jan")
+        titles = tab.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="plot-capacity-fade"] .modebar-btn')]
+                       .map((b) => b.getAttribute('data-title'))"""
+        )
+        assert {"그래프를 PNG로 내려받기", "영역 확대", "이동", "축 초기화"} <= set(titles), titles
+        assert not [t for t in titles if re.search("[A-Za-z]{3}", t.replace("PNG", ""))], titles
+        ticks = tab.evaluate(
+            """async () => {
+                 const el = document.createElement('div');
+                 el.dataset.testid = 'plot-dates'; el.style.width = '600px'; el.style.height = '300px';
+                 document.body.append(el);
+                 await gwangyang.plot('plot-dates', [{ x: ['2024-01-01', '2024-02-01', '2024-03-01'], y: [1, 2, 3] }]);
+                 return [...el.querySelectorAll('.xtick text')].map((t) => t.textContent);
+               }"""
+        )
+        # two-week ticks, the year under the first of each: "12월 31" / "2023", "1월 14" / "2024", "1월 28", ...
+        assert ticks[:3] == ["12월 312023", "1월 142024", "1월 28"], ticks
+        assert not [t for t in ticks if re.search("[A-Za-z]", t)], ticks
     finally:
         context.close()
 

@@ -365,6 +365,14 @@ def test_routes_page_uploads_vrplib_files(page: Any, server: tuple[str, Store], 
     status.filter(has_text="Refused").wait_for(timeout=30_000)
     assert "잘린.vrp: NODE_COORD_SECTION" in status.inner_text() and "uploads/" not in status.inner_text()
 
+    # a .sol without its problem file is refused on the page (it was dropped, and the scenario solved: "완료.")
+    page.goto(f"{base}/logistics?lang=ko")
+    page.get_by_test_id("route-sol").set_input_files(str(sol))
+    page.get_by_test_id("route-submit").click()
+    status = page.get_by_test_id("route-status")
+    assert status.inner_text() == "최적 기지해(소형.sol)는 그 문제 파일과 함께 올려야 합니다."
+    assert "job=" not in page.url
+
 
 def test_six_day_week_forecast_page_names_its_calendar_in_korean(
     page: Any, server: tuple[str, Store], tmp_path: Path

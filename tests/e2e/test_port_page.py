@@ -191,6 +191,11 @@ def test_compare_warnings_in_korean(page: Any, server: tuple[str, Store]) -> Non
     in_script = page.evaluate("(lines) => lines.map((w) => window.gwangyang.phrase(w))", samples)
     assert in_script == [i18n.phrase(w, "ko") for w in samples]
     assert all(a != b for a, b in zip(in_script, samples, strict=True))
+    # a berth instance that is not JSON: where it stops, in Korean (was the browser's English, "Expected property
+    # name or '}' in JSON at position 9 (line 2 column 3)")
+    page.get_by_test_id("berth-json").fill('{"a": 1,\n  x}')
+    page.get_by_test_id("berth-submit").click()
+    assert page.get_by_test_id("berth-status").inner_text() == "입력이 올바른 JSON이 아닙니다 (2행 3열)."
 
 
 def test_port_page_fits_phone_width(phone: Any, server: tuple[str, Store], shots: Path) -> None:

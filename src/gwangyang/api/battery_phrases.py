@@ -31,6 +31,9 @@ BATTERY_TERMS: tuple[str, ...] = (
     # the kind of file in gwangyang.battery.io.registry's "unknown cycler format" error
     N_("text"),
     N_("binary"),
+    # how gwangyang.battery.rul estimated a cell's end of life, after it on the cell page
+    N_("template"),
+    N_("extrapolation"),
 )
 """Words of the battery part's values and lines; listed for the extractor."""
 

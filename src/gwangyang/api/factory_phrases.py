@@ -276,6 +276,53 @@ FACTORY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 """Patterns of the factory's SPC lines, each with the msgid that translates it."""
 
 
+SENSOR_TABLE_TERMS: tuple[str, ...] = (
+    # gwangyang.sheets and gwangyang.factory.io: the closing parts of a sensor table's refusals
+    N_("expected a header row and rows of values."),
+    N_("expected numbers or date-times such as 2024-03-05 14:13:00 or 2024. 3. 5. 오후 2:13:00."),
+    N_("expected a time on every row."),
+    N_("expected a number on every row (fill or remove those rows)."),
+    N_("expected numbers."),
+)
+"""Whole parts of a sensor table's refusals (translated by the catalogue as they are); listed for the extractor."""
+
+FACTORY_SENSOR_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # gwangyang.sheets (a table's header and sheets) and gwangyang.factory.io (a sensor table's file and columns), as
+    # the factory page's fit and score forms show them; tried before FACTORY_PHRASES, whose ``has %(value)s in data
+    # row`` would read the missing values' line in part
+    phrase(N_("%(file)s: no rows below the header")),
+    phrase(N_("%(file)s: no header row above the first row of values (line %(line)s)."), line=r"\d+"),
+    phrase(N_("%(file)s: every sheet of the workbook is empty.")),
+    phrase(N_("%(file)s: the table is empty.")),
+    phrase(N_("%(file)s: expected a .csv, .txt, .tsv or .xlsx table.")),
+    phrase(N_("%(file)s: expected a .csv, .csv.gz, .xlsx, .parquet or TEP .dat file.")),
+    phrase(N_("%(file)s: cannot be read as a table (%(reason)s).")),
+    _phrase(N_("%(file)s: column %(column)s is missing.")),
+    _phrase(N_("%(file)s: time column %(column)s holds %(value)s (data row %(row)s)"), row=r"\d+"),
+    _phrase(
+        N_("%(file)s: time column %(column)s is empty in %(n)s row(s), the first data row %(row)s"),
+        n=r"\d+",
+        row=r"\d+",
+    ),
+    _phrase(
+        N_("%(file)s: column %(column)s has non-numeric values (%(n)s, e.g. %(value)s in data row %(row)s)"),
+        n=r"\d+",
+        value=_QUOTED,
+        row=r"\d+",
+    ),
+    _phrase(
+        N_(
+            "%(file)s: column %(column)s has %(n)s missing or infinite value(s), the first in data row %(row)s"
+        ),
+        n=r"\d+",
+        row=r"\d+",
+    ),
+    phrase(N_("%(file)s: expected %(n)s TEP variables per sample, got shape %(shape)s."), n=r"\d+"),
+    phrase(N_("%(file)s: holds non-finite values.")),
+)
+"""A sensor table's refusals for its file, header and columns, each with the msgid that translates it."""
+
+
 FACTORY_TABLE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # gwangyang.factory.io / streaming: a sensor table without the monitor's time column
     phrase(N_("%(where)s: no time column %(name)s%(stop)s"), name=r"'[^']*'", stop=r"\.?"),

@@ -29,10 +29,16 @@ from babel.support import Translations
 from .auth_phrases import AUTH_PHRASES
 from .battery_phrases import BATTERY_PHRASES
 from .column_map_phrases import COLUMN_MAP_PHRASES
-from .factory_phrases import FACTORY_PHRASES, FACTORY_TABLE_PHRASES, FACTORY_TEP_PHRASES
+from .factory_phrases import (
+    FACTORY_PHRASES,
+    FACTORY_SENSOR_PHRASES,
+    FACTORY_TABLE_PHRASES,
+    FACTORY_TEP_PHRASES,
+)
 from .forecast_input_phrases import FORECAST_INPUT_PHRASES
 from .forecast_phrases import FORECAST_PHRASES, ISO_WEEK_PHRASES
 from .form_phrases import FORM_PHRASES
+from .optimize_phrases import OPTIMIZE_PHRASES
 from .phrases import PREFIXES
 from .port_file_phrases import PORT_FILE_PHRASES
 from .port_phrases import PORT_PHRASES
@@ -73,10 +79,12 @@ DOMAIN = "messages"
 PATTERNS = (
     PREFIXES
     + FORECAST_INPUT_PHRASES
+    + FACTORY_SENSOR_PHRASES
     + FACTORY_PHRASES
     + VRPLIB_PHRASES
     + PORT_FILE_PHRASES
     + TWIN_PHRASES
+    + OPTIMIZE_PHRASES
     + PROTOCOL_PHRASES
     + TOML_FILE_PHRASES
     + COLUMN_MAP_PHRASES
@@ -103,9 +111,9 @@ PATTERNS = (
 """Every composed line's pattern and msgid, tried in this order: :data:`.phrases.PREFIXES` (a prefix such as
 ``scenario B:`` before a line, whose ``rest`` is read again), a forecast series' refusals for its table, dates,
 values and length (:mod:`.forecast_input_phrases`, before the lines of the factory and the readers that would read
-them in part: ``... has 1 missing date(s), the first in data row 2``), the factory's SPC lines, a VRPLIB or Solomon
+them in part: ``... has 1 missing date(s), the first in data row 2``), a sensor table's refusals (:data:`.factory_phrases.FACTORY_SENSOR_PHRASES`), the factory's SPC lines, a VRPLIB or Solomon
 instance's refusals (their prefixes take only the format's keywords), the port scenario's refusals, the twin's
-warnings, the charging-protocol parser's refusals (:mod:`.protocol_phrases`), the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a forecast's week label past its year's weeks
+warnings, a campaign's state file (:mod:`.optimize_phrases`), the charging-protocol parser's refusals (:mod:`.protocol_phrases`), the other TOML files' refusals, a column map's and triage's refusals, the upload refusals, a forecast's week label past its year's weeks
 (:data:`.forecast_phrases.ISO_WEEK_PHRASES`, before the ingest's and the readers' lines, :mod:`.reader_ingest_phrases`
 then :mod:`.reader_phrases`, that would read it in part), a routing problem's companion
 files', instance's and unserved orders' lines (:mod:`.route_instance_phrases`) and a routing problem

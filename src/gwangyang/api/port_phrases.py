@@ -230,5 +230,6 @@ PORT_KPI_TERMS: tuple[str, ...] = (
     # units of gwangyang.port.result.KPI_UNITS and agv_plan.FLEET_UNITS not named above
     N_("TEU/yr"),
     N_("moves/h"),
+    N_("min"),  # the gate's minutes, as the KPI's own name writes them (게이트 평균 대기 시간 (분))
 )
 """The port's KPI names and units as the pages show them; listed for the extractor."""

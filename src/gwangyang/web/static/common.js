@@ -69,6 +69,45 @@ window.gwangyang = (function () {
     return Number(v).toLocaleString(lang, { maximumFractionDigits: digits === undefined ? 1 : digits });
   }
 
+  // Plotly's own texts in the page's language: the mode bar's buttons and the notes it shows (Plotly's msgids, the
+  // same in the catalogue), its month and weekday names from the browser's Intl; registered once as a Plotly locale.
+  const plotlyTexts = {
+    "Autoscale": t("Autoscale"),
+    "Box Select": t("Box Select"),
+    "Compare data on hover": t("Compare data on hover"),
+    "Double-click on legend to isolate one trace": t("Double-click on legend to isolate one trace"),
+    "Double-click to zoom back out": t("Double-click to zoom back out"),
+    "Download plot": t("Download plot"),
+    "Download plot as a PNG": t("Download plot as a PNG"),
+    "Download plot as JSON": t("Download plot as JSON"),
+    "Image download succeeded": t("Image download succeeded"),
+    "JSON download succeeded": t("JSON download succeeded"),
+    "Lasso Select": t("Lasso Select"),
+    "Pan": t("Pan"),
+    "Preparing image - this may take a few seconds": t("Preparing image - this may take a few seconds"),
+    "Reset": t("Reset"),
+    "Reset axes": t("Reset axes"),
+    "Reset view": t("Reset view"),
+    "Reset views": t("Reset views"),
+    "Show closest data on hover": t("Show closest data on hover"),
+    "Sorry, there was a problem downloading your image!": t("Sorry, there was a problem downloading your image!"),
+    "Sorry, there was a problem downloading your JSON file!": t("Sorry, there was a problem downloading your JSON file!"),
+    "Toggle Spike Lines": t("Toggle Spike Lines"),
+    "Toggle show closest data on hover": t("Toggle show closest data on hover"),
+    "Zoom": t("Zoom"),
+    "Zoom in": t("Zoom in"),
+    "Zoom out": t("Zoom out"),
+  };
+  function plotlyLocale() {
+    const month = (style) => [...Array(12).keys()].map((m) => new Intl.DateTimeFormat(lang, { month: style, timeZone: "UTC" }).format(Date.UTC(2024, m, 1)));
+    const day = (style) => [...Array(7).keys()].map((d) => new Intl.DateTimeFormat(lang, { weekday: style, timeZone: "UTC" }).format(Date.UTC(2024, 0, 7 + d)));
+    return {
+      moduleType: "locale", name: lang, dictionary: plotlyTexts,
+      format: { months: month("long"), shortMonths: month("short"), days: day("long"), shortDays: day("short") },
+    };
+  }
+  if (lang !== "en" && window.Plotly) Plotly.register(plotlyLocale());
+
   function plot(testid, traces, layout) {
     const el = document.querySelector(`[data-testid="${testid}"]`);
     if (!el) return Promise.resolve(null);
@@ -78,7 +117,10 @@ window.gwangyang = (function () {
       autosize: true,
       font: { size: 12 },
     };
-    return Plotly.newPlot(el, traces, Object.assign(base, layout || {}), { responsive: true, displaylogo: false })
+    return Plotly.newPlot(el, traces, Object.assign(base, layout || {}), {
+      responsive: true, displaylogo: false, locale: lang,
+      showSendToCloud: false, // "Share chart..." uploads to Plotly's cloud: never from a plant's dashboard, and offline here
+    })
       .then(() => { el.dataset.plotted = "true"; return el; });
   }
 
@@ -92,7 +134,10 @@ window.gwangyang = (function () {
   }
 
   async function api(path, options) {
-    const response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
+    let response;
+    // no answer at all (the server stopped, the network is down): the browser's own "Failed to fetch" is English
+    try { response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {})); }
+    catch (e) { throw new Error(t("The server did not answer. Check that it is running and try again.")); }
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     if (!response.ok) {

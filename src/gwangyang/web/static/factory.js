@@ -2,6 +2,8 @@
 "use strict";
 (function () {
   const g = window.gwangyang;
+  // a monitor's method as the fit form names it
+  const METHODS = { pca: "PCA", dpca: g.t("dynamic PCA"), kpca: g.t("kernel PCA") };
   const FIT_KEY = "gwangyang.factory.fitJob";
   const SCORE_KEY = "gwangyang.factory.scoreJob";
   const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
@@ -14,12 +16,12 @@
     const r = record.result;
     $("score-results").hidden = false;
     const s = r.summary;
-    $("score-summary").textContent = g.t("{file} scored with {monitor} ({method}): {rows} rows, {violations} over a limit, {alarms} alarm(s).", { file: r.file, monitor: r.monitor, method: r.method, rows: g.num(s.rows, 0), violations: g.num(s.violations, 0), alarms: s.alarms });
+    $("score-summary").textContent = g.t("{file} scored with {monitor} ({method}): {rows} rows, {violations} over a limit, {alarms} alarm(s).", { file: r.file, monitor: r.monitor, method: METHODS[r.method] || r.method, rows: g.num(s.rows, 0), violations: g.num(s.violations, 0), alarms: s.alarms });
     const notes = $("score-warnings");
     notes.textContent = "";
     for (const note of r.warnings || []) {  // what reading the table did: lines skipped, numbers converted...
       const li = document.createElement("li");
-      li.textContent = note;
+      li.textContent = g.phrase(note);
       notes.appendChild(li);
     }
     const x = r.rows.map((row) => row.time);
@@ -122,7 +124,7 @@
     notes.textContent = "";
     for (const note of r.warnings || []) {
       const li = document.createElement("li");
-      li.textContent = note;
+      li.textContent = g.phrase(note);
       notes.appendChild(li);
     }
     // charts of single rows number their samples; a moving range starts at the second (one value fewer)

@@ -185,6 +185,12 @@
       event.preventDefault();
       const f = new FormData(event.target);
       const file = f.get("files");
+      const solution = f.get("solution");
+      if (solution && solution.name && !(file && file.name)) {
+        // a .sol is the gap's reference for an uploaded problem: alone it was dropped and the scenario solved
+        status("route-status", g.t("A best-known solution ({file}) needs its problem file.", { file: solution.name }), true);
+        return;
+      }
       if (file && file.name) {
         // A problem file (VRPLIB, Solomon or ours) and its .sol: uploaded as they are, read on the server as
         // `gwangyang routes solve` reads them.

@@ -122,7 +122,7 @@
     const verb = kind === "plan" ? g.t("Planning") : g.t("Simulation");
     const record = await g.followJob(KEYS[kind], jobId, (r) => {
       const p = r.progress;
-      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
+      status(testid, r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: g.phrase(r.error) }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") {
       remember(kind === "ownCompare" ? "compare" : kind, jobId);
@@ -162,10 +162,19 @@
     if (compare) submit("ownCompare", "/api/v1/port/compare/file", upload);
     else submit("own", "/api/v1/port/simulate/file", upload);
   });
+  // Where JSON.parse stopped, as line and column: the browser's own message is English (and each browser's differs).
+  function jsonPlace(text, error) {
+    const place = /line (\d+) column (\d+)/.exec(error.message);
+    if (place) return { line: place[1], column: place[2] };
+    const at = /position (\d+)/.exec(error.message);
+    const lines = text.slice(0, at ? Number(at[1]) : text.length).split("\n");
+    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+  }
   $("berth-form").addEventListener("submit", (event) => {
     event.preventDefault();
     let body;
-    try { body = JSON.parse($("berth-json").value); } catch (e) { status("berth-status", g.t("Instance is not valid JSON: {error}", { error: e.message }), true); return; }
+    const text = $("berth-json").value;
+    try { body = JSON.parse(text); } catch (e) { status("berth-status", g.t("Instance is not valid JSON (line {line}, column {column}).", jsonPlace(text, e)), true); return; }
     submit("plan", "/api/v1/port/berths/plan", body);
   });
 
@@ -226,7 +235,7 @@
     const verb = g.t("Time-lapse");
     const record = await g.followJob(KEYS.timelapse, jobId, (r) => {
       const p = r.progress;
-      status("timelapse-status", r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: r.error }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
+      status("timelapse-status", r.status === "failed" ? g.t("{verb} failed: {error}", { verb, error: g.phrase(r.error) }) : `${verb} ${g.t(r.status)}` + (p.total ? ` (${p.done}/${p.total})` : "") + "…", r.status === "failed");
     });
     if (record.status === "done") { status("timelapse-status", ""); drawLapse(record.result); }
   }
