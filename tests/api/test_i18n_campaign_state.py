@@ -43,9 +43,13 @@ def test_a_broken_campaign_s_error_reads_korean(
     folder = campaign_folder(fresh_client.app.state.store, "배합-1")  # type: ignore[attr-defined]
     folder.mkdir(parents=True)
     (folder / STATE_FILE).write_text(state, encoding="utf-8")
-    path = folder / STATE_FILE
+    root = fresh_client.app.state.store.root  # type: ignore[attr-defined]
+    path = (folder / STATE_FILE).relative_to(root)  # named from the store: the server's folder is not shown
     assert shown_error(fresh_client, "en") == f"{path}: {english}"
     assert shown_error(fresh_client, "ko") == f"{path}: {korean}"
+    assert str(root) not in fresh_client.get("/optimize?lang=ko").text
+    listed = fresh_client.get("/api/v1/optimize/campaigns").json()
+    assert [c["error"] for c in listed] == [f"{path}: {english}"]
 
 
 def test_no_campaign_line_reads_korean() -> None:

@@ -6,6 +6,7 @@ the store (``optimize/campaigns/<name>``, :func:`campaign_folder`). Both reach t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -213,7 +214,10 @@ def observe_twin(
 
 
 def campaigns(store: Store) -> list[dict[str, Any]]:
-    """Status of every campaign kept in the store with its observed ``values`` (round, value); a broken campaign is listed with its error."""
+    """Status of every campaign kept in the store with its observed ``values`` (round, value).
+
+    A broken campaign is listed with its error, its files named from the store (``campaigns/<name>/state.json``).
+    """
     from .campaign import STATE_FILE, Campaign
 
     out = []
@@ -223,7 +227,8 @@ def campaigns(store: Store) -> list[dict[str, Any]]:
             values = [{"round": o["round"], "value": o["value"]} for o in campaign.state.observations]
             out.append({"name": name, **campaign.status(), "values": values})
         except GwangyangError as exc:
-            out.append({"name": name, "error": str(exc)})
+            # named from the store (campaigns/<name>/state.json): the API and the pages never show its folder
+            out.append({"name": name, "error": str(exc).replace(str(store.root) + os.sep, "")})
     result: list[dict[str, Any]] = jsonable(out)
     return result
 
