@@ -83,6 +83,31 @@ def test_propose_from_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["optimize", "propose", str(table), "--objective", "nope"]) == 2
 
 
+def test_init_with_history_says_which_columns_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A history table's columns the space does not name (Attia's cc4, a Korean note) were dropped without a word;
+    they are now a warning kept with the campaign (status, API, page), as propose --space says it."""
+    past = tmp_path / "지난 실험.csv"
+    pd.DataFrame(
+        {"cc1": [4.8, 8.0], "cc2": [5.2, 7.0], "cc3": [5.2, 5.6], "cc4": [4.0, 3.9], "비고": ["a", "b"]}
+    ).assign(cycle_life=[1100, 600]).to_csv(past, index=False)
+    state = str(tmp_path / "h")
+    code, doc = run(
+        capsys, "optimize", "init", "attia2020", "--state", state, "--history", str(past), "--json"
+    )
+    line = f"{past}: column(s) 'cc4', '비고' not parameters of the space 'attia2020'; left out."
+    assert code == 0 and doc["observations"] == 2
+    assert doc["warnings"] == [{"round": 0, "id": "history", "warning": line}]
+    code, doc = run(capsys, "optimize", "status", "--state", state, "--json")
+    assert code == 0 and [w["warning"] for w in doc["warnings"]] == [line]
+    from gwangyang.api import i18n
+
+    assert i18n.phrase(line, "ko") == (
+        f"{past}: 열 'cc4', '비고'은(는) 탐색 공간 'attia2020'의 변수가 아닙니다; 제외했습니다."
+    )
+
+
 def test_init_with_history_fits_the_first_round(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     past = tmp_path / "past.csv"
     pd.DataFrame(
@@ -98,6 +123,7 @@ def test_init_with_history_fits_the_first_round(tmp_path: Path, capsys: pytest.C
         capsys, "optimize", "init", "attia2020", "--state", state, "--history", str(past), "--json"
     )
     assert code == 0 and doc["observations"] == 3 and doc["best_observed"]["value"] == 1100
+    assert doc["warnings"] == []
     code, doc = run(capsys, "optimize", "suggest", "--state", state, "--batch", "2", "--json")
     assert code == 0 and all(s["mean"] is not None for s in doc["suggestions"])
     bad = tmp_path / "bad.csv"

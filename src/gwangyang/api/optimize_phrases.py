@@ -13,6 +13,8 @@ from .phrases import N_, phrase
 OPTIMIZE_TERMS: tuple[str, ...] = (
     # the closing part of "no campaign here" (``"; "``-separated)
     N_("run `gwangyang optimize init` first."),
+    # the closing part of a table's columns a space does not name
+    N_("left out."),
 )
 """Whole parts of a campaign's refusals (translated by the catalogue as they are); listed for the extractor."""
 
@@ -20,5 +22,11 @@ OPTIMIZE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     phrase(N_("%(file)s: not a campaign state file (%(kind)s)."), kind=r"\w+"),
     phrase(N_("%(file)s: state version %(version)s, expected %(expected)s."), expected=r"\d+"),
     phrase(N_("%(folder)s: no campaign here (no %(file)s)")),
+    # a history or proposal table's columns the space does not name (gwangyang.optimize.process.unused_columns)
+    phrase(
+        N_("%(file)s: column(s) %(columns)s not parameters of the space %(space)s"),
+        columns=r"'[^']*'(?:, '[^']*')*",
+        space=r"'[^']*'",
+    ),
 )
-"""A campaign's refusals for its state file, each with the msgid that translates it."""
+"""A campaign's refusals for its state file and the warning for a table's unused columns, each with its msgid."""

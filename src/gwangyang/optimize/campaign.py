@@ -93,11 +93,13 @@ class Campaign:
         allow_repeats: bool = True,
         history: list[Observation] | None = None,
         wait: float = START_WAIT_S,
+        notes: list[str] | None = None,
     ) -> Campaign:
         """Start a campaign in an empty or new folder.
 
         ``history`` holds past experiments (see :func:`gwangyang.optimize.process.history_observations`),
-        which the first round's surrogate is fitted to. Nothing is written until every setting is
+        which the first round's surrogate is fitted to; ``notes`` (what reading it left out) are kept among the
+        campaign's warnings of round 0, id ``history``. Nothing is written until every setting is
         checked; the state is then saved under the campaign's lock (``wait`` seconds for another start
         of the same campaign, which then refuses this one), in one atomic write.
 
@@ -133,6 +135,7 @@ class Campaign:
             kappa=float(kappa),
             allow_repeats=bool(allow_repeats),
             observations=[o.to_dict() for o in history or []],
+            warnings=[{"round": 0, "id": "history", "warning": line} for line in notes or []],
         )
         campaign = cls(folder, state)
         # Everything is checked; only now is the folder made. Two starts of one campaign at once both

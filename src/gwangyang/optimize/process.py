@@ -109,6 +109,19 @@ def _dates(values: pd.Series) -> str | None:
     return f"{text.iloc[0]!r} in row 1"
 
 
+def unused_columns(table: pd.DataFrame, space: SearchSpace, objective: str, source: str) -> list[str]:
+    """The warning for a table's columns that ``space`` does not name (left out, and said so), or none.
+
+    ``std`` and ``id`` are read where present, so they are not named.
+    """
+    left = [str(c) for c in table.columns if c not in (*space.names, objective, "std", "id")]
+    if not left:
+        return []
+    return [
+        f"{source}: column(s) {', '.join(map(repr, left))} not parameters of the space {space.name!r}; left out."
+    ]
+
+
 def history_observations(
     space: SearchSpace, table: pd.DataFrame, std_column: str | None = "std", source: str = "table"
 ) -> list[Observation]:
@@ -172,14 +185,7 @@ def propose(
         "suggestions": [...], "warnings": [...]}``, JSON-ready; ``warnings``: the table's columns a ``space``
         leaves out (they were dropped without a word).
     """
-    warnings = []
-    if space is not None:
-        left = [str(c) for c in table.columns if c not in (*space.names, objective, "std", "id")]
-        if left:
-            warnings.append(
-                f"{source}: column(s) {', '.join(map(repr, left))} not parameters of the space {space.name!r}; "
-                "left out."
-            )
+    warnings = [] if space is None else unused_columns(table, space, objective, source)
     if space is None:
         space = space_from_table(table, objective, direction, source=source)
     elif space.objective != objective:

@@ -132,11 +132,15 @@ def create_campaign(
 ) -> dict[str, Any]:
     """Start a campaign in ``folder``; its status (with ``history`` past experiments, when given)."""
     from .campaign import Campaign
-    from .process import history_observations, read_table
+    from .process import history_observations, read_table, unused_columns
 
-    past = None if history is None else history_observations(space, read_table(history), source=str(history))
+    past, notes = None, []
+    if history is not None:
+        table = read_table(history)
+        past = history_observations(space, table, source=str(history))
+        notes = unused_columns(table, space, space.objective, str(history))
     campaign = Campaign.create(
-        folder, space, seed=seed, batch_size=batch, rounds=rounds, kappa=kappa, history=past
+        folder, space, seed=seed, batch_size=batch, rounds=rounds, kappa=kappa, history=past, notes=notes
     )
     result: dict[str, Any] = jsonable(campaign.status())
     return result
