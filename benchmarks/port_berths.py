@@ -49,12 +49,14 @@ def _load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds per instance (default 60)")
     parser.add_argument("--workers", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="10 s per instance")
+    parser.add_argument("--quick", action="store_true", help="10 s per instance (not with --time-limit)")
     parser.add_argument("--budget", type=float, default=None, help="counted work of about S s (reproducible)")
     args = parser.parse_args()
-    limit = 10.0 if args.quick else args.time_limit
+    if args.quick and args.time_limit is not None:  # --quick took over --time-limit without a word
+        parser.error("--quick sets 10 s per instance; give --quick or --time-limit, not both")
+    limit = 10.0 if args.quick else (60.0 if args.time_limit is None else args.time_limit)
     budget = None if args.budget is None else SearchBudget.like_seconds(args.budget)
     if budget is None:
         print(f"CP-SAT {limit:g} s per instance, workers {args.workers or 1}")
