@@ -183,28 +183,53 @@ def test_knee_in_the_last_cycles_is_not_reported() -> None:
     assert report["knee"]["knee_cycle"] == pytest.approx(60, abs=1.5)
 
 
-def test_an_onset_after_its_knee_is_not_reported() -> None:
-    """CALCE CS2_35's first 104 cycles: single Bacon–Watts puts the knee at 30.7, the double fit's first break
-    (the onset) at 36.4, after it; the full 882 cycles give an onset (577.5) before the knee (601.2)."""
+def test_a_break_after_which_the_fade_slows_is_no_knee() -> None:
+    """CALCE CS2_35's and CS2_37's first 104 cycles: Bacon–Watts breaks at 30.7 and 8.0, but SOH falls more slowly
+    after the break (an early drop levelling off), so no knee is reported; their whole lives keep their knees."""
     from gwangyang.battery.knee import find_knee
 
     table = pd.read_csv(SHARED / "battery" / "capacity" / "calce_cs2_capacity.csv")
-    cell = table[table["cell"] == "CS2_35"]
-    cycles, capacity = cell["cycle"].to_numpy(float), cell["capacity_ah"].to_numpy(float)
-    early = find_knee(cycles[:104], capacity[:104] / capacity[:5].mean())
-    assert early.onset_cycle is not None and early.knee_cycle is not None
-    assert early.onset_cycle > early.knee_cycle  # the disagreement, by the knee module alone
-    report = health_report(cycles[:104], capacity[:104])
-    assert report["knee"]["knee_cycle"] == pytest.approx(early.knee_cycle)
-    assert report["knee"]["onset_cycle"] is None
-    assert report["knee"]["notes"] == [
-        f"knee onset at cycle {early.onset_cycle:.0f} is not reported: it falls after the knee at cycle "
-        f"{early.knee_cycle:.0f} (the double Bacon–Watts fit and the single one disagree: the curve has no clear "
-        "knee onset yet)"
+    for name in ("CS2_35", "CS2_37"):
+        cell = table[table["cell"] == name]
+        cycles, capacity = cell["cycle"].to_numpy(float), cell["capacity_ah"].to_numpy(float)
+        report = health_report(cycles[:104], capacity[:104])
+        soh = np.asarray(report["soh"])
+        brk = find_knee(cycles[:104], soh).knee_cycle
+        assert brk is not None
+        before = np.polyfit(cycles[:104][cycles[:104] <= brk], soh[cycles[:104] <= brk], 1)[0]
+        after = np.polyfit(cycles[:104][cycles[:104] >= brk], soh[cycles[:104] >= brk], 1)[0]
+        assert after > before  # the fade slows: by plain numpy
+        assert report["knee"]["knee_cycle"] is None and report["knee"]["onset_cycle"] is None
+        assert report["knee"]["notes"] == [
+            f"no knee: the fade does not speed up after the break at cycle {brk:.0f} (SOH slope {before:.2e} per "
+            f"cycle before, {after:.2e} after; a knee is where it steepens)"
+        ]
+        whole = health_report(cycles, capacity)["knee"]
+        assert whole["knee_cycle"] is not None and whole["notes"] == []
+        assert whole["onset_cycle"] is not None and whole["onset_cycle"] < whole["knee_cycle"]
+
+
+def test_an_onset_after_its_knee_is_not_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The double Bacon–Watts fit can put its first break (the onset) after the single fit's knee (CALCE CS2_35's
+    first 80 cycles: 31.0 and 36.4); such an onset is dropped with a note. Here on a curve that steepens at 60,
+    with the knee finder made to answer an onset of 70."""
+    from gwangyang.battery import knee as knee_module
+
+    cycles = np.arange(1.0, 201.0)
+    capacity = 1.1 - 1e-4 * cycles - 2e-3 * np.maximum(cycles - 60, 0)
+    real = knee_module.find_knee
+
+    def late_onset(*args: Any, **kwargs: Any) -> knee_module.Knee:
+        found = real(*args, **kwargs)
+        return knee_module.Knee(found.method, found.knee_cycle, 70.0, found.knee_capacity)
+
+    monkeypatch.setattr(knee_module, "find_knee", late_onset)
+    report = health_report(cycles, capacity)["knee"]
+    assert report["knee_cycle"] == pytest.approx(60, abs=1.5) and report["onset_cycle"] is None
+    assert report["notes"] == [
+        "knee onset at cycle 70 is not reported: it falls after the knee at cycle 60 (the double Bacon–Watts fit "
+        "and the single one disagree: the curve has no clear knee onset yet)"
     ]
-    whole = health_report(cycles, capacity)["knee"]
-    assert whole["onset_cycle"] is not None and whole["onset_cycle"] < whole["knee_cycle"]
-    assert whole["notes"] == []
 
 
 def test_health_text_rounds() -> None:

@@ -41,6 +41,29 @@ def _knee_support(x: np.ndarray, knee: float | None, name: str) -> str | None:
     return None
 
 
+def _fade_speeds_up(x: np.ndarray, soh: np.ndarray, knee: float | None) -> str | None:
+    """Why a break at ``knee`` is not a knee because the fade does not speed up after it, or None.
+
+    A knee is where capacity fade accelerates (Fermín-Cueto et al. 2020, *Energy and AI* 1:100006; Bacon–Watts
+    finds any break of slope): the least-squares slope of SOH after the break must be steeper than before it.
+    An early conditioning drop that levels off (CALCE CS2_35's first 104 cycles: a break at 31, -1.5e-3 per
+    cycle before, -6.3e-4 after) is a break, not a knee.
+    """
+    if knee is None:
+        return None
+    before, after = x <= knee, x >= knee
+    if before.sum() < 2 or after.sum() < 2:
+        return None
+    slope_before = float(np.polyfit(x[before], soh[before], 1)[0])
+    slope_after = float(np.polyfit(x[after], soh[after], 1)[0])
+    if slope_after < slope_before:
+        return None
+    return (
+        f"no knee: the fade does not speed up after the break at cycle {knee:.0f} (SOH slope {slope_before:.2e} "
+        f"per cycle before, {slope_after:.2e} after; a knee is where it steepens)"
+    )
+
+
 def _onset_order(onset: float | None, knee: float | None) -> str | None:
     """Why an onset after its knee is not reported (the single and double Bacon–Watts fits disagree), or None."""
     if onset is None or knee is None or onset <= knee:
@@ -69,7 +92,7 @@ def health_report(
     else:
         found = find_knee(x, soh, "bacon-watts")
         knee.update(knee_cycle=found.knee_cycle, onset_cycle=found.onset_cycle, method=found.method)
-        why = _knee_support(x, found.knee_cycle, "knee")
+        why = _knee_support(x, found.knee_cycle, "knee") or _fade_speeds_up(x, soh, found.knee_cycle)
         if why is not None:
             # Without a knee there is no onset of it either.
             knee.update(knee_cycle=None, onset_cycle=None)
