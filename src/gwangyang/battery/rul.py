@@ -4,12 +4,18 @@
 template; the history of the cell at hand is matched to each template by stretching the
 template's cycle axis (SOH_cell(n) ≈ SOH_template(a·n), best ``a`` by least squares), so the
 template predicts end of life at EOL_template / a. The estimate is the median over templates.
+
 Its interval is conformal: each template is predicted from each other template at 20 %, 30 % ...
 80 % of its life, and the ``coverage`` quantile of the absolute log errors widens the estimate
-multiplicatively. Without two templates to calibrate on, the interval is the bootstrap interval of
-:func:`~gwangyang.battery.rul_extrapolation.extrapolated_eol` (which covers less than it claims on
-cells with a knee); with no template at all (one cell in the store), the estimate itself falls back
-to that extrapolation.
+multiplicatively. The templates, not the pooled errors, are the exchangeable units, so the interval
+is called calibrated only with at least :func:`templates_to_calibrate` templates ((k + 1)·coverage ≤ k:
+9 for 0.90). With fewer it is marked uncalibrated (``calibrated`` False and a ``note``) and widened to
+span both models at hand: the template interval (conformal if there are two templates or more,
+else the estimate scaled by the bootstrap's relative interval) and the bootstrap interval of the
+quadratic extrapolation :func:`~gwangyang.battery.rul_extrapolation.extrapolated_eol`. Their
+disagreement is the only measure of model error one or two templates give; the bootstrap alone
+holds only the noise of the history and covered none of the CALCE cuts (benchmarks/health_rul.py).
+With no template at all (one cell in the store), the estimate itself is that extrapolation.
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ STRETCH_GRID = np.geomspace(0.2, 5.0, 600)
 
 CALIBRATION_FRACTIONS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 """Fractions of life at which templates are predicted from each other to calibrate intervals."""
+
+
+def templates_to_calibrate(coverage: float) -> int:
+    """Fewest templates k for which a leave-one-template-out interval can reach ``coverage``: (k + 1)·coverage ≤ k."""
+    return math.ceil(coverage / (1.0 - coverage) - 1e-9)
 
 
 def _match(
@@ -61,6 +72,10 @@ class RULEstimate:
         The same, minus ``cycle``.
     method
         ``template`` or ``extrapolation``.
+    calibrated
+        Whether the interval is conformal on enough templates to mean its nominal coverage.
+    note
+        Why not, and how the interval was made instead (None when calibrated).
     """
 
     cycle: float
@@ -71,6 +86,8 @@ class RULEstimate:
     rul_lower: float | None
     rul_upper: float | None
     method: str
+    calibrated: bool = False
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -149,18 +166,30 @@ class TemplateRUL:
         now = float(x[-1])
         templates = getattr(self, "templates_", {})
         point = self._point(x, soh, templates) if templates else None
-        if point is not None and math.isfinite(self.log_halfwidth_):
+        needed = templates_to_calibrate(self.coverage)
+        calibrated = point is not None and len(templates) >= needed and math.isfinite(self.log_halfwidth_)
+        note = None
+        if calibrated:
+            assert point is not None
             factor = 10.0**self.log_halfwidth_
-            eol, low, high, method = point, max(point / factor, now), point * factor, "template"
+            eol, low, high, method = point, point / factor, point * factor, "template"
         else:
-            # Uncalibrated (fewer than two templates): the extrapolation's bootstrap interval.
-            extrapolated, low, high = extrapolated_eol(x, soh, self.threshold, self.coverage)
-            eol, method = extrapolated, "extrapolation"
+            extrapolated, ext_low, ext_high = extrapolated_eol(x, soh, self.threshold, self.coverage)
+            eol, low, high, method = extrapolated, ext_low, ext_high, "extrapolation"
             if point is not None:
-                # One template: its estimate, with the extrapolation's relative bootstrap interval.
+                if len(templates) >= 2 and math.isfinite(self.log_halfwidth_):
+                    factor = 10.0**self.log_halfwidth_
+                    t_low, t_high = point / factor, point * factor
+                else:  # one template: its estimate with the bootstrap's relative interval
+                    t_low, t_high = point * ext_low / extrapolated, point * ext_high / extrapolated
+                # Widened to span both models: their disagreement is the model error.
                 eol, method = point, "template"
-                low, high = point * low / extrapolated, point * high / extrapolated
-            low = max(low, now)
+                low, high = min(t_low, ext_low), max(t_high, ext_high)
+            note = (
+                f"interval not calibrated: {len(templates)} template(s), {needed} needed for nominal "
+                f"{self.coverage:.0%} coverage; it spans the template and extrapolation intervals"
+            )
+        low = max(low, now)
         eol_f, low_f, high_f = _finite(eol), _finite(low), _finite(high)
         return RULEstimate(
             cycle=now,
@@ -171,4 +200,6 @@ class TemplateRUL:
             rul_lower=None if low_f is None else low_f - now,
             rul_upper=None if high_f is None else high_f - now,
             method=method,
+            calibrated=calibrated,
+            note=note,
         )

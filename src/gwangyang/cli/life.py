@@ -289,7 +289,7 @@ def health_text(cell_id: str, report: dict[str, Any]) -> str:
         text += "no knee; "
     upper = "∞" if rul["rul"] is not None and rul["rul_upper"] is None else _cycles(rul["rul_upper"])
     text += f"RUL {_cycles(rul['rul'])} cycles ({_cycles(rul['rul_lower'])}–{upper}) by {rul['method']}"
-    notes = knee.get("notes") or []
+    notes = ([rul["note"]] if rul.get("note") else []) + (knee.get("notes") or [])
     return text + "".join(f"\n  {note}" for note in notes)
 
 
