@@ -190,3 +190,8 @@ def test_health_text_says_when_the_interval_is_not_calibrated() -> None:
     note = "interval not calibrated: 1 template(s), 9 needed for nominal 90% coverage"
     assert report["rul"]["note"].startswith(note)
     assert f"by template\n  {note}" in health_text("CS2_35", report)
+    from gwangyang.api import i18n  # and in Korean, as the cell page shows it
+
+    assert i18n.phrase(report["rul"]["note"], "ko") == (
+        "구간이 보정되지 않음: 템플릿 1개, 명목 포함률 90%에는 9개 필요; 템플릿 구간과 외삽 구간을 모두 포함합니다"
+    )

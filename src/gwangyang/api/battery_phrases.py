@@ -34,12 +34,20 @@ BATTERY_TERMS: tuple[str, ...] = (
     # how gwangyang.battery.rul estimated a cell's end of life, after it on the cell page
     N_("template"),
     N_("extrapolation"),
+    # the closing part of gwangyang.battery.rul's note on an interval it cannot calibrate
+    N_("it spans the template and extrapolation intervals"),
 )
 """Words of the battery part's values and lines; listed for the extractor."""
 
 BATTERY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Lines the services compose from parts (flags, screening reasons); ``word`` groups are translated too.
     phrase(N_("end of life (SOH < %(limit)s %%)"), limit=r"[\d.]+"),
+    phrase(
+        N_("interval not calibrated: %(n)s template(s), %(needed)s needed for nominal %(coverage)s coverage"),
+        n=r"\d+",
+        needed=r"\d+",
+        coverage=r"\d+%",
+    ),
     phrase(N_("%(word)s (cycle %(cycle)s)"), word=r"[a-z_ ]+", cycle=r"\d+"),
     phrase(N_("%(name)s high (robust z %(z)s)"), name=r"\S+", z=r"[-+\d.]+"),
     phrase(N_("%(name)s low (robust z %(z)s)"), name=r"\S+", z=r"[-+\d.]+"),
