@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -111,7 +112,7 @@ const reply = (status, body) => ({ ok: status < 400, status, statusText: 'Bad Ga
 """
 
 
-def run_common(lang: str) -> dict[str, object]:
+def run_common(lang: str) -> dict[str, Any]:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
@@ -122,7 +123,7 @@ def run_common(lang: str) -> dict[str, object]:
         text=True,
         check=True,
     )
-    result: dict[str, object] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
@@ -139,7 +140,7 @@ def test_scripts_format_numbers_error_lines_and_korean_dates() -> None:
     assert english["lines"][:3] == [
         f"The server answered HTTP {s} without a message." for s in (502, 413, 504)
     ]
-    assert not any("Bad Gateway" in line for line in [*korean["lines"], *english["lines"]])  # type: ignore[union-attr]
+    assert not any("Bad Gateway" in line for line in [*korean["lines"], *english["lines"]])
     # Plotly's Korean dates: "1월 14일", "2024년 1월" (English's "%b %-d" read "1월 14"); English keeps Plotly's own
     format_ = korean["format"]
     assert isinstance(format_, dict)
