@@ -81,7 +81,7 @@ def test_port_page_shows_demo_step_from_store(tmp_path: Path) -> None:
         page = client.get("/port").text
     assert 'data-testid="port-empty"' not in page
     assert '<th class="num">gwangyang-today</th><th class="num">gwangyang-automated</th>' in page
-    assert 'data-kpi="teu"><td>teu</td><td class="num">6501</td><td class="num">6400</td>' in page
+    assert 'data-kpi="teu"><td>teu</td><td class="num">6,501</td><td class="num">6,400</td>' in page
     assert 'data-kpi="mean_wait_h"><td>mean_wait_h</td><td class="num">0</td><td class="num">—</td>' in page
 
 

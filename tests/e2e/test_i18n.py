@@ -276,8 +276,8 @@ def test_fleet_page_labels_and_plot_axes_are_korean(browser: Any, populated: tup
                  return [...el.querySelectorAll('.xtick text')].map((t) => t.textContent);
                }"""
         )
-        # two-week ticks, the year under the first of each: "12월 31" / "2023", "1월 14" / "2024", "1월 28", ...
-        assert ticks[:3] == ["12월 312023", "1월 142024", "1월 28"], ticks
+        # two-week ticks, the year under the first of each: "12월 31일" / "2023년", "1월 14일" / "2024년", "1월 28일", ...
+        assert ticks[:3] == ["12월 31일2023년", "1월 14일2024년", "1월 28일"], ticks
         assert not [t for t in ticks if re.search("[A-Za-z]", t)], ticks
     finally:
         context.close()

@@ -74,7 +74,9 @@ def test_campaign_rounds_plot_and_recommendation(
     for k in (0, 1):
         cells = rows.nth(k).locator("td").all_inner_texts()
         assert [int(c) for c in cells[:3]] == [k, BATCH, BATCH]
-        assert float(cells[3]) == pytest.approx(best[k], rel=1e-3)  # printed with 4 significant digits
+        assert float(cells[3].replace(",", "")) == pytest.approx(
+            best[k], rel=1e-3
+        )  # 4 significant digits, grouped
 
     selector = f'[data-testid="plot-campaign-{CAMPAIGN}"][data-plotted="true"]'
     page.wait_for_selector(selector, timeout=30_000)
@@ -89,7 +91,7 @@ def test_campaign_rounds_plot_and_recommendation(
     text = section.get_by_test_id("campaign-recommended").inner_text()
     for name, value in recommended["params"].items():
         assert f"{name} = {value}" in text
-    shown_mean = float(text.split("predicted")[1].split("±")[0])
+    shown_mean = float(text.split("predicted")[1].split("±")[0].replace(",", ""))
     assert shown_mean == pytest.approx(recommended["mean"], rel=1e-3)
     page.screenshot(path=str(shots / "optimize.png"), full_page=True)
 

@@ -36,9 +36,9 @@ def test_demo_results_shown_side_by_side(page: Any, server: tuple[str, Store], s
         row = page.locator(
             f'[data-testid="demo-kpi-row"][data-kpi="{kpi}"] td.num:not(.steady)'
         ).all_inner_texts()
-        shown = [float(v) for v in row]
+        shown = [float(v.replace(",", "")) for v in row]
         expected = [result["scenarios"][name][kpi] for name in result["scenarios"]]
-        np.testing.assert_allclose(shown, expected, rtol=1e-3)  # printed with 4 significant digits
+        np.testing.assert_allclose(shown, expected, rtol=1e-3)  # 4 significant digits, grouped
         # beside each, the steady state's mean; a day holds too few batches for an interval, so
         # "(no interval)" follows it instead of one in brackets
         steady = page.locator(
@@ -46,7 +46,7 @@ def test_demo_results_shown_side_by_side(page: Any, server: tuple[str, Store], s
         ).all_inner_texts()
         assert all("(no interval)" in v and "[" not in v for v in steady)
         np.testing.assert_allclose(
-            [float(v.split()[0]) for v in steady],
+            [float(v.split()[0].replace(",", "")) for v in steady],
             [result["steady_state"][name][kpi]["mean"] for name in result["scenarios"]],
             rtol=1e-3,
         )
@@ -126,7 +126,7 @@ def test_compare_and_plan_through_page(page: Any, server: tuple[str, Store], sho
     charging = kpis["charging_share"]
     assert charging["no_interval"] is None and 0 < charging["diff_ci_low"] < charging["diff_ci_high"] < 1
     cell = page.locator('[data-testid="kpi-row"][data-kpi="charging_share"] [data-testid="kpi-interval"]')
-    shown_interval = [float(v) for v in (cell.text_content() or "").strip("[]").split(", ")]
+    shown_interval = [float(v.replace(",", "")) for v in (cell.text_content() or "").strip("[]").split(", ")]
     np.testing.assert_allclose(shown_interval, [charging["diff_ci_low"], charging["diff_ci_high"]], rtol=1e-3)
     shown_warnings = page.get_by_test_id("compare-warning").all_text_contents()
     assert shown_warnings == [f"⚠ {w}" for w in record["result"]["warnings"]] and shown_warnings

@@ -40,7 +40,9 @@ def test_own_scenario_uploaded_from_the_korean_page(
     page.wait_for_url(OWN_IN_ADDRESS, timeout=120_000)
     page.get_by_test_id("own-results").wait_for(timeout=30_000)
     note = page.get_by_test_id("own-note").inner_text()
-    assert "광양 신규 부두 (광양 신규.toml, 입항 일정.csv): 2일" in note and "선석 제공 부하 1.250" in note
+    assert "광양 신규 부두 (광양 신규.toml, 입항 일정.csv): 2일" in note and note.endswith(
+        "; 선석 제공 부하 1.25"
+    )  # 4 significant digits, no trailing zeros
     # each 10 h call is served in 10 h (25 moves/h, 250 moves)
     service = page.locator('[data-testid="own-kpi-row"][data-kpi="mean_service_h"] td.num').first.inner_text()
     assert float(service) == pytest.approx(10.0)

@@ -104,9 +104,16 @@ def _page(store: Path, lang: str) -> str:
 STEADY_CELL = re.compile(r'<tr data-testid="demo-kpi-row" data-kpi="(?P<kpi>[^"]+)">(?P<row>.*?)</tr>', re.S)
 STEADY = re.compile(
     r'<td class="num steady" data-testid="port-steady" data-scenario="(?P<scenario>[^"]+)"[^>]*>'
-    r"(?P<mean>[^ <]+) (?:\[(?P<low>[^,]+), (?P<high>[^\]]+)\]|"
+    r"(?P<mean>[^ <]+) (?:\[(?P<low>[^ ]+), (?P<high>[^\]]+)\]|"
     r'<span class="no-ci" data-testid="port-no-interval">(?P<none>[^<]+)</span>)(?P<per_day> [^<]+)?</td>'
 )
+
+
+def shown_number(text: str) -> float:
+    """A number as the page groups it (``71,834``)."""
+    return float(text.replace(",", ""))
+
+
 WARNING = re.compile(
     r'<li data-testid="port-warning" data-scenario="(?P<scenario>[^"]+)">.*?'
     r'<span data-testid="port-warning-text">(?P<text>.*?)</span></li>',
@@ -165,16 +172,24 @@ def test_port_page_shows_the_demo_runs_steady_states_and_warnings(tmp_path: Path
         assert {key for key, cell in shown.items() if cell["none"]} == without
         for key, cell in shown.items():
             steady = expected_cells[key]
-            # printed with 4 significant digits ("%.4g"), like the whole-run column beside it
-            assert float(cell["mean"]) == pytest.approx(steady["mean"], rel=5e-4, abs=1e-12), key
+            # printed with 4 significant digits and grouped (_numbers.html's sig), like the whole-run column beside it
+            assert shown_number(cell["mean"]) == pytest.approx(steady["mean"], rel=5e-4, abs=1e-12), key
             if key in without:
                 assert steady["ci_low"] is None and steady["ci_high"] is None
                 assert cell["none"] == ("(no interval)" if lang == "en" else "(구간 없음)")
             else:
-                assert float(cell["low"]) == pytest.approx(steady["ci_low"], rel=5e-4, abs=1e-12), key
-                assert float(cell["high"]) == pytest.approx(steady["ci_high"], rel=5e-4, abs=1e-12), key
+                assert shown_number(cell["low"]) == pytest.approx(steady["ci_low"], rel=5e-4, abs=1e-12), key
+                assert shown_number(cell["high"]) == pytest.approx(steady["ci_high"], rel=5e-4, abs=1e-12), (
+                    key
+                )
                 low, high = kpi_bounds(key[0])
-                assert low <= float(cell["low"]) <= float(cell["mean"]) <= float(cell["high"]) <= high, key
+                assert (
+                    low
+                    <= shown_number(cell["low"])
+                    <= shown_number(cell["mean"])
+                    <= shown_number(cell["high"])
+                    <= high
+                ), key
             assert (cell["per_day"] is not None) == bool(steady["per_day"]), key
         # every warning of the document, once, under its scenario; in Korean through the phrase patterns
         warned = [(m["scenario"], html.unescape(m["text"])) for m in WARNING.finditer(page)]
@@ -205,7 +220,7 @@ def test_port_page_renders_a_demo_run_kept_without_steady_states(tmp_path: Path)
         page = _page(store, lang)
         assert 'data-testid="demo-kpi-table"' in page
         assert 'data-testid="port-steady"' not in page and 'data-testid="port-warning"' not in page
-        assert re.search(r'data-kpi="teu"><td>[^<]+</td><td class="num">6501</td></tr>', page)
+        assert re.search(r'data-kpi="teu"><td>[^<]+</td><td class="num">6,501</td></tr>', page)
         # nor a time-lapse: the page says how to keep one instead of simulating it
         assert 'data-testid="timelapse-empty"' in page and _page_data(page)["timelapse"] is None
         # the comparison's warnings (why a difference has no interval) have their place, empty until a job is drawn

@@ -69,6 +69,17 @@ window.gwangyang = (function () {
     return Number(v).toLocaleString(lang, { maximumFractionDigits: digits === undefined ? 1 : digits });
   }
 
+  // A measured value for people, as every table shows one: the locale's grouping and decimal sign, `digits`
+  // significant digits (default 4) but every digit of the whole part (71,834, not 7.18e+04), no trailing zeros,
+  // never an exponent (values under 1e-3 keep `digits` significant digits after their zeros); "—" for none.
+  function sig(v, digits) {
+    if (v === null || v === undefined || v === "" || !Number.isFinite(Number(v))) return "—";
+    const n = Number(v), a = Math.abs(n), d = digits === undefined ? 4 : digits;
+    if (a !== 0 && a < 1e-3) return n.toLocaleString(lang, { maximumSignificantDigits: d });
+    const decimals = a === 0 ? 0 : Math.min(20, Math.max(0, d - 1 - Math.floor(Math.log10(a))));
+    return n.toLocaleString(lang, { maximumFractionDigits: decimals });
+  }
+
   // Plotly's own texts in the page's language: the mode bar's buttons and the notes it shows (Plotly's msgids, the
   // same in the catalogue), its month and weekday names from the browser's Intl; registered once as a Plotly locale.
   const plotlyTexts = {
@@ -101,10 +112,16 @@ window.gwangyang = (function () {
   function plotlyLocale() {
     const month = (style) => [...Array(12).keys()].map((m) => new Intl.DateTimeFormat(lang, { month: style, timeZone: "UTC" }).format(Date.UTC(2024, m, 1)));
     const day = (style) => [...Array(7).keys()].map((d) => new Intl.DateTimeFormat(lang, { weekday: style, timeZone: "UTC" }).format(Date.UTC(2024, 0, 7 + d)));
-    return {
-      moduleType: "locale", name: lang, dictionary: plotlyTexts,
-      format: { months: month("long"), shortMonths: month("short"), days: day("long"), shortDays: day("short") },
-    };
+    const format = { months: month("long"), shortMonths: month("short"), days: day("long"), shortDays: day("short") };
+    // Korean dates: English's "%b %-d" would read "1월 14"; the day takes 일 and the year 년 ("2024년 1월 14일"),
+    // as Intl writes them; a time's morning and afternoon are 오전 and 오후 (%p)
+    if (lang === "ko") {
+      Object.assign(format, {
+        year: "%Y년", month: "%Y년 %b", dayMonth: "%b %-d일", dayMonthYear: "%Y년 %b %-d일",
+        date: "%Y. %-m. %-d.", time: "%p %-I:%M:%S", dateTime: "%Y. %-m. %-d. %p %-I:%M:%S", periods: ["오전", "오후"],
+      });
+    }
+    return { moduleType: "locale", name: lang, dictionary: plotlyTexts, format };
   }
   if (lang !== "en" && window.Plotly) Plotly.register(plotlyLocale());
 
@@ -141,7 +158,10 @@ window.gwangyang = (function () {
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     if (!response.ok) {
-      const detail = body && body.detail ? (typeof body.detail === "string" ? body.detail : invalid(body.detail)) : response.statusText;
+      // no JSON detail (a proxy's 502 or 504, a 413 from a reverse proxy, an HTML error page): the browser's
+      // statusText is English (and empty over HTTP/2), so the line names the status in the page's language
+      if (!(body && body.detail)) throw new Error(t("The server answered HTTP {status} without a message.", { status: response.status }));
+      const detail = typeof body.detail === "string" ? body.detail : invalid(body.detail);
       throw new Error(`${response.status}: ${phrase(detail)}`);
     }
     return body;
@@ -161,5 +181,5 @@ window.gwangyang = (function () {
     }
   }
 
-  return { pageData, plot, api, followJob, t, phrase, num, lang };
+  return { pageData, plot, api, followJob, t, phrase, num, sig, lang };
 })();

@@ -153,7 +153,7 @@
     for (const p of fc) {
       const tr = document.createElement("tr");
       tr.dataset.testid = "forecast-row";
-      cell(tr, p.period || p.ds.slice(0, words.chars)); cell(tr, num(p.mean, 0), "num"); cell(tr, num(p.lo, 0), "num"); cell(tr, num(p.hi, 0), "num");
+      cell(tr, p.period || p.ds.slice(0, words.chars)); cell(tr, g.sig(p.mean), "num"); cell(tr, g.sig(p.lo), "num"); cell(tr, g.sig(p.hi), "num");
       body.appendChild(tr);
     }
   }

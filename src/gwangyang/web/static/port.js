@@ -8,7 +8,7 @@
   const STATUS = { compare: "compare-status", ownCompare: "own-status", plan: "berth-status", own: "own-status" };
 
   function status(testid, text, isError) { const el = $(testid); el.textContent = text; el.classList.toggle("error", !!isError); }
-  function fmt(v) { return v === null || v === undefined ? "—" : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(4); }
+  const fmt = (v) => g.sig(v); // 4 significant digits, the locale's grouping, never an exponent
   function remember(param, jobId) { const url = new URL(window.location.href); url.searchParams.set(param, jobId); history.replaceState(null, "", url); }
 
   function drawCompare(r) {
