@@ -39,7 +39,7 @@ ALLOWED = frozenset(
         *("API", "SOH", "RUL", "CE", "Ah", "Wh", "kWh", "mAh", "TEU", "AGV", "PCA", "MASE", "RMSE", "MAPE"),
         *("FCFS", "KPI", "dQ", "dV", "CO", "ESS", "UTC", "JSON", "USD", "KRW", "English", "min", "AI", "km"),
         *("Severson", "Hotelling", "Mahalanobis", "CALCE", "LFP", "NMC", "NCA", "LCO", "LMO", "LTO"),
-        *("CSV", "Parquet", "ISO"),  # file formats and the ISO week, written so in Korean too
+        *("CSV", "Parquet", "ISO", "TOML"),  # file formats and the ISO week, written so in Korean too
         *("VRPLIB", "CVRP", "Solomon", "vrp", "txt", "toml", "json", "sol"),  # routing file formats, suffixes
         *("np",),  # the np control chart (number nonconforming), named so in Korean texts too
     }
