@@ -291,4 +291,12 @@ def test_cell_page_names_the_end_of_life_method_in_korean(client: TestClient) ->
     assert 'data-testid="cell-eol-method">템플릿 매칭</span>' in page
     assert 'data-testid="cell-eol-method">template</span>' in english
     assert service.cell_health(client.app.state.store, "CS2_35")["rul"]["method"] == "template"  # type: ignore[attr-defined]
+    # an interval the templates cannot calibrate says so, in the page's language (it was shown as if calibrated)
+    note = service.cell_health(client.app.state.store, "CS2_35")["rul"].get("note")  # type: ignore[attr-defined]
+    assert note is not None and note.startswith(
+        "interval not calibrated: 1 template(s)"
+    )  # one shipped template
+    assert f'data-testid="cell-eol-note">⚠ {html.escape(i18n.phrase(note, "ko"))}</dd>' in page
+    assert "구간이 보정되지 않음: 템플릿 1개" in page
+    assert f'data-testid="cell-eol-note">⚠ {html.escape(note)}</dd>' in english
     assert i18n.phrase("extrapolation", "ko") == "외삽"
