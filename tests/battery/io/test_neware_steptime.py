@@ -197,6 +197,25 @@ def test_steps_by_hand() -> None:
     assert time.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 56.0, 57.0] and note is None
 
 
+def test_a_step_anchored_on_the_previous_record_does_not_go_back_by_rounding() -> None:
+    """Hypothesis found a schedule whose last step, held at the previous record's time, came out 3.6e-15 s before it
+    (``previous_end - step_time + step_time`` rounds below ``previous_end``): the time must never decrease."""
+    rel = np.array(
+        [1, 1, 2, 3, 369, 370, 2743, 2744, 4321, 4322, 6140, 6316, 6607, 8285, 309, 310, 355, 3355, 391]
+    )
+    head = [1, 2, 1266, 1267, 1633, 1634, 8149, 8150, 9727, 9728]
+    tail = [11546, 11722, 12013, 13691, 14000, 14001, 14046, 17046, 17437]
+    ms = np.array([*head, *tail])
+    cycle = np.array([1.0] * 6 + [2.0] * 13)
+    step = np.array([1, 2, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3], dtype=float)
+    stamps = np.datetime64("2024-01-01T00:00:00") + (ms // 1000).astype("timedelta64[s]")
+    time, note = step_test_time(rel / 1000, cycle, step, stamps)
+    assert note is None and (np.diff(time) >= 0).all()
+    assert time[-1] == pytest.approx(
+        17.047, abs=1e-12
+    )  # the last step starts at its previous record (clock: 17 s)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

@@ -112,6 +112,8 @@ def step_test_time(
             offsets[k] = wall_start[k] if late else previous_end
         elif np.isfinite(wall_start[k]):  # where the absolute time says, but not before the previous record
             offsets[k] = max(wall_start[k], previous_end - step_time[starts[k]])
+            while step_time[starts[k]] + offsets[k] < previous_end:  # the subtraction's rounding (-3.6e-15 s)
+                offsets[k] = np.nextafter(offsets[k], np.inf)
         else:
             offsets[k] = previous_end
     time = step_time + np.repeat(offsets, lengths)
