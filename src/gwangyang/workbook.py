@@ -71,12 +71,12 @@ def open_workbook(path: str | Path, source: str | None = None) -> Workbook:
     path = Path(path)
     source = str(path) if source is None else source
     if path.suffix.lower() == ".xls":
-        from .xls_biff5 import biff5_sheets
+        from .xls_biff5 import biff5_book
 
-        found = biff5_sheets(path, source)
+        found = biff5_book(path, source)  # the globals now, each sheet's cells when asked for (as calamine's)
         if found is not None:
-            sheets = dict(found)
-            return Workbook(source, [name for name, _ in found], sheets.__getitem__)
+            names, rows = found
+            return Workbook(source, names, rows)
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head == _COMPOUND and _ENCRYPTED in path.read_bytes():
