@@ -52,6 +52,19 @@ def put_cell(store: Store, cell_id: str, cycles: pd.DataFrame, curves: pd.DataFr
         store.commit(staged, cell_id)
 
 
+def put_short_cell(store: Store, cell_id: str) -> None:
+    """A store cell with Q(V) curves of cycles 2..50 only: too few for a (10, 100) model."""
+    cyc = np.arange(2, 51)
+    curves = pd.DataFrame(
+        {
+            "cycle_index": np.repeat(cyc, 50),
+            "voltage_v": np.tile(np.linspace(3.6, 2.0, 50), len(cyc)),
+            "discharge_capacity_ah": np.tile(np.linspace(0, 1.05, 50), len(cyc)),
+        }
+    )
+    put_cell(store, cell_id, pd.DataFrame({"cycle_index": cyc, "discharge_capacity_ah": 1.05}), curves)
+
+
 def severson_store(root: Path, last: int = 100) -> Store:
     """The shipped sample's 16 cells as store cells: Q(V) curves on the 3.6 → 2.0 V grid, cycles 2..``last``."""
     store = Store(root)
@@ -284,15 +297,7 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_kept_model_predict_exits_like_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A kept model's predict lists the cells it cannot predict and exits 1 (some) or 2 (none), never 0."""
     store = Store(tmp_path / "store")
-    cyc = np.arange(2, 51)
-    curves = pd.DataFrame(
-        {
-            "cycle_index": np.repeat(cyc, 50),
-            "voltage_v": np.tile(np.linspace(3.6, 2.0, 50), len(cyc)),
-            "discharge_capacity_ah": np.tile(np.linspace(0, 1.05, 50), len(cyc)),
-        }
-    )
-    put_cell(store, "짧은셀", pd.DataFrame({"cycle_index": cyc, "discharge_capacity_ah": 1.05}), curves)
+    put_short_cell(store, "짧은셀")
     root = str(store.root)
     assert run(capsys, "battery", "life", "fit", "sample", "--name", "demo", "--store", root)[0] == 0
     code, out, _ = run(
@@ -328,15 +333,7 @@ def test_model_file_predict_lists_a_short_store_cell_as_a_kept_model_does(
     from gwangyang.store import artifacts
 
     store = severson_store(tmp_path / "store")
-    cyc = np.arange(2, 51)
-    curves = pd.DataFrame(
-        {
-            "cycle_index": np.repeat(cyc, 50),
-            "voltage_v": np.tile(np.linspace(3.6, 2.0, 50), len(cyc)),
-            "discharge_capacity_ah": np.tile(np.linspace(0, 1.05, 50), len(cyc)),
-        }
-    )
-    put_cell(store, "짧은셀", pd.DataFrame({"cycle_index": cyc, "discharge_capacity_ah": 1.05}), curves)
+    put_short_cell(store, "짧은셀")
     root = str(store.root)
     assert run(capsys, "battery", "life", "fit", "sample", "--name", "demo", "--store", root)[0] == 0
     ids = ["test1_cell3", "짧은셀"]
